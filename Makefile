@@ -1,0 +1,31 @@
+# Two commands do all the set-up on a fresh machine:
+#   make build   - create .venv, install docgen, validate and build the demo in submissions/
+#   make test    - create .venv, install docgen with its test tools, run the tests
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build test bench schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/docgen validate
+	$(BIN)/docgen build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/validate.py
+
+schema: $(STAMP)
+	$(BIN)/docgen schema --export schema/
+
+clean:
+	rm -rf $(VENV) build site

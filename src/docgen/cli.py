@@ -1,0 +1,139 @@
+"""The `docgen` command: thin over `api`; parses options, calls one function, reports, exits."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, api, report
+from . import schema as schema_module
+from .errors import DocgenError
+
+FORMATS = click.Choice(["text", "json", "github"])
+
+
+def handle_errors(func: Callable[..., int | None]) -> Callable[..., None]:
+    """Map DocgenError to its exit code with one Chinese line; tracebacks only with --traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        show_traceback = click.get_current_context().find_root().params.get("traceback", False)
+        try:
+            code = func(*args, **kwargs) or 0
+        except DocgenError as exc:
+            if show_traceback:
+                traceback.print_exc()
+            click.echo(f"docgen: {exc}", err=True)
+            code = exc.exit_code
+        except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --traceback
+            if show_traceback:
+                traceback.print_exc()
+            click.echo(api.M.message("X900", detail=f"{type(exc).__name__}: {exc}"), err=True)
+            code = 3
+        sys.exit(code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docgen")
+@click.option("--traceback", is_flag=True, help="出错时显示 Python 调用栈（供开发者排查）。")
+def cli(traceback: bool) -> None:
+    """docgen：预算绩效运行监控数据即代码。校验报送的 YAML 文件，生成附件和状态站点。"""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="text 供人阅读，json 供工具，github 生成 GitHub 注释。")
+@click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
+@handle_errors
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
+    """校验报送文件（默认：submissions/ 下全部文件）。
+
+    每个问题一行：文件:行:列: 错误/警告 代码 说明。全部通过时退出码 0，有错误时 1。
+
+    示例：docgen validate submissions/2025-06/101-教育局/
+    """
+    result = api.check(list(paths) or [Path(api.SUBMISSIONS)])
+    text = report.render(result.findings, fmt, len(result.files))
+    if text:
+        click.echo(text)
+    if fmt == "text":
+        click.echo(report.summary_line(result.findings, len(result.files)), err=True)
+    return 1 if result.errors or (strict and result.warnings) else 0
+
+
+@cli.command()
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@handle_errors
+def build(root: Path) -> int:
+    """校验全部报送文件，无错误时生成 build/ 下的成果（含 build/summary.json）。
+
+    有任何错误时不生成任何文件，退出码 1。
+
+    示例：docgen build
+    """
+    result, target = api.build(root)
+    for finding in result.warnings:
+        click.echo(report.text_line(finding), err=True)
+    click.echo(report.summary_line(result.findings, len(result.files)), err=True)
+    click.echo(api.M.label("built", path=target, count=len(result.projects) + len(result.departments)))
+    return 0
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["project", "department"]))
+@click.option("--period", required=True, help="监控期间，如 2025-06（2025年1-6月）。")
+@click.option("--department-code", "department_code", required=True, help="主管部门代码，如 101。")
+@click.option("--code", help="项目代码（project 必填）。")
+@click.option("--name", help="项目名称（名单中有该项目时可省略）。")
+@click.option("--unit", help="预算单位（名单中有时可省略）。")
+@click.option("--department", help="主管部门名称（名单中有时可省略）。")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True)
+@handle_errors
+def new(kind: str, period: str, department_code: str, code: str | None, name: str | None, unit: str | None,
+        department: str | None, root: Path) -> int:
+    """生成一个待填写的报送文件（带编辑器提示用的 $schema 行），内容取自本期名单。
+
+    示例：docgen new project --period 2025-06 --department-code 101 --code 101-2025-001
+    """
+    if kind == "project" and not code:
+        raise click.UsageError("project 需要 --code 项目代码")
+    if not api.PERIOD_ARG.match(period):
+        raise click.UsageError("--period 应写成 2025-06 这样的形式")
+    target = api.new(kind, root, period, department_code, code=code, name=name, unit=unit, department=department)
+    click.echo(api.M.label("created", path=target))
+    return 0
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(sorted(schema_module.SCHEMAS)), required=False)
+@click.option("--export", "export_dir", type=click.Path(path_type=Path, file_okay=False), help="把全部模式文件写入此目录。")
+@handle_errors
+def schema(kind: str | None, export_dir: Path | None) -> int:
+    """输出 JSON Schema（供编辑器补全和提示），或用 --export 写入目录。
+
+    示例：docgen schema project；docgen schema --export schema/
+    """
+    if export_dir:
+        for path in schema_module.export(export_dir):
+            click.echo(str(path))
+        return 0
+    import json
+
+    click.echo(json.dumps(schema_module.schema_for(kind or "project"), ensure_ascii=False, indent=2))
+    return 0
+
+
+def main() -> int:
+    try:
+        cli.main(standalone_mode=True)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -1,0 +1,25 @@
+"""Every exception docgen raises on purpose, rooted at DocgenError, each with its exit code."""
+
+from __future__ import annotations
+
+
+class DocgenError(Exception):
+    """A problem to tell the user in one Chinese sentence, without a traceback."""
+
+    exit_code = 3
+
+
+class InvalidSubmissions(DocgenError):
+    """Submissions have errors: nothing was built."""
+
+    exit_code = 1
+
+
+class UsageError(DocgenError):
+    exit_code = 2
+
+
+class EnvironmentProblem(DocgenError):
+    """Something outside the submissions is missing: a template, git, LibreOffice, MkDocs."""
+
+    exit_code = 3

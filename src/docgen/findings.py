@@ -1,0 +1,45 @@
+"""A Finding is one problem in one file, at one line and column, with a stable code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .messages import message
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    code: str
+    severity: str  # "error" | "warning"
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+def _make(severity: str, path: Path | str, line: int, column: int, code: str, **args: Any) -> Finding:
+    return Finding(str(path), line, column, code, severity, message(code, **args))
+
+
+def error(path: Path | str, line: int, column: int, code: str, **args: Any) -> Finding:
+    return _make("error", path, line, column, code, **args)
+
+
+def warning(path: Path | str, line: int, column: int, code: str, **args: Any) -> Finding:
+    return _make("warning", path, line, column, code, **args)

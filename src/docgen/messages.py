@@ -1,0 +1,97 @@
+"""Every Chinese message a user sees, keyed by a stable code.
+
+E1xx reading the file, E2xx the schema, E3xx the business rules, W3xx/W4xx warnings.
+Tests assert codes; the wording can change here without touching code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, str] = {
+    # E1xx: reading the file
+    "E100": "无法读取文件：{detail}",
+    "E101": "文件不是 UTF-8 编码（第一个无法识别的字节是 {byte}）。请在编辑器中选择“另存为 UTF-8”",
+    "E102": "YAML 格式错误：{detail}",
+    "E103": "键「{key}」重复出现（第 {first} 行已经写过），请删除或合并其中一处",
+    "E104": "文件是空的，请参照模板填写（可用 docgen new 生成）",
+    "E105": "文件内容应为「键: 值」形式的表单，而不是单个值或列表",
+    "E106": "不支持 YAML 合并键「<<」，请直接写出各项",
+    "E107": "无法判断文件类型：{detail}",
+    # E2xx: the schema
+    "E201": "缺少必填项「{key}」",
+    "E202": "「{key}」未填写",
+    "E203": "不认识的项「{key}」{hint}",
+    "E204": "「{field}」应填写{expected}，实际填写的是「{value}」{hint}",
+    "E205": "「{field}」的值「{value}」不是可选值。可选：{options}{hint}",
+    "E206": "「{field}」最多保留两位小数（单位：万元），实际填写的是 {value}",
+    "E207": "「{field}」不能小于 {limit}，实际填写的是 {value}",
+    "E208": "「{field}」不能大于 {limit}，实际填写的是 {value}",
+    "E209": "「{field}」不能为空",
+    "E210": "「{field}」至少要填写 {limit} 项",
+    "E211": "「{field}」格式不对：{detail}",
+    "E212": "「{field}」不符合要求：{detail}",
+    # E3xx: business rules
+    "E301": "资金总额「{field}」填写为 {stated}，但各行之和为 {computed}（资金总额可不填，由系统计算）",
+    "E302": "两张预算表的资金总额「{field}」不一致：按资金性质 {by_type}，按支出用途 {by_use}",
+    "E303": "二级指标「{level2}」不属于一级指标「{level1}」。「{level1}」下的二级指标有：{options}",
+    "E304": "完成目标可能性为“完全不可能”时，须在「备注」中提出拟采取的措施",
+    "E305": "指标「{name}」与目标存在偏差（{reason}），须填写「偏差原因分析」：从决策、过程和管理等方面分析并说明理由",
+    "E306": "文件所在目录「{directory}」表示 {dir_period}，但文件中填写的是 {file_period}",
+    "E307": "文件所在目录「{directory}」表示主管部门代码 {dir_code}，但文件中填写的是「{file_code}」",
+    "E308": "文件位置不符合规定：{detail}",
+    "E309": "项目代码「{code}」重复：{other} 中已有同一代码的项目",
+    "E310": "名单中部门代码「{code}」重复",
+    # W3xx: warnings found while validating (do not block)
+    "W301": "「{row}」{field} {value} 万元超过安排数 {arranged} 万元（超预算）",
+    "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单",
+    "W303": "「{field}」与名单不一致：名单中为 {roster_value}，本文件为 {file_value}",
+    "W304": "本期没有名单文件（{roster}），无法核对应报项目",
+    "X900": "docgen 内部错误（{detail}）。请加 --traceback 重新运行，并把输出报告给维护者",
+    "W305": "下达数 {allocated} 万元超过本年预算 {budget} 万元（「{row}」）",
+}
+
+#: Chinese names of JSON types, for E204.
+TYPE_NAMES = {
+    "number": "数字",
+    "integer": "整数",
+    "string": "文字",
+    "boolean": "true（是）或 false（否）",
+    "object": "「键: 值」形式的若干项",
+    "array": "列表（每项以「- 」开头）",
+    "null": "空",
+}
+
+HINTS = {
+    "did_you_mean": "，是不是「{suggestion}」？",
+    "derived": "。「{key}」由系统自动计算（{rule}），无需填写，请删除此项",
+    "amount_text": "。金额只填数字，不带单位、逗号或空格，如 12.5",
+    "quote_code": "。代码请用引号括起来，如 \"{value}\"",
+    "allowed_keys": "。此处可填写：{options}",
+}
+
+#: Labels used by the summary and the CLI.
+LABELS = {
+    "period": "{year}年1-{month}月",
+    "period_single": "{year}年{month}月",
+    "valid": "全部 {files} 个文件通过校验",
+    "summary": "{files} 个文件：{errors} 个错误，{warnings} 个警告",
+    "built": "已生成 {path}（{count} 份报送）",
+    "created": "已创建 {path}，请填写后运行 docgen validate 校验",
+    "exists": "文件已存在，未覆盖：{path}",
+    "no_files": "没有找到报送文件：{path}",
+    "deviation_expected": "全年预计完成情况 {expected} 达不到年度指标值 {target}",
+    "deviation_likelihood": "完成目标可能性为“{likelihood}”",
+}
+
+
+def message(code: str, **args: Any) -> str:
+    return MESSAGES[code].format(**args)
+
+
+def hint(name: str, **args: Any) -> str:
+    return HINTS[name].format(**args)
+
+
+def label(name: str, **args: Any) -> str:
+    return LABELS[name].format(**args)

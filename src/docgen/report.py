@@ -1,0 +1,51 @@
+"""Reporters: findings as GCC-style lines for people, JSON for tools, annotations for GitHub."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from . import messages as M
+from .findings import Finding
+
+SEVERITY = {"error": "错误", "warning": "警告"}
+
+
+def text_line(f: Finding) -> str:
+    """`path:line:column: 错误 E201 message`: editors and CI annotators jump to it."""
+    return f"{f.path}:{f.line}:{f.column}: {SEVERITY[f.severity]} {f.code} {f.message}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(f: Finding) -> str:
+    """GitHub Actions workflow command: shows the message on the file's line in the pull request."""
+    level = "error" if f.is_error else "warning"
+    props = f"file={_escape_property(f.path)},line={f.line},col={f.column},title={f.code}"
+    return f"::{level} {props}::{_escape_data(f.message)}"
+
+
+def render(findings: Iterable[Finding], fmt: str, files: int) -> str:
+    findings = list(findings)
+    if fmt == "json":
+        errors = sum(f.is_error for f in findings)
+        return json.dumps(
+            {"files": files, "errors": errors, "warnings": len(findings) - errors, "findings": [f.as_dict() for f in findings]},
+            ensure_ascii=False,
+            indent=2,
+        )
+    line = github_line if fmt == "github" else text_line
+    return "\n".join(line(f) for f in findings)
+
+
+def summary_line(findings: list[Finding], files: int) -> str:
+    errors = sum(f.is_error for f in findings)
+    if not findings:
+        return M.label("valid", files=files)
+    return M.label("summary", files=files, errors=errors, warnings=len(findings) - errors)
