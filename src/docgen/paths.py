@@ -1,0 +1,46 @@
+"""Where every output lives: one function each, shared by the renderers, the bundle and the site."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .model import Department, Period, Project
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def safe(name: str) -> str:
+    """A file-name-safe form of a Chinese name (Windows forbids \\ / : * ? " < > |)."""
+    return _UNSAFE.sub("_", name).strip("_.")
+
+
+def period_dir(build: Path, period: Period) -> Path:
+    return build / period.key
+
+
+def department_dir(build: Path, period: Period, code: str, name: str) -> Path:
+    """build/2025-06/101-朔州市教育局/: a department's attachments, and the bundle's contents."""
+    return period_dir(build, period) / f"{safe(code)}-{safe(name)}"
+
+
+def stem(sub: Project | Department) -> str:
+    """「101-2025-001-城乡义务教育…」 for a project, 「101-朔州市教育局-部门整体」 for a department."""
+    if isinstance(sub, Project):
+        return f"{safe(sub.code)}-{safe(sub.name)}"
+    return f"{safe(sub.department_code)}-{safe(sub.department)}-部门整体"
+
+
+def attachments(build: Path, sub: Project | Department) -> dict[str, Path]:
+    """The files rendered for one submission, by kind: 附件1 (.docx), 附件2/附件3 (.xlsx)."""
+    folder = department_dir(build, sub.period, sub.department_code, sub.department)
+    table = "附件2" if isinstance(sub, Project) else "附件3"
+    return {
+        "docx": folder / f"附件1-{stem(sub)}.docx",
+        "xlsx": folder / f"{table}-{stem(sub)}.xlsx",
+    }
+
+
+def bundle(build: Path, period: Period, code: str, name: str) -> Path:
+    """build/2025-06/101-朔州市教育局-2025年1-6月绩效监控报告.zip: what a department sends to the 财政局."""
+    return period_dir(build, period) / f"{safe(code)}-{safe(name)}-{period.label}绩效监控报告.zip"
