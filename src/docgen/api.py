@@ -1,4 +1,4 @@
-"""The library API the CLI and the tests call: check, build, new."""
+"""The library API the CLI, the site and the tests call: check, analyse, build, rollup, new."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, compute, output
+from . import __version__, compute, conclusions, monitor, output, rollup
 from . import forms as F
 from . import messages as M
 from .errors import InvalidSubmissions, UsageError
 from .findings import Finding
-from .model import Department, Project, Roster, build as build_model
+from . import schema as schema_module
+from .load import Document
+from .model import Department, Project, Roster
+from .model import build as build_model
 from .validate import check_files, kind_of
 
 SUBMISSIONS = "submissions"
@@ -35,6 +38,8 @@ class Result:
     projects: list[Project] = field(default_factory=list)
     departments: list[Department] = field(default_factory=list)
     rosters: list[Roster] = field(default_factory=list)
+    analysis: monitor.Analysis | None = None  # monitoring lights and W4xx findings; None when the rules file is broken
+    documents: dict[str, Document] = field(default_factory=dict, repr=False)  # loaded files by path, for positions
 
     @property
     def errors(self) -> list[Finding]:
@@ -42,7 +47,12 @@ class Result:
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
+        return [f for f in self.findings if f.is_warning]
+
+    @property
+    def infos(self) -> list[Finding]:
+        """Hints (蓝灯, 科研类 exemption, values that could not be compared): never block, even with --strict."""
+        return [f for f in self.findings if f.severity == "info"]
 
     @property
     def ok(self) -> bool:
@@ -72,22 +82,105 @@ def _display(path: Path) -> Path:
         return path
 
 
-def check(paths: list[Path]) -> Result:
-    """Validate files or folders; every problem in every file, each with its file, line and column."""
+def check(paths: list[Path], rules: Path | None = None) -> Result:
+    """Validate files or folders, then run the monitoring rules on every valid submission.
+
+    Every problem in every file, each with its file, line and column; monitoring warnings (W4xx) and
+    hints join the findings. `rules` overrides the rules file found beside submissions/ (schema/rules.yaml).
+    """
     files = [_display(p) for p in discover(paths)]
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(M.label("no_files", path=missing[0]))
+    if rules is not None and not rules.is_file():
+        raise UsageError(M.message("E323", path=rules))
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     checked = check_files(files, [r for r in set(rosters) if r.is_file()])
     result = Result(files=files, findings=checked.findings)
     bad = checked.error_paths()
     for kind, doc in checked.documents:
+        result.documents[str(doc.path)] = doc
         if str(doc.path) in bad:
             continue
         model = build_model(kind, doc.path, doc.data)
         {"project": result.projects, "department": result.departments, "roster": result.rosters}[kind].append(model)  # type: ignore[attr-defined]
+    _monitor(result, rules or monitor.find_rules(files))
     return result
+
+
+def _monitor(result: Result, rules: Path | None) -> None:
+    """Run the monitoring rules; a broken rules file is reported like a broken submission."""
+    ruleset, problems = monitor.load_rules(_display(rules) if rules else None)
+    findings = list(result.findings) + problems
+    if ruleset is not None:
+        rosters = list(result.rosters) or _period_rosters(result)
+        locate = monitor.locator(result.documents)
+        result.analysis = monitor.analyse(result.projects, result.departments, rosters, ruleset, locate, context=_sibling_projects(result))
+        findings += result.analysis.findings
+    result.findings = sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
+
+
+def _period_rosters(result: Result) -> list[Roster]:
+    """The rosters of the periods checked, read quietly when only some submissions were named."""
+    rosters = []
+    for folder in sorted({Path(p).parent.parent for p in result.documents}):
+        path = folder / F.ROSTER_FILE
+        if path.is_file():
+            checked = check_files([path])
+            rosters += [build_model("roster", doc.path, doc.data) for _, doc in checked.documents if not checked.errors]
+    return [r for r in rosters if isinstance(r, Roster)]
+
+
+def ruleset(root: Path, rules: Path | None = None) -> tuple[monitor.Ruleset | None, list[Finding]]:
+    """The rules in force for a repository: the defaults overridden by root/schema/rules.yaml (or `rules`)."""
+    if rules is not None and not rules.is_file():
+        raise UsageError(M.message("E323", path=rules))
+    path = rules or monitor.find_rules([root / SUBMISSIONS], cwd=root)
+    return monitor.load_rules(_display(path) if path else None)
+
+
+def init_rules(root: Path) -> Path:
+    """Copy the default rules to root/schema/rules.yaml (never over an existing file), with the editor modeline."""
+    target = root / "schema" / monitor.R.RULES_FILE
+    if target.exists():
+        raise UsageError(M.label("exists", path=_display(target)))
+    modeline = f"# yaml-language-server: $schema={schema_module.SCHEMA_FILES['rules']}\n"
+    output.write_text(target, modeline + monitor.R.default_path().read_text(encoding="utf-8"))
+    return _display(target)
+
+
+def draft_conclusions(result: Result, submission: Project | Department, *, only_missing: bool = True) -> dict[str, str]:
+    """Drafts of 附件1's 「四、绩效监控结果分析」 for one submission, keyed 监控总体结论 / 偏差原因分析 /
+    存在问题及整改措施和建议 (forms.REPORT_KEYS); by default only the sections the submission left empty.
+    Paragraphs are separated by a newline. Empty when the submission was not analysed.
+    """
+    analysis = analyse(result)
+    sa = analysis.of(submission.path)
+    return conclusions.draft(sa, analysis.ruleset, only_missing=only_missing) if sa is not None else {}
+
+
+def _sibling_projects(result: Result) -> list[Project]:
+    """Projects beside a checked 部门整体.yaml that were not named: read quietly so W414 sees the whole department."""
+    checked = {str(p) for p in result.files}
+    siblings = []
+    for dept in result.departments:
+        for path in sorted(Path(dept.path).parent.iterdir()):
+            if path.suffix in F.YAML_SUFFIXES and kind_of(path) == "project" and str(path) not in checked:
+                quiet = check_files([path])
+                siblings += [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
+    return [p for p in siblings if isinstance(p, Project)]
+
+
+def analyse(result: Result) -> monitor.Analysis:
+    """Monitoring results of a check: per submission path its findings and lights, per department the counts.
+
+    `analyse(check([Path("submissions")])).of(path).light` is 'red', 'yellow', 'blue', 'green' or None;
+    `.departments()` counts each department's submissions by light. Raises InvalidSubmissions when the
+    rules file itself is invalid (its errors are in `result.findings`).
+    """
+    if result.analysis is None:
+        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
+    return result.analysis
 
 
 # --- build --------------------------------------------------------------------------------
@@ -155,15 +248,29 @@ def summary(result: Result, root: Path) -> dict[str, Any]:
     return {"generator": f"docgen {__version__}", "periods": list(periods.values())}
 
 
-def build(root: Path, out: Path | None = None) -> tuple[Result, Path]:
-    """Validate all of submissions/; only when nothing is wrong, write build/summary.json atomically."""
-    result = check([root / SUBMISSIONS])
+def build(root: Path, out: Path | None = None, rules: Path | None = None) -> tuple[Result, Path]:
+    """Validate all of submissions/; only when nothing is wrong, write build/summary.json and the 汇总表 atomically."""
+    result = check([root / SUBMISSIONS], rules)
     if not result.ok:
         raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
     out = out or root / BUILD
     target = out / "summary.json"
     output.write_text(target, json.dumps(summary(result, root), ensure_ascii=False, indent=2) + "\n")
+    write_rollups(result, out)
     return result, target
+
+
+def write_rollups(result: Result, out: Path) -> list[Path]:
+    """The department and city 汇总表 of every period checked, under build/<period>/ (paths.py)."""
+    return rollup.write_all(out, analyse(result), result.rosters)
+
+
+def rollups(root: Path, out: Path | None = None, rules: Path | None = None) -> tuple[Result, list[Path]]:
+    """Only the 汇总表: validate submissions/ and, when nothing is wrong, write the roll-up workbooks."""
+    result = check([root / SUBMISSIONS], rules)
+    if not result.ok:
+        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
+    return result, write_rollups(result, out or root / BUILD)
 
 
 # --- new ----------------------------------------------------------------------------------

@@ -48,19 +48,26 @@ def cli(traceback: bool) -> None:
     """docgen：预算绩效运行监控数据即代码。校验报送的 YAML 文件，生成附件和状态站点。"""
 
 
+RULES_OPTION = click.option(
+    "--rules", "rules", type=click.Path(path_type=Path, dir_okay=False), help="预警规则文件（默认：submissions/ 旁的 schema/rules.yaml，没有时用内置默认值）。"
+)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="text 供人阅读，json 供工具，github 生成 GitHub 注释。")
 @click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
+@RULES_OPTION
 @handle_errors
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
-    """校验报送文件（默认：submissions/ 下全部文件）。
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, rules: Path | None) -> int:
+    """校验报送文件（默认：submissions/ 下全部文件），并列出绩效监控预警。
 
-    每个问题一行：文件:行:列: 错误/警告 代码 说明。全部通过时退出码 0，有错误时 1。
+    每个问题一行：文件:行:列: 错误/警告/提示 代码 说明。预警（W4xx，红灯、黄灯）是警告，不影响通过：
+    全部通过时退出码 0，有错误时 1；加 --strict 时有警告也为 1。
 
     示例：docgen validate submissions/2025-06/101-教育局/
     """
-    result = api.check(list(paths) or [Path(api.SUBMISSIONS)])
+    result = api.check(list(paths) or [Path(api.SUBMISSIONS)], rules)
     text = report.render(result.findings, fmt, len(result.files))
     if text:
         click.echo(text)
@@ -70,20 +77,89 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
 
 
 @cli.command()
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text 供人阅读；json 供工具：全部问题（含灯色）、每份报送的灯、各部门红黄绿蓝灯个数。")
+@click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
+@RULES_OPTION
 @handle_errors
-def build(root: Path) -> int:
-    """校验全部报送文件，无错误时生成 build/ 下的成果（含 build/summary.json）。
+def check(paths: tuple[Path, ...], fmt: str, strict: bool, rules: Path | None) -> int:
+    """绩效监控分析：校验报送文件并给出每份报送、每个部门的红黄绿蓝灯。
+
+    text 格式先列出问题，再逐份报送列出灯色，最后是各部门各灯的个数。退出码同 validate。
+
+    示例：docgen check --format json submissions/2025-06/ > findings.json
+    """
+    result = api.check(list(paths) or [Path(api.SUBMISSIONS)], rules)
+    if fmt == "json":
+        click.echo(report.analysis_json(result.findings, len(result.files), result.analysis))
+    else:
+        text = report.render(result.findings, "text", len(result.files))
+        if text:
+            click.echo(text)
+        if result.analysis is not None:
+            click.echo(report.analysis_text(result.analysis))
+        click.echo(report.summary_line(result.findings, len(result.files)), err=True)
+    return 1 if result.errors or (strict and result.warnings) else 0
+
+
+@cli.command()
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@RULES_OPTION
+@handle_errors
+def build(root: Path, rules: Path | None) -> int:
+    """校验全部报送文件，无错误时生成 build/ 下的成果（含 build/summary.json 和各期汇总表）。
 
     有任何错误时不生成任何文件，退出码 1。
 
     示例：docgen build
     """
-    result, target = api.build(root)
+    result, target = api.build(root, rules=rules)
     for finding in result.warnings:
         click.echo(report.text_line(finding), err=True)
     click.echo(report.summary_line(result.findings, len(result.files)), err=True)
     click.echo(api.M.label("built", path=target, count=len(result.projects) + len(result.departments)))
+    return 0
+
+
+@cli.command()
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@RULES_OPTION
+@handle_errors
+def rollup(root: Path, rules: Path | None) -> int:
+    """只生成汇总表：每个部门一张（每个项目一行），全市一张（每个部门一行，另有全部项目明细）。
+
+    写入 build/<期间>/；涉密项目计入合计但不列名称。有错误时不生成，退出码 1。
+
+    示例：docgen rollup
+    """
+    _, written = api.rollups(root, rules=rules)
+    for path in written:
+        click.echo(api.M.MONITOR_LABELS["rollup_written"].format(path=path))
+    return 0
+
+
+@cli.command("rules")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 schema/rules.yaml）。")
+@click.option("--init", is_flag=True, help="把内置默认规则写入 schema/rules.yaml（已存在时不覆盖），供财政局或主管部门调整。")
+@RULES_OPTION
+@handle_errors
+def rules_command(root: Path, init: bool, rules: Path | None) -> int:
+    """列出生效的预警规则：代码、类别、名称、灯或阈值，以及是否启用、科研类是否豁免。
+
+    内置默认值被 schema/rules.yaml（或 --rules 指定的文件）中写出的项覆盖。
+
+    示例：docgen rules；docgen rules --init
+    """
+    if init:
+        click.echo(api.M.MONITOR_LABELS["rules_created"].format(path=api.init_rules(root)))
+        return 0
+    ruleset, findings = api.ruleset(root, rules)
+    for finding in findings:
+        click.echo(report.text_line(finding), err=True)
+    if ruleset is None:
+        return 1
+    click.echo(report.rules_table(ruleset))
     return 0
 
 

@@ -42,13 +42,10 @@ MESSAGES: dict[str, str] = {
     "E308": "文件位置不符合规定：{detail}",
     "E309": "项目代码「{code}」重复：{other} 中已有同一代码的项目",
     "E310": "名单中部门代码「{code}」重复",
-    # W3xx: warnings found while validating (do not block)
-    "W301": "「{row}」{field} {value} 万元超过安排数 {arranged} 万元（超预算）",
+    # W3xx: warnings found while validating (do not block); W4xx monitoring warnings are in rules.yaml
     "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单",
-    "W303": "「{field}」与名单不一致：名单中为 {roster_value}，本文件为 {file_value}",
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
     "X900": "docgen 内部错误（{detail}）。请加 --traceback 重新运行，并把输出报告给维护者",
-    "W305": "下达数 {allocated} 万元超过本年预算 {budget} 万元（「{row}」）",
 }
 
 #: Chinese names of JSON types, for E204.
@@ -95,3 +92,133 @@ def hint(name: str, **args: Any) -> str:
 
 def label(name: str, **args: Any) -> str:
     return LABELS[name].format(**args)
+
+
+# =====================================================================================================
+# Monitoring (issue 6): rules-file errors, lights, the drafted 「四、绩效监控结果分析」, roll-up workbooks.
+# The warnings' own texts (W4xx) live in the rules file (docgen/rules.yaml, schema/rules.yaml), not here.
+# =====================================================================================================
+
+MESSAGES.update(
+    {
+        "E320": "规则 {rule} 的「{field}」中有不认识的占位符 {{{name}}}。可用：{options}",
+        "E321": "规则 {rule} 的「{field}」中的花括号不成对（占位符应写成 {{row}} 这样的形式）",
+        "E322": "规则 {rule} 的阈值顺序不对：「{low}」{low_value} 不能大于「{high}」{high_value}",
+        "E323": "找不到规则文件：{path}",
+    }
+)
+
+SEVERITY_INFO = "提示"
+
+#: Light names as people say them.
+LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "blue": "蓝灯", "green": "绿灯", "none": "未监控"}
+
+MONITOR_LABELS = {
+    "yes": "是",
+    "no": "否",
+    "summary_info": "，{infos} 条提示",
+    "hint": "仅提示",
+    "rules_created": "已创建 {path}：内置默认规则的副本，可在其中调整阈值、灯和提示语",
+    "rules_header": "代码\t类别\t名称\t灯或阈值\t启用\t科研类豁免",
+    "rules_source": "规则来源：{sources}",
+    "rollup_written": "已生成汇总表 {path}",
+    "check_submission": "{light}  {path}  {name}",
+    "check_department": "{period} {code} {name}：{counts}",
+    "count_part": "{light} {count}",
+}
+
+#: Sentences of the drafted 「四、绩效监控结果分析」 (used when the submission leaves a section empty).
+DRAFT = {
+    "subject_project": "该项目",
+    "subject_department": "本部门",
+    "conclusion_lead": "经监控，截至{year}年{month}月底，{subject}",
+    "conclusion_exempt": "{subject}属于科研类项目，按规定可暂不开展年度中的绩效监控，本期未作预警评价。",
+    "conclusion_budget": "资金安排 {arranged} 万元，已支出 {spent} 万元，支出进度 {spend_progress}%，序时进度 {time_progress}%",
+    "conclusion_budget_empty": "本期无资金安排",
+    "conclusion_indicators": "设置绩效指标 {total} 项，预计确定能完成 {certain} 项、有可能完成 {possible} 项、完全不可能完成 {impossible} 项",
+    "conclusion_light": {
+        "green": "总体运行正常，监控结果为绿灯。",
+        "blue": "总体运行正常，部分指标完成进度远超序时，监控结果为蓝灯，建议复核相关指标值设置是否合理。",
+        "yellow": "存在一定偏差，监控结果为黄灯，需加强跟踪管理。",
+        "red": "存在较大偏差，监控结果为红灯，需立即采取纠偏措施。",
+    },
+    "conclusion_counts": "共发现红灯预警 {red} 项、黄灯预警 {yellow} 项。",
+    "deviation_none": "本期预算执行和绩效目标实现情况与预期基本一致，未出现明显偏差。",
+    "deviation_budget": "（一）预算执行方面。{items}",
+    "deviation_targets": "（二）绩效目标方面。{items}",
+    "deviation_item": "{message}。",
+    "deviation_reason": "{name}：{reason}",
+    "deviation_reasons": "单位分析的偏差原因：{items}",
+    "deviation_no_reason": "上述偏差的原因尚待单位进一步分析说明。",
+    "problems_none": "本期未发现明显问题。下一步将继续加强预算执行和绩效目标实现情况的日常监控，确保年度绩效目标如期实现。",
+    "problems_lead": "存在的问题：{items}",
+    "problems_item": "{index}. {name}（{light}，{count} 项）。",
+    "measures_lead": "整改措施和建议：{items}",
+    "measures_item": "{index}. {advice}",
+    "measures_remark": "对完成目标可能性为“完全不可能”的指标，拟采取以下措施：{items}",
+    "separator": "；",
+}
+
+#: Column headers and sheet names of the roll-up workbooks (汇总表).
+ROLLUP = {
+    "dept_title": "{department}{period}预算绩效运行监控汇总表",
+    "city_title": "{period}市级部门预算绩效运行监控汇总表",
+    "subtitle": "序时进度 {time_progress}%　金额单位：万元　生成：{generator}",
+    "sheet_projects": "项目汇总",
+    "sheet_department": "部门整体",
+    "sheet_findings": "预警明细",
+    "sheet_departments": "部门汇总",
+    "sheet_all_projects": "项目明细",
+    "confidential_row": "涉密项目（{count}个）",
+    "total_row": "合计",
+    "confidential_note": "注：涉密项目计入合计，但不列示名称和明细；其预警不列入预警明细。",
+    "yes": "是",
+    "no": "否",
+    "submitted": "已报",
+    "not_submitted": "未报",
+}
+
+ROLLUP_COLUMNS = {
+    "department_code": "主管部门代码",
+    "department": "主管部门",
+    "code": "项目代码",
+    "name": "项目名称",
+    "unit": "预算单位",
+    "research": "科研类",
+    "light": "监控结果",
+    "carried_over": "上年结转",
+    "budget": "本年预算",
+    "subtotal": "安排数（小计）",
+    "allocated": "下达数",
+    "allocation_rate": "下达率%",
+    "spent": "支出数",
+    "spend_progress": "支出进度%",
+    "execution": "执行率%（支出进度÷序时进度）",
+    "expected": "全年预计支出数",
+    "balance": "预计结转结余",
+    "red": "红灯预警",
+    "yellow": "黄灯预警",
+    "blue": "蓝灯提示",
+    "indicators": "指标数",
+    "certain": "确定能",
+    "possible": "有可能",
+    "impossible": "完全不可能",
+    "rules": "预警事项",
+    "expected_projects": "应报项目",
+    "submitted_projects": "已报项目",
+    "missing_projects": "未报项目",
+    "department_submitted": "部门整体",
+    "lights_red": "红灯项目",
+    "lights_yellow": "黄灯项目",
+    "lights_blue": "蓝灯项目",
+    "lights_green": "绿灯项目",
+    "lights_none": "未监控项目",
+    "table": "预算表",
+    "row": "行",
+    "category": "类别",
+    "rule_code": "规则代码",
+    "rule_name": "规则",
+    "light_name": "灯",
+    "message": "说明",
+    "location": "位置",
+}

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from . import messages as M
 from .findings import Finding
+from .monitor import Analysis
+from .ruleset import SPECS, Ruleset
 
-SEVERITY = {"error": "错误", "warning": "警告"}
+SEVERITY = {"error": "错误", "warning": "警告", "info": M.SEVERITY_INFO}
+GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def text_line(f: Finding) -> str:
-    """`path:line:column: 错误 E201 message`: editors and CI annotators jump to it."""
-    return f"{f.path}:{f.line}:{f.column}: {SEVERITY[f.severity]} {f.code} {f.message}"
+    """`path:line:column: 错误 E201 message`: editors and CI annotators jump to it; a light shows as 【红灯】."""
+    light = f"【{M.LIGHT_NAMES[f.light]}】" if f.light else ""
+    return f"{f.path}:{f.line}:{f.column}: {SEVERITY[f.severity]} {f.code} {light}{f.message}"
 
 
 def _escape_data(text: str) -> str:
@@ -26,7 +31,7 @@ def _escape_property(text: str) -> str:
 
 def github_line(f: Finding) -> str:
     """GitHub Actions workflow command: shows the message on the file's line in the pull request."""
-    level = "error" if f.is_error else "warning"
+    level = GITHUB_LEVEL[f.severity]
     props = f"file={_escape_property(f.path)},line={f.line},col={f.column},title={f.code}"
     return f"::{level} {props}::{_escape_data(f.message)}"
 
@@ -34,18 +39,68 @@ def github_line(f: Finding) -> str:
 def render(findings: Iterable[Finding], fmt: str, files: int) -> str:
     findings = list(findings)
     if fmt == "json":
-        errors = sum(f.is_error for f in findings)
-        return json.dumps(
-            {"files": files, "errors": errors, "warnings": len(findings) - errors, "findings": [f.as_dict() for f in findings]},
-            ensure_ascii=False,
-            indent=2,
-        )
+        return json.dumps({"files": files, **counts(findings), "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2)
     line = github_line if fmt == "github" else text_line
     return "\n".join(line(f) for f in findings)
 
 
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    findings = list(findings)
+    return {
+        "errors": sum(f.is_error for f in findings),
+        "warnings": sum(f.is_warning for f in findings),
+        "infos": sum(f.severity == "info" for f in findings),
+    }
+
+
 def summary_line(findings: list[Finding], files: int) -> str:
-    errors = sum(f.is_error for f in findings)
     if not findings:
         return M.label("valid", files=files)
-    return M.label("summary", files=files, errors=errors, warnings=len(findings) - errors)
+    n = counts(findings)
+    line = M.label("summary", files=files, errors=n["errors"], warnings=n["warnings"])
+    return line + (M.MONITOR_LABELS["summary_info"].format(infos=n["infos"]) if n["infos"] else "")
+
+
+def analysis_json(result_findings: list[Finding], files: int, analysis: Analysis | None) -> str:
+    """`docgen check --format json`: every finding with its light, every submission's lights, department counts."""
+    body: dict[str, Any] = {"files": files, **counts(result_findings), "findings": [f.as_dict() for f in result_findings]}
+    body.update(analysis.as_dict() if analysis is not None else {"submissions": [], "departments": []})
+    return json.dumps(body, ensure_ascii=False, indent=2)
+
+
+def analysis_text(analysis: Analysis) -> str:
+    """`docgen check`: one line per submission with its light, then each department's counts."""
+    lines = []
+    for sa in sorted(analysis.submissions.values(), key=lambda sa: sa.path):
+        light = M.LIGHT_NAMES[sa.light or "none"]
+        lines.append(M.MONITOR_LABELS["check_submission"].format(light=light, path=sa.path, name=sa.submission.name))
+    for dept in analysis.departments():
+        parts = "，".join(
+            M.MONITOR_LABELS["count_part"].format(light=M.LIGHT_NAMES[k], count=v) for k, v in dept.lights.items() if v
+        )
+        lines.append(M.MONITOR_LABELS["check_department"].format(period=dept.period, code=dept.code, name=dept.name, counts=parts))
+    return "\n".join(lines)
+
+
+def rules_table(ruleset: Ruleset) -> str:
+    """`docgen rules`: one tab-separated line per rule, as the README's rules list shows them."""
+    yes, no = M.MONITOR_LABELS["yes"], M.MONITOR_LABELS["no"]
+    lines = [M.MONITOR_LABELS["rules_header"]]
+    for rule in ruleset.rules.values():
+        thresholds = "，".join(f"{key} {_setting(value)}" for key, value in rule.thresholds.items())
+        if SPECS[rule.code].fixed_light:
+            light = M.LIGHT_NAMES[rule.light] if rule.light else M.MONITOR_LABELS["hint"]
+            setting = f"{light}（{thresholds}）" if thresholds else light
+        else:
+            setting = thresholds
+        lines.append("\t".join([rule.code, rule.category, rule.name, setting, yes if rule.enabled else no, yes if rule.exempt_research else no]))
+    lines.append(M.MONITOR_LABELS["rules_source"].format(sources="、".join(ruleset.source)))
+    return "\n".join(lines)
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "、".join(value)
+    if value in M.LIGHT_NAMES:
+        return M.LIGHT_NAMES[value]
+    return str(value)

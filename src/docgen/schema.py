@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from . import forms as F
+from .ruleset import rules_schema
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_FILES = {
     "project": "project.schema.json",
     "department": "department.schema.json",
     "roster": "roster.schema.json",
+    "rules": "rules.schema.json",
 }
 
 Schema = dict[str, Any]
@@ -287,7 +289,7 @@ def roster_schema() -> Schema:
     return _base("绩效监控报送名单", "一个监控期间一个文件（名单.yaml）：应报送的部门、预算单位和项目。", props, required)
 
 
-SCHEMAS = {"project": project_schema, "department": department_schema, "roster": roster_schema}
+SCHEMAS = {"project": project_schema, "department": department_schema, "roster": roster_schema, "rules": rules_schema}
 
 
 def schema_for(kind: str) -> Schema:

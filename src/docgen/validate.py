@@ -19,7 +19,7 @@ import jsonschema_rs
 
 from . import forms as F
 from . import messages as M
-from . import rules
+from . import rules, ruleset
 from .findings import Finding, error
 from .load import Document, JsonPath, load_file
 from .schema import schema_for
@@ -31,6 +31,8 @@ def kind_of(path: Path) -> str:
         return "roster"
     if path.name == F.DEPARTMENT_FILE:
         return "department"
+    if path.name == ruleset.RULES_FILE:
+        return "rules"
     return "project"
 
 
@@ -197,6 +199,9 @@ def check_files(paths: list[Path], rosters: list[Path] | None = None) -> Checked
             continue
         kind = kind_of(path)
         findings.extend(schema_findings(doc, kind))
+        if kind == "rules":  # the monitoring rules file: checked like a submission, but it has no model
+            findings.extend(ruleset.check_document(doc))
+            continue
         findings.extend(rules.file_rules(doc, kind))
         documents.append((kind, doc))
     roster_docs = _roster_documents(documents, rosters or [])
