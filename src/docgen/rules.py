@@ -248,6 +248,7 @@ def roster_projects(roster: Document) -> dict[str, dict[str, Any]]:
 def check_against_roster(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:
     """Each project is on its period's roster, with the same department and flags."""
     findings = []
+    entries = {period: roster_projects(roster) for period, roster in rosters.items()}
     for kind, doc in documents:
         if kind != "project":
             continue
@@ -260,7 +261,7 @@ def check_against_roster(documents: list[tuple[str, Document]], rosters: dict[Pa
         code = doc.data.get(K["project_code"])
         if not isinstance(code, str):
             continue
-        entry = roster_projects(roster).get(code)
+        entry = entries[period].get(code)
         if entry is None:
             findings.append(warning(doc.path, *doc.position((K["project_code"],)), "W302", code=code, roster=roster.path))
             continue
