@@ -73,7 +73,8 @@ def check_place(doc: Document, kind: str) -> list[Finding]:
         return [error(path, 1, 1, "E308", detail=f"应放在 {layout}，如 submissions/2025-06/101-教育局/")]
     findings = []
     year, month = data.get(K["year"]), data.get(K["month"])
-    if isinstance(year, int) and isinstance(month, int) and (year, month) != (int(match[1]), int(match[2])):
+    valid = isinstance(year, int) and isinstance(month, int) and 1 <= month <= 12
+    if valid and (year, month) != (int(match[1]), int(match[2])):
         at = doc.position((K["month"],) if year == int(match[1]) else (K["year"],))
         findings.append(
             error(
@@ -123,7 +124,7 @@ def check_stated_total(doc: Document, kind: str) -> list[Finding]:
     for key in A.values():
         value = _num(stated.get(key))
         if value is not None and value != sums[key]:
-            findings.append(error(doc.path, *doc.position((K["stated_total"], key)), "E301", field=key, stated=value, computed=sums[key]))
+            findings.append(error(doc.path, *doc.position((K["stated_total"], key)), "E301", column=key, stated=value, computed=sums[key]))
     return findings
 
 
@@ -136,7 +137,7 @@ def check_department_totals(doc: Document, kind: str) -> list[Finding]:
         return []
     a, b = column_sums(doc.data, K["funds_by_type"]), column_sums(doc.data, K["funds_by_use"])
     return [
-        error(doc.path, *doc.position((K["funds_by_use"],), key=True), "E302", field=key, by_type=a[key], by_use=b[key])
+        error(doc.path, *doc.position((K["funds_by_use"],), key=True), "E302", column=key, by_type=a[key], by_use=b[key])
         for key in A.values()
         if a[key] != b[key]
     ]
