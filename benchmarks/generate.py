@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from docgen import forms as F  # noqa: E402
+from docgen import forms as F
 
 DEPARTMENTS = [
     ("101", "朔州市教育局"), ("102", "朔州市卫生健康委员会"), ("103", "朔州市农业农村局"), ("104", "朔州市交通运输局"),

@@ -23,11 +23,11 @@ import yaml
 from ruamel.yaml import YAML
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+from generate import generate
 
-from docgen.load import load_file  # noqa: E402
-from docgen.schema import schema_for  # noqa: E402
-from docgen.validate import kind_of  # noqa: E402
+from docgen.load import load_file
+from docgen.schema import schema_for
+from docgen.validate import kind_of
 
 
 def per_file(label: str, func, texts: list[str]) -> float:

@@ -46,7 +46,7 @@ def test_time_progress_is_months_over_twelve(month: int) -> None:
 
 def test_half_year_examples() -> None:
     assert compute.time_progress(Period(2025, 6)) == Decimal("50.00")
-    fig = compute.Figures.of(Amounts(Decimal("35.5"), Decimal("240"), Decimal("120"), Decimal("98.2"), Decimal("275.5")))
+    fig = compute.Figures.of(Amounts(Decimal("35.5"), Decimal(240), Decimal(120), Decimal("98.2"), Decimal("275.5")))
     assert (fig.subtotal, fig.allocation_rate, fig.spend_progress) == (Decimal("275.5"), Decimal("50.00"), Decimal("35.64"))
     assert compute.rate(Decimal(1), Decimal(3)) == Decimal("33.33")
     assert compute.rate(Decimal(2), Decimal(3)) == Decimal("66.67")
