@@ -47,6 +47,7 @@ MESSAGES: dict[str, str] = {
     "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单",
     "W303": "「{field}」与名单不一致：名单中为 {roster_value}，本文件为 {file_value}",
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
+    "W306": "佐证材料「{entry}」不存在（路径相对于本文件所在目录），请补交文件或改正路径",
     "X900": "docgen 内部错误（{detail}）。请加 --traceback 重新运行，并把输出报告给维护者",
     "W305": "下达数 {allocated} 万元超过本年预算 {budget} 万元（「{row}」）",
 }

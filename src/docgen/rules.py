@@ -193,7 +193,21 @@ def check_indicators(doc: Document, kind: str) -> list[Finding]:
     return findings
 
 
-FILE_RULES = (check_place, check_decimals, check_stated_total, check_department_totals, check_overspend, check_indicators)
+def check_evidence(doc: Document, kind: str) -> list[Finding]:
+    """佐证材料 named by a relative path must exist beside the submission (links are not fetched)."""
+    items = doc.data.get(K["indicators"])
+    if kind == "roster" or not isinstance(items, list):
+        return []
+    findings = []
+    for index, item in enumerate(items):
+        evidence = item.get(I["evidence"]) if isinstance(item, dict) else None
+        for n, entry in enumerate(evidence if isinstance(evidence, list) else []):
+            if isinstance(entry, str) and "://" not in entry and not (doc.path.parent / entry).exists():
+                findings.append(warning(doc.path, *doc.position((K["indicators"], index, I["evidence"], n)), "W306", entry=entry))
+    return findings
+
+
+FILE_RULES = (check_place, check_decimals, check_stated_total, check_department_totals, check_overspend, check_indicators, check_evidence)
 
 
 def file_rules(doc: Document, kind: str) -> list[Finding]:
