@@ -16,9 +16,9 @@ import jinja2
 from . import __version__, compute, conclusions, monitor, output, rollup
 from . import forms as F
 from . import messages as M
+from . import schema as schema_module
 from .errors import InvalidSubmissions, UsageError
 from .findings import Finding
-from . import schema as schema_module
 from .load import Document
 from .model import Department, Project, Roster
 from .model import build as build_model
@@ -97,25 +97,30 @@ def check(paths: list[Path], rules: Path | None = None) -> Result:
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     checked = check_files(files, [r for r in set(rosters) if r.is_file()])
     result = Result(files=files, findings=checked.findings)
-    bad = checked.error_paths()
+    bad, shaped = checked.error_paths(), checked.shaped_paths()
+    flawed: list[Project | Department] = []  # invalid, but in the schema's shape: monitored, never rendered
     for kind, doc in checked.documents:
         result.documents[str(doc.path)] = doc
         if str(doc.path) in bad:
+            if kind != "roster" and str(doc.path) in shaped:
+                flawed.append(build_model(kind, doc.path, doc.data))  # type: ignore[arg-type]
             continue
         model = build_model(kind, doc.path, doc.data)
         {"project": result.projects, "department": result.departments, "roster": result.rosters}[kind].append(model)  # type: ignore[attr-defined]
-    _monitor(result, rules or monitor.find_rules(files))
+    _monitor(result, rules or monitor.find_rules(files), flawed)
     return result
 
 
-def _monitor(result: Result, rules: Path | None) -> None:
+def _monitor(result: Result, rules: Path | None, flawed: list[Project | Department]) -> None:
     """Run the monitoring rules; a broken rules file is reported like a broken submission."""
     ruleset, problems = monitor.load_rules(_display(rules) if rules else None)
     findings = list(result.findings) + problems
     if ruleset is not None:
         rosters = list(result.rosters) or _period_rosters(result)
         locate = monitor.locator(result.documents)
-        result.analysis = monitor.analyse(result.projects, result.departments, rosters, ruleset, locate, context=_sibling_projects(result))
+        projects = result.projects + [s for s in flawed if isinstance(s, Project)]
+        departments = result.departments + [s for s in flawed if isinstance(s, Department)]
+        result.analysis = monitor.analyse(projects, departments, rosters, ruleset, locate, context=_sibling_projects(result))
         findings += result.analysis.findings
     result.findings = sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
 

@@ -92,6 +92,8 @@ class Value:
     unit: str = ""
     upper: Decimal | None = None  # the high end of a range (「90%-95%」); `number` is the low end
     when: When | None = None  # a date value (时效指标: 「2025年10月底前」)
+    scale: Decimal = Decimal(1)  # 「3万人次」: number 30000, unit 人次, scale 10000, written unit 万人次
+    written_unit: str = ""
 
     @property
     def quantitative(self) -> bool:
@@ -124,6 +126,16 @@ class Value:
     def __str__(self) -> str:
         return self.text
 
+    def shown(self, amount: Decimal) -> str:
+        """`amount` in this value's own way of writing (「1.5万人次」 for 15000 when the target says 「3万人次」)."""
+        return f"{self.comparator or ''}{format_number(amount / self.scale)}{self.written_unit or self.unit}"
+
+
+def format_number(value: Decimal) -> str:
+    """A number as people write it: 6000, 12.5 (at most two decimals, no trailing zeros)."""
+    text = f"{value.quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
 
 def normalise(text: str) -> str:
     """Full-width to half-width (NFKC), 「％」 to 「%」, spaces squeezed out."""
@@ -138,13 +150,11 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
-def _scaled(number: Decimal, unit: str) -> tuple[Decimal, str]:
+def _scale(unit: str) -> tuple[Decimal, str]:
     """「1.2万人」 is 12000 人: 万/亿 before a unit scale the number so 「万人」 and 「人」 compare."""
-    if unit[:1] in _SCALE and unit != unit[:1] * len(unit):
-        return number * _SCALE[unit[0]], unit[1:]
-    if unit in _SCALE:
-        return number * _SCALE[unit], ""
-    return number, unit
+    if unit[:1] in _SCALE:
+        return _SCALE[unit[0]], unit[1:]
+    return Decimal(1), unit
 
 
 def _parse_date(text: str, raw: str) -> Value | None:
@@ -186,8 +196,8 @@ def parse(raw: object) -> Value:
     if ranged and (not ranged["unit1"] or ranged["unit1"] == ranged["unit"]):
         low, high = _decimal(ranged["low"]), _decimal(ranged["high"])
         if low is not None and high is not None and low <= high:
-            (low, unit), (high, _) = _scaled(low, ranged["unit"]), _scaled(high, ranged["unit"])
-            return Value(text, BETWEEN, low, unit, upper=high)
+            scale, unit = _scale(ranged["unit"])
+            return Value(text, BETWEEN, low * scale, unit, upper=high * scale, scale=scale, written_unit=ranged["unit"])
     match = _VALUE.match(folded)
     if not match:
         return Value(text)
@@ -195,8 +205,8 @@ def parse(raw: object) -> Value:
     if number is None:  # pragma: no cover
         return Value(text)
     comparator = _COMPARATORS.get(match["cmp"] or "") or _TAILS.get(match["tail"] or "")
-    number, unit = _scaled(number, match["unit"] or "")
-    return Value(text, comparator, number, unit)
+    scale, unit = _scale(match["unit"] or "")
+    return Value(text, comparator, number * scale, unit, scale=scale, written_unit=match["unit"] or "")
 
 
 def looks_numeric(value: Value) -> bool:

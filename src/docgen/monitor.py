@@ -49,10 +49,7 @@ def percent(value: Decimal) -> str:
     return f"{value.quantize(compute.CENT):.2f}"
 
 
-def number(value: Decimal) -> str:
-    """A number as people write it: 6000, 12.5 (at most two decimals, no trailing zeros)."""
-    text = f"{value.quantize(compute.CENT):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+number = V.format_number
 
 
 # --- budget rows --------------------------------------------------------------------------
@@ -383,11 +380,8 @@ def progress(indicator: Indicator, rule: Rule | None, month: int, year: int) -> 
         return None
     ratio = result.number / planned * HUNDRED
     graded = rule.grade(ratio)
-    light = graded[0] if graded else GREEN
-    if not cumulative and light in (GREEN, BLUE) and V.meets(target, result, year) is False:
-        light = YELLOW  # a rate or a time limit is not pro-rated: it must reach the target itself
-    shown = f"{target.comparator or ''}{number(planned)}{target.unit}" if cumulative and month < 12 else target.text
-    return Progress(light, "W421", shown, ratio)
+    shown = target.shown(planned) if cumulative and month < 12 else target.text
+    return Progress(graded[0] if graded else GREEN, "W421", shown, ratio)
 
 
 def indicator_rules(run: _Run) -> None:
@@ -453,6 +447,9 @@ def _level1_of(level2: str) -> str:
     return next(l1 for l1, l2s in F.TAXONOMY.items() if level2 in l2s)
 
 
+#: Graded per-row rules: a 其中 row is reported only where it is worse than its 资金总额.
+ROW_GRADED = ("W401", "W402", "W404")
+
 PER_SUBMISSION = (spend_progress, allocation, carried_over, expected_balance, zero_spending, overspend, over_allocation)
 
 
@@ -497,12 +494,13 @@ def project_spending(run: _Run, projects: list[Project], missing: int) -> None:
     if rule is None or not isinstance(sub, Department):
         return
     stated = sub.funds_by_use.get(F.PROJECT_SPENDING_ROW)
-    if stated is None:
+    if stated is None or not projects:
         return
     summed = compute.total({str(i): compute.total(p.funds) for i, p in enumerate(projects)})
     tolerance = Decimal(rule.threshold("允许差额"))
+    allowed = max(tolerance, Decimal(rule.threshold("允许差异率")) / HUNDRED * (stated.carried_over + stated.budget))
     differing = [(key, getattr(stated, name) - getattr(summed, name)) for name, key in A.items()
-                 if abs(getattr(stated, name) - getattr(summed, name)) > tolerance]
+                 if abs(getattr(stated, name) - getattr(summed, name)) > allowed]
     if not differing:
         return
     field_name, difference = differing[0]
@@ -530,11 +528,19 @@ def locator(documents: dict[str, Document]) -> Locator:
     return locate
 
 
+def _repeats_total(hit: _Hit, hits: list[_Hit]) -> bool:
+    """A 其中 row's graded finding that is no worse than its 资金总额's for the same rule says nothing new."""
+    if hit.subject[0] != "row" or hit.subject[2] == F.TOTAL_ROW or hit.code not in ROW_GRADED:
+        return False
+    total = worst(h.light for h in hits if h.code == hit.code and h.subject == ("row", hit.subject[1], F.TOTAL_ROW)) or GREEN
+    return R.LIGHT_ORDER.index(hit.light or GREEN) <= R.LIGHT_ORDER.index(total)
+
+
 def _finish(run: _Run, locate: Locator) -> SubmissionAnalysis:
     sub = run.sub
     findings: list[Finding] = []
     for hit in run.hits:
-        if not hit.speaks:
+        if not hit.speaks or _repeats_total(hit, run.hits):
             continue
         rule = run.ruleset[hit.code]
         severity = "warning" if hit.light in (RED, YELLOW) else "info"

@@ -8,6 +8,7 @@ shown: each error kind maps to a Chinese template in `messages`.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -80,18 +81,22 @@ def _did_you_mean(word: str, options: Iterable[str]) -> str:
     return M.hint("did_you_mean", suggestion=match[0]) if match else ""
 
 
-def _strip_nulls(value: Any, path: JsonPath, nulls: set[JsonPath]) -> Any:
-    """Empty entries (`备注:` with nothing after) count as not written; remember where they were."""
+def _strip_nulls(value: Any, path: JsonPath, nulls: set[JsonPath], known: dict[tuple[str, ...], list[str]]) -> Any:
+    """Empty known entries (`备注:` with nothing after) count as not written; remember where they were.
+
+    An unknown key stays, empty or not, so that it is still reported.
+    """
     if isinstance(value, dict):
+        allowed = known.get(_schema_path(path), [])
         out = {}
         for key, item in value.items():
-            if item is None:
+            if item is None and key in allowed:
                 nulls.add(path + (key,))
             else:
-                out[key] = _strip_nulls(item, path + (key,), nulls)
+                out[key] = _strip_nulls(item, path + (key,), nulls, known)
         return out
     if isinstance(value, list):
-        return [_strip_nulls(item, path + (i,), nulls) for i, item in enumerate(value)]
+        return [_strip_nulls(item, path + (i,), nulls, known) for i, item in enumerate(value)]
     return value
 
 
@@ -102,7 +107,7 @@ def _shown(value: Any) -> str:
 
 def schema_findings(doc: Document, kind: str) -> list[Finding]:
     nulls: set[JsonPath] = set()
-    data = _strip_nulls(doc.data, (), nulls)
+    data = _strip_nulls(doc.data, (), nulls, _properties_at(kind))
     findings = []
     for err in _validator(kind).iter_errors(data):
         findings.extend(_translate(doc, kind, err, nulls))
@@ -173,6 +178,11 @@ def _value_at(data: Any, path: JsonPath) -> Any:
     return data
 
 
+#: Error codes after which a file still has the schema's shape: E103 (first of the duplicate keys kept),
+#: E106, and the business rules E3xx, which run on schema-valid data.
+MODEL_SAFE = re.compile(r"^(E103|E106|E3\d\d)$")
+
+
 @dataclass
 class Checked:
     """What validation produced: the documents that loaded, keyed by kind, and every finding."""
@@ -186,6 +196,12 @@ class Checked:
 
     def error_paths(self) -> set[str]:
         return {f.path for f in self.errors}
+
+    def shaped_paths(self) -> set[str]:
+        """Files whose errors all leave the data in the schema's shape (a duplicate key, a business rule):
+        their models can still be built, so monitoring reports on them in the same pass."""
+        unsafe = {f.path for f in self.errors if not MODEL_SAFE.match(f.code)}
+        return self.error_paths() - unsafe
 
 
 def check_files(paths: list[Path], rosters: list[Path] | None = None) -> Checked:
