@@ -31,11 +31,11 @@ _COMPARATORS = {
 _COMPARATOR_RE = "|".join(re.escape(c) for c in sorted(_COMPARATORS, key=len, reverse=True))
 #: Words before a value that say nothing about the comparison (「约1200人」, 「累计完成300公里」).
 _FILLER = r"(?:约|大约|共|累计|累计完成|完成|实现|保持在|维持在)?"
-_NUMBER = r"[-+]?\d[\d,]*(?:\.\d+)?"
+_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 1,200 but not 12,5
 _TAILS = {"以上": GE, "及以上": GE, "或以上": GE, "以下": LE, "及以下": LE, "或以下": LE, "以内": LE, "之内": LE}
 _TAIL_RE = "|".join(sorted(_TAILS, key=len, reverse=True))
 _VALUE = re.compile(
-    rf"^{_FILLER}(?P<cmp>{_COMPARATOR_RE})?{_FILLER}(?P<num>{_NUMBER})(?:余|多)?(?P<unit>[^\d]{{0,8}}?)(?P<tail>{_TAIL_RE})?$"
+    rf"^{_FILLER}(?P<cmp>{_COMPARATOR_RE})?{_FILLER}(?P<num>{_NUMBER})(?:余|多)?(?P<unit>[^\d]{{0,8}}?)(?P<tail>{_TAIL_RE})?(?:左右)?$"
 )
 _RANGE = re.compile(
     rf"^{_FILLER}(?P<low>{_NUMBER})(?P<unit1>[^\d~—–-]{{0,8}}?)(?:~|-|—|–|至|到)(?P<high>{_NUMBER})(?P<unit>[^\d]{{0,8}}?)$"
@@ -157,6 +157,11 @@ def _scale(unit: str) -> tuple[Decimal, str]:
     return Decimal(1), unit
 
 
+def _unit_ok(unit: str) -> bool:
+    """A percent sign is a whole unit: 「95%以上吧」 is not 95 of the unit 「%以上吧」."""
+    return not (unit[:1] in ("%", "‰") and unit not in ("%", "‰"))
+
+
 def _parse_date(text: str, raw: str) -> Value | None:
     """「2025年10月底前」 -> (2025, 10, end) with ≤; a bare month (「10月」) is a duration, not a date."""
     match = _DATE_ISO.match(text)
@@ -174,7 +179,7 @@ def _parse_date(text: str, raw: str) -> Value | None:
         day = int(match["d"]) if match["d"] else _DECADE_DAY.get(match.groupdict().get("part") or "")
     else:
         month, day = 12, None  # 「2025年底前」, 「2025年内」
-    comparator = _DATE_CMP.get(match["cmp"] or "") or _DATE_TAIL.get(match["tail"] or "")
+    comparator = _DATE_CMP.get(match["cmp"] or "") or _DATE_TAIL.get(match["tail"] or match.groupdict().get("yend") or "")
     when = When(year, month, day)
     if when.resolve(year or 2000) is None:
         return None
@@ -203,6 +208,8 @@ def parse(raw: object) -> Value:
         return Value(text)
     number = _decimal(match["num"])
     if number is None:  # pragma: no cover
+        return Value(text)
+    if not _unit_ok(match["unit"] or ""):
         return Value(text)
     comparator = _COMPARATORS.get(match["cmp"] or "") or _TAILS.get(match["tail"] or "")
     scale, unit = _scale(match["unit"] or "")
