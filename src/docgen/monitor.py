@@ -23,7 +23,7 @@ from . import messages as M
 from . import ruleset as R
 from .findings import Finding
 from .load import Document, JsonPath, load_file
-from .model import Amounts, Department, Indicator, Project, Roster
+from .model import Amounts, Department, ExpectedProject, Indicator, Project, Roster
 from .ruleset import BLUE, GREEN, NONE, RED, YELLOW, Rule, Ruleset
 
 K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS
@@ -220,9 +220,10 @@ class _Run:
         self.time_progress = compute.time_progress(sub.period)
         self.exempt = bool(sub.research) and self.month < 12
         self.hits: list[_Hit] = []
+        self._active = {code: ruleset.active(code, self.exempt) for code in ruleset.rules}
 
     def rule(self, code: str) -> Rule | None:
-        return self.ruleset.active(code, self.exempt)
+        return self._active[code]
 
     def hit(self, rule: Rule, light: str | None, subject: Subject, at: JsonPath, *, key: bool = False, speaks: bool = True, **args: Any) -> None:
         """Record a rule's verdict; `speaks=False` gives the light without repeating the finding."""
@@ -456,19 +457,20 @@ PER_SUBMISSION = (spend_progress, allocation, carried_over, expected_balance, ze
 # --- rules across submissions ------------------------------------------------------------------
 
 
-def roster_flags(run: _Run, roster: Roster | None) -> None:
+RosterIndex = dict[str, tuple[ExpectedProject, str]]  # project code -> (roster entry, department code)
+
+
+def roster_index(roster: Roster) -> RosterIndex:
+    return {p.code: (p, dept.code) for dept in roster.departments for p in dept.projects}
+
+
+def roster_flags(run: _Run, roster: Roster | None, index: RosterIndex) -> None:
     """W413: the project's department, unit, 科研类 and 涉密 flags as the period's roster has them."""
     rule = run.rule("W413")
     sub = run.sub
-    if rule is None or roster is None or not isinstance(sub, Project):
-        return
-    entry, dept_code = None, None
-    for dept in roster.departments:
-        for expected in dept.projects:
-            if expected.code == sub.code:
-                entry, dept_code = expected, dept.code
-    if entry is None:
+    if rule is None or roster is None or not isinstance(sub, Project) or sub.code not in index:
         return  # not on the roster: W302 says so
+    entry, dept_code = index[sub.code]
     pairs = (
         ("department_code", dept_code, sub.department_code),
         ("unit", entry.unit, sub.unit),
@@ -536,7 +538,7 @@ def _repeats_total(hit: _Hit, hits: list[_Hit]) -> bool:
     return R.LIGHT_ORDER.index(hit.light or GREEN) <= R.LIGHT_ORDER.index(total)
 
 
-def _finish(run: _Run, locate: Locator) -> SubmissionAnalysis:
+def _finish(run: _Run, rows_of: list[BudgetRow], locate: Locator) -> SubmissionAnalysis:
     sub = run.sub
     findings: list[Finding] = []
     for hit in run.hits:
@@ -553,12 +555,14 @@ def _finish(run: _Run, locate: Locator) -> SubmissionAnalysis:
             text = info.text(month=run.month, count=len(skipped), rules="、".join(r.name for r in skipped))
             findings.append(Finding(str(sub.path), 1, 1, "I401", "info", text, info.light))
     baseline = None if run.exempt else GREEN
+    by_subject: dict[Subject, list[str | None]] = {}
+    for hit in run.hits:
+        by_subject.setdefault(hit.subject, []).append(hit.light)
     rows: dict[str, dict[str, str | None]] = {}
-    for row in budget_rows(sub):
-        own = [h.light for h in run.hits if h.subject == row.subject]
+    for row in rows_of:
         evaluated = baseline if row.figures.subtotal > 0 else None
-        rows.setdefault(row.table, {})[row.label] = worst([evaluated, *own])
-    indicators = tuple(worst([baseline, *(h.light for h in run.hits if h.subject == ("indicator", i))]) for i in range(len(sub.indicators)))
+        rows.setdefault(row.table, {})[row.label] = worst([evaluated, *by_subject.get(row.subject, [])])
+    indicators = tuple(worst([baseline, *by_subject.get(("indicator", i), [])]) for i in range(len(sub.indicators)))
     light = worst([baseline, *(h.light for h in run.hits)])
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return SubmissionAnalysis(sub, findings, light, indicators, rows, exempt=run.exempt)
@@ -579,6 +583,7 @@ def analyse(
     """
     analysis = Analysis(ruleset)
     roster_of = {r.period.key: r for r in rosters}
+    indexes = {key: roster_index(r) for key, r in roster_of.items()}
     by_department: dict[tuple[str, str], list[Project]] = {}
     for project in [*projects, *context]:
         by_department.setdefault((project.period.key, project.department_code), []).append(project)
@@ -591,11 +596,11 @@ def analyse(
         indicator_rules(run)
         missing_kinds(run)
         roster = roster_of.get(sub.period.key)
-        roster_flags(run, roster)
+        roster_flags(run, roster, indexes.get(sub.period.key, {}))
         if isinstance(sub, Department):
             members = by_department.get((sub.period.key, sub.department_code), [])
             project_spending(run, members, _missing(roster, sub.department_code, members))
-        analysis.submissions[str(sub.path)] = _finish(run, locate)
+        analysis.submissions[str(sub.path)] = _finish(run, rows, locate)
     return analysis
 
 

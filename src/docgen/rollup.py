@@ -10,6 +10,8 @@ fixed creation date so the same inputs give the same bytes, and saved atomically
 from __future__ import annotations
 
 import io
+import math
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -268,7 +270,8 @@ DEPARTMENT_COLUMNS = (
 FINDING_COLUMNS = (("code", TEXT), ("name", TEXT), ("category", TEXT), ("rule_code", TEXT), ("light_name", LIGHT), ("message", TEXT), ("location", TEXT))
 ROW_COLUMNS = (("table", TEXT), ("row", TEXT), ("light", LIGHT), *[c for c in PROJECT_COLUMNS if c[1] in (MONEY, RATE) and c[0] != "execution"])
 WIDTHS = {TEXT: 14, MONEY: 12, RATE: 10, COUNT: 8, LIGHT: 9}
-WIDE = {"name": 36, "message": 80, "rules": 30, "department": 18, "location": 36, "unit": 20}
+WIDE = {"name": 36, "message": 80, "rules": 30, "department": 22, "location": 20, "unit": 22, "execution": 14, "department_code": 8, "code": 14}
+LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
 LIGHT_FILL = {RED: "#F4B6B6", YELLOW: "#FFE699", BLUE: "#BDD7EE", GREEN: "#C6E0B4", NONE: "#E7E6E6"}
 
 
@@ -316,7 +319,29 @@ class _Formats:
         return self.cells[key]
 
 
+def _display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: CJK characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _lines(columns: Sequence[tuple[str, str]], values: dict[str, Any]) -> int:
+    """How many lines the wrapped text cells of a row need (spreadsheets do not grow rows written by a program)."""
+    needed = 1
+    for key, kind in columns:
+        value = values.get(key)
+        if kind == TEXT and isinstance(value, str) and value:
+            needed = max(needed, math.ceil(_display_width(value) / (_width(key, kind) - 1)))
+    return needed
+
+
+def _width(key: str, kind: str) -> int:
+    return WIDE.get(key, WIDTHS[kind])
+
+
 def _write_row(ws: Any, fmt: _Formats, row: int, columns: Sequence[tuple[str, str]], values: dict[str, Any], total: bool = False) -> None:
+    lines = _lines(columns, values)
+    if lines > 1:
+        ws.set_row(row, LINE_HEIGHT * lines + 2)
     for col, (key, kind) in enumerate(columns):
         value = values.get(key)
         if kind == LIGHT:
@@ -348,10 +373,10 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
         ws.merge_range(0, 0, 0, last, sheet.title, fmt.title)
         ws.merge_range(1, 0, 1, last, sheet.subtitle, fmt.subtitle)
         ws.set_row(0, 28)
-        ws.set_row(2, 42)
+        ws.set_row(2, 45)
         for col, (key, kind) in enumerate(sheet.columns):
             ws.write_string(2, col, C[key], fmt.header)
-            ws.set_column(col, col, WIDE.get(key, WIDTHS[kind]))
+            ws.set_column(col, col, _width(key, kind))
         for index, values in enumerate(sheet.rows):
             _write_row(ws, fmt, 3 + index, sheet.columns, values)
         end = 3 + len(sheet.rows)
@@ -363,7 +388,7 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
         if sheet.note:
             ws.write_string(end + 1, 0, sheet.note, fmt.note)
         ws.set_landscape()
-        ws.set_paper(9)
+        ws.set_paper(8)  # A3: a 汇总表 has more columns than A4 shows legibly
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(2)
     book.close()
@@ -381,7 +406,7 @@ def _finding_rows(pairs: Iterable[tuple[ProjectLine, Finding]], analysis: Analys
         rows.append({
             "department_code": line.department_code, "department": line.department, "code": line.code, "name": line.name,
             "category": rule.category if rule else "", "rule_code": f.code, "light_name": f.light or NONE,
-            "message": f.message, "location": f"{Path(f.path).as_posix()}:{f.line}",
+            "message": f.message, "location": f"{Path(f.path).name}:{f.line}",
         })
     return rows
 
