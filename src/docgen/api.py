@@ -22,6 +22,8 @@ from .findings import Finding
 from .load import Document
 from .model import Department, Project, Roster
 from .model import build as build_model
+from .ruleset import RULES_FILE, Ruleset
+from .ruleset import default_path as default_rules_path
 from .validate import check_files, kind_of
 
 SUBMISSIONS = "submissions"
@@ -136,7 +138,7 @@ def _period_rosters(result: Result) -> list[Roster]:
     return [r for r in rosters if isinstance(r, Roster)]
 
 
-def ruleset(root: Path, rules: Path | None = None) -> tuple[monitor.Ruleset | None, list[Finding]]:
+def ruleset(root: Path, rules: Path | None = None) -> tuple[Ruleset | None, list[Finding]]:
     """The rules in force for a repository: the defaults overridden by root/schema/rules.yaml (or `rules`)."""
     if rules is not None and not rules.is_file():
         raise UsageError(M.message("E323", path=rules))
@@ -146,11 +148,11 @@ def ruleset(root: Path, rules: Path | None = None) -> tuple[monitor.Ruleset | No
 
 def init_rules(root: Path) -> Path:
     """Copy the default rules to root/schema/rules.yaml (never over an existing file), with the editor modeline."""
-    target = root / "schema" / monitor.R.RULES_FILE
+    target = root / "schema" / RULES_FILE
     if target.exists():
         raise UsageError(M.label("exists", path=_display(target)))
     modeline = f"# yaml-language-server: $schema={schema_module.SCHEMA_FILES['rules']}\n"
-    output.write_text(target, modeline + monitor.R.default_path().read_text(encoding="utf-8"))
+    output.write_text(target, modeline + default_rules_path().read_text(encoding="utf-8"))
     return _display(target)
 
 

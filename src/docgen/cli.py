@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from . import __version__, api, report
+from . import messages as M
 from . import schema as schema_module
 from .errors import DocgenError
 
@@ -34,7 +35,7 @@ def handle_errors(func: Callable[..., int | None]) -> Callable[..., None]:
         except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --traceback
             if show_traceback:
                 traceback.print_exc()
-            click.echo(api.M.message("X900", detail=f"{type(exc).__name__}: {exc}"), err=True)
+            click.echo(M.message("X900", detail=f"{type(exc).__name__}: {exc}"), err=True)
             code = 3
         sys.exit(code)
 
@@ -118,7 +119,7 @@ def build(root: Path, rules: Path | None) -> int:
     for finding in result.warnings:
         click.echo(report.text_line(finding), err=True)
     click.echo(report.summary_line(result.findings, len(result.files)), err=True)
-    click.echo(api.M.label("built", path=target, count=len(result.projects) + len(result.departments)))
+    click.echo(M.label("built", path=target, count=len(result.projects) + len(result.departments)))
     return 0
 
 
@@ -135,7 +136,7 @@ def rollup(root: Path, rules: Path | None) -> int:
     """
     _, written = api.rollups(root, rules=rules)
     for path in written:
-        click.echo(api.M.MONITOR_LABELS["rollup_written"].format(path=path))
+        click.echo(M.MONITOR_LABELS["rollup_written"].format(path=path))
     return 0
 
 
@@ -152,7 +153,7 @@ def rules_command(root: Path, init: bool, rules: Path | None) -> int:
     示例：docgen rules；docgen rules --init
     """
     if init:
-        click.echo(api.M.MONITOR_LABELS["rules_created"].format(path=api.init_rules(root)))
+        click.echo(M.MONITOR_LABELS["rules_created"].format(path=api.init_rules(root)))
         return 0
     ruleset, findings = api.ruleset(root, rules)
     for finding in findings:
@@ -184,7 +185,7 @@ def new(kind: str, period: str, department_code: str, code: str | None, name: st
     if not api.PERIOD_ARG.match(period):
         raise click.UsageError("--period 应写成 2025-06 这样的形式")
     target = api.new(kind, root, period, department_code, code=code, name=name, unit=unit, department=department)
-    click.echo(api.M.label("created", path=target))
+    click.echo(M.label("created", path=target))
     return 0
 
 

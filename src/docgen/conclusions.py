@@ -8,6 +8,7 @@ separated by a newline.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from . import compute
@@ -63,7 +64,7 @@ def conclusion(sa: SubmissionAnalysis) -> str:
         total=len(sub.indicators), certain=likely[F.CERTAIN], possible=likely[F.POSSIBLE], impossible=likely[F.IMPOSSIBLE]
     )
     lead = D["conclusion_lead"].format(year=sub.period.year, month=sub.period.month, subject=subject)
-    text = f"{lead}{budget}{D['separator']}{targets}{D['separator']}{D['conclusion_light'][sa.light or 'green']}"
+    text = f"{lead}{budget}{D['separator']}{targets}{D['separator']}{M.DRAFT_LIGHT[sa.light or 'green']}"
     counts = sa.counts()
     if counts[RED] or counts[YELLOW]:
         text += D["conclusion_counts"].format(red=counts[RED], yellow=counts[YELLOW])
@@ -90,8 +91,8 @@ def problems(sa: SubmissionAnalysis, ruleset: Ruleset) -> str:
     if not found:
         return D["problems_none"]
     codes = list(dict.fromkeys(f.code for f in sorted(found, key=lambda f: (f.light != RED, f.code))))
-    problem_items = []
-    measure_items = []
+    problem_items: list[str] = []
+    measure_items: list[str] = []
     for index, code in enumerate(codes, 1):
         rule = ruleset[code]
         hits = [f for f in found if f.code == code]
@@ -114,5 +115,9 @@ def draft(sa: SubmissionAnalysis, ruleset: Ruleset, *, only_missing: bool = True
     renderer can fill its gaps with `{**drafted, **written}` or simply use what this returns.
     """
     written = sa.submission.report
-    makers = {CONCLUSION: lambda: conclusion(sa), DEVIATION: lambda: deviation(sa), PROBLEMS: lambda: problems(sa, ruleset)}
+    makers: dict[str, Callable[[], str]] = {
+        CONCLUSION: lambda: conclusion(sa),
+        DEVIATION: lambda: deviation(sa),
+        PROBLEMS: lambda: problems(sa, ruleset),
+    }
     return {key: make() for key, make in makers.items() if not (only_missing and written.get(key))}

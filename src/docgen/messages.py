@@ -137,12 +137,6 @@ DRAFT = {
     "conclusion_budget": "资金安排 {arranged} 万元，已支出 {spent} 万元，支出进度 {spend_progress}%，序时进度 {time_progress}%",
     "conclusion_budget_empty": "本期无资金安排",
     "conclusion_indicators": "设置绩效指标 {total} 项，预计确定能完成 {certain} 项、有可能完成 {possible} 项、完全不可能完成 {impossible} 项",
-    "conclusion_light": {
-        "green": "总体运行正常，监控结果为绿灯。",
-        "blue": "总体运行正常，部分指标完成进度远超序时，监控结果为蓝灯，建议复核相关指标值设置是否合理。",
-        "yellow": "存在一定偏差，监控结果为黄灯，需加强跟踪管理。",
-        "red": "存在较大偏差，监控结果为红灯，需立即采取纠偏措施。",
-    },
     "conclusion_counts": "共发现红灯预警 {red} 项、黄灯预警 {yellow} 项。",
     "deviation_none": "本期预算执行和绩效目标实现情况与预期基本一致，未出现明显偏差。",
     "deviation_budget": "（一）预算执行方面。{items}",
@@ -158,6 +152,14 @@ DRAFT = {
     "measures_item": "{index}. {advice}",
     "measures_remark": "对完成目标可能性为“完全不可能”的指标，拟采取以下措施：{items}",
     "separator": "；",
+}
+
+#: The closing words of the drafted 监控总体结论, by the submission's light.
+DRAFT_LIGHT = {
+    "green": "总体运行正常，监控结果为绿灯。",
+    "blue": "总体运行正常，部分指标完成进度远超序时，监控结果为蓝灯，建议复核相关指标值设置是否合理。",
+    "yellow": "存在一定偏差，监控结果为黄灯，需加强跟踪管理。",
+    "red": "存在较大偏差，监控结果为红灯，需立即采取纠偏措施。",
 }
 
 #: Column headers and sheet names of the roll-up workbooks (汇总表).

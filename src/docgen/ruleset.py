@@ -166,7 +166,8 @@ def merge(default: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, 
     """Override key by key; 阈值 is merged one level deeper so one threshold can be tuned alone."""
     out: dict[str, Any] = {}
     for code, rule in default.items():
-        mine = override.get(code) if isinstance(override.get(code), dict) else {}
+        given = override.get(code)
+        mine: dict[str, Any] = given if isinstance(given, dict) else {}
         merged = {**rule, **mine}
         theirs = mine.get(KEYS["thresholds"])
         merged[KEYS["thresholds"]] = {**(rule.get(KEYS["thresholds"]) or {}), **(theirs if isinstance(theirs, dict) else {})}

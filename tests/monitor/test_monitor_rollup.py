@@ -114,7 +114,7 @@ def test_a_zero_denominator_shows_a_dash() -> None:
 
 
 def test_same_inputs_give_the_same_bytes(demo: tuple[api.Result, Path], tmp_path: Path) -> None:
-    result, out = demo
+    _, out = demo
     before = Path.cwd()
     os.chdir(ROOT)
     try:
