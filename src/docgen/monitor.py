@@ -239,34 +239,31 @@ def _ratio(numerator: Decimal | None, denominator: Decimal) -> Decimal | None:
 # 及时性 ------------------------------------------------------------------------------------
 
 
-def spend_progress(run: _Run, rows: list[BudgetRow]) -> None:
-    """W401: the budget execution light, r = 支出进度 ÷ 序时进度 × 100."""
-    rule = run.rule("W401")
+def _against_time(run: _Run, rows: list[BudgetRow], code: str, field: str,
+                  rate: Callable[[compute.Figures], Decimal | None], shown: Callable[[compute.Figures], dict[str, str]]) -> None:
+    """Grade a rate per row by its ratio to 序时进度 (r = rate ÷ 序时进度 × 100)."""
+    rule = run.rule(code)
     if rule is None:
         return
     for row in rows:
-        ratio = _ratio(row.figures.spend_progress, run.time_progress)
+        ratio = _ratio(rate(row.figures), run.time_progress)
         graded = rule.grade(ratio) if ratio is not None else None
-        if graded:
-            fig = row.figures
-            run.hit(rule, graded[0], row.subject, row.at + (() if row.total else (A["spent"],)), key=row.total,
-                    row=row.label, spent=money(fig.spent), arranged=money(fig.subtotal), spend_progress=percent(fig.spend_progress or Decimal(0)),
-                    time_progress=percent(run.time_progress), ratio=percent(ratio or Decimal(0)), limit=number(graded[1]), speaks=row.speaks)
+        if graded and ratio is not None:
+            run.hit(rule, graded[0], row.subject, row.at + (() if row.total else (A[field],)), key=row.total, speaks=row.speaks,
+                    row=row.label, time_progress=percent(run.time_progress), ratio=percent(ratio), limit=number(graded[1]),
+                    **shown(row.figures))
+
+
+def spend_progress(run: _Run, rows: list[BudgetRow]) -> None:
+    """W401: the budget execution light, r = 支出进度 ÷ 序时进度 × 100."""
+    _against_time(run, rows, "W401", "spent", lambda f: f.spend_progress, lambda f: {
+        "spent": money(f.spent), "arranged": money(f.subtotal), "spend_progress": percent(f.spend_progress or Decimal(0))})
 
 
 def allocation(run: _Run, rows: list[BudgetRow]) -> None:
     """W402: 下达率 behind 序时进度."""
-    rule = run.rule("W402")
-    if rule is None:
-        return
-    for row in rows:
-        ratio = _ratio(row.figures.allocation_rate, run.time_progress)
-        graded = rule.grade(ratio) if ratio is not None else None
-        if graded:
-            fig = row.figures
-            run.hit(rule, graded[0], row.subject, row.at + (() if row.total else (A["allocated"],)), key=row.total,
-                    row=row.label, allocated=money(fig.allocated), budget=money(fig.budget), allocation_rate=percent(fig.allocation_rate or Decimal(0)),
-                    time_progress=percent(run.time_progress), ratio=percent(ratio or Decimal(0)), limit=number(graded[1]), speaks=row.speaks)
+    _against_time(run, rows, "W402", "allocated", lambda f: f.allocation_rate, lambda f: {
+        "allocated": money(f.allocated), "budget": money(f.budget), "allocation_rate": percent(f.allocation_rate or Decimal(0))})
 
 
 def carried_over(run: _Run, rows: list[BudgetRow]) -> None:
