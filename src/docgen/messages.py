@@ -95,3 +95,34 @@ def hint(name: str, **args: Any) -> str:
 
 def label(name: str, **args: Any) -> str:
     return LABELS[name].format(**args)
+
+
+# --- history and `docgen diff` (issue 4 item 4, issue 5 item 1) --------------------------------------
+
+LABELS.update(
+    {
+        # git
+        "git_missing": "找不到 git 命令。请先安装 git（如 apt-get install git）",
+        "git_not_repo": "「{path}」不在 git 仓库中，无法读取修改历史。请在报送仓库内运行（或先 git init 并提交）",
+        "git_failed": "git {command} 运行失败：{detail}",
+        "git_bad_revision": "git 中找不到版本「{revision}」。请检查分支名或提交号；在 CI 中请拉取完整历史（如 actions/checkout 的 fetch-depth: 0）",
+        # field-level changes
+        "change_value": "{field} {before} → {after}",
+        "change_added": "新增{group}「{item}」",
+        "change_removed": "删除{group}「{item}」",
+        "change_unreadable": "此版本无法读取：{detail}",
+        "absent": "—",
+        "yes": "是",
+        "no": "否",
+        "nth_item": "第{n}项",
+        "at_line": "第 {line} 行第 {column} 列：{message}",
+        "figure_arranged": "安排数",
+        "figure_allocation_rate": "下达率",
+        "figure_spend_progress": "支出进度",
+        # timeline statuses
+        "status_added": "新增",
+        "status_modified": "修改",
+        "status_renamed": "重命名",
+        "status_deleted": "删除",
+    }
+)
