@@ -447,8 +447,11 @@ def read_history(root: Path, *, subdir: str = SUBMISSIONS, revision: str = "HEAD
     history = History(stats=stats)
     for key, items in touches.items():
         history.timelines[key] = _timeline(key, items, known)
-    order = {c.sha: i for i, c in enumerate(commits)}
-    history._log = sorted((e for t in history.timelines.values() for e in t.entries), key=lambda e: (order[e.sha], e.path))
+    by_commit: dict[str, list[Entry]] = {}
+    for timeline in history.timelines.values():
+        for entry in timeline.entries:
+            by_commit.setdefault(entry.sha, []).append(entry)
+    history._log = [e for c in commits for e in sorted(by_commit.get(c.sha, []), key=lambda e: e.path)]
     stats.entries = len(history._log)
     history.timelines = dict(sorted(history.timelines.items()))
     return history
