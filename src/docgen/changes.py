@@ -47,7 +47,10 @@ KINDS = (FIELD, FIGURE, ADDED, REMOVED, UNREADABLE)
 
 @dataclass(frozen=True)
 class Change:
-    """One change between two versions. `before`/`after` are display texts; None means absent."""
+    """One change between two versions. `before`/`after` are display texts; None means absent.
+
+    For an item added (removed), `after` (`before`) sums the item up in one line.
+    """
 
     kind: str
     field: str
@@ -230,6 +233,11 @@ def snapshot(raw: bytes, kind: str, path: Path | str = "") -> Snapshot:
 # --- comparing two versions ------------------------------------------------------------------
 
 
+def _summary(snap: Snapshot, prefix: str) -> str:
+    """An item in one line (「年度指标值 ≥95%；完成目标可能性 确定能…」): what a reviewer wants of a new indicator."""
+    return M.label("item_separator").join(f"{k[len(prefix):]} {v}" for k, v in snap.fields.items() if k.startswith(prefix))
+
+
 def _under(key: str, prefixes: list[str]) -> bool:
     return any(key.startswith(p) for p in prefixes)
 
@@ -254,7 +262,8 @@ def compare(before: Snapshot | None, after: Snapshot | None) -> list[Change]:
         old, new = before.items.get(group, []), after.items.get(group, [])
         gone = [n for n in old if n not in new]
         came = [n for n in new if n not in old]
-        changes += [Change(REMOVED, f"{group}{SEP}{n}") for n in gone] + [Change(ADDED, f"{group}{SEP}{n}") for n in came]
+        changes += [Change(REMOVED, f"{group}{SEP}{n}", _summary(before, f"{group}{SEP}{n}{SEP}")) for n in gone]
+        changes += [Change(ADDED, f"{group}{SEP}{n}", None, _summary(after, f"{group}{SEP}{n}{SEP}")) for n in came]
         skipped += [f"{group}{SEP}{n}{SEP}" for n in gone + came]
     values = []
     for key in dict.fromkeys([*after.fields, *before.fields]):

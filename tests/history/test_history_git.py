@@ -54,7 +54,8 @@ def test_likelihood_changed_and_indicator_added_reordering_is_not_a_change(seede
     seeded.commit("新增时效指标，调整顺序")
     entries = read(seeded).timelines[PROJECT_PATH].entries
     assert [c.text() for c in entries[1].changes] == ["绩效指标·受助学生家长满意度·完成目标可能性 有可能 → 确定能"]
-    assert entries[2].changes == (Change(ADDED, "绩效指标·补助发放及时率"),)
+    summary = "一级指标 产出指标；二级指标 时效指标；年度指标值 ≥95%；指标完成情况 96%；全年指标预计完成情况 98%；完成目标可能性 确定能"
+    assert entries[2].changes == (Change(ADDED, "绩效指标·补助发放及时率", None, summary),)
     assert entries[2].changes[0].text() == "新增绩效指标「补助发放及时率」"
 
 
@@ -62,7 +63,10 @@ def test_an_indicator_removed(seeded: GitRepo) -> None:
     text = (seeded.root / PROJECT_PATH).read_text(encoding="utf-8")
     seeded.write(PROJECT_PATH, text.split("  - 一级指标: 满意度指标\n")[0])
     seeded.commit("删除满意度指标")
-    assert read(seeded).timelines[PROJECT_PATH].entries[-1].changes == (Change(REMOVED, "绩效指标·受助学生家长满意度"),)
+    (removed,) = read(seeded).timelines[PROJECT_PATH].entries[-1].changes
+    assert (removed.kind, removed.field, removed.after) == (REMOVED, "绩效指标·受助学生家长满意度", None)
+    assert removed.before is not None and removed.before.startswith("一级指标 满意度指标；") and removed.before.endswith("偏差原因分析 部分学校通知不及时。")
+    assert removed.text() == "删除绩效指标「受助学生家长满意度」"
 
 
 def test_a_moved_file_keeps_its_history(seeded: GitRepo) -> None:

@@ -1,0 +1,117 @@
+"""`docgen diff` output: Markdown to post as a pull-request comment, JSON for tools.
+
+The Markdown is written for a department reviewer who never opens the YAML: one heading and one
+table per submission, the form's own labels, before → after, Chinese throughout.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from . import changes as C
+from . import messages as M
+from .revdiff import UNCHANGED, DiffResult, FileDiff
+
+_CELL_LIMIT = 100
+_SPACE = re.compile(r"\s+")
+_SEVERITY = {"error": "错误", "warning": "警告"}
+
+
+def _cell(text: str | None) -> str:
+    """One table cell: on one line, pipes escaped, long texts shortened (the JSON keeps them whole)."""
+    text = _SPACE.sub(" ", C.shown(text)).strip()
+    if len(text) > _CELL_LIMIT:
+        text = text[: _CELL_LIMIT - 1] + "…"
+    return text.replace("|", "\\|")
+
+
+def _title(f: FileDiff) -> str:
+    if f.kind == "roster":
+        title = M.label("diff_roster")
+    elif f.kind == "department":
+        title = M.label("diff_department", department=f.name) if f.name else f.path.rsplit("/", 1)[-1]
+    else:
+        title = M.label("diff_project", title=f.name, code=f.code) if f.name else f.path.rsplit("/", 1)[-1]
+    status = M.label(f"diff_status_{f.status}")
+    secret = M.label("diff_confidential_mark") if f.confidential else ""
+    return f"### {title}{secret} · {status}"
+
+
+def _rows(f: FileDiff) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for c in f.changes:
+        if c.kind == C.FIELD:
+            rows.append((M.label("diff_field"), c.field, _cell(c.before), _cell(c.after)))
+        elif c.kind == C.FIGURE:
+            rows.append((M.label("diff_figure"), c.field, _cell(c.before), _cell(c.after)))
+        elif c.kind == C.ADDED:
+            rows.append((c.group, c.label, _cell(None), _cell(M.label("diff_item_added", summary=c.after))))
+        elif c.kind == C.REMOVED:
+            rows.append((c.group, c.label, _cell(M.label("diff_item_was", summary=c.before)), M.label("diff_item_removed")))
+        else:
+            rows.append((M.label("diff_file"), M.label("diff_unreadable"), _cell(None), _cell(c.after)))
+    for finding in f.appeared:
+        rows.append((f"{_SEVERITY[finding.severity]} {finding.code}", _cell(finding.message), _cell(None),
+                     M.label("diff_appeared", line=finding.line)))
+    for finding in f.cleared:
+        rows.append((f"{_SEVERITY[finding.severity]} {finding.code}", _cell(finding.message), M.label("diff_line", line=finding.line),
+                     M.label("diff_cleared")))
+    return [(a.replace("|", "\\|"), b.replace("|", "\\|"), c, d) for a, b, c, d in rows]
+
+
+def _section(f: FileDiff) -> list[str]:
+    lines = [_title(f), ""]
+    if f.confidential:
+        lines += [M.label("diff_confidential_note"), ""]
+    where = f"`{f.old_path}` → `{f.path}`" if f.old_path else f"`{f.path}`"
+    lines += [M.label("diff_file_line", where=where), ""]
+    rows = _rows(f)
+    if rows:
+        lines.append(f"| {M.label('diff_col_kind')} | {M.label('diff_col_item')} | {M.label('diff_col_before')} | {M.label('diff_col_after')} |")
+        lines.append("| --- | --- | --- | --- |")
+        lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    else:
+        lines.append(M.label("diff_deleted_note" if f.status == "deleted" else "diff_no_content_change"))
+    lines.append("")
+    return lines
+
+
+def markdown(result: DiffResult) -> str:
+    head = result.head if result.head is not None else M.label("diff_worktree")
+    lines = [M.label("diff_heading", base=result.base, head=head), ""]
+    if not result.files:
+        lines += [M.label("diff_nothing"), ""]
+    else:
+        submissions = [f for f in result.files if f.status != UNCHANGED]
+        summary = M.label(
+            "diff_summary", files=len(submissions), added=result.count("added"), modified=result.count("modified"),
+            renamed=result.count("renamed"), deleted=result.count("deleted"), appeared=result.appeared, cleared=result.cleared,
+        )
+        if result.count(UNCHANGED):
+            summary += M.label("diff_summary_unchanged", count=result.count(UNCHANGED))
+        lines += [summary, ""]
+        for f in result.files:
+            lines += _section(f)
+    head_commit = result.head_commit[:7] if result.head_commit else M.label("diff_worktree")
+    lines.append(M.label("diff_footer", base=result.base_commit[:7], head=head_commit))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(result: DiffResult) -> str:
+    data = {
+        "base": {"revision": result.base, "commit": result.base_commit},
+        "head": {"revision": result.head, "commit": result.head_commit},
+        "summary": {
+            "files": len(result.files),
+            **{status: result.count(status) for status in ("added", "modified", "renamed", "deleted", UNCHANGED)},
+            "appeared": result.appeared,
+            "cleared": result.cleared,
+        },
+        "submissions": [f.as_dict() for f in result.files],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(result: DiffResult, fmt: str) -> str:
+    return as_json(result) if fmt == "json" else markdown(result)
