@@ -22,7 +22,8 @@ from . import compute
 from . import forms as F
 from . import messages as M
 from .load import decode, load_text
-from .model import Department, Project, build as build_model
+from .model import Department, Project
+from .model import build as build_model
 from .validate import schema_findings
 
 SEP = "·"

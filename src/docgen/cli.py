@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import __version__, api, diff_report, output, report
+from . import __version__, api, diff_report, messages, output, report
 from . import schema as schema_module
 from .errors import DocgenError
 
@@ -151,7 +151,7 @@ def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path) ->
         click.echo(text, nl=False)
     else:
         output.write_text(out, text)
-        click.echo(api.M.label("diff_written", path=out), err=True)
+        click.echo(messages.label("diff_written", path=out), err=True)
     return 0
 
 

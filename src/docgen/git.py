@@ -119,7 +119,7 @@ class Repo:
         return {p: (self.root / p).read_bytes() for p in paths if (self.root / p).is_file()}
 
 
-def _run(cwd: Path, args: Iterable[str], *, input: bytes | None = None, env: dict[str, str] | None = None, check: bool = True) -> bytes:
+def _run(cwd: Path, args: tuple[str, ...], *, input: bytes | None = None, env: dict[str, str] | None = None, check: bool = True) -> bytes:
     git = shutil.which("git")
     if git is None:
         raise GitError(M.label("git_missing"))
@@ -130,7 +130,7 @@ def _run(cwd: Path, args: Iterable[str], *, input: bytes | None = None, env: dic
         raise GitError(M.label("git_failed", command=" ".join(args[:2]), detail=exc.strerror or str(exc))) from exc
     if check and done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(M.label("git_failed", command=" ".join(list(args)[:2]), detail=detail[-1] if detail else done.returncode))
+        raise GitError(M.label("git_failed", command=" ".join(args[:2]), detail=detail[-1] if detail else done.returncode))
     return done.stdout
 
 

@@ -249,7 +249,7 @@ def _assign(commits: list[Commit]) -> dict[str, list[_Touch]]:
             else:
                 assert rc.new_path is not None
                 if rc.status in "AR":
-                    key = alias.pop(rc.new_path, None) or fresh(rc.new_path, commit.sha)
+                    key = alias.pop(rc.new_path, "") or fresh(rc.new_path, commit.sha)
                 else:
                     key = alias.get(rc.new_path) or fresh(rc.new_path, commit.sha)
                     alias[rc.new_path] = key

@@ -129,6 +129,7 @@ def test_a_warning_cleared_and_files_added_and_deleted(pr: GitRepo) -> None:
     assert [c["kind"] for c in added["changes"]] == ["unreadable"]
     assert [f["code"] for f in added["findings"]["appeared"]] == ["E102"]
     code, markdown, _ = run(pr, "HEAD")
+    assert code == 0
     assert "| 警告 W301 | 「中央财政资金」支出数 250 万元超过安排数 200.00 万元（超预算） | 第 9 行 | 已消除 |" in markdown
     assert "### 教师培训（101-2025-002） · 删除\n\n文件：`submissions/2025-06/101-教育和体育局/101-2025-002.yaml`\n\n文件已删除。\n" in markdown
     assert "| 文件 | 无法读取 | — | 第 2 行第 1 列：YAML 格式错误" in markdown
@@ -137,6 +138,7 @@ def test_a_warning_cleared_and_files_added_and_deleted(pr: GitRepo) -> None:
 def test_a_roster_change_shows_warnings_in_files_not_changed(seeded: GitRepo) -> None:
     seeded.edit("submissions/2025-06/名单.yaml", '"101-2025-001"', '"101-2025-011"')
     code, out, _ = run(seeded, "HEAD", "--format", "json")
+    assert code == 0
     data = json.loads(out)
     roster, project = data["submissions"]  # files with content changes first
     assert roster["status"] == "modified" and roster["kind"] == "roster"
@@ -147,6 +149,7 @@ def test_a_roster_change_shows_warnings_in_files_not_changed(seeded: GitRepo) ->
 def test_confidential_submissions_are_marked(seeded: GitRepo) -> None:
     seeded.edit(PROJECT_PATH, "预算单位: 朔州市教育局本级\n", "预算单位: 朔州市教育局本级\n涉密: true\n")
     code, out, _ = run(seeded, "HEAD")
+    assert code == 0
     assert "### 城乡义务教育家庭经济困难学生生活补助（101-2025-001）〔涉密〕 · 修改" in out
     assert "> 涉密项目：以下内容仅供本部门审核，不得公开或转发。" in out
     assert "| 填报 | 涉密 | — | 是 |" in out
@@ -172,4 +175,5 @@ def test_not_a_repository_exits_3_with_a_chinese_message(tmp_path: Path) -> None
 
 def test_an_unknown_revision_exits_2(seeded: GitRepo) -> None:
     code, out, err = run(seeded, "origin/main")
-    assert code == 2 and "找不到版本「origin/main」" in err and "fetch-depth" in err
+    assert code == 2 and out == ""
+    assert "找不到版本「origin/main」" in err and "fetch-depth" in err
