@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DEPT, INDICATOR, PROJECT, PROJECT_PATH, GitRepo
 
 from docgen.cli import cli
+from tests.history.gitrepo import DEPT, INDICATOR, PROJECT, PROJECT_PATH, GitRepo
 
 SECOND = PROJECT.replace("101-2025-001", "101-2025-002").replace("城乡义务教育家庭经济困难学生生活补助", "教师培训")
 SECOND_PATH = f"{DEPT}/101-2025-002.yaml"

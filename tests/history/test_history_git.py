@@ -6,12 +6,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import DEPT, INDICATOR, PROJECT, PROJECT_PATH, ROSTER_PATH, GitRepo
 
 from docgen import history
 from docgen.changes import ADDED, FIELD, FIGURE, REMOVED, UNREADABLE, Change
 from docgen.errors import DocgenError
 from docgen.git import GitError
+from tests.history.gitrepo import DEPT, INDICATOR, PROJECT, PROJECT_PATH, ROSTER_PATH, GitRepo
 
 
 def read(repo: GitRepo, **kwargs: object) -> history.History:
