@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import messages as M
+from .forms import YAML_SUFFIXES
 from .errors import EnvironmentProblem, UsageError
 
 NULL_SHA = "0" * 40
@@ -98,20 +99,32 @@ class Repo:
                 files[self.relative(path.decode("utf-8", "surrogateescape"))] = meta.split()[2].decode()
         return files
 
-    def diff(self, base: str, head: str | None, pathspec: str) -> list[RawChange]:
-        """Files changed between two commits, or between a commit and the working tree (head None).
+    def yaml_specs(self, folder: str) -> tuple[str, ...]:
+        """Pathspecs for the YAML files below `folder` (relative to root), wherever git runs from.
+
+        Evidence (佐证材料 PDFs, pictures) lives beside the submissions and is not a submission.
+        """
+        return tuple(f":(top,glob){self.prefix}{folder}/**/*{suffix}" for suffix in YAML_SUFFIXES)
+
+    def diff(self, base: str, head: str | None, folder: str) -> list[RawChange]:
+        """YAML files changed between two commits, or between a commit and the working tree (head None).
 
         The working tree includes new files not yet added: they are staged into a throw-away index
         (GIT_INDEX_FILE), never the user's, so rename detection sees them too.
         """
-        spec = ("--", f":(top){self.prefix}{pathspec}")
+        spec = ("--", *self.yaml_specs(folder))
         args = ("-r", "-z", "--raw", "--no-abbrev", "-M")
         if head is not None:
             return parse_raw(self.run("diff-tree", *args, base, head, *spec), self)
         with tempfile.TemporaryDirectory(prefix="docgen-index-") as tmp:
             env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
             self.run("read-tree", base, env=env)
-            self.run("add", "-A", *spec, env=env)
+            # every YAML path in the base or the working tree (not ignored): update-index adds, updates
+            # or removes each; unlike `git add`, a pattern matching nothing is not an error
+            paths = self.run("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", *spec, env=env)
+            top_paths = b"".join(p + b"\0" for p in paths.split(b"\0") if p)
+            if top_paths:
+                _run(self.top, ("update-index", "--add", "--remove", "-z", "--stdin"), input=top_paths, env=env)
             return parse_raw(self.run("diff-index", "--cached", *args, base, *spec, env=env), self)
 
     def worktree_blobs(self, paths: Iterable[str]) -> dict[str, bytes]:

@@ -198,11 +198,11 @@ class History:
 
 
 def log_commits(repo: Repo, revision: str = "HEAD", subdir: str = SUBMISSIONS) -> list[Commit]:
-    """Every commit touching `subdir`, newest first, with its file changes: ONE git call."""
+    """Every commit touching a YAML file below `subdir`, newest first, with its file changes: ONE git call."""
     if not repo.has_commits():
         return []
     sha = repo.resolve(revision)
-    out = repo.run("log", "--date-order", "-z", "--raw", "--no-abbrev", "-M", "-l100000", _FORMAT, sha, "--", f":(top){repo.prefix}{subdir}")
+    out = repo.run("log", "--date-order", "-z", "--raw", "--no-abbrev", "-M", "-l100000", _FORMAT, sha, "--", *repo.yaml_specs(subdir))
     return list(_parse_log(out, repo))
 
 

@@ -177,3 +177,13 @@ def test_an_unknown_revision_exits_2(seeded: GitRepo) -> None:
     code, out, err = run(seeded, "origin/main")
     assert code == 2 and out == ""
     assert "找不到版本「origin/main」" in err and "fetch-depth" in err
+
+
+def test_root_below_the_top_of_the_repository(repo: GitRepo) -> None:
+    repo.write("data/" + PROJECT_PATH, PROJECT)
+    repo.write("data/submissions/2025-06/101-教育局/evidence/名单.pdf", "%PDF")
+    repo.commit("first")
+    repo.edit("data/" + PROJECT_PATH, "支出数: 60.2", "支出数: 61")
+    result = CliRunner().invoke(cli, ["diff", "HEAD", "--root", str(repo.root / "data"), "--format", "json"], catch_exceptions=False)
+    (only,) = json.loads(result.stdout)["submissions"]
+    assert only["path"] == PROJECT_PATH and only["changes"][0]["text"] == "资金·中央财政资金·支出数 60.20 → 61.00"

@@ -199,3 +199,9 @@ def test_a_missing_revision_is_a_usage_error(seeded: GitRepo) -> None:
     with pytest.raises(DocgenError) as caught:
         read(seeded, revision="no-such-branch")
     assert caught.value.exit_code == 2 and "no-such-branch" in str(caught.value)
+
+
+def test_evidence_files_beside_the_submissions_are_not_submissions(seeded: GitRepo) -> None:
+    seeded.write(f"{DEPT}/evidence/资助名单.pdf", "%PDF-1.4 not yaml")
+    seeded.commit("上传佐证材料")
+    assert set(read(seeded).timelines) == {PROJECT_PATH, ROSTER_PATH}
