@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import messages as M
-from .forms import YAML_SUFFIXES
 from .errors import EnvironmentProblem, UsageError
+from .forms import YAML_SUFFIXES
 
 NULL_SHA = "0" * 40
 #: Keep the user's configuration from changing what we parse.
