@@ -62,7 +62,7 @@ from . import __version__
 from . import changes as C
 from . import messages as M
 from .changes import Change, Snapshot
-from .git import RawChange, Repo, open_repo, parse_raw
+from .git import RawChange, Repo, only_yaml, open_repo, parse_raw
 from .validate import kind_of
 
 SUBMISSIONS = "submissions"
@@ -202,7 +202,7 @@ def log_commits(repo: Repo, revision: str = "HEAD", subdir: str = SUBMISSIONS) -
     if not repo.has_commits():
         return []
     sha = repo.resolve(revision)
-    out = repo.run("log", "--date-order", "-z", "--raw", "--no-abbrev", "-M", "-l100000", _FORMAT, sha, "--", *repo.yaml_specs(subdir))
+    out = repo.run("log", "--date-order", "-z", "--raw", "--no-abbrev", "-M", "-l100000", _FORMAT, sha, "--", f":(top){repo.prefix}{subdir}")
     return list(_parse_log(out, repo))
 
 
@@ -211,7 +211,7 @@ def _parse_log(out: bytes, repo: Repo) -> Iterator[Commit]:
         end = chunk.find(b"\0")
         header, raw = (chunk, b"") if end < 0 else (chunk[:end], chunk[end + 1:])
         sha, author, email, date, message = header.decode("utf-8", "replace").split("\x1f", 4)
-        records = parse_raw(raw, repo)
+        records = only_yaml(parse_raw(raw, repo))
         if records:  # a merge shows no changes of its own
             yield Commit(sha, author, email, datetime.fromisoformat(date), message.rstrip("\x1f").strip(), tuple(records))
 
