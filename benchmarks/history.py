@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from docgen import history
+from docgen import api, history
 from docgen.git import open_repo
 
 DEPARTMENTS = 20
@@ -154,6 +154,9 @@ def main() -> int:
         print(f"diffs after one new commit: {after:.2f} s, {hist.stats.parsed} version(s) parsed (target < 2 s)")
         newest = hist.recent(1)[0]
         print(f"newest change: {newest.path}: {'; '.join(c.text() for c in newest.changes)}")
+        spent, result = timed(lambda: api.diff(repo_dir, "HEAD~100", "HEAD"))
+        print(f"docgen diff HEAD~100 HEAD: {spent:.2f} s ({len(result.files)} files changed; both sides of "
+              f"{len(files)} files validated for warnings appeared/cleared)")
         print("machine: 2 cores shared with other agents; numbers vary run to run")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
