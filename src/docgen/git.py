@@ -135,8 +135,8 @@ def _run(cwd: Path, args: tuple[str, ...], *, input: bytes | None = None, env: d
     except OSError as exc:
         raise GitError(M.label("git_failed", command=" ".join(args[:2]), detail=exc.strerror or str(exc))) from exc
     if check and done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(M.label("git_failed", command=" ".join(args[:2]), detail=detail[-1] if detail else done.returncode))
+        lines = [line.strip() for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+        raise GitError(M.label("git_failed", command=" ".join(args[:2]), detail=" ".join(lines) or done.returncode))
     return done.stdout
 
 
@@ -145,9 +145,16 @@ def open_repo(root: Path) -> Repo:
     root = Path(root).resolve()
     if not root.is_dir():
         raise GitError(M.label("git_not_repo", path=root))
-    out = _run(root, ("rev-parse", "--show-toplevel", "--show-prefix"), check=False)
+    try:
+        out = _run(root, ("rev-parse", "--show-toplevel", "--show-prefix"))
+    except GitError as exc:
+        # "not a git repository" is the common case; anything else (e.g. "dubious ownership" in a
+        # CI container) is shown as git said it
+        if "not a git repository" in str(exc):
+            raise GitError(M.label("git_not_repo", path=root)) from None
+        raise
     lines = out.decode("utf-8", "surrogateescape").splitlines()
-    if len(lines) < 1 or not lines[0]:
+    if not lines or not lines[0]:  # inside .git itself
         raise GitError(M.label("git_not_repo", path=root))
     return Repo(root=root, top=Path(lines[0]), prefix=lines[1] if len(lines) > 1 else "")
 

@@ -38,9 +38,15 @@ Public API (stable; the site and `docgen diff` use it):
         .status_label (新增/修改/重命名/删除), .blob, .changes: tuple[changes.Change, ...],
         .confidential (this version), .readable, .valid, .name, .code, .as_dict()
 
-    changes.Change: .kind ("field" | "figure" | "added" | "removed" | "unreadable"), .field
-        (「资金·中央财政资金·支出数」), .before / .after (display text, None = absent), .label, .group,
-        .text() (「资金·中央财政资金·支出数 60.20 → 95.00」), .as_dict()
+    Constants ADDED, MODIFIED, RENAMED, DELETED: the values of Entry.status.
+
+    changes.Change (frozen): .kind ("field" | "figure" | "added" | "removed" | "unreadable"), .field
+        (「资金·中央财政资金·支出数」, 「绩效指标·资助学生人数」), .before / .after (display text, None =
+        absent; for an item added/removed, after/before sums the item up in one line; for "unreadable",
+        after is the Chinese reason with line and column), .label (last part), .group (the rest),
+        .text() (「资金·中央财政资金·支出数 60.20 → 95.00」, 「新增绩效指标「…」」), .as_dict()
+        Order within an entry: typed fields (form order), items added/removed, computed figures.
+        The first version of a file lists its 资金总额 figures (— → value); a deletion lists none.
 
 Limits: commits on merged side branches are shown in the order `git log --date-order` gives; merge
 commits themselves add no entry (their changes are those of the commits merged).
