@@ -77,7 +77,12 @@ def _section(f: FileDiff) -> list[str]:
     return lines
 
 
-def markdown(result: DiffResult) -> str:
+#: GitHub refuses comments over 65,536 characters; GitLab notes are limited too.
+COMMENT_LIMIT = 60_000
+
+
+def markdown(result: DiffResult, limit: int = COMMENT_LIMIT) -> str:
+    """The comment; sections that would pass `limit` characters are counted, not shown."""
     head = result.head if result.head is not None else M.label("diff_worktree")
     lines = [M.label("diff_heading", base=result.base, head=head), ""]
     if not result.files:
@@ -91,8 +96,14 @@ def markdown(result: DiffResult) -> str:
         if result.count(UNCHANGED):
             summary += M.label("diff_summary_unchanged", count=result.count(UNCHANGED))
         lines += [summary, ""]
-        for f in result.files:
-            lines += _section(f)
+        size = sum(len(line) + 1 for line in lines)
+        for index, f in enumerate(result.files):
+            section = _section(f)
+            size += sum(len(line) + 1 for line in section)
+            if size > limit:
+                lines += [M.label("diff_truncated", count=len(result.files) - index), ""]
+                break
+            lines += section
     head_commit = result.head_commit[:7] if result.head_commit else M.label("diff_worktree")
     lines.append(M.label("diff_footer", base=result.base_commit[:7], head=head_commit))
     return "\n".join(lines) + "\n"

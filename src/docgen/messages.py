@@ -162,5 +162,6 @@ LABELS.update(
         "diff_no_content_change": "内容没有变化。",
         "diff_footer": "<sub>由 docgen diff 生成：{base} → {head}。「计算」为系统按填报数计算的结果（万元、%）。</sub>",
         "diff_written": "已写入 {path}",
+        "diff_truncated": "……另有 {count} 份报送的变化因评论长度所限未列出，完整内容请运行 docgen diff --format json 查看。",
     }
 )

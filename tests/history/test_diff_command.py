@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from docgen import api, diff_report
 from docgen.cli import cli
 from tests.history.gitrepo import DEPT, INDICATOR, PROJECT, PROJECT_PATH, GitRepo
 
@@ -187,3 +188,11 @@ def test_root_below_the_top_of_the_repository(repo: GitRepo) -> None:
     result = CliRunner().invoke(cli, ["diff", "HEAD", "--root", str(repo.root / "data"), "--format", "json"], catch_exceptions=False)
     (only,) = json.loads(result.stdout)["submissions"]
     assert only["path"] == PROJECT_PATH and only["changes"][0]["text"] == "资金·中央财政资金·支出数 60.20 → 61.00"
+
+
+def test_a_long_comment_is_cut_at_a_section_and_says_how_many_are_left(pr: GitRepo) -> None:
+    result = api.diff(pr.root, "main")
+    full = diff_report.markdown(result)
+    short = diff_report.markdown(result, limit=400)
+    assert len(short) < len(full)
+    assert "……另有 1 份报送的变化因评论长度所限未列出" in short and "### 教师培训" in short and "### 城乡" not in short
