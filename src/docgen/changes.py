@@ -239,6 +239,15 @@ def _summary(snap: Snapshot, prefix: str) -> str:
     return M.label("item_separator").join(f"{k[len(prefix):]} {v}" for k, v in snap.fields.items() if k.startswith(prefix))
 
 
+def _headline(figures: dict[str, str]) -> dict[str, str]:
+    """A new file in a few figures: the first table's 资金总额 row, 安排数/下达数/支出数 and the two rates."""
+    total = f"{SEP}{F.TOTAL_ROW}{SEP}"
+    table = next((k.split(total)[0] for k in figures if total in k), "")
+    shown = (M.label("figure_arranged"), F.AMOUNT_FIELDS["allocated"], F.AMOUNT_FIELDS["spent"],
+             M.label("figure_allocation_rate"), M.label("figure_spend_progress"))
+    return {f"{table}{total}{name}": figures[f"{table}{total}{name}"] for name in shown if f"{table}{total}{name}" in figures}
+
+
 def _under(key: str, prefixes: list[str]) -> bool:
     return any(key.startswith(p) for p in prefixes)
 
@@ -246,7 +255,7 @@ def _under(key: str, prefixes: list[str]) -> bool:
 def compare(before: Snapshot | None, after: Snapshot | None) -> list[Change]:
     """The changes from `before` to `after`, in the order of the form.
 
-    `before` None: a new file, summarised by its 资金总额 figures. `after` None: a deleted file (no
+    `before` None: a new file, summarised by its 资金总额 figures (安排数, 下达数, 支出数, rates). `after` None: a deleted file (no
     changes; the status says it). An unreadable `after` gives one UNREADABLE change; callers
     compare a readable version with the last readable one before it.
     """
@@ -255,8 +264,7 @@ def compare(before: Snapshot | None, after: Snapshot | None) -> list[Change]:
     if not after.readable:
         return [Change(UNREADABLE, "", None, after.error)]
     if before is None or not before.readable:
-        total = f"{SEP}{F.TOTAL_ROW}{SEP}"
-        return [Change(FIGURE, k, None, v) for k, v in (after.figures or {}).items() if total in k]
+        return [Change(FIGURE, k, None, v) for k, v in _headline(after.figures or {}).items()]
     changes: list[Change] = []
     skipped: list[str] = []
     for group in dict.fromkeys([*before.items, *after.items]):

@@ -14,6 +14,7 @@ from . import messages as M
 from .revdiff import UNCHANGED, DiffResult, FileDiff
 
 _CELL_LIMIT = 100
+_CONTEXT = 12  # characters kept either side of an edit inside a long text
 _SPACE = re.compile(r"\s+")
 _SEVERITY = {"error": "错误", "warning": "警告"}
 
@@ -24,6 +25,25 @@ def _cell(text: str | None) -> str:
     if len(text) > _CELL_LIMIT:
         text = text[: _CELL_LIMIT - 1] + "…"
     return text.replace("|", "\\|")
+
+
+def _excerpt(before: str | None, after: str | None) -> tuple[str | None, str | None]:
+    """Two long texts cut to where they differ, so an edit in the middle of a paragraph shows."""
+    if before is None or after is None or max(len(before), len(after)) <= _CELL_LIMIT:
+        return before, after
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    start = max(0, start - _CONTEXT)
+    end = max(0, end - _CONTEXT)
+
+    def cut(text: str) -> str:
+        return ("…" if start else "") + text[start:len(text) - end] + ("…" if end else "")
+
+    return cut(before), cut(after)
 
 
 def _title(f: FileDiff) -> str:
@@ -42,7 +62,8 @@ def _rows(f: FileDiff) -> list[tuple[str, str, str, str]]:
     rows = []
     for c in f.changes:
         if c.kind == C.FIELD:
-            rows.append((M.label("diff_field"), c.field, _cell(c.before), _cell(c.after)))
+            before, after = _excerpt(c.before, c.after)
+            rows.append((M.label("diff_field"), c.field, _cell(before), _cell(after)))
         elif c.kind == C.FIGURE:
             rows.append((M.label("diff_figure"), c.field, _cell(c.before), _cell(c.after)))
         elif c.kind == C.ADDED:

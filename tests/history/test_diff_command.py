@@ -9,7 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from docgen import api, diff_report
+from docgen.changes import FIELD, Change
 from docgen.cli import cli
+from docgen.revdiff import DiffResult, FileDiff
 from tests.history.gitrepo import DEPT, INDICATOR, PROJECT, PROJECT_PATH, GitRepo
 
 SECOND = PROJECT.replace("101-2025-001", "101-2025-002").replace("城乡义务教育家庭经济困难学生生活补助", "教师培训")
@@ -196,3 +198,12 @@ def test_a_long_comment_is_cut_at_a_section_and_says_how_many_are_left(pr: GitRe
     short = diff_report.markdown(result, limit=400)
     assert len(short) < len(full)
     assert "……另有 1 份报送的变化因评论长度所限未列出" in short and "### 教师培训" in short and "### 城乡" not in short
+
+
+def test_an_edit_inside_a_long_text_shows_where_it_is() -> None:
+    before = "截至6月底，项目资金安排1135.50万元，已下达980.00万元，下达率89.09%；" * 3 + "累计支出510.55万元。" + "其余按计划推进。" * 10
+    after = before.replace("累计支出510.55万元", "累计支出612.00万元")
+    change = Change(FIELD, "分析报告·预算执行情况分析", before, after)
+    result = DiffResult("main", "0" * 40, "HEAD", "1" * 40, [FileDiff("a.yaml", None, "modified", "project", "甲", "1", False, (change,))])
+    row = next(line for line in diff_report.markdown(result).splitlines() if "预算执行情况分析" in line)
+    assert row == "| 填报 | 分析报告·预算执行情况分析 | …率89.09%；累计支出510.55万元。其余按计划推进。其… | …率89.09%；累计支出612.00万元。其余按计划推进。其… |"

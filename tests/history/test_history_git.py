@@ -39,8 +39,9 @@ def test_a_figure_changed_gives_the_field_and_the_computed_figures(seeded: GitRe
 def test_the_first_version_is_summarised_by_its_totals(seeded: GitRepo) -> None:
     first = read(seeded).timelines[PROJECT_PATH].entries[0]
     assert first.status == "added" and first.status_label == "新增" and first.valid
-    assert [c.text() for c in first.changes][-3:] == [
-        "资金·资金总额·安排数 — → 200.00", "资金·资金总额·下达率 — → 100.00%", "资金·资金总额·支出进度 — → 30.10%",
+    assert [c.text() for c in first.changes] == [
+        "资金·资金总额·安排数 — → 200.00", "资金·资金总额·下达数 — → 200.00", "资金·资金总额·支出数 — → 60.20",
+        "资金·资金总额·下达率 — → 100.00%", "资金·资金总额·支出进度 — → 30.10%",
     ]
 
 
