@@ -13,7 +13,7 @@ their code, so reordering a list is not a change; renaming an indicator is one r
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ class Change:
     field: str
     before: str | None = None
     after: str | None = None
+    confidential: bool = False  # about a 涉密 item (a roster's entry for a confidential project)
 
     @property
     def label(self) -> str:
@@ -77,7 +78,8 @@ class Change:
         return M.label("change_value", field=self.field, before=shown(self.before), after=shown(self.after))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "field": self.field, "before": self.before, "after": self.after, "text": self.text()}
+        return {"kind": self.kind, "field": self.field, "before": self.before, "after": self.after, "text": self.text(),
+                "confidential": self.confidential}
 
 
 def shown(value: str | None) -> str:
@@ -91,6 +93,8 @@ class Snapshot:
 
     `error` is set (and everything else empty) when the version could not be read; `valid` is
     False when it was read but does not pass the schema, in which case `figures` is None.
+    `confidential`: the whole file is 涉密 (a project marked so); `secrets`: the items inside a file
+    that are (a roster's entries for confidential projects), whose changes are flagged.
     """
 
     kind: str
@@ -102,11 +106,12 @@ class Snapshot:
     fields: dict[str, str] = field(default_factory=dict)
     items: dict[str, list[str]] = field(default_factory=dict)
     figures: dict[str, str] | None = None
+    secrets: list[str] = field(default_factory=list)  # field paths of 涉密 items (a roster's confidential projects)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "error": self.error, "valid": self.valid, "confidential": self.confidential, "name": self.name,
-            "code": self.code, "fields": self.fields, "items": self.items, "figures": self.figures,
+            "code": self.code, "fields": self.fields, "items": self.items, "figures": self.figures, "secrets": self.secrets,
         }
 
     @classmethod
@@ -191,14 +196,23 @@ def _figures(kind: str, path: Path, data: dict[str, Any]) -> dict[str, str] | No
 
 
 def _confidential(kind: str, data: dict[str, Any]) -> bool:
-    """A project marked 涉密; a roster naming any 涉密 project (its history would reveal the name)."""
-    if kind == "roster":
-        return any(
-            isinstance(p, dict) and p.get(K["confidential"]) is True
-            for d in data.get(K["departments"]) or [] if isinstance(d, dict)
-            for p in d.get(K["expected_projects"]) or []
-        )
-    return data.get(K["confidential"]) is True
+    """A project or department file marked 涉密: everything in it is confidential."""
+    return kind != "roster" and data.get(K["confidential"]) is True
+
+
+def _secrets(kind: str, data: dict[str, Any]) -> list[str]:
+    """A roster's entries for 涉密 projects, as field paths: their changes must not reach the site."""
+    if kind != "roster":
+        return []
+    found = []
+    for dept in data.get(K["departments"]) or []:
+        if not isinstance(dept, dict):
+            continue
+        for project in dept.get(K["expected_projects"]) or []:
+            if isinstance(project, dict) and project.get(K["confidential"]) is True:
+                found.append(SEP.join((K["departments"], str(dept.get(K["department_code"])), K["expected_projects"],
+                                       str(project.get(K["project_code"])))))
+    return found
 
 
 def snapshot(raw: bytes, kind: str, path: Path | str = "") -> Snapshot:
@@ -227,7 +241,7 @@ def snapshot(raw: bytes, kind: str, path: Path | str = "") -> Snapshot:
     code = data.get(K["project_code"]) or data.get(K["department_code"]) or ""
     return Snapshot(
         kind=kind, valid=valid, confidential=_confidential(kind, data), name=str(name), code=str(code),
-        fields=fields, items=items, figures=figures,
+        fields=fields, items=items, figures=figures, secrets=_secrets(kind, data),
     )
 
 
@@ -285,4 +299,8 @@ def compare(before: Snapshot | None, after: Snapshot | None) -> list[Change]:
             old_value, new_value = before.figures.get(key), after.figures.get(key)
             if old_value != new_value:
                 figures.append(Change(FIGURE, key, old_value, new_value))
+    secrets = [*before.secrets, *after.secrets]
+    if secrets:
+        marked = [f"{s}{SEP}" for s in secrets]
+        return [replace(c, confidential=True) if c.field in secrets or _under(c.field, marked) else c for c in values + changes + figures]
     return values + changes + figures

@@ -59,8 +59,9 @@ def _title(f: FileDiff) -> str:
 
 
 def _rows(f: FileDiff) -> list[tuple[str, str, str, str]]:
-    rows = []
+    rows: list[tuple[str, str, str, str]] = []
     for c in f.changes:
+        start = len(rows)
         if c.kind == C.FIELD:
             before, after = _excerpt(c.before, c.after)
             rows.append((M.label("diff_field"), c.field, _cell(before), _cell(after)))
@@ -72,6 +73,9 @@ def _rows(f: FileDiff) -> list[tuple[str, str, str, str]]:
             rows.append((c.group, c.label, _cell(M.label("diff_item_was", summary=c.before)), M.label("diff_item_removed")))
         else:
             rows.append((M.label("diff_file"), M.label("diff_unreadable"), _cell(None), _cell(c.after)))
+        if c.confidential:
+            kind, item, before, after = rows[start]
+            rows[start] = (kind + M.label("diff_confidential_mark"), item, before, after)
     for finding in f.appeared:
         rows.append((f"{_SEVERITY[finding.severity]} {finding.code}", _cell(finding.message), _cell(None),
                      M.label("diff_appeared", line=finding.line)))

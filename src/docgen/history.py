@@ -20,13 +20,17 @@ Public API (stable; the site and `docgen diff` use it):
         .timelines: dict[str, Timeline]   key: the file's current path relative to root, posix
                                           (a deleted file: its last path; a clash: "path@sha7")
         .get(path) -> Timeline | None      by current path, or by any path the file once had
-        .public() -> History               without confidential (涉密) timelines — for the site
-        .recent(limit=20, *, include_confidential=False) -> list[Entry]   newest first, site-wide
+        .public() -> History               what a published site may show: confidential (涉密) timelines
+                                          dropped whole; changes about 涉密 items inside other files (a
+                                          roster's entry for a confidential project) dropped, and entries
+                                          left with no change because of that dropped too
+        .recent(limit=20, *, include_confidential=False) -> list[Entry]   newest first, site-wide,
+                                          filtered as public() unless include_confidential
         .stats: Stats                      commits read, versions parsed, cache hits (benchmark)
 
     Timeline                              one file, however often renamed
         .key, .kind ("project" | "department" | "roster"), .entries: list[Entry] (oldest first)
-        .confidential: bool   True if ANY version was marked 涉密 (a roster: names any 涉密 project)
+        .confidential: bool   True if ANY version was marked 涉密 (never for a roster: see public())
         .exists: bool         False when the last entry deleted it
         .path, .name, .code   the current (last) path, 项目名称/主管部门, 项目代码/主管部门代码
         .paths: list[str]     every path it had, oldest first
@@ -44,7 +48,8 @@ Public API (stable; the site and `docgen diff` use it):
         (「资金·中央财政资金·支出数」, 「绩效指标·资助学生人数」), .before / .after (display text, None =
         absent; for an item added/removed, after/before sums the item up in one line; for "unreadable",
         after is the Chinese reason with line and column), .label (last part), .group (the rest),
-        .text() (「资金·中央财政资金·支出数 60.20 → 95.00」, 「新增绩效指标「…」」), .as_dict()
+        .text() (「资金·中央财政资金·支出数 60.20 → 95.00」, 「新增绩效指标「…」」), .as_dict(),
+        .confidential (about a 涉密 item inside a file that is not itself confidential: a roster entry)
         Order within an entry: typed fields (form order), items added/removed, computed figures.
         The first version of a file lists its 资金总额 figures (— → value); a deletion lists none.
 
@@ -58,7 +63,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -190,14 +195,27 @@ class History:
         return next((t for t in self.timelines.values() if key in t.paths), None)
 
     def public(self) -> History:
-        """The history a published site may show: confidential timelines removed entirely."""
-        keep = {k: t for k, t in self.timelines.items() if not t.confidential}
-        return History(keep, self.stats, [e for e in self._log if e.key in keep])
+        """The history a published site may show: confidential timelines removed entirely, and from
+        the others every change about a 涉密 item (a roster's entry for a confidential project); an
+        entry whose every change was such goes too."""
+        keep: dict[str, Timeline] = {}
+        for key, timeline in self.timelines.items():
+            if not timeline.confidential:
+                entries = [_public_entry(e) for e in timeline.entries]
+                keep[key] = Timeline(key, timeline.kind, [e for e in entries if e is not None])
+        log = {(e.sha, e.key): e for t in keep.values() for e in t.entries}
+        return History(keep, self.stats, [log[(e.sha, e.key)] for e in self._log if (e.sha, e.key) in log])
 
     def recent(self, limit: int = 20, *, include_confidential: bool = False) -> list[Entry]:
-        """The latest changes across all submissions (最近更新), newest first."""
-        hidden = set() if include_confidential else {k for k, t in self.timelines.items() if t.confidential}
-        return [e for e in self._log if e.key not in hidden][:limit]
+        """The latest changes across all submissions (最近更新), newest first; as public() unless asked."""
+        return (self._log if include_confidential else self.public()._log)[:limit]
+
+
+def _public_entry(entry: Entry) -> Entry | None:
+    if not any(c.confidential for c in entry.changes):
+        return entry
+    shown = tuple(c for c in entry.changes if not c.confidential)
+    return replace(entry, changes=shown) if shown else None
 
 
 # --- reading git -----------------------------------------------------------------------------
@@ -409,7 +427,7 @@ def _parse_pairs(repo: Repo, pairs: list[tuple[str, str | None, str]], cache: _C
         old = snaps.get(_snapshot_id(kind, before)) if before else None
         record = {
             "readable": new.readable, "valid": new.valid, "confidential": new.confidential, "name": new.name, "code": new.code,
-            "changes": [[c.kind, c.field, c.before, c.after] for c in C.compare(old, new)],
+            "changes": [[c.kind, c.field, c.before, c.after, c.confidential] for c in C.compare(old, new)],
         }
         out[_diff_id(kind, before, after)] = record
         cache.new_diffs[_diff_id(kind, before, after)] = json.dumps(record, ensure_ascii=False)

@@ -142,7 +142,7 @@ LABELS.update(
         "diff_status_deleted": "删除",
         "diff_status_unchanged": "问题有变化",
         "diff_confidential_mark": "〔涉密〕",
-        "diff_confidential_note": "> 涉密项目：以下内容仅供本部门审核，不得公开或转发。",
+        "diff_confidential_note": "> 含涉密内容：以下内容仅供本部门审核，不得公开或转发。",
         "diff_file_line": "文件：{where}",
         "diff_col_kind": "类别",
         "diff_col_item": "内容",

@@ -151,6 +151,7 @@ def _file_diff(rc: RawChange, contents: dict[str, bytes], before: dict[str, list
     new = C.snapshot(contents.get(rc.new_blob, b""), kind) if rc.new_blob else None
     appeared, cleared = _problems(before.get(rc.old_path or "", []), after.get(rc.new_path or "", []), rc.old_path or path, path)
     shown = new if new is not None and new.readable else old
+    changes = C.compare(old, new)
     return FileDiff(
         path=path,
         old_path=rc.old_path if rc.status == "R" else None,
@@ -158,8 +159,8 @@ def _file_diff(rc: RawChange, contents: dict[str, bytes], before: dict[str, list
         kind=kind,
         name=shown.name if shown else "",
         code=shown.code if shown else "",
-        confidential=any(s is not None and s.confidential for s in (old, new)),
-        changes=tuple(C.compare(old, new)),
+        confidential=any(s is not None and s.confidential for s in (old, new)) or any(c.confidential for c in changes),
+        changes=tuple(changes),
         appeared=appeared,
         cleared=cleared,
     )

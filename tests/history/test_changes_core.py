@@ -103,9 +103,18 @@ def test_deleted_gives_no_changes_and_flags_read_as_yes_no() -> None:
     assert compare(project(), secret) == [Change(FIELD, "涉密", None, "是")]
 
 
-def test_roster_items_keyed_by_code_and_confidential_when_naming_a_secret_project() -> None:
+def test_roster_items_keyed_by_code_and_changes_about_a_secret_project_flagged() -> None:
     roster = snapshot(ROSTER.encode(), "roster")
     assert roster.items["部门"] == ["101"] and roster.items["部门·101·应报项目"] == ["101-2025-001", "101-2025-002"]
     assert roster.fields["部门·101·预算单位"] == "朔州市教育局本级" and roster.figures is None and not roster.confidential
-    secret = ROSTER.replace("        项目名称: 教师培训\n", "        项目名称: 教师培训\n        涉密: true\n")
-    assert snapshot(secret.encode(), "roster").confidential
+    secret = ROSTER.replace("        项目名称: 教师培训\n", "        项目名称: 某涉密工程\n        涉密: true\n")
+    later = secret.replace('截止日期: "2025-07-31"', '截止日期: "2025-08-05"')
+    snap = snapshot(secret.encode(), "roster")
+    assert not snap.confidential and snap.secrets == ["部门·101·应报项目·101-2025-002"]
+    assert compare(roster, snap) == [
+        Change(FIELD, "部门·101·应报项目·101-2025-002·项目名称", "教师培训", "某涉密工程", confidential=True),
+        Change(FIELD, "部门·101·应报项目·101-2025-002·涉密", None, "是", confidential=True),
+    ]
+    assert compare(snap, snapshot(later.encode(), "roster")) == [Change(FIELD, "截止日期", "2025-07-31", "2025-08-05")]
+    removed = ROSTER.split("      - 项目代码: \"101-2025-002\"")[0]
+    assert compare(snap, snapshot(removed.encode(), "roster"))[0].confidential

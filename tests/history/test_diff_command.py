@@ -91,16 +91,16 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
         "confidential": False,
         "changes": [
             {"kind": "field", "field": "资金·中央财政资金·支出数", "before": "60.20", "after": "250.00",
-             "text": "资金·中央财政资金·支出数 60.20 → 250.00"},
+             "text": "资金·中央财政资金·支出数 60.20 → 250.00", "confidential": False},
             {"kind": "added", "field": "绩效指标·补助发放及时率", "before": None,
              "after": "一级指标 产出指标；二级指标 时效指标；年度指标值 ≥95%；指标完成情况 96%；全年指标预计完成情况 98%；完成目标可能性 确定能",
-             "text": "新增绩效指标「补助发放及时率」"},
+             "text": "新增绩效指标「补助发放及时率」", "confidential": False},
             {"kind": "figure", "field": "资金·资金总额·支出数", "before": "60.20", "after": "250.00",
-             "text": "资金·资金总额·支出数 60.20 → 250.00"},
+             "text": "资金·资金总额·支出数 60.20 → 250.00", "confidential": False},
             {"kind": "figure", "field": "资金·资金总额·支出进度", "before": "30.10%", "after": "125.00%",
-             "text": "资金·资金总额·支出进度 30.10% → 125.00%"},
+             "text": "资金·资金总额·支出进度 30.10% → 125.00%", "confidential": False},
             {"kind": "figure", "field": "资金·中央财政资金·支出进度", "before": "30.10%", "after": "125.00%",
-             "text": "资金·中央财政资金·支出进度 30.10% → 125.00%"},
+             "text": "资金·中央财政资金·支出进度 30.10% → 125.00%", "confidential": False},
         ],
         "findings": {
             "appeared": [
@@ -154,7 +154,7 @@ def test_confidential_submissions_are_marked(seeded: GitRepo) -> None:
     code, out, _ = run(seeded, "HEAD")
     assert code == 0
     assert "### 城乡义务教育家庭经济困难学生生活补助（101-2025-001）〔涉密〕 · 修改" in out
-    assert "> 涉密项目：以下内容仅供本部门审核，不得公开或转发。" in out
+    assert "> 含涉密内容：以下内容仅供本部门审核，不得公开或转发。" in out
     assert "| 填报 | 涉密 | — | 是 |" in out
     assert json.loads(run(seeded, "HEAD", "--format", "json")[1])["submissions"][0]["confidential"] is True
 

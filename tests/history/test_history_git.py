@@ -206,3 +206,18 @@ def test_evidence_files_beside_the_submissions_are_not_submissions(seeded: GitRe
     seeded.write(f"{DEPT}/evidence/资助名单.pdf", "%PDF-1.4 not yaml")
     seeded.commit("上传佐证材料")
     assert set(read(seeded).timelines) == {PROJECT_PATH, ROSTER_PATH}
+
+
+def test_a_roster_naming_a_confidential_project_keeps_its_public_history_only(seeded: GitRepo) -> None:
+    seeded.edit(ROSTER_PATH, "        项目名称: 教师培训\n", "        项目名称: 某涉密工程\n        涉密: true\n")
+    seeded.commit("名单：项目二改为涉密")
+    seeded.edit(ROSTER_PATH, '截止日期: "2025-07-31"', '截止日期: "2025-08-05"')
+    seeded.commit("名单：延期")
+    full = read(seeded)
+    assert [len(e.changes) for e in full.timelines[ROSTER_PATH].entries] == [0, 2, 1]
+    public = full.public().timelines[ROSTER_PATH]
+    assert [e.subject for e in public.entries] == ["首次报送 2025年1-6月", "名单：延期"]
+    assert [c.text() for c in public.entries[-1].changes] == ["截止日期 2025-07-31 → 2025-08-05"]
+    assert "名单：项目二改为涉密" not in [e.subject for e in full.recent(10)]
+    assert "名单：项目二改为涉密" in [e.subject for e in full.recent(10, include_confidential=True)]
+    assert all("某涉密工程" not in str(e.as_dict()) for e in full.recent(10))
