@@ -51,7 +51,8 @@ Public API (stable; the site and `docgen diff` use it):
         .text() (「资金·中央财政资金·支出数 60.20 → 95.00」, 「新增绩效指标「…」」), .as_dict(),
         .confidential (about a 涉密 item inside a file that is not itself confidential: a roster entry)
         Order within an entry: typed fields (form order), items added/removed, computed figures.
-        The first version of a file lists its 资金总额 figures (— → value); a deletion lists none.
+        The first version of a file lists its 资金总额 安排数, 下达数, 支出数, 下达率, 支出进度 (— → value);
+        a deletion lists none.
 
 Limits: commits on merged side branches are shown in the order `git log --date-order` gives; merge
 commits themselves add no entry (their changes are those of the commits merged).
