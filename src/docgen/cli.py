@@ -34,7 +34,7 @@ def handle_errors(func: Callable[..., int | None]) -> Callable[..., None]:
         except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --traceback
             if show_traceback:
                 traceback.print_exc()
-            click.echo(M.message("X900", detail=f"{type(exc).__name__}: {exc}"), err=True)
+            click.echo(messages.message("X900", detail=f"{type(exc).__name__}: {exc}"), err=True)
             code = 3
         sys.exit(code)
 
@@ -83,7 +83,7 @@ def build(root: Path) -> int:
     for finding in result.warnings:
         click.echo(report.text_line(finding), err=True)
     click.echo(report.summary_line(result.findings, len(result.files)), err=True)
-    click.echo(M.label("built", path=target, count=len(result.projects) + len(result.departments)))
+    click.echo(messages.label("built", path=target, count=len(result.projects) + len(result.departments)))
     return 0
 
 
@@ -108,7 +108,7 @@ def new(kind: str, period: str, department_code: str, code: str | None, name: st
     if not api.PERIOD_ARG.match(period):
         raise click.UsageError("--period 应写成 2025-06 这样的形式")
     target = api.new(kind, root, period, department_code, code=code, name=name, unit=unit, department=department)
-    click.echo(M.label("created", path=target))
+    click.echo(messages.label("created", path=target))
     return 0
 
 
