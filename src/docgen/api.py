@@ -22,6 +22,7 @@ from .findings import Finding
 from .load import Document
 from .model import Department, Project, Roster
 from .model import build as build_model
+from .ruleset import NONE as NO_LIGHT
 from .ruleset import RULES_FILE, Ruleset
 from .ruleset import default_path as default_rules_path
 from .validate import check_files, kind_of
@@ -251,7 +252,11 @@ def summary(result: Result, root: Path) -> dict[str, Any]:
             sub.period.key,
             {"period": sub.period.key, "label": sub.period.label, "time_progress": _rate(compute.time_progress(sub.period)), "submissions": []},
         )
-        period["submissions"].append(submission_json(sub, root))
+        entry = submission_json(sub, root)
+        sa = result.analysis.of(sub.path) if result.analysis else None
+        if sa is not None:  # the monitoring light and how many findings of each light
+            entry.update(light=sa.light or NO_LIGHT, lights=sa.counts())
+        period["submissions"].append(entry)
     return {"generator": f"docgen {__version__}", "periods": list(periods.values())}
 
 

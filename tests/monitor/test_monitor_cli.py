@@ -112,6 +112,8 @@ def test_build_writes_the_rollups(run, chdir, tmp_path) -> None:
     assert result.exit_code == 0
     assert (tmp_path / "build" / "2025-06" / "101-朔州市教育局" / "101-朔州市教育局-2025年1-6月绩效监控汇总表.xlsx").is_file()
     assert (tmp_path / "build" / "2025-06" / "全市-2025年1-6月绩效监控汇总表.xlsx").is_file()
+    [entry] = json.loads((tmp_path / "build" / "summary.json").read_text(encoding="utf-8"))["periods"][0]["submissions"]
+    assert entry["light"] == "yellow" and entry["lights"] == {"red": 0, "yellow": 2, "blue": 1, "none": 0}  # W401, W427; W421 blue
 
 
 def test_rollup_command(run, chdir, tmp_path) -> None:
