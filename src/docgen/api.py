@@ -110,7 +110,7 @@ def check(paths: list[Path], rules: Path | None = None) -> Result:
             continue
         model = build_model(kind, doc.path, doc.data)
         {"project": result.projects, "department": result.departments, "roster": result.rosters}[kind].append(model)  # type: ignore[attr-defined]
-    _monitor(result, rules or monitor.find_rules(files), flawed)
+    _monitor(result, rules or monitor.find_rules(paths), flawed)
     return result
 
 

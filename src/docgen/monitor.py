@@ -550,7 +550,8 @@ def _finish(run: _Run, rows_of: list[BudgetRow], locate: Locator) -> SubmissionA
         if info is not None:
             skipped = run.ruleset.exempted()
             text = info.text(month=run.month, count=len(skipped), rules="、".join(r.name for r in skipped))
-            findings.append(Finding(str(sub.path), 1, 1, "I401", "info", text, info.light))
+            line, column = locate(sub.path, (K["research"],), True)
+            findings.append(Finding(str(sub.path), line, column, "I401", "info", text, info.light))
     baseline = None if run.exempt else GREEN
     by_subject: dict[Subject, list[str | None]] = {}
     for hit in run.hits:

@@ -46,7 +46,7 @@ def test_strict_only_counts_warnings_not_hints(run, chdir, tmp_path) -> None:
 def test_github_format_makes_hints_notices(run, chdir) -> None:
     chdir(ROOT)
     lines = run("validate", "--format", "github", "submissions/2025-06/103-农业农村局/103-2025-002.yaml").stdout.splitlines()
-    assert lines and lines[0].startswith("::notice file=submissions/2025-06/103-农业农村局/103-2025-002.yaml,line=1,col=1,title=I401::")
+    assert lines and lines[0].startswith("::notice file=submissions/2025-06/103-农业农村局/103-2025-002.yaml,line=10,col=1,title=I401::")
 
 
 def test_check_json_has_every_finding_with_lights_per_submission_and_department(run, chdir) -> None:
