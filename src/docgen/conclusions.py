@@ -8,6 +8,7 @@ separated by a newline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -36,6 +37,8 @@ CONCLUSION, DEVIATION, PROBLEMS = SECTION_KEYS = _analysis_keys()
 BUDGET_RULES = ("W401", "W402", "W403", "W404", "W405", "W411", "W412", "W414")
 TARGET_RULES = ("W421", "W422", "W423", "W424", "W425")
 D = M.DRAFT
+#: A 备注 that begins by naming itself (「拟采取的措施：」) is not labelled twice.
+_MEASURES_LABEL = re.compile(r"^[^：:。]{0,8}措施[：:]")
 
 
 def _sentence(text: str) -> str:
@@ -101,7 +104,7 @@ def problems(sa: SubmissionAnalysis, ruleset: Ruleset) -> str:
         if rule.advice:
             measure_items.append(_sentence(D["measures_item"].format(index=len(measure_items) + 1, advice=rule.advice)))
     paragraphs = [D["problems_lead"].format(items="".join(problem_items)), D["measures_lead"].format(items="".join(measure_items))]
-    remarks = [D["deviation_reason"].format(name=i.name, reason=i.remark.rstrip("。"))
+    remarks = [D["deviation_reason"].format(name=i.name, reason=_MEASURES_LABEL.sub("", i.remark).rstrip("。"))
                for i in sa.submission.indicators if i.likelihood == F.IMPOSSIBLE and i.remark]
     if remarks:
         paragraphs.append(_sentence(D["measures_remark"].format(items=D["separator"].join(remarks))))
