@@ -8,6 +8,7 @@ neither as a number nor as a date is qualitative (「有效提升」): kept, sho
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -190,9 +191,14 @@ def parse(raw: object) -> Value:
     """Parse a value as typed; never raises. Dates first, then ranges, then single numbers."""
     if raw is None:
         return Value("")
-    text = str(raw).strip()
+    return _parse_text(str(raw).strip())
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_text(text: str) -> Value:
+    """Cached: the same few values (「≥95%」, 「100%」) recur in every submission; a Value is immutable."""
     folded = normalise(text)
-    if not folded:
+    if not folded or not _LOOKS_NUMERIC.search(folded):
         return Value(text)
     dated = _parse_date(folded, text)
     if dated is not None:
