@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from . import __version__, compute, output
+from . import fmt as fmt_module
 from . import forms as F
 from . import messages as M
 from .errors import InvalidSubmissions, UsageError
@@ -72,12 +73,17 @@ def _display(path: Path) -> Path:
         return path
 
 
-def check(paths: list[Path]) -> Result:
-    """Validate files or folders; every problem in every file, each with its file, line and column."""
-    files = [_display(p) for p in discover(paths)]
+def _existing_files(paths: list[Path]) -> list[Path]:
+    """The submission files under `paths`, as the user would type them; a path that is not there is a usage error."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(M.label("no_files", path=missing[0]))
+    return [_display(p) for p in discover(paths)]
+
+
+def check(paths: list[Path]) -> Result:
+    """Validate files or folders; every problem in every file, each with its file, line and column."""
+    files = _existing_files(paths)
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     checked = check_files(files, [r for r in set(rosters) if r.is_file()])
     result = Result(files=files, findings=checked.findings)
@@ -223,3 +229,16 @@ def new(kind: str, root: Path, period: str, department_code: str, *, code: str |
     )
     output.write_text(target, text)
     return target
+
+
+# --- fmt ----------------------------------------------------------------------------------
+
+
+def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
+    """Canonical form for files or folders; with `write`, changed files are replaced atomically."""
+    results = [fmt_module.format_file(path) for path in _existing_files(paths)]
+    if write:
+        for result in results:
+            if result.changed and result.after is not None:
+                output.write_text(result.path, result.after)
+    return results

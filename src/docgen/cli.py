@@ -131,6 +131,39 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     return 0
 
 
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="只检查、不改写：列出需要整理的文件，有则退出码 1（供 CI 和 pre-commit 使用）。")
+@click.option("--diff", "show_diff", is_flag=True, help="显示将要做的改动（不改写文件）。")
+@handle_errors
+def fmt_command(paths: tuple[Path, ...], check: bool, show_diff: bool) -> int:
+    """把报送文件整理成规范格式（默认：submissions/ 下全部文件）。
+
+    键按表格顺序排列，逐项分行书写，缩进 2 格，金额去掉多余的写法（值不变）；全部注释保留。
+    只改格式，不改任何值；有 YAML 错误的文件不动，退出码 1。
+
+    示例：docgen fmt；docgen fmt --check submissions/2025-06/
+    """
+    results = api.fmt(list(paths) or [Path(api.SUBMISSIONS)], write=not (check or show_diff))
+    dry = check or show_diff
+    for result in results:
+        if result.refused:
+            for finding in result.findings:
+                click.echo(report.text_line(finding), err=True)
+            click.echo(api.M.label("fmt_refused", path=result.path), err=True)
+        elif result.changed and result.after is not None:
+            if show_diff:
+                click.echo(report.unified_diff(result.path.as_posix(), result.before, result.after), nl=False)
+            click.echo(api.M.label("fmt_would_change" if dry else "fmt_changed", path=result.path))
+    changed = sum(r.changed for r in results)
+    refused = sum(r.refused for r in results)
+    counts = {"changed": changed, "same": len(results) - changed - refused}
+    click.echo(api.M.label("fmt_check_summary" if dry and changed else "fmt_summary", **counts), err=True)
+    if refused:
+        click.echo(api.M.label("fmt_refused_summary", refused=refused), err=True)
+    return 1 if refused or (check and changed) else 0
+
+
 def main() -> int:
     try:
         cli.main(standalone_mode=True)

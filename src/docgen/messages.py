@@ -95,3 +95,26 @@ def hint(name: str, **args: Any) -> str:
 
 def label(name: str, **args: Any) -> str:
     return LABELS[name].format(**args)
+
+
+# --- tooling: docgen fmt, install-hook, validate --staged, CI reports (issue 5) ----------------
+
+MESSAGES.update(
+    {
+        "F102": "无法在保留全部内容的前提下整理格式：{detail}。文件未改动",
+    }
+)
+
+LABELS.update(
+    {
+        "fmt_value_changed": "整理后读出的数据与原文件不同（请把此文件报告给维护者）",
+        "fmt_internal": "YAML 库无法处理此文件（{detail}），请把此文件报告给维护者",
+        "fmt_comment_lost": "注释「{comment}」会丢失（写在花括号 {{…}} 或方括号 […] 里的注释无法保留，请把它移到单独一行）",
+        "fmt_refused": "未格式化 {path}：请先改正上面的错误（文件未改动）",
+        "fmt_would_change": "需要格式化：{path}",
+        "fmt_changed": "已格式化：{path}",
+        "fmt_check_summary": "{changed} 个文件需要格式化，{same} 个文件已是规范格式。运行 docgen fmt 整理",
+        "fmt_summary": "{changed} 个文件已格式化，{same} 个文件无需改动",
+        "fmt_refused_summary": "{refused} 个文件有错误，未格式化",
+    }
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable
 
@@ -49,3 +50,9 @@ def summary_line(findings: list[Finding], files: int) -> str:
     if not findings:
         return M.label("valid", files=files)
     return M.label("summary", files=files, errors=errors, warnings=len(findings) - errors)
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """What `docgen fmt` would change, as a unified diff (for `--diff` and CI logs)."""
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}")
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
