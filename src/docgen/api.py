@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, compute, output
+from . import __version__, compute, hook, output
 from . import fmt as fmt_module
 from . import forms as F
 from . import messages as M
@@ -242,3 +243,42 @@ def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
             if result.changed and result.after is not None:
                 output.write_text(result.path, result.after)
     return results
+
+
+# --- before a commit ----------------------------------------------------------------------
+
+
+def check_staged(cwd: Path = Path(".")) -> Result:
+    """Validate what is about to be committed: the staged versions of the staged submission files.
+
+    Findings name the files as they are in the working tree (relative to `cwd`), with the line
+    numbers of the staged text.
+    """
+    root = hook.repo_root(cwd)
+    staged = hook.staged_submissions(root, SUBMISSIONS)
+    if not staged:
+        return Result(files=[], findings=[])
+    with tempfile.TemporaryDirectory(prefix="docgen-staged-") as tmp:
+        export = Path(tmp).resolve()
+        hook.export_staged(root, staged, export)
+        result = check([export / path for path in staged])
+
+    def shown(path: Path | str) -> Path:
+        return _display(root / Path(os.path.abspath(path)).relative_to(export))
+
+    # messages name other files too (the roster of W302, the other file of E309)
+    inside, outside = os.path.relpath(export) + os.sep, os.path.relpath(root) + os.sep
+
+    def retold(f: Finding) -> Finding:
+        return replace(f, path=str(shown(f.path)), message=f.message.replace(inside, "" if outside == "." + os.sep else outside))
+
+    return Result(files=[shown(p) for p in result.files], findings=[retold(f) for f in result.findings])
+
+
+def install_hook(cwd: Path = Path("."), *, force: bool = False, uninstall: bool = False) -> tuple[Path, Path | None]:
+    """Install (or remove) the plain git pre-commit hook that runs `docgen validate --staged`."""
+    root = hook.repo_root(cwd)
+    if uninstall:
+        return _display(hook.uninstall(root)), None
+    target, backup = hook.install(root, force=force)
+    return _display(target), backup and _display(backup)

@@ -85,7 +85,7 @@ LABELS = {
 }
 
 
-def message(code: str, **args: Any) -> str:
+def message(code: str, /, **args: Any) -> str:
     return MESSAGES[code].format(**args)
 
 
@@ -116,5 +116,28 @@ LABELS.update(
         "fmt_check_summary": "{changed} 个文件需要格式化，{same} 个文件已是规范格式。运行 docgen fmt 整理",
         "fmt_summary": "{changed} 个文件已格式化，{same} 个文件无需改动",
         "fmt_refused_summary": "{refused} 个文件有错误，未格式化",
+    }
+)
+
+LABELS.update(
+    {
+        "codequality_description": "{severity} {code} {message}（第 {line} 行第 {column} 列）",
+        "git_missing": "找不到 git 命令，请先安装 git",
+        "git_failed": "{command} 失败：{detail}",
+        "not_a_repo": "{path} 不在 git 仓库中（--staged 和 install-hook 需要在报送仓库里运行）",
+        "staged_with_paths": "--staged 校验暂存区中的全部报送文件，不能同时指定路径",
+        "staged_none": "暂存区中没有报送文件（submissions/ 下的 .yaml），无需校验",
+        "hook_header": "# 由 docgen install-hook 安装：提交前校验暂存的报送文件（submissions/ 下的 .yaml）。\n"
+        "# 卸载：docgen install-hook --uninstall；临时跳过：git commit --no-verify（CI 仍会校验）。",
+        "hook_refused": "docgen：提交已取消。请按上面的提示修改文件，git add 后重新提交。",
+        "hook_missing": "docgen：找不到 docgen，无法校验，提交已取消。请安装 docgen（pip install docgen），或用 git commit --no-verify 跳过。",
+        "hook_installed": "已安装 git 钩子 {path}：每次提交前校验暂存的报送文件",
+        "hook_backup": "原有的钩子已备份为 {path}（docgen install-hook --uninstall 时会恢复）",
+        "hook_uninstalled": "已卸载 git 钩子 {path}",
+        "hook_foreign": "{path} 已有别的 pre-commit 钩子，未覆盖。加 --force 覆盖（原钩子会备份）",
+        "hook_foreign_framework": "{path} 由 pre-commit 框架管理，未覆盖。请在 .pre-commit-config.yaml 中加入 docgen-validate 钩子（见 README），"
+        "或加 --force 改用 docgen 自己的钩子",
+        "hook_not_installed": "{path} 不存在：没有安装钩子",
+        "hook_not_ours": "{path} 不是 docgen 安装的钩子，未删除",
     }
 )
