@@ -96,7 +96,7 @@ def test_every_command_and_option_named_exists(argv: list[str]) -> None:
 
 @pytest.mark.parametrize(("path", "schema"), [(GITHUB, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci"), (OWN_CI, "vendor.github-workflows")])
 def test_templates_pass_the_platform_schemas(path: Path, schema: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -150,7 +150,7 @@ def adopter(tmp_path: Path) -> Path:
 def run_script(repo: Path, script: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Shell lines the way both runners execute them: bash, stop at the first failing line."""
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    return subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=repo, capture_output=True, text=True, env={**os.environ, "PATH": path, **env})
+    return subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=repo, capture_output=True, text=True, env={**os.environ, "PATH": path, **env}, check=False)
 
 
 def break_a_file(repo: Path) -> None:
@@ -191,7 +191,7 @@ def test_github_check_steps_pass_then_annotate_the_broken_line(adopter: Path) ->
     break_a_file(adopter)
     done = run_script(adopter, github_check_steps())
     assert done.returncode == 1
-    assert re.search(r"^::error file=submissions/2025-06/101-教育局/101-2025-001\.yaml,line=\d+,col=\d+,title=E204::", done.stdout, re.M)
+    assert re.search(r"^::error file=submissions/2025-06/101-教育局/101-2025-001\.yaml,line=\d+,col=\d+,title=E204::", done.stdout, re.MULTILINE)
 
 
 def test_github_diff_step_writes_the_job_summary(adopter: Path, tmp_path: Path) -> None:

@@ -223,7 +223,7 @@ def test_real_pre_commit_refuses_an_invalid_file_and_accepts_a_valid_one(repo: P
         encoding="utf-8",
     )
     git(repo, "add", ".pre-commit-config.yaml")
-    installed = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo, capture_output=True, text=True)
+    installed = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo, capture_output=True, text=True, check=False)
     assert installed.returncode == 0, installed.stderr
 
     edit(repo, *BAD_AMOUNT)
@@ -245,3 +245,16 @@ def test_real_pre_commit_refuses_an_invalid_file_and_accepts_a_valid_one(repo: P
     git(repo, "add", PROJECT)
     unformatted = commit(repo, "调换顺序")
     assert unformatted.returncode == 1 and f"需要格式化：{PROJECT}" in unformatted.stdout + unformatted.stderr
+
+
+def test_readme_shows_what_a_refused_commit_really_prints(repo: Path) -> None:
+    """The README's example is the real output of the hook for the same edit."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split('$ git commit -m "填写 6 月支出数"\n', 1)[1].split("```", 1)[0].splitlines()
+    assert run("install-hook")[0] == 0
+    original = (ROOT / PROJECT).read_text(encoding="utf-8")
+    (repo / PROJECT).write_text(original.replace(*BAD_AMOUNT), encoding="utf-8")  # the demo as committed, not reformatted
+    git(repo, "add", PROJECT)
+    refused = commit(repo, "填写 6 月支出数")
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == block

@@ -93,9 +93,8 @@ def _yaml() -> YAML:
 def _child(node: Schema | None, step: str | int) -> Schema | None:
     if not node:
         return None
-    if isinstance(step, int):
-        return node.get("items")
-    return node.get("properties", {}).get(step)
+    child = node.get("items") if isinstance(step, int) else node.get("properties", {}).get(step)
+    return child if isinstance(child, dict) else None
 
 
 def _is_number(node: Schema | None) -> bool:
@@ -119,7 +118,7 @@ def _comment(value: str) -> CommentToken:
 def _last_slot(node: CommentedMap | CommentedSeq) -> tuple[Any, Any]:
     """The collection and key/index of the last scalar written inside `node`."""
     while True:
-        last = list(node.keys())[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        last = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
         value = node[last]
         if isinstance(value, (CommentedMap, CommentedSeq)) and len(value):
             node = value
@@ -149,7 +148,7 @@ def _unflow(parent: CommentedMap | CommentedSeq, key: Any, node: CommentedMap | 
 def _normalise(node: Any, data: Any, schema: Schema | None) -> None:
     """Block style for every collection, canonical text for every amount (schema type number)."""
     if isinstance(node, CommentedMap):
-        items: Any = [(k, str(k)) for k in node.keys()]
+        items: Any = [(k, str(k)) for k in node]
     elif isinstance(node, CommentedSeq):
         items = [(i, i) for i in range(len(node))]
     else:
@@ -211,7 +210,7 @@ def _permute(lines: list[str], content: set[int], node: yaml.MappingNode, order:
     """Move each entry's lines (with the comment lines above it) into `order`."""
     starts = [key.start_mark.line for key, _ in node.value]
     end_mark = node.end_mark
-    bounds = starts[1:] + [end_mark.line if end_mark.line < len(lines) else len(lines)]
+    bounds = starts[1:] + [min(end_mark.line, len(lines))]
     chunks: list[list[str]] = []
     begins: list[int] = []
     begin = starts[0]
@@ -232,7 +231,8 @@ def _permute(lines: list[str], content: set[int], node: yaml.MappingNode, order:
 
 def _reorder(text: str, schema: Schema) -> str:
     for _ in range(10_000):
-        found = _unordered(yaml.compose(text, Loader=_Loader), schema)
+        root = yaml.compose(text, Loader=_Loader)
+        found = _unordered(root, schema) if root is not None else None
         if found is None:
             return text
         lines = text.splitlines(keepends=True)
@@ -296,7 +296,7 @@ def format_text(path: Path, text: str) -> Formatted:
         out = io.StringIO()
         rt.dump(tree, out)
         new = _inline_gaps(_reorder(out.getvalue(), schema))
-    except Exception as exc:  # ruamel rejects what PyYAML accepted (rare): refuse, never guess
+    except Exception as exc:  # noqa: BLE001 - ruamel rejects what PyYAML accepted (rare): refuse, never guess
         result.findings = [error(path, 1, 1, "F102", detail=M.label("fmt_internal", detail=f"{type(exc).__name__}: {exc}"))]
         return result
     problem = _lost(body, new, doc.data, path)
