@@ -80,10 +80,11 @@ def test_new_files_carry_a_modeline_that_reaches_the_schema(tmp_path: Path, monk
     shutil.copytree(ROOT / "submissions", tmp_path / "submissions")
     shutil.copytree(ROOT / "schema", tmp_path / "schema")
     monkeypatch.chdir(tmp_path)
-    assert invoke("new", "project", "--period", "2025-06", "--department-code", "101", "--code", "101-2025-002")[0] == 0
-    assert invoke("new", "department", "--period", "2025-06", "--department-code", "101")[0] == 0
-    for name, kind in (("101-2025-002.yaml", "project"), ("部门整体.yaml", "department")):
-        path = tmp_path / "submissions/2025-06/101-教育局" / name
+    new = ("--period", "2025-06", "--department-code", "199", "--department", "朔州市测试局")
+    assert invoke("new", "project", *new, "--code", "199-2025-001", "--name", "测试项目", "--unit", "朔州市测试局本级")[0] == 0
+    assert invoke("new", "department", *new)[0] == 0
+    for name, kind in (("199-2025-001.yaml", "project"), ("部门整体.yaml", "department")):
+        path = tmp_path / "submissions/2025-06/199-朔州市测试局" / name
         match = MODELINE.match(path.read_text(encoding="utf-8").splitlines()[0])
         assert match, f"{name} does not start with the modeline"
         assert (path.parent / match[1]).resolve() == (tmp_path / "schema" / schema_module.SCHEMA_FILES[kind]).resolve()

@@ -168,10 +168,10 @@ def test_diff_shows_the_change_and_writes_nothing(tree: Path) -> None:
 
 
 def test_scaffolds_are_already_canonical(tree: Path) -> None:
-    for kind, extra in (("project", ["--code", "101-2025-077", "--name", "测试项目"]), ("department", [])):
-        code, _, _ = run("new", kind, "--period", "2025-06", "--department-code", "101", *extra)
+    for kind, extra in (("project", ["--code", "199-2025-001", "--name", "测试项目", "--unit", "朔州市测试局本级"]), ("department", [])):
+        code, _, _ = run("new", kind, "--period", "2025-06", "--department-code", "199", "--department", "朔州市测试局", *extra)
         assert code == 0
-    made = [tree / "submissions/2025-06/101-教育局/101-2025-077.yaml", tree / "submissions/2025-06/101-教育局/部门整体.yaml"]
+    made = [tree / "submissions/2025-06/199-朔州市测试局/199-2025-001.yaml", tree / "submissions/2025-06/199-朔州市测试局/部门整体.yaml"]
     assert run("fmt", "--check", *(str(p.relative_to(tree)) for p in made))[0] == 0
 
 

@@ -117,7 +117,7 @@ def test_staged_with_nothing_staged(repo: Path) -> None:
 def test_staged_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, _, err = run("validate", "--staged")
-    assert code == 2 and "不在 git 仓库中" in err
+    assert code == 3 and "不在 git 仓库中" in err
 
 
 # --- docgen install-hook: a real `git commit` ------------------------------------------------

@@ -14,13 +14,14 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, compute, hook, output
+from . import __version__, compute, hook, output, revdiff
 from . import fmt as fmt_module
 from . import forms as F
 from . import messages as M
 from .errors import InvalidSubmissions, UsageError
 from .findings import Finding
-from .model import Department, Project, Roster, build as build_model
+from .model import Department, Project, Roster
+from .model import build as build_model
 from .validate import check_files, kind_of
 
 SUBMISSIONS = "submissions"
@@ -232,6 +233,20 @@ def new(kind: str, root: Path, period: str, department_code: str, *, code: str |
     return target
 
 
+# --- diff ---------------------------------------------------------------------------------
+
+
+def review_findings(root: Path) -> list[Finding]:
+    """The problems `docgen diff` reports as appeared/cleared: every finding docgen gives for
+    root/submissions. The one place to switch when the monitoring warnings (analyse) join."""
+    return check([root / SUBMISSIONS]).findings
+
+
+def diff(root: Path, base: str, head: str | None = None) -> revdiff.DiffResult:
+    """Field-level changes of every submission between two git revisions (head None: the working tree)."""
+    return revdiff.compare_revisions(root, base, head, review_findings)
+
+
 # --- fmt ----------------------------------------------------------------------------------
 
 
@@ -254,20 +269,19 @@ def check_staged(cwd: Path = Path(".")) -> Result:
     Findings name the files as they are in the working tree (relative to `cwd`), with the line
     numbers of the staged text.
     """
-    root = hook.repo_root(cwd)
-    staged = hook.staged_submissions(root, SUBMISSIONS)
+    repo = hook.open_root(cwd, SUBMISSIONS)
+    staged = hook.staged_submissions(repo, SUBMISSIONS)
     if not staged:
         return Result(files=[], findings=[])
     with tempfile.TemporaryDirectory(prefix="docgen-staged-") as tmp:
-        export = Path(tmp).resolve()
-        hook.export_staged(root, staged, export)
+        export = hook.export_staged(repo, staged, Path(tmp).resolve())
         result = check([export / path for path in staged])
 
     def shown(path: Path | str) -> Path:
-        return _display(root / Path(os.path.abspath(path)).relative_to(export))
+        return _display(repo.root / Path(os.path.abspath(path)).relative_to(export))
 
     # messages name other files too (the roster of W302, the other file of E309)
-    inside, outside = os.path.relpath(export) + os.sep, os.path.relpath(root) + os.sep
+    inside, outside = os.path.relpath(export) + os.sep, os.path.relpath(repo.root) + os.sep
 
     def retold(f: Finding) -> Finding:
         return replace(f, path=str(shown(f.path)), message=f.message.replace(inside, "" if outside == "." + os.sep else outside))
@@ -277,8 +291,8 @@ def check_staged(cwd: Path = Path(".")) -> Result:
 
 def install_hook(cwd: Path = Path("."), *, force: bool = False, uninstall: bool = False) -> tuple[Path, Path | None]:
     """Install (or remove) the plain git pre-commit hook that runs `docgen validate --staged`."""
-    root = hook.repo_root(cwd)
+    repo = hook.open_root(cwd, SUBMISSIONS)
     if uninstall:
-        return _display(hook.uninstall(root)), None
-    target, backup = hook.install(root, force=force)
+        return _display(hook.uninstall(repo)), None
+    target, backup = hook.install(repo, force=force)
     return _display(target), backup and _display(backup)

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import __version__, api, report
+from . import __version__, api, diff_report, messages, output, report
 from . import schema as schema_module
 from .errors import DocgenError
 
@@ -134,6 +134,30 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     import json
 
     click.echo(json.dumps(schema_module.schema_for(kind or "project"), ensure_ascii=False, indent=2))
+    return 0
+
+
+@cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="markdown 可直接贴到合并请求评论中；json 供工具使用。")
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是屏幕输出。")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@handle_errors
+def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path) -> int:
+    """比较两个 git 版本的报送数据：逐项列出修改前后的填报数、计算结果、新增/删除的绩效指标、新出现/已消除的校验问题，以及新增、删除、重命名的文件。
+
+    HEAD 省略时与工作区（含未提交的修改）比较。
+
+    示例：docgen diff origin/main；docgen diff main HEAD --format json -o diff.json
+    """
+    text = diff_report.render(api.diff(root, base, head), fmt)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(out, text)
+        click.echo(messages.label("diff_written", path=out), err=True)
     return 0
 
 

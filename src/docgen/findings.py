@@ -38,7 +38,6 @@ def _make(severity: str, path: Path | str, line: int, column: int, code: str, /,
 
 
 def error(path: Path | str, line: int, column: int, code: str, /, **args: Any) -> Finding:
-    # positional-only: a message may itself have a {code} field (W302 names a project code)
     return _make("error", path, line, column, code, **args)
 
 

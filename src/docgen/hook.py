@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
@@ -19,7 +18,8 @@ import jinja2
 from . import forms as F
 from . import messages as M
 from . import output
-from .errors import EnvironmentProblem, UsageError
+from .errors import UsageError
+from .git import Repo, open_repo
 
 #: First lines of a hook this module wrote; anything else in .git/hooks/pre-commit is someone else's.
 MARKER = "# docgen-hook: 1"
@@ -28,50 +28,38 @@ HOOK = "pre-commit"
 BACKUP = "pre-commit.docgen-backup"
 
 
-def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """Run git in `root`; a missing git or a failing command is one Chinese sentence, not a traceback."""
-    try:
-        done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, check=False)
-    except FileNotFoundError as exc:
-        raise EnvironmentProblem(M.label("git_missing")) from exc
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip()
-        raise UsageError(M.label("git_failed", command="git " + " ".join(args[:2]), detail=detail))
-    return done.stdout
+def open_root(cwd: Path, folder: str) -> Repo:
+    """The repository, seen from the folder that holds `folder` (submissions/): `cwd` if it does, else the top level."""
+    repo = open_repo(cwd)
+    return repo if (repo.root / folder).is_dir() or repo.root == repo.top else open_repo(repo.top)
 
 
-def repo_root(cwd: Path) -> Path:
-    try:
-        out = git(cwd, "rev-parse", "--show-toplevel")
-    except UsageError as exc:
-        raise UsageError(M.label("not_a_repo", path=cwd)) from exc
-    return Path(out.decode("utf-8").strip())
+def staged_submissions(repo: Repo, folder: str) -> list[str]:
+    """Paths (relative to repo.root) of the submission files added, copied, modified or renamed in the index."""
+    out = repo.run("diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--", folder)
+    paths = (repo.relative(p) for p in out.decode("utf-8", "surrogateescape").split("\0") if p)
+    return sorted(p for p in paths if p.endswith(F.YAML_SUFFIXES))
 
 
-def staged_submissions(root: Path, folder: str) -> list[str]:
-    """Repository paths of the submission files added, copied, modified or renamed in the index."""
-    out = git(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--", folder)
-    return sorted(p for p in out.decode("utf-8").split("\0") if p and p.endswith(F.YAML_SUFFIXES))
-
-
-def export_staged(root: Path, paths: list[str], dest: Path) -> None:
-    """Write the index versions of `paths`, plus each period's roster, under `dest` (same relative layout)."""
+def export_staged(repo: Repo, paths: list[str], dest: Path) -> Path:
+    """Write the index versions of `paths`, plus each period's roster, under `dest`; returns where repo.root's files went."""
     wanted = set(paths)
     for path in paths:
         parts = Path(path).parts
         if len(parts) >= 3:  # submissions/<period>/<department>/<file>: its roster is submissions/<period>/名单.yaml
             wanted.add(Path(*parts[:2], F.ROSTER_FILE).as_posix())
-    listed = git(root, "ls-files", "--cached", "-z", "--", *sorted(wanted)).decode("utf-8").split("\0")
+    listed = repo.run("ls-files", "--cached", "-z", "--", *sorted(wanted)).decode("utf-8", "surrogateescape").split("\0")
     present = [p for p in listed if p in wanted]
-    git(root, "checkout-index", "-z", "--stdin", f"--prefix={dest.as_posix()}/", stdin="\0".join(present).encode("utf-8"))
+    repo.run("checkout-index", "-z", "--stdin", f"--prefix={dest.as_posix()}/", input="\0".join(present).encode("utf-8", "surrogateescape"))
+    return dest / repo.prefix  # checkout-index writes paths from the top level
 
 
 # --- the plain git hook ---------------------------------------------------------------------
 
 
-def hooks_dir(root: Path) -> Path:
+def hooks_dir(repo: Repo) -> Path:
     """Where git looks for hooks: honours core.hooksPath and linked worktrees."""
-    return root / git(root, "rev-parse", "--git-path", "hooks").decode("utf-8").strip()
+    return repo.root / repo.run("rev-parse", "--git-path", "hooks").decode("utf-8").strip()
 
 
 def hook_script(python: str) -> str:
@@ -93,9 +81,9 @@ def _is_ours(path: Path) -> bool:
         return False
 
 
-def install(root: Path, *, force: bool = False, python: str | None = None) -> tuple[Path, Path | None]:
+def install(repo: Repo, *, force: bool = False, python: str | None = None) -> tuple[Path, Path | None]:
     """Write the hook; a hook someone else wrote is kept unless `force`, and then backed up. Returns (hook, backup)."""
-    target = hooks_dir(root) / HOOK
+    target = hooks_dir(repo) / HOOK
     backup = None
     if target.exists() and not _is_ours(target):
         if not force:
@@ -109,9 +97,9 @@ def install(root: Path, *, force: bool = False, python: str | None = None) -> tu
     return target, backup
 
 
-def uninstall(root: Path) -> Path:
+def uninstall(repo: Repo) -> Path:
     """Remove our hook (never someone else's) and put back the one `install --force` backed up."""
-    target = hooks_dir(root) / HOOK
+    target = hooks_dir(repo) / HOOK
     if not target.exists():
         raise UsageError(M.label("hook_not_installed", path=target))
     if not _is_ours(target):

@@ -32,8 +32,8 @@ MESSAGES: dict[str, str] = {
     "E211": "「{field}」格式不对：{detail}",
     "E212": "「{field}」不符合要求：{detail}",
     # E3xx: business rules
-    "E301": "资金总额「{field}」填写为 {stated}，但各行之和为 {computed}（资金总额可不填，由系统计算）",
-    "E302": "两张预算表的资金总额「{field}」不一致：按资金性质 {by_type}，按支出用途 {by_use}",
+    "E301": "资金总额「{column}」填写为 {stated}，但各行之和为 {computed}（资金总额可不填，由系统计算）",
+    "E302": "两张预算表的资金总额「{column}」不一致：按资金性质 {by_type}，按支出用途 {by_use}",
     "E303": "二级指标「{level2}」不属于一级指标「{level1}」。「{level1}」下的二级指标有：{options}",
     "E304": "完成目标可能性为“完全不可能”时，须在「备注」中提出拟采取的措施",
     "E305": "指标「{name}」与目标存在偏差（{reason}），须填写「偏差原因分析」：从决策、过程和管理等方面分析并说明理由",
@@ -47,6 +47,7 @@ MESSAGES: dict[str, str] = {
     "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单",
     "W303": "「{field}」与名单不一致：名单中为 {roster_value}，本文件为 {file_value}",
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
+    "W306": "佐证材料「{entry}」不存在（路径相对于本文件所在目录），请补交文件或改正路径",
     "X900": "docgen 内部错误（{detail}）。请加 --traceback 重新运行，并把输出报告给维护者",
     "W305": "下达数 {allocated} 万元超过本年预算 {budget} 万元（「{row}」）",
 }
@@ -89,12 +90,81 @@ def message(code: str, /, **args: Any) -> str:
     return MESSAGES[code].format(**args)
 
 
-def hint(name: str, **args: Any) -> str:
+def hint(name: str, /, **args: Any) -> str:
     return HINTS[name].format(**args)
 
 
-def label(name: str, **args: Any) -> str:
+def label(name: str, /, **args: Any) -> str:
     return LABELS[name].format(**args)
+
+
+# --- history and `docgen diff` (issue 4 item 4, issue 5 item 1) --------------------------------------
+
+LABELS.update(
+    {
+        # git
+        "git_missing": "找不到 git 命令。请先安装 git（如 apt-get install git）",
+        "git_not_repo": "「{path}」不在 git 仓库中，无法读取修改历史。请在报送仓库内运行（或先 git init 并提交）",
+        "git_failed": "git {command} 运行失败：{detail}",
+        "git_bad_revision": "git 中找不到版本「{revision}」。请检查分支名或提交号；在 CI 中请拉取完整历史（如 actions/checkout 的 fetch-depth: 0）",
+        # field-level changes
+        "change_value": "{field} {before} → {after}",
+        "change_added": "新增{group}「{item}」",
+        "change_removed": "删除{group}「{item}」",
+        "change_unreadable": "此版本无法读取：{detail}",
+        "absent": "—",
+        "yes": "是",
+        "no": "否",
+        "nth_item": "第{n}项",
+        "item_separator": "；",
+        "at_line": "第 {line} 行第 {column} 列：{message}",
+        "figure_arranged": "安排数",
+        "figure_allocation_rate": "下达率",
+        "figure_spend_progress": "支出进度",
+        # timeline statuses
+        "status_added": "新增",
+        "status_modified": "修改",
+        "status_renamed": "重命名",
+        "status_deleted": "删除",
+        # docgen diff (Markdown for a pull-request comment)
+        "diff_heading": "## 报送数据变更：{base} → {head}",
+        "diff_worktree": "工作区（未提交）",
+        "diff_nothing": "两个版本之间，报送数据没有变化。",
+        "diff_summary": "共 {files} 份报送有变化：新增 {added} 份，修改 {modified} 份，重命名 {renamed} 份，删除 {deleted} 份。"
+                        "校验问题：新出现 {appeared} 个，已消除 {cleared} 个。",
+        "diff_summary_unchanged": "另有 {count} 份报送内容未改，但校验问题有变化。",
+        "diff_project": "{title}（{code}）",
+        "diff_department": "{department} 部门整体",
+        "diff_roster": "报送名单",
+        "diff_status_added": "新增",
+        "diff_status_modified": "修改",
+        "diff_status_renamed": "重命名",
+        "diff_status_deleted": "删除",
+        "diff_status_unchanged": "问题有变化",
+        "diff_confidential_mark": "〔涉密〕",
+        "diff_confidential_note": "> 含涉密内容：以下内容仅供本部门审核，不得公开或转发。",
+        "diff_file_line": "文件：{where}",
+        "diff_col_kind": "类别",
+        "diff_col_item": "内容",
+        "diff_col_before": "修改前",
+        "diff_col_after": "修改后",
+        "diff_field": "填报",
+        "diff_figure": "计算",
+        "diff_file": "文件",
+        "diff_unreadable": "无法读取",
+        "diff_item_added": "新增：{summary}",
+        "diff_item_removed": "已删除",
+        "diff_item_was": "原有：{summary}",
+        "diff_appeared": "新出现（第 {line} 行）",
+        "diff_cleared": "已消除",
+        "diff_line": "第 {line} 行",
+        "diff_deleted_note": "文件已删除。",
+        "diff_no_content_change": "内容没有变化。",
+        "diff_footer": "<sub>由 docgen diff 生成：{base} → {head}。「计算」为系统按填报数计算的结果（万元、%）。</sub>",
+        "diff_written": "已写入 {path}",
+        "diff_truncated": "……另有 {count} 份报送的变化因评论长度所限未列出，完整内容请运行 docgen diff --format json 查看。",
+    }
+)
 
 
 # --- tooling: docgen fmt, install-hook, validate --staged, CI reports (issue 5) ----------------
@@ -122,9 +192,6 @@ LABELS.update(
 LABELS.update(
     {
         "codequality_description": "{severity} {code} {message}（第 {line} 行第 {column} 列）",
-        "git_missing": "找不到 git 命令，请先安装 git",
-        "git_failed": "{command} 失败：{detail}",
-        "not_a_repo": "{path} 不在 git 仓库中（--staged 和 install-hook 需要在报送仓库里运行）",
         "staged_with_paths": "--staged 校验暂存区中的全部报送文件，不能同时指定路径",
         "staged_none": "暂存区中没有报送文件（submissions/ 下的 .yaml），无需校验",
         "hook_header": "# 由 docgen install-hook 安装：提交前校验暂存的报送文件（submissions/ 下的 .yaml）。\n"
