@@ -241,3 +241,10 @@ def test_random_orders_and_comments_lose_nothing() -> None:
         assert fmt.format_text(path, result.after).after == result.after, text
 
     check()
+
+
+def test_a_large_tree_is_formatted_in_parallel_with_the_same_result(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = api.fmt([Path("submissions")], write=False)
+    monkeypatch.setattr(api, "PARALLEL_FROM", 2)
+    parallel = api.fmt([Path("submissions")], write=False)
+    assert [(r.path, r.after) for r in parallel] == [(r.path, r.after) for r in serial]

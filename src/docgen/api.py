@@ -6,6 +6,7 @@ import json
 import os
 import re
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from importlib import resources
@@ -250,9 +251,23 @@ def diff(root: Path, base: str, head: str | None = None) -> revdiff.DiffResult:
 # --- fmt ----------------------------------------------------------------------------------
 
 
+#: Below this many files one process is quicker than starting workers.
+PARALLEL_FROM = 24
+
+
 def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
-    """Canonical form for files or folders; with `write`, changed files are replaced atomically."""
-    results = [fmt_module.format_file(path) for path in _existing_files(paths)]
+    """Canonical form for files or folders; with `write`, changed files are replaced atomically.
+
+    ruamel's round trip costs ~30 ms a file (benchmarks/tooling.py), so a large tree is spread
+    over the CPUs.
+    """
+    files = _existing_files(paths)
+    workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(fmt_module.format_file, files, chunksize=8))
+    else:
+        results = [fmt_module.format_file(path) for path in files]
     if write:
         for result in results:
             if result.changed and result.after is not None:
