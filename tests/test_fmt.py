@@ -160,7 +160,10 @@ def test_duplicate_keys_are_refused(tree: Path) -> None:
 
 def test_diff_shows_the_change_and_writes_nothing(tree: Path) -> None:
     roster = tree / "submissions/2025-06/名单.yaml"
-    roster.write_text(roster.read_text(encoding="utf-8").replace("预算单位: [朔州市教育局本级, 朔州市第一中学]", "预算单位: [朔州市教育局本级]"), encoding="utf-8")
+    text = roster.read_text(encoding="utf-8")
+    block = "    预算单位:\n      - 朔州市教育局本级\n      - 朔州市第一中学\n"
+    assert block in text
+    roster.write_text(text.replace(block, "    预算单位: [朔州市教育局本级]\n"), encoding="utf-8")
     before = roster.read_bytes()
     code, out, _ = run("fmt", "--diff", "submissions/2025-06/名单.yaml")
     assert code == 0 and roster.read_bytes() == before
