@@ -24,6 +24,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/history.py
+	$(BIN)/python benchmarks/tooling.py
 
 schema: $(STAMP)
 	$(BIN)/docgen schema --export schema/

@@ -272,34 +272,45 @@ def _check_order(doc: Document, code: str, thresholds: Mapping[str, Any]) -> lis
 # --- the JSON Schema of the rules file -------------------------------------------------------------
 
 
-def _threshold_schema(kind: str, key: str) -> dict[str, Any]:
+def _threshold_schema(kind: str, key: str, default: Any) -> dict[str, Any]:
+    example = {"examples": [default]} if isinstance(default, (int, float)) and not isinstance(default, bool) else {}
     if kind == PERCENT:
-        return {"type": "number", "minimum": 0, "maximum": 10000, "title": key, "description": "百分数，如 60 表示 60%"}
+        return {"type": "number", "minimum": 0, "maximum": 10000, "title": key, "description": "百分数，如 60 表示 60%", **example}
     if kind == AMOUNT:
-        return {"type": "number", "minimum": 0, "title": key, "description": "金额（万元）"}
+        return {"type": "number", "minimum": 0, "title": key, "description": "金额（万元）", **example}
     if kind == MONTH:
-        return {"type": "integer", "minimum": 1, "maximum": 12, "title": key, "description": "月份（1-12）"}
+        return {"type": "integer", "minimum": 1, "maximum": 12, "title": key, "description": "月份（1-12）", **example}
     if kind == LIGHT:
         return {"enum": list(LIGHT_WORDS), "title": key, "description": "该情形给出的灯：红灯、黄灯、蓝灯、绿灯或无（仅提示）"}
+    item: dict[str, Any]
     if kind == LEVEL1:
-        return {"type": "array", "items": {"enum": list(F.TAXONOMY)}, "uniqueItems": True, "title": key,
-                "description": "每个一级指标下至少应有一个三级指标"}
+        item = {"enum": list(F.TAXONOMY), "title": "一级指标", "description": "必须有三级指标的一级指标"}
+        return {"type": "array", "items": item, "uniqueItems": True, "title": key, "description": "每个一级指标下至少应有一个三级指标"}
     if kind == LEVEL2:
-        return {"type": "array", "items": {"enum": list(F.LEVEL2_ALL)}, "uniqueItems": True, "title": key,
-                "description": "每个二级指标下至少应有一个三级指标"}
-    return {"type": "array", "items": {"type": "string", "minLength": 1}, "title": key, "description": "词语列表"}
+        item = {"enum": list(F.LEVEL2_ALL), "title": "二级指标", "description": "必须有三级指标的二级指标"}
+        return {"type": "array", "items": item, "uniqueItems": True, "title": key, "description": "每个二级指标下至少应有一个三级指标"}
+    words = default if isinstance(default, list) and default else ["决策"]
+    item = {"type": "string", "minLength": 1, "title": "词语", "description": "一个关键词", "examples": [words[0]]}
+    return {"type": "array", "items": item, "title": key, "description": "词语列表"}
 
 
-def _rule_schema(code: str, spec: Spec) -> dict[str, Any]:
+def _text_schema(title: str, description: str, default: Any) -> dict[str, Any]:
+    """A text key; the default text is the example editors offer."""
+    examples = {"examples": [default.strip()]} if isinstance(default, str) and default.strip() else {}
+    return {"type": "string", "minLength": 1, "title": title, "description": description, **examples}
+
+
+def _rule_schema(code: str, spec: Spec, default: dict[str, Any]) -> dict[str, Any]:
     k = KEYS
     names = "、".join("{" + p + "}" for p in spec.placeholders)
+    thresholds = default.get(k["thresholds"]) or {}
     return {
         "type": "object",
-        "title": code,
-        "description": f"{spec.category}规则 {code}。消息中可用的占位符：{names}",
+        "title": f"{code}（{spec.category}）",
+        "description": f"{spec.category}规则 {code}「{default.get(k['name'], '')}」。消息中可用的占位符：{names}",
         "properties": {
-            k["name"]: {"type": "string", "minLength": 1, "title": "名称", "description": "规则的简短名称，汇总表中显示"},
-            k["category"]: {"const": spec.category, "title": "类别", "description": "及时性、合规性、有效性或提示（不可更改）"},
+            k["name"]: _text_schema("名称", "规则的简短名称，汇总表中显示", default.get(k["name"])),
+            k["category"]: {"enum": [spec.category], "title": "类别", "description": "及时性、合规性、有效性或提示（不可更改）"},
             k["enabled"]: {"type": "boolean", "title": "启用", "description": "false 表示不执行本规则"},
             k["exempt"]: {"type": "boolean", "title": "科研类豁免", "description": "true 表示科研类项目在年度中（1-11月）不执行本规则"},
             k["light"]: {"enum": list(LIGHT_WORDS), "title": "灯", "description": "触发时给出的灯：红灯、黄灯、蓝灯或无（仅提示）"},
@@ -307,31 +318,34 @@ def _rule_schema(code: str, spec: Spec) -> dict[str, Any]:
                 "type": "object",
                 "title": "阈值",
                 "description": "本规则的阈值（百分数直接写数字，如 60 表示 60%）",
-                "properties": {key: _threshold_schema(kind, key) for key, kind in spec.thresholds.items()},
+                "properties": {key: _threshold_schema(kind, key, thresholds.get(key)) for key, kind in spec.thresholds.items()},
                 "additionalProperties": False,
             },
-            k["message"]: {"type": "string", "minLength": 1, "title": "消息", "description": f"触发时显示的中文说明。可用占位符：{names}"},
-            k["advice"]: {"type": "string", "minLength": 1, "title": "建议", "description": "起草「存在问题及整改措施和建议」时使用的整改建议"},
-            k["explain"]: {"type": "string", "minLength": 1, "title": "说明", "description": "规则的计算方法和依据"},
+            k["message"]: _text_schema("消息", f"触发时显示的中文说明。可用占位符：{names}", default.get(k["message"])),
+            k["advice"]: _text_schema("建议", "起草「存在问题及整改措施和建议」时使用的整改建议", default.get(k["advice"])),
+            k["explain"]: _text_schema("说明", "规则的计算方法和依据", default.get(k["explain"])),
         },
         "additionalProperties": False,
     }
 
 
 def rules_schema() -> dict[str, Any]:
-    """Draft-07, like the submissions' schemas, so editors complete and explain the rules file too."""
+    """Draft-07, like the submissions' schemas, so editors complete and explain the rules file too.
+
+    The packaged defaults are the examples editors offer for each text and threshold."""
+    defaults = _default_rules()
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "绩效监控预警规则",
         "description": "每条规则的阈值、灯和中文提示。未写的规则和键沿用 docgen 内置默认值。",
         "type": "object",
         "properties": {
-            "$schema": {"type": "string", "description": "编辑器使用的模式文件"},
+            "$schema": {"type": "string", "title": "模式文件", "description": "编辑器使用的模式文件（一般写在首行注释 # yaml-language-server: $schema=… 中）"},
             RULES_KEY: {
                 "type": "object",
                 "title": "规则",
                 "description": "以规则代码为键：W401 等",
-                "properties": {code: _rule_schema(code, spec) for code, spec in SPECS.items()},
+                "properties": {code: _rule_schema(code, spec, defaults.get(code) or {}) for code, spec in SPECS.items()},
                 "additionalProperties": False,
             },
         },
