@@ -145,3 +145,26 @@ def test_an_explicit_rules_file_wins(chdir, tmp_path) -> None:
     chdir(tree(tmp_path, **{"strict.yaml": "规则:\n  W401:\n    阈值:\n      红灯低于: 99\n      黄灯低于: 100\n"}))
     result = api.check([Path("submissions")], rules=Path("strict.yaml"))
     assert [f.light for f in result.findings if f.code == "W401"] == ["red"]
+
+
+def test_a_staged_department_file_is_compared_with_all_its_projects(chdir, tmp_path) -> None:
+    """validate --staged exports only what is staged; W414 still sees the department's committed projects."""
+    import shutil
+    import subprocess
+
+    shutil.copytree(ROOT / "submissions" / "2025-06" / "101-教育局", tmp_path / "submissions" / "2025-06" / "101-教育局")
+    shutil.copy(ROOT / "submissions" / "2025-06" / "名单.yaml", tmp_path / "submissions" / "2025-06" / "名单.yaml")
+    chdir(tmp_path)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    dept = Path("submissions/2025-06/101-教育局/部门整体.yaml")
+    one = Path("submissions/2025-06/101-教育局/101-2025-001.yaml")
+    dept.write_text(dept.read_text(encoding="utf-8") + "# 已复核\n", encoding="utf-8")
+    one.write_text(one.read_text(encoding="utf-8").replace("支出数: 98.2", "支出数: 99.2"), encoding="utf-8")
+    subprocess.run([*git, "add", str(dept), str(one)], check=True)
+    result = api.check_staged()
+    assert sorted(str(p) for p in result.files) == sorted([str(dept), str(one)])
+    # against all three projects the 项目支出 is within scope; against the one staged project it would not be
+    assert "W414" not in [f.code for f in result.findings]
