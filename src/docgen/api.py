@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, compute, output
+from . import __version__, compute, output, render, templates
 from . import forms as F
 from . import messages as M
 from .errors import InvalidSubmissions, UsageError
@@ -24,6 +24,8 @@ from .validate import check_files, kind_of
 SUBMISSIONS = "submissions"
 PERIOD_ARG = re.compile(r"^\d{4}-\d{1,2}$")
 BUILD = "build"
+#: Files at the project root that change what the outputs say (the warnings engine's thresholds): keyed by content.
+RULES_FILES = ("rules.yaml", "rules.yml")
 
 
 @dataclass
@@ -155,15 +157,35 @@ def summary(result: Result, root: Path) -> dict[str, Any]:
     return {"generator": f"docgen {__version__}", "periods": list(periods.values())}
 
 
-def build(root: Path, out: Path | None = None) -> tuple[Result, Path]:
-    """Validate all of submissions/; only when nothing is wrong, write build/summary.json atomically."""
+@dataclass
+class Built:
+    """What `build` produced: the checked submissions, build/summary.json, and the render stage's report."""
+
+    result: Result
+    summary: Path
+    rendered: render.Rendered
+
+
+def build(root: Path, out: Path | None = None, *, force: bool = False, pdf: bool = False,
+          include_confidential: Path | None = None, jobs: int | None = None, progress: render.Progress | None = None,
+          extra_sections: render.ExtraSections | None = None) -> Built:
+    """Validate all of submissions/; only when nothing is wrong, write build/summary.json and render the attachments.
+
+    Re-renders only what changed since the last build (`force` renders all). `pdf` converts every output with
+    LibreOffice. Confidential projects are skipped unless `include_confidential` names a folder outside `out`.
+    `extra_sections(sub)` may return drafted texts for 附件1 sections the submission leaves empty (section key ->
+    text, keys from forms.REPORT_KEYS), e.g. 「四、绩效监控结果分析」 from the warnings engine.
+    """
     result = check([root / SUBMISSIONS])
     if not result.ok:
         raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
     out = out or root / BUILD
     target = out / "summary.json"
     output.write_text(target, json.dumps(summary(result, root), ensure_ascii=False, indent=2) + "\n")
-    return result, target
+    options = render.Options(force=force, pdf=pdf, confidential_dir=include_confidential, jobs=jobs, extra_sections=extra_sections,
+                             inputs=tuple(root / name for name in RULES_FILES), progress=progress)
+    rendered = render.render_all([*result.departments, *result.projects], out, templates.find(root), options)
+    return Built(result, target, rendered)
 
 
 # --- new ----------------------------------------------------------------------------------
