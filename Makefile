@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/render.py
 
 schema: $(STAMP)
 	$(BIN)/docgen schema --export schema/

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,36 +23,19 @@ ALREADY_COMPRESSED = (".docx", ".xlsx")  # zips themselves: stored, not deflated
 
 @dataclass
 class Group:
-    """One department's submissions for one period: what goes into its bundle."""
+    """One department's submissions for one period, in filing order (部门整体 first, then projects by code), each
+    with its files (attachments, and their PDFs where current); `confidential` counts the projects left out."""
 
     period: Period
     code: str
     name: str
-    department: Department | None = None
-    projects: list[Project] | None = None
+    entries: list[tuple[Project | Department, list[Path]]]
     confidential: int = 0
 
 
-def _files(build: Path, sub: Project | Department, pdfs: Collection[Path]) -> list[Path]:
-    """A submission's attachments, each followed by its PDF where a current one exists (`pdfs`)."""
-    found = []
-    for path in paths.attachments(build, sub).values():
-        found.append(path)
-        if paths.pdf(path) in pdfs:
-            found.append(paths.pdf(path))
-    return found
-
-
-def members(build: Path, group: Group, *, pdfs: Collection[Path]) -> list[Path]:
-    """The bundle's files in filing order: the 部门整体 report, then each project by code."""
-    subs: list[Project | Department] = [group.department] if group.department else []
-    subs += sorted(group.projects or [], key=lambda p: p.code)
-    return [f for sub in subs for f in _files(build, sub, pdfs)]
-
-
-def _file_lines(build: Path, sub: Project | Department, pdfs: Collection[Path]) -> list[str]:
+def _file_lines(files: list[Path]) -> list[str]:
     lines = []
-    for path in _files(build, sub, pdfs):
+    for path in files:
         if path.suffix == ".pdf":
             lines.append("    " + B("file_pdf", name=path.name))
         elif path.suffix == ".docx":
@@ -63,17 +45,19 @@ def _file_lines(build: Path, sub: Project | Department, pdfs: Collection[Path]) 
     return lines
 
 
-def index_text(build: Path, group: Group, *, pdfs: Collection[Path]) -> str:
+def index_text(group: Group) -> str:
     """目录.txt: what the bundle holds, report by report."""
     lines = [B("heading", department=group.name, code=group.code, period=group.period.label), "", B("intro"), ""]
-    if group.department:
-        lines += [B("department"), *_file_lines(build, group.department, pdfs)]
+    departments = [(s, f) for s, f in group.entries if isinstance(s, Department)]
+    projects = [(s, f) for s, f in group.entries if isinstance(s, Project)]
+    if departments:
+        lines += [B("department"), *_file_lines(departments[0][1])]
     else:
         lines.append(B("department_missing"))
-    projects = sorted(group.projects or [], key=lambda p: p.code)
     lines += ["", B("projects", count=len(projects))]
-    for number, project in enumerate(projects, start=1):
-        lines += [B("project", number=number, name=project.name, code=project.code, unit=project.unit), *_file_lines(build, project, pdfs)]
+    for number, (project, files) in enumerate(projects, start=1):
+        assert isinstance(project, Project)
+        lines += [B("project", number=number, name=project.name, code=project.code, unit=project.unit), *_file_lines(files)]
     if group.confidential:
         lines += ["", B("confidential", count=group.confidential)]
     lines += ["", B("footer", version=__version__)]
@@ -87,14 +71,15 @@ def _info(name: str, stored: bool) -> zipfile.ZipInfo:
     return info
 
 
-def write(build: Path, group: Group, *, pdfs: Collection[Path]) -> Path:
+def write(build: Path, group: Group) -> Path:
     """Write the department's .zip atomically; returns its path."""
     target = paths.bundle(build, group.period, group.code, group.name)
     folder = target.stem
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(_info(f"{folder}/{paths.bundle_index()}", False), "\ufeff" + index_text(build, group, pdfs=pdfs))
-        for path in members(build, group, pdfs=pdfs):
-            archive.writestr(_info(f"{folder}/{path.name}", path.suffix in ALREADY_COMPRESSED), path.read_bytes())
+        archive.writestr(_info(f"{folder}/{paths.bundle_index()}", False), "\ufeff" + index_text(group))
+        for _, files in group.entries:
+            for path in files:
+                archive.writestr(_info(f"{folder}/{path.name}", path.suffix in ALREADY_COMPRESSED), path.read_bytes())
     output.write_bytes(target, buffer.getvalue())
     return target

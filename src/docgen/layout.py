@@ -20,7 +20,7 @@ NCOLS = 13  # A..M
 LAST = NCOLS - 1
 
 #: Column widths in Excel character units (the width of "0" in the default font); a Chinese character takes ~2.
-WIDTHS = (6.5, 16.0, 13.0, 20.0, 12.0, 12.0, 9.0, 9.0, 12.0, 7.5, 7.5, 8.5, 16.0)
+WIDTHS = (6.5, 21.0, 13.0, 18.0, 12.0, 12.0, 9.0, 9.0, 12.0, 7.5, 7.5, 8.5, 14.0)
 
 # --- the description ----------------------------------------------------------------------
 

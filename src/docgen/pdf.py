@@ -72,7 +72,7 @@ def convert(sources: list[Path], workdir: Path, fonts_conf: Path, *, jobs: int =
         return result
     workdir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "FONTCONFIG_FILE": str(fonts_conf.resolve())}
-    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, dir=workdir) as tmp:
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, dir=workdir.resolve()) as tmp:
         runs = []
         for index, batch in enumerate(_batches([s.resolve() for s in sources], max(1, jobs))):
             outdir, profile, log = Path(tmp) / f"out{index}", Path(tmp) / f"profile{index}", Path(tmp) / f"log{index}.txt"

@@ -86,6 +86,7 @@ class Manifest:
 
     def __init__(self, folder: Path) -> None:
         self.folder, self.path = folder, paths.manifest(folder)
+        self.prefix = str(folder) + os.sep
         try:
             self.old: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))["outputs"]
         except (OSError, ValueError, KeyError, TypeError):
@@ -93,7 +94,8 @@ class Manifest:
         self.new: dict[str, str] = {}
 
     def rel(self, path: Path) -> str:
-        return path.relative_to(self.folder).as_posix()
+        text = str(path)  # string slicing: this runs for every output of a 1,000-project tree on every build
+        return text[len(self.prefix):].replace(os.sep, "/") if text.startswith(self.prefix) else path.relative_to(self.folder).as_posix()
 
     def fresh(self, path: Path, key: str) -> bool:
         return self.old.get(self.rel(path)) == key and path.is_file()
@@ -120,14 +122,14 @@ class Task:
 
 
 def _render(task: Task, reference: Path, tables: Path) -> dict[str, float]:
-    """Render and atomically write one submission's outputs; returns milliseconds per kind. Runs in a worker."""
+    """Render and atomically write one submission's outputs; returns CPU milliseconds per kind. Runs in a worker."""
     spent: dict[str, float] = {}
     for kind, target in task.targets.items():
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: comparable on a machine shared with other work
         data = (render_xlsx.workbook_bytes(task.sub, tables) if kind == "xlsx"
                 else render_docx.document_bytes(task.sub, reference, task.extra))
         output.write_bytes(target, data)
-        spent[kind] = (time.perf_counter() - start) * 1000
+        spent[kind] = (time.process_time() - start) * 1000
     return spent
 
 
@@ -194,20 +196,28 @@ def _remove(paths_: list[Path], folder: Path) -> list[Path]:
     return removed
 
 
+@dataclass(frozen=True)
+class _Planned:
+    sub: Submission
+    key: str
+    targets: dict[str, Path]  # kind -> attachment path
+
+
 @dataclass
 class _Place:
     """One output folder (build/, or the confidential folder) with its manifest and what was planned into it."""
 
     folder: Path
     manifest: Manifest
-    subs: list[tuple[Submission, str]] = field(default_factory=list)  # (submission, key)
+    planned: list[_Planned] = field(default_factory=list)
 
 
 def _plan(place: _Place, sub: Submission, key: str, force: bool, tasks: list[Task], extra: dict[str, str]) -> int:
     """Queue the outputs of `sub` that are missing or stale; returns how many were already up to date."""
-    place.subs.append((sub, key))
+    targets = paths.attachments(place.folder, sub)
+    place.planned.append(_Planned(sub, key, targets))
     todo, fresh = {}, 0
-    for kind, target in paths.attachments(place.folder, sub).items():
+    for kind, target in targets.items():
         place.manifest.record(target, key)
         if not force and place.manifest.fresh(target, key):
             fresh += 1
@@ -221,62 +231,64 @@ def _plan(place: _Place, sub: Submission, key: str, force: bool, tasks: list[Tas
 def _keep_pdfs(places: list[_Place]) -> None:
     """Without --pdf: PDFs of unchanged attachments stay (and stay in the bundle); the others go as stale."""
     for place in places:
-        for sub, key in place.subs:
-            for source in paths.attachments(place.folder, sub).values():
-                if place.manifest.fresh(paths.pdf(source), key):
-                    place.manifest.record(paths.pdf(source), key)
+        if not any(rel.endswith(".pdf") for rel in place.manifest.old):
+            continue
+        for item in place.planned:
+            for source in item.targets.values():
+                if place.manifest.fresh(paths.pdf(source), item.key):
+                    place.manifest.record(paths.pdf(source), item.key)
 
 
 def _pdfs(places: list[_Place], written: set[Path], options: Options, tpl: templates.Templates, report: Rendered) -> None:
-    todo: list[tuple[_Place, Path, str]] = []
+    todo: list[tuple[_Place, Path]] = []
     for place in places:
-        for sub, key in place.subs:
-            for source in paths.attachments(place.folder, sub).values():
+        for item in place.planned:
+            for source in item.targets.values():
                 target = paths.pdf(source)
-                place.manifest.record(target, key)
-                if options.force or source in written or not place.manifest.fresh(target, key):
-                    todo.append((place, source, key))
+                place.manifest.record(target, item.key)
+                if options.force or source in written or not place.manifest.fresh(target, item.key):
+                    todo.append((place, source))
     if not todo:
         return
-    workdir = places[0].folder
     progress = (lambda done, total: options.progress("pdf", done, total)) if options.progress else None
-    converted = pdf.convert([s for _, s, _ in todo], workdir, tpl.path(templates.FONTS_CONF), jobs=options.jobs or os.cpu_count() or 1,
-                            progress=progress)
+    converted = pdf.convert([s for _, s in todo], places[0].folder, tpl.path(templates.FONTS_CONF),
+                            jobs=options.jobs or os.cpu_count() or 1, progress=progress)
     report.pdfs.extend(converted.pdfs)
     report.problems.extend(converted.problems[:1] if converted.problems and not converted.pdfs else converted.problems)
     made = {p.resolve() for p in converted.pdfs}
-    for place, source, _ in todo:
+    for place, source in todo:
         if paths.pdf(source).resolve() not in made:  # not converted: forget it so the next build tries again
             place.manifest.new.pop(place.manifest.rel(paths.pdf(source)), None)
 
 
-def _groups(subs: list[tuple[Submission, str]], confidential: Mapping[tuple[str, str, str], int]) -> dict[tuple[str, str, str], bundle.Group]:
-    groups: dict[tuple[str, str, str], bundle.Group] = {}
-    for sub, _ in subs:
-        group = groups.setdefault((sub.period.key, sub.department_code, sub.department),
-                                  bundle.Group(sub.period, sub.department_code, sub.department, projects=[]))
-        if isinstance(sub, Department):
-            group.department = sub
-        else:
-            assert group.projects is not None
-            group.projects.append(sub)
-    for key, group in groups.items():
-        group.confidential = confidential.get(key, 0)
-    return groups
+GroupKey = tuple[str, str, str]  # period, department code, department name
 
 
-def _bundles(place: _Place, options: Options, confidential: Mapping[tuple[str, str, str], int], report: Rendered) -> None:
-    keys = {id(sub): key for sub, key in place.subs}
-    pdfs = {place.folder / rel for rel in place.manifest.new if rel.endswith(".pdf")}
-    for group_key, group in sorted(_groups(place.subs, confidential).items()):
-        files = bundle.members(place.folder, group, pdfs=pdfs)
-        subs: list[Submission] = [*([group.department] if group.department else []), *(group.projects or [])]
-        key = _digest([json.dumps([group_key, group.confidential]).encode(), *(keys[id(s)].encode() for s in subs),
-                       *(place.manifest.rel(f).encode() for f in files)])
-        target = paths.bundle(place.folder, group.period, group.code, group.name)
+def _bundles(place: _Place, options: Options, confidential: Mapping[GroupKey, int], report: Rendered) -> None:
+    """One .zip per department: rewritten when any member, the member list or the confidential count changed."""
+    pdfs = {rel for rel in place.manifest.new if rel.endswith(".pdf")}
+    groups: dict[GroupKey, list[_Planned]] = {}
+    for item in place.planned:
+        groups.setdefault((item.sub.period.key, item.sub.department_code, item.sub.department), []).append(item)
+    for group_key, items in sorted(groups.items()):
+        items.sort(key=lambda i: (i.sub.kind != "department", getattr(i.sub, "code", "")))  # filing order: 部门整体 first
+        entries = []
+        for item in items:
+            files = []
+            for target in item.targets.values():
+                files.append(target)
+                if place.manifest.rel(paths.pdf(target)) in pdfs:
+                    files.append(paths.pdf(target))
+            entries.append((item.sub, files))
+        count = confidential.get(group_key, 0)
+        key = _digest([json.dumps([group_key, count]).encode(), *(i.key.encode() for i in items),
+                       *(place.manifest.rel(f).encode() for _, files in entries for f in files)])
+        first = items[0].sub
+        target = paths.bundle(place.folder, first.period, first.department_code, first.department)
         place.manifest.record(target, key)
         if options.force or not place.manifest.fresh(target, key):
-            report.bundles.append(bundle.write(place.folder, group, pdfs=pdfs))
+            group = bundle.Group(first.period, first.department_code, first.department, entries, count)
+            report.bundles.append(bundle.write(place.folder, group))
 
 
 def render_all(subs: Iterable[Submission], out: Path, tpl: templates.Templates, options: Options) -> Rendered:
@@ -291,7 +303,7 @@ def render_all(subs: Iterable[Submission], out: Path, tpl: templates.Templates, 
     base = base_key(tpl, options.inputs)
     public = _Place(out, Manifest(out))
     secret = _Place(options.confidential_dir, Manifest(options.confidential_dir)) if options.confidential_dir else None
-    confidential: dict[tuple[str, str, str], int] = {}
+    confidential: dict[GroupKey, int] = {}
     tasks: list[Task] = []
     for sub in sorted(subs, key=lambda s: (s.period.key, s.department_code, s.kind != "department", str(s.path))):
         extra = dict(options.extra_sections(sub)) if options.extra_sections else {}

@@ -12,6 +12,7 @@ import io
 import math
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -50,17 +51,21 @@ STYLES: dict[str, tuple[str, dict[str, Any]]] = {
 
 def _char_px(char: str, size: float) -> float:
     """Rendered width of one character: full width for CJK and full-width forms, about half otherwise."""
-    wide = unicodedata.east_asian_width(char) in ("W", "F", "A")
-    return size * 96 / 72 * (1.0 if wide else 0.55)
+    return size * 96 / 72 * _ems(char)
+
+
+@lru_cache(maxsize=4096)
+def _ems(text: str) -> float:
+    """Width of a text in ems (labels and headers repeat on every sheet: cached)."""
+    wide = sum(unicodedata.east_asian_width(c) in ("W", "F", "A") for c in text)
+    return wide + 0.55 * (len(text) - wide)
 
 
 def _lines(text: str, width_px: float, size: float) -> int:
-    """Lines a wrapped text needs in a cell `width_px` wide (greedy per character, explicit newlines kept)."""
+    """Lines a wrapped text needs in a cell `width_px` wide (explicit newlines kept)."""
     usable = max(width_px - COLUMN_PADDING_PX, 1.0)
-    count = 0
-    for paragraph in text.split("\n"):
-        count += max(1, math.ceil(sum(_char_px(c, size) for c in paragraph) * 1.04 / usable))
-    return count
+    em = size * 96 / 72
+    return sum(max(1, math.ceil(_ems(paragraph) * em * 1.04 / usable)) for paragraph in text.split("\n"))
 
 
 def _span_px(first: int, last: int) -> float:
