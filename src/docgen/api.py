@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, compute, output, render, templates
+from . import __version__, compute, output, render, revdiff, templates
 from . import forms as F
 from . import messages as M
 from .errors import InvalidSubmissions, UsageError
@@ -246,3 +246,17 @@ def new(kind: str, root: Path, period: str, department_code: str, *, code: str |
     )
     output.write_text(target, text)
     return target
+
+
+# --- diff ---------------------------------------------------------------------------------
+
+
+def review_findings(root: Path) -> list[Finding]:
+    """The problems `docgen diff` reports as appeared/cleared: every finding docgen gives for
+    root/submissions. The one place to switch when the monitoring warnings (analyse) join."""
+    return check([root / SUBMISSIONS]).findings
+
+
+def diff(root: Path, base: str, head: str | None = None) -> revdiff.DiffResult:
+    """Field-level changes of every submission between two git revisions (head None: the working tree)."""
+    return revdiff.compare_revisions(root, base, head, review_findings)

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import __version__, api, report
+from . import __version__, api, diff_report, messages, output, report
 from . import schema as schema_module
 from .errors import DocgenError
 
@@ -34,7 +34,7 @@ def handle_errors(func: Callable[..., int | None]) -> Callable[..., None]:
         except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --traceback
             if show_traceback:
                 traceback.print_exc()
-            click.echo(api.M.message("X900", detail=f"{type(exc).__name__}: {exc}"), err=True)
+            click.echo(messages.message("X900", detail=f"{type(exc).__name__}: {exc}"), err=True)
             code = 3
         sys.exit(code)
 
@@ -91,7 +91,7 @@ def build(root: Path, force: bool, pdf: bool, confidential_dir: Path | None, job
     click.echo(report.summary_line(built.result.findings, len(built.result.files)), err=True)
     for line in report.build_lines(built.rendered, built.summary.parent, confidential_dir):
         click.echo(line, err=True)
-    click.echo(api.M.label("built", path=built.summary.parent, count=len(built.result.projects) + len(built.result.departments)))
+    click.echo(messages.label("built", path=built.summary.parent, count=len(built.result.projects) + len(built.result.departments)))
     return 0
 
 
@@ -116,7 +116,7 @@ def new(kind: str, period: str, department_code: str, code: str | None, name: st
     if not api.PERIOD_ARG.match(period):
         raise click.UsageError("--period 应写成 2025-06 这样的形式")
     target = api.new(kind, root, period, department_code, code=code, name=name, unit=unit, department=department)
-    click.echo(api.M.label("created", path=target))
+    click.echo(messages.label("created", path=target))
     return 0
 
 
@@ -136,6 +136,30 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     import json
 
     click.echo(json.dumps(schema_module.schema_for(kind or "project"), ensure_ascii=False, indent=2))
+    return 0
+
+
+@cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="markdown 可直接贴到合并请求评论中；json 供工具使用。")
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是屏幕输出。")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@handle_errors
+def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path) -> int:
+    """比较两个 git 版本的报送数据：逐项列出修改前后的填报数、计算结果、新增/删除的绩效指标、新出现/已消除的校验问题，以及新增、删除、重命名的文件。
+
+    HEAD 省略时与工作区（含未提交的修改）比较。
+
+    示例：docgen diff origin/main；docgen diff main HEAD --format json -o diff.json
+    """
+    text = diff_report.render(api.diff(root, base, head), fmt)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(out, text)
+        click.echo(messages.label("diff_written", path=out), err=True)
     return 0
 
 

@@ -208,3 +208,72 @@ BUNDLE: dict[str, str] = {
 
 def bundle_text(key: str, /, **args: Any) -> str:
     return BUNDLE[key].format(**args)
+
+
+# --- history and `docgen diff` (issue 4 item 4, issue 5 item 1) --------------------------------------
+
+LABELS.update(
+    {
+        # git
+        "git_missing": "找不到 git 命令。请先安装 git（如 apt-get install git）",
+        "git_not_repo": "「{path}」不在 git 仓库中，无法读取修改历史。请在报送仓库内运行（或先 git init 并提交）",
+        "git_failed": "git {command} 运行失败：{detail}",
+        "git_bad_revision": "git 中找不到版本「{revision}」。请检查分支名或提交号；在 CI 中请拉取完整历史（如 actions/checkout 的 fetch-depth: 0）",
+        # field-level changes
+        "change_value": "{field} {before} → {after}",
+        "change_added": "新增{group}「{item}」",
+        "change_removed": "删除{group}「{item}」",
+        "change_unreadable": "此版本无法读取：{detail}",
+        "absent": "—",
+        "yes": "是",
+        "no": "否",
+        "nth_item": "第{n}项",
+        "item_separator": "；",
+        "at_line": "第 {line} 行第 {column} 列：{message}",
+        "figure_arranged": "安排数",
+        "figure_allocation_rate": "下达率",
+        "figure_spend_progress": "支出进度",
+        # timeline statuses
+        "status_added": "新增",
+        "status_modified": "修改",
+        "status_renamed": "重命名",
+        "status_deleted": "删除",
+        # docgen diff (Markdown for a pull-request comment)
+        "diff_heading": "## 报送数据变更：{base} → {head}",
+        "diff_worktree": "工作区（未提交）",
+        "diff_nothing": "两个版本之间，报送数据没有变化。",
+        "diff_summary": "共 {files} 份报送有变化：新增 {added} 份，修改 {modified} 份，重命名 {renamed} 份，删除 {deleted} 份。"
+                        "校验问题：新出现 {appeared} 个，已消除 {cleared} 个。",
+        "diff_summary_unchanged": "另有 {count} 份报送内容未改，但校验问题有变化。",
+        "diff_project": "{title}（{code}）",
+        "diff_department": "{department} 部门整体",
+        "diff_roster": "报送名单",
+        "diff_status_added": "新增",
+        "diff_status_modified": "修改",
+        "diff_status_renamed": "重命名",
+        "diff_status_deleted": "删除",
+        "diff_status_unchanged": "问题有变化",
+        "diff_confidential_mark": "〔涉密〕",
+        "diff_confidential_note": "> 含涉密内容：以下内容仅供本部门审核，不得公开或转发。",
+        "diff_file_line": "文件：{where}",
+        "diff_col_kind": "类别",
+        "diff_col_item": "内容",
+        "diff_col_before": "修改前",
+        "diff_col_after": "修改后",
+        "diff_field": "填报",
+        "diff_figure": "计算",
+        "diff_file": "文件",
+        "diff_unreadable": "无法读取",
+        "diff_item_added": "新增：{summary}",
+        "diff_item_removed": "已删除",
+        "diff_item_was": "原有：{summary}",
+        "diff_appeared": "新出现（第 {line} 行）",
+        "diff_cleared": "已消除",
+        "diff_line": "第 {line} 行",
+        "diff_deleted_note": "文件已删除。",
+        "diff_no_content_change": "内容没有变化。",
+        "diff_footer": "<sub>由 docgen diff 生成：{base} → {head}。「计算」为系统按填报数计算的结果（万元、%）。</sub>",
+        "diff_written": "已写入 {path}",
+        "diff_truncated": "……另有 {count} 份报送的变化因评论长度所限未列出，完整内容请运行 docgen diff --format json 查看。",
+    }
+)
