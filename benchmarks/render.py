@@ -23,17 +23,17 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+import docx
+import openpyxl
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from generate import generate
+from openpyxl.styles import Alignment, Border, Font, Side
 
-import docx  # noqa: E402
-import openpyxl  # noqa: E402
-from docx.enum.section import WD_ORIENT  # noqa: E402
-from docx.oxml.ns import qn  # noqa: E402
-from docx.shared import Mm, Pt  # noqa: E402
-from openpyxl.styles import Alignment, Border, Font, Side  # noqa: E402
-
-from docgen import api, forms as F, layout, render, render_docx, render_xlsx, templates  # noqa: E402
-from docgen.model import Department, Project  # noqa: E402
+from docgen import api, layout, render, render_docx, render_xlsx, templates
+from docgen import forms as F
+from docgen.model import Department, Project
 
 ROOT = Path(__file__).resolve().parents[1]
 TPL = templates.find(ROOT)

@@ -117,15 +117,15 @@ def styles_xml() -> str:
         style("paragraph", "Signature", "Signature", f'<w:jc w:val="right"/><w:ind w:right="1280"/>{exact(before=LINE_PITCH)}', ""),
         style("paragraph", "Footer", "footer", f'{OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>',
               run_props("footer", latin="宋体")),
-        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/>'
-        "<w:semiHidden/><w:unhideWhenUsed/></w:style>",
-        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/><w:unhideWhenUsed/>'
-        '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
-        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
-        f'<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:pPr>'
-        f'{OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:tblPr><w:jc w:val="center"/><w:tblBorders>{border}</w:tblBorders>'
-        '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
-        "</w:tblCellMar></w:tblPr></w:style>",
+        ('<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/>'
+         '<w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'),
+        ('<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/><w:unhideWhenUsed/>'
+         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+         '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'),
+        (f'<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:pPr>'
+         f'{OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:tblPr><w:jc w:val="center"/>'
+         f'<w:tblBorders>{border}</w:tblBorders><w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/>'
+         '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'),
     ]
     defaults = (
         f"<w:docDefaults><w:rPrDefault><w:rPr>{rfonts(FONTS['body'][0])}<w:kern w:val=\"2\"/><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/>"
@@ -136,8 +136,8 @@ def styles_xml() -> str:
 
 
 def font_table_xml() -> str:
-    fonts = [f'<w:font w:name="{LATIN}"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/>'
-             '<w:pitch w:val="variable"/></w:font>']
+    fonts = [(f'<w:font w:name="{LATIN}"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/>'
+              '<w:pitch w:val="variable"/></w:font>')]
     for name, (alt, panose, family, pitch) in FONT_TABLE.items():
         fonts.append(f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
                      f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>')

@@ -268,7 +268,7 @@ def _indicator_rows(indicators: tuple[Indicator, ...]) -> Iterator[tuple[str, st
     """(一级, 二级, index into indicators or None) in the form's order; an empty 二级 keeps one blank row."""
     for level1, level2s in F.TAXONOMY.items():
         for level2 in level2s:
-            found = [i for i, ind in enumerate(indicators) if ind.level1 == level1 and ind.level2 == level2]
+            found: list[int | None] = [i for i, ind in enumerate(indicators) if ind.level1 == level1 and ind.level2 == level2]
             for index in found or [None]:
                 yield level1, level2, index
 

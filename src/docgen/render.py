@@ -250,7 +250,8 @@ def _pdfs(places: list[_Place], written: set[Path], options: Options, tpl: templ
                     todo.append((place, source))
     if not todo:
         return
-    progress = (lambda done, total: options.progress("pdf", done, total)) if options.progress else None
+    stage = options.progress
+    progress = (lambda done, total: stage("pdf", done, total)) if stage else None
     converted = pdf.convert([s for _, s in todo], places[0].folder, tpl.path(templates.FONTS_CONF),
                             jobs=options.jobs or os.cpu_count() or 1, progress=progress)
     report.pdfs.extend(converted.pdfs)

@@ -204,7 +204,7 @@ def _core(sub: Project | Department) -> bytes:
         'xmlns:dc="http://purl.org/dc/elements/1.1/">'
         f"<dc:title>{escape(title(sub))}</dc:title><dc:subject>{escape(sub.period.label)}</dc:subject>"
         f"<dc:creator>{escape(author)}</dc:creator><cp:keywords>{escape(sub.department)}</cp:keywords></cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def document_bytes(sub: Project | Department, reference_path: Path, extra: Mapping[str, str] | None = None) -> bytes:

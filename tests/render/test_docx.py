@@ -111,7 +111,7 @@ def test_department_report(department: Department, tpl: templates.Templates) -> 
     execution = body_after(document, "（一）预算执行情况分析")
     assert execution[0].startswith("截至6月底，部门年度预算安排25772.30万元")
     assert any(t.startswith("按支出用途分，基本支出安排") for t in execution)
-    assert [c.text for c in document.tables[1].rows[0].cells][0] == "支出用途"
+    assert document.tables[1].rows[0].cells[0].text == "支出用途"
     assert len(document.tables) == 2
 
 
@@ -183,7 +183,7 @@ def test_styles_are_found_by_name_after_a_resave(project: Project, tpl: template
     renamed = _rewrite(tpl.path(templates.REPORT_DOCX), tmp_path / "report.docx",
                        {"word/styles.xml": ('w:styleId="Heading1"', 'w:styleId="1"')})
     document = docx.Document(io.BytesIO(render_docx.document_bytes(project, renamed)))
-    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][0] == "一、项目（部门）基本情况"
+    assert next(p.text for p in document.paragraphs if p.style.name == "Heading 1") == "一、项目（部门）基本情况"
 
 
 def test_reference_missing_a_style_is_a_clear_error(project: Project, tpl: templates.Templates, tmp_path: Path) -> None:
