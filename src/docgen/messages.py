@@ -183,7 +183,6 @@ DRAFTS: dict[str, str] = {
     "judgement_完全不可能": "预计无法完成年度目标",
     "indicator_deviation": "偏差原因：{text}",
     "indicator_remark": "拟采取措施：{text}",
-    "signature_date": "{year}年{month}月",
 }
 
 

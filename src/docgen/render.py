@@ -240,26 +240,28 @@ def _keep_pdfs(places: list[_Place]) -> None:
 
 
 def _pdfs(places: list[_Place], written: set[Path], options: Options, tpl: templates.Templates, report: Rendered) -> None:
-    todo: list[tuple[_Place, Path]] = []
+    """Convert what is new or changed; each folder on its own, so a confidential PDF never passes through build/."""
+    stage = options.progress
+    progress = (lambda done, total: stage("pdf", done, total)) if stage else None
     for place in places:
+        todo: list[Path] = []
         for item in place.planned:
             for source in item.targets.values():
                 target = paths.pdf(source)
                 place.manifest.record(target, item.key)
                 if options.force or source in written or not place.manifest.fresh(target, item.key):
-                    todo.append((place, source))
-    if not todo:
-        return
-    stage = options.progress
-    progress = (lambda done, total: stage("pdf", done, total)) if stage else None
-    converted = pdf.convert([s for _, s in todo], places[0].folder, tpl.path(templates.FONTS_CONF),
-                            jobs=options.jobs or os.cpu_count() or 1, progress=progress)
-    report.pdfs.extend(converted.pdfs)
-    report.problems.extend(converted.problems[:1] if converted.problems and not converted.pdfs else converted.problems)
-    made = {p.resolve() for p in converted.pdfs}
-    for place, source in todo:
-        if paths.pdf(source).resolve() not in made:  # not converted: forget it so the next build tries again
-            place.manifest.new.pop(place.manifest.rel(paths.pdf(source)), None)
+                    todo.append(source)
+        if not todo:
+            continue
+        converted = pdf.convert(todo, place.folder, tpl.path(templates.FONTS_CONF), jobs=options.jobs or os.cpu_count() or 1,
+                                progress=progress)
+        report.pdfs.extend(converted.pdfs)
+        problems = converted.problems[:1] if converted.problems and not converted.pdfs else converted.problems
+        report.problems.extend(p for p in problems if p not in report.problems)
+        made = {p.resolve() for p in converted.pdfs}
+        for source in todo:
+            if paths.pdf(source).resolve() not in made:  # not converted: forget it so the next build tries again
+                place.manifest.new.pop(place.manifest.rel(paths.pdf(source)), None)
 
 
 GroupKey = tuple[str, str, str]  # period, department code, department name
