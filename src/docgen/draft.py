@@ -12,6 +12,7 @@ from decimal import Decimal
 from . import compute
 from . import forms as F
 from .messages import draft as D
+from .indicators import Value
 from .model import Department, Project
 
 BASIC, EXECUTION, TARGETS = "基本情况", "预算执行情况分析", "绩效目标实现情况分析"
@@ -78,6 +79,11 @@ def _sentence(text: str) -> str:
     return text if text.endswith(("。", "！", "？", "；", "…", ".", "）")) else text + "。"
 
 
+def _value(key: str, value: Value, **args: str) -> str:
+    """「完成1.2万亩」 for a number, 「完成情况为“尚未收获”」 for words: both read as plain Chinese."""
+    return D(key if value.quantitative else f"{key}_text", value=value.text, **args)
+
+
 def _versus(progress: Decimal, time: Decimal) -> str:
     gap = abs(progress - time)
     key = "versus_equal" if gap == 0 else ("versus_below" if progress < time else "versus_above")
@@ -140,13 +146,17 @@ def targets(sub: Project | Department) -> list[str]:
                   + D("targets_likelihood", items="，".join(likelihoods))]
     ordered = sorted(sub.indicators, key=lambda i: F.LEVEL2_ALL.index(i.level2) if i.level2 in F.LEVEL2_ALL else len(F.LEVEL2_ALL))
     for number, ind in enumerate(ordered, start=1):
-        target = D("indicator_adjusted", target=ind.target, adjusted=ind.adjusted_target) if ind.adjusted_target else str(ind.target)
-        text = D("indicator", number=number, level2=ind.level2, name=ind.name, target=target, months=sub.period.months,
-                 result=ind.result, expected=ind.expected, judgement=D(f"judgement_{ind.likelihood}"))
+        target = _value("indicator_target", ind.target)
+        if ind.adjusted_target:
+            target = D("indicator_adjusted", target=target, adjusted=ind.adjusted_target)
+        text = D("indicator", number=number, level2=ind.level2, name=ind.name, target=target,
+                 result=_value("indicator_result", ind.result, months=sub.period.months), expected=_value("indicator_expected", ind.expected),
+                 judgement=D(f"judgement_{ind.likelihood}"))
         if ind.deviation:
             text += D("indicator_deviation", text=_sentence(ind.deviation))
         if ind.likelihood == F.IMPOSSIBLE and ind.remark:
-            text += D("indicator_remark", text=_sentence(ind.remark))
+            remark = _sentence(ind.remark)
+            text += remark if remark.startswith(D("remark_prefix")) else D("indicator_remark", text=remark)
         paragraphs.append(text)
     return paragraphs
 

@@ -176,13 +176,20 @@ DRAFTS: dict[str, str] = {
     "targets_likelihood": "从完成年度目标的可能性看，{items}。",
     "targets_likelihood_item": "{likelihood}完成{count}项",
     "targets_none": "{subject}未设置绩效指标。",
-    "indicator": "{number}．{level2}“{name}”：年度指标值{target}，{months}完成{result}，全年预计完成{expected}，{judgement}。",
+    "indicator": "{number}．{level2}“{name}”：{target}，{result}，{expected}，{judgement}。",
+    "indicator_target": "年度指标值{value}",
+    "indicator_target_text": "年度指标值为“{value}”",
+    "indicator_result": "{months}完成{value}",
+    "indicator_result_text": "{months}完成情况为“{value}”",
+    "indicator_expected": "全年预计完成{value}",
+    "indicator_expected_text": "全年预计为“{value}”",
     "indicator_adjusted": "{target}（调整后为{adjusted}）",
     "judgement_确定能": "预计能够完成年度目标",
     "judgement_有可能": "有可能完成年度目标",
     "judgement_完全不可能": "预计无法完成年度目标",
     "indicator_deviation": "偏差原因：{text}",
     "indicator_remark": "拟采取措施：{text}",
+    "remark_prefix": "拟采取",  # a 备注 that already names itself is not labelled twice
 }
 
 

@@ -47,3 +47,13 @@ def test_impossible_indicator_carries_its_measures(project: Project) -> None:
 def test_only_empty_sections_are_drafted(project: Project) -> None:
     assert draft.drafts(project) == {}  # the demo project writes all three
     assert set(draft.drafts(dataclasses.replace(project, report={}))) == {"基本情况", "预算执行情况分析", "绩效目标实现情况分析"}
+
+
+def test_words_and_labelled_remarks_read_plainly(project: Project) -> None:
+    from docgen.indicators import parse
+
+    first = dataclasses.replace(project.indicators[0], target=parse("持续改善"), result=parse("尚未收获"), expected=parse("105公斤"),
+                                likelihood="完全不可能", remark="拟采取的措施：申请调整目标", deviation="过程方面：延误")
+    text = draft.targets(dataclasses.replace(project, indicators=(first,)))[1]
+    assert "年度指标值为“持续改善”，1-6月完成情况为“尚未收获”，全年预计完成105公斤" in text
+    assert text.endswith("偏差原因：过程方面：延误。拟采取的措施：申请调整目标。")
