@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import __version__, compute, output, render, revdiff, templates
+from . import __version__, compute, output, revdiff
 from . import forms as F
 from . import messages as M
 from .errors import InvalidSubmissions, UsageError
@@ -21,6 +21,9 @@ from .findings import Finding
 from .model import Department, Project, Roster
 from .model import build as build_model
 from .validate import check_files, kind_of
+
+if TYPE_CHECKING:  # the renderers load only when building: `docgen validate` starts faster without them
+    from . import render
 
 SUBMISSIONS = "submissions"
 PERIOD_ARG = re.compile(r"^\d{4}-\d{1,2}$")
@@ -183,6 +186,8 @@ def build(root: Path, out: Path | None = None, *, force: bool = False, pdf: bool
     out = out or root / BUILD
     target = out / "summary.json"
     output.write_text(target, json.dumps(summary(result, root), ensure_ascii=False, indent=2) + "\n")
+    from . import render, templates
+
     options = render.Options(force=force, pdf=pdf, confidential_dir=include_confidential, jobs=jobs, extra_sections=extra_sections,
                              inputs=tuple(root / name for name in RULES_FILES), progress=progress)
     rendered = render.render_all([*result.departments, *result.projects], out, templates.find(root), options)
