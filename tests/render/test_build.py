@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen import api, paths, render
+from docgen import api, paths, render, templates
 from tests.render.conftest import CONFIDENTIAL_CODE, DEMO_DEPARTMENT
 
 BUNDLE = "build/2025-06/104-朔州市交通运输局-2025年1-6月绩效监控报告.zip"
@@ -27,7 +27,7 @@ def outputs(tree: Path) -> set[str]:
 def test_demo_every_submission_has_its_attachments(demo: api.Result, tmp_path: Path) -> None:
     """The whole demo: each non-confidential submission its .docx and .xlsx, each department one bundle."""
     os.chdir(Path(__file__).resolve().parents[2])
-    built = render.render_all([*demo.departments, *demo.projects], tmp_path, api.templates.find(Path(".")), render.Options(jobs=2))
+    built = render.render_all([*demo.departments, *demo.projects], tmp_path, templates.find(Path(".")), render.Options(jobs=2))
     public = [s for s in [*demo.departments, *demo.projects] if not s.confidential]
     for sub in public:
         for path in paths.attachments(tmp_path, sub).values():
@@ -125,7 +125,7 @@ def test_rebuild_renders_only_what_changed(run, small_tree: Path) -> None:
 def test_a_changed_template_rerenders_everything(run, small_tree: Path) -> None:
     assert run("build").exit_code == 0
     (small_tree / "templates").mkdir()
-    style = Path(api.templates.BUILTIN / "tables.yaml").read_text(encoding="utf-8").replace("size: 18", "size: 20")
+    style = Path(templates.BUILTIN / "tables.yaml").read_text(encoding="utf-8").replace("size: 18", "size: 20")
     (small_tree / "templates" / "tables.yaml").write_text(style, encoding="utf-8")
     assert "新生成 8 个文件" in run("build").stderr
     (small_tree / "rules.yaml").write_text("阈值: 60\n", encoding="utf-8")
