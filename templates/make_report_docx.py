@@ -94,6 +94,10 @@ def exact(line: int = LINE_PITCH, before: int = 0, after: int = 0) -> str:
 INDENT2 = '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
 
 
+# Child elements below follow the order of the ECMA-376 schema (pPr: keepNext … snapToGrid, spacing, ind, jc,
+# outlineLvl): Word refuses a document whose elements are out of order.
+
+
 def style(kind: str, sid: str, name: str, ppr: str = "", rpr: str = "", *, based: str | None = "Normal", extra: str = "") -> str:
     based_on = f'<w:basedOn w:val="{based}"/>' if based else ""
     ppr_xml = f"<w:pPr>{ppr}</w:pPr>" if ppr else ""
@@ -103,18 +107,18 @@ def style(kind: str, sid: str, name: str, ppr: str = "", rpr: str = "", *, based
 def styles_xml() -> str:
     border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     body = [
-        style("paragraph", "Normal", "Normal", f'<w:widowControl/><w:jc w:val="both"/>{exact()}', run_props("body"), based=None),
-        style("paragraph", "Title", "Title", f'<w:keepNext/>{OFF_GRID}<w:jc w:val="center"/>{exact(line=700)}<w:outlineLvl w:val="9"/>', run_props("title")),
-        style("paragraph", "Subtitle", "Subtitle", f'<w:keepNext/><w:jc w:val="center"/>{exact(after=LINE_PITCH)}', run_props("subtitle")),
+        style("paragraph", "Normal", "Normal", f'<w:widowControl/>{exact()}<w:jc w:val="both"/>', run_props("body"), based=None),
+        style("paragraph", "Title", "Title", f'<w:keepNext/>{OFF_GRID}{exact(line=700)}<w:jc w:val="center"/><w:outlineLvl w:val="9"/>', run_props("title")),
+        style("paragraph", "Subtitle", "Subtitle", f'<w:keepNext/>{exact(after=LINE_PITCH)}<w:jc w:val="center"/>', run_props("subtitle")),
         style("paragraph", "Heading1", "heading 1", f'<w:keepNext/><w:keepLines/>{INDENT2}<w:outlineLvl w:val="0"/>', run_props("heading1"),
               extra='<w:next w:val="BodyText"/>'),
         style("paragraph", "Heading2", "heading 2", f'<w:keepNext/><w:keepLines/>{INDENT2}<w:outlineLvl w:val="1"/>', run_props("heading2"),
               extra='<w:next w:val="BodyText"/>'),
         style("paragraph", "BodyText", "Body Text", INDENT2, ""),
-        style("paragraph", "Caption", "caption", f'<w:keepNext/>{OFF_GRID}<w:jc w:val="center"/>{exact(line=400, before=120, after=60)}', run_props("caption")),
-        style("paragraph", "TableText", "Table Text", f'{OFF_GRID}<w:jc w:val="center"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>',
+        style("paragraph", "Caption", "caption", f'<w:keepNext/>{OFF_GRID}{exact(line=400, before=120, after=60)}<w:jc w:val="center"/>', run_props("caption")),
+        style("paragraph", "TableText", "Table Text", f'{OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
               run_props("table")),
-        style("paragraph", "Signature", "Signature", f'<w:jc w:val="right"/><w:ind w:right="1280"/>{exact(before=LINE_PITCH)}', ""),
+        style("paragraph", "Signature", "Signature", f'{exact(before=LINE_PITCH)}<w:ind w:right="1280"/><w:jc w:val="right"/>', ""),
         style("paragraph", "Footer", "footer", f'{OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>',
               run_props("footer", latin="宋体")),
         ('<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/>'
@@ -145,7 +149,7 @@ def font_table_xml() -> str:
 
 
 def settings_xml() -> str:
-    return (f'{DECL}<w:settings xmlns:w="{W}"><w:zoom w:percent="100"/><w:evenAndOddHeaders/><w:defaultTabStop w:val="640"/>'
+    return (f'{DECL}<w:settings xmlns:w="{W}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="640"/><w:evenAndOddHeaders/>'
             '<w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/>'
             '<w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:adjustLineHeightInTable/>'
             '<w:useFELayout/><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>'
@@ -160,7 +164,7 @@ def footer_xml(align: str) -> str:
     field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
              '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
     tail = '<w:r><w:t xml:space="preserve"> —</w:t></w:r>'
-    return (f'{DECL}<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="{align}"/>{indent}</w:pPr>'
+    return (f'{DECL}<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/>{indent}<w:jc w:val="{align}"/></w:pPr>'
             f"{dash}{field}{tail}</w:p></w:ftr>")
 
 
