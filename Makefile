@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/history.py
+	$(BIN)/python benchmarks/tooling.py
 
 schema: $(STAMP)
 	$(BIN)/docgen schema --export schema/
