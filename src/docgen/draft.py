@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from . import compute
 from . import forms as F
-from .messages import draft as D
 from .indicators import Value
+from .messages import draft as D
 from .model import Department, Project
 
 BASIC, EXECUTION, TARGETS = "基本情况", "预算执行情况分析", "绩效目标实现情况分析"
