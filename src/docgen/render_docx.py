@@ -151,15 +151,20 @@ TITLE_LINE_CHARS = 20  # 2号 characters on one line of the 156 mm text block
 def title(sub: Project | Department, *, lines: bool = False) -> str:
     """「城乡义务教育…项目支出绩效监控分析报告」: the name takes the place of 「项目（部门整体）」.
 
-    With `lines`, a title too long for one line breaks after the name (GB/T 9704: break where the sense allows).
+    With `lines`, a title too long for one line breaks where the sense allows (GB/T 9704): after 「…项目」, else after the
+    name itself (「…奖补）」 / 「项目支出绩效监控分析报告」), never leaving a word alone on a line.
     """
     if isinstance(sub, Project):
-        subject = sub.name if sub.name.endswith(M.draft("subject_project")) else M.draft("project_subject", name=sub.name)
+        name = sub.name
+        subject = name if name.endswith(M.draft("subject_project")) else M.draft("project_subject", name=name)
     else:
-        subject = M.draft("department_subject", name=sub.department)
+        name = sub.department
+        subject = M.draft("department_subject", name=name)
     text = M.draft("report_title", subject=subject)
     if lines and len(text) > TITLE_LINE_CHARS:
-        return subject + "\n" + text[len(subject):]
+        for cut in (len(subject), len(name)):
+            if cut <= TITLE_LINE_CHARS and len(text) - cut <= TITLE_LINE_CHARS:
+                return text[:cut] + "\n" + text[cut:]
     return text
 
 

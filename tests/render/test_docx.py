@@ -199,3 +199,10 @@ def test_reference_missing_a_style_is_a_clear_error(project: Project, tpl: templ
 def test_page_size_in_reference(tpl: templates.Templates) -> None:
     section = docx.Document(str(tpl.path(templates.REPORT_DOCX))).sections[0]
     assert section.page_width == Mm(210) or abs(section.page_width.mm - 210) < 0.1
+
+
+def test_long_title_breaks_where_the_sense_allows(project: Project, tpl: templates.Templates) -> None:
+    long_name = dataclasses.replace(project, name="学前教育发展资金（普惠性民办幼儿园奖补）")
+    assert render_docx.title(long_name, lines=True) == "学前教育发展资金（普惠性民办幼儿园奖补）\n项目支出绩效监控分析报告"
+    short = dataclasses.replace(project, name="农村公路养护工程")
+    assert render_docx.title(short, lines=True) == "农村公路养护工程项目支出绩效监控分析报告"
