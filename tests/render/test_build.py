@@ -24,9 +24,9 @@ def outputs(tree: Path) -> set[str]:
     return {f"build/{name}" for name in files(tree / "build") if not name.startswith(".") and name != "summary.json"}
 
 
-def test_demo_every_submission_has_its_attachments(demo: api.Result, tmp_path: Path) -> None:
+def test_demo_every_submission_has_its_attachments(demo: api.Result, tmp_path: Path, chdir) -> None:
     """The whole demo: each non-confidential submission its .docx and .xlsx, each department one bundle."""
-    os.chdir(Path(__file__).resolve().parents[2])
+    chdir(Path(__file__).resolve().parents[2])  # the demo's paths are relative to the repository
     built = render.render_all([*demo.departments, *demo.projects], tmp_path, templates.find(Path(".")), render.Options(jobs=2))
     public = [s for s in [*demo.departments, *demo.projects] if not s.confidential]
     for sub in public:
