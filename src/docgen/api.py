@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -30,9 +31,13 @@ from .ruleset import RULES_FILE, Ruleset
 from .ruleset import default_path as default_rules_path
 from .validate import check_files, kind_of
 
+if TYPE_CHECKING:  # the renderers load only when building: `docgen validate` starts faster without them
+    from . import render
+
 SUBMISSIONS = "submissions"
 PERIOD_ARG = re.compile(r"^\d{4}-\d{1,2}$")
 BUILD = "build"
+#: Files at the project root that change what the outputs say (the warnings engine's thresholds): keyed by content.
 
 
 @dataclass
@@ -268,8 +273,25 @@ def summary(result: Result, root: Path) -> dict[str, Any]:
     return {"generator": f"docgen {__version__}", "periods": list(periods.values())}
 
 
-def build(root: Path, out: Path | None = None, rules: Path | None = None) -> tuple[Result, Path]:
-    """Validate all of submissions/; only when nothing is wrong, write build/summary.json and the 汇总表 atomically."""
+@dataclass
+class Built:
+    """What `build` produced: the checked submissions, build/summary.json, and the render stage's report."""
+
+    result: Result
+    summary: Path
+    rendered: render.Rendered
+
+
+def build(root: Path, out: Path | None = None, *, rules: Path | None = None, force: bool = False, pdf: bool = False,
+          include_confidential: Path | None = None, jobs: int | None = None, progress: render.Progress | None = None,
+          extra_sections: render.ExtraSections | None = None) -> Built:
+    """Validate all of submissions/; only when nothing is wrong, write build/summary.json, the 汇总表 and the attachments.
+
+    Re-renders only what changed since the last build (`force` renders all). `pdf` converts every output with
+    LibreOffice. Confidential projects are skipped unless `include_confidential` names a folder outside `out`.
+    `extra_sections(sub)` returns drafted texts for 附件1 sections the submission leaves empty (section key -> text,
+    keys from forms.REPORT_KEYS); by default 「四、绩效监控结果分析」 is drafted from the warnings engine's findings.
+    """
     result = check([root / SUBMISSIONS], rules)
     if not result.ok:
         raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
@@ -277,7 +299,15 @@ def build(root: Path, out: Path | None = None, rules: Path | None = None) -> tup
     target = out / "summary.json"
     output.write_text(target, json.dumps(summary(result, root), ensure_ascii=False, indent=2) + "\n")
     write_rollups(result, out)
-    return result, target
+    from . import render, templates
+
+    if extra_sections is None:
+        extra_sections = functools.partial(draft_conclusions, result)
+    rules_in_force = (rules or root / "schema" / RULES_FILE, default_rules_path())
+    options = render.Options(force=force, pdf=pdf, confidential_dir=include_confidential, jobs=jobs, extra_sections=extra_sections,
+                             inputs=rules_in_force, progress=progress)
+    rendered = render.render_all([*result.departments, *result.projects], out, templates.find(root), options)
+    return Built(result, target, rendered)
 
 
 def write_rollups(result: Result, out: Path) -> list[Path]:

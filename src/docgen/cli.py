@@ -111,20 +111,29 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, rules: Path | None) -
 
 @cli.command()
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@click.option("--force", is_flag=True, help="全部重新生成（默认只生成有变化的）。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每个附件转换为 PDF。")
+@click.option("--include-confidential", "confidential_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="把涉密项目的附件生成到此目录（必须在 build/ 之外）；不指定时涉密项目不生成。")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="并行进程数（默认：全部 CPU 核）。")
 @RULES_OPTION
 @handle_errors
-def build(root: Path, rules: Path | None) -> int:
-    """校验全部报送文件，无错误时生成 build/ 下的成果（含 build/summary.json 和各期汇总表）。
+def build(root: Path, force: bool, pdf: bool, confidential_dir: Path | None, jobs: int | None, rules: Path | None) -> int:
+    """校验全部报送文件，无错误时在 build/ 下生成附件1（Word）、附件2/附件3（Excel）、各部门报送包（.zip）、
+    各期汇总表和 build/summary.json。只重新生成有变化的文件。
 
-    有任何错误时不生成任何文件，退出码 1。
+    有任何错误时不生成任何文件，退出码 1。涉密项目的附件从不写入 build/。
 
-    示例：docgen build
+    示例：docgen build --pdf
     """
-    result, target = api.build(root, rules=rules)
-    for finding in result.warnings:
+    built = api.build(root, rules=rules, force=force, pdf=pdf, include_confidential=confidential_dir, jobs=jobs,
+                      progress=report.Progress())
+    for finding in built.result.warnings:
         click.echo(report.text_line(finding), err=True)
-    click.echo(report.summary_line(result.findings, len(result.files)), err=True)
-    click.echo(messages.label("built", path=target, count=len(result.projects) + len(result.departments)))
+    click.echo(report.summary_line(built.result.findings, len(built.result.files)), err=True)
+    for line in report.build_lines(built.rendered, built.summary.parent, confidential_dir):
+        click.echo(line, err=True)
+    click.echo(messages.label("built", path=built.summary.parent, count=len(built.result.projects) + len(built.result.departments)))
     return 0
 
 

@@ -95,7 +95,8 @@ def label(name: str, /, **args: Any) -> str:
     return LABELS[name].format(**args)
 
 
-# ==============================================================================================
+# =======================================================================================
+
 # Monitoring (issue 6): rules-file errors, lights, the drafted 「四、绩效监控结果分析」, roll-up workbooks.
 # The warnings' own texts (W4xx) live in the rules file (docgen/rules.yaml, schema/rules.yaml), not here.
 # =====================================================================================================
@@ -225,6 +226,123 @@ ROLLUP_COLUMNS = {
     "message": "说明",
     "location": "位置",
 }
+# --- render (issue 3): the attachments, the bundle, PDF ---------------------------------------
+
+LABELS.update({
+    "template_missing": "缺少模板文件 {path}：请从 docgen 仓库的 templates/ 复制一份到本项目的 templates/",
+    "template_invalid": "模板文件 {path} 无法使用：{detail}",
+    "template_styles": "模板文件 {path} 缺少样式：{names}。请在 Word 中恢复这些样式（名称不能改），或重新运行 templates/make_report_docx.py",
+    "rendered": "附件：新生成 {rendered} 个文件，{unchanged} 个未变化（未重新生成）",
+    "removed": "已删除 {count} 个过期的附件（对应的报送文件已删除或改名）",
+    "confidential_skipped": "涉密项目 {count} 个未生成附件（涉密项目不得发布，build/ 会被发布）。如需生成，请用 --include-confidential 目录 指定 build/ 以外的保存位置",
+    "confidential_written": "涉密项目 {count} 个的附件已写入 {path}（不在 build/ 中，请按保密规定保管，不得上传）",
+    "confidential_inside_build": "--include-confidential 的目录不能在 {build} 之内（该目录会被发布）：{path}",
+    "bundles": "部门报送包：{count} 个（{path}）",
+    "pdf_missing": "未找到 LibreOffice（soffice 命令），未生成 PDF，其他成果均已生成。安装：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk",
+    "pdf_failed": "LibreOffice 未能把 {path} 转换为 PDF（{detail}），其他成果均已生成",
+    "pdf_done": "PDF：新生成 {count} 个",
+    "progress": "生成附件 {done}/{total}",
+    "progress_pdf": "转换 PDF {done}/{total}",
+    "not_filled": "（未填写）",
+    "none": "无。",
+})
+
+#: Drafted narrative of 附件1 (render/draft.py) where the submission leaves a section empty. Plain official Chinese.
+DRAFTS: dict[str, str] = {
+    "report_title": "{subject}支出绩效监控分析报告",
+    "report_year": "（{year}年度）",
+    "project_subject": "{name}项目",
+    "department_subject": "{name}部门整体",
+    # 一、基本情况
+    "basic_project": "{name}（项目代码{code}）由{unit}组织实施，主管部门为{department}{span}。",
+    "basic_span": "，项目起止时间为{span}",
+    "basic_department": "{name}（部门代码{code}）本期纳入绩效监控的预算资金包括基本支出和项目支出。",
+    "basic_target_project": "项目年度绩效目标：{target}",
+    "basic_target_department": "部门年度绩效目标：{target}",
+    "basic_budget": "{year}年{subject}预算安排{subtotal}万元{parts}。",
+    "basic_budget_parts": "，其中上年结转{carried_over}万元、本年预算{budget}万元",
+    "basic_sources": "按资金来源分：{items}。",
+    "basic_source_item": "{row}{subtotal}万元",
+    "subject_project": "项目",
+    "subject_department": "部门",
+    # （一）预算执行情况分析
+    "execution": "截至{month}月底，{subject}年度预算安排{subtotal}万元{parts}，已下达{allocated}万元{allocation}；已支出{spent}万元{progress}。",
+    "execution_allocation": "，下达率{rate}",
+    "execution_progress": "，支出进度{rate}，{versus}",
+    "versus_below": "低于序时进度（{time}）{gap}个百分点",
+    "versus_above": "高于序时进度（{time}）{gap}个百分点",
+    "versus_equal": "与序时进度（{time}）持平",
+    "execution_rows": "{heading}{items}。",
+    "execution_rows_by_source": "分资金来源看，",
+    "execution_rows_by_type": "按资金性质分，",
+    "execution_rows_by_use": "按支出用途分，",
+    "execution_row": "{row}安排{subtotal}万元、已支出{spent}万元{progress}",
+    "execution_row_progress": "、支出进度{rate}",
+    "expected": "预计全年支出{expected}万元，占安排数的{rate}{tail}。",
+    "expected_surplus": "，预计年底结转结余{gap}万元",
+    "expected_over": "，超出安排数{gap}万元",
+    "over_budget": "截至{month}月底支出数已超过安排数{gap}万元，应核实是否存在超预算支出。",
+    "see_tables": "具体情况见{tables}。",
+    "table_ref": "表{number}",
+    "table_ref_join": "、",
+    "table_caption_project": "表{number}  项目资金预算执行情况（单位：万元）",
+    "table_caption_by_type": "表{number}  部门预算执行情况（按资金性质，单位：万元）",
+    "table_caption_by_use": "表{number}  部门预算执行情况（按支出用途，单位：万元）",
+    "col_row": "资金来源",
+    "col_row_use": "支出用途",
+    "col_carried_over": "上年结转",
+    "col_budget": "本年预算",
+    "col_subtotal": "小计（安排数）",
+    "col_allocated": "{months}下达数",
+    "col_allocation_rate": "下达率",
+    "col_spent": "{months}支出数",
+    "col_spend_progress": "支出进度",
+    "col_expected": "全年预计支出数",
+    # （二）绩效目标实现情况分析
+    "targets_count": "{subject}共设置绩效指标{count}项，其中{kinds}。",
+    "targets_kind": "{level1}{count}项",
+    "targets_likelihood": "从完成年度目标的可能性看，{items}。",
+    "targets_likelihood_item": "{likelihood}完成{count}项",
+    "targets_none": "{subject}未设置绩效指标。",
+    "indicator": "{number}．{level2}“{name}”：{target}，{result}，{expected}，{judgement}。",
+    "indicator_target": "年度指标值{value}",
+    "indicator_target_text": "年度指标值为“{value}”",
+    "indicator_result": "{months}完成{value}",
+    "indicator_result_text": "{months}完成情况为“{value}”",
+    "indicator_expected": "全年预计完成{value}",
+    "indicator_expected_text": "全年预计为“{value}”",
+    "indicator_adjusted": "{target}（调整后为{adjusted}）",
+    "judgement_确定能": "预计能够完成年度目标",
+    "judgement_有可能": "有可能完成年度目标",
+    "judgement_完全不可能": "预计无法完成年度目标",
+    "indicator_deviation": "偏差原因：{text}",
+    "indicator_remark": "拟采取措施：{text}",
+    "remark_prefix": "拟采取",  # a 备注 that already names itself is not labelled twice
+}
+
+
+def draft(key: str, /, **args: Any) -> str:
+    return DRAFTS[key].format(**args)
+
+#: The contents list inside each department's bundle (bundle.py).
+BUNDLE: dict[str, str] = {
+    "heading": "{department}（{code}）{period}绩效监控报告",
+    "intro": "本报送包包括部门整体支出绩效监控分析报告和项目支出绩效监控分析报告，每份报告由正文（附件1）和监控表（附件2或附件3）组成。",
+    "department": "一、部门整体支出绩效监控分析报告",
+    "department_missing": "一、部门整体支出绩效监控分析报告：本期未报送",
+    "projects": "二、项目支出绩效监控分析报告（{count}个）",
+    "project": "{number}．{name}（项目代码{code}，{unit}）",
+    "file_docx": "正文（附件1）：{name}",
+    "file_xlsx": "监控表（{table}）：{name}",
+    "file_pdf": "PDF：{name}",
+    "confidential": "另有涉密项目{count}个，按保密规定另行报送，不在本报送包中。",
+    "footer": "由 docgen {version} 根据报送数据生成。",
+}
+
+
+def bundle_text(key: str, /, **args: Any) -> str:
+    return BUNDLE[key].format(**args)
+
 
 # --- history and `docgen diff` (issue 4 item 4, issue 5 item 1) --------------------------------------
 

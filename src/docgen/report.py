@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import sys
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
 
 from . import messages as M
 from .findings import Finding
@@ -148,3 +149,47 @@ def unified_diff(path: str, before: str, after: str) -> str:
     """What `docgen fmt` would change, as a unified diff (for `--diff` and CI logs)."""
     lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}")
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+# --- progress of a long build (issue 3) -------------------------------------------------------
+
+PROGRESS_LABELS = {"render": "progress", "pdf": "progress_pdf"}
+
+
+class Progress:
+    """Progress of `docgen build`: a bar on a terminal, a plain line per tenth in CI logs (no control characters)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.shown: dict[str, int] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if total <= 1:
+            return
+        text = M.label(PROGRESS_LABELS[stage], done=done, total=total)
+        if self.tty:
+            filled = done * 30 // total
+            self.stream.write(f"\r{'█' * filled}{'·' * (30 - filled)} {text}" + ("\n" if done == total else ""))
+            self.stream.flush()
+            return
+        tenth = done * 10 // total
+        if done and tenth != self.shown.get(stage):  # every 10 %, and the last one
+            self.shown[stage] = tenth
+            print(text, file=self.stream, flush=True)
+
+
+def build_lines(rendered: Any, build: Any, confidential_dir: Any) -> list[str]:
+    """What the render stage did, one Chinese line each (counts, skipped confidential projects, PDF problems)."""
+    lines = [M.label("rendered", rendered=len(rendered.written), unchanged=rendered.unchanged)]
+    if rendered.removed:
+        lines.append(M.label("removed", count=len(rendered.removed)))
+    if rendered.bundles:
+        lines.append(M.label("bundles", count=len(rendered.bundles), path=build))
+    if rendered.pdfs:
+        lines.append(M.label("pdf_done", count=len(rendered.pdfs)))
+    if rendered.confidential_skipped:
+        lines.append(M.label("confidential_skipped", count=rendered.confidential_skipped))
+    if rendered.confidential_written:
+        lines.append(M.label("confidential_written", count=rendered.confidential_written, path=confidential_dir))
+    return lines + list(rendered.problems)

@@ -101,13 +101,18 @@ def test_build_writes_summary_with_computed_figures(run, chdir, tmp_path) -> Non
 def test_build_with_errors_writes_nothing(run, chdir, tmp_path) -> None:
     chdir(tree(tmp_path))
     assert run("build").exit_code == 0
-    before = (tmp_path / "build" / "summary.json").read_bytes()
+
+    def snapshot() -> dict[str, bytes]:
+        return {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in (tmp_path / "build").rglob("*") if p.is_file()}
+
+    before = snapshot()
+    assert "build/summary.json" in before
     written = sorted(p.relative_to(tmp_path) for p in (tmp_path / "build").rglob("*"))
     (tmp_path / FOLDER / "101-2025-001.yaml").write_text(PROJECT.replace("年度: 2025", "年度: 二〇二五"), encoding="utf-8")
     result = run("build")
     assert result.exit_code == 1
     assert "错误" in result.stderr
-    assert (tmp_path / "build" / "summary.json").read_bytes() == before
+    assert snapshot() == before
     assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "build").rglob("*")) == written  # nothing new, no temp files
 
 
