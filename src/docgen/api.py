@@ -258,13 +258,18 @@ def submission_json(sub: Project | Department, root: Path) -> dict[str, Any]:
 
 
 def summary(result: Result, root: Path) -> dict[str, Any]:
+    """Every submission with its computed figures; build/ is published, so 涉密 projects are only counted."""
     periods: dict[str, dict[str, Any]] = {}
     subs: list[Project | Department] = [*result.departments, *result.projects]
     for sub in sorted(subs, key=lambda s: (s.period.key, s.department_code, s.kind != "department", s.path.as_posix())):
         period = periods.setdefault(
             sub.period.key,
-            {"period": sub.period.key, "label": sub.period.label, "time_progress": _rate(compute.time_progress(sub.period)), "submissions": []},
+            {"period": sub.period.key, "label": sub.period.label, "time_progress": _rate(compute.time_progress(sub.period)),
+             "confidential_excluded": 0, "submissions": []},
         )
+        if sub.confidential:
+            period["confidential_excluded"] += 1
+            continue
         entry = submission_json(sub, root)
         sa = result.analysis.of(sub.path) if result.analysis else None
         if sa is not None:  # the monitoring light and how many findings of each light
