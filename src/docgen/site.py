@@ -1,0 +1,680 @@
+"""The status site: our own step writes the pages' Markdown and mkdocs.yml, then MkDocs (Material) renders them.
+
+Why pages are generated here and not by MkDocs plugins: what a page shows (status, figures, warnings, the
+history of the YAML behind it) comes from the submissions and git, which a plugin only sees through the
+generated page; and keeping MkDocs to "Markdown in, HTML out" keeps a later move to another generator cheap.
+
+Layout of the generated source (build/site-src/):
+    mkdocs.yml, jieba.txt           the configuration, a trimmed word list for Chinese search
+    docs/index.md                   home: the latest period at a glance, every period, recent changes
+    docs/<period>/index.md          a period's dashboard
+    docs/<period>/<dept>/index.md   a department page
+    docs/<period>/<dept>/<code>.md  a project page
+    docs/recent.md, docs/guide/     最近更新; the site's own pages (how to submit, rules, forms)
+    docs/downloads/                 the built attachments (.xlsx/.docx/.pdf) that exist, copied from build/
+
+Invalid submissions do not stop the site: a file with errors is listed as 「有错误」 with its messages, so the
+财政局 sees the period as it stands. Confidential (涉密) submissions never appear anywhere: they are left out
+when the pages are planned, every page is passed through a redactor for their names and codes, and the
+written sources are checked once more before MkDocs runs.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import charts, compute, paths
+from . import forms as F
+from . import messages as M
+from .errors import DocgenError, EnvironmentProblem
+from .findings import Finding
+from .load import load_file
+from .model import Department, Period, Project, Roster
+from .schema import schema_for
+from .validate import kind_of
+
+SOURCE = Path("build") / "site-src"
+OUTPUT = Path("site")
+RECENT_LIMIT = 50
+#: Words of jieba's dictionary kept for segmenting the search index (by frequency): the full dictionary
+#: costs ~70 MiB in the MkDocs process; ~36,000 common words segment the forms' vocabulary the same way.
+JIEBA_MIN_FREQ = 100
+_PERIOD_DIR = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+VALID, WARNING, ERROR, MISSING = "valid", "warning", "error", "missing"
+STATUSES = (VALID, WARNING, ERROR, MISSING)
+
+
+# --- what the site shows ------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One commit's effect on one submission, ready to show: when, who, why, and what changed by field."""
+
+    when: datetime
+    author: str
+    message: str
+    commit: str
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Assessment:
+    """The warnings source's verdict on one file: its findings and, where known, its light."""
+
+    findings: list[Finding] = field(default_factory=list)
+    light: str | None = None  # "red" | "yellow" | "green" | "blue"
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+
+@dataclass
+class Entry:
+    """One expected or submitted submission, as every page of the site refers to it."""
+
+    kind: str  # "project" | "department"
+    period: Period
+    department_code: str
+    department: str
+    code: str  # the project code; the department code for 部门整体
+    name: str
+    unit: str = ""
+    expected: bool = True  # listed in the period's roster
+    path: Path | None = None  # the YAML file; None while not submitted
+    model: Project | Department | None = None
+    assessment: Assessment = field(default_factory=Assessment)
+    history: list[Change] = field(default_factory=list)
+    downloads: list[tuple[str, str]] = field(default_factory=list)  # (label, docs-relative path)
+    page: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.path is None:
+            return MISSING
+        if self.assessment.errors or self.model is None:
+            return ERROR
+        return WARNING if self.assessment.warnings else VALID
+
+    @property
+    def submitted(self) -> bool:
+        return self.path is not None
+
+    @property
+    def figures(self) -> compute.Figures | None:
+        return compute.headline(self.model) if self.model is not None else None
+
+    @property
+    def light(self) -> str | None:
+        return self.assessment.light or {ERROR: "red", WARNING: "yellow", VALID: "green"}.get(self.status)
+
+
+@dataclass
+class Counts:
+    expected: int = 0
+    submitted: int = 0
+    valid: int = 0  # passed validation (with or without warnings)
+    warning: int = 0
+    error: int = 0
+    missing: int = 0
+
+    def add(self, entry: Entry) -> None:
+        self.expected += entry.expected
+        self.submitted += entry.submitted
+        self.valid += entry.status in (VALID, WARNING)
+        self.warning += entry.status == WARNING
+        self.error += entry.status == ERROR
+        self.missing += entry.status == MISSING
+
+    def __iadd__(self, other: Counts) -> Counts:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+
+def _sum_figures(entries: Iterable[Entry]) -> compute.Figures:
+    """The 资金总额 of the valid projects among `entries`, added up column by column (Decimal)."""
+    rows = {str(i): compute.total(e.model.funds) for i, e in enumerate(entries) if isinstance(e.model, Project) and e.status != ERROR}
+    return compute.Figures.of(compute.total(rows))
+
+
+@dataclass
+class DepartmentView:
+    period: Period
+    code: str
+    name: str
+    overall: Entry  # 部门整体 (附件3)
+    projects: list[Entry] = field(default_factory=list)
+    in_roster: bool = True
+    page: str = ""
+
+    @property
+    def counts(self) -> Counts:
+        counts = Counts()
+        for entry in self.projects:
+            counts.add(entry)
+        return counts
+
+    @property
+    def figures(self) -> compute.Figures:
+        return _sum_figures(self.projects)
+
+    @property
+    def missing(self) -> list[Entry]:
+        return [e for e in [self.overall, *self.projects] if e.status == MISSING]
+
+
+@dataclass
+class PeriodView:
+    period: Period
+    deadline: date | None
+    departments: list[DepartmentView]
+    roster_findings: list[Finding] = field(default_factory=list)
+    page: str = ""
+
+    @property
+    def counts(self) -> Counts:
+        total = Counts()
+        for dept in self.departments:
+            total += dept.counts
+        return total
+
+    @property
+    def figures(self) -> compute.Figures:
+        return _sum_figures(e for d in self.departments for e in d.projects)
+
+    @property
+    def time_progress(self) -> Decimal:
+        return compute.time_progress(self.period)
+
+    def entries(self) -> Iterable[Entry]:
+        for dept in self.departments:
+            yield dept.overall
+            yield from dept.projects
+
+
+@dataclass
+class SiteModel:
+    periods: list[PeriodView]  # newest first
+    today: date
+    secrets: Secrets
+    recent: list[tuple[Entry, Change]] = field(default_factory=list)
+
+    def entries(self) -> Iterable[Entry]:
+        for period in self.periods:
+            yield from period.entries()
+
+
+# --- confidential submissions --------------------------------------------------------------------
+
+
+class Secrets:
+    """Names and codes of confidential (涉密) projects: never shown, and scrubbed from any text we write."""
+
+    def __init__(self) -> None:
+        self.codes: set[str] = set()
+        self.names: set[str] = set()
+        self.paths: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+
+    def add(self, code: Any, name: Any = None, path: Path | None = None) -> None:
+        if isinstance(code, str) and code.strip():
+            self.codes.add(code.strip())
+        if isinstance(name, str) and name.strip():
+            self.names.add(name.strip())
+        if path is not None:
+            self.paths.add(str(path))
+        self._pattern = None
+
+    def hides(self, code: str | None = None, path: Path | None = None) -> bool:
+        return (code is not None and code in self.codes) or (path is not None and str(path) in self.paths)
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        if self._pattern is None and (self.codes or self.names):
+            words = [rf"(?<![\w-]){re.escape(c)}(?![\w-])" for c in sorted(self.codes, key=len, reverse=True)]
+            words += [re.escape(n) for n in sorted(self.names, key=len, reverse=True)]
+            self._pattern = re.compile("|".join(words))
+        return self._pattern
+
+    def redact(self, text: str) -> str:
+        pattern = self.pattern
+        return pattern.sub(M.site_label("redacted"), text) if pattern else text
+
+    def found_in(self, text: str) -> str | None:
+        pattern = self.pattern
+        match = pattern.search(text) if pattern else None
+        return match.group(0) if match else None
+
+
+# --- the warnings source -------------------------------------------------------------------------
+
+
+def assess(result: Any) -> dict[str, Assessment]:
+    """THE one place the site takes warnings from: findings per file (keyed by str(path)).
+
+    Today: `api.check()`'s findings (errors and warnings). When the monitoring analysis lands, switch this
+    function to `api.analyse(...)` and fill `light` from it; nothing else in the site needs to change.
+    """
+    out: dict[str, Assessment] = defaultdict(Assessment)
+    for finding in result.findings:
+        out[finding.path].findings.append(finding)
+    return out
+
+
+def execution_tone(progress: Decimal | None, time_progress: Decimal) -> str:
+    """Colour of a 支出进度 bar: r = 支出进度 ÷ 序时进度 × 100; < 60 red, < 80 yellow (the national system's light)."""
+    if progress is None or time_progress == 0:
+        return "neutral"
+    ratio = progress / time_progress * 100
+    return "red" if ratio < 60 else "yellow" if ratio < 80 else "green"
+
+
+# --- history -------------------------------------------------------------------------------------
+
+
+def attach_history(root: Path, model: SiteModel) -> None:
+    """Fill every shown submission's timeline and the site-wide 最近更新 list from git (one pass).
+
+    Placeholder until the history module lands: no git history is shown.
+    """
+    return None
+
+
+# --- planning the site from the check result ----------------------------------------------------
+
+
+def _period_of(path: Path) -> Period | None:
+    """The period a file belongs to, from its folder (submissions/2025-06/...)."""
+    for part in (path.parent.name, path.parent.parent.name):
+        match = _PERIOD_DIR.match(part)
+        if match:
+            return Period(int(match[1]), int(match[2]))
+    return None
+
+
+def _folder_code(path: Path) -> str:
+    return path.parent.name.split("-")[0]
+
+
+def _raw(path: Path) -> dict[str, Any]:
+    """Best-effort look at a file that failed validation: whatever keys it has, for its name and flags."""
+    doc, _ = load_file(path)
+    return doc.data if doc is not None and isinstance(doc.data, dict) else {}
+
+
+class _Planner:
+    """Builds the PeriodViews: roster first (what is expected), then what was submitted, valid or not."""
+
+    def __init__(self, result: Any, assessments: dict[str, Assessment]) -> None:
+        self.result = result
+        self.assessments = assessments
+        self.secrets = Secrets()
+        self.periods: dict[str, dict[str, DepartmentView]] = {}
+        self.period_of: dict[str, Period] = {}
+        self.deadlines: dict[str, date] = {}
+        self.roster_findings: dict[str, list[Finding]] = defaultdict(list)
+
+    def dept(self, period: Period, code: str, name: str, *, in_roster: bool) -> DepartmentView:
+        depts = self.periods.setdefault(period.key, {})
+        self.period_of[period.key] = period
+        if code not in depts:
+            overall = Entry("department", period, code, name, code, name, expected=in_roster)
+            depts[code] = DepartmentView(period, code, name, overall, in_roster=in_roster)
+        return depts[code]
+
+    def plan(self) -> list[PeriodView]:
+        for roster in self.result.rosters:
+            self.add_roster(roster)
+        for project in self.result.projects:
+            if project.confidential:
+                self.secrets.add(project.code, project.name, project.path)
+        invalid = self.invalid_files()
+        for sub in [*self.result.departments, *self.result.projects]:
+            if not self.secrets.hides(getattr(sub, "code", None), sub.path):
+                self.place(sub.kind, sub.period, sub.department_code, sub.department, sub.code if sub.kind == "project" else sub.department_code,
+                           sub.name, getattr(sub, "unit", ""), sub.path, sub)
+        for path, data in invalid:
+            self.place_invalid(path, data)
+        for depts in self.periods.values():  # a flag set in the file but not in the roster still hides the roster's line
+            for view in depts.values():
+                view.projects = [e for e in view.projects if not self.secrets.hides(e.code, e.path)]
+        views = []
+        for key in sorted(self.periods, reverse=True):
+            depts = sorted(self.periods[key].values(), key=lambda d: (not d.in_roster, d.code))
+            views.append(PeriodView(self.period_of[key], self.deadlines.get(key), depts, self.roster_findings.get(key, [])))
+        return views
+
+    def add_roster(self, roster: Roster) -> None:
+        self.deadlines[roster.period.key] = roster.deadline
+        for rd in roster.departments:
+            view = self.dept(roster.period, rd.code, rd.name, in_roster=True)
+            for expected in rd.projects:
+                if expected.confidential:
+                    self.secrets.add(expected.code, expected.name)
+                    continue
+                view.projects.append(Entry("project", roster.period, rd.code, rd.name, expected.code, expected.name, expected.unit))
+
+    def invalid_files(self) -> list[tuple[Path, dict[str, Any]]]:
+        """Files that failed validation (no model): read what they say, note rosters' problems, find secrets."""
+        modelled = {str(s.path) for s in [*self.result.projects, *self.result.departments, *self.result.rosters]}
+        out = []
+        for path in self.result.files:
+            if str(path) in modelled:
+                continue
+            period = _period_of(path)
+            kind = kind_of(path)
+            if kind == "roster":
+                if period is not None:
+                    self.roster_findings[period.key].extend(self.assessments[str(path)].errors)
+                continue
+            data = _raw(path)
+            if data.get(F.KEYS["confidential"]) is True:
+                self.secrets.add(data.get(F.KEYS["project_code"]), data.get(F.KEYS["project_name"]), path)
+                continue
+            out.append((path, data))
+        return out
+
+    def place_invalid(self, path: Path, data: dict[str, Any]) -> None:
+        period = _period_of(path)
+        if period is None:
+            return  # outside submissions/<period>/: reported by `docgen validate` (E308), nowhere to show it
+        kind = kind_of(path)
+        text = lambda key, default: data[F.KEYS[key]] if isinstance(data.get(F.KEYS[key]), str) and data[F.KEYS[key]].strip() else default  # noqa: E731
+        dept_code = text("department_code", _folder_code(path))
+        code = text("project_code", path.stem) if kind == "project" else dept_code
+        if self.secrets.hides(code):
+            return
+        dept_name = text("department", path.parent.name)
+        name = text("project_name", path.stem) if kind == "project" else dept_name
+        self.place(kind, period, dept_code, dept_name, code, name, text("unit", ""), path, None)
+
+    def place(self, kind: str, period: Period, dept_code: str, dept_name: str, code: str, name: str, unit: str,
+              path: Path, model: Project | Department | None) -> None:
+        view = self.dept(period, dept_code, dept_name, in_roster=False)
+        if kind == "department":
+            entry = view.overall
+            if model is not None:
+                view.name = entry.department = entry.name = dept_name
+        else:
+            entry = next((e for e in view.projects if e.code == code and e.path is None), None)
+            if entry is None:
+                entry = Entry("project", period, dept_code, view.name, code, name, unit, expected=False)
+                view.projects.append(entry)
+        entry.path, entry.model = path, model
+        entry.assessment = self.assessments.get(str(path)) or Assessment()
+        if model is not None:
+            entry.name, entry.unit = name, unit or entry.unit
+
+
+def plan(result: Any, today: date) -> SiteModel:
+    """Decide every page from a check result: what is expected, submitted, valid, missing; secrets left out."""
+    planner = _Planner(result, assess(result))
+    periods = planner.plan()
+    for view in periods:
+        view.page = f"{view.period.key}/index.md"
+        for dept in view.departments:
+            folder = f"{view.period.key}/{paths.safe(dept.code) or '_'}"
+            dept.page = dept.overall.page = f"{folder}/index.md"
+            taken = {"index"}
+            for entry in dept.projects:
+                stem = paths.safe(entry.code) or "_"
+                while stem in taken:  # two files claiming one code: both shown, each on its own page
+                    stem += "_"
+                taken.add(stem)
+                entry.page = f"{folder}/{stem}.md"
+    return SiteModel(periods, today, planner.secrets)
+
+
+# --- writing the sources -------------------------------------------------------------------------
+
+
+def _environment() -> jinja2.Environment:
+    folder = resources.files("docgen").joinpath("templates", "site")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(money=_money, rate=_rate, cn_date=_cn_date, cell=_cell)
+    env.globals.update(M=M.SITE, F=F, charts=charts, status_label=_status_label, indicator_rows=indicator_rows,
+                       tables=tables, report_sections=report_sections, execution_tone=execution_tone)
+    return env
+
+
+def _money(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def _rate(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.2f}%"
+
+
+def _cn_date(value: date | datetime) -> str:
+    text = f"{value.year}年{value.month}月{value.day}日"
+    return text + (f" {value:%H:%M}" if isinstance(value, datetime) else "")
+
+
+def _cell(value: object) -> Markup:
+    """User text inside a Markdown table cell: HTML-escaped, pipes and line breaks neutralised."""
+    text = str(Markup.escape("" if value is None else value))
+    return Markup(text.replace("|", "&#124;").replace("\n", "<br>"))
+
+
+def indicator_rows(indicators: Iterable[Any]) -> list[tuple[Any, int, int]]:
+    """Indicators in the form's order (一级, then 二级), each with the rowspan of its 一级/二级 cell (0: covered)."""
+    order = {(l1, l2): i for i, (l1, l2) in enumerate((l1, l2) for l1, l2s in F.TAXONOMY.items() for l2 in l2s)}
+    ranked = sorted(indicators, key=lambda ind: order.get((ind.level1, ind.level2), len(order)))
+    rows = []
+    for i, ind in enumerate(ranked):
+        first1 = i == 0 or ranked[i - 1].level1 != ind.level1
+        first2 = first1 or ranked[i - 1].level2 != ind.level2
+        span1 = sum(1 for other in ranked[i:] if other.level1 == ind.level1) if first1 else 0
+        span2 = sum(1 for other in ranked[i:] if (other.level1, other.level2) == (ind.level1, ind.level2)) if first2 else 0
+        rows.append((ind, span1, span2))
+    return rows
+
+
+def tables(sub: Project | Department) -> tuple[dict[str, compute.Figures], ...]:
+    """The budget tables as the form shows them: one for a project (附件2), two for a department (附件3)."""
+    return (compute.project_table(sub),) if isinstance(sub, Project) else compute.department_tables(sub)
+
+
+def report_sections(sub: Project | Department) -> list[tuple[str, str]]:
+    """附件1's narrative sections the submission wrote, with their verbatim headings."""
+    return [(s.heading, sub.report[s.key]) for s in F.REPORT_SECTIONS if s.key and sub.report.get(s.key)]
+
+
+def _status_label(status: str) -> str:
+    return M.SITE[f"status_{status}"]
+
+
+def _link(source: str, target: str, *, html: bool = False) -> str:
+    """Relative link between two docs pages; raw HTML needs the final .html URL (MkDocs leaves it alone)."""
+    rel = posixpath.relpath(target, posixpath.dirname(source) or ".")
+    return rel[:-3] + ".html" if html and rel.endswith(".md") else rel
+
+
+class _Writer:
+    """Renders every page into docs/, passing each through the redactor; remembers what it wrote."""
+
+    def __init__(self, docs: Path, secrets: Secrets) -> None:
+        self.docs = docs
+        self.secrets = secrets
+        self.env = _environment()
+        self.pages = 0
+
+    def page(self, target: str, template: str, **context: Any) -> None:
+        context.update(page=target, link=lambda to: _link(target, to), href=lambda to: _link(target, to, html=True))
+        text = self.env.get_template(template).render(**context)
+        path = self.docs / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.secrets.redact(text), encoding="utf-8")
+        self.pages += 1
+
+
+def _copy_downloads(model: SiteModel, build: Path, docs: Path) -> None:
+    """The built attachments of every shown submission, hard-linked (or copied) under docs/downloads/."""
+    for entry in model.entries():
+        if entry.model is None or entry.status == ERROR:
+            continue
+        files = list(paths.attachments(build, entry.model).items())
+        files += [("pdf", p.with_suffix(".pdf")) for _, p in list(files) if p.suffix != ".pdf"]
+        for kind, source in files:
+            if not source.is_file():
+                continue
+            rel = Path("downloads") / source.relative_to(build)
+            target = docs / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+            entry.downloads.append((f"{source.stem.split('-')[0]}（.{kind}）", rel.as_posix()))
+
+
+def _copy_assets(docs: Path) -> None:
+    source = resources.files("docgen").joinpath("templates", "site", "assets")
+    target = docs / "assets"
+    for item in source.iterdir():
+        if item.is_dir():
+            for sub in item.iterdir():
+                (target / item.name).mkdir(parents=True, exist_ok=True)
+                (target / item.name / sub.name).write_bytes(sub.read_bytes())
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            (target / item.name).write_bytes(item.read_bytes())
+
+
+def jieba_dictionary(target: Path) -> Path | None:
+    """jieba's own dictionary cut to its common words (streamed: never held in memory), written once."""
+    spec = find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return None
+    source = Path(spec.origin).parent / "dict.txt"
+    if target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with source.open(encoding="utf-8") as src, tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False) as out:
+        for line in src:
+            parts = line.split()
+            if len(parts) >= 2 and int(parts[1]) >= JIEBA_MIN_FREQ:
+                out.write(line)
+    os.replace(out.name, target)
+    return target
+
+
+def write_sources(model: SiteModel, source: Path, build: Path) -> int:
+    """Write docs/ and mkdocs.yml under `source` (replacing what was there); return the number of pages."""
+    docs = source / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    _copy_assets(docs)
+    _copy_downloads(model, build, docs)
+    writer = _Writer(docs, model.secrets)
+    common = {"site": model, "today": model.today}
+    for view in model.periods:
+        writer.page(view.page, "dashboard.md.j2", view=view, **common)
+        for dept in view.departments:
+            writer.page(dept.page, "department.md.j2", view=view, dept=dept, **common)
+            for entry in dept.projects:
+                writer.page(entry.page, "project.md.j2", view=view, dept=dept, entry=entry, **common)
+    writer.page("index.md", "home.md.j2", **common)
+    writer.page("recent.md", "recent.md.j2", **common)
+    indicator_schema = schema_for("project")["properties"][F.KEYS["indicators"]]["items"]["properties"]
+    for name in ("submit", "rules", "forms"):
+        writer.page(f"guide/{name}.md", f"guide/{name}.md.j2", messages=M.MESSAGES, indicator_schema=indicator_schema, **common)
+    jieba = jieba_dictionary(source / "jieba.txt")
+    config = writer.env.get_template("mkdocs.yml.j2").render(site=model, jieba=jieba.name if jieba else None)
+    (source / "mkdocs.yml").write_text(config, encoding="utf-8")
+    check_no_secrets(docs, model.secrets)
+    return writer.pages
+
+
+def check_no_secrets(folder: Path, secrets: Secrets) -> None:
+    """Defence in depth: no written file, nor file name, mentions a confidential project."""
+    if secrets.pattern is None:
+        return
+    for path in folder.rglob("*"):
+        if secrets.found_in(path.name):
+            raise DocgenError(M.site_label("leak", where=path.relative_to(folder)))
+        if path.suffix in (".md", ".yml", ".html", ".js", ".json") and path.is_file():
+            if secrets.found_in(path.read_text(encoding="utf-8", errors="replace")):
+                raise DocgenError(M.site_label("leak", where=path.relative_to(folder)))
+
+
+# --- running MkDocs ------------------------------------------------------------------------------
+
+
+def run_mkdocs(source: Path, output: Path) -> None:
+    """`mkdocs build --strict` in a child process into a fresh folder, then swapped in for `output`.
+
+    A child process keeps MkDocs' memory out of ours; building beside `output` and renaming means a failed
+    build leaves the previous site in place.
+    """
+    if find_spec("mkdocs") is None or find_spec("material") is None:
+        raise EnvironmentProblem(M.site_label("mkdocs_missing"))
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", "mkdocs.yml", "--site-dir", str(fresh)]
+    done = subprocess.run(command, cwd=source, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    if done.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+        raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-20:])))
+    old = output.with_name(f".{output.name}.old")
+    if output.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        output.rename(old)
+    fresh.chmod(0o755)
+    fresh.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass
+class SiteResult:
+    output: Path
+    pages: int
+    model: SiteModel
+
+    @property
+    def invalid(self) -> int:
+        return sum(e.status == ERROR for e in self.model.entries())
+
+
+def build_site(root: Path, result: Any, *, today: date, build: Path, output: Path, source: Path) -> SiteResult:
+    """Plan, attach history, write the sources, run MkDocs."""
+    model = plan(result, today)
+    attach_history(root, model)
+    pages = write_sources(model, source, build)
+    run_mkdocs(source, output)
+    return SiteResult(output, pages, model)
