@@ -119,12 +119,10 @@ SITE: dict[str, str] = {
     "due_today": "今天截止",
     "overdue": "已过截止日期 {days} 天",
     "no_deadline": "本期没有名单，截止日期未知",
-    "change_set": "{field}：{before} → {after}",
-    "change_added": "新增{field}：{after}",
-    "change_removed": "删除{field}：{before}",
-    "file_added": "新建报送文件",
-    "file_renamed": "文件由 {old} 移动到 {new}",
-    "hidden_message": "（提交说明未公开）",
+    "file_renamed": "文件由 {old} 移到 {new}",
+    "file_deleted": "删除了报送文件 {path}",
+    "roster_changed": "{period}名单",
+    "no_git": "未读取修改记录：{reason}",
     "redacted": "＊＊＊",
     "built": "站点已生成：{path}（{pages} 个页面，{periods} 期，{submissions} 份报送；{errors} 份有错误）",
     "invalid_listed": "{count} 份报送有错误，已在站点中标为「有错误」",
@@ -136,3 +134,34 @@ SITE: dict[str, str] = {
 
 def site_label(name: str, **args: Any) -> str:
     return SITE[name].format(**args)
+
+
+# --- history and `docgen diff` (issue 4 item 4, issue 5 item 1) --------------------------------------
+
+LABELS.update(
+    {
+        # git
+        "git_missing": "找不到 git 命令。请先安装 git（如 apt-get install git）",
+        "git_not_repo": "「{path}」不在 git 仓库中，无法读取修改历史。请在报送仓库内运行（或先 git init 并提交）",
+        "git_failed": "git {command} 运行失败：{detail}",
+        "git_bad_revision": "git 中找不到版本「{revision}」。请检查分支名或提交号；在 CI 中请拉取完整历史（如 actions/checkout 的 fetch-depth: 0）",
+        # field-level changes
+        "change_value": "{field} {before} → {after}",
+        "change_added": "新增{group}「{item}」",
+        "change_removed": "删除{group}「{item}」",
+        "change_unreadable": "此版本无法读取：{detail}",
+        "absent": "—",
+        "yes": "是",
+        "no": "否",
+        "nth_item": "第{n}项",
+        "at_line": "第 {line} 行第 {column} 列：{message}",
+        "figure_arranged": "安排数",
+        "figure_allocation_rate": "下达率",
+        "figure_spend_progress": "支出进度",
+        # timeline statuses
+        "status_added": "新增",
+        "status_modified": "修改",
+        "status_renamed": "重命名",
+        "status_deleted": "删除",
+    }
+)

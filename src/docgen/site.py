@@ -41,7 +41,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, compute, paths
+from . import charts, compute, history, paths
 from . import forms as F
 from . import messages as M
 from .errors import DocgenError, EnvironmentProblem
@@ -72,9 +72,21 @@ class Change:
 
     when: datetime
     author: str
-    message: str
+    subject: str
+    body: str
     commit: str
     changes: list[str] = field(default_factory=list)
+    status: str = ""
+
+
+@dataclass
+class Recent:
+    """One line of 最近更新: a change and the page it belongs to (None: a file no longer shown)."""
+
+    change: Change
+    title: str
+    page: str | None
+    context: str
 
 
 @dataclass
@@ -222,7 +234,8 @@ class SiteModel:
     periods: list[PeriodView]  # newest first
     today: date
     secrets: Secrets
-    recent: list[tuple[Entry, Change]] = field(default_factory=list)
+    recent: list[Recent] = field(default_factory=list)
+    history_note: str = ""
 
     def entries(self) -> Iterable[Entry]:
         for period in self.periods:
@@ -294,15 +307,53 @@ def execution_tone(progress: Decimal | None, time_progress: Decimal) -> str:
     return "red" if ratio < 60 else "yellow" if ratio < 80 else "green"
 
 
-# --- history -------------------------------------------------------------------------------------
+# --- history ------------------------------------------------------------------------------------
+
+
+def _change(entry: history.Entry) -> Change:
+    lines = [c.text() for c in entry.changes]
+    if entry.status == history.RENAMED and entry.old_path:
+        lines.insert(0, M.site_label("file_renamed", old=entry.old_path, new=entry.path))
+    if entry.status == history.DELETED:
+        lines.insert(0, M.site_label("file_deleted", path=entry.path))
+    return Change(entry.date, entry.author, entry.subject, entry.body, entry.sha, lines, entry.status_label)
 
 
 def attach_history(root: Path, model: SiteModel) -> None:
-    """Fill every shown submission's timeline and the site-wide 最近更新 list from git (one pass).
+    """Fill every shown submission's timeline and the site-wide 最近更新 list, from one pass over git.
 
-    Placeholder until the history module lands: no git history is shown.
+    Confidential timelines are dropped whole (`History.public()`); commit messages still pass through
+    the page redactor. Outside a git repository the site is built without history, and says so.
     """
-    return None
+    try:
+        found = history.read_history(root).public()
+    except DocgenError as exc:
+        model.history_note = M.site_label("no_git", reason=str(exc))
+        return
+    base = root.resolve()
+    by_key: dict[str, Entry] = {}
+    for entry in model.entries():
+        if entry.path is None:
+            continue
+        timeline = found.get(Path(os.path.relpath(entry.path.resolve(), base)).as_posix())
+        if timeline is not None:
+            entry.history = [_change(e) for e in timeline.entries]
+            by_key[timeline.key] = entry
+    dashboards = {view.period.key: view for view in model.periods}
+    for item in found.recent(RECENT_LIMIT):
+        if model.secrets.hides(item.code or None) or model.secrets.found_in(f"{item.path} {item.name}"):
+            continue
+        shown = by_key.get(item.key)
+        change = _change(item)
+        if shown is not None:
+            model.recent.append(Recent(change, shown.name, shown.page, f"{shown.period.label}，{shown.department}"))
+            continue
+        period = _period_of(Path(item.path))
+        view = dashboards.get(period.key) if period else None
+        if item.path.endswith(F.ROSTER_FILE) and view is not None:
+            model.recent.append(Recent(change, M.site_label("roster_changed", period=view.period.label), view.page, ""))
+        elif item.status == history.DELETED or (period is not None and period.key not in dashboards):
+            model.recent.append(Recent(change, item.name or Path(item.path).stem, None, item.path))
 
 
 # --- planning the site from the check result ----------------------------------------------------
