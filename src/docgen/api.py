@@ -20,7 +20,8 @@ from . import forms as F
 from . import messages as M
 from .errors import InvalidSubmissions, UsageError
 from .findings import Finding
-from .model import Department, Project, Roster, build as build_model
+from .model import Department, Project, Roster
+from .model import build as build_model
 from .validate import check_files, kind_of
 
 SUBMISSIONS = "submissions"

@@ -33,13 +33,13 @@ class Finding:
         }
 
 
-def _make(severity: str, path: Path | str, line: int, column: int, code: str, **args: Any) -> Finding:
+def _make(severity: str, path: Path | str, line: int, column: int, code: str, /, **args: Any) -> Finding:
     return Finding(str(path), line, column, code, severity, message(code, **args))
 
 
-def error(path: Path | str, line: int, column: int, code: str, **args: Any) -> Finding:
+def error(path: Path | str, line: int, column: int, code: str, /, **args: Any) -> Finding:
     return _make("error", path, line, column, code, **args)
 
 
-def warning(path: Path | str, line: int, column: int, code: str, **args: Any) -> Finding:
+def warning(path: Path | str, line: int, column: int, code: str, /, **args: Any) -> Finding:
     return _make("warning", path, line, column, code, **args)

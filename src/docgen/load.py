@@ -123,8 +123,12 @@ def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = " ".join(filter(None, [exc.context, exc.problem]))
-        return None, [error(path, line, col, "E102", detail=_translate_yaml_problem(detail))]
+        detail = _translate_yaml_problem(" ".join(filter(None, [exc.context, exc.problem])))
+        start = exc.context_mark
+        scanning = "quoted scalar" in (exc.context or "")
+        if scanning and start is not None and mark is not None and start.line != mark.line:
+            detail += f"（问题从第 {start.line + 1} 行开始）"
+        return None, [error(path, line, col, "E102", detail=detail)]
     except yaml.YAMLError as exc:
         return None, [error(path, 1, 1, "E102", detail=str(exc))]
     finally:
@@ -152,11 +156,13 @@ def load_file(path: Path) -> tuple[Document | None, list[Finding]]:
 
 _YAML_PROBLEMS = {
     "found character '\\t' that cannot start any token": "不能用 Tab 键缩进，请改用空格",
+    "found a tab character": "不能用 Tab 键缩进，请改用空格",
+    "while scanning a quoted scalar": "引号没有成对（缺少另一半引号）",
     "mapping values are not allowed here": "此处不能出现冒号（值中含有“: ”时请用引号括起来，或检查缩进）",
     "could not find expected ':'": "缺少冒号“:”（每一项应写成「键: 值」）",
     "found duplicate anchor": "锚点重复",
     "expected <block end>, but found": "缩进不一致，请检查本行与上一行的缩进",
-    "did not find expected key": "缩进不一致或缺少「键:」，请检查本行",
+    "did not find expected key": "缩进不一致、缺少「键:」，或上方有没成对的引号，请检查本行及上面几行",
     "found unexpected end of stream": "文件意外结束（可能缺少引号或括号的另一半）",
     "found unknown escape character": "引号内含有无法识别的转义字符（\\），请改用单引号",
     "expected a single document in the stream": "一个文件只能包含一个文档（删除多余的「---」）",
@@ -167,4 +173,4 @@ def _translate_yaml_problem(detail: str) -> str:
     for english, chinese in _YAML_PROBLEMS.items():
         if english in detail:
             return chinese
-    return "YAML 格式错误（" + detail + "）"
+    return "无法解析（" + detail + "）"

@@ -32,8 +32,8 @@ MESSAGES: dict[str, str] = {
     "E211": "「{field}」格式不对：{detail}",
     "E212": "「{field}」不符合要求：{detail}",
     # E3xx: business rules
-    "E301": "资金总额「{field}」填写为 {stated}，但各行之和为 {computed}（资金总额可不填，由系统计算）",
-    "E302": "两张预算表的资金总额「{field}」不一致：按资金性质 {by_type}，按支出用途 {by_use}",
+    "E301": "资金总额「{column}」填写为 {stated}，但各行之和为 {computed}（资金总额可不填，由系统计算）",
+    "E302": "两张预算表的资金总额「{column}」不一致：按资金性质 {by_type}，按支出用途 {by_use}",
     "E303": "二级指标「{level2}」不属于一级指标「{level1}」。「{level1}」下的二级指标有：{options}",
     "E304": "完成目标可能性为“完全不可能”时，须在「备注」中提出拟采取的措施",
     "E305": "指标「{name}」与目标存在偏差（{reason}），须填写「偏差原因分析」：从决策、过程和管理等方面分析并说明理由",
@@ -47,6 +47,7 @@ MESSAGES: dict[str, str] = {
     "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单",
     "W303": "「{field}」与名单不一致：名单中为 {roster_value}，本文件为 {file_value}",
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
+    "W306": "佐证材料「{entry}」不存在（路径相对于本文件所在目录），请补交文件或改正路径",
     "X900": "docgen 内部错误（{detail}）。请加 --traceback 重新运行，并把输出报告给维护者",
     "W305": "下达数 {allocated} 万元超过本年预算 {budget} 万元（「{row}」）",
 }
@@ -85,15 +86,15 @@ LABELS = {
 }
 
 
-def message(code: str, **args: Any) -> str:
+def message(code: str, /, **args: Any) -> str:
     return MESSAGES[code].format(**args)
 
 
-def hint(name: str, **args: Any) -> str:
+def hint(name: str, /, **args: Any) -> str:
     return HINTS[name].format(**args)
 
 
-def label(name: str, **args: Any) -> str:
+def label(name: str, /, **args: Any) -> str:
     return LABELS[name].format(**args)
 
 

@@ -73,7 +73,8 @@ def check_place(doc: Document, kind: str) -> list[Finding]:
         return [error(path, 1, 1, "E308", detail=f"应放在 {layout}，如 submissions/2025-06/101-教育局/")]
     findings = []
     year, month = data.get(K["year"]), data.get(K["month"])
-    if isinstance(year, int) and isinstance(month, int) and (year, month) != (int(match[1]), int(match[2])):
+    valid = isinstance(year, int) and isinstance(month, int) and 1 <= month <= 12
+    if valid and (year, month) != (int(match[1]), int(match[2])):
         at = doc.position((K["month"],) if year == int(match[1]) else (K["year"],))
         findings.append(
             error(
@@ -123,7 +124,7 @@ def check_stated_total(doc: Document, kind: str) -> list[Finding]:
     for key in A.values():
         value = _num(stated.get(key))
         if value is not None and value != sums[key]:
-            findings.append(error(doc.path, *doc.position((K["stated_total"], key)), "E301", field=key, stated=value, computed=sums[key]))
+            findings.append(error(doc.path, *doc.position((K["stated_total"], key)), "E301", column=key, stated=value, computed=sums[key]))
     return findings
 
 
@@ -136,7 +137,7 @@ def check_department_totals(doc: Document, kind: str) -> list[Finding]:
         return []
     a, b = column_sums(doc.data, K["funds_by_type"]), column_sums(doc.data, K["funds_by_use"])
     return [
-        error(doc.path, *doc.position((K["funds_by_use"],), key=True), "E302", field=key, by_type=a[key], by_use=b[key])
+        error(doc.path, *doc.position((K["funds_by_use"],), key=True), "E302", column=key, by_type=a[key], by_use=b[key])
         for key in A.values()
         if a[key] != b[key]
     ]
@@ -192,7 +193,21 @@ def check_indicators(doc: Document, kind: str) -> list[Finding]:
     return findings
 
 
-FILE_RULES = (check_place, check_decimals, check_stated_total, check_department_totals, check_overspend, check_indicators)
+def check_evidence(doc: Document, kind: str) -> list[Finding]:
+    """佐证材料 named by a relative path must exist beside the submission (links are not fetched)."""
+    items = doc.data.get(K["indicators"])
+    if kind == "roster" or not isinstance(items, list):
+        return []
+    findings = []
+    for index, item in enumerate(items):
+        evidence = item.get(I["evidence"]) if isinstance(item, dict) else None
+        for n, entry in enumerate(evidence if isinstance(evidence, list) else []):
+            if isinstance(entry, str) and "://" not in entry and not (doc.path.parent / entry).exists():
+                findings.append(warning(doc.path, *doc.position((K["indicators"], index, I["evidence"], n)), "W306", entry=entry))
+    return findings
+
+
+FILE_RULES = (check_place, check_decimals, check_stated_total, check_department_totals, check_overspend, check_indicators, check_evidence)
 
 
 def file_rules(doc: Document, kind: str) -> list[Finding]:
@@ -248,6 +263,7 @@ def roster_projects(roster: Document) -> dict[str, dict[str, Any]]:
 def check_against_roster(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:
     """Each project is on its period's roster, with the same department and flags."""
     findings = []
+    entries = {period: roster_projects(roster) for period, roster in rosters.items()}
     for kind, doc in documents:
         if kind != "project":
             continue
@@ -260,7 +276,7 @@ def check_against_roster(documents: list[tuple[str, Document]], rosters: dict[Pa
         code = doc.data.get(K["project_code"])
         if not isinstance(code, str):
             continue
-        entry = roster_projects(roster).get(code)
+        entry = entries[period].get(code)
         if entry is None:
             findings.append(warning(doc.path, *doc.position((K["project_code"],)), "W302", code=code, roster=roster.path))
             continue

@@ -78,18 +78,22 @@ def _did_you_mean(word: str, options: Iterable[str]) -> str:
     return M.hint("did_you_mean", suggestion=match[0]) if match else ""
 
 
-def _strip_nulls(value: Any, path: JsonPath, nulls: set[JsonPath]) -> Any:
-    """Empty entries (`备注:` with nothing after) count as not written; remember where they were."""
+def _strip_nulls(value: Any, path: JsonPath, nulls: set[JsonPath], known: dict[tuple[str, ...], list[str]]) -> Any:
+    """Empty known entries (`备注:` with nothing after) count as not written; remember where they were.
+
+    An unknown key stays, empty or not, so that it is still reported.
+    """
     if isinstance(value, dict):
+        allowed = known.get(_schema_path(path), [])
         out = {}
         for key, item in value.items():
-            if item is None:
+            if item is None and key in allowed:
                 nulls.add(path + (key,))
             else:
-                out[key] = _strip_nulls(item, path + (key,), nulls)
+                out[key] = _strip_nulls(item, path + (key,), nulls, known)
         return out
     if isinstance(value, list):
-        return [_strip_nulls(item, path + (i,), nulls) for i, item in enumerate(value)]
+        return [_strip_nulls(item, path + (i,), nulls, known) for i, item in enumerate(value)]
     return value
 
 
@@ -100,7 +104,7 @@ def _shown(value: Any) -> str:
 
 def schema_findings(doc: Document, kind: str) -> list[Finding]:
     nulls: set[JsonPath] = set()
-    data = _strip_nulls(doc.data, (), nulls)
+    data = _strip_nulls(doc.data, (), nulls, _properties_at(kind))
     findings = []
     for err in _validator(kind).iter_errors(data):
         findings.extend(_translate(doc, kind, err, nulls))

@@ -1,0 +1,96 @@
+"""Validation throughput for N synthetic submissions: docgen's stack next to the naive one, same run.
+
+    python benchmarks/validate.py [N]      (default 1000)
+
+Prints per-file costs of each candidate loader and validator, then the whole `docgen validate`
+(wall, in a fresh process, as a user runs it) and the naive stack (ruamel round-trip + python-
+jsonschema). Target: 1,000 submissions under 2 s wall on 2 cores, every error with line and column.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jsonschema
+import jsonschema_rs
+import yaml
+from ruamel.yaml import YAML
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate
+
+from docgen.load import load_file
+from docgen.schema import schema_for
+from docgen.validate import kind_of
+
+
+def per_file(label: str, func, texts: list[str]) -> float:
+    start = time.perf_counter()
+    for text in texts:
+        func(text)
+    ms = (time.perf_counter() - start) * 1000 / len(texts)
+    print(f"  {label:<44} {ms:8.3f} ms/file")
+    return ms
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    print(f"docgen validation benchmark: N = {n} projects, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        files = generate(root, n)
+        projects = [p for p in files if kind_of(p) == "project"]
+        texts = [p.read_text(encoding="utf-8") for p in projects]
+        print(f"generated {len(files)} files ({sum(len(t) for t in texts) // len(texts)} bytes per project on average)")
+
+        print("loading, per file:")
+        rt = YAML(typ="rt")
+        per_file("ruamel.yaml round-trip (pure Python)", lambda t: rt.load(io.StringIO(t)), texts)
+        safe = YAML(typ="safe", pure=True)
+        per_file("ruamel.yaml safe, pure Python", lambda t: safe.load(io.StringIO(t)), texts)
+        try:
+            import ruamel.yaml.clib  # noqa: F401
+
+            csafe = YAML(typ="safe")
+            per_file("ruamel.yaml safe, C (ruamel.yaml.clib)", lambda t: csafe.load(io.StringIO(t)), texts)
+        except ImportError:
+            print("  ruamel.yaml.clib not installed (ruamel.yaml 0.19 no longer pulls it in): skipped")
+        per_file("PyYAML CSafeLoader compose (nodes with marks)", lambda t: yaml.compose(t, Loader=yaml.CSafeLoader), texts)
+        start = time.perf_counter()
+        docs = [load_file(p)[0] for p in projects]
+        load_ms = (time.perf_counter() - start) * 1000 / len(projects)
+        print(f"  {'docgen load.load_file (read + compose + walk)':<44} {load_ms:8.3f} ms/file")
+
+        print("schema validation, per document:")
+        schema = schema_for("project")
+        data = [d.data for d in docs if d is not None]
+        py_validator = jsonschema.Draft7Validator(schema)
+        per_file("python-jsonschema Draft7Validator", lambda d: list(py_validator.iter_errors(d)), data)
+        rs_validator = jsonschema_rs.Draft7Validator(schema)
+        per_file("jsonschema-rs Draft7Validator", lambda d: list(rs_validator.iter_errors(d)), data)
+
+        print("whole runs (wall clock):")
+        env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+        docgen = [sys.executable, "-m", "docgen", "validate", "submissions"]
+        start = time.perf_counter()
+        proc = subprocess.run(docgen, cwd=root, env=env, capture_output=True, text=True)
+        ours = time.perf_counter() - start
+        print(f"  docgen validate ({len(files)} files, fresh process)  {ours:8.2f} s   exit {proc.returncode}")
+
+        start = time.perf_counter()
+        for path in projects:
+            loaded = rt.load(path.read_text(encoding="utf-8"))
+            list(py_validator.iter_errors(loaded))
+        naive = time.perf_counter() - start
+        print(f"  naive: ruamel round-trip + python-jsonschema  {naive:8.2f} s   ({naive / ours:.0f}x slower)")
+        print(f"target: {n} submissions < 2 s wall → {'met' if ours < 2 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""The docgen command end to end, in-process through click's runner, on real files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from docgen.cli import cli
+from tests.conftest import ROOT, build_file_tree
+
+ROSTER = """年度: 2025
+截至月份: 6
+截止日期: "2025-07-31"
+部门:
+  - 主管部门: 朔州市教育局
+    主管部门代码: "101"
+    预算单位: [朔州市教育局本级]
+    应报项目:
+      - {项目代码: "101-2025-001", 项目名称: 学生资助, 预算单位: 朔州市教育局本级}
+"""
+
+PROJECT = """年度: 2025
+截至月份: 6
+项目名称: 学生资助
+项目代码: "101-2025-001"
+主管部门: 朔州市教育局
+主管部门代码: "101"
+预算单位: 朔州市教育局本级
+资金:
+  中央财政资金: {上年结转: 0, 本年预算: 860.00, 下达数: 860.00, 支出数: 412.35, 全年预计支出数: 860.00}
+  市级财政资金: {上年结转: 35.5, 本年预算: 240, 下达数: 120, 支出数: 98.2, 全年预计支出数: 275.5}
+  其他资金: {上年结转: 0, 本年预算: 0, 下达数: 0, 支出数: 0, 全年预计支出数: 0}
+项目年度绩效目标: 按标准足额发放生活补助。
+绩效指标:
+  - 一级指标: 产出指标
+    二级指标: 数量指标
+    三级指标: 资助学生人数
+    年度指标值: ≥12000人
+    指标完成情况: 11860人
+    全年指标预计完成情况: 12100人
+    完成目标可能性: 确定能
+"""
+
+FOLDER = "submissions/2025-06/101-教育局"
+
+
+def tree(tmp_path: Path, **extra: str) -> Path:
+    return build_file_tree(tmp_path, {"submissions/2025-06/名单.yaml": ROSTER, f"{FOLDER}/101-2025-001.yaml": PROJECT, **extra})
+
+
+def test_demo_validates_cleanly(run, chdir) -> None:
+    chdir(ROOT)
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert "错误" not in result.stdout
+
+
+def test_validate_reports_and_exits_1(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    (tmp_path / FOLDER / "101-2025-001.yaml").write_text(PROJECT.replace("支出数: 98.2", "支出数: 98,2"), encoding="utf-8")
+    result = run("validate", "submissions")
+    assert result.exit_code == 1
+    # in a {…} row the comma splits 98,2 into 支出数: 98 and a stray key 「2」
+    assert result.stdout.startswith(f"{FOLDER}/101-2025-001.yaml:10:")
+    assert "E203 不认识的项「2」" in result.stdout and "1 个错误" in result.stderr
+
+
+def test_strict_makes_warnings_fail(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    over = PROJECT.replace("支出数: 98.2", "支出数: 298.2")  # above 安排数 275.5
+    (tmp_path / FOLDER / "101-2025-001.yaml").write_text(over, encoding="utf-8")
+    assert run("validate").exit_code == 0
+    assert run("validate", "--strict").exit_code == 1
+
+
+def test_github_format_is_a_workflow_command(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    (tmp_path / FOLDER / "101-2025-001.yaml").write_text(PROJECT.replace("确定能", "确定"), encoding="utf-8")
+    line = run("validate", "--format", "github").stdout.splitlines()[0]
+    assert line.startswith(f"::error file={FOLDER}/101-2025-001.yaml,line=20,col=14,title=E205::")
+
+
+def test_build_writes_summary_with_computed_figures(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "build" / "summary.json").read_text(encoding="utf-8"))
+    (period,) = summary["periods"]
+    assert (period["period"], period["label"], period["time_progress"]) == ("2025-06", "2025年1-6月", "50.00")
+    (project,) = period["submissions"]
+    table = project["tables"]["资金"]
+    assert list(table) == ["资金总额", "中央财政资金", "省级财政资金", "市级财政资金", "县（区）财政资金", "单位自筹资金", "其他资金"]
+    assert table["资金总额"] == {
+        "carried_over": "35.50", "budget": "1100.00", "subtotal": "1135.50", "allocated": "980.00",
+        "allocation_rate": "89.09", "spent": "510.55", "spend_progress": "44.96", "expected": "1135.50",
+    }
+    assert table["其他资金"]["allocation_rate"] is None and table["其他资金"]["spend_progress"] is None
+    assert table["市级财政资金"]["spend_progress"] == "35.64"
+
+
+def test_build_with_errors_writes_nothing(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    assert run("build").exit_code == 0
+    before = (tmp_path / "build" / "summary.json").read_bytes()
+    (tmp_path / FOLDER / "101-2025-001.yaml").write_text(PROJECT.replace("年度: 2025", "年度: 二〇二五"), encoding="utf-8")
+    result = run("build")
+    assert result.exit_code == 1
+    assert "错误" in result.stderr
+    assert (tmp_path / "build" / "summary.json").read_bytes() == before
+    assert [p.name for p in (tmp_path / "build").iterdir()] == ["summary.json"]
+
+
+def test_new_project_from_roster_validates_and_has_modeline(run, chdir, tmp_path) -> None:
+    roster = ROSTER.replace("      - {项目代码", '      - {项目代码: "101-2025-002", 项目名称: 校舍维修, 预算单位: 朔州市教育局本级}\n      - {项目代码')
+    chdir(tree(tmp_path, **{"submissions/2025-06/名单.yaml": roster}))
+    result = run("new", "project", "--period", "2025-06", "--department-code", "101", "--code", "101-2025-002")
+    assert result.exit_code == 0, result.output
+    created = tmp_path / FOLDER / "101-2025-002.yaml"
+    text = created.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../../schema/project.schema.json\n")
+    assert "项目名称: 校舍维修" in text
+    assert run("validate").exit_code == 0
+    again = run("new", "project", "--period", "2025-06", "--department-code", "101", "--code", "101-2025-002")
+    assert again.exit_code == 2 and "已存在" in again.stderr
+    assert created.read_text(encoding="utf-8") == text
+
+
+def test_new_department_validates(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    result = run("new", "department", "--period", "2025-06", "--department-code", "101")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / FOLDER / "部门整体.yaml").is_file()
+    assert run("validate").exit_code == 0
+
+
+def test_missing_path_is_a_usage_error(run, chdir, tmp_path) -> None:
+    chdir(tmp_path)
+    result = run("validate", "nope")
+    assert result.exit_code == 2 and "没有找到" in result.stderr
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(run) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in cli.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0
+        assert "示例" in (command.help or ""), f"docgen {name} help has no example"
+        assert f"docgen {name}" in readme, f"README does not mention docgen {name}"

@@ -1,0 +1,44 @@
+"""Shared helpers: the repository root, a file-tree builder, and the CLI runner."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from docgen.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_file_tree(base: Path, files: dict[str, str | bytes]) -> Path:
+    """Write {relative path: text or bytes} under base; returns base."""
+    for relative, content in files.items():
+        path = base / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return base
+
+
+@pytest.fixture
+def chdir() -> Iterator[Callable[[Path], None]]:
+    """Change the working folder for one test, and back."""
+    before = Path.cwd()
+    yield lambda path: os.chdir(path)
+    os.chdir(before)
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """Invoke `docgen ARGS` in-process; stderr kept apart from stdout."""
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke

@@ -1,0 +1,52 @@
+"""Property tests: the computed figures obey forms.md's rules for any amounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from docgen import compute
+from docgen import forms as F
+from docgen.model import Amounts, Period
+
+money = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
+amounts = st.builds(Amounts, money, money, money, money, money)
+rows = st.dictionaries(st.sampled_from(F.PROJECT_FUND_ROWS), amounts, min_size=1)
+
+
+@given(rows)
+def test_total_row_is_the_sum_of_its_rows_column_by_column(funds: dict[str, Amounts]) -> None:
+    table = compute.table(funds, F.PROJECT_FUND_ROWS)
+    total = table[F.TOTAL_ROW]
+    for column in ("carried_over", "budget", "subtotal", "allocated", "spent", "expected"):
+        assert getattr(total, column) == sum((getattr(table[r], column) for r in F.PROJECT_FUND_ROWS), Decimal(0))
+
+
+@given(amounts)
+def test_subtotal_and_rates_follow_the_headers(a: Amounts) -> None:
+    fig = compute.Figures.of(a)
+    assert fig.subtotal == a.carried_over + a.budget
+    if a.budget == 0:
+        assert fig.allocation_rate is None
+    else:
+        assert abs(fig.allocation_rate - a.allocated / a.budget * 100) <= Decimal("0.005")
+    if fig.subtotal == 0:
+        assert fig.spend_progress is None
+    else:
+        assert abs(fig.spend_progress - a.spent / fig.subtotal * 100) <= Decimal("0.005")
+        assert fig.spend_progress.as_tuple().exponent == -2
+
+
+@given(st.integers(min_value=1, max_value=12))
+def test_time_progress_is_months_over_twelve(month: int) -> None:
+    assert abs(compute.time_progress(Period(2025, month)) - Decimal(month) * 100 / 12) <= Decimal("0.005")
+
+
+def test_half_year_examples() -> None:
+    assert compute.time_progress(Period(2025, 6)) == Decimal("50.00")
+    fig = compute.Figures.of(Amounts(Decimal("35.5"), Decimal(240), Decimal(120), Decimal("98.2"), Decimal("275.5")))
+    assert (fig.subtotal, fig.allocation_rate, fig.spend_progress) == (Decimal("275.5"), Decimal("50.00"), Decimal("35.64"))
+    assert compute.rate(Decimal(1), Decimal(3)) == Decimal("33.33")
+    assert compute.rate(Decimal(2), Decimal(3)) == Decimal("66.67")
