@@ -79,16 +79,16 @@ def bar_chart(bars: list[Bar], *, marker: Decimal | None = None, marker_label: s
     return Markup("".join(parts))
 
 
-def progress(value: Decimal | None, *, marker: Decimal | None = None, tone: str = "neutral", label: str = "", marker_label: str = "") -> Markup:
+def progress(value: Decimal | None, *, marker: Decimal | None = None, tone: str = "neutral", label: str = "") -> Markup:
     """A one-line progress bar (CSS) with an optional marker line: 支出进度 against 序时进度."""
     if value is None:
         return Markup('<span class="dg-progress-none">—</span>')
     width = float(min(max(value, Decimal(0)), Decimal(100)))
     over = ' dg-over' if value > 100 else ""
-    parts = [f'<span class="dg-progress{over}" role="img" aria-label="{escape(label)}" title="{escape(label)}">']
+    parts = [f'<span class="dg-progress{over}" role="img" title="{escape(label)}">']
     parts.append(f'<span class="dg-progress-fill dg-fill-{escape(tone)}" style="width:{width:.2f}%"></span>')
     if marker is not None:
         left = float(min(max(marker, Decimal(0)), Decimal(100)))
-        parts.append(f'<span class="dg-progress-marker" style="left:{left:.2f}%" title="{escape(marker_label)}"></span>')
+        parts.append(f'<span class="dg-progress-marker" style="left:{left:.2f}%"></span>')
     parts.append("</span>")
     return Markup("".join(parts))

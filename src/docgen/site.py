@@ -21,6 +21,7 @@ written sources are checked once more before MkDocs runs.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -55,8 +56,9 @@ SOURCE = Path("build") / "site-src"
 OUTPUT = Path("site")
 RECENT_LIMIT = 50
 #: Words of jieba's dictionary kept for segmenting the search index (by frequency): the full dictionary
-#: costs ~70 MiB in the MkDocs process; ~36,000 common words segment the forms' vocabulary the same way.
-JIEBA_MIN_FREQ = 100
+#: costs ~70 MiB in each MkDocs run, these ~7,000 common words ~2 MiB. Segmentation only has to be
+#: consistent: the browser splits a query with the index's own vocabulary. Unknown words go to jieba's HMM.
+JIEBA_MIN_FREQ = 1000
 _PERIOD_DIR = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 VALID, WARNING, ERROR, MISSING = "valid", "warning", "error", "missing"
@@ -274,13 +276,17 @@ class Secrets:
             self._pattern = re.compile("|".join(words))
         return self._pattern
 
+    def _present(self, text: str) -> bool:
+        """Plain substring tests first: far cheaper than the pattern on every page (most pages hold none)."""
+        return any(word in text for word in self.codes) or any(word in text for word in self.names)
+
     def redact(self, text: str) -> str:
         pattern = self.pattern
-        return pattern.sub(M.site_label("redacted"), text) if pattern else text
+        return pattern.sub(M.site_label("redacted"), text) if pattern and self._present(text) else text
 
     def found_in(self, text: str) -> str | None:
         pattern = self.pattern
-        match = pattern.search(text) if pattern else None
+        match = pattern.search(text) if pattern and self._present(text) else None
         return match.group(0) if match else None
 
 
@@ -684,31 +690,127 @@ def check_no_secrets(folder: Path, secrets: Secrets) -> None:
 
 # --- running MkDocs ------------------------------------------------------------------------------
 
+#: Project pages per MkDocs run. MkDocs converts every page before writing any and keeps them all, and
+#: Material's search index is built in memory at the end: one run over 1,000 pages peaks near 100 MiB
+#: (~90 KiB a page over a ~45 MiB base). Runs of 150 stay under 60 MiB (benchmarks/site.py); each run
+#: costs ~1.5 s to start.
+BATCH = 150
 
-def run_mkdocs(source: Path, output: Path) -> None:
-    """`mkdocs build --strict` in a child process into a fresh folder, then swapped in for `output`.
+#: `mkdocs` with pkg_resources blocked: jieba imports it only to find its own files (it falls back to a
+#: plain path), and the import costs ~12 MiB of the 60 MiB a run may use (benchmarks/site.py).
+_MKDOCS = "import sys; sys.modules['pkg_resources'] = None; from mkdocs.__main__ import cli; cli(prog_name='mkdocs')"
 
-    A child process keeps MkDocs' memory out of ours; building beside `output` and renaming means a failed
-    build leaves the previous site in place.
+
+def _batches(docs: Path, size: int) -> list[list[str]]:
+    """Project pages (docs/<period>/<dept>/<code>.md) in runs of at most `size`, whole folders where they fit.
+
+    A run is described to MkDocs by draft patterns; one pattern per folder keeps MkDocs' matching cheap
+    (a pattern per page costs seconds per run at 1,000 pages). Each entry is a folder ("2025-06/101/") or,
+    for a folder larger than `size`, single pages.
+    """
+    folders: dict[str, list[str]] = {}
+    for page in sorted(docs.glob("*/*/*.md")):
+        if page.name != "index.md":
+            folders.setdefault(page.parent.relative_to(docs).as_posix() + "/", []).append(page.relative_to(docs).as_posix())
+    batches: list[list[str]] = []
+    count = size  # forces a new batch first
+    for folder, pages in folders.items():
+        if len(pages) > size:
+            batches += [pages[i:i + size] for i in range(0, len(pages), size)]
+            count = size
+            continue
+        if count + len(pages) > size:
+            batches.append([])
+            count = 0
+        batches[-1].append(folder)
+        count += len(pages)
+    return batches
+
+
+def _run_configs(source: Path, size: int) -> list[tuple[str, list[str]]]:
+    """One config per MkDocs run: (config file, folders or pages it builds). Pages of other runs are drafts.
+
+    The first run builds every other page and the downloads; the others build their project pages only.
+    Drafted pages still get their navigation entry and URL, so every run renders the same header and tabs.
+    """
+    docs = source / "docs"
+    if sum(1 for p in docs.glob("*/*/*.md") if p.name != "index.md") <= size:
+        return [("mkdocs.yml", [])]
+    batches = _batches(docs, size)
+    base = (source / "mkdocs.yml").read_text(encoding="utf-8")
+    runs: list[tuple[str, list[str]]] = [("mkdocs.yml", [])]
+    (source / "mkdocs.yml").write_text(base + "draft_docs: |\n  /*/*/*.md\n  !/*/*/index.md\n", encoding="utf-8")
+    for i, items in enumerate(batches, 1):
+        lines = ["draft_docs: |", "  *.md"]
+        for item in items:
+            lines += [f"  !/{item}*.md", f"  /{item}index.md"] if item.endswith("/") else [f"  !/{item}"]
+        lines += ["exclude_docs: |", "  /downloads/", "  /assets/"]
+        name = f"mkdocs-{i}.yml"
+        (source / name).write_text(base + "\n".join(lines) + "\n", encoding="utf-8")
+        runs.append((name, items))
+    return runs
+
+
+def _mkdocs(source: Path, config: str, target: Path) -> None:
+    command = [sys.executable, "-c", _MKDOCS, "build", "--strict", "--quiet", "--config-file", config, "--site-dir", str(target)]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip() and "jieba" not in line.lower()]
+        raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-20:])))
+
+
+def _merge_search(main: Path, others: list[Path]) -> None:
+    """One search index for the whole site, from the runs' indexes; the offline copy (search_index.js) too."""
+    index_file = main / "search" / "search_index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    for other in others:
+        index["docs"].extend(json.loads((other / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"])
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    index_file.write_text(text, encoding="utf-8")
+    script = main / "search" / "search_index.js"
+    if script.exists():
+        script.write_text("var __index = " + text, encoding="utf-8")
+
+
+def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH) -> int:
+    """`mkdocs build --strict` in child processes into a fresh folder, then swapped in for `output`.
+
+    Child processes keep MkDocs' memory out of ours; large sites are built in runs of `batch` project pages
+    (see BATCH) whose pages and search entries are merged. Building beside `output` and renaming at the end
+    means a failed build leaves the previous site in place. Returns the number of MkDocs runs.
     """
     if find_spec("mkdocs") is None or find_spec("material") is None:
         raise EnvironmentProblem(M.site_label("mkdocs_missing"))
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", "mkdocs.yml", "--site-dir", str(fresh)]
-    done = subprocess.run(command, cwd=source, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    if done.returncode != 0:
-        shutil.rmtree(fresh, ignore_errors=True)
-        lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
-        raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-20:])))
+    runs = _run_configs(source, batch)
+    folders = [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in runs]
+    try:
+        for (config, _), folder in zip(runs, folders):
+            _mkdocs(source, config, folder)
+        for (_, items), folder in zip(runs[1:], folders[1:]):
+            for item in items:
+                for built in (folder / item).glob("*.html") if item.endswith("/") else [folder / Path(item).with_suffix(".html")]:
+                    target = folders[0] / built.relative_to(folder)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(built, target)
+        if len(runs) > 1:
+            _merge_search(folders[0], folders[1:])
+    except BaseException:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    for folder in folders[1:]:
+        shutil.rmtree(folder, ignore_errors=True)
     old = output.with_name(f".{output.name}.old")
     if output.exists():
         shutil.rmtree(old, ignore_errors=True)
         output.rename(old)
-    fresh.chmod(0o755)
-    fresh.rename(output)
+    folders[0].chmod(0o755)
+    folders[0].rename(output)
     shutil.rmtree(old, ignore_errors=True)
+    return len(runs)
 
 
 @dataclass
