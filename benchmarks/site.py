@@ -45,7 +45,7 @@ def step(name, func):
     times[name] = time.perf_counter() - start
     return value
 result = step("check", lambda: api.check([root / api.SUBMISSIONS]))
-model = step("plan", lambda: site.plan(result, date(2025, 7, 20)))
+model = step("plan", lambda: site.plan(result, date(2025, 7, 20), root))
 step("history", lambda: site.attach_history(root, model))
 pages = step("write", lambda: site.write_sources(model, root / site.SOURCE, root / api.BUILD))
 print(json.dumps({"times": times, "pages": pages, "mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -236,8 +236,16 @@ class SiteModel:
     periods: list[PeriodView]  # newest first
     today: date
     secrets: Secrets
+    root: Path = Path(".")
     recent: list[Recent] = field(default_factory=list)
     history_note: str = ""
+
+    def source(self, path: str | Path) -> str:
+        """A submission's path as users know it: relative to the repository root (submissions/…)."""
+        try:
+            return Path(os.path.relpath(Path(path).resolve(), self.root.resolve())).as_posix()
+        except ValueError:  # pragma: no cover - another drive on Windows
+            return Path(path).as_posix()
 
     def entries(self) -> Iterable[Entry]:
         for period in self.periods:
@@ -488,7 +496,7 @@ class _Planner:
             entry.name, entry.unit = name, unit or entry.unit
 
 
-def plan(result: Any, today: date) -> SiteModel:
+def plan(result: Any, today: date, root: Path = Path(".")) -> SiteModel:
     """Decide every page from a check result: what is expected, submitted, valid, missing; secrets left out."""
     planner = _Planner(result, assess(result))
     periods = planner.plan()
@@ -504,7 +512,7 @@ def plan(result: Any, today: date) -> SiteModel:
                     stem += "_"
                 taken.add(stem)
                 entry.page = f"{folder}/{stem}.md"
-    return SiteModel(periods, today, planner.secrets)
+    return SiteModel(periods, today, planner.secrets, root)
 
 
 # --- writing the sources -------------------------------------------------------------------------
@@ -657,7 +665,7 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
     _copy_assets(docs)
     _copy_downloads(model, build, docs)
     writer = _Writer(docs, model.secrets)
-    common = {"site": model, "today": model.today}
+    common = {"site": model, "today": model.today, "source": model.source}
     for view in model.periods:
         writer.page(view.page, "dashboard.md.j2", view=view, **common)
         for dept in view.departments:
@@ -826,7 +834,7 @@ class SiteResult:
 
 def build_site(root: Path, result: Any, *, today: date, build: Path, output: Path, source: Path) -> SiteResult:
     """Plan, attach history, write the sources, run MkDocs."""
-    model = plan(result, today)
+    model = plan(result, today, root)
     attach_history(root, model)
     pages = write_sources(model, source, build)
     run_mkdocs(source, output)
