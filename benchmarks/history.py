@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from docgen import history
+from docgen import api, history
 from docgen.git import open_repo
 
 DEPARTMENTS = 20
@@ -145,13 +145,18 @@ def main() -> int:
         warm, hist = timed(lambda: history.read_history(repo_dir))
         print(f"diffs warm: {warm:.2f} s, nothing new: {hist.stats.parsed} parsed, {hist.stats.diff_hits} from cache")
 
-        target = repo_dir / files[0]
+        changed = files[1]  # files[0] is a confidential project in this data
+        target = repo_dir / changed
         target.write_text(target.read_text(encoding="utf-8").replace("支出数: 40.00", "支出数: 45.00"), encoding="utf-8")
         env_commit = ["-c", "user.name=基准", "-c", "user.email=b@example.cn"]
         subprocess.run(["git", *env_commit, "commit", "-qam", "一次新的提交"], cwd=repo_dir, check=True)
         after, hist = timed(lambda: history.read_history(repo_dir))
         print(f"diffs after one new commit: {after:.2f} s, {hist.stats.parsed} version(s) parsed (target < 2 s)")
-        print(f"recent: {hist.recent(1)[0].changes[0].text()}")
+        newest = hist.recent(1)[0]
+        print(f"newest change: {newest.path}: {'; '.join(c.text() for c in newest.changes)}")
+        spent, result = timed(lambda: api.diff(repo_dir, "HEAD~100", "HEAD"))
+        print(f"docgen diff HEAD~100 HEAD: {spent:.2f} s ({len(result.files)} files changed; both sides of "
+              f"{len(files)} files validated for warnings appeared/cleared)")
         print("machine: 2 cores shared with other agents; numbers vary run to run")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from importlib import resources
@@ -14,7 +16,8 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, compute, output
+from . import __version__, compute, hook, output, revdiff
+from . import fmt as fmt_module
 from . import site as site_module
 from . import forms as F
 from . import messages as M
@@ -75,12 +78,17 @@ def _display(path: Path) -> Path:
         return path
 
 
-def check(paths: list[Path]) -> Result:
-    """Validate files or folders; every problem in every file, each with its file, line and column."""
-    files = [_display(p) for p in discover(paths)]
+def _existing_files(paths: list[Path]) -> list[Path]:
+    """The submission files under `paths`, as the user would type them; a path that is not there is a usage error."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(M.label("no_files", path=missing[0]))
+    return [_display(p) for p in discover(paths)]
+
+
+def check(paths: list[Path]) -> Result:
+    """Validate files or folders; every problem in every file, each with its file, line and column."""
+    files = _existing_files(paths)
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     checked = check_files(files, [r for r in set(rosters) if r.is_file()])
     result = Result(files=files, findings=checked.findings)
@@ -247,3 +255,82 @@ def site(root: Path, *, today: date | None = None, output: Path | None = None) -
         output=output or root / site_module.OUTPUT,
         source=root / site_module.SOURCE,
     )
+
+
+# --- diff ---------------------------------------------------------------------------------
+
+
+def review_findings(root: Path) -> list[Finding]:
+    """The problems `docgen diff` reports as appeared/cleared: every finding docgen gives for
+    root/submissions. The one place to switch when the monitoring warnings (analyse) join."""
+    return check([root / SUBMISSIONS]).findings
+
+
+def diff(root: Path, base: str, head: str | None = None) -> revdiff.DiffResult:
+    """Field-level changes of every submission between two git revisions (head None: the working tree)."""
+    return revdiff.compare_revisions(root, base, head, review_findings)
+
+
+# --- fmt ----------------------------------------------------------------------------------
+
+
+#: Below this many files one process is quicker than starting workers.
+PARALLEL_FROM = 24
+
+
+def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
+    """Canonical form for files or folders; with `write`, changed files are replaced atomically.
+
+    ruamel's round trip costs ~30 ms a file (benchmarks/tooling.py), so a large tree is spread
+    over the CPUs.
+    """
+    files = _existing_files(paths)
+    workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(fmt_module.format_file, files, chunksize=8))
+    else:
+        results = [fmt_module.format_file(path) for path in files]
+    if write:
+        for result in results:
+            if result.changed and result.after is not None:
+                output.write_text(result.path, result.after)
+    return results
+
+
+# --- before a commit ----------------------------------------------------------------------
+
+
+def check_staged(cwd: Path = Path(".")) -> Result:
+    """Validate what is about to be committed: the staged versions of the staged submission files.
+
+    Findings name the files as they are in the working tree (relative to `cwd`), with the line
+    numbers of the staged text.
+    """
+    repo = hook.open_root(cwd, SUBMISSIONS)
+    staged = hook.staged_submissions(repo, SUBMISSIONS)
+    if not staged:
+        return Result(files=[], findings=[])
+    with tempfile.TemporaryDirectory(prefix="docgen-staged-") as tmp:
+        export = hook.export_staged(repo, staged, Path(tmp).resolve())
+        result = check([export / path for path in staged])
+
+    def shown(path: Path | str) -> Path:
+        return _display(repo.root / Path(os.path.abspath(path)).relative_to(export))
+
+    # messages name other files too (the roster of W302, the other file of E309)
+    inside, outside = os.path.relpath(export) + os.sep, os.path.relpath(repo.root) + os.sep
+
+    def retold(f: Finding) -> Finding:
+        return replace(f, path=str(shown(f.path)), message=f.message.replace(inside, "" if outside == "." + os.sep else outside))
+
+    return Result(files=[shown(p) for p in result.files], findings=[retold(f) for f in result.findings])
+
+
+def install_hook(cwd: Path = Path("."), *, force: bool = False, uninstall: bool = False) -> tuple[Path, Path | None]:
+    """Install (or remove) the plain git pre-commit hook that runs `docgen validate --staged`."""
+    repo = hook.open_root(cwd, SUBMISSIONS)
+    if uninstall:
+        return _display(hook.uninstall(repo)), None
+    target, backup = hook.install(repo, force=force)
+    return _display(target), backup and _display(backup)

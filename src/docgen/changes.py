@@ -13,7 +13,7 @@ their code, so reordering a list is not a change; renaming an indicator is one r
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,8 @@ from . import compute
 from . import forms as F
 from . import messages as M
 from .load import decode, load_text
-from .model import Department, Project, build as build_model
+from .model import Department, Project
+from .model import build as build_model
 from .validate import schema_findings
 
 SEP = "·"
@@ -47,12 +48,16 @@ KINDS = (FIELD, FIGURE, ADDED, REMOVED, UNREADABLE)
 
 @dataclass(frozen=True)
 class Change:
-    """One change between two versions. `before`/`after` are display texts; None means absent."""
+    """One change between two versions. `before`/`after` are display texts; None means absent.
+
+    For an item added (removed), `after` (`before`) sums the item up in one line.
+    """
 
     kind: str
     field: str
     before: str | None = None
     after: str | None = None
+    confidential: bool = False  # about a 涉密 item (a roster's entry for a confidential project)
 
     @property
     def label(self) -> str:
@@ -73,7 +78,8 @@ class Change:
         return M.label("change_value", field=self.field, before=shown(self.before), after=shown(self.after))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "field": self.field, "before": self.before, "after": self.after, "text": self.text()}
+        return {"kind": self.kind, "field": self.field, "before": self.before, "after": self.after, "text": self.text(),
+                "confidential": self.confidential}
 
 
 def shown(value: str | None) -> str:
@@ -87,6 +93,8 @@ class Snapshot:
 
     `error` is set (and everything else empty) when the version could not be read; `valid` is
     False when it was read but does not pass the schema, in which case `figures` is None.
+    `confidential`: the whole file is 涉密 (a project marked so); `secrets`: the items inside a file
+    that are (a roster's entries for confidential projects), whose changes are flagged.
     """
 
     kind: str
@@ -98,11 +106,12 @@ class Snapshot:
     fields: dict[str, str] = field(default_factory=dict)
     items: dict[str, list[str]] = field(default_factory=dict)
     figures: dict[str, str] | None = None
+    secrets: list[str] = field(default_factory=list)  # field paths of 涉密 items (a roster's confidential projects)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "error": self.error, "valid": self.valid, "confidential": self.confidential, "name": self.name,
-            "code": self.code, "fields": self.fields, "items": self.items, "figures": self.figures,
+            "code": self.code, "fields": self.fields, "items": self.items, "figures": self.figures, "secrets": self.secrets,
         }
 
     @classmethod
@@ -187,14 +196,23 @@ def _figures(kind: str, path: Path, data: dict[str, Any]) -> dict[str, str] | No
 
 
 def _confidential(kind: str, data: dict[str, Any]) -> bool:
-    """A project marked 涉密; a roster naming any 涉密 project (its history would reveal the name)."""
-    if kind == "roster":
-        return any(
-            isinstance(p, dict) and p.get(K["confidential"]) is True
-            for d in data.get(K["departments"]) or [] if isinstance(d, dict)
-            for p in d.get(K["expected_projects"]) or []
-        )
-    return data.get(K["confidential"]) is True
+    """A project or department file marked 涉密: everything in it is confidential."""
+    return kind != "roster" and data.get(K["confidential"]) is True
+
+
+def _secrets(kind: str, data: dict[str, Any]) -> list[str]:
+    """A roster's entries for 涉密 projects, as field paths: their changes must not reach the site."""
+    if kind != "roster":
+        return []
+    found = []
+    for dept in data.get(K["departments"]) or []:
+        if not isinstance(dept, dict):
+            continue
+        for project in dept.get(K["expected_projects"]) or []:
+            if isinstance(project, dict) and project.get(K["confidential"]) is True:
+                found.append(SEP.join((K["departments"], str(dept.get(K["department_code"])), K["expected_projects"],
+                                       str(project.get(K["project_code"])))))
+    return found
 
 
 def snapshot(raw: bytes, kind: str, path: Path | str = "") -> Snapshot:
@@ -223,11 +241,25 @@ def snapshot(raw: bytes, kind: str, path: Path | str = "") -> Snapshot:
     code = data.get(K["project_code"]) or data.get(K["department_code"]) or ""
     return Snapshot(
         kind=kind, valid=valid, confidential=_confidential(kind, data), name=str(name), code=str(code),
-        fields=fields, items=items, figures=figures,
+        fields=fields, items=items, figures=figures, secrets=_secrets(kind, data),
     )
 
 
 # --- comparing two versions ------------------------------------------------------------------
+
+
+def _summary(snap: Snapshot, prefix: str) -> str:
+    """An item in one line (「年度指标值 ≥95%；完成目标可能性 确定能…」): what a reviewer wants of a new indicator."""
+    return M.label("item_separator").join(f"{k[len(prefix):]} {v}" for k, v in snap.fields.items() if k.startswith(prefix))
+
+
+def _headline(figures: dict[str, str]) -> dict[str, str]:
+    """A new file in a few figures: the first table's 资金总额 row, 安排数/下达数/支出数 and the two rates."""
+    total = f"{SEP}{F.TOTAL_ROW}{SEP}"
+    table = next((k.split(total)[0] for k in figures if total in k), "")
+    shown = (M.label("figure_arranged"), F.AMOUNT_FIELDS["allocated"], F.AMOUNT_FIELDS["spent"],
+             M.label("figure_allocation_rate"), M.label("figure_spend_progress"))
+    return {f"{table}{total}{name}": figures[f"{table}{total}{name}"] for name in shown if f"{table}{total}{name}" in figures}
 
 
 def _under(key: str, prefixes: list[str]) -> bool:
@@ -237,7 +269,7 @@ def _under(key: str, prefixes: list[str]) -> bool:
 def compare(before: Snapshot | None, after: Snapshot | None) -> list[Change]:
     """The changes from `before` to `after`, in the order of the form.
 
-    `before` None: a new file, summarised by its 资金总额 figures. `after` None: a deleted file (no
+    `before` None: a new file, summarised by its 资金总额 figures (安排数, 下达数, 支出数, rates). `after` None: a deleted file (no
     changes; the status says it). An unreadable `after` gives one UNREADABLE change; callers
     compare a readable version with the last readable one before it.
     """
@@ -246,15 +278,15 @@ def compare(before: Snapshot | None, after: Snapshot | None) -> list[Change]:
     if not after.readable:
         return [Change(UNREADABLE, "", None, after.error)]
     if before is None or not before.readable:
-        total = f"{SEP}{F.TOTAL_ROW}{SEP}"
-        return [Change(FIGURE, k, None, v) for k, v in (after.figures or {}).items() if total in k]
+        return [Change(FIGURE, k, None, v) for k, v in _headline(after.figures or {}).items()]
     changes: list[Change] = []
     skipped: list[str] = []
     for group in dict.fromkeys([*before.items, *after.items]):
         old, new = before.items.get(group, []), after.items.get(group, [])
         gone = [n for n in old if n not in new]
         came = [n for n in new if n not in old]
-        changes += [Change(REMOVED, f"{group}{SEP}{n}") for n in gone] + [Change(ADDED, f"{group}{SEP}{n}") for n in came]
+        changes += [Change(REMOVED, f"{group}{SEP}{n}", _summary(before, f"{group}{SEP}{n}{SEP}")) for n in gone]
+        changes += [Change(ADDED, f"{group}{SEP}{n}", None, _summary(after, f"{group}{SEP}{n}{SEP}")) for n in came]
         skipped += [f"{group}{SEP}{n}{SEP}" for n in gone + came]
     values = []
     for key in dict.fromkeys([*after.fields, *before.fields]):
@@ -267,4 +299,8 @@ def compare(before: Snapshot | None, after: Snapshot | None) -> list[Change]:
             old_value, new_value = before.figures.get(key), after.figures.get(key)
             if old_value != new_value:
                 figures.append(Change(FIGURE, key, old_value, new_value))
+    secrets = [*before.secrets, *after.secrets]
+    if secrets:
+        marked = [f"{s}{SEP}" for s in secrets]
+        return [replace(c, confidential=True) if c.field in secrets or _under(c.field, marked) else c for c in values + changes + figures]
     return values + changes + figures

@@ -11,11 +11,11 @@ from typing import Any
 
 import click
 
-from . import __version__, api, report
+from . import __version__, api, diff_report, messages, output, report
 from . import schema as schema_module
 from .errors import DocgenError
 
-FORMATS = click.Choice(["text", "json", "github"])
+FORMATS = click.Choice(["text", "json", "github", "codequality"])
 
 
 def handle_errors(func: Callable[..., int | None]) -> Callable[..., None]:
@@ -34,7 +34,7 @@ def handle_errors(func: Callable[..., int | None]) -> Callable[..., None]:
         except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --traceback
             if show_traceback:
                 traceback.print_exc()
-            click.echo(api.M.message("X900", detail=f"{type(exc).__name__}: {exc}"), err=True)
+            click.echo(messages.message("X900", detail=f"{type(exc).__name__}: {exc}"), err=True)
             code = 3
         sys.exit(code)
 
@@ -50,21 +50,27 @@ def cli(traceback: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="text 供人阅读，json 供工具，github 生成 GitHub 注释。")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="text 供人阅读，json 供工具，github 生成 GitHub 注释，codequality 生成 GitLab 代码质量报告。")
 @click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
+@click.option("--staged", is_flag=True, help="校验 git 暂存区中将要提交的报送文件（供提交前的钩子使用）。")
 @handle_errors
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, staged: bool) -> int:
     """校验报送文件（默认：submissions/ 下全部文件）。
 
     每个问题一行：文件:行:列: 错误/警告 代码 说明。全部通过时退出码 0，有错误时 1。
 
     示例：docgen validate submissions/2025-06/101-教育局/
     """
-    result = api.check(list(paths) or [Path(api.SUBMISSIONS)])
+    if staged and paths:
+        raise click.UsageError(api.M.label("staged_with_paths"))
+    result = api.check_staged() if staged else api.check(list(paths) or [Path(api.SUBMISSIONS)])
+    if staged and not result.files:
+        click.echo(api.M.label("staged_none"), err=True)
+        return 0
     text = report.render(result.findings, fmt, len(result.files))
     if text:
         click.echo(text)
-    if fmt == "text":
+    if fmt in ("text", "github"):  # the annotations are hidden in the GitHub log: say the outcome in words
         click.echo(report.summary_line(result.findings, len(result.files)), err=True)
     return 1 if result.errors or (strict and result.warnings) else 0
 
@@ -83,7 +89,7 @@ def build(root: Path) -> int:
     for finding in result.warnings:
         click.echo(report.text_line(finding), err=True)
     click.echo(report.summary_line(result.findings, len(result.files)), err=True)
-    click.echo(api.M.label("built", path=target, count=len(result.projects) + len(result.departments)))
+    click.echo(messages.label("built", path=target, count=len(result.projects) + len(result.departments)))
     return 0
 
 
@@ -108,7 +114,7 @@ def new(kind: str, period: str, department_code: str, code: str | None, name: st
     if not api.PERIOD_ARG.match(period):
         raise click.UsageError("--period 应写成 2025-06 这样的形式")
     target = api.new(kind, root, period, department_code, code=code, name=name, unit=unit, department=department)
-    click.echo(api.M.label("created", path=target))
+    click.echo(messages.label("created", path=target))
     return 0
 
 
@@ -151,6 +157,84 @@ def site(root: Path, today: Any, strict: bool) -> int:
     if done.invalid:
         click.echo(api.M.site_label("invalid_listed", count=done.invalid), err=True)
     return 1 if strict and done.invalid else 0
+
+
+@cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="markdown 可直接贴到合并请求评论中；json 供工具使用。")
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是屏幕输出。")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@handle_errors
+def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path) -> int:
+    """比较两个 git 版本的报送数据：逐项列出修改前后的填报数、计算结果、新增/删除的绩效指标、新出现/已消除的校验问题，以及新增、删除、重命名的文件。
+
+    HEAD 省略时与工作区（含未提交的修改）比较。
+
+    示例：docgen diff origin/main；docgen diff main HEAD --format json -o diff.json
+    """
+    text = diff_report.render(api.diff(root, base, head), fmt)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(out, text)
+        click.echo(messages.label("diff_written", path=out), err=True)
+    return 0
+
+
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="只检查、不改写：列出需要整理的文件，有则退出码 1（供 CI 和 pre-commit 使用）。")
+@click.option("--diff", "show_diff", is_flag=True, help="显示将要做的改动（不改写文件）。")
+@handle_errors
+def fmt_command(paths: tuple[Path, ...], check: bool, show_diff: bool) -> int:
+    """把报送文件整理成规范格式（默认：submissions/ 下全部文件）。
+
+    键按表格顺序排列，逐项分行书写，缩进 2 格，金额去掉多余的写法（值不变）；全部注释保留。
+    只改格式，不改任何值；有 YAML 错误的文件不动，退出码 1。
+
+    示例：docgen fmt；docgen fmt --check submissions/2025-06/
+    """
+    results = api.fmt(list(paths) or [Path(api.SUBMISSIONS)], write=not (check or show_diff))
+    dry = check or show_diff
+    for result in results:
+        if result.refused:
+            for finding in result.findings:
+                click.echo(report.text_line(finding), err=True)
+            click.echo(api.M.label("fmt_refused", path=result.path), err=True)
+        elif result.changed and result.after is not None:
+            if show_diff:
+                click.echo(report.unified_diff(result.path.as_posix(), result.before, result.after), nl=False)
+            click.echo(api.M.label("fmt_would_change" if dry else "fmt_changed", path=result.path))
+    changed = sum(r.changed for r in results)
+    refused = sum(r.refused for r in results)
+    counts = {"changed": changed, "same": len(results) - changed - refused}
+    click.echo(api.M.label("fmt_check_summary" if dry and changed else "fmt_summary", **counts), err=True)
+    if refused:
+        click.echo(api.M.label("fmt_refused_summary", refused=refused), err=True)
+    return 1 if refused or (check and changed) else 0
+
+
+@cli.command("install-hook")
+@click.option("--force", is_flag=True, help="覆盖已有的别的 pre-commit 钩子（原钩子备份为 pre-commit.docgen-backup）。")
+@click.option("--uninstall", is_flag=True, help="卸载 docgen 的钩子（并恢复备份的原钩子）。")
+@handle_errors
+def install_hook(force: bool, uninstall: bool) -> int:
+    """安装 git 提交前钩子：每次 git commit 前校验暂存的报送文件，有错误时拒绝提交。
+
+    适合不使用 pre-commit 框架的仓库；钩子运行 docgen validate --staged。
+
+    示例：docgen install-hook
+    """
+    target, backup = api.install_hook(force=force, uninstall=uninstall)
+    if uninstall:
+        click.echo(api.M.label("hook_uninstalled", path=target))
+        return 0
+    if backup:
+        click.echo(api.M.label("hook_backup", path=backup))
+    click.echo(api.M.label("hook_installed", path=target))
+    return 0
 
 
 def main() -> int:

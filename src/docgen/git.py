@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import messages as M
 from .errors import EnvironmentProblem, UsageError
+from .forms import YAML_SUFFIXES
 
 NULL_SHA = "0" * 40
 #: Keep the user's configuration from changing what we parse.
@@ -98,28 +99,33 @@ class Repo:
                 files[self.relative(path.decode("utf-8", "surrogateescape"))] = meta.split()[2].decode()
         return files
 
-    def diff(self, base: str, head: str | None, pathspec: str) -> list[RawChange]:
-        """Files changed between two commits, or between a commit and the working tree (head None).
+    def diff(self, base: str, head: str | None, folder: str) -> list[RawChange]:
+        """YAML files changed between two commits, or between a commit and the working tree (head None).
 
         The working tree includes new files not yet added: they are staged into a throw-away index
         (GIT_INDEX_FILE), never the user's, so rename detection sees them too.
         """
-        spec = ("--", f":(top){self.prefix}{pathspec}")
+        spec = ("--", f":(top){self.prefix}{folder}")
         args = ("-r", "-z", "--raw", "--no-abbrev", "-M")
         if head is not None:
-            return parse_raw(self.run("diff-tree", *args, base, head, *spec), self)
+            return only_yaml(parse_raw(self.run("diff-tree", *args, base, head, *spec), self))
         with tempfile.TemporaryDirectory(prefix="docgen-index-") as tmp:
             env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
             self.run("read-tree", base, env=env)
-            self.run("add", "-A", *spec, env=env)
-            return parse_raw(self.run("diff-index", "--cached", *args, base, *spec, env=env), self)
+            # every YAML path in the base or the working tree (not ignored): update-index adds, updates
+            # or removes each; unlike `git add`, a pattern matching nothing is not an error
+            paths = self.run("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", *spec, env=env)
+            top_paths = b"".join(p + b"\0" for p in paths.split(b"\0") if p.decode("utf-8", "surrogateescape").endswith(YAML_SUFFIXES))
+            if top_paths:
+                _run(self.top, ("update-index", "--add", "--remove", "-z", "--stdin"), input=top_paths, env=env)
+            return only_yaml(parse_raw(self.run("diff-index", "--cached", *args, base, *spec, env=env), self))
 
     def worktree_blobs(self, paths: Iterable[str]) -> dict[str, bytes]:
         """Contents of files in the working tree (relative to root)."""
         return {p: (self.root / p).read_bytes() for p in paths if (self.root / p).is_file()}
 
 
-def _run(cwd: Path, args: Iterable[str], *, input: bytes | None = None, env: dict[str, str] | None = None, check: bool = True) -> bytes:
+def _run(cwd: Path, args: tuple[str, ...], *, input: bytes | None = None, env: dict[str, str] | None = None, check: bool = True) -> bytes:
     git = shutil.which("git")
     if git is None:
         raise GitError(M.label("git_missing"))
@@ -129,8 +135,8 @@ def _run(cwd: Path, args: Iterable[str], *, input: bytes | None = None, env: dic
     except OSError as exc:
         raise GitError(M.label("git_failed", command=" ".join(args[:2]), detail=exc.strerror or str(exc))) from exc
     if check and done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(M.label("git_failed", command=" ".join(list(args)[:2]), detail=detail[-1] if detail else done.returncode))
+        lines = [line.strip() for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+        raise GitError(M.label("git_failed", command=" ".join(args[:2]), detail=" ".join(lines) or done.returncode))
     return done.stdout
 
 
@@ -139,9 +145,16 @@ def open_repo(root: Path) -> Repo:
     root = Path(root).resolve()
     if not root.is_dir():
         raise GitError(M.label("git_not_repo", path=root))
-    out = _run(root, ("rev-parse", "--show-toplevel", "--show-prefix"), check=False)
+    try:
+        out = _run(root, ("rev-parse", "--show-toplevel", "--show-prefix"))
+    except GitError as exc:
+        # "not a git repository" is the common case; anything else (e.g. "dubious ownership" in a
+        # CI container) is shown as git said it
+        if "not a git repository" in str(exc):
+            raise GitError(M.label("git_not_repo", path=root)) from None
+        raise
     lines = out.decode("utf-8", "surrogateescape").splitlines()
-    if len(lines) < 1 or not lines[0]:
+    if not lines or not lines[0]:  # inside .git itself
         raise GitError(M.label("git_not_repo", path=root))
     return Repo(root=root, top=Path(lines[0]), prefix=lines[1] if len(lines) > 1 else "")
 
@@ -149,6 +162,23 @@ def open_repo(root: Path) -> Repo:
 def parse_raw(out: bytes, repo: Repo) -> list[RawChange]:
     """Records of `--raw -z` output (no commit headers): `:modes blobs status NUL path [NUL path]`."""
     return list(_raw_records(out.split(b"\0"), repo))
+
+
+def only_yaml(records: Iterable[RawChange]) -> list[RawChange]:
+    """The changes to YAML files: evidence (佐证材料 PDFs, pictures) beside the submissions is not a submission.
+
+    Filtered here rather than with a `*.yaml` glob pathspec, which made `git log` 2.5x slower. A file
+    renamed to or from another suffix counts as added or deleted.
+    """
+    out = []
+    for rc in records:
+        old = rc.old_path is not None and rc.old_path.endswith(YAML_SUFFIXES)
+        new = rc.new_path is not None and rc.new_path.endswith(YAML_SUFFIXES)
+        if rc.status == "R" and old != new:
+            out.append(RawChange("D", rc.old_blob, None, rc.old_path, None) if old else RawChange("A", None, rc.new_blob, None, rc.new_path))
+        elif old or new:
+            out.append(rc)
+    return out
 
 
 def _raw_records(tokens: list[bytes], repo: Repo) -> Iterator[RawChange]:

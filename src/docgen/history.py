@@ -20,13 +20,17 @@ Public API (stable; the site and `docgen diff` use it):
         .timelines: dict[str, Timeline]   key: the file's current path relative to root, posix
                                           (a deleted file: its last path; a clash: "path@sha7")
         .get(path) -> Timeline | None      by current path, or by any path the file once had
-        .public() -> History               without confidential (涉密) timelines — for the site
-        .recent(limit=20, *, include_confidential=False) -> list[Entry]   newest first, site-wide
+        .public() -> History               what a published site may show: confidential (涉密) timelines
+                                          dropped whole; changes about 涉密 items inside other files (a
+                                          roster's entry for a confidential project) dropped, and entries
+                                          left with no change because of that dropped too
+        .recent(limit=20, *, include_confidential=False) -> list[Entry]   newest first, site-wide,
+                                          filtered as public() unless include_confidential
         .stats: Stats                      commits read, versions parsed, cache hits (benchmark)
 
     Timeline                              one file, however often renamed
         .key, .kind ("project" | "department" | "roster"), .entries: list[Entry] (oldest first)
-        .confidential: bool   True if ANY version was marked 涉密 (a roster: names any 涉密 project)
+        .confidential: bool   True if ANY version was marked 涉密 (never for a roster: see public())
         .exists: bool         False when the last entry deleted it
         .path, .name, .code   the current (last) path, 项目名称/主管部门, 项目代码/主管部门代码
         .paths: list[str]     every path it had, oldest first
@@ -38,9 +42,17 @@ Public API (stable; the site and `docgen diff` use it):
         .status_label (新增/修改/重命名/删除), .blob, .changes: tuple[changes.Change, ...],
         .confidential (this version), .readable, .valid, .name, .code, .as_dict()
 
-    changes.Change: .kind ("field" | "figure" | "added" | "removed" | "unreadable"), .field
-        (「资金·中央财政资金·支出数」), .before / .after (display text, None = absent), .label, .group,
-        .text() (「资金·中央财政资金·支出数 60.20 → 95.00」), .as_dict()
+    Constants ADDED, MODIFIED, RENAMED, DELETED: the values of Entry.status.
+
+    changes.Change (frozen): .kind ("field" | "figure" | "added" | "removed" | "unreadable"), .field
+        (「资金·中央财政资金·支出数」, 「绩效指标·资助学生人数」), .before / .after (display text, None =
+        absent; for an item added/removed, after/before sums the item up in one line; for "unreadable",
+        after is the Chinese reason with line and column), .label (last part), .group (the rest),
+        .text() (「资金·中央财政资金·支出数 60.20 → 95.00」, 「新增绩效指标「…」」), .as_dict(),
+        .confidential (about a 涉密 item inside a file that is not itself confidential: a roster entry)
+        Order within an entry: typed fields (form order), items added/removed, computed figures.
+        The first version of a file lists its 资金总额 安排数, 下达数, 支出数, 下达率, 支出进度 (— → value);
+        a deletion lists none.
 
 Limits: commits on merged side branches are shown in the order `git log --date-order` gives; merge
 commits themselves add no entry (their changes are those of the commits merged).
@@ -52,7 +64,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -62,7 +74,7 @@ from . import __version__
 from . import changes as C
 from . import messages as M
 from .changes import Change, Snapshot
-from .git import RawChange, Repo, open_repo, parse_raw
+from .git import RawChange, Repo, only_yaml, open_repo, parse_raw
 from .validate import kind_of
 
 SUBMISSIONS = "submissions"
@@ -184,21 +196,34 @@ class History:
         return next((t for t in self.timelines.values() if key in t.paths), None)
 
     def public(self) -> History:
-        """The history a published site may show: confidential timelines removed entirely."""
-        keep = {k: t for k, t in self.timelines.items() if not t.confidential}
-        return History(keep, self.stats, [e for e in self._log if e.key in keep])
+        """The history a published site may show: confidential timelines removed entirely, and from
+        the others every change about a 涉密 item (a roster's entry for a confidential project); an
+        entry whose every change was such goes too."""
+        keep: dict[str, Timeline] = {}
+        for key, timeline in self.timelines.items():
+            if not timeline.confidential:
+                entries = [_public_entry(e) for e in timeline.entries]
+                keep[key] = Timeline(key, timeline.kind, [e for e in entries if e is not None])
+        log = {(e.sha, e.key): e for t in keep.values() for e in t.entries}
+        return History(keep, self.stats, [log[(e.sha, e.key)] for e in self._log if (e.sha, e.key) in log])
 
     def recent(self, limit: int = 20, *, include_confidential: bool = False) -> list[Entry]:
-        """The latest changes across all submissions (最近更新), newest first."""
-        hidden = set() if include_confidential else {k for k, t in self.timelines.items() if t.confidential}
-        return [e for e in self._log if e.key not in hidden][:limit]
+        """The latest changes across all submissions (最近更新), newest first; as public() unless asked."""
+        return (self._log if include_confidential else self.public()._log)[:limit]
+
+
+def _public_entry(entry: Entry) -> Entry | None:
+    if not any(c.confidential for c in entry.changes):
+        return entry
+    shown = tuple(c for c in entry.changes if not c.confidential)
+    return replace(entry, changes=shown) if shown else None
 
 
 # --- reading git -----------------------------------------------------------------------------
 
 
 def log_commits(repo: Repo, revision: str = "HEAD", subdir: str = SUBMISSIONS) -> list[Commit]:
-    """Every commit touching `subdir`, newest first, with its file changes: ONE git call."""
+    """Every commit touching a YAML file below `subdir`, newest first, with its file changes: ONE git call."""
     if not repo.has_commits():
         return []
     sha = repo.resolve(revision)
@@ -211,7 +236,7 @@ def _parse_log(out: bytes, repo: Repo) -> Iterator[Commit]:
         end = chunk.find(b"\0")
         header, raw = (chunk, b"") if end < 0 else (chunk[:end], chunk[end + 1:])
         sha, author, email, date, message = header.decode("utf-8", "replace").split("\x1f", 4)
-        records = parse_raw(raw, repo)
+        records = only_yaml(parse_raw(raw, repo))
         if records:  # a merge shows no changes of its own
             yield Commit(sha, author, email, datetime.fromisoformat(date), message.rstrip("\x1f").strip(), tuple(records))
 
@@ -249,7 +274,7 @@ def _assign(commits: list[Commit]) -> dict[str, list[_Touch]]:
             else:
                 assert rc.new_path is not None
                 if rc.status in "AR":
-                    key = alias.pop(rc.new_path, None) or fresh(rc.new_path, commit.sha)
+                    key = alias.pop(rc.new_path, "") or fresh(rc.new_path, commit.sha)
                 else:
                     key = alias.get(rc.new_path) or fresh(rc.new_path, commit.sha)
                     alias[rc.new_path] = key
@@ -403,7 +428,7 @@ def _parse_pairs(repo: Repo, pairs: list[tuple[str, str | None, str]], cache: _C
         old = snaps.get(_snapshot_id(kind, before)) if before else None
         record = {
             "readable": new.readable, "valid": new.valid, "confidential": new.confidential, "name": new.name, "code": new.code,
-            "changes": [[c.kind, c.field, c.before, c.after] for c in C.compare(old, new)],
+            "changes": [[c.kind, c.field, c.before, c.after, c.confidential] for c in C.compare(old, new)],
         }
         out[_diff_id(kind, before, after)] = record
         cache.new_diffs[_diff_id(kind, before, after)] = json.dumps(record, ensure_ascii=False)

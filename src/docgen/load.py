@@ -129,8 +129,12 @@ def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
         if scanning and start is not None and mark is not None and start.line != mark.line:
             detail += f"（问题从第 {start.line + 1} 行开始）"
         return None, [error(path, line, col, "E102", detail=detail)]
-    except yaml.YAMLError as exc:
-        return None, [error(path, 1, 1, "E102", detail=str(exc))]
+    except yaml.reader.ReaderError as exc:  # a control character: point at it
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        return None, [error(path, line, col, "E102", detail=_YAML_PROBLEMS["control characters are not allowed"])]
+    except yaml.YAMLError:
+        return None, [error(path, 1, 1, "E102", detail=_translate_yaml_problem(""))]
     finally:
         loader.dispose()
     if node is None:
@@ -158,7 +162,7 @@ _YAML_PROBLEMS = {
     "found character '\\t' that cannot start any token": "不能用 Tab 键缩进，请改用空格",
     "found a tab character": "不能用 Tab 键缩进，请改用空格",
     "while scanning a quoted scalar": "引号没有成对（缺少另一半引号）",
-    "mapping values are not allowed here": "此处不能出现冒号（值中含有“: ”时请用引号括起来，或检查缩进）",
+    "mapping values are not allowed": "此处不能出现冒号（值中含有“: ”时请用引号括起来，或检查缩进）",
     "could not find expected ':'": "缺少冒号“:”（每一项应写成「键: 值」）",
     "found duplicate anchor": "锚点重复",
     "expected <block end>, but found": "缩进不一致，请检查本行与上一行的缩进",
@@ -166,6 +170,14 @@ _YAML_PROBLEMS = {
     "found unexpected end of stream": "文件意外结束（可能缺少引号或括号的另一半）",
     "found unknown escape character": "引号内含有无法识别的转义字符（\\），请改用单引号",
     "expected a single document in the stream": "一个文件只能包含一个文档（删除多余的「---」）",
+    "expected ',' or ']'": "方括号 [ ] 没有成对，或列表各项之间缺少逗号",
+    "expected ',' or '}'": "花括号 { } 没有成对，或各项之间缺少逗号",
+    "while parsing a flow": "方括号或花括号内的写法有误（检查是否成对、各项之间是否用逗号分隔）",
+    "found undefined alias": "引用了不存在的锚点（* 开头的值请加引号）",
+    "found character that cannot start any token": "此处有不能作为开头的字符（如 @、`、%），请把整个值用引号括起来",
+    "block sequence entries are not allowed here": "此处不能出现列表项「- 」，请检查缩进",
+    "found unexpected ':'": "多余的冒号，请把含冒号的值用引号括起来",
+    "control characters are not allowed": "文件中有不可见的控制字符，请删除",
 }
 
 
@@ -173,4 +185,4 @@ def _translate_yaml_problem(detail: str) -> str:
     for english, chinese in _YAML_PROBLEMS.items():
         if english in detail:
             return chinese
-    return "无法解析（" + detail + "）"
+    return "格式有误，请检查本行附近的缩进、冒号、引号和括号"

@@ -155,6 +155,7 @@ LABELS.update(
         "yes": "是",
         "no": "否",
         "nth_item": "第{n}项",
+        "item_separator": "；",
         "at_line": "第 {line} 行第 {column} 列：{message}",
         "figure_arranged": "安排数",
         "figure_allocation_rate": "下达率",
@@ -164,5 +165,85 @@ LABELS.update(
         "status_modified": "修改",
         "status_renamed": "重命名",
         "status_deleted": "删除",
+        # docgen diff (Markdown for a pull-request comment)
+        "diff_heading": "## 报送数据变更：{base} → {head}",
+        "diff_worktree": "工作区（未提交）",
+        "diff_nothing": "两个版本之间，报送数据没有变化。",
+        "diff_summary": "共 {files} 份报送有变化：新增 {added} 份，修改 {modified} 份，重命名 {renamed} 份，删除 {deleted} 份。"
+                        "校验问题：新出现 {appeared} 个，已消除 {cleared} 个。",
+        "diff_summary_unchanged": "另有 {count} 份报送内容未改，但校验问题有变化。",
+        "diff_project": "{title}（{code}）",
+        "diff_department": "{department} 部门整体",
+        "diff_roster": "报送名单",
+        "diff_status_added": "新增",
+        "diff_status_modified": "修改",
+        "diff_status_renamed": "重命名",
+        "diff_status_deleted": "删除",
+        "diff_status_unchanged": "问题有变化",
+        "diff_confidential_mark": "〔涉密〕",
+        "diff_confidential_note": "> 含涉密内容：以下内容仅供本部门审核，不得公开或转发。",
+        "diff_file_line": "文件：{where}",
+        "diff_col_kind": "类别",
+        "diff_col_item": "内容",
+        "diff_col_before": "修改前",
+        "diff_col_after": "修改后",
+        "diff_field": "填报",
+        "diff_figure": "计算",
+        "diff_file": "文件",
+        "diff_unreadable": "无法读取",
+        "diff_item_added": "新增：{summary}",
+        "diff_item_removed": "已删除",
+        "diff_item_was": "原有：{summary}",
+        "diff_appeared": "新出现（第 {line} 行）",
+        "diff_cleared": "已消除",
+        "diff_line": "第 {line} 行",
+        "diff_deleted_note": "文件已删除。",
+        "diff_no_content_change": "内容没有变化。",
+        "diff_footer": "<sub>由 docgen diff 生成：{base} → {head}。「计算」为系统按填报数计算的结果（万元、%）。</sub>",
+        "diff_written": "已写入 {path}",
+        "diff_truncated": "……另有 {count} 份报送的变化因评论长度所限未列出，完整内容请运行 docgen diff --format json 查看。",
+    }
+)
+
+
+# --- tooling: docgen fmt, install-hook, validate --staged, CI reports (issue 5) ----------------
+
+MESSAGES.update(
+    {
+        "F102": "无法在保留全部内容的前提下整理格式：{detail}。文件未改动",
+    }
+)
+
+LABELS.update(
+    {
+        "fmt_value_changed": "整理后读出的数据与原文件不同（请把此文件报告给维护者）",
+        "fmt_internal": "YAML 库无法处理此文件（{detail}），请把此文件报告给维护者",
+        "fmt_comment_lost": "注释「{comment}」会丢失（写在花括号 {{…}} 或方括号 […] 里的注释无法保留，请把它移到单独一行）",
+        "fmt_refused": "未格式化 {path}：请先改正上面的错误（文件未改动）",
+        "fmt_would_change": "需要格式化：{path}",
+        "fmt_changed": "已格式化：{path}",
+        "fmt_check_summary": "{changed} 个文件需要格式化，{same} 个文件已是规范格式。运行 docgen fmt 整理",
+        "fmt_summary": "{changed} 个文件已格式化，{same} 个文件无需改动",
+        "fmt_refused_summary": "{refused} 个文件有错误，未格式化",
+    }
+)
+
+LABELS.update(
+    {
+        "codequality_description": "{severity} {code} {message}（第 {line} 行第 {column} 列）",
+        "staged_with_paths": "--staged 校验暂存区中的全部报送文件，不能同时指定路径",
+        "staged_none": "暂存区中没有报送文件（submissions/ 下的 .yaml），无需校验",
+        "hook_header": "# 由 docgen install-hook 安装：提交前校验暂存的报送文件（submissions/ 下的 .yaml）。\n"
+        "# 卸载：docgen install-hook --uninstall；临时跳过：git commit --no-verify（CI 仍会校验）。",
+        "hook_refused": "docgen：提交已取消。请按上面的提示修改文件，git add 后重新提交。",
+        "hook_missing": "docgen：找不到 docgen，无法校验，提交已取消。请安装 docgen（pip install docgen），或用 git commit --no-verify 跳过。",
+        "hook_installed": "已安装 git 钩子 {path}：每次提交前校验暂存的报送文件",
+        "hook_backup": "原有的钩子已备份为 {path}（docgen install-hook --uninstall 时会恢复）",
+        "hook_uninstalled": "已卸载 git 钩子 {path}",
+        "hook_foreign": "{path} 已有别的 pre-commit 钩子，未覆盖。加 --force 覆盖（原钩子会备份）",
+        "hook_foreign_framework": "{path} 由 pre-commit 框架管理，未覆盖。请在 .pre-commit-config.yaml 中加入 docgen-validate 钩子（见 README），"
+        "或加 --force 改用 docgen 自己的钩子",
+        "hook_not_installed": "{path} 不存在：没有安装钩子",
+        "hook_not_ours": "{path} 不是 docgen 安装的钩子，未删除",
     }
 )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import forms as F
+from . import output
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_FILES = {
@@ -23,8 +24,12 @@ SCHEMA_FILES = {
 Schema = dict[str, Any]
 
 
-def _text(title: str, description: str, **extra: Any) -> Schema:
-    return {"type": "string", "minLength": 1, "title": title, "description": description, **extra}
+def _text(title: str, description: str, *examples: str, **extra: Any) -> Schema:
+    """A text field; its examples are what the editor offers first when completing it."""
+    node = {"type": "string", "minLength": 1, "title": title, "description": description, **extra}
+    if examples:
+        node["examples"] = list(examples)
+    return node
 
 
 def _code(title: str, description: str, example: str) -> Schema:
@@ -106,7 +111,7 @@ def indicator() -> Schema:
                 "title": "二级指标",
                 "description": "须属于所填一级指标：" + "；".join(f"{a}：{'、'.join(b)}" for a, b in F.TAXONOMY.items()),
             },
-            k["name"]: _text("三级指标", "指标名称，如「资助学生人数」"),
+            k["name"]: _text("三级指标", "指标名称，如「资助学生人数」", "资助学生人数", "受助学生家长满意度"),
             k["target"]: _value("年度指标值", "批复的年度指标值"),
             k["adjusted_target"]: _value("调整后指标值", "按程序调整后的年度指标值（目标调整，没有调整不写）"),
             k["result"]: _value("指标完成情况", "截至本期末（1-XX月）的指标完成情况"),
@@ -114,13 +119,14 @@ def indicator() -> Schema:
             k["deviation"]: _text(
                 "偏差原因分析",
                 "与预期目标产生偏差时必填：分别从决策、过程和管理等方面进行判断和分析，并说明理由",
+                "过程方面：部分学校补助发放通知不及时，家长知晓度不高。",
             ),
             k["likelihood"]: {
                 "enum": list(F.LIKELIHOODS),
                 "title": "完成目标可能性",
                 "description": "确定能、有可能、完全不可能三选一（即表格中打“√”的一项）",
             },
-            k["remark"]: _text("备注", "选“完全不可能”时必须在此提出拟采取的措施"),
+            k["remark"]: _text("备注", "选“完全不可能”时必须在此提出拟采取的措施", "拟于第三季度调整实施方案，并报主管部门审核。"),
             k["cumulative"]: {
                 "type": "boolean",
                 "title": "按进度累计",
@@ -131,7 +137,7 @@ def indicator() -> Schema:
                 "type": "array",
                 "title": "佐证材料",
                 "description": "佐证材料文件的路径或链接",
-                "items": {"type": "string", "minLength": 1},
+                "items": _text("佐证材料文件", "一份佐证材料：仓库中的文件路径或网址", "佐证材料/补助资金发放花名册.pdf"),
             },
         },
         "required": [k["level1"], k["level2"], k["name"], k["target"], k["result"], k["expected"], k["likelihood"]],
@@ -142,20 +148,20 @@ def indicator() -> Schema:
 
 def _report(subject: str) -> Schema:
     props = {
-        "基本情况": f"{subject}概况、主要内容、起止时间、实施计划、年度目标和预算情况",
-        "预算执行情况分析": "不写时由系统根据资金数据自动起草",
-        "绩效目标实现情况分析": "不写时由系统根据绩效指标自动起草",
-        "绩效监控延伸情况": "政府采购、工程招标、监理和验收、信息公开、资产管理、会计核算等",
-        "监控总体结论": "绩效监控的总体结论",
-        "偏差原因分析": "预算执行和绩效目标出现偏差的原因分析",
-        "存在问题及整改措施和建议": "存在问题及整改措施和建议",
-        "其他需要说明的事项": "其他需要说明的事项",
+        "基本情况": (f"{subject}概况、主要内容、起止时间、实施计划、年度目标和预算情况", f"本{subject}于2025年1月启动，主要内容是……，年度预算安排……万元。"),
+        "预算执行情况分析": ("不写时由系统根据资金数据自动起草", "截至6月底，年度预算安排……万元，已下达……万元，已支出……万元。"),
+        "绩效目标实现情况分析": ("不写时由系统根据绩效指标自动起草", "截至6月底，……项指标已完成序时进度。"),
+        "绩效监控延伸情况": ("政府采购、工程招标、监理和验收、信息公开、资产管理、会计核算等", "政府采购、资金支付均按规定程序办理，无违规情况。"),
+        "监控总体结论": ("绩效监控的总体结论", f"{subject}总体进展顺利，预计能够完成年度绩效目标。"),
+        "偏差原因分析": ("预算执行和绩效目标出现偏差的原因分析", "支出进度低于序时进度，主要原因是……"),
+        "存在问题及整改措施和建议": ("存在问题及整改措施和建议", "存在问题：……。整改措施：……。"),
+        "其他需要说明的事项": ("其他需要说明的事项", "无。"),
     }
     return {
         "type": "object",
         "title": "分析报告",
         "description": "附件1《支出绩效监控分析报告》各部分的正文",
-        "properties": {key: _text(key, desc) for key, desc in props.items()},
+        "properties": {key: _text(key, desc, example) for key, (desc, example) in props.items()},
         "additionalProperties": False,
     }
 
@@ -167,12 +173,14 @@ def _reviews() -> Schema:
         "description": "主管部门或市财政局的审核意见，每次审核一条",
         "items": {
             "type": "object",
+            "title": "一条审核意见",
+            "description": "审核单位、审核人、日期、结论（通过或退回修改）和意见",
             "properties": {
-                "审核单位": _text("审核单位", "如「朔州市教育局」「市财政局预算绩效管理科」"),
-                "审核人": _text("审核人", "审核人姓名"),
-                "日期": _text("日期", "审核日期，如 2025-07-20", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                "审核单位": _text("审核单位", "如「朔州市教育局」「市财政局预算绩效管理科」", "朔州市教育局", "市财政局预算绩效管理科"),
+                "审核人": _text("审核人", "审核人姓名", "王敏"),
+                "日期": _text("日期", "审核日期，如 2025-07-20", "2025-07-20", pattern=r"^\d{4}-\d{2}-\d{2}$"),
                 "结论": {"enum": list(F.REVIEW_CONCLUSIONS), "title": "结论", "description": "通过或退回修改"},
-                "意见": _text("意见", "审核意见正文"),
+                "意见": _text("意见", "审核意见正文", "数据与台账一致，同意报送。"),
             },
             "required": ["审核单位", "日期", "结论", "意见"],
             "additionalProperties": False,
@@ -196,7 +204,7 @@ def _period() -> Schema:
 
 def _department_id() -> Schema:
     return {
-        F.KEYS["department"]: _text("主管部门", "主管部门全称，如「朔州市教育局」"),
+        F.KEYS["department"]: _text("主管部门", "主管部门全称，如「朔州市教育局」", "朔州市教育局"),
         F.KEYS["department_code"]: _code("主管部门代码", "主管部门预算代码", "101"),
     }
 
@@ -207,7 +215,7 @@ def _base(title: str, description: str, properties: Schema, required: list[str])
         "title": title,
         "description": description,
         "type": "object",
-        "properties": {"$schema": {"type": "string", "description": "编辑器使用的模式文件"}, **properties},
+        "properties": {"$schema": {"type": "string", "title": "模式文件", "description": "编辑器使用的模式文件（一般写在首行注释 # yaml-language-server: $schema=… 中，不必写成一项）"}, **properties},
         "required": required,
         "additionalProperties": False,
     }
@@ -218,16 +226,16 @@ def project_schema() -> Schema:
     K = F.KEYS
     props: Schema = {
         **_period(),
-        K["project_name"]: _text("项目名称", "项目全称，与预算批复一致"),
+        K["project_name"]: _text("项目名称", "项目全称，与预算批复一致", "城乡义务教育家庭经济困难学生生活补助"),
         K["project_code"]: _code("项目代码", "预算管理一体化系统中的项目代码", "101-2025-001"),
         **_department_id(),
-        K["unit"]: _text("预算单位", "具体实施项目的预算单位（部门本级或所属单位）"),
+        K["unit"]: _text("预算单位", "具体实施项目的预算单位（部门本级或所属单位）", "朔州市教育局本级"),
         K["research"]: _flag("科研类", "科研类项目可暂不开展年度中的绩效监控（true/false）"),
         K["confidential"]: _flag("涉密", "涉密项目的材料一律不公开、不上站点（true/false）"),
-        K["period_span"]: _text("起止时间", "项目起止时间，如「2023年1月—2025年12月」"),
+        K["period_span"]: _text("起止时间", "项目起止时间，如「2023年1月—2025年12月」", "2025年1月—2025年12月"),
         K["funds"]: _funds(F.PROJECT_FUND_ROWS, "项目资金预算安排及执行进度（万元）", "按资金来源分行填写。"),
         K["stated_total"]: {**fund_row(F.TOTAL_ROW), "description": "资金总额（可不填，由系统计算）。填写时系统核对它与各行之和是否一致。"},
-        K["project_target"]: _text("项目年度绩效目标", "批复的项目年度绩效目标"),
+        K["project_target"]: _text("项目年度绩效目标", "批复的项目年度绩效目标", "按标准足额发放生活补助，保障困难学生顺利完成学业。"),
         K["indicators"]: {"type": "array", "minItems": 1, "title": "绩效指标", "description": "每个三级指标一项", "items": indicator()},
         K["report"]: _report("项目"),
         K["reviews"]: _reviews(),
@@ -244,7 +252,7 @@ def department_schema() -> Schema:
         **_department_id(),
         K["funds_by_type"]: _funds(F.DEPT_FUND_ROWS_BY_TYPE, "预算安排及执行进度（万元）1. 按资金性质", "按资金性质分行填写。"),
         K["funds_by_use"]: _funds(F.DEPT_FUND_ROWS_BY_USE, "预算安排及执行进度（万元）2. 按支出用途", "基本支出和项目支出。"),
-        K["dept_target"]: _text("年度绩效目标", "部门整体年度绩效目标"),
+        K["dept_target"]: _text("年度绩效目标", "部门整体年度绩效目标", "保障全市各级各类教育事业正常运转，推进义务教育优质均衡发展。"),
         K["indicators"]: {"type": "array", "minItems": 1, "title": "绩效指标", "description": "每个三级指标一项", "items": indicator()},
         K["report"]: _report("部门"),
         K["reviews"]: _reviews(),
@@ -258,10 +266,12 @@ def roster_schema() -> Schema:
     K = F.KEYS
     expected_project = {
         "type": "object",
+        "title": "应报项目",
+        "description": "一个本期须报送监控表的项目：代码、名称、预算单位，以及是否科研类、涉密",
         "properties": {
             K["project_code"]: _code("项目代码", "应报项目的代码", "101-2025-001"),
-            K["project_name"]: _text("项目名称", "应报项目名称"),
-            K["unit"]: _text("预算单位", "实施项目的预算单位"),
+            K["project_name"]: _text("项目名称", "应报项目名称", "城乡义务教育家庭经济困难学生生活补助"),
+            K["unit"]: _text("预算单位", "实施项目的预算单位", "朔州市教育局本级"),
             K["research"]: _flag("科研类", "科研类项目"),
             K["confidential"]: _flag("涉密", "涉密项目"),
         },
@@ -270,9 +280,17 @@ def roster_schema() -> Schema:
     }
     department = {
         "type": "object",
+        "title": "应报部门",
+        "description": "一个本期须报送的主管部门：名称、代码、所属预算单位和应报项目",
         "properties": {
             **_department_id(),
-            K["units"]: {"type": "array", "title": "预算单位", "description": "部门本级及所属单位", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+            K["units"]: {
+                "type": "array",
+                "title": "预算单位",
+                "description": "部门本级及所属单位",
+                "items": _text("预算单位", "一个预算单位的全称", "朔州市教育局本级", "朔州市第一中学"),
+                "minItems": 1,
+            },
             K["expected_projects"]: {"type": "array", "title": "应报项目", "description": "本期须报送监控表的项目", "items": expected_project},
         },
         "required": [K["department"], K["department_code"], K["units"], K["expected_projects"]],
@@ -280,7 +298,7 @@ def roster_schema() -> Schema:
     }
     props: Schema = {
         **_period(),
-        K["deadline"]: _text("截止日期", "报送截止日期，如 2025-07-31", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+        K["deadline"]: _text("截止日期", "报送截止日期，如 2025-07-31", "2025-07-31", pattern=r"^\d{4}-\d{2}-\d{2}$"),
         K["departments"]: {"type": "array", "minItems": 1, "title": "部门", "description": "本期应报送的主管部门", "items": department},
     }
     required = [K["year"], K["month"], K["deadline"], K["departments"]]
@@ -296,10 +314,9 @@ def schema_for(kind: str) -> Schema:
 
 def export(directory: Path) -> list[Path]:
     """Write every schema as pretty JSON (UTF-8, Chinese unescaped) so editors can use it."""
-    directory.mkdir(parents=True, exist_ok=True)
     written = []
     for kind, name in SCHEMA_FILES.items():
         path = directory / name
-        path.write_text(json.dumps(schema_for(kind), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        output.write_text(path, json.dumps(schema_for(kind), ensure_ascii=False, indent=2) + "\n")
         written.append(path)
     return written

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import DEPT, INDICATOR, PROJECT, PROJECT_PATH, ROSTER_PATH, GitRepo
 
 from docgen import history
 from docgen.changes import ADDED, FIELD, FIGURE, REMOVED, UNREADABLE, Change
 from docgen.errors import DocgenError
 from docgen.git import GitError
+from tests.history.gitrepo import DEPT, INDICATOR, PROJECT, PROJECT_PATH, ROSTER_PATH, GitRepo
 
 
 def read(repo: GitRepo, **kwargs: object) -> history.History:
@@ -39,8 +39,9 @@ def test_a_figure_changed_gives_the_field_and_the_computed_figures(seeded: GitRe
 def test_the_first_version_is_summarised_by_its_totals(seeded: GitRepo) -> None:
     first = read(seeded).timelines[PROJECT_PATH].entries[0]
     assert first.status == "added" and first.status_label == "新增" and first.valid
-    assert [c.text() for c in first.changes][-3:] == [
-        "资金·资金总额·安排数 — → 200.00", "资金·资金总额·下达率 — → 100.00%", "资金·资金总额·支出进度 — → 30.10%",
+    assert [c.text() for c in first.changes] == [
+        "资金·资金总额·安排数 — → 200.00", "资金·资金总额·下达数 — → 200.00", "资金·资金总额·支出数 — → 60.20",
+        "资金·资金总额·下达率 — → 100.00%", "资金·资金总额·支出进度 — → 30.10%",
     ]
 
 
@@ -54,7 +55,8 @@ def test_likelihood_changed_and_indicator_added_reordering_is_not_a_change(seede
     seeded.commit("新增时效指标，调整顺序")
     entries = read(seeded).timelines[PROJECT_PATH].entries
     assert [c.text() for c in entries[1].changes] == ["绩效指标·受助学生家长满意度·完成目标可能性 有可能 → 确定能"]
-    assert entries[2].changes == (Change(ADDED, "绩效指标·补助发放及时率"),)
+    summary = "一级指标 产出指标；二级指标 时效指标；年度指标值 ≥95%；指标完成情况 96%；全年指标预计完成情况 98%；完成目标可能性 确定能"
+    assert entries[2].changes == (Change(ADDED, "绩效指标·补助发放及时率", None, summary),)
     assert entries[2].changes[0].text() == "新增绩效指标「补助发放及时率」"
 
 
@@ -62,7 +64,10 @@ def test_an_indicator_removed(seeded: GitRepo) -> None:
     text = (seeded.root / PROJECT_PATH).read_text(encoding="utf-8")
     seeded.write(PROJECT_PATH, text.split("  - 一级指标: 满意度指标\n")[0])
     seeded.commit("删除满意度指标")
-    assert read(seeded).timelines[PROJECT_PATH].entries[-1].changes == (Change(REMOVED, "绩效指标·受助学生家长满意度"),)
+    (removed,) = read(seeded).timelines[PROJECT_PATH].entries[-1].changes
+    assert (removed.kind, removed.field, removed.after) == (REMOVED, "绩效指标·受助学生家长满意度", None)
+    assert removed.before is not None and removed.before.startswith("一级指标 满意度指标；") and removed.before.endswith("偏差原因分析 部分学校通知不及时。")
+    assert removed.text() == "删除绩效指标「受助学生家长满意度」"
 
 
 def test_a_moved_file_keeps_its_history(seeded: GitRepo) -> None:
@@ -195,3 +200,24 @@ def test_a_missing_revision_is_a_usage_error(seeded: GitRepo) -> None:
     with pytest.raises(DocgenError) as caught:
         read(seeded, revision="no-such-branch")
     assert caught.value.exit_code == 2 and "no-such-branch" in str(caught.value)
+
+
+def test_evidence_files_beside_the_submissions_are_not_submissions(seeded: GitRepo) -> None:
+    seeded.write(f"{DEPT}/evidence/资助名单.pdf", "%PDF-1.4 not yaml")
+    seeded.commit("上传佐证材料")
+    assert set(read(seeded).timelines) == {PROJECT_PATH, ROSTER_PATH}
+
+
+def test_a_roster_naming_a_confidential_project_keeps_its_public_history_only(seeded: GitRepo) -> None:
+    seeded.edit(ROSTER_PATH, "        项目名称: 教师培训\n", "        项目名称: 某涉密工程\n        涉密: true\n")
+    seeded.commit("名单：项目二改为涉密")
+    seeded.edit(ROSTER_PATH, '截止日期: "2025-07-31"', '截止日期: "2025-08-05"')
+    seeded.commit("名单：延期")
+    full = read(seeded)
+    assert [len(e.changes) for e in full.timelines[ROSTER_PATH].entries] == [0, 2, 1]
+    public = full.public().timelines[ROSTER_PATH]
+    assert [e.subject for e in public.entries] == ["首次报送 2025年1-6月", "名单：延期"]
+    assert [c.text() for c in public.entries[-1].changes] == ["截止日期 2025-07-31 → 2025-08-05"]
+    assert "名单：项目二改为涉密" not in [e.subject for e in full.recent(10)]
+    assert "名单：项目二改为涉密" in [e.subject for e in full.recent(10, include_confidential=True)]
+    assert all("某涉密工程" not in str(e.as_dict()) for e in full.recent(10))
