@@ -77,7 +77,7 @@ class Change:
     subject: str
     body: str
     commit: str
-    changes: list[str] = field(default_factory=list)
+    changes: list[Any] = field(default_factory=list)  # changes.Change, or a line of text (a move, a deletion)
     status: str = ""
 
 
@@ -325,7 +325,7 @@ def execution_tone(progress: Decimal | None, time_progress: Decimal) -> str:
 
 
 def _change(entry: history.Entry) -> Change:
-    lines = [c.text() for c in entry.changes]
+    lines: list[Any] = list(entry.changes)  # changes.Change objects; the template shows long texts folded
     if entry.status == history.RENAMED and entry.old_path:
         lines.insert(0, M.site_label("file_renamed", old=entry.old_path, new=entry.path))
     if entry.status == history.DELETED:
