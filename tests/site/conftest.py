@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.history.conftest import INDICATOR, PROJECT, GitRepo
+from tests.history.gitrepo import INDICATOR, PROJECT, GitRepo
 
 PERIOD = "submissions/2025-06"
 EDU = f"{PERIOD}/101-教育局"
