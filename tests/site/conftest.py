@@ -94,6 +94,17 @@ def make_repo(root: Path) -> GitRepo:
     return repo
 
 
+def fake_attachments(root: Path) -> None:
+    """Stand-ins for what `docgen build` renders for 101-2025-001 (an .xlsx and its .pdf; no .docx), where paths puts them."""
+    from docgen import api, paths
+
+    [model] = [p for p in api.check([root / "submissions"]).projects if p.code == "101-2025-001"]
+    xlsx = paths.attachments(root / "build", model)["xlsx"]
+    xlsx.parent.mkdir(parents=True, exist_ok=True)
+    xlsx.write_bytes(b"xlsx stand-in")
+    xlsx.with_suffix(".pdf").write_bytes(b"pdf stand-in")
+
+
 @dataclass
 class Built:
     root: Path
@@ -116,5 +127,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
     root = tmp_path_factory.mktemp("sitebuild")
     make_repo(root)
+    fake_attachments(root)
     result = CliRunner().invoke(cli, ["site", "--root", str(root), "--today", TODAY.isoformat()], catch_exceptions=False)
     return Built(root, root / "site", result.output, result.exit_code)

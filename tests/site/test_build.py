@@ -60,6 +60,14 @@ def test_project_page_as_the_form_with_history(built: Built) -> None:
     assert text.index("教育局目录改名") < text.index("首次报送")  # …newest first, and history before the move is kept
 
 
+def test_downloads_link_the_built_attachments_that_exist(built: Built) -> None:
+    html = built.page(PROJECT_PAGE)
+    links = re.findall(r'href="([^"]*downloads/[^"]+)"', html)
+    assert sorted(Path(unquote(link)).suffix for link in links) == [".pdf", ".xlsx"]  # no .docx was built: no link
+    for link in links:
+        assert (built.site / "2025-06/101" / unquote(link)).resolve().read_bytes().endswith(b"stand-in")
+
+
 def test_invalid_submission_is_listed_with_its_errors(built: Built) -> None:
     text = text_of(built.page("2025-06/101/101-2025-004.html"))
     assert "有错误" in text and "E201" in text and "项目年度绩效目标" in text
