@@ -50,6 +50,7 @@ from .findings import Finding
 from .load import load_file
 from .model import Department, Period, Project, Roster
 from .schema import schema_for
+from .report import SEVERITY
 from .validate import kind_of
 
 SOURCE = Path("build") / "site-src"
@@ -529,7 +530,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(money=_money, rate=_rate, cn_date=_cn_date, cell=_cell)
-    env.globals.update(M=M.SITE, F=F, charts=charts, status_label=_status_label, indicator_rows=indicator_rows,
+    env.globals.update(M=M.SITE, F=F, severity=SEVERITY, charts=charts, status_label=_status_label, indicator_rows=indicator_rows,
                        tables=tables, report_sections=report_sections, execution_tone=execution_tone)
     return env
 
