@@ -58,8 +58,9 @@ import json, resource, sys, time
 from pathlib import Path
 from docgen import site
 root = Path(sys.argv[1])
+batch = int(sys.argv[2]) if len(sys.argv) > 2 else site.BATCH
 start = time.perf_counter()
-runs = site.run_mkdocs(root / site.SOURCE, root / site.OUTPUT)
+runs = site.run_mkdocs(root / site.SOURCE, root / site.OUTPUT, batch=batch)
 print(json.dumps({"seconds": time.perf_counter() - start, "runs": runs,
                   "mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
@@ -116,8 +117,8 @@ def make_repo(root: Path, projects: int, commits: int, seed: int = 11) -> dict[s
     return {"files": len(files), "confidential": len(secret), "commits": commits}
 
 
-def child(code: str, root: Path) -> dict:  # type: ignore[type-arg]
-    done = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True)
+def child(code: str, root: Path, *args: str) -> dict:  # type: ignore[type-arg]
+    done = subprocess.run([sys.executable, "-c", code, str(root), *args], capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(done.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -152,6 +153,8 @@ def main() -> int:
               f"{made['commits']} commits in {time.perf_counter() - start:.1f} s")
         run_site("cold (no history cache)", root)
         run_site("warm (history cached)  ", root)
+        single = child(RENDER, root, "100000")
+        print(f"for comparison, MkDocs in one run over all pages: {single['seconds']:.1f} s, peak RSS {single['mib']:.1f} MiB")
         secrets = [p.stem for p in (root / "submissions").rglob("*-*.yaml") if "涉密: true" in p.read_text(encoding="utf-8")]
         leaks = [s for s in secrets if subprocess.run(["grep", "-rlF", s, str(root / "site")], capture_output=True).stdout]
         print(f"confidential codes found under site/: {len(leaks)} of {len(secrets)} (must be 0)")

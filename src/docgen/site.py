@@ -742,13 +742,15 @@ def _run_configs(source: Path, size: int) -> list[tuple[str, list[str]]]:
     The first run builds every other page and the downloads; the others build their project pages only.
     Drafted pages still get their navigation entry and URL, so every run renders the same header and tabs.
     """
+    for stale in source.glob("mkdocs-*.yml"):
+        stale.unlink()
     docs = source / "docs"
     if sum(1 for p in docs.glob("*/*/*.md") if p.name != "index.md") <= size:
         return [("mkdocs.yml", [])]
     batches = _batches(docs, size)
     base = (source / "mkdocs.yml").read_text(encoding="utf-8")
-    runs: list[tuple[str, list[str]]] = [("mkdocs.yml", [])]
-    (source / "mkdocs.yml").write_text(base + "draft_docs: |\n  /*/*/*.md\n  !/*/*/index.md\n", encoding="utf-8")
+    runs: list[tuple[str, list[str]]] = [("mkdocs-0.yml", [])]
+    (source / "mkdocs-0.yml").write_text(base + "draft_docs: |\n  /*/*/*.md\n  !/*/*/index.md\n", encoding="utf-8")
     for i, items in enumerate(batches, 1):
         lines = ["draft_docs: |", "  *.md"]
         for item in items:

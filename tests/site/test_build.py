@@ -126,5 +126,4 @@ def test_large_sites_are_built_in_runs_and_merged(built: Built, tmp_path: Path) 
     locations = {d["location"].split("#")[0] for d in index["docs"]}
     assert {"2025-06/101/101-2025-001.html", "2025-06/101/index.html", "guide/submit.html"} <= locations
     assert (output / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index = ")
-    for extra in source.glob("mkdocs-*.yml"):
-        extra.unlink()
+    assert S.run_mkdocs(source, output) == 1  # mkdocs.yml itself was left as written: one run again
