@@ -24,6 +24,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/history.py
 	$(BIN)/python benchmarks/tooling.py
 	$(BIN)/python benchmarks/site.py

@@ -169,10 +169,12 @@ def github_check_steps() -> str:
     return "\n".join(s["run"] for s in every_push if "pip install" not in s["run"])
 
 
-def test_gitlab_validate_job_passes_with_an_empty_report(adopter: Path) -> None:
+def test_gitlab_validate_job_passes_with_no_error_in_the_report(adopter: Path) -> None:
     done = run_script(adopter, gitlab_job("validate"))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert json.loads((adopter / "gl-code-quality-report.json").read_text(encoding="utf-8")) == []
+    issues = json.loads((adopter / "gl-code-quality-report.json").read_text(encoding="utf-8"))
+    assert {i["severity"] for i in issues} <= {"minor", "info"}  # monitoring warnings (W4xx) show in the merge request
+    assert all(i["check_name"].startswith(("W4", "I4")) for i in issues)
 
 
 def test_gitlab_validate_job_fails_and_reports_the_line(adopter: Path) -> None:
@@ -180,7 +182,7 @@ def test_gitlab_validate_job_fails_and_reports_the_line(adopter: Path) -> None:
     done = run_script(adopter, gitlab_job("validate"))
     assert done.returncode == 1
     assert "submissions/2025-06/101-教育局/101-2025-001.yaml:" in done.stdout, "the log shows file:line:column"
-    (issue,) = json.loads((adopter / "gl-code-quality-report.json").read_text(encoding="utf-8"))
+    (issue,) = [i for i in json.loads((adopter / "gl-code-quality-report.json").read_text(encoding="utf-8")) if i["severity"] == "critical"]
     assert issue["check_name"] == "E204" and issue["location"]["path"].endswith("101-2025-001.yaml")
 
 

@@ -140,6 +140,6 @@ def test_vscode_tasks_put_docgen_findings_in_the_problems_panel(tmp_path: Path, 
         hits = [(severity, match) for severity, match in hits if match]
         assert len(hits) == 1, line
         severity, match = hits[0]
-        assert (tmp_path / match[1]).is_file() and int(match[2]) >= 1 and severity == ("error" if " 错误 " in line else "warning")
+        assert (tmp_path / match[1]).is_file() and int(match[2]) >= 1 and severity == ("error" if " 错误 " in line else "info" if " 提示 " in line else "warning")
     for task in tasks:
         assert invoke(*task["command"].split()[1:2], "--help")[0] == 0

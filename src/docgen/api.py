@@ -1,7 +1,8 @@
-"""The library API the CLI and the tests call: check, build, new."""
+"""The library API the CLI, the site and the tests call: check, analyse, build, rollup, new."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -12,24 +13,33 @@ from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import __version__, compute, hook, output, revdiff
+from . import __version__, compute, conclusions, hook, monitor, output, revdiff, rollup
 from . import fmt as fmt_module
 from . import site as site_module
 from . import forms as F
 from . import messages as M
+from . import schema as schema_module
 from .errors import InvalidSubmissions, UsageError
 from .findings import Finding
+from .load import Document
 from .model import Department, Project, Roster
 from .model import build as build_model
+from .ruleset import NONE as NO_LIGHT
+from .ruleset import RULES_FILE, Ruleset
+from .ruleset import default_path as default_rules_path
 from .validate import check_files, kind_of
+
+if TYPE_CHECKING:  # the renderers load only when building: `docgen validate` starts faster without them
+    from . import render
 
 SUBMISSIONS = "submissions"
 PERIOD_ARG = re.compile(r"^\d{4}-\d{1,2}$")
 BUILD = "build"
+#: Files at the project root that change what the outputs say (the warnings engine's thresholds): keyed by content.
 
 
 @dataclass
@@ -41,6 +51,8 @@ class Result:
     projects: list[Project] = field(default_factory=list)
     departments: list[Department] = field(default_factory=list)
     rosters: list[Roster] = field(default_factory=list)
+    analysis: monitor.Analysis | None = None  # monitoring lights and W4xx findings; None when the rules file is broken
+    documents: dict[str, Document] = field(default_factory=dict, repr=False)  # loaded files by path, for positions
 
     @property
     def errors(self) -> list[Finding]:
@@ -48,7 +60,12 @@ class Result:
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
+        return [f for f in self.findings if f.is_warning]
+
+    @property
+    def infos(self) -> list[Finding]:
+        """Hints (蓝灯, 科研类 exemption, values that could not be compared): never block, even with --strict."""
+        return [f for f in self.findings if f.severity == "info"]
 
     @property
     def ok(self) -> bool:
@@ -86,19 +103,107 @@ def _existing_files(paths: list[Path]) -> list[Path]:
     return [_display(p) for p in discover(paths)]
 
 
-def check(paths: list[Path]) -> Result:
-    """Validate files or folders; every problem in every file, each with its file, line and column."""
+def check(paths: list[Path], rules: Path | None = None) -> Result:
+    """Validate files or folders, then run the monitoring rules on every valid submission.
+
+    Every problem in every file, each with its file, line and column; monitoring warnings (W4xx) and
+    hints join the findings. `rules` overrides the rules file found beside submissions/ (schema/rules.yaml).
+    """
     files = _existing_files(paths)
+    if rules is not None and not rules.is_file():
+        raise UsageError(M.message("E323", path=rules))
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     checked = check_files(files, [r for r in set(rosters) if r.is_file()])
     result = Result(files=files, findings=checked.findings)
-    bad = checked.error_paths()
+    bad, shaped = checked.error_paths(), checked.shaped_paths()
+    flawed: list[Project | Department] = []  # invalid, but in the schema's shape: monitored, never rendered
     for kind, doc in checked.documents:
+        result.documents[str(doc.path)] = doc
         if str(doc.path) in bad:
+            if kind != "roster" and str(doc.path) in shaped:
+                flawed.append(build_model(kind, doc.path, doc.data))  # type: ignore[arg-type]
             continue
         model = build_model(kind, doc.path, doc.data)
         {"project": result.projects, "department": result.departments, "roster": result.rosters}[kind].append(model)  # type: ignore[attr-defined]
+    _monitor(result, rules or monitor.find_rules(paths), flawed)
     return result
+
+
+def _monitor(result: Result, rules: Path | None, flawed: list[Project | Department]) -> None:
+    """Run the monitoring rules; a broken rules file is reported like a broken submission."""
+    ruleset, problems = monitor.load_rules(_display(rules) if rules else None)
+    findings = list(result.findings) + problems
+    if ruleset is not None:
+        rosters = list(result.rosters) or _period_rosters(result)
+        locate = monitor.locator(result.documents)
+        projects = result.projects + [s for s in flawed if isinstance(s, Project)]
+        departments = result.departments + [s for s in flawed if isinstance(s, Department)]
+        result.analysis = monitor.analyse(projects, departments, rosters, ruleset, locate, context=_sibling_projects(result))
+        findings += result.analysis.findings
+    result.findings = sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
+
+
+def _period_rosters(result: Result) -> list[Roster]:
+    """The rosters of the periods checked, read quietly when only some submissions were named."""
+    rosters = []
+    for folder in sorted({Path(p).parent.parent for p in result.documents}):
+        path = folder / F.ROSTER_FILE
+        if path.is_file():
+            checked = check_files([path])
+            rosters += [build_model("roster", doc.path, doc.data) for _, doc in checked.documents if not checked.errors]
+    return [r for r in rosters if isinstance(r, Roster)]
+
+
+def ruleset(root: Path, rules: Path | None = None) -> tuple[Ruleset | None, list[Finding]]:
+    """The rules in force for a repository: the defaults overridden by root/schema/rules.yaml (or `rules`)."""
+    if rules is not None and not rules.is_file():
+        raise UsageError(M.message("E323", path=rules))
+    path = rules or monitor.find_rules([root / SUBMISSIONS], cwd=root)
+    return monitor.load_rules(_display(path) if path else None)
+
+
+def init_rules(root: Path) -> Path:
+    """Copy the default rules to root/schema/rules.yaml (never over an existing file), with the editor modeline."""
+    target = root / "schema" / RULES_FILE
+    if target.exists():
+        raise UsageError(M.label("exists", path=_display(target)))
+    modeline = f"# yaml-language-server: $schema={schema_module.SCHEMA_FILES['rules']}\n"
+    output.write_text(target, modeline + default_rules_path().read_text(encoding="utf-8"))
+    return _display(target)
+
+
+def draft_conclusions(result: Result, submission: Project | Department, *, only_missing: bool = True) -> dict[str, str]:
+    """Drafts of 附件1's 「四、绩效监控结果分析」 for one submission, keyed 监控总体结论 / 偏差原因分析 /
+    存在问题及整改措施和建议 (forms.REPORT_KEYS); by default only the sections the submission left empty.
+    Paragraphs are separated by a newline. Empty when the submission was not analysed.
+    """
+    analysis = analyse(result)
+    sa = analysis.of(submission.path)
+    return conclusions.draft(sa, analysis.ruleset, only_missing=only_missing) if sa is not None else {}
+
+
+def _sibling_projects(result: Result) -> list[Project]:
+    """Projects beside a checked 部门整体.yaml that were not named: read quietly so W414 sees the whole department."""
+    checked = {str(p) for p in result.files}
+    siblings = []
+    for dept in result.departments:
+        for path in sorted(Path(dept.path).parent.iterdir()):
+            if path.suffix in F.YAML_SUFFIXES and kind_of(path) == "project" and str(path) not in checked:
+                quiet = check_files([path])
+                siblings += [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
+    return [p for p in siblings if isinstance(p, Project)]
+
+
+def analyse(result: Result) -> monitor.Analysis:
+    """Monitoring results of a check: per submission path its findings and lights, per department the counts.
+
+    `analyse(check([Path("submissions")])).of(path).light` is 'red', 'yellow', 'blue', 'green' or None;
+    `.departments()` counts each department's submissions by light. Raises InvalidSubmissions when the
+    rules file itself is invalid (its errors are in `result.findings`).
+    """
+    if result.analysis is None:
+        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
+    return result.analysis
 
 
 # --- build --------------------------------------------------------------------------------
@@ -155,26 +260,74 @@ def submission_json(sub: Project | Department, root: Path) -> dict[str, Any]:
 
 
 def summary(result: Result, root: Path) -> dict[str, Any]:
+    """Every submission with its computed figures; build/ is published, so 涉密 projects are only counted."""
     periods: dict[str, dict[str, Any]] = {}
     subs: list[Project | Department] = [*result.departments, *result.projects]
     for sub in sorted(subs, key=lambda s: (s.period.key, s.department_code, s.kind != "department", s.path.as_posix())):
         period = periods.setdefault(
             sub.period.key,
-            {"period": sub.period.key, "label": sub.period.label, "time_progress": _rate(compute.time_progress(sub.period)), "submissions": []},
+            {"period": sub.period.key, "label": sub.period.label, "time_progress": _rate(compute.time_progress(sub.period)),
+             "confidential_excluded": 0, "submissions": []},
         )
-        period["submissions"].append(submission_json(sub, root))
+        if sub.confidential:
+            period["confidential_excluded"] += 1
+            continue
+        entry = submission_json(sub, root)
+        sa = result.analysis.of(sub.path) if result.analysis else None
+        if sa is not None:  # the monitoring light and how many findings of each light
+            entry.update(light=sa.light or NO_LIGHT, lights=sa.counts())
+        period["submissions"].append(entry)
     return {"generator": f"docgen {__version__}", "periods": list(periods.values())}
 
 
-def build(root: Path, out: Path | None = None) -> tuple[Result, Path]:
-    """Validate all of submissions/; only when nothing is wrong, write build/summary.json atomically."""
-    result = check([root / SUBMISSIONS])
+@dataclass
+class Built:
+    """What `build` produced: the checked submissions, build/summary.json, and the render stage's report."""
+
+    result: Result
+    summary: Path
+    rendered: render.Rendered
+
+
+def build(root: Path, out: Path | None = None, *, rules: Path | None = None, force: bool = False, pdf: bool = False,
+          include_confidential: Path | None = None, jobs: int | None = None, progress: render.Progress | None = None,
+          extra_sections: render.ExtraSections | None = None) -> Built:
+    """Validate all of submissions/; only when nothing is wrong, write build/summary.json, the 汇总表 and the attachments.
+
+    Re-renders only what changed since the last build (`force` renders all). `pdf` converts every output with
+    LibreOffice. Confidential projects are skipped unless `include_confidential` names a folder outside `out`.
+    `extra_sections(sub)` returns drafted texts for 附件1 sections the submission leaves empty (section key -> text,
+    keys from forms.REPORT_KEYS); by default 「四、绩效监控结果分析」 is drafted from the warnings engine's findings.
+    """
+    result = check([root / SUBMISSIONS], rules)
     if not result.ok:
         raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
     out = out or root / BUILD
     target = out / "summary.json"
     output.write_text(target, json.dumps(summary(result, root), ensure_ascii=False, indent=2) + "\n")
-    return result, target
+    write_rollups(result, out)
+    from . import render, templates
+
+    if extra_sections is None:
+        extra_sections = functools.partial(draft_conclusions, result)
+    rules_in_force = (rules or root / "schema" / RULES_FILE, default_rules_path())
+    options = render.Options(force=force, pdf=pdf, confidential_dir=include_confidential, jobs=jobs, extra_sections=extra_sections,
+                             inputs=rules_in_force, progress=progress)
+    rendered = render.render_all([*result.departments, *result.projects], out, templates.find(root), options)
+    return Built(result, target, rendered)
+
+
+def write_rollups(result: Result, out: Path) -> list[Path]:
+    """The department and city 汇总表 of every period checked, under build/<period>/ (paths.py)."""
+    return rollup.write_all(out, analyse(result), result.rosters)
+
+
+def rollups(root: Path, out: Path | None = None, rules: Path | None = None) -> tuple[Result, list[Path]]:
+    """Only the 汇总表: validate submissions/ and, when nothing is wrong, write the roll-up workbooks."""
+    result = check([root / SUBMISSIONS], rules)
+    if not result.ok:
+        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
+    return result, write_rollups(result, out or root / BUILD)
 
 
 # --- new ----------------------------------------------------------------------------------
@@ -301,7 +454,7 @@ def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
 # --- before a commit ----------------------------------------------------------------------
 
 
-def check_staged(cwd: Path = Path(".")) -> Result:
+def check_staged(cwd: Path = Path("."), rules: Path | None = None) -> Result:
     """Validate what is about to be committed: the staged versions of the staged submission files.
 
     Findings name the files as they are in the working tree (relative to `cwd`), with the line
@@ -313,7 +466,7 @@ def check_staged(cwd: Path = Path(".")) -> Result:
         return Result(files=[], findings=[])
     with tempfile.TemporaryDirectory(prefix="docgen-staged-") as tmp:
         export = hook.export_staged(repo, staged, Path(tmp).resolve())
-        result = check([export / path for path in staged])
+        result = check([export / path for path in staged], rules or monitor.find_rules([], cwd=cwd))
 
     def shown(path: Path | str) -> Path:
         return _display(repo.root / Path(os.path.abspath(path)).relative_to(export))

@@ -48,24 +48,31 @@ def cli(traceback: bool) -> None:
     """docgen：预算绩效运行监控数据即代码。校验报送的 YAML 文件，生成附件和状态站点。"""
 
 
+RULES_OPTION = click.option(
+    "--rules", "rules", type=click.Path(path_type=Path, dir_okay=False), help="预警规则文件（默认：submissions/ 旁的 schema/rules.yaml，没有时用内置默认值）。"
+)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="text 供人阅读，json 供工具，github 生成 GitHub 注释，codequality 生成 GitLab 代码质量报告。")
 @click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
 @click.option("--staged", is_flag=True, help="校验 git 暂存区中将要提交的报送文件（供提交前的钩子使用）。")
+@RULES_OPTION
 @handle_errors
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool, staged: bool) -> int:
-    """校验报送文件（默认：submissions/ 下全部文件）。
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, staged: bool, rules: Path | None) -> int:
+    """校验报送文件（默认：submissions/ 下全部文件），并列出绩效监控预警。
 
-    每个问题一行：文件:行:列: 错误/警告 代码 说明。全部通过时退出码 0，有错误时 1。
+    每个问题一行：文件:行:列: 错误/警告/提示 代码 说明。预警（W4xx，红灯、黄灯）是警告，不影响通过：
+    全部通过时退出码 0，有错误时 1；加 --strict 时有警告也为 1。
 
     示例：docgen validate submissions/2025-06/101-教育局/
     """
     if staged and paths:
-        raise click.UsageError(api.M.label("staged_with_paths"))
-    result = api.check_staged() if staged else api.check(list(paths) or [Path(api.SUBMISSIONS)])
+        raise click.UsageError(messages.label("staged_with_paths"))
+    result = api.check_staged(rules=rules) if staged else api.check(list(paths) or [Path(api.SUBMISSIONS)], rules)
     if staged and not result.files:
-        click.echo(api.M.label("staged_none"), err=True)
+        click.echo(messages.label("staged_none"), err=True)
         return 0
     text = report.render(result.findings, fmt, len(result.files))
     if text:
@@ -76,20 +83,98 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, staged: bool) -> i
 
 
 @cli.command()
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text 供人阅读；json 供工具：全部问题（含灯色）、每份报送的灯、各部门红黄绿蓝灯个数。")
+@click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
+@RULES_OPTION
 @handle_errors
-def build(root: Path) -> int:
-    """校验全部报送文件，无错误时生成 build/ 下的成果（含 build/summary.json）。
+def check(paths: tuple[Path, ...], fmt: str, strict: bool, rules: Path | None) -> int:
+    """绩效监控分析：校验报送文件并给出每份报送、每个部门的红黄绿蓝灯。
 
-    有任何错误时不生成任何文件，退出码 1。
+    text 格式先列出问题，再逐份报送列出灯色，最后是各部门各灯的个数。退出码同 validate。
 
-    示例：docgen build
+    示例：docgen check --format json submissions/2025-06/ > findings.json
     """
-    result, target = api.build(root)
-    for finding in result.warnings:
+    result = api.check(list(paths) or [Path(api.SUBMISSIONS)], rules)
+    if fmt == "json":
+        click.echo(report.analysis_json(result.findings, len(result.files), result.analysis))
+    else:
+        text = report.render(result.findings, "text", len(result.files))
+        if text:
+            click.echo(text)
+        if result.analysis is not None:
+            click.echo(report.analysis_text(result.analysis))
+        click.echo(report.summary_line(result.findings, len(result.files)), err=True)
+    return 1 if result.errors or (strict and result.warnings) else 0
+
+
+@cli.command()
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@click.option("--force", is_flag=True, help="全部重新生成（默认只生成有变化的）。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每个附件转换为 PDF。")
+@click.option("--include-confidential", "confidential_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="把涉密项目的附件生成到此目录（必须在 build/ 之外）；不指定时涉密项目不生成。")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="并行进程数（默认：全部 CPU 核）。")
+@RULES_OPTION
+@handle_errors
+def build(root: Path, force: bool, pdf: bool, confidential_dir: Path | None, jobs: int | None, rules: Path | None) -> int:
+    """校验全部报送文件，无错误时在 build/ 下生成附件1（Word）、附件2/附件3（Excel）、各部门报送包（.zip）、
+    各期汇总表和 build/summary.json。只重新生成有变化的文件。
+
+    有任何错误时不生成任何文件，退出码 1。涉密项目的附件从不写入 build/。
+
+    示例：docgen build --pdf
+    """
+    built = api.build(root, rules=rules, force=force, pdf=pdf, include_confidential=confidential_dir, jobs=jobs,
+                      progress=report.Progress())
+    for finding in built.result.warnings:
         click.echo(report.text_line(finding), err=True)
-    click.echo(report.summary_line(result.findings, len(result.files)), err=True)
-    click.echo(messages.label("built", path=target, count=len(result.projects) + len(result.departments)))
+    click.echo(report.summary_line(built.result.findings, len(built.result.files)), err=True)
+    for line in report.build_lines(built.rendered, built.summary.parent, confidential_dir):
+        click.echo(line, err=True)
+    click.echo(messages.label("built", path=built.summary.parent, count=len(built.result.projects) + len(built.result.departments)))
+    return 0
+
+
+@cli.command()
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@RULES_OPTION
+@handle_errors
+def rollup(root: Path, rules: Path | None) -> int:
+    """只生成汇总表：每个部门一张（每个项目一行），全市一张（每个部门一行，另有全部项目明细）。
+
+    写入 build/<期间>/；涉密项目计入合计但不列名称。有错误时不生成，退出码 1。
+
+    示例：docgen rollup
+    """
+    _, written = api.rollups(root, rules=rules)
+    for path in written:
+        click.echo(messages.MONITOR_LABELS["rollup_written"].format(path=path))
+    return 0
+
+
+@cli.command("rules")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 schema/rules.yaml）。")
+@click.option("--init", is_flag=True, help="把内置默认规则写入 schema/rules.yaml（已存在时不覆盖），供财政局或主管部门调整。")
+@RULES_OPTION
+@handle_errors
+def rules_command(root: Path, init: bool, rules: Path | None) -> int:
+    """列出生效的预警规则：代码、类别、名称、灯或阈值，以及是否启用、科研类是否豁免。
+
+    内置默认值被 schema/rules.yaml（或 --rules 指定的文件）中写出的项覆盖。
+
+    示例：docgen rules；docgen rules --init
+    """
+    if init:
+        click.echo(messages.MONITOR_LABELS["rules_created"].format(path=api.init_rules(root)))
+        return 0
+    ruleset, findings = api.ruleset(root, rules)
+    for finding in findings:
+        click.echo(report.text_line(finding), err=True)
+    if ruleset is None:
+        return 1
+    click.echo(report.rules_table(ruleset))
     return 0
 
 
@@ -202,17 +287,17 @@ def fmt_command(paths: tuple[Path, ...], check: bool, show_diff: bool) -> int:
         if result.refused:
             for finding in result.findings:
                 click.echo(report.text_line(finding), err=True)
-            click.echo(api.M.label("fmt_refused", path=result.path), err=True)
+            click.echo(messages.label("fmt_refused", path=result.path), err=True)
         elif result.changed and result.after is not None:
             if show_diff:
                 click.echo(report.unified_diff(result.path.as_posix(), result.before, result.after), nl=False)
-            click.echo(api.M.label("fmt_would_change" if dry else "fmt_changed", path=result.path))
+            click.echo(messages.label("fmt_would_change" if dry else "fmt_changed", path=result.path))
     changed = sum(r.changed for r in results)
     refused = sum(r.refused for r in results)
     counts = {"changed": changed, "same": len(results) - changed - refused}
-    click.echo(api.M.label("fmt_check_summary" if dry and changed else "fmt_summary", **counts), err=True)
+    click.echo(messages.label("fmt_check_summary" if dry and changed else "fmt_summary", **counts), err=True)
     if refused:
-        click.echo(api.M.label("fmt_refused_summary", refused=refused), err=True)
+        click.echo(messages.label("fmt_refused_summary", refused=refused), err=True)
     return 1 if refused or (check and changed) else 0
 
 
@@ -229,11 +314,11 @@ def install_hook(force: bool, uninstall: bool) -> int:
     """
     target, backup = api.install_hook(force=force, uninstall=uninstall)
     if uninstall:
-        click.echo(api.M.label("hook_uninstalled", path=target))
+        click.echo(messages.label("hook_uninstalled", path=target))
         return 0
     if backup:
-        click.echo(api.M.label("hook_backup", path=backup))
-    click.echo(api.M.label("hook_installed", path=target))
+        click.echo(messages.label("hook_backup", path=backup))
+    click.echo(messages.label("hook_installed", path=target))
     return 0
 
 

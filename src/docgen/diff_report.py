@@ -16,7 +16,7 @@ from .revdiff import UNCHANGED, DiffResult, FileDiff
 _CELL_LIMIT = 100
 _CONTEXT = 12  # characters kept either side of an edit inside a long text
 _SPACE = re.compile(r"\s+")
-_SEVERITY = {"error": "错误", "warning": "警告"}
+_SEVERITY = {"error": "错误", "warning": "警告", "info": M.SEVERITY_INFO}
 
 
 def _cell(text: str | None) -> str:

@@ -15,12 +15,17 @@ class Finding:
     line: int
     column: int
     code: str
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "info"
     message: str
+    light: str | None = None  # monitoring findings: "red" | "yellow" | "blue"; None for validation and hints
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -30,6 +35,7 @@ class Finding:
             "code": self.code,
             "severity": self.severity,
             "message": self.message,
+            "light": self.light,
         }
 
 

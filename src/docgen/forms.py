@@ -146,3 +146,63 @@ KEYS: dict[str, str] = {
     "departments": "部门",
     "expected_projects": "应报项目",
 }
+
+# --- 附件2/附件3 table labels, verbatim (「1-XX月」 is replaced by the period, e.g. 1-6月) ----------
+
+MONTHS_PLACEHOLDER = "1-XX月"
+PROJECT_TABLE_TITLE = "市级项目支出绩效运行监控表"
+DEPARTMENT_TABLE_TITLE = "市级部门整体支出绩效运行监控表"
+PROJECT_NAME_LABEL = "项目名称"
+PROJECT_DEPARTMENT_LABEL = "主管部门及代码"
+UNIT_LABEL = "预算单位"
+DEPARTMENT_LABEL = "主管部门（单位）及代码"
+PROJECT_BUDGET_BLOCK = "项目资金预算安排及执行进度（万元）"
+DEPARTMENT_BUDGET_BLOCK = "预算安排及执行进度（万元）"
+DEPARTMENT_TABLE_NUMBERS = ("1.", "2.")
+BUDGET_GROUP = "年度预算资金安排"
+TOTAL_ROW_LABEL = "资金总额："
+FIRST_ROW_PREFIX = "其中："
+PROJECT_TARGET_LABEL = "项目年度绩效目标"
+DEPARTMENT_TARGET_LABEL = "年度绩效目标"
+INDICATOR_BLOCK = "绩效指标"
+LIKELIHOOD_GROUP = "完成目标可能性“√”"
+TICK = "√"
+NO_RATE = "—"  # a rate whose denominator is 0
+ADJUSTED_TARGET = "{target}（调整后：{adjusted}）"  # 目标调整: both values stay visible
+
+#: Column headers of the budget block: English figure name -> header text.
+BUDGET_HEADERS: dict[str, str] = {
+    "carried_over": "上年结转",
+    "budget": "本年预算",
+    "subtotal": "小计",
+    "allocated": "1-XX月下达数",
+    "allocation_rate": "1-XX月下达率%（下达数/本年预算数）",
+    "spent": "1-XX月支出数",
+    "spend_progress": "1-XX月支出进度%（支出数/安排数）",
+    "expected": "全年预计支出数",
+}
+
+#: Column headers of the indicator block: English field name -> header text.
+INDICATOR_HEADERS: dict[str, str] = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "target": "年度指标值",
+    "result": "1-XX月指标完成情况",
+    "expected": "全年指标预计完成情况",
+    "deviation": "偏差原因分析",
+    "likelihood": LIKELIHOOD_GROUP,
+    "remark": "备注",
+}
+
+#: The three notes under both tables.
+TABLE_NOTES = (
+    "1．偏差原因分析：针对与预期目标产生偏差的指标值，分别从决策、过程和管理等方面进行判断和分析，并说明理由。",
+    "2．完成目标可能性：分确定能、有可能、完全不可能三级判断完成绩效目标的可能性。",
+    "3．如果“完全不可能完成”，请在备注中提出拟采取的措施。",
+)
+
+# --- 附件1 title -------------------------------------------------------------------------------
+
+REPORT_TITLE = "项目（部门整体）支出绩效监控分析报告"
+REPORT_TITLE_SUBJECT = "项目（部门整体）"  # replaced by the project's or the department's name

@@ -42,12 +42,18 @@ def staged_submissions(repo: Repo, folder: str) -> list[str]:
 
 
 def export_staged(repo: Repo, paths: list[str], dest: Path) -> Path:
-    """Write the index versions of `paths`, plus each period's roster, under `dest`; returns where repo.root's files went."""
+    """Write the index versions of `paths`, plus each period's roster (and a staged 部门整体's sibling projects),
+    under `dest`; returns where repo.root's files went."""
     wanted = set(paths)
     for path in paths:
         parts = Path(path).parts
         if len(parts) >= 3:  # submissions/<period>/<department>/<file>: its roster is submissions/<period>/名单.yaml
             wanted.add(Path(*parts[:2], F.ROSTER_FILE).as_posix())
+    # a staged 部门整体.yaml is compared with its department's projects (monitoring rule W414): bring them as context
+    folders = sorted({Path(p).parent.as_posix() for p in paths if Path(p).name == F.DEPARTMENT_FILE})
+    if folders:
+        context = repo.run("ls-files", "--cached", "-z", "--", *folders).decode("utf-8", "surrogateescape").split("\0")
+        wanted.update(p for p in context if p.endswith(F.YAML_SUFFIXES))
     listed = repo.run("ls-files", "--cached", "-z", "--", *sorted(wanted)).decode("utf-8", "surrogateescape").split("\0")
     present = [p for p in listed if p in wanted]
     repo.run("checkout-index", "-z", "--stdin", f"--prefix={dest.as_posix()}/", input="\0".join(present).encode("utf-8", "surrogateescape"))

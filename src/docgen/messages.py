@@ -42,14 +42,11 @@ MESSAGES: dict[str, str] = {
     "E308": "文件位置不符合规定：{detail}",
     "E309": "项目代码「{code}」重复：{other} 中已有同一代码的项目",
     "E310": "名单中部门代码「{code}」重复",
-    # W3xx: warnings found while validating (do not block)
-    "W301": "「{row}」{field} {value} 万元超过安排数 {arranged} 万元（超预算）",
+    # W3xx: warnings found while validating (do not block); W4xx monitoring warnings are in rules.yaml
     "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单",
-    "W303": "「{field}」与名单不一致：名单中为 {roster_value}，本文件为 {file_value}",
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
     "W306": "佐证材料「{entry}」不存在（路径相对于本文件所在目录），请补交文件或改正路径",
     "X900": "docgen 内部错误（{detail}）。请加 --traceback 重新运行，并把输出报告给维护者",
-    "W305": "下达数 {allocated} 万元超过本年预算 {budget} 万元（「{row}」）",
 }
 
 #: Chinese names of JSON types, for E204.
@@ -135,6 +132,255 @@ SITE: dict[str, str] = {
 
 def site_label(name: str, **args: Any) -> str:
     return SITE[name].format(**args)
+
+
+# =======================================================================================
+
+# Monitoring (issue 6): rules-file errors, lights, the drafted 「四、绩效监控结果分析」, roll-up workbooks.
+# The warnings' own texts (W4xx) live in the rules file (docgen/rules.yaml, schema/rules.yaml), not here.
+# =====================================================================================================
+
+MESSAGES.update(
+    {
+        "E320": "规则 {rule} 的「{field}」中有不认识的占位符 {{{name}}}。可用：{options}",
+        "E321": "规则 {rule} 的「{field}」中的花括号不成对（占位符应写成 {{row}} 这样的形式）",
+        "E322": "规则 {rule} 的阈值顺序不对：「{low}」{low_value} 不能大于「{high}」{high_value}",
+        "E323": "找不到规则文件：{path}",
+    }
+)
+
+SEVERITY_INFO = "提示"
+
+#: Light names as people say them.
+LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "blue": "蓝灯", "green": "绿灯", "none": "未监控"}
+
+MONITOR_LABELS = {
+    "yes": "是",
+    "no": "否",
+    "summary_info": "，{infos} 条提示",
+    "hint": "仅提示",
+    "rules_created": "已创建 {path}：内置默认规则的副本，可在其中调整阈值、灯和提示语",
+    "rules_header": "代码\t类别\t名称\t灯或阈值\t启用\t科研类豁免",
+    "rules_source": "规则来源：{sources}",
+    "rollup_written": "已生成汇总表 {path}",
+    "check_submission": "{light}  {path}  {name}",
+    "check_department": "{period} {code} {name}：{counts}",
+    "count_part": "{light} {count}",
+}
+
+#: Sentences of the drafted 「四、绩效监控结果分析」 (used when the submission leaves a section empty).
+DRAFT = {
+    "subject_project": "该项目",
+    "subject_department": "本部门",
+    "conclusion_lead": "经监控，截至{year}年{month}月底，{subject}",
+    "conclusion_exempt": "{subject}属于科研类项目，按规定可暂不开展年度中的绩效监控，本期未作预警评价。",
+    "conclusion_budget": "资金安排 {arranged} 万元，已支出 {spent} 万元，支出进度 {spend_progress}%，序时进度 {time_progress}%",
+    "conclusion_budget_empty": "本期无资金安排",
+    "conclusion_indicators": "设置绩效指标 {total} 项，预计确定能完成 {certain} 项、有可能完成 {possible} 项、完全不可能完成 {impossible} 项",
+    "conclusion_counts": "共发现红灯预警 {red} 项、黄灯预警 {yellow} 项。",
+    "deviation_none": "本期预算执行和绩效目标实现情况与预期基本一致，未出现明显偏差。",
+    "deviation_budget": "（一）预算执行方面。{items}",
+    "deviation_targets": "（二）绩效目标方面。{items}",
+    "deviation_item": "{message}。",
+    "deviation_reason": "{name}：{reason}",
+    "deviation_reasons": "单位分析的偏差原因：{items}",
+    "deviation_no_reason": "上述偏差的原因尚待单位进一步分析说明。",
+    "problems_none": "本期未发现明显问题。下一步将继续加强预算执行和绩效目标实现情况的日常监控，确保年度绩效目标如期实现。",
+    "problems_lead": "存在的问题：{items}",
+    "problems_item": "{index}. {name}（{light}，{count} 项）。",
+    "measures_lead": "整改措施和建议：{items}",
+    "measures_item": "{index}. {advice}",
+    "measures_remark": "对完成目标可能性为“完全不可能”的指标，拟采取以下措施：{items}",
+    "separator": "；",
+}
+
+#: The closing words of the drafted 监控总体结论, by the submission's light.
+DRAFT_LIGHT = {
+    "green": "总体运行正常，监控结果为绿灯。",
+    "blue": "总体运行正常，部分指标完成进度远超序时，监控结果为蓝灯，建议复核相关指标值设置是否合理。",
+    "yellow": "存在一定偏差，监控结果为黄灯，需加强跟踪管理。",
+    "red": "存在较大偏差，监控结果为红灯，需立即采取纠偏措施。",
+}
+
+#: Column headers and sheet names of the roll-up workbooks (汇总表).
+ROLLUP = {
+    "dept_title": "{department}{period}预算绩效运行监控汇总表",
+    "city_title": "{period}市级部门预算绩效运行监控汇总表",
+    "subtitle": "序时进度 {time_progress}%　金额单位：万元　生成：{generator}",
+    "sheet_projects": "项目汇总",
+    "sheet_department": "部门整体",
+    "sheet_findings": "预警明细",
+    "sheet_departments": "部门汇总",
+    "sheet_all_projects": "项目明细",
+    "confidential_row": "涉密项目（{count}个）",
+    "total_row": "合计",
+    "confidential_note": "注：涉密项目计入合计，但不列示名称和明细；其预警不列入预警明细。",
+    "yes": "是",
+    "no": "否",
+    "submitted": "已报",
+    "not_submitted": "未报",
+}
+
+ROLLUP_COLUMNS = {
+    "department_code": "主管部门代码",
+    "department": "主管部门",
+    "code": "项目代码",
+    "name": "项目名称",
+    "unit": "预算单位",
+    "research": "科研类",
+    "light": "监控结果",
+    "carried_over": "上年结转",
+    "budget": "本年预算",
+    "subtotal": "安排数（小计）",
+    "allocated": "下达数",
+    "allocation_rate": "下达率%",
+    "spent": "支出数",
+    "spend_progress": "支出进度%",
+    "execution": "执行率%（支出进度÷序时进度）",
+    "expected": "全年预计支出数",
+    "balance": "预计结转结余",
+    "red": "红灯预警",
+    "yellow": "黄灯预警",
+    "blue": "蓝灯提示",
+    "indicators": "指标数",
+    "certain": "确定能",
+    "possible": "有可能",
+    "impossible": "完全不可能",
+    "rules": "预警事项",
+    "expected_projects": "应报项目",
+    "submitted_projects": "已报项目",
+    "missing_projects": "未报项目",
+    "department_submitted": "部门整体",
+    "lights_red": "红灯项目",
+    "lights_yellow": "黄灯项目",
+    "lights_blue": "蓝灯项目",
+    "lights_green": "绿灯项目",
+    "lights_none": "未监控项目",
+    "table": "预算表",
+    "row": "行",
+    "category": "类别",
+    "rule_code": "规则代码",
+    "rule_name": "规则",
+    "light_name": "灯",
+    "message": "说明",
+    "location": "位置",
+}
+# --- render (issue 3): the attachments, the bundle, PDF ---------------------------------------
+
+LABELS.update({
+    "template_missing": "缺少模板文件 {path}：请从 docgen 仓库的 templates/ 复制一份到本项目的 templates/",
+    "template_invalid": "模板文件 {path} 无法使用：{detail}",
+    "template_styles": "模板文件 {path} 缺少样式：{names}。请在 Word 中恢复这些样式（名称不能改），或重新运行 templates/make_report_docx.py",
+    "rendered": "附件：新生成 {rendered} 个文件，{unchanged} 个未变化（未重新生成）",
+    "removed": "已删除 {count} 个过期的附件（对应的报送文件已删除或改名）",
+    "confidential_skipped": "涉密项目 {count} 个未生成附件（涉密项目不得发布，build/ 会被发布）。如需生成，请用 --include-confidential 目录 指定 build/ 以外的保存位置",
+    "confidential_written": "涉密项目 {count} 个的附件已写入 {path}（不在 build/ 中，请按保密规定保管，不得上传）",
+    "confidential_inside_build": "--include-confidential 的目录不能在 {build} 之内（该目录会被发布）：{path}",
+    "bundles": "部门报送包：{count} 个（{path}）",
+    "pdf_missing": "未找到 LibreOffice（soffice 命令），未生成 PDF，其他成果均已生成。安装：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk",
+    "pdf_failed": "LibreOffice 未能把 {path} 转换为 PDF（{detail}），其他成果均已生成",
+    "pdf_done": "PDF：新生成 {count} 个",
+    "progress": "生成附件 {done}/{total}",
+    "progress_pdf": "转换 PDF {done}/{total}",
+    "not_filled": "（未填写）",
+    "none": "无。",
+})
+
+#: Drafted narrative of 附件1 (render/draft.py) where the submission leaves a section empty. Plain official Chinese.
+DRAFTS: dict[str, str] = {
+    "report_title": "{subject}支出绩效监控分析报告",
+    "report_year": "（{year}年度）",
+    "project_subject": "{name}项目",
+    "department_subject": "{name}部门整体",
+    # 一、基本情况
+    "basic_project": "{name}（项目代码{code}）由{unit}组织实施，主管部门为{department}{span}。",
+    "basic_span": "，项目起止时间为{span}",
+    "basic_department": "{name}（部门代码{code}）本期纳入绩效监控的预算资金包括基本支出和项目支出。",
+    "basic_target_project": "项目年度绩效目标：{target}",
+    "basic_target_department": "部门年度绩效目标：{target}",
+    "basic_budget": "{year}年{subject}预算安排{subtotal}万元{parts}。",
+    "basic_budget_parts": "，其中上年结转{carried_over}万元、本年预算{budget}万元",
+    "basic_sources": "按资金来源分：{items}。",
+    "basic_source_item": "{row}{subtotal}万元",
+    "subject_project": "项目",
+    "subject_department": "部门",
+    # （一）预算执行情况分析
+    "execution": "截至{month}月底，{subject}年度预算安排{subtotal}万元{parts}，已下达{allocated}万元{allocation}；已支出{spent}万元{progress}。",
+    "execution_allocation": "，下达率{rate}",
+    "execution_progress": "，支出进度{rate}，{versus}",
+    "versus_below": "低于序时进度（{time}）{gap}个百分点",
+    "versus_above": "高于序时进度（{time}）{gap}个百分点",
+    "versus_equal": "与序时进度（{time}）持平",
+    "execution_rows": "{heading}{items}。",
+    "execution_rows_by_source": "分资金来源看，",
+    "execution_rows_by_type": "按资金性质分，",
+    "execution_rows_by_use": "按支出用途分，",
+    "execution_row": "{row}安排{subtotal}万元、已支出{spent}万元{progress}",
+    "execution_row_progress": "、支出进度{rate}",
+    "expected": "预计全年支出{expected}万元，占安排数的{rate}{tail}。",
+    "expected_surplus": "，预计年底结转结余{gap}万元",
+    "expected_over": "，超出安排数{gap}万元",
+    "over_budget": "截至{month}月底支出数已超过安排数{gap}万元，应核实是否存在超预算支出。",
+    "see_tables": "具体情况见{tables}。",
+    "table_ref": "表{number}",
+    "table_ref_join": "、",
+    "table_caption_project": "表{number}  项目资金预算执行情况（单位：万元）",
+    "table_caption_by_type": "表{number}  部门预算执行情况（按资金性质，单位：万元）",
+    "table_caption_by_use": "表{number}  部门预算执行情况（按支出用途，单位：万元）",
+    "col_row": "资金来源",
+    "col_row_use": "支出用途",
+    "col_carried_over": "上年结转",
+    "col_budget": "本年预算",
+    "col_subtotal": "小计（安排数）",
+    "col_allocated": "{months}下达数",
+    "col_allocation_rate": "下达率",
+    "col_spent": "{months}支出数",
+    "col_spend_progress": "支出进度",
+    "col_expected": "全年预计支出数",
+    # （二）绩效目标实现情况分析
+    "targets_count": "{subject}共设置绩效指标{count}项，其中{kinds}。",
+    "targets_kind": "{level1}{count}项",
+    "targets_likelihood": "从完成年度目标的可能性看，{items}。",
+    "targets_likelihood_item": "{likelihood}完成{count}项",
+    "targets_none": "{subject}未设置绩效指标。",
+    "indicator": "{number}．{level2}“{name}”：{target}，{result}，{expected}，{judgement}。",
+    "indicator_target": "年度指标值{value}",
+    "indicator_target_text": "年度指标值为“{value}”",
+    "indicator_result": "{months}完成{value}",
+    "indicator_result_text": "{months}完成情况为“{value}”",
+    "indicator_expected": "全年预计完成{value}",
+    "indicator_expected_text": "全年预计为“{value}”",
+    "indicator_adjusted": "{target}（调整后为{adjusted}）",
+    "judgement_确定能": "预计能够完成年度目标",
+    "judgement_有可能": "有可能完成年度目标",
+    "judgement_完全不可能": "预计无法完成年度目标",
+    "indicator_deviation": "偏差原因：{text}",
+    "indicator_remark": "拟采取措施：{text}",
+    "remark_prefix": "拟采取",  # a 备注 that already names itself is not labelled twice
+}
+
+
+def draft(key: str, /, **args: Any) -> str:
+    return DRAFTS[key].format(**args)
+
+#: The contents list inside each department's bundle (bundle.py).
+BUNDLE: dict[str, str] = {
+    "heading": "{department}（{code}）{period}绩效监控报告",
+    "intro": "本报送包包括部门整体支出绩效监控分析报告和项目支出绩效监控分析报告，每份报告由正文（附件1）和监控表（附件2或附件3）组成。",
+    "department": "一、部门整体支出绩效监控分析报告",
+    "department_missing": "一、部门整体支出绩效监控分析报告：本期未报送",
+    "projects": "二、项目支出绩效监控分析报告（{count}个）",
+    "project": "{number}．{name}（项目代码{code}，{unit}）",
+    "file_docx": "正文（附件1）：{name}",
+    "file_xlsx": "监控表（{table}）：{name}",
+    "file_pdf": "PDF：{name}",
+    "confidential": "另有涉密项目{count}个，按保密规定另行报送，不在本报送包中。",
+    "footer": "由 docgen {version} 根据报送数据生成。",
+}
+
+
+def bundle_text(key: str, /, **args: Any) -> str:
+    return BUNDLE[key].format(**args)
 
 
 # --- history and `docgen diff` (issue 4 item 4, issue 5 item 1) --------------------------------------

@@ -44,3 +44,27 @@ def attachments(build: Path, sub: Project | Department) -> dict[str, Path]:
 def bundle(build: Path, period: Period, code: str, name: str) -> Path:
     """build/2025-06/101-朔州市教育局-2025年1-6月绩效监控报告.zip: what a department sends to the 财政局."""
     return period_dir(build, period) / f"{safe(code)}-{safe(name)}-{period.label}绩效监控报告.zip"
+
+
+def department_rollup(build: Path, period: Period, code: str, name: str) -> Path:
+    """build/2025-06/101-朔州市教育局/101-朔州市教育局-2025年1-6月绩效监控汇总表.xlsx: one row per project."""
+    return department_dir(build, period, code, name) / f"{safe(code)}-{safe(name)}-{period.label}绩效监控汇总表.xlsx"
+
+
+def city_rollup(build: Path, period: Period) -> Path:
+    """build/2025-06/全市-2025年1-6月绩效监控汇总表.xlsx: one row per department, and every project."""
+    return period_dir(build, period) / f"全市-{period.label}绩效监控汇总表.xlsx"
+
+def manifest(build: Path) -> Path:
+    """What the last build rendered, with each output's input key: lets `docgen build` skip unchanged work."""
+    return build / ".docgen-manifest.json"
+
+
+def pdf(path: Path) -> Path:
+    """The PDF beside a rendered .docx/.xlsx (docgen build --pdf)."""
+    return path.with_suffix(".pdf")
+
+
+def bundle_index() -> str:
+    """The list of contents inside each bundle, for the 财政局 clerk who files it."""
+    return "目录.txt"

@@ -5,18 +5,24 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import sys
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any, TextIO
 
 from . import messages as M
 from .findings import Finding
+from .monitor import Analysis
+from .ruleset import SPECS, Ruleset
 
-SEVERITY = {"error": "错误", "warning": "警告"}
+SEVERITY = {"error": "错误", "warning": "警告", "info": M.SEVERITY_INFO}
+GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def text_line(f: Finding) -> str:
-    """`path:line:column: 错误 E201 message`: editors and CI annotators jump to it."""
-    return f"{f.path}:{f.line}:{f.column}: {SEVERITY[f.severity]} {f.code} {f.message}"
+    """`path:line:column: 错误 E201 message`: editors and CI annotators jump to it; a light shows as 【红灯】."""
+    light = f"【{M.LIGHT_NAMES[f.light]}】" if f.light else ""
+    return f"{f.path}:{f.line}:{f.column}: {SEVERITY[f.severity]} {f.code} {light}{f.message}"
 
 
 def _escape_data(text: str) -> str:
@@ -34,13 +40,13 @@ def _repo_path(path: str) -> str:
 
 def github_line(f: Finding) -> str:
     """GitHub Actions workflow command: shows the message on the file's line in the pull request."""
-    level = "error" if f.is_error else "warning"
+    level = GITHUB_LEVEL[f.severity]
     props = f"file={_escape_property(_repo_path(f.path))},line={f.line},col={f.column},title={_escape_property(f.code)}"
     return f"::{level} {props}::{_escape_data(f.message)}"
 
 
 #: GitLab Code Quality severities (info, minor, major, critical, blocker): errors stop the build.
-CODEQUALITY_SEVERITY = {"error": "critical", "warning": "minor"}
+CODEQUALITY_SEVERITY = {"error": "critical", "warning": "minor", "info": "info"}
 
 
 def codequality(findings: list[Finding]) -> str:
@@ -70,26 +76,120 @@ def codequality(findings: list[Finding]) -> str:
 def render(findings: Iterable[Finding], fmt: str, files: int) -> str:
     findings = list(findings)
     if fmt == "json":
-        errors = sum(f.is_error for f in findings)
-        return json.dumps(
-            {"files": files, "errors": errors, "warnings": len(findings) - errors, "findings": [f.as_dict() for f in findings]},
-            ensure_ascii=False,
-            indent=2,
-        )
+        return json.dumps({"files": files, **counts(findings), "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2)
     if fmt == "codequality":
         return codequality(findings)
     line = github_line if fmt == "github" else text_line
     return "\n".join(line(f) for f in findings)
 
 
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    findings = list(findings)
+    return {
+        "errors": sum(f.is_error for f in findings),
+        "warnings": sum(f.is_warning for f in findings),
+        "infos": sum(f.severity == "info" for f in findings),
+    }
+
+
 def summary_line(findings: list[Finding], files: int) -> str:
-    errors = sum(f.is_error for f in findings)
     if not findings:
         return M.label("valid", files=files)
-    return M.label("summary", files=files, errors=errors, warnings=len(findings) - errors)
+    n = counts(findings)
+    line = M.label("summary", files=files, errors=n["errors"], warnings=n["warnings"])
+    return line + (M.MONITOR_LABELS["summary_info"].format(infos=n["infos"]) if n["infos"] else "")
+
+
+def analysis_json(result_findings: list[Finding], files: int, analysis: Analysis | None) -> str:
+    """`docgen check --format json`: every finding with its light, every submission's lights, department counts."""
+    body: dict[str, Any] = {"files": files, **counts(result_findings), "findings": [f.as_dict() for f in result_findings]}
+    body.update(analysis.as_dict() if analysis is not None else {"submissions": [], "departments": []})
+    return json.dumps(body, ensure_ascii=False, indent=2)
+
+
+def analysis_text(analysis: Analysis) -> str:
+    """`docgen check`: one line per submission with its light, then each department's counts."""
+    lines = []
+    for sa in sorted(analysis.submissions.values(), key=lambda sa: sa.path):
+        light = M.LIGHT_NAMES[sa.light or "none"]
+        lines.append(M.MONITOR_LABELS["check_submission"].format(light=light, path=sa.path, name=sa.submission.name))
+    for dept in analysis.departments():
+        parts = "，".join(
+            M.MONITOR_LABELS["count_part"].format(light=M.LIGHT_NAMES[k], count=v) for k, v in dept.lights.items() if v
+        )
+        lines.append(M.MONITOR_LABELS["check_department"].format(period=dept.period, code=dept.code, name=dept.name, counts=parts))
+    return "\n".join(lines)
+
+
+def rules_table(ruleset: Ruleset) -> str:
+    """`docgen rules`: one tab-separated line per rule, as the README's rules list shows them."""
+    yes, no = M.MONITOR_LABELS["yes"], M.MONITOR_LABELS["no"]
+    lines = [M.MONITOR_LABELS["rules_header"]]
+    for rule in ruleset.rules.values():
+        thresholds = "，".join(f"{key} {_setting(value)}" for key, value in rule.thresholds.items())
+        if SPECS[rule.code].fixed_light:
+            light = M.LIGHT_NAMES[rule.light] if rule.light else M.MONITOR_LABELS["hint"]
+            setting = f"{light}（{thresholds}）" if thresholds else light
+        else:
+            setting = thresholds
+        lines.append("\t".join([rule.code, rule.category, rule.name, setting, yes if rule.enabled else no, yes if rule.exempt_research else no]))
+    lines.append(M.MONITOR_LABELS["rules_source"].format(sources="、".join(ruleset.source)))
+    return "\n".join(lines)
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "、".join(value)
+    if value in M.LIGHT_NAMES:
+        return M.LIGHT_NAMES[value]
+    return str(value)
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
     """What `docgen fmt` would change, as a unified diff (for `--diff` and CI logs)."""
     lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}")
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+# --- progress of a long build (issue 3) -------------------------------------------------------
+
+PROGRESS_LABELS = {"render": "progress", "pdf": "progress_pdf"}
+
+
+class Progress:
+    """Progress of `docgen build`: a bar on a terminal, a plain line per tenth in CI logs (no control characters)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.shown: dict[str, int] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if total <= 1:
+            return
+        text = M.label(PROGRESS_LABELS[stage], done=done, total=total)
+        if self.tty:
+            filled = done * 30 // total
+            self.stream.write(f"\r{'█' * filled}{'·' * (30 - filled)} {text}" + ("\n" if done == total else ""))
+            self.stream.flush()
+            return
+        tenth = done * 10 // total
+        if done and tenth != self.shown.get(stage):  # every 10 %, and the last one
+            self.shown[stage] = tenth
+            print(text, file=self.stream, flush=True)
+
+
+def build_lines(rendered: Any, build: Any, confidential_dir: Any) -> list[str]:
+    """What the render stage did, one Chinese line each (counts, skipped confidential projects, PDF problems)."""
+    lines = [M.label("rendered", rendered=len(rendered.written), unchanged=rendered.unchanged)]
+    if rendered.removed:
+        lines.append(M.label("removed", count=len(rendered.removed)))
+    if rendered.bundles:
+        lines.append(M.label("bundles", count=len(rendered.bundles), path=build))
+    if rendered.pdfs:
+        lines.append(M.label("pdf_done", count=len(rendered.pdfs)))
+    if rendered.confidential_skipped:
+        lines.append(M.label("confidential_skipped", count=rendered.confidential_skipped))
+    if rendered.confidential_written:
+        lines.append(M.label("confidential_written", count=rendered.confidential_written, path=confidential_dir))
+    return lines + list(rendered.problems)

@@ -11,6 +11,7 @@ that raises a warning in another (a roster edit) is seen too.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import tempfile
 from collections.abc import Callable
@@ -76,9 +77,13 @@ class DiffResult:
         return sum(len(f.cleared) for f in self.files)
 
 
+RULES_PATH = "schema/rules.yaml"
+
+
 def _materialise(repo: Repo, revision: str, folder: Path) -> Path:
-    """Write the submissions/ of `revision` under `folder` (the validators read files)."""
-    tree = repo.tree(revision, SUBMISSIONS)
+    """Write the submissions/ of `revision` under `folder` (the validators read files), with that revision's
+    monitoring rules (schema/rules.yaml) so both sides are judged by their own thresholds."""
+    tree = {**repo.tree(revision, SUBMISSIONS), **repo.tree(revision, RULES_PATH)}
     contents = repo.cat_blobs(tree.values())
     for path, blob in tree.items():
         write_bytes(folder / path, contents.get(blob, b""))
@@ -105,7 +110,7 @@ def _finding_key(f: Finding) -> tuple[str, str, str]:
 
 
 def _relocated(f: Finding, path: str) -> Finding:
-    return Finding(path, f.line, f.column, f.code, f.severity, f.message)
+    return dataclasses.replace(f, path=path)  # keeps the monitoring light
 
 
 def _problems(before: list[Finding], after: list[Finding], old: str, new: str) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
@@ -150,6 +155,8 @@ def _file_diff(rc: RawChange, contents: dict[str, bytes], before: dict[str, list
     old = C.snapshot(contents.get(rc.old_blob, b""), kind) if rc.old_blob else None
     new = C.snapshot(contents.get(rc.new_blob, b""), kind) if rc.new_blob else None
     appeared, cleared = _problems(before.get(rc.old_path or "", []), after.get(rc.new_path or "", []), rc.old_path or path, path)
+    if rc.new_blob is None:
+        cleared = ()  # a deleted file's problems leave with it: nothing was fixed
     shown = new if new is not None and new.readable else old
     changes = C.compare(old, new)
     return FileDiff(

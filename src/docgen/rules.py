@@ -143,25 +143,6 @@ def check_department_totals(doc: Document, kind: str) -> list[Finding]:
     ]
 
 
-def check_overspend(doc: Document, kind: str) -> list[Finding]:
-    """支出数 or 全年预计支出数 above 安排数 is 超预算; 下达数 above 本年预算 is suspicious."""
-    findings = []
-    for table in _fund_tables(kind):
-        for name, row in _rows(doc.data, table):
-            carried, budget = _num(row.get(A["carried_over"])), _num(row.get(A["budget"]))
-            if carried is None or budget is None:
-                continue
-            arranged = carried + budget
-            for key in (A["spent"], A["expected"]):
-                value = _num(row.get(key))
-                if value is not None and value > arranged:
-                    findings.append(warning(doc.path, *doc.position((table, name, key)), "W301", row=name, field=key, value=value, arranged=arranged))
-            allocated = _num(row.get(A["allocated"]))
-            if allocated is not None and allocated > budget:
-                findings.append(warning(doc.path, *doc.position((table, name, A["allocated"])), "W305", row=name, allocated=allocated, budget=budget))
-    return findings
-
-
 def deviation_reason(item: dict[str, Any]) -> str | None:
     """Why an indicator counts as deviating from its target, or None when it does not."""
     likelihood = item.get(I["likelihood"])
@@ -207,7 +188,7 @@ def check_evidence(doc: Document, kind: str) -> list[Finding]:
     return findings
 
 
-FILE_RULES = (check_place, check_decimals, check_stated_total, check_department_totals, check_overspend, check_indicators, check_evidence)
+FILE_RULES = (check_place, check_decimals, check_stated_total, check_department_totals, check_indicators, check_evidence)
 
 
 def file_rules(doc: Document, kind: str) -> list[Finding]:
@@ -261,7 +242,7 @@ def roster_projects(roster: Document) -> dict[str, dict[str, Any]]:
 
 
 def check_against_roster(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:
-    """Each project is on its period's roster, with the same department and flags."""
+    """Each project is on its period's roster (its flags are compared by the monitoring rule W413)."""
     findings = []
     entries = {period: roster_projects(roster) for period, roster in rosters.items()}
     for kind, doc in documents:
@@ -276,23 +257,9 @@ def check_against_roster(documents: list[tuple[str, Document]], rosters: dict[Pa
         code = doc.data.get(K["project_code"])
         if not isinstance(code, str):
             continue
-        entry = entries[period].get(code)
-        if entry is None:
+        if code not in entries[period]:
             findings.append(warning(doc.path, *doc.position((K["project_code"],)), "W302", code=code, roster=roster.path))
-            continue
-        for name in ("department_code", "unit", "research", "confidential"):
-            key = K[name]
-            roster_value = entry.get(key, False if name in ("research", "confidential") else None)
-            file_value = doc.data.get(key, False if name in ("research", "confidential") else None)
-            if roster_value != file_value:
-                findings.append(
-                    warning(doc.path, *doc.position((key,)), "W303", field=key, roster_value=_yes_no(roster_value), file_value=_yes_no(file_value))
-                )
     return findings
-
-
-def _yes_no(value: Any) -> str:
-    return {True: "是", False: "否"}.get(value, str(value)) if isinstance(value, bool) else f"「{value}」"
 
 
 def cross_file_rules(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:

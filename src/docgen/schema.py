@@ -13,12 +13,14 @@ from typing import Any
 
 from . import forms as F
 from . import output
+from .ruleset import rules_schema
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_FILES = {
     "project": "project.schema.json",
     "department": "department.schema.json",
     "roster": "roster.schema.json",
+    "rules": "rules.schema.json",
 }
 
 Schema = dict[str, Any]
@@ -305,7 +307,7 @@ def roster_schema() -> Schema:
     return _base("绩效监控报送名单", "一个监控期间一个文件（名单.yaml）：应报送的部门、预算单位和项目。", props, required)
 
 
-SCHEMAS = {"project": project_schema, "department": department_schema, "roster": roster_schema}
+SCHEMAS = {"project": project_schema, "department": department_schema, "roster": roster_schema, "rules": rules_schema}
 
 
 def schema_for(kind: str) -> Schema:

@@ -8,6 +8,7 @@ shown: each error kind maps to a Chinese template in `messages`.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,7 +20,7 @@ import jsonschema_rs
 
 from . import forms as F
 from . import messages as M
-from . import rules
+from . import rules, ruleset
 from .findings import Finding, error
 from .load import Document, JsonPath, load_file
 from .schema import schema_for
@@ -31,6 +32,8 @@ def kind_of(path: Path) -> str:
         return "roster"
     if path.name == F.DEPARTMENT_FILE:
         return "department"
+    if path.name == ruleset.RULES_FILE:
+        return "rules"
     return "project"
 
 
@@ -175,6 +178,11 @@ def _value_at(data: Any, path: JsonPath) -> Any:
     return data
 
 
+#: Error codes after which a file still has the schema's shape: E103 (first of the duplicate keys kept),
+#: E106, and the business rules E3xx, which run on schema-valid data.
+MODEL_SAFE = re.compile(r"^(E103|E106|E3\d\d)$")
+
+
 @dataclass
 class Checked:
     """What validation produced: the documents that loaded, keyed by kind, and every finding."""
@@ -189,6 +197,12 @@ class Checked:
     def error_paths(self) -> set[str]:
         return {f.path for f in self.errors}
 
+    def shaped_paths(self) -> set[str]:
+        """Files whose errors all leave the data in the schema's shape (a duplicate key, a business rule):
+        their models can still be built, so monitoring reports on them in the same pass."""
+        unsafe = {f.path for f in self.errors if not MODEL_SAFE.match(f.code)}
+        return self.error_paths() - unsafe
+
 
 def check_files(paths: list[Path], rosters: list[Path] | None = None) -> Checked:
     """Load and check `paths`; `rosters` are extra roster files used only to cross-check."""
@@ -201,6 +215,9 @@ def check_files(paths: list[Path], rosters: list[Path] | None = None) -> Checked
             continue
         kind = kind_of(path)
         findings.extend(schema_findings(doc, kind))
+        if kind == "rules":  # the monitoring rules file: checked like a submission, but it has no model
+            findings.extend(ruleset.check_document(doc))
+            continue
         findings.extend(rules.file_rules(doc, kind))
         documents.append((kind, doc))
     roster_docs = _roster_documents(documents, rosters or [])

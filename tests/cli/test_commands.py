@@ -87,6 +87,7 @@ def test_build_writes_summary_with_computed_figures(run, chdir, tmp_path) -> Non
     summary = json.loads((tmp_path / "build" / "summary.json").read_text(encoding="utf-8"))
     (period,) = summary["periods"]
     assert (period["period"], period["label"], period["time_progress"]) == ("2025-06", "2025年1-6月", "50.00")
+    assert period["confidential_excluded"] == 0
     (project,) = period["submissions"]
     table = project["tables"]["资金"]
     assert list(table) == ["资金总额", "中央财政资金", "省级财政资金", "市级财政资金", "县（区）财政资金", "单位自筹资金", "其他资金"]
@@ -98,16 +99,33 @@ def test_build_writes_summary_with_computed_figures(run, chdir, tmp_path) -> Non
     assert table["市级财政资金"]["spend_progress"] == "35.64"
 
 
+def test_summary_counts_confidential_projects_but_never_names_them(run, chdir, tmp_path) -> None:
+    """build/ is published by CI: a 涉密 project's name, code and figures must not be in it."""
+    secret = PROJECT.replace("学生资助", "战备专项").replace("预算单位: 朔州市教育局本级", "预算单位: 朔州市教育局本级\n涉密: true")
+    roster = ROSTER.replace("项目名称: 学生资助, 预算单位: 朔州市教育局本级}", "项目名称: 战备专项, 预算单位: 朔州市教育局本级, 涉密: true}")
+    chdir(tree(tmp_path, **{f"{FOLDER}/101-2025-001.yaml": secret, "submissions/2025-06/名单.yaml": roster}))
+    assert run("build").exit_code == 0
+    text = (tmp_path / "build" / "summary.json").read_text(encoding="utf-8")
+    assert "战备专项" not in text and "101-2025-001" not in text
+    assert json.loads(text)["periods"][0]["confidential_excluded"] == 1
+
+
 def test_build_with_errors_writes_nothing(run, chdir, tmp_path) -> None:
     chdir(tree(tmp_path))
     assert run("build").exit_code == 0
-    before = (tmp_path / "build" / "summary.json").read_bytes()
+
+    def snapshot() -> dict[str, bytes]:
+        return {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in (tmp_path / "build").rglob("*") if p.is_file()}
+
+    before = snapshot()
+    assert "build/summary.json" in before
+    written = sorted(p.relative_to(tmp_path) for p in (tmp_path / "build").rglob("*"))
     (tmp_path / FOLDER / "101-2025-001.yaml").write_text(PROJECT.replace("年度: 2025", "年度: 二〇二五"), encoding="utf-8")
     result = run("build")
     assert result.exit_code == 1
     assert "错误" in result.stderr
-    assert (tmp_path / "build" / "summary.json").read_bytes() == before
-    assert [p.name for p in (tmp_path / "build").iterdir()] == ["summary.json"]
+    assert snapshot() == before
+    assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "build").rglob("*")) == written  # nothing new, no temp files
 
 
 def test_new_project_from_roster_validates_and_has_modeline(run, chdir, tmp_path) -> None:

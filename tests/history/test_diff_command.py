@@ -38,7 +38,7 @@ def pr(seeded: GitRepo) -> GitRepo:
 EXPECTED_MARKDOWN = """\
 ## 报送数据变更：main → 工作区（未提交）
 
-共 2 份报送有变化：新增 0 份，修改 1 份，重命名 1 份，删除 0 份。校验问题：新出现 1 个，已消除 0 个。
+共 2 份报送有变化：新增 0 份，修改 1 份，重命名 1 份，删除 0 份。校验问题：新出现 2 个，已消除 2 个。
 
 ### 教师培训（101-2025-002） · 重命名
 
@@ -57,7 +57,10 @@ EXPECTED_MARKDOWN = """\
 | 计算 | 资金·资金总额·支出数 | 60.20 | 250.00 |
 | 计算 | 资金·资金总额·支出进度 | 30.10% | 125.00% |
 | 计算 | 资金·中央财政资金·支出进度 | 30.10% | 125.00% |
-| 警告 W301 | 「中央财政资金」支出数 250 万元超过安排数 200.00 万元（超预算） | — | 新出现（第 9 行） |
+| 警告 W411 | 「中央财政资金」支出数 250.00 万元超过安排数 200.00 万元 50.00 万元（超预算） | — | 新出现（第 9 行） |
+| 警告 W427 | 绩效指标缺少效益指标、质量指标，无法全面反映绩效目标 | — | 新出现（第 11 行） |
+| 警告 W401 | 「资金总额」支出进度 30.10%（支出 60.20 万元 / 安排 200.00 万元），仅为序时进度 50.00% 的 60.20%，低于 80% | 第 8 行 | 已消除 |
+| 警告 W427 | 绩效指标缺少效益指标、质量指标、时效指标，无法全面反映绩效目标 | 第 11 行 | 已消除 |
 
 <sub>由 docgen diff 生成：{base} → 工作区（未提交）。「计算」为系统按填报数计算的结果（万元、%）。</sub>
 """
@@ -79,7 +82,7 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
     data = json.loads(out)
     assert data["base"] == {"revision": base, "commit": base}
     assert data["head"] == {"revision": "HEAD", "commit": head}
-    assert data["summary"] == {"files": 2, "added": 0, "modified": 1, "renamed": 1, "deleted": 0, "unchanged": 0, "appeared": 1, "cleared": 0}
+    assert data["summary"] == {"files": 2, "added": 0, "modified": 1, "renamed": 1, "deleted": 0, "unchanged": 0, "appeared": 2, "cleared": 2}
     second, first = data["submissions"]
     assert first == {
         "path": PROJECT_PATH,
@@ -104,10 +107,17 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
         ],
         "findings": {
             "appeared": [
-                {"path": PROJECT_PATH, "line": 9, "column": 53, "code": "W301", "severity": "warning",
-                 "message": "「中央财政资金」支出数 250 万元超过安排数 200.00 万元（超预算）"},
+                {"path": PROJECT_PATH, "line": 9, "column": 53, "code": "W411", "severity": "warning", "light": "red",
+                 "message": "「中央财政资金」支出数 250.00 万元超过安排数 200.00 万元 50.00 万元（超预算）"},
+                {"path": PROJECT_PATH, "line": 11, "column": 1, "code": "W427", "severity": "warning", "light": "yellow",
+                 "message": "绩效指标缺少效益指标、质量指标，无法全面反映绩效目标"},
             ],
-            "cleared": [],
+            "cleared": [
+                {"path": PROJECT_PATH, "line": 8, "column": 1, "code": "W401", "severity": "warning", "light": "yellow",
+                 "message": "「资金总额」支出进度 30.10%（支出 60.20 万元 / 安排 200.00 万元），仅为序时进度 50.00% 的 60.20%，低于 80%"},
+                {"path": PROJECT_PATH, "line": 11, "column": 1, "code": "W427", "severity": "warning", "light": "yellow",
+                 "message": "绩效指标缺少效益指标、质量指标、时效指标，无法全面反映绩效目标"},
+            ],
         },
     }
     assert second == {
@@ -123,9 +133,10 @@ def test_a_warning_cleared_and_files_added_and_deleted(pr: GitRepo) -> None:
     pr.write(f"{DEPT}/部门整体.yaml", "年度: [\n")  # new and unreadable: reported, never a crash
     code, out, _ = run(pr, "HEAD", "--format", "json")
     data = json.loads(out)
+    # the overspend clears in the edited file; the deleted file's warnings leave with it (nothing was fixed)
     assert data["summary"] == {"files": 3, "added": 1, "modified": 1, "renamed": 0, "deleted": 1, "unchanged": 0, "appeared": 1, "cleared": 1}
     by_path = {s["path"]: s for s in data["submissions"]}
-    assert [f["code"] for f in by_path[PROJECT_PATH]["findings"]["cleared"]] == ["W301"]
+    assert [f["code"] for f in by_path[PROJECT_PATH]["findings"]["cleared"]] == ["W411"]
     assert by_path[MOVED_PATH]["status"] == "deleted" and by_path[MOVED_PATH]["changes"] == []
     added = by_path[f"{DEPT}/部门整体.yaml"]
     assert added["status"] == "added" and added["kind"] == "department"
@@ -133,7 +144,7 @@ def test_a_warning_cleared_and_files_added_and_deleted(pr: GitRepo) -> None:
     assert [f["code"] for f in added["findings"]["appeared"]] == ["E102"]
     code, markdown, _ = run(pr, "HEAD")
     assert code == 0
-    assert "| 警告 W301 | 「中央财政资金」支出数 250 万元超过安排数 200.00 万元（超预算） | 第 9 行 | 已消除 |" in markdown
+    assert "| 警告 W411 | 「中央财政资金」支出数 250.00 万元超过安排数 200.00 万元 50.00 万元（超预算） | 第 9 行 | 已消除 |" in markdown
     assert "### 教师培训（101-2025-002） · 删除\n\n文件：`submissions/2025-06/101-教育和体育局/101-2025-002.yaml`\n\n文件已删除。\n" in markdown
     assert "| 文件 | 无法读取 | — | 第 2 行第 1 列：YAML 格式错误" in markdown
 
@@ -207,3 +218,4 @@ def test_an_edit_inside_a_long_text_shows_where_it_is() -> None:
     result = DiffResult("main", "0" * 40, "HEAD", "1" * 40, [FileDiff("a.yaml", None, "modified", "project", "甲", "1", False, (change,))])
     row = next(line for line in diff_report.markdown(result).splitlines() if "预算执行情况分析" in line)
     assert row == "| 填报 | 分析报告·预算执行情况分析 | …率89.09%；累计支出510.55万元。其余按计划推进。其… | …率89.09%；累计支出612.00万元。其余按计划推进。其… |"
+
