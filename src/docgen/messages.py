@@ -96,7 +96,7 @@ def label(name: str, /, **args: Any) -> str:
 
 
 # --- the status site (docgen site) ------------------------------------------------------------
-# Labels the site's pages and the `site` command show. Page layouts live in templates/site/.
+# Labels the site's pages and the `site` command show. Page layouts live in site_templates/.
 
 SITE: dict[str, str] = {
     "site_name": "预算绩效运行监控",

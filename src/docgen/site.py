@@ -21,6 +21,7 @@ written sources are checked once more before MkDocs runs.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import posixpath
@@ -42,7 +43,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, compute, history, paths
+from . import charts, compute, history, monitor, paths, ruleset
 from . import forms as F
 from . import messages as M
 from .errors import DocgenError, EnvironmentProblem
@@ -63,6 +64,7 @@ JIEBA_MIN_FREQ = 1000
 _PERIOD_DIR = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 VALID, WARNING, ERROR, MISSING = "valid", "warning", "error", "missing"
+EXECUTION_RULE = "W401"  # the rules file's budget execution light colours the 支出进度 bars
 STATUSES = (VALID, WARNING, ERROR, MISSING)
 
 
@@ -94,10 +96,11 @@ class Recent:
 
 @dataclass
 class Assessment:
-    """The warnings source's verdict on one file: its findings and, where known, its light."""
+    """The verdict on one file: its findings (validation and monitoring) and its monitoring light."""
 
     findings: list[Finding] = field(default_factory=list)
-    light: str | None = None  # "red" | "yellow" | "green" | "blue"
+    light: str | None = None  # "red" | "yellow" | "blue" | "green"; None: not monitored (invalid, exempt 科研类)
+    indicator_lights: tuple[str | None, ...] = ()  # in the order of the file's 绩效指标
 
     @property
     def errors(self) -> list[Finding]:
@@ -105,7 +108,7 @@ class Assessment:
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
+        return [f for f in self.findings if f.severity == "warning"]
 
 
 @dataclass
@@ -145,7 +148,7 @@ class Entry:
 
     @property
     def light(self) -> str | None:
-        return self.assessment.light or {ERROR: "red", WARNING: "yellow", VALID: "green"}.get(self.status)
+        return None if self.status in (ERROR, MISSING) else self.assessment.light
 
 
 @dataclass
@@ -156,6 +159,8 @@ class Counts:
     warning: int = 0
     error: int = 0
     missing: int = 0
+    red: int = 0  # monitoring lights of the valid ones
+    yellow: int = 0
 
     def add(self, entry: Entry) -> None:
         self.expected += entry.expected
@@ -164,6 +169,8 @@ class Counts:
         self.warning += entry.status == WARNING
         self.error += entry.status == ERROR
         self.missing += entry.status == MISSING
+        self.red += entry.light == "red"
+        self.yellow += entry.light == "yellow"
 
     def __iadd__(self, other: Counts) -> Counts:
         for name in self.__dataclass_fields__:
@@ -238,6 +245,7 @@ class SiteModel:
     today: date
     secrets: Secrets
     root: Path = Path(".")
+    ruleset: Any = None  # the monitoring rules in force (None when the rules file is broken)
     recent: list[Recent] = field(default_factory=list)
     history_note: str = ""
 
@@ -303,23 +311,39 @@ class Secrets:
 
 
 def assess(result: Any) -> dict[str, Assessment]:
-    """THE one place the site takes warnings from: findings per file (keyed by str(path)).
-
-    Today: `api.check()`'s findings (errors and warnings). When the monitoring analysis lands, switch this
-    function to `api.analyse(...)` and fill `light` from it; nothing else in the site needs to change.
-    """
+    """The one place the site takes its verdicts from: per file (str(path)), the findings of `api.check()` —
+    validation and the monitoring rules (W4xx) alike — and the light of the monitoring analysis."""
     out: dict[str, Assessment] = defaultdict(Assessment)
     for finding in result.findings:
         out[finding.path].findings.append(finding)
+    analysis = getattr(result, "analysis", None)
+    if analysis is not None:
+        for path, verdict in analysis.submissions.items():
+            out[path].light = verdict.light
+            out[path].indicator_lights = verdict.indicator_lights
     return out
 
 
-def execution_tone(progress: Decimal | None, time_progress: Decimal) -> str:
-    """Colour of a 支出进度 bar: r = 支出进度 ÷ 序时进度 × 100; < 60 red, < 80 yellow (the national system's light)."""
-    if progress is None or time_progress == 0:
+#: Monitoring rules whose message adds up a department's projects (counts and sums): on the site they would
+#: reveal a confidential project's existence and money, so a department with one does not show them.
+SIBLING_RULES = ("W414",)
+
+
+def _without_siblings(assessment: Assessment) -> Assessment:
+    kept = [f for f in assessment.findings if f.code not in SIBLING_RULES]
+    if len(kept) == len(assessment.findings):
+        return assessment
+    light = assessment.light and (monitor.worst([f.light for f in kept] + list(assessment.indicator_lights)) or "green")
+    return Assessment(kept, light, assessment.indicator_lights)
+
+
+def execution_tone(progress: Decimal | None, time_progress: Decimal, rule: Any = None) -> str:
+    """Colour of a 支出进度 bar by the rules file's budget execution rule (W401: r = 支出进度 ÷ 序时进度 × 100);
+    neutral when there is no rule to grade by (rules file broken or the rule disabled)."""
+    if progress is None or time_progress == 0 or rule is None or not rule.enabled:
         return "neutral"
-    ratio = progress / time_progress * 100
-    return "red" if ratio < 60 else "yellow" if ratio < 80 else "green"
+    graded = rule.grade(progress / time_progress * 100)
+    return graded[0] if graded else "green"
 
 
 # --- history ------------------------------------------------------------------------------------
@@ -404,6 +428,7 @@ class _Planner:
         self.period_of: dict[str, Period] = {}
         self.deadlines: dict[str, date] = {}
         self.roster_findings: dict[str, list[Finding]] = defaultdict(list)
+        self.hidden: set[tuple[str, str]] = set()  # (period, department) with a confidential project
 
     def dept(self, period: Period, code: str, name: str, *, in_roster: bool) -> DepartmentView:
         depts = self.periods.setdefault(period.key, {})
@@ -419,6 +444,7 @@ class _Planner:
         for project in self.result.projects:
             if project.confidential:
                 self.secrets.add(project.code, project.name, project.path)
+                self.hidden.add((project.period.key, project.department_code))
         invalid = self.invalid_files()
         for sub in [*self.result.departments, *self.result.projects]:
             if not self.secrets.hides(getattr(sub, "code", None), sub.path):
@@ -429,6 +455,8 @@ class _Planner:
         for depts in self.periods.values():  # a flag set in the file but not in the roster still hides the roster's line
             for view in depts.values():
                 view.projects = [e for e in view.projects if not self.secrets.hides(e.code, e.path)]
+                if (view.period.key, view.code) in self.hidden:
+                    view.overall.assessment = _without_siblings(view.overall.assessment)
         views = []
         for key in sorted(self.periods, reverse=True):
             depts = sorted(self.periods[key].values(), key=lambda d: (not d.in_roster, d.code))
@@ -442,6 +470,7 @@ class _Planner:
             for expected in rd.projects:
                 if expected.confidential:
                     self.secrets.add(expected.code, expected.name)
+                    self.hidden.add((roster.period.key, rd.code))
                     continue
                 view.projects.append(Entry("project", roster.period, rd.code, rd.name, expected.code, expected.name, expected.unit))
 
@@ -461,6 +490,8 @@ class _Planner:
             data = _raw(path)
             if data.get(F.KEYS["confidential"]) is True:
                 self.secrets.add(data.get(F.KEYS["project_code"]), data.get(F.KEYS["project_name"]), path)
+                if period is not None:
+                    self.hidden.add((period.key, str(data.get(F.KEYS["department_code"]) or _folder_code(path))))
                 continue
             out.append((path, data))
         return out
@@ -513,14 +544,15 @@ def plan(result: Any, today: date, root: Path = Path(".")) -> SiteModel:
                     stem += "_"
                 taken.add(stem)
                 entry.page = f"{folder}/{stem}.md"
-    return SiteModel(periods, today, planner.secrets, root)
+    analysis = getattr(result, "analysis", None)
+    return SiteModel(periods, today, planner.secrets, root, analysis.ruleset if analysis is not None else None)
 
 
 # --- writing the sources -------------------------------------------------------------------------
 
 
 def _environment() -> jinja2.Environment:
-    folder = resources.files("docgen").joinpath("templates", "site")
+    folder = resources.files("docgen").joinpath("site_templates")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
@@ -531,7 +563,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(money=_money, rate=_rate, cn_date=_cn_date, cell=_cell)
     env.globals.update(M=M.SITE, F=F, severity=SEVERITY, charts=charts, status_label=_status_label, indicator_rows=indicator_rows,
-                       tables=tables, report_sections=report_sections, execution_tone=execution_tone)
+                       tables=tables, report_sections=report_sections, execution_tone=execution_tone, light_names=M.LIGHT_NAMES)
     return env
 
 
@@ -554,17 +586,18 @@ def _cell(value: object) -> Markup:
     return Markup(text.replace("|", "&#124;").replace("\n", "<br>"))
 
 
-def indicator_rows(indicators: Iterable[Any]) -> list[tuple[Any, int, int]]:
-    """Indicators in the form's order (一级, then 二级), each with the rowspan of its 一级/二级 cell (0: covered)."""
+def indicator_rows(indicators: Iterable[Any]) -> list[tuple[Any, int, int, int]]:
+    """Indicators in the form's order (一级, then 二级), each with the rowspan of its 一级/二级 cell (0: covered)
+    and its index in the file (where its light is)."""
     order = {(l1, l2): i for i, (l1, l2) in enumerate((l1, l2) for l1, l2s in F.TAXONOMY.items() for l2 in l2s)}
-    ranked = sorted(indicators, key=lambda ind: order.get((ind.level1, ind.level2), len(order)))
+    ranked = sorted(enumerate(indicators), key=lambda pair: order.get((pair[1].level1, pair[1].level2), len(order)))
     rows = []
-    for i, ind in enumerate(ranked):
-        first1 = i == 0 or ranked[i - 1].level1 != ind.level1
-        first2 = first1 or ranked[i - 1].level2 != ind.level2
-        span1 = sum(1 for other in ranked[i:] if other.level1 == ind.level1) if first1 else 0
-        span2 = sum(1 for other in ranked[i:] if (other.level1, other.level2) == (ind.level1, ind.level2)) if first2 else 0
-        rows.append((ind, span1, span2))
+    for i, (index, ind) in enumerate(ranked):
+        first1 = i == 0 or ranked[i - 1][1].level1 != ind.level1
+        first2 = first1 or ranked[i - 1][1].level2 != ind.level2
+        span1 = sum(1 for _, other in ranked[i:] if other.level1 == ind.level1) if first1 else 0
+        span2 = sum(1 for _, other in ranked[i:] if (other.level1, other.level2) == (ind.level1, ind.level2)) if first2 else 0
+        rows.append((ind, span1, span2, index))
     return rows
 
 
@@ -627,7 +660,7 @@ def _copy_downloads(model: SiteModel, build: Path, docs: Path) -> None:
 
 
 def _copy_assets(docs: Path) -> None:
-    source = resources.files("docgen").joinpath("templates", "site", "assets")
+    source = resources.files("docgen").joinpath("site_templates", "assets")
     target = docs / "assets"
     for item in source.iterdir():
         if item.is_dir():
@@ -666,6 +699,11 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
     _copy_assets(docs)
     _copy_downloads(model, build, docs)
     writer = _Writer(docs, model.secrets)
+    rule = model.ruleset.rules.get(EXECUTION_RULE) if model.ruleset is not None else None
+    writer.env.globals["execution_tone"] = functools.partial(execution_tone, rule=rule)
+    writer.env.globals["execution_limits"] = (
+        (rule.thresholds.get(ruleset.RED_BELOW), rule.thresholds.get(ruleset.YELLOW_BELOW)) if rule is not None and rule.enabled else None
+    )
     common = {"site": model, "today": model.today, "source": model.source}
     for view in model.periods:
         writer.page(view.page, "dashboard.md.j2", view=view, **common)
@@ -677,7 +715,8 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
     writer.page("recent.md", "recent.md.j2", **common)
     indicator_schema = schema_for("project")["properties"][F.KEYS["indicators"]]["items"]["properties"]
     for name in ("submit", "rules", "forms"):
-        writer.page(f"guide/{name}.md", f"guide/{name}.md.j2", messages=M.MESSAGES, indicator_schema=indicator_schema, **common)
+        writer.page(f"guide/{name}.md", f"guide/{name}.md.j2", messages=M.MESSAGES, indicator_schema=indicator_schema,
+                    ruleset=model.ruleset, **common)
     jieba = jieba_dictionary(source / "jieba.txt")
     config = writer.env.get_template("mkdocs.yml.j2").render(site=model, jieba=jieba.name if jieba else None)
     (source / "mkdocs.yml").write_text(config, encoding="utf-8")

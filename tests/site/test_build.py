@@ -54,6 +54,7 @@ def test_project_page_as_the_form_with_history(built: Built) -> None:
     text = text_of(html)
     for label in ("年度预算资金安排", "1-6月下达率%（下达数/本年预算数）", "1-6月支出进度%（支出数/安排数）", "完成目标可能性“√”"):
         assert label in text
+    assert 'class="dg-light dg-light-yellow"' in html and "W427" in text  # monitoring lights and warnings
     assert "资金·中央财政资金·支出数 60.20 → 95.00" in text
     assert "新增绩效指标「补助发放及时率」" in text
     assert "教育局目录改名" in text and "王科长" in text  # the move is in the timeline…

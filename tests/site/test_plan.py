@@ -37,18 +37,23 @@ def test_statuses_and_counts(tmp_path: Path) -> None:
     [view] = model.periods
     assert view.deadline == date(2025, 7, 31) and view.time_progress == Decimal("50.00")
     edu, health = view.departments
-    status = {e.code: e.status for e in edu.projects}
-    assert status == {"101-2025-001": S.VALID, "101-2025-003": S.MISSING, "101-2025-004": S.ERROR, "101-2025-009": S.WARNING}
+    status = {e.code: (e.status, e.light) for e in edu.projects}
+    assert status == {"101-2025-001": (S.WARNING, "yellow"), "101-2025-003": (S.MISSING, None), "101-2025-004": (S.ERROR, None),
+                      "101-2025-009": (S.WARNING, "yellow")}  # W401 and other monitoring warnings: lights from the analysis
     assert not next(e for e in edu.projects if e.code == "101-2025-009").expected  # W302: not on the roster
-    assert edu.overall.status == S.VALID and health.overall.status == S.MISSING
+    assert edu.overall.status == S.WARNING and health.overall.status == S.MISSING
     counts = view.counts
-    assert (counts.expected, counts.submitted, counts.valid, counts.warning, counts.error, counts.missing) == (3, 3, 2, 1, 1, 1)
+    assert (counts.expected, counts.submitted, counts.valid, counts.warning, counts.error, counts.missing) == (3, 3, 2, 2, 1, 1)
+    assert (counts.red, counts.yellow) == (0, 2)
     # totals add only valid projects: 001 (200.00 arranged) and 009 (200.00)
     assert view.figures.subtotal == Decimal("400.00")
 
 
 def test_confidential_projects_are_not_planned(tmp_path: Path) -> None:
     model = planned(tree(tmp_path))
+    edu = model.periods[0].departments[0]
+    # W414 adds up the department's projects, the confidential one included: not shown where one is hidden
+    assert "W414" not in {f.code for f in edu.overall.assessment.findings}
     codes = {e.code for e in model.entries()}
     assert "101-2025-002" not in codes and "102-2025-001" not in codes  # by roster flag, and by file flag only
     assert model.secrets.codes >= {"101-2025-002", "102-2025-001"}
@@ -90,7 +95,7 @@ def test_indicator_rows_follow_the_form_order_with_spans() -> None:
 
     rows = S.indicator_rows([Ind("满意度指标", "服务对象满意度指标", "c"), Ind("产出指标", "质量指标", "b"), Ind("产出指标", "数量指标", "a"),
                              Ind("产出指标", "数量指标", "a2")])
-    assert [(r[0].name, r[1], r[2]) for r in rows] == [("a", 3, 2), ("a2", 0, 0), ("b", 0, 1), ("c", 1, 1)]
+    assert [(r[0].name, r[1], r[2], r[3]) for r in rows] == [("a", 3, 2, 2), ("a2", 0, 0, 3), ("b", 0, 1, 1), ("c", 1, 1, 0)]
 
 
 def test_batches_keep_folders_whole(tmp_path: Path) -> None:
