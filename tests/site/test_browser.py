@@ -59,7 +59,8 @@ def page(browser: Any) -> Iterator[Any]:
     tab = context.new_page()
     tab.problems = []
     tab.on("pageerror", lambda error: tab.problems.append(str(error)))
-    tab.on("requestfailed", lambda request: tab.problems.append(f"failed: {request.url}"))
+    tab.on("requestfailed", lambda request: tab.problems.append(f"failed: {request.url} {request.failure}")
+           if request.failure != "net::ERR_ABORTED" else None)  # aborted: a load cut short by following a link
     yield tab
     context.close()
 
