@@ -1,12 +1,13 @@
 # Two commands do all the set-up on a fresh machine:
 #   make build   - create .venv, install docgen, validate and build the demo in submissions/
 #   make test    - create .venv, install docgen with its test tools, run the tests
+#   make site    - build the demo's attachments and the status site into site/ (open site/index.html)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test bench schema clean
+.PHONY: build test bench schema site clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/history.py
 	$(BIN)/python benchmarks/tooling.py
+	$(BIN)/python benchmarks/site.py
+
+site: $(STAMP)
+	$(BIN)/docgen build
+	$(BIN)/docgen site
 
 schema: $(STAMP)
 	$(BIN)/docgen schema --export schema/

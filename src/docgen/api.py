@@ -9,6 +9,7 @@ import re
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,7 @@ import jinja2
 
 from . import __version__, compute, conclusions, hook, monitor, output, revdiff, rollup
 from . import fmt as fmt_module
+from . import site as site_module
 from . import forms as F
 from . import messages as M
 from . import schema as schema_module
@@ -385,6 +387,27 @@ def new(kind: str, root: Path, period: str, department_code: str, *, code: str |
     )
     output.write_text(target, text)
     return target
+
+
+# --- site ---------------------------------------------------------------------------------
+
+
+def site(root: Path, *, today: date | None = None, output: Path | None = None) -> site_module.SiteResult:
+    """Build the status site into site/ (MkDocs + Material, strict), sources in build/site-src/.
+
+    Invalid submissions do not stop the site: they are shown as 「有错误」 with their messages, so the
+    财政局 sees the period as it stands (`docgen validate` and `docgen build` are the gates).
+    Confidential (涉密) submissions never appear. `today` is injectable for reproducible builds and tests.
+    """
+    result = check([root / SUBMISSIONS]) if (root / SUBMISSIONS).exists() else Result(files=[], findings=[])
+    return site_module.build_site(
+        root,
+        result,
+        today=today or date.today(),
+        build=root / BUILD,
+        output=output or root / site_module.OUTPUT,
+        source=root / site_module.SOURCE,
+    )
 
 
 # --- diff ---------------------------------------------------------------------------------

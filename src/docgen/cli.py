@@ -223,6 +223,28 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
 
 
 @cli.command()
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="按此日期计算距截止日期的天数（默认今天），如 2025-07-20。")
+@click.option("--strict", is_flag=True, help="有报送未通过校验时退出码为 1（站点照常生成）。")
+@handle_errors
+def site(root: Path, today: Any, strict: bool) -> int:
+    """生成状态站点（MkDocs Material）到 site/：报送情况、各部门和项目的数据、修改记录。
+
+    有错误的报送不会中断生成，在站点中标为「有错误」并列出错误；涉密项目不出现在站点中。
+    先运行 docgen build 可在项目页提供附件下载。
+
+    示例：docgen site --today 2025-07-20
+    """
+    done = api.site(root, today=today.date() if today else None)
+    model = done.model
+    click.echo(api.M.site_label("built", path=done.output, pages=done.pages, periods=len(model.periods),
+                                submissions=sum(e.submitted for e in model.entries()), errors=done.invalid))
+    if done.invalid:
+        click.echo(api.M.site_label("invalid_listed", count=done.invalid), err=True)
+    return 1 if strict and done.invalid else 0
+
+
+@cli.command()
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,

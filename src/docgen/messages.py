@@ -95,6 +95,45 @@ def label(name: str, /, **args: Any) -> str:
     return LABELS[name].format(**args)
 
 
+# --- the status site (docgen site) ------------------------------------------------------------
+# Labels the site's pages and the `site` command show. Page layouts live in site_templates/.
+
+SITE: dict[str, str] = {
+    "site_name": "预算绩效运行监控",
+    "site_description": "市级部门预算绩效运行监控报送情况、监控数据和修改记录",
+    "copyright": "由 docgen 根据 submissions/ 中的报送文件生成，涉密项目不在本站显示",
+    "nav_home": "首页",
+    "nav_periods": "各期报送情况",
+    "nav_recent": "最近更新",
+    "nav_guide": "填报指南",
+    "nav_submit": "如何报送",
+    "nav_rules": "监控规则",
+    "nav_forms": "表样说明",
+    "status_valid": "通过",
+    "status_warning": "有警告",
+    "status_error": "有错误",
+    "status_missing": "未提交",
+    "days_left": "还剩 {days} 天",
+    "due_today": "今天截止",
+    "overdue": "已过截止日期 {days} 天",
+    "no_deadline": "本期没有名单，截止日期未知",
+    "file_renamed": "文件由 {old} 移到 {new}",
+    "file_deleted": "删除了报送文件 {path}",
+    "roster_changed": "{period}名单",
+    "no_git": "未读取修改记录：{reason}",
+    "redacted": "＊＊＊",
+    "built": "站点已生成：{path}（{pages} 个页面，{periods} 期，{submissions} 份报送；{errors} 份有错误）",
+    "invalid_listed": "{count} 份报送有错误，已在站点中标为「有错误」",
+    "mkdocs_missing": "未安装 MkDocs（mkdocs<2、mkdocs-material），无法生成站点。请运行 pip install -e . 后重试",
+    "mkdocs_failed": "MkDocs 生成站点失败（退出码 {code}）：\n{output}",
+    "leak": "内部错误：生成的页面中出现了涉密项目的信息（{where}），已停止生成",
+}
+
+
+def site_label(name: str, **args: Any) -> str:
+    return SITE[name].format(**args)
+
+
 # =======================================================================================
 
 # Monitoring (issue 6): rules-file errors, lights, the drafted 「四、绩效监控结果分析」, roll-up workbooks.

@@ -1,0 +1,130 @@
+"""The status site built from a real repository: strict MkDocs build, pages, history, secrets, offline."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from docgen import site as S
+
+from .conftest import SECRETS, Built
+
+PROJECT_PAGE = "2025-06/101/101-2025-001.html"
+
+
+def text_of(html: str) -> str:
+    """Visible text of the article, whitespace squeezed: what a reader sees."""
+    body = html[html.index("<article"): html.index("</article>")]
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_cli_builds_strictly_and_reports(built: Built) -> None:
+    assert built.exit_code == 0, built.output
+    assert "站点已生成" in built.output and "1 份有错误" in built.output
+    for page in ("index.html", "2025-06/index.html", "2025-06/101/index.html", PROJECT_PAGE, "recent.html",
+                 "guide/submit.html", "guide/rules.html", "guide/forms.html", "search/search_index.json", "search/search_index.js"):
+        assert (built.site / page).is_file(), page
+
+
+def test_dashboard_counts_deadline_and_missing(built: Built) -> None:
+    text = text_of(built.page("2025-06/index.html"))
+    assert "2025年7月31日" in text and "还剩 11 天" in text
+    # 101 expects 3 visible projects (002 is confidential), 102 none visible: 3 expected, 2 submitted, 1 valid
+    assert "3 应报项目（不含涉密项目）" in text and "2 已提交" in text and "1 通过校验" in text and "1 有错误" in text
+    assert "101-2025-003 校园安全改造" in text  # the missing one, named
+    assert "部门整体监控表（附件3）" in text  # 102's department file is missing
+    assert "<svg" in built.page("2025-06/index.html")  # the chart of 支出进度 by department
+    assert "序时进度 50.00%" in text
+
+
+def test_department_page_has_overall_figures_and_sortable_projects(built: Built) -> None:
+    html = built.page("2025-06/101/index.html")
+    text = text_of(html)
+    assert "1. 预算安排及执行进度（万元）：按资金性质" in text and "一般公共预算资金" in text
+    assert 'class="dg-sortable"' in html
+    assert "城乡义务教育家庭经济困难学生生活补助" in text and "校园安全改造" in text and "未提交" in text
+    assert 'href="101-2025-001.html"' in html
+
+
+def test_project_page_as_the_form_with_history(built: Built) -> None:
+    html = built.page(PROJECT_PAGE)
+    text = text_of(html)
+    for label in ("年度预算资金安排", "1-6月下达率%（下达数/本年预算数）", "1-6月支出进度%（支出数/安排数）", "完成目标可能性“√”"):
+        assert label in text
+    assert 'class="dg-light dg-light-yellow"' in html and "W427" in text  # monitoring lights and warnings
+    assert "资金·中央财政资金·支出数 60.20 → 95.00" in text
+    assert "新增绩效指标「补助发放及时率」" in text
+    assert "教育局目录改名" in text and "王科长" in text  # the move is in the timeline…
+    assert text.index("教育局目录改名") < text.index("首次报送")  # …newest first, and history before the move is kept
+
+
+def test_downloads_link_the_built_attachments_that_exist(built: Built) -> None:
+    html = built.page(PROJECT_PAGE)
+    links = re.findall(r'href="([^"]*downloads/[^"]+)"', html)
+    assert sorted(Path(unquote(link)).suffix for link in links) == [".pdf", ".xlsx"]  # no .docx was built: no link
+    for link in links:
+        assert (built.site / "2025-06/101" / unquote(link)).resolve().read_bytes().endswith(b"stand-in")
+
+
+def test_invalid_submission_is_listed_with_its_errors(built: Built) -> None:
+    text = text_of(built.page("2025-06/101/101-2025-004.html"))
+    assert "有错误" in text and "E201" in text and "项目年度绩效目标" in text
+    assert "submissions/2025-06/101-教育局/101-2025-004.yaml:" in text  # file:line of each error, from the root
+
+
+def test_no_confidential_project_anywhere(built: Built) -> None:
+    """Neither name nor code of a 涉密 project in any file of the site, nor in its search index once decoded."""
+    for path in built.site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for secret in SECRETS:
+                assert secret.encode() not in data, (secret, path)
+            assert not any(s in path.name for s in SECRETS), path
+    index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    decoded = json.dumps(index, ensure_ascii=False)
+    assert not any(s in decoded for s in SECRETS)
+    assert "报送涉密保障工程" not in built.page("recent.html")  # the commit that touched only secrets is gone
+
+
+def test_works_offline_no_cdn_no_fonts(built: Built) -> None:
+    for path in built.site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', html), path
+        assert "fonts.googleapis" not in html and "unpkg.com" not in html
+    assert (built.site / "assets" / "vendor" / "tablesort.min.js").is_file()
+    assert (built.site / "assets" / "vendor" / "iframe-worker-shim.js").is_file()
+
+
+def test_every_internal_link_resolves(built: Built) -> None:
+    missing = []
+    for path in built.site.rglob("*.html"):
+        if path.name == "404.html":  # served by a web server for any URL: MkDocs writes it with root-absolute links
+            continue
+        for target in re.findall(r'(?:href|src)="([^"]+)"', path.read_text(encoding="utf-8")):
+            parts = urlsplit(unescape(target))
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            if not (path.parent / unquote(parts.path)).resolve().exists():
+                missing.append(f"{path.relative_to(built.site)} -> {target}")
+    assert not missing
+
+
+def test_chinese_headings_have_chinese_anchors(built: Built) -> None:
+    assert 'id="项目年度绩效目标"' in built.page(PROJECT_PAGE)
+
+
+def test_large_sites_are_built_in_runs_and_merged(built: Built, tmp_path: Path) -> None:
+    """With one project page per MkDocs run, the pages and the search index are the same as in one run."""
+    source, output = built.root / S.SOURCE, tmp_path / "site"
+    runs = S.run_mkdocs(source, output, batch=1)
+    assert runs == 4  # the main run, then 101-2025-001, -003, -004
+    for page in ("2025-06/101/101-2025-001.html", "2025-06/101/101-2025-003.html", "2025-06/101/101-2025-004.html"):
+        assert (output / page).is_file()
+    index = json.loads((output / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    assert {"2025-06/101/101-2025-001.html", "2025-06/101/index.html", "guide/submit.html"} <= locations
+    assert (output / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index = ")
+    assert S.run_mkdocs(source, output) == 1  # mkdocs.yml itself was left as written: one run again
