@@ -249,3 +249,17 @@ def test_rollup_totals_equal_the_sum_of_their_parts(subs: list) -> None:
     values = city.total.values()
     assert values["subtotal"] == amounts.carried_over + amounts.budget
     assert values["spend_progress"] == compute.rate(amounts.spent, amounts.carried_over + amounts.budget)
+
+
+def test_unchanged_rollups_are_not_rewritten(tmp_path: Path, chdir) -> None:
+    """A rebuild rewrites only the 汇总表 whose content changed: its department's and the city's."""
+    shutil.copytree(ROOT / "submissions", tmp_path / "submissions")
+    chdir(tmp_path)
+    assert len(api.write_rollups(api.check([Path("submissions")]), tmp_path / "build")) == 6
+    assert api.write_rollups(api.check([Path("submissions")]), tmp_path / "build") == []
+    source = tmp_path / "submissions/2025-06/102-卫生健康委员会/102-2025-001.yaml"
+    text = source.read_text(encoding="utf-8")
+    assert "    支出数: 1520.30\n" in text
+    source.write_text(text.replace("    支出数: 1520.30\n", "    支出数: 1500.30\n"), encoding="utf-8")
+    rewritten = api.write_rollups(api.check([Path("submissions")]), tmp_path / "build")
+    assert sorted(p.name for p in rewritten) == ["102-朔州市卫生健康委员会-2025年1-6月绩效监控汇总表.xlsx", "全市-2025年1-6月绩效监控汇总表.xlsx"]
