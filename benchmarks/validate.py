@@ -76,12 +76,15 @@ def main() -> None:
         per_file("jsonschema-rs Draft7Validator", lambda d: list(rs_validator.iter_errors(d)), data)
 
         print("whole runs (wall clock):")
-        env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+        env = {**os.environ, "PYTHONWARNINGS": "ignore", "XDG_CACHE_HOME": str(root / "cache")}
         docgen = [sys.executable, "-m", "docgen", "validate", "submissions"]
-        start = time.perf_counter()
-        proc = subprocess.run(docgen, cwd=root, env=env, capture_output=True, text=True)
-        ours = time.perf_counter() - start
-        print(f"  docgen validate ({len(files)} files, fresh process)  {ours:8.2f} s   exit {proc.returncode}")
+        runs = {}
+        for label in ("cold: every file read and checked", "warm: per-file results cached, nothing changed"):
+            start = time.perf_counter()
+            proc = subprocess.run(docgen, cwd=root, env=env, capture_output=True, text=True, check=False)
+            runs[label] = time.perf_counter() - start
+            print(f"  docgen validate, {len(files)} files, fresh process, {label}: {runs[label]:6.2f} s   exit {proc.returncode}")
+        ours = next(iter(runs.values()))  # the cold run is the one the target is about
 
         start = time.perf_counter()
         for path in projects:
@@ -89,7 +92,7 @@ def main() -> None:
             list(py_validator.iter_errors(loaded))
         naive = time.perf_counter() - start
         print(f"  naive: ruamel round-trip + python-jsonschema  {naive:8.2f} s   ({naive / ours:.0f}x slower)")
-        print(f"target: {n} submissions < 2 s wall → {'met' if ours < 2 else 'NOT met'}")
+        print(f"target: {n} submissions < 2 s wall (cold) → {'met' if ours < 2 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,13 @@ shown: each error kind maps to a Chinese template in `messages`.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import multiprocessing
+import os
+import pickle
 import re
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -20,7 +25,7 @@ import jsonschema_rs
 
 from . import forms as F
 from . import messages as M
-from . import rules, ruleset
+from . import output, rules, ruleset
 from .findings import Finding, error
 from .load import Document, JsonPath, load_file
 from .schema import schema_for
@@ -204,22 +209,120 @@ class Checked:
         return self.error_paths() - unsafe
 
 
+#: From this many files on, loading and per-file checks are spread over the CPUs (benchmarks/validate.py:
+#: 1,000 files 1.6 s -> 1.0 s on 2 cores); below it, starting workers costs more than it saves.
+PARALLEL_FROM = 300
+
+
+def _check_one(path: Path) -> tuple[str, Document | None, list[Finding]]:
+    """Everything that needs only the file itself: reading, the schema, the per-file business rules."""
+    doc, findings = load_file(path)
+    kind = kind_of(path)
+    if doc is None:
+        return kind, None, findings
+    findings.extend(schema_findings(doc, kind))
+    if kind == "rules":  # the monitoring rules file: checked like a submission, but it has no model
+        findings.extend(ruleset.check_document(doc))
+        return kind, None, findings
+    findings.extend(rules.file_rules(doc, kind))
+    return kind, doc, findings
+
+
+def _check_chunk(paths: list[Path]) -> list[tuple[str, Document | None, list[Finding]]]:
+    return [_check_one(path) for path in paths]
+
+
+def _check_each(paths: list[Path]) -> list[tuple[str, Document | None, list[Finding]]]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _check_chunk(paths)
+    size = -(-len(paths) // (workers * 4))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    # fork: the workers inherit the compiled schemas and imports, so they start in milliseconds
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [item for chunk in pool.map(_check_chunk, chunks) for item in chunk]
+
+
+Outcome = tuple[str, Document | None, list[Finding]]
+
+
+class _Cache:
+    """Per-file results of the last check, keyed by each file's bytes and docgen's own code.
+
+    A rebuild after one edit then reads 1,000 unchanged results in ~0.15 s instead of checking them again
+    (~1 s). Used for large trees only (CACHE_FROM files). Pickled, so it lives in the user's cache folder,
+    never in the repository, where a pull request could plant one.
+    """
+
+    def __init__(self, paths: list[Path]) -> None:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "docgen"
+        self.file = base / f"check-{hashlib.sha256(os.getcwd().encode()).hexdigest()[:16]}.pickle"
+        self.hashes = {str(p): _sha(p) for p in paths}
+        try:
+            stored = pickle.loads(self.file.read_bytes())
+            self.entries: dict[str, tuple[str, Outcome]] = stored["entries"] if stored.get("code") == _code_digest() else {}
+        except Exception:  # missing, truncated or from another docgen: start afresh
+            self.entries = {}
+        self.changed = False
+
+    def get(self, path: Path) -> Outcome | None:
+        entry = self.entries.get(str(path))
+        return entry[1] if entry and entry[0] == self.hashes[str(path)] else None
+
+    def put(self, path: Path, outcome: Outcome) -> None:
+        self.entries[str(path)] = (self.hashes[str(path)], outcome)
+        self.changed = True
+
+    def save(self) -> None:
+        keep = {name: entry for name, entry in self.entries.items() if name in self.hashes}
+        if self.changed or len(keep) != len(self.entries):
+            try:
+                output.write_bytes(self.file, pickle.dumps({"code": _code_digest(), "entries": keep}, protocol=5))
+            except OSError:  # a read-only home: checking still works, only slower next time
+                pass
+
+
+def _sha(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+@cache
+def _code_digest() -> str:
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for file in sorted([*package.glob("*.py"), *package.glob("*.yaml")]):
+        h.update(file.name.encode() + file.read_bytes())
+    return h.hexdigest()
+
+
+#: From this many files on, per-file results are cached between runs (see _Cache).
+CACHE_FROM = 300
+
+
+def _check_cached(paths: list[Path]) -> list[Outcome]:
+    if len(paths) < CACHE_FROM:
+        return _check_each(paths)
+    store = _Cache(paths)
+    known = {str(p): store.get(p) for p in paths}
+    todo = [p for p in paths if known[str(p)] is None]
+    for path, outcome in zip(todo, _check_each(todo)):
+        known[str(path)] = outcome
+        store.put(path, outcome)
+    store.save()
+    return [known[str(p)] for p in paths]  # type: ignore[misc]
+
+
 def check_files(paths: list[Path], rosters: list[Path] | None = None) -> Checked:
     """Load and check `paths`; `rosters` are extra roster files used only to cross-check."""
     documents: list[tuple[str, Document]] = []
     findings: list[Finding] = []
-    for path in paths:
-        doc, load_problems = load_file(path)
-        findings.extend(load_problems)
-        if doc is None:
-            continue
-        kind = kind_of(path)
-        findings.extend(schema_findings(doc, kind))
-        if kind == "rules":  # the monitoring rules file: checked like a submission, but it has no model
-            findings.extend(ruleset.check_document(doc))
-            continue
-        findings.extend(rules.file_rules(doc, kind))
-        documents.append((kind, doc))
+    for kind, doc, problems in _check_cached(paths):
+        findings.extend(problems)
+        if doc is not None:
+            documents.append((kind, doc))
     roster_docs = _roster_documents(documents, rosters or [])
     findings.extend(rules.cross_file_rules(documents, roster_docs))
     return Checked(documents, sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code)))

@@ -1,0 +1,52 @@
+"""The two ways a large tree is checked faster (worker processes, the per-file cache) give the same findings."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docgen import api, validate
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(ROOT / "submissions", tmp_path / "submissions")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def _findings() -> list[str]:
+    return [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in api.check([Path("submissions")]).findings]
+
+
+def test_worker_processes_find_what_one_process_finds(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = _findings()
+    monkeypatch.setattr(validate, "PARALLEL_FROM", 1)
+    assert _findings() == serial
+
+
+def test_cache_gives_the_same_findings_and_follows_edits(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = _findings()
+    monkeypatch.setattr(validate, "CACHE_FROM", 1)
+    assert _findings() == fresh  # fills the cache
+    assert list((demo / "cache" / "docgen").glob("check-*.pickle"))
+    assert _findings() == fresh  # read from the cache
+    source = demo / "submissions/2025-06/101-教育局/101-2025-001.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("年度: 2025", "年度: 二〇二五", 1), encoding="utf-8")
+    edited = _findings()
+    assert any("E204" in line and "101-2025-001.yaml:2:" in line for line in edited)
+    monkeypatch.setattr(validate, "CACHE_FROM", 10**6)
+    assert _findings() == edited
+
+
+def test_a_damaged_cache_is_ignored(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = _findings()
+    monkeypatch.setattr(validate, "CACHE_FROM", 1)
+    _findings()
+    for file in (demo / "cache" / "docgen").glob("check-*.pickle"):
+        file.write_bytes(b"not a pickle")
+    assert _findings() == fresh
