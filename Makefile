@@ -1,5 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
-#   make build   - create .venv, install docgen, validate and build the demo in submissions/
+#   make build   - create .venv, install docgen, validate the demo in submissions/, render its attachments and
+#                  roll-ups into build/ and the status site into site/
 #   make test    - create .venv, install docgen with its test tools, run the tests
 #   make site    - build the demo's attachments and the status site into site/ (open site/index.html)
 PYTHON ?= python3
@@ -18,6 +19,7 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/docgen validate
 	$(BIN)/docgen build
+	$(BIN)/docgen site
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -25,6 +27,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/monitor.py
 	$(BIN)/python benchmarks/history.py
 	$(BIN)/python benchmarks/tooling.py
 	$(BIN)/python benchmarks/site.py
