@@ -19,7 +19,6 @@ import jinja2
 
 from . import __version__, compute, conclusions, hook, monitor, output, revdiff, rollup
 from . import fmt as fmt_module
-from . import site as site_module
 from . import forms as F
 from . import messages as M
 from . import schema as schema_module
@@ -33,13 +32,13 @@ from .ruleset import RULES_FILE, Ruleset
 from .ruleset import default_path as default_rules_path
 from .validate import check_files, kind_of
 
-if TYPE_CHECKING:  # the renderers load only when building: `docgen validate` starts faster without them
+if TYPE_CHECKING:  # the renderers and the site load only when used: `docgen validate` starts faster without them
     from . import render
+    from . import site as site_module
 
 SUBMISSIONS = "submissions"
 PERIOD_ARG = re.compile(r"^\d{4}-\d{1,2}$")
 BUILD = "build"
-#: Files at the project root that change what the outputs say (the warnings engine's thresholds): keyed by content.
 
 
 @dataclass
@@ -400,6 +399,8 @@ def site(root: Path, *, today: date | None = None, output: Path | None = None) -
     财政局 sees the period as it stands (`docgen validate` and `docgen build` are the gates).
     Confidential (涉密) submissions never appear. `today` is injectable for reproducible builds and tests.
     """
+    from . import site as site_module
+
     result = check([root / SUBMISSIONS]) if (root / SUBMISSIONS).exists() else Result(files=[], findings=[])
     return site_module.build_site(
         root,

@@ -237,10 +237,10 @@ def site(root: Path, today: Any, strict: bool) -> int:
     """
     done = api.site(root, today=today.date() if today else None)
     model = done.model
-    click.echo(api.M.site_label("built", path=done.output, pages=done.pages, periods=len(model.periods),
+    click.echo(messages.site_label("built", path=done.output, pages=done.pages, periods=len(model.periods),
                                 submissions=sum(e.submitted for e in model.entries()), errors=done.invalid))
     if done.invalid:
-        click.echo(api.M.site_label("invalid_listed", count=done.invalid), err=True)
+        click.echo(messages.site_label("invalid_listed", count=done.invalid), err=True)
     return 1 if strict and done.invalid else 0
 
 
