@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import functools
+import gc
 import json
+import multiprocessing
 import os
 import re
+import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -22,7 +26,7 @@ from . import fmt as fmt_module
 from . import forms as F
 from . import messages as M
 from . import schema as schema_module
-from .errors import InvalidSubmissions, UsageError
+from .errors import DocgenError, InvalidSubmissions, UsageError
 from .findings import Finding
 from .load import Document
 from .model import Department, Project, Roster
@@ -305,7 +309,9 @@ def build(root: Path, out: Path | None = None, *, rules: Path | None = None, for
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
     output.write_text(target, json.dumps(summary(result, root), ensure_ascii=False, separators=(",", ":")) + "\n")
-    write_rollups(result, out)
+    # the 汇总表 are written by a forked child while this process renders the attachments: the city's lists every
+    # project and changes with every edit (~0.6 s for 1,000 projects; benchmarks/render.py, rebuild after one edit)
+    rollups_written = _in_background(write_rollups, result, out)
     from . import render, templates
 
     if extra_sections is None:
@@ -314,7 +320,41 @@ def build(root: Path, out: Path | None = None, *, rules: Path | None = None, for
     options = render.Options(force=force, pdf=pdf, confidential_dir=include_confidential, jobs=jobs, extra_sections=extra_sections,
                              inputs=rules_in_force, progress=progress)
     rendered = render.render_all([*result.departments, *result.projects], out, templates.find(root), options)
+    rollups_written()
     return Built(result, target, rendered)
+
+
+def _run_quietly(func: Callable[..., object], *args: object) -> None:
+    """The child's body: a failure becomes one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        func(*args)
+    except Exception as exc:
+        sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
+        sys.stderr.flush()
+        os._exit(1)
+
+
+def _in_background(func: Callable[..., object], *args: object) -> Callable[[], None]:
+    """Start `func(*args)` in a forked child and return a function that waits for it (and fails if it failed).
+
+    Fork hands the child every object without pickling; the heap is frozen first so neither side's garbage
+    collector walks (and so copies) the other's pages. Measured on 1,000 projects: a rebuild after one edit
+    3.0 s -> 2.1 s. Elsewhere than Linux, or on one core, it runs here and now.
+    """
+    if sys.platform != "linux" or (os.cpu_count() or 1) < 2:  # fork is safe and cheap on Linux only
+        func(*args)
+        return lambda: None
+    gc.freeze()
+    child = multiprocessing.get_context("fork").Process(target=_run_quietly, args=(func, *args))
+    child.start()
+
+    def wait() -> None:
+        child.join()
+        gc.unfreeze()
+        if child.exitcode != 0:  # the child printed its traceback; nothing half-written is left (atomic writes)
+            raise DocgenError(M.label("background_failed", code=child.exitcode))
+
+    return wait
 
 
 def write_rollups(result: Result, out: Path) -> list[Path]:

@@ -80,6 +80,7 @@ LABELS = {
     "no_files": "没有找到报送文件：{path}",
     "deviation_expected": "全年预计完成情况 {expected} 达不到年度指标值 {target}",
     "deviation_likelihood": "完成目标可能性为“{likelihood}”",
+    "background_failed": "生成汇总表的子进程出错（退出码 {code}），汇总表保留上次的版本。请加 --traceback 重新运行并把输出报告给维护者",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import zipfile
 from pathlib import Path
 
@@ -186,3 +187,16 @@ def test_extra_sections_reach_the_report(small_tree: Path) -> None:
     texts = [p.text for p in document.paragraphs]
     written = department.report.get("监控总体结论")
     assert (written or f"{department.name}：运行正常。") in texts
+
+
+@pytest.mark.skipif(sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="the 汇总表 run in a forked child on multi-core Linux only")
+def test_a_failing_rollup_fails_the_build_in_one_chinese_line(run, small_tree: Path, monkeypatch) -> None:
+    """The 汇总表 are written by a forked child: its failure is reported, not swallowed, and shows no traceback."""
+
+    def broken(result, out):  # noqa: ANN001, ARG001
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(api, "write_rollups", broken)
+    result = run("build")
+    assert result.exit_code == 3
+    assert "生成汇总表的子进程出错" in result.stderr and "Traceback" not in result.stderr
