@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import __version__, compute, conclusions, hook, monitor, output, revdiff, rollup
-from . import fmt as fmt_module
+from . import __version__, compute, conclusions, hook, monitor, output, rollup
 from . import forms as F
 from . import messages as M
 from . import schema as schema_module
@@ -36,8 +35,9 @@ from .ruleset import RULES_FILE, Ruleset
 from .ruleset import default_path as default_rules_path
 from .validate import check_files, kind_of
 
-if TYPE_CHECKING:  # the renderers and the site load only when used: `docgen validate` starts faster without them
-    from . import render
+if TYPE_CHECKING:  # the renderers, the site, diff and fmt load only when used: every command starts faster
+    from . import fmt as fmt_module
+    from . import render, revdiff
     from . import site as site_module
 
 SUBMISSIONS = "submissions"
@@ -306,12 +306,12 @@ def build(root: Path, out: Path | None = None, *, rules: Path | None = None, for
     if not result.ok:
         raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
     out = out or root / BUILD
+    # the 汇总表 are written by a forked child while this process writes summary.json and renders the attachments:
+    # the city's lists every project and changes with every edit (~0.6 s for 1,000 projects; benchmarks/render.py)
+    rollups_written = _in_background(write_rollups, result, out)
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
     output.write_text(target, json.dumps(summary(result, root), ensure_ascii=False, separators=(",", ":")) + "\n")
-    # the 汇总表 are written by a forked child while this process renders the attachments: the city's lists every
-    # project and changes with every edit (~0.6 s for 1,000 projects; benchmarks/render.py, rebuild after one edit)
-    rollups_written = _in_background(write_rollups, result, out)
     from . import render, templates
 
     if extra_sections is None:
@@ -463,6 +463,8 @@ def review_findings(root: Path) -> list[Finding]:
 
 def diff(root: Path, base: str, head: str | None = None) -> revdiff.DiffResult:
     """Field-level changes of every submission between two git revisions (head None: the working tree)."""
+    from . import revdiff
+
     return revdiff.compare_revisions(root, base, head, review_findings)
 
 
@@ -479,6 +481,8 @@ def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
     ruamel's round trip costs ~30 ms a file (benchmarks/tooling.py), so a large tree is spread
     over the CPUs.
     """
+    from . import fmt as fmt_module
+
     files = _existing_files(paths)
     workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
     if workers > 1:
