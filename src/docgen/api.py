@@ -304,7 +304,8 @@ def build(root: Path, out: Path | None = None, *, rules: Path | None = None, for
     """
     result = check([root / SUBMISSIONS], rules)
     if not result.ok:
-        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
+        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)),
+                                 result.errors)
     out = out or root / BUILD
     # the 汇总表 are written by a forked child while this process writes summary.json and renders the attachments:
     # the city's lists every project and changes with every edit (~0.6 s for 1,000 projects; benchmarks/render.py)

@@ -13,7 +13,7 @@ import click
 
 from . import __version__, api, messages, output, report
 from . import schema as schema_module
-from .errors import DocgenError
+from .errors import DocgenError, InvalidSubmissions
 
 FORMATS = click.Choice(["text", "json", "github", "codequality"])
 
@@ -126,8 +126,13 @@ def build(root: Path, force: bool, pdf: bool, confidential_dir: Path | None, job
 
     示例：docgen build --pdf
     """
-    built = api.build(root, rules=rules, force=force, pdf=pdf, include_confidential=confidential_dir, jobs=jobs,
-                      progress=report.Progress())
+    try:
+        built = api.build(root, rules=rules, force=force, pdf=pdf, include_confidential=confidential_dir, jobs=jobs,
+                          progress=report.Progress())
+    except InvalidSubmissions as exc:  # say where, as validate does, before the one-line summary
+        for finding in exc.findings:
+            click.echo(report.text_line(finding), err=True)
+        raise
     for finding in built.result.warnings:
         click.echo(report.text_line(finding), err=True)
     click.echo(report.summary_line(built.result.findings, len(built.result.files)), err=True)

@@ -10,9 +10,13 @@ class DocgenError(Exception):
 
 
 class InvalidSubmissions(DocgenError):
-    """Submissions have errors: nothing was built."""
+    """Submissions have errors: nothing was built. `findings` are the errors, for the reporter to list."""
 
     exit_code = 1
+
+    def __init__(self, message: str, findings: list | None = None) -> None:  # type: ignore[type-arg]
+        super().__init__(message)
+        self.findings = findings or []
 
 
 class UsageError(DocgenError):

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .findings import Finding, error
+from .messages import hint
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -124,6 +125,9 @@ def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = _translate_yaml_problem(" ".join(filter(None, [exc.context, exc.problem])))
+        lines = text.splitlines()
+        if mark is not None and any("：" in lines[n] for n in range(max(0, mark.line - 1), min(len(lines), mark.line + 1))):
+            detail += hint("fullwidth_colon")
         start = exc.context_mark
         scanning = "quoted scalar" in (exc.context or "")
         if scanning and start is not None and mark is not None and start.line != mark.line:

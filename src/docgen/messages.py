@@ -45,6 +45,8 @@ MESSAGES: dict[str, str] = {
     # W3xx: warnings found while validating (do not block); W4xx monitoring warnings are in rules.yaml
     "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单",
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
+    "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
+    "W307": "「{row}」各项都是 0：没有这项资金来源时请整行删除",
     "W306": "佐证材料「{entry}」不存在（路径相对于本文件所在目录），请补交文件或改正路径",
     "X900": "docgen 内部错误（{detail}）。请加 --traceback 重新运行，并把输出报告给维护者",
 }
@@ -64,6 +66,9 @@ HINTS = {
     "did_you_mean": "，是不是「{suggestion}」？",
     "derived": "。「{key}」由系统自动计算（{rule}），无需填写，请删除此项",
     "amount_text": "。金额只填数字，不带单位、逗号或空格，如 12.5",
+    "quoted_number": "。数字不要加引号，如 本年预算: 140",
+    "fullwidth_number": "。请用半角数字（切换输入法到英文状态），如 140",
+    "fullwidth_colon": "（本行用了全角冒号“：”，请改成半角冒号加空格“: ”）",
     "quote_code": "。代码请用引号括起来，如 \"{value}\"",
     "allowed_keys": "。此处可填写：{options}",
 }

@@ -188,7 +188,44 @@ def check_evidence(doc: Document, kind: str) -> list[Finding]:
     return findings
 
 
-FILE_RULES = (check_place, check_decimals, check_stated_total, check_department_totals, check_indicators, check_evidence)
+_PLACEHOLDER = re.compile(r"^（[^（）]*）$")
+
+
+def check_placeholders(doc: Document, kind: str) -> list[Finding]:
+    """A value still reading 「（指标名称）」 is the scaffold's placeholder: `docgen new` output not yet filled in.
+
+    A warning, not an error: a fresh scaffold is a valid file (so a clerk starts from something that checks),
+    and every place still to fill in is listed with its line; `--strict` (CI) refuses them.
+    """
+    findings: list[Finding] = []
+
+    def walk(value: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, path + (index,))
+        elif isinstance(value, str) and _PLACEHOLDER.match(value.strip()):
+            field = next((p for p in reversed(path) if isinstance(p, str)), "")
+            findings.append(warning(doc.path, *doc.position(path), "W308", field=field, value=value.strip()))
+
+    walk(doc.data, ())
+    return findings
+
+
+def check_empty_rows(doc: Document, kind: str) -> list[Finding]:
+    """A fund row of zeros is usually the scaffold's row for a source the project does not have."""
+    findings = []
+    for table in _fund_tables(kind):
+        for name, row in _rows(doc.data, table):
+            values = [_num(row.get(key)) for key in A.values()]
+            if all(v is not None and v == 0 for v in values):
+                findings.append(warning(doc.path, *doc.position((table, name), key=True), "W307", row=name))
+    return findings
+
+
+FILE_RULES = (check_place, check_placeholders, check_empty_rows, check_decimals, check_stated_total, check_department_totals, check_indicators, check_evidence)
 
 
 def file_rules(doc: Document, kind: str) -> list[Finding]:

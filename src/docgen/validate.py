@@ -13,10 +13,11 @@ import multiprocessing
 import os
 import pickle
 import re
+import unicodedata
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -149,7 +150,7 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         expected_text = "或".join(M.TYPE_NAMES.get(t, t) for t in expected)
         hint = ""
         if "number" in expected and isinstance(value, str):
-            hint = M.hint("amount_text")
+            hint = M.hint(_number_text_hint(value))
         elif expected == ["string"] and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             hint = M.hint("quote_code", value=value)
         return [error(file, *at, "E204", field=field, expected=expected_text, value=_shown(value), hint=hint)]
@@ -172,6 +173,19 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
     if name == "Pattern":
         return [error(file, *at, "E211", field=field, detail="应写成 2025-07-31 这样的日期")]
     return [error(file, *at, "E212", field=field, detail=name)]
+
+
+def _number_text_hint(text: str) -> str:
+    """Why a number typed as text is not a number: quotes, full-width digits, or units and commas."""
+    stripped = text.strip()
+    for candidate, name in ((stripped, "quoted_number"), (unicodedata.normalize("NFKC", stripped), "fullwidth_number")):
+        try:
+            Decimal(candidate)
+        except InvalidOperation:
+            continue
+        if candidate.isascii():  # Decimal reads full-width digits too: tell the two cases apart
+            return name if candidate == stripped else "fullwidth_number"
+    return "amount_text"
 
 
 def _value_at(data: Any, path: JsonPath) -> Any:

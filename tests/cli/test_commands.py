@@ -76,7 +76,7 @@ def test_strict_makes_warnings_fail(run, chdir, tmp_path) -> None:
 def test_github_format_is_a_workflow_command(run, chdir, tmp_path) -> None:
     chdir(tree(tmp_path))
     (tmp_path / FOLDER / "101-2025-001.yaml").write_text(PROJECT.replace("确定能", "确定"), encoding="utf-8")
-    line = run("validate", "--format", "github").stdout.splitlines()[0]
+    line = next(line for line in run("validate", "--format", "github").stdout.splitlines() if line.startswith("::error"))
     assert line.startswith(f"::error file={FOLDER}/101-2025-001.yaml,line=20,col=14,title=E205::")
 
 
@@ -137,7 +137,13 @@ def test_new_project_from_roster_validates_and_has_modeline(run, chdir, tmp_path
     text = created.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../../schema/project.schema.json\n")
     assert "项目名称: 校舍维修" in text
-    assert run("validate").exit_code == 0
+    fresh = run("validate")
+    assert fresh.exit_code == 0  # a scaffold is a valid file …
+    placeholders = [line for line in fresh.stdout.splitlines() if " W308 " in line]
+    assert any("「三级指标」还是模板中的提示文字「（指标名称）」" in line for line in placeholders)  # … that says what to fill in
+    assert any(" W307 " in line and "「中央财政资金」各项都是 0" in line for line in fresh.stdout.splitlines())
+    assert run("validate", "--strict").exit_code == 1
+    assert run("fmt", "--check", str(created.relative_to(tmp_path))).exit_code == 0  # and already in canonical form
     again = run("new", "project", "--period", "2025-06", "--department-code", "101", "--code", "101-2025-002")
     assert again.exit_code == 2 and "已存在" in again.stderr
     assert created.read_text(encoding="utf-8") == text

@@ -36,7 +36,9 @@ def test_a_warning_points_at_the_figure_it_is_about(run, chdir, tmp_path) -> Non
 
 
 def test_strict_only_counts_warnings_not_hints(run, chdir, tmp_path) -> None:
-    quiet = PROJECT.replace("支出数: 98.2", "支出数: 137.75").replace("11860人", "12000人")
+    zero_row = "  其他资金: {上年结转: 0, 本年预算: 0, 下达数: 0, 支出数: 0, 全年预计支出数: 0}\n"
+    assert zero_row in PROJECT  # a row of zeros is a warning of its own (W307): leave it out here
+    quiet = PROJECT.replace(zero_row, "").replace("支出数: 98.2", "支出数: 137.75").replace("11860人", "12000人")
     chdir(tree(tmp_path, **{f"{FOLDER}/101-2025-001.yaml": quiet.replace("资助学生人数\n", "资助学生人数\n    按进度累计: true\n")}))
     result = run("validate", "--strict", "--format", "json")
     report = json.loads(result.stdout)
