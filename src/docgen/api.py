@@ -388,8 +388,12 @@ def _department_folder(period_dir: Path, code: str, name: str | None) -> Path:
 
 
 def new(kind: str, root: Path, period: str, department_code: str, *, code: str | None = None, name: str | None = None,
-        unit: str | None = None, department: str | None = None) -> Path:
-    """Scaffold a file that validates as it stands once its placeholders are filled, with the schema modeline."""
+        unit: str | None = None, department: str | None = None) -> tuple[Path, list[str]]:
+    """Scaffold a file that validates as it stands, with the schema modeline; its placeholders say what to fill in.
+
+    Returns the file and notes for the user: a period without a roster, or a department or project the roster does
+    not list, is allowed (a roster may come later) but said, since it usually means a mistyped code or period.
+    """
     year, month = (int(p) for p in period.split("-"))
     period_dir = root / SUBMISSIONS / f"{year}-{month:02d}"
     roster_file = period_dir / F.ROSTER_FILE
@@ -403,6 +407,13 @@ def new(kind: str, root: Path, period: str, department_code: str, *, code: str |
                     roster_dept = {"name": dept.name, "unit": dept.units[0]}
                     roster_project = next(({"name": p.name, "unit": p.unit, "research": p.research, "confidential": p.confidential}
                                            for p in dept.projects if p.code == code), {})
+    notes = []
+    if not roster_file.is_file():
+        notes.append(M.label("new_no_roster", roster=_display(roster_file)))
+    elif not roster_dept:
+        notes.append(M.label("new_department_not_listed", code=department_code, roster=_display(roster_file)))
+    elif kind == "project" and not roster_project:
+        notes.append(M.label("new_project_not_listed", code=code, roster=_display(roster_file)))
     department = department or roster_dept.get("name") or "（主管部门全称）"
     folder = _department_folder(period_dir, department_code, department if department != "（主管部门全称）" else None)
     target = folder / (F.DEPARTMENT_FILE if kind == "department" else f"{code}.yaml")
@@ -427,7 +438,7 @@ def new(kind: str, root: Path, period: str, department_code: str, *, code: str |
         report_keys=F.REPORT_KEYS,
     )
     output.write_text(target, text)
-    return target
+    return target, notes
 
 
 # --- site ---------------------------------------------------------------------------------

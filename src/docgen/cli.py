@@ -203,7 +203,9 @@ def new(kind: str, period: str, department_code: str, code: str | None, name: st
         raise click.UsageError("project 需要 --code 项目代码")
     if not api.PERIOD_ARG.match(period):
         raise click.UsageError("--period 应写成 2025-06 这样的形式")
-    target = api.new(kind, root, period, department_code, code=code, name=name, unit=unit, department=department)
+    target, notes = api.new(kind, root, period, department_code, code=code, name=name, unit=unit, department=department)
+    for note in notes:
+        click.echo(note, err=True)
     click.echo(messages.label("created", path=target))
     return 0
 

@@ -149,6 +149,20 @@ def test_new_project_from_roster_validates_and_has_modeline(run, chdir, tmp_path
     assert created.read_text(encoding="utf-8") == text
 
 
+def test_new_says_when_the_roster_does_not_know_the_period_department_or_project(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    unknown_project = run("new", "project", "--period", "2025-06", "--department-code", "101", "--code", "101-2025-999")
+    assert unknown_project.exit_code == 0 and "名单 submissions/2025-06/名单.yaml 中没有项目代码「101-2025-999」" in unknown_project.stderr
+    unknown_department = run("new", "department", "--period", "2025-06", "--department-code", "109")
+    assert "没有主管部门代码「109」" in unknown_department.stderr
+    no_roster = run("new", "project", "--period", "2025-07", "--department-code", "101", "--code", "101-2025-001")
+    assert "本期还没有名单文件 submissions/2025-07/名单.yaml" in no_roster.stderr
+    listed = run("new", "project", "--period", "2025-06", "--department-code", "101", "--code", "101-2025-002")
+    assert listed.exit_code == 0 and "注意" in listed.stderr  # 101-2025-002 is not in this roster either
+    known = run("new", "department", "--period", "2025-06", "--department-code", "101")
+    assert known.exit_code == 0 and "注意" not in known.stderr
+
+
 def test_new_department_validates(run, chdir, tmp_path) -> None:
     chdir(tree(tmp_path))
     result = run("new", "department", "--period", "2025-06", "--department-code", "101")
