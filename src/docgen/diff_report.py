@@ -19,11 +19,14 @@ _SPACE = re.compile(r"\s+")
 _SEVERITY = {"error": "错误", "warning": "警告", "info": M.SEVERITY_INFO}
 
 
-def _cell(text: str | None) -> str:
-    """One table cell: on one line, pipes escaped, long texts shortened (the JSON keeps them whole)."""
+def _cell(text: str | None, limit: int | None = _CELL_LIMIT) -> str:
+    """One table cell: on one line, pipes escaped, long texts shortened (the JSON keeps them whole).
+
+    Warning messages pass `limit=None`: two that differ only in their last figures must not read the same.
+    """
     text = _SPACE.sub(" ", C.shown(text)).strip()
-    if len(text) > _CELL_LIMIT:
-        text = text[: _CELL_LIMIT - 1] + "…"
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
     return text.replace("|", "\\|")
 
 
@@ -77,10 +80,10 @@ def _rows(f: FileDiff) -> list[tuple[str, str, str, str]]:
             kind, item, before, after = rows[start]
             rows[start] = (kind + M.label("diff_confidential_mark"), item, before, after)
     for finding in f.appeared:
-        rows.append((f"{_SEVERITY[finding.severity]} {finding.code}", _cell(finding.message), _cell(None),
+        rows.append((f"{_SEVERITY[finding.severity]} {finding.code}", _cell(finding.message, None), _cell(None),
                      M.label("diff_appeared", line=finding.line)))
     for finding in f.cleared:
-        rows.append((f"{_SEVERITY[finding.severity]} {finding.code}", _cell(finding.message), M.label("diff_line", line=finding.line),
+        rows.append((f"{_SEVERITY[finding.severity]} {finding.code}", _cell(finding.message, None), M.label("diff_line", line=finding.line),
                      M.label("diff_cleared")))
     return [(a.replace("|", "\\|"), b.replace("|", "\\|"), c, d) for a, b, c, d in rows]
 

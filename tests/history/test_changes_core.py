@@ -118,3 +118,12 @@ def test_roster_items_keyed_by_code_and_changes_about_a_secret_project_flagged()
     assert compare(snap, snapshot(later.encode(), "roster")) == [Change(FIELD, "截止日期", "2025-07-31", "2025-08-05")]
     removed = ROSTER.split("      - 项目代码: \"101-2025-002\"")[0]
     assert compare(snap, snapshot(removed.encode(), "roster"))[0].confidential
+
+
+def test_warning_messages_are_never_cut_in_the_markdown() -> None:
+    """Two W414 rows that differ only in their last figures must not read the same in a review comment."""
+    from docgen import diff_report
+
+    long = "「项目支出」与本部门已报 3 个项目的合计不一致：" + "附件3 安排数 962.60 万元、支出数 434.20 万元，" * 4
+    assert diff_report._cell(long, None) == long
+    assert diff_report._cell(long).endswith("…") and len(diff_report._cell(long)) == 100
