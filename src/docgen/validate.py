@@ -178,14 +178,19 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
 def _number_text_hint(text: str) -> str:
     """Why a number typed as text is not a number: quotes, full-width digits, or units and commas."""
     stripped = text.strip()
-    for candidate, name in ((stripped, "quoted_number"), (unicodedata.normalize("NFKC", stripped), "fullwidth_number")):
-        try:
-            Decimal(candidate)
-        except InvalidOperation:
-            continue
-        if candidate.isascii():  # Decimal reads full-width digits too: tell the two cases apart
-            return name if candidate == stripped else "fullwidth_number"
+    if stripped.isascii() and _is_decimal(stripped):  # Decimal reads full-width digits too: ask isascii first
+        return "quoted_number"
+    if _is_decimal(unicodedata.normalize("NFKC", stripped)):
+        return "fullwidth_number"
     return "amount_text"
+
+
+def _is_decimal(text: str) -> bool:
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        return False
+    return True
 
 
 def _value_at(data: Any, path: JsonPath) -> Any:
