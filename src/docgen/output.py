@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -21,7 +22,7 @@ def write_bytes(path: Path, data: bytes) -> None:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = 0o666 & ~_UMASK
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -34,3 +35,24 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+_WRITER = re.compile(r"\.(\d+)-[^.]*\.tmp$")
+
+
+def orphaned(temporary: Path) -> bool:
+    """Is this temporary left by a writer that is gone (a killed build), rather than one still writing?
+
+    Temporaries carry their writer's process id, so a sweep never pulls a file from under a live writer
+    (the 汇总表 child of the same build, or another build running at the same time).
+    """
+    match = _WRITER.search(temporary.name)
+    if match is None:
+        return True
+    try:
+        os.kill(int(match[1]), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False

@@ -175,7 +175,7 @@ def sweep_temporaries(folder: Path) -> None:
     if not folder.is_dir():
         return
     for path in folder.rglob(".*"):
-        if path.is_file() and path.name.endswith(".tmp"):
+        if path.is_file() and path.name.endswith(".tmp") and output.orphaned(path):
             path.unlink(missing_ok=True)
         elif path.is_dir() and path.name.startswith(pdf.TEMP_PREFIX):
             for inner in sorted(path.rglob("*"), reverse=True):

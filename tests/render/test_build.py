@@ -200,3 +200,15 @@ def test_a_failing_rollup_fails_the_build_in_one_chinese_line(run, small_tree: P
     result = run("build")
     assert result.exit_code == 3
     assert "生成汇总表的子进程出错" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_sweep_spares_a_temporary_whose_writer_is_alive(small_tree: Path) -> None:
+    """The 汇总表 child writes while the parent sweeps what killed builds left: only the dead writers' files go."""
+    folder = small_tree / "build"
+    folder.mkdir(parents=True, exist_ok=True)
+    live = folder / f".汇总表.xlsx.{os.getpid()}-abc.tmp"
+    live.write_bytes(b"being written")
+    dead = folder / ".汇总表.xlsx.999999999-abc.tmp"  # no such process
+    dead.write_bytes(b"left by a killed build")
+    render.sweep_temporaries(folder)
+    assert live.exists() and not dead.exists()
