@@ -19,9 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-
-from . import __version__, compute, conclusions, hook, monitor, output, rollup
+from . import __version__, compute, conclusions, monitor, output, rollup
 from . import forms as F
 from . import messages as M
 from . import schema as schema_module
@@ -35,8 +33,11 @@ from .ruleset import RULES_FILE, Ruleset
 from .ruleset import default_path as default_rules_path
 from .validate import check_files, kind_of
 
-if TYPE_CHECKING:  # the renderers, the site, diff and fmt load only when used: every command starts faster
+if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 load only when used: every command starts faster
+    import jinja2
+
     from . import fmt as fmt_module
+    from . import hook
     from . import render, revdiff
     from . import site as site_module
 
@@ -79,19 +80,20 @@ def discover(paths: list[Path]) -> list[Path]:
     """Files named, and every .yaml/.yml below folders named (hidden folders skipped), sorted."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(
-                p
-                for p in path.rglob("*")
-                if p.suffix in F.YAML_SUFFIXES and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]  # never walked into: .git, editor folders
+            base = Path(folder)
+            found.extend(base / name for name in files if not name.startswith(".") and os.path.splitext(name)[1] in F.YAML_SUFFIXES)
     return sorted(set(found))
 
 
 def _display(path: Path) -> Path:
     """Paths as the user would type them: relative to the working folder where possible."""
+    if not path.is_absolute() and ".." not in path.parts:
+        return path  # already as typed (pathlib has dropped any "." parts)
     try:
         return Path(os.path.relpath(path))
     except ValueError:  # pragma: no cover - other drive on Windows
@@ -128,11 +130,11 @@ def check(paths: list[Path], rules: Path | None = None) -> Result:
             continue
         model = build_model(kind, doc.path, doc.data)
         {"project": result.projects, "department": result.departments, "roster": result.rosters}[kind].append(model)  # type: ignore[attr-defined]
-    _monitor(result, rules or monitor.find_rules(paths), flawed)
+    _monitor(result, rules or monitor.find_rules(paths), flawed, checked.digests)
     return result
 
 
-def _monitor(result: Result, rules: Path | None, flawed: list[Project | Department]) -> None:
+def _monitor(result: Result, rules: Path | None, flawed: list[Project | Department], digests: dict[str, str]) -> None:
     """Run the monitoring rules; a broken rules file is reported like a broken submission."""
     ruleset, problems = monitor.load_rules(_display(rules) if rules else None)
     findings = list(result.findings) + problems
@@ -141,8 +143,9 @@ def _monitor(result: Result, rules: Path | None, flawed: list[Project | Departme
         locate = monitor.locator(result.documents)
         projects = result.projects + [s for s in flawed if isinstance(s, Project)]
         departments = result.departments + [s for s in flawed if isinstance(s, Department)]
-        result.analysis = monitor.analyse(projects, departments, rosters, ruleset, locate, context=_sibling_projects(result))
-        findings += result.analysis.findings
+        result.analysis = monitor.analyse(projects, departments, rosters, ruleset, locate, context=_sibling_projects(result),
+                                          digests=digests)
+        findings += [f for sa in result.analysis.submissions.values() for f in sa.findings]  # sorted once, below
     result.findings = sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
 
 
@@ -307,9 +310,9 @@ def build(root: Path, out: Path | None = None, *, rules: Path | None = None, for
         raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)),
                                  result.errors)
     out = out or root / BUILD
-    # the 汇总表 are written by a forked child while this process writes summary.json and renders the attachments:
-    # the city's lists every project and changes with every edit (~0.6 s for 1,000 projects; benchmarks/render.py)
-    rollups_written = _in_background(write_rollups, result, out)
+    # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
+    # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
+    city_written = _in_background(write_city_rollup, result, out)
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
     output.write_text(target, json.dumps(summary(result, root), ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -320,8 +323,9 @@ def build(root: Path, out: Path | None = None, *, rules: Path | None = None, for
     rules_in_force = (rules or root / "schema" / RULES_FILE, default_rules_path())
     options = render.Options(force=force, pdf=pdf, confidential_dir=include_confidential, jobs=jobs, extra_sections=extra_sections,
                              inputs=rules_in_force, progress=progress)
+    rollup.write_departments(out, analyse(result), result.rosters)
     rendered = render.render_all([*result.departments, *result.projects], out, templates.find(root), options)
-    rollups_written()
+    city_written()
     return Built(result, target, rendered)
 
 
@@ -363,6 +367,11 @@ def write_rollups(result: Result, out: Path) -> list[Path]:
     return rollup.write_all(out, analyse(result), result.rosters)
 
 
+def write_city_rollup(result: Result, out: Path) -> list[Path]:
+    """The city's 汇总表 of every period checked."""
+    return rollup.write_city(out, analyse(result), result.rosters)
+
+
 def rollups(root: Path, out: Path | None = None, rules: Path | None = None) -> tuple[Result, list[Path]]:
     """Only the 汇总表: validate submissions/ and, when nothing is wrong, write the roll-up workbooks."""
     result = check([root / SUBMISSIONS], rules)
@@ -375,6 +384,8 @@ def rollups(root: Path, out: Path | None = None, rules: Path | None = None) -> t
 
 
 def _template(name: str) -> jinja2.Template:
+    import jinja2
+
     text = resources.files("docgen").joinpath("scaffolds", name).read_text(encoding="utf-8")
     return jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined).from_string(text)
 
@@ -518,6 +529,8 @@ def check_staged(cwd: Path = Path("."), rules: Path | None = None) -> Result:
     Findings name the files as they are in the working tree (relative to `cwd`), with the line
     numbers of the staged text.
     """
+    from . import hook
+
     repo = hook.open_root(cwd, SUBMISSIONS)
     staged = hook.staged_submissions(repo, SUBMISSIONS)
     if not staged:
@@ -540,6 +553,8 @@ def check_staged(cwd: Path = Path("."), rules: Path | None = None) -> Result:
 
 def install_hook(cwd: Path = Path("."), *, force: bool = False, uninstall: bool = False) -> tuple[Path, Path | None]:
     """Install (or remove) the plain git pre-commit hook that runs `docgen validate --staged`."""
+    from . import hook
+
     repo = hook.open_root(cwd, SUBMISSIONS)
     if uninstall:
         return _display(hook.uninstall(repo)), None

@@ -337,7 +337,9 @@ def _lines(columns: Sequence[tuple[str, str]], values: dict[str, Any]) -> int:
     for key, kind in columns:
         value = values.get(key)
         if kind == TEXT and isinstance(value, str) and value:
-            needed = max(needed, math.ceil(_display_width(value) / (_width(key, kind) - 1)))
+            room = _width(key, kind) - 1
+            if 2 * len(value) > room:  # else it fits on one line even if every character is wide
+                needed = max(needed, math.ceil(_display_width(value) / room))
     return needed
 
 
@@ -351,21 +353,17 @@ def _write_row(ws: Any, fmt: _Formats, row: int, columns: Sequence[tuple[str, st
         ws.set_row(row, LINE_HEIGHT * lines + 2)
     for col, (key, kind) in enumerate(columns):
         value = values.get(key)
-        if kind == LIGHT:
-            light = value if value in (*M.LIGHT_NAMES,) else None
-            ws.write_string(row, col, M.LIGHT_NAMES.get(value, value or "") if value is not None else "", fmt.cell(LIGHT, total, light))
-        elif kind == RATE:
-            if value is None:
-                ws.write_string(row, col, "—", fmt.cell(RATE, total))
-            else:
-                ws.write_number(row, col, float(Decimal(value) / HUNDRED), fmt.cell(RATE, total))
-        elif kind in (MONEY, COUNT):
-            if value is None:
-                ws.write_string(row, col, "—", fmt.cell(kind, total))
-            else:
-                ws.write_number(row, col, float(value), fmt.cell(kind, total))
-        else:
+        if kind == TEXT:
             ws.write_string(row, col, "" if value is None else str(value), fmt.cell(TEXT, total))
+        elif kind == LIGHT:
+            light = value if value in M.LIGHT_NAMES else None
+            ws.write_string(row, col, M.LIGHT_NAMES.get(value, value or "") if value is not None else "", fmt.cell(LIGHT, total, light))
+        elif value is None:
+            ws.write_string(row, col, "—", fmt.cell(kind, total))
+        elif kind == RATE:
+            ws.write_number(row, col, float(Decimal(value) / HUNDRED), fmt.cell(RATE, total))
+        else:  # MONEY, COUNT
+            ws.write_number(row, col, float(value), fmt.cell(kind, total))
 
 
 def workbook(sheets: Iterable[Sheet]) -> bytes:
@@ -486,16 +484,17 @@ def city_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
 
 
 class _Keys:
-    """The content key of each 汇总表 last written (build/.docgen-rollups.json): an unchanged workbook is not rewritten.
+    """The content key of each 汇总表 last written: an unchanged workbook is not rewritten.
 
     Writing the workbooks is most of their cost (3-4 s for 1,000 projects); their sheets are cheap to build and
-    compare, so a rebuild after one edit rewrites only its department's 汇总表 and the city's.
+    compare, so a rebuild after one edit rewrites only its department's 汇总表 and the city's. One manifest per
+    `scope`, as `docgen build` writes the departments' and the city's workbooks in two processes at once.
     """
 
     CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
-    def __init__(self, build: Path) -> None:
-        self.build, self.file = build, paths.rollup_manifest(build)
+    def __init__(self, build: Path, scope: str) -> None:
+        self.build, self.file = build, paths.rollup_manifest(build, scope)
         try:
             self.keys: dict[str, str] = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -514,23 +513,41 @@ class _Keys:
         output.write_text(self.file, json.dumps(self.keys, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
-def write_all(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) -> list[Path]:
-    """Every department's 汇总表 and the city's, for every period analysed; returns the files (re)written."""
-    written = []
-    keys = _Keys(build)
+def _cities(analysis: Analysis, rosters: Sequence[Roster]) -> list[CityRollup]:
+    """The city roll-up of every period analysed, its departments' roll-ups inside."""
     periods = sorted({sa.submission.period for sa in analysis.submissions.values()}, key=lambda p: p.key)
     roster_of = {r.period: r for r in rosters}
-    for period in periods:
-        city = city_rollup(analysis, period, roster_of.get(period))
+    return [city_rollup(analysis, period, roster_of.get(period)) for period in periods]
+
+
+def write_departments(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) -> list[Path]:
+    """Every department's 汇总表, for every period analysed; returns the files (re)written."""
+    written = []
+    keys = _Keys(build, "departments")
+    for city in _cities(analysis, rosters):
         for line in city.departments:
             roll = line.rollup
             if roll.submitted == 0 and roll.department is None:
                 continue
-            target = paths.department_rollup(build, period, roll.code, roll.name)
+            target = paths.department_rollup(build, city.period, roll.code, roll.name)
             if keys.write(target, department_sheets(roll, analysis)):
                 written.append(target)
-        target = paths.city_rollup(build, period)
+    keys.save()
+    return written
+
+
+def write_city(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) -> list[Path]:
+    """The city's 汇总表, for every period analysed; returns the files (re)written."""
+    written = []
+    keys = _Keys(build, "city")
+    for city in _cities(analysis, rosters):
+        target = paths.city_rollup(build, city.period)
         if keys.write(target, city_sheets(city, analysis)):
             written.append(target)
     keys.save()
     return written
+
+
+def write_all(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) -> list[Path]:
+    """Every department's 汇总表 and the city's, for every period analysed; returns the files (re)written."""
+    return write_departments(build, analysis, rosters) + write_city(build, analysis, rosters)

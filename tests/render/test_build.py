@@ -120,7 +120,7 @@ def test_rebuild_renders_only_what_changed(run, small_tree: Path) -> None:
     changed = {n for n in after if after[n] != before.get(n)}
     assert changed == {f"{FOLDER[6:]}/附件1-104-2025-002-国省干线公路安全生命防护工程.docx",
                        f"{FOLDER[6:]}/附件2-104-2025-002-国省干线公路安全生命防护工程.xlsx",
-                       BUNDLE[6:], ".docgen-manifest.json", ".docgen-rollups.json", "summary.json",
+                       BUNDLE[6:], ".docgen-manifest.json", ".docgen-rollups-city.json", ".docgen-rollups-departments.json", "summary.json",
                        # the roll-ups (issue 6) list every project's figures, so they follow the edit too
                        f"{FOLDER[6:]}/104-朔州市交通运输局-2025年1-6月绩效监控汇总表.xlsx", "2025-06/全市-2025年1-6月绩效监控汇总表.xlsx"}
     assert "新生成 8 个文件" in run("build", "--force").stderr
@@ -191,12 +191,12 @@ def test_extra_sections_reach_the_report(small_tree: Path) -> None:
 
 @pytest.mark.skipif(sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="the 汇总表 run in a forked child on multi-core Linux only")
 def test_a_failing_rollup_fails_the_build_in_one_chinese_line(run, small_tree: Path, monkeypatch) -> None:
-    """The 汇总表 are written by a forked child: its failure is reported, not swallowed, and shows no traceback."""
+    """The city's 汇总表 is written by a forked child: its failure is reported, not swallowed, and shows no traceback."""
 
     def broken(result, out):  # noqa: ANN001, ARG001
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(api, "write_rollups", broken)
+    monkeypatch.setattr(api, "write_city_rollup", broken)
     result = run("build")
     assert result.exit_code == 3
     assert "生成汇总表的子进程出错" in result.stderr and "Traceback" not in result.stderr

@@ -50,3 +50,38 @@ def test_a_damaged_cache_is_ignored(demo: Path, monkeypatch: pytest.MonkeyPatch)
     for file in (demo / "cache" / "docgen").glob("check-*/*.pickle"):
         file.write_bytes(b"not a pickle")
     assert _findings() == fresh
+
+
+def test_kept_monitoring_results_follow_the_file_the_rules_and_the_roster(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project's monitoring results are kept between runs (cache.Shelf): every input they depend on renews them."""
+
+    def kept_and_fresh() -> list[str]:
+        monkeypatch.setattr(validate, "CACHE_FROM", 1)
+        kept = _findings()
+        monkeypatch.setattr(validate, "CACHE_FROM", 10**6)
+        assert kept == _findings()
+        return kept
+
+    first = kept_and_fresh()
+    assert list((demo / "cache" / "docgen").glob("monitor-*/*.pickle"))
+    assert kept_and_fresh() == first  # this time read back
+
+    project = demo / "submissions/2025-06/101-教育局/101-2025-001.yaml"
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text.replace("    支出数: 412.35\n", "    支出数: 41.23\n", 1), encoding="utf-8")
+    edited = kept_and_fresh()
+    assert edited != first
+    project.write_text(text, encoding="utf-8")
+
+    (demo / "schema").mkdir()
+    (demo / "schema" / "rules.yaml").write_text("规则:\n  W401:\n    阈值:\n      黄灯低于: 99\n", encoding="utf-8")
+    stricter = kept_and_fresh()
+    assert sum(": W401 " in line for line in stricter) > sum(": W401 " in line for line in first)
+
+    roster = demo / "submissions/2025-06/名单.yaml"
+    before = roster.read_text(encoding="utf-8")
+    moved = before.replace("教学楼抗震加固改造工程\n        预算单位: 朔州市第一中学\n", "教学楼抗震加固改造工程\n        预算单位: 朔州市教育局本级\n", 1)
+    assert moved != before
+    roster.write_text(moved, encoding="utf-8")
+    assert any("101-2025-002.yaml" in line and "W413" in line for line in kept_and_fresh())
+    assert not any("101-2025-002.yaml" in line and "W413" in line for line in stricter)
