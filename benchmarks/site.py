@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -144,6 +145,7 @@ def main() -> int:
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="docgen-site-bench-"))
     root = base / "repo"
+    os.environ["XDG_CACHE_HOME"] = str(base / "cache")  # docgen's per-file cache: cold, and gone afterwards
     try:
         if root.exists():
             shutil.rmtree(root)
