@@ -271,8 +271,12 @@ CACHE_FROM = 300
 
 
 def _check_cached(paths: list[Path]) -> tuple[list[Outcome], dict[str, str]]:
-    """The outcome of each file, and the digest of each file's bytes when the cache was used (else empty)."""
-    if len(paths) < CACHE_FROM:
+    """The outcome of each file, and the digest of each file's bytes when the cache was used (else empty).
+
+    Only trees under the working folder are cached: files elsewhere (the pre-commit hook's temporary export of
+    the staged files) would leave entries under a new name on every run.
+    """
+    if len(paths) < CACHE_FROM or any(p.is_absolute() or ".." in p.parts for p in paths):
         return _check_each(paths), {}
     digests = {str(p): file_digest(p) for p in paths}
     shelf = Shelf("check", digests)

@@ -85,3 +85,12 @@ def test_kept_monitoring_results_follow_the_file_the_rules_and_the_roster(demo: 
     roster.write_text(moved, encoding="utf-8")
     assert any("101-2025-002.yaml" in line and "W413" in line for line in kept_and_fresh())
     assert not any("101-2025-002.yaml" in line and "W413" in line for line in stricter)
+
+
+def test_files_outside_the_working_folder_are_not_cached(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook checks a temporary export of the staged files: caching it would leave new entries on every commit."""
+    monkeypatch.setattr(validate, "CACHE_FROM", 1)
+    (demo / "work").mkdir()
+    monkeypatch.chdir(demo / "work")
+    assert api.check([demo / "submissions"]).files[0].parts[0] == ".."
+    assert not (demo / "cache").exists()
