@@ -109,6 +109,11 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, rules: Path | None) -
     return 1 if result.errors or (strict and result.warnings) else 0
 
 
+def _echo_lines(lines: list[str]) -> None:
+    if lines:
+        click.echo("\n".join(lines), err=True)
+
+
 @cli.command()
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
 @click.option("--force", is_flag=True, help="全部重新生成（默认只生成有变化的）。")
@@ -130,11 +135,9 @@ def build(root: Path, force: bool, pdf: bool, confidential_dir: Path | None, job
         built = api.build(root, rules=rules, force=force, pdf=pdf, include_confidential=confidential_dir, jobs=jobs,
                           progress=report.Progress())
     except InvalidSubmissions as exc:  # say where, as validate does, before the one-line summary
-        for finding in exc.findings:
-            click.echo(report.text_line(finding), err=True)
+        _echo_lines([report.text_line(f) for f in exc.findings])
         raise
-    for finding in built.result.warnings:
-        click.echo(report.text_line(finding), err=True)
+    _echo_lines([report.text_line(f) for f in built.result.warnings])  # one write: 1,000 projects can have 5,000
     click.echo(report.summary_line(built.result.findings, len(built.result.files)), err=True)
     for line in report.build_lines(built.rendered, built.summary.parent, confidential_dir):
         click.echo(line, err=True)
@@ -156,6 +159,8 @@ def rollup(root: Path, rules: Path | None) -> int:
     _, written = api.rollups(root, rules=rules)
     for path in written:
         click.echo(messages.MONITOR_LABELS["rollup_written"].format(path=path))
+    if not written:
+        click.echo(messages.MONITOR_LABELS["rollup_unchanged"].format(path=root / api.BUILD))
     return 0
 
 

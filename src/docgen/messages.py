@@ -172,6 +172,7 @@ MONITOR_LABELS = {
     "rules_header": "代码\t类别\t名称\t灯或阈值\t启用\t科研类豁免",
     "rules_source": "规则来源：{sources}",
     "rollup_written": "已生成汇总表 {path}",
+    "rollup_unchanged": "汇总表与上次生成时相同，未重新生成（{path}）",
     "check_submission": "{light}  {path}  {name}",
     "check_department": "{period} {code} {name}：{counts}",
     "count_part": "{light} {count}",

@@ -122,6 +122,8 @@ def test_rollup_command(run, chdir, tmp_path) -> None:
     chdir(tree(tmp_path))
     result = run("rollup")
     assert result.exit_code == 0 and result.stdout.count("已生成汇总表") == 2
+    again = run("rollup")
+    assert again.exit_code == 0 and again.stdout.strip() == "汇总表与上次生成时相同，未重新生成（build）"
     bad = PROJECT.replace("年度: 2025", "年度: 二〇二五")
     (tmp_path / FOLDER / "101-2025-001.yaml").write_text(bad, encoding="utf-8")
     assert run("rollup").exit_code == 1
