@@ -330,7 +330,12 @@ def build(root: Path, out: Path | None = None, *, rules: Path | None = None, for
 
 
 def _run_quietly(func: Callable[..., object], *args: object) -> None:
-    """The child's body: a failure becomes one line on stderr and a non-zero exit, never a traceback."""
+    """The child's body: a failure becomes one line on stderr and a non-zero exit, never a traceback.
+
+    No garbage collection: the child lives for one workbook and its memory goes when it exits; collecting
+    while XlsxWriter builds 70,000 cells cost ~5 % of the city's workbook (0.59 s -> 0.56 s CPU).
+    """
+    gc.disable()
     try:
         func(*args)
     except Exception as exc:
