@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import __version__, api, messages, output, report
+from . import __version__, api, click_zh, messages, output, report
 from . import schema as schema_module
 from .errors import DocgenError, InvalidSubmissions
 
@@ -41,8 +41,8 @@ def handle_errors(func: Callable[..., int | None]) -> Callable[..., None]:
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="docgen")
+@click.group("docgen", cls=click_zh.Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docgen", message="%(prog)s %(version)s", help=messages.CLICK["version"])
 @click.option("--traceback", is_flag=True, help="出错时显示 Python 调用栈（供开发者排查）。")
 def cli(traceback: bool) -> None:
     """docgen：预算绩效运行监控数据即代码。校验报送的 YAML 文件，生成附件和状态站点。"""
@@ -114,7 +114,7 @@ def _echo_lines(lines: list[str]) -> None:
         click.echo("\n".join(lines), err=True)
 
 
-@cli.command()
+@cli.command(short_help="校验全部报送文件，无错误时生成附件、报送包和汇总表。")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
 @click.option("--force", is_flag=True, help="全部重新生成（默认只生成有变化的）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每个附件转换为 PDF。")
@@ -256,9 +256,9 @@ def site(root: Path, today: Any, strict: bool) -> int:
     return 1 if strict and done.invalid else 0
 
 
-@cli.command()
-@click.argument("base")
-@click.argument("head", required=False)
+@cli.command(short_help="比较两个 git 版本的报送数据，逐项列出修改（供审核合并请求）。")
+@click.argument("base", metavar="基准版本")
+@click.argument("head", required=False, metavar="[比较版本]")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
               help="markdown 可直接贴到合并请求评论中；json 供工具使用。")
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是屏幕输出。")
@@ -267,7 +267,7 @@ def site(root: Path, today: Any, strict: bool) -> int:
 def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path) -> int:
     """比较两个 git 版本的报送数据：逐项列出修改前后的填报数、计算结果、新增/删除的绩效指标、新出现/已消除的校验问题，以及新增、删除、重命名的文件。
 
-    HEAD 省略时与工作区（含未提交的修改）比较。
+    比较版本省略时与工作区（含未提交的修改）比较。
 
     示例：docgen diff origin/main；docgen diff main HEAD --format json -o diff.json
     """

@@ -160,6 +160,52 @@ MESSAGES.update(
 
 SEVERITY_INFO = "提示"
 
+#: Click's own framing (usage line, headings, its usage errors), said in Chinese by click_zh.py.
+CLICK = {
+    "usage": "用法：",
+    "options_metavar": "[选项]",
+    "subcommand_metavar": "命令 [参数]...",
+    "help": "显示此帮助并退出。",
+    "version": "显示版本号并退出。",
+    "default": "默认：{default}",
+    "required": "必填",
+    "try_help": "运行「{command} {option}」查看帮助。",
+    "error": "错误：{message}",
+    "aborted": "已中止。",
+    "missing_argument": "缺少参数 {hint}",
+    "missing_option": "缺少选项 {hint}",
+    "choose_from": "，可选：{choices}",
+    "no_such_option": "没有选项 {name}",
+    "no_such_command": "没有命令 {name}",
+    "did_you_mean": "。是否想用：{possibilities}？",
+    "needs_value": "选项 {name} 后面需要一个值",
+    "takes_no_value": "选项 {name} 不带值",
+    "extra_arguments": "多余的参数：{args}",
+    "missing_command": "缺少命令。运行「{command} --help」查看全部命令",
+    "bad_value": "{hint} 的值无效：{reason}",
+    "not_a_choice": "「{value}」不是可选值，可选：{choices}",
+    "not_a_number": "「{value}」不是整数",
+    "out_of_range": "{value} 超出允许的范围（{range}）",
+    "not_a_date": "「{value}」不是日期，应写成 2025-07-20 这样的格式",
+    "path_missing": "「{value}」不存在",
+    "path_is_file": "「{value}」是文件，这里应是文件夹",
+    "path_is_dir": "「{value}」是文件夹，这里应是文件",
+}
+
+#: Headings and placeholders of Click's help, and the names it gives the kinds of value.
+CLICK_WORDS = {
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "参数",
+    "DIRECTORY": "目录",
+    "FILE": "文件",
+    "PATH": "路径",
+    "PATHS": "路径",
+    "INTEGER RANGE": "整数",
+    "INTEGER": "整数",
+    "TEXT": "文本",
+}
+
 #: Light names as people say them.
 LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "blue": "蓝灯", "green": "绿灯", "none": "未监控"}
 

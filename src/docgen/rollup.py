@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +29,7 @@ from .findings import Finding
 from .model import Amounts, Department, Period, Project, Roster
 from .monitor import Analysis, SubmissionAnalysis, worst
 from .ruleset import BLUE, GREEN, NONE, RED, YELLOW
+from .textwidth import width
 
 HUNDRED = Decimal(100)
 FIXED_DATE = datetime(2000, 1, 1)  # workbook metadata: no build time, so builds are reproducible
@@ -321,16 +321,6 @@ class _Formats:
         return self.cells[key]
 
 
-#: The wide (W) and full-width (F) blocks of Unicode's East Asian Width: CJK, kana, hangul, full-width forms.
-_WIDE_CHARS = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-                         "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
-
-
-def _display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: CJK characters count two (a regex: ~20x a per-character loop)."""
-    return len(text) + len(_WIDE_CHARS.findall(text))
-
-
 def _lines(columns: Sequence[tuple[str, str]], values: dict[str, Any]) -> int:
     """How many lines the wrapped text cells of a row need (spreadsheets do not grow rows written by a program)."""
     needed = 1
@@ -339,7 +329,7 @@ def _lines(columns: Sequence[tuple[str, str]], values: dict[str, Any]) -> int:
         if kind == TEXT and isinstance(value, str) and value:
             room = _width(key, kind) - 1
             if 2 * len(value) > room:  # else it fits on one line even if every character is wide
-                needed = max(needed, math.ceil(_display_width(value) / room))
+                needed = max(needed, math.ceil(width(value) / room))
     return needed
 
 
