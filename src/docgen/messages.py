@@ -222,6 +222,7 @@ MONITOR_LABELS = {
     "check_submission": "{light}  {path}  {name}",
     "check_department": "{period} {code} {name}：{counts}",
     "count_part": "{light} {count}",
+    "w414_column": "{field}（附件3 {stated} 万元，项目合计 {summed} 万元）",
 }
 
 #: Sentences of the drafted 「四、绩效监控结果分析」 (used when the submission leaves a section empty).

@@ -504,8 +504,12 @@ def project_spending(run: _Run, projects: list[Project], missing: int) -> None:
     if not differing:
         return
     field_name, difference = differing[0]
+    differences = "；".join(M.MONITOR_LABELS["w414_column"].format(field=key, stated=money(getattr(stated, name)),
+                                                                   summed=money(getattr(summed, name)))
+                           for name, key in A.items() if key in dict(differing))
     row: Subject = ("row", K["funds_by_use"], F.PROJECT_SPENDING_ROW)
     run.hit(rule, rule.light, row, (K["funds_by_use"], F.PROJECT_SPENDING_ROW), key=True, row=F.PROJECT_SPENDING_ROW,
+            differences=differences,
             field=field_name, difference=money(abs(difference)), dept_arranged=money(stated.carried_over + stated.budget),
             dept_spent=money(stated.spent), sum_arranged=money(summed.carried_over + summed.budget), sum_spent=money(summed.spent),
             projects=len(projects), missing=missing)

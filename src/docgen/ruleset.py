@@ -89,7 +89,8 @@ SPECS: dict[str, Spec] = {
     "W412": Spec("合规性", {}, _ROW + ("allocated", "budget")),
     "W413": Spec("合规性", {}, ("field", "roster_value", "file_value", "roster")),
     "W414": Spec("合规性", {"允许差额": AMOUNT, "允许差异率": PERCENT},
-                 ("month", "row", "dept_arranged", "dept_spent", "sum_arranged", "sum_spent", "projects", "missing", "field", "difference")),
+                 ("month", "row", "differences", "dept_arranged", "dept_spent", "sum_arranged", "sum_spent", "projects", "missing", "field",
+                  "difference")),
     # 有效性
     "W421": Spec("有效性", {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT, BLUE_FROM: PERCENT},
                  ("name", "month", "target", "result", "planned", "ratio"), fixed_light=False),

@@ -129,6 +129,10 @@ def test_w414_department_project_spending_against_its_projects() -> None:
     sa = analyse(far, *projects).of(far.path)
     assert sa is not None and [f.code for f in sa.findings] == ["W414"]
     assert "已报 2 个项目" in sa.findings[0].message and sa.row_lights["资金按用途"]["项目支出"] == "yellow"
+    # every column that differs, each with both figures; the spent column agrees and is not named
+    assert ("不一致：本年预算（附件3 2200.00 万元，项目合计 2000.00 万元）；下达数（附件3 2200.00 万元，项目合计 2000.00 万元）；"
+            "全年预计支出数（附件3 2200.00 万元，项目合计 2000.00 万元）；名单中") in sa.findings[0].message
+    assert "支出数（" not in sa.findings[0].message.replace("预计支出数（", "")
     assert "W414" not in [f.code for f in analyse(far).findings]  # no project submitted yet: nothing to reconcile
     strict = analyse(close, *projects, overrides={"W414": {"阈值": {"允许差异率": 0}}})
     assert "W414" in [f.code for f in strict.findings]
