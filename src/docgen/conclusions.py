@@ -1,7 +1,7 @@
 """Drafts of 附件1's 「四、绩效监控结果分析」 from the monitoring findings, in plain official Chinese.
 
 Used for the sections a submission leaves empty: 「（一）监控总体结论」, 「（二）预算执行和绩效目标出现偏差的
-原因分析」 and 「（三）存在问题及整改措施和建议」. The sentences come from `messages.DRAFT`, the problems from
+原因分析」 and 「（三）存在问题及整改措施和建议」. The sentences come from `messages.DRAFT_ANALYSIS`, the problems from
 the findings' messages and the measures from each rule's 建议 in the rules file. Paragraphs are
 separated by a newline.
 """
@@ -36,7 +36,7 @@ def _analysis_keys() -> tuple[str, ...]:
 CONCLUSION, DEVIATION, PROBLEMS = SECTION_KEYS = _analysis_keys()
 BUDGET_RULES = ("W401", "W402", "W403", "W404", "W405", "W411", "W412", "W414")
 TARGET_RULES = ("W421", "W422", "W423", "W424", "W425")
-D = M.DRAFT
+D = M.DRAFT_ANALYSIS
 #: A 备注 that begins by naming itself (「拟采取的措施：」) is not labelled twice.
 _MEASURES_LABEL = re.compile(r"^[^：:。]{0,8}措施[：:]")
 
@@ -67,7 +67,7 @@ def conclusion(sa: SubmissionAnalysis) -> str:
         total=len(sub.indicators), certain=likely[F.CERTAIN], possible=likely[F.POSSIBLE], impossible=likely[F.IMPOSSIBLE]
     )
     lead = D["conclusion_lead"].format(year=sub.period.year, month=sub.period.month, subject=subject)
-    text = f"{lead}{budget}{D['separator']}{targets}{D['separator']}{M.DRAFT_LIGHT[sa.light or 'green']}"
+    text = f"{lead}{budget}{D['separator']}{targets}{D['separator']}{M.DRAFT_ANALYSIS_LIGHT[sa.light or 'green']}"
     counts = sa.counts()
     if counts[RED] or counts[YELLOW]:
         text += D["conclusion_counts"].format(red=counts[RED], yellow=counts[YELLOW])

@@ -1,7 +1,7 @@
 """Drafts of 附件1 sections from the figures, for the sections a submission leaves empty.
 
 Plain official Chinese built from the computed figures (compute.py) and the indicators, sentence by sentence; the
-wording lives in messages.DRAFTS. Narrative written in the YAML always wins: these are only defaults.
+wording lives in messages.DRAFT_NARRATIVE. Narrative written in the YAML always wins: these are only defaults.
 """
 
 from __future__ import annotations

@@ -225,8 +225,9 @@ MONITOR_LABELS = {
     "w414_column": "{field}（附件3 {stated} 万元，项目合计 {summed} 万元）",
 }
 
-#: Sentences of the drafted 「四、绩效监控结果分析」 (used when the submission leaves a section empty).
-DRAFT = {
+#: Sentences of the drafted 「四、绩效监控结果分析」 (conclusions.py), from the warnings engine, where the submission
+#: leaves a section empty. Sections 一、（一）、（二） are drafted from the figures: DRAFT_NARRATIVE below.
+DRAFT_ANALYSIS = {
     "subject_project": "该项目",
     "subject_department": "本部门",
     "conclusion_lead": "经监控，截至{year}年{month}月底，{subject}",
@@ -252,7 +253,7 @@ DRAFT = {
 }
 
 #: The closing words of the drafted 监控总体结论, by the submission's light.
-DRAFT_LIGHT = {
+DRAFT_ANALYSIS_LIGHT = {
     "green": "总体运行正常，监控结果为绿灯。",
     "blue": "总体运行正常，部分指标完成进度远超序时，监控结果为蓝灯，建议复核相关指标值设置是否合理。",
     "yellow": "存在一定偏差，监控结果为黄灯，需加强跟踪管理。",
@@ -344,7 +345,7 @@ LABELS.update({
 })
 
 #: Drafted narrative of 附件1 (render/draft.py) where the submission leaves a section empty. Plain official Chinese.
-DRAFTS: dict[str, str] = {
+DRAFT_NARRATIVE: dict[str, str] = {
     "report_title": "{subject}支出绩效监控分析报告",
     "report_year": "（{year}年度）",
     "project_subject": "{name}项目",
@@ -418,7 +419,7 @@ DRAFTS: dict[str, str] = {
 
 
 def draft(key: str, /, **args: Any) -> str:
-    return DRAFTS[key].format(**args)
+    return DRAFT_NARRATIVE[key].format(**args)
 
 #: The contents list inside each department's bundle (bundle.py).
 BUNDLE: dict[str, str] = {
