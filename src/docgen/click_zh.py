@@ -20,7 +20,8 @@ from . import messages as M
 from .textwidth import WIDE, WIDE_CLASS, width
 
 T, W = M.CLICK, M.CLICK_WORDS
-_WORDS = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in W if w.isupper() or " " in w), key=len, reverse=True)) + r")\b")
+_PLACEHOLDERS = sorted((w for w in W if w.replace(" ", "").isupper()), key=len, reverse=True)  # INTEGER RANGE before INTEGER
+_WORDS = re.compile(r"\b(" + "|".join(map(re.escape, _PLACEHOLDERS)) + r")\b")
 _DATE_METAVAR = "[%Y-%m-%d]"
 
 
