@@ -9,7 +9,6 @@ fixed creation date so the same inputs give the same bytes, and saved atomically
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import math
@@ -25,6 +24,7 @@ import xlsxwriter  # type: ignore[import-untyped]
 from . import __version__, compute, output, paths
 from . import forms as F
 from . import messages as M
+from .cache import code_digest, digest
 from .findings import Finding
 from .model import Amounts, Department, Period, Project, Roster
 from .monitor import Analysis, SubmissionAnalysis, worst
@@ -481,8 +481,6 @@ class _Keys:
     `scope`, as `docgen build` writes the departments' and the city's workbooks in two processes at once.
     """
 
-    CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-
     def __init__(self, build: Path, scope: str) -> None:
         self.build, self.file = build, paths.rollup_manifest(build, scope)
         try:
@@ -491,7 +489,7 @@ class _Keys:
             self.keys = {}
 
     def write(self, target: Path, sheets: list[Sheet]) -> bool:
-        key = hashlib.sha256((self.CODE + repr(sheets)).encode("utf-8")).hexdigest()
+        key = digest(code_digest(), repr(sheets))  # all of docgen's code: the column headers live in messages.py
         name = target.relative_to(self.build).as_posix()
         if self.keys.get(name) == key and target.is_file():
             return False
