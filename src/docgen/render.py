@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import __version__, bundle, output, paths, pdf, render_docx, render_xlsx, templates
 from . import messages as M
+from .cache import code_digest
 from .errors import UsageError
 from .model import Department, Project
 
@@ -30,7 +31,6 @@ Submission = Project | Department
 Progress = Callable[[str, int, int], None]  # (stage: "render" | "pdf", done, total)
 ExtraSections = Callable[[Submission], Mapping[str, str]]
 POOL_THRESHOLD = 8  # fewer submissions than this render in-process: starting workers would cost more
-CODE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -71,9 +71,8 @@ def _digest(chunks: Iterable[bytes]) -> str:
 
 def base_key(tpl: templates.Templates, inputs: Iterable[Path]) -> str:
     """What every output depends on besides its submission: docgen's code, the templates, the rules files."""
-    code = sorted(CODE_DIR.rglob("*.py"))
     existing = [p for p in inputs if p.is_file()]
-    return _digest([__version__.encode(), *(p.read_bytes() for p in code), tpl.digest.encode(),
+    return _digest([__version__.encode(), code_digest().encode(), tpl.digest.encode(),
                     *(p.name.encode() + p.read_bytes() for p in existing)])
 
 
