@@ -499,14 +499,13 @@ def project_spending(run: _Run, projects: list[Project], missing: int) -> None:
     summed = compute.total({str(i): compute.total(p.funds) for i, p in enumerate(projects)})
     tolerance = Decimal(rule.threshold("允许差额"))
     allowed = max(tolerance, Decimal(rule.threshold("允许差异率")) / HUNDRED * (stated.carried_over + stated.budget))
-    differing = [(key, getattr(stated, name) - getattr(summed, name)) for name, key in A.items()
-                 if abs(getattr(stated, name) - getattr(summed, name)) > allowed]
+    differing = [(name, key) for name, key in A.items() if abs(getattr(stated, name) - getattr(summed, name)) > allowed]
     if not differing:
         return
-    field_name, difference = differing[0]
+    first, field_name = differing[0]
+    difference = getattr(stated, first) - getattr(summed, first)
     differences = "；".join(M.MONITOR_LABELS["w414_column"].format(field=key, stated=money(getattr(stated, name)),
-                                                                   summed=money(getattr(summed, name)))
-                           for name, key in A.items() if key in dict(differing))
+                                                                   summed=money(getattr(summed, name))) for name, key in differing)
     row: Subject = ("row", K["funds_by_use"], F.PROJECT_SPENDING_ROW)
     run.hit(rule, rule.light, row, (K["funds_by_use"], F.PROJECT_SPENDING_ROW), key=True, row=F.PROJECT_SPENDING_ROW,
             differences=differences,
