@@ -27,11 +27,15 @@ LIKELIHOODS = ("确定能", "有可能")
 def project_text(code: str, dept: str, name: str, spent: int, likelihood: str, extra: bool, secret: bool) -> str:
     flag = "涉密: true\n" if secret else ""
     more = (
-        "  - 一级指标: 产出指标\n    二级指标: 时效指标\n    三级指标: 按时完成率\n    年度指标值: ≥95%\n"
-        "    指标完成情况: 96%\n    全年指标预计完成情况: 97%\n    完成目标可能性: 确定能\n"
-    ) if extra else ""
+        (
+            "  - 一级指标: 产出指标\n    二级指标: 时效指标\n    三级指标: 按时完成率\n    年度指标值: ≥95%\n"
+            "    指标完成情况: 96%\n    全年指标预计完成情况: 97%\n    完成目标可能性: 确定能\n"
+        )
+        if extra
+        else ""
+    )
     return (
-        f"年度: 2025\n截至月份: 6\n项目名称: {name}\n项目代码: \"{code}\"\n主管部门: 第{dept}部门\n主管部门代码: \"{dept}\"\n"
+        f'年度: 2025\n截至月份: 6\n项目名称: {name}\n项目代码: "{code}"\n主管部门: 第{dept}部门\n主管部门代码: "{dept}"\n'
         f"预算单位: 第{dept}部门本级\n{flag}资金:\n"
         f"  中央财政资金: {{上年结转: 0, 本年预算: 500.00, 下达数: 400.00, 支出数: {spent / 100:.2f}, 全年预计支出数: 500.00}}\n"
         f"  市级财政资金: {{上年结转: 12.5, 本年预算: 100.00, 下达数: 100.00, 支出数: 40.00, 全年预计支出数: 112.50}}\n"
@@ -51,8 +55,15 @@ def generate(repo: Path, projects: int, commits: int, seed: int = 7) -> int:
     for i in range(projects):
         dept = f"{101 + i // per_dept}"
         code = f"{dept}-2025-{i % per_dept + 1:03d}"
-        state[code] = {"dept": dept, "folder": f"{dept}-部门", "spent": 10000 + i, "likelihood": "确定能", "extra": False,
-                       "secret": i % 97 == 0, "name": f"第{i + 1}号民生项目"}
+        state[code] = {
+            "dept": dept,
+            "folder": f"{dept}-部门",
+            "spent": 10000 + i,
+            "likelihood": "确定能",
+            "extra": False,
+            "secret": i % 97 == 0,
+            "name": f"第{i + 1}号民生项目",
+        }
 
     def path(code: str) -> str:
         s = state[code]
@@ -60,7 +71,9 @@ def generate(repo: Path, projects: int, commits: int, seed: int = 7) -> int:
 
     def blob(code: str) -> bytes:
         s = state[code]
-        return project_text(code, str(s["dept"]), str(s["name"]), int(s["spent"]), str(s["likelihood"]), bool(s["extra"]), bool(s["secret"])).encode()  # type: ignore[call-overload]
+        return project_text(
+            code, str(s["dept"]), str(s["name"]), int(s["spent"]), str(s["likelihood"]), bool(s["extra"]), bool(s["secret"])
+        ).encode()  # type: ignore[call-overload]
 
     out: list[bytes] = []
     clock = 1_750_000_000
@@ -82,7 +95,7 @@ def generate(repo: Path, projects: int, commits: int, seed: int = 7) -> int:
 
     codes = list(state)
     for d in range(DEPARTMENTS):
-        batch = codes[d * per_dept:(d + 1) * per_dept]
+        batch = codes[d * per_dept : (d + 1) * per_dept]
         commit(f"第{101 + d}部门首次报送", [put(c) for c in batch])
         versions += len(batch)
     for n in range(commits - DEPARTMENTS):
@@ -124,24 +137,26 @@ def main() -> int:
     try:
         repo_dir = tmp / "repo"
         seconds, versions = timed(lambda: generate(repo_dir, args.projects, args.commits))
-        print(f"generated {args.projects} projects, {args.commits} commits, {versions} file versions with git fast-import in {seconds:.1f} s")
+        print(
+            f"generated {args.projects} projects, {args.commits} commits, {versions} file versions with git fast-import in {seconds:.1f} s"
+        )
         repo = open_repo(repo_dir)
 
         one_pass, commits = timed(lambda: history._assign(history.log_commits(repo)))
         files = sorted(repo.tree("HEAD", "submissions"))
-        print(f"one pass  : git log --raw -M over the whole repository, every file's commits: {one_pass:.2f} s "
-              f"({len(commits)} files)")
+        print(f"one pass  : git log --raw -M over the whole repository, every file's commits: {one_pass:.2f} s ({len(commits)} files)")
 
         sample = random.Random(1).sample(files, min(args.sample, len(files)))
         per_file, _ = timed(lambda: [repo.run("log", "--follow", "--format=%H", "--", f) for f in sample])
         estimate = per_file / len(sample) * len(files)
-        print(f"per file  : git log --follow per file: {per_file:.2f} s for a sample of {len(sample)} files, "
-              f"extrapolated to {len(files)} files: {estimate:.1f} s")
+        print(
+            f"per file  : git log --follow per file: {per_file:.2f} s for a sample of {len(sample)} files, "
+            f"extrapolated to {len(files)} files: {estimate:.1f} s"
+        )
         print(f"            one pass is {estimate / one_pass:.0f}x faster (target >= 10x)")
 
         cold, hist = timed(lambda: history.read_history(repo_dir))
-        print(f"diffs cold: {cold:.2f} s, {hist.stats.parsed} versions parsed, {hist.stats.entries} timeline entries "
-              f"(target < 15 s)")
+        print(f"diffs cold: {cold:.2f} s, {hist.stats.parsed} versions parsed, {hist.stats.entries} timeline entries (target < 15 s)")
         warm, hist = timed(lambda: history.read_history(repo_dir))
         print(f"diffs warm: {warm:.2f} s, nothing new: {hist.stats.parsed} parsed, {hist.stats.diff_hits} from cache")
 
@@ -155,8 +170,10 @@ def main() -> int:
         newest = hist.recent(1)[0]
         print(f"newest change: {newest.path}: {'; '.join(c.text() for c in newest.changes)}")
         spent, result = timed(lambda: api.diff(repo_dir, "HEAD~100", "HEAD"))
-        print(f"docgen diff HEAD~100 HEAD: {spent:.2f} s ({len(result.files)} files changed; both sides of "
-              f"{len(files)} files validated for warnings appeared/cleared)")
+        print(
+            f"docgen diff HEAD~100 HEAD: {spent:.2f} s ({len(result.files)} files changed; both sides of "
+            f"{len(files)} files validated for warnings appeared/cleared)"
+        )
         print("machine: 2 cores shared with other agents; numbers vary run to run")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -58,13 +58,20 @@ def main() -> None:
         timed("api.check again, per-file results cached", lambda: api.check([Path("submissions")]), len(files))
         ruleset, _ = monitor.load_rules(None)
         assert ruleset is not None
-        timed("rules engine alone (monitor.analyse)", lambda: monitor.analyse(result.projects, result.departments, result.rosters, ruleset), len(files))
+        timed(
+            "rules engine alone (monitor.analyse)",
+            lambda: monitor.analyse(result.projects, result.departments, result.rosters, ruleset),
+            len(files),
+        )
         analysis = api.analyse(result)
         written = timed("all 汇总表 with XlsxWriter (departments + city)", lambda: api.write_rollups(result, root / "build"), len(files))
         city = rollup.city_rollup(analysis, Period(2025, 6), result.rosters[0] if result.rosters else None)
         timed("city 项目明细 rows only, openpyxl (comparison)", lambda: openpyxl_projects(city.lines, root / "op.xlsx"), len(files))
-        timed("city 项目明细 rows only, XlsxWriter (comparison)",
-              lambda: rollup.workbook([rollup.Sheet("x", "", "", rollup.CITY_PROJECT_COLUMNS, [l.values() for l in city.lines])]), len(files))
+        timed(
+            "city 项目明细 rows only, XlsxWriter (comparison)",
+            lambda: rollup.workbook([rollup.Sheet("x", "", "", rollup.CITY_PROJECT_COLUMNS, [l.values() for l in city.lines])]),
+            len(files),
+        )
         lights = {d.code: d.lights for d in analysis.departments()}
         print(f"{len(written)} workbooks; {len(result.warnings)} warnings; lights of department 101: {lights.get('101')}")
 

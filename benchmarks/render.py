@@ -66,8 +66,11 @@ def naive_xlsx(sub: Project | Department) -> bytes:
             ws.merge_cells(start_row=cell.row + 1, start_column=cell.col + 1, end_row=cell.last_row + 1, end_column=cell.last_col + 1)
         target = ws.cell(cell.row + 1, cell.col + 1)
         if value is not None:
-            target.value = float(value / 100) if cell.style == "rate" and not isinstance(value, str) else (
-                float(value) if not isinstance(value, str) else value)
+            target.value = (
+                float(value / 100)
+                if cell.style == "rate" and not isinstance(value, str)
+                else (float(value) if not isinstance(value, str) else value)
+            )
             if isinstance(value, str) and value[:1] in "=+-@":
                 target.data_type = "s"
         target.font = Font(name=font["name"], size=font["size"], bold=bool(font.get("bold")))
@@ -176,8 +179,10 @@ def main() -> None:
         result = api.check([root / "submissions"])
         assert result.ok, result.errors[:3]
         projects, subs = result.projects, [*result.departments, *result.projects]
-        print(f"{len(projects)} projects + {len(result.departments)} departments, {os.cpu_count()} cores, jobs={args.jobs} "
-              "(shared machine: other work may be running)\n")
+        print(
+            f"{len(projects)} projects + {len(result.departments)} departments, {os.cpu_count()} cores, jobs={args.jobs} "
+            "(shared machine: other work may be running)\n"
+        )
 
         sample = projects[: min(100, len(projects))]
         print("Per project, one core (first 100 projects):")
@@ -185,8 +190,11 @@ def main() -> None:
         ours_d = per_project("附件1 .docx  docgen: body XML on reference .docx", lambda s: render_docx.document_bytes(s, REFERENCE), sample)
         naive_x = per_project("附件2 .xlsx  naive: openpyxl cell by cell", naive_xlsx, sample)
         naive_d = per_project("附件1 .docx  naive: python-docx from blank", naive_docx, sample)
-        same = all(render_xlsx.workbook_bytes(s, TABLES) == render_xlsx.workbook_bytes(s, TABLES)
-                   and render_docx.document_bytes(s, REFERENCE) == render_docx.document_bytes(s, REFERENCE) for s in sample[:10])
+        same = all(
+            render_xlsx.workbook_bytes(s, TABLES) == render_xlsx.workbook_bytes(s, TABLES)
+            and render_docx.document_bytes(s, REFERENCE) == render_docx.document_bytes(s, REFERENCE)
+            for s in sample[:10]
+        )
         first_x, first_d = naive_xlsx(sample[0]), naive_docx(sample[0])
         time.sleep(1.1)  # openpyxl and python-docx stamp the save time, to the second
         naive_same = first_x == naive_xlsx(sample[0]) and first_d == naive_docx(sample[0])
@@ -195,15 +203,18 @@ def main() -> None:
 
         print(f"All attachments of {len(subs)} submissions, {args.jobs} processes:")
         out = root / "build-direct"
-        report = timed("docgen render stage (render.render_all)", lambda: render.render_all(
-            subs, out, TPL, render.Options(force=True, jobs=args.jobs)))
+        report = timed(
+            "docgen render stage (render.render_all)", lambda: render.render_all(subs, out, TPL, render.Options(force=True, jobs=args.jobs))
+        )
         n_naive = args.naive_n or len(subs)
         seconds = naive_wall(subs[:n_naive], args.jobs)
         scaled = seconds * len(subs) / n_naive
         extra = f" (measured on {n_naive}, scaled)" if n_naive < len(subs) else ""
         print(f"  {'naive stack (openpyxl + python-docx)':<52} {scaled:8.2f} s wall{extra}")
-        print(f"  docgen in workers (CPU): {report.milliseconds['xlsx'] / len(subs):.2f} ms/.xlsx, "  # type: ignore[attr-defined]
-              f"{report.milliseconds['docx'] / len(subs):.2f} ms/.docx per submission\n")  # type: ignore[attr-defined]
+        print(
+            f"  docgen in workers (CPU): {report.milliseconds['xlsx'] / len(subs):.2f} ms/.xlsx, "  # type: ignore[attr-defined]
+            f"{report.milliseconds['docx'] / len(subs):.2f} ms/.docx per submission\n"
+        )  # type: ignore[attr-defined]
 
         print("`docgen build` in a fresh process, as a user runs it (validate all, summary.json, render what changed, bundles):")
         command = [sys.executable, "-m", "docgen", "build", "--jobs", str(args.jobs)]
@@ -224,16 +235,22 @@ def main() -> None:
         for index in range(args.edits):
             edited = Path(projects[(len(projects) // 2 + index * 37) % len(projects)].path)
             text = edited.read_text(encoding="utf-8")
-            edited.write_text(re.sub(r"支出数: ([0-9.]+)", lambda m: f"支出数: {float(m.group(1)) / 2:.2f}", text, count=1), encoding="utf-8")
+            edited.write_text(
+                re.sub(r"支出数: ([0-9.]+)", lambda m: f"支出数: {float(m.group(1)) / 2:.2f}", text, count=1), encoding="utf-8"
+            )
             start = time.perf_counter()
             log = build()
             seconds.append(time.perf_counter() - start)
         seconds.sort()
-        print(f"  {'rebuild after editing one submission':<52} {statistics.median(seconds):8.2f} s wall, median of {len(seconds)} "
-              f"(fastest {seconds[0]:.2f} s, slowest {seconds[-1]:.2f} s)")
+        print(
+            f"  {'rebuild after editing one submission':<52} {statistics.median(seconds):8.2f} s wall, median of {len(seconds)} "
+            f"(fastest {seconds[0]:.2f} s, slowest {seconds[-1]:.2f} s)"
+        )
         print("  " + next(line for line in str(log).splitlines() if line.startswith("附件：")))
-        timed("docgen validate only, for reference", lambda: subprocess.run([sys.executable, "-m", "docgen", "validate"], cwd=root,
-                                                                             capture_output=True, check=True))
+        timed(
+            "docgen validate only, for reference",
+            lambda: subprocess.run([sys.executable, "-m", "docgen", "validate"], cwd=root, capture_output=True, check=True),
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

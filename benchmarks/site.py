@@ -107,7 +107,7 @@ def make_repo(root: Path, projects: int, commits: int, seed: int = 11) -> dict[s
         match = SPENT.search(text)
         if match:
             value = float(match[1]) + rng.randint(1, 5000) / 100
-            text = text[: match.start(1)] + f"{value:.2f}" + text[match.end(1):]
+            text = text[: match.start(1)] + f"{value:.2f}" + text[match.end(1) :]
         if rng.random() < 0.1 and "完成目标可能性: 确定能\n" in text:  # a likelihood lowered, with its reason
             text = text.replace("完成目标可能性: 确定能\n", "完成目标可能性: 有可能\n    偏差原因分析: 过程方面：部分环节推进偏慢。\n", 1)
         texts[path] = text
@@ -131,10 +131,14 @@ def run_site(label: str, root: Path) -> None:
     render = child(RENDER, root)
     wall = time.perf_counter() - start
     phases = ", ".join(f"{k} {v:.2f} s" for k, v in gen["times"].items())
-    print(f"{label}: whole site {wall:.1f} s ({gen['pages']} pages; {phases}, "
-          f"MkDocs {render['seconds']:.2f} s in {render['runs']} runs)   target < 45 s")
-    print(f"{'':{len(label)}}  peak RSS: docgen (check, history, pages) {gen['mib']:.1f} MiB; "
-          f"largest MkDocs run {render['mib']:.1f} MiB   target < 60 MiB")
+    print(
+        f"{label}: whole site {wall:.1f} s ({gen['pages']} pages; {phases}, "
+        f"MkDocs {render['seconds']:.2f} s in {render['runs']} runs)   target < 45 s"
+    )
+    print(
+        f"{'':{len(label)}}  peak RSS: docgen (check, history, pages) {gen['mib']:.1f} MiB; "
+        f"largest MkDocs run {render['mib']:.1f} MiB   target < 60 MiB"
+    )
 
 
 def main() -> int:
@@ -151,8 +155,10 @@ def main() -> int:
             shutil.rmtree(root)
         start = time.perf_counter()
         made = make_repo(root, args.projects, args.commits)
-        print(f"generated {args.projects} projects ({made['confidential']} confidential, 2 broken), {made['files']} files, "
-              f"{made['commits']} commits in {time.perf_counter() - start:.1f} s")
+        print(
+            f"generated {args.projects} projects ({made['confidential']} confidential, 2 broken), {made['files']} files, "
+            f"{made['commits']} commits in {time.perf_counter() - start:.1f} s"
+        )
         run_site("cold (no history cache)", root)
         run_site("warm (history cached)  ", root)
         single = child(RENDER, root, "100000")

@@ -47,8 +47,14 @@ def main() -> None:
         again = timed("fmt --check (canonical tree)", lambda: api.fmt([Path("submissions")], write=False), files)
         assert not any(r.changed for r in again), "fmt is not idempotent"
 
-        env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.com", "GIT_COMMITTER_NAME": "b",
-               "GIT_COMMITTER_EMAIL": "b@example.com", "GIT_CONFIG_GLOBAL": os.devnull}
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "b",
+            "GIT_AUTHOR_EMAIL": "b@example.com",
+            "GIT_COMMITTER_NAME": "b",
+            "GIT_COMMITTER_EMAIL": "b@example.com",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+        }
         for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "all"]):
             subprocess.run(["git", *args], check=True, env=env)
         one = next(p for p in Path("submissions").rglob("*.yaml") if p.name != "名单.yaml")

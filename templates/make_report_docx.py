@@ -81,7 +81,7 @@ def rfonts(east_asia: str, latin: str = LATIN) -> str:
 
 def run_props(role: str, *, bold: bool = False, latin: str = LATIN) -> str:
     font, size = FONTS[role]
-    return f"<w:rPr>{rfonts(font, latin)}{'<w:b/><w:bCs/>' if bold else ''}<w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/></w:rPr>"
+    return f'<w:rPr>{rfonts(font, latin)}{"<w:b/><w:bCs/>" if bold else ""}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
 
 
 OFF_GRID = '<w:snapToGrid w:val="0"/>'  # titles, captions and tables keep their own spacing, not the 22-line grid
@@ -105,34 +105,77 @@ def style(kind: str, sid: str, name: str, ppr: str = "", rpr: str = "", *, based
 
 
 def styles_xml() -> str:
-    border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    border = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
     body = [
         style("paragraph", "Normal", "Normal", f'<w:widowControl/>{exact()}<w:jc w:val="both"/>', run_props("body"), based=None),
-        style("paragraph", "Title", "Title", f'<w:keepNext/>{OFF_GRID}{exact(line=700)}<w:jc w:val="center"/><w:outlineLvl w:val="9"/>', run_props("title")),
+        style(
+            "paragraph",
+            "Title",
+            "Title",
+            f'<w:keepNext/>{OFF_GRID}{exact(line=700)}<w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
+            run_props("title"),
+        ),
         style("paragraph", "Subtitle", "Subtitle", f'<w:keepNext/>{exact(after=LINE_PITCH)}<w:jc w:val="center"/>', run_props("subtitle")),
-        style("paragraph", "Heading1", "heading 1", f'<w:keepNext/><w:keepLines/>{INDENT2}<w:outlineLvl w:val="0"/>', run_props("heading1"),
-              extra='<w:next w:val="BodyText"/>'),
-        style("paragraph", "Heading2", "heading 2", f'<w:keepNext/><w:keepLines/>{INDENT2}<w:outlineLvl w:val="1"/>', run_props("heading2"),
-              extra='<w:next w:val="BodyText"/>'),
+        style(
+            "paragraph",
+            "Heading1",
+            "heading 1",
+            f'<w:keepNext/><w:keepLines/>{INDENT2}<w:outlineLvl w:val="0"/>',
+            run_props("heading1"),
+            extra='<w:next w:val="BodyText"/>',
+        ),
+        style(
+            "paragraph",
+            "Heading2",
+            "heading 2",
+            f'<w:keepNext/><w:keepLines/>{INDENT2}<w:outlineLvl w:val="1"/>',
+            run_props("heading2"),
+            extra='<w:next w:val="BodyText"/>',
+        ),
         style("paragraph", "BodyText", "Body Text", INDENT2, ""),
-        style("paragraph", "Caption", "caption", f'<w:keepNext/>{OFF_GRID}{exact(line=400, before=120, after=60)}<w:jc w:val="center"/>', run_props("caption")),
-        style("paragraph", "TableText", "Table Text", f'{OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
-              run_props("table")),
+        style(
+            "paragraph",
+            "Caption",
+            "caption",
+            f'<w:keepNext/>{OFF_GRID}{exact(line=400, before=120, after=60)}<w:jc w:val="center"/>',
+            run_props("caption"),
+        ),
+        style(
+            "paragraph",
+            "TableText",
+            "Table Text",
+            f'{OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
+            run_props("table"),
+        ),
         style("paragraph", "Signature", "Signature", f'{exact(before=LINE_PITCH)}<w:ind w:right="1280"/><w:jc w:val="right"/>', ""),
-        style("paragraph", "Footer", "footer", f'{OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>',
-              run_props("footer", latin="宋体")),
-        ('<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/>'
-         '<w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'),
-        ('<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/><w:unhideWhenUsed/>'
-         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
-         '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'),
-        (f'<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:pPr>'
-         f'{OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:tblPr><w:jc w:val="center"/>'
-         f'<w:tblBorders>{border}</w:tblBorders><w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/>'
-         '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'),
+        style(
+            "paragraph",
+            "Footer",
+            "footer",
+            f'{OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>',
+            run_props("footer", latin="宋体"),
+        ),
+        (
+            '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/>'
+            '<w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
+        ),
+        (
+            '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/><w:unhideWhenUsed/>'
+            '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+            '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        ),
+        (
+            f'<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:pPr>'
+            f'{OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:tblPr><w:jc w:val="center"/>'
+            f'<w:tblBorders>{border}</w:tblBorders><w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/>'
+            '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        ),
     ]
     defaults = (
-        f"<w:docDefaults><w:rPrDefault><w:rPr>{rfonts(FONTS['body'][0])}<w:kern w:val=\"2\"/><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/>"
+        f'<w:docDefaults><w:rPrDefault><w:rPr>{rfonts(FONTS["body"][0])}<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>'
         '<w:spacing w:before="0" w:after="0"/></w:pPr></w:pPrDefault></w:docDefaults>'
     )
@@ -140,47 +183,71 @@ def styles_xml() -> str:
 
 
 def font_table_xml() -> str:
-    fonts = [(f'<w:font w:name="{LATIN}"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/>'
-              '<w:pitch w:val="variable"/></w:font>')]
+    fonts = [
+        (
+            f'<w:font w:name="{LATIN}"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/>'
+            '<w:pitch w:val="variable"/></w:font>'
+        )
+    ]
     for name, (alt, panose, family, pitch) in FONT_TABLE.items():
-        fonts.append(f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
-                     f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>')
+        fonts.append(
+            f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
+            f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+        )
     return f'{DECL}<w:fonts xmlns:w="{W}">{"".join(fonts)}</w:fonts>'
 
 
 def settings_xml() -> str:
-    return (f'{DECL}<w:settings xmlns:w="{W}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="640"/><w:evenAndOddHeaders/>'
-            '<w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/>'
-            '<w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:adjustLineHeightInTable/>'
-            '<w:useFELayout/><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>'
-            '</w:compat><w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/><w:decimalSymbol w:val="."/><w:listSeparator w:val=","/>'
-            "</w:settings>")
+    return (
+        f'{DECL}<w:settings xmlns:w="{W}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="640"/><w:evenAndOddHeaders/>'
+        '<w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/>'
+        "<w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:adjustLineHeightInTable/>"
+        '<w:useFELayout/><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>'
+        '</w:compat><w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/><w:decimalSymbol w:val="."/><w:listSeparator w:val=","/>'
+        "</w:settings>"
+    )
 
 
 def footer_xml(align: str) -> str:
     """「— 1 —」 with a PAGE field; one character (14 pt = 280 twips) in from the outer edge."""
     indent = '<w:ind w:right="280"/>' if align == "right" else '<w:ind w:left="280"/>'
     dash = '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
-    field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-             '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
     tail = '<w:r><w:t xml:space="preserve"> —</w:t></w:r>'
-    return (f'{DECL}<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/>{indent}<w:jc w:val="{align}"/></w:pPr>'
-            f"{dash}{field}{tail}</w:p></w:ftr>")
+    return (
+        f'{DECL}<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/>{indent}<w:jc w:val="{align}"/></w:pPr>'
+        f"{dash}{field}{tail}</w:p></w:ftr>"
+    )
 
 
 def section_xml() -> str:
     p = PAGE
-    return (f'<w:sectPr><w:footerReference w:type="default" r:id="rIdFooterOdd"/><w:footerReference w:type="even" r:id="rIdFooterEven"/>'
-            f'<w:pgSz w:w="{twips(p["width"])}" w:h="{twips(p["height"])}"/>'
-            f'<w:pgMar w:top="{twips(p["top"])}" w:right="{twips(p["right"])}" w:bottom="{twips(p["bottom"])}" w:left="{twips(p["left"])}" '
-            f'w:header="{twips(p["header"])}" w:footer="{twips(p["footer"])}" w:gutter="0"/>'
-            f'<w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="{LINE_PITCH}"/></w:sectPr>')
+    return (
+        f'<w:sectPr><w:footerReference w:type="default" r:id="rIdFooterOdd"/><w:footerReference w:type="even" r:id="rIdFooterEven"/>'
+        f'<w:pgSz w:w="{twips(p["width"])}" w:h="{twips(p["height"])}"/>'
+        f'<w:pgMar w:top="{twips(p["top"])}" w:right="{twips(p["right"])}" w:bottom="{twips(p["bottom"])}" w:left="{twips(p["left"])}" '
+        f'w:header="{twips(p["header"])}" w:footer="{twips(p["footer"])}" w:gutter="0"/>'
+        f'<w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="{LINE_PITCH}"/></w:sectPr>'
+    )
 
 
 def document_xml() -> str:
-    ids = {"Title": "Title", "Subtitle": "Subtitle", "heading 1": "Heading1", "heading 2": "Heading2", "Body Text": "BodyText",
-           "caption": "Caption", "Table Text": "TableText", "Signature": "Signature"}
-    paragraphs = "".join(f'<w:p><w:pPr><w:pStyle w:val="{ids[name]}"/></w:pPr><w:r><w:t>{escape(text)}</w:t></w:r></w:p>' for name, text in SAMPLE)
+    ids = {
+        "Title": "Title",
+        "Subtitle": "Subtitle",
+        "heading 1": "Heading1",
+        "heading 2": "Heading2",
+        "Body Text": "BodyText",
+        "caption": "Caption",
+        "Table Text": "TableText",
+        "Signature": "Signature",
+    }
+    paragraphs = "".join(
+        f'<w:p><w:pPr><w:pStyle w:val="{ids[name]}"/></w:pPr><w:r><w:t>{escape(text)}</w:t></w:r></w:p>' for name, text in SAMPLE
+    )
     return f'{DECL}<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{paragraphs}{section_xml()}</w:body></w:document>'
 
 

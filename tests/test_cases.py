@@ -23,9 +23,7 @@ def _expected(case: Path) -> list[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_invalid_case(case: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "docgen", "validate", "--format", "json"], cwd=case, capture_output=True, text=True
-    )
+    proc = subprocess.run([sys.executable, "-m", "docgen", "validate", "--format", "json"], cwd=case, capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     report = json.loads(proc.stdout)

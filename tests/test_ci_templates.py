@@ -41,7 +41,12 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def github_scripts(workflow: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(f"{job}: {step.get('name', step.get('id', ''))}", step["run"]) for job, spec in workflow["jobs"].items() for step in spec["steps"] if "run" in step]
+    return [
+        (f"{job}: {step.get('name', step.get('id', ''))}", step["run"])
+        for job, spec in workflow["jobs"].items()
+        for step in spec["steps"]
+        if "run" in step
+    ]
 
 
 def gitlab_scripts(pipeline: dict[str, Any]) -> list[tuple[str, str]]:
@@ -94,9 +99,13 @@ def test_every_command_and_option_named_exists(argv: list[str]) -> None:
         assert rest[rest.index("--format") + 1] in command.params[1].type.choices  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("path", "schema"), [(GITHUB, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci"), (OWN_CI, "vendor.github-workflows")])
+@pytest.mark.parametrize(
+    ("path", "schema"), [(GITHUB, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci"), (OWN_CI, "vendor.github-workflows")]
+)
 def test_templates_pass_the_platform_schemas(path: Path, schema: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -150,7 +159,14 @@ def adopter(tmp_path: Path) -> Path:
 def run_script(repo: Path, script: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Shell lines the way both runners execute them: bash, stop at the first failing line."""
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    return subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=repo, capture_output=True, text=True, env={**os.environ, "PATH": path, **env}, check=False)
+    return subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": path, **env},
+        check=False,
+    )
 
 
 def break_a_file(repo: Path) -> None:
@@ -193,14 +209,22 @@ def test_github_check_steps_pass_then_annotate_the_broken_line(adopter: Path) ->
     break_a_file(adopter)
     done = run_script(adopter, github_check_steps())
     assert done.returncode == 1
-    assert re.search(r"^::error file=submissions/2025-06/101-教育局/101-2025-001\.yaml,line=\d+,col=\d+,title=E204::", done.stdout, re.MULTILINE)
+    assert re.search(
+        r"^::error file=submissions/2025-06/101-教育局/101-2025-001\.yaml,line=\d+,col=\d+,title=E204::", done.stdout, re.MULTILINE
+    )
 
 
 def test_github_diff_step_writes_the_job_summary(adopter: Path, tmp_path: Path) -> None:
     if "diff" not in cli.commands:
         pytest.xfail(PENDING["diff"])
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
         subprocess.run(["git", *args], cwd=adopter, check=True, env={**os.environ, **env})
     base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=adopter, capture_output=True, text=True, check=True).stdout.strip()

@@ -111,8 +111,12 @@ def test_vscode_settings_map_each_kind_of_file_to_exactly_its_schema() -> None:
     for schema_path in mapping:
         assert (ROOT / schema_path).is_file()
     by_kind = {kind: f"./schema/{name}" for kind, name in schema_module.SCHEMA_FILES.items()}
-    samples = [*(ROOT / "submissions").rglob("*.yaml"), ROOT / "submissions/2025-06/101-教育局/部门整体.yaml",
-               ROOT / "submissions/2026-12/205-卫生健康委/205-2026-017.yaml", ROOT / "submissions/2026-12/名单.yaml"]
+    samples = [
+        *(ROOT / "submissions").rglob("*.yaml"),
+        ROOT / "submissions/2025-06/101-教育局/部门整体.yaml",
+        ROOT / "submissions/2026-12/205-卫生健康委/205-2026-017.yaml",
+        ROOT / "submissions/2026-12/名单.yaml",
+    ]
     for sample in samples:
         for uri in file_uris(sample):
             matched = [schema for schema, patterns in mapping.items() if any(yaml_ls_matches(p, uri) for p in patterns)]
@@ -140,6 +144,10 @@ def test_vscode_tasks_put_docgen_findings_in_the_problems_panel(tmp_path: Path, 
         hits = [(severity, match) for severity, match in hits if match]
         assert len(hits) == 1, line
         severity, match = hits[0]
-        assert (tmp_path / match[1]).is_file() and int(match[2]) >= 1 and severity == ("error" if " 错误 " in line else "info" if " 提示 " in line else "warning")
+        assert (
+            (tmp_path / match[1]).is_file()
+            and int(match[2]) >= 1
+            and severity == ("error" if " 错误 " in line else "info" if " 提示 " in line else "warning")
+        )
     for task in tasks:
         assert invoke(*task["command"].split()[1:2], "--help")[0] == 0

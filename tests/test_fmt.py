@@ -68,14 +68,30 @@ def test_canonical_form_key_order_comes_from_the_schema() -> None:
     top = [line.split(":")[0] for line in after.splitlines() if line and not line.startswith((" ", "#"))]
     order = list(schema_for("project")["properties"])
     assert top == sorted(top[:-1], key=order.index) + ["自定义项"], "unknown keys go last"
-    amounts = [line.split(":")[0].strip() for line in after.splitlines() if line.startswith("    ") and line.strip().split(":")[0] in F.AMOUNT_FIELDS.values()]
+    amounts = [
+        line.split(":")[0].strip()
+        for line in after.splitlines()
+        if line.startswith("    ") and line.strip().split(":")[0] in F.AMOUNT_FIELDS.values()
+    ]
     assert amounts[:5] == list(F.AMOUNT_FIELDS.values())
 
 
 @pytest.mark.parametrize(
     ("typed", "canonical"),
-    [("0", "0"), ("860.00", "860.00"), ("35.5", "35.5"), ("12.500", "12.50"), ("1_000", "1000"), ("+5", "5"), (".5", "0.5"),
-     ("1.0e+3", "1000"), ("12.345", "12.345"), ("12.3450", "12.345"), ("0.000", "0.00"), ("7.", "7")],
+    [
+        ("0", "0"),
+        ("860.00", "860.00"),
+        ("35.5", "35.5"),
+        ("12.500", "12.50"),
+        ("1_000", "1000"),
+        ("+5", "5"),
+        (".5", "0.5"),
+        ("1.0e+3", "1000"),
+        ("12.345", "12.345"),
+        ("12.3450", "12.345"),
+        ("0.000", "0.00"),
+        ("7.", "7"),
+    ],
 )
 def test_money_keeps_its_value_with_at_most_two_decimals(typed: str, canonical: str) -> None:
     text = f"年度: 2025\n资金:\n  中央财政资金:\n    上年结转: {typed}\n"
@@ -94,9 +110,7 @@ def test_non_numbers_in_amount_columns_are_left_for_validate() -> None:
 def test_flow_rows_become_one_amount_per_line_with_their_comments() -> None:
     text = "资金:\n  中央财政资金: {本年预算: 1, 上年结转: 0}  # 行尾\n  # 下一行之前\n  市级财政资金: {上年结转: 2}\n"
     after = fmt.format_text(Path("x.yaml"), text).after
-    assert after == (
-        "资金:\n  中央财政资金:  # 行尾\n    上年结转: 0\n    本年预算: 1\n  # 下一行之前\n  市级财政资金:\n    上年结转: 2\n"
-    )
+    assert after == ("资金:\n  中央财政资金:  # 行尾\n    上年结转: 0\n    本年预算: 1\n  # 下一行之前\n  市级财政资金:\n    上年结转: 2\n")
 
 
 def test_crlf_and_bom_are_kept() -> None:
@@ -202,7 +216,13 @@ def _shuffled_document(draw: object) -> str:
         return ("  " + d(note)) if d(st.booleans()) else ""
 
     blocks: list[list[str]] = []
-    for key, value in (("年度", "2025"), ("截至月份", "6"), ("项目名称", "测试"), ("项目代码", '"101-2025-001"'), ("主管部门代码", '"101"')):
+    for key, value in (
+        ("年度", "2025"),
+        ("截至月份", "6"),
+        ("项目名称", "测试"),
+        ("项目代码", '"101-2025-001"'),
+        ("主管部门代码", '"101"'),
+    ):
         blocks.append([f"{key}: {value}"])
     rows = d(st.permutations(F.PROJECT_FUND_ROWS[:3]))
     fund = ["资金:"]
@@ -216,7 +236,9 @@ def _shuffled_document(draw: object) -> str:
             for a, v in zip(amounts, values):
                 fund.append(f"    {a}: {v}" + eol())
     blocks.append(fund)
-    indicator_keys = d(st.permutations(["一级指标", "二级指标", "三级指标", "年度指标值", "指标完成情况", "全年指标预计完成情况", "完成目标可能性"]))
+    indicator_keys = d(
+        st.permutations(["一级指标", "二级指标", "三级指标", "年度指标值", "指标完成情况", "全年指标预计完成情况", "完成目标可能性"])
+    )
     items = ["绩效指标:"]
     for n in range(d(st.integers(1, 2))):
         for i, key in enumerate(indicator_keys):

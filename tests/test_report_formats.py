@@ -18,7 +18,9 @@ from docgen.findings import Finding
 ROOT = Path(__file__).resolve().parent.parent
 
 # ::error file=…,line=…,col=…,title=…::message — properties may not hold a raw "," or ":", the message no raw newline
-ANNOTATION = re.compile(r"^::(?P<level>error|warning|notice) (?P<props>[a-zA-Z]+=[^,:\r\n]*(?:,[a-zA-Z]+=[^,:\r\n]*)*)::(?P<data>[^\r\n]*)$")
+ANNOTATION = re.compile(
+    r"^::(?P<level>error|warning|notice) (?P<props>[a-zA-Z]+=[^,:\r\n]*(?:,[a-zA-Z]+=[^,:\r\n]*)*)::(?P<data>[^\r\n]*)$"
+)
 ESCAPE = re.compile(r"%(25|0D|0A|3A|2C)")
 DATA_ESCAPES = {"%25": "%", "%0D": "\r", "%0A": "\n"}
 PROPERTY_ESCAPES = {**DATA_ESCAPES, "%3A": ":", "%2C": ","}
@@ -39,7 +41,9 @@ def parse(line: str) -> tuple[str, dict[str, str], str]:
 
 
 TRICKY = [
-    Finding("submissions/2025-06/101-教育局/a,b:c%d.yaml", 12, 5, "E204", "error", "「支出数」应填写数字：100%，\n第二行, 含冒号: 和 %0A 字样"),
+    Finding(
+        "submissions/2025-06/101-教育局/a,b:c%d.yaml", 12, 5, "E204", "error", "「支出数」应填写数字：100%，\n第二行, 含冒号: 和 %0A 字样"
+    ),
     Finding("submissions/2025-06/名单.yaml", 1, 1, "W304", "warning", "本期没有名单文件\r\n（Windows 换行）"),
     Finding("submissions\\2025-06\\101-教育局\\101-2025-001.yaml", 3, 9, "E201", "error", "缺少必填项「项目名称」"),
 ]
@@ -58,7 +62,11 @@ def test_github_lines_follow_the_annotation_syntax_and_round_trip(finding: Findi
 def broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "submissions", tmp_path / "submissions")
     project = tmp_path / "submissions/2025-06/101-教育局/101-2025-001.yaml"
-    text = project.read_text(encoding="utf-8").replace("支出数: 412.35", "支出数: 412.35万元").replace("完成目标可能性: 有可能", "完成目标可能性: 可能")
+    text = (
+        project.read_text(encoding="utf-8")
+        .replace("支出数: 412.35", "支出数: 412.35万元")
+        .replace("完成目标可能性: 有可能", "完成目标可能性: 可能")
+    )
     project.write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return project

@@ -143,8 +143,9 @@ def _monitor(result: Result, rules: Path | None, flawed: list[Project | Departme
         locate = monitor.locator(result.documents)
         projects = result.projects + [s for s in flawed if isinstance(s, Project)]
         departments = result.departments + [s for s in flawed if isinstance(s, Department)]
-        result.analysis = monitor.analyse(projects, departments, rosters, ruleset, locate, context=_sibling_projects(result),
-                                          digests=digests)
+        result.analysis = monitor.analyse(
+            projects, departments, rosters, ruleset, locate, context=_sibling_projects(result), digests=digests
+        )
         findings += [f for sa in result.analysis.submissions.values() for f in sa.findings]  # sorted once, below
     result.findings = sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
 
@@ -272,8 +273,13 @@ def summary(result: Result, root: Path) -> dict[str, Any]:
     for sub in sorted(subs, key=lambda s: (s.period.key, s.department_code, s.kind != "department", s.path.as_posix())):
         period = periods.setdefault(
             sub.period.key,
-            {"period": sub.period.key, "label": sub.period.label, "time_progress": _rate(compute.time_progress(sub.period)),
-             "confidential_excluded": 0, "submissions": []},
+            {
+                "period": sub.period.key,
+                "label": sub.period.label,
+                "time_progress": _rate(compute.time_progress(sub.period)),
+                "confidential_excluded": 0,
+                "submissions": [],
+            },
         )
         if sub.confidential:
             period["confidential_excluded"] += 1
@@ -295,9 +301,18 @@ class Built:
     rendered: render.Rendered
 
 
-def build(root: Path, out: Path | None = None, *, rules: Path | None = None, force: bool = False, pdf: bool = False,
-          include_confidential: Path | None = None, jobs: int | None = None, progress: render.Progress | None = None,
-          extra_sections: render.ExtraSections | None = None) -> Built:
+def build(
+    root: Path,
+    out: Path | None = None,
+    *,
+    rules: Path | None = None,
+    force: bool = False,
+    pdf: bool = False,
+    include_confidential: Path | None = None,
+    jobs: int | None = None,
+    progress: render.Progress | None = None,
+    extra_sections: render.ExtraSections | None = None,
+) -> Built:
     """Validate all of submissions/; only when nothing is wrong, write build/summary.json, the 汇总表 and the attachments.
 
     Re-renders only what changed since the last build (`force` renders all). `pdf` converts every output with
@@ -307,8 +322,9 @@ def build(root: Path, out: Path | None = None, *, rules: Path | None = None, for
     """
     result = check([root / SUBMISSIONS], rules)
     if not result.ok:
-        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)),
-                                 result.errors)
+        raise InvalidSubmissions(
+            M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)), result.errors
+        )
     out = out or root / BUILD
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
@@ -321,8 +337,15 @@ def build(root: Path, out: Path | None = None, *, rules: Path | None = None, for
     if extra_sections is None:
         extra_sections = functools.partial(draft_conclusions, result)
     rules_in_force = (rules or root / "schema" / RULES_FILE, default_rules_path())
-    options = render.Options(force=force, pdf=pdf, confidential_dir=include_confidential, jobs=jobs, extra_sections=extra_sections,
-                             inputs=rules_in_force, progress=progress)
+    options = render.Options(
+        force=force,
+        pdf=pdf,
+        confidential_dir=include_confidential,
+        jobs=jobs,
+        extra_sections=extra_sections,
+        inputs=rules_in_force,
+        progress=progress,
+    )
     rollup.write_departments(out, analyse(result), result.rosters)
     rendered = render.render_all([*result.departments, *result.projects], out, templates.find(root), options)
     city_written()
@@ -403,8 +426,17 @@ def _department_folder(period_dir: Path, code: str, name: str | None) -> Path:
     return period_dir / (f"{code}-{name}" if name else code)
 
 
-def new(kind: str, root: Path, period: str, department_code: str, *, code: str | None = None, name: str | None = None,
-        unit: str | None = None, department: str | None = None) -> tuple[Path, list[str]]:
+def new(
+    kind: str,
+    root: Path,
+    period: str,
+    department_code: str,
+    *,
+    code: str | None = None,
+    name: str | None = None,
+    unit: str | None = None,
+    department: str | None = None,
+) -> tuple[Path, list[str]]:
     """Scaffold a file that validates as it stands, with the schema modeline; its placeholders say what to fill in.
 
     Returns the file and notes for the user: a period without a roster, or a department or project the roster does
@@ -421,8 +453,14 @@ def new(kind: str, root: Path, period: str, department_code: str, *, code: str |
             for dept in roster.departments:
                 if dept.code == department_code:
                     roster_dept = {"name": dept.name, "unit": dept.units[0]}
-                    roster_project = next(({"name": p.name, "unit": p.unit, "research": p.research, "confidential": p.confidential}
-                                           for p in dept.projects if p.code == code), {})
+                    roster_project = next(
+                        (
+                            {"name": p.name, "unit": p.unit, "research": p.research, "confidential": p.confidential}
+                            for p in dept.projects
+                            if p.code == code
+                        ),
+                        {},
+                    )
     notes = []
     if not roster_file.is_file():
         notes.append(M.label("new_no_roster", roster=_display(roster_file)))

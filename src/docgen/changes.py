@@ -78,8 +78,14 @@ class Change:
         return M.label("change_value", field=self.field, before=shown(self.before), after=shown(self.after))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "field": self.field, "before": self.before, "after": self.after, "text": self.text(),
-                "confidential": self.confidential}
+        return {
+            "kind": self.kind,
+            "field": self.field,
+            "before": self.before,
+            "after": self.after,
+            "text": self.text(),
+            "confidential": self.confidential,
+        }
 
 
 def shown(value: str | None) -> str:
@@ -110,8 +116,16 @@ class Snapshot:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "error": self.error, "valid": self.valid, "confidential": self.confidential, "name": self.name,
-            "code": self.code, "fields": self.fields, "items": self.items, "figures": self.figures, "secrets": self.secrets,
+            "kind": self.kind,
+            "error": self.error,
+            "valid": self.valid,
+            "confidential": self.confidential,
+            "name": self.name,
+            "code": self.code,
+            "fields": self.fields,
+            "items": self.items,
+            "figures": self.figures,
+            "secrets": self.secrets,
         }
 
     @classmethod
@@ -210,8 +224,11 @@ def _secrets(kind: str, data: dict[str, Any]) -> list[str]:
             continue
         for project in dept.get(K["expected_projects"]) or []:
             if isinstance(project, dict) and project.get(K["confidential"]) is True:
-                found.append(SEP.join((K["departments"], str(dept.get(K["department_code"])), K["expected_projects"],
-                                       str(project.get(K["project_code"])))))
+                found.append(
+                    SEP.join(
+                        (K["departments"], str(dept.get(K["department_code"])), K["expected_projects"], str(project.get(K["project_code"])))
+                    )
+                )
     return found
 
 
@@ -240,8 +257,15 @@ def snapshot(raw: bytes, kind: str, path: Path | str = "") -> Snapshot:
     name = data.get(K["project_name"]) or data.get(K["department"]) or ""
     code = data.get(K["project_code"]) or data.get(K["department_code"]) or ""
     return Snapshot(
-        kind=kind, valid=valid, confidential=_confidential(kind, data), name=str(name), code=str(code),
-        fields=fields, items=items, figures=figures, secrets=_secrets(kind, data),
+        kind=kind,
+        valid=valid,
+        confidential=_confidential(kind, data),
+        name=str(name),
+        code=str(code),
+        fields=fields,
+        items=items,
+        figures=figures,
+        secrets=_secrets(kind, data),
     )
 
 
@@ -250,15 +274,20 @@ def snapshot(raw: bytes, kind: str, path: Path | str = "") -> Snapshot:
 
 def _summary(snap: Snapshot, prefix: str) -> str:
     """An item in one line (「年度指标值 ≥95%；完成目标可能性 确定能…」): what a reviewer wants of a new indicator."""
-    return M.label("item_separator").join(f"{k[len(prefix):]} {v}" for k, v in snap.fields.items() if k.startswith(prefix))
+    return M.label("item_separator").join(f"{k[len(prefix) :]} {v}" for k, v in snap.fields.items() if k.startswith(prefix))
 
 
 def _headline(figures: dict[str, str]) -> dict[str, str]:
     """A new file in a few figures: the first table's 资金总额 row, 安排数/下达数/支出数 and the two rates."""
     total = f"{SEP}{F.TOTAL_ROW}{SEP}"
     table = next((k.split(total)[0] for k in figures if total in k), "")
-    shown = (M.label("figure_arranged"), F.AMOUNT_FIELDS["allocated"], F.AMOUNT_FIELDS["spent"],
-             M.label("figure_allocation_rate"), M.label("figure_spend_progress"))
+    shown = (
+        M.label("figure_arranged"),
+        F.AMOUNT_FIELDS["allocated"],
+        F.AMOUNT_FIELDS["spent"],
+        M.label("figure_allocation_rate"),
+        M.label("figure_spend_progress"),
+    )
     return {f"{table}{total}{name}": figures[f"{table}{total}{name}"] for name in shown if f"{table}{total}{name}" in figures}
 
 

@@ -84,7 +84,7 @@ def progress(value: Decimal | None, *, marker: Decimal | None = None, tone: str 
     if value is None:
         return Markup('<span class="dg-progress-none">—</span>')
     width = float(min(max(value, Decimal(0)), Decimal(100)))
-    over = ' dg-over' if value > 100 else ""
+    over = " dg-over" if value > 100 else ""
     parts = [f'<span class="dg-progress{over}" role="img" title="{escape(label)}">']
     parts.append(f'<span class="dg-progress-fill dg-fill-{escape(tone)}" style="width:{width:.2f}%"></span>')
     if marker is not None:

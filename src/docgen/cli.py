@@ -49,13 +49,23 @@ def cli(traceback: bool) -> None:
 
 
 RULES_OPTION = click.option(
-    "--rules", "rules", type=click.Path(path_type=Path, dir_okay=False), help="预警规则文件（默认：submissions/ 旁的 schema/rules.yaml，没有时用内置默认值）。"
+    "--rules",
+    "rules",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="预警规则文件（默认：submissions/ 旁的 schema/rules.yaml，没有时用内置默认值）。",
 )
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="text 供人阅读，json 供工具，github 生成 GitHub 注释，codequality 生成 GitLab 代码质量报告。")
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    default="text",
+    show_default=True,
+    help="text 供人阅读，json 供工具，github 生成 GitHub 注释，codequality 生成 GitLab 代码质量报告。",
+)
 @click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
 @click.option("--staged", is_flag=True, help="校验 git 暂存区中将要提交的报送文件（供提交前的钩子使用）。")
 @RULES_OPTION
@@ -84,8 +94,14 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, staged: bool, rule
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text 供人阅读；json 供工具：全部问题（含灯色）、每份报送的灯、各部门红黄绿蓝灯个数。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text 供人阅读；json 供工具：全部问题（含灯色）、每份报送的灯、各部门红黄绿蓝灯个数。",
+)
 @click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
 @RULES_OPTION
 @handle_errors
@@ -115,11 +131,17 @@ def _echo_lines(lines: list[str]) -> None:
 
 
 @cli.command(short_help="校验全部报送文件，无错误时生成附件、报送包和汇总表。")
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@click.option(
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。"
+)
 @click.option("--force", is_flag=True, help="全部重新生成（默认只生成有变化的）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每个附件转换为 PDF。")
-@click.option("--include-confidential", "confidential_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="把涉密项目的附件生成到此目录（必须在 build/ 之外）；不指定时涉密项目不生成。")
+@click.option(
+    "--include-confidential",
+    "confidential_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="把涉密项目的附件生成到此目录（必须在 build/ 之外）；不指定时涉密项目不生成。",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="并行进程数（默认：全部 CPU 核）。")
 @RULES_OPTION
 @handle_errors
@@ -132,8 +154,9 @@ def build(root: Path, force: bool, pdf: bool, confidential_dir: Path | None, job
     示例：docgen build --pdf
     """
     try:
-        built = api.build(root, rules=rules, force=force, pdf=pdf, include_confidential=confidential_dir, jobs=jobs,
-                          progress=report.Progress())
+        built = api.build(
+            root, rules=rules, force=force, pdf=pdf, include_confidential=confidential_dir, jobs=jobs, progress=report.Progress()
+        )
     except InvalidSubmissions as exc:  # say where, as validate does, before the one-line summary
         _echo_lines([report.text_line(f) for f in exc.findings])
         raise
@@ -146,7 +169,9 @@ def build(root: Path, force: bool, pdf: bool, confidential_dir: Path | None, job
 
 
 @cli.command()
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@click.option(
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。"
+)
 @RULES_OPTION
 @handle_errors
 def rollup(root: Path, rules: Path | None) -> int:
@@ -165,7 +190,9 @@ def rollup(root: Path, rules: Path | None) -> int:
 
 
 @cli.command("rules")
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 schema/rules.yaml）。")
+@click.option(
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 schema/rules.yaml）。"
+)
 @click.option("--init", is_flag=True, help="把内置默认规则写入 schema/rules.yaml（已存在时不覆盖），供财政局或主管部门调整。")
 @RULES_OPTION
 @handle_errors
@@ -198,8 +225,9 @@ def rules_command(root: Path, init: bool, rules: Path | None) -> int:
 @click.option("--department", help="主管部门名称（名单中有时可省略）。")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True)
 @handle_errors
-def new(kind: str, period: str, department_code: str, code: str | None, name: str | None, unit: str | None,
-        department: str | None, root: Path) -> int:
+def new(
+    kind: str, period: str, department_code: str, code: str | None, name: str | None, unit: str | None, department: str | None, root: Path
+) -> int:
     """生成一个待填写的报送文件（带编辑器提示用的 $schema 行），内容取自本期名单。
 
     示例：docgen new project --period 2025-06 --department-code 101 --code 101-2025-001
@@ -235,7 +263,9 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
 
 
 @cli.command()
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@click.option(
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。"
+)
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="按此日期计算距截止日期的天数（默认今天），如 2025-07-20。")
 @click.option("--strict", is_flag=True, help="有报送未通过校验时退出码为 1（站点照常生成）。")
 @handle_errors
@@ -249,8 +279,16 @@ def site(root: Path, today: Any, strict: bool) -> int:
     """
     done = api.site(root, today=today.date() if today else None)
     model = done.model
-    click.echo(messages.site_label("built", path=done.output, pages=done.pages, periods=len(model.periods),
-                                submissions=sum(e.submitted for e in model.entries()), errors=done.invalid))
+    click.echo(
+        messages.site_label(
+            "built",
+            path=done.output,
+            pages=done.pages,
+            periods=len(model.periods),
+            submissions=sum(e.submitted for e in model.entries()),
+            errors=done.invalid,
+        )
+    )
     if done.invalid:
         click.echo(messages.site_label("invalid_listed", count=done.invalid), err=True)
     return 1 if strict and done.invalid else 0
@@ -259,10 +297,18 @@ def site(root: Path, today: Any, strict: bool) -> int:
 @cli.command(short_help="比较两个 git 版本的报送数据，逐项列出修改（供审核合并请求）。")
 @click.argument("base", metavar="基准版本")
 @click.argument("head", required=False, metavar="[比较版本]")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
-              help="markdown 可直接贴到合并请求评论中；json 供工具使用。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown 可直接贴到合并请求评论中；json 供工具使用。",
+)
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是屏幕输出。")
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。")
+@click.option(
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。"
+)
 @handle_errors
 def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path) -> int:
     """比较两个 git 版本的报送数据：逐项列出修改前后的填报数、计算结果、新增/删除的绩效指标、新出现/已消除的校验问题，以及新增、删除、重命名的文件。

@@ -57,7 +57,9 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     total = compute.headline(sub)
     if total.subtotal > 0:
         budget = D["conclusion_budget"].format(
-            arranged=money(total.subtotal), spent=money(total.spent), spend_progress=percent(total.spend_progress or Decimal(0)),
+            arranged=money(total.subtotal),
+            spent=money(total.spent),
+            spend_progress=percent(total.spend_progress or Decimal(0)),
             time_progress=percent(compute.time_progress(sub.period)),
         )
     else:
@@ -84,8 +86,12 @@ def deviation(sa: SubmissionAnalysis) -> str:
         paragraphs.append(D["deviation_budget"].format(items="".join(_sentence(f.message) for f in budget)))
     if targets:
         paragraphs.append(D["deviation_targets"].format(items="".join(_sentence(f.message) for f in targets)))
-        reasons = [D["deviation_reason"].format(name=i.name, reason=i.deviation.rstrip("。")) for i in sa.submission.indicators if i.deviation]
-        paragraphs.append(_sentence(D["deviation_reasons"].format(items=D["separator"].join(reasons))) if reasons else D["deviation_no_reason"])
+        reasons = [
+            D["deviation_reason"].format(name=i.name, reason=i.deviation.rstrip("。")) for i in sa.submission.indicators if i.deviation
+        ]
+        paragraphs.append(
+            _sentence(D["deviation_reasons"].format(items=D["separator"].join(reasons))) if reasons else D["deviation_no_reason"]
+        )
     return "\n".join(paragraphs)
 
 
@@ -104,8 +110,11 @@ def problems(sa: SubmissionAnalysis, ruleset: Ruleset) -> str:
         if rule.advice:
             measure_items.append(_sentence(D["measures_item"].format(index=len(measure_items) + 1, advice=rule.advice)))
     paragraphs = [D["problems_lead"].format(items="".join(problem_items)), D["measures_lead"].format(items="".join(measure_items))]
-    remarks = [D["deviation_reason"].format(name=i.name, reason=_MEASURES_LABEL.sub("", i.remark).rstrip("。"))
-               for i in sa.submission.indicators if i.likelihood == F.IMPOSSIBLE and i.remark]
+    remarks = [
+        D["deviation_reason"].format(name=i.name, reason=_MEASURES_LABEL.sub("", i.remark).rstrip("。"))
+        for i in sa.submission.indicators
+        if i.likelihood == F.IMPOSSIBLE and i.remark
+    ]
     if remarks:
         paragraphs.append(_sentence(D["measures_remark"].format(items=D["separator"].join(remarks))))
     return "\n".join(paragraphs)

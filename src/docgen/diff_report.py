@@ -44,7 +44,7 @@ def _excerpt(before: str | None, after: str | None) -> tuple[str | None, str | N
     end = max(0, end - _CONTEXT)
 
     def cut(text: str) -> str:
-        return ("…" if start else "") + text[start:len(text) - end] + ("…" if end else "")
+        return ("…" if start else "") + text[start : len(text) - end] + ("…" if end else "")
 
     return cut(before), cut(after)
 
@@ -80,11 +80,23 @@ def _rows(f: FileDiff) -> list[tuple[str, str, str, str]]:
             kind, item, before, after = rows[start]
             rows[start] = (kind + M.label("diff_confidential_mark"), item, before, after)
     for finding in f.appeared:
-        rows.append((f"{_SEVERITY[finding.severity]} {finding.code}", _cell(finding.message, None), _cell(None),
-                     M.label("diff_appeared", line=finding.line)))
+        rows.append(
+            (
+                f"{_SEVERITY[finding.severity]} {finding.code}",
+                _cell(finding.message, None),
+                _cell(None),
+                M.label("diff_appeared", line=finding.line),
+            )
+        )
     for finding in f.cleared:
-        rows.append((f"{_SEVERITY[finding.severity]} {finding.code}", _cell(finding.message, None), M.label("diff_line", line=finding.line),
-                     M.label("diff_cleared")))
+        rows.append(
+            (
+                f"{_SEVERITY[finding.severity]} {finding.code}",
+                _cell(finding.message, None),
+                M.label("diff_line", line=finding.line),
+                M.label("diff_cleared"),
+            )
+        )
     return [(a.replace("|", "\\|"), b.replace("|", "\\|"), c, d) for a, b, c, d in rows]
 
 
@@ -96,7 +108,9 @@ def _section(f: FileDiff) -> list[str]:
     lines += [M.label("diff_file_line", where=where), ""]
     rows = _rows(f)
     if rows:
-        lines.append(f"| {M.label('diff_col_kind')} | {M.label('diff_col_item')} | {M.label('diff_col_before')} | {M.label('diff_col_after')} |")
+        lines.append(
+            f"| {M.label('diff_col_kind')} | {M.label('diff_col_item')} | {M.label('diff_col_before')} | {M.label('diff_col_after')} |"
+        )
         lines.append("| --- | --- | --- | --- |")
         lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     else:
@@ -118,8 +132,14 @@ def markdown(result: DiffResult, limit: int = COMMENT_LIMIT) -> str:
     else:
         submissions = [f for f in result.files if f.status != UNCHANGED]
         summary = M.label(
-            "diff_summary", files=len(submissions), added=result.count("added"), modified=result.count("modified"),
-            renamed=result.count("renamed"), deleted=result.count("deleted"), appeared=result.appeared, cleared=result.cleared,
+            "diff_summary",
+            files=len(submissions),
+            added=result.count("added"),
+            modified=result.count("modified"),
+            renamed=result.count("renamed"),
+            deleted=result.count("deleted"),
+            appeared=result.appeared,
+            cleared=result.cleared,
         )
         if result.count(UNCHANGED):
             summary += M.label("diff_summary_unchanged", count=result.count(UNCHANGED))

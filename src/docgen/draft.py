@@ -96,8 +96,17 @@ def _execution_sentence(sub: Project | Department, fig: compute.Figures) -> str:
     progress = ""
     if fig.spend_progress is not None:
         progress = D("execution_progress", rate=percent(fig.spend_progress), versus=_versus(fig.spend_progress, time))
-    return D("execution", month=sub.period.month, subject=_subject(sub), subtotal=money(fig.subtotal), parts=_parts(fig),
-             allocated=money(fig.allocated), allocation=allocation, spent=money(fig.spent), progress=progress)
+    return D(
+        "execution",
+        month=sub.period.month,
+        subject=_subject(sub),
+        subtotal=money(fig.subtotal),
+        parts=_parts(fig),
+        allocated=money(fig.allocated),
+        allocation=allocation,
+        spent=money(fig.spent),
+        progress=progress,
+    )
 
 
 def _rows_sentence(table: BudgetTable, heading: str) -> str | None:
@@ -141,17 +150,30 @@ def targets(sub: Project | Department) -> list[str]:
     if not sub.indicators:
         return [D("targets_none", subject=subject)]
     kinds = [D("targets_kind", level1=level1, count=n) for level1 in F.TAXONOMY if (n := sum(i.level1 == level1 for i in sub.indicators))]
-    likelihoods = [D("targets_likelihood_item", likelihood=lk, count=n) for lk in F.LIKELIHOODS if (n := sum(i.likelihood == lk for i in sub.indicators))]
-    paragraphs = [D("targets_count", subject=subject, count=len(sub.indicators), kinds="、".join(kinds))
-                  + D("targets_likelihood", items="，".join(likelihoods))]
+    likelihoods = [
+        D("targets_likelihood_item", likelihood=lk, count=n)
+        for lk in F.LIKELIHOODS
+        if (n := sum(i.likelihood == lk for i in sub.indicators))
+    ]
+    paragraphs = [
+        D("targets_count", subject=subject, count=len(sub.indicators), kinds="、".join(kinds))
+        + D("targets_likelihood", items="，".join(likelihoods))
+    ]
     ordered = sorted(sub.indicators, key=lambda i: F.LEVEL2_ALL.index(i.level2) if i.level2 in F.LEVEL2_ALL else len(F.LEVEL2_ALL))
     for number, ind in enumerate(ordered, start=1):
         target = _value("indicator_target", ind.target)
         if ind.adjusted_target:
             target = D("indicator_adjusted", target=target, adjusted=ind.adjusted_target)
-        text = D("indicator", number=number, level2=ind.level2, name=ind.name, target=target,
-                 result=_value("indicator_result", ind.result, months=sub.period.months), expected=_value("indicator_expected", ind.expected),
-                 judgement=D(f"judgement_{ind.likelihood}"))
+        text = D(
+            "indicator",
+            number=number,
+            level2=ind.level2,
+            name=ind.name,
+            target=target,
+            result=_value("indicator_result", ind.result, months=sub.period.months),
+            expected=_value("indicator_expected", ind.expected),
+            judgement=D(f"judgement_{ind.likelihood}"),
+        )
         if ind.deviation:
             text += D("indicator_deviation", text=_sentence(ind.deviation))
         if ind.likelihood == F.IMPOSSIBLE and ind.remark:

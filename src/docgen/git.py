@@ -57,7 +57,7 @@ class Repo:
 
     def relative(self, top_path: str) -> str:
         """A path as git prints it (from the top level) made relative to `root`."""
-        return top_path[len(self.prefix):] if self.prefix and top_path.startswith(self.prefix) else top_path
+        return top_path[len(self.prefix) :] if self.prefix and top_path.startswith(self.prefix) else top_path
 
     def resolve(self, revision: str) -> str:
         """The commit a revision names; RevisionError (with a hint for shallow CI clones) if none."""
@@ -85,7 +85,7 @@ class Repo:
             if len(header) < 3 or header[1] == b"missing":
                 continue
             size = int(header[2])
-            found[blob] = out[pos:pos + size]
+            found[blob] = out[pos : pos + size]
             pos += size + 1
         return found
 
@@ -175,7 +175,9 @@ def only_yaml(records: Iterable[RawChange]) -> list[RawChange]:
         old = rc.old_path is not None and rc.old_path.endswith(YAML_SUFFIXES)
         new = rc.new_path is not None and rc.new_path.endswith(YAML_SUFFIXES)
         if rc.status == "R" and old != new:
-            out.append(RawChange("D", rc.old_blob, None, rc.old_path, None) if old else RawChange("A", None, rc.new_blob, None, rc.new_path))
+            out.append(
+                RawChange("D", rc.old_blob, None, rc.old_path, None) if old else RawChange("A", None, rc.new_blob, None, rc.new_path)
+            )
         elif old or new:
             out.append(rc)
     return out

@@ -133,10 +133,23 @@ class Entry:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "key": self.key, "sha": self.sha, "author": self.author, "email": self.email, "date": self.date.isoformat(),
-            "subject": self.subject, "body": self.body, "path": self.path, "old_path": self.old_path, "status": self.status,
-            "blob": self.blob, "confidential": self.confidential, "readable": self.readable, "valid": self.valid,
-            "name": self.name, "code": self.code, "changes": [c.as_dict() for c in self.changes],
+            "key": self.key,
+            "sha": self.sha,
+            "author": self.author,
+            "email": self.email,
+            "date": self.date.isoformat(),
+            "subject": self.subject,
+            "body": self.body,
+            "path": self.path,
+            "old_path": self.old_path,
+            "status": self.status,
+            "blob": self.blob,
+            "confidential": self.confidential,
+            "readable": self.readable,
+            "valid": self.valid,
+            "name": self.name,
+            "code": self.code,
+            "changes": [c.as_dict() for c in self.changes],
         }
 
 
@@ -227,14 +240,16 @@ def log_commits(repo: Repo, revision: str = "HEAD", subdir: str = SUBMISSIONS) -
     if not repo.has_commits():
         return []
     sha = repo.resolve(revision)
-    out = repo.run("log", "--date-order", "-z", "--raw", "--no-abbrev", "-M", "-l100000", _FORMAT, sha, "--", f":(top){repo.prefix}{subdir}")
+    out = repo.run(
+        "log", "--date-order", "-z", "--raw", "--no-abbrev", "-M", "-l100000", _FORMAT, sha, "--", f":(top){repo.prefix}{subdir}"
+    )
     return list(_parse_log(out, repo))
 
 
 def _parse_log(out: bytes, repo: Repo) -> Iterator[Commit]:
     for chunk in out.split(b"\x1e")[1:]:
         end = chunk.find(b"\0")
-        header, raw = (chunk, b"") if end < 0 else (chunk[:end], chunk[end + 1:])
+        header, raw = (chunk, b"") if end < 0 else (chunk[:end], chunk[end + 1 :])
         sha, author, email, date, message = header.decode("utf-8", "replace").split("\x1f", 4)
         records = only_yaml(parse_raw(raw, repo))
         if records:  # a merge shows no changes of its own
@@ -340,7 +355,7 @@ class _Cache:
         wanted = list(dict.fromkeys(ids))
         found: dict[str, Any] = {}
         for start in range(0, len(wanted), 900):  # SQLite's limit on bound parameters
-            batch = wanted[start:start + 900]
+            batch = wanted[start : start + 900]
             marks = ",".join("?" * len(batch))
             for key, data in self.db.execute(f"SELECT id, data FROM {table} WHERE id IN ({marks})", batch):
                 found[key] = json.loads(data)
@@ -427,7 +442,11 @@ def _parse_pairs(repo: Repo, pairs: list[tuple[str, str | None, str]], cache: _C
         new = snaps[_snapshot_id(kind, after)]
         old = snaps.get(_snapshot_id(kind, before)) if before else None
         record = {
-            "readable": new.readable, "valid": new.valid, "confidential": new.confidential, "name": new.name, "code": new.code,
+            "readable": new.readable,
+            "valid": new.valid,
+            "confidential": new.confidential,
+            "name": new.name,
+            "code": new.code,
             "changes": [[c.kind, c.field, c.before, c.after, c.confidential] for c in C.compare(old, new)],
         }
         out[_diff_id(kind, before, after)] = record
@@ -445,10 +464,21 @@ def _timeline(key: str, touches: list[_Touch], known: dict[str, dict[str, Any]])
         last = record
         timeline.entries.append(
             Entry(
-                key=key, sha=commit.sha, author=commit.author, email=commit.email, date=commit.date, message=commit.message,
-                path=rc.new_path or rc.old_path or key, old_path=rc.old_path if rc.status == "R" else None, status=_STATUS[rc.status],
-                blob=blob, changes=tuple(Change(*c) for c in record["changes"]), confidential=bool(record.get("confidential")),
-                readable=record.get("readable", True), valid=record.get("valid", False), name=record.get("name", ""),
+                key=key,
+                sha=commit.sha,
+                author=commit.author,
+                email=commit.email,
+                date=commit.date,
+                message=commit.message,
+                path=rc.new_path or rc.old_path or key,
+                old_path=rc.old_path if rc.status == "R" else None,
+                status=_STATUS[rc.status],
+                blob=blob,
+                changes=tuple(Change(*c) for c in record["changes"]),
+                confidential=bool(record.get("confidential")),
+                readable=record.get("readable", True),
+                valid=record.get("valid", False),
+                name=record.get("name", ""),
                 code=record.get("code", ""),
             )
         )

@@ -212,9 +212,20 @@ class _Grid:
         self.cells: list[Placed] = []
         self.row = 0
 
-    def put(self, row: int, col: int, value: str | Decimal | None, style: str, *, last_row: int | None = None,
-            last_col: int | None = None, field: str | None = None) -> None:
-        self.cells.append(Placed(row, col, row if last_row is None else last_row, col if last_col is None else last_col, value, style, field))
+    def put(
+        self,
+        row: int,
+        col: int,
+        value: str | Decimal | None,
+        style: str,
+        *,
+        last_row: int | None = None,
+        last_col: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.cells.append(
+            Placed(row, col, row if last_row is None else last_row, col if last_col is None else last_col, value, style, field)
+        )
 
 
 def _identity(sub: Project | Department, field: str) -> str:

@@ -69,7 +69,7 @@ HINTS = {
     "quoted_number": "。数字不要加引号，如 本年预算: 140",
     "fullwidth_number": "。请用半角数字（切换输入法到英文状态），如 140",
     "fullwidth_colon": "（本行用了全角冒号“：”，请改成半角冒号加空格“: ”）",
-    "quote_code": "。代码请用引号括起来，如 \"{value}\"",
+    "quote_code": '。代码请用引号括起来，如 "{value}"',
     "allowed_keys": "。此处可填写：{options}",
 }
 
@@ -325,24 +325,26 @@ ROLLUP_COLUMNS = {
 }
 # --- render (issue 3): the attachments, the bundle, PDF ---------------------------------------
 
-LABELS.update({
-    "template_missing": "缺少模板文件 {path}：请从 docgen 仓库的 templates/ 复制一份到本项目的 templates/",
-    "template_invalid": "模板文件 {path} 无法使用：{detail}",
-    "template_styles": "模板文件 {path} 缺少样式：{names}。请在 Word 中恢复这些样式（名称不能改），或重新运行 templates/make_report_docx.py",
-    "rendered": "附件：新生成 {rendered} 个文件，{unchanged} 个未变化（未重新生成）",
-    "removed": "已删除 {count} 个过期的附件（对应的报送文件已删除或改名）",
-    "confidential_skipped": "涉密项目 {count} 个未生成附件（涉密项目不得发布，build/ 会被发布）。如需生成，请用 --include-confidential 目录 指定 build/ 以外的保存位置",
-    "confidential_written": "涉密项目 {count} 个的附件已写入 {path}（不在 build/ 中，请按保密规定保管，不得上传）",
-    "confidential_inside_build": "--include-confidential 的目录不能在 {build} 之内（该目录会被发布）：{path}",
-    "bundles": "部门报送包：{count} 个（{path}）",
-    "pdf_missing": "未找到 LibreOffice（soffice 命令），未生成 PDF，其他成果均已生成。安装：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk",
-    "pdf_failed": "LibreOffice 未能把 {path} 转换为 PDF（{detail}），其他成果均已生成",
-    "pdf_done": "PDF：新生成 {count} 个",
-    "progress": "生成附件 {done}/{total}",
-    "progress_pdf": "转换 PDF {done}/{total}",
-    "not_filled": "（未填写）",
-    "none": "无。",
-})
+LABELS.update(
+    {
+        "template_missing": "缺少模板文件 {path}：请从 docgen 仓库的 templates/ 复制一份到本项目的 templates/",
+        "template_invalid": "模板文件 {path} 无法使用：{detail}",
+        "template_styles": "模板文件 {path} 缺少样式：{names}。请在 Word 中恢复这些样式（名称不能改），或重新运行 templates/make_report_docx.py",
+        "rendered": "附件：新生成 {rendered} 个文件，{unchanged} 个未变化（未重新生成）",
+        "removed": "已删除 {count} 个过期的附件（对应的报送文件已删除或改名）",
+        "confidential_skipped": "涉密项目 {count} 个未生成附件（涉密项目不得发布，build/ 会被发布）。如需生成，请用 --include-confidential 目录 指定 build/ 以外的保存位置",
+        "confidential_written": "涉密项目 {count} 个的附件已写入 {path}（不在 build/ 中，请按保密规定保管，不得上传）",
+        "confidential_inside_build": "--include-confidential 的目录不能在 {build} 之内（该目录会被发布）：{path}",
+        "bundles": "部门报送包：{count} 个（{path}）",
+        "pdf_missing": "未找到 LibreOffice（soffice 命令），未生成 PDF，其他成果均已生成。安装：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk",
+        "pdf_failed": "LibreOffice 未能把 {path} 转换为 PDF（{detail}），其他成果均已生成",
+        "pdf_done": "PDF：新生成 {count} 个",
+        "progress": "生成附件 {done}/{total}",
+        "progress_pdf": "转换 PDF {done}/{total}",
+        "not_filled": "（未填写）",
+        "none": "无。",
+    }
+)
 
 #: Drafted narrative of 附件1 (render/draft.py) where the submission leaves a section empty. Plain official Chinese.
 DRAFT_NARRATIVE: dict[str, str] = {
@@ -421,6 +423,7 @@ DRAFT_NARRATIVE: dict[str, str] = {
 def draft(key: str, /, **args: Any) -> str:
     return DRAFT_NARRATIVE[key].format(**args)
 
+
 #: The contents list inside each department's bundle (bundle.py).
 BUNDLE: dict[str, str] = {
     "heading": "{department}（{code}）{period}绩效监控报告",
@@ -474,7 +477,7 @@ LABELS.update(
         "diff_worktree": "工作区（未提交）",
         "diff_nothing": "两个版本之间，报送数据没有变化。",
         "diff_summary": "共 {files} 份报送有变化：新增 {added} 份，修改 {modified} 份，重命名 {renamed} 份，删除 {deleted} 份。"
-                        "校验问题：新出现 {appeared} 个，已消除 {cleared} 个。",
+        "校验问题：新出现 {appeared} 个，已消除 {cleared} 个。",
         "diff_summary_unchanged": "另有 {count} 份报送内容未改，但校验问题有变化。",
         "diff_project": "{title}（{code}）",
         "diff_department": "{department} 部门整体",

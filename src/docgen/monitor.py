@@ -226,7 +226,9 @@ class _Run:
     def rule(self, code: str) -> Rule | None:
         return self._active[code]
 
-    def hit(self, rule: Rule, light: str | None, subject: Subject, at: JsonPath, *, key: bool = False, speaks: bool = True, **args: Any) -> None:
+    def hit(
+        self, rule: Rule, light: str | None, subject: Subject, at: JsonPath, *, key: bool = False, speaks: bool = True, **args: Any
+    ) -> None:
         """Record a rule's verdict; `speaks=False` gives the light without repeating the finding."""
         self.hits.append(_Hit(rule.code, light, subject, at, key, speaks, {"month": self.month, **args}))
 
@@ -240,8 +242,14 @@ def _ratio(numerator: Decimal | None, denominator: Decimal) -> Decimal | None:
 # 及时性 ------------------------------------------------------------------------------------
 
 
-def _against_time(run: _Run, rows: list[BudgetRow], code: str, field: str,
-                  rate: Callable[[compute.Figures], Decimal | None], shown: Callable[[compute.Figures], dict[str, str]]) -> None:
+def _against_time(
+    run: _Run,
+    rows: list[BudgetRow],
+    code: str,
+    field: str,
+    rate: Callable[[compute.Figures], Decimal | None],
+    shown: Callable[[compute.Figures], dict[str, str]],
+) -> None:
     """Grade a rate per row by its ratio to 序时进度 (r = rate ÷ 序时进度 × 100)."""
     rule = run.rule(code)
     if rule is None:
@@ -250,21 +258,43 @@ def _against_time(run: _Run, rows: list[BudgetRow], code: str, field: str,
         ratio = _ratio(rate(row.figures), run.time_progress)
         graded = rule.grade(ratio) if ratio is not None else None
         if graded and ratio is not None:
-            run.hit(rule, graded[0], row.subject, row.at + (() if row.total else (A[field],)), key=row.total, speaks=row.speaks,
-                    row=row.label, time_progress=percent(run.time_progress), ratio=percent(ratio), limit=number(graded[1]),
-                    **shown(row.figures))
+            run.hit(
+                rule,
+                graded[0],
+                row.subject,
+                row.at + (() if row.total else (A[field],)),
+                key=row.total,
+                speaks=row.speaks,
+                row=row.label,
+                time_progress=percent(run.time_progress),
+                ratio=percent(ratio),
+                limit=number(graded[1]),
+                **shown(row.figures),
+            )
 
 
 def spend_progress(run: _Run, rows: list[BudgetRow]) -> None:
     """W401: the budget execution light, r = 支出进度 ÷ 序时进度 × 100."""
-    _against_time(run, rows, "W401", "spent", lambda f: f.spend_progress, lambda f: {
-        "spent": money(f.spent), "arranged": money(f.subtotal), "spend_progress": percent(f.spend_progress or Decimal(0))})
+    _against_time(
+        run,
+        rows,
+        "W401",
+        "spent",
+        lambda f: f.spend_progress,
+        lambda f: {"spent": money(f.spent), "arranged": money(f.subtotal), "spend_progress": percent(f.spend_progress or Decimal(0))},
+    )
 
 
 def allocation(run: _Run, rows: list[BudgetRow]) -> None:
     """W402: 下达率 behind 序时进度."""
-    _against_time(run, rows, "W402", "allocated", lambda f: f.allocation_rate, lambda f: {
-        "allocated": money(f.allocated), "budget": money(f.budget), "allocation_rate": percent(f.allocation_rate or Decimal(0))})
+    _against_time(
+        run,
+        rows,
+        "W402",
+        "allocated",
+        lambda f: f.allocation_rate,
+        lambda f: {"allocated": money(f.allocated), "budget": money(f.budget), "allocation_rate": percent(f.allocation_rate or Decimal(0))},
+    )
 
 
 def carried_over(run: _Run, rows: list[BudgetRow]) -> None:
@@ -276,8 +306,17 @@ def carried_over(run: _Run, rows: list[BudgetRow]) -> None:
     share = _ratio(total.figures.carried_over, total.figures.subtotal)
     graded = rule.grade(share) if share is not None else None
     if graded:
-        run.hit(rule, graded[0], total.subject, total.at, key=True, carried_over=money(total.figures.carried_over),
-                arranged=money(total.figures.subtotal), share=percent(share or Decimal(0)), limit=number(graded[1]))
+        run.hit(
+            rule,
+            graded[0],
+            total.subject,
+            total.at,
+            key=True,
+            carried_over=money(total.figures.carried_over),
+            arranged=money(total.figures.subtotal),
+            share=percent(share or Decimal(0)),
+            limit=number(graded[1]),
+        )
 
 
 def expected_balance(run: _Run, rows: list[BudgetRow]) -> None:
@@ -292,9 +331,20 @@ def expected_balance(run: _Run, rows: list[BudgetRow]) -> None:
         share = _ratio(fig.subtotal - fig.expected, fig.subtotal)
         graded = rule.grade(share) if share is not None else None
         if graded:
-            run.hit(rule, graded[0], row.subject, row.at + (() if row.total else (A["expected"],)), key=row.total,
-                    row=row.label, arranged=money(fig.subtotal), expected=money(fig.expected), balance=money(fig.subtotal - fig.expected),
-                    share=percent(share or Decimal(0)), limit=number(graded[1]), speaks=row.speaks)
+            run.hit(
+                rule,
+                graded[0],
+                row.subject,
+                row.at + (() if row.total else (A["expected"],)),
+                key=row.total,
+                row=row.label,
+                arranged=money(fig.subtotal),
+                expected=money(fig.expected),
+                balance=money(fig.subtotal - fig.expected),
+                share=percent(share or Decimal(0)),
+                limit=number(graded[1]),
+                speaks=row.speaks,
+            )
 
 
 def progressed(indicator: Indicator) -> bool:
@@ -328,8 +378,17 @@ def overspend(run: _Run, rows: list[BudgetRow]) -> None:
         fig = row.figures
         for name, value in (("spent", fig.spent), ("expected", fig.expected)):
             if value > fig.subtotal:
-                run.hit(rule, rule.light, row.subject, row.at + (A[name],), row=row.label, field=A[name], value=money(value),
-                        arranged=money(fig.subtotal), excess=money(value - fig.subtotal))
+                run.hit(
+                    rule,
+                    rule.light,
+                    row.subject,
+                    row.at + (A[name],),
+                    row=row.label,
+                    field=A[name],
+                    value=money(value),
+                    arranged=money(fig.subtotal),
+                    excess=money(value - fig.subtotal),
+                )
 
 
 def over_allocation(run: _Run, rows: list[BudgetRow]) -> None:
@@ -339,8 +398,15 @@ def over_allocation(run: _Run, rows: list[BudgetRow]) -> None:
         return
     for row in rows:
         if not row.total and row.figures.allocated > row.figures.budget:
-            run.hit(rule, rule.light, row.subject, row.at + (A["allocated"],), row=row.label,
-                    allocated=money(row.figures.allocated), budget=money(row.figures.budget))
+            run.hit(
+                rule,
+                rule.light,
+                row.subject,
+                row.at + (A["allocated"],),
+                row=row.label,
+                allocated=money(row.figures.allocated),
+                budget=money(row.figures.budget),
+            )
 
 
 # 有效性 ------------------------------------------------------------------------------------
@@ -395,19 +461,44 @@ def indicator_rules(run: _Run) -> None:
         if prog is not None and rule is not None:
             light = prog.light if prog.code == "W421" or prog.light == GREEN else rule.light
             if light != GREEN:
-                run.hit(rule, light, subject, at + (I["result"],), name=ind.name, target=ind.effective_target.text,
-                        result=ind.result.text, planned=prog.planned, ratio=percent(prog.ratio) if prog.ratio is not None else "—")
+                run.hit(
+                    rule,
+                    light,
+                    subject,
+                    at + (I["result"],),
+                    name=ind.name,
+                    target=ind.effective_target.text,
+                    result=ind.result.text,
+                    planned=prog.planned,
+                    ratio=percent(prog.ratio) if prog.ratio is not None else "—",
+                )
             unexplained = run.rule("W425")
             if light in (RED, YELLOW) and unexplained is not None and not ind.deviation:
-                run.hit(unexplained, unexplained.light, subject, at + (I["name"],), name=ind.name, result=ind.result.text, planned=prog.planned)
+                run.hit(
+                    unexplained, unexplained.light, subject, at + (I["name"],), name=ind.name, result=ind.result.text, planned=prog.planned
+                )
         expected_rule = run.rule("W423")
         if expected_rule is not None and V.meets(ind.effective_target, ind.expected, year) is False:
-            run.hit(expected_rule, expected_rule.light, subject, at + (I["expected"],), name=ind.name,
-                    target=ind.effective_target.text, expected=ind.expected.text)
+            run.hit(
+                expected_rule,
+                expected_rule.light,
+                subject,
+                at + (I["expected"],),
+                name=ind.name,
+                target=ind.effective_target.text,
+                expected=ind.expected.text,
+            )
         likely = run.rule("W424")
         if likely is not None and likely.thresholds.get(ind.likelihood) is not None:
-            run.hit(likely, likely.thresholds[ind.likelihood], subject, at + (I["likelihood"],), name=ind.name,
-                    likelihood=ind.likelihood, remark=ind.remark)
+            run.hit(
+                likely,
+                likely.thresholds[ind.likelihood],
+                subject,
+                at + (I["likelihood"],),
+                name=ind.name,
+                likelihood=ind.likelihood,
+                remark=ind.remark,
+            )
         thin = run.rule("W426")
         if thin is not None and ind.deviation:
             words = thin.threshold("关键词")
@@ -477,8 +568,17 @@ def roster_flags(run: _Run, roster: Roster | None, index: RosterIndex) -> None:
     )
     for name, roster_value, file_value in pairs:
         if roster_value != file_value:
-            run.hit(rule, rule.light, SUBMISSION, (K[name],), key=True, field=K[name], roster_value=_shown(roster_value),
-                    file_value=_shown(file_value), roster=roster.path)
+            run.hit(
+                rule,
+                rule.light,
+                SUBMISSION,
+                (K[name],),
+                key=True,
+                field=K[name],
+                roster_value=_shown(roster_value),
+                file_value=_shown(file_value),
+                roster=roster.path,
+            )
 
 
 def _shown(value: Any) -> str:
@@ -504,14 +604,28 @@ def project_spending(run: _Run, projects: list[Project], missing: int) -> None:
         return
     first, field_name = differing[0]
     difference = getattr(stated, first) - getattr(summed, first)
-    differences = "；".join(M.MONITOR_LABELS["w414_column"].format(field=key, stated=money(getattr(stated, name)),
-                                                                   summed=money(getattr(summed, name))) for name, key in differing)
+    differences = "；".join(
+        M.MONITOR_LABELS["w414_column"].format(field=key, stated=money(getattr(stated, name)), summed=money(getattr(summed, name)))
+        for name, key in differing
+    )
     row: Subject = ("row", K["funds_by_use"], F.PROJECT_SPENDING_ROW)
-    run.hit(rule, rule.light, row, (K["funds_by_use"], F.PROJECT_SPENDING_ROW), key=True, row=F.PROJECT_SPENDING_ROW,
-            differences=differences,
-            field=field_name, difference=money(abs(difference)), dept_arranged=money(stated.carried_over + stated.budget),
-            dept_spent=money(stated.spent), sum_arranged=money(summed.carried_over + summed.budget), sum_spent=money(summed.spent),
-            projects=len(projects), missing=missing)
+    run.hit(
+        rule,
+        rule.light,
+        row,
+        (K["funds_by_use"], F.PROJECT_SPENDING_ROW),
+        key=True,
+        row=F.PROJECT_SPENDING_ROW,
+        differences=differences,
+        field=field_name,
+        difference=money(abs(difference)),
+        dept_arranged=money(stated.carried_over + stated.budget),
+        dept_spent=money(stated.spent),
+        sum_arranged=money(summed.carried_over + summed.budget),
+        sum_spent=money(summed.spent),
+        projects=len(projects),
+        missing=missing,
+    )
 
 
 # --- putting it together ---------------------------------------------------------------------------

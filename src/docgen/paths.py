@@ -55,6 +55,7 @@ def city_rollup(build: Path, period: Period) -> Path:
     """build/2025-06/全市-2025年1-6月绩效监控汇总表.xlsx: one row per department, and every project."""
     return period_dir(build, period) / f"全市-{period.label}绩效监控汇总表.xlsx"
 
+
 def rollup_manifest(build: Path, scope: str) -> Path:
     """The content keys of the 汇总表 last written (scope: departments or city): lets `docgen build` skip unchanged roll-ups."""
     return build / f".docgen-rollups-{scope}.json"

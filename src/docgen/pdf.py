@@ -56,12 +56,23 @@ def _batches(sources: list[Path], count: int) -> list[list[Path]]:
 
 
 def _command(exe: str, profile: Path, outdir: Path, files: list[Path]) -> list[str]:
-    return [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
-            "--convert-to", "pdf", "--outdir", str(outdir), *(str(f) for f in files)]
+    return [
+        exe,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outdir),
+        *(str(f) for f in files),
+    ]
 
 
-def convert(sources: list[Path], workdir: Path, fonts_conf: Path, *, jobs: int = 2,
-            progress: Callable[[int, int], None] | None = None) -> Converted:
+def convert(
+    sources: list[Path], workdir: Path, fonts_conf: Path, *, jobs: int = 2, progress: Callable[[int, int], None] | None = None
+) -> Converted:
     """Convert every source to paths.pdf(source); returns the PDFs written and the problems, in Chinese."""
     result = Converted()
     if not sources:
@@ -94,8 +105,9 @@ def convert(sources: list[Path], workdir: Path, fonts_conf: Path, *, jobs: int =
     return result
 
 
-def _wait(runs: list[tuple[list[Path], Path, subprocess.Popen[bytes], float]], total: int,
-          progress: Callable[[int, int], None] | None) -> None:
+def _wait(
+    runs: list[tuple[list[Path], Path, subprocess.Popen[bytes], float]], total: int, progress: Callable[[int, int], None] | None
+) -> None:
     """Wait for every run, reporting PDFs as they appear; a run past its deadline is killed."""
     reported = -1
     while True:

@@ -72,8 +72,9 @@ def _digest(chunks: Iterable[bytes]) -> str:
 def base_key(tpl: templates.Templates, inputs: Iterable[Path]) -> str:
     """What every output depends on besides its submission: docgen's code, the templates, the rules files."""
     existing = [p for p in inputs if p.is_file()]
-    return _digest([__version__.encode(), code_digest().encode(), tpl.digest.encode(),
-                    *(p.name.encode() + p.read_bytes() for p in existing)])
+    return _digest(
+        [__version__.encode(), code_digest().encode(), tpl.digest.encode(), *(p.name.encode() + p.read_bytes() for p in existing)]
+    )
 
 
 def submission_key(base: str, sub: Submission, extra: Mapping[str, str]) -> str:
@@ -94,7 +95,7 @@ class Manifest:
 
     def rel(self, path: Path) -> str:
         text = str(path)  # string slicing: this runs for every output of a 1,000-project tree on every build
-        return text[len(self.prefix):].replace(os.sep, "/") if text.startswith(self.prefix) else path.relative_to(self.folder).as_posix()
+        return text[len(self.prefix) :].replace(os.sep, "/") if text.startswith(self.prefix) else path.relative_to(self.folder).as_posix()
 
     def fresh(self, path: Path, key: str) -> bool:
         return self.old.get(self.rel(path)) == key and path.is_file()
@@ -106,8 +107,9 @@ class Manifest:
         return [self.folder / rel for rel in sorted(set(self.old) - set(self.new))]
 
     def save(self) -> None:
-        output.write_text(self.path, json.dumps({"docgen": __version__, "outputs": dict(sorted(self.new.items()))},
-                                                ensure_ascii=False, indent=1) + "\n")
+        output.write_text(
+            self.path, json.dumps({"docgen": __version__, "outputs": dict(sorted(self.new.items()))}, ensure_ascii=False, indent=1) + "\n"
+        )
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -125,8 +127,9 @@ def _render(task: Task, reference: Path, tables: Path) -> dict[str, float]:
     spent: dict[str, float] = {}
     for kind, target in task.targets.items():
         start = time.process_time()  # CPU time: comparable on a machine shared with other work
-        data = (render_xlsx.workbook_bytes(task.sub, tables) if kind == "xlsx"
-                else render_docx.document_bytes(task.sub, reference, task.extra))
+        data = (
+            render_xlsx.workbook_bytes(task.sub, tables) if kind == "xlsx" else render_docx.document_bytes(task.sub, reference, task.extra)
+        )
         output.write_bytes(target, data)
         spent[kind] = (time.process_time() - start) * 1000
     return spent
@@ -252,8 +255,9 @@ def _pdfs(places: list[_Place], written: set[Path], options: Options, tpl: templ
                     todo.append(source)
         if not todo:
             continue
-        converted = pdf.convert(todo, place.folder, tpl.path(templates.FONTS_CONF), jobs=options.jobs or os.cpu_count() or 1,
-                                progress=progress)
+        converted = pdf.convert(
+            todo, place.folder, tpl.path(templates.FONTS_CONF), jobs=options.jobs or os.cpu_count() or 1, progress=progress
+        )
         report.pdfs.extend(converted.pdfs)
         problems = converted.problems[:1] if converted.problems and not converted.pdfs else converted.problems
         report.problems.extend(p for p in problems if p not in report.problems)
@@ -283,8 +287,13 @@ def _bundles(place: _Place, options: Options, confidential: Mapping[GroupKey, in
                     files.append(paths.pdf(target))
             entries.append((item.sub, files))
         count = confidential.get(group_key, 0)
-        key = _digest([json.dumps([group_key, count]).encode(), *(i.key.encode() for i in items),
-                       *(place.manifest.rel(f).encode() for _, files in entries for f in files)])
+        key = _digest(
+            [
+                json.dumps([group_key, count]).encode(),
+                *(i.key.encode() for i in items),
+                *(place.manifest.rel(f).encode() for _, files in entries for f in files),
+            ]
+        )
         first = items[0].sub
         target = paths.bundle(place.folder, first.period, first.department_code, first.department)
         place.manifest.record(target, key)

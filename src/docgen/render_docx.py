@@ -36,6 +36,7 @@ def escape(text: str) -> str:
     """&, < and > as entities, for XML text (xml.sax.saxutils.escape would import urllib: ~15 ms per build)."""
     return _escape_html(text, quote=False)
 
+
 #: Role -> the style name (as Word stores it) the reference document must define.
 STYLE_NAMES = {
     "title": "Title",
@@ -101,7 +102,7 @@ def reference(path: Path) -> Reference:
 def _run(text: str) -> str:
     """A run; 「\n」 becomes a line break inside the paragraph."""
     lines = (f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
-    return f'<w:r>{"<w:br/>".join(lines)}</w:r>'
+    return f"<w:r>{'<w:br/>'.join(lines)}</w:r>"
 
 
 def _paragraph(style: str, text: str, align: str | None = None) -> str:
@@ -111,8 +112,10 @@ def _paragraph(style: str, text: str, align: str | None = None) -> str:
 
 def _cell(style: str, text: str, width: int, align: str, *, header: bool = False) -> str:
     shade = '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>' if header else ""
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}<w:vAlign w:val="center"/></w:tcPr>'
-            f"{_paragraph(style, text, align)}</w:tc>")
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}<w:vAlign w:val="center"/></w:tcPr>'
+        f"{_paragraph(style, text, align)}</w:tc>"
+    )
 
 
 def _figure(value: Decimal | None, rate: bool) -> str:
@@ -130,19 +133,28 @@ def _budget_table(styles: dict[str, str], table: draft.BudgetTable, months: str)
     widths = [TEXT_WIDTH_TWIPS - width * len(BUDGET_COLUMNS)] + [width] * len(BUDGET_COLUMNS)
     cell = styles["cell"]
     headers = [table.label] + [M.draft(f"col_{c}", months=months) for c in BUDGET_COLUMNS]
-    rows = ['<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>'
-            + "".join(_cell(cell, text, w, "center", header=True) for text, w in zip(headers, widths)) + "</w:tr>"]
+    rows = [
+        "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
+        + "".join(_cell(cell, text, w, "center", header=True) for text, w in zip(headers, widths))
+        + "</w:tr>"
+    ]
     for index, (label, fig) in enumerate(table.rows.items()):
         if index and label not in table.given:
             continue
         values = [_figure(getattr(fig, c), c.endswith(("rate", "progress"))) for c in BUDGET_COLUMNS]
         shown = F.TOTAL_ROW if index == 0 else label
-        rows.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>' + _cell(cell, shown, widths[0], "center")
-                    + "".join(_cell(cell, v, w, "right") for v, w in zip(values, widths[1:])) + "</w:tr>")
+        rows.append(
+            "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+            + _cell(cell, shown, widths[0], "center")
+            + "".join(_cell(cell, v, w, "right") for v, w in zip(values, widths[1:]))
+            + "</w:tr>"
+        )
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    return (f'{_paragraph(styles["caption"], table.caption)}<w:tbl><w:tblPr><w:tblStyle w:val="{styles["table"]}"/>'
-            f'<w:tblW w:w="{TEXT_WIDTH_TWIPS}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr>'
-            f'<w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
+    return (
+        f'{_paragraph(styles["caption"], table.caption)}<w:tbl><w:tblPr><w:tblStyle w:val="{styles["table"]}"/>'
+        f'<w:tblW w:w="{TEXT_WIDTH_TWIPS}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -192,7 +204,10 @@ def section_texts(sub: Project | Department, extra: Mapping[str, str] | None = N
 
 def body_xml(sub: Project | Department, styles: dict[str, str], extra: Mapping[str, str] | None = None) -> str:
     texts = section_texts(sub, extra)
-    out = [_paragraph(styles["title"], title(sub, lines=True)), _paragraph(styles["subtitle"], M.draft("report_year", year=sub.period.year))]
+    out = [
+        _paragraph(styles["title"], title(sub, lines=True)),
+        _paragraph(styles["subtitle"], M.draft("report_year", year=sub.period.year)),
+    ]
     for section in F.REPORT_SECTIONS:
         out.append(_paragraph(styles["heading1" if section.level == 1 else "heading2"], section.heading))
         if section.key is None:
@@ -233,4 +248,3 @@ def document_bytes(sub: Project | Department, reference_path: Path, extra: Mappi
             info.external_attr = 0o644 << 16
             archive.writestr(info, document if name == DOCUMENT else _core(sub) if name == CORE else data)
     return buffer.getvalue()
-

@@ -172,11 +172,19 @@ def workbook_bytes(sub: Project | Department, style_path: Path) -> bytes:
     style = templates.table_style(style_path)
     sheet = place(sub)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     stamp = datetime(sub.period.year, sub.period.month, 1)
-    book.set_properties({"title": sheet.form.title, "subject": sub.name, "author": getattr(sub, "unit", sub.department),
-                         "company": sub.department, "created": stamp})
+    book.set_properties(
+        {
+            "title": sheet.form.title,
+            "subject": sub.name,
+            "author": getattr(sub, "unit", sub.department),
+            "company": sub.department,
+            "created": stamp,
+        }
+    )
     ws = book.add_worksheet(sheet.form.sheet)
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)

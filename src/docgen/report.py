@@ -63,7 +63,9 @@ def codequality(findings: list[Finding]) -> str:
         fingerprint = hashlib.sha256("\0".join([*key, str(seen[key])]).encode("utf-8")).hexdigest()
         issues.append(
             {
-                "description": M.label("codequality_description", severity=SEVERITY[f.severity], code=f.code, message=f.message, line=f.line, column=f.column),
+                "description": M.label(
+                    "codequality_description", severity=SEVERITY[f.severity], code=f.code, message=f.message, line=f.line, column=f.column
+                ),
                 "check_name": f.code,
                 "fingerprint": fingerprint,
                 "severity": CODEQUALITY_SEVERITY[f.severity],
@@ -114,9 +116,7 @@ def analysis_text(analysis: Analysis) -> str:
         light = M.LIGHT_NAMES[sa.light or "none"]
         lines.append(M.MONITOR_LABELS["check_submission"].format(light=light, path=sa.path, name=sa.submission.name))
     for dept in analysis.departments():
-        parts = "，".join(
-            M.MONITOR_LABELS["count_part"].format(light=M.LIGHT_NAMES[k], count=v) for k, v in dept.lights.items() if v
-        )
+        parts = "，".join(M.MONITOR_LABELS["count_part"].format(light=M.LIGHT_NAMES[k], count=v) for k, v in dept.lights.items() if v)
         lines.append(M.MONITOR_LABELS["check_department"].format(period=dept.period, code=dept.code, name=dept.name, counts=parts))
     return "\n".join(lines)
 
@@ -132,7 +132,9 @@ def rules_table(ruleset: Ruleset) -> str:
             setting = f"{light}（{thresholds}）" if thresholds else light
         else:
             setting = thresholds
-        lines.append("\t".join([rule.code, rule.category, rule.name, setting, yes if rule.enabled else no, yes if rule.exempt_research else no]))
+        lines.append(
+            "\t".join([rule.code, rule.category, rule.name, setting, yes if rule.enabled else no, yes if rule.exempt_research else no])
+        )
     lines.append(M.MONITOR_LABELS["rules_source"].format(sources="、".join(ruleset.source)))
     return "\n".join(lines)
 

@@ -51,8 +51,14 @@ class FileDiff:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "path": self.path, "old_path": self.old_path, "status": self.status, "kind": self.kind, "name": self.name,
-            "code": self.code, "confidential": self.confidential, "changes": [c.as_dict() for c in self.changes],
+            "path": self.path,
+            "old_path": self.old_path,
+            "status": self.status,
+            "kind": self.kind,
+            "name": self.name,
+            "code": self.code,
+            "confidential": self.confidential,
+            "changes": [c.as_dict() for c in self.changes],
             "findings": {"appeared": [f.as_dict() for f in self.appeared], "cleared": [f.as_dict() for f in self.cleared]},
         }
 

@@ -111,10 +111,22 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectL
     counts, likely = sa.counts(), sa.likelihoods()
     codes = sorted({f.code for f in sa.findings if f.light in (RED, YELLOW)})
     return ProjectLine(
-        period=sub.period, department_code=sub.department_code, department=sub.department, code=sub.code, name=sub.name,
-        unit=sub.unit, research=sub.research, light=sa.light, amounts=compute.total(sub.funds),
-        red=counts[RED], yellow=counts[YELLOW], blue=counts[BLUE], indicators=len(sub.indicators),
-        certain=likely[F.CERTAIN], possible=likely[F.POSSIBLE], impossible=likely[F.IMPOSSIBLE],
+        period=sub.period,
+        department_code=sub.department_code,
+        department=sub.department,
+        code=sub.code,
+        name=sub.name,
+        unit=sub.unit,
+        research=sub.research,
+        light=sa.light,
+        amounts=compute.total(sub.funds),
+        red=counts[RED],
+        yellow=counts[YELLOW],
+        blue=counts[BLUE],
+        indicators=len(sub.indicators),
+        certain=likely[F.CERTAIN],
+        possible=likely[F.POSSIBLE],
+        impossible=likely[F.IMPOSSIBLE],
         rules=tuple(rule_names.get(c, c) for c in codes),
     )
 
@@ -133,7 +145,10 @@ def combine(lines: Sequence[ProjectLine], *, name: str = "", keep_rules: bool = 
         period=first.period,
         department_code=first.department_code if same_dept else "",
         department=first.department if same_dept else "",
-        code="", name=name, unit="", research=None,
+        code="",
+        name=name,
+        unit="",
+        research=None,
         light=worst(line.light for line in lines),
         amounts=amounts,
         rules=tuple(sorted({r for line in lines for r in line.rules})) if keep_rules else (),
@@ -165,9 +180,7 @@ def _rule_names(analysis: Analysis) -> dict[str, str]:
     return {code: rule.name for code, rule in analysis.ruleset.rules.items()}
 
 
-def department_rollup(
-    analysis: Analysis, period: Period, code: str, *, name: str = "", roster: Roster | None = None
-) -> DepartmentRollup:
+def department_rollup(analysis: Analysis, period: Period, code: str, *, name: str = "", roster: Roster | None = None) -> DepartmentRollup:
     names = _rule_names(analysis)
     members = [sa for sa in analysis.submissions.values() if sa.submission.period == period and sa.submission.department_code == code]
     projects = sorted((sa for sa in members if isinstance(sa.submission, Project)), key=lambda sa: getattr(sa.submission, "code", ""))
@@ -179,14 +192,24 @@ def department_rollup(
         lines.append(combine(secret, name=M.ROLLUP["confidential_row"].format(count=len(secret))))
     total = combine(lines, name=M.ROLLUP["total_row"], keep_rules=False) if lines else None
     findings = tuple(
-        (line, f) for sa, line in zip((sa for sa in projects if not sa.confidential), named) for f in sa.findings if f.light in (RED, YELLOW, BLUE)
+        (line, f)
+        for sa, line in zip((sa for sa in projects if not sa.confidential), named)
+        for f in sa.findings
+        if f.light in (RED, YELLOW, BLUE)
     )
     title = name or (members[0].submission.department if members else "")
     roster_dept = next((d for d in roster.departments if d.code == code), None) if roster else None
     return DepartmentRollup(
-        period=period, code=code, name=title or (roster_dept.name if roster_dept else code), lines=tuple(lines), total=total,
-        confidential=len(secret), department=dept, findings=findings,
-        expected=len(roster_dept.projects) if roster_dept else None, submitted=len(projects),
+        period=period,
+        code=code,
+        name=title or (roster_dept.name if roster_dept else code),
+        lines=tuple(lines),
+        total=total,
+        confidential=len(secret),
+        department=dept,
+        findings=findings,
+        expected=len(roster_dept.projects) if roster_dept else None,
+        submitted=len(projects),
     )
 
 
@@ -199,7 +222,9 @@ class DepartmentLine:
 
     def values(self) -> dict[str, Any]:
         r = self.rollup
-        base = r.total.values() if r.total else ProjectLine(r.period, r.code, r.name, "", "", "", None, None, Amounts(), projects=0).values()
+        base = (
+            r.total.values() if r.total else ProjectLine(r.period, r.code, r.name, "", "", "", None, None, Amounts(), projects=0).values()
+        )
         dept_light = r.department.light if r.department else None
         base.update(
             department_code=r.code,
@@ -226,7 +251,9 @@ class CityRollup:
 
 
 def city_rollup(analysis: Analysis, period: Period, roster: Roster | None = None) -> CityRollup:
-    codes = {sa.submission.department_code: sa.submission.department for sa in analysis.submissions.values() if sa.submission.period == period}
+    codes = {
+        sa.submission.department_code: sa.submission.department for sa in analysis.submissions.values() if sa.submission.period == period
+    }
     if roster is not None:
         for dept in roster.departments:
             codes.setdefault(dept.code, dept.name)
@@ -256,23 +283,77 @@ def _department_name(roster: Roster | None, code: str, fallback: str) -> str:
 
 TEXT, MONEY, RATE, COUNT, LIGHT = "text", "money", "rate", "count", "light"
 PROJECT_COLUMNS = (
-    ("code", TEXT), ("name", TEXT), ("unit", TEXT), ("research", TEXT), ("light", LIGHT),
-    ("carried_over", MONEY), ("budget", MONEY), ("subtotal", MONEY), ("allocated", MONEY), ("allocation_rate", RATE),
-    ("spent", MONEY), ("spend_progress", RATE), ("execution", RATE), ("expected", MONEY), ("balance", MONEY),
-    ("red", COUNT), ("yellow", COUNT), ("blue", COUNT), ("indicators", COUNT), ("certain", COUNT), ("possible", COUNT),
-    ("impossible", COUNT), ("rules", TEXT),
+    ("code", TEXT),
+    ("name", TEXT),
+    ("unit", TEXT),
+    ("research", TEXT),
+    ("light", LIGHT),
+    ("carried_over", MONEY),
+    ("budget", MONEY),
+    ("subtotal", MONEY),
+    ("allocated", MONEY),
+    ("allocation_rate", RATE),
+    ("spent", MONEY),
+    ("spend_progress", RATE),
+    ("execution", RATE),
+    ("expected", MONEY),
+    ("balance", MONEY),
+    ("red", COUNT),
+    ("yellow", COUNT),
+    ("blue", COUNT),
+    ("indicators", COUNT),
+    ("certain", COUNT),
+    ("possible", COUNT),
+    ("impossible", COUNT),
+    ("rules", TEXT),
 )
 CITY_PROJECT_COLUMNS = (("department_code", TEXT), ("department", TEXT), *PROJECT_COLUMNS)
 DEPARTMENT_COLUMNS = (
-    ("department_code", TEXT), ("department", TEXT), ("light", LIGHT), ("expected_projects", COUNT), ("submitted_projects", COUNT),
-    ("missing_projects", COUNT), ("department_submitted", TEXT),
-    ("lights_red", COUNT), ("lights_yellow", COUNT), ("lights_blue", COUNT), ("lights_green", COUNT), ("lights_none", COUNT),
-    *[c for c in PROJECT_COLUMNS if c[1] in (MONEY, RATE) or c[0] in ("red", "yellow", "blue", "indicators", "certain", "possible", "impossible")],
+    ("department_code", TEXT),
+    ("department", TEXT),
+    ("light", LIGHT),
+    ("expected_projects", COUNT),
+    ("submitted_projects", COUNT),
+    ("missing_projects", COUNT),
+    ("department_submitted", TEXT),
+    ("lights_red", COUNT),
+    ("lights_yellow", COUNT),
+    ("lights_blue", COUNT),
+    ("lights_green", COUNT),
+    ("lights_none", COUNT),
+    *[
+        c
+        for c in PROJECT_COLUMNS
+        if c[1] in (MONEY, RATE) or c[0] in ("red", "yellow", "blue", "indicators", "certain", "possible", "impossible")
+    ],
 )
-FINDING_COLUMNS = (("code", TEXT), ("name", TEXT), ("category", TEXT), ("rule_code", TEXT), ("light_name", LIGHT), ("message", TEXT), ("location", TEXT))
-ROW_COLUMNS = (("table", TEXT), ("row", TEXT), ("light", LIGHT), *[c for c in PROJECT_COLUMNS if c[1] in (MONEY, RATE) and c[0] != "execution"])
+FINDING_COLUMNS = (
+    ("code", TEXT),
+    ("name", TEXT),
+    ("category", TEXT),
+    ("rule_code", TEXT),
+    ("light_name", LIGHT),
+    ("message", TEXT),
+    ("location", TEXT),
+)
+ROW_COLUMNS = (
+    ("table", TEXT),
+    ("row", TEXT),
+    ("light", LIGHT),
+    *[c for c in PROJECT_COLUMNS if c[1] in (MONEY, RATE) and c[0] != "execution"],
+)
 WIDTHS = {TEXT: 14, MONEY: 12, RATE: 10, COUNT: 8, LIGHT: 9}
-WIDE = {"name": 36, "message": 80, "rules": 30, "department": 22, "location": 20, "unit": 22, "execution": 14, "department_code": 8, "code": 14}
+WIDE = {
+    "name": 36,
+    "message": 80,
+    "rules": 30,
+    "department": 22,
+    "location": 20,
+    "unit": 22,
+    "execution": 14,
+    "department_code": 8,
+    "code": 14,
+}
 LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
 LIGHT_FILL = {RED: "#F4B6B6", YELLOW: "#FFE699", BLUE: "#BDD7EE", GREEN: "#C6E0B4", NONE: "#E7E6E6"}
 
@@ -398,11 +479,19 @@ def _finding_rows(pairs: Iterable[tuple[ProjectLine, Finding]], analysis: Analys
     rows = []
     for line, f in pairs:
         rule = analysis.ruleset.rules.get(f.code)
-        rows.append({
-            "department_code": line.department_code, "department": line.department, "code": line.code, "name": line.name,
-            "category": rule.category if rule else "", "rule_code": f.code, "light_name": f.light or NONE,
-            "message": f.message, "location": f"{Path(f.path).name}:{f.line}",
-        })
+        rows.append(
+            {
+                "department_code": line.department_code,
+                "department": line.department,
+                "code": line.code,
+                "name": line.name,
+                "category": rule.category if rule else "",
+                "rule_code": f.code,
+                "light_name": f.light or NONE,
+                "message": f.message,
+                "location": f"{Path(f.path).name}:{f.line}",
+            }
+        )
     return rows
 
 
@@ -419,8 +508,17 @@ def _department_rows(roll: DepartmentRollup) -> list[dict[str, Any]]:
         for label, fig in figures.items():
             if label != F.TOTAL_ROW and label not in given:
                 continue
-            line = ProjectLine(sub.period, sub.department_code, sub.department, "", label, "", None, None,
-                               Amounts(fig.carried_over, fig.budget, fig.allocated, fig.spent, fig.expected))
+            line = ProjectLine(
+                sub.period,
+                sub.department_code,
+                sub.department,
+                "",
+                label,
+                "",
+                None,
+                None,
+                Amounts(fig.carried_over, fig.budget, fig.allocated, fig.spent, fig.expected),
+            )
             values = line.values()
             values.update(table=table, row=label, light=roll.department.row_lights.get(table, {}).get(label) or NONE)
             rows.append(values)
@@ -435,11 +533,24 @@ def department_sheets(roll: DepartmentRollup, analysis: Analysis) -> list[Sheet]
     label = roll.period.label
     title = M.ROLLUP["dept_title"].format(department=roll.name, period=label)
     sheets = [
-        Sheet(M.ROLLUP["sheet_projects"], title, _subtitle(roll.period), PROJECT_COLUMNS, [line.values() for line in roll.lines],
-              roll.total.values() if roll.total else None, M.ROLLUP["confidential_note"] if roll.confidential else ""),
+        Sheet(
+            M.ROLLUP["sheet_projects"],
+            title,
+            _subtitle(roll.period),
+            PROJECT_COLUMNS,
+            [line.values() for line in roll.lines],
+            roll.total.values() if roll.total else None,
+            M.ROLLUP["confidential_note"] if roll.confidential else "",
+        ),
         Sheet(M.ROLLUP["sheet_department"], title, _subtitle(roll.period), ROW_COLUMNS, _department_rows(roll), frozen_columns=2),
-        Sheet(M.ROLLUP["sheet_findings"], title, _subtitle(roll.period), FINDING_COLUMNS, _finding_rows(roll.findings, analysis),
-              note=M.ROLLUP["confidential_note"] if roll.confidential else ""),
+        Sheet(
+            M.ROLLUP["sheet_findings"],
+            title,
+            _subtitle(roll.period),
+            FINDING_COLUMNS,
+            _finding_rows(roll.findings, analysis),
+            note=M.ROLLUP["confidential_note"] if roll.confidential else "",
+        ),
     ]
     return sheets
 
@@ -465,10 +576,33 @@ def city_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
     if project_total is not None:
         project_total.update(department=M.ROLLUP["total_row"], name="")
     sheets = [
-        Sheet(M.ROLLUP["sheet_departments"], title, _subtitle(city.period), DEPARTMENT_COLUMNS, [d.values() for d in city.departments], total, note),
-        Sheet(M.ROLLUP["sheet_all_projects"], title, _subtitle(city.period), CITY_PROJECT_COLUMNS, [line.values() for line in city.lines],
-              project_total, note, frozen_columns=4),
-        Sheet(M.ROLLUP["sheet_findings"], title, _subtitle(city.period), (("department", TEXT), *FINDING_COLUMNS), _finding_rows(findings, analysis), note=note),
+        Sheet(
+            M.ROLLUP["sheet_departments"],
+            title,
+            _subtitle(city.period),
+            DEPARTMENT_COLUMNS,
+            [d.values() for d in city.departments],
+            total,
+            note,
+        ),
+        Sheet(
+            M.ROLLUP["sheet_all_projects"],
+            title,
+            _subtitle(city.period),
+            CITY_PROJECT_COLUMNS,
+            [line.values() for line in city.lines],
+            project_total,
+            note,
+            frozen_columns=4,
+        ),
+        Sheet(
+            M.ROLLUP["sheet_findings"],
+            title,
+            _subtitle(city.period),
+            (("department", TEXT), *FINDING_COLUMNS),
+            _finding_rows(findings, analysis),
+            note=note,
+        ),
     ]
     return sheets
 

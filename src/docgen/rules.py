@@ -225,7 +225,16 @@ def check_empty_rows(doc: Document, kind: str) -> list[Finding]:
     return findings
 
 
-FILE_RULES = (check_place, check_placeholders, check_empty_rows, check_decimals, check_stated_total, check_department_totals, check_indicators, check_evidence)
+FILE_RULES = (
+    check_place,
+    check_placeholders,
+    check_empty_rows,
+    check_decimals,
+    check_stated_total,
+    check_department_totals,
+    check_indicators,
+    check_evidence,
+)
 
 
 def file_rules(doc: Document, kind: str) -> list[Finding]:

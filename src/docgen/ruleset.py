@@ -76,24 +76,51 @@ _ROW = ("row", "month")
 #: Every rule the engine implements. The codes are stable; tests assert them.
 SPECS: dict[str, Spec] = {
     # 及时性
-    "W401": Spec("及时性", {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT},
-                 _ROW + ("spent", "arranged", "spend_progress", "time_progress", "ratio", "limit"), fixed_light=False),
-    "W402": Spec("及时性", {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT},
-                 _ROW + ("allocated", "budget", "allocation_rate", "time_progress", "ratio", "limit"), fixed_light=False),
+    "W401": Spec(
+        "及时性",
+        {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT},
+        _ROW + ("spent", "arranged", "spend_progress", "time_progress", "ratio", "limit"),
+        fixed_light=False,
+    ),
+    "W402": Spec(
+        "及时性",
+        {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT},
+        _ROW + ("allocated", "budget", "allocation_rate", "time_progress", "ratio", "limit"),
+        fixed_light=False,
+    ),
     "W403": Spec("及时性", {YELLOW_FROM: PERCENT}, ("month", "carried_over", "arranged", "share", "limit"), fixed_light=False),
-    "W404": Spec("及时性", {YELLOW_FROM: PERCENT, RED_FROM: PERCENT},
-                 _ROW + ("arranged", "expected", "balance", "share", "limit"), fixed_light=False),
+    "W404": Spec(
+        "及时性", {YELLOW_FROM: PERCENT, RED_FROM: PERCENT}, _ROW + ("arranged", "expected", "balance", "share", "limit"), fixed_light=False
+    ),
     "W405": Spec("及时性", {"月份不早于": MONTH}, ("month", "allocated", "progressed")),
     # 合规性
     "W411": Spec("合规性", {}, _ROW + ("field", "value", "arranged", "excess")),
     "W412": Spec("合规性", {}, _ROW + ("allocated", "budget")),
     "W413": Spec("合规性", {}, ("field", "roster_value", "file_value", "roster")),
-    "W414": Spec("合规性", {"允许差额": AMOUNT, "允许差异率": PERCENT},
-                 ("month", "row", "differences", "dept_arranged", "dept_spent", "sum_arranged", "sum_spent", "projects", "missing", "field",
-                  "difference")),
+    "W414": Spec(
+        "合规性",
+        {"允许差额": AMOUNT, "允许差异率": PERCENT},
+        (
+            "month",
+            "row",
+            "differences",
+            "dept_arranged",
+            "dept_spent",
+            "sum_arranged",
+            "sum_spent",
+            "projects",
+            "missing",
+            "field",
+            "difference",
+        ),
+    ),
     # 有效性
-    "W421": Spec("有效性", {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT, BLUE_FROM: PERCENT},
-                 ("name", "month", "target", "result", "planned", "ratio"), fixed_light=False),
+    "W421": Spec(
+        "有效性",
+        {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT, BLUE_FROM: PERCENT},
+        ("name", "month", "target", "result", "planned", "ratio"),
+        fixed_light=False,
+    ),
     "W422": Spec("有效性", {}, ("name", "month", "target", "result")),
     "W423": Spec("有效性", {}, ("name", "target", "expected")),
     "W424": Spec("有效性", {F.POSSIBLE: LIGHT, F.IMPOSSIBLE: LIGHT}, ("name", "likelihood", "remark"), fixed_light=False),
@@ -341,7 +368,11 @@ def rules_schema() -> dict[str, Any]:
         "description": "每条规则的阈值、灯和中文提示。未写的规则和键沿用 docgen 内置默认值。",
         "type": "object",
         "properties": {
-            "$schema": {"type": "string", "title": "模式文件", "description": "编辑器使用的模式文件（一般写在首行注释 # yaml-language-server: $schema=… 中）"},
+            "$schema": {
+                "type": "string",
+                "title": "模式文件",
+                "description": "编辑器使用的模式文件（一般写在首行注释 # yaml-language-server: $schema=… 中）",
+            },
             RULES_KEY: {
                 "type": "object",
                 "title": "规则",

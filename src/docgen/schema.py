@@ -150,10 +150,16 @@ def indicator() -> Schema:
 
 def _report(subject: str) -> Schema:
     props = {
-        "基本情况": (f"{subject}概况、主要内容、起止时间、实施计划、年度目标和预算情况", f"本{subject}于2025年1月启动，主要内容是……，年度预算安排……万元。"),
+        "基本情况": (
+            f"{subject}概况、主要内容、起止时间、实施计划、年度目标和预算情况",
+            f"本{subject}于2025年1月启动，主要内容是……，年度预算安排……万元。",
+        ),
         "预算执行情况分析": ("不写时由系统根据资金数据自动起草", "截至6月底，年度预算安排……万元，已下达……万元，已支出……万元。"),
         "绩效目标实现情况分析": ("不写时由系统根据绩效指标自动起草", "截至6月底，……项指标已完成序时进度。"),
-        "绩效监控延伸情况": ("政府采购、工程招标、监理和验收、信息公开、资产管理、会计核算等", "政府采购、资金支付均按规定程序办理，无违规情况。"),
+        "绩效监控延伸情况": (
+            "政府采购、工程招标、监理和验收、信息公开、资产管理、会计核算等",
+            "政府采购、资金支付均按规定程序办理，无违规情况。",
+        ),
         "监控总体结论": ("绩效监控的总体结论", f"{subject}总体进展顺利，预计能够完成年度绩效目标。"),
         "偏差原因分析": ("预算执行和绩效目标出现偏差的原因分析", "支出进度低于序时进度，主要原因是……"),
         "存在问题及整改措施和建议": ("存在问题及整改措施和建议", "存在问题：……。整改措施：……。"),
@@ -192,7 +198,14 @@ def _reviews() -> Schema:
 
 def _period() -> Schema:
     return {
-        F.KEYS["year"]: {"type": "integer", "minimum": 2000, "maximum": 2100, "title": "年度", "description": "预算年度，如 2025", "examples": [2025]},
+        F.KEYS["year"]: {
+            "type": "integer",
+            "minimum": 2000,
+            "maximum": 2100,
+            "title": "年度",
+            "description": "预算年度，如 2025",
+            "examples": [2025],
+        },
         F.KEYS["month"]: {
             "type": "integer",
             "minimum": 1,
@@ -217,7 +230,14 @@ def _base(title: str, description: str, properties: Schema, required: list[str])
         "title": title,
         "description": description,
         "type": "object",
-        "properties": {"$schema": {"type": "string", "title": "模式文件", "description": "编辑器使用的模式文件（一般写在首行注释 # yaml-language-server: $schema=… 中，不必写成一项）"}, **properties},
+        "properties": {
+            "$schema": {
+                "type": "string",
+                "title": "模式文件",
+                "description": "编辑器使用的模式文件（一般写在首行注释 # yaml-language-server: $schema=… 中，不必写成一项）",
+            },
+            **properties,
+        },
         "required": required,
         "additionalProperties": False,
     }
@@ -242,7 +262,21 @@ def project_schema() -> Schema:
         K["report"]: _report("项目"),
         K["reviews"]: _reviews(),
     }
-    required = [K[n] for n in ("year", "month", "project_name", "project_code", "department", "department_code", "unit", "funds", "project_target", "indicators")]
+    required = [
+        K[n]
+        for n in (
+            "year",
+            "month",
+            "project_name",
+            "project_code",
+            "department",
+            "department_code",
+            "unit",
+            "funds",
+            "project_target",
+            "indicators",
+        )
+    ]
     return _base("市级项目支出绩效运行监控表", "附件2：一个项目一个文件，另含附件1分析报告的正文。", props, required)
 
 
@@ -259,8 +293,12 @@ def department_schema() -> Schema:
         K["report"]: _report("部门"),
         K["reviews"]: _reviews(),
     }
-    required = [K[n] for n in ("year", "month", "department", "department_code", "funds_by_type", "funds_by_use", "dept_target", "indicators")]
-    return _base("市级部门整体支出绩效运行监控表", "附件3：每个主管部门一个文件（部门整体.yaml），另含附件1分析报告的正文。", props, required)
+    required = [
+        K[n] for n in ("year", "month", "department", "department_code", "funds_by_type", "funds_by_use", "dept_target", "indicators")
+    ]
+    return _base(
+        "市级部门整体支出绩效运行监控表", "附件3：每个主管部门一个文件（部门整体.yaml），另含附件1分析报告的正文。", props, required
+    )
 
 
 def roster_schema() -> Schema:
@@ -293,7 +331,12 @@ def roster_schema() -> Schema:
                 "items": _text("预算单位", "一个预算单位的全称", "朔州市教育局本级", "朔州市第一中学"),
                 "minItems": 1,
             },
-            K["expected_projects"]: {"type": "array", "title": "应报项目", "description": "本期须报送监控表的项目", "items": expected_project},
+            K["expected_projects"]: {
+                "type": "array",
+                "title": "应报项目",
+                "description": "本期须报送监控表的项目",
+                "items": expected_project,
+            },
         },
         "required": [K["department"], K["department_code"], K["units"], K["expected_projects"]],
         "additionalProperties": False,

@@ -449,8 +449,17 @@ class _Planner:
         invalid = self.invalid_files()
         for sub in [*self.result.departments, *self.result.projects]:
             if not self.secrets.hides(getattr(sub, "code", None), sub.path):
-                self.place(sub.kind, sub.period, sub.department_code, sub.department, sub.code if sub.kind == "project" else sub.department_code,
-                           sub.name, getattr(sub, "unit", ""), sub.path, sub)
+                self.place(
+                    sub.kind,
+                    sub.period,
+                    sub.department_code,
+                    sub.department,
+                    sub.code if sub.kind == "project" else sub.department_code,
+                    sub.name,
+                    getattr(sub, "unit", ""),
+                    sub.path,
+                    sub,
+                )
         for path, data in invalid:
             self.place_invalid(path, data)
         for depts in self.periods.values():  # a flag set in the file but not in the roster still hides the roster's line
@@ -511,8 +520,18 @@ class _Planner:
         name = text("project_name", path.stem) if kind == "project" else dept_name
         self.place(kind, period, dept_code, dept_name, code, name, text("unit", ""), path, None)
 
-    def place(self, kind: str, period: Period, dept_code: str, dept_name: str, code: str, name: str, unit: str,
-              path: Path, model: Project | Department | None) -> None:
+    def place(
+        self,
+        kind: str,
+        period: Period,
+        dept_code: str,
+        dept_name: str,
+        code: str,
+        name: str,
+        unit: str,
+        path: Path,
+        model: Project | Department | None,
+    ) -> None:
         view = self.dept(period, dept_code, dept_name, in_roster=False)
         if kind == "department":
             entry = view.overall
@@ -563,8 +582,18 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(money=_money, rate=_rate, cn_date=_cn_date, cell=_cell)
-    env.globals.update(M=M.SITE, F=F, severity=SEVERITY, charts=charts, status_label=_status_label, indicator_rows=indicator_rows,
-                       tables=tables, report_sections=report_sections, execution_tone=execution_tone, light_names=M.LIGHT_NAMES)
+    env.globals.update(
+        M=M.SITE,
+        F=F,
+        severity=SEVERITY,
+        charts=charts,
+        status_label=_status_label,
+        indicator_rows=indicator_rows,
+        tables=tables,
+        report_sections=report_sections,
+        execution_tone=execution_tone,
+        light_names=M.LIGHT_NAMES,
+    )
     return env
 
 
@@ -716,8 +745,14 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
     writer.page("recent.md", "recent.md.j2", **common)
     indicator_schema = schema_for("project")["properties"][F.KEYS["indicators"]]["items"]["properties"]
     for name in ("submit", "rules", "forms"):
-        writer.page(f"guide/{name}.md", f"guide/{name}.md.j2", messages=M.MESSAGES, indicator_schema=indicator_schema,
-                    ruleset=model.ruleset, **common)
+        writer.page(
+            f"guide/{name}.md",
+            f"guide/{name}.md.j2",
+            messages=M.MESSAGES,
+            indicator_schema=indicator_schema,
+            ruleset=model.ruleset,
+            **common,
+        )
     jieba = jieba_dictionary(source / "jieba.txt")
     config = writer.env.get_template("mkdocs.yml.j2").render(site=model, jieba=jieba.name if jieba else None)
     (source / "mkdocs.yml").write_text(config, encoding="utf-8")
@@ -765,7 +800,7 @@ def _batches(docs: Path, size: int) -> list[list[str]]:
     count = size  # forces a new batch first
     for folder, pages in folders.items():
         if len(pages) > size:
-            batches += [pages[i:i + size] for i in range(0, len(pages), size)]
+            batches += [pages[i : i + size] for i in range(0, len(pages), size)]
             count = size
             continue
         if count + len(pages) > size:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 #: The wide (W) and full-width (F) blocks of Unicode's East Asian Width: CJK, kana, hangul, full-width forms.
-WIDE_CLASS = ("\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-              "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6")
+WIDE_CLASS = (
+    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+)
 WIDE = re.compile(f"[{WIDE_CLASS}]")
 
 

@@ -136,7 +136,12 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         allowed = _properties_at(kind).get(_schema_path(path), [])
         out = []
         for key in detail.get("unexpected", []):
-            if key in F.DERIVED_FIELDS or key == "资金总额" and path and path[-1] in (F.KEYS["funds"], F.KEYS["funds_by_type"], F.KEYS["funds_by_use"]):
+            if (
+                key in F.DERIVED_FIELDS
+                or key == "资金总额"
+                and path
+                and path[-1] in (F.KEYS["funds"], F.KEYS["funds_by_type"], F.KEYS["funds_by_use"])
+            ):
                 rule = F.DERIVED_FIELDS.get(key, "各行相加")
                 hint = M.hint("derived", key=key, rule=rule)
             else:
@@ -160,7 +165,9 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
             return [error(file, *at, "E303", level2=value, level1=level1, options="、".join(options))]
         if path and path[-1] == F.INDICATOR_FIELDS["level2"] and value in F.LEVEL2_ALL:
             return []  # reported as E303 by the if/then branch
-        return [error(file, *at, "E205", field=field, value=_shown(value), options="、".join(options), hint=_did_you_mean(str(value), options))]
+        return [
+            error(file, *at, "E205", field=field, value=_shown(value), options="、".join(options), hint=_did_you_mean(str(value), options))
+        ]
     if name in ("Minimum", "ExclusiveMinimum"):
         return [error(file, *at, "E207", field=field, limit=detail.get("limit"), value=_shown(value))]
     if name in ("Maximum", "ExclusiveMaximum"):

@@ -21,10 +21,17 @@ ENGLISH = ("Usage:", "Options:", "Commands:", "Error:", "Try '", "Show this mess
         (["build", "--jobs", "x"], "用法：docgen build [选项]", "错误：--jobs / -j 的值无效：「x」不是整数"),
         (["build", "-j", "0"], "用法：docgen build [选项]", "错误：--jobs / -j 的值无效：0 超出允许的范围（≥1）"),
         (["build", "extra"], "用法：docgen build [选项]", "错误：多余的参数：extra"),
-        (["site", "--today", "2025/07/20"], "用法：docgen site [选项]", "错误：--today 的值无效：「2025/07/20」不是日期，应写成 2025-07-20 这样的格式"),
+        (
+            ["site", "--today", "2025/07/20"],
+            "用法：docgen site [选项]",
+            "错误：--today 的值无效：「2025/07/20」不是日期，应写成 2025-07-20 这样的格式",
+        ),
         (["validate", "--format"], None, "错误：选项 --format 后面需要一个值"),  # Click knows no command here
-        (["validate", "--format", "xml"], "用法：docgen validate [选项] [路径]...",
-         "错误：--format 的值无效：「xml」不是可选值，可选：text、json、github、codequality"),
+        (
+            ["validate", "--format", "xml"],
+            "用法：docgen validate [选项] [路径]...",
+            "错误：--format 的值无效：「xml」不是可选值，可选：text、json、github、codequality",
+        ),
         (["diff"], "用法：docgen diff [选项] 基准版本 [比较版本]", "错误：缺少参数 基准版本"),
         (["--traceback"], "用法：docgen [选项] 命令 [参数]...", "错误：缺少命令。运行「docgen --help」查看全部命令"),
     ],
@@ -49,7 +56,9 @@ def test_every_help_page_is_chinese_and_fits_80_columns(run, command: str | None
     assert text.startswith("用法：docgen") and "选项：" in text and "显示此帮助并退出。" in text
     assert not any(word in text for word in ENGLISH)
     assert max(width(line) for line in text.splitlines()) <= 80
-    assert not any(line.strip()[:1] in set("，。、；：）") or line.strip()[-1:] in set("（「") for line in text.splitlines() if line.strip())
+    assert not any(
+        line.strip()[:1] in set("，。、；：）") or line.strip()[-1:] in set("（「") for line in text.splitlines() if line.strip()
+    )
 
 
 def test_defaults_and_value_names_are_chinese(run) -> None:

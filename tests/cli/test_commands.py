@@ -92,8 +92,14 @@ def test_build_writes_summary_with_computed_figures(run, chdir, tmp_path) -> Non
     table = project["tables"]["资金"]
     assert list(table) == ["资金总额", "中央财政资金", "省级财政资金", "市级财政资金", "县（区）财政资金", "单位自筹资金", "其他资金"]
     assert table["资金总额"] == {
-        "carried_over": "35.50", "budget": "1100.00", "subtotal": "1135.50", "allocated": "980.00",
-        "allocation_rate": "89.09", "spent": "510.55", "spend_progress": "44.96", "expected": "1135.50",
+        "carried_over": "35.50",
+        "budget": "1100.00",
+        "subtotal": "1135.50",
+        "allocated": "980.00",
+        "allocation_rate": "89.09",
+        "spent": "510.55",
+        "spend_progress": "44.96",
+        "expected": "1135.50",
     }
     assert table["其他资金"]["allocation_rate"] is None and table["其他资金"]["spend_progress"] is None
     assert table["市级财政资金"]["spend_progress"] == "35.64"
@@ -102,7 +108,9 @@ def test_build_writes_summary_with_computed_figures(run, chdir, tmp_path) -> Non
 def test_summary_counts_confidential_projects_but_never_names_them(run, chdir, tmp_path) -> None:
     """build/ is published by CI: a 涉密 project's name, code and figures must not be in it."""
     secret = PROJECT.replace("学生资助", "战备专项").replace("预算单位: 朔州市教育局本级", "预算单位: 朔州市教育局本级\n涉密: true")
-    roster = ROSTER.replace("项目名称: 学生资助, 预算单位: 朔州市教育局本级}", "项目名称: 战备专项, 预算单位: 朔州市教育局本级, 涉密: true}")
+    roster = ROSTER.replace(
+        "项目名称: 学生资助, 预算单位: 朔州市教育局本级}", "项目名称: 战备专项, 预算单位: 朔州市教育局本级, 涉密: true}"
+    )
     chdir(tree(tmp_path, **{f"{FOLDER}/101-2025-001.yaml": secret, "submissions/2025-06/名单.yaml": roster}))
     assert run("build").exit_code == 0
     text = (tmp_path / "build" / "summary.json").read_text(encoding="utf-8")
@@ -129,7 +137,9 @@ def test_build_with_errors_writes_nothing(run, chdir, tmp_path) -> None:
 
 
 def test_new_project_from_roster_validates_and_has_modeline(run, chdir, tmp_path) -> None:
-    roster = ROSTER.replace("      - {项目代码", '      - {项目代码: "101-2025-002", 项目名称: 校舍维修, 预算单位: 朔州市教育局本级}\n      - {项目代码')
+    roster = ROSTER.replace(
+        "      - {项目代码", '      - {项目代码: "101-2025-002", 项目名称: 校舍维修, 预算单位: 朔州市教育局本级}\n      - {项目代码'
+    )
     chdir(tree(tmp_path, **{"submissions/2025-06/名单.yaml": roster}))
     result = run("new", "project", "--period", "2025-06", "--department-code", "101", "--code", "101-2025-002")
     assert result.exit_code == 0, result.output

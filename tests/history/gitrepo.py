@@ -99,8 +99,12 @@ class GitRepo:
         self.clock += 1
         date = f"2025-07-{self.clock:02d}T10:00:00+08:00"
         env = {
-            "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": date,
-            "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": date,
+            "GIT_AUTHOR_NAME": author,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_NAME": author,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_COMMITTER_DATE": date,
         }
         self.run("add", "-A")
         self.run("commit", "-q", "-m", message, env=env)

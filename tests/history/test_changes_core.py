@@ -69,7 +69,9 @@ def test_a_field_written_and_erased() -> None:
 
 
 def test_a_fund_row_added_shows_its_amounts_and_figures() -> None:
-    more = PROJECT.replace("项目年度绩效目标", "  市级财政资金: {上年结转: 0, 本年预算: 50, 下达数: 0, 支出数: 0, 全年预计支出数: 50}\n项目年度绩效目标")
+    more = PROJECT.replace(
+        "项目年度绩效目标", "  市级财政资金: {上年结转: 0, 本年预算: 50, 下达数: 0, 支出数: 0, 全年预计支出数: 50}\n项目年度绩效目标"
+    )
     changes = compare(project(), project(more))
     assert Change(FIELD, "资金·市级财政资金·本年预算", None, "50.00") in changes
     assert Change(FIGURE, "资金·资金总额·安排数", "200.00", "250.00") in changes
@@ -116,7 +118,7 @@ def test_roster_items_keyed_by_code_and_changes_about_a_secret_project_flagged()
         Change(FIELD, "部门·101·应报项目·101-2025-002·涉密", None, "是", confidential=True),
     ]
     assert compare(snap, snapshot(later.encode(), "roster")) == [Change(FIELD, "截止日期", "2025-07-31", "2025-08-05")]
-    removed = ROSTER.split("      - 项目代码: \"101-2025-002\"")[0]
+    removed = ROSTER.split('      - 项目代码: "101-2025-002"')[0]
     assert compare(snap, snapshot(removed.encode(), "roster"))[0].confidential
 
 

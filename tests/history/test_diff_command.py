@@ -82,7 +82,16 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
     data = json.loads(out)
     assert data["base"] == {"revision": base, "commit": base}
     assert data["head"] == {"revision": "HEAD", "commit": head}
-    assert data["summary"] == {"files": 2, "added": 0, "modified": 1, "renamed": 1, "deleted": 0, "unchanged": 0, "appeared": 2, "cleared": 2}
+    assert data["summary"] == {
+        "files": 2,
+        "added": 0,
+        "modified": 1,
+        "renamed": 1,
+        "deleted": 0,
+        "unchanged": 0,
+        "appeared": 2,
+        "cleared": 2,
+    }
     second, first = data["submissions"]
     assert first == {
         "path": PROJECT_PATH,
@@ -93,36 +102,100 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
         "code": "101-2025-001",
         "confidential": False,
         "changes": [
-            {"kind": "field", "field": "资金·中央财政资金·支出数", "before": "60.20", "after": "250.00",
-             "text": "资金·中央财政资金·支出数 60.20 → 250.00", "confidential": False},
-            {"kind": "added", "field": "绩效指标·补助发放及时率", "before": None,
-             "after": "一级指标 产出指标；二级指标 时效指标；年度指标值 ≥95%；指标完成情况 96%；全年指标预计完成情况 98%；完成目标可能性 确定能",
-             "text": "新增绩效指标「补助发放及时率」", "confidential": False},
-            {"kind": "figure", "field": "资金·资金总额·支出数", "before": "60.20", "after": "250.00",
-             "text": "资金·资金总额·支出数 60.20 → 250.00", "confidential": False},
-            {"kind": "figure", "field": "资金·资金总额·支出进度", "before": "30.10%", "after": "125.00%",
-             "text": "资金·资金总额·支出进度 30.10% → 125.00%", "confidential": False},
-            {"kind": "figure", "field": "资金·中央财政资金·支出进度", "before": "30.10%", "after": "125.00%",
-             "text": "资金·中央财政资金·支出进度 30.10% → 125.00%", "confidential": False},
+            {
+                "kind": "field",
+                "field": "资金·中央财政资金·支出数",
+                "before": "60.20",
+                "after": "250.00",
+                "text": "资金·中央财政资金·支出数 60.20 → 250.00",
+                "confidential": False,
+            },
+            {
+                "kind": "added",
+                "field": "绩效指标·补助发放及时率",
+                "before": None,
+                "after": "一级指标 产出指标；二级指标 时效指标；年度指标值 ≥95%；指标完成情况 96%；全年指标预计完成情况 98%；完成目标可能性 确定能",
+                "text": "新增绩效指标「补助发放及时率」",
+                "confidential": False,
+            },
+            {
+                "kind": "figure",
+                "field": "资金·资金总额·支出数",
+                "before": "60.20",
+                "after": "250.00",
+                "text": "资金·资金总额·支出数 60.20 → 250.00",
+                "confidential": False,
+            },
+            {
+                "kind": "figure",
+                "field": "资金·资金总额·支出进度",
+                "before": "30.10%",
+                "after": "125.00%",
+                "text": "资金·资金总额·支出进度 30.10% → 125.00%",
+                "confidential": False,
+            },
+            {
+                "kind": "figure",
+                "field": "资金·中央财政资金·支出进度",
+                "before": "30.10%",
+                "after": "125.00%",
+                "text": "资金·中央财政资金·支出进度 30.10% → 125.00%",
+                "confidential": False,
+            },
         ],
         "findings": {
             "appeared": [
-                {"path": PROJECT_PATH, "line": 9, "column": 53, "code": "W411", "severity": "warning", "light": "red",
-                 "message": "「中央财政资金」支出数 250.00 万元超过安排数 200.00 万元 50.00 万元（超预算）"},
-                {"path": PROJECT_PATH, "line": 11, "column": 1, "code": "W427", "severity": "warning", "light": "yellow",
-                 "message": "绩效指标缺少效益指标、质量指标，无法全面反映绩效目标"},
+                {
+                    "path": PROJECT_PATH,
+                    "line": 9,
+                    "column": 53,
+                    "code": "W411",
+                    "severity": "warning",
+                    "light": "red",
+                    "message": "「中央财政资金」支出数 250.00 万元超过安排数 200.00 万元 50.00 万元（超预算）",
+                },
+                {
+                    "path": PROJECT_PATH,
+                    "line": 11,
+                    "column": 1,
+                    "code": "W427",
+                    "severity": "warning",
+                    "light": "yellow",
+                    "message": "绩效指标缺少效益指标、质量指标，无法全面反映绩效目标",
+                },
             ],
             "cleared": [
-                {"path": PROJECT_PATH, "line": 8, "column": 1, "code": "W401", "severity": "warning", "light": "yellow",
-                 "message": "「资金总额」支出进度 30.10%（支出 60.20 万元 / 安排 200.00 万元），仅为序时进度 50.00% 的 60.20%，低于 80%"},
-                {"path": PROJECT_PATH, "line": 11, "column": 1, "code": "W427", "severity": "warning", "light": "yellow",
-                 "message": "绩效指标缺少效益指标、质量指标、时效指标，无法全面反映绩效目标"},
+                {
+                    "path": PROJECT_PATH,
+                    "line": 8,
+                    "column": 1,
+                    "code": "W401",
+                    "severity": "warning",
+                    "light": "yellow",
+                    "message": "「资金总额」支出进度 30.10%（支出 60.20 万元 / 安排 200.00 万元），仅为序时进度 50.00% 的 60.20%，低于 80%",
+                },
+                {
+                    "path": PROJECT_PATH,
+                    "line": 11,
+                    "column": 1,
+                    "code": "W427",
+                    "severity": "warning",
+                    "light": "yellow",
+                    "message": "绩效指标缺少效益指标、质量指标、时效指标，无法全面反映绩效目标",
+                },
             ],
         },
     }
     assert second == {
-        "path": MOVED_PATH, "old_path": SECOND_PATH, "status": "renamed", "kind": "project", "name": "教师培训",
-        "code": "101-2025-002", "confidential": False, "changes": [], "findings": {"appeared": [], "cleared": []},
+        "path": MOVED_PATH,
+        "old_path": SECOND_PATH,
+        "status": "renamed",
+        "kind": "project",
+        "name": "教师培训",
+        "code": "101-2025-002",
+        "confidential": False,
+        "changes": [],
+        "findings": {"appeared": [], "cleared": []},
     }
 
 
@@ -134,7 +207,16 @@ def test_a_warning_cleared_and_files_added_and_deleted(pr: GitRepo) -> None:
     code, out, _ = run(pr, "HEAD", "--format", "json")
     data = json.loads(out)
     # the overspend clears in the edited file; the deleted file's warnings leave with it (nothing was fixed)
-    assert data["summary"] == {"files": 3, "added": 1, "modified": 1, "renamed": 0, "deleted": 1, "unchanged": 0, "appeared": 1, "cleared": 1}
+    assert data["summary"] == {
+        "files": 3,
+        "added": 1,
+        "modified": 1,
+        "renamed": 0,
+        "deleted": 1,
+        "unchanged": 0,
+        "appeared": 1,
+        "cleared": 1,
+    }
     by_path = {s["path"]: s for s in data["submissions"]}
     assert [f["code"] for f in by_path[PROJECT_PATH]["findings"]["cleared"]] == ["W411"]
     assert by_path[MOVED_PATH]["status"] == "deleted" and by_path[MOVED_PATH]["changes"] == []
@@ -145,7 +227,10 @@ def test_a_warning_cleared_and_files_added_and_deleted(pr: GitRepo) -> None:
     code, markdown, _ = run(pr, "HEAD")
     assert code == 0
     assert "| 警告 W411 | 「中央财政资金」支出数 250.00 万元超过安排数 200.00 万元 50.00 万元（超预算） | 第 9 行 | 已消除 |" in markdown
-    assert "### 教师培训（101-2025-002） · 删除\n\n文件：`submissions/2025-06/101-教育和体育局/101-2025-002.yaml`\n\n文件已删除。\n" in markdown
+    assert (
+        "### 教师培训（101-2025-002） · 删除\n\n文件：`submissions/2025-06/101-教育和体育局/101-2025-002.yaml`\n\n文件已删除。\n"
+        in markdown
+    )
     assert "| 文件 | 无法读取 | — | 第 2 行第 1 列：YAML 格式错误" in markdown
 
 
@@ -217,5 +302,7 @@ def test_an_edit_inside_a_long_text_shows_where_it_is() -> None:
     change = Change(FIELD, "分析报告·预算执行情况分析", before, after)
     result = DiffResult("main", "0" * 40, "HEAD", "1" * 40, [FileDiff("a.yaml", None, "modified", "project", "甲", "1", False, (change,))])
     row = next(line for line in diff_report.markdown(result).splitlines() if "预算执行情况分析" in line)
-    assert row == "| 填报 | 分析报告·预算执行情况分析 | …率89.09%；累计支出510.55万元。其余按计划推进。其… | …率89.09%；累计支出612.00万元。其余按计划推进。其… |"
-
+    assert (
+        row
+        == "| 填报 | 分析报告·预算执行情况分析 | …率89.09%；累计支出510.55万元。其余按计划推进。其… | …率89.09%；累计支出612.00万元。其余按计划推进。其… |"
+    )

@@ -40,8 +40,11 @@ def test_the_first_version_is_summarised_by_its_totals(seeded: GitRepo) -> None:
     first = read(seeded).timelines[PROJECT_PATH].entries[0]
     assert first.status == "added" and first.status_label == "新增" and first.valid
     assert [c.text() for c in first.changes] == [
-        "资金·资金总额·安排数 — → 200.00", "资金·资金总额·下达数 — → 200.00", "资金·资金总额·支出数 — → 60.20",
-        "资金·资金总额·下达率 — → 100.00%", "资金·资金总额·支出进度 — → 30.10%",
+        "资金·资金总额·安排数 — → 200.00",
+        "资金·资金总额·下达数 — → 200.00",
+        "资金·资金总额·支出数 — → 60.20",
+        "资金·资金总额·下达率 — → 100.00%",
+        "资金·资金总额·支出进度 — → 30.10%",
     ]
 
 
@@ -66,7 +69,11 @@ def test_an_indicator_removed(seeded: GitRepo) -> None:
     seeded.commit("删除满意度指标")
     (removed,) = read(seeded).timelines[PROJECT_PATH].entries[-1].changes
     assert (removed.kind, removed.field, removed.after) == (REMOVED, "绩效指标·受助学生家长满意度", None)
-    assert removed.before is not None and removed.before.startswith("一级指标 满意度指标；") and removed.before.endswith("偏差原因分析 部分学校通知不及时。")
+    assert (
+        removed.before is not None
+        and removed.before.startswith("一级指标 满意度指标；")
+        and removed.before.endswith("偏差原因分析 部分学校通知不及时。")
+    )
     assert removed.text() == "删除绩效指标「受助学生家长满意度」"
 
 
@@ -131,7 +138,7 @@ def test_confidential_submissions_can_be_excluded_entirely(seeded: GitRepo) -> N
 def test_recent_is_newest_first_across_submissions(seeded: GitRepo) -> None:
     seeded.edit(PROJECT_PATH, "支出数: 60.2", "支出数: 61")
     seeded.commit("二")
-    seeded.edit(ROSTER_PATH, "截止日期: \"2025-07-31\"", "截止日期: \"2025-08-05\"")
+    seeded.edit(ROSTER_PATH, '截止日期: "2025-07-31"', '截止日期: "2025-08-05"')
     seeded.commit("三")
     recent = read(seeded).recent(3)
     assert [(e.subject, e.key) for e in recent] == [("三", ROSTER_PATH), ("二", PROJECT_PATH), ("首次报送 2025年1-6月", PROJECT_PATH)]

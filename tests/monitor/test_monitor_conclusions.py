@@ -36,7 +36,9 @@ def test_a_green_project() -> None:
 
 
 def test_a_project_in_trouble() -> None:
-    behind = indicator(result="10人", expected="80人", likelihood="完全不可能", 偏差原因分析="过程方面：招标延误", 备注="拟采取的措施：申请调减年度任务。")
+    behind = indicator(
+        result="10人", expected="80人", likelihood="完全不可能", 偏差原因分析="过程方面：招标延误", 备注="拟采取的措施：申请调减年度任务。"
+    )
     text = draft(project({"市级财政资金": fund(spent=10, expected=60)}, [behind, *green_indicators()[1:]]))
     conclusion, deviation, problems = (text[k] for k in KEYS)
     assert "监控结果为红灯" in conclusion and "完全不可能完成 1 项" in conclusion

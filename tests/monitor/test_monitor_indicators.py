@@ -151,8 +151,17 @@ def test_not_comparable(target: str, result: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "cumulative"),
-    [("1200人", True), ("≥300个", True), ("≥95%", False), ("≤30天", False), ("≤500元/人", False), ("2025年10月底前", False),
-     ("≤10个月", False), ("≤2个工作日", False), ("有效提升", False)],
+    [
+        ("1200人", True),
+        ("≥300个", True),
+        ("≥95%", False),
+        ("≤30天", False),
+        ("≤500元/人", False),
+        ("2025年10月底前", False),
+        ("≤10个月", False),
+        ("≤2个工作日", False),
+        ("有效提升", False),
+    ],
 )
 def test_which_units_accumulate(text: str, cumulative: bool) -> None:
     assert parse(text).cumulative_by_default is cumulative

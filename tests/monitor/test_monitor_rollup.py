@@ -127,8 +127,10 @@ def test_same_inputs_give_the_same_bytes(demo: tuple[api.Result, Path], tmp_path
 
 
 def test_user_text_is_never_a_formula(tmp_path: Path) -> None:
-    sub = project(path="x.yaml", 预算单位="=HYPERLINK(\"http://x\")")
-    book = openpyxl.load_workbook(io.BytesIO(rollup.department_workbook(rollup.department_rollup(analyse(sub), PERIOD, "101"), analyse(sub))))
+    sub = project(path="x.yaml", 预算单位='=HYPERLINK("http://x")')
+    book = openpyxl.load_workbook(
+        io.BytesIO(rollup.department_workbook(rollup.department_rollup(analyse(sub), PERIOD, "101"), analyse(sub)))
+    )
     cell = book["项目汇总"]["C4"]
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
 
@@ -149,8 +151,13 @@ def _csv_sheets(book: Path, workdir: Path) -> dict[str, list[list[str]]]:
     shutil.copy(book, local)
     options = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
     env = {**os.environ, "HOME": str(workdir)}  # a private LibreOffice profile: parallel runs do not collide
-    subprocess.run([_soffice(), "--headless", "--convert-to", options, "--outdir", str(workdir), str(local)],
-                   check=True, capture_output=True, timeout=180, env=env)
+    subprocess.run(
+        [_soffice(), "--headless", "--convert-to", options, "--outdir", str(workdir), str(local)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=env,
+    )
     sheets = {}
     for path in workdir.glob("book-*.csv"):
         with path.open(encoding="utf-8", newline="") as handle:
@@ -171,7 +178,20 @@ def test_city_rollup_opens_in_libreoffice_with_correct_totals(demo: tuple[api.Re
     rows = [r for r in departments[3:] if r and r[0].isdigit()]
     total = next(r for r in departments if len(r) > 1 and r[1] == "合计")
     assert len(rows) == 5
-    for name in ("上年结转", "本年预算", "安排数（小计）", "下达数", "支出数", "全年预计支出数", "红灯预警", "黄灯预警", "应报项目", "已报项目", "红灯项目", "绿灯项目"):
+    for name in (
+        "上年结转",
+        "本年预算",
+        "安排数（小计）",
+        "下达数",
+        "支出数",
+        "全年预计支出数",
+        "红灯预警",
+        "黄灯预警",
+        "应报项目",
+        "已报项目",
+        "红灯项目",
+        "绿灯项目",
+    ):
         col = header.index(name)
         assert sum(_number(r[col]) for r in rows) == _number(total[col]), name
     projects = sheets["项目明细"]
@@ -211,8 +231,15 @@ def projects(draw: st.DrawFn) -> list:
         budget, carried = draw(money), draw(money)
         arranged = budget + carried
         spent = draw(st.decimals(min_value=0, max_value=arranged * 2 + 1, places=2))
-        rows = {"市级财政资金": fund(carried=float(carried), budget=float(budget), allocated=float(draw(money)), spent=float(spent),
-                                    expected=float(draw(st.decimals(min_value=0, max_value=arranged + 10, places=2))))}
+        rows = {
+            "市级财政资金": fund(
+                carried=float(carried),
+                budget=float(budget),
+                allocated=float(draw(money)),
+                spent=float(spent),
+                expected=float(draw(st.decimals(min_value=0, max_value=arranged + 10, places=2))),
+            )
+        }
         result = draw(st.sampled_from(["0人", "30人", "50人", "70人", "有效"]))
         likelihood = draw(st.sampled_from(["确定能", "有可能", "完全不可能"]))
         inds = [indicator(result=result, likelihood=likelihood, 偏差原因分析="过程方面", 备注="措施"), *green_indicators()[1:]]
@@ -242,7 +269,9 @@ def test_rollup_totals_equal_the_sum_of_their_parts(subs: list) -> None:
     for dept in city.departments:
         members = [line for line in every if line.department_code == dept.rollup.code]
         assert dept.rollup.total is not None and _sum(list(dept.rollup.lines)) == _sum(members) == _sum([dept.rollup.total])
-        secret = [line for line, sa in zip(every, analysis.submissions.values()) if sa.confidential and line.department_code == dept.rollup.code]
+        secret = [
+            line for line, sa in zip(every, analysis.submissions.values()) if sa.confidential and line.department_code == dept.rollup.code
+        ]
         assert dept.rollup.confidential == len(secret)
         assert all(line.name not in {s.name for s in secret} or not line.code for line in dept.rollup.lines)
         assert sum(dept.lights.values()) == len(members)
@@ -262,4 +291,7 @@ def test_unchanged_rollups_are_not_rewritten(tmp_path: Path, chdir) -> None:
     assert "    支出数: 1520.30\n" in text
     source.write_text(text.replace("    支出数: 1520.30\n", "    支出数: 1500.30\n"), encoding="utf-8")
     rewritten = api.write_rollups(api.check([Path("submissions")]), tmp_path / "build")
-    assert sorted(p.name for p in rewritten) == ["102-朔州市卫生健康委员会-2025年1-6月绩效监控汇总表.xlsx", "全市-2025年1-6月绩效监控汇总表.xlsx"]
+    assert sorted(p.name for p in rewritten) == [
+        "102-朔州市卫生健康委员会-2025年1-6月绩效监控汇总表.xlsx",
+        "全市-2025年1-6月绩效监控汇总表.xlsx",
+    ]

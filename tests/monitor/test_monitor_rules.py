@@ -25,7 +25,13 @@ def test_the_defaults_are_green() -> None:
 
 @pytest.mark.parametrize(
     ("spent", "expected"),
-    [(40, GREEN), (39.99, [("W401", "yellow")]), (30, [("W401", "yellow")]), (29.99, [("W401", "red")]), (0, [("W401", "red"), ("W405", "yellow")])],
+    [
+        (40, GREEN),
+        (39.99, [("W401", "yellow")]),
+        (30, [("W401", "yellow")]),
+        (29.99, [("W401", "red")]),
+        (0, [("W401", "red"), ("W405", "yellow")]),
+    ],
 )
 def test_w401_spending_behind_time_progress(spent: float, expected: list[tuple[str, str]]) -> None:
     """Month 6: 序时进度 50%. r = 支出进度 ÷ 50 × 100: 80 is green, 60 is yellow, below 60 red."""
@@ -66,7 +72,9 @@ def test_w402_allocation_behind_time_progress(allocated: float, expected: list[t
 
 
 def test_w402_no_budget_this_year_is_not_judged() -> None:
-    assert codes(project({"市级财政资金": fund(carried=100, budget=0, allocated=0, spent=50)}, indicators=green_indicators())) == [("W403", "yellow")]
+    assert codes(project({"市级财政资金": fund(carried=100, budget=0, allocated=0, spent=50)}, indicators=green_indicators())) == [
+        ("W403", "yellow")
+    ]
 
 
 @pytest.mark.parametrize(("carried", "expected"), [(0, GREEN), (29.99, GREEN), (30, [("W403", "yellow")]), (90, [("W403", "yellow")])])
@@ -78,7 +86,14 @@ def test_w403_large_carry_over(carried: float, expected: list[tuple[str, str]]) 
 
 @pytest.mark.parametrize(
     ("expected_spend", "expected"),
-    [(100, GREEN), (90.01, GREEN), (90, [("W404", "yellow")]), (70.01, [("W404", "yellow")]), (70, [("W404", "red")]), (130, [("W411", "red")])],
+    [
+        (100, GREEN),
+        (90.01, GREEN),
+        (90, [("W404", "yellow")]),
+        (70.01, [("W404", "yellow")]),
+        (70, [("W404", "red")]),
+        (130, [("W411", "red")]),
+    ],
 )
 def test_w404_expected_balance(expected_spend: float, expected: list[tuple[str, str]]) -> None:
     assert codes(project({"市级财政资金": fund(expected=expected_spend)})) == expected
@@ -130,8 +145,10 @@ def test_w414_department_project_spending_against_its_projects() -> None:
     assert sa is not None and [f.code for f in sa.findings] == ["W414"]
     assert "已报 2 个项目" in sa.findings[0].message and sa.row_lights["资金按用途"]["项目支出"] == "yellow"
     # every column that differs, each with both figures; the spent column agrees and is not named
-    assert ("不一致：本年预算（附件3 2200.00 万元，项目合计 2000.00 万元）；下达数（附件3 2200.00 万元，项目合计 2000.00 万元）；"
-            "全年预计支出数（附件3 2200.00 万元，项目合计 2000.00 万元）；名单中") in sa.findings[0].message
+    assert (
+        "不一致：本年预算（附件3 2200.00 万元，项目合计 2000.00 万元）；下达数（附件3 2200.00 万元，项目合计 2000.00 万元）；"
+        "全年预计支出数（附件3 2200.00 万元，项目合计 2000.00 万元）；名单中"
+    ) in sa.findings[0].message
     assert "支出数（" not in sa.findings[0].message.replace("预计支出数（", "")
     assert "W414" not in [f.code for f in analyse(far).findings]  # no project submitted yet: nothing to reconcile
     strict = analyse(close, *projects, overrides={"W414": {"阈值": {"允许差异率": 0}}})
@@ -153,9 +170,14 @@ def test_w421_cumulative_indicator_against_the_pro_rated_target(result: str, lig
     assert analyse(sub).of(sub.path).indicator_lights[0] == (light or "green")  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(("result", "light"), [("53.9%", "red"), ("54%", "yellow"), ("71.9%", "yellow"), ("72%", None), ("89%", None), ("90%", None), ("100%", None)])
+@pytest.mark.parametrize(
+    ("result", "light"),
+    [("53.9%", "red"), ("54%", "yellow"), ("71.9%", "yellow"), ("72%", None), ("89%", None), ("90%", None), ("100%", None)],
+)
 def test_w421_rates_are_not_pro_rated(result: str, light: str | None) -> None:
-    sub = project(indicators=[*green_indicators()[:4], indicator("满意度", "≥90%", result, "≥90%", level1="满意度指标", level2="服务对象满意度指标")])
+    sub = project(
+        indicators=[*green_indicators()[:4], indicator("满意度", "≥90%", result, "≥90%", level1="满意度指标", level2="服务对象满意度指标")]
+    )
     assert [(c, li) for c, li in codes(sub) if c == "W421"] == ([("W421", light)] if light else [])
 
 
@@ -174,11 +196,22 @@ def test_w421_message_shows_the_pro_rated_target_in_the_targets_units() -> None:
 
 @pytest.mark.parametrize(
     ("target", "result", "fires"),
-    [("≤30天", "30天", False), ("≤30天", "31天", True), ("0起", "0起", False), ("0起", "1起", True), ("3-5天", "4天", False),
-     ("3-5天", "6天", True), ("2025年10月底前", "2025年9月", False), ("2025年5月底前", "2025年6月", True), ("≤30天", "有效", False)],
+    [
+        ("≤30天", "30天", False),
+        ("≤30天", "31天", True),
+        ("0起", "0起", False),
+        ("0起", "1起", True),
+        ("3-5天", "4天", False),
+        ("3-5天", "6天", True),
+        ("2025年10月底前", "2025年9月", False),
+        ("2025年5月底前", "2025年6月", True),
+        ("≤30天", "有效", False),
+    ],
 )
 def test_w422_lower_is_better_ranges_and_dates(target: str, result: str, fires: bool) -> None:
-    sub = project(indicators=[*green_indicators()[:2], indicator("时限", target, result, target, level2="时效指标"), *green_indicators()[3:]])
+    sub = project(
+        indicators=[*green_indicators()[:2], indicator("时限", target, result, target, level2="时效指标"), *green_indicators()[3:]]
+    )
     assert [c for c in codes(sub) if c[0] == "W422"] == ([("W422", "red")] if fires else [])
 
 
@@ -264,8 +297,12 @@ def test_a_submissions_light_is_the_worst_of_its_lights() -> None:
 
 
 def test_department_counts_each_light() -> None:
-    subs = [project(code="101-2025-001"), project({"市级财政资金": fund(spent=10)}, code="101-2025-002"),
-            project({"市级财政资金": fund(spent=35)}, code="101-2025-003"), project(code="101-2025-004", 科研类=True)]
+    subs = [
+        project(code="101-2025-001"),
+        project({"市级财政资金": fund(spent=10)}, code="101-2025-002"),
+        project({"市级财政资金": fund(spent=35)}, code="101-2025-003"),
+        project(code="101-2025-004", 科研类=True),
+    ]
     analysis = analyse(*subs)
     [dept] = analysis.departments()
     assert (dept.period, dept.code, dept.name) == ("2025-06", "101", "朔州市教育局")

@@ -33,7 +33,10 @@ def test_the_repositorys_rules_file_is_valid_and_names_every_rule() -> None:
 
 
 def test_overrides_merge_key_by_key(tmp_path: Path) -> None:
-    path = build_file_tree(tmp_path, {"rules.yaml": "规则:\n  W401:\n    阈值:\n      红灯低于: 50\n  W405:\n    启用: false\n"}) / "rules.yaml"
+    path = (
+        build_file_tree(tmp_path, {"rules.yaml": "规则:\n  W401:\n    阈值:\n      红灯低于: 50\n  W405:\n    启用: false\n"})
+        / "rules.yaml"
+    )
     ruleset, findings = monitor.load_rules(path)
     assert findings == [] and ruleset is not None
     assert ruleset["W401"].thresholds == {"红灯低于": 50, "黄灯低于": 80}  # the other threshold keeps its default

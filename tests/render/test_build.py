@@ -22,8 +22,11 @@ def files(root: Path) -> dict[str, bytes]:
 
 def outputs(tree: Path) -> set[str]:
     """Rendered attachments under build/, as tree-relative paths (manifest, summary.json and the 汇总表 left out)."""
-    return {f"build/{name}" for name in files(tree / "build")
-            if not name.startswith(".") and name != "summary.json" and not name.endswith("绩效监控汇总表.xlsx")}
+    return {
+        f"build/{name}"
+        for name in files(tree / "build")
+        if not name.startswith(".") and name != "summary.json" and not name.endswith("绩效监控汇总表.xlsx")
+    }
 
 
 def test_demo_every_submission_has_its_attachments(demo: api.Result, tmp_path: Path, chdir) -> None:
@@ -44,10 +47,14 @@ def test_build_writes_attachments_and_bundle(run, small_tree: Path) -> None:
     assert result.exit_code == 0, result.output
     names = outputs(small_tree)
     assert {n for n in names if n.startswith(FOLDER + "/")} == {
-        f"{FOLDER}/附件1-104-2025-001-农村公路养护工程.docx", f"{FOLDER}/附件2-104-2025-001-农村公路养护工程.xlsx",
-        f"{FOLDER}/附件1-104-2025-002-国省干线公路安全生命防护工程.docx", f"{FOLDER}/附件2-104-2025-002-国省干线公路安全生命防护工程.xlsx",
-        f"{FOLDER}/附件1-104-2025-004-城乡公交一体化运营补贴.docx", f"{FOLDER}/附件2-104-2025-004-城乡公交一体化运营补贴.xlsx",
-        f"{FOLDER}/附件1-104-朔州市交通运输局-部门整体.docx", f"{FOLDER}/附件3-104-朔州市交通运输局-部门整体.xlsx",
+        f"{FOLDER}/附件1-104-2025-001-农村公路养护工程.docx",
+        f"{FOLDER}/附件2-104-2025-001-农村公路养护工程.xlsx",
+        f"{FOLDER}/附件1-104-2025-002-国省干线公路安全生命防护工程.docx",
+        f"{FOLDER}/附件2-104-2025-002-国省干线公路安全生命防护工程.xlsx",
+        f"{FOLDER}/附件1-104-2025-004-城乡公交一体化运营补贴.docx",
+        f"{FOLDER}/附件2-104-2025-004-城乡公交一体化运营补贴.xlsx",
+        f"{FOLDER}/附件1-104-朔州市交通运输局-部门整体.docx",
+        f"{FOLDER}/附件3-104-朔州市交通运输局-部门整体.xlsx",
     }
     assert BUNDLE in names
     assert "附件：新生成 8 个文件" in result.stderr and "涉密项目 1 个未生成附件" in result.stderr
@@ -118,11 +125,18 @@ def test_rebuild_renders_only_what_changed(run, small_tree: Path) -> None:
     assert "新生成 2 个文件，6 个未变化" in edited.stderr
     after = files(small_tree / "build")
     changed = {n for n in after if after[n] != before.get(n)}
-    assert changed == {f"{FOLDER[6:]}/附件1-104-2025-002-国省干线公路安全生命防护工程.docx",
-                       f"{FOLDER[6:]}/附件2-104-2025-002-国省干线公路安全生命防护工程.xlsx",
-                       BUNDLE[6:], ".docgen-manifest.json", ".docgen-rollups-city.json", ".docgen-rollups-departments.json", "summary.json",
-                       # the roll-ups (issue 6) list every project's figures, so they follow the edit too
-                       f"{FOLDER[6:]}/104-朔州市交通运输局-2025年1-6月绩效监控汇总表.xlsx", "2025-06/全市-2025年1-6月绩效监控汇总表.xlsx"}
+    assert changed == {
+        f"{FOLDER[6:]}/附件1-104-2025-002-国省干线公路安全生命防护工程.docx",
+        f"{FOLDER[6:]}/附件2-104-2025-002-国省干线公路安全生命防护工程.xlsx",
+        BUNDLE[6:],
+        ".docgen-manifest.json",
+        ".docgen-rollups-city.json",
+        ".docgen-rollups-departments.json",
+        "summary.json",
+        # the roll-ups (issue 6) list every project's figures, so they follow the edit too
+        f"{FOLDER[6:]}/104-朔州市交通运输局-2025年1-6月绩效监控汇总表.xlsx",
+        "2025-06/全市-2025年1-6月绩效监控汇总表.xlsx",
+    }
     assert "新生成 8 个文件" in run("build", "--force").stderr
 
 
@@ -189,7 +203,9 @@ def test_extra_sections_reach_the_report(small_tree: Path) -> None:
     assert (written or f"{department.name}：运行正常。") in texts
 
 
-@pytest.mark.skipif(sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="the 汇总表 run in a forked child on multi-core Linux only")
+@pytest.mark.skipif(
+    sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="the 汇总表 run in a forked child on multi-core Linux only"
+)
 def test_a_failing_rollup_fails_the_build_in_one_chinese_line(run, small_tree: Path, monkeypatch) -> None:
     """The city's 汇总表 is written by a forked child: its failure is reported, not swallowed, and shows no traceback."""
 

@@ -66,8 +66,10 @@ def test_narrative_is_used_as_written(project: Project, tpl: templates.Templates
 def test_empty_sections_are_drafted_from_the_figures(project: Project, tpl: templates.Templates) -> None:
     document = document_of(blank(project), tpl)
     execution = body_after(document, "（一）预算执行情况分析")
-    assert execution[0] == ("截至6月底，项目年度预算安排1135.50万元，其中上年结转35.50万元、本年预算1100.00万元，已下达980.00万元，"
-                            "下达率89.09%；已支出510.55万元，支出进度44.96%，低于序时进度（50.00%）5.04个百分点。")
+    assert execution[0] == (
+        "截至6月底，项目年度预算安排1135.50万元，其中上年结转35.50万元、本年预算1100.00万元，已下达980.00万元，"
+        "下达率89.09%；已支出510.55万元，支出进度44.96%，低于序时进度（50.00%）5.04个百分点。"
+    )
     assert "中央财政资金安排860.00万元、已支出412.35万元、支出进度47.95%" in execution[1]
     assert execution[-2].startswith("预计全年支出1135.50万元，占安排数的100.00%") and execution[-2].endswith("具体情况见表1。")
     assert execution[-1] == "表1  项目资金预算执行情况（单位：万元）"
@@ -124,9 +126,15 @@ def test_page_is_gbt9704(project: Project, tpl: templates.Templates) -> None:
     assert "PAGE" in footer._p.xml and section.even_page_footer.paragraphs[0].text == "— 1 —"
 
 
-@pytest.mark.parametrize(("style", "east_asia", "size"), [
-    ("Normal", "仿宋_GB2312", 16), ("Title", "方正小标宋简体", 22), ("Heading 1", "黑体", 16), ("Heading 2", "楷体_GB2312", 16),
-])
+@pytest.mark.parametrize(
+    ("style", "east_asia", "size"),
+    [
+        ("Normal", "仿宋_GB2312", 16),
+        ("Title", "方正小标宋简体", 22),
+        ("Heading 1", "黑体", 16),
+        ("Heading 2", "楷体_GB2312", 16),
+    ],
+)
 def test_east_asian_fonts_are_set(project: Project, tpl: templates.Templates, style: str, east_asia: str, size: int) -> None:
     styles = document_of(project, tpl).styles
     chain = styles[style]
@@ -180,15 +188,19 @@ def _rewrite(source: Path, target: Path, change: dict[str, tuple[str, str]]) -> 
 
 def test_styles_are_found_by_name_after_a_resave(project: Project, tpl: templates.Templates, tmp_path: Path) -> None:
     """Chinese Word renames style ids (Heading1 -> 1) when a department re-saves the reference; names stay."""
-    renamed = _rewrite(tpl.path(templates.REPORT_DOCX), tmp_path / "report.docx",
-                       {"word/styles.xml": ('w:styleId="Heading1"', 'w:styleId="1"')})
+    renamed = _rewrite(
+        tpl.path(templates.REPORT_DOCX), tmp_path / "report.docx", {"word/styles.xml": ('w:styleId="Heading1"', 'w:styleId="1"')}
+    )
     document = docx.Document(io.BytesIO(render_docx.document_bytes(project, renamed)))
     assert next(p.text for p in document.paragraphs if p.style.name == "Heading 1") == "一、项目（部门）基本情况"
 
 
 def test_reference_missing_a_style_is_a_clear_error(project: Project, tpl: templates.Templates, tmp_path: Path) -> None:
-    broken = _rewrite(tpl.path(templates.REPORT_DOCX), tmp_path / "report.docx",
-                      {"word/styles.xml": ('<w:name w:val="caption"/>', '<w:name w:val="题注2"/>')})
+    broken = _rewrite(
+        tpl.path(templates.REPORT_DOCX),
+        tmp_path / "report.docx",
+        {"word/styles.xml": ('<w:name w:val="caption"/>', '<w:name w:val="题注2"/>')},
+    )
     with pytest.raises(EnvironmentProblem, match="缺少样式：caption"):
         render_docx.document_bytes(project, broken)
     (tmp_path / "bad.docx").write_bytes(b"not a zip")

@@ -15,11 +15,14 @@ def with_funds(project: Project, **amounts: str) -> Project:
     return dataclasses.replace(project, funds={"市级财政资金": Amounts(**{k: Decimal(v) for k, v in amounts.items()})})
 
 
-@pytest.mark.parametrize(("spent", "phrase"), [
-    ("40", "支出进度40.00%，低于序时进度（50.00%）10.00个百分点"),
-    ("50", "支出进度50.00%，与序时进度（50.00%）持平"),
-    ("62.5", "支出进度62.50%，高于序时进度（50.00%）12.50个百分点"),
-])
+@pytest.mark.parametrize(
+    ("spent", "phrase"),
+    [
+        ("40", "支出进度40.00%，低于序时进度（50.00%）10.00个百分点"),
+        ("50", "支出进度50.00%，与序时进度（50.00%）持平"),
+        ("62.5", "支出进度62.50%，高于序时进度（50.00%）12.50个百分点"),
+    ],
+)
 def test_spending_against_time_progress(project: Project, spent: str, phrase: str) -> None:
     sub = with_funds(project, budget="100", allocated="100", spent=spent, expected="100")
     assert phrase in draft.execution(sub)[0]
@@ -52,8 +55,15 @@ def test_only_empty_sections_are_drafted(project: Project) -> None:
 def test_words_and_labelled_remarks_read_plainly(project: Project) -> None:
     from docgen.indicators import parse
 
-    first = dataclasses.replace(project.indicators[0], target=parse("持续改善"), result=parse("尚未收获"), expected=parse("105公斤"),
-                                likelihood="完全不可能", remark="拟采取的措施：申请调整目标", deviation="过程方面：延误")
+    first = dataclasses.replace(
+        project.indicators[0],
+        target=parse("持续改善"),
+        result=parse("尚未收获"),
+        expected=parse("105公斤"),
+        likelihood="完全不可能",
+        remark="拟采取的措施：申请调整目标",
+        deviation="过程方面：延误",
+    )
     text = draft.targets(dataclasses.replace(project, indicators=(first,)))[1]
     assert "年度指标值为“持续改善”，1-6月完成情况为“尚未收获”，全年预计完成105公斤" in text
     assert text.endswith("偏差原因：过程方面：延误。拟采取的措施：申请调整目标。")

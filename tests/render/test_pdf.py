@@ -16,8 +16,10 @@ import pytest
 
 from docgen import api, paths, pdf
 
-pytestmark = pytest.mark.skipif(pdf.soffice() is None or shutil.which("pdftotext") is None,
-                                reason="LibreOffice (soffice) or pdftotext (poppler-utils) not installed; .ci/run installs them")
+pytestmark = pytest.mark.skipif(
+    pdf.soffice() is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) or pdftotext (poppler-utils) not installed; .ci/run installs them",
+)
 
 FOLDER = "2025-06/104-朔州市交通运输局"
 

@@ -38,23 +38,70 @@ def test_project_grid_is_the_form(project: Project, tpl: templates.Templates) ->
     assert text(ws, "A2") == "（2025年1-6月）"
     assert (text(ws, "A3"), text(ws, "C3")) == ("项目名称", project.name)
     assert (text(ws, "A4"), text(ws, "C4"), text(ws, "H4"), text(ws, "J4")) == (
-        "主管部门及代码", "朔州市教育局（101）", "预算单位", "朔州市教育局本级")
+        "主管部门及代码",
+        "朔州市教育局（101）",
+        "预算单位",
+        "朔州市教育局本级",
+    )
     assert text(ws, "A5") == "项目资金预算安排及执行进度（万元）"
     headers = {ref: text(ws, ref) for ref in ("C5", "C6", "D6", "E6", "F5", "G5", "I5", "J5", "L5")}
     assert headers == {
-        "C5": "年度预算资金安排", "C6": "上年结转", "D6": "本年预算", "E6": "小计", "F5": "1-6月下达数",
-        "G5": "1-6月下达率%（下达数/本年预算数）", "I5": "1-6月支出数", "J5": "1-6月支出进度%（支出数/安排数）", "L5": "全年预计支出数",
+        "C5": "年度预算资金安排",
+        "C6": "上年结转",
+        "D6": "本年预算",
+        "E6": "小计",
+        "F5": "1-6月下达数",
+        "G5": "1-6月下达率%（下达数/本年预算数）",
+        "I5": "1-6月支出数",
+        "J5": "1-6月支出进度%（支出数/安排数）",
+        "L5": "全年预计支出数",
     }
     assert [text(ws, f"B{r}") for r in range(7, 14)] == [
-        "资金总额：", "其中：中央财政资金", "省级财政资金", "市级财政资金", "县（区）财政资金", "单位自筹资金", "其他资金"]
+        "资金总额：",
+        "其中：中央财政资金",
+        "省级财政资金",
+        "市级财政资金",
+        "县（区）财政资金",
+        "单位自筹资金",
+        "其他资金",
+    ]
     assert (text(ws, "A14"), text(ws, "C14")) == ("项目年度绩效目标", project.target)
     assert text(ws, "A15") == "绩效指标"
     assert [text(ws, f"{c}15") for c in "BCDEFGHJM"] == [
-        "一级指标", "二级指标", "三级指标", "年度指标值", "1-6月指标完成情况", "全年指标预计完成情况", "偏差原因分析",
-        "完成目标可能性“√”", "备注"]
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "1-6月指标完成情况",
+        "全年指标预计完成情况",
+        "偏差原因分析",
+        "完成目标可能性“√”",
+        "备注",
+    ]
     assert [text(ws, f"{c}16") for c in "JKL"] == ["确定能", "有可能", "完全不可能"]
-    assert {"A1:M1", "A2:M2", "A3:B3", "C3:M3", "A4:B4", "C4:G4", "H4:I4", "J4:M4", "A5:A13", "B5:B6", "C5:E5", "F5:F6",
-            "G5:H6", "I5:I6", "J5:K6", "L5:M6", "G7:H7", "A14:B14", "C14:M14", "J15:L15", "H15:I16"} <= merged(ws)
+    assert {
+        "A1:M1",
+        "A2:M2",
+        "A3:B3",
+        "C3:M3",
+        "A4:B4",
+        "C4:G4",
+        "H4:I4",
+        "J4:M4",
+        "A5:A13",
+        "B5:B6",
+        "C5:E5",
+        "F5:F6",
+        "G5:H6",
+        "I5:I6",
+        "J5:K6",
+        "L5:M6",
+        "G7:H7",
+        "A14:B14",
+        "C14:M14",
+        "J15:L15",
+        "H15:I16",
+    } <= merged(ws)
 
 
 def test_notes_are_verbatim_under_the_table(project: Project, tpl: templates.Templates) -> None:
@@ -112,8 +159,15 @@ def test_department_has_two_numbered_budget_tables(department: Department, tpl: 
     assert text(ws, "A4") == "预算安排及执行进度（万元）"
     column_b = [text(ws, f"B{r}") for r in range(4, 20)]
     first, second = column_b.index("1."), column_b.index("2.")
-    assert column_b[first + 2 : first + 9] == ["资金总额：", "其中：一般公共预算资金", "政府性基金预算资金", "国有资本经营预算资金",
-                                              "社会保险基金预算资金", "财政专户管理资金", "单位资金"]
+    assert column_b[first + 2 : first + 9] == [
+        "资金总额：",
+        "其中：一般公共预算资金",
+        "政府性基金预算资金",
+        "国有资本经营预算资金",
+        "社会保险基金预算资金",
+        "财政专户管理资金",
+        "单位资金",
+    ]
     assert column_b[second + 2 : second + 5] == ["资金总额：", "其中：基本支出", "项目支出"]
     totals = [r for r in range(4, 20) if text(ws, f"B{r}") == "资金总额："]
     assert ws[f"E{totals[0]}"].value == ws[f"E{totals[1]}"].value  # both tables describe the same money
@@ -122,8 +176,9 @@ def test_department_has_two_numbered_budget_tables(department: Department, tpl: 
 
 
 def test_text_that_looks_like_a_formula_stays_text(project: Project, tpl: templates.Templates) -> None:
-    first = dataclasses.replace(project.indicators[0], name="=HYPERLINK(\"http://x\")", remark="@SUM(A1)",
-                                result=parse("+1人"), deviation="-不是公式")
+    first = dataclasses.replace(
+        project.indicators[0], name='=HYPERLINK("http://x")', remark="@SUM(A1)", result=parse("+1人"), deviation="-不是公式"
+    )
     ws = sheet_of(dataclasses.replace(project, target="=1+1", indicators=(first, *project.indicators[1:])), tpl)
     assert ws["C14"].value == "=1+1" and ws["C14"].data_type == "s"
     row = next(r for r in range(17, ws.max_row) if ws[f"D{r}"].value == first.name)

@@ -81,9 +81,12 @@ def make_repo(root: Path) -> GitRepo:
     repo.write(f"{EDU}/101-2025-004.yaml", project("101-2025-004", "教师培训").replace("项目年度绩效目标:", "项目年度目标:"))
     repo.commit("首次报送 2025年1-6月")
     repo.write(f"{EDU}/101-2025-002.yaml", project("101-2025-002", "涉密保障工程", confidential=True))
-    repo.write(f"{HEALTH}/102-2025-001.yaml",
-               project("102-2025-001", "卫生应急物资储备", confidential=True, department="朔州市卫生健康委员会", dept_code="102")
-               .replace("朔州市卫生健康委员会本级", "朔州市卫生健康委员会本级"))
+    repo.write(
+        f"{HEALTH}/102-2025-001.yaml",
+        project("102-2025-001", "卫生应急物资储备", confidential=True, department="朔州市卫生健康委员会", dept_code="102").replace(
+            "朔州市卫生健康委员会本级", "朔州市卫生健康委员会本级"
+        ),
+    )
     repo.commit("报送涉密保障工程和卫生应急物资储备（101-2025-002）", author="李会计", email="li@example.cn")
     repo.edit(f"{EDU}/101-2025-001.yaml", "支出数: 60.2", "支出数: 95.00")
     repo.commit("更新6月支出数")

@@ -15,8 +15,15 @@ import pytest
 from .conftest import Built
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -59,8 +66,10 @@ def page(browser: Any) -> Iterator[Any]:
     tab = context.new_page()
     tab.problems = []
     tab.on("pageerror", lambda error: tab.problems.append(str(error)))
-    tab.on("requestfailed", lambda request: tab.problems.append(f"failed: {request.url} {request.failure}")
-           if request.failure != "net::ERR_ABORTED" else None)  # aborted: a load cut short by following a link
+    tab.on(
+        "requestfailed",
+        lambda request: tab.problems.append(f"failed: {request.url} {request.failure}") if request.failure != "net::ERR_ABORTED" else None,
+    )  # aborted: a load cut short by following a link
     yield tab
     context.close()
 

@@ -17,15 +17,25 @@ PROJECT_PAGE = "2025-06/101/101-2025-001.html"
 
 def text_of(html: str) -> str:
     """Visible text of the article, whitespace squeezed: what a reader sees."""
-    body = html[html.index("<article"): html.index("</article>")]
+    body = html[html.index("<article") : html.index("</article>")]
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
 
 
 def test_cli_builds_strictly_and_reports(built: Built) -> None:
     assert built.exit_code == 0, built.output
     assert "站点已生成" in built.output and "1 份有错误" in built.output
-    for page in ("index.html", "2025-06/index.html", "2025-06/101/index.html", PROJECT_PAGE, "recent.html",
-                 "guide/submit.html", "guide/rules.html", "guide/forms.html", "search/search_index.json", "search/search_index.js"):
+    for page in (
+        "index.html",
+        "2025-06/index.html",
+        "2025-06/101/index.html",
+        PROJECT_PAGE,
+        "recent.html",
+        "guide/submit.html",
+        "guide/rules.html",
+        "guide/forms.html",
+        "search/search_index.json",
+        "search/search_index.js",
+    ):
         assert (built.site / page).is_file(), page
 
 

@@ -20,16 +20,20 @@ def planned(root: Path) -> S.SiteModel:
 
 
 def tree(tmp_path: Path) -> Path:
-    return build_file_tree(tmp_path, {
-        f"{PERIOD}/名单.yaml": ROSTER,
-        f"{EDU}/101-2025-001.yaml": PROJECT,
-        f"{EDU}/101-2025-002.yaml": project("101-2025-002", "涉密保障工程", confidential=True),
-        f"{EDU}/101-2025-004.yaml": project("101-2025-004", "教师培训").replace("项目年度绩效目标:", "项目年度目标:"),
-        f"{EDU}/101-2025-009.yaml": project("101-2025-009", "名单外项目"),
-        f"{EDU}/部门整体.yaml": DEPARTMENT,
-        f"{HEALTH}/102-2025-001.yaml": project("102-2025-001", "卫生应急物资储备", confidential=True,
-                                               department="朔州市卫生健康委员会", dept_code="102"),
-    })
+    return build_file_tree(
+        tmp_path,
+        {
+            f"{PERIOD}/名单.yaml": ROSTER,
+            f"{EDU}/101-2025-001.yaml": PROJECT,
+            f"{EDU}/101-2025-002.yaml": project("101-2025-002", "涉密保障工程", confidential=True),
+            f"{EDU}/101-2025-004.yaml": project("101-2025-004", "教师培训").replace("项目年度绩效目标:", "项目年度目标:"),
+            f"{EDU}/101-2025-009.yaml": project("101-2025-009", "名单外项目"),
+            f"{EDU}/部门整体.yaml": DEPARTMENT,
+            f"{HEALTH}/102-2025-001.yaml": project(
+                "102-2025-001", "卫生应急物资储备", confidential=True, department="朔州市卫生健康委员会", dept_code="102"
+            ),
+        },
+    )
 
 
 def test_statuses_and_counts(tmp_path: Path) -> None:
@@ -38,8 +42,12 @@ def test_statuses_and_counts(tmp_path: Path) -> None:
     assert view.deadline == date(2025, 7, 31) and view.time_progress == Decimal("50.00")
     edu, health = view.departments
     status = {e.code: (e.status, e.light) for e in edu.projects}
-    assert status == {"101-2025-001": (S.WARNING, "yellow"), "101-2025-003": (S.MISSING, None), "101-2025-004": (S.ERROR, None),
-                      "101-2025-009": (S.WARNING, "yellow")}  # W401 and other monitoring warnings: lights from the analysis
+    assert status == {
+        "101-2025-001": (S.WARNING, "yellow"),
+        "101-2025-003": (S.MISSING, None),
+        "101-2025-004": (S.ERROR, None),
+        "101-2025-009": (S.WARNING, "yellow"),
+    }  # W401 and other monitoring warnings: lights from the analysis
     assert not next(e for e in edu.projects if e.code == "101-2025-009").expected  # W302: not on the roster
     assert edu.overall.status == S.WARNING and health.overall.status == S.MISSING
     counts = view.counts
@@ -93,8 +101,14 @@ def test_indicator_rows_follow_the_form_order_with_spans() -> None:
         def __init__(self, level1: str, level2: str, name: str) -> None:
             self.level1, self.level2, self.name = level1, level2, name
 
-    rows = S.indicator_rows([Ind("满意度指标", "服务对象满意度指标", "c"), Ind("产出指标", "质量指标", "b"), Ind("产出指标", "数量指标", "a"),
-                             Ind("产出指标", "数量指标", "a2")])
+    rows = S.indicator_rows(
+        [
+            Ind("满意度指标", "服务对象满意度指标", "c"),
+            Ind("产出指标", "质量指标", "b"),
+            Ind("产出指标", "数量指标", "a"),
+            Ind("产出指标", "数量指标", "a2"),
+        ]
+    )
     assert [(r[0].name, r[1], r[2], r[3]) for r in rows] == [("a", 3, 2, 2), ("a2", 0, 0, 3), ("b", 0, 1, 1), ("c", 1, 1, 0)]
 
 
@@ -103,15 +117,22 @@ def test_batches_keep_folders_whole(tmp_path: Path) -> None:
     build_file_tree(tmp_path, {**files, "2025-06/101/index.md": "", "index.md": ""})
     assert S._batches(tmp_path, 5) == [["2025-06/101/", "2025-06/102/"], ["2025-06/103/"]]
     assert S._batches(tmp_path, 2) == [  # a folder larger than a run is split into pages
-        ["2025-06/101/101-000.md", "2025-06/101/101-001.md"], ["2025-06/101/101-002.md"], ["2025-06/102/"],
-        ["2025-06/103/103-000.md", "2025-06/103/103-001.md"], ["2025-06/103/103-002.md", "2025-06/103/103-003.md"],
+        ["2025-06/101/101-000.md", "2025-06/101/101-001.md"],
+        ["2025-06/101/101-002.md"],
+        ["2025-06/102/"],
+        ["2025-06/103/103-000.md", "2025-06/103/103-001.md"],
+        ["2025-06/103/103-002.md", "2025-06/103/103-003.md"],
         ["2025-06/103/103-004.md"],
     ]
 
 
 def test_bar_chart_is_valid_svg_with_marker() -> None:
-    svg = charts.bar_chart([charts.Bar("教育局", Decimal("32.91"), "yellow"), charts.Bar("未报部门", None)],
-                           marker=Decimal("50"), marker_label="序时进度 50.00%", caption="各部门支出进度")
+    svg = charts.bar_chart(
+        [charts.Bar("教育局", Decimal("32.91"), "yellow"), charts.Bar("未报部门", None)],
+        marker=Decimal("50"),
+        marker_label="序时进度 50.00%",
+        caption="各部门支出进度",
+    )
     root = ET.fromstring(str(svg))
     ns = "{http://www.w3.org/2000/svg}"
     assert [r.get("class") for r in root.iter(f"{ns}rect")] == ["dg-fill-yellow"]

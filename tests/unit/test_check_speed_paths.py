@@ -80,7 +80,9 @@ def test_kept_monitoring_results_follow_the_file_the_rules_and_the_roster(demo: 
 
     roster = demo / "submissions/2025-06/名单.yaml"
     before = roster.read_text(encoding="utf-8")
-    moved = before.replace("教学楼抗震加固改造工程\n        预算单位: 朔州市第一中学\n", "教学楼抗震加固改造工程\n        预算单位: 朔州市教育局本级\n", 1)
+    moved = before.replace(
+        "教学楼抗震加固改造工程\n        预算单位: 朔州市第一中学\n", "教学楼抗震加固改造工程\n        预算单位: 朔州市教育局本级\n", 1
+    )
     assert moved != before
     roster.write_text(moved, encoding="utf-8")
     assert any("101-2025-002.yaml" in line and "W413" in line for line in kept_and_fresh())
