@@ -19,12 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import openpyxl  # noqa: E402
-from generate import generate  # noqa: E402
+import openpyxl
+from generate import generate
 
-from docgen import api, monitor, rollup  # noqa: E402
-from docgen.model import Period  # noqa: E402
-from docgen.validate import check_files  # noqa: E402
+from docgen import api, monitor, rollup
+from docgen.model import Period
+from docgen.validate import check_files
 
 
 def timed(label: str, func, count: int):  # type: ignore[no-untyped-def]

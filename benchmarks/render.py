@@ -15,8 +15,8 @@ import argparse
 import io
 import os
 import re
-import statistics
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile

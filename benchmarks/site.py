@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate  # noqa: E402  (benchmarks/generate.py)
+from generate import generate
 
 GENERATE = r"""
 import json, resource, sys, time

@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate  # noqa: E402
+from generate import generate
 
-from docgen import api  # noqa: E402
+from docgen import api
 
 
 def timed(label: str, func, files: int | None = None):  # type: ignore[no-untyped-def]

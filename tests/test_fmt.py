@@ -247,7 +247,7 @@ def _shuffled_document(draw: object) -> str:
     for block in d(st.permutations(blocks)):
         for line in block:
             comment_line(len(line) - len(line.lstrip()))
-            lines.append(line if ":" in line and line.rstrip().endswith((":", "}")) or "#" in line else line + eol())
+            lines.append(line if (":" in line and line.rstrip().endswith((":", "}"))) or "#" in line else line + eol())
     return "# yaml-language-server: $schema=../../../schema/project.schema.json\n" + "\n".join(lines) + "\n"
 
 

@@ -37,7 +37,6 @@ if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 loa
     import jinja2
 
     from . import fmt as fmt_module
-    from . import hook
     from . import render, revdiff
     from . import site as site_module
 

@@ -485,7 +485,7 @@ def _timeline(key: str, touches: list[_Touch], known: dict[str, dict[str, Any]])
     return timeline
 
 
-def read_history(root: Path, *, subdir: str = SUBMISSIONS, revision: str = "HEAD", cache_dir: Path | None | bool = None) -> History:
+def read_history(root: Path, *, subdir: str = SUBMISSIONS, revision: str = "HEAD", cache_dir: Path | bool | None = None) -> History:
     """The history of every file under root/subdir, with field-level changes (see the module docstring)."""
     repo = open_repo(root)
     commits = log_commits(repo, revision, subdir)

@@ -51,8 +51,8 @@ from .errors import DocgenError, EnvironmentProblem
 from .findings import Finding
 from .load import load_file
 from .model import Department, Period, Project, Roster
-from .schema import schema_for
 from .report import SEVERITY
+from .schema import schema_for
 from .validate import kind_of
 
 SOURCE = Path("build") / "site-src"

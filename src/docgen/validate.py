@@ -136,11 +136,8 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         allowed = _properties_at(kind).get(_schema_path(path), [])
         out = []
         for key in detail.get("unexpected", []):
-            if (
-                key in F.DERIVED_FIELDS
-                or key == "资金总额"
-                and path
-                and path[-1] in (F.KEYS["funds"], F.KEYS["funds_by_type"], F.KEYS["funds_by_use"])
+            if key in F.DERIVED_FIELDS or (
+                key == "资金总额" and path and path[-1] in (F.KEYS["funds"], F.KEYS["funds_by_type"], F.KEYS["funds_by_use"])
             ):
                 rule = F.DERIVED_FIELDS.get(key, "各行相加")
                 hint = M.hint("derived", key=key, rule=rule)

@@ -28,7 +28,7 @@ def document_of(sub: Project | Department, tpl: templates.Templates, extra: dict
 
 def blank(sub: Project | Department) -> Project | Department:
     """The submission with no narrative at all: everything drafted or marked."""
-    return dataclasses.replace(sub, report={key: "" for key in F.REPORT_KEYS})
+    return dataclasses.replace(sub, report=dict.fromkeys(F.REPORT_KEYS, ""))
 
 
 def paragraphs(document: Document) -> list[tuple[str, str]]:

@@ -55,7 +55,7 @@ def words_within_page(path: Path) -> bool:
     """Every word's box lies inside its page (pdftotext -bbox)."""
     html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
     width = float(re.search(r'<page width="([\d.]+)"', html)[1])  # type: ignore[index]
-    return all(0 <= float(x0) and float(x1) <= width for x0, x1 in re.findall(r'xMin="([\d.]+)"[^>]*xMax="([\d.]+)"', html))
+    return all(float(x0) >= 0 and float(x1) <= width for x0, x1 in re.findall(r'xMin="([\d.]+)"[^>]*xMax="([\d.]+)"', html))
 
 
 def test_project_table_pdf(built: Path) -> None:
