@@ -230,10 +230,10 @@ def _shuffled_document(draw: object) -> str:
         amounts = d(st.permutations(list(F.AMOUNT_FIELDS.values())))
         values = [d(st.sampled_from(["0", "1.50", "12.500", "+3", "1_000", ".5"])) for _ in amounts]
         if d(st.booleans()):
-            fund.append(f"  {row}: {{" + ", ".join(f"{a}: {v}" for a, v in zip(amounts, values)) + "}" + eol())
+            fund.append(f"  {row}: {{" + ", ".join(f"{a}: {v}" for a, v in zip(amounts, values, strict=True)) + "}" + eol())
         else:
             fund.append(f"  {row}:" + eol())
-            for a, v in zip(amounts, values):
+            for a, v in zip(amounts, values, strict=True):
                 fund.append(f"    {a}: {v}" + eol())
     blocks.append(fund)
     indicator_keys = d(

@@ -84,7 +84,7 @@ def test_validate_format_github_points_at_the_same_places_as_text(broken: Path) 
     places = [re.match(r"^(.*?):(\d+):(\d+): (错误|警告|提示) (\w+) (?:【.灯】)?(.*)$", line).groups() for line in text.splitlines()]  # type: ignore[union-attr]
     parsed = [parse(line) for line in github.splitlines()]
     assert len(parsed) == len(places) >= 2
-    for (path, line, col, severity, code_, message), (level, props, data) in zip(places, parsed):
+    for (path, line, col, severity, code_, message), (level, props, data) in zip(places, parsed, strict=True):
         assert (props["file"], props["line"], props["col"], props["title"], data) == (path, line, col, code_, message)
         assert level == {"错误": "error", "警告": "warning", "提示": "notice"}[severity]
     assert "个错误" in summary, "the outcome is said in words too: annotations are hidden in the job log"

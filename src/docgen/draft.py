@@ -127,7 +127,7 @@ def execution(sub: Project | Department) -> list[str]:
     paragraphs = [_execution_sentence(sub, total)]
     tables = budget_tables(sub)
     headings = [D("execution_rows_by_source")] if isinstance(sub, Project) else [D("execution_rows_by_type"), D("execution_rows_by_use")]
-    for table, heading in zip(tables, headings):
+    for table, heading in zip(tables, headings, strict=True):
         sentence = _rows_sentence(table, heading)
         if sentence:
             paragraphs.append(sentence)

@@ -214,7 +214,7 @@ def _permute(lines: list[str], content: set[int], node: yaml.MappingNode, order:
     chunks: list[list[str]] = []
     begins: list[int] = []
     begin = starts[0]
-    for start, bound in zip(starts, bounds):
+    for start, bound in zip(starts, bounds, strict=True):
         end = max(line for line in content if start <= line < bound)
         begins.append(begin)
         chunks.append(lines[begin : end + 1])

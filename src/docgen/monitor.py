@@ -144,7 +144,9 @@ class SubmissionAnalysis:
             "light": self.light or NONE,
             "counts": self.counts(),
             "likelihoods": self.likelihoods(),
-            "indicators": [{"name": i.name, "light": light or NONE} for i, light in zip(sub.indicators, self.indicator_lights)],
+            "indicators": [
+                {"name": i.name, "light": light or NONE} for i, light in zip(sub.indicators, self.indicator_lights, strict=True)
+            ],
             "rows": {table: {row: light or NONE for row, light in rows.items()} for table, rows in self.row_lights.items()},
             "findings": [f.as_dict() for f in self.findings],
         }

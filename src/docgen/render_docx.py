@@ -135,7 +135,7 @@ def _budget_table(styles: dict[str, str], table: draft.BudgetTable, months: str)
     headers = [table.label] + [M.draft(f"col_{c}", months=months) for c in BUDGET_COLUMNS]
     rows = [
         "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
-        + "".join(_cell(cell, text, w, "center", header=True) for text, w in zip(headers, widths))
+        + "".join(_cell(cell, text, w, "center", header=True) for text, w in zip(headers, widths, strict=True))
         + "</w:tr>"
     ]
     for index, (label, fig) in enumerate(table.rows.items()):
@@ -146,7 +146,7 @@ def _budget_table(styles: dict[str, str], table: draft.BudgetTable, months: str)
         rows.append(
             "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
             + _cell(cell, shown, widths[0], "center")
-            + "".join(_cell(cell, v, w, "right") for v, w in zip(values, widths[1:]))
+            + "".join(_cell(cell, v, w, "right") for v, w in zip(values, widths[1:], strict=True))
             + "</w:tr>"
         )
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)

@@ -193,7 +193,7 @@ def department_rollup(analysis: Analysis, period: Period, code: str, *, name: st
     total = combine(lines, name=M.ROLLUP["total_row"], keep_rules=False) if lines else None
     findings = tuple(
         (line, f)
-        for sa, line in zip((sa for sa in projects if not sa.confidential), named)
+        for sa, line in zip((sa for sa in projects if not sa.confidential), named, strict=True)
         for f in sa.findings
         if f.light in (RED, YELLOW, BLUE)
     )

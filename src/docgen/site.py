@@ -875,8 +875,8 @@ def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH) -> int:
     try:
         # the runs are independent child processes: keep every core busy (each run still peaks near 52 MiB)
         with ThreadPoolExecutor(max(1, min(len(runs), os.cpu_count() or 1))) as pool:
-            list(pool.map(lambda run: _mkdocs(source, run[0][0], run[1]), zip(runs, folders)))
-        for (_, items), folder in zip(runs[1:], folders[1:]):
+            list(pool.map(lambda run: _mkdocs(source, run[0][0], run[1]), zip(runs, folders, strict=True)))
+        for (_, items), folder in zip(runs[1:], folders[1:], strict=True):
             for item in items:
                 for built in (folder / item).glob("*.html") if item.endswith("/") else [folder / Path(item).with_suffix(".html")]:
                     target = folders[0] / built.relative_to(folder)

@@ -286,7 +286,7 @@ def _check_cached(paths: list[Path]) -> tuple[list[Outcome], dict[str, str]]:
     shelf = Shelf("check", digests)
     known: dict[str, Outcome | None] = {name: shelf.get(name, key) for name, key in digests.items()}
     todo = [p for p in paths if known[str(p)] is None]
-    for path, outcome in zip(todo, _check_each(todo)):
+    for path, outcome in zip(todo, _check_each(todo), strict=True):
         known[str(path)] = outcome
         shelf.put(str(path), digests[str(path)], outcome)
     shelf.save()

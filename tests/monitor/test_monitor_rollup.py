@@ -270,7 +270,9 @@ def test_rollup_totals_equal_the_sum_of_their_parts(subs: list) -> None:
         members = [line for line in every if line.department_code == dept.rollup.code]
         assert dept.rollup.total is not None and _sum(list(dept.rollup.lines)) == _sum(members) == _sum([dept.rollup.total])
         secret = [
-            line for line, sa in zip(every, analysis.submissions.values()) if sa.confidential and line.department_code == dept.rollup.code
+            line
+            for line, sa in zip(every, analysis.submissions.values(), strict=True)
+            if sa.confidential and line.department_code == dept.rollup.code
         ]
         assert dept.rollup.confidential == len(secret)
         assert all(line.name not in {s.name for s in secret} or not line.code for line in dept.rollup.lines)
