@@ -69,7 +69,7 @@ def main() -> None:
         timed("city 项目明细 rows only, openpyxl (comparison)", lambda: openpyxl_projects(city.lines, root / "op.xlsx"), len(files))
         timed(
             "city 项目明细 rows only, XlsxWriter (comparison)",
-            lambda: rollup.workbook([rollup.Sheet("x", "", "", rollup.CITY_PROJECT_COLUMNS, [l.values() for l in city.lines])]),
+            lambda: rollup.workbook([rollup.Sheet("x", "", "", rollup.CITY_PROJECT_COLUMNS, [line.values() for line in city.lines])]),
             len(files),
         )
         lights = {d.code: d.lights for d in analysis.departments()}

@@ -27,7 +27,7 @@ from .model import build as build_model
 from .validate import schema_findings
 
 SEP = "·"
-K, I = F.KEYS, F.INDICATOR_FIELDS
+K, I = F.KEYS, F.INDICATOR_FIELDS  # noqa: E741 - I: the 绩效指标 field names, beside K (keys) as in model.py
 
 #: Lists whose items are identified by one of their fields, not by position.
 IDENTITY_KEYS: dict[str, str] = {

@@ -14,7 +14,7 @@ from typing import Any
 from . import forms as F
 from .indicators import Value, parse
 
-K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS
+K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS  # noqa: E741 - K/A/I: keys, amount and indicator field names
 ZERO = Decimal(0)
 
 

@@ -27,7 +27,7 @@ from .load import Document, JsonPath, load_file
 from .model import Amounts, Department, ExpectedProject, Indicator, Project, Roster
 from .ruleset import BLUE, GREEN, NONE, RED, YELLOW, Rule, Ruleset
 
-K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS
+K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS  # noqa: E741 - K/A/I as in model.py
 HUNDRED = Decimal(100)
 Submission = Project | Department
 #: (path, json path, key?) -> (line, column). Without documents every finding stands at 1:1.

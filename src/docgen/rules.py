@@ -22,7 +22,7 @@ from .load import Document
 PERIOD_DIR = re.compile(r"^(\d{4})-(\d{1,2})$")
 K = F.KEYS
 A = F.AMOUNT_FIELDS
-I = F.INDICATOR_FIELDS
+I = F.INDICATOR_FIELDS  # noqa: E741 - K/A/I as in model.py
 
 
 def _num(value: Any) -> Decimal | None:

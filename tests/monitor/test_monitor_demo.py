@@ -22,7 +22,7 @@ import pytest
 from docgen import api
 from tests.conftest import ROOT
 
-R, Y, B, I = "red", "yellow", "blue", None
+R, Y, B, N = "red", "yellow", "blue", None
 READING: dict[str, tuple[str | None, list[tuple[str, str | None, str]]]] = {
     # 中央 funds on time; the 市级 row at 35.6% (r 71); satisfaction 88% and expected 89% against ≥90%, ticked 有可能.
     "101-教育局/101-2025-001.yaml": (
@@ -123,7 +123,7 @@ READING: dict[str, tuple[str | None, list[tuple[str, str | None, str]]]] = {
         ],
     ),
     # 科研类: not monitored mid-year, said so.
-    "103-农业农村局/103-2025-002.yaml": (I, [("I401", I, "")]),
+    "103-农业农村局/103-2025-002.yaml": (N, [("I401", N, "")]),
     # Everything on time.
     "103-农业农村局/103-2025-003.yaml": ("green", []),
     # 30% spent (r 60), 市级 27%; no 时效指标; toilets 2100 of 8000 (half-year: r 52), expected 7600; collection points
