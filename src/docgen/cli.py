@@ -311,7 +311,8 @@ def site(root: Path, today: Any, strict: bool) -> int:
 )
 @handle_errors
 def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path) -> int:
-    """比较两个 git 版本的报送数据：逐项列出修改前后的填报数、计算结果、新增/删除的绩效指标、新出现/已消除的校验问题，以及新增、删除、重命名的文件。
+    """比较两个 git 版本的报送数据：逐项列出修改前后的填报数、计算结果、新增/删除的绩效指标、
+    新出现/已消除的校验问题，以及新增、删除、重命名的文件。
 
     比较版本省略时与工作区（含未提交的修改）比较。
 

@@ -234,7 +234,9 @@ DRAFT_ANALYSIS = {
     "conclusion_exempt": "{subject}属于科研类项目，按规定可暂不开展年度中的绩效监控，本期未作预警评价。",
     "conclusion_budget": "资金安排 {arranged} 万元，已支出 {spent} 万元，支出进度 {spend_progress}%，序时进度 {time_progress}%",
     "conclusion_budget_empty": "本期无资金安排",
-    "conclusion_indicators": "设置绩效指标 {total} 项，预计确定能完成 {certain} 项、有可能完成 {possible} 项、完全不可能完成 {impossible} 项",
+    "conclusion_indicators": (
+        "设置绩效指标 {total} 项，预计确定能完成 {certain} 项、有可能完成 {possible} 项、完全不可能完成 {impossible} 项"
+    ),
     "conclusion_counts": "共发现红灯预警 {red} 项、黄灯预警 {yellow} 项。",
     "deviation_none": "本期预算执行和绩效目标实现情况与预期基本一致，未出现明显偏差。",
     "deviation_budget": "（一）预算执行方面。{items}",
@@ -329,14 +331,22 @@ LABELS.update(
     {
         "template_missing": "缺少模板文件 {path}：请从 docgen 仓库的 templates/ 复制一份到本项目的 templates/",
         "template_invalid": "模板文件 {path} 无法使用：{detail}",
-        "template_styles": "模板文件 {path} 缺少样式：{names}。请在 Word 中恢复这些样式（名称不能改），或重新运行 templates/make_report_docx.py",
+        "template_styles": (
+            "模板文件 {path} 缺少样式：{names}。请在 Word 中恢复这些样式（名称不能改），或重新运行 templates/make_report_docx.py"
+        ),
         "rendered": "附件：新生成 {rendered} 个文件，{unchanged} 个未变化（未重新生成）",
         "removed": "已删除 {count} 个过期的附件（对应的报送文件已删除或改名）",
-        "confidential_skipped": "涉密项目 {count} 个未生成附件（涉密项目不得发布，build/ 会被发布）。如需生成，请用 --include-confidential 目录 指定 build/ 以外的保存位置",
+        "confidential_skipped": (
+            "涉密项目 {count} 个未生成附件（涉密项目不得发布，build/ 会被发布）。"
+            "如需生成，请用 --include-confidential 目录 指定 build/ 以外的保存位置"
+        ),
         "confidential_written": "涉密项目 {count} 个的附件已写入 {path}（不在 build/ 中，请按保密规定保管，不得上传）",
         "confidential_inside_build": "--include-confidential 的目录不能在 {build} 之内（该目录会被发布）：{path}",
         "bundles": "部门报送包：{count} 个（{path}）",
-        "pdf_missing": "未找到 LibreOffice（soffice 命令），未生成 PDF，其他成果均已生成。安装：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk",
+        "pdf_missing": (
+            "未找到 LibreOffice（soffice 命令），未生成 PDF，其他成果均已生成。"
+            "安装：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk"
+        ),
         "pdf_failed": "LibreOffice 未能把 {path} 转换为 PDF（{detail}），其他成果均已生成",
         "pdf_done": "PDF：新生成 {count} 个",
         "progress": "生成附件 {done}/{total}",
@@ -365,7 +375,9 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "subject_project": "项目",
     "subject_department": "部门",
     # （一）预算执行情况分析
-    "execution": "截至{month}月底，{subject}年度预算安排{subtotal}万元{parts}，已下达{allocated}万元{allocation}；已支出{spent}万元{progress}。",
+    "execution": (
+        "截至{month}月底，{subject}年度预算安排{subtotal}万元{parts}，已下达{allocated}万元{allocation}；已支出{spent}万元{progress}。"
+    ),
     "execution_allocation": "，下达率{rate}",
     "execution_progress": "，支出进度{rate}，{versus}",
     "versus_below": "低于序时进度（{time}）{gap}个百分点",
@@ -452,7 +464,9 @@ LABELS.update(
         "git_missing": "找不到 git 命令。请先安装 git（如 apt-get install git）",
         "git_not_repo": "「{path}」不在 git 仓库中，无法读取修改历史。请在报送仓库内运行（或先 git init 并提交）",
         "git_failed": "git {command} 运行失败：{detail}",
-        "git_bad_revision": "git 中找不到版本「{revision}」。请检查分支名或提交号；在 CI 中请拉取完整历史（如 actions/checkout 的 fetch-depth: 0）",
+        "git_bad_revision": (
+            "git 中找不到版本「{revision}」。请检查分支名或提交号；在 CI 中请拉取完整历史（如 actions/checkout 的 fetch-depth: 0）"
+        ),
         # field-level changes
         "change_value": "{field} {before} → {after}",
         "change_added": "新增{group}「{item}」",
@@ -543,13 +557,17 @@ LABELS.update(
         "hook_header": "# 由 docgen install-hook 安装：提交前校验暂存的报送文件（submissions/ 下的 .yaml）。\n"
         "# 卸载：docgen install-hook --uninstall；临时跳过：git commit --no-verify（CI 仍会校验）。",
         "hook_refused": "docgen：提交已取消。请按上面的提示修改文件，git add 后重新提交。",
-        "hook_missing": "docgen：找不到 docgen，无法校验，提交已取消。请安装 docgen（pip install docgen），或用 git commit --no-verify 跳过。",
+        "hook_missing": (
+            "docgen：找不到 docgen，无法校验，提交已取消。请安装 docgen（pip install docgen），或用 git commit --no-verify 跳过。"
+        ),
         "hook_installed": "已安装 git 钩子 {path}：每次提交前校验暂存的报送文件",
         "hook_backup": "原有的钩子已备份为 {path}（docgen install-hook --uninstall 时会恢复）",
         "hook_uninstalled": "已卸载 git 钩子 {path}",
         "hook_foreign": "{path} 已有别的 pre-commit 钩子，未覆盖。加 --force 覆盖（原钩子会备份）",
-        "hook_foreign_framework": "{path} 由 pre-commit 框架管理，未覆盖。请在 .pre-commit-config.yaml 中加入 docgen-validate 钩子（见 README），"
-        "或加 --force 改用 docgen 自己的钩子",
+        "hook_foreign_framework": (
+            "{path} 由 pre-commit 框架管理，未覆盖。"
+            "请在 .pre-commit-config.yaml 中加入 docgen-validate 钩子（见 README），或加 --force 改用 docgen 自己的钩子"
+        ),
         "hook_not_installed": "{path} 不存在：没有安装钩子",
         "hook_not_ours": "{path} 不是 docgen 安装的钩子，未删除",
     }

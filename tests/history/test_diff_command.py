@@ -63,7 +63,7 @@ EXPECTED_MARKDOWN = """\
 | 警告 W427 | 绩效指标缺少效益指标、质量指标、时效指标，无法全面反映绩效目标 | 第 11 行 | 已消除 |
 
 <sub>由 docgen diff 生成：{base} → 工作区（未提交）。「计算」为系统按填报数计算的结果（万元、%）。</sub>
-"""
+"""  # noqa: E501 - docgen writes each table row on one line
 
 
 def test_markdown_against_the_working_tree(pr: GitRepo) -> None:
@@ -114,7 +114,10 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
                 "kind": "added",
                 "field": "绩效指标·补助发放及时率",
                 "before": None,
-                "after": "一级指标 产出指标；二级指标 时效指标；年度指标值 ≥95%；指标完成情况 96%；全年指标预计完成情况 98%；完成目标可能性 确定能",
+                "after": (
+                    "一级指标 产出指标；二级指标 时效指标；年度指标值 ≥95%；指标完成情况 96%；"
+                    "全年指标预计完成情况 98%；完成目标可能性 确定能"
+                ),
                 "text": "新增绩效指标「补助发放及时率」",
                 "confidential": False,
             },
@@ -302,7 +305,7 @@ def test_an_edit_inside_a_long_text_shows_where_it_is() -> None:
     change = Change(FIELD, "分析报告·预算执行情况分析", before, after)
     result = DiffResult("main", "0" * 40, "HEAD", "1" * 40, [FileDiff("a.yaml", None, "modified", "project", "甲", "1", False, (change,))])
     row = next(line for line in diff_report.markdown(result).splitlines() if "预算执行情况分析" in line)
-    assert (
-        row
-        == "| 填报 | 分析报告·预算执行情况分析 | …率89.09%；累计支出510.55万元。其余按计划推进。其… | …率89.09%；累计支出612.00万元。其余按计划推进。其… |"
+    assert row == (
+        "| 填报 | 分析报告·预算执行情况分析 "
+        "| …率89.09%；累计支出510.55万元。其余按计划推进。其… | …率89.09%；累计支出612.00万元。其余按计划推进。其… |"
     )
