@@ -360,7 +360,7 @@ def _run_quietly(func: Callable[..., object], *args: object) -> None:
     gc.disable()
     try:
         func(*args)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the forked child's last word: any failure becomes one line and exit 1
         sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
         sys.stderr.flush()
         os._exit(1)

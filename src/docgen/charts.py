@@ -49,8 +49,10 @@ def bar_chart(bars: list[Bar], *, marker: Decimal | None = None, marker_label: s
         return label_w + float(min(max(value, Decimal(0)), scale) / scale) * plot_w
 
     parts = [
-        f'<svg class="dg-chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(caption)}"'
-        f' xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">',
+        (
+            f'<svg class="dg-chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(caption)}"'
+            f' xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
+        ),
         f"<title>{escape(caption)}</title>",
     ]
     for tick in range(0, int(scale) + 1, 20):

@@ -31,7 +31,7 @@ def handle_errors(func: Callable[..., int | None]) -> Callable[..., None]:
                 traceback.print_exc()
             click.echo(f"docgen: {exc}", err=True)
             code = exc.exit_code
-        except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --traceback
+        except Exception as exc:  # noqa: BLE001 - a bug of ours: say so plainly, keep the traceback for --traceback
             if show_traceback:
                 traceback.print_exc()
             click.echo(messages.message("X900", detail=f"{type(exc).__name__}: {exc}"), err=True)

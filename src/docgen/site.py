@@ -767,9 +767,12 @@ def check_no_secrets(folder: Path, secrets: Secrets) -> None:
     for path in folder.rglob("*"):
         if secrets.found_in(path.name):
             raise DocgenError(M.site_label("leak", where=path.relative_to(folder)))
-        if path.suffix in (".md", ".yml", ".html", ".js", ".json") and path.is_file():
-            if secrets.found_in(path.read_text(encoding="utf-8", errors="replace")):
-                raise DocgenError(M.site_label("leak", where=path.relative_to(folder)))
+        if (
+            path.suffix in (".md", ".yml", ".html", ".js", ".json")
+            and path.is_file()
+            and secrets.found_in(path.read_text(encoding="utf-8", errors="replace"))
+        ):
+            raise DocgenError(M.site_label("leak", where=path.relative_to(folder)))
 
 
 # --- running MkDocs ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def test_schemas_are_valid_draft07_with_chinese_help_everywhere() -> None:
         jsonschema.Draft7Validator.check_schema(doc)
         assert doc["$schema"] == "http://json-schema.org/draft-07/schema#"
 
-        def walk(node: dict, path: str) -> None:
+        def walk(node: dict, path: str, kind: str = kind) -> None:
             for key, sub in node.get("properties", {}).items():
                 if key == "$schema":
                     continue
