@@ -67,7 +67,7 @@ def test_canonical_form_key_order_comes_from_the_schema() -> None:
     after = (CASES / "comments.expected.yaml").read_text(encoding="utf-8")
     top = [line.split(":")[0] for line in after.splitlines() if line and not line.startswith((" ", "#"))]
     order = list(schema_for("project")["properties"])
-    assert top == sorted(top[:-1], key=order.index) + ["自定义项"], "unknown keys go last"
+    assert top == [*sorted(top[:-1], key=order.index), "自定义项"], "unknown keys go last"
     amounts = [
         line.split(":")[0].strip()
         for line in after.splitlines()

@@ -153,7 +153,7 @@ def _flatten(value: Any, path: tuple[str, ...], fields: dict[str, str], items: d
     if isinstance(value, dict):
         for child, item in value.items():
             if not str(child).startswith("$"):
-                _flatten(item, path + (str(child),), fields, items)
+                _flatten(item, (*path, str(child)), fields, items)
     elif isinstance(value, list):
         if all(not isinstance(v, (dict, list)) for v in value):
             text = "、".join(_text_of(v, key) for v in value if v is not None)
@@ -169,7 +169,7 @@ def _flatten(value: Any, path: tuple[str, ...], fields: dict[str, str], items: d
                 name += "'"
             names.append(name)
             rest = {k: v for k, v in item.items() if k != identity} if isinstance(item, dict) and ident is not None else item
-            _flatten(rest, path + (name,), fields, items)
+            _flatten(rest, (*path, name), fields, items)
         items[SEP.join(path)] = names
     elif value is not None:
         text = _text_of(value, key)

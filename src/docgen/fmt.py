@@ -210,7 +210,7 @@ def _permute(lines: list[str], content: set[int], node: yaml.MappingNode, order:
     """Move each entry's lines (with the comment lines above it) into `order`."""
     starts = [key.start_mark.line for key, _ in node.value]
     end_mark = node.end_mark
-    bounds = starts[1:] + [min(end_mark.line, len(lines))]
+    bounds = [*starts[1:], min(end_mark.line, len(lines))]
     chunks: list[list[str]] = []
     begins: list[int] = []
     begin = starts[0]

@@ -85,7 +85,7 @@ class _Walker:
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
-            return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         return self.scalar(node)
 
     def mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
@@ -97,7 +97,7 @@ class _Walker:
                 continue
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(self.scalar(key_node))
             key = str(key)
-            child = path + (key,)
+            child = (*path, key)
             line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key in result:
                 first = self.doc.key_positions[child][0]

@@ -384,7 +384,7 @@ def overspend(run: _Run, rows: list[BudgetRow]) -> None:
                     rule,
                     rule.light,
                     row.subject,
-                    row.at + (A[name],),
+                    (*row.at, A[name]),
                     row=row.label,
                     field=A[name],
                     value=money(value),
@@ -404,7 +404,7 @@ def over_allocation(run: _Run, rows: list[BudgetRow]) -> None:
                 rule,
                 rule.light,
                 row.subject,
-                row.at + (A["allocated"],),
+                (*row.at, A["allocated"]),
                 row=row.label,
                 allocated=money(row.figures.allocated),
                 budget=money(row.figures.budget),
@@ -467,7 +467,7 @@ def indicator_rules(run: _Run) -> None:
                     rule,
                     light,
                     subject,
-                    at + (I["result"],),
+                    (*at, I["result"]),
                     name=ind.name,
                     target=ind.effective_target.text,
                     result=ind.result.text,
@@ -477,7 +477,7 @@ def indicator_rules(run: _Run) -> None:
             unexplained = run.rule("W425")
             if light in (RED, YELLOW) and unexplained is not None and not ind.deviation:
                 run.hit(
-                    unexplained, unexplained.light, subject, at + (I["name"],), name=ind.name, result=ind.result.text, planned=prog.planned
+                    unexplained, unexplained.light, subject, (*at, I["name"]), name=ind.name, result=ind.result.text, planned=prog.planned
                 )
         expected_rule = run.rule("W423")
         if expected_rule is not None and V.meets(ind.effective_target, ind.expected, year) is False:
@@ -485,7 +485,7 @@ def indicator_rules(run: _Run) -> None:
                 expected_rule,
                 expected_rule.light,
                 subject,
-                at + (I["expected"],),
+                (*at, I["expected"]),
                 name=ind.name,
                 target=ind.effective_target.text,
                 expected=ind.expected.text,
@@ -496,7 +496,7 @@ def indicator_rules(run: _Run) -> None:
                 likely,
                 likely.thresholds[ind.likelihood],
                 subject,
-                at + (I["likelihood"],),
+                (*at, I["likelihood"]),
                 name=ind.name,
                 likelihood=ind.likelihood,
                 remark=ind.remark,
@@ -505,7 +505,7 @@ def indicator_rules(run: _Run) -> None:
         if thin is not None and ind.deviation:
             words = thin.threshold("关键词")
             if words and not any(word in ind.deviation for word in words):
-                run.hit(thin, thin.light, subject, at + (I["deviation"],), name=ind.name, keywords="、".join(words))
+                run.hit(thin, thin.light, subject, (*at, I["deviation"]), name=ind.name, keywords="、".join(words))
 
 
 def _value_hints(run: _Run, ind: Indicator, subject: Subject, at: JsonPath) -> None:
@@ -515,11 +515,11 @@ def _value_hints(run: _Run, ind: Indicator, subject: Subject, at: JsonPath) -> N
         values = (("target", ind.target), ("adjusted_target", ind.adjusted_target), ("result", ind.result), ("expected", ind.expected))
         for name, value in values:
             if value is not None and V.looks_numeric(value):
-                run.hit(unreadable, unreadable.light, subject, at + (I[name],), name=ind.name, field=I[name], value=value.text)
+                run.hit(unreadable, unreadable.light, subject, (*at, I[name]), name=ind.name, field=I[name], value=value.text)
     mismatch = run.rule("W429")
     target, result = ind.effective_target, ind.result
     if mismatch is not None and not target.qualitative and not result.qualitative and not V.comparable(target, result):
-        run.hit(mismatch, mismatch.light, subject, at + (I["result"],), name=ind.name, target=target.text, result=result.text)
+        run.hit(mismatch, mismatch.light, subject, (*at, I["result"]), name=ind.name, target=target.text, result=result.text)
 
 
 def missing_kinds(run: _Run) -> None:

@@ -166,11 +166,11 @@ def check_indicators(doc: Document, kind: str) -> list[Finding]:
             continue
         at = (K["indicators"], index)
         if item.get(I["likelihood"]) == F.IMPOSSIBLE and not _text(item.get(I["remark"])):
-            findings.append(error(doc.path, *doc.position(at + (I["likelihood"],)), "E304"))
+            findings.append(error(doc.path, *doc.position((*at, I["likelihood"])), "E304"))
         reason = deviation_reason(item)
         if reason and not _text(item.get(I["deviation"])):
             name = _text(item.get(I["name"])) or f"第{index + 1}项"
-            findings.append(error(doc.path, *doc.position(at + (I["name"],)), "E305", name=name, reason=reason))
+            findings.append(error(doc.path, *doc.position((*at, I["name"])), "E305", name=name, reason=reason))
     return findings
 
 
@@ -202,10 +202,10 @@ def check_placeholders(doc: Document, kind: str) -> list[Finding]:
     def walk(value: Any, path: tuple[str | int, ...]) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
-                walk(item, path + (key,))
+                walk(item, (*path, key))
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                walk(item, path + (index,))
+                walk(item, (*path, index))
         elif isinstance(value, str) and _PLACEHOLDER.match(value.strip()):
             field = next((p for p in reversed(path) if isinstance(p, str)), "")
             findings.append(warning(doc.path, *doc.position(path), "W308", field=field, value=value.strip()))

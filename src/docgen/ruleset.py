@@ -79,23 +79,23 @@ SPECS: dict[str, Spec] = {
     "W401": Spec(
         "及时性",
         {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT},
-        _ROW + ("spent", "arranged", "spend_progress", "time_progress", "ratio", "limit"),
+        (*_ROW, "spent", "arranged", "spend_progress", "time_progress", "ratio", "limit"),
         fixed_light=False,
     ),
     "W402": Spec(
         "及时性",
         {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT},
-        _ROW + ("allocated", "budget", "allocation_rate", "time_progress", "ratio", "limit"),
+        (*_ROW, "allocated", "budget", "allocation_rate", "time_progress", "ratio", "limit"),
         fixed_light=False,
     ),
     "W403": Spec("及时性", {YELLOW_FROM: PERCENT}, ("month", "carried_over", "arranged", "share", "limit"), fixed_light=False),
     "W404": Spec(
-        "及时性", {YELLOW_FROM: PERCENT, RED_FROM: PERCENT}, _ROW + ("arranged", "expected", "balance", "share", "limit"), fixed_light=False
+        "及时性", {YELLOW_FROM: PERCENT, RED_FROM: PERCENT}, (*_ROW, "arranged", "expected", "balance", "share", "limit"), fixed_light=False
     ),
     "W405": Spec("及时性", {"月份不早于": MONTH}, ("month", "allocated", "progressed")),
     # 合规性
-    "W411": Spec("合规性", {}, _ROW + ("field", "value", "arranged", "excess")),
-    "W412": Spec("合规性", {}, _ROW + ("allocated", "budget")),
+    "W411": Spec("合规性", {}, (*_ROW, "field", "value", "arranged", "excess")),
+    "W412": Spec("合规性", {}, (*_ROW, "allocated", "budget")),
     "W413": Spec("合规性", {}, ("field", "roster_value", "file_value", "roster")),
     "W414": Spec(
         "合规性",

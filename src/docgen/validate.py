@@ -56,7 +56,7 @@ def _properties_at(kind: str) -> dict[tuple[str, ...], list[str]]:
         if "properties" in node:
             table[path] = [k for k in node["properties"] if k != "$schema"]
             for key, sub in node["properties"].items():
-                walk(sub, path + (key,))
+                walk(sub, (*path, key))
         if "items" in node:
             walk(node["items"], path)
 
@@ -96,12 +96,12 @@ def _strip_nulls(value: Any, path: JsonPath, nulls: set[JsonPath], known: dict[t
         out = {}
         for key, item in value.items():
             if item is None and key in allowed:
-                nulls.add(path + (key,))
+                nulls.add((*path, key))
             else:
-                out[key] = _strip_nulls(item, path + (key,), nulls, known)
+                out[key] = _strip_nulls(item, (*path, key), nulls, known)
         return out
     if isinstance(value, list):
-        return [_strip_nulls(item, path + (i,), nulls, known) for i, item in enumerate(value)]
+        return [_strip_nulls(item, (*path, i), nulls, known) for i, item in enumerate(value)]
     return value
 
 
@@ -128,7 +128,7 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
     file = doc.path
     if name == "Required":
         key = detail.get("property", "")
-        child = path + (key,)
+        child = (*path, key)
         if child in nulls:
             return [error(file, *doc.position(child, key=True), "E202", key=key)]
         return [error(file, *doc.position(path, key=True), "E201", key=key)]
@@ -143,7 +143,7 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
                 hint = M.hint("derived", key=key, rule=rule)
             else:
                 hint = _did_you_mean(key, allowed) or (M.hint("allowed_keys", options="、".join(allowed)) if allowed else "")
-            out.append(error(file, *doc.position(path + (key,), key=True), "E203", key=key, hint=hint))
+            out.append(error(file, *doc.position((*path, key), key=True), "E203", key=key, hint=hint))
         return out
     value = _value_at(doc.data, path)
     if name == "Type":
@@ -158,7 +158,7 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
     if name == "Enum":
         options = [str(o) for o in detail.get("options", [])]
         if path and path[-1] == F.INDICATOR_FIELDS["level2"] and "allOf" in err.schema_path:
-            level1 = _value_at(doc.data, path[:-1] + (F.INDICATOR_FIELDS["level1"],))
+            level1 = _value_at(doc.data, (*path[:-1], F.INDICATOR_FIELDS["level1"]))
             return [error(file, *at, "E303", level2=value, level1=level1, options="、".join(options))]
         if path and path[-1] == F.INDICATOR_FIELDS["level2"] and value in F.LEVEL2_ALL:
             return []  # reported as E303 by the if/then branch
