@@ -224,6 +224,7 @@ def _rate(value: Decimal | None) -> str | None:
 
 
 def figures_json(fig: compute.Figures) -> dict[str, Any]:
+    """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats."""
     return {
         "carried_over": _money(fig.carried_over),
         "budget": _money(fig.budget),

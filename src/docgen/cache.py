@@ -20,6 +20,7 @@ from . import output
 
 
 def digest(*parts: str) -> str:
+    """A cache key from several strings; the NUL separator keeps ("ab", "c") and ("a", "bc") apart."""
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 

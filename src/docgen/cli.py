@@ -384,6 +384,7 @@ def install_hook(force: bool, uninstall: bool) -> int:
 
 
 def main() -> int:
+    """The console-script entry point: run the group and return its exit code instead of exiting."""
     try:
         cli.main(standalone_mode=True)
     except SystemExit as exc:

@@ -116,6 +116,8 @@ class Formatter(click.HelpFormatter):
 
 
 class Context(click.Context):
+    """Lets every command's help go through the column-aware Chinese `Formatter`."""
+
     formatter_class = Formatter
 
 

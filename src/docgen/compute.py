@@ -69,10 +69,12 @@ def table(rows: dict[str, Amounts], labels: tuple[str, ...]) -> dict[str, Figure
 
 
 def project_table(project: Project) -> dict[str, Figures]:
+    """附件2's budget table as computed figures, in the form's row order, for drafts and rules alike."""
     return table(project.funds, F.PROJECT_FUND_ROWS)
 
 
 def department_tables(department: Department) -> tuple[dict[str, Figures], dict[str, Figures]]:
+    """附件3's two budget tables (by fund type, by use), computed the same way as a project's."""
     return table(department.funds_by_type, F.DEPT_FUND_ROWS_BY_TYPE), table(department.funds_by_use, F.DEPT_FUND_ROWS_BY_USE)
 
 

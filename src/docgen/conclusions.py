@@ -50,6 +50,7 @@ def _warnings(sa: SubmissionAnalysis, codes: tuple[str, ...]) -> list[Finding]:
 
 
 def conclusion(sa: SubmissionAnalysis) -> str:
+    """The one-paragraph verdict that opens 「四、绩效监控结果分析」, drafted from the figures and lights."""
     sub = sa.submission
     subject = D["subject_project"] if isinstance(sub, Project) else D["subject_department"]
     if sa.exempt:
@@ -77,6 +78,7 @@ def conclusion(sa: SubmissionAnalysis) -> str:
 
 
 def deviation(sa: SubmissionAnalysis) -> str:
+    """The drafted deviation paragraph: the budget and target warnings in words, or that there is none."""
     budget = _warnings(sa, BUDGET_RULES)
     targets = _warnings(sa, TARGET_RULES)
     if not budget and not targets:
@@ -96,6 +98,7 @@ def deviation(sa: SubmissionAnalysis) -> str:
 
 
 def problems(sa: SubmissionAnalysis, ruleset: Ruleset) -> str:
+    """The drafted problems and measures, one item per red or yellow rule, worst first."""
     found = [f for f in sa.findings if f.light in (RED, YELLOW)]
     if not found:
         return D["problems_none"]

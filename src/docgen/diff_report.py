@@ -158,6 +158,7 @@ def markdown(result: DiffResult, limit: int = COMMENT_LIMIT) -> str:
 
 
 def as_json(result: DiffResult) -> str:
+    """`docgen diff --format json`: the same comparison as the Markdown, for CI jobs to read."""
     data = {
         "base": {"revision": result.base, "commit": result.base_commit},
         "head": {"revision": result.head, "commit": result.head_commit},
@@ -173,4 +174,5 @@ def as_json(result: DiffResult) -> str:
 
 
 def render(result: DiffResult, fmt: str) -> str:
+    """Pick the output the `--format` option asked for."""
     return as_json(result) if fmt == "json" else markdown(result)

@@ -24,6 +24,7 @@ def money(value: Decimal) -> str:
 
 
 def percent(value: Decimal | None) -> str:
+    """A rate as the drafts write it, or the forms' mark for a rate that cannot be computed."""
     return F.NO_RATE if value is None else f"{value:.2f}%"
 
 
@@ -38,6 +39,7 @@ class BudgetTable:
 
 
 def budget_tables(sub: Project | Department) -> list[BudgetTable]:
+    """The budget tables 附件1 shows for this kind of submission, each with its caption."""
     if isinstance(sub, Project):
         return [BudgetTable(D("table_caption_project", number=1), D("col_row"), compute.project_table(sub), frozenset(sub.funds))]
     by_type, by_use = compute.department_tables(sub)

@@ -20,6 +20,8 @@ class InvalidSubmissions(DocgenError):
 
 
 class UsageError(DocgenError):
+    """The command line asks for something impossible (exit code 2, as Click's own usage errors)."""
+
     exit_code = 2
 
 

@@ -11,6 +11,8 @@ from .messages import message
 
 @dataclass(frozen=True, order=True)
 class Finding:
+    """One problem at one place in one file: what every check produces and every reporter prints."""
+
     path: str
     line: int
     column: int
@@ -44,8 +46,10 @@ def _make(severity: str, path: Path | str, line: int, column: int, code: str, /,
 
 
 def error(path: Path | str, line: int, column: int, code: str, /, **args: Any) -> Finding:
+    """Build an error finding with the Chinese text its code stands for."""
     return _make("error", path, line, column, code, **args)
 
 
 def warning(path: Path | str, line: int, column: int, code: str, /, **args: Any) -> Finding:
+    """Build a warning finding with the Chinese text its code stands for."""
     return _make("warning", path, line, column, code, **args)

@@ -324,6 +324,7 @@ def _lost(before: str, after: str, data: Any, path: Path) -> Finding | None:
 
 
 def format_file(path: Path) -> Formatted:
+    """Read and format one file, turning unreadable or undecodable bytes into findings rather than exceptions."""
     try:
         raw = path.read_bytes()
     except OSError as exc:

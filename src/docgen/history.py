@@ -89,6 +89,8 @@ _CACHE_SOURCES = ("changes.py", "load.py", "schema.py", "validate.py", "compute.
 
 @dataclass(frozen=True)
 class Commit:
+    """One commit that touched submissions, as parsed from a single `git log` run."""
+
     sha: str
     author: str
     email: str
@@ -198,6 +200,8 @@ class Stats:
 
 @dataclass
 class History:
+    """Every file's timeline, looked up by its current or any earlier path, for the site and `docgen diff`."""
+
     timelines: dict[str, Timeline] = field(default_factory=dict)
     stats: Stats = field(default_factory=Stats)
     _log: list[Entry] = field(default_factory=list, repr=False)  # every entry, newest first

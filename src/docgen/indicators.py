@@ -265,12 +265,14 @@ def units_agree(target: Value, result: Value) -> bool:
 
 
 def comparable(target: Value, result: Value) -> bool:
+    """Only values of the same kind (dates, or numbers in agreeing units) can be checked against each other."""
     if target.is_date or result.is_date:
         return target.is_date and result.is_date
     return target.quantitative and result.quantitative and not result.is_range and units_agree(target, result)
 
 
 def when_of(value: Value, year: int) -> date | None:
+    """The date a value names, with a year filled in for dates written without one."""
     return value.when.resolve(year) if value.when else None
 
 

@@ -49,6 +49,8 @@ class IdentCell:
 
 @dataclass(frozen=True)
 class Ident:
+    """The identification block at the top of the form (name, code, department…), as rows of label and field cells."""
+
     rows: tuple[tuple[IdentCell, ...], ...]
 
 
@@ -63,23 +65,31 @@ class BudgetTable:
 
 @dataclass(frozen=True)
 class Budget:
+    """The budget block: one label down column A beside all of the form's budget tables."""
+
     label: str  # spans all its tables vertically in column A
     tables: tuple[BudgetTable, ...]
 
 
 @dataclass(frozen=True)
 class Text:
+    """A labelled free-text row: the year's performance target."""
+
     label: str  # columns A:B
     field: str  # columns C:M
 
 
 @dataclass(frozen=True)
 class Indicators:
+    """The 绩效指标 block: one row per indicator under a shared header."""
+
     label: str
 
 
 @dataclass(frozen=True)
 class Notes:
+    """The notes printed under the table, the same on both forms."""
+
     texts: tuple[str, ...]
 
 
@@ -88,6 +98,8 @@ Block = Ident | Budget | Text | Indicators | Notes
 
 @dataclass(frozen=True)
 class Form:
+    """One official form (附件2 or 附件3) as the ordered blocks that make up its grid."""
+
     kind: str  # "project" (附件2) | "department" (附件3)
     sheet: str
     title: str
@@ -200,6 +212,8 @@ class Placed:
 
 @dataclass(frozen=True)
 class Sheet:
+    """A form laid out for one submission: the placed cells plus what printing needs (repeated header, borders)."""
+
     form: Form
     cells: tuple[Placed, ...]
     rows: int

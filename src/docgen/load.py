@@ -173,6 +173,7 @@ def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
 
 
 def load_file(path: Path) -> tuple[Document | None, list[Finding]]:
+    """Read, decode and parse one file; every failure becomes an E1xx finding, never an exception."""
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -93,14 +93,17 @@ LABELS = {
 
 
 def message(code: str, /, **args: Any) -> str:
+    """The Chinese text of a finding code, filled in."""
     return MESSAGES[code].format(**args)
 
 
 def hint(name: str, /, **args: Any) -> str:
+    """A Chinese hint appended to a finding, filled in."""
     return HINTS[name].format(**args)
 
 
 def label(name: str, /, **args: Any) -> str:
+    """A Chinese label or status line of the commands, filled in."""
     return LABELS[name].format(**args)
 
 
@@ -140,6 +143,7 @@ SITE: dict[str, str] = {
 
 
 def site_label(name: str, **args: Any) -> str:
+    """A Chinese label of the status site, filled in."""
     return SITE[name].format(**args)
 
 
@@ -433,6 +437,7 @@ DRAFT_NARRATIVE: dict[str, str] = {
 
 
 def draft(key: str, /, **args: Any) -> str:
+    """A sentence of the drafted 附件1 narrative, filled in."""
     return DRAFT_NARRATIVE[key].format(**args)
 
 
@@ -453,6 +458,7 @@ BUNDLE: dict[str, str] = {
 
 
 def bundle_text(key: str, /, **args: Any) -> str:
+    """A line of a department bundle's contents list, filled in."""
     return BUNDLE[key].format(**args)
 
 

@@ -20,6 +20,8 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class Period:
+    """The monitoring period (a year and the month it runs to), which names folders and titles."""
+
     year: int
     month: int
 
@@ -59,6 +61,8 @@ class Amounts:
 
 @dataclass(frozen=True)
 class Indicator:
+    """One 绩效指标 row: its levels, target, result so far and the expected year-end outcome."""
+
     level1: str
     level2: str
     name: str
@@ -102,6 +106,8 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Review:
+    """One 审核意见 on the submission (unit, date, conclusion), listed on its page of the status site."""
+
     unit: str
     date: str
     conclusion: str
@@ -129,6 +135,8 @@ def _report(data: dict[str, Any]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Project:
+    """A project submission (附件2), typed, with English attribute names for the renderers and rules."""
+
     path: Path
     period: Period
     name: str
@@ -170,6 +178,8 @@ class Project:
 
 @dataclass(frozen=True)
 class Department:
+    """A department's overall submission (附件3), typed like a project but with two budget tables."""
+
     path: Path
     period: Period
     department: str
@@ -207,6 +217,8 @@ class Department:
 
 @dataclass(frozen=True)
 class ExpectedProject:
+    """A project the period's roster expects, with the flags (科研类, 涉密) the checks compare against."""
+
     code: str
     name: str
     unit: str
@@ -216,6 +228,8 @@ class ExpectedProject:
 
 @dataclass(frozen=True)
 class RosterDepartment:
+    """A department of the roster with its units and the projects it must submit."""
+
     name: str
     code: str
     units: tuple[str, ...]
@@ -224,6 +238,8 @@ class RosterDepartment:
 
 @dataclass(frozen=True)
 class Roster:
+    """The period's list of who must submit what by when: the basis of completeness counts and W413."""
+
     path: Path
     period: Period
     deadline: date
@@ -263,4 +279,5 @@ BUILDERS: dict[str, Any] = {"project": Project.from_data, "department": Departme
 
 
 def build(kind: str, path: Path, data: dict[str, Any]) -> Project | Department | Roster:
+    """Build the typed record for a validated file of any kind."""
     return BUILDERS[kind](path, data)  # type: ignore[no-any-return]

@@ -43,10 +43,12 @@ def worst(lights: Iterable[str | None]) -> str | None:
 
 
 def money(value: Decimal) -> str:
+    """An amount in 万元 with two decimals, as the warning texts quote it."""
     return f"{value:.2f}"
 
 
 def percent(value: Decimal) -> str:
+    """A percentage rounded to two decimals, as the warning texts quote it."""
     return f"{value.quantize(compute.CENT):.2f}"
 
 
@@ -89,6 +91,7 @@ def _tables(sub: Submission) -> list[tuple[str, dict[str, Amounts]]]:
 
 
 def budget_rows(sub: Submission) -> list[BudgetRow]:
+    """Every budget row the rules look at; only rows that add something speak (not a lone row, nor a second table's total)."""
     rows = []
     for index, (table, funds) in enumerate(_tables(sub)):
         rows.append(BudgetRow(table, F.TOTAL_ROW, compute.Figures.of(compute.total(funds)), speaks=index == 0))
@@ -552,6 +555,7 @@ RosterIndex = dict[str, tuple[ExpectedProject, str]]  # project code -> (roster 
 
 
 def roster_index(roster: Roster) -> RosterIndex:
+    """Project code -> (roster entry, department code), so W413 looks each project up once."""
     return {p.code: (p, dept.code) for dept in roster.departments for p in dept.projects}
 
 

@@ -34,6 +34,7 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 
 def write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text through the same atomic path as bytes."""
     write_bytes(path, text.encode("utf-8"))
 
 

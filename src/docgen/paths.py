@@ -16,6 +16,7 @@ def safe(name: str) -> str:
 
 
 def period_dir(build: Path, period: Period) -> Path:
+    """build/2025-06/: a period's outputs, named by its key so periods sort in order."""
     return build / period.key
 
 

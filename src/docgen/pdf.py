@@ -33,6 +33,8 @@ def soffice() -> str | None:
 
 @dataclass
 class Converted:
+    """What a PDF run produced, and the problems to report without failing the build."""
+
     pdfs: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 

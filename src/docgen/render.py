@@ -35,6 +35,8 @@ POOL_THRESHOLD = 8  # fewer submissions than this render in-process: starting wo
 
 @dataclass
 class Options:
+    """What `docgen build` was asked for, passed as one value from the command to the renderers."""
+
     force: bool = False
     pdf: bool = False
     confidential_dir: Path | None = None
@@ -78,6 +80,7 @@ def base_key(tpl: templates.Templates, inputs: Iterable[Path]) -> str:
 
 
 def submission_key(base: str, sub: Submission, extra: Mapping[str, str]) -> str:
+    """The cache key of one submission's outputs: a changed file, template or extra text re-renders it."""
     return _digest([base.encode(), Path(sub.path).read_bytes(), json.dumps(dict(extra), ensure_ascii=False, sort_keys=True).encode()])
 
 
@@ -117,6 +120,8 @@ class Manifest:
 
 @dataclass(frozen=True)
 class Task:
+    """One submission's work for a worker process: which outputs to write, and where."""
+
     sub: Submission
     targets: dict[str, Path]  # kind -> path, only the kinds to (re)render
     extra: dict[str, str]

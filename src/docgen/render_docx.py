@@ -80,6 +80,7 @@ def _style_ids(path: Path, styles_xml: bytes) -> dict[str, str]:
 
 @cache
 def reference(path: Path) -> Reference:
+    """The reference .docx, read once per process: its parts are reused for every 附件1."""
     try:
         with zipfile.ZipFile(path) as archive:
             parts = tuple((info.filename, archive.read(info)) for info in archive.infolist())
@@ -203,6 +204,7 @@ def section_texts(sub: Project | Department, extra: Mapping[str, str] | None = N
 
 
 def body_xml(sub: Project | Department, styles: dict[str, str], extra: Mapping[str, str] | None = None) -> str:
+    """附件1's document body: title, then each report section with the submission's text or a draft."""
     texts = section_texts(sub, extra)
     out = [
         _paragraph(styles["title"], title(sub, lines=True)),

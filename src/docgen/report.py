@@ -76,6 +76,7 @@ def codequality(findings: list[Finding]) -> str:
 
 
 def render(findings: Iterable[Finding], fmt: str, files: int) -> str:
+    """Findings in the format `--format` asked for: text for people, JSON, GitHub or GitLab annotations for CI."""
     findings = list(findings)
     if fmt == "json":
         return json.dumps({"files": files, **counts(findings), "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2)
@@ -86,6 +87,7 @@ def render(findings: Iterable[Finding], fmt: str, files: int) -> str:
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """How many errors, warnings and infos, for summaries and JSON output."""
     findings = list(findings)
     return {
         "errors": sum(f.is_error for f in findings),
@@ -95,6 +97,7 @@ def counts(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def summary_line(findings: list[Finding], files: int) -> str:
+    """The closing line of `docgen validate`: files checked and what was found, in Chinese."""
     if not findings:
         return M.label("valid", files=files)
     n = counts(findings)

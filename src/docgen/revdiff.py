@@ -65,6 +65,8 @@ class FileDiff:
 
 @dataclass
 class DiffResult:
+    """Everything `docgen diff` found between two revisions, for its Markdown and JSON reports."""
+
     base: str
     base_commit: str
     head: str | None  # None: the working tree

@@ -106,6 +106,7 @@ class ProjectLine:
 
 
 def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectLine:
+    """One project's row in the roll-ups: figures, lights and the codes of its red and yellow warnings."""
     sub = sa.submission
     assert isinstance(sub, Project)
     counts, likely = sa.counts(), sa.likelihoods()
@@ -181,6 +182,7 @@ def _rule_names(analysis: Analysis) -> dict[str, str]:
 
 
 def department_rollup(analysis: Analysis, period: Period, code: str, *, name: str = "", roster: Roster | None = None) -> DepartmentRollup:
+    """A department's 汇总表: its named projects, its 涉密 projects folded into one row, and the total."""
     names = _rule_names(analysis)
     members = [sa for sa in analysis.submissions.values() if sa.submission.period == period and sa.submission.department_code == code]
     projects = sorted((sa for sa in members if isinstance(sa.submission, Project)), key=lambda sa: getattr(sa.submission, "code", ""))
@@ -241,6 +243,8 @@ class DepartmentLine:
 
 @dataclass(frozen=True)
 class CityRollup:
+    """The city's 汇总表 for a period: one line per department and the city total."""
+
     period: Period
     departments: tuple[DepartmentLine, ...]
     total: ProjectLine | None
@@ -251,6 +255,7 @@ class CityRollup:
 
 
 def city_rollup(analysis: Analysis, period: Period, roster: Roster | None = None) -> CityRollup:
+    """Roll every department of the period up, including roster departments that have not submitted."""
     codes = {
         sa.submission.department_code: sa.submission.department for sa in analysis.submissions.values() if sa.submission.period == period
     }
@@ -526,10 +531,12 @@ def _department_rows(roll: DepartmentRollup) -> list[dict[str, Any]]:
 
 
 def department_workbook(roll: DepartmentRollup, analysis: Analysis) -> bytes:
+    """A department's 汇总表 as .xlsx bytes."""
     return workbook(department_sheets(roll, analysis))
 
 
 def department_sheets(roll: DepartmentRollup, analysis: Analysis) -> list[Sheet]:
+    """The sheets of a department's 汇总表, apart from writing so the build can skip an unchanged workbook."""
     label = roll.period.label
     title = M.ROLLUP["dept_title"].format(department=roll.name, period=label)
     sheets = [
@@ -556,10 +563,12 @@ def department_sheets(roll: DepartmentRollup, analysis: Analysis) -> list[Sheet]
 
 
 def city_workbook(city: CityRollup, analysis: Analysis) -> bytes:
+    """The city's 汇总表 as .xlsx bytes."""
     return workbook(city_sheets(city, analysis))
 
 
 def city_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
+    """The sheets of the city's 汇总表, apart from writing so the build can skip an unchanged workbook."""
     label = city.period.label
     title = M.ROLLUP["city_title"].format(period=label)
     confidential = any(d.rollup.confidential for d in city.departments)

@@ -238,6 +238,7 @@ FILE_RULES = (
 
 
 def file_rules(doc: Document, kind: str) -> list[Finding]:
+    """The E3xx rules that need only one file."""
     return [finding for rule in FILE_RULES for finding in rule(doc, kind)]
 
 
@@ -265,6 +266,7 @@ def check_duplicate_codes(documents: list[tuple[str, Document]]) -> list[Finding
 
 
 def check_roster_codes(documents: list[tuple[str, Document]]) -> list[Finding]:
+    """A department code listed twice in a roster would make its projects ambiguous: report the repeats."""
     findings = []
     for kind, doc in documents:
         if kind != "roster" or not isinstance(doc.data.get(K["departments"]), list):
@@ -309,4 +311,5 @@ def check_against_roster(documents: list[tuple[str, Document]], rosters: dict[Pa
 
 
 def cross_file_rules(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:
+    """The E3xx rules that need all files together (duplicate codes, the roster)."""
     return check_duplicate_codes(documents) + check_roster_codes(documents) + check_against_roster(documents, rosters)

@@ -169,6 +169,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Ruleset:
+    """The monitoring rules in force, defaults merged with the project's rules file, looked up by code."""
+
     rules: Mapping[str, Rule]
     source: tuple[str, ...]  # the files it was read from, defaults first
 
@@ -187,6 +189,7 @@ class Ruleset:
 
 
 def default_path() -> Path:
+    """The rules file shipped inside the package, used when the project has none."""
     return Path(str(resources.files("docgen").joinpath(RULES_FILE)))
 
 

@@ -354,6 +354,7 @@ SCHEMAS = {"project": project_schema, "department": department_schema, "roster":
 
 
 def schema_for(kind: str) -> Schema:
+    """The JSON Schema of a kind of file, derived from the forms' description so the two never disagree."""
     return SCHEMAS[kind]()
 
 

@@ -154,6 +154,8 @@ class Entry:
 
 @dataclass
 class Counts:
+    """Completeness and lights tallied over entries, for the period, department and overview pages."""
+
     expected: int = 0
     submitted: int = 0
     valid: int = 0  # passed validation (with or without warnings)
@@ -187,6 +189,8 @@ def _sum_figures(entries: Iterable[Entry]) -> compute.Figures:
 
 @dataclass
 class DepartmentView:
+    """A department's page: its 部门整体 entry and its projects, expected or not."""
+
     period: Period
     code: str
     name: str
@@ -213,6 +217,8 @@ class DepartmentView:
 
 @dataclass
 class PeriodView:
+    """A period's page: its departments, deadline and roster problems."""
+
     period: Period
     deadline: date | None
     departments: list[DepartmentView]
@@ -242,6 +248,8 @@ class PeriodView:
 
 @dataclass
 class SiteModel:
+    """Everything the site's pages are rendered from, built once before any page is written."""
+
     periods: list[PeriodView]  # newest first
     today: date
     secrets: Secrets
@@ -905,6 +913,8 @@ def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH) -> int:
 
 @dataclass
 class SiteResult:
+    """What `docgen site` built, for the command's summary and exit code."""
+
     output: Path
     pages: int
     model: SiteModel

@@ -111,6 +111,7 @@ def _shown(value: Any) -> str:
 
 
 def schema_findings(doc: Document, kind: str) -> list[Finding]:
+    """JSON Schema errors of one document, in Chinese and at the place in the file they concern."""
     nulls: set[JsonPath] = set()
     data = _strip_nulls(doc.data, (), nulls, _properties_at(kind))
     findings = []
