@@ -257,7 +257,7 @@ def _hint(exc: click.BadParameter) -> str:
     if exc.param_hint is not None:
         hint = exc.param_hint if isinstance(exc.param_hint, str) else " / ".join(exc.param_hint)
     elif exc.param is not None:
-        hint = words(exc.param.get_error_hint(exc.ctx))  # type: ignore[arg-type]
+        hint = words(exc.param.get_error_hint(exc.ctx))
     else:
         return ""
     return hint.replace("'", "")

@@ -760,7 +760,7 @@ class _ProjectShelf:
         entry = repr(index.get(sub.code)) if roster is not None else ""
         return digest(content, self.rules, str(roster.path) if roster is not None else "", entry)
 
-    def get(self, sub: Project, key: str) -> SubmissionAnalysis | None:
+    def get(self, sub: Submission, key: str) -> SubmissionAnalysis | None:
         kept = self.shelf.get(str(sub.path), key)
         return SubmissionAnalysis(sub, *kept) if kept is not None else None
 

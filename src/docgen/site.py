@@ -477,8 +477,8 @@ class _Planner:
                     view.overall.assessment = _without_siblings(view.overall.assessment)
         views = []
         for key in sorted(self.periods, reverse=True):
-            depts = sorted(self.periods[key].values(), key=lambda d: (not d.in_roster, d.code))
-            views.append(PeriodView(self.period_of[key], self.deadlines.get(key), depts, self.roster_findings.get(key, [])))
+            ordered = sorted(self.periods[key].values(), key=lambda d: (not d.in_roster, d.code))
+            views.append(PeriodView(self.period_of[key], self.deadlines.get(key), ordered, self.roster_findings.get(key, [])))
         return views
 
     def add_roster(self, roster: Roster) -> None:
@@ -519,7 +519,11 @@ class _Planner:
         if period is None:
             return  # outside submissions/<period>/: reported by `docgen validate` (E308), nowhere to show it
         kind = kind_of(path)
-        text = lambda key, default: data[F.KEYS[key]] if isinstance(data.get(F.KEYS[key]), str) and data[F.KEYS[key]].strip() else default  # noqa: E731
+
+        def text(key: str, default: str) -> str:
+            value = data.get(F.KEYS[key])
+            return value if isinstance(value, str) and value.strip() else default
+
         dept_code = text("department_code", _folder_code(path))
         code = text("project_code", path.stem) if kind == "project" else dept_code
         if self.secrets.hides(code):
@@ -541,6 +545,7 @@ class _Planner:
         model: Project | Department | None,
     ) -> None:
         view = self.dept(period, dept_code, dept_name, in_roster=False)
+        entry: Entry | None
         if kind == "department":
             entry = view.overall
             if model is not None:
