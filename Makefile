@@ -1,14 +1,17 @@
 # Two commands do all the set-up on a fresh machine:
 #   make build   - create .venv, install docgen, validate the demo in submissions/, render its attachments and
 #                  roll-ups into build/ and the status site into site/
-#   make test    - create .venv, install docgen with its test tools, run the tests
+#   make test    - create .venv, install docgen with its test tools, run `make lint`, then the tests
+#   make lint    - ruff check, ruff format --check, mypy --strict src (the rules are in pyproject.toml)
 #   make site    - build the demo's attachments and the status site into site/ (open site/index.html)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test bench schema site clean
+LINTED := src tests benchmarks templates
+
+.PHONY: build test lint bench schema site clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +24,13 @@ build: $(STAMP)
 	$(BIN)/docgen build
 	$(BIN)/docgen site
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy --strict src
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
