@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from docgen.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
+GOLDEN_UPDATES = pytest.StashKey[list[str]]()  # with --update-golden: the snapshots tests/golden/test_golden.py wrote
 
 
 def build_file_tree(base: Path, files: dict[str, str | bytes]) -> Path:
@@ -54,3 +55,26 @@ def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = before
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the golden snapshots in tests/golden/snapshots/ from the demo's outputs (review `git diff tests/golden`)",
+    )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """With --update-golden: which snapshots were written, so the person running it knows what to review."""
+    changed = config.stash.get(GOLDEN_UPDATES, None)
+    if changed is None:
+        return
+    terminalreporter.section("golden snapshots")
+    if not changed:
+        terminalreporter.write_line("--update-golden: every snapshot already matched; nothing written")
+        return
+    for line in changed:
+        terminalreporter.write_line(line)
+    terminalreporter.write_line(f"--update-golden: {len(changed)} snapshot(s) changed; review `git diff tests/golden` before committing")
