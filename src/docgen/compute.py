@@ -143,10 +143,12 @@ def table(rows: dict[str, Amounts], labels: tuple[str, ...], period: Period) -> 
 
 
 def project_table(project: Project) -> dict[str, Figures]:
+    """附件2's budget table for the project's period."""
     return table(project.funds, F.PROJECT_FUND_ROWS, project.period)
 
 
 def department_tables(department: Department) -> tuple[dict[str, Figures], dict[str, Figures]]:
+    """附件3's two budget tables (by type, by use) for the department's period."""
     by_type = table(department.funds_by_type, F.DEPT_FUND_ROWS_BY_TYPE, department.period)
     return by_type, table(department.funds_by_use, F.DEPT_FUND_ROWS_BY_USE, department.period)
 
