@@ -233,6 +233,7 @@ def figures_json(fig: compute.Figures) -> dict[str, Any]:
         "allocation_rate": _rate(fig.allocation_rate),
         "spent": _money(fig.spent),
         "spend_progress": _rate(fig.spend_progress),
+        "execution": _rate(fig.execution),
         "expected": _money(fig.expected),
     }
 

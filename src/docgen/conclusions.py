@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal
 
 from . import compute
 from . import forms as F
@@ -60,8 +59,8 @@ def conclusion(sa: SubmissionAnalysis) -> str:
         budget = D["conclusion_budget"].format(
             arranged=money(total.subtotal),
             spent=money(total.spent),
-            spend_progress=percent(total.spend_progress or Decimal(0)),
-            time_progress=percent(compute.time_progress(sub.period)),
+            spend_progress=percent(total.spend_progress),
+            time_progress=percent(total.time_progress),
         )
     else:
         budget = D["conclusion_budget_empty"]

@@ -93,7 +93,7 @@ def _versus(progress: Decimal, time: Decimal) -> str:
 
 
 def _execution_sentence(sub: Project | Department, fig: compute.Figures) -> str:
-    time = compute.time_progress(sub.period)
+    time = fig.time_progress
     allocation = D("execution_allocation", rate=percent(fig.allocation_rate)) if fig.allocation_rate is not None else ""
     progress = ""
     if fig.spend_progress is not None:
@@ -137,7 +137,7 @@ def execution(sub: Project | Department) -> list[str]:
     if total.subtotal:
         gap = total.expected - total.subtotal
         tail = D("expected_surplus", gap=money(-gap)) if gap < 0 else D("expected_over", gap=money(gap)) if gap > 0 else ""
-        outlook.append(D("expected", expected=money(total.expected), rate=percent(compute.rate(total.expected, total.subtotal)), tail=tail))
+        outlook.append(D("expected", expected=money(total.expected), rate=percent(total.expected_rate), tail=tail))
     if total.spent > total.subtotal:
         outlook.append(D("over_budget", month=sub.period.month, gap=money(total.spent - total.subtotal)))
     refs = D("table_ref_join").join(D("table_ref", number=i + 1) for i in range(len(tables)))

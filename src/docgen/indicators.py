@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 GE, LE, EQ, GT, LT = "≥", "≤", "=", ">", "<"
 BETWEEN = "~"
@@ -165,8 +165,8 @@ class Value:
 
 
 def format_number(value: Decimal) -> str:
-    """A number as people write it: 6000, 12.5 (at most two decimals, no trailing zeros)."""
-    text = f"{value.quantize(Decimal('0.01')):f}"
+    """A number as people write it: 6000, 12.5 (at most two decimals, half up as compute.py rounds, no trailing zeros)."""
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

@@ -272,7 +272,7 @@ def _budget(grid: _Grid, block: Budget, sub: Project | Department) -> None:
         grid.put(top, 1, table.number or None, "header", last_row=top + 1)
         _two_row_headers(grid, BUDGET_COLUMNS, sub.period, top)
         given = getattr(sub, table.field)
-        figures = compute.table(given, table.rows)
+        figures = compute.table(given, table.rows, sub.period)
         row = top + 2
         for index, (label, fig) in enumerate(figures.items()):
             shown = index == 0 or label in given  # a fund source not written stays blank, as on a hand-filled form

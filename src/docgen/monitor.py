@@ -28,7 +28,6 @@ from .model import Amounts, Department, ExpectedProject, Indicator, Project, Ros
 from .ruleset import BLUE, GREEN, NONE, RED, YELLOW, Rule, Ruleset
 
 K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS  # noqa: E741 - K/A/I as in model.py
-HUNDRED = Decimal(100)
 Submission = Project | Department
 #: (path, json path, key?) -> (line, column). Without documents every finding stands at 1:1.
 Locator = Callable[[Path, JsonPath, bool], tuple[int, int]]
@@ -47,9 +46,9 @@ def money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def percent(value: Decimal) -> str:
-    """A percentage rounded to two decimals, as the warning texts quote it."""
-    return f"{value.quantize(compute.CENT):.2f}"
+def percent(value: Decimal | None) -> str:
+    """A ratio from `compute`, already rounded there: printed as is, so the text shows what was graded."""
+    return "—" if value is None else f"{value:.2f}"
 
 
 number = V.format_number
@@ -94,9 +93,9 @@ def budget_rows(sub: Submission) -> list[BudgetRow]:
     """Every budget row the rules look at; only rows that add something speak (not a lone row, nor a second table's total)."""
     rows = []
     for index, (table, funds) in enumerate(_tables(sub)):
-        rows.append(BudgetRow(table, F.TOTAL_ROW, compute.Figures.of(compute.total(funds)), speaks=index == 0))
+        rows.append(BudgetRow(table, F.TOTAL_ROW, compute.Figures.of(compute.total(funds), sub.period), speaks=index == 0))
         for label, amounts in funds.items():
-            rows.append(BudgetRow(table, label, compute.Figures.of(amounts), speaks=len(funds) > 1))
+            rows.append(BudgetRow(table, label, compute.Figures.of(amounts, sub.period), speaks=len(funds) > 1))
     return rows
 
 
@@ -223,7 +222,6 @@ class _Run:
         self.sub = sub
         self.ruleset = ruleset
         self.month = sub.period.month
-        self.time_progress = compute.time_progress(sub.period)
         self.exempt = bool(sub.research) and self.month < 12
         self.hits: list[_Hit] = []
         self._active = {code: ruleset.active(code, self.exempt) for code in ruleset.rules}
@@ -238,12 +236,6 @@ class _Run:
         self.hits.append(_Hit(rule.code, light, subject, at, key, speaks, {"month": self.month, **args}))
 
 
-def _ratio(numerator: Decimal | None, denominator: Decimal) -> Decimal | None:
-    if numerator is None or denominator == 0:
-        return None
-    return numerator / denominator * HUNDRED
-
-
 # 及时性 ------------------------------------------------------------------------------------
 
 
@@ -252,15 +244,15 @@ def _against_time(
     rows: list[BudgetRow],
     code: str,
     field: str,
-    rate: Callable[[compute.Figures], Decimal | None],
+    ratio_of: Callable[[compute.Figures], Decimal | None],
     shown: Callable[[compute.Figures], dict[str, str]],
 ) -> None:
-    """Grade a rate per row by its ratio to 序时进度 (r = rate ÷ 序时进度 × 100)."""
+    """Grade a rate per row by its ratio to 序时进度 (r = rate ÷ 序时进度 × 100, as compute.Figures has it)."""
     rule = run.rule(code)
     if rule is None:
         return
     for row in rows:
-        ratio = _ratio(rate(row.figures), run.time_progress)
+        ratio = ratio_of(row.figures)
         graded = rule.grade(ratio) if ratio is not None else None
         if graded and ratio is not None:
             run.hit(
@@ -271,7 +263,7 @@ def _against_time(
                 key=row.total,
                 speaks=row.speaks,
                 row=row.label,
-                time_progress=percent(run.time_progress),
+                time_progress=percent(row.figures.time_progress),
                 ratio=percent(ratio),
                 limit=number(graded[1]),
                 **shown(row.figures),
@@ -285,8 +277,8 @@ def spend_progress(run: _Run, rows: list[BudgetRow]) -> None:
         rows,
         "W401",
         "spent",
-        lambda f: f.spend_progress,
-        lambda f: {"spent": money(f.spent), "arranged": money(f.subtotal), "spend_progress": percent(f.spend_progress or Decimal(0))},
+        lambda f: f.execution,
+        lambda f: {"spent": money(f.spent), "arranged": money(f.subtotal), "spend_progress": percent(f.spend_progress)},
     )
 
 
@@ -297,8 +289,8 @@ def allocation(run: _Run, rows: list[BudgetRow]) -> None:
         rows,
         "W402",
         "allocated",
-        lambda f: f.allocation_rate,
-        lambda f: {"allocated": money(f.allocated), "budget": money(f.budget), "allocation_rate": percent(f.allocation_rate or Decimal(0))},
+        lambda f: f.allocation_pace,
+        lambda f: {"allocated": money(f.allocated), "budget": money(f.budget), "allocation_rate": percent(f.allocation_rate)},
     )
 
 
@@ -308,7 +300,7 @@ def carried_over(run: _Run, rows: list[BudgetRow]) -> None:
     total = rows[0]
     if rule is None or total.figures.carried_over == 0:
         return
-    share = _ratio(total.figures.carried_over, total.figures.subtotal)
+    share = total.figures.carried_over_share
     graded = rule.grade(share) if share is not None else None
     if graded:
         run.hit(
@@ -319,7 +311,7 @@ def carried_over(run: _Run, rows: list[BudgetRow]) -> None:
             key=True,
             carried_over=money(total.figures.carried_over),
             arranged=money(total.figures.subtotal),
-            share=percent(share or Decimal(0)),
+            share=percent(share),
             limit=number(graded[1]),
         )
 
@@ -333,7 +325,7 @@ def expected_balance(run: _Run, rows: list[BudgetRow]) -> None:
         fig = row.figures
         if fig.expected >= fig.subtotal:
             continue
-        share = _ratio(fig.subtotal - fig.expected, fig.subtotal)
+        share = fig.balance_share
         graded = rule.grade(share) if share is not None else None
         if graded:
             run.hit(
@@ -345,8 +337,8 @@ def expected_balance(run: _Run, rows: list[BudgetRow]) -> None:
                 row=row.label,
                 arranged=money(fig.subtotal),
                 expected=money(fig.expected),
-                balance=money(fig.subtotal - fig.expected),
-                share=percent(share or Decimal(0)),
+                balance=money(fig.balance),
+                share=percent(share),
                 limit=number(graded[1]),
                 speaks=row.speaks,
             )
@@ -427,13 +419,6 @@ class Progress:
     ratio: Decimal | None = None
 
 
-def planned_value(target: V.Value, cumulative: bool, month: int) -> Decimal | None:
-    """What should be reached by now: the annual target pro-rated (累计类) or the target itself."""
-    if target.number is None:
-        return None
-    return target.number * month / 12 if cumulative else target.number
-
-
 def progress(indicator: Indicator, rule: Rule | None, month: int, year: int) -> Progress | None:
     """The indicator light of the 一体化 system (W421), or the within-target light (W422)."""
     target, result = indicator.effective_target, indicator.result
@@ -445,10 +430,12 @@ def progress(indicator: Indicator, rule: Rule | None, month: int, year: int) -> 
     if rule is None:
         return None
     cumulative = indicator.is_cumulative
-    planned = planned_value(target, cumulative, month)
-    if planned is None or planned <= 0 or result.number is None:
+    if target.number is None or result.number is None:
         return None
-    ratio = result.number / planned * HUNDRED
+    planned = compute.planned(target.number, month, cumulative)
+    ratio = compute.indicator_progress(result.number, planned)
+    if ratio is None:
+        return None
     graded = rule.grade(ratio)
     shown = target.shown(planned) if cumulative and month < 12 else target.text
     return Progress(graded[0] if graded else GREEN, "W421", shown, ratio)
@@ -475,7 +462,7 @@ def indicator_rules(run: _Run) -> None:
                     target=ind.effective_target.text,
                     result=ind.result.text,
                     planned=prog.planned,
-                    ratio=percent(prog.ratio) if prog.ratio is not None else "—",
+                    ratio=percent(prog.ratio),
                 )
             unexplained = run.rule("W425")
             if light in (RED, YELLOW) and unexplained is not None and not ind.deviation:
@@ -604,7 +591,7 @@ def project_spending(run: _Run, projects: list[Project], missing: int) -> None:
         return
     summed = compute.total({str(i): compute.total(p.funds) for i, p in enumerate(projects)})
     tolerance = Decimal(rule.threshold("允许差额"))
-    allowed = max(tolerance, Decimal(rule.threshold("允许差异率")) / HUNDRED * (stated.carried_over + stated.budget))
+    allowed = max(tolerance, compute.percent_of(Decimal(rule.threshold("允许差异率")), compute.subtotal(stated)))
     differing = [(name, key) for name, key in A.items() if abs(getattr(stated, name) - getattr(summed, name)) > allowed]
     if not differing:
         return
@@ -625,9 +612,9 @@ def project_spending(run: _Run, projects: list[Project], missing: int) -> None:
         differences=differences,
         field=field_name,
         difference=money(abs(difference)),
-        dept_arranged=money(stated.carried_over + stated.budget),
+        dept_arranged=money(compute.subtotal(stated)),
         dept_spent=money(stated.spent),
-        sum_arranged=money(summed.carried_over + summed.budget),
+        sum_arranged=money(compute.subtotal(summed)),
         sum_spent=money(summed.spent),
         projects=len(projects),
         missing=missing,

@@ -21,7 +21,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from . import templates
+from . import compute, templates
 from .layout import WIDTHS, Placed, Sheet, place
 from .model import Department, Project
 
@@ -136,7 +136,7 @@ def _shown(cell: Placed, fonts: dict[str, dict[str, Any]]) -> str | Decimal | No
 def _write(ws: Worksheet, cell: Placed, formats: _Formats) -> None:
     value = _shown(cell, formats.style["fonts"])
     if isinstance(value, Decimal):
-        number = float(value / 100) if cell.style == "rate" else float(value)
+        number = float(compute.fraction(value)) if cell.style == "rate" else float(value)
         fmt = formats.get(cell.style)
         if cell.merged:
             ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, None, fmt)

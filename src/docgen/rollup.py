@@ -31,7 +31,6 @@ from .monitor import Analysis, SubmissionAnalysis, worst
 from .ruleset import BLUE, GREEN, NONE, RED, YELLOW
 from .textwidth import width
 
-HUNDRED = Decimal(100)
 FIXED_DATE = datetime(2000, 1, 1)  # workbook metadata: no build time, so builds are reproducible
 C = M.ROLLUP_COLUMNS
 
@@ -61,18 +60,8 @@ class ProjectLine:
 
     @property
     def figures(self) -> compute.Figures:
-        return compute.Figures.of(self.amounts)
-
-    @property
-    def execution(self) -> Decimal | None:
-        """支出进度 ÷ 序时进度 × 100: the budget execution ratio the lights are graded on."""
-        progress = self.figures.spend_progress
-        return compute.rate(progress, compute.time_progress(self.period)) if progress is not None else None
-
-    @property
-    def balance(self) -> Decimal:
-        """预计结转结余: 安排数 − 全年预计支出数 (negative when more is expected than arranged)."""
-        return self.figures.subtotal - self.amounts.expected
+        """The row's figures and ratios (执行率 = 支出进度 ÷ 序时进度 × 100 is the value W401 grades)."""
+        return compute.Figures.of(self.amounts, self.period)
 
     def values(self) -> dict[str, Any]:
         fig = self.figures
@@ -91,9 +80,9 @@ class ProjectLine:
             "allocation_rate": fig.allocation_rate,
             "spent": fig.spent,
             "spend_progress": fig.spend_progress,
-            "execution": self.execution,
+            "execution": fig.execution,
             "expected": fig.expected,
-            "balance": self.balance,
+            "balance": fig.balance,
             "red": self.red,
             "yellow": self.yellow,
             "blue": self.blue,
@@ -437,7 +426,7 @@ def _write_row(ws: Any, fmt: _Formats, row: int, columns: Sequence[tuple[str, st
         elif value is None:
             ws.write_string(row, col, "—", fmt.cell(kind, total))
         elif kind == RATE:
-            ws.write_number(row, col, float(Decimal(value) / HUNDRED), fmt.cell(RATE, total))
+            ws.write_number(row, col, float(compute.fraction(Decimal(value))), fmt.cell(RATE, total))
         else:  # MONEY, COUNT
             ws.write_number(row, col, float(value), fmt.cell(kind, total))
 

@@ -181,10 +181,10 @@ class Counts:
         return self
 
 
-def _sum_figures(entries: Iterable[Entry]) -> compute.Figures:
+def _sum_figures(entries: Iterable[Entry], period: Period) -> compute.Figures:
     """The 资金总额 of the valid projects among `entries`, added up column by column (Decimal)."""
     rows = {str(i): compute.total(e.model.funds) for i, e in enumerate(entries) if isinstance(e.model, Project) and e.status != ERROR}
-    return compute.Figures.of(compute.total(rows))
+    return compute.Figures.of(compute.total(rows), period)
 
 
 @dataclass
@@ -208,7 +208,7 @@ class DepartmentView:
 
     @property
     def figures(self) -> compute.Figures:
-        return _sum_figures(self.projects)
+        return _sum_figures(self.projects, self.period)
 
     @property
     def missing(self) -> list[Entry]:
@@ -234,7 +234,7 @@ class PeriodView:
 
     @property
     def figures(self) -> compute.Figures:
-        return _sum_figures(e for d in self.departments for e in d.projects)
+        return _sum_figures((e for d in self.departments for e in d.projects), self.period)
 
     @property
     def time_progress(self) -> Decimal:
@@ -346,12 +346,13 @@ def _without_siblings(assessment: Assessment) -> Assessment:
     return Assessment(kept, light, assessment.indicator_lights)
 
 
-def execution_tone(progress: Decimal | None, time_progress: Decimal, rule: Any = None) -> str:
-    """Colour of a 支出进度 bar by the rules file's budget execution rule (W401: r = 支出进度 ÷ 序时进度 × 100);
-    neutral when there is no rule to grade by (rules file broken or the rule disabled)."""
-    if progress is None or time_progress == 0 or rule is None or not rule.enabled:
+def execution_tone(execution: Decimal | None, rule: Any = None) -> str:
+    """Colour of a 支出进度 bar by the rules file's budget execution rule (W401), graded on the figures' own
+    r = 支出进度 ÷ 序时进度 × 100 (compute.Figures.execution, the value the 汇总表 prints); neutral when there is
+    nothing to grade or no rule to grade by (rules file broken or the rule disabled)."""
+    if execution is None or rule is None or not rule.enabled:
         return "neutral"
-    graded = rule.grade(progress / time_progress * 100)
+    graded = rule.grade(execution)
     return graded[0] if graded else "green"
 
 

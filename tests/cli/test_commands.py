@@ -99,6 +99,7 @@ def test_build_writes_summary_with_computed_figures(run, chdir, tmp_path) -> Non
         "allocation_rate": "89.09",
         "spent": "510.55",
         "spend_progress": "44.96",
+        "execution": "89.92",
         "expected": "1135.50",
     }
     assert table["其他资金"]["allocation_rate"] is None and table["其他资金"]["spend_progress"] is None
