@@ -327,9 +327,9 @@ ROLLUP_COLUMNS = {
 
 LABELS.update(
     {
-        "template_missing": "缺少模板文件 {path}：请从 docgen 仓库的 templates/ 复制一份到本项目的 templates/",
+        "template_missing": "缺少模板文件 {path}，docgen 自带的模板也不在（安装不完整）：请重新安装 docgen，或把模板放到项目的 templates/",
         "template_invalid": "模板文件 {path} 无法使用：{detail}",
-        "template_styles": "模板文件 {path} 缺少样式：{names}。请在 Word 中恢复这些样式（名称不能改），或重新运行 templates/make_report_docx.py",
+        "template_styles": "模板文件 {path} 缺少样式：{names}。请在 Word 中恢复这些样式（名称不能改），或重新运行 docgen 仓库的 src/docgen/builtin_templates/make_report_docx.py",
         "rendered": "附件：新生成 {rendered} 个文件，{unchanged} 个未变化（未重新生成）",
         "removed": "已删除 {count} 个过期的附件（对应的报送文件已删除或改名）",
         "confidential_skipped": "涉密项目 {count} 个未生成附件（涉密项目不得发布，build/ 会被发布）。如需生成，请用 --include-confidential 目录 指定 build/ 以外的保存位置",
