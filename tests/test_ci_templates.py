@@ -201,6 +201,10 @@ def test_the_templates_pin_this_version_and_have_no_default_repository() -> None
     for _, _, defaults in install_scripts():
         assert defaults["DOCGEN_REF"] == f"v{docgen.__version__}"
     assert len(set(github_install_steps())) == 1, "every job installs docgen the same way"
+    chinese, english = (ROOT / "README.md").read_text(encoding="utf-8").split("\n# docgen (English)\n")
+    tag = f"v{docgen.__version__}"
+    assert f"固定为 **{tag}**" in chinese and f"pinned to **{tag}**" in english, "README names the version the templates pin"
+    assert re.findall(r"^\s+rev: (\S+)", chinese, re.MULTILINE) == [tag] and f"rev: {tag}" in english
     for name, job in load(GITHUB)["jobs"].items():
         runs = [step.get("name") if step.get("name") == "安装 docgen" else step.get("run", "") for step in job["steps"]]
         first_call = next((i for i, run in enumerate(runs) if docgen_calls(run or "")), None)
