@@ -62,7 +62,8 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_packages = run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
     # A plain path line: the test environment's packages become importable, but its own .pth files (the editable
     # docgen among them) are not processed, and the new environment's site-packages comes first.
-    (Path(site_packages) / "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    ours = dict.fromkeys(sysconfig.get_paths()[kind] for kind in ("purelib", "platlib"))
+    (Path(site_packages) / "test-dependencies.pth").write_text("".join(f"{path}\n" for path in ours), encoding="utf-8")
     return folder
 
 
