@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-LINTED := src tests benchmarks templates
+LINTED := src tests benchmarks tools
 
 .PHONY: build test lint bench schema site clean
 

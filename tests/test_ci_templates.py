@@ -1,7 +1,9 @@
 """The CI templates for repositories of submissions (GitHub Actions, GitLab CI) and docgen's own CI.
 
 They parse, pass the platforms' published schemas (shipped offline with check-jsonschema), name only
-commands and options docgen has, and their check jobs do what they promise when run for real.
+commands and options docgen has (parsed by docgen's own CLI, so a command or option that disappears fails here),
+install docgen only from the bureau's repository at the pinned tag, and their check jobs do what they promise
+when run for real.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
+import docgen
 from docgen.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,12 +31,8 @@ GITHUB = ROOT / "ci-templates/github/docgen.yml"
 GITLAB = ROOT / "ci-templates/gitlab/.gitlab-ci.yml"
 OWN_CI = ROOT / ".github/workflows/ci.yml"
 
-#: Parts of docgen the templates call that other branches build; until they are merged the check is an xfail.
-PENDING = {
-    "diff": "docgen diff is built on branch hist (issue 5, item 1)",
-    "site": "docgen site is built on branch site (issue 4)",
-    ("build", "--pdf"): "docgen build --pdf is built on branch render (issue 3)",
-}
+#: The distribution the templates install (the import package and the command are `docgen`).
+DISTRIBUTION = "docgen-jxjk"
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -57,13 +58,24 @@ def gitlab_scripts(pipeline: dict[str, Any]) -> list[tuple[str, str]]:
     return scripts
 
 
+#: `docgen` where a shell command starts: line start, after ; & | ( or then/else/do (not in prose such as messages).
+COMMAND = re.compile(r"(?:^|[;&|(]|\b(?:then|else|do)\s)\s*docgen\s+")
+OPERATOR = re.compile(r"\s(?:\|\||&&|\||>>|>|;)")
+
+
 def docgen_calls(script: str) -> list[list[str]]:
-    """Each `docgen …` invocation in a shell script, cut at the first shell operator, as argv after `docgen`."""
+    """Each `docgen …` invocation in a shell script, cut at the first shell operator, as argv after `docgen`.
+
+    Quoted text is masked first, so words and operators inside quotes (echo "…; docgen is …") are not read as commands.
+    """
     calls = []
     for line in script.replace("\\\n", " ").splitlines():
-        for match in re.finditer(r"(?<![\w$./-])docgen\s+(.*)", line):
-            words = shlex.split(re.split(r"\s(?:\|\||&&|\||>>|>|;)\s?", match[1])[0])
-            calls.append(words)
+        line = line.strip()
+        masked = re.sub(r"\"[^\"]*\"|'[^']*'", lambda m: m[0][0] + "x" * (len(m[0]) - 2) + m[0][-1], line)
+        for match in COMMAND.finditer(masked):
+            start = match.end()
+            cut = OPERATOR.search(masked, start)
+            calls.append(shlex.split(line[start : cut.start() if cut else len(line)]))
     return calls
 
 
@@ -82,21 +94,15 @@ def test_the_templates_call_docgen_at_all() -> None:
 
 @pytest.mark.parametrize("argv", CALLS)
 def test_every_command_and_option_named_exists(argv: list[str]) -> None:
+    """docgen's CLI parses each call as the runner would run it: unknown commands, options or choices fail."""
     name, *rest = argv
     command = cli.commands.get(name)
-    if command is None:
-        if name in PENDING:
-            pytest.xfail(PENDING[name])
-        pytest.fail(f"the templates call `docgen {name}`, which the CLI does not have")
-    known = {opt for param in command.params for opt in param.opts + param.secondary_opts}
-    for word in rest:
-        option = word.split("=")[0]
-        if option.startswith("-") and option not in known:
-            if (name, option) in PENDING:
-                pytest.xfail(PENDING[(name, option)])
-            pytest.fail(f"`docgen {name}` has no option {option}")
-    if name == "validate" and "--format" in rest:
-        assert rest[rest.index("--format") + 1] in command.params[1].type.choices  # type: ignore[attr-defined]
+    assert command is not None, f"the templates call `docgen {name}`, which the CLI does not have"
+    try:
+        with command.make_context(name, list(rest)):
+            pass
+    except click.UsageError as exc:
+        pytest.fail(f"`docgen {' '.join(argv)}` as the templates call it: {exc.format_message()}")
 
 
 @pytest.mark.parametrize(
@@ -136,6 +142,123 @@ def test_gitlab_template_covers_code_quality_merge_requests_artifacts_and_pages(
     assert pipeline["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert pipeline["pages"]["artifacts"]["paths"] == ["public"]
     assert pipeline["variables"]["GIT_DEPTH"] == "0"
+
+
+# --- which docgen the templates install ------------------------------------------------------------
+
+
+def github_install_steps() -> list[str]:
+    workflow = load(GITHUB)
+    return [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if step.get("name") == "安装 docgen"]
+
+
+def install_scripts() -> list[tuple[str, str, dict[str, str]]]:
+    """(template, install script, the variables' defaults as the runner would set them with nothing configured)."""
+    github = load(GITHUB)["env"]
+    defaults = {
+        name: (re.findall(r"\|\|\s*'([^']*)'", github[name]) or [""])[0] for name in ("DOCGEN_REPO", "DOCGEN_REF", "DOCGEN_PIP_SPEC")
+    }
+    gitlab = load(GITLAB)
+    return [
+        ("github", github_install_steps()[0], defaults),
+        (
+            "gitlab",
+            "\n".join(gitlab["default"]["before_script"]),
+            {k: v for k, v in gitlab["variables"].items() if k.startswith("DOCGEN_")},
+        ),
+    ]
+
+
+@pytest.fixture
+def fake_python(tmp_path: Path) -> tuple[Path, Path]:
+    """A `python` on PATH that records its arguments instead of installing anything."""
+    folder, log = tmp_path / "bin", tmp_path / "python-args"
+    folder.mkdir()
+    (folder / "python").write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > '{log}'\n", encoding="utf-8")
+    (folder / "python").chmod(0o755)
+    return folder, log
+
+
+def install(script: str, fake: tuple[Path, Path], **env: str) -> tuple[subprocess.CompletedProcess[str], list[str] | None]:
+    folder, log = fake
+    log.unlink(missing_ok=True)
+    done = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.pathsep.join([str(folder), os.environ.get("PATH", "")]), **env},
+        check=False,
+    )
+    return done, log.read_text(encoding="utf-8").splitlines() if log.exists() else None
+
+
+def test_the_templates_pin_this_version_and_have_no_default_repository() -> None:
+    """DOCGEN_REPO has no default that could resolve to someone else's package; DOCGEN_REF is this release's tag."""
+    github = load(GITHUB)["env"]
+    assert github["DOCGEN_REPO"] == "${{ vars.DOCGEN_REPO }}" and github["DOCGEN_PIP_SPEC"] == "${{ vars.DOCGEN_PIP_SPEC }}"
+    gitlab = load(GITLAB)["variables"]
+    assert gitlab["DOCGEN_REPO"] == "" and gitlab["DOCGEN_PIP_SPEC"] == ""
+    for _, _, defaults in install_scripts():
+        assert defaults["DOCGEN_REF"] == f"v{docgen.__version__}"
+    assert len(set(github_install_steps())) == 1, "every job installs docgen the same way"
+    chinese, english = (ROOT / "README.md").read_text(encoding="utf-8").split("\n# docgen (English)\n")
+    tag = f"v{docgen.__version__}"
+    assert f"固定为 **{tag}**" in chinese and f"pinned to **{tag}**" in english, "README names the version the templates pin"
+    assert re.findall(r"^\s+rev: (\S+)", chinese, re.MULTILINE) == [tag] and f"rev: {tag}" in english
+    for name, job in load(GITHUB)["jobs"].items():
+        runs = [step.get("name") if step.get("name") == "安装 docgen" else step.get("run", "") for step in job["steps"]]
+        first_call = next((i for i, run in enumerate(runs) if docgen_calls(run or "")), None)
+        assert first_call is None or "安装 docgen" in runs[:first_call], f"job {name} calls docgen before installing it"
+
+
+@pytest.mark.parametrize(("template", "script", "defaults"), install_scripts(), ids=["github", "gitlab"])
+def test_install_step_builds_a_pinned_spec_from_the_repository(template: str, script: str, defaults: dict[str, str], fake_python) -> None:
+    for repo in ("https://git.example.gov.cn/czj/docgen.git", "git+https://git.example.gov.cn/czj/docgen.git"):
+        done, args = install(script, fake_python, **{**defaults, "DOCGEN_REPO": repo})
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert args is not None and args[:3] == ["-m", "pip", "install"]
+        requirement = Requirement(args[-1])
+        assert requirement.name == DISTRIBUTION
+        assert requirement.url == f"git+https://git.example.gov.cn/czj/docgen.git@v{docgen.__version__}"
+
+
+@pytest.mark.parametrize(("template", "script", "defaults"), install_scripts(), ids=["github", "gitlab"])
+def test_install_step_without_a_repository_fails_in_chinese_and_english(
+    template: str, script: str, defaults: dict[str, str], fake_python
+) -> None:
+    done, args = install(script, fake_python, **defaults)
+    assert done.returncode == 1 and args is None, "nothing is installed"
+    message = done.stdout + done.stderr
+    assert "未设置 DOCGEN_REPO" in message and "DOCGEN_REPO is not set" in message
+
+
+@pytest.mark.parametrize(("template", "script", "defaults"), install_scripts(), ids=["github", "gitlab"])
+def test_install_step_takes_a_full_spec_but_never_a_bare_name(template: str, script: str, defaults: dict[str, str], fake_python) -> None:
+    for bare in ("docgen", "docgen-jxjk", "docgen-jxjk==0.2.0"):
+        done, args = install(
+            script, fake_python, **{**defaults, "DOCGEN_REPO": "https://git.example.gov.cn/czj/docgen.git", "DOCGEN_PIP_SPEC": bare}
+        )
+        assert done.returncode == 1 and args is None, bare
+        assert "只是名称" in done.stdout + done.stderr and "bare name" in done.stdout + done.stderr
+    wheel = "./dist/docgen_jxjk-0.2.0-py3-none-any.whl"
+    done, args = install(script, fake_python, **{**defaults, "DOCGEN_PIP_SPEC": wheel})
+    assert done.returncode == 0 and args is not None and args[-1] == wheel
+
+
+#: Documents that tell adopters how to install docgen.
+INSTALL_DOCS = [ROOT / "README.md", GITHUB, GITLAB, ROOT / ".pre-commit-hooks.yaml", ROOT / ".pre-commit-config.yaml"]
+
+
+@pytest.mark.parametrize("path", INSTALL_DOCS, ids=lambda p: p.name)
+def test_no_document_installs_docgen_by_a_bare_name(path: Path) -> None:
+    """`pip install docgen` would run an unrelated PyPI package; even our own name is not published there."""
+    text = path.read_text(encoding="utf-8")
+    for match in re.finditer(r"pip install\s+([^\n`|;&]*)", text):
+        for word in shlex.split(match[1].replace("$", "")):
+            located = "/" in word or " @ " in word or word.endswith(".whl")  # a path, URL or `name @ URL`
+            if not word.startswith("-") and not located:
+                assert not re.match(r"docgen\b", word), f"{path.name}: `{match[0]}` installs a bare name"
+    assert not re.search(r"\bdocgen(-jxjk)?\s*(==|>=|~=)", text), f"{path.name} names docgen by version, to be found on an index"
 
 
 def test_docgens_own_ci_runs_the_ci_entry_point() -> None:
@@ -215,8 +338,6 @@ def test_github_check_steps_pass_then_annotate_the_broken_line(adopter: Path) ->
 
 
 def test_github_diff_step_writes_the_job_summary(adopter: Path, tmp_path: Path) -> None:
-    if "diff" not in cli.commands:
-        pytest.xfail(PENDING["diff"])
     env = {
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@example.com",

@@ -13,6 +13,7 @@ import os
 import pickle
 from collections.abc import Iterable
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,9 @@ def file_digest(path: Path) -> str:
 @cache
 def code_digest() -> str:
     """docgen's own code and packaged data: any change to them makes every cached result stale."""
-    package = Path(__file__).resolve().parent
+    files = [f for f in resources.files("docgen").iterdir() if f.is_file() and f.name.endswith((".py", ".yaml"))]
     h = hashlib.sha256()
-    for file in sorted([*package.glob("*.py"), *package.glob("*.yaml")]):
+    for file in sorted(files, key=lambda f: f.name):
         h.update(file.name.encode() + file.read_bytes())
     return h.hexdigest()
 

@@ -333,10 +333,10 @@ ROLLUP_COLUMNS = {
 
 LABELS.update(
     {
-        "template_missing": "缺少模板文件 {path}：请从 docgen 仓库的 templates/ 复制一份到本项目的 templates/",
+        "template_missing": "缺少模板文件 {path}，docgen 自带的模板也不在（安装不完整）：请重新安装 docgen，或把模板放到项目的 templates/",
         "template_invalid": "模板文件 {path} 无法使用：{detail}",
         "template_styles": (
-            "模板文件 {path} 缺少样式：{names}。请在 Word 中恢复这些样式（名称不能改），或重新运行 templates/make_report_docx.py"
+            "模板文件 {path} 缺少样式：{names}。请在 Word 中恢复这些样式（名称不能改），或重新运行 docgen 仓库的 tools/make_report_docx.py"
         ),
         "rendered": "附件：新生成 {rendered} 个文件，{unchanged} 个未变化（未重新生成）",
         "removed": "已删除 {count} 个过期的附件（对应的报送文件已删除或改名）",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,10 @@ TABLES_YAML = "tables.yaml"  # 附件2/附件3: fonts, number formats, print set
 FONTS_CONF = "fonts.conf"  # PDF: which installed fonts stand in for 仿宋_GB2312, 方正小标宋简体 …
 NAMES = (REPORT_DOCX, TABLES_YAML, FONTS_CONF)
 
-#: docgen's own templates (a source checkout or editable install): used for any file a project does not override.
-BUILTIN = Path(__file__).resolve().parents[2] / FOLDER
+#: docgen's own templates, package data (src/docgen/builtin_templates/ in a checkout, inside the wheel when installed):
+#: used for any file a project does not override. pip always unpacks a wheel, so this is a real folder; LibreOffice
+#: and python-docx need file paths.
+BUILTIN = Path(str(resources.files("docgen").joinpath("builtin_templates")))
 
 
 @dataclass(frozen=True)

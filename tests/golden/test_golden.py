@@ -47,7 +47,7 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     if shutil.which("git") is None:
         pytest.skip("git is not installed: the site's history needs it")
     root = tmp_path_factory.mktemp("golden")
-    for folder in (api.SUBMISSIONS, "schema", "templates"):
+    for folder in (api.SUBMISSIONS, "schema"):  # no templates/: docgen's own, from the package
         shutil.copytree(ROOT / folder, root / folder)
     repo = GitRepo(root)  # one commit with a fixed author and date: the site's history shows it
     repo.run("add", api.SUBMISSIONS)

@@ -184,13 +184,13 @@ def test_same_input_same_bytes(project: Project, department: Department, tpl: te
 
 
 def test_reference_docx_is_reproducible(tmp_path: Path) -> None:
-    """The committed templates/report.docx is exactly what templates/make_report_docx.py writes."""
-    spec = importlib.util.spec_from_file_location("make_report_docx", ROOT / "templates" / "make_report_docx.py")
+    """The committed builtin_templates/report.docx is exactly what tools/make_report_docx.py writes."""
+    spec = importlib.util.spec_from_file_location("make_report_docx", ROOT / "tools" / "make_report_docx.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.write(tmp_path / "report.docx")
-    assert (tmp_path / "report.docx").read_bytes() == (ROOT / "templates" / "report.docx").read_bytes()
+    assert (tmp_path / "report.docx").read_bytes() == (templates.BUILTIN / templates.REPORT_DOCX).read_bytes()
 
 
 def _rewrite(source: Path, target: Path, change: dict[str, tuple[str, str]]) -> Path:

@@ -1,7 +1,9 @@
-"""Write templates/report.docx: the reference document whose styles and page set-up every 附件1 report uses.
+"""Write report.docx beside this script: the reference document whose styles and page set-up every 附件1 report uses.
 
-Run it once after changing a setting below: `python templates/make_report_docx.py`. The output is byte-identical
-for the same settings (fixed zip timestamps), so the committed .docx can be checked against this script.
+Run it once after changing a setting below: `python tools/make_report_docx.py` (or give an
+output path, e.g. a project's own templates/report.docx). The output is byte-identical for the same settings (fixed
+zip timestamps), so the committed .docx can be checked against this script. It is a tool of the source checkout and
+is not shipped in the wheel; the wheel carries the report.docx it wrote.
 A department may instead open report.docx in Word or WPS, change the styles (keep their names) and save it.
 
 Layout per GB/T 9704-2012 (党政机关公文格式): A4; 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm; 22 lines of 28
@@ -19,7 +21,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-OUT = Path(__file__).with_name("report.docx")
+OUT = Path(__file__).resolve().parents[1] / "src" / "docgen" / "builtin_templates" / "report.docx"
 
 # --- settings -----------------------------------------------------------------------------
 
