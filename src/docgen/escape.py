@@ -2,6 +2,7 @@
 
     markdown(text)        Markdown source, in text or inside raw HTML (the site's pages, `docgen diff`)
     markdown_lines(text)  the same, keeping line breaks as <br> (table cells, commit bodies, opinions)
+    markdown_code(text)   a Markdown code span (`docgen diff`'s file paths)
     html(text)            HTML text and attribute values that no Markdown processor reads
     url_path(path)        a relative page path placed in a link (Markdown or HTML)
     xml(text)             XML text (the .docx parts; XlsxWriter escapes its own cells)
@@ -66,6 +67,15 @@ def markdown(text: object) -> Markup:
 def markdown_lines(text: object) -> Markup:
     """As `markdown`, line breaks kept as <br> (a Markdown table cell, a commit body, an opinion)."""
     return _markdown(text, "<br>")
+
+
+def markdown_code(text: str) -> str:
+    """User text as a Markdown code span, on one line: fenced with more backticks than it holds (CommonMark), so a
+    backtick inside cannot end the span; inside a span nothing else is markup."""
+    line = _NEWLINE.sub(" ", _CONTROL.sub("", text))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", line)), default=0) + 1)
+    pad = " " if line.startswith("`") or line.endswith("`") else ""
+    return f"{fence}{pad}{line}{pad}{fence}"
 
 
 def markdown_forms(text: str) -> set[str]:
