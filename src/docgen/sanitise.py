@@ -118,8 +118,14 @@ def clean_content(fragment: str) -> str:
 
 
 def content_changed(fragment: str) -> bool:
-    """Would the allow-list remove anything? Compared with the same serialiser allowing all the fragment holds."""
+    """Would the allow-list remove anything? Compared with the same serialiser allowing all the fragment holds.
+
+    Event handlers and script URLs are also looked for directly: nh3 drops some of them even when allowed, so the
+    comparison alone would not see them.
+    """
     found = _inventory(fragment)
+    if found.problems:
+        return True
     everything = nh3.clean(
         fragment,
         tags=found.tags | TAGS,
