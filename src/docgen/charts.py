@@ -1,7 +1,8 @@
 """Pictures for the status site, drawn at build time as inline SVG: no chart library, no CDN, works offline.
 
 Pure functions from numbers to markup. Every text shown (labels, titles) is passed in by the caller, so the
-Chinese wording stays in messages.py and the templates. Colours are CSS classes (docgen.css), so the
+Chinese wording stays in messages.py and the templates; it is escaped here for the Markdown page the picture is
+placed in (escape.markdown). Colours are CSS classes (docgen.css), so the
 pictures follow Material's light and dark palettes.
 """
 
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
 
 from markupsafe import Markup
+
+from .escape import markdown as escape  # the SVG is raw HTML inside a Markdown page
 
 
 @dataclass(frozen=True)

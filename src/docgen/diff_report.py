@@ -1,7 +1,9 @@
 """`docgen diff` output: Markdown to post as a pull-request comment, JSON for tools.
 
 The Markdown is written for a department reviewer who never opens the YAML: one heading and one
-table per submission, the form's own labels, before → after, Chinese throughout.
+table per submission, the form's own labels, before → after, Chinese throughout. Every text taken from a
+submission, a roster or git (names, codes, values, field and indicator names, messages, paths, revisions) goes
+through escape.markdown or escape.markdown_code: a comment must show it, never render it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 import re
 
 from . import changes as C
+from . import escape
 from . import messages as M
 from .revdiff import UNCHANGED, DiffResult, FileDiff
 
@@ -20,14 +23,14 @@ _SEVERITY = {"error": "错误", "warning": "警告", "info": M.SEVERITY_INFO}
 
 
 def _cell(text: str | None, limit: int | None = _CELL_LIMIT) -> str:
-    """One table cell: on one line, pipes escaped, long texts shortened (the JSON keeps them whole).
+    """One table cell: on one line, escaped (pipes too), long texts shortened (the JSON keeps them whole).
 
     Warning messages pass `limit=None`: two that differ only in their last figures must not read the same.
     """
     text = _SPACE.sub(" ", C.shown(text)).strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
-    return text.replace("|", "\\|")
+    return str(escape.markdown(text))
 
 
 def _excerpt(before: str | None, after: str | None) -> tuple[str | None, str | None]:
@@ -50,12 +53,13 @@ def _excerpt(before: str | None, after: str | None) -> tuple[str | None, str | N
 
 
 def _title(f: FileDiff) -> str:
+    md = escape.markdown
     if f.kind == "roster":
         title = M.label("diff_roster")
     elif f.kind == "department":
-        title = M.label("diff_department", department=f.name) if f.name else f.path.rsplit("/", 1)[-1]
+        title = M.label("diff_department", department=md(f.name)) if f.name else md(f.path.rsplit("/", 1)[-1])
     else:
-        title = M.label("diff_project", title=f.name, code=f.code) if f.name else f.path.rsplit("/", 1)[-1]
+        title = M.label("diff_project", title=md(f.name), code=md(f.code)) if f.name else md(f.path.rsplit("/", 1)[-1])
     status = M.label(f"diff_status_{f.status}")
     secret = M.label("diff_confidential_mark") if f.confidential else ""
     return f"### {title}{secret} · {status}"
@@ -67,13 +71,20 @@ def _rows(f: FileDiff) -> list[tuple[str, str, str, str]]:
         start = len(rows)
         if c.kind == C.FIELD:
             before, after = _excerpt(c.before, c.after)
-            rows.append((M.label("diff_field"), c.field, _cell(before), _cell(after)))
+            rows.append((M.label("diff_field"), _cell(c.field, None), _cell(before), _cell(after)))
         elif c.kind == C.FIGURE:
-            rows.append((M.label("diff_figure"), c.field, _cell(c.before), _cell(c.after)))
+            rows.append((M.label("diff_figure"), _cell(c.field, None), _cell(c.before), _cell(c.after)))
         elif c.kind == C.ADDED:
-            rows.append((c.group, c.label, _cell(None), _cell(M.label("diff_item_added", summary=c.after))))
+            rows.append((_cell(c.group, None), _cell(c.label, None), _cell(None), _cell(M.label("diff_item_added", summary=c.after))))
         elif c.kind == C.REMOVED:
-            rows.append((c.group, c.label, _cell(M.label("diff_item_was", summary=c.before)), M.label("diff_item_removed")))
+            rows.append(
+                (
+                    _cell(c.group, None),
+                    _cell(c.label, None),
+                    _cell(M.label("diff_item_was", summary=c.before)),
+                    M.label("diff_item_removed"),
+                )
+            )
         else:
             rows.append((M.label("diff_file"), M.label("diff_unreadable"), _cell(None), _cell(c.after)))
         if c.confidential:
@@ -97,14 +108,15 @@ def _rows(f: FileDiff) -> list[tuple[str, str, str, str]]:
                 M.label("diff_cleared"),
             )
         )
-    return [(a.replace("|", "\\|"), b.replace("|", "\\|"), c, d) for a, b, c, d in rows]
+    return rows
 
 
 def _section(f: FileDiff) -> list[str]:
     lines = [_title(f), ""]
     if f.confidential:
         lines += [M.label("diff_confidential_note"), ""]
-    where = f"`{f.old_path}` → `{f.path}`" if f.old_path else f"`{f.path}`"
+    code = escape.markdown_code
+    where = f"{code(f.old_path)} → {code(f.path)}" if f.old_path else code(f.path)
     lines += [M.label("diff_file_line", where=where), ""]
     rows = _rows(f)
     if rows:
@@ -125,8 +137,8 @@ COMMENT_LIMIT = 60_000
 
 def markdown(result: DiffResult, limit: int = COMMENT_LIMIT) -> str:
     """The comment; sections that would pass `limit` characters are counted, not shown."""
-    head = result.head if result.head is not None else M.label("diff_worktree")
-    lines = [M.label("diff_heading", base=result.base, head=head), ""]
+    head = escape.markdown(result.head) if result.head is not None else M.label("diff_worktree")
+    lines = [M.label("diff_heading", base=escape.markdown(result.base), head=head), ""]
     if not result.files:
         lines += [M.label("diff_nothing"), ""]
     else:

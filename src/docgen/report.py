@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from . import escape
 from . import messages as M
 from .findings import Finding
 from .monitor import Analysis
@@ -25,24 +26,19 @@ def text_line(f: Finding) -> str:
     return f"{f.path}:{f.line}:{f.column}: {SEVERITY[f.severity]} {f.code} {light}{f.message}"
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def _repo_path(path: str) -> str:
     """Forward slashes, as CI platforms match paths against the repository (also on Windows runners)."""
     return path.replace("\\", "/")
 
 
 def github_line(f: Finding) -> str:
-    """GitHub Actions workflow command: shows the message on the file's line in the pull request."""
+    """GitHub Actions workflow command: shows the message on the file's line in the pull request.
+
+    Every value is encoded (escape.workflow_*): a newline in a submission's text cannot start a second command.
+    """
     level = GITHUB_LEVEL[f.severity]
-    props = f"file={_escape_property(_repo_path(f.path))},line={f.line},col={f.column},title={_escape_property(f.code)}"
-    return f"::{level} {props}::{_escape_data(f.message)}"
+    props = f"file={escape.workflow_property(_repo_path(f.path))},line={f.line},col={f.column},title={escape.workflow_property(f.code)}"
+    return f"::{level} {props}::{escape.workflow_data(f.message)}"
 
 
 #: GitLab Code Quality severities (info, minor, major, critical, blocker): errors stop the build.

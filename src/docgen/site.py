@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -44,7 +44,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, compute, history, monitor, paths, ruleset
+from . import charts, compute, escape, history, monitor, paths, ruleset, sanitise
 from . import forms as F
 from . import messages as M
 from .errors import DocgenError, EnvironmentProblem
@@ -283,10 +283,11 @@ class Secrets:
         self._pattern: re.Pattern[str] | None = None
 
     def add(self, code: Any, name: Any = None, path: Path | None = None) -> None:
+        # as written, and as the pages write it escaped (「A_B」 is 「A&#95;B」 in a page's source)
         if isinstance(code, str) and code.strip():
-            self.codes.add(code.strip())
+            self.codes.update(escape.markdown_forms(code.strip()))
         if isinstance(name, str) and name.strip():
-            self.names.add(name.strip())
+            self.names.update(escape.markdown_forms(name.strip()))
         if path is not None:
             self.paths.add(str(path))
         self._pattern = None
@@ -585,11 +586,23 @@ def plan(result: Any, today: date, root: Path = Path(".")) -> SiteModel:
 # --- writing the sources -------------------------------------------------------------------------
 
 
+def _finalize(value: Any) -> Any:
+    """Escaping by construction: every `{{ … }}` is Markdown-escaped (escape.markdown) unless it is Markup.
+
+    Markup is docgen's own markup: macros' output, charts, the number filters, links, `cell`. A template that
+    forgets a filter shows the text as written instead of opening a hole. Numbers are shown as they are.
+    """
+    if isinstance(value, Markup | jinja2.Undefined | bool | int | Decimal | float) or value is None:
+        return value
+    return escape.markdown(value)
+
+
 def _environment() -> jinja2.Environment:
     folder = resources.files("docgen").joinpath("site_templates")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -611,23 +624,22 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _money(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:,.2f}"
+def _money(value: Decimal | None) -> Markup:
+    return Markup("—" if value is None else f"{value:,.2f}")
 
 
-def _rate(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.2f}%"
+def _rate(value: Decimal | None) -> Markup:
+    return Markup("—" if value is None else f"{value:.2f}%")
 
 
-def _cn_date(value: date | datetime) -> str:
+def _cn_date(value: date | datetime) -> Markup:
     text = f"{value.year}年{value.month}月{value.day}日"
-    return text + (f" {value:%H:%M}" if isinstance(value, datetime) else "")
+    return Markup(text + (f" {value:%H:%M}" if isinstance(value, datetime) else ""))
 
 
 def _cell(value: object) -> Markup:
-    """User text inside a Markdown table cell: HTML-escaped, pipes and line breaks neutralised."""
-    text = str(Markup.escape("" if value is None else value))
-    return Markup(text.replace("|", "&#124;").replace("\n", "<br>"))
+    """User text that may run over lines (a table cell, a commit body, an opinion): line breaks kept as <br>."""
+    return escape.markdown_lines(value)
 
 
 def indicator_rows(indicators: Iterable[Any]) -> list[tuple[Any, int, int, int]]:
@@ -659,10 +671,13 @@ def _status_label(status: str) -> str:
     return M.SITE[f"status_{status}"]
 
 
-def _link(source: str, target: str, *, html: bool = False) -> str:
-    """Relative link between two docs pages; raw HTML needs the final .html URL (MkDocs leaves it alone)."""
+def _link(source: str, target: str, *, html: bool = False) -> Markup:
+    """Relative link between two docs pages; raw HTML needs the final .html URL (MkDocs leaves it alone).
+
+    Page names come from project codes (user text): percent-encoded, so no «)», «"» or «#» can end the link.
+    """
     rel = posixpath.relpath(target, posixpath.dirname(source) or ".")
-    return rel[:-3] + ".html" if html and rel.endswith(".md") else rel
+    return escape.url_path(rel[:-3] + ".html" if html and rel.endswith(".md") else rel)
 
 
 class _Writer:
@@ -703,6 +718,14 @@ def _copy_downloads(model: SiteModel, build: Path, docs: Path) -> None:
             entry.downloads.append((f"{source.stem.split('-')[0]}（.{kind}）", rel.as_posix()))
 
 
+def _copy_theme(source: Path) -> None:
+    """Material's overrides (theme.custom_dir in mkdocs.yml), beside docs/."""
+    target = source / "theme"
+    target.mkdir(parents=True, exist_ok=True)
+    for item in resources.files("docgen").joinpath("site_templates", "theme").iterdir():
+        (target / item.name).write_bytes(item.read_bytes())
+
+
 def _copy_assets(docs: Path) -> None:
     source = resources.files("docgen").joinpath("site_templates", "assets")
     target = docs / "assets"
@@ -741,6 +764,7 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
         shutil.rmtree(docs)
     docs.mkdir(parents=True)
     _copy_assets(docs)
+    _copy_theme(source)
     _copy_downloads(model, build, docs)
     writer = _Writer(docs, model.secrets)
     rule = model.ruleset.rules.get(EXECUTION_RULE) if model.ruleset is not None else None
@@ -876,7 +900,7 @@ def _merge_search(main: Path, others: list[Path]) -> None:
         script.write_text("var __index = " + text, encoding="utf-8")
 
 
-def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH) -> int:
+def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH, check: Callable[[Path], object] | None = None) -> int:
     """`mkdocs build --strict` in child processes into a fresh folder, then swapped in for `output`.
 
     Child processes keep MkDocs' memory out of ours; large sites are built in runs of `batch` project pages
@@ -901,6 +925,8 @@ def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH) -> int:
                     os.replace(built, target)
         if len(runs) > 1:
             _merge_search(folders[0], folders[1:])
+        if check is not None:  # before the swap: a page that fails leaves the previous site published
+            check(folders[0])
     except BaseException:
         for folder in folders:
             shutil.rmtree(folder, ignore_errors=True)
@@ -935,5 +961,5 @@ def build_site(root: Path, result: Any, *, today: date, build: Path, output: Pat
     model = plan(result, today, root)
     attach_history(root, model)
     pages = write_sources(model, source, build)
-    run_mkdocs(source, output)
+    run_mkdocs(source, output, check=sanitise.check_site)
     return SiteResult(output, pages, model)

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from docgen import api, charts
+from docgen import api, charts, escape
 from docgen import site as S
 from tests.conftest import build_file_tree
 from tests.history.gitrepo import PROJECT
@@ -76,7 +76,8 @@ def test_sources_written_without_git_say_so(tmp_path: Path) -> None:
     pages = S.write_sources(model, root / S.SOURCE, root / "build")
     docs = root / S.SOURCE / "docs"
     assert pages == sum(1 for _ in docs.rglob("*.md"))
-    assert model.history_note in (docs / "2025-06/101/101-2025-001.md").read_text(encoding="utf-8")
+    # the note names the folder (a path with «_»): written escaped, as all text in the pages' source
+    assert escape.markdown(model.history_note) in (docs / "2025-06/101/101-2025-001.md").read_text(encoding="utf-8")
     for path in docs.rglob("*.md"):
         text = path.read_text(encoding="utf-8")
         assert not any(secret in text for secret in SECRETS), path
