@@ -86,6 +86,8 @@ def discover(paths: list[Path]) -> list[Path]:
         for folder, dirs, files in os.walk(path):
             dirs[:] = [d for d in dirs if not d.startswith(".")]  # never walked into: .git, editor folders
             base = Path(folder)
+            # a symlinked folder is never walked into (os.walk does not follow it) but listed, so it is refused (E110)
+            found.extend(base / d for d in dirs if os.path.islink(base / d))
             found.extend(base / name for name in files if not name.startswith(".") and os.path.splitext(name)[1] in F.YAML_SUFFIXES)
     return sorted(set(found))
 
