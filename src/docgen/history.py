@@ -505,9 +505,10 @@ def _compute(repo: Repo, timelines: dict[str, list[_Touch]], cache: _Cache, stat
 def _parse_pairs(repo: Repo, pairs: list[tuple[str, str | None, str]], cache: _Cache, stats: Stats) -> dict[str, dict[str, Any]]:
     ids = {_snapshot_id(kind, blob) for kind, before, after in pairs for blob in (before, after) if blob}
     snaps = cache.snapshots(ids)
-    blobs = {i.split(":", 1)[1]: i.split(":", 1)[0] for i in ids if i not in snaps}
-    contents = repo.cat_blobs(blobs)
-    for blob, kind in blobs.items():
+    # one blob may be read as two kinds (the same bytes committed as a project and as a roster): one snapshot each
+    todo = sorted(tuple(i.split(":", 1)) for i in ids if i not in snaps)
+    contents = repo.cat_blobs(blob for _, blob in todo)
+    for kind, blob in todo:
         snap = C.snapshot(contents.get(blob, b""), kind)
         snaps[_snapshot_id(kind, blob)] = snap
         cache.new_snapshots[_snapshot_id(kind, blob)] = json.dumps(snap.to_json(), ensure_ascii=False)
