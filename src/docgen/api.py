@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 loa
 SUBMISSIONS = "submissions"
 PERIOD_ARG = re.compile(r"^\d{4}-\d{1,2}$")
 BUILD = "build"
+SITE = "site"  # site.OUTPUT, named here too so that `build` need not import the site's modules
 
 
 @dataclass
@@ -85,6 +86,8 @@ def discover(paths: list[Path]) -> list[Path]:
         for folder, dirs, files in os.walk(path):
             dirs[:] = [d for d in dirs if not d.startswith(".")]  # never walked into: .git, editor folders
             base = Path(folder)
+            # a symlinked folder is never walked into (os.walk does not follow it) but listed, so it is refused (E110)
+            found.extend(base / d for d in dirs if os.path.islink(base / d))
             found.extend(base / name for name in files if not name.startswith(".") and os.path.splitext(name)[1] in F.YAML_SUFFIXES)
     return sorted(set(found))
 
@@ -321,12 +324,13 @@ def build(
     `extra_sections(sub)` returns drafted texts for 附件1 sections the submission leaves empty (section key -> text,
     keys from forms.REPORT_KEYS); by default 「四、绩效监控结果分析」 is drafted from the warnings engine's findings.
     """
-    result = check([root / SUBMISSIONS], rules)
+    out = out or root / BUILD
+    _check_outputs(root, out, include_confidential)
+    result = check(_submissions(root), rules)
     if not result.ok:
         raise InvalidSubmissions(
             M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)), result.errors
         )
-    out = out or root / BUILD
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
     city_written = _in_background(write_city_rollup, result, out)
@@ -403,10 +407,39 @@ def write_city_rollup(result: Result, out: Path) -> list[Path]:
 
 def rollups(root: Path, out: Path | None = None, rules: Path | None = None) -> tuple[Result, list[Path]]:
     """Only the 汇总表: validate submissions/ and, when nothing is wrong, write the roll-up workbooks."""
-    result = check([root / SUBMISSIONS], rules)
+    out = out or root / BUILD
+    _check_outputs(root, out)
+    result = check(_submissions(root), rules)
     if not result.ok:
         raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
-    return result, write_rollups(result, out or root / BUILD)
+    return result, write_rollups(result, out)
+
+
+def _submissions(root: Path) -> list[Path]:
+    """root/submissions, which must not lead out of the repository (a committed symlink to a folder elsewhere)."""
+    folder = root / SUBMISSIONS
+    try:
+        outside = folder.is_symlink() and not folder.resolve().is_relative_to(root.resolve())
+    except OSError:
+        outside = True
+    if outside:
+        raise UsageError(M.label("submissions_outside", path=_display(folder), root=_display(root)))
+    return [folder]
+
+
+def _check_outputs(root: Path, out: Path, confidential: Path | None = None, site: Path | None = None) -> None:
+    """Before anything is written: no output folder may be a symlink (a committed build/ or site/ link would aim
+    docgen's writes and deletions anywhere), and the confidential folder may lie neither in build/ nor in site/."""
+    site = site or root / SITE
+    for folder in (out, site, confidential):
+        if folder is not None:
+            output.refuse_symlink(folder)
+    if confidential is not None:
+        real = confidential.resolve()
+        if real.is_relative_to(site.resolve()):
+            raise UsageError(M.label("confidential_inside_site", site=_display(site), path=_display(confidential)))
+        if real.is_relative_to(out.resolve()):
+            raise UsageError(M.label("confidential_inside_build", build=_display(out), path=_display(confidential)))
 
 
 # --- new ----------------------------------------------------------------------------------
@@ -508,13 +541,15 @@ def site(root: Path, *, today: date | None = None, output: Path | None = None) -
     """
     from . import site as site_module
 
-    result = check([root / SUBMISSIONS]) if (root / SUBMISSIONS).exists() else Result(files=[], findings=[])
+    target = output or root / site_module.OUTPUT
+    _check_outputs(root, root / BUILD, site=target)
+    result = check(_submissions(root)) if (root / SUBMISSIONS).exists() else Result(files=[], findings=[])
     return site_module.build_site(
         root,
         result,
         today=today or date.today(),
         build=root / BUILD,
-        output=output or root / site_module.OUTPUT,
+        output=target,
         source=root / site_module.SOURCE,
     )
 

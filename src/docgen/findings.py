@@ -53,3 +53,20 @@ def error(path: Path | str, line: int, column: int, code: str, /, **args: Any) -
 def warning(path: Path | str, line: int, column: int, code: str, /, **args: Any) -> Finding:
     """Build a warning finding with the Chinese text its code stands for."""
     return _make("warning", path, line, column, code, **args)
+
+
+def finding_rows(findings: list[Finding]) -> list[list[Any]]:
+    """Findings as plain rows, for the per-file cache."""
+    return [[f.path, f.line, f.column, f.code, f.severity, f.message, f.light] for f in findings]
+
+
+def findings_from_rows(rows: Any) -> list[Finding]:
+    """The findings `finding_rows` gave; TypeError/ValueError when `rows` are not such rows."""
+    found = []
+    for path, line, column, code, severity, text, light in rows:
+        if not (isinstance(path, str) and type(line) is int and type(column) is int and isinstance(code, str)):
+            raise TypeError(code)
+        if severity not in ("error", "warning", "info") or not isinstance(text, str) or not (light is None or isinstance(light, str)):
+            raise TypeError(severity)
+        found.append(Finding(path, line, column, code, severity, text, light))
+    return found

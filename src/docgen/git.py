@@ -121,8 +121,17 @@ class Repo:
             return only_yaml(parse_raw(self.run("diff-index", "--cached", *args, base, *spec, env=env), self))
 
     def worktree_blobs(self, paths: Iterable[str]) -> dict[str, bytes]:
-        """Contents of files in the working tree (relative to root)."""
-        return {p: (self.root / p).read_bytes() for p in paths if (self.root / p).is_file()}
+        """Contents of files in the working tree (relative to root); a symlink's target is never read (empty)."""
+        from .load import read_regular
+
+        found = {}
+        for p in paths:
+            if (self.root / p).is_file():
+                try:
+                    found[p] = read_regular(self.root / p) or b""
+                except OSError:
+                    found[p] = b""
+        return found
 
 
 def _run(cwd: Path, args: tuple[str, ...], *, input: bytes | None = None, env: dict[str, str] | None = None, check: bool = True) -> bytes:

@@ -4,14 +4,15 @@ One `git log --raw -z -M` over the whole submissions/ folder lists every commit 
 (one git call per file is what makes per-page git plugins slow: benchmarks/history.py); the old
 versions are read in one `git cat-file --batch`. Renames and moves are followed, so a file keeps its
 history. Each version is reduced to a `changes.Snapshot` and compared with the one before; the
-results are cached by blob id in `.docgen-cache/history.sqlite` (git-ignored), so a rebuild only
-parses versions it has not seen.
+results are cached by blob id in history.sqlite in the user's cache folder (one per repository, never
+inside it: a committed cache would put invented history on the site), so a rebuild only parses versions it
+has not seen. A cached row that does not parse or has the wrong shape is a miss.
 
 Public API (stable; the site and `docgen diff` use it):
 
     read_history(root, *, subdir="submissions", revision="HEAD", cache_dir=None) -> History
         root: the folder holding submissions/ (anywhere inside a git repository).
-        cache_dir: where the cache lives (default root/.docgen-cache; False: no cache).
+        cache_dir: where the cache lives (default: the user's cache folder, one per repository; False: no cache).
         Raises git.GitError (a DocgenError, exit 3, Chinese message) when root is not in a git
         repository or git is missing; git.RevisionError when `revision` does not exist.
         A repository with no commits, or none touching submissions/, gives an empty History.
@@ -63,7 +64,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -73,12 +74,13 @@ from typing import Any
 from . import __version__
 from . import changes as C
 from . import messages as M
+from .cache import cache_home, digest
 from .changes import Change, Snapshot
 from .git import RawChange, Repo, only_yaml, open_repo, parse_raw
 from .validate import kind_of
 
 SUBMISSIONS = "submissions"
-CACHE_DIR = ".docgen-cache"
+CACHE_DIR = ".docgen-cache"  # where the cache once lived, inside the repository; never read now
 CACHE_FILE = "history.sqlite"
 ADDED, MODIFIED, RENAMED, DELETED = "added", "modified", "renamed", "deleted"
 _STATUS = {"A": ADDED, "M": MODIFIED, "R": RENAMED, "D": DELETED}
@@ -355,21 +357,31 @@ class _Cache:
         db.executescript("CREATE TABLE snapshots (id TEXT PRIMARY KEY, data TEXT); CREATE TABLE diffs (id TEXT PRIMARY KEY, data TEXT);")
         return db
 
-    def _get(self, table: str, ids: Iterable[str]) -> dict[str, Any]:
+    def _get(self, table: str, ids: Iterable[str], shaped: Callable[[Any], bool]) -> dict[str, Any]:
+        """The rows asked for whose data parses and has the shape `shaped` accepts; any other row is a miss."""
         wanted = list(dict.fromkeys(ids))
+        asked = set(wanted)
         found: dict[str, Any] = {}
-        for start in range(0, len(wanted), 900):  # SQLite's limit on bound parameters
-            batch = wanted[start : start + 900]
-            marks = ",".join("?" * len(batch))
-            for key, data in self.db.execute(f"SELECT id, data FROM {table} WHERE id IN ({marks})", batch):
-                found[key] = json.loads(data)
+        try:
+            for start in range(0, len(wanted), 900):  # SQLite's limit on bound parameters
+                batch = wanted[start : start + 900]
+                marks = ",".join("?" * len(batch))
+                for key, data in self.db.execute(f"SELECT id, data FROM {table} WHERE id IN ({marks})", batch):
+                    try:
+                        value = json.loads(data)
+                    except (TypeError, ValueError, RecursionError):
+                        continue
+                    if key in asked and shaped(value):
+                        found[key] = value
+        except sqlite3.Error:  # a damaged database file: everything it would have answered is recomputed
+            return {}
         return found
 
     def diffs(self, ids: Iterable[str]) -> dict[str, Any]:
-        return self._get("diffs", ids)
+        return self._get("diffs", ids, _is_record)
 
     def snapshots(self, ids: Iterable[str]) -> dict[str, Snapshot]:
-        return {k: Snapshot.from_json(v) for k, v in self._get("snapshots", ids).items()}
+        return {k: Snapshot.from_json(v) for k, v in self._get("snapshots", ids, _is_snapshot).items()}
 
     def save(self) -> None:
         try:
@@ -379,6 +391,65 @@ class _Cache:
         except sqlite3.Error:  # pragma: no cover - disk full: the next run recomputes
             pass
         self.db.close()
+
+
+def _text(value: Any, *, optional: bool = False) -> bool:
+    return isinstance(value, str) or (optional and value is None)
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def _is_record(value: Any) -> bool:
+    """The shape of a diff record as `_parse_pairs` stores it."""
+    if not isinstance(value, dict) or set(value) != {"readable", "valid", "confidential", "name", "code", "changes"}:
+        return False
+    flags = all(isinstance(value[k], bool) for k in ("readable", "valid", "confidential"))
+    changes = value["changes"]
+    return (
+        flags
+        and _text(value["name"])
+        and _text(value["code"])
+        and isinstance(changes, list)
+        and all(
+            isinstance(c, list)
+            and len(c) == 5
+            and _text(c[0])
+            and _text(c[1])
+            and _text(c[2], optional=True)
+            and _text(c[3], optional=True)
+            and isinstance(c[4], bool)
+            for c in changes
+        )
+    )
+
+
+def _is_snapshot(value: Any) -> bool:
+    """The shape of `Snapshot.to_json()`."""
+    keys = {"kind", "error", "valid", "confidential", "name", "code", "fields", "items", "figures", "secrets"}
+    if not isinstance(value, dict) or set(value) != keys:
+        return False
+    items, secrets = value["items"], value["secrets"]
+    return (
+        _text(value["kind"])
+        and _text(value["error"], optional=True)
+        and isinstance(value["valid"], bool)
+        and isinstance(value["confidential"], bool)
+        and _text(value["name"])
+        and _text(value["code"])
+        and _texts(value["fields"])
+        and (value["figures"] is None or _texts(value["figures"]))
+        and isinstance(items, dict)
+        and all(isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v) for k, v in items.items())
+        and isinstance(secrets, list)
+        and all(isinstance(x, str) for x in secrets)
+    )
+
+
+def default_cache_dir(repo: Repo) -> Path:
+    """The history cache of one repository, in the user's cache folder (as cache.py's per-file results)."""
+    return cache_home() / f"history-{digest(str(repo.root.resolve()))[:16]}"
 
 
 # --- building timelines ---------------------------------------------------------------------------
@@ -434,9 +505,10 @@ def _compute(repo: Repo, timelines: dict[str, list[_Touch]], cache: _Cache, stat
 def _parse_pairs(repo: Repo, pairs: list[tuple[str, str | None, str]], cache: _Cache, stats: Stats) -> dict[str, dict[str, Any]]:
     ids = {_snapshot_id(kind, blob) for kind, before, after in pairs for blob in (before, after) if blob}
     snaps = cache.snapshots(ids)
-    blobs = {i.split(":", 1)[1]: i.split(":", 1)[0] for i in ids if i not in snaps}
-    contents = repo.cat_blobs(blobs)
-    for blob, kind in blobs.items():
+    # one blob may be read as two kinds (the same bytes committed as a project and as a roster): one snapshot each
+    todo = sorted(tuple(i.split(":", 1)) for i in ids if i not in snaps)
+    contents = repo.cat_blobs(blob for _, blob in todo)
+    for kind, blob in todo:
         snap = C.snapshot(contents.get(blob, b""), kind)
         snaps[_snapshot_id(kind, blob)] = snap
         cache.new_snapshots[_snapshot_id(kind, blob)] = json.dumps(snap.to_json(), ensure_ascii=False)
@@ -497,7 +569,7 @@ def read_history(root: Path, *, subdir: str = SUBMISSIONS, revision: str = "HEAD
     touches = _assign(commits)
     if not touches:
         return History(stats=stats)
-    folder = None if cache_dir is False else Path(root) / CACHE_DIR if cache_dir in (None, True) else Path(cache_dir)  # type: ignore[arg-type]
+    folder = None if cache_dir is False else default_cache_dir(repo) if cache_dir in (None, True) else Path(cache_dir)  # type: ignore[arg-type]
     cache = _Cache(folder)
     try:
         known = _compute(repo, touches, cache, stats)

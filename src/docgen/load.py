@@ -9,8 +9,10 @@ ordinary constructors silently drop.
 
 from __future__ import annotations
 
-import pickle
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -42,24 +44,50 @@ class Document:
     positions: dict[JsonPath, Position] = field(default_factory=dict)
     key_positions: dict[JsonPath, Position] = field(default_factory=dict)
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickled (the per-file cache, worker processes) with its position tables as one opaque blob.
+    def pack(self) -> dict[str, Any]:
+        """Plain data for the per-file cache (cache.dumps) and for worker processes: the path, the data, and the
+        position tables as flat runs of ints in the order a walk of the data visits them (their paths are not
+        stored: `unpack` walks the data again, and only when a position is first asked for)."""
+        values, keys = _walk(self.data)
+        pos, key_pos = self.positions, self.key_positions
+        try:
+            return {"path": str(self.path), "data": self.data, "pos": _flat(pos, values), "keys": _flat(key_pos, keys)}
+        except KeyError:  # the data no longer matches its tables (changed after loading): no tables, reload on use
+            return {"path": str(self.path), "data": self.data, "pos": [], "keys": []}
 
-        A rebuild asks where something stands in a handful of files only; unpickling the tables of all 1,000
-        was two thirds of reading the cache (benchmarks/render.py). They are unpacked on first use.
-        """
-        return {"path": self.path, "data": self.data, "packed": pickle.dumps((self.positions, self.key_positions), protocol=5)}
+    @classmethod
+    def unpack(cls, packed: Any) -> Document:
+        """The Document `pack` gave; ValueError/TypeError/KeyError when `packed` is not such (a cache miss)."""
+        path, data, pos, keys = packed["path"], packed["data"], packed["pos"], packed["keys"]
+        if not (isinstance(path, str) and isinstance(pos, list) and isinstance(keys, list)):
+            raise TypeError(packed)
+        doc = cls(path=Path(path), data=data)
+        del doc.positions, doc.key_positions  # filled on first use by __getattr__
+        doc.__dict__["_packed"] = (pos, keys)
+        return doc
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Between docgen's own worker processes: the compact form of `pack`."""
+        return self.pack()
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.path, self.data, self._packed = state["path"], state["data"], state["packed"]
+        self.__dict__.update(Document.unpack(state).__dict__)
 
     def __getattr__(self, name: str) -> Any:
-        """Only called for attributes not set: the position tables of an unpickled document, unpacked now."""
+        """Only called for attributes not set: the position tables of an unpacked document, rebuilt now."""
         packed = self.__dict__.get("_packed")
         if name not in ("positions", "key_positions") or packed is None:
             raise AttributeError(name)
-        self.positions, self.key_positions = pickle.loads(packed)
-        del self._packed
+        del self.__dict__["_packed"]
+        values, keys = _walk(self.data)
+        pos, key_pos = packed
+        if len(pos) == 2 * len(values) and len(key_pos) == 2 * len(keys) and all(type(n) is int for n in (*pos, *key_pos)):
+            self.positions = dict(zip(values, zip(pos[::2], pos[1::2], strict=True), strict=True))
+            self.key_positions = dict(zip(keys, zip(key_pos[::2], key_pos[1::2], strict=True), strict=True))
+        else:  # tables that do not fit the data: read the file again for them (never seen in practice)
+            fresh, _ = load_file(self.path)
+            self.positions = fresh.positions if fresh is not None else {}
+            self.key_positions = fresh.key_positions if fresh is not None else {}
         return self.__dict__[name]
 
     def position(self, path: JsonPath, *, key: bool = False) -> Position:
@@ -73,6 +101,31 @@ class Document:
                 return self.positions[probe]
             probe = probe[:-1]
         return self.positions.get((), (1, 1))
+
+
+def _walk(data: Any) -> tuple[list[JsonPath], list[JsonPath]]:
+    """Every value's path and every mapping key's path, in the order _Walker records them."""
+    values: list[JsonPath] = []
+    keys: list[JsonPath] = []
+
+    def visit(value: Any, path: JsonPath) -> None:
+        values.append(path)
+        if isinstance(value, dict):
+            for key, child in value.items():
+                keys.append(at := (*path, key))
+                visit(child, at)
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                visit(child, (*path, index))
+
+    visit(data, ())
+    return values, keys
+
+
+def _flat(table: dict[JsonPath, Position], order: list[JsonPath]) -> list[int]:
+    if len(table) != len(order):
+        raise KeyError(len(order))
+    return [n for path in order for n in table[path]]
 
 
 class _Walker:
@@ -172,12 +225,39 @@ def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
     return doc, walker.findings
 
 
-def load_file(path: Path) -> tuple[Document | None, list[Finding]]:
-    """Read, decode and parse one file; every failure becomes an E1xx finding, never an exception."""
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of `path` if it is a regular file and not a symlink; None otherwise, without reading anything else.
+
+    Submissions come from pull requests: a symlink (to /etc/passwd, to ../../secrets.yaml) must never have its target
+    read, echoed in a message or published. The check and the read are one: O_NOFOLLOW refuses a link swapped in
+    after an lstat, O_NONBLOCK keeps a FIFO from hanging us, fstat checks what was actually opened.
+    """
+    if path.is_symlink():
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return handle.read()
+
+
+def load_file(path: Path) -> tuple[Document | None, list[Finding]]:
+    """Read, decode and parse one file; every failure becomes an E1xx finding, never an exception.
+
+    A symlink, or anything else that is not a regular file, is refused (E110) without being read.
+    """
+    try:
+        raw = read_regular(path)
     except OSError as exc:
         return None, [error(path, 1, 1, "E100", detail=exc.strerror or str(exc))]
+    if raw is None:
+        return None, [error(path, 1, 1, "E110")]
     text, findings = decode(path, raw)
     if text is None:
         return None, findings

@@ -581,3 +581,29 @@ LABELS.update(
         "hook_not_ours": "{path} 不是 docgen 安装的钩子，未删除",
     }
 )
+
+# --- the trust boundary: outputs only inside their folder; nothing outside the repository is read ---------------
+
+MESSAGES.update(
+    {
+        "E110": "报送文件和名单必须是仓库中的普通文件，这里是符号链接（或不是普通文件），其内容不会被读取。请用文件本身替换它",
+        "W309": "佐证材料「{entry}」{reason}，未检查是否存在。请把文件放进本仓库，并写相对于本文件所在目录的路径",
+    }
+)
+
+EVIDENCE_OUTSIDE = {
+    "absolute": "是绝对路径",
+    "escapes": "用「..」指向了仓库之外",
+    "symlink": "经过符号链接",
+}
+
+LABELS.update(
+    {
+        "output_symlink": "输出目录 {path} 是符号链接，docgen 不会向其中写入或删除任何文件。请删除该链接（或改用真实目录）后重试",
+        "outside_output": "拒绝删除 {path}：它不在 docgen 的输出目录 {owner} 之内",
+        "manifest_outside": "已忽略 {manifest} 中的条目「{entry}」：它指向 {folder} 之外（该文件可能来自仓库，不可信），未删除任何文件",
+        "manifest_outside_more": "另有 {count} 个这样的条目也已忽略",
+        "confidential_inside_site": "--include-confidential 的目录不能是 {site} 或在其之内（该目录会被发布）：{path}",
+        "submissions_outside": "报送目录 {path} 指向仓库 {root} 之外（符号链接），不会读取其中的文件",
+    }
+)

@@ -22,7 +22,7 @@ from . import indicators as V
 from . import messages as M
 from . import ruleset as R
 from .cache import Shelf, digest
-from .findings import Finding
+from .findings import Finding, finding_rows, findings_from_rows
 from .load import Document, JsonPath, load_file
 from .model import Amounts, Department, ExpectedProject, Indicator, Project, Roster
 from .ruleset import BLUE, GREEN, NONE, RED, YELLOW, Rule, Ruleset
@@ -749,10 +749,23 @@ class _ProjectShelf:
 
     def get(self, sub: Submission, key: str) -> SubmissionAnalysis | None:
         kept = self.shelf.get(str(sub.path), key)
-        return SubmissionAnalysis(sub, *kept) if kept is not None else None
+        if kept is None:
+            return None
+        try:  # plain data from a file: anything not of the shape `put` writes is a miss
+            rows, light, indicator_lights, row_lights, exempt = kept
+            lights = (*R.LIGHT_ORDER, NONE, None)
+            if light not in lights or not isinstance(exempt, bool) or not all(x in lights for x in indicator_lights):
+                return None
+            if not all(
+                isinstance(t, str) and all(isinstance(r, str) and x in lights for r, x in rows_.items()) for t, rows_ in row_lights.items()
+            ):
+                return None
+            return SubmissionAnalysis(sub, findings_from_rows(rows), light, tuple(indicator_lights), row_lights, exempt)
+        except (TypeError, ValueError, AttributeError):
+            return None
 
     def put(self, sa: SubmissionAnalysis, key: str) -> None:
-        self.shelf.put(sa.path, key, (sa.findings, sa.light, sa.indicator_lights, sa.row_lights, sa.exempt))
+        self.shelf.put(sa.path, key, [finding_rows(sa.findings), sa.light, list(sa.indicator_lights), sa.row_lights, sa.exempt])
 
     def save(self) -> None:
         self.shelf.save()

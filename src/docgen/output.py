@@ -1,12 +1,20 @@
-"""Writing outputs atomically: a killed build never leaves a half-written file behind."""
+"""Writing outputs atomically (a killed build never leaves a half-written file behind), and deleting them only
+inside the folder that owns them (a manifest or a symlink from the repository never points a deletion elsewhere)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import stat
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+from . import messages as M
+from .errors import DocgenError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -57,3 +65,102 @@ def orphaned(temporary: Path) -> bool:
     except PermissionError:  # alive, another user's
         return False
     return False
+
+
+# --- deleting: only ever inside the folder docgen owns --------------------------------------------
+
+
+class OutsideOutput(DocgenError):
+    """A deletion was asked for outside the output folder that owns it (a planted manifest, a symlink): refused."""
+
+
+def _location(path: Path) -> Path:
+    """Where `path` itself stands: its folder with symlinks resolved, its own name kept (a symlink is not followed)."""
+    return path.parent.resolve() / path.name
+
+
+def inside(path: Path, owner: Path) -> bool:
+    """Is `path` strictly inside `owner` once `..` and every symlink on the way (but `path`'s own name) are resolved?"""
+    if path.name in ("", ".", ".."):
+        return False
+    try:
+        return _location(path).relative_to(owner.resolve()) != Path(".")
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+def remove(path: Path, owner: Path, *, only_if_empty: bool = False) -> bool:
+    """Delete one file, symlink or folder (with its contents) that lies strictly inside `owner`, the output folder
+    docgen owns (build/, site/, the confidential folder); every deletion docgen does comes here.
+
+    Refuses (OutsideOutput) anything else, and an `owner` that is itself a symlink. A symlink is removed, never
+    followed; a folder is removed by shutil.rmtree, which does not follow the symlinks inside it. `only_if_empty`
+    removes a folder only when it is empty. Returns whether something was removed.
+    """
+    if owner.is_symlink() or not inside(path, owner):
+        raise OutsideOutput(M.label("outside_output", path=path, owner=owner))
+    target = _location(path)
+    try:
+        info = target.lstat()
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        if only_if_empty:
+            return False
+        target.unlink(missing_ok=True)
+    elif only_if_empty:
+        try:
+            target.rmdir()
+        except OSError:  # not empty (or gone): left alone
+            return False
+    else:
+        shutil.rmtree(target)
+    return True
+
+
+def refuse_symlink(folder: Path, *, within: bool = False) -> None:
+    """An output folder (build/, site/, a folder named on the command line) must not be a symlink: a committed one
+    would point docgen's writes and deletions anywhere on the machine. With `within`, neither may any folder in it."""
+    if folder.is_symlink():
+        raise UnsafeOutput(M.label("output_symlink", path=folder))
+    if within and folder.is_dir():
+        for base, dirs, _ in os.walk(folder):
+            for name in dirs:
+                if os.path.islink(os.path.join(base, name)):
+                    raise UnsafeOutput(M.label("output_symlink", path=Path(base) / name))
+
+
+class UnsafeOutput(DocgenError):
+    """An output folder that docgen will not write into (a symlink): exit 3, nothing written."""
+
+
+# --- one `docgen site` at a time per output folder ------------------------------------------------
+
+
+@contextlib.contextmanager
+def lock(folder: Path, name: str) -> Iterator[None]:
+    """Hold an exclusive lock on folder/.<name>.lock while the block runs; a second holder waits its turn.
+
+    The kernel drops the lock when its process ends, so a killed run never leaves a stale lock behind. The lock
+    file itself is kept (deleting it while another process waits on it would let a third one in).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f".{name}.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666 & ~_UMASK)
+    try:
+        if sys.platform == "win32":  # pragma: no cover - the locking module of Windows
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    continue
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from . import __version__, bundle, output, paths, pdf, render_docx, render_xlsx, templates
 from . import messages as M
@@ -30,6 +31,7 @@ from .model import Department, Project
 Submission = Project | Department
 Progress = Callable[[str, int, int], None]  # (stage: "render" | "pdf", done, total)
 ExtraSections = Callable[[Submission], Mapping[str, str]]
+MANIFEST_WARNINGS = 20  # entries named one by one when a manifest points outside; the rest are counted
 POOL_THRESHOLD = 8  # fewer submissions than this render in-process: starting workers would cost more
 
 
@@ -85,23 +87,60 @@ def submission_key(base: str, sub: Submission, extra: Mapping[str, str]) -> str:
 
 
 class Manifest:
-    """Output path (relative to its folder) -> the key it was rendered with."""
+    """Output path (relative to its folder) -> the key it was rendered with.
+
+    The manifest may come from the repository (a committed build/): it is data, never trusted. An entry that is not
+    a plain relative path strictly inside the folder (absolute, `..`, through a symlink) is dropped with a warning in
+    `ignored`, so it can neither be deleted as stale nor count as fresh.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder, self.path = folder, paths.manifest(folder)
         self.prefix = str(folder) + os.sep
+        self.ignored: list[str] = []
         try:
-            self.old: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))["outputs"]
+            stored = {} if self.path.is_symlink() else json.loads(self.path.read_text(encoding="utf-8"))["outputs"]
         except (OSError, ValueError, KeyError, TypeError):
-            self.old = {}
+            stored = {}
+        self.old: dict[str, str] = {}
+        self._parents: dict[str, bool] = {}
+        bad: list[str] = []
+        for rel, key in stored.items() if isinstance(stored, dict) else ():
+            if isinstance(key, str) and self._safe(rel):
+                self.old[rel] = key
+            else:
+                bad.append(rel)
+        for rel in bad[:MANIFEST_WARNINGS]:  # shown escaped: a planted entry must not inject lines into a CI log
+            shown = json.dumps(rel, ensure_ascii=False)[1:-1]
+            self.ignored.append(M.label("manifest_outside", manifest=self.path, entry=shown, folder=folder))
+        if len(bad) > MANIFEST_WARNINGS:
+            self.ignored.append(M.label("manifest_outside_more", count=len(bad) - MANIFEST_WARNINGS))
         self.new: dict[str, str] = {}
+
+    def _safe(self, rel: str) -> bool:
+        """A relative path of plain names, inside the folder once symlinks are resolved."""
+        if not rel or "\\" in rel or "\0" in rel or PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).drive:
+            return False
+        parent, _, name = rel.rpartition("/")
+        if any(part in ("", ".", "..") for part in rel.split("/")) or not name:
+            return False
+        ok = self._parents.get(parent)
+        if ok is None:  # resolved once per folder: a manifest lists thousands of files in a few dozen folders
+            ok = self._parents[parent] = output.inside(self.folder / parent / name, self.folder)
+        return ok
 
     def rel(self, path: Path) -> str:
         text = str(path)  # string slicing: this runs for every output of a 1,000-project tree on every build
         return text[len(self.prefix) :].replace(os.sep, "/") if text.startswith(self.prefix) else path.relative_to(self.folder).as_posix()
 
     def fresh(self, path: Path, key: str) -> bool:
-        return self.old.get(self.rel(path)) == key and path.is_file()
+        """Rendered with `key` and still there as a regular file (a symlink planted in its place is not fresh)."""
+        if self.old.get(self.rel(path)) != key:
+            return False
+        try:
+            return stat.S_ISREG(path.lstat().st_mode)
+        except OSError:
+            return False
 
     def record(self, path: Path, key: str) -> None:
         self.new[self.rel(path)] = key
@@ -182,23 +221,22 @@ def sweep_temporaries(folder: Path) -> None:
     if not folder.is_dir():
         return
     for path in folder.rglob(".*"):
-        if path.is_file() and path.name.endswith(".tmp") and output.orphaned(path):
-            path.unlink(missing_ok=True)
-        elif path.is_dir() and path.name.startswith(pdf.TEMP_PREFIX):
-            for inner in sorted(path.rglob("*"), reverse=True):
-                inner.rmdir() if inner.is_dir() else inner.unlink()
-            path.rmdir()
+        temporary = path.is_file() and path.name.endswith(".tmp") and output.orphaned(path)
+        if not path.is_symlink() and (temporary or (path.is_dir() and path.name.startswith(pdf.TEMP_PREFIX))):
+            output.remove(path, folder)
 
 
 def _remove(paths_: list[Path], folder: Path) -> list[Path]:
+    """Delete stale outputs, then the folders they leave empty; only ever strictly inside `folder` (output.remove)."""
     removed = []
     for path in paths_:
-        if path.is_file():
-            path.unlink()
+        if not output.inside(path, folder):  # the manifest was checked on reading: this is a second line of defence
+            continue
+        if path.is_symlink() or path.is_file():
+            output.remove(path, folder)
             removed.append(path)
         parent = path.parent
-        while parent != folder and _inside(parent, folder) and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
+        while parent != folder and output.inside(parent, folder) and output.remove(parent, folder, only_if_empty=True):
             parent = parent.parent
     return removed
 
@@ -316,6 +354,9 @@ def render_all(subs: Iterable[Submission], out: Path, tpl: templates.Templates, 
     templates.table_style(tables)
     if options.confidential_dir is not None and _inside(options.confidential_dir, out):
         raise UsageError(M.label("confidential_inside_build", build=out, path=options.confidential_dir))
+    for folder in (out, options.confidential_dir):
+        if folder is not None:
+            output.refuse_symlink(folder, within=True)
     base = base_key(tpl, options.inputs)
     public = _Place(out, Manifest(out))
     secret = _Place(options.confidential_dir, Manifest(options.confidential_dir)) if options.confidential_dir else None
@@ -336,6 +377,7 @@ def render_all(subs: Iterable[Submission], out: Path, tpl: templates.Templates, 
             report.unchanged += _plan(public, sub, key, options.force, tasks, extra)
     places = [public] + ([secret] if secret else [])
     for place in places:
+        report.problems.extend(place.manifest.ignored)
         sweep_temporaries(place.folder)
     jobs = options.jobs or os.cpu_count() or 1
     for timing in run(tasks, reference, tables, jobs, options.progress):

@@ -23,6 +23,7 @@ from . import changes as C
 from .changes import Change
 from .findings import Finding
 from .git import RawChange, Repo, open_repo
+from .load import read_regular
 from .output import write_bytes
 from .validate import kind_of
 
@@ -151,7 +152,7 @@ def compare_revisions(root: Path, base: str, head: str | None, findings: Finding
             if path not in seen and (appeared or cleared):
                 kind = kind_of(Path(path))
                 file = head_root / path
-                snap = C.snapshot(file.read_bytes() if file.is_file() else b"", kind)
+                snap = C.snapshot((read_regular(file) or b"") if file.is_file() else b"", kind)
                 result.files.append(FileDiff(path, None, UNCHANGED, kind, snap.name, snap.code, snap.confidential, (), appeared, cleared))
     result.files.sort(key=lambda f: (f.status == UNCHANGED, f.path))
     return result

@@ -7,10 +7,11 @@ already reported it).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from . import forms as F
@@ -18,6 +19,7 @@ from . import indicators
 from . import messages as M
 from .findings import Finding, error, warning
 from .load import Document
+from .messages import EVIDENCE_OUTSIDE
 
 PERIOD_DIR = re.compile(r"^(\d{4})-(\d{1,2})$")
 K = F.KEYS
@@ -175,17 +177,69 @@ def check_indicators(doc: Document, kind: str) -> list[Finding]:
 
 
 def check_evidence(doc: Document, kind: str) -> list[Finding]:
-    """佐证材料 named by a relative path must exist beside the submission (links are not fetched)."""
+    """佐证材料 named by a relative path must exist beside the submission (links are not fetched).
+
+    Only ever looked for inside the repository: an absolute path, a `..` that climbs out, or a symlink on the way
+    is reported (W309) without probing anything, so a submission cannot ask whether some file on the machine exists.
+    """
     items = doc.data.get(K["indicators"])
     if kind == "roster" or not isinstance(items, list):
         return []
     findings = []
+    root: Path | None = None
     for index, item in enumerate(items):
         evidence = item.get(I["evidence"]) if isinstance(item, dict) else None
         for n, entry in enumerate(evidence if isinstance(evidence, list) else []):
-            if isinstance(entry, str) and "://" not in entry and not (doc.path.parent / entry).exists():
-                findings.append(warning(doc.path, *doc.position((K["indicators"], index, I["evidence"], n)), "W306", entry=entry))
+            if not isinstance(entry, str) or "://" in entry:
+                continue
+            at = doc.position((K["indicators"], index, I["evidence"], n))
+            root = root or repository_root(doc.path)
+            outside = evidence_outside(doc.path.parent, entry, root)
+            if outside is not None:
+                findings.append(warning(doc.path, *at, "W309", entry=entry, reason=EVIDENCE_OUTSIDE[outside]))
+            elif not _exists(Path(os.path.normpath(Path(os.path.abspath(doc.path.parent)) / entry))):
+                findings.append(warning(doc.path, *at, "W306", entry=entry))
     return findings
+
+
+def repository_root(path: Path) -> Path:
+    """The folder holding the submissions/ folder `path` is in (the working folder when it is in none)."""
+    absolute = Path(os.path.abspath(path))
+    for parent in absolute.parents:
+        if parent.name == "submissions":
+            return parent.parent
+    return Path.cwd()
+
+
+def evidence_outside(folder: Path, entry: str, root: Path) -> str | None:
+    """Why `entry` (relative to `folder`) is not a path inside `root`: "absolute", "escapes", "symlink"; None if it is.
+
+    Decided on the text first; then each step inside the repository is looked at (lstat) and a symlink stops the
+    walk, so nothing outside the repository is ever touched.
+    """
+    if PurePosixPath(entry).is_absolute() or PureWindowsPath(entry).is_absolute() or PureWindowsPath(entry).drive:
+        return "absolute"
+    base = Path(os.path.abspath(folder))
+    target = Path(os.path.normpath(base / entry.replace("\\", "/")))
+    top = Path(os.path.abspath(root))
+    if target != top and top not in target.parents:
+        return "escapes"
+    step = top
+    for part in target.relative_to(top).parts:
+        step = step / part
+        try:
+            if step.is_symlink():
+                return "symlink"
+        except (OSError, ValueError):  # a NUL in the name: nothing to look at
+            return None
+    return None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 _PLACEHOLDER = re.compile(r"^（[^（）]*）$")

@@ -47,6 +47,7 @@ from markupsafe import Markup
 from . import charts, compute, escape, history, monitor, paths, ruleset, sanitise
 from . import forms as F
 from . import messages as M
+from . import output as out_files
 from .errors import DocgenError, EnvironmentProblem
 from .findings import Finding
 from .load import load_file
@@ -706,7 +707,7 @@ def _copy_downloads(model: SiteModel, build: Path, docs: Path) -> None:
         files = list(paths.attachments(build, entry.model).items())
         files += [("pdf", p.with_suffix(".pdf")) for _, p in list(files) if p.suffix != ".pdf"]
         for kind, source in files:
-            if not source.is_file():
+            if source.is_symlink() or not source.is_file():  # build/ may be committed: a link is never published
                 continue
             rel = Path("downloads") / source.relative_to(build)
             target = docs / rel
@@ -745,7 +746,7 @@ def jieba_dictionary(target: Path) -> Path | None:
     if spec is None or spec.origin is None:
         return None
     source = Path(spec.origin).parent / "dict.txt"
-    if target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
+    if not target.is_symlink() and target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with source.open(encoding="utf-8") as src, tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False) as out:
@@ -760,8 +761,8 @@ def jieba_dictionary(target: Path) -> Path | None:
 def write_sources(model: SiteModel, source: Path, build: Path) -> int:
     """Write docs/ and mkdocs.yml under `source` (replacing what was there); return the number of pages."""
     docs = source / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
+    out_files.refuse_symlink(source)
+    out_files.remove(docs, source)
     docs.mkdir(parents=True)
     _copy_assets(docs)
     _copy_theme(source)
@@ -793,7 +794,7 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
         )
     jieba = jieba_dictionary(source / "jieba.txt")
     config = writer.env.get_template("mkdocs.yml.j2").render(site=model, jieba=jieba.name if jieba else None)
-    (source / "mkdocs.yml").write_text(config, encoding="utf-8")
+    out_files.write_text(source / "mkdocs.yml", config)  # replaces a planted symlink, never writes through it
     check_no_secrets(docs, model.secrets)
     return writer.pages
 
@@ -859,21 +860,21 @@ def _run_configs(source: Path, size: int) -> list[tuple[str, list[str]]]:
     Drafted pages still get their navigation entry and URL, so every run renders the same header and tabs.
     """
     for stale in source.glob("mkdocs-*.yml"):
-        stale.unlink()
+        out_files.remove(stale, source)
     docs = source / "docs"
     if sum(1 for p in docs.glob("*/*/*.md") if p.name != "index.md") <= size:
         return [("mkdocs.yml", [])]
     batches = _batches(docs, size)
     base = (source / "mkdocs.yml").read_text(encoding="utf-8")
     runs: list[tuple[str, list[str]]] = [("mkdocs-0.yml", [])]
-    (source / "mkdocs-0.yml").write_text(base + "draft_docs: |\n  /*/*/*.md\n  !/*/*/index.md\n", encoding="utf-8")
+    out_files.write_text(source / "mkdocs-0.yml", base + "draft_docs: |\n  /*/*/*.md\n  !/*/*/index.md\n")
     for i, items in enumerate(batches, 1):
         lines = ["draft_docs: |", "  *.md"]
         for item in items:
             lines += [f"  !/{item}*.md", f"  /{item}index.md"] if item.endswith("/") else [f"  !/{item}"]
         lines += ["exclude_docs: |", "  /downloads/", "  /assets/"]
         name = f"mkdocs-{i}.yml"
-        (source / name).write_text(base + "\n".join(lines) + "\n", encoding="utf-8")
+        out_files.write_text(source / name, base + "\n".join(lines) + "\n")
         runs.append((name, items))
     return runs
 
@@ -909,8 +910,10 @@ def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH, check: Callabl
     """
     if find_spec("mkdocs") is None or find_spec("material") is None:
         raise EnvironmentProblem(M.site_label("mkdocs_missing"))
-    output = output.resolve()
+    out_files.refuse_symlink(output)  # its own name is never resolved: a committed `site` link is refused, not followed
     output.parent.mkdir(parents=True, exist_ok=True)
+    output = output.parent.resolve() / output.name
+    owner = output.parent
     runs = _run_configs(source, batch)
     folders = [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in runs]
     try:
@@ -929,17 +932,17 @@ def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH, check: Callabl
             check(folders[0])
     except BaseException:
         for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
+            out_files.remove(folder, owner)
         raise
     for folder in folders[1:]:
-        shutil.rmtree(folder, ignore_errors=True)
+        out_files.remove(folder, owner)
     old = output.with_name(f".{output.name}.old")
     if output.exists():
-        shutil.rmtree(old, ignore_errors=True)
+        out_files.remove(old, owner)
         output.rename(old)
     folders[0].chmod(0o755)
     folders[0].rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+    out_files.remove(old, owner)
     return len(runs)
 
 
@@ -960,6 +963,12 @@ def build_site(root: Path, result: Any, *, today: date, build: Path, output: Pat
     """Plan, attach history, write the sources, run MkDocs."""
     model = plan(result, today, root)
     attach_history(root, model)
-    pages = write_sources(model, source, build)
-    run_mkdocs(source, output, check=sanitise.check_site)
+    out_files.refuse_symlink(build)
+    out_files.refuse_symlink(output)
+    # one run at a time: runs share build/site-src and swap the same site/; a second run waits its turn. The lock
+    # lives in build/ (git-ignored), so it never shows in the repository
+    out_files.refuse_symlink(source.parent)
+    with out_files.lock(source.parent, "docgen-site"):
+        pages = write_sources(model, source, build)
+        run_mkdocs(source, output, check=sanitise.check_site)
     return SiteResult(output, pages, model)

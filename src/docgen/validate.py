@@ -26,7 +26,7 @@ from . import forms as F
 from . import messages as M
 from . import rules, ruleset
 from .cache import Shelf, file_digest
-from .findings import Finding, error
+from .findings import Finding, error, finding_rows, findings_from_rows
 from .load import Document, JsonPath, load_file
 from .schema import schema_for
 
@@ -285,13 +285,29 @@ def _check_cached(paths: list[Path]) -> tuple[list[Outcome], dict[str, str]]:
         return _check_each(paths), {}
     digests = {str(p): file_digest(p) for p in paths}
     shelf = Shelf("check", digests)
-    known: dict[str, Outcome | None] = {name: shelf.get(name, key) for name, key in digests.items()}
+    known: dict[str, Outcome | None] = {name: _outcome(shelf.get(name, key)) if key else None for name, key in digests.items()}
     todo = [p for p in paths if known[str(p)] is None]
     for path, outcome in zip(todo, _check_each(todo), strict=True):
         known[str(path)] = outcome
-        shelf.put(str(path), digests[str(path)], outcome)
+        if digests[str(path)]:
+            kind, doc, findings = outcome
+            shelf.put(str(path), digests[str(path)], [kind, doc.pack() if doc is not None else None, finding_rows(findings)])
     shelf.save()
     return [known[str(p)] for p in paths], digests  # type: ignore[misc]
+
+
+def _outcome(stored: Any) -> Outcome | None:
+    """A cached outcome, or None (a miss) when the entry is not what `_check_cached` stores."""
+    if stored is None:
+        return None
+    try:
+        kind, packed, rows = stored
+        if kind not in ("project", "department", "roster", "rules"):
+            return None
+        doc = Document.unpack(packed) if packed is not None else None
+        return kind, doc, findings_from_rows(rows)
+    except (TypeError, ValueError, KeyError):
+        return None
 
 
 def check_files(paths: list[Path], rosters: list[Path] | None = None) -> Checked:

@@ -33,7 +33,7 @@ def test_cache_gives_the_same_findings_and_follows_edits(demo: Path, monkeypatch
     fresh = _findings()
     monkeypatch.setattr(validate, "CACHE_FROM", 1)
     assert _findings() == fresh  # fills the cache
-    assert list((demo / "cache" / "docgen").glob("check-*/*.pickle"))
+    assert list((demo / "cache" / "docgen").glob("check-*/*.jsonl"))
     assert _findings() == fresh  # read from the cache
     source = demo / "submissions/2025-06/101-教育局/101-2025-001.yaml"
     source.write_text(source.read_text(encoding="utf-8").replace("年度: 2025", "年度: 二〇二五", 1), encoding="utf-8")
@@ -47,8 +47,8 @@ def test_a_damaged_cache_is_ignored(demo: Path, monkeypatch: pytest.MonkeyPatch)
     fresh = _findings()
     monkeypatch.setattr(validate, "CACHE_FROM", 1)
     _findings()
-    for file in (demo / "cache" / "docgen").glob("check-*/*.pickle"):
-        file.write_bytes(b"not a pickle")
+    for file in (demo / "cache" / "docgen").glob("check-*/*.jsonl"):
+        file.write_bytes(b"not a shard")
     assert _findings() == fresh
 
 
@@ -63,7 +63,7 @@ def test_kept_monitoring_results_follow_the_file_the_rules_and_the_roster(demo: 
         return kept
 
     first = kept_and_fresh()
-    assert list((demo / "cache" / "docgen").glob("monitor-*/*.pickle"))
+    assert list((demo / "cache" / "docgen").glob("monitor-*/*.jsonl"))
     assert kept_and_fresh() == first  # this time read back
 
     project = demo / "submissions/2025-06/101-教育局/101-2025-001.yaml"
