@@ -17,6 +17,8 @@ from . import forms as F
 MAX_FILE_BYTES = 1 << 20
 #: Bytes in a roster (名单.yaml), which lists every project of the city for a period (8 MiB: ~16 times a large city's).
 MAX_ROSTER_BYTES = 8 << 20
+#: Bytes `docgen fmt` rewrites: ruamel's round trip takes ~8 s a MiB (every submission fits; a roster larger is left as is).
+MAX_FMT_BYTES = 1 << 20
 #: Levels of nesting (the forms need 5: 部门 / item / 应报项目 / item / 项目代码).
 MAX_DEPTH = 20
 #: Items in one list: indicators of a project, departments or projects of a roster (5,000: no form has more than hundreds).
@@ -33,6 +35,8 @@ MAX_KEY_CHARS = 200
 MAX_NAME_CHARS = 200
 #: Characters in a code (项目代码, 主管部门代码).
 MAX_CODE_CHARS = 50
+#: Schema findings listed per file: past this many, the first ones already show what is wrong throughout.
+MAX_FINDINGS = 200
 
 #: Code points an XML document (.docx, .xlsx, the site) cannot carry: C0 controls other than tab, newline and carriage
 #: return, the non-characters U+FFFE/U+FFFF and lone surrogates (which only YAML's "\uD800" escapes can produce).

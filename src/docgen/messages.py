@@ -41,6 +41,7 @@ MESSAGES: dict[str, str] = {
     "E212": "「{field}」不符合要求：{detail}",
     "E213": "「{field}」太长：最多 {limit} 个字，实际 {count} 个字",
     "E214": "「{field}」中有不可见的控制字符（{char}），生成的 Word/Excel 文件会无法打开，请删除",
+    "E216": "此文件问题太多，只列出了前 {limit} 个。请先改正这些，再重新校验",
     "E215": "「{field}」的日期「{value}」不存在，请填写实际日期，如 2025-07-31",
     # E3xx: business rules
     "E301": "资金总额「{column}」填写为 {stated}，但各行之和为 {computed}（资金总额可不填，由系统计算）",
@@ -551,6 +552,7 @@ LABELS.update(
 MESSAGES.update(
     {
         "F102": "无法在保留全部内容的前提下整理格式：{detail}。文件未改动",
+        "F103": "文件太大（{size}），docgen fmt 只整理 {limit} 以内的文件。文件未改动",
     }
 )
 

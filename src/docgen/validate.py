@@ -23,8 +23,8 @@ from typing import Any
 import jsonschema_rs
 
 from . import forms as F
+from . import limits, rules, ruleset
 from . import messages as M
-from . import rules, ruleset
 from .cache import Shelf, file_digest
 from .findings import Finding, error
 from .load import Document, JsonPath, load_file
@@ -138,6 +138,8 @@ def schema_findings(doc: Document, kind: str) -> list[Finding]:
     ]
     for err in _validator(kind).iter_errors(data):
         findings.extend(_translate(doc, kind, err, nulls))
+        if len(findings) >= limits.MAX_FINDINGS:  # a file of 5,000 broken indicators: the first ones say enough
+            return [*findings[: limits.MAX_FINDINGS], error(doc.path, 1, 1, "E216", limit=limits.MAX_FINDINGS)]
     return findings
 
 
