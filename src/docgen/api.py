@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, compute, conclusions, monitor, output, rollup
+from . import __version__, children, compute, conclusions, monitor, output, rollup
 from . import forms as F
 from . import messages as M
 from . import schema as schema_module
@@ -352,12 +352,13 @@ def build(
     return Built(result, target, rendered)
 
 
-def _run_quietly(func: Callable[..., object], *args: object) -> None:
+def _run_quietly(parent: int, func: Callable[..., object], *args: object) -> None:
     """The child's body: a failure becomes one line on stderr and a non-zero exit, never a traceback.
 
     No garbage collection: the child lives for one workbook and its memory goes when it exits; collecting
     while XlsxWriter builds 70,000 cells cost ~5 % of the city's workbook (0.59 s -> 0.56 s CPU).
     """
+    children.die_with_parent(parent)
     gc.disable()
     try:
         func(*args)
@@ -378,7 +379,7 @@ def _in_background(func: Callable[..., object], *args: object) -> Callable[[], N
         func(*args)
         return lambda: None
     gc.freeze()
-    child = multiprocessing.get_context("fork").Process(target=_run_quietly, args=(func, *args))
+    child = multiprocessing.get_context("fork").Process(target=_run_quietly, args=(os.getpid(), func, *args))
     child.start()
 
     def wait() -> None:
@@ -552,7 +553,7 @@ def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
     files = _existing_files(paths)
     workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
             results = list(pool.map(fmt_module.format_file, files, chunksize=8))
     else:
         results = [fmt_module.format_file(path) for path in files]

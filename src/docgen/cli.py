@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import __version__, api, click_zh, messages, output, report
+from . import __version__, api, children, click_zh, messages, output, report
 from . import schema as schema_module
 from .errors import DocgenError, InvalidSubmissions
 
@@ -385,6 +385,7 @@ def install_hook(force: bool, uninstall: bool) -> int:
 
 def main() -> int:
     """The console-script entry point: run the group and return its exit code instead of exiting."""
+    children.stop_workers_on_signals()
     try:
         cli.main(standalone_mode=True)
     except SystemExit as exc:

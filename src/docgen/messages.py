@@ -346,6 +346,7 @@ ROLLUP_COLUMNS = {
 
 LABELS.update(
     {
+        "interrupted": "docgen：已中止（收到结束信号），工作进程已全部结束；未写完的文件会在下次生成时清理",
         "output_collision": "{first} 和 {second} 会生成同名的文件「{name}」，未生成任何附件。请修改其中一份的项目代码或名称",
         "template_missing": "缺少模板文件 {path}：请从 docgen 仓库的 templates/ 复制一份到本项目的 templates/",
         "template_invalid": "模板文件 {path} 无法使用：{detail}",

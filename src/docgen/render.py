@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, bundle, output, paths, pdf, render_docx, render_xlsx, templates
+from . import __version__, bundle, children, output, paths, pdf, render_docx, render_xlsx, templates
 from . import messages as M
 from .cache import code_digest
 from .errors import InvalidSubmissions, UsageError
@@ -158,7 +158,7 @@ def run(tasks: list[Task], reference: Path, tables: Path, jobs: int, progress: P
         return timings
     size = max(1, min(16, total // (jobs * 8)))
     chunks = [tasks[i : i + size] for i in range(0, total, size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_render_chunk, chunk, reference, tables) for chunk in chunks]
         for future in as_completed(futures):
             result = future.result()

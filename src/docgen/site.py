@@ -44,7 +44,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, compute, history, monitor, paths, ruleset
+from . import charts, children, compute, history, monitor, paths, ruleset
 from . import forms as F
 from . import messages as M
 from .errors import DocgenError, EnvironmentProblem
@@ -854,7 +854,8 @@ def _run_configs(source: Path, size: int) -> list[tuple[str, list[str]]]:
 
 
 def _mkdocs(source: Path, config: str, target: Path) -> None:
-    command = [sys.executable, "-c", _MKDOCS, "build", "--strict", "--quiet", "--config-file", config, "--site-dir", str(target)]
+    code = children.python_prefix() + _MKDOCS  # the run ends with docgen, however docgen ends
+    command = [sys.executable, "-c", code, "build", "--strict", "--quiet", "--config-file", config, "--site-dir", str(target)]
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=env)
     if done.returncode != 0:

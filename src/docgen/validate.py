@@ -22,8 +22,8 @@ from typing import Any
 
 import jsonschema_rs
 
+from . import children, limits, rules, ruleset
 from . import forms as F
-from . import limits, rules, ruleset
 from . import messages as M
 from .cache import Shelf, file_digest
 from .findings import Finding, error
@@ -304,7 +304,8 @@ def _check_each(paths: list[Path]) -> list[tuple[str, Document | None, list[Find
     size = -(-len(paths) // (workers * 4))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     # fork: the workers inherit the compiled schemas and imports, so they start in milliseconds
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
         return [item for chunk in pool.map(_check_chunk, chunks) for item in chunk]
 
 
