@@ -23,7 +23,7 @@ from . import __version__, children, compute, conclusions, monitor, output, roll
 from . import forms as F
 from . import messages as M
 from . import schema as schema_module
-from .errors import DocgenError, InvalidSubmissions, UsageError
+from .errors import DocgenError, InvalidSubmissions, UsageError, write_problem
 from .findings import Finding
 from .load import Document
 from .model import Department, Project, Roster
@@ -363,7 +363,7 @@ def _run_quietly(parent: int, func: Callable[..., object], *args: object) -> Non
     try:
         func(*args)
     except Exception as exc:  # noqa: BLE001 - the forked child's last word: any failure becomes one line and exit 1
-        sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
+        sys.stderr.write(f"docgen: {write_problem(exc)}\n" if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}\n")
         sys.stderr.flush()
         os._exit(1)
 

@@ -347,6 +347,8 @@ ROLLUP_COLUMNS = {
 LABELS.update(
     {
         "interrupted": "docgen：已中止（收到结束信号），工作进程已全部结束；未写完的文件会在下次生成时清理",
+        "write_failed": "无法写入 {path}：{reason}。请检查磁盘空间和写入权限后重试",
+        "write_failed_unnamed": "无法写入输出文件：{reason}。请检查磁盘空间和写入权限后重试",
         "output_collision": "{first} 和 {second} 会生成同名的文件「{name}」，未生成任何附件。请修改其中一份的项目代码或名称",
         "template_missing": "缺少模板文件 {path}：请从 docgen 仓库的 templates/ 复制一份到本项目的 templates/",
         "template_invalid": "模板文件 {path} 无法使用：{detail}",
@@ -594,3 +596,19 @@ LABELS.update(
         "hook_not_ours": "{path} 不是 docgen 安装的钩子，未删除",
     }
 )
+
+
+#: Why a file could not be written, by errno name (errors.write_problem): the disk, not the submissions.
+WRITE_REASONS = {
+    "ENOSPC": "磁盘空间已满",
+    "EDQUOT": "超出了磁盘配额",
+    "EFBIG": "文件超过了系统允许的大小",
+    "EROFS": "磁盘是只读的",
+    "EACCES": "没有写入权限",
+    "EPERM": "没有写入权限",
+    "ENOTDIR": "路径中有一个同名的文件，而这里需要文件夹",
+    "EEXIST": "已有同名的文件，而这里需要文件夹",
+    "EISDIR": "这里是文件夹，而需要写入文件",
+    "ENAMETOOLONG": "文件名太长",
+    "EIO": "磁盘读写出错",
+}
