@@ -19,11 +19,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, compute, conclusions, monitor, output, rollup
+from . import __version__, children, compute, conclusions, monitor, output, rollup
 from . import forms as F
 from . import messages as M
 from . import schema as schema_module
-from .errors import DocgenError, InvalidSubmissions, UsageError
+from .errors import DocgenError, InvalidSubmissions, UsageError, write_problem
 from .findings import Finding
 from .load import Document
 from .model import Department, Project, Roster
@@ -86,7 +86,7 @@ def discover(paths: list[Path]) -> list[Path]:
         for folder, dirs, files in os.walk(path):
             dirs[:] = [d for d in dirs if not d.startswith(".")]  # never walked into: .git, editor folders
             base = Path(folder)
-            # a symlinked folder is never walked into (os.walk does not follow it) but listed, so it is refused (E110)
+            # a symlinked folder is never walked into (os.walk does not follow it) but listed, so it is refused (E115)
             found.extend(base / d for d in dirs if os.path.islink(base / d))
             found.extend(base / name for name in files if not name.startswith(".") and os.path.splitext(name)[1] in F.YAML_SUFFIXES)
     return sorted(set(found))
@@ -357,17 +357,18 @@ def build(
     return Built(result, target, rendered)
 
 
-def _run_quietly(func: Callable[..., object], *args: object) -> None:
+def _run_quietly(parent: int, func: Callable[..., object], *args: object) -> None:
     """The child's body: a failure becomes one line on stderr and a non-zero exit, never a traceback.
 
     No garbage collection: the child lives for one workbook and its memory goes when it exits; collecting
     while XlsxWriter builds 70,000 cells cost ~5 % of the city's workbook (0.59 s -> 0.56 s CPU).
     """
+    children.die_with_parent(parent)
     gc.disable()
     try:
         func(*args)
     except Exception as exc:  # noqa: BLE001 - the forked child's last word: any failure becomes one line and exit 1
-        sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
+        sys.stderr.write(f"docgen: {write_problem(exc)}\n" if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}\n")
         sys.stderr.flush()
         os._exit(1)
 
@@ -383,7 +384,7 @@ def _in_background(func: Callable[..., object], *args: object) -> Callable[[], N
         func(*args)
         return lambda: None
     gc.freeze()
-    child = multiprocessing.get_context("fork").Process(target=_run_quietly, args=(func, *args))
+    child = multiprocessing.get_context("fork").Process(target=_run_quietly, args=(os.getpid(), func, *args))
     child.start()
 
     def wait() -> None:
@@ -588,7 +589,7 @@ def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
     files = _existing_files(paths)
     workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
             results = list(pool.map(fmt_module.format_file, files, chunksize=8))
     else:
         results = [fmt_module.format_file(path) for path in files]

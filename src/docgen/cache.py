@@ -36,7 +36,7 @@ def file_digest(path: Path) -> str:
     from .load import read_regular  # load imports nothing of ours that imports this
 
     try:
-        raw = read_regular(path)  # a symlink is never read: it is refused when checked (E110)
+        raw = read_regular(path)  # a symlink is never read: it is refused when checked (E115)
     except OSError:
         return ""
     return hashlib.sha256(raw).hexdigest() if raw is not None else ""

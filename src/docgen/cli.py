@@ -11,9 +11,9 @@ from typing import Any
 
 import click
 
-from . import __version__, api, click_zh, messages, output, report
+from . import __version__, api, children, click_zh, messages, output, report
 from . import schema as schema_module
-from .errors import DocgenError, InvalidSubmissions
+from .errors import DocgenError, InvalidSubmissions, write_problem
 
 FORMATS = click.Choice(["text", "json", "github", "codequality"])
 
@@ -26,11 +26,12 @@ def handle_errors(func: Callable[..., int | None]) -> Callable[..., None]:
         show_traceback = click.get_current_context().find_root().params.get("traceback", False)
         try:
             code = func(*args, **kwargs) or 0
-        except DocgenError as exc:
+        except (DocgenError, OSError) as exc:  # an OSError that reaches here is the disk's: full, read-only, not a folder
             if show_traceback:
                 traceback.print_exc()
-            click.echo(f"docgen: {exc}", err=True)
-            code = exc.exit_code
+            problem = exc if isinstance(exc, DocgenError) else write_problem(exc)
+            click.echo(f"docgen: {problem}", err=True)
+            code = problem.exit_code
         except Exception as exc:  # noqa: BLE001 - a bug of ours: say so plainly, keep the traceback for --traceback
             if show_traceback:
                 traceback.print_exc()
@@ -385,6 +386,7 @@ def install_hook(force: bool, uninstall: bool) -> int:
 
 def main() -> int:
     """The console-script entry point: run the group and return its exit code instead of exiting."""
+    children.stop_workers_on_signals()
     try:
         cli.main(standalone_mode=True)
     except SystemExit as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class DocgenError(Exception):
     """A problem to tell the user in one Chinese sentence, without a traceback."""
@@ -29,3 +31,14 @@ class EnvironmentProblem(DocgenError):
     """Something outside the submissions is missing: a template, git, LibreOffice, MkDocs."""
 
     exit_code = 3
+
+
+def write_problem(exc: OSError) -> EnvironmentProblem:
+    """A failed write (disk full, read-only, a file where a folder should be) said in Chinese: exit 3, no traceback."""
+    from . import messages as M
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = M.WRITE_REASONS.get(name) or exc.strerror or str(exc)
+    if not exc.filename:  # a failed write() names no file
+        return EnvironmentProblem(M.label("write_failed_unnamed", reason=reason))
+    return EnvironmentProblem(M.label("write_failed", path=exc.filename, reason=reason))

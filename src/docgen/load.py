@@ -14,12 +14,13 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
+from . import limits
 from .findings import Finding, error
 from .messages import hint
 
@@ -128,30 +129,55 @@ def _flat(table: dict[JsonPath, Position], order: list[JsonPath]) -> list[int]:
     return [n for path in order for n in table[path]]
 
 
+class _Refused(Exception):
+    """A bound the file breaks that leaves no usable shape (depth, list length, keys): stop reading it."""
+
+
+def _mark(node: yaml.Node | yaml.Event) -> Position:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
 class _Walker:
+    """Turns composed nodes into plain data, within `limits`: each node is visited once, so a bound is met
+    before anything grows (aliases never get here: `_anchors` refuses them before composing)."""
+
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.findings: list[Finding] = []
 
+    def refuse(self, node: yaml.Node, code: str, **args: Any) -> NoReturn:
+        self.findings.append(error(self.doc.path, *_mark(node), code, **args))
+        raise _Refused
+
     def value(self, node: yaml.Node, path: JsonPath) -> Any:
-        self.doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.doc.positions[path] = _mark(node)
+        if len(path) > limits.MAX_DEPTH:
+            self.refuse(node, "E110", limit=limits.MAX_DEPTH)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            if len(node.value) > limits.MAX_ITEMS:
+                self.refuse(node, "E111", count=len(node.value), limit=limits.MAX_ITEMS)
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.scalar(node)
+        return self.scalar(node, path)
 
     def mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
+        if len(node.value) > limits.MAX_KEYS:
+            self.refuse(node, "E112", count=len(node.value), limit=limits.MAX_KEYS)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            line, col = _mark(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
-                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
                 self.findings.append(error(self.doc.path, line, col, "E106"))
                 continue
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(self.scalar(key_node))
-            key = str(key)
+            if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]: …`: a clerk never means it
+                self.refuse(key_node, "E102", detail=_YAML_PROBLEMS["complex key"])
+            key = str(key_node.value)
+            if len(key) > limits.MAX_KEY_CHARS:
+                self.refuse(key_node, "E114", count=len(key), limit=limits.MAX_KEY_CHARS)
+            self.unprintable(key_node, key, key)
             child = (*path, key)
-            line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key in result:
                 first = self.doc.key_positions[child][0]
                 self.findings.append(error(self.doc.path, line, col, "E103", key=key, first=first))
@@ -160,22 +186,68 @@ class _Walker:
             result[key] = self.value(value_node, child)
         return result
 
-    @staticmethod
-    def scalar(node: yaml.Node) -> Any:
+    def unprintable(self, node: yaml.Node, text: str, name: str) -> None:
+        """Characters no .docx/.xlsx/web page can hold (a NUL, U+FFFE …): refused here, so every output opens."""
+        bad = limits.XML_INVALID.search(text)
+        if bad:
+            found = f"U+{ord(bad.group()):04X}"
+            self.findings.append(error(self.doc.path, *_mark(node), "E214", field=name, char=found))
+
+    def scalar(self, node: yaml.Node, path: JsonPath) -> Any:
         text, tag = node.value, node.tag
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag == "tag:yaml.org,2002:bool":
             return text.lower() in ("true", "yes", "on", "y")
         if tag == "tag:yaml.org,2002:int" and _INT.match(text):
+            if _too_long(text):
+                self.findings.append(error(self.doc.path, *_mark(node), "E113", value=_clip(text), limit=limits.MAX_DIGITS))
+                return text
             return int(text.replace("_", ""))
         if tag == "tag:yaml.org,2002:float" and _FLOAT.match(text):
-            try:
-                return Decimal(text.replace("_", ""))
-            except InvalidOperation:  # pragma: no cover - regex admits only decimals
+            if _too_long(text):
+                self.findings.append(error(self.doc.path, *_mark(node), "E113", value=_clip(text), limit=limits.MAX_DIGITS))
                 return text
+            return Decimal(text.replace("_", ""))
         # str, timestamp (dates stay as typed), sexagesimal and other oddities stay text
+        if len(text) > limits.MAX_TEXT_CHARS:
+            self.findings.append(error(self.doc.path, *_mark(node), "E114", count=len(text), limit=limits.MAX_TEXT_CHARS))
+        self.unprintable(node, text, next((p for p in reversed(path) if isinstance(p, str)), "文件"))
         return text
+
+
+def _too_long(number: str) -> bool:
+    """More digits than MAX_DIGITS, or a magnitude (exponent included) beyond 10**MAX_DIGITS either way.
+
+    Checked on the text, before int() (which refuses 4,300 digits and more) or Decimal (whose huge values
+    later overflow the tables) ever see it.
+    """
+    mantissa, _, exponent = number.lower().partition("e")
+    digits = sum(c.isdigit() for c in mantissa)
+    if digits > limits.MAX_DIGITS or len(exponent) > 5:
+        return True
+    if not exponent:
+        return False
+    value = Decimal(number.replace("_", ""))
+    return value != 0 and abs(value.adjusted()) > limits.MAX_DIGITS
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
+def _anchors(path: Path, text: str) -> list[Finding]:
+    """Anchors (&) and aliases (*), found in the parser's events before any node is composed: a 600-byte
+    alias bomb expands to gigabytes, and clerks never need either. Only parsed when the text has & or *."""
+    if "&" not in text and "*" not in text:
+        return []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                return [error(path, *_mark(event), "E109")]
+    except yaml.YAMLError:
+        return []  # composing reports the syntax error, with its place
+    return []
 
 
 def decode(path: Path, raw: bytes) -> tuple[str | None, list[Finding]]:
@@ -190,7 +262,17 @@ def decode(path: Path, raw: bytes) -> tuple[str | None, list[Finding]]:
 
 
 def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
-    """Compose `text` and build a Document; every problem becomes a Finding, never an exception."""
+    """Compose `text` and build a Document; every problem becomes a Finding, never an exception.
+
+    Within `limits`: a file too large, with an anchor or alias, nested too deep, with too many items or keys is
+    refused with one located finding (E108-E112); a number or text too long is reported (E113, E114) and kept as text.
+    """
+    limit = limits.max_bytes(path.name)
+    if len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit:
+        return None, [error(path, 1, 1, "E108", size=_size(len(text.encode("utf-8", "surrogatepass"))), limit=_size(limit))]
+    refused = _anchors(path, text)
+    if refused:
+        return None, refused
     doc = Document(path=path, data=None)
     loader = _Loader(text)
     try:
@@ -218,19 +300,23 @@ def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
     if node is None:
         return None, [error(path, 1, 1, "E104")]
     walker = _Walker(doc)
-    doc.data = walker.value(node, ())
+    try:
+        doc.data = walker.value(node, ())
+    except _Refused:
+        return None, walker.findings
     if not isinstance(doc.data, dict):
         walker.findings.append(error(path, *doc.positions[()], "E105"))
         return None, walker.findings
     return doc, walker.findings
 
 
-def read_regular(path: Path) -> bytes | None:
+def read_regular(path: Path, limit: int | None = None) -> bytes | None:
     """The bytes of `path` if it is a regular file and not a symlink; None otherwise, without reading anything else.
 
     Submissions come from pull requests: a symlink (to /etc/passwd, to ../../secrets.yaml) must never have its target
     read, echoed in a message or published. The check and the read are one: O_NOFOLLOW refuses a link swapped in
-    after an lstat, O_NONBLOCK keeps a FIFO from hanging us, fstat checks what was actually opened.
+    after an lstat, O_NONBLOCK keeps a FIFO from hanging us, fstat checks what was actually opened. With `limit`, at
+    most `limit` + 1 bytes are read, so a caller can tell an oversized file without reading it whole.
     """
     if path.is_symlink():
         return None
@@ -244,27 +330,44 @@ def read_regular(path: Path) -> bytes | None:
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        return handle.read()
+        return handle.read() if limit is None else handle.read(limit + 1)
+
+
+def read_bounded(path: Path) -> tuple[bytes | None, list[Finding]]:
+    """The bytes of a committed file if it is a regular file (else E115) within its bound (else E108, limits.max_bytes)."""
+    limit = limits.max_bytes(path.name)
+    try:
+        raw = read_regular(path, limit)
+        size = path.stat().st_size if raw is not None and len(raw) > limit else 0
+    except OSError as exc:
+        return None, [error(path, 1, 1, "E100", detail=exc.strerror or str(exc))]
+    if raw is None:
+        return None, [error(path, 1, 1, "E115")]
+    if len(raw) > limit:
+        return None, [error(path, 1, 1, "E108", size=_size(max(size, len(raw))), limit=_size(limit))]
+    return raw, []
 
 
 def load_file(path: Path) -> tuple[Document | None, list[Finding]]:
     """Read, decode and parse one file; every failure becomes an E1xx finding, never an exception.
 
-    A symlink, or anything else that is not a regular file, is refused (E110) without being read.
+    A symlink, or anything else that is not a regular file, is refused (E115) without being read.
     """
-    try:
-        raw = read_regular(path)
-    except OSError as exc:
-        return None, [error(path, 1, 1, "E100", detail=exc.strerror or str(exc))]
+    raw, findings = read_bounded(path)
     if raw is None:
-        return None, [error(path, 1, 1, "E110")]
+        return None, findings
     text, findings = decode(path, raw)
     if text is None:
         return None, findings
     return load_text(path, text)
 
 
+def _size(count: int) -> str:
+    return f"{count / (1 << 20):.1f} MiB" if count >= 1 << 20 else f"{count / 1024:.0f} KiB"
+
+
 _YAML_PROBLEMS = {
+    "complex key": "键只能是文字（不能用「? 」、列表或「键: 值」作键）",
     "found character '\\t' that cannot start any token": "不能用 Tab 键缩进，请改用空格",
     "found a tab character": "不能用 Tab 键缩进，请改用空格",
     "while scanning a quoted scalar": "引号没有成对（缺少另一半引号）",
@@ -274,6 +377,7 @@ _YAML_PROBLEMS = {
     "expected <block end>, but found": "缩进不一致，请检查本行与上一行的缩进",
     "did not find expected key": "缩进不一致、缺少「键:」，或上方有没成对的引号，请检查本行及上面几行",
     "found unexpected end of stream": "文件意外结束（可能缺少引号或括号的另一半）",
+    "invalid Unicode character escape code": "引号内的 \\u 转义不是有效的字符（如 \\uD800），请删除",
     "found unknown escape character": "引号内含有无法识别的转义字符（\\），请改用单引号",
     "expected a single document in the stream": "一个文件只能包含一个文档（删除多余的「---」）",
     "expected ',' or ']'": "方括号 [ ] 没有成对，或列表各项之间缺少逗号",

@@ -18,6 +18,14 @@ MESSAGES: dict[str, str] = {
     "E105": "文件内容应为「键: 值」形式的表单，而不是单个值或列表",
     "E106": "不支持 YAML 合并键「<<」，请直接写出各项",
     "E107": "无法判断文件类型：{detail}",
+    # E108-E114: the bounds of limits.py; a real file never comes near them
+    "E108": "文件太大（{size}，上限 {limit}），不再读取。报送文件一般只有几 KiB，请检查是否误粘贴了大量内容",
+    "E109": "不支持 YAML 锚点「&」和引用「*」，请直接写出各项（值以 & 或 * 开头时请用引号括起来）",
+    "E110": "层级太深（超过 {limit} 层），不再读取。请检查缩进和括号",
+    "E111": "列表有 {count} 项，超过上限 {limit} 项，不再读取",
+    "E112": "此处有 {count} 个键，超过上限 {limit} 个，不再读取",
+    "E113": "数字「{value}」太长或太大（最多 {limit} 位数字）。金额以万元为单位，请核对",
+    "E114": "文字太长（{count} 个字符，上限 {limit} 个），请精简或核对是否误粘贴",
     # E2xx: the schema
     "E201": "缺少必填项「{key}」",
     "E202": "「{key}」未填写",
@@ -31,6 +39,10 @@ MESSAGES: dict[str, str] = {
     "E210": "「{field}」至少要填写 {limit} 项",
     "E211": "「{field}」格式不对：{detail}",
     "E212": "「{field}」不符合要求：{detail}",
+    "E213": "「{field}」太长：最多 {limit} 个字，实际 {count} 个字",
+    "E214": "「{field}」中有不可见的控制字符（{char}），生成的 Word/Excel 文件会无法打开，请删除",
+    "E216": "此文件问题太多，只列出了前 {limit} 个。请先改正这些，再重新校验",
+    "E215": "「{field}」的日期「{value}」不存在，请填写实际日期，如 2025-07-31",
     # E3xx: business rules
     "E301": "资金总额「{column}」填写为 {stated}，但各行之和为 {computed}（资金总额可不填，由系统计算）",
     "E302": "两张预算表的资金总额「{column}」不一致：按资金性质 {by_type}，按支出用途 {by_use}",
@@ -69,6 +81,7 @@ HINTS = {
     "quoted_number": "。数字不要加引号，如 本年预算: 140",
     "fullwidth_number": "。请用半角数字（切换输入法到英文状态），如 140",
     "fullwidth_colon": "（本行用了全角冒号“：”，请改成半角冒号加空格“: ”）",
+    "whole": "。不要带小数点，如 年度: 2025",
     "quote_code": '。代码请用引号括起来，如 "{value}"',
     "allowed_keys": "。此处可填写：{options}",
 }
@@ -335,6 +348,10 @@ ROLLUP_COLUMNS = {
 
 LABELS.update(
     {
+        "interrupted": "docgen：已中止（收到结束信号），工作进程已全部结束；未写完的文件会在下次生成时清理",
+        "write_failed": "无法写入 {path}：{reason}。请检查磁盘空间和写入权限后重试",
+        "write_failed_unnamed": "无法写入输出文件：{reason}。请检查磁盘空间和写入权限后重试",
+        "output_collision": "{first} 和 {second} 会生成同名的文件「{name}」，未生成任何附件。请修改其中一份的项目代码或名称",
         "template_missing": "缺少模板文件 {path}，docgen 自带的模板也不在（安装不完整）：请重新安装 docgen，或把模板放到项目的 templates/",
         "template_invalid": "模板文件 {path} 无法使用：{detail}",
         "template_styles": (
@@ -541,6 +558,7 @@ LABELS.update(
 MESSAGES.update(
     {
         "F102": "无法在保留全部内容的前提下整理格式：{detail}。文件未改动",
+        "F103": "文件太大（{size}），docgen fmt 只整理 {limit} 以内的文件。文件未改动",
     }
 )
 
@@ -586,7 +604,7 @@ LABELS.update(
 
 MESSAGES.update(
     {
-        "E110": "报送文件和名单必须是仓库中的普通文件，这里是符号链接（或不是普通文件），其内容不会被读取。请用文件本身替换它",
+        "E115": "报送文件和名单必须是仓库中的普通文件，这里是符号链接（或不是普通文件），其内容不会被读取。请用文件本身替换它",
         "W309": "佐证材料「{entry}」{reason}，未检查是否存在。请把文件放进本仓库，并写相对于本文件所在目录的路径",
     }
 )
@@ -607,3 +625,18 @@ LABELS.update(
         "submissions_outside": "报送目录 {path} 指向仓库 {root} 之外（符号链接），不会读取其中的文件",
     }
 )
+
+#: Why a file could not be written, by errno name (errors.write_problem): the disk, not the submissions.
+WRITE_REASONS = {
+    "ENOSPC": "磁盘空间已满",
+    "EDQUOT": "超出了磁盘配额",
+    "EFBIG": "文件超过了系统允许的大小",
+    "EROFS": "磁盘是只读的",
+    "EACCES": "没有写入权限",
+    "EPERM": "没有写入权限",
+    "ENOTDIR": "路径中有一个同名的文件，而这里需要文件夹",
+    "EEXIST": "已有同名的文件，而这里需要文件夹",
+    "EISDIR": "这里是文件夹，而需要写入文件",
+    "ENAMETOOLONG": "文件名太长",
+    "EIO": "磁盘读写出错",
+}

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
 from .model import Department, Period, Project
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+')
+#: Bytes one name may take in a file name. A file name holds at most two names plus ~60 bytes of fixed words
+#: (「附件1-」, 「-2025年1-6月绩效监控汇总表.xlsx」, output.py's temporary suffix): 2 x 80 + 60 stays under the 255 bytes
+#: Linux, macOS and Windows allow per component, whatever the name's length.
+NAME_BYTES = 80
+_MARK = "~"  # begins the hash suffix; a name that has it of its own is hashed too, so no name can pose as another's
 
 
 def safe(name: str) -> str:
-    """A file-name-safe form of a Chinese name (Windows forbids \\ / : * ? " < > |)."""
-    return _UNSAFE.sub("_", name).strip("_.")
+    """A file-name-safe form of a Chinese name (Windows forbids \\ / : * ? " < > |), unique and bounded.
+
+    A name that is safe and short is kept as it is. Otherwise (characters replaced, or longer than NAME_BYTES)
+    it is cut and given a suffix from a hash of the name as typed: 「a/b」 and 「a:b」 become 「a_b~…」 with two
+    different suffixes, never the same file.
+    """
+    cleaned = _UNSAFE.sub("_", name).strip("_.")
+    if cleaned == name and _MARK not in name and len(name.encode("utf-8", "surrogatepass")) <= NAME_BYTES:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    head = cleaned.encode("utf-8")[: NAME_BYTES - len(digest) - 1].decode("utf-8", "ignore").rstrip("_.")
+    return f"{head}{_MARK}{digest}"
 
 
 def period_dir(build: Path, period: Period) -> Path:

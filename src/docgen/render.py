@@ -22,10 +22,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from . import __version__, bundle, output, paths, pdf, render_docx, render_xlsx, templates
+from . import __version__, bundle, children, output, paths, pdf, render_docx, render_xlsx, templates
 from . import messages as M
 from .cache import code_digest
-from .errors import UsageError
+from .errors import InvalidSubmissions, UsageError
 from .model import Department, Project
 
 Submission = Project | Department
@@ -197,7 +197,7 @@ def run(tasks: list[Task], reference: Path, tables: Path, jobs: int, progress: P
         return timings
     size = max(1, min(16, total // (jobs * 8)))
     chunks = [tasks[i : i + size] for i in range(0, total, size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_render_chunk, chunk, reference, tables) for chunk in chunks]
         for future in as_completed(futures):
             result = future.result()
@@ -255,11 +255,20 @@ class _Place:
     folder: Path
     manifest: Manifest
     planned: list[_Planned] = field(default_factory=list)
+    claimed: dict[Path, Submission] = field(default_factory=dict)  # output -> the submission it belongs to
 
 
 def _plan(place: _Place, sub: Submission, key: str, force: bool, tasks: list[Task], extra: dict[str, str]) -> int:
-    """Queue the outputs of `sub` that are missing or stale; returns how many were already up to date."""
+    """Queue the outputs of `sub` that are missing or stale; returns how many were already up to date.
+
+    Two submissions never share an output: paths.safe keeps distinct names distinct, and what it cannot see
+    (a project named like a department's own report) stops the build here rather than overwrite a file.
+    """
     targets = paths.attachments(place.folder, sub)
+    for target in targets.values():
+        other = place.claimed.setdefault(target, sub)
+        if other is not sub:
+            raise InvalidSubmissions(M.label("output_collision", first=other.path, second=sub.path, name=target.name))
     place.planned.append(_Planned(sub, key, targets))
     todo, fresh = {}, 0
     for kind, target in targets.items():

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import forms as F
-from . import output
+from . import limits, output
 from .ruleset import rules_schema
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -35,7 +35,17 @@ def _text(title: str, description: str, *examples: str, **extra: Any) -> Schema:
 
 
 def _code(title: str, description: str, example: str) -> Schema:
-    return _text(title, description + "（请用引号括起来，以免前导零丢失）", examples=[example])
+    return _text(title, description + "（请用引号括起来，以免前导零丢失）", examples=[example], maxLength=limits.MAX_CODE_CHARS)
+
+
+def _name(title: str, description: str, *examples: str) -> Schema:
+    """A name: it becomes part of output file names and table cells, so its length is bounded (limits.MAX_NAME_CHARS)."""
+    return _text(title, description, *examples, maxLength=limits.MAX_NAME_CHARS)
+
+
+def _date(title: str, description: str, example: str) -> Schema:
+    """A date written 2025-07-31: the pattern gives the shape, `format: date` a day the calendar has (not 2025-02-30)."""
+    return _text(title, description, example, pattern=r"^\d{4}-\d{2}-\d{2}$", format="date")
 
 
 def _amount(title: str, description: str) -> Schema:
@@ -113,7 +123,7 @@ def indicator() -> Schema:
                 "title": "二级指标",
                 "description": "须属于所填一级指标：" + "；".join(f"{a}：{'、'.join(b)}" for a, b in F.TAXONOMY.items()),
             },
-            k["name"]: _text("三级指标", "指标名称，如「资助学生人数」", "资助学生人数", "受助学生家长满意度"),
+            k["name"]: _name("三级指标", "指标名称，如「资助学生人数」", "资助学生人数", "受助学生家长满意度"),
             k["target"]: _value("年度指标值", "批复的年度指标值"),
             k["adjusted_target"]: _value("调整后指标值", "按程序调整后的年度指标值（目标调整，没有调整不写）"),
             k["result"]: _value("指标完成情况", "截至本期末（1-XX月）的指标完成情况"),
@@ -184,9 +194,9 @@ def _reviews() -> Schema:
             "title": "一条审核意见",
             "description": "审核单位、审核人、日期、结论（通过或退回修改）和意见",
             "properties": {
-                "审核单位": _text("审核单位", "如「朔州市教育局」「市财政局预算绩效管理科」", "朔州市教育局", "市财政局预算绩效管理科"),
-                "审核人": _text("审核人", "审核人姓名", "王敏"),
-                "日期": _text("日期", "审核日期，如 2025-07-20", "2025-07-20", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                "审核单位": _name("审核单位", "如「朔州市教育局」「市财政局预算绩效管理科」", "朔州市教育局", "市财政局预算绩效管理科"),
+                "审核人": _name("审核人", "审核人姓名", "王敏"),
+                "日期": _date("日期", "审核日期，如 2025-07-20", "2025-07-20"),
                 "结论": {"enum": list(F.REVIEW_CONCLUSIONS), "title": "结论", "description": "通过或退回修改"},
                 "意见": _text("意见", "审核意见正文", "数据与台账一致，同意报送。"),
             },
@@ -219,7 +229,7 @@ def _period() -> Schema:
 
 def _department_id() -> Schema:
     return {
-        F.KEYS["department"]: _text("主管部门", "主管部门全称，如「朔州市教育局」", "朔州市教育局"),
+        F.KEYS["department"]: _name("主管部门", "主管部门全称，如「朔州市教育局」", "朔州市教育局"),
         F.KEYS["department_code"]: _code("主管部门代码", "主管部门预算代码", "101"),
     }
 
@@ -248,10 +258,10 @@ def project_schema() -> Schema:
     K = F.KEYS
     props: Schema = {
         **_period(),
-        K["project_name"]: _text("项目名称", "项目全称，与预算批复一致", "城乡义务教育家庭经济困难学生生活补助"),
+        K["project_name"]: _name("项目名称", "项目全称，与预算批复一致", "城乡义务教育家庭经济困难学生生活补助"),
         K["project_code"]: _code("项目代码", "预算管理一体化系统中的项目代码", "101-2025-001"),
         **_department_id(),
-        K["unit"]: _text("预算单位", "具体实施项目的预算单位（部门本级或所属单位）", "朔州市教育局本级"),
+        K["unit"]: _name("预算单位", "具体实施项目的预算单位（部门本级或所属单位）", "朔州市教育局本级"),
         K["research"]: _flag("科研类", "科研类项目可暂不开展年度中的绩效监控（true/false）"),
         K["confidential"]: _flag("涉密", "涉密项目的材料一律不公开、不上站点（true/false）"),
         K["period_span"]: _text("起止时间", "项目起止时间，如「2023年1月—2025年12月」", "2025年1月—2025年12月"),
@@ -310,8 +320,8 @@ def roster_schema() -> Schema:
         "description": "一个本期须报送监控表的项目：代码、名称、预算单位，以及是否科研类、涉密",
         "properties": {
             K["project_code"]: _code("项目代码", "应报项目的代码", "101-2025-001"),
-            K["project_name"]: _text("项目名称", "应报项目名称", "城乡义务教育家庭经济困难学生生活补助"),
-            K["unit"]: _text("预算单位", "实施项目的预算单位", "朔州市教育局本级"),
+            K["project_name"]: _name("项目名称", "应报项目名称", "城乡义务教育家庭经济困难学生生活补助"),
+            K["unit"]: _name("预算单位", "实施项目的预算单位", "朔州市教育局本级"),
             K["research"]: _flag("科研类", "科研类项目"),
             K["confidential"]: _flag("涉密", "涉密项目"),
         },
@@ -328,7 +338,7 @@ def roster_schema() -> Schema:
                 "type": "array",
                 "title": "预算单位",
                 "description": "部门本级及所属单位",
-                "items": _text("预算单位", "一个预算单位的全称", "朔州市教育局本级", "朔州市第一中学"),
+                "items": _name("预算单位", "一个预算单位的全称", "朔州市教育局本级", "朔州市第一中学"),
                 "minItems": 1,
             },
             K["expected_projects"]: {
@@ -343,7 +353,7 @@ def roster_schema() -> Schema:
     }
     props: Schema = {
         **_period(),
-        K["deadline"]: _text("截止日期", "报送截止日期，如 2025-07-31", "2025-07-31", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+        K["deadline"]: _date("截止日期", "报送截止日期，如 2025-07-31", "2025-07-31"),
         K["departments"]: {"type": "array", "minItems": 1, "title": "部门", "description": "本期应报送的主管部门", "items": department},
     }
     required = [K["year"], K["month"], K["deadline"], K["departments"]]

@@ -44,11 +44,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, compute, escape, history, monitor, paths, ruleset, sanitise
+from . import charts, children, compute, escape, history, monitor, paths, ruleset, sanitise
 from . import forms as F
 from . import messages as M
 from . import output as out_files
-from .errors import DocgenError, EnvironmentProblem
+from .errors import DocgenError, EnvironmentProblem, write_problem
 from .findings import Finding
 from .load import load_file
 from .model import Department, Period, Project, Roster
@@ -824,6 +824,7 @@ BATCH = 150
 
 #: `mkdocs` with pkg_resources blocked: jieba imports it only to find its own files (it falls back to a
 #: plain path), and the import costs ~12 MiB of the 60 MiB a run may use (benchmarks/site.py).
+_ERRNO = re.compile(r"Error: \[Errno (\d+)\] ([^:']+)(?:: '([^']*)'(?: -> '([^']*)')?)?")  # a copy names its target last
 _MKDOCS = "import sys; sys.modules['pkg_resources'] = None; from mkdocs.__main__ import cli; cli(prog_name='mkdocs')"
 
 
@@ -880,11 +881,17 @@ def _run_configs(source: Path, size: int) -> list[tuple[str, list[str]]]:
 
 
 def _mkdocs(source: Path, config: str, target: Path) -> None:
-    command = [sys.executable, "-c", _MKDOCS, "build", "--strict", "--quiet", "--config-file", config, "--site-dir", str(target)]
+    code = children.python_prefix() + _MKDOCS  # the run ends with docgen, however docgen ends
+    command = [sys.executable, "-c", code, "build", "--strict", "--quiet", "--config-file", config, "--site-dir", str(target)]
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip() and "jieba" not in line.lower()]
+        failed = next((_ERRNO.search(line) for line in reversed(lines) if _ERRNO.search(line)), None)
+        if failed:  # the child could not write (disk full, read-only): say that, not its traceback
+            raise write_problem(OSError(int(failed[1]), failed[2], failed[4] or failed[3] or str(target)))
+        if any(line.startswith("Traceback") for line in lines):  # an uncaught error in the child: its last line says it
+            lines = lines[-1:]
         raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-20:])))
 
 

@@ -22,9 +22,9 @@ from typing import Any
 
 import jsonschema_rs
 
+from . import children, limits, rules, ruleset
 from . import forms as F
 from . import messages as M
-from . import rules, ruleset
 from .cache import Shelf, file_digest
 from .findings import Finding, error, finding_rows, findings_from_rows
 from .load import Document, JsonPath, load_file
@@ -44,7 +44,24 @@ def kind_of(path: Path) -> str:
 
 @cache
 def _validator(kind: str) -> Any:
-    return jsonschema_rs.Draft7Validator(schema_for(kind))
+    return jsonschema_rs.Draft7Validator(schema_for(kind), validate_formats=True)  # `format: date`: 2025-02-30 is no date
+
+
+@cache
+def _integers_at(kind: str) -> frozenset[tuple[str, ...]]:
+    """Paths (list indices removed) whose schema type is integer: 年度, 截至月份."""
+    found: set[tuple[str, ...]] = set()
+
+    def walk(node: dict[str, Any], path: tuple[str, ...]) -> None:
+        if node.get("type") == "integer":
+            found.add(path)
+        for key, sub in node.get("properties", {}).items():
+            walk(sub, (*path, key))
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], path)
+
+    walk(schema_for(kind), ())
+    return frozenset(found)
 
 
 @cache
@@ -114,10 +131,28 @@ def schema_findings(doc: Document, kind: str) -> list[Finding]:
     """JSON Schema errors of one document, in Chinese and at the place in the file they concern."""
     nulls: set[JsonPath] = set()
     data = _strip_nulls(doc.data, (), nulls, _properties_at(kind))
-    findings = []
+    whole = M.TYPE_NAMES["integer"]
+    findings = [
+        error(doc.path, *doc.position(path), "E204", field=_field(path), expected=whole, value=value, hint=M.hint("whole"))
+        for path, value in _pointed_integers(data, (), _integers_at(kind))
+    ]
     for err in _validator(kind).iter_errors(data):
         findings.extend(_translate(doc, kind, err, nulls))
+        if len(findings) >= limits.MAX_FINDINGS:  # a file of 5,000 broken indicators: the first ones say enough
+            return [*findings[: limits.MAX_FINDINGS], error(doc.path, 1, 1, "E216", limit=limits.MAX_FINDINGS)]
     return findings
+
+
+def _pointed_integers(value: Any, path: JsonPath, wanted: frozenset[tuple[str, ...]]) -> Iterable[tuple[JsonPath, Decimal]]:
+    """`年度: 2025.0`: JSON Schema counts it an integer, but a year is written 2025 (and the model wants an int)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _pointed_integers(item, (*path, key), wanted)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _pointed_integers(item, (*path, i), wanted)
+    elif isinstance(value, Decimal) and value == value.to_integral_value() and _schema_path(path) in wanted:
+        yield path, value
 
 
 def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list[Finding]:
@@ -172,6 +207,11 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         return [error(file, *at, "E208", field=field, limit=detail.get("limit"), value=_shown(value))]
     if name == "MinLength":
         return [error(file, *at, "E209", field=field)]
+    if name == "MaxLength":
+        return [error(file, *at, "E213", field=field, limit=detail.get("limit"), count=len(value) if isinstance(value, str) else 0)]
+    if name == "Format":  # only for a value of the right shape: one of the wrong shape has its E211 already
+        shaped = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+        return [error(file, *at, "E215", field=field, value=value)] if shaped else []
     if name in ("MinItems", "MinProperties"):
         return [error(file, *at, "E210", field=field, limit=detail.get("limit"))]
     if name == "Pattern":
@@ -244,7 +284,8 @@ def _check_one(path: Path) -> tuple[str, Document | None, list[Finding]]:
     kind = kind_of(path)
     if doc is None:
         return kind, None, findings
-    findings.extend(schema_findings(doc, kind))
+    read = {(f.line, f.column) for f in findings}  # a value E113/E214 refused: the schema would only say it again
+    findings.extend(f for f in schema_findings(doc, kind) if (f.line, f.column) not in read)
     if kind == "rules":  # the monitoring rules file: checked like a submission, but it has no model
         findings.extend(ruleset.check_document(doc))
         return kind, None, findings
@@ -263,7 +304,8 @@ def _check_each(paths: list[Path]) -> list[tuple[str, Document | None, list[Find
     size = -(-len(paths) // (workers * 4))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     # fork: the workers inherit the compiled schemas and imports, so they start in milliseconds
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
         return [item for chunk in pool.map(_check_chunk, chunks) for item in chunk]
 
 

@@ -166,7 +166,7 @@ def test_symlinked_submissions_are_refused_with_a_location_and_never_read(repo: 
     text = docgen(repo.root, "validate")
     lines = (text.stdout + text.stderr).splitlines()
     for name in ("2025-06/101-教育局/101-2025-009.yaml", "2025-07/名单.yaml", "2025-06/103-外部"):
-        assert any(f"submissions/{name}:1:1:" in line and "E110" in line for line in lines), name
+        assert any(f"submissions/{name}:1:1:" in line and "E115" in line for line in lines), name
     build = docgen(repo.root, "build")
     assert build.returncode == 1 and MARKER not in build.stdout + build.stderr
 

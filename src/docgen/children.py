@@ -1,0 +1,65 @@
+"""Worker processes never outlive docgen: killing a build (SIGTERM, SIGINT, even SIGKILL) ends its workers too.
+
+Without this, a killed `docgen build` left its ProcessPoolExecutor workers asleep forever: forked workers hold the
+write end of their own task queue, so they never see it close. Two measures, both here:
+- each worker asks Linux to send it SIGTERM when its parent ends (prctl PR_SET_PDEATHSIG), whatever killed the parent;
+- the main process turns SIGTERM/SIGINT into: stop the workers, one Chinese line, exit 128 + signal.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from types import FrameType
+
+from . import messages as M
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker (pool initializer, forked child): end with SIGTERM when `parent` ends; no handlers of the parent's."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides, the workers follow
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            return
+    if os.getppid() != parent:  # the parent was gone before prctl took effect
+        os._exit(1)
+
+
+#: The same, for a Python child started with `python -c`: prepended to its code (the MkDocs runs of `docgen site`).
+CODE_PREFIX = (
+    "import ctypes, os, signal, sys\n"
+    "if sys.platform.startswith('linux'):\n"
+    f"    ctypes.CDLL(None).prctl({_PR_SET_PDEATHSIG}, signal.SIGTERM)\n"
+    "    if os.getppid() != {parent}: os._exit(1)\n"
+)
+
+
+def python_prefix() -> str:
+    """CODE_PREFIX for a child of this process."""
+    return CODE_PREFIX.format(parent=os.getpid())
+
+
+def _stop(signum: int, _frame: FrameType | None) -> None:
+    for child in multiprocessing.active_children():
+        child.terminate()
+    for child in multiprocessing.active_children():
+        child.join(2)
+        if child.is_alive():  # pragma: no cover - a worker stuck in C code
+            child.kill()
+    sys.stderr.write(M.label("interrupted") + "\n")
+    sys.stderr.flush()
+    os._exit(128 + signum)  # no cleanup that could wait on a worker: temporaries left are swept by the next build
+
+
+def stop_workers_on_signals() -> None:
+    """In the main process: SIGTERM and SIGINT end the workers, then docgen, without a traceback."""
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
