@@ -66,8 +66,8 @@ def docgen(cwd: Path, *args: str, fsize: int | None = None) -> Run:
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    """A copy of the demo: its submissions, templates and schemas."""
-    for name in ("submissions", "templates", "schema"):
+    """A copy of the demo: its submissions and schemas (docgen's own templates come from the package)."""
+    for name in ("submissions", "schema"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
 
@@ -305,7 +305,6 @@ def _alive_in_group(pgid: int) -> list[str]:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["SIGTERM", "SIGINT", "SIGKILL"])
 def test_killing_a_build_leaves_no_worker(tmp_path: Path, sig: signal.Signals) -> None:
     generate(tmp_path, 300)
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
     process = subprocess.Popen(
         [str(DOCGEN), "build", "--jobs", "2"], cwd=tmp_path, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_bounded()
     )
