@@ -12,8 +12,8 @@ from typing import Any
 import click
 
 from . import __version__, api, click_zh, messages, output, report
-from . import schema as schema_module
 from .errors import DocgenError, InvalidSubmissions
+from .form import schema as schema_module
 
 FORMATS = click.Choice(["text", "json", "github", "codequality"])
 
@@ -318,7 +318,7 @@ def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path) ->
 
     示例：docgen diff origin/main；docgen diff main HEAD --format json -o diff.json
     """
-    from . import diff_report  # loaded for this command only: the others start faster
+    from .history import diff_report  # loaded for this command only: the others start faster
 
     text = diff_report.render(api.diff(root, base, head), fmt)
     if out is None:

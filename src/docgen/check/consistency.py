@@ -13,9 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import forms as F
-from . import indicators
-from . import messages as M
+from .. import messages as M
+from ..form import indicators
+from ..form import vocabulary as F
 from .findings import Finding, error, warning
 from .load import Document
 

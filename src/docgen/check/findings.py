@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .messages import message
+from ..messages import message
 
 
 @dataclass(frozen=True, order=True)

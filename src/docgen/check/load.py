@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
+from ..messages import hint
 from .findings import Finding, error
-from .messages import hint
 
 try:
     _Loader: type = yaml.CSafeLoader

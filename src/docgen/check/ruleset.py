@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import forms as F
+from ..form import vocabulary as F
 from .findings import Finding, error
 from .load import Document, load_file
 

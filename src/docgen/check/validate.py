@@ -22,13 +22,13 @@ from typing import Any
 
 import jsonschema_rs
 
-from . import forms as F
-from . import messages as M
-from . import rules, ruleset
-from .cache import Shelf, file_digest
+from .. import messages as M
+from ..cache import Shelf, file_digest
+from ..form import vocabulary as F
+from ..form.schema import schema_for
+from . import consistency, ruleset
 from .findings import Finding, error
 from .load import Document, JsonPath, load_file
-from .schema import schema_for
 
 
 def kind_of(path: Path) -> str:
@@ -248,7 +248,7 @@ def _check_one(path: Path) -> tuple[str, Document | None, list[Finding]]:
     if kind == "rules":  # the monitoring rules file: checked like a submission, but it has no model
         findings.extend(ruleset.check_document(doc))
         return kind, None, findings
-    findings.extend(rules.file_rules(doc, kind))
+    findings.extend(consistency.file_rules(doc, kind))
     return kind, doc, findings
 
 
@@ -304,7 +304,7 @@ def check_files(paths: list[Path], rosters: list[Path] | None = None) -> Checked
         if doc is not None:
             documents.append((kind, doc))
     roster_docs = _roster_documents(documents, rosters or [])
-    findings.extend(rules.cross_file_rules(documents, roster_docs))
+    findings.extend(consistency.cross_file_rules(documents, roster_docs))
     return Checked(documents, sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code)), digests)
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import compute
-from . import forms as F
-from . import messages as M
-from .findings import Finding
-from .model import Project
+from .. import messages as M
+from ..check.findings import Finding
+from ..check.ruleset import RED, YELLOW, Ruleset
+from ..form import vocabulary as F
+from ..form.model import Project
+from . import figures
 from .monitor import SubmissionAnalysis, money, percent
-from .ruleset import RED, YELLOW, Ruleset
 
 
 def _analysis_keys() -> tuple[str, ...]:
@@ -54,7 +54,7 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     subject = D["subject_project"] if isinstance(sub, Project) else D["subject_department"]
     if sa.exempt:
         return D["conclusion_exempt"].format(subject=subject)
-    total = compute.headline(sub)
+    total = figures.headline(sub)
     if total.subtotal > 0:
         budget = D["conclusion_budget"].format(
             arranged=money(total.subtotal),

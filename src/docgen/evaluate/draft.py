@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import compute
-from . import forms as F
-from .indicators import Value
-from .messages import draft as D
-from .model import Department, Project
+from ..form import vocabulary as F
+from ..form.indicators import Value
+from ..form.model import Department, Project
+from ..messages import draft as D
+from . import figures
 
 BASIC, EXECUTION, TARGETS = "基本情况", "预算执行情况分析", "绩效目标实现情况分析"
 
@@ -34,15 +34,15 @@ class BudgetTable:
 
     caption: str
     label: str
-    rows: dict[str, compute.Figures]
+    rows: dict[str, figures.Figures]
     given: frozenset[str]  # rows the submission wrote (others are shown only as part of 资金总额)
 
 
 def budget_tables(sub: Project | Department) -> list[BudgetTable]:
     """The budget tables 附件1 shows for this kind of submission, each with its caption."""
     if isinstance(sub, Project):
-        return [BudgetTable(D("table_caption_project", number=1), D("col_row"), compute.project_table(sub), frozenset(sub.funds))]
-    by_type, by_use = compute.department_tables(sub)
+        return [BudgetTable(D("table_caption_project", number=1), D("col_row"), figures.project_table(sub), frozenset(sub.funds))]
+    by_type, by_use = figures.department_tables(sub)
     return [
         BudgetTable(D("table_caption_by_type", number=1), D("col_row"), by_type, frozenset(sub.funds_by_type)),
         BudgetTable(D("table_caption_by_use", number=2), D("col_row_use"), by_use, frozenset(sub.funds_by_use)),
@@ -53,13 +53,13 @@ def _subject(sub: Project | Department) -> str:
     return D("subject_project") if isinstance(sub, Project) else D("subject_department")
 
 
-def _parts(fig: compute.Figures) -> str:
+def _parts(fig: figures.Figures) -> str:
     return D("basic_budget_parts", carried_over=money(fig.carried_over), budget=money(fig.budget)) if fig.carried_over else ""
 
 
 def basic(sub: Project | Department) -> list[str]:
     """「一、基本情况」: who carries it out, the term, the annual target and the budget."""
-    total = compute.headline(sub)
+    total = figures.headline(sub)
     if isinstance(sub, Project):
         span = D("basic_span", span=sub.span) if sub.span else ""
         first = D("basic_project", name=sub.name, code=sub.code, unit=sub.unit, department=sub.department, span=span)
@@ -92,7 +92,7 @@ def _versus(progress: Decimal, time: Decimal) -> str:
     return D(key, time=percent(time), gap=f"{gap:.2f}")
 
 
-def _execution_sentence(sub: Project | Department, fig: compute.Figures) -> str:
+def _execution_sentence(sub: Project | Department, fig: figures.Figures) -> str:
     time = fig.time_progress
     allocation = D("execution_allocation", rate=percent(fig.allocation_rate)) if fig.allocation_rate is not None else ""
     progress = ""
@@ -125,7 +125,7 @@ def _rows_sentence(table: BudgetTable, heading: str) -> str | None:
 
 def execution(sub: Project | Department) -> list[str]:
     """「（一）预算执行情况分析」: allocation, spending against time progress, by source, and the year's outlook."""
-    total = compute.headline(sub)
+    total = figures.headline(sub)
     paragraphs = [_execution_sentence(sub, total)]
     tables = budget_tables(sub)
     headings = [D("execution_rows_by_source")] if isinstance(sub, Project) else [D("execution_rows_by_type"), D("execution_rows_by_use")]

@@ -27,8 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import forms as F
-from .model import Amounts, Department, Period, Project
+from ..form import vocabulary as F
+from ..form.model import Amounts, Department, Period, Project
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)

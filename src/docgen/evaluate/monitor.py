@@ -16,16 +16,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import compute
-from . import forms as F
-from . import indicators as V
-from . import messages as M
-from . import ruleset as R
-from .cache import Shelf, digest
-from .findings import Finding
-from .load import Document, JsonPath, load_file
-from .model import Amounts, Department, ExpectedProject, Indicator, Project, Roster
-from .ruleset import BLUE, GREEN, NONE, RED, YELLOW, Rule, Ruleset
+from .. import messages as M
+from ..cache import Shelf, digest
+from ..check import ruleset as R
+from ..check.findings import Finding
+from ..check.load import Document, JsonPath, load_file
+from ..check.ruleset import BLUE, GREEN, NONE, RED, YELLOW, Rule, Ruleset
+from ..form import indicators as V
+from ..form import vocabulary as F
+from ..form.model import Amounts, Department, ExpectedProject, Indicator, Project, Roster
+from . import figures as compute
 
 K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS  # noqa: E741 - K/A/I as in model.py
 Submission = Project | Department
@@ -781,7 +781,7 @@ def find_rules(paths: Iterable[Path], cwd: Path | None = None) -> Path | None:
 
 
 def _read(path: Path) -> tuple[Document | None, list[Finding]]:
-    from .validate import schema_findings  # validate imports ruleset; imported here to keep modules acyclic
+    from ..check.validate import schema_findings  # validate imports ruleset; imported here to keep modules acyclic
 
     doc, findings = load_file(path)
     if doc is None:

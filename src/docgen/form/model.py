@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import forms as F
+from . import vocabulary as F
 from .indicators import Value, parse
 
 K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS  # noqa: E741 - K/A/I: keys, amount and indicator field names

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import forms as F
-from . import output
-from .ruleset import rules_schema
+from .. import output
+from ..check.ruleset import rules_schema
+from . import vocabulary as F
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_FILES = {

@@ -18,13 +18,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import compute
-from . import forms as F
-from . import messages as M
-from .load import decode, load_text
-from .model import Department, Project
-from .model import build as build_model
-from .validate import schema_findings
+from .. import messages as M
+from ..check.load import decode, load_text
+from ..check.validate import schema_findings
+from ..evaluate import figures as compute
+from ..form import vocabulary as F
+from ..form.model import Department, Project
+from ..form.model import build as build_model
 
 SEP = "·"
 K, I = F.KEYS, F.INDICATOR_FIELDS  # noqa: E741 - I: the 绩效指标 field names, beside K (keys) as in model.py

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import re
 
+from .. import messages as M
 from . import changes as C
-from . import messages as M
 from .revdiff import UNCHANGED, DiffResult, FileDiff
 
 _CELL_LIMIT = 100

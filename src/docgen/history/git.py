@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import messages as M
-from .errors import EnvironmentProblem, UsageError
-from .forms import YAML_SUFFIXES
+from .. import messages as M
+from ..errors import EnvironmentProblem, UsageError
+from ..form.vocabulary import YAML_SUFFIXES
 
 NULL_SHA = "0" * 40
 #: Keep the user's configuration from changing what we parse.

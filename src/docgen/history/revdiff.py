@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..check.findings import Finding
+from ..check.validate import kind_of
+from ..output import write_bytes
 from . import changes as C
 from .changes import Change
-from .findings import Finding
 from .git import RawChange, Repo, open_repo
-from .output import write_bytes
-from .validate import kind_of
 
 SUBMISSIONS = "submissions"
 ADDED, MODIFIED, RENAMED, DELETED, UNCHANGED = "added", "modified", "renamed", "deleted", "unchanged"

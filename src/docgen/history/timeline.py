@@ -70,12 +70,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
+from .. import messages as M
+from ..check.validate import kind_of
 from . import changes as C
-from . import messages as M
 from .changes import Change, Snapshot
 from .git import RawChange, Repo, only_yaml, open_repo, parse_raw
-from .validate import kind_of
 
 SUBMISSIONS = "submissions"
 CACHE_DIR = ".docgen-cache"

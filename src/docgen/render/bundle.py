@@ -13,9 +13,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, output, paths
-from .messages import bundle_text as B
-from .model import Department, Period, Project
+from .. import __version__, output
+from ..form.model import Department, Period, Project
+from ..messages import bundle_text as B
+from . import paths
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ALREADY_COMPRESSED = (".docx", ".xlsx")  # zips themselves: stored, not deflated again

@@ -20,12 +20,12 @@ from functools import cache
 from html import escape as _escape_html
 from pathlib import Path
 
-from . import draft
-from . import forms as F
-from . import messages as M
-from .errors import EnvironmentProblem
-from .model import Department, Project
-from .textwidth import WIDE
+from .. import messages as M
+from ..errors import EnvironmentProblem
+from ..evaluate import draft
+from ..form import vocabulary as F
+from ..form.model import Department, Project
+from ..textwidth import WIDE
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCUMENT = "word/document.xml"

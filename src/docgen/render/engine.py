@@ -21,11 +21,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, bundle, output, paths, pdf, render_docx, render_xlsx, templates
-from . import messages as M
-from .cache import code_digest
-from .errors import UsageError
-from .model import Department, Project
+from .. import __version__, output
+from .. import messages as M
+from ..cache import code_digest
+from ..errors import UsageError
+from ..form.model import Department, Project
+from . import bundle, docx, paths, pdf, templates, xlsx
 
 Submission = Project | Department
 Progress = Callable[[str, int, int], None]  # (stage: "render" | "pdf", done, total)
@@ -132,9 +133,7 @@ def _render(task: Task, reference: Path, tables: Path) -> dict[str, float]:
     spent: dict[str, float] = {}
     for kind, target in task.targets.items():
         start = time.process_time()  # CPU time: comparable on a machine shared with other work
-        data = (
-            render_xlsx.workbook_bytes(task.sub, tables) if kind == "xlsx" else render_docx.document_bytes(task.sub, reference, task.extra)
-        )
+        data = xlsx.workbook_bytes(task.sub, tables) if kind == "xlsx" else docx.document_bytes(task.sub, reference, task.extra)
         output.write_bytes(target, data)
         spent[kind] = (time.process_time() - start) * 1000
     return spent
@@ -312,7 +311,7 @@ def render_all(subs: Iterable[Submission], out: Path, tpl: templates.Templates, 
     then PDFs (with options.pdf) and the department bundles; writes the manifest(s) last."""
     report = Rendered()
     reference, tables = tpl.path(templates.REPORT_DOCX), tpl.path(templates.TABLES_YAML)
-    render_docx.reference(reference)  # a broken template fails here, once, before any worker starts
+    docx.reference(reference)  # a broken template fails here, once, before any worker starts
     templates.table_style(tables)
     if options.confidential_dir is not None and _inside(options.confidential_dir, out):
         raise UsageError(M.label("confidential_inside_build", build=out, path=options.confidential_dir))

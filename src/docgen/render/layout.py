@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import compute
-from . import forms as F
-from .model import Department, Indicator, Period, Project
+from ..evaluate import figures as compute
+from ..form import vocabulary as F
+from ..form.model import Department, Indicator, Period, Project
 
 NCOLS = 13  # A..M
 LAST = NCOLS - 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import Department, Period, Project
+from ..form.model import Department, Period, Project
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import messages as M
+from .. import messages as M
 from . import paths
 
 TEMP_PREFIX = ".pdf-tmp-"

@@ -21,15 +21,17 @@ from typing import Any
 
 import xlsxwriter
 
-from . import __version__, compute, output, paths
-from . import forms as F
-from . import messages as M
-from .cache import code_digest, digest
-from .findings import Finding
-from .model import Amounts, Department, Period, Project, Roster
-from .monitor import Analysis, SubmissionAnalysis, worst
-from .ruleset import BLUE, GREEN, NONE, RED, YELLOW
-from .textwidth import width
+from .. import __version__, output
+from .. import messages as M
+from ..cache import code_digest, digest
+from ..check.findings import Finding
+from ..check.ruleset import BLUE, GREEN, NONE, RED, YELLOW
+from ..evaluate import figures as compute
+from ..evaluate.monitor import Analysis, SubmissionAnalysis, worst
+from ..form import vocabulary as F
+from ..form.model import Amounts, Department, Period, Project, Roster
+from ..textwidth import width
+from . import paths
 
 FIXED_DATE = datetime(2000, 1, 1)  # workbook metadata: no build time, so builds are reproducible
 C = M.ROLLUP_COLUMNS

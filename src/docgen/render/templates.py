@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from . import messages as M
-from .errors import EnvironmentProblem
+from .. import messages as M
+from ..errors import EnvironmentProblem
 
 FOLDER = "templates"
 REPORT_DOCX = "report.docx"  # 附件1: styles, page set-up, footers with page numbers

@@ -21,9 +21,10 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from . import compute, templates
+from ..evaluate import figures
+from ..form.model import Department, Project
+from . import templates
 from .layout import WIDTHS, Placed, Sheet, place
-from .model import Department, Project
 
 CM_PER_INCH = 2.54
 GB2312_CHARSET = 134  # lets Excel/WPS substitute a font of the same script when the named one is missing
@@ -136,7 +137,7 @@ def _shown(cell: Placed, fonts: dict[str, dict[str, Any]]) -> str | Decimal | No
 def _write(ws: Worksheet, cell: Placed, formats: _Formats) -> None:
     value = _shown(cell, formats.style["fonts"])
     if isinstance(value, Decimal):
-        number = float(compute.fraction(value)) if cell.style == "rate" else float(value)
+        number = float(figures.fraction(value)) if cell.style == "rate" else float(value)
         fmt = formats.get(cell.style)
         if cell.merged:
             ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, None, fmt)

@@ -44,16 +44,21 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, compute, history, monitor, paths, ruleset
-from . import forms as F
-from . import messages as M
-from .errors import DocgenError, EnvironmentProblem
-from .findings import Finding
-from .load import load_file
-from .model import Department, Period, Project, Roster
-from .report import SEVERITY
-from .schema import schema_for
-from .validate import kind_of
+from .. import messages as M
+from ..check import ruleset
+from ..check.findings import Finding
+from ..check.load import load_file
+from ..check.validate import kind_of
+from ..errors import DocgenError, EnvironmentProblem
+from ..evaluate import figures as compute
+from ..evaluate import monitor
+from ..form import vocabulary as F
+from ..form.model import Department, Period, Project, Roster
+from ..form.schema import schema_for
+from ..history import timeline as history
+from ..render import paths
+from ..report import SEVERITY
+from . import charts
 
 SOURCE = Path("build") / "site-src"
 OUTPUT = Path("site")

@@ -31,11 +31,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from . import messages as M
-from .findings import Finding, error
-from .load import _Loader, decode, load_text
-from .schema import Schema, schema_for
-from .validate import kind_of
+from .. import messages as M
+from ..check.findings import Finding, error
+from ..check.load import _Loader, decode, load_text
+from ..check.validate import kind_of
+from ..form.schema import Schema, schema_for
 
 BOM = "\ufeff"
 

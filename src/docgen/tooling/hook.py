@@ -15,11 +15,11 @@ from pathlib import Path
 
 import jinja2
 
-from . import forms as F
-from . import messages as M
-from . import output
-from .errors import UsageError
-from .git import Repo, open_repo
+from .. import messages as M
+from .. import output
+from ..errors import UsageError
+from ..form import vocabulary as F
+from ..history.git import Repo, open_repo
 
 #: First lines of a hook this module wrote; anything else in .git/hooks/pre-commit is someone else's.
 MARKER = "# docgen-hook: 1"
