@@ -418,7 +418,7 @@ def rollups(root: Path, out: Path | None = None, rules: Path | None = None) -> t
 def _template(name: str) -> jinja2.Template:
     import jinja2
 
-    text = resources.files("docgen").joinpath("scaffolds", name).read_text(encoding="utf-8")
+    text = resources.files("docgen.tooling").joinpath("scaffolds", name).read_text(encoding="utf-8")
     return jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined).from_string(text)
 
 

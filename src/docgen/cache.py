@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +34,24 @@ def file_digest(path: Path) -> str:
         return ""
 
 
+def _code_files(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    """Every .py and .yaml file under `folder`, at any depth, with its path relative to the package."""
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _code_files(entry, f"{prefix}{entry.name}/")
+        elif entry.name.endswith((".py", ".yaml")):
+            yield f"{prefix}{entry.name}", entry
+
+
 @cache
 def code_digest() -> str:
-    """docgen's own code and packaged data: any change to them makes every cached result stale."""
-    files = [f for f in resources.files("docgen").iterdir() if f.is_file() and f.name.endswith((".py", ".yaml"))]
+    """docgen's own code and packaged data: any change to them makes every cached result stale.
+
+    Every stage package is walked (form/, check/, evaluate/ ...), in the sorted order of the files' paths
+    relative to the package, so the digest is the same on every machine and for every install."""
     h = hashlib.sha256()
-    for file in sorted(files, key=lambda f: f.name):
-        h.update(file.name.encode() + file.read_bytes())
+    for name, file in sorted(_code_files(resources.files("docgen")), key=lambda item: item[0]):
+        h.update(name.encode() + file.read_bytes())
     return h.hexdigest()
 
 

@@ -1,6 +1,6 @@
 """The monitoring rules file: which checks run, with what thresholds, lights and Chinese texts.
 
-The defaults ship with docgen (`docgen/rules.yaml`). A repository's `schema/rules.yaml` has the same
+The defaults ship with docgen (`docgen/check/rules.yaml`). A repository's `schema/rules.yaml` has the same
 form and overrides them key by key, so the 财政局 or a department tunes a threshold or rewords a
 message without touching code; a rule it leaves out keeps its default. The engine (`monitor`)
 implements each rule by its code; this module says what each rule may be configured with, builds the
@@ -190,7 +190,7 @@ class Ruleset:
 
 def default_path() -> Path:
     """The rules file shipped inside the package, used when the project has none."""
-    return Path(str(resources.files("docgen").joinpath(RULES_FILE)))
+    return Path(str(resources.files("docgen.check").joinpath(RULES_FILE)))
 
 
 def merge(default: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

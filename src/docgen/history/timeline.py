@@ -84,7 +84,17 @@ ADDED, MODIFIED, RENAMED, DELETED = "added", "modified", "renamed", "deleted"
 _STATUS = {"A": ADDED, "M": MODIFIED, "R": RENAMED, "D": DELETED}
 _FORMAT = "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f"
 #: Modules whose behaviour decides what a cached diff says: any edit to them empties the cache.
-_CACHE_SOURCES = ("changes.py", "load.py", "schema.py", "validate.py", "compute.py", "model.py", "forms.py", "messages.py", "indicators.py")
+_CACHE_SOURCES = (
+    "history/changes.py",
+    "check/load.py",
+    "form/schema.py",
+    "check/validate.py",
+    "evaluate/figures.py",
+    "form/model.py",
+    "form/vocabulary.py",
+    "messages.py",
+    "form/indicators.py",
+)
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ TABLES_YAML = "tables.yaml"  # 附件2/附件3: fonts, number formats, print set
 FONTS_CONF = "fonts.conf"  # PDF: which installed fonts stand in for 仿宋_GB2312, 方正小标宋简体 …
 NAMES = (REPORT_DOCX, TABLES_YAML, FONTS_CONF)
 
-#: docgen's own templates, package data (src/docgen/builtin_templates/ in a checkout, inside the wheel when installed):
+#: docgen's own templates, package data (src/docgen/render/builtin_templates/ in a checkout, inside the wheel when installed):
 #: used for any file a project does not override. pip always unpacks a wheel, so this is a real folder; LibreOffice
 #: and python-docx need file paths.
-BUILTIN = Path(str(resources.files("docgen").joinpath("builtin_templates")))
+BUILTIN = Path(str(resources.files("docgen.render").joinpath("builtin_templates")))
 
 
 @dataclass(frozen=True)

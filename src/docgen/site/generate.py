@@ -591,7 +591,7 @@ def plan(result: Any, today: date, root: Path = Path(".")) -> SiteModel:
 
 
 def _environment() -> jinja2.Environment:
-    folder = resources.files("docgen").joinpath("site_templates")
+    folder = resources.files("docgen.site").joinpath("templates")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
@@ -709,7 +709,7 @@ def _copy_downloads(model: SiteModel, build: Path, docs: Path) -> None:
 
 
 def _copy_assets(docs: Path) -> None:
-    source = resources.files("docgen").joinpath("site_templates", "assets")
+    source = resources.files("docgen.site").joinpath("templates", "assets")
     target = docs / "assets"
     for item in source.iterdir():
         if item.is_dir():

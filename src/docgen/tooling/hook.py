@@ -70,7 +70,7 @@ def hooks_dir(repo: Repo) -> Path:
 
 def hook_script(python: str) -> str:
     """The plain git hook's shell script: it runs the Python that installed it, so commits work outside the venv too."""
-    text = resources.files("docgen").joinpath("scaffolds", "pre-commit-hook.sh.j2").read_text(encoding="utf-8")
+    text = resources.files("docgen.tooling").joinpath("scaffolds", "pre-commit-hook.sh.j2").read_text(encoding="utf-8")
     template = jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined).from_string(text)
     return template.render(
         marker=MARKER,
