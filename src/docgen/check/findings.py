@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..messages import message
+from ..messages import SEVERITY_INFO, message
+
+#: How a finding's severity is printed: by the reporters (report.py) and on the status site.
+SEVERITY = {"error": "错误", "warning": "警告", "info": SEVERITY_INFO}
 
 
 @dataclass(frozen=True, order=True)

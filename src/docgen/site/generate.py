@@ -46,7 +46,7 @@ from markupsafe import Markup
 
 from .. import messages as M
 from ..check import ruleset
-from ..check.findings import Finding
+from ..check.findings import SEVERITY, Finding
 from ..check.load import load_file
 from ..check.validate import kind_of
 from ..errors import DocgenError, EnvironmentProblem
@@ -57,7 +57,6 @@ from ..form.model import Department, Period, Project, Roster
 from ..form.schema import schema_for
 from ..history import timeline as history
 from ..render import paths
-from ..report import SEVERITY
 from . import charts
 
 SOURCE = Path("build") / "site-src"
