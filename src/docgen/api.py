@@ -24,12 +24,11 @@ from . import messages as M
 from .check.findings import Finding
 from .check.load import Document
 from .check.ruleset import NONE as NO_LIGHT
-from .check.ruleset import RULES_FILE, Ruleset
+from .check.ruleset import RULES_FILE, SCHEMA_FILES, Ruleset
 from .check.ruleset import default_path as default_rules_path
 from .check.validate import check_files, kind_of
 from .errors import DocgenError, InvalidSubmissions, UsageError
 from .evaluate import conclusions, figures, monitor
-from .form import schema as schema_module
 from .form import vocabulary as F
 from .form.model import Department, Project, Roster
 from .form.model import build as build_model
@@ -176,7 +175,7 @@ def init_rules(root: Path) -> Path:
     target = root / "schema" / RULES_FILE
     if target.exists():
         raise UsageError(M.label("exists", path=_display(target)))
-    modeline = f"# yaml-language-server: $schema={schema_module.SCHEMA_FILES['rules']}\n"
+    modeline = f"# yaml-language-server: $schema={SCHEMA_FILES['rules']}\n"
     output.write_text(target, modeline + default_rules_path().read_text(encoding="utf-8"))
     return _display(target)
 

@@ -10,6 +10,7 @@ thresholds in order).
 
 from __future__ import annotations
 
+import json
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +19,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .. import output
 from ..form import vocabulary as F
+from ..form.schema import Schema, department_schema, project_schema, roster_schema
 from .findings import Finding, error
 from .load import Document, load_file
 
@@ -406,3 +409,32 @@ def complete(rules: Mapping[str, Any]) -> list[str]:
             if key not in (data.get(KEYS["thresholds"]) or {}):
                 missing.append(f"{code}.{KEYS['thresholds']}.{key}")
     return missing
+
+
+# --- the JSON Schema of every kind of file docgen checks -------------------------------------------------
+# The forms' schemas are form/schema.py's, the rules file's is rules_schema above. They meet here, where both
+# are known: form/ sits below check/ and cannot import the rules file's vocabulary.
+
+SCHEMA_FILES = {
+    "project": "project.schema.json",
+    "department": "department.schema.json",
+    "roster": "roster.schema.json",
+    "rules": "rules.schema.json",
+}
+
+SCHEMAS = {"project": project_schema, "department": department_schema, "roster": roster_schema, "rules": rules_schema}
+
+
+def schema_for(kind: str) -> Schema:
+    """The JSON Schema of a kind of file, derived from the forms' description so the two never disagree."""
+    return SCHEMAS[kind]()
+
+
+def export(directory: Path) -> list[Path]:
+    """Write every schema as pretty JSON (UTF-8, Chinese unescaped) so editors can use it."""
+    written = []
+    for kind, name in SCHEMA_FILES.items():
+        path = directory / name
+        output.write_text(path, json.dumps(schema_for(kind), ensure_ascii=False, indent=2) + "\n")
+        written.append(path)
+    return written

@@ -25,10 +25,10 @@ import jsonschema_rs
 from .. import messages as M
 from ..cache import Shelf, file_digest
 from ..form import vocabulary as F
-from ..form.schema import schema_for
 from . import consistency, ruleset
 from .findings import Finding, error
 from .load import Document, JsonPath, load_file
+from .ruleset import schema_for
 
 
 def kind_of(path: Path) -> str:

@@ -2,26 +2,17 @@
 
 Draft-07 because the YAML language server in VS Code understands it fully: editors complete keys,
 offer enums and show the Chinese `title`/`description` on hover. The files in `schema/` are the
-export of these functions (`docgen schema --export schema/`); a test keeps them in sync.
+export of these functions (`docgen schema --export schema/`); a test keeps them in sync. The rules file's
+schema, `schema_for` (every kind) and the export live in check/ruleset.py, which knows the rules file.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
-from .. import output
-from ..check.ruleset import rules_schema
 from . import vocabulary as F
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
-SCHEMA_FILES = {
-    "project": "project.schema.json",
-    "department": "department.schema.json",
-    "roster": "roster.schema.json",
-    "rules": "rules.schema.json",
-}
 
 Schema = dict[str, Any]
 
@@ -348,21 +339,3 @@ def roster_schema() -> Schema:
     }
     required = [K["year"], K["month"], K["deadline"], K["departments"]]
     return _base("绩效监控报送名单", "一个监控期间一个文件（名单.yaml）：应报送的部门、预算单位和项目。", props, required)
-
-
-SCHEMAS = {"project": project_schema, "department": department_schema, "roster": roster_schema, "rules": rules_schema}
-
-
-def schema_for(kind: str) -> Schema:
-    """The JSON Schema of a kind of file, derived from the forms' description so the two never disagree."""
-    return SCHEMAS[kind]()
-
-
-def export(directory: Path) -> list[Path]:
-    """Write every schema as pretty JSON (UTF-8, Chinese unescaped) so editors can use it."""
-    written = []
-    for kind, name in SCHEMA_FILES.items():
-        path = directory / name
-        output.write_text(path, json.dumps(schema_for(kind), ensure_ascii=False, indent=2) + "\n")
-        written.append(path)
-    return written

@@ -48,13 +48,13 @@ from .. import messages as M
 from ..check import ruleset
 from ..check.findings import SEVERITY, Finding
 from ..check.load import load_file
+from ..check.ruleset import schema_for
 from ..check.validate import kind_of
 from ..errors import DocgenError, EnvironmentProblem
 from ..evaluate import figures as compute
 from ..evaluate import monitor
 from ..form import vocabulary as F
 from ..form.model import Department, Period, Project, Roster
-from ..form.schema import schema_for
 from ..history import timeline as history
 from ..render import paths
 from . import charts

@@ -34,8 +34,9 @@ from ruamel.yaml.tokens import CommentToken
 from .. import messages as M
 from ..check.findings import Finding, error
 from ..check.load import _Loader, decode, load_text
+from ..check.ruleset import schema_for
 from ..check.validate import kind_of
-from ..form.schema import Schema, schema_for
+from ..form.schema import Schema
 
 BOM = "\ufeff"
 
