@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from docgen import api, validate
+from docgen import api
+from docgen.check import validate
 from tests.conftest import ROOT
 
 

@@ -4,7 +4,7 @@ import pickle
 from decimal import Decimal
 from pathlib import Path
 
-from docgen.load import load_file, load_text
+from docgen.check.load import load_file, load_text
 from tests.conftest import ROOT
 
 P = Path("x.yaml")

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from docgen import report
+from docgen.check.findings import Finding
 from docgen.cli import cli
-from docgen.findings import Finding
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # ::error file=…,line=…,col=…,title=…::message — properties may not hold a raw "," or ":", the message no raw newline
 ANNOTATION = re.compile(

@@ -7,10 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from docgen import monitor
-from docgen import ruleset as R
-from docgen.load import load_file
-from docgen.model import Department, Project, Roster
+from docgen.check import ruleset as R
+from docgen.check.load import load_file
+from docgen.evaluate import monitor
+from docgen.form.model import Department, Project, Roster
 
 PERIOD_DIR = Path("submissions/2025-06/101-教育局")
 

@@ -23,12 +23,15 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from docgen import api, conclusions, draft, rollup, site
+from docgen import api
 from docgen import messages as M
-from docgen.model import Project
-from docgen.monitor import SubmissionAnalysis
-from docgen.ruleset import BLUE, GREEN, RED, YELLOW
-from tests.monitor.factory import analyse, fund, green_indicators, indicator, project, rules
+from docgen.check.ruleset import BLUE, GREEN, RED, YELLOW
+from docgen.evaluate import conclusions, draft
+from docgen.evaluate.monitor import SubmissionAnalysis
+from docgen.form.model import Project
+from docgen.render import rollup
+from docgen.site import generate
+from tests.evaluate.factory import analyse, fund, green_indicators, indicator, project, rules
 
 DEFAULTS = rules()
 ROW, TOTAL = "市级财政资金", "资金总额"
@@ -149,7 +152,7 @@ def check_w401(month: int, budget: int, spent: int) -> Decimal:
         assert f"支出进度 {spend}%" in message and f"序时进度 {time_progress(month)}%" in message
         assert message in conclusions.deviation(sa)  # 附件1's drafted 偏差原因分析 quotes the finding
     assert sa.row_lights["资金"][TOTAL] == light
-    assert site.execution_tone(site_figures(sub).execution, DEFAULTS["W401"]) == light
+    assert generate.execution_tone(site_figures(sub).execution, DEFAULTS["W401"]) == light
     assert f"支出进度{spend}%" in draft.execution(sub)[0]
     assert f"支出进度 {spend}%，序时进度 {time_progress(month)}%" in conclusions.conclusion(sa)
     return expected
@@ -157,7 +160,7 @@ def check_w401(month: int, budget: int, spent: int) -> Decimal:
 
 def site_figures(sub: Project) -> Any:
     """The figures the site's project page shows and colours its 支出进度 bar by (the template's execution_tone)."""
-    entry = site.Entry("project", sub.period, sub.department_code, sub.department, sub.code, sub.name, path=sub.path, model=sub)
+    entry = generate.Entry("project", sub.period, sub.department_code, sub.department, sub.code, sub.name, path=sub.path, model=sub)
     return entry.figures
 
 
@@ -356,4 +359,4 @@ def test_a_zero_denominator_is_shown_as_a_dash_and_never_graded() -> None:
     sa = analysed(sub)
     assert (summary_row(sub)["execution"], rollup_row(sub)["execution"]) == (None, None)
     assert findings(sa, "W401") == [] and sa.row_lights["资金"][TOTAL] is None
-    assert site.execution_tone(None, DEFAULTS["W401"]) == "neutral"
+    assert generate.execution_tone(None, DEFAULTS["W401"]) == "neutral"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from docgen import api, conclusions
-from docgen import forms as F
+from docgen import api
+from docgen.evaluate import conclusions
+from docgen.form import vocabulary as F
 from tests.conftest import ROOT
 
 from .factory import analyse, fund, green_indicators, indicator, project, rules

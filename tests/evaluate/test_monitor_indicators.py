@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from docgen.indicators import BETWEEN, EQ, GE, GT, LE, LT, When, comparable, looks_numeric, meets, parse
+from docgen.form.indicators import BETWEEN, EQ, GE, GT, LE, LT, When, comparable, looks_numeric, meets, parse
 
 D = Decimal
 

@@ -19,8 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docgen import api, compute, paths, rollup
-from docgen.model import Amounts, Period
+from docgen import api
+from docgen.evaluate import figures
+from docgen.form.model import Amounts, Period
+from docgen.render import paths, rollup
 from tests.conftest import ROOT
 
 from .factory import analyse, fund, green_indicators, indicator, project
@@ -51,7 +53,7 @@ def test_department_rollup_rows(demo: tuple[api.Result, Path]) -> None:
     secret = roll.lines[-1]
     assert secret.name == "涉密项目（1个）" and secret.projects == 1 and secret.amounts.budget == Decimal("260.00")
     assert roll.total is not None and roll.total.projects == 4
-    assert roll.total.amounts == compute.total({p.code: compute.total(p.funds) for p in result.projects if p.department_code == "104"})
+    assert roll.total.amounts == figures.total({p.code: figures.total(p.funds) for p in result.projects if p.department_code == "104"})
     assert (roll.expected, roll.submitted, roll.missing, roll.confidential) == (4, 4, 0, 1)
     assert all(SECRET_CODE not in f.path for _, f in roll.findings)
 
@@ -200,10 +202,10 @@ def test_city_rollup_opens_in_libreoffice_with_correct_totals(demo: tuple[api.Re
     for name in ("安排数（小计）", "支出数"):
         assert sum(_number(r[p_header.index(name)]) for r in p_rows) == _number(total[header.index(name)]), name
     # the totals are the submissions' own figures, computed here without the roll-up code
-    arranged = sum((compute.headline(p).subtotal for p in result.projects), Decimal(0))
-    spent = sum((compute.headline(p).spent for p in result.projects), Decimal(0))
+    arranged = sum((figures.headline(p).subtotal for p in result.projects), Decimal(0))
+    spent = sum((figures.headline(p).spent for p in result.projects), Decimal(0))
     assert _number(total[header.index("安排数（小计）")]) == arranged and _number(total[header.index("支出数")]) == spent
-    assert _number(total[header.index("支出进度%")]) == compute.rate(spent, arranged)
+    assert _number(total[header.index("支出进度%")]) == figures.rate(spent, arranged)
 
 
 def test_department_rollup_opens_in_libreoffice(demo: tuple[api.Result, Path], tmp_path: Path) -> None:
@@ -279,7 +281,7 @@ def test_rollup_totals_equal_the_sum_of_their_parts(subs: list) -> None:
         assert sum(dept.lights.values()) == len(members)
     values = city.total.values()
     assert values["subtotal"] == amounts.carried_over + amounts.budget
-    assert values["spend_progress"] == compute.rate(amounts.spent, amounts.carried_over + amounts.budget)
+    assert values["spend_progress"] == figures.rate(amounts.spent, amounts.carried_over + amounts.budget)
 
 
 def test_unchanged_rollups_are_not_rewritten(tmp_path: Path, chdir) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from docgen.monitor import worst
+from docgen.evaluate.monitor import worst
 
 from .factory import analyse, codes, department, fund, green_indicators, indicator, project, roster
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from docgen import monitor
-from docgen import ruleset as R
-from docgen.load import load_file
+from docgen.check import ruleset as R
+from docgen.check.load import load_file
+from docgen.evaluate import monitor
 from tests.conftest import ROOT, build_file_tree
 
 

@@ -4,20 +4,20 @@ import json
 
 import jsonschema
 
-from docgen import schema
+from docgen.check import ruleset
 from tests.conftest import ROOT
 
 
 def test_committed_schema_files_match_the_generator() -> None:
     """schema/*.json is what editors read: regenerate with `docgen schema --export schema/`."""
-    for kind, name in schema.SCHEMA_FILES.items():
+    for kind, name in ruleset.SCHEMA_FILES.items():
         committed = json.loads((ROOT / "schema" / name).read_text(encoding="utf-8"))
-        assert committed == schema.schema_for(kind), f"schema/{name} is stale: run docgen schema --export schema/"
+        assert committed == ruleset.schema_for(kind), f"schema/{name} is stale: run docgen schema --export schema/"
 
 
 def test_schemas_are_valid_draft07_with_chinese_help_everywhere() -> None:
-    for kind in schema.SCHEMA_FILES:
-        doc = schema.schema_for(kind)
+    for kind in ruleset.SCHEMA_FILES:
+        doc = ruleset.schema_for(kind)
         jsonschema.Draft7Validator.check_schema(doc)
         assert doc["$schema"] == "http://json-schema.org/draft-07/schema#"
 

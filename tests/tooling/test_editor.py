@@ -14,11 +14,11 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from docgen import schema as schema_module
+from docgen.check import ruleset as schema_module
+from docgen.check.validate import kind_of
 from docgen.cli import cli
-from docgen.validate import kind_of
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from docgen import api, fmt
+from docgen import api
+from docgen.check.load import load_text
 from docgen.cli import cli
-from docgen.load import load_text
+from docgen.tooling import fmt
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).parent / "fmt_cases"
 DEMO = sorted(p for p in (ROOT / "submissions").rglob("*") if p.suffix in (".yaml", ".yml"))
 
@@ -61,8 +62,8 @@ def test_file_full_of_comments_matches_golden_and_keeps_everything() -> None:
 
 def test_canonical_form_key_order_comes_from_the_schema() -> None:
     """Keys follow schema.py's property order (generated from forms.py), not a list kept here."""
-    from docgen import forms as F
-    from docgen.schema import schema_for
+    from docgen.check.ruleset import schema_for
+    from docgen.form import vocabulary as F
 
     after = (CASES / "comments.expected.yaml").read_text(encoding="utf-8")
     top = [line.split(":")[0] for line in after.splitlines() if line and not line.startswith((" ", "#"))]
@@ -202,7 +203,7 @@ def _shuffled_document(draw: object) -> str:
     """A project file with its keys, rows, amounts and indicator fields in random order and comments everywhere."""
     from hypothesis import strategies as st
 
-    from docgen import forms as F
+    from docgen.form import vocabulary as F
 
     d = draw  # type: ignore[assignment]
     note = st.text(alphabet="注释说明abc 0123", min_size=1, max_size=8).map(lambda s: "# " + s.strip())

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from docgen.cli import cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "submissions/2025-06/101-教育局/101-2025-001.yaml"
 BAD_AMOUNT = ("支出数: 412.35", "支出数: 412.35万元")
 
