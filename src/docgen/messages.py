@@ -108,7 +108,7 @@ def label(name: str, /, **args: Any) -> str:
 
 
 # --- the status site (docgen site) ------------------------------------------------------------
-# Labels the site's pages and the `site` command show. Page layouts live in site_templates/.
+# Labels the site's pages and the `site` command show. Page layouts live in site/templates/.
 
 SITE: dict[str, str] = {
     "site_name": "预算绩效运行监控",
@@ -360,7 +360,7 @@ LABELS.update(
     }
 )
 
-#: Drafted narrative of 附件1 (render/draft.py) where the submission leaves a section empty. Plain official Chinese.
+#: Drafted narrative of 附件1 (evaluate/draft.py) where the submission leaves a section empty. Plain official Chinese.
 DRAFT_NARRATIVE: dict[str, str] = {
     "report_title": "{subject}支出绩效监控分析报告",
     "report_year": "（{year}年度）",

@@ -1,6 +1,6 @@
 """Drafts of 附件1 sections from the figures, for the sections a submission leaves empty.
 
-Plain official Chinese built from the computed figures (compute.py) and the indicators, sentence by sentence; the
+Plain official Chinese built from the computed figures (figures.py) and the indicators, sentence by sentence; the
 wording lives in messages.DRAFT_NARRATIVE. Narrative written in the YAML always wins: these are only defaults.
 """
 

@@ -165,7 +165,7 @@ class Value:
 
 
 def format_number(value: Decimal) -> str:
-    """A number as people write it: 6000, 12.5 (at most two decimals, half up as compute.py rounds, no trailing zeros)."""
+    """A number as people write it: 6000, 12.5 (at most two decimals, half up as figures.py rounds, no trailing zeros)."""
     text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
