@@ -163,6 +163,8 @@ MESSAGES.update(
 )
 
 SEVERITY_INFO = "提示"
+#: How a finding's severity is printed, by the reporters (report.py) and on the status site.
+SEVERITY = {"error": "错误", "warning": "警告", "info": SEVERITY_INFO}
 
 #: Click's own framing (usage line, headings, its usage errors), said in Chinese by click_zh.py.
 CLICK = {

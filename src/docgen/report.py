@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from . import messages as M
-from .check.findings import SEVERITY, Finding
+from .check.findings import Finding
 from .check.ruleset import SPECS, Ruleset
 from .evaluate.monitor import Analysis
+from .messages import SEVERITY
 
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -6,10 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..messages import SEVERITY_INFO, message
-
-#: How a finding's severity is printed: by the reporters (report.py) and on the status site.
-SEVERITY = {"error": "错误", "warning": "警告", "info": SEVERITY_INFO}
+from ..messages import message
 
 
 @dataclass(frozen=True, order=True)

@@ -46,7 +46,7 @@ from markupsafe import Markup
 
 from .. import messages as M
 from ..check import ruleset
-from ..check.findings import SEVERITY, Finding
+from ..check.findings import Finding
 from ..check.load import load_file
 from ..check.ruleset import schema_for
 from ..check.validate import kind_of
@@ -56,6 +56,7 @@ from ..evaluate import monitor
 from ..form import vocabulary as F
 from ..form.model import Department, Period, Project, Roster
 from ..history import timeline as history
+from ..messages import SEVERITY
 from ..render import paths
 from . import charts
 
