@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from docgen import forms as F
+from docgen.form import vocabulary as F
 
 DEPARTMENTS = [
     ("101", "朔州市教育局"),

@@ -17,8 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from docgen import api, history
-from docgen.git import open_repo
+from docgen import api
+from docgen.history import timeline
+from docgen.history.git import open_repo
 
 DEPARTMENTS = 20
 LIKELIHOODS = ("确定能", "有可能")
@@ -142,7 +143,7 @@ def main() -> int:
         )
         repo = open_repo(repo_dir)
 
-        one_pass, commits = timed(lambda: history._assign(history.log_commits(repo)))
+        one_pass, commits = timed(lambda: timeline._assign(timeline.log_commits(repo)))
         files = sorted(repo.tree("HEAD", "submissions"))
         print(f"one pass  : git log --raw -M over the whole repository, every file's commits: {one_pass:.2f} s ({len(commits)} files)")
 
@@ -155,9 +156,9 @@ def main() -> int:
         )
         print(f"            one pass is {estimate / one_pass:.0f}x faster (target >= 10x)")
 
-        cold, hist = timed(lambda: history.read_history(repo_dir))
+        cold, hist = timed(lambda: timeline.read_history(repo_dir))
         print(f"diffs cold: {cold:.2f} s, {hist.stats.parsed} versions parsed, {hist.stats.entries} timeline entries (target < 15 s)")
-        warm, hist = timed(lambda: history.read_history(repo_dir))
+        warm, hist = timed(lambda: timeline.read_history(repo_dir))
         print(f"diffs warm: {warm:.2f} s, nothing new: {hist.stats.parsed} parsed, {hist.stats.diff_hits} from cache")
 
         changed = files[1]  # files[0] is a confidential project in this data
@@ -165,7 +166,7 @@ def main() -> int:
         target.write_text(target.read_text(encoding="utf-8").replace("支出数: 40.00", "支出数: 45.00"), encoding="utf-8")
         env_commit = ["-c", "user.name=基准", "-c", "user.email=b@example.cn"]
         subprocess.run(["git", *env_commit, "commit", "-qam", "一次新的提交"], cwd=repo_dir, check=True)
-        after, hist = timed(lambda: history.read_history(repo_dir))
+        after, hist = timed(lambda: timeline.read_history(repo_dir))
         print(f"diffs after one new commit: {after:.2f} s, {hist.stats.parsed} version(s) parsed (target < 2 s)")
         newest = hist.recent(1)[0]
         print(f"newest change: {newest.path}: {'; '.join(c.text() for c in newest.changes)}")

@@ -22,9 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import openpyxl
 from generate import generate
 
-from docgen import api, monitor, rollup
-from docgen.model import Period
-from docgen.validate import check_files
+from docgen import api
+from docgen.check.validate import check_files
+from docgen.evaluate import monitor
+from docgen.form.model import Period
+from docgen.render import rollup
 
 
 def timed(label: str, func, count: int):  # type: ignore[no-untyped-def]

@@ -33,9 +33,13 @@ from docx.shared import Mm, Pt
 from generate import generate
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from docgen import api, layout, render, render_docx, render_xlsx, templates
-from docgen import forms as F
-from docgen.model import Department, Project
+from docgen import api
+from docgen.form import vocabulary as F
+from docgen.form.model import Department, Project
+from docgen.render import docx as render_docx
+from docgen.render import engine as render
+from docgen.render import layout, templates
+from docgen.render import xlsx as render_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 TPL = templates.find(ROOT)

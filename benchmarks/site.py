@@ -37,7 +37,8 @@ GENERATE = r"""
 import json, resource, sys, time
 from datetime import date
 from pathlib import Path
-from docgen import api, site
+from docgen import api
+from docgen.site import generate as site
 root = Path(sys.argv[1])
 times = {}
 def step(name, func):
@@ -57,7 +58,7 @@ print(json.dumps({"times": times, "pages": pages, "mib": resource.getrusage(reso
 RENDER = r"""
 import json, resource, sys, time
 from pathlib import Path
-from docgen import site
+from docgen.site import generate as site
 root = Path(sys.argv[1])
 batch = int(sys.argv[2]) if len(sys.argv) > 2 else site.BATCH
 start = time.perf_counter()

@@ -25,9 +25,9 @@ from ruamel.yaml import YAML
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
-from docgen.load import load_file
-from docgen.schema import schema_for
-from docgen.validate import kind_of
+from docgen.check.load import load_file
+from docgen.check.ruleset import schema_for
+from docgen.check.validate import kind_of
 
 
 def per_file(label: str, func, texts: list[str]) -> float:

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import docgen
-from docgen import pdf
+from docgen.render import pdf
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.wheel
@@ -87,13 +87,17 @@ def test_the_wheel_carries_every_run_time_file(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert expected - names == set(), "in src/docgen/ but not in the wheel: add it to [tool.setuptools.package-data]"
-    assert {"docgen/builtin_templates/report.docx", "docgen/builtin_templates/tables.yaml", "docgen/builtin_templates/fonts.conf"} <= names
+    assert {
+        "docgen/render/builtin_templates/report.docx",
+        "docgen/render/builtin_templates/tables.yaml",
+        "docgen/render/builtin_templates/fonts.conf",
+    } <= names
     assert f"docgen_jxjk-{docgen.__version__}.dist-info/METADATA" in names
 
 
 def test_the_installed_docgen_is_the_wheels(venv: Path) -> None:
     code = (
-        "import importlib.metadata as m, docgen, docgen.templates as t; d = m.distribution('docgen-jxjk'); "
+        "import importlib.metadata as m, docgen, docgen.render.templates as t; d = m.distribution('docgen-jxjk'); "
         "print(docgen.__file__); print(t.BUILTIN); print(d.locate_file('docgen/__init__.py')); print(d.version)"
     )
     module, builtin, distribution, version = run([str(venv / BIN / "python"), "-c", code], cwd=venv).stdout.splitlines()

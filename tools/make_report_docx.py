@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "docgen" / "builtin_templates" / "report.docx"
+OUT = Path(__file__).resolve().parents[1] / "src" / "docgen" / "render" / "builtin_templates" / "report.docx"
 
 # --- settings -----------------------------------------------------------------------------
 

@@ -19,26 +19,28 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, children, compute, conclusions, monitor, output, rollup
-from . import forms as F
+from . import __version__, children, output
 from . import messages as M
-from . import schema as schema_module
+from .check.findings import Finding
+from .check.load import Document
+from .check.ruleset import NONE as NO_LIGHT
+from .check.ruleset import RULES_FILE, SCHEMA_FILES, Ruleset
+from .check.ruleset import default_path as default_rules_path
+from .check.validate import check_files, kind_of
 from .errors import DocgenError, InvalidSubmissions, UsageError, write_problem
-from .findings import Finding
-from .load import Document
-from .model import Department, Project, Roster
-from .model import build as build_model
-from .ruleset import NONE as NO_LIGHT
-from .ruleset import RULES_FILE, Ruleset
-from .ruleset import default_path as default_rules_path
-from .validate import check_files, kind_of
+from .evaluate import conclusions, figures, monitor
+from .form import vocabulary as F
+from .form.model import Department, Project, Roster
+from .form.model import build as build_model
+from .render import rollup
 
 if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 load only when used: every command starts faster
     import jinja2
 
-    from . import fmt as fmt_module
-    from . import render, revdiff
-    from . import site as site_module
+    from .history import revdiff
+    from .render import engine
+    from .site import generate as site_module
+    from .tooling import fmt as fmt_module
 
 SUBMISSIONS = "submissions"
 PERIOD_ARG = re.compile(r"^\d{4}-\d{1,2}$")
@@ -176,7 +178,7 @@ def init_rules(root: Path) -> Path:
     target = root / "schema" / RULES_FILE
     if target.exists():
         raise UsageError(M.label("exists", path=_display(target)))
-    modeline = f"# yaml-language-server: $schema={schema_module.SCHEMA_FILES['rules']}\n"
+    modeline = f"# yaml-language-server: $schema={SCHEMA_FILES['rules']}\n"
     output.write_text(target, modeline + default_rules_path().read_text(encoding="utf-8"))
     return _display(target)
 
@@ -226,7 +228,7 @@ def _rate(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def figures_json(fig: compute.Figures) -> dict[str, Any]:
+def figures_json(fig: figures.Figures) -> dict[str, Any]:
     """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats."""
     return {
         "carried_over": _money(fig.carried_over),
@@ -241,7 +243,7 @@ def figures_json(fig: compute.Figures) -> dict[str, Any]:
     }
 
 
-def _tables_json(tables: dict[str, dict[str, compute.Figures]]) -> dict[str, Any]:
+def _tables_json(tables: dict[str, dict[str, figures.Figures]]) -> dict[str, Any]:
     return {name: {row: figures_json(fig) for row, fig in rows.items()} for name, rows in tables.items()}
 
 
@@ -261,10 +263,10 @@ def submission_json(sub: Project | Department, root: Path) -> dict[str, Any]:
             unit=sub.unit,
             research=sub.research,
             confidential=sub.confidential,
-            tables=_tables_json({F.KEYS["funds"]: compute.project_table(sub)}),
+            tables=_tables_json({F.KEYS["funds"]: figures.project_table(sub)}),
         )
     else:
-        by_type, by_use = compute.department_tables(sub)
+        by_type, by_use = figures.department_tables(sub)
         base.update(name=sub.department, tables=_tables_json({F.KEYS["funds_by_type"]: by_type, F.KEYS["funds_by_use"]: by_use}))
     base["indicators"] = len(sub.indicators)
     return base
@@ -280,7 +282,7 @@ def summary(result: Result, root: Path) -> dict[str, Any]:
             {
                 "period": sub.period.key,
                 "label": sub.period.label,
-                "time_progress": _rate(compute.time_progress(sub.period)),
+                "time_progress": _rate(figures.time_progress(sub.period)),
                 "confidential_excluded": 0,
                 "submissions": [],
             },
@@ -302,7 +304,7 @@ class Built:
 
     result: Result
     summary: Path
-    rendered: render.Rendered
+    rendered: engine.Rendered
 
 
 def build(
@@ -314,8 +316,8 @@ def build(
     pdf: bool = False,
     include_confidential: Path | None = None,
     jobs: int | None = None,
-    progress: render.Progress | None = None,
-    extra_sections: render.ExtraSections | None = None,
+    progress: engine.Progress | None = None,
+    extra_sections: engine.ExtraSections | None = None,
 ) -> Built:
     """Validate all of submissions/; only when nothing is wrong, write build/summary.json, the 汇总表 and the attachments.
 
@@ -337,12 +339,12 @@ def build(
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
     output.write_text(target, json.dumps(summary(result, root), ensure_ascii=False, separators=(",", ":")) + "\n")
-    from . import render, templates
+    from .render import engine, templates
 
     if extra_sections is None:
         extra_sections = functools.partial(draft_conclusions, result)
     rules_in_force = (rules or root / "schema" / RULES_FILE, default_rules_path())
-    options = render.Options(
+    options = engine.Options(
         force=force,
         pdf=pdf,
         confidential_dir=include_confidential,
@@ -352,7 +354,7 @@ def build(
         progress=progress,
     )
     rollup.write_departments(out, analyse(result), result.rosters)
-    rendered = render.render_all([*result.departments, *result.projects], out, templates.find(root), options)
+    rendered = engine.render_all([*result.departments, *result.projects], out, templates.find(root), options)
     city_written()
     return Built(result, target, rendered)
 
@@ -449,7 +451,7 @@ def _check_outputs(root: Path, out: Path, confidential: Path | None = None, site
 def _template(name: str) -> jinja2.Template:
     import jinja2
 
-    text = resources.files("docgen").joinpath("scaffolds", name).read_text(encoding="utf-8")
+    text = resources.files("docgen.tooling").joinpath("scaffolds", name).read_text(encoding="utf-8")
     return jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined).from_string(text)
 
 
@@ -540,7 +542,7 @@ def site(root: Path, *, today: date | None = None, output: Path | None = None) -
     财政局 sees the period as it stands (`docgen validate` and `docgen build` are the gates).
     Confidential (涉密) submissions never appear. `today` is injectable for reproducible builds and tests.
     """
-    from . import site as site_module
+    from .site import generate as site_module
 
     target = output or root / site_module.OUTPUT
     _check_outputs(root, root / BUILD, site=target)
@@ -566,7 +568,7 @@ def review_findings(root: Path) -> list[Finding]:
 
 def diff(root: Path, base: str, head: str | None = None) -> revdiff.DiffResult:
     """Field-level changes of every submission between two git revisions (head None: the working tree)."""
-    from . import revdiff
+    from .history import revdiff
 
     return revdiff.compare_revisions(root, base, head, review_findings)
 
@@ -584,7 +586,7 @@ def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
     ruamel's round trip costs ~30 ms a file (benchmarks/tooling.py), so a large tree is spread
     over the CPUs.
     """
-    from . import fmt as fmt_module
+    from .tooling import fmt as fmt_module
 
     files = _existing_files(paths)
     workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
@@ -609,7 +611,7 @@ def check_staged(cwd: Path = Path("."), rules: Path | None = None) -> Result:
     Findings name the files as they are in the working tree (relative to `cwd`), with the line
     numbers of the staged text.
     """
-    from . import hook
+    from .tooling import hook
 
     repo = hook.open_root(cwd, SUBMISSIONS)
     staged = hook.staged_submissions(repo, SUBMISSIONS)
@@ -633,7 +635,7 @@ def check_staged(cwd: Path = Path("."), rules: Path | None = None) -> Result:
 
 def install_hook(cwd: Path = Path("."), *, force: bool = False, uninstall: bool = False) -> tuple[Path, Path | None]:
     """Install (or remove) the plain git pre-commit hook that runs `docgen validate --staged`."""
-    from . import hook
+    from .tooling import hook
 
     repo = hook.open_root(cwd, SUBMISSIONS)
     if uninstall:

@@ -13,15 +13,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
 from . import output
+from .files import read_regular
 
 FORMAT = "docgen-shelf-1"
 
@@ -33,8 +35,6 @@ def digest(*parts: str) -> str:
 
 def file_digest(path: Path) -> str:
     """The digest of a file's bytes; empty when it cannot be read (then nothing cached matches it)."""
-    from .load import read_regular  # load imports nothing of ours that imports this
-
     try:
         raw = read_regular(path)  # a symlink is never read: it is refused when checked (E115)
     except OSError:
@@ -42,13 +42,24 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(raw).hexdigest() if raw is not None else ""
 
 
+def _code_files(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    """Every .py and .yaml file under `folder`, at any depth, with its path relative to the package."""
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _code_files(entry, f"{prefix}{entry.name}/")
+        elif entry.name.endswith((".py", ".yaml")):
+            yield f"{prefix}{entry.name}", entry
+
+
 @cache
 def code_digest() -> str:
-    """docgen's own code and packaged data: any change to them makes every cached result stale."""
-    files = [f for f in resources.files("docgen").iterdir() if f.is_file() and f.name.endswith((".py", ".yaml"))]
+    """docgen's own code and packaged data: any change to them makes every cached result stale.
+
+    Every stage package is walked (form/, check/, evaluate/ ...), in the sorted order of the files' paths
+    relative to the package, so the digest is the same on every machine and for every install."""
     h = hashlib.sha256()
-    for file in sorted(files, key=lambda f: f.name):
-        h.update(file.name.encode() + file.read_bytes())
+    for name, file in sorted(_code_files(resources.files("docgen")), key=lambda item: item[0]):
+        h.update(name.encode() + file.read_bytes())
     return h.hexdigest()
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from . import __version__, api, children, click_zh, messages, output, report
-from . import schema as schema_module
+from .check import ruleset as R
 from .errors import DocgenError, InvalidSubmissions, write_problem
 
 FORMATS = click.Choice(["text", "json", "github", "codequality"])
@@ -245,7 +245,7 @@ def new(
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(sorted(schema_module.SCHEMAS)), required=False)
+@click.argument("kind", type=click.Choice(sorted(R.SCHEMAS)), required=False)
 @click.option("--export", "export_dir", type=click.Path(path_type=Path, file_okay=False), help="把全部模式文件写入此目录。")
 @handle_errors
 def schema(kind: str | None, export_dir: Path | None) -> int:
@@ -254,12 +254,12 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     示例：docgen schema project；docgen schema --export schema/
     """
     if export_dir:
-        for path in schema_module.export(export_dir):
+        for path in R.export(export_dir):
             click.echo(str(path))
         return 0
     import json
 
-    click.echo(json.dumps(schema_module.schema_for(kind or "project"), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(R.schema_for(kind or "project"), ensure_ascii=False, indent=2))
     return 0
 
 
@@ -319,7 +319,7 @@ def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path) ->
 
     示例：docgen diff origin/main；docgen diff main HEAD --format json -o diff.json
     """
-    from . import diff_report  # loaded for this command only: the others start faster
+    from .history import diff_report  # loaded for this command only: the others start faster
 
     text = diff_report.render(api.diff(root, base, head), fmt)
     if out is None:

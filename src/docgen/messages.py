@@ -121,7 +121,7 @@ def label(name: str, /, **args: Any) -> str:
 
 
 # --- the status site (docgen site) ------------------------------------------------------------
-# Labels the site's pages and the `site` command show. Page layouts live in site_templates/.
+# Labels the site's pages and the `site` command show. Page layouts live in site/templates/.
 
 SITE: dict[str, str] = {
     "site_name": "预算绩效运行监控",
@@ -178,6 +178,8 @@ MESSAGES.update(
 )
 
 SEVERITY_INFO = "提示"
+#: How a finding's severity is printed, by the reporters (report.py) and on the status site.
+SEVERITY = {"error": "错误", "warning": "警告", "info": SEVERITY_INFO}
 
 #: Click's own framing (usage line, headings, its usage errors), said in Chinese by click_zh.py.
 CLICK = {
@@ -379,7 +381,7 @@ LABELS.update(
     }
 )
 
-#: Drafted narrative of 附件1 (render/draft.py) where the submission leaves a section empty. Plain official Chinese.
+#: Drafted narrative of 附件1 (evaluate/draft.py) where the submission leaves a section empty. Plain official Chinese.
 DRAFT_NARRATIVE: dict[str, str] = {
     "report_title": "{subject}支出绩效监控分析报告",
     "report_year": "（{year}年度）",

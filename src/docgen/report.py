@@ -12,11 +12,11 @@ from typing import Any, TextIO
 
 from . import escape
 from . import messages as M
-from .findings import Finding
-from .monitor import Analysis
-from .ruleset import SPECS, Ruleset
+from .check.findings import Finding
+from .check.ruleset import SPECS, Ruleset
+from .evaluate.monitor import Analysis
+from .messages import SEVERITY
 
-SEVERITY = {"error": "错误", "warning": "警告", "info": M.SEVERITY_INFO}
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 

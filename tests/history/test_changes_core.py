@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docgen.changes import ADDED, FIELD, FIGURE, REMOVED, UNREADABLE, Change, Snapshot, compare, snapshot
+from docgen.history.changes import ADDED, FIELD, FIGURE, REMOVED, UNREADABLE, Change, Snapshot, compare, snapshot
 from tests.history.gitrepo import INDICATOR, PROJECT, ROSTER
 
 DEPARTMENT = """\
@@ -124,7 +124,7 @@ def test_roster_items_keyed_by_code_and_changes_about_a_secret_project_flagged()
 
 def test_warning_messages_are_never_cut_in_the_markdown() -> None:
     """Two W414 rows that differ only in their last figures must not read the same in a review comment."""
-    from docgen import diff_report
+    from docgen.history import diff_report
 
     long = "「项目支出」与本部门已报 3 个项目的合计不一致：" + "附件3 安排数 962.60 万元、支出数 434.20 万元，" * 4
     assert diff_report._cell(long, None) == long

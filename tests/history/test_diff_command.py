@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from docgen import api, diff_report
-from docgen.changes import FIELD, Change
+from docgen import api
 from docgen.cli import cli
-from docgen.revdiff import DiffResult, FileDiff
+from docgen.history import diff_report
+from docgen.history.changes import FIELD, Change
+from docgen.history.revdiff import DiffResult, FileDiff
 from tests.history.gitrepo import DEPT, INDICATOR, PROJECT, PROJECT_PATH, GitRepo
 
 SECOND = PROJECT.replace("101-2025-001", "101-2025-002").replace("城乡义务教育家庭经济困难学生生活补助", "教师培训")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from docgen import history
-from docgen.changes import ADDED, FIELD, FIGURE, REMOVED, UNREADABLE, Change
 from docgen.errors import DocgenError
-from docgen.git import GitError
+from docgen.history import timeline as history
+from docgen.history.changes import ADDED, FIELD, FIGURE, REMOVED, UNREADABLE, Change
+from docgen.history.git import GitError
 from tests.history.gitrepo import DEPT, INDICATOR, PROJECT, PROJECT_PATH, ROSTER_PATH, GitRepo
 
 

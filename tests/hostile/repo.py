@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from docgen.forms import REPORT_KEYS
+from docgen.form.vocabulary import REPORT_KEYS
 from tests.history.gitrepo import GitRepo
 
 PERIOD = "submissions/2025-06"

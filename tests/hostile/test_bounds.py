@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from docgen import limits, paths
+from docgen.form import limits
+from docgen.render import paths
 from tests.conftest import ROOT, build_file_tree
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

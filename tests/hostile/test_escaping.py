@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from docgen import escape, report, sanitise
+from docgen import escape, report
+from docgen.check.findings import Finding
 from docgen.cli import cli
 from docgen.errors import DocgenError
-from docgen.findings import Finding
+from docgen.site import sanitise
 
 from .repo import PAYLOADS, dept_code, make_hostile_repo
 

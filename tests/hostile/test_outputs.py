@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from docgen import cache, history, validate
+from docgen import cache
+from docgen.check import validate
 from docgen.cli import cli
+from docgen.history import timeline as history
 from tests.history.gitrepo import DEPT, PROJECT, PROJECT_PATH, ROSTER, ROSTER_PATH, GitRepo
 
 MARKER = "外部机密值XYZZY"  # text of files outside the repository: must never show up anywhere

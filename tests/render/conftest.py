@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen import api, templates
-from docgen.model import Department, Project
+from docgen import api
+from docgen.form.model import Department, Project
+from docgen.render import templates
 from tests.conftest import ROOT
 
 DEMO_DEPARTMENT = "104-交通运输局"  # four projects, one of them 涉密, and the department file

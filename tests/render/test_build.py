@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from docgen import api, paths, render, templates
+from docgen import api
+from docgen.render import engine, paths, templates
 from tests.render.conftest import CONFIDENTIAL_CODE, DEMO_DEPARTMENT
 
 BUNDLE = "build/2025-06/104-朔州市交通运输局-2025年1-6月绩效监控报告.zip"
@@ -32,7 +33,7 @@ def outputs(tree: Path) -> set[str]:
 def test_demo_every_submission_has_its_attachments(demo: api.Result, tmp_path: Path, chdir) -> None:
     """The whole demo: each non-confidential submission its .docx and .xlsx, each department one bundle."""
     chdir(Path(__file__).resolve().parents[2])  # the demo's paths are relative to the repository
-    built = render.render_all([*demo.departments, *demo.projects], tmp_path, templates.find(Path(".")), render.Options(jobs=2))
+    built = engine.render_all([*demo.departments, *demo.projects], tmp_path, templates.find(Path(".")), engine.Options(jobs=2))
     public = [s for s in [*demo.departments, *demo.projects] if not s.confidential]
     for sub in public:
         for path in paths.attachments(tmp_path, sub).values():
@@ -226,5 +227,5 @@ def test_the_sweep_spares_a_temporary_whose_writer_is_alive(small_tree: Path) ->
     live.write_bytes(b"being written")
     dead = folder / ".汇总表.xlsx.999999999-abc.tmp"  # no such process
     dead.write_bytes(b"left by a killed build")
-    render.sweep_temporaries(folder)
+    engine.sweep_temporaries(folder)
     assert live.exists() and not dead.exists()

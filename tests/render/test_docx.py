@@ -15,10 +15,11 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from docgen import forms as F
-from docgen import render_docx, templates
 from docgen.errors import EnvironmentProblem
-from docgen.model import Amounts, Department, Project
+from docgen.form import vocabulary as F
+from docgen.form.model import Amounts, Department, Project
+from docgen.render import docx as render_docx
+from docgen.render import templates
 from tests.conftest import ROOT
 
 

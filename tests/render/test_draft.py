@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from docgen import draft
-from docgen.model import Amounts, Project
+from docgen.evaluate import draft
+from docgen.form.model import Amounts, Project
 
 
 def with_funds(project: Project, **amounts: str) -> Project:
@@ -53,7 +53,7 @@ def test_only_empty_sections_are_drafted(project: Project) -> None:
 
 
 def test_words_and_labelled_remarks_read_plainly(project: Project) -> None:
-    from docgen.indicators import parse
+    from docgen.form.indicators import parse
 
     first = dataclasses.replace(
         project.indicators[0],

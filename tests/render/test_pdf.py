@@ -18,9 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from docgen import api, draft, paths, pdf, render_docx, templates
-from docgen import forms as F
-from docgen.model import Department, Project
+from docgen import api
+from docgen.evaluate import draft
+from docgen.form import vocabulary as F
+from docgen.form.model import Department, Project
+from docgen.render import docx, paths, pdf, templates
 from tests.conftest import ROOT, build_file_tree
 
 pytestmark = pytest.mark.skipif(
@@ -146,7 +148,7 @@ def test_big_amounts_stand_whole_in_their_cells(tmp_path: Path, chdir: Callable[
     (department,) = result.departments
     tpl = templates.find(ROOT)
     source = tmp_path / "附件1.docx"
-    source.write_bytes(render_docx.document_bytes(department, tpl.path(templates.REPORT_DOCX)))
+    source.write_bytes(docx.document_bytes(department, tpl.path(templates.REPORT_DOCX)))
     converted = pdf.convert([source], tmp_path, tpl.path(templates.FONTS_CONF))
     assert not converted.problems, converted.problems
     tables = assert_tables_whole(paths.pdf(source), department)
@@ -195,7 +197,7 @@ def expected_columns(table: draft.BudgetTable) -> list[list[str]]:
     """The figures each column of a budget table shows: amounts with thousands separators, rates with 「%」."""
     shown = [fig for index, (label, fig) in enumerate(table.rows.items()) if index == 0 or label in table.given]
     columns = []
-    for column in render_docx.BUDGET_COLUMNS:
+    for column in docx.BUDGET_COLUMNS:
         values = [getattr(fig, column) for fig in shown]
         rate = column.endswith(("rate", "progress"))
         columns.append([F.NO_RATE if v is None else f"{v:.2f}%" if rate else f"{v:,.2f}" for v in values])

@@ -11,14 +11,14 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from docgen import forms as F
-from docgen import layout, render_xlsx, templates
-from docgen.indicators import parse
-from docgen.model import Amounts, Department, Project
+from docgen.form import vocabulary as F
+from docgen.form.indicators import parse
+from docgen.form.model import Amounts, Department, Project
+from docgen.render import layout, templates, xlsx
 
 
 def sheet_of(sub: Project | Department, tpl: templates.Templates) -> Worksheet:
-    data = render_xlsx.workbook_bytes(sub, tpl.path(templates.TABLES_YAML))
+    data = xlsx.workbook_bytes(sub, tpl.path(templates.TABLES_YAML))
     return openpyxl.load_workbook(io.BytesIO(data)).active
 
 
@@ -207,7 +207,7 @@ def test_long_text_gets_taller_rows(project: Project, tpl: templates.Templates) 
 def test_same_input_same_bytes(project: Project, department: Department, tpl: templates.Templates) -> None:
     style = tpl.path(templates.TABLES_YAML)
     for sub in (project, department):
-        assert render_xlsx.workbook_bytes(sub, style) == render_xlsx.workbook_bytes(sub, style)
+        assert xlsx.workbook_bytes(sub, style) == xlsx.workbook_bytes(sub, style)
 
 
 def test_layout_describes_fields_for_reading_back(project: Project) -> None:

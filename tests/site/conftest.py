@@ -99,7 +99,8 @@ def make_repo(root: Path) -> GitRepo:
 
 def fake_attachments(root: Path) -> None:
     """Stand-ins for what `docgen build` renders for 101-2025-001 (an .xlsx and its .pdf; no .docx), where paths puts them."""
-    from docgen import api, paths
+    from docgen import api
+    from docgen.render import paths
 
     [model] = [p for p in api.check([root / "submissions"]).projects if p.code == "101-2025-001"]
     xlsx = paths.attachments(root / "build", model)["xlsx"]

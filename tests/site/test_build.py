@@ -8,7 +8,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from docgen import site as S
+from docgen.site import generate as S
 
 from .conftest import SECRETS, Built
 

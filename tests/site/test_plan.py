@@ -7,8 +7,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from docgen import api, charts, escape
-from docgen import site as S
+from docgen import api, escape
+from docgen.site import charts
+from docgen.site import generate as S
 from tests.conftest import build_file_tree
 from tests.history.gitrepo import PROJECT
 

@@ -1,0 +1,369 @@
+"""Business rules of forms.md, one small function per rule, each with a stable code.
+
+The rules read the raw data defensively: they run even when the schema found problems, so a clerk
+sees every problem in one pass; a value of the wrong type is simply skipped here (the schema
+already reported it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+from .. import messages as M
+from ..form import indicators
+from ..form import vocabulary as F
+from ..messages import EVIDENCE_OUTSIDE
+from .findings import Finding, error, warning
+from .load import Document
+
+PERIOD_DIR = re.compile(r"^(\d{4})-(\d{1,2})$")
+K = F.KEYS
+A = F.AMOUNT_FIELDS
+I = F.INDICATOR_FIELDS  # noqa: E741 - K/A/I as in model.py
+
+
+def _num(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return None
+    return Decimal(value)
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _fund_tables(kind: str) -> list[str]:
+    if kind == "project":
+        return [K["funds"]]
+    if kind == "department":
+        return [K["funds_by_type"], K["funds_by_use"]]
+    return []
+
+
+def _rows(data: dict[str, Any], table: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    rows = data.get(table)
+    if isinstance(rows, dict):
+        for name, row in rows.items():
+            if isinstance(row, dict):
+                yield name, row
+
+
+def column_sums(data: dict[str, Any], table: str) -> dict[str, Decimal]:
+    """Sum of each amount column over the table's rows (only the amounts that are numbers)."""
+    sums = {key: Decimal(0) for key in A.values()}
+    for _, row in _rows(data, table):
+        for key in A.values():
+            sums[key] += _num(row.get(key)) or Decimal(0)
+    return sums
+
+
+# --- per-file rules ----------------------------------------------------------------------
+
+
+def check_place(doc: Document, kind: str) -> list[Finding]:
+    """submissions/<年>-<月>/<部门代码>[-名称]/<file>: the folders must agree with the content."""
+    data, path = doc.data, doc.path
+    period_dir = path.parent if kind == "roster" else path.parent.parent
+    match = PERIOD_DIR.match(period_dir.name)
+    if not match:
+        layout = "submissions/<年度>-<月份>/" + ("名单.yaml" if kind == "roster" else "<主管部门代码>-<部门简称>/" + path.name)
+        return [error(path, 1, 1, "E308", detail=f"应放在 {layout}，如 submissions/2025-06/101-教育局/")]
+    findings = []
+    year, month = data.get(K["year"]), data.get(K["month"])
+    valid = isinstance(year, int) and isinstance(month, int) and 1 <= month <= 12
+    if valid and (year, month) != (int(match[1]), int(match[2])):
+        at = doc.position((K["month"],) if year == int(match[1]) else (K["year"],))
+        findings.append(
+            error(
+                path,
+                *at,
+                "E306",
+                directory=period_dir.name,
+                dir_period=M.label("period", year=match[1], month=int(match[2])),
+                file_period=M.label("period", year=year, month=month),
+            )
+        )
+    if kind != "roster":
+        code = data.get(K["department_code"])
+        folder = path.parent.name
+        if isinstance(code, str) and not (folder == code or folder.startswith(code + "-")):
+            findings.append(
+                error(path, *doc.position((K["department_code"],)), "E307", directory=folder, dir_code=folder.split("-")[0], file_code=code)
+            )
+    return findings
+
+
+def check_decimals(doc: Document, kind: str) -> list[Finding]:
+    """Money has at most two decimal places; checked on Decimal (a schema multipleOf misjudges floats)."""
+    findings = []
+    tables = _fund_tables(kind) + ([K["stated_total"]] if kind == "project" else [])
+    for table in tables:
+        value = doc.data.get(table)
+        rows = [(None, value)] if table == K["stated_total"] else list(_rows(doc.data, table))
+        for name, row in rows:
+            if not isinstance(row, dict):
+                continue
+            for key in A.values():
+                amount = row.get(key)
+                if isinstance(amount, Decimal) and amount.is_finite() and amount.as_tuple().exponent < -2:  # type: ignore[operator]
+                    path = (table, name, key) if name else (table, key)
+                    findings.append(error(doc.path, *doc.position(path), "E206", field=f"{name or table}·{key}", value=amount))
+    return findings
+
+
+def check_stated_total(doc: Document, kind: str) -> list[Finding]:
+    """A 资金总额 typed in must equal the sum of the 其中 rows, column by column."""
+    stated = doc.data.get(K["stated_total"])
+    if kind != "project" or not isinstance(stated, dict):
+        return []
+    sums = column_sums(doc.data, K["funds"])
+    findings = []
+    for key in A.values():
+        value = _num(stated.get(key))
+        if value is not None and value != sums[key]:
+            findings.append(error(doc.path, *doc.position((K["stated_total"], key)), "E301", column=key, stated=value, computed=sums[key]))
+    return findings
+
+
+def check_department_totals(doc: Document, kind: str) -> list[Finding]:
+    """附件3's two tables describe the same money: their 资金总额 must agree."""
+    if kind != "department":
+        return []
+    by_type, by_use = doc.data.get(K["funds_by_type"]), doc.data.get(K["funds_by_use"])
+    if not isinstance(by_type, dict) or not isinstance(by_use, dict):
+        return []
+    a, b = column_sums(doc.data, K["funds_by_type"]), column_sums(doc.data, K["funds_by_use"])
+    return [
+        error(doc.path, *doc.position((K["funds_by_use"],), key=True), "E302", column=key, by_type=a[key], by_use=b[key])
+        for key in A.values()
+        if a[key] != b[key]
+    ]
+
+
+def deviation_reason(item: dict[str, Any]) -> str | None:
+    """Why an indicator counts as deviating from its target, or None when it does not."""
+    likelihood = item.get(I["likelihood"])
+    if likelihood in (F.POSSIBLE, F.IMPOSSIBLE):
+        return M.label("deviation_likelihood", likelihood=likelihood)
+    target = indicators.parse(item.get(I["adjusted_target"]) or item.get(I["target"]))
+    expected = indicators.parse(item.get(I["expected"]))
+    if indicators.meets(target, expected) is False:
+        return M.label("deviation_expected", expected=expected.text, target=target.text)
+    return None
+
+
+def check_indicators(doc: Document, kind: str) -> list[Finding]:
+    """完全不可能 needs measures in 备注 (note 3); a deviation needs 偏差原因分析 (note 1)."""
+    items = doc.data.get(K["indicators"])
+    if kind == "roster" or not isinstance(items, list):
+        return []
+    findings = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        at = (K["indicators"], index)
+        if item.get(I["likelihood"]) == F.IMPOSSIBLE and not _text(item.get(I["remark"])):
+            findings.append(error(doc.path, *doc.position((*at, I["likelihood"])), "E304"))
+        reason = deviation_reason(item)
+        if reason and not _text(item.get(I["deviation"])):
+            name = _text(item.get(I["name"])) or f"第{index + 1}项"
+            findings.append(error(doc.path, *doc.position((*at, I["name"])), "E305", name=name, reason=reason))
+    return findings
+
+
+def check_evidence(doc: Document, kind: str) -> list[Finding]:
+    """佐证材料 named by a relative path must exist beside the submission (links are not fetched).
+
+    Only ever looked for inside the repository: an absolute path, a `..` that climbs out, or a symlink on the way
+    is reported (W309) without probing anything, so a submission cannot ask whether some file on the machine exists.
+    """
+    items = doc.data.get(K["indicators"])
+    if kind == "roster" or not isinstance(items, list):
+        return []
+    findings = []
+    root: Path | None = None
+    for index, item in enumerate(items):
+        evidence = item.get(I["evidence"]) if isinstance(item, dict) else None
+        for n, entry in enumerate(evidence if isinstance(evidence, list) else []):
+            if not isinstance(entry, str) or "://" in entry:
+                continue
+            at = doc.position((K["indicators"], index, I["evidence"], n))
+            root = root or repository_root(doc.path)
+            outside = evidence_outside(doc.path.parent, entry, root)
+            if outside is not None:
+                findings.append(warning(doc.path, *at, "W309", entry=entry, reason=EVIDENCE_OUTSIDE[outside]))
+            elif not _exists(Path(os.path.normpath(Path(os.path.abspath(doc.path.parent)) / entry))):
+                findings.append(warning(doc.path, *at, "W306", entry=entry))
+    return findings
+
+
+def repository_root(path: Path) -> Path:
+    """The folder holding the submissions/ folder `path` is in (the working folder when it is in none)."""
+    absolute = Path(os.path.abspath(path))
+    for parent in absolute.parents:
+        if parent.name == "submissions":
+            return parent.parent
+    return Path.cwd()
+
+
+def evidence_outside(folder: Path, entry: str, root: Path) -> str | None:
+    """Why `entry` (relative to `folder`) is not a path inside `root`: "absolute", "escapes", "symlink"; None if it is.
+
+    Decided on the text first; then each step inside the repository is looked at (lstat) and a symlink stops the
+    walk, so nothing outside the repository is ever touched.
+    """
+    if PurePosixPath(entry).is_absolute() or PureWindowsPath(entry).is_absolute() or PureWindowsPath(entry).drive:
+        return "absolute"
+    base = Path(os.path.abspath(folder))
+    target = Path(os.path.normpath(base / entry.replace("\\", "/")))
+    top = Path(os.path.abspath(root))
+    if target != top and top not in target.parents:
+        return "escapes"
+    step = top
+    for part in target.relative_to(top).parts:
+        step = step / part
+        try:
+            if step.is_symlink():
+                return "symlink"
+        except (OSError, ValueError):  # a NUL in the name: nothing to look at
+            return None
+    return None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
+_PLACEHOLDER = re.compile(r"^（[^（）]*）$")
+
+
+def check_placeholders(doc: Document, kind: str) -> list[Finding]:
+    """A value still reading 「（指标名称）」 is the scaffold's placeholder: `docgen new` output not yet filled in.
+
+    A warning, not an error: a fresh scaffold is a valid file (so a clerk starts from something that checks),
+    and every place still to fill in is listed with its line; `--strict` (CI) refuses them.
+    """
+    findings: list[Finding] = []
+
+    def walk(value: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+        elif isinstance(value, str) and _PLACEHOLDER.match(value.strip()):
+            field = next((p for p in reversed(path) if isinstance(p, str)), "")
+            findings.append(warning(doc.path, *doc.position(path), "W308", field=field, value=value.strip()))
+
+    walk(doc.data, ())
+    return findings
+
+
+def check_empty_rows(doc: Document, kind: str) -> list[Finding]:
+    """A fund row of zeros is usually the scaffold's row for a source the project does not have."""
+    findings = []
+    for table in _fund_tables(kind):
+        for name, row in _rows(doc.data, table):
+            values = [_num(row.get(key)) for key in A.values()]
+            if all(v is not None and v == 0 for v in values):
+                findings.append(warning(doc.path, *doc.position((table, name), key=True), "W307", row=name))
+    return findings
+
+
+FILE_RULES = (
+    check_place,
+    check_placeholders,
+    check_empty_rows,
+    check_decimals,
+    check_stated_total,
+    check_department_totals,
+    check_indicators,
+    check_evidence,
+)
+
+
+def file_rules(doc: Document, kind: str) -> list[Finding]:
+    """The E3xx rules that need only one file."""
+    return [finding for rule in FILE_RULES for finding in rule(doc, kind)]
+
+
+# --- rules across files --------------------------------------------------------------------
+
+
+def _period_dir(kind: str, doc: Document) -> Path:
+    return doc.path.parent if kind == "roster" else doc.path.parent.parent
+
+
+def check_duplicate_codes(documents: list[tuple[str, Document]]) -> list[Finding]:
+    """Within one period, a project code names one project file."""
+    seen: dict[tuple[Path, str], Document] = {}
+    findings = []
+    for kind, doc in documents:
+        code = doc.data.get(K["project_code"])
+        if kind != "project" or not isinstance(code, str):
+            continue
+        key = (_period_dir(kind, doc), code)
+        if key in seen:
+            findings.append(error(doc.path, *doc.position((K["project_code"],)), "E309", code=code, other=seen[key].path))
+        else:
+            seen[key] = doc
+    return findings
+
+
+def check_roster_codes(documents: list[tuple[str, Document]]) -> list[Finding]:
+    """A department code listed twice in a roster would make its projects ambiguous: report the repeats."""
+    findings = []
+    for kind, doc in documents:
+        if kind != "roster" or not isinstance(doc.data.get(K["departments"]), list):
+            continue
+        seen = set()
+        for index, dept in enumerate(doc.data[K["departments"]]):
+            code = dept.get(K["department_code"]) if isinstance(dept, dict) else None
+            if isinstance(code, str) and code in seen:
+                findings.append(error(doc.path, *doc.position((K["departments"], index, K["department_code"])), "E310", code=code))
+            seen.add(code)
+    return findings
+
+
+def roster_projects(roster: Document) -> dict[str, dict[str, Any]]:
+    """Project code -> its roster entry (with the department code added)."""
+    out = {}
+    for dept in roster.data.get(K["departments"], []):
+        for project in dept.get(K["expected_projects"], []):
+            out[project[K["project_code"]]] = {**project, K["department_code"]: dept[K["department_code"]]}
+    return out
+
+
+def check_against_roster(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:
+    """Each project is on its period's roster (its flags are compared by the monitoring rule W413)."""
+    findings = []
+    entries = {period: roster_projects(roster) for period, roster in rosters.items()}
+    for kind, doc in documents:
+        if kind != "project":
+            continue
+        period = _period_dir(kind, doc)
+        roster = rosters.get(period)
+        if roster is None:
+            if PERIOD_DIR.match(period.name):
+                findings.append(warning(doc.path, 1, 1, "W304", roster=period / F.ROSTER_FILE))
+            continue
+        code = doc.data.get(K["project_code"])
+        if not isinstance(code, str):
+            continue
+        if code not in entries[period]:
+            findings.append(warning(doc.path, *doc.position((K["project_code"],)), "W302", code=code, roster=roster.path))
+    return findings
+
+
+def cross_file_rules(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:
+    """The E3xx rules that need all files together (duplicate codes, the roster)."""
+    return check_duplicate_codes(documents) + check_roster_codes(documents) + check_against_roster(documents, rosters)

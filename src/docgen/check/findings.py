@@ -1,0 +1,72 @@
+"""A Finding is one problem in one file, at one line and column, with a stable code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..messages import message
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place in one file: what every check produces and every reporter prints."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    severity: str  # "error" | "warning" | "info"
+    message: str
+    light: str | None = None  # monitoring findings: "red" | "yellow" | "blue"; None for validation and hints
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "light": self.light,
+        }
+
+
+def _make(severity: str, path: Path | str, line: int, column: int, code: str, /, **args: Any) -> Finding:
+    return Finding(str(path), line, column, code, severity, message(code, **args))
+
+
+def error(path: Path | str, line: int, column: int, code: str, /, **args: Any) -> Finding:
+    """Build an error finding with the Chinese text its code stands for."""
+    return _make("error", path, line, column, code, **args)
+
+
+def warning(path: Path | str, line: int, column: int, code: str, /, **args: Any) -> Finding:
+    """Build a warning finding with the Chinese text its code stands for."""
+    return _make("warning", path, line, column, code, **args)
+
+
+def finding_rows(findings: list[Finding]) -> list[list[Any]]:
+    """Findings as plain rows, for the per-file cache."""
+    return [[f.path, f.line, f.column, f.code, f.severity, f.message, f.light] for f in findings]
+
+
+def findings_from_rows(rows: Any) -> list[Finding]:
+    """The findings `finding_rows` gave; TypeError/ValueError when `rows` are not such rows."""
+    found = []
+    for path, line, column, code, severity, text, light in rows:
+        if not (isinstance(path, str) and type(line) is int and type(column) is int and isinstance(code, str)):
+            raise TypeError(code)
+        if severity not in ("error", "warning", "info") or not isinstance(text, str) or not (light is None or isinstance(light, str)):
+            raise TypeError(severity)
+        found.append(Finding(path, line, column, code, severity, text, light))
+    return found

@@ -1,0 +1,373 @@
+"""Read one YAML file into plain data plus a map of where every value stands.
+
+Measured (benchmarks/validate.py): PyYAML's C composer is ~20x faster than ruamel's round-trip
+loader and its nodes carry line/column marks, so reading uses it; ruamel's round-trip mode is kept
+for the one command that rewrites files (`fmt`). Walking the nodes ourselves lets us keep money as
+`Decimal` (never float), keep dates as the text typed, and report duplicate keys, which the
+ordinary constructors silently drop.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from ..files import read_regular
+from ..form import limits
+from ..messages import hint
+from .findings import Finding, error
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+JsonPath = tuple[str | int, ...]
+Position = tuple[int, int]
+
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_FLOAT = re.compile(r"^[-+]?([0-9][0-9_]*)?\.?[0-9]+([eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*\.$")
+
+
+@dataclass
+class Document:
+    """A loaded file: its data, and 1-based (line, column) of each value and each mapping key."""
+
+    path: Path
+    data: Any
+    positions: dict[JsonPath, Position] = field(default_factory=dict)
+    key_positions: dict[JsonPath, Position] = field(default_factory=dict)
+
+    def pack(self) -> dict[str, Any]:
+        """Plain data for the per-file cache (cache.dumps) and for worker processes: the path, the data, and the
+        position tables as flat runs of ints in the order a walk of the data visits them (their paths are not
+        stored: `unpack` walks the data again, and only when a position is first asked for)."""
+        values, keys = _walk(self.data)
+        pos, key_pos = self.positions, self.key_positions
+        try:
+            return {"path": str(self.path), "data": self.data, "pos": _flat(pos, values), "keys": _flat(key_pos, keys)}
+        except KeyError:  # the data no longer matches its tables (changed after loading): no tables, reload on use
+            return {"path": str(self.path), "data": self.data, "pos": [], "keys": []}
+
+    @classmethod
+    def unpack(cls, packed: Any) -> Document:
+        """The Document `pack` gave; ValueError/TypeError/KeyError when `packed` is not such (a cache miss)."""
+        path, data, pos, keys = packed["path"], packed["data"], packed["pos"], packed["keys"]
+        if not (isinstance(path, str) and isinstance(pos, list) and isinstance(keys, list)):
+            raise TypeError(packed)
+        doc = cls(path=Path(path), data=data)
+        del doc.positions, doc.key_positions  # filled on first use by __getattr__
+        doc.__dict__["_packed"] = (pos, keys)
+        return doc
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Between docgen's own worker processes: the compact form of `pack`."""
+        return self.pack()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(Document.unpack(state).__dict__)
+
+    def __getattr__(self, name: str) -> Any:
+        """Only called for attributes not set: the position tables of an unpacked document, rebuilt now."""
+        packed = self.__dict__.get("_packed")
+        if name not in ("positions", "key_positions") or packed is None:
+            raise AttributeError(name)
+        del self.__dict__["_packed"]
+        values, keys = _walk(self.data)
+        pos, key_pos = packed
+        if len(pos) == 2 * len(values) and len(key_pos) == 2 * len(keys) and all(type(n) is int for n in (*pos, *key_pos)):
+            self.positions = dict(zip(values, zip(pos[::2], pos[1::2], strict=True), strict=True))
+            self.key_positions = dict(zip(keys, zip(key_pos[::2], key_pos[1::2], strict=True), strict=True))
+        else:  # tables that do not fit the data: read the file again for them (never seen in practice)
+            fresh, _ = load_file(self.path)
+            self.positions = fresh.positions if fresh is not None else {}
+            self.key_positions = fresh.key_positions if fresh is not None else {}
+        return self.__dict__[name]
+
+    def position(self, path: JsonPath, *, key: bool = False) -> Position:
+        """Where `path` stands; falls back to the nearest ancestor that has a position."""
+        table = self.key_positions if key else self.positions
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.positions:
+                return self.positions[probe]
+            probe = probe[:-1]
+        return self.positions.get((), (1, 1))
+
+
+def _walk(data: Any) -> tuple[list[JsonPath], list[JsonPath]]:
+    """Every value's path and every mapping key's path, in the order _Walker records them."""
+    values: list[JsonPath] = []
+    keys: list[JsonPath] = []
+
+    def visit(value: Any, path: JsonPath) -> None:
+        values.append(path)
+        if isinstance(value, dict):
+            for key, child in value.items():
+                keys.append(at := (*path, key))
+                visit(child, at)
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                visit(child, (*path, index))
+
+    visit(data, ())
+    return values, keys
+
+
+def _flat(table: dict[JsonPath, Position], order: list[JsonPath]) -> list[int]:
+    if len(table) != len(order):
+        raise KeyError(len(order))
+    return [n for path in order for n in table[path]]
+
+
+class _Refused(Exception):
+    """A bound the file breaks that leaves no usable shape (depth, list length, keys): stop reading it."""
+
+
+def _mark(node: yaml.Node | yaml.Event) -> Position:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+class _Walker:
+    """Turns composed nodes into plain data, within `limits`: each node is visited once, so a bound is met
+    before anything grows (aliases never get here: `_anchors` refuses them before composing)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.findings: list[Finding] = []
+
+    def refuse(self, node: yaml.Node, code: str, **args: Any) -> NoReturn:
+        self.findings.append(error(self.doc.path, *_mark(node), code, **args))
+        raise _Refused
+
+    def value(self, node: yaml.Node, path: JsonPath) -> Any:
+        self.doc.positions[path] = _mark(node)
+        if len(path) > limits.MAX_DEPTH:
+            self.refuse(node, "E110", limit=limits.MAX_DEPTH)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if len(node.value) > limits.MAX_ITEMS:
+                self.refuse(node, "E111", count=len(node.value), limit=limits.MAX_ITEMS)
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
+        if len(node.value) > limits.MAX_KEYS:
+            self.refuse(node, "E112", count=len(node.value), limit=limits.MAX_KEYS)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line, col = _mark(key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.findings.append(error(self.doc.path, line, col, "E106"))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]: …`: a clerk never means it
+                self.refuse(key_node, "E102", detail=_YAML_PROBLEMS["complex key"])
+            key = str(key_node.value)
+            if len(key) > limits.MAX_KEY_CHARS:
+                self.refuse(key_node, "E114", count=len(key), limit=limits.MAX_KEY_CHARS)
+            self.unprintable(key_node, key, key)
+            child = (*path, key)
+            if key in result:
+                first = self.doc.key_positions[child][0]
+                self.findings.append(error(self.doc.path, line, col, "E103", key=key, first=first))
+                continue
+            self.doc.key_positions[child] = (line, col)
+            result[key] = self.value(value_node, child)
+        return result
+
+    def unprintable(self, node: yaml.Node, text: str, name: str) -> None:
+        """Characters no .docx/.xlsx/web page can hold (a NUL, U+FFFE …): refused here, so every output opens."""
+        bad = limits.XML_INVALID.search(text)
+        if bad:
+            found = f"U+{ord(bad.group()):04X}"
+            self.findings.append(error(self.doc.path, *_mark(node), "E214", field=name, char=found))
+
+    def scalar(self, node: yaml.Node, path: JsonPath) -> Any:
+        text, tag = node.value, node.tag
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return text.lower() in ("true", "yes", "on", "y")
+        if tag == "tag:yaml.org,2002:int" and _INT.match(text):
+            if _too_long(text):
+                self.findings.append(error(self.doc.path, *_mark(node), "E113", value=_clip(text), limit=limits.MAX_DIGITS))
+                return text
+            return int(text.replace("_", ""))
+        if tag == "tag:yaml.org,2002:float" and _FLOAT.match(text):
+            if _too_long(text):
+                self.findings.append(error(self.doc.path, *_mark(node), "E113", value=_clip(text), limit=limits.MAX_DIGITS))
+                return text
+            return Decimal(text.replace("_", ""))
+        # str, timestamp (dates stay as typed), sexagesimal and other oddities stay text
+        if len(text) > limits.MAX_TEXT_CHARS:
+            self.findings.append(error(self.doc.path, *_mark(node), "E114", count=len(text), limit=limits.MAX_TEXT_CHARS))
+        self.unprintable(node, text, next((p for p in reversed(path) if isinstance(p, str)), "文件"))
+        return text
+
+
+def _too_long(number: str) -> bool:
+    """More digits than MAX_DIGITS, or a magnitude (exponent included) beyond 10**MAX_DIGITS either way.
+
+    Checked on the text, before int() (which refuses 4,300 digits and more) or Decimal (whose huge values
+    later overflow the tables) ever see it.
+    """
+    mantissa, _, exponent = number.lower().partition("e")
+    digits = sum(c.isdigit() for c in mantissa)
+    if digits > limits.MAX_DIGITS or len(exponent) > 5:
+        return True
+    if not exponent:
+        return False
+    value = Decimal(number.replace("_", ""))
+    return value != 0 and abs(value.adjusted()) > limits.MAX_DIGITS
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
+def _anchors(path: Path, text: str) -> list[Finding]:
+    """Anchors (&) and aliases (*), found in the parser's events before any node is composed: a 600-byte
+    alias bomb expands to gigabytes, and clerks never need either. Only parsed when the text has & or *."""
+    if "&" not in text and "*" not in text:
+        return []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                return [error(path, *_mark(event), "E109")]
+    except yaml.YAMLError:
+        return []  # composing reports the syntax error, with its place
+    return []
+
+
+def decode(path: Path, raw: bytes) -> tuple[str | None, list[Finding]]:
+    """UTF-8 (with or without BOM) only: report the first bad byte's line and column."""
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [error(path, line, col, "E101", byte=f"0x{raw[exc.start]:02X}")]
+
+
+def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
+    """Compose `text` and build a Document; every problem becomes a Finding, never an exception.
+
+    Within `limits`: a file too large, with an anchor or alias, nested too deep, with too many items or keys is
+    refused with one located finding (E108-E112); a number or text too long is reported (E113, E114) and kept as text.
+    """
+    limit = limits.max_bytes(path.name)
+    if len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit:
+        return None, [error(path, 1, 1, "E108", size=_size(len(text.encode("utf-8", "surrogatepass"))), limit=_size(limit))]
+    refused = _anchors(path, text)
+    if refused:
+        return None, refused
+    doc = Document(path=path, data=None)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = _translate_yaml_problem(" ".join(filter(None, [exc.context, exc.problem])))
+        lines = text.splitlines()
+        if mark is not None and any("：" in lines[n] for n in range(max(0, mark.line - 1), min(len(lines), mark.line + 1))):
+            detail += hint("fullwidth_colon")
+        start = exc.context_mark
+        scanning = "quoted scalar" in (exc.context or "")
+        if scanning and start is not None and mark is not None and start.line != mark.line:
+            detail += f"（问题从第 {start.line + 1} 行开始）"
+        return None, [error(path, line, col, "E102", detail=detail)]
+    except yaml.reader.ReaderError as exc:  # a control character: point at it
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        return None, [error(path, line, col, "E102", detail=_YAML_PROBLEMS["control characters are not allowed"])]
+    except yaml.YAMLError:
+        return None, [error(path, 1, 1, "E102", detail=_translate_yaml_problem(""))]
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, [error(path, 1, 1, "E104")]
+    walker = _Walker(doc)
+    try:
+        doc.data = walker.value(node, ())
+    except _Refused:
+        return None, walker.findings
+    if not isinstance(doc.data, dict):
+        walker.findings.append(error(path, *doc.positions[()], "E105"))
+        return None, walker.findings
+    return doc, walker.findings
+
+
+def read_bounded(path: Path) -> tuple[bytes | None, list[Finding]]:
+    """The bytes of a committed file if it is a regular file (else E115) within its bound (else E108, limits.max_bytes)."""
+    limit = limits.max_bytes(path.name)
+    try:
+        raw = read_regular(path, limit)
+        size = path.stat().st_size if raw is not None and len(raw) > limit else 0
+    except OSError as exc:
+        return None, [error(path, 1, 1, "E100", detail=exc.strerror or str(exc))]
+    if raw is None:
+        return None, [error(path, 1, 1, "E115")]
+    if len(raw) > limit:
+        return None, [error(path, 1, 1, "E108", size=_size(max(size, len(raw))), limit=_size(limit))]
+    return raw, []
+
+
+def load_file(path: Path) -> tuple[Document | None, list[Finding]]:
+    """Read, decode and parse one file; every failure becomes an E1xx finding, never an exception.
+
+    A symlink, or anything else that is not a regular file, is refused (E115) without being read.
+    """
+    raw, findings = read_bounded(path)
+    if raw is None:
+        return None, findings
+    text, findings = decode(path, raw)
+    if text is None:
+        return None, findings
+    return load_text(path, text)
+
+
+def _size(count: int) -> str:
+    return f"{count / (1 << 20):.1f} MiB" if count >= 1 << 20 else f"{count / 1024:.0f} KiB"
+
+
+_YAML_PROBLEMS = {
+    "complex key": "键只能是文字（不能用「? 」、列表或「键: 值」作键）",
+    "found character '\\t' that cannot start any token": "不能用 Tab 键缩进，请改用空格",
+    "found a tab character": "不能用 Tab 键缩进，请改用空格",
+    "while scanning a quoted scalar": "引号没有成对（缺少另一半引号）",
+    "mapping values are not allowed": "此处不能出现冒号（值中含有“: ”时请用引号括起来，或检查缩进）",
+    "could not find expected ':'": "缺少冒号“:”（每一项应写成「键: 值」）",
+    "found duplicate anchor": "锚点重复",
+    "expected <block end>, but found": "缩进不一致，请检查本行与上一行的缩进",
+    "did not find expected key": "缩进不一致、缺少「键:」，或上方有没成对的引号，请检查本行及上面几行",
+    "found unexpected end of stream": "文件意外结束（可能缺少引号或括号的另一半）",
+    "invalid Unicode character escape code": "引号内的 \\u 转义不是有效的字符（如 \\uD800），请删除",
+    "found unknown escape character": "引号内含有无法识别的转义字符（\\），请改用单引号",
+    "expected a single document in the stream": "一个文件只能包含一个文档（删除多余的「---」）",
+    "expected ',' or ']'": "方括号 [ ] 没有成对，或列表各项之间缺少逗号",
+    "expected ',' or '}'": "花括号 { } 没有成对，或各项之间缺少逗号",
+    "while parsing a flow": "方括号或花括号内的写法有误（检查是否成对、各项之间是否用逗号分隔）",
+    "found undefined alias": "引用了不存在的锚点（* 开头的值请加引号）",
+    "found character that cannot start any token": "此处有不能作为开头的字符（如 @、`、%），请把整个值用引号括起来",
+    "block sequence entries are not allowed here": "此处不能出现列表项「- 」，请检查缩进",
+    "found unexpected ':'": "多余的冒号，请把含冒号的值用引号括起来",
+    "control characters are not allowed": "文件中有不可见的控制字符，请删除",
+}
+
+
+def _translate_yaml_problem(detail: str) -> str:
+    for english, chinese in _YAML_PROBLEMS.items():
+        if english in detail:
+            return chinese
+    return "格式有误，请检查本行附近的缩进、冒号、引号和括号"

@@ -1,0 +1,193 @@
+"""Drafts of 附件1 sections from the figures, for the sections a submission leaves empty.
+
+Plain official Chinese built from the computed figures (figures.py) and the indicators, sentence by sentence; the
+wording lives in messages.DRAFT_NARRATIVE. Narrative written in the YAML always wins: these are only defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..form import vocabulary as F
+from ..form.indicators import Value
+from ..form.model import Department, Project
+from ..messages import draft as D
+from . import figures
+
+BASIC, EXECUTION, TARGETS = "基本情况", "预算执行情况分析", "绩效目标实现情况分析"
+
+
+def money(value: Decimal) -> str:
+    """Two decimals, no thousands separator: 「1135.50」, as amounts are written in running text."""
+    return f"{value:.2f}"
+
+
+def percent(value: Decimal | None) -> str:
+    """A rate as the drafts write it, or the forms' mark for a rate that cannot be computed."""
+    return F.NO_RATE if value is None else f"{value:.2f}%"
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """A budget table for 附件1: its caption, the heading of its label column, and its rows of figures."""
+
+    caption: str
+    label: str
+    rows: dict[str, figures.Figures]
+    given: frozenset[str]  # rows the submission wrote (others are shown only as part of 资金总额)
+
+
+def budget_tables(sub: Project | Department) -> list[BudgetTable]:
+    """The budget tables 附件1 shows for this kind of submission, each with its caption."""
+    if isinstance(sub, Project):
+        return [BudgetTable(D("table_caption_project", number=1), D("col_row"), figures.project_table(sub), frozenset(sub.funds))]
+    by_type, by_use = figures.department_tables(sub)
+    return [
+        BudgetTable(D("table_caption_by_type", number=1), D("col_row"), by_type, frozenset(sub.funds_by_type)),
+        BudgetTable(D("table_caption_by_use", number=2), D("col_row_use"), by_use, frozenset(sub.funds_by_use)),
+    ]
+
+
+def _subject(sub: Project | Department) -> str:
+    return D("subject_project") if isinstance(sub, Project) else D("subject_department")
+
+
+def _parts(fig: figures.Figures) -> str:
+    return D("basic_budget_parts", carried_over=money(fig.carried_over), budget=money(fig.budget)) if fig.carried_over else ""
+
+
+def basic(sub: Project | Department) -> list[str]:
+    """「一、基本情况」: who carries it out, the term, the annual target and the budget."""
+    total = figures.headline(sub)
+    if isinstance(sub, Project):
+        span = D("basic_span", span=sub.span) if sub.span else ""
+        first = D("basic_project", name=sub.name, code=sub.code, unit=sub.unit, department=sub.department, span=span)
+        target = D("basic_target_project", target=sub.target)
+    else:
+        first = D("basic_department", name=sub.department, code=sub.department_code)
+        target = D("basic_target_department", target=sub.target)
+    budget = D("basic_budget", year=sub.period.year, subject=_subject(sub), subtotal=money(total.subtotal), parts=_parts(total))
+    table = budget_tables(sub)[-1]
+    items = [D("basic_source_item", row=row, subtotal=money(fig.subtotal)) for row, fig in table.rows.items() if row in table.given]
+    if len(items) > 1:
+        budget += D("basic_sources", items="，".join(items))
+    return [first, target, budget]
+
+
+def _sentence(text: str) -> str:
+    """A clerk's phrase as a full sentence: ends with 「。」 unless it already ends with punctuation."""
+    text = text.strip()
+    return text if text.endswith(("。", "！", "？", "；", "…", ".", "）")) else text + "。"
+
+
+def _value(key: str, value: Value, **args: str) -> str:
+    """「完成1.2万亩」 for a number, 「完成情况为“尚未收获”」 for words: both read as plain Chinese."""
+    return D(key if value.quantitative else f"{key}_text", value=value.text, **args)
+
+
+def _versus(progress: Decimal, time: Decimal) -> str:
+    gap = abs(progress - time)
+    key = "versus_equal" if gap == 0 else ("versus_below" if progress < time else "versus_above")
+    return D(key, time=percent(time), gap=f"{gap:.2f}")
+
+
+def _execution_sentence(sub: Project | Department, fig: figures.Figures) -> str:
+    time = fig.time_progress
+    allocation = D("execution_allocation", rate=percent(fig.allocation_rate)) if fig.allocation_rate is not None else ""
+    progress = ""
+    if fig.spend_progress is not None:
+        progress = D("execution_progress", rate=percent(fig.spend_progress), versus=_versus(fig.spend_progress, time))
+    return D(
+        "execution",
+        month=sub.period.month,
+        subject=_subject(sub),
+        subtotal=money(fig.subtotal),
+        parts=_parts(fig),
+        allocated=money(fig.allocated),
+        allocation=allocation,
+        spent=money(fig.spent),
+        progress=progress,
+    )
+
+
+def _rows_sentence(table: BudgetTable, heading: str) -> str | None:
+    items = []
+    for row, fig in table.rows.items():
+        if row not in table.given:
+            continue
+        progress = D("execution_row_progress", rate=percent(fig.spend_progress)) if fig.spend_progress is not None else ""
+        items.append(D("execution_row", row=row, subtotal=money(fig.subtotal), spent=money(fig.spent), progress=progress))
+    if len(items) < 2 and heading != D("execution_rows_by_use"):
+        return None  # a single source says nothing the total did not
+    return D("execution_rows", heading=heading, items="；".join(items)) if items else None
+
+
+def execution(sub: Project | Department) -> list[str]:
+    """「（一）预算执行情况分析」: allocation, spending against time progress, by source, and the year's outlook."""
+    total = figures.headline(sub)
+    paragraphs = [_execution_sentence(sub, total)]
+    tables = budget_tables(sub)
+    headings = [D("execution_rows_by_source")] if isinstance(sub, Project) else [D("execution_rows_by_type"), D("execution_rows_by_use")]
+    for table, heading in zip(tables, headings, strict=True):
+        sentence = _rows_sentence(table, heading)
+        if sentence:
+            paragraphs.append(sentence)
+    outlook = []
+    if total.subtotal:
+        gap = total.expected - total.subtotal
+        tail = D("expected_surplus", gap=money(-gap)) if gap < 0 else D("expected_over", gap=money(gap)) if gap > 0 else ""
+        outlook.append(D("expected", expected=money(total.expected), rate=percent(total.expected_rate), tail=tail))
+    if total.spent > total.subtotal:
+        outlook.append(D("over_budget", month=sub.period.month, gap=money(total.spent - total.subtotal)))
+    refs = D("table_ref_join").join(D("table_ref", number=i + 1) for i in range(len(tables)))
+    outlook.append(D("see_tables", tables=refs))
+    paragraphs.append("".join(outlook))
+    return paragraphs
+
+
+def targets(sub: Project | Department) -> list[str]:
+    """「（二）绩效目标实现情况分析」: the indicators by kind and likelihood, then one sentence per indicator."""
+    subject = _subject(sub)
+    if not sub.indicators:
+        return [D("targets_none", subject=subject)]
+    kinds = [D("targets_kind", level1=level1, count=n) for level1 in F.TAXONOMY if (n := sum(i.level1 == level1 for i in sub.indicators))]
+    likelihoods = [
+        D("targets_likelihood_item", likelihood=lk, count=n)
+        for lk in F.LIKELIHOODS
+        if (n := sum(i.likelihood == lk for i in sub.indicators))
+    ]
+    paragraphs = [
+        D("targets_count", subject=subject, count=len(sub.indicators), kinds="、".join(kinds))
+        + D("targets_likelihood", items="，".join(likelihoods))
+    ]
+    ordered = sorted(sub.indicators, key=lambda i: F.LEVEL2_ALL.index(i.level2) if i.level2 in F.LEVEL2_ALL else len(F.LEVEL2_ALL))
+    for number, ind in enumerate(ordered, start=1):
+        target = _value("indicator_target", ind.target)
+        if ind.adjusted_target:
+            target = D("indicator_adjusted", target=target, adjusted=ind.adjusted_target)
+        text = D(
+            "indicator",
+            number=number,
+            level2=ind.level2,
+            name=ind.name,
+            target=target,
+            result=_value("indicator_result", ind.result, months=sub.period.months),
+            expected=_value("indicator_expected", ind.expected),
+            judgement=D(f"judgement_{ind.likelihood}"),
+        )
+        if ind.deviation:
+            text += D("indicator_deviation", text=_sentence(ind.deviation))
+        if ind.likelihood == F.IMPOSSIBLE and ind.remark:
+            remark = _sentence(ind.remark)
+            text += remark if remark.startswith(D("remark_prefix")) else D("indicator_remark", text=remark)
+        paragraphs.append(text)
+    return paragraphs
+
+
+DRAFTERS = {BASIC: basic, EXECUTION: execution, TARGETS: targets}
+
+
+def drafts(sub: Project | Department) -> dict[str, list[str]]:
+    """Drafted paragraphs for every section the submission leaves empty (key -> paragraphs)."""
+    return {key: make(sub) for key, make in DRAFTERS.items() if not sub.report.get(key)}

@@ -1,0 +1,159 @@
+"""Derived figures, as forms.md defines them: pure functions over the model, Decimal throughout.
+
+Every ratio docgen shows or grades is computed here, once, and nowhere else: rules and their lights,
+messages, drafts, the 汇总表, the site's tones, summary.json and `docgen diff` all read these values.
+
+The rounding rule
+-----------------
+A ratio is rounded once, to two decimals, half up (ROUND_HALF_UP: 59.995 -> 60.00), and from then on it
+*is* that two-decimal number: a rule grades exactly the value that is printed, so a message that says
+「60.00%」 never comes with the light of 「< 60」.
+
+- 下达率, 支出进度, 序时进度 and the shares (上年结转 ÷ 安排数, 预计结转结余 ÷ 安排数, 全年预计支出 ÷ 安排数)
+  are computed from the typed-in amounts (or the month) exactly, then rounded.
+- A ratio of two rates graded against time — r = 支出进度 ÷ 序时进度 × 100 (W401, the 汇总表's 执行率) and
+  下达率 ÷ 序时进度 × 100 (W402) — divides the two rates *as rounded and printed* and rounds the result
+  again. A reader who divides the printed 支出进度 by the printed 序时进度 gets the printed r: month 5
+  (序时进度 41.67), 25% spent: 25.00 ÷ 41.67 × 100 = 59.995… -> r = 60.00, yellow, not red.
+- An indicator's progress r = result ÷ planned × 100 (W421), planned = the annual target pro-rated
+  (target × months ÷ 12) for 累计类 indicators: planned is a quantity in the target's unit, kept exact
+  (it is shown in the target's own unit, 「1.25万人次」), and r is rounded once.
+
+A ratio whose denominator is 0 is None (shown 「—」) and is never graded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..form import vocabulary as F
+from ..form.model import Amounts, Department, Period, Project
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+MONTHS = 12
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """numerator ÷ denominator × 100, two decimals, half up; None (shown 「—」) when the denominator is 0."""
+    if denominator == 0:
+        return None
+    return _round(numerator / denominator * HUNDRED)
+
+
+def time_progress(period: Period) -> Decimal:
+    """序时进度: months elapsed ÷ 12 × 100 (1-6月 → 50.00), rounded as every rate is (1-5月 → 41.67)."""
+    return _round(Decimal(period.month) / MONTHS * HUNDRED)
+
+
+def against_time(value: Decimal | None, period: Period) -> Decimal | None:
+    """A rate graded against time: value ÷ 序时进度 × 100, from the two rates as rounded (see above)."""
+    return None if value is None else rate(value, time_progress(period))
+
+
+def subtotal(a: Amounts) -> Decimal:
+    """小计 (安排数) = 上年结转 + 本年预算."""
+    return a.carried_over + a.budget
+
+
+def planned(target: Decimal, month: int, cumulative: bool) -> Decimal:
+    """What an indicator should have reached by `month`: the annual target pro-rated (累计类, exact) or the target."""
+    return target * month / MONTHS if cumulative else target
+
+
+def indicator_progress(result: Decimal, planned_value: Decimal) -> Decimal | None:
+    """W421's r: result ÷ planned × 100, rounded once; None when nothing is planned yet."""
+    return rate(result, planned_value) if planned_value > 0 else None
+
+
+def percent_of(percentage: Decimal, amount: Decimal) -> Decimal:
+    """`percentage`% of `amount` (a tolerance such as W414's 允许差异率 of 安排数), exact."""
+    return percentage * amount / HUNDRED
+
+
+def fraction(value: Decimal) -> Decimal:
+    """A rate in % as the fraction a spreadsheet's percent format expects (60.00 -> 0.6000), exact."""
+    return value / HUNDRED
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One row of the budget table with its computed columns and ratios, for one period."""
+
+    carried_over: Decimal
+    budget: Decimal
+    subtotal: Decimal  # 小计 = 安排数
+    allocated: Decimal
+    allocation_rate: Decimal | None  # 下达率% = 下达数 / 本年预算数
+    spent: Decimal
+    spend_progress: Decimal | None  # 支出进度% = 支出数 / 安排数
+    expected: Decimal
+    balance: Decimal  # 预计结转结余 = 安排数 − 全年预计支出数 (negative when more is expected than arranged)
+    time_progress: Decimal  # 序时进度% of the period
+    execution: Decimal | None  # 支出进度 ÷ 序时进度 × 100 (W401, the 汇总表's 执行率)
+    allocation_pace: Decimal | None  # 下达率 ÷ 序时进度 × 100 (W402)
+    carried_over_share: Decimal | None  # 上年结转 ÷ 安排数 × 100 (W403)
+    balance_share: Decimal | None  # 预计结转结余 ÷ 安排数 × 100 (W404)
+    expected_rate: Decimal | None  # 全年预计支出数 ÷ 安排数 × 100
+
+    @classmethod
+    def of(cls, a: Amounts, period: Period) -> Figures:
+        arranged = subtotal(a)
+        allocation_rate = rate(a.allocated, a.budget)
+        spend_progress = rate(a.spent, arranged)
+        balance = arranged - a.expected
+        return cls(
+            carried_over=a.carried_over,
+            budget=a.budget,
+            subtotal=arranged,
+            allocated=a.allocated,
+            allocation_rate=allocation_rate,
+            spent=a.spent,
+            spend_progress=spend_progress,
+            expected=a.expected,
+            balance=balance,
+            time_progress=time_progress(period),
+            execution=against_time(spend_progress, period),
+            allocation_pace=against_time(allocation_rate, period),
+            carried_over_share=rate(a.carried_over, arranged),
+            balance_share=rate(balance, arranged),
+            expected_rate=rate(a.expected, arranged),
+        )
+
+
+def total(rows: dict[str, Amounts]) -> Amounts:
+    """资金总额: the sum of the 其中 rows, column by column."""
+    result = Amounts()
+    for amounts in rows.values():
+        result = result + amounts
+    return result
+
+
+def table(rows: dict[str, Amounts], labels: tuple[str, ...], period: Period) -> dict[str, Figures]:
+    """The budget table as the form shows it: 资金总额 first, then every 其中 row in order (absent rows as zero)."""
+    out = {F.TOTAL_ROW: Figures.of(total(rows), period)}
+    for label in labels:
+        out[label] = Figures.of(rows.get(label, Amounts()), period)
+    return out
+
+
+def project_table(project: Project) -> dict[str, Figures]:
+    """附件2's budget table for the project's period."""
+    return table(project.funds, F.PROJECT_FUND_ROWS, project.period)
+
+
+def department_tables(department: Department) -> tuple[dict[str, Figures], dict[str, Figures]]:
+    """附件3's two budget tables (by type, by use) for the department's period."""
+    by_type = table(department.funds_by_type, F.DEPT_FUND_ROWS_BY_TYPE, department.period)
+    return by_type, table(department.funds_by_use, F.DEPT_FUND_ROWS_BY_USE, department.period)
+
+
+def headline(submission: Project | Department) -> Figures:
+    """The 资金总额 row: what dashboards and roll-ups show for a submission."""
+    rows = submission.funds if isinstance(submission, Project) else submission.funds_by_type
+    return Figures.of(total(rows), submission.period)

@@ -1,0 +1,312 @@
+"""Indicator values as a small grammar: comparator, number, unit; ranges; dates.
+
+The forms write values as 「≥95%」, 「1200人」, 「≤30天」, 「不低于90%」, 「90%以上」, 「3-5天」,
+「2025年10月底前」; clerks also type full-width characters (「≥９５％」) and spaces. A value that parses
+neither as a number nor as a date is qualitative (「有效提升」): kept, shown, never compared.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+GE, LE, EQ, GT, LT = "≥", "≤", "=", ">", "<"
+BETWEEN = "~"
+
+#: Words and symbols -> canonical comparator. Longest first so 「不低于」 wins over 「低于」.
+_COMPARATORS = {
+    ">=": GE,
+    "≥": GE,
+    "⩾": GE,
+    "≧": GE,
+    "=>": GE,
+    "不低于": GE,
+    "不少于": GE,
+    "不小于": GE,
+    "至少": GE,
+    "大于等于": GE,
+    "大于或等于": GE,
+    "高于或等于": GE,
+    "达到": GE,
+    "<=": LE,
+    "≤": LE,
+    "⩽": LE,
+    "≦": LE,
+    "=<": LE,
+    "不高于": LE,
+    "不超过": LE,
+    "不多于": LE,
+    "不大于": LE,
+    "至多": LE,
+    "小于等于": LE,
+    "小于或等于": LE,
+    "低于或等于": LE,
+    "控制在": LE,
+    "最多": LE,
+    "==": EQ,
+    "=": EQ,
+    "等于": EQ,
+    ">": GT,
+    "高于": GT,
+    "大于": GT,
+    "超过": GT,
+    "多于": GT,
+    "<": LT,
+    "低于": LT,
+    "小于": LT,
+    "少于": LT,
+}
+_COMPARATOR_RE = "|".join(re.escape(c) for c in sorted(_COMPARATORS, key=len, reverse=True))
+#: Words before a value that say nothing about the comparison (「约1200人」, 「累计完成300公里」).
+_FILLER = r"(?:约|大约|共|累计|累计完成|完成|实现|保持在|维持在)?"
+_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 1,200 but not 12,5
+_TAILS = {"以上": GE, "及以上": GE, "或以上": GE, "以下": LE, "及以下": LE, "或以下": LE, "以内": LE, "之内": LE}
+_TAIL_RE = "|".join(sorted(_TAILS, key=len, reverse=True))
+_VALUE = re.compile(
+    rf"^{_FILLER}(?P<cmp>{_COMPARATOR_RE})?{_FILLER}(?P<num>{_NUMBER})(?:余|多)?(?P<unit>[^\d]{{0,8}}?)(?P<tail>{_TAIL_RE})?(?:左右)?$"
+)
+_RANGE = re.compile(
+    rf"^{_FILLER}(?P<low>{_NUMBER})(?P<unit1>[^\d~—–-]{{0,8}}?)(?:~|-|—|–|至|到)(?P<high>{_NUMBER})(?P<unit>[^\d]{{0,8}}?)$"
+)
+
+#: Date values: 「2025年10月底前」, 「2025年12月31日前」, 「10月底前完成」, 「2025年底前」, 「2025-09-30」.
+_DATE_CMP = {"不晚于": LE, "不迟于": LE, "截至": LE, "不早于": GE}
+_DATE_TAIL = {"前": LE, "以前": LE, "之前": LE, "内": LE, "以内": LE, "之内": LE, "后": GE, "以后": GE, "之后": GE}
+_DATE_VERB = r"(?:完成|完工|建成|竣工|交付|交付使用|投入使用|开工|验收|办结|实施完毕|全部完成)?"
+_DATE_PREFIX = r"(?:已于|于|在|已在)?"
+_DATE_TAIL_RE = "|".join(sorted(_DATE_TAIL, key=len, reverse=True))
+_DATE_HEAD = rf"^(?P<cmp>{'|'.join(_DATE_CMP)})?{_DATE_PREFIX}"
+_DATE_END = rf"(?P<tail>{_DATE_TAIL_RE})?{_DATE_VERB}$"
+_DATE_CN = re.compile(
+    _DATE_HEAD
+    + r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月(?:份)?(?:(?P<d>\d{1,2})[日号])?|(?P<yend>底|末|内))?(?P<part>底|末|上旬|中旬|下旬)?"
+    + _DATE_END
+)
+_DATE_ISO = re.compile(_DATE_HEAD + r"(?P<y>\d{4})[-./](?P<m>\d{1,2})(?:[-./](?P<d>\d{1,2}))?" + _DATE_END)
+_DECADE_DAY = {"上旬": 10, "中旬": 20}
+
+_LOOKS_NUMERIC = re.compile(r"\d")
+_SCALE = {"万": Decimal(10000), "亿": Decimal(100000000)}
+
+#: Units whose values do not grow month by month (rates, durations, unit costs): never pro-rated.
+NON_CUMULATIVE_UNITS = ("%", "‰", "分", "天", "日", "小时", "分钟", "个工作日", "工作日", "年", "月", "个月", "周", "个小时")
+
+
+@dataclass(frozen=True)
+class When:
+    """A calendar point. `year` may be missing (「10月底前」); a missing day means the month's end."""
+
+    year: int | None
+    month: int
+    day: int | None = None
+
+    def resolve(self, year: int) -> date | None:
+        """The date, taking `year` where the text gave none; None for an impossible date (2月30日)."""
+        y = self.year or year
+        last = calendar.monthrange(y, self.month)[1] if 1 <= self.month <= 12 else 0
+        day = self.day or last
+        if not 1 <= self.month <= 12 or not 1 <= day <= last:
+            return None
+        return date(y, self.month, day)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A parsed indicator value: a number (maybe a range), a date, or qualitative text."""
+
+    text: str
+    comparator: str | None = None
+    number: Decimal | None = None
+    unit: str = ""
+    upper: Decimal | None = None  # the high end of a range (「90%-95%」); `number` is the low end
+    when: When | None = None  # a date value (时效指标: 「2025年10月底前」)
+    scale: Decimal = Decimal(1)  # 「3万人次」: number 30000, unit 人次, scale 10000, written unit 万人次
+    written_unit: str = ""
+
+    @property
+    def quantitative(self) -> bool:
+        return self.number is not None
+
+    @property
+    def is_range(self) -> bool:
+        return self.upper is not None
+
+    @property
+    def is_date(self) -> bool:
+        return self.when is not None
+
+    @property
+    def qualitative(self) -> bool:
+        return not self.quantitative and not self.is_date
+
+    @property
+    def lower_is_better(self) -> bool:
+        """≤/< targets, and a bare zero (「0人」 因贫辍学, 「0起」 安全事故): none is the goal."""
+        return self.comparator in (LE, LT) or (self.comparator in (None, EQ) and self.number == 0 and not self.is_range)
+
+    @property
+    def cumulative_by_default(self) -> bool:
+        """Counts (人, 公里, 个) accumulate over the year; rates, durations, unit costs and dates do not."""
+        if self.is_date or self.qualitative:
+            return False
+        return self.unit not in NON_CUMULATIVE_UNITS and "/" not in self.unit and "每" not in self.unit
+
+    def __str__(self) -> str:
+        return self.text
+
+    def shown(self, amount: Decimal) -> str:
+        """`amount` in this value's own way of writing (「1.5万人次」 for 15000 when the target says 「3万人次」)."""
+        return f"{self.comparator or ''}{format_number(amount / self.scale)}{self.written_unit or self.unit}"
+
+
+def format_number(value: Decimal) -> str:
+    """A number as people write it: 6000, 12.5 (at most two decimals, half up as figures.py rounds, no trailing zeros)."""
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width (NFKC), 「％」 to 「%」, spaces squeezed out."""
+    folded = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", folded).replace("％", "%")
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regexes admit only decimals
+        return None
+
+
+def _scale(unit: str) -> tuple[Decimal, str]:
+    """「1.2万人」 is 12000 人: 万/亿 before a unit scale the number so 「万人」 and 「人」 compare."""
+    if unit[:1] in _SCALE:
+        return _SCALE[unit[0]], unit[1:]
+    return Decimal(1), unit
+
+
+def _unit_ok(unit: str) -> bool:
+    """A percent sign is a whole unit: 「95%以上吧」 is not 95 of the unit 「%以上吧」."""
+    return not (unit[:1] in ("%", "‰") and unit not in ("%", "‰"))
+
+
+def _parse_date(text: str, raw: str) -> Value | None:
+    """「2025年10月底前」 -> (2025, 10, end) with ≤; a bare month (「10月」) is a duration, not a date."""
+    match = _DATE_ISO.match(text)
+    if match is None:
+        match = _DATE_CN.match(text)
+        if match is None:
+            return None
+        y, m = match["y"], match["m"]
+        marked = match["d"] or match["part"] or match["tail"] or match["cmp"] or match.group(0) != text
+        if not ((y and (m or match["yend"] or match["tail"])) or (m and marked)):
+            return None
+    year = int(match["y"]) if match["y"] else None
+    if match["m"]:
+        month = int(match["m"])
+        day = int(match["d"]) if match["d"] else _DECADE_DAY.get(match.groupdict().get("part") or "")
+    else:
+        month, day = 12, None  # 「2025年底前」, 「2025年内」
+    comparator = _DATE_CMP.get(match["cmp"] or "") or _DATE_TAIL.get(match["tail"] or match.groupdict().get("yend") or "")
+    when = When(year, month, day)
+    if when.resolve(year or 2000) is None:
+        return None
+    return Value(raw, comparator, when=when)
+
+
+def parse(raw: object) -> Value:
+    """Parse a value as typed; never raises. Dates first, then ranges, then single numbers."""
+    if raw is None:
+        return Value("")
+    return _parse_text(str(raw).strip())
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_text(text: str) -> Value:
+    """Cached: the same few values (「≥95%」, 「100%」) recur in every submission; a Value is immutable."""
+    folded = normalise(text)
+    if not folded or not _LOOKS_NUMERIC.search(folded):
+        return Value(text)
+    dated = _parse_date(folded, text)
+    if dated is not None:
+        return dated
+    ranged = _RANGE.match(folded)
+    if ranged and (not ranged["unit1"] or ranged["unit1"] == ranged["unit"]):
+        low, high = _decimal(ranged["low"]), _decimal(ranged["high"])
+        if low is not None and high is not None and low <= high:
+            scale, unit = _scale(ranged["unit"])
+            return Value(text, BETWEEN, low * scale, unit, upper=high * scale, scale=scale, written_unit=ranged["unit"])
+    match = _VALUE.match(folded)
+    if not match:
+        return Value(text)
+    number = _decimal(match["num"])
+    if number is None:  # pragma: no cover
+        return Value(text)
+    if not _unit_ok(match["unit"] or ""):
+        return Value(text)
+    comparator = _COMPARATORS.get(match["cmp"] or "") or _TAILS.get(match["tail"] or "")
+    scale, unit = _scale(match["unit"] or "")
+    return Value(text, comparator, number * scale, unit, scale=scale, written_unit=match["unit"] or "")
+
+
+def looks_numeric(value: Value) -> bool:
+    """A qualitative value with digits in it is probably a mistyped number or date: worth a hint."""
+    return value.qualitative and bool(_LOOKS_NUMERIC.search(value.text))
+
+
+def units_agree(target: Value, result: Value) -> bool:
+    """The same unit, or one side without a unit (「95」 against 「≥95%」)."""
+    return not result.unit or not target.unit or result.unit == target.unit
+
+
+def comparable(target: Value, result: Value) -> bool:
+    """Only values of the same kind (dates, or numbers in agreeing units) can be checked against each other."""
+    if target.is_date or result.is_date:
+        return target.is_date and result.is_date
+    return target.quantitative and result.quantitative and not result.is_range and units_agree(target, result)
+
+
+def when_of(value: Value, year: int) -> date | None:
+    """The date a value names, with a year filled in for dates written without one."""
+    return value.when.resolve(year) if value.when else None
+
+
+def meets(target: Value, result: Value, year: int | None = None) -> bool | None:
+    """Does `result` satisfy `target`? None when they cannot be compared.
+
+    A date without a year takes `year` (the monitoring year), else the other value's year.
+    """
+    if not comparable(target, result):
+        return None
+    if target.when is not None and result.when is not None:
+        y = year or target.when.year or result.when.year or 2000
+        t_date, r_date = target.when.resolve(y), result.when.resolve(y)
+        if t_date is None or r_date is None:  # pragma: no cover - parse rejects impossible dates
+            return None
+        return _compare(target.comparator or LE, r_date, t_date)  # a bare date is a deadline
+    assert target.number is not None and result.number is not None
+    if target.upper is not None:
+        return target.number <= result.number <= target.upper
+    comparator = target.comparator
+    if comparator is None:  # a bare value: reaching it is the goal; a bare zero means none at all
+        comparator = LE if target.number == 0 else GE
+    return _compare(comparator, result.number, target.number)
+
+
+def _compare(comparator: str, r: object, t: object) -> bool:
+    match comparator:
+        case "≤":
+            return r <= t  # type: ignore[operator,no-any-return]
+        case "<":
+            return r < t  # type: ignore[operator,no-any-return]
+        case ">":
+            return r > t  # type: ignore[operator,no-any-return]
+        case "=":
+            return r == t
+        case _:
+            return r >= t  # type: ignore[operator,no-any-return]

@@ -1,0 +1,48 @@
+"""The bounds on what docgen reads from a committed YAML file, all in one place.
+
+Every submission, roster and rules file arrives in a pull request, so it is read as hostile: without
+bounds, a 600-byte alias bomb or a 5,000-digit number drives `docgen validate` (and the pre-commit hook,
+and CI) out of memory or into an internal error. Each bound is far above anything a real file needs (the
+demo's largest submission is ~7 KB with 10 indicators; a city's roster lists ~2,000 projects in ~0.5 MB),
+and each has its own E1xx code so a clerk sees exactly which one a file broke, at the line it broke it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import vocabulary as F
+
+#: Bytes in one submission or rules file (1 MiB: ~150 times the demo's largest).
+MAX_FILE_BYTES = 1 << 20
+#: Bytes in a roster (名单.yaml), which lists every project of the city for a period (8 MiB: ~16 times a large city's).
+MAX_ROSTER_BYTES = 8 << 20
+#: Bytes `docgen fmt` rewrites: ruamel's round trip takes ~8 s a MiB (every submission fits; a roster larger is left as is).
+MAX_FMT_BYTES = 1 << 20
+#: Levels of nesting (the forms need 5: 部门 / item / 应报项目 / item / 项目代码).
+MAX_DEPTH = 20
+#: Items in one list: indicators of a project, departments or projects of a roster (5,000: no form has more than hundreds).
+MAX_ITEMS = 5_000
+#: Keys in one mapping (the largest form has ~20).
+MAX_KEYS = 500
+#: Digits in one number, as written (an amount in 万元 needs ~12; more overflows what the tables and Word can show).
+MAX_DIGITS = 20
+#: Characters in one text value: a whole 附件1 section fits many times over (a page of Chinese is ~800).
+MAX_TEXT_CHARS = 100_000
+#: Characters in one key (the forms' longest key is 8).
+MAX_KEY_CHARS = 200
+#: Characters in a name (项目名称, 预算单位, 主管部门 …; the schema's maxLength): real names stay under ~60.
+MAX_NAME_CHARS = 200
+#: Characters in a code (项目代码, 主管部门代码).
+MAX_CODE_CHARS = 50
+#: Schema findings listed per file: past this many, the first ones already show what is wrong throughout.
+MAX_FINDINGS = 200
+
+#: Code points an XML document (.docx, .xlsx, the site) cannot carry: C0 controls other than tab, newline and carriage
+#: return, the non-characters U+FFFE/U+FFFF and lone surrogates (which only YAML's "\uD800" escapes can produce).
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def max_bytes(file_name: str) -> int:
+    """The size bound of a file, by its name: the roster is allowed more, it lists the whole city."""
+    return MAX_ROSTER_BYTES if file_name == F.ROSTER_FILE else MAX_FILE_BYTES

@@ -1,0 +1,182 @@
+"""What changed in the submissions between two git revisions (or a revision and the working tree),
+field by field, for the reviewer of a pull request: `docgen diff BASE [HEAD]`.
+
+Files added/removed/renamed come from one `git diff -M --raw`; both versions of every changed file
+are read in one `git cat-file --batch` and compared with `changes.compare` (the same core as the
+site's history). The problems reported before and after come from one function passed in by
+`api.diff` (validation today), run on each side's whole submissions/ tree, so a change in one file
+that raises a warning in another (a roster edit) is seen too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..check.findings import Finding
+from ..check.validate import kind_of
+from ..files import read_regular
+from ..output import write_bytes
+from . import changes as C
+from .changes import Change
+from .git import RawChange, Repo, open_repo
+
+SUBMISSIONS = "submissions"
+ADDED, MODIFIED, RENAMED, DELETED, UNCHANGED = "added", "modified", "renamed", "deleted", "unchanged"
+_STATUS = {"A": ADDED, "M": MODIFIED, "R": RENAMED, "D": DELETED}
+
+#: Problems in the submissions under a folder (paths as the findings give them).
+FindingsSource = Callable[[Path], list[Finding]]
+
+
+@dataclass(frozen=True)
+class FileDiff:
+    """One submission's difference between the two sides."""
+
+    path: str  # path on the HEAD side (the BASE side for a deleted file)
+    old_path: str | None  # path on the BASE side when renamed
+    status: str
+    kind: str
+    name: str = ""
+    code: str = ""
+    confidential: bool = False
+    changes: tuple[Change, ...] = ()
+    appeared: tuple[Finding, ...] = ()  # problems on the HEAD side not on the BASE side
+    cleared: tuple[Finding, ...] = ()  # problems on the BASE side gone on the HEAD side
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "old_path": self.old_path,
+            "status": self.status,
+            "kind": self.kind,
+            "name": self.name,
+            "code": self.code,
+            "confidential": self.confidential,
+            "changes": [c.as_dict() for c in self.changes],
+            "findings": {"appeared": [f.as_dict() for f in self.appeared], "cleared": [f.as_dict() for f in self.cleared]},
+        }
+
+
+@dataclass
+class DiffResult:
+    """Everything `docgen diff` found between two revisions, for its Markdown and JSON reports."""
+
+    base: str
+    base_commit: str
+    head: str | None  # None: the working tree
+    head_commit: str | None
+    files: list[FileDiff] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(f.status == status for f in self.files)
+
+    @property
+    def appeared(self) -> int:
+        return sum(len(f.appeared) for f in self.files)
+
+    @property
+    def cleared(self) -> int:
+        return sum(len(f.cleared) for f in self.files)
+
+
+RULES_PATH = "schema/rules.yaml"
+
+
+def _materialise(repo: Repo, revision: str, folder: Path) -> Path:
+    """Write the submissions/ of `revision` under `folder` (the validators read files), with that revision's
+    monitoring rules (schema/rules.yaml) so both sides are judged by their own thresholds."""
+    tree = {**repo.tree(revision, SUBMISSIONS), **repo.tree(revision, RULES_PATH)}
+    contents = repo.cat_blobs(tree.values())
+    for path, blob in tree.items():
+        write_bytes(folder / path, contents.get(blob, b""))
+    return folder
+
+
+def _findings(source: FindingsSource, root: Path) -> dict[str, list[Finding]]:
+    """Problems by path relative to `root`; none when there is no submissions/ folder.
+
+    The source runs with `root` as the working folder: findings name files (and messages name
+    other files, such as the roster) relative to it, so both sides read alike and can be matched.
+    """
+    if not (root / SUBMISSIONS).is_dir():
+        return {}
+    out: dict[str, list[Finding]] = {}
+    with contextlib.chdir(root):
+        for finding in source(Path(".")):
+            out.setdefault(Path(os.path.normpath(finding.path)).as_posix(), []).append(finding)
+    return out
+
+
+def _finding_key(f: Finding) -> tuple[str, str, str]:
+    return (f.code, f.severity, f.message)
+
+
+def _relocated(f: Finding, path: str) -> Finding:
+    return dataclasses.replace(f, path=path)  # keeps the monitoring light
+
+
+def _problems(before: list[Finding], after: list[Finding], old: str, new: str) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """Appeared and cleared, matched by code and message (lines move when text is inserted above)."""
+    old_keys = {_finding_key(f) for f in before}
+    new_keys = {_finding_key(f) for f in after}
+    appeared = tuple(_relocated(f, new) for f in after if _finding_key(f) not in old_keys)
+    cleared = tuple(_relocated(f, old) for f in before if _finding_key(f) not in new_keys)
+    return appeared, cleared
+
+
+def compare_revisions(root: Path, base: str, head: str | None, findings: FindingsSource) -> DiffResult:
+    """Every submission that differs between `base` and `head` (None: the working tree)."""
+    repo = open_repo(root)
+    base_commit = repo.resolve(base)
+    head_commit = repo.resolve(head) if head is not None else None
+    raw = repo.diff(base_commit, head_commit, SUBMISSIONS)
+    contents = repo.cat_blobs(b for rc in raw for b in (rc.old_blob, rc.new_blob) if b)
+    result = DiffResult(base=base, base_commit=base_commit, head=head, head_commit=head_commit)
+    with tempfile.TemporaryDirectory(prefix="docgen-diff-") as tmp:
+        before_problems = _findings(findings, _materialise(repo, base_commit, Path(tmp) / "base"))
+        head_root = repo.root if head_commit is None else _materialise(repo, head_commit, Path(tmp) / "head")
+        after_problems = _findings(findings, head_root)
+        seen: set[str] = set()
+        for rc in raw:
+            result.files.append(_file_diff(rc, contents, before_problems, after_problems))
+            seen.update(p for p in (rc.old_path, rc.new_path) if p)
+        for path in sorted(set(before_problems) | set(after_problems)):
+            appeared, cleared = _problems(before_problems.get(path, []), after_problems.get(path, []), path, path)
+            if path not in seen and (appeared or cleared):
+                kind = kind_of(Path(path))
+                file = head_root / path
+                snap = C.snapshot((read_regular(file) or b"") if file.is_file() else b"", kind)
+                result.files.append(FileDiff(path, None, UNCHANGED, kind, snap.name, snap.code, snap.confidential, (), appeared, cleared))
+    result.files.sort(key=lambda f: (f.status == UNCHANGED, f.path))
+    return result
+
+
+def _file_diff(rc: RawChange, contents: dict[str, bytes], before: dict[str, list[Finding]], after: dict[str, list[Finding]]) -> FileDiff:
+    path = rc.new_path or rc.old_path or ""
+    kind = kind_of(Path(path))
+    old = C.snapshot(contents.get(rc.old_blob, b""), kind) if rc.old_blob else None
+    new = C.snapshot(contents.get(rc.new_blob, b""), kind) if rc.new_blob else None
+    appeared, cleared = _problems(before.get(rc.old_path or "", []), after.get(rc.new_path or "", []), rc.old_path or path, path)
+    if rc.new_blob is None:
+        cleared = ()  # a deleted file's problems leave with it: nothing was fixed
+    shown = new if new is not None and new.readable else old
+    changes = C.compare(old, new)
+    return FileDiff(
+        path=path,
+        old_path=rc.old_path if rc.status == "R" else None,
+        status=_STATUS[rc.status],
+        kind=kind,
+        name=shown.name if shown else "",
+        code=shown.code if shown else "",
+        confidential=any(s is not None and s.confidential for s in (old, new)) or any(c.confidential for c in changes),
+        changes=tuple(changes),
+        appeared=appeared,
+        cleared=cleared,
+    )

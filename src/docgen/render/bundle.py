@@ -1,0 +1,86 @@
+"""A department's 绩效监控报告 as the regulation defines it, in one .zip the 财政局 clerk can file.
+
+第四章: the report consists of the 部门整体 analysis (正文 附件1 + 附件3) and one analysis per project (正文 附件1 +
+附件2). The .zip holds one folder named like itself, a contents list first (目录.txt, UTF-8 with BOM and CRLF so
+Windows Notepad shows it), then the files in the order the list gives. Fixed timestamps and order: same bytes for the
+same files. Confidential projects are never in it; the list only says how many are sent separately.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__, output
+from ..form.model import Department, Period, Project
+from ..messages import bundle_text as B
+from . import paths
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+ALREADY_COMPRESSED = (".docx", ".xlsx")  # zips themselves: stored, not deflated again
+
+
+@dataclass
+class Group:
+    """One department's submissions for one period, in filing order (部门整体 first, then projects by code), each
+    with its files (attachments, and their PDFs where current); `confidential` counts the projects left out."""
+
+    period: Period
+    code: str
+    name: str
+    entries: list[tuple[Project | Department, list[Path]]]
+    confidential: int = 0
+
+
+def _file_lines(files: list[Path]) -> list[str]:
+    lines = []
+    for path in files:
+        if path.suffix == ".pdf":
+            lines.append("    " + B("file_pdf", name=path.name))
+        elif path.suffix == ".docx":
+            lines.append("    " + B("file_docx", name=path.name))
+        else:
+            lines.append("    " + B("file_xlsx", name=path.name, table=path.name.split("-", 1)[0]))
+    return lines
+
+
+def index_text(group: Group) -> str:
+    """目录.txt: what the bundle holds, report by report."""
+    lines = [B("heading", department=group.name, code=group.code, period=group.period.label), "", B("intro"), ""]
+    departments = [(s, f) for s, f in group.entries if isinstance(s, Department)]
+    projects = [(s, f) for s, f in group.entries if isinstance(s, Project)]
+    if departments:
+        lines += [B("department"), *_file_lines(departments[0][1])]
+    else:
+        lines.append(B("department_missing"))
+    lines += ["", B("projects", count=len(projects))]
+    for number, (project, files) in enumerate(projects, start=1):
+        assert isinstance(project, Project)
+        lines += [B("project", number=number, name=project.name, code=project.code, unit=project.unit), *_file_lines(files)]
+    if group.confidential:
+        lines += ["", B("confidential", count=group.confidential)]
+    lines += ["", B("footer", version=__version__)]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _info(name: str, stored: bool) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def write(build: Path, group: Group) -> Path:
+    """Write the department's .zip atomically; returns its path."""
+    target = paths.bundle(build, group.period, group.code, group.name)
+    folder = target.stem
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(_info(f"{folder}/{paths.bundle_index()}", False), "\ufeff" + index_text(group))
+        for _, files in group.entries:
+            for path in files:
+                archive.writestr(_info(f"{folder}/{path.name}", path.suffix in ALREADY_COMPRESSED), path.read_bytes())
+    output.write_bytes(target, buffer.getvalue())
+    return target

@@ -1,0 +1,379 @@
+"""附件1 as .docx: the body's XML written from the sections, everything else taken from templates/report.docx.
+
+A .docx is a zip of XML parts. The reference document carries the styles (fonts with w:eastAsia, sizes, fixed line
+spacing), the A4 page with GB/T 9704 margins and the footers with the 「— 1 —」 page field; we keep all its parts,
+write only word/document.xml (its final w:sectPr kept) and the document properties, and zip with fixed timestamps,
+so the same input gives the same bytes. Measured against python-docx and docxtpl in benchmarks/render.py.
+Styles are found by name, not id: Word and WPS rename style ids when a department re-saves the reference.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from .. import messages as M
+from ..errors import EnvironmentProblem
+from ..escape import xml as escape  # XML text: & < > as entities, characters XML forbids dropped
+from ..evaluate import draft
+from ..form import vocabulary as F
+from ..form.model import Department, Project
+from ..textwidth import WIDE
+
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DOCUMENT = "word/document.xml"
+CORE = "docProps/core.xml"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+#: Role -> the style name (as Word stores it) the reference document must define.
+STYLE_NAMES = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "heading1": "heading 1",
+    "heading2": "heading 2",
+    "body": "Body Text",
+    "caption": "caption",
+    "cell": "Table Text",
+    "signature": "Signature",
+    "table": "Table Grid",
+}
+TEXT_WIDTH_TWIPS = 8844  # 156 mm: the GB/T 9704 text block
+
+#: Sections the submission may leave empty, and what stands there then (besides a draft or an extra text).
+OPTIONAL_SECTIONS = {"绩效监控延伸情况", "其他需要说明的事项"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The parts of the reference .docx, read once per process."""
+
+    parts: tuple[tuple[str, bytes], ...]  # every part in archive order; document.xml and core.xml are replaced
+    head: str  # document.xml up to and including <w:body>
+    tail: str  # the body's final w:sectPr and the closing tags
+    styles: dict[str, str]  # role -> style id
+    table_size: int  # half-points: the size of the "Table Text" style
+    cell_padding: int  # twips: left + right cell margin of the "Table Grid" style
+
+
+def _style_ids(path: Path, styles_xml: bytes) -> dict[str, str]:
+    by_name: dict[str, str] = {}
+    for node in ET.fromstring(styles_xml).iter(f"{W_NS}style"):
+        name = node.find(f"{W_NS}name")
+        if name is not None:
+            by_name[name.get(f"{W_NS}val", "").lower()] = node.get(f"{W_NS}styleId", "")
+    missing = [name for name in STYLE_NAMES.values() if name.lower() not in by_name]
+    if missing:
+        raise EnvironmentProblem(M.label("template_styles", path=path, names="、".join(missing)))
+    return {role: by_name[name.lower()] for role, name in STYLE_NAMES.items()}
+
+
+def _inherited(root: ET.Element, style_id: str, path: str) -> ET.Element | None:
+    """The first element at `path` in a style or the styles it is based on."""
+    by_id = {node.get(f"{W_NS}styleId"): node for node in root.iter(f"{W_NS}style")}
+    seen: set[str] = set()
+    while style_id in by_id and style_id not in seen:
+        seen.add(style_id)
+        found = by_id[style_id].find(path)
+        if found is not None:
+            return found
+        based = by_id[style_id].find(f"{W_NS}basedOn")
+        style_id = "" if based is None else based.get(f"{W_NS}val", "")
+    return None
+
+
+def _twips(node: ET.Element | None, default: int) -> int:
+    value = None if node is None else node.get(f"{W_NS}w", node.get(f"{W_NS}val"))
+    return int(value) if value and value.isdigit() else default
+
+
+def _table_look(styles_xml: bytes, styles: dict[str, str]) -> tuple[int, int]:
+    """The table text size (half-points) and the cells' left + right margin (twips), as the reference sets them.
+
+    Word's defaults where the reference is silent: 10 pt text, 108 twips (1.9 mm) each side of a cell.
+    """
+    root = ET.fromstring(styles_xml)
+    size = _inherited(root, styles["cell"], f"{W_NS}rPr/{W_NS}sz")
+    if size is None:
+        size = root.find(f"{W_NS}docDefaults/{W_NS}rPrDefault/{W_NS}rPr/{W_NS}sz")
+    margins = f"{W_NS}tblPr/{W_NS}tblCellMar/{W_NS}"
+    left, right = (_inherited(root, styles["table"], margins + side) for side in ("left", "right"))
+    return _twips(size, 20), _twips(left, 108) + _twips(right, 108)
+
+
+@cache
+def reference(path: Path) -> Reference:
+    """The reference .docx, read once per process: its parts are reused for every 附件1."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = tuple((info.filename, archive.read(info)) for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=exc)) from exc
+    contents = dict(parts)
+    if DOCUMENT not in contents or "word/styles.xml" not in contents:
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=f"{DOCUMENT} / word/styles.xml"))
+    document = contents[DOCUMENT].decode("utf-8")
+    body = re.search(r"<w:body>", document)
+    sect = document.rfind("<w:sectPr")
+    if body is None or sect < body.end():
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail="w:body / w:sectPr"))
+    styles = _style_ids(path, contents["word/styles.xml"])
+    size, padding = _table_look(contents["word/styles.xml"], styles)
+    return Reference(parts, document[: body.end()], document[sect:], styles, size, padding)
+
+
+# --- XML pieces ---------------------------------------------------------------------------
+
+
+def _run(text: str, size: int | None = None) -> str:
+    """A run, in the style's size unless `size` (half-points) is given; 「\n」 becomes a line break inside the paragraph."""
+    props = f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>' if size else ""
+    lines = (f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
+    return f"<w:r>{props}{'<w:br/>'.join(lines)}</w:r>"
+
+
+def _paragraph(style: str, text: str, align: str | None = None, size: int | None = None) -> str:
+    jc = f'<w:jc w:val="{align}"/>' if align else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{jc}</w:pPr>{_run(text, size) if text else ""}</w:p>'
+
+
+def _cell(style: str, text: str, width: int, align: str, size: int | None, *, header: bool = False) -> str:
+    shade = '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>' if header else ""
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}<w:vAlign w:val="center"/></w:tcPr>'
+        f"{_paragraph(style, text, align, size)}</w:tc>"
+    )
+
+
+def _figure(value: Decimal | None, rate: bool) -> str:
+    if value is None:
+        return F.NO_RATE
+    return f"{value:.2f}%" if rate else f"{value:,.2f}"
+
+
+BUDGET_COLUMNS = ("carried_over", "budget", "subtotal", "allocated", "allocation_rate", "spent", "spend_progress", "expected")
+
+# --- Column widths of the budget tables -------------------------------------------------------
+# Widths come from the text, never from a font installed here, so every machine writes the same bytes. Each
+# character class counts as wide as its widest glyph among the fonts the reference names (仿宋_GB2312 and Times New
+# Roman in the "Table Text" style) and the fonts a machine without them substitutes (Noto Serif CJK SC per
+# templates/fonts.conf; for Times New Roman, Liberation Serif, or DejaVu Serif where that is missing). Thousandths
+# of an em, integers throughout.
+WIDE_MILLI_EM = 1000  # CJK and full-width forms: one em in every CJK font
+DIGIT_MILLI_EM = 640  # 0-9: Times New Roman and Liberation Serif 500, Noto CJK 550, DejaVu Serif 636
+NARROW_MILLI_EM = 320  # 「,」「.」: Times New Roman 250, DejaVu Serif 318
+OTHER_MILLI_EM = 1000  # anything else (「%」 833-950, 「-」, 「—」): one em is enough for all of them
+SAFETY_MILLI_EM = 250  # per line, for rounding and kerning in the layout engine
+MIN_LABEL_MILLI_EM = 4000  # the label column holds 「资金总额」 on one line; longer row names take lines of equal length
+#: Smallest table text, half-points: 7 pt. Six amount columns of 「9,999,999.99」, two rates of 「100.00%」 and the label
+#: column fit the 156 mm text block at 7 pt with the widths above; any smaller is hard to read on paper.
+MIN_TABLE_SIZE = 14
+BREAK = "\u200b"  # where a header from messages.py may break (a zero-width space, never written to the document)
+
+
+def _milli_em(text: str) -> int:
+    """How wide a line of text is, in thousandths of an em, by character class."""
+    total = 0
+    for char in text:
+        if WIDE.match(char):
+            total += WIDE_MILLI_EM
+        elif char.isascii() and char.isdigit():
+            total += DIGIT_MILLI_EM
+        elif char in ",.":
+            total += NARROW_MILLI_EM
+        else:
+            total += OTHER_MILLI_EM
+    return total + SAFETY_MILLI_EM
+
+
+def _twips_for(milli_em: int, size: int, padding: int) -> int:
+    """A column width holding `milli_em` of text at `size` half-points (one em = size × 10 twips), rounded up."""
+    return -(-milli_em * size // 100) + padding
+
+
+def _column_widths(needs: list[int], label_needs: tuple[int, int], size: int, padding: int) -> list[int] | None:
+    """Widths of the label column and the figure columns at `size`, or None if the figures do not fit the text block.
+
+    Every figure column gets what its widest line needs; the label column what is left, up to its widest name;
+    room still left is shared by the figure columns.
+    """
+    figures = [_twips_for(need, size, padding) for need in needs]
+    least, most = (_twips_for(need, size, padding) for need in label_needs)
+    left = TEXT_WIDTH_TWIPS - sum(figures)
+    if left < least:
+        return None
+    label = min(left, most)
+    share, rest = divmod(left - label, len(figures))
+    return [label + rest] + [width + share for width in figures]
+
+
+def _header_lines(header: str, width: int, size: int, padding: int) -> str:
+    """The header's pieces (split at BREAK) on as few lines as fit the column, joined by 「\n」."""
+    lines: list[str] = []
+    for piece in header.split(BREAK):
+        if lines and _twips_for(_milli_em(lines[-1] + piece), size, padding) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return "\n".join(lines)
+
+
+def _label_lines(label: str, width: int, size: int, padding: int) -> str:
+    """A row name too long for its column, on as few lines of equal length as fit: never one character alone."""
+    count = 1
+    while True:
+        step = -(-len(label) // count)
+        lines = [label[start : start + step] for start in range(0, len(label), step)]
+        if step == 1 or all(_twips_for(_milli_em(line), size, padding) <= width for line in lines):
+            return "\n".join(lines)
+        count += 1
+
+
+def _table_layout(headers: list[str], columns: list[list[str]], labels: list[str], base: int, padding: int) -> tuple[int, list[int]]:
+    """The largest size from the style's down to MIN_TABLE_SIZE at which no figure or header piece must break.
+
+    Figures beyond what MIN_TABLE_SIZE holds (amounts of 100,000,000.00 万元 and more in every column) get columns
+    in proportion to their needs, and then do wrap. w:noWrap cannot help: ECMA-376 applies it to auto-layout tables
+    only, and LibreOffice 7.4 wraps the noWrap cells of a fixed table all the same.
+    """
+    needs = [max(_milli_em(text) for text in [*header.split(BREAK), *column]) for header, column in zip(headers[1:], columns, strict=True)]
+    label_needs = (max(MIN_LABEL_MILLI_EM + SAFETY_MILLI_EM, _milli_em(headers[0])), max(_milli_em(t) for t in [headers[0], *labels]))
+    for size in range(base, min(base, MIN_TABLE_SIZE) - 1, -1):
+        widths = _column_widths(needs, label_needs, size, padding)
+        if widths is not None:
+            return size, widths
+    size = min(base, MIN_TABLE_SIZE)
+    wanted = [label_needs[0], *needs]
+    widths = [TEXT_WIDTH_TWIPS * need // sum(wanted) for need in wanted]
+    return size, [widths[0] + TEXT_WIDTH_TWIPS - sum(widths), *widths[1:]]
+
+
+def _budget_table(ref: Reference, table: draft.BudgetTable, months: str) -> str:
+    """A budget execution table: 资金总额 first, then the rows the submission wrote; no figure ever breaks."""
+    headers = [table.label] + [M.draft(f"col_{c}", months=months) for c in BUDGET_COLUMNS]
+    shown = [(label, fig) for index, (label, fig) in enumerate(table.rows.items()) if not index or label in table.given]
+    labels = [F.TOTAL_ROW] + [label for label, _ in shown[1:]]
+    columns = [[_figure(getattr(fig, c), c.endswith(("rate", "progress"))) for _, fig in shown] for c in BUDGET_COLUMNS]
+    size, widths = _table_layout(headers, columns, labels, ref.table_size, ref.cell_padding)
+    run_size = None if size == ref.table_size else size
+    cell = ref.styles["cell"]
+    header_cells = "".join(
+        _cell(cell, _header_lines(text, w, size, ref.cell_padding), w, "center", run_size, header=True)
+        for text, w in zip(headers, widths, strict=True)
+    )
+    rows = [f"<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>{header_cells}</w:tr>"]
+    for index, label in enumerate(labels):
+        rows.append(
+            "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+            + _cell(cell, _label_lines(label, widths[0], size, ref.cell_padding), widths[0], "center", run_size)
+            + "".join(_cell(cell, column[index], w, "right", run_size) for column, w in zip(columns, widths[1:], strict=True))
+            + "</w:tr>"
+        )
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    return (
+        f'{_paragraph(ref.styles["caption"], table.caption)}<w:tbl><w:tblPr><w:tblStyle w:val="{ref.styles["table"]}"/>'
+        f'<w:tblW w:w="{TEXT_WIDTH_TWIPS}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
+
+
+def _paragraphs(text: str) -> list[str]:
+    """A clerk's narrative: one paragraph per non-empty line, indentation dropped (the style indents)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+TITLE_LINE_CHARS = 20  # 2号 characters on one line of the 156 mm text block
+
+
+def title(sub: Project | Department, *, lines: bool = False) -> str:
+    """「城乡义务教育…项目支出绩效监控分析报告」: the name takes the place of 「项目（部门整体）」.
+
+    With `lines`, a title too long for one line breaks where the sense allows (GB/T 9704): after 「…项目」, else after the
+    name itself (「…奖补）」 / 「项目支出绩效监控分析报告」), never leaving a word alone on a line.
+    """
+    if isinstance(sub, Project):
+        name = sub.name
+        subject = name if name.endswith(M.draft("subject_project")) else M.draft("project_subject", name=name)
+    else:
+        name = sub.department
+        subject = M.draft("department_subject", name=name)
+    text = M.draft("report_title", subject=subject)
+    if lines and len(text) > TITLE_LINE_CHARS:
+        for cut in (len(subject), len(name)):
+            if cut <= TITLE_LINE_CHARS and len(text) - cut <= TITLE_LINE_CHARS:
+                return text[:cut] + "\n" + text[cut:]
+    return text
+
+
+def section_texts(sub: Project | Department, extra: Mapping[str, str] | None = None) -> dict[str, list[str]]:
+    """Paragraphs per section key: the submission's text, else an extra drafted text (e.g. from the warnings
+    engine), else docgen's own draft from the figures, else 「无。」 or 「（未填写）」."""
+    drafted = draft.drafts(sub)
+    texts: dict[str, list[str]] = {}
+    for key in F.REPORT_KEYS:
+        if sub.report.get(key):
+            texts[key] = _paragraphs(sub.report[key])
+        elif extra and extra.get(key, "").strip():
+            texts[key] = _paragraphs(extra[key])
+        elif key in drafted:
+            texts[key] = drafted[key]
+        else:
+            texts[key] = [M.label("none") if key in OPTIONAL_SECTIONS else M.label("not_filled")]
+    return texts
+
+
+def body_xml(sub: Project | Department, ref: Reference, extra: Mapping[str, str] | None = None) -> str:
+    """附件1's document body: title, then each report section with the submission's text or a draft."""
+    texts = section_texts(sub, extra)
+    styles = ref.styles
+    out = [
+        _paragraph(styles["title"], title(sub, lines=True)),
+        _paragraph(styles["subtitle"], M.draft("report_year", year=sub.period.year)),
+    ]
+    for section in F.REPORT_SECTIONS:
+        out.append(_paragraph(styles["heading1" if section.level == 1 else "heading2"], section.heading))
+        if section.key is None:
+            continue
+        out.extend(_paragraph(styles["body"], text) for text in texts[section.key])
+        if section.key == draft.EXECUTION:
+            out.extend(_budget_table(ref, table, sub.period.months) for table in draft.budget_tables(sub))
+    unit = sub.unit if isinstance(sub, Project) else sub.department
+    out.append(_paragraph(styles["signature"], unit))
+    return "".join(out)
+
+
+def _core(sub: Project | Department) -> bytes:
+    """Document properties without dates: the same input gives the same bytes."""
+    author = sub.unit if isinstance(sub, Project) else sub.department
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:title>{escape(title(sub))}</dc:title><dc:subject>{escape(sub.period.label)}</dc:subject>"
+        f"<dc:creator>{escape(author)}</dc:creator><cp:keywords>{escape(sub.department)}</cp:keywords></cp:coreProperties>"
+    ).encode()
+
+
+def document_bytes(sub: Project | Department, reference_path: Path, extra: Mapping[str, str] | None = None) -> bytes:
+    """The .docx of one submission's 附件1 report, in memory; identical bytes for identical input.
+
+    `extra` maps section keys (forms.REPORT_KEYS) to drafted text from elsewhere (the warnings engine drafts
+    「四、绩效监控结果分析」); a section the submission fills in keeps the submission's text.
+    """
+    ref = reference(reference_path)
+    document = (ref.head + body_xml(sub, ref, extra) + ref.tail).encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in ref.parts:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, document if name == DOCUMENT else _core(sub) if name == CORE else data)
+    return buffer.getvalue()

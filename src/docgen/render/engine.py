@@ -1,0 +1,403 @@
+"""The render stage of `docgen build`: decide what changed, render it on every core, bundle, convert, record.
+
+Every output is keyed by the content of what decides it: the submission file, the templates, any rules file, the
+extra drafted texts, and docgen's own code. The keys of the last build live in build/.docgen-manifest.json; an
+output whose key is unchanged (and whose file still exists) is not rendered again, so an edit to one submission
+re-renders two files and one bundle. Outputs that no longer belong to any submission are removed, which also takes
+a project out of build/ the moment it is marked 涉密.
+
+Confidential (涉密) projects never land in build/ (CI publishes it). They are skipped, or rendered only into a folder
+the user names outside build/ (`--include-confidential DIR`), with its own manifest there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from .. import __version__, children, output
+from .. import messages as M
+from ..cache import code_digest
+from ..errors import InvalidSubmissions, UsageError
+from ..form.model import Department, Project
+from . import bundle, docx, paths, pdf, templates, xlsx
+
+Submission = Project | Department
+Progress = Callable[[str, int, int], None]  # (stage: "render" | "pdf", done, total)
+ExtraSections = Callable[[Submission], Mapping[str, str]]
+MANIFEST_WARNINGS = 20  # entries named one by one when a manifest points outside; the rest are counted
+POOL_THRESHOLD = 8  # fewer submissions than this render in-process: starting workers would cost more
+
+
+@dataclass
+class Options:
+    """What `docgen build` was asked for, passed as one value from the command to the renderers."""
+
+    force: bool = False
+    pdf: bool = False
+    confidential_dir: Path | None = None
+    jobs: int | None = None  # worker processes; None = every core
+    extra_sections: ExtraSections | None = None  # e.g. the warnings engine's draft of 「四、绩效监控结果分析」
+    inputs: tuple[Path, ...] = ()  # more files every output depends on (a rules file), keyed by content
+    progress: Progress | None = None
+
+
+@dataclass
+class Rendered:
+    """What the render stage did, for the reporter (and the benchmark's per-kind timings)."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[Path] = field(default_factory=list)
+    bundles: list[Path] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    confidential_skipped: int = 0
+    confidential_written: int = 0
+    milliseconds: dict[str, float] = field(default_factory=lambda: {"xlsx": 0.0, "docx": 0.0})
+
+
+# --- keys and the manifest ----------------------------------------------------------------
+
+
+def _digest(chunks: Iterable[bytes]) -> str:
+    h = hashlib.sha256()
+    for chunk in chunks:
+        h.update(hashlib.sha256(chunk).digest())
+    return h.hexdigest()
+
+
+def base_key(tpl: templates.Templates, inputs: Iterable[Path]) -> str:
+    """What every output depends on besides its submission: docgen's code, the templates, the rules files."""
+    existing = [p for p in inputs if p.is_file()]
+    return _digest(
+        [__version__.encode(), code_digest().encode(), tpl.digest.encode(), *(p.name.encode() + p.read_bytes() for p in existing)]
+    )
+
+
+def submission_key(base: str, sub: Submission, extra: Mapping[str, str]) -> str:
+    """The cache key of one submission's outputs: a changed file, template or extra text re-renders it."""
+    return _digest([base.encode(), Path(sub.path).read_bytes(), json.dumps(dict(extra), ensure_ascii=False, sort_keys=True).encode()])
+
+
+class Manifest:
+    """Output path (relative to its folder) -> the key it was rendered with.
+
+    The manifest may come from the repository (a committed build/): it is data, never trusted. An entry that is not
+    a plain relative path strictly inside the folder (absolute, `..`, through a symlink) is dropped with a warning in
+    `ignored`, so it can neither be deleted as stale nor count as fresh.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.path = folder, paths.manifest(folder)
+        self.prefix = str(folder) + os.sep
+        self.ignored: list[str] = []
+        try:
+            stored = {} if self.path.is_symlink() else json.loads(self.path.read_text(encoding="utf-8"))["outputs"]
+        except (OSError, ValueError, KeyError, TypeError):
+            stored = {}
+        self.old: dict[str, str] = {}
+        self._parents: dict[str, bool] = {}
+        bad: list[str] = []
+        for rel, key in stored.items() if isinstance(stored, dict) else ():
+            if isinstance(key, str) and self._safe(rel):
+                self.old[rel] = key
+            else:
+                bad.append(rel)
+        for rel in bad[:MANIFEST_WARNINGS]:  # shown escaped: a planted entry must not inject lines into a CI log
+            shown = json.dumps(rel, ensure_ascii=False)[1:-1]
+            self.ignored.append(M.label("manifest_outside", manifest=self.path, entry=shown, folder=folder))
+        if len(bad) > MANIFEST_WARNINGS:
+            self.ignored.append(M.label("manifest_outside_more", count=len(bad) - MANIFEST_WARNINGS))
+        self.new: dict[str, str] = {}
+
+    def _safe(self, rel: str) -> bool:
+        """A relative path of plain names, inside the folder once symlinks are resolved."""
+        if not rel or "\\" in rel or "\0" in rel or PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).drive:
+            return False
+        parent, _, name = rel.rpartition("/")
+        if any(part in ("", ".", "..") for part in rel.split("/")) or not name:
+            return False
+        ok = self._parents.get(parent)
+        if ok is None:  # resolved once per folder: a manifest lists thousands of files in a few dozen folders
+            ok = self._parents[parent] = output.inside(self.folder / parent / name, self.folder)
+        return ok
+
+    def rel(self, path: Path) -> str:
+        text = str(path)  # string slicing: this runs for every output of a 1,000-project tree on every build
+        return text[len(self.prefix) :].replace(os.sep, "/") if text.startswith(self.prefix) else path.relative_to(self.folder).as_posix()
+
+    def fresh(self, path: Path, key: str) -> bool:
+        """Rendered with `key` and still there as a regular file (a symlink planted in its place is not fresh)."""
+        if self.old.get(self.rel(path)) != key:
+            return False
+        try:
+            return stat.S_ISREG(path.lstat().st_mode)
+        except OSError:
+            return False
+
+    def record(self, path: Path, key: str) -> None:
+        self.new[self.rel(path)] = key
+
+    def stale(self) -> list[Path]:
+        return [self.folder / rel for rel in sorted(set(self.old) - set(self.new))]
+
+    def save(self) -> None:
+        output.write_text(
+            self.path, json.dumps({"docgen": __version__, "outputs": dict(sorted(self.new.items()))}, ensure_ascii=False, indent=1) + "\n"
+        )
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """One submission's work for a worker process: which outputs to write, and where."""
+
+    sub: Submission
+    targets: dict[str, Path]  # kind -> path, only the kinds to (re)render
+    extra: dict[str, str]
+
+
+def _render(task: Task, reference: Path, tables: Path) -> dict[str, float]:
+    """Render and atomically write one submission's outputs; returns CPU milliseconds per kind. Runs in a worker."""
+    spent: dict[str, float] = {}
+    for kind, target in task.targets.items():
+        start = time.process_time()  # CPU time: comparable on a machine shared with other work
+        data = xlsx.workbook_bytes(task.sub, tables) if kind == "xlsx" else docx.document_bytes(task.sub, reference, task.extra)
+        output.write_bytes(target, data)
+        spent[kind] = (time.process_time() - start) * 1000
+    return spent
+
+
+def _render_chunk(tasks: list[Task], reference: Path, tables: Path) -> list[dict[str, float]]:
+    return [_render(t, reference, tables) for t in tasks]
+
+
+def run(tasks: list[Task], reference: Path, tables: Path, jobs: int, progress: Progress | None) -> list[dict[str, float]]:
+    """Render every task, on `jobs` processes when there are enough of them; progress after each chunk."""
+    total, done, timings = len(tasks), 0, []
+    if progress:
+        progress("render", 0, total)
+    if jobs <= 1 or total < POOL_THRESHOLD:
+        for task in tasks:
+            timings.append(_render(task, reference, tables))
+            done += 1
+            if progress:
+                progress("render", done, total)
+        return timings
+    size = max(1, min(16, total // (jobs * 8)))
+    chunks = [tasks[i : i + size] for i in range(0, total, size)]
+    with ProcessPoolExecutor(max_workers=jobs, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
+        futures = [pool.submit(_render_chunk, chunk, reference, tables) for chunk in chunks]
+        for future in as_completed(futures):
+            result = future.result()
+            timings.extend(result)
+            done += len(result)
+            if progress:
+                progress("render", done, total)
+    return timings
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def sweep_temporaries(folder: Path) -> None:
+    """Remove what a killed build left: output.py's hidden temporaries and pdf.py's work folders."""
+    if not folder.is_dir():
+        return
+    for path in folder.rglob(".*"):
+        temporary = path.is_file() and path.name.endswith(".tmp") and output.orphaned(path)
+        if not path.is_symlink() and (temporary or (path.is_dir() and path.name.startswith(pdf.TEMP_PREFIX))):
+            output.remove(path, folder)
+
+
+def _remove(paths_: list[Path], folder: Path) -> list[Path]:
+    """Delete stale outputs, then the folders they leave empty; only ever strictly inside `folder` (output.remove)."""
+    removed = []
+    for path in paths_:
+        if not output.inside(path, folder):  # the manifest was checked on reading: this is a second line of defence
+            continue
+        if path.is_symlink() or path.is_file():
+            output.remove(path, folder)
+            removed.append(path)
+        parent = path.parent
+        while parent != folder and output.inside(parent, folder) and output.remove(parent, folder, only_if_empty=True):
+            parent = parent.parent
+    return removed
+
+
+@dataclass(frozen=True)
+class _Planned:
+    sub: Submission
+    key: str
+    targets: dict[str, Path]  # kind -> attachment path
+
+
+@dataclass
+class _Place:
+    """One output folder (build/, or the confidential folder) with its manifest and what was planned into it."""
+
+    folder: Path
+    manifest: Manifest
+    planned: list[_Planned] = field(default_factory=list)
+    claimed: dict[Path, Submission] = field(default_factory=dict)  # output -> the submission it belongs to
+
+
+def _plan(place: _Place, sub: Submission, key: str, force: bool, tasks: list[Task], extra: dict[str, str]) -> int:
+    """Queue the outputs of `sub` that are missing or stale; returns how many were already up to date.
+
+    Two submissions never share an output: paths.safe keeps distinct names distinct, and what it cannot see
+    (a project named like a department's own report) stops the build here rather than overwrite a file.
+    """
+    targets = paths.attachments(place.folder, sub)
+    for target in targets.values():
+        other = place.claimed.setdefault(target, sub)
+        if other is not sub:
+            raise InvalidSubmissions(M.label("output_collision", first=other.path, second=sub.path, name=target.name))
+    place.planned.append(_Planned(sub, key, targets))
+    todo, fresh = {}, 0
+    for kind, target in targets.items():
+        place.manifest.record(target, key)
+        if not force and place.manifest.fresh(target, key):
+            fresh += 1
+        else:
+            todo[kind] = target
+    if todo:
+        tasks.append(Task(sub, todo, extra))
+    return fresh
+
+
+def _keep_pdfs(places: list[_Place]) -> None:
+    """Without --pdf: PDFs of unchanged attachments stay (and stay in the bundle); the others go as stale."""
+    for place in places:
+        if not any(rel.endswith(".pdf") for rel in place.manifest.old):
+            continue
+        for item in place.planned:
+            for source in item.targets.values():
+                if place.manifest.fresh(paths.pdf(source), item.key):
+                    place.manifest.record(paths.pdf(source), item.key)
+
+
+def _pdfs(places: list[_Place], written: set[Path], options: Options, tpl: templates.Templates, report: Rendered) -> None:
+    """Convert what is new or changed; each folder on its own, so a confidential PDF never passes through build/."""
+    stage = options.progress
+    progress = (lambda done, total: stage("pdf", done, total)) if stage else None
+    for place in places:
+        todo: list[Path] = []
+        for item in place.planned:
+            for source in item.targets.values():
+                target = paths.pdf(source)
+                place.manifest.record(target, item.key)
+                if options.force or source in written or not place.manifest.fresh(target, item.key):
+                    todo.append(source)
+        if not todo:
+            continue
+        converted = pdf.convert(
+            todo, place.folder, tpl.path(templates.FONTS_CONF), jobs=options.jobs or os.cpu_count() or 1, progress=progress
+        )
+        report.pdfs.extend(converted.pdfs)
+        problems = converted.problems[:1] if converted.problems and not converted.pdfs else converted.problems
+        report.problems.extend(p for p in problems if p not in report.problems)
+        made = {p.resolve() for p in converted.pdfs}
+        for source in todo:
+            if paths.pdf(source).resolve() not in made:  # not converted: forget it so the next build tries again
+                place.manifest.new.pop(place.manifest.rel(paths.pdf(source)), None)
+
+
+GroupKey = tuple[str, str, str]  # period, department code, department name
+
+
+def _bundles(place: _Place, options: Options, confidential: Mapping[GroupKey, int], report: Rendered) -> None:
+    """One .zip per department: rewritten when any member, the member list or the confidential count changed."""
+    pdfs = {rel for rel in place.manifest.new if rel.endswith(".pdf")}
+    groups: dict[GroupKey, list[_Planned]] = {}
+    for item in place.planned:
+        groups.setdefault((item.sub.period.key, item.sub.department_code, item.sub.department), []).append(item)
+    for group_key, items in sorted(groups.items()):
+        items.sort(key=lambda i: (i.sub.kind != "department", getattr(i.sub, "code", "")))  # filing order: 部门整体 first
+        entries = []
+        for item in items:
+            files = []
+            for target in item.targets.values():
+                files.append(target)
+                if place.manifest.rel(paths.pdf(target)) in pdfs:
+                    files.append(paths.pdf(target))
+            entries.append((item.sub, files))
+        count = confidential.get(group_key, 0)
+        key = _digest(
+            [
+                json.dumps([group_key, count]).encode(),
+                *(i.key.encode() for i in items),
+                *(place.manifest.rel(f).encode() for _, files in entries for f in files),
+            ]
+        )
+        first = items[0].sub
+        target = paths.bundle(place.folder, first.period, first.department_code, first.department)
+        place.manifest.record(target, key)
+        if options.force or not place.manifest.fresh(target, key):
+            group = bundle.Group(first.period, first.department_code, first.department, entries, count)
+            report.bundles.append(bundle.write(place.folder, group))
+
+
+def render_all(subs: Iterable[Submission], out: Path, tpl: templates.Templates, options: Options) -> Rendered:
+    """Render every submission's attachments into `out` (confidential ones only into options.confidential_dir),
+    then PDFs (with options.pdf) and the department bundles; writes the manifest(s) last."""
+    report = Rendered()
+    reference, tables = tpl.path(templates.REPORT_DOCX), tpl.path(templates.TABLES_YAML)
+    docx.reference(reference)  # a broken template fails here, once, before any worker starts
+    templates.table_style(tables)
+    if options.confidential_dir is not None and _inside(options.confidential_dir, out):
+        raise UsageError(M.label("confidential_inside_build", build=out, path=options.confidential_dir))
+    for folder in (out, options.confidential_dir):
+        if folder is not None:
+            output.refuse_symlink(folder, within=True)
+    base = base_key(tpl, options.inputs)
+    public = _Place(out, Manifest(out))
+    secret = _Place(options.confidential_dir, Manifest(options.confidential_dir)) if options.confidential_dir else None
+    confidential: dict[GroupKey, int] = {}
+    tasks: list[Task] = []
+    for sub in sorted(subs, key=lambda s: (s.period.key, s.department_code, s.kind != "department", str(s.path))):
+        extra = dict(options.extra_sections(sub)) if options.extra_sections else {}
+        key = submission_key(base, sub, extra)
+        if sub.confidential:
+            group = (sub.period.key, sub.department_code, sub.department)
+            confidential[group] = confidential.get(group, 0) + 1
+            if secret is None:
+                report.confidential_skipped += 1
+                continue
+            report.confidential_written += 1
+            report.unchanged += _plan(secret, sub, key, options.force, tasks, extra)
+        else:
+            report.unchanged += _plan(public, sub, key, options.force, tasks, extra)
+    places = [public] + ([secret] if secret else [])
+    for place in places:
+        report.problems.extend(place.manifest.ignored)
+        sweep_temporaries(place.folder)
+    jobs = options.jobs or os.cpu_count() or 1
+    for timing in run(tasks, reference, tables, jobs, options.progress):
+        for kind, ms in timing.items():
+            report.milliseconds[kind] += ms
+    report.written = [t for task in tasks for t in task.targets.values()]
+    if options.pdf:
+        _pdfs(places, set(report.written), options, tpl, report)
+    else:
+        _keep_pdfs(places)
+    _bundles(public, options, confidential, report)
+    for place in places:
+        report.removed += _remove(place.manifest.stale(), place.folder)
+        place.manifest.save()
+    return report

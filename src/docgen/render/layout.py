@@ -1,0 +1,369 @@
+"""附件2/附件3 as data: every label, field and span of the grid, independent of any spreadsheet library.
+
+`FORMS` describes each table once: its blocks in order, each column with its header text and the grid columns it
+spans. `place()` lays one submission out on the 13-column grid (A–M) as positioned cells; render_xlsx only draws
+them. A reader of filled-in forms walks the same description (labels to find, fields to read), so nothing here may
+depend on how a workbook is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..evaluate import figures as compute
+from ..form import vocabulary as F
+from ..form.model import Department, Indicator, Period, Project
+
+NCOLS = 13  # A..M
+LAST = NCOLS - 1
+
+#: Column widths in Excel character units (the width of "0" in the default font); a Chinese character takes ~2.
+WIDTHS = (6.5, 21.0, 13.0, 18.0, 12.0, 12.0, 9.0, 9.0, 12.0, 7.5, 7.5, 8.5, 14.0)
+
+# --- the description ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a block: the field it holds, its header, and the grid columns it spans (0-based, inclusive)."""
+
+    field: str
+    header: str
+    first: int
+    last: int
+    group: str | None = None  # two-row header: `group` above, spanning the columns that share it
+    kind: str = "text"  # money | rate | text | value | tick
+
+
+@dataclass(frozen=True)
+class IdentCell:
+    """A cell of the identification rows: a fixed label, or the field whose value goes there."""
+
+    first: int
+    last: int
+    label: str | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Ident:
+    """The identification block at the top of the form (name, code, department…), as rows of label and field cells."""
+
+    rows: tuple[tuple[IdentCell, ...], ...]
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """One budget table: its number (「1.」 on 附件3, none on 附件2), the model attribute and the fund rows."""
+
+    number: str
+    field: str
+    rows: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The budget block: one label down column A beside all of the form's budget tables."""
+
+    label: str  # spans all its tables vertically in column A
+    tables: tuple[BudgetTable, ...]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A labelled free-text row: the year's performance target."""
+
+    label: str  # columns A:B
+    field: str  # columns C:M
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """The 绩效指标 block: one row per indicator under a shared header."""
+
+    label: str
+
+
+@dataclass(frozen=True)
+class Notes:
+    """The notes printed under the table, the same on both forms."""
+
+    texts: tuple[str, ...]
+
+
+Block = Ident | Budget | Text | Indicators | Notes
+
+
+@dataclass(frozen=True)
+class Form:
+    """One official form (附件2 or 附件3) as the ordered blocks that make up its grid."""
+
+    kind: str  # "project" (附件2) | "department" (附件3)
+    sheet: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+BH, IH = F.BUDGET_HEADERS, F.INDICATOR_HEADERS
+
+BUDGET_COLUMNS = (
+    Column("carried_over", BH["carried_over"], 2, 2, F.BUDGET_GROUP, "money"),
+    Column("budget", BH["budget"], 3, 3, F.BUDGET_GROUP, "money"),
+    Column("subtotal", BH["subtotal"], 4, 4, F.BUDGET_GROUP, "money"),
+    Column("allocated", BH["allocated"], 5, 5, kind="money"),
+    Column("allocation_rate", BH["allocation_rate"], 6, 7, kind="rate"),
+    Column("spent", BH["spent"], 8, 8, kind="money"),
+    Column("spend_progress", BH["spend_progress"], 9, 10, kind="rate"),
+    Column("expected", BH["expected"], 11, 12, kind="money"),
+)
+
+INDICATOR_COLUMNS = (
+    Column("level1", IH["level1"], 1, 1),
+    Column("level2", IH["level2"], 2, 2),
+    Column("name", IH["name"], 3, 3),
+    Column("target", IH["target"], 4, 4, kind="value"),
+    Column("result", IH["result"], 5, 5, kind="value"),
+    Column("expected", IH["expected"], 6, 6, kind="value"),
+    Column("deviation", IH["deviation"], 7, 8),
+    *(Column("likelihood", choice, 9 + i, 9 + i, F.LIKELIHOOD_GROUP, "tick") for i, choice in enumerate(F.LIKELIHOODS)),
+    Column("remark", IH["remark"], 12, 12),
+)
+
+PROJECT_FORM = Form(
+    kind="project",
+    sheet="附件2",
+    title=F.PROJECT_TABLE_TITLE,
+    blocks=(
+        Ident(
+            (
+                (IdentCell(0, 1, label=F.PROJECT_NAME_LABEL), IdentCell(2, LAST, field="name")),
+                (
+                    IdentCell(0, 1, label=F.PROJECT_DEPARTMENT_LABEL),
+                    IdentCell(2, 6, field="department_and_code"),
+                    IdentCell(7, 8, label=F.UNIT_LABEL),
+                    IdentCell(9, LAST, field="unit"),
+                ),
+            )
+        ),
+        Budget(F.PROJECT_BUDGET_BLOCK, (BudgetTable("", "funds", F.PROJECT_FUND_ROWS),)),
+        Text(F.PROJECT_TARGET_LABEL, "target"),
+        Indicators(F.INDICATOR_BLOCK),
+        Notes(F.TABLE_NOTES),
+    ),
+)
+
+DEPARTMENT_FORM = Form(
+    kind="department",
+    sheet="附件3",
+    title=F.DEPARTMENT_TABLE_TITLE,
+    blocks=(
+        Ident(((IdentCell(0, 1, label=F.DEPARTMENT_LABEL), IdentCell(2, LAST, field="department_and_code")),)),
+        Budget(
+            F.DEPARTMENT_BUDGET_BLOCK,
+            (
+                BudgetTable(F.DEPARTMENT_TABLE_NUMBERS[0], "funds_by_type", F.DEPT_FUND_ROWS_BY_TYPE),
+                BudgetTable(F.DEPARTMENT_TABLE_NUMBERS[1], "funds_by_use", F.DEPT_FUND_ROWS_BY_USE),
+            ),
+        ),
+        Text(F.DEPARTMENT_TARGET_LABEL, "target"),
+        Indicators(F.INDICATOR_BLOCK),
+        Notes(F.TABLE_NOTES),
+    ),
+)
+
+FORMS = {"project": PROJECT_FORM, "department": DEPARTMENT_FORM}
+
+
+def header_text(text: str, period: Period) -> str:
+    """A header with 「1-XX月」 replaced by the real period (「1-6月」)."""
+    return text.replace(F.MONTHS_PLACEHOLDER, period.months)
+
+
+def fund_row_label(index: int, row: str) -> str:
+    """「资金总额：」, then 「其中：」 before the first fund row, as the form prints them."""
+    return F.FIRST_ROW_PREFIX + row if index == 0 else row
+
+
+# --- placing a submission -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One cell (or merged range) of the grid, 0-based and inclusive, with its value and style name.
+
+    Styles: title, period, label, header, block (a block label in column A), text, center, money, rate, tick, note.
+    `field` names what a data cell holds (「funds.中央财政资金.spent」, 「indicators.3.name」); None for labels.
+    """
+
+    row: int
+    col: int
+    last_row: int
+    last_col: int
+    value: str | Decimal | None
+    style: str
+    field: str | None = None
+
+    @property
+    def merged(self) -> bool:
+        return self.last_row > self.row or self.last_col > self.col
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A form laid out for one submission: the placed cells plus what printing needs (repeated header, borders)."""
+
+    form: Form
+    cells: tuple[Placed, ...]
+    rows: int
+    header_rows: tuple[int, int]  # rows repeated at the top of every printed page (the indicator header)
+    body_rows: frozenset[int]  # rows inside the bordered table (not the title or the notes)
+
+
+class _Grid:
+    def __init__(self) -> None:
+        self.cells: list[Placed] = []
+        self.row = 0
+
+    def put(
+        self,
+        row: int,
+        col: int,
+        value: str | Decimal | None,
+        style: str,
+        *,
+        last_row: int | None = None,
+        last_col: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.cells.append(
+            Placed(row, col, row if last_row is None else last_row, col if last_col is None else last_col, value, style, field)
+        )
+
+
+def _identity(sub: Project | Department, field: str) -> str:
+    if field == "department_and_code":
+        return f"{sub.department}（{sub.department_code}）"
+    return str(getattr(sub, field))
+
+
+def _two_row_headers(grid: _Grid, columns: tuple[Column, ...], period: Period, top: int) -> None:
+    """Headers over two rows: a grouped column's group label spans its columns on the first row."""
+    groups: dict[str, list[Column]] = {}
+    for column in columns:
+        if column.group:
+            groups.setdefault(column.group, []).append(column)
+            grid.put(top + 1, column.first, header_text(column.header, period), "header", last_col=column.last)
+        else:
+            grid.put(top, column.first, header_text(column.header, period), "header", last_row=top + 1, last_col=column.last)
+    for group, members in groups.items():
+        grid.put(top, members[0].first, group, "header", last_col=members[-1].last)
+
+
+def _rate_value(rate: Decimal | None) -> str | Decimal:
+    return F.NO_RATE if rate is None else rate
+
+
+def _budget(grid: _Grid, block: Budget, sub: Project | Department) -> None:
+    start = grid.row
+    for table in block.tables:
+        top = grid.row
+        grid.put(top, 1, table.number or None, "header", last_row=top + 1)
+        _two_row_headers(grid, BUDGET_COLUMNS, sub.period, top)
+        given = getattr(sub, table.field)
+        figures = compute.table(given, table.rows, sub.period)
+        row = top + 2
+        for index, (label, fig) in enumerate(figures.items()):
+            shown = index == 0 or label in given  # a fund source not written stays blank, as on a hand-filled form
+            text = F.TOTAL_ROW_LABEL if index == 0 else fund_row_label(index - 1, label)
+            grid.put(row, 1, text, "label")
+            for column in BUDGET_COLUMNS:
+                value: str | Decimal | None = getattr(fig, column.field) if shown else None
+                if shown and column.kind == "rate":
+                    value = _rate_value(fig.allocation_rate if column.field == "allocation_rate" else fig.spend_progress)
+                style = "center" if value == F.NO_RATE else column.kind
+                grid.put(row, column.first, value, style, last_col=column.last, field=f"{table.field}.{label}.{column.field}")
+            row += 1
+        grid.row = row
+    grid.put(start, 0, block.label, "block", last_row=grid.row - 1)
+
+
+def _indicator_rows(indicators: tuple[Indicator, ...]) -> Iterator[tuple[str, str, int | None]]:
+    """(一级, 二级, index into indicators or None) in the form's order; an empty 二级 keeps one blank row."""
+    for level1, level2s in F.TAXONOMY.items():
+        for level2 in level2s:
+            found: list[int | None] = [i for i, ind in enumerate(indicators) if ind.level1 == level1 and ind.level2 == level2]
+            for index in found or [None]:
+                yield level1, level2, index
+
+
+def _value_text(indicator: Indicator, field: str) -> str:
+    if field == "target" and indicator.adjusted_target is not None:
+        return F.ADJUSTED_TARGET.format(target=indicator.target, adjusted=indicator.adjusted_target)
+    return str(getattr(indicator, field))
+
+
+def _indicators(grid: _Grid, block: Indicators, sub: Project | Department) -> None:
+    top = grid.row
+    _two_row_headers(grid, INDICATOR_COLUMNS, sub.period, top)
+    row = top + 2
+    spans: dict[tuple[str, ...], list[int]] = {}
+    for level1, level2, index in _indicator_rows(sub.indicators):
+        spans.setdefault((level1,), []).append(row)
+        spans.setdefault((level1, level2), []).append(row)
+        indicator = sub.indicators[index] if index is not None else None
+        for column in INDICATOR_COLUMNS[2:]:
+            field = f"indicators.{index}.{column.field}" if index is not None else None
+            if indicator is None:
+                value: str | None = None
+            elif column.kind == "tick":
+                value = F.TICK if indicator.likelihood == column.header else None
+            elif column.kind == "value":
+                value = _value_text(indicator, column.field)
+            else:
+                value = str(getattr(indicator, column.field)) or None
+            style = "center" if column.kind in ("value", "tick") else "text"
+            grid.put(row, column.first, value, "tick" if column.kind == "tick" else style, last_col=column.last, field=field)
+        row += 1
+    for key, rows in spans.items():
+        grid.put(rows[0], len(key), key[-1], "label", last_row=rows[-1])
+    grid.put(top, 0, block.label, "block", last_row=row - 1)
+    grid.row = row
+
+
+def place(sub: Project | Department) -> Sheet:
+    """Lay one submission out on the grid: title, period line, then each block of its form in order."""
+    form = FORMS[sub.kind]
+    grid = _Grid()
+    grid.put(0, 0, form.title, "title", last_col=LAST)
+    grid.put(1, 0, f"（{sub.period.label}）", "period", last_col=LAST)
+    grid.row = 2
+    header_rows = (0, 0)
+    body_start = grid.row
+    body_end = grid.row
+    for block in form.blocks:
+        if isinstance(block, Ident):
+            for cells in block.rows:
+                for cell in cells:
+                    if cell.label is not None:
+                        grid.put(grid.row, cell.first, cell.label, "label", last_col=cell.last)
+                    else:
+                        assert cell.field is not None
+                        grid.put(grid.row, cell.first, _identity(sub, cell.field), "text", last_col=cell.last, field=cell.field)
+                grid.row += 1
+        elif isinstance(block, Budget):
+            _budget(grid, block, sub)
+        elif isinstance(block, Text):
+            grid.put(grid.row, 0, block.label, "label", last_col=1)
+            grid.put(grid.row, 2, getattr(sub, block.field), "text", last_col=LAST, field=block.field)
+            grid.row += 1
+        elif isinstance(block, Indicators):
+            header_rows = (grid.row, grid.row + 1)
+            _indicators(grid, block, sub)
+            body_end = grid.row
+        elif isinstance(block, Notes):
+            for text in block.texts:
+                grid.put(grid.row, 0, text, "note", last_col=LAST)
+                grid.row += 1
+    return Sheet(form, tuple(grid.cells), grid.row, header_rows, frozenset(range(body_start, body_end)))

@@ -1,0 +1,675 @@
+"""Roll-ups (汇总表): one row per project for a department, one row per department for the city.
+
+The rows are plain data (`ProjectLine`, `DepartmentLine`), computed once and shared by the workbooks
+and the site's pages. Confidential (涉密) projects are counted in every total but never named: a
+department's confidential projects become one row 「涉密项目（N个）」 and their warnings are not listed.
+Workbooks are written with XlsxWriter (the writer measured fastest for 附件2, issue 3) into memory, with a
+fixed creation date so the same inputs give the same bytes, and saved atomically (output.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from .. import __version__, output
+from .. import messages as M
+from ..cache import code_digest, digest
+from ..check.findings import Finding
+from ..check.ruleset import BLUE, GREEN, NONE, RED, YELLOW
+from ..evaluate import figures as compute
+from ..evaluate.monitor import Analysis, SubmissionAnalysis, worst
+from ..form import vocabulary as F
+from ..form.model import Amounts, Department, Period, Project, Roster
+from ..textwidth import width
+from . import paths
+
+FIXED_DATE = datetime(2000, 1, 1)  # workbook metadata: no build time, so builds are reproducible
+C = M.ROLLUP_COLUMNS
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    """A project's row in a 汇总表, or the sum of several (the confidential row, the 合计 row)."""
+
+    period: Period
+    department_code: str
+    department: str
+    code: str
+    name: str
+    unit: str
+    research: bool | None
+    light: str | None
+    amounts: Amounts
+    red: int = 0
+    yellow: int = 0
+    blue: int = 0
+    indicators: int = 0
+    certain: int = 0
+    possible: int = 0
+    impossible: int = 0
+    rules: tuple[str, ...] = ()
+    projects: int = 1  # how many projects the row stands for
+
+    @property
+    def figures(self) -> compute.Figures:
+        """The row's figures and ratios (执行率 = 支出进度 ÷ 序时进度 × 100 is the value W401 grades)."""
+        return compute.Figures.of(self.amounts, self.period)
+
+    def values(self) -> dict[str, Any]:
+        fig = self.figures
+        return {
+            "department_code": self.department_code,
+            "department": self.department,
+            "code": self.code,
+            "name": self.name,
+            "unit": self.unit,
+            "research": None if self.research is None else M.ROLLUP["yes" if self.research else "no"],
+            "light": self.light or NONE,
+            "carried_over": fig.carried_over,
+            "budget": fig.budget,
+            "subtotal": fig.subtotal,
+            "allocated": fig.allocated,
+            "allocation_rate": fig.allocation_rate,
+            "spent": fig.spent,
+            "spend_progress": fig.spend_progress,
+            "execution": fig.execution,
+            "expected": fig.expected,
+            "balance": fig.balance,
+            "red": self.red,
+            "yellow": self.yellow,
+            "blue": self.blue,
+            "indicators": self.indicators,
+            "certain": self.certain,
+            "possible": self.possible,
+            "impossible": self.impossible,
+            "rules": "、".join(self.rules),
+        }
+
+
+def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectLine:
+    """One project's row in the roll-ups: figures, lights and the codes of its red and yellow warnings."""
+    sub = sa.submission
+    assert isinstance(sub, Project)
+    counts, likely = sa.counts(), sa.likelihoods()
+    codes = sorted({f.code for f in sa.findings if f.light in (RED, YELLOW)})
+    return ProjectLine(
+        period=sub.period,
+        department_code=sub.department_code,
+        department=sub.department,
+        code=sub.code,
+        name=sub.name,
+        unit=sub.unit,
+        research=sub.research,
+        light=sa.light,
+        amounts=compute.total(sub.funds),
+        red=counts[RED],
+        yellow=counts[YELLOW],
+        blue=counts[BLUE],
+        indicators=len(sub.indicators),
+        certain=likely[F.CERTAIN],
+        possible=likely[F.POSSIBLE],
+        impossible=likely[F.IMPOSSIBLE],
+        rules=tuple(rule_names.get(c, c) for c in codes),
+    )
+
+
+_COUNTS = ("red", "yellow", "blue", "indicators", "certain", "possible", "impossible", "projects")
+
+
+def combine(lines: Sequence[ProjectLine], *, name: str = "", keep_rules: bool = True) -> ProjectLine:
+    """The sum of rows: amounts and counts add up; the light is the worst; rates are recomputed from the sums."""
+    first = lines[0]
+    amounts = Amounts()
+    for line in lines:
+        amounts = amounts + line.amounts
+    same_dept = len({line.department_code for line in lines}) == 1
+    return ProjectLine(
+        period=first.period,
+        department_code=first.department_code if same_dept else "",
+        department=first.department if same_dept else "",
+        code="",
+        name=name,
+        unit="",
+        research=None,
+        light=worst(line.light for line in lines),
+        amounts=amounts,
+        rules=tuple(sorted({r for line in lines for r in line.rules})) if keep_rules else (),
+        **{key: sum(getattr(line, key) for line in lines) for key in _COUNTS},
+    )
+
+
+@dataclass(frozen=True)
+class DepartmentRollup:
+    """A department's 汇总表: its projects (confidential ones as one row), the total, its 附件3 analysis."""
+
+    period: Period
+    code: str
+    name: str
+    lines: tuple[ProjectLine, ...]  # named projects, then the confidential row if any
+    total: ProjectLine | None
+    confidential: int
+    department: SubmissionAnalysis | None  # 部门整体 (附件3), if submitted
+    findings: tuple[tuple[ProjectLine, Finding], ...]  # warnings of named projects, for 预警明细
+    expected: int | None  # projects on the roster; None without a roster
+    submitted: int
+
+    @property
+    def missing(self) -> int | None:
+        return None if self.expected is None else max(self.expected - self.submitted, 0)
+
+
+def _rule_names(analysis: Analysis) -> dict[str, str]:
+    return {code: rule.name for code, rule in analysis.ruleset.rules.items()}
+
+
+def department_rollup(analysis: Analysis, period: Period, code: str, *, name: str = "", roster: Roster | None = None) -> DepartmentRollup:
+    """A department's 汇总表: its named projects, its 涉密 projects folded into one row, and the total."""
+    names = _rule_names(analysis)
+    members = [sa for sa in analysis.submissions.values() if sa.submission.period == period and sa.submission.department_code == code]
+    projects = sorted((sa for sa in members if isinstance(sa.submission, Project)), key=lambda sa: getattr(sa.submission, "code", ""))
+    dept = next((sa for sa in members if isinstance(sa.submission, Department)), None)
+    named = [project_line(sa, names) for sa in projects if not sa.confidential]
+    secret = [project_line(sa, names) for sa in projects if sa.confidential]
+    lines = list(named)
+    if secret:
+        lines.append(combine(secret, name=M.ROLLUP["confidential_row"].format(count=len(secret))))
+    total = combine(lines, name=M.ROLLUP["total_row"], keep_rules=False) if lines else None
+    findings = tuple(
+        (line, f)
+        for sa, line in zip((sa for sa in projects if not sa.confidential), named, strict=True)
+        for f in sa.findings
+        if f.light in (RED, YELLOW, BLUE)
+    )
+    title = name or (members[0].submission.department if members else "")
+    roster_dept = next((d for d in roster.departments if d.code == code), None) if roster else None
+    return DepartmentRollup(
+        period=period,
+        code=code,
+        name=title or (roster_dept.name if roster_dept else code),
+        lines=tuple(lines),
+        total=total,
+        confidential=len(secret),
+        department=dept,
+        findings=findings,
+        expected=len(roster_dept.projects) if roster_dept else None,
+        submitted=len(projects),
+    )
+
+
+@dataclass(frozen=True)
+class DepartmentLine:
+    """A department's row in the city's 汇总表: its projects summed, counted by light."""
+
+    rollup: DepartmentRollup
+    lights: dict[str, int] = field(default_factory=dict)  # projects by overall light
+
+    def values(self) -> dict[str, Any]:
+        r = self.rollup
+        base = (
+            r.total.values() if r.total else ProjectLine(r.period, r.code, r.name, "", "", "", None, None, Amounts(), projects=0).values()
+        )
+        dept_light = r.department.light if r.department else None
+        base.update(
+            department_code=r.code,
+            department=r.name,
+            light=worst([dept_light, *(line.light for line in r.lines)]) or NONE,
+            expected_projects=r.expected,
+            submitted_projects=r.submitted,
+            missing_projects=r.missing,
+            department_submitted=M.ROLLUP["submitted" if r.department else "not_submitted"],
+            **{f"lights_{k}": self.lights.get(k, 0) for k in (RED, YELLOW, BLUE, GREEN, NONE)},
+        )
+        return base
+
+
+@dataclass(frozen=True)
+class CityRollup:
+    """The city's 汇总表 for a period: one line per department and the city total."""
+
+    period: Period
+    departments: tuple[DepartmentLine, ...]
+    total: ProjectLine | None
+
+    @property
+    def lines(self) -> list[ProjectLine]:
+        return [line for d in self.departments for line in d.rollup.lines]
+
+
+def city_rollup(analysis: Analysis, period: Period, roster: Roster | None = None) -> CityRollup:
+    """Roll every department of the period up, including roster departments that have not submitted."""
+    codes = {
+        sa.submission.department_code: sa.submission.department for sa in analysis.submissions.values() if sa.submission.period == period
+    }
+    if roster is not None:
+        for dept in roster.departments:
+            codes.setdefault(dept.code, dept.name)
+    departments = []
+    for code in sorted(codes):
+        roll = department_rollup(analysis, period, code, name=_department_name(roster, code, codes[code]), roster=roster)
+        project_lights: dict[str, int] = {}
+        for sa in analysis.submissions.values():
+            sub = sa.submission
+            if isinstance(sub, Project) and sub.period == period and sub.department_code == code:
+                key = sa.light or NONE
+                project_lights[key] = project_lights.get(key, 0) + 1
+        departments.append(DepartmentLine(roll, project_lights))
+    totals = [d.rollup.total for d in departments if d.rollup.total is not None]
+    return CityRollup(period, tuple(departments), combine(totals, name=M.ROLLUP["total_row"], keep_rules=False) if totals else None)
+
+
+def _department_name(roster: Roster | None, code: str, fallback: str) -> str:
+    if roster is not None:
+        for dept in roster.departments:
+            if dept.code == code:
+                return dept.name
+    return fallback
+
+
+# --- workbooks ------------------------------------------------------------------------------------
+
+TEXT, MONEY, RATE, COUNT, LIGHT = "text", "money", "rate", "count", "light"
+PROJECT_COLUMNS = (
+    ("code", TEXT),
+    ("name", TEXT),
+    ("unit", TEXT),
+    ("research", TEXT),
+    ("light", LIGHT),
+    ("carried_over", MONEY),
+    ("budget", MONEY),
+    ("subtotal", MONEY),
+    ("allocated", MONEY),
+    ("allocation_rate", RATE),
+    ("spent", MONEY),
+    ("spend_progress", RATE),
+    ("execution", RATE),
+    ("expected", MONEY),
+    ("balance", MONEY),
+    ("red", COUNT),
+    ("yellow", COUNT),
+    ("blue", COUNT),
+    ("indicators", COUNT),
+    ("certain", COUNT),
+    ("possible", COUNT),
+    ("impossible", COUNT),
+    ("rules", TEXT),
+)
+CITY_PROJECT_COLUMNS = (("department_code", TEXT), ("department", TEXT), *PROJECT_COLUMNS)
+DEPARTMENT_COLUMNS = (
+    ("department_code", TEXT),
+    ("department", TEXT),
+    ("light", LIGHT),
+    ("expected_projects", COUNT),
+    ("submitted_projects", COUNT),
+    ("missing_projects", COUNT),
+    ("department_submitted", TEXT),
+    ("lights_red", COUNT),
+    ("lights_yellow", COUNT),
+    ("lights_blue", COUNT),
+    ("lights_green", COUNT),
+    ("lights_none", COUNT),
+    *[
+        c
+        for c in PROJECT_COLUMNS
+        if c[1] in (MONEY, RATE) or c[0] in ("red", "yellow", "blue", "indicators", "certain", "possible", "impossible")
+    ],
+)
+FINDING_COLUMNS = (
+    ("code", TEXT),
+    ("name", TEXT),
+    ("category", TEXT),
+    ("rule_code", TEXT),
+    ("light_name", LIGHT),
+    ("message", TEXT),
+    ("location", TEXT),
+)
+ROW_COLUMNS = (
+    ("table", TEXT),
+    ("row", TEXT),
+    ("light", LIGHT),
+    *[c for c in PROJECT_COLUMNS if c[1] in (MONEY, RATE) and c[0] != "execution"],
+)
+WIDTHS = {TEXT: 14, MONEY: 12, RATE: 10, COUNT: 8, LIGHT: 9}
+WIDE = {
+    "name": 36,
+    "message": 80,
+    "rules": 30,
+    "department": 22,
+    "location": 20,
+    "unit": 22,
+    "execution": 14,
+    "department_code": 8,
+    "code": 14,
+}
+LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
+LIGHT_FILL = {RED: "#F4B6B6", YELLOW: "#FFE699", BLUE: "#BDD7EE", GREEN: "#C6E0B4", NONE: "#E7E6E6"}
+
+
+@dataclass
+class Sheet:
+    """One sheet: a title, a header row, data rows (sortable and filterable), a total row and a note."""
+
+    name: str
+    title: str
+    subtitle: str
+    columns: Sequence[tuple[str, str]]
+    rows: list[dict[str, Any]]
+    total: dict[str, Any] | None = None
+    note: str = ""
+    frozen_columns: int = 2
+
+
+class _Formats:
+    def __init__(self, book: Any) -> None:
+        font = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
+        self.title = book.add_format({"font_name": "黑体", "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"})
+        self.subtitle = book.add_format({"font_name": "宋体", "font_size": 10, "align": "right"})
+        self.header = book.add_format({**font, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#D9E1F2"})
+        self.note = book.add_format({"font_name": "宋体", "font_size": 9, "italic": True})
+        self.cells: dict[tuple[str, bool, str | None], Any] = {}
+        self._book, self._font = book, font
+
+    def cell(self, kind: str, total: bool = False, light: str | None = None) -> Any:
+        key = (kind, total, light)
+        if key not in self.cells:
+            spec: dict[str, Any] = dict(self._font)
+            if kind == MONEY:
+                spec["num_format"] = "#,##0.00"
+            elif kind == RATE:
+                spec.update(num_format="0.00%", align="right")
+            elif kind == COUNT:
+                spec["num_format"] = "0"
+            elif kind == LIGHT:
+                spec.update(align="center", bg_color=LIGHT_FILL.get(light or NONE, "#FFFFFF"))
+            else:
+                spec["text_wrap"] = True
+            if total:
+                spec.update(bold=True, top=2)
+            self.cells[key] = self._book.add_format(spec)
+        return self.cells[key]
+
+
+def _lines(columns: Sequence[tuple[str, str]], values: dict[str, Any]) -> int:
+    """How many lines the wrapped text cells of a row need (spreadsheets do not grow rows written by a program)."""
+    needed = 1
+    for key, kind in columns:
+        value = values.get(key)
+        if kind == TEXT and isinstance(value, str) and value:
+            room = _width(key, kind) - 1
+            if 2 * len(value) > room:  # else it fits on one line even if every character is wide
+                needed = max(needed, math.ceil(width(value) / room))
+    return needed
+
+
+def _width(key: str, kind: str) -> int:
+    return WIDE.get(key, WIDTHS[kind])
+
+
+def _write_row(ws: Any, fmt: _Formats, row: int, columns: Sequence[tuple[str, str]], values: dict[str, Any], total: bool = False) -> None:
+    lines = _lines(columns, values)
+    if lines > 1:
+        ws.set_row(row, LINE_HEIGHT * lines + 2)
+    for col, (key, kind) in enumerate(columns):
+        value = values.get(key)
+        if kind == TEXT:
+            ws.write_string(row, col, "" if value is None else str(value), fmt.cell(TEXT, total))
+        elif kind == LIGHT:
+            light = value if value in M.LIGHT_NAMES else None
+            ws.write_string(row, col, M.LIGHT_NAMES.get(value, value or "") if value is not None else "", fmt.cell(LIGHT, total, light))
+        elif value is None:
+            ws.write_string(row, col, "—", fmt.cell(kind, total))
+        elif kind == RATE:
+            ws.write_number(row, col, float(compute.fraction(Decimal(value))), fmt.cell(RATE, total))
+        else:  # MONEY, COUNT
+            ws.write_number(row, col, float(value), fmt.cell(kind, total))
+
+
+def workbook(sheets: Iterable[Sheet]) -> bytes:
+    """Render sheets into .xlsx bytes: title rows, a frozen header with an autofilter, number formats."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"created": FIXED_DATE, "author": "docgen", "comments": f"docgen {__version__}"})
+    fmt = _Formats(book)
+    for sheet in sheets:
+        ws = book.add_worksheet(sheet.name)
+        last = len(sheet.columns) - 1
+        ws.merge_range(0, 0, 0, last, sheet.title, fmt.title)
+        ws.merge_range(1, 0, 1, last, sheet.subtitle, fmt.subtitle)
+        ws.set_row(0, 28)
+        ws.set_row(2, 45)
+        for col, (key, kind) in enumerate(sheet.columns):
+            ws.write_string(2, col, C[key], fmt.header)
+            ws.set_column(col, col, _width(key, kind))
+        for index, values in enumerate(sheet.rows):
+            _write_row(ws, fmt, 3 + index, sheet.columns, values)
+        end = 3 + len(sheet.rows)
+        ws.autofilter(2, 0, max(end - 1, 2), last)
+        ws.freeze_panes(3, sheet.frozen_columns)
+        if sheet.total is not None:
+            _write_row(ws, fmt, end, sheet.columns, sheet.total, total=True)
+            end += 1
+        if sheet.note:
+            ws.write_string(end + 1, 0, sheet.note, fmt.note)
+        ws.set_landscape()
+        ws.set_paper(8)  # A3: a 汇总表 has more columns than A4 shows legibly
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(2)
+    book.close()
+    return buffer.getvalue()
+
+
+def _subtitle(period: Period) -> str:
+    return M.ROLLUP["subtitle"].format(time_progress=f"{compute.time_progress(period):.2f}", generator=f"docgen {__version__}")
+
+
+def _finding_rows(pairs: Iterable[tuple[ProjectLine, Finding]], analysis: Analysis) -> list[dict[str, Any]]:
+    rows = []
+    for line, f in pairs:
+        rule = analysis.ruleset.rules.get(f.code)
+        rows.append(
+            {
+                "department_code": line.department_code,
+                "department": line.department,
+                "code": line.code,
+                "name": line.name,
+                "category": rule.category if rule else "",
+                "rule_code": f.code,
+                "light_name": f.light or NONE,
+                "message": f.message,
+                "location": f"{Path(f.path).name}:{f.line}",
+            }
+        )
+    return rows
+
+
+def _department_rows(roll: DepartmentRollup) -> list[dict[str, Any]]:
+    """附件3's two tables, row by row, with the light each row earned."""
+    if roll.department is None:
+        return []
+    sub = roll.department.submission
+    assert isinstance(sub, Department)
+    rows = []
+    by_type, by_use = compute.department_tables(sub)
+    tables = {F.KEYS["funds_by_type"]: (by_type, sub.funds_by_type), F.KEYS["funds_by_use"]: (by_use, sub.funds_by_use)}
+    for table, (figures, given) in tables.items():
+        for label, fig in figures.items():
+            if label != F.TOTAL_ROW and label not in given:
+                continue
+            line = ProjectLine(
+                sub.period,
+                sub.department_code,
+                sub.department,
+                "",
+                label,
+                "",
+                None,
+                None,
+                Amounts(fig.carried_over, fig.budget, fig.allocated, fig.spent, fig.expected),
+            )
+            values = line.values()
+            values.update(table=table, row=label, light=roll.department.row_lights.get(table, {}).get(label) or NONE)
+            rows.append(values)
+    return rows
+
+
+def department_workbook(roll: DepartmentRollup, analysis: Analysis) -> bytes:
+    """A department's 汇总表 as .xlsx bytes."""
+    return workbook(department_sheets(roll, analysis))
+
+
+def department_sheets(roll: DepartmentRollup, analysis: Analysis) -> list[Sheet]:
+    """The sheets of a department's 汇总表, apart from writing so the build can skip an unchanged workbook."""
+    label = roll.period.label
+    title = M.ROLLUP["dept_title"].format(department=roll.name, period=label)
+    sheets = [
+        Sheet(
+            M.ROLLUP["sheet_projects"],
+            title,
+            _subtitle(roll.period),
+            PROJECT_COLUMNS,
+            [line.values() for line in roll.lines],
+            roll.total.values() if roll.total else None,
+            M.ROLLUP["confidential_note"] if roll.confidential else "",
+        ),
+        Sheet(M.ROLLUP["sheet_department"], title, _subtitle(roll.period), ROW_COLUMNS, _department_rows(roll), frozen_columns=2),
+        Sheet(
+            M.ROLLUP["sheet_findings"],
+            title,
+            _subtitle(roll.period),
+            FINDING_COLUMNS,
+            _finding_rows(roll.findings, analysis),
+            note=M.ROLLUP["confidential_note"] if roll.confidential else "",
+        ),
+    ]
+    return sheets
+
+
+def city_workbook(city: CityRollup, analysis: Analysis) -> bytes:
+    """The city's 汇总表 as .xlsx bytes."""
+    return workbook(city_sheets(city, analysis))
+
+
+def city_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
+    """The sheets of the city's 汇总表, apart from writing so the build can skip an unchanged workbook."""
+    label = city.period.label
+    title = M.ROLLUP["city_title"].format(period=label)
+    confidential = any(d.rollup.confidential for d in city.departments)
+    note = M.ROLLUP["confidential_note"] if confidential else ""
+    total = city.total.values() if city.total else None
+    if total is not None:
+        total.update({f"lights_{k}": sum(d.lights.get(k, 0) for d in city.departments) for k in (RED, YELLOW, BLUE, GREEN, NONE)})
+        for key in ("expected_projects", "submitted_projects", "missing_projects"):
+            parts = [d.values()[key] for d in city.departments]
+            total[key] = sum(p for p in parts if p is not None)
+        total.update(department=M.ROLLUP["total_row"], department_code="", light=city.total.light if city.total else NONE)
+    findings = [pair for d in city.departments for pair in d.rollup.findings]
+    project_total = city.total.values() if city.total else None
+    if project_total is not None:
+        project_total.update(department=M.ROLLUP["total_row"], name="")
+    sheets = [
+        Sheet(
+            M.ROLLUP["sheet_departments"],
+            title,
+            _subtitle(city.period),
+            DEPARTMENT_COLUMNS,
+            [d.values() for d in city.departments],
+            total,
+            note,
+        ),
+        Sheet(
+            M.ROLLUP["sheet_all_projects"],
+            title,
+            _subtitle(city.period),
+            CITY_PROJECT_COLUMNS,
+            [line.values() for line in city.lines],
+            project_total,
+            note,
+            frozen_columns=4,
+        ),
+        Sheet(
+            M.ROLLUP["sheet_findings"],
+            title,
+            _subtitle(city.period),
+            (("department", TEXT), *FINDING_COLUMNS),
+            _finding_rows(findings, analysis),
+            note=note,
+        ),
+    ]
+    return sheets
+
+
+class _Keys:
+    """The content key of each 汇总表 last written: an unchanged workbook is not rewritten.
+
+    Writing the workbooks is most of their cost (3-4 s for 1,000 projects); their sheets are cheap to build and
+    compare, so a rebuild after one edit rewrites only its department's 汇总表 and the city's. One manifest per
+    `scope`, as `docgen build` writes the departments' and the city's workbooks in two processes at once.
+    """
+
+    def __init__(self, build: Path, scope: str) -> None:
+        self.build, self.file = build, paths.rollup_manifest(build, scope)
+        try:
+            self.keys: dict[str, str] = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.keys = {}
+
+    def write(self, target: Path, sheets: list[Sheet]) -> bool:
+        key = digest(code_digest(), repr(sheets))  # all of docgen's code: the column headers live in messages.py
+        name = target.relative_to(self.build).as_posix()
+        if self.keys.get(name) == key and target.is_file():
+            return False
+        output.write_bytes(target, workbook(sheets))
+        self.keys[name] = key
+        return True
+
+    def save(self) -> None:
+        output.write_text(self.file, json.dumps(self.keys, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
+def _cities(analysis: Analysis, rosters: Sequence[Roster]) -> list[CityRollup]:
+    """The city roll-up of every period analysed, its departments' roll-ups inside."""
+    periods = sorted({sa.submission.period for sa in analysis.submissions.values()}, key=lambda p: p.key)
+    roster_of = {r.period: r for r in rosters}
+    return [city_rollup(analysis, period, roster_of.get(period)) for period in periods]
+
+
+def write_departments(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) -> list[Path]:
+    """Every department's 汇总表, for every period analysed; returns the files (re)written."""
+    written = []
+    keys = _Keys(build, "departments")
+    for city in _cities(analysis, rosters):
+        for line in city.departments:
+            roll = line.rollup
+            if roll.submitted == 0 and roll.department is None:
+                continue
+            target = paths.department_rollup(build, city.period, roll.code, roll.name)
+            if keys.write(target, department_sheets(roll, analysis)):
+                written.append(target)
+    keys.save()
+    return written
+
+
+def write_city(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) -> list[Path]:
+    """The city's 汇总表, for every period analysed; returns the files (re)written."""
+    written = []
+    keys = _Keys(build, "city")
+    for city in _cities(analysis, rosters):
+        target = paths.city_rollup(build, city.period)
+        if keys.write(target, city_sheets(city, analysis)):
+            written.append(target)
+    keys.save()
+    return written
+
+
+def write_all(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) -> list[Path]:
+    """Every department's 汇总表 and the city's, for every period analysed; returns the files (re)written."""
+    return write_departments(build, analysis, rosters) + write_city(build, analysis, rosters)

@@ -1,0 +1,73 @@
+"""Finding and loading the templates a department may restyle: templates/ of the project, else docgen's own.
+
+The renderers take everything that decides how an output looks from here (the reference .docx of 附件1, the
+table styles of 附件2/附件3, the font substitutions for PDF), so the build cache can key on their content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import messages as M
+from ..errors import EnvironmentProblem
+
+FOLDER = "templates"
+REPORT_DOCX = "report.docx"  # 附件1: styles, page set-up, footers with page numbers
+TABLES_YAML = "tables.yaml"  # 附件2/附件3: fonts, number formats, print set-up
+FONTS_CONF = "fonts.conf"  # PDF: which installed fonts stand in for 仿宋_GB2312, 方正小标宋简体 …
+NAMES = (REPORT_DOCX, TABLES_YAML, FONTS_CONF)
+
+#: docgen's own templates, package data (src/docgen/render/builtin_templates/ in a checkout, inside the wheel when installed):
+#: used for any file a project does not override. pip always unpacks a wheel, so this is a real folder; LibreOffice
+#: and python-docx need file paths.
+BUILTIN = Path(str(resources.files("docgen.render").joinpath("builtin_templates")))
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The resolved template files; `digest` changes whenever any of them does."""
+
+    files: dict[str, Path]
+
+    @property
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for name in sorted(self.files):
+            h.update(name.encode())
+            h.update(self.files[name].read_bytes())
+        return h.hexdigest()
+
+    def path(self, name: str) -> Path:
+        return self.files[name]
+
+
+def find(root: Path) -> Templates:
+    """Each template from `root/templates/` if the project has it, else docgen's own; a clear error if neither."""
+    files: dict[str, Path] = {}
+    for name in NAMES:
+        for folder in (root / FOLDER, BUILTIN):
+            if (folder / name).is_file():
+                files[name] = folder / name
+                break
+        else:
+            raise EnvironmentProblem(M.label("template_missing", path=Path(FOLDER) / name))
+    return Templates(files)
+
+
+@cache
+def table_style(path: Path) -> dict[str, Any]:
+    """tables.yaml, parsed once per process."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=exc)) from exc
+    if not isinstance(data, dict) or not {"fonts", "number_formats", "page"} <= data.keys():
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail="fonts / number_formats / page"))
+    return data

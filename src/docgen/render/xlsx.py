@@ -1,0 +1,199 @@
+"""附件2/附件3 as .xlsx: draws the cells `layout.place` positions, with the styles of templates/tables.yaml.
+
+XlsxWriter, chosen by measurement (benchmarks/render.py): ~4x faster per workbook than openpyxl, and its output
+is byte-identical for the same input (fixed zip timestamps; we fix the document dates). Every string goes in with
+write_string, so a text starting with = + - @ stays text and never becomes a formula. Values are written computed
+(no formulas: formulas written by a library carry no cached result and show empty in many readers).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from ..evaluate import figures
+from ..form.model import Department, Project
+from . import templates
+from .layout import WIDTHS, Placed, Sheet, place
+
+CM_PER_INCH = 2.54
+GB2312_CHARSET = 134  # lets Excel/WPS substitute a font of the same script when the named one is missing
+LINE_FACTOR = 1.45  # line height ÷ font size for CJK fonts (Noto CJK ~1.45, SimSun ~1.15): err on the tall side
+CELL_PADDING_PT = 5.0
+MIN_ROW_PT = 20.0
+PIXELS_PER_UNIT = 7.0  # Excel column unit: the width of "0" in Calibri 11 at 96 dpi
+COLUMN_PADDING_PX = 5.0
+
+#: Style name (from layout.Placed) -> (font role, XlsxWriter format properties).
+STYLES: dict[str, tuple[str, dict[str, Any]]] = {
+    "title": ("title", {"align": "center", "valign": "vcenter"}),
+    "period": ("period", {"align": "center", "valign": "vcenter"}),
+    "label": ("body", {"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}),
+    "header": ("header", {"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}),
+    "block": ("header", {"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}),
+    "text": ("body", {"align": "left", "valign": "vcenter", "text_wrap": True, "border": 1}),
+    "center": ("body", {"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}),
+    "money": ("body", {"align": "right", "valign": "vcenter", "border": 1}),
+    "rate": ("body", {"align": "right", "valign": "vcenter", "border": 1}),
+    "tick": ("body", {"align": "center", "valign": "vcenter", "border": 1}),
+    "note": ("note", {"align": "left", "valign": "vcenter", "text_wrap": True}),
+}
+
+
+def _char_px(char: str, size: float) -> float:
+    """Rendered width of one character: full width for CJK and full-width forms, about half otherwise."""
+    return size * 96 / 72 * _ems(char)
+
+
+@lru_cache(maxsize=4096)
+def _ems(text: str) -> float:
+    """Width of a text in ems (labels and headers repeat on every sheet: cached)."""
+    wide = sum(unicodedata.east_asian_width(c) in ("W", "F", "A") for c in text)
+    return wide + 0.55 * (len(text) - wide)
+
+
+def _lines(text: str, width_px: float, size: float) -> int:
+    """Lines a wrapped text needs in a cell `width_px` wide (explicit newlines kept)."""
+    usable = max(width_px - COLUMN_PADDING_PX, 1.0)
+    em = size * 96 / 72
+    return sum(max(1, math.ceil(_ems(paragraph) * em * 1.04 / usable)) for paragraph in text.split("\n"))
+
+
+def _span_px(first: int, last: int) -> float:
+    return sum(WIDTHS[c] * PIXELS_PER_UNIT + COLUMN_PADDING_PX for c in range(first, last + 1))
+
+
+def row_heights(sheet: Sheet, fonts: dict[str, dict[str, Any]]) -> list[float]:
+    """Row heights (points) that show every wrapped text: Excel never grows rows for merged cells by itself."""
+    heights = [MIN_ROW_PT] * sheet.rows
+    multi: list[tuple[Placed, float]] = []
+    for cell in sheet.cells:
+        text = _shown(cell, fonts)
+        if not isinstance(text, str):
+            continue
+        size = float(fonts[STYLES[cell.style][0]]["size"])
+        need = _lines(text, _span_px(cell.col, cell.last_col), size) * size * LINE_FACTOR + CELL_PADDING_PT
+        if cell.style == "title":
+            need = max(need, size * 2.2)
+        if cell.last_row == cell.row:
+            heights[cell.row] = max(heights[cell.row], need)
+        else:
+            multi.append((cell, need))
+    for cell, need in multi:  # a label spanning rows: grow its rows evenly until it fits
+        rows = range(cell.row, cell.last_row + 1)
+        have = sum(heights[r] for r in rows)
+        if have < need:
+            extra = (need - have) / len(rows)
+            for r in rows:
+                heights[r] += extra
+    return [round(h * 4) / 4 for h in heights]
+
+
+class _Formats:
+    """One XlsxWriter Format per (style, number format): formats must be shared, not created per cell."""
+
+    def __init__(self, book: xlsxwriter.Workbook, style: dict[str, Any]) -> None:
+        self.book, self.style, self.cache = book, style, {}  # type: ignore[var-annotated]
+
+    def get(self, name: str, *, text_number: bool = False) -> Format:
+        key = (name, text_number)
+        if key not in self.cache:
+            role, props = STYLES[name]
+            font = self.style["fonts"][role]
+            props = {**props, "font_name": font["name"], "font_size": font["size"], "bold": bool(font.get("bold"))}
+            if name in ("money", "rate") and not text_number:
+                props["num_format"] = self.style["number_formats"][name]
+            fmt = self.book.add_format(props)
+            fmt.set_font_charset(GB2312_CHARSET)
+            self.cache[key] = fmt
+        return self.cache[key]
+
+
+def _stacked(text: str, width_px: float, size: float) -> str:
+    """A block label in narrow column A, broken into even lines (「绩效\n指标」, never a lone 「）」 on the last line)."""
+    per_line = max(1, int((width_px - 2 * COLUMN_PADDING_PX) // _char_px("中", size)))
+    lines = math.ceil(len(text) / per_line)
+    even = math.ceil(len(text) / lines)
+    return "\n".join(text[i : i + even] for i in range(0, len(text), even))
+
+
+def _shown(cell: Placed, fonts: dict[str, dict[str, Any]]) -> str | Decimal | None:
+    """The value as drawn: block labels get their line breaks, everything else is written as placed."""
+    if cell.style == "block" and isinstance(cell.value, str):
+        return _stacked(cell.value, _span_px(cell.col, cell.last_col), float(fonts[STYLES["block"][0]]["size"]))
+    return cell.value
+
+
+def _write(ws: Worksheet, cell: Placed, formats: _Formats) -> None:
+    value = _shown(cell, formats.style["fonts"])
+    if isinstance(value, Decimal):
+        number = float(figures.fraction(value)) if cell.style == "rate" else float(value)
+        fmt = formats.get(cell.style)
+        if cell.merged:
+            ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, None, fmt)
+        ws.write_number(cell.row, cell.col, number, fmt)
+        return
+    fmt = formats.get(cell.style)
+    if cell.merged:
+        ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, None, fmt)
+    if value is None or value == "":
+        if not cell.merged:
+            ws.write_blank(cell.row, cell.col, None, fmt)
+    else:
+        ws.write_string(cell.row, cell.col, value, fmt)
+
+
+def _page_setup(ws: Worksheet, sheet: Sheet, page: dict[str, Any]) -> None:
+    ws.set_paper(9)  # A4
+    if page.get("orientation", "landscape") == "landscape":
+        ws.set_landscape()
+    m = {k: float(v) / CM_PER_INCH for k, v in page["margins_cm"].items()}
+    ws.set_margins(left=m["left"], right=m["right"], top=m["top"], bottom=m["bottom"])
+    ws.center_horizontally()
+    ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    ws.repeat_rows(*sheet.header_rows)
+    ws.print_area(0, 0, sheet.rows - 1, len(WIDTHS) - 1)
+    if page.get("footer"):
+        ws.set_footer(f"&C{page['footer']}")
+    ws.hide_gridlines(2)
+
+
+def workbook_bytes(sub: Project | Department, style_path: Path) -> bytes:
+    """The .xlsx of one submission, in memory; identical bytes for identical input."""
+    style = templates.table_style(style_path)
+    sheet = place(sub)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    stamp = datetime(sub.period.year, sub.period.month, 1)
+    book.set_properties(
+        {
+            "title": sheet.form.title,
+            "subject": sub.name,
+            "author": getattr(sub, "unit", sub.department),
+            "company": sub.department,
+            "created": stamp,
+        }
+    )
+    ws = book.add_worksheet(sheet.form.sheet)
+    for col, width in enumerate(WIDTHS):
+        ws.set_column(col, col, width)
+    for row, height in enumerate(row_heights(sheet, style["fonts"])):
+        ws.set_row(row, height)
+    formats = _Formats(book, style)
+    for cell in sheet.cells:
+        _write(ws, cell, formats)
+    _page_setup(ws, sheet, style["page"])
+    book.close()
+    return buffer.getvalue()

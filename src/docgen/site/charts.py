@@ -1,0 +1,98 @@
+"""Pictures for the status site, drawn at build time as inline SVG: no chart library, no CDN, works offline.
+
+Pure functions from numbers to markup. Every text shown (labels, titles) is passed in by the caller, so the
+Chinese wording stays in messages.py and the templates; it is escaped here for the Markdown page the picture is
+placed in (escape.markdown). Colours are CSS classes (docgen.css), so the
+pictures follow Material's light and dark palettes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from markupsafe import Markup
+
+from ..escape import markdown as escape  # the SVG is raw HTML inside a Markdown page
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a bar chart: a label, its value in % (None: not computable, shown 「—」), a colour class."""
+
+    label: str
+    value: Decimal | None
+    tone: str = "neutral"
+    title: str = ""
+
+
+def _pct(value: Decimal) -> str:
+    return f"{value:.2f}%"
+
+
+def _scale_max(bars: list[Bar], marker: Decimal | None) -> Decimal:
+    """0-100%, widened in steps of 20 when a value (an overspend) goes beyond 100%."""
+    top = max([Decimal(100), *(b.value for b in bars if b.value is not None), *([marker] if marker is not None else [])])
+    return ((top + 19) // 20) * 20
+
+
+def _short(label: str, limit: int) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def bar_chart(bars: list[Bar], *, marker: Decimal | None = None, marker_label: str = "", caption: str = "") -> Markup:
+    """Horizontal bars, one per row, with a dashed line at `marker` (序时进度); scales with the page width."""
+    label_w, plot_w, value_w, row_h, top, bottom = 190, 460, 80, 26, 30, 24
+    width = label_w + plot_w + value_w
+    height = top + row_h * max(len(bars), 1) + bottom
+    scale = _scale_max(bars, marker)
+
+    def x(value: Decimal) -> float:
+        return label_w + float(min(max(value, Decimal(0)), scale) / scale) * plot_w
+
+    parts = [
+        (
+            f'<svg class="dg-chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(caption)}"'
+            f' xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
+        ),
+        f"<title>{escape(caption)}</title>",
+    ]
+    for tick in range(0, int(scale) + 1, 20):
+        tx = x(Decimal(tick))
+        parts.append(f'<line class="dg-grid" x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{height - bottom + 4}"/>')
+        parts.append(f'<text class="dg-tick" x="{tx:.1f}" y="{height - 6}" text-anchor="middle">{tick}%</text>')
+    for i, bar in enumerate(bars):
+        y = top + i * row_h
+        label = escape(_short(bar.label, 13))
+        parts.append(f'<text class="dg-label" x="{label_w - 8}" y="{y + row_h / 2 + 5:.1f}" text-anchor="end">{label}</text>')
+        if bar.value is None:
+            parts.append(f'<text class="dg-value" x="{label_w + 4}" y="{y + row_h / 2 + 5:.1f}">—</text>')
+            continue
+        w = x(bar.value) - label_w
+        tip = escape(bar.title or f"{bar.label} {_pct(bar.value)}")
+        parts.append(
+            f'<rect class="dg-fill-{escape(bar.tone)}" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" rx="2">'
+            f"<title>{tip}</title></rect>"
+        )
+        parts.append(f'<text class="dg-value" x="{label_w + w + 6:.1f}" y="{y + row_h / 2 + 5:.1f}">{_pct(bar.value)}</text>')
+    if marker is not None:
+        mx = x(marker)
+        parts.append(f'<line class="dg-marker" x1="{mx:.1f}" y1="{top - 8}" x2="{mx:.1f}" y2="{height - bottom + 4}"/>')
+        parts.append(f'<text class="dg-marker-label" x="{mx:.1f}" y="{top - 12}" text-anchor="middle">{escape(marker_label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def progress(value: Decimal | None, *, marker: Decimal | None = None, tone: str = "neutral", label: str = "") -> Markup:
+    """A one-line progress bar (CSS) with an optional marker line: 支出进度 against 序时进度."""
+    if value is None:
+        return Markup('<span class="dg-progress-none">—</span>')
+    width = float(min(max(value, Decimal(0)), Decimal(100)))
+    over = " dg-over" if value > 100 else ""
+    parts = [f'<span class="dg-progress{over}" role="img" title="{escape(label)}">']
+    parts.append(f'<span class="dg-progress-fill dg-fill-{escape(tone)}" style="width:{width:.2f}%"></span>')
+    if marker is not None:
+        left = float(min(max(marker, Decimal(0)), Decimal(100)))
+        parts.append(f'<span class="dg-progress-marker" style="left:{left:.2f}%"></span>')
+    parts.append("</span>")
+    return Markup("".join(parts))

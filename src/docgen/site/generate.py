@@ -1,0 +1,987 @@
+"""The status site: our own step writes the pages' Markdown and mkdocs.yml, then MkDocs (Material) renders them.
+
+Why pages are generated here and not by MkDocs plugins: what a page shows (status, figures, warnings, the
+history of the YAML behind it) comes from the submissions and git, which a plugin only sees through the
+generated page; and keeping MkDocs to "Markdown in, HTML out" keeps a later move to another generator cheap.
+
+Layout of the generated source (build/site-src/):
+    mkdocs.yml, jieba.txt           the configuration, a trimmed word list for Chinese search
+    docs/index.md                   home: the latest period at a glance, every period, recent changes
+    docs/<period>/index.md          a period's dashboard
+    docs/<period>/<dept>/index.md   a department page
+    docs/<period>/<dept>/<code>.md  a project page
+    docs/recent.md, docs/guide/     最近更新; the site's own pages (how to submit, rules, forms)
+    docs/downloads/                 the built attachments (.xlsx/.docx/.pdf) that exist, copied from build/
+
+Invalid submissions do not stop the site: a file with errors is listed as 「有错误」 with its messages, so the
+财政局 sees the period as it stands. Confidential (涉密) submissions never appear anywhere: they are left out
+when the pages are planned, every page is passed through a redactor for their names and codes, and the
+written sources are checked once more before MkDocs runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .. import children, escape
+from .. import messages as M
+from .. import output as out_files
+from ..check import ruleset
+from ..check.findings import Finding
+from ..check.load import load_file
+from ..check.ruleset import schema_for
+from ..check.validate import kind_of
+from ..errors import DocgenError, EnvironmentProblem, write_problem
+from ..evaluate import figures as compute
+from ..evaluate import monitor
+from ..form import vocabulary as F
+from ..form.model import Department, Period, Project, Roster
+from ..history import timeline as history
+from ..messages import SEVERITY
+from ..render import paths
+from . import charts, sanitise
+
+SOURCE = Path("build") / "site-src"
+OUTPUT = Path("site")
+RECENT_LIMIT = 50
+#: Words of jieba's dictionary kept for segmenting the search index (by frequency): the full dictionary
+#: costs ~70 MiB in each MkDocs run, these ~7,000 common words ~2 MiB. Segmentation only has to be
+#: consistent: the browser splits a query with the index's own vocabulary. Unknown words go to jieba's HMM.
+JIEBA_MIN_FREQ = 1000
+_PERIOD_DIR = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+VALID, WARNING, ERROR, MISSING = "valid", "warning", "error", "missing"
+EXECUTION_RULE = "W401"  # the rules file's budget execution light colours the 支出进度 bars
+STATUSES = (VALID, WARNING, ERROR, MISSING)
+
+
+# --- what the site shows ------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One commit's effect on one submission, ready to show: when, who, why, and what changed by field."""
+
+    when: datetime
+    author: str
+    subject: str
+    body: str
+    commit: str
+    changes: list[Any] = field(default_factory=list)  # changes.Change, or a line of text (a move, a deletion)
+    status: str = ""
+
+
+@dataclass
+class Recent:
+    """One line of 最近更新: a change and the page it belongs to (None: a file no longer shown)."""
+
+    change: Change
+    title: str
+    page: str | None
+    context: str
+
+
+@dataclass
+class Assessment:
+    """The verdict on one file: its findings (validation and monitoring) and its monitoring light."""
+
+    findings: list[Finding] = field(default_factory=list)
+    light: str | None = None  # "red" | "yellow" | "blue" | "green"; None: not monitored (invalid, exempt 科研类)
+    indicator_lights: tuple[str | None, ...] = ()  # in the order of the file's 绩效指标
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+
+@dataclass
+class Entry:
+    """One expected or submitted submission, as every page of the site refers to it."""
+
+    kind: str  # "project" | "department"
+    period: Period
+    department_code: str
+    department: str
+    code: str  # the project code; the department code for 部门整体
+    name: str
+    unit: str = ""
+    expected: bool = True  # listed in the period's roster
+    path: Path | None = None  # the YAML file; None while not submitted
+    model: Project | Department | None = None
+    assessment: Assessment = field(default_factory=Assessment)
+    history: list[Change] = field(default_factory=list)
+    downloads: list[tuple[str, str]] = field(default_factory=list)  # (label, docs-relative path)
+    page: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.path is None:
+            return MISSING
+        if self.assessment.errors or self.model is None:
+            return ERROR
+        return WARNING if self.assessment.warnings else VALID
+
+    @property
+    def submitted(self) -> bool:
+        return self.path is not None
+
+    @property
+    def figures(self) -> compute.Figures | None:
+        return compute.headline(self.model) if self.model is not None else None
+
+    @property
+    def light(self) -> str | None:
+        return None if self.status in (ERROR, MISSING) else self.assessment.light
+
+
+@dataclass
+class Counts:
+    """Completeness and lights tallied over entries, for the period, department and overview pages."""
+
+    expected: int = 0
+    submitted: int = 0
+    valid: int = 0  # passed validation (with or without warnings)
+    warning: int = 0
+    error: int = 0
+    missing: int = 0
+    red: int = 0  # monitoring lights of the valid ones
+    yellow: int = 0
+
+    def add(self, entry: Entry) -> None:
+        self.expected += entry.expected
+        self.submitted += entry.submitted
+        self.valid += entry.status in (VALID, WARNING)
+        self.warning += entry.status == WARNING
+        self.error += entry.status == ERROR
+        self.missing += entry.status == MISSING
+        self.red += entry.light == "red"
+        self.yellow += entry.light == "yellow"
+
+    def __iadd__(self, other: Counts) -> Counts:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+
+def _sum_figures(entries: Iterable[Entry], period: Period) -> compute.Figures:
+    """The 资金总额 of the valid projects among `entries`, added up column by column (Decimal)."""
+    rows = {str(i): compute.total(e.model.funds) for i, e in enumerate(entries) if isinstance(e.model, Project) and e.status != ERROR}
+    return compute.Figures.of(compute.total(rows), period)
+
+
+@dataclass
+class DepartmentView:
+    """A department's page: its 部门整体 entry and its projects, expected or not."""
+
+    period: Period
+    code: str
+    name: str
+    overall: Entry  # 部门整体 (附件3)
+    projects: list[Entry] = field(default_factory=list)
+    in_roster: bool = True
+    page: str = ""
+
+    @property
+    def counts(self) -> Counts:
+        counts = Counts()
+        for entry in self.projects:
+            counts.add(entry)
+        return counts
+
+    @property
+    def figures(self) -> compute.Figures:
+        return _sum_figures(self.projects, self.period)
+
+    @property
+    def missing(self) -> list[Entry]:
+        return [e for e in [self.overall, *self.projects] if e.status == MISSING]
+
+
+@dataclass
+class PeriodView:
+    """A period's page: its departments, deadline and roster problems."""
+
+    period: Period
+    deadline: date | None
+    departments: list[DepartmentView]
+    roster_findings: list[Finding] = field(default_factory=list)
+    page: str = ""
+
+    @property
+    def counts(self) -> Counts:
+        total = Counts()
+        for dept in self.departments:
+            total += dept.counts
+        return total
+
+    @property
+    def figures(self) -> compute.Figures:
+        return _sum_figures((e for d in self.departments for e in d.projects), self.period)
+
+    @property
+    def time_progress(self) -> Decimal:
+        return compute.time_progress(self.period)
+
+    def entries(self) -> Iterable[Entry]:
+        for dept in self.departments:
+            yield dept.overall
+            yield from dept.projects
+
+
+@dataclass
+class SiteModel:
+    """Everything the site's pages are rendered from, built once before any page is written."""
+
+    periods: list[PeriodView]  # newest first
+    today: date
+    secrets: Secrets
+    root: Path = Path(".")
+    ruleset: Any = None  # the monitoring rules in force (None when the rules file is broken)
+    recent: list[Recent] = field(default_factory=list)
+    history_note: str = ""
+
+    def source(self, path: str | Path) -> str:
+        """A submission's path as users know it: relative to the repository root (submissions/…)."""
+        try:
+            return Path(os.path.relpath(Path(path).resolve(), self.root.resolve())).as_posix()
+        except ValueError:  # pragma: no cover - another drive on Windows
+            return Path(path).as_posix()
+
+    def entries(self) -> Iterable[Entry]:
+        for period in self.periods:
+            yield from period.entries()
+
+
+# --- confidential submissions --------------------------------------------------------------------
+
+
+class Secrets:
+    """Names and codes of confidential (涉密) projects: never shown, and scrubbed from any text we write."""
+
+    def __init__(self) -> None:
+        self.codes: set[str] = set()
+        self.names: set[str] = set()
+        self.paths: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+
+    def add(self, code: Any, name: Any = None, path: Path | None = None) -> None:
+        # as written, and as the pages write it escaped (「A_B」 is 「A&#95;B」 in a page's source)
+        if isinstance(code, str) and code.strip():
+            self.codes.update(escape.markdown_forms(code.strip()))
+        if isinstance(name, str) and name.strip():
+            self.names.update(escape.markdown_forms(name.strip()))
+        if path is not None:
+            self.paths.add(str(path))
+        self._pattern = None
+
+    def hides(self, code: str | None = None, path: Path | None = None) -> bool:
+        return (code is not None and code in self.codes) or (path is not None and str(path) in self.paths)
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        if self._pattern is None and (self.codes or self.names):
+            words = [rf"(?<![\w-]){re.escape(c)}(?![\w-])" for c in sorted(self.codes, key=len, reverse=True)]
+            words += [re.escape(n) for n in sorted(self.names, key=len, reverse=True)]
+            self._pattern = re.compile("|".join(words))
+        return self._pattern
+
+    def _present(self, text: str) -> bool:
+        """Plain substring tests first: far cheaper than the pattern on every page (most pages hold none)."""
+        return any(word in text for word in self.codes) or any(word in text for word in self.names)
+
+    def redact(self, text: str) -> str:
+        pattern = self.pattern
+        return pattern.sub(M.site_label("redacted"), text) if pattern and self._present(text) else text
+
+    def found_in(self, text: str) -> str | None:
+        pattern = self.pattern
+        match = pattern.search(text) if pattern and self._present(text) else None
+        return match.group(0) if match else None
+
+
+# --- the warnings source -------------------------------------------------------------------------
+
+
+def assess(result: Any) -> dict[str, Assessment]:
+    """The one place the site takes its verdicts from: per file (str(path)), the findings of `api.check()` —
+    validation and the monitoring rules (W4xx) alike — and the light of the monitoring analysis."""
+    out: dict[str, Assessment] = defaultdict(Assessment)
+    for finding in result.findings:
+        out[finding.path].findings.append(finding)
+    analysis = getattr(result, "analysis", None)
+    if analysis is not None:
+        for path, verdict in analysis.submissions.items():
+            out[path].light = verdict.light
+            out[path].indicator_lights = verdict.indicator_lights
+    return out
+
+
+#: Monitoring rules whose message adds up a department's projects (counts and sums): on the site they would
+#: reveal a confidential project's existence and money, so a department with one does not show them.
+SIBLING_RULES = ("W414",)
+
+
+def _without_siblings(assessment: Assessment) -> Assessment:
+    kept = [f for f in assessment.findings if f.code not in SIBLING_RULES]
+    if len(kept) == len(assessment.findings):
+        return assessment
+    light = assessment.light and (monitor.worst([f.light for f in kept] + list(assessment.indicator_lights)) or "green")
+    return Assessment(kept, light, assessment.indicator_lights)
+
+
+def execution_tone(execution: Decimal | None, rule: Any = None) -> str:
+    """Colour of a 支出进度 bar by the rules file's budget execution rule (W401), graded on the figures' own
+    r = 支出进度 ÷ 序时进度 × 100 (compute.Figures.execution, the value the 汇总表 prints); neutral when there is
+    nothing to grade or no rule to grade by (rules file broken or the rule disabled)."""
+    if execution is None or rule is None or not rule.enabled:
+        return "neutral"
+    graded = rule.grade(execution)
+    return graded[0] if graded else "green"
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+def _change(entry: history.Entry) -> Change:
+    lines: list[Any] = list(entry.changes)  # changes.Change objects; the template shows long texts folded
+    if entry.status == history.RENAMED and entry.old_path:
+        lines.insert(0, M.site_label("file_renamed", old=entry.old_path, new=entry.path))
+    if entry.status == history.DELETED:
+        lines.insert(0, M.site_label("file_deleted", path=entry.path))
+    return Change(entry.date, entry.author, entry.subject, entry.body, entry.sha, lines, entry.status_label)
+
+
+def attach_history(root: Path, model: SiteModel) -> None:
+    """Fill every shown submission's timeline and the site-wide 最近更新 list, from one pass over git.
+
+    Confidential timelines are dropped whole (`History.public()`); commit messages still pass through
+    the page redactor. Outside a git repository the site is built without history, and says so.
+    """
+    try:
+        found = history.read_history(root).public()
+    except DocgenError as exc:
+        model.history_note = M.site_label("no_git", reason=str(exc))
+        return
+    base = root.resolve()
+    by_key: dict[str, Entry] = {}
+    for entry in model.entries():
+        if entry.path is None:
+            continue
+        timeline = found.get(Path(os.path.relpath(entry.path.resolve(), base)).as_posix())
+        if timeline is not None:
+            entry.history = [_change(e) for e in timeline.entries]
+            by_key[timeline.key] = entry
+    dashboards = {view.period.key: view for view in model.periods}
+    for item in found.recent(RECENT_LIMIT):
+        if model.secrets.hides(item.code or None) or model.secrets.found_in(f"{item.path} {item.name}"):
+            continue
+        shown = by_key.get(item.key)
+        change = _change(item)
+        if shown is not None:
+            model.recent.append(Recent(change, shown.name, shown.page, f"{shown.period.label}，{shown.department}"))
+            continue
+        period = _period_of(Path(item.path))
+        view = dashboards.get(period.key) if period else None
+        if item.path.endswith(F.ROSTER_FILE) and view is not None:
+            model.recent.append(Recent(change, M.site_label("roster_changed", period=view.period.label), view.page, ""))
+        elif item.status == history.DELETED or (period is not None and period.key not in dashboards):
+            model.recent.append(Recent(change, item.name or Path(item.path).stem, None, item.path))
+
+
+# --- planning the site from the check result ----------------------------------------------------
+
+
+def _period_of(path: Path) -> Period | None:
+    """The period a file belongs to, from its folder (submissions/2025-06/...)."""
+    for part in (path.parent.name, path.parent.parent.name):
+        match = _PERIOD_DIR.match(part)
+        if match:
+            return Period(int(match[1]), int(match[2]))
+    return None
+
+
+def _folder_code(path: Path) -> str:
+    return path.parent.name.split("-")[0]
+
+
+def _raw(path: Path) -> dict[str, Any]:
+    """Best-effort look at a file that failed validation: whatever keys it has, for its name and flags."""
+    doc, _ = load_file(path)
+    return doc.data if doc is not None and isinstance(doc.data, dict) else {}
+
+
+class _Planner:
+    """Builds the PeriodViews: roster first (what is expected), then what was submitted, valid or not."""
+
+    def __init__(self, result: Any, assessments: dict[str, Assessment]) -> None:
+        self.result = result
+        self.assessments = assessments
+        self.secrets = Secrets()
+        self.periods: dict[str, dict[str, DepartmentView]] = {}
+        self.period_of: dict[str, Period] = {}
+        self.deadlines: dict[str, date] = {}
+        self.roster_findings: dict[str, list[Finding]] = defaultdict(list)
+        self.hidden: set[tuple[str, str]] = set()  # (period, department) with a confidential project
+
+    def dept(self, period: Period, code: str, name: str, *, in_roster: bool) -> DepartmentView:
+        depts = self.periods.setdefault(period.key, {})
+        self.period_of[period.key] = period
+        if code not in depts:
+            overall = Entry("department", period, code, name, code, name, expected=in_roster)
+            depts[code] = DepartmentView(period, code, name, overall, in_roster=in_roster)
+        return depts[code]
+
+    def plan(self) -> list[PeriodView]:
+        for roster in self.result.rosters:
+            self.add_roster(roster)
+        for project in self.result.projects:
+            if project.confidential:
+                self.secrets.add(project.code, project.name, project.path)
+                self.hidden.add((project.period.key, project.department_code))
+        invalid = self.invalid_files()
+        for sub in [*self.result.departments, *self.result.projects]:
+            if not self.secrets.hides(getattr(sub, "code", None), sub.path):
+                self.place(
+                    sub.kind,
+                    sub.period,
+                    sub.department_code,
+                    sub.department,
+                    sub.code if sub.kind == "project" else sub.department_code,
+                    sub.name,
+                    getattr(sub, "unit", ""),
+                    sub.path,
+                    sub,
+                )
+        for path, data in invalid:
+            self.place_invalid(path, data)
+        for depts in self.periods.values():  # a flag set in the file but not in the roster still hides the roster's line
+            for view in depts.values():
+                view.projects = [e for e in view.projects if not self.secrets.hides(e.code, e.path)]
+                if (view.period.key, view.code) in self.hidden:
+                    view.overall.assessment = _without_siblings(view.overall.assessment)
+        views = []
+        for key in sorted(self.periods, reverse=True):
+            ordered = sorted(self.periods[key].values(), key=lambda d: (not d.in_roster, d.code))
+            views.append(PeriodView(self.period_of[key], self.deadlines.get(key), ordered, self.roster_findings.get(key, [])))
+        return views
+
+    def add_roster(self, roster: Roster) -> None:
+        self.deadlines[roster.period.key] = roster.deadline
+        for rd in roster.departments:
+            view = self.dept(roster.period, rd.code, rd.name, in_roster=True)
+            for expected in rd.projects:
+                if expected.confidential:
+                    self.secrets.add(expected.code, expected.name)
+                    self.hidden.add((roster.period.key, rd.code))
+                    continue
+                view.projects.append(Entry("project", roster.period, rd.code, rd.name, expected.code, expected.name, expected.unit))
+
+    def invalid_files(self) -> list[tuple[Path, dict[str, Any]]]:
+        """Files that failed validation (no model): read what they say, note rosters' problems, find secrets."""
+        modelled = {str(s.path) for s in [*self.result.projects, *self.result.departments, *self.result.rosters]}
+        out = []
+        for path in self.result.files:
+            if str(path) in modelled:
+                continue
+            period = _period_of(path)
+            kind = kind_of(path)
+            if kind == "roster":
+                if period is not None:
+                    self.roster_findings[period.key].extend(self.assessments[str(path)].errors)
+                continue
+            data = _raw(path)
+            if data.get(F.KEYS["confidential"]) is True:
+                self.secrets.add(data.get(F.KEYS["project_code"]), data.get(F.KEYS["project_name"]), path)
+                if period is not None:
+                    self.hidden.add((period.key, str(data.get(F.KEYS["department_code"]) or _folder_code(path))))
+                continue
+            out.append((path, data))
+        return out
+
+    def place_invalid(self, path: Path, data: dict[str, Any]) -> None:
+        period = _period_of(path)
+        if period is None:
+            return  # outside submissions/<period>/: reported by `docgen validate` (E308), nowhere to show it
+        kind = kind_of(path)
+
+        def text(key: str, default: str) -> str:
+            value = data.get(F.KEYS[key])
+            return value if isinstance(value, str) and value.strip() else default
+
+        dept_code = text("department_code", _folder_code(path))
+        code = text("project_code", path.stem) if kind == "project" else dept_code
+        if self.secrets.hides(code):
+            return
+        dept_name = text("department", path.parent.name)
+        name = text("project_name", path.stem) if kind == "project" else dept_name
+        self.place(kind, period, dept_code, dept_name, code, name, text("unit", ""), path, None)
+
+    def place(
+        self,
+        kind: str,
+        period: Period,
+        dept_code: str,
+        dept_name: str,
+        code: str,
+        name: str,
+        unit: str,
+        path: Path,
+        model: Project | Department | None,
+    ) -> None:
+        view = self.dept(period, dept_code, dept_name, in_roster=False)
+        entry: Entry | None
+        if kind == "department":
+            entry = view.overall
+            if model is not None:
+                view.name = entry.department = entry.name = dept_name
+        else:
+            entry = next((e for e in view.projects if e.code == code and e.path is None), None)
+            if entry is None:
+                entry = Entry("project", period, dept_code, view.name, code, name, unit, expected=False)
+                view.projects.append(entry)
+        entry.path, entry.model = path, model
+        entry.assessment = self.assessments.get(str(path)) or Assessment()
+        if model is not None:
+            entry.name, entry.unit = name, unit or entry.unit
+
+
+def plan(result: Any, today: date, root: Path = Path(".")) -> SiteModel:
+    """Decide every page from a check result: what is expected, submitted, valid, missing; secrets left out."""
+    planner = _Planner(result, assess(result))
+    periods = planner.plan()
+    for view in periods:
+        view.page = f"{view.period.key}/index.md"
+        for dept in view.departments:
+            folder = f"{view.period.key}/{paths.safe(dept.code) or '_'}"
+            dept.page = dept.overall.page = f"{folder}/index.md"
+            taken = {"index"}
+            for entry in dept.projects:
+                stem = paths.safe(entry.code) or "_"
+                while stem in taken:  # two files claiming one code: both shown, each on its own page
+                    stem += "_"
+                taken.add(stem)
+                entry.page = f"{folder}/{stem}.md"
+    analysis = getattr(result, "analysis", None)
+    return SiteModel(periods, today, planner.secrets, root, analysis.ruleset if analysis is not None else None)
+
+
+# --- writing the sources -------------------------------------------------------------------------
+
+
+def _finalize(value: Any) -> Any:
+    """Escaping by construction: every `{{ … }}` is Markdown-escaped (escape.markdown) unless it is Markup.
+
+    Markup is docgen's own markup: macros' output, charts, the number filters, links, `cell`. A template that
+    forgets a filter shows the text as written instead of opening a hole. Numbers are shown as they are.
+    """
+    if isinstance(value, Markup | jinja2.Undefined | bool | int | Decimal | float) or value is None:
+        return value
+    return escape.markdown(value)
+
+
+def _environment() -> jinja2.Environment:
+    folder = resources.files("docgen.site").joinpath("templates")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(money=_money, rate=_rate, cn_date=_cn_date, cell=_cell)
+    env.globals.update(
+        M=M.SITE,
+        F=F,
+        severity=SEVERITY,
+        charts=charts,
+        status_label=_status_label,
+        indicator_rows=indicator_rows,
+        tables=tables,
+        report_sections=report_sections,
+        execution_tone=execution_tone,
+        light_names=M.LIGHT_NAMES,
+    )
+    return env
+
+
+def _money(value: Decimal | None) -> Markup:
+    return Markup("—" if value is None else f"{value:,.2f}")
+
+
+def _rate(value: Decimal | None) -> Markup:
+    return Markup("—" if value is None else f"{value:.2f}%")
+
+
+def _cn_date(value: date | datetime) -> Markup:
+    text = f"{value.year}年{value.month}月{value.day}日"
+    return Markup(text + (f" {value:%H:%M}" if isinstance(value, datetime) else ""))
+
+
+def _cell(value: object) -> Markup:
+    """User text that may run over lines (a table cell, a commit body, an opinion): line breaks kept as <br>."""
+    return escape.markdown_lines(value)
+
+
+def indicator_rows(indicators: Iterable[Any]) -> list[tuple[Any, int, int, int]]:
+    """Indicators in the form's order (一级, then 二级), each with the rowspan of its 一级/二级 cell (0: covered)
+    and its index in the file (where its light is)."""
+    order = {(l1, l2): i for i, (l1, l2) in enumerate((l1, l2) for l1, l2s in F.TAXONOMY.items() for l2 in l2s)}
+    ranked = sorted(enumerate(indicators), key=lambda pair: order.get((pair[1].level1, pair[1].level2), len(order)))
+    rows = []
+    for i, (index, ind) in enumerate(ranked):
+        first1 = i == 0 or ranked[i - 1][1].level1 != ind.level1
+        first2 = first1 or ranked[i - 1][1].level2 != ind.level2
+        span1 = sum(1 for _, other in ranked[i:] if other.level1 == ind.level1) if first1 else 0
+        span2 = sum(1 for _, other in ranked[i:] if (other.level1, other.level2) == (ind.level1, ind.level2)) if first2 else 0
+        rows.append((ind, span1, span2, index))
+    return rows
+
+
+def tables(sub: Project | Department) -> tuple[dict[str, compute.Figures], ...]:
+    """The budget tables as the form shows them: one for a project (附件2), two for a department (附件3)."""
+    return (compute.project_table(sub),) if isinstance(sub, Project) else compute.department_tables(sub)
+
+
+def report_sections(sub: Project | Department) -> list[tuple[str, str]]:
+    """附件1's narrative sections the submission wrote, with their verbatim headings."""
+    return [(s.heading, sub.report[s.key]) for s in F.REPORT_SECTIONS if s.key and sub.report.get(s.key)]
+
+
+def _status_label(status: str) -> str:
+    return M.SITE[f"status_{status}"]
+
+
+def _link(source: str, target: str, *, html: bool = False) -> Markup:
+    """Relative link between two docs pages; raw HTML needs the final .html URL (MkDocs leaves it alone).
+
+    Page names come from project codes (user text): percent-encoded, so no «)», «"» or «#» can end the link.
+    """
+    rel = posixpath.relpath(target, posixpath.dirname(source) or ".")
+    return escape.url_path(rel[:-3] + ".html" if html and rel.endswith(".md") else rel)
+
+
+class _Writer:
+    """Renders every page into docs/, passing each through the redactor; remembers what it wrote."""
+
+    def __init__(self, docs: Path, secrets: Secrets) -> None:
+        self.docs = docs
+        self.secrets = secrets
+        self.env = _environment()
+        self.pages = 0
+
+    def page(self, target: str, template: str, **context: Any) -> None:
+        context.update(page=target, link=lambda to: _link(target, to), href=lambda to: _link(target, to, html=True))
+        text = self.env.get_template(template).render(**context)
+        path = self.docs / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.secrets.redact(text), encoding="utf-8")
+        self.pages += 1
+
+
+def _copy_downloads(model: SiteModel, build: Path, docs: Path) -> None:
+    """The built attachments of every shown submission, hard-linked (or copied) under docs/downloads/."""
+    for entry in model.entries():
+        if entry.model is None or entry.status == ERROR:
+            continue
+        files = list(paths.attachments(build, entry.model).items())
+        files += [("pdf", p.with_suffix(".pdf")) for _, p in list(files) if p.suffix != ".pdf"]
+        for kind, source in files:
+            if source.is_symlink() or not source.is_file():  # build/ may be committed: a link is never published
+                continue
+            rel = Path("downloads") / source.relative_to(build)
+            target = docs / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+            entry.downloads.append((f"{source.stem.split('-')[0]}（.{kind}）", rel.as_posix()))
+
+
+def _copy_theme(source: Path) -> None:
+    """Material's overrides (theme.custom_dir in mkdocs.yml), beside docs/."""
+    target = source / "theme"
+    target.mkdir(parents=True, exist_ok=True)
+    for item in resources.files("docgen.site").joinpath("templates", "theme").iterdir():
+        (target / item.name).write_bytes(item.read_bytes())
+
+
+def _copy_assets(docs: Path) -> None:
+    source = resources.files("docgen.site").joinpath("templates", "assets")
+    target = docs / "assets"
+    for item in source.iterdir():
+        if item.is_dir():
+            for sub in item.iterdir():
+                (target / item.name).mkdir(parents=True, exist_ok=True)
+                (target / item.name / sub.name).write_bytes(sub.read_bytes())
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            (target / item.name).write_bytes(item.read_bytes())
+
+
+def jieba_dictionary(target: Path) -> Path | None:
+    """jieba's own dictionary cut to its common words (streamed: never held in memory), written once."""
+    spec = find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return None
+    source = Path(spec.origin).parent / "dict.txt"
+    if not target.is_symlink() and target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with source.open(encoding="utf-8") as src, tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False) as out:
+        for line in src:
+            parts = line.split()
+            if len(parts) >= 2 and int(parts[1]) >= JIEBA_MIN_FREQ:
+                out.write(line)
+    os.replace(out.name, target)
+    return target
+
+
+def write_sources(model: SiteModel, source: Path, build: Path) -> int:
+    """Write docs/ and mkdocs.yml under `source` (replacing what was there); return the number of pages."""
+    docs = source / "docs"
+    out_files.refuse_symlink(source)
+    out_files.remove(docs, source)
+    docs.mkdir(parents=True)
+    _copy_assets(docs)
+    _copy_theme(source)
+    _copy_downloads(model, build, docs)
+    writer = _Writer(docs, model.secrets)
+    rule = model.ruleset.rules.get(EXECUTION_RULE) if model.ruleset is not None else None
+    writer.env.globals["execution_tone"] = functools.partial(execution_tone, rule=rule)
+    writer.env.globals["execution_limits"] = (
+        (rule.thresholds.get(ruleset.RED_BELOW), rule.thresholds.get(ruleset.YELLOW_BELOW)) if rule is not None and rule.enabled else None
+    )
+    common = {"site": model, "today": model.today, "source": model.source}
+    for view in model.periods:
+        writer.page(view.page, "dashboard.md.j2", view=view, **common)
+        for dept in view.departments:
+            writer.page(dept.page, "department.md.j2", view=view, dept=dept, **common)
+            for entry in dept.projects:
+                writer.page(entry.page, "project.md.j2", view=view, dept=dept, entry=entry, **common)
+    writer.page("index.md", "home.md.j2", **common)
+    writer.page("recent.md", "recent.md.j2", **common)
+    indicator_schema = schema_for("project")["properties"][F.KEYS["indicators"]]["items"]["properties"]
+    for name in ("submit", "rules", "forms"):
+        writer.page(
+            f"guide/{name}.md",
+            f"guide/{name}.md.j2",
+            messages=M.MESSAGES,
+            indicator_schema=indicator_schema,
+            ruleset=model.ruleset,
+            **common,
+        )
+    jieba = jieba_dictionary(source / "jieba.txt")
+    config = writer.env.get_template("mkdocs.yml.j2").render(site=model, jieba=jieba.name if jieba else None)
+    out_files.write_text(source / "mkdocs.yml", config)  # replaces a planted symlink, never writes through it
+    check_no_secrets(docs, model.secrets)
+    return writer.pages
+
+
+def check_no_secrets(folder: Path, secrets: Secrets) -> None:
+    """Defence in depth: no written file, nor file name, mentions a confidential project."""
+    if secrets.pattern is None:
+        return
+    for path in folder.rglob("*"):
+        if secrets.found_in(path.name):
+            raise DocgenError(M.site_label("leak", where=path.relative_to(folder)))
+        if (
+            path.suffix in (".md", ".yml", ".html", ".js", ".json")
+            and path.is_file()
+            and secrets.found_in(path.read_text(encoding="utf-8", errors="replace"))
+        ):
+            raise DocgenError(M.site_label("leak", where=path.relative_to(folder)))
+
+
+# --- running MkDocs ------------------------------------------------------------------------------
+
+#: Project pages per MkDocs run. MkDocs converts every page before writing any and keeps them all, and
+#: Material's search index is built in memory at the end: one run over 1,000 pages peaks near 100 MiB
+#: (~90 KiB a page over a ~45 MiB base). Runs of 150 stay under 60 MiB (benchmarks/site.py); each run
+#: costs ~1.5 s to start.
+BATCH = 150
+
+#: `mkdocs` with pkg_resources blocked: jieba imports it only to find its own files (it falls back to a
+#: plain path), and the import costs ~12 MiB of the 60 MiB a run may use (benchmarks/site.py).
+_ERRNO = re.compile(r"Error: \[Errno (\d+)\] ([^:']+)(?:: '([^']*)'(?: -> '([^']*)')?)?")  # a copy names its target last
+_MKDOCS = "import sys; sys.modules['pkg_resources'] = None; from mkdocs.__main__ import cli; cli(prog_name='mkdocs')"
+
+
+def _batches(docs: Path, size: int) -> list[list[str]]:
+    """Project pages (docs/<period>/<dept>/<code>.md) in runs of at most `size`, whole folders where they fit.
+
+    A run is described to MkDocs by draft patterns; one pattern per folder keeps MkDocs' matching cheap
+    (a pattern per page costs seconds per run at 1,000 pages). Each entry is a folder ("2025-06/101/") or,
+    for a folder larger than `size`, single pages.
+    """
+    folders: dict[str, list[str]] = {}
+    for page in sorted(docs.glob("*/*/*.md")):
+        if page.name != "index.md":
+            folders.setdefault(page.parent.relative_to(docs).as_posix() + "/", []).append(page.relative_to(docs).as_posix())
+    batches: list[list[str]] = []
+    count = size  # forces a new batch first
+    for folder, pages in folders.items():
+        if len(pages) > size:
+            batches += [pages[i : i + size] for i in range(0, len(pages), size)]
+            count = size
+            continue
+        if count + len(pages) > size:
+            batches.append([])
+            count = 0
+        batches[-1].append(folder)
+        count += len(pages)
+    return batches
+
+
+def _run_configs(source: Path, size: int) -> list[tuple[str, list[str]]]:
+    """One config per MkDocs run: (config file, folders or pages it builds). Pages of other runs are drafts.
+
+    The first run builds every other page and the downloads; the others build their project pages only.
+    Drafted pages still get their navigation entry and URL, so every run renders the same header and tabs.
+    """
+    for stale in source.glob("mkdocs-*.yml"):
+        out_files.remove(stale, source)
+    docs = source / "docs"
+    if sum(1 for p in docs.glob("*/*/*.md") if p.name != "index.md") <= size:
+        return [("mkdocs.yml", [])]
+    batches = _batches(docs, size)
+    base = (source / "mkdocs.yml").read_text(encoding="utf-8")
+    runs: list[tuple[str, list[str]]] = [("mkdocs-0.yml", [])]
+    out_files.write_text(source / "mkdocs-0.yml", base + "draft_docs: |\n  /*/*/*.md\n  !/*/*/index.md\n")
+    for i, items in enumerate(batches, 1):
+        lines = ["draft_docs: |", "  *.md"]
+        for item in items:
+            lines += [f"  !/{item}*.md", f"  /{item}index.md"] if item.endswith("/") else [f"  !/{item}"]
+        lines += ["exclude_docs: |", "  /downloads/", "  /assets/"]
+        name = f"mkdocs-{i}.yml"
+        out_files.write_text(source / name, base + "\n".join(lines) + "\n")
+        runs.append((name, items))
+    return runs
+
+
+def _mkdocs(source: Path, config: str, target: Path) -> None:
+    code = children.python_prefix() + _MKDOCS  # the run ends with docgen, however docgen ends
+    command = [sys.executable, "-c", code, "build", "--strict", "--quiet", "--config-file", config, "--site-dir", str(target)]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip() and "jieba" not in line.lower()]
+        failed = next((_ERRNO.search(line) for line in reversed(lines) if _ERRNO.search(line)), None)
+        if failed:  # the child could not write (disk full, read-only): say that, not its traceback
+            raise write_problem(OSError(int(failed[1]), failed[2], failed[4] or failed[3] or str(target)))
+        if any(line.startswith("Traceback") for line in lines):  # an uncaught error in the child: its last line says it
+            lines = lines[-1:]
+        raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-20:])))
+
+
+def _merge_search(main: Path, others: list[Path]) -> None:
+    """One search index for the whole site, from the runs' indexes; the offline copy (search_index.js) too."""
+    index_file = main / "search" / "search_index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    for other in others:
+        index["docs"].extend(json.loads((other / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"])
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    index_file.write_text(text, encoding="utf-8")
+    script = main / "search" / "search_index.js"
+    if script.exists():
+        script.write_text("var __index = " + text, encoding="utf-8")
+
+
+def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH, check: Callable[[Path], object] | None = None) -> int:
+    """`mkdocs build --strict` in child processes into a fresh folder, then swapped in for `output`.
+
+    Child processes keep MkDocs' memory out of ours; large sites are built in runs of `batch` project pages
+    (see BATCH) whose pages and search entries are merged. Building beside `output` and renaming at the end
+    means a failed build leaves the previous site in place. Returns the number of MkDocs runs.
+    """
+    if find_spec("mkdocs") is None or find_spec("material") is None:
+        raise EnvironmentProblem(M.site_label("mkdocs_missing"))
+    out_files.refuse_symlink(output)  # its own name is never resolved: a committed `site` link is refused, not followed
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output = output.parent.resolve() / output.name
+    owner = output.parent
+    runs = _run_configs(source, batch)
+    folders = [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in runs]
+    try:
+        # the runs are independent child processes: keep every core busy (each run still peaks near 52 MiB)
+        with ThreadPoolExecutor(max(1, min(len(runs), os.cpu_count() or 1))) as pool:
+            list(pool.map(lambda run: _mkdocs(source, run[0][0], run[1]), zip(runs, folders, strict=True)))
+        for (_, items), folder in zip(runs[1:], folders[1:], strict=True):
+            for item in items:
+                for built in (folder / item).glob("*.html") if item.endswith("/") else [folder / Path(item).with_suffix(".html")]:
+                    target = folders[0] / built.relative_to(folder)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(built, target)
+        if len(runs) > 1:
+            _merge_search(folders[0], folders[1:])
+        if check is not None:  # before the swap: a page that fails leaves the previous site published
+            check(folders[0])
+    except BaseException:
+        for folder in folders:
+            out_files.remove(folder, owner)
+        raise
+    for folder in folders[1:]:
+        out_files.remove(folder, owner)
+    old = output.with_name(f".{output.name}.old")
+    if output.exists():
+        out_files.remove(old, owner)
+        output.rename(old)
+    folders[0].chmod(0o755)
+    folders[0].rename(output)
+    out_files.remove(old, owner)
+    return len(runs)
+
+
+@dataclass
+class SiteResult:
+    """What `docgen site` built, for the command's summary and exit code."""
+
+    output: Path
+    pages: int
+    model: SiteModel
+
+    @property
+    def invalid(self) -> int:
+        return sum(e.status == ERROR for e in self.model.entries())
+
+
+def build_site(root: Path, result: Any, *, today: date, build: Path, output: Path, source: Path) -> SiteResult:
+    """Plan, attach history, write the sources, run MkDocs."""
+    model = plan(result, today, root)
+    attach_history(root, model)
+    out_files.refuse_symlink(build)
+    out_files.refuse_symlink(output)
+    # one run at a time: runs share build/site-src and swap the same site/; a second run waits its turn. The lock
+    # lives in build/ (git-ignored), so it never shows in the repository
+    out_files.refuse_symlink(source.parent)
+    with out_files.lock(source.parent, "docgen-site"):
+        pages = write_sources(model, source, build)
+        run_mkdocs(source, output, check=sanitise.check_site)
+    return SiteResult(output, pages, model)

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pickle
+from decimal import Decimal
+from pathlib import Path
+
+from docgen.check.load import load_file, load_text
+from tests.conftest import ROOT
+
+P = Path("x.yaml")
+
+
+def test_positions_are_one_based_for_values_and_keys() -> None:
+    doc, problems = load_text(P, "a: 1\nb:\n  c: [x, y]\n")
+    assert not problems and doc is not None
+    assert doc.positions[("a",)] == (1, 4)
+    assert doc.key_positions[("b", "c")] == (3, 3)
+    assert doc.positions[("b", "c", 1)] == (3, 10)
+
+
+def test_position_falls_back_to_nearest_ancestor() -> None:
+    doc, _ = load_text(P, "a:\n  b: 1\n")
+    assert doc is not None
+    assert doc.position(("a", "b", "missing")) == (2, 6)
+
+
+def test_money_is_decimal_never_float() -> None:
+    doc, _ = load_text(P, "x: 2169.51\ny: 0.1\nz: 12\n")
+    assert doc is not None
+    assert doc.data == {"x": Decimal("2169.51"), "y": Decimal("0.1"), "z": 12}
+    assert isinstance(doc.data["x"], Decimal)
+
+
+def test_dates_and_sexagesimal_stay_as_typed() -> None:
+    doc, _ = load_text(P, "d: 2025-07-31\nt: 1:30\n")
+    assert doc is not None
+    assert doc.data == {"d": "2025-07-31", "t": "1:30"}
+
+
+def test_duplicate_key_is_reported_with_both_lines() -> None:
+    doc, problems = load_text(P, "a: 1\nb: 2\na: 3\n")
+    assert [(f.code, f.line, f.column) for f in problems] == [("E103", 3, 1)]
+    assert "第 1 行" in problems[0].message
+    assert doc is not None and doc.data["a"] == 1
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes("\ufeff项目名称: 测试\n".encode())
+    doc, problems = load_file(path)
+    assert not problems and doc is not None and doc.data == {"项目名称": "测试"}
+
+
+def test_gbk_file_points_at_first_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes("a: 1\nb: 测试\n".encode("gbk"))
+    doc, problems = load_file(path)
+    assert doc is None
+    assert [(f.code, f.line, f.column) for f in problems] == [("E101", 2, 4)]
+
+
+def test_syntax_error_has_line_and_chinese_message() -> None:
+    doc, problems = load_text(P, "a: 1\nb: [1, 2\nc: 3\n")
+    assert doc is None
+    assert problems[0].code == "E102" and problems[0].line >= 2
+    assert "YAML 格式错误" in problems[0].message
+
+
+def test_missing_file_is_a_finding_not_an_exception(tmp_path: Path) -> None:
+    doc, problems = load_file(tmp_path / "nope.yaml")
+    assert doc is None and problems[0].code == "E100"
+
+
+def test_a_pickled_document_unpacks_its_positions_only_when_asked() -> None:
+    """The per-file cache holds 1,000 documents; their position tables stay packed until a finding needs one."""
+    doc, findings = load_file(ROOT / "submissions/2025-06/101-教育局/101-2025-001.yaml")
+    assert doc is not None and not findings
+    copy = pickle.loads(pickle.dumps(doc))
+    assert "positions" not in vars(copy) and "key_positions" not in vars(copy)
+    assert copy.position(("绩效指标", 0, "指标完成情况")) == doc.position(("绩效指标", 0, "指标完成情况")) != (1, 1)
+    assert copy.position(("资金",), key=True) == doc.position(("资金",), key=True)
+    assert copy == doc
