@@ -62,13 +62,18 @@ def subtotal(a: Amounts) -> Decimal:
 
 
 def planned(target: Decimal, month: int, cumulative: bool) -> Decimal:
-    """What an indicator should have reached by `month`: the annual target pro-rated (累计类, exact) or the target."""
+    """What an indicator should have reached by `month`, for display: the annual target pro-rated (累计类) or the target."""
     return target * month / MONTHS if cumulative else target
 
 
-def indicator_progress(result: Decimal, planned_value: Decimal) -> Decimal | None:
-    """W421's r: result ÷ planned × 100, rounded once; None when nothing is planned yet."""
-    return rate(result, planned_value) if planned_value > 0 else None
+def indicator_progress(result: Decimal, target: Decimal, month: int, cumulative: bool) -> Decimal | None:
+    """W421's r: result ÷ planned × 100, rounded once; None when nothing is planned yet.
+
+    Planned is target × month ÷ 12 for a 累计类 indicator: the division by 12 is folded into the one division here,
+    never done first (128 × 1 ÷ 12 has no exact decimal, and 1 ÷ 10.666… × 100 rounds to 9.37 where r is 9.375 → 9.38).
+    """
+    numerator, denominator = (result * MONTHS, target * month) if cumulative else (result, target)
+    return rate(numerator, denominator) if denominator > 0 else None
 
 
 def percent_of(percentage: Decimal, amount: Decimal) -> Decimal:

@@ -433,7 +433,7 @@ def progress(indicator: Indicator, rule: Rule | None, month: int, year: int) -> 
     if target.number is None or result.number is None:
         return None
     planned = compute.planned(target.number, month, cumulative)
-    ratio = compute.indicator_progress(result.number, planned)
+    ratio = compute.indicator_progress(result.number, target.number, month, cumulative)
     if ratio is None:
         return None
     graded = rule.grade(ratio)
