@@ -338,6 +338,7 @@ def test_w404_light_and_printed_share_agree(budget: int, expected_spending: int)
 @example(12, 100000, 119995)  # 119.995 -> 120.00: blue
 @example(12, 100000, 119994)  # 119.994 -> 119.99: green
 @example(1, 7, 1)  # planned 7/12: 171.43 %, blue
+@example(1, 128, 1)  # 1 ÷ (128 × 1 ÷ 12) = 9.375 exactly -> 9.38 (dividing by 12 first gave 9.37)
 def test_w421_light_and_printed_progress_agree(month: int, target: int, result: int) -> None:
     reason = "决策、过程和管理方面的原因"
     ind = indicator(target=f"≥{target}人", result=f"{result}人", expected=f"{target}人", 偏差原因分析=reason)
