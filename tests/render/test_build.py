@@ -11,6 +11,7 @@ import pytest
 
 from docgen import api
 from docgen.render import engine, paths, templates
+from docgen.evaluate.evaluation import evaluate
 from tests.render.conftest import CONFIDENTIAL_CODE, DEMO_DEPARTMENT
 
 BUNDLE = "build/2025-06/104-朔州市交通运输局-2025年1-6月绩效监控报告.zip"
@@ -33,7 +34,9 @@ def outputs(tree: Path) -> set[str]:
 def test_demo_every_submission_has_its_attachments(demo: api.Result, tmp_path: Path, chdir) -> None:
     """The whole demo: each non-confidential submission its .docx and .xlsx, each department one bundle."""
     chdir(Path(__file__).resolve().parents[2])  # the demo's paths are relative to the repository
-    built = engine.render_all([*demo.departments, *demo.projects], tmp_path, templates.find(Path(".")), engine.Options(jobs=2))
+    built = engine.render_all(
+        [evaluate(s) for s in [*demo.departments, *demo.projects]], tmp_path, templates.find(Path(".")), engine.Options(jobs=2)
+    )
     public = [s for s in [*demo.departments, *demo.projects] if not s.confidential]
     for sub in public:
         for path in paths.attachments(tmp_path, sub).values():
