@@ -44,10 +44,11 @@ class Field:
     min_items: int = 0  # kind records: how many records at least
     item_title: str = ""
     item_description: str = ""
+    written: str = ""  # the key, for a field the vocabulary's KEYS does not name
 
     @property
     def key(self) -> str:
-        return F.KEYS[self.name]
+        return self.written or F.KEYS[self.name]
 
     @property
     def label(self) -> str:
