@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, children, output
 from . import messages as M
-from .check.findings import Finding
+from .check.findings import Finding, Findings
 from .check.load import Document
 from .check.ruleset import NONE as NO_LIGHT
 from .check.ruleset import RULES_FILE, SCHEMA_FILES, Ruleset
@@ -51,7 +51,7 @@ SITE = "site"  # site.OUTPUT, named here too so that `build` need not import the
 
 
 @dataclass
-class Result:
+class Result(Findings):
     """Everything one check produced: findings for people, models for the renderers."""
 
     files: list[Path]
@@ -61,19 +61,6 @@ class Result:
     rosters: list[Roster] = field(default_factory=list)
     analysis: monitor.Analysis | None = None  # monitoring lights and W4xx findings; None when the rules file is broken
     documents: dict[str, Document] = field(default_factory=dict, repr=False)  # loaded files by path, for positions
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_warning]
-
-    @property
-    def infos(self) -> list[Finding]:
-        """Hints (蓝灯, 科研类 exemption, values that could not be compared): never block, even with --strict."""
-        return [f for f in self.findings if f.severity == "info"]
 
     @property
     def ok(self) -> bool:

@@ -27,11 +27,11 @@ from docgen import api
 from docgen import messages as M
 from docgen.check.ruleset import BLUE, GREEN, RED, YELLOW
 from docgen.evaluate import conclusions, draft
+from docgen.evaluate.evaluation import evaluate
 from docgen.evaluate.monitor import SubmissionAnalysis
 from docgen.form.model import Project
 from docgen.render import rollup
 from docgen.site import generate
-from docgen.evaluate.evaluation import evaluate
 from tests.evaluate.factory import analyse, fund, green_indicators, indicator, project, rules
 
 DEFAULTS = rules()

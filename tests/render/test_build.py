@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from docgen import api
-from docgen.render import engine, paths, templates
 from docgen.evaluate.evaluation import evaluate
+from docgen.render import engine, paths, templates
 from tests.render.conftest import CONFIDENTIAL_CODE, DEMO_DEPARTMENT
 
 BUNDLE = "build/2025-06/104-朔州市交通运输局-2025年1-6月绩效监控报告.zip"

@@ -16,11 +16,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from docgen.errors import EnvironmentProblem
+from docgen.evaluate.evaluation import evaluate
 from docgen.form import vocabulary as F
 from docgen.form.model import Amounts, Department, Project
 from docgen.render import docx as render_docx
 from docgen.render import templates
-from docgen.evaluate.evaluation import evaluate
 from tests.conftest import ROOT
 
 

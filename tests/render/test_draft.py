@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from docgen.evaluate import draft
-from docgen.form.model import Amounts, Project
 from docgen.evaluate.evaluation import evaluate
+from docgen.form.model import Amounts, Project
 
 
 def with_funds(project: Project, **amounts: str) -> Project:

@@ -20,10 +20,10 @@ import pytest
 
 from docgen import api
 from docgen.evaluate import draft
+from docgen.evaluate.evaluation import evaluate
 from docgen.form import vocabulary as F
 from docgen.form.model import Department, Project
 from docgen.render import docx, paths, pdf, templates
-from docgen.evaluate.evaluation import evaluate
 from tests.conftest import ROOT, build_file_tree
 
 pytestmark = pytest.mark.skipif(

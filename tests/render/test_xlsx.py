@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from docgen.evaluate.evaluation import evaluate
+from docgen.form import forms
 from docgen.form import vocabulary as F
 from docgen.form.indicators import parse
 from docgen.form.model import Amounts, Department, Project
 from docgen.render import layout, templates, xlsx
-from docgen.evaluate.evaluation import evaluate
-from docgen.form import forms
 
 
 def sheet_of(sub: Project | Department, tpl: templates.Templates) -> Worksheet:

@@ -48,7 +48,7 @@ from .. import children, escape
 from .. import messages as M
 from .. import output as out_files
 from ..check import ruleset
-from ..check.findings import Finding
+from ..check.findings import Finding, Findings
 from ..check.load import load_file
 from ..check.ruleset import schema_for
 from ..check.validate import kind_of
@@ -105,20 +105,12 @@ class Recent:
 
 
 @dataclass
-class Assessment:
+class Assessment(Findings):
     """The verdict on one file: its findings (validation and monitoring) and its monitoring light."""
 
     findings: list[Finding] = field(default_factory=list)
     light: str | None = None  # "red" | "yellow" | "blue" | "green"; None: not monitored (invalid, exempt 科研类)
     indicator_lights: tuple[str | None, ...] = ()  # in the order of the file's 绩效指标
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
 
 
 @dataclass
