@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, children, output
 from . import messages as M
-from .check.findings import Finding
+from .check.findings import Finding, Findings
 from .check.load import Document
 from .check.ruleset import NONE as NO_LIGHT
 from .check.ruleset import RULES_FILE, SCHEMA_FILES, Ruleset
@@ -29,6 +29,8 @@ from .check.ruleset import default_path as default_rules_path
 from .check.validate import check_files, kind_of
 from .errors import DocgenError, InvalidSubmissions, UsageError, write_problem
 from .evaluate import conclusions, figures, monitor
+from .evaluate.evaluation import Evaluation, evaluate
+from .form import numbers as N
 from .form import vocabulary as F
 from .form.model import Department, Project, Roster
 from .form.model import build as build_model
@@ -49,7 +51,7 @@ SITE = "site"  # site.OUTPUT, named here too so that `build` need not import the
 
 
 @dataclass
-class Result:
+class Result(Findings):
     """Everything one check produced: findings for people, models for the renderers."""
 
     files: list[Path]
@@ -59,19 +61,6 @@ class Result:
     rosters: list[Roster] = field(default_factory=list)
     analysis: monitor.Analysis | None = None  # monitoring lights and W4xx findings; None when the rules file is broken
     documents: dict[str, Document] = field(default_factory=dict, repr=False)  # loaded files by path, for positions
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_warning]
-
-    @property
-    def infos(self) -> list[Finding]:
-        """Hints (蓝灯, 科研类 exemption, values that could not be compared): never block, even with --strict."""
-        return [f for f in self.findings if f.severity == "info"]
 
     @property
     def ok(self) -> bool:
@@ -220,54 +209,39 @@ def analyse(result: Result) -> monitor.Analysis:
 # --- build --------------------------------------------------------------------------------
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
 def _rate(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    return None if value is None else N.plain_rate(value)
 
 
 def figures_json(fig: figures.Figures) -> dict[str, Any]:
     """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats."""
     return {
-        "carried_over": _money(fig.carried_over),
-        "budget": _money(fig.budget),
-        "subtotal": _money(fig.subtotal),
-        "allocated": _money(fig.allocated),
+        "carried_over": N.plain_money(fig.carried_over),
+        "budget": N.plain_money(fig.budget),
+        "subtotal": N.plain_money(fig.subtotal),
+        "allocated": N.plain_money(fig.allocated),
         "allocation_rate": _rate(fig.allocation_rate),
-        "spent": _money(fig.spent),
+        "spent": N.plain_money(fig.spent),
         "spend_progress": _rate(fig.spend_progress),
         "execution": _rate(fig.execution),
-        "expected": _money(fig.expected),
+        "expected": N.plain_money(fig.expected),
     }
 
 
-def _tables_json(tables: dict[str, dict[str, figures.Figures]]) -> dict[str, Any]:
-    return {name: {row: figures_json(fig) for row, fig in rows.items()} for name, rows in tables.items()}
-
-
-def submission_json(sub: Project | Department, root: Path) -> dict[str, Any]:
-    """One submission with its computed figures (money as exact decimal strings, rates in %)."""
+def submission_json(ev: Evaluation, root: Path) -> dict[str, Any]:
+    """One evaluated submission with its computed figures (money as exact decimal strings, rates in %)."""
+    sub = ev.submission
     base: dict[str, Any] = {
         "kind": sub.kind,
         "path": Path(os.path.relpath(sub.path, root)).as_posix(),
         "period": sub.period.key,
         "department": sub.department,
         "department_code": sub.department_code,
+        "name": sub.name,
     }
-    if isinstance(sub, Project):
-        base.update(
-            name=sub.name,
-            code=sub.code,
-            unit=sub.unit,
-            research=sub.research,
-            confidential=sub.confidential,
-            tables=_tables_json({F.KEYS["funds"]: figures.project_table(sub)}),
-        )
-    else:
-        by_type, by_use = figures.department_tables(sub)
-        base.update(name=sub.department, tables=_tables_json({F.KEYS["funds_by_type"]: by_type, F.KEYS["funds_by_use"]: by_use}))
+    if isinstance(sub, Project):  # a project's own identity fields; the tables come from its form either way
+        base.update(code=sub.code, unit=sub.unit, research=sub.research, confidential=sub.confidential)
+    base["tables"] = {key: {row: figures_json(fig) for row, fig in rows.items()} for key, rows, _ in ev.table_rows()}
     base["indicators"] = len(sub.indicators)
     return base
 
@@ -290,8 +264,8 @@ def summary(result: Result, root: Path) -> dict[str, Any]:
         if sub.confidential:
             period["confidential_excluded"] += 1
             continue
-        entry = submission_json(sub, root)
         sa = result.analysis.of(sub.path) if result.analysis else None
+        entry = submission_json(sa or evaluate(sub), root)
         if sa is not None:  # the monitoring light and how many findings of each light
             entry.update(light=sa.light or NO_LIGHT, lights=sa.counts())
         period["submissions"].append(entry)
@@ -354,7 +328,10 @@ def build(
         progress=progress,
     )
     rollup.write_departments(out, analyse(result), result.rosters)
-    rendered = engine.render_all([*result.departments, *result.projects], out, templates.find(root), options)
+    evaluations = analyse(result).submissions
+    subs: list[Project | Department] = [*result.departments, *result.projects]
+    valid = [evaluations[str(s.path)] for s in subs]
+    rendered = engine.render_all(valid, out, templates.find(root), options)
     city_written()
     return Built(result, target, rendered)
 

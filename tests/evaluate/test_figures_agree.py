@@ -27,6 +27,7 @@ from docgen import api
 from docgen import messages as M
 from docgen.check.ruleset import BLUE, GREEN, RED, YELLOW
 from docgen.evaluate import conclusions, draft
+from docgen.evaluate.evaluation import evaluate
 from docgen.evaluate.monitor import SubmissionAnalysis
 from docgen.form.model import Project
 from docgen.render import rollup
@@ -111,7 +112,7 @@ def rollup_row(sub: Project) -> dict[str, Any]:
 
 def summary_row(sub: Project) -> dict[str, Any]:
     """The 资金总额 row of build/summary.json for the project."""
-    return api.submission_json(sub, Path("."))["tables"]["资金"][TOTAL]  # type: ignore[no-any-return]
+    return api.submission_json(analysed(sub), Path("."))["tables"]["资金"][TOTAL]  # type: ignore[no-any-return]
 
 
 def shown(value: Decimal | None) -> str:
@@ -153,14 +154,16 @@ def check_w401(month: int, budget: int, spent: int) -> Decimal:
         assert message in conclusions.deviation(sa)  # 附件1's drafted 偏差原因分析 quotes the finding
     assert sa.row_lights["资金"][TOTAL] == light
     assert generate.execution_tone(site_figures(sub).execution, DEFAULTS["W401"]) == light
-    assert f"支出进度{spend}%" in draft.execution(sub)[0]
+    assert f"支出进度{spend}%" in draft.execution(evaluate(sub))[0]
     assert f"支出进度 {spend}%，序时进度 {time_progress(month)}%" in conclusions.conclusion(sa)
     return expected
 
 
 def site_figures(sub: Project) -> Any:
     """The figures the site's project page shows and colours its 支出进度 bar by (the template's execution_tone)."""
-    entry = generate.Entry("project", sub.period, sub.department_code, sub.department, sub.code, sub.name, path=sub.path, model=sub)
+    entry = generate.Entry(
+        "project", sub.period, sub.department_code, sub.department, sub.code, sub.name, path=sub.path, model=sub, evaluation=evaluate(sub)
+    )
     return entry.figures
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from docgen import api
+from docgen.evaluate.evaluation import evaluate
 from docgen.render import engine, paths, templates
 from tests.render.conftest import CONFIDENTIAL_CODE, DEMO_DEPARTMENT
 
@@ -33,7 +34,9 @@ def outputs(tree: Path) -> set[str]:
 def test_demo_every_submission_has_its_attachments(demo: api.Result, tmp_path: Path, chdir) -> None:
     """The whole demo: each non-confidential submission its .docx and .xlsx, each department one bundle."""
     chdir(Path(__file__).resolve().parents[2])  # the demo's paths are relative to the repository
-    built = engine.render_all([*demo.departments, *demo.projects], tmp_path, templates.find(Path(".")), engine.Options(jobs=2))
+    built = engine.render_all(
+        [evaluate(s) for s in [*demo.departments, *demo.projects]], tmp_path, templates.find(Path(".")), engine.Options(jobs=2)
+    )
     public = [s for s in [*demo.departments, *demo.projects] if not s.confidential]
     for sub in public:
         for path in paths.attachments(tmp_path, sub).values():

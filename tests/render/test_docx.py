@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from docgen.errors import EnvironmentProblem
+from docgen.evaluate.evaluation import evaluate
 from docgen.form import vocabulary as F
 from docgen.form.model import Amounts, Department, Project
 from docgen.render import docx as render_docx
@@ -24,7 +25,7 @@ from tests.conftest import ROOT
 
 
 def document_of(sub: Project | Department, tpl: templates.Templates, extra: dict[str, str] | None = None) -> Document:
-    return docx.Document(io.BytesIO(render_docx.document_bytes(sub, tpl.path(templates.REPORT_DOCX), extra)))
+    return docx.Document(io.BytesIO(render_docx.document_bytes(evaluate(sub), tpl.path(templates.REPORT_DOCX), extra)))
 
 
 def blank(sub: Project | Department) -> Project | Department:
@@ -99,7 +100,7 @@ def test_budget_table_widths_come_from_the_figures(department: Department, tpl: 
     """Columns fill the text block; figures too wide for the style's 10 pt shrink the table's text, never below 7 pt."""
     big = Amounts(Decimal("123456.78"), Decimal("9876543.21"), Decimal("9876543.21"), Decimal("4999999.99"), Decimal("9999999.99"))
     sizes = []
-    for sub in (department, dataclasses.replace(department, funds_by_type={"一般公共预算资金": big})):
+    for sub in (department, dataclasses.replace(department, tables={**department.tables, "funds_by_type": {"一般公共预算资金": big}})):
         table = document_of(sub, tpl).tables[0]._tbl
         widths = [int(col.get(qn("w:w"))) for col in table.tblGrid.findall(qn("w:gridCol"))]
         assert sum(widths) == render_docx.TEXT_WIDTH_TWIPS
@@ -110,7 +111,7 @@ def test_budget_table_widths_come_from_the_figures(department: Department, tpl: 
 
 
 def test_zero_budget_never_divides(project: Project, tpl: templates.Templates) -> None:
-    empty = dataclasses.replace(blank(project), funds={"其他资金": Amounts(carried_over=Decimal(0))})
+    empty = dataclasses.replace(blank(project), tables={"funds": {"其他资金": Amounts(carried_over=Decimal(0))}})
     document = document_of(empty, tpl)
     execution = body_after(document, "（一）预算执行情况分析")
     assert execution[0] == "截至6月底，项目年度预算安排0.00万元，已下达0.00万元；已支出0.00万元。"
@@ -181,7 +182,7 @@ def test_font_table_names_stand_ins(tpl: templates.Templates) -> None:
 def test_same_input_same_bytes(project: Project, department: Department, tpl: templates.Templates) -> None:
     reference = tpl.path(templates.REPORT_DOCX)
     for sub in (project, blank(department)):
-        assert render_docx.document_bytes(sub, reference) == render_docx.document_bytes(sub, reference)
+        assert render_docx.document_bytes(evaluate(sub), reference) == render_docx.document_bytes(evaluate(sub), reference)
 
 
 def test_reference_docx_is_reproducible(tmp_path: Path) -> None:
@@ -209,7 +210,7 @@ def test_styles_are_found_by_name_after_a_resave(project: Project, tpl: template
     renamed = _rewrite(
         tpl.path(templates.REPORT_DOCX), tmp_path / "report.docx", {"word/styles.xml": ('w:styleId="Heading1"', 'w:styleId="1"')}
     )
-    document = docx.Document(io.BytesIO(render_docx.document_bytes(project, renamed)))
+    document = docx.Document(io.BytesIO(render_docx.document_bytes(evaluate(project), renamed)))
     assert next(p.text for p in document.paragraphs if p.style.name == "Heading 1") == "一、项目（部门）基本情况"
 
 
@@ -220,10 +221,10 @@ def test_reference_missing_a_style_is_a_clear_error(project: Project, tpl: templ
         {"word/styles.xml": ('<w:name w:val="caption"/>', '<w:name w:val="题注2"/>')},
     )
     with pytest.raises(EnvironmentProblem, match="缺少样式：caption"):
-        render_docx.document_bytes(project, broken)
+        render_docx.document_bytes(evaluate(project), broken)
     (tmp_path / "bad.docx").write_bytes(b"not a zip")
     with pytest.raises(EnvironmentProblem, match="无法使用"):
-        render_docx.document_bytes(project, tmp_path / "bad.docx")
+        render_docx.document_bytes(evaluate(project), tmp_path / "bad.docx")
 
 
 def test_page_size_in_reference(tpl: templates.Templates) -> None:

@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 
 from docgen.evaluate import draft
+from docgen.evaluate.evaluation import evaluate
 from docgen.form.model import Amounts, Project
 
 
 def with_funds(project: Project, **amounts: str) -> Project:
-    return dataclasses.replace(project, funds={"市级财政资金": Amounts(**{k: Decimal(v) for k, v in amounts.items()})})
+    return dataclasses.replace(project, tables={"funds": {"市级财政资金": Amounts(**{k: Decimal(v) for k, v in amounts.items()})}})
 
 
 @pytest.mark.parametrize(
@@ -25,18 +26,18 @@ def with_funds(project: Project, **amounts: str) -> Project:
 )
 def test_spending_against_time_progress(project: Project, spent: str, phrase: str) -> None:
     sub = with_funds(project, budget="100", allocated="100", spent=spent, expected="100")
-    assert phrase in draft.execution(sub)[0]
+    assert phrase in draft.execution(evaluate(sub))[0]
 
 
 def test_outlook_names_the_surplus_and_overspending(project: Project) -> None:
-    surplus = draft.execution(with_funds(project, budget="100", allocated="80", spent="30", expected="90"))
+    surplus = draft.execution(evaluate(with_funds(project, budget="100", allocated="80", spent="30", expected="90")))
     assert surplus[-1] == "预计全年支出90.00万元，占安排数的90.00%，预计年底结转结余10.00万元。具体情况见表1。"
-    over = draft.execution(with_funds(project, budget="100", allocated="100", spent="120", expected="130"))
+    over = draft.execution(evaluate(with_funds(project, budget="100", allocated="100", spent="120", expected="130")))
     assert "超出安排数30.00万元" in over[-1] and "支出数已超过安排数20.00万元" in over[-1]
 
 
 def test_a_single_fund_source_is_not_repeated(project: Project) -> None:
-    paragraphs = draft.execution(with_funds(project, budget="100", allocated="100", spent="50", expected="100"))
+    paragraphs = draft.execution(evaluate(with_funds(project, budget="100", allocated="100", spent="50", expected="100")))
     assert not any(p.startswith("分资金来源看") for p in paragraphs)
 
 
@@ -48,8 +49,8 @@ def test_impossible_indicator_carries_its_measures(project: Project) -> None:
 
 
 def test_only_empty_sections_are_drafted(project: Project) -> None:
-    assert draft.drafts(project) == {}  # the demo project writes all three
-    assert set(draft.drafts(dataclasses.replace(project, report={}))) == {"基本情况", "预算执行情况分析", "绩效目标实现情况分析"}
+    assert draft.drafts(evaluate(project)) == {}  # the demo project writes all three
+    assert set(draft.drafts(evaluate(dataclasses.replace(project, report={})))) == {"基本情况", "预算执行情况分析", "绩效目标实现情况分析"}
 
 
 def test_words_and_labelled_remarks_read_plainly(project: Project) -> None:

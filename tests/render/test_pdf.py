@@ -20,6 +20,7 @@ import pytest
 
 from docgen import api
 from docgen.evaluate import draft
+from docgen.evaluate.evaluation import evaluate
 from docgen.form import vocabulary as F
 from docgen.form.model import Department, Project
 from docgen.render import docx, paths, pdf, templates
@@ -148,7 +149,7 @@ def test_big_amounts_stand_whole_in_their_cells(tmp_path: Path, chdir: Callable[
     (department,) = result.departments
     tpl = templates.find(ROOT)
     source = tmp_path / "附件1.docx"
-    source.write_bytes(docx.document_bytes(department, tpl.path(templates.REPORT_DOCX)))
+    source.write_bytes(docx.document_bytes(evaluate(department), tpl.path(templates.REPORT_DOCX)))
     converted = pdf.convert([source], tmp_path, tpl.path(templates.FONTS_CONF))
     assert not converted.problems, converted.problems
     tables = assert_tables_whole(paths.pdf(source), department)
@@ -227,7 +228,7 @@ def assert_tables_whole(path: Path, sub: Project | Department) -> str:
         last = max(i for i, start in enumerate(starts[:-1]) if start < at + len(text.replace(" ", "")))
         return first, last
 
-    tables = draft.budget_tables(sub)
+    tables = draft.budget_tables(evaluate(sub))
     sections = [s.heading for s in F.REPORT_SECTIONS]
     after_tables = sections[sections.index(next(s.heading for s in F.REPORT_SECTIONS if s.key == draft.EXECUTION)) + 1]
     found = []

@@ -11,6 +11,8 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from docgen.evaluate.evaluation import evaluate
+from docgen.form import forms
 from docgen.form import vocabulary as F
 from docgen.form.indicators import parse
 from docgen.form.model import Amounts, Department, Project
@@ -18,7 +20,7 @@ from docgen.render import layout, templates, xlsx
 
 
 def sheet_of(sub: Project | Department, tpl: templates.Templates) -> Worksheet:
-    data = xlsx.workbook_bytes(sub, tpl.path(templates.TABLES_YAML))
+    data = xlsx.workbook_bytes(evaluate(sub), tpl.path(templates.TABLES_YAML))
     return openpyxl.load_workbook(io.BytesIO(data)).active
 
 
@@ -127,7 +129,7 @@ def test_numbers_are_numbers_with_formats(project: Project, tpl: templates.Templ
 
 def test_zero_denominator_shows_a_dash(project: Project, tpl: templates.Templates) -> None:
     funds = {**project.funds, "其他资金": Amounts(carried_over=Decimal(5), spent=Decimal(1))}  # 本年预算 0: no 下达率
-    ws = sheet_of(dataclasses.replace(project, funds=funds), tpl)
+    ws = sheet_of(dataclasses.replace(project, tables={"funds": funds}), tpl)
     assert text(ws, "G13") == F.NO_RATE
     assert ws["J13"].value == pytest.approx(0.2)
 
@@ -207,18 +209,18 @@ def test_long_text_gets_taller_rows(project: Project, tpl: templates.Templates) 
 def test_same_input_same_bytes(project: Project, department: Department, tpl: templates.Templates) -> None:
     style = tpl.path(templates.TABLES_YAML)
     for sub in (project, department):
-        assert xlsx.workbook_bytes(sub, style) == xlsx.workbook_bytes(sub, style)
+        assert xlsx.workbook_bytes(evaluate(sub), style) == xlsx.workbook_bytes(evaluate(sub), style)
 
 
 def test_layout_describes_fields_for_reading_back(project: Project) -> None:
     """The placed cells name the fields they hold: a reader of filled-in forms finds them by this description."""
-    sheet = layout.place(project)
+    sheet = layout.place(evaluate(project))
     fields = {c.field: (c.row, c.col) for c in sheet.cells if c.field}
     assert fields["name"] == (2, 2)
     assert fields["funds.资金总额.subtotal"] == (6, 4)
     assert fields["funds.市级财政资金.spend_progress"] == (9, 9)
     assert all(c.field is None for c in sheet.cells if c.style in ("header", "title", "note", "block"))
-    assert layout.FORMS["department"].blocks[1].tables[1].rows == F.DEPT_FUND_ROWS_BY_USE  # type: ignore[union-attr]
+    assert forms.FORMS["department"].blocks[1].tables[1].rows == F.DEPT_FUND_ROWS_BY_USE  # type: ignore[union-attr]
 
 
 def test_restyled_tables_template_is_used(project: Project, tpl: templates.Templates, tmp_path: Path) -> None:

@@ -70,3 +70,22 @@ def findings_from_rows(rows: Any) -> list[Finding]:
             raise TypeError(severity)
         found.append(Finding(path, line, column, code, severity, text, light))
     return found
+
+
+class Findings:
+    """Errors, warnings and hints of anything holding a list of findings (a check's Result, a site page's verdict)."""
+
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_warning]
+
+    @property
+    def infos(self) -> list[Finding]:
+        """Hints (蓝灯, 科研类 exemption, values that could not be compared): never block, even with --strict."""
+        return [f for f in self.findings if f.severity == "info"]

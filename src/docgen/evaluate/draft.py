@@ -6,26 +6,23 @@ wording lives in messages.DRAFT_NARRATIVE. Narrative written in the YAML always 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.indicators import Value
 from ..form.model import Department, Project
 from ..messages import draft as D
 from . import figures
+from .evaluation import Evaluation
 
 BASIC, EXECUTION, TARGETS = "基本情况", "预算执行情况分析", "绩效目标实现情况分析"
 
 
-def money(value: Decimal) -> str:
-    """Two decimals, no thousands separator: 「1135.50」, as amounts are written in running text."""
-    return f"{value:.2f}"
-
-
-def percent(value: Decimal | None) -> str:
-    """A rate as the drafts write it, or the forms' mark for a rate that cannot be computed."""
-    return F.NO_RATE if value is None else f"{value:.2f}%"
+money = N.plain_money  # 「1135.50」: amounts in running text
+percent = N.rate_or_dash  # 「47.22%」, or 「—」 for a rate that cannot be computed
 
 
 @dataclass(frozen=True)
@@ -36,31 +33,30 @@ class BudgetTable:
     label: str
     rows: dict[str, figures.Figures]
     given: frozenset[str]  # rows the submission wrote (others are shown only as part of 资金总额)
+    heading: str = ""  # how the drafted analysis introduces its rows (「分资金来源看，」)
 
 
-def budget_tables(sub: Project | Department) -> list[BudgetTable]:
-    """The budget tables 附件1 shows for this kind of submission, each with its caption."""
-    if isinstance(sub, Project):
-        return [BudgetTable(D("table_caption_project", number=1), D("col_row"), figures.project_table(sub), frozenset(sub.funds))]
-    by_type, by_use = figures.department_tables(sub)
+def budget_tables(ev: Evaluation) -> list[BudgetTable]:
+    """The budget tables 附件1 shows for the submission's form, numbered 表1, 表2… with their captions (forms.py)."""
+    sub = ev.submission
     return [
-        BudgetTable(D("table_caption_by_type", number=1), D("col_row"), by_type, frozenset(sub.funds_by_type)),
-        BudgetTable(D("table_caption_by_use", number=2), D("col_row_use"), by_use, frozenset(sub.funds_by_use)),
+        BudgetTable(t.caption.format(number=i), t.row_heading, ev.tables[t.field], frozenset(sub.tables[t.field]), t.draft_heading)
+        for i, t in enumerate(ev.form.tables, start=1)
     ]
 
 
 def _subject(sub: Project | Department) -> str:
-    return D("subject_project") if isinstance(sub, Project) else D("subject_department")
+    return D(f"subject_{sub.kind}")
 
 
 def _parts(fig: figures.Figures) -> str:
     return D("basic_budget_parts", carried_over=money(fig.carried_over), budget=money(fig.budget)) if fig.carried_over else ""
 
 
-def basic(sub: Project | Department) -> list[str]:
+def basic(ev: Evaluation) -> list[str]:
     """「一、基本情况」: who carries it out, the term, the annual target and the budget."""
-    total = figures.headline(sub)
-    if isinstance(sub, Project):
+    sub, total = ev.submission, ev.headline
+    if isinstance(sub, Project):  # a project names its code, unit and term; a department only itself
         span = D("basic_span", span=sub.span) if sub.span else ""
         first = D("basic_project", name=sub.name, code=sub.code, unit=sub.unit, department=sub.department, span=span)
         target = D("basic_target_project", target=sub.target)
@@ -68,7 +64,7 @@ def basic(sub: Project | Department) -> list[str]:
         first = D("basic_department", name=sub.department, code=sub.department_code)
         target = D("basic_target_department", target=sub.target)
     budget = D("basic_budget", year=sub.period.year, subject=_subject(sub), subtotal=money(total.subtotal), parts=_parts(total))
-    table = budget_tables(sub)[-1]
+    table = budget_tables(ev)[-1]
     items = [D("basic_source_item", row=row, subtotal=money(fig.subtotal)) for row, fig in table.rows.items() if row in table.given]
     if len(items) > 1:
         budget += D("basic_sources", items="，".join(items))
@@ -89,7 +85,7 @@ def _value(key: str, value: Value, **args: str) -> str:
 def _versus(progress: Decimal, time: Decimal) -> str:
     gap = abs(progress - time)
     key = "versus_equal" if gap == 0 else ("versus_below" if progress < time else "versus_above")
-    return D(key, time=percent(time), gap=f"{gap:.2f}")
+    return D(key, time=percent(time), gap=N.plain_rate(gap))
 
 
 def _execution_sentence(sub: Project | Department, fig: figures.Figures) -> str:
@@ -111,26 +107,25 @@ def _execution_sentence(sub: Project | Department, fig: figures.Figures) -> str:
     )
 
 
-def _rows_sentence(table: BudgetTable, heading: str) -> str | None:
+def _rows_sentence(table: BudgetTable, first: bool) -> str | None:
     items = []
     for row, fig in table.rows.items():
         if row not in table.given:
             continue
         progress = D("execution_row_progress", rate=percent(fig.spend_progress)) if fig.spend_progress is not None else ""
         items.append(D("execution_row", row=row, subtotal=money(fig.subtotal), spent=money(fig.spent), progress=progress))
-    if len(items) < 2 and heading != D("execution_rows_by_use"):
-        return None  # a single source says nothing the total did not
-    return D("execution_rows", heading=heading, items="；".join(items)) if items else None
+    if len(items) < 2 and first:
+        return None  # a single source says nothing the total did not (a later table's breakdown still does)
+    return D("execution_rows", heading=table.heading, items="；".join(items)) if items else None
 
 
-def execution(sub: Project | Department) -> list[str]:
+def execution(ev: Evaluation) -> list[str]:
     """「（一）预算执行情况分析」: allocation, spending against time progress, by source, and the year's outlook."""
-    total = figures.headline(sub)
+    sub, total = ev.submission, ev.headline
     paragraphs = [_execution_sentence(sub, total)]
-    tables = budget_tables(sub)
-    headings = [D("execution_rows_by_source")] if isinstance(sub, Project) else [D("execution_rows_by_type"), D("execution_rows_by_use")]
-    for table, heading in zip(tables, headings, strict=True):
-        sentence = _rows_sentence(table, heading)
+    tables = budget_tables(ev)
+    for index, table in enumerate(tables):
+        sentence = _rows_sentence(table, index == 0)
         if sentence:
             paragraphs.append(sentence)
     outlook = []
@@ -185,9 +180,9 @@ def targets(sub: Project | Department) -> list[str]:
     return paragraphs
 
 
-DRAFTERS = {BASIC: basic, EXECUTION: execution, TARGETS: targets}
+DRAFTERS: dict[str, Callable[[Evaluation], list[str]]] = {BASIC: basic, EXECUTION: execution, TARGETS: lambda ev: targets(ev.submission)}
 
 
-def drafts(sub: Project | Department) -> dict[str, list[str]]:
+def drafts(ev: Evaluation) -> dict[str, list[str]]:
     """Drafted paragraphs for every section the submission leaves empty (key -> paragraphs)."""
-    return {key: make(sub) for key, make in DRAFTERS.items() if not sub.report.get(key)}
+    return {key: make(ev) for key, make in DRAFTERS.items() if not ev.submission.report.get(key)}

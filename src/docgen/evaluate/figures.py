@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..form import vocabulary as F
+from ..form.forms import form_of
 from ..form.model import Amounts, Department, Period, Project
 
 CENT = Decimal("0.01")
@@ -106,6 +107,11 @@ class Figures:
     balance_share: Decimal | None  # 预计结转结余 ÷ 安排数 × 100 (W404)
     expected_rate: Decimal | None  # 全年预计支出数 ÷ 安排数 × 100
 
+    @property
+    def amounts(self) -> Amounts:
+        """The five typed-in amounts the row was computed from."""
+        return Amounts(self.carried_over, self.budget, self.allocated, self.spent, self.expected)
+
     @classmethod
     def of(cls, a: Amounts, period: Period) -> Figures:
         arranged = subtotal(a)
@@ -147,18 +153,19 @@ def table(rows: dict[str, Amounts], labels: tuple[str, ...], period: Period) -> 
     return out
 
 
-def project_table(project: Project) -> dict[str, Figures]:
-    """附件2's budget table for the project's period."""
-    return table(project.funds, F.PROJECT_FUND_ROWS, project.period)
+Table = dict[str, Figures]  # row label (资金总额 first) -> its figures
+Tables = dict[str, Table]  # a budget table's model attribute (forms.BudgetTable.field) -> the table
 
 
-def department_tables(department: Department) -> tuple[dict[str, Figures], dict[str, Figures]]:
-    """附件3's two budget tables (by type, by use) for the department's period."""
-    by_type = table(department.funds_by_type, F.DEPT_FUND_ROWS_BY_TYPE, department.period)
-    return by_type, table(department.funds_by_use, F.DEPT_FUND_ROWS_BY_USE, department.period)
+def tables(submission: Project | Department) -> Tables:
+    """Every budget table the submission's form has (forms.py), as the form shows it, for its period.
+
+    Called once per submission, by evaluation.evaluate: everything downstream reads the Evaluation.
+    """
+    return {t.field: table(submission.tables[t.field], t.rows, submission.period) for t in form_of(submission).tables}
 
 
 def headline(submission: Project | Department) -> Figures:
-    """The 资金总额 row: what dashboards and roll-ups show for a submission."""
-    rows = submission.funds if isinstance(submission, Project) else submission.funds_by_type
-    return Figures.of(total(rows), submission.period)
+    """The 资金总额 row of the submission's first budget table (a convenience for scripts: the build reads Evaluation)."""
+    first = form_of(submission).tables[0]
+    return Figures.of(total(submission.tables[first.field]), submission.period)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,11 +21,12 @@ from ..cache import Shelf, digest
 from ..check import ruleset as R
 from ..check.findings import Finding, finding_rows, findings_from_rows
 from ..check.load import Document, JsonPath, load_file
-from ..check.ruleset import BLUE, GREEN, NONE, RED, YELLOW, Rule, Ruleset
+from ..check.ruleset import GREEN, NONE, RED, YELLOW, Rule, Ruleset
 from ..form import indicators as V
 from ..form import vocabulary as F
-from ..form.model import Amounts, Department, ExpectedProject, Indicator, Project, Roster
+from ..form.model import Department, ExpectedProject, Indicator, Project, Roster
 from . import figures as compute
+from .evaluation import Evaluation, evaluate
 
 K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS  # noqa: E741 - K/A/I as in model.py
 Submission = Project | Department
@@ -83,75 +84,20 @@ class BudgetRow:
         return ("row", self.table, self.label)
 
 
-def _tables(sub: Submission) -> list[tuple[str, dict[str, Amounts]]]:
-    if isinstance(sub, Project):
-        return [(K["funds"], sub.funds)]
-    return [(K["funds_by_type"], sub.funds_by_type), (K["funds_by_use"], sub.funds_by_use)]
-
-
-def budget_rows(sub: Submission) -> list[BudgetRow]:
+def budget_rows(ev: Evaluation) -> list[BudgetRow]:
     """Every budget row the rules look at; only rows that add something speak (not a lone row, nor a second table's total)."""
     rows = []
-    for index, (table, funds) in enumerate(_tables(sub)):
-        rows.append(BudgetRow(table, F.TOTAL_ROW, compute.Figures.of(compute.total(funds), sub.period), speaks=index == 0))
-        for label, amounts in funds.items():
-            rows.append(BudgetRow(table, label, compute.Figures.of(amounts, sub.period), speaks=len(funds) > 1))
+    for index, (table, figures, given) in enumerate(ev.table_rows()):
+        rows.append(BudgetRow(table, F.TOTAL_ROW, figures[F.TOTAL_ROW], speaks=index == 0))
+        for label in given:
+            rows.append(BudgetRow(table, label, figures[label], speaks=len(given) > 1))
     return rows
 
 
 # --- results ---------------------------------------------------------------------------------
 
 
-@dataclass
-class SubmissionAnalysis:
-    """What monitoring found in one submission: its findings and its lights."""
-
-    submission: Submission
-    findings: list[Finding]
-    light: str | None  # worst of its lights; None when nothing was monitored (科研类, exempt)
-    indicator_lights: tuple[str | None, ...]  # in the order of the file's 绩效指标
-    row_lights: dict[str, dict[str, str | None]]  # table key -> row label (资金总额 first) -> light
-    exempt: bool = False
-
-    @property
-    def path(self) -> str:
-        return str(self.submission.path)
-
-    @property
-    def confidential(self) -> bool:
-        return self.submission.confidential
-
-    def counts(self) -> dict[str, int]:
-        """Findings per light (red, yellow, blue) and hints (none)."""
-        counter = Counter(f.light or NONE for f in self.findings)
-        return {light: counter.get(light, 0) for light in (RED, YELLOW, BLUE, NONE)}
-
-    def likelihoods(self) -> dict[str, int]:
-        counter = Counter(i.likelihood for i in self.submission.indicators)
-        return {name: counter.get(name, 0) for name in F.LIKELIHOODS}
-
-    def as_dict(self) -> dict[str, Any]:
-        sub = self.submission
-        return {
-            "path": Path(self.path).as_posix(),
-            "kind": sub.kind,
-            "period": sub.period.key,
-            "department_code": sub.department_code,
-            "department": sub.department,
-            "name": sub.name,
-            "code": getattr(sub, "code", None),
-            "research": sub.research,
-            "confidential": sub.confidential,
-            "exempt": self.exempt,
-            "light": self.light or NONE,
-            "counts": self.counts(),
-            "likelihoods": self.likelihoods(),
-            "indicators": [
-                {"name": i.name, "light": light or NONE} for i, light in zip(sub.indicators, self.indicator_lights, strict=True)
-            ],
-            "rows": {table: {row: light or NONE for row, light in rows.items()} for table, rows in self.row_lights.items()},
-            "findings": [f.as_dict() for f in self.findings],
-        }
+SubmissionAnalysis = Evaluation  # the name the monitoring results had before they became the Evaluation
 
 
 @dataclass(frozen=True)
@@ -172,7 +118,7 @@ class Analysis:
     """Monitoring results for a set of submissions: per submission, and counted per department."""
 
     ruleset: Ruleset
-    submissions: dict[str, SubmissionAnalysis] = field(default_factory=dict)  # by path, as in Finding.path
+    submissions: dict[str, Evaluation] = field(default_factory=dict)  # by path, as in Finding.path
 
     @property
     def findings(self) -> list[Finding]:
@@ -646,7 +592,7 @@ def _repeats_total(hit: _Hit, hits: list[_Hit]) -> bool:
     return R.LIGHT_ORDER.index(hit.light or GREEN) <= R.LIGHT_ORDER.index(total)
 
 
-def _finish(run: _Run, rows_of: list[BudgetRow], locate: Locator) -> SubmissionAnalysis:
+def _finish(run: _Run, ev: Evaluation, rows_of: list[BudgetRow], locate: Locator) -> Evaluation:
     sub = run.sub
     findings: list[Finding] = []
     for hit in run.hits:
@@ -674,7 +620,7 @@ def _finish(run: _Run, rows_of: list[BudgetRow], locate: Locator) -> SubmissionA
     indicators = tuple(worst([baseline, *by_subject.get(("indicator", i), [])]) for i in range(len(sub.indicators)))
     light = worst([baseline, *(h.light for h in run.hits)])
     findings.sort(key=lambda f: (f.line, f.column, f.code))
-    return SubmissionAnalysis(sub, findings, light, indicators, rows, exempt=run.exempt)
+    return replace(ev, findings=findings, light=light, indicator_lights=indicators, row_lights=rows, exempt=run.exempt)
 
 
 def analyse(
@@ -703,13 +649,14 @@ def analyse(
     for sub in subs:
         roster = roster_of.get(sub.period.key)
         index = indexes.get(sub.period.key, {})
+        ev = evaluate(sub)
         key = shelf.key(sub, roster, index) if shelf is not None and isinstance(sub, Project) else None
-        kept = shelf.get(sub, key) if shelf is not None and key else None
+        kept = shelf.get(ev, key) if shelf is not None and key else None
         if kept is not None:
             analysis.submissions[str(sub.path)] = kept
             continue
         run = _Run(sub, ruleset)
-        rows = budget_rows(sub)
+        rows = budget_rows(ev)
         for rule_fn in PER_SUBMISSION:
             rule_fn(run, rows)
         indicator_rules(run)
@@ -718,7 +665,7 @@ def analyse(
         if isinstance(sub, Department):
             members = by_department.get((sub.period.key, sub.department_code), [])
             project_spending(run, members, _missing(roster, sub.department_code, members))
-        analysis.submissions[str(sub.path)] = sa = _finish(run, rows, locate)
+        analysis.submissions[str(sub.path)] = sa = _finish(run, ev, rows, locate)
         if shelf is not None and key:
             shelf.put(sa, key)
     if shelf is not None:
@@ -747,8 +694,8 @@ class _ProjectShelf:
         entry = repr(index.get(sub.code)) if roster is not None else ""
         return digest(content, self.rules, str(roster.path) if roster is not None else "", entry)
 
-    def get(self, sub: Submission, key: str) -> SubmissionAnalysis | None:
-        kept = self.shelf.get(str(sub.path), key)
+    def get(self, ev: Evaluation, key: str) -> Evaluation | None:
+        kept = self.shelf.get(ev.path, key)
         if kept is None:
             return None
         try:  # plain data from a file: anything not of the shape `put` writes is a miss
@@ -760,11 +707,18 @@ class _ProjectShelf:
                 isinstance(t, str) and all(isinstance(r, str) and x in lights for r, x in rows_.items()) for t, rows_ in row_lights.items()
             ):
                 return None
-            return SubmissionAnalysis(sub, findings_from_rows(rows), light, tuple(indicator_lights), row_lights, exempt)
+            return replace(
+                ev,
+                findings=findings_from_rows(rows),
+                light=light,
+                indicator_lights=tuple(indicator_lights),
+                row_lights=row_lights,
+                exempt=exempt,
+            )
         except (TypeError, ValueError, AttributeError):
             return None
 
-    def put(self, sa: SubmissionAnalysis, key: str) -> None:
+    def put(self, sa: Evaluation, key: str) -> None:
         self.shelf.put(sa.path, key, [finding_rows(sa.findings), sa.light, list(sa.indicator_lights), sa.row_lights, sa.exempt])
 
     def save(self) -> None:

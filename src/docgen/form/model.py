@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from . import forms
 from . import vocabulary as F
 from .indicators import Value, parse
 
@@ -128,13 +129,36 @@ def _funds(data: dict[str, Any], key: str, rows: tuple[str, ...]) -> dict[str, A
     return {row: Amounts.from_data(given[row]) for row in rows if given.get(row) is not None}
 
 
+def _tables(kind: str, data: dict[str, Any]) -> dict[str, dict[str, Amounts]]:
+    """Every budget table the kind's form has (forms.py), by its model attribute: what was typed in, per fund row."""
+    return {t.field: _funds(data, t.key, t.rows) for t in forms.FORMS[kind].tables}
+
+
+class _Budget:
+    """The budget tables of a submission as its form lists them; `funds`, `funds_by_type`… name them one by one."""
+
+    tables: dict[str, dict[str, Amounts]]
+
+    @property
+    def funds(self) -> dict[str, Amounts]:
+        return self.tables["funds"]
+
+    @property
+    def funds_by_type(self) -> dict[str, Amounts]:
+        return self.tables["funds_by_type"]
+
+    @property
+    def funds_by_use(self) -> dict[str, Amounts]:
+        return self.tables["funds_by_use"]
+
+
 def _report(data: dict[str, Any]) -> dict[str, str]:
     given = data.get(K["report"]) or {}
     return {key: (given.get(key) or "").strip() for key in F.REPORT_KEYS}
 
 
 @dataclass(frozen=True)
-class Project:
+class Project(_Budget):
     """A project submission (附件2), typed, with English attribute names for the renderers and rules."""
 
     path: Path
@@ -144,7 +168,7 @@ class Project:
     department: str
     department_code: str
     unit: str
-    funds: dict[str, Amounts]
+    tables: dict[str, dict[str, Amounts]]  # model attribute of each budget table of forms.PROJECT_FORM -> its rows
     target: str
     indicators: tuple[Indicator, ...]
     report: dict[str, str] = field(default_factory=dict)
@@ -165,7 +189,7 @@ class Project:
             department=data[K["department"]],
             department_code=data[K["department_code"]],
             unit=data[K["unit"]],
-            funds=_funds(data, K["funds"], F.PROJECT_FUND_ROWS),
+            tables=_tables(cls.kind, data),
             target=data[K["project_target"]].strip(),
             indicators=tuple(Indicator.from_data(i) for i in data[K["indicators"]]),
             report=_report(data),
@@ -177,15 +201,14 @@ class Project:
 
 
 @dataclass(frozen=True)
-class Department:
+class Department(_Budget):
     """A department's overall submission (附件3), typed like a project but with two budget tables."""
 
     path: Path
     period: Period
     department: str
     department_code: str
-    funds_by_type: dict[str, Amounts]
-    funds_by_use: dict[str, Amounts]
+    tables: dict[str, dict[str, Amounts]]  # model attribute of each budget table of forms.DEPARTMENT_FORM -> its rows
     target: str
     indicators: tuple[Indicator, ...]
     report: dict[str, str] = field(default_factory=dict)
@@ -206,8 +229,7 @@ class Department:
             period=Period(data[K["year"]], data[K["month"]]),
             department=data[K["department"]],
             department_code=data[K["department_code"]],
-            funds_by_type=_funds(data, K["funds_by_type"], F.DEPT_FUND_ROWS_BY_TYPE),
-            funds_by_use=_funds(data, K["funds_by_use"], F.DEPT_FUND_ROWS_BY_USE),
+            tables=_tables(cls.kind, data),
             target=data[K["dept_target"]].strip(),
             indicators=tuple(Indicator.from_data(i) for i in data[K["indicators"]]),
             report=_report(data),

@@ -1,4 +1,4 @@
-"""JSON Schemas (draft-07) for the three kinds of file, generated from `forms`.
+"""JSON Schemas (draft-07) for the three kinds of file, generated from the forms' description (forms.py).
 
 Draft-07 because the YAML language server in VS Code understands it fully: editors complete keys,
 offer enums and show the Chinese `title`/`description` on hover. The files in `schema/` are the
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import limits
+from . import forms, limits
 from . import vocabulary as F
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -106,40 +106,40 @@ def indicator() -> Schema:
     ]
     return {
         "type": "object",
-        "title": "绩效指标",
+        "title": F.INDICATOR_BLOCK,
         "description": "一行三级指标：一级、二级指标按表格固定分类填写。",
         "properties": {
-            k["level1"]: {"enum": list(F.TAXONOMY), "title": "一级指标", "description": "产出指标、效益指标或满意度指标"},
+            k["level1"]: {"enum": list(F.TAXONOMY), "title": k["level1"], "description": "产出指标、效益指标或满意度指标"},
             k["level2"]: {
                 "enum": list(F.LEVEL2_ALL),
-                "title": "二级指标",
+                "title": k["level2"],
                 "description": "须属于所填一级指标：" + "；".join(f"{a}：{'、'.join(b)}" for a, b in F.TAXONOMY.items()),
             },
-            k["name"]: _name("三级指标", "指标名称，如「资助学生人数」", "资助学生人数", "受助学生家长满意度"),
-            k["target"]: _value("年度指标值", "批复的年度指标值"),
-            k["adjusted_target"]: _value("调整后指标值", "按程序调整后的年度指标值（目标调整，没有调整不写）"),
-            k["result"]: _value("指标完成情况", "截至本期末（1-XX月）的指标完成情况"),
-            k["expected"]: _value("全年指标预计完成情况", "预计全年能完成的指标值"),
+            k["name"]: _name(k["name"], "指标名称，如「资助学生人数」", "资助学生人数", "受助学生家长满意度"),
+            k["target"]: _value(k["target"], "批复的年度指标值"),
+            k["adjusted_target"]: _value(k["adjusted_target"], "按程序调整后的年度指标值（目标调整，没有调整不写）"),
+            k["result"]: _value(k["result"], "截至本期末（1-XX月）的指标完成情况"),
+            k["expected"]: _value(k["expected"], "预计全年能完成的指标值"),
             k["deviation"]: _text(
-                "偏差原因分析",
+                k["deviation"],
                 "与预期目标产生偏差时必填：分别从决策、过程和管理等方面进行判断和分析，并说明理由",
                 "过程方面：部分学校补助发放通知不及时，家长知晓度不高。",
             ),
             k["likelihood"]: {
                 "enum": list(F.LIKELIHOODS),
-                "title": "完成目标可能性",
+                "title": k["likelihood"],
                 "description": "确定能、有可能、完全不可能三选一（即表格中打“√”的一项）",
             },
-            k["remark"]: _text("备注", "选“完全不可能”时必须在此提出拟采取的措施", "拟于第三季度调整实施方案，并报主管部门审核。"),
+            k["remark"]: _text(k["remark"], "选“完全不可能”时必须在此提出拟采取的措施", "拟于第三季度调整实施方案，并报主管部门审核。"),
             k["cumulative"]: {
                 "type": "boolean",
-                "title": "按进度累计",
+                "title": k["cumulative"],
                 "description": "该指标是否随时间累计（如人数、里程）。满意度、合格率、完成时限、单位成本等不累计的写 false，"
                 "不写时按单位推断（% 和日期类不累计）。",
             },
             k["evidence"]: {
                 "type": "array",
-                "title": "佐证材料",
+                "title": k["evidence"],
                 "description": "佐证材料文件的路径或链接",
                 "items": _text("佐证材料文件", "一份佐证材料：仓库中的文件路径或网址", "佐证材料/补助资金发放花名册.pdf"),
             },
@@ -150,7 +150,7 @@ def indicator() -> Schema:
     }
 
 
-def _report(subject: str) -> Schema:
+def _report(subject: str, description: str) -> Schema:
     props = {
         "基本情况": (
             f"{subject}概况、主要内容、起止时间、实施计划、年度目标和预算情况",
@@ -169,18 +169,18 @@ def _report(subject: str) -> Schema:
     }
     return {
         "type": "object",
-        "title": "分析报告",
-        "description": "附件1《支出绩效监控分析报告》各部分的正文",
+        "title": F.KEYS["report"],
+        "description": description,
         "properties": {key: _text(key, desc, example) for key, (desc, example) in props.items()},
         "additionalProperties": False,
     }
 
 
-def _reviews() -> Schema:
+def _reviews(description: str) -> Schema:
     return {
         "type": "array",
-        "title": "审核意见",
-        "description": "主管部门或市财政局的审核意见，每次审核一条",
+        "title": F.KEYS["reviews"],
+        "description": description,
         "items": {
             "type": "object",
             "title": "一条审核意见",
@@ -195,34 +195,6 @@ def _reviews() -> Schema:
             "required": ["审核单位", "日期", "结论", "意见"],
             "additionalProperties": False,
         },
-    }
-
-
-def _period() -> Schema:
-    return {
-        F.KEYS["year"]: {
-            "type": "integer",
-            "minimum": 2000,
-            "maximum": 2100,
-            "title": "年度",
-            "description": "预算年度，如 2025",
-            "examples": [2025],
-        },
-        F.KEYS["month"]: {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": 12,
-            "title": "截至月份",
-            "description": "监控期间截至的月份：1-6月写 6（定期监控），日常监控写当月",
-            "examples": [6],
-        },
-    }
-
-
-def _department_id() -> Schema:
-    return {
-        F.KEYS["department"]: _name("主管部门", "主管部门全称，如「朔州市教育局」", "朔州市教育局"),
-        F.KEYS["department_code"]: _code("主管部门代码", "主管部门预算代码", "101"),
     }
 
 
@@ -245,108 +217,70 @@ def _base(title: str, description: str, properties: Schema, required: list[str])
     }
 
 
+def _records(fields: tuple[forms.Field, ...], form: forms.Form, title: str, description: str) -> Schema:
+    return {
+        "type": "object",
+        "title": title,
+        "description": description,
+        "properties": {f.key: _node(f, form) for f in fields},
+        "required": [f.key for f in fields if f.required],
+        "additionalProperties": False,
+    }
+
+
+def _node(f: forms.Field, form: forms.Form) -> Schema:
+    """The schema node of one field of the description, by its kind."""
+    example = f.examples[0] if f.examples else ""
+    if f.kind in ("year", "month"):
+        low, high = (2000, 2100) if f.kind == "year" else (1, 12)
+        return {"type": "integer", "minimum": low, "maximum": high, "title": f.label, "description": f.description, "examples": [example]}
+    if f.kind == "name":
+        return _name(f.label, f.description, *f.examples)
+    if f.kind == "code":
+        return _code(f.label, f.description, example)
+    if f.kind == "text":
+        return _text(f.label, f.description, *f.examples)
+    if f.kind == "date":
+        return _date(f.label, f.description, example)
+    if f.kind == "flag":
+        return _flag(f.label, f.description)
+    if f.kind == "names":
+        items = _name(f.label, f.item_description, *f.examples)
+        return {"type": "array", "title": f.label, "description": f.description, "items": items, "minItems": 1}
+    if f.kind == "table":
+        table = form.table(f.name)
+        return _funds(table.rows, table.title, table.description)
+    if f.kind == "stated_total":
+        return {**fund_row(F.TOTAL_ROW), "description": f.description}
+    if f.kind == "indicators":
+        return {"type": "array", "minItems": 1, "title": f.label, "description": f.description, "items": indicator()}
+    if f.kind == "report":
+        return _report(form.report_subject, f.description)
+    if f.kind == "reviews":
+        return _reviews(f.description)
+    assert f.kind == "records", f.kind
+    at_least = {"minItems": f.min_items} if f.min_items else {}
+    items = _records(f.items, form, f.item_title, f.item_description)
+    return {"type": "array", **at_least, "title": f.label, "description": f.description, "items": items}
+
+
+def form_schema(kind: str) -> Schema:
+    """The schema of one kind of file, generated from its description in forms.py."""
+    form = forms.FORMS[kind]
+    props = {f.key: _node(f, form) for f in form.fields}
+    return _base(form.title, form.description, props, [f.key for f in form.fields if f.required])
+
+
 def project_schema() -> Schema:
     """附件2 plus the project's 附件1 narrative."""
-    K = F.KEYS
-    props: Schema = {
-        **_period(),
-        K["project_name"]: _name("项目名称", "项目全称，与预算批复一致", "城乡义务教育家庭经济困难学生生活补助"),
-        K["project_code"]: _code("项目代码", "预算管理一体化系统中的项目代码", "101-2025-001"),
-        **_department_id(),
-        K["unit"]: _name("预算单位", "具体实施项目的预算单位（部门本级或所属单位）", "朔州市教育局本级"),
-        K["research"]: _flag("科研类", "科研类项目可暂不开展年度中的绩效监控（true/false）"),
-        K["confidential"]: _flag("涉密", "涉密项目的材料一律不公开、不上站点（true/false）"),
-        K["period_span"]: _text("起止时间", "项目起止时间，如「2023年1月—2025年12月」", "2025年1月—2025年12月"),
-        K["funds"]: _funds(F.PROJECT_FUND_ROWS, "项目资金预算安排及执行进度（万元）", "按资金来源分行填写。"),
-        K["stated_total"]: {**fund_row(F.TOTAL_ROW), "description": "资金总额（可不填，由系统计算）。填写时系统核对它与各行之和是否一致。"},
-        K["project_target"]: _text("项目年度绩效目标", "批复的项目年度绩效目标", "按标准足额发放生活补助，保障困难学生顺利完成学业。"),
-        K["indicators"]: {"type": "array", "minItems": 1, "title": "绩效指标", "description": "每个三级指标一项", "items": indicator()},
-        K["report"]: _report("项目"),
-        K["reviews"]: _reviews(),
-    }
-    required = [
-        K[n]
-        for n in (
-            "year",
-            "month",
-            "project_name",
-            "project_code",
-            "department",
-            "department_code",
-            "unit",
-            "funds",
-            "project_target",
-            "indicators",
-        )
-    ]
-    return _base("市级项目支出绩效运行监控表", "附件2：一个项目一个文件，另含附件1分析报告的正文。", props, required)
+    return form_schema("project")
 
 
 def department_schema() -> Schema:
     """附件3 plus the department's 附件1 narrative."""
-    K = F.KEYS
-    props: Schema = {
-        **_period(),
-        **_department_id(),
-        K["funds_by_type"]: _funds(F.DEPT_FUND_ROWS_BY_TYPE, "预算安排及执行进度（万元）1. 按资金性质", "按资金性质分行填写。"),
-        K["funds_by_use"]: _funds(F.DEPT_FUND_ROWS_BY_USE, "预算安排及执行进度（万元）2. 按支出用途", "基本支出和项目支出。"),
-        K["dept_target"]: _text("年度绩效目标", "部门整体年度绩效目标", "保障全市各级各类教育事业正常运转，推进义务教育优质均衡发展。"),
-        K["indicators"]: {"type": "array", "minItems": 1, "title": "绩效指标", "description": "每个三级指标一项", "items": indicator()},
-        K["report"]: _report("部门"),
-        K["reviews"]: _reviews(),
-    }
-    required = [
-        K[n] for n in ("year", "month", "department", "department_code", "funds_by_type", "funds_by_use", "dept_target", "indicators")
-    ]
-    return _base(
-        "市级部门整体支出绩效运行监控表", "附件3：每个主管部门一个文件（部门整体.yaml），另含附件1分析报告的正文。", props, required
-    )
+    return form_schema("department")
 
 
 def roster_schema() -> Schema:
     """Who must report in a period, so the site can tell who is missing."""
-    K = F.KEYS
-    expected_project = {
-        "type": "object",
-        "title": "应报项目",
-        "description": "一个本期须报送监控表的项目：代码、名称、预算单位，以及是否科研类、涉密",
-        "properties": {
-            K["project_code"]: _code("项目代码", "应报项目的代码", "101-2025-001"),
-            K["project_name"]: _name("项目名称", "应报项目名称", "城乡义务教育家庭经济困难学生生活补助"),
-            K["unit"]: _name("预算单位", "实施项目的预算单位", "朔州市教育局本级"),
-            K["research"]: _flag("科研类", "科研类项目"),
-            K["confidential"]: _flag("涉密", "涉密项目"),
-        },
-        "required": [K["project_code"], K["project_name"], K["unit"]],
-        "additionalProperties": False,
-    }
-    department = {
-        "type": "object",
-        "title": "应报部门",
-        "description": "一个本期须报送的主管部门：名称、代码、所属预算单位和应报项目",
-        "properties": {
-            **_department_id(),
-            K["units"]: {
-                "type": "array",
-                "title": "预算单位",
-                "description": "部门本级及所属单位",
-                "items": _name("预算单位", "一个预算单位的全称", "朔州市教育局本级", "朔州市第一中学"),
-                "minItems": 1,
-            },
-            K["expected_projects"]: {
-                "type": "array",
-                "title": "应报项目",
-                "description": "本期须报送监控表的项目",
-                "items": expected_project,
-            },
-        },
-        "required": [K["department"], K["department_code"], K["units"], K["expected_projects"]],
-        "additionalProperties": False,
-    }
-    props: Schema = {
-        **_period(),
-        K["deadline"]: _date("截止日期", "报送截止日期，如 2025-07-31", "2025-07-31"),
-        K["departments"]: {"type": "array", "minItems": 1, "title": "部门", "description": "本期应报送的主管部门", "items": department},
-    }
-    required = [K["year"], K["month"], K["deadline"], K["departments"]]
-    return _base("绩效监控报送名单", "一个监控期间一个文件（名单.yaml）：应报送的部门、预算单位和项目。", props, required)
+    return form_schema("roster")

@@ -22,8 +22,10 @@ from .. import messages as M
 from ..check.load import decode, load_text
 from ..check.validate import schema_findings
 from ..evaluate import figures as compute
+from ..evaluate.evaluation import evaluate
+from ..form import numbers as N
 from ..form import vocabulary as F
-from ..form.model import Department, Project
+from ..form.model import Roster
 from ..form.model import build as build_model
 
 SEP = "·"
@@ -144,7 +146,7 @@ def _text_of(value: Any, key: str) -> str:
     if isinstance(value, bool):
         return M.label("yes") if value else M.label("no")
     if key in _AMOUNTS and isinstance(value, (int, Decimal)):
-        return f"{Decimal(value):.2f}"
+        return N.plain_money(Decimal(value))
     return str(value).strip()
 
 
@@ -178,7 +180,7 @@ def _flatten(value: Any, path: tuple[str, ...], fields: dict[str, str], items: d
 
 
 def _rate(value: Decimal | None) -> str:
-    return M.label("absent") if value is None else f"{value:.2f}%"
+    return M.label("absent") if value is None else N.rate(value)
 
 
 def _figure_rows(table: str, rows: dict[str, compute.Figures], written: set[str]) -> Iterator[tuple[str, str]]:
@@ -190,23 +192,17 @@ def _figure_rows(table: str, rows: dict[str, compute.Figures], written: set[str]
         prefix = f"{table}{SEP}{row}{SEP}"
         if total:
             for name, key in F.AMOUNT_FIELDS.items():
-                yield prefix + key, f"{getattr(fig, name):.2f}"
-        yield prefix + M.label("figure_arranged"), f"{fig.subtotal:.2f}"
+                yield prefix + key, N.plain_money(getattr(fig, name))
+        yield prefix + M.label("figure_arranged"), N.plain_money(fig.subtotal)
         yield prefix + M.label("figure_allocation_rate"), _rate(fig.allocation_rate)
         yield prefix + M.label("figure_spend_progress"), _rate(fig.spend_progress)
 
 
 def _figures(kind: str, path: Path, data: dict[str, Any]) -> dict[str, str] | None:
     model = build_model(kind, path, data)
-    if isinstance(model, Project):
-        return dict(_figure_rows(K["funds"], compute.project_table(model), set(model.funds)))
-    if isinstance(model, Department):
-        by_type, by_use = compute.department_tables(model)
-        return {
-            **dict(_figure_rows(K["funds_by_type"], by_type, set(model.funds_by_type))),
-            **dict(_figure_rows(K["funds_by_use"], by_use, set(model.funds_by_use))),
-        }
-    return None
+    if isinstance(model, Roster):
+        return None
+    return {cell: value for key, rows, given in evaluate(model).table_rows() for cell, value in _figure_rows(key, rows, set(given))}
 
 
 def _confidential(kind: str, data: dict[str, Any]) -> bool:

@@ -23,6 +23,8 @@ from .. import messages as M
 from ..errors import EnvironmentProblem
 from ..escape import xml as escape  # XML text: & < > as entities, characters XML forbids dropped
 from ..evaluate import draft
+from ..evaluate.evaluation import Evaluation
+from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.model import Department, Project
 from ..textwidth import WIDE
@@ -153,9 +155,7 @@ def _cell(style: str, text: str, width: int, align: str, size: int | None, *, he
 
 
 def _figure(value: Decimal | None, rate: bool) -> str:
-    if value is None:
-        return F.NO_RATE
-    return f"{value:.2f}%" if rate else f"{value:,.2f}"
+    return N.rate_or_dash(value) if rate else N.money_or_dash(value)
 
 
 BUDGET_COLUMNS = ("carried_over", "budget", "subtotal", "allocated", "allocation_rate", "spent", "spend_progress", "expected")
@@ -312,10 +312,11 @@ def title(sub: Project | Department, *, lines: bool = False) -> str:
     return text
 
 
-def section_texts(sub: Project | Department, extra: Mapping[str, str] | None = None) -> dict[str, list[str]]:
+def section_texts(ev: Evaluation, extra: Mapping[str, str] | None = None) -> dict[str, list[str]]:
     """Paragraphs per section key: the submission's text, else an extra drafted text (e.g. from the warnings
     engine), else docgen's own draft from the figures, else 「无。」 or 「（未填写）」."""
-    drafted = draft.drafts(sub)
+    sub = ev.submission
+    drafted = draft.drafts(ev)
     texts: dict[str, list[str]] = {}
     for key in F.REPORT_KEYS:
         if sub.report.get(key):
@@ -329,21 +330,22 @@ def section_texts(sub: Project | Department, extra: Mapping[str, str] | None = N
     return texts
 
 
-def body_xml(sub: Project | Department, ref: Reference, extra: Mapping[str, str] | None = None) -> str:
-    """附件1's document body: title, then each report section with the submission's text or a draft."""
-    texts = section_texts(sub, extra)
+def body_xml(ev: Evaluation, ref: Reference, extra: Mapping[str, str] | None = None) -> str:
+    """附件1's document body: title, then each report section (forms.py) with the submission's text or a draft."""
+    sub = ev.submission
+    texts = section_texts(ev, extra)
     styles = ref.styles
     out = [
         _paragraph(styles["title"], title(sub, lines=True)),
         _paragraph(styles["subtitle"], M.draft("report_year", year=sub.period.year)),
     ]
-    for section in F.REPORT_SECTIONS:
+    for section in ev.form.report:
         out.append(_paragraph(styles["heading1" if section.level == 1 else "heading2"], section.heading))
         if section.key is None:
             continue
         out.extend(_paragraph(styles["body"], text) for text in texts[section.key])
         if section.key == draft.EXECUTION:
-            out.extend(_budget_table(ref, table, sub.period.months) for table in draft.budget_tables(sub))
+            out.extend(_budget_table(ref, table, sub.period.months) for table in draft.budget_tables(ev))
     unit = sub.unit if isinstance(sub, Project) else sub.department
     out.append(_paragraph(styles["signature"], unit))
     return "".join(out)
@@ -361,14 +363,15 @@ def _core(sub: Project | Department) -> bytes:
     ).encode()
 
 
-def document_bytes(sub: Project | Department, reference_path: Path, extra: Mapping[str, str] | None = None) -> bytes:
+def document_bytes(ev: Evaluation, reference_path: Path, extra: Mapping[str, str] | None = None) -> bytes:
     """The .docx of one submission's 附件1 report, in memory; identical bytes for identical input.
 
     `extra` maps section keys (forms.REPORT_KEYS) to drafted text from elsewhere (the warnings engine drafts
     「四、绩效监控结果分析」); a section the submission fills in keeps the submission's text.
     """
     ref = reference(reference_path)
-    document = (ref.head + body_xml(sub, ref, extra) + ref.tail).encode("utf-8")
+    sub = ev.submission
+    document = (ref.head + body_xml(ev, ref, extra) + ref.tail).encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in ref.parts:

@@ -26,6 +26,7 @@ from .. import __version__, children, output
 from .. import messages as M
 from ..cache import code_digest
 from ..errors import InvalidSubmissions, UsageError
+from ..evaluate.evaluation import Evaluation
 from ..form.model import Department, Project
 from . import bundle, docx, paths, pdf, templates, xlsx
 
@@ -162,7 +163,7 @@ class Manifest:
 class Task:
     """One submission's work for a worker process: which outputs to write, and where."""
 
-    sub: Submission
+    ev: Evaluation
     targets: dict[str, Path]  # kind -> path, only the kinds to (re)render
     extra: dict[str, str]
 
@@ -172,7 +173,7 @@ def _render(task: Task, reference: Path, tables: Path) -> dict[str, float]:
     spent: dict[str, float] = {}
     for kind, target in task.targets.items():
         start = time.process_time()  # CPU time: comparable on a machine shared with other work
-        data = xlsx.workbook_bytes(task.sub, tables) if kind == "xlsx" else docx.document_bytes(task.sub, reference, task.extra)
+        data = xlsx.workbook_bytes(task.ev, tables) if kind == "xlsx" else docx.document_bytes(task.ev, reference, task.extra)
         output.write_bytes(target, data)
         spent[kind] = (time.process_time() - start) * 1000
     return spent
@@ -257,12 +258,13 @@ class _Place:
     claimed: dict[Path, Submission] = field(default_factory=dict)  # output -> the submission it belongs to
 
 
-def _plan(place: _Place, sub: Submission, key: str, force: bool, tasks: list[Task], extra: dict[str, str]) -> int:
+def _plan(place: _Place, ev: Evaluation, key: str, force: bool, tasks: list[Task], extra: dict[str, str]) -> int:
     """Queue the outputs of `sub` that are missing or stale; returns how many were already up to date.
 
     Two submissions never share an output: paths.safe keeps distinct names distinct, and what it cannot see
     (a project named like a department's own report) stops the build here rather than overwrite a file.
     """
+    sub = ev.submission
     targets = paths.attachments(place.folder, sub)
     for target in targets.values():
         other = place.claimed.setdefault(target, sub)
@@ -277,7 +279,7 @@ def _plan(place: _Place, sub: Submission, key: str, force: bool, tasks: list[Tas
         else:
             todo[kind] = target
     if todo:
-        tasks.append(Task(sub, todo, extra))
+        tasks.append(Task(ev, todo, extra))
     return fresh
 
 
@@ -353,9 +355,9 @@ def _bundles(place: _Place, options: Options, confidential: Mapping[GroupKey, in
             report.bundles.append(bundle.write(place.folder, group))
 
 
-def render_all(subs: Iterable[Submission], out: Path, tpl: templates.Templates, options: Options) -> Rendered:
-    """Render every submission's attachments into `out` (confidential ones only into options.confidential_dir),
-    then PDFs (with options.pdf) and the department bundles; writes the manifest(s) last."""
+def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Templates, options: Options) -> Rendered:
+    """Render every evaluated submission's attachments into `out` (confidential ones only into
+    options.confidential_dir), then PDFs (with options.pdf) and the department bundles; writes the manifest(s) last."""
     report = Rendered()
     reference, tables = tpl.path(templates.REPORT_DOCX), tpl.path(templates.TABLES_YAML)
     docx.reference(reference)  # a broken template fails here, once, before any worker starts
@@ -370,7 +372,10 @@ def render_all(subs: Iterable[Submission], out: Path, tpl: templates.Templates, 
     secret = _Place(options.confidential_dir, Manifest(options.confidential_dir)) if options.confidential_dir else None
     confidential: dict[GroupKey, int] = {}
     tasks: list[Task] = []
-    for sub in sorted(subs, key=lambda s: (s.period.key, s.department_code, s.kind != "department", str(s.path))):
+    for ev in sorted(
+        evaluations, key=lambda e: (e.submission.period.key, e.submission.department_code, e.submission.kind != "department", e.path)
+    ):
+        sub = ev.submission
         extra = dict(options.extra_sections(sub)) if options.extra_sections else {}
         key = submission_key(base, sub, extra)
         if sub.confidential:
@@ -380,9 +385,9 @@ def render_all(subs: Iterable[Submission], out: Path, tpl: templates.Templates, 
                 report.confidential_skipped += 1
                 continue
             report.confidential_written += 1
-            report.unchanged += _plan(secret, sub, key, options.force, tasks, extra)
+            report.unchanged += _plan(secret, ev, key, options.force, tasks, extra)
         else:
-            report.unchanged += _plan(public, sub, key, options.force, tasks, extra)
+            report.unchanged += _plan(public, ev, key, options.force, tasks, extra)
     places = [public] + ([secret] if secret else [])
     for place in places:
         report.problems.extend(place.manifest.ignored)

@@ -1,9 +1,9 @@
-"""附件2/附件3 as data: every label, field and span of the grid, independent of any spreadsheet library.
+"""附件2/附件3 laid out: `place()` puts one evaluated submission on the 13-column grid (A–M) as positioned cells.
 
-`FORMS` describes each table once: its blocks in order, each column with its header text and the grid columns it
-spans. `place()` lays one submission out on the 13-column grid (A–M) as positioned cells; render_xlsx only draws
-them. A reader of filled-in forms walks the same description (labels to find, fields to read), so nothing here may
-depend on how a workbook is written.
+The grid itself — every label, field and span, block by block — is the forms' description (form/forms.py:
+`FORMS`, `BUDGET_COLUMNS`, `INDICATOR_COLUMNS`); render_xlsx only draws the placed cells. A reader of filled-in
+forms walks the same description (labels to find, fields to read), so nothing here may depend on how a workbook
+is written.
 """
 
 from __future__ import annotations
@@ -12,168 +12,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..evaluate import figures as compute
+from ..evaluate.evaluation import Evaluation
+from ..form import numbers as N
 from ..form import vocabulary as F
+from ..form.forms import (
+    BUDGET_COLUMNS,
+    INDICATOR_COLUMNS,
+    LAST,
+    Budget,
+    Column,
+    Form,
+    Ident,
+    Indicators,
+    Notes,
+    Text,
+    form_of,
+)
 from ..form.model import Department, Indicator, Period, Project
-
-NCOLS = 13  # A..M
-LAST = NCOLS - 1
 
 #: Column widths in Excel character units (the width of "0" in the default font); a Chinese character takes ~2.
 WIDTHS = (6.5, 21.0, 13.0, 18.0, 12.0, 12.0, 9.0, 9.0, 12.0, 7.5, 7.5, 8.5, 14.0)
-
-# --- the description ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a block: the field it holds, its header, and the grid columns it spans (0-based, inclusive)."""
-
-    field: str
-    header: str
-    first: int
-    last: int
-    group: str | None = None  # two-row header: `group` above, spanning the columns that share it
-    kind: str = "text"  # money | rate | text | value | tick
-
-
-@dataclass(frozen=True)
-class IdentCell:
-    """A cell of the identification rows: a fixed label, or the field whose value goes there."""
-
-    first: int
-    last: int
-    label: str | None = None
-    field: str | None = None
-
-
-@dataclass(frozen=True)
-class Ident:
-    """The identification block at the top of the form (name, code, department…), as rows of label and field cells."""
-
-    rows: tuple[tuple[IdentCell, ...], ...]
-
-
-@dataclass(frozen=True)
-class BudgetTable:
-    """One budget table: its number (「1.」 on 附件3, none on 附件2), the model attribute and the fund rows."""
-
-    number: str
-    field: str
-    rows: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Budget:
-    """The budget block: one label down column A beside all of the form's budget tables."""
-
-    label: str  # spans all its tables vertically in column A
-    tables: tuple[BudgetTable, ...]
-
-
-@dataclass(frozen=True)
-class Text:
-    """A labelled free-text row: the year's performance target."""
-
-    label: str  # columns A:B
-    field: str  # columns C:M
-
-
-@dataclass(frozen=True)
-class Indicators:
-    """The 绩效指标 block: one row per indicator under a shared header."""
-
-    label: str
-
-
-@dataclass(frozen=True)
-class Notes:
-    """The notes printed under the table, the same on both forms."""
-
-    texts: tuple[str, ...]
-
-
-Block = Ident | Budget | Text | Indicators | Notes
-
-
-@dataclass(frozen=True)
-class Form:
-    """One official form (附件2 or 附件3) as the ordered blocks that make up its grid."""
-
-    kind: str  # "project" (附件2) | "department" (附件3)
-    sheet: str
-    title: str
-    blocks: tuple[Block, ...]
-
-
-BH, IH = F.BUDGET_HEADERS, F.INDICATOR_HEADERS
-
-BUDGET_COLUMNS = (
-    Column("carried_over", BH["carried_over"], 2, 2, F.BUDGET_GROUP, "money"),
-    Column("budget", BH["budget"], 3, 3, F.BUDGET_GROUP, "money"),
-    Column("subtotal", BH["subtotal"], 4, 4, F.BUDGET_GROUP, "money"),
-    Column("allocated", BH["allocated"], 5, 5, kind="money"),
-    Column("allocation_rate", BH["allocation_rate"], 6, 7, kind="rate"),
-    Column("spent", BH["spent"], 8, 8, kind="money"),
-    Column("spend_progress", BH["spend_progress"], 9, 10, kind="rate"),
-    Column("expected", BH["expected"], 11, 12, kind="money"),
-)
-
-INDICATOR_COLUMNS = (
-    Column("level1", IH["level1"], 1, 1),
-    Column("level2", IH["level2"], 2, 2),
-    Column("name", IH["name"], 3, 3),
-    Column("target", IH["target"], 4, 4, kind="value"),
-    Column("result", IH["result"], 5, 5, kind="value"),
-    Column("expected", IH["expected"], 6, 6, kind="value"),
-    Column("deviation", IH["deviation"], 7, 8),
-    *(Column("likelihood", choice, 9 + i, 9 + i, F.LIKELIHOOD_GROUP, "tick") for i, choice in enumerate(F.LIKELIHOODS)),
-    Column("remark", IH["remark"], 12, 12),
-)
-
-PROJECT_FORM = Form(
-    kind="project",
-    sheet="附件2",
-    title=F.PROJECT_TABLE_TITLE,
-    blocks=(
-        Ident(
-            (
-                (IdentCell(0, 1, label=F.PROJECT_NAME_LABEL), IdentCell(2, LAST, field="name")),
-                (
-                    IdentCell(0, 1, label=F.PROJECT_DEPARTMENT_LABEL),
-                    IdentCell(2, 6, field="department_and_code"),
-                    IdentCell(7, 8, label=F.UNIT_LABEL),
-                    IdentCell(9, LAST, field="unit"),
-                ),
-            )
-        ),
-        Budget(F.PROJECT_BUDGET_BLOCK, (BudgetTable("", "funds", F.PROJECT_FUND_ROWS),)),
-        Text(F.PROJECT_TARGET_LABEL, "target"),
-        Indicators(F.INDICATOR_BLOCK),
-        Notes(F.TABLE_NOTES),
-    ),
-)
-
-DEPARTMENT_FORM = Form(
-    kind="department",
-    sheet="附件3",
-    title=F.DEPARTMENT_TABLE_TITLE,
-    blocks=(
-        Ident(((IdentCell(0, 1, label=F.DEPARTMENT_LABEL), IdentCell(2, LAST, field="department_and_code")),)),
-        Budget(
-            F.DEPARTMENT_BUDGET_BLOCK,
-            (
-                BudgetTable(F.DEPARTMENT_TABLE_NUMBERS[0], "funds_by_type", F.DEPT_FUND_ROWS_BY_TYPE),
-                BudgetTable(F.DEPARTMENT_TABLE_NUMBERS[1], "funds_by_use", F.DEPT_FUND_ROWS_BY_USE),
-            ),
-        ),
-        Text(F.DEPARTMENT_TARGET_LABEL, "target"),
-        Indicators(F.INDICATOR_BLOCK),
-        Notes(F.TABLE_NOTES),
-    ),
-)
-
-FORMS = {"project": PROJECT_FORM, "department": DEPARTMENT_FORM}
 
 
 def header_text(text: str, period: Period) -> str:
@@ -262,17 +120,18 @@ def _two_row_headers(grid: _Grid, columns: tuple[Column, ...], period: Period, t
 
 
 def _rate_value(rate: Decimal | None) -> str | Decimal:
-    return F.NO_RATE if rate is None else rate
+    return N.NO_RATE if rate is None else rate
 
 
-def _budget(grid: _Grid, block: Budget, sub: Project | Department) -> None:
+def _budget(grid: _Grid, block: Budget, ev: Evaluation) -> None:
+    sub = ev.submission
     start = grid.row
     for table in block.tables:
         top = grid.row
         grid.put(top, 1, table.number or None, "header", last_row=top + 1)
         _two_row_headers(grid, BUDGET_COLUMNS, sub.period, top)
-        given = getattr(sub, table.field)
-        figures = compute.table(given, table.rows, sub.period)
+        given = sub.tables[table.field]
+        figures = ev.tables[table.field]
         row = top + 2
         for index, (label, fig) in enumerate(figures.items()):
             shown = index == 0 or label in given  # a fund source not written stays blank, as on a hand-filled form
@@ -282,7 +141,7 @@ def _budget(grid: _Grid, block: Budget, sub: Project | Department) -> None:
                 value: str | Decimal | None = getattr(fig, column.field) if shown else None
                 if shown and column.kind == "rate":
                     value = _rate_value(fig.allocation_rate if column.field == "allocation_rate" else fig.spend_progress)
-                style = "center" if value == F.NO_RATE else column.kind
+                style = "center" if value == N.NO_RATE else column.kind
                 grid.put(row, column.first, value, style, last_col=column.last, field=f"{table.field}.{label}.{column.field}")
             row += 1
         grid.row = row
@@ -332,9 +191,10 @@ def _indicators(grid: _Grid, block: Indicators, sub: Project | Department) -> No
     grid.row = row
 
 
-def place(sub: Project | Department) -> Sheet:
-    """Lay one submission out on the grid: title, period line, then each block of its form in order."""
-    form = FORMS[sub.kind]
+def place(ev: Evaluation) -> Sheet:
+    """Lay one evaluated submission out on the grid: title, period line, then each block of its form in order."""
+    sub = ev.submission
+    form = form_of(sub)
     grid = _Grid()
     grid.put(0, 0, form.title, "title", last_col=LAST)
     grid.put(1, 0, f"（{sub.period.label}）", "period", last_col=LAST)
@@ -353,7 +213,7 @@ def place(sub: Project | Department) -> Sheet:
                         grid.put(grid.row, cell.first, _identity(sub, cell.field), "text", last_col=cell.last, field=cell.field)
                 grid.row += 1
         elif isinstance(block, Budget):
-            _budget(grid, block, sub)
+            _budget(grid, block, ev)
         elif isinstance(block, Text):
             grid.put(grid.row, 0, block.label, "label", last_col=1)
             grid.put(grid.row, 2, getattr(sub, block.field), "text", last_col=LAST, field=block.field)

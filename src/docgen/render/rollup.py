@@ -9,6 +9,7 @@ fixed creation date so the same inputs give the same bytes, and saved atomically
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
@@ -28,6 +29,7 @@ from ..check.findings import Finding
 from ..check.ruleset import BLUE, GREEN, NONE, RED, YELLOW
 from ..evaluate import figures as compute
 from ..evaluate.monitor import Analysis, SubmissionAnalysis, worst
+from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.model import Amounts, Department, Period, Project, Roster
 from ..textwidth import width
@@ -59,11 +61,13 @@ class ProjectLine:
     impossible: int = 0
     rules: tuple[str, ...] = ()
     projects: int = 1  # how many projects the row stands for
+    known: compute.Figures | None = field(default=None, compare=False, repr=False)  # the Evaluation's, for one row
 
-    @property
+    @functools.cached_property
     def figures(self) -> compute.Figures:
-        """The row's figures and ratios (执行率 = 支出进度 ÷ 序时进度 × 100 is the value W401 grades)."""
-        return compute.Figures.of(self.amounts, self.period)
+        """The row's figures and ratios (执行率 = 支出进度 ÷ 序时进度 × 100 is the value W401 grades): the evaluated
+        row's own, or, for a sum of rows, computed once from the summed amounts."""
+        return self.known or compute.Figures.of(self.amounts, self.period)
 
     def values(self) -> dict[str, Any]:
         fig = self.figures
@@ -111,7 +115,8 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectL
         unit=sub.unit,
         research=sub.research,
         light=sa.light,
-        amounts=compute.total(sub.funds),
+        amounts=sa.headline.amounts,
+        known=sa.headline,
         red=counts[RED],
         yellow=counts[YELLOW],
         blue=counts[BLUE],
@@ -468,7 +473,7 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
 
 
 def _subtitle(period: Period) -> str:
-    return M.ROLLUP["subtitle"].format(time_progress=f"{compute.time_progress(period):.2f}", generator=f"docgen {__version__}")
+    return M.ROLLUP["subtitle"].format(time_progress=N.plain_rate(compute.time_progress(period)), generator=f"docgen {__version__}")
 
 
 def _finding_rows(pairs: Iterable[tuple[ProjectLine, Finding]], analysis: Analysis) -> list[dict[str, Any]]:
@@ -496,25 +501,12 @@ def _department_rows(roll: DepartmentRollup) -> list[dict[str, Any]]:
     if roll.department is None:
         return []
     sub = roll.department.submission
-    assert isinstance(sub, Department)
     rows = []
-    by_type, by_use = compute.department_tables(sub)
-    tables = {F.KEYS["funds_by_type"]: (by_type, sub.funds_by_type), F.KEYS["funds_by_use"]: (by_use, sub.funds_by_use)}
-    for table, (figures, given) in tables.items():
+    for table, figures, given in roll.department.table_rows():
         for label, fig in figures.items():
             if label != F.TOTAL_ROW and label not in given:
                 continue
-            line = ProjectLine(
-                sub.period,
-                sub.department_code,
-                sub.department,
-                "",
-                label,
-                "",
-                None,
-                None,
-                Amounts(fig.carried_over, fig.budget, fig.allocated, fig.spent, fig.expected),
-            )
+            line = ProjectLine(sub.period, sub.department_code, sub.department, "", label, "", None, None, fig.amounts, known=fig)
             values = line.values()
             values.update(table=table, row=label, light=roll.department.row_lights.get(table, {}).get(label) or NONE)
             rows.append(values)

@@ -22,7 +22,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ..evaluate import figures
-from ..form.model import Department, Project
+from ..evaluate.evaluation import Evaluation
 from . import templates
 from .layout import WIDTHS, Placed, Sheet, place
 
@@ -168,10 +168,11 @@ def _page_setup(ws: Worksheet, sheet: Sheet, page: dict[str, Any]) -> None:
     ws.hide_gridlines(2)
 
 
-def workbook_bytes(sub: Project | Department, style_path: Path) -> bytes:
-    """The .xlsx of one submission, in memory; identical bytes for identical input."""
+def workbook_bytes(ev: Evaluation, style_path: Path) -> bytes:
+    """The .xlsx of one evaluated submission, in memory; identical bytes for identical input."""
     style = templates.table_style(style_path)
-    sheet = place(sub)
+    sub = ev.submission
+    sheet = place(ev)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}

@@ -48,13 +48,15 @@ from .. import children, escape
 from .. import messages as M
 from .. import output as out_files
 from ..check import ruleset
-from ..check.findings import Finding
+from ..check.findings import Finding, Findings
 from ..check.load import load_file
 from ..check.ruleset import schema_for
 from ..check.validate import kind_of
 from ..errors import DocgenError, EnvironmentProblem, write_problem
 from ..evaluate import figures as compute
 from ..evaluate import monitor
+from ..evaluate.evaluation import Evaluation, evaluate
+from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.model import Department, Period, Project, Roster
 from ..history import timeline as history
@@ -103,20 +105,12 @@ class Recent:
 
 
 @dataclass
-class Assessment:
+class Assessment(Findings):
     """The verdict on one file: its findings (validation and monitoring) and its monitoring light."""
 
     findings: list[Finding] = field(default_factory=list)
     light: str | None = None  # "red" | "yellow" | "blue" | "green"; None: not monitored (invalid, exempt 科研类)
     indicator_lights: tuple[str | None, ...] = ()  # in the order of the file's 绩效指标
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
 
 
 @dataclass
@@ -133,6 +127,7 @@ class Entry:
     expected: bool = True  # listed in the period's roster
     path: Path | None = None  # the YAML file; None while not submitted
     model: Project | Department | None = None
+    evaluation: Evaluation | None = None  # the model's figures (and monitoring), evaluated once
     assessment: Assessment = field(default_factory=Assessment)
     history: list[Change] = field(default_factory=list)
     downloads: list[tuple[str, str]] = field(default_factory=list)  # (label, docs-relative path)
@@ -152,7 +147,7 @@ class Entry:
 
     @property
     def figures(self) -> compute.Figures | None:
-        return compute.headline(self.model) if self.model is not None else None
+        return self.evaluation.headline if self.evaluation is not None else None
 
     @property
     def light(self) -> str | None:
@@ -190,7 +185,11 @@ class Counts:
 
 def _sum_figures(entries: Iterable[Entry], period: Period) -> compute.Figures:
     """The 资金总额 of the valid projects among `entries`, added up column by column (Decimal)."""
-    rows = {str(i): compute.total(e.model.funds) for i, e in enumerate(entries) if isinstance(e.model, Project) and e.status != ERROR}
+    rows = {
+        str(i): e.evaluation.headline.amounts
+        for i, e in enumerate(entries)
+        if e.kind == "project" and e.evaluation is not None and e.status != ERROR
+    }
     return compute.Figures.of(compute.total(rows), period)
 
 
@@ -213,8 +212,9 @@ class DepartmentView:
             counts.add(entry)
         return counts
 
-    @property
+    @functools.cached_property
     def figures(self) -> compute.Figures:
+        """Its projects summed, once (read after planning, by the pages)."""
         return _sum_figures(self.projects, self.period)
 
     @property
@@ -239,8 +239,9 @@ class PeriodView:
             total += dept.counts
         return total
 
-    @property
+    @functools.cached_property
     def figures(self) -> compute.Figures:
+        """Its departments' projects summed, once (read after planning, by the pages)."""
         return _sum_figures((e for d in self.departments for e in d.projects), self.period)
 
     @property
@@ -441,6 +442,8 @@ class _Planner:
     def __init__(self, result: Any, assessments: dict[str, Assessment]) -> None:
         self.result = result
         self.assessments = assessments
+        analysis = getattr(result, "analysis", None)
+        self.evaluations: dict[str, Evaluation] = analysis.submissions if analysis is not None else {}
         self.secrets = Secrets()
         self.periods: dict[str, dict[str, DepartmentView]] = {}
         self.period_of: dict[str, Period] = {}
@@ -565,6 +568,8 @@ class _Planner:
                 entry = Entry("project", period, dept_code, view.name, code, name, unit, expected=False)
                 view.projects.append(entry)
         entry.path, entry.model = path, model
+        if model is not None:  # without a valid rules file nothing was monitored: the figures are evaluated here
+            entry.evaluation = self.evaluations.get(str(path)) or evaluate(model)
         entry.assessment = self.assessments.get(str(path)) or Assessment()
         if model is not None:
             entry.name, entry.unit = name, unit or entry.unit
@@ -632,11 +637,11 @@ def _environment() -> jinja2.Environment:
 
 
 def _money(value: Decimal | None) -> Markup:
-    return Markup("—" if value is None else f"{value:,.2f}")
+    return Markup(N.money_or_dash(value))
 
 
 def _rate(value: Decimal | None) -> Markup:
-    return Markup("—" if value is None else f"{value:.2f}%")
+    return Markup(N.rate_or_dash(value))
 
 
 def _cn_date(value: date | datetime) -> Markup:
@@ -664,9 +669,10 @@ def indicator_rows(indicators: Iterable[Any]) -> list[tuple[Any, int, int, int]]
     return rows
 
 
-def tables(sub: Project | Department) -> tuple[dict[str, compute.Figures], ...]:
-    """The budget tables as the form shows them: one for a project (附件2), two for a department (附件3)."""
-    return (compute.project_table(sub),) if isinstance(sub, Project) else compute.department_tables(sub)
+def tables(entry: Entry) -> tuple[compute.Table, ...]:
+    """The entry's budget tables as its form shows them (one on 附件2, two on 附件3), from its evaluation."""
+    assert entry.evaluation is not None
+    return tuple(entry.evaluation.tables.values())
 
 
 def report_sections(sub: Project | Department) -> list[tuple[str, str]]:

@@ -1,0 +1,381 @@
+"""The official forms, described once: one `Form` per kind of file (附件2 project, 附件3 department, the roster).
+
+Plain frozen data, no logic. Each form lists its top-level fields (Chinese key, English name, type, title,
+description, example), its budget tables (model attribute, YAML key, number 「1.」, fund rows, 附件1 caption), its
+identification rows, its target text row, its indicator block, its notes and its 附件1 title and sections, in the
+order the grid shows them. Everything else is derived from this description: the JSON Schemas (schema.py), the typed
+model's budget tables (model.py), the figures of every table (evaluate/figures.py), the .xlsx grid (render/layout.py),
+附件1's budget tables (evaluate/draft.py), the site's tables, summary.json, the diff and the roll-ups. Adding a fund
+row or a budget table here is the whole change (tests/form/test_forms.py shows it).
+
+The labels themselves are the vocabulary's (vocabulary.py); grid columns are 0-based and inclusive on the 13-column
+grid A–M that forms.md proposes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import vocabulary as F
+
+NCOLS = 13  # A..M
+LAST = NCOLS - 1
+
+# --- fields ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a file: the English name code uses, the Chinese key a clerk types, and how the schema shows it.
+
+    `kind` says what the value is (schema.py turns each kind into a JSON Schema node): year, month, text, name, code,
+    date, flag, names (a list of names), table (a budget table of this form, by `name`), stated_total (the optional
+    typed 资金总额 row), indicators, report, reviews, records (a list of records whose fields are `items`).
+    """
+
+    name: str
+    kind: str
+    description: str = ""
+    examples: tuple[Any, ...] = ()
+    required: bool = False
+    title: str = ""  # the hover title; "" means the key itself
+    items: tuple[Field, ...] = ()  # kind records: the fields of one record
+    min_items: int = 0  # kind records: how many records at least
+    item_title: str = ""
+    item_description: str = ""
+    written: str = ""  # the key, for a field the vocabulary's KEYS does not name
+
+    @property
+    def key(self) -> str:
+        return self.written or F.KEYS[self.name]
+
+    @property
+    def label(self) -> str:
+        return self.title or self.key
+
+
+# --- the grid ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a block: the field it holds, its header, and the grid columns it spans (0-based, inclusive)."""
+
+    field: str
+    header: str
+    first: int
+    last: int
+    group: str | None = None  # two-row header: `group` above, spanning the columns that share it
+    kind: str = "text"  # money | rate | text | value | tick
+
+
+@dataclass(frozen=True)
+class IdentCell:
+    """A cell of the identification rows: a fixed label, or the field whose value goes there."""
+
+    first: int
+    last: int
+    label: str | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Ident:
+    """The identification block at the top of the form (name, code, department…), as rows of label and field cells."""
+
+    rows: tuple[tuple[IdentCell, ...], ...]
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """One budget table: its number (「1.」 on 附件3, none on 附件2), the model attribute and the fund rows.
+
+    `key` is the YAML key it is typed under; `title`/`description` are the schema's; `caption` (with {number}),
+    `row_heading` and `draft_heading` are what 附件1 prints for it.
+    """
+
+    number: str
+    field: str
+    rows: tuple[str, ...]
+    key: str = ""
+    title: str = ""
+    description: str = ""
+    caption: str = ""
+    row_heading: str = ""
+    draft_heading: str = ""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The budget block: one label down column A beside all of the form's budget tables."""
+
+    label: str  # spans all its tables vertically in column A
+    tables: tuple[BudgetTable, ...]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A labelled free-text row: the year's performance target."""
+
+    label: str  # columns A:B
+    field: str  # columns C:M
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """The 绩效指标 block: one row per indicator under a shared header."""
+
+    label: str
+
+
+@dataclass(frozen=True)
+class Notes:
+    """The notes printed under the table, the same on both forms."""
+
+    texts: tuple[str, ...]
+
+
+Block = Ident | Budget | Text | Indicators | Notes
+
+
+@dataclass(frozen=True)
+class Form:
+    """One official form (附件2, 附件3) or the roster: its fields, the blocks of its grid, its 附件1 report."""
+
+    kind: str  # "project" (附件2) | "department" (附件3) | "roster"
+    sheet: str
+    title: str
+    blocks: tuple[Block, ...]
+    fields: tuple[Field, ...] = ()
+    description: str = ""  # the schema's description of the file
+    report_subject: str = ""  # 「项目」/「部门」 in the 分析报告's descriptions
+    report_title: str = F.REPORT_TITLE
+    report: tuple[F.Section, ...] = F.REPORT_SECTIONS
+
+    @property
+    def budget(self) -> Budget | None:
+        return next((b for b in self.blocks if isinstance(b, Budget)), None)
+
+    @property
+    def tables(self) -> tuple[BudgetTable, ...]:
+        """The budget tables in the form's order (the first one's 资金总额 is the submission's headline)."""
+        budget = self.budget
+        return budget.tables if budget is not None else ()
+
+    def table(self, field: str) -> BudgetTable:
+        return next(t for t in self.tables if t.field == field)
+
+    @property
+    def target(self) -> Text | None:
+        return next((b for b in self.blocks if isinstance(b, Text)), None)
+
+
+BH, IH = F.BUDGET_HEADERS, F.INDICATOR_HEADERS
+
+BUDGET_COLUMNS = (
+    Column("carried_over", BH["carried_over"], 2, 2, F.BUDGET_GROUP, "money"),
+    Column("budget", BH["budget"], 3, 3, F.BUDGET_GROUP, "money"),
+    Column("subtotal", BH["subtotal"], 4, 4, F.BUDGET_GROUP, "money"),
+    Column("allocated", BH["allocated"], 5, 5, kind="money"),
+    Column("allocation_rate", BH["allocation_rate"], 6, 7, kind="rate"),
+    Column("spent", BH["spent"], 8, 8, kind="money"),
+    Column("spend_progress", BH["spend_progress"], 9, 10, kind="rate"),
+    Column("expected", BH["expected"], 11, 12, kind="money"),
+)
+
+INDICATOR_COLUMNS = (
+    Column("level1", IH["level1"], 1, 1),
+    Column("level2", IH["level2"], 2, 2),
+    Column("name", IH["name"], 3, 3),
+    Column("target", IH["target"], 4, 4, kind="value"),
+    Column("result", IH["result"], 5, 5, kind="value"),
+    Column("expected", IH["expected"], 6, 6, kind="value"),
+    Column("deviation", IH["deviation"], 7, 8),
+    *(Column("likelihood", choice, 9 + i, 9 + i, F.LIKELIHOOD_GROUP, "tick") for i, choice in enumerate(F.LIKELIHOODS)),
+    Column("remark", IH["remark"], 12, 12),
+)
+
+# --- the fields shared by the forms ------------------------------------------------------------
+
+YEAR = Field("year", "year", "预算年度，如 2025", (2025,), required=True)
+MONTH = Field("month", "month", "监控期间截至的月份：1-6月写 6（定期监控），日常监控写当月", (6,), required=True)
+DEPARTMENT = Field("department", "name", "主管部门全称，如「朔州市教育局」", ("朔州市教育局",), required=True)
+DEPARTMENT_CODE = Field("department_code", "code", "主管部门预算代码", ("101",), required=True)
+INDICATOR_LIST = Field("indicators", "indicators", "每个三级指标一项", required=True)
+REPORT = Field("report", "report", "附件1《支出绩效监控分析报告》各部分的正文")
+REVIEWS = Field("reviews", "reviews", "主管部门或市财政局的审核意见，每次审核一条")
+
+# --- 附件2 ---------------------------------------------------------------------------------------
+
+PROJECT_FORM = Form(
+    kind="project",
+    sheet="附件2",
+    title=F.PROJECT_TABLE_TITLE,
+    description="附件2：一个项目一个文件，另含附件1分析报告的正文。",
+    report_subject="项目",
+    blocks=(
+        Ident(
+            (
+                (IdentCell(0, 1, label=F.PROJECT_NAME_LABEL), IdentCell(2, LAST, field="name")),
+                (
+                    IdentCell(0, 1, label=F.PROJECT_DEPARTMENT_LABEL),
+                    IdentCell(2, 6, field="department_and_code"),
+                    IdentCell(7, 8, label=F.UNIT_LABEL),
+                    IdentCell(9, LAST, field="unit"),
+                ),
+            )
+        ),
+        Budget(
+            F.PROJECT_BUDGET_BLOCK,
+            (
+                BudgetTable(
+                    "",
+                    "funds",
+                    F.PROJECT_FUND_ROWS,
+                    key=F.KEYS["funds"],
+                    title=F.PROJECT_BUDGET_BLOCK,
+                    description="按资金来源分行填写。",
+                    caption="表{number}  项目资金预算执行情况（单位：万元）",
+                    row_heading="资金来源",
+                    draft_heading="分资金来源看，",
+                ),
+            ),
+        ),
+        Text(F.PROJECT_TARGET_LABEL, "target"),
+        Indicators(F.INDICATOR_BLOCK),
+        Notes(F.TABLE_NOTES),
+    ),
+    fields=(
+        YEAR,
+        MONTH,
+        Field("project_name", "name", "项目全称，与预算批复一致", ("城乡义务教育家庭经济困难学生生活补助",), required=True),
+        Field("project_code", "code", "预算管理一体化系统中的项目代码", ("101-2025-001",), required=True),
+        DEPARTMENT,
+        DEPARTMENT_CODE,
+        Field("unit", "name", "具体实施项目的预算单位（部门本级或所属单位）", ("朔州市教育局本级",), required=True),
+        Field("research", "flag", "科研类项目可暂不开展年度中的绩效监控（true/false）"),
+        Field("confidential", "flag", "涉密项目的材料一律不公开、不上站点（true/false）"),
+        Field("period_span", "text", "项目起止时间，如「2023年1月—2025年12月」", ("2025年1月—2025年12月",)),
+        Field("funds", "table", required=True),
+        Field("stated_total", "stated_total", "资金总额（可不填，由系统计算）。填写时系统核对它与各行之和是否一致。"),
+        Field("project_target", "text", "批复的项目年度绩效目标", ("按标准足额发放生活补助，保障困难学生顺利完成学业。",), required=True),
+        INDICATOR_LIST,
+        REPORT,
+        REVIEWS,
+    ),
+)
+
+# --- 附件3 ---------------------------------------------------------------------------------------
+
+DEPARTMENT_FORM = Form(
+    kind="department",
+    sheet="附件3",
+    title=F.DEPARTMENT_TABLE_TITLE,
+    description="附件3：每个主管部门一个文件（部门整体.yaml），另含附件1分析报告的正文。",
+    report_subject="部门",
+    blocks=(
+        Ident(((IdentCell(0, 1, label=F.DEPARTMENT_LABEL), IdentCell(2, LAST, field="department_and_code")),)),
+        Budget(
+            F.DEPARTMENT_BUDGET_BLOCK,
+            (
+                BudgetTable(
+                    F.DEPARTMENT_TABLE_NUMBERS[0],
+                    "funds_by_type",
+                    F.DEPT_FUND_ROWS_BY_TYPE,
+                    key=F.KEYS["funds_by_type"],
+                    title=F.DEPARTMENT_BUDGET_BLOCK + F.DEPARTMENT_TABLE_NUMBERS[0] + " 按资金性质",
+                    description="按资金性质分行填写。",
+                    caption="表{number}  部门预算执行情况（按资金性质，单位：万元）",
+                    row_heading="资金来源",
+                    draft_heading="按资金性质分，",
+                ),
+                BudgetTable(
+                    F.DEPARTMENT_TABLE_NUMBERS[1],
+                    "funds_by_use",
+                    F.DEPT_FUND_ROWS_BY_USE,
+                    key=F.KEYS["funds_by_use"],
+                    title=F.DEPARTMENT_BUDGET_BLOCK + F.DEPARTMENT_TABLE_NUMBERS[1] + " 按支出用途",
+                    description="基本支出和项目支出。",
+                    caption="表{number}  部门预算执行情况（按支出用途，单位：万元）",
+                    row_heading="支出用途",
+                    draft_heading="按支出用途分，",
+                ),
+            ),
+        ),
+        Text(F.DEPARTMENT_TARGET_LABEL, "target"),
+        Indicators(F.INDICATOR_BLOCK),
+        Notes(F.TABLE_NOTES),
+    ),
+    fields=(
+        YEAR,
+        MONTH,
+        DEPARTMENT,
+        DEPARTMENT_CODE,
+        Field("funds_by_type", "table", required=True),
+        Field("funds_by_use", "table", required=True),
+        Field(
+            "dept_target", "text", "部门整体年度绩效目标", ("保障全市各级各类教育事业正常运转，推进义务教育优质均衡发展。",), required=True
+        ),
+        INDICATOR_LIST,
+        REPORT,
+        REVIEWS,
+    ),
+)
+
+# --- the roster --------------------------------------------------------------------------------
+
+EXPECTED_PROJECT = (
+    Field("project_code", "code", "应报项目的代码", ("101-2025-001",), required=True),
+    Field("project_name", "name", "应报项目名称", ("城乡义务教育家庭经济困难学生生活补助",), required=True),
+    Field("unit", "name", "实施项目的预算单位", ("朔州市教育局本级",), required=True),
+    Field("research", "flag", "科研类项目"),
+    Field("confidential", "flag", "涉密项目"),
+)
+
+ROSTER_DEPARTMENT = (
+    DEPARTMENT,
+    DEPARTMENT_CODE,
+    Field(
+        "units", "names", "部门本级及所属单位", ("朔州市教育局本级", "朔州市第一中学"), required=True, item_description="一个预算单位的全称"
+    ),
+    Field(
+        "expected_projects",
+        "records",
+        "本期须报送监控表的项目",
+        required=True,
+        items=EXPECTED_PROJECT,
+        item_title="应报项目",
+        item_description="一个本期须报送监控表的项目：代码、名称、预算单位，以及是否科研类、涉密",
+    ),
+)
+
+ROSTER_FORM = Form(
+    kind="roster",
+    sheet="",
+    title="绩效监控报送名单",
+    description="一个监控期间一个文件（名单.yaml）：应报送的部门、预算单位和项目。",
+    blocks=(),
+    fields=(
+        YEAR,
+        MONTH,
+        Field("deadline", "date", "报送截止日期，如 2025-07-31", ("2025-07-31",), required=True),
+        Field(
+            "departments",
+            "records",
+            "本期应报送的主管部门",
+            required=True,
+            items=ROSTER_DEPARTMENT,
+            min_items=1,
+            item_title="应报部门",
+            item_description="一个本期须报送的主管部门：名称、代码、所属预算单位和应报项目",
+        ),
+    ),
+)
+
+FORMS: dict[str, Form] = {"project": PROJECT_FORM, "department": DEPARTMENT_FORM, "roster": ROSTER_FORM}
+
+
+def form_of(submission: Any) -> Form:
+    """The form a typed submission (or roster) was filled in on, by its `kind`."""
+    return FORMS[submission.kind]
