@@ -208,7 +208,8 @@ def main() -> None:
         print(f"All attachments of {len(subs)} submissions, {args.jobs} processes:")
         out = root / "build-direct"
         report = timed(
-            "docgen render stage (render.render_all)", lambda: render.render_all(subs, out, TPL, render.Options(force=True, jobs=args.jobs))
+            "docgen render stage (render.render_all)",
+            lambda: render.render_all(subs, out, TPL, render.Options(force=True, jobs=args.jobs, digests=result.digests)),
         )
         n_naive = args.naive_n or len(subs)
         seconds = naive_wall(subs[:n_naive], args.jobs)

@@ -34,6 +34,11 @@ def root_of(path: Path) -> Path | None:
     return None
 
 
+def _here() -> Path:
+    """Where the user stands: the one place docgen asks for the current folder."""
+    return Path.cwd()
+
+
 def _holding(start: Path) -> Path | None:
     """The nearest folder at or above `start` that holds a submissions/ folder."""
     for folder in [start, *start.parents]:
@@ -53,7 +58,7 @@ class Workspace:
     def find(cls, start: Path | None = None) -> Workspace:
         """The project the user stands in: the nearest folder at or above `start` (default: the current folder)
         that holds submissions/. A UsageError (exit 2) naming where it looked when there is none."""
-        here = Path.cwd()  # the one place docgen asks where the user stands
+        here = _here()
         begin = Path(os.path.abspath(here / start)) if start is not None else here
         root = _holding(begin if begin.is_dir() else begin.parent)
         if root is None:
@@ -63,14 +68,14 @@ class Workspace:
     @classmethod
     def at(cls, root: Path) -> Workspace:
         """The project at `root` (a --root option, a test's folder, a temporary export), as named."""
-        here = Path.cwd()
+        here = _here()
         return cls(Path(os.path.abspath(here / root)), here)
 
     @classmethod
     def around(cls, paths: list[Path]) -> Workspace:
         """The project the named files are in: the folder holding the submissions/ folder of the first one,
         else the one the user stands in, else the current folder (files checked outside any project)."""
-        here = Path.cwd()
+        here = _here()
         for path in paths[:1]:
             root = root_of(here / path) or _holding(Path(os.path.abspath(here / path)).parent)
             if root is not None:
