@@ -238,7 +238,7 @@ def main() -> None:
         log = ""
         seconds = []
         for index in range(args.edits):
-            edited = Path(projects[(len(projects) // 2 + index * 37) % len(projects)].path)
+            edited = root / projects[(len(projects) // 2 + index * 37) % len(projects)].path
             text = edited.read_text(encoding="utf-8")
             edited.write_text(
                 re.sub(r"支出数: ([0-9.]+)", lambda m: f"支出数: {float(m.group(1)) / 2:.2f}", text, count=1), encoding="utf-8"

@@ -367,7 +367,8 @@ def build(
         )
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
-    city_written = _in_background(write_city_rollup, result, out)
+    built = rollup.cities(analyse(result), result.rosters)  # the roll-up data, built once for both writers
+    city_written = _in_background(write_city_rollup, result, out, built)
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
     output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -386,7 +387,7 @@ def build(
         progress=progress,
         digests=result.digests,
     )
-    rollup.write_departments(out, analyse(result), result.rosters)
+    rollup.write_departments(out, analyse(result), result.rosters, built=built)
     rendered = engine.render_all([*result.departments, *result.projects], out, templates.find(ws.root), options)
     city_written()
     return Built(result, target, rendered)
@@ -436,9 +437,9 @@ def write_rollups(result: Result, out: Path) -> list[Path]:
     return rollup.write_all(out, analyse(result), result.rosters)
 
 
-def write_city_rollup(result: Result, out: Path) -> list[Path]:
-    """The city's 汇总表 of every period checked."""
-    return rollup.write_city(out, analyse(result), result.rosters)
+def write_city_rollup(result: Result, out: Path, built: list[rollup.CityRollup] | None = None) -> list[Path]:
+    """The city's 汇总表 of every period checked (`built`: the roll-up data, when already built)."""
+    return rollup.write_city(out, analyse(result), result.rosters, built=built)
 
 
 def rollups(
