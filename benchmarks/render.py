@@ -213,7 +213,7 @@ def main() -> None:
         evaluations = [evaluate(s) for s in subs]
         report = timed(
             "docgen render stage (render.render_all)",
-            lambda: render.render_all(evaluations, out, TPL, render.Options(force=True, jobs=args.jobs)),
+            lambda: render.render_all(evaluations, out, TPL, render.Options(force=True, jobs=args.jobs, digests=result.digests)),
         )
         n_naive = args.naive_n or len(subs)
         seconds = naive_wall(subs[:n_naive], args.jobs)
@@ -242,7 +242,7 @@ def main() -> None:
         log = ""
         seconds = []
         for index in range(args.edits):
-            edited = Path(projects[(len(projects) // 2 + index * 37) % len(projects)].path)
+            edited = root / projects[(len(projects) // 2 + index * 37) % len(projects)].path
             text = edited.read_text(encoding="utf-8")
             edited.write_text(
                 re.sub(r"支出数: ([0-9.]+)", lambda m: f"支出数: {float(m.group(1)) / 2:.2f}", text, count=1), encoding="utf-8"

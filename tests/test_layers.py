@@ -28,6 +28,7 @@ UTILITIES = {
     "docgen.escape",  # one escaping function per output context
     "docgen.children",  # worker processes that die with docgen
     "docgen.files",  # reading only regular files, never through a link
+    "docgen.workspace",  # the project root and every path, found once
 }
 TOP = {"docgen.report", "docgen.api", "docgen.cli", "docgen.click_zh", "docgen.__main__"}
 

@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, children, output
 from . import messages as M
+from .cache import Store
+from .check import validate as checking
 from .check.findings import Finding, Findings
 from .check.load import Document
 from .check.ruleset import NONE as NO_LIGHT
-from .check.ruleset import RULES_FILE, SCHEMA_FILES, Ruleset
+from .check.ruleset import SCHEMA_FILES, Ruleset
 from .check.ruleset import default_path as default_rules_path
 from .check.validate import check_files, kind_of
 from .errors import DocgenError, InvalidSubmissions, UsageError, write_problem
@@ -35,6 +37,7 @@ from .form import vocabulary as F
 from .form.model import Department, Project, Roster
 from .form.model import build as build_model
 from .render import rollup
+from .workspace import Workspace
 
 if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 load only when used: every command starts faster
     import jinja2
@@ -54,13 +57,15 @@ SITE = "site"  # site.OUTPUT, named here too so that `build` need not import the
 class Result(Findings):
     """Everything one check produced: findings for people, models for the renderers."""
 
-    files: list[Path]
+    files: list[Path]  # as the user would type them, relative to where they stand (for counts and messages)
     findings: list[Finding]
     projects: list[Project] = field(default_factory=list)
     departments: list[Department] = field(default_factory=list)
     rosters: list[Roster] = field(default_factory=list)
     analysis: monitor.Analysis | None = None  # monitoring lights and W4xx findings; None when the rules file is broken
     documents: dict[str, Document] = field(default_factory=dict, repr=False)  # loaded files by path, for positions
+    digests: dict[str, str] = field(default_factory=dict, repr=False)  # path -> digest of its bytes, read once
+    paths: list[Path] = field(default_factory=list)  # the files checked, relative to the project root
 
     @property
     def ok(self) -> bool:
@@ -83,36 +88,52 @@ def discover(paths: list[Path]) -> list[Path]:
     return sorted(set(found))
 
 
-def _display(path: Path) -> Path:
-    """Paths as the user would type them: relative to the working folder where possible."""
-    if not path.is_absolute() and ".." not in path.parts:
-        return path  # already as typed (pathlib has dropped any "." parts)
-    try:
-        return Path(os.path.relpath(path))
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return path
+def _workspace(where: Workspace | Path | None) -> Workspace:
+    """A Workspace as given, the project at a root folder (--root, tests), or the one the user stands in."""
+    if isinstance(where, Workspace):
+        return where
+    return Workspace.at(where) if where is not None else Workspace.find()
 
 
-def _existing_files(paths: list[Path]) -> list[Path]:
-    """The submission files under `paths`, as the user would type them; a path that is not there is a usage error."""
-    missing = [p for p in paths if not p.exists()]
+def _store(ws: Workspace, cache: bool) -> Store | None:
+    """The project's cache, used only for the project the user stands in (never for a temporary export of the
+    staged files or a revision materialised by `docgen diff`, which would leave entries under a new name on
+    every run); None with `cache` False (--no-cache)."""
+    return Store(ws.root) if cache and ws.here.is_relative_to(ws.root) else None
+
+
+def _existing_files(paths: list[Path], ws: Workspace) -> list[Path]:
+    """The submission files under `paths` (as typed), relative to the root; a path that is not there is a usage error."""
+    missing = [p for p in paths if not ws.absolute(p).exists()]
     if missing:
         raise UsageError(M.label("no_files", path=missing[0]))
-    return [_display(p) for p in discover(paths)]
+    return [ws.relative(p) for p in discover([ws.absolute(p) for p in paths])]
 
 
-def check(paths: list[Path], rules: Path | None = None) -> Result:
+def _rules_file(ws: Workspace, rules: Path | None) -> Path | None:
+    """The rules in force, relative to the root: `rules` as typed, else schema/rules.yaml when there is one."""
+    if rules is not None:
+        if not ws.absolute(rules).is_file():
+            raise UsageError(M.message("E323", path=rules))
+        return ws.relative(ws.absolute(rules))
+    return ws.relative(ws.rules) if ws.rules.is_file() else None
+
+
+def check(paths: list[Path], rules: Path | None = None, *, workspace: Workspace | None = None, cache: bool = True) -> Result:
     """Validate files or folders, then run the monitoring rules on every valid submission.
 
-    Every problem in every file, each with its file, line and column; monitoring warnings (W4xx) and
-    hints join the findings. `rules` overrides the rules file found beside submissions/ (schema/rules.yaml).
+    Every problem in every file, each with its file (relative to the project root), line and column; monitoring
+    warnings (W4xx) and hints join the findings. `paths` are as the user typed them (relative to where they
+    stand); the project is `workspace`, else the one the files are in. `rules` overrides the project's
+    schema/rules.yaml. `cache` False neither reads nor writes docgen's cache (--no-cache).
     """
-    files = _existing_files(paths)
-    if rules is not None and not rules.is_file():
-        raise UsageError(M.message("E323", path=rules))
+    ws = workspace or Workspace.around(paths)
+    files = _existing_files(paths, ws)
+    rules_file = _rules_file(ws, rules)
+    store = _store(ws, cache)
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
-    checked = check_files(files, [r for r in set(rosters) if r.is_file()])
-    result = Result(files=files, findings=checked.findings)
+    checked = check_files(files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store)
+    result = Result(files=[Path(ws.shown(p)) for p in files], findings=checked.findings, digests=checked.digests, paths=files)
     bad, shaped = checked.error_paths(), checked.shaped_paths()
     flawed: list[Project | Department] = []  # invalid, but in the schema's shape: monitored, never rendered
     for kind, doc in checked.documents:
@@ -123,53 +144,61 @@ def check(paths: list[Path], rules: Path | None = None) -> Result:
             continue
         model = build_model(kind, doc.path, doc.data)
         {"project": result.projects, "department": result.departments, "roster": result.rosters}[kind].append(model)  # type: ignore[attr-defined]
-    _monitor(result, rules or monitor.find_rules(paths), flawed, checked.digests)
+    _monitor(result, ws, files, rules_file, flawed, checked.digests, store)
     return result
 
 
-def _monitor(result: Result, rules: Path | None, flawed: list[Project | Department], digests: dict[str, str]) -> None:
+def _monitor(
+    result: Result,
+    ws: Workspace,
+    files: list[Path],
+    rules: Path | None,
+    flawed: list[Project | Department],
+    digests: dict[str, str],
+    store: Store | None,
+) -> None:
     """Run the monitoring rules; a broken rules file is reported like a broken submission."""
-    ruleset, problems = monitor.load_rules(_display(rules) if rules else None)
+    ruleset, problems = monitor.load_rules(rules, ws.root)
     findings = list(result.findings) + problems
     if ruleset is not None:
-        rosters = list(result.rosters) or _period_rosters(result)
+        rosters = list(result.rosters) or _period_rosters(result, ws)
         locate = monitor.locator(result.documents)
         projects = result.projects + [s for s in flawed if isinstance(s, Project)]
         departments = result.departments + [s for s in flawed if isinstance(s, Department)]
+        large = store if len(files) >= checking.CACHE_FROM and all(not p.is_absolute() for p in files) else None
         result.analysis = monitor.analyse(
-            projects, departments, rosters, ruleset, locate, context=_sibling_projects(result), digests=digests
+            projects, departments, rosters, ruleset, locate, context=_sibling_projects(result, files, ws), digests=digests, store=large
         )
         findings += [f for sa in result.analysis.submissions.values() for f in sa.findings]  # sorted once, below
     result.findings = sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
 
 
-def _period_rosters(result: Result) -> list[Roster]:
+def _period_rosters(result: Result, ws: Workspace) -> list[Roster]:
     """The rosters of the periods checked, read quietly when only some submissions were named."""
     rosters = []
     for folder in sorted({Path(p).parent.parent for p in result.documents}):
         path = folder / F.ROSTER_FILE
-        if path.is_file():
-            checked = check_files([path])
+        if ws.file(path).is_file():
+            checked = check_files([path], root=ws.root)
             rosters += [build_model("roster", doc.path, doc.data) for _, doc in checked.documents if not checked.errors]
     return [r for r in rosters if isinstance(r, Roster)]
 
 
-def ruleset(root: Path, rules: Path | None = None) -> tuple[Ruleset | None, list[Finding]]:
-    """The rules in force for a repository: the defaults overridden by root/schema/rules.yaml (or `rules`)."""
-    if rules is not None and not rules.is_file():
-        raise UsageError(M.message("E323", path=rules))
-    path = rules or monitor.find_rules([root / SUBMISSIONS], cwd=root)
-    return monitor.load_rules(_display(path) if path else None)
+def ruleset(root: Workspace | Path | None = None, rules: Path | None = None) -> tuple[Ruleset | None, list[Finding]]:
+    """The rules in force for a project: the defaults overridden by schema/rules.yaml (or `rules`)."""
+    ws = _workspace(root)
+    return monitor.load_rules(_rules_file(ws, rules), ws.root)
 
 
-def init_rules(root: Path) -> Path:
-    """Copy the default rules to root/schema/rules.yaml (never over an existing file), with the editor modeline."""
-    target = root / "schema" / RULES_FILE
-    if target.exists():
-        raise UsageError(M.label("exists", path=_display(target)))
+def init_rules(root: Workspace | Path | None = None) -> Path:
+    """Copy the default rules to schema/rules.yaml (never over an existing file), with the editor modeline.
+    Returns its path relative to the project root."""
+    ws = _workspace(root)
+    if ws.rules.exists():
+        raise UsageError(M.label("exists", path=ws.shown(ws.relative(ws.rules))))
     modeline = f"# yaml-language-server: $schema={SCHEMA_FILES['rules']}\n"
-    output.write_text(target, modeline + default_rules_path().read_text(encoding="utf-8"))
-    return _display(target)
+    output.write_text(ws.rules, modeline + default_rules_path().read_text(encoding="utf-8"))
+    return ws.relative(ws.rules)
 
 
 def draft_conclusions(result: Result, submission: Project | Department, *, only_missing: bool = True) -> dict[str, str]:
@@ -182,14 +211,14 @@ def draft_conclusions(result: Result, submission: Project | Department, *, only_
     return conclusions.draft(sa, analysis.ruleset, only_missing=only_missing) if sa is not None else {}
 
 
-def _sibling_projects(result: Result) -> list[Project]:
+def _sibling_projects(result: Result, files: list[Path], ws: Workspace) -> list[Project]:
     """Projects beside a checked 部门整体.yaml that were not named: read quietly so W414 sees the whole department."""
-    checked = {str(p) for p in result.files}
+    checked = {str(p) for p in files}
     siblings = []
     for dept in result.departments:
-        for path in sorted(Path(dept.path).parent.iterdir()):
+        for path in sorted(ws.relative(p) for p in ws.file(Path(dept.path).parent).iterdir()):
             if path.suffix in F.YAML_SUFFIXES and kind_of(path) == "project" and str(path) not in checked:
-                quiet = check_files([path])
+                quiet = check_files([path], root=ws.root)
                 siblings += [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
     return [p for p in siblings if isinstance(p, Project)]
 
@@ -233,7 +262,7 @@ def submission_json(ev: Evaluation, root: Path) -> dict[str, Any]:
     sub = ev.submission
     base: dict[str, Any] = {
         "kind": sub.kind,
-        "path": Path(os.path.relpath(sub.path, root)).as_posix(),
+        "path": Workspace.at(root).key(sub.path),
         "period": sub.period.key,
         "department": sub.department,
         "department_code": sub.department_code,
@@ -282,7 +311,7 @@ class Built:
 
 
 def build(
-    root: Path,
+    root: Workspace | Path | None = None,
     out: Path | None = None,
     *,
     rules: Path | None = None,
@@ -292,6 +321,7 @@ def build(
     jobs: int | None = None,
     progress: engine.Progress | None = None,
     extra_sections: engine.ExtraSections | None = None,
+    cache: bool = True,
 ) -> Built:
     """Validate all of submissions/; only when nothing is wrong, write build/summary.json, the 汇总表 and the attachments.
 
@@ -299,25 +329,28 @@ def build(
     LibreOffice. Confidential projects are skipped unless `include_confidential` names a folder outside `out`.
     `extra_sections(sub)` returns drafted texts for 附件1 sections the submission leaves empty (section key -> text,
     keys from forms.REPORT_KEYS); by default 「四、绩效监控结果分析」 is drafted from the warnings engine's findings.
+    `root` is the project (default: the one the user stands in); `cache` False: --no-cache.
     """
-    out = out or root / BUILD
-    _check_outputs(root, out, include_confidential)
-    result = check(_submissions(root), rules)
+    ws = _workspace(root)
+    out = out or ws.build
+    _check_outputs(ws, out, include_confidential)
+    result = check(_submissions(ws), rules, workspace=ws, cache=cache)
     if not result.ok:
         raise InvalidSubmissions(
             M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)), result.errors
         )
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
-    city_written = _in_background(write_city_rollup, result, out)
+    built = rollup.cities(analyse(result), result.rosters)  # the roll-up data, built once for both writers
+    city_written = _in_background(write_city_rollup, result, out, built)
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
-    output.write_text(target, json.dumps(summary(result, root), ensure_ascii=False, separators=(",", ":")) + "\n")
+    output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n")
     from .render import engine, templates
 
     if extra_sections is None:
         extra_sections = functools.partial(draft_conclusions, result)
-    rules_in_force = (rules or root / "schema" / RULES_FILE, default_rules_path())
+    rules_in_force = (ws.absolute(rules) if rules else ws.rules, default_rules_path())
     options = engine.Options(
         force=force,
         pdf=pdf,
@@ -326,12 +359,13 @@ def build(
         extra_sections=extra_sections,
         inputs=rules_in_force,
         progress=progress,
+        digests=result.digests,
     )
-    rollup.write_departments(out, analyse(result), result.rosters)
+    rollup.write_departments(out, analyse(result), result.rosters, built=built)
     evaluations = analyse(result).submissions
     subs: list[Project | Department] = [*result.departments, *result.projects]
     valid = [evaluations[str(s.path)] for s in subs]
-    rendered = engine.render_all(valid, out, templates.find(root), options)
+    rendered = engine.render_all(valid, out, templates.find(ws.root), options)
     city_written()
     return Built(result, target, rendered)
 
@@ -380,46 +414,49 @@ def write_rollups(result: Result, out: Path) -> list[Path]:
     return rollup.write_all(out, analyse(result), result.rosters)
 
 
-def write_city_rollup(result: Result, out: Path) -> list[Path]:
-    """The city's 汇总表 of every period checked."""
-    return rollup.write_city(out, analyse(result), result.rosters)
+def write_city_rollup(result: Result, out: Path, built: list[rollup.CityRollup] | None = None) -> list[Path]:
+    """The city's 汇总表 of every period checked (`built`: the roll-up data, when already built)."""
+    return rollup.write_city(out, analyse(result), result.rosters, built=built)
 
 
-def rollups(root: Path, out: Path | None = None, rules: Path | None = None) -> tuple[Result, list[Path]]:
+def rollups(
+    root: Workspace | Path | None = None, out: Path | None = None, rules: Path | None = None, *, cache: bool = True
+) -> tuple[Result, list[Path]]:
     """Only the 汇总表: validate submissions/ and, when nothing is wrong, write the roll-up workbooks."""
-    out = out or root / BUILD
-    _check_outputs(root, out)
-    result = check(_submissions(root), rules)
+    ws = _workspace(root)
+    out = out or ws.build
+    _check_outputs(ws, out)
+    result = check(_submissions(ws), rules, workspace=ws, cache=cache)
     if not result.ok:
         raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
     return result, write_rollups(result, out)
 
 
-def _submissions(root: Path) -> list[Path]:
+def _submissions(ws: Workspace) -> list[Path]:
     """root/submissions, which must not lead out of the repository (a committed symlink to a folder elsewhere)."""
-    folder = root / SUBMISSIONS
+    folder = ws.submissions
     try:
-        outside = folder.is_symlink() and not folder.resolve().is_relative_to(root.resolve())
+        outside = folder.is_symlink() and not folder.resolve().is_relative_to(ws.root.resolve())
     except OSError:
         outside = True
     if outside:
-        raise UsageError(M.label("submissions_outside", path=_display(folder), root=_display(root)))
+        raise UsageError(M.label("submissions_outside", path=ws.shown(SUBMISSIONS), root=ws.shown(".")))
     return [folder]
 
 
-def _check_outputs(root: Path, out: Path, confidential: Path | None = None, site: Path | None = None) -> None:
+def _check_outputs(ws: Workspace, out: Path, confidential: Path | None = None, site: Path | None = None) -> None:
     """Before anything is written: no output folder may be a symlink (a committed build/ or site/ link would aim
     docgen's writes and deletions anywhere), and the confidential folder may lie neither in build/ nor in site/."""
-    site = site or root / SITE
+    site = site or ws.site
     for folder in (out, site, confidential):
         if folder is not None:
             output.refuse_symlink(folder)
     if confidential is not None:
         real = confidential.resolve()
         if real.is_relative_to(site.resolve()):
-            raise UsageError(M.label("confidential_inside_site", site=_display(site), path=_display(confidential)))
+            raise UsageError(M.label("confidential_inside_site", site=ws.shown(site), path=ws.shown(confidential)))
         if real.is_relative_to(out.resolve()):
-            raise UsageError(M.label("confidential_inside_build", build=_display(out), path=_display(confidential)))
+            raise UsageError(M.label("confidential_inside_build", build=ws.shown(out), path=ws.shown(confidential)))
 
 
 # --- new ----------------------------------------------------------------------------------
@@ -442,7 +479,7 @@ def _department_folder(period_dir: Path, code: str, name: str | None) -> Path:
 
 def new(
     kind: str,
-    root: Path,
+    root: Workspace | Path | None,
     period: str,
     department_code: str,
     *,
@@ -456,13 +493,14 @@ def new(
     Returns the file and notes for the user: a period without a roster, or a department or project the roster does
     not list, is allowed (a roster may come later) but said, since it usually means a mistyped code or period.
     """
+    ws = _workspace(root)
     year, month = (int(p) for p in period.split("-"))
-    period_dir = root / SUBMISSIONS / f"{year}-{month:02d}"
+    period_dir = ws.submissions / f"{year}-{month:02d}"
     roster_file = period_dir / F.ROSTER_FILE
     roster_dept: dict[str, Any] = {}
     roster_project: dict[str, Any] = {}
     if roster_file.is_file():
-        checked = check([roster_file])
+        checked = check([roster_file], workspace=ws)
         for roster in checked.rosters:
             for dept in roster.departments:
                 if dept.code == department_code:
@@ -477,17 +515,17 @@ def new(
                     )
     notes = []
     if not roster_file.is_file():
-        notes.append(M.label("new_no_roster", roster=_display(roster_file)))
+        notes.append(M.label("new_no_roster", roster=ws.shown(ws.relative(roster_file))))
     elif not roster_dept:
-        notes.append(M.label("new_department_not_listed", code=department_code, roster=_display(roster_file)))
+        notes.append(M.label("new_department_not_listed", code=department_code, roster=ws.shown(ws.relative(roster_file))))
     elif kind == "project" and not roster_project:
-        notes.append(M.label("new_project_not_listed", code=code, roster=_display(roster_file)))
+        notes.append(M.label("new_project_not_listed", code=code, roster=ws.shown(ws.relative(roster_file))))
     department = department or roster_dept.get("name") or "（主管部门全称）"
     folder = _department_folder(period_dir, department_code, department if department != "（主管部门全称）" else None)
     target = folder / (F.DEPARTMENT_FILE if kind == "department" else f"{code}.yaml")
     if target.exists():
-        raise UsageError(M.label("exists", path=_display(target)))
-    schema_file = root / "schema" / f"{kind}.schema.json"
+        raise UsageError(M.label("exists", path=ws.shown(ws.relative(target))))
+    schema_file = ws.root / "schema" / f"{kind}.schema.json"
     text = _template(f"{kind}.yaml.j2").render(
         schema=Path(os.path.relpath(schema_file, folder)).as_posix(),
         year=year,
@@ -506,13 +544,15 @@ def new(
         report_keys=F.REPORT_KEYS,
     )
     output.write_text(target, text)
-    return target, notes
+    return ws.relative(target), notes
 
 
 # --- site ---------------------------------------------------------------------------------
 
 
-def site(root: Path, *, today: date | None = None, output: Path | None = None) -> site_module.SiteResult:
+def site(
+    root: Workspace | Path | None = None, *, today: date | None = None, output: Path | None = None, cache: bool = True
+) -> site_module.SiteResult:
     """Build the status site into site/ (MkDocs + Material, strict), sources in build/site-src/.
 
     Invalid submissions do not stop the site: they are shown as 「有错误」 with their messages, so the
@@ -521,16 +561,19 @@ def site(root: Path, *, today: date | None = None, output: Path | None = None) -
     """
     from .site import generate as site_module
 
-    target = output or root / site_module.OUTPUT
-    _check_outputs(root, root / BUILD, site=target)
-    result = check(_submissions(root)) if (root / SUBMISSIONS).exists() else Result(files=[], findings=[])
+    ws = _workspace(root)
+    target = output or ws.root / site_module.OUTPUT
+    _check_outputs(ws, ws.build, site=target)
+    store = _store(ws, cache)
+    result = check(_submissions(ws), workspace=ws, cache=cache) if ws.submissions.exists() else Result(files=[], findings=[])
     return site_module.build_site(
-        root,
+        ws.root,
         result,
         today=today or date.today(),
-        build=root / BUILD,
+        build=ws.build,
         output=target,
-        source=root / site_module.SOURCE,
+        source=ws.root / site_module.SOURCE,
+        store=store or Store(ws.root, enabled=False),
     )
 
 
@@ -539,15 +582,17 @@ def site(root: Path, *, today: date | None = None, output: Path | None = None) -
 
 def review_findings(root: Path) -> list[Finding]:
     """The problems `docgen diff` reports as appeared/cleared: every finding docgen gives for
-    root/submissions. The one place to switch when the monitoring warnings (analyse) join."""
-    return check([root / SUBMISSIONS]).findings
+    root/submissions, named relative to `root` on both sides. The one place to switch when the monitoring
+    warnings (analyse) join."""
+    ws = Workspace.at(root)
+    return check([ws.submissions], workspace=ws).findings
 
 
-def diff(root: Path, base: str, head: str | None = None) -> revdiff.DiffResult:
+def diff(root: Workspace | Path | None, base: str, head: str | None = None) -> revdiff.DiffResult:
     """Field-level changes of every submission between two git revisions (head None: the working tree)."""
     from .history import revdiff
 
-    return revdiff.compare_revisions(root, base, head, review_findings)
+    return revdiff.compare_revisions(_workspace(root).root, base, head, review_findings)
 
 
 # --- fmt ----------------------------------------------------------------------------------
@@ -557,7 +602,7 @@ def diff(root: Path, base: str, head: str | None = None) -> revdiff.DiffResult:
 PARALLEL_FROM = 24
 
 
-def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
+def fmt(paths: list[Path], *, write: bool = True, workspace: Workspace | None = None) -> list[fmt_module.Formatted]:
     """Canonical form for files or folders; with `write`, changed files are replaced atomically.
 
     ruamel's round trip costs ~30 ms a file (benchmarks/tooling.py), so a large tree is spread
@@ -565,7 +610,8 @@ def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
     """
     from .tooling import fmt as fmt_module
 
-    files = _existing_files(paths)
+    ws = workspace or Workspace.around(paths)
+    files = [ws.file(p) for p in _existing_files(paths, ws)]
     workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
@@ -576,46 +622,71 @@ def fmt(paths: list[Path], *, write: bool = True) -> list[fmt_module.Formatted]:
         for result in results:
             if result.changed and result.after is not None:
                 output.write_text(result.path, result.after)
-    return results
+    return [_fmt_relative(result, ws) for result in results]
+
+
+def _fmt_relative(result: fmt_module.Formatted, ws: Workspace) -> fmt_module.Formatted:
+    """A fmt result named as docgen names files: relative to the project root (its findings too)."""
+    path = ws.relative(result.path)
+    return replace(result, path=path, findings=[replace(f, path=ws.key(f.path)) for f in result.findings])
 
 
 # --- before a commit ----------------------------------------------------------------------
 
 
-def check_staged(cwd: Path = Path("."), rules: Path | None = None) -> Result:
+def check_staged(cwd: Path | None = None, rules: Path | None = None, *, workspace: Workspace | None = None) -> Result:
     """Validate what is about to be committed: the staged versions of the staged submission files.
 
-    Findings name the files as they are in the working tree (relative to `cwd`), with the line
-    numbers of the staged text.
+    Findings name the files relative to the project root, as every check does (the export has the same layout),
+    with the line numbers of the staged text; the rules in force are the working tree's.
     """
     from .tooling import hook
 
-    repo = hook.open_root(cwd, SUBMISSIONS)
+    ws = workspace or Workspace.find(cwd)
+    repo = hook.open_root(ws.root, SUBMISSIONS)
     staged = hook.staged_submissions(repo, SUBMISSIONS)
     if not staged:
         return Result(files=[], findings=[])
+    rules_file = _rules_file(ws, rules)
     with tempfile.TemporaryDirectory(prefix="docgen-staged-") as tmp:
-        export = hook.export_staged(repo, staged, Path(tmp).resolve())
-        result = check([export / path for path in staged], rules or monitor.find_rules([], cwd=cwd))
-
-    def shown(path: Path | str) -> Path:
-        return _display(repo.root / Path(os.path.abspath(path)).relative_to(export))
-
-    # messages name other files too (the roster of W302, the other file of E309)
-    inside, outside = os.path.relpath(export) + os.sep, os.path.relpath(repo.root) + os.sep
-
-    def retold(f: Finding) -> Finding:
-        return replace(f, path=str(shown(f.path)), message=f.message.replace(inside, "" if outside == "." + os.sep else outside))
-
-    return Result(files=[shown(p) for p in result.files], findings=[retold(f) for f in result.findings])
+        export = Workspace(hook.export_staged(repo, staged, Path(tmp).resolve()), ws.here)
+        result = check([export.file(path) for path in staged], ws.file(rules_file) if rules_file else None, workspace=export)
+    return replace(result, files=[Path(ws.shown(path)) for path in staged], paths=[Path(path) for path in staged])
 
 
-def install_hook(cwd: Path = Path("."), *, force: bool = False, uninstall: bool = False) -> tuple[Path, Path | None]:
+def install_hook(
+    cwd: Path | None = None, *, force: bool = False, uninstall: bool = False, workspace: Workspace | None = None
+) -> tuple[Path, Path | None]:
     """Install (or remove) the plain git pre-commit hook that runs `docgen validate --staged`."""
     from .tooling import hook
 
-    repo = hook.open_root(cwd, SUBMISSIONS)
+    ws = workspace or Workspace.find(cwd)
+    repo = hook.open_root(ws.root, SUBMISSIONS)
     if uninstall:
-        return _display(hook.uninstall(repo)), None
+        return Path(ws.shown(hook.uninstall(repo))), None
     target, backup = hook.install(repo, force=force)
-    return _display(target), backup and _display(backup)
+    return Path(ws.shown(target)), backup and Path(ws.shown(backup))
+
+
+# --- clean --------------------------------------------------------------------------------
+
+
+@dataclass
+class Cleaned:
+    """What `docgen clean` removed: the project's cache folders, and with `outputs` build/ and site/."""
+
+    cache: list[Path]
+    outputs: list[Path]
+
+
+def clean(root: Workspace | Path | None = None, *, outputs: bool = False) -> Cleaned:
+    """Delete docgen's cache of this project (cache.Store, in the user's cache folder); with `outputs`, build/ and
+    site/ too. Every deletion goes through output.remove, which refuses anything outside the folder that owns it."""
+    ws = _workspace(root)
+    removed = Store(ws.root).clear()
+    gone = []
+    if outputs:
+        for folder in (ws.build, ws.site):
+            if output.remove(folder, ws.root):
+                gone.append(folder)
+    return Cleaned(removed, gone)

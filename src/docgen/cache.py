@@ -1,11 +1,22 @@
-"""Per-file results kept between runs, keyed by what they were computed from, for large trees.
+"""docgen's one cache: results kept between runs, keyed by what they were computed from, for large trees.
 
-A rebuild after one edit then recomputes one file's results, not 1,000 (benchmarks/render.py). The results live in
-the user's cache folder, never in the repository, where a pull request could plant one; and they are plain data
-(JSON lines, `dumps`/`loads` below), never pickles, so even a file someone else wrote there can at worst be a wrong
-miss, never run code. One shard per folder (a department), so an edit rewrites only its folder's shard. Every
-shard carries the digest of docgen's own code: results of another docgen are never used. Any line that does not
-parse, or does not have the shape its reader expects, is a miss.
+Everything docgen keeps between runs goes through `Store` (one per project, found by its root): the per-file
+check results and monitoring results (`Store.shelf`, JSON-lines shards) and the history of the site's timelines
+(`Store.folder("history")`, an sqlite file). One location policy: the user's cache folder ($XDG_CACHE_HOME or
+~/.cache, then docgen/<kind>-<digest of the project root>), never the repository, where a pull request could plant
+an entry. One staleness rule: every key carries `code_digest()`, the digest of docgen's own code, so results of
+another docgen are never used. Any entry that does not parse, or does not have the shape its reader expects, is a
+miss, never an error; entries are plain data (JSON, `dumps`/`loads` below), never pickles, so even a file someone
+else wrote there can at worst be a wrong miss, never run code. `docgen clean` deletes a project's entries
+(`Store.clear`); `--no-cache` gives a `Store(enabled=False)`, which neither reads nor writes.
+
+What is not here, and why: the manifests in build/ (.docgen-manifest.json and the roll-ups' manifests) record
+which output file was written from which inputs. They describe build/'s own files, so they live and die with
+build/: deleting build/ deletes them too, and a manifest left in a cache would claim outputs that are gone.
+Their keys still carry `code_digest()`.
+
+A rebuild after one edit then recomputes one file's results, not 1,000 (benchmarks/render.py). One shard per
+folder (a department), so an edit rewrites only its folder's shard.
 """
 
 from __future__ import annotations
@@ -34,7 +45,9 @@ def digest(*parts: str) -> str:
 
 
 def file_digest(path: Path) -> str:
-    """The digest of a file's bytes; empty when it cannot be read (then nothing cached matches it)."""
+    """The digest of a file's bytes, as the check keys it; empty when it cannot be read (nothing cached matches it).
+
+    The check itself digests the bytes it has already read (each file is read once per run)."""
     try:
         raw = read_regular(path)  # a symlink is never read: it is refused when checked (E115)
     except OSError:
@@ -126,24 +139,68 @@ def cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "docgen"
 
 
+class Store:
+    """The cache of one project (its root): every kind of kept result, in one place, by one rule.
+
+    `Store(root, enabled=False)` (`--no-cache`) neither reads nor writes: its shelves always miss and keep
+    nothing, and `folder` gives None (the history then works in memory).
+    """
+
+    def __init__(self, root: Path, *, enabled: bool = True) -> None:
+        self.root = Path(os.path.abspath(root))
+        self.enabled = enabled
+        self.key = digest(str(self.root.resolve()))[:16]
+
+    def location(self, kind: str) -> Path:
+        """Where results of `kind` (check, monitor, history) of this project are kept."""
+        return cache_home() / f"{kind}-{self.key}"
+
+    def folder(self, kind: str) -> Path | None:
+        """`location`, or None when the store is disabled."""
+        return self.location(kind) if self.enabled else None
+
+    def shelf(self, kind: str, paths: Iterable[str]) -> Shelf:
+        """Per-file results of `kind` for `paths` (paths relative to the project root)."""
+        return Shelf(self.location(kind), paths, enabled=self.enabled)
+
+    def entries(self) -> list[Path]:
+        """Every folder this project has in the cache, of any kind."""
+        home = cache_home()
+        try:
+            return sorted(p for p in home.iterdir() if p.name.endswith(f"-{self.key}"))
+        except OSError:
+            return []
+
+    def clear(self) -> list[Path]:
+        """Delete this project's entries (`docgen clean`), only ever inside the cache folder; returns them."""
+        removed = []
+        for entry in self.entries():
+            if output.remove(entry, cache_home()):
+                removed.append(entry)
+        return removed
+
+
 class Shelf:
     """Results per file path, each stored with the key it was computed for; `get` returns it only for that key.
 
-    `name` tells the kinds of result apart (check, monitor); the folder is per working directory, as paths
-    are stored as the user typed them. Values are what `dumps` can write; readers check their shape.
+    Made by `Store.shelf`: one folder per kind of result (check, monitor) and project. Paths are relative to the
+    project root. Values are what `dumps` can write; readers check their shape.
     A shard is JSON lines: a header naming the format and docgen's code digest, then one `[path, key, value]`
     per file. A line is parsed only when its file is asked for, and written back as it was read when its file
     did not change, so a rebuild after one edit encodes one file's results.
     """
 
-    def __init__(self, name: str, paths: Iterable[str]) -> None:
-        self.folder = cache_home() / f"{name}-{digest(os.getcwd())[:16]}"
+    def __init__(self, folder: Path, paths: Iterable[str], *, enabled: bool = True) -> None:
+        self.folder = folder
+        self.enabled = enabled
         self.paths = set(paths)
         self.shards: dict[str, dict[str, str]] = {}  # shard -> path -> its line, as stored or as just encoded
         self.dirty: set[str] = set()
         header = dumps({"format": FORMAT, "code": code_digest()})
         for shard in sorted({self._shard(p) for p in self.paths}):
             self.shards[shard] = lines = {}
+            if not enabled:
+                continue
             try:
                 text = (self.folder / shard).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):  # missing, or not ours: start afresh
@@ -172,6 +229,8 @@ class Shelf:
         return value if stored == path and stored_key == key else None
 
     def put(self, path: str, key: str, value: Any) -> None:
+        if not self.enabled:
+            return
         shard = self._shard(path)
         try:
             line = dumps([path, key, value])
@@ -182,6 +241,8 @@ class Shelf:
 
     def save(self) -> None:
         """Write the shards that changed; entries of files no longer there are dropped."""
+        if not self.enabled:
+            return
         header = dumps({"format": FORMAT, "code": code_digest()})
         known = {encode_basestring(p) for p in self.paths}
         for shard, lines in self.shards.items():

@@ -12,8 +12,10 @@ from typing import Any
 import click
 
 from . import __version__, api, children, click_zh, messages, output, report
+from .cache import Store
 from .check import ruleset as R
 from .errors import DocgenError, InvalidSubmissions, write_problem
+from .workspace import Workspace
 
 FORMATS = click.Choice(["text", "json", "github", "codequality"])
 
@@ -45,8 +47,43 @@ def handle_errors(func: Callable[..., int | None]) -> Callable[..., None]:
 @click.group("docgen", cls=click_zh.Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docgen", message="%(prog)s %(version)s", help=messages.CLICK["version"])
 @click.option("--traceback", is_flag=True, help="出错时显示 Python 调用栈（供开发者排查）。")
-def cli(traceback: bool) -> None:
-    """docgen：预算绩效运行监控数据即代码。校验报送的 YAML 文件，生成附件和状态站点。"""
+@click.option("--no-cache", "no_cache", is_flag=True, help=messages.CLICK_HELP["no_cache"])
+def cli(traceback: bool, no_cache: bool) -> None:
+    """docgen：预算绩效运行监控数据即代码。校验报送的 YAML 文件，生成附件和状态站点。
+
+    可在项目中任意子目录下运行：docgen 逐级向上查找含 submissions/ 的目录作为项目根目录，
+    输出中的路径相对于当前目录。
+
+    示例：cd submissions/2025-06/101-教育局 && docgen validate
+    """
+
+
+def _workspace(root: Path | None = None, paths: tuple[Path, ...] = ()) -> Workspace:
+    """The project: --root when typed, else the one the named files are in, else found by walking up from the
+    current folder to the one holding submissions/ (exit 2 when none)."""
+    ctx = click.get_current_context()
+    if root is not None and ctx.get_parameter_source("root") is not click.core.ParameterSource.DEFAULT:
+        return Workspace.at(root)
+    return Workspace.around(list(paths)) if paths else Workspace.find()
+
+
+def _files_workspace(paths: tuple[Path, ...], root: Path | None = None) -> Workspace:
+    """For the commands that take files (validate, check, fmt, rules): files outside any project are checked
+    too, named relative to the current folder."""
+    try:
+        return _workspace(root, paths)
+    except DocgenError:
+        return Workspace.around([])
+
+
+def _cache() -> bool:
+    """False when the global --no-cache was given: docgen's cache is neither read nor written."""
+    return not click.get_current_context().find_root().params.get("no_cache", False)
+
+
+def _shown(ws: Workspace, path: Path) -> Path:
+    """A path docgen wrote or read, as the user would type it where they stand."""
+    return Path(ws.shown(ws.relative(path)))
 
 
 RULES_OPTION = click.option(
@@ -81,11 +118,15 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, staged: bool, rule
     """
     if staged and paths:
         raise click.UsageError(messages.label("staged_with_paths"))
-    result = api.check_staged(rules=rules) if staged else api.check(list(paths) or [Path(api.SUBMISSIONS)], rules)
+    ws = _files_workspace(paths)
+    if staged:
+        result = api.check_staged(rules=rules, workspace=ws)
+    else:
+        result = api.check(list(paths) or [Path(ws.shown(api.SUBMISSIONS))], rules, workspace=ws, cache=_cache())
     if staged and not result.files:
         click.echo(messages.label("staged_none"), err=True)
         return 0
-    text = report.render(result.findings, fmt, len(result.files))
+    text = report.render(report.for_user(result.findings, ws.shown, fmt), fmt, len(result.files))
     if text:
         click.echo(text)
     if fmt in ("text", "github"):  # the annotations are hidden in the GitHub log: say the outcome in words
@@ -113,15 +154,17 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, rules: Path | None) -
 
     示例：docgen check --format json submissions/2025-06/ > findings.json
     """
-    result = api.check(list(paths) or [Path(api.SUBMISSIONS)], rules)
+    ws = _files_workspace(paths)
+    result = api.check(list(paths) or [Path(ws.shown(api.SUBMISSIONS))], rules, workspace=ws, cache=_cache())
+    findings = report.for_user(result.findings, ws.shown)
     if fmt == "json":
-        click.echo(report.analysis_json(result.findings, len(result.files), result.analysis))
+        click.echo(report.analysis_json(findings, len(result.files), result.analysis))
     else:
-        text = report.render(result.findings, "text", len(result.files))
+        text = report.render(findings, "text", len(result.files))
         if text:
             click.echo(text)
         if result.analysis is not None:
-            click.echo(report.analysis_text(result.analysis))
+            click.echo(report.analysis_text(result.analysis, ws.shown))
         click.echo(report.summary_line(result.findings, len(result.files)), err=True)
     return 1 if result.errors or (strict and result.warnings) else 0
 
@@ -133,7 +176,11 @@ def _echo_lines(lines: list[str]) -> None:
 
 @cli.command(short_help="校验全部报送文件，无错误时生成附件、报送包和汇总表。")
 @click.option(
-    "--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。"
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
 )
 @click.option("--force", is_flag=True, help="全部重新生成（默认只生成有变化的）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每个附件转换为 PDF。")
@@ -146,7 +193,7 @@ def _echo_lines(lines: list[str]) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="并行进程数（默认：全部 CPU 核）。")
 @RULES_OPTION
 @handle_errors
-def build(root: Path, force: bool, pdf: bool, confidential_dir: Path | None, jobs: int | None, rules: Path | None) -> int:
+def build(root: Path | None, force: bool, pdf: bool, confidential_dir: Path | None, jobs: int | None, rules: Path | None) -> int:
     """校验全部报送文件，无错误时在 build/ 下生成附件1（Word）、附件2/附件3（Excel）、各部门报送包（.zip）、
     各期汇总表和 build/summary.json。只重新生成有变化的文件。
 
@@ -154,61 +201,80 @@ def build(root: Path, force: bool, pdf: bool, confidential_dir: Path | None, job
 
     示例：docgen build --pdf
     """
+    ws = _workspace(root)
     try:
         built = api.build(
-            root, rules=rules, force=force, pdf=pdf, include_confidential=confidential_dir, jobs=jobs, progress=report.Progress()
+            ws,
+            rules=rules,
+            force=force,
+            pdf=pdf,
+            include_confidential=confidential_dir,
+            jobs=jobs,
+            progress=report.Progress(),
+            cache=_cache(),
         )
     except InvalidSubmissions as exc:  # say where, as validate does, before the one-line summary
-        _echo_lines([report.text_line(f) for f in exc.findings])
+        _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
         raise
-    _echo_lines([report.text_line(f) for f in built.result.warnings])  # one write: 1,000 projects can have 5,000
+    _echo_lines([report.text_line(f) for f in report.for_user(built.result.warnings, ws.shown)])  # one write: 1,000 projects can have 5,000
     click.echo(report.summary_line(built.result.findings, len(built.result.files)), err=True)
-    for line in report.build_lines(built.rendered, built.summary.parent, confidential_dir):
+    folder = _shown(ws, built.summary.parent)
+    for line in report.build_lines(built.rendered, folder, confidential_dir):
         click.echo(line, err=True)
-    click.echo(messages.label("built", path=built.summary.parent, count=len(built.result.projects) + len(built.result.departments)))
+    click.echo(messages.label("built", path=folder, count=len(built.result.projects) + len(built.result.departments)))
     return 0
 
 
 @cli.command()
 @click.option(
-    "--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。"
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
 )
 @RULES_OPTION
 @handle_errors
-def rollup(root: Path, rules: Path | None) -> int:
+def rollup(root: Path | None, rules: Path | None) -> int:
     """只生成汇总表：每个部门一张（每个项目一行），全市一张（每个部门一行，另有全部项目明细）。
 
     写入 build/<期间>/；涉密项目计入合计但不列名称。有错误时不生成，退出码 1。
 
     示例：docgen rollup
     """
-    _, written = api.rollups(root, rules=rules)
+    ws = _workspace(root)
+    _, written = api.rollups(ws, rules=rules, cache=_cache())
     for path in written:
-        click.echo(messages.MONITOR_LABELS["rollup_written"].format(path=path))
+        click.echo(messages.MONITOR_LABELS["rollup_written"].format(path=_shown(ws, path)))
     if not written:
-        click.echo(messages.MONITOR_LABELS["rollup_unchanged"].format(path=root / api.BUILD))
+        click.echo(messages.MONITOR_LABELS["rollup_unchanged"].format(path=_shown(ws, ws.build)))
     return 0
 
 
 @cli.command("rules")
 @click.option(
-    "--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 schema/rules.yaml）。"
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 schema/rules.yaml）；不指定时从当前目录逐级向上查找。",
 )
 @click.option("--init", is_flag=True, help="把内置默认规则写入 schema/rules.yaml（已存在时不覆盖），供财政局或主管部门调整。")
 @RULES_OPTION
 @handle_errors
-def rules_command(root: Path, init: bool, rules: Path | None) -> int:
+def rules_command(root: Path | None, init: bool, rules: Path | None) -> int:
     """列出生效的预警规则：代码、类别、名称、灯或阈值，以及是否启用、科研类是否豁免。
 
     内置默认值被 schema/rules.yaml（或 --rules 指定的文件）中写出的项覆盖。
 
     示例：docgen rules；docgen rules --init
     """
+    ws = _files_workspace((), root)
     if init:
-        click.echo(messages.MONITOR_LABELS["rules_created"].format(path=api.init_rules(root)))
+        click.echo(messages.MONITOR_LABELS["rules_created"].format(path=ws.shown(api.init_rules(ws))))
         return 0
-    ruleset, findings = api.ruleset(root, rules)
-    for finding in findings:
+    ruleset, findings = api.ruleset(ws, rules)
+    for finding in report.for_user(findings, ws.shown):
         click.echo(report.text_line(finding), err=True)
     if ruleset is None:
         return 1
@@ -224,10 +290,23 @@ def rules_command(root: Path, init: bool, rules: Path | None) -> int:
 @click.option("--name", help="项目名称（名单中有该项目时可省略）。")
 @click.option("--unit", help="预算单位（名单中有时可省略）。")
 @click.option("--department", help="主管部门名称（名单中有时可省略）。")
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True)
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
 @handle_errors
 def new(
-    kind: str, period: str, department_code: str, code: str | None, name: str | None, unit: str | None, department: str | None, root: Path
+    kind: str,
+    period: str,
+    department_code: str,
+    code: str | None,
+    name: str | None,
+    unit: str | None,
+    department: str | None,
+    root: Path | None,
 ) -> int:
     """生成一个待填写的报送文件（带编辑器提示用的 $schema 行），内容取自本期名单。
 
@@ -237,10 +316,11 @@ def new(
         raise click.UsageError("project 需要 --code 项目代码")
     if not api.PERIOD_ARG.match(period):
         raise click.UsageError("--period 应写成 2025-06 这样的形式")
-    target, notes = api.new(kind, root, period, department_code, code=code, name=name, unit=unit, department=department)
+    ws = _workspace(root)
+    target, notes = api.new(kind, ws, period, department_code, code=code, name=name, unit=unit, department=department)
     for note in notes:
         click.echo(note, err=True)
-    click.echo(messages.label("created", path=target))
+    click.echo(messages.label("created", path=ws.shown(target)))
     return 0
 
 
@@ -265,12 +345,16 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
 
 @cli.command()
 @click.option(
-    "--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。"
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
 )
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="按此日期计算距截止日期的天数（默认今天），如 2025-07-20。")
 @click.option("--strict", is_flag=True, help="有报送未通过校验时退出码为 1（站点照常生成）。")
 @handle_errors
-def site(root: Path, today: Any, strict: bool) -> int:
+def site(root: Path | None, today: Any, strict: bool) -> int:
     """生成状态站点（MkDocs Material）到 site/：报送情况、各部门和项目的数据、修改记录。
 
     有错误的报送不会中断生成，在站点中标为「有错误」并列出错误；涉密项目不出现在站点中。
@@ -278,12 +362,13 @@ def site(root: Path, today: Any, strict: bool) -> int:
 
     示例：docgen site --today 2025-07-20
     """
-    done = api.site(root, today=today.date() if today else None)
+    ws = _workspace(root)
+    done = api.site(ws, today=today.date() if today else None, cache=_cache())
     model = done.model
     click.echo(
         messages.site_label(
             "built",
-            path=done.output,
+            path=_shown(ws, done.output),
             pages=done.pages,
             periods=len(model.periods),
             submissions=sum(e.submitted for e in model.entries()),
@@ -308,10 +393,14 @@ def site(root: Path, today: Any, strict: bool) -> int:
 )
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是屏幕输出。")
 @click.option(
-    "--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="项目根目录（含 submissions/）。"
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
 )
 @handle_errors
-def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path) -> int:
+def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path | None) -> int:
     """比较两个 git 版本的报送数据：逐项列出修改前后的填报数、计算结果、新增/删除的绩效指标、
     新出现/已消除的校验问题，以及新增、删除、重命名的文件。
 
@@ -321,7 +410,7 @@ def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path) ->
     """
     from .history import diff_report  # loaded for this command only: the others start faster
 
-    text = diff_report.render(api.diff(root, base, head), fmt)
+    text = diff_report.render(api.diff(_workspace(root), base, head), fmt)
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -343,17 +432,19 @@ def fmt_command(paths: tuple[Path, ...], check: bool, show_diff: bool) -> int:
 
     示例：docgen fmt；docgen fmt --check submissions/2025-06/
     """
-    results = api.fmt(list(paths) or [Path(api.SUBMISSIONS)], write=not (check or show_diff))
+    ws = _files_workspace(paths)
+    results = api.fmt(list(paths) or [Path(ws.shown(api.SUBMISSIONS))], write=not (check or show_diff), workspace=ws)
     dry = check or show_diff
     for result in results:
+        shown = Path(ws.shown(result.path))
         if result.refused:
-            for finding in result.findings:
+            for finding in report.for_user(result.findings, ws.shown):
                 click.echo(report.text_line(finding), err=True)
-            click.echo(messages.label("fmt_refused", path=result.path), err=True)
+            click.echo(messages.label("fmt_refused", path=shown), err=True)
         elif result.changed and result.after is not None:
             if show_diff:
-                click.echo(report.unified_diff(result.path.as_posix(), result.before, result.after), nl=False)
-            click.echo(messages.label("fmt_would_change" if dry else "fmt_changed", path=result.path))
+                click.echo(report.unified_diff(shown.as_posix(), result.before, result.after), nl=False)
+            click.echo(messages.label("fmt_would_change" if dry else "fmt_changed", path=shown))
     changed = sum(r.changed for r in results)
     refused = sum(r.refused for r in results)
     counts = {"changed": changed, "same": len(results) - changed - refused}
@@ -374,13 +465,41 @@ def install_hook(force: bool, uninstall: bool) -> int:
 
     示例：docgen install-hook
     """
-    target, backup = api.install_hook(force=force, uninstall=uninstall)
+    target, backup = api.install_hook(force=force, uninstall=uninstall, workspace=_files_workspace(()))
     if uninstall:
         click.echo(messages.label("hook_uninstalled", path=target))
         return 0
     if backup:
         click.echo(messages.label("hook_backup", path=backup))
     click.echo(messages.label("hook_installed", path=target))
+    return 0
+
+
+@cli.command()
+@click.option("--outputs", is_flag=True, help=messages.CLICK_HELP["clean_outputs"])
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@handle_errors
+def clean(outputs: bool, root: Path | None) -> int:
+    """删除 docgen 为本项目保存的缓存（在用户缓存目录中，不在仓库里）；加 --outputs 时同时删除 build/ 和 site/。
+
+    输出看起来过时、或想确认结果不依赖缓存时使用；下次运行会重新计算（也可用 docgen --no-cache 临时不用缓存）。
+
+    示例：docgen clean；docgen clean --outputs
+    """
+    ws = _workspace(root)
+    cleaned = api.clean(ws, outputs=outputs)
+    for path in cleaned.cache:
+        click.echo(messages.label("cleaned_cache", path=path))
+    for path in cleaned.outputs:
+        click.echo(messages.label("cleaned_output", path=_shown(ws, path)))
+    if not cleaned.cache and not cleaned.outputs:
+        click.echo(messages.label("cleaned_nothing", path=Store(ws.root).location("*").parent))
     return 0
 
 

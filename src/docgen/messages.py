@@ -99,6 +99,10 @@ LABELS = {
     "new_department_not_listed": "注意：名单 {roster} 中没有主管部门代码「{code}」，请核对 --department-code",
     "new_project_not_listed": "注意：名单 {roster} 中没有项目代码「{code}」，请核对 --code，或请主管部门把项目加入名单",
     "no_files": "没有找到报送文件：{path}",
+    "no_workspace": "找不到项目根目录：从 {path} 向上逐级查找，没有哪一级含有 {folder}/ 文件夹（请在项目目录中运行，或用 --root 指定）",
+    "cleaned_cache": "已删除缓存：{path}",
+    "cleaned_output": "已删除：{path}",
+    "cleaned_nothing": "没有需要删除的内容（缓存位置：{path}）",
     "deviation_expected": "全年预计完成情况 {expected} 达不到年度指标值 {target}",
     "deviation_likelihood": "完成目标可能性为“{likelihood}”",
     "background_failed": "生成汇总表的子进程出错（退出码 {code}），汇总表保留上次的版本。请加 --traceback 重新运行并把输出报告给维护者",
@@ -633,4 +637,11 @@ WRITE_REASONS = {
     "EISDIR": "这里是文件夹，而需要写入文件",
     "ENAMETOOLONG": "文件名太长",
     "EIO": "磁盘读写出错",
+}
+
+
+#: Help texts of options shared by several commands (the commands' own help is their docstring in cli.py).
+CLICK_HELP = {
+    "no_cache": "不读也不写 docgen 的缓存（在用户缓存目录中），一切从头计算；用于排查或确认输出不依赖缓存。",
+    "clean_outputs": "同时删除 build/ 和 site/（生成的附件、汇总表和站点）。",
 }

@@ -7,7 +7,8 @@ import hashlib
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any, TextIO
 
 from . import escape
@@ -18,6 +19,22 @@ from .evaluate.monitor import Analysis
 from .messages import SEVERITY
 
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+#: A root-relative path (as findings carry it) as the user would type it where they stand (Workspace.shown).
+Shown = Callable[[str], str]
+
+
+def _as_typed(path: str) -> str:
+    return path
+
+
+def for_user(findings: Iterable[Finding], shown: Shown | None, fmt: str = "text") -> list[Finding]:
+    """Findings with their files named as the user would type them where they stand (`shown`), for text and
+    JSON; GitHub and GitLab annotations keep root-relative paths, which CI platforms match against the repository.
+    Messages that name another file (the roster, the other file of E309) name it relative to the root."""
+    if shown is None or fmt in ("github", "codequality"):
+        return list(findings)
+    return [replace(f, path=shown(f.path)) for f in findings]
 
 
 def text_line(f: Finding) -> str:
@@ -108,12 +125,12 @@ def analysis_json(result_findings: list[Finding], files: int, analysis: Analysis
     return json.dumps(body, ensure_ascii=False, indent=2)
 
 
-def analysis_text(analysis: Analysis) -> str:
+def analysis_text(analysis: Analysis, shown: Shown = _as_typed) -> str:
     """`docgen check`: one line per submission with its light, then each department's counts."""
     lines = []
     for sa in sorted(analysis.submissions.values(), key=lambda sa: sa.path):
         light = M.LIGHT_NAMES[sa.light or "none"]
-        lines.append(M.MONITOR_LABELS["check_submission"].format(light=light, path=sa.path, name=sa.submission.name))
+        lines.append(M.MONITOR_LABELS["check_submission"].format(light=light, path=shown(sa.path), name=sa.submission.name))
     for dept in analysis.departments():
         parts = "，".join(M.MONITOR_LABELS["count_part"].format(light=M.LIGHT_NAMES[k], count=v) for k, v in dept.lights.items() if v)
         lines.append(M.MONITOR_LABELS["check_department"].format(period=dept.period, code=dept.code, name=dept.name, counts=parts))

@@ -90,10 +90,12 @@ def test_kept_monitoring_results_follow_the_file_the_rules_and_the_roster(demo: 
     assert not any("101-2025-002.yaml" in line and "W413" in line for line in stricter)
 
 
-def test_files_outside_the_working_folder_are_not_cached(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The hook checks a temporary export of the staged files: caching it would leave new entries on every commit."""
+def test_files_outside_the_working_folder_are_not_cached(
+    demo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The hook checks a temporary export of the staged files: caching it would leave new entries on every commit.
+    The cache is the project's the user stands in (workspace.py): files of another project are not kept."""
     monkeypatch.setattr(validate, "CACHE_FROM", 1)
-    (demo / "work").mkdir()
-    monkeypatch.chdir(demo / "work")
+    monkeypatch.chdir(tmp_path_factory.mktemp("work"))  # outside the project
     assert api.check([demo / "submissions"]).files[0].parts[0] == ".."
     assert not (demo / "cache").exists()

@@ -18,6 +18,7 @@ from .. import messages as M
 from ..form import indicators
 from ..form import vocabulary as F
 from ..messages import EVIDENCE_OUTSIDE
+from ..workspace import root_of
 from .findings import Finding, error, warning
 from .load import Document
 
@@ -193,22 +194,19 @@ def check_evidence(doc: Document, kind: str) -> list[Finding]:
             if not isinstance(entry, str) or "://" in entry:
                 continue
             at = doc.position((K["indicators"], index, I["evidence"], n))
-            root = root or repository_root(doc.path)
-            outside = evidence_outside(doc.path.parent, entry, root)
+            root = root or doc.root or repository_root(doc.path)
+            folder = root / doc.path.parent if doc.root is not None else doc.path.parent
+            outside = evidence_outside(folder, entry, root)
             if outside is not None:
                 findings.append(warning(doc.path, *at, "W309", entry=entry, reason=EVIDENCE_OUTSIDE[outside]))
-            elif not _exists(Path(os.path.normpath(Path(os.path.abspath(doc.path.parent)) / entry))):
+            elif not _exists(Path(os.path.normpath(Path(os.path.abspath(folder)) / entry))):
                 findings.append(warning(doc.path, *at, "W306", entry=entry))
     return findings
 
 
 def repository_root(path: Path) -> Path:
-    """The folder holding the submissions/ folder `path` is in (the working folder when it is in none)."""
-    absolute = Path(os.path.abspath(path))
-    for parent in absolute.parents:
-        if parent.name == "submissions":
-            return parent.parent
-    return Path.cwd()
+    """The folder holding the submissions/ folder `path` is in (the file's own folder when it is in none)."""
+    return root_of(path) or Path(os.path.abspath(path)).parent
 
 
 def evidence_outside(folder: Path, entry: str, root: Path) -> str | None:

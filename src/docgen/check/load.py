@@ -38,10 +38,11 @@ _FLOAT = re.compile(r"^[-+]?([0-9][0-9_]*)?\.?[0-9]+([eE][-+]?[0-9]+)?$|^[-+]?[0
 class Document:
     """A loaded file: its data, and 1-based (line, column) of each value and each mapping key."""
 
-    path: Path
+    path: Path  # relative to the project root (workspace.py) when checked through api; as given otherwise
     data: Any
     positions: dict[JsonPath, Position] = field(default_factory=dict)
     key_positions: dict[JsonPath, Position] = field(default_factory=dict)
+    root: Path | None = field(default=None, compare=False, repr=False)  # the project root `path` is relative to
 
     def pack(self) -> dict[str, Any]:
         """Plain data for the per-file cache (cache.dumps) and for worker processes: the path, the data, and the
@@ -84,7 +85,7 @@ class Document:
             self.positions = dict(zip(values, zip(pos[::2], pos[1::2], strict=True), strict=True))
             self.key_positions = dict(zip(keys, zip(key_pos[::2], key_pos[1::2], strict=True), strict=True))
         else:  # tables that do not fit the data: read the file again for them (never seen in practice)
-            fresh, _ = load_file(self.path)
+            fresh, _ = load_file(self.path, self.root)
             self.positions = fresh.positions if fresh is not None else {}
             self.key_positions = fresh.key_positions if fresh is not None else {}
         return self.__dict__[name]
@@ -308,12 +309,15 @@ def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
     return doc, walker.findings
 
 
-def read_bounded(path: Path) -> tuple[bytes | None, list[Finding]]:
-    """The bytes of a committed file if it is a regular file (else E115) within its bound (else E108, limits.max_bytes)."""
+def read_bounded(path: Path, root: Path | None = None) -> tuple[bytes | None, list[Finding]]:
+    """The bytes of a committed file if it is a regular file (else E115) within its bound (else E108, limits.max_bytes).
+
+    `path` names the file in findings; with `root`, it is relative to that folder (the project root)."""
     limit = limits.max_bytes(path.name)
+    file = root / path if root is not None else path
     try:
-        raw = read_regular(path, limit)
-        size = path.stat().st_size if raw is not None and len(raw) > limit else 0
+        raw = read_regular(file, limit)
+        size = file.stat().st_size if raw is not None and len(raw) > limit else 0
     except OSError as exc:
         return None, [error(path, 1, 1, "E100", detail=exc.strerror or str(exc))]
     if raw is None:
@@ -323,18 +327,27 @@ def read_bounded(path: Path) -> tuple[bytes | None, list[Finding]]:
     return raw, []
 
 
-def load_file(path: Path) -> tuple[Document | None, list[Finding]]:
+def load_file(path: Path, root: Path | None = None) -> tuple[Document | None, list[Finding]]:
     """Read, decode and parse one file; every failure becomes an E1xx finding, never an exception.
 
-    A symlink, or anything else that is not a regular file, is refused (E115) without being read.
+    A symlink, or anything else that is not a regular file, is refused (E115) without being read. With `root`,
+    `path` is relative to it (the project root) and the document carries both.
     """
-    raw, findings = read_bounded(path)
+    raw, findings = read_bounded(path, root)
     if raw is None:
         return None, findings
+    return load_bytes(path, raw, root)
+
+
+def load_bytes(path: Path, raw: bytes, root: Path | None = None) -> tuple[Document | None, list[Finding]]:
+    """Decode and parse the bytes already read from `path` (see `load_file`)."""
     text, findings = decode(path, raw)
     if text is None:
         return None, findings
-    return load_text(path, text)
+    doc, findings = load_text(path, text)
+    if doc is not None:
+        doc.root = root
+    return doc, findings
 
 
 def _size(count: int) -> str:

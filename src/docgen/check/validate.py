@@ -8,6 +8,8 @@ shown: each error kind maps to a Chinese template in `messages`.
 from __future__ import annotations
 
 import difflib
+import functools
+import hashlib
 import multiprocessing
 import os
 import re
@@ -24,12 +26,12 @@ import jsonschema_rs
 
 from .. import children
 from .. import messages as M
-from ..cache import Shelf, file_digest
+from ..cache import Store
 from ..form import limits
 from ..form import vocabulary as F
 from . import consistency, ruleset
 from .findings import Finding, error, finding_rows, findings_from_rows
-from .load import Document, JsonPath, load_file
+from .load import Document, JsonPath, load_bytes, load_file, read_bounded
 from .ruleset import schema_for
 
 
@@ -259,7 +261,7 @@ class Checked:
 
     documents: list[tuple[str, Document]]
     findings: list[Finding]
-    digests: dict[str, str] = field(default_factory=dict)  # path -> digest of its bytes, for large trees only
+    digests: dict[str, str] = field(default_factory=dict)  # path -> digest of its bytes (as read, once)
 
     @property
     def errors(self) -> list[Finding]:
@@ -279,11 +281,17 @@ class Checked:
 #: 1,000 files 1.6 s -> 1.0 s on 2 cores); below it, starting workers costs more than it saves.
 PARALLEL_FROM = 300
 
+#: A file as read: its name (relative to the root), its bytes (None when refused) and the reading's findings.
+Read = tuple[Path, bytes | None, list[Finding]]
 
-def _check_one(path: Path) -> tuple[str, Document | None, list[Finding]]:
-    """Everything that needs only the file itself: reading, the schema, the per-file business rules."""
-    doc, findings = load_file(path)
+
+def _check_one(item: Read, root: Path | None = None) -> tuple[str, Document | None, list[Finding]]:
+    """Everything that needs only the file itself: the bytes read once, the schema, the per-file business rules."""
+    path, raw, findings = item
     kind = kind_of(path)
+    if raw is None:
+        return kind, None, list(findings)
+    doc, findings = load_bytes(path, raw, root)
     if doc is None:
         return kind, None, findings
     read = {(f.line, f.column) for f in findings}  # a value E113/E214 refused: the schema would only say it again
@@ -295,43 +303,46 @@ def _check_one(path: Path) -> tuple[str, Document | None, list[Finding]]:
     return kind, doc, findings
 
 
-def _check_chunk(paths: list[Path]) -> list[tuple[str, Document | None, list[Finding]]]:
-    return [_check_one(path) for path in paths]
+def _check_chunk(items: list[Read], root: Path | None = None) -> list[tuple[str, Document | None, list[Finding]]]:
+    return [_check_one(item, root) for item in items]
 
 
-def _check_each(paths: list[Path]) -> list[tuple[str, Document | None, list[Finding]]]:
+def _check_each(items: list[Read], root: Path | None = None) -> list[tuple[str, Document | None, list[Finding]]]:
     workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _check_chunk(paths)
-    size = -(-len(paths) // (workers * 4))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    # fork: the workers inherit the compiled schemas and imports, so they start in milliseconds
+    if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _check_chunk(items, root)
+    size = -(-len(items) // (workers * 4))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    # fork: the workers inherit the compiled schemas and imports, so they start in milliseconds; each gets the
+    # bytes already read, so no file is read twice
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
-        return [item for chunk in pool.map(_check_chunk, chunks) for item in chunk]
+        return [item for chunk in pool.map(functools.partial(_check_chunk, root=root), chunks) for item in chunk]
 
 
 Outcome = tuple[str, Document | None, list[Finding]]
 
 
-#: From this many files on, per-file results are cached between runs (cache.Shelf): a rebuild after one edit
+#: From this many files on, per-file results are cached between runs (cache.Store): a rebuild after one edit
 #: reads 1,000 unchanged results in ~0.15 s instead of checking them again (~1 s).
 CACHE_FROM = 300
 
 
-def _check_cached(paths: list[Path]) -> tuple[list[Outcome], dict[str, str]]:
-    """The outcome of each file, and the digest of each file's bytes when the cache was used (else empty).
+def _check_cached(paths: list[Path], root: Path | None, store: Store | None) -> tuple[list[Outcome], dict[str, str]]:
+    """The outcome of each file, and the digest of each file's bytes (each file is read here, once).
 
-    Only trees under the working folder are cached: files elsewhere (the pre-commit hook's temporary export of
-    the staged files) would leave entries under a new name on every run.
+    Results are kept in `store` only for files inside the project (root-relative paths): files elsewhere would
+    leave entries under a new name on every run.
     """
-    if len(paths) < CACHE_FROM or any(p.is_absolute() or ".." in p.parts for p in paths):
-        return _check_each(paths), {}
-    digests = {str(p): file_digest(p) for p in paths}
-    shelf = Shelf("check", digests)
-    known: dict[str, Outcome | None] = {name: _outcome(shelf.get(name, key)) if key else None for name, key in digests.items()}
-    todo = [p for p in paths if known[str(p)] is None]
-    for path, outcome in zip(todo, _check_each(todo), strict=True):
+    reads = [(path, *read_bounded(path, root)) for path in paths]
+    digests = {str(path): hashlib.sha256(raw).hexdigest() if raw is not None else "" for path, raw, _ in reads}
+    inside = all(not p.is_absolute() and ".." not in p.parts for p in paths)
+    if store is None or len(paths) < CACHE_FROM or not inside:
+        return _check_each(reads, root), digests
+    shelf = store.shelf("check", digests)
+    known: dict[str, Outcome | None] = {name: _outcome(shelf.get(name, key), root) if key else None for name, key in digests.items()}
+    todo = [item for item in reads if known[str(item[0])] is None]
+    for (path, _, _), outcome in zip(todo, _check_each(todo, root), strict=True):
         known[str(path)] = outcome
         if digests[str(path)]:
             kind, doc, findings = outcome
@@ -340,7 +351,7 @@ def _check_cached(paths: list[Path]) -> tuple[list[Outcome], dict[str, str]]:
     return [known[str(p)] for p in paths], digests  # type: ignore[misc]
 
 
-def _outcome(stored: Any) -> Outcome | None:
+def _outcome(stored: Any, root: Path | None = None) -> Outcome | None:
     """A cached outcome, or None (a miss) when the entry is not what `_check_cached` stores."""
     if stored is None:
         return None
@@ -349,31 +360,37 @@ def _outcome(stored: Any) -> Outcome | None:
         if kind not in ("project", "department", "roster", "rules"):
             return None
         doc = Document.unpack(packed) if packed is not None else None
+        if doc is not None:
+            doc.root = root
         return kind, doc, findings_from_rows(rows)
     except (TypeError, ValueError, KeyError):
         return None
 
 
-def check_files(paths: list[Path], rosters: list[Path] | None = None) -> Checked:
-    """Load and check `paths`; `rosters` are extra roster files used only to cross-check."""
+def check_files(paths: list[Path], rosters: list[Path] | None = None, *, root: Path | None = None, store: Store | None = None) -> Checked:
+    """Load and check `paths`; `rosters` are extra roster files used only to cross-check.
+
+    With `root`, paths are relative to it (the project root) and findings name them so; `store` keeps per-file
+    results between runs (cache.py).
+    """
     documents: list[tuple[str, Document]] = []
     findings: list[Finding] = []
-    outcomes, digests = _check_cached(paths)
+    outcomes, digests = _check_cached(paths, root, store)
     for kind, doc, problems in outcomes:
         findings.extend(problems)
         if doc is not None:
             documents.append((kind, doc))
-    roster_docs = _roster_documents(documents, rosters or [])
+    roster_docs = _roster_documents(documents, rosters or [], root)
     findings.extend(consistency.cross_file_rules(documents, roster_docs))
     return Checked(documents, sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code)), digests)
 
 
-def _roster_documents(documents: list[tuple[str, Document]], extra: list[Path]) -> dict[Path, Document]:
+def _roster_documents(documents: list[tuple[str, Document]], extra: list[Path], root: Path | None = None) -> dict[Path, Document]:
     """Rosters by their folder; those not being checked are read quietly, for cross-checks only."""
     found = {doc.path.parent: doc for kind, doc in documents if kind == "roster"}
     for path in extra:
         if path.parent not in found:
-            doc, problems = load_file(path)
+            doc, problems = load_file(path, root)
             if doc is not None and not problems and not schema_findings(doc, "roster"):
                 found[path.parent] = doc
     return found

@@ -10,7 +10,6 @@ that raises a warning in another (a roster edit) is seen too.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
 import tempfile
@@ -102,15 +101,14 @@ def _materialise(repo: Repo, revision: str, folder: Path) -> Path:
 def _findings(source: FindingsSource, root: Path) -> dict[str, list[Finding]]:
     """Problems by path relative to `root`; none when there is no submissions/ folder.
 
-    The source runs with `root` as the working folder: findings name files (and messages name
-    other files, such as the roster) relative to it, so both sides read alike and can be matched.
+    Findings name files (and messages name other files, such as the roster) relative to the project root they
+    were checked in, so both sides read alike and can be matched.
     """
     if not (root / SUBMISSIONS).is_dir():
         return {}
     out: dict[str, list[Finding]] = {}
-    with contextlib.chdir(root):
-        for finding in source(Path(".")):
-            out.setdefault(Path(os.path.normpath(finding.path)).as_posix(), []).append(finding)
+    for finding in source(root):
+        out.setdefault(Path(os.path.normpath(finding.path)).as_posix(), []).append(finding)
     return out
 
 

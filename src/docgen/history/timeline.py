@@ -12,7 +12,7 @@ Public API (stable; the site and `docgen diff` use it):
 
     read_history(root, *, subdir="submissions", revision="HEAD", cache_dir=None) -> History
         root: the folder holding submissions/ (anywhere inside a git repository).
-        cache_dir: where the cache lives (default: the user's cache folder, one per repository; False: no cache).
+        cache_dir: where the cache lives (default: the project's cache.Store, in the user's cache folder; False: no cache).
         Raises git.GitError (a DocgenError, exit 3, Chinese message) when root is not in a git
         repository or git is missing; git.RevisionError when `revision` does not exist.
         A repository with no commits, or none touching submissions/, gives an empty History.
@@ -61,19 +61,16 @@ commits themselves add no entry (their changes are those of the commits merged).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from .. import messages as M
-from ..cache import cache_home, digest
+from ..cache import Store, code_digest
 from ..check.validate import kind_of
 from . import changes as C
 from .changes import Change, Snapshot
@@ -85,18 +82,6 @@ CACHE_FILE = "history.sqlite"
 ADDED, MODIFIED, RENAMED, DELETED = "added", "modified", "renamed", "deleted"
 _STATUS = {"A": ADDED, "M": MODIFIED, "R": RENAMED, "D": DELETED}
 _FORMAT = "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f"
-#: Modules whose behaviour decides what a cached diff says: any edit to them empties the cache.
-_CACHE_SOURCES = (
-    "history/changes.py",
-    "check/load.py",
-    "form/schema.py",
-    "check/validate.py",
-    "evaluate/figures.py",
-    "form/model.py",
-    "form/vocabulary.py",
-    "messages.py",
-    "form/indicators.py",
-)
 
 
 @dataclass(frozen=True)
@@ -324,11 +309,8 @@ def _assign(commits: list[Commit]) -> dict[str, list[_Touch]]:
 
 
 def _code_version() -> str:
-    digest = hashlib.sha1(__version__.encode())
-    package = resources.files("docgen")
-    for name in _CACHE_SOURCES:
-        digest.update(package.joinpath(name).read_bytes())
-    return digest.hexdigest()
+    """The one code digest of cache.py: any change to docgen makes every cached diff stale."""
+    return code_digest()
 
 
 class _Cache:
@@ -458,8 +440,8 @@ def _is_snapshot(value: Any) -> bool:
 
 
 def default_cache_dir(repo: Repo) -> Path:
-    """The history cache of one repository, in the user's cache folder (as cache.py's per-file results)."""
-    return cache_home() / f"history-{digest(str(repo.root.resolve()))[:16]}"
+    """The history cache of one repository: the project's store (cache.py), kind "history"."""
+    return Store(repo.root).location("history")
 
 
 # --- building timelines ---------------------------------------------------------------------------
@@ -571,15 +553,24 @@ def _timeline(key: str, touches: list[_Touch], known: dict[str, dict[str, Any]])
     return timeline
 
 
-def read_history(root: Path, *, subdir: str = SUBMISSIONS, revision: str = "HEAD", cache_dir: Path | bool | None = None) -> History:
-    """The history of every file under root/subdir, with field-level changes (see the module docstring)."""
+def read_history(
+    root: Path, *, subdir: str = SUBMISSIONS, revision: str = "HEAD", cache_dir: Path | bool | None = None, store: Store | None = None
+) -> History:
+    """The history of every file under root/subdir, with field-level changes (see the module docstring).
+
+    Kept results go to `store` (default: the project's, cache.py); `cache_dir` False or a disabled store: none."""
     repo = open_repo(root)
     commits = log_commits(repo, revision, subdir)
     stats = Stats(commits=len(commits))
     touches = _assign(commits)
     if not touches:
         return History(stats=stats)
-    folder = None if cache_dir is False else default_cache_dir(repo) if cache_dir in (None, True) else Path(cache_dir)  # type: ignore[arg-type]
+    if cache_dir is False:
+        folder = None
+    elif cache_dir in (None, True):
+        folder = (store or Store(repo.root)).folder("history")
+    else:
+        folder = Path(cache_dir)  # type: ignore[arg-type]
     cache = _Cache(folder)
     try:
         known = _compute(repo, touches, cache, stats)

@@ -48,6 +48,7 @@ class Options:
     extra_sections: ExtraSections | None = None  # e.g. the warnings engine's draft of 「四、绩效监控结果分析」
     inputs: tuple[Path, ...] = ()  # more files every output depends on (a rules file), keyed by content
     progress: Progress | None = None
+    digests: Mapping[str, str] = field(default_factory=dict)  # submission path -> digest of its bytes, as checked
 
 
 @dataclass
@@ -83,9 +84,13 @@ def base_key(tpl: templates.Templates, inputs: Iterable[Path]) -> str:
     )
 
 
-def submission_key(base: str, sub: Submission, extra: Mapping[str, str]) -> str:
-    """The cache key of one submission's outputs: a changed file, template or extra text re-renders it."""
-    return _digest([base.encode(), Path(sub.path).read_bytes(), json.dumps(dict(extra), ensure_ascii=False, sort_keys=True).encode()])
+def submission_key(base: str, sub: Submission, extra: Mapping[str, str], content: str | None = None) -> str:
+    """The cache key of one submission's outputs: a changed file, template or extra text re-renders it.
+
+    `content` is the digest of the submission's bytes as the check read them (each file is read once per run);
+    without it the file is read here."""
+    data = content.encode() if content else hashlib.sha256(Path(sub.path).read_bytes()).hexdigest().encode()
+    return _digest([base.encode(), data, json.dumps(dict(extra), ensure_ascii=False, sort_keys=True).encode()])
 
 
 class Manifest:
@@ -377,7 +382,7 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
     ):
         sub = ev.submission
         extra = dict(options.extra_sections(sub)) if options.extra_sections else {}
-        key = submission_key(base, sub, extra)
+        key = submission_key(base, sub, extra, options.digests.get(str(sub.path)))
         if sub.confidential:
             group = (sub.period.key, sub.department_code, sub.department)
             confidential[group] = confidential.get(group, 0) + 1

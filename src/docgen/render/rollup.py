@@ -627,18 +627,22 @@ class _Keys:
         output.write_text(self.file, json.dumps(self.keys, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
-def _cities(analysis: Analysis, rosters: Sequence[Roster]) -> list[CityRollup]:
-    """The city roll-up of every period analysed, its departments' roll-ups inside."""
+def cities(analysis: Analysis, rosters: Sequence[Roster]) -> list[CityRollup]:
+    """The city roll-up of every period analysed, its departments' roll-ups inside: built once per build and
+    given to both writers (`write_departments`, `write_city`)."""
     periods = sorted({sa.submission.period for sa in analysis.submissions.values()}, key=lambda p: p.key)
     roster_of = {r.period: r for r in rosters}
     return [city_rollup(analysis, period, roster_of.get(period)) for period in periods]
 
 
-def write_departments(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) -> list[Path]:
-    """Every department's 汇总表, for every period analysed; returns the files (re)written."""
+def write_departments(
+    build: Path, analysis: Analysis, rosters: Sequence[Roster] = (), *, built: Sequence[CityRollup] | None = None
+) -> list[Path]:
+    """Every department's 汇总表, for every period analysed (`built`: the roll-ups `cities` gave); returns the
+    files (re)written."""
     written = []
     keys = _Keys(build, "departments")
-    for city in _cities(analysis, rosters):
+    for city in cities(analysis, rosters) if built is None else built:
         for line in city.departments:
             roll = line.rollup
             if roll.submitted == 0 and roll.department is None:
@@ -650,11 +654,11 @@ def write_departments(build: Path, analysis: Analysis, rosters: Sequence[Roster]
     return written
 
 
-def write_city(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) -> list[Path]:
-    """The city's 汇总表, for every period analysed; returns the files (re)written."""
+def write_city(build: Path, analysis: Analysis, rosters: Sequence[Roster] = (), *, built: Sequence[CityRollup] | None = None) -> list[Path]:
+    """The city's 汇总表, for every period analysed (`built`: the roll-ups `cities` gave); returns the files (re)written."""
     written = []
     keys = _Keys(build, "city")
-    for city in _cities(analysis, rosters):
+    for city in cities(analysis, rosters) if built is None else built:
         target = paths.city_rollup(build, city.period)
         if keys.write(target, city_sheets(city, analysis)):
             written.append(target)
@@ -664,4 +668,5 @@ def write_city(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) 
 
 def write_all(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) -> list[Path]:
     """Every department's 汇总表 and the city's, for every period analysed; returns the files (re)written."""
-    return write_departments(build, analysis, rosters) + write_city(build, analysis, rosters)
+    built = cities(analysis, rosters)
+    return write_departments(build, analysis, rosters, built=built) + write_city(build, analysis, rosters, built=built)

@@ -47,6 +47,7 @@ from markupsafe import Markup
 from .. import children, escape
 from .. import messages as M
 from .. import output as out_files
+from ..cache import Store
 from ..check import ruleset
 from ..check.findings import Finding, Findings
 from ..check.load import load_file
@@ -269,7 +270,7 @@ class SiteModel:
     def source(self, path: str | Path) -> str:
         """A submission's path as users know it: relative to the repository root (submissions/…)."""
         try:
-            return Path(os.path.relpath(Path(path).resolve(), self.root.resolve())).as_posix()
+            return Path(os.path.relpath((self.root / path).resolve(), self.root.resolve())).as_posix()
         except ValueError:  # pragma: no cover - another drive on Windows
             return Path(path).as_posix()
 
@@ -377,14 +378,14 @@ def _change(entry: history.Entry) -> Change:
     return Change(entry.date, entry.author, entry.subject, entry.body, entry.sha, lines, entry.status_label)
 
 
-def attach_history(root: Path, model: SiteModel) -> None:
+def attach_history(root: Path, model: SiteModel, store: Store | None = None) -> None:
     """Fill every shown submission's timeline and the site-wide 最近更新 list, from one pass over git.
 
     Confidential timelines are dropped whole (`History.public()`); commit messages still pass through
     the page redactor. Outside a git repository the site is built without history, and says so.
     """
     try:
-        found = history.read_history(root).public()
+        found = history.read_history(root, store=store).public()
     except DocgenError as exc:
         model.history_note = M.site_label("no_git", reason=str(exc))
         return
@@ -393,7 +394,7 @@ def attach_history(root: Path, model: SiteModel) -> None:
     for entry in model.entries():
         if entry.path is None:
             continue
-        timeline = found.get(Path(os.path.relpath(entry.path.resolve(), base)).as_posix())
+        timeline = found.get(Path(os.path.relpath((root / entry.path).resolve(), base)).as_posix())
         if timeline is not None:
             entry.history = [_change(e) for e in timeline.entries]
             by_key[timeline.key] = entry
@@ -430,17 +431,18 @@ def _folder_code(path: Path) -> str:
     return path.parent.name.split("-")[0]
 
 
-def _raw(path: Path) -> dict[str, Any]:
+def _raw(path: Path, root: Path | None) -> dict[str, Any]:
     """Best-effort look at a file that failed validation: whatever keys it has, for its name and flags."""
-    doc, _ = load_file(path)
+    doc, _ = load_file(path, root)
     return doc.data if doc is not None and isinstance(doc.data, dict) else {}
 
 
 class _Planner:
     """Builds the PeriodViews: roster first (what is expected), then what was submitted, valid or not."""
 
-    def __init__(self, result: Any, assessments: dict[str, Assessment]) -> None:
+    def __init__(self, result: Any, assessments: dict[str, Assessment], root: Path | None = None) -> None:
         self.result = result
+        self.root = root
         self.assessments = assessments
         analysis = getattr(result, "analysis", None)
         self.evaluations: dict[str, Evaluation] = analysis.submissions if analysis is not None else {}
@@ -508,7 +510,7 @@ class _Planner:
         """Files that failed validation (no model): read what they say, note rosters' problems, find secrets."""
         modelled = {str(s.path) for s in [*self.result.projects, *self.result.departments, *self.result.rosters]}
         out = []
-        for path in self.result.files:
+        for path in self.result.paths:
             if str(path) in modelled:
                 continue
             period = _period_of(path)
@@ -517,7 +519,7 @@ class _Planner:
                 if period is not None:
                     self.roster_findings[period.key].extend(self.assessments[str(path)].errors)
                 continue
-            data = _raw(path)
+            data = _raw(path, self.root)
             if data.get(F.KEYS["confidential"]) is True:
                 self.secrets.add(data.get(F.KEYS["project_code"]), data.get(F.KEYS["project_name"]), path)
                 if period is not None:
@@ -577,7 +579,7 @@ class _Planner:
 
 def plan(result: Any, today: date, root: Path = Path(".")) -> SiteModel:
     """Decide every page from a check result: what is expected, submitted, valid, missing; secrets left out."""
-    planner = _Planner(result, assess(result))
+    planner = _Planner(result, assess(result), root)
     periods = planner.plan()
     for view in periods:
         view.page = f"{view.period.key}/index.md"
@@ -978,10 +980,10 @@ class SiteResult:
         return sum(e.status == ERROR for e in self.model.entries())
 
 
-def build_site(root: Path, result: Any, *, today: date, build: Path, output: Path, source: Path) -> SiteResult:
-    """Plan, attach history, write the sources, run MkDocs."""
+def build_site(root: Path, result: Any, *, today: date, build: Path, output: Path, source: Path, store: Store | None = None) -> SiteResult:
+    """Plan, attach history (kept in `store`, default the project's cache), write the sources, run MkDocs."""
     model = plan(result, today, root)
-    attach_history(root, model)
+    attach_history(root, model, store)
     out_files.refuse_symlink(build)
     out_files.refuse_symlink(output)
     # one run at a time: runs share build/site-src and swap the same site/; a second run waits its turn. The lock

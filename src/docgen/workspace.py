@@ -1,0 +1,143 @@
+"""The project root, found once, and every path docgen reads or writes, named from it.
+
+The root is the folder that holds submissions/, found by walking up from where the user stands, as git finds
+its top level: every command works the same from any subfolder. Inside docgen, paths are relative to the root
+(`submissions/2025-06/…yaml`, POSIX form): findings, documents and models carry them, so a finding reads the same
+whichever folder the command ran in, in a temporary export of the staged files or in a materialised revision.
+Only the reporters turn them into what the user typed (`shown`), relative to where the user stands.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from . import messages as M
+from .errors import UsageError
+
+SUBMISSIONS = "submissions"
+BUILD = "build"
+SITE = "site"
+SITE_SOURCE = "build/site-src"
+SCHEMA = "schema"
+RULES = "schema/rules.yaml"
+TEMPLATES = "templates"
+
+
+def root_of(path: Path) -> Path | None:
+    """The folder holding the submissions/ folder `path` is in, by name only (no disk access); None when in none."""
+    parts = Path(os.path.abspath(path)).parts
+    for index in range(len(parts) - 1, 0, -1):
+        if parts[index] == SUBMISSIONS:
+            return Path(*parts[:index])
+    return None
+
+
+def _here() -> Path:
+    """Where the user stands: the one place docgen asks for the current folder."""
+    return Path.cwd()
+
+
+def _holding(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that holds a submissions/ folder."""
+    for folder in [start, *start.parents]:
+        if (folder / SUBMISSIONS).is_dir():
+            return folder
+    return None
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One project: its root (absolute) and where the user stands (`here`, absolute; the root when not known)."""
+
+    root: Path
+    here: Path = field(default=Path(), compare=False)
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Workspace:
+        """The project the user stands in: the nearest folder at or above `start` (default: the current folder)
+        that holds submissions/. A UsageError (exit 2) naming where it looked when there is none."""
+        here = _here()
+        begin = Path(os.path.abspath(here / start)) if start is not None else here
+        root = _holding(begin if begin.is_dir() else begin.parent)
+        if root is None:
+            raise UsageError(M.label("no_workspace", path=begin, folder=SUBMISSIONS))
+        return cls(root, here)
+
+    @classmethod
+    def at(cls, root: Path) -> Workspace:
+        """The project at `root` (a --root option, a test's folder, a temporary export), as named."""
+        here = _here()
+        return cls(Path(os.path.abspath(here / root)), here)
+
+    @classmethod
+    def around(cls, paths: list[Path]) -> Workspace:
+        """The project the named files are in: the folder holding the submissions/ folder of the first one,
+        else the one the user stands in, else the current folder (files checked outside any project)."""
+        here = _here()
+        for path in paths[:1]:
+            root = root_of(here / path) or _holding(Path(os.path.abspath(here / path)).parent)
+            if root is not None:
+                return cls(root, here)
+        return cls(_holding(here) or here, here)
+
+    # --- every path, from the root ---------------------------------------------------------------
+
+    @property
+    def submissions(self) -> Path:
+        return self.root / SUBMISSIONS
+
+    @property
+    def build(self) -> Path:
+        return self.root / BUILD
+
+    @property
+    def site(self) -> Path:
+        return self.root / SITE
+
+    @property
+    def site_source(self) -> Path:
+        return self.root / SITE_SOURCE
+
+    @property
+    def rules(self) -> Path:
+        """schema/rules.yaml: the monitoring rules of this project (it may not exist: the defaults apply)."""
+        return self.root / RULES
+
+    @property
+    def templates(self) -> Path:
+        return self.root / TEMPLATES
+
+    def file(self, path: Path | str) -> Path:
+        """Where a root-relative path (or an absolute one) is on disk."""
+        return self.root / path
+
+    def absolute(self, typed: Path) -> Path:
+        """A path the user typed (relative to where they stand) made absolute, `..` kept as typed."""
+        return Path(os.path.abspath(self.here / typed))
+
+    def relative(self, path: Path | str) -> Path:
+        """A path inside the project as docgen carries it: relative to the root (`submissions/…`); a path
+        outside the project stays absolute."""
+        absolute = Path(os.path.abspath(self.root / path))
+        try:
+            return absolute.relative_to(self.root)
+        except ValueError:
+            return absolute
+
+    def key(self, path: Path | str) -> str:
+        """`relative` in POSIX form: the name of a file in findings, caches and summary.json."""
+        return PurePosixPath(*self.relative(path).parts).as_posix()
+
+    def shown(self, path: Path | str) -> str:
+        """A root-relative path as the user would type it where they stand (for reporters only)."""
+        if not str(path):
+            return str(path)
+        absolute = Path(os.path.abspath(self.root / path))
+        if self.here == self.root and not Path(path).is_absolute():
+            return str(Path(path))
+        try:
+            return os.path.relpath(absolute, self.here)
+        except ValueError:  # pragma: no cover - another drive on Windows
+            return str(absolute)

@@ -1,0 +1,123 @@
+"""One cache layer: cache.Store, keyed by the project root and docgen's code; `docgen clean`, `--no-cache`; each
+submission read once per build."""
+
+from __future__ import annotations
+
+import collections
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from docgen import cache, output
+from docgen.check import validate
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def demo(tmp_path: Path, chdir: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(ROOT / "submissions", tmp_path / "submissions")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(validate, "CACHE_FROM", 1)  # the demo is small: cache it as a large tree would be
+    chdir(tmp_path)
+    return tmp_path
+
+
+def _entries(demo: Path) -> list[str]:
+    home = demo / "cache" / "docgen"
+    return sorted(p.name.rsplit("-", 1)[0] for p in home.iterdir()) if home.is_dir() else []
+
+
+def test_one_store_per_project_root_outside_the_repository(demo: Path, run) -> None:
+    assert run("validate").exit_code == 0
+    assert _entries(demo) == ["check", "monitor"]
+    store = cache.Store(demo)
+    assert {p.name for p in store.entries()} == {f"check-{store.key}", f"monitor-{store.key}"}
+    assert not any(".cache" in p.parts or p.name == "cache" for p in (demo / "submissions").rglob("*"))
+    other = cache.Store(demo / "submissions")
+    assert other.key != store.key and other.entries() == []
+
+
+def test_no_cache_neither_reads_nor_writes(demo: Path, run) -> None:
+    first = run("--no-cache", "validate")
+    assert first.exit_code == 0 and _entries(demo) == []
+    run("validate")
+    for shard in (demo / "cache" / "docgen").rglob("*.jsonl"):
+        shard.write_text("garbage", encoding="utf-8")
+    stamp = {p: p.stat().st_mtime_ns for p in (demo / "cache" / "docgen").rglob("*.jsonl")}
+    assert run("--no-cache", "validate").stdout == first.stdout
+    assert {p: p.stat().st_mtime_ns for p in (demo / "cache" / "docgen").rglob("*.jsonl")} == stamp
+
+
+def test_malformed_entries_are_misses(demo: Path, run) -> None:
+    fresh = run("validate", "--format", "json").stdout
+    for shard in (demo / "cache" / "docgen").rglob("*.jsonl"):
+        header = shard.read_text(encoding="utf-8").split("\n", 1)[0]
+        shard.write_text(header + '\n["submissions/x", "k", {"a": [1, 2\n', encoding="utf-8")
+    assert run("validate", "--format", "json").stdout == fresh
+
+
+def test_every_key_carries_the_code_digest(demo: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    run("validate")
+    shards = list((demo / "cache" / "docgen").rglob("*.jsonl"))
+    assert shards and all(cache.code_digest() in s.read_text(encoding="utf-8").split("\n", 1)[0] for s in shards)
+    monkeypatch.setattr(cache, "code_digest", lambda: "another docgen")
+    shelf = cache.Store(demo).shelf("check", ["submissions/2025-06/名单.yaml"])
+    assert shelf.get("submissions/2025-06/名单.yaml", cache.file_digest(demo / "submissions/2025-06/名单.yaml")) is None
+
+
+def test_clean_removes_this_projects_cache_and_with_outputs_build_and_site(demo: Path, run, chdir) -> None:
+    assert run("build", "--jobs", "1").exit_code == 0
+    (demo / "site").mkdir()
+    assert _entries(demo)
+    chdir(demo / "submissions" / "2025-06")  # from a subfolder too
+    cleaned = run("clean")
+    assert cleaned.exit_code == 0 and "已删除缓存" in cleaned.stdout
+    assert _entries(demo) == [] and (demo / "build").is_dir()
+    nothing = run("clean")
+    assert nothing.exit_code == 0 and "没有需要删除的内容" in nothing.stdout
+    outputs = run("clean", "--outputs")
+    assert outputs.exit_code == 0 and not (demo / "build").exists() and not (demo / "site").exists()
+    assert f"已删除：{os.path.join('..', '..', 'build')}" in outputs.stdout
+    assert (demo / "submissions" / "2025-06" / "名单.yaml").is_file()
+
+
+def test_clean_refuses_a_build_folder_that_leads_outside(demo: Path, run, tmp_path_factory: pytest.TempPathFactory) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "keep.txt").write_text("keep", encoding="utf-8")
+    (demo / "build").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(output.OutsideOutput):
+        output.remove(demo / "build" / "keep.txt", demo / "build")
+    result = run("clean", "--outputs")
+    assert (elsewhere / "keep.txt").is_file()  # the link is removed, never followed
+    assert result.exit_code == 0 and not (demo / "build").exists()
+
+
+@pytest.fixture
+def reads() -> Iterator[collections.Counter[str]]:
+    """How many times each submission file is opened (Python's audit hook sees every open)."""
+    counts: collections.Counter[str] = collections.Counter()
+    active = [True]
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if active[0] and event == "open" and isinstance(args[0], str | os.PathLike):
+            name = os.fsdecode(args[0])  # type: ignore[arg-type]
+            if name.endswith(".yaml") and "submissions" in name:
+                counts[os.path.abspath(name)] += 1
+
+    sys.addaudithook(hook)  # cannot be removed: switched off below
+    yield counts
+    active[0] = False
+
+
+def test_each_submission_is_read_once_per_build(demo: Path, run, reads: collections.Counter[str], monkeypatch) -> None:
+    monkeypatch.setattr(validate, "CACHE_FROM", 10**6)
+    assert run("build", "--jobs", "1", "--force").exit_code == 0
+    assert reads and set(reads.values()) == {1}, reads
+    reads.clear()
+    monkeypatch.setattr(validate, "CACHE_FROM", 1)
+    assert run("build", "--jobs", "1").exit_code == 0  # with the cache: still once
+    assert set(reads.values()) == {1}, reads
