@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, children, output
+from . import __version__, children, confidential, output
 from . import messages as M
 from .check.findings import Finding
 from .check.load import Document
@@ -134,6 +134,10 @@ def check(paths: list[Path], rules: Path | None = None) -> Result:
             continue
         model = build_model(kind, doc.path, doc.data)
         {"project": result.projects, "department": result.departments, "roster": result.rosters}[kind].append(model)  # type: ignore[attr-defined]
+    # 涉密 by either flag: the roster's mark makes a project confidential even when its file says otherwise (E311)
+    rosters = result.rosters or _period_rosters(result)
+    result.projects = confidential.apply_roster(result.projects, rosters)
+    flawed = [*confidential.apply_roster([s for s in flawed if isinstance(s, Project)], rosters), *(s for s in flawed if not isinstance(s, Project))]
     _monitor(result, rules or monitor.find_rules(paths), flawed, checked.digests)
     return result
 
@@ -273,8 +277,10 @@ def submission_json(sub: Project | Department, root: Path) -> dict[str, Any]:
 
 
 def summary(result: Result, root: Path) -> dict[str, Any]:
-    """Every submission with its computed figures; build/ is published, so 涉密 projects are only counted."""
+    """Every submission with its computed figures; build/ is published, so 涉密 projects are only counted, and a
+    department with fewer than k of them (confidential.withheld_paths) gives its 部门整体 without figures."""
     periods: dict[str, dict[str, Any]] = {}
+    withheld = confidential.withheld_paths(result)
     subs: list[Project | Department] = [*result.departments, *result.projects]
     for sub in sorted(subs, key=lambda s: (s.period.key, s.department_code, s.kind != "department", s.path.as_posix())):
         period = periods.setdefault(
@@ -291,8 +297,11 @@ def summary(result: Result, root: Path) -> dict[str, Any]:
             period["confidential_excluded"] += 1
             continue
         entry = submission_json(sub, root)
+        if str(sub.path) in withheld:
+            del entry["tables"]
+            entry["figures_withheld"] = True
         sa = result.analysis.of(sub.path) if result.analysis else None
-        if sa is not None:  # the monitoring light and how many findings of each light
+        if sa is not None and str(sub.path) not in withheld:  # the monitoring light and how many findings of each light
             entry.update(light=sa.light or NO_LIGHT, lights=sa.counts())
         period["submissions"].append(entry)
     return {"generator": f"docgen {__version__}", "periods": list(periods.values())}
@@ -344,6 +353,7 @@ def build(
     if extra_sections is None:
         extra_sections = functools.partial(draft_conclusions, result)
     rules_in_force = (rules or root / "schema" / RULES_FILE, default_rules_path())
+    secrets = confidential.secrets(root, result)
     options = engine.Options(
         force=force,
         pdf=pdf,
@@ -352,10 +362,15 @@ def build(
         extra_sections=extra_sections,
         inputs=rules_in_force,
         progress=progress,
+        withheld=frozenset(confidential.withheld_paths(result)),
+        redact=secrets.redact if secrets else None,
+        redact_key=secrets.digest() if secrets else "",
     )
     rollup.write_departments(out, analyse(result), result.rosters)
     rendered = engine.render_all([*result.departments, *result.projects], out, templates.find(root), options)
     city_written()
+    # the last word before build/ is published: no 涉密 name, code or figure anywhere in it
+    confidential.check_published(out, secrets, skip=[include_confidential] if include_confidential else [])
     return Built(result, target, rendered)
 
 
@@ -547,14 +562,21 @@ def site(root: Path, *, today: date | None = None, output: Path | None = None) -
     target = output or root / site_module.OUTPUT
     _check_outputs(root, root / BUILD, site=target)
     result = check(_submissions(root)) if (root / SUBMISSIONS).exists() else Result(files=[], findings=[])
-    return site_module.build_site(
+    secrets = confidential.secrets(root, result)
+    built = site_module.build_site(
         root,
         result,
         today=today or date.today(),
         build=root / BUILD,
         output=target,
         source=root / site_module.SOURCE,
+        secrets=secrets,
+        withheld=confidential.withheld_departments(result.projects, confidential.pool_size(result.analysis)),
     )
+    # the last word before site/ is published: every page, the search index, the sitemap, every download
+    for folder in (target, root / site_module.SOURCE):
+        confidential.check_published(folder, secrets)
+    return built
 
 
 # --- diff ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from .. import __version__, children, output
 from .. import messages as M
 from ..cache import code_digest
 from ..errors import InvalidSubmissions, UsageError
+from ..redact import redact_fields
 from ..form.model import Department, Project
 from . import bundle, docx, paths, pdf, templates, xlsx
 
@@ -47,6 +48,9 @@ class Options:
     extra_sections: ExtraSections | None = None  # e.g. the warnings engine's draft of 「四、绩效监控结果分析」
     inputs: tuple[Path, ...] = ()  # more files every output depends on (a rules file), keyed by content
     progress: Progress | None = None
+    withheld: frozenset[str] = frozenset()  # paths published like 涉密 ones: 部门整体 whose totals reveal a 涉密 project
+    redact: Callable[[str], str] | None = None  # the 涉密 redactor every public attachment's texts pass through
+    redact_key: str = ""  # what the redactor hides, as a digest: a new secret re-renders every attachment
 
 
 @dataclass
@@ -366,6 +370,8 @@ def render_all(subs: Iterable[Submission], out: Path, tpl: templates.Templates, 
         if folder is not None:
             output.refuse_symlink(folder, within=True)
     base = base_key(tpl, options.inputs)
+    if options.redact_key:
+        base = _digest([base.encode(), options.redact_key.encode()])
     public = _Place(out, Manifest(out))
     secret = _Place(options.confidential_dir, Manifest(options.confidential_dir)) if options.confidential_dir else None
     confidential: dict[GroupKey, int] = {}
@@ -373,15 +379,19 @@ def render_all(subs: Iterable[Submission], out: Path, tpl: templates.Templates, 
     for sub in sorted(subs, key=lambda s: (s.period.key, s.department_code, s.kind != "department", str(s.path))):
         extra = dict(options.extra_sections(sub)) if options.extra_sections else {}
         key = submission_key(base, sub, extra)
-        if sub.confidential:
-            group = (sub.period.key, sub.department_code, sub.department)
-            confidential[group] = confidential.get(group, 0) + 1
+        if sub.confidential or str(sub.path) in options.withheld:
+            if sub.confidential:
+                group = (sub.period.key, sub.department_code, sub.department)
+                confidential[group] = confidential.get(group, 0) + 1
             if secret is None:
-                report.confidential_skipped += 1
+                report.confidential_skipped += sub.confidential
                 continue
-            report.confidential_written += 1
+            report.confidential_written += sub.confidential
             report.unchanged += _plan(secret, sub, key, options.force, tasks, extra)
         else:
+            if options.redact is not None:
+                sub = redact_fields(sub, options.redact)
+                extra = {k: options.redact(v) for k, v in extra.items()}
             report.unchanged += _plan(public, sub, key, options.force, tasks, extra)
     places = [public] + ([secret] if secret else [])
     for place in places:
