@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, children, confidential, output
+from . import __version__, children, confidential, output, redact
 from . import messages as M
 from .check.findings import Finding
 from .check.load import Document
@@ -135,9 +135,12 @@ def check(paths: list[Path], rules: Path | None = None) -> Result:
         model = build_model(kind, doc.path, doc.data)
         {"project": result.projects, "department": result.departments, "roster": result.rosters}[kind].append(model)  # type: ignore[attr-defined]
     # 涉密 by either flag: the roster's mark makes a project confidential even when its file says otherwise (E311)
-    rosters = result.rosters or _period_rosters(result)
-    result.projects = confidential.apply_roster(result.projects, rosters)
-    flawed = [*confidential.apply_roster([s for s in flawed if isinstance(s, Project)], rosters), *(s for s in flawed if not isinstance(s, Project))]
+    period_rosters = result.rosters or _period_rosters(result)
+    result.projects = confidential.apply_roster(result.projects, period_rosters)
+    flawed = [
+        *confidential.apply_roster([s for s in flawed if isinstance(s, Project)], period_rosters),
+        *(s for s in flawed if not isinstance(s, Project)),
+    ]
     _monitor(result, rules or monitor.find_rules(paths), flawed, checked.digests)
     return result
 
@@ -589,10 +592,30 @@ def review_findings(root: Path) -> list[Finding]:
 
 
 def diff(root: Path, base: str, head: str | None = None) -> revdiff.DiffResult:
-    """Field-level changes of every submission between two git revisions (head None: the working tree)."""
+    """Field-level changes of every submission between two git revisions (head None: the working tree).
+
+    Made to be posted: a 涉密 file (by its own flag or the roster's) shows only that a confidential file changed."""
+    return _public_diff(root, base, head)[0]
+
+
+def diff_text(root: Path, base: str, head: str | None = None, fmt: str = "markdown") -> str:
+    """`docgen diff`'s report (Markdown or JSON), every 涉密 name and code in it redacted once more."""
+    from .history import diff_report
+
+    compared, secrets = _public_diff(root, base, head)
+    return secrets.redact(diff_report.render(compared, fmt))
+
+
+def _public_diff(root: Path, base: str, head: str | None) -> tuple[revdiff.DiffResult, redact.Secrets]:
     from .history import revdiff
 
-    return revdiff.compare_revisions(root, base, head, review_findings)
+    compared = revdiff.compare_revisions(root, base, head, review_findings)
+    checked = check([root / SUBMISSIONS]) if (root / SUBMISSIONS).is_dir() else Result([], [])
+    secrets = confidential.secrets(root, checked)
+    for f in compared.files:
+        if f.confidential and f.kind == "project":
+            secrets.add(f.code, f.name)
+    return confidential.public_diff(compared, secrets), secrets
 
 
 # --- fmt ----------------------------------------------------------------------------------

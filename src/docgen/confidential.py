@@ -31,9 +31,7 @@ from .render import paths
 
 def roster_flags(rosters: Iterable[Roster]) -> dict[tuple[str, str], Any]:
     """(period, code) -> the roster's entry, for every project a roster marks 涉密."""
-    return {
-        (roster.period.key, p.code): p for roster in rosters for dept in roster.departments for p in dept.projects if p.confidential
-    }
+    return {(roster.period.key, p.code): p for roster in rosters for dept in roster.departments for p in dept.projects if p.confidential}
 
 
 def apply_roster(projects: list[Project], rosters: Iterable[Roster]) -> list[Project]:
@@ -128,6 +126,26 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
             public += _amounts(table)
     found.discard_figures(public)
     return found
+
+
+def public_diff(result: Any, found: Secrets) -> Any:
+    """`docgen diff` as it may be posted (a PR comment, a job summary): a 涉密 file's entry keeps only its status
+    and kind, with no path, name, code, change or finding; a roster's changes about 涉密 entries are left out."""
+    files = []
+    for f in result.files:
+        secret = (
+            (f.confidential and f.kind != "roster") or found.hides(f.code or None) or bool(found.found_in(f"{f.path} {f.old_path or ''}"))
+        )
+        if secret:
+            files.append(
+                dataclasses.replace(f, path="", old_path=None, name="", code="", changes=(), appeared=(), cleared=(), confidential=True)
+            )
+        elif f.confidential:  # a roster: what it says of 涉密 projects stays out
+            files.append(dataclasses.replace(f, changes=tuple(c for c in f.changes if not c.confidential), confidential=False))
+        else:
+            files.append(f)
+    result.files = files
+    return result
 
 
 def check_published(folder: Path, found: Secrets, skip: Iterable[Path] = ()) -> None:

@@ -371,7 +371,9 @@ LABELS.update(
             "涉密项目 {count} 个未生成附件（涉密项目不得发布，build/ 会被发布）。"
             "如需生成，请用 --include-confidential 目录 指定 build/ 以外的保存位置"
         ),
-        "published_leak": "发布检查未通过：{path} 中含有涉密项目的{what}。该目录不得发布；请检查报送内容（如公开项目的文字是否提到涉密项目）后重新生成",
+        "published_leak": (
+            "发布检查未通过：{path} 中含有涉密项目的{what}。该目录不得发布；请检查报送内容（如公开项目的文字是否提到涉密项目）后重新生成"
+        ),
         "published_leak_name": "名称或代码",
         "published_leak_figure": "金额",
         "confidential_written": "涉密项目 {count} 个的附件已写入 {path}（不在 build/ 中，请按保密规定保管，不得上传）",
@@ -539,6 +541,8 @@ LABELS.update(
         "diff_status_deleted": "删除",
         "diff_status_unchanged": "问题有变化",
         "diff_confidential_mark": "〔涉密〕",
+        "diff_confidential_file": "一个涉密文件",
+        "diff_confidential_omitted": "涉密文件的名称、代码和内容不在此列出（可公开发布的变更摘要不含涉密内容）；请按保密规定在内部审核。",
         "diff_confidential_note": "> 含涉密内容：以下内容仅供本部门审核，不得公开或转发。",
         "diff_file_line": "文件：{where}",
         "diff_col_kind": "类别",

@@ -172,7 +172,7 @@ def redact_fields(value: T, redact: Callable[[str], str]) -> T:
         return redact(value)  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {f.name: redact_fields(getattr(value, f.name), redact) for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)  # type: ignore[type-var]
+        return dataclasses.replace(value, **changes)
     if isinstance(value, tuple):
         return tuple(redact_fields(v, redact) for v in value)  # type: ignore[return-value]
     if isinstance(value, list):

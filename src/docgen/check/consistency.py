@@ -384,9 +384,7 @@ def _confidential_flags(doc: Document, roster: Document, code: str, entry: dict[
     line, column = roster.position(key)
     at = doc.position((K["confidential"],)) if K["confidential"] in doc.data else doc.position((K["project_code"],))
     shown = {True: "true", False: "false"}
-    return [
-        error(doc.path, *at, "E311", file_value=shown[mine], roster=roster.path, line=line, column=column, roster_value=shown[theirs])
-    ]
+    return [error(doc.path, *at, "E311", file_value=shown[mine], roster=roster.path, line=line, column=column, roster_value=shown[theirs])]
 
 
 def cross_file_rules(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:

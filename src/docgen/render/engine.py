@@ -26,8 +26,8 @@ from .. import __version__, children, output
 from .. import messages as M
 from ..cache import code_digest
 from ..errors import InvalidSubmissions, UsageError
-from ..redact import redact_fields
 from ..form.model import Department, Project
+from ..redact import redact_fields
 from . import bundle, docx, paths, pdf, templates, xlsx
 
 Submission = Project | Department

@@ -45,9 +45,9 @@ import jinja2
 from markupsafe import Markup
 
 from .. import children, escape
-from .. import redact as _redact
 from .. import messages as M
 from .. import output as out_files
+from .. import redact as _redact
 from ..check import ruleset
 from ..check.findings import Finding
 from ..check.load import load_file
