@@ -24,7 +24,7 @@ from .check.ruleset import DEFAULT_POOL
 from .errors import Leak
 from .evaluate import figures
 from .form import vocabulary as F
-from .form.model import Department, Project, Roster
+from .form.model import Amounts, Department, Project, Roster
 from .redact import Secrets, scan
 from .render import paths
 
@@ -124,6 +124,16 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
         assert isinstance(dept, Department)
         for table in figures.department_tables(dept):
             public += _amounts(table)
+    # the pooled 涉密 rows of departments with at least k of them are published by design (with k = 1, one project's)
+    pools: dict[tuple[str, str], list[Project]] = {}
+    for project in result.projects:
+        if project.confidential:
+            pools.setdefault((project.period.key, project.department_code), []).append(project)
+    k = pool_size(result.analysis)
+    for members in pools.values():
+        if len(members) >= k:
+            pooled = figures.Figures.of(sum((figures.total(p.funds) for p in members), Amounts()), members[0].period)
+            public += _amounts({"": pooled})
     found.discard_figures(public)
     return found
 

@@ -158,7 +158,7 @@ def artefacts(root: Path, extra: dict[str, str]) -> list[tuple[str, str]]:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file():
                 rel = path.relative_to(root).as_posix()
-                found += [(rel, unquote(rel))] + _members(rel, path.read_bytes())
+                found += [(rel, unquote(rel)), *_members(rel, path.read_bytes())]
     return found
 
 
@@ -288,7 +288,7 @@ def test_the_ci_templates_diff_command_hides_a_confidential_change(corpus) -> No
     base = repo.run("rev-parse", "HEAD").strip()
     repo.commit(f"更新{S4[0]}")
     for command in commands:
-        args = [base if a.startswith('"$') and "SHA" in a or a == '"$BASE"' else a for a in command[1:]]
+        args = [base if (a.startswith('"$') and "SHA" in a) or a == '"$BASE"' else a for a in command[1:]]
         result = docgen(repo.root, *args)
         assert result.returncode == 0, result.stderr
         assert "一个涉密文件" in result.stdout

@@ -54,10 +54,12 @@ def test_build_writes_attachments_and_bundle(run, small_tree: Path) -> None:
         f"{FOLDER}/附件2-104-2025-002-国省干线公路安全生命防护工程.xlsx",
         f"{FOLDER}/附件1-104-2025-004-城乡公交一体化运营补贴.docx",
         f"{FOLDER}/附件2-104-2025-004-城乡公交一体化运营补贴.xlsx",
-    }  # one 涉密 project (fewer than k = 3): 部门整体's totals would reveal its money, so they are not published either
+        f"{FOLDER}/附件1-104-朔州市交通运输局-部门整体.docx",
+        f"{FOLDER}/附件3-104-朔州市交通运输局-部门整体.xlsx",
+    }
     assert BUNDLE in names
-    assert "附件：新生成 6 个文件" in result.stderr and "涉密项目 1 个未生成附件" in result.stderr
-    assert "生成附件 3/3" in result.stderr  # progress as plain lines when not on a terminal
+    assert "附件：新生成 8 个文件" in result.stderr and "涉密项目 1 个未生成附件" in result.stderr
+    assert "生成附件 4/4" in result.stderr  # progress as plain lines when not on a terminal
 
 
 def test_bundle_holds_the_report_in_filing_order(run, small_tree: Path) -> None:
@@ -67,9 +69,9 @@ def test_bundle_holds_the_report_in_filing_order(run, small_tree: Path) -> None:
         index = archive.read(names[0]).decode("utf-8-sig")
         folder = "104-朔州市交通运输局-2025年1-6月绩效监控报告/"
         assert names[0] == folder + "目录.txt"
-        # 部门整体 withheld (one 涉密 project in the department, fewer than k)
-        assert names[1] == folder + "附件1-104-2025-001-农村公路养护工程.docx" and len(names) == 7
-        assert archive.read(names[1]) == (small_tree / FOLDER / "附件1-104-2025-001-农村公路养护工程.docx").read_bytes()
+        assert names[1:3] == [folder + "附件1-104-朔州市交通运输局-部门整体.docx", folder + "附件3-104-朔州市交通运输局-部门整体.xlsx"]
+        assert names[3].startswith(folder + "附件1-104-2025-001") and len(names) == 9
+        assert archive.read(names[1]) == (small_tree / FOLDER / "附件1-104-朔州市交通运输局-部门整体.docx").read_bytes()
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert index.startswith("朔州市交通运输局（104）2025年1-6月绩效监控报告\r\n")
     assert "一、部门整体支出绩效监控分析报告" in index and "二、项目支出绩效监控分析报告（3个）" in index
@@ -104,6 +106,10 @@ def test_marking_a_project_confidential_removes_it_from_build(run, small_tree: P
     assert any("104-2025-001" in n for n in old)
     source.write_text(source.read_text(encoding="utf-8").replace("涉密: false", "涉密: true"), encoding="utf-8")
     assert "涉密: true" in source.read_text(encoding="utf-8")
+    assert run("build").exit_code == 1  # the file says 涉密, the roster not: E311, nothing built, nothing published
+    roster = small_tree / "submissions/2025-06/名单.yaml"
+    entry = "        预算单位: 朔州市公路事业发展中心\n"
+    roster.write_text(roster.read_text(encoding="utf-8").replace(entry, entry + "        涉密: true\n", 1), encoding="utf-8")
     result = run("build")
     assert result.exit_code == 0, result.output
     assert not any("104-2025-001" in n for n in outputs(small_tree))
@@ -145,9 +151,11 @@ def test_a_changed_template_rerenders_everything(run, small_tree: Path) -> None:
     style = Path(templates.BUILTIN / "tables.yaml").read_text(encoding="utf-8").replace("size: 18", "size: 20")
     (small_tree / "templates" / "tables.yaml").write_text(style, encoding="utf-8")
     assert "新生成 8 个文件" in run("build").stderr
-    assert run("rules", "--init").exit_code == 0  # schema/rules.yaml: the rules in force are an input too
-    assert "新生成 8 个文件" in run("build").stderr
     rules = small_tree / "schema" / "rules.yaml"
+    rules.unlink()  # the fixture's k = 1, written again below by `rules --init` with the key added
+    assert run("rules", "--init").exit_code == 0  # schema/rules.yaml: the rules in force are an input too
+    rules.write_text(rules.read_text(encoding="utf-8") + "涉密汇总最少项目数: 1\n", encoding="utf-8")
+    assert "新生成 8 个文件" in run("build").stderr
     rules.write_text(rules.read_text(encoding="utf-8") + "# 阈值待财政局确认\n", encoding="utf-8")
     assert "新生成 8 个文件" in run("build").stderr
 

@@ -132,8 +132,9 @@ _WITHHELD = (
 
 
 def withhold(line: ProjectLine) -> ProjectLine:
-    """The row as counts only: no light, no warning counts, no rule names; its figures are left blank when shown."""
-    return replace(line, light=None, rules=(), red=0, yellow=0, blue=0, certain=0, possible=0, impossible=0, withheld=True)
+    """The row as counts only: no light, no rule names; its figures and warning counts are kept for the totals
+    that pool it with others, and left blank wherever it is shown (`values`)."""
+    return replace(line, light=None, rules=(), withheld=True)
 
 
 def pool_size(analysis: Analysis) -> int:
