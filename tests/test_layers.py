@@ -29,8 +29,9 @@ UTILITIES = {
     "docgen.children",  # worker processes that die with docgen
     "docgen.files",  # reading only regular files, never through a link
     "docgen.workspace",  # the project root and every path, found once
+    "docgen.redact",  # the one redactor of 涉密 names, codes and figures, and the publication scan
 }
-TOP = {"docgen.report", "docgen.api", "docgen.cli", "docgen.click_zh", "docgen.__main__"}
+TOP = {"docgen.confidential", "docgen.report", "docgen.api", "docgen.cli", "docgen.click_zh", "docgen.__main__"}
 
 
 def module_name(path: Path) -> str:

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, children, output
+from . import __version__, children, confidential, output, redact
 from . import messages as M
 from .cache import Store
 from .check import validate as checking
@@ -144,6 +144,13 @@ def check(paths: list[Path], rules: Path | None = None, *, workspace: Workspace 
             continue
         model = build_model(kind, doc.path, doc.data)
         {"project": result.projects, "department": result.departments, "roster": result.rosters}[kind].append(model)  # type: ignore[attr-defined]
+    # 涉密 by either flag: the roster's mark makes a project confidential even when its file says otherwise (E311)
+    period_rosters = result.rosters or _period_rosters(result, ws)
+    result.projects = confidential.apply_roster(result.projects, period_rosters)
+    flawed = [
+        *confidential.apply_roster([s for s in flawed if isinstance(s, Project)], period_rosters),
+        *(s for s in flawed if not isinstance(s, Project)),
+    ]
     _monitor(result, ws, files, rules_file, flawed, checked.digests, store)
     return result
 
@@ -276,8 +283,10 @@ def submission_json(ev: Evaluation, root: Path) -> dict[str, Any]:
 
 
 def summary(result: Result, root: Path) -> dict[str, Any]:
-    """Every submission with its computed figures; build/ is published, so 涉密 projects are only counted."""
+    """Every submission with its computed figures; build/ is published, so 涉密 projects are only counted, and a
+    department with fewer than k of them (confidential.withheld_paths) gives its 部门整体 without figures."""
     periods: dict[str, dict[str, Any]] = {}
+    withheld = confidential.withheld_paths(result)
     subs: list[Project | Department] = [*result.departments, *result.projects]
     for sub in sorted(subs, key=lambda s: (s.period.key, s.department_code, s.kind != "department", s.path.as_posix())):
         period = periods.setdefault(
@@ -295,7 +304,10 @@ def summary(result: Result, root: Path) -> dict[str, Any]:
             continue
         sa = result.analysis.of(sub.path) if result.analysis else None
         entry = submission_json(sa or evaluate(sub), root)
-        if sa is not None:  # the monitoring light and how many findings of each light
+        if str(sub.path) in withheld:
+            del entry["tables"]
+            entry["figures_withheld"] = True
+        if sa is not None and str(sub.path) not in withheld:  # the monitoring light and how many findings of each light
             entry.update(light=sa.light or NO_LIGHT, lights=sa.counts())
         period["submissions"].append(entry)
     return {"generator": f"docgen {__version__}", "periods": list(periods.values())}
@@ -351,6 +363,7 @@ def build(
     if extra_sections is None:
         extra_sections = functools.partial(draft_conclusions, result)
     rules_in_force = (ws.absolute(rules) if rules else ws.rules, default_rules_path())
+    secrets = confidential.secrets(ws.root, result)
     options = engine.Options(
         force=force,
         pdf=pdf,
@@ -360,6 +373,9 @@ def build(
         inputs=rules_in_force,
         progress=progress,
         digests=result.digests,
+        withheld=frozenset(confidential.withheld_paths(result)),
+        redact=secrets.redact if secrets else None,
+        redact_key=secrets.digest() if secrets else "",
     )
     rollup.write_departments(out, analyse(result), result.rosters, built=built)
     evaluations = analyse(result).submissions
@@ -367,6 +383,8 @@ def build(
     valid = [evaluations[str(s.path)] for s in subs]
     rendered = engine.render_all(valid, out, templates.find(ws.root), options)
     city_written()
+    # the last word before build/ is published: no 涉密 name, code or figure anywhere in it
+    confidential.check_published(out, secrets, skip=[include_confidential] if include_confidential else [])
     return Built(result, target, rendered)
 
 
@@ -566,7 +584,8 @@ def site(
     _check_outputs(ws, ws.build, site=target)
     store = _store(ws, cache)
     result = check(_submissions(ws), workspace=ws, cache=cache) if ws.submissions.exists() else Result(files=[], findings=[])
-    return site_module.build_site(
+    secrets = confidential.secrets(ws.root, result)
+    built = site_module.build_site(
         ws.root,
         result,
         today=today or date.today(),
@@ -574,7 +593,13 @@ def site(
         output=target,
         source=ws.root / site_module.SOURCE,
         store=store or Store(ws.root, enabled=False),
+        secrets=secrets,
+        withheld=confidential.withheld_departments(result.projects, confidential.pool_size(result.analysis)),
     )
+    # the last word before site/ is published: every page, the search index, the sitemap, every download
+    for folder in (target, ws.root / site_module.SOURCE):
+        confidential.check_published(folder, secrets)
+    return built
 
 
 # --- diff ---------------------------------------------------------------------------------
@@ -589,10 +614,30 @@ def review_findings(root: Path) -> list[Finding]:
 
 
 def diff(root: Workspace | Path | None, base: str, head: str | None = None) -> revdiff.DiffResult:
-    """Field-level changes of every submission between two git revisions (head None: the working tree)."""
+    """Field-level changes of every submission between two git revisions (head None: the working tree).
+
+    Made to be posted: a 涉密 file (by its own flag or the roster's) shows only that a confidential file changed."""
+    return _public_diff(_workspace(root), base, head)[0]
+
+
+def diff_text(root: Workspace | Path | None, base: str, head: str | None = None, fmt: str = "markdown") -> str:
+    """`docgen diff`'s report (Markdown or JSON), every 涉密 name and code in it redacted once more."""
+    from .history import diff_report
+
+    compared, secrets = _public_diff(_workspace(root), base, head)
+    return secrets.redact(diff_report.render(compared, fmt))
+
+
+def _public_diff(ws: Workspace, base: str, head: str | None) -> tuple[revdiff.DiffResult, redact.Secrets]:
     from .history import revdiff
 
-    return revdiff.compare_revisions(_workspace(root).root, base, head, review_findings)
+    compared = revdiff.compare_revisions(ws.root, base, head, review_findings)
+    checked = check([ws.submissions], workspace=ws) if ws.submissions.is_dir() else Result([], [])
+    secrets = confidential.secrets(ws.root, checked)
+    for f in compared.files:
+        if f.confidential and f.kind == "project":
+            secrets.add(f.code, f.name)
+    return confidential.public_diff(compared, secrets), secrets
 
 
 # --- fmt ----------------------------------------------------------------------------------

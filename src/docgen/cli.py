@@ -408,9 +408,7 @@ def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path | N
 
     示例：docgen diff origin/main；docgen diff main HEAD --format json -o diff.json
     """
-    from .history import diff_report  # loaded for this command only: the others start faster
-
-    text = diff_report.render(api.diff(_workspace(root), base, head), fmt)
+    text = api.diff_text(_workspace(root), base, head, fmt)
     if out is None:
         click.echo(text, nl=False)
     else:

@@ -21,6 +21,12 @@ class InvalidSubmissions(DocgenError):
         self.findings = findings or []
 
 
+class Leak(DocgenError):
+    """What is about to be published holds a 涉密 name, code or figure: the build fails (exit 1)."""
+
+    exit_code = 1
+
+
 class UsageError(DocgenError):
     """The command line asks for something impossible (exit code 2, as Click's own usage errors)."""
 

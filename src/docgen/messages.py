@@ -54,6 +54,8 @@ MESSAGES: dict[str, str] = {
     "E308": "文件位置不符合规定：{detail}",
     "E309": "项目代码「{code}」重复：{other} 中已有同一代码的项目",
     "E310": "名单中部门代码「{code}」重复",
+    "E311": "「涉密」与名单不一致：本文件填写为 {file_value}，名单 {roster}:{line}:{column} 中为 {roster_value}。"
+    "两处须一致；在改正之前，本项目按涉密项目处理（不生成公开附件，不上站点）",
     # W3xx: warnings found while validating (do not block); W4xx monitoring warnings are in rules.yaml
     "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单",
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
@@ -300,6 +302,10 @@ ROLLUP = {
     "confidential_row": "涉密项目（{count}个）",
     "total_row": "合计",
     "confidential_note": "注：涉密项目计入合计，但不列示名称和明细；其预警不列入预警明细。",
+    "withheld_note": (
+        "注：涉密项目不足 {pool} 个的部门，涉密项目只列个数，不列金额、灯色和预警规则；"
+        "其项目合计和部门整体（附件3）的金额也不列示（否则减去所列项目即可推算出涉密项目的金额）。"
+    ),
     "yes": "是",
     "no": "否",
     "submitted": "已报",
@@ -369,6 +375,11 @@ LABELS.update(
             "涉密项目 {count} 个未生成附件（涉密项目不得发布，build/ 会被发布）。"
             "如需生成，请用 --include-confidential 目录 指定 build/ 以外的保存位置"
         ),
+        "published_leak": (
+            "发布检查未通过：{path} 中含有涉密项目的{what}。该目录不得发布；请检查报送内容（如公开项目的文字是否提到涉密项目）后重新生成"
+        ),
+        "published_leak_name": "名称或代码",
+        "published_leak_figure": "金额",
         "confidential_written": "涉密项目 {count} 个的附件已写入 {path}（不在 build/ 中，请按保密规定保管，不得上传）",
         "confidential_inside_build": "--include-confidential 的目录不能在 {build} 之内（该目录会被发布）：{path}",
         "bundles": "部门报送包：{count} 个（{path}）",
@@ -526,6 +537,8 @@ LABELS.update(
         "diff_status_deleted": "删除",
         "diff_status_unchanged": "问题有变化",
         "diff_confidential_mark": "〔涉密〕",
+        "diff_confidential_file": "一个涉密文件",
+        "diff_confidential_omitted": "涉密文件的名称、代码和内容不在此列出（可公开发布的变更摘要不含涉密内容）；请按保密规定在内部审核。",
         "diff_confidential_note": "> 含涉密内容：以下内容仅供本部门审核，不得公开或转发。",
         "diff_file_line": "文件：{where}",
         "diff_col_kind": "类别",

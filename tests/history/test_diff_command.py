@@ -253,10 +253,11 @@ def test_confidential_submissions_are_marked(seeded: GitRepo) -> None:
     seeded.edit(PROJECT_PATH, "预算单位: 朔州市教育局本级\n", "预算单位: 朔州市教育局本级\n涉密: true\n")
     code, out, _ = run(seeded, "HEAD")
     assert code == 0
-    assert "### 城乡义务教育家庭经济困难学生生活补助（101-2025-001）〔涉密〕 · 修改" in out
-    assert "> 含涉密内容：以下内容仅供本部门审核，不得公开或转发。" in out
-    assert "| 填报 | 涉密 | — | 是 |" in out
-    assert json.loads(run(seeded, "HEAD", "--format", "json")[1])["submissions"][0]["confidential"] is True
+    # a diff is posted (PR comments, job summaries): that a confidential file changed, and nothing else
+    assert "### 一个涉密文件〔涉密〕 · 修改" in out
+    assert "101-2025-001" not in out and "城乡义务教育家庭经济困难学生生活补助" not in out and "| 填报 |" not in out
+    entry = json.loads(run(seeded, "HEAD", "--format", "json")[1])["submissions"][0]
+    assert entry["confidential"] is True and entry["path"] == entry["name"] == entry["code"] == "" and entry["changes"] == []
 
 
 def test_nothing_changed(seeded: GitRepo) -> None:

@@ -46,12 +46,20 @@ def tpl() -> templates.Templates:
     return templates.find(ROOT)
 
 
+def publish_single_confidential(root: Path) -> None:
+    """k = 1 in root/schema/rules.yaml: the render tests build 104's 部门整体 although the department has one 涉密
+    project (by default, k = 3, it is withheld: tests/hostile/test_confidential.py)."""
+    (root / "schema").mkdir(exist_ok=True)
+    (root / "schema" / "rules.yaml").write_text("规则: {}\n涉密汇总最少项目数: 1\n", encoding="utf-8")
+
+
 @pytest.fixture
 def small_tree(tmp_path: Path) -> Iterator[Path]:
     """One demo department (with its 涉密 project) and the roster, copied into tmp_path; cwd is tmp_path."""
     period = tmp_path / api.SUBMISSIONS / "2025-06"
     shutil.copytree(ROOT / api.SUBMISSIONS / "2025-06" / DEMO_DEPARTMENT, period / DEMO_DEPARTMENT)
     shutil.copy(ROOT / api.SUBMISSIONS / "2025-06" / "名单.yaml", period / "名单.yaml")
+    publish_single_confidential(tmp_path)
     before = Path.cwd()
     os.chdir(tmp_path)
     try:

@@ -109,6 +109,10 @@ def test_marking_a_project_confidential_removes_it_from_build(run, small_tree: P
     assert any("104-2025-001" in n for n in old)
     source.write_text(source.read_text(encoding="utf-8").replace("涉密: false", "涉密: true"), encoding="utf-8")
     assert "涉密: true" in source.read_text(encoding="utf-8")
+    assert run("build").exit_code == 1  # the file says 涉密, the roster not: E311, nothing built, nothing published
+    roster = small_tree / "submissions/2025-06/名单.yaml"
+    entry = "        预算单位: 朔州市公路事业发展中心\n"
+    roster.write_text(roster.read_text(encoding="utf-8").replace(entry, entry + "        涉密: true\n", 1), encoding="utf-8")
     result = run("build")
     assert result.exit_code == 0, result.output
     assert not any("104-2025-001" in n for n in outputs(small_tree))
@@ -150,9 +154,11 @@ def test_a_changed_template_rerenders_everything(run, small_tree: Path) -> None:
     style = Path(templates.BUILTIN / "tables.yaml").read_text(encoding="utf-8").replace("size: 18", "size: 20")
     (small_tree / "templates" / "tables.yaml").write_text(style, encoding="utf-8")
     assert "新生成 8 个文件" in run("build").stderr
-    assert run("rules", "--init").exit_code == 0  # schema/rules.yaml: the rules in force are an input too
-    assert "新生成 8 个文件" in run("build").stderr
     rules = small_tree / "schema" / "rules.yaml"
+    rules.unlink()  # the fixture's k = 1, written again below by `rules --init` with the key added
+    assert run("rules", "--init").exit_code == 0  # schema/rules.yaml: the rules in force are an input too
+    rules.write_text(rules.read_text(encoding="utf-8") + "涉密汇总最少项目数: 1\n", encoding="utf-8")
+    assert "新生成 8 个文件" in run("build").stderr
     rules.write_text(rules.read_text(encoding="utf-8") + "# 阈值待财政局确认\n", encoding="utf-8")
     assert "新生成 8 个文件" in run("build").stderr
 

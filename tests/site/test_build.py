@@ -53,7 +53,9 @@ def test_dashboard_counts_deadline_and_missing(built: Built) -> None:
 def test_department_page_has_overall_figures_and_sortable_projects(built: Built) -> None:
     html = built.page("2025-06/101/index.html")
     text = text_of(html)
-    assert "1. 预算安排及执行进度（万元）：按资金性质" in text and "一般公共预算资金" in text
+    # one 涉密 project (fewer than k = 3): the 部门整体 figures would reveal its money, so they are withheld
+    assert "1. 预算安排及执行进度（万元）：按资金性质" not in text and "部门整体的资金表和支出进度不在本站公开" in text
+    assert "资金按类型" not in text  # nor in its history
     assert 'class="dg-sortable"' in html
     assert "城乡义务教育家庭经济困难学生生活补助" in text and "校园安全改造" in text and "未提交" in text
     assert 'href="101-2025-001.html"' in html

@@ -359,7 +359,30 @@ def check_against_roster(documents: list[tuple[str, Document]], rosters: dict[Pa
             continue
         if code not in entries[period]:
             findings.append(warning(doc.path, *doc.position((K["project_code"],)), "W302", code=code, roster=roster.path))
+            continue
+        findings.extend(_confidential_flags(doc, roster, code, entries[period][code]))
     return findings
+
+
+def _flag(value: Any) -> bool:
+    return value is True
+
+
+def _confidential_flags(doc: Document, roster: Document, code: str, entry: dict[str, Any]) -> list[Finding]:
+    """E311: 涉密 as the file says and as the roster says must agree (either one makes the project confidential)."""
+    mine, theirs = _flag(doc.data.get(K["confidential"])), _flag(entry.get(K["confidential"]))
+    if mine == theirs:
+        return []
+    where: tuple[Any, ...] = ()
+    for d_index, dept in enumerate(roster.data.get(K["departments"], [])):
+        for p_index, project in enumerate(dept.get(K["expected_projects"], []) if isinstance(dept, dict) else []):
+            if isinstance(project, dict) and project.get(K["project_code"]) == code:
+                where = (K["departments"], d_index, K["expected_projects"], p_index)
+    key = (*where, K["confidential"]) if K["confidential"] in entry else (*where, K["project_code"])
+    line, column = roster.position(key)
+    at = doc.position((K["confidential"],)) if K["confidential"] in doc.data else doc.position((K["project_code"],))
+    shown = {True: "true", False: "false"}
+    return [error(doc.path, *at, "E311", file_value=shown[mine], roster=roster.path, line=line, column=column, roster_value=shown[theirs])]
 
 
 def cross_file_rules(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:

@@ -39,6 +39,9 @@ NONE = "none"  # not evaluated (科研类 exempt, or nothing to compare): shown 
 # --- the rules file's vocabulary (its keys are Chinese, as the people who tune it read them) ---------
 
 RULES_KEY = "规则"
+#: The least number of 涉密 projects whose figures may be published pooled (a top-level key of the rules file).
+POOL_KEY = "涉密汇总最少项目数"
+DEFAULT_POOL = 3
 KEYS = {
     "name": "名称",
     "category": "类别",
@@ -176,6 +179,7 @@ class Ruleset:
 
     rules: Mapping[str, Rule]
     source: tuple[str, ...]  # the files it was read from, defaults first
+    pool: int = DEFAULT_POOL  # k: 涉密 figures are published only pooled over at least k projects
 
     def __getitem__(self, code: str) -> Rule:
         return self.rules[code]
@@ -385,6 +389,15 @@ def rules_schema() -> dict[str, Any]:
                 "description": "以规则代码为键：W401 等",
                 "properties": {code: _rule_schema(code, spec, defaults.get(code) or {}) for code, spec in SPECS.items()},
                 "additionalProperties": False,
+            },
+            POOL_KEY: {
+                "type": "integer",
+                "minimum": 1,
+                "title": POOL_KEY,
+                "description": "涉密项目的金额、灯色和预警规则只在至少这么多个涉密项目合并时才公开（默认 3；1 即不作限制）；"
+                "不足时只公开个数，并且不公开能减出涉密项目金额的部门合计",
+                "default": DEFAULT_POOL,
+                "examples": [DEFAULT_POOL],
             },
         },
         "required": [RULES_KEY],

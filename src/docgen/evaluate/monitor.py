@@ -9,6 +9,7 @@ and get an info line saying so instead of warnings.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -763,4 +764,6 @@ def load_rules(path: Path | None = None, root: Path | None = None) -> tuple[Rule
     findings = sorted(findings + R.check_document(doc, merged), key=lambda f: (f.path, f.line, f.column, f.code))
     if any(f.is_error for f in findings):
         return None, findings
-    return R.build(merged, (str(default_file), str(path))), findings
+    built = R.build(merged, (str(default_file), str(path)))
+    pool = doc.data.get(R.POOL_KEY)
+    return (dataclasses.replace(built, pool=pool) if isinstance(pool, int) and not isinstance(pool, bool) else built), findings

@@ -112,6 +112,13 @@ def _rows(f: FileDiff) -> list[tuple[str, str, str, str]]:
 
 
 def _section(f: FileDiff) -> list[str]:
+    if f.confidential and not f.path:  # a 涉密 file: that it changed, nothing else (confidential.public_diff)
+        return [
+            f"### {M.label('diff_confidential_file')}{M.label('diff_confidential_mark')} · {M.label(f'diff_status_{f.status}')}",
+            "",
+            M.label("diff_confidential_omitted"),
+            "",
+        ]
     lines = [_title(f), ""]
     if f.confidential:
         lines += [M.label("diff_confidential_note"), ""]

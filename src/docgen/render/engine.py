@@ -28,6 +28,7 @@ from ..cache import code_digest
 from ..errors import InvalidSubmissions, UsageError
 from ..evaluate.evaluation import Evaluation
 from ..form.model import Department, Project
+from ..redact import redact_fields
 from . import bundle, docx, paths, pdf, templates, xlsx
 
 Submission = Project | Department
@@ -49,6 +50,9 @@ class Options:
     inputs: tuple[Path, ...] = ()  # more files every output depends on (a rules file), keyed by content
     progress: Progress | None = None
     digests: Mapping[str, str] = field(default_factory=dict)  # submission path -> digest of its bytes, as checked
+    withheld: frozenset[str] = frozenset()  # paths published like 涉密 ones: 部门整体 whose totals reveal a 涉密 project
+    redact: Callable[[str], str] | None = None  # the 涉密 redactor every public attachment's texts pass through
+    redact_key: str = ""  # what the redactor hides, as a digest: a new secret re-renders every attachment
 
 
 @dataclass
@@ -373,6 +377,8 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         if folder is not None:
             output.refuse_symlink(folder, within=True)
     base = base_key(tpl, options.inputs)
+    if options.redact_key:
+        base = _digest([base.encode(), options.redact_key.encode()])
     public = _Place(out, Manifest(out))
     secret = _Place(options.confidential_dir, Manifest(options.confidential_dir)) if options.confidential_dir else None
     confidential: dict[GroupKey, int] = {}
@@ -383,15 +389,19 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         sub = ev.submission
         extra = dict(options.extra_sections(sub)) if options.extra_sections else {}
         key = submission_key(base, sub, extra, options.digests.get(str(sub.path)))
-        if sub.confidential:
-            group = (sub.period.key, sub.department_code, sub.department)
-            confidential[group] = confidential.get(group, 0) + 1
+        if sub.confidential or str(sub.path) in options.withheld:
+            if sub.confidential:
+                group = (sub.period.key, sub.department_code, sub.department)
+                confidential[group] = confidential.get(group, 0) + 1
             if secret is None:
-                report.confidential_skipped += 1
+                report.confidential_skipped += sub.confidential
                 continue
-            report.confidential_written += 1
+            report.confidential_written += sub.confidential
             report.unchanged += _plan(secret, ev, key, options.force, tasks, extra)
         else:
+            if options.redact is not None:
+                ev = redact_fields(ev, options.redact)
+                extra = {k: options.redact(v) for k, v in extra.items()}
             report.unchanged += _plan(public, ev, key, options.force, tasks, extra)
     places = [public] + ([secret] if secret else [])
     for place in places:

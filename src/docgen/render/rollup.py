@@ -14,7 +14,7 @@ import io
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +26,7 @@ from .. import __version__, output
 from .. import messages as M
 from ..cache import code_digest, digest
 from ..check.findings import Finding
-from ..check.ruleset import BLUE, GREEN, NONE, RED, YELLOW
+from ..check.ruleset import BLUE, DEFAULT_POOL, GREEN, NONE, RED, YELLOW
 from ..evaluate import figures as compute
 from ..evaluate.monitor import Analysis, SubmissionAnalysis, worst
 from ..form import numbers as N
@@ -62,6 +62,7 @@ class ProjectLine:
     rules: tuple[str, ...] = ()
     projects: int = 1  # how many projects the row stands for
     known: compute.Figures | None = field(default=None, compare=False, repr=False)  # the Evaluation's, for one row
+    withheld: bool = False  # counts only: its figures would reveal fewer than k 涉密 projects' (amounts kept for totals)
 
     @functools.cached_property
     def figures(self) -> compute.Figures:
@@ -97,7 +98,7 @@ class ProjectLine:
             "possible": self.possible,
             "impossible": self.impossible,
             "rules": "、".join(self.rules),
-        }
+        } | (dict.fromkeys(_WITHHELD) if self.withheld else {})
 
 
 def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectLine:
@@ -126,6 +127,24 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectL
         impossible=likely[F.IMPOSSIBLE],
         rules=tuple(rule_names.get(c, c) for c in codes),
     )
+
+
+#: What a withheld row leaves blank (shown 「—」): every figure, rate, light and warning count, the rule names.
+_WITHHELD = (
+    *("carried_over", "budget", "subtotal", "allocated", "allocation_rate", "spent", "spend_progress", "execution"),
+    *("expected", "balance", "red", "yellow", "blue", "indicators", "certain", "possible", "impossible", "rules", "light"),
+)
+
+
+def withhold(line: ProjectLine) -> ProjectLine:
+    """The row as counts only: no light, no rule names; its figures and warning counts are kept for the totals
+    that pool it with others, and left blank wherever it is shown (`values`)."""
+    return replace(line, light=None, rules=(), withheld=True)
+
+
+def pool_size(analysis: Analysis) -> int:
+    """k, the rules file's 涉密汇总最少项目数: fewer 涉密 projects than this are counted, never summed."""
+    return int(getattr(analysis.ruleset, "pool", DEFAULT_POOL) or DEFAULT_POOL)
 
 
 _COUNTS = ("red", "yellow", "blue", "indicators", "certain", "possible", "impossible", "projects")
@@ -168,9 +187,22 @@ class DepartmentRollup:
     expected: int | None  # projects on the roster; None without a roster
     submitted: int
 
+    pool: int = DEFAULT_POOL
+
     @property
     def missing(self) -> int | None:
         return None if self.expected is None else max(self.expected - self.submitted, 0)
+
+    @property
+    def withheld(self) -> bool:
+        """1 to k-1 涉密 projects: their row, the 合计 and 附件3's figures are not shown (they could be subtracted)."""
+        return 0 < self.confidential < self.pool
+
+    @property
+    def note(self) -> str:
+        if self.withheld:
+            return M.ROLLUP["withheld_note"].format(pool=self.pool)
+        return M.ROLLUP["confidential_note"] if self.confidential else ""
 
 
 def _rule_names(analysis: Analysis) -> dict[str, str]:
@@ -186,9 +218,14 @@ def department_rollup(analysis: Analysis, period: Period, code: str, *, name: st
     named = [project_line(sa, names) for sa in projects if not sa.confidential]
     secret = [project_line(sa, names) for sa in projects if sa.confidential]
     lines = list(named)
+    pool = pool_size(analysis)
+    withheld = 0 < len(secret) < pool
     if secret:
-        lines.append(combine(secret, name=M.ROLLUP["confidential_row"].format(count=len(secret))))
+        row = combine(secret, name=M.ROLLUP["confidential_row"].format(count=len(secret)))
+        lines.append(withhold(row) if withheld else row)
     total = combine(lines, name=M.ROLLUP["total_row"], keep_rules=False) if lines else None
+    if total is not None and withheld:
+        total = withhold(total)
     findings = tuple(
         (line, f)
         for sa, line in zip((sa for sa in projects if not sa.confidential), named, strict=True)
@@ -208,6 +245,7 @@ def department_rollup(analysis: Analysis, period: Period, code: str, *, name: st
         findings=findings,
         expected=len(roster_dept.projects) if roster_dept else None,
         submitted=len(projects),
+        pool=pool,
     )
 
 
@@ -265,11 +303,19 @@ def city_rollup(analysis: Analysis, period: Period, roster: Roster | None = None
         for sa in analysis.submissions.values():
             sub = sa.submission
             if isinstance(sub, Project) and sub.period == period and sub.department_code == code:
+                if sub.confidential and roll.withheld:
+                    continue  # counts only: the lights of fewer than k 涉密 projects are not shown
                 key = sa.light or NONE
                 project_lights[key] = project_lights.get(key, 0) + 1
         departments.append(DepartmentLine(roll, project_lights))
     totals = [d.rollup.total for d in departments if d.rollup.total is not None]
-    return CityRollup(period, tuple(departments), combine(totals, name=M.ROLLUP["total_row"], keep_rules=False) if totals else None)
+    total = combine(totals, name=M.ROLLUP["total_row"], keep_rules=False) if totals else None
+    # the city total less every shown total and project gives the 涉密 projects of withheld departments: shown
+    # only when they are at least k together
+    hidden = sum(d.rollup.confidential for d in departments if d.rollup.withheld)
+    if total is not None and 0 < hidden < pool_size(analysis):
+        total = withhold(total)
+    return CityRollup(period, tuple(departments), total)
 
 
 def _department_name(roster: Roster | None, code: str, fallback: str) -> str:
@@ -497,8 +543,8 @@ def _finding_rows(pairs: Iterable[tuple[ProjectLine, Finding]], analysis: Analys
 
 
 def _department_rows(roll: DepartmentRollup) -> list[dict[str, Any]]:
-    """附件3's two tables, row by row, with the light each row earned."""
-    if roll.department is None:
+    """附件3's two tables, row by row, with the light each row earned (none when withheld: they hold 涉密 money)."""
+    if roll.department is None or roll.withheld:
         return []
     sub = roll.department.submission
     rows = []
@@ -530,16 +576,24 @@ def department_sheets(roll: DepartmentRollup, analysis: Analysis) -> list[Sheet]
             PROJECT_COLUMNS,
             [line.values() for line in roll.lines],
             roll.total.values() if roll.total else None,
-            M.ROLLUP["confidential_note"] if roll.confidential else "",
+            roll.note,
         ),
-        Sheet(M.ROLLUP["sheet_department"], title, _subtitle(roll.period), ROW_COLUMNS, _department_rows(roll), frozen_columns=2),
+        Sheet(
+            M.ROLLUP["sheet_department"],
+            title,
+            _subtitle(roll.period),
+            ROW_COLUMNS,
+            _department_rows(roll),
+            note=roll.note if roll.withheld else "",
+            frozen_columns=2,
+        ),
         Sheet(
             M.ROLLUP["sheet_findings"],
             title,
             _subtitle(roll.period),
             FINDING_COLUMNS,
             _finding_rows(roll.findings, analysis),
-            note=M.ROLLUP["confidential_note"] if roll.confidential else "",
+            note=roll.note,
         ),
     ]
     return sheets
@@ -554,8 +608,9 @@ def city_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
     """The sheets of the city's 汇总表, apart from writing so the build can skip an unchanged workbook."""
     label = city.period.label
     title = M.ROLLUP["city_title"].format(period=label)
+    withheld = next((d.rollup for d in city.departments if d.rollup.withheld), None)
     confidential = any(d.rollup.confidential for d in city.departments)
-    note = M.ROLLUP["confidential_note"] if confidential else ""
+    note = withheld.note if withheld else M.ROLLUP["confidential_note"] if confidential else ""
     total = city.total.values() if city.total else None
     if total is not None:
         total.update({f"lights_{k}": sum(d.lights.get(k, 0) for d in city.departments) for k in (RED, YELLOW, BLUE, GREEN, NONE)})

@@ -47,6 +47,7 @@ from markupsafe import Markup
 from .. import children, escape
 from .. import messages as M
 from .. import output as out_files
+from .. import redact as _redact
 from ..cache import Store
 from ..check import ruleset
 from ..check.findings import Finding, Findings
@@ -205,6 +206,7 @@ class DepartmentView:
     projects: list[Entry] = field(default_factory=list)
     in_roster: bool = True
     page: str = ""
+    withheld: bool = False  # 1 to k-1 涉密 projects: its 部门整体 figures would reveal theirs, so they are not shown
 
     @property
     def counts(self) -> Counts:
@@ -282,48 +284,8 @@ class SiteModel:
 # --- confidential submissions --------------------------------------------------------------------
 
 
-class Secrets:
-    """Names and codes of confidential (涉密) projects: never shown, and scrubbed from any text we write."""
-
-    def __init__(self) -> None:
-        self.codes: set[str] = set()
-        self.names: set[str] = set()
-        self.paths: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
-
-    def add(self, code: Any, name: Any = None, path: Path | None = None) -> None:
-        # as written, and as the pages write it escaped (「A_B」 is 「A&#95;B」 in a page's source)
-        if isinstance(code, str) and code.strip():
-            self.codes.update(escape.markdown_forms(code.strip()))
-        if isinstance(name, str) and name.strip():
-            self.names.update(escape.markdown_forms(name.strip()))
-        if path is not None:
-            self.paths.add(str(path))
-        self._pattern = None
-
-    def hides(self, code: str | None = None, path: Path | None = None) -> bool:
-        return (code is not None and code in self.codes) or (path is not None and str(path) in self.paths)
-
-    @property
-    def pattern(self) -> re.Pattern[str] | None:
-        if self._pattern is None and (self.codes or self.names):
-            words = [rf"(?<![\w-]){re.escape(c)}(?![\w-])" for c in sorted(self.codes, key=len, reverse=True)]
-            words += [re.escape(n) for n in sorted(self.names, key=len, reverse=True)]
-            self._pattern = re.compile("|".join(words))
-        return self._pattern
-
-    def _present(self, text: str) -> bool:
-        """Plain substring tests first: far cheaper than the pattern on every page (most pages hold none)."""
-        return any(word in text for word in self.codes) or any(word in text for word in self.names)
-
-    def redact(self, text: str) -> str:
-        pattern = self.pattern
-        return pattern.sub(M.site_label("redacted"), text) if pattern and self._present(text) else text
-
-    def found_in(self, text: str) -> str | None:
-        pattern = self.pattern
-        match = pattern.search(text) if pattern and self._present(text) else None
-        return match.group(0) if match else None
+#: The one redactor (redact.py): names, codes and former names of 涉密 projects in every form a page writes them.
+Secrets = _redact.Secrets
 
 
 # --- the warnings source -------------------------------------------------------------------------
@@ -369,8 +331,14 @@ def execution_tone(execution: Decimal | None, rule: Any = None) -> str:
 # --- history ------------------------------------------------------------------------------------
 
 
-def _change(entry: history.Entry) -> Change:
-    lines: list[Any] = list(entry.changes)  # changes.Change objects; the template shows long texts folded
+#: The budget tables of a 部门整体: withheld with their computed figures where they would reveal a 涉密 project's.
+_FUND_TABLES = (F.KEYS["funds_by_type"], F.KEYS["funds_by_use"])
+
+
+def _change(entry: history.Entry, *, figures: bool = True) -> Change:
+    lines: list[Any] = [  # changes.Change objects; the template shows long texts folded
+        c for c in entry.changes if figures or not (c.kind == "figure" or str(c.field).startswith(_FUND_TABLES))
+    ]
     if entry.status == history.RENAMED and entry.old_path:
         lines.insert(0, M.site_label("file_renamed", old=entry.old_path, new=entry.path))
     if entry.status == history.DELETED:
@@ -391,19 +359,20 @@ def attach_history(root: Path, model: SiteModel, store: Store | None = None) -> 
         return
     base = root.resolve()
     by_key: dict[str, Entry] = {}
+    withheld = {id(d.overall) for v in model.periods for d in v.departments if d.withheld}
     for entry in model.entries():
         if entry.path is None:
             continue
         timeline = found.get(Path(os.path.relpath((root / entry.path).resolve(), base)).as_posix())
         if timeline is not None:
-            entry.history = [_change(e) for e in timeline.entries]
+            entry.history = [_change(e, figures=id(entry) not in withheld) for e in timeline.entries]
             by_key[timeline.key] = entry
     dashboards = {view.period.key: view for view in model.periods}
     for item in found.recent(RECENT_LIMIT):
         if model.secrets.hides(item.code or None) or model.secrets.found_in(f"{item.path} {item.name}"):
             continue
         shown = by_key.get(item.key)
-        change = _change(item)
+        change = _change(item, figures=shown is None or id(shown) not in withheld)
         if shown is not None:
             model.recent.append(Recent(change, shown.name, shown.page, f"{shown.period.label}，{shown.department}"))
             continue
@@ -577,10 +546,17 @@ class _Planner:
             entry.name, entry.unit = name, unit or entry.unit
 
 
-def plan(result: Any, today: date, root: Path = Path(".")) -> SiteModel:
+def plan(
+    result: Any, today: date, root: Path = Path("."), secrets: Secrets | None = None, withheld: set[tuple[str, str]] | None = None
+) -> SiteModel:
     """Decide every page from a check result: what is expected, submitted, valid, missing; secrets left out."""
     planner = _Planner(result, assess(result), root)
+    if secrets is not None:
+        planner.secrets = secrets
     periods = planner.plan()
+    for view in periods:
+        for dept in view.departments:
+            dept.withheld = (view.period.key, dept.code) in (withheld or set())
     for view in periods:
         view.page = f"{view.period.key}/index.md"
         for dept in view.departments:
@@ -980,9 +956,23 @@ class SiteResult:
         return sum(e.status == ERROR for e in self.model.entries())
 
 
-def build_site(root: Path, result: Any, *, today: date, build: Path, output: Path, source: Path, store: Store | None = None) -> SiteResult:
-    """Plan, attach history (kept in `store`, default the project's cache), write the sources, run MkDocs."""
-    model = plan(result, today, root)
+def build_site(
+    root: Path,
+    result: Any,
+    *,
+    today: date,
+    build: Path,
+    output: Path,
+    source: Path,
+    store: Store | None = None,
+    secrets: Secrets | None = None,
+    withheld: set[tuple[str, str]] | None = None,
+) -> SiteResult:
+    """Plan, attach history (kept in `store`, default the project's cache), write the sources, run MkDocs.
+
+    `secrets`: the repository's 涉密 names, codes and former names (confidential.secrets), redacted from every page;
+    `withheld`: (period, department) whose totals are not shown."""
+    model = plan(result, today, root, secrets, withheld or set())
     attach_history(root, model, store)
     out_files.refuse_symlink(build)
     out_files.refuse_symlink(output)

@@ -1,0 +1,172 @@
+"""Which projects are confidential (涉密), what of them must never be published, and the check that it was not.
+
+A project is confidential when its own file or its period's roster says so (a disagreement is E311, and until it is
+fixed the project is confidential everywhere). `secrets(root, result)` gathers, for the one redactor
+(redact.Secrets), every name and code of those projects, their former names from git, and their distinctive
+figures; `check_published(folder, secrets)` scans what is about to be published and fails on any hit.
+
+Figures that could be derived are withheld (`withheld_departments`): a department with 1 to k-1 confidential
+projects (k = the rules file's 涉密汇总最少项目数, default 3) publishes neither its 涉密 row's figures nor any
+total that includes them (its 汇总表 合计, its 附件3, its department figures in summary.json).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import messages as M
+from .check.load import load_file
+from .check.ruleset import DEFAULT_POOL
+from .errors import Leak
+from .evaluate import figures
+from .form import vocabulary as F
+from .form.model import Amounts, Department, Project, Roster
+from .redact import Secrets, scan
+from .render import paths
+
+
+def roster_flags(rosters: Iterable[Roster]) -> dict[tuple[str, str], Any]:
+    """(period, code) -> the roster's entry, for every project a roster marks 涉密."""
+    return {(roster.period.key, p.code): p for roster in rosters for dept in roster.departments for p in dept.projects if p.confidential}
+
+
+def apply_roster(projects: list[Project], rosters: Iterable[Roster]) -> list[Project]:
+    """The projects with 涉密 set when either the file or the period's roster says so."""
+    flagged = roster_flags(rosters)
+    return [p if p.confidential or (p.period.key, p.code) not in flagged else dataclasses.replace(p, confidential=True) for p in projects]
+
+
+def pool_size(analysis: Any) -> int:
+    """k: the least number of 涉密 projects whose figures may be published pooled (the rules file's setting)."""
+    ruleset = getattr(analysis, "ruleset", None)
+    return int(getattr(ruleset, "pool", DEFAULT_POOL) or DEFAULT_POOL)
+
+
+def withheld_departments(projects: Iterable[Project], pool: int) -> set[tuple[str, str]]:
+    """(period, department code) of departments holding 1 to pool-1 涉密 projects: their totals are withheld."""
+    counts: dict[tuple[str, str], int] = {}
+    for p in projects:
+        if p.confidential:
+            key = (p.period.key, p.department_code)
+            counts[key] = counts.get(key, 0) + 1
+    return {key for key, n in counts.items() if n < pool}
+
+
+def withheld_paths(result: Any) -> set[str]:
+    """The 部门整体 (附件3) files of withheld departments: their totals would reveal a 涉密 project's figures."""
+    keys = withheld_departments(result.projects, pool_size(result.analysis))
+    return {str(d.path) for d in result.departments if (d.period.key, d.department_code) in keys}
+
+
+def _amounts(table: dict[str, figures.Figures]) -> Iterable[Any]:
+    for fig in table.values():
+        yield from (fig.carried_over, fig.budget, fig.subtotal, fig.allocated, fig.spent, fig.expected)
+
+
+def _raw_flagged(result: Any) -> Iterable[tuple[Any, Any, Path]]:
+    """Files that failed validation but say 涉密: their code and name as written."""
+    modelled = {str(s.path) for s in [*result.projects, *result.departments, *result.rosters]}
+    for path in result.files:
+        if str(path) in modelled or path.name == F.ROSTER_FILE:
+            continue
+        doc, _ = load_file(path)
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        if data.get(F.KEYS["confidential"]) is True:
+            yield data.get(F.KEYS["project_code"]), data.get(F.KEYS["project_name"]), path
+
+
+def former_names(root: Path, codes: set[str], paths_: set[str]) -> set[tuple[str, str]]:
+    """(code, name) of every version in git of the files of those codes or paths: a project renamed as it became
+    涉密 keeps its old name hidden too. Empty outside a git repository."""
+    from .errors import DocgenError
+    from .history import timeline
+
+    try:
+        found = timeline.read_history(root)
+    except DocgenError:
+        return set()
+    base = root.resolve()
+    wanted = {Path(os.path.relpath(Path(p).resolve(), base)).as_posix() for p in paths_}
+    out = set()
+    for line in found.timelines.values():
+        if line.confidential or line.code in codes or any(e.code in codes for e in line.entries) or set(line.paths) & wanted:
+            out |= {(e.code, e.name) for e in line.entries}
+    return out
+
+
+def _tables(result: Any, sub: Project | Department) -> figures.Tables:
+    """A submission's budget tables as evaluated once (the analysis' Evaluation), else computed here."""
+    evaluated = result.analysis.of(sub.path) if getattr(result, "analysis", None) else None
+    return evaluated.tables if evaluated is not None else figures.tables(sub)
+
+
+def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
+    """Everything about the repository's 涉密 projects that must not be published."""
+    found = Secrets()
+    for project in result.projects:
+        if project.confidential:
+            found.add(project.code, project.name, project.path)
+            for row in (row for rows in _tables(result, project).values() for row in rows.values()):
+                for value in (row.carried_over, row.budget, row.subtotal, row.allocated, row.spent, row.expected):
+                    found.add_figure(value)
+    for entry in roster_flags(result.rosters).values():
+        found.add(entry.code, entry.name)
+    for code, name, path in _raw_flagged(result):
+        found.add(code, name, path)
+    if history and root is not None and found.codes:
+        for code, name in former_names(root, set(found.codes), set(found.paths)):
+            found.add(code, name)
+    for code in list(found.codes):
+        found.add_word(paths.safe(code))
+    public: list[Any] = []
+    for project in result.projects:
+        if not project.confidential:
+            public += [a for rows in _tables(result, project).values() for a in _amounts(rows)]
+    for dept in result.departments:
+        assert isinstance(dept, Department)
+        for rows in _tables(result, dept).values():
+            public += _amounts(rows)
+    # the pooled 涉密 rows of departments with at least k of them are published by design (with k = 1, one project's)
+    pools: dict[tuple[str, str], list[Project]] = {}
+    for project in result.projects:
+        if project.confidential:
+            pools.setdefault((project.period.key, project.department_code), []).append(project)
+    k = pool_size(result.analysis)
+    for members in pools.values():
+        if len(members) >= k:
+            pooled = figures.Figures.of(sum((figures.total(p.funds) for p in members), Amounts()), members[0].period)
+            public += _amounts({"": pooled})
+    found.discard_figures(public)
+    return found
+
+
+def public_diff(result: Any, found: Secrets) -> Any:
+    """`docgen diff` as it may be posted (a PR comment, a job summary): a 涉密 file's entry keeps only its status
+    and kind, with no path, name, code, change or finding; a roster's changes about 涉密 entries are left out."""
+    files = []
+    for f in result.files:
+        secret = (
+            (f.confidential and f.kind != "roster") or found.hides(f.code or None) or bool(found.found_in(f"{f.path} {f.old_path or ''}"))
+        )
+        if secret:
+            files.append(
+                dataclasses.replace(f, path="", old_path=None, name="", code="", changes=(), appeared=(), cleared=(), confidential=True)
+            )
+        elif f.confidential:  # a roster: what it says of 涉密 projects stays out
+            files.append(dataclasses.replace(f, changes=tuple(c for c in f.changes if not c.confidential), confidential=False))
+        else:
+            files.append(f)
+    result.files = files
+    return result
+
+
+def check_published(folder: Path, found: Secrets, skip: Iterable[Path] = ()) -> None:
+    """Fail (exit 1) when any file under `folder` holds a 涉密 name, code or figure; the message names the file only."""
+    hit = scan(folder, found, skip)
+    if hit is not None:
+        path, kind = hit
+        raise Leak(M.label("published_leak", path=path, what=M.label(f"published_leak_{kind}")))

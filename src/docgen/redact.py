@@ -1,0 +1,257 @@
+"""The one redactor for confidential (涉密) projects, and the scan of what is about to be published.
+
+    Secrets()                  names, codes, former names and distinctive figures of 涉密 projects
+      .add(code, name)         a project's code and name (or a former name: code None)
+      .add_figure(value)       an amount of a 涉密 project, kept only when distinctive (`distinctive`)
+      .redact(text)            every name and code, in every form an output writes it, replaced by ＊＊＊
+      .found_in(text)          the first name or code present (for a check; never printed to users)
+      .figure_in(text)         the first distinctive figure present
+    scan(folder, secrets, skip=…)   (file, kind) of the first published file holding a secret, or None
+
+Forms: a word is looked for as written, XML/HTML-escaped (&amp; &quot; &#34; &#39;), Markdown-escaped (escape.py's
+numeric entities, &#91;), URL-encoded (%E6%B6%89…, escape.url_path) and JSON-escaped (\\" and \\uXXXX), so a name
+holding `"`, `&`, `<` or `[` cannot slip past in any artefact.
+
+Boundaries: a name is matched wherever its text occurs. A code is matched unless it continues a longer code: an
+ASCII letter or digit (or «-» and one) right before or after it. Never `\\w`, which counts Chinese characters as
+word characters, so 「项目104-2025-003的」 holds the code. The publication check uses the same patterns on text whose
+entities and percent-escapes have been decoded, and on Office files' and zips' XML (tags removed, and tags as spaces).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import quote, unquote
+
+from . import escape
+from . import messages as M
+
+REPLACEMENT = M.site_label("redacted")
+#: A figure is distinctive when it has at least this many significant digits (1,234.56 yes; 200.00, 60.20 no).
+SIGNIFICANT = 4
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_TAG = re.compile(r"<[^>]*>")
+_OFFICE = (".docx", ".xlsx", ".zip", ".pptx")
+T = TypeVar("T")
+_TEXT_LIMIT = 64 * 1024 * 1024  # a member larger than this is read in part (its first 64 MiB)
+
+
+def forms(word: str) -> set[str]:
+    """Every way an output of docgen can write `word`: raw, escaped for XML/HTML/Markdown, URL- and JSON-encoded."""
+    found = set(escape.markdown_forms(word))
+    found |= {
+        escape.xml(word),
+        html.escape(word, quote=True),
+        str(escape.html(word)),
+        quote(word, safe=""),
+        quote(word, safe="/"),
+        json.dumps(word, ensure_ascii=False)[1:-1],
+        json.dumps(word, ensure_ascii=True)[1:-1],
+    }
+    return {f for f in found if f}
+
+
+def distinctive(value: Decimal) -> bool:
+    """An amount worth hiding: at least SIGNIFICANT significant digits once printed with two decimals."""
+    digits = f"{abs(value):.2f}".replace(".", "").strip("0")
+    return len(digits) >= SIGNIFICANT
+
+
+def figure_forms(value: Decimal) -> set[str]:
+    """An amount as docgen prints it: 「1,234.56」 (attachments, site), 「1234.56」 (JSON), 「1234.5」 (a workbook's cell)."""
+    plain = f"{value:.2f}"
+    normal = format(value.quantize(Decimal("0.01")).normalize(), "f")
+    return {plain, f"{value:,.2f}", normal, plain.rstrip("0").rstrip(".")}
+
+
+def _code_pattern(form: str) -> str:
+    before = r"(?<![A-Za-z0-9])(?<![A-Za-z0-9]-)" if _ASCII_WORD.match(form[0]) else ""
+    after = r"(?!-?[A-Za-z0-9])" if _ASCII_WORD.match(form[-1]) else ""
+    return before + re.escape(form) + after
+
+
+class Secrets:
+    """Names and codes (with former names) and distinctive figures of the 涉密 projects of one repository."""
+
+    def __init__(self) -> None:
+        self.codes: set[str] = set()  # as written
+        self.names: set[str] = set()
+        self.paths: set[str] = set()
+        self.figures: set[Decimal] = set()
+        self._words: set[str] = set()  # every form of every name and code
+        self._code_forms: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self._figure_pattern: re.Pattern[str] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.codes or self.names)
+
+    def add(self, code: object = None, name: object = None, path: object = None) -> None:
+        """A 涉密 project's code and name (either may be None: a former name); `path` its file."""
+        if isinstance(code, str) and code.strip():
+            self.codes.add(code.strip())
+            self._code_forms |= forms(code.strip())
+        if isinstance(name, str) and name.strip():
+            self.names.add(name.strip())
+            self._words |= forms(name.strip())
+        if path is not None:
+            self.paths.add(str(path))
+        self._pattern = None
+
+    def add_word(self, word: str) -> None:
+        """Another spelling of a code that an output uses (a file-name-safe form): matched like a code."""
+        if word:
+            self._code_forms.add(word)
+            self._pattern = None
+
+    def add_figure(self, value: Decimal) -> None:
+        if distinctive(value):
+            self.figures.add(abs(value))
+            self._figure_pattern = None
+
+    def discard_figures(self, values: Iterable[Decimal]) -> None:
+        """Amounts a public submission prints too: not a secret's fingerprint (their presence proves nothing)."""
+        before = len(self.figures)
+        self.figures -= {abs(v) for v in values}
+        if len(self.figures) != before:
+            self._figure_pattern = None
+
+    def digest(self) -> str:
+        """What is hidden, as one digest (for caches keyed by their inputs)."""
+        text = "\n".join(sorted(self.codes | self.names | self._code_forms) + sorted(str(f) for f in self.figures))
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def hides(self, code: str | None = None, path: object = None) -> bool:
+        return (code is not None and code.strip() in self.codes) or (path is not None and str(path) in self.paths)
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        if self._pattern is None and (self._words or self._code_forms):
+            alternatives = [(len(w), re.escape(w)) for w in self._words]
+            alternatives += [(len(w), _code_pattern(w)) for w in self._code_forms]
+            self._pattern = re.compile("|".join(p for _, p in sorted(alternatives, key=lambda a: -a[0])))
+        return self._pattern
+
+    @property
+    def figure_pattern(self) -> re.Pattern[str] | None:
+        if self._figure_pattern is None and self.figures:
+            words = sorted({f for v in self.figures for f in figure_forms(v)}, key=len, reverse=True)
+            self._figure_pattern = re.compile(r"(?<![0-9.,])(?:" + "|".join(re.escape(w) for w in words) + r")(?![0-9]|[.,][0-9])")
+        return self._figure_pattern
+
+    def redact(self, text: str) -> str:
+        """`text` with every name and code of a 涉密 project, in any of its forms, replaced by ＊＊＊."""
+        pattern = self.pattern
+        return pattern.sub(REPLACEMENT, text) if pattern is not None and text else text
+
+    def found_in(self, text: str) -> str | None:
+        pattern = self.pattern
+        match = pattern.search(text) if pattern is not None and text else None
+        return match.group(0) if match else None
+
+    def figure_in(self, text: str) -> str | None:
+        pattern = self.figure_pattern
+        match = pattern.search(text) if pattern is not None and text else None
+        return match.group(0) if match else None
+
+
+def redact_fields(value: T, redact: Callable[[str], str]) -> T:
+    """A copy of a record (frozen dataclasses, tuples, lists, dicts) with every text passed through `redact`:
+    a public submission's narrative that names a 涉密 project reaches its attachments redacted."""
+    if isinstance(value, str):
+        return redact(value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: redact_fields(getattr(value, f.name), redact) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple):
+        return tuple(redact_fields(v, redact) for v in value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [redact_fields(v, redact) for v in value]  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {k: redact_fields(v, redact) for k, v in value.items()}  # type: ignore[return-value]
+    return value
+
+
+# --- the publication check ---------------------------------------------------------------------------
+
+
+def _decoded(text: str) -> Iterator[str]:
+    """The text, and the text with entities and percent-escapes decoded (twice: «&amp;#91;»)."""
+    yield text
+    once = html.unescape(unquote(text))
+    yield once
+    yield html.unescape(unquote(once))
+
+
+def _texts(path: Path) -> Iterator[str]:
+    """What a reader of `path` can see: its text, or for an Office file or zip every member (names included)."""
+    data = path.read_bytes()
+    if path.suffix.lower() in _OFFICE or data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                for info in archive.infolist():
+                    yield info.filename
+                    with archive.open(info) as member:
+                        yield from _member_texts(member.read(_TEXT_LIMIT), info.filename)
+            return
+        except zipfile.BadZipFile:
+            pass
+    yield from _member_texts(data[:_TEXT_LIMIT], path.name)
+
+
+def _member_texts(data: bytes, name: str) -> Iterator[str]:
+    if data[:4] == b"PK\x03\x04":  # a zip inside a zip (a bundle holding attachments)
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for info in archive.infolist():
+                    yield info.filename
+                    yield from _member_texts(archive.read(info), info.filename)
+            return
+        except zipfile.BadZipFile:
+            pass
+    text = data.decode("utf-8", "replace")
+    yield text
+    if "<" in text:
+        yield _TAG.sub("", text)  # text split over runs or cells joined
+        yield _TAG.sub(" ", text)
+
+
+def scan_file(path: Path, secrets: Secrets) -> str | None:
+    """'name' (a name or code) or 'figure' when `path` holds a secret; None when it holds none."""
+    for text in _texts(path):
+        for variant in _decoded(text):
+            if secrets.found_in(variant):
+                return "name"
+            if secrets.figure_in(variant):
+                return "figure"
+    return None
+
+
+def scan(folder: Path, secrets: Secrets, skip: Iterable[Path] = ()) -> tuple[Path, str] | None:
+    """The first file under `folder` (not under `skip`) that holds a secret, with what it holds; None when clean."""
+    if not folder.is_dir() or not (secrets or secrets.figures):
+        return None
+    skipped = [p.resolve() for p in skip]
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        real = path.resolve()
+        if any(real.is_relative_to(s) for s in skipped):
+            continue
+        for variant in _decoded(path.relative_to(folder).as_posix()):
+            if secrets.found_in(variant):
+                return path, "name"
+        kind = scan_file(path, secrets)
+        if kind is not None:
+            return path, kind
+    return None

@@ -1,0 +1,295 @@
+"""涉密 projects never reach anything published: build/ (but the --include-confidential folder), site/, `docgen diff`.
+
+A hostile corpus in real git repositories: names holding `"`, `&`, `<` and Markdown metacharacters, a code written
+next to Chinese characters, a public narrative naming a secret, a project renamed as it becomes 涉密, a flag only in
+the roster or only in the file, departments with 1, 2 and 3 涉密 projects, a public figure equal to a secret one.
+For each repository: build + site + diff in child processes (as CI runs them), then every artefact is read (Office
+files and zips unzipped, entities and percent-escapes decoded) and searched for every secret name, code and figure
+with a grep of the test's own, not docgen's scanner.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from tests.history.gitrepo import GitRepo
+from tests.hostile.test_outputs import TODAY, docgen
+
+PERIOD = "submissions/2025-06"
+
+# name, code, funds (本年预算, 下达数, 支出数, 全年预计支出数) of every 涉密 project in the corpus
+S1 = ('涉密"甲&乙<丙>[工程]*_1', "301-2025-001", ("1234.56", "1111.11", "617.28", "1200.01"))
+S2 = ("涉密雷达站`改造`#二", "302-2025-001", ("2345.67", "2222.22", "987.65", "2300.02"))
+S3 = ("涉密新名称工程", "302-2025-002", ("3456.78", "3333.33", "1357.91", "3400.03"))
+S3_OLD = "旧名称道路改造"
+S4 = ("涉密丁项目", "303-2025-001", ("4567.89", "4444.44", "2468.13", "4500.04"))
+S5 = ("涉密戊项目", "303-2025-002", ("5678.91", "5555.55", "3579.13", "5600.05"))
+S6 = ("涉密己项目", "303-2025-003", ("6789.12", "6666.66", "4680.24", "6700.06"))
+SECRETS = (S1, S2, S3, S4, S5, S6)
+#: a public project whose 本年预算 equals S1's: the figure is not distinctive, the build must not fail on it
+SAME_FIGURE = "1234.56"
+
+
+def q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def project(code: str, name: str, dept: str, funds: tuple[str, ...], *, secret: bool = False, text: str = "按计划实施。") -> str:
+    budget, allocated, spent, expected = funds
+    return f"""\
+年度: 2025
+截至月份: 6
+项目名称: {q(name)}
+项目代码: "{code}"
+主管部门: 局{dept}
+主管部门代码: "{dept}"
+预算单位: 局{dept}本级
+涉密: {"true" if secret else "false"}
+资金:
+  中央财政资金: {{上年结转: 0, 本年预算: {budget}, 下达数: {allocated}, 支出数: {spent}, 全年预计支出数: {expected}}}
+项目年度绩效目标: {q(text)}
+绩效指标:
+  - 一级指标: 产出指标
+    二级指标: 数量指标
+    三级指标: 完成数量
+    年度指标值: ≥10个
+    指标完成情况: 6个
+    全年指标预计完成情况: 10个
+    完成目标可能性: 确定能
+分析报告:
+  监控总体结论: {q(text)}
+"""
+
+
+def department(dept: str, total: str) -> str:
+    return f"""\
+年度: 2025
+截至月份: 6
+主管部门: 局{dept}
+主管部门代码: "{dept}"
+资金按类型:
+  一般公共预算资金: {{上年结转: 0, 本年预算: {total}, 下达数: {total}, 支出数: 100, 全年预计支出数: {total}}}
+资金按用途:
+  项目支出: {{上年结转: 0, 本年预算: {total}, 下达数: {total}, 支出数: 100, 全年预计支出数: {total}}}
+年度绩效目标: 完成年度任务。
+绩效指标:
+  - 一级指标: 满意度指标
+    二级指标: 服务对象满意度指标
+    三级指标: 群众满意度
+    年度指标值: ≥90%
+    指标完成情况: 92%
+    全年指标预计完成情况: 92%
+    完成目标可能性: 确定能
+"""
+
+
+def roster(entries: dict[str, list[tuple[str, str, bool]]]) -> str:
+    lines = ["年度: 2025", "截至月份: 6", '截止日期: "2025-07-31"', "部门:"]
+    for dept, projects in entries.items():
+        lines += [f"  - 主管部门: 局{dept}", f'    主管部门代码: "{dept}"', f"    预算单位: [局{dept}本级]", "    应报项目:"]
+        for code, name, secret in projects:
+            lines.append(f'      - {{项目代码: "{code}", 项目名称: {q(name)}, 预算单位: 局{dept}本级, 涉密: {str(secret).lower()}}}')
+    return "\n".join(lines) + "\n"
+
+
+PUBLIC = {
+    "301": ("301-2025-002", "公开道路养护", ("500.00", "400.00", "200.00", "500.00")),
+    "302": ("302-2025-003", "公开桥梁检测", ("600.00", "500.00", "300.00", "600.00")),
+    "303": ("303-2025-004", "公开公交补贴", ("700.00", "600.00", "350.00", "700.00")),
+    "304": ("304-2025-001", "公开同数项目", (SAME_FIGURE, "1000.00", "500.00", "1200.00")),
+}
+#: the public narrative of 301 names S1 (its name, and its code written against Chinese characters)
+NARRATIVE = f"本项目与{S1[0]}配套，见项目{S1[1]}的方案；另见「项目{S2[1]}的」说明。"
+
+
+def write_corpus(repo: GitRepo, *, roster_only: str | None = None, file_only: str | None = None) -> None:
+    """The corpus, committed in steps: S3 first public under its old name, then renamed as it becomes 涉密."""
+    entries: dict[str, list[tuple[str, str, bool]]] = {d: [] for d in PUBLIC}
+    for name, code, _ in SECRETS:
+        entries[code[:3]].append((code, S3_OLD if code == S3[1] else name, code != S3[1]))
+    for dept, (code, name, _) in PUBLIC.items():
+        entries[dept].append((code, name, False))
+    repo.write(f"{PERIOD}/名单.yaml", roster(entries))
+    repo.write(f"{PERIOD}/302-局/{S3[1]}.yaml", project(S3[1], S3_OLD, "302", S3[2]))
+    repo.commit("名单；道路改造先行报送")
+    for name, code, funds in SECRETS:
+        flag_in_file = code != roster_only
+        repo.write(f"{PERIOD}/{code[:3]}-局/{code}.yaml", project(code, name, code[:3], funds, secret=flag_in_file))
+    for dept, (code, name, funds) in PUBLIC.items():
+        text = NARRATIVE if dept == "301" else "按计划实施。"
+        repo.write(f"{PERIOD}/{dept}-局/{code}.yaml", project(code, name, dept, funds, text=text))
+        repo.write(f"{PERIOD}/{dept}-局/部门整体.yaml", department(dept, "9876.54"))
+    if file_only is not None:
+        entries[file_only[:3]] = [(c, n, s and c != file_only) for c, n, s in entries[file_only[:3]]]
+    entries["302"] = [(c, S3[0] if c == S3[1] else n, True if c == S3[1] else s) for c, n, s in entries["302"]]
+    repo.write(f"{PERIOD}/名单.yaml", roster(entries))
+    repo.commit("报送；道路改造改名并定为涉密")
+
+
+# --- the grep ----------------------------------------------------------------------------------
+
+
+def _members(name: str, data: bytes) -> list[tuple[str, str]]:
+    if data[:4] == b"PK\x03\x04":
+        out = []
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                out.append((f"{name}!{info.filename}", info.filename))
+                out += _members(f"{name}!{info.filename}", archive.read(info))
+        return out
+    text = data.decode("utf-8", "replace")
+    readable = [text, re.sub(r"<[^>]+>", "", text), re.sub(r"<[^>]+>", " ", text)]
+    return [(name, t) for t in readable] + [(name, html.unescape(unquote(t))) for t in readable]
+
+
+def artefacts(root: Path, extra: dict[str, str]) -> list[tuple[str, str]]:
+    """(where, text) of every published file (unzipped, decoded), and of the `extra` outputs (diff)."""
+    found = [(k, v) for k, t in extra.items() for v in (t, html.unescape(unquote(t)), json.dumps(t, ensure_ascii=False))]
+    for folder in (root / "build", root / "site"):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                rel = path.relative_to(root).as_posix()
+                found += [(rel, unquote(rel)), *_members(rel, path.read_bytes())]
+    return found
+
+
+def figure_forms(value: str) -> list[str]:
+    number = float(value)
+    return [f"{number:.2f}", f"{number:,.2f}"]
+
+
+def leaks(root: Path, extra: dict[str, str]) -> list[str]:
+    names = [s[0] for s in SECRETS] + [S3_OLD]
+    codes = [s[1] for s in SECRETS]
+    figures = [f for s in SECRETS for v in s[2] if v != SAME_FIGURE for f in figure_forms(v)]
+    out = []
+    for where, text in artefacts(root, extra):
+        out += [f"{where}: name" for n in names if n in text or html.escape(n) in text]
+        out += [f"{where}: code" for c in codes if re.search(rf"(?<![0-9A-Za-z]){re.escape(c)}(?![0-9])", text)]
+        out += [f"{where}: figure {f}" for f in figures if re.search(rf"(?<![0-9.,]){re.escape(f)}(?![0-9])", text)]
+    return sorted(set(out))
+
+
+def run_all(repo: GitRepo, base: str) -> tuple[dict[str, subprocess.CompletedProcess[str]], dict[str, str]]:
+    results = {
+        "build": docgen(repo.root, "build", "--include-confidential", str(repo.root.parent / "secret")),
+        "site": docgen(repo.root, "site", "--today", TODAY),
+        "diff": docgen(repo.root, "diff", base, "HEAD"),
+        "diff-json": docgen(repo.root, "diff", base, "HEAD", "--format", "json"),
+    }
+    return results, {k: r.stdout + r.stderr for k, r in results.items()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[GitRepo, dict, dict[str, str]]:  # type: ignore[type-arg]
+    root = tmp_path_factory.mktemp("confidential") / "repo"
+    root.mkdir()
+    repo = GitRepo(root)
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    base = repo.run("rev-parse", "HEAD").strip()
+    write_corpus(repo)
+    results, outputs = run_all(repo, base)
+    return repo, results, outputs
+
+
+def test_the_corpus_builds_and_every_command_succeeds(corpus) -> None:  # type: ignore[no-untyped-def]
+    _, results, outputs = corpus
+    for command in ("build", "site", "diff", "diff-json"):
+        assert results[command].returncode == 0, (command, outputs[command])
+
+
+def test_no_secret_name_code_or_figure_in_anything_published(corpus) -> None:  # type: ignore[no-untyped-def]
+    repo, _, outputs = corpus
+    # the console output of build/site lists findings by file for the submitters (a log, not a publication)
+    assert leaks(repo.root, {k: outputs[k] for k in ("diff", "diff-json")}) == []
+
+
+def test_the_confidential_folder_does_hold_them(corpus) -> None:  # type: ignore[no-untyped-def]
+    """The grep would find them: the attachments written outside build/ hold S1's name (a control for the test)."""
+    repo, _, _ = corpus
+    secret = repo.root.parent / "secret"
+    texts = [t for p in secret.rglob("*.docx") for _, t in _members(p.name, p.read_bytes())]
+    assert any(S1[0] in t or html.escape(S1[0]) in t for t in texts)
+
+
+def test_counts_only_below_k_and_pooled_from_k(corpus) -> None:  # type: ignore[no-untyped-def]
+    """1 and 2 涉密 projects: counts only, no department total, no 附件3; 3: the pooled row is published."""
+    repo, _, _ = corpus
+    summary = json.loads((repo.root / "build" / "summary.json").read_text(encoding="utf-8"))
+    depts = {s["department_code"]: s for s in summary["periods"][0]["submissions"] if s["kind"] == "department"}
+    assert depts["301"].get("figures_withheld") and "tables" not in depts["301"]
+    assert depts["302"].get("figures_withheld") and "tables" not in depts["302"]
+    assert "tables" in depts["303"] and "tables" in depts["304"]
+    build = repo.root / "build" / "2025-06"
+    assert not list(build.glob("301-*/附件3-*")) and not list(build.glob("302-*/附件3-*"))
+    assert list(build.glob("303-*/附件3-*"))
+    pooled = sum(float(s[2][2]) for s in (S4, S5, S6))  # 303's pooled 支出数, allowed
+    workbook = next(build.glob("303-*/*汇总表.xlsx"))
+    assert f"{pooled:.2f}".rstrip("0").rstrip(".") in "".join(t for _, t in _members("x", workbook.read_bytes()))
+
+
+def test_diff_says_a_confidential_file_changed_without_naming_it(corpus) -> None:  # type: ignore[no-untyped-def]
+    _, _, outputs = corpus
+    assert "一个涉密文件" in outputs["diff"]
+    data = json.loads(outputs["diff-json"])
+    hidden = [f for f in data["submissions"] if f["confidential"]]
+    assert len(hidden) == len(SECRETS) and all(f["path"] == "" and f["name"] == "" and f["changes"] == [] for f in hidden)
+
+
+@pytest.mark.parametrize("flag", ["roster_only", "file_only"])
+def test_a_flag_in_one_place_is_e311_and_confidential_everywhere(tmp_path: Path, flag: str) -> None:
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    base = repo.run("rev-parse", "HEAD").strip()
+    write_corpus(repo, **{flag: S1[1]})
+    validate = docgen(repo.root, "validate")
+    assert validate.returncode == 1 and "E311" in validate.stdout + validate.stderr
+    line = next(x for x in (validate.stdout + validate.stderr).splitlines() if "E311" in x)
+    assert f"{S1[1]}.yaml:" in line and "名单.yaml:" in line  # located in the file, pointing at the roster's line
+    results, outputs = run_all(repo, base)
+    assert results["build"].returncode == 1  # invalid: nothing built
+    assert results["site"].returncode == 0 and results["diff"].returncode == 0
+    assert leaks(repo.root, {k: outputs[k] for k in ("diff", "diff-json", "site")}) == []
+
+
+def test_the_publication_check_fails_on_a_planted_leak(corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file in build/ that names a secret (here planted by hand) fails the next build, without printing it."""
+    repo, _, _ = corpus
+    planted = repo.root / "build" / "note.txt"
+    planted.write_text(f"项目{S4[1]}的说明", encoding="utf-8")
+    try:
+        result = docgen(repo.root, "build")
+    finally:
+        planted.unlink()
+    assert result.returncode == 1 and "note.txt" in result.stderr and S4[1] not in result.stderr + result.stdout
+
+
+def test_the_ci_templates_diff_command_hides_a_confidential_change(corpus) -> None:  # type: ignore[no-untyped-def]
+    """The command the GitHub and GitLab templates run, on a repository whose last commit changes a 涉密 file."""
+    repo, _, _ = corpus
+    root = Path(__file__).resolve().parents[2]
+    commands = []
+    for template in ("ci-templates/github/docgen.yml", "ci-templates/gitlab/.gitlab-ci.yml"):
+        line = next(x for x in (root / template).read_text(encoding="utf-8").splitlines() if "docgen diff " in x and ">" in x)
+        commands.append(line.strip().lstrip("- ").split(">")[0].split())
+    repo.edit(f"{PERIOD}/303-局/{S4[1]}.yaml", "支出数: 2468.13", "支出数: 2999.99")
+    base = repo.run("rev-parse", "HEAD").strip()
+    repo.commit(f"更新{S4[0]}")
+    for command in commands:
+        args = [base if (a.startswith('"$') and "SHA" in a) or a == '"$BASE"' else a for a in command[1:]]
+        result = docgen(repo.root, *args)
+        assert result.returncode == 0, result.stderr
+        assert "一个涉密文件" in result.stdout
+        assert S4[0] not in result.stdout and S4[1] not in result.stdout and "2999.99" not in result.stdout
