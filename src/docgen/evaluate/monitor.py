@@ -23,6 +23,7 @@ from ..check.findings import Finding, finding_rows, findings_from_rows
 from ..check.load import Document, JsonPath, load_file
 from ..check.ruleset import GREEN, NONE, RED, YELLOW, Rule, Ruleset
 from ..form import indicators as V
+from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.model import Department, ExpectedProject, Indicator, Project, Roster
 from . import figures as compute
@@ -42,17 +43,9 @@ def worst(lights: Iterable[str | None]) -> str | None:
     return max(ranked, key=R.LIGHT_ORDER.index) if ranked else None
 
 
-def money(value: Decimal) -> str:
-    """An amount in 万元 with two decimals, as the warning texts quote it."""
-    return f"{value:.2f}"
-
-
-def percent(value: Decimal | None) -> str:
-    """A ratio from `compute`, already rounded there: printed as is, so the text shows what was graded."""
-    return "—" if value is None else f"{value:.2f}"
-
-
-number = V.format_number
+#: The warning texts quote amounts in 万元 and ratios (already rounded by `compute`, so the text shows what was
+#: graded) without a % sign: their sentences say 「%」 themselves.
+money, percent, number = N.plain_money, N.plain_rate_or_dash, V.format_number
 
 
 # --- budget rows --------------------------------------------------------------------------
