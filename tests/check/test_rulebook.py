@@ -42,3 +42,12 @@ def test_declarations_are_well_formed() -> None:
         grades = {B.RED_BELOW, B.YELLOW_BELOW, B.BLUE_FROM, B.YELLOW_FROM, B.RED_FROM}
         graded = any(key in grades or kind == B.LIGHT for key, (kind, _) in rule.thresholds.items())
         assert (rule.light is None) == graded, f"{code}: a rule has a fixed light or graded thresholds, not both"
+
+
+def test_every_declared_rule_has_one_function_and_every_function_a_declaration() -> None:
+    from docgen.evaluate.rules import IMPLEMENTATIONS  # the logic, registered by code with @implements
+
+    assert sorted(IMPLEMENTATIONS) == sorted(B.DECLARATIONS)
+    for code, implementation in IMPLEMENTATIONS.items():
+        assert implementation.function.__module__.startswith("docgen.evaluate.rules."), code
+        assert code in (implementation.function.__doc__ or ""), f"{code}: its function's docstring names another rule"
