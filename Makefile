@@ -4,6 +4,7 @@
 #   make test    - create .venv, install docgen with its test tools, run `make lint`, then the tests
 #   make lint    - ruff check, ruff format --check, mypy --strict src (the rules are in pyproject.toml)
 #   make site    - build the demo's attachments and the status site into site/ (open site/index.html)
+#   make rules   - write src/docgen/check/rules.yaml (the shipped default rules) from src/docgen/check/rulebook.py
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ STAMP := $(VENV)/.installed
 
 LINTED := src tests benchmarks tools
 
-.PHONY: build test lint bench schema site clean
+.PHONY: build test lint bench schema rules site clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,9 @@ site: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/docgen schema --export schema/
+
+rules: $(STAMP)
+	$(BIN)/python tools/make_rules_yaml.py
 
 clean:
 	rm -rf $(VENV) build site

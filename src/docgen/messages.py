@@ -56,7 +56,7 @@ MESSAGES: dict[str, str] = {
     "E310": "名单中部门代码「{code}」重复",
     "E311": "「涉密」与名单不一致：本文件填写为 {file_value}，名单 {roster}:{line}:{column} 中为 {roster_value}。"
     "两处须一致；在改正之前，本项目按涉密项目处理（不生成公开附件，不上站点）",
-    # W3xx: warnings found while validating (do not block); W4xx monitoring warnings are in rules.yaml
+    # W3xx: warnings found while validating (do not block); W4xx monitoring warnings are in check/rulebook.py
     "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单",
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
     "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
@@ -171,7 +171,8 @@ def site_label(name: str, **args: Any) -> str:
 # =======================================================================================
 
 # Monitoring (issue 6): rules-file errors, lights, the drafted 「四、绩效监控结果分析」, roll-up workbooks.
-# The warnings' own texts (W4xx) live in the rules file (docgen/rules.yaml, schema/rules.yaml), not here.
+# The warnings' own texts (W4xx) are declared with each rule (check/rulebook.py; a repository rewords them in
+# schema/rules.yaml), not here.
 # =====================================================================================================
 
 MESSAGES.update(

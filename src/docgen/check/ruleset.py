@@ -1,11 +1,13 @@
 """The monitoring rules file: which checks run, with what thresholds, lights and Chinese texts.
 
-The defaults ship with docgen (`docgen/check/rules.yaml`). A repository's `schema/rules.yaml` has the same
-form and overrides them key by key, so the 财政局 or a department tunes a threshold or rewords a
-message without touching code; a rule it leaves out keeps its default. The engine (`monitor`)
-implements each rule by its code; this module says what each rule may be configured with, builds the
-JSON Schema the file is validated with, and checks what a schema cannot (message placeholders,
-thresholds in order).
+Every rule is declared once, in the rulebook (`rulebook.py`: code, category, texts, placeholders, default
+thresholds and light); its logic is the function registered against its code in `evaluate/rules/`. The rulebook's
+declarations are docgen's defaults (`default_rules`); `docgen/check/rules.yaml` is their printout
+(`render_defaults`, written by `make rules`), which `docgen rules --init` copies. A repository's `schema/rules.yaml`
+has the same form and overrides the defaults key by key, so the 财政局 or a department tunes a threshold or rewords a
+message without touching code; a rule it leaves out keeps its default. This module reads and merges that file,
+builds the JSON Schema it is validated with, and checks what a schema cannot (message placeholders, thresholds in
+order). It stays in check/ because `docgen validate schema/rules.yaml` checks the file like a submission.
 """
 
 from __future__ import annotations
@@ -23,18 +25,30 @@ from .. import output
 from ..form import vocabulary as F
 from ..form.schema import Schema, department_schema, project_schema, roster_schema
 from .findings import Finding, error
-from .load import Document, load_file
+from .load import Document
+from .rulebook import AMOUNT as AMOUNT
+from .rulebook import BLUE as BLUE
+from .rulebook import BLUE_FROM as BLUE_FROM
+from .rulebook import CATEGORIES as CATEGORIES
+from .rulebook import DECLARATIONS, HINT, Declaration
+from .rulebook import GREEN as GREEN
+from .rulebook import LEVEL1 as LEVEL1
+from .rulebook import LEVEL2 as LEVEL2
+from .rulebook import LIGHT as LIGHT
+from .rulebook import LIGHT_ORDER as LIGHT_ORDER
+from .rulebook import LIGHTS as LIGHTS
+from .rulebook import MONTH as MONTH
+from .rulebook import NONE as NONE
+from .rulebook import PERCENT as PERCENT
+from .rulebook import RED as RED
+from .rulebook import RED_BELOW as RED_BELOW
+from .rulebook import RED_FROM as RED_FROM
+from .rulebook import WORDS as WORDS
+from .rulebook import YELLOW as YELLOW
+from .rulebook import YELLOW_BELOW as YELLOW_BELOW
+from .rulebook import YELLOW_FROM as YELLOW_FROM
 
 RULES_FILE = "rules.yaml"
-
-# --- lights ------------------------------------------------------------------------------
-
-RED, YELLOW, BLUE, GREEN = "red", "yellow", "blue", "green"
-#: Worst last: a project's light is the worst of its lights. Blue (far ahead: the target was probably
-#: set too low) is worse than green because someone should look, better than yellow because nothing is at risk.
-LIGHT_ORDER = (GREEN, BLUE, YELLOW, RED)
-LIGHTS = tuple(reversed(LIGHT_ORDER))
-NONE = "none"  # not evaluated (科研类 exempt, or nothing to compare): shown 「—」
 
 # --- the rules file's vocabulary (its keys are Chinese, as the people who tune it read them) ---------
 
@@ -55,89 +69,14 @@ KEYS = {
 }
 #: Light words in the file -> light; 「无」 makes a rule a hint that colours nothing.
 LIGHT_WORDS = {"红灯": RED, "黄灯": YELLOW, "蓝灯": BLUE, "绿灯": GREEN, "无": None}
-CATEGORIES = ("及时性", "合规性", "有效性", "提示")
+_WORDS_OF = {RED: "红灯", YELLOW: "黄灯", BLUE: "蓝灯", GREEN: "绿灯", HINT: "无"}
 
 #: Graded thresholds: key -> (light, comparison). 「红灯低于: 60」 means a value < 60 is red.
-RED_BELOW, YELLOW_BELOW, BLUE_FROM, YELLOW_FROM, RED_FROM = "红灯低于", "黄灯低于", "蓝灯不低于", "黄灯不低于", "红灯不低于"
 _GRADES = ((RED_BELOW, RED, "<"), (RED_FROM, RED, ">="), (YELLOW_BELOW, YELLOW, "<"), (YELLOW_FROM, YELLOW, ">="), (BLUE_FROM, BLUE, ">="))
 
-PERCENT, AMOUNT, MONTH, WORDS, LEVEL2, LEVEL1, LIGHT = "percent", "amount", "month", "words", "level2", "level1", "light"
-
-
-@dataclass(frozen=True)
-class Spec:
-    """What one rule may be configured with: its thresholds (key -> kind) and message placeholders."""
-
-    category: str
-    thresholds: Mapping[str, str]
-    placeholders: tuple[str, ...]
-    fixed_light: bool = True  # False: the light comes from graded thresholds (红灯低于 …)
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        return tuple(self.thresholds)
-
-
-_ROW = ("row", "month")
-#: Every rule the engine implements. The codes are stable; tests assert them.
-SPECS: dict[str, Spec] = {
-    # 及时性
-    "W401": Spec(
-        "及时性",
-        {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT},
-        (*_ROW, "spent", "arranged", "spend_progress", "time_progress", "ratio", "limit"),
-        fixed_light=False,
-    ),
-    "W402": Spec(
-        "及时性",
-        {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT},
-        (*_ROW, "allocated", "budget", "allocation_rate", "time_progress", "ratio", "limit"),
-        fixed_light=False,
-    ),
-    "W403": Spec("及时性", {YELLOW_FROM: PERCENT}, ("month", "carried_over", "arranged", "share", "limit"), fixed_light=False),
-    "W404": Spec(
-        "及时性", {YELLOW_FROM: PERCENT, RED_FROM: PERCENT}, (*_ROW, "arranged", "expected", "balance", "share", "limit"), fixed_light=False
-    ),
-    "W405": Spec("及时性", {"月份不早于": MONTH}, ("month", "allocated", "progressed")),
-    # 合规性
-    "W411": Spec("合规性", {}, (*_ROW, "field", "value", "arranged", "excess")),
-    "W412": Spec("合规性", {}, (*_ROW, "allocated", "budget")),
-    "W413": Spec("合规性", {}, ("field", "roster_value", "file_value", "roster")),
-    "W414": Spec(
-        "合规性",
-        {"允许差额": AMOUNT, "允许差异率": PERCENT},
-        (
-            "month",
-            "row",
-            "differences",
-            "dept_arranged",
-            "dept_spent",
-            "sum_arranged",
-            "sum_spent",
-            "projects",
-            "missing",
-            "field",
-            "difference",
-        ),
-    ),
-    # 有效性
-    "W421": Spec(
-        "有效性",
-        {RED_BELOW: PERCENT, YELLOW_BELOW: PERCENT, BLUE_FROM: PERCENT},
-        ("name", "month", "target", "result", "planned", "ratio"),
-        fixed_light=False,
-    ),
-    "W422": Spec("有效性", {}, ("name", "month", "target", "result")),
-    "W423": Spec("有效性", {}, ("name", "target", "expected")),
-    "W424": Spec("有效性", {F.POSSIBLE: LIGHT, F.IMPOSSIBLE: LIGHT}, ("name", "likelihood", "remark"), fixed_light=False),
-    "W425": Spec("有效性", {}, ("name", "month", "result", "planned")),
-    "W426": Spec("有效性", {"关键词": WORDS}, ("name", "keywords")),
-    "W427": Spec("有效性", {"必填一级指标": LEVEL1, "必填二级指标": LEVEL2}, ("missing",)),
-    "W428": Spec("有效性", {}, ("name", "field", "value")),
-    "W429": Spec("有效性", {}, ("name", "target", "result")),
-    # 提示
-    "I401": Spec("提示", {}, ("month", "count", "rules")),
-}
+Spec = Declaration  # what one rule may be configured with: its thresholds and message placeholders
+#: Every rule the engine implements, by code: the rulebook's declarations. The codes are stable; tests assert them.
+SPECS: dict[str, Declaration] = DECLARATIONS
 
 
 @dataclass(frozen=True)
@@ -196,8 +135,90 @@ class Ruleset:
 
 
 def default_path() -> Path:
-    """The rules file shipped inside the package, used when the project has none."""
+    """The rules file shipped inside the package (the defaults' printout, which `docgen rules --init` copies)."""
     return Path(str(resources.files("docgen.check").joinpath(RULES_FILE)))
+
+
+def _default_value(kind: str, value: Any) -> Any:
+    """A threshold's default as the rules file spells it: a light as its word, words as a list."""
+    if kind == LIGHT:
+        return _WORDS_OF[value]
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _default_rule(rule: Declaration) -> dict[str, Any]:
+    k = KEYS
+    data: dict[str, Any] = {
+        k["name"]: rule.name,
+        k["category"]: rule.category,
+        k["enabled"]: rule.enabled,
+        k["exempt"]: rule.exempt_research,
+        k["explain"]: " ".join(rule.explain),  # what YAML's folded 「>-」 block reads
+    }
+    if rule.light is not None:
+        data[k["light"]] = _WORDS_OF[rule.light]
+    if rule.thresholds:
+        data[k["thresholds"]] = {key: _default_value(kind, value) for key, (kind, value) in rule.thresholds.items()}
+    data[k["message"]] = rule.message
+    data[k["advice"]] = rule.advice
+    return data
+
+
+def default_rules() -> dict[str, Any]:
+    """docgen's defaults, from the rulebook: the data `docgen/check/rules.yaml` reads as (a test keeps them equal)."""
+    return {code: _default_rule(rule) for code, rule in DECLARATIONS.items()}
+
+
+#: The head of the printed defaults: how the file is read, for whoever opens it.
+_HEADER = """\
+# 预算绩效运行监控预警规则
+#
+# 依据《市级部门预算绩效运行监控管理办法》第四章：及时性、合规性、有效性监控，采用目标比较法。
+# 灯：红灯（严重偏差，须整改）、黄灯（需关注）、绿灯（正常）、蓝灯（指标完成远超序时，目标可能定得偏低）；
+# 「无」表示仅作提示，不影响灯色。项目的灯取其各项灯中最差者：红 > 黄 > 蓝 > 绿。
+# 百分数阈值直接写数字：60 表示 60%。序时进度 = 截至月份 ÷ 12 × 100（1-6月为 50%）。
+# 比值先四舍五入到两位小数，再与阈值比较，消息和汇总表显示的就是判灯所用的数：1-5月支出进度 25.00%，
+# 序时进度 41.67%，比值 25.00 ÷ 41.67 × 100 = 60.00，不低于 60，是黄灯而不是红灯。
+#
+# docgen 内置一份默认规则；仓库中的 schema/rules.yaml（可用 docgen rules --init 生成）写出的规则和键
+# 覆盖默认值，未写的沿用默认值。修改后运行 docgen rules 查看生效的规则，docgen validate 校验本文件。
+# 消息和建议中的 {占位符} 由 docgen 填入；可用的占位符见每条规则的说明（编辑器悬停也可看到）。
+"""
+#: Texts first written double-quoted in the shipped file, kept so for a byte-identical `docgen rules --init`.
+_QUOTED = {("W414", "message")}
+
+
+def render_defaults() -> str:
+    """The defaults as the commented YAML of `docgen/check/rules.yaml` (`make rules` writes it; a test compares)."""
+    k = KEYS
+    out = [_HEADER, f"{RULES_KEY}:"]
+    category = None
+    for code, rule in DECLARATIONS.items():
+        if category is not None:
+            out.append("")  # a blank line between rules
+        if rule.category != category:
+            category = rule.category
+            out.append(f"  # {'-' * 64} {category}")
+        out += [f"  {code}:", f"    {k['name']}: {rule.name}", f"    {k['category']}: {rule.category}"]
+        out += [f"    {k['enabled']}: {_flag(rule.enabled)}", f"    {k['exempt']}: {_flag(rule.exempt_research)}"]
+        out += [f"    {k['explain']}: >-", *(f"      {line}" for line in rule.explain)]
+        if rule.light is not None:
+            out.append(f"    {k['light']}: {_WORDS_OF[rule.light]}")
+        if rule.thresholds:
+            out.append(f"    {k['thresholds']}:")
+            out += [f"      {key}: {_yaml_value(_default_value(kind, value))}" for key, (kind, value) in rule.thresholds.items()]
+        for name in ("message", "advice"):
+            text = getattr(rule, name)
+            out.append(f"    {k[name]}: " + (json.dumps(text, ensure_ascii=False) if (code, name) in _QUOTED else text))
+    return "\n".join(out) + "\n"
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _yaml_value(value: Any) -> str:
+    return "[" + ", ".join(value) + "]" if isinstance(value, list) else str(value)
 
 
 def merge(default: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -262,7 +283,7 @@ def check_document(doc: Document, merged: Mapping[str, Any] | None = None) -> li
     rules = doc.data.get(RULES_KEY)
     if not isinstance(rules, dict):
         return []
-    effective = merged if merged is not None else merge(_default_rules(), rules)
+    effective = merged if merged is not None else merge(default_rules(), rules)
     findings = []
     for code, data in rules.items():
         spec = SPECS.get(code)
@@ -285,11 +306,6 @@ def check_document(doc: Document, merged: Mapping[str, Any] | None = None) -> li
         thresholds = (effective.get(code) or {}).get(KEYS["thresholds"]) or {}
         findings.extend(_check_order(doc, code, thresholds))
     return findings
-
-
-def _default_rules() -> dict[str, Any]:
-    doc, _ = load_file(default_path())
-    return dict(doc.data[RULES_KEY]) if doc is not None else {}
 
 
 def _check_order(doc: Document, code: str, thresholds: Mapping[str, Any]) -> list[Finding]:
@@ -356,7 +372,7 @@ def _rule_schema(code: str, spec: Spec, default: dict[str, Any]) -> dict[str, An
                 "type": "object",
                 "title": "阈值",
                 "description": "本规则的阈值（百分数直接写数字，如 60 表示 60%）",
-                "properties": {key: _threshold_schema(kind, key, thresholds.get(key)) for key, kind in spec.thresholds.items()},
+                "properties": {key: _threshold_schema(kind, key, thresholds.get(key)) for key, (kind, _) in spec.thresholds.items()},
                 "additionalProperties": False,
             },
             k["message"]: _text_schema("消息", f"触发时显示的中文说明。可用占位符：{names}", default.get(k["message"])),
@@ -371,7 +387,7 @@ def rules_schema() -> dict[str, Any]:
     """Draft-07, like the submissions' schemas, so editors complete and explain the rules file too.
 
     The packaged defaults are the examples editors offer for each text and threshold."""
-    defaults = _default_rules()
+    defaults = default_rules()
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "绩效监控预警规则",

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from .. import messages as M
 from ..check.findings import Finding
 from ..check.ruleset import RED, YELLOW, Ruleset
+from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.model import Project
 from . import figures
-from .monitor import SubmissionAnalysis, money, percent
+from .monitor import SubmissionAnalysis
 
 
 def _analysis_keys() -> tuple[str, ...]:
@@ -57,10 +58,10 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     total = figures.headline(sub)
     if total.subtotal > 0:
         budget = D["conclusion_budget"].format(
-            arranged=money(total.subtotal),
-            spent=money(total.spent),
-            spend_progress=percent(total.spend_progress),
-            time_progress=percent(total.time_progress),
+            arranged=N.plain_money(total.subtotal),
+            spent=N.plain_money(total.spent),
+            spend_progress=N.plain_rate_or_dash(total.spend_progress),
+            time_progress=N.plain_rate_or_dash(total.time_progress),
         )
     else:
         budget = D["conclusion_budget_empty"]

@@ -12,7 +12,21 @@ from decimal import Decimal
 
 from .vocabulary import NO_RATE
 
-__all__ = ["NO_RATE", "money", "money_or_dash", "plain_money", "plain_rate", "plain_rate_or_dash", "rate", "rate_or_dash"]
+__all__ = [
+    "NO_RATE",
+    "NO_VALUE",
+    "axis_rate",
+    "money",
+    "money_or_dash",
+    "plain_money",
+    "plain_rate",
+    "plain_rate_or_dash",
+    "rate",
+    "rate_or_dash",
+]
+
+#: Any number that cannot be given (a rate without a denominator, a figure not reported) is shown 「—」.
+NO_VALUE = NO_RATE
 
 
 def money(value: Decimal) -> str:
@@ -48,3 +62,8 @@ def plain_rate(value: Decimal) -> str:
 def plain_rate_or_dash(value: Decimal | None) -> str:
     """A rate without its sign, or 「—」."""
     return NO_RATE if value is None else plain_rate(value)
+
+
+def axis_rate(value: int) -> str:
+    """A whole percentage on a chart's axis: 「40%」."""
+    return f"{value}%"

@@ -477,7 +477,7 @@ def _write_row(ws: Any, fmt: _Formats, row: int, columns: Sequence[tuple[str, st
             light = value if value in M.LIGHT_NAMES else None
             ws.write_string(row, col, M.LIGHT_NAMES.get(value, value or "") if value is not None else "", fmt.cell(LIGHT, total, light))
         elif value is None:
-            ws.write_string(row, col, "—", fmt.cell(kind, total))
+            ws.write_string(row, col, N.NO_VALUE, fmt.cell(kind, total))
         elif kind == RATE:
             ws.write_number(row, col, float(compute.fraction(Decimal(value))), fmt.cell(RATE, total))
         else:  # MONEY, COUNT

@@ -14,6 +14,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from ..escape import markdown as escape  # the SVG is raw HTML inside a Markdown page
+from ..form import numbers as N
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,6 @@ class Bar:
     value: Decimal | None
     tone: str = "neutral"
     title: str = ""
-
-
-def _pct(value: Decimal) -> str:
-    return f"{value:.2f}%"
 
 
 def _scale_max(bars: list[Bar], marker: Decimal | None) -> Decimal:
@@ -60,21 +57,21 @@ def bar_chart(bars: list[Bar], *, marker: Decimal | None = None, marker_label: s
     for tick in range(0, int(scale) + 1, 20):
         tx = x(Decimal(tick))
         parts.append(f'<line class="dg-grid" x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{height - bottom + 4}"/>')
-        parts.append(f'<text class="dg-tick" x="{tx:.1f}" y="{height - 6}" text-anchor="middle">{tick}%</text>')
+        parts.append(f'<text class="dg-tick" x="{tx:.1f}" y="{height - 6}" text-anchor="middle">{N.axis_rate(tick)}</text>')
     for i, bar in enumerate(bars):
         y = top + i * row_h
         label = escape(_short(bar.label, 13))
         parts.append(f'<text class="dg-label" x="{label_w - 8}" y="{y + row_h / 2 + 5:.1f}" text-anchor="end">{label}</text>')
         if bar.value is None:
-            parts.append(f'<text class="dg-value" x="{label_w + 4}" y="{y + row_h / 2 + 5:.1f}">—</text>')
+            parts.append(f'<text class="dg-value" x="{label_w + 4}" y="{y + row_h / 2 + 5:.1f}">{N.NO_VALUE}</text>')
             continue
         w = x(bar.value) - label_w
-        tip = escape(bar.title or f"{bar.label} {_pct(bar.value)}")
+        tip = escape(bar.title or f"{bar.label} {N.rate(bar.value)}")
         parts.append(
             f'<rect class="dg-fill-{escape(bar.tone)}" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" rx="2">'
             f"<title>{tip}</title></rect>"
         )
-        parts.append(f'<text class="dg-value" x="{label_w + w + 6:.1f}" y="{y + row_h / 2 + 5:.1f}">{_pct(bar.value)}</text>')
+        parts.append(f'<text class="dg-value" x="{label_w + w + 6:.1f}" y="{y + row_h / 2 + 5:.1f}">{N.rate(bar.value)}</text>')
     if marker is not None:
         mx = x(marker)
         parts.append(f'<line class="dg-marker" x1="{mx:.1f}" y1="{top - 8}" x2="{mx:.1f}" y2="{height - bottom + 4}"/>')
@@ -86,7 +83,7 @@ def bar_chart(bars: list[Bar], *, marker: Decimal | None = None, marker_label: s
 def progress(value: Decimal | None, *, marker: Decimal | None = None, tone: str = "neutral", label: str = "") -> Markup:
     """A one-line progress bar (CSS) with an optional marker line: 支出进度 against 序时进度."""
     if value is None:
-        return Markup('<span class="dg-progress-none">—</span>')
+        return Markup(f'<span class="dg-progress-none">{N.NO_VALUE}</span>')
     width = float(min(max(value, Decimal(0)), Decimal(100)))
     over = " dg-over" if value > 100 else ""
     parts = [f'<span class="dg-progress{over}" role="img" title="{escape(label)}">']
