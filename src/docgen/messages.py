@@ -477,6 +477,7 @@ BUNDLE: dict[str, str] = {
     "intro": "本报送包包括部门整体支出绩效监控分析报告和项目支出绩效监控分析报告，每份报告由正文（附件1）和监控表（附件2或附件3）组成。",
     "department": "一、部门整体支出绩效监控分析报告",
     "department_missing": "一、部门整体支出绩效监控分析报告：本期未报送",
+    "department_withheld": "一、部门整体支出绩效监控分析报告：其合计数可推算出涉密项目的金额，按保密规定另行报送，不在本报送包中",
     "projects": "二、项目支出绩效监控分析报告（{count}个）",
     "project": "{number}．{name}（项目代码{code}，{unit}）",
     "file_docx": "正文（附件1）：{name}",

@@ -32,6 +32,7 @@ class Group:
     name: str
     entries: list[tuple[Project | Department, list[Path]]]
     confidential: int = 0
+    department_withheld: bool = False  # its 部门整体 would reveal 涉密 figures: sent separately, like them
 
 
 def _file_lines(files: list[Path]) -> list[str]:
@@ -54,7 +55,7 @@ def index_text(group: Group) -> str:
     if departments:
         lines += [B("department"), *_file_lines(departments[0][1])]
     else:
-        lines.append(B("department_missing"))
+        lines.append(B("department_withheld" if group.department_withheld else "department_missing"))
     lines += ["", B("projects", count=len(projects))]
     for number, (project, files) in enumerate(projects, start=1):
         assert isinstance(project, Project)

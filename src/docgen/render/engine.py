@@ -332,7 +332,9 @@ def _pdfs(places: list[_Place], written: set[Path], options: Options, tpl: templ
 GroupKey = tuple[str, str, str]  # period, department code, department name
 
 
-def _bundles(place: _Place, options: Options, confidential: Mapping[GroupKey, int], report: Rendered) -> None:
+def _bundles(
+    place: _Place, options: Options, confidential: Mapping[GroupKey, int], withheld: set[GroupKey], report: Rendered
+) -> None:
     """One .zip per department: rewritten when any member, the member list or the confidential count changed."""
     pdfs = {rel for rel in place.manifest.new if rel.endswith(".pdf")}
     groups: dict[GroupKey, list[_Planned]] = {}
@@ -351,7 +353,7 @@ def _bundles(place: _Place, options: Options, confidential: Mapping[GroupKey, in
         count = confidential.get(group_key, 0)
         key = _digest(
             [
-                json.dumps([group_key, count]).encode(),
+                json.dumps([group_key, count, group_key in withheld]).encode(),
                 *(i.key.encode() for i in items),
                 *(place.manifest.rel(f).encode() for _, files in entries for f in files),
             ]
@@ -360,7 +362,7 @@ def _bundles(place: _Place, options: Options, confidential: Mapping[GroupKey, in
         target = paths.bundle(place.folder, first.period, first.department_code, first.department)
         place.manifest.record(target, key)
         if options.force or not place.manifest.fresh(target, key):
-            group = bundle.Group(first.period, first.department_code, first.department, entries, count)
+            group = bundle.Group(first.period, first.department_code, first.department, entries, count, group_key in withheld)
             report.bundles.append(bundle.write(place.folder, group))
 
 
@@ -382,6 +384,7 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
     public = _Place(out, Manifest(out))
     secret = _Place(options.confidential_dir, Manifest(options.confidential_dir)) if options.confidential_dir else None
     confidential: dict[GroupKey, int] = {}
+    withheld: set[GroupKey] = set()  # departments whose 部门整体 is published like a 涉密 project (its totals reveal one)
     tasks: list[Task] = []
     for ev in sorted(
         evaluations, key=lambda e: (e.submission.period.key, e.submission.department_code, e.submission.kind != "department", e.path)
@@ -390,9 +393,11 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         extra = dict(options.extra_sections(sub)) if options.extra_sections else {}
         key = submission_key(base, sub, extra, options.digests.get(str(sub.path)))
         if sub.confidential or str(sub.path) in options.withheld:
+            group = (sub.period.key, sub.department_code, sub.department)
             if sub.confidential:
-                group = (sub.period.key, sub.department_code, sub.department)
                 confidential[group] = confidential.get(group, 0) + 1
+            else:
+                withheld.add(group)
             if secret is None:
                 report.confidential_skipped += sub.confidential
                 continue
@@ -416,7 +421,7 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         _pdfs(places, set(report.written), options, tpl, report)
     else:
         _keep_pdfs(places)
-    _bundles(public, options, confidential, report)
+    _bundles(public, options, confidential, withheld, report)
     for place in places:
         report.removed += _remove(place.manifest.stale(), place.folder)
         place.manifest.save()
