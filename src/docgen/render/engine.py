@@ -332,9 +332,7 @@ def _pdfs(places: list[_Place], written: set[Path], options: Options, tpl: templ
 GroupKey = tuple[str, str, str]  # period, department code, department name
 
 
-def _bundles(
-    place: _Place, options: Options, confidential: Mapping[GroupKey, int], withheld: set[GroupKey], report: Rendered
-) -> None:
+def _bundles(place: _Place, options: Options, confidential: Mapping[GroupKey, int], withheld: set[GroupKey], report: Rendered) -> None:
     """One .zip per department: rewritten when any member, the member list or the confidential count changed."""
     pdfs = {rel for rel in place.manifest.new if rel.endswith(".pdf")}
     groups: dict[GroupKey, list[_Planned]] = {}
