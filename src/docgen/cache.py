@@ -229,14 +229,18 @@ class Shelf:
         return value if stored == path and stored_key == key else None
 
     def put(self, path: str, key: str, value: Any) -> None:
+        try:
+            encoded = dumps(value)
+        except (TypeError, ValueError, RecursionError):  # not plain data: not kept
+            return
+        self.put_encoded(path, key, encoded)
+
+    def put_encoded(self, path: str, key: str, encoded: str) -> None:
+        """`put` for a value already written by `dumps` (in a worker process, where the encoding is spread)."""
         if not self.enabled:
             return
         shard = self._shard(path)
-        try:
-            line = dumps([path, key, value])
-        except (TypeError, ValueError, RecursionError):  # not plain data: not kept
-            return
-        self.shards[shard][encode_basestring(path)] = line
+        self.shards[shard][encode_basestring(path)] = f"[{encode_basestring(path)},{encode_basestring(key)},{encoded}]"
         self.dirty.add(shard)
 
     def save(self) -> None:

@@ -9,6 +9,7 @@ Only the reporters turn them into what the user typed (`shown`), relative to whe
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -132,12 +133,18 @@ class Workspace:
 
     def shown(self, path: Path | str) -> str:
         """A root-relative path as the user would type it where they stand (for reporters only)."""
-        if not str(path):
-            return str(path)
-        absolute = Path(os.path.abspath(self.root / path))
-        if self.here == self.root and not Path(path).is_absolute():
-            return str(Path(path))
-        try:
-            return os.path.relpath(absolute, self.here)
-        except ValueError:  # pragma: no cover - another drive on Windows
-            return str(absolute)
+        return _shown(self.root, self.here, str(path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown(root: Path, here: Path, path: str) -> str:
+    """Workspace.shown, once per file: a tree's thousands of findings name a few hundred files (pathlib is slow)."""
+    if not path:
+        return path
+    absolute = Path(os.path.abspath(root / path))
+    if here == root and not Path(path).is_absolute():
+        return str(Path(path))
+    try:
+        return os.path.relpath(absolute, here)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(absolute)

@@ -45,7 +45,7 @@ class Document:
     root: Path | None = field(default=None, compare=False, repr=False)  # the project root `path` is relative to
 
     def pack(self) -> dict[str, Any]:
-        """Plain data for the per-file cache (cache.dumps) and for worker processes: the path, the data, and the
+        """Plain data for the per-file cache (cache.dumps): the path, the data, and the
         position tables as flat runs of ints in the order a walk of the data visits them (their paths are not
         stored: `unpack` walks the data again, and only when a position is first asked for)."""
         values, keys = _walk(self.data)
@@ -65,13 +65,6 @@ class Document:
         del doc.positions, doc.key_positions  # filled on first use by __getattr__
         doc.__dict__["_packed"] = (pos, keys)
         return doc
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Between docgen's own worker processes: the compact form of `pack`."""
-        return self.pack()
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(Document.unpack(state).__dict__)
 
     def __getattr__(self, name: str) -> Any:
         """Only called for attributes not set: the position tables of an unpacked document, rebuilt now."""

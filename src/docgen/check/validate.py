@@ -26,7 +26,7 @@ import jsonschema_rs
 
 from .. import children
 from .. import messages as M
-from ..cache import Store
+from ..cache import Store, dumps
 from ..form import limits
 from ..form import vocabulary as F
 from . import consistency, ruleset
@@ -148,15 +148,25 @@ def schema_findings(doc: Document, kind: str) -> list[Finding]:
 
 
 def _pointed_integers(value: Any, path: JsonPath, wanted: frozenset[tuple[str, ...]]) -> Iterable[tuple[JsonPath, Decimal]]:
-    """`年度: 2025.0`: JSON Schema counts it an integer, but a year is written 2025 (and the model wants an int)."""
+    """`年度: 2025.0`: JSON Schema counts it an integer, but a year is written 2025 (and the model wants an int).
+
+    Only the branches that lead to an integer field are walked (two top-level keys in today's forms), not the tree."""
     if isinstance(value, dict):
+        here = _schema_path(path)
         for key, item in value.items():
-            yield from _pointed_integers(item, (*path, key), wanted)
+            if isinstance(key, str) and (*here, key) in _prefixes(wanted):
+                yield from _pointed_integers(item, (*path, key), wanted)
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _pointed_integers(item, (*path, i), wanted)
     elif isinstance(value, Decimal) and value == value.to_integral_value() and _schema_path(path) in wanted:
         yield path, value
+
+
+@functools.cache
+def _prefixes(wanted: frozenset[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+    """Every path that leads to one of `wanted` (list indices removed), `wanted` included."""
+    return frozenset(w[:i] for w in wanted for i in range(1, len(w) + 1))
 
 
 def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list[Finding]:
@@ -303,24 +313,37 @@ def _check_one(item: Read, root: Path | None = None) -> tuple[str, Document | No
     return kind, doc, findings
 
 
-def _check_chunk(items: list[Read], root: Path | None = None) -> list[tuple[str, Document | None, list[Finding]]]:
-    return [_check_one(item, root) for item in items]
+Outcome = tuple[str, Document | None, list[Finding]]
 
 
-def _check_each(items: list[Read], root: Path | None = None) -> list[tuple[str, Document | None, list[Finding]]]:
+def _encoded(outcome: Outcome) -> str | None:
+    """An outcome as the cache keeps it (cache.dumps), or None when it is not plain data."""
+    kind, doc, findings = outcome
+    try:
+        return dumps([kind, doc.pack() if doc is not None else None, finding_rows(findings)])
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _check_chunk(items: list[Read], root: Path | None = None, encode: bool = False) -> list[tuple[Outcome, str | None]]:
+    """Each file's outcome, and with `encode` its cache entry too: encoding JSON in Python costs about as much as
+    the checks themselves (~0.5 ms a file), so it is done here, spread over the workers, not in the parent."""
+    outcomes = [_check_one(item, root) for item in items]
+    return [(outcome, _encoded(outcome) if encode else None) for outcome in outcomes]
+
+
+def _check_each(items: list[Read], root: Path | None = None, encode: bool = False) -> list[tuple[Outcome, str | None]]:
     workers = min(os.cpu_count() or 1, 8)
     if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _check_chunk(items, root)
+        return _check_chunk(items, root, encode)
     size = -(-len(items) // (workers * 4))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     # fork: the workers inherit the compiled schemas and imports, so they start in milliseconds; each gets the
     # bytes already read, so no file is read twice
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
-        return [item for chunk in pool.map(functools.partial(_check_chunk, root=root), chunks) for item in chunk]
-
-
-Outcome = tuple[str, Document | None, list[Finding]]
+        work = functools.partial(_check_chunk, root=root, encode=encode)
+        return [item for chunk in pool.map(work, chunks) for item in chunk]
 
 
 #: From this many files on, per-file results are cached between runs (cache.Store): a rebuild after one edit
@@ -338,15 +361,14 @@ def _check_cached(paths: list[Path], root: Path | None, store: Store | None) -> 
     digests = {str(path): hashlib.sha256(raw).hexdigest() if raw is not None else "" for path, raw, _ in reads}
     inside = all(not p.is_absolute() and ".." not in p.parts for p in paths)
     if store is None or len(paths) < CACHE_FROM or not inside:
-        return _check_each(reads, root), digests
+        return [outcome for outcome, _ in _check_each(reads, root)], digests
     shelf = store.shelf("check", digests)
     known: dict[str, Outcome | None] = {name: _outcome(shelf.get(name, key), root) if key else None for name, key in digests.items()}
     todo = [item for item in reads if known[str(item[0])] is None]
-    for (path, _, _), outcome in zip(todo, _check_each(todo, root), strict=True):
+    for (path, _, _), (outcome, encoded) in zip(todo, _check_each(todo, root, encode=shelf.enabled), strict=True):
         known[str(path)] = outcome
-        if digests[str(path)]:
-            kind, doc, findings = outcome
-            shelf.put(str(path), digests[str(path)], [kind, doc.pack() if doc is not None else None, finding_rows(findings)])
+        if digests[str(path)] and encoded is not None:
+            shelf.put_encoded(str(path), digests[str(path)], encoded)
     shelf.save()
     return [known[str(p)] for p in paths], digests  # type: ignore[misc]
 
