@@ -118,7 +118,8 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, staged: bool, rule
     """
     if staged and paths:
         raise click.UsageError(messages.label("staged_with_paths"))
-    ws = _files_workspace(paths)
+    # no file named: the project's submissions/, found by walking up (its absence says where docgen looked)
+    ws = _files_workspace(paths) if paths or staged else _workspace()
     if staged:
         result = api.check_staged(rules=rules, workspace=ws)
     else:
@@ -154,7 +155,7 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, rules: Path | None) -
 
     示例：docgen check --format json submissions/2025-06/ > findings.json
     """
-    ws = _files_workspace(paths)
+    ws = _files_workspace(paths) if paths else _workspace()  # as validate: no file named, the project found by walking up
     result = api.check(list(paths) or [Path(ws.shown(api.SUBMISSIONS))], rules, workspace=ws, cache=_cache())
     findings = report.for_user(result.findings, ws.shown)
     if fmt == "json":
@@ -430,7 +431,7 @@ def fmt_command(paths: tuple[Path, ...], check: bool, show_diff: bool) -> int:
 
     示例：docgen fmt；docgen fmt --check submissions/2025-06/
     """
-    ws = _files_workspace(paths)
+    ws = _files_workspace(paths) if paths else _workspace()  # as validate: no file named, the project found by walking up
     results = api.fmt(list(paths) or [Path(ws.shown(api.SUBMISSIONS))], write=not (check or show_diff), workspace=ws)
     dry = check or show_diff
     for result in results:
