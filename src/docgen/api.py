@@ -119,20 +119,28 @@ def _rules_file(ws: Workspace, rules: Path | None) -> Path | None:
     return ws.relative(ws.rules) if ws.rules.is_file() else None
 
 
-def check(paths: list[Path], rules: Path | None = None, *, workspace: Workspace | None = None, cache: bool = True) -> Result:
+def check(
+    paths: list[Path],
+    rules: Path | None = None,
+    *,
+    workspace: Workspace | None = None,
+    cache: bool = True,
+    context: list[Path] | None = None,
+) -> Result:
     """Validate files or folders, then run the monitoring rules on every valid submission.
 
     Every problem in every file, each with its file (relative to the project root), line and column; monitoring
     warnings (W4xx) and hints join the findings. `paths` are as the user typed them (relative to where they
     stand); the project is `workspace`, else the one the files are in. `rules` overrides the project's
-    schema/rules.yaml. `cache` False neither reads nor writes docgen's cache (--no-cache).
+    schema/rules.yaml. `cache` False neither reads nor writes docgen's cache (--no-cache). `context`: other
+    project files (relative to the root) seen only by the rules across files (check_files).
     """
     ws = workspace or Workspace.around(paths)
     files = _existing_files(paths, ws)
     rules_file = _rules_file(ws, rules)
     store = _store(ws, cache)
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
-    checked = check_files(files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store)
+    checked = check_files(files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context)
     result = Result(files=[Path(ws.shown(p)) for p in files], findings=checked.findings, digests=checked.digests, paths=files)
     bad, shaped = checked.error_paths(), checked.shaped_paths()
     flawed: list[Project | Department] = []  # invalid, but in the schema's shape: monitored, never rendered
@@ -680,23 +688,32 @@ def _fmt_relative(result: fmt_module.Formatted, ws: Workspace) -> fmt_module.For
 
 
 def check_staged(cwd: Path | None = None, rules: Path | None = None, *, workspace: Workspace | None = None) -> Result:
-    """Validate what is about to be committed: the staged versions of the staged submission files.
+    """Validate what is about to be committed: the staged versions of the staged submission files, and of
+    schema/rules.yaml when it is staged.
 
+    The other files of the staged files' periods, as the index holds them, are context for the rules across
+    files (a staged project repeating a committed project's code is E309); only findings located in the staged
+    files, or naming one, are reported, so a problem in someone else's committed file never blocks a commit.
     Findings name the files relative to the project root, as every check does (the export has the same layout),
-    with the line numbers of the staged text; the rules in force are the working tree's.
+    with the line numbers of the staged text. The rules in force are the staged schema/rules.yaml when it is
+    staged, else the working tree's (or `rules`).
     """
     from .tooling import hook
 
     ws = workspace or Workspace.find(cwd)
     repo = hook.open_root(ws.root, SUBMISSIONS)
     staged = hook.staged_submissions(repo, SUBMISSIONS)
-    if not staged:
+    staged_rules = hook.staged_files(repo, ws.key(ws.rules))
+    if not staged and not staged_rules:
         return Result(files=[], findings=[])
-    rules_file = _rules_file(ws, rules)
+    context = hook.period_context(repo, staged)
+    own_rules = _rules_file(ws, rules) if rules is not None or not staged_rules else None
+    checked = staged + staged_rules
     with tempfile.TemporaryDirectory(prefix="docgen-staged-") as tmp:
-        export = Workspace(hook.export_staged(repo, staged, Path(tmp).resolve()), ws.here)
-        result = check([export.file(path) for path in staged], ws.file(rules_file) if rules_file else None, workspace=export)
-    return replace(result, files=[Path(ws.shown(path)) for path in staged], paths=[Path(path) for path in staged])
+        export = Workspace(hook.export_index(repo, checked + context, Path(tmp).resolve()), ws.here)
+        in_force = ws.file(own_rules) if own_rules else export.rules if staged_rules else None
+        result = check([export.file(path) for path in checked], in_force, workspace=export, context=[Path(p) for p in context])
+    return replace(result, files=[Path(ws.shown(path)) for path in checked], paths=[Path(path) for path in checked])
 
 
 def install_hook(

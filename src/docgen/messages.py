@@ -152,6 +152,11 @@ SITE: dict[str, str] = {
     "file_deleted": "删除了报送文件 {path}",
     "roster_changed": "{period}名单",
     "no_git": "未读取修改记录：{reason}",
+    "shallow_note": (
+        "本仓库是浅克隆（只取了最近 {count} 次提交），修改历史不完整：标为「最早可见」的一次是取得的最早版本，"
+        "不一定是首次报送，更早的修改没有列出。请在 CI 中取完整历史（GitHub actions/checkout：fetch-depth: 0；"
+        "GitLab：GIT_DEPTH: 0）。"
+    ),
     "redacted": "＊＊＊",
     "built": "站点已生成：{path}（{pages} 个页面，{periods} 期，{submissions} 份报送；{errors} 份有错误）",
     "invalid_listed": "{count} 份报送有错误，已在站点中标为「有错误」",
@@ -504,6 +509,12 @@ LABELS.update(
         "git_bad_revision": (
             "git 中找不到版本「{revision}」。请检查分支名或提交号；在 CI 中请拉取完整历史（如 actions/checkout 的 fetch-depth: 0）"
         ),
+        "git_shallow_revision": (
+            "git 中找不到版本「{revision}」：{path} 是浅克隆（只取了最近 {count} 次提交），该版本可能不在已取得的历史中。"
+            "请在 CI 中取完整历史（GitHub actions/checkout：fetch-depth: 0；GitLab：GIT_DEPTH: 0），"
+            "或在本地运行 git fetch --unshallow 后重试"
+        ),
+        "status_truncated": "最早可见",
         # field-level changes
         "change_value": "{field} {before} → {after}",
         "change_added": "新增{group}「{item}」",

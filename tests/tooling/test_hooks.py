@@ -6,6 +6,7 @@ Every test drives real git (and the real pre-commit) in a temporary repository.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -120,6 +121,59 @@ def test_staged_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert code == 3 and "不在 git 仓库中" in err
 
 
+def test_staged_duplicate_of_a_committed_project_elsewhere_is_e309(repo: Path) -> None:
+    """Only the new file is staged; the project it repeats was committed earlier in another department's folder."""
+    copy = "submissions/2025-06/104-交通运输局/104-2025-009.yaml"
+    (repo / copy).write_text((repo / PROJECT).read_text(encoding="utf-8"), encoding="utf-8")
+    git(repo, "add", copy)
+    code, out, err = run("validate", "--staged")
+    assert code == 1
+    line = next(i for i, text in enumerate((repo / copy).read_text(encoding="utf-8").splitlines(), 1) if text.startswith("项目代码"))
+    assert f"{copy}:{line}:7: 错误 E309 项目代码「101-2025-001」重复：{PROJECT} 中已有同一代码的项目" in out
+    assert not any(row.startswith(PROJECT) for row in out.splitlines()), "the committed file is context, not reported"
+    assert err.startswith("1 个文件：")
+
+
+def test_a_problem_in_someone_elses_committed_file_does_not_block_an_unrelated_commit(repo: Path) -> None:
+    edit(repo, *BAD_AMOUNT)
+    git(repo, "commit", "-q", "-am", "有错误的报送（--no-verify 或钩子之前）")
+    assert run("validate")[0] == 1
+    other = "submissions/2025-06/104-交通运输局/104-2025-001.yaml"
+    edit(repo, "支出数: ", "支出数:  ", other)  # an edit that changes nothing docgen reads
+    git(repo, "add", other)
+    code, out, _ = run("validate", "--staged")
+    assert code == 0, out
+    assert PROJECT not in out
+
+
+RULES_FILE = "schema/rules.yaml"
+BROKEN_RULES = "规则:\n  W401:\n    阈值:\n      红灯低于: 九十\n"
+
+
+def test_staged_rules_file_is_validated_and_refused_with_its_line(repo: Path) -> None:
+    (repo / "schema").mkdir()
+    (repo / RULES_FILE).write_text(BROKEN_RULES, encoding="utf-8")
+    git(repo, "add", RULES_FILE)
+    (repo / RULES_FILE).write_text("规则: {}\n", encoding="utf-8")  # fixed in the working tree only: the commit is not
+    code, out, err = run("validate", "--staged")
+    assert code == 1, out + err
+    assert out.startswith(f"{RULES_FILE}:4:") and "错误" in out
+    assert err.startswith("1 个文件：")
+
+    git(repo, "add", RULES_FILE)
+    assert run("validate", "--staged")[0] == 0
+
+
+def test_install_hook_refuses_a_broken_rules_file(repo: Path) -> None:
+    assert run("install-hook")[0] == 0
+    (repo / "schema").mkdir()
+    (repo / RULES_FILE).write_text(BROKEN_RULES, encoding="utf-8")
+    git(repo, "add", RULES_FILE)
+    refused = commit(repo, "调整预警阈值")
+    assert refused.returncode == 1 and f"{RULES_FILE}:4:" in refused.stdout + refused.stderr
+    assert git(repo, "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+
 # --- docgen install-hook: a real `git commit` ------------------------------------------------
 
 
@@ -197,7 +251,12 @@ def test_manifest_hooks_match_this_repositorys_own_config() -> None:
     manifest = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
     assert set(manifest) == {"docgen-validate", "docgen-fmt-check", "docgen-fmt"}
     for hook in manifest.values():
-        assert hook["language"] == "python" and hook["files"] == r"^submissions/.*\.ya?ml$"
+        assert hook["language"] == "python"
+        for path in ("submissions/2025-06/名单.yaml", "submissions/2025-06/101-教育局/101-2025-001.yml"):
+            assert re.search(hook["files"], path), (hook["id"], path)
+        assert not re.search(hook["files"], "schema/project.schema.json")
+        # the framework passes the rules file only to the hook that validates it (fmt knows submissions only)
+        assert bool(re.search(hook["files"], "schema/rules.yaml")) == (hook["id"] == "docgen-validate"), hook["id"]
         assert run(*hook["entry"].split()[1:], "--help")[0] == 0, hook["entry"]
     own = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     local = {hook["id"]: hook for repo in own["repos"] if repo["repo"] == "local" for hook in repo["hooks"]}
@@ -247,6 +306,13 @@ def test_real_pre_commit_refuses_an_invalid_file_and_accepts_a_valid_one(repo: P
     git(repo, "add", PROJECT)
     unformatted = commit(repo, "调换顺序")
     assert unformatted.returncode == 1 and f"需要格式化：{PROJECT}" in unformatted.stdout + unformatted.stderr
+
+    git(repo, "reset", "-q", "--hard")
+    (repo / "schema").mkdir()
+    (repo / RULES_FILE).write_text(BROKEN_RULES, encoding="utf-8")
+    git(repo, "add", RULES_FILE)
+    broken = commit(repo, "调整预警阈值")
+    assert broken.returncode == 1 and f"{RULES_FILE}:4:" in broken.stdout + broken.stderr
 
 
 def test_readme_shows_what_a_refused_commit_really_prints(repo: Path) -> None:

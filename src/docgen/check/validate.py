@@ -389,11 +389,23 @@ def _outcome(stored: Any, root: Path | None = None) -> Outcome | None:
         return None
 
 
-def check_files(paths: list[Path], rosters: list[Path] | None = None, *, root: Path | None = None, store: Store | None = None) -> Checked:
+def check_files(
+    paths: list[Path],
+    rosters: list[Path] | None = None,
+    *,
+    root: Path | None = None,
+    store: Store | None = None,
+    context: list[Path] | None = None,
+) -> Checked:
     """Load and check `paths`; `rosters` are extra roster files used only to cross-check.
 
     With `root`, paths are relative to it (the project root) and findings name them so; `store` keeps per-file
     results between runs (cache.py).
+
+    `context` are other project files (the committed files around the staged ones): only loaded, never checked,
+    so that the rules across files see them. They come first, so a checked project repeating a context file's
+    code gets the E309; a finding located in a context file is kept only when it names a checked file (a
+    committed project whose 涉密 disagrees with a checked roster). Their own problems are someone else's.
     """
     documents: list[tuple[str, Document]] = []
     findings: list[Finding] = []
@@ -403,8 +415,24 @@ def check_files(paths: list[Path], rosters: list[Path] | None = None, *, root: P
         if doc is not None:
             documents.append((kind, doc))
     roster_docs = _roster_documents(documents, rosters or [], root)
-    findings.extend(consistency.cross_file_rules(documents, roster_docs))
+    around = _context_documents([p for p in context or [] if str(p) not in digests], root)
+    checked = set(digests)
+    findings.extend(
+        f
+        for f in consistency.cross_file_rules(around + documents, roster_docs)
+        if f.path in checked or any(name in f.message for name in checked)
+    )
     return Checked(documents, sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code)), digests)
+
+
+def _context_documents(paths: list[Path], root: Path | None = None) -> list[tuple[str, Document]]:
+    """The project files among `paths`, loaded (not checked); one that does not load is left out.
+
+    In one process: loading costs ~0.6 ms a file (1,000 files: ~0.6 s; the hook then takes ~1.5 s instead of
+    ~0.4 s), and sending the documents back from worker processes costs more than it saves (measured: 2.4 s on
+    2 cores)."""
+    docs = (load_file(path, root)[0] for path in paths if kind_of(path) == "project")
+    return [("project", doc) for doc in docs if doc is not None]
 
 
 def _roster_documents(documents: list[tuple[str, Document]], extra: list[Path], root: Path | None = None) -> dict[Path, Document]:

@@ -33,6 +33,20 @@ class RevisionError(UsageError):
     """A revision named on the command line does not exist (exit 2)."""
 
 
+class ShallowError(GitError):
+    """A revision is not in a shallow clone's history: fetch the whole history (exit 3)."""
+
+
+@dataclass(frozen=True)
+class Shallow:
+    """A shallow clone: the commits whose parents were not fetched (the cut), and how many commits it holds.
+
+    A file present at a cut commit shows up there as added, whoever really added it and whenever."""
+
+    cut: frozenset[str]
+    fetched: int
+
+
 @dataclass(frozen=True)
 class RawChange:
     """One line of `--raw` output: a file added (A), modified (M), deleted (D), renamed (R)."""
@@ -61,12 +75,30 @@ class Repo:
         return top_path[len(self.prefix) :] if self.prefix and top_path.startswith(self.prefix) else top_path
 
     def resolve(self, revision: str) -> str:
-        """The commit a revision names; RevisionError (with a hint for shallow CI clones) if none."""
+        """The commit a revision names; RevisionError (with a hint for shallow CI clones) if none.
+
+        In a shallow clone a missing revision is most likely one not fetched: ShallowError (exit 3) says how
+        to fetch the whole history."""
         out = _run(self.root, ("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"), check=False)
         sha = out.decode().strip()
         if not sha:
+            shallow = self.shallow()
+            if shallow is not None:
+                raise ShallowError(M.label("git_shallow_revision", revision=revision, path=self.top, count=shallow.fetched))
             raise RevisionError(M.label("git_bad_revision", revision=revision))
         return sha
+
+    def shallow(self) -> Shallow | None:
+        """What a shallow clone holds (CI checks out the last commit or few by default); None for a full history."""
+        if _run(self.root, ("rev-parse", "--is-shallow-repository"), check=False).strip() != b"true":
+            return None
+        file = Path(self.run("rev-parse", "--git-path", "shallow").decode("utf-8", "surrogateescape").strip())
+        try:
+            cut = frozenset((self.root / file).read_text(encoding="ascii").split())
+        except (OSError, UnicodeDecodeError):
+            cut = frozenset()
+        fetched = self.run("rev-list", "--count", "HEAD").strip() if self.has_commits() else b"0"
+        return Shallow(cut, int(fetched or 0))
 
     def has_commits(self) -> bool:
         return bool(_run(self.root, ("rev-parse", "--verify", "--quiet", "HEAD"), check=False).strip())

@@ -28,6 +28,8 @@ Public API (stable; the site and `docgen diff` use it):
         .recent(limit=20, *, include_confidential=False) -> list[Entry]   newest first, site-wide,
                                           filtered as public() unless include_confidential
         .stats: Stats                      commits read, versions parsed, cache hits (benchmark)
+        .shallow: git.Shallow | None       a shallow clone (CI's default checkout): its cut commits and how many
+                                          commits it holds; None for a full history
 
     Timeline                              one file, however often renamed
         .key, .kind ("project" | "department" | "roster"), .entries: list[Entry] (oldest first)
@@ -40,7 +42,10 @@ Public API (stable; the site and `docgen diff` use it):
         .key, .sha, .author, .email, .date (aware datetime, author date), .message (subject + body),
         .subject, .body, .path (path at this commit; for a deletion the path it had),
         .old_path (renames), .status: "added" | "modified" | "renamed" | "deleted",
-        .status_label (新增/修改/重命名/删除), .blob, .changes: tuple[changes.Change, ...],
+        .status_label (新增/修改/重命名/删除; 最早可见 when truncated), .blob,
+        .truncated: the file's earliest entry in a shallow clone, at a commit whose parents were not fetched:
+                    "added" there only because the history was cut short, maybe not the first submission,
+        .changes: tuple[changes.Change, ...],
         .confidential (this version), .readable, .valid, .name, .code, .as_dict()
 
     Constants ADDED, MODIFIED, RENAMED, DELETED: the values of Entry.status.
@@ -74,7 +79,7 @@ from ..cache import Store, code_digest
 from ..check.validate import kind_of
 from . import changes as C
 from .changes import Change, Snapshot
-from .git import RawChange, Repo, only_yaml, open_repo, parse_raw
+from .git import RawChange, Repo, Shallow, only_yaml, open_repo, parse_raw
 
 SUBMISSIONS = "submissions"
 CACHE_DIR = ".docgen-cache"  # where the cache once lived, inside the repository; never read now
@@ -116,6 +121,7 @@ class Entry:
     valid: bool = True
     name: str = ""
     code: str = ""
+    truncated: bool = False  # shallow clone: the earliest version fetched, shown as added, maybe not the first
 
     @property
     def subject(self) -> str:
@@ -128,7 +134,7 @@ class Entry:
 
     @property
     def status_label(self) -> str:
-        return M.label(f"status_{self.status}")
+        return M.label("status_truncated" if self.truncated else f"status_{self.status}")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -148,6 +154,7 @@ class Entry:
             "valid": self.valid,
             "name": self.name,
             "code": self.code,
+            "truncated": self.truncated,
             "changes": [c.as_dict() for c in self.changes],
         }
 
@@ -201,6 +208,7 @@ class History:
 
     timelines: dict[str, Timeline] = field(default_factory=dict)
     stats: Stats = field(default_factory=Stats)
+    shallow: Shallow | None = None  # a shallow clone (CI's default): the history is cut short
     _log: list[Entry] = field(default_factory=list, repr=False)  # every entry, newest first
 
     def get(self, path: str | Path) -> Timeline | None:
@@ -219,7 +227,7 @@ class History:
                 entries = [_public_entry(e) for e in timeline.entries]
                 keep[key] = Timeline(key, timeline.kind, [e for e in entries if e is not None])
         log = {(e.sha, e.key): e for t in keep.values() for e in t.entries}
-        return History(keep, self.stats, [log[(e.sha, e.key)] for e in self._log if (e.sha, e.key) in log])
+        return History(keep, self.stats, self.shallow, [log[(e.sha, e.key)] for e in self._log if (e.sha, e.key) in log])
 
     def recent(self, limit: int = 20, *, include_confidential: bool = False) -> list[Entry]:
         """The latest changes across all submissions (最近更新), newest first; as public() unless asked."""
@@ -522,7 +530,7 @@ def _parse_pairs(repo: Repo, pairs: list[tuple[str, str | None, str]], cache: _C
     return out
 
 
-def _timeline(key: str, touches: list[_Touch], known: dict[str, dict[str, Any]]) -> Timeline:
+def _timeline(key: str, touches: list[_Touch], known: dict[str, dict[str, Any]], cut: frozenset[str] = frozenset()) -> Timeline:
     kind = _kind(touches[-1].change.new_path or touches[-1].change.old_path or key)
     timeline = Timeline(key=key, kind=kind)
     last: dict[str, Any] = {}
@@ -541,6 +549,7 @@ def _timeline(key: str, touches: list[_Touch], known: dict[str, dict[str, Any]])
                 path=rc.new_path or rc.old_path or key,
                 old_path=rc.old_path if rc.status == "R" else None,
                 status=_STATUS[rc.status],
+                truncated=not timeline.entries and rc.status == "A" and commit.sha in cut,
                 blob=blob,
                 changes=tuple(Change(*c) for c in record["changes"]),
                 confidential=bool(record.get("confidential")),
@@ -562,9 +571,10 @@ def read_history(
     repo = open_repo(root)
     commits = log_commits(repo, revision, subdir)
     stats = Stats(commits=len(commits))
+    shallow = repo.shallow()
     touches = _assign(commits)
     if not touches:
-        return History(stats=stats)
+        return History(stats=stats, shallow=shallow)
     if cache_dir is False:
         folder = None
     elif cache_dir in (None, True):
@@ -576,9 +586,9 @@ def read_history(
         known = _compute(repo, touches, cache, stats)
     finally:
         cache.save()
-    history = History(stats=stats)
+    history = History(stats=stats, shallow=shallow)
     for key, items in touches.items():
-        history.timelines[key] = _timeline(key, items, known)
+        history.timelines[key] = _timeline(key, items, known, shallow.cut if shallow else frozenset())
     by_commit: dict[str, list[Entry]] = {}
     for timeline in history.timelines.values():
         for entry in timeline.entries:

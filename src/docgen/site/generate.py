@@ -268,6 +268,7 @@ class SiteModel:
     ruleset: Any = None  # the monitoring rules in force (None when the rules file is broken)
     recent: list[Recent] = field(default_factory=list)
     history_note: str = ""
+    shallow_note: str = ""  # a shallow clone: the history shown is cut short (said on every page showing it)
 
     def source(self, path: str | Path) -> str:
         """A submission's path as users know it: relative to the repository root (submissions/…)."""
@@ -357,6 +358,8 @@ def attach_history(root: Path, model: SiteModel, store: Store | None = None) -> 
     except DocgenError as exc:
         model.history_note = M.site_label("no_git", reason=str(exc))
         return
+    if found.shallow is not None:
+        model.shallow_note = M.site_label("shallow_note", count=found.shallow.fetched)
     base = root.resolve()
     by_key: dict[str, Entry] = {}
     withheld = {id(d.overall) for v in model.periods for d in v.departments if d.withheld}
