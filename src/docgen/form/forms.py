@@ -104,6 +104,7 @@ class BudgetTable:
     caption: str = ""
     row_heading: str = ""
     draft_heading: str = ""
+    qualifier: str = ""  # what tells it from the form's other budget tables (「按资金性质」), in headings
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,7 @@ DEPARTMENT_FORM = Form(
                     caption="表{number}  部门预算执行情况（按资金性质，单位：万元）",
                     row_heading="资金来源",
                     draft_heading="按资金性质分，",
+                    qualifier="按资金性质",
                 ),
                 BudgetTable(
                     F.DEPARTMENT_TABLE_NUMBERS[1],
@@ -300,6 +302,7 @@ DEPARTMENT_FORM = Form(
                     caption="表{number}  部门预算执行情况（按支出用途，单位：万元）",
                     row_heading="支出用途",
                     draft_heading="按支出用途分，",
+                    qualifier="按支出用途",
                 ),
             ),
         ),

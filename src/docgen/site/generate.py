@@ -60,6 +60,7 @@ from ..evaluate import monitor
 from ..evaluate.evaluation import Evaluation, evaluate
 from ..form import numbers as N
 from ..form import vocabulary as F
+from ..form.forms import BudgetTable, form_of
 from ..form.model import Department, Period, Project, Roster
 from ..history import timeline as history
 from ..messages import SEVERITY
@@ -610,6 +611,8 @@ def _environment() -> jinja2.Environment:
         status_label=_status_label,
         indicator_rows=indicator_rows,
         tables=tables,
+        form_tables=form_tables,
+        form_of=form_of,
         report_sections=report_sections,
         execution_tone=execution_tone,
         light_names=M.LIGHT_NAMES,
@@ -654,6 +657,12 @@ def tables(entry: Entry) -> tuple[compute.Table, ...]:
     """The entry's budget tables as its form shows them (one on 附件2, two on 附件3), from its evaluation."""
     assert entry.evaluation is not None
     return tuple(entry.evaluation.tables.values())
+
+
+def form_tables(entry: Entry) -> list[tuple[BudgetTable, compute.Table]]:
+    """Each budget table of the entry's form with its evaluated rows: pages loop over the form, never name a table."""
+    assert entry.evaluation is not None
+    return [(table, entry.evaluation.tables[table.field]) for table in form_of(entry.evaluation.submission).tables]
 
 
 def report_sections(sub: Project | Department) -> list[tuple[str, str]]:
