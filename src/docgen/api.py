@@ -29,7 +29,7 @@ from .check.ruleset import NONE as NO_LIGHT
 from .check.ruleset import SCHEMA_FILES, Ruleset
 from .check.ruleset import default_path as default_rules_path
 from .check.validate import check_files, kind_of
-from .errors import DocgenError, InvalidSubmissions, UsageError, write_problem
+from .errors import DocgenError, InvalidSubmissions, Leak, UsageError, write_problem
 from .evaluate import conclusions, figures, monitor
 from .evaluate.evaluation import Evaluation, evaluate
 from .form import numbers as N
@@ -136,6 +136,8 @@ def check(
     project files (relative to the root) seen only by the rules across files (check_files).
     """
     ws = workspace or Workspace.around(paths)
+    if any(Path(os.path.abspath(ws.absolute(p))).is_relative_to(ws.submissions) for p in paths):
+        _submissions(ws)  # a submissions/ that is a link out of the repository is refused here as by build and site
     files = _existing_files(paths, ws)
     rules_file = _rules_file(ws, rules)
     store = _store(ws, cache)
@@ -362,10 +364,14 @@ def build(
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
     built = rollup.cities(analyse(result), result.rosters)  # the roll-up data, built once for both writers
-    city_written = _in_background(write_city_rollup, result, out, built)
+    records = Store(ws.root)  # the manifests of build/: in the user's cache, never in build/ (cache.Store.record)
+    legacy = [out / ".docgen-manifest.json", out / ".docgen-rollups-departments.json", out / ".docgen-rollups-city.json"]
+    for old in legacy:  # where an older docgen kept them: never read; removed, so build/ holds only outputs
+        output.remove(old, out)
+    city_written = _in_background(write_city_rollup, result, out, built, records)
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
-    output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n")
+    output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)
     from .render import engine, templates
 
     if extra_sections is None:
@@ -384,16 +390,31 @@ def build(
         withheld=frozenset(confidential.withheld_paths(result)),
         redact=secrets.redact if secrets else None,
         redact_key=secrets.digest() if secrets else "",
+        store=records,
     )
-    rollup.write_departments(out, analyse(result), result.rosters, built=built)
+    rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records)
     evaluations = analyse(result).submissions
     subs: list[Project | Department] = [*result.departments, *result.projects]
     valid = [evaluations[str(s.path)] for s in subs]
     rendered = engine.render_all(valid, out, templates.find(ws.root), options)
     city_written()
     # the last word before build/ is published: no 涉密 name, code or figure anywhere in it
-    confidential.check_published(out, secrets, skip=[include_confidential] if include_confidential else [])
+    try:
+        confidential.check_published(out, secrets, skip=[include_confidential] if include_confidential else [])
+    except Leak as exc:
+        withdraw(out)
+        raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(out)))}") from exc
     return Built(result, target, rendered)
+
+
+def withdraw(folder: Path) -> None:
+    """After a failed publication check: empty `folder` (build/), so CI has nothing to publish; every deletion goes
+    through output.remove (strictly inside `folder`, symlinks removed, never followed). The run's lock files stay
+    (deleting a lock another run waits on would let a third one in). The next build renders everything again:
+    an output whose file is gone is never taken as up to date."""
+    for entry in sorted(folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else []:
+        if not entry.name.endswith(".lock"):
+            output.remove(entry, folder)
 
 
 def _run_quietly(parent: int, func: Callable[..., object], *args: object) -> None:
@@ -435,14 +456,15 @@ def _in_background(func: Callable[..., object], *args: object) -> Callable[[], N
     return wait
 
 
-def write_rollups(result: Result, out: Path) -> list[Path]:
-    """The department and city 汇总表 of every period checked, under build/<period>/ (paths.py)."""
-    return rollup.write_all(out, analyse(result), result.rosters)
+def write_rollups(result: Result, out: Path, store: Store | None = None) -> list[Path]:
+    """The department and city 汇总表 of every period checked, under build/<period>/ (paths.py); their manifests
+    in `store` (the project's)."""
+    return rollup.write_all(out, analyse(result), result.rosters, store=store)
 
 
-def write_city_rollup(result: Result, out: Path, built: list[rollup.CityRollup] | None = None) -> list[Path]:
+def write_city_rollup(result: Result, out: Path, built: list[rollup.CityRollup] | None = None, store: Store | None = None) -> list[Path]:
     """The city's 汇总表 of every period checked (`built`: the roll-up data, when already built)."""
-    return rollup.write_city(out, analyse(result), result.rosters, built=built)
+    return rollup.write_city(out, analyse(result), result.rosters, built=built, store=store)
 
 
 def rollups(
@@ -455,7 +477,7 @@ def rollups(
     result = check(_submissions(ws), rules, workspace=ws, cache=cache)
     if not result.ok:
         raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
-    return result, write_rollups(result, out)
+    return result, write_rollups(result, out, Store(ws.root))
 
 
 def _submissions(ws: Workspace) -> list[Path]:
@@ -470,13 +492,33 @@ def _submissions(ws: Workspace) -> list[Path]:
     return [folder]
 
 
+class TrackedOutput(DocgenError):
+    """git tracks a file in build/ or site/: the repository would be publishing its own outputs (exit 1)."""
+
+    exit_code = 1
+
+
+def _refuse_tracked(ws: Workspace, *folders: Path) -> None:
+    """Nothing the repository commits under build/ or site/ is trusted: a forged 附件 committed there (with a manifest
+    claiming it up to date) would be published as docgen's own. When git tracks any file there, stop before reading."""
+    inside = [ws.relative(f).as_posix() for f in folders if not ws.relative(f).is_absolute()]
+    if not inside:
+        return
+    from .history import git
+
+    found = git.tracked(ws.root, inside)
+    if found:
+        raise TrackedOutput(M.label("output_tracked", path=found[0], count=len(found), folders=" ".join(inside)))
+
+
 def _check_outputs(ws: Workspace, out: Path, confidential: Path | None = None, site: Path | None = None) -> None:
     """Before anything is written: no output folder may be a symlink (a committed build/ or site/ link would aim
     docgen's writes and deletions anywhere), and the confidential folder may lie neither in build/ nor in site/."""
     site = site or ws.site
+    _refuse_tracked(ws, out, site)
     for folder in (out, site, confidential):
-        if folder is not None:
-            output.refuse_symlink(folder)
+        if folder is not None:  # the whole tree: a link planted in build/2025-06/ would carry the first write elsewhere
+            output.refuse_symlink(folder, within=True)
     if confidential is not None:
         real = confidential.resolve()
         if real.is_relative_to(site.resolve()):
@@ -603,10 +645,16 @@ def site(
         store=store or Store(ws.root, enabled=False),
         secrets=secrets,
         withheld=confidential.withheld_departments(result.projects, confidential.pool_size(result.analysis)),
+        # the last word before site/ is published (every page, the search index, the sitemap, every download),
+        # said on the new site before it is swapped in: a leak leaves the previous site, never the leaking one
+        check=lambda folder: confidential.check_published(folder, secrets),
     )
-    # the last word before site/ is published: every page, the search index, the sitemap, every download
-    for folder in (target, ws.root / site_module.SOURCE):
-        confidential.check_published(folder, secrets)
+    sources = ws.root / site_module.SOURCE  # build/site-src: in build/, so published too
+    try:
+        confidential.check_published(sources, secrets)
+    except Leak as exc:
+        withdraw(sources)
+        raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(sources)))}") from exc
     return built
 
 

@@ -10,10 +10,10 @@ miss, never an error; entries are plain data (JSON, `dumps`/`loads` below), neve
 else wrote there can at worst be a wrong miss, never run code. `docgen clean` deletes a project's entries
 (`Store.clear`); `--no-cache` gives a `Store(enabled=False)`, which neither reads nor writes.
 
-What is not here, and why: the manifests in build/ (.docgen-manifest.json and the roll-ups' manifests) record
-which output file was written from which inputs. They describe build/'s own files, so they live and die with
-build/: deleting build/ deletes them too, and a manifest left in a cache would claim outputs that are gone.
-Their keys still carry `code_digest()`.
+The manifests of the output folders (`Store.record`: which file of build/ was written from which inputs) are here
+too, never in build/: build/ is the repository's to commit (refused, but as a second line) or anyone's to fill, and a
+manifest found there would vouch for a forged 附件 as docgen's own. Each entry also holds the size, modification
+time and inode of the file as docgen wrote it, so a file deleted, replaced or put there by hand is rendered again.
 
 A rebuild after one edit then recomputes one file's results, not 1,000 (benchmarks/render.py). One shard per
 folder (a department), so an edit rewrites only its folder's shard.
@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import cache
@@ -134,6 +135,16 @@ def _dump(value: Any, put: Callable[[str], Any]) -> None:
         raise TypeError(type(value).__name__)
 
 
+def signature(path: Path) -> list[int] | None:
+    """What identifies a file docgen wrote (size, modification time, inode), not following a symlink; None when it
+    is gone or is not a regular file. A file replaced by hand, or checked out by git, has another."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino] if stat.S_ISREG(info.st_mode) else None
+
+
 def cache_home() -> Path:
     """docgen's folder in the user's cache folder ($XDG_CACHE_HOME, else ~/.cache): never inside a repository."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "docgen"
@@ -158,6 +169,11 @@ class Store:
     def folder(self, kind: str) -> Path | None:
         """`location`, or None when the store is disabled."""
         return self.location(kind) if self.enabled else None
+
+    def record(self, folder: Path, name: str) -> Path:
+        """The manifest `name` (attachments, rollups-city …) of the output folder `folder` (build/, the confidential
+        folder): kept whether or not the store is enabled, as build/ itself is (--no-cache keeps the rebuild quick)."""
+        return self.location("outputs") / f"{name}-{digest(os.path.abspath(folder))[:16]}.json"
 
     def shelf(self, kind: str, paths: Iterable[str]) -> Shelf:
         """Per-file results of `kind` for `paths` (paths relative to the project root)."""

@@ -372,6 +372,11 @@ LABELS.update(
         "output_collision": "{first} 和 {second} 会生成同名的文件「{name}」，未生成任何附件。请修改其中一份的项目代码或名称",
         "template_missing": "缺少模板文件 {path}，docgen 自带的模板也不在（安装不完整）：请重新安装 docgen，或把模板放到项目的 templates/",
         "template_invalid": "模板文件 {path} 无法使用：{detail}",
+        "template_yaml": "YAML 格式错误（第 {line} 行第 {column} 列）",
+        "template_yaml_tag": "不允许 YAML 标签 {tag}（第 {line} 行）",
+        "template_xml": "{part} 不是有效的 XML（{detail}）",
+        "template_xml_dtd": "{part} 含有 DTD（<!DOCTYPE>），Word 文件从不需要它，为防实体展开攻击而拒绝",
+        "template_zip": "不是有效的 .docx（zip）文件",
         "template_styles": (
             "模板文件 {path} 缺少样式：{names}。请在 Word 中恢复这些样式（名称不能改），或重新运行 docgen 仓库的 tools/make_report_docx.py"
         ),
@@ -385,6 +390,7 @@ LABELS.update(
             "发布检查未通过：{path} 中含有涉密项目的{what}。该目录不得发布；请检查报送内容（如公开项目的文字是否提到涉密项目）后重新生成"
         ),
         "published_leak_name": "名称或代码",
+        "leak_withdrawn": "。本次生成的 {folder} 已清空（没有可发布的内容），修正后请重新生成",
         "published_leak_figure": "金额",
         "confidential_written": "涉密项目 {count} 个的附件已写入 {path}（不在 build/ 中，请按保密规定保管，不得上传）",
         "confidential_inside_build": "--include-confidential 的目录不能在 {build} 之内（该目录会被发布）：{path}",
@@ -641,6 +647,10 @@ EVIDENCE_OUTSIDE = {
 
 LABELS.update(
     {
+        "output_tracked": (
+            "git 跟踪着输出目录中的文件（{path} 等 {count} 个）：build/ 和 site/ 由 docgen 生成，仓库中提交的版本不可信，不会发布。"
+            "请运行 git rm -r --cached {folders} 并把它们加入 .gitignore，提交后重试"
+        ),
         "output_symlink": "输出目录 {path} 是符号链接，docgen 不会向其中写入或删除任何文件。请删除该链接（或改用真实目录）后重试",
         "outside_output": "拒绝删除 {path}：它不在 docgen 的输出目录 {owner} 之内",
         "manifest_outside": "已忽略 {manifest} 中的条目「{entry}」：它指向 {folder} 之外（该文件可能来自仓库，不可信），未删除任何文件",

@@ -20,11 +20,16 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def write_bytes(path: Path, data: bytes) -> None:
+def write_bytes(path: Path, data: bytes, *, owner: Path | None = None) -> None:
     """Write to a temporary file beside `path`, then rename over it (atomic on POSIX).
 
     The file keeps the permissions it had (a new one gets the usual 0666 minus umask), not mkstemp's 0600.
+    With `owner` (the output folder the file belongs to: build/, site/ ...), the write is refused (UnsafeOutput)
+    when `path` is not inside it, or when `owner` or any folder between it and the file is a symlink: a link
+    planted in build/ never carries a write elsewhere.
     """
+    if owner is not None:
+        refuse_linked_parents(path, owner)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
@@ -41,9 +46,24 @@ def write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write UTF-8 text through the same atomic path as bytes."""
-    write_bytes(path, text.encode("utf-8"))
+def write_text(path: Path, text: str, *, owner: Path | None = None) -> None:
+    """Write UTF-8 text through the same atomic path as bytes (and the same `owner` check)."""
+    write_bytes(path, text.encode("utf-8"), owner=owner)
+
+
+def refuse_linked_parents(path: Path, owner: Path) -> None:
+    """`path` must lie inside `owner`, and neither `owner` nor any existing folder between it and `path` may be a
+    symlink; the file itself is replaced by rename, so a symlink in its place is replaced, never followed."""
+    base = Path(os.path.abspath(owner))
+    try:
+        rel = Path(os.path.abspath(path)).parent.relative_to(base)
+    except ValueError:
+        raise UnsafeOutput(M.label("outside_output", path=path, owner=owner)) from None
+    current = base
+    for part in ("", *rel.parts):
+        current = current / part if part else current
+        if current.is_symlink():
+            raise UnsafeOutput(M.label("output_symlink", path=current))
 
 
 _WRITER = re.compile(r"\.(\d+)-[^.]*\.tmp$")

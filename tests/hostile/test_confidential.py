@@ -272,8 +272,10 @@ def test_the_publication_check_fails_on_a_planted_leak(corpus, tmp_path: Path) -
     try:
         result = docgen(repo.root, "build")
     finally:
-        planted.unlink()
+        planted.unlink(missing_ok=True)
     assert result.returncode == 1 and "note.txt" in result.stderr and S4[1] not in result.stderr + result.stdout
+    left = [p.name for p in (repo.root / "build").iterdir() if not p.name.endswith(".lock")]  # a lock file holds nothing
+    assert left == [], "a failed check leaves nothing in build/ for CI to publish"
 
 
 def test_the_ci_templates_diff_command_hides_a_confidential_change(corpus) -> None:  # type: ignore[no-untyped-def]

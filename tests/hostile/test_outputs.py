@@ -57,6 +57,11 @@ def everything_written(root: Path) -> str:
     return "\n".join(texts)
 
 
+def build_manifest(root: Path) -> Path:
+    """Where docgen keeps the manifest of root/build: the project's Store, in the user's cache (never build/)."""
+    return cache.Store(root).record(root / "build", "attachments")
+
+
 # --- 1. outputs only inside their folder --------------------------------------------------------
 
 
@@ -65,7 +70,7 @@ def test_a_planted_manifest_cannot_delete_outside_build(repo: GitRepo, tmp_path:
     victims = [tmp_path / "victim.txt", repo.root / "README.md", tmp_path / "outside" / "absolute.txt"]
     for victim in victims:
         victim.write_text("keep me", encoding="utf-8")
-    manifest = repo.root / "build" / ".docgen-manifest.json"
+    manifest = build_manifest(repo.root)  # in the user's cache: a second line, should anyone write there
     stored = json.loads(manifest.read_text(encoding="utf-8"))
     planted = ["../../victim.txt", "../README.md", str(tmp_path / "outside" / "absolute.txt"), "2025-06/../../README.md"]
     stored["outputs"].update(dict.fromkeys(planted, "0" * 64))
@@ -82,7 +87,9 @@ def test_a_planted_manifest_cannot_delete_outside_build(repo: GitRepo, tmp_path:
 
 def test_a_planted_manifest_entry_cannot_inject_lines_into_a_ci_log(repo: GitRepo) -> None:
     (repo.root / "build").mkdir()
-    (repo.root / "build" / ".docgen-manifest.json").write_text(json.dumps({"outputs": {"/x\n::error::pwned": "k"}}), encoding="utf-8")
+    manifest = build_manifest(repo.root)
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text(json.dumps({"outputs": {"/x\n::error::pwned": "k"}, "files": {}}), encoding="utf-8")
     done = docgen(repo.root, "build")
     assert done.returncode == 0
     assert "\n::error::" not in done.stderr and "::error::pwned" in done.stderr  # shown, escaped, on the warning's own line
@@ -107,7 +114,7 @@ def test_a_symlinked_folder_inside_build_is_refused(repo: GitRepo, tmp_path: Pat
     precious = tmp_path / "outside" / "precious"
     precious.mkdir()
     (precious / "keep.txt").write_text("keep me", encoding="utf-8")
-    manifest = repo.root / "build" / ".docgen-manifest.json"
+    manifest = build_manifest(repo.root)
     stored = json.loads(manifest.read_text(encoding="utf-8"))
     stored["outputs"]["link/keep.txt"] = "x"
     manifest.write_text(json.dumps(stored), encoding="utf-8")
@@ -335,3 +342,173 @@ def test_two_site_builds_at_once_do_not_corrupt_each_other(repo: GitRepo) -> Non
     assert "首次报送" in project_page(repo.root)
     assert (repo.root / "site" / "search" / "search_index.json").is_file()
     assert not [p.name for p in repo.root.iterdir() if p.name.startswith(".site")]  # no half-swapped folders left
+
+
+# --- 3. nothing committed under build/ or site/ is trusted ------------------------------------------
+
+ATTACHMENT2 = "build/2025-06/101-朔州市教育局/附件2-101-2025-001-城乡义务教育家庭经济困难学生生活补助.xlsx"
+
+
+def forged_commit(repo: GitRepo) -> None:
+    """A pull request that commits a forged 附件2 and the manifests that vouch for it, as a build left them."""
+    assert docgen(repo.root, "build").returncode == 0
+    assert (repo.root / ATTACHMENT2).is_file()
+    (repo.root / ATTACHMENT2).write_bytes(b"forged")
+    repo.run("add", "-f", "build")
+    repo.commit("更新附件")
+
+
+def test_committed_outputs_are_refused_in_a_fresh_clone(repo: GitRepo, tmp_path: Path) -> None:
+    forged_commit(repo)
+    clone = tmp_path / "clone"
+    repo.run("clone", "-q", str(repo.root), str(clone))
+    for command in ("build", "site", "rollup"):
+        done = docgen(clone, command, *(["--today", TODAY] if command == "site" else []))
+        assert done.returncode == 1, (command, done.stderr)
+        assert "git rm -r --cached build site" in done.stderr and ".gitignore" in done.stderr
+        assert "build/" in done.stderr and "Traceback" not in done.stderr
+    assert (clone / ATTACHMENT2).read_bytes() == b"forged"  # refused before anything was written
+    assert not (clone / "site").exists()
+    repo.run("-C", str(clone), "rm", "-q", "-r", "--cached", "build")
+    done = docgen(clone, "build")
+    assert done.returncode == 0, done.stderr
+    assert (clone / ATTACHMENT2).read_bytes() != b"forged"  # never vouched for by a manifest from the repository
+
+
+def test_a_hand_placed_output_and_manifest_are_never_trusted(repo: GitRepo, tmp_path: Path) -> None:
+    """No git involved: files put in build/ by hand, with a manifest of the old kind claiming them, are re-rendered."""
+    assert docgen(repo.root, "build").returncode == 0
+    genuine = (repo.root / ATTACHMENT2).read_bytes()
+    (repo.root / ATTACHMENT2).write_bytes(b"forged")
+    manifest = repo.root / "build" / ".docgen-manifest.json"
+    manifest.write_text(json.dumps({"outputs": {ATTACHMENT2[6:]: "0" * 64}}), encoding="utf-8")
+    done = docgen(repo.root, "build")
+    assert done.returncode == 0, done.stderr
+    assert "新生成 1 个文件" in done.stderr
+    assert (repo.root / ATTACHMENT2).read_bytes() != b"forged"
+    assert len((repo.root / ATTACHMENT2).read_bytes()) == len(genuine)
+    assert not manifest.exists()
+    again = docgen(repo.root, "build")
+    assert "新生成 0 个文件" in again.stderr  # the one-edit rebuild still skips what is unchanged
+
+
+# --- 4. no write follows a symlink inside build/ -----------------------------------------------------
+
+
+def test_a_symlink_inside_build_receives_no_write(repo: GitRepo, tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (repo.root / "build").mkdir()
+    (repo.root / "build" / "2025-06").symlink_to(victim, target_is_directory=True)
+    for command in ("build", "rollup", "site"):
+        done = docgen(repo.root, command, *(["--today", TODAY] if command == "site" else []))
+        assert done.returncode == 3, (command, done.stderr)
+        assert "符号链接" in done.stderr and "Traceback" not in done.stderr
+        assert list(victim.iterdir()) == []
+    assert not (repo.root / "build" / "summary.json").exists()  # refused before anything was written
+
+
+def test_every_writer_refuses_a_symlinked_parent(tmp_path: Path) -> None:
+    from docgen import output
+
+    owner, victim = tmp_path / "build", tmp_path / "victim"
+    (owner / "a").mkdir(parents=True)
+    victim.mkdir()
+    (owner / "a" / "b").symlink_to(victim, target_is_directory=True)
+    for target in (owner / "a" / "b" / "x.xlsx", owner / "a" / "b" / "c" / "x.xlsx", tmp_path / "elsewhere.txt"):
+        with pytest.raises(output.UnsafeOutput):
+            output.write_bytes(target, b"x", owner=owner)
+    with pytest.raises(output.UnsafeOutput):
+        output.write_text(owner / "a" / "b" / "y.txt", "x", owner=owner)
+    assert list(victim.iterdir()) == []
+    output.write_bytes(owner / "a" / "ok.txt", b"ok", owner=owner)
+    assert (owner / "a" / "ok.txt").read_bytes() == b"ok"
+
+
+# --- 5. templates from the repository: Chinese messages, never X900 ----------------------------------
+
+BUILTIN_DOCX = Path(__file__).resolve().parents[2] / "src/docgen/render/builtin_templates/report.docx"
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    + ']><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">&lol9;</w:styles>'
+)
+XXE = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><w:styles>&e;</w:styles>'
+
+
+def docx_with_styles(styles: str) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(BUILTIN_DOCX) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            data = styles.encode() if info.filename == "word/styles.xml" else source.read(info)
+            target.writestr(info, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("report.docx", docx_with_styles(LAUGHS)),
+        ("report.docx", docx_with_styles(XXE)),
+        ("report.docx", docx_with_styles("<w:styles><unclosed>")),
+        ("report.docx", b"PK\x03\x04 not a zip"),
+        ("tables.yaml", b"fonts: &a {x: 1}\nnumber_formats: *a\npage: {}\n"),
+        ("tables.yaml", b"fonts: !!python/object/apply:os.system ['echo pwned']\nnumber_formats: {}\npage: {}\n"),
+        ("tables.yaml", b"fonts: {x: 1\nnumber_formats: [\n"),
+    ],
+    ids=["billion-laughs", "xxe", "malformed-xml", "not-a-zip", "yaml-alias", "yaml-python-tag", "yaml-syntax"],
+)
+def test_a_malicious_template_is_a_chinese_message_naming_it(repo: GitRepo, name: str, content: bytes) -> None:
+    (repo.root / "templates").mkdir()
+    (repo.root / "templates" / name).write_bytes(content)
+    done = docgen(repo.root, "build")
+    assert done.returncode == 3, done.stderr
+    assert f"templates/{name}" in done.stderr and "无法使用" in done.stderr
+    assert "X900" not in done.stderr and "Traceback" not in done.stderr and "pwned" not in done.stdout
+    assert not any(word in done.stderr for word in ("while parsing", "found undefined", "could not determine", "not well-formed"))
+
+
+# --- 6. a failed publication check leaves nothing to publish -----------------------------------------
+
+
+def test_a_leaking_site_never_replaces_the_previous_one(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from docgen import api, confidential
+    from docgen.errors import Leak
+
+    api.site(repo.root, today=date(2025, 7, 20))
+    before = files_under(repo.root / "site")
+    assert before
+    real = confidential.check_published
+
+    def leaking(folder: Path, found: object, skip: object = ()) -> None:
+        if folder.name.startswith(".site."):  # the new site, before the swap
+            raise Leak("发布检查未通过")
+        real(folder, found, skip)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(confidential, "check_published", leaking)
+    with pytest.raises(Leak):
+        api.site(repo.root, today=date(2025, 7, 21))
+    assert files_under(repo.root / "site") == before
+    assert not [p for p in repo.root.iterdir() if p.name.startswith(".site.")]  # the leaking copy is gone too
+
+
+# --- 7. validate and check refuse a submissions/ that leads out of the repository --------------------
+
+
+@pytest.mark.parametrize("args", [("validate",), ("check",), ("validate", "submissions"), ("check", "submissions/2025-06")])
+def test_validate_and_check_refuse_a_symlinked_submissions_folder(repo: GitRepo, tmp_path: Path, args: tuple[str, ...]) -> None:
+    outside = tmp_path / "outside" / "subs"
+    (outside / "2025-06").mkdir(parents=True)
+    (outside / "2025-06" / "名单.yaml").write_text(f"{MARKER}: 1\n", encoding="utf-8")
+    repo.run("rm", "-q", "-r", "submissions")
+    (repo.root / "submissions").symlink_to(outside, target_is_directory=True)
+    built = docgen(repo.root, "build")
+    done = docgen(repo.root, *args)
+    assert done.returncode == built.returncode != 0, done.stderr
+    assert "指向仓库" in done.stderr and done.stderr.strip() == built.stderr.strip()
+    assert MARKER not in done.stdout + done.stderr

@@ -180,6 +180,18 @@ def _run(cwd: Path, args: tuple[str, ...], *, input: bytes | None = None, env: d
     return done.stdout
 
 
+def tracked(root: Path, folders: Iterable[str]) -> list[str]:
+    """The files git tracks under `folders` (relative to `root`), as paths relative to `root`; none when git is
+    missing or `root` is in no repository (there is then nothing committed to distrust)."""
+    if shutil.which("git") is None or not folders:
+        return []
+    try:
+        out = _run(root, ("ls-files", "-z", "--cached", "--", *folders), check=False)
+    except GitError:
+        return []
+    return sorted(p for p in out.decode("utf-8", "surrogateescape").split("\0") if p)
+
+
 def open_repo(root: Path) -> Repo:
     """The repository `root` is in; GitError with a Chinese message when it is in none."""
     root = Path(root).resolve()

@@ -83,5 +83,5 @@ def write(build: Path, group: Group) -> Path:
         for _, files in group.entries:
             for path in files:
                 archive.writestr(_info(f"{folder}/{path.name}", path.suffix in ALREADY_COMPRESSED), path.read_bytes())
-    output.write_bytes(target, buffer.getvalue())
+    output.write_bytes(target, buffer.getvalue(), owner=build)
     return target

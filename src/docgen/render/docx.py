@@ -13,6 +13,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -67,7 +68,7 @@ class Reference:
 
 def _style_ids(path: Path, styles_xml: bytes) -> dict[str, str]:
     by_name: dict[str, str] = {}
-    for node in ET.fromstring(styles_xml).iter(f"{W_NS}style"):
+    for node in _parse(path, "word/styles.xml", styles_xml).iter(f"{W_NS}style"):
         name = node.find(f"{W_NS}name")
         if name is not None:
             by_name[name.get(f"{W_NS}val", "").lower()] = node.get(f"{W_NS}styleId", "")
@@ -101,7 +102,7 @@ def _table_look(styles_xml: bytes, styles: dict[str, str]) -> tuple[int, int]:
 
     Word's defaults where the reference is silent: 10 pt text, 108 twips (1.9 mm) each side of a cell.
     """
-    root = ET.fromstring(styles_xml)
+    root = ET.fromstring(styles_xml)  # already parsed once by _style_ids, through _parse
     size = _inherited(root, styles["cell"], f"{W_NS}rPr/{W_NS}sz")
     if size is None:
         size = root.find(f"{W_NS}docDefaults/{W_NS}rPrDefault/{W_NS}rPr/{W_NS}sz")
@@ -110,18 +111,50 @@ def _table_look(styles_xml: bytes, styles: dict[str, str]) -> tuple[int, int]:
     return _twips(size, 20), _twips(left, 108) + _twips(right, 108)
 
 
+def _parse(path: Path, part: str, data: bytes) -> ET.Element:
+    """One XML part of the reference (a project's templates/report.docx, from a pull request): a document type
+    declaration is refused before parsing (OOXML never has one; no entity, internal or external, is ever expanded)
+    and a parse error is a Chinese message naming the template (exit 3)."""
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=M.label("template_xml_dtd", part=part)))
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        detail = M.label("template_xml", part=part, detail=f"{exc.position[0]}:{exc.position[1] + 1}")
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=detail)) from exc
+
+
+#: The most a reference .docx may hold once unpacked: docgen's own is ~40 KB; a zip bomb is refused unread.
+MAX_REFERENCE_BYTES = 32 * 1024 * 1024
+
+
 @cache
 def reference(path: Path) -> Reference:
-    """The reference .docx, read once per process: its parts are reused for every 附件1."""
+    """The reference .docx, read once per process: its parts are reused for every 附件1.
+
+    It may come from the project (templates/report.docx in a pull request): a damaged zip, a zip bomb, an XML part
+    that does not parse or declares a DTD are each a Chinese message naming the file (EnvironmentProblem, exit 3)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = tuple((info.filename, archive.read(info)) for info in archive.infolist())
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=exc)) from exc
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > MAX_REFERENCE_BYTES:
+                raise zipfile.BadZipFile(path)
+            parts = tuple((info.filename, archive.read(info)) for info in infos)
+    except OSError as exc:
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=exc.strerror or exc)) from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, ValueError, zlib.error) as exc:
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=M.label("template_zip"))) from exc
     contents = dict(parts)
     if DOCUMENT not in contents or "word/styles.xml" not in contents:
         raise EnvironmentProblem(M.label("template_invalid", path=path, detail=f"{DOCUMENT} / word/styles.xml"))
-    document = contents[DOCUMENT].decode("utf-8")
+    for name, data in parts:
+        if name.endswith((".xml", ".rels")):
+            _parse(path, name, data)  # every part is copied into each 附件1: none may carry a DTD or be malformed
+    try:
+        document = contents[DOCUMENT].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        detail = M.label("template_xml", part=DOCUMENT, detail="UTF-8")
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=detail)) from exc
     body = re.search(r"<w:body>", document)
     sect = document.rfind("<w:sectPr")
     if body is None or sect < body.end():

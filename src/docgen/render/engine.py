@@ -1,21 +1,22 @@
 """The render stage of `docgen build`: decide what changed, render it on every core, bundle, convert, record.
 
 Every output is keyed by the content of what decides it: the submission file, the templates, any rules file, the
-extra drafted texts, and docgen's own code. The keys of the last build live in build/.docgen-manifest.json; an
-output whose key is unchanged (and whose file still exists) is not rendered again, so an edit to one submission
+extra drafted texts, and docgen's own code. The keys of the last build live in the project's cache (cache.Store.record),
+never in build/, where a commit or a hand could plant one; an output whose key is unchanged and whose file is still
+the one docgen wrote (cache.signature) is not rendered again, so an edit to one submission
 re-renders two files and one bundle. Outputs that no longer belong to any submission are removed, which also takes
 a project out of build/ the moment it is marked 涉密.
 
 Confidential (涉密) projects never land in build/ (CI publishes it). They are skipped, or rendered only into a folder
-the user names outside build/ (`--include-confidential DIR`), with its own manifest there.
+the user names outside build/ (`--include-confidential DIR`), with its own manifest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import stat
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -24,7 +25,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .. import __version__, children, output
 from .. import messages as M
-from ..cache import code_digest
+from ..cache import Store, code_digest, signature
 from ..errors import InvalidSubmissions, UsageError
 from ..evaluate.evaluation import Evaluation
 from ..form.model import Department, Project
@@ -53,6 +54,7 @@ class Options:
     withheld: frozenset[str] = frozenset()  # paths published like 涉密 ones: 部门整体 whose totals reveal a 涉密 project
     redact: Callable[[str], str] | None = None  # the 涉密 redactor every public attachment's texts pass through
     redact_key: str = ""  # what the redactor hides, as a digest: a new secret re-renders every attachment
+    store: Store | None = None  # where the manifests are kept: the project's Store (default: of the folder above `out`)
 
 
 @dataclass
@@ -98,21 +100,24 @@ def submission_key(base: str, sub: Submission, extra: Mapping[str, str], content
 
 
 class Manifest:
-    """Output path (relative to its folder) -> the key it was rendered with.
+    """Output path (relative to its folder) -> the key it was rendered with, and the file's signature as written.
 
-    The manifest may come from the repository (a committed build/): it is data, never trusted. An entry that is not
-    a plain relative path strictly inside the folder (absolute, `..`, through a symlink) is dropped with a warning in
-    `ignored`, so it can neither be deleted as stale nor count as fresh.
+    Kept in the project's cache (`file`, from Store.record), never in the output folder. It is still data, never
+    trusted: an entry that is not a plain relative path strictly inside the folder (absolute, `..`, through a
+    symlink) is dropped with a warning in `ignored`, so it can neither be deleted as stale nor count as fresh.
     """
 
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.path = folder, paths.manifest(folder)
+    def __init__(self, folder: Path, file: Path) -> None:
+        self.folder, self.path = folder, file
         self.prefix = str(folder) + os.sep
         self.ignored: list[str] = []
         try:
-            stored = {} if self.path.is_symlink() else json.loads(self.path.read_text(encoding="utf-8"))["outputs"]
+            data = {} if self.path.is_symlink() else json.loads(self.path.read_text(encoding="utf-8"))
+            stored, self.signatures = data["outputs"], data["files"]
+            if not isinstance(self.signatures, dict):
+                raise TypeError
         except (OSError, ValueError, KeyError, TypeError):
-            stored = {}
+            stored, self.signatures = {}, {}
         self.old: dict[str, str] = {}
         self._parents: dict[str, bool] = {}
         bad: list[str] = []
@@ -145,13 +150,13 @@ class Manifest:
         return text[len(self.prefix) :].replace(os.sep, "/") if text.startswith(self.prefix) else path.relative_to(self.folder).as_posix()
 
     def fresh(self, path: Path, key: str) -> bool:
-        """Rendered with `key` and still there as a regular file (a symlink planted in its place is not fresh)."""
-        if self.old.get(self.rel(path)) != key:
+        """Rendered with `key` and still the very file docgen wrote (a file replaced, or a symlink planted in its
+        place, is not fresh)."""
+        rel = self.rel(path)
+        if self.old.get(rel) != key:
             return False
-        try:
-            return stat.S_ISREG(path.lstat().st_mode)
-        except OSError:
-            return False
+        found = signature(path)
+        return found is not None and found == self.signatures.get(rel)
 
     def record(self, path: Path, key: str) -> None:
         self.new[self.rel(path)] = key
@@ -160,9 +165,13 @@ class Manifest:
         return [self.folder / rel for rel in sorted(set(self.old) - set(self.new))]
 
     def save(self) -> None:
-        output.write_text(
-            self.path, json.dumps({"docgen": __version__, "outputs": dict(sorted(self.new.items()))}, ensure_ascii=False, indent=1) + "\n"
-        )
+        """Keep the keys and the signatures of the files as they are now; an unwritable cache only costs a full
+        render next time."""
+        outputs = dict(sorted(self.new.items()))
+        files = {rel: sig for rel in outputs if (sig := signature(self.folder / rel)) is not None}
+        data = {"docgen": __version__, "folder": os.path.abspath(self.folder), "outputs": outputs, "files": files}
+        with contextlib.suppress(OSError):
+            output.write_text(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -175,6 +184,7 @@ class Task:
     ev: Evaluation
     targets: dict[str, Path]  # kind -> path, only the kinds to (re)render
     extra: dict[str, str]
+    folder: Path  # the output folder the targets belong to: no write passes through a symlink in it
 
 
 def _render(task: Task, reference: Path, tables: Path) -> dict[str, float]:
@@ -183,7 +193,7 @@ def _render(task: Task, reference: Path, tables: Path) -> dict[str, float]:
     for kind, target in task.targets.items():
         start = time.process_time()  # CPU time: comparable on a machine shared with other work
         data = xlsx.workbook_bytes(task.ev, tables) if kind == "xlsx" else docx.document_bytes(task.ev, reference, task.extra)
-        output.write_bytes(target, data)
+        output.write_bytes(target, data, owner=task.folder)
         spent[kind] = (time.process_time() - start) * 1000
     return spent
 
@@ -288,7 +298,7 @@ def _plan(place: _Place, ev: Evaluation, key: str, force: bool, tasks: list[Task
         else:
             todo[kind] = target
     if todo:
-        tasks.append(Task(ev, todo, extra))
+        tasks.append(Task(ev, todo, extra, place.folder))
     return fresh
 
 
@@ -379,8 +389,11 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
     base = base_key(tpl, options.inputs)
     if options.redact_key:
         base = _digest([base.encode(), options.redact_key.encode()])
-    public = _Place(out, Manifest(out))
-    secret = _Place(options.confidential_dir, Manifest(options.confidential_dir)) if options.confidential_dir else None
+    store = options.store or Store(out.parent)
+    public = _Place(out, Manifest(out, store.record(out, "attachments")))
+    secret = None
+    if options.confidential_dir is not None:
+        secret = _Place(options.confidential_dir, Manifest(options.confidential_dir, store.record(options.confidential_dir, "attachments")))
     confidential: dict[GroupKey, int] = {}
     withheld: set[GroupKey] = set()  # departments whose 部门整体 is published like a 涉密 project (its totals reveal one)
     tasks: list[Task] = []

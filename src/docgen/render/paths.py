@@ -73,16 +73,6 @@ def city_rollup(build: Path, period: Period) -> Path:
     return period_dir(build, period) / f"全市-{period.label}绩效监控汇总表.xlsx"
 
 
-def rollup_manifest(build: Path, scope: str) -> Path:
-    """The content keys of the 汇总表 last written (scope: departments or city): lets `docgen build` skip unchanged roll-ups."""
-    return build / f".docgen-rollups-{scope}.json"
-
-
-def manifest(build: Path) -> Path:
-    """What the last build rendered, with each output's input key: lets `docgen build` skip unchanged work."""
-    return build / ".docgen-manifest.json"
-
-
 def pdf(path: Path) -> Path:
     """The PDF beside a rendered .docx/.xlsx (docgen build --pdf)."""
     return path.with_suffix(".pdf")

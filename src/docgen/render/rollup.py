@@ -9,6 +9,7 @@ fixed creation date so the same inputs give the same bytes, and saved atomically
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
@@ -24,7 +25,7 @@ import xlsxwriter
 
 from .. import __version__, output
 from .. import messages as M
-from ..cache import code_digest, digest
+from ..cache import Store, code_digest, digest, signature
 from ..check.findings import Finding
 from ..check.ruleset import BLUE, DEFAULT_POOL, GREEN, NONE, RED, YELLOW
 from ..evaluate import figures as compute
@@ -659,27 +660,31 @@ class _Keys:
 
     Writing the workbooks is most of their cost (3-4 s for 1,000 projects); their sheets are cheap to build and
     compare, so a rebuild after one edit rewrites only its department's 汇总表 and the city's. One manifest per
-    `scope`, as `docgen build` writes the departments' and the city's workbooks in two processes at once.
+    `scope`, as `docgen build` writes the departments' and the city's workbooks in two processes at once; kept in
+    the project's cache (Store.record), never in build/, with each file's signature as written (engine.Manifest).
     """
 
-    def __init__(self, build: Path, scope: str) -> None:
-        self.build, self.file = build, paths.rollup_manifest(build, scope)
+    def __init__(self, build: Path, scope: str, store: Store | None = None) -> None:
+        self.build, self.file = build, (store or Store(build.parent)).record(build, f"rollups-{scope}")
         try:
-            self.keys: dict[str, str] = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            self.keys: dict[str, list[Any]] = {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 2}
+        except (OSError, ValueError, AttributeError):
             self.keys = {}
 
     def write(self, target: Path, sheets: list[Sheet]) -> bool:
         key = digest(code_digest(), repr(sheets))  # all of docgen's code: the column headers live in messages.py
         name = target.relative_to(self.build).as_posix()
-        if self.keys.get(name) == key and target.is_file():
+        found = signature(target)
+        if found is not None and self.keys.get(name) == [key, found]:
             return False
-        output.write_bytes(target, workbook(sheets))
-        self.keys[name] = key
+        output.write_bytes(target, workbook(sheets), owner=self.build)
+        self.keys[name] = [key, signature(target)]
         return True
 
     def save(self) -> None:
-        output.write_text(self.file, json.dumps(self.keys, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        with contextlib.suppress(OSError):  # an unwritable cache only costs rewriting the 汇总表 next time
+            output.write_text(self.file, json.dumps(self.keys, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
 
 
 def cities(analysis: Analysis, rosters: Sequence[Roster]) -> list[CityRollup]:
@@ -691,12 +696,17 @@ def cities(analysis: Analysis, rosters: Sequence[Roster]) -> list[CityRollup]:
 
 
 def write_departments(
-    build: Path, analysis: Analysis, rosters: Sequence[Roster] = (), *, built: Sequence[CityRollup] | None = None
+    build: Path,
+    analysis: Analysis,
+    rosters: Sequence[Roster] = (),
+    *,
+    built: Sequence[CityRollup] | None = None,
+    store: Store | None = None,
 ) -> list[Path]:
     """Every department's 汇总表, for every period analysed (`built`: the roll-ups `cities` gave); returns the
-    files (re)written."""
+    files (re)written. `store`: the project's, where the manifest is kept (default: of the folder above `build`)."""
     written = []
-    keys = _Keys(build, "departments")
+    keys = _Keys(build, "departments", store)
     for city in cities(analysis, rosters) if built is None else built:
         for line in city.departments:
             roll = line.rollup
@@ -709,10 +719,17 @@ def write_departments(
     return written
 
 
-def write_city(build: Path, analysis: Analysis, rosters: Sequence[Roster] = (), *, built: Sequence[CityRollup] | None = None) -> list[Path]:
+def write_city(
+    build: Path,
+    analysis: Analysis,
+    rosters: Sequence[Roster] = (),
+    *,
+    built: Sequence[CityRollup] | None = None,
+    store: Store | None = None,
+) -> list[Path]:
     """The city's 汇总表, for every period analysed (`built`: the roll-ups `cities` gave); returns the files (re)written."""
     written = []
-    keys = _Keys(build, "city")
+    keys = _Keys(build, "city", store)
     for city in cities(analysis, rosters) if built is None else built:
         target = paths.city_rollup(build, city.period)
         if keys.write(target, city_sheets(city, analysis)):
@@ -721,7 +738,9 @@ def write_city(build: Path, analysis: Analysis, rosters: Sequence[Roster] = (), 
     return written
 
 
-def write_all(build: Path, analysis: Analysis, rosters: Sequence[Roster] = ()) -> list[Path]:
+def write_all(build: Path, analysis: Analysis, rosters: Sequence[Roster] = (), *, store: Store | None = None) -> list[Path]:
     """Every department's 汇总表 and the city's, for every period analysed; returns the files (re)written."""
     built = cities(analysis, rosters)
-    return write_departments(build, analysis, rosters, built=built) + write_city(build, analysis, rosters, built=built)
+    return write_departments(build, analysis, rosters, built=built, store=store) + write_city(
+        build, analysis, rosters, built=built, store=store
+    )

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .. import messages as M
+from ..check.load import load_file
 from ..errors import EnvironmentProblem
 
 FOLDER = "templates"
@@ -63,11 +64,27 @@ def find(root: Path) -> Templates:
 
 @cache
 def table_style(path: Path) -> dict[str, Any]:
-    """tables.yaml, parsed once per process."""
+    """tables.yaml, parsed once per process, as bounded as any committed YAML (check/load.py: size, anchors and
+    aliases, depth, syntax) and with no tags (`!!python/object` …): every problem is a Chinese message naming the
+    file (exit 3), never PyYAML's English text."""
+    doc, findings = load_file(path)
+    if doc is None:
+        detail = findings[0].message if findings else M.label("template_zip")
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=detail))
+    text = path.read_bytes().decode("utf-8-sig")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=exc)) from exc
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            tag = getattr(event, "tag", None)
+            implicit = getattr(event, "implicit", True)
+            if tag is not None and not (implicit is True or (isinstance(implicit, tuple) and any(implicit))):
+                mark = event.start_mark
+                detail = M.label("template_yaml_tag", tag=tag, line=mark.line + 1 if mark else 1)
+                raise EnvironmentProblem(M.label("template_invalid", path=path, detail=detail))
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        detail = M.label("template_yaml", line=mark.line + 1 if mark else 1, column=mark.column + 1 if mark else 1)
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=detail)) from exc
     if not isinstance(data, dict) or not {"fonts", "number_formats", "page"} <= data.keys():
         raise EnvironmentProblem(M.label("template_invalid", path=path, detail="fonts / number_formats / page"))
     return data

@@ -979,11 +979,13 @@ def build_site(
     store: Store | None = None,
     secrets: Secrets | None = None,
     withheld: set[tuple[str, str]] | None = None,
+    check: Callable[[Path], object] | None = None,
 ) -> SiteResult:
     """Plan, attach history (kept in `store`, default the project's cache), write the sources, run MkDocs.
 
     `secrets`: the repository's 涉密 names, codes and former names (confidential.secrets), redacted from every page;
-    `withheld`: (period, department) whose totals are not shown."""
+    `withheld`: (period, department) whose totals are not shown. `check(folder)` runs on the new site after
+    sanitise.check_site and before the swap: when it raises, the previous site stays published."""
     model = plan(result, today, root, secrets, withheld or set())
     attach_history(root, model, store)
     out_files.refuse_symlink(build)
@@ -993,5 +995,5 @@ def build_site(
     out_files.refuse_symlink(source.parent)
     with out_files.lock(source.parent, "docgen-site"):
         pages = write_sources(model, source, build)
-        run_mkdocs(source, output, check=sanitise.check_site)
+        run_mkdocs(source, output, check=lambda folder: (sanitise.check_site(folder), check and check(folder)))
     return SiteResult(output, pages, model)
