@@ -130,7 +130,7 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
         assert isinstance(dept, Department)
         for rows in _tables(result, dept).values():
             public += _amounts(rows)
-    # the pooled 涉密 rows of departments with at least k of them are published by design (with k = 1, one project's)
+    # the pooled 涉密 rows of departments with at least k (never below 3: E219) of them are published by design
     pools: dict[tuple[str, str], list[Project]] = {}
     for project in result.projects:
         if project.confidential:
