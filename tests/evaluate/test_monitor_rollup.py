@@ -10,7 +10,6 @@ import io
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -224,7 +223,7 @@ def test_department_rollup_opens_in_libreoffice(demo: tuple[api.Result, Path], t
     assert names[:4] == ["农村公路养护工程", "国省干线公路安全生命防护工程", "城乡公交一体化运营补贴", "涉密项目（3个）"]
     total = next(r for r in table if len(r) > 1 and r[1] == "合计")
     col = header.index("安排数（小计）")
-    assert sum(_number(r[col]) for r in table[3:7]) == _number(total[col]) == Decimal("6280.00")  # 3000 + 1500 + 1000 + 780 (3 × 260, pooled)
+    assert sum(_number(r[col]) for r in table[3:7]) == _number(total[col]) == Decimal("6280.00")  # 3000 + 1500 + 1000 + 780
 
 
 # --- totals equal the sum of their parts ------------------------------------------------------------

@@ -242,7 +242,8 @@ def _bad_code(doc: Document, path: JsonPath, value: Any) -> Finding:
     text = str(value)
     index = next((i for i, c in enumerate(text) if not limits.CODE_CHARS.fullmatch(c)), 0)
     char = text[index] if text else ""
-    return error(doc.path, *doc.position(path), "E218", field=_field(path), index=index + 1, char=char, code=f"U+{ord(char):04X}" if char else "")
+    code = f"U+{ord(char):04X}" if char else ""
+    return error(doc.path, *doc.position(path), "E218", field=_field(path), index=index + 1, char=char, code=code)
 
 
 def _number_text_hint(text: str) -> str:
