@@ -573,6 +573,8 @@ LABELS.update(
         "diff_cleared": "已消除",
         "diff_line": "第 {line} 行",
         "diff_deleted_note": "文件已删除。",
+        "diff_withheld_note": "本部门涉密项目不足规定个数：部门整体的金额和文字能推算出涉密项目的金额，修改内容不在此列出，请在内部审核。",
+        "diff_withheld_finding": "（内容不公开：含涉密项目的金额）",
         "diff_no_content_change": "内容没有变化。",
         "diff_footer": "<sub>由 docgen diff 生成：{base} → {head}。「计算」为系统按填报数计算的结果（万元、%）。</sub>",
         "diff_written": "已写入 {path}",

@@ -347,3 +347,23 @@ def test_the_rules_file_cannot_lower_k(tmp_path: Path) -> None:
     assert not (repo.root / "build" / "2025-06").exists()
     repo.write("schema/rules.yaml", "规则: {}\n涉密汇总最少项目数: 4\n")  # raising k is allowed
     assert "E219" not in docgen(repo.root, "validate").stdout
+
+
+def test_diff_shows_only_that_a_withheld_department_changed(corpus) -> None:  # type: ignore[no-untyped-def]
+    """301 and 302 hold fewer than k 涉密 projects: their 部门整体 entries say that they changed, no figure, no text."""
+    _, _, outputs = corpus
+    data = json.loads(outputs["diff-json"])
+    departments = {f["path"].split("/")[2][:3]: f for f in data["submissions"] if f["kind"] == "department"}
+    for code in ("301", "302"):
+        entry = departments[code]
+        assert entry["withheld"] and entry["changes"] == []
+        findings = entry["findings"]["appeared"] + entry["findings"]["cleared"]
+        assert all(not any(ch.isdigit() for ch in f["message"]) for f in findings)
+    assert not departments["303"]["withheld"] and departments["303"]["changes"]
+    assert all(
+        not any(ch.isdigit() for ch in f["message"])
+        for s in data["submissions"]
+        for f in s["findings"]["appeared"] + s["findings"]["cleared"]
+        if f["code"] == "W414"
+    )
+    assert "涉密项目不足规定个数" in outputs["diff"]
