@@ -693,7 +693,9 @@ def _public_diff(ws: Workspace, base: str, head: str | None) -> tuple[revdiff.Di
     for f in compared.files:
         if f.confidential and f.kind == "project":
             secrets.add(f.code, f.name)
-    return confidential.public_diff(compared, secrets), secrets
+    top = ws.root.resolve()
+    withheld = {Path(os.path.relpath(Path(p).resolve(), top)).as_posix() for p in confidential.withheld_paths(checked)}
+    return confidential.public_diff(compared, secrets, withheld), secrets
 
 
 # --- fmt ----------------------------------------------------------------------------------

@@ -130,7 +130,7 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
         assert isinstance(dept, Department)
         for rows in _tables(result, dept).values():
             public += _amounts(rows)
-    # the pooled 涉密 rows of departments with at least k of them are published by design (with k = 1, one project's)
+    # the pooled 涉密 rows of departments with at least k (never below 3: E219) of them are published by design
     pools: dict[tuple[str, str], list[Project]] = {}
     for project in result.projects:
         if project.confidential:
@@ -144,11 +144,35 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
     return found
 
 
-def public_diff(result: Any, found: Secrets) -> Any:
+#: Findings whose text sums a department's projects, 涉密 ones included (W414: 项目合计 against 部门整体).
+SUMMING_FINDINGS = frozenset({"W414"})
+
+
+def _reduced(findings: Iterable[Any]) -> tuple[Any, ...]:
+    """The findings with only their code, severity and light: no message, whose figures could include a secret's."""
+    return tuple(dataclasses.replace(f, message=M.label("diff_withheld_finding")) for f in findings)
+
+
+def public_diff(result: Any, found: Secrets, withheld: Iterable[str] = ()) -> Any:
     """`docgen diff` as it may be posted (a PR comment, a job summary): a 涉密 file's entry keeps only its status
-    and kind, with no path, name, code, change or finding; a roster's changes about 涉密 entries are left out."""
+    and kind, with no path, name, code, change or finding; a roster's changes about 涉密 entries are left out.
+
+    `withheld`: paths of the 部门整体 files of withheld departments (`withheld_paths`): their entry says that the file
+    changed and no more, its findings reduced to code and light. Anywhere, a finding that sums projects (W414) is
+    reduced too: its sum may hold a 涉密 project's figures."""
+    hidden = set(withheld)
     files = []
     for f in result.files:
+        if f.kind == "department" and (f.path in hidden or f.old_path in hidden):
+            f = dataclasses.replace(f, changes=(), appeared=_reduced(f.appeared), cleared=_reduced(f.cleared), withheld=True)
+        else:
+            summing = [x for x in (*f.appeared, *f.cleared) if x.code in SUMMING_FINDINGS]
+            if summing:
+                f = dataclasses.replace(
+                    f,
+                    appeared=tuple(_reduced([x])[0] if x.code in SUMMING_FINDINGS else x for x in f.appeared),
+                    cleared=tuple(_reduced([x])[0] if x.code in SUMMING_FINDINGS else x for x in f.cleared),
+                )
         secret = (
             (f.confidential and f.kind != "roster") or found.hides(f.code or None) or bool(found.found_in(f"{f.path} {f.old_path or ''}"))
         )

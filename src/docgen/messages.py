@@ -41,6 +41,10 @@ MESSAGES: dict[str, str] = {
     "E212": "「{field}」不符合要求：{detail}",
     "E213": "「{field}」太长：最多 {limit} 个字，实际 {count} 个字",
     "E214": "「{field}」中有不可见的控制字符（{char}），生成的 Word/Excel 文件会无法打开，请删除",
+    "E217": "「{field}」中有不可见的格式字符（{char}，如零宽空格、文字方向控制符），看上去相同的文字会被当作不同的文字，请删除",
+    "E218": "「{field}」只能由英文字母、数字和 - _ . 组成，第 {index} 个字符「{char}」（{code}）不是",
+    "E219": "「{field}」不能小于 {limit}（实际填写的是 {value}）："
+    "涉密项目不足 {limit} 个时，公开的合并金额或部门合计就能推算出单个涉密项目的金额。只能调高，不能调低",
     "E216": "此文件问题太多，只列出了前 {limit} 个。请先改正这些，再重新校验",
     "E215": "「{field}」的日期「{value}」不存在，请填写实际日期，如 2025-07-31",
     # E3xx: business rules
@@ -575,6 +579,8 @@ LABELS.update(
         "diff_cleared": "已消除",
         "diff_line": "第 {line} 行",
         "diff_deleted_note": "文件已删除。",
+        "diff_withheld_note": "本部门涉密项目不足规定个数：部门整体的金额和文字能推算出涉密项目的金额，修改内容不在此列出，请在内部审核。",
+        "diff_withheld_finding": "（内容不公开：含涉密项目的金额）",
         "diff_no_content_change": "内容没有变化。",
         "diff_footer": "<sub>由 docgen diff 生成：{base} → {head}。「计算」为系统按填报数计算的结果（万元、%）。</sub>",
         "diff_written": "已写入 {path}",

@@ -10,7 +10,6 @@ import io
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -25,11 +24,11 @@ from docgen.evaluate import figures
 from docgen.form.model import Amounts, Period
 from docgen.render import paths, rollup
 from tests.conftest import ROOT
+from tests.render.conftest import pool_confidential
 
 from .factory import analyse, fund, green_indicators, indicator, project
 
 PERIOD = Period(2025, 6)
-RULES_K1 = Path(tempfile.mkdtemp(prefix="docgen-k1-")) / "rules.yaml"  # the demo's rules with k = 1 (see `demo`)
 SECRET_NAME, SECRET_CODE = "交通战备应急通信保障专项", "104-2025-003"
 MONEY_COLUMNS = ("carried_over", "budget", "subtotal", "allocated", "spent", "expected", "balance")
 COUNT_COLUMNS = ("red", "yellow", "blue", "indicators", "certain", "possible", "impossible")
@@ -38,13 +37,15 @@ COUNT_COLUMNS = ("red", "yellow", "blue", "indicators", "certain", "possible", "
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[api.Result, Path]]:
     before = Path.cwd()
-    os.chdir(ROOT)
+    tree = tmp_path_factory.mktemp("demo")
+    shutil.copytree(ROOT / "submissions", tree / "submissions")
+    # these tests read 104's and the city's totals, which (k = 3) are withheld while 104 has the demo's one 涉密
+    # project alone (tests/hostile/test_confidential.py checks that): two more make them published, pooled
+    pool_confidential(tree)
+    os.chdir(tree)
     try:
-        # k = 1: these tests read 104's and the city's totals, which by default (k = 3) are withheld because 104
-        # has one 涉密 project (tests/hostile/test_confidential.py checks that)
-        RULES_K1.write_text((ROOT / "schema" / "rules.yaml").read_text(encoding="utf-8") + "\n涉密汇总最少项目数: 1\n", encoding="utf-8")
-        result = api.check([Path("submissions")], RULES_K1)
-        out = tmp_path_factory.mktemp("build")
+        result = api.check([Path("submissions")], ROOT / "schema" / "rules.yaml")
+        out = tree / "rollups"
         api.write_rollups(result, out)
         yield result, out
     finally:
@@ -56,10 +57,10 @@ def test_department_rollup_rows(demo: tuple[api.Result, Path]) -> None:
     roll = rollup.department_rollup(api.analyse(result), PERIOD, "104", roster=result.rosters[0])
     assert [line.code for line in roll.lines] == ["104-2025-001", "104-2025-002", "104-2025-004", ""]
     secret = roll.lines[-1]
-    assert secret.name == "涉密项目（1个）" and secret.projects == 1 and secret.amounts.budget == Decimal("260.00")
-    assert roll.total is not None and roll.total.projects == 4
+    assert secret.name == "涉密项目（3个）" and secret.projects == 3 and secret.amounts.budget == Decimal("780.00")  # pooled: 3 × 260.00
+    assert roll.total is not None and roll.total.projects == 6
     assert roll.total.amounts == figures.total({p.code: figures.total(p.funds) for p in result.projects if p.department_code == "104"})
-    assert (roll.expected, roll.submitted, roll.missing, roll.confidential) == (4, 4, 0, 1)
+    assert (roll.expected, roll.submitted, roll.missing, roll.confidential) == (6, 6, 0, 3)
     assert all(SECRET_CODE not in f.path for _, f in roll.findings)
 
 
@@ -70,7 +71,7 @@ def test_city_rollup_counts_departments_and_missing_projects(demo: tuple[api.Res
     assert list(rows) == ["101", "102", "103", "104", "105"]
     assert (rows["105"]["expected_projects"], rows["105"]["submitted_projects"], rows["105"]["missing_projects"]) == (3, 2, 1)
     assert rows["103"]["lights_none"] == 1 and rows["103"]["lights_green"] == 1 and rows["103"]["research"] is None
-    assert city.total is not None and city.total.projects == len(result.projects) == 16
+    assert city.total is not None and city.total.projects == len(result.projects) == 18
 
 
 def _cells(path: Path) -> Iterator[str]:
@@ -87,7 +88,7 @@ def test_confidential_projects_are_never_named(demo: tuple[api.Result, Path]) ->
     for book in books:
         text = "\n".join(_cells(book))
         assert SECRET_NAME not in text and SECRET_CODE not in text, book
-    assert "涉密项目（1个）" in "\n".join(_cells(paths.city_rollup(out, PERIOD)))
+    assert "涉密项目（3个）" in "\n".join(_cells(paths.city_rollup(out, PERIOD)))
 
 
 def test_department_workbook_is_sortable_and_filterable(demo: tuple[api.Result, Path]) -> None:
@@ -123,9 +124,9 @@ def test_a_zero_denominator_shows_a_dash() -> None:
 def test_same_inputs_give_the_same_bytes(demo: tuple[api.Result, Path], tmp_path: Path) -> None:
     _, out = demo
     before = Path.cwd()
-    os.chdir(ROOT)
+    os.chdir(out.parent)  # the demo's copy (the `demo` fixture)
     try:
-        again = api.write_rollups(api.check([Path("submissions")], RULES_K1), tmp_path)
+        again = api.write_rollups(api.check([Path("submissions")], ROOT / "schema" / "rules.yaml"), tmp_path)
     finally:
         os.chdir(before)
     assert len(again) == 6
@@ -219,10 +220,10 @@ def test_department_rollup_opens_in_libreoffice(demo: tuple[api.Result, Path], t
     table = sheets["项目汇总"]
     header = table[2]
     names = [r[header.index("项目名称")] for r in table[3:] if len(r) > 1]
-    assert names[:4] == ["农村公路养护工程", "国省干线公路安全生命防护工程", "城乡公交一体化运营补贴", "涉密项目（1个）"]
+    assert names[:4] == ["农村公路养护工程", "国省干线公路安全生命防护工程", "城乡公交一体化运营补贴", "涉密项目（3个）"]
     total = next(r for r in table if len(r) > 1 and r[1] == "合计")
     col = header.index("安排数（小计）")
-    assert sum(_number(r[col]) for r in table[3:7]) == _number(total[col]) == Decimal("5760.00")  # 3000 + 1500 + 260 + 1000
+    assert sum(_number(r[col]) for r in table[3:7]) == _number(total[col]) == Decimal("6280.00")  # 3000 + 1500 + 1000 + 780
 
 
 # --- totals equal the sum of their parts ------------------------------------------------------------

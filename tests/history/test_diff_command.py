@@ -102,6 +102,7 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
         "name": "城乡义务教育家庭经济困难学生生活补助",
         "code": "101-2025-001",
         "confidential": False,
+        "withheld": False,
         "changes": [
             {
                 "kind": "field",
@@ -198,6 +199,7 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
         "name": "教师培训",
         "code": "101-2025-002",
         "confidential": False,
+        "withheld": False,
         "changes": [],
         "findings": {"appeared": [], "cleared": []},
     }

@@ -295,3 +295,77 @@ def test_the_ci_templates_diff_command_hides_a_confidential_change(corpus) -> No
         assert result.returncode == 0, result.stderr
         assert "一个涉密文件" in result.stdout
         assert S4[0] not in result.stdout and S4[1] not in result.stdout and "2999.99" not in result.stdout
+
+
+# --- re-coding a 涉密 project ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("301\u20112025\u2011001", "E218"),  # non-breaking hyphens: a look-alike of S1's code
+        ("301-2025\u200b-001", "E217"),  # a zero-width space inside
+        ("301-2025-001\u202e", "E217"),  # a bidi control
+    ],
+)
+def test_a_recoded_secret_is_refused_not_published(tmp_path: Path, code: str, expected: str) -> None:
+    """S1 written with a disguised code, a name one character off and 涉密: false is refused, located, not built."""
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    write_corpus(repo)
+    name, _, funds = S1
+    repo.write(f"{PERIOD}/301-局/{S1[1]}.yaml", project(code, name + "改", "301", funds))
+    repo.commit("改代码")
+    validate = docgen(repo.root, "validate")
+    out = validate.stdout + validate.stderr
+    assert validate.returncode == 1
+    line = next(x for x in out.splitlines() if expected in x)
+    assert f"{S1[1]}.yaml:4:" in line
+    if expected == "E218":
+        assert "U+2011" in line and "第 4 个字符" in line
+
+
+def test_invisible_characters_are_refused_in_every_text(tmp_path: Path) -> None:
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    write_corpus(repo)
+    code, name, funds = PUBLIC["304"]
+    repo.write(f"{PERIOD}/304-局/{code}.yaml", project(code, name, "304", funds, text="按\u2066计划\ufeff实施。"))
+    repo.commit("隐藏字符")
+    validate = docgen(repo.root, "validate")
+    assert validate.returncode == 1 and "E217" in validate.stdout + validate.stderr
+
+
+def test_the_rules_file_cannot_lower_k(tmp_path: Path) -> None:
+    """`涉密汇总最少项目数: 1` in a pull request would publish a single 涉密 project's figures: E219, nothing built."""
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    write_corpus(repo)
+    repo.write("schema/rules.yaml", "规则: {}\n涉密汇总最少项目数: 1\n")
+    repo.commit("k = 1")
+    result = docgen(repo.root, "build")
+    out = result.stdout + result.stderr
+    assert result.returncode == 1 and "E219" in out and "rules.yaml:2:" in out
+    assert not (repo.root / "build" / "2025-06").exists()
+    repo.write("schema/rules.yaml", "规则: {}\n涉密汇总最少项目数: 4\n")  # raising k is allowed
+    assert "E219" not in docgen(repo.root, "validate").stdout
+
+
+def test_diff_shows_only_that_a_withheld_department_changed(corpus) -> None:  # type: ignore[no-untyped-def]
+    """301 and 302 hold fewer than k 涉密 projects: their 部门整体 entries say that they changed, no figure, no text."""
+    _, _, outputs = corpus
+    data = json.loads(outputs["diff-json"])
+    departments = {f["path"].split("/")[2][:3]: f for f in data["submissions"] if f["kind"] == "department"}
+    for code in ("301", "302"):
+        entry = departments[code]
+        assert entry["withheld"] and entry["changes"] == []
+        findings = entry["findings"]["appeared"] + entry["findings"]["cleared"]
+        assert all(not any(ch.isdigit() for ch in f["message"]) for f in findings)
+    assert not departments["303"]["withheld"] and departments["303"]["changes"]
+    assert all(
+        not any(ch.isdigit() for ch in f["message"])
+        for s in data["submissions"]
+        for f in s["findings"]["appeared"] + s["findings"]["cleared"]
+        if f["code"] == "W414"
+    )
+    assert "涉密项目不足规定个数" in outputs["diff"]

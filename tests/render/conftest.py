@@ -46,11 +46,22 @@ def tpl() -> templates.Templates:
     return templates.find(ROOT)
 
 
-def publish_single_confidential(root: Path) -> None:
-    """k = 1 in root/schema/rules.yaml: the render tests build 104's 部门整体 although the department has one 涉密
-    project (by default, k = 3, it is withheld: tests/hostile/test_confidential.py)."""
-    (root / "schema").mkdir(exist_ok=True)
-    (root / "schema" / "rules.yaml").write_text("规则: {}\n涉密汇总最少项目数: 1\n", encoding="utf-8")
+POOLED = (("104-2025-005", "交通战备物资储备专项"), ("104-2025-006", "交通战备通道维护专项"))
+
+
+def pool_confidential(root: Path) -> None:
+    """Two more 涉密 projects in root's 104 (file and roster): with three of them (k = 3) the department's 部门整体 is
+    built, pooled, which the render tests read; with the demo's one alone it is withheld (tests/hostile/test_confidential.py)."""
+    period = root / api.SUBMISSIONS / "2025-06"
+    secret = (period / DEMO_DEPARTMENT / "104-2025-003.yaml").read_text(encoding="utf-8")
+    roster = (period / "名单.yaml").read_text(encoding="utf-8")
+    anchor = '      - 项目代码: "104-2025-004"'
+    for code, name in POOLED:
+        text = secret.replace("104-2025-003", code).replace("交通战备应急通信保障专项", name)
+        (period / DEMO_DEPARTMENT / f"{code}.yaml").write_text(text, encoding="utf-8")
+        entry = f'      - 项目代码: "{code}"\n        项目名称: {name}\n        预算单位: 朔州市交通运输局本级\n        涉密: true\n'
+        roster = roster.replace(anchor, entry + anchor)
+    (period / "名单.yaml").write_text(roster, encoding="utf-8")
 
 
 @pytest.fixture
@@ -59,7 +70,7 @@ def small_tree(tmp_path: Path) -> Iterator[Path]:
     period = tmp_path / api.SUBMISSIONS / "2025-06"
     shutil.copytree(ROOT / api.SUBMISSIONS / "2025-06" / DEMO_DEPARTMENT, period / DEMO_DEPARTMENT)
     shutil.copy(ROOT / api.SUBMISSIONS / "2025-06" / "名单.yaml", period / "名单.yaml")
-    publish_single_confidential(tmp_path)
+    pool_confidential(tmp_path)
     before = Path.cwd()
     os.chdir(tmp_path)
     try:

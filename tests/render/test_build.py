@@ -61,7 +61,7 @@ def test_build_writes_attachments_and_bundle(run, small_tree: Path) -> None:
         f"{FOLDER}/附件3-104-朔州市交通运输局-部门整体.xlsx",
     }
     assert BUNDLE in names
-    assert "附件：新生成 8 个文件" in result.stderr and "涉密项目 1 个未生成附件" in result.stderr
+    assert "附件：新生成 8 个文件" in result.stderr and "涉密项目 3 个未生成附件" in result.stderr
     assert "生成附件 4/4" in result.stderr  # progress as plain lines when not on a terminal
 
 
@@ -78,7 +78,7 @@ def test_bundle_holds_the_report_in_filing_order(run, small_tree: Path) -> None:
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert index.startswith("朔州市交通运输局（104）2025年1-6月绩效监控报告\r\n")
     assert "一、部门整体支出绩效监控分析报告" in index and "二、项目支出绩效监控分析报告（3个）" in index
-    assert "另有涉密项目1个，按保密规定另行报送" in index
+    assert "另有涉密项目3个，按保密规定另行报送" in index
 
 
 def test_confidential_project_never_lands_in_build(run, small_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -92,7 +92,7 @@ def test_confidential_project_never_lands_in_build(run, small_tree: Path, tmp_pa
     result = run("build", "--include-confidential", str(secret))
     assert result.exit_code == 0, result.output
     rendered = {p.name for p in secret.rglob("*.*") if not p.name.startswith(".")}
-    assert {n for n in rendered if CONFIDENTIAL_CODE in n} and len(rendered) == 2
+    assert {n for n in rendered if CONFIDENTIAL_CODE in n} and len(rendered) == 6  # 3 涉密 projects (pool_confidential)
     assert not any(CONFIDENTIAL_CODE in n for n in files(small_tree / "build"))
     assert "已写入" in result.stderr
 
@@ -130,12 +130,14 @@ def test_rebuild_renders_only_what_changed(run, small_tree: Path) -> None:
     assert "    下达数: 1100.00\n" in text
     source.write_text(text.replace("    下达数: 1100.00\n", "    下达数: 1000.00\n", 1), encoding="utf-8")
     edited = run("build")
-    assert "新生成 2 个文件，6 个未变化" in edited.stderr
+    assert "新生成 4 个文件，4 个未变化" in edited.stderr  # and 104's 部门整体, pooled (pool_confidential)
     after = files(small_tree / "build")
     changed = {n for n in after if after[n] != before.get(n)}
     assert changed == {
         f"{FOLDER[6:]}/附件1-104-2025-002-国省干线公路安全生命防护工程.docx",
         f"{FOLDER[6:]}/附件2-104-2025-002-国省干线公路安全生命防护工程.xlsx",
+        # 104's 部门整体 report follows its projects' totals once it is built (pooled: pool_confidential)
+        f"{FOLDER[6:]}/附件1-104-朔州市交通运输局-部门整体.docx",
         BUNDLE[6:],
         "summary.json",
         # the roll-ups (issue 6) list every project's figures, so they follow the edit too
@@ -153,9 +155,8 @@ def test_a_changed_template_rerenders_everything(run, small_tree: Path) -> None:
     (small_tree / "templates" / "tables.yaml").write_text(style, encoding="utf-8")
     assert "新生成 8 个文件" in run("build").stderr
     rules = small_tree / "schema" / "rules.yaml"
-    rules.unlink()  # the fixture's k = 1, written again below by `rules --init` with the key added
     assert run("rules", "--init").exit_code == 0  # schema/rules.yaml: the rules in force are an input too
-    rules.write_text(rules.read_text(encoding="utf-8") + "涉密汇总最少项目数: 1\n", encoding="utf-8")
+    rules.write_text(rules.read_text(encoding="utf-8") + "涉密汇总最少项目数: 3\n", encoding="utf-8")
     assert "新生成 8 个文件" in run("build").stderr
     rules.write_text(rules.read_text(encoding="utf-8") + "# 阈值待财政局确认\n", encoding="utf-8")
     assert "新生成 8 个文件" in run("build").stderr

@@ -37,13 +37,13 @@ FOLDER = "2025-06/104-朔州市交通运输局"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small demo department built once with --pdf."""
-    from tests.render.conftest import DEMO_DEPARTMENT, ROOT, publish_single_confidential
+    from tests.render.conftest import DEMO_DEPARTMENT, ROOT, pool_confidential
 
     tree = tmp_path_factory.mktemp("pdf")
     period = tree / "submissions" / "2025-06"
     shutil.copytree(ROOT / "submissions" / "2025-06" / DEMO_DEPARTMENT, period / DEMO_DEPARTMENT)
     shutil.copy(ROOT / "submissions" / "2025-06" / "名单.yaml", period / "名单.yaml")
-    publish_single_confidential(tree)
+    pool_confidential(tree)
     result = api.build(tree, pdf=True)
     assert not result.rendered.problems, result.rendered.problems
     assert len(result.rendered.pdfs) == 8

@@ -10,6 +10,7 @@ ordinary constructors silently drop.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -184,6 +185,10 @@ class _Walker:
         if bad:
             found = f"U+{ord(bad.group()):04X}"
             self.findings.append(error(self.doc.path, *_mark(node), "E214", field=name, char=found))
+        invisible = next((c for c in text if unicodedata.category(c) == "Cf"), None)
+        if invisible is not None:  # a zero-width space or a bidi control: two texts that look the same, or a code disguised
+            found = f"U+{ord(invisible):04X}"
+            self.findings.append(error(self.doc.path, *_mark(node), "E217", field=name, char=found))
 
     def scalar(self, node: yaml.Node, path: JsonPath) -> Any:
         text, tag = node.value, node.tag

@@ -408,9 +408,9 @@ def rules_schema() -> dict[str, Any]:
             },
             POOL_KEY: {
                 "type": "integer",
-                "minimum": 1,
+                "minimum": DEFAULT_POOL,
                 "title": POOL_KEY,
-                "description": "涉密项目的金额、灯色和预警规则只在至少这么多个涉密项目合并时才公开（默认 3；1 即不作限制）；"
+                "description": "涉密项目的金额、灯色和预警规则只在至少这么多个涉密项目合并时才公开（默认 3，只能调高，不能低于 3）；"
                 "不足时只公开个数，并且不公开能减出涉密项目金额的部门合计",
                 "default": DEFAULT_POOL,
                 "examples": [DEFAULT_POOL],

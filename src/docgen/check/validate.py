@@ -215,6 +215,8 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         return [
             error(file, *at, "E205", field=field, value=_shown(value), options="、".join(options), hint=_did_you_mean(str(value), options))
         ]
+    if name == "Minimum" and kind == "rules" and path == (ruleset.POOL_KEY,):
+        return [error(file, *at, "E219", field=field, limit=ruleset.DEFAULT_POOL, value=_shown(value))]
     if name in ("Minimum", "ExclusiveMinimum"):
         return [error(file, *at, "E207", field=field, limit=detail.get("limit"), value=_shown(value))]
     if name in ("Maximum", "ExclusiveMaximum"):
@@ -228,9 +230,20 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         return [error(file, *at, "E215", field=field, value=value)] if shaped else []
     if name in ("MinItems", "MinProperties"):
         return [error(file, *at, "E210", field=field, limit=detail.get("limit"))]
+    if name == "Pattern" and detail.get("pattern") == limits.CODE_PATTERN:
+        return [_bad_code(doc, path, value)]
     if name == "Pattern":
         return [error(file, *at, "E211", field=field, detail="应写成 2025-07-31 这样的日期")]
     return [error(file, *at, "E212", field=field, detail=name)]
+
+
+def _bad_code(doc: Document, path: JsonPath, value: Any) -> Finding:
+    """E218 at the first character a code may not hold (a look-alike hyphen would make it another project's code)."""
+    text = str(value)
+    index = next((i for i, c in enumerate(text) if not limits.CODE_CHARS.fullmatch(c)), 0)
+    char = text[index] if text else ""
+    code = f"U+{ord(char):04X}" if char else ""
+    return error(doc.path, *doc.position(path), "E218", field=_field(path), index=index + 1, char=char, code=code)
 
 
 def _number_text_hint(text: str) -> str:

@@ -278,4 +278,5 @@ def load_rules(path: Path | None = None, root: Path | None = None) -> tuple[Rule
         return None, findings
     built = R.build(merged, (str(default_file), str(path)))
     pool = doc.data.get(R.POOL_KEY)
-    return (dataclasses.replace(built, pool=pool) if isinstance(pool, int) and not isinstance(pool, bool) else built), findings
+    raised = isinstance(pool, int) and not isinstance(pool, bool) and pool >= R.DEFAULT_POOL  # E219 refused a lower one
+    return (dataclasses.replace(built, pool=pool) if raised else built), findings

@@ -41,6 +41,10 @@ MAX_FINDINGS = 200
 #: Code points an XML document (.docx, .xlsx, the site) cannot carry: C0 controls other than tab, newline and carriage
 #: return, the non-characters U+FFFE/U+FFFF and lone surrogates (which only YAML's "\uD800" escapes can produce).
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: What a code (项目代码, 主管部门代码) may hold: a code is matched to the roster by its exact text, so a look-alike
+#: (U+2011 for «-», a fullwidth digit) would make a 涉密 project a different, unlisted one.
+CODE_CHARS = re.compile(r"[A-Za-z0-9_.-]+")
+CODE_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
 
 def max_bytes(file_name: str) -> int:

@@ -27,7 +27,8 @@ def _text(title: str, description: str, *examples: str, **extra: Any) -> Schema:
 
 
 def _code(title: str, description: str, example: str) -> Schema:
-    return _text(title, description + "（请用引号括起来，以免前导零丢失）", examples=[example], maxLength=limits.MAX_CODE_CHARS)
+    described = description + "（请用引号括起来，以免前导零丢失）"
+    return _text(title, described, examples=[example], maxLength=limits.MAX_CODE_CHARS, pattern=limits.CODE_PATTERN)
 
 
 def _name(title: str, description: str, *examples: str) -> Schema:

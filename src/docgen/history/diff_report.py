@@ -120,6 +120,8 @@ def _section(f: FileDiff) -> list[str]:
             "",
         ]
     lines = [_title(f), ""]
+    if f.withheld:
+        lines += [M.label("diff_withheld_note"), ""]
     if f.confidential:
         lines += [M.label("diff_confidential_note"), ""]
     code = escape.markdown_code
@@ -132,7 +134,7 @@ def _section(f: FileDiff) -> list[str]:
         )
         lines.append("| --- | --- | --- | --- |")
         lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
-    else:
+    elif not f.withheld:
         lines.append(M.label("diff_deleted_note" if f.status == "deleted" else "diff_no_content_change"))
     lines.append("")
     return lines

@@ -48,6 +48,7 @@ class FileDiff:
     changes: tuple[Change, ...] = ()
     appeared: tuple[Finding, ...] = ()  # problems on the HEAD side not on the BASE side
     cleared: tuple[Finding, ...] = ()  # problems on the BASE side gone on the HEAD side
+    withheld: bool = False  # a 部门整体 whose figures would reveal a 涉密 project's: that it changed, nothing else
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +59,7 @@ class FileDiff:
             "name": self.name,
             "code": self.code,
             "confidential": self.confidential,
+            "withheld": self.withheld,
             "changes": [c.as_dict() for c in self.changes],
             "findings": {"appeared": [f.as_dict() for f in self.appeared], "cleared": [f.as_dict() for f in self.cleared]},
         }
