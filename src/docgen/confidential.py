@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,33 @@ def roster_flags(rosters: Iterable[Roster]) -> dict[tuple[str, str], Any]:
     return {(roster.period.key, p.code): p for roster in rosters for dept in roster.departments for p in dept.projects if p.confidential}
 
 
+def roster_listed(rosters: Iterable[Roster]) -> tuple[set[str], set[tuple[str, str]]]:
+    """(periods that have a roster, (period, code) of every project a roster lists)."""
+    rosters = list(rosters)
+    periods = {roster.period.key for roster in rosters}
+    listed = {(roster.period.key, p.code) for roster in rosters for dept in roster.departments for p in dept.projects}
+    return periods, listed
+
+
+def unlisted(period: str, code: object, rosters: Iterable[Roster]) -> bool:
+    """A project of a period that has a roster, whose code the roster does not list (W302): until the roster lists it,
+    it is treated as 涉密 for publication (a 涉密 project re-coded with 涉密: false must not be published)."""
+    periods, listed = roster_listed(rosters)
+    return period in periods and (period, code if isinstance(code, str) else "") not in listed
+
+
 def apply_roster(projects: list[Project], rosters: Iterable[Roster]) -> list[Project]:
-    """The projects with 涉密 set when either the file or the period's roster says so."""
+    """The projects with 涉密 set when either the file or the period's roster says so, or when the period has a roster
+    that does not list them (W302: counted, never named, until the roster lists them)."""
+    rosters = list(rosters)
     flagged = roster_flags(rosters)
-    return [p if p.confidential or (p.period.key, p.code) not in flagged else dataclasses.replace(p, confidential=True) for p in projects]
+    periods, listed = roster_listed(rosters)
+
+    def secret(p: Project) -> bool:
+        key = (p.period.key, p.code)
+        return p.confidential or key in flagged or (p.period.key in periods and key not in listed)
+
+    return [p if p.confidential or not secret(p) else dataclasses.replace(p, confidential=True) for p in projects]
 
 
 def pool_size(analysis: Any) -> int:
@@ -65,17 +89,63 @@ def withheld_paths(result: Any) -> set[str]:
 def _amounts(table: dict[str, figures.Figures]) -> Iterable[Any]:
     for fig in table.values():
         yield from (fig.carried_over, fig.budget, fig.subtotal, fig.allocated, fig.spent, fig.expected)
+        yield from (v for v in (fig.allocation_rate, fig.spend_progress, fig.execution) if v is not None)
+
+
+_NUMBER = re.compile(r"(?<![0-9.])[0-9][0-9,]*\.[0-9]+")
+
+
+def public_history_figures(root: Path, codes: set[str], paths_: set[str]) -> set[Any]:
+    """Amounts printed in the public history (a public file's former figures): shown on the site by design, so not a
+    secret's fingerprint. Empty outside a git repository."""
+    from decimal import Decimal, InvalidOperation
+
+    from .errors import DocgenError
+    from .history import timeline
+
+    try:
+        found = timeline.read_history(root).public()
+    except DocgenError:
+        return set()
+    base = root.resolve()
+    wanted = {Path(os.path.relpath(Path(p).resolve(), base)).as_posix() for p in paths_}
+    out: set[Any] = set()
+    for line in found.timelines.values():
+        if line.code in codes or any(e.code in codes for e in line.entries) or set(line.paths) & wanted:
+            continue
+        for entry in line.entries:
+            for change in entry.changes:
+                for text in (change.before, change.after):
+                    for number in _NUMBER.findall(str(text or "")):
+                        try:
+                            out.add(Decimal(number.replace(",", "")))
+                        except InvalidOperation:
+                            pass
+    return out
+
+
+def raw_hidden(path: Path, data: dict[str, Any], rosters: Iterable[Roster]) -> bool:
+    """A file that failed validation is kept off publication when it says 涉密, or when it is a project whose
+    period's roster does not list its code (as `apply_roster` treats a valid one)."""
+    if data.get(F.KEYS["confidential"]) is True:
+        return True
+    if path.name == F.ROSTER_FILE or path.name == F.DEPARTMENT_FILE:
+        return False
+    match = re.match(r"^(\d{4})-(\d{1,2})$", path.parent.parent.name)
+    if match is None:
+        return False
+    return unlisted(f"{match[1]}-{int(match[2]):02d}", data.get(F.KEYS["project_code"]), rosters)
 
 
 def _raw_flagged(result: Any) -> Iterable[tuple[Any, Any, Path]]:
-    """Files that failed validation but say 涉密: their code and name as written."""
+    """Files that failed validation but say 涉密 (or are not on their period's roster): their code and name as written."""
     modelled = {str(s.path) for s in [*result.projects, *result.departments, *result.rosters]}
     for path in result.files:
         if str(path) in modelled or path.name == F.ROSTER_FILE:
             continue
         doc, _ = load_file(path)
         data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
-        if data.get(F.KEYS["confidential"]) is True:
+        if raw_hidden(Path(path), data, result.rosters):
             yield data.get(F.KEYS["project_code"]), data.get(F.KEYS["project_name"]), path
 
 
@@ -140,6 +210,8 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
         if len(members) >= k:
             pooled = figures.Figures.of(sum((figures.total(p.funds) for p in members), Amounts()), members[0].period)
             public += _amounts({"": pooled})
+    if history and root is not None and found.figures:
+        public += public_history_figures(root, set(found.codes), set(found.paths))
     found.discard_figures(public)
     return found
 

@@ -61,7 +61,7 @@ MESSAGES: dict[str, str] = {
     "E311": "「涉密」与名单不一致：本文件填写为 {file_value}，名单 {roster}:{line}:{column} 中为 {roster_value}。"
     "两处须一致；在改正之前，本项目按涉密项目处理（不生成公开附件，不上站点）",
     # W3xx: warnings found while validating (do not block); W4xx monitoring warnings are in check/rulebook.py
-    "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单",
+    "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单；名单列出之前，本项目按涉密项目处理，不公开（附件、报送包、汇总表、summary.json、站点和 docgen diff 中只计个数，不列名称和金额）",
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
     "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
     "W307": "「{row}」各项都是 0：没有这项资金来源时请整行删除",
@@ -153,6 +153,7 @@ SITE: dict[str, str] = {
     "overdue": "已过截止日期 {days} 天",
     "no_deadline": "本期没有名单，截止日期未知",
     "file_renamed": "文件由 {old} 移到 {new}",
+    "withheld_change": "修改了部门整体报送（本部门涉密项目不足规定个数，修改内容和提交说明不公开）",
     "file_deleted": "删除了报送文件 {path}",
     "roster_changed": "{period}名单",
     "no_git": "未读取修改记录：{reason}",

@@ -37,8 +37,9 @@ from . import escape
 from . import messages as M
 
 REPLACEMENT = M.site_label("redacted")
-#: A figure is distinctive when it has at least this many significant digits (1,234.56 yes; 200.00, 60.20 no).
-SIGNIFICANT = 4
+#: A figure is distinctive when it has at least this many significant digits (1,234.56, 123.00, 60.25 and 60.20 yes;
+#: 200.00, 260.00, 5.50 no). Amounts a public submission also prints are never distinctive (discard_figures).
+SIGNIFICANT = 3
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _TAG = re.compile(r"<[^>]*>")
 _OFFICE = (".docx", ".xlsx", ".zip", ".pptx")

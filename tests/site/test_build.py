@@ -54,8 +54,11 @@ def test_department_page_has_overall_figures_and_sortable_projects(built: Built)
     html = built.page("2025-06/101/index.html")
     text = text_of(html)
     # one 涉密 project (fewer than k = 3): the 部门整体 figures would reveal its money, so they are withheld
-    assert "1. 预算安排及执行进度（万元）：按资金性质" not in text and "部门整体的资金表和支出进度不在本站公开" in text
+    assert "1. 预算安排及执行进度（万元）：按资金性质" not in text and "部门整体的资金表、支出进度、绩效目标" in text
     assert "资金按类型" not in text  # nor in its history
+    # no text of it either (its 分析报告 and targets state totals that include the secret's): only that it changed
+    assert "全面完成年度各项工作任务" not in text and "服务对象满意度" not in text and "首次报送" not in text
+    assert "修改了部门整体报送（本部门涉密项目不足规定个数，修改内容和提交说明不公开）" in text
     assert 'class="dg-sortable"' in html
     assert "城乡义务教育家庭经济困难学生生活补助" in text and "校园安全改造" in text and "未提交" in text
     assert 'href="101-2025-001.html"' in html

@@ -333,18 +333,17 @@ def execution_tone(execution: Decimal | None, rule: Any = None) -> str:
 # --- history ------------------------------------------------------------------------------------
 
 
-#: The budget tables of a 部门整体: withheld with their computed figures where they would reveal a 涉密 project's.
-_FUND_TABLES = (F.KEYS["funds_by_type"], F.KEYS["funds_by_use"])
-
-
-def _change(entry: history.Entry, *, figures: bool = True) -> Change:
-    lines: list[Any] = [  # changes.Change objects; the template shows long texts folded
-        c for c in entry.changes if figures or not (c.kind == "figure" or str(c.field).startswith(_FUND_TABLES))
-    ]
+def _change(entry: history.Entry, *, withheld: bool = False) -> Change:
+    """One entry as shown. `withheld`: the 部门整体 of a department with 1 to k-1 涉密 projects, whose every figure
+    and text (its 分析报告 states totals that include the secret ones, a commit message may quote them) could reveal a
+    涉密 project's: only that it changed, when, by whom and how (新增/修改/移动/删除) are shown."""
+    lines: list[Any] = [] if withheld else list(entry.changes)  # changes.Change objects; the template folds long texts
     if entry.status == history.RENAMED and entry.old_path:
         lines.insert(0, M.site_label("file_renamed", old=entry.old_path, new=entry.path))
     if entry.status == history.DELETED:
         lines.insert(0, M.site_label("file_deleted", path=entry.path))
+    if withheld:
+        return Change(entry.date, entry.author, M.site_label("withheld_change"), "", entry.sha, lines, entry.status_label)
     return Change(entry.date, entry.author, entry.subject, entry.body, entry.sha, lines, entry.status_label)
 
 
@@ -364,23 +363,25 @@ def attach_history(root: Path, model: SiteModel, store: Store | None = None) -> 
     base = root.resolve()
     by_key: dict[str, Entry] = {}
     withheld = {id(d.overall) for v in model.periods for d in v.departments if d.withheld}
+    withheld_keys = {(v.period.key, d.code) for v in model.periods for d in v.departments if d.withheld}
     for entry in model.entries():
         if entry.path is None:
             continue
         timeline = found.get(Path(os.path.relpath((root / entry.path).resolve(), base)).as_posix())
         if timeline is not None:
-            entry.history = [_change(e, figures=id(entry) not in withheld) for e in timeline.entries]
+            entry.history = [_change(e, withheld=id(entry) in withheld) for e in timeline.entries]
             by_key[timeline.key] = entry
     dashboards = {view.period.key: view for view in model.periods}
     for item in found.recent(RECENT_LIMIT):
         if model.secrets.hides(item.code or None) or model.secrets.found_in(f"{item.path} {item.name}"):
             continue
         shown = by_key.get(item.key)
-        change = _change(item, figures=shown is None or id(shown) not in withheld)
+        period = _period_of(Path(item.path))
+        secret_total = Path(item.path).name == F.DEPARTMENT_FILE and period is not None and (period.key, _folder_code(Path(item.path))) in withheld_keys
+        change = _change(item, withheld=(shown is not None and id(shown) in withheld) or secret_total)
         if shown is not None:
             model.recent.append(Recent(change, shown.name, shown.page, f"{shown.period.label}，{shown.department}"))
             continue
-        period = _period_of(Path(item.path))
         view = dashboards.get(period.key) if period else None
         if item.path.endswith(F.ROSTER_FILE) and view is not None:
             model.recent.append(Recent(change, M.site_label("roster_changed", period=view.period.label), view.page, ""))
@@ -493,7 +494,7 @@ class _Planner:
                     self.roster_findings[period.key].extend(self.assessments[str(path)].errors)
                 continue
             data = _raw(path, self.root)
-            if data.get(F.KEYS["confidential"]) is True:
+            if data.get(F.KEYS["confidential"]) is True or self.secrets.hides(path=path):  # 涉密, or not on its roster
                 self.secrets.add(data.get(F.KEYS["project_code"]), data.get(F.KEYS["project_name"]), path)
                 if period is not None:
                     self.hidden.add((period.key, str(data.get(F.KEYS["department_code"]) or _folder_code(path))))
