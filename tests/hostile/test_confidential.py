@@ -369,3 +369,37 @@ def test_diff_shows_only_that_a_withheld_department_changed(corpus) -> None:  # 
         if f["code"] == "W414"
     )
     assert "涉密项目不足规定个数" in outputs["diff"]
+
+
+# --- a project its period's roster does not list -------------------------------------------------
+
+#: S4 re-coded to a fresh plain code with 涉密: false: the roster does not list it, so it is not published
+UNLISTED = ("改码后的工程", "303-2025-099", ("7891.23", "7777.77", "5791.35", "7800.07"))
+
+
+def test_a_project_not_on_the_roster_is_w302_and_published_nowhere(tmp_path: Path) -> None:
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    base = repo.run("rev-parse", "HEAD").strip()
+    write_corpus(repo)
+    name, code, funds = UNLISTED
+    repo.write(f"{PERIOD}/303-局/{code}.yaml", project(code, name, "303", funds))
+    repo.commit(f"报送{code}")
+    results, outputs = run_all(repo, base)
+    assert all(r.returncode == 0 for r in results.values()), outputs
+    assert "W302" in outputs["build"] and "按涉密项目处理" in outputs["build"]
+    published = artefacts(repo.root, {k: outputs[k] for k in ("diff", "diff-json")})
+    figures = [f for v in funds for f in figure_forms(v)]
+    hits = [
+        where
+        for where, text in published
+        if name in text
+        or re.search(rf"(?<![0-9A-Za-z]){re.escape(code)}(?![0-9])", text)
+        or any(re.search(rf"(?<![0-9.,]){re.escape(f)}(?![0-9])", text) for f in figures)
+    ]
+    assert hits == []
+    assert leaks(repo.root, {k: outputs[k] for k in ("diff", "diff-json")}) == []
+    data = json.loads(outputs["diff-json"])
+    assert len([f for f in data["submissions"] if f["confidential"]]) == len(SECRETS) + 1  # counted, never named
