@@ -12,6 +12,7 @@ total that includes them (its 汇总表 合计, its 附件3, its department figu
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -117,10 +118,8 @@ def public_history_figures(root: Path, codes: set[str], paths_: set[str]) -> set
             for change in entry.changes:
                 for text in (change.before, change.after):
                     for number in _NUMBER.findall(str(text or "")):
-                        try:
+                        with contextlib.suppress(InvalidOperation):
                             out.add(Decimal(number.replace(",", "")))
-                        except InvalidOperation:
-                            pass
     return out
 
 

@@ -61,7 +61,10 @@ MESSAGES: dict[str, str] = {
     "E311": "「涉密」与名单不一致：本文件填写为 {file_value}，名单 {roster}:{line}:{column} 中为 {roster_value}。"
     "两处须一致；在改正之前，本项目按涉密项目处理（不生成公开附件，不上站点）",
     # W3xx: warnings found while validating (do not block); W4xx monitoring warnings are in check/rulebook.py
-    "W302": "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单；名单列出之前，本项目按涉密项目处理，不公开（附件、报送包、汇总表、summary.json、站点和 docgen diff 中只计个数，不列名称和金额）",
+    "W302": (
+        "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单；名单列出之前，本项目按涉密项目处理，"
+        "不公开（附件、报送包、汇总表、summary.json、站点和 docgen diff 中只计个数，不列名称和金额）"
+    ),
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
     "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
     "W307": "「{row}」各项都是 0：没有这项资金来源时请整行删除",

@@ -377,7 +377,8 @@ def attach_history(root: Path, model: SiteModel, store: Store | None = None) -> 
             continue
         shown = by_key.get(item.key)
         period = _period_of(Path(item.path))
-        secret_total = Path(item.path).name == F.DEPARTMENT_FILE and period is not None and (period.key, _folder_code(Path(item.path))) in withheld_keys
+        where = (period.key, _folder_code(Path(item.path))) if period is not None else None
+        secret_total = Path(item.path).name == F.DEPARTMENT_FILE and where in withheld_keys
         change = _change(item, withheld=(shown is not None and id(shown) in withheld) or secret_total)
         if shown is not None:
             model.recent.append(Recent(change, shown.name, shown.page, f"{shown.period.label}，{shown.department}"))
