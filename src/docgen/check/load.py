@@ -10,7 +10,6 @@ ordinary constructors silently drop.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -185,9 +184,9 @@ class _Walker:
         if bad:
             found = f"U+{ord(bad.group()):04X}"
             self.findings.append(error(self.doc.path, *_mark(node), "E214", field=name, char=found))
-        invisible = next((c for c in text if unicodedata.category(c) == "Cf"), None)
+        invisible = limits.FORMAT_CHARS.search(text)
         if invisible is not None:  # a zero-width space or a bidi control: two texts that look the same, or a code disguised
-            found = f"U+{ord(invisible):04X}"
+            found = f"U+{ord(invisible.group()):04X}"
             self.findings.append(error(self.doc.path, *_mark(node), "E217", field=name, char=found))
 
     def scalar(self, node: yaml.Node, path: JsonPath) -> Any:

@@ -1,0 +1,15 @@
+"""The character classes the limits name agree with this Python's Unicode database."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+from docgen.form import limits
+
+
+def test_format_characters_are_exactly_unicodes_category_cf() -> None:
+    """FORMAT_CHARS is a table of ranges for speed; it must match every Cf character and nothing else."""
+    every = (chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    mismatched = [f"U+{ord(c):04X}" for c in every if bool(limits.FORMAT_CHARS.match(c)) != (unicodedata.category(c) == "Cf")]
+    assert mismatched == []
