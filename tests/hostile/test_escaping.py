@@ -3,18 +3,14 @@ in headless Chromium), `docgen diff`'s Markdown, `--format github` workflow comm
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -24,6 +20,7 @@ from docgen.check.findings import Finding
 from docgen.cli import cli
 from docgen.errors import DocgenError
 from docgen.site import sanitise
+from tests.site.browser import CHROMIUM, FLAGS, serve
 
 from .repo import PAYLOADS, dept_code, make_hostile_repo
 
@@ -174,29 +171,17 @@ def test_sanitiser_fails_the_build_on_a_hole(tmp_path: Path) -> None:
 
 # --- headless Chromium ---------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
 def server(built: Site) -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(built.site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(built.site) as url:
+        yield url
 
 
 def test_no_payload_runs_in_a_browser(built: Site, server: str) -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed")
     playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    from tests.site.test_browser import FLAGS
 
     dialogs: list[str] = []
     with playwright_api.sync_playwright() as p:
