@@ -161,7 +161,7 @@ def check(
         *confidential.apply_roster([s for s in flawed if isinstance(s, Project)], period_rosters),
         *(s for s in flawed if not isinstance(s, Project)),
     ]
-    _monitor(result, ws, files, rules_file, flawed, checked.digests, store)
+    _monitor(result, ws, files, rules_file, flawed, checked.digests, store, period_rosters)
     return result
 
 
@@ -173,12 +173,13 @@ def _monitor(
     flawed: list[Project | Department],
     digests: dict[str, str],
     store: Store | None,
+    rosters: list[Roster],
 ) -> None:
-    """Run the monitoring rules; a broken rules file is reported like a broken submission."""
+    """Run the monitoring rules against `rosters` (the periods' rosters, read once by `check`); a broken rules file
+    is reported like a broken submission."""
     ruleset, problems = monitor.load_rules(rules, ws.root)
     findings = list(result.findings) + problems
     if ruleset is not None:
-        rosters = list(result.rosters) or _period_rosters(result, ws)
         locate = monitor.locator(result.documents)
         projects = result.projects + [s for s in flawed if isinstance(s, Project)]
         departments = result.departments + [s for s in flawed if isinstance(s, Department)]
