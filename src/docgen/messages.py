@@ -273,27 +273,41 @@ DRAFT_ANALYSIS = {
     "subject_department": "本部门",
     "conclusion_lead": "经监控，截至{year}年{month}月底，{subject}",
     "conclusion_exempt": "{subject}属于科研类项目，按规定可暂不开展年度中的绩效监控，本期未作预警评价。",
-    "conclusion_budget": "资金安排 {arranged} 万元，已支出 {spent} 万元，支出进度 {spend_progress}%，序时进度 {time_progress}%",
+    "conclusion_budget": "资金安排{arranged}万元，已支出{spent}万元，支出进度{spend_progress}，序时进度{time_progress}",
     "conclusion_budget_empty": "本期无资金安排",
-    "conclusion_indicators": (
-        "设置绩效指标 {total} 项，预计确定能完成 {certain} 项、有可能完成 {possible} 项、完全不可能完成 {impossible} 项"
-    ),
-    "conclusion_counts": "共发现红灯预警 {red} 项、黄灯预警 {yellow} 项。",
+    "conclusion_indicators": "设置绩效指标{total}项，{items}",
+    "conclusion_likelihood": "预计{likelihood}完成{count}项",
+    "conclusion_counts": "共发现红灯预警{red}项、黄灯预警{yellow}项。",
     "deviation_none": "本期预算执行和绩效目标实现情况与预期基本一致，未出现明显偏差。",
-    "deviation_budget": "（一）预算执行方面。{items}",
-    "deviation_targets": "（二）绩效目标方面。{items}",
-    "deviation_item": "{message}。",
-    "deviation_reason": "{name}：{reason}",
-    "deviation_reasons": "单位分析的偏差原因：{items}",
-    "deviation_no_reason": "上述偏差的原因尚待单位进一步分析说明。",
+    # the headings inside a drafted section continue the report's ladder: 一、（一）1.（2）
+    "deviation_budget": "预算执行方面。",
+    "deviation_targets": "绩效目标方面。",
+    "deviation_row": "{row}安排{subtotal}万元，已支出{spent}万元，支出进度{rate}，{versus}。",
+    "deviation_row_unrated": "{row}安排{subtotal}万元，已支出{spent}万元。",
+    "deviation_kinds": "主要表现为{names}。",
+    "deviation_indicator": "{text}",
+    "deviation_reason": "偏差原因：{reason}",
     "problems_none": "本期未发现明显问题。下一步将继续加强预算执行和绩效目标实现情况的日常监控，确保年度绩效目标如期实现。",
-    "problems_lead": "存在的问题：{items}",
-    "problems_item": "{index}. {name}（{light}，{count} 项）。",
-    "measures_lead": "整改措施和建议：{items}",
-    "measures_item": "{index}. {advice}",
-    "measures_remark": "对完成目标可能性为“完全不可能”的指标，拟采取以下措施：{items}",
+    "problems_lead": "存在的问题。",
+    "problems_item": "{name}，涉及{count}处，监控结果为{light}。",
+    "measures_lead": "整改措施和建议。",
+    "measures_item": "{advice}",
+    "measures_remark": "“{name}”指标预计无法完成年度目标，拟采取以下措施：{remark}",
     "separator": "；",
+    "names_join": "、",
 }
+
+#: The numbering ladder of official documents (GB/T 9704): 「一、」「（一）」「1.」「（1）」, by depth (1-based).
+LADDER = {1: "{number}、", 2: "（{number}）", 3: "{number}．", 4: "（{number}）"}
+#: Chinese numerals for the first two levels of the ladder.
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def ladder(depth: int, number: int) -> str:
+    """The numbering at `depth` of the ladder: 「一、」「（二）」「3．」「（4）」 (Chinese numerals up to 十 for the first two)."""
+    shown = CHINESE_NUMERALS[number - 1] if depth <= 2 and 1 <= number <= len(CHINESE_NUMERALS) else str(number)
+    return LADDER[depth].format(number=shown)
+
 
 #: The closing words of the drafted 监控总体结论, by the submission's light.
 DRAFT_ANALYSIS_LIGHT = {
@@ -468,7 +482,7 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "targets_likelihood": "从完成年度目标的可能性看，{items}。",
     "targets_likelihood_item": "{likelihood}完成{count}项",
     "targets_none": "{subject}未设置绩效指标。",
-    "indicator": "{number}．{level2}“{name}”：{target}，{result}，{expected}，{judgement}。",
+    "indicator": "{level2}“{name}”：{target}，{result}，{expected}，{judgement}。",
     "indicator_target": "年度指标值{value}",
     "indicator_target_text": "年度指标值为“{value}”",
     "indicator_result": "{months}完成{value}",

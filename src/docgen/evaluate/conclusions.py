@@ -17,6 +17,8 @@ from ..check.ruleset import RED, YELLOW, Ruleset
 from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.model import Project
+from ..messages import ladder
+from . import draft as draft_text
 from . import figures
 from .monitor import SubmissionAnalysis
 
@@ -36,7 +38,11 @@ def _analysis_keys() -> tuple[str, ...]:
 CONCLUSION, DEVIATION, PROBLEMS = SECTION_KEYS = _analysis_keys()
 BUDGET_RULES = ("W401", "W402", "W403", "W404", "W405", "W411", "W412", "W414")
 TARGET_RULES = ("W421", "W422", "W423", "W424", "W425")
+#: Findings about the paperwork, not about the money or the targets: the 财政局 reads them in the check's report,
+#: never in the unit's own 分析报告 (a roster mismatch, W414's sums, an explanation not written, a value unreadable).
+PAPERWORK_RULES = ("W413", "W414", "W425", "W426", "W428", "W429")
 D = M.DRAFT_ANALYSIS
+LIT = (RED, YELLOW)
 #: A 备注 that begins by naming itself (「拟采取的措施：」) is not labelled twice.
 _MEASURES_LABEL = re.compile(r"^[^：:。]{0,8}措施[：:]")
 
@@ -46,7 +52,7 @@ def _sentence(text: str) -> str:
 
 
 def _warnings(sa: SubmissionAnalysis, codes: tuple[str, ...]) -> list[Finding]:
-    return [f for f in sa.findings if f.code in codes and f.light in (RED, YELLOW)]
+    return [f for f in sa.findings if f.code in codes and f.code not in PAPERWORK_RULES and f.light in LIT]
 
 
 def conclusion(sa: SubmissionAnalysis) -> str:
@@ -58,17 +64,16 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     total = figures.headline(sub)
     if total.subtotal > 0:
         budget = D["conclusion_budget"].format(
-            arranged=N.plain_money(total.subtotal),
-            spent=N.plain_money(total.spent),
-            spend_progress=N.plain_rate_or_dash(total.spend_progress),
-            time_progress=N.plain_rate_or_dash(total.time_progress),
+            arranged=N.prose_money(total.subtotal),
+            spent=N.prose_money(total.spent),
+            spend_progress=N.rate_or_dash(total.spend_progress),
+            time_progress=N.rate_or_dash(total.time_progress),
         )
     else:
         budget = D["conclusion_budget_empty"]
     likely = sa.likelihoods()
-    targets = D["conclusion_indicators"].format(
-        total=len(sub.indicators), certain=likely[F.CERTAIN], possible=likely[F.POSSIBLE], impossible=likely[F.IMPOSSIBLE]
-    )
+    items = D["separator"].join(D["conclusion_likelihood"].format(likelihood=lk, count=likely[lk]) for lk in F.LIKELIHOODS if likely[lk])
+    targets = D["conclusion_indicators"].format(total=len(sub.indicators), items=items).rstrip("，")
     lead = D["conclusion_lead"].format(year=sub.period.year, month=sub.period.month, subject=subject)
     text = f"{lead}{budget}{D['separator']}{targets}{D['separator']}{M.DRAFT_ANALYSIS_LIGHT[sa.light or 'green']}"
     counts = sa.counts()
@@ -77,49 +82,84 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     return text
 
 
-def deviation(sa: SubmissionAnalysis) -> str:
-    """The drafted deviation paragraph: the budget and target warnings in words, or that there is none."""
+def _names(findings: list[Finding], ruleset: Ruleset | None) -> str:
+    """The rules behind `findings` by name, in the rules file's order: 「支出进度滞后、预计结转结余」."""
+    codes = dict.fromkeys(f.code for f in sorted(findings, key=lambda f: f.code))
+    return D["names_join"].join(ruleset[c].name if ruleset is not None else c for c in codes)
+
+
+def _budget_rows(sa: SubmissionAnalysis) -> list[str]:
+    """One sentence per budget row whose light is red or yellow: each row once, 资金总额 first, a lone source not
+    again after the total it equals."""
+    seen: set[str] = set()
+    sentences = []
+    for key, table, given in sa.table_rows():
+        lights = sa.row_lights.get(key, {})
+        for row in (F.TOTAL_ROW, *(given if len(given) > 1 else ())):
+            if lights.get(row) not in LIT or row in seen or row not in table:
+                continue
+            seen.add(row)
+            fig = table[row]
+            args = {"row": row, "subtotal": N.prose_money(fig.subtotal), "spent": N.prose_money(fig.spent)}
+            if fig.spend_progress is None:
+                sentences.append(D["deviation_row_unrated"].format(**args))
+            else:
+                versus = draft_text.versus(fig.spend_progress, fig.time_progress)
+                sentences.append(D["deviation_row"].format(rate=N.rate(fig.spend_progress), versus=versus, **args))
+    return sentences
+
+
+def deviation(sa: SubmissionAnalysis, ruleset: Ruleset | None = None) -> str:
+    """The drafted deviation analysis under 「（二）」: 「1．预算执行方面。」 with the rows that lag, 「2．绩效目标方面。」
+    with one 「（1）」 per indicator that lags and the unit's own reasons; or that there is none."""
     budget = _warnings(sa, BUDGET_RULES)
     targets = _warnings(sa, TARGET_RULES)
-    if not budget and not targets:
+    sub = sa.submission
+    lagging = (
+        [ind for ind in draft_text.ordered_indicators(sub.indicators) if sa.indicator_lights[sub.indicators.index(ind)] in LIT]
+        if len(sa.indicator_lights) == len(sub.indicators)
+        else []
+    )
+    if not budget and not (targets and lagging):
         return D["deviation_none"]
-    paragraphs = []
+    paragraphs: list[str] = []
     if budget:
-        paragraphs.append(D["deviation_budget"].format(items="".join(_sentence(f.message) for f in budget)))
-    if targets:
-        paragraphs.append(D["deviation_targets"].format(items="".join(_sentence(f.message) for f in targets)))
-        reasons = [
-            D["deviation_reason"].format(name=i.name, reason=i.deviation.rstrip("。")) for i in sa.submission.indicators if i.deviation
-        ]
-        paragraphs.append(
-            _sentence(D["deviation_reasons"].format(items=D["separator"].join(reasons))) if reasons else D["deviation_no_reason"]
-        )
+        text = ladder(3, len(paragraphs) + 1) + D["deviation_budget"] + "".join(_budget_rows(sa))
+        paragraphs.append(text + D["deviation_kinds"].format(names=_names(budget, ruleset)))
+    if targets and lagging:
+        paragraphs.append(ladder(3, len(paragraphs) + 1) + D["deviation_targets"])
+        for number, ind in enumerate(lagging, 1):
+            text = ladder(4, number) + draft_text.indicator(ind, sub.period.months)
+            if ind.deviation:
+                text += _sentence(D["deviation_reason"].format(reason=draft_text.official(ind.deviation)))
+            paragraphs.append(text)
     return "\n".join(paragraphs)
 
 
 def problems(sa: SubmissionAnalysis, ruleset: Ruleset) -> str:
-    """The drafted problems and measures, one item per red or yellow rule, worst first."""
-    found = [f for f in sa.findings if f.light in (RED, YELLOW)]
+    """The drafted problems and measures under 「（三）」: 「1．存在的问题。」 with one 「（1）」 per red or yellow rule,
+    worst first, then 「2．整改措施和建议。」 with each rule's 建议 and the measures the unit names for indicators
+    it expects to miss."""
+    found = [f for f in sa.findings if f.light in LIT and f.code not in PAPERWORK_RULES]
     if not found:
         return D["problems_none"]
     codes = list(dict.fromkeys(f.code for f in sorted(found, key=lambda f: (f.light != RED, f.code))))
-    problem_items: list[str] = []
-    measure_items: list[str] = []
+    paragraphs = [ladder(3, 1) + D["problems_lead"]]
+    measures: list[str] = []
     for index, code in enumerate(codes, 1):
         rule = ruleset[code]
         hits = [f for f in found if f.code == code]
         light = M.LIGHT_NAMES[RED if any(f.light == RED for f in hits) else YELLOW]
-        problem_items.append(D["problems_item"].format(index=index, name=rule.name, light=light, count=len(hits)))
+        paragraphs.append(ladder(4, index) + D["problems_item"].format(name=rule.name, light=light, count=len(hits)))
         if rule.advice:
-            measure_items.append(_sentence(D["measures_item"].format(index=len(measure_items) + 1, advice=rule.advice)))
-    paragraphs = [D["problems_lead"].format(items="".join(problem_items)), D["measures_lead"].format(items="".join(measure_items))]
-    remarks = [
-        D["deviation_reason"].format(name=i.name, reason=_MEASURES_LABEL.sub("", i.remark).rstrip("。"))
-        for i in sa.submission.indicators
-        if i.likelihood == F.IMPOSSIBLE and i.remark
-    ]
-    if remarks:
-        paragraphs.append(_sentence(D["measures_remark"].format(items=D["separator"].join(remarks))))
+            measures.append(_sentence(D["measures_item"].format(advice=draft_text.official(rule.advice))))
+    for ind in sa.submission.indicators:
+        if ind.likelihood == F.IMPOSSIBLE and ind.remark:
+            remark = draft_text.official(_MEASURES_LABEL.sub("", ind.remark))
+            measures.append(_sentence(D["measures_remark"].format(name=draft_text.official(ind.name), remark=remark)))
+    if measures:
+        paragraphs.append(ladder(3, 2) + D["measures_lead"])
+        paragraphs.extend(ladder(4, number) + text for number, text in enumerate(dict.fromkeys(measures), 1))
     return "\n".join(paragraphs)
 
 
@@ -132,7 +172,7 @@ def draft(sa: SubmissionAnalysis, ruleset: Ruleset, *, only_missing: bool = True
     written = sa.submission.report
     makers: dict[str, Callable[[], str]] = {
         CONCLUSION: lambda: conclusion(sa),
-        DEVIATION: lambda: deviation(sa),
+        DEVIATION: lambda: deviation(sa, ruleset),
         PROBLEMS: lambda: problems(sa, ruleset),
     }
     return {key: make() for key, make in makers.items() if not (only_missing and written.get(key))}

@@ -6,6 +6,7 @@ wording lives in messages.DRAFT_NARRATIVE. Narrative written in the YAML always 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,15 +14,16 @@ from decimal import Decimal
 from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.indicators import Value
-from ..form.model import Department, Project
+from ..form.model import Department, Indicator, Project
 from ..messages import draft as D
+from ..messages import ladder
 from . import figures
 from .evaluation import Evaluation
 
 BASIC, EXECUTION, TARGETS = "基本情况", "预算执行情况分析", "绩效目标实现情况分析"
 
 
-money = N.plain_money  # 「1135.50」: amounts in running text
+money = N.prose_money  # 「1,135.50」: amounts in the drafted prose, written as 附件1's tables write them
 percent = N.rate_or_dash  # 「47.22%」, or 「—」 for a rate that cannot be computed
 
 
@@ -71,10 +73,22 @@ def basic(ev: Evaluation) -> list[str]:
     return [first, target, budget]
 
 
+#: 「过程方面：」 in a clerk's phrase: the clause after it is joined with 「，」 so no colon follows another.
+_ASPECT = re.compile(r"([\u4e00-\u9fff]{2,4}方面)[：:]\s*")
+#: Corner brackets as quotes (「…」) become the double quotes official documents use (“…”).
+_CORNERS = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+
+
+def official(text: str) -> str:
+    """A clerk's phrase as it stands inside a drafted sentence: “” quotes, 「过程方面，…」 rather than a chain of
+    colons, and no full stop (the sentence around it decides)."""
+    return _ASPECT.sub(r"\1，", text.strip().translate(_CORNERS)).rstrip("。；;，, ")
+
+
 def _sentence(text: str) -> str:
     """A clerk's phrase as a full sentence: ends with 「。」 unless it already ends with punctuation."""
-    text = text.strip()
-    return text if text.endswith(("。", "！", "？", "；", "…", ".", "）")) else text + "。"
+    text = _ASPECT.sub(r"\1，", text.strip().translate(_CORNERS))
+    return text if text.endswith(("。", "！", "？", "…", ".", "）")) else text.rstrip("；;，, ") + "。"
 
 
 def _value(key: str, value: Value, **args: str) -> str:
@@ -82,7 +96,8 @@ def _value(key: str, value: Value, **args: str) -> str:
     return D(key if value.quantitative else f"{key}_text", value=value.text, **args)
 
 
-def _versus(progress: Decimal, time: Decimal) -> str:
+def versus(progress: Decimal, time: Decimal) -> str:
+    """「低于序时进度（50.00%）6.67个百分点」: spending set against the time progress."""
     gap = abs(progress - time)
     key = "versus_equal" if gap == 0 else ("versus_below" if progress < time else "versus_above")
     return D(key, time=percent(time), gap=N.plain_rate(gap))
@@ -93,7 +108,7 @@ def _execution_sentence(sub: Project | Department, fig: figures.Figures) -> str:
     allocation = D("execution_allocation", rate=percent(fig.allocation_rate)) if fig.allocation_rate is not None else ""
     progress = ""
     if fig.spend_progress is not None:
-        progress = D("execution_progress", rate=percent(fig.spend_progress), versus=_versus(fig.spend_progress, time))
+        progress = D("execution_progress", rate=percent(fig.spend_progress), versus=versus(fig.spend_progress, time))
     return D(
         "execution",
         month=sub.period.month,
@@ -156,21 +171,8 @@ def targets(sub: Project | Department) -> list[str]:
         D("targets_count", subject=subject, count=len(sub.indicators), kinds="、".join(kinds))
         + D("targets_likelihood", items="，".join(likelihoods))
     ]
-    ordered = sorted(sub.indicators, key=lambda i: F.LEVEL2_ALL.index(i.level2) if i.level2 in F.LEVEL2_ALL else len(F.LEVEL2_ALL))
-    for number, ind in enumerate(ordered, start=1):
-        target = _value("indicator_target", ind.target)
-        if ind.adjusted_target:
-            target = D("indicator_adjusted", target=target, adjusted=ind.adjusted_target)
-        text = D(
-            "indicator",
-            number=number,
-            level2=ind.level2,
-            name=ind.name,
-            target=target,
-            result=_value("indicator_result", ind.result, months=sub.period.months),
-            expected=_value("indicator_expected", ind.expected),
-            judgement=D(f"judgement_{ind.likelihood}"),
-        )
+    for number, ind in enumerate(ordered_indicators(sub.indicators), start=1):
+        text = ladder(3, number) + indicator(ind, sub.period.months)
         if ind.deviation:
             text += D("indicator_deviation", text=_sentence(ind.deviation))
         if ind.likelihood == F.IMPOSSIBLE and ind.remark:
@@ -178,6 +180,27 @@ def targets(sub: Project | Department) -> list[str]:
             text += remark if remark.startswith(D("remark_prefix")) else D("indicator_remark", text=remark)
         paragraphs.append(text)
     return paragraphs
+
+
+def ordered_indicators(indicators: tuple[Indicator, ...]) -> list[Indicator]:
+    """The indicators in the form's order of 二级指标, as 附件1 numbers them."""
+    return sorted(indicators, key=lambda i: F.LEVEL2_ALL.index(i.level2) if i.level2 in F.LEVEL2_ALL else len(F.LEVEL2_ALL))
+
+
+def indicator(ind: Indicator, months: str) -> str:
+    """One indicator as a sentence: 「数量指标“受益人数”：年度指标值≥100人，1-6月完成60人，…，预计能够完成年度目标。」"""
+    target = _value("indicator_target", ind.target)
+    if ind.adjusted_target:
+        target = D("indicator_adjusted", target=target, adjusted=ind.adjusted_target)
+    return D(
+        "indicator",
+        level2=ind.level2,
+        name=ind.name.translate(_CORNERS),
+        target=target,
+        result=_value("indicator_result", ind.result, months=months),
+        expected=_value("indicator_expected", ind.expected),
+        judgement=D(f"judgement_{ind.likelihood}"),
+    )
 
 
 DRAFTERS: dict[str, Callable[[Evaluation], list[str]]] = {BASIC: basic, EXECUTION: execution, TARGETS: lambda ev: targets(ev.submission)}

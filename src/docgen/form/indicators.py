@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from . import numbers
+
 GE, LE, EQ, GT, LT = "≥", "≤", "=", ">", "<"
 BETWEEN = "~"
 
@@ -160,8 +162,10 @@ class Value:
         return self.text
 
     def shown(self, amount: Decimal) -> str:
-        """`amount` in this value's own way of writing (「1.5万人次」 for 15000 when the target says 「3万人次」)."""
-        return f"{self.comparator or ''}{format_number(amount / self.scale)}{self.written_unit or self.unit}"
+        """`amount` in this value's own way of writing (「1.5万人次」 for 15000 when the target says 「3万人次」); things
+        counted whole are expected whole (「1个」, never 「0.75个」)."""
+        unit = self.written_unit or self.unit
+        return f"{self.comparator or ''}{format_number(numbers.whole(amount / self.scale, unit))}{unit}"
 
 
 def format_number(value: Decimal) -> str:

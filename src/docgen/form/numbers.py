@@ -2,17 +2,20 @@
 a % sign, a rate whose denominator is 0 shown 「—」).
 
 Two styles of money and two of rates exist because the outputs already differ and must stay byte-identical:
-tables (附件1, the site) group thousands, running text, JSON, warning texts and the diff do not; a rate carries its
-% sign except where the sentence or the label around it already says 「%」.
+tables (附件1, the site) group thousands, JSON, warning texts and the diff do not; a rate carries its % sign except
+where the sentence or the label around it already says 「%」. 附件1's drafted prose writes amounts as its tables do
+(`prose_money`), so a reader finds 「1,650.00万元」 in the sentence and 「1,650.00」 in the table. Things counted whole
+(人、个、所、项…) are never expected in fractions (`whole`).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from .vocabulary import NO_RATE
 
 __all__ = [
+    "INDIVISIBLE_UNITS",
     "NO_RATE",
     "NO_VALUE",
     "axis_rate",
@@ -21,8 +24,10 @@ __all__ = [
     "plain_money",
     "plain_rate",
     "plain_rate_or_dash",
+    "prose_money",
     "rate",
     "rate_or_dash",
+    "whole",
 ]
 
 #: Any number that cannot be given (a rate without a denominator, a figure not reported) is shown 「—」.
@@ -40,8 +45,13 @@ def money_or_dash(value: Decimal | None) -> str:
 
 
 def plain_money(value: Decimal) -> str:
-    """An amount in running text, JSON and messages: 「1650.00」."""
+    """An amount in JSON, warning messages and the diff: 「1650.00」."""
     return f"{value:.2f}"
+
+
+def prose_money(value: Decimal) -> str:
+    """An amount in 附件1's drafted sentences, written as its tables write it: 「1,650.00」."""
+    return money(value)
 
 
 def rate(value: Decimal) -> str:
@@ -67,3 +77,58 @@ def plain_rate_or_dash(value: Decimal | None) -> str:
 def axis_rate(value: int) -> str:
     """A whole percentage on a chart's axis: 「40%」."""
     return f"{value}%"
+
+
+#: Units of things counted whole: an expectation of 「0.75个」 makes no sense on paper.
+INDIVISIBLE_UNITS = frozenset(
+    (
+        "人",
+        "名",
+        "个",
+        "所",
+        "项",
+        "家",
+        "户",
+        "次",
+        "人次",
+        "户次",
+        "件",
+        "台",
+        "套",
+        "辆",
+        "座",
+        "处",
+        "间",
+        "张",
+        "册",
+        "本",
+        "场",
+        "期",
+        "批",
+        "篇",
+        "起",
+        "头",
+        "只",
+        "株",
+        "条",
+        "部",
+        "栋",
+        "宗",
+        "例",
+        "份",
+        "村",
+        "镇",
+        "校",
+        "园",
+        "支",
+        "队",
+        "家次",
+        "场次",
+        "台套",
+    )
+)
+
+
+def whole(value: Decimal, unit: str) -> Decimal:
+    """What is expected of `unit` by a date: the next whole one for things counted whole (0.75个 -> 1个), else as is."""
+    return value.to_integral_value(rounding=ROUND_CEILING) if unit in INDIVISIBLE_UNITS else value
