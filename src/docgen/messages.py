@@ -275,9 +275,10 @@ DRAFT_ANALYSIS = {
     "conclusion_exempt": "{subject}属于科研类项目，按规定可暂不开展年度中的绩效监控，本期未作预警评价。",
     "conclusion_budget": "资金安排{arranged}万元，已支出{spent}万元，支出进度{spend_progress}，序时进度{time_progress}",
     "conclusion_budget_empty": "本期无资金安排",
-    "conclusion_indicators": "设置绩效指标{total}项，{items}",
-    "conclusion_likelihood": "预计{likelihood}完成{count}项",
-    "conclusion_counts": "共发现红灯预警{red}项、黄灯预警{yellow}项。",
+    "conclusion_indicators": "设置绩效指标{total}项，预计{items}",
+    "conclusion_likelihood": "{likelihood}完成{count}项",
+    "conclusion_counts": "共发现{items}。",
+    "conclusion_count": "{light}预警{count}项",
     "deviation_none": "本期预算执行和绩效目标实现情况与预期基本一致，未出现明显偏差。",
     # the headings inside a drafted section continue the report's ladder: 一、（一）1.（2）
     "deviation_budget": "预算执行方面。",
@@ -289,7 +290,7 @@ DRAFT_ANALYSIS = {
     "deviation_reason": "偏差原因：{reason}",
     "problems_none": "本期未发现明显问题。下一步将继续加强预算执行和绩效目标实现情况的日常监控，确保年度绩效目标如期实现。",
     "problems_lead": "存在的问题。",
-    "problems_item": "{name}，涉及{count}处，监控结果为{light}。",
+    "problems_item": "出现“{name}”{light}预警{count}处。",
     "measures_lead": "整改措施和建议。",
     "measures_item": "{advice}",
     "measures_remark": "“{name}”指标预计无法完成年度目标，拟采取以下措施：{remark}",
@@ -437,9 +438,10 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "project_subject": "{name}项目",
     "department_subject": "{name}部门整体",
     # 一、基本情况
-    "basic_project": "{name}（项目代码{code}）由{unit}组织实施，主管部门为{department}{span}。",
+    "basic_project": "{name}（项目代码：{code}）由预算单位{unit}组织实施，主管部门为{department}{span}。",
     "basic_span": "，项目起止时间为{span}",
-    "basic_department": "{name}（部门代码{code}）本期纳入绩效监控的预算资金包括基本支出和项目支出。",
+    "basic_span_unreported": "，项目起止时间未填报",
+    "basic_department": "{name}（部门代码：{code}）本期纳入绩效监控的预算资金包括基本支出和项目支出。",
     "basic_target_project": "项目年度绩效目标：{target}",
     "basic_target_department": "部门年度绩效目标：{target}",
     "basic_budget": "{year}年{subject}预算安排{subtotal}万元{parts}。",
@@ -496,6 +498,12 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "indicator_deviation": "偏差原因：{text}",
     "indicator_remark": "拟采取措施：{text}",
     "remark_prefix": "拟采取",  # a 备注 that already names itself is not labelled twice
+    # 落款 and the contact block under it (GB/T 9704: 成文日期 in Arabic numerals, no leading zeros)
+    "signed_on": "{year}年{month}月{day}日",
+    "signed_on_blank": "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日",
+    "contact_head": "单位负责人：{head}",
+    "contact_preparer": "填报人：{preparer}\u3000\u3000联系电话：{phone}",
+    "contact_blank": "\u3000\u3000\u3000\u3000",
 }
 
 

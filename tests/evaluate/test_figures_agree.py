@@ -151,11 +151,12 @@ def check_w401(month: int, budget: int, spent: int) -> Decimal:
         assert (hit_light, ratio) == (light, str(expected))
         assert Decimal(ratio) < Decimal(limit), message  # never 「60.00%，低于 60%」
         assert f"支出进度 {spend}%" in message and f"序时进度 {time_progress(month)}%" in message
-        assert message in conclusions.deviation(sa)  # 附件1's drafted 偏差原因分析 quotes the finding
+        drafted = conclusions.deviation(sa)  # 附件1's drafted 偏差原因分析 states the same figures, in prose
+        assert f"支出进度{spend}%" in drafted and f"序时进度（{time_progress(month)}%）" in drafted
     assert sa.row_lights["资金"][TOTAL] == light
     assert generate.execution_tone(site_figures(sub).execution, DEFAULTS["W401"]) == light
     assert f"支出进度{spend}%" in draft.execution(evaluate(sub))[0]
-    assert f"支出进度 {spend}%，序时进度 {time_progress(month)}%" in conclusions.conclusion(sa)
+    assert f"支出进度{spend}%，序时进度{time_progress(month)}%" in conclusions.conclusion(sa)
     return expected
 
 

@@ -176,3 +176,15 @@ def test_values_are_shown_in_their_own_units() -> None:
     assert parse("≥3万人次").shown(D(15000)) == "≥1.5万人次"
     assert parse("≥12000人").shown(D(6000)) == "≥6000人"
     assert parse("5万亩").shown(D("25000")) == "2.5万亩"
+
+
+def test_things_counted_whole_are_expected_whole() -> None:
+    """「应达值 0.75个」 is never written: a count of things expected by a month is the next whole one."""
+    from decimal import Decimal
+
+    from docgen.form.indicators import parse
+
+    assert parse("≥1个").shown(Decimal("0.75")) == "≥1个"
+    assert parse("≥12000人").shown(Decimal("6000.5")) == "≥6001人"
+    assert parse("≥3万人次").shown(Decimal(15000)) == "≥1.5万人次"  # written in 万: a fraction of 万 is fine
+    assert parse("≥152公里").shown(Decimal("76.5")) == "≥76.5公里"  # a length is divisible

@@ -55,7 +55,12 @@ def test_title_and_sections_in_order(project: Project, tpl: templates.Templates)
     assert items[1] == ("Subtitle", "（2025年度）")
     headings = [(style, text) for style, text in items if style.startswith("Heading")]
     assert headings == [(f"Heading {s.level}", s.heading) for s in F.REPORT_SECTIONS]
-    assert items[-1] == ("Signature", project.unit)
+    assert items[-4:] == [
+        ("Signature", project.unit),
+        ("Signature", "2025年7月8日"),  # 成文日期 as GB/T 9704 writes it: no leading zeros
+        ("Body Text", "单位负责人：\u3000\u3000\u3000\u3000"),  # not given: left blank to write by hand
+        ("Body Text", "填报人：张丽\u3000\u3000联系电话：0349-2035678"),
+    ]
 
 
 def test_narrative_is_used_as_written(project: Project, tpl: templates.Templates) -> None:
@@ -69,18 +74,19 @@ def test_empty_sections_are_drafted_from_the_figures(project: Project, tpl: temp
     document = document_of(blank(project), tpl)
     execution = body_after(document, "（一）预算执行情况分析")
     assert execution[0] == (
-        "截至6月底，项目年度预算安排1135.50万元，其中上年结转35.50万元、本年预算1100.00万元，已下达980.00万元，"
+        "截至6月底，项目年度预算安排1,135.50万元，其中上年结转35.50万元、本年预算1,100.00万元，已下达980.00万元，"
         "下达率89.09%；已支出510.55万元，支出进度44.96%，低于序时进度（50.00%）5.04个百分点。"
     )
     assert "中央财政资金安排860.00万元、已支出412.35万元、支出进度47.95%" in execution[1]
-    assert execution[-2].startswith("预计全年支出1135.50万元，占安排数的100.00%") and execution[-2].endswith("具体情况见表1。")
+    assert execution[-2].startswith("预计全年支出1,135.50万元，占安排数的100.00%") and execution[-2].endswith("具体情况见表1。")
     assert execution[-1] == "表1  项目资金预算执行情况（单位：万元）"
     targets = body_after(document, "（二）绩效目标实现情况分析")
     assert targets[0].startswith("项目共设置绩效指标7项，其中产出指标4项、效益指标2项、满意度指标1项。")
     assert "确定能完成6项，有可能完成1项" in targets[0]
-    assert any(t.endswith("有可能完成年度目标。偏差原因：过程方面：部分学校补助发放通知不及时，家长知晓度不高。") for t in targets)
+    assert any(t.endswith("有可能完成年度目标。偏差原因：过程方面，部分学校补助发放通知不及时，家长知晓度不高。") for t in targets)
+    assert [t[:2] for t in targets[1:]] == [f"{n}．" for n in range(1, 8)]  # the ladder's third level under （二）
     basic = body_after(document, "一、项目（部门）基本情况")
-    assert basic[0].startswith(f"{project.name}（项目代码{project.code}）由{project.unit}组织实施")
+    assert basic[0].startswith(f"{project.name}项目（项目代码：{project.code}）由预算单位{project.unit}组织实施")
     assert body_after(document, "（一）监控总体结论") == ["（未填写）"]
 
 
@@ -130,7 +136,7 @@ def test_department_report(department: Department, tpl: templates.Templates) -> 
     document = document_of(blank(department), tpl)
     assert paragraphs(document)[0] == ("Title", "朔州市教育局部门整体支出绩效监控分析报告")  # 20 characters: one line
     execution = body_after(document, "（一）预算执行情况分析")
-    assert execution[0].startswith("截至6月底，部门年度预算安排25772.30万元")
+    assert execution[0].startswith("截至6月底，部门年度预算安排25,772.30万元")
     assert any(t.startswith("按支出用途分，基本支出安排") for t in execution)
     assert document.tables[1].rows[0].cells[0].text == "支出用途"
     assert len(document.tables) == 2
@@ -237,3 +243,27 @@ def test_long_title_breaks_where_the_sense_allows(project: Project, tpl: templat
     assert render_docx.title(long_name, lines=True) == "学前教育发展资金（普惠性民办幼儿园奖补）\n项目支出绩效监控分析报告"
     short = dataclasses.replace(project, name="农村公路养护工程")
     assert render_docx.title(short, lines=True) == "农村公路养护工程项目支出绩效监控分析报告"
+
+
+def test_identity_stands_first_whoever_wrote_the_basic_section(project: Project, tpl: templates.Templates) -> None:
+    """The clerk's own 「基本情况」 follows the identity: name, code, unit, department and term are always stated."""
+    basic = body_after(document_of(project, tpl), "一、项目（部门）基本情况")
+    assert basic[0] == (
+        f"{project.name}项目（项目代码：{project.code}）由预算单位{project.unit}组织实施，主管部门为{project.department}，"
+        f"项目起止时间为{project.span}。"
+    )
+    assert basic[1] == project.report["基本情况"].strip().splitlines()[0].strip()
+    unknown = body_after(document_of(dataclasses.replace(project, span=""), tpl), "一、项目（部门）基本情况")
+    assert unknown[0].endswith("主管部门为朔州市教育局，项目起止时间未填报。")  # never guessed
+
+
+def test_sign_off_left_blank_where_the_submission_gives_none(project: Project, tpl: templates.Templates) -> None:
+    from docgen.form.model import SignOff
+
+    items = paragraphs(document_of(dataclasses.replace(project, sign_off=SignOff()), tpl))
+    blank = "\u3000" * 4
+    assert items[-3:] == [
+        ("Signature", f"{blank}年\u3000\u3000月\u3000\u3000日"),
+        ("Body Text", f"单位负责人：{blank}"),
+        ("Body Text", f"填报人：{blank}\u3000\u3000联系电话：{blank}"),
+    ]

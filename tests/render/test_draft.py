@@ -45,7 +45,7 @@ def test_impossible_indicator_carries_its_measures(project: Project) -> None:
     first = dataclasses.replace(project.indicators[0], likelihood="完全不可能", remark="调减年度目标并报批", deviation="决策方面：测算偏高")
     text = draft.targets(dataclasses.replace(project, indicators=(first,)))
     assert text[0].endswith("完全不可能完成1项。")
-    assert text[1].endswith("预计无法完成年度目标。偏差原因：决策方面：测算偏高。拟采取措施：调减年度目标并报批。")
+    assert text[1].endswith("预计无法完成年度目标。偏差原因：决策方面，测算偏高。拟采取措施：调减年度目标并报批。")
 
 
 def test_only_empty_sections_are_drafted(project: Project) -> None:
@@ -67,4 +67,4 @@ def test_words_and_labelled_remarks_read_plainly(project: Project) -> None:
     )
     text = draft.targets(dataclasses.replace(project, indicators=(first,)))[1]
     assert "年度指标值为“持续改善”，1-6月完成情况为“尚未收获”，全年预计完成105公斤" in text
-    assert text.endswith("偏差原因：过程方面：延误。拟采取的措施：申请调整目标。")
+    assert text.endswith("偏差原因：过程方面，延误。拟采取的措施：申请调整目标。")

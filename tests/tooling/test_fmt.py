@@ -274,3 +274,17 @@ def test_a_large_tree_is_formatted_in_parallel_with_the_same_result(tree: Path, 
     monkeypatch.setattr(api, "PARALLEL_FROM", 2)
     parallel = api.fmt([Path("submissions")], write=False)
     assert [(r.path, r.after) for r in parallel] == [(r.path, r.after) for r in serial]
+
+
+def test_the_sign_off_keys_take_their_place_after_the_report(tmp_path: Path) -> None:
+    """附件1's 落款 fields (成文日期, 单位负责人, 填报人, 联系电话) typed first move after 分析报告, in the form's order."""
+    demo = ROOT / "submissions/2025-06/104-交通运输局/104-2025-002.yaml"
+    text = "联系电话: 0349-1234567\n填报人: 李明\n成文日期: 2025-07-10\n" + demo.read_text(encoding="utf-8")
+    path = tmp_path / "104-2025-002.yaml"
+    result = fmt.format_text(path, text)
+    assert result.after is not None, result.findings
+    formatted = result.after
+    top = [line.split(":")[0] for line in formatted.splitlines() if line and not line.startswith((" ", "#"))]
+    assert top.index("分析报告") < top.index("成文日期") < top.index("填报人") < top.index("联系电话")
+    assert top[0] == "年度"
+    assert_nothing_lost(path, text, formatted)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from .. import messages as M
 from ..check.findings import Finding
+from ..check.rulebook import DECLARATIONS
 from ..check.ruleset import RED, YELLOW, Ruleset
 from ..form import numbers as N
 from ..form import vocabulary as F
@@ -72,20 +73,21 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     else:
         budget = D["conclusion_budget_empty"]
     likely = sa.likelihoods()
-    items = D["separator"].join(D["conclusion_likelihood"].format(likelihood=lk, count=likely[lk]) for lk in F.LIKELIHOODS if likely[lk])
-    targets = D["conclusion_indicators"].format(total=len(sub.indicators), items=items).rstrip("，")
+    items = D["names_join"].join(D["conclusion_likelihood"].format(likelihood=lk, count=likely[lk]) for lk in F.LIKELIHOODS if likely[lk])
+    targets = D["conclusion_indicators"].format(total=len(sub.indicators), items=items) if items else ""
     lead = D["conclusion_lead"].format(year=sub.period.year, month=sub.period.month, subject=subject)
-    text = f"{lead}{budget}{D['separator']}{targets}{D['separator']}{M.DRAFT_ANALYSIS_LIGHT[sa.light or 'green']}"
+    text = D["separator"].join(part for part in (lead + budget, targets, M.DRAFT_ANALYSIS_LIGHT[sa.light or "green"]) if part)
     counts = sa.counts()
-    if counts[RED] or counts[YELLOW]:
-        text += D["conclusion_counts"].format(red=counts[RED], yellow=counts[YELLOW])
+    lit = [D["conclusion_count"].format(light=M.LIGHT_NAMES[light], count=counts[light]) for light in (RED, YELLOW) if counts[light]]
+    if lit:
+        text += D["conclusion_counts"].format(items=D["names_join"].join(lit))
     return text
 
 
 def _names(findings: list[Finding], ruleset: Ruleset | None) -> str:
     """The rules behind `findings` by name, in the rules file's order: 「支出进度滞后、预计结转结余」."""
     codes = dict.fromkeys(f.code for f in sorted(findings, key=lambda f: f.code))
-    return D["names_join"].join(ruleset[c].name if ruleset is not None else c for c in codes)
+    return D["names_join"].join((ruleset[c] if ruleset is not None else DECLARATIONS[c]).name for c in codes)
 
 
 def _budget_rows(sa: SubmissionAnalysis) -> list[str]:

@@ -55,22 +55,27 @@ def _parts(fig: figures.Figures) -> str:
     return D("basic_budget_parts", carried_over=money(fig.carried_over), budget=money(fig.budget)) if fig.carried_over else ""
 
 
-def basic(ev: Evaluation) -> list[str]:
-    """「一、基本情况」: who carries it out, the term, the annual target and the budget."""
-    sub, total = ev.submission, ev.headline
+def identity(sub: Project | Department) -> str:
+    """Who and what the report is about: name, code, unit, department and term, in every 附件1 whoever wrote
+    「基本情况」 (a term not given is said to be 未填报, never guessed)."""
     if isinstance(sub, Project):  # a project names its code, unit and term; a department only itself
-        span = D("basic_span", span=sub.span) if sub.span else ""
-        first = D("basic_project", name=sub.name, code=sub.code, unit=sub.unit, department=sub.department, span=span)
-        target = D("basic_target_project", target=sub.target)
-    else:
-        first = D("basic_department", name=sub.department, code=sub.department_code)
-        target = D("basic_target_department", target=sub.target)
+        span = D("basic_span", span=sub.span) if sub.span else D("basic_span_unreported")
+        name = sub.name if sub.name.endswith(D("subject_project")) else D("project_subject", name=sub.name)
+        return D("basic_project", name=name, code=sub.code, unit=sub.unit, department=sub.department, span=span)
+    return D("basic_department", name=sub.department, code=sub.department_code)
+
+
+def basic(ev: Evaluation) -> list[str]:
+    """「一、基本情况」 after the identity: the annual target and the budget."""
+    sub, total = ev.submission, ev.headline
+    key = "basic_target_project" if isinstance(sub, Project) else "basic_target_department"
+    target = D(key, target=official(sub.target) + "。")
     budget = D("basic_budget", year=sub.period.year, subject=_subject(sub), subtotal=money(total.subtotal), parts=_parts(total))
     table = budget_tables(ev)[-1]
     items = [D("basic_source_item", row=row, subtotal=money(fig.subtotal)) for row, fig in table.rows.items() if row in table.given]
     if len(items) > 1:
         budget += D("basic_sources", items="，".join(items))
-    return [first, target, budget]
+    return [target, budget]
 
 
 #: 「过程方面：」 in a clerk's phrase: the clause after it is joined with 「，」 so no colon follows another.

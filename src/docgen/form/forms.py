@@ -206,6 +206,13 @@ DEPARTMENT_CODE = Field("department_code", "code", "主管部门预算代码", (
 INDICATOR_LIST = Field("indicators", "indicators", "每个三级指标一项", required=True)
 REPORT = Field("report", "report", "附件1《支出绩效监控分析报告》各部分的正文")
 REVIEWS = Field("reviews", "reviews", "主管部门或市财政局的审核意见，每次审核一条")
+#: 附件1's 落款 and the contact block under it: optional; what is not given is left blank on paper to be filled by hand.
+SIGN_OFF = (
+    Field("signed_on", "date", "附件1落款的成文日期，如 2025-07-10；不填则落款处留空，打印后手写", ("2025-07-10",)),
+    Field("head", "name", "报送单位负责人姓名，印在附件1末尾", ("王建国",)),
+    Field("preparer", "name", "填报人姓名，印在附件1末尾", ("李明",)),
+    Field("phone", "name", "填报人联系电话，如 0349-2021234", ("0349-2021234",)),
+)
 
 # --- 附件2 ---------------------------------------------------------------------------------------
 
@@ -263,6 +270,7 @@ PROJECT_FORM = Form(
         Field("project_target", "text", "批复的项目年度绩效目标", ("按标准足额发放生活补助，保障困难学生顺利完成学业。",), required=True),
         INDICATOR_LIST,
         REPORT,
+        *SIGN_OFF,
         REVIEWS,
     ),
 )
@@ -322,6 +330,7 @@ DEPARTMENT_FORM = Form(
         ),
         INDICATOR_LIST,
         REPORT,
+        *SIGN_OFF,
         REVIEWS,
     ),
 )

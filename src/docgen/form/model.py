@@ -123,6 +123,20 @@ def _reviews(data: dict[str, Any]) -> tuple[Review, ...]:
     )
 
 
+@dataclass(frozen=True)
+class SignOff:
+    """附件1's 落款 and contact block as the submission gives them: 成文日期, 单位负责人, 填报人, 联系电话 ("" if not)."""
+
+    signed_on: str = ""
+    head: str = ""
+    preparer: str = ""
+    phone: str = ""
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> SignOff:
+        return cls(**{name: str(data.get(K[name]) or "").strip() for name in ("signed_on", "head", "preparer", "phone")})
+
+
 def _funds(data: dict[str, Any], key: str, rows: tuple[str, ...]) -> dict[str, Amounts]:
     """Rows in the form's order; a source not written is absent (rendered blank)."""
     given = data.get(key) or {}
@@ -176,6 +190,7 @@ class Project(_Budget):
     research: bool = False
     confidential: bool = False
     span: str = ""
+    sign_off: SignOff = SignOff()
 
     kind = "project"
 
@@ -197,6 +212,7 @@ class Project(_Budget):
             research=bool(data.get(K["research"], False)),
             confidential=bool(data.get(K["confidential"], False)),
             span=data.get(K["period_span"]) or "",
+            sign_off=SignOff.from_data(data),
         )
 
 
@@ -213,6 +229,7 @@ class Department(_Budget):
     indicators: tuple[Indicator, ...]
     report: dict[str, str] = field(default_factory=dict)
     reviews: tuple[Review, ...] = ()
+    sign_off: SignOff = SignOff()
 
     kind = "department"
     confidential = False
@@ -234,6 +251,7 @@ class Department(_Budget):
             indicators=tuple(Indicator.from_data(i) for i in data[K["indicators"]]),
             report=_report(data),
             reviews=_reviews(data),
+            sign_off=SignOff.from_data(data),
         )
 
 

@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 from .. import messages as M
 from ..errors import EnvironmentProblem
 from ..escape import xml as escape  # XML text: & < > as entities, characters XML forbids dropped
-from ..evaluate import draft
+from ..evaluate import draft, report
 from ..evaluate.evaluation import Evaluation
 from ..form import numbers as N
 from ..form import vocabulary as F
@@ -49,9 +50,6 @@ STYLE_NAMES = {
     "table": "Table Grid",
 }
 TEXT_WIDTH_TWIPS = 8844  # 156 mm: the GB/T 9704 text block
-
-#: Sections the submission may leave empty, and what stands there then (besides a draft or an extra text).
-OPTIONAL_SECTIONS = {"绩效监控延伸情况", "其他需要说明的事项"}
 
 
 @dataclass(frozen=True)
@@ -174,9 +172,11 @@ def _run(text: str, size: int | None = None) -> str:
     return f"<w:r>{props}{'<w:br/>'.join(lines)}</w:r>"
 
 
-def _paragraph(style: str, text: str, align: str | None = None, size: int | None = None) -> str:
+def _paragraph(style: str, text: str, align: str | None = None, size: int | None = None, *, before: int | None = None) -> str:
+    """A paragraph in `style`; `before` (twips) overrides the style's space before it."""
+    spacing = f'<w:spacing w:before="{before}"/>' if before is not None else ""
     jc = f'<w:jc w:val="{align}"/>' if align else ""
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{jc}</w:pPr>{_run(text, size) if text else ""}</w:p>'
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{spacing}{jc}</w:pPr>{_run(text, size) if text else ""}</w:p>'
 
 
 def _cell(style: str, text: str, width: int, align: str, size: int | None, *, header: bool = False) -> str:
@@ -317,11 +317,6 @@ def _budget_table(ref: Reference, table: draft.BudgetTable, months: str) -> str:
     )
 
 
-def _paragraphs(text: str) -> list[str]:
-    """A clerk's narrative: one paragraph per non-empty line, indentation dropped (the style indents)."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 TITLE_LINE_CHARS = 20  # 2号 characters on one line of the 156 mm text block
 
 
@@ -346,21 +341,8 @@ def title(sub: Project | Department, *, lines: bool = False) -> str:
 
 
 def section_texts(ev: Evaluation, extra: Mapping[str, str] | None = None) -> dict[str, list[str]]:
-    """Paragraphs per section key: the submission's text, else an extra drafted text (e.g. from the warnings
-    engine), else docgen's own draft from the figures, else 「无。」 or 「（未填写）」."""
-    sub = ev.submission
-    drafted = draft.drafts(ev)
-    texts: dict[str, list[str]] = {}
-    for key in F.REPORT_KEYS:
-        if sub.report.get(key):
-            texts[key] = _paragraphs(sub.report[key])
-        elif extra and extra.get(key, "").strip():
-            texts[key] = _paragraphs(extra[key])
-        elif key in drafted:
-            texts[key] = drafted[key]
-        else:
-            texts[key] = [M.label("none") if key in OPTIONAL_SECTIONS else M.label("not_filled")]
-    return texts
+    """Paragraphs per section key, as evaluate/report.py decides them for 附件1 and the site alike."""
+    return {key: list(text.paragraphs) for key, text in report.section_texts(ev, extra).items()}
 
 
 def body_xml(ev: Evaluation, ref: Reference, extra: Mapping[str, str] | None = None) -> str:
@@ -379,9 +361,43 @@ def body_xml(ev: Evaluation, ref: Reference, extra: Mapping[str, str] | None = N
         out.extend(_paragraph(styles["body"], text) for text in texts[section.key])
         if section.key == draft.EXECUTION:
             out.extend(_budget_table(ref, table, sub.period.months) for table in draft.budget_tables(ev))
-    unit = sub.unit if isinstance(sub, Project) else sub.department
-    out.append(_paragraph(styles["signature"], unit))
+    out.extend(_sign_off(sub, ref))
     return "".join(out)
+
+
+LINE_TWIPS = 579  # one line of the reference's 28.95 pt grid: the space between the 落款 and the contact block
+
+
+def signed_on(sub: Project | Department) -> str:
+    """The 成文日期 as GB/T 9704 writes it (「2025年7月10日」), or blanks to fill by hand when the submission gives none."""
+    given = sub.sign_off.signed_on
+    try:
+        day = date.fromisoformat(given)
+    except ValueError:
+        return M.draft("signed_on_blank")
+    return M.draft("signed_on", year=day.year, month=day.month, day=day.day)
+
+
+def contact(sub: Project | Department) -> list[str]:
+    """「单位负责人：…」 then 「填报人：…　　联系电话：…」 (two lines: one would wrap inside the telephone number),
+    each blank left to fill by hand where the submission gives none."""
+    blank = M.draft("contact_blank")
+    given = sub.sign_off
+    return [
+        M.draft("contact_head", head=given.head or blank),
+        M.draft("contact_preparer", preparer=given.preparer or blank, phone=given.phone or blank),
+    ]
+
+
+def _sign_off(sub: Project | Department, ref: Reference) -> list[str]:
+    """The 落款 (unit, then 成文日期 right under it) and the contact block the offices print under a report."""
+    unit = sub.unit if isinstance(sub, Project) else sub.department
+    signature = ref.styles["signature"]
+    return [
+        _paragraph(signature, unit),
+        _paragraph(signature, signed_on(sub), before=0),
+        *(_paragraph(ref.styles["body"], line, before=LINE_TWIPS if not index else None) for index, line in enumerate(contact(sub))),
+    ]
 
 
 def _core(sub: Project | Department) -> bytes:
