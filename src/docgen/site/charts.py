@@ -37,6 +37,19 @@ def _short(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+#: Width of a value label (「46.48%」) at the chart's 13px, per character, generously: digits ~7.2, 「%」 ~11.
+VALUE_CHAR_W = 8.5
+CLEAR = 4  # user units kept free between a value label and the 序时进度 line
+
+
+def value_x(bar_end: float, text: str, marker_x: float | None) -> float:
+    """Where a bar's value label starts: just after the bar, or just past the 序时进度 line when it would cross it."""
+    start = bar_end + 6
+    if marker_x is not None and start - CLEAR < marker_x < start + len(text) * VALUE_CHAR_W + CLEAR:
+        return marker_x + CLEAR + 2
+    return start
+
+
 def bar_chart(bars: list[Bar], *, marker: Decimal | None = None, marker_label: str = "", caption: str = "") -> Markup:
     """Horizontal bars, one per row, with a dashed line at `marker` (序时进度); scales with the page width."""
     label_w, plot_w, value_w, row_h, top, bottom = 190, 460, 80, 26, 30, 24
@@ -71,7 +84,8 @@ def bar_chart(bars: list[Bar], *, marker: Decimal | None = None, marker_label: s
             f'<rect class="dg-fill-{escape(bar.tone)}" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" rx="2">'
             f"<title>{tip}</title></rect>"
         )
-        parts.append(f'<text class="dg-value" x="{label_w + w + 6:.1f}" y="{y + row_h / 2 + 5:.1f}">{N.rate(bar.value)}</text>')
+        tx = value_x(label_w + w, N.rate(bar.value), x(marker) if marker is not None else None)
+        parts.append(f'<text class="dg-value" x="{tx:.1f}" y="{y + row_h / 2 + 5:.1f}">{N.rate(bar.value)}</text>')
     if marker is not None:
         mx = x(marker)
         parts.append(f'<line class="dg-marker" x1="{mx:.1f}" y1="{top - 8}" x2="{mx:.1f}" y2="{height - bottom + 4}"/>')

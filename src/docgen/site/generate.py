@@ -55,8 +55,8 @@ from ..check.load import load_file
 from ..check.ruleset import schema_for
 from ..check.validate import kind_of
 from ..errors import DocgenError, EnvironmentProblem, write_problem
+from ..evaluate import conclusions, monitor, report
 from ..evaluate import figures as compute
-from ..evaluate import monitor
 from ..evaluate.evaluation import Evaluation, evaluate
 from ..form import numbers as N
 from ..form import vocabulary as F
@@ -616,6 +616,7 @@ def _environment() -> jinja2.Environment:
         form_tables=form_tables,
         form_of=form_of,
         report_sections=report_sections,
+        SHORT_VALUE=SHORT_VALUE,
         execution_tone=execution_tone,
         light_names=M.LIGHT_NAMES,
     )
@@ -667,9 +668,35 @@ def form_tables(entry: Entry) -> list[tuple[BudgetTable, compute.Table]]:
     return [(table, entry.evaluation.tables[table.field]) for table in form_of(entry.evaluation.submission).tables]
 
 
-def report_sections(sub: Project | Department) -> list[tuple[str, str]]:
-    """附件1's narrative sections the submission wrote, with their verbatim headings."""
-    return [(s.heading, sub.report[s.key]) for s in F.REPORT_SECTIONS if s.key and sub.report.get(s.key)]
+#: An indicator value this short (「≥12000人」, 「1250元/人·年」) is never broken across lines in the site's tables.
+SHORT_VALUE = 12
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One heading of 附件1 as the site shows it: its level, its paragraphs (none under a heading that only groups)
+    and whether the system drafted them."""
+
+    heading: str
+    level: int
+    paragraphs: tuple[str, ...] = ()
+    drafted: bool = False
+
+
+def report_sections(entry: Entry, rules: ruleset.Ruleset | None = None) -> list[ReportSection]:
+    """Every 附件1 section with the very text the .docx carries: the unit's words, or the system's drafts (marked).
+
+    The drafted 「四、」 needs the monitoring: without a rules file in force it is left as 「（未填写）」, as in 附件1.
+    """
+    ev = entry.evaluation
+    if ev is None:
+        return []
+    monitored = rules is not None and (ev.light is not None or ev.exempt)
+    texts = report.section_texts(ev, conclusions.draft(ev, rules) if rules is not None and monitored else None)
+    return [
+        ReportSection(s.heading, s.level, texts[s.key].paragraphs, texts[s.key].drafted) if s.key else ReportSection(s.heading, s.level)
+        for s in ev.form.report
+    ]
 
 
 def _status_label(status: str) -> str:
