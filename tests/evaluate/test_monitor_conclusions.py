@@ -102,3 +102,17 @@ def test_api_drafts_for_a_demo_submission() -> None:
         assert "本部门" in api.draft_conclusions(result, department, only_missing=False)["监控总体结论"]
     finally:
         os.chdir(before)
+
+
+def test_report_texts_mark_only_what_the_system_drafted() -> None:
+    """evaluate/report.py: the unit's own words are never marked as drafts, the system's always are."""
+    from docgen.evaluate import report
+    from docgen.evaluate.evaluation import evaluate
+
+    written = project(分析报告={"基本情况": "本项目由教育局实施。", "监控总体结论": "总体正常。"})
+    texts = report.section_texts(evaluate(written), {"偏差原因分析": "1．预算执行方面。……"})
+    assert not texts["基本情况"].drafted and texts["基本情况"].paragraphs[1] == "本项目由教育局实施。"
+    assert texts["基本情况"].paragraphs[0].startswith(f"{written.name}项目（项目代码：{written.code}）")  # identity first
+    assert not texts["监控总体结论"].drafted
+    assert texts["偏差原因分析"].drafted and texts["预算执行情况分析"].drafted
+    assert not texts["其他需要说明的事项"].drafted and texts["其他需要说明的事项"].paragraphs == ("无。",)

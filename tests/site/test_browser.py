@@ -90,3 +90,62 @@ def test_search_works_from_the_file_system(page: Any, built: Built) -> None:
     search(page, "生活补助")
     result = page.wait_for_selector(".md-search-result__item a[href*='101-2025-001']", timeout=15000)
     assert result is not None
+
+
+#: How many lines a cell's text takes, measured from its text nodes' line boxes (distinct tops), and its text.
+LINES = """(cell) => {
+  const tops = new Set();
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const box of range.getClientRects()) if (box.width > 0 && box.height > 0) tops.add(Math.round(box.top / 4));
+  }
+  return [cell.innerText.replace(/\\s+/g, ""), tops.size];
+}"""
+
+
+def cells(page: Any, selector: str) -> list[tuple[str, int]]:
+    return [tuple(page.locator(selector).nth(i).evaluate(LINES)) for i in range(page.locator(selector).count())]
+
+
+def test_the_measure_sees_a_label_stacked_one_character_per_line(page: Any) -> None:
+    """The firing side of the next test: a narrow cell does stack 「完全不可能」, and LINES counts five lines."""
+    page.set_content('<table><tr><td style="width:1em;font-size:14px">完全不可能</td></tr></table>')
+    assert cells(page, "td") == [("完全不可能", 5)]
+
+
+def test_form_tables_take_the_whole_width_and_never_stack_a_label(page: Any, server: str) -> None:
+    page.goto(f"{server}/2025-06/101/101-2025-001.html")
+    article = page.locator("article").evaluate(
+        "a => a.getBoundingClientRect().width - parseFloat(getComputedStyle(a).paddingLeft) - parseFloat(getComputedStyle(a).paddingRight)"
+    )
+    widths = page.locator(".dg-form table").evaluate_all("ts => ts.map(t => t.getBoundingClientRect().width)")
+    assert len(widths) == 3 and all(w >= article - 2 for w in widths), (widths, article)
+    measured = cells(page, ".dg-form th, .dg-form td")
+    stacked = [(text, lines) for text, lines in measured if len(text) > 1 and lines >= len(text)]
+    assert not stacked, stacked
+    whole = cells(page, ".dg-form th.dg-choice, .dg-form td.dg-nowrap")
+    assert ("完全不可能", 1) in whole and ("≥1000人", 1) in whole  # short labels and values on one line
+    assert all(lines == 1 for _, lines in whole), whole
+    assert not page.problems, page.problems
+
+
+def test_chart_value_labels_keep_clear_of_the_time_progress_line(page: Any) -> None:
+    """Rendered at the chart's own 13px: a value just short of 序时进度 is written past the line, never across it."""
+    from decimal import Decimal
+
+    from docgen.site import charts
+
+    bars = [charts.Bar(name, Decimal(value)) for name, value in (("甲", "46.48"), ("乙", "41.76"), ("丙", "26.79"), ("丁", "55.00"))]
+    style = "<style>svg{width:730px;font-size:13px;font-family:sans-serif}</style>"
+    boxes = """svg => { const line = svg.querySelector('line.dg-marker');
+      const x = line ? line.x1.baseVal.value : null;
+      return [x, [...svg.querySelectorAll('text.dg-value')].map(t => { const b = t.getBBox(); return [b.x, b.x + b.width]; })]; }"""
+    page.set_content(style + charts.bar_chart(bars, marker=Decimal(50), marker_label="序时进度 50.00%"))
+    marker, labels = page.locator("svg").evaluate(boxes)
+    assert all(not (left - 2 <= marker <= right + 2) for left, right in labels), (marker, labels)
+    # the firing side: without the line to avoid, 46.48% sits where the line would cross it
+    page.set_content(style + charts.bar_chart(bars))
+    _, unmoved = page.locator("svg").evaluate(boxes)
+    assert unmoved[0][0] < marker < unmoved[0][1]

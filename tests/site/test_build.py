@@ -143,3 +143,18 @@ def test_large_sites_are_built_in_runs_and_merged(built: Built, tmp_path: Path) 
     assert {"2025-06/101/101-2025-001.html", "2025-06/101/index.html", "guide/submit.html"} <= locations
     assert (output / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index = ")
     assert S.run_mkdocs(source, output) == 1  # mkdocs.yml itself was left as written: one run again
+
+
+def test_project_page_carries_every_report_section_drafts_marked(built: Built) -> None:
+    """The page's 分析报告 has every heading 附件1 has, with 附件1's very text; what the system drafted is marked."""
+    from docgen.form import vocabulary as F
+
+    text = text_of(built.page(PROJECT_PAGE))
+    report = text[text.index("分析报告 ¶") : text.index("下载 ¶")]
+    positions = [report.index(s.heading) for s in F.REPORT_SECTIONS]
+    assert positions == sorted(positions)  # in the report's order, every one of them
+    # the fixture's project writes no narrative: every section that can be drafted is, and says so
+    assert report.count("（系统草拟）") == 6
+    assert "城乡义务教育家庭经济困难学生生活补助项目（项目代码：101-2025-001）由预算单位朔州市教育局本级组织实施" in report
+    assert "经监控，截至2025年6月底" in report  # the warnings engine's 监控总体结论, as in 附件1
+    assert "「" not in report[report.index("（二）预算执行和绩效目标出现偏差的原因分析") :]
