@@ -105,6 +105,14 @@ def test_report_pdf(built: Path) -> None:
     assert words_within_page(path)
 
 
+def test_report_pdf_signs_off_on_the_page_of_its_last_section(built: Path) -> None:
+    """The 落款, 成文日期 and contact block travel with the last section: never a page holding only the signature."""
+    for path in sorted((built / FOLDER).glob("附件1-*.pdf")):
+        last = pages(path)[-1]
+        assert "五、其他需要说明的事项" in last and "单位负责人：" in last and "联系电话：" in last, path.name
+        assert last.index("五、其他需要说明的事项") < last.index("年月日") < last.index("单位负责人：") < last.index("填报人："), path.name
+
+
 def test_department_report_pdf(built: Path) -> None:
     path = built / FOLDER / "附件1-104-朔州市交通运输局-部门整体.pdf"
     (department,) = [d for d in api.check([built.parent / "submissions"]).departments if d.department_code == "104"]

@@ -172,11 +172,15 @@ def _run(text: str, size: int | None = None) -> str:
     return f"<w:r>{props}{'<w:br/>'.join(lines)}</w:r>"
 
 
-def _paragraph(style: str, text: str, align: str | None = None, size: int | None = None, *, before: int | None = None) -> str:
-    """A paragraph in `style`; `before` (twips) overrides the style's space before it."""
+def _paragraph(
+    style: str, text: str, align: str | None = None, size: int | None = None, *, before: int | None = None, keep_next: bool = False
+) -> str:
+    """A paragraph in `style`; `before` (twips) overrides the style's space before it; `keep_next` keeps it on the
+    page of the paragraph after it."""
+    keep = "<w:keepNext/>" if keep_next else ""
     spacing = f'<w:spacing w:before="{before}"/>' if before is not None else ""
     jc = f'<w:jc w:val="{align}"/>' if align else ""
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{spacing}{jc}</w:pPr>{_run(text, size) if text else ""}</w:p>'
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}{spacing}{jc}</w:pPr>{_run(text, size) if text else ""}</w:p>'
 
 
 def _cell(style: str, text: str, width: int, align: str, size: int | None, *, header: bool = False) -> str:
@@ -358,7 +362,10 @@ def body_xml(ev: Evaluation, ref: Reference, extra: Mapping[str, str] | None = N
         out.append(_paragraph(styles["heading1" if section.level == 1 else "heading2"], section.heading))
         if section.key is None:
             continue
-        out.extend(_paragraph(styles["body"], text) for text in texts[section.key])
+        last = section == ev.form.report[-1]
+        paragraphs = texts[section.key]
+        # the report's last paragraph goes with the 落款 (GB/T 9704: a signature never stands alone on a page)
+        out.extend(_paragraph(styles["body"], text, keep_next=last and i == len(paragraphs) - 1) for i, text in enumerate(paragraphs))
         if section.key == draft.EXECUTION:
             out.extend(_budget_table(ref, table, sub.period.months) for table in draft.budget_tables(ev))
     out.extend(_sign_off(sub, ref))
@@ -393,10 +400,12 @@ def _sign_off(sub: Project | Department, ref: Reference) -> list[str]:
     """The 落款 (unit, then 成文日期 right under it) and the contact block the offices print under a report."""
     unit = sub.unit if isinstance(sub, Project) else sub.department
     signature = ref.styles["signature"]
-    return [
-        _paragraph(signature, unit),
-        _paragraph(signature, signed_on(sub), before=0),
-        *(_paragraph(ref.styles["body"], line, before=LINE_TWIPS if not index else None) for index, line in enumerate(contact(sub))),
+    head, preparer = contact(sub)
+    return [  # one block: none of it is left alone at the top of a page
+        _paragraph(signature, unit, keep_next=True),
+        _paragraph(signature, signed_on(sub), before=0, keep_next=True),
+        _paragraph(ref.styles["body"], head, before=LINE_TWIPS, keep_next=True),
+        _paragraph(ref.styles["body"], preparer),
     ]
 
 
