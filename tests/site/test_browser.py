@@ -92,27 +92,34 @@ def test_search_works_from_the_file_system(page: Any, built: Built) -> None:
     assert result is not None
 
 
-#: How many lines a cell's text takes, measured from its text nodes' line boxes (distinct tops), and its text.
+#: A cell's text, how many lines it takes and how many characters its last line holds, measured character by
+#: character from the rendered boxes (a line is a distinct top).
 LINES = """(cell) => {
-  const tops = new Set();
+  const tops = [];
   const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    for (const box of range.getClientRects()) if (box.width > 0 && box.height > 0) tops.add(Math.round(box.top / 4));
+    for (let i = 0; i < node.length; i++) {
+      if (!node.data[i].trim()) continue;
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      if (box.width > 0 && box.height > 0) tops.push(Math.round(box.top / 4));
+    }
   }
-  return [cell.innerText.replace(/\\s+/g, ""), tops.size];
+  const last = Math.max(...tops);
+  return [cell.innerText.replace(/\\s+/g, ""), new Set(tops).size, tops.filter(t => t === last).length];
 }"""
 
 
-def cells(page: Any, selector: str) -> list[tuple[str, int]]:
+def cells(page: Any, selector: str) -> list[tuple[str, int, int]]:
     return [tuple(page.locator(selector).nth(i).evaluate(LINES)) for i in range(page.locator(selector).count())]
 
 
 def test_the_measure_sees_a_label_stacked_one_character_per_line(page: Any) -> None:
     """The firing side of the next test: a narrow cell does stack 「完全不可能」, and LINES counts five lines."""
     page.set_content('<table><tr><td style="width:1em;font-size:14px">完全不可能</td></tr></table>')
-    assert cells(page, "td") == [("完全不可能", 5)]
+    assert cells(page, "td") == [("完全不可能", 5, 1)]
 
 
 def test_form_tables_take_the_whole_width_and_never_stack_a_label(page: Any, server: str) -> None:
@@ -123,11 +130,13 @@ def test_form_tables_take_the_whole_width_and_never_stack_a_label(page: Any, ser
     widths = page.locator(".dg-form table").evaluate_all("ts => ts.map(t => t.getBoundingClientRect().width)")
     assert len(widths) == 3 and all(w >= article - 2 for w in widths), (widths, article)
     measured = cells(page, ".dg-form th, .dg-form td")
-    stacked = [(text, lines) for text, lines in measured if len(text) > 1 and lines >= len(text)]
+    stacked = [(text, lines) for text, lines, _ in measured if len(text) > 1 and lines >= len(text)]
     assert not stacked, stacked
+    orphans = [(text, lines) for text, lines, last in cells(page, ".dg-form th") if lines > 1 and last == 1]
+    assert not orphans, orphans  # no header leaves one character alone on its last line (「1-6月下达/数」)
     whole = cells(page, ".dg-form th.dg-choice, .dg-form td.dg-nowrap")
-    assert ("完全不可能", 1) in whole and ("≥1000人", 1) in whole  # short labels and values on one line
-    assert all(lines == 1 for _, lines in whole), whole
+    assert ("完全不可能", 1, 5) in whole and ("≥1000人", 1, 6) in whole  # short labels and values on one line
+    assert all(lines == 1 for _, lines, _ in whole), whole
     assert not page.problems, page.problems
 
 

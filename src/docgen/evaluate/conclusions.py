@@ -117,11 +117,8 @@ def deviation(sa: SubmissionAnalysis, ruleset: Ruleset | None = None) -> str:
     budget = _warnings(sa, BUDGET_RULES)
     targets = _warnings(sa, TARGET_RULES)
     sub = sa.submission
-    lagging = (
-        [ind for ind in draft_text.ordered_indicators(sub.indicators) if sa.indicator_lights[sub.indicators.index(ind)] in LIT]
-        if len(sa.indicator_lights) == len(sub.indicators)
-        else []
-    )
+    lit = {id(ind) for ind, light in zip(sub.indicators, sa.indicator_lights, strict=False) if light in LIT}
+    lagging = [ind for ind in draft_text.ordered_indicators(sub.indicators) if id(ind) in lit]
     if not budget and not (targets and lagging):
         return D["deviation_none"]
     paragraphs: list[str] = []
