@@ -130,14 +130,14 @@ def test_rebuild_renders_only_what_changed(run, small_tree: Path) -> None:
     assert "    下达数: 1100.00\n" in text
     source.write_text(text.replace("    下达数: 1100.00\n", "    下达数: 1000.00\n", 1), encoding="utf-8")
     edited = run("build")
-    assert "新生成 4 个文件，4 个未变化" in edited.stderr  # and 104's 部门整体, pooled (pool_confidential)
+    # only the project's own two: 104's 部门整体 report no longer quotes W414's sums of its projects (drafts leave the
+    # paperwork findings to the check's report), so an edit to a project's 下达数 leaves it as it was
+    assert "新生成 2 个文件，6 个未变化" in edited.stderr
     after = files(small_tree / "build")
     changed = {n for n in after if after[n] != before.get(n)}
     assert changed == {
         f"{FOLDER[6:]}/附件1-104-2025-002-国省干线公路安全生命防护工程.docx",
         f"{FOLDER[6:]}/附件2-104-2025-002-国省干线公路安全生命防护工程.xlsx",
-        # 104's 部门整体 report follows its projects' totals once it is built (pooled: pool_confidential)
-        f"{FOLDER[6:]}/附件1-104-朔州市交通运输局-部门整体.docx",
         BUNDLE[6:],
         "summary.json",
         # the roll-ups (issue 6) list every project's figures, so they follow the edit too
