@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from docgen.errors import EnvironmentProblem
 from docgen.evaluate.evaluation import evaluate
 from docgen.form import forms
 from docgen.form import vocabulary as F
@@ -266,3 +267,21 @@ def test_restyled_tables_template_is_used(project: Project, tpl: templates.Templ
     assert restyled.digest != tpl.digest
     ws = sheet_of(project, restyled)
     assert (ws["D17"].font.name, ws["D17"].font.size) == ("仿宋", 11)
+
+
+def test_tables_template_without_print_numbers_takes_docgens(project: Project, tpl: templates.Templates, tmp_path: Path) -> None:
+    text_ = tpl.path(templates.TABLES_YAML).read_text(encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "tables.yaml").write_text(text_[: text_.index("\nprint:")] + "\n", encoding="utf-8")
+    own = templates.find(tmp_path)
+    assert "print" not in templates.table_style(own.path(templates.TABLES_YAML))
+    assert sheet_of(project, own).row_dimensions[5].height == sheet_of(project, tpl).row_dimensions[5].height
+
+
+@pytest.mark.parametrize("bad", ["print: {width_scale: abc}", "print: [1, 2]", "print: {width_scale: 0}"])
+def test_bad_print_numbers_are_a_chinese_message(bad: str, tpl: templates.Templates, tmp_path: Path) -> None:
+    text_ = tpl.path(templates.TABLES_YAML).read_text(encoding="utf-8")
+    path = tmp_path / "tables.yaml"
+    path.write_text(text_[: text_.index("\nprint:")] + "\n" + bad + "\n", encoding="utf-8")
+    with pytest.raises(EnvironmentProblem, match=r"print\.width_scale"):
+        templates.table_style(path)
