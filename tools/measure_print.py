@@ -1,9 +1,11 @@
 """Measure how LibreOffice prints the demo's 附件2/附件3: the numbers behind tables.yaml's `print:` section.
 
 Renders every demo table as docgen writes it, converts it to PDF and reads the word boxes back
-(`pdftotext -bbox-layout`). Prints, per table, the scale LibreOffice printed at (a straight-line fit of the words'
-vertical centres against the rows' planned centres: its slope is the scale, its spread says whether the row heights
-docgen set are the ones printed), and the line pitch of wrapped text per point of font size. Run it after changing
+(`pdftotext -bbox-layout`) and the border lines (`pdftocairo -svg`). Prints, per table, the pages printed against
+the pages planned, the scale LibreOffice printed at (a straight-line fit of the words' vertical centres against the
+rows' planned centres: its slope is the scale, its spread says whether the row heights docgen set are the ones
+printed); then the scale at which the table's printed width would fill the page width, and the line pitch of
+wrapped text per point of font size. Run it after changing
 fonts, column widths or fonts.conf, and copy the numbers into tables.yaml (docs/printing.md).
 
     .venv/bin/python tools/measure_print.py
@@ -27,6 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from docgen import api  # noqa: E402
 from docgen.evaluate.evaluation import evaluate  # noqa: E402
 from docgen.render import paths, pdf, templates, xlsx  # noqa: E402
+from docgen.render.paginate import A4_PT, CM_TO_PT  # noqa: E402
 
 
 def lines_of(pdf_path: Path) -> list[list[list[tuple[float, float, str]]]]:
@@ -44,6 +47,19 @@ def lines_of(pdf_path: Path) -> list[list[list[tuple[float, float, str]]]]:
             blocks.append(found)
         pages.append(blocks)
     return pages
+
+
+def table_width(pdf_path: Path, tmp: Path) -> float:
+    """The printed width of the table on page 1: from its leftmost to its rightmost border line."""
+    svg = tmp / (pdf_path.stem + ".svg")
+    subprocess.run(["pdftocairo", "-svg", "-f", "1", "-l", "1", str(pdf_path), str(svg)], check=True)
+    xs = []
+    for d, matrix in re.findall(r'<path style="fill:none;[^"]*" d="([^"]+)" transform="matrix\(([^)]+)\)"', svg.read_text()):
+        a, _, _, _, e, _ = (float(v) for v in matrix.split(","))
+        numbers = [float(v) for v in re.findall(r"-?[\d.]+", d)]
+        if len(numbers) == 4:
+            xs += [a * numbers[0] + e, a * numbers[2] + e]
+    return max(xs) - min(xs)
 
 
 def main() -> int:
@@ -84,8 +100,8 @@ def main() -> int:
             spread = max(
                 abs(y - (statistics.mean(p[1] for p in points) + slope * (x - statistics.mean(p[0] for p in points)))) for x, y in points
             )
-            if plan.breaks:  # printed one page wide, not shrunk further
-                scales.append(slope)
+            usable = A4_PT[1] - (float(style["page"]["margins_cm"]["left"]) + float(style["page"]["margins_cm"]["right"])) * CM_TO_PT
+            scales.append(usable / (table_width(paths.pdf(source), Path(tmp)) / slope))  # the scale that fills the width
             for block in (b for page in pages for b in page if len(b) > 1 and slope):  # a wrapped body cell's lines
                 size = (block[0][1] - block[0][0]) / slope
                 if 1.15 < size / body_size < 1.45:  # a body-size line box (ascent + descent ≈ 1.3 em)
@@ -93,7 +109,7 @@ def main() -> int:
             name = getattr(sub, "code", getattr(sub, "department_code", "?"))
             print(f"{name}: {len(pages)} page(s), planned {len(plan.breaks) + 1}; scale {slope:.3f}; rows off by ≤ {spread:.1f} pt")
         if scales:
-            print(f"width_scale (median scale of the tables broken across pages: fitted to the width): {statistics.median(scales):.3f}")
+            print(f"width_scale (the scale at which the 13 columns fill the page width): {min(scales):.3f}–{max(scales):.3f}")
         if pitches:
             print(f"line_factor (median line pitch ÷ font size in wrapped cells): {statistics.median(pitches):.2f}")
     return 0

@@ -20,7 +20,7 @@ def sheet(project: Project) -> layout.Sheet:
 def test_table_that_fits_prints_on_one_page(project: Project) -> None:
     s = sheet(project)
     plan = paginate.plan(s, [CAP / s.rows] * s.rows, STYLE["page"], METRICS)
-    assert plan == paginate.Plan((), True, CAP)
+    assert plan == paginate.Plan((), True, CAP, paginate.print_scale(METRICS))
 
 
 def test_table_that_nearly_fits_is_shrunk_onto_one_page(project: Project) -> None:

@@ -9,12 +9,14 @@ The rules, with every number taken from tables.yaml's `print:` (measured with Li
   with the last group; a 一级 boundary is preferred when it still fills `level1_min_fill` of the page;
 - a label that spans rows (「效益指标」, 「绩效指标」) and crosses a break is split in two, each page carrying it.
 
-Pure functions of the placed sheet and its row heights: the .xlsx only carries the result (fit to one page, or the
-manual row breaks), so any reader that honours print set-up paginates the same way.
+Pure functions of the placed sheet and its row heights: the .xlsx only carries the result — fit to one page, or a
+fixed print scale with manual row breaks (Excel, like LibreOffice, ignores manual breaks when fitting to pages) — so
+any reader that honours print set-up paginates the same way: the rows' heights are exact, the scale is fixed.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -51,19 +53,26 @@ class Plan:
     breaks: tuple[int, ...]
     one_page: bool
     capacity_pt: float  # unscaled points of rows one page holds
+    scale: int  # print scale in percent for a broken table (a reader ignores manual breaks when fitting to pages)
 
     def pages(self, rows: int) -> list[range]:
         starts = [0, *self.breaks, rows]
         return [range(a, b) for a, b in pairwise(starts)]
 
 
+def print_scale(metrics: Metrics) -> int:
+    """The print scale (percent) of a table broken across pages: the measured width-fitting scale less the safety
+    margin, so the 13 columns stay one page wide in any reader and every reader breaks at the same rows."""
+    return math.floor(metrics.width_scale * metrics.safety * 100)
+
+
 def capacity(page: dict[str, Any], metrics: Metrics) -> float:
-    """Unscaled points of rows one printed page holds: the paper's height less the margins, at the scale that
-    fits the table's width, less the safety margin."""
+    """Unscaled points of rows one printed page holds at the print scale: the paper's height less the margins,
+    less the safety margin."""
     tall = A4_PT[0] if page.get("orientation", "landscape") == "landscape" else A4_PT[1]
     margins = page["margins_cm"]
     body = tall - (float(margins["top"]) + float(margins["bottom"])) * CM_TO_PT
-    return body / metrics.width_scale * metrics.safety
+    return body / (print_scale(metrics) / 100) * metrics.safety
 
 
 def plan(sheet: Sheet, heights: Sequence[float], page: dict[str, Any], metrics: Metrics) -> Plan:
@@ -71,7 +80,7 @@ def plan(sheet: Sheet, heights: Sequence[float], page: dict[str, Any], metrics: 
     cap = capacity(page, metrics)
     total = sum(heights)
     if total * metrics.fit_min_scale <= cap or not sheet.breaks:
-        return Plan((), True, cap)
+        return Plan((), True, cap, print_scale(metrics))
     header = sum(heights[r] for r in range(sheet.header_rows[0], sheet.header_rows[1] + 1))
     rank = dict(sheet.breaks)
     breaks: list[int] = []
@@ -88,7 +97,7 @@ def plan(sheet: Sheet, heights: Sequence[float], page: dict[str, Any], metrics: 
             break
         breaks.append(chosen)
         start, carried = chosen, 0.0 if chosen == sheet.header_rows[0] else header  # the header repeats above
-    return Plan(tuple(breaks), False, cap)
+    return Plan(tuple(breaks), False, cap, print_scale(metrics))
 
 
 def split(sheet: Sheet, breaks: Sequence[int]) -> Sheet:

@@ -144,16 +144,16 @@ def _write(ws: Worksheet, cell: Placed, formats: _Formats) -> None:
         ws.write_string(cell.row, cell.col, value, fmt)
 
 
-def _page_setup(ws: Worksheet, sheet: Sheet, page: dict[str, Any], breaks: tuple[int, ...]) -> None:
+def _page_setup(ws: Worksheet, sheet: Sheet, page: dict[str, Any], plan: Plan) -> None:
     ws.set_paper(9)  # A4
     if page.get("orientation", "landscape") == "landscape":
         ws.set_landscape()
     m = {k: float(v) / CM_PER_INCH for k, v in page["margins_cm"].items()}
     ws.set_margins(left=m["left"], right=m["right"], top=m["top"], bottom=m["bottom"])
     ws.center_horizontally()
-    if breaks:  # one page wide, broken where paginate decided (a reader honours manual breaks only when not fitting)
-        ws.fit_to_pages(1, 0)
-        ws.set_h_pagebreaks(list(breaks))
+    if plan.breaks:  # a fixed scale and manual breaks where paginate decided (readers ignore them when fitting)
+        ws.set_print_scale(plan.scale)
+        ws.set_h_pagebreaks(list(plan.breaks))
     else:  # fits, or nearly fits: shrunk onto one page
         ws.fit_to_pages(1, 1)
     ws.repeat_rows(*sheet.header_rows)
@@ -204,6 +204,6 @@ def workbook_bytes(ev: Evaluation, style_path: Path) -> bytes:
     formats = _Formats(book, style)
     for cell in sheet.cells:
         _write(ws, cell, formats)
-    _page_setup(ws, sheet, style["page"], plan.breaks)
+    _page_setup(ws, sheet, style["page"], plan)
     book.close()
     return buffer.getvalue()
