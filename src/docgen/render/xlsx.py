@@ -43,8 +43,8 @@ STYLES: dict[str, tuple[str, dict[str, Any]]] = {
     "block": ("header", {"align": "center", "valign": "vcenter", "border": 1, "rotation": STACKED}),
     "text": ("body", {"align": "left", "valign": "vcenter", "text_wrap": True, "border": 1, "indent": 1}),
     "center": ("body", {"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}),
-    "money": ("body", {"align": "right", "valign": "vcenter", "border": 1, "indent": 1}),
-    "rate": ("body", {"align": "right", "valign": "vcenter", "border": 1, "indent": 1}),
+    "money": ("body", {"align": "right", "valign": "vcenter", "border": 1}),  # padded by the number format's _)
+    "rate": ("body", {"align": "right", "valign": "vcenter", "border": 1}),
     "tick": ("body", {"align": "center", "valign": "vcenter", "border": 1}),
     "note": ("note", {"align": "left", "valign": "vcenter", "text_wrap": True}),
 }
