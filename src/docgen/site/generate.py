@@ -60,7 +60,7 @@ from ..evaluate import monitor
 from ..evaluate.evaluation import Evaluation, evaluate
 from ..form import numbers as N
 from ..form import vocabulary as F
-from ..form.forms import BudgetTable, form_of
+from ..form.forms import FORMS, BudgetTable, form_of
 from ..form.model import Department, Period, Project, Roster
 from ..history import timeline as history
 from ..messages import SEVERITY
@@ -793,6 +793,7 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
             f"guide/{name}.md.j2",
             messages=M.MESSAGES,
             indicator_schema=indicator_schema,
+            forms=FORMS,
             ruleset=model.ruleset,
             **common,
         )
