@@ -50,13 +50,25 @@ def not_reported(what: str) -> Schema:
     }
 
 
+def or_not_reported(node: Schema, kind: str, what: str) -> Schema:
+    """`node` (of JSON type `kind`) or the text 「未填报」.
+
+    The node keeps its own keywords (properties, minimum, items…, which apply to its kind only) and gains the text
+    type plus an anyOf of its kind and the const, so editors offer 「未填报」 and the error of a wrong value stays the
+    node's own (check/validate.py reads such an anyOf as 「数字或「未填报」」).
+    """
+    return {**node, "type": [kind, "string"], "anyOf": [{"type": kind}, not_reported(what)]}
+
+
 def _amount(title: str, description: str) -> Schema:
-    return {
-        "anyOf": [{"type": "number", "minimum": 0}, not_reported("该数字")],
+    node = {
+        "type": "number",
+        "minimum": 0,
         "title": title,
         "description": description + f"（单位：万元，最多两位小数，只填数字；尚未取得时填「{F.NOT_REPORTED}」）",
         "examples": [120.5, F.NOT_REPORTED],
     }
+    return or_not_reported(node, "number", "该数字")
 
 
 def _flag(title: str, description: str) -> Schema:
@@ -85,15 +97,13 @@ def fund_row(label: str) -> Schema:
 def _funds(rows: tuple[str, ...], title: str, description: str) -> Schema:
     table = {
         "type": "object",
+        "title": title,
+        "description": description + f"没有的资金来源可以不写。资金总额由各行相加得出。整表尚无数据时填「{F.NOT_REPORTED}」。",
         "properties": {row: fund_row(row) for row in rows},
         "additionalProperties": False,
         "minProperties": 1,
     }
-    return {
-        "anyOf": [table, not_reported("整张预算表")],
-        "title": title,
-        "description": description + f"没有的资金来源可以不写。资金总额由各行相加得出。整表尚无数据时填「{F.NOT_REPORTED}」。",
-    }
+    return or_not_reported(table, "object", "整张预算表")
 
 
 def _value(title: str, description: str) -> Schema:
@@ -266,9 +276,9 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
     if f.kind == "stated_total":
         return {**fund_row(F.TOTAL_ROW), "description": f.description}
     if f.kind == "indicators":
-        listed = {"type": "array", "minItems": 1, "items": indicator()}
         description = f.description + f"；尚未设置或尚未取得时填「{F.NOT_REPORTED}」"
-        return {"anyOf": [listed, not_reported("绩效指标")], "title": f.label, "description": description}
+        listed = {"type": "array", "minItems": 1, "title": f.label, "description": description, "items": indicator()}
+        return or_not_reported(listed, "array", "绩效指标")
     if f.kind == "report":
         return _report(form.report_subject, f.description)
     if f.kind == "reviews":
