@@ -176,6 +176,9 @@ SITE: dict[str, str] = {
     "leak": "内部错误：生成的页面中出现了涉密项目的信息（{where}），已停止生成",
     "unsafe_page": "内部错误：页面 {page} 含有可执行的内容（{problem}），说明报送文本未经转义就写入了页面，已停止发布站点",
     "unsafe_content": "HTML 清理会改动正文",
+    "completeness": "已填报 {reported}/{total} 项",
+    "incomplete": "已填报 {reported}/{total} 项数据，另有 {missing} 项为「未填报」，未作评价；正式报送前须补填。",
+    "unfilled": "这是未填写的模板（提示文字未改或金额全为 0），不计为已提交，不生成报送包。请按下面的提示填写文件",
 }
 
 
@@ -338,6 +341,7 @@ ROLLUP = {
     "confidential_row": "涉密项目（{count}个）",
     "total_row": "合计",
     "confidential_note": "注：涉密项目计入合计，但不列示名称和明细；其预警不列入预警明细。",
+    "excluded_note": "注：{count} 个项目有「未填报」的数据（{columns}），合计只含已填报的数字，依赖这些数字的比率不计算（—）。",
     "withheld_note": (
         "注：涉密项目不足 {pool} 个的部门，涉密项目只列个数，不列金额、灯色和预警规则；"
         "其项目合计和部门整体（附件3）的金额也不列示（否则减去所列项目即可推算出涉密项目的金额）。"
@@ -382,7 +386,9 @@ ROLLUP_COLUMNS = {
     "lights_yellow": "黄灯项目",
     "lights_blue": "蓝灯项目",
     "lights_green": "绿灯项目",
+    "lights_grey": "未评价项目",
     "lights_none": "未监控项目",
+    "completeness": "已填报项数",
     "table": "预算表",
     "row": "行",
     "category": "类别",
