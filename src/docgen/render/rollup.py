@@ -140,8 +140,10 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectL
     )
 
 
-_FIGURES = ("carried_over", "budget", "subtotal", "allocated", "allocation_rate", "spent", "spend_progress", "execution")
-_FIGURES += ("expected", "balance")
+_FIGURES = (
+    *("carried_over", "budget", "subtotal", "allocated", "allocation_rate", "spent", "spend_progress", "execution"),
+    *("expected", "balance"),
+)
 
 
 #: What a withheld row leaves blank (shown 「—」): every figure, rate, light and warning count, the rule names.
@@ -178,6 +180,11 @@ _COUNTS = (
 )
 
 
+def _worst_or_grey(lights: list[str | None]) -> str | None:
+    """The worst light; 「未评价」 when some row was not evaluated for want of figures and none raised a light."""
+    return worst(lights) or (GREY if GREY in lights else None)
+
+
 def combine(lines: Sequence[ProjectLine], *, name: str = "", keep_rules: bool = True) -> ProjectLine:
     """The sum of rows: amounts and counts add up; the light is the worst; rates are recomputed from the sums.
 
@@ -199,7 +206,7 @@ def combine(lines: Sequence[ProjectLine], *, name: str = "", keep_rules: bool = 
         name=name,
         unit="",
         research=None,
-        light=worst(line.light for line in lines),
+        light=_worst_or_grey([line.light for line in lines]),
         amounts=amounts,
         excluded=excluded,
         rules=tuple(sorted({r for line in lines for r in line.rules})) if keep_rules else (),
@@ -308,7 +315,7 @@ class DepartmentLine:
         base.update(
             department_code=r.code,
             department=r.name,
-            light=worst([dept_light, *(line.light for line in r.lines)]) or NONE,
+            light=_worst_or_grey([dept_light, *(line.light for line in r.lines)]) or NONE,
             expected_projects=r.expected,
             submitted_projects=r.submitted,
             missing_projects=r.missing,
