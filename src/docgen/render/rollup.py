@@ -66,7 +66,7 @@ class ProjectLine:
     withheld: bool = False  # counts only: its figures would reveal fewer than k 涉密 projects' (amounts kept for totals)
     reported: int = 0  # figures and values reported (not 「未填报」), summed over the rows a total stands for
     figures_total: int = 0  # … out of how many the forms ask for (「已填报 12/18」)
-    incomplete: int = 0  # projects with something 「未填报」
+    incomplete: int = 0  # projects with a budget figure 「未填报」 (left out of a total's sums)
     excluded: frozenset[str] = frozenset()  # a sum's typed columns that leave out some row's 「未填报」 figure
 
     @functools.cached_property
@@ -136,7 +136,7 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectL
         rules=tuple(rule_names.get(c, c) for c in codes),
         reported=sa.completeness.reported,
         figures_total=sa.completeness.total,
-        incomplete=int(not sa.completeness.complete),
+        incomplete=int(bool(sa.headline.amounts.unreported)),
     )
 
 
