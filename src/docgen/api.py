@@ -500,8 +500,10 @@ def rollups(
     out = out or ws.build
     _check_outputs(ws, out)
     result = check(_submissions(ws), rules, workspace=ws, cache=cache)
-    if not result.ok:
-        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
+    refused = refusals(result)  # an unfilled template is no 已报项目 in a 汇总表 either
+    if not result.ok or refused:
+        errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
+        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings)), errors)
     return result, write_rollups(result, out, Store(ws.root))
 
 

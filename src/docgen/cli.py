@@ -249,7 +249,11 @@ def rollup(root: Path | None, rules: Path | None) -> int:
     示例：docgen rollup
     """
     ws = _workspace(root)
-    _, written = api.rollups(ws, rules=rules, cache=_cache())
+    try:
+        _, written = api.rollups(ws, rules=rules, cache=_cache())
+    except InvalidSubmissions as exc:  # say where, as build does
+        _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+        raise
     for path in written:
         click.echo(messages.MONITOR_LABELS["rollup_written"].format(path=_shown(ws, path)))
     if not written:

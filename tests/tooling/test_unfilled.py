@@ -29,6 +29,8 @@ def test_a_scaffold_is_a_valid_draft_but_build_and_the_hook_refuse_it(repo: Path
     assert code == 0 and "W308" in out and "W310" in out  # a draft: valid, with notes saying what to fill in
     code, out, err = run("build")
     assert code == 1 and "E313" in out + err and not (repo / "build").exists()
+    code, out, err = run("rollup")  # no 汇总表 counts it as 已报 either
+    assert code == 1 and "E313" in out + err and not (repo / "build").exists()
     git(repo, "add", NEW)
     code, out, _ = run("validate", "--staged")
     assert code == 1 and "错误 E313 未填写的模板不能报送" in out
