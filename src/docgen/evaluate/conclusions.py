@@ -20,7 +20,6 @@ from ..form import vocabulary as F
 from ..form.model import Project
 from ..messages import ladder
 from . import draft as draft_text
-from . import figures
 from .monitor import SubmissionAnalysis
 
 
@@ -62,8 +61,11 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     subject = D["subject_project"] if isinstance(sub, Project) else D["subject_department"]
     if sa.exempt:
         return D["conclusion_exempt"].format(subject=subject)
-    total = figures.headline(sub)
-    if total.subtotal > 0:
+    total = sa.headline
+    missing = [label for name, label in F.AMOUNT_FIELDS.items() if name in total.unreported]
+    if missing:
+        budget = D["conclusion_budget_unreported"].format(fields="、".join(missing))
+    elif total.subtotal > 0:
         budget = D["conclusion_budget"].format(
             arranged=N.prose_money(total.subtotal),
             spent=N.prose_money(total.spent),
@@ -74,13 +76,19 @@ def conclusion(sa: SubmissionAnalysis) -> str:
         budget = D["conclusion_budget_empty"]
     likely = sa.likelihoods()
     items = D["names_join"].join(D["conclusion_likelihood"].format(likelihood=lk, count=likely[lk]) for lk in F.LIKELIHOODS if likely[lk])
-    targets = D["conclusion_indicators"].format(total=len(sub.indicators), items=items) if items else ""
+    targets = D["conclusion_indicators"].format(total=len(sub.indicators)) + (D["conclusion_likely"].format(items=items) if items else "")
+    if "indicators" in sub.unreported:
+        targets = D["conclusion_indicators_unreported"]
+    elif unknown := sum(not i.reported("likelihood") for i in sub.indicators):
+        targets += D["conclusion_indicators_unreported_count"].format(count=unknown)
     lead = D["conclusion_lead"].format(year=sub.period.year, month=sub.period.month, subject=subject)
     text = D["separator"].join(part for part in (lead + budget, targets, M.DRAFT_ANALYSIS_LIGHT[sa.light or "green"]) if part)
     counts = sa.counts()
     lit = [D["conclusion_count"].format(light=M.LIGHT_NAMES[light], count=counts[light]) for light in (RED, YELLOW) if counts[light]]
     if lit:
         text += D["conclusion_counts"].format(items=D["names_join"].join(lit))
+    if not sa.completeness.complete:
+        text += D["conclusion_completeness"].format(reported=sa.completeness.reported, total=sa.completeness.total)
     return text
 
 
@@ -120,7 +128,7 @@ def deviation(sa: SubmissionAnalysis, ruleset: Ruleset | None = None) -> str:
     lit = {id(ind) for ind, light in zip(sub.indicators, sa.indicator_lights, strict=False) if light in LIT}
     lagging = [ind for ind in draft_text.ordered_indicators(sub.indicators) if id(ind) in lit]
     if not budget and not (targets and lagging):
-        return D["deviation_none"]
+        return D["deviation_none"] if sa.completeness.complete else D["deviation_unreported"]
     paragraphs: list[str] = []
     if budget:
         text = ladder(3, len(paragraphs) + 1) + D["deviation_budget"] + "".join(_budget_rows(sa))
@@ -141,7 +149,7 @@ def problems(sa: SubmissionAnalysis, ruleset: Ruleset) -> str:
     it expects to miss."""
     found = [f for f in sa.findings if f.light in LIT and f.code not in PAPERWORK_RULES]
     if not found:
-        return D["problems_none"]
+        return D["problems_none"] if sa.completeness.complete else D["problems_unreported"].format(missing=sa.completeness.missing)
     codes = list(dict.fromkeys(f.code for f in sorted(found, key=lambda f: (f.light != RED, f.code))))
     paragraphs = [ladder(3, 1) + D["problems_lead"]]
     measures: list[str] = []
