@@ -85,7 +85,7 @@ def test_drafts_claim_no_more_than_was_reported(result: api.Result, path: str) -
         assert joined.count("预计能够完成年度目标") == 3 and claimed == ["预计能够完成年度目标"]
     else:
         assert claimed == []
-    assert F.NOT_REPORTED in joined and f"已填报 {sa.completeness.reported}/{sa.completeness.total} 项" in joined
+    assert F.NOT_REPORTED in joined and f"已填报{sa.completeness.reported}/{sa.completeness.total}项" in joined
 
 
 def test_build_prints_not_reported_on_the_forms_and_counts_completeness(workspace: Path) -> None:
