@@ -194,6 +194,84 @@ def test_w421_message_shows_the_pro_rated_target_in_the_targets_units() -> None:
     assert "截至6月完成 1万人次，为应达值 ≥1.5万人次 的 66.67%（年度指标值 ≥3万人次）" in message
 
 
+def _w421(*inds: dict[str, object], month: int = 6) -> list[tuple[str, str | None]]:
+    return [c for c in codes(project(indicators=[*inds, *green_indicators()[1:]], month=month)) if c[0] == "W421"]
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "result", "light"),
+    [
+        ("选聘第三方运维单位", "1家", "1家", None),  # a one-off count, done: 100, not 200 (blue)
+        ("选聘第三方运维单位", "1家", "0家", "red"),  # not done: 0 against the whole target, no pro-rating
+        ("日均道路清扫面积", "≥50万平方米", "50万平方米", None),  # a daily rate at its target: 100, not 200
+        ("日均道路清扫面积", "≥50万平方米", "59万平方米", None),  # 118 against the year's rate, not 236 (blue)
+        ("日均道路清扫面积", "≥50万平方米", "29万平方米", "red"),  # 58: short of the rate the year asks, not 116
+        ("开放公共文化场馆数量", "≥12个", "12个", None),  # a stock
+    ],
+)
+def test_w421_one_off_counts_rates_and_stocks_are_not_pro_rated(name: str, target: str, result: str, light: str | None) -> None:
+    ind = indicator(name, target, result, target, 偏差原因分析="过程方面：原因")
+    assert _w421(ind) == ([("W421", light)] if light else [])
+
+
+@pytest.mark.parametrize(
+    ("result", "light"),
+    [("0.3万亩", None), ("1.49万亩", None), ("1.5万亩", None), ("1.79万亩", None), ("1.8万亩", "blue")],
+)
+def test_w421_a_count_nobody_can_classify_is_not_compared_against_time_progress(result: str, light: str | None) -> None:
+    """「高效节水灌溉面积」 may be built through the year or be a stock: no light from a guess, only the year's target."""
+    ind = indicator("高效节水灌溉面积", "≥1.5万亩", result, "1.5万亩")
+    assert _w421(ind) == ([("W421", light)] if light else [])
+
+
+def test_w421_a_count_stated_as_cumulative_is_compared_against_time_progress() -> None:
+    ind = indicator("高效节水灌溉面积", "≥1.5万亩", "0.3万亩", "1.5万亩", 偏差原因分析="过程方面：原因", 按进度累计=True)
+    assert _w421(ind) == [("W421", "red")]  # 0.3 of the pro-rated 0.75: r = 40
+
+
+def test_w421_a_value_exactly_at_its_annual_target_is_never_blue() -> None:
+    """Stated as 累计 and done by June: r = 200, but the year's target reached is not 「目标偏低」."""
+    assert _w421(indicator(result="100人", 按进度累计=True)) == []
+    assert _w421(indicator(result="101人", 按进度累计=True)) == [("W421", "blue")]
+    assert _w421(indicator(result="60人", 按进度累计=True)) == [("W421", "blue")]  # 120 of the pro-rated 50
+
+
+@pytest.mark.parametrize(
+    ("target", "result", "expected", "field", "percent"),
+    [
+        ("≥95%", "0.96", "96%", "指标完成情况", "96%"),
+        ("≥95%", "96%", "0.95", "全年指标预计完成情况", "95%"),
+        ("0.95", "96%", "96%", "年度指标值", "95%"),  # the target typed as a fraction: one hint, not one per column
+    ],
+)
+def test_w430_a_percentage_typed_as_a_fraction_is_asked_about(target: str, result: str, expected: str, field: str, percent: str) -> None:
+    sub = project(
+        indicators=[
+            *green_indicators()[:4],
+            indicator("满意度", target, result, expected, level1="满意度指标", level2="服务对象满意度指标"),
+        ]
+    )
+    sa = analyse(sub).of(sub.path)
+    assert sa is not None
+    found = [(f.code, f.light) for f in sa.findings]
+    assert found == [("W430", None)]  # no W421 「1.01%」, no W423, no W429
+    message = sa.findings[0].message
+    assert f"「{field}」" in message and f"是不是 {percent}？" in message
+
+
+@pytest.mark.parametrize(("target", "result"), [("≥95%", "95"), ("≥95%", "96%"), ("≥1%", "0.5"), ("≥0.56", "0.57")])
+def test_w430_silent_for_percentages_written_as_such(target: str, result: str) -> None:
+    sub = project(
+        indicators=[*green_indicators()[:4], indicator("满意度", target, result, result, level1="满意度指标", level2="服务对象满意度指标")]
+    )
+    assert [c for c in codes(sub) if c[0] == "W430"] == []
+
+
+def test_w428_silent_for_a_sentence_with_a_year_and_w422_for_a_period_value() -> None:
+    sentence = indicator("交付使用时间", "2025年度", "2025年完成主体工程", "全年", level2="时效指标")
+    assert codes(project(indicators=[*green_indicators()[:2], sentence, *green_indicators()[3:]])) == []
+
+
 @pytest.mark.parametrize(
     ("target", "result", "fires"),
     [

@@ -372,6 +372,21 @@ _declare(
     message="指标「{name}」的年度指标值 {target} 与完成情况 {result} 单位或类型不一致，未参与比较",
     advice="完成情况应与年度指标值使用相同的计量单位。",
 )
+_declare(
+    "W430",
+    name="百分数写成了小数",
+    category="有效性",
+    light=HINT,
+    exempt_research=False,
+    placeholders=("name", "field", "value", "percent", "target"),
+    explain=(
+        "年度指标值是百分数（如「≥95%」），而完成情况或预计完成情况写成了不带单位的小数（如「0.95」），",
+        "或者反过来：按所写的值比较会得出「1.01%」这样没有意义的比率，因此未参与比较。",
+        "占位符：{name} 三级指标，{field} 哪一栏，{value} 所填的值，{percent} 可能想写的百分数，{target} 对照的指标值。",
+    ),
+    message="指标「{name}」的「{field}」为「{value}」，是不是 {percent}？对照的指标值为「{target}」，未参与比较",
+    advice="百分数请写成带「%」的形式（如「95%」），与年度指标值的单位一致。",
+)
 
 # 提示 ------------------------------------------------------------
 _declare(
