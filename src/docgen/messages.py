@@ -97,6 +97,8 @@ HINTS = {
 
 #: Labels used by the summary and the CLI.
 LABELS = {
+    "fullwidth_colon_key": "「{key}」后面用了全角冒号“：”，请改成半角冒号加空格，写成「{key}: 值」",
+    "colon_without_space": "「{key}」后面的冒号“:”与值之间缺少空格，请写成「{key}: 值」",
     "period": "{year}年1-{month}月",
     "period_single": "{year}年{month}月",
     "valid": "全部 {files} 个文件通过校验",

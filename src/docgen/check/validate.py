@@ -102,9 +102,21 @@ def _field(path: JsonPath) -> str:
     return keys[-1]
 
 
-def _did_you_mean(word: str, options: Iterable[str]) -> str:
+def _closest(word: str, options: Iterable[str]) -> str | None:
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.4)
-    return M.hint("did_you_mean", suggestion=match[0]) if match else ""
+    return match[0] if match else None
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    suggestion = _closest(word, options)
+    return M.hint("did_you_mean", suggestion=suggestion) if suggestion else ""
+
+
+def _misspelt(data: Any, key: str, allowed: list[str]) -> bool:
+    """Whether the object holding a missing `key` has an unknown key that E203 will suggest `key` for (「项目名」)."""
+    if not isinstance(data, dict):
+        return False
+    return any(isinstance(k, str) and k not in allowed and _closest(k, allowed) == key for k in data)
 
 
 def _strip_nulls(value: Any, path: JsonPath, nulls: set[JsonPath], known: dict[tuple[str, ...], list[str]]) -> Any:
@@ -181,6 +193,8 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         child = (*path, key)
         if child in nulls:
             return [error(file, *doc.position(child, key=True), "E202", key=key)]
+        if _misspelt(_value_at(doc.data, path), key, _properties_at(kind).get(_schema_path(path), [])):
+            return []  # one wrong key is one mistake: its E203 says 「是不是「{key}」？」
         return [error(file, *doc.position(path, key=True), "E201", key=key)]
     if name == "AdditionalProperties":
         allowed = _properties_at(kind).get(_schema_path(path), [])
@@ -208,10 +222,17 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
     if name == "Enum":
         options = [str(o) for o in detail.get("options", [])]
         if path and path[-1] == F.INDICATOR_FIELDS["level2"] and "allOf" in err.schema_path:
+            if value not in F.LEVEL2_ALL:
+                return []  # not a 二级指标 at all (「数量」): one E205 with its suggestion says it
             level1 = _value_at(doc.data, (*path[:-1], F.INDICATOR_FIELDS["level1"]))
             return [error(file, *at, "E303", level2=value, level1=level1, options="、".join(options))]
         if path and path[-1] == F.INDICATOR_FIELDS["level2"] and value in F.LEVEL2_ALL:
             return []  # reported as E303 by the if/then branch
+        if path and path[-1] == F.INDICATOR_FIELDS["level2"]:  # suggest from the 一级指标's own kinds first
+            level1 = _value_at(doc.data, (*path[:-1], F.INDICATOR_FIELDS["level1"]))
+            own = F.TAXONOMY.get(level1, ()) if isinstance(level1, str) else ()
+            hint = _did_you_mean(str(value), own) or _did_you_mean(str(value), options)
+            return [error(file, *at, "E205", field=field, value=_shown(value), options="、".join(options), hint=hint)]
         return [
             error(file, *at, "E205", field=field, value=_shown(value), options="、".join(options), hint=_did_you_mean(str(value), options))
         ]
