@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 loa
     from .tooling import fmt as fmt_module
 
 SUBMISSIONS = "submissions"
-PERIOD_ARG = re.compile(r"^\d{4}-\d{1,2}$")
+PERIOD_ARG = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$")
 BUILD = "build"
 SITE = "site"  # site.OUTPUT, named here too so that `build` need not import the site's modules
 
@@ -185,7 +185,15 @@ def _monitor(
         departments = result.departments + [s for s in flawed if isinstance(s, Department)]
         large = store if len(files) >= checking.CACHE_FROM and all(not p.is_absolute() for p in files) else None
         result.analysis = monitor.analyse(
-            projects, departments, rosters, ruleset, locate, context=_sibling_projects(result, files, ws), digests=digests, store=large
+            projects,
+            departments,
+            rosters,
+            ruleset,
+            locate,
+            context=_sibling_projects(result, files, ws),
+            digests=digests,
+            store=large,
+            present=_project_files_beside(departments, ws),
         )
         findings += [f for sa in result.analysis.submissions.values() for f in sa.findings]  # sorted once, below
     result.findings = sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
@@ -239,6 +247,16 @@ def _sibling_projects(result: Result, files: list[Path], ws: Workspace) -> list[
                 quiet = check_files([path], root=ws.root)
                 siblings += [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
     return [p for p in siblings if isinstance(p, Project)]
+
+
+def _project_files_beside(departments: list[Department], ws: Workspace) -> dict[str, frozenset[str]]:
+    """The project codes (file names) in each 部门整体's folder: W414 tells a file with errors from one never sent."""
+    present = {}
+    for dept in departments:
+        folder = ws.file(Path(dept.path).parent)
+        stems = (p.stem for p in folder.iterdir() if p.suffix in F.YAML_SUFFIXES and kind_of(p) == "project") if folder.is_dir() else ()
+        present[str(dept.path)] = frozenset(stems)
+    return present
 
 
 def analyse(result: Result) -> monitor.Analysis:
@@ -358,10 +376,10 @@ def build(
     out = out or ws.build
     _check_outputs(ws, out, include_confidential)
     result = check(_submissions(ws), rules, workspace=ws, cache=cache)
-    if not result.ok:
-        raise InvalidSubmissions(
-            M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)), result.errors
-        )
+    if not result.ok:  # say plainly that nothing was written: a clerk reads the last line first
+        counts = M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings))
+        nothing = M.label("nothing_built", errors=len(result.errors), path=ws.shown(ws.relative(out)))
+        raise InvalidSubmissions(f"{counts}。{nothing}", result.errors, result.warnings)
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
     built = rollup.cities(analyse(result), result.rosters)  # the roll-up data, built once for both writers
@@ -546,6 +564,17 @@ def _department_folder(period_dir: Path, code: str, name: str | None) -> Path:
     return period_dir / (f"{code}-{name}" if name else code)
 
 
+def parse_period(period: str) -> tuple[int, int]:
+    """「2025-06」 -> (2025, 6); a UsageError in Chinese for anything else, a month 13 included."""
+    match = PERIOD_ARG.match(period.strip())
+    if match is None:
+        raise UsageError(M.label("period_form", period=period))
+    year, month = int(match["year"]), int(match["month"])
+    if not 1 <= month <= 12:
+        raise UsageError(M.label("period_month", period=period, month=month))
+    return year, month
+
+
 def new(
     kind: str,
     root: Workspace | Path | None,
@@ -562,14 +591,16 @@ def new(
     Returns the file and notes for the user: a period without a roster, or a department or project the roster does
     not list, is allowed (a roster may come later) but said, since it usually means a mistyped code or period.
     """
+    year, month = parse_period(period)
     ws = _workspace(root)
-    year, month = (int(p) for p in period.split("-"))
     period_dir = ws.submissions / f"{year}-{month:02d}"
     roster_file = period_dir / F.ROSTER_FILE
     roster_dept: dict[str, Any] = {}
     roster_project: dict[str, Any] = {}
+    broken: Finding | None = None
     if roster_file.is_file():
         checked = check([roster_file], workspace=ws)
+        broken = next((f for f in checked.findings if f.severity == "error"), None)
         for roster in checked.rosters:
             for dept in roster.departments:
                 if dept.code == department_code:
@@ -585,6 +616,8 @@ def new(
     notes = []
     if not roster_file.is_file():
         notes.append(M.label("new_no_roster", roster=ws.shown(ws.relative(roster_file))))
+    elif broken is not None and not roster_dept:  # a broken roster is not a roster without the department
+        notes.append(M.label("new_roster_broken", roster=ws.shown(ws.relative(roster_file)), line=broken.line, column=broken.column))
     elif not roster_dept:
         notes.append(M.label("new_department_not_listed", code=department_code, roster=ws.shown(ws.relative(roster_file))))
     elif kind == "project" and not roster_project:

@@ -214,8 +214,11 @@ def build(root: Path | None, force: bool, pdf: bool, confidential_dir: Path | No
             progress=report.Progress(),
             cache=_cache(),
         )
-    except InvalidSubmissions as exc:  # say where, as validate does, before the one-line summary
-        _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+    except InvalidSubmissions as exc:  # the errors first, the warnings, the errors again: they are what stops the build
+        errors = [report.text_line(f) for f in report.for_user(exc.findings, ws.shown)]
+        warnings = [report.text_line(f) for f in report.for_user(exc.warnings, ws.shown)]
+        again = [messages.label("errors_again", count=len(errors)), *errors] if warnings else []
+        _echo_lines([*errors, *warnings, *again])
         raise
     _echo_lines([report.text_line(f) for f in report.for_user(built.result.warnings, ws.shown)])  # one write: 1,000 projects can have 5,000
     click.echo(report.summary_line(built.result.findings, len(built.result.files)), err=True)
@@ -315,8 +318,7 @@ def new(
     """
     if kind == "project" and not code:
         raise click.UsageError("project 需要 --code 项目代码")
-    if not api.PERIOD_ARG.match(period):
-        raise click.UsageError("--period 应写成 2025-06 这样的形式")
+    api.parse_period(period)  # before anything is looked up: 「2025-13」 is refused in Chinese
     ws = _workspace(root)
     target, notes = api.new(kind, ws, period, department_code, code=code, name=name, unit=unit, department=department)
     for note in notes:

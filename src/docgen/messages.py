@@ -66,6 +66,7 @@ MESSAGES: dict[str, str] = {
         "不公开（附件、报送包、汇总表、summary.json、站点和 docgen diff 中只计个数，不列名称和金额）"
     ),
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
+    "W310": "本期名单文件 {roster} 有错误（第 {line} 行第 {column} 列），无法读取，因此未核对应报项目；请先修正名单",
     "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
     "W307": "「{row}」各项都是 0：没有这项资金来源时请整行删除",
     "W306": "佐证材料「{entry}」不存在（路径相对于本文件所在目录），请补交文件或改正路径",
@@ -104,9 +105,14 @@ LABELS = {
     "valid": "全部 {files} 个文件通过校验",
     "summary": "{files} 个文件：{errors} 个错误，{warnings} 个警告",
     "built": "已生成 {path}（{count} 份报送）",
+    "nothing_built": "有 {errors} 个错误，未生成任何文件（{path} 保持原样）；修正错误后重新运行 docgen build",
+    "errors_again": "—— 以上是警告；必须先修正的错误（{count} 个）再列一次：",
     "created": "已创建 {path}，请填写后运行 docgen validate 校验",
     "exists": "文件已存在，未覆盖：{path}",
+    "period_form": "--period「{period}」应写成 2025-06 这样的形式（年份-月份）",
+    "period_month": "--period「{period}」的月份 {month} 不在 1 到 12 之间：监控期间写截至的月份，如 2025-06（2025年1-6月）",
     "new_no_roster": "注意：本期还没有名单文件 {roster}，请核对 --period 是否写对；名单由市财政局维护",
+    "new_roster_broken": "注意：本期名单文件 {roster} 有错误（第 {line} 行第 {column} 列），未能从中读取部门和项目；请先修正名单",
     "new_department_not_listed": "注意：名单 {roster} 中没有主管部门代码「{code}」，请核对 --department-code",
     "new_project_not_listed": "注意：名单 {roster} 中没有项目代码「{code}」，请核对 --code，或请主管部门把项目加入名单",
     "no_files": "没有找到报送文件：{path}",
@@ -266,6 +272,9 @@ MONITOR_LABELS = {
     "check_department": "{period} {code} {name}：{counts}",
     "count_part": "{light} {count}",
     "w414_column": "{field}（附件3 {stated} 万元，项目合计 {summed} 万元）",
+    "w414_others": "；名单中另有 {parts}",
+    "w414_missing": "{count} 个项目尚未报送",
+    "w414_erroneous": "{count} 个项目的报送文件有错误（未计入合计）",
 }
 
 #: Sentences of the drafted 「四、绩效监控结果分析」 (conclusions.py), from the warnings engine, where the submission

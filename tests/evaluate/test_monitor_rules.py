@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from docgen.evaluate import monitor
 from docgen.evaluate.monitor import worst
 
-from .factory import analyse, codes, department, fund, green_indicators, indicator, project, roster
+from .factory import analyse, codes, department, fund, green_indicators, indicator, project, roster, rules
 
 GREEN: list[tuple[str, str | None]] = []
 
@@ -136,6 +137,33 @@ def test_w413_flags_against_the_roster() -> None:
     assert "W413" not in [c for c, _ in codes(other, rosters=(roster(entry),))]  # not on the roster: validation's W302
 
 
+@pytest.mark.parametrize(
+    ("listed", "files", "says"),
+    [
+        (("101-2025-001", "101-2025-002"), frozenset(), None),  # all reported: nothing to add, never 「另有 0 个」
+        (("101-2025-001", "101-2025-002", "101-2025-003"), frozenset(), "；名单中另有 1 个项目尚未报送"),
+        (
+            ("101-2025-001", "101-2025-002", "101-2025-003"),
+            frozenset({"101-2025-003"}),
+            "；名单中另有 1 个项目的报送文件有错误（未计入合计）",
+        ),
+        (
+            ("101-2025-001", "101-2025-002", "101-2025-003", "101-2025-004"),
+            frozenset({"101-2025-003"}),
+            "；名单中另有 1 个项目尚未报送、1 个项目的报送文件有错误（未计入合计）",
+        ),
+    ],
+)
+def test_w414_says_which_projects_are_not_in_the_sum_and_why(listed: tuple[str, ...], files: frozenset[str], says: str | None) -> None:
+    projects = [project({"市级财政资金": fund(budget=1000, allocated=1000, spent=500)}, code=f"101-2025-00{i}") for i in (1, 2)]
+    far = department(by_use={"基本支出": fund(), "项目支出": fund(budget=2200, allocated=2200, spent=1000)})
+    entries = [{"项目代码": code, "项目名称": code, "预算单位": "朔州市教育局本级"} for code in listed]
+    result = monitor.analyse(projects, [far], [roster(*entries)], rules(), present={str(far.path): files})
+    [w414] = [f for f in result.findings if f.code == "W414"]
+    assert "另有 0" not in w414.message and "尚未报送" not in w414.message.replace(says or "", "")
+    assert (says in w414.message) if says else "名单中另有" not in w414.message
+
+
 def test_w414_department_project_spending_against_its_projects() -> None:
     projects = [project({"市级财政资金": fund(budget=1000, allocated=1000, spent=500)}, code=f"101-2025-00{i}") for i in (1, 2)]
     close = department(by_use={"基本支出": fund(), "项目支出": fund(budget=2090, allocated=2090, spent=1000)})  # 90 of 2090: 4.3%
@@ -147,8 +175,9 @@ def test_w414_department_project_spending_against_its_projects() -> None:
     # every column that differs, each with both figures; the spent column agrees and is not named
     assert (
         "不一致：本年预算（附件3 2200.00 万元，项目合计 2000.00 万元）；下达数（附件3 2200.00 万元，项目合计 2000.00 万元）；"
-        "全年预计支出数（附件3 2200.00 万元，项目合计 2000.00 万元）；名单中"
+        "全年预计支出数（附件3 2200.00 万元，项目合计 2000.00 万元）"
     ) in sa.findings[0].message
+    assert "名单中另有" not in sa.findings[0].message  # no roster here: never 「另有 0 个项目」
     assert "支出数（" not in sa.findings[0].message.replace("预计支出数（", "")
     assert "W414" not in [f.code for f in analyse(far).findings]  # no project submitted yet: nothing to reconcile
     strict = analyse(close, *projects, overrides={"W414": {"阈值": {"允许差异率": 0}}})

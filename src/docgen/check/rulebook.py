@@ -224,6 +224,8 @@ _declare(
         "sum_spent",
         "projects",
         "missing",
+        "erroneous",
+        "others",
         "field",
         "difference",
     ),
@@ -233,9 +235,10 @@ _declare(
         "口径可能不同（如部分零星项目不在监控范围），故为黄灯而非错误，并允许小额差异。",
         "占位符：{row} 行名，{month} 截至月份，{differences} 每个不一致的列及其附件3数和项目合计数，{field} 第一个不一致的列，",
         "{difference} 该列差额，{dept_arranged} {dept_spent} 附件3 的安排数、支出数，{sum_arranged} {sum_spent} 项目合计的安排数、支出数，",
-        "{projects} 已报项目个数，{missing} 名单中尚未报送的项目个数。",
+        "{projects} 已报项目个数，{missing} 名单中尚未报送的项目个数，{erroneous} 已报送但文件有错误（未计入合计）的项目个数，",
+        "{others} 说明这两类项目的半句话（都没有时为空）。",
     ),
-    message="「{row}」与本部门已报 {projects} 个项目的合计不一致：{differences}；名单中另有 {missing} 个项目尚未报送",
+    message="「{row}」与本部门已报 {projects} 个项目的合计不一致：{differences}{others}",
     advice="核对部门整体支出表与各项目监控表的统计口径和数据，确保项目支出数据一致。",
 )
 

@@ -448,12 +448,15 @@ def check_files(
         findings.extend(problems)
         if doc is not None:
             documents.append((kind, doc))
-    roster_docs = _roster_documents(documents, rosters or [], root)
+    broken = {
+        Path(problems[0].path).parent: problems[0] for kind, doc, problems in outcomes if kind == "roster" and doc is None and problems
+    }
+    roster_docs = _roster_documents(documents, rosters or [], root, broken)
     around = _context_documents([p for p in context or [] if str(p) not in digests], root)
     checked = set(digests)
     findings.extend(
         f
-        for f in consistency.cross_file_rules(around + documents, roster_docs)
+        for f in consistency.cross_file_rules(around + documents, roster_docs, broken)
         if f.path in checked or any(name in f.message for name in checked)
     )
     return Checked(documents, sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code)), digests)
@@ -469,12 +472,21 @@ def _context_documents(paths: list[Path], root: Path | None = None) -> list[tupl
     return [("project", doc) for doc in docs if doc is not None]
 
 
-def _roster_documents(documents: list[tuple[str, Document]], extra: list[Path], root: Path | None = None) -> dict[Path, Document]:
-    """Rosters by their folder; those not being checked are read quietly, for cross-checks only."""
+def _roster_documents(
+    documents: list[tuple[str, Document]], extra: list[Path], root: Path | None = None, broken: dict[Path, Finding] | None = None
+) -> dict[Path, Document]:
+    """Rosters by their folder; those not being checked are read quietly, for cross-checks only.
+
+    A roster that is there but does not read goes into `broken` (its folder -> its first problem), so that the
+    projects are told it is broken, not that it is missing.
+    """
     found = {doc.path.parent: doc for kind, doc in documents if kind == "roster"}
     for path in extra:
-        if path.parent not in found:
+        if path.parent not in found and (broken is None or path.parent not in broken):
             doc, problems = load_file(path, root)
-            if doc is not None and not problems and not schema_findings(doc, "roster"):
+            problems = problems or (schema_findings(doc, "roster") if doc is not None else [])
+            if doc is not None and not problems:
                 found[path.parent] = doc
+            elif problems and broken is not None:
+                broken[path.parent] = min(problems, key=lambda f: (f.line, f.column))
     return found
