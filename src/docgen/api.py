@@ -771,6 +771,19 @@ def _fmt_relative(result: fmt_module.Formatted, ws: Workspace) -> fmt_module.For
 # --- before a commit ----------------------------------------------------------------------
 
 
+def staged_workspace(ws: Workspace) -> Workspace:
+    """The project whose files are staged: `ws`, or, when `ws` holds no submissions/ (git runs its hooks from the
+    repository's top and the project may live in a subfolder, city/submissions/…), the one the staged files are in."""
+    from .tooling import hook
+
+    if ws.submissions.is_dir():
+        return ws
+    nested = hook.staged_project_roots(ws.root, SUBMISSIONS)
+    if len(nested) > 1:
+        raise UsageError(M.label("staged_several_projects", roots="、".join(ws.shown(ws.relative(r)) for r in nested)))
+    return Workspace(nested[0], ws.here) if nested else ws
+
+
 def check_staged(cwd: Path | None = None, rules: Path | None = None, *, workspace: Workspace | None = None) -> Result:
     """Validate what is about to be committed: the staged versions of the staged submission files, and of
     schema/rules.yaml when it is staged.
@@ -784,7 +797,7 @@ def check_staged(cwd: Path | None = None, rules: Path | None = None, *, workspac
     """
     from .tooling import hook
 
-    ws = workspace or Workspace.find(cwd)
+    ws = staged_workspace(workspace or Workspace.find(cwd))
     repo = hook.open_root(ws.root, SUBMISSIONS)
     staged = hook.staged_submissions(repo, SUBMISSIONS)
     staged_rules = hook.staged_files(repo, ws.key(ws.rules))

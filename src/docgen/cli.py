@@ -121,6 +121,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, staged: bool, rule
     # no file named: the project's submissions/, found by walking up (its absence says where docgen looked)
     ws = _files_workspace(paths) if paths or staged else _workspace()
     if staged:
+        ws = api.staged_workspace(ws)
         result = api.check_staged(rules=rules, workspace=ws)
     else:
         result = api.check(list(paths) or [Path(ws.shown(api.SUBMISSIONS))], rules, workspace=ws, cache=_cache())

@@ -105,6 +105,7 @@ LABELS = {
     "valid": "全部 {files} 个文件通过校验",
     "summary": "{files} 个文件：{errors} 个错误，{warnings} 个警告",
     "built": "已生成 {path}（{count} 份报送）",
+    "staged_several_projects": "暂存区中有多个项目的报送文件（{roots}）：请分别进入各项目目录运行 docgen validate --staged",
     "nothing_built": "有 {errors} 个错误，未生成任何文件（{path} 保持原样）；修正错误后重新运行 docgen build",
     "errors_again": "—— 以上是警告；必须先修正的错误（{count} 个）再列一次：",
     "created": "已创建 {path}，请填写后运行 docgen validate 校验",
