@@ -1,4 +1,4 @@
-"""有效性: each performance indicator against its target (W421–W426, W428, W429), and the indicator set (W427)."""
+"""有效性: each performance indicator against its target (W421–W426, W428–W430), and the indicator set (W427)."""
 
 from __future__ import annotations
 
