@@ -215,7 +215,7 @@ def test_a_broken_roster_is_reported_as_broken_not_as_missing(run, chdir, tmp_pa
     report = json.loads(result.stdout)
     found = {(f["path"], f["code"]): f for f in report["findings"]}
     assert ("submissions/2025-06/名单.yaml", "E102") in found
-    w310 = found[(f"{FOLDER}/101-2025-001.yaml", "W310")]
+    w310 = found[(f"{FOLDER}/101-2025-001.yaml", "W314")]
     roster_error = found[("submissions/2025-06/名单.yaml", "E102")]
     assert f"第 {roster_error['line']} 行第 {roster_error['column']} 列" in w310["message"]
     assert "W304" not in [f["code"] for f in report["findings"]]
@@ -227,7 +227,7 @@ def test_a_missing_roster_is_still_w304(run, chdir, tmp_path) -> None:
     chdir(tree(tmp_path))
     (tmp_path / "submissions/2025-06/名单.yaml").unlink()
     codes = [f["code"] for f in json.loads(run("validate", "--format", "json").stdout)["findings"]]
-    assert "W304" in codes and "W310" not in codes
+    assert "W304" in codes and "W314" not in codes
 
 
 def test_a_failed_build_says_it_wrote_nothing_and_lists_the_errors_before_and_after_the_warnings(run, chdir, tmp_path) -> None:

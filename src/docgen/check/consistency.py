@@ -359,7 +359,7 @@ def check_against_roster(
         if roster is None:
             problem = broken.get(period)
             if problem is not None:
-                findings.append(warning(doc.path, 1, 1, "W310", roster=problem.path, line=problem.line, column=problem.column))
+                findings.append(warning(doc.path, 1, 1, "W314", roster=problem.path, line=problem.line, column=problem.column))
             elif PERIOD_DIR.match(period.name):
                 findings.append(warning(doc.path, 1, 1, "W304", roster=period / F.ROSTER_FILE))
             continue
