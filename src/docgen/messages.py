@@ -90,7 +90,6 @@ HINTS = {
     "amount_text": "。金额只填数字，不带单位、逗号或空格，如 12.5",
     "quoted_number": "。数字不要加引号，如 本年预算: 140",
     "fullwidth_number": "。请用半角数字（切换输入法到英文状态），如 140",
-    "fullwidth_colon": "（本行用了全角冒号“：”，请改成半角冒号加空格“: ”）",
     "whole": "。不要带小数点，如 年度: 2025",
     "quote_code": '。代码请用引号括起来，如 "{value}"',
     "allowed_keys": "。此处可填写：{options}",
@@ -179,7 +178,6 @@ SITE: dict[str, str] = {
     "invalid_listed": "{count} 份报送有错误，已在站点中标为「有错误」",
     "mkdocs_missing": "未安装 MkDocs（mkdocs<2、mkdocs-material），无法生成站点。请运行 pip install -e . 后重试",
     "mkdocs_failed": "MkDocs 生成站点失败（退出码 {code}）：\n{output}",
-    "leak": "内部错误：生成的页面中出现了涉密项目的信息（{where}），已停止生成",
     "unsafe_page": "内部错误：页面 {page} 含有可执行的内容（{problem}），说明报送文本未经转义就写入了页面，已停止发布站点",
     "unsafe_content": "HTML 清理会改动正文",
 }
