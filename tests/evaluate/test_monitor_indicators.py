@@ -57,6 +57,8 @@ NUMBERS = [
     ("3～5个", BETWEEN, D(3), "个", D(5)),
     ("3〜5个", BETWEEN, D(3), "个", D(5)),  # the wave dash, which NFKC leaves alone
     ("≥ 95 %", GE, D(95), "%", None),
+    ("每日不少于14小时", GE, D(14), "小时", None),  # a rate per day
+    ("日均5000平方米", None, D(5000), "平方米", None),
 ]
 
 
@@ -171,6 +173,8 @@ def test_not_comparable(target: str, result: str) -> None:
         ("1200人", None),  # a plain count: a flow, a stock or a one-off; the unit alone cannot tell
         ("≥300个", None),
         ("≥3万人次", True),  # events only add up
+        ("日均≥5000平方米", False),  # a rate per day
+        ("每月不少于2次", False),
         ("≥2场", True),
         ("≥95%", False),
         ("≤30天", False),

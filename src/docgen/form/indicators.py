@@ -70,8 +70,10 @@ _DASH = r"(?:~|〜|-|—|–|至|到)"
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 1,200 but not 12,5
 _TAILS = {"以上": GE, "及以上": GE, "或以上": GE, "以下": LE, "及以下": LE, "或以下": LE, "以内": LE, "之内": LE}
 _TAIL_RE = "|".join(sorted(_TAILS, key=len, reverse=True))
+#: A per-period rate written before the value (「每日不少于14小时」, 「日均5000平方米」): never accumulates.
+_PER = r"(?P<per>每日|每天|每周|每月|每年|日均|周均|月均|年均|平均每[日天周月年])?"
 _VALUE = re.compile(
-    rf"^{_FILLER}(?P<cmp>{_COMPARATOR_RE})?{_FILLER}(?P<num>{_NUMBER})(?:余|多)?(?P<unit>[^\d]{{0,8}}?)(?P<tail>{_TAIL_RE})?(?:左右)?$"
+    rf"^{_PER}{_FILLER}(?P<cmp>{_COMPARATOR_RE})?{_FILLER}(?P<num>{_NUMBER})(?:余|多)?(?P<unit>[^\d]{{0,8}}?)(?P<tail>{_TAIL_RE})?(?:左右)?$"
 )
 _RANGE = re.compile(rf"^{_FILLER}(?P<low>{_NUMBER})(?P<unit1>[^\d~〜—–-]{{0,8}}?){_DASH}(?P<high>{_NUMBER})(?P<unit>[^\d]{{0,8}}?)$")
 
@@ -148,6 +150,7 @@ class Value:
     when: When | None = None  # a date value (时效指标: 「2025年10月底前」)
     scale: Decimal = Decimal(1)  # 「3万人次」: number 30000, unit 人次, scale 10000, written unit 万人次
     written_unit: str = ""
+    per: str = ""  # 「每日」 in 「每日不少于14小时」: a rate per period
 
     @property
     def quantitative(self) -> bool:
@@ -178,7 +181,7 @@ class Value:
         """
         if self.is_date or self.qualitative:
             return False
-        if self.unit in NON_CUMULATIVE_UNITS or "/" in self.unit or "每" in self.unit:
+        if self.per or self.unit in NON_CUMULATIVE_UNITS or "/" in self.unit or "每" in self.unit:
             return False
         return True if self.unit in EVENT_UNITS else None
 
@@ -187,7 +190,7 @@ class Value:
 
     def shown(self, amount: Decimal) -> str:
         """`amount` in this value's own way of writing (「1.5万人次」 for 15000 when the target says 「3万人次」)."""
-        return f"{self.comparator or ''}{format_number(amount / self.scale)}{self.written_unit or self.unit}"
+        return f"{self.per}{self.comparator or ''}{format_number(amount / self.scale)}{self.written_unit or self.unit}"
 
 
 def format_number(value: Decimal) -> str:
@@ -282,7 +285,7 @@ def _parse_text(text: str) -> Value:
         return Value(text)  # 「2025年完成主体工程」: a sentence about a year, not 2025 of the unit 「年完成主体工程」
     comparator = _COMPARATORS.get(match["cmp"] or "") or _TAILS.get(match["tail"] or "")
     scale, unit = _scale(match["unit"] or "")
-    return Value(text, comparator, number * scale, unit, scale=scale, written_unit=match["unit"] or "")
+    return Value(text, comparator, number * scale, unit, scale=scale, written_unit=match["unit"] or "", per=match["per"] or "")
 
 
 def looks_numeric(value: Value) -> bool:
