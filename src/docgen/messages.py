@@ -176,6 +176,7 @@ SITE: dict[str, str] = {
     "unsafe_page": "内部错误：页面 {page} 含有可执行的内容（{problem}），说明报送文本未经转义就写入了页面，已停止发布站点",
     "unsafe_content": "HTML 清理会改动正文",
     "completeness": "已填报 {reported}/{total} 项",
+    "sum_excludes": "合计只含已填报的数字，有项目的部分数字为「未填报」，依赖这些数字的比率不计算。",
     "incomplete": "已填报 {reported}/{total} 项数据，另有 {missing} 项为「未填报」，未作评价；正式报送前须补填。",
     "unfilled": "这是未填写的模板（提示文字未改或金额全为 0），不计为已提交，不生成报送包。请按下面的提示填写文件",
 }

@@ -37,6 +37,7 @@ def test_partial_submissions_say_how_much_was_reported(tmp_path: Path) -> None:
     assert table.count("未填报") == 10 and "<td>680.00</td>" in table  # 资金总额 and its one row: five each
     listing = (docs / DEPT / "index.md").read_text(encoding="utf-8")
     assert "已填报 7/25 项" in listing and "已填报 10/14 项" in listing
+    assert "合计只含已填报的数字" in listing and "合计只含已填报的数字" in (docs / "2025-06/index.md").read_text(encoding="utf-8")
 
 
 def test_an_unfilled_template_is_not_counted_as_submitted(tmp_path: Path) -> None:

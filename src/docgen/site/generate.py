@@ -198,7 +198,10 @@ class Counts:
 
 
 def _sum_figures(entries: Iterable[Entry], period: Period) -> compute.Figures:
-    """The 资金总额 of the valid projects among `entries`, added up column by column (Decimal)."""
+    """The 资金总额 of the valid projects among `entries`, added up column by column (Decimal).
+
+    A column with a figure 「未填报」 adds what was reported and stays marked (`unreported`): its ratios are not
+    computed and the pages say that the sum leaves figures out (SITE["sum_excludes"])."""
     rows = {
         str(i): e.evaluation.headline.amounts
         for i, e in enumerate(entries)
