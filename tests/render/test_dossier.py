@@ -90,25 +90,43 @@ def test_dossier_opens_with_its_cover_and_contents(first: Path) -> None:
     assert texts[2].startswith("朔州市交通运输局部门整体支出绩效监控分析报告") or "部门整体支出绩效监控分析报告" in texts[2][:40]
 
 
-def test_contents_point_to_where_each_part_starts(first: Path) -> None:
-    texts = pages(first / DOSSIER)
+def assert_contents_match(path: Path, projects: list[str]) -> None:
+    """Every 目录 entry's page number is the printed 「— n —」 of the page where that part's title stands, the numbers
+    run on through every part, and the last page is the end of the last 附件2 (its notes)."""
+    texts = pages(path)
     body = texts[2:]
     numbers = [printed_number(page) for page in body]
     assert numbers == list(range(1, len(body) + 1)), "「— n —」 must run on through every part"
     listed = contents(texts[1])
-    assert len(listed) == 2 + 2 * len(PROJECTS)
+    assert len(listed) == 2 + 2 * len(projects)
     starts = [n for _, n in listed]
-    assert starts == sorted(starts) and starts[0] == 1
+    assert starts == sorted(starts) and starts[0] == 1 and len(set(starts)) == len(starts)
     department = [n for title, n in listed if title.startswith(("一、", "二、"))]
     assert "部门整体支出绩效监控分析报告" in body[department[0] - 1][:60]
     assert "市级部门整体支出绩效运行监控表" in body[department[1] - 1]
+    assert "市级部门整体支出绩效运行监控表" not in body[department[1] - 2]
     project_parts = [n for title, n in listed if title.startswith("项目支出")]
-    for (report, table), name in zip(zip(project_parts[::2], project_parts[1::2], strict=True), PROJECTS.values(), strict=True):
-        assert body[report - 1].startswith(name) or name in body[report - 1][:60], f"{name}: 附件1 is not on page {report}"
+    for (report, table), name in zip(zip(project_parts[::2], project_parts[1::2], strict=True), projects, strict=True):
+        assert name in body[report - 1][:80], f"{name}: 附件1 is not on page {report}"
         assert "市级项目支出绩效运行监控表" in body[table - 1] and name in body[table - 1]
         assert "市级项目支出绩效运行监控表" not in body[table - 2]  # the page before is the end of its 附件1
-    separate = sum(pdf.page_count(p) for p in (first / FOLDER).glob("附件*.pdf"))
-    assert len(body) == separate  # every page of every published attachment, no more
+    assert "如果“完全不可能完成”" in body[-1] and "如果“完全不可能完成”" not in body[project_parts[-1] - 2]
+
+
+def test_contents_point_to_where_each_part_starts(first: Path) -> None:
+    assert_contents_match(first / DOSSIER, list(PROJECTS.values()))
+
+
+def test_a_part_that_paginates_anew_is_numbered_anew(tmp_path: Path) -> None:
+    """教育局's 附件2 of 学前教育 takes two pages with its own footer and one with the dossier's (a footer's height
+    follows its font): the dossier counts the numbered pages again, so its 目录 still points to the right pages."""
+    period = tmp_path / api.SUBMISSIONS / PERIOD
+    shutil.copytree(ROOT / api.SUBMISSIONS / PERIOD / "101-教育局", period / "101-教育局")
+    shutil.copy(ROOT / api.SUBMISSIONS / PERIOD / "名单.yaml", period / "名单.yaml")
+    result = build(tmp_path)
+    assert len(result.rendered.dossiers) == 1
+    names = ["城乡义务教育家庭经济困难学生生活补助", "朔州市第一中学教学楼抗震加固改造工程", "学前教育发展资金（普惠性民办幼儿园奖补）"]
+    assert_contents_match(result.rendered.dossiers[0], names)
 
 
 def test_dossier_holds_only_what_is_published(first: Path) -> None:

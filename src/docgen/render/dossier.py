@@ -7,8 +7,9 @@ them), in the regulation's order: 部门整体 附件1 and 附件3, then each pr
 Page numbers 「— n —」 run on from the 目录's first body page: every attachment is converted a second time by
 LibreOffice with its numbering started where its part begins (附件1: w:pgNumType; 附件2/3: the sheet's
 firstPageNumber) and its footer set to the centred number, so numbers are drawn by LibreOffice in the document's own
-font, never pasted over the page. Where each part begins is known from the separate PDFs' page counts; the second
-conversion is checked to have the same counts, so the 目录 never points to a wrong page. The cover and the 目录 are a
+font, never pasted over the page. Where each part begins is first taken from the separate PDFs' page counts; the
+numbered PDFs are counted again (a footer's height follows its font, so a table may fit one page more or less) and a
+department whose parts moved is numbered once more, so the 目录 never points to a wrong page. The cover and the 目录 are a
 .docx made from the reference document (templates/report.docx), so they share its fonts and margins.
 pypdf merges the parts, adds one bookmark per part and writes the file with pdf.finish (no clock in it).
 """
@@ -20,7 +21,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -208,13 +209,41 @@ def cover_docx(reference_path: Path, group: bundle.Group, when: datetime, starts
 
 # --- putting it together -------------------------------------------------------------------------------------
 
+ATTEMPTS = 2  # conversions of the numbered parts: the second only for a department whose pages moved in the first
+
 
 @dataclass
 class Made:
     """Dossiers written, and problems to report without failing the build (in Chinese)."""
 
-    written: list[Path]
-    problems: list[str]
+    written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    """One department's dossier on its way: its pages per part as last counted."""
+
+    group: bundle.Group
+    target: Path
+    when: datetime
+    counts: dict[Path, int]  # attachment -> pages, in filing order
+
+    def starts(self) -> dict[Path, int]:
+        """Where each part begins: the body is numbered from 1, the cover and the 目录 are not numbered."""
+        out, page = {}, 1
+        for part, count in self.counts.items():
+            out[part] = page
+            page += count
+        return out
+
+
+class _Unfit(Exception):
+    """A dossier that cannot be made (a part did not convert): not written, said in Chinese."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 def write_all(
@@ -226,82 +255,94 @@ def write_all(
     jobs: int,
     dated: Callable[[bundle.Group], datetime],
 ) -> Made:
-    """Write each group's dossier beside its bundle; every part's PDF must already be there (build --pdf)."""
-    made = Made([], [])
-    if not groups:
-        return made
-    plans = []
+    """Write each group's dossier beside its bundle; every part's PDF must already be there (build --pdf).
+
+    The separate PDFs give each part's pages; a numbered part may still paginate differently (its footer is not the
+    separate file's, and a footer's height follows its font), so the counts are taken again from the numbered PDFs
+    and a department whose parts moved is numbered and converted once more before it is merged."""
+    made = Made()
+    pending = {
+        number: _Plan(group, paths.dossier(folder, group.period, group.code, group.name), dated(group), _separate_counts(group))
+        for number, group in enumerate(groups)
+    }
     with tempfile.TemporaryDirectory(prefix=pdf.TEMP_PREFIX, dir=folder.resolve()) as tmp:
-        sources: list[Path] = []
-        for number, group in enumerate(groups):
-            target = paths.dossier(folder, group.period, group.code, group.name)
-            counts = {part: pdf.page_count(paths.pdf(part)) for part in parts(group)}
-            starts, page = {}, 1
-            for part, count in counts.items():
-                starts[part] = page
-                page += count
-            when = dated(group)
-            work = Path(tmp) / f"g{number}"
-            work.mkdir()
-            cover = work / "cover.docx"
-            cover.write_bytes(cover_docx(reference_path, group, when, starts))
-            variants = []
-            for index, part in enumerate(counts):
-                variant = work / f"p{index}{part.suffix}"
-                numbered = numbered_docx if part.suffix == ".docx" else numbered_xlsx
-                variant.write_bytes(numbered(part.read_bytes(), starts[part]))
-                variants.append((part, variant))
-            sources += [cover, *(v for _, v in variants)]
-            plans.append((group, target, when, cover, variants, counts))
-        converted = pdf.convert(sources, Path(tmp), fonts_conf, jobs=jobs)
-        made.problems += converted.problems
-        for group, target, when, cover, variants, counts in plans:
-            try:
-                made.written.append(_merge(folder, group, target, when, cover, variants, counts))
-            except _Unfit as exc:
-                made.problems.append(M.label("dossier_failed", path=target.name, detail=exc.detail))
+        for attempt in range(ATTEMPTS):
+            staged: dict[int, tuple[Path, list[tuple[Path, Path]]]] = {}
+            for number, plan in pending.items():
+                work = Path(tmp) / f"{attempt}-{number}"
+                work.mkdir()
+                starts = plan.starts()
+                cover = work / "cover.docx"
+                cover.write_bytes(cover_docx(reference_path, plan.group, plan.when, starts))
+                variants = []
+                for index, part in enumerate(plan.counts):
+                    variant = work / f"p{index}{part.suffix}"
+                    numbered = numbered_docx if part.suffix == ".docx" else numbered_xlsx
+                    variant.write_bytes(numbered(part.read_bytes(), starts[part]))
+                    variants.append((part, variant))
+                staged[number] = (cover, variants)
+            sources = [path for cover, variants in staged.values() for path in (cover, *(v for _, v in variants))]
+            converted = pdf.convert(sources, Path(tmp), fonts_conf, jobs=jobs)
+            made.problems += [p for p in converted.problems if p not in made.problems]
+            for number, (cover, variants) in staged.items():
+                plan = pending[number]
+                try:
+                    counts = _numbered_counts(cover, variants)
+                except _Unfit as exc:
+                    made.problems.append(M.label("dossier_failed", path=plan.target.name, detail=exc.detail))
+                    del pending[number]
+                    continue
+                if counts == plan.counts:
+                    made.written.append(_merge(folder, plan, cover, variants))
+                    del pending[number]
+                elif attempt + 1 == ATTEMPTS:
+                    moved = next(part for part in counts if counts[part] != plan.counts[part])
+                    detail = M.label("dossier_pages_changed", name=moved.name, before=plan.counts[moved], after=counts[moved])
+                    made.problems.append(M.label("dossier_failed", path=plan.target.name, detail=detail))
+                else:
+                    plan.counts = counts
     return made
 
 
-class _Unfit(Exception):
-    """A dossier that cannot be trusted (a part missing or paginated differently): not written, said in Chinese."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+def _separate_counts(group: bundle.Group) -> dict[Path, int]:
+    return {part: pdf.page_count(paths.pdf(part)) for part in parts(group)}
 
 
-def _merge(
-    folder: Path, group: bundle.Group, target: Path, when: datetime, cover: Path, variants: list[tuple[Path, Path]], counts: dict[Path, int]
-) -> Path:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
+def _numbered_counts(cover: Path, variants: list[tuple[Path, Path]]) -> dict[Path, int]:
+    """Pages of each numbered part as converted; _Unfit when the cover or a part did not convert."""
     if not paths.pdf(cover).is_file():
         raise _Unfit(M.label("pdf_failed", path=D("contents"), detail=""))
+    counts = {}
+    for part, variant in variants:
+        if not paths.pdf(variant).is_file():
+            raise _Unfit(M.label("pdf_failed", path=part.name, detail=""))
+        counts[part] = pdf.page_count(paths.pdf(variant))
+    return counts
+
+
+def _merge(folder: Path, plan: _Plan, cover: Path, variants: list[tuple[Path, Path]]) -> Path:
+    """The cover, then every numbered part with a bookmark each, written with pdf.finish (the data's date)."""
+    from pypdf import PdfReader, PdfWriter
+
+    group = plan.group
+    writer = PdfWriter()
     writer.append(PdfReader(paths.pdf(cover)), outline_item=D("contents"))
     titles = {e.source: e.text for e in entries(group) if e.source is not None}
     titles.update({e.source: name for e, name in _project_names(group) if e.source is not None})
     for part, variant in variants:
-        made = paths.pdf(variant)
-        if not made.is_file():
-            raise _Unfit(M.label("pdf_failed", path=part.name, detail=""))
-        reader = PdfReader(made)
-        if len(reader.pages) != counts[part]:
-            raise _Unfit(M.label("dossier_pages_changed", name=part.name, before=counts[part], after=len(reader.pages)))
-        writer.append(reader, outline_item=titles[part])
+        writer.append(PdfReader(paths.pdf(variant)), outline_item=titles[part])
     info = {
         "/Title": f"{group.name}{D('title', period=group.period.label)}",
         "/Author": group.name,
         "/Subject": group.period.label,
         "/Producer": f"docgen {__version__} (LibreOffice, pypdf)",
     }
-    output.write_bytes(target, pdf.finish(writer, when, info), owner=folder)
-    return target
+    output.write_bytes(plan.target, pdf.finish(writer, plan.when, info), owner=folder)
+    return plan.target
 
 
 def _project_names(group: bundle.Group) -> list[tuple[Entry, str]]:
-    """Bookmarks name the project with its attachment: 「农村公路养护工程 附件1」, not the bare 「附件1」 line."""
+    """Bookmarks name the project with its attachment: 「（一）农村公路养护工程…项目支出绩效监控分析报告（附件1）」."""
     out = []
     project = ""
     for entry in entries(group):
