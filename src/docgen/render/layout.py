@@ -77,12 +77,19 @@ class Sheet:
     rows: int
     header_rows: tuple[int, int]  # rows repeated at the top of every printed page (the indicator header)
     body_rows: frozenset[int]  # rows inside the bordered table (not the title or the notes)
+    breaks: tuple[tuple[int, int], ...] = ()  # (row, rank) where a page may start: 1 a new 一级 group, 2 a new 二级
+
+    @property
+    def body_end(self) -> int:
+        """The first row after the bordered table (the notes')."""
+        return max(self.body_rows, default=-1) + 1
 
 
 class _Grid:
     def __init__(self) -> None:
         self.cells: list[Placed] = []
         self.row = 0
+        self.breaks: list[tuple[int, int]] = []
 
     def put(
         self,
@@ -169,6 +176,8 @@ def _indicators(grid: _Grid, block: Indicators, sub: Project | Department) -> No
     row = top + 2
     spans: dict[tuple[str, ...], list[int]] = {}
     for level1, level2, index in _indicator_rows(sub.indicators):
+        if row > top + 2 and (level1, level2) not in spans:  # a page may start where a group starts
+            grid.breaks.append((row, 1 if (level1,) not in spans else 2))
         spans.setdefault((level1,), []).append(row)
         spans.setdefault((level1, level2), []).append(row)
         indicator = sub.indicators[index] if index is not None else None
@@ -220,10 +229,11 @@ def place(ev: Evaluation) -> Sheet:
             grid.row += 1
         elif isinstance(block, Indicators):
             header_rows = (grid.row, grid.row + 1)
+            grid.breaks.append((grid.row, 1))  # the indicator table may start a page of its own
             _indicators(grid, block, sub)
             body_end = grid.row
         elif isinstance(block, Notes):
             for text in block.texts:
                 grid.put(grid.row, 0, text, "note", last_col=LAST)
                 grid.row += 1
-    return Sheet(form, tuple(grid.cells), grid.row, header_rows, frozenset(range(body_start, body_end)))
+    return Sheet(form, tuple(grid.cells), grid.row, header_rows, frozenset(range(body_start, body_end)), tuple(grid.breaks))
