@@ -42,22 +42,54 @@ class Period:
         return f"{self.year}-{self.month:02d}"
 
 
+NOT_REPORTED = F.NOT_REPORTED
+EVERY_AMOUNT = frozenset(A)
+
+
+def not_reported(value: object) -> bool:
+    """The value a clerk types for a figure, value, table or block not reported yet (「未填报」)."""
+    return isinstance(value, str) and value.strip() == NOT_REPORTED
+
+
 @dataclass(frozen=True)
 class Amounts:
-    """The five figures typed in for one fund row, in 万元."""
+    """The five figures typed in for one fund row, in 万元, and which of them were stated as not reported.
+
+    `unreported` names the figures typed 「未填报」: that is the value of those figures. Their slot holds 0 only so
+    that sums stay Decimal; whoever reads a figure asks `reported(name)` first (figures.py turns every ratio that
+    depends on one into None, the rules skip them, drafts and forms print 「未填报」).
+    """
 
     carried_over: Decimal = ZERO
     budget: Decimal = ZERO
     allocated: Decimal = ZERO
     spent: Decimal = ZERO
     expected: Decimal = ZERO
+    unreported: frozenset[str] = frozenset()
+
+    def reported(self, name: str) -> bool:
+        return name not in self.unreported
 
     def __add__(self, other: Amounts) -> Amounts:
-        return Amounts(*(getattr(self, n) + getattr(other, n) for n in A))
+        """Column sums; a column is not reported in the sum when it is not reported in any row it adds."""
+        sums = {n: getattr(self, n) + getattr(other, n) for n in A}
+        return Amounts(
+            sums["carried_over"], sums["budget"], sums["allocated"], sums["spent"], sums["expected"], self.unreported | other.unreported
+        )
 
     @classmethod
-    def from_data(cls, row: dict[str, Any]) -> Amounts:
-        return cls(**{name: Decimal(row.get(key, 0)) for name, key in A.items()})
+    def from_data(cls, row: dict[str, Any] | str) -> Amounts:
+        """A fund row as typed: five amounts, any of them 「未填报」, or the whole row 「未填报」."""
+        if not isinstance(row, dict):
+            return cls(unreported=EVERY_AMOUNT)
+        missing = frozenset(name for name, key in A.items() if not_reported(row.get(key)))
+        v = {name: ZERO if name in missing else Decimal(row.get(key, 0)) for name, key in A.items()}
+        return cls(v["carried_over"], v["budget"], v["allocated"], v["spent"], v["expected"], missing)
+
+    @classmethod
+    def nothing_reported(cls) -> Amounts:
+        """The 资金总额 of a budget table stated 「未填报」 as a whole."""
+        return cls(unreported=EVERY_AMOUNT)
 
 
 @dataclass(frozen=True)
@@ -76,6 +108,10 @@ class Indicator:
     remark: str = ""
     cumulative: bool | None = None
     evidence: tuple[str, ...] = ()
+    unreported: frozenset[str] = frozenset()  # the fields typed 「未填报」 (target, result, expected, likelihood…)
+
+    def reported(self, name: str) -> bool:
+        return name not in self.unreported
 
     @property
     def effective_target(self) -> Value:
@@ -102,7 +138,12 @@ class Indicator:
             remark=item.get(I["remark"]) or "",
             cumulative=item.get(I["cumulative"]),
             evidence=tuple(item.get(I["evidence"]) or ()),
+            unreported=frozenset(name for name in INDICATOR_VALUES if not_reported(item.get(I[name]))),
         )
+
+
+#: The fields of an indicator that may be stated 「未填报」 (the levels and the name say what it is; they are always typed).
+INDICATOR_VALUES = ("target", "adjusted_target", "result", "expected", "likelihood")
 
 
 @dataclass(frozen=True)
@@ -124,8 +165,10 @@ def _reviews(data: dict[str, Any]) -> tuple[Review, ...]:
 
 
 def _funds(data: dict[str, Any], key: str, rows: tuple[str, ...]) -> dict[str, Amounts]:
-    """Rows in the form's order; a source not written is absent (rendered blank)."""
+    """Rows in the form's order; a source not written is absent (rendered blank); a table 「未填报」 has no rows."""
     given = data.get(key) or {}
+    if not isinstance(given, dict):
+        return {}
     return {row: Amounts.from_data(given[row]) for row in rows if given.get(row) is not None}
 
 
@@ -152,6 +195,17 @@ class _Budget:
         return self.tables["funds_by_use"]
 
 
+def _unreported(kind: str, data: dict[str, Any]) -> frozenset[str]:
+    """The model attributes of the budget tables and blocks (`indicators`) stated 「未填报」 as a whole."""
+    tables = [t.field for t in forms.FORMS[kind].tables if not_reported(data.get(t.key))]
+    return frozenset([*tables, *(["indicators"] if not_reported(data.get(K["indicators"])) else [])])
+
+
+def _indicators(data: dict[str, Any]) -> tuple[Indicator, ...]:
+    given = data[K["indicators"]]
+    return () if not isinstance(given, list) else tuple(Indicator.from_data(i) for i in given)
+
+
 def _report(data: dict[str, Any]) -> dict[str, str]:
     given = data.get(K["report"]) or {}
     return {key: (given.get(key) or "").strip() for key in F.REPORT_KEYS}
@@ -173,6 +227,7 @@ class Project(_Budget):
     indicators: tuple[Indicator, ...]
     report: dict[str, str] = field(default_factory=dict)
     reviews: tuple[Review, ...] = ()
+    unreported: frozenset[str] = frozenset()  # budget tables (model attribute) and `indicators` stated 「未填报」 as a whole
     research: bool = False
     confidential: bool = False
     span: str = ""
@@ -191,9 +246,10 @@ class Project(_Budget):
             unit=data[K["unit"]],
             tables=_tables(cls.kind, data),
             target=data[K["project_target"]].strip(),
-            indicators=tuple(Indicator.from_data(i) for i in data[K["indicators"]]),
+            indicators=_indicators(data),
             report=_report(data),
             reviews=_reviews(data),
+            unreported=_unreported(cls.kind, data),
             research=bool(data.get(K["research"], False)),
             confidential=bool(data.get(K["confidential"], False)),
             span=data.get(K["period_span"]) or "",
@@ -213,6 +269,7 @@ class Department(_Budget):
     indicators: tuple[Indicator, ...]
     report: dict[str, str] = field(default_factory=dict)
     reviews: tuple[Review, ...] = ()
+    unreported: frozenset[str] = frozenset()  # as Project.unreported
 
     kind = "department"
     confidential = False
@@ -231,9 +288,10 @@ class Department(_Budget):
             department_code=data[K["department_code"]],
             tables=_tables(cls.kind, data),
             target=data[K["dept_target"]].strip(),
-            indicators=tuple(Indicator.from_data(i) for i in data[K["indicators"]]),
+            indicators=_indicators(data),
             report=_report(data),
             reviews=_reviews(data),
+            unreported=_unreported(cls.kind, data),
         )
 
 

@@ -148,7 +148,9 @@ def _budget(grid: _Grid, block: Budget, ev: Evaluation) -> None:
                 value: str | Decimal | None = getattr(fig, column.field) if shown else None
                 if shown and column.kind == "rate":
                     value = _rate_value(fig.allocation_rate if column.field == "allocation_rate" else fig.spend_progress)
-                style = "center" if value == N.NO_RATE else column.kind
+                if shown and not fig.reported(column.field):
+                    value = F.NOT_REPORTED  # printed as typed: never a 0 nobody reported
+                style = "center" if value in (N.NO_RATE, F.NOT_REPORTED) else column.kind
                 grid.put(row, column.first, value, style, last_col=column.last, field=f"{table.field}.{label}.{column.field}")
             row += 1
         grid.row = row
@@ -165,7 +167,7 @@ def _indicator_rows(indicators: tuple[Indicator, ...]) -> Iterator[tuple[str, st
 
 
 def _value_text(indicator: Indicator, field: str) -> str:
-    if field == "target" and indicator.adjusted_target is not None:
+    if field == "target" and indicator.adjusted_target is not None and indicator.reported("adjusted_target"):
         return F.ADJUSTED_TARGET.format(target=indicator.target, adjusted=indicator.adjusted_target)
     return str(getattr(indicator, field))
 

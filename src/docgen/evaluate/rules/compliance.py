@@ -20,7 +20,7 @@ def overspend(run: Run) -> None:
             continue
         fig = row.figures
         for name, value in (("spent", fig.spent), ("expected", fig.expected)):
-            if value > fig.subtotal:
+            if fig.reported(name) and fig.reported("subtotal") and value > fig.subtotal:
                 run.hit(
                     rule,
                     rule.light,
@@ -41,7 +41,8 @@ def over_allocation(run: Run) -> None:
     if rule is None:
         return
     for row in run.rows:
-        if not row.total and row.figures.allocated > row.figures.budget:
+        fig = row.figures
+        if not row.total and fig.reported("allocated") and fig.reported("budget") and fig.allocated > fig.budget:
             run.hit(
                 rule,
                 rule.light,
