@@ -68,6 +68,7 @@ MESSAGES: dict[str, str] = {
         "不公开（附件、报送包、汇总表、summary.json、站点和 docgen diff 中只计个数，不列名称和金额）"
     ),
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
+    "W314": "本期名单文件 {roster} 有错误（第 {line} 行第 {column} 列），无法读取，因此未核对应报项目；请先修正名单",
     "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
     "W307": "「{row}」各项都是 0：没有这项资金来源时请整行删除",
     "W310": "所有金额都是 0：这是未填写的模板，不是报送（草稿可以提交到仓库，但不会生成报送包）；尚未取得的数字请填「未填报」",
@@ -92,7 +93,6 @@ HINTS = {
     "amount_text": "。金额只填数字，不带单位、逗号或空格，如 12.5",
     "quoted_number": "。数字不要加引号，如 本年预算: 140",
     "fullwidth_number": "。请用半角数字（切换输入法到英文状态），如 140",
-    "fullwidth_colon": "（本行用了全角冒号“：”，请改成半角冒号加空格“: ”）",
     "whole": "。不要带小数点，如 年度: 2025",
     "quote_code": '。代码请用引号括起来，如 "{value}"',
     "allowed_keys": "。此处可填写：{options}",
@@ -100,14 +100,22 @@ HINTS = {
 
 #: Labels used by the summary and the CLI.
 LABELS = {
+    "fullwidth_colon_key": "「{key}」后面用了全角冒号“：”，请改成半角冒号加空格，写成「{key}: 值」",
+    "colon_without_space": "「{key}」后面的冒号“:”与值之间缺少空格，请写成「{key}: 值」",
     "period": "{year}年1-{month}月",
     "period_single": "{year}年{month}月",
     "valid": "全部 {files} 个文件通过校验",
     "summary": "{files} 个文件：{errors} 个错误，{warnings} 个警告",
     "built": "已生成 {path}（{count} 份报送）",
+    "staged_several_projects": "暂存区中有多个项目的报送文件（{roots}）：请分别进入各项目目录运行 docgen validate --staged",
+    "nothing_built": "有 {errors} 个错误，未生成任何文件（{path} 保持原样）；修正错误后重新运行 docgen build",
+    "errors_again": "—— 以上是警告；必须先修正的错误（{count} 个）再列一次：",
     "created": "已创建 {path}，请填写后运行 docgen validate 校验",
     "exists": "文件已存在，未覆盖：{path}",
+    "period_form": "--period「{period}」应写成 2025-06 这样的形式（年份-月份）",
+    "period_month": "--period「{period}」的月份 {month} 不在 1 到 12 之间：监控期间写截至的月份，如 2025-06（2025年1-6月）",
     "new_no_roster": "注意：本期还没有名单文件 {roster}，请核对 --period 是否写对；名单由市财政局维护",
+    "new_roster_broken": "注意：本期名单文件 {roster} 有错误（第 {line} 行第 {column} 列），未能从中读取部门和项目；请先修正名单",
     "new_department_not_listed": "注意：名单 {roster} 中没有主管部门代码「{code}」，请核对 --department-code",
     "new_project_not_listed": "注意：名单 {roster} 中没有项目代码「{code}」，请核对 --code，或请主管部门把项目加入名单",
     "no_files": "没有找到报送文件：{path}",
@@ -178,6 +186,7 @@ SITE: dict[str, str] = {
     "drafted": "（系统草拟）",
     "drafted_title": "报送文件未填写本部分，附件1中的这段文字由系统根据监控数据草拟，请单位核对修改",
     "completeness": "已填报 {reported}/{total} 项",
+    "sum_excludes": "合计只含已填报的数字，有项目的部分数字为「未填报」，依赖这些数字的比率不计算。",
     "incomplete": "已填报 {reported}/{total} 项数据，另有 {missing} 项为「未填报」，未作评价；正式报送前须补填。",
     "unfilled": "这是未填写的模板（提示文字未改或金额全为 0），不计为已提交，不生成报送包。请按下面的提示填写文件",
 }
@@ -283,6 +292,9 @@ MONITOR_LABELS = {
     "check_department": "{period} {code} {name}：{counts}",
     "count_part": "{light} {count}",
     "w414_column": "{field}（附件3 {stated} 万元，项目合计 {summed} 万元）",
+    "w414_others": "；名单中另有 {parts}",
+    "w414_missing": "{count} 个项目尚未报送",
+    "w414_erroneous": "{count} 个项目的报送文件有错误（未计入合计）",
 }
 
 #: Sentences of the drafted 「四、绩效监控结果分析」 (conclusions.py), from the warnings engine, where the submission
@@ -454,6 +466,13 @@ LABELS.update(
         ),
         "pdf_failed": "LibreOffice 未能把 {path} 转换为 PDF（{detail}），其他成果均已生成",
         "pdf_done": "PDF：新生成 {count} 个",
+        "pdf_removed": "未加 --pdf：{count} 个 PDF 的附件已变化，旧 PDF 已删除（需要时请用 docgen build --pdf 重新生成）：{names}",
+        "and_more": " 等，另有 {count} 个",
+        "dossier_done": "合订本 PDF（封面、目录、连续页码，可直接打印盖章）：{count} 个",
+        "dossier_failed": "{path} 的合订本 PDF 未生成：{detail}",
+        "dossier_pages_changed": "{name} 再次转换后页数不同（{before} 页、{after} 页），目录页码无法确定",
+        "source_date_epoch_invalid": "环境变量 {variable} 应为整数秒数（Unix 时间），实际为「{value}」",
+        "date_written": "{year}年{month}月{day}日",
         "progress": "生成附件 {done}/{total}",
         "progress_pdf": "转换 PDF {done}/{total}",
         "not_filled": "（未填写）",
@@ -576,6 +595,33 @@ BUNDLE: dict[str, str] = {
 def bundle_text(key: str, /, **args: Any) -> str:
     """A line of a department bundle's contents list, filled in."""
     return BUNDLE[key].format(**args)
+
+
+#: The department's one-PDF 报送 (render/dossier.py): its cover, its 目录 and the 目录's entries.
+DOSSIER: dict[str, str] = {
+    "title": "{period}绩效监控报告",
+    "department": "{department}",
+    "unit_line": "报送单位：{department}（代码{code}）",
+    "period_line": "监控期间：{period}",
+    "date_line": "报送日期：{date}",
+    "stamp": "（盖章）",
+    "contents": "目　录",
+    "part_department_report": "一、部门整体支出绩效监控分析报告（附件1）",
+    "part_department_table": "二、部门整体支出绩效运行监控表（附件3）",
+    "part_department_missing": "一、部门整体支出绩效监控分析报告：本期未报送",
+    "part_department_withheld": "一、部门整体支出绩效监控分析报告：其合计数可推算出涉密项目的金额，按保密规定另行报送",
+    "part_projects": "{number}、项目支出绩效监控分析报告（{count}个）",
+    "part_project": "（{number}）{name}（项目代码{code}）",
+    "part_project_report": "项目支出绩效监控分析报告（附件1）",
+    "part_project_table": "项目支出绩效运行监控表（附件2）",
+    "confidential": "另有涉密项目{count}个，按保密规定另行报送，不在本报告中。",
+    "page": "— {page} —",
+}
+
+
+def dossier_text(key: str, /, **args: Any) -> str:
+    """A line of the dossier's cover or 目录, filled in."""
+    return DOSSIER[key].format(**args)
 
 
 # --- history and `docgen diff` (issue 4 item 4, issue 5 item 1) --------------------------------------
