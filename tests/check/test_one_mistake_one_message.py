@@ -44,7 +44,7 @@ def test_a_missing_key_without_a_lookalike_is_still_e201() -> None:
 
 
 def test_a_missing_key_beside_an_unrelated_unknown_key_gives_both() -> None:
-    found = _findings("项目名称: 城乡义务教育家庭经济困难学生生活补助\n", "联系电话: '0349-1234567'\n")
+    found = _findings("项目名称: 城乡义务教育家庭经济困难学生生活补助\n", "经办人: '0349-1234567'\n")
     assert sorted(code for code, _ in found) == ["E201", "E203"]
 
 
