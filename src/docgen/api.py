@@ -32,6 +32,7 @@ from .check.validate import check_files, kind_of
 from .errors import DocgenError, InvalidSubmissions, Leak, UsageError, write_problem
 from .evaluate import conclusions, figures, monitor
 from .evaluate.evaluation import Evaluation, evaluate
+from .form import limits
 from .form import numbers as N
 from .form import vocabulary as F
 from .form.model import Department, Project, Roster
@@ -185,7 +186,15 @@ def _monitor(
         departments = result.departments + [s for s in flawed if isinstance(s, Department)]
         large = store if len(files) >= checking.CACHE_FROM and all(not p.is_absolute() for p in files) else None
         result.analysis = monitor.analyse(
-            projects, departments, rosters, ruleset, locate, context=_sibling_projects(result, files, ws), digests=digests, store=large
+            projects,
+            departments,
+            rosters,
+            ruleset,
+            locate,
+            context=_sibling_projects(result, files, ws),
+            digests=digests,
+            store=large,
+            previous=_previous_projects(projects, ws),
         )
         findings += [f for sa in result.analysis.submissions.values() for f in sa.findings]  # sorted once, below
     result.findings = sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
@@ -239,6 +248,45 @@ def _sibling_projects(result: Result, files: list[Path], ws: Workspace) -> list[
                 quiet = check_files([path], root=ws.root)
                 siblings += [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
     return [p for p in siblings if isinstance(p, Project)]
+
+
+def _previous_projects(projects: list[Project], ws: Workspace) -> dict[str, Project]:
+    """For each project, the same project (by code) in the latest earlier period of its year, for W417/W418.
+
+    Taken from the projects checked when it is among them, else read quietly from submissions/<year>-<month>/*/<code>.yaml;
+    never through a symbolic link (the folders are looked at with lstat, the file is read by check_files, which
+    refuses links), so nothing outside the repository is read. A previous file with errors is not compared.
+    """
+    known = {(p.code, p.period.year, p.period.month): p for p in projects}
+    out: dict[str, Project] = {}
+    for project in projects:
+        code, year = project.code, project.period.year
+        if not limits.CODE_CHARS.fullmatch(code):
+            continue
+        for month in range(project.period.month - 1, 0, -1):
+            found = known.get((code, year, month)) or _read_previous(ws, code, year, month)
+            if found is not None:
+                out[str(project.path)] = found
+                break
+    return out
+
+
+def _read_previous(ws: Workspace, code: str, year: int, month: int) -> Project | None:
+    top = ws.submissions
+    if top.is_symlink() or not top.is_dir():
+        return None
+    for name in dict.fromkeys((f"{year}-{month:02d}", f"{year}-{month}")):
+        folder = top / name
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        for dept in sorted(folder.iterdir()):
+            candidate = dept / f"{code}.yaml"
+            if dept.is_symlink() or not dept.is_dir() or candidate.is_symlink() or not candidate.is_file():
+                continue
+            quiet = check_files([ws.relative(candidate)], root=ws.root)
+            built = [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
+            return next((p for p in built if isinstance(p, Project) and p.code == code), None)
+    return None
 
 
 def analyse(result: Result) -> monitor.Analysis:

@@ -32,7 +32,7 @@ MESSAGES: dict[str, str] = {
     "E203": "不认识的项「{key}」{hint}",
     "E204": "「{field}」应填写{expected}，实际填写的是「{value}」{hint}",
     "E205": "「{field}」的值「{value}」不是可选值。可选：{options}{hint}",
-    "E206": "「{field}」最多保留两位小数（单位：万元），实际填写的是 {value}",
+    "E206": "「{field}」最多 {places} 位小数（单位：万元，表上显示两位；80元 写 0.008），实际填写的是 {value}",
     "E207": "「{field}」不能小于 {limit}，实际填写的是 {value}",
     "E208": "「{field}」不能大于 {limit}，实际填写的是 {value}",
     "E209": "「{field}」不能为空",
@@ -60,12 +60,16 @@ MESSAGES: dict[str, str] = {
     "E310": "名单中部门代码「{code}」重复",
     "E311": "「涉密」与名单不一致：本文件填写为 {file_value}，名单 {roster}:{line}:{column} 中为 {roster_value}。"
     "两处须一致；在改正之前，本项目按涉密项目处理（不生成公开附件，不上站点）",
+    "E312": "「{row}」的明细各项金额合计 {summed} 万元，与本行安排数 {arranged} 万元、本年预算 {budget} 万元都不一致"
+    "（明细是本行资金的分解，合计须等于其中之一）",
     # W3xx: warnings found while validating (do not block); W4xx monitoring warnings are in check/rulebook.py
     "W302": (
         "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单；名单列出之前，本项目按涉密项目处理，"
         "不公开（附件、报送包、汇总表、summary.json、站点和 docgen diff 中只计个数，不列名称和金额）"
     ),
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
+    "W310": "「监控项目数」填写为 {stated} 个，但本期名单（{roster}）列出本部门应报项目 {listed} 个，请核对",
+    "W311": "「监控项目数」填写为 {stated} 个，但本部门本期已报送 {submitted} 个项目，请核对",
     "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
     "W307": "「{row}」各项都是 0：没有这项资金来源时请整行删除",
     "W306": "佐证材料「{entry}」不存在（路径相对于本文件所在目录），请补交文件或改正路径",
@@ -86,7 +90,10 @@ TYPE_NAMES = {
 HINTS = {
     "did_you_mean": "，是不是「{suggestion}」？",
     "derived": "。「{key}」由系统自动计算（{rule}），无需填写，请删除此项",
-    "amount_text": "。金额只填数字，不带单位、逗号或空格，如 12.5",
+    "amount_text": "。金额只填以万元为单位的数字（不带逗号或空格），如 12.5；以元或亿元计的金额请先换算成万元",
+    "amount_yuan": "。表中金额以万元为单位：{typed} = {wan}万元，请填写 {wan}（只删去「元」字会把它当作 {number}万元）",
+    "amount_wan": "。表中金额本就以万元为单位：请只填数字 {number}",
+    "amount_yi": "。表中金额以万元为单位：{typed} = {wan}万元，请填写 {wan}",
     "quoted_number": "。数字不要加引号，如 本年预算: 140",
     "fullwidth_number": "。请用半角数字（切换输入法到英文状态），如 140",
     "fullwidth_colon": "（本行用了全角冒号“：”，请改成半角冒号加空格“: ”）",
@@ -114,6 +121,7 @@ LABELS = {
     "cleaned_nothing": "没有需要删除的内容（缓存位置：{path}）",
     "deviation_expected": "全年预计完成情况 {expected} 达不到年度指标值 {target}",
     "deviation_likelihood": "完成目标可能性为“{likelihood}”",
+    "pending_note": "，另有已审批待支付 {pending} 万元已计入",
     "background_failed": "生成汇总表的子进程出错（退出码 {code}），汇总表保留上次的版本。请加 --traceback 重新运行并把输出报告给维护者",
 }
 
@@ -275,6 +283,7 @@ DRAFT_ANALYSIS = {
     "conclusion_exempt": "{subject}属于科研类项目，按规定可暂不开展年度中的绩效监控，本期未作预警评价。",
     "conclusion_budget": "资金安排 {arranged} 万元，已支出 {spent} 万元，支出进度 {spend_progress}%，序时进度 {time_progress}%",
     "conclusion_budget_empty": "本期无资金安排",
+    "conclusion_pending": "（另有已审批待支付 {pending} 万元，计入后支出进度 {rate}%）",
     "conclusion_indicators": (
         "设置绩效指标 {total} 项，预计确定能完成 {certain} 项、有可能完成 {possible} 项、完全不可能完成 {impossible} 项"
     ),
@@ -438,6 +447,11 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "execution": (
         "截至{month}月底，{subject}年度预算安排{subtotal}万元{parts}，已下达{allocated}万元{allocation}；已支出{spent}万元{progress}。"
     ),
+    "execution_adjusted": "本年预算年初为{initial}万元，经调整为{adjusted}万元，下达率和支出进度均按调整后预算计算。",
+    "execution_pending": "另有已审批待支付{pending}万元，支付后支出进度将达到{rate}。",
+    "execution_items": "{row}资金分为：{items}。",
+    "execution_item": "{name}{amount}万元{use}",
+    "execution_item_use": "（{use}）",
     "execution_allocation": "，下达率{rate}",
     "execution_progress": "，支出进度{rate}，{versus}",
     "versus_below": "低于序时进度（{time}）{gap}个百分点",

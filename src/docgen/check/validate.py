@@ -201,7 +201,7 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         expected_text = "或".join(M.TYPE_NAMES.get(t, t) for t in expected)
         hint = ""
         if "number" in expected and isinstance(value, str):
-            hint = M.hint(_number_text_hint(value))
+            hint = _money_with_unit(value) or M.hint(_number_text_hint(value))
         elif expected == ["string"] and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             hint = M.hint("quote_code", value=value)
         return [error(file, *at, "E204", field=field, expected=expected_text, value=_shown(value), hint=hint)]
@@ -244,6 +244,32 @@ def _bad_code(doc: Document, path: JsonPath, value: Any) -> Finding:
     char = text[index] if text else ""
     code = f"U+{ord(char):04X}" if char else ""
     return error(doc.path, *doc.position(path), "E218", field=_field(path), index=index + 1, char=char, code=code)
+
+
+_MONEY_UNIT = re.compile(r"^\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(元|万元|亿元|万|亿)\s*$")
+#: 万元 per unit a clerk may have typed the amount in.
+_PER_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10000), "亿": Decimal(10000)}
+
+
+def _plain(number: Decimal) -> str:
+    """A Decimal as a clerk types it: no exponent, no trailing zeros (0.0080 -> 0.008, 3.2E+2 -> 320)."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _money_with_unit(text: str) -> str:
+    """「80元」 in a 万元 field: the hint states the conversion (80元 = 0.008万元), never just "drop the unit",
+    which would turn 80 元 into 80 万元. Empty when the text is not a number with a unit of money."""
+    match = _MONEY_UNIT.match(unicodedata.normalize("NFKC", text))
+    if match is None:
+        return ""
+    number = Decimal(match[1].replace(",", "").replace("，", ""))
+    unit = match[2]
+    wan = _plain(number * _PER_WAN[unit])
+    typed = f"{_plain(number)}{unit}"
+    if unit in ("万元", "万"):
+        return M.hint("amount_wan", number=wan)
+    return M.hint("amount_yuan" if unit == "元" else "amount_yi", typed=typed, wan=wan, number=_plain(number))
 
 
 def _number_text_hint(text: str) -> str:

@@ -119,10 +119,34 @@ def _rows_sentence(table: BudgetTable, first: bool) -> str | None:
     return D("execution_rows", heading=table.heading, items="；".join(items)) if items else None
 
 
+def _money_notes(fig: figures.Figures) -> str:
+    """What real reports say beside the figures: the budget as adjusted (both figures), payments approved but not made."""
+    text = ""
+    if fig.initial_budget is not None:
+        text += D("execution_adjusted", initial=money(fig.initial_budget), adjusted=money(fig.budget))
+    if fig.pending:
+        text += D("execution_pending", pending=money(fig.pending), rate=percent(fig.committed_progress))
+    return text
+
+
+def _line_items(ev: Evaluation) -> list[str]:
+    """One sentence per fund row broken down into 明细: the activities its money pays for."""
+    out = []
+    for t in ev.form.tables:
+        for row, amounts in ev.submission.tables[t.field].items():
+            if amounts.items:
+                items = [
+                    D("execution_item", name=i.name, amount=money(i.amount), use=D("execution_item_use", use=i.use) if i.use else "")
+                    for i in amounts.items
+                ]
+                out.append(D("execution_items", row=row, items="；".join(items)))
+    return out
+
+
 def execution(ev: Evaluation) -> list[str]:
     """「（一）预算执行情况分析」: allocation, spending against time progress, by source, and the year's outlook."""
     sub, total = ev.submission, ev.headline
-    paragraphs = [_execution_sentence(sub, total)]
+    paragraphs = [_execution_sentence(sub, total) + _money_notes(total)]
     tables = budget_tables(ev)
     for index, table in enumerate(tables):
         sentence = _rows_sentence(table, index == 0)
@@ -135,6 +159,7 @@ def execution(ev: Evaluation) -> list[str]:
         outlook.append(D("expected", expected=money(total.expected), rate=percent(total.expected_rate), tail=tail))
     if total.spent > total.subtotal:
         outlook.append(D("over_budget", month=sub.period.month, gap=money(total.spent - total.subtotal)))
+    paragraphs.extend(_line_items(ev))
     refs = D("table_ref_join").join(D("table_ref", number=i + 1) for i in range(len(tables)))
     outlook.append(D("see_tables", tables=refs))
     paragraphs.append("".join(outlook))

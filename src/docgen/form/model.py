@@ -43,21 +43,56 @@ class Period:
 
 
 @dataclass(frozen=True)
+class LineItem:
+    """One 明细 line of a fund row: an activity bundled into the row's money, with its amount and use."""
+
+    name: str
+    amount: Decimal
+    use: str = ""
+
+
+@dataclass(frozen=True)
 class Amounts:
-    """The five figures typed in for one fund row, in 万元."""
+    """The five figures typed in for one fund row, in 万元, and the row's optional extras (forms.ROW_FIELDS).
+
+    `budget` is the 本年预算 as typed (the 年初预算 when an adjustment is recorded); `adjusted_budget` the 调整后预算
+    (None: no adjustment), which the rates use (`effective_budget`); `pending` the payments approved but not yet made.
+    """
 
     carried_over: Decimal = ZERO
     budget: Decimal = ZERO
     allocated: Decimal = ZERO
     spent: Decimal = ZERO
     expected: Decimal = ZERO
+    adjusted_budget: Decimal | None = None
+    pending: Decimal = ZERO
+    items: tuple[LineItem, ...] = ()
+
+    @property
+    def effective_budget(self) -> Decimal:
+        """The budget the rates are computed on: the 调整后预算 where one is recorded, else the 本年预算."""
+        return self.budget if self.adjusted_budget is None else self.adjusted_budget
 
     def __add__(self, other: Amounts) -> Amounts:
-        return Amounts(*(getattr(self, n) + getattr(other, n) for n in A))
+        adjusted = None
+        if self.adjusted_budget is not None or other.adjusted_budget is not None:
+            adjusted = self.effective_budget + other.effective_budget
+        sums = {n: getattr(self, n) + getattr(other, n) for n in A}
+        return Amounts(**sums, adjusted_budget=adjusted, pending=self.pending + other.pending)
 
     @classmethod
     def from_data(cls, row: dict[str, Any]) -> Amounts:
-        return cls(**{name: Decimal(row.get(key, 0)) for name, key in A.items()})
+        extra = F.ROW_EXTRA_FIELDS
+        adjusted = row.get(extra["adjusted_budget"])
+        li = F.LINE_ITEM_FIELDS
+        return cls(
+            **{name: Decimal(row.get(key, 0)) for name, key in A.items()},
+            adjusted_budget=None if adjusted is None else Decimal(adjusted),
+            pending=Decimal(row.get(extra["pending"]) or 0),
+            items=tuple(
+                LineItem(item[li["name"]], Decimal(item[li["amount"]]), item.get(li["use"]) or "") for item in row.get(extra["items"]) or ()
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -213,6 +248,7 @@ class Department(_Budget):
     indicators: tuple[Indicator, ...]
     report: dict[str, str] = field(default_factory=dict)
     reviews: tuple[Review, ...] = ()
+    monitored_projects: int | None = None  # 监控项目数 as stated (None: not stated)
 
     kind = "department"
     confidential = False
@@ -234,6 +270,7 @@ class Department(_Budget):
             indicators=tuple(Indicator.from_data(i) for i in data[K["indicators"]]),
             report=_report(data),
             reviews=_reviews(data),
+            monitored_projects=data.get(F.MONITORED_PROJECTS),
         )
 
 
