@@ -94,9 +94,11 @@ def _field(path: JsonPath) -> str:
     keys = [p for p in path if isinstance(p, str)]
     if not keys:
         return "文件"
-    if len(keys) >= 2 and keys[-1] in F.AMOUNT_FIELDS.values():
+    if len(keys) >= 2 and (keys[-1] in F.AMOUNT_FIELDS.values() or keys[-1] in F.ROW_EXTRA_FIELDS.values()):
         return f"{keys[-2]}·{keys[-1]}"
     index = next((p for p in reversed(path) if isinstance(p, int)), None)
+    if index is not None and len(keys) >= 3 and keys[-2] == F.ROW_EXTRA_FIELDS["items"]:
+        return f"{keys[-3]}·明细第{index + 1}项·{keys[-1]}"
     if index is not None and keys[-1] in F.INDICATOR_FIELDS.values():
         return f"第{index + 1}项{keys[-2] if len(keys) >= 2 else ''}·{keys[-1]}"
     return keys[-1]

@@ -69,11 +69,7 @@ def quoted_rate(run: Run) -> None:
             candidates = [
                 r
                 for row in run.rows
-                for r in (
-                    (row.figures.allocation_rate,)
-                    if allocation
-                    else (row.figures.spend_progress, row.figures.committed_progress, row.figures.expected_rate)
-                )
+                for r in ((row.figures.allocation_rate,) if allocation else (row.figures.spend_progress, row.figures.committed_progress))
                 if r is not None
             ]
             if any(abs(stated - r) <= tolerance for r in candidates):
