@@ -309,8 +309,11 @@ def _rate(value: Decimal | None) -> str | None:
 
 
 def figures_json(fig: figures.Figures) -> dict[str, Any]:
-    """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats."""
-    return {
+    """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats.
+
+    `budget` is the one the rates use (the 调整后预算 where one is recorded, with the 年初预算 as `initial_budget`);
+    `pending` and `committed_progress` appear only for a row with 已审批待支付, so files without them read as before."""
+    out = {
         "carried_over": N.plain_money(fig.carried_over),
         "budget": N.plain_money(fig.budget),
         "subtotal": N.plain_money(fig.subtotal),
@@ -321,6 +324,12 @@ def figures_json(fig: figures.Figures) -> dict[str, Any]:
         "execution": _rate(fig.execution),
         "expected": N.plain_money(fig.expected),
     }
+    if fig.initial_budget is not None:
+        out["initial_budget"] = N.plain_money(fig.initial_budget)
+    if fig.pending:
+        out["pending"] = N.plain_money(fig.pending)
+        out["committed_progress"] = _rate(fig.committed_progress)
+    return out
 
 
 def submission_json(ev: Evaluation, root: Path) -> dict[str, Any]:

@@ -447,6 +447,8 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "execution": (
         "截至{month}月底，{subject}年度预算安排{subtotal}万元{parts}，已下达{allocated}万元{allocation}；已支出{spent}万元{progress}。"
     ),
+    "note_adjusted": "注：「{row}」的本年预算按调整后预算 {adjusted} 万元列示（年初预算 {initial} 万元）。",
+    "note_pending": "注：「{row}」另有已审批待支付 {pending} 万元，未计入支出数。",
     "execution_adjusted": "本年预算年初为{initial}万元，经调整为{adjusted}万元，下达率和支出进度均按调整后预算计算。",
     "execution_pending": "另有已审批待支付{pending}万元，支付后支出进度将达到{rate}。",
     "execution_items": "{row}资金分为：{items}。",

@@ -274,3 +274,17 @@ def test_a_large_tree_is_formatted_in_parallel_with_the_same_result(tree: Path, 
     monkeypatch.setattr(api, "PARALLEL_FROM", 2)
     parallel = api.fmt([Path("submissions")], write=False)
     assert [(r.path, r.after) for r in parallel] == [(r.path, r.after) for r in serial]
+
+
+def test_the_new_money_keys_of_a_row_follow_the_form() -> None:
+    """调整后预算, 已审批待支付 and 明细 (issue 14) come after the five amounts, in the form's order; a 明细 item's keys too;
+    an amount below 0.01 万元 keeps its places."""
+    text = (
+        "资金:\n  市级财政资金:\n    明细:\n      - 用途: 买书\n        金额: 0.008\n        名称: 教材\n"
+        "    已审批待支付: 20\n    支出数: 10\n    调整后预算: 80\n    上年结转: 0\n"
+    )
+    after = fmt.format_text(Path("x.yaml"), text).after
+    assert after == (
+        "资金:\n  市级财政资金:\n    上年结转: 0\n    支出数: 10\n    调整后预算: 80\n    已审批待支付: 20\n"
+        "    明细:\n      - 名称: 教材\n        金额: 0.008\n        用途: 买书\n"
+    )

@@ -119,6 +119,20 @@ def _rows_sentence(table: BudgetTable, first: bool) -> str | None:
     return D("execution_rows", heading=table.heading, items="；".join(items)) if items else None
 
 
+def money_notes(ev: Evaluation) -> list[str]:
+    """Notes under the budget tables (附件1, the .xlsx) for what the form's columns cannot hold: the 年初预算 of a row
+    shown at its 调整后预算, and payments approved but not yet made. Empty for a submission that uses neither."""
+    notes = []
+    for t in ev.form.tables:
+        for row in ev.submission.tables[t.field]:
+            fig = ev.tables[t.field][row]
+            if fig.initial_budget is not None:
+                notes.append(D("note_adjusted", row=row, adjusted=money(fig.budget), initial=money(fig.initial_budget)))
+            if fig.pending:
+                notes.append(D("note_pending", row=row, pending=money(fig.pending)))
+    return notes
+
+
 def _money_notes(fig: figures.Figures) -> str:
     """What real reports say beside the figures: the budget as adjusted (both figures), payments approved but not made."""
     text = ""
