@@ -28,7 +28,10 @@ def _money_used(root: Path) -> None:
     file = root / FILE
     text = file.read_text(encoding="utf-8")
     assert ROW in text
-    extra = "    调整后预算: 500\n    已审批待支付: 80.5\n    明细:\n      - 名称: 路面修补\n        金额: 300\n        用途: 国道\n      - 名称: 桥梁检测\n        金额: 200\n"
+    extra = (
+        "    调整后预算: 500\n    已审批待支付: 80.5\n    明细:\n"
+        "      - 名称: 路面修补\n        金额: 300\n        用途: 国道\n      - 名称: 桥梁检测\n        金额: 200\n"
+    )
     file.write_text(text.replace(ROW, ROW.replace("600.00\n    支出数", "500.00\n    支出数", 1) + extra, 1), encoding="utf-8")
 
 
