@@ -65,6 +65,7 @@ def _line_of(repo: Path, path: str, text: str) -> int:
         ("3,200,000 元", "3200000元 = 320万元，请填写 320"),
         ("1.5亿元", "1.5亿元 = 15000万元，请填写 15000"),
         ("98.2万元", "请只填数字 98.2"),
+        ("12,5万元", "以元或亿元计的金额请先换算成万元"),  # a decimal comma is not a thousands separator: no guess
     ],
 )
 def test_an_amount_typed_with_its_unit_is_told_the_conversion(repo: Path, typed: str, says: str) -> None:

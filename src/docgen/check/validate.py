@@ -248,7 +248,8 @@ def _bad_code(doc: Document, path: JsonPath, value: Any) -> Finding:
     return error(doc.path, *doc.position(path), "E218", field=_field(path), index=index + 1, char=char, code=code)
 
 
-_MONEY_UNIT = re.compile(r"^\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(元|万元|亿元|万|亿)\s*$")
+#: A number (thousands grouped by commas or not) and a unit of money: 「80元」「3,200,000 元」「1.5亿元」 (never 「12,5万元」).
+_MONEY_UNIT = re.compile(r"^\s*((?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(元|万元|亿元|万|亿)\s*$")
 #: 万元 per unit a clerk may have typed the amount in.
 _PER_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10000), "亿": Decimal(10000)}
 
