@@ -451,7 +451,7 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "note_pending": "注：「{row}」另有已审批待支付 {pending} 万元，未计入支出数。",
     "execution_adjusted": "本年预算年初为{initial}万元，经调整为{adjusted}万元，下达率和支出进度均按调整后预算计算。",
     "execution_pending": "另有已审批待支付{pending}万元，支付后支出进度将达到{rate}。",
-    "execution_items": "{row}资金分为：{items}。",
+    "execution_items": "{row}分为：{items}。",
     "execution_item": "{name}{amount}万元{use}",
     "execution_item_use": "（{use}）",
     "execution_allocation": "，下达率{rate}",

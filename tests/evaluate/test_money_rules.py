@@ -191,7 +191,7 @@ def test_line_items_are_drafted_under_their_row() -> None:
     sub = project({"市级财政资金": {**fund(), "明细": items}})
     sa = analyse(sub).of(sub.path)
     assert sa is not None
-    assert "市级财政资金资金分为：教材采购60.00万元（秋季学期）；设备维护40.00万元。" in "".join(draft.execution(sa))
+    assert "市级财政资金分为：教材采购60.00万元（秋季学期）；设备维护40.00万元。" in "".join(draft.execution(sa))
 
 
 # --- I402 a quoted rate --------------------------------------------------------------------------

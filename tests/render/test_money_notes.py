@@ -45,7 +45,7 @@ def test_adjusted_budget_and_pending_payment_reach_every_output(small_tree: Path
     assert "注：「市级财政资金」的本年预算按调整后预算 500.00 万元列示（年初预算 600.00 万元）。" in texts
     assert "注：「市级财政资金」另有已审批待支付 80.50 万元，未计入支出数。" in texts
     joined = "".join(texts)
-    assert "市级财政资金资金分为：路面修补300.00万元（国道）；桥梁检测200.00万元。" in joined
+    assert "市级财政资金分为：路面修补300.00万元（国道）；桥梁检测200.00万元。" in joined
     sheet = openpyxl.load_workbook(io.BytesIO(files["xlsx"].read_bytes())).active
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert "注：「市级财政资金」另有已审批待支付 80.50 万元，未计入支出数。" in cells

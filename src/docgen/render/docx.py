@@ -379,7 +379,7 @@ def body_xml(ev: Evaluation, ref: Reference, extra: Mapping[str, str] | None = N
         out.extend(_paragraph(styles["body"], text) for text in texts[section.key])
         if section.key == draft.EXECUTION:
             out.extend(_budget_table(ref, table, sub.period.months) for table in draft.budget_tables(ev))
-            out.extend(_paragraph(styles["caption"], note) for note in draft.money_notes(ev))
+            out.extend(_paragraph(styles["caption"], note, "left") for note in draft.money_notes(ev))  # a note reads left
     unit = sub.unit if isinstance(sub, Project) else sub.department
     out.append(_paragraph(styles["signature"], unit))
     return "".join(out)
