@@ -347,6 +347,8 @@ def submission_json(ev: Evaluation, root: Path) -> dict[str, Any]:
         base.update(code=sub.code, unit=sub.unit, research=sub.research, confidential=sub.confidential)
     base["tables"] = {key: {row: figures_json(fig) for row, fig in rows.items()} for key, rows, _ in ev.table_rows()}
     base["indicators"] = len(sub.indicators)
+    if isinstance(sub, Department) and sub.monitored_projects is not None:  # only when stated: older files read as before
+        base["monitored_projects"] = sub.monitored_projects
     return base
 
 

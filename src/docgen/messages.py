@@ -435,6 +435,7 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "basic_project": "{name}（项目代码{code}）由{unit}组织实施，主管部门为{department}{span}。",
     "basic_span": "，项目起止时间为{span}",
     "basic_department": "{name}（部门代码{code}）本期纳入绩效监控的预算资金包括基本支出和项目支出。",
+    "basic_monitored": "本期纳入绩效监控的项目共{count}个。",
     "basic_target_project": "项目年度绩效目标：{target}",
     "basic_target_department": "部门年度绩效目标：{target}",
     "basic_budget": "{year}年{subject}预算安排{subtotal}万元{parts}。",

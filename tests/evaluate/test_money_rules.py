@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from docgen.evaluate import conclusions, draft
-from docgen.form.model import Project
+from docgen.form.model import Department, Project
 
-from .factory import analyse, codes, fund, green_indicators, project, rules
+from .factory import analyse, codes, department, fund, green_indicators, project, rules
 
 GREEN: list[tuple[str, str | None]] = []
 
@@ -223,3 +223,23 @@ def test_i402_accepts_a_rate_of_one_of_the_rows() -> None:
 
 def test_the_new_rules_are_in_the_default_rulebook() -> None:
     assert {"W415", "W416", "W417", "W418", "W419", "I402"} <= set(rules().rules)
+
+
+def test_a_stated_number_of_monitored_projects_is_drafted() -> None:
+    plain = department()
+    stated = Department.from_data(plain.path, {**_department_data(), "监控项目数": 12})
+    assert "本期纳入绩效监控的项目共12个。" in draft.basic(analyse(stated).of(stated.path))[0]  # type: ignore[arg-type]
+    assert "纳入绩效监控的项目共" not in draft.basic(analyse(plain).of(plain.path))[0]  # type: ignore[arg-type]
+
+
+def _department_data() -> dict[str, Any]:
+    return {
+        "年度": 2025,
+        "截至月份": 6,
+        "主管部门": "朔州市教育局",
+        "主管部门代码": "101",
+        "资金按类型": {"一般公共预算资金": fund(budget=200, allocated=200, spent=100)},
+        "资金按用途": {"基本支出": fund(), "项目支出": fund()},
+        "年度绩效目标": "目标",
+        "绩效指标": green_indicators(),
+    }

@@ -62,6 +62,8 @@ def basic(ev: Evaluation) -> list[str]:
         target = D("basic_target_project", target=sub.target)
     else:
         first = D("basic_department", name=sub.department, code=sub.department_code)
+        if sub.monitored_projects is not None:
+            first += D("basic_monitored", count=sub.monitored_projects)
         target = D("basic_target_department", target=sub.target)
     budget = D("basic_budget", year=sub.period.year, subject=_subject(sub), subtotal=money(total.subtotal), parts=_parts(total))
     table = budget_tables(ev)[-1]
