@@ -60,7 +60,7 @@ MESSAGES: dict[str, str] = {
     "E310": "名单中部门代码「{code}」重复",
     "E311": "「涉密」与名单不一致：本文件填写为 {file_value}，名单 {roster}:{line}:{column} 中为 {roster_value}。"
     "两处须一致；在改正之前，本项目按涉密项目处理（不生成公开附件，不上站点）",
-    "E312": "「{row}」的明细各项金额合计 {summed} 万元，与本行安排数 {arranged} 万元、本年预算 {budget} 万元都不一致"
+    "E314": "「{row}」的明细各项金额合计 {summed} 万元，与本行安排数 {arranged} 万元、本年预算 {budget} 万元都不一致"
     "（明细是本行资金的分解，合计须等于其中之一）",
     # W3xx: warnings found while validating (do not block); W4xx monitoring warnings are in check/rulebook.py
     "W302": (
@@ -68,8 +68,8 @@ MESSAGES: dict[str, str] = {
         "不公开（附件、报送包、汇总表、summary.json、站点和 docgen diff 中只计个数，不列名称和金额）"
     ),
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
-    "W310": "「监控项目数」填写为 {stated} 个，但本期名单（{roster}）列出本部门应报项目 {listed} 个，请核对",
-    "W311": "「监控项目数」填写为 {stated} 个，但本部门本期已报送 {submitted} 个项目，请核对",
+    "W311": "「监控项目数」填写为 {stated} 个，但本期名单（{roster}）列出本部门应报项目 {listed} 个，请核对",
+    "W312": "「监控项目数」填写为 {stated} 个，但本部门本期已报送 {submitted} 个项目，请核对",
     "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
     "W307": "「{row}」各项都是 0：没有这项资金来源时请整行删除",
     "W306": "佐证材料「{entry}」不存在（路径相对于本文件所在目录），请补交文件或改正路径",

@@ -1,6 +1,6 @@
 """Money as clerks write it (issue 14): 「80元」 is told its conversion, never to drop the unit; amounts below
-0.01 万元 are kept; 明细 must add up to their row (E312); a 部门整体's 监控项目数 is checked against the roster
-(W310) and the submitted projects (W311); the previous period is read from submissions/ but never through a link."""
+0.01 万元 are kept; 明细 must add up to their row (E314); a 部门整体's 监控项目数 is checked against the roster
+(W311) and the submitted projects (W312); the previous period is read from submissions/ but never through a link."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def test_six_decimal_places_are_stored_exactly() -> None:
     assert str(row.spent) == "0.008" and N.money(row.spent) == "0.01"
 
 
-# --- 明细 (E312) ----------------------------------------------------------------------------------
+# --- 明细 (E314) ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,7 @@ def test_line_items_add_up_to_their_row(repo: Path, amounts: tuple[float, float]
     """明细 of 市级财政资金 (安排 275.5 = 结转 35.5 + 预算 240): their sum is the row's 安排数 or its 本年预算."""
     items = "".join(f"      - 名称: 第{i}项\n        金额: {a}\n        用途: 用途{i}\n" for i, a in enumerate(amounts, 1))
     _edit(repo, PROJECT, ROW, ROW + "    明细:\n" + items)
-    found = [f for f in _check() if f.code == "E312"]
+    found = [f for f in _check() if f.code == "E314"]
     if fires:
         (finding,) = found
         assert (finding.line, finding.column) == (_line_of(repo, PROJECT, "明细:"), 5)
@@ -120,14 +120,14 @@ def test_a_line_item_without_an_amount_is_a_schema_error(repo: Path) -> None:
     assert [f.code for f in _check() if f.is_error] == ["E201"]
 
 
-# --- 监控项目数 (W310, W311) -------------------------------------------------------------------------
+# --- 监控项目数 (W311, W312) -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("stated", "codes"), [(3, []), (4, ["W310"]), (2, ["W310", "W311"])])
+@pytest.mark.parametrize(("stated", "codes"), [(3, []), (4, ["W311"]), (2, ["W311", "W312"])])
 def test_monitored_projects_against_the_roster_and_the_submissions(repo: Path, stated: int, codes: list[str]) -> None:
     """The roster lists 3 projects of 教育局 and 3 are submitted."""
     _edit(repo, DEPARTMENT, '主管部门代码: "101"\n', f'主管部门代码: "101"\n{F.MONITORED_PROJECTS}: {stated}\n')
-    found = [f for f in _check(DEPT) if f.code in ("W310", "W311")]
+    found = [f for f in _check(DEPT) if f.code in ("W311", "W312")]
     assert [f.code for f in found] == codes
     assert all(f.line == _line_of(repo, DEPARTMENT, F.MONITORED_PROJECTS) for f in found)
 
@@ -135,7 +135,7 @@ def test_monitored_projects_against_the_roster_and_the_submissions(repo: Path, s
 def test_fewer_submitted_than_stated_is_not_reported_before_they_are_in(repo: Path) -> None:
     (repo / DEPT / "101-2025-003.yaml").unlink()
     _edit(repo, DEPARTMENT, '主管部门代码: "101"\n', f'主管部门代码: "101"\n{F.MONITORED_PROJECTS}: 3\n')
-    assert [f.code for f in _check(DEPT) if f.code in ("W310", "W311")] == []
+    assert [f.code for f in _check(DEPT) if f.code in ("W311", "W312")] == []
 
 
 # --- the previous period, from submissions/ ------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Issue 14's money rules, each at its threshold, firing and silent: 支出数 beyond 下达数 (W415), an outlook below
 what is spent (W416), cumulative figures that fall and budgets that change between periods (W417, W418), a yuan
-amount in a 万元 field (W419), a quoted rate the figures do not give (I402); W401 with 已审批待支付, W405 without a
+amount in a 万元 field (W419), a quoted rate the figures do not give (I403); W401 with 已审批待支付, W405 without a
 budget, and the drafts that say what happened to the money."""
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def test_line_items_are_drafted_under_their_row() -> None:
     assert "市级财政资金分为：教材采购60.00万元（秋季学期）；设备维护40.00万元。" in "".join(draft.execution(sa))
 
 
-# --- I402 a quoted rate --------------------------------------------------------------------------
+# --- I403 a quoted rate --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -211,18 +211,18 @@ def test_line_items_are_drafted_under_their_row() -> None:
 )
 def test_i402_a_rate_quoted_in_the_narrative(text: str, fires: bool) -> None:
     sub = project({"市级财政资金": fund(spent=25)}, 分析报告={"预算执行情况分析": text})
-    found = _only(codes(sub), "I402")
-    assert found == ([("I402", None)] if fires else [])  # a hint colours nothing
+    found = _only(codes(sub), "I403")
+    assert found == ([("I403", None)] if fires else [])  # a hint colours nothing
 
 
 def test_i402_accepts_a_rate_of_one_of_the_rows() -> None:
     funds = {"中央财政资金": fund(spent=10), "市级财政资金": fund(spent=90)}
     sub = project(funds, 分析报告={"预算执行情况分析": "中央财政资金支出进度10%，市级财政资金支出进度90%。"})
-    assert _only(codes(sub), "I402") == []
+    assert _only(codes(sub), "I403") == []
 
 
 def test_the_new_rules_are_in_the_default_rulebook() -> None:
-    assert {"W415", "W416", "W417", "W418", "W419", "I402"} <= set(rules().rules)
+    assert {"W415", "W416", "W417", "W418", "W419", "I403"} <= set(rules().rules)
 
 
 def test_a_stated_number_of_monitored_projects_is_drafted() -> None:

@@ -289,7 +289,7 @@ def check_empty_rows(doc: Document, kind: str) -> list[Finding]:
 
 def check_line_items(doc: Document, kind: str) -> list[Finding]:
     """明细 break a fund row's money down: their 金额 must add up to the row's 安排数 (上年结转 + 本年预算, the
-    调整后预算 where one is recorded) or to its 本年预算 alone; E312 at the 明细 key otherwise."""
+    调整后预算 where one is recorded) or to its 本年预算 alone; E314 at the 明细 key otherwise."""
     findings = []
     items_key, amount_key = F.ROW_EXTRA_FIELDS["items"], F.LINE_ITEM_FIELDS["amount"]
     for table in _fund_tables(kind):
@@ -311,7 +311,7 @@ def check_line_items(doc: Document, kind: str) -> list[Finding]:
                     error(
                         doc.path,
                         *doc.position((table, name, items_key), key=True),
-                        "E312",
+                        "E314",
                         row=name,
                         summed=_money(summed),
                         arranged=_money(budget + carried),
@@ -437,8 +437,8 @@ def _confidential_flags(doc: Document, roster: Document, code: str, entry: dict[
 
 
 def check_monitored_count(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:
-    """A 部门整体's 监控项目数, where stated, against the roster's projects of the department (W310) and the
-    projects the department has submitted among the files checked (W311, only when more were submitted than stated:
+    """A 部门整体's 监控项目数, where stated, against the roster's projects of the department (W311) and the
+    projects the department has submitted among the files checked (W312, only when more were submitted than stated:
     fewer may simply not be in yet, or not be among the files named)."""
     findings = []
     submitted: dict[tuple[Path, str], set[str]] = {}
@@ -460,10 +460,10 @@ def check_monitored_count(documents: list[tuple[str, Document]], rosters: dict[P
                 if isinstance(d, dict) and d.get(K["department_code"]) == dept
             ]
             if listed and isinstance(listed[0], list) and len(listed[0]) != stated:
-                findings.append(warning(doc.path, *at, "W310", stated=stated, roster=roster.path, listed=len(listed[0])))
+                findings.append(warning(doc.path, *at, "W311", stated=stated, roster=roster.path, listed=len(listed[0])))
         count = len(submitted.get((period, dept), ()))
         if count > stated:
-            findings.append(warning(doc.path, *at, "W311", stated=stated, submitted=count))
+            findings.append(warning(doc.path, *at, "W312", stated=stated, submitted=count))
     return findings
 
 

@@ -474,7 +474,7 @@ _declare(
     advice="科研类项目在实施期内结合项目检查等方式加强绩效监控，更加注重绩效目标实现程度和可持续性。",
 )
 _declare(
-    "I402",
+    "I403",
     name="文中比率与计算不符",
     category="提示",
     thresholds={"允许差异": (PERCENT, 1)},

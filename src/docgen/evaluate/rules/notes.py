@@ -1,4 +1,4 @@
-"""提示: notes that colour nothing. I401: a 科研类 project is not monitored during the year; I402: the narrative
+"""提示: notes that colour nothing. I401: a 科研类 project is not monitored during the year; I403: the narrative
 quotes a rate the figures do not give."""
 
 from __future__ import annotations
@@ -48,11 +48,11 @@ def research_exemption(run: Run) -> None:
     )
 
 
-@implements("I402")
+@implements("I403")
 def quoted_rate(run: Run) -> None:
-    """I402: a 使用率/支出进度/下达率 quoted in the 分析报告 that no row's computed rate comes near (「使用率100%」 beside
+    """I403: a 使用率/支出进度/下达率 quoted in the 分析报告 that no row's computed rate comes near (「使用率100%」 beside
     a computed 支出进度 of 25%). A rate any budget row gives, within the tolerance, is taken as quoted from that row."""
-    rule = run.rule("I402")
+    rule = run.rule("I403")
     if rule is None:
         return
     tolerance = Decimal(rule.threshold("允许差异"))
