@@ -35,6 +35,7 @@ from .evaluate.evaluation import Evaluation, evaluate
 from .form import limits
 from .form import numbers as N
 from .form import vocabulary as F
+from .form.forms import FORMS
 from .form.model import Department, Project, Roster
 from .form.model import build as build_model
 from .render import rollup
@@ -665,9 +666,7 @@ def new(
         unit=unit or roster_project.get("unit") or roster_dept.get("unit") or "（预算单位全称）",
         research="true" if roster_project.get("research") else "false",
         confidential="true" if roster_project.get("confidential") else "false",
-        project_rows=F.PROJECT_FUND_ROWS,
-        by_type_rows=F.DEPT_FUND_ROWS_BY_TYPE,
-        by_use_rows=F.DEPT_FUND_ROWS_BY_USE,
+        form=FORMS[kind],
         amounts=F.AMOUNT_FIELDS.values(),
         report_keys=F.REPORT_KEYS,
     )

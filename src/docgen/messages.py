@@ -178,7 +178,6 @@ SITE: dict[str, str] = {
     "invalid_listed": "{count} 份报送有错误，已在站点中标为「有错误」",
     "mkdocs_missing": "未安装 MkDocs（mkdocs<2、mkdocs-material），无法生成站点。请运行 pip install -e . 后重试",
     "mkdocs_failed": "MkDocs 生成站点失败（退出码 {code}）：\n{output}",
-    "leak": "内部错误：生成的页面中出现了涉密项目的信息（{where}），已停止生成",
     "unsafe_page": "内部错误：页面 {page} 含有可执行的内容（{problem}），说明报送文本未经转义就写入了页面，已停止发布站点",
     "unsafe_content": "HTML 清理会改动正文",
 }

@@ -3,8 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from docgen.cache import dumps, loads
-from docgen.check.load import Document, load_file, load_text
+from docgen.check.load import Document, _Loader, load_file, load_text
 from tests.conftest import ROOT
 
 P = Path("x.yaml")
@@ -80,3 +84,27 @@ def test_a_cached_document_unpacks_its_positions_only_when_asked() -> None:
     assert copy.position(("绩效指标", 0, "指标完成情况")) == doc.position(("绩效指标", 0, "指标完成情况")) != (1, 1)
     assert copy.position(("资金",), key=True) == doc.position(("资金",), key=True)
     assert copy == doc
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789._-+eExXoOabfnlNTYyrsu~:< 中", max_size=10),
+        st.sampled_from(["", "~", "null", "Yes", "off", "0x1F", "0o17", "1_000", "-.5", ".inf", ".NaN", "2025-06-30", "1:30"]),
+        st.sampled_from(["<<", "=", "12e3", "+7", "0b101", "190:20:30", "2001-12-14t21:59:43.10-05:00"]),
+    )
+)
+def test_trimmed_loader_tags_scalars_as_the_safe_loader_does(text: str) -> None:
+    """The loader's trimmed resolver (load._Loader) gives every scalar the tag PyYAML's safe loader gives it."""
+    source = f"v: {text}\nw: [{text}]\n"
+    try:
+        theirs = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return
+    ours = yaml.compose(source, Loader=_Loader)
+
+    def tags(node: yaml.Node) -> list[str]:
+        children = node.value if isinstance(node.value, list) else []
+        return [node.tag, *(t for child in children for part in (child if isinstance(child, tuple) else (child,)) for t in tags(part))]
+
+    assert tags(ours) == tags(theirs)

@@ -6,10 +6,13 @@ from __future__ import annotations
 import copy
 import dataclasses
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from docgen import api
 from docgen.check.load import load_file
 from docgen.evaluate import draft
 from docgen.evaluate.evaluation import evaluate
@@ -17,6 +20,7 @@ from docgen.form import forms, schema
 from docgen.form import vocabulary as F
 from docgen.form.model import Amounts, Project
 from docgen.render import docx, layout, templates
+from docgen.site import generate
 from tests.conftest import ROOT
 
 DEMO = ROOT / "submissions" / "2025-06" / "101-教育局" / "101-2025-001.yaml"
@@ -101,3 +105,13 @@ def test_the_grid_and_report_tables_take_them(project: Project) -> None:
     assert STAGE_TABLE.caption.format(number=2) in body and BOND in body
     drafted = draft.execution(evaluate(dataclasses.replace(project, report={})))
     assert any(paragraph.startswith(STAGE_TABLE.draft_heading + EARLY) for paragraph in drafted)
+
+
+def test_the_scaffold_and_the_guide_take_them(project: Project, tmp_path: Path) -> None:
+    """`docgen new` writes the new row and table to fill in, and the site's 表样说明 lists them."""
+    (tmp_path / "submissions").mkdir()
+    made, _ = api.new("project", tmp_path, "2025-06", "101", code="101-2025-009")
+    scaffold = yaml.safe_load((tmp_path / made).read_text(encoding="utf-8"))
+    assert BOND in scaffold[F.KEYS["funds"]] and list(scaffold[STAGES]) == [EARLY, LATE]
+    page = generate._environment().get_template("guide/forms.md.j2").render(F=F, forms=forms.FORMS, indicator_schema={})
+    assert f"| {BOND} |" in page and f"键为「{STAGES}」" in page and f"| {LATE} |" in page

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import yaml
 
@@ -23,9 +23,38 @@ from ..messages import hint
 from .findings import Finding, error
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """The safe loader with its tag resolution trimmed to what the safe schema uses: the composer calls these three
+    methods for every node (~190,000 calls for 1,000 submissions, ~0.2 s of the benchmark's CPU), and the safe
+    schema has no path resolvers, so the generic bookkeeping around them does nothing but cost."""
+
+    _by_first: ClassVar[dict[str, tuple[tuple[str, re.Pattern[str]], ...]]] = {
+        first: tuple(rules) for first, rules in yaml.SafeLoader.yaml_implicit_resolvers.items() if first is not None
+    }
+    _tags: ClassVar[dict[type, str]] = {
+        yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+        yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+        yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    }
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            for tag, regexp in self._by_first.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return self._tags[kind]
+
 
 JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -180,6 +209,8 @@ class _Walker:
 
     def unprintable(self, node: yaml.Node, text: str, name: str) -> None:
         """Characters no .docx/.xlsx/web page can hold (a NUL, U+FFFE …): refused here, so every output opens."""
+        if limits.UNPRINTABLE.search(text) is None:
+            return
         bad = limits.XML_INVALID.search(text)
         if bad:
             found = f"U+{ord(bad.group()):04X}"

@@ -72,6 +72,8 @@ FORMAT_RANGES = (
     (0xE0020, 0xE007F),
 )
 FORMAT_CHARS = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in FORMAT_RANGES) + "]")
+#: Either kind at once: nearly every text holds neither, so one search clears it and only a hit is told apart.
+UNPRINTABLE = re.compile(XML_INVALID.pattern[:-1] + FORMAT_CHARS.pattern[1:])
 #: What a code (项目代码, 主管部门代码) may hold: a code is matched to the roster by its exact text, so a look-alike
 #: (U+2011 for «-», a fullwidth digit) would make a 涉密 project a different, unlisted one.
 CODE_CHARS = re.compile(r"[A-Za-z0-9_.-]+")

@@ -227,14 +227,6 @@ def run(tasks: list[Task], reference: Path, tables: Path, jobs: int, progress: P
     return timings
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return False
-    return True
-
-
 def sweep_temporaries(folder: Path) -> None:
     """Remove what a killed build left: output.py's hidden temporaries and pdf.py's work folders."""
     if not folder.is_dir():
@@ -381,7 +373,7 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
     reference, tables = tpl.path(templates.REPORT_DOCX), tpl.path(templates.TABLES_YAML)
     docx.reference(reference)  # a broken template fails here, once, before any worker starts
     templates.table_style(tables)
-    if options.confidential_dir is not None and _inside(options.confidential_dir, out):
+    if options.confidential_dir is not None and options.confidential_dir.resolve().is_relative_to(out.resolve()):
         raise UsageError(M.label("confidential_inside_build", build=out, path=options.confidential_dir))
     for folder in (out, options.confidential_dir):
         if folder is not None:

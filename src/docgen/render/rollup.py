@@ -21,8 +21,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from .. import __version__, output
 from .. import messages as M
 from ..cache import Store, code_digest, digest, signature
@@ -487,6 +485,8 @@ def _write_row(ws: Any, fmt: _Formats, row: int, columns: Sequence[tuple[str, st
 
 def workbook(sheets: Iterable[Sheet]) -> bytes:
     """Render sheets into .xlsx bytes: title rows, a frozen header with an autofilter, number formats."""
+    import xlsxwriter  # here, not at the top: `validate` needs the roll-up's figures but never writes a workbook
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"created": FIXED_DATE, "author": "docgen", "comments": f"docgen {__version__}"})
