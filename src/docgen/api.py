@@ -23,7 +23,8 @@ from . import __version__, children, confidential, output, redact
 from . import messages as M
 from .cache import Store
 from .check import validate as checking
-from .check.findings import Finding, Findings
+from .check.consistency import UNFILLED
+from .check.findings import Finding, Findings, error
 from .check.load import Document
 from .check.ruleset import NONE as NO_LIGHT
 from .check.ruleset import SCHEMA_FILES, Ruleset
@@ -72,6 +73,25 @@ class Result(Findings):
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def refusals(result: Result, *, strict: bool = False) -> list[Finding]:
+    """What keeps valid drafts out of the official 报送: an unfilled template (E313, always), and with `strict`
+    a submission with figures 「未填报」 (E312). `validate` accepts both as drafts; `build`, the hook and CI refuse."""
+    out = [
+        Finding(f.path, f.line, f.column, "E313", "error", M.message("E313", detail=f.message))
+        for f in result.findings
+        if f.code in UNFILLED
+    ]
+    if strict and result.analysis is not None:
+        for sa in result.analysis.submissions.values():
+            done = sa.completeness
+            if done.complete:
+                continue
+            first = next((f for f in sa.findings if f.code == "I402"), None)
+            line, column = (first.line, first.column) if first else (1, 1)
+            out.append(error(sa.path, line, column, "E312", reported=done.reported, total=done.total, missing=done.missing))
+    return sorted(out, key=lambda f: (f.path, f.line, f.column, f.code))
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -348,6 +368,7 @@ def submission_json(ev: Evaluation, root: Path) -> dict[str, Any]:
         base.update(code=sub.code, unit=sub.unit, research=sub.research, confidential=sub.confidential)
     base["tables"] = {key: {row: figures_json(fig) for row, fig in rows.items()} for key, rows, _ in ev.table_rows()}
     base["indicators"] = len(sub.indicators)
+    base["completeness"] = ev.completeness.as_dict()  # 「已填报 12/18 项」: a half-empty file never reads as a good one
     if isinstance(sub, Department) and sub.monitored_projects is not None:  # only when stated: older files read as before
         base["monitored_projects"] = sub.monitored_projects
     return base
@@ -405,6 +426,7 @@ def build(
     progress: engine.Progress | None = None,
     extra_sections: engine.ExtraSections | None = None,
     cache: bool = True,
+    strict: bool = False,
 ) -> Built:
     """Validate all of submissions/; only when nothing is wrong, write build/summary.json, the 汇总表 and the attachments.
 
@@ -412,16 +434,17 @@ def build(
     LibreOffice. Confidential projects are skipped unless `include_confidential` names a folder outside `out`.
     `extra_sections(sub)` returns drafted texts for 附件1 sections the submission leaves empty (section key -> text,
     keys from forms.REPORT_KEYS); by default 「四、绩效监控结果分析」 is drafted from the warnings engine's findings.
-    `root` is the project (default: the one the user stands in); `cache` False: --no-cache.
+    `root` is the project (default: the one the user stands in); `cache` False: --no-cache. An unfilled template is
+    never built (E313); `strict` (the official 报送) also refuses a submission with figures 「未填报」 (E312).
     """
     ws = _workspace(root)
     out = out or ws.build
     _check_outputs(ws, out, include_confidential)
     result = check(_submissions(ws), rules, workspace=ws, cache=cache)
-    if not result.ok:
-        raise InvalidSubmissions(
-            M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)), result.errors
-        )
+    refused = refusals(result, strict=strict)
+    if not result.ok or refused:
+        errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
+        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings)), errors)
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
     built = rollup.cities(analyse(result), result.rosters)  # the roll-up data, built once for both writers
@@ -536,8 +559,10 @@ def rollups(
     out = out or ws.build
     _check_outputs(ws, out)
     result = check(_submissions(ws), rules, workspace=ws, cache=cache)
-    if not result.ok:
-        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
+    refused = refusals(result)  # an unfilled template is no 已报项目 in a 汇总表 either
+    if not result.ok or refused:
+        errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
+        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings)), errors)
     return result, write_rollups(result, out, Store(ws.root))
 
 
@@ -822,7 +847,13 @@ def check_staged(cwd: Path | None = None, rules: Path | None = None, *, workspac
         export = Workspace(hook.export_index(repo, checked + context, Path(tmp).resolve()), ws.here)
         in_force = ws.file(own_rules) if own_rules else export.rules if staged_rules else None
         result = check([export.file(path) for path in checked], in_force, workspace=export, context=[Path(p) for p in context])
-    return replace(result, files=[Path(ws.shown(path)) for path in checked], paths=[Path(path) for path in checked])
+    files, paths = [Path(ws.shown(path)) for path in checked], [Path(path) for path in checked]
+    # a commit is on its way to the official 报送: an unfilled template is refused here as build refuses it (E313)
+    unfilled = [f for f in result.findings if f.code in UNFILLED]
+    findings = result.findings
+    if unfilled:
+        findings = sorted([*findings, *refusals(result)], key=lambda f: (f.path, f.line, f.column, f.code))
+    return replace(result, files=files, paths=paths, findings=findings)
 
 
 def install_hook(

@@ -192,13 +192,17 @@ def _echo_lines(lines: list[str]) -> None:
     help="把涉密项目的附件生成到此目录（必须在 build/ 之外）；不指定时涉密项目不生成。",
 )
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="并行进程数（默认：全部 CPU 核）。")
+@click.option("--strict", is_flag=True, help="正式报送：有「未填报」数据的文件也视为错误（E312），不生成。")
 @RULES_OPTION
 @handle_errors
-def build(root: Path | None, force: bool, pdf: bool, confidential_dir: Path | None, jobs: int | None, rules: Path | None) -> int:
+def build(
+    root: Path | None, force: bool, pdf: bool, confidential_dir: Path | None, jobs: int | None, strict: bool, rules: Path | None
+) -> int:
     """校验全部报送文件，无错误时在 build/ 下生成附件1（Word）、附件2/附件3（Excel）、各部门报送包（.zip）、
     各期汇总表和 build/summary.json。只重新生成有变化的文件。
 
-    有任何错误时不生成任何文件，退出码 1。涉密项目的附件从不写入 build/。
+    有任何错误时不生成任何文件，退出码 1。未填写的模板（提示文字、金额全为 0）不能生成（E313）；
+    加 --strict 时，有「未填报」数据的文件也不能生成（E312）。涉密项目的附件从不写入 build/。
 
     示例：docgen build --pdf
     """
@@ -213,6 +217,7 @@ def build(root: Path | None, force: bool, pdf: bool, confidential_dir: Path | No
             jobs=jobs,
             progress=report.Progress(),
             cache=_cache(),
+            strict=strict,
         )
     except InvalidSubmissions as exc:  # say where, as validate does, before the one-line summary
         _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
@@ -244,7 +249,11 @@ def rollup(root: Path | None, rules: Path | None) -> int:
     示例：docgen rollup
     """
     ws = _workspace(root)
-    _, written = api.rollups(ws, rules=rules, cache=_cache())
+    try:
+        _, written = api.rollups(ws, rules=rules, cache=_cache())
+    except InvalidSubmissions as exc:  # say where, as build does
+        _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+        raise
     for path in written:
         click.echo(messages.MONITOR_LABELS["rollup_written"].format(path=_shown(ws, path)))
     if not written:

@@ -58,6 +58,8 @@ MESSAGES: dict[str, str] = {
     "E308": "文件位置不符合规定：{detail}",
     "E309": "项目代码「{code}」重复：{other} 中已有同一代码的项目",
     "E310": "名单中部门代码「{code}」重复",
+    "E312": "正式报送（--strict）须填报全部数据：本文件已填报 {reported}/{total} 项，尚有 {missing} 项为「未填报」",
+    "E313": "未填写的模板不能报送：{detail}",
     "E311": "「涉密」与名单不一致：本文件填写为 {file_value}，名单 {roster}:{line}:{column} 中为 {roster_value}。"
     "两处须一致；在改正之前，本项目按涉密项目处理（不生成公开附件，不上站点）",
     "E314": "「{row}」的明细各项金额合计 {summed} 万元，与本行安排数 {arranged} 万元、本年预算 {budget} 万元都不一致"
@@ -72,6 +74,7 @@ MESSAGES: dict[str, str] = {
     "W312": "「监控项目数」填写为 {stated} 个，但本部门本期已报送 {submitted} 个项目，请核对",
     "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
     "W307": "「{row}」各项都是 0：没有这项资金来源时请整行删除",
+    "W310": "所有金额都是 0：这是未填写的模板，不是报送（草稿可以提交到仓库，但不会生成报送包）；尚未取得的数字请填「未填报」",
     "W306": "佐证材料「{entry}」不存在（路径相对于本文件所在目录），请补交文件或改正路径",
     "X900": "docgen 内部错误（{detail}）。请加 --traceback 重新运行，并把输出报告给维护者",
 }
@@ -180,6 +183,9 @@ SITE: dict[str, str] = {
     "mkdocs_failed": "MkDocs 生成站点失败（退出码 {code}）：\n{output}",
     "unsafe_page": "内部错误：页面 {page} 含有可执行的内容（{problem}），说明报送文本未经转义就写入了页面，已停止发布站点",
     "unsafe_content": "HTML 清理会改动正文",
+    "completeness": "已填报 {reported}/{total} 项",
+    "incomplete": "已填报 {reported}/{total} 项数据，另有 {missing} 项为「未填报」，未作评价；正式报送前须补填。",
+    "unfilled": "这是未填写的模板（提示文字未改或金额全为 0），不计为已提交，不生成报送包。请按下面的提示填写文件",
 }
 
 
@@ -255,7 +261,19 @@ CLICK_WORDS = {
 }
 
 #: Light names as people say them.
-LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "blue": "蓝灯", "green": "绿灯", "none": "未监控"}
+LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "blue": "蓝灯", "green": "绿灯", "grey": "未评价", "none": "未监控"}
+
+#: What I402 (未填报，未评价) names: the figures, values or blocks stated 「未填报」 and what was therefore not judged.
+UNREPORTED = {
+    "row": "「{table}」中「{row}」的{fields}",
+    "table": "「{table}」（整表）",
+    "indicator": "指标「{name}」的{fields}",
+    "block": "「绩效指标」",
+    "skipped_row": "该行预算执行情况",
+    "skipped_indicator": "该指标完成情况",
+    "skipped_block": "绩效目标实现情况",
+    "join": "、",
+}
 
 MONITOR_LABELS = {
     "yes": "是",
@@ -282,6 +300,12 @@ DRAFT_ANALYSIS = {
     "conclusion_exempt": "{subject}属于科研类项目，按规定可暂不开展年度中的绩效监控，本期未作预警评价。",
     "conclusion_budget": "资金安排 {arranged} 万元，已支出 {spent} 万元，支出进度 {spend_progress}%，序时进度 {time_progress}%",
     "conclusion_budget_empty": "本期无资金安排",
+    "conclusion_budget_unreported": "资金执行数据（{fields}）未填报",
+    "conclusion_indicators_unreported": "绩效指标未填报",
+    "conclusion_indicators_unreported_count": "，另有 {count} 项的完成目标可能性未填报",
+    "conclusion_completeness": "本期已填报 {reported}/{total} 项数据，未填报的数据未作评价。",
+    "deviation_unreported": "已填报的数据未出现明显偏差；未填报的数据本期未作评价，不能据此判断是否存在偏差。",
+    "problems_unreported": "已填报的数据中未发现明显问题。未填报的 {missing} 项数据须在正式报送前补填，届时再作评价。",
     "conclusion_pending": "（另有已审批待支付 {pending} 万元，计入后支出进度 {rate}%）",
     "conclusion_indicators": (
         "设置绩效指标 {total} 项，预计确定能完成 {certain} 项、有可能完成 {possible} 项、完全不可能完成 {impossible} 项"
@@ -306,6 +330,7 @@ DRAFT_ANALYSIS = {
 #: The closing words of the drafted 监控总体结论, by the submission's light.
 DRAFT_ANALYSIS_LIGHT = {
     "green": "总体运行正常，监控结果为绿灯。",
+    "grey": "部分数据未填报，已填报的数据未发现预警，本期未作完整评价，暂不能判断能否完成年度目标。",
     "blue": "总体运行正常，部分指标完成进度远超序时，监控结果为蓝灯，建议复核相关指标值设置是否合理。",
     "yellow": "存在一定偏差，监控结果为黄灯，需加强跟踪管理。",
     "red": "存在较大偏差，监控结果为红灯，需立即采取纠偏措施。",
@@ -324,6 +349,7 @@ ROLLUP = {
     "confidential_row": "涉密项目（{count}个）",
     "total_row": "合计",
     "confidential_note": "注：涉密项目计入合计，但不列示名称和明细；其预警不列入预警明细。",
+    "excluded_note": "注：{count} 个项目有「未填报」的数据（{columns}），合计只含已填报的数字，依赖这些数字的比率不计算（—）。",
     "withheld_note": (
         "注：涉密项目不足 {pool} 个的部门，涉密项目只列个数，不列金额、灯色和预警规则；"
         "其项目合计和部门整体（附件3）的金额也不列示（否则减去所列项目即可推算出涉密项目的金额）。"
@@ -368,7 +394,9 @@ ROLLUP_COLUMNS = {
     "lights_yellow": "黄灯项目",
     "lights_blue": "蓝灯项目",
     "lights_green": "绿灯项目",
+    "lights_grey": "未评价项目",
     "lights_none": "未监控项目",
+    "completeness": "已填报项数",
     "table": "预算表",
     "row": "行",
     "category": "类别",
@@ -438,6 +466,14 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "basic_target_project": "项目年度绩效目标：{target}",
     "basic_target_department": "部门年度绩效目标：{target}",
     "basic_budget": "{year}年{subject}预算安排{subtotal}万元{parts}。",
+    "basic_budget_unreported": "{year}年{subject}预算安排未填报。",
+    # 「未填报」 in running text: what was not reported is named, never guessed, and nothing is concluded from it
+    "unreported": "未填报",
+    "unreported_join": "、",
+    "execution_unreported": "截至{month}月底，{subject}{reported}；{missing}未填报，本期未评价预算执行进度。",
+    "execution_unreported_none": "截至{month}月底，{subject}资金执行数据未填报，本期未评价预算执行进度。",
+    "execution_reported_item": "{name}{value}万元",
+    "execution_row_unreported": "{row}的{missing}未填报",
     "basic_budget_parts": "，其中上年结转{carried_over}万元、本年预算{budget}万元",
     "basic_sources": "按资金来源分：{items}。",
     "basic_source_item": "{row}{subtotal}万元",
@@ -454,6 +490,7 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "execution_items": "{row}分为：{items}。",
     "execution_item": "{name}{amount}万元{use}",
     "execution_item_use": "（{use}）",
+    "execution_item_unreported": "{name}（金额未填报）{use}",
     "execution_allocation": "，下达率{rate}",
     "execution_progress": "，支出进度{rate}，{versus}",
     "versus_below": "低于序时进度（{time}）{gap}个百分点",
@@ -483,7 +520,13 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "targets_kind": "{level1}{count}项",
     "targets_likelihood": "从完成年度目标的可能性看，{items}。",
     "targets_likelihood_item": "{likelihood}完成{count}项",
+    "targets_likelihood_unreported": "完成目标可能性未填报{count}项",
     "targets_none": "{subject}未设置绩效指标。",
+    "targets_unreported": "{subject}绩效指标未填报，本期未评价绩效目标实现情况。",
+    "indicator_target_unreported": "年度指标值未填报",
+    "indicator_result_unreported": "{months}完成情况未填报",
+    "indicator_expected_unreported": "全年预计完成情况未填报",
+    "judgement_未填报": "完成目标可能性未填报，本期未评价",
     "indicator": "{number}．{level2}“{name}”：{target}，{result}，{expected}，{judgement}。",
     "indicator_target": "年度指标值{value}",
     "indicator_target_text": "年度指标值为“{value}”",

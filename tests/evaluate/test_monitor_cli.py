@@ -67,7 +67,7 @@ def test_check_json_has_every_finding_with_lights_per_submission_and_department(
     assert by_path["submissions/2025-06/103-农业农村局/103-2025-002.yaml"]["light"] == "none"
     assert by_path["submissions/2025-06/104-交通运输局/104-2025-003.yaml"]["confidential"] is True
     departments = {d["department_code"]: d["lights"] for d in report["departments"]}
-    assert departments["104"] == {"red": 0, "yellow": 2, "blue": 0, "green": 3, "none": 0}
+    assert departments["104"] == {"red": 0, "yellow": 2, "blue": 0, "green": 3, "grey": 0, "none": 0}
 
 
 def test_check_text_lists_lights(run, chdir) -> None:

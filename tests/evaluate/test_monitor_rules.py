@@ -308,7 +308,7 @@ def test_department_counts_each_light() -> None:
     analysis = analyse(*subs)
     [dept] = analysis.departments()
     assert (dept.period, dept.code, dept.name) == ("2025-06", "101", "朔州市教育局")
-    assert dept.lights == {"red": 1, "yellow": 1, "blue": 0, "green": 1, "none": 1}
+    assert dept.lights == {"red": 1, "yellow": 1, "blue": 0, "green": 1, "grey": 0, "none": 1}
     assert analysis.department("2025-06", "101") == dept and analysis.department("2025-06", "999") is None
 
 

@@ -95,6 +95,8 @@ def _print_setup(ws: Any) -> dict[str, Json]:
         "gridlines_shown": ws.sheet_view.showGridLines is not False,
         "freeze_panes": ws.freeze_panes,
         "autofilter": ws.auto_filter.ref,
+        **({"row_breaks": [b.id for b in ws.row_breaks.brk]} if ws.row_breaks.brk else {}),  # manual page breaks (附件2/3)
+        **({"scale": setup.scale} if setup.scale not in (None, 100) else {}),  # the fixed scale they print at
     }
 
 

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from docgen.errors import EnvironmentProblem
 from docgen.evaluate.evaluation import evaluate
 from docgen.form import forms
 from docgen.form import vocabulary as F
@@ -25,7 +26,7 @@ def sheet_of(sub: Project | Department, tpl: templates.Templates) -> Worksheet:
 
 
 def text(ws: Worksheet, ref: str) -> str:
-    """A cell's text as a reader sees it (block labels in column A are broken over lines)."""
+    """A cell's text as a reader sees it."""
     return str(ws[ref].value or "").replace("\n", "")
 
 
@@ -119,11 +120,11 @@ def test_notes_are_verbatim_under_the_table(project: Project, tpl: templates.Tem
 def test_numbers_are_numbers_with_formats(project: Project, tpl: templates.Templates) -> None:
     ws = sheet_of(project, tpl)
     total = ws["E7"]  # 资金总额 小计 = 35.50 + 1100.00
-    assert total.value == pytest.approx(1135.50) and total.data_type == "n" and total.number_format == "#,##0.00"
+    assert total.value == pytest.approx(1135.50) and total.data_type == "n" and total.number_format == "#,##0.00_)"
     rate = ws["G7"]  # 下达率 980 / 1100
-    assert rate.value == pytest.approx(0.8909) and rate.number_format == "0.00%"
+    assert rate.value == pytest.approx(0.8909) and rate.number_format == "0.00%_)"
     progress = ws["J10"]  # 市级财政资金 支出进度 98.2 / 275.5
-    assert progress.value == pytest.approx(0.3564) and progress.number_format == "0.00%"
+    assert progress.value == pytest.approx(0.3564) and progress.number_format == "0.00%_)"
     assert ws["C9"].value is None  # 省级财政资金 not written: blank, as on a hand-filled form
 
 
@@ -194,11 +195,46 @@ def test_fonts_wrap_borders_and_print_setup(project: Project, tpl: templates.Tem
     assert ws["B15"].font.name == "黑体"
     assert ws["D17"].font.name == "宋体" and ws["D17"].alignment.wrap_text and ws["D17"].border.left.style == "thin"
     setup = ws.page_setup
-    assert (setup.orientation, str(setup.paperSize), setup.fitToHeight) == ("landscape", "9", 0)
-    assert setup.fitToWidth in (None, 1)  # absent means 1 (ECMA-376): one page wide
+    assert (setup.orientation, str(setup.paperSize)) == ("landscape", "9")
+    assert setup.fitToWidth in (None, 1) and setup.fitToHeight in (None, 1)  # absent means 1 (ECMA-376): fits one page
+    assert not ws.row_breaks.brk
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$15:$16"  # the indicator header repeats on every printed page
     assert all(ws.row_dimensions[r].height and ws.row_dimensions[r].height >= 20 for r in range(3, ws.max_row - 2))
+
+
+def test_block_labels_stand_vertical_and_verbatim(project: Project, department: Department, tpl: templates.Templates) -> None:
+    """Stacked characters (rotation 255) hold the label as written: no line breaks built into the text."""
+    for sub, label in ((project, F.PROJECT_BUDGET_BLOCK), (department, F.DEPARTMENT_BUDGET_BLOCK)):
+        ws = sheet_of(sub, tpl)
+        cell = ws["A5"] if sub is project else ws["A4"]
+        assert cell.value == label and cell.alignment.textRotation == 255
+        indicators = next(ws[f"A{r}"] for r in range(1, ws.max_row + 1) if ws[f"A{r}"].value == F.INDICATOR_BLOCK)
+        assert indicators.alignment.textRotation == 255
+        assert ws["C7" if sub is project else "C6"].alignment.textRotation in (None, 0)  # figures stay horizontal
+
+
+def test_cells_have_padding(project: Project, tpl: templates.Templates) -> None:
+    ws = sheet_of(project, tpl)
+    assert ws["C4"].alignment.indent == 1  # text off the left border
+    assert ws["E7"].number_format.endswith("_)")  # figures off the right border
+    assert ws["A4"].alignment.horizontal == "center" and not ws["A4"].alignment.indent  # labels centred, no indent
+
+
+def test_tall_table_breaks_between_groups_with_labels_split(project: Project, tpl: templates.Templates) -> None:
+    """A table far taller than a page: manual breaks only where an indicator group starts, the 一级 label repeated."""
+    tall = dataclasses.replace(project, indicators=tuple(dataclasses.replace(i, deviation="说明。" * 30) for i in project.indicators))
+    ev = evaluate(tall)
+    sheet, _, plan = xlsx.laid_out(ev, templates.table_style(tpl.path(templates.TABLES_YAML)))
+    assert plan.breaks and set(plan.breaks) <= {row for row, _ in layout.place(ev).breaks}
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(ev, tpl.path(templates.TABLES_YAML)))).active
+    assert [b.id for b in ws.row_breaks.brk] == list(plan.breaks)  # 0-based break row = 1-based last row above it
+    fit = ws.sheet_properties.pageSetUpPr
+    assert ws.page_setup.scale == plan.scale < 100 and not (fit and fit.fitToPage)  # readers ignore breaks when fitting
+    for brk in plan.breaks:  # no merged range crosses a break
+        assert not [r for r in ws.merged_cells.ranges if r.min_row <= brk < r.max_row]
+    spanning = [c.value for c in sheet.cells if c.style == "block"]
+    assert spanning.count(F.INDICATOR_BLOCK) == len(plan.breaks) + 1 - sum(b == sheet.header_rows[0] for b in plan.breaks)
 
 
 def test_long_text_gets_taller_rows(project: Project, tpl: templates.Templates) -> None:
@@ -232,3 +268,21 @@ def test_restyled_tables_template_is_used(project: Project, tpl: templates.Templ
     assert restyled.digest != tpl.digest
     ws = sheet_of(project, restyled)
     assert (ws["D17"].font.name, ws["D17"].font.size) == ("仿宋", 11)
+
+
+def test_tables_template_without_print_numbers_takes_docgens(project: Project, tpl: templates.Templates, tmp_path: Path) -> None:
+    text_ = tpl.path(templates.TABLES_YAML).read_text(encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "tables.yaml").write_text(text_[: text_.index("\nprint:")] + "\n", encoding="utf-8")
+    own = templates.find(tmp_path)
+    assert "print" not in templates.table_style(own.path(templates.TABLES_YAML))
+    assert sheet_of(project, own).row_dimensions[5].height == sheet_of(project, tpl).row_dimensions[5].height
+
+
+@pytest.mark.parametrize("bad", ["print: {width_scale: abc}", "print: [1, 2]", "print: {width_scale: 0}"])
+def test_bad_print_numbers_are_a_chinese_message(bad: str, tpl: templates.Templates, tmp_path: Path) -> None:
+    text_ = tpl.path(templates.TABLES_YAML).read_text(encoding="utf-8")
+    path = tmp_path / "tables.yaml"
+    path.write_text(text_[: text_.index("\nprint:")] + "\n" + bad + "\n", encoding="utf-8")
+    with pytest.raises(EnvironmentProblem, match=r"print\.width_scale"):
+        templates.table_style(path)

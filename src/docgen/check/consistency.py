@@ -17,6 +17,7 @@ from typing import Any
 from .. import messages as M
 from ..form import indicators, limits
 from ..form import vocabulary as F
+from ..form.model import not_reported
 from ..messages import EVIDENCE_OUTSIDE
 from ..workspace import root_of
 from .findings import Finding, error, warning
@@ -54,12 +55,16 @@ def _rows(data: dict[str, Any], table: str) -> Iterator[tuple[str, dict[str, Any
                 yield name, row
 
 
-def column_sums(data: dict[str, Any], table: str) -> dict[str, Decimal]:
-    """Sum of each amount column over the table's rows (only the amounts that are numbers)."""
-    sums = {key: Decimal(0) for key in A.values()}
+def column_sums(data: dict[str, Any], table: str) -> dict[str, Decimal | None]:
+    """Sum of each amount column over the table's rows (only the amounts that are numbers).
+
+    None for a column with a figure stated 「未填报」 in some row: its sum is not known, and nothing is compared to it.
+    """
+    sums: dict[str, Decimal | None] = {key: Decimal(0) for key in A.values()}
     for _, row in _rows(data, table):
         for key in A.values():
-            sums[key] += _num(row.get(key)) or Decimal(0)
+            value, total = row.get(key), sums[key]
+            sums[key] = None if total is None or not_reported(value) else total + (_num(value) or Decimal(0))
     return sums
 
 
@@ -136,7 +141,7 @@ def check_stated_total(doc: Document, kind: str) -> list[Finding]:
     findings = []
     for key in A.values():
         value = _num(stated.get(key))
-        if value is not None and value != sums[key]:
+        if value is not None and sums[key] is not None and value != sums[key]:
             findings.append(error(doc.path, *doc.position((K["stated_total"], key)), "E301", column=key, stated=value, computed=sums[key]))
     return findings
 
@@ -152,7 +157,7 @@ def check_department_totals(doc: Document, kind: str) -> list[Finding]:
     return [
         error(doc.path, *doc.position((K["funds_by_use"],), key=True), "E302", column=key, by_type=a[key], by_use=b[key])
         for key in A.values()
-        if a[key] != b[key]
+        if a[key] is not None and b[key] is not None and a[key] != b[key]
     ]
 
 
@@ -287,6 +292,20 @@ def check_empty_rows(doc: Document, kind: str) -> list[Finding]:
     return findings
 
 
+def check_all_zero(doc: Document, kind: str) -> list[Finding]:
+    """Every amount of every budget table 0: the scaffold's zeros, not a submission (a figure not known is 「未填报」)."""
+    values = [_num(row.get(key)) for table in _fund_tables(kind) for _, row in _rows(doc.data, table) for key in A.values()]
+    if not values or any(v is None or v != 0 for v in values):
+        return []
+    table = _fund_tables(kind)[0]
+    return [warning(doc.path, *doc.position((table,), key=True), "W310")]
+
+
+#: Findings that mean the file is an unfilled template (placeholder text, every amount 0): valid as a draft under
+#: `validate`, refused by `build`, the hook and CI (api.refusals), never counted as 已提交 on the site.
+UNFILLED = frozenset({"W308", "W310"})
+
+
 def check_line_items(doc: Document, kind: str) -> list[Finding]:
     """明细 break a fund row's money down: their 金额 must add up to the row's 安排数 (上年结转 + 本年预算, the
     调整后预算 where one is recorded) or to its 本年预算 alone; E314 at the 明细 key otherwise."""
@@ -330,6 +349,7 @@ def _money(value: Decimal) -> str:
 FILE_RULES = (
     check_place,
     check_placeholders,
+    check_all_zero,
     check_empty_rows,
     check_decimals,
     check_stated_total,

@@ -33,6 +33,10 @@ RED, YELLOW, BLUE, GREEN = "red", "yellow", "blue", "green"
 LIGHT_ORDER = (GREEN, BLUE, YELLOW, RED)
 LIGHTS = tuple(reversed(LIGHT_ORDER))
 NONE = "none"  # not evaluated (科研类 exempt, or nothing to compare): shown 「—」
+#: 「未评价」: a row, indicator or submission whose figures were stated 「未填报」 (not reported) and that no rule could
+#: judge. Not a rank among the lights (never "better" or "worse" than green): a submission is grey when nothing
+#: it reported raised a light and something it did not report kept a rule from judging.
+GREY = "grey"
 HINT = "hint"  # a rule whose findings colour nothing (the rules file's 「灯: 无」)
 
 CATEGORIES = ("及时性", "合规性", "有效性", "提示")
@@ -472,6 +476,20 @@ _declare(
         "本期（1-{month}月）未执行及时性、有效性预警规则 {count} 条；请在实施期内结合项目检查等方式加强监控"
     ),
     advice="科研类项目在实施期内结合项目检查等方式加强绩效监控，更加注重绩效目标实现程度和可持续性。",
+)
+_declare(
+    "I402",
+    name="未填报，未评价",
+    category="提示",
+    light=HINT,
+    exempt_research=False,
+    placeholders=("month", "what", "skipped"),
+    explain=(
+        "填写为「未填报」的数字、指标值、预算表或绩效指标不参与任何预警规则，不按 0 计算；相关的行、指标显示灰灯「未评价」，并给出本提示。",
+        "占位符：{month} 截至月份，{what} 未填报的内容，{skipped} 因此未评价的内容。",
+    ),
+    message="未填报：{what}，{skipped}本期未评价（灰灯）",
+    advice="在正式报送前补填未填报的数据；确实无法取得的，在「其他需要说明的事项」中说明原因。",
 )
 _declare(
     "I403",

@@ -32,6 +32,7 @@ from .rulebook import BLUE_FROM as BLUE_FROM
 from .rulebook import CATEGORIES as CATEGORIES
 from .rulebook import DECLARATIONS, HINT, Declaration
 from .rulebook import GREEN as GREEN
+from .rulebook import GREY as GREY
 from .rulebook import LEVEL1 as LEVEL1
 from .rulebook import LEVEL2 as LEVEL2
 from .rulebook import LIGHT as LIGHT

@@ -207,6 +207,11 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         elif expected == ["string"] and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             hint = M.hint("quote_code", value=value)
         return [error(file, *at, "E204", field=field, expected=expected_text, value=_shown(value), hint=hint)]
+    if name == "AnyOf" and _or_not_reported(kind, tuple(err.schema_path)):
+        wanted = _or_not_reported(kind, tuple(err.schema_path))
+        expected_text = "或".join([M.TYPE_NAMES.get(wanted, wanted), f"「{F.NOT_REPORTED}」"])
+        hint = (_money_with_unit(value) or M.hint(_number_text_hint(value))) if wanted == "number" and isinstance(value, str) else ""
+        return [error(file, *at, "E204", field=field, expected=expected_text, value=_shown(value), hint=hint)]
     if name == "Enum":
         options = [str(o) for o in detail.get("options", [])]
         if path and path[-1] == F.INDICATOR_FIELDS["level2"] and "allOf" in err.schema_path:
@@ -237,6 +242,20 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
     if name == "Pattern":
         return [error(file, *at, "E211", field=field, detail="应写成 2025-07-31 这样的日期")]
     return [error(file, *at, "E212", field=field, detail=name)]
+
+
+@functools.cache
+def _or_not_reported(kind: str, schema_path: tuple[str | int, ...]) -> str:
+    """The JSON type of a node that may also be 「未填报」 (form/schema.or_not_reported), for its anyOf's error; "" else."""
+    node: Any = schema_for(kind)
+    for step in schema_path[:-1]:
+        node = node[step] if isinstance(node, dict) or isinstance(step, int) else None
+        if node is None:
+            return ""
+    branches = node.get("anyOf") if isinstance(node, dict) else None
+    if not isinstance(branches, list) or len(branches) != 2 or branches[1].get("const") != F.NOT_REPORTED:
+        return ""
+    return str(branches[0].get("type", ""))
 
 
 def _bad_code(doc: Document, path: JsonPath, value: Any) -> Finding:

@@ -17,7 +17,6 @@ from ..check.ruleset import RED, YELLOW, Ruleset
 from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.model import Project
-from . import figures
 from .monitor import SubmissionAnalysis
 
 
@@ -55,8 +54,11 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     subject = D["subject_project"] if isinstance(sub, Project) else D["subject_department"]
     if sa.exempt:
         return D["conclusion_exempt"].format(subject=subject)
-    total = figures.headline(sub)
-    if total.subtotal > 0:
+    total = sa.headline
+    missing = [label for name, label in F.AMOUNT_FIELDS.items() if name in total.unreported]
+    if missing:
+        budget = D["conclusion_budget_unreported"].format(fields="、".join(missing))
+    elif total.subtotal > 0:
         budget = D["conclusion_budget"].format(
             arranged=N.plain_money(total.subtotal),
             spent=N.plain_money(total.spent),
@@ -73,11 +75,17 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     targets = D["conclusion_indicators"].format(
         total=len(sub.indicators), certain=likely[F.CERTAIN], possible=likely[F.POSSIBLE], impossible=likely[F.IMPOSSIBLE]
     )
+    if "indicators" in sub.unreported:
+        targets = D["conclusion_indicators_unreported"]
+    elif unknown := sum(not i.reported("likelihood") for i in sub.indicators):
+        targets += D["conclusion_indicators_unreported_count"].format(count=unknown)
     lead = D["conclusion_lead"].format(year=sub.period.year, month=sub.period.month, subject=subject)
     text = f"{lead}{budget}{D['separator']}{targets}{D['separator']}{M.DRAFT_ANALYSIS_LIGHT[sa.light or 'green']}"
     counts = sa.counts()
     if counts[RED] or counts[YELLOW]:
         text += D["conclusion_counts"].format(red=counts[RED], yellow=counts[YELLOW])
+    if not sa.completeness.complete:
+        text += D["conclusion_completeness"].format(reported=sa.completeness.reported, total=sa.completeness.total)
     return text
 
 
@@ -86,7 +94,7 @@ def deviation(sa: SubmissionAnalysis) -> str:
     budget = _warnings(sa, BUDGET_RULES)
     targets = _warnings(sa, TARGET_RULES)
     if not budget and not targets:
-        return D["deviation_none"]
+        return D["deviation_none"] if sa.completeness.complete else D["deviation_unreported"]
     paragraphs = []
     if budget:
         paragraphs.append(D["deviation_budget"].format(items="".join(_sentence(f.message) for f in budget)))
@@ -105,7 +113,7 @@ def problems(sa: SubmissionAnalysis, ruleset: Ruleset) -> str:
     """The drafted problems and measures, one item per red or yellow rule, worst first."""
     found = [f for f in sa.findings if f.light in (RED, YELLOW)]
     if not found:
-        return D["problems_none"]
+        return D["problems_none"] if sa.completeness.complete else D["problems_unreported"].format(missing=sa.completeness.missing)
     codes = list(dict.fromkeys(f.code for f in sorted(found, key=lambda f: (f.light != RED, f.code))))
     problem_items: list[str] = []
     measure_items: list[str] = []

@@ -53,6 +53,11 @@ def _parts(fig: figures.Figures) -> str:
     return D("basic_budget_parts", carried_over=money(fig.carried_over), budget=money(fig.budget)) if fig.carried_over else ""
 
 
+def _unreported(fig: figures.Figures) -> list[str]:
+    """The typed amounts of a row stated 「未填报」, by their labels, in the form's order."""
+    return [label for name, label in F.AMOUNT_FIELDS.items() if name in fig.unreported]
+
+
 def basic(ev: Evaluation) -> list[str]:
     """「一、基本情况」: who carries it out, the term, the annual target and the budget."""
     sub, total = ev.submission, ev.headline
@@ -65,10 +70,12 @@ def basic(ev: Evaluation) -> list[str]:
         if sub.monitored_projects is not None:
             first += D("basic_monitored", count=sub.monitored_projects)
         target = D("basic_target_department", target=sub.target)
+    if not total.reported("subtotal"):
+        return [first, target, D("basic_budget_unreported", year=sub.period.year, subject=_subject(sub))]
     budget = D("basic_budget", year=sub.period.year, subject=_subject(sub), subtotal=money(total.subtotal), parts=_parts(total))
     table = budget_tables(ev)[-1]
     items = [D("basic_source_item", row=row, subtotal=money(fig.subtotal)) for row, fig in table.rows.items() if row in table.given]
-    if len(items) > 1:
+    if len(items) > 1 and all(fig.reported("subtotal") for row, fig in table.rows.items() if row in table.given):
         budget += D("basic_sources", items="，".join(items))
     return [first, target, budget]
 
@@ -79,8 +86,10 @@ def _sentence(text: str) -> str:
     return text if text.endswith(("。", "！", "？", "；", "…", ".", "）")) else text + "。"
 
 
-def _value(key: str, value: Value, **args: str) -> str:
-    """「完成1.2万亩」 for a number, 「完成情况为“尚未收获”」 for words: both read as plain Chinese."""
+def _value(key: str, value: Value, reported: bool = True, **args: str) -> str:
+    """「完成1.2万亩」 for a number, 「完成情况为“尚未收获”」 for words, 「完成情况未填报」: all read as plain Chinese."""
+    if not reported:
+        return D(f"{key}_unreported", **args)
     return D(key if value.quantitative else f"{key}_text", value=value.text, **args)
 
 
@@ -90,7 +99,22 @@ def _versus(progress: Decimal, time: Decimal) -> str:
     return D(key, time=percent(time), gap=N.plain_rate(gap))
 
 
+def _execution_unreported(sub: Project | Department, fig: figures.Figures) -> str:
+    """The execution sentence of a row with figures 「未填报」: what was reported, what was not, and no verdict."""
+    missing = D("unreported_join").join(_unreported(fig))
+    reported = [
+        D("execution_reported_item", name=label, value=money(getattr(fig, name)))
+        for name, label in F.AMOUNT_FIELDS.items()
+        if fig.reported(name)
+    ]
+    if not reported:
+        return D("execution_unreported_none", month=sub.period.month, subject=_subject(sub))
+    return D("execution_unreported", month=sub.period.month, subject=_subject(sub), reported="、".join(reported), missing=missing)
+
+
 def _execution_sentence(sub: Project | Department, fig: figures.Figures) -> str:
+    if _unreported(fig):
+        return _execution_unreported(sub, fig)
     time = fig.time_progress
     allocation = D("execution_allocation", rate=percent(fig.allocation_rate)) if fig.allocation_rate is not None else ""
     progress = ""
@@ -113,6 +137,9 @@ def _rows_sentence(table: BudgetTable, first: bool) -> str | None:
     items = []
     for row, fig in table.rows.items():
         if row not in table.given:
+            continue
+        if _unreported(fig):
+            items.append(D("execution_row_unreported", row=row, missing=D("unreported_join").join(_unreported(fig))))
             continue
         progress = D("execution_row_progress", rate=percent(fig.spend_progress)) if fig.spend_progress is not None else ""
         items.append(D("execution_row", row=row, subtotal=money(fig.subtotal), spent=money(fig.spent), progress=progress))
@@ -152,7 +179,12 @@ def _line_items(ev: Evaluation) -> list[str]:
         for row, amounts in ev.submission.tables[t.field].items():
             if amounts.items:
                 items = [
-                    D("execution_item", name=i.name, amount=money(i.amount), use=D("execution_item_use", use=i.use) if i.use else "")
+                    D(
+                        "execution_item" if i.amount is not None else "execution_item_unreported",
+                        name=i.name,
+                        amount=money(i.amount) if i.amount is not None else "",
+                        use=D("execution_item_use", use=i.use) if i.use else "",
+                    )
                     for i in amounts.items
                 ]
                 out.append(D("execution_items", row=row, items="；".join(items)))
@@ -169,11 +201,11 @@ def execution(ev: Evaluation) -> list[str]:
         if sentence:
             paragraphs.append(sentence)
     outlook = []
-    if total.subtotal:
+    if total.subtotal and total.reported("expected_rate"):
         gap = total.expected - total.subtotal
         tail = D("expected_surplus", gap=money(-gap)) if gap < 0 else D("expected_over", gap=money(gap)) if gap > 0 else ""
         outlook.append(D("expected", expected=money(total.expected), rate=percent(total.expected_rate), tail=tail))
-    if total.spent > total.subtotal:
+    if total.reported("spent") and total.reported("subtotal") and total.spent > total.subtotal:
         outlook.append(D("over_budget", month=sub.period.month, gap=money(total.spent - total.subtotal)))
     paragraphs.extend(_line_items(ev))
     refs = D("table_ref_join").join(D("table_ref", number=i + 1) for i in range(len(tables)))
@@ -185,6 +217,8 @@ def execution(ev: Evaluation) -> list[str]:
 def targets(sub: Project | Department) -> list[str]:
     """「（二）绩效目标实现情况分析」: the indicators by kind and likelihood, then one sentence per indicator."""
     subject = _subject(sub)
+    if "indicators" in sub.unreported:
+        return [D("targets_unreported", subject=subject)]
     if not sub.indicators:
         return [D("targets_none", subject=subject)]
     kinds = [D("targets_kind", level1=level1, count=n) for level1 in F.TAXONOMY if (n := sum(i.level1 == level1 for i in sub.indicators))]
@@ -193,14 +227,16 @@ def targets(sub: Project | Department) -> list[str]:
         for lk in F.LIKELIHOODS
         if (n := sum(i.likelihood == lk for i in sub.indicators))
     ]
+    if n := sum(not i.reported("likelihood") for i in sub.indicators):
+        likelihoods.append(D("targets_likelihood_unreported", count=n))
     paragraphs = [
         D("targets_count", subject=subject, count=len(sub.indicators), kinds="、".join(kinds))
         + D("targets_likelihood", items="，".join(likelihoods))
     ]
     ordered = sorted(sub.indicators, key=lambda i: F.LEVEL2_ALL.index(i.level2) if i.level2 in F.LEVEL2_ALL else len(F.LEVEL2_ALL))
     for number, ind in enumerate(ordered, start=1):
-        target = _value("indicator_target", ind.target)
-        if ind.adjusted_target:
+        target = _value("indicator_target", ind.target, ind.reported("target"))
+        if ind.adjusted_target and ind.reported("adjusted_target"):
             target = D("indicator_adjusted", target=target, adjusted=ind.adjusted_target)
         text = D(
             "indicator",
@@ -208,8 +244,8 @@ def targets(sub: Project | Department) -> list[str]:
             level2=ind.level2,
             name=ind.name,
             target=target,
-            result=_value("indicator_result", ind.result, months=sub.period.months),
-            expected=_value("indicator_expected", ind.expected),
+            result=_value("indicator_result", ind.result, ind.reported("result"), months=sub.period.months),
+            expected=_value("indicator_expected", ind.expected, ind.reported("expected")),
             judgement=D(f"judgement_{ind.likelihood}"),
         )
         if ind.deviation:

@@ -34,6 +34,7 @@ class Evaluation:
     indicator_lights: tuple[str | None, ...] = ()  # in the order of the file's 绩效指标
     row_lights: dict[str, dict[str, str | None]] = field(default_factory=dict)  # table key -> row label -> light
     exempt: bool = False
+    completeness: compute.Completeness = field(default_factory=lambda: compute.Completeness(0, 0))  # set by evaluate()
 
     @property
     def form(self) -> Form:
@@ -85,6 +86,7 @@ class Evaluation:
             "exempt": self.exempt,
             "light": self.light or NONE,
             "counts": self.counts(),
+            "completeness": self.completeness.as_dict(),
             "likelihoods": self.likelihoods(),
             "indicators": [
                 {"name": i.name, "light": light or NONE} for i, light in zip(sub.indicators, self.indicator_lights, strict=True)
@@ -96,4 +98,4 @@ class Evaluation:
 
 def evaluate(submission: Submission) -> Evaluation:
     """A submission's figures, computed once: the one call of figures.tables (monitor.analyse adds the findings)."""
-    return Evaluation(submission, compute.tables(submission))
+    return Evaluation(submission, compute.tables(submission), completeness=compute.completeness(submission))

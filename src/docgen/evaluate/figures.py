@@ -20,6 +20,12 @@ A ratio is rounded once, to two decimals, half up (ROUND_HALF_UP: 59.995 -> 60.0
   (it is shown in the target's own unit, 「1.25万人次」), and r is rounded once.
 
 A ratio whose denominator is 0 is None (shown 「—」) and is never graded.
+
+Not reported
+------------
+A figure typed 「未填报」 is not a number: every column computed from it (小计 from 上年结转 or 本年预算, 下达率,
+支出进度, 预计结转结余 and the ratios built on them) is not reported either (`Figures.unreported` names them all),
+its ratio is None, so no rule grades it, and forms and drafts print 「未填报」 in its place.
 """
 
 from __future__ import annotations
@@ -106,10 +112,18 @@ class Figures:
     carried_over_share: Decimal | None  # 上年结转 ÷ 安排数 × 100 (W403)
     balance_share: Decimal | None  # 预计结转结余 ÷ 安排数 × 100 (W404)
     expected_rate: Decimal | None  # 全年预计支出数 ÷ 安排数 × 100
+    unreported: frozenset[str] = frozenset()  # typed and computed columns that are not reported (「未填报」)
     initial_budget: Decimal | None = None  # 年初预算 (the 本年预算 as typed) when a 调整后预算 is recorded; `budget` is then adjusted
     pending: Decimal = Decimal(0)  # 已审批待支付
     committed_progress: Decimal | None = None  # (支出数 + 已审批待支付) ÷ 安排数 × 100
     committed_execution: Decimal | None = None  # committed_progress ÷ 序时进度 × 100 (W401 when a payment is pending)
+
+    def reported(self, name: str) -> bool:
+        return name not in self.unreported
+
+    @property
+    def anything_reported(self) -> bool:
+        return not DEPENDS.keys() <= self.unreported
 
     @property
     def adjusted(self) -> bool:
@@ -119,17 +133,28 @@ class Figures:
     @property
     def amounts(self) -> Amounts:
         """The typed-in amounts the row was computed from (the 年初预算 as 本年预算, the 调整后预算 beside it)."""
+        typed = self.unreported & frozenset(F.AMOUNT_FIELDS)
         initial = self.budget if self.initial_budget is None else self.initial_budget
         adjusted = self.budget if self.initial_budget is not None else None
-        return Amounts(self.carried_over, initial, self.allocated, self.spent, self.expected, adjusted, self.pending)
+        return Amounts(
+            self.carried_over,
+            initial,
+            self.allocated,
+            self.spent,
+            self.expected,
+            unreported=typed,
+            adjusted_budget=adjusted,
+            pending=self.pending,
+        )
 
     @classmethod
     def of(cls, a: Amounts, period: Period) -> Figures:
+        missing = unreported_columns(a.unreported)
         arranged = subtotal(a)
         budget = a.effective_budget
-        allocation_rate = rate(a.allocated, budget)
-        spend_progress = rate(a.spent, arranged)
-        committed = rate(a.spent + a.pending, arranged)
+        allocation_rate = _unless(missing, "allocation_rate", rate(a.allocated, budget))
+        spend_progress = _unless(missing, "spend_progress", rate(a.spent, arranged))
+        committed = _unless(missing, "spend_progress", rate(a.spent + a.pending, arranged))
         balance = arranged - a.expected
         return cls(
             initial_budget=None if a.adjusted_budget is None else a.budget,
@@ -148,10 +173,39 @@ class Figures:
             time_progress=time_progress(period),
             execution=against_time(spend_progress, period),
             allocation_pace=against_time(allocation_rate, period),
-            carried_over_share=rate(a.carried_over, arranged),
-            balance_share=rate(balance, arranged),
-            expected_rate=rate(a.expected, arranged),
+            carried_over_share=_unless(missing, "carried_over_share", rate(a.carried_over, arranged)),
+            balance_share=_unless(missing, "balance_share", rate(balance, arranged)),
+            expected_rate=_unless(missing, "expected_rate", rate(a.expected, arranged)),
+            unreported=missing,
         )
+
+
+#: Every column of a budget row -> the typed-in amounts it is computed from.
+DEPENDS: dict[str, frozenset[str]] = {
+    "carried_over": frozenset({"carried_over"}),
+    "budget": frozenset({"budget"}),
+    "subtotal": frozenset({"carried_over", "budget"}),
+    "allocated": frozenset({"allocated"}),
+    "allocation_rate": frozenset({"allocated", "budget"}),
+    "spent": frozenset({"spent"}),
+    "spend_progress": frozenset({"spent", "carried_over", "budget"}),
+    "expected": frozenset({"expected"}),
+    "balance": frozenset({"expected", "carried_over", "budget"}),
+    "execution": frozenset({"spent", "carried_over", "budget"}),
+    "allocation_pace": frozenset({"allocated", "budget"}),
+    "carried_over_share": frozenset({"carried_over", "budget"}),
+    "balance_share": frozenset({"expected", "carried_over", "budget"}),
+    "expected_rate": frozenset({"expected", "carried_over", "budget"}),
+}
+
+
+def unreported_columns(typed: frozenset[str]) -> frozenset[str]:
+    """The columns of a row that cannot be stated because an amount they are computed from is not reported."""
+    return frozenset(column for column, inputs in DEPENDS.items() if inputs & typed)
+
+
+def _unless(missing: frozenset[str], column: str, value: Decimal | None) -> Decimal | None:
+    return None if column in missing else value
 
 
 def total(rows: dict[str, Amounts]) -> Amounts:
@@ -162,9 +216,12 @@ def total(rows: dict[str, Amounts]) -> Amounts:
     return result
 
 
-def table(rows: dict[str, Amounts], labels: tuple[str, ...], period: Period) -> dict[str, Figures]:
-    """The budget table as the form shows it: 资金总额 first, then every 其中 row in order (absent rows as zero)."""
-    out = {F.TOTAL_ROW: Figures.of(total(rows), period)}
+def table(rows: dict[str, Amounts], labels: tuple[str, ...], period: Period, *, reported: bool = True) -> dict[str, Figures]:
+    """The budget table as the form shows it: 资金总额 first, then every 其中 row in order (absent rows as zero).
+
+    A table stated 「未填报」 as a whole (`reported` False) has a 资金总额 of which nothing is reported.
+    """
+    out = {F.TOTAL_ROW: Figures.of(total(rows) if reported else Amounts.nothing_reported(), period)}
     for label in labels:
         out[label] = Figures.of(rows.get(label, Amounts()), period)
     return out
@@ -179,10 +236,61 @@ def tables(submission: Project | Department) -> Tables:
 
     Called once per submission, by evaluation.evaluate: everything downstream reads the Evaluation.
     """
-    return {t.field: table(submission.tables[t.field], t.rows, submission.period) for t in form_of(submission).tables}
+    return {
+        t.field: table(submission.tables[t.field], t.rows, submission.period, reported=t.field not in submission.unreported)
+        for t in form_of(submission).tables
+    }
 
 
 def headline(submission: Project | Department) -> Figures:
     """The 资金总额 row of the submission's first budget table (a convenience for scripts: the build reads Evaluation)."""
     first = form_of(submission).tables[0]
-    return Figures.of(total(submission.tables[first.field]), submission.period)
+    return tables(submission)[first.field][F.TOTAL_ROW]
+
+
+#: The values of one indicator that completeness counts (an adjustment is optional, not a gap when absent).
+INDICATOR_VALUES = ("target", "result", "expected", "likelihood")
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How many of the figures and values the form asks for were reported (not 「未填报」): 「已填报 12/18 项」.
+
+    Counted: the five amounts of every fund row written (a budget table stated 「未填报」 as a whole: its 资金总额's
+    five), and the target, result, expected outcome and likelihood of every indicator (「绩效指标: 未填报」: one
+    indicator's four). A submission is complete when every one was reported.
+    """
+
+    reported: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.reported == self.total
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.reported
+
+    def as_dict(self) -> dict[str, int | bool]:
+        return {"reported": self.reported, "total": self.total, "complete": self.complete}
+
+
+def completeness(submission: Project | Department) -> Completeness:
+    """How much of the submission was reported, counted as `Completeness` says (once, by evaluation.evaluate)."""
+    amounts = len(F.AMOUNT_FIELDS)
+    reported = total_ = 0
+    for t in form_of(submission).tables:
+        if t.field in submission.unreported:
+            total_ += amounts
+            continue
+        for row in submission.tables[t.field].values():
+            total_ += amounts
+            reported += amounts - len(row.unreported)
+    values = len(INDICATOR_VALUES)
+    if "indicators" in submission.unreported:
+        total_ += values
+    for indicator in submission.indicators:
+        total_ += values
+        reported += sum(indicator.reported(name) for name in INDICATOR_VALUES)
+    return Completeness(reported, total_)

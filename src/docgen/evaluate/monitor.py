@@ -22,7 +22,7 @@ from ..cache import Store, digest
 from ..check import ruleset as R
 from ..check.findings import Finding, finding_rows, findings_from_rows
 from ..check.load import Document, JsonPath, load_file
-from ..check.ruleset import GREEN, NONE, RED, YELLOW, Ruleset
+from ..check.ruleset import GREEN, GREY, NONE, RED, YELLOW, Ruleset
 from ..form import vocabulary as F
 from ..form.model import Department, Project, Roster
 from .evaluation import Evaluation, evaluate
@@ -81,7 +81,8 @@ class Analysis:
         out = []
         for (period, code), members in sorted(groups.items()):
             counter = Counter(sa.light or NONE for sa in members)
-            out.append(DepartmentLights(period, code, members[0].submission.department, {k: counter.get(k, 0) for k in (*R.LIGHTS, NONE)}))
+            lights = {k: counter.get(k, 0) for k in (*R.LIGHTS, GREY, NONE)}
+            out.append(DepartmentLights(period, code, members[0].submission.department, lights))
         return out
 
     def department(self, period: str, code: str) -> DepartmentLights | None:
@@ -134,11 +135,23 @@ def _finish(run: Run, ev: Evaluation, locate: Locator) -> Evaluation:
     for hit in coloured:
         by_subject.setdefault(hit.subject, []).append(hit.light)
     rows: dict[str, dict[str, str | None]] = {}
+    grey = False  # something not reported kept a rule from judging it
     for row in run.rows:
-        evaluated = baseline if row.figures.subtotal > 0 else None
-        rows.setdefault(row.table, {})[row.label] = worst([evaluated, *by_subject.get(row.subject, [])])
-    indicators = tuple(worst([baseline, *by_subject.get(("indicator", i), [])]) for i in range(len(sub.indicators)))
-    light = worst([baseline, *(h.light for h in coloured)])
+        unjudged = bool(row.figures.unreported) and baseline is not None
+        evaluated = baseline if row.figures.subtotal > 0 and not unjudged else None
+        light = worst([evaluated, *by_subject.get(row.subject, [])])
+        rows.setdefault(row.table, {})[row.label] = GREY if light is None and unjudged else light
+        grey = grey or unjudged
+    indicator_lights = []
+    for i, ind in enumerate(sub.indicators):
+        unjudged = bool(ind.unreported) and baseline is not None
+        light = worst([None if unjudged else baseline, *by_subject.get(("indicator", i), [])])
+        indicator_lights.append(GREY if light is None and unjudged else light)
+        grey = grey or unjudged
+    grey = grey or (bool(sub.unreported) and baseline is not None)
+    indicators = tuple(indicator_lights)
+    found = worst(h.light for h in coloured)
+    light = found or (GREY if grey else baseline)  # a half-reported file with no alarm is 「未评价」, never green
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return replace(ev, findings=findings, light=light, indicator_lights=indicators, row_lights=rows, exempt=run.exempt)
 
@@ -222,7 +235,7 @@ class _ProjectShelf:
             return None
         try:  # plain data from a file: anything not of the shape `put` writes is a miss
             rows, light, indicator_lights, row_lights, exempt = kept
-            lights = (*R.LIGHT_ORDER, NONE, None)
+            lights = (*R.LIGHT_ORDER, GREY, NONE, None)
             if light not in lights or not isinstance(exempt, bool) or not all(x in lights for x in indicator_lights):
                 return None
             if not all(

@@ -42,21 +42,42 @@ class Period:
         return f"{self.year}-{self.month:02d}"
 
 
+NOT_REPORTED = F.NOT_REPORTED
+EVERY_AMOUNT = frozenset(A)
+
+
+def not_reported(value: object) -> bool:
+    """The value a clerk types for a figure, value, table or block not reported yet (「未填报」)."""
+    return isinstance(value, str) and value.strip() == NOT_REPORTED
+
+
 @dataclass(frozen=True)
 class LineItem:
     """One 明细 line of a fund row: an activity bundled into the row's money, with its amount and use."""
 
     name: str
-    amount: Decimal
+    amount: Decimal | None  # None: stated 「未填报」
     use: str = ""
+
+
+def _line_item(item: dict[str, Any]) -> LineItem:
+    li = F.LINE_ITEM_FIELDS
+    amount = item[li["amount"]]
+    return LineItem(item[li["name"]], None if not_reported(amount) else Decimal(amount), item.get(li["use"]) or "")
 
 
 @dataclass(frozen=True)
 class Amounts:
-    """The five figures typed in for one fund row, in 万元, and the row's optional extras (forms.ROW_FIELDS).
+    """The five figures typed in for one fund row, in 万元, which of them were stated as not reported, and the row's
+    optional extras (forms.ROW_FIELDS).
+
+    `unreported` names the figures typed 「未填报」: that is the value of those figures. Their slot holds 0 only so
+    that sums stay Decimal; whoever reads a figure asks `reported(name)` first (figures.py turns every ratio that
+    depends on one into None, the rules skip them, drafts and forms print 「未填报」).
 
     `budget` is the 本年预算 as typed (the 年初预算 when an adjustment is recorded); `adjusted_budget` the 调整后预算
-    (None: no adjustment), which the rates use (`effective_budget`); `pending` the payments approved but not yet made.
+    (None: no adjustment), which the rates use (`effective_budget`); `pending` the payments approved but not yet made
+    (0 when not stated or stated 「未填报」: nothing pending is known); `items` the 明细 lines.
     """
 
     carried_over: Decimal = ZERO
@@ -64,9 +85,13 @@ class Amounts:
     allocated: Decimal = ZERO
     spent: Decimal = ZERO
     expected: Decimal = ZERO
+    unreported: frozenset[str] = frozenset()
     adjusted_budget: Decimal | None = None
     pending: Decimal = ZERO
     items: tuple[LineItem, ...] = ()
+
+    def reported(self, name: str) -> bool:
+        return name not in self.unreported
 
     @property
     def effective_budget(self) -> Decimal:
@@ -74,25 +99,37 @@ class Amounts:
         return self.budget if self.adjusted_budget is None else self.adjusted_budget
 
     def __add__(self, other: Amounts) -> Amounts:
+        """Column sums; a column is not reported in the sum when it is not reported in any row it adds; the sum has
+        an adjusted budget when any row has one (the others add their 本年预算)."""
         adjusted = None
         if self.adjusted_budget is not None or other.adjusted_budget is not None:
             adjusted = self.effective_budget + other.effective_budget
         sums = {n: getattr(self, n) + getattr(other, n) for n in A}
-        return Amounts(**sums, adjusted_budget=adjusted, pending=self.pending + other.pending)
+        return Amounts(
+            **sums, unreported=self.unreported | other.unreported, adjusted_budget=adjusted, pending=self.pending + other.pending
+        )
 
     @classmethod
-    def from_data(cls, row: dict[str, Any]) -> Amounts:
+    def from_data(cls, row: dict[str, Any] | str) -> Amounts:
+        """A fund row as typed: five amounts, any of them 「未填报」, or the whole row 「未填报」; and its extras."""
+        if not isinstance(row, dict):
+            return cls(unreported=EVERY_AMOUNT)
+        missing = frozenset(name for name, key in A.items() if not_reported(row.get(key)))
+        v = {name: ZERO if name in missing else Decimal(row.get(key, 0)) for name, key in A.items()}
         extra = F.ROW_EXTRA_FIELDS
-        adjusted = row.get(extra["adjusted_budget"])
-        li = F.LINE_ITEM_FIELDS
+        adjusted, pending = row.get(extra["adjusted_budget"]), row.get(extra["pending"])
         return cls(
-            **{name: Decimal(row.get(key, 0)) for name, key in A.items()},
-            adjusted_budget=None if adjusted is None else Decimal(adjusted),
-            pending=Decimal(row.get(extra["pending"]) or 0),
-            items=tuple(
-                LineItem(item[li["name"]], Decimal(item[li["amount"]]), item.get(li["use"]) or "") for item in row.get(extra["items"]) or ()
-            ),
+            **v,
+            unreported=missing,
+            adjusted_budget=None if adjusted is None or not_reported(adjusted) else Decimal(adjusted),
+            pending=ZERO if pending is None or not_reported(pending) else Decimal(pending),
+            items=tuple(_line_item(item) for item in row.get(extra["items"]) or ()),
         )
+
+    @classmethod
+    def nothing_reported(cls) -> Amounts:
+        """The 资金总额 of a budget table stated 「未填报」 as a whole."""
+        return cls(unreported=EVERY_AMOUNT)
 
 
 @dataclass(frozen=True)
@@ -111,6 +148,10 @@ class Indicator:
     remark: str = ""
     cumulative: bool | None = None
     evidence: tuple[str, ...] = ()
+    unreported: frozenset[str] = frozenset()  # the fields typed 「未填报」 (target, result, expected, likelihood…)
+
+    def reported(self, name: str) -> bool:
+        return name not in self.unreported
 
     @property
     def effective_target(self) -> Value:
@@ -137,7 +178,12 @@ class Indicator:
             remark=item.get(I["remark"]) or "",
             cumulative=item.get(I["cumulative"]),
             evidence=tuple(item.get(I["evidence"]) or ()),
+            unreported=frozenset(name for name in INDICATOR_VALUES if not_reported(item.get(I[name]))),
         )
+
+
+#: The fields of an indicator that may be stated 「未填报」 (the levels and the name say what it is; they are always typed).
+INDICATOR_VALUES = ("target", "adjusted_target", "result", "expected", "likelihood")
 
 
 @dataclass(frozen=True)
@@ -159,8 +205,10 @@ def _reviews(data: dict[str, Any]) -> tuple[Review, ...]:
 
 
 def _funds(data: dict[str, Any], key: str, rows: tuple[str, ...]) -> dict[str, Amounts]:
-    """Rows in the form's order; a source not written is absent (rendered blank)."""
+    """Rows in the form's order; a source not written is absent (rendered blank); a table 「未填报」 has no rows."""
     given = data.get(key) or {}
+    if not isinstance(given, dict):
+        return {}
     return {row: Amounts.from_data(given[row]) for row in rows if given.get(row) is not None}
 
 
@@ -187,6 +235,17 @@ class _Budget:
         return self.tables["funds_by_use"]
 
 
+def _unreported(kind: str, data: dict[str, Any]) -> frozenset[str]:
+    """The model attributes of the budget tables and blocks (`indicators`) stated 「未填报」 as a whole."""
+    tables = [t.field for t in forms.FORMS[kind].tables if not_reported(data.get(t.key))]
+    return frozenset([*tables, *(["indicators"] if not_reported(data.get(K["indicators"])) else [])])
+
+
+def _indicators(data: dict[str, Any]) -> tuple[Indicator, ...]:
+    given = data[K["indicators"]]
+    return () if not isinstance(given, list) else tuple(Indicator.from_data(i) for i in given)
+
+
 def _report(data: dict[str, Any]) -> dict[str, str]:
     given = data.get(K["report"]) or {}
     return {key: (given.get(key) or "").strip() for key in F.REPORT_KEYS}
@@ -208,6 +267,7 @@ class Project(_Budget):
     indicators: tuple[Indicator, ...]
     report: dict[str, str] = field(default_factory=dict)
     reviews: tuple[Review, ...] = ()
+    unreported: frozenset[str] = frozenset()  # budget tables (model attribute) and `indicators` stated 「未填报」 as a whole
     research: bool = False
     confidential: bool = False
     span: str = ""
@@ -226,9 +286,10 @@ class Project(_Budget):
             unit=data[K["unit"]],
             tables=_tables(cls.kind, data),
             target=data[K["project_target"]].strip(),
-            indicators=tuple(Indicator.from_data(i) for i in data[K["indicators"]]),
+            indicators=_indicators(data),
             report=_report(data),
             reviews=_reviews(data),
+            unreported=_unreported(cls.kind, data),
             research=bool(data.get(K["research"], False)),
             confidential=bool(data.get(K["confidential"], False)),
             span=data.get(K["period_span"]) or "",
@@ -249,6 +310,7 @@ class Department(_Budget):
     report: dict[str, str] = field(default_factory=dict)
     reviews: tuple[Review, ...] = ()
     monitored_projects: int | None = None  # 监控项目数 as stated (None: not stated)
+    unreported: frozenset[str] = frozenset()  # as Project.unreported
 
     kind = "department"
     confidential = False
@@ -267,11 +329,17 @@ class Department(_Budget):
             department_code=data[K["department_code"]],
             tables=_tables(cls.kind, data),
             target=data[K["dept_target"]].strip(),
-            indicators=tuple(Indicator.from_data(i) for i in data[K["indicators"]]),
+            indicators=_indicators(data),
             report=_report(data),
             reviews=_reviews(data),
-            monitored_projects=data.get(F.MONITORED_PROJECTS),
+            monitored_projects=_count(data.get(F.MONITORED_PROJECTS)),
+            unreported=_unreported(cls.kind, data),
         )
+
+
+def _count(value: Any) -> int | None:
+    """A stated count, or None when not stated (or stated 「未填报」)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 @dataclass(frozen=True)

@@ -41,14 +41,36 @@ def _date(title: str, description: str, example: str) -> Schema:
     return _text(title, description, example, pattern=r"^\d{4}-\d{2}-\d{2}$", format="date")
 
 
-def _amount(title: str, description: str) -> Schema:
+def not_reported(what: str) -> Schema:
+    """The value 「未填报」: offered by editors beside the real one, for what a clerk does not have yet."""
     return {
+        "const": F.NOT_REPORTED,
+        "title": F.NOT_REPORTED,
+        "description": f"{what}尚未取得时填「{F.NOT_REPORTED}」：不按 0 计算，不参与预警（显示为「未评价」），正式报送前应补填",
+    }
+
+
+def or_not_reported(node: Schema, kind: str, what: str) -> Schema:
+    """`node` (of JSON type `kind`) or the text 「未填报」.
+
+    The node keeps its own keywords (properties, minimum, items…, which apply to its kind only) and gains the text
+    type plus an anyOf of its kind and the const, so editors offer 「未填报」 and the error of a wrong value stays the
+    node's own (check/validate.py reads such an anyOf as 「数字或「未填报」」).
+    """
+    return {**node, "type": [kind, "string"], "anyOf": [{"type": kind}, not_reported(what)]}
+
+
+def _amount(title: str, description: str) -> Schema:
+    node = {
         "type": "number",
         "minimum": 0,
         "title": title,
-        "description": description + f"（单位：万元，只填数字；表上显示两位小数，最多可填 {limits.MAX_MONEY_PLACES} 位，如 80元 写 0.008）",
-        "examples": [120.5],
+        "description": description
+        + f"（单位：万元，只填数字；表上显示两位小数，最多可填 {limits.MAX_MONEY_PLACES} 位，如 80元 写 0.008；"
+        + f"尚未取得时填「{F.NOT_REPORTED}」）",
+        "examples": [120.5, F.NOT_REPORTED],
     }
+    return or_not_reported(node, "number", "该数字")
 
 
 def _flag(title: str, description: str) -> Schema:
@@ -81,14 +103,15 @@ def _row_with_extras(label: str, form: forms.Form) -> Schema:
 
 
 def _funds(rows: tuple[str, ...], title: str, description: str, form: forms.Form) -> Schema:
-    return {
+    table = {
         "type": "object",
         "title": title,
-        "description": description + "没有的资金来源可以不写。资金总额由各行相加得出。",
+        "description": description + f"没有的资金来源可以不写。资金总额由各行相加得出。整表尚无数据时填「{F.NOT_REPORTED}」。",
         "properties": {row: _row_with_extras(row, form) for row in rows},
         "additionalProperties": False,
         "minProperties": 1,
     }
+    return or_not_reported(table, "object", "整张预算表")
 
 
 def _value(title: str, description: str) -> Schema:
@@ -96,8 +119,9 @@ def _value(title: str, description: str) -> Schema:
         "type": ["string", "number"],
         "title": title,
         "description": description
-        + "。写法同表格：比较符号＋数值＋单位，如「≥95%」「1200人」「≤30天」；定性指标可写文字，如「有效提升」。",
-        "examples": ["≥95%", "1200人", "≤30天", "不低于90%", "有效提升"],
+        + "。写法同表格：比较符号＋数值＋单位，如「≥95%」「1200人」「≤30天」；定性指标可写文字，如「有效提升」；"
+        + f"尚未取得时填「{F.NOT_REPORTED}」（不参与比较，显示为「未评价」）。",
+        "examples": ["≥95%", "1200人", "≤30天", "不低于90%", "有效提升", F.NOT_REPORTED],
     }
 
 
@@ -133,9 +157,9 @@ def indicator() -> Schema:
                 "过程方面：部分学校补助发放通知不及时，家长知晓度不高。",
             ),
             k["likelihood"]: {
-                "enum": list(F.LIKELIHOODS),
+                "enum": [*F.LIKELIHOODS, F.NOT_REPORTED],
                 "title": k["likelihood"],
-                "description": "确定能、有可能、完全不可能三选一（即表格中打“√”的一项）",
+                "description": f"确定能、有可能、完全不可能三选一（即表格中打“√”的一项）；尚不能判断时填「{F.NOT_REPORTED}」",
             },
             k["remark"]: _text(k["remark"], "选“完全不可能”时必须在此提出拟采取的措施", "拟于第三季度调整实施方案，并报主管部门审核。"),
             k["cumulative"]: {
@@ -252,7 +276,7 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
     if f.kind == "flag":
         return _flag(f.label, f.description)
     if f.kind == "amount":
-        return {**_amount(f.label, f.description), "examples": list(f.examples or (120.5,))}
+        return {**_amount(f.label, f.description), "examples": [*(f.examples or (120.5,)), F.NOT_REPORTED]}
     if f.kind == "count":
         return {"type": "integer", "minimum": 0, "title": f.label, "description": f.description, "examples": [example]}
     if f.kind == "names":
@@ -264,7 +288,9 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
     if f.kind == "stated_total":
         return {**fund_row(F.TOTAL_ROW), "description": f.description}
     if f.kind == "indicators":
-        return {"type": "array", "minItems": 1, "title": f.label, "description": f.description, "items": indicator()}
+        description = f.description + f"；尚未设置或尚未取得时填「{F.NOT_REPORTED}」"
+        listed = {"type": "array", "minItems": 1, "title": f.label, "description": description, "items": indicator()}
+        return or_not_reported(listed, "array", "绩效指标")
     if f.kind == "report":
         return _report(form.report_subject, f.description)
     if f.kind == "reviews":

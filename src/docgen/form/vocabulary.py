@@ -48,6 +48,11 @@ DERIVED_FIELDS: dict[str, str] = {
 
 TOTAL_ROW = "资金总额"
 
+#: How a clerk states that a figure, an indicator value, a whole budget table or the whole 绩效指标 block has not
+#: been reported yet: a value of its own, never 0 and never a blank. Rules skip it (a grey 「未评价」 light), drafts
+#: and forms print it, completeness counts it.
+NOT_REPORTED = "未填报"
+
 #: 附件2 fund rows (the 其中 rows under 资金总额), in the form's order.
 PROJECT_FUND_ROWS = (
     "中央财政资金",

@@ -293,7 +293,10 @@ def _budget_table(ref: Reference, table: draft.BudgetTable, months: str) -> str:
     headers = [table.label] + [M.draft(f"col_{c}", months=months) for c in BUDGET_COLUMNS]
     shown = [(label, fig) for index, (label, fig) in enumerate(table.rows.items()) if not index or label in table.given]
     labels = [F.TOTAL_ROW] + [label for label, _ in shown[1:]]
-    columns = [[_figure(getattr(fig, c), c.endswith(("rate", "progress"))) for _, fig in shown] for c in BUDGET_COLUMNS]
+    columns = [
+        [_figure(getattr(fig, c), c.endswith(("rate", "progress"))) if fig.reported(c) else F.NOT_REPORTED for _, fig in shown]
+        for c in BUDGET_COLUMNS
+    ]
     size, widths = _table_layout(headers, columns, labels, ref.table_size, ref.cell_padding)
     run_size = None if size == ref.table_size else size
     cell = ref.styles["cell"]

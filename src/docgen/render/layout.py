@@ -78,12 +78,19 @@ class Sheet:
     rows: int
     header_rows: tuple[int, int]  # rows repeated at the top of every printed page (the indicator header)
     body_rows: frozenset[int]  # rows inside the bordered table (not the title or the notes)
+    breaks: tuple[tuple[int, int], ...] = ()  # (row, rank) where a page may start: 1 a new 一级 group, 2 a new 二级
+
+    @property
+    def body_end(self) -> int:
+        """The first row after the bordered table (the notes')."""
+        return max(self.body_rows, default=-1) + 1
 
 
 class _Grid:
     def __init__(self) -> None:
         self.cells: list[Placed] = []
         self.row = 0
+        self.breaks: list[tuple[int, int]] = []
 
     def put(
         self,
@@ -142,7 +149,9 @@ def _budget(grid: _Grid, block: Budget, ev: Evaluation) -> None:
                 value: str | Decimal | None = getattr(fig, column.field) if shown else None
                 if shown and column.kind == "rate":
                     value = _rate_value(fig.allocation_rate if column.field == "allocation_rate" else fig.spend_progress)
-                style = "center" if value == N.NO_RATE else column.kind
+                if shown and not fig.reported(column.field):
+                    value = F.NOT_REPORTED  # printed as typed: never a 0 nobody reported
+                style = "center" if value in (N.NO_RATE, F.NOT_REPORTED) else column.kind
                 grid.put(row, column.first, value, style, last_col=column.last, field=f"{table.field}.{label}.{column.field}")
             row += 1
         grid.row = row
@@ -159,7 +168,7 @@ def _indicator_rows(indicators: tuple[Indicator, ...]) -> Iterator[tuple[str, st
 
 
 def _value_text(indicator: Indicator, field: str) -> str:
-    if field == "target" and indicator.adjusted_target is not None:
+    if field == "target" and indicator.adjusted_target is not None and indicator.reported("adjusted_target"):
         return F.ADJUSTED_TARGET.format(target=indicator.target, adjusted=indicator.adjusted_target)
     return str(getattr(indicator, field))
 
@@ -170,6 +179,8 @@ def _indicators(grid: _Grid, block: Indicators, sub: Project | Department) -> No
     row = top + 2
     spans: dict[tuple[str, ...], list[int]] = {}
     for level1, level2, index in _indicator_rows(sub.indicators):
+        if row > top + 2 and (level1, level2) not in spans:  # a page may start where a group starts
+            grid.breaks.append((row, 1 if (level1,) not in spans else 2))
         spans.setdefault((level1,), []).append(row)
         spans.setdefault((level1, level2), []).append(row)
         indicator = sub.indicators[index] if index is not None else None
@@ -221,10 +232,11 @@ def place(ev: Evaluation) -> Sheet:
             grid.row += 1
         elif isinstance(block, Indicators):
             header_rows = (grid.row, grid.row + 1)
+            grid.breaks.append((grid.row, 1))  # the indicator table may start a page of its own
             _indicators(grid, block, sub)
             body_end = grid.row
         elif isinstance(block, Notes):
             for text in (*block.texts, *money_notes(ev)):
                 grid.put(grid.row, 0, text, "note", last_col=LAST)
                 grid.row += 1
-    return Sheet(form, tuple(grid.cells), grid.row, header_rows, frozenset(range(body_start, body_end)))
+    return Sheet(form, tuple(grid.cells), grid.row, header_rows, frozenset(range(body_start, body_end)), tuple(grid.breaks))

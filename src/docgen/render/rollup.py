@@ -25,7 +25,7 @@ from .. import __version__, output
 from .. import messages as M
 from ..cache import Store, code_digest, digest, signature
 from ..check.findings import Finding
-from ..check.ruleset import BLUE, DEFAULT_POOL, GREEN, NONE, RED, YELLOW
+from ..check.ruleset import BLUE, DEFAULT_POOL, GREEN, GREY, NONE, RED, YELLOW
 from ..evaluate import figures as compute
 from ..evaluate.monitor import Analysis, SubmissionAnalysis, worst
 from ..form import numbers as N
@@ -62,6 +62,10 @@ class ProjectLine:
     projects: int = 1  # how many projects the row stands for
     known: compute.Figures | None = field(default=None, compare=False, repr=False)  # the Evaluation's, for one row
     withheld: bool = False  # counts only: its figures would reveal fewer than k 涉密 projects' (amounts kept for totals)
+    reported: int = 0  # figures and values reported (not 「未填报」), summed over the rows a total stands for
+    figures_total: int = 0  # … out of how many the forms ask for (「已填报 12/18」)
+    incomplete: int = 0  # projects with a budget figure 「未填报」 (left out of a total's sums)
+    excluded: frozenset[str] = frozenset()  # a sum's typed columns that leave out some row's 「未填报」 figure
 
     @functools.cached_property
     def figures(self) -> compute.Figures:
@@ -69,8 +73,19 @@ class ProjectLine:
         row's own, or, for a sum of rows, computed once from the summed amounts."""
         return self.known or compute.Figures.of(self.amounts, self.period)
 
-    def values(self) -> dict[str, Any]:
+    def _shown(self, column: str) -> Any:
+        """A figure as the 汇总表 shows it: 「未填报」 on a project's row, a sum of what was reported (its note says so)
+        for a total's typed column, 「—」 for a total's ratio that would rest on figures not reported."""
         fig = self.figures
+        value = getattr(fig, column)
+        if fig.reported(column):
+            return value
+        if not self.excluded:
+            return F.NOT_REPORTED
+        return value if column in F.AMOUNT_FIELDS else None
+
+    def values(self) -> dict[str, Any]:
+        shown = {c: self._shown(c) for c in _FIGURES}
         return {
             "department_code": self.department_code,
             "department": self.department,
@@ -79,16 +94,8 @@ class ProjectLine:
             "unit": self.unit,
             "research": None if self.research is None else M.ROLLUP["yes" if self.research else "no"],
             "light": self.light or NONE,
-            "carried_over": fig.carried_over,
-            "budget": fig.budget,
-            "subtotal": fig.subtotal,
-            "allocated": fig.allocated,
-            "allocation_rate": fig.allocation_rate,
-            "spent": fig.spent,
-            "spend_progress": fig.spend_progress,
-            "execution": fig.execution,
-            "expected": fig.expected,
-            "balance": fig.balance,
+            "completeness": f"{self.reported}/{self.figures_total}",
+            **shown,
             "red": self.red,
             "yellow": self.yellow,
             "blue": self.blue,
@@ -125,13 +132,23 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectL
         possible=likely[F.POSSIBLE],
         impossible=likely[F.IMPOSSIBLE],
         rules=tuple(rule_names.get(c, c) for c in codes),
+        reported=sa.completeness.reported,
+        figures_total=sa.completeness.total,
+        incomplete=int(bool(sa.headline.amounts.unreported)),
     )
+
+
+_FIGURES = (
+    *("carried_over", "budget", "subtotal", "allocated", "allocation_rate", "spent", "spend_progress", "execution"),
+    *("expected", "balance"),
+)
 
 
 #: What a withheld row leaves blank (shown 「—」): every figure, rate, light and warning count, the rule names.
 _WITHHELD = (
     *("carried_over", "budget", "subtotal", "allocated", "allocation_rate", "spent", "spend_progress", "execution"),
     *("expected", "balance", "red", "yellow", "blue", "indicators", "certain", "possible", "impossible", "rules", "light"),
+    "completeness",
 )
 
 
@@ -146,15 +163,38 @@ def pool_size(analysis: Analysis) -> int:
     return int(getattr(analysis.ruleset, "pool", DEFAULT_POOL) or DEFAULT_POOL)
 
 
-_COUNTS = ("red", "yellow", "blue", "indicators", "certain", "possible", "impossible", "projects")
+_COUNTS = (
+    "red",
+    "yellow",
+    "blue",
+    "indicators",
+    "certain",
+    "possible",
+    "impossible",
+    "projects",
+    "reported",
+    "figures_total",
+    "incomplete",
+)
+
+
+def _worst_or_grey(lights: list[str | None]) -> str | None:
+    """The worst light; 「未评价」 when some row was not evaluated for want of figures and none raised a light."""
+    return worst(lights) or (GREY if GREY in lights else None)
 
 
 def combine(lines: Sequence[ProjectLine], *, name: str = "", keep_rules: bool = True) -> ProjectLine:
-    """The sum of rows: amounts and counts add up; the light is the worst; rates are recomputed from the sums."""
+    """The sum of rows: amounts and counts add up; the light is the worst; rates are recomputed from the sums.
+
+    A figure 「未填报」 is left out of its column's sum, which the row then names in `excluded` (the sheet's note says
+    so), and every ratio resting on such a column is not computed: a sum that misses some spending is no 支出进度.
+    """
     first = lines[0]
     amounts = Amounts()
+    excluded: frozenset[str] = frozenset().union(*(line.excluded | line.amounts.unreported for line in lines))
     for line in lines:
-        amounts = amounts + line.amounts
+        amounts = amounts + replace(line.amounts, unreported=frozenset())
+    amounts = replace(amounts, unreported=excluded)
     same_dept = len({line.department_code for line in lines}) == 1
     return ProjectLine(
         period=first.period,
@@ -164,8 +204,9 @@ def combine(lines: Sequence[ProjectLine], *, name: str = "", keep_rules: bool = 
         name=name,
         unit="",
         research=None,
-        light=worst(line.light for line in lines),
+        light=_worst_or_grey([line.light for line in lines]),
         amounts=amounts,
+        excluded=excluded,
         rules=tuple(sorted({r for line in lines for r in line.rules})) if keep_rules else (),
         **{key: sum(getattr(line, key) for line in lines) for key in _COUNTS},
     )
@@ -201,7 +242,15 @@ class DepartmentRollup:
     def note(self) -> str:
         if self.withheld:
             return M.ROLLUP["withheld_note"].format(pool=self.pool)
-        return M.ROLLUP["confidential_note"] if self.confidential else ""
+        return "".join(n for n in (M.ROLLUP["confidential_note"] if self.confidential else "", excluded_note(self.total)) if n)
+
+
+def excluded_note(total: ProjectLine | None) -> str:
+    """「注：N 个项目有「未填报」的数据…」 under a table whose 合计 leaves figures out; "" when it leaves none out."""
+    if total is None or not total.excluded or total.withheld:
+        return ""
+    columns = "、".join(label for name, label in F.AMOUNT_FIELDS.items() if name in total.excluded)
+    return M.ROLLUP["excluded_note"].format(count=total.incomplete, columns=columns)
 
 
 def _rule_names(analysis: Analysis) -> dict[str, str]:
@@ -264,12 +313,12 @@ class DepartmentLine:
         base.update(
             department_code=r.code,
             department=r.name,
-            light=worst([dept_light, *(line.light for line in r.lines)]) or NONE,
+            light=_worst_or_grey([dept_light, *(line.light for line in r.lines)]) or NONE,
             expected_projects=r.expected,
             submitted_projects=r.submitted,
             missing_projects=r.missing,
             department_submitted=M.ROLLUP["submitted" if r.department else "not_submitted"],
-            **{f"lights_{k}": self.lights.get(k, 0) for k in (RED, YELLOW, BLUE, GREEN, NONE)},
+            **{f"lights_{k}": self.lights.get(k, 0) for k in (RED, YELLOW, BLUE, GREEN, GREY, NONE)},
         )
         return base
 
@@ -334,6 +383,7 @@ PROJECT_COLUMNS = (
     ("unit", TEXT),
     ("research", TEXT),
     ("light", LIGHT),
+    ("completeness", TEXT),
     ("carried_over", MONEY),
     ("budget", MONEY),
     ("subtotal", MONEY),
@@ -366,7 +416,9 @@ DEPARTMENT_COLUMNS = (
     ("lights_yellow", COUNT),
     ("lights_blue", COUNT),
     ("lights_green", COUNT),
+    ("lights_grey", COUNT),
     ("lights_none", COUNT),
+    ("completeness", TEXT),
     *[
         c
         for c in PROJECT_COLUMNS
@@ -401,7 +453,7 @@ WIDE = {
     "code": 14,
 }
 LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
-LIGHT_FILL = {RED: "#F4B6B6", YELLOW: "#FFE699", BLUE: "#BDD7EE", GREEN: "#C6E0B4", NONE: "#E7E6E6"}
+LIGHT_FILL = {RED: "#F4B6B6", YELLOW: "#FFE699", BLUE: "#BDD7EE", GREEN: "#C6E0B4", GREY: "#D9D9D9", NONE: "#E7E6E6"}
 
 
 @dataclass
@@ -477,6 +529,8 @@ def _write_row(ws: Any, fmt: _Formats, row: int, columns: Sequence[tuple[str, st
             ws.write_string(row, col, M.LIGHT_NAMES.get(value, value or "") if value is not None else "", fmt.cell(LIGHT, total, light))
         elif value is None:
             ws.write_string(row, col, N.NO_VALUE, fmt.cell(kind, total))
+        elif isinstance(value, str):  # 「未填报」 in a figure's column: printed as typed, never as 0
+            ws.write_string(row, col, value, fmt.cell(TEXT, total))
         elif kind == RATE:
             ws.write_number(row, col, float(compute.fraction(Decimal(value))), fmt.cell(RATE, total))
         else:  # MONEY, COUNT
@@ -612,9 +666,10 @@ def city_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
     withheld = next((d.rollup for d in city.departments if d.rollup.withheld), None)
     confidential = any(d.rollup.confidential for d in city.departments)
     note = withheld.note if withheld else M.ROLLUP["confidential_note"] if confidential else ""
+    note = "".join(n for n in (note, "" if withheld else excluded_note(city.total)) if n)
     total = city.total.values() if city.total else None
     if total is not None:
-        total.update({f"lights_{k}": sum(d.lights.get(k, 0) for d in city.departments) for k in (RED, YELLOW, BLUE, GREEN, NONE)})
+        total.update({f"lights_{k}": sum(d.lights.get(k, 0) for d in city.departments) for k in (RED, YELLOW, BLUE, GREEN, GREY, NONE)})
         for key in ("expected_projects", "submitted_projects", "missing_projects"):
             parts = [d.values()[key] for d in city.departments]
             total[key] = sum(p for p in parts if p is not None)

@@ -87,4 +87,19 @@ def table_style(path: Path) -> dict[str, Any]:
         raise EnvironmentProblem(M.label("template_invalid", path=path, detail=detail)) from exc
     if not isinstance(data, dict) or not {"fonts", "number_formats", "page"} <= data.keys():
         raise EnvironmentProblem(M.label("template_invalid", path=path, detail="fonts / number_formats / page"))
+    _check_print(data.get("print"), path)
     return data
+
+
+#: tables.yaml's `print:` numbers (render/paginate.py); a file without the section takes docgen's own.
+PRINT_NUMBERS = ("width_scale", "fit_min_scale", "safety", "level1_min_fill", "line_factor", "cell_padding_pt", "min_row_pt")
+
+
+def _check_print(section: object, path: Path) -> None:
+    """Each of `print:`'s numbers present and a positive number, or one Chinese message naming the first bad one."""
+    if section is None:
+        return
+    for name in PRINT_NUMBERS:
+        value = section.get(name) if isinstance(section, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 10000:
+            raise EnvironmentProblem(M.label("template_invalid", path=path, detail=f"print.{name}"))

@@ -25,12 +25,12 @@ from ..evaluate import figures
 from ..evaluate.evaluation import Evaluation
 from . import templates
 from .layout import WIDTHS, Placed, Sheet, place
+from .paginate import Metrics, Plan, paginate
 
 CM_PER_INCH = 2.54
 GB2312_CHARSET = 134  # lets Excel/WPS substitute a font of the same script when the named one is missing
-LINE_FACTOR = 1.45  # line height ÷ font size for CJK fonts (Noto CJK ~1.45, SimSun ~1.15): err on the tall side
-CELL_PADDING_PT = 5.0
-MIN_ROW_PT = 20.0
+NORMAL_FONT_SIZE = 11  # the workbook's Normal style: Excel's column width unit is the width of its "0"
+STACKED = 270  # XlsxWriter's rotation for vertically stacked characters (Excel's 255)
 PIXELS_PER_UNIT = 7.0  # Excel column unit: the width of "0" in Calibri 11 at 96 dpi
 COLUMN_PADDING_PX = 5.0
 
@@ -40,19 +40,14 @@ STYLES: dict[str, tuple[str, dict[str, Any]]] = {
     "period": ("period", {"align": "center", "valign": "vcenter"}),
     "label": ("body", {"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}),
     "header": ("header", {"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}),
-    "block": ("header", {"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}),
-    "text": ("body", {"align": "left", "valign": "vcenter", "text_wrap": True, "border": 1}),
+    "block": ("header", {"align": "center", "valign": "vcenter", "border": 1, "rotation": STACKED}),
+    "text": ("body", {"align": "left", "valign": "vcenter", "text_wrap": True, "border": 1, "indent": 1}),
     "center": ("body", {"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}),
-    "money": ("body", {"align": "right", "valign": "vcenter", "border": 1}),
+    "money": ("body", {"align": "right", "valign": "vcenter", "border": 1}),  # padded by the number format's _)
     "rate": ("body", {"align": "right", "valign": "vcenter", "border": 1}),
     "tick": ("body", {"align": "center", "valign": "vcenter", "border": 1}),
     "note": ("note", {"align": "left", "valign": "vcenter", "text_wrap": True}),
 }
-
-
-def _char_px(char: str, size: float) -> float:
-    """Rendered width of one character: full width for CJK and full-width forms, about half otherwise."""
-    return size * 96 / 72 * _ems(char)
 
 
 @lru_cache(maxsize=4096)
@@ -73,16 +68,27 @@ def _span_px(first: int, last: int) -> float:
     return sum(WIDTHS[c] * PIXELS_PER_UNIT + COLUMN_PADDING_PX for c in range(first, last + 1))
 
 
-def row_heights(sheet: Sheet, fonts: dict[str, dict[str, Any]]) -> list[float]:
-    """Row heights (points) that show every wrapped text: Excel never grows rows for merged cells by itself."""
-    heights = [MIN_ROW_PT] * sheet.rows
+def metrics(style: dict[str, Any]) -> Metrics:
+    """tables.yaml's `print:` numbers; a project's own tables.yaml without them takes docgen's."""
+    data = style.get("print")
+    if not isinstance(data, dict):
+        data = templates.table_style(templates.BUILTIN / templates.TABLES_YAML)["print"]
+    return Metrics.of(data)
+
+
+def row_heights(sheet: Sheet, fonts: dict[str, dict[str, Any]], measure: Metrics | None = None) -> list[float]:
+    """Row heights (points) that show every wrapped text: Excel never grows rows for merged cells by itself.
+    A block label stands stacked, one character a line: its rows grow to hold all of it."""
+    m = measure or metrics({})
+    heights = [m.min_row_pt] * sheet.rows
     multi: list[tuple[Placed, float]] = []
     for cell in sheet.cells:
-        text = _shown(cell, fonts)
+        text = cell.value
         if not isinstance(text, str):
             continue
         size = float(fonts[STYLES[cell.style][0]]["size"])
-        need = _lines(text, _span_px(cell.col, cell.last_col), size) * size * LINE_FACTOR + CELL_PADDING_PT
+        lines = len(text) if cell.style == "block" else _lines(text, _span_px(cell.col, cell.last_col), size)
+        need = lines * size * m.line_factor + m.cell_padding_pt
         if cell.style == "title":
             need = max(need, size * 2.2)
         if cell.last_row == cell.row:
@@ -119,23 +125,8 @@ class _Formats:
         return self.cache[key]
 
 
-def _stacked(text: str, width_px: float, size: float) -> str:
-    """A block label in narrow column A, broken into even lines (「绩效\n指标」, never a lone 「）」 on the last line)."""
-    per_line = max(1, int((width_px - 2 * COLUMN_PADDING_PX) // _char_px("中", size)))
-    lines = math.ceil(len(text) / per_line)
-    even = math.ceil(len(text) / lines)
-    return "\n".join(text[i : i + even] for i in range(0, len(text), even))
-
-
-def _shown(cell: Placed, fonts: dict[str, dict[str, Any]]) -> str | Decimal | None:
-    """The value as drawn: block labels get their line breaks, everything else is written as placed."""
-    if cell.style == "block" and isinstance(cell.value, str):
-        return _stacked(cell.value, _span_px(cell.col, cell.last_col), float(fonts[STYLES["block"][0]]["size"]))
-    return cell.value
-
-
 def _write(ws: Worksheet, cell: Placed, formats: _Formats) -> None:
-    value = _shown(cell, formats.style["fonts"])
+    value = cell.value
     if isinstance(value, Decimal):
         number = float(figures.fraction(value)) if cell.style == "rate" else float(value)
         fmt = formats.get(cell.style)
@@ -153,14 +144,18 @@ def _write(ws: Worksheet, cell: Placed, formats: _Formats) -> None:
         ws.write_string(cell.row, cell.col, value, fmt)
 
 
-def _page_setup(ws: Worksheet, sheet: Sheet, page: dict[str, Any]) -> None:
+def _page_setup(ws: Worksheet, sheet: Sheet, page: dict[str, Any], plan: Plan) -> None:
     ws.set_paper(9)  # A4
     if page.get("orientation", "landscape") == "landscape":
         ws.set_landscape()
     m = {k: float(v) / CM_PER_INCH for k, v in page["margins_cm"].items()}
     ws.set_margins(left=m["left"], right=m["right"], top=m["top"], bottom=m["bottom"])
     ws.center_horizontally()
-    ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    if plan.breaks:  # a fixed scale and manual breaks where paginate decided (readers ignore them when fitting)
+        ws.set_print_scale(plan.scale)
+        ws.set_h_pagebreaks(list(plan.breaks))
+    else:  # fits, or nearly fits: shrunk onto one page
+        ws.fit_to_pages(1, 1)
     ws.repeat_rows(*sheet.header_rows)
     ws.print_area(0, 0, sheet.rows - 1, len(WIDTHS) - 1)
     if page.get("footer"):
@@ -168,14 +163,28 @@ def _page_setup(ws: Worksheet, sheet: Sheet, page: dict[str, Any]) -> None:
     ws.hide_gridlines(2)
 
 
+def laid_out(ev: Evaluation, style: dict[str, Any]) -> tuple[Sheet, list[float], Plan]:
+    """The placed sheet as printed (spanning labels split at the page breaks), its row heights and its page plan."""
+    measure = metrics(style)
+    return paginate(place(ev), lambda sheet: row_heights(sheet, style["fonts"], measure), style["page"], measure)
+
+
 def workbook_bytes(ev: Evaluation, style_path: Path) -> bytes:
     """The .xlsx of one evaluated submission, in memory; identical bytes for identical input."""
     style = templates.table_style(style_path)
     sub = ev.submission
-    sheet = place(ev)
+    sheet, heights, plan = laid_out(ev, style)
     buffer = io.BytesIO()
+    normal = {"font_name": style["fonts"]["body"]["name"], "font_size": NORMAL_FONT_SIZE}
     book = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        buffer,
+        {
+            "default_format_properties": normal,
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
     )
     stamp = datetime(sub.period.year, sub.period.month, 1)
     book.set_properties(
@@ -190,11 +199,11 @@ def workbook_bytes(ev: Evaluation, style_path: Path) -> bytes:
     ws = book.add_worksheet(sheet.form.sheet)
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
-    for row, height in enumerate(row_heights(sheet, style["fonts"])):
+    for row, height in enumerate(heights):
         ws.set_row(row, height)
     formats = _Formats(book, style)
     for cell in sheet.cells:
         _write(ws, cell, formats)
-    _page_setup(ws, sheet, style["page"])
+    _page_setup(ws, sheet, style["page"], plan)
     book.close()
     return buffer.getvalue()

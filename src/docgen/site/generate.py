@@ -50,6 +50,7 @@ from .. import output as out_files
 from .. import redact as _redact
 from ..cache import Store
 from ..check import ruleset
+from ..check.consistency import UNFILLED
 from ..check.findings import Finding, Findings
 from ..check.load import load_file
 from ..check.ruleset import schema_for
@@ -140,13 +141,23 @@ class Entry:
     def status(self) -> str:
         if self.path is None:
             return MISSING
-        if self.assessment.errors or self.model is None:
+        if self.assessment.errors or self.model is None or self.unfilled:
             return ERROR
         return WARNING if self.assessment.warnings else VALID
 
     @property
+    def unfilled(self) -> bool:
+        """An unfilled template (placeholder text, every amount 0): refused by build, never counted as 已提交."""
+        return any(f.code in UNFILLED for f in self.assessment.findings)
+
+    @property
     def submitted(self) -> bool:
-        return self.path is not None
+        return self.path is not None and not self.unfilled
+
+    @property
+    def completeness(self) -> compute.Completeness | None:
+        """How much of the form was reported (「已填报 12/18 项」); None while nothing valid was submitted."""
+        return self.evaluation.completeness if self.evaluation is not None and self.submitted else None
 
     @property
     def figures(self) -> compute.Figures | None:

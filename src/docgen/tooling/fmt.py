@@ -100,7 +100,9 @@ def _child(node: Schema | None, step: str | int) -> Schema | None:
 
 
 def _is_number(node: Schema | None) -> bool:
-    return bool(node) and node.get("type") == "number"  # type: ignore[union-attr]
+    """An amount: a number, or (form/schema.or_not_reported) a number or the text 「未填报」."""
+    kind = node.get("type") if node else None
+    return kind == "number" or (isinstance(kind, list) and "number" in kind)
 
 
 def _order(node: Schema | None, keys: list[str]) -> list[str]:

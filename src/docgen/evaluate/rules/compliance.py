@@ -24,7 +24,7 @@ def overspend(run: Run) -> None:
             continue
         fig = row.figures
         for name, value in (("spent", fig.spent), ("expected", fig.expected)):
-            if value > fig.subtotal:
+            if fig.reported(name) and fig.reported("subtotal") and value > fig.subtotal:
                 run.hit(
                     rule,
                     rule.light,
@@ -45,7 +45,8 @@ def over_allocation(run: Run) -> None:
     if rule is None:
         return
     for row in run.rows:
-        if not row.total and row.figures.allocated > row.figures.budget:
+        fig = row.figures
+        if not row.total and fig.reported("allocated") and fig.reported("budget") and fig.allocated > fig.budget:
             run.hit(
                 rule,
                 rule.light,
@@ -66,7 +67,8 @@ def spent_beyond_allocated(run: Run) -> None:
     for row in run.rows:
         fig = row.figures
         allowed = fig.allocated + fig.carried_over
-        if not row.total and fig.spent > allowed:
+        known = all(fig.reported(name) for name in ("spent", "allocated", "carried_over"))
+        if not row.total and known and fig.spent > allowed:
             run.hit(
                 rule,
                 rule.light,
@@ -87,7 +89,7 @@ def outlook_below_spent(run: Run) -> None:
         return
     for row in run.rows:
         fig = row.figures
-        if not row.total and fig.expected < fig.spent:
+        if not row.total and fig.reported("expected") and fig.reported("spent") and fig.expected < fig.spent:
             run.hit(
                 rule,
                 rule.light,
@@ -119,7 +121,7 @@ def yuan_in_wan(run: Run) -> None:
         amounts = row.figures.amounts
         for name, key in A.items():
             value = getattr(amounts, name)
-            if value >= limit:
+            if amounts.reported(name) and value >= limit:
                 run.hit(
                     rule,
                     rule.light,
@@ -146,7 +148,7 @@ def cumulative_fell(run: Run) -> None:
             continue
         now = row.figures.amounts
         for name in ("spent", "allocated"):
-            if getattr(now, name) < getattr(before, name):
+            if now.reported(name) and before.reported(name) and getattr(now, name) < getattr(before, name):
                 run.hit(
                     rule,
                     rule.light,
@@ -173,7 +175,8 @@ def budget_changed(run: Run) -> None:
         if row.total or before is None:
             continue
         now = row.figures.amounts
-        if now.adjusted_budget is None and now.budget != before.effective_budget:
+        known = now.reported("budget") and (before.adjusted_budget is not None or before.reported("budget"))
+        if known and now.adjusted_budget is None and now.budget != before.effective_budget:
             run.hit(
                 rule,
                 rule.light,

@@ -91,7 +91,7 @@ def carried_over(run: Run) -> None:
     """W403: a large 上年结转 share of 安排数 (资金总额 only)."""
     rule = run.rule("W403")
     total = run.rows[0]
-    if rule is None or total.figures.carried_over == 0:
+    if rule is None or not total.figures.reported("carried_over") or total.figures.carried_over == 0:
         return
     share = total.figures.carried_over_share
     graded = rule.grade(share) if share is not None else None
@@ -117,7 +117,7 @@ def expected_balance(run: Run) -> None:
         return
     for row in run.rows:
         fig = row.figures
-        if fig.expected >= fig.subtotal:
+        if not fig.reported("balance") or fig.expected >= fig.subtotal:
             continue
         share = fig.balance_share
         graded = rule.grade(share) if share is not None else None
@@ -151,10 +151,10 @@ def zero_spending(run: Run) -> None:
     Silent without a budget (nothing was arranged to spend) and when the 待支付 is already stated (已审批待支付)."""
     rule = run.rule("W405")
     total = run.rows[0].figures
-    if rule is None or total.spent != 0 or run.month < int(rule.threshold("月份不早于")):
+    if rule is None or not total.reported("spent") or total.spent != 0 or run.month < int(rule.threshold("月份不早于")):
         return
     if total.subtotal == 0 or total.pending > 0:
         return
     count = sum(progressed(i) for i in run.sub.indicators)
-    if total.allocated > 0 or count:
+    if (total.reported("allocated") and total.allocated > 0) or count:
         run.hit(rule, rule.light, SUBMISSION, run.rows[0].at, key=True, allocated=N.plain_money(total.allocated), progressed=count)

@@ -1,5 +1,5 @@
-"""提示: notes that colour nothing. I401: a 科研类 project is not monitored during the year; I403: the narrative
-quotes a rate the figures do not give."""
+"""提示: notes that colour nothing. I401: a 科研类 project is not monitored during the year; I402: what was not
+reported (「未填报」) and so not evaluated; I403: the narrative quotes a rate the figures do not give."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from decimal import Decimal
 
 from ...form import numbers as N
 from ...form import vocabulary as F
+from ...form.forms import form_of
+from ...messages import UNREPORTED as U
 from ..run import SUBMISSION, Run, implements
 
+K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS  # noqa: E741 - as in model.py
 #: A rate quoted in the narrative: its word, a few linking characters (为、达到、是、：), the number and 「%」.
 _QUOTED_RATE = re.compile(
     r"(预算执行率|资金使用率|使用率|支出进度|支出率|执行率|下达率)[^0-9。；;，,%％\n]{0,6}?(\d{1,3}(?:\.\d+)?)\s*[%％]"
@@ -46,6 +49,42 @@ def research_exemption(run: Run) -> None:
         count=len(skipped),
         rules="、".join(r.name for r in skipped),
     )
+
+
+@implements("I402")
+def not_reported(run: Run) -> None:
+    """I402: each figure, indicator value, budget table or 绩效指标 block stated 「未填报」, and what it kept from a light.
+
+    The rules skip what is not reported (its ratios are None, figures.py); this note says so at its line, and the
+    engine gives what it concerns the grey light 「未评价」 instead of a green that nothing earned.
+    """
+    info = run.ruleset.active("I402", False)
+    if info is None:
+        return
+    sub = run.sub
+    for row in run.rows:
+        typed = [A[name] for name in A if name in row.figures.unreported]
+        if not typed:
+            continue
+        if row.total and row.table in _unreported_keys(run):
+            what = U["table"].format(table=row.table)
+            run.hit(info, info.light, row.subject, row.at, key=True, note=True, what=what, skipped=U["skipped_row"])
+        elif not row.total:
+            what = U["row"].format(table=row.table, row=row.label, fields=U["join"].join(typed))
+            run.hit(info, info.light, row.subject, (*row.at, typed[0]), note=True, what=what, skipped=U["skipped_row"])
+    if "indicators" in sub.unreported:
+        run.hit(info, info.light, SUBMISSION, (K["indicators"],), key=True, note=True, what=U["block"], skipped=U["skipped_block"])
+    for index, ind in enumerate(sub.indicators):
+        fields = [I[name] for name in ("target", "adjusted_target", "result", "expected", "likelihood") if name in ind.unreported]
+        if fields:
+            what = U["indicator"].format(name=ind.name, fields=U["join"].join(fields))
+            at = (K["indicators"], index, fields[0])
+            run.hit(info, info.light, ("indicator", index), at, note=True, what=what, skipped=U["skipped_indicator"])
+
+
+def _unreported_keys(run: Run) -> set[str]:
+    """The YAML keys of the budget tables the submission stated 「未填报」 as a whole."""
+    return {t.key for t in form_of(run.sub).tables if t.field in run.sub.unreported}
 
 
 @implements("I403")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from ... import messages as M
 from ...form import numbers as N
 from ...form import vocabulary as F
-from ...form.model import Department, Project
+from ...form.model import EVERY_AMOUNT, Department, Project
 from .. import figures as compute
 from ..run import SUBMISSION, Run, Subject, implements
 
@@ -61,9 +62,15 @@ def project_spending(run: Run) -> None:
     if stated is None or not projects:
         return
     summed = compute.total({str(i): compute.total(p.funds) for i, p in enumerate(projects)})
+    if any("funds" in p.unreported for p in projects):  # a project without budget rows yet: its share of each sum is unknown
+        summed = replace(summed, unreported=EVERY_AMOUNT)
     tolerance = Decimal(rule.threshold("允许差额"))
     allowed = max(tolerance, compute.percent_of(Decimal(rule.threshold("允许差异率")), compute.subtotal(stated)))
-    differing = [(name, key) for name, key in A.items() if abs(getattr(stated, name) - getattr(summed, name)) > allowed]
+    differing = [
+        (name, key)
+        for name, key in A.items()
+        if stated.reported(name) and summed.reported(name) and abs(getattr(stated, name) - getattr(summed, name)) > allowed
+    ]  # a column not reported on either side is not compared (a not-reported figure is not a difference)
     if not differing:
         return
     first, field_name = differing[0]
