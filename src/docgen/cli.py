@@ -184,7 +184,7 @@ def _echo_lines(lines: list[str]) -> None:
     help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
 )
 @click.option("--force", is_flag=True, help="全部重新生成（默认只生成有变化的）。")
-@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每个附件转换为 PDF。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每个附件转换为 PDF，每个部门另有一份合订本 PDF（封面、目录、连续页码）。")
 @click.option(
     "--include-confidential",
     "confidential_dir",

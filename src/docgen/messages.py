@@ -184,6 +184,7 @@ SITE: dict[str, str] = {
     "unsafe_page": "内部错误：页面 {page} 含有可执行的内容（{problem}），说明报送文本未经转义就写入了页面，已停止发布站点",
     "unsafe_content": "HTML 清理会改动正文",
     "completeness": "已填报 {reported}/{total} 项",
+    "sum_excludes": "合计只含已填报的数字，有项目的部分数字为「未填报」，依赖这些数字的比率不计算。",
     "incomplete": "已填报 {reported}/{total} 项数据，另有 {missing} 项为「未填报」，未作评价；正式报送前须补填。",
     "unfilled": "这是未填写的模板（提示文字未改或金额全为 0），不计为已提交，不生成报送包。请按下面的提示填写文件",
 }
@@ -445,6 +446,13 @@ LABELS.update(
         ),
         "pdf_failed": "LibreOffice 未能把 {path} 转换为 PDF（{detail}），其他成果均已生成",
         "pdf_done": "PDF：新生成 {count} 个",
+        "pdf_removed": "未加 --pdf：{count} 个 PDF 的附件已变化，旧 PDF 已删除（需要时请用 docgen build --pdf 重新生成）：{names}",
+        "and_more": " 等，另有 {count} 个",
+        "dossier_done": "合订本 PDF（封面、目录、连续页码，可直接打印盖章）：{count} 个",
+        "dossier_failed": "{path} 的合订本 PDF 未生成：{detail}",
+        "dossier_pages_changed": "{name} 再次转换后页数不同（{before} 页、{after} 页），目录页码无法确定",
+        "source_date_epoch_invalid": "环境变量 {variable} 应为整数秒数（Unix 时间），实际为「{value}」",
+        "date_written": "{year}年{month}月{day}日",
         "progress": "生成附件 {done}/{total}",
         "progress_pdf": "转换 PDF {done}/{total}",
         "not_filled": "（未填写）",
@@ -569,6 +577,33 @@ BUNDLE: dict[str, str] = {
 def bundle_text(key: str, /, **args: Any) -> str:
     """A line of a department bundle's contents list, filled in."""
     return BUNDLE[key].format(**args)
+
+
+#: The department's one-PDF 报送 (render/dossier.py): its cover, its 目录 and the 目录's entries.
+DOSSIER: dict[str, str] = {
+    "title": "{period}绩效监控报告",
+    "department": "{department}",
+    "unit_line": "报送单位：{department}（代码{code}）",
+    "period_line": "监控期间：{period}",
+    "date_line": "报送日期：{date}",
+    "stamp": "（盖章）",
+    "contents": "目　录",
+    "part_department_report": "一、部门整体支出绩效监控分析报告（附件1）",
+    "part_department_table": "二、部门整体支出绩效运行监控表（附件3）",
+    "part_department_missing": "一、部门整体支出绩效监控分析报告：本期未报送",
+    "part_department_withheld": "一、部门整体支出绩效监控分析报告：其合计数可推算出涉密项目的金额，按保密规定另行报送",
+    "part_projects": "{number}、项目支出绩效监控分析报告（{count}个）",
+    "part_project": "（{number}）{name}（项目代码{code}）",
+    "part_project_report": "项目支出绩效监控分析报告（附件1）",
+    "part_project_table": "项目支出绩效运行监控表（附件2）",
+    "confidential": "另有涉密项目{count}个，按保密规定另行报送，不在本报告中。",
+    "page": "— {page} —",
+}
+
+
+def dossier_text(key: str, /, **args: Any) -> str:
+    """A line of the dossier's cover or 目录, filled in."""
+    return DOSSIER[key].format(**args)
 
 
 # --- history and `docgen diff` (issue 4 item 4, issue 5 item 1) --------------------------------------

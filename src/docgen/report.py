@@ -197,15 +197,26 @@ class Progress:
             print(text, file=self.stream, flush=True)
 
 
+PDFS_NAMED = 5  # removed PDFs named one by one; the rest are counted
+
+
 def build_lines(rendered: Any, build: Any, confidential_dir: Any) -> list[str]:
     """What the render stage did, one Chinese line each (counts, skipped confidential projects, PDF problems)."""
     lines = [M.label("rendered", rendered=len(rendered.written), unchanged=rendered.unchanged)]
-    if rendered.removed:
-        lines.append(M.label("removed", count=len(rendered.removed)))
+    others = len(rendered.removed) - len(rendered.pdfs_removed)  # the PDFs of changed attachments are named below
+    if others > 0:
+        lines.append(M.label("removed", count=others))
     if rendered.bundles:
         lines.append(M.label("bundles", count=len(rendered.bundles), path=build))
     if rendered.pdfs:
         lines.append(M.label("pdf_done", count=len(rendered.pdfs)))
+    if rendered.dossiers:
+        lines.append(M.label("dossier_done", count=len(rendered.dossiers)))
+    if rendered.pdfs_removed:
+        shown = "、".join(p.name for p in rendered.pdfs_removed[:PDFS_NAMED])
+        more = len(rendered.pdfs_removed) - PDFS_NAMED
+        names = shown + (M.label("and_more", count=more) if more > 0 else "")
+        lines.append(M.label("pdf_removed", count=len(rendered.pdfs_removed), names=names))
     if rendered.confidential_skipped:
         lines.append(M.label("confidential_skipped", count=rendered.confidential_skipped))
     if rendered.confidential_written:

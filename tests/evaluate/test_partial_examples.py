@@ -99,6 +99,8 @@ def test_build_prints_not_reported_on_the_forms_and_counts_completeness(workspac
     row = next(row for row in sheet.iter_rows(values_only=True) if "资金总额：" in row)
     total = [v for v in row[row.index("资金总额：") :] if v is not None]
     assert total == ["资金总额：", 0, 680, 680, *[F.NOT_REPORTED] * 5]  # 下达数, 下达率, 支出数, 支出进度, 全年预计
+    remarks = [row[-1] for row in sheet.iter_rows(values_only=True) if row[-1] and "完成目标可能性" in str(row[-1])]
+    assert remarks == ["完成目标可能性：未填报"] * 5  # no tick in any of the three columns, and the form says why
     docx = next(folder.glob("附件1-106-2025-001-*.docx"))
     with zipfile.ZipFile(docx) as z:
         body = z.read("word/document.xml").decode("utf-8")

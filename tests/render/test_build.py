@@ -75,10 +75,24 @@ def test_bundle_holds_the_report_in_filing_order(run, small_tree: Path) -> None:
         assert names[1:3] == [folder + "附件1-104-朔州市交通运输局-部门整体.docx", folder + "附件3-104-朔州市交通运输局-部门整体.xlsx"]
         assert names[3].startswith(folder + "附件1-104-2025-001") and len(names) == 9
         assert archive.read(names[1]) == (small_tree / FOLDER / "附件1-104-朔州市交通运输局-部门整体.docx").read_bytes()
-        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert {i.date_time for i in archive.infolist()} == {(2025, 6, 30, 0, 0, 0)}  # the period's last day, not 1980
     assert index.startswith("朔州市交通运输局（104）2025年1-6月绩效监控报告\r\n")
     assert "一、部门整体支出绩效监控分析报告" in index and "二、项目支出绩效监控分析报告（3个）" in index
     assert "另有涉密项目3个，按保密规定另行报送" in index
+
+
+def test_source_date_epoch_dates_the_zip_entries(run, small_tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00 UTC: 08:00 in Beijing
+    assert run("build").exit_code == 0
+    with zipfile.ZipFile(small_tree / BUNDLE) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2026, 1, 1, 8, 0, 0)}
+
+
+def test_a_malformed_source_date_epoch_is_one_chinese_line(run, small_tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = run("build")
+    assert result.exit_code == 2 and "SOURCE_DATE_EPOCH 应为整数秒数" in result.stderr and "Traceback" not in result.output
+    assert not (small_tree / BUNDLE).exists()
 
 
 def test_confidential_project_never_lands_in_build(run, small_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -2,8 +2,9 @@
 
 第四章: the report consists of the 部门整体 analysis (正文 附件1 + 附件3) and one analysis per project (正文 附件1 +
 附件2). The .zip holds one folder named like itself, a contents list first (目录.txt, UTF-8 with BOM and CRLF so
-Windows Notepad shows it), then the files in the order the list gives. Fixed timestamps and order: same bytes for the
-same files. Confidential projects are never in it; the list only says how many are sent separately.
+Windows Notepad shows it), then the files in the order the list gives. Fixed order, and every entry dated with the
+data's date (dates.document_date: SOURCE_DATE_EPOCH, else the period's last day): same bytes for the same files.
+Confidential projects are never in it; the list only says how many are sent separately.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from .. import __version__, output
 from ..form.model import Department, Period, Project
 from ..messages import bundle_text as B
-from . import paths
+from . import dates, paths
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ALREADY_COMPRESSED = (".docx", ".xlsx")  # zips themselves: stored, not deflated again
 
 
@@ -33,6 +34,11 @@ class Group:
     entries: list[tuple[Project | Department, list[Path]]]
     confidential: int = 0
     department_withheld: bool = False  # its 部门整体 would reveal 涉密 figures: sent separately, like them
+    when: datetime | None = None  # the date its files carry; None: dates.document_date(period)
+
+    @property
+    def date(self) -> datetime:
+        return self.when or dates.document_date(self.period)
 
 
 def _file_lines(files: list[Path]) -> list[str]:
@@ -66,8 +72,8 @@ def index_text(group: Group) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def _info(name: str, stored: bool) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+def _info(name: str, stored: bool, when: datetime) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=dates.zip_date(when))
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     return info
@@ -77,11 +83,11 @@ def write(build: Path, group: Group) -> Path:
     """Write the department's .zip atomically; returns its path."""
     target = paths.bundle(build, group.period, group.code, group.name)
     folder = target.stem
-    buffer = io.BytesIO()
+    buffer, when = io.BytesIO(), group.date
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(_info(f"{folder}/{paths.bundle_index()}", False), "\ufeff" + index_text(group))
+        archive.writestr(_info(f"{folder}/{paths.bundle_index()}", False, when), "\ufeff" + index_text(group))
         for _, files in group.entries:
             for path in files:
-                archive.writestr(_info(f"{folder}/{path.name}", path.suffix in ALREADY_COMPRESSED), path.read_bytes())
+                archive.writestr(_info(f"{folder}/{path.name}", path.suffix in ALREADY_COMPRESSED, when), path.read_bytes())
     output.write_bytes(target, buffer.getvalue(), owner=build)
     return target

@@ -30,7 +30,7 @@ from ..errors import InvalidSubmissions, UsageError
 from ..evaluate.evaluation import Evaluation
 from ..form.model import Department, Project
 from ..redact import redact_fields
-from . import bundle, docx, paths, pdf, templates, xlsx
+from . import bundle, dates, docx, dossier, paths, pdf, templates, xlsx
 
 Submission = Project | Department
 Progress = Callable[[str, int, int], None]  # (stage: "render" | "pdf", done, total)
@@ -66,6 +66,8 @@ class Rendered:
     removed: list[Path] = field(default_factory=list)
     bundles: list[Path] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
+    dossiers: list[Path] = field(default_factory=list)  # the departments' one-PDF 报送 (dossier.py), written this run
+    pdfs_removed: list[Path] = field(default_factory=list)  # without --pdf: PDFs of changed attachments, now gone
     problems: list[str] = field(default_factory=list)
     confidential_skipped: int = 0
     confidential_written: int = 0
@@ -319,8 +321,14 @@ def _pdfs(places: list[_Place], written: set[Path], options: Options, tpl: templ
                     todo.append(source)
         if not todo:
             continue
+        dated = {source: dates.document_date(item.sub.period) for item in place.planned for source in item.targets.values()}
         converted = pdf.convert(
-            todo, place.folder, tpl.path(templates.FONTS_CONF), jobs=options.jobs or os.cpu_count() or 1, progress=progress
+            todo,
+            place.folder,
+            tpl.path(templates.FONTS_CONF),
+            jobs=options.jobs or os.cpu_count() or 1,
+            progress=progress,
+            dated=dated.__getitem__,
         )
         report.pdfs.extend(converted.pdfs)
         problems = converted.problems[:1] if converted.problems and not converted.pdfs else converted.problems
@@ -334,12 +342,14 @@ def _pdfs(places: list[_Place], written: set[Path], options: Options, tpl: templ
 GroupKey = tuple[str, str, str]  # period, department code, department name
 
 
-def _bundles(place: _Place, options: Options, confidential: Mapping[GroupKey, int], withheld: set[GroupKey], report: Rendered) -> None:
-    """One .zip per department: rewritten when any member, the member list or the confidential count changed."""
+def _groups(place: _Place, confidential: Mapping[GroupKey, int], withheld: set[GroupKey]) -> list[tuple[bundle.Group, list[_Planned]]]:
+    """Each department's published submissions in filing order (部门整体 first, then projects by code), with their
+    files: the attachments, and their PDFs where the manifest keeps one. The bundle and the dossier both read these."""
     pdfs = {rel for rel in place.manifest.new if rel.endswith(".pdf")}
     groups: dict[GroupKey, list[_Planned]] = {}
     for item in place.planned:
         groups.setdefault((item.sub.period.key, item.sub.department_code, item.sub.department), []).append(item)
+    out = []
     for group_key, items in sorted(groups.items()):
         items.sort(key=lambda i: (i.sub.kind != "department", getattr(i.sub, "code", "")))  # filing order: 部门整体 first
         entries = []
@@ -350,20 +360,70 @@ def _bundles(place: _Place, options: Options, confidential: Mapping[GroupKey, in
                 if place.manifest.rel(paths.pdf(target)) in pdfs:
                     files.append(paths.pdf(target))
             entries.append((item.sub, files))
-        count = confidential.get(group_key, 0)
-        key = _digest(
-            [
-                json.dumps([group_key, count, group_key in withheld]).encode(),
-                *(i.key.encode() for i in items),
-                *(place.manifest.rel(f).encode() for _, files in entries for f in files),
-            ]
-        )
         first = items[0].sub
-        target = paths.bundle(place.folder, first.period, first.department_code, first.department)
+        count = confidential.get(group_key, 0)
+        when = dates.document_date(first.period)
+        out.append(
+            (bundle.Group(first.period, first.department_code, first.department, entries, count, group_key in withheld, when), items)
+        )
+    return out
+
+
+def _group_key(group: bundle.Group, items: list[_Planned], manifest: Manifest) -> str:
+    """What a department's bundle (and dossier) is made of: its members' keys, its files, what it leaves out."""
+    return _digest(
+        [
+            json.dumps([group.period.key, group.code, group.name, group.confidential, group.department_withheld]).encode(),
+            *(i.key.encode() for i in items),
+            *(manifest.rel(f).encode() for _, files in group.entries for f in files),
+        ]
+    )
+
+
+def _bundles(place: _Place, groups: list[tuple[bundle.Group, list[_Planned]]], options: Options, report: Rendered) -> None:
+    """One .zip per department: rewritten when any member, the member list or the confidential count changed."""
+    for group, items in groups:
+        target = paths.bundle(place.folder, group.period, group.code, group.name)
+        key = _group_key(group, items, place.manifest)
         place.manifest.record(target, key)
         if options.force or not place.manifest.fresh(target, key):
-            group = bundle.Group(first.period, first.department_code, first.department, entries, count, group_key in withheld)
             report.bundles.append(bundle.write(place.folder, group))
+
+
+def _dossiers(
+    place: _Place, groups: list[tuple[bundle.Group, list[_Planned]]], options: Options, tpl: templates.Templates, report: Rendered
+) -> None:
+    """One PDF per department (dossier.py) when every part has its PDF: made with --pdf, kept by a plain build while
+    its parts are unchanged (else it goes as stale, and the report says so)."""
+    todo = []
+    for group, items in groups:
+        parts = dossier.parts(group)
+        rels = {place.manifest.rel(f) for _, files in group.entries for f in files}
+        if not all(place.manifest.rel(paths.pdf(p)) in rels for p in parts):
+            continue  # a part without its PDF: no dossier (a plain build, or LibreOffice failed and said so)
+        target = paths.dossier(place.folder, group.period, group.code, group.name)
+        key = _digest([b"dossier", _group_key(group, items, place.manifest).encode()])
+        if options.pdf and (options.force or not place.manifest.fresh(target, key)):
+            todo.append(group)
+            place.manifest.record(target, key)
+        elif place.manifest.fresh(target, key):
+            place.manifest.record(target, key)
+    if not todo:
+        return
+    made = dossier.write_all(
+        place.folder,
+        todo,
+        tpl.path(templates.REPORT_DOCX),
+        tpl.path(templates.FONTS_CONF),
+        jobs=options.jobs or os.cpu_count() or 1,
+        dated=lambda group: group.date,
+    )
+    report.dossiers += made.written
+    report.problems.extend(p for p in made.problems if p not in report.problems)
+    for group in todo:
+        target = paths.dossier(place.folder, group.period, group.code, group.name)
+        if target not in made.written:  # not written: forget it so the next build tries again
+            place.manifest.new.pop(place.manifest.rel(target), None)
 
 
 def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Templates, options: Options) -> Rendered:
@@ -379,6 +439,8 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         if folder is not None:
             output.refuse_symlink(folder, within=True)
     base = base_key(tpl, options.inputs)
+    if dates.epoch():  # the date every PDF and zip entry carries: a new SOURCE_DATE_EPOCH re-dates them
+        base = _digest([base.encode(), dates.epoch().encode()])
     if options.redact_key:
         base = _digest([base.encode(), options.redact_key.encode()])
     store = options.store or Store(out.parent)
@@ -424,8 +486,13 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         _pdfs(places, set(report.written), options, tpl, report)
     else:
         _keep_pdfs(places)
-    _bundles(public, options, confidential, withheld, report)
+    groups = _groups(public, confidential, withheld)
+    _bundles(public, groups, options, report)
+    _dossiers(public, groups, options, tpl, report)
     for place in places:
-        report.removed += _remove(place.manifest.stale(), place.folder)
+        removed = _remove(place.manifest.stale(), place.folder)
+        report.removed += removed
+        if not options.pdf:
+            report.pdfs_removed += [p for p in removed if p.suffix == ".pdf"]
         place.manifest.save()
     return report

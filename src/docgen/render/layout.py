@@ -192,6 +192,9 @@ def _indicators(grid: _Grid, block: Indicators, sub: Project | Department) -> No
                 value = F.TICK if indicator.likelihood == column.header else None
             elif column.kind == "value":
                 value = _value_text(indicator, column.field)
+            elif column.field == "remark" and not indicator.reported("likelihood"):  # no tick says nothing: say why
+                unreported = f"{F.INDICATOR_FIELDS['likelihood']}：{F.NOT_REPORTED}"
+                value = "；".join(text for text in (unreported, indicator.remark) if text)
             else:
                 value = str(getattr(indicator, column.field)) or None
             style = "center" if column.kind in ("value", "tick") else "text"

@@ -63,6 +63,11 @@ def bundle(build: Path, period: Period, code: str, name: str) -> Path:
     return period_dir(build, period) / f"{safe(code)}-{safe(name)}-{period.label}绩效监控报告.zip"
 
 
+def dossier(build: Path, period: Period, code: str, name: str) -> Path:
+    """build/2025-06/101-朔州市教育局-2025年1-6月绩效监控报告.pdf: the bundle's reports as one PDF to print and stamp."""
+    return bundle(build, period, code, name).with_suffix(".pdf")
+
+
 def department_rollup(build: Path, period: Period, code: str, name: str) -> Path:
     """build/2025-06/101-朔州市教育局/101-朔州市教育局-2025年1-6月绩效监控汇总表.xlsx: one row per project."""
     return department_dir(build, period, code, name) / f"{safe(code)}-{safe(name)}-{period.label}绩效监控汇总表.xlsx"

@@ -2,24 +2,36 @@
 
 One soffice run converts a whole batch (starting LibreOffice costs seconds; a file costs a fraction of one), each
 run with its own throw-away profile so parallel runs, and a LibreOffice the user has open, do not collide. Fonts
-named in the documents (仿宋_GB2312, 方正小标宋简体 …) are substituted per templates/fonts.conf. Results are moved
-into place with os.replace, so a killed conversion never leaves half a PDF. LibreOffice missing is not an error:
+named in the documents (仿宋_GB2312, 方正小标宋简体 …) are substituted per templates/fonts.conf. Results are written
+into place atomically, so a killed conversion never leaves half a PDF. LibreOffice missing is not an error:
 the caller reports one message and the rest of the build stands.
+
+LibreOffice stamps each PDF with the clock (/CreationDate, and the trailer's /ID and /DocChecksum made from it);
+`finish` rewrites every PDF with pypdf so that the dates are the data's (dates.document_date) and the /ID a digest
+of the content: the same attachments give the same bytes, build after build.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import messages as M
-from . import paths
+from .. import output
+from . import dates, paths
+
+if TYPE_CHECKING:
+    from pypdf import PdfWriter
 
 TEMP_PREFIX = ".pdf-tmp-"
 STARTUP_SECONDS = 120
@@ -72,10 +84,52 @@ def _command(exe: str, profile: Path, outdir: Path, files: list[Path]) -> list[s
     ]
 
 
+def finish(writer: PdfWriter, when: datetime, info: Mapping[str, str] | None = None) -> bytes:
+    """The PDF's bytes with nothing from the clock: dates set to `when`, XMP dropped (it repeats them), /ID a digest.
+
+    The /ID is written as zeros first and then set to the MD5 of that output (ISO 32000 §14.4 asks it be unique to
+    the content, not random), so equal content gives equal bytes.
+    """
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+
+    stamp = dates.pdf_date(when)
+    writer.add_metadata({"/CreationDate": stamp, "/ModDate": stamp, **(info or {})})
+    writer.root_object.pop(NameObject("/Metadata"), None)
+    digest = b"\0" * 16
+    for _ in range(2):
+        writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        digest = hashlib.md5(buffer.getvalue(), usedforsecurity=False).digest()
+    return buffer.getvalue()
+
+
+def normalise(data: bytes, when: datetime) -> bytes:
+    """LibreOffice's PDF, re-dated to `when` and given a content /ID (its own /DocChecksum is not carried over)."""
+    from pypdf import PdfReader, PdfWriter
+
+    return finish(PdfWriter(clone_from=PdfReader(io.BytesIO(data))), when)
+
+
+def page_count(path: Path) -> int:
+    """Pages of a PDF docgen wrote (the dossier numbers its parts from them)."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
 def convert(
-    sources: list[Path], workdir: Path, fonts_conf: Path, *, jobs: int = 2, progress: Callable[[int, int], None] | None = None
+    sources: list[Path],
+    workdir: Path,
+    fonts_conf: Path,
+    *,
+    jobs: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+    dated: Callable[[Path], datetime] | None = None,
 ) -> Converted:
-    """Convert every source to paths.pdf(source); returns the PDFs written and the problems, in Chinese."""
+    """Convert every source to paths.pdf(source); returns the PDFs written and the problems, in Chinese.
+
+    `dated` gives each source's date (dates.document_date of its period); without it SOURCE_DATE_EPOCH, else 1980."""
     result = Converted()
     if not sources:
         return result
@@ -100,7 +154,8 @@ def convert(
                 made = outdir / (source.stem + ".pdf")
                 if made.is_file():
                     target = paths.pdf(source)
-                    os.replace(made, target)
+                    when = dated(source) if dated else dates.document_date(None)
+                    output.write_bytes(target, normalise(made.read_bytes(), when))
                     result.pdfs.append(target)
                 else:
                     result.problems.append(M.label("pdf_failed", path=source.name, detail=detail[-1] if detail else process.returncode))

@@ -198,7 +198,10 @@ class Counts:
 
 
 def _sum_figures(entries: Iterable[Entry], period: Period) -> compute.Figures:
-    """The 资金总额 of the valid projects among `entries`, added up column by column (Decimal)."""
+    """The 资金总额 of the valid projects among `entries`, added up column by column (Decimal).
+
+    A column with a figure 「未填报」 adds what was reported and stays marked (`unreported`): its ratios are not
+    computed and the pages say that the sum leaves figures out (SITE["sum_excludes"])."""
     rows = {
         str(i): e.evaluation.headline.amounts
         for i, e in enumerate(entries)
@@ -622,6 +625,7 @@ def _environment() -> jinja2.Environment:
         severity=SEVERITY,
         charts=charts,
         status_label=_status_label,
+        figure=_figure,
         indicator_rows=indicator_rows,
         tables=tables,
         form_tables=form_tables,
@@ -640,6 +644,14 @@ def _money(value: Decimal | None) -> Markup:
 
 def _rate(value: Decimal | None) -> Markup:
     return Markup(N.rate_or_dash(value))
+
+
+def _figure(fig: compute.Figures, name: str) -> Markup:
+    """One figure of a budget row as the site prints it: money or rate, 「—」, or 「未填报」 (never the 0 it stands on)."""
+    if not fig.reported(name):
+        return Markup(F.NOT_REPORTED)
+    value = getattr(fig, name)
+    return _rate(value) if name.endswith(("rate", "progress")) else _money(value)
 
 
 def _cn_date(value: date | datetime) -> Markup:

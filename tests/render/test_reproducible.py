@@ -1,0 +1,90 @@
+"""What keeps PDFs reproducible and numbers the dossier's parts, without LibreOffice: pypdf's own PDFs, and the
+attachments docgen renders, reopened."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from docgen.errors import UsageError
+from docgen.evaluate.evaluation import evaluate
+from docgen.form.model import Period, Project
+from docgen.render import bundle, dates, docx, dossier, pdf, templates, xlsx
+
+JUNE = Period(2025, 6)
+
+
+def clock_pdf(width: float = 200) -> bytes:
+    """A PDF the way LibreOffice leaves one: dated by the clock, with XMP metadata."""
+    writer = PdfWriter()
+    writer.add_blank_page(width, 200)
+    writer.add_metadata({"/CreationDate": f"D:{datetime.now():%Y%m%d%H%M%S}Z", "/Producer": "LibreOffice 7.4"})
+    writer.xmp_metadata = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><xmp:CreateDate>now</xmp:CreateDate></x:xmpmeta>'
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_normalised_pdfs_carry_the_datas_date_and_a_content_id() -> None:
+    when = dates.document_date(JUNE, {})
+    one, two = pdf.normalise(clock_pdf(), when), pdf.normalise(clock_pdf(), when)
+    assert one == two
+    reader = PdfReader(io.BytesIO(one))
+    assert reader.metadata is not None and reader.metadata["/CreationDate"] == "D:20250630000000+08'00'"
+    assert reader.metadata["/ModDate"] == reader.metadata["/CreationDate"] and reader.metadata["/Producer"] == "LibreOffice 7.4"
+    assert "/Metadata" not in reader.trailer["/Root"]
+    other = PdfReader(io.BytesIO(pdf.normalise(clock_pdf(width=300), when)))
+    assert reader.trailer["/ID"][0] != other.trailer["/ID"][0]  # the /ID follows the content
+    assert reader.trailer["/ID"][0] != b"\0" * 16
+
+
+def test_the_date_comes_from_source_date_epoch_or_the_period() -> None:
+    assert dates.document_date(Period(2024, 2), {}) == datetime(2024, 2, 29, tzinfo=dates.CHINA)  # a leap year's February
+    assert dates.document_date(JUNE, {"SOURCE_DATE_EPOCH": "1767225600"}).isoformat() == "2026-01-01T08:00:00+08:00"
+    assert dates.zip_date(datetime(1970, 1, 2, tzinfo=dates.CHINA)) == (1980, 1, 1, 0, 0, 0)  # a zip cannot be older
+    assert dates.written_date(dates.document_date(JUNE, {})) == "2025年6月30日"
+    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):
+        dates.document_date(JUNE, {"SOURCE_DATE_EPOCH": "1e9"})
+
+
+def test_numbered_table_restarts_its_pages_where_its_part_begins(project: Project, tpl: templates.Templates, tmp_path: Path) -> None:
+    data = xlsx.workbook_bytes(evaluate(project), tpl.path(templates.TABLES_YAML))
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(dossier.numbered_xlsx(data, 7))
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert sheet.page_setup.firstPageNumber == 7 and sheet.page_setup.useFirstPageNumber
+    assert sheet.oddFooter.center.text == "— &P —" and not sheet.oddFooter.left.text
+    assert sheet.page_setup.orientation == "landscape"  # the rest of the page setup stays
+    (tmp_path / "plain.xlsx").write_bytes(data)
+    assert not openpyxl.load_workbook(tmp_path / "plain.xlsx").worksheets[0].page_setup.useFirstPageNumber
+
+
+def test_numbered_report_restarts_its_pages_with_centred_numbers(project: Project, tpl: templates.Templates) -> None:
+    data = docx.document_bytes(evaluate(project), tpl.path(templates.REPORT_DOCX))
+    with zipfile.ZipFile(io.BytesIO(dossier.numbered_docx(data, 5))) as archive:
+        document = archive.read(docx.DOCUMENT).decode()
+        footers = [archive.read(n).decode() for n in archive.namelist() if re.fullmatch(r"word/footer\d*\.xml", n)]
+    sect = document[document.rindex("<w:sectPr") :]
+    assert sect.count("<w:pgNumType") == 1 and '<w:pgNumType w:start="5"/><w:cols' in sect
+    assert footers and all('<w:jc w:val="center"/>' in f and "PAGE" in f for f in footers)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "<w:pgNumType" not in archive.read(docx.DOCUMENT).decode()
+
+
+def test_contents_say_why_the_department_is_not_there(project: Project) -> None:
+    files = [Path("附件1-x.docx"), Path("附件2-x.xlsx"), Path("附件2-x.pdf")]
+    withheld = bundle.Group(JUNE, "101", "朔州市教育局", [(project, files)], confidential=3, department_withheld=True)
+    lines = [e.text for e in dossier.entries(withheld)]
+    assert lines[0].endswith("按保密规定另行报送") and lines[1] == "二、项目支出绩效监控分析报告（1个）"
+    assert lines[-1] == "另有涉密项目3个，按保密规定另行报送，不在本报告中。"
+    assert dossier.parts(withheld) == files[:2]
+    missing = bundle.Group(JUNE, "101", "朔州市教育局", [(project, files)])
+    texts = [e.text for e in dossier.entries(missing)]
+    assert texts[0].endswith("本期未报送") and "涉密" not in "".join(texts)

@@ -1,0 +1,56 @@
+"""The site on partial submissions (examples/partial): completeness stated, 「未填报」 printed where nothing was
+reported (never 0.00), the grey 「未评价」 light, and an unfilled template never counted as 已提交."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from docgen import api
+from docgen.check.ruleset import GREY
+from docgen.site import generate as S
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "partial"
+DEPT = "2025-06/106"
+
+
+def _site(root: Path) -> tuple[S.SiteModel, Path]:
+    model = S.plan(api.check([root / "submissions"], workspace=api.Workspace.at(root)), date(2025, 7, 20), root)
+    S.attach_history(root, model)
+    S.write_sources(model, root / S.SOURCE, root / "build")
+    return model, root / S.SOURCE / "docs"
+
+
+def test_partial_submissions_say_how_much_was_reported(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, root)
+    model, docs = _site(root)
+    [view] = model.periods
+    [dept] = view.departments
+    assert {e.code: (e.status, e.light) for e in dept.projects} == {"106-2025-001": (S.VALID, GREY), "106-2025-002": (S.VALID, GREY)}
+    assert view.counts.submitted == 2 and dept.overall.light == GREY
+    page = (docs / DEPT / "106-2025-001.md").read_text(encoding="utf-8")
+    assert "已填报 7/25 项数据，另有 18 项为「未填报」" in page and "dg-light-grey" in page
+    table = page[page.index('<div class="dg-form dg-money"') :]
+    table = table[: table.index("</table>")]
+    assert table.count("未填报") == 10 and "<td>680.00</td>" in table  # 资金总额 and its one row: five each
+    listing = (docs / DEPT / "index.md").read_text(encoding="utf-8")
+    assert "已填报 7/25 项" in listing and "已填报 10/14 项" in listing
+    assert "合计只含已填报的数字" in listing and "合计只含已填报的数字" in (docs / "2025-06/index.md").read_text(encoding="utf-8")
+
+
+def test_an_unfilled_template_is_not_counted_as_submitted(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, root)
+    file = root / "submissions" / DEPT.replace("106", "106-文化和旅游局") / "106-2025-002.yaml"
+    text = file.read_text(encoding="utf-8")
+    for figure in ("320.00", "150.40", "80.00", "40.00", "36.00"):
+        text = text.replace(f": {figure}", ": 0")
+    file.write_text(text, encoding="utf-8")
+    model, docs = _site(root)
+    [view] = model.periods
+    entry = next(e for e in view.departments[0].projects if e.code == "106-2025-002")
+    assert entry.unfilled and not entry.submitted and entry.status == S.ERROR
+    assert (view.counts.expected, view.counts.submitted, view.counts.error) == (2, 1, 1)
+    assert "这是未填写的模板" in (docs / DEPT / "106-2025-002.md").read_text(encoding="utf-8")
