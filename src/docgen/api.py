@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 loa
     from .tooling import fmt as fmt_module
 
 SUBMISSIONS = "submissions"
-PERIOD_ARG = re.compile(r"^\d{4}-\d{1,2}$")
+PERIOD_ARG = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$")
 BUILD = "build"
 SITE = "site"  # site.OUTPUT, named here too so that `build` need not import the site's modules
 
@@ -216,6 +216,7 @@ def _monitor(
             digests=digests,
             store=large,
             previous=_previous_projects(projects, ws),
+            present=_project_files_beside(departments, ws),
         )
         findings += [f for sa in result.analysis.submissions.values() for f in sa.findings]  # sorted once, below
     result.findings = sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
@@ -308,6 +309,16 @@ def _read_previous(ws: Workspace, code: str, year: int, month: int) -> Project |
             built = [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
             return next((p for p in built if isinstance(p, Project) and p.code == code), None)
     return None
+
+
+def _project_files_beside(departments: list[Department], ws: Workspace) -> dict[str, frozenset[str]]:
+    """The project codes (file names) in each 部门整体's folder: W414 tells a file with errors from one never sent."""
+    present = {}
+    for dept in departments:
+        folder = ws.file(Path(dept.path).parent)
+        stems = (p.stem for p in folder.iterdir() if p.suffix in F.YAML_SUFFIXES and kind_of(p) == "project") if folder.is_dir() else ()
+        present[str(dept.path)] = frozenset(stems)
+    return present
 
 
 def analyse(result: Result) -> monitor.Analysis:
@@ -442,9 +453,11 @@ def build(
     _check_outputs(ws, out, include_confidential)
     result = check(_submissions(ws), rules, workspace=ws, cache=cache)
     refused = refusals(result, strict=strict)
-    if not result.ok or refused:
+    if not result.ok or refused:  # say plainly that nothing was written: a clerk reads the last line first
         errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
-        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings)), errors)
+        counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
+        nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
+        raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
     built = rollup.cities(analyse(result), result.rosters)  # the roll-up data, built once for both writers
@@ -631,6 +644,17 @@ def _department_folder(period_dir: Path, code: str, name: str | None) -> Path:
     return period_dir / (f"{code}-{name}" if name else code)
 
 
+def parse_period(period: str) -> tuple[int, int]:
+    """「2025-06」 -> (2025, 6); a UsageError in Chinese for anything else, a month 13 included."""
+    match = PERIOD_ARG.match(period.strip())
+    if match is None:
+        raise UsageError(M.label("period_form", period=period))
+    year, month = int(match["year"]), int(match["month"])
+    if not 1 <= month <= 12:
+        raise UsageError(M.label("period_month", period=period, month=month))
+    return year, month
+
+
 def new(
     kind: str,
     root: Workspace | Path | None,
@@ -647,14 +671,16 @@ def new(
     Returns the file and notes for the user: a period without a roster, or a department or project the roster does
     not list, is allowed (a roster may come later) but said, since it usually means a mistyped code or period.
     """
+    year, month = parse_period(period)
     ws = _workspace(root)
-    year, month = (int(p) for p in period.split("-"))
     period_dir = ws.submissions / f"{year}-{month:02d}"
     roster_file = period_dir / F.ROSTER_FILE
     roster_dept: dict[str, Any] = {}
     roster_project: dict[str, Any] = {}
+    broken: Finding | None = None
     if roster_file.is_file():
         checked = check([roster_file], workspace=ws)
+        broken = next((f for f in checked.findings if f.severity == "error"), None)
         for roster in checked.rosters:
             for dept in roster.departments:
                 if dept.code == department_code:
@@ -670,6 +696,8 @@ def new(
     notes = []
     if not roster_file.is_file():
         notes.append(M.label("new_no_roster", roster=ws.shown(ws.relative(roster_file))))
+    elif broken is not None and not roster_dept:  # a broken roster is not a roster without the department
+        notes.append(M.label("new_roster_broken", roster=ws.shown(ws.relative(roster_file)), line=broken.line, column=broken.column))
     elif not roster_dept:
         notes.append(M.label("new_department_not_listed", code=department_code, roster=ws.shown(ws.relative(roster_file))))
     elif kind == "project" and not roster_project:
@@ -821,6 +849,19 @@ def _fmt_relative(result: fmt_module.Formatted, ws: Workspace) -> fmt_module.For
 # --- before a commit ----------------------------------------------------------------------
 
 
+def staged_workspace(ws: Workspace) -> Workspace:
+    """The project whose files are staged: `ws`, or, when `ws` holds no submissions/ (git runs its hooks from the
+    repository's top and the project may live in a subfolder, city/submissions/…), the one the staged files are in."""
+    from .tooling import hook
+
+    if ws.submissions.is_dir():
+        return ws
+    nested = hook.staged_project_roots(ws.root, SUBMISSIONS)
+    if len(nested) > 1:
+        raise UsageError(M.label("staged_several_projects", roots="、".join(ws.shown(ws.relative(r)) for r in nested)))
+    return Workspace(nested[0], ws.here) if nested else ws
+
+
 def check_staged(cwd: Path | None = None, rules: Path | None = None, *, workspace: Workspace | None = None) -> Result:
     """Validate what is about to be committed: the staged versions of the staged submission files, and of
     schema/rules.yaml when it is staged.
@@ -834,7 +875,7 @@ def check_staged(cwd: Path | None = None, rules: Path | None = None, *, workspac
     """
     from .tooling import hook
 
-    ws = workspace or Workspace.find(cwd)
+    ws = staged_workspace(workspace or Workspace.find(cwd))
     repo = hook.open_root(ws.root, SUBMISSIONS)
     staged = hook.staged_submissions(repo, SUBMISSIONS)
     staged_rules = hook.staged_files(repo, ws.key(ws.rules))

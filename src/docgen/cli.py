@@ -121,6 +121,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, staged: bool, rule
     # no file named: the project's submissions/, found by walking up (its absence says where docgen looked)
     ws = _files_workspace(paths) if paths or staged else _workspace()
     if staged:
+        ws = api.staged_workspace(ws)
         result = api.check_staged(rules=rules, workspace=ws)
     else:
         result = api.check(list(paths) or [Path(ws.shown(api.SUBMISSIONS))], rules, workspace=ws, cache=_cache())
@@ -219,8 +220,11 @@ def build(
             cache=_cache(),
             strict=strict,
         )
-    except InvalidSubmissions as exc:  # say where, as validate does, before the one-line summary
-        _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+    except InvalidSubmissions as exc:  # the errors first, the warnings, the errors again: they are what stops the build
+        errors = [report.text_line(f) for f in report.for_user(exc.findings, ws.shown)]
+        warnings = [report.text_line(f) for f in report.for_user(exc.warnings, ws.shown)]
+        again = [messages.label("errors_again", count=len(errors)), *errors] if warnings else []
+        _echo_lines([*errors, *warnings, *again])
         raise
     _echo_lines([report.text_line(f) for f in report.for_user(built.result.warnings, ws.shown)])  # one write: 1,000 projects can have 5,000
     click.echo(report.summary_line(built.result.findings, len(built.result.files)), err=True)
@@ -324,8 +328,7 @@ def new(
     """
     if kind == "project" and not code:
         raise click.UsageError("project 需要 --code 项目代码")
-    if not api.PERIOD_ARG.match(period):
-        raise click.UsageError("--period 应写成 2025-06 这样的形式")
+    api.parse_period(period)  # before anything is looked up: 「2025-13」 is refused in Chinese
     ws = _workspace(root)
     target, notes = api.new(kind, ws, period, department_code, code=code, name=name, unit=unit, department=department)
     for note in notes:

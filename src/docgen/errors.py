@@ -12,13 +12,14 @@ class DocgenError(Exception):
 
 
 class InvalidSubmissions(DocgenError):
-    """Submissions have errors: nothing was built. `findings` are the errors, for the reporter to list."""
+    """Submissions have errors: nothing was built. `findings` are the errors, `warnings` the rest, for the reporter."""
 
     exit_code = 1
 
-    def __init__(self, message: str, findings: list | None = None) -> None:  # type: ignore[type-arg]
+    def __init__(self, message: str, findings: list | None = None, warnings: list | None = None) -> None:  # type: ignore[type-arg]
         super().__init__(message)
         self.findings = findings or []
+        self.warnings = warnings or []
 
 
 class Leak(DocgenError):

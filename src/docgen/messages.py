@@ -72,6 +72,7 @@ MESSAGES: dict[str, str] = {
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
     "W311": "「监控项目数」填写为 {stated} 个，但本期名单（{roster}）列出本部门应报项目 {listed} 个，请核对",
     "W312": "「监控项目数」填写为 {stated} 个，但本部门本期已报送 {submitted} 个项目，请核对",
+    "W314": "本期名单文件 {roster} 有错误（第 {line} 行第 {column} 列），无法读取，因此未核对应报项目；请先修正名单",
     "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
     "W307": "「{row}」各项都是 0：没有这项资金来源时请整行删除",
     "W310": "所有金额都是 0：这是未填写的模板，不是报送（草稿可以提交到仓库，但不会生成报送包）；尚未取得的数字请填「未填报」",
@@ -99,7 +100,6 @@ HINTS = {
     "amount_yi": "。表中金额以万元为单位：{typed} = {wan}万元，请填写 {wan}",
     "quoted_number": "。数字不要加引号，如 本年预算: 140",
     "fullwidth_number": "。请用半角数字（切换输入法到英文状态），如 140",
-    "fullwidth_colon": "（本行用了全角冒号“：”，请改成半角冒号加空格“: ”）",
     "whole": "。不要带小数点，如 年度: 2025",
     "quote_code": '。代码请用引号括起来，如 "{value}"',
     "allowed_keys": "。此处可填写：{options}",
@@ -107,14 +107,22 @@ HINTS = {
 
 #: Labels used by the summary and the CLI.
 LABELS = {
+    "fullwidth_colon_key": "「{key}」后面用了全角冒号“：”，请改成半角冒号加空格，写成「{key}: 值」",
+    "colon_without_space": "「{key}」后面的冒号“:”与值之间缺少空格，请写成「{key}: 值」",
     "period": "{year}年1-{month}月",
     "period_single": "{year}年{month}月",
     "valid": "全部 {files} 个文件通过校验",
     "summary": "{files} 个文件：{errors} 个错误，{warnings} 个警告",
     "built": "已生成 {path}（{count} 份报送）",
+    "staged_several_projects": "暂存区中有多个项目的报送文件（{roots}）：请分别进入各项目目录运行 docgen validate --staged",
+    "nothing_built": "有 {errors} 个错误，未生成任何文件（{path} 保持原样）；修正错误后重新运行 docgen build",
+    "errors_again": "—— 以上是警告；必须先修正的错误（{count} 个）再列一次：",
     "created": "已创建 {path}，请填写后运行 docgen validate 校验",
     "exists": "文件已存在，未覆盖：{path}",
+    "period_form": "--period「{period}」应写成 2025-06 这样的形式（年份-月份）",
+    "period_month": "--period「{period}」的月份 {month} 不在 1 到 12 之间：监控期间写截至的月份，如 2025-06（2025年1-6月）",
     "new_no_roster": "注意：本期还没有名单文件 {roster}，请核对 --period 是否写对；名单由市财政局维护",
+    "new_roster_broken": "注意：本期名单文件 {roster} 有错误（第 {line} 行第 {column} 列），未能从中读取部门和项目；请先修正名单",
     "new_department_not_listed": "注意：名单 {roster} 中没有主管部门代码「{code}」，请核对 --department-code",
     "new_project_not_listed": "注意：名单 {roster} 中没有项目代码「{code}」，请核对 --code，或请主管部门把项目加入名单",
     "no_files": "没有找到报送文件：{path}",
@@ -290,6 +298,9 @@ MONITOR_LABELS = {
     "check_department": "{period} {code} {name}：{counts}",
     "count_part": "{light} {count}",
     "w414_column": "{field}（附件3 {stated} 万元，项目合计 {summed} 万元）",
+    "w414_others": "；名单中另有 {parts}",
+    "w414_missing": "{count} 个项目尚未报送",
+    "w414_erroneous": "{count} 个项目的报送文件有错误（未计入合计）",
 }
 
 #: Sentences of the drafted 「四、绩效监控结果分析」 (conclusions.py), from the warnings engine, where the submission

@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -68,6 +69,28 @@ def test_syntax_error_has_line_and_chinese_message() -> None:
     assert doc is None
     assert problems[0].code == "E102" and problems[0].line >= 2
     assert "YAML 格式错误" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "says"),
+    [
+        ("a: 1\n项目名称：测试\nb: 2\n", 2, 5, "全角冒号"),
+        ("a: 1\n项目名称:测试\nb: 2\n", 2, 5, "缺少空格"),
+        ('a: 1\n项目名称:"测试"\nb: 2\n', 2, 5, "缺少空格"),
+        ("a: 1\n项目名称：测试\n", 2, 5, "全角冒号"),  # the last line: nothing below to blame
+        ("a: 1\nl:\n  - x：1\n    y: 2\n", 3, 6, "全角冒号"),  # in a list: PyYAML stumbles on the next line
+    ],
+)
+def test_a_mistyped_colon_is_reported_on_its_own_line_as_what_it_is(text: str, line: int, column: int, says: str) -> None:
+    doc, problems = load_text(P, text)
+    assert doc is None and [(f.code, f.line, f.column) for f in problems] == [("E102", line, column)]
+    assert says in problems[0].message and "缺少冒号" not in problems[0].message
+
+
+@pytest.mark.parametrize("text", ["a: 1\n偏差原因分析: 过程方面：资金未到位\n", "a: 1\nurl: http://x.cn\n", "a: '项目名称:测试'\n"])
+def test_colons_inside_values_are_left_alone(text: str) -> None:
+    doc, problems = load_text(P, text)
+    assert problems == [] and doc is not None
 
 
 def test_missing_file_is_a_finding_not_an_exception(tmp_path: Path) -> None:

@@ -195,3 +195,67 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(run) -> Non
         assert result.exit_code == 0
         assert "示例" in (command.help or ""), f"docgen {name} help has no example"
         assert f"docgen {name}" in readme, f"README does not mention docgen {name}"
+
+
+# --- messages that point at the truth (issue 14) ------------------------------------------------------------
+
+
+def test_new_refuses_a_month_that_does_not_exist(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    for period, says in (("2025-13", "月份 13 不在 1 到 12 之间"), ("2025-0", "月份 0 不在 1 到 12 之间"), ("25-06", "应写成 2025-06")):
+        result = run("new", "project", "--period", period, "--department-code", "101", "--code", "101-2025-002")
+        assert result.exit_code == 2 and says in result.stderr, result.output
+    assert sorted(p.name for p in (tmp_path / "submissions").iterdir()) == ["2025-06"]  # nothing created
+    assert run("new", "project", "--period", "2025-6", "--department-code", "101", "--code", "101-2025-002").exit_code == 0
+
+
+def test_a_broken_roster_is_reported_as_broken_not_as_missing(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path, **{"submissions/2025-06/名单.yaml": ROSTER.replace("截至月份: 6", "截至月份: 6 :\n  x: [")}))
+    result = run("validate", "--format", "json")
+    report = json.loads(result.stdout)
+    found = {(f["path"], f["code"]): f for f in report["findings"]}
+    assert ("submissions/2025-06/名单.yaml", "E102") in found
+    w310 = found[(f"{FOLDER}/101-2025-001.yaml", "W314")]
+    roster_error = found[("submissions/2025-06/名单.yaml", "E102")]
+    assert f"第 {roster_error['line']} 行第 {roster_error['column']} 列" in w310["message"]
+    assert "W304" not in [f["code"] for f in report["findings"]]
+    new = run("new", "project", "--period", "2025-06", "--department-code", "101", "--code", "101-2025-002")
+    assert "名单文件 submissions/2025-06/名单.yaml 有错误" in new.stderr and "没有主管部门代码" not in new.stderr
+
+
+def test_a_missing_roster_is_still_w304(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    (tmp_path / "submissions/2025-06/名单.yaml").unlink()
+    codes = [f["code"] for f in json.loads(run("validate", "--format", "json").stdout)["findings"]]
+    assert "W304" in codes and "W314" not in codes
+
+
+def test_a_failed_build_says_it_wrote_nothing_and_lists_the_errors_before_and_after_the_warnings(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    (tmp_path / FOLDER / "101-2025-001.yaml").write_text(PROJECT.replace("支出数: 98.2", "支出数: 98,2"), encoding="utf-8")
+    result = run("build")
+    assert result.exit_code == 1 and not (tmp_path / "build").exists()
+    lines = result.stderr.splitlines()
+    errors = [i for i, line in enumerate(lines) if " 错误 " in line]
+    warnings = [i for i, line in enumerate(lines) if " 警告 " in line]
+    assert warnings and len(errors) == 2 and errors[0] < min(warnings) and errors[1] > max(warnings)
+    assert "未生成任何文件" in lines[-1]
+
+
+def test_a_failed_build_without_warnings_lists_its_errors_once(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    (tmp_path / FOLDER / "101-2025-001.yaml").write_text("项目名称：学生资助\n年度: 2025\n", encoding="utf-8")
+    (tmp_path / "submissions/2025-06/名单.yaml").unlink()
+    result = run("build")
+    assert result.exit_code == 1 and result.stderr.count(" E102 ") == 1 and "再列一次" not in result.stderr
+    assert "未生成任何文件" in result.stderr
+
+
+def test_docgen_finds_the_root_from_a_subfolder(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    deep = tmp_path / FOLDER / "附件"
+    deep.mkdir()
+    chdir(deep)
+    result = run("validate", "--format", "json")
+    assert result.exit_code == 0 and "E308" not in result.stdout
+    assert json.loads(result.stdout)["errors"] == 0

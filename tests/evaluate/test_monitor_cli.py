@@ -4,6 +4,7 @@ build and rollup (the 汇总表), and the library API the site and the renderer 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,16 @@ def test_a_staged_department_file_is_compared_with_all_its_projects(chdir, tmp_p
     assert sorted(str(p) for p in result.files) == sorted([str(dept), str(one)])
     # against all three projects the 项目支出 is within scope; against the one staged project it would not be
     assert "W414" not in [f.code for f in result.findings]
+
+
+def test_w414_tells_a_project_file_with_errors_from_one_never_sent(chdir, tmp_path) -> None:
+    """A project that was sent but does not read is 「有错误」, not 「尚未报送」 (issue 14)."""
+    for folder in ("submissions", "schema"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    chdir(tmp_path)
+    broken = tmp_path / "submissions/2025-06/105-科学技术局/105-2025-002.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("项目名称: ", "项目名称：", 1), encoding="utf-8")
+    result = api.check([Path("submissions/2025-06/105-科学技术局/部门整体.yaml")])
+    [w414] = [f for f in result.findings if f.code == "W414"]
+    assert "已报 1 个项目" in w414.message
+    assert "另有 1 个项目尚未报送、1 个项目的报送文件有错误（未计入合计）" in w414.message

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from docgen.form.indicators import BETWEEN, EQ, GE, GT, LE, LT, When, comparable, looks_numeric, meets, parse
+from docgen.form.indicators import BETWEEN, EQ, GE, GT, LE, LT, When, accumulates, comparable, decimal_percent, looks_numeric, meets, parse
 
 D = Decimal
 
@@ -48,6 +48,17 @@ NUMBERS = [
     ("90%-95%", BETWEEN, D(90), "%", D(95)),
     ("90%～95%", BETWEEN, D(90), "%", D(95)),
     ("90至95%", BETWEEN, D(90), "%", D(95)),
+    # as people write them (issue 14)
+    ("达95%以上", GE, D(95), "%", None),
+    ("达1200人以上", GE, D(1200), "人", None),
+    ("不少于3个", GE, D(3), "个", None),
+    ("不超过30天", LE, D(30), "天", None),
+    ("30天以内", LE, D(30), "天", None),
+    ("3～5个", BETWEEN, D(3), "个", D(5)),
+    ("3〜5个", BETWEEN, D(3), "个", D(5)),  # the wave dash, which NFKC leaves alone
+    ("≥ 95 %", GE, D(95), "%", None),
+    ("每日不少于14小时", GE, D(14), "小时", None),  # a rate per day
+    ("日均5000平方米", None, D(5000), "平方米", None),
 ]
 
 
@@ -73,6 +84,10 @@ DATES = [
     ("已于2025年9月完成", None, 2025, 9, None),
     ("6月中旬", None, None, 6, 20),
     ("２０２５年１０月底前", LE, 2025, 10, None),
+    ("2025年度", LE, 2025, 12, None),  # a year is a period, never the number 2025
+    ("全年", LE, None, 12, None),
+    ("年内", LE, None, 12, None),
+    ("12月底前", LE, None, 12, None),
 ]
 
 
@@ -84,7 +99,10 @@ def test_dates_parse(text: str, comparator: str | None, year: int | None, month:
     assert not value.cumulative_by_default
 
 
-QUALITATIVE = ["有效提升", "良好", "持续巩固", "秋季开学前", "尚未交付", "", "按任务书节点完成", "不高于省级招标价"]
+QUALITATIVE = [
+    *("有效提升", "良好", "持续巩固", "秋季开学前", "尚未交付", "", "按任务书节点完成", "不高于省级招标价"),
+    *("2025年完成改造任务并投入使用", "较2024年有所提升"),  # a year in a sentence is not an unreadable number
+]
 
 
 @pytest.mark.parametrize("text", QUALITATIVE)
@@ -152,8 +170,12 @@ def test_not_comparable(target: str, result: str) -> None:
 @pytest.mark.parametrize(
     ("text", "cumulative"),
     [
-        ("1200人", True),
-        ("≥300个", True),
+        ("1200人", None),  # a plain count: a flow, a stock or a one-off; the unit alone cannot tell
+        ("≥300个", None),
+        ("≥3万人次", True),  # events only add up
+        ("日均≥5000平方米", False),  # a rate per day
+        ("每月不少于2次", False),
+        ("≥2场", True),
         ("≥95%", False),
         ("≤30天", False),
         ("≤500元/人", False),
@@ -163,8 +185,49 @@ def test_not_comparable(target: str, result: str) -> None:
         ("有效提升", False),
     ],
 )
-def test_which_units_accumulate(text: str, cumulative: bool) -> None:
+def test_which_units_accumulate(text: str, cumulative: bool | None) -> None:
     assert parse(text).cumulative_by_default is cumulative
+
+
+# name, target, accumulates?
+ACCUMULATES = [
+    ("选聘第三方绩效评价机构", "1家", False),  # a one-off count
+    ("聘请常年法律顾问", "≥1家", False),
+    ("开放公共文化场馆数量", "≥12个", False),  # a stock
+    ("新增年影像检查服务能力", "≥3万人次", False),  # a capacity, though counted in 人次
+    ("日均道路清扫保洁面积", "≥50万平方米", False),  # a daily rate
+    ("道路清扫面积", "≥50万平方米/日", False),
+    ("受助学生家长满意度", "≥90%", False),
+    ("资助学生人数", "≥12000人", True),  # named by what is done
+    ("新建村级生活垃圾收集点", "≥300个", True),
+    ("应急演练", "≥2次", True),
+    ("高效节水灌溉面积", "≥1.5万亩", None),  # nobody can tell: not compared against 序时进度
+    ("城乡公交车辆", "≥120辆", None),
+]
+
+
+@pytest.mark.parametrize(("name", "target", "expected"), ACCUMULATES, ids=[a[0] for a in ACCUMULATES])
+def test_whether_a_count_accumulates_is_inferred_conservatively(name: str, target: str, expected: bool | None) -> None:
+    assert accumulates(name, parse(target)) is expected
+
+
+# target, typed, the percentage it probably means (None: nothing to ask)
+DECIMAL_PERCENT = [
+    ("≥95%", "0.95", D(95)),
+    ("≥95%", "0.96", D(96)),
+    ("100%", "1", D(100)),
+    ("≥95%", "95", None),  # a bare 95 is 95%
+    ("≥95%", "0.95%", None),  # a unit is a statement
+    ("≥1%", "0.5", None),  # a target of 1% or less: 0.5 may well mean 0.5%
+    ("≥0.56", "0.54", None),  # no percent at all (a coefficient)
+    ("≥95%", "0", None),
+]
+
+
+@pytest.mark.parametrize(("target", "typed", "percent"), DECIMAL_PERCENT, ids=[f"{d[0]}|{d[1]}" for d in DECIMAL_PERCENT])
+def test_a_percentage_typed_as_a_fraction_is_asked_about_and_not_compared(target: str, typed: str, percent: Decimal | None) -> None:
+    assert decimal_percent(parse(target), parse(typed)) == percent
+    assert comparable(parse(target), parse(typed)) is (percent is None)
 
 
 def test_lower_is_better() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from docgen.evaluate import monitor
 from docgen.evaluate.monitor import worst
 
-from .factory import analyse, codes, department, fund, green_indicators, indicator, project, roster
+from .factory import analyse, codes, department, fund, green_indicators, indicator, project, roster, rules
 
 GREEN: list[tuple[str, str | None]] = []
 
@@ -138,6 +139,33 @@ def test_w413_flags_against_the_roster() -> None:
     assert "W413" not in [c for c, _ in codes(other, rosters=(roster(entry),))]  # not on the roster: validation's W302
 
 
+@pytest.mark.parametrize(
+    ("listed", "files", "says"),
+    [
+        (("101-2025-001", "101-2025-002"), frozenset(), None),  # all reported: nothing to add, never 「另有 0 个」
+        (("101-2025-001", "101-2025-002", "101-2025-003"), frozenset(), "；名单中另有 1 个项目尚未报送"),
+        (
+            ("101-2025-001", "101-2025-002", "101-2025-003"),
+            frozenset({"101-2025-003"}),
+            "；名单中另有 1 个项目的报送文件有错误（未计入合计）",
+        ),
+        (
+            ("101-2025-001", "101-2025-002", "101-2025-003", "101-2025-004"),
+            frozenset({"101-2025-003"}),
+            "；名单中另有 1 个项目尚未报送、1 个项目的报送文件有错误（未计入合计）",
+        ),
+    ],
+)
+def test_w414_says_which_projects_are_not_in_the_sum_and_why(listed: tuple[str, ...], files: frozenset[str], says: str | None) -> None:
+    projects = [project({"市级财政资金": fund(budget=1000, allocated=1000, spent=500)}, code=f"101-2025-00{i}") for i in (1, 2)]
+    far = department(by_use={"基本支出": fund(), "项目支出": fund(budget=2200, allocated=2200, spent=1000)})
+    entries = [{"项目代码": code, "项目名称": code, "预算单位": "朔州市教育局本级"} for code in listed]
+    result = monitor.analyse(projects, [far], [roster(*entries)], rules(), present={str(far.path): files})
+    [w414] = [f for f in result.findings if f.code == "W414"]
+    assert "另有 0" not in w414.message and "尚未报送" not in w414.message.replace(says or "", "")
+    assert (says in w414.message) if says else "名单中另有" not in w414.message
+
+
 def test_w414_department_project_spending_against_its_projects() -> None:
     projects = [project({"市级财政资金": fund(budget=1000, allocated=1000, spent=500)}, code=f"101-2025-00{i}") for i in (1, 2)]
     close = department(by_use={"基本支出": fund(), "项目支出": fund(budget=2090, allocated=2090, spent=1000)})  # 90 of 2090: 4.3%
@@ -149,8 +177,9 @@ def test_w414_department_project_spending_against_its_projects() -> None:
     # every column that differs, each with both figures; the spent column agrees and is not named
     assert (
         "不一致：本年预算（附件3 2200.00 万元，项目合计 2000.00 万元）；下达数（附件3 2200.00 万元，项目合计 2000.00 万元）；"
-        "全年预计支出数（附件3 2200.00 万元，项目合计 2000.00 万元）；名单中"
+        "全年预计支出数（附件3 2200.00 万元，项目合计 2000.00 万元）"
     ) in sa.findings[0].message
+    assert "名单中另有" not in sa.findings[0].message  # no roster here: never 「另有 0 个项目」
     assert "支出数（" not in sa.findings[0].message.replace("预计支出数（", "")
     assert "W414" not in [f.code for f in analyse(far).findings]  # no project submitted yet: nothing to reconcile
     strict = analyse(close, *projects, overrides={"W414": {"阈值": {"允许差异率": 0}}})
@@ -194,6 +223,84 @@ def test_w421_message_shows_the_pro_rated_target_in_the_targets_units() -> None:
     sub = project(indicators=[indicator(target="≥3万人次", result="1万人次", expected="3万人次"), *green_indicators()[1:]])
     message = next(f.message for f in analyse(sub).of(sub.path).findings if f.code == "W421")  # type: ignore[union-attr]
     assert "截至6月完成 1万人次，为应达值 ≥1.5万人次 的 66.67%（年度指标值 ≥3万人次）" in message
+
+
+def _w421(*inds: dict[str, object], month: int = 6) -> list[tuple[str, str | None]]:
+    return [c for c in codes(project(indicators=[*inds, *green_indicators()[1:]], month=month)) if c[0] == "W421"]
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "result", "light"),
+    [
+        ("选聘第三方运维单位", "1家", "1家", None),  # a one-off count, done: 100, not 200 (blue)
+        ("选聘第三方运维单位", "1家", "0家", "red"),  # not done: 0 against the whole target, no pro-rating
+        ("日均道路清扫面积", "≥50万平方米", "50万平方米", None),  # a daily rate at its target: 100, not 200
+        ("日均道路清扫面积", "≥50万平方米", "59万平方米", None),  # 118 against the year's rate, not 236 (blue)
+        ("日均道路清扫面积", "≥50万平方米", "29万平方米", "red"),  # 58: short of the rate the year asks, not 116
+        ("开放公共文化场馆数量", "≥12个", "12个", None),  # a stock
+    ],
+)
+def test_w421_one_off_counts_rates_and_stocks_are_not_pro_rated(name: str, target: str, result: str, light: str | None) -> None:
+    ind = indicator(name, target, result, target, 偏差原因分析="过程方面：原因")
+    assert _w421(ind) == ([("W421", light)] if light else [])
+
+
+@pytest.mark.parametrize(
+    ("result", "light"),
+    [("0.3万亩", None), ("1.49万亩", None), ("1.5万亩", None), ("1.79万亩", None), ("1.8万亩", "blue")],
+)
+def test_w421_a_count_nobody_can_classify_is_not_compared_against_time_progress(result: str, light: str | None) -> None:
+    """「高效节水灌溉面积」 may be built through the year or be a stock: no light from a guess, only the year's target."""
+    ind = indicator("高效节水灌溉面积", "≥1.5万亩", result, "1.5万亩")
+    assert _w421(ind) == ([("W421", light)] if light else [])
+
+
+def test_w421_a_count_stated_as_cumulative_is_compared_against_time_progress() -> None:
+    ind = indicator("高效节水灌溉面积", "≥1.5万亩", "0.3万亩", "1.5万亩", 偏差原因分析="过程方面：原因", 按进度累计=True)
+    assert _w421(ind) == [("W421", "red")]  # 0.3 of the pro-rated 0.75: r = 40
+
+
+def test_w421_a_value_exactly_at_its_annual_target_is_never_blue() -> None:
+    """Stated as 累计 and done by June: r = 200, but the year's target reached is not 「目标偏低」."""
+    assert _w421(indicator(result="100人", 按进度累计=True)) == []
+    assert _w421(indicator(result="101人", 按进度累计=True)) == [("W421", "blue")]
+    assert _w421(indicator(result="60人", 按进度累计=True)) == [("W421", "blue")]  # 120 of the pro-rated 50
+
+
+@pytest.mark.parametrize(
+    ("target", "result", "expected", "field", "percent"),
+    [
+        ("≥95%", "0.96", "96%", "指标完成情况", "96%"),
+        ("≥95%", "96%", "0.95", "全年指标预计完成情况", "95%"),
+        ("0.95", "96%", "96%", "年度指标值", "95%"),  # the target typed as a fraction: one hint, not one per column
+    ],
+)
+def test_w430_a_percentage_typed_as_a_fraction_is_asked_about(target: str, result: str, expected: str, field: str, percent: str) -> None:
+    sub = project(
+        indicators=[
+            *green_indicators()[:4],
+            indicator("满意度", target, result, expected, level1="满意度指标", level2="服务对象满意度指标"),
+        ]
+    )
+    sa = analyse(sub).of(sub.path)
+    assert sa is not None
+    found = [(f.code, f.light) for f in sa.findings]
+    assert found == [("W430", None)]  # no W421 「1.01%」, no W423, no W429
+    message = sa.findings[0].message
+    assert f"「{field}」" in message and f"是不是 {percent}？" in message
+
+
+@pytest.mark.parametrize(("target", "result"), [("≥95%", "95"), ("≥95%", "96%"), ("≥1%", "0.5"), ("≥0.56", "0.57")])
+def test_w430_silent_for_percentages_written_as_such(target: str, result: str) -> None:
+    sub = project(
+        indicators=[*green_indicators()[:4], indicator("满意度", target, result, result, level1="满意度指标", level2="服务对象满意度指标")]
+    )
+    assert [c for c in codes(sub) if c[0] == "W430"] == []
+
+
+def test_w428_silent_for_a_sentence_with_a_year_and_w422_for_a_period_value() -> None:
+    sentence = indicator("交付使用时间", "2025年度", "2025年完成主体工程", "全年", level2="时效指标")
+    assert codes(project(indicators=[*green_indicators()[:2], sentence, *green_indicators()[3:]])) == []
 
 
 @pytest.mark.parametrize(

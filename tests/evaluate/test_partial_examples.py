@@ -21,6 +21,7 @@ from docgen.form import vocabulary as F
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "partial"
 DEPT = "submissions/2025-06/106-文化和旅游局"
 NO_FIGURES, NO_INDICATORS, DEPARTMENT = f"{DEPT}/106-2025-001.yaml", f"{DEPT}/106-2025-002.yaml", f"{DEPT}/部门整体.yaml"
+ONE_OFF_AND_DAILY = f"{DEPT}/106-2025-003.yaml"  # a one-off count and a daily rate, both done (data-indicators)
 #: Outcomes a draft may only state when the data says so.
 CLAIMS = ("预计能够完成年度目标", "总体运行正常", "与预期基本一致", "如期实现", "绿灯", "可完成目标")
 
@@ -44,7 +45,7 @@ def _analysis(result: api.Result, path: str) -> api.Evaluation:
 
 
 def test_the_example_validates_with_only_not_reported_notes(result: api.Result) -> None:
-    assert result.ok and len(result.files) == 6  # 106's three and 107's two projects (test_partial_money.py), the roster
+    assert result.ok and len(result.files) == 7  # 106's four and 107's two projects (test_partial_money.py), the roster
     assert {f.code for f in result.findings} == {"I402"}
     assert not [f for f in result.findings if f.light]
 
@@ -92,7 +93,7 @@ def test_drafts_claim_no_more_than_was_reported(result: api.Result, path: str) -
 
 def test_build_prints_not_reported_on_the_forms_and_counts_completeness(workspace: Path) -> None:
     built = api.build(workspace, cache=False)
-    assert len(built.result.projects) == 4
+    assert len(built.result.projects) == 5
     folder = workspace / "build" / "2025-06" / "106-朔州市文化和旅游局"
     sheet = openpyxl.load_workbook(next(folder.glob("附件2-106-2025-001-*.xlsx"))).active
     assert sheet is not None
@@ -110,7 +111,7 @@ def test_build_prints_not_reported_on_the_forms_and_counts_completeness(workspac
     assert done[NO_FIGURES] == {"reported": 7, "total": 25, "complete": False}
     rollup = openpyxl.load_workbook(next(folder.glob("*汇总表.xlsx"))).worksheets[0]
     cells = [str(c) for row in rollup.iter_rows(values_only=True) for c in row if c is not None]
-    assert "7/25" in cells and "17/39" in cells and any("合计只含已填报的数字" in c for c in cells)
+    assert "7/25" in cells and "28/29" in cells and "45/68" in cells and any("合计只含已填报的数字" in c for c in cells)
 
 
 def test_build_strict_refuses_incomplete_files_for_the_official_submission(workspace: Path, tmp_path: Path) -> None:
@@ -119,6 +120,19 @@ def test_build_strict_refuses_incomplete_files_for_the_official_submission(works
     assert sorted((Path(f.path).name, f.code) for f in raised.value.findings) == [
         ("106-2025-001.yaml", "E312"),
         ("106-2025-002.yaml", "E312"),
+        ("106-2025-003.yaml", "E312"),
         ("部门整体.yaml", "E312"),
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_one_off_count_and_a_daily_rate_raise_no_light(result: api.Result) -> None:
+    """「1家」 engaged and 「日均5000平方米」 cleaned, both at their annual targets in June: not pro-rated (no blue
+    「目标偏低」 from a ratio of 200), nothing unreadable (「每日不少于14小时」), only the unreported 满意度 grey."""
+    sa = _analysis(result, ONE_OFF_AND_DAILY)
+    project = next(p for p in result.projects if p.path.as_posix().endswith(ONE_OFF_AND_DAILY))
+    one_off, daily, *_ = project.indicators
+    assert (one_off.is_cumulative, daily.is_cumulative) == (False, False)
+    assert [f.code for f in sa.findings] == ["I402"]  # only 游客满意度 未填报
+    assert sa.indicator_lights == (GREEN, GREEN, GREEN, GREEN, GREEN, GREY)
+    assert sa.light == GREY and sa.row_lights["资金"]["资金总额"] == GREEN

@@ -86,7 +86,8 @@ def test_downloads_link_the_built_attachments_that_exist(built: Built) -> None:
 
 def test_invalid_submission_is_listed_with_its_errors(built: Built) -> None:
     text = text_of(built.page("2025-06/101/101-2025-004.html"))
-    assert "有错误" in text and "E201" in text and "项目年度绩效目标" in text
+    assert "有错误" in text and "E203" in text and "是不是「项目年度绩效目标」" in text  # one message for one misspelt key
+    assert "E201" not in text
     assert "submissions/2025-06/101-教育局/101-2025-004.yaml:" in text  # file:line of each error, from the root
 
 

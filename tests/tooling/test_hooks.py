@@ -326,3 +326,23 @@ def test_readme_shows_what_a_refused_commit_really_prints(repo: Path) -> None:
     refused = commit(repo, "填写 6 月支出数")
     assert refused.returncode == 1
     assert refused.stderr.splitlines() == block
+
+
+def test_the_hook_checks_a_project_that_lives_in_a_subfolder_of_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git runs hooks from the repository's top: a project in city/ must still be checked, not waved through."""
+    top = tmp_path / "仓库"
+    shutil.copytree(ROOT / "submissions", top / "city" / "submissions")
+    git(tmp_path, "init", "-q", "-b", "main", str(top))
+    monkeypatch.chdir(top / "city")
+    assert run("fmt")[0] == 0
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "初始报送")
+    assert run("install-hook")[0] == 0
+    edit(top / "city", *BAD_AMOUNT)
+    git(top, "add", "-A")
+    refused = commit(top, "填写支出数")
+    assert refused.returncode == 1 and "暂存区中没有报送文件" not in refused.stderr
+    assert f"city/{PROJECT}:{bad_line(top / 'city')}:" in refused.stderr + refused.stdout
+    monkeypatch.chdir(top)  # --staged from the top level names the file from there
+    code, out, _ = run("validate", "--staged")
+    assert code == 1 and out.startswith(f"city/{PROJECT}:")

@@ -412,9 +412,15 @@ def roster_projects(roster: Document) -> dict[str, dict[str, Any]]:
     return out
 
 
-def check_against_roster(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:
-    """Each project is on its period's roster (its flags are compared by the monitoring rule W413)."""
+def check_against_roster(
+    documents: list[tuple[str, Document]], rosters: dict[Path, Document], broken: dict[Path, Finding] | None = None
+) -> list[Finding]:
+    """Each project is on its period's roster (its flags are compared by the monitoring rule W413).
+
+    A roster that is there but broken (`broken`: its folder -> its first problem) is said to be broken, where it is.
+    """
     findings = []
+    broken = broken or {}
     entries = {period: roster_projects(roster) for period, roster in rosters.items()}
     for kind, doc in documents:
         if kind != "project":
@@ -422,7 +428,10 @@ def check_against_roster(documents: list[tuple[str, Document]], rosters: dict[Pa
         period = _period_dir(kind, doc)
         roster = rosters.get(period)
         if roster is None:
-            if PERIOD_DIR.match(period.name):
+            problem = broken.get(period)
+            if problem is not None:
+                findings.append(warning(doc.path, 1, 1, "W314", roster=problem.path, line=problem.line, column=problem.column))
+            elif PERIOD_DIR.match(period.name):
                 findings.append(warning(doc.path, 1, 1, "W304", roster=period / F.ROSTER_FILE))
             continue
         code = doc.data.get(K["project_code"])
@@ -487,11 +496,13 @@ def check_monitored_count(documents: list[tuple[str, Document]], rosters: dict[P
     return findings
 
 
-def cross_file_rules(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:
+def cross_file_rules(
+    documents: list[tuple[str, Document]], rosters: dict[Path, Document], broken: dict[Path, Finding] | None = None
+) -> list[Finding]:
     """The E3xx rules that need all files together (duplicate codes, the roster, a department's stated count)."""
     return (
         check_duplicate_codes(documents)
         + check_roster_codes(documents)
-        + check_against_roster(documents, rosters)
+        + check_against_roster(documents, rosters, broken)
         + check_monitored_count(documents, rosters)
     )

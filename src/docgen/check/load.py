@@ -19,7 +19,7 @@ import yaml
 
 from ..files import read_regular
 from ..form import limits
-from ..messages import hint
+from ..messages import label
 from .findings import Finding, error
 
 try:
@@ -307,10 +307,11 @@ def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = _translate_yaml_problem(" ".join(filter(None, [exc.context, exc.problem])))
         lines = text.splitlines()
-        if mark is not None and any("：" in lines[n] for n in range(max(0, mark.line - 1), min(len(lines), mark.line + 1))):
-            detail += hint("fullwidth_colon")
+        slip = _colon_slip(lines, exc) if mark is not None else None
+        if slip is not None:  # 「项目名称：xx」 or 「项目名称:xx」: PyYAML blames the next line for a missing colon
+            return None, [error(path, slip[0], slip[1], "E102", detail=slip[2])]
+        detail = _translate_yaml_problem(" ".join(filter(None, [exc.context, exc.problem])))
         start = exc.context_mark
         scanning = "quoted scalar" in (exc.context or "")
         if scanning and start is not None and mark is not None and start.line != mark.line:
@@ -405,6 +406,31 @@ _YAML_PROBLEMS = {
     "found unexpected ':'": "多余的冒号，请把含冒号的值用引号括起来",
     "control characters are not allowed": "文件中有不可见的控制字符，请删除",
 }
+
+
+#: A key line whose colon is full-width (「项目名称：xx」) or has no space after it (「项目名称:xx」, 「项目名称:"xx"」).
+_SLIPPED_KEY = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:：#'\"\-][^:：#'\"]*?)\s*(?P<colon>：|:(?=[^\s]))")
+
+
+def _colon_slip(lines: list[str], exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """The line, column and diagnosis of a mistyped colon near a YAML error, or None.
+
+    PyYAML reports 「could not find expected ':'」 on the line *after* a key whose colon it could not read, and
+    「mapping values are not allowed」 on the line after a full-width colon in a list; the culprit is the line the
+    key started on (the error's context) or the one above.
+    """
+    problem = exc.problem_mark
+    if problem is None:
+        return None
+    first = exc.context_mark.line if exc.context_mark is not None else max(0, problem.line - 1)
+    for number in range(first, min(problem.line + 1, len(lines))):
+        match = _SLIPPED_KEY.match(lines[number])
+        if match is None:
+            continue
+        column = match.start("colon") + 1
+        name = "fullwidth_colon_key" if match["colon"] == "：" else "colon_without_space"
+        return number + 1, column, label(name, key=match["key"])
+    return None
 
 
 def _translate_yaml_problem(detail: str) -> str:

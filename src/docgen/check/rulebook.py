@@ -231,6 +231,8 @@ _declare(
         "sum_spent",
         "projects",
         "missing",
+        "erroneous",
+        "others",
         "field",
         "difference",
     ),
@@ -240,9 +242,10 @@ _declare(
         "口径可能不同（如部分零星项目不在监控范围），故为黄灯而非错误，并允许小额差异。",
         "占位符：{row} 行名，{month} 截至月份，{differences} 每个不一致的列及其附件3数和项目合计数，{field} 第一个不一致的列，",
         "{difference} 该列差额，{dept_arranged} {dept_spent} 附件3 的安排数、支出数，{sum_arranged} {sum_spent} 项目合计的安排数、支出数，",
-        "{projects} 已报项目个数，{missing} 名单中尚未报送的项目个数。",
+        "{projects} 已报项目个数，{missing} 名单中尚未报送的项目个数，{erroneous} 已报送但文件有错误（未计入合计）的项目个数，",
+        "{others} 说明这两类项目的半句话（都没有时为空）。",
     ),
-    message="「{row}」与本部门已报 {projects} 个项目的合计不一致：{differences}；名单中另有 {missing} 个项目尚未报送",
+    message="「{row}」与本部门已报 {projects} 个项目的合计不一致：{differences}{others}",
     advice="核对部门整体支出表与各项目监控表的统计口径和数据，确保项目支出数据一致。",
 )
 
@@ -457,6 +460,21 @@ _declare(
     ),
     message="指标「{name}」的年度指标值 {target} 与完成情况 {result} 单位或类型不一致，未参与比较",
     advice="完成情况应与年度指标值使用相同的计量单位。",
+)
+_declare(
+    "W430",
+    name="百分数写成了小数",
+    category="有效性",
+    light=HINT,
+    exempt_research=False,
+    placeholders=("name", "field", "value", "percent", "target"),
+    explain=(
+        "年度指标值是百分数（如「≥95%」），而完成情况或预计完成情况写成了不带单位的小数（如「0.95」），",
+        "或者反过来：按所写的值比较会得出「1.01%」这样没有意义的比率，因此未参与比较。",
+        "占位符：{name} 三级指标，{field} 哪一栏，{value} 所填的值，{percent} 可能想写的百分数，{target} 对照的指标值。",
+    ),
+    message="指标「{name}」的「{field}」为「{value}」，是不是 {percent}？对照的指标值为「{target}」，未参与比较",
+    advice="百分数请写成带「%」的形式（如「95%」），与年度指标值的单位一致。",
 )
 
 # 提示 ------------------------------------------------------------

@@ -104,9 +104,21 @@ def _field(path: JsonPath) -> str:
     return keys[-1]
 
 
-def _did_you_mean(word: str, options: Iterable[str]) -> str:
+def _closest(word: str, options: Iterable[str]) -> str | None:
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.4)
-    return M.hint("did_you_mean", suggestion=match[0]) if match else ""
+    return match[0] if match else None
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    suggestion = _closest(word, options)
+    return M.hint("did_you_mean", suggestion=suggestion) if suggestion else ""
+
+
+def _misspelt(data: Any, key: str, allowed: list[str]) -> bool:
+    """Whether the object holding a missing `key` has an unknown key that E203 will suggest `key` for (「项目名」)."""
+    if not isinstance(data, dict):
+        return False
+    return any(isinstance(k, str) and k not in allowed and _closest(k, allowed) == key for k in data)
 
 
 def _strip_nulls(value: Any, path: JsonPath, nulls: set[JsonPath], known: dict[tuple[str, ...], list[str]]) -> Any:
@@ -183,6 +195,8 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         child = (*path, key)
         if child in nulls:
             return [error(file, *doc.position(child, key=True), "E202", key=key)]
+        if _misspelt(_value_at(doc.data, path), key, _properties_at(kind).get(_schema_path(path), [])):
+            return []  # one wrong key is one mistake: its E203 says 「是不是「{key}」？」
         return [error(file, *doc.position(path, key=True), "E201", key=key)]
     if name == "AdditionalProperties":
         allowed = _properties_at(kind).get(_schema_path(path), [])
@@ -215,10 +229,17 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
     if name == "Enum":
         options = [str(o) for o in detail.get("options", [])]
         if path and path[-1] == F.INDICATOR_FIELDS["level2"] and "allOf" in err.schema_path:
+            if value not in F.LEVEL2_ALL:
+                return []  # not a 二级指标 at all (「数量」): one E205 with its suggestion says it
             level1 = _value_at(doc.data, (*path[:-1], F.INDICATOR_FIELDS["level1"]))
             return [error(file, *at, "E303", level2=value, level1=level1, options="、".join(options))]
         if path and path[-1] == F.INDICATOR_FIELDS["level2"] and value in F.LEVEL2_ALL:
             return []  # reported as E303 by the if/then branch
+        if path and path[-1] == F.INDICATOR_FIELDS["level2"]:  # suggest from the 一级指标's own kinds first
+            level1 = _value_at(doc.data, (*path[:-1], F.INDICATOR_FIELDS["level1"]))
+            own = F.TAXONOMY.get(level1, ()) if isinstance(level1, str) else ()
+            hint = _did_you_mean(str(value), own) or _did_you_mean(str(value), options)
+            return [error(file, *at, "E205", field=field, value=_shown(value), options="、".join(options), hint=hint)]
         return [
             error(file, *at, "E205", field=field, value=_shown(value), options="、".join(options), hint=_did_you_mean(str(value), options))
         ]
@@ -475,12 +496,15 @@ def check_files(
         findings.extend(problems)
         if doc is not None:
             documents.append((kind, doc))
-    roster_docs = _roster_documents(documents, rosters or [], root)
+    broken = {
+        Path(problems[0].path).parent: problems[0] for kind, doc, problems in outcomes if kind == "roster" and doc is None and problems
+    }
+    roster_docs = _roster_documents(documents, rosters or [], root, broken)
     around = _context_documents([p for p in context or [] if str(p) not in digests], root)
     checked = set(digests)
     findings.extend(
         f
-        for f in consistency.cross_file_rules(around + documents, roster_docs)
+        for f in consistency.cross_file_rules(around + documents, roster_docs, broken)
         if f.path in checked or any(name in f.message for name in checked)
     )
     return Checked(documents, sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code)), digests)
@@ -496,12 +520,21 @@ def _context_documents(paths: list[Path], root: Path | None = None) -> list[tupl
     return [("project", doc) for doc in docs if doc is not None]
 
 
-def _roster_documents(documents: list[tuple[str, Document]], extra: list[Path], root: Path | None = None) -> dict[Path, Document]:
-    """Rosters by their folder; those not being checked are read quietly, for cross-checks only."""
+def _roster_documents(
+    documents: list[tuple[str, Document]], extra: list[Path], root: Path | None = None, broken: dict[Path, Finding] | None = None
+) -> dict[Path, Document]:
+    """Rosters by their folder; those not being checked are read quietly, for cross-checks only.
+
+    A roster that is there but does not read goes into `broken` (its folder -> its first problem), so that the
+    projects are told it is broken, not that it is missing.
+    """
     found = {doc.path.parent: doc for kind, doc in documents if kind == "roster"}
     for path in extra:
-        if path.parent not in found:
+        if path.parent not in found and (broken is None or path.parent not in broken):
             doc, problems = load_file(path, root)
-            if doc is not None and not problems and not schema_findings(doc, "roster"):
+            problems = problems or (schema_findings(doc, "roster") if doc is not None else [])
+            if doc is not None and not problems:
                 found[path.parent] = doc
+            elif problems and broken is not None:
+                broken[path.parent] = min(problems, key=lambda f: (f.line, f.column))
     return found

@@ -166,8 +166,12 @@ def analyse(
     digests: Mapping[str, str] | None = None,
     store: Store | None = None,
     previous: Mapping[str, Project] | None = None,
+    present: Mapping[str, frozenset[str]] | None = None,
 ) -> Analysis:
     """Evaluate every rule on every submission; cross-submission rules see the whole period.
+
+    `present` (a 部门整体's path -> the project codes that have a file beside it) tells W414 a project whose file
+    has errors from one not sent at all.
 
     `context`: more projects of the same period (not analysed themselves) for the cross-submission
     rules, when only some files were checked. `digests` (path -> digest of the file's bytes) and `store` (given
@@ -196,7 +200,8 @@ def analyse(
         run = Run(sub, ruleset, budget_rows(ev), roster, index, previous=earlier)
         if isinstance(sub, Department):
             run.members = by_department.get((sub.period.key, sub.department_code), [])
-            run.missing = _missing(roster, sub.department_code, run.members)
+            files = (present or {}).get(str(sub.path), frozenset())
+            run.missing, run.erroneous = _unsubmitted(roster, sub.department_code, run.members, files)
         for rule in IMPLEMENTATIONS.values():
             rule.function(run)
         analysis.submissions[str(sub.path)] = sa = _finish(run, ev, locate)
@@ -260,11 +265,13 @@ class _ProjectShelf:
         self.shelf.save()
 
 
-def _missing(roster: Roster | None, code: str, submitted: list[Project]) -> int:
+def _unsubmitted(roster: Roster | None, code: str, submitted: list[Project], files: frozenset[str]) -> tuple[int, int]:
+    """The department's roster projects not among `submitted`: (without a file, with a file that has errors)."""
     if roster is None:
-        return 0
+        return 0, 0
     have = {p.code for p in submitted}
-    return sum(1 for d in roster.departments if d.code == code for p in d.projects if p.code not in have)
+    absent = [p.code for d in roster.departments if d.code == code for p in d.projects if p.code not in have]
+    return sum(1 for c in absent if c not in files), sum(1 for c in absent if c in files)
 
 
 # --- the rules file --------------------------------------------------------------------------------

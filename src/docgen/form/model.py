@@ -13,7 +13,7 @@ from typing import Any
 
 from . import forms
 from . import vocabulary as F
-from .indicators import Value, parse
+from .indicators import Value, accumulates, parse
 
 K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS  # noqa: E741 - K/A/I: keys, amount and indicator field names
 ZERO = Decimal(0)
@@ -159,8 +159,9 @@ class Indicator:
         return self.adjusted_target or self.target
 
     @property
-    def is_cumulative(self) -> bool:
-        return self.cumulative if self.cumulative is not None else self.effective_target.cumulative_by_default
+    def is_cumulative(self) -> bool | None:
+        """按进度累计 as stated, else as inferred (conservatively); None when nobody can tell."""
+        return self.cumulative if self.cumulative is not None else accumulates(self.name, self.effective_target)
 
     @classmethod
     def from_data(cls, item: dict[str, Any]) -> Indicator:

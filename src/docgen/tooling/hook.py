@@ -42,6 +42,20 @@ def staged_files(repo: Repo, pathspec: str) -> list[str]:
     return sorted(repo.relative(p) for p in out.decode("utf-8", "surrogateescape").split("\0") if p)
 
 
+def staged_project_roots(cwd: Path, folder: str) -> list[Path]:
+    """The project folders (those holding `folder`, submissions/) of the staged submission files, anywhere in the
+    repository: git runs its hooks from the top level, which is not the project's root when the project lives in a
+    subfolder (city/submissions/…)."""
+    repo = open_repo(cwd)
+    out = repo.run("diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--", f":(top,glob)**/{folder}/**")
+    roots = set()
+    for path in out.decode("utf-8", "surrogateescape").split("\0"):
+        parts = Path(path).parts
+        if path.endswith(F.YAML_SUFFIXES) and folder in parts[:-1]:
+            roots.add(repo.top.joinpath(*parts[: parts.index(folder)]))
+    return sorted(root for root in roots if (root / folder).is_dir())
+
+
 def staged_submissions(repo: Repo, folder: str) -> list[str]:
     """Paths (relative to repo.root) of the submission files added, copied, modified or renamed in the index."""
     return [p for p in staged_files(repo, folder) if p.endswith(F.YAML_SUFFIXES)]

@@ -3,7 +3,7 @@
 - `execution.py`  及时性: budget execution against 序时进度 (W401–W405)
 - `compliance.py` 合规性 within a submission: over budget, over allocation (W411, W412)
 - `roster.py`     合规性 across submissions: the roster's flags (W413), a department against its projects (W414)
-- `indicators.py` 有效性: the performance indicators (W421–W429)
+- `indicators.py` 有效性: the performance indicators (W421–W430)
 - `notes.py`      提示: the 科研类 exemption (I401)
 
 Each rule's code, category, texts, placeholders and default thresholds are declared once in the rulebook

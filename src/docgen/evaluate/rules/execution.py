@@ -141,7 +141,7 @@ def expected_balance(run: Run) -> None:
 def progressed(indicator: Indicator) -> bool:
     """A counted indicator with a result above zero: work has been done."""
     result = indicator.result
-    return indicator.is_cumulative and result.number is not None and result.number > 0 and not result.is_range
+    return indicator.is_cumulative is True and result.number is not None and result.number > 0 and not result.is_range
 
 
 @implements("W405")

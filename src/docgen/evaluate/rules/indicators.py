@@ -1,4 +1,4 @@
-"""有效性: each performance indicator against its target (W421–W426, W428, W429), and the indicator set (W427)."""
+"""有效性: each performance indicator against its target (W421–W426, W428–W430), and the indicator set (W427)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...check.load import JsonPath
-from ...check.ruleset import GREEN, RED, YELLOW, Rule
+from ...check.ruleset import BLUE, GREEN, RED, YELLOW, Rule
 from ...form import indicators as V
 from ...form import numbers as N
 from ...form import vocabulary as F
@@ -45,16 +45,21 @@ def progress(indicator: Indicator, rule: Rule | None, month: int, year: int) -> 
         return Progress(GREEN if met else RED, "W422", target.text)
     if rule is None:
         return None
-    cumulative = indicator.is_cumulative
     if target.number is None or result.number is None:
         return None
-    planned = compute.planned(target.number, month, cumulative)
-    ratio = compute.indicator_progress(result.number, target.number, month, cumulative)
+    cumulative = indicator.is_cumulative
+    if cumulative is None and month < 12 and result.number < target.number:
+        return None  # unsure whether it accumulates, and short of the year's target: no light from a guess
+    planned = compute.planned(target.number, month, bool(cumulative))
+    ratio = compute.indicator_progress(result.number, target.number, month, bool(cumulative))
     if ratio is None:
         return None
     graded = rule.grade(ratio)
+    light = graded[0] if graded else GREEN
+    if light == BLUE and result.number == target.number:
+        light = GREEN  # exactly the year's target: done, not a target set too low
     shown = target.shown(planned) if cumulative and month < 12 else target.text
-    return Progress(graded[0] if graded else GREEN, "W421", shown, ratio)
+    return Progress(light, "W421", shown, ratio)
 
 
 def judged(run: Run, index: int) -> tuple[Progress, Rule, str | None] | None:
@@ -178,8 +183,44 @@ def incomparable(run: Run) -> None:
         return
     for _, ind, subject, at in _each(run):
         target, result = ind.effective_target, ind.result
+        if _fraction_for_percent(target, result):
+            continue  # W430 says what is wrong
         if not target.qualitative and not result.qualitative and not V.comparable(target, result):
             run.hit(rule, rule.light, subject, (*at, I["result"]), name=ind.name, target=target.text, result=result.text)
+
+
+def _fraction_for_percent(target: V.Value, other: V.Value) -> bool:
+    return V.decimal_percent(target, other) is not None or V.decimal_percent(other, target) is not None
+
+
+@implements("W430")
+def fraction_for_percent(run: Run) -> None:
+    """W430: 「0.95」 beside 「≥95%」 (or the other way round): 「是不是 95%？」 instead of a ratio of 1%."""
+    rule = run.rule("W430")
+    if rule is None:
+        return
+    for _, ind, subject, at in _each(run):
+        target = ind.effective_target
+        target_field = "adjusted_target" if ind.adjusted_target is not None else "target"
+        found: dict[str, tuple[V.Value, V.Value, Decimal]] = {}  # field -> (typed, against, percent): one hint a field
+        for name, value in (("result", ind.result), ("expected", ind.expected)):
+            for field, typed, against in ((name, value, target), (target_field, target, value)):
+                percent = V.decimal_percent(against, typed)
+                if percent is not None:
+                    found.setdefault(field, (typed, against, percent))
+        for field, (typed, against, percent) in found.items():
+            shown = f"{V.format_number(percent)}%"
+            run.hit(
+                rule,
+                rule.light,
+                subject,
+                (*at, I[field]),
+                name=ind.name,
+                field=I[field],
+                value=typed.text,
+                percent=shown,
+                target=against.text,
+            )
 
 
 @implements("W427")

@@ -97,4 +97,12 @@ def project_spending(run: Run) -> None:
         sum_spent=money(summed.spent),
         projects=len(projects),
         missing=run.missing,
+        erroneous=run.erroneous,
+        others=_others(run.missing, run.erroneous),
     )
+
+
+def _others(missing: int, erroneous: int) -> str:
+    """「；名单中另有 2 个项目尚未报送、1 个项目的报送文件有错误（未计入合计）」, or nothing when there are none."""
+    parts = [M.MONITOR_LABELS[key].format(count=n) for key, n in (("w414_missing", missing), ("w414_erroneous", erroneous)) if n]
+    return M.MONITOR_LABELS["w414_others"].format(parts="、".join(parts)) if parts else ""
