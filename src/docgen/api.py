@@ -33,6 +33,7 @@ from .check.validate import check_files, kind_of
 from .errors import DocgenError, InvalidSubmissions, Leak, UsageError, write_problem
 from .evaluate import conclusions, figures, monitor
 from .evaluate.evaluation import Evaluation, evaluate
+from .form import limits
 from .form import numbers as N
 from .form import vocabulary as F
 from .form.forms import FORMS
@@ -214,6 +215,7 @@ def _monitor(
             context=_sibling_projects(result, files, ws),
             digests=digests,
             store=large,
+            previous=_previous_projects(projects, ws),
             present=_project_files_beside(departments, ws),
         )
         findings += [f for sa in result.analysis.submissions.values() for f in sa.findings]  # sorted once, below
@@ -270,6 +272,45 @@ def _sibling_projects(result: Result, files: list[Path], ws: Workspace) -> list[
     return [p for p in siblings if isinstance(p, Project)]
 
 
+def _previous_projects(projects: list[Project], ws: Workspace) -> dict[str, Project]:
+    """For each project, the same project (by code) in the latest earlier period of its year, for W417/W418.
+
+    Taken from the projects checked when it is among them, else read quietly from submissions/<year>-<month>/*/<code>.yaml;
+    never through a symbolic link (the folders are looked at with lstat, the file is read by check_files, which
+    refuses links), so nothing outside the repository is read. A previous file with errors is not compared.
+    """
+    known = {(p.code, p.period.year, p.period.month): p for p in projects}
+    out: dict[str, Project] = {}
+    for project in projects:
+        code, year = project.code, project.period.year
+        if not limits.CODE_CHARS.fullmatch(code):
+            continue
+        for month in range(project.period.month - 1, 0, -1):
+            found = known.get((code, year, month)) or _read_previous(ws, code, year, month)
+            if found is not None:
+                out[str(project.path)] = found
+                break
+    return out
+
+
+def _read_previous(ws: Workspace, code: str, year: int, month: int) -> Project | None:
+    top = ws.submissions
+    if top.is_symlink() or not top.is_dir():
+        return None
+    for name in dict.fromkeys((f"{year}-{month:02d}", f"{year}-{month}")):
+        folder = top / name
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        for dept in sorted(folder.iterdir()):
+            candidate = dept / f"{code}.yaml"
+            if dept.is_symlink() or not dept.is_dir() or candidate.is_symlink() or not candidate.is_file():
+                continue
+            quiet = check_files([ws.relative(candidate)], root=ws.root)
+            built = [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
+            return next((p for p in built if isinstance(p, Project) and p.code == code), None)
+    return None
+
+
 def _project_files_beside(departments: list[Department], ws: Workspace) -> dict[str, frozenset[str]]:
     """The project codes (file names) in each 部门整体's folder: W414 tells a file with errors from one never sent."""
     present = {}
@@ -300,8 +341,11 @@ def _rate(value: Decimal | None) -> str | None:
 
 
 def figures_json(fig: figures.Figures) -> dict[str, Any]:
-    """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats."""
-    return {
+    """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats.
+
+    `budget` is the one the rates use (the 调整后预算 where one is recorded, with the 年初预算 as `initial_budget`);
+    `pending` and `committed_progress` appear only for a row with 已审批待支付, so files without them read as before."""
+    out = {
         "carried_over": N.plain_money(fig.carried_over),
         "budget": N.plain_money(fig.budget),
         "subtotal": N.plain_money(fig.subtotal),
@@ -312,6 +356,12 @@ def figures_json(fig: figures.Figures) -> dict[str, Any]:
         "execution": _rate(fig.execution),
         "expected": N.plain_money(fig.expected),
     }
+    if fig.initial_budget is not None:
+        out["initial_budget"] = N.plain_money(fig.initial_budget)
+    if fig.pending:
+        out["pending"] = N.plain_money(fig.pending)
+        out["committed_progress"] = _rate(fig.committed_progress)
+    return out
 
 
 def submission_json(ev: Evaluation, root: Path) -> dict[str, Any]:
@@ -330,6 +380,8 @@ def submission_json(ev: Evaluation, root: Path) -> dict[str, Any]:
     base["tables"] = {key: {row: figures_json(fig) for row, fig in rows.items()} for key, rows, _ in ev.table_rows()}
     base["indicators"] = len(sub.indicators)
     base["completeness"] = ev.completeness.as_dict()  # 「已填报 12/18 项」: a half-empty file never reads as a good one
+    if isinstance(sub, Department) and sub.monitored_projects is not None:  # only when stated: older files read as before
+        base["monitored_projects"] = sub.monitored_projects
     return base
 
 

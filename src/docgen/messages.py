@@ -32,7 +32,7 @@ MESSAGES: dict[str, str] = {
     "E203": "不认识的项「{key}」{hint}",
     "E204": "「{field}」应填写{expected}，实际填写的是「{value}」{hint}",
     "E205": "「{field}」的值「{value}」不是可选值。可选：{options}{hint}",
-    "E206": "「{field}」最多保留两位小数（单位：万元），实际填写的是 {value}",
+    "E206": "「{field}」最多 {places} 位小数（单位：万元，表上显示两位；80元 写 0.008），实际填写的是 {value}",
     "E207": "「{field}」不能小于 {limit}，实际填写的是 {value}",
     "E208": "「{field}」不能大于 {limit}，实际填写的是 {value}",
     "E209": "「{field}」不能为空",
@@ -62,12 +62,16 @@ MESSAGES: dict[str, str] = {
     "E313": "未填写的模板不能报送：{detail}",
     "E311": "「涉密」与名单不一致：本文件填写为 {file_value}，名单 {roster}:{line}:{column} 中为 {roster_value}。"
     "两处须一致；在改正之前，本项目按涉密项目处理（不生成公开附件，不上站点）",
+    "E314": "「{row}」的明细各项金额合计 {summed} 万元，与本行安排数 {arranged} 万元、本年预算 {budget} 万元都不一致"
+    "（明细是本行资金的分解，合计须等于其中之一）",
     # W3xx: warnings found while validating (do not block); W4xx monitoring warnings are in check/rulebook.py
     "W302": (
         "项目代码「{code}」不在本期名单（{roster}）中，请核对代码或请主管部门更新名单；名单列出之前，本项目按涉密项目处理，"
         "不公开（附件、报送包、汇总表、summary.json、站点和 docgen diff 中只计个数，不列名称和金额）"
     ),
     "W304": "本期没有名单文件（{roster}），无法核对应报项目",
+    "W311": "「监控项目数」填写为 {stated} 个，但本期名单（{roster}）列出本部门应报项目 {listed} 个，请核对",
+    "W312": "「监控项目数」填写为 {stated} 个，但本部门本期已报送 {submitted} 个项目，请核对",
     "W314": "本期名单文件 {roster} 有错误（第 {line} 行第 {column} 列），无法读取，因此未核对应报项目；请先修正名单",
     "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
     "W307": "「{row}」各项都是 0：没有这项资金来源时请整行删除",
@@ -90,7 +94,10 @@ TYPE_NAMES = {
 HINTS = {
     "did_you_mean": "，是不是「{suggestion}」？",
     "derived": "。「{key}」由系统自动计算（{rule}），无需填写，请删除此项",
-    "amount_text": "。金额只填数字，不带单位、逗号或空格，如 12.5",
+    "amount_text": "。金额只填以万元为单位的数字（不带逗号或空格），如 12.5；以元或亿元计的金额请先换算成万元",
+    "amount_yuan": "。表中金额以万元为单位：{typed} = {wan}万元，请填写 {wan}（只删去「元」字会把它当作 {number}万元）",
+    "amount_wan": "。表中金额本就以万元为单位：请只填数字 {number}",
+    "amount_yi": "。表中金额以万元为单位：{typed} = {wan}万元，请填写 {wan}",
     "quoted_number": "。数字不要加引号，如 本年预算: 140",
     "fullwidth_number": "。请用半角数字（切换输入法到英文状态），如 140",
     "whole": "。不要带小数点，如 年度: 2025",
@@ -125,6 +132,7 @@ LABELS = {
     "cleaned_nothing": "没有需要删除的内容（缓存位置：{path}）",
     "deviation_expected": "全年预计完成情况 {expected} 达不到年度指标值 {target}",
     "deviation_likelihood": "完成目标可能性为“{likelihood}”",
+    "pending_note": "，另有已审批待支付 {pending} 万元已计入",
     "background_failed": "生成汇总表的子进程出错（退出码 {code}），汇总表保留上次的版本。请加 --traceback 重新运行并把输出报告给维护者",
 }
 
@@ -317,6 +325,7 @@ DRAFT_ANALYSIS = {
     "conclusion_completeness": "本期已填报{reported}/{total}项数据，未填报的数据未作评价。",
     "deviation_unreported": "已填报的数据未出现明显偏差；未填报的数据本期未作评价，不能据此判断是否存在偏差。",
     "problems_unreported": "已填报的数据中未发现明显问题。未填报的{missing}项数据须在正式报送前补填，届时再作评价。",
+    "conclusion_pending": "（另有已审批待支付{pending}万元，计入后支出进度{rate}%）",
     "deviation_none": "本期预算执行和绩效目标实现情况与预期基本一致，未出现明显偏差。",
     # the headings inside a drafted section continue the report's ladder: 一、（一）1.（2）
     "deviation_budget": "预算执行方面。",
@@ -491,6 +500,7 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "basic_span": "，项目起止时间为{span}",
     "basic_span_unreported": "，项目起止时间未填报",
     "basic_department": "{name}（部门代码：{code}）本期纳入绩效监控的预算资金包括基本支出和项目支出。",
+    "basic_monitored": "本期纳入绩效监控的项目共{count}个。",
     "basic_target_project": "项目年度绩效目标：{target}",
     "basic_target_department": "部门年度绩效目标：{target}",
     "basic_budget": "{year}年{subject}预算安排{subtotal}万元{parts}。",
@@ -511,6 +521,14 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "execution": (
         "截至{month}月底，{subject}年度预算安排{subtotal}万元{parts}，已下达{allocated}万元{allocation}；已支出{spent}万元{progress}。"
     ),
+    "note_adjusted": "注：「{row}」的本年预算按调整后预算 {adjusted} 万元列示（年初预算 {initial} 万元）。",
+    "note_pending": "注：「{row}」另有已审批待支付 {pending} 万元，未计入支出数。",
+    "execution_adjusted": "本年预算年初为{initial}万元，经调整为{adjusted}万元，下达率和支出进度均按调整后预算计算。",
+    "execution_pending": "另有已审批待支付{pending}万元，支付后支出进度将达到{rate}。",
+    "execution_items": "{row}分为：{items}。",
+    "execution_item": "{name}{amount}万元{use}",
+    "execution_item_use": "（{use}）",
+    "execution_item_unreported": "{name}（金额未填报）{use}",
     "execution_allocation": "，下达率{rate}",
     "execution_progress": "，支出进度{rate}，{versus}",
     "versus_below": "低于序时进度（{time}）{gap}个百分点",

@@ -127,10 +127,15 @@ def rules(overrides: dict[str, Any] | None = None) -> R.Ruleset:
     return R.build(R.merge(doc.data[R.RULES_KEY], copy.deepcopy(overrides or {})), ("test",))
 
 
-def analyse(*subs: Project | Department, rosters: tuple[Roster, ...] = (), overrides: dict[str, Any] | None = None) -> monitor.Analysis:
+def analyse(
+    *subs: Project | Department,
+    rosters: tuple[Roster, ...] = (),
+    overrides: dict[str, Any] | None = None,
+    previous: dict[str, Project] | None = None,
+) -> monitor.Analysis:
     projects = [s for s in subs if isinstance(s, Project)]
     departments = [s for s in subs if isinstance(s, Department)]
-    return monitor.analyse(projects, departments, list(rosters), rules(overrides))
+    return monitor.analyse(projects, departments, list(rosters), rules(overrides), previous=previous)
 
 
 def codes(sub: Project | Department, **kwargs: Any) -> list[tuple[str, str | None]]:

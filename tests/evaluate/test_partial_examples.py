@@ -45,7 +45,7 @@ def _analysis(result: api.Result, path: str) -> api.Evaluation:
 
 
 def test_the_example_validates_with_only_not_reported_notes(result: api.Result) -> None:
-    assert result.ok and len(result.files) == 5
+    assert result.ok and len(result.files) == 7  # 106's four and 107's two projects (test_partial_money.py), the roster
     assert {f.code for f in result.findings} == {"I402"}
     assert not [f for f in result.findings if f.light]
 
@@ -53,6 +53,8 @@ def test_the_example_validates_with_only_not_reported_notes(result: api.Result) 
 def test_no_light_the_data_does_not_justify(result: api.Result) -> None:
     assert result.analysis is not None
     for sa in result.analysis.submissions.values():
+        if DEPT not in Path(sa.path).as_posix():
+            continue  # 107 reports everything it has: tests/evaluate/test_partial_money.py
         assert sa.light == GREY, sa.path
         lights = [*sa.indicator_lights, *(light for rows in sa.row_lights.values() for light in rows.values())]
         assert not {RED, YELLOW, BLUE} & set(lights), sa.path
@@ -91,7 +93,7 @@ def test_drafts_claim_no_more_than_was_reported(result: api.Result, path: str) -
 
 def test_build_prints_not_reported_on_the_forms_and_counts_completeness(workspace: Path) -> None:
     built = api.build(workspace, cache=False)
-    assert len(built.result.projects) == 3
+    assert len(built.result.projects) == 5
     folder = workspace / "build" / "2025-06" / "106-朔州市文化和旅游局"
     sheet = openpyxl.load_workbook(next(folder.glob("附件2-106-2025-001-*.xlsx"))).active
     assert sheet is not None

@@ -129,3 +129,23 @@ def test_warning_messages_are_never_cut_in_the_markdown() -> None:
     long = "「项目支出」与本部门已报 3 个项目的合计不一致：" + "附件3 安排数 962.60 万元、支出数 434.20 万元，" * 4
     assert diff_report._cell(long, None) == long
     assert diff_report._cell(long).endswith("…") and len(diff_report._cell(long)) == 100
+
+
+def test_the_new_money_keys_are_compared_as_amounts_and_line_items_by_name() -> None:
+    """调整后预算 and 已审批待支付 read as money; a 明细 line is named by its 名称, so reordering lines is no change."""
+    row = "  中央财政资金: {上年结转: 0, 本年预算: 200.00, 下达数: 200.00, 支出数: 60.2, 全年预计支出数: 200.00}\n"
+    extra = (
+        "  中央财政资金:\n    上年结转: 0\n    本年预算: 200.00\n    下达数: 150\n    支出数: 60.2\n    全年预计支出数: 150\n"
+        "    调整后预算: 150\n    已审批待支付: 20.5\n    明细:\n      - 名称: 甲\n        金额: 100\n      - 名称: 乙\n        金额: 50\n"
+    )
+    after = PROJECT.replace(row, extra)
+    changes = compare(project(), project(after))
+    assert Change(FIELD, "资金·中央财政资金·调整后预算", None, "150.00") in changes
+    assert Change(FIELD, "资金·中央财政资金·已审批待支付", None, "20.50") in changes
+    assert Change(ADDED, "资金·中央财政资金·明细·甲", None, "金额 100.00") in changes
+    assert Change(FIGURE, "资金·资金总额·安排数", "200.00", "150.00") in changes
+    swapped = after.replace(
+        "      - 名称: 甲\n        金额: 100\n      - 名称: 乙\n        金额: 50\n",
+        "      - 名称: 乙\n        金额: 50\n      - 名称: 甲\n        金额: 100\n",
+    )
+    assert compare(project(after), project(swapped)) == []

@@ -39,7 +39,7 @@ def pr(seeded: GitRepo) -> GitRepo:
 EXPECTED_MARKDOWN = """\
 ## 报送数据变更：main → 工作区（未提交）
 
-共 2 份报送有变化：新增 0 份，修改 1 份，重命名 1 份，删除 0 份。校验问题：新出现 2 个，已消除 2 个。
+共 2 份报送有变化：新增 0 份，修改 1 份，重命名 1 份，删除 0 份。校验问题：新出现 4 个，已消除 2 个。
 
 ### 教师培训（101-2025-002） · 重命名
 
@@ -59,6 +59,8 @@ EXPECTED_MARKDOWN = """\
 | 计算 | 资金·资金总额·支出进度 | 30.10% | 125.00% |
 | 计算 | 资金·中央财政资金·支出进度 | 30.10% | 125.00% |
 | 警告 W411 | 「中央财政资金」支出数 250.00 万元超过安排数 200.00 万元 50.00 万元（超预算） | — | 新出现（第 9 行） |
+| 警告 W415 | 「中央财政资金」支出数 250.00 万元超过下达数 200.00 万元（含上年结转）50.00 万元 | — | 新出现（第 9 行） |
+| 警告 W416 | 「中央财政资金」全年预计支出数 200.00 万元少于截至6月已支出的 250.00 万元（少 50.00 万元） | — | 新出现（第 9 行） |
 | 警告 W427 | 绩效指标缺少效益指标、质量指标，无法全面反映绩效目标 | — | 新出现（第 11 行） |
 | 警告 W401 | 「资金总额」支出进度 30.10%（支出 60.20 万元 / 安排 200.00 万元），仅为序时进度 50.00% 的 60.20%，低于 80% | 第 8 行 | 已消除 |
 | 警告 W427 | 绩效指标缺少效益指标、质量指标、时效指标，无法全面反映绩效目标 | 第 11 行 | 已消除 |
@@ -90,7 +92,7 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
         "renamed": 1,
         "deleted": 0,
         "unchanged": 0,
-        "appeared": 2,
+        "appeared": 4,
         "cleared": 2,
     }
     second, first = data["submissions"]
@@ -161,6 +163,24 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
                 },
                 {
                     "path": PROJECT_PATH,
+                    "line": 9,
+                    "column": 53,
+                    "code": "W415",
+                    "severity": "warning",
+                    "light": "yellow",
+                    "message": "「中央财政资金」支出数 250.00 万元超过下达数 200.00 万元（含上年结转）50.00 万元",
+                },
+                {
+                    "path": PROJECT_PATH,
+                    "line": 9,
+                    "column": 67,
+                    "code": "W416",
+                    "severity": "warning",
+                    "light": "yellow",
+                    "message": "「中央财政资金」全年预计支出数 200.00 万元少于截至6月已支出的 250.00 万元（少 50.00 万元）",
+                },
+                {
+                    "path": PROJECT_PATH,
                     "line": 11,
                     "column": 1,
                     "code": "W427",
@@ -221,10 +241,10 @@ def test_a_warning_cleared_and_files_added_and_deleted(pr: GitRepo) -> None:
         "deleted": 1,
         "unchanged": 0,
         "appeared": 1,
-        "cleared": 1,
+        "cleared": 3,
     }
     by_path = {s["path"]: s for s in data["submissions"]}
-    assert [f["code"] for f in by_path[PROJECT_PATH]["findings"]["cleared"]] == ["W411"]
+    assert [f["code"] for f in by_path[PROJECT_PATH]["findings"]["cleared"]] == ["W411", "W415", "W416"]
     assert by_path[MOVED_PATH]["status"] == "deleted" and by_path[MOVED_PATH]["changes"] == []
     added = by_path[f"{DEPT}/部门整体.yaml"]
     assert added["status"] == "added" and added["kind"] == "department"

@@ -288,3 +288,17 @@ def test_the_sign_off_keys_take_their_place_after_the_report(tmp_path: Path) -> 
     assert top.index("分析报告") < top.index("成文日期") < top.index("填报人") < top.index("联系电话")
     assert top[0] == "年度"
     assert_nothing_lost(path, text, formatted)
+
+
+def test_the_new_money_keys_of_a_row_follow_the_form() -> None:
+    """调整后预算, 已审批待支付 and 明细 (issue 14) come after the five amounts, in the form's order; a 明细 item's keys too;
+    an amount below 0.01 万元 keeps its places."""
+    text = (
+        "资金:\n  市级财政资金:\n    明细:\n      - 用途: 买书\n        金额: 0.008\n        名称: 教材\n"
+        "    已审批待支付: 20\n    支出数: 10\n    调整后预算: 80\n    上年结转: 0\n"
+    )
+    after = fmt.format_text(Path("x.yaml"), text).after
+    assert after == (
+        "资金:\n  市级财政资金:\n    上年结转: 0\n    支出数: 10\n    调整后预算: 80\n    已审批待支付: 20\n"
+        "    明细:\n      - 名称: 教材\n        金额: 0.008\n        用途: 买书\n"
+    )

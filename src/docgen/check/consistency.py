@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from .. import messages as M
-from ..form import indicators
+from ..form import indicators, limits
 from ..form import vocabulary as F
 from ..form.model import not_reported
 from ..messages import EVIDENCE_OUTSIDE
@@ -105,7 +105,8 @@ def check_place(doc: Document, kind: str) -> list[Finding]:
 
 
 def check_decimals(doc: Document, kind: str) -> list[Finding]:
-    """Money has at most two decimal places; checked on Decimal (a schema multipleOf misjudges floats)."""
+    """Money has at most limits.MAX_MONEY_PLACES decimal places (a fen of a 万元 amount; the forms show two);
+    checked on Decimal (a schema multipleOf misjudges floats)."""
     findings = []
     tables = _fund_tables(kind) + ([K["stated_total"]] if kind == "project" else [])
     for table in tables:
@@ -116,9 +117,18 @@ def check_decimals(doc: Document, kind: str) -> list[Finding]:
                 continue
             for key in A.values():
                 amount = row.get(key)
-                if isinstance(amount, Decimal) and amount.is_finite() and amount.as_tuple().exponent < -2:  # type: ignore[operator]
+                if isinstance(amount, Decimal) and amount.is_finite() and amount.as_tuple().exponent < -limits.MAX_MONEY_PLACES:  # type: ignore[operator]
                     path = (table, name, key) if name else (table, key)
-                    findings.append(error(doc.path, *doc.position(path), "E206", field=f"{name or table}·{key}", value=amount))
+                    findings.append(
+                        error(
+                            doc.path,
+                            *doc.position(path),
+                            "E206",
+                            field=f"{name or table}·{key}",
+                            value=amount,
+                            places=limits.MAX_MONEY_PLACES,
+                        )
+                    )
     return findings
 
 
@@ -296,6 +306,46 @@ def check_all_zero(doc: Document, kind: str) -> list[Finding]:
 UNFILLED = frozenset({"W308", "W310"})
 
 
+def check_line_items(doc: Document, kind: str) -> list[Finding]:
+    """明细 break a fund row's money down: their 金额 must add up to the row's 安排数 (上年结转 + 本年预算, the
+    调整后预算 where one is recorded) or to its 本年预算 alone; E314 at the 明细 key otherwise."""
+    findings = []
+    items_key, amount_key = F.ROW_EXTRA_FIELDS["items"], F.LINE_ITEM_FIELDS["amount"]
+    for table in _fund_tables(kind):
+        for name, row in _rows(doc.data, table):
+            items = row.get(items_key)
+            if not isinstance(items, list) or not items:
+                continue
+            amounts = [_num(item.get(amount_key)) if isinstance(item, dict) else None for item in items]
+            if any(a is None for a in amounts):
+                continue  # the schema reports the item without an amount
+            adjusted = _num(row.get(F.ROW_EXTRA_FIELDS["adjusted_budget"]))
+            budget = adjusted if adjusted is not None else _num(row.get(A["budget"]))
+            carried = _num(row.get(A["carried_over"])) or Decimal(0)
+            if budget is None:
+                continue
+            summed = sum((a for a in amounts if a is not None), Decimal(0))
+            if summed not in (budget + carried, budget):
+                findings.append(
+                    error(
+                        doc.path,
+                        *doc.position((table, name, items_key), key=True),
+                        "E314",
+                        row=name,
+                        summed=_money(summed),
+                        arranged=_money(budget + carried),
+                        budget=_money(budget),
+                    )
+                )
+    return findings
+
+
+def _money(value: Decimal) -> str:
+    """An amount in a message: two decimals, more only when the amount has them (0.008 stays 0.008)."""
+    exponent = value.as_tuple().exponent
+    return f"{value:.2f}" if not isinstance(exponent, int) or exponent >= -2 else format(value.normalize(), "f")
+
+
 FILE_RULES = (
     check_place,
     check_placeholders,
@@ -304,6 +354,7 @@ FILE_RULES = (
     check_decimals,
     check_stated_total,
     check_department_totals,
+    check_line_items,
     check_indicators,
     check_evidence,
 )
@@ -414,8 +465,44 @@ def _confidential_flags(doc: Document, roster: Document, code: str, entry: dict[
     return [error(doc.path, *at, "E311", file_value=shown[mine], roster=roster.path, line=line, column=column, roster_value=shown[theirs])]
 
 
+def check_monitored_count(documents: list[tuple[str, Document]], rosters: dict[Path, Document]) -> list[Finding]:
+    """A 部门整体's 监控项目数, where stated, against the roster's projects of the department (W311) and the
+    projects the department has submitted among the files checked (W312, only when more were submitted than stated:
+    fewer may simply not be in yet, or not be among the files named)."""
+    findings = []
+    submitted: dict[tuple[Path, str], set[str]] = {}
+    for kind, doc in documents:
+        code, dept = doc.data.get(K["project_code"]), doc.data.get(K["department_code"])
+        if kind == "project" and isinstance(code, str) and isinstance(dept, str):
+            submitted.setdefault((_period_dir(kind, doc), dept), set()).add(code)
+    for kind, doc in documents:
+        stated, dept = doc.data.get(F.MONITORED_PROJECTS), doc.data.get(K["department_code"])
+        if kind != "department" or not isinstance(stated, int) or isinstance(stated, bool) or not isinstance(dept, str):
+            continue
+        at = doc.position((F.MONITORED_PROJECTS,))
+        period = _period_dir(kind, doc)
+        roster = rosters.get(period)
+        if roster is not None:
+            listed = [
+                d.get(K["expected_projects"])
+                for d in roster.data.get(K["departments"], [])
+                if isinstance(d, dict) and d.get(K["department_code"]) == dept
+            ]
+            if listed and isinstance(listed[0], list) and len(listed[0]) != stated:
+                findings.append(warning(doc.path, *at, "W311", stated=stated, roster=roster.path, listed=len(listed[0])))
+        count = len(submitted.get((period, dept), ()))
+        if count > stated:
+            findings.append(warning(doc.path, *at, "W312", stated=stated, submitted=count))
+    return findings
+
+
 def cross_file_rules(
     documents: list[tuple[str, Document]], rosters: dict[Path, Document], broken: dict[Path, Finding] | None = None
 ) -> list[Finding]:
-    """The E3xx rules that need all files together (duplicate codes, the roster)."""
-    return check_duplicate_codes(documents) + check_roster_codes(documents) + check_against_roster(documents, rosters, broken)
+    """The E3xx rules that need all files together (duplicate codes, the roster, a department's stated count)."""
+    return (
+        check_duplicate_codes(documents)
+        + check_roster_codes(documents)
+        + check_against_roster(documents, rosters, broken)
+        + check_monitored_count(documents, rosters)
+    )

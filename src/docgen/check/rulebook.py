@@ -91,15 +91,17 @@ _declare(
     name="支出进度滞后",
     category="及时性",
     thresholds={RED_BELOW: (PERCENT, 60), YELLOW_BELOW: (PERCENT, 80)},
-    placeholders=("row", "month", "spent", "arranged", "spend_progress", "time_progress", "ratio", "limit"),
+    placeholders=("row", "month", "spent", "arranged", "spend_progress", "time_progress", "ratio", "limit", "pending", "pending_note"),
     explain=(
         "预算执行灯（同预算管理一体化系统）：执行率 r = 支出进度 ÷ 序时进度 × 100，",
         "r 低于「红灯低于」为红灯，低于「黄灯低于」为黄灯，否则绿灯。逐行（资金总额及各资金来源）计算，安排数为 0 的行不计算。",
+        "填写了「已审批待支付」的行，支出进度按（支出数 + 已审批待支付）÷ 安排数计算：款项已审批、只待支付的项目不亮红灯。",
         "占位符：{row} 行名，{month} 截至月份，{spent} 支出数，{arranged} 安排数，{spend_progress} 支出进度，",
-        "{time_progress} 序时进度，{ratio} 执行率 r，{limit} 触发的阈值。",
+        "{time_progress} 序时进度，{ratio} 执行率 r，{limit} 触发的阈值，{pending} 已审批待支付，",
+        "{pending_note} 有已审批待支付时说明已计入（没有时为空）。",
     ),
     message=(
-        "「{row}」支出进度 {spend_progress}%（支出 {spent} 万元 / 安排 {arranged} 万元），"
+        "「{row}」支出进度 {spend_progress}%（支出 {spent} 万元{pending_note} / 安排 {arranged} 万元），"
         "仅为序时进度 {time_progress}% 的 {ratio}%，低于 {limit}%"
     ),
     advice="加快项目实施和资金支付进度；因政策变化、突发事件等客观原因确实无法按期支出的，及时按程序调减预算并同步调整绩效目标。",
@@ -160,6 +162,7 @@ _declare(
     placeholders=("month", "allocated", "progressed"),
     explain=(
         "截至月份不早于「月份不早于」，支出数为 0，但已下达资金或已有累计类指标取得进展：可能存在已完成未支付（待支付）的款项。",
+        "安排数为 0（没有预算）或已填写「已审批待支付」的项目不提示。",
         "占位符：{month} 截至月份，{allocated} 下达数，{progressed} 已有进展的指标个数。",
     ),
     message=(
@@ -244,6 +247,85 @@ _declare(
     ),
     message="「{row}」与本部门已报 {projects} 个项目的合计不一致：{differences}{others}",
     advice="核对部门整体支出表与各项目监控表的统计口径和数据，确保项目支出数据一致。",
+)
+
+_declare(
+    "W415",
+    name="支出数超过下达数",
+    category="合规性",
+    light=YELLOW,
+    exempt_research=False,
+    placeholders=("row", "month", "spent", "allocated", "excess"),
+    explain=(
+        "支出数超过下达数：尚未下达的资金已经支出，或两个数填反、口径不一。逐个资金来源检查（安排数中的上年结转不需下达，",
+        "故以下达数 + 上年结转为限）。",
+        "占位符：{row} 行名，{month} 截至月份，{spent} 支出数，{allocated} 下达数，{excess} 超出额。",
+    ),
+    message="「{row}」支出数 {spent} 万元超过下达数 {allocated} 万元（含上年结转）{excess} 万元",
+    advice="核对支出数和下达数的口径；资金未下达先支出的，说明资金来源并及时办理下达手续。",
+)
+_declare(
+    "W416",
+    name="全年预计支出数低于已支出",
+    category="合规性",
+    light=YELLOW,
+    exempt_research=False,
+    placeholders=("row", "month", "spent", "expected", "gap"),
+    explain=(
+        "全年预计支出数比截至本期已经支出的数还少：全年预计支出数应不少于支出数，多为漏填、填反或单位不一。逐个资金来源检查。",
+        "占位符：{row} 行名，{month} 截至月份，{spent} 支出数，{expected} 全年预计支出数，{gap} 差额。",
+    ),
+    message="「{row}」全年预计支出数 {expected} 万元少于截至{month}月已支出的 {spent} 万元（少 {gap} 万元）",
+    advice="核实全年预计支出数：应包括已支出的资金和年内预计还将支出的资金。",
+)
+_declare(
+    "W417",
+    name="累计数比上期减少",
+    category="合规性",
+    light=YELLOW,
+    exempt_research=False,
+    placeholders=("row", "month", "field", "current", "previous", "previous_period", "previous_file"),
+    explain=(
+        "支出数、下达数都是年初至期末的累计数，同一年度内不会减少：本期比同一项目上一期报送（submissions/ 中同年较早一期）的少时提示。",
+        "可能是把当月数当作累计数填写，或上期数据有误。",
+        "占位符：{row} 行名，{month} 截至月份，{field} 支出数或下达数，{current} 本期数，{previous} 上期数，",
+        "{previous_period} 上一期，{previous_file} 上一期的文件。",
+    ),
+    message="「{row}」{field} {current} 万元比{previous_period}报送的 {previous} 万元少（累计数不应减少；上期见 {previous_file}）",
+    advice="支出数、下达数按年初至期末累计填写；上期数据有误的，更正上期报送。",
+)
+_declare(
+    "W418",
+    name="预算变动无调整记录",
+    category="合规性",
+    light=YELLOW,
+    exempt_research=False,
+    placeholders=("row", "month", "current", "previous", "previous_period", "previous_file"),
+    explain=(
+        "本期的本年预算与同一项目上一期报送的不同，但本期没有填写「调整后预算」：预算调整须按程序办理并如实记录",
+        "（「本年预算」保留年初预算，「调整后预算」填写调整后的数）。",
+        "占位符：{row} 行名，{month} 截至月份，{current} 本期本年预算，{previous} 上期本年预算（有调整的按调整后），",
+        "{previous_period} 上一期，{previous_file} 上一期的文件。",
+    ),
+    message=(
+        "「{row}」本年预算 {current} 万元与{previous_period}报送的 {previous} 万元不同，但未填写「调整后预算」（上期见 {previous_file}）"
+    ),
+    advice="预算经批准调整的，本年预算保留年初预算，在「调整后预算」中填写调整后的数；未调整的，更正本年预算。",
+)
+_declare(
+    "W419",
+    name="金额疑似以元填写",
+    category="合规性",
+    thresholds={"金额不低于": (AMOUNT, 100000)},
+    light=YELLOW,
+    exempt_research=False,
+    placeholders=("row", "month", "field", "value", "limit", "wan"),
+    explain=(
+        "表中金额以万元为单位；一个金额不低于「金额不低于」（万元）时，多半是把以元计的金额填进了万元栏。",
+        "占位符：{row} 行名，{month} 截至月份，{field} 哪一栏，{value} 所填的数，{limit} 阈值，{wan} 按元换算成万元的数。",
+    ),
+    message="「{row}」{field} 填写为 {value} 万元，不低于 {limit} 万元，是不是以元填写的？若是元，应填 {wan}",
+    advice="金额一律以万元为单位填写：元换算成万元要除以 10000（如 3200000 元填 320）。",
 )
 
 # 有效性 ------------------------------------------------------------
@@ -426,4 +508,20 @@ _declare(
     ),
     message="未填报：{what}，{skipped}本期未评价（灰灯）",
     advice="在正式报送前补填未填报的数据；确实无法取得的，在「其他需要说明的事项」中说明原因。",
+)
+_declare(
+    "I403",
+    name="文中比率与计算不符",
+    category="提示",
+    thresholds={"允许差异": (PERCENT, 1)},
+    light=HINT,
+    exempt_research=False,
+    placeholders=("month", "section", "word", "stated", "computed", "figure"),
+    explain=(
+        "分析报告正文中写到的使用率、支出进度、执行率等比率，与系统按资金数据计算的支出进度相差超过「允许差异」（百分点）时提示。",
+        "占位符：{month} 截至月份，{section} 分析报告的哪一部分，{word} 文中的说法，{stated} 文中的比率，",
+        "{computed} 计算的比率，{figure} 计算的是哪一项。",
+    ),
+    message="分析报告「{section}」中写的{word} {stated}%，与按资金数据计算的{figure} {computed}% 不符",
+    advice="正文中引用的比率应与监控表数据一致；口径不同的（如按合同额计算），请在正文中写明口径。",
 )

@@ -94,9 +94,11 @@ def _field(path: JsonPath) -> str:
     keys = [p for p in path if isinstance(p, str)]
     if not keys:
         return "文件"
-    if len(keys) >= 2 and keys[-1] in F.AMOUNT_FIELDS.values():
+    if len(keys) >= 2 and (keys[-1] in F.AMOUNT_FIELDS.values() or keys[-1] in F.ROW_EXTRA_FIELDS.values()):
         return f"{keys[-2]}·{keys[-1]}"
     index = next((p for p in reversed(path) if isinstance(p, int)), None)
+    if index is not None and len(keys) >= 3 and keys[-2] == F.ROW_EXTRA_FIELDS["items"]:
+        return f"{keys[-3]}·明细第{index + 1}项·{keys[-1]}"
     if index is not None and keys[-1] in F.INDICATOR_FIELDS.values():
         return f"第{index + 1}项{keys[-2] if len(keys) >= 2 else ''}·{keys[-1]}"
     return keys[-1]
@@ -215,14 +217,14 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         expected_text = "或".join(M.TYPE_NAMES.get(t, t) for t in expected)
         hint = ""
         if "number" in expected and isinstance(value, str):
-            hint = M.hint(_number_text_hint(value))
+            hint = _money_with_unit(value) or M.hint(_number_text_hint(value))
         elif expected == ["string"] and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             hint = M.hint("quote_code", value=value)
         return [error(file, *at, "E204", field=field, expected=expected_text, value=_shown(value), hint=hint)]
     if name == "AnyOf" and _or_not_reported(kind, tuple(err.schema_path)):
         wanted = _or_not_reported(kind, tuple(err.schema_path))
         expected_text = "或".join([M.TYPE_NAMES.get(wanted, wanted), f"「{F.NOT_REPORTED}」"])
-        hint = M.hint(_number_text_hint(value)) if wanted == "number" and isinstance(value, str) else ""
+        hint = (_money_with_unit(value) or M.hint(_number_text_hint(value))) if wanted == "number" and isinstance(value, str) else ""
         return [error(file, *at, "E204", field=field, expected=expected_text, value=_shown(value), hint=hint)]
     if name == "Enum":
         options = [str(o) for o in detail.get("options", [])]
@@ -284,6 +286,33 @@ def _bad_code(doc: Document, path: JsonPath, value: Any) -> Finding:
     char = text[index] if text else ""
     code = f"U+{ord(char):04X}" if char else ""
     return error(doc.path, *doc.position(path), "E218", field=_field(path), index=index + 1, char=char, code=code)
+
+
+#: A number (thousands grouped by commas or not) and a unit of money: 「80元」「3,200,000 元」「1.5亿元」 (never 「12,5万元」).
+_MONEY_UNIT = re.compile(r"^\s*((?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(元|万元|亿元|万|亿)\s*$")
+#: 万元 per unit a clerk may have typed the amount in.
+_PER_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10000), "亿": Decimal(10000)}
+
+
+def _plain(number: Decimal) -> str:
+    """A Decimal as a clerk types it: no exponent, no trailing zeros (0.0080 -> 0.008, 3.2E+2 -> 320)."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _money_with_unit(text: str) -> str:
+    """「80元」 in a 万元 field: the hint states the conversion (80元 = 0.008万元), never just "drop the unit",
+    which would turn 80 元 into 80 万元. Empty when the text is not a number with a unit of money."""
+    match = _MONEY_UNIT.match(unicodedata.normalize("NFKC", text))
+    if match is None:
+        return ""
+    number = Decimal(match[1].replace(",", "").replace("，", ""))
+    unit = match[2]
+    wan = _plain(number * _PER_WAN[unit])
+    typed = f"{_plain(number)}{unit}"
+    if unit in ("万元", "万"):
+        return M.hint("amount_wan", number=wan)
+    return M.hint("amount_yuan" if unit == "元" else "amount_yi", typed=typed, wan=wan, number=_plain(number))
 
 
 def _number_text_hint(text: str) -> str:

@@ -72,6 +72,10 @@ def conclusion(sa: SubmissionAnalysis) -> str:
             spend_progress=N.rate_or_dash(total.spend_progress),
             time_progress=N.rate_or_dash(total.time_progress),
         )
+        if total.pending:
+            budget += D["conclusion_pending"].format(
+                pending=N.prose_money(total.pending), rate=N.plain_rate_or_dash(total.committed_progress)
+            )
     else:
         budget = D["conclusion_budget_empty"]
     likely = sa.likelihoods()

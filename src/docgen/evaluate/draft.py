@@ -67,7 +67,10 @@ def identity(sub: Project | Department) -> str:
         span = D("basic_span", span=sub.span) if sub.span else D("basic_span_unreported")
         name = sub.name if sub.name.endswith(D("subject_project")) else D("project_subject", name=sub.name)
         return D("basic_project", name=name, code=sub.code, unit=sub.unit, department=sub.department, span=span)
-    return D("basic_department", name=sub.department, code=sub.department_code)
+    first = D("basic_department", name=sub.department, code=sub.department_code)
+    if sub.monitored_projects is not None:
+        first += D("basic_monitored", count=sub.monitored_projects)
+    return first
 
 
 def basic(ev: Evaluation) -> list[str]:
@@ -166,10 +169,53 @@ def _rows_sentence(table: BudgetTable, first: bool) -> str | None:
     return D("execution_rows", heading=table.heading, items="；".join(items)) if items else None
 
 
+def money_notes(ev: Evaluation) -> list[str]:
+    """Notes under the budget tables (附件1, the .xlsx) for what the form's columns cannot hold: the 年初预算 of a row
+    shown at its 调整后预算, and payments approved but not yet made. Empty for a submission that uses neither."""
+    notes = []
+    for t in ev.form.tables:
+        for row in ev.submission.tables[t.field]:
+            fig = ev.tables[t.field][row]
+            if fig.initial_budget is not None:
+                notes.append(D("note_adjusted", row=row, adjusted=money(fig.budget), initial=money(fig.initial_budget)))
+            if fig.pending:
+                notes.append(D("note_pending", row=row, pending=money(fig.pending)))
+    return notes
+
+
+def _money_notes(fig: figures.Figures) -> str:
+    """What real reports say beside the figures: the budget as adjusted (both figures), payments approved but not made."""
+    text = ""
+    if fig.initial_budget is not None:
+        text += D("execution_adjusted", initial=money(fig.initial_budget), adjusted=money(fig.budget))
+    if fig.pending:
+        text += D("execution_pending", pending=money(fig.pending), rate=percent(fig.committed_progress))
+    return text
+
+
+def _line_items(ev: Evaluation) -> list[str]:
+    """One sentence per fund row broken down into 明细: the activities its money pays for."""
+    out = []
+    for t in ev.form.tables:
+        for row, amounts in ev.submission.tables[t.field].items():
+            if amounts.items:
+                items = [
+                    D(
+                        "execution_item" if i.amount is not None else "execution_item_unreported",
+                        name=i.name,
+                        amount=money(i.amount) if i.amount is not None else "",
+                        use=D("execution_item_use", use=i.use) if i.use else "",
+                    )
+                    for i in amounts.items
+                ]
+                out.append(D("execution_items", row=row, items="；".join(items)))
+    return out
+
+
 def execution(ev: Evaluation) -> list[str]:
     """「（一）预算执行情况分析」: allocation, spending against time progress, by source, and the year's outlook."""
     sub, total = ev.submission, ev.headline
-    paragraphs = [_execution_sentence(sub, total)]
+    paragraphs = [_execution_sentence(sub, total) + _money_notes(total)]
     tables = budget_tables(ev)
     for index, table in enumerate(tables):
         sentence = _rows_sentence(table, index == 0)
@@ -182,6 +228,7 @@ def execution(ev: Evaluation) -> list[str]:
         outlook.append(D("expected", expected=money(total.expected), rate=percent(total.expected_rate), tail=tail))
     if total.reported("spent") and total.reported("subtotal") and total.spent > total.subtotal:
         outlook.append(D("over_budget", month=sub.period.month, gap=money(total.spent - total.subtotal)))
+    paragraphs.extend(_line_items(ev))
     refs = D("table_ref_join").join(D("table_ref", number=i + 1) for i in range(len(tables)))
     outlook.append(D("see_tables", tables=refs))
     paragraphs.append("".join(outlook))

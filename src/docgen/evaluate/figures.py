@@ -64,8 +64,8 @@ def against_time(value: Decimal | None, period: Period) -> Decimal | None:
 
 
 def subtotal(a: Amounts) -> Decimal:
-    """小计 (安排数) = 上年结转 + 本年预算."""
-    return a.carried_over + a.budget
+    """小计 (安排数) = 上年结转 + 本年预算 (the 调整后预算 where one is recorded)."""
+    return a.carried_over + a.effective_budget
 
 
 def planned(target: Decimal, month: int, cumulative: bool) -> Decimal:
@@ -113,6 +113,10 @@ class Figures:
     balance_share: Decimal | None  # 预计结转结余 ÷ 安排数 × 100 (W404)
     expected_rate: Decimal | None  # 全年预计支出数 ÷ 安排数 × 100
     unreported: frozenset[str] = frozenset()  # typed and computed columns that are not reported (「未填报」)
+    initial_budget: Decimal | None = None  # 年初预算 (the 本年预算 as typed) when a 调整后预算 is recorded; `budget` is then adjusted
+    pending: Decimal = Decimal(0)  # 已审批待支付
+    committed_progress: Decimal | None = None  # (支出数 + 已审批待支付) ÷ 安排数 × 100
+    committed_execution: Decimal | None = None  # committed_progress ÷ 序时进度 × 100 (W401 when a payment is pending)
 
     def reported(self, name: str) -> bool:
         return name not in self.unreported
@@ -122,21 +126,43 @@ class Figures:
         return not DEPENDS.keys() <= self.unreported
 
     @property
+    def adjusted(self) -> bool:
+        """Whether the row records a budget adjustment (年初预算 and 调整后预算 both shown)."""
+        return self.initial_budget is not None
+
+    @property
     def amounts(self) -> Amounts:
-        """The five typed-in amounts the row was computed from."""
+        """The typed-in amounts the row was computed from (the 年初预算 as 本年预算, the 调整后预算 beside it)."""
         typed = self.unreported & frozenset(F.AMOUNT_FIELDS)
-        return Amounts(self.carried_over, self.budget, self.allocated, self.spent, self.expected, typed)
+        initial = self.budget if self.initial_budget is None else self.initial_budget
+        adjusted = self.budget if self.initial_budget is not None else None
+        return Amounts(
+            self.carried_over,
+            initial,
+            self.allocated,
+            self.spent,
+            self.expected,
+            unreported=typed,
+            adjusted_budget=adjusted,
+            pending=self.pending,
+        )
 
     @classmethod
     def of(cls, a: Amounts, period: Period) -> Figures:
         missing = unreported_columns(a.unreported)
         arranged = subtotal(a)
-        allocation_rate = _unless(missing, "allocation_rate", rate(a.allocated, a.budget))
+        budget = a.effective_budget
+        allocation_rate = _unless(missing, "allocation_rate", rate(a.allocated, budget))
         spend_progress = _unless(missing, "spend_progress", rate(a.spent, arranged))
+        committed = _unless(missing, "spend_progress", rate(a.spent + a.pending, arranged))
         balance = arranged - a.expected
         return cls(
+            initial_budget=None if a.adjusted_budget is None else a.budget,
+            pending=a.pending,
+            committed_progress=committed,
+            committed_execution=against_time(committed, period),
             carried_over=a.carried_over,
-            budget=a.budget,
+            budget=budget,
             subtotal=arranged,
             allocated=a.allocated,
             allocation_rate=allocation_rate,

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..check.load import JsonPath
 from ..check.ruleset import Rule, Ruleset
 from ..form import vocabulary as F
-from ..form.model import Department, ExpectedProject, Project, Roster
+from ..form.forms import form_of
+from ..form.model import Amounts, Department, ExpectedProject, Project, Roster
 from . import figures as compute
 from .evaluation import Evaluation
 
@@ -67,6 +69,20 @@ def roster_index(roster: Roster) -> RosterIndex:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """The same project's submission of the previous period of the year (W417, W418): its rows' typed amounts."""
+
+    label: str  # 「2025年1-3月」
+    path: str  # where it stands, for the message
+    rows: dict[tuple[str, str], Amounts]  # (table YAML key, row label) -> amounts
+
+    @classmethod
+    def of(cls, project: Project) -> Previous:
+        rows = {(t.key, label): amounts for t in form_of(project).tables for label, amounts in project.tables[t.field].items()}
+        return cls(project.period.label, Path(project.path).as_posix(), rows)
+
+
+@dataclass(frozen=True)
 class Hit:
     """One verdict of a rule: its light, what it is about (subject) and where it stands in the file (at)."""
 
@@ -92,6 +108,7 @@ class Run:
     members: list[Project] = field(default_factory=list)  # for a 部门整体: the department's projects this period
     missing: int = 0  # for a 部门整体: projects on the roster without a file
     erroneous: int = 0  # for a 部门整体: projects on the roster whose file has errors (not among `members`)
+    previous: Previous | None = None  # for a project: its submission of the previous period of the year
     hits: list[Hit] = field(default_factory=list)
     memo: dict[Any, Any] = field(default_factory=dict)  # a judgement several rules share (an indicator's progress)
 

@@ -30,8 +30,9 @@ class Field:
     """One key of a file: the English name code uses, the Chinese key a clerk types, and how the schema shows it.
 
     `kind` says what the value is (schema.py turns each kind into a JSON Schema node): year, month, text, name, code,
-    date, flag, names (a list of names), table (a budget table of this form, by `name`), stated_total (the optional
-    typed 资金总额 row), indicators, report, reviews, records (a list of records whose fields are `items`).
+    date, flag, amount (万元), count (a whole number), names (a list of names), table (a budget table of this form,
+    by `name`), stated_total (the optional typed 资金总额 row), indicators, report, reviews, records (a list of
+    records whose fields are `items`).
     """
 
     name: str
@@ -214,6 +215,50 @@ SIGN_OFF = (
     Field("phone", "name", "填报人联系电话，如 0349-2021234", ("0349-2021234",)),
 )
 
+# --- the optional keys of a fund row (issue 14: what happened to the money, as real reports say it) ----------
+
+LINE_ITEM = (
+    Field("name", "name", "明细项目的名称", ("教材采购",), required=True, written=F.LINE_ITEM_FIELDS["name"]),
+    Field("amount", "amount", "该项金额", (12.5,), required=True, written=F.LINE_ITEM_FIELDS["amount"]),
+    Field("use", "text", "该项资金的用途", ("用于秋季学期教材采购",), written=F.LINE_ITEM_FIELDS["use"]),
+)
+
+#: Optional beside the five amounts of every fund row (schema.py, model.py and the figures read them from here).
+ROW_FIELDS = (
+    Field(
+        "adjusted_budget",
+        "amount",
+        "按程序调整（第五章 调减预算）后的本年预算。填写后「本年预算」作为年初预算保留，下达率、支出进度按调整后预算计算，两者都显示",
+        (80,),
+        written=F.ROW_EXTRA_FIELDS["adjusted_budget"],
+    ),
+    Field(
+        "pending",
+        "amount",
+        "已审批、尚未支付的金额：支出数仍按实际支付填写，支出进度预警（W401）把它计入，起草的结论也会说明",
+        (20,),
+        written=F.ROW_EXTRA_FIELDS["pending"],
+    ),
+    Field(
+        "items",
+        "records",
+        "本行资金的明细（一笔资金打包了几项活动时填写）：各项金额之和须等于本行安排数（上年结转＋本年预算，有调整后预算的按调整后预算）",
+        items=LINE_ITEM,
+        min_items=1,
+        item_title="一项明细",
+        item_description="一项明细：名称、金额（万元）和用途",
+        written=F.ROW_EXTRA_FIELDS["items"],
+    ),
+)
+
+MONITORED_PROJECTS = Field(
+    "monitored_projects",
+    "count",
+    "本部门纳入本期绩效监控的项目个数（可不填）。填写时系统与名单中的应报项目数和已报送的项目数核对",
+    (12,),
+    written=F.MONITORED_PROJECTS,
+)
+
 # --- 附件2 ---------------------------------------------------------------------------------------
 
 PROJECT_FORM = Form(
@@ -325,6 +370,7 @@ DEPARTMENT_FORM = Form(
         DEPARTMENT_CODE,
         Field("funds_by_type", "table", required=True),
         Field("funds_by_use", "table", required=True),
+        MONITORED_PROJECTS,
         Field(
             "dept_target", "text", "部门整体年度绩效目标", ("保障全市各级各类教育事业正常运转，推进义务教育优质均衡发展。",), required=True
         ),

@@ -27,6 +27,9 @@ MAX_ITEMS = 5_000
 MAX_KEYS = 500
 #: Digits in one number, as written (an amount in 万元 needs ~12; more overflows what the tables and Word can show).
 MAX_DIGITS = 20
+#: Decimal places an amount in 万元 may have: 6 reach one fen (0.000001 万元 = 0.01 元), so 「80元」 is 0.008 万元
+#: exactly; the forms and every output still show two (numbers.py).
+MAX_MONEY_PLACES = 6
 #: Characters in one text value: a whole 附件1 section fits many times over (a page of Chinese is ~800).
 MAX_TEXT_CHARS = 100_000
 #: Characters in one key (the forms' longest key is 8).

@@ -52,12 +52,32 @@ def not_reported(value: object) -> bool:
 
 
 @dataclass(frozen=True)
+class LineItem:
+    """One 明细 line of a fund row: an activity bundled into the row's money, with its amount and use."""
+
+    name: str
+    amount: Decimal | None  # None: stated 「未填报」
+    use: str = ""
+
+
+def _line_item(item: dict[str, Any]) -> LineItem:
+    li = F.LINE_ITEM_FIELDS
+    amount = item[li["amount"]]
+    return LineItem(item[li["name"]], None if not_reported(amount) else Decimal(amount), item.get(li["use"]) or "")
+
+
+@dataclass(frozen=True)
 class Amounts:
-    """The five figures typed in for one fund row, in 万元, and which of them were stated as not reported.
+    """The five figures typed in for one fund row, in 万元, which of them were stated as not reported, and the row's
+    optional extras (forms.ROW_FIELDS).
 
     `unreported` names the figures typed 「未填报」: that is the value of those figures. Their slot holds 0 only so
     that sums stay Decimal; whoever reads a figure asks `reported(name)` first (figures.py turns every ratio that
     depends on one into None, the rules skip them, drafts and forms print 「未填报」).
+
+    `budget` is the 本年预算 as typed (the 年初预算 when an adjustment is recorded); `adjusted_budget` the 调整后预算
+    (None: no adjustment), which the rates use (`effective_budget`); `pending` the payments approved but not yet made
+    (0 when not stated or stated 「未填报」: nothing pending is known); `items` the 明细 lines.
     """
 
     carried_over: Decimal = ZERO
@@ -66,25 +86,45 @@ class Amounts:
     spent: Decimal = ZERO
     expected: Decimal = ZERO
     unreported: frozenset[str] = frozenset()
+    adjusted_budget: Decimal | None = None
+    pending: Decimal = ZERO
+    items: tuple[LineItem, ...] = ()
 
     def reported(self, name: str) -> bool:
         return name not in self.unreported
 
+    @property
+    def effective_budget(self) -> Decimal:
+        """The budget the rates are computed on: the 调整后预算 where one is recorded, else the 本年预算."""
+        return self.budget if self.adjusted_budget is None else self.adjusted_budget
+
     def __add__(self, other: Amounts) -> Amounts:
-        """Column sums; a column is not reported in the sum when it is not reported in any row it adds."""
+        """Column sums; a column is not reported in the sum when it is not reported in any row it adds; the sum has
+        an adjusted budget when any row has one (the others add their 本年预算)."""
+        adjusted = None
+        if self.adjusted_budget is not None or other.adjusted_budget is not None:
+            adjusted = self.effective_budget + other.effective_budget
         sums = {n: getattr(self, n) + getattr(other, n) for n in A}
         return Amounts(
-            sums["carried_over"], sums["budget"], sums["allocated"], sums["spent"], sums["expected"], self.unreported | other.unreported
+            **sums, unreported=self.unreported | other.unreported, adjusted_budget=adjusted, pending=self.pending + other.pending
         )
 
     @classmethod
     def from_data(cls, row: dict[str, Any] | str) -> Amounts:
-        """A fund row as typed: five amounts, any of them 「未填报」, or the whole row 「未填报」."""
+        """A fund row as typed: five amounts, any of them 「未填报」, or the whole row 「未填报」; and its extras."""
         if not isinstance(row, dict):
             return cls(unreported=EVERY_AMOUNT)
         missing = frozenset(name for name, key in A.items() if not_reported(row.get(key)))
         v = {name: ZERO if name in missing else Decimal(row.get(key, 0)) for name, key in A.items()}
-        return cls(v["carried_over"], v["budget"], v["allocated"], v["spent"], v["expected"], missing)
+        extra = F.ROW_EXTRA_FIELDS
+        adjusted, pending = row.get(extra["adjusted_budget"]), row.get(extra["pending"])
+        return cls(
+            **v,
+            unreported=missing,
+            adjusted_budget=None if adjusted is None or not_reported(adjusted) else Decimal(adjusted),
+            pending=ZERO if pending is None or not_reported(pending) else Decimal(pending),
+            items=tuple(_line_item(item) for item in row.get(extra["items"]) or ()),
+        )
 
     @classmethod
     def nothing_reported(cls) -> Amounts:
@@ -287,6 +327,7 @@ class Department(_Budget):
     report: dict[str, str] = field(default_factory=dict)
     reviews: tuple[Review, ...] = ()
     sign_off: SignOff = SignOff()
+    monitored_projects: int | None = None  # 监控项目数 as stated (None: not stated)
     unreported: frozenset[str] = frozenset()  # as Project.unreported
 
     kind = "department"
@@ -310,8 +351,14 @@ class Department(_Budget):
             report=_report(data),
             reviews=_reviews(data),
             sign_off=SignOff.from_data(data),
+            monitored_projects=_count(data.get(F.MONITORED_PROJECTS)),
             unreported=_unreported(cls.kind, data),
         )
+
+
+def _count(value: Any) -> int | None:
+    """A stated count, or None when not stated (or stated 「未填报」)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 @dataclass(frozen=True)

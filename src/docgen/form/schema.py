@@ -65,7 +65,9 @@ def _amount(title: str, description: str) -> Schema:
         "type": "number",
         "minimum": 0,
         "title": title,
-        "description": description + f"（单位：万元，最多两位小数，只填数字；尚未取得时填「{F.NOT_REPORTED}」）",
+        "description": description
+        + f"（单位：万元，只填数字；表上显示两位小数，最多可填 {limits.MAX_MONEY_PLACES} 位，如 80元 写 0.008；"
+        + f"尚未取得时填「{F.NOT_REPORTED}」）",
         "examples": [120.5, F.NOT_REPORTED],
     }
     return or_not_reported(node, "number", "该数字")
@@ -94,12 +96,18 @@ def fund_row(label: str) -> Schema:
     }
 
 
-def _funds(rows: tuple[str, ...], title: str, description: str) -> Schema:
+def _row_with_extras(label: str, form: forms.Form) -> Schema:
+    """A fund row with the optional keys of forms.ROW_FIELDS (调整后预算, 已审批待支付, 明细) beside its five amounts."""
+    node = fund_row(label)
+    return {**node, "properties": {**node["properties"], **{f.key: _node(f, form) for f in forms.ROW_FIELDS}}}
+
+
+def _funds(rows: tuple[str, ...], title: str, description: str, form: forms.Form) -> Schema:
     table = {
         "type": "object",
         "title": title,
         "description": description + f"没有的资金来源可以不写。资金总额由各行相加得出。整表尚无数据时填「{F.NOT_REPORTED}」。",
-        "properties": {row: fund_row(row) for row in rows},
+        "properties": {row: _row_with_extras(row, form) for row in rows},
         "additionalProperties": False,
         "minProperties": 1,
     }
@@ -268,12 +276,16 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
         return _date(f.label, f.description, example)
     if f.kind == "flag":
         return _flag(f.label, f.description)
+    if f.kind == "amount":
+        return {**_amount(f.label, f.description), "examples": [*(f.examples or (120.5,)), F.NOT_REPORTED]}
+    if f.kind == "count":
+        return {"type": "integer", "minimum": 0, "title": f.label, "description": f.description, "examples": [example]}
     if f.kind == "names":
         items = _name(f.label, f.item_description, *f.examples)
         return {"type": "array", "title": f.label, "description": f.description, "items": items, "minItems": 1}
     if f.kind == "table":
         table = form.table(f.name)
-        return _funds(table.rows, table.title, table.description)
+        return _funds(table.rows, table.title, table.description, form)
     if f.kind == "stated_total":
         return {**fund_row(F.TOTAL_ROW), "description": f.description}
     if f.kind == "indicators":

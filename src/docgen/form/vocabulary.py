@@ -25,6 +25,18 @@ AMOUNT_FIELDS: dict[str, str] = {
     "expected": "全年预计支出数",
 }
 
+#: Optional keys of a fund row beside the five amounts (issue 14): an adjusted budget (第五章 调减预算; 本年预算 then
+#: stays the 年初预算), payments approved but not yet made, and the line items (明细) the row's money breaks down into.
+ROW_EXTRA_FIELDS: dict[str, str] = {
+    "adjusted_budget": "调整后预算",
+    "pending": "已审批待支付",
+    "items": "明细",
+}
+#: The keys of one 明细 line item.
+LINE_ITEM_FIELDS: dict[str, str] = {"name": "名称", "amount": "金额", "use": "用途"}
+#: 部门整体's stated number of monitored projects (checked against the roster and the submitted projects).
+MONITORED_PROJECTS = "监控项目数"
+
 #: Derived figures: never typed in. Key -> what it is computed from (for the error hint).
 DERIVED_FIELDS: dict[str, str] = {
     "小计": "上年结转 + 本年预算",

@@ -36,8 +36,13 @@ IDENTITY_KEYS: dict[str, str] = {
     K["indicators"]: I["name"],
     K["departments"]: K["department_code"],
     K["expected_projects"]: K["project_code"],
+    F.ROW_EXTRA_FIELDS["items"]: F.LINE_ITEM_FIELDS["name"],  # a 明细 line is named by its 名称
 }
-_AMOUNTS = frozenset(F.AMOUNT_FIELDS.values())
+#: Keys whose values are amounts in 万元, shown with two decimals: the five of a fund row, the optional 调整后预算 and
+#: 已审批待支付, and a 明细 line's 金额.
+_AMOUNTS = frozenset(
+    (*F.AMOUNT_FIELDS.values(), F.ROW_EXTRA_FIELDS["adjusted_budget"], F.ROW_EXTRA_FIELDS["pending"], F.LINE_ITEM_FIELDS["amount"])
+)
 
 # Change kinds.
 FIELD = "field"  # a value typed in changed (or was written / erased)

@@ -371,6 +371,7 @@ def body_xml(ev: Evaluation, ref: Reference, extra: Mapping[str, str] | None = N
         out.extend(_paragraph(styles["body"], text, keep_next=last and i == len(paragraphs) - 1) for i, text in enumerate(paragraphs))
         if section.key == draft.EXECUTION:
             out.extend(_budget_table(ref, table, sub.period.months) for table in draft.budget_tables(ev))
+            out.extend(_paragraph(styles["caption"], note, "left") for note in draft.money_notes(ev))  # a note reads left
     out.extend(_sign_off(sub, ref))
     return "".join(out)
 

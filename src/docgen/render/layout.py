@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..evaluate.draft import money_notes
 from ..evaluate.evaluation import Evaluation
 from ..form import numbers as N
 from ..form import vocabulary as F
@@ -238,7 +239,7 @@ def place(ev: Evaluation) -> Sheet:
             _indicators(grid, block, sub)
             body_end = grid.row
         elif isinstance(block, Notes):
-            for text in block.texts:
+            for text in (*block.texts, *money_notes(ev)):
                 grid.put(grid.row, 0, text, "note", last_col=LAST)
                 grid.row += 1
     return Sheet(form, tuple(grid.cells), grid.row, header_rows, frozenset(range(body_start, body_end)), tuple(grid.breaks))

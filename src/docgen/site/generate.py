@@ -56,7 +56,7 @@ from ..check.load import load_file
 from ..check.ruleset import schema_for
 from ..check.validate import kind_of
 from ..errors import DocgenError, EnvironmentProblem, write_problem
-from ..evaluate import conclusions, monitor, report
+from ..evaluate import conclusions, draft, monitor, report
 from ..evaluate import figures as compute
 from ..evaluate.evaluation import Evaluation, evaluate
 from ..form import numbers as N
@@ -629,6 +629,7 @@ def _environment() -> jinja2.Environment:
         indicator_rows=indicator_rows,
         tables=tables,
         form_tables=form_tables,
+        money_notes=money_notes,
         form_of=form_of,
         report_sections=report_sections,
         SHORT_VALUE=SHORT_VALUE,
@@ -689,6 +690,12 @@ def form_tables(entry: Entry) -> list[tuple[BudgetTable, compute.Table]]:
     """Each budget table of the entry's form with its evaluated rows: pages loop over the form, never name a table."""
     assert entry.evaluation is not None
     return [(table, entry.evaluation.tables[table.field]) for table in form_of(entry.evaluation.submission).tables]
+
+
+def money_notes(entry: Entry) -> list[str]:
+    """The notes under a project's budget table (年初预算 beside 调整后预算, 已审批待支付), as 附件1 prints them."""
+    assert entry.evaluation is not None
+    return draft.money_notes(entry.evaluation)
 
 
 #: An indicator value this short (「≥12000人」, 「1250元/人·年」) is never broken across lines in the site's tables.

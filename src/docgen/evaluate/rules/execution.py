@@ -6,6 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from ... import messages as M
 from ...form import indicators as V
 from ...form import numbers as N
 from ...form import vocabulary as F
@@ -46,18 +47,25 @@ def _against_time(
             )
 
 
+def _pending_note(f: compute.Figures) -> str:
+    return M.label("pending_note", pending=N.plain_money(f.pending)) if f.pending else ""
+
+
 @implements("W401", per_row=True)
 def spend_progress(run: Run) -> None:
-    """W401: the budget execution light, r = 支出进度 ÷ 序时进度 × 100."""
+    """W401: the budget execution light, r = 支出进度 ÷ 序时进度 × 100; a row with 已审批待支付 is graded on
+    (支出数 + 已审批待支付), so a payment approved but not yet made does not make the project red."""
     _against_time(
         run,
         "W401",
         "spent",
-        lambda f: f.execution,
+        lambda f: f.committed_execution if f.pending else f.execution,
         lambda f: {
             "spent": N.plain_money(f.spent),
             "arranged": N.plain_money(f.subtotal),
-            "spend_progress": N.plain_rate_or_dash(f.spend_progress),
+            "spend_progress": N.plain_rate_or_dash(f.committed_progress if f.pending else f.spend_progress),
+            "pending": N.plain_money(f.pending),
+            "pending_note": _pending_note(f),
         },
     )
 
@@ -138,10 +146,14 @@ def progressed(indicator: Indicator) -> bool:
 
 @implements("W405")
 def zero_spending(run: Run) -> None:
-    """W405: nothing spent although money was allocated or work is under way ("check 待支付")."""
+    """W405: nothing spent although money was allocated or work is under way ("check 待支付").
+
+    Silent without a budget (nothing was arranged to spend) and when the 待支付 is already stated (已审批待支付)."""
     rule = run.rule("W405")
     total = run.rows[0].figures
     if rule is None or not total.reported("spent") or total.spent != 0 or run.month < int(rule.threshold("月份不早于")):
+        return
+    if total.subtotal == 0 or total.pending > 0:
         return
     count = sum(progressed(i) for i in run.sub.indicators)
     if (total.reported("allocated") and total.allocated > 0) or count:

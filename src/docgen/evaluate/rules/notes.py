@@ -1,14 +1,33 @@
 """提示: notes that colour nothing. I401: a 科研类 project is not monitored during the year; I402: what was not
-reported (「未填报」) and so not evaluated."""
+reported (「未填报」) and so not evaluated; I403: the narrative quotes a rate the figures do not give."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
+from ...form import numbers as N
 from ...form import vocabulary as F
 from ...form.forms import form_of
 from ...messages import UNREPORTED as U
 from ..run import SUBMISSION, Run, implements
 
 K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS  # noqa: E741 - as in model.py
+#: A rate quoted in the narrative: its word, a few linking characters (为、达到、是、：), the number and 「%」.
+_QUOTED_RATE = re.compile(
+    r"(预算执行率|资金使用率|使用率|支出进度|支出率|执行率|下达率)[^0-9。；;，,%％\n]{0,6}?(\d{1,3}(?:\.\d+)?)\s*[%％]"
+)
+_ALLOCATION_WORDS = ("下达率",)
+#: Words that make a quoted rate a goal or a forecast, not a statement of the period (「10月底前支出进度达到80%以上」).
+_NOT_STATED = re.compile(r"前|以上|以下|左右|力争|争取|确保|预计|目标|计划|将|要|应|不低于|不少于|超过|年底|全年")
+_CLAUSE_END = re.compile(r"[。；;，,！？\n]")
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause a match stands in: from the previous punctuation mark to the next one."""
+    before = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    after = _CLAUSE_END.search(text, end)
+    return text[before : after.start() if after else len(text)]
 
 
 @implements("I401")
@@ -66,3 +85,42 @@ def not_reported(run: Run) -> None:
 def _unreported_keys(run: Run) -> set[str]:
     """The YAML keys of the budget tables the submission stated 「未填报」 as a whole."""
     return {t.key for t in form_of(run.sub).tables if t.field in run.sub.unreported}
+
+
+@implements("I403")
+def quoted_rate(run: Run) -> None:
+    """I403: a 使用率/支出进度/下达率 quoted in the 分析报告 that no row's computed rate comes near (「使用率100%」 beside
+    a computed 支出进度 of 25%). A rate any budget row gives, within the tolerance, is taken as quoted from that row."""
+    rule = run.rule("I403")
+    if rule is None:
+        return
+    tolerance = Decimal(rule.threshold("允许差异"))
+    headline = run.rows[0].figures
+    for section, text in run.sub.report.items():
+        for match in _QUOTED_RATE.finditer(text):
+            if _NOT_STATED.search(_clause(text, match.start(), match.end())):
+                continue  # a goal or a forecast, not what the period reached
+            word, stated = match[1], Decimal(match[2])
+            allocation = word in _ALLOCATION_WORDS
+            computed = headline.allocation_rate if allocation else headline.spend_progress
+            if computed is None:
+                continue
+            candidates = [
+                r
+                for row in run.rows
+                for r in ((row.figures.allocation_rate,) if allocation else (row.figures.spend_progress, row.figures.committed_progress))
+                if r is not None
+            ]
+            if any(abs(stated - r) <= tolerance for r in candidates):
+                continue
+            run.hit(
+                rule,
+                rule.light,
+                SUBMISSION,
+                (F.KEYS["report"], section),
+                section=section,
+                word=word,
+                stated=N.plain_rate(stated),
+                computed=N.plain_rate(computed),
+                figure="下达率" if allocation else "支出进度",
+            )
