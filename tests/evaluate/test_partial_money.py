@@ -52,7 +52,7 @@ def test_a_pending_payment_is_not_red_and_the_draft_says_why(result: api.Result)
     assert (total.spend_progress, total.pending, total.committed_progress) == (Decimal("20.00"), Decimal("60.00"), Decimal("50.00"))
     assert result.analysis is not None
     texts = conclusions.draft(sa, result.analysis.ruleset)
-    assert "另有已审批待支付 60.00 万元，计入后支出进度 50.00%" in texts["监控总体结论"]
+    assert "另有已审批待支付60.00万元，计入后支出进度50.00%" in texts["监控总体结论"]
     assert "需立即采取纠偏措施" not in "".join(texts.values())
     assert "另有已审批待支付60.00万元，支付后支出进度将达到50.00%" in "".join(draft.execution(sa))
 
