@@ -74,8 +74,11 @@ MESSAGES: dict[str, str] = {
     "W312": "「监控项目数」填写为 {stated} 个，但本部门本期已报送 {submitted} 个项目，请核对",
     "W314": "本期名单文件 {roster} 有错误（第 {line} 行第 {column} 列），无法读取，因此未核对应报项目；请先修正名单",
     "W308": "「{field}」还是模板中的提示文字「{value}」，请填写实际内容",
-    "W307": "「{row}」各项都是 0：没有这项资金来源时请整行删除",
-    "W310": "所有金额都是 0：这是未填写的模板，不是报送（草稿可以提交到仓库，但不会生成报送包）；尚未取得的数字请填「未填报」",
+    "W307": "「{row}」各项都是 0：没有这项{heading}时请整行删除",
+    "W310": (
+        "所有金额都是 0：这是未填写的模板，不是报送（可以用 docgen validate 校验草稿，"
+        "但提交前检查、CI 和 docgen build 都会拒绝它，不会生成报送包）；尚未取得的数字请填「未填报」"
+    ),
     "W306": "佐证材料「{entry}」不存在（路径相对于本文件所在目录），请补交文件或改正路径",
     "X900": "docgen 内部错误（{detail}）。请加 --traceback 重新运行，并把输出报告给维护者",
 }
@@ -196,6 +199,8 @@ SITE: dict[str, str] = {
     "completeness": "已填报 {reported}/{total} 项",
     "sum_excludes": "合计只含已填报的数字，有项目的部分数字为「未填报」，依赖这些数字的比率不计算。",
     "incomplete": "已填报 {reported}/{total} 项数据，另有 {missing} 项为「未填报」，未作评价；正式报送前须补填。",
+    "unit": "万元",
+    "unfilled_short": "模板未填写，不计为已提交",
     "unfilled": "这是未填写的模板（提示文字未改或金额全为 0），不计为已提交，不生成报送包。请按下面的提示填写文件",
 }
 
@@ -378,6 +383,7 @@ ROLLUP = {
     "sheet_all_projects": "项目明细",
     "confidential_row": "涉密项目（{count}个）",
     "total_row": "合计",
+    "light_ungraded": "{light}（{count}个未评价）",
     "confidential_note": "注：涉密项目计入合计，但不列示名称和明细；其预警不列入预警明细。",
     "excluded_note": "注：{count} 个项目有「未填报」的数据（{columns}），合计只含已填报的数字，依赖这些数字的比率不计算（—）。",
     "withheld_note": (
@@ -513,7 +519,7 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "execution_reported_item": "{name}{value}万元",
     "execution_row_unreported": "{row}的{missing}未填报",
     "basic_budget_parts": "，其中上年结转{carried_over}万元、本年预算{budget}万元",
-    "basic_sources": "按资金来源分：{items}。",
+    "basic_sources": "{heading}{items}。",
     "basic_source_item": "{row}{subtotal}万元",
     "subject_project": "项目",
     "subject_department": "部门",

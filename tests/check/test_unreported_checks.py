@@ -86,3 +86,27 @@ def test_a_whole_table_and_the_indicators_may_be_not_reported(tree: Path) -> Non
     body = body[: body.index("绩效指标:")] + "绩效指标: 未填报\n" + body[body.index("分析报告:") :]
     (tree / PROJECT).write_text(body, encoding="utf-8")
     assert _codes(tree, PROJECT) == []
+
+
+def _w307(tree: Path, path: str) -> list[str]:
+    result = api.check([tree / path], workspace=api.Workspace.at(tree))
+    return [f.message for f in result.findings if f.code == "W307"]
+
+
+def test_w307_names_the_row_heading_of_its_own_table(tree: Path) -> None:
+    """A zero 基本支出 row is a 支出用途, not a 资金来源: the advice names the table's own row heading (forms.py)."""
+    assert _w307(tree, DEPARTMENT) == []  # silent: every row has figures
+    zeros = "  项目支出:\n    上年结转: 0\n    本年预算: 0\n    下达数: 0\n    支出数: 0\n    全年预计支出数: 0\n"
+    file = tree / DEPARTMENT
+    text = file.read_text(encoding="utf-8")
+    start = text.index("  项目支出:\n")
+    end = text.index("\n\n", start) + 1
+    file.write_text(text[:start] + zeros + text[end:], encoding="utf-8")
+    assert _w307(tree, DEPARTMENT) == ["「项目支出」各项都是 0：没有这项支出用途时请整行删除"]
+    _edit(
+        tree,
+        PROJECT,
+        "    本年预算: 860.00\n    下达数: 860.00\n    支出数: 412.35\n    全年预计支出数: 860.00",
+        "    本年预算: 0\n    下达数: 0\n    支出数: 0\n    全年预计支出数: 0",
+    )
+    assert _w307(tree, PROJECT) == ["「中央财政资金」各项都是 0：没有这项资金来源时请整行删除"]

@@ -17,6 +17,7 @@ from typing import Any
 from .. import messages as M
 from ..form import indicators, limits
 from ..form import vocabulary as F
+from ..form.forms import FORMS
 from ..form.model import not_reported
 from ..messages import EVIDENCE_OUTSIDE
 from ..workspace import root_of
@@ -282,13 +283,16 @@ def check_placeholders(doc: Document, kind: str) -> list[Finding]:
 
 
 def check_empty_rows(doc: Document, kind: str) -> list[Finding]:
-    """A fund row of zeros is usually the scaffold's row for a source the project does not have."""
+    """A fund row of zeros is usually the scaffold's row for a source (or use) the submission does not have;
+    the message names the table's own row heading (forms.py), 资金来源 or 支出用途."""
     findings = []
+    headings = {t.key: t.row_heading for t in FORMS[kind].tables} if kind in FORMS else {}
     for table in _fund_tables(kind):
         for name, row in _rows(doc.data, table):
             values = [_num(row.get(key)) for key in A.values()]
             if all(v is not None and v == 0 for v in values):
-                findings.append(warning(doc.path, *doc.position((table, name), key=True), "W307", row=name))
+                position = doc.position((table, name), key=True)
+                findings.append(warning(doc.path, *position, "W307", row=name, heading=headings.get(table, "")))
     return findings
 
 

@@ -84,7 +84,7 @@ def basic(ev: Evaluation) -> list[str]:
     table = budget_tables(ev)[-1]
     items = [D("basic_source_item", row=row, subtotal=money(fig.subtotal)) for row, fig in table.rows.items() if row in table.given]
     if len(items) > 1 and all(fig.reported("subtotal") for row, fig in table.rows.items() if row in table.given):
-        budget += D("basic_sources", items="，".join(items))
+        budget += D("basic_sources", heading=table.heading, items="，".join(items))
     return [target, budget]
 
 

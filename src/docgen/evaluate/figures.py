@@ -257,8 +257,10 @@ class Completeness:
     """How many of the figures and values the form asks for were reported (not 「未填报」): 「已填报 12/18 项」.
 
     Counted: the five amounts of every fund row written (a budget table stated 「未填报」 as a whole: its 资金总额's
-    five), and the target, result, expected outcome and likelihood of every indicator (「绩效指标: 未填报」: one
-    indicator's four). A submission is complete when every one was reported.
+    five), and the target, result, expected outcome and likelihood of every indicator. 「绩效指标: 未填报」 counts as
+    one indicator lacking every required field (一级、二级、三级指标 and those four: 7 items), at least as many as
+    the smallest indicator block the form accepts, so a missing block never looks smaller than a thin one.
+    A submission is complete when every one was reported.
     """
 
     reported: int
@@ -289,7 +291,7 @@ def completeness(submission: Project | Department) -> Completeness:
             reported += amounts - len(row.unreported)
     values = len(INDICATOR_VALUES)
     if "indicators" in submission.unreported:
-        total_ += values
+        total_ += len(F.INDICATOR_REQUIRED)
     for indicator in submission.indicators:
         total_ += values
         reported += sum(indicator.reported(name) for name in INDICATOR_VALUES)

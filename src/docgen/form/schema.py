@@ -176,7 +176,7 @@ def indicator() -> Schema:
                 "items": _text("佐证材料文件", "一份佐证材料：仓库中的文件路径或网址", "佐证材料/补助资金发放花名册.pdf"),
             },
         },
-        "required": [k["level1"], k["level2"], k["name"], k["target"], k["result"], k["expected"], k["likelihood"]],
+        "required": [k[name] for name in F.INDICATOR_REQUIRED],
         "additionalProperties": False,
         "allOf": level1_rules,
     }

@@ -105,6 +105,8 @@ INDICATOR_FIELDS: dict[str, str] = {
     "cumulative": "按进度累计",
     "evidence": "佐证材料",
 }
+#: The fields every indicator must have (the schema's `required`; 「绩效指标: 未填报」 lacks each of them once).
+INDICATOR_REQUIRED = ("level1", "level2", "name", "target", "result", "expected", "likelihood")
 
 # --- 附件1 narrative --------------------------------------------------------------------------
 

@@ -177,6 +177,12 @@ def _indicators(grid: _Grid, block: Indicators, sub: Project | Department) -> No
     top = grid.row
     _two_row_headers(grid, INDICATOR_COLUMNS, sub.period, top)
     row = top + 2
+    if "indicators" in sub.unreported and not sub.indicators:  # 「绩效指标: 未填报」: say so, never a blank table
+        first = INDICATOR_COLUMNS[0].first
+        grid.put(row, first, F.NOT_REPORTED, "center", last_col=INDICATOR_COLUMNS[-1].last, field="indicators")
+        grid.put(top, 0, block.label, "block", last_row=row)
+        grid.row = row + 1
+        return
     spans: dict[tuple[str, ...], list[int]] = {}
     for level1, level2, index in _indicator_rows(sub.indicators):
         if row > top + 2 and (level1, level2) not in spans:  # a page may start where a group starts

@@ -66,6 +66,7 @@ class ProjectLine:
     figures_total: int = 0  # … out of how many the forms ask for (「已填报 12/18」)
     incomplete: int = 0  # projects with a budget figure 「未填报」 (left out of a total's sums)
     excluded: frozenset[str] = frozenset()  # a sum's typed columns that leave out some row's 「未填报」 figure
+    ungraded: int = 0  # rows 「未评价」 among those the row stands for: a total's light says so (「绿灯（3个未评价）」)
 
     @functools.cached_property
     def figures(self) -> compute.Figures:
@@ -94,6 +95,7 @@ class ProjectLine:
             "unit": self.unit,
             "research": None if self.research is None else M.ROLLUP["yes" if self.research else "no"],
             "light": self.light or NONE,
+            "ungraded": self.ungraded,
             "completeness": f"{self.reported}/{self.figures_total}",
             **shown,
             "red": self.red,
@@ -135,6 +137,7 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectL
         reported=sa.completeness.reported,
         figures_total=sa.completeness.total,
         incomplete=int(bool(sa.headline.amounts.unreported)),
+        ungraded=int(sa.light == GREY),
     )
 
 
@@ -149,6 +152,7 @@ _WITHHELD = (
     *("carried_over", "budget", "subtotal", "allocated", "allocation_rate", "spent", "spend_progress", "execution"),
     *("expected", "balance", "red", "yellow", "blue", "indicators", "certain", "possible", "impossible", "rules", "light"),
     "completeness",
+    "ungraded",
 )
 
 
@@ -175,6 +179,7 @@ _COUNTS = (
     "reported",
     "figures_total",
     "incomplete",
+    "ungraded",
 )
 
 
@@ -310,10 +315,12 @@ class DepartmentLine:
             r.total.values() if r.total else ProjectLine(r.period, r.code, r.name, "", "", "", None, None, Amounts(), projects=0).values()
         )
         dept_light = r.department.light if r.department else None
+        lights = [dept_light, *(line.light for line in r.lines)]
         base.update(
             department_code=r.code,
             department=r.name,
-            light=_worst_or_grey([dept_light, *(line.light for line in r.lines)]) or NONE,
+            light=_worst_or_grey(lights) or NONE,
+            ungraded=lights.count(GREY),
             expected_projects=r.expected,
             submitted_projects=r.submitted,
             missing_projects=r.missing,
@@ -526,7 +533,7 @@ def _write_row(ws: Any, fmt: _Formats, row: int, columns: Sequence[tuple[str, st
             ws.write_string(row, col, "" if value is None else str(value), fmt.cell(TEXT, total))
         elif kind == LIGHT:
             light = value if value in M.LIGHT_NAMES else None
-            ws.write_string(row, col, M.LIGHT_NAMES.get(value, value or "") if value is not None else "", fmt.cell(LIGHT, total, light))
+            ws.write_string(row, col, light_label(values, key) if value is not None else "", fmt.cell(LIGHT, total, light))
         elif value is None:
             ws.write_string(row, col, N.NO_VALUE, fmt.cell(kind, total))
         elif isinstance(value, str):  # 「未填报」 in a figure's column: printed as typed, never as 0
@@ -535,6 +542,17 @@ def _write_row(ws: Any, fmt: _Formats, row: int, columns: Sequence[tuple[str, st
             ws.write_number(row, col, float(compute.fraction(Decimal(value))), fmt.cell(RATE, total))
         else:  # MONEY, COUNT
             ws.write_number(row, col, float(value), fmt.cell(kind, total))
+
+
+def light_label(values: dict[str, Any], key: str = "light") -> str:
+    """A row's light in words; a total over rows some of which are 「未评价」 says how many (「绿灯（3个未评价）」),
+    so a green 合计 never hides projects nobody could grade."""
+    value = values.get(key)
+    label = M.LIGHT_NAMES.get(value, value or "") if isinstance(value, str) else ""
+    ungraded = (values.get("ungraded") or 0) if key == "light" else 0
+    if value in M.LIGHT_NAMES and value not in (GREY, NONE) and ungraded:
+        return M.ROLLUP["light_ungraded"].format(light=label, count=ungraded)
+    return label
 
 
 def workbook(sheets: Iterable[Sheet]) -> bytes:

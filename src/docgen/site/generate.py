@@ -186,8 +186,8 @@ class Counts:
         self.submitted += entry.submitted
         self.valid += entry.status in (VALID, WARNING)
         self.warning += entry.status == WARNING
-        self.error += entry.status == ERROR
-        self.missing += entry.status == MISSING
+        self.error += entry.status == ERROR and entry.submitted
+        self.missing += not entry.submitted  # an unfilled template is not 已提交: it is still 未提交
         self.red += entry.light == "red"
         self.yellow += entry.light == "yellow"
 
@@ -237,7 +237,8 @@ class DepartmentView:
 
     @property
     def missing(self) -> list[Entry]:
-        return [e for e in [self.overall, *self.projects] if e.status == MISSING]
+        """Not submitted, an unfilled template (placeholder text, every amount 0) included: it is no 报送."""
+        return [e for e in [self.overall, *self.projects] if not e.submitted]
 
 
 @dataclass
@@ -626,6 +627,7 @@ def _environment() -> jinja2.Environment:
         charts=charts,
         status_label=_status_label,
         figure=_figure,
+        amount=_amount,
         indicator_rows=indicator_rows,
         tables=tables,
         form_tables=form_tables,
@@ -653,6 +655,13 @@ def _figure(fig: compute.Figures, name: str) -> Markup:
         return Markup(F.NOT_REPORTED)
     value = getattr(fig, name)
     return _rate(value) if name.endswith(("rate", "progress")) else _money(value)
+
+
+def _amount(fig: compute.Figures, name: str) -> Markup:
+    """An amount in running text: 「12.50 万元」, or 「未填报」 alone (a unit after 「未填报」 would read as a figure)."""
+    if not fig.reported(name):
+        return Markup(F.NOT_REPORTED)
+    return _money(getattr(fig, name)) + Markup(" " + M.SITE["unit"])
 
 
 def _cn_date(value: date | datetime) -> Markup:
