@@ -45,7 +45,7 @@ def test_a_whole_table_and_the_indicator_block_may_be_not_reported() -> None:
     assert sub.unreported == {"funds", "indicators"} and sub.funds == {} and sub.indicators == ()
     ev = evaluate(sub)
     assert not ev.headline.anything_reported and ev.headline.spend_progress is None
-    assert ev.completeness == compute.Completeness(0, 9)  # the 资金总额's five and one indicator's four
+    assert ev.completeness == compute.Completeness(0, 12)  # the 资金总额's five and one indicator's seven required fields
 
 
 def test_completeness_counts_the_forms_figures_and_values() -> None:
