@@ -206,8 +206,10 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
             pools.setdefault((project.period.key, project.department_code), []).append(project)
     k = pool_size(result.analysis)
     for members in pools.values():
-        if len(members) >= k:
-            pooled = figures.Figures.of(sum((figures.total(p.funds) for p in members), Amounts()), members[0].period)
+        if len(members) >= k:  # less the columns fewer than k of them reported: the 汇总表 does not show those
+            funds = [figures.total(p.funds) for p in members]
+            thin = figures.thin_columns(funds, k)
+            pooled = figures.Figures.of(sum((figures.without(a, thin) for a in funds), Amounts()), members[0].period)
             public += _amounts({"": pooled})
     if history and root is not None and found.figures:
         public += public_history_figures(root, set(found.codes), set(found.paths))
