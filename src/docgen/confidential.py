@@ -53,14 +53,20 @@ def unlisted(period: str, code: object, rosters: Iterable[Roster]) -> bool:
 
 def apply_roster(projects: list[Project], rosters: Iterable[Roster]) -> list[Project]:
     """The projects with 涉密 set when either the file or the period's roster says so, or when the period has a roster
-    that does not list them (W302: counted, never named, until the roster lists them)."""
+    that does not list them (W302: counted, never named, until the roster lists them). A code 涉密 in any period is
+    涉密 in every period, as the site hides it everywhere: else an earlier period's 汇总表 names it."""
     rosters = list(rosters)
     flagged = roster_flags(rosters)
     periods, listed = roster_listed(rosters)
 
-    def secret(p: Project) -> bool:
+    def secret_here(p: Project) -> bool:
         key = (p.period.key, p.code)
         return p.confidential or key in flagged or (p.period.key in periods and key not in listed)
+
+    codes = {code for _, code in flagged} | {p.code for p in projects if secret_here(p)}
+
+    def secret(p: Project) -> bool:
+        return p.code in codes or secret_here(p)
 
     return [p if p.confidential or not secret(p) else dataclasses.replace(p, confidential=True) for p in projects]
 

@@ -447,3 +447,24 @@ def test_a_column_fewer_than_k_reported_is_not_pooled(tmp_path: Path) -> None:
     row_303 = next(r for r in city if r[0] == "303")
     assert row_303[city_spent] == float(PUBLIC["303"][2][2])
 
+
+def test_a_project_secret_in_one_period_is_secret_in_every_period(tmp_path: Path) -> None:
+    """S1 public in 2025-05, 涉密 in 2025-06: build treats it as 涉密 in both (as the site does), so 2025-05's
+    outputs neither name it nor fail the publication check; a project public in every period stays named."""
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    base = repo.run("rev-parse", "HEAD").strip()
+    write_corpus(repo)
+    earlier = "submissions/2025-05/301-局"
+    repo.write(f"{earlier}/{S1[1]}.yaml", project(S1[1], S1[0], "301", S1[2]).replace("截至月份: 6", "截至月份: 5"))
+    code, name, funds = PUBLIC["301"]
+    repo.write(f"{earlier}/{code}.yaml", project(code, name, "301", funds).replace("截至月份: 6", "截至月份: 5"))
+    repo.commit("2025年1-5月")
+    results, outputs = run_all(repo, base)
+    assert results["build"].returncode == 0, outputs["build"]
+    assert leaks(repo.root, {k: outputs[k] for k in ("diff", "diff-json")}) == []
+    workbook = next((repo.root / "build" / "2025-05").glob("301-*/*汇总表.xlsx"))
+    text = "".join(t for _, t in _members("x", workbook.read_bytes()))
+    assert "涉密项目（1个）" in text and name in text
