@@ -208,11 +208,11 @@ _declare(
     exempt_research=False,
     placeholders=("field", "roster_value", "file_value", "roster"),
     explain=(
-        "项目的主管部门代码、预算单位、科研类、涉密标识须与本期名单一致：科研类标识决定是否豁免年度中的监控，涉密标识决定是否公开。",
+        "项目的项目名称、主管部门及其代码、预算单位、科研类、涉密标识须与本期名单一致：名称印在报送封面和文件名上，科研类标识决定是否豁免年度中的监控，涉密标识决定是否公开。",
         "占位符：{field} 项目，{roster_value} 名单中的值，{file_value} 本文件中的值，{roster} 名单文件。",
     ),
     message="「{field}」与名单不一致：名单中为 {roster_value}，本文件为 {file_value}",
-    advice="与主管部门核对本期名单，统一项目的主管部门、预算单位以及科研类、涉密标识。",
+    advice="与主管部门核对本期名单，统一项目名称、主管部门、预算单位以及科研类、涉密标识。",
 )
 _declare(
     "W414",
