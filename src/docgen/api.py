@@ -277,37 +277,58 @@ def _previous_projects(projects: list[Project], ws: Workspace) -> dict[str, Proj
 
     Taken from the projects checked when it is among them, else read quietly from submissions/<year>-<month>/*/<code>.yaml;
     never through a symbolic link (the folders are looked at with lstat, the file is read by check_files, which
-    refuses links), so nothing outside the repository is read. A previous file with errors is not compared.
+    refuses links), so nothing outside the repository is read. A previous file with errors is not compared; among
+    several files of that name in a period, the one in the project's own department's folder is tried first, so a
+    decoy in another folder does not hide it. Each earlier period's folders are listed once (`_period_files`), not
+    once per project (1,000 projects: 5,000 lookups and ~30,000 stat calls before).
     """
     known = {(p.code, p.period.year, p.period.month): p for p in projects}
+    listed: dict[tuple[int, int], dict[str, list[Path]]] = {}
     out: dict[str, Project] = {}
     for project in projects:
         code, year = project.code, project.period.year
         if not limits.CODE_CHARS.fullmatch(code):
             continue
         for month in range(project.period.month - 1, 0, -1):
-            found = known.get((code, year, month)) or _read_previous(ws, code, year, month)
+            found = known.get((code, year, month))
+            if found is None:
+                if (year, month) not in listed:
+                    listed[year, month] = _period_files(ws, year, month)
+                found = _read_previous(ws, project, listed[year, month].get(code, []))
             if found is not None:
                 out[str(project.path)] = found
                 break
     return out
 
 
-def _read_previous(ws: Workspace, code: str, year: int, month: int) -> Project | None:
+def _period_files(ws: Workspace, year: int, month: int) -> dict[str, list[Path]]:
+    """The project files of one earlier period by file name (code): regular files in real folders only."""
+    files: dict[str, list[Path]] = {}
     top = ws.submissions
     if top.is_symlink() or not top.is_dir():
-        return None
+        return files
     for name in dict.fromkeys((f"{year}-{month:02d}", f"{year}-{month}")):
         folder = top / name
         if folder.is_symlink() or not folder.is_dir():
             continue
         for dept in sorted(folder.iterdir()):
-            candidate = dept / f"{code}.yaml"
-            if dept.is_symlink() or not dept.is_dir() or candidate.is_symlink() or not candidate.is_file():
+            if dept.is_symlink() or not dept.is_dir():
                 continue
-            quiet = check_files([ws.relative(candidate)], root=ws.root)
-            built = [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
-            return next((p for p in built if isinstance(p, Project) and p.code == code), None)
+            for candidate in sorted(dept.iterdir()):
+                if candidate.suffix == ".yaml" and not candidate.is_symlink() and candidate.is_file():
+                    files.setdefault(candidate.stem, []).append(candidate)
+    return files
+
+
+def _read_previous(ws: Workspace, project: Project, candidates: list[Path]) -> Project | None:
+    """The first of `candidates` that is a valid file of `project` (same code), its own department's folder first."""
+    own = [c for c in candidates if c.parent.name.split("-", 1)[0] == project.department_code]
+    for candidate in [*own, *(c for c in candidates if c not in own)]:
+        quiet = check_files([ws.relative(candidate)], root=ws.root)
+        built = [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
+        found = next((p for p in built if isinstance(p, Project) and p.code == project.code), None)
+        if found is not None:
+            return found
     return None
 
 

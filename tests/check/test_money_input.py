@@ -170,6 +170,15 @@ def test_the_previous_period_is_never_read_through_a_link(repo: Path, tmp_path_f
     assert [f for f in _check() if f.code == "W417"] == []
 
 
+def test_a_decoy_in_another_folder_does_not_hide_the_previous_period(repo: Path) -> None:
+    """A file of the same name with errors, in another department's folder listed first, is passed over."""
+    _earlier(repo, "120")
+    decoy = repo / "submissions/2025-03/100-x"
+    decoy.mkdir()
+    (decoy / "101-2025-001.yaml").write_text("年度: 2025\n", encoding="utf-8")
+    assert [f.code for f in _check() if f.code == "W417"] == ["W417"]
+
+
 # --- the schema carries the new fields, with Chinese titles -------------------------------------------------
 
 
