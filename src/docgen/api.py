@@ -479,6 +479,10 @@ def build(
         counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
         nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
         raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
+    from .render import engine, templates
+
+    tpl = templates.find(ws.root)
+    engine.check_templates(tpl)  # a hostile or broken template stops the build before anything is written
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
     built = rollup.cities(analyse(result), result.rosters)  # the roll-up data, built once for both writers
@@ -490,8 +494,6 @@ def build(
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
     output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)
-    from .render import engine, templates
-
     if extra_sections is None:
         extra_sections = functools.partial(draft_conclusions, result)
     rules_in_force = (ws.absolute(rules) if rules else ws.rules, default_rules_path())
@@ -514,7 +516,7 @@ def build(
     evaluations = analyse(result).submissions
     subs: list[Project | Department] = [*result.departments, *result.projects]
     valid = [evaluations[str(s.path)] for s in subs]
-    rendered = engine.render_all(valid, out, templates.find(ws.root), options)
+    rendered = engine.render_all(valid, out, tpl, options)
     city_written()
     # the last word before build/ is published: no 涉密 name, code or figure anywhere in it
     try:

@@ -40,6 +40,10 @@ MESSAGES: dict[str, str] = {
     "E211": "「{field}」格式不对：{detail}",
     "E212": "「{field}」不符合要求：{detail}",
     "E213": "「{field}」太长：最多 {limit} 个字，实际 {count} 个字",
+    "E220": (
+        "「{field}」太长：表格的一格最多放 {limit} 个字（Excel 一行最高 409 磅，打印时一行不能跨页，多出的会被截掉），"
+        "实际 {count} 个字。请精简，详细情况写入附件1的相应部分"
+    ),
     "E214": "「{field}」中有不可见的控制字符（{char}），生成的 Word/Excel 文件会无法打开，请删除",
     "E217": "「{field}」中有不可见的格式字符（{char}，如零宽空格、文字方向控制符），看上去相同的文字会被当作不同的文字，请删除",
     "E218": "「{field}」只能由英文字母、数字和 - _ . 组成，第 {index} 个字符「{char}」（{code}）不是",
@@ -459,6 +463,21 @@ LABELS.update(
         "template_missing": "缺少模板文件 {path}，docgen 自带的模板也不在（安装不完整）：请重新安装 docgen，或把模板放到项目的 templates/",
         "template_invalid": "模板文件 {path} 无法使用：{detail}",
         "template_yaml": "YAML 格式错误（第 {line} 行第 {column} 列）",
+        "fonts_entity": "第 {line} 行声明了 XML 实体，fonts.conf 从不需要它，为防实体展开攻击而拒绝",
+        "fonts_root": "最外层应为 <fontconfig>",
+        "fonts_element": (
+            "第 {line} 行 <{tag}> 不能用：fonts.conf 只能写字体替换（<alias> 内含 <family> 和 <prefer>/<accept>/<default>），"
+            "字体目录和缓存目录由 docgen 决定"
+        ),
+        "template_at": "第 {line} 行「{key}」{problem}",
+        "template_not_mapping": "应为「键: 值」形式",
+        "template_unknown_key": "不是可用的键（可写：{allowed}）",
+        "template_missing_key": "缺少「{key}」",
+        "template_number": "应为 {low} 到 {high} 之间的数字",
+        "template_text": "应为不超过 {limit} 个字符的文字",
+        "template_bool": "应为 true 或 false",
+        "template_choice": "只能是 {choices}",
+        "template_num_format": "数字格式「{value}」不显示数值本身：正数和负数部分都须在引号外含有数字占位符 0 或 #",
         "template_yaml_tag": "不允许 YAML 标签 {tag}（第 {line} 行）",
         "template_xml": "{part} 不是有效的 XML（{detail}）",
         "template_xml_dtd": "{part} 含有 DTD（<!DOCTYPE>），Word 文件从不需要它，为防实体展开攻击而拒绝",

@@ -85,6 +85,20 @@ def with_value(key: str, value: str, text: str | None = None) -> str:
     return new
 
 
+def with_target(value: str) -> str:
+    """The demo project with its 项目年度绩效目标 (a block scalar) replaced."""
+    new, count = re.subn(r"^项目年度绩效目标: \|\n  .*$", lambda _: f"项目年度绩效目标: {value}", demo_project(), count=1, flags=re.M)
+    assert count == 1
+    return new
+
+
+def with_deviation(value: str) -> str:
+    """The demo project with its first indicator's 偏差原因分析 replaced."""
+    new, count = re.subn(r"^    偏差原因分析: .*$", lambda _: f"    偏差原因分析: {value}", demo_project(), count=1, flags=re.M)
+    assert count == 1
+    return new
+
+
 def validate_one(tree: Path, text: str | bytes, target: str = PROJECT) -> Run:
     build_file_tree(tree, {target: text})
     return docgen(tree, "validate", target)
@@ -135,6 +149,8 @@ CASES: list[tuple[str, Callable[[], str | bytes], str]] = [
     ("9999-99-99 in 审核意见", lambda: demo_project() + REVIEW.format(date='"9999-99-99"'), "E215"),
     ("年度 2025.0", lambda: with_value("年度", "2025.0"), "E204"),
     ("name over 200 characters", lambda: with_value("项目名称", "长" * (limits.MAX_NAME_CHARS + 1)), "E213"),
+    ("60,000-character 项目年度绩效目标", lambda: with_target("长" * 60_000), "E220"),
+    ("偏差原因分析 past its cell", lambda: with_deviation("长" * (limits.MAX_DEVIATION_CHARS + 1)), "E220"),
     ("5,000 broken indicators", lambda: _indicators(demo_project(), "  - {a: 1, b: 2, c: 3}\n" * 5000), "E216"),
     ("tab indentation", lambda: demo_project().replace("  中央财政资金:", "\t中央财政资金:", 1), "E102"),
 ]
@@ -175,6 +191,8 @@ def test_roster_and_rules_file_refuse_aliases(tree: Path) -> None:
         pytest.param(demo_project().replace("起止时间: 2025年1月", "起止时间: 2025年\t1月"), id="tab inside a value"),
         pytest.param(_indicators(demo_project(), INDICATOR * 3000), id="3,000 indicators"),
         pytest.param(with_value("项目名称", "长" * limits.MAX_NAME_CHARS), id="200-character name"),
+        pytest.param(with_target("长" * limits.MAX_TARGET_CHARS), id="项目年度绩效目标 at its cell's bound"),
+        pytest.param(with_deviation("长" * limits.MAX_DEVIATION_CHARS), id="偏差原因分析 at its cell's bound"),
     ],
 )
 def test_odd_but_valid_submission_passes_within_bounds(tree: Path, text: str | bytes) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen.errors import EnvironmentProblem
 from docgen.evaluate.evaluation import evaluate
-from docgen.form import forms
+from docgen.form import forms, limits
 from docgen.form import vocabulary as F
 from docgen.form.indicators import parse
 from docgen.form.model import Amounts, Department, Project
@@ -279,10 +280,26 @@ def test_tables_template_without_print_numbers_takes_docgens(project: Project, t
     assert sheet_of(project, own).row_dimensions[5].height == sheet_of(project, tpl).row_dimensions[5].height
 
 
-@pytest.mark.parametrize("bad", ["print: {width_scale: abc}", "print: [1, 2]", "print: {width_scale: 0}"])
-def test_bad_print_numbers_are_a_chinese_message(bad: str, tpl: templates.Templates, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [
+        ("print: {width_scale: abc}", "「print.width_scale」应为"),
+        ("print: [1, 2]", "「print」应为「键: 值」形式"),
+        ("print: {width_scale: 0}", "「print.width_scale」应为 0.1 到 4"),
+    ],
+)
+def test_bad_print_numbers_are_a_chinese_message(bad: str, said: str, tpl: templates.Templates, tmp_path: Path) -> None:
     text_ = tpl.path(templates.TABLES_YAML).read_text(encoding="utf-8")
     path = tmp_path / "tables.yaml"
     path.write_text(text_[: text_.index("\nprint:")] + "\n" + bad + "\n", encoding="utf-8")
-    with pytest.raises(EnvironmentProblem, match=r"print\.width_scale"):
+    with pytest.raises(EnvironmentProblem, match=re.escape(said)):
         templates.table_style(path)
+
+
+def test_a_target_at_its_bound_fits_excels_tallest_row(project: Project, tpl: templates.Templates) -> None:
+    """limits.MAX_TARGET_CHARS is what the 年度绩效目标 row can show: at the bound the row stays within Excel's 409 pt
+    (one character more than the row holds is cut in Excel and in print; the check refuses it with E220)."""
+    for bound, held in ((limits.MAX_TARGET_CHARS, True), (limits.MAX_TARGET_CHARS * 2, False)):
+        ws = sheet_of(dataclasses.replace(project, target="长" * bound), tpl)
+        row = next(c.row for r in ws.iter_rows() for c in r if c.value == "长" * bound)
+        assert (ws.row_dimensions[row].height <= 409) is held, ws.row_dimensions[row].height

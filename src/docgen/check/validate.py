@@ -255,7 +255,8 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
     if name == "MinLength":
         return [error(file, *at, "E209", field=field)]
     if name == "MaxLength":
-        return [error(file, *at, "E213", field=field, limit=detail.get("limit"), count=len(value) if isinstance(value, str) else 0)]
+        code = "E220" if detail.get("limit") in limits.CELL_LIMITS else "E213"  # a form cell's bound, not a name's
+        return [error(file, *at, code, field=field, limit=detail.get("limit"), count=len(value) if isinstance(value, str) else 0)]
     if name == "Format":  # only for a value of the right shape: one of the wrong shape has its E211 already
         shaped = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
         return [error(file, *at, "E215", field=field, value=value)] if shaped else []

@@ -36,6 +36,16 @@ MAX_TEXT_CHARS = 100_000
 MAX_KEY_CHARS = 200
 #: Characters in a name (项目名称, 预算单位, 主管部门 …; the schema's maxLength): real names stay under ~60.
 MAX_NAME_CHARS = 200
+#: Characters a text may have where it goes into one cell of 附件2/附件3: Excel holds at most 32,767 in a cell and
+#: a row at most 409 pt high, and a row never breaks across printed pages, so more is cut silently. Measured with
+#: the grid's widths at the body font (10 pt, line factor 1.45: 27 lines in 409 pt): the 年度绩效目标 row (columns
+#: C-M, ~65 characters a line) holds ~1,760 characters, 偏差原因分析 (H-I, ~11 a line) ~295, 备注 (M, ~7 a line)
+#: ~190. The bounds leave room for line breaks and Latin text; the demo's longest are 123, 108 and 119.
+MAX_TARGET_CHARS = 1_500
+MAX_DEVIATION_CHARS = 250
+MAX_REMARK_CHARS = 150
+#: The bounds above, which the check reports as too long for the form (E220) rather than a plain length (E213).
+CELL_LIMITS = (MAX_TARGET_CHARS, MAX_DEVIATION_CHARS, MAX_REMARK_CHARS)
 #: Characters in a code (项目代码, 主管部门代码).
 MAX_CODE_CHARS = 50
 #: Schema findings listed per file: past this many, the first ones already show what is wrong throughout.

@@ -155,13 +155,19 @@ def indicator() -> Schema:
                 k["deviation"],
                 "与预期目标产生偏差时必填：分别从决策、过程和管理等方面进行判断和分析，并说明理由",
                 "过程方面：部分学校补助发放通知不及时，家长知晓度不高。",
+                maxLength=limits.MAX_DEVIATION_CHARS,
             ),
             k["likelihood"]: {
                 "enum": [*F.LIKELIHOODS, F.NOT_REPORTED],
                 "title": k["likelihood"],
                 "description": f"确定能、有可能、完全不可能三选一（即表格中打“√”的一项）；尚不能判断时填「{F.NOT_REPORTED}」",
             },
-            k["remark"]: _text(k["remark"], "选“完全不可能”时必须在此提出拟采取的措施", "拟于第三季度调整实施方案，并报主管部门审核。"),
+            k["remark"]: _text(
+                k["remark"],
+                "选“完全不可能”时必须在此提出拟采取的措施",
+                "拟于第三季度调整实施方案，并报主管部门审核。",
+                maxLength=limits.MAX_REMARK_CHARS,
+            ),
             k["cumulative"]: {
                 "type": "boolean",
                 "title": k["cumulative"],
@@ -271,7 +277,8 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
     if f.kind == "code":
         return _code(f.label, f.description, example)
     if f.kind == "text":
-        return _text(f.label, f.description, *f.examples)
+        cell = {"maxLength": limits.MAX_TARGET_CHARS} if f.name in ("project_target", "dept_target") else {}
+        return _text(f.label, f.description, *f.examples, **cell)
     if f.kind == "date":
         return _date(f.label, f.description, example)
     if f.kind == "flag":

@@ -30,7 +30,7 @@ from ..errors import InvalidSubmissions, UsageError
 from ..evaluate.evaluation import Evaluation
 from ..form.model import Department, Project
 from ..redact import redact_fields
-from . import bundle, dates, docx, dossier, paths, pdf, templates, xlsx
+from . import bundle, dates, docx, dossier, fonts, paths, pdf, templates, xlsx
 
 Submission = Project | Department
 Progress = Callable[[str, int, int], None]  # (stage: "render" | "pdf", done, total)
@@ -426,13 +426,20 @@ def _dossiers(
             place.manifest.new.pop(place.manifest.rel(target), None)
 
 
+def check_templates(tpl: templates.Templates) -> None:
+    """Read every template once, so a broken or hostile one fails here, before any worker starts or any file is written:
+    report.docx (its XML), tables.yaml (every key and value), fonts.conf (its font substitutions and nothing else)."""
+    docx.reference(tpl.path(templates.REPORT_DOCX))
+    templates.table_style(tpl.path(templates.TABLES_YAML))
+    fonts.aliases(tpl.path(templates.FONTS_CONF))
+
+
 def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Templates, options: Options) -> Rendered:
     """Render every evaluated submission's attachments into `out` (confidential ones only into
     options.confidential_dir), then PDFs (with options.pdf) and the department bundles; writes the manifest(s) last."""
     report = Rendered()
     reference, tables = tpl.path(templates.REPORT_DOCX), tpl.path(templates.TABLES_YAML)
-    docx.reference(reference)  # a broken template fails here, once, before any worker starts
-    templates.table_style(tables)
+    check_templates(tpl)
     if options.confidential_dir is not None and options.confidential_dir.resolve().is_relative_to(out.resolve()):
         raise UsageError(M.label("confidential_inside_build", build=out, path=options.confidential_dir))
     for folder in (out, options.confidential_dir):

@@ -2,7 +2,8 @@
 
 One soffice run converts a whole batch (starting LibreOffice costs seconds; a file costs a fraction of one), each
 run with its own throw-away profile so parallel runs, and a LibreOffice the user has open, do not collide. Fonts
-named in the documents (仿宋_GB2312, 方正小标宋简体 …) are substituted per templates/fonts.conf. Results are written
+named in the documents (仿宋_GB2312, 方正小标宋简体 …) are substituted per templates/fonts.conf
+(its <alias> elements only: fonts.py writes the real configuration). Results are written
 into place atomically, so a killed conversion never leaves half a PDF. LibreOffice missing is not an error:
 the caller reports one message and the rest of the build stands.
 
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from .. import messages as M
 from .. import output
-from . import dates, paths
+from . import dates, fonts, paths
 
 if TYPE_CHECKING:
     from pypdf import PdfWriter
@@ -138,8 +139,8 @@ def convert(
         result.problems.append(M.label("pdf_missing"))
         return result
     workdir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "FONTCONFIG_FILE": str(fonts_conf.resolve())}
     with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, dir=workdir.resolve()) as tmp:
+        env = {**os.environ, "FONTCONFIG_FILE": str(fonts.write(fonts_conf, Path(tmp)))}
         runs = []
         for index, batch in enumerate(_batches([s.resolve() for s in sources], max(1, jobs))):
             outdir, profile, log = Path(tmp) / f"out{index}", Path(tmp) / f"profile{index}", Path(tmp) / f"log{index}.txt"

@@ -7,7 +7,9 @@ table styles of 附件2/附件3, the font substitutions for PDF), so the build c
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 import yaml
 
 from .. import messages as M
-from ..check.load import load_file
+from ..check.load import Document, load_file
 from ..errors import EnvironmentProblem
 
 FOLDER = "templates"
@@ -85,21 +87,102 @@ def table_style(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         detail = M.label("template_yaml", line=mark.line + 1 if mark else 1, column=mark.column + 1 if mark else 1)
         raise EnvironmentProblem(M.label("template_invalid", path=path, detail=detail)) from exc
-    if not isinstance(data, dict) or not {"fonts", "number_formats", "page"} <= data.keys():
-        raise EnvironmentProblem(M.label("template_invalid", path=path, detail="fonts / number_formats / page"))
-    _check_print(data.get("print"), path)
-    return data
+    _check_style(doc, path)
+    return data  # type: ignore[no-any-return]
 
 
-#: tables.yaml's `print:` numbers (render/paginate.py); a file without the section takes docgen's own.
-PRINT_NUMBERS = ("width_scale", "fit_min_scale", "safety", "level1_min_fill", "line_factor", "cell_padding_pt", "min_row_pt")
+#: The roles tables.yaml gives a font (render/xlsx.py STYLES).
+FONT_ROLES = ("title", "period", "header", "body", "note")
+#: Number formats by role: each must show the value (see _shows_value).
+NUMBER_FORMATS = ("money", "rate")
+#: tables.yaml's `print:` numbers (render/paginate.py) with the range each may take; a file without the section takes
+#: docgen's own. The scale of a printed page is 10–400 % in Excel, a row at most 409 pt high.
+PRINT_NUMBERS = {
+    "width_scale": (0.1, 4.0),
+    "fit_min_scale": (0.1, 1.0),
+    "safety": (0.5, 1.0),
+    "level1_min_fill": (0.0, 1.0),
+    "line_factor": (1.0, 3.0),
+    "cell_padding_pt": (0.0, 50.0),
+    "min_row_pt": (1.0, 409.0),
+}
+FONT_SIZE = (5.0, 72.0)
+MARGIN_CM = (0.0, 10.0)
+MAX_FONT_NAME = 64
+MAX_FORMAT_CHARS = 255  # Excel's own bound on a number format
+MAX_FOOTER_CHARS = 200  # Excel keeps 255 characters of a footer, its codes included
+ORIENTATIONS = ("landscape", "portrait")
+MARGINS = ("left", "right", "top", "bottom")
+
+Spec = dict[str, Any]
 
 
-def _check_print(section: object, path: Path) -> None:
-    """Each of `print:`'s numbers present and a positive number, or one Chinese message naming the first bad one."""
-    if section is None:
-        return
-    for name in PRINT_NUMBERS:
-        value = section.get(name) if isinstance(section, dict) else None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 10000:
-            raise EnvironmentProblem(M.label("template_invalid", path=path, detail=f"print.{name}"))
+def _check_style(doc: Document, path: Path) -> None:
+    """Every key and value of tables.yaml, or one Chinese message naming the file, the line and the key.
+
+    A department restyles the workbooks here; a typo must not print rows 9999 pt high or every amount as 「1.00」."""
+
+    def fail(where: tuple[str, ...], problem: str) -> None:
+        line = doc.position(where)[0] if where else 1
+        detail = M.label("template_at", line=line, key=".".join(where) or "文件", problem=problem)
+        raise EnvironmentProblem(M.label("template_invalid", path=path, detail=detail))
+
+    def mapping(value: object, where: tuple[str, ...], required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            fail(where, M.label("template_not_mapping"))
+        assert isinstance(value, dict)
+        for key in value:
+            if key not in required + optional:
+                fail((*where, str(key)), M.label("template_unknown_key", allowed="、".join(required + optional)))
+        for key in required:
+            if key not in value:
+                fail(where, M.label("template_missing_key", key=key))
+        return value
+
+    def number(value: object, where: tuple[str, ...], bounds: tuple[float, float]) -> None:
+        low, high = bounds
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal) or not low <= value <= high:
+            fail(where, M.label("template_number", low=f"{low:g}", high=f"{high:g}"))
+
+    def text(value: object, where: tuple[str, ...], limit: int) -> str:
+        if not isinstance(value, str) or not value.strip() or len(value) > limit:
+            fail(where, M.label("template_text", limit=limit))
+        assert isinstance(value, str)
+        return value
+
+    top = mapping(doc.data, (), ("fonts", "number_formats", "page"), ("print",))
+    fonts = mapping(top["fonts"], ("fonts",), FONT_ROLES)
+    for role in FONT_ROLES:
+        font = mapping(fonts[role], ("fonts", role), ("name", "size"), ("bold",))
+        text(font["name"], ("fonts", role, "name"), MAX_FONT_NAME)
+        number(font["size"], ("fonts", role, "size"), FONT_SIZE)
+        if "bold" in font and not isinstance(font["bold"], bool):
+            fail(("fonts", role, "bold"), M.label("template_bool"))
+    formats = mapping(top["number_formats"], ("number_formats",), NUMBER_FORMATS)
+    for role in NUMBER_FORMATS:
+        code = text(formats[role], ("number_formats", role), MAX_FORMAT_CHARS)
+        if not shows_value(code):
+            fail(("number_formats", role), M.label("template_num_format", value=code))
+    page = mapping(top["page"], ("page",), ("margins_cm",), ("orientation", "footer"))
+    if "orientation" in page and page["orientation"] not in ORIENTATIONS:
+        fail(("page", "orientation"), M.label("template_choice", choices=" / ".join(ORIENTATIONS)))
+    margins = mapping(page["margins_cm"], ("page", "margins_cm"), MARGINS)
+    for side in MARGINS:
+        number(margins[side], ("page", "margins_cm", side), MARGIN_CM)
+    if page.get("footer") is not None:
+        text(page["footer"], ("page", "footer"), MAX_FOOTER_CHARS)
+    if "print" in top:
+        for name, bounds in PRINT_NUMBERS.items():  # a bad number first: it says more than the numbers still missing
+            if isinstance(top["print"], dict) and name in top["print"]:
+                number(top["print"][name], ("print", name), bounds)
+        mapping(top["print"], ("print",), tuple(PRINT_NUMBERS))
+
+
+_QUOTED = re.compile(r'"[^"]*"?|\\.|\[[^\]]*\]?|[_*].')
+
+
+def shows_value(code: str) -> bool:
+    """Whether an Excel number format prints the number: its positive and negative sections (the zero section may be
+    a dash) each hold a digit placeholder 0 or # outside quotes, escapes and brackets, or are General."""
+    sections = _QUOTED.sub("", code).split(";")
+    return all("0" in s or "#" in s or s.strip().lower() == "general" for s in sections[:2])
