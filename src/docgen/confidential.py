@@ -53,14 +53,20 @@ def unlisted(period: str, code: object, rosters: Iterable[Roster]) -> bool:
 
 def apply_roster(projects: list[Project], rosters: Iterable[Roster]) -> list[Project]:
     """The projects with 涉密 set when either the file or the period's roster says so, or when the period has a roster
-    that does not list them (W302: counted, never named, until the roster lists them)."""
+    that does not list them (W302: counted, never named, until the roster lists them). A code 涉密 in any period is
+    涉密 in every period, as the site hides it everywhere: else an earlier period's 汇总表 names it."""
     rosters = list(rosters)
     flagged = roster_flags(rosters)
     periods, listed = roster_listed(rosters)
 
-    def secret(p: Project) -> bool:
+    def secret_here(p: Project) -> bool:
         key = (p.period.key, p.code)
         return p.confidential or key in flagged or (p.period.key in periods and key not in listed)
+
+    codes = {code for _, code in flagged} | {p.code for p in projects if secret_here(p)}
+
+    def secret(p: Project) -> bool:
+        return p.code in codes or secret_here(p)
 
     return [p if p.confidential or not secret(p) else dataclasses.replace(p, confidential=True) for p in projects]
 
@@ -206,8 +212,10 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
             pools.setdefault((project.period.key, project.department_code), []).append(project)
     k = pool_size(result.analysis)
     for members in pools.values():
-        if len(members) >= k:
-            pooled = figures.Figures.of(sum((figures.total(p.funds) for p in members), Amounts()), members[0].period)
+        if len(members) >= k:  # less the columns fewer than k of them reported: the 汇总表 does not show those
+            funds = [figures.total(p.funds) for p in members]
+            thin = figures.thin_columns(funds, k)
+            pooled = figures.Figures.of(sum((figures.without(a, thin) for a in funds), Amounts()), members[0].period)
             public += _amounts({"": pooled})
     if history and root is not None and found.figures:
         public += public_history_figures(root, set(found.codes), set(found.paths))

@@ -111,7 +111,9 @@ PUBLIC = {
 NARRATIVE = f"本项目与{S1[0]}配套，见项目{S1[1]}的方案；另见「项目{S2[1]}的」说明。"
 
 
-def write_corpus(repo: GitRepo, *, roster_only: str | None = None, file_only: str | None = None) -> None:
+def write_corpus(
+    repo: GitRepo, *, roster_only: str | None = None, file_only: str | None = None, unreported_spent: tuple[str, ...] = ()
+) -> None:
     """The corpus, committed in steps: S3 first public under its old name, then renamed as it becomes 涉密."""
     entries: dict[str, list[tuple[str, str, bool]]] = {d: [] for d in PUBLIC}
     for name, code, _ in SECRETS:
@@ -123,6 +125,8 @@ def write_corpus(repo: GitRepo, *, roster_only: str | None = None, file_only: st
     repo.commit("名单；道路改造先行报送")
     for name, code, funds in SECRETS:
         flag_in_file = code != roster_only
+        if code in unreported_spent:
+            funds = (*funds[:2], "未填报", funds[3])
         repo.write(f"{PERIOD}/{code[:3]}-局/{code}.yaml", project(code, name, code[:3], funds, secret=flag_in_file))
     for dept, (code, name, funds) in PUBLIC.items():
         text = NARRATIVE if dept == "301" else "按计划实施。"
@@ -403,3 +407,64 @@ def test_a_project_not_on_the_roster_is_w302_and_published_nowhere(tmp_path: Pat
     assert leaks(repo.root, {k: outputs[k] for k in ("diff", "diff-json")}) == []
     data = json.loads(outputs["diff-json"])
     assert len([f for f in data["submissions"] if f["confidential"]]) == len(SECRETS) + 1  # counted, never named
+
+
+def _sheet_rows(path: Path, sheet: str) -> list[list[object]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    return [list(row) for row in book[sheet].iter_rows(values_only=True)]
+
+
+def test_a_column_fewer_than_k_reported_is_not_pooled(tmp_path: Path) -> None:
+    """k=3 涉密 projects, two of them 支出数 「未填报」: the pooled 支出数 would be S4's own figure. It is 「—」 in the
+    涉密 row, left out of the department's and the city's totals, and the note does not count the 涉密 projects;
+    the columns all three reported are pooled as before."""
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    base = repo.run("rev-parse", "HEAD").strip()
+    write_corpus(repo, unreported_spent=(S5[1], S6[1]))
+    results, outputs = run_all(repo, base)
+    assert results["build"].returncode == 0, outputs["build"]
+    assert leaks(repo.root, {k: outputs[k] for k in ("diff", "diff-json")}) == []
+    build = repo.root / "build" / "2025-06"
+    rows = _sheet_rows(next(build.glob("303-*/*汇总表.xlsx")), "项目汇总")
+    header = next(r for r in rows if "支出数" in "".join(str(c) for c in r))
+    spent = next(i for i, c in enumerate(header) if str(c).startswith("支出数") or str(c).endswith("支出数"))
+    budget = next(i for i, c in enumerate(header) if "本年预算" in str(c))
+    pooled = next(r for r in rows if str(r[1]).startswith("涉密项目（3个）"))
+    total = next(r for r in rows if r[1] == "合计")
+    assert pooled[spent] == "—"
+    assert total[spent] == float(PUBLIC["303"][2][2])  # the public project's alone
+    assert pooled[budget] == pytest.approx(sum(float(s[2][0]) for s in (S4, S5, S6)))  # reported by all three: pooled
+    text = " ".join(str(c) for r in rows for c in r if c)
+    assert "2 个项目" not in text and "3 个项目" not in text and "不足 3 个" in text
+    city = _sheet_rows(next(build.glob("全市-*汇总表.xlsx")), "部门汇总")
+    city_header = next(r for r in city if "支出数" in "".join(str(c) for c in r))
+    city_spent = next(i for i, c in enumerate(city_header) if str(c).startswith("支出数") or str(c).endswith("支出数"))
+    row_303 = next(r for r in city if r[0] == "303")
+    assert row_303[city_spent] == float(PUBLIC["303"][2][2])
+
+
+def test_a_project_secret_in_one_period_is_secret_in_every_period(tmp_path: Path) -> None:
+    """S1 public in 2025-05, 涉密 in 2025-06: build treats it as 涉密 in both (as the site does), so 2025-05's
+    outputs neither name it nor fail the publication check; a project public in every period stays named."""
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    base = repo.run("rev-parse", "HEAD").strip()
+    write_corpus(repo)
+    earlier = "submissions/2025-05/301-局"
+    repo.write(f"{earlier}/{S1[1]}.yaml", project(S1[1], S1[0], "301", S1[2]).replace("截至月份: 6", "截至月份: 5"))
+    code, name, funds = PUBLIC["301"]
+    repo.write(f"{earlier}/{code}.yaml", project(code, name, "301", funds).replace("截至月份: 6", "截至月份: 5"))
+    repo.commit("2025年1-5月")
+    results, outputs = run_all(repo, base)
+    assert results["build"].returncode == 0, outputs["build"]
+    assert leaks(repo.root, {k: outputs[k] for k in ("diff", "diff-json")}) == []
+    workbook = next((repo.root / "build" / "2025-05").glob("301-*/*汇总表.xlsx"))
+    text = "".join(t for _, t in _members("x", workbook.read_bytes()))
+    assert "涉密项目（1个）" in text and name in text

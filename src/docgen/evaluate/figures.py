@@ -30,8 +30,10 @@ its ratio is None, so no rule grades it, and forms and drafts print 「未填报
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ..form import vocabulary as F
 from ..form.forms import form_of
@@ -217,6 +219,22 @@ def total(rows: dict[str, Amounts]) -> Amounts:
     for amounts in rows.values():
         result = result + amounts
     return result
+
+
+def thin_columns(rows: Sequence[Amounts], pool: int) -> frozenset[str]:
+    """The typed columns that fewer than `pool` (k) of the rows reported: a pooled sum of them would be the figure
+    of fewer than k 涉密 projects (one, when the others are 「未填报」), so it is not published (issue 14)."""
+    return frozenset(name for name in F.AMOUNT_FIELDS if sum(a.reported(name) for a in rows) < pool)
+
+
+def without(amounts: Amounts, columns: Iterable[str]) -> Amounts:
+    """The amounts with `columns` left out as if 「未填报」 (zero in their slot): they feed no sum."""
+    left = frozenset(columns)
+    if not left:
+        return amounts
+    zeros: dict[str, Any] = dict.fromkeys(left, Decimal(0))
+    adjusted = None if "budget" in left else amounts.adjusted_budget
+    return replace(amounts, **zeros, unreported=amounts.unreported | left, adjusted_budget=adjusted)
 
 
 def table(rows: dict[str, Amounts], labels: tuple[str, ...], period: Period, *, reported: bool = True) -> dict[str, Figures]:

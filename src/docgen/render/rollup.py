@@ -66,6 +66,7 @@ class ProjectLine:
     figures_total: int = 0  # … out of how many the forms ask for (「已填报 12/18」)
     incomplete: int = 0  # projects with a budget figure 「未填报」 (left out of a total's sums)
     excluded: frozenset[str] = frozenset()  # a sum's typed columns that leave out some row's 「未填报」 figure
+    thin: frozenset[str] = frozenset()  # the 涉密 row's typed columns fewer than k of its projects reported: 「—」
 
     @functools.cached_property
     def figures(self) -> compute.Figures:
@@ -78,11 +79,18 @@ class ProjectLine:
         for a total's typed column, 「—」 for a total's ratio that would rest on figures not reported."""
         fig = self.figures
         value = getattr(fig, column)
+        if column in self._thin:
+            return None
         if fig.reported(column):
             return value
         if not self.excluded:
             return F.NOT_REPORTED
         return value if column in F.AMOUNT_FIELDS else None
+
+    @functools.cached_property
+    def _thin(self) -> frozenset[str]:
+        """Every column shown 「—」 because it rests on a thin typed column (`thin`)."""
+        return compute.unreported_columns(self.thin)
 
     def values(self) -> dict[str, Any]:
         shown = {c: self._shown(c) for c in _FIGURES}
@@ -239,22 +247,49 @@ class DepartmentRollup:
         return 0 < self.confidential < self.pool
 
     @property
+    def thin(self) -> frozenset[str]:
+        """The typed columns of the 涉密 row left out because fewer than k of its projects reported them."""
+        return frozenset().union(*(line.thin for line in self.lines))
+
+    @property
     def note(self) -> str:
         if self.withheld:
             return M.ROLLUP["withheld_note"].format(pool=self.pool)
-        return "".join(n for n in (M.ROLLUP["confidential_note"] if self.confidential else "", excluded_note(self.total)) if n)
+        parts = (M.ROLLUP["confidential_note"] if self.confidential else "", thin_note(self.thin, self.pool), excluded_note(self.total))
+        return "".join(n for n in parts if n)
 
 
 def excluded_note(total: ProjectLine | None) -> str:
-    """「注：N 个项目有「未填报」的数据…」 under a table whose 合计 leaves figures out; "" when it leaves none out."""
+    """「注：N 个项目有「未填报」的数据…」 under a table whose 合计 leaves figures out; "" when it leaves none out.
+    N counts the named projects only (`pool_row`): without any, the note gives no number."""
     if total is None or not total.excluded or total.withheld:
         return ""
     columns = "、".join(label for name, label in F.AMOUNT_FIELDS.items() if name in total.excluded)
+    if not total.incomplete:
+        return M.ROLLUP["excluded_note_uncounted"].format(columns=columns)
     return M.ROLLUP["excluded_note"].format(count=total.incomplete, columns=columns)
+
+
+def thin_note(thin: frozenset[str], pool: int) -> str:
+    """Why the 涉密 row shows 「—」 in a column (`pool_row`); "" when it shows every column."""
+    if not thin:
+        return ""
+    columns = "、".join(label for name, label in F.AMOUNT_FIELDS.items() if name in thin)
+    return M.ROLLUP["thin_note"].format(pool=pool, columns=columns)
 
 
 def _rule_names(analysis: Analysis) -> dict[str, str]:
     return {code: rule.name for code, rule in analysis.ruleset.rules.items()}
+
+
+def pool_row(secret: Sequence[ProjectLine], pool: int, withheld: bool) -> ProjectLine:
+    """The 涉密 projects as one row. A typed column that fewer than k of them reported is left out of the row
+    (「—」) and of every sum above it: else the row, or a total less the named projects, is the one figure reported.
+    Their 「未填报」 are not counted in the notes either (`incomplete`), which would say how many did not report."""
+    thin = frozenset() if withheld else compute.thin_columns([line.amounts for line in secret], pool)
+    members = [replace(line, amounts=compute.without(line.amounts, thin), known=None, incomplete=0) for line in secret]
+    row = combine(members, name=M.ROLLUP["confidential_row"].format(count=len(secret)))
+    return withhold(row) if withheld else replace(row, thin=thin)
 
 
 def department_rollup(analysis: Analysis, period: Period, code: str, *, name: str = "", roster: Roster | None = None) -> DepartmentRollup:
@@ -269,8 +304,7 @@ def department_rollup(analysis: Analysis, period: Period, code: str, *, name: st
     pool = pool_size(analysis)
     withheld = 0 < len(secret) < pool
     if secret:
-        row = combine(secret, name=M.ROLLUP["confidential_row"].format(count=len(secret)))
-        lines.append(withhold(row) if withheld else row)
+        lines.append(pool_row(secret, pool, withheld))
     total = combine(lines, name=M.ROLLUP["total_row"], keep_rules=False) if lines else None
     if total is not None and withheld:
         total = withhold(total)
@@ -666,7 +700,9 @@ def city_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
     withheld = next((d.rollup for d in city.departments if d.rollup.withheld), None)
     confidential = any(d.rollup.confidential for d in city.departments)
     note = withheld.note if withheld else M.ROLLUP["confidential_note"] if confidential else ""
-    note = "".join(n for n in (note, "" if withheld else excluded_note(city.total)) if n)
+    thin = frozenset().union(*(d.rollup.thin for d in city.departments))
+    pool = next((d.rollup.pool for d in city.departments), DEFAULT_POOL)
+    note = "".join(n for n in (note, "" if withheld else thin_note(thin, pool), "" if withheld else excluded_note(city.total)) if n)
     total = city.total.values() if city.total else None
     if total is not None:
         total.update({f"lights_{k}": sum(d.lights.get(k, 0) for d in city.departments) for k in (RED, YELLOW, BLUE, GREEN, GREY, NONE)})
