@@ -364,12 +364,12 @@ _declare(
     name="预计全年达不到目标",
     category="有效性",
     light=YELLOW,
-    placeholders=("name", "target", "expected"),
+    placeholders=("name", "target", "expected", "miss"),
     explain=(
-        "全年指标预计完成情况达不到年度指标值（有调整后指标值的，以调整后为准）。",
-        "占位符：{name} 三级指标，{target} 年度指标值，{expected} 全年预计完成情况。",
+        "全年指标预计完成情况达不到年度指标值（有调整后指标值的，以调整后为准；区间指标值预计高于区间时为超出）。",
+        "占位符：{name} 三级指标，{target} 年度指标值，{expected} 全年预计完成情况，{miss} 「达不到」或「超出」。",
     ),
-    message="指标「{name}」全年预计完成 {expected}，达不到年度指标值 {target}",
+    message="指标「{name}」全年预计完成 {expected}，{miss}年度指标值 {target}",
     advice="针对预计无法完成的指标制定整改措施；确因客观原因无法实现的，按程序调整绩效目标。",
 )
 _declare(
