@@ -35,7 +35,7 @@ def test_pending_counts_only_up_to_what_can_still_be_paid(pending: int, progress
 # --- 「暂无」, 「—」 … are 「未填报」 ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("word", ["暂无", "—", "未填", "待统计", "不详", "无"])
+@pytest.mark.parametrize("word", ["暂无", "—", "未填", "待统计", "不详"])
 def test_an_unknown_word_is_not_reported_for_completeness_lights_and_drafts(word: str) -> None:
     sub = project(indicators=_with(_satisfaction("≥90%", word, word)))
     ind = sub.indicators[-1]
