@@ -511,6 +511,7 @@ def build(
         redact=secrets.redact if secrets else None,
         redact_key=secrets.digest() if secrets else "",
         store=records,
+        department_names={(r.period.key, d.code): d.name for r in result.rosters for d in r.departments},
     )
     rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records)
     evaluations = analyse(result).submissions

@@ -83,6 +83,13 @@ MESSAGES: dict[str, str] = {
         "所有金额都是 0：这是未填写的模板，不是报送（可以用 docgen validate 校验草稿，"
         "但提交前检查、CI 和 docgen build 都会拒绝它，不会生成报送包）；尚未取得的数字请填「未填报」"
     ),
+    "W315": "「{field}」填写的是「{value}」，是不是「未填报」？尚未取得的数值请填「未填报」"
+    "：按未填报处理，不亮灯、不计入已填报，也不写进文稿",
+    "W316": "「{row}」支出数 {spent} 万元加已审批待支付 {pending} 万元，超过{what} {limit} 万元：请核对已审批待支付"
+    "（监控时待支付只计到安排数为止，不会因此变为绿灯）",
+    "W317": "指标「{name}」完成目标可能性为“确定能”，但全年预计完成情况 {expected} {miss}年度指标值 {target}："
+    "请核对完成目标可能性或全年预计完成情况（文稿不会写“预计能够完成”）",
+    "I301": "指标「{name}」完成目标可能性为“完全不可能”，但全年预计完成情况 {expected} 已达到年度指标值 {target}，请核对",
     "W306": "佐证材料「{entry}」不存在（路径相对于本文件所在目录），请补交文件或改正路径",
     "X900": "docgen 内部错误（{detail}）。请加 --traceback 重新运行，并把输出报告给维护者",
 }
@@ -117,6 +124,8 @@ LABELS = {
     "fullwidth_colon_key": "「{key}」后面用了全角冒号“：”，请改成半角冒号加空格，写成「{key}: 值」",
     "colon_without_space": "「{key}」后面的冒号“:”与值之间缺少空格，请写成「{key}: 值」",
     "period": "{year}年1-{month}月",
+    "pending_arranged": "安排数",
+    "pending_allocated": "下达数加上年结转",
     "period_single": "{year}年{month}月",
     "valid": "全部 {files} 个文件通过校验",
     "summary": "{files} 个文件：{errors} 个错误，{warnings} 个警告",
@@ -138,6 +147,9 @@ LABELS = {
     "cleaned_output": "已删除：{path}",
     "cleaned_nothing": "没有需要删除的内容（缓存位置：{path}）",
     "deviation_expected": "全年预计完成情况 {expected} 达不到年度指标值 {target}",
+    "deviation_above": "全年预计完成情况 {expected} 超出年度指标值 {target} 的区间",
+    "expected_short": "达不到",
+    "expected_above": "超出",
     "deviation_likelihood": "完成目标可能性为“{likelihood}”",
     "pending_note": "，另有已审批待支付 {pending} 万元已计入",
     "background_failed": "生成汇总表的子进程出错（退出码 {code}），汇总表保留上次的版本。请加 --traceback 重新运行并把输出报告给维护者",
@@ -601,6 +613,8 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "indicator_expected_text": "全年预计为“{value}”",
     "indicator_adjusted": "{target}（调整后为{adjusted}）",
     "judgement_确定能": "预计能够完成年度目标",
+    "judgement_short": "低于年度指标值{target}，按预计完成情况尚不能完成年度目标",
+    "judgement_above": "超出年度指标值{target}的区间",
     "judgement_有可能": "有可能完成年度目标",
     "judgement_完全不可能": "预计无法完成年度目标",
     "indicator_deviation": "偏差原因：{text}",

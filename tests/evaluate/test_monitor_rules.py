@@ -128,8 +128,20 @@ def test_w412_allocated_above_this_years_budget() -> None:
     assert "W412" not in [c for c, _ in codes(project({"市级财政资金": fund(allocated=100)}))]
 
 
+def test_w413_compares_the_project_name_and_the_department_with_the_roster() -> None:
+    entry = {"项目代码": "101-2025-001", "项目名称": "项目101-2025-001", "预算单位": "朔州市教育局本级"}
+    agreeing = project()
+    assert "W413" not in [c for c, _ in codes(agreeing, rosters=(roster(entry),))]
+    renamed = project(项目名称="另一个名称", 主管部门="../../../../tmp/pwn/局")
+    found = [f.message for f in analyse(renamed, rosters=(roster(entry),)).of(renamed.path).findings if f.code == "W413"]  # type: ignore[union-attr]
+    assert found == [
+        "「项目名称」与名单不一致：名单中为 「项目101-2025-001」，本文件为 「另一个名称」",
+        "「主管部门」与名单不一致：名单中为 「朔州市教育局」，本文件为 「../../../../tmp/pwn/局」",
+    ]
+
+
 def test_w413_flags_against_the_roster() -> None:
-    entry = {"项目代码": "101-2025-001", "项目名称": "x", "预算单位": "朔州市教育局本级", "科研类": True}
+    entry = {"项目代码": "101-2025-001", "项目名称": "项目101-2025-001", "预算单位": "朔州市教育局本级", "科研类": True}
     sub = project()
     found = [(f.code, f.message) for f in analyse(sub, rosters=(roster(entry),)).of(sub.path).findings]  # type: ignore[union-attr]
     assert found == [("W413", "「科研类」与名单不一致：名单中为 是，本文件为 否")]

@@ -18,10 +18,10 @@ from .. import messages as M
 from ..form import indicators, limits
 from ..form import vocabulary as F
 from ..form.forms import FORMS
-from ..form.model import not_reported
+from ..form.model import INDICATOR_VALUES, not_reported, unknown_word
 from ..messages import EVIDENCE_OUTSIDE
 from ..workspace import root_of
-from .findings import Finding, error, warning
+from .findings import Finding, error, hint, warning
 from .load import Document
 
 PERIOD_DIR = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -170,7 +170,8 @@ def deviation_reason(item: dict[str, Any]) -> str | None:
     target = indicators.parse(item.get(I["adjusted_target"]) or item.get(I["target"]))
     expected = indicators.parse(item.get(I["expected"]))
     if indicators.meets(target, expected) is False:
-        return M.label("deviation_expected", expected=expected.text, target=target.text)
+        above = indicators.exceeds(target, expected)
+        return M.label("deviation_above" if above else "deviation_expected", expected=expected.text, target=target.text)
     return None
 
 
@@ -187,9 +188,74 @@ def check_indicators(doc: Document, kind: str) -> list[Finding]:
         if item.get(I["likelihood"]) == F.IMPOSSIBLE and not _text(item.get(I["remark"])):
             findings.append(error(doc.path, *doc.position((*at, I["likelihood"])), "E304"))
         reason = deviation_reason(item)
+        name = _text(item.get(I["name"])) or f"第{index + 1}项"
         if reason and not _text(item.get(I["deviation"])):
-            name = _text(item.get(I["name"])) or f"第{index + 1}项"
             findings.append(error(doc.path, *doc.position((*at, I["name"])), "E305", name=name, reason=reason))
+        findings.extend(_likelihood_against_forecast(doc, item, at, name))
+    return findings
+
+
+def _likelihood_against_forecast(doc: Document, item: dict[str, Any], at: tuple[str | int, ...], name: str) -> list[Finding]:
+    """W317: 确定能 with a 全年预计 that misses the target (the draft would claim 能够完成); I301: 完全不可能 with a
+    全年预计 that meets it. Silent when the two cannot be compared (text, 未填报, units that differ)."""
+    likelihood, raw = item.get(I["likelihood"]), item.get(I["expected"])
+    if likelihood not in (F.CERTAIN, F.IMPOSSIBLE) or not_reported(raw):
+        return []
+    target = indicators.parse(item.get(I["adjusted_target"]) or item.get(I["target"]))
+    expected = indicators.parse(raw)
+    met = indicators.meets(target, expected)
+    where = doc.position((*at, I["likelihood"]))
+    if likelihood == F.CERTAIN and met is False:
+        miss = M.label("expected_above" if indicators.exceeds(target, expected) else "expected_short")
+        return [warning(doc.path, *where, "W317", name=name, expected=expected.text, target=target.text, miss=miss)]
+    if likelihood == F.IMPOSSIBLE and met is True:
+        return [hint(doc.path, *where, "I301", name=name, expected=expected.text, target=target.text)]
+    return []
+
+
+def check_pending(doc: Document, kind: str) -> list[Finding]:
+    """W316: 支出数 + 已审批待支付 beyond what the row can pay (安排数, or 下达数 + 上年结转): a pending sum no budget
+    covers is a slip (2000 for 20) or an overrun, and W401 credits it only up to 安排数 − 支出数."""
+    findings = []
+    pending_key = F.ROW_EXTRA_FIELDS["pending"]
+    for table in _fund_tables(kind):
+        for name, row in _rows(doc.data, table):
+            pending, spent = _num(row.get(pending_key)), _num(row.get(A["spent"]))
+            carried, allocated = _num(row.get(A["carried_over"])), _num(row.get(A["allocated"]))
+            adjusted = _num(row.get(F.ROW_EXTRA_FIELDS["adjusted_budget"]))
+            budget = adjusted if adjusted is not None else _num(row.get(A["budget"]))
+            if not pending or spent is None or carried is None or budget is None:
+                continue
+            limits_ = [(M.label("pending_arranged"), carried + budget)]
+            if allocated is not None:
+                limits_.append((M.label("pending_allocated"), carried + allocated))
+            for what, limit in limits_:
+                if spent + pending > limit:
+                    at = doc.position((table, name, pending_key))
+                    findings.append(
+                        warning(
+                            doc.path, *at, "W316", row=name, spent=_money(spent), pending=_money(pending), what=what, limit=_money(limit)
+                        )
+                    )
+                    break
+    return findings
+
+
+def check_unknown_words(doc: Document, kind: str) -> list[Finding]:
+    """W315: an indicator value written 「暂无」, 「—」, 「不详」…: read as 「未填报」 (never as a value), and located so the
+    clerk writes 「未填报」 now and the figure later. (A budget figure so written is a schema error with the same hint.)"""
+    items = doc.data.get(K["indicators"])
+    if kind == "roster" or not isinstance(items, list):
+        return []
+    findings = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        for name in INDICATOR_VALUES:
+            value = item.get(I[name])
+            if unknown_word(value):
+                at = doc.position((K["indicators"], index, I[name]))
+                findings.append(warning(doc.path, *at, "W315", field=I[name], value=str(value).strip()))
     return findings
 
 
@@ -360,6 +426,8 @@ FILE_RULES = (
     check_department_totals,
     check_line_items,
     check_indicators,
+    check_unknown_words,
+    check_pending,
     check_evidence,
 )
 

@@ -55,6 +55,11 @@ def warning(path: Path | str, line: int, column: int, code: str, /, **args: Any)
     return _make("warning", path, line, column, code, **args)
 
 
+def hint(path: Path | str, line: int, column: int, code: str, /, **args: Any) -> Finding:
+    """Build a hint (severity info): worth a look, never blocking, even with --strict."""
+    return _make("info", path, line, column, code, **args)
+
+
 def finding_rows(findings: list[Finding]) -> list[list[Any]]:
     """Findings as plain rows, for the per-file cache."""
     return [[f.path, f.line, f.column, f.code, f.severity, f.message, f.light] for f in findings]

@@ -208,11 +208,11 @@ _declare(
     exempt_research=False,
     placeholders=("field", "roster_value", "file_value", "roster"),
     explain=(
-        "项目的主管部门代码、预算单位、科研类、涉密标识须与本期名单一致：科研类标识决定是否豁免年度中的监控，涉密标识决定是否公开。",
+        "项目的项目名称、主管部门及其代码、预算单位、科研类、涉密标识须与本期名单一致：名称印在报送封面和文件名上，科研类标识决定是否豁免年度中的监控，涉密标识决定是否公开。",
         "占位符：{field} 项目，{roster_value} 名单中的值，{file_value} 本文件中的值，{roster} 名单文件。",
     ),
     message="「{field}」与名单不一致：名单中为 {roster_value}，本文件为 {file_value}",
-    advice="与主管部门核对本期名单，统一项目的主管部门、预算单位以及科研类、涉密标识。",
+    advice="与主管部门核对本期名单，统一项目名称、主管部门、预算单位以及科研类、涉密标识。",
 )
 _declare(
     "W414",
@@ -364,12 +364,12 @@ _declare(
     name="预计全年达不到目标",
     category="有效性",
     light=YELLOW,
-    placeholders=("name", "target", "expected"),
+    placeholders=("name", "target", "expected", "miss"),
     explain=(
-        "全年指标预计完成情况达不到年度指标值（有调整后指标值的，以调整后为准）。",
-        "占位符：{name} 三级指标，{target} 年度指标值，{expected} 全年预计完成情况。",
+        "全年指标预计完成情况达不到年度指标值（有调整后指标值的，以调整后为准；区间指标值预计高于区间时为超出）。",
+        "占位符：{name} 三级指标，{target} 年度指标值，{expected} 全年预计完成情况，{miss} 「达不到」或「超出」。",
     ),
-    message="指标「{name}」全年预计完成 {expected}，达不到年度指标值 {target}",
+    message="指标「{name}」全年预计完成 {expected}，{miss}年度指标值 {target}",
     advice="针对预计无法完成的指标制定整改措施；确因客观原因无法实现的，按程序调整绩效目标。",
 )
 _declare(

@@ -29,6 +29,7 @@ from .. import messages as M
 from ..cache import Store, dumps
 from ..form import limits
 from ..form import vocabulary as F
+from ..form.model import unknown_word
 from . import consistency, ruleset
 from .findings import Finding, error, finding_rows, findings_from_rows
 from .load import Document, JsonPath, load_bytes, load_file, read_bounded
@@ -225,6 +226,8 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         wanted = _or_not_reported(kind, tuple(err.schema_path))
         expected_text = "或".join([M.TYPE_NAMES.get(wanted, wanted), f"「{F.NOT_REPORTED}」"])
         hint = (_money_with_unit(value) or M.hint(_number_text_hint(value))) if wanted == "number" and isinstance(value, str) else ""
+        if unknown_word(value):  # 「暂无」, 「—」: "not known yet", written otherwise
+            hint = M.hint("did_you_mean", suggestion=F.NOT_REPORTED)
         return [error(file, *at, "E204", field=field, expected=expected_text, value=_shown(value), hint=hint)]
     if name == "Enum":
         options = [str(o) for o in detail.get("options", [])]

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..form import numbers as N
 from ..form import vocabulary as F
-from ..form.indicators import Value
+from ..form.indicators import Value, exceeds, meets
 from ..form.model import Department, Indicator, Project
 from ..messages import draft as D
 from ..messages import ladder
@@ -282,8 +282,18 @@ def indicator(ind: Indicator, months: str) -> str:
         target=target,
         result=_value("indicator_result", ind.result, ind.reported("result"), months=months),
         expected=_value("indicator_expected", ind.expected, ind.reported("expected")),
-        judgement=D(f"judgement_{ind.likelihood}"),
+        judgement=judgement(ind),
     )
+
+
+def judgement(ind: Indicator) -> str:
+    """The closing clause: the 完成目标可能性 as reported, except that a forecast short of the target is never drafted
+    as 「能够完成」 (issue 14: the draft says what the forecast is and that it falls short, W317 asks the clerk)."""
+    if ind.likelihood == F.CERTAIN and ind.reported("expected"):
+        target = ind.effective_target
+        if meets(target, ind.expected) is False:
+            return D("judgement_above" if exceeds(target, ind.expected) else "judgement_short", target=target.text)
+    return D(f"judgement_{ind.likelihood}")
 
 
 DRAFTERS: dict[str, Callable[[Evaluation], list[str]]] = {BASIC: basic, EXECUTION: execution, TARGETS: lambda ev: targets(ev.submission)}

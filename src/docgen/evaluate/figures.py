@@ -156,7 +156,10 @@ class Figures:
         budget = a.effective_budget
         allocation_rate = _unless(missing, "allocation_rate", rate(a.allocated, budget))
         spend_progress = _unless(missing, "spend_progress", rate(a.spent, arranged))
-        committed = _unless(missing, "spend_progress", rate(a.spent + a.pending, arranged))
+        # 已审批待支付 counts only up to what can still be paid (安排数 − 支出数): a pending sum beyond the budget
+        # is a typing slip or an overrun (W316), never a reason to turn a red light green.
+        payable = min(a.pending, max(arranged - a.spent, Decimal(0)))
+        committed = _unless(missing, "spend_progress", rate(a.spent + payable, arranged))
         balance = arranged - a.expected
         return cls(
             initial_budget=None if a.adjusted_budget is None else a.budget,

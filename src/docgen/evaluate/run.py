@@ -24,7 +24,7 @@ from .evaluation import Evaluation
 Submission = Project | Department
 Subject = tuple[Any, ...]  # ("submission",) | ("row", table, label) | ("indicator", index)
 SUBMISSION: Subject = ("submission",)
-RosterIndex = dict[str, tuple[ExpectedProject, str]]  # project code -> (roster entry, department code)
+RosterIndex = dict[str, tuple[ExpectedProject, str, str]]  # project code -> (roster entry, department code, department name)
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ def budget_rows(ev: Evaluation) -> list[BudgetRow]:
 
 
 def roster_index(roster: Roster) -> RosterIndex:
-    """Project code -> (roster entry, department code), so W413 looks each project up once."""
-    return {p.code: (p, dept.code) for dept in roster.departments for p in dept.projects}
+    """Project code -> (roster entry, department code, department name), so W413 looks each project up once."""
+    return {p.code: (p, dept.code, dept.name) for dept in roster.departments for p in dept.projects}
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class Field:
     item_title: str = ""
     item_description: str = ""
     written: str = ""  # the key, for a field the vocabulary's KEYS does not name
+    personal: bool = False  # a person's name or telephone: printed in 附件1 only, never in history, diff or site
 
     @property
     def key(self) -> str:
@@ -210,9 +211,9 @@ REVIEWS = Field("reviews", "reviews", "主管部门或市财政局的审核意�
 #: 附件1's 落款 and the contact block under it: optional; what is not given is left blank on paper to be filled by hand.
 SIGN_OFF = (
     Field("signed_on", "date", "附件1落款的成文日期，如 2025-07-10；不填则落款处留空，打印后手写", ("2025-07-10",)),
-    Field("head", "name", "报送单位负责人姓名，印在附件1末尾", ("王建国",)),
-    Field("preparer", "name", "填报人姓名，印在附件1末尾", ("李明",)),
-    Field("phone", "name", "填报人联系电话，如 0349-2021234", ("0349-2021234",)),
+    Field("head", "name", "报送单位负责人姓名，印在附件1末尾", ("王建国",), personal=True),
+    Field("preparer", "name", "填报人姓名，印在附件1末尾", ("李明",), personal=True),
+    Field("phone", "name", "填报人联系电话，如 0349-2021234", ("0349-2021234",), personal=True),
 )
 
 # --- the optional keys of a fund row (issue 14: what happened to the money, as real reports say it) ----------
@@ -432,6 +433,9 @@ ROSTER_FORM = Form(
 )
 
 FORMS: dict[str, Form] = {"project": PROJECT_FORM, "department": DEPARTMENT_FORM, "roster": ROSTER_FORM}
+#: The keys that hold personal data (Field.personal), per kind of file: printed in 附件1 and nowhere else, so history,
+#: the diff, the site and summary.json leave them out (history/changes.py drops them from every version it reads).
+PERSONAL_KEYS: dict[str, frozenset[str]] = {kind: frozenset(f.key for f in form.fields if f.personal) for kind, form in FORMS.items()}
 
 
 def form_of(submission: Any) -> Form:

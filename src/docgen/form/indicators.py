@@ -378,6 +378,13 @@ def meets(target: Value, result: Value, year: int | None = None) -> bool | None:
     return _compare(comparator, result.number, target.number)
 
 
+def exceeds(target: Value, result: Value, year: int | None = None) -> bool:
+    """Does `result` miss a range target (「90%-95%」) by lying above it? Then it 「超出」 the range, not 「达不到」 it."""
+    if meets(target, result, year) is not False or target.upper is None or target.is_date:
+        return False
+    return result.number is not None and result.number > target.upper
+
+
 def _compare(comparator: str, r: object, t: object) -> bool:
     match comparator:
         case "≤":

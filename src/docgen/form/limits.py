@@ -93,3 +93,13 @@ CODE_PATTERN = r"^[A-Za-z0-9_.-]+$"
 def max_bytes(file_name: str) -> int:
     """The size bound of a file, by its name: the roster is allowed more, it lists the whole city."""
     return MAX_ROSTER_BYTES if file_name == F.ROSTER_FILE else MAX_FILE_BYTES
+
+
+#: What stands in for a code point `visible` removes: seen, so a reader knows something was there.
+REPLACEMENT_CHAR = "\ufffd"
+
+
+def visible(text: str) -> str:
+    """`text` with XML-invalid and format characters (bidi controls, U+FFFE …) replaced by U+FFFD: for text docgen did
+    not check itself (commit messages, author names, old versions of a file) that reaches the site or the diff."""
+    return UNPRINTABLE.sub(REPLACEMENT_CHAR, text) if UNPRINTABLE.search(text) else text

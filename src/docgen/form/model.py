@@ -47,8 +47,14 @@ EVERY_AMOUNT = frozenset(A)
 
 
 def not_reported(value: object) -> bool:
-    """The value a clerk types for a figure, value, table or block not reported yet (「未填报」)."""
-    return isinstance(value, str) and value.strip() == NOT_REPORTED
+    """The value a clerk types for a figure, value, table or block not reported yet (「未填报」, or another way of
+    writing "not known yet" such as 「暂无」: reading it as a value would draft a sentence nobody reported)."""
+    return isinstance(value, str) and (value.strip() == NOT_REPORTED or unknown_word(value))
+
+
+def unknown_word(value: object) -> bool:
+    """「暂无」, 「—」, 「不详」…: "not known yet" written otherwise than 「未填报」 (W315 asks for 「未填报」)."""
+    return isinstance(value, str) and value.strip() in F.UNKNOWN_WORDS
 
 
 @dataclass(frozen=True)
@@ -170,17 +176,22 @@ class Indicator:
             level1=item[I["level1"]],
             level2=item[I["level2"]],
             name=item[I["name"]],
-            target=parse(item[I["target"]]),
-            result=parse(item[I["result"]]),
-            expected=parse(item[I["expected"]]),
+            target=_value(item[I["target"]]),
+            result=_value(item[I["result"]]),
+            expected=_value(item[I["expected"]]),
             likelihood=item[I["likelihood"]],
-            adjusted_target=parse(adjusted) if adjusted is not None else None,
+            adjusted_target=_value(adjusted) if adjusted is not None else None,
             deviation=item.get(I["deviation"]) or "",
             remark=item.get(I["remark"]) or "",
             cumulative=item.get(I["cumulative"]),
             evidence=tuple(item.get(I["evidence"]) or ()),
             unreported=frozenset(name for name in INDICATOR_VALUES if not_reported(item.get(I[name]))),
         )
+
+
+def _value(raw: object) -> Value:
+    """An indicator value as typed; 「暂无」, 「—」… read as the 「未填报」 they mean, so nothing prints them as a value."""
+    return parse(NOT_REPORTED if unknown_word(raw) else raw)
 
 
 #: The fields of an indicator that may be stated 「未填报」 (the levels and the name say what it is; they are always typed).

@@ -25,6 +25,8 @@ from ..evaluate import figures as compute
 from ..evaluate.evaluation import evaluate
 from ..form import numbers as N
 from ..form import vocabulary as F
+from ..form.forms import PERSONAL_KEYS
+from ..form.limits import visible
 from ..form.model import Roster
 from ..form.model import build as build_model
 
@@ -152,7 +154,7 @@ def _text_of(value: Any, key: str) -> str:
         return M.label("yes") if value else M.label("no")
     if key in _AMOUNTS and isinstance(value, (int, Decimal)):
         return N.plain_money(Decimal(value))
-    return str(value).strip()
+    return visible(str(value).strip())  # an old version E214/E217 would now reject: no bidi control reaches the site
 
 
 def _flatten(value: Any, path: tuple[str, ...], fields: dict[str, str], items: dict[str, list[str]]) -> None:
@@ -160,7 +162,7 @@ def _flatten(value: Any, path: tuple[str, ...], fields: dict[str, str], items: d
     if isinstance(value, dict):
         for child, item in value.items():
             if not str(child).startswith("$"):
-                _flatten(item, (*path, str(child)), fields, items)
+                _flatten(item, (*path, visible(str(child))), fields, items)
     elif isinstance(value, list):
         if all(not isinstance(v, (dict, list)) for v in value):
             text = "、".join(_text_of(v, key) for v in value if v is not None)
@@ -171,7 +173,7 @@ def _flatten(value: Any, path: tuple[str, ...], fields: dict[str, str], items: d
         names: list[str] = []
         for index, item in enumerate(value):
             ident = item.get(identity) if identity and isinstance(item, dict) else None
-            name = str(ident).strip() if isinstance(ident, (str, int)) and str(ident).strip() else M.label("nth_item", n=index + 1)
+            name = visible(str(ident).strip()) if isinstance(ident, (str, int)) and str(ident).strip() else M.label("nth_item", n=index + 1)
             while name in names:  # the same indicator written twice: keep both apart
                 name += "'"
             names.append(name)
@@ -226,11 +228,8 @@ def _secrets(kind: str, data: dict[str, Any]) -> list[str]:
             continue
         for project in dept.get(K["expected_projects"]) or []:
             if isinstance(project, dict) and project.get(K["confidential"]) is True:
-                found.append(
-                    SEP.join(
-                        (K["departments"], str(dept.get(K["department_code"])), K["expected_projects"], str(project.get(K["project_code"])))
-                    )
-                )
+                dept_code, code = visible(str(dept.get(K["department_code"]))), visible(str(project.get(K["project_code"])))
+                found.append(SEP.join((K["departments"], dept_code, K["expected_projects"], code)))  # as _flatten names them
     return found
 
 
@@ -244,11 +243,12 @@ def snapshot(raw: bytes, kind: str, path: Path | str = "") -> Snapshot:
     if doc is None:
         first = problems[0] if problems else None
         detail = M.label("at_line", line=first.line, column=first.column, message=first.message) if first else ""
-        return Snapshot(kind=kind, error=detail)
+        return Snapshot(kind=kind, error=visible(detail))
     data = doc.data
     fields: dict[str, str] = {}
     items: dict[str, list[str]] = {}
-    _flatten(data, (), fields, items)
+    personal = PERSONAL_KEYS.get(kind, frozenset())
+    _flatten({k: v for k, v in data.items() if k not in personal} if isinstance(data, dict) else data, (), fields, items)
     valid = not problems and not schema_findings(doc, kind)
     figures = None
     if valid:
@@ -262,8 +262,8 @@ def snapshot(raw: bytes, kind: str, path: Path | str = "") -> Snapshot:
         kind=kind,
         valid=valid,
         confidential=_confidential(kind, data),
-        name=str(name),
-        code=str(code),
+        name=visible(str(name)),
+        code=visible(str(code)),
         fields=fields,
         items=items,
         figures=figures,

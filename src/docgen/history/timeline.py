@@ -77,6 +77,7 @@ from typing import Any
 from .. import messages as M
 from ..cache import Store, code_digest
 from ..check.validate import kind_of
+from ..form.limits import visible
 from . import changes as C
 from .changes import Change, Snapshot
 from .git import RawChange, Repo, Shallow, only_yaml, open_repo, parse_raw
@@ -262,7 +263,9 @@ def _parse_log(out: bytes, repo: Repo) -> Iterator[Commit]:
         sha, author, email, date, message = header.decode("utf-8", "replace").split("\x1f", 4)
         records = only_yaml(parse_raw(raw, repo))
         if records:  # a merge shows no changes of its own
-            yield Commit(sha, author, email, datetime.fromisoformat(date), message.rstrip("\x1f").strip(), tuple(records))
+            # the message and the author come from git, unchecked: no bidi control or U+FFFE reaches the site or the diff
+            text = visible(message.rstrip("\x1f").strip())
+            yield Commit(sha, visible(author), visible(email), datetime.fromisoformat(date), text, tuple(records))
 
 
 @dataclass

@@ -55,6 +55,9 @@ class Options:
     redact: Callable[[str], str] | None = None  # the 涉密 redactor every public attachment's texts pass through
     redact_key: str = ""  # what the redactor hides, as a digest: a new secret re-renders every attachment
     store: Store | None = None  # where the manifests are kept: the project's Store (default: of the folder above `out`)
+    # (period, department code) -> the department's name as the period's roster lists it: the 报送's cover and file names
+    # use it, never a name a submission typed (W413 flags the difference)
+    department_names: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -342,13 +345,20 @@ def _pdfs(places: list[_Place], written: set[Path], options: Options, tpl: templ
 GroupKey = tuple[str, str, str]  # period, department code, department name
 
 
-def _groups(place: _Place, confidential: Mapping[GroupKey, int], withheld: set[GroupKey]) -> list[tuple[bundle.Group, list[_Planned]]]:
+def _department_of(sub: Submission, names: Mapping[tuple[str, str], str]) -> GroupKey:
+    """A submission's department: its name as the roster lists it when the period has one, else as the file gives it."""
+    return (sub.period.key, sub.department_code, names.get((sub.period.key, sub.department_code), sub.department))
+
+
+def _groups(
+    place: _Place, confidential: Mapping[GroupKey, int], withheld: set[GroupKey], names: Mapping[tuple[str, str], str]
+) -> list[tuple[bundle.Group, list[_Planned]]]:
     """Each department's published submissions in filing order (部门整体 first, then projects by code), with their
     files: the attachments, and their PDFs where the manifest keeps one. The bundle and the dossier both read these."""
     pdfs = {rel for rel in place.manifest.new if rel.endswith(".pdf")}
     groups: dict[GroupKey, list[_Planned]] = {}
     for item in place.planned:
-        groups.setdefault((item.sub.period.key, item.sub.department_code, item.sub.department), []).append(item)
+        groups.setdefault(_department_of(item.sub, names), []).append(item)
     out = []
     for group_key, items in sorted(groups.items()):
         items.sort(key=lambda i: (i.sub.kind != "department", getattr(i.sub, "code", "")))  # filing order: 部门整体 first
@@ -363,9 +373,7 @@ def _groups(place: _Place, confidential: Mapping[GroupKey, int], withheld: set[G
         first = items[0].sub
         count = confidential.get(group_key, 0)
         when = dates.document_date(first.period)
-        out.append(
-            (bundle.Group(first.period, first.department_code, first.department, entries, count, group_key in withheld, when), items)
-        )
+        out.append((bundle.Group(first.period, first.department_code, group_key[2], entries, count, group_key in withheld, when), items))
     return out
 
 
@@ -465,7 +473,7 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         extra = dict(options.extra_sections(sub)) if options.extra_sections else {}
         key = submission_key(base, sub, extra, options.digests.get(str(sub.path)))
         if sub.confidential or str(sub.path) in options.withheld:
-            group = (sub.period.key, sub.department_code, sub.department)
+            group = _department_of(sub, options.department_names)
             if sub.confidential:
                 confidential[group] = confidential.get(group, 0) + 1
             else:
@@ -493,7 +501,7 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         _pdfs(places, set(report.written), options, tpl, report)
     else:
         _keep_pdfs(places)
-    groups = _groups(public, confidential, withheld)
+    groups = _groups(public, confidential, withheld, options.department_names)
     _bundles(public, groups, options, report)
     _dossiers(public, groups, options, tpl, report)
     for place in places:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ... import messages as M
 from ...check.load import JsonPath
 from ...check.ruleset import BLUE, GREEN, RED, YELLOW, Rule
 from ...form import indicators as V
@@ -132,9 +133,11 @@ def expected_short(run: Run) -> None:
     if rule is None:
         return
     for _, ind, subject, at in _each(run):
-        if V.meets(ind.effective_target, ind.expected, run.sub.period.year) is False:
+        target, year = ind.effective_target, run.sub.period.year
+        if V.meets(target, ind.expected, year) is False:
+            miss = M.label("expected_above" if V.exceeds(target, ind.expected, year) else "expected_short")
             run.hit(
-                rule, rule.light, subject, (*at, I["expected"]), name=ind.name, target=ind.effective_target.text, expected=ind.expected.text
+                rule, rule.light, subject, (*at, I["expected"]), name=ind.name, target=target.text, expected=ind.expected.text, miss=miss
             )
 
 

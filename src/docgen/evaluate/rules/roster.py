@@ -18,13 +18,16 @@ K, A = F.KEYS, F.AMOUNT_FIELDS
 
 @implements("W413")
 def roster_flags(run: Run) -> None:
-    """W413: the project's department, unit, 科研类 and 涉密 flags as the period's roster has them."""
+    """W413: the project's name, department (name and code), unit, 科研类 and 涉密 flags as the period's roster has them:
+    the names are printed on the 报送's cover and in file names, so a name the roster does not know is flagged."""
     rule = run.rule("W413")
     sub, roster = run.sub, run.roster
     if rule is None or roster is None or not isinstance(sub, Project) or sub.code not in run.index:
         return  # not on the roster: W302 says so
-    entry, dept_code = run.index[sub.code]
+    entry, dept_code, dept_name = run.index[sub.code]
     pairs = (
+        ("project_name", entry.name, sub.name),
+        ("department", dept_name, sub.department),
         ("department_code", dept_code, sub.department_code),
         ("unit", entry.unit, sub.unit),
         ("research", entry.research, sub.research),
