@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -13,12 +14,16 @@ import openpyxl
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from docgen.check.load import load_file
 from docgen.errors import UsageError
 from docgen.evaluate.evaluation import evaluate
-from docgen.form.model import Period, Project
+from docgen.form.model import Period, Project, SignOff
+from docgen.form.model import build as build_model
 from docgen.render import bundle, dates, docx, dossier, pdf, templates, xlsx
+from tests.conftest import ROOT
 
 JUNE = Period(2025, 6)
+DEMO_DEPARTMENT = Path("submissions/2025-06/101-教育局/部门整体.yaml")
 
 
 def clock_pdf(width: float = 200) -> bytes:
@@ -88,3 +93,20 @@ def test_contents_say_why_the_department_is_not_there(project: Project) -> None:
     missing = bundle.Group(JUNE, "101", "朔州市教育局", [(project, files)])
     texts = [e.text for e in dossier.entries(missing)]
     assert texts[0].endswith("本期未报送") and "涉密" not in "".join(texts)
+
+
+def test_the_cover_is_dated_by_the_departments_own_date_when_it_gives_one(tpl: templates.Templates) -> None:
+    """报送日期 is never before the 成文日期 of the report it carries (101's 部门整体 is signed 2025-07-10)."""
+    department = build_model("department", DEMO_DEPARTMENT, load_file(ROOT / DEMO_DEPARTMENT)[0].data)  # type: ignore[union-attr]
+    when = dates.document_date(JUNE)
+    files = [Path("附件1-x.docx"), Path("附件3-x.xlsx")]
+    starts = {files[0]: 1, files[1]: 4}
+    signed = bundle.Group(JUNE, "101", "朔州市教育局", [(department, files)])
+    unsigned = bundle.Group(JUNE, "101", "朔州市教育局", [(replace(department, sign_off=SignOff()), files)])
+    assert "报送日期：2025年7月10日" in _cover_text(dossier.cover_docx(tpl.path(templates.REPORT_DOCX), signed, when, starts))
+    assert "报送日期：2025年6月30日" in _cover_text(dossier.cover_docx(tpl.path(templates.REPORT_DOCX), unsigned, when, starts))
+
+
+def _cover_text(docx_bytes: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        return "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", z.read("word/document.xml").decode("utf-8")))

@@ -175,6 +175,17 @@ PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 LEVEL_INDENT = 640  # twips: two 3号 characters, as a sub-item is indented
 
 
+def _submitted_on(group: bundle.Group, when: datetime) -> str:
+    """The cover's 报送日期: the 部门整体's own 成文日期 when it gives one, so the cover is never dated before the
+    report it carries; else the build's date (the period's last day, or SOURCE_DATE_EPOCH)."""
+    for sub, _ in group.entries:
+        if isinstance(sub, Department) and sub.sign_off.signed_on:
+            written = docx.signed_on(sub)
+            if written != M.draft("signed_on_blank"):
+                return written
+    return dates.written_date(when)
+
+
 def cover_docx(reference_path: Path, group: bundle.Group, when: datetime, starts: dict[Path, int]) -> bytes:
     """The cover (unit, period, 报送日期, the stamp area) and the 目录 with each part's first page number."""
     ref = docx.reference(reference_path)
@@ -184,7 +195,7 @@ def cover_docx(reference_path: Path, group: bundle.Group, when: datetime, starts
         _p(D("title", period=group.period.label), s["title"], align="center", before=500, size=COVER_TITLE_SIZE),
         _p(D("unit_line", department=group.name, code=group.code), s["body"], align="center", before=2800),
         _p(D("period_line", period=group.period.label), s["body"], align="center"),
-        _p(D("date_line", date=dates.written_date(when)), s["body"], align="center"),
+        _p(D("date_line", date=_submitted_on(group, when)), s["body"], align="center"),
         _p(D("stamp"), s["body"], align="right", before=800),
         PAGE_BREAK,
         _p(D("contents"), s["title"], align="center"),
