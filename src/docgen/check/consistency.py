@@ -175,15 +175,20 @@ def deviation_reason(item: dict[str, Any]) -> str | None:
     return None
 
 
-def check_indicators(doc: Document, kind: str) -> list[Finding]:
-    """完全不可能 needs measures in 备注 (note 3); a deviation needs 偏差原因分析 (note 1)."""
+def _indicator_items(doc: Document, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each indicator written as a mapping, with its index; none for a roster or a 绩效指标 that is not a list."""
     items = doc.data.get(K["indicators"])
     if kind == "roster" or not isinstance(items, list):
-        return []
-    findings = []
+        return
     for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            continue
+        if isinstance(item, dict):
+            yield index, item
+
+
+def check_indicators(doc: Document, kind: str) -> list[Finding]:
+    """完全不可能 needs measures in 备注 (note 3); a deviation needs 偏差原因分析 (note 1)."""
+    findings = []
+    for index, item in _indicator_items(doc, kind):
         at = (K["indicators"], index)
         if item.get(I["likelihood"]) == F.IMPOSSIBLE and not _text(item.get(I["remark"])):
             findings.append(error(doc.path, *doc.position((*at, I["likelihood"])), "E304"))
@@ -244,13 +249,8 @@ def check_pending(doc: Document, kind: str) -> list[Finding]:
 def check_unknown_words(doc: Document, kind: str) -> list[Finding]:
     """W315: an indicator value written 「暂无」, 「—」, 「不详」…: read as 「未填报」 (never as a value), and located so the
     clerk writes 「未填报」 now and the figure later. (A budget figure so written is a schema error with the same hint.)"""
-    items = doc.data.get(K["indicators"])
-    if kind == "roster" or not isinstance(items, list):
-        return []
     findings = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            continue
+    for index, item in _indicator_items(doc, kind):
         for name in INDICATOR_VALUES:
             value = item.get(I[name])
             if unknown_word(value):

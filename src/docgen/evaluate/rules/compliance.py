@@ -4,11 +4,13 @@ and against the same project's previous period (W417, W418)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from ...form import numbers as N
 from ...form import vocabulary as F
-from ..run import Run, implements
+from ...form.model import Amounts
+from ..run import BudgetRow, Run, implements
 
 A = F.AMOUNT_FIELDS
 
@@ -135,18 +137,24 @@ def yuan_in_wan(run: Run) -> None:
                 )
 
 
+def _beside_previous(run: Run) -> Iterator[tuple[BudgetRow, Amounts, Amounts]]:
+    """Each fund row (not the totals) with its amounts now and in the previous period, where that period has the row."""
+    if run.previous is None:
+        return
+    for row in run.rows:
+        before = run.previous.rows.get((row.table, row.label))
+        if not row.total and before is not None:
+            yield row, row.figures.amounts, before
+
+
 @implements("W417")
 def cumulative_fell(run: Run) -> None:
     """W417: 支出数 or 下达数 lower than in the same project's previous period of the year (both are cumulative)."""
     rule = run.rule("W417")
-    previous = run.previous
-    if rule is None or previous is None:
+    if rule is None or run.previous is None:
         return
-    for row in run.rows:
-        before = previous.rows.get((row.table, row.label))
-        if row.total or before is None:
-            continue
-        now = row.figures.amounts
+    previous = run.previous
+    for row, now, before in _beside_previous(run):
         for name in ("spent", "allocated"):
             if now.reported(name) and before.reported(name) and getattr(now, name) < getattr(before, name):
                 run.hit(
@@ -167,14 +175,10 @@ def cumulative_fell(run: Run) -> None:
 def budget_changed(run: Run) -> None:
     """W418: 本年预算 differs from the previous period's, and no 调整后预算 records the adjustment."""
     rule = run.rule("W418")
-    previous = run.previous
-    if rule is None or previous is None:
+    if rule is None or run.previous is None:
         return
-    for row in run.rows:
-        before = previous.rows.get((row.table, row.label))
-        if row.total or before is None:
-            continue
-        now = row.figures.amounts
+    previous = run.previous
+    for row, now, before in _beside_previous(run):
         known = now.reported("budget") and (before.adjusted_budget is not None or before.reported("budget"))
         if known and now.adjusted_budget is None and now.budget != before.effective_budget:
             run.hit(
