@@ -26,6 +26,7 @@ from .check import validate as checking
 from .check.consistency import UNFILLED
 from .check.findings import Finding, Findings, error
 from .check.load import Document
+from .check.profile import profile_of
 from .check.ruleset import NONE as NO_LIGHT
 from .check.ruleset import SCHEMA_FILES, Ruleset
 from .check.ruleset import default_path as default_rules_path
@@ -33,10 +34,10 @@ from .check.validate import check_files, kind_of
 from .errors import DocgenError, InvalidSubmissions, Leak, UsageError, write_problem
 from .evaluate import conclusions, figures, monitor
 from .evaluate.evaluation import Evaluation, evaluate
-from .form import limits
+from .form import forms, limits
 from .form import numbers as N
 from .form import vocabulary as F
-from .form.forms import FORMS
+from .form.forms import Profile
 from .form.model import Department, Project, Roster
 from .form.model import build as build_model
 from .render import rollup
@@ -69,6 +70,7 @@ class Result(Findings):
     documents: dict[str, Document] = field(default_factory=dict, repr=False)  # loaded files by path, for positions
     digests: dict[str, str] = field(default_factory=dict, repr=False)  # path -> digest of its bytes, read once
     paths: list[Path] = field(default_factory=list)  # the files checked, relative to the project root
+    profile: Profile = field(default=forms.DEFAULT, repr=False)  # the repository's forms (docgen.yaml), for every stage
 
     @property
     def ok(self) -> bool:
@@ -164,17 +166,22 @@ def check(
     rules_file = _rules_file(ws, rules)
     store = _store(ws, cache)
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
-    checked = check_files(files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context)
-    result = Result(files=[Path(ws.shown(p)) for p in files], findings=checked.findings, digests=checked.digests, paths=files)
+    profile = profile_of(ws)  # the repository's forms (docgen.yaml), handed to every stage from here
+    checked = check_files(
+        files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context, profile=profile
+    )
+    result = Result(
+        files=[Path(ws.shown(p)) for p in files], findings=checked.findings, digests=checked.digests, paths=files, profile=profile
+    )
     bad, shaped = checked.error_paths(), checked.shaped_paths()
     flawed: list[Project | Department] = []  # invalid, but in the schema's shape: monitored, never rendered
     for kind, doc in checked.documents:
         result.documents[str(doc.path)] = doc
         if str(doc.path) in bad:
             if kind != "roster" and str(doc.path) in shaped:
-                flawed.append(build_model(kind, doc.path, doc.data))  # type: ignore[arg-type]
+                flawed.append(build_model(kind, doc.path, doc.data, profile.form(kind)))  # type: ignore[arg-type]
             continue
-        model = build_model(kind, doc.path, doc.data)
+        model = build_model(kind, doc.path, doc.data, profile.form(kind))
         {"project": result.projects, "department": result.departments, "roster": result.rosters}[kind].append(model)  # type: ignore[attr-defined]
     # 涉密 by either flag: the roster's mark makes a project confidential even when its file says otherwise (E311)
     period_rosters = result.rosters or _period_rosters(result, ws)
@@ -199,7 +206,7 @@ def _monitor(
 ) -> None:
     """Run the monitoring rules against `rosters` (the periods' rosters, read once by `check`); a broken rules file
     is reported like a broken submission."""
-    ruleset, problems = monitor.load_rules(rules, ws.root)
+    ruleset, problems = monitor.load_rules(rules, ws.root, result.profile)
     findings = list(result.findings) + problems
     if ruleset is not None:
         locate = monitor.locator(result.documents)
@@ -228,15 +235,19 @@ def _period_rosters(result: Result, ws: Workspace) -> list[Roster]:
     for folder in sorted({Path(p).parent.parent for p in result.documents}):
         path = folder / F.ROSTER_FILE
         if ws.file(path).is_file():
-            checked = check_files([path], root=ws.root)
-            rosters += [build_model("roster", doc.path, doc.data) for _, doc in checked.documents if not checked.errors]
+            checked = check_files([path], root=ws.root, profile=result.profile)
+            rosters += [
+                build_model("roster", doc.path, doc.data, result.profile.form("roster"))
+                for _, doc in checked.documents
+                if not checked.errors
+            ]
     return [r for r in rosters if isinstance(r, Roster)]
 
 
 def ruleset(root: Workspace | Path | None = None, rules: Path | None = None) -> tuple[Ruleset | None, list[Finding]]:
     """The rules in force for a project: the defaults overridden by schema/rules.yaml (or `rules`)."""
     ws = _workspace(root)
-    return monitor.load_rules(_rules_file(ws, rules), ws.root)
+    return monitor.load_rules(_rules_file(ws, rules), ws.root, profile_of(ws))
 
 
 def init_rules(root: Workspace | Path | None = None) -> Path:
@@ -267,8 +278,12 @@ def _sibling_projects(result: Result, files: list[Path], ws: Workspace) -> list[
     for dept in result.departments:
         for path in sorted(ws.relative(p) for p in ws.file(Path(dept.path).parent).iterdir()):
             if path.suffix in F.YAML_SUFFIXES and kind_of(path) == "project" and str(path) not in checked:
-                quiet = check_files([path], root=ws.root)
-                siblings += [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
+                quiet = check_files([path], root=ws.root, profile=result.profile)
+                siblings += [
+                    build_model("project", doc.path, doc.data, result.profile.form("project"))
+                    for _, doc in quiet.documents
+                    if not quiet.errors
+                ]
     return [p for p in siblings if isinstance(p, Project)]
 
 
@@ -324,8 +339,9 @@ def _read_previous(ws: Workspace, project: Project, candidates: list[Path]) -> P
     """The first of `candidates` that is a valid file of `project` (same code), its own department's folder first."""
     own = [c for c in candidates if c.parent.name.split("-", 1)[0] == project.department_code]
     for candidate in [*own, *(c for c in candidates if c not in own)]:
-        quiet = check_files([ws.relative(candidate)], root=ws.root)
-        built = [build_model("project", doc.path, doc.data) for _, doc in quiet.documents if not quiet.errors]
+        chosen = profile_of(ws)
+        quiet = check_files([ws.relative(candidate)], root=ws.root, profile=chosen)
+        built = [build_model("project", doc.path, doc.data, chosen.form("project")) for _, doc in quiet.documents if not quiet.errors]
         found = next((p for p in built if isinstance(p, Project) and p.code == project.code), None)
         if found is not None:
             return found
@@ -743,7 +759,7 @@ def new(
         unit=unit or roster_project.get("unit") or roster_dept.get("unit") or "（预算单位全称）",
         research="true" if roster_project.get("research") else "false",
         confidential="true" if roster_project.get("confidential") else "false",
-        form=FORMS[kind],
+        form=profile_of(ws).form(kind),  # the repository's form (docgen.yaml): its title, its fund rows
         amounts=F.AMOUNT_FIELDS.values(),
         report_keys=F.REPORT_KEYS,
     )
@@ -957,3 +973,63 @@ def clean(root: Workspace | Path | None = None, *, outputs: bool = False) -> Cle
             if output.remove(folder, ws.root):
                 gone.append(folder)
     return Cleaned(removed, gone)
+
+
+# --- profiles (issue 15): the repository's forms as data ---------------------------------------------------
+
+
+def profile(root: Workspace | Path | None = None) -> Profile:
+    """The profile the repository chose in docgen.yaml (else the default): what every stage draws and checks by."""
+    return profile_of(_workspace(root))
+
+
+def profile_here() -> Profile:
+    """The profile of the repository the user stands in, else the default (for `docgen schema` outside one)."""
+    try:
+        ws = Workspace.find()
+    except UsageError:
+        return forms.DEFAULT
+    return profile_of(ws)
+
+
+def profile_list(root: Workspace | Path | None = None) -> tuple[list[Profile], str | None]:
+    """The built-in profiles, and the id of the one the repository uses (None outside a repository)."""
+    try:
+        current: str | None = profile_of(_workspace(root)).id
+    except DocgenError:
+        current = None
+    return [forms.builtin(i) for i in forms.builtin_ids()], current
+
+
+def profile_check(path: Path | None = None, root: Workspace | Path | None = None) -> tuple[Profile | None, list[Finding], Path]:
+    """A profile file checked with every mistake located (`docgen profile check`): `path` as typed, else the file
+    docgen.yaml names, else the built-in it names (or the default). Never raises for the file's own mistakes."""
+    from .check.profile import check_file
+
+    if path is not None:
+        ws = Workspace.around([path])
+        relative = ws.relative(ws.absolute(path))
+        if not ws.absolute(path).is_file():
+            raise UsageError(M.PROFILE["file_missing"].format(path=path))
+        profile, found = check_file(relative, ws.root if not relative.is_absolute() else None)
+        return profile, found, relative
+    ws = _workspace(root)
+    choice = ws.profile_choice
+    if choice is not None and choice.path is not None:
+        profile, found = check_file(Path(choice.path), ws.root)
+        return profile, found, Path(choice.path)
+    chosen = profile_of(ws)
+    builtin = forms.builtin_path(chosen.id)
+    profile, found = check_file(builtin)
+    return profile, found, builtin
+
+
+def profile_show(kind: str = "project", root: Workspace | Path | None = None) -> str:
+    """The form of `kind` drawn in text as the repository's profile defines it (`docgen profile show`)."""
+    from .form import sketch
+
+    try:
+        ws = _workspace(root)
+    except UsageError:
+        return sketch.draw(forms.DEFAULT, kind)
+    return sketch.draw(profile_of(ws), kind)

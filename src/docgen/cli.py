@@ -346,13 +346,72 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
 
     示例：docgen schema project；docgen schema --export schema/
     """
+    profile = api.profile_here()  # the forms of the repository the user stands in (docgen.yaml), else the default
     if export_dir:
-        for path in R.export(export_dir):
+        for path in R.export(export_dir, profile):
             click.echo(str(path))
         return 0
     import json
 
-    click.echo(json.dumps(R.schema_for(kind or "project"), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(R.schema_for(kind or "project", profile), ensure_ascii=False, indent=2))
+    return 0
+
+
+@cli.group("profile", cls=click_zh.Group)
+def profile_group() -> None:
+    """表样：本仓库的监控表由哪个表样描述（仓库根目录的 docgen.yaml 选定），检查和查看表样。
+
+    示例：docgen profile list；docgen profile check；docgen profile show --form department
+    """
+
+
+@profile_group.command("list")
+@handle_errors
+def profile_list() -> int:
+    """列出 docgen 内置的表样（编号、名称、层级），标出本仓库正在使用的一个。"""
+    profiles, current = api.profile_list()
+    click.echo(messages.PROFILE["list_header"])
+    for p in profiles:
+        mark = messages.PROFILE["list_current"] if p.id == current else ""
+        click.echo(messages.PROFILE["list_line"].format(id=p.id, name=p.name, level=p.level, current=mark))
+    return 0
+
+
+@profile_group.command("check")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@handle_errors
+def profile_check(path: Path | None) -> int:
+    """检查表样文件（默认：docgen.yaml 选定的表样），一次列出全部错误，每个错误带行号；有错误时退出码为 1。
+
+    示例：docgen profile check；docgen profile check profiles/我们的表.yaml
+    """
+    ws = _files_workspace((path,) if path else ())
+    profile, findings, checked = api.profile_check(path)
+    for finding in report.for_user(findings, ws.shown):
+        click.echo(report.text_line(finding))
+    if profile is None or any(f.is_error for f in findings):
+        click.echo(messages.PROFILE["check_failed"].format(path=ws.shown(checked), count=sum(f.is_error for f in findings)), err=True)
+        return 1
+    click.echo(messages.PROFILE["check_ok"].format(path=ws.shown(checked), name=profile.name, id=profile.id, level=profile.level))
+    return 0
+
+
+@profile_group.command("show")
+@click.option(
+    "--form",
+    "kind",
+    type=click.Choice(["project", "department"]),
+    default="project",
+    show_default=True,
+    help="project：附件2；department：附件3。",
+)
+@handle_errors
+def profile_show(kind: str) -> int:
+    """按本仓库的表样画出表格（各行、合并的单元格、各列的顺序和起止），以及报送文件中的键，供与纸质表对照。
+
+    示例：docgen profile show；docgen profile show --form department
+    """
+    click.echo(api.profile_show(kind), nl=False)
     return 0
 
 

@@ -176,7 +176,7 @@ def label(name: str, /, **args: Any) -> str:
 
 SITE: dict[str, str] = {
     "site_name": "预算绩效运行监控",
-    "site_description": "市级部门预算绩效运行监控报送情况、监控数据和修改记录",
+    "site_description": "{level}部门预算绩效运行监控报送情况、监控数据和修改记录",
     "copyright": "由 docgen 根据 submissions/ 中的报送文件生成，涉密项目不在本站显示",
     "nav_home": "首页",
     "nav_periods": "各期报送情况",
@@ -390,7 +390,7 @@ DRAFT_ANALYSIS_LIGHT = {
 #: Column headers and sheet names of the roll-up workbooks (汇总表).
 ROLLUP = {
     "dept_title": "{department}{period}预算绩效运行监控汇总表",
-    "city_title": "{period}市级部门预算绩效运行监控汇总表",
+    "city_title": "{period}{level}部门预算绩效运行监控汇总表",
     "subtitle": "序时进度 {time_progress}%　金额单位：万元　生成：{generator}",
     "sheet_projects": "项目汇总",
     "sheet_department": "部门整体",
@@ -882,11 +882,13 @@ MESSAGES.update(
         "E711": "「{label}」重复出现（{where}）",
         "E712": "完成目标可能性「{answer}」的 role「{role}」不是 {known} 之一，或与另一档重复",
         "E713": "监控期间 {what}「{value}」不正确：{why}",
-        "E714": "规则「{rule}」不存在，或阈值「{key}」不是该规则可设的阈值（可设：{known}）",
+        "E714": "规则「{rule}」不存在（docgen 的规则：{known}）",
         "E715": "表「{kind}」缺少 docgen 需要的字段「{name}」",
         "E716": "标识行中的单元格（第 {first}-{last} 列）与同一行的另一单元格重叠，或超出了 13 列网格（0-12）",
         "E717": "标识行中的「{field}」不是 docgen 能填入的内容（可用：{known}）",
         "E718": "预算表「{table}」的 field「{field}」在 fields 中没有 kind 为 table 的同名字段",
+        "E719": "勾选列「{header}」不是完成目标可能性中的一档（likelihoods：{answers}）",
+        "E720": "阈值「{key}」不是规则「{rule}」可设的阈值（可设：{known}）",
     }
 )
 
@@ -916,4 +918,5 @@ PROFILE: dict[str, str] = {
     "docgen_yaml_too_big": "文件太大（{size} 字节，上限 {limit}）",
     "docgen_yaml_yaml": "YAML 格式错误：{detail}",
     "profile_invalid": "表样 {path} 有错误，请运行 docgen profile check {path} 查看并改正",
+    "file_missing": "表样文件不存在：{path}",
 }

@@ -172,7 +172,9 @@ def redact_fields(value: T, redact: Callable[[str], str]) -> T:
     if isinstance(value, str):
         return redact(value)  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: redact_fields(getattr(value, f.name), redact) for f in dataclasses.fields(value) if f.init}
+        # a field marked `redact: False` (the form a submission was filled in on) is docgen's text, not the user's
+        fields = (f for f in dataclasses.fields(value) if f.init and f.metadata.get("redact", True))
+        changes = {f.name: redact_fields(getattr(value, f.name), redact) for f in fields}
         return dataclasses.replace(value, **changes)
     if isinstance(value, tuple):
         return tuple(redact_fields(v, redact) for v in value)  # type: ignore[return-value]

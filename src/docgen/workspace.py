@@ -14,8 +14,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import yaml
+
 from . import messages as M
 from .errors import UsageError
+from .files import read_regular
 
 SUBMISSIONS = "submissions"
 BUILD = "build"
@@ -135,6 +138,17 @@ class Workspace:
         """A root-relative path as the user would type it where they stand (for reporters only)."""
         return _shown(self.root, self.here, str(path))
 
+    @property
+    def config(self) -> Path:
+        """docgen.yaml: the one place a repository chooses its profile (it may not exist: the default applies)."""
+        return self.root / CONFIG
+
+    @functools.cached_property
+    def profile_choice(self) -> ProfileChoice | None:
+        """The profile docgen.yaml chooses (read once per Workspace), None without docgen.yaml. The Profile itself
+        is loaded by check/profile.py (`profile_of`), above this utility layer; commands hand it on explicitly."""
+        return read_choice(self.root)
+
 
 @functools.lru_cache(maxsize=4096)
 def _shown(root: Path, here: Path, path: str) -> str:
@@ -148,3 +162,82 @@ def _shown(root: Path, here: Path, path: str) -> str:
         return os.path.relpath(absolute, here)
     except ValueError:  # pragma: no cover - another drive on Windows
         return str(absolute)
+
+
+# --- docgen.yaml: the repository's choice of profile (issue 15) --------------------------------------------
+
+CONFIG = "docgen.yaml"
+#: Bytes of docgen.yaml: it holds one line (`profile: …`); anything near this is a mistake, never read whole.
+MAX_CONFIG_BYTES = 64 << 10
+PROFILE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class ProfileChoice:
+    """What docgen.yaml chose: a built-in profile by id (`path` None), or a file inside the repository (`path`,
+    root-relative POSIX); `line`/`column` where docgen.yaml says so, for messages."""
+
+    name: str
+    path: str | None = None
+    line: int = 1
+    column: int = 1
+
+
+def _config_problem(line: int, column: int, detail: str) -> UsageError:
+    return UsageError(f"{CONFIG}:{line}:{column}: " + M.message("E700", detail=detail))
+
+
+def read_choice(root: Path) -> ProfileChoice | None:
+    """The profile docgen.yaml at `root` chooses, None without a docgen.yaml (the default profile applies).
+
+    docgen.yaml arrives through a pull request like a submission: a regular file only (never through a link), bounded,
+    plain YAML (no tags), one key; a profile file must lie inside the repository: a relative path without 「..」,
+    through no symlink. A mistake is a UsageError (exit 2) naming docgen.yaml's line.
+    """
+    file = root / CONFIG
+    if not os.path.lexists(file):
+        return None
+    raw = read_regular(file, MAX_CONFIG_BYTES)
+    if raw is None:
+        raise _config_problem(1, 1, M.message("E115"))
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise _config_problem(1, 1, M.PROFILE["docgen_yaml_too_big"].format(size=len(raw), limit=MAX_CONFIG_BYTES))
+    try:
+        node = yaml.compose(raw.decode("utf-8"), Loader=yaml.SafeLoader)
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        raise _config_problem(line, column, M.PROFILE["docgen_yaml_yaml"].format(detail=exc)) from None
+    if not isinstance(node, yaml.MappingNode):
+        line, column = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
+        raise _config_problem(line, column, M.PROFILE["docgen_yaml_not_mapping"])
+    choice: ProfileChoice | None = None
+    for key, value in node.value:
+        line, column = key.start_mark.line + 1, key.start_mark.column + 1
+        if not isinstance(key, yaml.ScalarNode) or key.value != "profile":
+            raise _config_problem(line, column, M.PROFILE["docgen_yaml_unknown"].format(key=getattr(key, "value", "?")))
+        line, column = value.start_mark.line + 1, value.start_mark.column + 1
+        if not isinstance(value, yaml.ScalarNode) or value.tag != "tag:yaml.org,2002:str" or not value.value.strip():
+            raise _config_problem(line, column, M.PROFILE["docgen_yaml_profile"])
+        choice = _choice(root, value.value.strip(), line, column)
+    return choice
+
+
+def _choice(root: Path, written: str, line: int, column: int) -> ProfileChoice:
+    """A built-in's id, or a profile file inside the repository (refused when it leads out of it)."""
+    if not written.endswith(PROFILE_SUFFIXES):
+        return ProfileChoice(written, None, line, column)
+    relative = PurePosixPath(written.replace("\\", "/"))
+    inside = not relative.is_absolute() and ".." not in relative.parts and not Path(written).is_absolute()
+    if inside:
+        step = root
+        for part in relative.parts:
+            step = step / part
+            if os.path.islink(step):
+                inside = False
+                break
+    if not inside or not Path(os.path.abspath(root / relative)).is_relative_to(root):
+        raise _config_problem(line, column, M.PROFILE["docgen_yaml_outside"].format(path=written))
+    if not (root / relative).is_file():
+        raise _config_problem(line, column, M.PROFILE["docgen_yaml_missing"].format(path=written))
+    return ProfileChoice(written, relative.as_posix(), line, column)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from .. import messages as M
 from ..form import indicators, limits
 from ..form import vocabulary as F
-from ..form.forms import FORMS
+from ..form.forms import DEFAULT, FORMS, Profile
 from ..form.model import INDICATOR_VALUES, not_reported, unknown_word
 from ..messages import EVIDENCE_OUTSIDE
 from ..workspace import root_of
@@ -162,10 +162,11 @@ def check_department_totals(doc: Document, kind: str) -> list[Finding]:
     ]
 
 
-def deviation_reason(item: dict[str, Any]) -> str | None:
-    """Why an indicator counts as deviating from its target, or None when it does not."""
+def deviation_reason(item: dict[str, Any], profile: Profile | None = None) -> str | None:
+    """Why an indicator counts as deviating from its target, or None when it does not: an answer of the profile's
+    likelihood scale that requires a reason (有可能, 完全不可能 by default), or an expected value short of the target."""
     likelihood = item.get(I["likelihood"])
-    if likelihood in (F.POSSIBLE, F.IMPOSSIBLE):
+    if likelihood in _requiring(profile, "reason"):
         return M.label("deviation_likelihood", likelihood=likelihood)
     target = indicators.parse(item.get(I["adjusted_target"]) or item.get(I["target"]))
     expected = indicators.parse(item.get(I["expected"]))
@@ -185,14 +186,22 @@ def _indicator_items(doc: Document, kind: str) -> Iterator[tuple[int, dict[str, 
             yield index, item
 
 
-def check_indicators(doc: Document, kind: str) -> list[Finding]:
-    """完全不可能 needs measures in 备注 (note 3); a deviation needs 偏差原因分析 (note 1)."""
+def _requiring(profile: Profile | None, what: str) -> frozenset[str]:
+    """The answers of the likelihood scale that require a reason (`reason`) or measures (`measures`)."""
+    scale = (profile or DEFAULT).likelihoods
+    return frozenset(lk.answer for lk in scale if getattr(lk, what))
+
+
+def check_indicators(doc: Document, kind: str, profile: Profile | None = None) -> list[Finding]:
+    """An answer that requires measures (完全不可能, note 3) needs them in 备注; a deviation needs 偏差原因分析
+    (note 1). Which answers require what is the profile's likelihood scale."""
     findings = []
+    measures = _requiring(profile, "measures")
     for index, item in _indicator_items(doc, kind):
         at = (K["indicators"], index)
-        if item.get(I["likelihood"]) == F.IMPOSSIBLE and not _text(item.get(I["remark"])):
+        if item.get(I["likelihood"]) in measures and not _text(item.get(I["remark"])):
             findings.append(error(doc.path, *doc.position((*at, I["likelihood"])), "E304"))
-        reason = deviation_reason(item)
+        reason = deviation_reason(item, profile)
         name = _text(item.get(I["name"])) or f"第{index + 1}项"
         if reason and not _text(item.get(I["deviation"])):
             findings.append(error(doc.path, *doc.position((*at, I["name"])), "E305", name=name, reason=reason))
@@ -348,11 +357,12 @@ def check_placeholders(doc: Document, kind: str) -> list[Finding]:
     return findings
 
 
-def check_empty_rows(doc: Document, kind: str) -> list[Finding]:
+def check_empty_rows(doc: Document, kind: str, profile: Profile | None = None) -> list[Finding]:
     """A fund row of zeros is usually the scaffold's row for a source (or use) the submission does not have;
-    the message names the table's own row heading (forms.py), 资金来源 or 支出用途."""
+    the message names the table's own row heading (the profile's), 资金来源 or 支出用途."""
     findings = []
-    headings = {t.key: t.row_heading for t in FORMS[kind].tables} if kind in FORMS else {}
+    described = profile.forms if profile is not None else FORMS
+    headings = {t.key: t.row_heading for t in described[kind].tables} if kind in described else {}
     for table in _fund_tables(kind):
         for name, row in _rows(doc.data, table):
             values = [_num(row.get(key)) for key in A.values()]
@@ -416,7 +426,7 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}" if not isinstance(exponent, int) or exponent >= -2 else format(value.normalize(), "f")
 
 
-FILE_RULES = (
+FILE_RULES: tuple[Callable[..., list[Finding]], ...] = (
     check_place,
     check_placeholders,
     check_all_zero,
@@ -432,9 +442,13 @@ FILE_RULES = (
 )
 
 
-def file_rules(doc: Document, kind: str) -> list[Finding]:
-    """The E3xx rules that need only one file."""
-    return [finding for rule in FILE_RULES for finding in rule(doc, kind)]
+#: The rules that read the repository's profile (its likelihood scale, its forms' tables): given it as well.
+PROFILE_RULES: frozenset[Callable[..., list[Finding]]] = frozenset({check_empty_rows, check_indicators})
+
+
+def file_rules(doc: Document, kind: str, profile: Profile | None = None) -> list[Finding]:
+    """The E3xx rules that need only one file; `profile` is the repository's (None: the default)."""
+    return [finding for rule in FILE_RULES for finding in (rule(doc, kind, profile) if rule in PROFILE_RULES else rule(doc, kind))]
 
 
 # --- rules across files --------------------------------------------------------------------

@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import output
+from ..form import forms
 from ..form import vocabulary as F
 from ..form.schema import Schema, department_schema, project_schema, roster_schema
 from .findings import Finding, error
 from .load import Document
+from .profile import profile_schema
 from .rulebook import AMOUNT as AMOUNT
 from .rulebook import BLUE as BLUE
 from .rulebook import BLUE_FROM as BLUE_FROM
@@ -445,6 +447,7 @@ def complete(rules: Mapping[str, Any]) -> list[str]:
 # The forms' schemas are form/schema.py's, the rules file's is rules_schema above. They meet here, where both
 # are known: form/ sits below check/ and cannot import the rules file's vocabulary.
 
+PROFILE_SCHEMA_FILE = "profile.schema.json"
 SCHEMA_FILES = {
     "project": "project.schema.json",
     "department": "department.schema.json",
@@ -453,18 +456,27 @@ SCHEMA_FILES = {
 }
 
 SCHEMAS = {"project": project_schema, "department": department_schema, "roster": roster_schema, "rules": rules_schema}
+#: The forms' kinds among SCHEMAS: their schemas follow the repository's profile.
+FORM_KINDS = ("project", "department", "roster")
 
 
-def schema_for(kind: str) -> Schema:
-    """The JSON Schema of a kind of file, derived from the forms' description so the two never disagree."""
+def schema_for(kind: str, profile: forms.Profile | None = None) -> Schema:
+    """The JSON Schema of a kind of file, derived from the forms' description (the repository's `profile`, else the
+    default) so the two never disagree."""
+    if kind in FORM_KINDS and profile is not None:
+        return {"project": project_schema, "department": department_schema, "roster": roster_schema}[kind](profile)
     return SCHEMAS[kind]()
 
 
-def export(directory: Path) -> list[Path]:
-    """Write every schema as pretty JSON (UTF-8, Chinese unescaped) so editors can use it."""
+def export(directory: Path, profile: forms.Profile | None = None) -> list[Path]:
+    """Write every schema as pretty JSON (UTF-8, Chinese unescaped) so editors can use it: the forms' as the
+    repository's profile describes them, and the profile file's own."""
     written = []
     for kind, name in SCHEMA_FILES.items():
         path = directory / name
-        output.write_text(path, json.dumps(schema_for(kind), ensure_ascii=False, indent=2) + "\n")
+        output.write_text(path, json.dumps(schema_for(kind, profile), ensure_ascii=False, indent=2) + "\n")
         written.append(path)
+    path = directory / PROFILE_SCHEMA_FILE
+    output.write_text(path, json.dumps(profile_schema(), ensure_ascii=False, indent=2) + "\n")
+    written.append(path)
     return written

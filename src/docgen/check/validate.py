@@ -29,6 +29,7 @@ from .. import messages as M
 from ..cache import Store, dumps
 from ..form import limits
 from ..form import vocabulary as F
+from ..form.forms import Profile
 from ..form.model import unknown_word
 from . import consistency, ruleset
 from .findings import Finding, error, finding_rows, findings_from_rows
@@ -48,12 +49,12 @@ def kind_of(path: Path) -> str:
 
 
 @cache
-def _validator(kind: str) -> Any:
-    return jsonschema_rs.Draft7Validator(schema_for(kind), validate_formats=True)  # `format: date`: 2025-02-30 is no date
+def _validator(kind: str, profile: Profile | None = None) -> Any:
+    return jsonschema_rs.Draft7Validator(schema_for(kind, profile), validate_formats=True)  # `format: date`: 2025-02-30 is no date
 
 
 @cache
-def _integers_at(kind: str) -> frozenset[tuple[str, ...]]:
+def _integers_at(kind: str, profile: Profile | None = None) -> frozenset[tuple[str, ...]]:
     """Paths (list indices removed) whose schema type is integer: 年度, 截至月份."""
     found: set[tuple[str, ...]] = set()
 
@@ -65,12 +66,12 @@ def _integers_at(kind: str) -> frozenset[tuple[str, ...]]:
         if isinstance(node.get("items"), dict):
             walk(node["items"], path)
 
-    walk(schema_for(kind), ())
+    walk(schema_for(kind, profile), ())
     return frozenset(found)
 
 
 @cache
-def _properties_at(kind: str) -> dict[tuple[str, ...], list[str]]:
+def _properties_at(kind: str, profile: Profile | None = None) -> dict[tuple[str, ...], list[str]]:
     """Allowed keys for every object in the schema, keyed by its path with list indices removed."""
     table: dict[tuple[str, ...], list[str]] = {}
 
@@ -82,7 +83,7 @@ def _properties_at(kind: str) -> dict[tuple[str, ...], list[str]]:
         if "items" in node:
             walk(node["items"], path)
 
-    walk(schema_for(kind), ())
+    walk(schema_for(kind, profile), ())
     return table
 
 
@@ -146,17 +147,18 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def schema_findings(doc: Document, kind: str) -> list[Finding]:
-    """JSON Schema errors of one document, in Chinese and at the place in the file they concern."""
+def schema_findings(doc: Document, kind: str, profile: Profile | None = None) -> list[Finding]:
+    """JSON Schema errors of one document, in Chinese and at the place in the file they concern; the forms' schemas
+    are the repository's `profile`'s (default: the default profile's)."""
     nulls: set[JsonPath] = set()
-    data = _strip_nulls(doc.data, (), nulls, _properties_at(kind))
+    data = _strip_nulls(doc.data, (), nulls, _properties_at(kind, profile))
     whole = M.TYPE_NAMES["integer"]
     findings = [
         error(doc.path, *doc.position(path), "E204", field=_field(path), expected=whole, value=value, hint=M.hint("whole"))
-        for path, value in _pointed_integers(data, (), _integers_at(kind))
+        for path, value in _pointed_integers(data, (), _integers_at(kind, profile))
     ]
-    for err in _validator(kind).iter_errors(data):
-        findings.extend(_translate(doc, kind, err, nulls))
+    for err in _validator(kind, profile).iter_errors(data):
+        findings.extend(_translate(doc, kind, err, nulls, profile))
         if len(findings) >= limits.MAX_FINDINGS:  # a file of 5,000 broken indicators: the first ones say enough
             return [*findings[: limits.MAX_FINDINGS], error(doc.path, 1, 1, "E216", limit=limits.MAX_FINDINGS)]
     return findings
@@ -184,7 +186,7 @@ def _prefixes(wanted: frozenset[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
     return frozenset(w[:i] for w in wanted for i in range(1, len(w) + 1))
 
 
-def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list[Finding]:
+def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath], profile: Profile | None = None) -> list[Finding]:
     path: JsonPath = tuple(err.instance_path)
     name = type(err.kind).__name__
     detail = err.kind.as_dict() if hasattr(err.kind, "as_dict") else {}
@@ -196,11 +198,11 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         child = (*path, key)
         if child in nulls:
             return [error(file, *doc.position(child, key=True), "E202", key=key)]
-        if _misspelt(_value_at(doc.data, path), key, _properties_at(kind).get(_schema_path(path), [])):
+        if _misspelt(_value_at(doc.data, path), key, _properties_at(kind, profile).get(_schema_path(path), [])):
             return []  # one wrong key is one mistake: its E203 says 「是不是「{key}」？」
         return [error(file, *doc.position(path, key=True), "E201", key=key)]
     if name == "AdditionalProperties":
-        allowed = _properties_at(kind).get(_schema_path(path), [])
+        allowed = _properties_at(kind, profile).get(_schema_path(path), [])
         out = []
         for key in detail.get("unexpected", []):
             if key in F.DERIVED_FIELDS or (
@@ -222,8 +224,8 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
         elif expected == ["string"] and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             hint = M.hint("quote_code", value=value)
         return [error(file, *at, "E204", field=field, expected=expected_text, value=_shown(value), hint=hint)]
-    if name == "AnyOf" and _or_not_reported(kind, tuple(err.schema_path)):
-        wanted = _or_not_reported(kind, tuple(err.schema_path))
+    if name == "AnyOf" and _or_not_reported(kind, tuple(err.schema_path), profile):
+        wanted = _or_not_reported(kind, tuple(err.schema_path), profile)
         expected_text = "或".join([M.TYPE_NAMES.get(wanted, wanted), f"「{F.NOT_REPORTED}」"])
         hint = (_money_with_unit(value) or M.hint(_number_text_hint(value))) if wanted == "number" and isinstance(value, str) else ""
         if unknown_word(value):  # 「暂无」, 「—」: "not known yet", written otherwise
@@ -270,9 +272,9 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
 
 
 @functools.cache
-def _or_not_reported(kind: str, schema_path: tuple[str | int, ...]) -> str:
+def _or_not_reported(kind: str, schema_path: tuple[str | int, ...], profile: Profile | None = None) -> str:
     """The JSON type of a node that may also be 「未填报」 (form/schema.or_not_reported), for its anyOf's error; "" else."""
-    node: Any = schema_for(kind)
+    node: Any = schema_for(kind, profile)
     for step in schema_path[:-1]:
         node = node[step] if isinstance(node, dict) or isinstance(step, int) else None
         if node is None:
@@ -381,7 +383,7 @@ PARALLEL_FROM = 300
 Read = tuple[Path, bytes | None, list[Finding]]
 
 
-def _check_one(item: Read, root: Path | None = None) -> tuple[str, Document | None, list[Finding]]:
+def _check_one(item: Read, root: Path | None = None, profile: Profile | None = None) -> tuple[str, Document | None, list[Finding]]:
     """Everything that needs only the file itself: the bytes read once, the schema, the per-file business rules."""
     path, raw, findings = item
     kind = kind_of(path)
@@ -391,11 +393,11 @@ def _check_one(item: Read, root: Path | None = None) -> tuple[str, Document | No
     if doc is None:
         return kind, None, findings
     read = {(f.line, f.column) for f in findings}  # a value E113/E214 refused: the schema would only say it again
-    findings.extend(f for f in schema_findings(doc, kind) if (f.line, f.column) not in read)
+    findings.extend(f for f in schema_findings(doc, kind, profile) if (f.line, f.column) not in read)
     if kind == "rules":  # the monitoring rules file: checked like a submission, but it has no model
         findings.extend(ruleset.check_document(doc))
         return kind, None, findings
-    findings.extend(consistency.file_rules(doc, kind))
+    findings.extend(consistency.file_rules(doc, kind, profile))
     return kind, doc, findings
 
 
@@ -411,24 +413,28 @@ def _encoded(outcome: Outcome) -> str | None:
         return None
 
 
-def _check_chunk(items: list[Read], root: Path | None = None, encode: bool = False) -> list[tuple[Outcome, str | None]]:
+def _check_chunk(
+    items: list[Read], root: Path | None = None, encode: bool = False, profile: Profile | None = None
+) -> list[tuple[Outcome, str | None]]:
     """Each file's outcome, and with `encode` its cache entry too: encoding JSON in Python costs about as much as
     the checks themselves (~0.5 ms a file), so it is done here, spread over the workers, not in the parent."""
-    outcomes = [_check_one(item, root) for item in items]
+    outcomes = [_check_one(item, root, profile) for item in items]
     return [(outcome, _encoded(outcome) if encode else None) for outcome in outcomes]
 
 
-def _check_each(items: list[Read], root: Path | None = None, encode: bool = False) -> list[tuple[Outcome, str | None]]:
+def _check_each(
+    items: list[Read], root: Path | None = None, encode: bool = False, profile: Profile | None = None
+) -> list[tuple[Outcome, str | None]]:
     workers = min(os.cpu_count() or 1, 8)
     if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _check_chunk(items, root, encode)
+        return _check_chunk(items, root, encode, profile)
     size = -(-len(items) // (workers * 4))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     # fork: the workers inherit the compiled schemas and imports, so they start in milliseconds; each gets the
     # bytes already read, so no file is read twice
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
-        work = functools.partial(_check_chunk, root=root, encode=encode)
+        work = functools.partial(_check_chunk, root=root, encode=encode, profile=profile)
         return [item for chunk in pool.map(work, chunks) for item in chunk]
 
 
@@ -437,7 +443,9 @@ def _check_each(items: list[Read], root: Path | None = None, encode: bool = Fals
 CACHE_FROM = 300
 
 
-def _check_cached(paths: list[Path], root: Path | None, store: Store | None) -> tuple[list[Outcome], dict[str, str]]:
+def _check_cached(
+    paths: list[Path], root: Path | None, store: Store | None, profile: Profile | None = None
+) -> tuple[list[Outcome], dict[str, str]]:
     """The outcome of each file, and the digest of each file's bytes (each file is read here, once).
 
     Results are kept in `store` only for files inside the project (root-relative paths): files elsewhere would
@@ -447,14 +455,16 @@ def _check_cached(paths: list[Path], root: Path | None, store: Store | None) -> 
     digests = {str(path): hashlib.sha256(raw).hexdigest() if raw is not None else "" for path, raw, _ in reads}
     inside = all(not p.is_absolute() and ".." not in p.parts for p in paths)
     if store is None or len(paths) < CACHE_FROM or not inside:
-        return [outcome for outcome, _ in _check_each(reads, root)], digests
-    shelf = store.shelf("check", digests)
-    known: dict[str, Outcome | None] = {name: _outcome(shelf.get(name, key), root) if key else None for name, key in digests.items()}
+        return [outcome for outcome, _ in _check_each(reads, root, profile=profile)], digests
+    # an entry is the outcome of these bytes under this profile: another profile's schema may judge them otherwise
+    keys = {name: f"{key}-{profile.digest}" if key and profile is not None else key for name, key in digests.items()}
+    shelf = store.shelf("check", keys)
+    known: dict[str, Outcome | None] = {name: _outcome(shelf.get(name, key), root) if key else None for name, key in keys.items()}
     todo = [item for item in reads if known[str(item[0])] is None]
-    for (path, _, _), (outcome, encoded) in zip(todo, _check_each(todo, root, encode=shelf.enabled), strict=True):
+    for (path, _, _), (outcome, encoded) in zip(todo, _check_each(todo, root, encode=shelf.enabled, profile=profile), strict=True):
         known[str(path)] = outcome
-        if digests[str(path)] and encoded is not None:
-            shelf.put_encoded(str(path), digests[str(path)], encoded)
+        if keys[str(path)] and encoded is not None:
+            shelf.put_encoded(str(path), keys[str(path)], encoded)
     shelf.save()
     return [known[str(p)] for p in paths], digests  # type: ignore[misc]
 
@@ -482,11 +492,13 @@ def check_files(
     root: Path | None = None,
     store: Store | None = None,
     context: list[Path] | None = None,
+    profile: Profile | None = None,
 ) -> Checked:
     """Load and check `paths`; `rosters` are extra roster files used only to cross-check.
 
     With `root`, paths are relative to it (the project root) and findings name them so; `store` keeps per-file
-    results between runs (cache.py).
+    results between runs (cache.py). `profile` is the repository's (check/profile.py's `profile_of`): its forms'
+    schemas and rules judge the files; None means the default profile.
 
     `context` are other project files (the committed files around the staged ones): only loaded, never checked,
     so that the rules across files see them. They come first, so a checked project repeating a context file's
@@ -495,7 +507,7 @@ def check_files(
     """
     documents: list[tuple[str, Document]] = []
     findings: list[Finding] = []
-    outcomes, digests = _check_cached(paths, root, store)
+    outcomes, digests = _check_cached(paths, root, store, profile)
     for kind, doc, problems in outcomes:
         findings.extend(problems)
         if doc is not None:
@@ -503,7 +515,7 @@ def check_files(
     broken = {
         Path(problems[0].path).parent: problems[0] for kind, doc, problems in outcomes if kind == "roster" and doc is None and problems
     }
-    roster_docs = _roster_documents(documents, rosters or [], root, broken)
+    roster_docs = _roster_documents(documents, rosters or [], root, broken, profile)
     around = _context_documents([p for p in context or [] if str(p) not in digests], root)
     checked = set(digests)
     findings.extend(
@@ -525,7 +537,11 @@ def _context_documents(paths: list[Path], root: Path | None = None) -> list[tupl
 
 
 def _roster_documents(
-    documents: list[tuple[str, Document]], extra: list[Path], root: Path | None = None, broken: dict[Path, Finding] | None = None
+    documents: list[tuple[str, Document]],
+    extra: list[Path],
+    root: Path | None = None,
+    broken: dict[Path, Finding] | None = None,
+    profile: Profile | None = None,
 ) -> dict[Path, Document]:
     """Rosters by their folder; those not being checked are read quietly, for cross-checks only.
 
@@ -536,7 +552,7 @@ def _roster_documents(
     for path in extra:
         if path.parent not in found and (broken is None or path.parent not in broken):
             doc, problems = load_file(path, root)
-            problems = problems or (schema_findings(doc, "roster") if doc is not None else [])
+            problems = problems or (schema_findings(doc, "roster", profile) if doc is not None else [])
             if doc is not None and not problems:
                 found[path.parent] = doc
             elif problems and broken is not None:

@@ -24,6 +24,7 @@ from ..check.findings import Finding, finding_rows, findings_from_rows
 from ..check.load import Document, JsonPath, load_file
 from ..check.ruleset import GREEN, GREY, NONE, RED, YELLOW, Ruleset
 from ..form import vocabulary as F
+from ..form.forms import Profile
 from ..form.model import Department, Project, Roster
 from .evaluation import Evaluation, evaluate
 from .rules import IMPLEMENTATIONS
@@ -232,7 +233,8 @@ class _ProjectShelf:
         if not content:
             return None
         entry = repr(index.get(sub.code)) if roster is not None else ""
-        return digest(content, self.rules, str(roster.path) if roster is not None else "", entry, repr(previous))
+        profile = sub.form.digest if sub.form is not None else ""  # another profile may judge the same bytes otherwise
+        return digest(content, self.rules, str(roster.path) if roster is not None else "", entry, repr(previous), profile)
 
     def get(self, ev: Evaluation, key: str) -> Evaluation | None:
         kept = self.shelf.get(ev.path, key)
@@ -286,11 +288,13 @@ def _read(path: Path, root: Path | None = None) -> tuple[Document | None, list[F
     return doc, findings + schema_findings(doc, "rules")
 
 
-def load_rules(path: Path | None = None, root: Path | None = None) -> tuple[Ruleset | None, list[Finding]]:
-    """The packaged defaults overridden by `path` (relative to `root` when given); on any problem, None and
-    findings with file:line."""
+def load_rules(path: Path | None = None, root: Path | None = None, profile: Profile | None = None) -> tuple[Ruleset | None, list[Finding]]:
+    """The packaged defaults, with the thresholds the repository's `profile` sets, overridden by `path` (relative to
+    `root` when given); on any problem, None and findings with file:line."""
     default_file = R.default_path()  # named as the defaults' source; they are built from the rulebook
     defaults = R.default_rules()
+    if profile is not None and profile.rules:  # the profile's defaults (check/profile.py checked their keys)
+        defaults = R.merge(defaults, {code: {R.KEYS["thresholds"]: dict(given)} for code, given in profile.rules.items()})
     if path is None:
         return R.build(defaults, (str(default_file),)), []
     doc, findings = _read(path, root)

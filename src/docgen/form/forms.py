@@ -171,6 +171,13 @@ class Form:
     report_subject: str = ""  # 「项目」/「部门」 in the 分析报告's descriptions
     report_title: str = ""
     report: tuple[F.Section, ...] = ()
+    # set by the loader from the profile the form belongs to, so whatever holds a form holds these too:
+    level: str = ""  # 「市级」: the level its title and wording carry
+    likelihoods: tuple[Likelihood, ...] = ()  # the 完成目标可能性 scale
+    period: PeriodStyle | None = None  # how 「1-XX月」 is printed
+    profile: str = ""  # the profile's id
+    digest: str = ""  # the profile's digest: cache keys carry it
+    row_fields: tuple[Field, ...] = ()  # the optional keys of every fund row (调整后预算 …)
 
     @property
     def budget(self) -> Budget | None:
@@ -229,7 +236,7 @@ class ReportDescription:
     sections: tuple[F.Section, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Profile:
     """One region's and level's forms: what a repository chooses in its docgen.yaml (built-in or its own file).
 
@@ -243,14 +250,36 @@ class Profile:
     period: PeriodStyle
     likelihoods: tuple[Likelihood, ...]
     report: ReportDescription
-    forms: Mapping[str, Form]
+    forms: dict[str, Form]
     row_fields: tuple[Field, ...] = ()
-    rules: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     digest: str = ""
     source: str = ""
 
+    def __eq__(self, other: object) -> bool:
+        """Two profiles are the same when their merged data is (the digest), wherever they were read from."""
+        return isinstance(other, Profile) and other.digest == self.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
     def form(self, kind: str) -> Form:
+        """The Form of one kind of file (project, department, roster)."""
         return self.forms[kind]
+
+    def months(self, month: int) -> str:
+        """「1-6月」 as this profile prints a period running to `month`."""
+        return self.period.months(month)
+
+    @property
+    def area(self) -> str:
+        """「全市」: the whole jurisdiction, as the wording names it."""
+        return area_of(self.level)
+
+    @property
+    def bureau(self) -> str:
+        """「市财政局」: who receives the reports."""
+        return bureau_of(self.level)
 
     @property
     def answers(self) -> tuple[str, ...]:
@@ -260,6 +289,17 @@ class Profile:
     def answer(self, role: str) -> str | None:
         """The wording of the answer with this role (certain, possible, impossible), None when the scale has none."""
         return next((lk.answer for lk in self.likelihoods if lk.role == role), None)
+
+
+def area_of(level: str) -> str:
+    """「全市」 for 市级, 「全县」 for 县级, 「全区」 for 区级: how the wording names the whole jurisdiction (the roll-up
+    of every department, the site)."""
+    return "全" + (level[:1] or "市")
+
+
+def bureau_of(level: str) -> str:
+    """「市财政局」 for 市级, 「县财政局」 for 县级: who receives the reports, as the wording names it."""
+    return (level[:1] or "市") + "财政局"
 
 
 class ProfileError(ValueError):
@@ -276,6 +316,8 @@ DEFAULT_PROFILE = "shuozhou-city"
 BLOCK_TYPES: dict[str, type] = {"ident": Ident, "budget": Budget, "text": Text, "indicators": Indicators, "notes": Notes}
 ROLES = ("certain", "possible", "impossible")
 LEVEL_PLACEHOLDER = "{level}"
+#: The fields of a Form the loader sets from the profile as a whole (never written under a form).
+SETTINGS = ("kind", "level", "likelihoods", "period", "profile", "digest", "row_fields")
 #: Where a profile may extend another (one built-in, by id) and how deep that may go.
 MAX_EXTENDS = 4
 
@@ -438,14 +480,18 @@ def _block(entry: Any, profile: Mapping[str, Any], where: tuple[str | int, ...])
     return block
 
 
-def _form(kind: str, body: Any, profile: Mapping[str, Any], report: ReportDescription) -> Form:
+def _form(kind: str, body: Any, whole: Mapping[str, Any], report: ReportDescription, **settings: Any) -> Form:
+    """One form of the profile; `settings` are the profile-wide values every form carries (level, scale, period…)."""
     where: tuple[str | int, ...] = ("forms", kind)
     if not isinstance(body, dict):
         raise ProfileError("E703", where, expected="映射（键: 值）")
-    shared = profile.get("fields") or {}
-    data = {k: v for k, v in body.items() if k not in ("blocks", "fields")}
-    form: Form = _dataclass(Form, {"kind": kind, "sheet": "", "blocks": [], **data}, where)
-    blocks = tuple(_block(b, profile, (*where, "blocks", i)) for i, b in enumerate(body.get("blocks") or []))
+    shared = whole.get("fields") or {}
+    own = {k: v for k, v in body.items() if k not in ("blocks", "fields")}
+    for key in own:
+        if key in SETTINGS:
+            raise ProfileError("E704", (*where, key), key=key, known="、".join(k for k in _hints(Form) if k not in SETTINGS))
+    form: Form = _dataclass(Form, {"kind": kind, "sheet": "", "blocks": [], **own}, where)
+    blocks = tuple(_block(b, whole, (*where, "blocks", i)) for i, b in enumerate(body.get("blocks") or []))
     fields_ = tuple(_field(f, shared, (*where, "fields", i)) for i, f in enumerate(body.get("fields") or []))
     return Form(
         kind=kind,
@@ -457,6 +503,7 @@ def _form(kind: str, body: Any, profile: Mapping[str, Any], report: ReportDescri
         report_subject=form.report_subject,
         report_title=form.report_title or report.title,
         report=form.report or report.sections,
+        **settings,
     )
 
 
@@ -475,19 +522,24 @@ def build_profile(data: Mapping[str, Any], source: str = "") -> Profile:
     forms_data = plain.get("forms")
     if not isinstance(forms_data, dict):
         raise ProfileError("E705", (), key="forms")
-    built = {kind: _form(kind, body, plain, report) for kind, body in forms_data.items()}
     likelihoods = _make(tuple[Likelihood, ...], plain.get("likelihoods") or [], ("likelihoods",))
+    period = _dataclass(PeriodStyle, plain.get("period") or {}, ("period",))
+    digest = digest_of(data)
+    profile_id = _make(str, plain.get("id"), ("id",))
+    row_fields = tuple(_field(f, {}, ("row_fields", i)) for i, f in enumerate(plain.get("row_fields") or []))
+    settings: dict[str, Any] = {"level": level, "likelihoods": likelihoods, "period": period, "profile": profile_id, "digest": digest}
+    built = {kind: _form(kind, body, plain, report, row_fields=row_fields, **settings) for kind, body in forms_data.items()}
     return Profile(
-        id=_make(str, plain.get("id"), ("id",)),
+        id=profile_id,
         name=_make(str, plain.get("name"), ("name",)),
         level=level,
-        period=_dataclass(PeriodStyle, plain.get("period") or {}, ("period",)),
+        period=period,
         likelihoods=likelihoods,
         report=report,
-        forms=types.MappingProxyType(built),
-        row_fields=tuple(_field(f, {}, ("row_fields", i)) for i, f in enumerate(plain.get("row_fields") or [])),
-        rules=types.MappingProxyType(dict(plain.get("rules") or {})),
-        digest=digest_of(data),
+        forms=built,
+        row_fields=row_fields,
+        rules={str(k): dict(v) for k, v in (plain.get("rules") or {}).items()},
+        digest=digest,
         source=source,
     )
 
@@ -508,12 +560,15 @@ ROW_FIELDS = DEFAULT.row_fields
 BUDGET_COLUMNS = PROJECT_FORM.budget.columns if PROJECT_FORM.budget else ()
 INDICATOR_COLUMNS = next(b.columns for b in PROJECT_FORM.blocks if isinstance(b, Indicators))
 
-FORMS: dict[str, Form] = dict(DEFAULT.forms)
+#: The default profile's own mapping (not a copy): a form swapped in here is the default profile's everywhere.
+FORMS: dict[str, Form] = DEFAULT.forms
 #: The keys that hold personal data (Field.personal), per kind of file: printed in 附件1 and nowhere else, so history,
 #: the diff, the site and summary.json leave them out (history/changes.py drops them from every version it reads).
 PERSONAL_KEYS: dict[str, frozenset[str]] = {kind: frozenset(f.key for f in form.fields if f.personal) for kind, form in FORMS.items()}
 
 
 def form_of(submission: Any) -> Form:
-    """The form a typed submission (or roster) was filled in on, by its `kind`."""
-    return FORMS[submission.kind]
+    """The form a typed submission (or roster) was filled in on: the one its model carries (model.py builds it with
+    the repository's profile), else the default profile's of its `kind`."""
+    form = getattr(submission, "form", None)
+    return form if isinstance(form, Form) else FORMS[submission.kind]

@@ -25,15 +25,18 @@ class Period:
 
     year: int
     month: int
+    style: forms.PeriodStyle | None = field(default=None, compare=False, repr=False)  # the profile's convention
 
     @property
     def label(self) -> str:
         """「2025年1-6月」 (「2025年1月」 for January), as the forms' title line says."""
-        return f"{self.year}年1-{self.month}月" if self.month > 1 else f"{self.year}年1月"
+        return f"{self.year}年{self.months}"
 
     @property
     def months(self) -> str:
-        """「1-6月」: replaces 「1-XX月」 in the forms' headers."""
+        """「1-6月」: replaces 「1-XX月」 in the forms' headers (as the profile prints a period, by default so)."""
+        if self.style is not None:
+            return self.style.months(self.month)
         return f"1-{self.month}月" if self.month > 1 else "1月"
 
     @property
@@ -238,9 +241,14 @@ def _funds(data: dict[str, Any], key: str, rows: tuple[str, ...]) -> dict[str, A
     return {row: Amounts.from_data(given[row]) for row in rows if given.get(row) is not None}
 
 
-def _tables(kind: str, data: dict[str, Any]) -> dict[str, dict[str, Amounts]]:
-    """Every budget table the kind's form has (forms.py), by its model attribute: what was typed in, per fund row."""
-    return {t.field: _funds(data, t.key, t.rows) for t in forms.FORMS[kind].tables}
+def _tables(form: forms.Form, data: dict[str, Any]) -> dict[str, dict[str, Amounts]]:
+    """Every budget table the form has (its profile's), by its model attribute: what was typed in, per fund row."""
+    return {t.field: _funds(data, t.key, t.rows) for t in form.tables}
+
+
+#: The `form` of a typed record (its last field): the profile's Form it was filled in on (forms.form_of reads it).
+#: Not compared, not printed, never redacted (it is docgen's description, not the user's text).
+NOT_REDACTED = {"redact": False}
 
 
 class _Budget:
@@ -261,9 +269,9 @@ class _Budget:
         return self.tables["funds_by_use"]
 
 
-def _unreported(kind: str, data: dict[str, Any]) -> frozenset[str]:
+def _unreported(form: forms.Form, data: dict[str, Any]) -> frozenset[str]:
     """The model attributes of the budget tables and blocks (`indicators`) stated 「未填报」 as a whole."""
-    tables = [t.field for t in forms.FORMS[kind].tables if not_reported(data.get(t.key))]
+    tables = [t.field for t in form.tables if not_reported(data.get(t.key))]
     return frozenset([*tables, *(["indicators"] if not_reported(data.get(K["indicators"])) else [])])
 
 
@@ -298,25 +306,28 @@ class Project(_Budget):
     confidential: bool = False
     span: str = ""
     sign_off: SignOff = SignOff()
+    form: forms.Form | None = field(default=None, compare=False, repr=False, metadata=NOT_REDACTED)
 
     kind = "project"
 
     @classmethod
-    def from_data(cls, path: Path, data: dict[str, Any]) -> Project:
+    def from_data(cls, path: Path, data: dict[str, Any], form: forms.Form | None = None) -> Project:
+        form = form or forms.FORMS[cls.kind]
         return cls(
+            form=form,
             path=path,
-            period=Period(data[K["year"]], data[K["month"]]),
+            period=Period(data[K["year"]], data[K["month"]], form.period),
             name=data[K["project_name"]],
             code=data[K["project_code"]],
             department=data[K["department"]],
             department_code=data[K["department_code"]],
             unit=data[K["unit"]],
-            tables=_tables(cls.kind, data),
+            tables=_tables(form, data),
             target=data[K["project_target"]].strip(),
             indicators=_indicators(data),
             report=_report(data),
             reviews=_reviews(data),
-            unreported=_unreported(cls.kind, data),
+            unreported=_unreported(form, data),
             research=bool(data.get(K["research"], False)),
             confidential=bool(data.get(K["confidential"], False)),
             span=data.get(K["period_span"]) or "",
@@ -340,6 +351,7 @@ class Department(_Budget):
     sign_off: SignOff = SignOff()
     monitored_projects: int | None = None  # 监控项目数 as stated (None: not stated)
     unreported: frozenset[str] = frozenset()  # as Project.unreported
+    form: forms.Form | None = field(default=None, compare=False, repr=False, metadata=NOT_REDACTED)
 
     kind = "department"
     confidential = False
@@ -350,20 +362,22 @@ class Department(_Budget):
         return self.department
 
     @classmethod
-    def from_data(cls, path: Path, data: dict[str, Any]) -> Department:
+    def from_data(cls, path: Path, data: dict[str, Any], form: forms.Form | None = None) -> Department:
+        form = form or forms.FORMS[cls.kind]
         return cls(
+            form=form,
             path=path,
-            period=Period(data[K["year"]], data[K["month"]]),
+            period=Period(data[K["year"]], data[K["month"]], form.period),
             department=data[K["department"]],
             department_code=data[K["department_code"]],
-            tables=_tables(cls.kind, data),
+            tables=_tables(form, data),
             target=data[K["dept_target"]].strip(),
             indicators=_indicators(data),
             report=_report(data),
             reviews=_reviews(data),
             sign_off=SignOff.from_data(data),
             monitored_projects=_count(data.get(F.MONITORED_PROJECTS)),
-            unreported=_unreported(cls.kind, data),
+            unreported=_unreported(form, data),
         )
 
 
@@ -401,12 +415,14 @@ class Roster:
     period: Period
     deadline: date
     departments: tuple[RosterDepartment, ...]
+    form: forms.Form | None = field(default=None, compare=False, repr=False, metadata=NOT_REDACTED)
 
     kind = "roster"
 
     @classmethod
-    def from_data(cls, path: Path, data: dict[str, Any]) -> Roster:
+    def from_data(cls, path: Path, data: dict[str, Any], form: forms.Form | None = None) -> Roster:
         return cls(
+            form=form or forms.FORMS[cls.kind],
             path=path,
             period=Period(data[K["year"]], data[K["month"]]),
             deadline=date.fromisoformat(data[K["deadline"]]),
@@ -435,6 +451,6 @@ Submission = Project | Department
 BUILDERS: dict[str, Any] = {"project": Project.from_data, "department": Department.from_data, "roster": Roster.from_data}
 
 
-def build(kind: str, path: Path, data: dict[str, Any]) -> Project | Department | Roster:
-    """Build the typed record for a validated file of any kind."""
-    return BUILDERS[kind](path, data)  # type: ignore[no-any-return]
+def build(kind: str, path: Path, data: dict[str, Any], form: forms.Form | None = None) -> Project | Department | Roster:
+    """Build the typed record for a validated file of any kind, filled in on `form` (default: the default profile's)."""
+    return BUILDERS[kind](path, data, form)  # type: ignore[no-any-return]

@@ -97,9 +97,9 @@ def fund_row(label: str) -> Schema:
 
 
 def _row_with_extras(label: str, form: forms.Form) -> Schema:
-    """A fund row with the optional keys of forms.ROW_FIELDS (调整后预算, 已审批待支付, 明细) beside its five amounts."""
+    """A fund row with the optional keys of the form's row_fields (调整后预算, 已审批待支付, 明细) beside its five amounts."""
     node = fund_row(label)
-    return {**node, "properties": {**node["properties"], **{f.key: _node(f, form) for f in forms.ROW_FIELDS}}}
+    return {**node, "properties": {**node["properties"], **{f.key: _node(f, form) for f in form.row_fields}}}
 
 
 def _funds(rows: tuple[str, ...], title: str, description: str, form: forms.Form) -> Schema:
@@ -309,23 +309,23 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
     return {"type": "array", **at_least, "title": f.label, "description": f.description, "items": items}
 
 
-def form_schema(kind: str) -> Schema:
-    """The schema of one kind of file, generated from its description in forms.py."""
-    form = forms.FORMS[kind]
+def form_schema(kind: str, profile: forms.Profile | None = None) -> Schema:
+    """The schema of one kind of file, generated from its description in the profile (default: the default one)."""
+    form = profile.forms[kind] if profile is not None else forms.FORMS[kind]
     props = {f.key: _node(f, form) for f in form.fields}
     return _base(form.title, form.description, props, [f.key for f in form.fields if f.required])
 
 
-def project_schema() -> Schema:
+def project_schema(profile: forms.Profile | None = None) -> Schema:
     """附件2 plus the project's 附件1 narrative."""
-    return form_schema("project")
+    return form_schema("project", profile)
 
 
-def department_schema() -> Schema:
+def department_schema(profile: forms.Profile | None = None) -> Schema:
     """附件3 plus the department's 附件1 narrative."""
-    return form_schema("department")
+    return form_schema("department", profile)
 
 
-def roster_schema() -> Schema:
+def roster_schema(profile: forms.Profile | None = None) -> Schema:
     """Who must report in a period, so the site can tell who is missing."""
-    return form_schema("roster")
+    return form_schema("roster", profile)

@@ -15,13 +15,16 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+
+import yaml
 
 from ..check.findings import Finding
 from ..check.validate import kind_of
 from ..files import read_regular
 from ..output import write_bytes
+from ..workspace import CONFIG, MAX_CONFIG_BYTES, PROFILE_SUFFIXES
 from . import changes as C
 from .changes import Change
 from .git import RawChange, Repo, open_repo
@@ -90,11 +93,33 @@ class DiffResult:
 RULES_PATH = "schema/rules.yaml"
 
 
+def _own_profile(config: bytes) -> str | None:
+    """The repository profile file a revision's docgen.yaml names (a relative path inside the repository), else None.
+    Only to know which file to write out: the materialised docgen.yaml is then read and checked like any other."""
+    if not config or len(config) > MAX_CONFIG_BYTES:
+        return None
+    try:
+        data = yaml.safe_load(config.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return None
+    named = data.get("profile") if isinstance(data, dict) else None
+    if not isinstance(named, str) or not named.endswith(PROFILE_SUFFIXES):
+        return None
+    path = PurePosixPath(named)
+    return None if path.is_absolute() or ".." in path.parts else path.as_posix()
+
+
 def _materialise(repo: Repo, revision: str, folder: Path) -> Path:
     """Write the submissions/ of `revision` under `folder` (the validators read files), with that revision's
-    monitoring rules (schema/rules.yaml) so both sides are judged by their own thresholds."""
-    tree = {**repo.tree(revision, SUBMISSIONS), **repo.tree(revision, RULES_PATH)}
+    monitoring rules (schema/rules.yaml) and profile (docgen.yaml and the profile file it names) so both sides are
+    judged by their own thresholds and forms."""
+    tree = {**repo.tree(revision, SUBMISSIONS), **repo.tree(revision, RULES_PATH), **repo.tree(revision, CONFIG)}
     contents = repo.cat_blobs(tree.values())
+    own = _own_profile(contents.get(tree.get(CONFIG, ""), b""))
+    if own is not None:
+        extra = repo.tree(revision, own)
+        tree.update(extra)
+        contents.update(repo.cat_blobs(extra.values()))
     for path, blob in tree.items():
         write_bytes(folder / path, contents.get(blob, b""))
     return folder

@@ -101,7 +101,8 @@ def submission_key(base: str, sub: Submission, extra: Mapping[str, str], content
     `content` is the digest of the submission's bytes as the check read them (each file is read once per run);
     without it the file is read here."""
     data = content.encode() if content else hashlib.sha256(Path(sub.path).read_bytes()).hexdigest().encode()
-    return _digest([base.encode(), data, json.dumps(dict(extra), ensure_ascii=False, sort_keys=True).encode()])
+    profile = (sub.form.digest if sub.form is not None else "").encode()  # the forms it is drawn on (docgen.yaml)
+    return _digest([base.encode(), data, json.dumps(dict(extra), ensure_ascii=False, sort_keys=True).encode(), profile])
 
 
 class Manifest:

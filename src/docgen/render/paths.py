@@ -73,9 +73,10 @@ def department_rollup(build: Path, period: Period, code: str, name: str) -> Path
     return department_dir(build, period, code, name) / f"{safe(code)}-{safe(name)}-{period.label}绩效监控汇总表.xlsx"
 
 
-def city_rollup(build: Path, period: Period) -> Path:
-    """build/2025-06/全市-2025年1-6月绩效监控汇总表.xlsx: one row per department, and every project."""
-    return period_dir(build, period) / f"全市-{period.label}绩效监控汇总表.xlsx"
+def city_rollup(build: Path, period: Period, area: str = "全市") -> Path:
+    """build/2025-06/全市-2025年1-6月绩效监控汇总表.xlsx: one row per department, and every project (「全县-…」 under
+    a 县级 profile: `area` is the profile's, forms.area_of)."""
+    return period_dir(build, period) / f"{safe(area)}-{period.label}绩效监控汇总表.xlsx"
 
 
 def pdf(path: Path) -> Path:

@@ -30,6 +30,7 @@ from ..evaluate import figures as compute
 from ..evaluate.monitor import Analysis, SubmissionAnalysis, worst
 from ..form import numbers as N
 from ..form import vocabulary as F
+from ..form.forms import DEFAULT, area_of, form_of
 from ..form.model import Amounts, Department, Period, Project, Roster
 from ..textwidth import width
 from . import paths
@@ -706,6 +707,12 @@ def department_sheets(roll: DepartmentRollup, analysis: Analysis) -> list[Sheet]
     return sheets
 
 
+def level_of(analysis: Analysis) -> str:
+    """The level the roll-ups' wording carries: the repository's profile's, which its submissions were read with."""
+    forms_used = (form_of(sa.submission) for sa in analysis.submissions.values())
+    return next((form.level for form in forms_used if form.level), DEFAULT.level)
+
+
 def city_workbook(city: CityRollup, analysis: Analysis) -> bytes:
     """The city's 汇总表 as .xlsx bytes."""
     return workbook(city_sheets(city, analysis))
@@ -714,7 +721,7 @@ def city_workbook(city: CityRollup, analysis: Analysis) -> bytes:
 def city_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
     """The sheets of the city's 汇总表, apart from writing so the build can skip an unchanged workbook."""
     label = city.period.label
-    title = M.ROLLUP["city_title"].format(period=label)
+    title = M.ROLLUP["city_title"].format(period=label, level=level_of(analysis))
     withheld = next((d.rollup for d in city.departments if d.rollup.withheld), None)
     confidential = any(d.rollup.confidential for d in city.departments)
     note = withheld.note if withheld else M.ROLLUP["confidential_note"] if confidential else ""
@@ -840,7 +847,7 @@ def write_city(
     written = []
     keys = _Keys(build, "city", store)
     for city in cities(analysis, rosters) if built is None else built:
-        target = paths.city_rollup(build, city.period)
+        target = paths.city_rollup(build, city.period, area_of(level_of(analysis)))
         if keys.write(target, city_sheets(city, analysis)):
             written.append(target)
     keys.save()

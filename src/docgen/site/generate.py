@@ -61,7 +61,7 @@ from ..evaluate import figures as compute
 from ..evaluate.evaluation import Evaluation, evaluate
 from ..form import numbers as N
 from ..form import vocabulary as F
-from ..form.forms import FORMS, BudgetTable, form_of
+from ..form.forms import DEFAULT, BudgetTable, Profile, form_of
 from ..form.model import Department, Period, Project, Roster
 from ..history import timeline as history
 from ..messages import SEVERITY
@@ -285,6 +285,7 @@ class SiteModel:
     recent: list[Recent] = field(default_factory=list)
     history_note: str = ""
     shallow_note: str = ""  # a shallow clone: the history shown is cut short (said on every page showing it)
+    profile: Profile = DEFAULT  # the repository's forms (docgen.yaml): the titles and the level its wording carries
 
     def source(self, path: str | Path) -> str:
         """A submission's path as users know it: relative to the repository root (submissions/…)."""
@@ -591,7 +592,8 @@ def plan(
                 taken.add(stem)
                 entry.page = f"{folder}/{stem}.md"
     analysis = getattr(result, "analysis", None)
-    return SiteModel(periods, today, planner.secrets, root, analysis.ruleset if analysis is not None else None)
+    profile = getattr(result, "profile", None)
+    return SiteModel(periods, today, planner.secrets, root, analysis.ruleset if analysis is not None else None, profile=profile or DEFAULT)
 
 
 # --- writing the sources -------------------------------------------------------------------------
@@ -606,6 +608,17 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Markup | jinja2.Undefined | bool | int | Decimal | float) or value is None:
         return value
     return escape.markdown(value)
+
+
+def _use_profile(env: jinja2.Environment, profile: Profile) -> None:
+    """The wording the pages take from the repository's profile: its level (「市级」), the forms' titles, the whole
+    jurisdiction (「全市」) and who receives the reports (「市财政局」)."""
+    env.globals.update(
+        level=profile.level,
+        form_titles={kind: form.title for kind, form in profile.forms.items()},
+        area=profile.area,
+        bureau=profile.bureau,
+    )
 
 
 def _environment() -> jinja2.Environment:
@@ -638,6 +651,8 @@ def _environment() -> jinja2.Environment:
         execution_tone=execution_tone,
         light_names=M.LIGHT_NAMES,
     )
+    _use_profile(env, DEFAULT)  # write_sources sets the repository's
+
     return env
 
 
@@ -838,6 +853,7 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
     _copy_theme(source)
     _copy_downloads(model, build, docs)
     writer = _Writer(docs, model.secrets)
+    _use_profile(writer.env, model.profile)
     rule = model.ruleset.rules.get(EXECUTION_RULE) if model.ruleset is not None else None
     writer.env.globals["execution_tone"] = functools.partial(execution_tone, rule=rule)
     writer.env.globals["execution_limits"] = (
@@ -852,19 +868,19 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
                 writer.page(entry.page, "project.md.j2", view=view, dept=dept, entry=entry, **common)
     writer.page("index.md", "home.md.j2", **common)
     writer.page("recent.md", "recent.md.j2", **common)
-    indicator_schema = schema_for("project")["properties"][F.KEYS["indicators"]]["items"]["properties"]
+    indicator_schema = schema_for("project", model.profile)["properties"][F.KEYS["indicators"]]["items"]["properties"]
     for name in ("submit", "rules", "forms"):
         writer.page(
             f"guide/{name}.md",
             f"guide/{name}.md.j2",
             messages=M.MESSAGES,
             indicator_schema=indicator_schema,
-            forms=FORMS,
+            forms=model.profile.forms,
             ruleset=model.ruleset,
             **common,
         )
     jieba = jieba_dictionary(source / "jieba.txt")
-    config = writer.env.get_template("mkdocs.yml.j2").render(site=model, jieba=jieba.name if jieba else None)
+    config = writer.env.get_template("mkdocs.yml.j2").render(site=model, jieba=jieba.name if jieba else None, level=model.profile.level)
     out_files.write_text(source / "mkdocs.yml", config)  # replaces a planted symlink, never writes through it
     return writer.pages  # scanned for 涉密 text by the caller (api.site), with the site built from it
 
