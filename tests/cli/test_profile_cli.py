@@ -146,3 +146,32 @@ def test_the_choice_is_read_once_per_workspace(tmp_path: Path) -> None:
     (tmp_path / "docgen.yaml").write_text("profile: shuozhou-district\n", encoding="utf-8")
     assert ws.profile_choice is first
     assert Workspace.at(tmp_path).profile_choice.name == "shuozhou-district"  # type: ignore[union-attr]
+
+
+def test_a_profile_change_is_a_cache_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-file check results are kept in the cache: the same bytes under another profile are checked again."""
+    from docgen.check import validate
+    from tests.history.gitrepo import PROJECT, PROJECT_PATH, ROSTER, ROSTER_PATH
+    from tests.history.test_profile_history import OWN as own
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(validate, "CACHE_FROM", 1)
+    root = tmp_path / "repo"
+    build_file_tree(
+        root,
+        {
+            "docgen.yaml": "profile: profiles/ours.yaml\n",
+            "profiles/ours.yaml": own,
+            ROSTER_PATH: ROSTER,
+            PROJECT_PATH: PROJECT.replace("中央财政资金", "上级补助资金"),
+        },
+    )
+    monkeypatch.chdir(root)
+    first = api.check([Path(PROJECT_PATH)], workspace=Workspace.find())
+    assert not first.errors
+    (root / "docgen.yaml").unlink()  # the default forms: 上级补助资金 is no row of theirs
+    second = api.check([Path(PROJECT_PATH)], workspace=Workspace.find())
+    assert any(f.code.startswith("E2") for f in second.errors)
+    (root / "docgen.yaml").write_text("profile: profiles/ours.yaml\n", encoding="utf-8")
+    assert not api.check([Path(PROJECT_PATH)], workspace=Workspace.find()).errors
+    assert list((tmp_path / "cache" / "docgen").glob("check-*/*"))  # the results were cached, under both profiles

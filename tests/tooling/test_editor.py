@@ -66,8 +66,9 @@ def test_schema_command_prints_and_exports(tmp_path: Path) -> None:
         assert code == 0 and json.loads(out) == schema_module.schema_for(kind)
         assert "\\u" not in out, "Chinese is written as Chinese"
     code, out, _ = invoke("schema", "--export", str(tmp_path / "s"))
-    assert code == 0 and sorted(out.split()) == sorted(str(tmp_path / "s" / n) for n in schema_module.SCHEMA_FILES.values())
-    assert {p.name for p in (tmp_path / "s").iterdir()} == set(schema_module.SCHEMA_FILES.values())
+    exported = [*schema_module.SCHEMA_FILES.values(), schema_module.PROFILE_SCHEMA_FILE]  # and a profile file's own
+    assert code == 0 and sorted(out.split()) == sorted(str(tmp_path / "s" / n) for n in exported)
+    assert {p.name for p in (tmp_path / "s").iterdir()} == set(exported)
 
 
 def test_new_files_carry_a_modeline_that_reaches_the_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

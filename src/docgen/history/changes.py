@@ -25,7 +25,7 @@ from ..evaluate import figures as compute
 from ..evaluate.evaluation import evaluate
 from ..form import numbers as N
 from ..form import vocabulary as F
-from ..form.forms import PERSONAL_KEYS
+from ..form.forms import PERSONAL_KEYS, Profile
 from ..form.limits import visible
 from ..form.model import Roster
 from ..form.model import build as build_model
@@ -206,8 +206,8 @@ def _figure_rows(table: str, rows: dict[str, compute.Figures], written: set[str]
             yield prefix + M.label(f"figure_{name}"), shown
 
 
-def _figures(kind: str, path: Path, data: dict[str, Any]) -> dict[str, str] | None:
-    model = build_model(kind, path, data)
+def _figures(kind: str, path: Path, data: dict[str, Any], profile: Profile | None = None) -> dict[str, str] | None:
+    model = build_model(kind, path, data, profile.form(kind) if profile is not None else None)
     if isinstance(model, Roster):
         return None
     return {cell: value for key, rows, given in evaluate(model).table_rows() for cell, value in _figure_rows(key, rows, set(given))}
@@ -233,8 +233,9 @@ def _secrets(kind: str, data: dict[str, Any]) -> list[str]:
     return found
 
 
-def snapshot(raw: bytes, kind: str, path: Path | str = "") -> Snapshot:
-    """Reduce one version of a file of `kind` (project/department/roster) to a Snapshot; never raises."""
+def snapshot(raw: bytes, kind: str, path: Path | str = "", profile: Profile | None = None) -> Snapshot:
+    """Reduce one version of a file of `kind` (project/department/roster) to a Snapshot, read on the repository's
+    `profile` (None: the default); never raises."""
     path = Path(path)
     text, problems = decode(path, raw)
     doc = None
@@ -247,13 +248,14 @@ def snapshot(raw: bytes, kind: str, path: Path | str = "") -> Snapshot:
     data = doc.data
     fields: dict[str, str] = {}
     items: dict[str, list[str]] = {}
-    personal = PERSONAL_KEYS.get(kind, frozenset())
+    described = profile.forms.get(kind) if profile is not None else None
+    personal = frozenset(f.key for f in described.fields if f.personal) if described is not None else PERSONAL_KEYS.get(kind, frozenset())
     _flatten({k: v for k, v in data.items() if k not in personal} if isinstance(data, dict) else data, (), fields, items)
-    valid = not problems and not schema_findings(doc, kind)
+    valid = not problems and not schema_findings(doc, kind, profile)
     figures = None
     if valid:
         try:
-            figures = _figures(kind, path, data)
+            figures = _figures(kind, path, data, profile)
         except (KeyError, TypeError, ValueError, ArithmeticError):  # schema-valid yet unbuildable: show no figures
             valid = False
     name = data.get(K["project_name"]) or data.get(K["department"]) or ""

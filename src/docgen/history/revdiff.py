@@ -21,10 +21,13 @@ from typing import Any
 import yaml
 
 from ..check.findings import Finding
+from ..check.profile import profile_of
 from ..check.validate import kind_of
+from ..errors import DocgenError
 from ..files import read_regular
+from ..form.forms import DEFAULT, Profile
 from ..output import write_bytes
-from ..workspace import CONFIG, MAX_CONFIG_BYTES, PROFILE_SUFFIXES
+from ..workspace import CONFIG, MAX_CONFIG_BYTES, PROFILE_SUFFIXES, Workspace
 from . import changes as C
 from .changes import Change
 from .git import RawChange, Repo, open_repo
@@ -165,29 +168,46 @@ def compare_revisions(root: Path, base: str, head: str | None, findings: Finding
     contents = repo.cat_blobs(b for rc in raw for b in (rc.old_blob, rc.new_blob) if b)
     result = DiffResult(base=base, base_commit=base_commit, head=head, head_commit=head_commit)
     with tempfile.TemporaryDirectory(prefix="docgen-diff-") as tmp:
-        before_problems = _findings(findings, _materialise(repo, base_commit, Path(tmp) / "base"))
+        base_root = _materialise(repo, base_commit, Path(tmp) / "base")
+        before_problems = _findings(findings, base_root)
         head_root = repo.root if head_commit is None else _materialise(repo, head_commit, Path(tmp) / "head")
         after_problems = _findings(findings, head_root)
+        profiles = (_profile_at(base_root), _profile_at(head_root))  # each side read on its own docgen.yaml's forms
         seen: set[str] = set()
         for rc in raw:
-            result.files.append(_file_diff(rc, contents, before_problems, after_problems))
+            result.files.append(_file_diff(rc, contents, before_problems, after_problems, profiles))
             seen.update(p for p in (rc.old_path, rc.new_path) if p)
         for path in sorted(set(before_problems) | set(after_problems)):
             appeared, cleared = _problems(before_problems.get(path, []), after_problems.get(path, []), path, path)
             if path not in seen and (appeared or cleared):
                 kind = kind_of(Path(path))
                 file = head_root / path
-                snap = C.snapshot((read_regular(file) or b"") if file.is_file() else b"", kind)
+                snap = C.snapshot((read_regular(file) or b"") if file.is_file() else b"", kind, profile=profiles[1])
                 result.files.append(FileDiff(path, None, UNCHANGED, kind, snap.name, snap.code, snap.confidential, (), appeared, cleared))
     result.files.sort(key=lambda f: (f.status == UNCHANGED, f.path))
     return result
 
 
-def _file_diff(rc: RawChange, contents: dict[str, bytes], before: dict[str, list[Finding]], after: dict[str, list[Finding]]) -> FileDiff:
+def _profile_at(root: Path) -> Profile:
+    """The profile a materialised revision chose (its docgen.yaml); the default when it chose none or one that does
+    not load (its findings already say why: the check of that side reads the same docgen.yaml)."""
+    try:
+        return profile_of(Workspace.at(root))
+    except DocgenError:
+        return DEFAULT
+
+
+def _file_diff(
+    rc: RawChange,
+    contents: dict[str, bytes],
+    before: dict[str, list[Finding]],
+    after: dict[str, list[Finding]],
+    profiles: tuple[Profile, Profile] = (DEFAULT, DEFAULT),
+) -> FileDiff:
     path = rc.new_path or rc.old_path or ""
     kind = kind_of(Path(path))
-    old = C.snapshot(contents.get(rc.old_blob, b""), kind) if rc.old_blob else None
-    new = C.snapshot(contents.get(rc.new_blob, b""), kind) if rc.new_blob else None
+    old = C.snapshot(contents.get(rc.old_blob, b""), kind, profile=profiles[0]) if rc.old_blob else None
+    new = C.snapshot(contents.get(rc.new_blob, b""), kind, profile=profiles[1]) if rc.new_blob else None
     appeared, cleared = _problems(before.get(rc.old_path or "", []), after.get(rc.new_path or "", []), rc.old_path or path, path)
     if rc.new_blob is None:
         cleared = ()  # a deleted file's problems leave with it: nothing was fixed

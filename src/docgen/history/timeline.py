@@ -77,6 +77,7 @@ from typing import Any
 from .. import messages as M
 from ..cache import Store, code_digest
 from ..check.validate import kind_of
+from ..form.forms import Profile
 from ..form.limits import visible
 from . import changes as C
 from .changes import Change, Snapshot
@@ -327,14 +328,15 @@ def _code_version() -> str:
 class _Cache:
     """Snapshots and comparisons keyed by blob id, in SQLite; emptied when docgen's logic changes."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.db = self._open(folder)
+    def __init__(self, folder: Path | None, profile: Profile | None = None) -> None:
+        self.profile = profile  # the repository's forms: a snapshot read on another profile is another snapshot
+        self.db = self._open(folder, profile.digest if profile is not None else "")
         self.new_snapshots: dict[str, str] = {}
         self.new_diffs: dict[str, str] = {}
 
     @staticmethod
-    def _open(folder: Path | None) -> sqlite3.Connection:
-        version = _code_version()
+    def _open(folder: Path | None, profile: str = "") -> sqlite3.Connection:
+        version = _code_version() + (f"-{profile}" if profile else "")
         if folder is not None:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -512,7 +514,7 @@ def _parse_pairs(repo: Repo, pairs: list[tuple[str, str | None, str]], cache: _C
     todo = sorted(tuple(i.split(":", 1)) for i in ids if i not in snaps)
     contents = repo.cat_blobs(blob for _, blob in todo)
     for kind, blob in todo:
-        snap = C.snapshot(contents.get(blob, b""), kind)
+        snap = C.snapshot(contents.get(blob, b""), kind, profile=cache.profile)
         snaps[_snapshot_id(kind, blob)] = snap
         cache.new_snapshots[_snapshot_id(kind, blob)] = json.dumps(snap.to_json(), ensure_ascii=False)
         stats.parsed += 1
@@ -566,9 +568,16 @@ def _timeline(key: str, touches: list[_Touch], known: dict[str, dict[str, Any]],
 
 
 def read_history(
-    root: Path, *, subdir: str = SUBMISSIONS, revision: str = "HEAD", cache_dir: Path | bool | None = None, store: Store | None = None
+    root: Path,
+    *,
+    subdir: str = SUBMISSIONS,
+    revision: str = "HEAD",
+    cache_dir: Path | bool | None = None,
+    store: Store | None = None,
+    profile: Profile | None = None,
 ) -> History:
-    """The history of every file under root/subdir, with field-level changes (see the module docstring).
+    """The history of every file under root/subdir, with field-level changes (see the module docstring), each
+    version read on the repository's `profile` (None: the default).
 
     Kept results go to `store` (default: the project's, cache.py); `cache_dir` False or a disabled store: none."""
     repo = open_repo(root)
@@ -584,7 +593,7 @@ def read_history(
         folder = (store or Store(repo.root)).folder("history")
     else:
         folder = Path(cache_dir)  # type: ignore[arg-type]
-    cache = _Cache(folder)
+    cache = _Cache(folder, profile)
     try:
         known = _compute(repo, touches, cache, stats)
     finally:

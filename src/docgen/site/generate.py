@@ -370,7 +370,7 @@ def attach_history(root: Path, model: SiteModel, store: Store | None = None) -> 
     the page redactor. Outside a git repository the site is built without history, and says so.
     """
     try:
-        found = history.read_history(root, store=store).public()
+        found = history.read_history(root, store=store, profile=model.profile).public()
     except DocgenError as exc:
         model.history_note = M.site_label("no_git", reason=str(exc))
         return
