@@ -79,7 +79,7 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     else:
         budget = D["conclusion_budget_empty"]
     likely = sa.likelihoods()
-    items = D["names_join"].join(D["conclusion_likelihood"].format(likelihood=lk, count=likely[lk]) for lk in F.LIKELIHOODS if likely[lk])
+    items = D["names_join"].join(D["conclusion_likelihood"].format(likelihood=lk, count=likely[lk]) for lk in likely if likely[lk])
     targets = D["conclusion_indicators"].format(total=len(sub.indicators)) + (D["conclusion_likely"].format(items=items) if items else "")
     if "indicators" in sub.unreported:
         targets = D["conclusion_indicators_unreported"]

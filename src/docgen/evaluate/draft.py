@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..form import numbers as N
 from ..form import vocabulary as F
+from ..form.forms import form_of
 from ..form.indicators import Value, exceeds, meets
 from ..form.model import Department, Indicator, Project
 from ..messages import draft as D
@@ -245,7 +246,7 @@ def targets(sub: Project | Department) -> list[str]:
     kinds = [D("targets_kind", level1=level1, count=n) for level1 in F.TAXONOMY if (n := sum(i.level1 == level1 for i in sub.indicators))]
     likelihoods = [
         D("targets_likelihood_item", likelihood=lk, count=n)
-        for lk in F.LIKELIHOODS
+        for lk in form_of(sub).answers
         if (n := sum(i.likelihood == lk for i in sub.indicators))
     ]
     if n := sum(not i.reported("likelihood") for i in sub.indicators):

@@ -14,6 +14,7 @@ grid A–M that forms.md proposes.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +70,8 @@ class Column:
     first: int
     last: int
     group: str | None = None  # two-row header: `group` above, spanning the columns that share it
-    kind: str = "text"  # money | rate | text | value | tick
+    kind: str = "text"  # money | rate | text | value | tick (one answer, ticked) | choice (the answer written)
+    part: str = ""  # a text column that is one part of a split field (偏差原因分析 → 经费保障): the key inside it
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,23 @@ class IdentCell:
     last: int
     label: str | None = None
     field: str | None = None
+    choices: tuple[str, ...] = ()  # a check-box group (项目属性: 持续性项目 □ 新增性项目 □): the field holds one choice
+    key: str = ""  # the YAML key of a check-box group's field
+
+
+@dataclass(frozen=True)
+class Likelihood:
+    """One answer of the 完成目标可能性 scale: its wording, what it means to the rules, and what it requires.
+
+    `role` is certain, possible or impossible (the rules and roll-ups count by it); `reason`: a reason for the
+    deviation is required (the indicator's 偏差原因分析, or the form's table-level reason row, `Form.reason_at`);
+    `measures`: the measures to be taken are required (备注, or the table-level measures row, `Form.measures_at`).
+    """
+
+    answer: str
+    role: str
+    reason: bool = False
+    measures: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,21 +134,25 @@ class Budget:
 
     label: str  # spans all its tables vertically in column A
     tables: tuple[BudgetTable, ...]
+    columns: tuple[Column, ...] = ()  # its columns on the grid; () is 朔州's (BUDGET_COLUMNS)
 
 
 @dataclass(frozen=True)
 class Text:
-    """A labelled free-text row: the year's performance target."""
+    """A labelled free-text row: the year's performance target, or a table-level row under the indicators
+    (「偏差或不能完成目标原因分析」) whose value is typed under `key` (a form's own rows; "" for the target)."""
 
     label: str  # columns A:B
     field: str  # columns C:M
+    key: str = ""
 
 
 @dataclass(frozen=True)
 class Indicators:
-    """The 绩效指标 block: one row per indicator under a shared header."""
+    """The 绩效指标 block: one row per indicator under a shared header, and its columns."""
 
     label: str
+    columns: tuple[Column, ...] = ()  # its columns on the grid; () is 朔州's (INDICATOR_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -155,6 +178,71 @@ class Form:
     report_subject: str = ""  # 「项目」/「部门」 in the 分析报告's descriptions
     report_title: str = F.REPORT_TITLE
     report: tuple[F.Section, ...] = F.REPORT_SECTIONS
+    #: The likelihood scale in the form's order, and what each answer requires.
+    likelihoods: tuple[Likelihood, ...] = dataclasses.field(default_factory=lambda: LIKELIHOODS)
+    #: Where a required reason and required measures are written: an indicator column (`deviation`, `remark`) or the
+    #: field of one of the form's table-level Text rows.
+    reason_at: str = "deviation"
+    measures_at: str = "remark"
+    #: The grid's column widths (Excel character units), one per column; () is 朔州's 13 columns A–M.
+    widths: tuple[float, ...] = ()
+
+    @property
+    def budget_columns(self) -> tuple[Column, ...]:
+        """The columns of every budget table; what a form lacks is neither typed, printed nor computed from
+        (figures.py leaves a ratio that needs a missing column uncomputed)."""
+        budget = self.budget
+        return budget.columns if budget is not None and budget.columns else BUDGET_COLUMNS
+
+    @property
+    def indicator_columns(self) -> tuple[Column, ...]:
+        """The columns of the indicator block (its levels first)."""
+        block = next((b for b in self.blocks if isinstance(b, Indicators)), None)
+        return block.columns if block is not None and block.columns else INDICATOR_COLUMNS
+
+    @property
+    def amounts(self) -> tuple[str, ...]:
+        """The amounts a clerk types into a fund row of this form (model names), in the form's order."""
+        return tuple(c.field for c in self.budget_columns if c.field in TYPED_AMOUNTS)
+
+    @property
+    def absent(self) -> frozenset[str]:
+        """The standard amounts (上年结转, 下达数…) this form has no column for: never typed, never computed from."""
+        return frozenset(F.AMOUNT_FIELDS) - frozenset(self.amounts)
+
+    @property
+    def indicator_fields(self) -> frozenset[str]:
+        """The indicator fields this form has a column for (level2 and expected may be absent)."""
+        return frozenset(c.field for c in self.indicator_columns)
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The indicator levels shown, in order: level1, level2 (if the form has it); then the name column."""
+        return tuple(name for name in ("level1", "level2") if name in self.indicator_fields)
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """The likelihood answers, in the scale's order."""
+        return tuple(lk.answer for lk in self.likelihoods)
+
+    def likelihood(self, answer: str) -> Likelihood | None:
+        """The scale's entry for an answer as typed, None when it is not one of the form's answers."""
+        return next((lk for lk in self.likelihoods if lk.answer == answer), None)
+
+    @property
+    def deviation_parts(self) -> tuple[str, ...]:
+        """The parts 偏差原因分析 is split into (经费保障…), () when it is one column."""
+        return tuple(c.part for c in self.indicator_columns if c.field == "deviation" and c.part)
+
+    @property
+    def table_rows(self) -> tuple[Text, ...]:
+        """The form's own table-level text rows (typed under their key), in order."""
+        return tuple(b for b in self.blocks if isinstance(b, Text) and b.key)
+
+    @property
+    def choice_cells(self) -> tuple[IdentCell, ...]:
+        """The check-box groups of the identification block."""
+        return tuple(c for b in self.blocks if isinstance(b, Ident) for row in b.rows for c in row if c.choices)
 
     @property
     def budget(self) -> Budget | None:
@@ -171,12 +259,23 @@ class Form:
 
     @property
     def target(self) -> Text | None:
-        return next((b for b in self.blocks if isinstance(b, Text)), None)
+        return next((b for b in self.blocks if isinstance(b, Text) and not b.key), None)
 
 
 BH, IH = F.BUDGET_HEADERS, F.INDICATOR_HEADERS
 
-BUDGET_COLUMNS = (
+#: The amounts a fund row can have (model names): the five of 朔州's form plus 调整后预算, which another form may show
+#: as a column of its own (全年预算数).
+TYPED_AMOUNTS = (*F.AMOUNT_FIELDS, "adjusted_budget")
+
+#: 朔州's likelihood scale: 有可能 and 完全不可能 need a reason (note 1), 完全不可能 also measures in 备注 (note 3).
+LIKELIHOODS: tuple[Likelihood, ...] = (
+    Likelihood(F.CERTAIN, "certain"),
+    Likelihood(F.POSSIBLE, "possible", reason=True),
+    Likelihood(F.IMPOSSIBLE, "impossible", reason=True, measures=True),
+)
+
+BUDGET_COLUMNS: tuple[Column, ...] = (
     Column("carried_over", BH["carried_over"], 2, 2, F.BUDGET_GROUP, "money"),
     Column("budget", BH["budget"], 3, 3, F.BUDGET_GROUP, "money"),
     Column("subtotal", BH["subtotal"], 4, 4, F.BUDGET_GROUP, "money"),
@@ -187,7 +286,7 @@ BUDGET_COLUMNS = (
     Column("expected", BH["expected"], 11, 12, kind="money"),
 )
 
-INDICATOR_COLUMNS = (
+INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("level1", IH["level1"], 1, 1),
     Column("level2", IH["level2"], 2, 2),
     Column("name", IH["name"], 3, 3),
@@ -439,5 +538,6 @@ PERSONAL_KEYS: dict[str, frozenset[str]] = {kind: frozenset(f.key for f in form.
 
 
 def form_of(submission: Any) -> Form:
-    """The form a typed submission (or roster) was filled in on, by its `kind`."""
-    return FORMS[submission.kind]
+    """The form a typed submission (or roster) was filled in on: the one it was built on, else its kind's in FORMS."""
+    form = getattr(submission, "form", None)
+    return form if isinstance(form, Form) else FORMS[submission.kind]
