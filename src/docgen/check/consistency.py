@@ -207,13 +207,14 @@ def _place_of(form: Form, at: str) -> str:
     return row.label if row is not None else I[at]
 
 
-def check_indicators(doc: Document, kind: str) -> list[Finding]:
+def check_indicators(doc: Document, kind: str, form: Form | None = None) -> list[Finding]:
     """An answer that requires measures needs them (朔州: 完全不可能 in 备注, note 3; Hubei: 有可能 and 不可能 in the
-    table-level 「相关建议或举措」); a deviation needs its reason (note 1), where the form puts it."""
+    table-level 「相关建议或举措」); a deviation needs its reason (note 1), where the form puts it (`form`: the form
+    the file was filled in on, else its kind's in FORMS)."""
     findings: list[Finding] = []
     if kind == "roster":
         return findings
-    form = FORMS[kind]
+    form = form or FORMS[kind]
     for index, item in _indicator_items(doc, kind):
         at = (K["indicators"], index)
         likelihood = item.get(I["likelihood"])

@@ -124,6 +124,7 @@ class BudgetTable:
     row_heading: str = ""
     draft_heading: str = ""
     qualifier: str = ""  # what tells it from the form's other budget tables (「按资金性质」), in headings
+    total_label: str = ""  # the 资金总额 row's label on the grid (「年度资金总额：」); "" is 「资金总额：」
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,12 @@ class Form:
         """The scale's entry for an answer as typed, None when it is not one of the form's answers."""
         return next((lk for lk in self.likelihoods if lk.answer == answer), None)
 
+    def standard(self, answer: str) -> str:
+        """An answer in 朔州's wording of its role (Hubei's 不可能 → 完全不可能): what drafts, rule thresholds and
+        rules compare against, so they follow any scale; an answer the scale does not know is returned as it is."""
+        entry = self.likelihood(answer)
+        return STANDARD_ANSWERS.get(entry.role, answer) if entry is not None else answer
+
     @property
     def deviation_parts(self) -> tuple[str, ...]:
         """The parts 偏差原因分析 is split into (经费保障…), () when it is one column."""
@@ -261,6 +268,9 @@ class Form:
 
 
 # --- the profile: everything a region's and level's forms differ in --------------------------------
+
+#: 朔州's wording of each likelihood role: the keys of the drafts' sentences and of W424's thresholds.
+STANDARD_ANSWERS = {"certain": F.CERTAIN, "possible": F.POSSIBLE, "impossible": F.IMPOSSIBLE}
 
 #: The amounts a fund row can have (model names): the five of 朔州's form plus 调整后预算, which another form may show
 #: as a column of its own (全年预算数).

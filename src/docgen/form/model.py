@@ -164,6 +164,12 @@ class Indicator:
     evidence: tuple[str, ...] = ()
     unreported: frozenset[str] = frozenset()  # the fields typed 「未填报」 (target, result, expected, likelihood…)
     deviation_parts: tuple[tuple[str, str], ...] = ()  # a form that splits 偏差原因分析 (经费保障…): (part, text) as typed
+    standard: str = ""  # the likelihood in 朔州's wording of its role (forms.Form.standard); "" means `likelihood`
+
+    @property
+    def judged(self) -> str:
+        """The likelihood as the rules and drafts read it: 朔州's wording of the answer's role (不可能 → 完全不可能)."""
+        return self.standard or self.likelihood
 
     def reported(self, name: str) -> bool:
         return name not in self.unreported
@@ -183,7 +189,7 @@ class Indicator:
         return dict(self.deviation_parts).get(name, "")
 
     @classmethod
-    def from_data(cls, item: dict[str, Any]) -> Indicator:
+    def from_data(cls, item: dict[str, Any], form: forms.Form | None = None) -> Indicator:
         """An indicator as typed. A form without a 二级 or a 全年预计 column leaves them "" (never compared); a split
         偏差原因分析 is a mapping of parts, kept one by one and read as one text (「经费保障：…；制度保障：…」)."""
         adjusted = item.get(I["adjusted_target"])
@@ -202,6 +208,7 @@ class Indicator:
             likelihood=item[I["likelihood"]],
             adjusted_target=_value(adjusted) if adjusted is not None else None,
             deviation_parts=parts,
+            standard=form.standard(item[I["likelihood"]]) if form is not None else "",
             deviation=deviation,
             remark=item.get(I["remark"]) or "",
             cumulative=item.get(I["cumulative"]),
@@ -295,9 +302,9 @@ def _unreported(form: forms.Form, data: dict[str, Any]) -> frozenset[str]:
     return frozenset([*tables, *(["indicators"] if not_reported(data.get(K["indicators"])) else [])])
 
 
-def _indicators(data: dict[str, Any]) -> tuple[Indicator, ...]:
+def _indicators(data: dict[str, Any], form: forms.Form | None = None) -> tuple[Indicator, ...]:
     given = data[K["indicators"]]
-    return () if not isinstance(given, list) else tuple(Indicator.from_data(i) for i in given)
+    return () if not isinstance(given, list) else tuple(Indicator.from_data(i, form) for i in given)
 
 
 def _report(data: dict[str, Any]) -> dict[str, str]:
@@ -343,8 +350,8 @@ class Project(_Budget):
             department_code=data[K["department_code"]],
             unit=data[K["unit"]],
             tables=_tables(shape, data),
-            target=data[K["project_target"]].strip(),
-            indicators=_indicators(data),
+            target=str(data.get(K["project_target"]) or "").strip(),  # a form may have no target row (Hubei's)
+            indicators=_indicators(data, form),
             report=_report(data),
             reviews=_reviews(data),
             unreported=_unreported(shape, data),
@@ -393,8 +400,8 @@ class Department(_Budget):
             department=data[K["department"]],
             department_code=data[K["department_code"]],
             tables=_tables(shape, data),
-            target=data[K["dept_target"]].strip(),
-            indicators=_indicators(data),
+            target=str(data.get(K["dept_target"]) or "").strip(),
+            indicators=_indicators(data, form),
             report=_report(data),
             reviews=_reviews(data),
             sign_off=SignOff.from_data(data),

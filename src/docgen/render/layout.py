@@ -173,7 +173,7 @@ def _budget(grid: _Grid, block: Budget, ev: Evaluation) -> None:
         row = top + 2
         for index, (label, fig) in enumerate(figures.items()):
             shown = index == 0 or label in given  # a fund source not written stays blank, as on a hand-filled form
-            text = F.TOTAL_ROW_LABEL if index == 0 else fund_row_label(index - 1, label)
+            text = (table.total_label or F.TOTAL_ROW_LABEL) if index == 0 else fund_row_label(index - 1, label)
             grid.put(row, 1, text, "label")
             for column in columns:
                 value: str | Decimal | None = budget_value(fig, column, form) if shown else None
