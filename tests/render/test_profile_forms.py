@@ -275,3 +275,25 @@ def test_national_schema_takes_the_split_reason_and_the_full_year_budget_but_no_
     assert validator.is_valid(data)
     item = {**doc.data["绩效指标"][0], "偏差原因分析": "一段话"}
     assert not validator.is_valid({**doc.data, "绩效指标": [item]})  # split on this form: one text per part
+
+
+def test_hubei_rules_and_rollups_leave_out_what_the_form_lacks() -> None:
+    """No W402 (下达进度) or W403 (上年结转) on a form without those columns, and the 汇总表 prints 「—」 for them, not
+    the 0 their slot holds nor 「未填报」; its likelihood counts go by role (不可能 counts as impossible)."""
+    from docgen.render import rollup
+    from tests.evaluate.factory import analyse
+
+    form = forms.builtin("hubei").form("project")
+    path = _demo_files("hubei")[0]
+    sub = model.build("project", path, _load(path).data, form)
+    assert isinstance(sub, model.Project)
+    sa = analyse(sub).of(sub.path)
+    assert sa is not None
+    codes = {f.code for f in sa.findings}
+    assert not codes & {"W402", "W403"}
+    assert "W424" in codes  # 有可能 / 不可能 lit by the thresholds keyed by 朔州's wording of their roles
+    values = rollup.project_line(sa, {}).values()
+    assert values["carried_over"] is None and values["allocated"] is None and values["allocation_rate"] is None
+    assert values["budget"] == Decimal("250.00") and values["spent"] == Decimal("92.57")
+    line = rollup.project_line(sa, {})
+    assert (line.certain, line.possible, line.impossible) == (2, 1, 1)

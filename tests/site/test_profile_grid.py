@@ -48,3 +48,15 @@ def test_a_value_on_the_grid_is_escaped() -> None:
     assert isinstance(sub, model.Project)
     html = str(form_grid(_entry(sub)))
     assert "<script>" not in html and "&lt;script&gt;" in html and "&amp;" in html
+
+
+def test_a_column_the_form_lacks_reads_as_a_dash_not_as_unreported() -> None:
+    from docgen.form import vocabulary as F
+    from docgen.site.generate import _amount, _figure
+
+    doc, _ = load_file(DEMO)
+    assert doc is not None
+    sub = model.build("project", DEMO, doc.data, forms.builtin("hubei").form("project"))
+    total = next(iter(evaluate(sub).tables.values()))[F.TOTAL_ROW]  # type: ignore[arg-type]
+    assert str(_figure(total, "allocation_rate")) == str(_amount(total, "allocated")) == F.NO_RATE
+    assert str(_figure(total, "spent")) == "92.57"

@@ -78,10 +78,11 @@ class ProjectLine:
 
     def _shown(self, column: str) -> Any:
         """A figure as the 汇总表 shows it: 「未填报」 on a project's row, a sum of what was reported (its note says so)
-        for a total's typed column, 「—」 for a total's ratio that would rest on figures not reported."""
+        for a total's typed column, 「—」 for a total's ratio that would rest on figures not reported and for a column
+        the row's form does not have (上年结转 on Hubei's)."""
         fig = self.figures
         value = getattr(fig, column)
-        if column in self._thin:
+        if column in self._thin or column in fig.absent:  # 「—」: held back, or a column the row's form does not have
             return None
         if fig.reported(column):
             return value

@@ -653,7 +653,10 @@ def _rate(value: Decimal | None) -> Markup:
 
 
 def _figure(fig: compute.Figures, name: str) -> Markup:
-    """One figure of a budget row as the site prints it: money or rate, 「—」, or 「未填报」 (never the 0 it stands on)."""
+    """One figure of a budget row as the site prints it: money or rate, 「—」 (also for a column the row's form does
+    not have), or 「未填报」 (never the 0 it stands on)."""
+    if name in fig.absent:
+        return Markup(N.NO_RATE)
     if not fig.reported(name):
         return Markup(F.NOT_REPORTED)
     value = getattr(fig, name)
@@ -661,7 +664,10 @@ def _figure(fig: compute.Figures, name: str) -> Markup:
 
 
 def _amount(fig: compute.Figures, name: str) -> Markup:
-    """An amount in running text: 「12.50 万元」, or 「未填报」 alone (a unit after 「未填报」 would read as a figure)."""
+    """An amount in running text: 「12.50 万元」, or 「未填报」 alone (a unit after 「未填报」 would read as a figure);
+    「—」 for an amount the row's form does not have."""
+    if name in fig.absent:
+        return Markup(N.NO_RATE)
     if not fig.reported(name):
         return Markup(F.NOT_REPORTED)
     return _money(getattr(fig, name)) + Markup(" " + M.SITE["unit"])
