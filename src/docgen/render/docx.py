@@ -294,6 +294,10 @@ def _table_layout(headers: list[str], columns: list[list[str]], labels: list[str
     return size, [widths[0] + TEXT_WIDTH_TWIPS - sum(widths), *widths[1:]]
 
 
+#: The budget columns of 朔州's forms as 附件1 prints them (a form of another profile prints its own: `_budget_columns`).
+BUDGET_COLUMNS = tuple(c.field for c in BUDGET_FORM_COLUMNS)
+
+
 def _budget_columns(form: Form, months: str) -> list[tuple[Column, str]]:
     """The budget columns 附件1 prints with their headers: 朔州's eight with 附件1's short headers, or the form's own."""
     if form.budget_columns == BUDGET_FORM_COLUMNS:
