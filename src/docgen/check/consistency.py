@@ -17,7 +17,7 @@ from typing import Any
 from .. import messages as M
 from ..form import indicators, limits
 from ..form import vocabulary as F
-from ..form.forms import DEFAULT, FORMS, Profile
+from ..form.forms import FORMS, Form, Profile
 from ..form.model import INDICATOR_VALUES, not_reported, unknown_word
 from ..messages import EVIDENCE_OUTSIDE
 from ..workspace import root_of
@@ -162,12 +162,15 @@ def check_department_totals(doc: Document, kind: str) -> list[Finding]:
     ]
 
 
-def deviation_reason(item: dict[str, Any], profile: Profile | None = None) -> str | None:
-    """Why an indicator counts as deviating from its target, or None when it does not: an answer of the profile's
-    likelihood scale that requires a reason (有可能, 完全不可能 by default), or an expected value short of the target."""
+def deviation_reason(item: dict[str, Any], form: Form | None = None) -> str | None:
+    """Why an indicator counts as deviating from its target (an answer of the form's scale that requires a reason,
+    or a 全年预计 that misses the target), or None when it does not."""
     likelihood = item.get(I["likelihood"])
-    if likelihood in _requiring(profile, "reason"):
+    answer = (form or FORMS["project"]).likelihood(likelihood) if isinstance(likelihood, str) else None
+    if answer is not None and answer.reason:
         return M.label("deviation_likelihood", likelihood=likelihood)
+    if form is not None and "expected" not in form.indicator_fields:
+        return None
     target = indicators.parse(item.get(I["adjusted_target"]) or item.get(I["target"]))
     expected = indicators.parse(item.get(I["expected"]))
     if indicators.meets(target, expected) is False:
@@ -186,26 +189,52 @@ def _indicator_items(doc: Document, kind: str) -> Iterator[tuple[int, dict[str, 
             yield index, item
 
 
-def _requiring(profile: Profile | None, what: str) -> frozenset[str]:
-    """The answers of the likelihood scale that require a reason (`reason`) or measures (`measures`)."""
-    scale = (profile or DEFAULT).likelihoods
-    return frozenset(lk.answer for lk in scale if getattr(lk, what))
+def _written(doc: Document, item: dict[str, Any], at: str, form: Form) -> bool:
+    """Whether what goes at `at` is written: an indicator's column (偏差原因分析 whole or any of its parts, 备注), or
+    the form's table-level row of that field (「相关建议或举措」)."""
+    row = next((t for t in form.table_rows if t.field == at), None)
+    if row is not None:
+        return bool(_text(doc.data.get(row.key)))
+    value = item.get(I[at])
+    if isinstance(value, dict):
+        return any(_text(part) for part in value.values())
+    return bool(_text(value))
 
 
-def check_indicators(doc: Document, kind: str, profile: Profile | None = None) -> list[Finding]:
-    """An answer that requires measures (完全不可能, note 3) needs them in 备注; a deviation needs 偏差原因分析
-    (note 1). Which answers require what is the profile's likelihood scale."""
-    findings = []
-    measures = _requiring(profile, "measures")
+def _place_of(form: Form, at: str) -> str:
+    """The label of where a reason or measures go: a table-level row's label, else the indicator column's key."""
+    row = next((t for t in form.table_rows if t.field == at), None)
+    return row.label if row is not None else I[at]
+
+
+def check_indicators(doc: Document, kind: str, form: Form | None = None) -> list[Finding]:
+    """An answer that requires measures needs them (朔州: 完全不可能 in 备注, note 3; Hubei: 有可能 and 不可能 in the
+    table-level 「相关建议或举措」); a deviation needs its reason (note 1), where the form puts it (`form`: the form
+    the file was filled in on, else its kind's in FORMS)."""
+    findings: list[Finding] = []
+    if kind == "roster":
+        return findings
+    form = form or FORMS[kind]
     for index, item in _indicator_items(doc, kind):
         at = (K["indicators"], index)
-        if item.get(I["likelihood"]) in measures and not _text(item.get(I["remark"])):
-            findings.append(error(doc.path, *doc.position((*at, I["likelihood"])), "E304"))
-        reason = deviation_reason(item, profile)
+        likelihood = item.get(I["likelihood"])
+        answer = form.likelihood(likelihood) if isinstance(likelihood, str) else None
+        if answer is not None and answer.measures and not _written(doc, item, form.measures_at, form):
+            where = doc.position((*at, I["likelihood"]))
+            if form.measures_at == "remark" and answer.answer == F.IMPOSSIBLE:
+                findings.append(error(doc.path, *where, "E304"))
+            else:
+                findings.append(error(doc.path, *where, "E750", likelihood=answer.answer, where=_place_of(form, form.measures_at)))
+        reason = deviation_reason(item, form)
         name = _text(item.get(I["name"])) or f"第{index + 1}项"
-        if reason and not _text(item.get(I["deviation"])):
-            findings.append(error(doc.path, *doc.position((*at, I["name"])), "E305", name=name, reason=reason))
-        findings.extend(_likelihood_against_forecast(doc, item, at, name))
+        if reason and not _written(doc, item, form.reason_at, form):
+            where = doc.position((*at, I["name"]))
+            if form.reason_at == "deviation":
+                findings.append(error(doc.path, *where, "E305", name=name, reason=reason))
+            else:
+                findings.append(error(doc.path, *where, "E751", name=name, reason=reason, where=_place_of(form, form.reason_at)))
+        if "expected" in form.indicator_fields:
+            findings.extend(_likelihood_against_forecast(doc, item, at, name))
     return findings
 
 
@@ -357,12 +386,12 @@ def check_placeholders(doc: Document, kind: str) -> list[Finding]:
     return findings
 
 
-def check_empty_rows(doc: Document, kind: str, profile: Profile | None = None) -> list[Finding]:
+def check_empty_rows(doc: Document, kind: str, form: Form | None = None) -> list[Finding]:
     """A fund row of zeros is usually the scaffold's row for a source (or use) the submission does not have;
-    the message names the table's own row heading (the profile's), 资金来源 or 支出用途."""
+    the message names the table's own row heading (the form's), 资金来源 or 支出用途."""
     findings = []
-    described = profile.forms if profile is not None else FORMS
-    headings = {t.key: t.row_heading for t in described[kind].tables} if kind in described else {}
+    form = form or FORMS.get(kind)
+    headings = {t.key: t.row_heading for t in form.tables} if form is not None else {}
     for table in _fund_tables(kind):
         for name, row in _rows(doc.data, table):
             values = [_num(row.get(key)) for key in A.values()]
@@ -442,13 +471,15 @@ FILE_RULES: tuple[Callable[..., list[Finding]], ...] = (
 )
 
 
-#: The rules that read the repository's profile (its likelihood scale, its forms' tables): given it as well.
-PROFILE_RULES: frozenset[Callable[..., list[Finding]]] = frozenset({check_empty_rows, check_indicators})
+#: The rules that read the form the file is filled in on (its likelihood scale, its tables): given it as well.
+FORM_RULES: frozenset[Callable[..., list[Finding]]] = frozenset({check_empty_rows, check_indicators})
 
 
 def file_rules(doc: Document, kind: str, profile: Profile | None = None) -> list[Finding]:
-    """The E3xx rules that need only one file; `profile` is the repository's (None: the default)."""
-    return [finding for rule in FILE_RULES for finding in (rule(doc, kind, profile) if rule in PROFILE_RULES else rule(doc, kind))]
+    """The E3xx rules that need only one file; `profile` is the repository's (None: the default), whose form of
+    `kind` the rules in FORM_RULES read."""
+    form = profile.forms.get(kind) if profile is not None else None
+    return [finding for rule in FILE_RULES for finding in (rule(doc, kind, form) if rule in FORM_RULES else rule(doc, kind))]
 
 
 # --- rules across files --------------------------------------------------------------------

@@ -70,6 +70,10 @@ HELP: dict[str, tuple[str, str]] = {
     "Form.report_subject": ("报告主体", "项目 或 部门：附件1各部分说明中的称呼"),
     "Form.report_title": ("附件1标题", "不写则用 report.title"),
     "Form.report": ("附件1各部分", "不写则用 report.sections"),
+    "Form.likelihoods": ("本表的完成目标可能性", "不写则用表样的 likelihoods"),
+    "Form.reason_at": ("偏差原因写在哪里", "deviation（指标的偏差原因分析列），或表格级文字行的字段名"),
+    "Form.measures_at": ("措施写在哪里", "remark（备注列），或表格级文字行的字段名"),
+    "Form.widths": ("列宽", "网格各列的宽度（Excel 字符宽），每列一个；不写为朔州的 13 列"),
     "Field.name": ("字段名", "docgen 内部的英文名，如 project_name"),
     "Field.kind": (
         "类型",
@@ -90,11 +94,14 @@ HELP: dict[str, tuple[str, str]] = {
     "Column.first": ("起始列", "13 列网格 A–M 中的起始列，A 为 0"),
     "Column.last": ("结束列", "结束列（含），M 为 12"),
     "Column.group": ("上层表头", "两行表头时上一行的文字，相邻同名的合并"),
-    "Column.kind": ("显示方式", "money（金额）、rate（比率）、text（文字）、value（指标值）、tick（勾选）"),
+    "Column.kind": ("显示方式", "money（金额）、rate（比率）、text（文字）、value（指标值）、tick（勾选）、choice（写出所选的一档）"),
+    "Column.part": ("分项", "偏差原因分析分成几列时，此列在报送文件中的键（如 经费保障）"),
     "IdentCell.first": ("起始列", "A 为 0"),
     "IdentCell.last": ("结束列", "M 为 12"),
     "IdentCell.label": ("固定文字", "此格印的文字（与 field 二选一）"),
     "IdentCell.field": ("填入内容", "此格填入的内容，如 name、unit、department_and_code（与 label 二选一）"),
+    "IdentCell.choices": ("勾选项", "勾选框一组（如 项目属性：持续性项目、新增性项目），报送文件中填其中一项"),
+    "IdentCell.key": ("报送文件中的键", "勾选框一组在报送文件中的键"),
     "Ident.rows": ("标识行", "每行若干单元格"),
     "Budget.label": ("预算块标题", "A 列纵向合并的文字，如 项目资金预算安排及执行进度（万元）"),
     "Budget.tables": ("预算表", "一张或几张"),
@@ -109,8 +116,10 @@ HELP: dict[str, tuple[str, str]] = {
     "BudgetTable.row_heading": ("行标题", "附件1表中第一列的标题，如 资金来源"),
     "BudgetTable.draft_heading": ("起草用语", "起草预算执行分析时引出本表的话，如 分资金来源看，"),
     "BudgetTable.qualifier": ("区分语", "几张预算表时区分本表的话，如 按资金性质"),
+    "BudgetTable.total_label": ("合计行文字", "资金总额一行在表上的文字，不写为「资金总额：」"),
     "Text.label": ("标题", "如 项目年度绩效目标"),
-    "Text.field": ("填入内容", "target"),
+    "Text.field": ("填入内容", "target，或表格级文字行的字段名"),
+    "Text.key": ("报送文件中的键", "表格级文字行（如 偏差或不能完成目标原因分析）在报送文件中的键；绩效目标行不写"),
     "Indicators.label": ("标题", "如 绩效指标"),
     "Indicators.columns": ("列", "不写则用 columns.indicators"),
     "Notes.texts": ("注释", "不写则用 notes"),
@@ -135,6 +144,9 @@ def _part(name: str, node: Schema) -> Schema:
     title, description = PARTS[name]
     return {**node, "title": title, "description": description}
 
+
+#: The most grid columns a form may have (`Form.widths`); far beyond any paper form.
+MAX_COLUMNS = 64
 
 #: Constraints beyond the type, by class and field.
 CONSTRAINTS: dict[str, Schema] = {
@@ -163,11 +175,12 @@ CONSTRAINTS: dict[str, Schema] = {
             "records",
         ]
     },
-    "Column.kind": {"enum": ["money", "rate", "text", "value", "tick"]},
-    "Column.first": {"minimum": 0, "maximum": forms.LAST},
-    "Column.last": {"minimum": 0, "maximum": forms.LAST},
-    "IdentCell.first": {"minimum": 0, "maximum": forms.LAST},
-    "IdentCell.last": {"minimum": 0, "maximum": forms.LAST},
+    "Column.kind": {"enum": ["money", "rate", "text", "value", "tick", "choice"]},
+    # the grid is the form's (`widths`, 13 columns A–M by default): its bound is checked by the semantic checks
+    "Column.first": {"minimum": 0, "maximum": MAX_COLUMNS - 1},
+    "Column.last": {"minimum": 0, "maximum": MAX_COLUMNS - 1},
+    "IdentCell.first": {"minimum": 0, "maximum": MAX_COLUMNS - 1},
+    "IdentCell.last": {"minimum": 0, "maximum": MAX_COLUMNS - 1},
 }
 
 #: Fields of the dataclasses a profile file never writes: set by the loader.
@@ -194,7 +207,7 @@ def _type(kind: Any, owner: str) -> Schema:
         if kind is forms.Field:
             return {"anyOf": [{"type": "string"}, {"$ref": _REF + "Field"}]} if owner in ("Form", "Field") else {"$ref": _REF + "Field"}
         return {"$ref": _REF + kind.__name__}
-    return {"type": {bool: "boolean", int: "integer", str: "string"}[kind]}
+    return {"type": {bool: "boolean", int: "integer", str: "string", float: "number"}[kind]}
 
 
 def _definition(cls: type, *, skip: tuple[str, ...] = ()) -> Schema:
@@ -445,7 +458,7 @@ def check_file(path: Path, root: Path | None = None) -> tuple[forms.Profile | No
 # --- the semantic checks: what a schema cannot say ----------------------------------------------------------
 
 #: What a budget column may show: the figures evaluate/figures.py computes for each fund row.
-BUDGET_FIGURES = ("carried_over", "budget", "subtotal", "allocated", "allocation_rate", "spent", "spend_progress", "expected")
+BUDGET_FIGURES = (*forms.TYPED_AMOUNTS, "subtotal", "allocation_rate", "spend_progress")
 #: What the identification cells may hold beyond the model's own attributes.
 IDENT_EXTRA = ("department_and_code",)
 #: The fields docgen itself needs in each kind of file (the rest is the form's to choose).
@@ -511,24 +524,25 @@ def _form_findings(
             yield error(path, *at(*base, "fields", key=True), "E715", kind=kind, name=name)
     tables = {_field_name(e) for e in entries if ((shared.get(e) or {}) if isinstance(e, str) else e).get("kind") == "table"}
     attributes = _attributes(kind)
+    ncols = len(form.get("widths") or ()) or forms.NCOLS  # the form's grid: 13 columns A–M unless it says otherwise
     for b, block in enumerate(form.get("blocks") or []):
         ((block_type, body),) = block.items()
         where = (*base, "blocks", b, block_type)
         if block_type == "ident":
-            yield from _ident_findings(path, at, where, body["rows"], attributes)
+            yield from _ident_findings(path, at, where, body["rows"], attributes, ncols)
         elif block_type == "budget":
             yield from _budget_findings(path, at, where, body, tables)
             columns = body.get("columns", (data.get("columns") or {}).get("budget", []))
             yield from _column_findings(
-                path, at, (*where, "columns") if "columns" in body else ("columns", "budget"), columns, BUDGET_FIGURES, answers
+                path, at, (*where, "columns") if "columns" in body else ("columns", "budget"), columns, BUDGET_FIGURES, answers, ncols
             )
         elif block_type == "indicators":
             columns = body.get("columns", (data.get("columns") or {}).get("indicators", []))
             fields = tuple(F.INDICATOR_FIELDS)
             yield from _column_findings(
-                path, at, (*where, "columns") if "columns" in body else ("columns", "indicators"), columns, fields, answers
+                path, at, (*where, "columns") if "columns" in body else ("columns", "indicators"), columns, fields, answers, ncols
             )
-        elif block_type == "text" and body["field"] not in attributes:
+        elif block_type == "text" and not body.get("key") and body["field"] not in attributes:  # a keyed row is the form's own
             yield error(path, *at(*where, "field"), "E717", field=body["field"], known="、".join(sorted(attributes)))
 
 
@@ -540,16 +554,18 @@ def _attributes(kind: str) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(cls) if f.type == "str") | frozenset(IDENT_EXTRA)
 
 
-def _ident_findings(path: Path, at: Locate, where: tuple[str | int, ...], rows: list[Any], attributes: frozenset[str]) -> Iterator[Finding]:
+def _ident_findings(
+    path: Path, at: Locate, where: tuple[str | int, ...], rows: list[Any], attributes: frozenset[str], ncols: int
+) -> Iterator[Finding]:
     for r, row in enumerate(rows):
         taken: list[tuple[int, int]] = []
         for c, cell in enumerate(row):
             first, last = cell["first"], cell["last"]
-            if first > last or any(first <= b and a <= last for a, b in taken):
-                yield error(path, *at(*where, "rows", r, c), "E716", first=first, last=last)
+            if first > last or last >= ncols or any(first <= b and a <= last for a, b in taken):
+                yield error(path, *at(*where, "rows", r, c), "E716", first=first, last=last, columns=ncols, end=ncols - 1)
             taken.append((first, last))
             field = cell.get("field")
-            if field is not None and field not in attributes:
+            if field is not None and not cell.get("choices") and field not in attributes:  # a check-box group is the form's own
                 yield error(path, *at(*where, "rows", r, c, "field"), "E717", field=field, known="、".join(sorted(attributes)))
 
 
@@ -569,7 +585,13 @@ def _budget_findings(
 
 
 def _column_findings(
-    path: Path, at: Locate, where: tuple[str | int, ...], columns: list[Any], known: tuple[str, ...], answers: list[str]
+    path: Path,
+    at: Locate,
+    where: tuple[str | int, ...],
+    columns: list[Any],
+    known: tuple[str, ...],
+    answers: list[str],
+    ncols: int = forms.NCOLS,
 ) -> Iterator[Finding]:
     taken: list[tuple[int, int, str]] = []
     headers = [c["header"] for c in columns]
@@ -578,8 +600,10 @@ def _column_findings(
         if column["field"] not in known:
             yield error(path, *at(*where, i, "field"), "E709", header=header, field=column["field"], known="、".join(known))
         clash = next((h for a, b, h in taken if first <= b and a <= last), None)
-        if first > last or clash is not None:
-            yield error(path, *at(*where, i), "E710", header=header, first=first, last=last, other=clash or header)
+        if first > last or last >= ncols or clash is not None:
+            yield error(
+                path, *at(*where, i), "E710", header=header, first=first, last=last, other=clash or header, columns=ncols, end=ncols - 1
+            )
         taken.append((first, last, header))
         if headers.index(header) != i:
             yield error(path, *at(*where, i, "header"), "E711", label=header, where="列的表头")
