@@ -149,6 +149,13 @@ class Amounts:
         return cls(unreported=EVERY_AMOUNT - absent, absent=absent)
 
 
+def _standard(answer: Any, form: forms.Form | None) -> str:
+    """The answer in 朔州's wording of its role when the form words it otherwise (Hubei's 不可能), else "": an answer
+    already in 朔州's words is judged as typed, so a record changed later (dataclasses.replace) is judged by its own."""
+    standard = form.standard(answer) if form is not None and isinstance(answer, str) else ""
+    return standard if standard != answer else ""
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One 绩效指标 row: its levels, target, result so far and the expected year-end outcome."""
@@ -211,7 +218,7 @@ class Indicator:
             likelihood=item[I["likelihood"]],
             adjusted_target=_value(adjusted) if adjusted is not None else None,
             deviation_parts=parts,
-            standard=form.standard(item[I["likelihood"]]) if form is not None else "",
+            standard=_standard(item[I["likelihood"]], form),
             deviation=deviation,
             remark=item.get(I["remark"]) or "",
             cumulative=item.get(I["cumulative"]),
