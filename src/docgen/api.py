@@ -1197,11 +1197,11 @@ def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any]
         result = check([copy.file(plan.target) for plan in outcome.planned], rules, workspace=copy, cache=False)
     by_target = {str(plan.target): plan for plan in outcome.planned}
     for finding in result.errors:
-        plan = by_target.get(str(finding.path))
-        if plan is None:
+        found = by_target.get(str(finding.path))
+        if found is None:
             continue
-        read = targets[plan.target]
-        doc, _ = load_text(plan.target, plan.text)
+        read = targets[found.target]
+        doc, _ = load_text(found.target, found.text)
         cell = read.anchor
         if doc is not None:
             at = (finding.line, finding.column)

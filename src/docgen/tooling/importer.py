@@ -677,6 +677,9 @@ def _same(old: Any, new: Any) -> bool:
             return False
     if isinstance(new, str) and isinstance(old, str):
         return old.strip() == new.strip()
+    if isinstance(new, str) and isinstance(old, (int, float)) and not isinstance(old, bool):  # 「0.54」 typed as a number
+        found = number(new)
+        return found is not None and Decimal(str(old)) == found
     return bool(old == new) and type(old) is type(new)
 
 

@@ -191,7 +191,7 @@ def _mib(size: int) -> str:
 
 
 def _grids(path: Path, shown: str) -> list[Grid]:
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]  # no stubs shipped; its values are checked here one by one
 
     with warnings.catch_warnings():  # openpyxl warns about parts it drops (extensions, data validation): not ours to say
         warnings.simplefilter("ignore")
