@@ -160,6 +160,9 @@ def _check_zip(path: Path, shown: str) -> None:
             raise SheetProblem(
                 "E502", file=shown, detail=M.label("sheet_unpacked", size=_mib(unpacked), limit=_mib(limits.MAX_WORKBOOK_UNPACKED))
             )
+        xml = sum(m.file_size for m in members if m.filename.lower().endswith(".xml"))
+        if xml > limits.MAX_WORKBOOK_XML:
+            raise SheetProblem("E502", file=shown, detail=M.label("sheet_unpacked", size=_mib(xml), limit=_mib(limits.MAX_WORKBOOK_XML)))
         for member in members:
             if member.compress_size and member.file_size > (1 << 20) and member.file_size / member.compress_size > limits.MAX_ZIP_RATIO:
                 raise SheetProblem(
@@ -197,14 +200,14 @@ def _grids(path: Path, shown: str) -> list[Grid]:
         warnings.simplefilter("ignore")
         try:
             formulas = openpyxl.load_workbook(path, data_only=False, keep_links=False, keep_vba=False, rich_text=False)
-            cached = openpyxl.load_workbook(path, data_only=True, keep_links=False, keep_vba=False, rich_text=False)
         except Exception as exc:
             raise SheetProblem("E500", file=shown, detail=type(exc).__name__) from exc
     if len(formulas.worksheets) > limits.MAX_SHEETS:
         raise SheetProblem("E504", file=shown, sheet=formulas.worksheets[0].title, detail=M.label("sheet_count", limit=limits.MAX_SHEETS))
     grids = []
     total = 0
-    for ws, values in zip(formulas.worksheets, cached.worksheets, strict=True):
+    cached: Any = None  # the values saved for formula cells: a second reading, only for a workbook that has formulas
+    for index, ws in enumerate(formulas.worksheets):
         rows, cols = ws.max_row or 0, ws.max_column or 0
         if rows > limits.MAX_SHEET_ROWS or cols > limits.MAX_SHEET_COLUMNS:
             raise SheetProblem(
@@ -226,13 +229,25 @@ def _grids(path: Path, shown: str) -> list[Grid]:
                 value = raw
                 if cell.data_type == "f" or not isinstance(raw, (str, int, float, bool, datetime, date, time, type(None))):
                     formula = str(getattr(raw, "text", raw))
-                    value = values.cell(row=cell.row, column=cell.column).value
+                    cached = cached or _cached(path, shown)
+                    value = cached.worksheets[index].cell(row=cell.row, column=cell.column).value
                 if isinstance(value, str) and len(value) > limits.MAX_TEXT_CHARS:
                     value = value[: limits.MAX_TEXT_CHARS]
                 grid.cells[cell.row - 1, cell.column - 1] = Cell(value, formula, cell.number_format or "General")
         grid.merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
         grids.append(grid)
     return grids
+
+
+def _cached(path: Path, shown: str) -> Any:
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return openpyxl.load_workbook(path, data_only=True, keep_links=False, keep_vba=False, rich_text=False)
+        except Exception as exc:
+            raise SheetProblem("E500", file=shown, detail=type(exc).__name__) from exc
 
 
 def soffice() -> str | None:
