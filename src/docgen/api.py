@@ -1029,8 +1029,8 @@ def import_workbooks(files: list[Path], *, force: bool = False, dry_run: bool = 
         targets[target] = read
     for target, read in targets.items():
         plan = _plan(ws, target, read)
-        if plan is None:
-            outcome.problems.append(importer.Problem(read.file, read.sheet, read.anchor, "E522", M.message("E522", path=ws.shown(target))))
+        if isinstance(plan, str):  # the code of why it cannot be written there
+            outcome.problems.append(importer.Problem(read.file, read.sheet, read.anchor, plan, M.message(plan, path=ws.shown(target))))
         else:
             outcome.planned.append(plan)
     if outcome.problems:
@@ -1147,21 +1147,22 @@ def _project_code_from_name(file: str, name: str) -> str | None:
     return None
 
 
-def _plan(ws: Workspace, target: Path, read: Any) -> Planned | None:
+def _plan(ws: Workspace, target: Path, read: Any) -> Planned | str:
     """The text an import writes to `target`: a new file in canonical form with the `docgen new` modeline, or the
-    existing one with the form's values put in (comments and every key the form does not carry kept)."""
+    existing one with the form's values put in (comments and every key the form does not carry kept). A code instead
+    when it cannot be written: E522 outside submissions/ or through a link, E527 an existing file that does not read."""
     from .history import changes
     from .tooling import importer
 
     path = ws.file(target)
     if not output.inside(path, ws.submissions) or any(p.is_symlink() for p in [path, *path.parents] if p.is_relative_to(ws.root)):
-        return None
+        return "E522"
     source = _sheet_name(read)
     if path.is_file():
         before = path.read_text(encoding="utf-8")
         text = importer.merged_text(target, before, read.data)
         if text is None:
-            return None
+            return "E527"
         old = changes.snapshot(before.encode("utf-8"), read.kind, target)
         new = changes.snapshot(text.encode("utf-8"), read.kind, target)
         lines = [c.text() for c in changes.compare(old, new) if c.kind != changes.FIGURE]

@@ -909,8 +909,7 @@ MESSAGES.update(
             "请安装（Debian/Ubuntu：apt-get install libreoffice-calc-nogui），或在 Excel/WPS 中把 {file} 另存为 .xlsx 后重试"
         ),
         "E525": "不支持的文件类型「{suffix}」：请导入 .xlsx（或 .xls）格式的附件2/附件3",
-        "E526": "「{label}」是空的：请填写{what}",
-        "E527": "文字「{value}」不能作为文件夹名（含有 / \\ 等字符），请在名单中登记本部门后再导入",
+        "E527": "已有的 {path} 无法读取或整理（YAML 有错误？），未修改：请先用 docgen validate 找出问题并改正，再导入",
     }
 )
 

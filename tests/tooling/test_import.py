@@ -430,3 +430,13 @@ def test_the_command_reports_and_exits(tmp_path: Path, run: Any, monkeypatch: py
     result = run("import", str(bad))
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith(f"{bad} 工作表「项目1」 A5：错误 E506 ")
+
+
+def test_an_existing_file_that_does_not_read_is_left_alone(tmp_path: Path) -> None:
+    repo = _project_repo(tmp_path)
+    broken = repo / "submissions/2025-06/101-朔州市教育局/101-2025-011.yaml"
+    build_file_tree(repo, {str(broken.relative_to(repo)): "年度: [2025\n"})
+    book = office_workbook(tmp_path / "少年宫.xlsx", {"项目1": OFFICE_PROJECT})
+    done = api.import_workbooks([book], workspace=Workspace.at(repo), force=True)
+    assert _located(done) == [(str(book), "项目1", "A1", "E527")]
+    assert broken.read_text(encoding="utf-8") == "年度: [2025\n"

@@ -61,7 +61,7 @@ class Problem:
     def location(self) -> str:
         if self.sheet is None:
             return M.label("import_file_location", file=self.file)
-        return M.label("import_location", file=self.file, sheet=self.sheet, cell=self.cell or "A1").replace(" ：", "：")
+        return M.label("import_location", file=self.file, sheet=self.sheet, cell=self.cell or "A1")
 
     def text(self) -> str:
         """「附件2-….xlsx 工作表「附件2」 F8：错误 E510 …」."""
