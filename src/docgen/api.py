@@ -1073,7 +1073,7 @@ def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
                 read.sheet,
                 read.cell_of((K_DEPT_CODE,)),
                 "E508",
-                M.message("E508", label=F.PROJECT_DEPARTMENT_LABEL if read.kind == "project" else F.DEPARTMENT_LABEL, value=code),
+                M.message("E508", label=importer.ident_label(read.form, "department_and_code"), value=code),
             )
         )
         return None

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docgen.form import vocabulary as F
-from docgen.form.forms import form_of
+from docgen.form.forms import FORMS, form_of
 from docgen.form.model import Department, Project
 from docgen.tooling import importer, sheets
 from tests.evaluate.factory import PERIOD_DIR, project_data
@@ -67,7 +67,7 @@ def indicators(draw: st.DrawFn) -> list[dict[str, Any]]:
 def submissions(draw: st.DrawFn) -> Project | Department:
     month = draw(st.integers(1, 12))
     if draw(st.booleans()):
-        data = project_data(draw(fund_rows(F.PROJECT_FUND_ROWS)), draw(indicators()), month=month)
+        data = project_data(draw(fund_rows(FORMS["project"].tables[0].rows)), draw(indicators()), month=month)
         data["项目名称"], data["项目年度绩效目标"], data["预算单位"] = draw(TEXT), draw(TEXT), draw(TEXT)
         return Project.from_data(PERIOD_DIR / "101-2025-001.yaml", data)
     data = {
@@ -75,8 +75,8 @@ def submissions(draw: st.DrawFn) -> Project | Department:
         "截至月份": month,
         "主管部门": draw(TEXT),
         "主管部门代码": "101",
-        "资金按类型": draw(st.one_of(fund_rows(F.DEPT_FUND_ROWS_BY_TYPE), st.just(F.NOT_REPORTED))),
-        "资金按用途": draw(fund_rows(F.DEPT_FUND_ROWS_BY_USE)),
+        "资金按类型": draw(st.one_of(fund_rows(FORMS["department"].tables[0].rows), st.just(F.NOT_REPORTED))),
+        "资金按用途": draw(fund_rows(FORMS["department"].tables[1].rows)),
         "年度绩效目标": draw(TEXT),
         "绩效指标": draw(st.one_of(indicators(), st.just(F.NOT_REPORTED))),
     }

@@ -181,15 +181,16 @@ class _Sheet:
 
 
 def _form_kind(sheet: _Sheet) -> str | None:
-    """附件2 or 附件3, by the title, else by the identification label only that form has."""
+    """附件2 or 附件3, by the form's title, else by an identification label only that form has (a deleted title)."""
     texts = set(sheet.texts.values())
-    for kind in ("project", "department"):
+    kinds = ("project", "department")
+    for kind in kinds:
         if squeeze(FORMS[kind].title) in texts:
             return kind
-    if squeeze(F.PROJECT_NAME_LABEL) in texts and squeeze(F.PROJECT_BUDGET_BLOCK) in texts:
-        return "project"
-    if squeeze(F.DEPARTMENT_LABEL) in texts:
-        return "department"
+    labels = {kind: _labels(_ident(FORMS[kind])) for kind in kinds}
+    for kind, other in (kinds, kinds[::-1]):
+        if labels[kind] - labels[other] <= texts and labels[kind] - labels[other]:
+            return kind
     return None
 
 
@@ -242,8 +243,21 @@ def _labels(ident: Ident) -> frozenset[str]:
     return frozenset(squeeze(cell.label) for row in ident.rows for cell in row if cell.label)
 
 
+def _ident(form: Form) -> Ident:
+    return next(b for b in form.blocks if isinstance(b, Ident))
+
+
+def ident_label(form: Form, field_name: str) -> str:
+    """The label printed left of an identification field (「主管部门及代码」), for messages about its value."""
+    for row in _ident(form).rows:
+        for label, value in itertools.pairwise(row):
+            if label.label and value.field == field_name:
+                return label.label
+    return field_name
+
+
 def _identity(read: Read, sheet: _Sheet) -> None:
-    ident = next(b for b in read.form.blocks if isinstance(b, Ident))
+    ident = _ident(read.form)
     labels = _labels(ident)
     for cells in ident.rows:
         for label, value in itertools.pairwise(cells):
