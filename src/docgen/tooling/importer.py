@@ -2,7 +2,7 @@
 
 The reader never trusts a cell address. It finds the form by its labels — the table's title, the identification
 labels, the budget header (「上年结转」 under 「年度预算资金安排」), the 「绩效指标」 header, the notes — as
-form/forms.py describes them (the same `Form`, `BUDGET_COLUMNS` and `INDICATOR_COLUMNS` that render/layout.py places),
+form/forms.py describes them (the same `Form`, its blocks and their columns, that render/layout.py places),
 so docgen's own workbooks and hand-made ones in the official layout read alike: merged or split cells, extra or
 missing 「……」 rows, blank rows, numbers stored as text (「1,650.00」, full-width digits), 「√」「✓」「是」 ticks.
 
@@ -31,7 +31,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from .. import messages as M
 from ..evaluate import figures as compute
 from ..form import vocabulary as F
-from ..form.forms import BUDGET_COLUMNS, FORMS, INDICATOR_COLUMNS, BudgetTable, Column, Form, Ident, Indicators
+from ..form.forms import BUDGET_COLUMNS, FORMS, INDICATOR_COLUMNS, BudgetTable, Column, Form, Ident, Indicators, Notes
 from ..form.model import Amounts, Period, not_reported
 from . import fmt
 from .sheets import Grid, Workbook, address, number, squeeze, text_of
@@ -247,6 +247,26 @@ def _ident(form: Form) -> Ident:
     return next(b for b in form.blocks if isinstance(b, Ident))
 
 
+def budget_columns(form: Form) -> tuple[Column, ...]:
+    """The form's budget columns (a profile may have its own), as render/layout.py lays them out."""
+    budget = form.budget
+    return budget.columns if budget is not None and budget.columns else BUDGET_COLUMNS
+
+
+def indicator_columns(form: Form) -> tuple[Column, ...]:
+    """The form's indicator columns, the likelihood answers among them (a profile may have its own scale)."""
+    block = next((b for b in form.blocks if isinstance(b, Indicators)), None)
+    return block.columns if block is not None and block.columns else INDICATOR_COLUMNS
+
+
+def _header_of(columns: tuple[Column, ...], name: str) -> str:
+    return next(c.header for c in columns if c.field == name)
+
+
+def _notes(form: Form) -> tuple[str, ...]:
+    return tuple(text for b in form.blocks if isinstance(b, Notes) for text in b.texts)
+
+
 def ident_label(form: Form, field_name: str) -> str:
     """The label printed left of an identification field (「主管部门及代码」), for messages about its value."""
     for row in _ident(form).rows:
@@ -295,10 +315,10 @@ class _Limits:
 
 
 def _block_rows(sheet: _Sheet, form: Form) -> _Limits:
-    sub = squeeze(F.BUDGET_HEADERS["carried_over"])
+    sub = squeeze(_header_of(budget_columns(form), "carried_over"))
     headers = tuple(sorted({row for (row, _), text in sheet.texts.items() if text == sub}))
     target = sheet.find(form.target.label) if form.target else None
-    level1 = sheet.find(F.INDICATOR_HEADERS["name"])
+    level1 = sheet.find(_header_of(indicator_columns(form), "name"))
     return _Limits(headers, target[0] if target else None, level1[0] if level1 else None, sheet.grid.rows)
 
 
@@ -347,13 +367,14 @@ def _row_label(text: str) -> str:
 
 def _budget(read: Read, sheet: _Sheet, table: BudgetTable, index: int, limits: _Limits) -> None:
     what = M.label("import_budget_block", table=table.key)
+    columns = budget_columns(read.form)
     if index >= len(limits.budget_headers):
         budget = read.form.budget
         at = sheet.find(budget.label) if budget is not None else None
-        read.problem(address(*at) if at else read.anchor, "E506", label=F.BUDGET_HEADERS["carried_over"], what=what)
+        read.problem(address(*at) if at else read.anchor, "E506", label=_header_of(columns, "carried_over"), what=what)
         return
     sub = limits.budget_headers[index]
-    spans = _column_spans(read, sheet, BUDGET_COLUMNS, range(max(sub - 1, 0), sub + 1), what)
+    spans = _column_spans(read, sheet, columns, range(max(sub - 1, 0), sub + 1), what)
     if spans is None:
         return
     stops = [r for r in (*limits.budget_headers[index + 1 :], limits.target, limits.indicators) if r is not None and r > sub]
@@ -365,7 +386,7 @@ def _budget(read: Read, sheet: _Sheet, table: BudgetTable, index: int, limits: _
     known = {squeeze(r): r for r in table.rows}
     rows: dict[str, dict[str, Any]] = {}
     stated: dict[str, tuple[int, dict[str, Any]]] = {}
-    money = [c for c in BUDGET_COLUMNS if c.kind == "money" and c.field in A]
+    money = [c for c in columns if c.kind == "money" and c.field in A]
     for row in range(sub + 1, stop):
         label_text = next((text_of(sheet.grid.value(row, c)) for c in range(1, first_money) if text_of(sheet.grid.value(row, c))), "")
         label = _row_label(label_text)
@@ -373,7 +394,7 @@ def _budget(read: Read, sheet: _Sheet, table: BudgetTable, index: int, limits: _
         if (not label and not filled) or (_DOTS.match(label) and not filled):
             continue
         if label == total:
-            stated[F.TOTAL_ROW] = (row, {c.field: sheet.first_in(row, *spans[c]) for c in BUDGET_COLUMNS})
+            stated[F.TOTAL_ROW] = (row, {c.field: sheet.first_in(row, *spans[c]) for c in columns})
             continue
         if label not in known:
             if filled:
@@ -396,7 +417,7 @@ def _budget(read: Read, sheet: _Sheet, table: BudgetTable, index: int, limits: _
         for name_, where in blanks:
             read.problem(where, "E511", field=f"{name}·{A[name_]}")
         rows[name] = values
-        stated[name] = (row, {c.field: sheet.first_in(row, *spans[c]) for c in BUDGET_COLUMNS})
+        stated[name] = (row, {c.field: sheet.first_in(row, *spans[c]) for c in columns})
     read.cells[(table.key,)] = address(sub, 1)
     whole = stated.get(F.TOTAL_ROW)
     if not rows and whole is not None and _all_not_reported(sheet, whole[1], money):
@@ -437,7 +458,7 @@ def _check_figures(read: Read, sheet: _Sheet, table: BudgetTable, rows: dict[str
 
 def _compare(read: Read, value: Any, number_format: str, fig: compute.Figures, column: str, row: str, where: str) -> None:
     rate = column in ("allocation_rate", "spend_progress")
-    label = f"{row}·{_column_name(column)}"
+    label = f"{row}·{_column_name(column, budget_columns(read.form))}"
     if not fig.reported(column):
         computed_text = F.NOT_REPORTED
         ok = isinstance(value, str) and squeeze(value) in (F.NOT_REPORTED, squeeze(F.NO_RATE))
@@ -454,10 +475,10 @@ def _compare(read: Read, value: Any, number_format: str, fig: compute.Figures, c
         read.problem(where, "E513", field=label, stated=text_of(value), computed=computed_text, rule=rule)
 
 
-def _column_name(column: str) -> str:
+def _column_name(column: str, columns: tuple[Column, ...]) -> str:
     if column in A:
         return A[column]
-    return squeeze(F.BUDGET_HEADERS[column]).split("(")[0].replace(squeeze(F.MONTHS_PLACEHOLDER), "").rstrip("%")
+    return squeeze(_header_of(columns, column)).split("(")[0].replace(squeeze(F.MONTHS_PLACEHOLDER), "").rstrip("%")
 
 
 def _agrees(value: Any, number_format: str, computed: Decimal | None, rate: bool) -> bool:
@@ -518,16 +539,17 @@ def _adjusted(text: str) -> tuple[str, str | None]:
 
 def _indicators(read: Read, sheet: _Sheet, limits: _Limits) -> None:
     what = M.label("import_indicator_block")
+    columns = indicator_columns(read.form)
     key = K["indicators"]
     if limits.indicators is None:
-        read.problem(read.anchor, "E506", label=F.INDICATOR_HEADERS["name"], what=what)
+        read.problem(read.anchor, "E506", label=_header_of(columns, "name"), what=what)
         return
     top = limits.indicators
-    spans = _column_spans(read, sheet, INDICATOR_COLUMNS, range(top, top + 2), what)
+    spans = _column_spans(read, sheet, columns, range(top, top + 2), what)
     if spans is None:
         return
-    by_field = {c.field: c for c in INDICATOR_COLUMNS if c.kind != "tick"}
-    ticks = [c for c in INDICATOR_COLUMNS if c.kind == "tick"]
+    by_field = {c.field: c for c in columns if c.kind != "tick"}
+    ticks = [c for c in columns if c.kind == "tick"]
     block = squeeze(next(b.label for b in read.form.blocks if isinstance(b, Indicators)))
     read.cells[(key,)] = address(top + 2, spans[by_field["name"]][0])
     level1_col, level2_col = spans[by_field["level1"]][0], spans[by_field["level2"]][0]
@@ -537,7 +559,7 @@ def _indicators(read: Read, sheet: _Sheet, limits: _Limits) -> None:
     found: list[dict[str, Any]] = []
     level1 = level2 = ""
     for row in range(top + 2, limits.end):
-        if _table_ends(sheet, row, block):
+        if _table_ends(sheet, row, block, _notes(read.form)):
             break
         typed1, typed2 = text_of(sheet.shown(row, level1_col)), text_of(sheet.shown(row, level2_col))
         if typed1:
@@ -566,13 +588,13 @@ def _cell_text(sheet: _Sheet, row: int, span: tuple[int, int]) -> tuple[str, str
     return _value_text(cell.value, cell.number_format), address(r, c)
 
 
-def _table_ends(sheet: _Sheet, row: int, block: str) -> bool:
+def _table_ends(sheet: _Sheet, row: int, block: str, notes_of: tuple[str, ...]) -> bool:
     """The indicator table ends where a row has text of its own in column A other than the block's label (the notes:
     the 「绩效指标」 label spans the table there), or a note's opening words."""
     own = sheet.texts.get((row, 0))
     if own and own != block and not sheet.grid.covered(row, 0):
         return True
-    notes = tuple(squeeze(n)[:6] for n in F.TABLE_NOTES)
+    notes = tuple(squeeze(n)[:6] for n in notes_of)
     return any(text.startswith(notes) for (r, _), text in sheet.texts.items() if r == row)
 
 
