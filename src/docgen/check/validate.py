@@ -427,7 +427,7 @@ def _check_each(items: list[Read], root: Path | None = None, encode: bool = Fals
     # fork: the workers inherit the compiled schemas and imports, so they start in milliseconds; each gets the
     # bytes already read, so no file is read twice
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=children.pool_worker, initargs=(os.getpid(),)) as pool:
         work = functools.partial(_check_chunk, root=root, encode=encode)
         return [item for chunk in pool.map(work, chunks) for item in chunk]
 
