@@ -1186,6 +1186,7 @@ def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any]
     """Check the planned files as docgen will check them once written (in a copy of their periods, so the roster
     and the rules across files see them), and locate every error on the cell it came from."""
     import shutil
+    import tempfile  # loaded when used: validate never needs it
 
     from .check.load import load_text
 
