@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, children, confidential, output, redact
 from . import messages as M
 from .cache import Store
+from .check import review as review_checks
 from .check import validate as checking
 from .check.consistency import UNFILLED
 from .check.findings import Finding, Findings, error
@@ -31,10 +32,11 @@ from .check.ruleset import SCHEMA_FILES, Ruleset
 from .check.ruleset import default_path as default_rules_path
 from .check.validate import check_files, kind_of
 from .errors import DocgenError, InvalidSubmissions, Leak, UsageError, write_problem
-from .evaluate import conclusions, figures, monitor
+from .evaluate import conclusions, figures, monitor, review
 from .evaluate.evaluation import Evaluation, evaluate
 from .form import limits
 from .form import numbers as N
+from .form import review as review_form
 from .form import vocabulary as F
 from .form.forms import FORMS
 from .form.model import Department, Project, Roster
@@ -45,7 +47,7 @@ from .workspace import Workspace
 if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 load only when used: every command starts faster
     import jinja2
 
-    from .history import revdiff
+    from .history import revdiff, review_state
     from .render import engine
     from .site import generate as site_module
     from .tooling import fmt as fmt_module
@@ -69,6 +71,7 @@ class Result(Findings):
     documents: dict[str, Document] = field(default_factory=dict, repr=False)  # loaded files by path, for positions
     digests: dict[str, str] = field(default_factory=dict, repr=False)  # path -> digest of its bytes, read once
     paths: list[Path] = field(default_factory=list)  # the files checked, relative to the project root
+    records: review.Records = field(default_factory=lambda: review.Records())  # 审核意见, 整改, 结果应用 (审核/ files)
 
     @property
     def ok(self) -> bool:
@@ -170,6 +173,10 @@ def check(
     flawed: list[Project | Department] = []  # invalid, but in the schema's shape: monitored, never rendered
     for kind, doc in checked.documents:
         result.documents[str(doc.path)] = doc
+        if kind in review_form.KINDS:  # 审核/ files: records of the review loop, not submissions
+            if str(doc.path) not in bad:
+                result.records.add(kind, doc.data, str(doc.path), review_checks.item_lines(doc, kind))
+            continue
         if str(doc.path) in bad:
             if kind != "roster" and str(doc.path) in shaped:
                 flawed.append(build_model(kind, doc.path, doc.data))  # type: ignore[arg-type]
@@ -183,8 +190,26 @@ def check(
         *confidential.apply_roster([s for s in flawed if isinstance(s, Project)], period_rosters),
         *(s for s in flawed if not isinstance(s, Project)),
     ]
+    result.findings += _record_findings(result.records, period_rosters)
     _monitor(result, ws, files, rules_file, flawed, checked.digests, store, period_rosters)
     return result
+
+
+def _record_findings(records: review.Records, rosters: list[Roster]) -> list[Finding]:
+    """The review records' findings across files: 整改 past its deadline (W601), a subject the roster does not
+    list for the department (W602)."""
+    by_period: dict[tuple[int, int], list[review_form.Rectification]] = {}
+    for item in records.rectifications:
+        by_period.setdefault(item.period, []).append(item)
+    found = [f for period, items in by_period.items() for f in review_checks.overdue(items, reference_date(period))]
+    listed = {((r.period.year, r.period.month), d.code): {p.code for p in d.projects} for r in rosters for d in r.departments}
+    every: list[review_form.Opinion | review_form.Rectification | review_form.Application] = [
+        *records.opinions,
+        *records.rectifications,
+        *records.applications,
+    ]
+    subjects = [(x.path, x.line, x.department_code, x.subject, x.period) for x in every]
+    return found + review_checks.against_roster(subjects, listed)
 
 
 def _monitor(
@@ -751,6 +776,36 @@ def new(
     return ws.relative(target), notes
 
 
+def new_review(kind: str, root: Workspace | Path | None, period: str, department_code: str, *, bureau: bool = False) -> Path:
+    """Scaffold a review-folder file (审核意见 of the department or, with `bureau`, of 财政局; 整改; 结果应用) that
+    validates as it stands: an empty list and a commented example. Returns it relative to the root."""
+    year, month = parse_period(period)
+    if not limits.CODE_CHARS.fullmatch(department_code) or len(department_code) > limits.MAX_CODE_CHARS:
+        raise UsageError(M.message("E603", value=department_code[:40], whole=F.WHOLE_DEPARTMENT))
+    ws = _workspace(root)
+    folder = ws.submissions / f"{year}-{month:02d}" / F.REVIEW_FOLDER
+    stem = {
+        "review": f"{F.BUREAU if bureau else department_code}-{department_code}",
+        "rectification": F.RECTIFICATION_PREFIX + department_code,
+        "application": F.APPLICATION_PREFIX + department_code,
+    }[kind]
+    target = folder / f"{stem}.yaml"
+    if target.exists():
+        raise UsageError(M.label("exists", path=ws.shown(ws.relative(target))))
+    reviewer = bureau or kind == "application"
+    schema_file = ws.root / "schema" / review_form.SCHEMA_FILES[kind]
+    text = _template(f"{kind}.yaml.j2").render(
+        schema=Path(os.path.relpath(schema_file, folder)).as_posix(),
+        year=year,
+        month=month,
+        department_code=department_code,
+        unit=M.review_text("bureau_unit" if reviewer else "department_unit"),
+        reviewer_name=M.review_text("bureau_name" if reviewer else "department_unit"),
+    )
+    output.write_text(target, text)
+    return ws.relative(target)
+
+
 # --- site ---------------------------------------------------------------------------------
 
 
@@ -795,6 +850,31 @@ def site(
 
 
 # --- diff ---------------------------------------------------------------------------------
+
+
+def review_states(
+    result: Result, root: Workspace | Path | None = None, *, branch: str | None = None
+) -> dict[str, review_state.ReviewState]:
+    """Each checked submission's review state (草稿/已报送/退回修改/已通过), by its root-relative path.
+
+    From the review folder's records in `result` and from git: a file not on the main branch (`branch`, else
+    main or master) is a 草稿; `first_arrived` is when the commit that added it reached the main branch (for
+    lateness against the roster's 截止日期). Outside a repository nothing is a 草稿 and no arrival is known.
+    `api.review_states(api.check([Path("submissions")]))[path].state` is "draft", "submitted", "returned" or
+    "passed" (`.label` in Chinese)."""
+    from .history import review_state
+
+    ws = _workspace(root) if root is not None else Workspace.around(result.paths)
+    submissions: list[Project | Department] = [*result.projects, *result.departments]
+    return review_state.states(submissions, result.records, review_state.read_main(ws.root, branch))
+
+
+def reference_date(period: tuple[int, int]) -> date:
+    """The day 整改 deadlines are judged against: SOURCE_DATE_EPOCH's date when set, else the period's last day."""
+    from .form.model import Period
+    from .render import dates
+
+    return dates.document_date(Period(*period)).date()
 
 
 def review_findings(root: Path) -> list[Finding]:

@@ -337,8 +337,32 @@ def new(
     return 0
 
 
+@cli.command("new-review", short_help="生成审核目录中的一个待填写文件：审核意见（review）、整改（rectification）或结果应用（application）")
+@click.argument("kind", type=click.Choice(["review", "rectification", "application"]))
+@click.option("--period", required=True, help="监控期间，如 2025-06（2025年1-6月）。")
+@click.option("--department-code", "department_code", required=True, help="被审核的主管部门代码，如 101。")
+@click.option("--bureau", is_flag=True, help="审核意见由市财政局出具（文件名 财政局-<代码>.yaml）；不加时为部门自己的审核意见。")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@handle_errors
+def new_review(kind: str, period: str, department_code: str, bureau: bool, root: Path | None) -> int:
+    """在 submissions/<期间>/审核/ 中生成审核意见、整改或结果应用文件（带编辑器提示用的 $schema 行和示例）。
+
+    示例：docgen new-review review --period 2025-06 --department-code 101 --bureau
+    """
+    ws = _workspace(root)
+    target = api.new_review(kind, ws, period, department_code, bureau=bureau)
+    click.echo(messages.label("created", path=ws.shown(target)))
+    return 0
+
+
 @cli.command()
-@click.argument("kind", type=click.Choice(sorted(R.SCHEMAS)), required=False)
+@click.argument("kind", type=click.Choice(sorted(R.SCHEMAS)), required=False, metavar="[种类]")
 @click.option("--export", "export_dir", type=click.Path(path_type=Path, file_okay=False), help="把全部模式文件写入此目录。")
 @handle_errors
 def schema(kind: str | None, export_dir: Path | None) -> int:
