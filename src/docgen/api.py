@@ -195,6 +195,11 @@ def check(
     return result
 
 
+def _submitted(result: Result) -> list[Project | Department]:
+    """The valid submissions of a check, departments first."""
+    return [*result.departments, *result.projects]
+
+
 def _record_findings(records: review.Records, rosters: list[Roster]) -> list[Finding]:
     """The review records' findings across files: 整改 past its deadline (W601), a subject the roster does not
     list for the department (W602)."""
@@ -537,6 +542,11 @@ def build(
         redact_key=secrets.digest() if secrets else "",
         store=records,
         department_names={(r.period.key, d.code): d.name for r in result.rosters for d in r.departments},
+        returned={
+            str(s.path): (secrets.redact if secrets else str)(result.records.return_reason(s))
+            for s in _submitted(result)
+            if result.records.returned(s)
+        },
     )
     rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records)
     evaluations = analyse(result).submissions

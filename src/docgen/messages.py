@@ -889,6 +889,7 @@ REVIEW_TEXT = {
     "name_application": "结果应用文件应命名为「结果应用-<主管部门代码>.yaml」，如 结果应用-101.yaml",
     "returned_out": "以下报送已被退回修改，未列入本报送包，待审核通过后再报送：",
     "returned_item": "  {name}（{code}）：{reason}",
+    "department_returned": "：已退回修改，待审核通过后报送（见文末）",
     "state_column": "审核状态",
     "codeowners_header": "由 docgen codeowners 根据本期名单生成，请勿手工修改；名单变化后重新生成。",
     "scope_ok": "改动只涉及 {allowed} 的文件",
