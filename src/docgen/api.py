@@ -816,6 +816,74 @@ def new_review(kind: str, root: Workspace | Path | None, period: str, department
     return ws.relative(target)
 
 
+def _all_rosters(ws: Workspace) -> tuple[list[Roster], list[Finding]]:
+    """Every period's roster, checked: the valid ones and the findings of all."""
+    files = sorted(ws.relative(p) for p in ws.submissions.glob(f"*/{F.ROSTER_FILE}") if p.is_file() and not p.is_symlink())
+    if not files:
+        return [], []
+    checked = check_files(files, root=ws.root)
+    bad = checked.error_paths()
+    rosters = [build_model("roster", doc.path, doc.data) for _, doc in checked.documents if str(doc.path) not in bad]
+    return [r for r in rosters if isinstance(r, Roster)], checked.findings
+
+
+def codeowners(root: Workspace | Path | None, platform: str) -> tuple[str, Path, list[Finding]]:
+    """The code owners file for `platform` (github, gitlab, gitee) from the rosters' 审核人 and 财政局审核人: its
+    text, where the platform reads it (relative to the root), and the rosters' findings. InvalidSubmissions when a
+    roster has errors, UsageError when no roster names a reviewer."""
+    from .tooling import owners
+
+    ws = _workspace(root)
+    rosters, findings = _all_rosters(ws)
+    if any(f.is_error for f in findings):
+        raise InvalidSubmissions(
+            M.label("summary", files=len({f.path for f in findings}), errors=len([f for f in findings if f.is_error]), warnings=0)
+        )
+    if not rosters:
+        raise UsageError(M.message("E607"))
+    named = owners.owners_of(rosters)
+    if not named.bureau and not any(named.departments.values()):
+        raise UsageError(M.message("E608"))
+    return owners.render(named, platform), Path(owners.TARGETS[platform]), findings
+
+
+def check_scope(
+    root: Workspace | Path | None,
+    base: str | None = None,
+    *,
+    head: str | None = None,
+    staged: bool = False,
+    department: str | None = None,
+    bureau: bool = False,
+) -> list[Finding]:
+    """E605 for each file a change touches beyond one department's (or the bureau's) files.
+
+    The change is `base`...`head` (head default HEAD: what a pull request adds since it left `base`), or with
+    `staged` what is staged for the next commit. Its scope is `department` when given, else the department of its
+    first department file; `bureau` allows everything."""
+    from .history.git import open_repo
+    from .tooling import owners
+
+    ws = _workspace(root)
+    repo = open_repo(ws.root)
+    spec = ("--", f":(top){repo.prefix}{SUBMISSIONS}")
+    if staged:  # the hook: a bureau clerk's clone says so once (git config docgen.bureau true)
+        bureau = bureau or repo.run("config", "--bool", "docgen.bureau", check=False).strip() == b"true"
+        out = repo.run("diff", "--cached", "--name-only", "--no-renames", "-z", *spec)
+    else:
+        if base is None:
+            raise UsageError(M.review_text("scope_no_base"))
+        start, end = repo.resolve(base), repo.resolve(head or "HEAD")
+        out = repo.run("diff", "--name-only", "--no-renames", "-z", f"{start}...{end}", *spec)
+    paths = [repo.relative(p) for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+    allowed, trespasses = owners.scope(paths, department, bureau)
+
+    def whose(owner: str | None) -> str:
+        return M.review_text("owner_bureau") if owner in (None, owners.BUREAU) else M.review_text("owner_department", code=owner)
+
+    return [error(t.path, 1, 1, "E605", owner=whose(t.owner), path=t.path, allowed=whose(allowed)) for t in trespasses]
+
+
 # --- site ---------------------------------------------------------------------------------
 
 

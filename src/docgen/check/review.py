@@ -107,6 +107,29 @@ def _items(doc: Document, kind: str, data: dict[str, Any]) -> list[Finding]:
     return findings
 
 
+#: A code owner as GitHub, GitLab and Gitee read one: @user, @org/team (nested groups on GitLab), or an e-mail address.
+OWNER = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*|[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$")
+
+
+def roster_rules(doc: Document) -> list[Finding]:
+    """E606 for a reviewer that is no code owner: one with a space or a # would break (or add lines to) CODEOWNERS."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    places: list[tuple[tuple[str | int, ...], Any]] = []
+    bureau = data.get(F.BUREAU_REVIEWERS)
+    if isinstance(bureau, list):
+        places += [((F.BUREAU_REVIEWERS, i), v) for i, v in enumerate(bureau)]
+    departments = data.get(F.KEYS["departments"])
+    for d, dept in enumerate(departments if isinstance(departments, list) else []):
+        named = dept.get(F.ROSTER_REVIEWERS) if isinstance(dept, dict) else None
+        if isinstance(named, list):
+            places += [((F.KEYS["departments"], d, F.ROSTER_REVIEWERS, i), v) for i, v in enumerate(named)]
+    return [
+        error(doc.path, *doc.position(at), "E606", value=value[:40])
+        for at, value in places
+        if isinstance(value, str) and not OWNER.fullmatch(value)
+    ]
+
+
 def overdue(items: list[RV.Rectification], today: date) -> list[Finding]:
     """W601 for each 整改 item not finished whose deadline is before `today` (never the wall clock: the caller
     gives the period's end or SOURCE_DATE_EPOCH's date)."""

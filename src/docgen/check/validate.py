@@ -403,6 +403,8 @@ def _check_one(item: Read, root: Path | None = None) -> tuple[str, Document | No
         findings.extend(review_rules.file_rules(doc, kind))
         return kind, doc, findings
     findings.extend(consistency.file_rules(doc, kind))
+    if kind == "roster":
+        findings.extend(review_rules.roster_rules(doc))
     return kind, doc, findings
 
 

@@ -407,6 +407,15 @@ ROSTER_DEPARTMENT = (
         item_title="应报项目",
         item_description="一个本期须报送监控表的项目：代码、名称、预算单位，以及是否科研类、涉密",
     ),
+    Field(
+        "reviewers",
+        "names",
+        "本部门的审核人：代码托管平台（GitHub、GitLab、Gitee）上的用户或团队，如 @jyj-shenhe、@czj/jiaoyu，"
+        "或电子邮箱；docgen codeowners 据此把本部门的文件交给他们审核",
+        ("@jyj-shenhe",),
+        item_description="一个审核人：@用户名、@组织/团队 或电子邮箱",
+        written=F.ROSTER_REVIEWERS,
+    ),
 )
 
 ROSTER_FORM = Form(
@@ -428,6 +437,14 @@ ROSTER_FORM = Form(
             min_items=1,
             item_title="应报部门",
             item_description="一个本期须报送的主管部门：名称、代码、所属预算单位和应报项目",
+        ),
+        Field(
+            "bureau_reviewers",
+            "names",
+            "市财政局的审核人：代码托管平台上的用户或团队，如 @czj-jixiao；审核意见、结果应用和名单本身交给他们审核",
+            ("@czj-jixiao",),
+            item_description="一个审核人：@用户名、@组织/团队 或电子邮箱",
+            written=F.BUREAU_REVIEWERS,
         ),
     ),
 )

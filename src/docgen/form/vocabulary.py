@@ -282,3 +282,6 @@ RECTIFICATION_DONE = "已完成"
 #: 结果应用 kinds (第五章); those that move money name an amount and a 文号.
 APPLICATION_KINDS = ("调减预算", "调整目标", "暂缓拨款", "停止拨付", "收回资金")
 APPLICATION_WITH_AMOUNT = ("调减预算", "收回资金")
+#: The roster's keys naming who reviews (code owners): per department, and the bureau's own reviewers.
+ROSTER_REVIEWERS = "审核人"
+BUREAU_REVIEWERS = "财政局审核人"
