@@ -28,10 +28,11 @@ from .check.consistency import UNFILLED
 from .check.findings import Finding, Findings, error
 from .check.load import Document
 from .check.ruleset import NONE as NO_LIGHT
+from .check.ruleset import RED as LIGHT_RED
 from .check.ruleset import SCHEMA_FILES, Ruleset
 from .check.ruleset import default_path as default_rules_path
 from .check.validate import check_files, kind_of
-from .errors import DocgenError, InvalidSubmissions, Leak, UsageError, write_problem
+from .errors import DocgenError, EnvironmentProblem, InvalidSubmissions, Leak, UsageError, write_problem
 from .evaluate import conclusions, figures, monitor, review
 from .evaluate.evaluation import Evaluation, evaluate
 from .form import limits
@@ -814,6 +815,164 @@ def new_review(kind: str, root: Workspace | Path | None, period: str, department
     )
     output.write_text(target, text)
     return ws.relative(target)
+
+
+def feedback(
+    root: Workspace | Path | None,
+    *,
+    period: str | None = None,
+    department: str | None = None,
+    out: Path | None = None,
+    pdf: bool = False,
+) -> list[Path]:
+    """Write the bureau's 审核结果反馈 (.docx, 附件1's official style) per department and period: the opinions,
+    each 退回 or red submission with its reason, the 整改 required with deadlines and the 结果应用 decided.
+    涉密 projects are never named (their texts pass the redactor too). Returns the files written. InvalidSubmissions
+    when a submission has errors (a letter is not written from data that did not validate)."""
+    from .render import dates, templates
+    from .render import feedback as letters
+    from .render import pdf as pdfs
+
+    ws = _workspace(root)
+    result = check([ws.submissions], workspace=ws)
+    if result.errors:
+        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
+    wanted = parse_period(period) if period else None
+    secrets = confidential.secrets(ws.root, result)
+    redact = secrets.redact
+    analysis = analyse(result)
+    tpl = templates.find(ws.root)
+    reference = tpl.path(templates.REPORT_DOCX)
+    folder = out if out is not None else ws.build
+    groups: dict[tuple[tuple[int, int], str], list[Project | Department]] = {}
+    for sub in _submitted(result):
+        key = ((sub.period.year, sub.period.month), sub.department_code)
+        if (wanted is None or key[0] == wanted) and (department is None or key[1] == department):
+            groups.setdefault(key, []).append(sub)
+    if not groups:
+        raise UsageError(M.review_text("feedback_none_found"))
+    written = []
+    for (when, code), subs in sorted(groups.items()):
+        roster = next((r for r in result.rosters if (r.period.year, r.period.month) == when), None)
+        listed = next((d for d in roster.departments if d.code == code), None) if roster else None
+        name = listed.name if listed else next((s.department for s in subs if isinstance(s, Department)), subs[0].department)
+        letter = _letter(result, analysis, subs, when, code, redact(name), listed, redact)
+        letter = replace(letter, dated=dates.written_date(dates.document_date(subs[0].period)))
+        target = letters.target(folder, letter)
+        output.write_bytes(target, letters.document_bytes(letter, reference), owner=folder)
+        written.append(target)
+    if pdf:  # LibreOffice, as `docgen build --pdf`; each PDF dated like its letter
+        converted = pdfs.convert(written, folder, tpl.path(templates.FONTS_CONF), dated=lambda p: dates.document_date(_period_of_letter(p)))
+        if converted.problems:
+            raise EnvironmentProblem("；".join(converted.problems))
+        written += converted.pdfs
+    return [ws.relative(p) for p in written]
+
+
+def _period_of_letter(path: Path) -> Any:
+    """The period a letter is for, from its folder (build/2025-06/…)."""
+    from .form.model import Period
+
+    year, month = parse_period(path.parent.name)
+    return Period(year, month)
+
+
+def _letter(
+    result: Result,
+    analysis: monitor.Analysis,
+    subs: list[Project | Department],
+    when: tuple[int, int],
+    code: str,
+    name: str,
+    listed: Any,
+    redact: Callable[[str], str],
+) -> Any:
+    """What one department's letter says, as texts (render/feedback.Letter); 涉密 projects only counted."""
+    from .form.model import Period
+    from .render.feedback import Letter
+
+    records = result.records
+    public = [s for s in subs if not s.confidential]
+    names = {s.code: s.name for s in public if isinstance(s, Project)}
+    secret = {s.code for s in subs if isinstance(s, Project) and s.confidential} | {
+        p.code for p in (listed.projects if listed else ()) if p.confidential
+    }
+
+    def label(sub: Project | Department) -> tuple[str, str]:
+        return (sub.name, sub.code) if isinstance(sub, Project) else (M.review_text("whole_department"), name)
+
+    def subject(code_or_whole: str) -> tuple[str, str]:
+        if code_or_whole == F.WHOLE_DEPARTMENT:
+            return M.review_text("whole_department"), name
+        return names.get(code_or_whole, code_or_whole), code_or_whole
+
+    opinions, problems = [], []
+    for sub in public:
+        title, shown = label(sub)
+        for o in records.opinions_on(sub):
+            opinions.append(
+                M.review_text(
+                    "feedback_opinion",
+                    name=title,
+                    code=shown,
+                    conclusion=o.conclusion,
+                    opinion=o.opinion,
+                    reviewer=o.unit or o.reviewer,
+                    date=o.date,
+                )
+            )
+        if records.returned(sub):
+            problems.append(M.review_text("feedback_returned", name=title, code=shown, reason=records.return_reason(sub)))
+        sa = analysis.of(sub.path)
+        if sa is not None and sa.light == LIGHT_RED:
+            reasons = "；".join(dict.fromkeys(f.message for f in sa.findings if f.light == LIGHT_RED))
+            problems.append(M.review_text("feedback_red", name=title, code=shown, reason=reasons))
+    items = []
+    for r in records.rectifications_of(when, code):
+        if r.subject in secret:
+            continue
+        title, shown = subject(r.subject)
+        items.append(
+            M.review_text(
+                "feedback_item",
+                name=title,
+                code=shown,
+                problem=r.problem,
+                measure=r.measure,
+                owner=r.owner,
+                deadline=r.deadline,
+                status=r.status,
+            )
+        )
+    applied = []
+    for a in records.applications_of(when, code):
+        if a.subject in secret:
+            continue
+        title, shown = subject(a.subject)
+        amount = M.review_text("feedback_amount", amount=N.money(a.amount)) if a.amount is not None else ""
+        number = M.review_text("feedback_number", number=a.document_number) if a.document_number else ""
+        applied.append(
+            M.review_text("feedback_application", name=title, code=shown, kind=a.kind, amount=amount, number=number, note=a.note)
+        )
+    expected = len(listed.projects) if listed else len([s for s in subs if isinstance(s, Project)])
+    overview = M.review_text(
+        "feedback_overview",
+        expected=expected,
+        submitted=len(subs),
+        passed=sum(1 for s in subs if records.conclusion(s) == F.REVIEW_CONCLUSIONS[0]),
+        returned=sum(1 for s in subs if records.returned(s)),
+        red=sum(1 for s in subs if (sa := analysis.of(s.path)) is not None and sa.light == LIGHT_RED),
+    )
+    return Letter(
+        period=Period(*when),
+        code=code,
+        department=name,
+        overview=overview,
+        opinions=[redact(t) for t in opinions],
+        problems=[redact(t) for t in problems],
+        rectifications=[redact(t) for t in items],
+        applications=[redact(t) for t in applied],
+    )
 
 
 def _all_rosters(ws: Workspace) -> tuple[list[Roster], list[Finding]]:

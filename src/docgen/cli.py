@@ -369,6 +369,33 @@ def codeowners(platform: str, out: Path | None, root: Path | None) -> int:
     return 0
 
 
+@cli.command(short_help="生成市财政局对各部门的审核结果反馈（Word，公文格式）：审核意见、退回和红灯事项、整改要求")
+@click.option("--period", help="只生成此期间的反馈，如 2025-06；默认全部期间。")
+@click.option("--department", help="只生成此部门（主管部门代码）的反馈；默认全部部门。")
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path, file_okay=False), help="输出目录，默认 build/。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF。")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@handle_errors
+def feedback(period: str | None, department: str | None, out: Path | None, pdf: bool, root: Path | None) -> int:
+    """按部门生成市财政局的《绩效运行监控审核结果反馈》（.docx，与附件1相同的公文格式）：
+    各项报送的审核意见，退回修改和红灯的事项及原因，整改要求和期限，结果应用。涉密项目不列名称和代码。
+
+    示例：docgen feedback --period 2025-06 --department 101
+    """
+    ws = _workspace(root)
+    written = api.feedback(ws, period=period, department=department, out=ws.absolute(out) if out is not None else None, pdf=pdf)
+    for path in written:
+        click.echo(ws.shown(path))
+    click.echo(messages.review_text("feedback_written", count=len(written), folder=ws.shown(ws.relative(out or ws.build))), err=True)
+    return 0
+
+
 @cli.command("check-scope", short_help="检查一次改动是否只涉及一个部门（或市财政局）的文件；跨部门的改动拒绝")
 @click.option("--base", help="比较的起点（合并请求的目标分支，如 origin/main）；检查从它分出以来的改动。")
 @click.option("--head", help="比较的终点，默认 HEAD。")
