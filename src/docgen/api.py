@@ -196,6 +196,11 @@ def check(
     return result
 
 
+def _returned(result: Result) -> frozenset[str]:
+    """The paths of the submissions a reviewer returned (退回修改): marked in the 汇总表, out of the bundles."""
+    return frozenset(str(s.path) for s in _submitted(result) if result.records.returned(s))
+
+
 def _submitted(result: Result) -> list[Project | Department]:
     """The valid submissions of a check, departments first."""
     return [*result.departments, *result.projects]
@@ -516,7 +521,7 @@ def build(
     engine.check_templates(tpl)  # a hostile or broken template stops the build before anything is written
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
-    built = rollup.cities(analyse(result), result.rosters)  # the roll-up data, built once for both writers
+    built = rollup.cities(analyse(result), result.rosters, _returned(result))  # the roll-up data, built once for both writers
     records = Store(ws.root)  # the manifests of build/: in the user's cache, never in build/ (cache.Store.record)
     legacy = [out / ".docgen-manifest.json", out / ".docgen-rollups-departments.json", out / ".docgen-rollups-city.json"]
     for old in legacy:  # where an older docgen kept them: never read; removed, so build/ holds only outputs
@@ -616,7 +621,7 @@ def _in_background(func: Callable[..., object], *args: object) -> Callable[[], N
 def write_rollups(result: Result, out: Path, store: Store | None = None) -> list[Path]:
     """The department and city 汇总表 of every period checked, under build/<period>/ (paths.py); their manifests
     in `store` (the project's)."""
-    return rollup.write_all(out, analyse(result), result.rosters, store=store)
+    return rollup.write_all(out, analyse(result), result.rosters, store=store, returned=_returned(result))
 
 
 def write_city_rollup(result: Result, out: Path, built: list[rollup.CityRollup] | None = None, store: Store | None = None) -> list[Path]:

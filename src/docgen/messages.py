@@ -923,6 +923,7 @@ REVIEW_TEXT = {
     "feedback_closing": "请你单位按上述要求于整改期限前完成整改，并将整改情况报市财政局预算绩效管理科。",
     "feedback_signature": "朔州市财政局",
     "whole_department": "部门整体",
+    "rollup_returned": "（退回修改）",
     "feedback_file": "审核结果反馈",
     "feedback_written": "审核结果反馈：已生成 {count} 份（{folder}）",
     "feedback_none_found": "没有可以反馈的部门：所选期间或部门没有报送文件",

@@ -50,3 +50,21 @@ def test_a_returned_department_file_is_said_returned_not_missing(run, small_tree
     names, index = _bundle(small_tree)
     assert not any("部门整体" in n for n in names)
     assert "一、部门整体支出绩效监控分析报告：已退回修改" in index and "本期未报送" not in index
+
+
+def test_the_rollups_mark_a_returned_project(run, small_tree: Path) -> None:
+    import openpyxl
+
+    (small_tree / REVIEW).parent.mkdir(parents=True)
+    (small_tree / REVIEW).write_text(_review("退回修改"), encoding="utf-8")
+    assert run("build").exit_code == 0
+    marked = []
+    for book in sorted((small_tree / "build").rglob("*汇总表.xlsx")):
+        for sheet in openpyxl.load_workbook(book, read_only=True).worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                if any(isinstance(c, str) and c.endswith("（退回修改）") for c in row):
+                    marked.append((book.name, next(c for c in row if isinstance(c, str) and c.startswith("104-2025-"))))
+    assert sorted(marked) == [
+        ("104-朔州市交通运输局-2025年1-6月绩效监控汇总表.xlsx", "104-2025-001"),
+        ("全市-2025年1-6月绩效监控汇总表.xlsx", "104-2025-001"),
+    ]
