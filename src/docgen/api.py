@@ -296,6 +296,71 @@ def draft_conclusions(result: Result, submission: Project | Department, *, only_
     return conclusions.draft(sa, analysis.ruleset, only_missing=only_missing) if sa is not None else {}
 
 
+def _drafted_sections(result: Result, submission: Project | Department) -> dict[str, str]:
+    """The default drafts of `build`: 「四、绩效监控结果分析」 from the warnings, and for a 部门整体 with 整改 or
+    结果应用 records, its 结果应用情况 in 「五、其他需要说明的事项」."""
+    drafted = draft_conclusions(result, submission)
+    if isinstance(submission, Department):
+        applied = draft_applications(result, submission)
+        if applied:
+            drafted[F.REPORT_KEYS[-1]] = applied
+    return drafted
+
+
+def draft_applications(result: Result, department: Department) -> str:
+    """The department's 结果应用情况, drafted from the review folder's records of its year up to its period: each
+    结果应用 the bureau decided and each 整改 item of the latest 整改 file with its state (overdue ones said so);
+    "" without records;
+    涉密 projects are never named. Paragraphs are separated by a newline."""
+    period, code = department.period, department.department_code
+    secret = {p.code for p in result.projects if p.confidential} | {
+        e.code for r in result.rosters for d in r.departments for e in d.projects if e.confidential
+    }
+    names = {p.code: p.name for p in result.projects if not p.confidential}
+
+    def mine(item: Any) -> bool:
+        year, month = item.period
+        return item.department_code == code and year == period.year and month <= period.month and item.subject not in secret
+
+    def label(subject: str) -> str:
+        if subject == F.WHOLE_DEPARTMENT:
+            return M.review_text("whole_department")
+        return M.review_text("draft_subject", name=names.get(subject, subject), code=subject)
+
+    applied = [a for a in result.records.applications if mine(a)]
+    items = [r for r in result.records.rectifications if mine(r)]
+    latest = max((r.period for r in items), default=None)
+    items = [r for r in items if r.period == latest]  # each period's 整改 file restates the ledger: the latest counts
+    if not applied and not items:
+        return ""
+    today = reference_date((period.year, period.month))
+    paragraphs = []
+    if applied:
+        texts = []
+        for a in applied:
+            amount = M.review_text("feedback_amount", amount=N.money(a.amount)) if a.amount is not None else ""
+            number = M.review_text("feedback_number", number=a.document_number) if a.document_number else ""
+            texts.append(
+                M.review_text("draft_application", subject=label(a.subject), kind=a.kind, amount=amount, number=number, date=a.date)
+            )
+        paragraphs.append(M.review_text("draft_applications", items="".join(texts)))
+    if items:
+        texts = [
+            M.review_text(
+                "draft_rectification",
+                subject=label(r.subject),
+                problem=r.problem,
+                measure=r.measure,
+                deadline=r.deadline,
+                status=r.status,
+                late=M.review_text("draft_overdue") if r.overdue(today) else "",
+            )
+            for r in items
+        ]
+        paragraphs.append(M.review_text("draft_rectifications", items="".join(texts)))
+    return "\n".join(paragraphs)
+
+
 def _sibling_projects(result: Result, files: list[Path], ws: Workspace) -> list[Project]:
     """Projects beside a checked 部门整体.yaml that were not named: read quietly so W414 sees the whole department."""
     checked = {str(p) for p in files}
@@ -531,7 +596,7 @@ def build(
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
     output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)
     if extra_sections is None:
-        extra_sections = functools.partial(draft_conclusions, result)
+        extra_sections = functools.partial(_drafted_sections, result)
     rules_in_force = (ws.absolute(rules) if rules else ws.rules, default_rules_path())
     secrets = confidential.secrets(ws.root, result)
     options = engine.Options(

@@ -67,3 +67,15 @@ def test_the_returned_project_is_held_out_of_its_bundle(demo: Path) -> None:
 def test_the_feedback_letters_are_written(demo: Path) -> None:
     written = api.feedback(demo, period="2025-06")
     assert sorted(p.name for p in written) == ["审核结果反馈-101-朔州市教育局.docx", "审核结果反馈-102-朔州市卫生健康委员会.docx"]
+
+
+def test_the_departments_report_drafts_its_results_application(demo: Path, checked: api.Result) -> None:
+    department = next(d for d in checked.departments if d.department_code == "101" and d.period.key == "2025-09")
+    text = api.draft_applications(checked, department)
+    applied, rectified = text.split("\n")
+    assert applied.startswith("结果应用情况：") and "暂缓拨款（2025-08-20）" in applied
+    assert "调减预算 120.00 万元（朔财绩〔2025〕12号）" in applied
+    assert rectified.startswith("整改情况：") and rectified.count("整改期限") == 2  # September's ledger, not June's again
+    assert "整改期限 2025-08-31，目前整改中，已逾期" in rectified and "目前已完成" in rectified
+    june = next(d for d in checked.departments if d.department_code == "102" and d.period.key == "2025-06")
+    assert api.draft_applications(checked, june) == ""  # no records: nothing drafted, the section stays the department's
