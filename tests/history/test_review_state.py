@@ -35,6 +35,17 @@ def test_on_main_is_submitted_and_its_first_arrival_is_the_adding_commit(seeded:
     assert state.first_arrived == datetime.fromisoformat("2025-07-01T10:00:00+08:00")  # the adding commit, not the edit
 
 
+def test_a_merged_file_arrived_when_it_was_merged_not_when_it_was_written(seeded: GitRepo) -> None:
+    seeded.run("checkout", "-q", "-b", "unit-102")
+    seeded.write(SECOND_PATH, PROJECT.replace("101-2025-001", "101-2025-002").replace("城乡义务教育家庭经济困难学生生活补助", "教师培训"))
+    seeded.commit("报送（7月2日写好）")
+    seeded.run("checkout", "-q", "main")
+    merged = {"GIT_COMMITTER_DATE": "2025-08-05T09:00:00+08:00", "GIT_AUTHOR_DATE": "2025-08-05T09:00:00+08:00"}
+    seeded.run("-c", "user.name=王敏", "-c", "user.email=w@example.cn", "merge", "-q", "--no-ff", "unit-102", "-m", "合并", env=merged)
+    state = _states(seeded)[SECOND_PATH]
+    assert state.state == "submitted" and state.first_arrived == datetime.fromisoformat("2025-08-05T09:00:00+08:00")
+
+
 def test_a_file_only_on_a_branch_is_a_draft(seeded: GitRepo) -> None:
     seeded.run("checkout", "-q", "-b", "unit-102")
     seeded.write(SECOND_PATH, PROJECT.replace("101-2025-001", "101-2025-002").replace("城乡义务教育家庭经济困难学生生活补助", "教师培训"))

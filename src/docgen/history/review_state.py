@@ -74,10 +74,15 @@ def _main_name(repo: Repo, branch: str | None) -> str | None:
 
 
 def _arrivals(repo: Repo, branch: str) -> dict[str, datetime]:
-    """path -> the committer date of the first commit on `branch` that added it (one `git log` pass, oldest first)."""
+    """path -> the committer date of the commit that brought it onto `branch` (one `git log` pass, oldest first).
+
+    Along the first parents only, a merge compared with its first parent: a file added on a pull request's branch
+    on 2 July and merged on 5 August arrived on 5 August (the branch commit's own date would make it look on time)."""
     out = repo.run(
         "log",
         "--reverse",
+        "--first-parent",
+        "--diff-merges=first-parent",
         "--no-renames",
         "--diff-filter=A",
         "--format=%x01%cI",
