@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..form import numbers as N
 from ..form import vocabulary as F
+from ..form.forms import form_of
 from ..form.indicators import Value, exceeds, meets
 from ..form.model import Department, Indicator, Project
 from ..messages import draft as D
@@ -48,7 +49,7 @@ def budget_tables(ev: Evaluation) -> list[BudgetTable]:
 
 
 def _subject(sub: Project | Department) -> str:
-    return D(f"subject_{sub.kind}")
+    return form_of(sub).report_subject
 
 
 def _parts(fig: figures.Figures) -> str:
@@ -65,7 +66,7 @@ def identity(sub: Project | Department) -> str:
     「基本情况」 (a term not given is said to be 未填报, never guessed)."""
     if isinstance(sub, Project):  # a project names its code, unit and term; a department only itself
         span = D("basic_span", span=sub.span) if sub.span else D("basic_span_unreported")
-        name = sub.name if sub.name.endswith(D("subject_project")) else D("project_subject", name=sub.name)
+        name = sub.name if sub.name.endswith(_subject(sub)) else D("project_subject", name=sub.name)
         return D("basic_project", name=name, code=sub.code, unit=sub.unit, department=sub.department, span=span)
     first = D("basic_department", name=sub.department, code=sub.department_code)
     if sub.monitored_projects is not None:
@@ -76,8 +77,7 @@ def identity(sub: Project | Department) -> str:
 def basic(ev: Evaluation) -> list[str]:
     """「一、基本情况」 after the identity: the annual target and the budget."""
     sub, total = ev.submission, ev.headline
-    key = "basic_target_project" if isinstance(sub, Project) else "basic_target_department"
-    target = D(key, target=official(sub.target) + "。")
+    target = D("basic_target", subject=_subject(sub), target=official(sub.target) + "。")
     if not total.reported("subtotal"):
         return [target, D("basic_budget_unreported", year=sub.period.year, subject=_subject(sub))]
     budget = D("basic_budget", year=sub.period.year, subject=_subject(sub), subtotal=money(total.subtotal), parts=_parts(total))

@@ -1,12 +1,15 @@
 """The official forms, described once: one `Form` per kind of file (附件2 project, 附件3 department, the roster).
 
 Plain frozen data, no logic. Each form lists its top-level fields (Chinese key, English name, type, title,
-description, example), its budget tables (model attribute, YAML key, number 「1.」, fund rows, 附件1 caption), its
-identification rows, its target text row, its indicator block, its notes and its 附件1 title and sections, in the
-order the grid shows them. Everything else is derived from this description: the JSON Schemas (schema.py), the typed
-model's budget tables (model.py), the figures of every table (evaluate/figures.py), the .xlsx grid (render/layout.py),
-附件1's budget tables (evaluate/draft.py), the site's tables, summary.json, the diff and the roll-ups. Adding a fund
-row or a budget table here is the whole change (tests/form/test_forms.py shows it).
+description, example, bound), its budget tables (model attribute, YAML key, number 「1.」, fund rows, 附件1 caption),
+its identification rows, its target text row, its indicator block (the keys of one indicator, the 一级 -> 二级
+taxonomy, the likelihood choices), its notes, its 附件1 title, subject and sections (with each entry's help text) and
+the keys of a 审核意见, in the order the grid shows them. Everything else is derived from this description: the JSON
+Schemas (schema.py), E220's cells (check/validate.py, by Field.in_cell), the typed model's budget tables (model.py),
+the figures of every table (evaluate/figures.py), the .xlsx grid (render/layout.py), 附件1's budget tables and the
+subject its drafts name (evaluate/draft.py, evaluate/conclusions.py), the site's tables, summary.json, the diff and
+the roll-ups. Adding a fund row, a budget table, a likelihood choice or a 附件1 section here is the whole change
+(tests/form/test_forms.py shows it).
 
 The labels themselves are the vocabulary's (vocabulary.py); grid columns are 0-based and inclusive on the 13-column
 grid A–M that forms.md proposes.
@@ -14,9 +17,11 @@ grid A–M that forms.md proposes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
+from . import limits
 from . import vocabulary as F
 
 NCOLS = 13  # A..M
@@ -30,9 +35,11 @@ class Field:
     """One key of a file: the English name code uses, the Chinese key a clerk types, and how the schema shows it.
 
     `kind` says what the value is (schema.py turns each kind into a JSON Schema node): year, month, text, name, code,
-    date, flag, amount (万元), count (a whole number), names (a list of names), table (a budget table of this form,
-    by `name`), stated_total (the optional typed 资金总额 row), indicators, report, reviews, records (a list of
-    records whose fields are `items`).
+    date, flag (true/false, false when not written), boolean (true/false, inferred when not written), choice (one
+    of `choices`), value (an indicator value: number or text), amount (万元), count (a whole number), names (a list
+    of names), texts (a list of texts, each `item_title`), table (a budget table of this form, by `name`),
+    stated_total (the optional typed 资金总额 row), indicators (the form's Indicators block), report (the form's
+    附件1 sections), records (a list of records whose fields are `items`).
     """
 
     name: str
@@ -47,6 +54,10 @@ class Field:
     item_description: str = ""
     written: str = ""  # the key, for a field the vocabulary's KEYS does not name
     personal: bool = False  # a person's name or telephone: printed in 附件1 only, never in history, diff or site
+    choices: tuple[str, ...] = ()  # kind choice: the values offered, in the form's order
+    unreported: bool = False  # kind choice: 「未填报」 is offered beside the choices
+    max_chars: int = 0  # kind text: the most characters it may have (0: no bound but the reader's)
+    in_cell: bool = False  # max_chars is what one cell of the printed form holds (E220), not a plain bound (E213)
 
     @property
     def key(self) -> str:
@@ -55,6 +66,11 @@ class Field:
     @property
     def label(self) -> str:
         return self.title or self.key
+
+
+def field_named(fields: Sequence[Field], key: str) -> Field | None:
+    """The field typed under `key` among `fields`, or None."""
+    return next((f for f in fields if f.key == key), None)
 
 
 # --- the grid ----------------------------------------------------------------------------------
@@ -127,9 +143,20 @@ class Text:
 
 @dataclass(frozen=True)
 class Indicators:
-    """The 绩效指标 block: one row per indicator under a shared header."""
+    """The 绩效指标 block: one row per indicator under a shared header.
+
+    `fields` are the keys of one indicator (INDICATOR_ROW); `taxonomy` the fixed 一级 -> 二级 classification, in the
+    form's order; `title`/`description` are the schema's for one indicator.
+    """
 
     label: str
+    fields: tuple[Field, ...] = ()
+    taxonomy: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    title: str = ""
+    description: str = ""
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
 
 
 @dataclass(frozen=True)
@@ -152,9 +179,10 @@ class Form:
     blocks: tuple[Block, ...]
     fields: tuple[Field, ...] = ()
     description: str = ""  # the schema's description of the file
-    report_subject: str = ""  # 「项目」/「部门」 in the 分析报告's descriptions
+    report_subject: str = ""  # 「项目」/「部门」: what 附件1 reports on, in the 分析报告's descriptions and the drafts
+    report_referent: str = ""  # 「该项目」/「本部门」: how the drafted 监控总体结论 refers back to its subject
     report_title: str = F.REPORT_TITLE
-    report: tuple[F.Section, ...] = F.REPORT_SECTIONS
+    report: tuple[F.Section, ...] = ()  # 附件1's sections (REPORT_SECTIONS), with the schema's text for each entry
 
     @property
     def budget(self) -> Budget | None:
@@ -172,6 +200,29 @@ class Form:
     @property
     def target(self) -> Text | None:
         return next((b for b in self.blocks if isinstance(b, Text)), None)
+
+    @property
+    def indicators(self) -> Indicators | None:
+        return next((b for b in self.blocks if isinstance(b, Indicators)), None)
+
+    def field_at(self, path: Sequence[str | int]) -> Field | None:
+        """The field of the description a value at `path` (keys and list indices, as the schema's errors give it)
+        is typed under, or None when the path leads elsewhere (a 分析报告 section, a key the form does not have)."""
+        keys = [p for p in path if isinstance(p, str)]
+        fields: Sequence[Field] = self.fields
+        found: Field | None = None
+        while keys:
+            found = field_named(fields, keys.pop(0))
+            if found is None:
+                return None
+            if found.kind == "table" and keys:  # a fund row, then the row's own keys
+                keys.pop(0)
+                fields = ROW_FIELDS
+            elif found.kind == "indicators":
+                fields = self.indicators.fields if self.indicators is not None else ()
+            else:
+                fields = found.items
+        return found
 
 
 BH, IH = F.BUDGET_HEADERS, F.INDICATOR_HEADERS
@@ -199,6 +250,128 @@ INDICATOR_COLUMNS = (
     Column("remark", IH["remark"], 12, 12),
 )
 
+# --- one indicator (a row of the 绩效指标 block) ------------------------------------------------
+
+IK = F.INDICATOR_FIELDS
+#: What an indicator value may look like: the editor offers these first.
+VALUE_EXAMPLES = ("≥95%", "1200人", "≤30天", "不低于90%", "有效提升")
+
+
+def _value(name: str, description: str) -> Field:
+    return Field(name, "value", description, VALUE_EXAMPLES, required=name in F.INDICATOR_REQUIRED, written=IK[name])
+
+
+def _cell(name: str, description: str, example: str, max_chars: int) -> Field:
+    """An indicator's text printed in one cell of the grid: bounded by what the cell holds (E220)."""
+    return Field(name, "text", description, (example,), written=IK[name], max_chars=max_chars, in_cell=True)
+
+
+INDICATOR_ROW = (
+    Field(
+        "level1",
+        "choice",
+        "产出指标、效益指标或满意度指标",
+        required=True,
+        written=IK["level1"],
+        choices=tuple(F.TAXONOMY),
+    ),
+    Field(
+        "level2",
+        "choice",
+        "须属于所填一级指标：" + "；".join(f"{a}：{'、'.join(b)}" for a, b in F.TAXONOMY.items()),
+        required=True,
+        written=IK["level2"],
+        choices=F.LEVEL2_ALL,
+    ),
+    Field("name", "name", "指标名称，如「资助学生人数」", ("资助学生人数", "受助学生家长满意度"), required=True, written=IK["name"]),
+    _value("target", "批复的年度指标值"),
+    _value("adjusted_target", "按程序调整后的年度指标值（目标调整，没有调整不写）"),
+    _value("result", "截至本期末（1-XX月）的指标完成情况"),
+    _value("expected", "预计全年能完成的指标值"),
+    _cell(
+        "deviation",
+        "与预期目标产生偏差时必填：分别从决策、过程和管理等方面进行判断和分析，并说明理由",
+        "过程方面：部分学校补助发放通知不及时，家长知晓度不高。",
+        limits.MAX_DEVIATION_CHARS,
+    ),
+    Field(
+        "likelihood",
+        "choice",
+        f"确定能、有可能、完全不可能三选一（即表格中打“√”的一项）；尚不能判断时填「{F.NOT_REPORTED}」",
+        required=True,
+        written=IK["likelihood"],
+        choices=F.LIKELIHOODS,
+        unreported=True,
+    ),
+    _cell("remark", "选“完全不可能”时必须在此提出拟采取的措施", "拟于第三季度调整实施方案，并报主管部门审核。", limits.MAX_REMARK_CHARS),
+    Field(
+        "cumulative",
+        "boolean",
+        "该指标的完成情况是否随时间累计、按序时进度比较：逐月累加的（培训人次、新建里程）写 true；"
+        "一次性的（选聘 1 家机构）、存量的（开放场馆数、服务能力）、按日或按期计的（日均清扫面积）以及比率、满意度、"
+        "时限、单位成本写 false。不写时从单位和指标名称谨慎推断，无法判断的不按序时进度比较。",
+        written=IK["cumulative"],
+    ),
+    Field(
+        "evidence",
+        "texts",
+        "佐证材料文件的路径或链接",
+        ("佐证材料/补助资金发放花名册.pdf",),
+        written=IK["evidence"],
+        item_title="佐证材料文件",
+        item_description="一份佐证材料：仓库中的文件路径或网址",
+    ),
+)
+
+INDICATORS = Indicators(
+    F.INDICATOR_BLOCK,
+    fields=INDICATOR_ROW,
+    taxonomy=tuple(F.TAXONOMY.items()),
+    title=F.INDICATOR_BLOCK,
+    description="一行三级指标：一级、二级指标按表格固定分类填写。",
+)
+
+# --- 附件1 ---------------------------------------------------------------------------------------
+
+#: What the schema says of each 分析报告 entry, and its example ({subject}: the form's report_subject).
+_REPORT_HELP = {
+    "基本情况": (
+        "{subject}概况、主要内容、起止时间、实施计划、年度目标和预算情况",
+        "本{subject}于2025年1月启动，主要内容是……，年度预算安排……万元。",
+    ),
+    "预算执行情况分析": ("不写时由系统根据资金数据自动起草", "截至6月底，年度预算安排……万元，已下达……万元，已支出……万元。"),
+    "绩效目标实现情况分析": ("不写时由系统根据绩效指标自动起草", "截至6月底，……项指标已完成序时进度。"),
+    "绩效监控延伸情况": (
+        "政府采购、工程招标、监理和验收、信息公开、资产管理、会计核算等",
+        "政府采购、资金支付均按规定程序办理，无违规情况。",
+    ),
+    "监控总体结论": ("绩效监控的总体结论", "{subject}总体进展顺利，预计能够完成年度绩效目标。"),
+    "偏差原因分析": ("预算执行和绩效目标出现偏差的原因分析", "支出进度低于序时进度，主要原因是……"),
+    "存在问题及整改措施和建议": ("存在问题及整改措施和建议", "存在问题：……。整改措施：……。"),
+    "其他需要说明的事项": ("其他需要说明的事项", "无。"),
+}
+#: 附件1's sections (vocabulary.REPORT_SECTIONS) with the schema's description and example of each entry.
+REPORT_SECTIONS = tuple(
+    replace(s, description=_REPORT_HELP[s.key][0], example=_REPORT_HELP[s.key][1]) if s.key else s for s in F.REPORT_SECTIONS
+)
+
+# --- 审核意见 ------------------------------------------------------------------------------------
+
+REVIEW = (
+    Field(
+        "unit",
+        "name",
+        "如「朔州市教育局」「市财政局预算绩效管理科」",
+        ("朔州市教育局", "市财政局预算绩效管理科"),
+        required=True,
+        written=F.REVIEW_FIELDS["unit"],
+    ),
+    Field("reviewer", "name", "审核人姓名", ("王敏",), written=F.REVIEW_FIELDS["reviewer"]),
+    Field("date", "date", "审核日期，如 2025-07-20", ("2025-07-20",), required=True, written=F.REVIEW_FIELDS["date"]),
+    Field("conclusion", "choice", "通过或退回修改", required=True, written=F.REVIEW_FIELDS["conclusion"], choices=F.REVIEW_CONCLUSIONS),
+    Field("opinion", "text", "审核意见正文", ("数据与台账一致，同意报送。",), required=True, written=F.REVIEW_FIELDS["opinion"]),
+)
+
 # --- the fields shared by the forms ------------------------------------------------------------
 
 YEAR = Field("year", "year", "预算年度，如 2025", (2025,), required=True)
@@ -207,7 +380,14 @@ DEPARTMENT = Field("department", "name", "主管部门全称，如「朔州市�
 DEPARTMENT_CODE = Field("department_code", "code", "主管部门预算代码", ("101",), required=True)
 INDICATOR_LIST = Field("indicators", "indicators", "每个三级指标一项", required=True)
 REPORT = Field("report", "report", "附件1《支出绩效监控分析报告》各部分的正文")
-REVIEWS = Field("reviews", "reviews", "主管部门或市财政局的审核意见，每次审核一条")
+REVIEWS = Field(
+    "reviews",
+    "records",
+    "主管部门或市财政局的审核意见，每次审核一条",
+    items=REVIEW,
+    item_title="一条审核意见",
+    item_description="审核单位、审核人、日期、结论（通过或退回修改）和意见",
+)
 #: 附件1's 落款 and the contact block under it: optional; what is not given is left blank on paper to be filled by hand.
 SIGN_OFF = (
     Field("signed_on", "date", "附件1落款的成文日期，如 2025-07-10；不填则落款处留空，打印后手写", ("2025-07-10",)),
@@ -268,6 +448,8 @@ PROJECT_FORM = Form(
     title=F.PROJECT_TABLE_TITLE,
     description="附件2：一个项目一个文件，另含附件1分析报告的正文。",
     report_subject="项目",
+    report_referent="该项目",
+    report=REPORT_SECTIONS,
     blocks=(
         Ident(
             (
@@ -297,7 +479,7 @@ PROJECT_FORM = Form(
             ),
         ),
         Text(F.PROJECT_TARGET_LABEL, "target"),
-        Indicators(F.INDICATOR_BLOCK),
+        INDICATORS,
         Notes(F.TABLE_NOTES),
     ),
     fields=(
@@ -313,7 +495,15 @@ PROJECT_FORM = Form(
         Field("period_span", "text", "项目起止时间，如「2023年1月—2025年12月」", ("2025年1月—2025年12月",)),
         Field("funds", "table", required=True),
         Field("stated_total", "stated_total", "资金总额（可不填，由系统计算）。填写时系统核对它与各行之和是否一致。"),
-        Field("project_target", "text", "批复的项目年度绩效目标", ("按标准足额发放生活补助，保障困难学生顺利完成学业。",), required=True),
+        Field(
+            "project_target",
+            "text",
+            "批复的项目年度绩效目标",
+            ("按标准足额发放生活补助，保障困难学生顺利完成学业。",),
+            required=True,
+            max_chars=limits.MAX_TARGET_CHARS,
+            in_cell=True,
+        ),
         INDICATOR_LIST,
         REPORT,
         *SIGN_OFF,
@@ -329,6 +519,8 @@ DEPARTMENT_FORM = Form(
     title=F.DEPARTMENT_TABLE_TITLE,
     description="附件3：每个主管部门一个文件（部门整体.yaml），另含附件1分析报告的正文。",
     report_subject="部门",
+    report_referent="本部门",
+    report=REPORT_SECTIONS,
     blocks=(
         Ident(((IdentCell(0, 1, label=F.DEPARTMENT_LABEL), IdentCell(2, LAST, field="department_and_code")),)),
         Budget(
@@ -361,7 +553,7 @@ DEPARTMENT_FORM = Form(
             ),
         ),
         Text(F.DEPARTMENT_TARGET_LABEL, "target"),
-        Indicators(F.INDICATOR_BLOCK),
+        INDICATORS,
         Notes(F.TABLE_NOTES),
     ),
     fields=(
@@ -373,7 +565,13 @@ DEPARTMENT_FORM = Form(
         Field("funds_by_use", "table", required=True),
         MONITORED_PROJECTS,
         Field(
-            "dept_target", "text", "部门整体年度绩效目标", ("保障全市各级各类教育事业正常运转，推进义务教育优质均衡发展。",), required=True
+            "dept_target",
+            "text",
+            "部门整体年度绩效目标",
+            ("保障全市各级各类教育事业正常运转，推进义务教育优质均衡发展。",),
+            required=True,
+            max_chars=limits.MAX_TARGET_CHARS,
+            in_cell=True,
         ),
         INDICATOR_LIST,
         REPORT,

@@ -28,6 +28,7 @@ from ..evaluate import draft, report
 from ..evaluate.evaluation import Evaluation
 from ..form import numbers as N
 from ..form import vocabulary as F
+from ..form.forms import form_of
 from ..form.model import Department, Project
 from ..textwidth import WIDE
 
@@ -335,7 +336,7 @@ def title(sub: Project | Department, *, lines: bool = False) -> str:
     """
     if isinstance(sub, Project):
         name = sub.name
-        subject = name if name.endswith(M.draft("subject_project")) else M.draft("project_subject", name=name)
+        subject = name if name.endswith(form_of(sub).report_subject) else M.draft("project_subject", name=name)
     else:
         name = sub.department
         subject = M.draft("department_subject", name=name)
