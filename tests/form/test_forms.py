@@ -144,29 +144,41 @@ def _replace_field(fields: tuple[forms.Field, ...], name: str, **changes: Any) -
     return tuple(dataclasses.replace(f, **changes) if f.name == name else f for f in fields)
 
 
-def test_a_renamed_likelihood_choice_reaches_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_renamed_likelihood_answer_reaches_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The profile's scale is the one list of answers: renamed there, every form's 完成目标可能性 offers the new one."""
+    data = copy.deepcopy(forms.builtin_data(forms.DEFAULT_PROFILE))
+    data["likelihoods"][0]["answer"] = "肯定能"
+    profile = forms.build_profile(data)
+    renamed = ("肯定能", *F.LIKELIHOODS[1:])
+    assert profile.answers == renamed
+    for kind, form in profile.forms.items():
+        monkeypatch.setitem(forms.FORMS, kind, form)
+    for generated in (schema.project_schema(), schema.department_schema()):
+        likelihood = _indicator_schema(generated)["properties"][F.INDICATOR_FIELDS["likelihood"]]
+        assert likelihood["enum"] == [*renamed, F.NOT_REPORTED]
+
+
+def test_one_form_s_answers_changed_on_a_copy_leave_the_other_form_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     block = forms.PROJECT_FORM.indicators
     assert block is not None
-    renamed = ("肯定能", *block.field("likelihood").choices[1:])
-    changed = _with_indicators(forms.PROJECT_FORM, fields=_replace_field(block.fields, "likelihood", choices=renamed))
-    monkeypatch.setitem(forms.FORMS, "project", changed)
-    likelihood = _indicator_schema(schema.project_schema())["properties"][F.INDICATOR_FIELDS["likelihood"]]
-    assert likelihood["enum"] == [*renamed, F.NOT_REPORTED]
+    monkeypatch.setitem(forms.FORMS, "project", _with_indicators(forms.PROJECT_FORM, likelihoods=("能", "不能")))
+    project = _indicator_schema(schema.project_schema())["properties"][F.INDICATOR_FIELDS["likelihood"]]
+    assert project["enum"] == ["能", "不能", F.NOT_REPORTED]
     department = _indicator_schema(schema.department_schema())["properties"][F.INDICATOR_FIELDS["likelihood"]]
-    assert department["enum"] == [*F.LIKELIHOODS, F.NOT_REPORTED]  # the other form keeps its own
+    assert department["enum"] == [*F.LIKELIHOODS, F.NOT_REPORTED]
 
 
 def test_the_taxonomy_and_the_indicator_keys_reach_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
     """A 二级指标 added under an 一级, and a new optional key of an indicator, are each one change to the block."""
     block = forms.PROJECT_FORM.indicators
     assert block is not None
-    taxonomy = tuple((l1, (*l2s, "安全效益指标") if l1 == "效益指标" else l2s) for l1, l2s in block.taxonomy)
+    taxonomy = tuple(dataclasses.replace(c, kinds=(*c.kinds, "安全效益指标")) if c.name == "效益指标" else c for c in block.taxonomy)
     extra = forms.Field("unit", "text", "计量单位", ("人",), written="计量单位")
-    level2 = dataclasses.replace(block.field("level2"), choices=(*block.field("level2").choices, "安全效益指标"))
-    fields = (*_replace_field(block.fields, "level2", choices=level2.choices), extra)
+    fields = (*block.fields, extra)
     monkeypatch.setitem(forms.FORMS, "project", _with_indicators(forms.PROJECT_FORM, taxonomy=taxonomy, fields=fields))
     row = _indicator_schema(schema.project_schema())
-    assert "安全效益指标" in row["properties"][F.INDICATOR_FIELDS["level2"]]["enum"]
+    level2 = row["properties"][F.INDICATOR_FIELDS["level2"]]
+    assert "安全效益指标" in level2["enum"] and "可持续影响指标、安全效益指标；" in level2["description"]
     benefit = next(rule for rule in row["allOf"] if rule["if"]["properties"][F.INDICATOR_FIELDS["level1"]]["const"] == "效益指标")
     assert benefit["then"]["properties"][F.INDICATOR_FIELDS["level2"]]["enum"][-1] == "安全效益指标"
     assert row["properties"]["计量单位"]["examples"] == ["人"] and "计量单位" not in row["required"]
@@ -250,3 +262,14 @@ def test_the_drafted_conclusion_names_the_subject_the_form_gives(monkeypatch: py
     assert conclusions.conclusion(sa).startswith(lead + forms.PROJECT_FORM.report_referent)
     monkeypatch.setitem(forms.FORMS, "project", dataclasses.replace(forms.PROJECT_FORM, report_referent="本项目"))
     assert conclusions.conclusion(sa).startswith(lead + "本项目")
+
+
+def test_the_default_profile_s_bounds_and_review_keys_are_those_the_code_reads() -> None:
+    """The cells' bounds are those the grid was measured for (limits.py), and the 审核意见 keys the model reads."""
+    block = forms.PROJECT_FORM.indicators
+    assert block is not None
+    assert (block.field("deviation").max_chars, block.field("remark").max_chars) == (limits.MAX_DEVIATION_CHARS, limits.MAX_REMARK_CHARS)
+    in_cell = [(f.name, f.max_chars) for form in (forms.PROJECT_FORM, forms.DEPARTMENT_FORM) for f in form.fields if f.in_cell]
+    assert in_cell == [("project_target", limits.MAX_TARGET_CHARS), ("dept_target", limits.MAX_TARGET_CHARS)]
+    reviews = next(f for f in forms.PROJECT_FORM.fields if f.name == "reviews")
+    assert {f.name: f.key for f in reviews.items} == F.REVIEW_FIELDS

@@ -135,10 +135,28 @@ def indicator(form: forms.Form) -> Schema:
     assert block is not None, form.kind
     level1, level2 = block.field("level1").key, block.field("level2").key
     level1_rules = [
-        {"if": {"properties": {level1: {"const": l1}}, "required": [level1]}, "then": {"properties": {level2: {"enum": list(l2s)}}}}
-        for l1, l2s in block.taxonomy
+        {"if": {"properties": {level1: {"const": c.name}}, "required": [level1]}, "then": {"properties": {level2: {"enum": list(c.kinds)}}}}
+        for c in block.taxonomy
     ]
     return {**_records(block.fields, form, block.title, block.description), "allOf": level1_rules}
+
+
+def _choice(f: forms.Field, form: forms.Form) -> Schema:
+    """One of a list: the field's own choices, or in an indicator the block's 一级, 二级 or likelihood answers."""
+    block = form.indicators
+    taxonomy = block.taxonomy if block is not None else ()
+    description = f.description
+    if f.kind == "category":
+        choices: tuple[str, ...] = tuple(c.name for c in taxonomy)
+    elif f.kind == "subcategory":
+        choices = tuple(kind for c in taxonomy for kind in c.kinds)
+        description += "：" + "；".join(f"{c.name}：{'、'.join(c.kinds)}" for c in taxonomy)
+    elif f.kind == "likelihood":
+        choices = block.likelihoods if block is not None else ()
+    else:
+        choices = f.choices
+    offered = [*choices, F.NOT_REPORTED] if f.unreported else list(choices)
+    return {"enum": offered, "title": f.label, "description": description}
 
 
 def _report(f: forms.Field, form: forms.Form) -> Schema:
@@ -204,9 +222,8 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
         return _flag(f.label, f.description)
     if f.kind == "boolean":
         return {"type": "boolean", "title": f.label, "description": f.description}
-    if f.kind == "choice":
-        offered = [*f.choices, F.NOT_REPORTED] if f.unreported else list(f.choices)
-        return {"enum": offered, "title": f.label, "description": f.description}
+    if f.kind in ("choice", "category", "subcategory", "likelihood"):
+        return _choice(f, form)
     if f.kind == "value":
         return _value(f.label, f.description, f.examples)
     if f.kind == "amount":
