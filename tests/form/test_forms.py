@@ -161,7 +161,8 @@ def test_a_renamed_likelihood_answer_reaches_the_schema(monkeypatch: pytest.Monk
 def test_one_form_s_answers_changed_on_a_copy_leave_the_other_form_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     block = forms.PROJECT_FORM.indicators
     assert block is not None
-    monkeypatch.setitem(forms.FORMS, "project", _with_indicators(forms.PROJECT_FORM, likelihoods=("能", "不能")))
+    scale = (forms.Likelihood("能", "certain"), forms.Likelihood("不能", "impossible", reason=True, measures=True))
+    monkeypatch.setitem(forms.FORMS, "project", dataclasses.replace(forms.PROJECT_FORM, likelihoods=scale))
     project = _indicator_schema(schema.project_schema())["properties"][F.INDICATOR_FIELDS["likelihood"]]
     assert project["enum"] == ["能", "不能", F.NOT_REPORTED]
     department = _indicator_schema(schema.department_schema())["properties"][F.INDICATOR_FIELDS["likelihood"]]

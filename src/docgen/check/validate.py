@@ -272,8 +272,7 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
 def _in_cell(kind: str, path: JsonPath) -> bool:
     """Whether the text at `path` goes into one cell of the printed form, whose bound is the cell's (forms.Field.in_cell)."""
     form = forms.FORMS.get(kind)
-    field = form.field_at(path) if form is not None else None
-    return field is not None and field.in_cell
+    return form is not None and form.in_cell(path)
 
 
 @functools.cache
