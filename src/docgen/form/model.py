@@ -16,6 +16,7 @@ from . import vocabulary as F
 from .indicators import Value, accumulates, parse
 
 K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS  # noqa: E741 - K/A/I: keys, amount and indicator field names
+R = F.REVIEW_FIELDS
 ZERO = Decimal(0)
 
 
@@ -249,7 +250,9 @@ class Review:
 
 def _reviews(data: dict[str, Any]) -> tuple[Review, ...]:
     return tuple(
-        Review(unit=r["审核单位"], date=r["日期"], conclusion=r["结论"], opinion=r["意见"], reviewer=r.get("审核人", ""))
+        Review(
+            unit=r[R["unit"]], date=r[R["date"]], conclusion=r[R["conclusion"]], opinion=r[R["opinion"]], reviewer=r.get(R["reviewer"], "")
+        )
         for r in data.get(K["reviews"]) or []
     )
 
@@ -451,6 +454,7 @@ class RosterDepartment:
     code: str
     units: tuple[str, ...]
     projects: tuple[ExpectedProject, ...]
+    reviewers: tuple[str, ...] = ()  # code owners of its files (审核人)
 
 
 @dataclass(frozen=True)
@@ -461,6 +465,7 @@ class Roster:
     period: Period
     deadline: date
     departments: tuple[RosterDepartment, ...]
+    bureau_reviewers: tuple[str, ...] = ()  # code owners of the bureau's files (财政局审核人)
     form: forms.Form | None = field(default=None, compare=False, repr=False, metadata=NOT_REDACTED)
 
     kind = "roster"
@@ -487,9 +492,11 @@ class Roster:
                         )
                         for p in d[K["expected_projects"]]
                     ),
+                    reviewers=tuple(d.get(F.ROSTER_REVIEWERS) or ()),
                 )
                 for d in data[K["departments"]]
             ),
+            bureau_reviewers=tuple(data.get(F.BUREAU_REVIEWERS) or ()),
         )
 
 
