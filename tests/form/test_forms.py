@@ -261,7 +261,10 @@ def test_the_drafted_conclusion_names_the_subject_the_form_gives(monkeypatch: py
     assert sa is not None
     lead = "经监控，截至2025年6月底，"
     assert conclusions.conclusion(sa).startswith(lead + forms.PROJECT_FORM.report_referent)
-    monkeypatch.setitem(forms.FORMS, "project", dataclasses.replace(forms.PROJECT_FORM, report_referent="本项目"))
+    # a submission carries the form it was filled in on (its repository's profile): give it one that says 「本项目」
+    other = dataclasses.replace(sub, form=dataclasses.replace(forms.PROJECT_FORM, report_referent="本项目"))
+    sa = factory.analyse(other).of(other.path)
+    assert sa is not None
     assert conclusions.conclusion(sa).startswith(lead + "本项目")
 
 

@@ -122,6 +122,20 @@ HELP: dict[str, tuple[str, str]] = {
     "Text.key": ("报送文件中的键", "表格级文字行（如 偏差或不能完成目标原因分析）在报送文件中的键；绩效目标行不写"),
     "Indicators.label": ("标题", "如 绩效指标"),
     "Indicators.columns": ("列", "不写则用 columns.indicators"),
+    "Indicators.fields": ("一个指标的各键", "一个三级指标的各键（一级指标、二级指标、三级指标、年度指标值……），不写则用顶层 indicators.fields"),
+    "Indicators.taxonomy": ("指标分类", "一级指标及其下的二级指标（固定分类），不写则用顶层 indicators.taxonomy"),
+    "Indicators.title": ("一个指标的标题", "编辑器中一个指标的悬停标题"),
+    "Indicators.description": ("一个指标的说明", "编辑器中一个指标的悬停说明"),
+    "Category.name": ("一级指标", "如 产出指标"),
+    "Category.kinds": ("二级指标", "该一级指标下的二级指标，如 [数量指标, 质量指标]"),
+    "Field.choices": ("可选值", "choice 类型：可选的值，按表上的顺序"),
+    "Field.unreported": ("可填「未填报」", "choice、likelihood 类型：除各选项外还可填「未填报」"),
+    "Field.max_chars": ("最多字数", "text 类型：最多几个字（0 为不限，只受读取上限约束）"),
+    "Field.in_cell": ("一格的字数", "max_chars 是打印表格一格能放下的字数（超出报 E220），而不是一般的长度上限（E213）"),
+    "Section.description": ("正文说明", "分析报告中这一部分的悬停说明；{subject} 替换为 项目 或 部门"),
+    "Section.example": ("正文示例", "分析报告中这一部分的示例"),
+    "Form.report_referent": ("报告中的指代", "该项目 或 本部门：起草的监控总体结论回指主体的说法"),
+    "Profile.indicators": ("绩效指标", "各表绩效指标块共用：一个三级指标的各键、一级/二级指标分类、悬停标题和说明"),
     "Notes.texts": ("注释", "不写则用 notes"),
 }
 
@@ -169,6 +183,13 @@ CONSTRAINTS: dict[str, Schema] = {
             "names",
             "table",
             "stated_total",
+            "boolean",
+            "choice",
+            "value",
+            "texts",
+            "category",
+            "subcategory",
+            "likelihood",
             "indicators",
             "report",
             "reviews",
@@ -210,19 +231,19 @@ def _type(kind: Any, owner: str) -> Schema:
     return {"type": {bool: "boolean", int: "integer", str: "string", float: "number"}[kind]}
 
 
-def _definition(cls: type, *, skip: tuple[str, ...] = ()) -> Schema:
+def _definition(cls: type, *, skip: tuple[str, ...] = (), keep: tuple[str, ...] = ()) -> Schema:
     """A dataclass as a JSON Schema object: its fields with their help, required when the loader needs them."""
     hints = typing.get_type_hints(cls, globalns={**vars(forms), "F": F})
     props: Schema = {}
     required = []
     for f in dataclasses.fields(cls):
         name = f"{cls.__name__}.{f.name}"
-        if name in NOT_WRITTEN or f.name in skip:
+        if name in NOT_WRITTEN or f.name in skip or (keep and f.name not in keep):
             continue
         title, description = HELP.get(name, (f.name, f.name))
         props[f.name] = {**_type(hints[f.name], cls.__name__), **CONSTRAINTS.get(name, {}), "title": title, "description": description}
         no_default = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        if no_default and name not in FILLED:
+        if no_default and name not in FILLED and not keep:
             required.append(f.name)
     node: Schema = {"type": "object", "properties": props, "additionalProperties": False}
     if required:
@@ -261,6 +282,7 @@ def profile_schema() -> Schema:
         forms.Budget,
         forms.Text,
         forms.Indicators,
+        forms.Category,
         forms.Notes,
         forms.Likelihood,
         forms.PeriodStyle,
@@ -290,6 +312,7 @@ def profile_schema() -> Schema:
             },
         ),
         "report": _top("Profile.report", {"$ref": _REF + "ReportDescription"}),
+        "indicators": _top("Profile.indicators", _definition(forms.Indicators, keep=forms.INDICATOR_PARTS)),
         "fields": _top("Profile.fields", {"type": "object", "additionalProperties": {"$ref": _REF + "SharedField"}}),
         "columns": _top(
             "Profile.columns",
