@@ -797,12 +797,16 @@ def site(
 # --- diff ---------------------------------------------------------------------------------
 
 
-def review_findings(root: Path) -> list[Finding]:
-    """The problems `docgen diff` reports as appeared/cleared: every finding docgen gives for
-    root/submissions, named relative to `root` on both sides. The one place to switch when the monitoring
-    warnings (analyse) join."""
+def review_findings(root: Path) -> revdiff.Verdicts:
+    """The problems `docgen diff` reports as appeared/cleared/changed, and each submission's monitoring light: every
+    finding docgen gives for root/submissions, named relative to `root` on both sides."""
+    from .history import revdiff
+
     ws = Workspace.at(root)
-    return check([ws.submissions], workspace=ws).findings
+    checked = check([ws.submissions], workspace=ws)
+    analysis = checked.analysis
+    lights = {path: verdict.light for path, verdict in analysis.submissions.items()} if analysis is not None else {}
+    return revdiff.Verdicts(checked.findings, lights)
 
 
 def diff(root: Workspace | Path | None, base: str, head: str | None = None) -> revdiff.DiffResult:

@@ -763,6 +763,22 @@ LABELS.update(
     }
 )
 
+# --- the bureau's view (issue 17, items 5-7): the reviewer's diff, the dashboard, the analysts' export ---------
+
+LABELS.update(
+    {
+        "diff_finding_changed": "数值变化（第 {line} 行）",
+        "diff_summary_changed": "另有 {count} 条警告仍在，但数值有变化。",
+        "diff_lights_heading": "#### 灯色和审核状态的变化",
+        "diff_light": "灯色",
+        "diff_col_submission": "报送",
+        "diff_commits_heading": "#### 提交记录（{count} 次）",
+        "diff_commit": "- {sha} · {author} · {date}：{message}",
+        "diff_commits_more": "- ……另有 {count} 次提交未列出（docgen diff --format json 列出全部）。",
+        "diff_commit_withheld": "（提交说明不公开：所改文件含涉密内容）",
+    }
+)
+
 
 # --- tooling: docgen fmt, install-hook, validate --staged, CI reports (issue 5) ----------------
 
