@@ -37,7 +37,7 @@ from .form import limits
 from .form import numbers as N
 from .form import vocabulary as F
 from .form.forms import FORMS
-from .form.model import Department, Project, Roster
+from .form.model import Department, Period, Project, Roster
 from .form.model import build as build_model
 from .render import rollup
 from .workspace import Workspace
@@ -836,6 +836,86 @@ def _public_diff(ws: Workspace, base: str, head: str | None) -> tuple[revdiff.Di
     top = ws.root.resolve()
     withheld = {Path(os.path.relpath(Path(p).resolve(), top)).as_posix() for p in confidential.withheld_paths(checked)}
     return confidential.public_diff(compared, secrets, withheld), secrets
+
+
+# --- data out for analysts (issue 17, item 7) -----------------------------------------------
+
+
+#: The formats `docgen export` writes for analysts (tooling/tabular.py), beside the fill-in workbooks.
+DATA_FORMATS = ("sqlite", "csv")
+DATA_DEFAULTS = {"sqlite": Path("build") / "docgen.sqlite", "csv": Path("build") / "export-csv"}
+
+
+def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None, *, period: str | None = None) -> list[Path]:
+    """Every submission (errors too), figure, indicator, finding, review state and change as a SQLite file or CSV
+    files (docs/export.md), for analysts. 涉密 projects never leave, and a withheld 部门整体 keeps no figure
+    (tooling/tabular.py). `period` ("2025-06") limits the submissions to one period; the history stays whole."""
+    from .history import git
+    from .history import timeline as history_module
+    from .tooling import tabular
+
+    ws = _workspace(root)
+    target = out if out is not None else ws.root / DATA_DEFAULTS[fmt]
+    _check_outputs(ws, ws.build if out is None else target.parent)
+    wanted = [ws.submissions] if period is None else [ws.submissions / "{}-{:02d}".format(*parse_period(period))]
+    if not wanted[0].is_dir():
+        raise UsageError(M.label("export_data_nothing", folder=ws.shown(ws.relative(wanted[0]))))
+    result = check(_submissions(ws) if period is None else wanted, workspace=ws)
+    secrets = confidential.secrets(ws.root, result)
+    rel = ws.key
+    hidden_paths = {rel(p.path) for p in result.projects if p.confidential}
+    hidden_paths |= {rel(path) for _, _, path in confidential._raw_flagged(result)}
+    hidden_paths |= {rel(p) for p in secrets.paths}
+
+    def hidden(path: str) -> bool:
+        return path in hidden_paths or bool(secrets.found_in(path))
+
+    analysis = result.analysis
+    evaluations = analysis.submissions if analysis is not None else {}
+    modelled: list[Project | Department] = [*result.projects, *result.departments]
+    subs: list[tuple[Project | Department | None, str, Evaluation | None]] = [
+        (m, rel(m.path), evaluations.get(str(m.path)) or evaluate(m)) for m in modelled
+    ]
+    invalid = []
+    known = {str(m.path) for m in modelled} | {str(r.path) for r in result.rosters}
+    for path in result.paths:
+        kind = kind_of(path)
+        if str(path) in known or kind == "roster":
+            continue
+        found = re.match(r"^(\d{4})-(\d{1,2})$", path.parent.parent.name)
+        if found:
+            dept = path.parent.name.split("-")[0]
+            code = dept if kind == "department" else path.stem
+            invalid.append((rel(path), Period(int(found[1]), int(found[2])), kind, dept, code, path.stem))
+    periods: dict[str, tuple[Period, date | None]] = {r.period.key: (r.period, r.deadline) for r in result.rosters}
+    for model in modelled:
+        periods.setdefault(model.period.key, (model.period, None))
+    for _, p, *_rest in invalid:
+        periods.setdefault(p.key, (p, None))
+    arrivals: dict[str, tabular.Arrival] = {}
+    entries: list[Any] = []
+    try:
+        repo = git.open_repo(ws.root)
+        found_history = history_module.read_history(ws.root, store=_store(ws, True)).public()
+        entries = list(reversed(found_history.recent(limit=sys.maxsize)))  # oldest first
+        if found_history.shallow is None:
+            arrivals = {path: tabular.Arrival(when) for path, when in git.first_arrivals(repo, history_module.SUBMISSIONS).items()}
+    except DocgenError:
+        pass  # outside a repository: no history, no arrival
+    data = tabular.collect(
+        submissions=subs,
+        findings=result.findings,
+        periods=periods,
+        hidden=hidden,
+        withheld={rel(p) for p in confidential.withheld_paths(result)},
+        arrivals=arrivals,
+        history=entries,
+        redact=secrets.redact,
+        invalid=invalid,
+    )
+    if fmt == "sqlite":
+        return [tabular.write_sqlite(data, target)]
+    return tabular.write_csv(data, target)
 
 
 # --- fmt ----------------------------------------------------------------------------------

@@ -776,6 +776,9 @@ LABELS.update(
         "diff_commit": "- {sha} · {author} · {date}：{message}",
         "diff_commits_more": "- ……另有 {count} 次提交未列出（docgen diff --format json 列出全部）。",
         "diff_commit_withheld": "（提交说明不公开：所改文件含涉密内容）",
+        "export_data_nothing": "找不到报送目录「{folder}」，没有可导出的数据",
+        "export_data_written": "已写入 {path}",
+        "export_data_summary": "已导出 {submissions} 份报送（{format}）：{path}",
     }
 )
 
