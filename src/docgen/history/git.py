@@ -310,7 +310,7 @@ def first_arrivals(repo: Repo, folder: str, revision: str = "HEAD") -> dict[str,
     if not repo.has_commits():
         return {}
     out = repo.run(
-        "log", "--first-parent", "--reverse", "-z", "--raw", "--no-abbrev", "-M", "--format=%x1e%cI", revision, "--",
+        "log", "--first-parent", "--reverse", "-z", "--raw", "--no-abbrev", "-M", "--diff-filter=ADR", "--format=%x1e%cI", revision, "--",
         f":(top){repo.prefix}{folder}",
     )  # fmt: skip
     arrived: dict[str, datetime] = {}
