@@ -913,9 +913,10 @@ def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None
         redact=secrets.redact,
         invalid=invalid,
     )
-    if fmt == "sqlite":
-        return [tabular.write_sqlite(data, target)]
-    return tabular.write_csv(data, target)
+    try:
+        return [tabular.write_sqlite(data, target)] if fmt == "sqlite" else tabular.write_csv(data, target)
+    except OSError as exc:  # a folder where the file should be, a read-only disk: said in Chinese, nothing half-written
+        raise write_problem(exc) from exc
 
 
 # --- fmt ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from docgen import api
+from docgen.errors import EnvironmentProblem
 from docgen.tooling import tabular
 from tests.site.conftest import EDU, MOVED, SECRETS, make_repo
 
@@ -148,3 +149,11 @@ def test_the_schema_is_documented() -> None:
             assert f"| `{column.name}` | {column.type} |" in section, (table.name, column.name)
     for view in tabular.VIEWS:
         assert f"`{view}`" in doc
+
+
+def test_a_folder_where_the_file_goes_is_a_chinese_error_and_nothing_is_written(repo: Path, tmp_path: Path) -> None:
+    (tmp_path / "x.sqlite").mkdir()
+    with pytest.raises(EnvironmentProblem) as caught:
+        api.export_data(repo, "sqlite", tmp_path / "x.sqlite")
+    assert "x.sqlite" in str(caught.value) and re.search(r"[\u4e00-\u9fff]", str(caught.value))
+    assert [p.name for p in tmp_path.iterdir()] == ["x.sqlite"] and not list((tmp_path / "x.sqlite").iterdir())

@@ -392,7 +392,11 @@ def write_sqlite(data: Dataset, target: Path) -> Path:
             for index in ("submissions(period)", "figures(submission_id)", "findings(submission_id)", "history(submission_id)"):
                 db.execute(f'CREATE INDEX "ix_{index.replace("(", "_").rstrip(")")}" ON {index}')
         db.close()
+        if target.is_dir() and not target.is_symlink():
+            raise IsADirectoryError(21, os.strerror(21), str(target))
         os.replace(temporary, target)
+    except sqlite3.Error as exc:  # the disk filled up under SQLite: the same message as any failed write
+        raise OSError(28, str(exc), str(target)) from exc
     finally:
         if temporary.exists():
             temporary.unlink()
