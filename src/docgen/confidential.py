@@ -281,6 +281,8 @@ def public_diff(result: Any, found: Secrets, withheld: Iterable[str] = ()) -> An
                     confidential=True,
                     light_before=None,
                     light_after=None,
+                    state_before="",
+                    state_after="",
                 )
             )
         elif f.confidential:  # a roster: what it says of 涉密 projects stays out

@@ -771,6 +771,7 @@ LABELS.update(
         "diff_summary_changed": "另有 {count} 条警告仍在，但数值有变化。",
         "diff_lights_heading": "#### 灯色和审核状态的变化",
         "diff_light": "灯色",
+        "diff_review_state": "审核状态",
         "diff_col_submission": "报送",
         "diff_commits_heading": "#### 提交记录（{count} 次）",
         "diff_commit": "- {sha} · {author} · {date}：{message}",

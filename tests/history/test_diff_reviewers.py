@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
-from docgen import escape
+from docgen import api, escape
 from docgen.cli import cli
+from docgen.history import diff_report, revdiff
 from tests.history.gitrepo import PROJECT_PATH, GitRepo
 
 
@@ -112,3 +114,23 @@ def test_comment_escaping_keeps_the_text() -> None:
     assert shown.replace("\u200b", "").replace("&#35;", "#") == "@张三 #12 见 http://a.example"
     assert "@张" not in shown and "#12" not in shown and "://" not in shown
     assert str(escape.comment("支出 60.20%")) == "支出 60.20%"  # nothing to neutralise: unchanged
+
+
+def test_a_review_state_change_is_listed_first(seeded: GitRepo) -> None:
+    """The review state of each side comes with its findings (api.review_findings gives it once review records are
+    read); a change of state is a row of the first table, even for a file whose content did not change."""
+    base = seeded.run("rev-parse", "HEAD").strip()
+    seeded.edit(PROJECT_PATH, "支出数: 60.2", "支出数: 70")
+    seeded.commit("按审核意见修改")
+
+    def judged(root: Path) -> revdiff.Verdicts:
+        text = (root / PROJECT_PATH).read_text(encoding="utf-8")
+        state = "已报送" if "支出数: 70" in text else "退回修改"
+        return revdiff.Verdicts(api.review_findings(root).findings, {}, {PROJECT_PATH: state})
+
+    result = revdiff.compare_revisions(seeded.root, base, "HEAD", judged)
+    assert [(f.state_before, f.state_after) for f in result.files] == [("退回修改", "已报送")]
+    text = diff_report.markdown(result)
+    row = "| 城乡义务教育家庭经济困难学生生活补助（101-2025-001） | 审核状态 | 退回修改 | 已报送 |"
+    assert row in text and text.index(row) < text.index("\n### ")
+    assert json.loads(diff_report.as_json(result))["submissions"][0]["review_state"] == {"before": "退回修改", "after": "已报送"}

@@ -164,15 +164,21 @@ def _short_title(f: FileDiff) -> str:
 
 
 def _overview(result: DiffResult) -> list[str]:
-    """What a reviewer reads first: each submission whose light changed (黄灯 → 绿灯), before the details."""
-    moved = [f for f in result.files if f.light_changed and not f.confidential and f.kind != "roster"]
+    """What a reviewer reads first: each submission whose light (黄灯 → 绿灯) or review state (已报送 → 退回修改)
+    changed, before the details."""
+    moved = [f for f in result.files if (f.light_changed or f.state_changed) and not f.confidential and f.kind != "roster"]
     if not moved:
         return []
     head = f"| {M.label('diff_col_submission')} | {M.label('diff_col_kind')} | {M.label('diff_col_before')} | {M.label('diff_col_after')} |"
     lines = [M.label("diff_lights_heading"), "", head, "| --- | --- | --- | --- |"]
+    absent = M.label("absent")
     for f in moved:
-        before, after = _light(f.light_before, f.status != "added"), _light(f.light_after, f.status != "deleted")
-        lines.append(f"| {_short_title(f)} | {M.label('diff_light')} | {before} | {after} |")
+        if f.light_changed:
+            before, after = _light(f.light_before, f.status != "added"), _light(f.light_after, f.status != "deleted")
+            lines.append(f"| {_short_title(f)} | {M.label('diff_light')} | {before} | {after} |")
+        if f.state_changed:
+            before, after = escape.markdown(f.state_before or absent), escape.markdown(f.state_after or absent)
+            lines.append(f"| {_short_title(f)} | {M.label('diff_review_state')} | {before} | {after} |")
     return [*lines, ""]
 
 

@@ -39,6 +39,7 @@ class Verdicts:
 
     findings: list[Finding]
     lights: dict[str, str | None] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)  # path -> review state, in Chinese (草稿/已报送/退回修改/已通过)
 
 
 #: Problems in the submissions under a folder (paths as the findings give them), with or without their lights.
@@ -63,6 +64,12 @@ class FileDiff:
     changed: tuple[tuple[Finding, Finding], ...] = ()  # the same warning on both sides, its figures changed: (before, after)
     light_before: str | None = None  # the submission's monitoring light on each side (None: not monitored, absent)
     light_after: str | None = None
+    state_before: str = ""  # its review state on each side, in Chinese ("": not known, absent)
+    state_after: str = ""
+
+    @property
+    def state_changed(self) -> bool:
+        return self.state_before != self.state_after and bool(self.state_before or self.state_after)
 
     @property
     def light_changed(self) -> bool:
@@ -85,6 +92,7 @@ class FileDiff:
                 "changed": [{"before": a.as_dict(), "after": b.as_dict()} for a, b in self.changed],
             },
             "light": {"before": self.light_before, "after": self.light_after},
+            "review_state": {"before": self.state_before or None, "after": self.state_after or None},
         }
 
 
@@ -132,20 +140,24 @@ def _key(path: str) -> str:
     return Path(os.path.normpath(path)).as_posix()
 
 
-def _findings(source: FindingsSource, root: Path) -> tuple[dict[str, list[Finding]], dict[str, str | None]]:
+Judged = tuple[dict[str, list[Finding]], dict[str, str | None], dict[str, str]]
+
+
+def _findings(source: FindingsSource, root: Path) -> Judged:
     """Problems and lights by path relative to `root`; none when there is no submissions/ folder.
 
     Findings name files (and messages name other files, such as the roster) relative to the project root they
     were checked in, so both sides read alike and can be matched.
     """
     if not (root / SUBMISSIONS).is_dir():
-        return {}, {}
+        return {}, {}, {}
     given = source(root)
     verdicts = given if isinstance(given, Verdicts) else Verdicts(given)
     out: dict[str, list[Finding]] = {}
     for finding in verdicts.findings:
         out.setdefault(_key(finding.path), []).append(finding)
-    return out, {_key(path): light for path, light in verdicts.lights.items()}
+    lights = {_key(path): light for path, light in verdicts.lights.items()}
+    return out, lights, {_key(path): state for path, state in verdicts.states.items()}
 
 
 def _finding_key(f: Finding) -> tuple[str, str, str]:
@@ -196,19 +208,24 @@ def compare_revisions(root: Path, base: str, head: str | None, findings: Finding
     result = DiffResult(base=base, base_commit=base_commit, head=head, head_commit=head_commit)
     result.commits = commits_between(repo, base_commit, head_commit or "HEAD") if repo.has_commits() else []
     with tempfile.TemporaryDirectory(prefix="docgen-diff-") as tmp:
-        before_problems, before_lights = _findings(findings, _materialise(repo, base_commit, Path(tmp) / "base"))
+        before_problems, before_lights, before_states = _findings(findings, _materialise(repo, base_commit, Path(tmp) / "base"))
         head_root = repo.root if head_commit is None else _materialise(repo, head_commit, Path(tmp) / "head")
-        after_problems, after_lights = _findings(findings, head_root)
+        after_problems, after_lights, after_states = _findings(findings, head_root)
         seen: set[str] = set()
         for rc in raw:
             diffed = _file_diff(rc, contents, before_problems, after_problems)
             lights = before_lights.get(rc.old_path or ""), after_lights.get(rc.new_path or "")
-            result.files.append(dataclasses.replace(diffed, light_before=lights[0], light_after=lights[1]))
+            states = before_states.get(rc.old_path or "", ""), after_states.get(rc.new_path or "", "")
+            diffed = dataclasses.replace(diffed, light_before=lights[0], light_after=lights[1])
+            result.files.append(dataclasses.replace(diffed, state_before=states[0], state_after=states[1]))
             seen.update(p for p in (rc.old_path, rc.new_path) if p)
-        for path in sorted(set(before_problems) | set(after_problems) | set(before_lights) | set(after_lights)):
+        paths = set(before_problems) | set(after_problems) | set(before_lights) | set(after_lights) | set(before_states) | set(after_states)
+        for path in sorted(paths):
             appeared, cleared, changed = _problems(before_problems.get(path, []), after_problems.get(path, []), path, path)
             light_before, light_after = before_lights.get(path), after_lights.get(path)
-            if path not in seen and (appeared or cleared or changed or light_before != light_after):
+            state_before, state_after = before_states.get(path, ""), after_states.get(path, "")
+            moved = light_before != light_after or state_before != state_after
+            if path not in seen and (appeared or cleared or changed or moved):
                 kind = kind_of(Path(path))
                 file = head_root / path
                 snap = C.snapshot((read_regular(file) or b"") if file.is_file() else b"", kind)
@@ -227,6 +244,8 @@ def compare_revisions(root: Path, base: str, head: str | None, findings: Finding
                         changed=changed,
                         light_before=light_before,
                         light_after=light_after,
+                        state_before=state_before,
+                        state_after=state_after,
                     )
                 )
     result.files.sort(key=lambda f: (f.status == UNCHANGED, f.path))
