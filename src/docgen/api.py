@@ -856,7 +856,10 @@ def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None
 
     ws = _workspace(root)
     target = out if out is not None else ws.root / DATA_DEFAULTS[fmt]
-    _check_outputs(ws, ws.build if out is None else target.parent)
+    if out is None or fmt == "csv":  # a folder docgen writes into: no link in it may carry a write elsewhere
+        _check_outputs(ws, ws.build if out is None else target)
+    else:  # one file named by the user: written beside itself and renamed, never through a linked folder
+        output.refuse_symlink(target.parent)
     wanted = [ws.submissions] if period is None else [ws.submissions / "{}-{:02d}".format(*parse_period(period))]
     if not wanted[0].is_dir():
         raise UsageError(M.label("export_data_nothing", folder=ws.shown(ws.relative(wanted[0]))))

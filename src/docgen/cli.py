@@ -393,6 +393,39 @@ def site(root: Path | None, today: Any, strict: bool) -> int:
     return 1 if strict and done.invalid else 0
 
 
+@cli.command("export", short_help="导出数据供分析：SQLite 数据库或一组 CSV 文件。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(api.DATA_FORMATS)),
+    required=True,
+    help="sqlite：一个 SQLite 文件（默认 build/docgen.sqlite）；csv：每张表一个 CSV 文件（默认 build/export-csv/）。",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="sqlite 写入此文件，csv 写入此目录。")
+@click.option("--period", help="只导出这一期的报送，如 2025-06（默认全部期间）。")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@handle_errors
+def export_command(fmt: str, out: Path | None, period: str | None, root: Path | None) -> int:
+    """导出全部报送的数据供分析：报送、资金表、绩效指标、校验和监控发现的问题（含错误）、审核状态和修改历史，
+    表结构见 docs/export.md，可用 Datasette、Excel 或 pandas 打开。
+
+    涉密项目不导出；涉密项目不足规定个数的部门，部门整体不导出金额和指标。
+
+    示例：docgen export --format sqlite；docgen export --format csv --out 分析/ --period 2025-06
+    """
+    ws = _workspace(root)
+    written = api.export_data(ws, fmt, out, period=period)
+    for path in written:
+        click.echo(messages.label("export_data_written", path=_shown(ws, path)))
+    return 0
+
+
 @cli.command(short_help="比较两个 git 版本的报送数据，逐项列出修改（供审核合并请求）。")
 @click.argument("base", metavar="基准版本")
 @click.argument("head", required=False, metavar="[比较版本]")

@@ -157,3 +157,29 @@ def test_a_folder_where_the_file_goes_is_a_chinese_error_and_nothing_is_written(
         api.export_data(repo, "sqlite", tmp_path / "x.sqlite")
     assert "x.sqlite" in str(caught.value) and re.search(r"[\u4e00-\u9fff]", str(caught.value))
     assert [p.name for p in tmp_path.iterdir()] == ["x.sqlite"] and not list((tmp_path / "x.sqlite").iterdir())
+
+
+def test_the_command(repo: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from docgen.cli import cli
+
+    def run(*args: str) -> tuple[int, str, str]:
+        done = CliRunner().invoke(cli, ["export", "--root", str(repo), *args], catch_exceptions=False)
+        return done.exit_code, done.stdout, done.stderr
+
+    code, out, _ = run("--format", "sqlite", "--out", str(tmp_path / "a.sqlite"))
+    assert code == 0 and "a.sqlite" in out
+    with sqlite3.connect(tmp_path / "a.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM submissions").fetchone() == (3,)
+    db.close()
+    code, out, _ = run("--format", "csv", "--out", str(tmp_path / "csv"), "--period", "2025-06")
+    assert code == 0 and out.count("\n") == len(tabular.TABLES) + len(tabular.VIEWS)
+    code, _, err = run("--format", "sqlite", "--period", "2025-13")
+    assert code == 2 and "月份 13" in err
+    (tmp_path / "real").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    code, _, err = run("--format", "csv", "--out", str(tmp_path / "linked"))
+    assert code == 3 and "符号链接" in err and not list((tmp_path / "real").iterdir())
+    code, _, err = run("--format", "xml")
+    assert code == 2
