@@ -57,6 +57,8 @@ MESSAGES: dict[str, str] = {
     "E303": "二级指标「{level2}」不属于一级指标「{level1}」。「{level1}」下的二级指标有：{options}",
     "E304": "完成目标可能性为“完全不可能”时，须在「备注」中提出拟采取的措施",
     "E305": "指标「{name}」与目标存在偏差（{reason}），须填写「偏差原因分析」：从决策、过程和管理等方面分析并说明理由",
+    "E750": "完成目标可能性为“{likelihood}”时，须在「{where}」中提出拟采取的措施（本表式的要求）",
+    "E751": "指标「{name}」与目标存在偏差（{reason}），须在「{where}」中说明原因（本表式的要求）",
     "E306": "文件所在目录「{directory}」表示 {dir_period}，但文件中填写的是 {file_period}",
     "E307": "文件所在目录「{directory}」表示主管部门代码 {dir_code}，但文件中填写的是「{file_code}」",
     "E308": "文件位置不符合规定：{detail}",
@@ -218,6 +220,7 @@ SITE: dict[str, str] = {
     "unit": "万元",
     "unfilled_short": "模板未填写，不计为已提交",
     "unfilled": "这是未填写的模板（提示文字未改或金额全为 0），不计为已提交，不生成报送包。请按下面的提示填写文件",
+    "form_grid_above": "绩效指标见上方监控表（本表式的栏目与朔州市表式不同，按本表式原样显示）。",
 }
 
 
@@ -564,10 +567,12 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "note_pending": "注：「{row}」另有已审批待支付 {pending} 万元，未计入支出数。",
     "execution_adjusted": "本年预算年初为{initial}万元，经调整为{adjusted}万元，下达率和支出进度均按调整后预算计算。",
     "execution_pending": "另有已审批待支付{pending}万元，支付后支出进度将达到{rate}。",
+    "execution_adjusted_column": "年初预算数为{initial}万元，全年预算数为{adjusted}万元，执行率按全年预算数计算。",
     "execution_items": "{row}分为：{items}。",
     "execution_item": "{name}{amount}万元{use}",
     "execution_item_use": "（{use}）",
     "execution_item_unreported": "{name}（金额未填报）{use}",
+    "execution_no_allocation": "截至{month}月底，{subject}年度预算安排{subtotal}万元{parts}；已支出{spent}万元{progress}。",
     "execution_allocation": "，下达率{rate}",
     "execution_progress": "，支出进度{rate}，{versus}",
     "versus_below": "低于序时进度（{time}）{gap}个百分点",
@@ -600,6 +605,7 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "targets_likelihood_unreported": "完成目标可能性未填报{count}项",
     "targets_none": "{subject}未设置绩效指标。",
     "indicator": "{level2}“{name}”：{target}，{result}，{expected}，{judgement}。",
+    "indicator_no_expected": "{level2}“{name}”：{target}，{result}，{judgement}。",
     "targets_unreported": "{subject}绩效指标未填报，本期未评价绩效目标实现情况。",
     "indicator_target_unreported": "年度指标值未填报",
     "indicator_result_unreported": "{months}完成情况未填报",
