@@ -188,6 +188,7 @@ def test_the_trend_chart_in_a_browser(site: Path, browser: Any, tmp_path: Path) 
         chart.screenshot(path=str(tmp_path / "trend.png"))
         page.goto(f"{url}/2025-06/index.html")
         assert page.locator("text=部门整体（附件3）").first.is_visible()
-    context.close()
+        page.wait_for_load_state("networkidle")  # the search worker's scripts, before the server goes
+        context.close()
     assert problems == []
     assert (tmp_path / "trend.png").stat().st_size > 1000
