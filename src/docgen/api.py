@@ -33,6 +33,7 @@ from .check.validate import check_files, kind_of
 from .errors import DocgenError, InvalidSubmissions, Leak, UsageError, write_problem
 from .evaluate import conclusions, figures, monitor
 from .evaluate.evaluation import Evaluation, evaluate
+from .files import read_regular
 from .form import limits
 from .form import numbers as N
 from .form import vocabulary as F
@@ -749,6 +750,157 @@ def new(
     )
     output.write_text(target, text)
     return ws.relative(target), notes
+
+
+# --- a new period (issue 16): carried over from the last one, or a roster scaffolded ----------------------
+
+
+@dataclass
+class Opened:
+    """What `docgen new period` / `docgen new roster` did: files created, files already there (never overwritten),
+    and notes for the user (a guessed deadline, a source period without a roster)."""
+
+    created: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _read_source(path: Path, ws: Workspace) -> str:
+    """A file of the source period as text; refused (a finding) when it is a link, too large or not UTF-8."""
+    from .check.load import decode
+
+    limit = limits.MAX_ROSTER_BYTES if path.name == F.ROSTER_FILE else limits.MAX_FILE_BYTES
+    raw = read_regular(path, limit)
+    if raw is None:
+        raise _Unreadable(error(ws.relative(path), 1, 1, "E115"))
+    if len(raw) > limit:
+        raise _Unreadable(error(ws.relative(path), 1, 1, "E108", size=f"> {limit >> 20} MiB", limit=f"{limit >> 20} MiB"))
+    text, problems = decode(ws.relative(path), raw)
+    if text is None:
+        raise _Unreadable(problems[0])
+    return text
+
+
+class _Unreadable(Exception):
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def _carried(planned: list[tuple[Path, Path, Callable[[str], str]]], ws: Workspace, opened: Opened) -> list[tuple[Path, str]]:
+    """Each (source, target, transform) turned into (target, text); every unreadable source reported at once, exit 1,
+    nothing written. A target that exists is kept as it is, never overwritten."""
+    from .tooling.carry import CarryError
+
+    texts: list[tuple[Path, str]] = []
+    problems: list[Finding] = []
+    for source, target, transform in planned:
+        if target.exists() or target.is_symlink():
+            opened.kept.append(ws.relative(target))
+            continue
+        try:
+            texts.append((target, transform(_read_source(source, ws))))
+        except _Unreadable as exc:
+            problems.append(exc.finding)
+        except CarryError as exc:
+            problems.append(error(ws.relative(source), exc.line, exc.column, "E550", detail=exc.detail))
+    if problems:
+        raise InvalidSubmissions(M.message("E551", count=len(problems)), problems)
+    return texts
+
+
+def new_period(root: Workspace | Path | None, period: str, source: str, *, deadline: date | None = None) -> Opened:
+    """Open period `period` from `source` (`docgen new period 2025-09 --from 2025-06`): the roster and every submission
+    carried over (tooling/carry.py says what is kept and what becomes 「未填报」), never overwriting a file that is
+    there. The carried files validate as drafts and are refused by `build --strict` (E312) until filled."""
+    from .tooling import carry
+
+    new_p, old_p = carry.Period(*parse_period(period)), carry.Period(*parse_period(source))
+    if (old_p.year, old_p.month) >= (new_p.year, new_p.month):
+        raise UsageError(M.message("E552", period=new_p.folder, source=old_p.folder))
+    if old_p.year != new_p.year:
+        raise UsageError(M.message("E553", period=new_p.folder, source=old_p.folder))
+    ws = _workspace(root)
+    _submissions(ws)
+    src, dst = ws.submissions / old_p.folder, ws.submissions / new_p.folder
+    files = carry.source_files(src)
+    roster = src / F.ROSTER_FILE
+    if not files and not roster.is_file():
+        raise UsageError(M.message("E554", folder=ws.shown(ws.relative(src))))
+    opened = Opened()
+    due = deadline or new_p.default_deadline()
+    planned: list[tuple[Path, Path, Callable[[str], str]]] = []
+    if roster.is_file():
+        planned.append((roster, dst / F.ROSTER_FILE, lambda text: carry.carry_roster(text, old_p, new_p, due)))
+        if deadline is None and not (dst / F.ROSTER_FILE).exists():
+            opened.notes.append(M.message("W550", deadline=due.isoformat(), roster=ws.shown(ws.relative(dst / F.ROSTER_FILE))))
+    else:
+        opened.notes.append(M.message("W551", roster=ws.shown(ws.relative(roster)), period=new_p.folder))
+    for path in files:
+        kind = kind_of(path)
+        transform = functools.partial(carry.carry_submission, kind=kind, old=old_p, new=new_p)
+        planned.append((path, dst / path.parent.name / path.name, transform))
+    for target, text in _carried(planned, ws, opened):
+        output.write_text(target, text, owner=ws.submissions)
+        opened.created.append(ws.relative(target))
+    return opened
+
+
+def new_roster(root: Workspace | Path | None, period: str, *, deadline: date | None = None) -> Opened:
+    """Scaffold the roster of a period that has none (`docgen new roster --period 2025-09`): listing the departments,
+    units and projects its folder already holds; else carried from the latest earlier roster of the year; else a
+    template to fill. An existing roster is never overwritten."""
+    from .tooling import carry
+
+    new_p = carry.Period(*parse_period(period))
+    ws = _workspace(root)
+    _submissions(ws)
+    folder = ws.submissions / new_p.folder
+    target = folder / F.ROSTER_FILE
+    if target.exists() or target.is_symlink():
+        raise UsageError(M.label("exists", path=ws.shown(ws.relative(target))))
+    due = deadline or new_p.default_deadline()
+    opened = Opened()
+    if deadline is None:
+        opened.notes.append(M.message("W550", deadline=due.isoformat(), roster=ws.shown(ws.relative(target))))
+    schema = Path(os.path.relpath(ws.root / "schema" / "roster.schema.json", folder)).as_posix()
+    files = carry.source_files(folder)
+    earlier = sorted(
+        (p for p in ws.submissions.glob(f"{new_p.year}-*/{F.ROSTER_FILE}") if p.parent.name < new_p.folder and p.is_file()),
+        key=lambda p: p.parent.name,
+    )
+    if files:
+        text = carry.roster_from(_listed(files, ws), new_p, due, schema)
+    elif earlier:
+        old_p = carry.Period(*parse_period(earlier[-1].parent.name))
+        [(_, text)] = _carried([(earlier[-1], target, lambda t: carry.carry_roster(t, old_p, new_p, due))], ws, opened)
+        opened.notes.append(M.message("W552", roster=ws.shown(ws.relative(earlier[-1]))))
+    else:
+        text = _template("roster.yaml.j2").render(schema=schema, year=new_p.year, month=new_p.month, deadline=due.isoformat())
+    output.write_text(target, text, owner=ws.submissions)
+    opened.created.append(ws.relative(target))
+    return opened
+
+
+def _listed(files: list[Path], ws: Workspace) -> list[dict[str, Any]]:
+    """Departments (code, name, units, projects) as the period's valid submission files state them, by code."""
+    result = check(files, workspace=ws, cache=False)
+    departments: dict[str, dict[str, Any]] = {}
+
+    def department(code: str, name: str) -> dict[str, Any]:
+        return departments.setdefault(code, {"code": code, "name": name, "units": [], "projects": []})
+
+    for dept in result.departments:
+        department(dept.department_code, dept.department)
+    for project in sorted(result.projects, key=lambda p: p.code):
+        entry = department(project.department_code, project.department)
+        if project.unit not in entry["units"]:
+            entry["units"].append(project.unit)
+        flags = {"research": project.research, "confidential": project.confidential}
+        entry["projects"].append({"code": project.code, "name": project.name, "unit": project.unit, **flags})
+    for entry in departments.values():
+        entry["units"] = entry["units"] or [entry["name"]]
+    return [departments[code] for code in sorted(departments)]
 
 
 # --- site ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from . import __version__, api, children, click_zh, messages, output, report
 from .cache import Store
 from .check import ruleset as R
 from .errors import DocgenError, InvalidSubmissions, write_problem
+from .errors import UsageError as Refused
 from .workspace import Workspace
 
 FORMATS = click.Choice(["text", "json", "github", "codequality"])
@@ -297,13 +298,16 @@ def rules_command(root: Path | None, init: bool, rules: Path | None) -> int:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["project", "department"]))
-@click.option("--period", required=True, help="监控期间，如 2025-06（2025年1-6月）。")
-@click.option("--department-code", "department_code", required=True, help="主管部门代码，如 101。")
+@click.argument("kind", type=click.Choice(["project", "department", "period", "roster"]))
+@click.argument("new_period", required=False, metavar="[期间]")
+@click.option("--period", help="监控期间，如 2025-06（2025年1-6月）。")
+@click.option("--department-code", "department_code", help="主管部门代码，如 101（project、department 必填）。")
 @click.option("--code", help="项目代码（project 必填）。")
 @click.option("--name", help="项目名称（名单中有该项目时可省略）。")
 @click.option("--unit", help="预算单位（名单中有时可省略）。")
 @click.option("--department", help="主管部门名称（名单中有时可省略）。")
+@click.option("--from", "source", help="period：沿用哪一期，如 2025-06。")
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), help="period、roster：名单的截止日期，如 2025-10-31（默认次月末）。")
 @click.option(
     "--root",
     type=click.Path(path_type=Path, file_okay=False),
@@ -314,26 +318,63 @@ def rules_command(root: Path | None, init: bool, rules: Path | None) -> int:
 @handle_errors
 def new(
     kind: str,
-    period: str,
-    department_code: str,
+    new_period: str | None,
+    period: str | None,
+    department_code: str | None,
     code: str | None,
     name: str | None,
     unit: str | None,
     department: str | None,
+    source: str | None,
+    deadline: Any,
     root: Path | None,
 ) -> int:
-    """生成一个待填写的报送文件（带编辑器提示用的 $schema 行），内容取自本期名单。
+    """生成待填写的文件：project、department 生成一个报送文件（带编辑器提示用的 $schema 行，内容取自本期名单）；
+    period 从上一期开一个新期间：名单和每个报送文件都沿用过来（身份、预算、目标、指标保留，本期要填的数据为「未填报」，
+    已有的文件不覆盖）；roster 为还没有名单的期间生成名单。
 
-    示例：docgen new project --period 2025-06 --department-code 101 --code 101-2025-001
+    示例：docgen new project --period 2025-06 --department-code 101 --code 101-2025-001；
+    docgen new period 2025-09 --from 2025-06；docgen new roster --period 2025-09
     """
-    if kind == "project" and not code:
-        raise click.UsageError("project 需要 --code 项目代码")
+    period = period or new_period
+    if not period:
+        raise Refused(messages.export_label("new_needs_period"))
     api.parse_period(period)  # before anything is looked up: 「2025-13」 is refused in Chinese
+    due = deadline.date() if deadline else None
+    if kind in ("period", "roster"):
+        return _new_period(kind, period, source, due, root)
+    if not department_code:
+        raise Refused(messages.export_label("new_needs_department"))
+    if kind == "project" and not code:
+        raise Refused("project 需要 --code 项目代码")
     ws = _workspace(root)
     target, notes = api.new(kind, ws, period, department_code, code=code, name=name, unit=unit, department=department)
     for note in notes:
         click.echo(note, err=True)
     click.echo(messages.label("created", path=ws.shown(target)))
+    return 0
+
+
+def _new_period(kind: str, period: str, source: str | None, deadline: Any, root: Path | None) -> int:
+    """`docgen new period` and `docgen new roster`: what was created, what was kept, and the notes."""
+    ws = _workspace(root)
+    if kind == "roster":
+        opened = api.new_roster(ws, period, deadline=deadline)
+    elif not source:
+        raise Refused(messages.export_label("new_needs_source"))
+    else:
+        try:
+            opened = api.new_period(ws, period, source, deadline=deadline)
+        except InvalidSubmissions as exc:
+            _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+            raise
+    for path in opened.created:
+        click.echo(messages.export_label("period_created", path=ws.shown(path)))
+    for path in opened.kept:
+        click.echo(messages.export_label("period_kept", path=ws.shown(path)), err=True)
+    _echo_lines(opened.notes)
+    if kind == "period":
+        click.echo(messages.export_label("period_summary", period=period, created=len(opened.created), kept=len(opened.kept)), err=True)
     return 0
 
 

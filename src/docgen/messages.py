@@ -862,3 +862,41 @@ CLICK_HELP = {
     "no_cache": "不读也不写 docgen 的缓存（在用户缓存目录中），一切从头计算；用于排查或确认输出不依赖缓存。",
     "clean_outputs": "同时删除 build/ 和 site/（生成的附件、汇总表和站点）。",
 }
+
+
+# --- issue 16: forms to fill (docgen export), execution figures in bulk (docgen import-figures), a new period ----------
+# Codes E55x-E59x / W55x-W59x; kept together here so that they merge beside the other engineers' blocks.
+
+MESSAGES.update(
+    {
+        "E550": "无法沿用到新期间：{detail}",
+        "E551": "有 {count} 个文件无法沿用，未创建任何文件；请先修正上面列出的问题",
+        "E552": "新期间 {period} 必须在来源期间 {source} 之后（--from 写上一期，如 docgen new period 2025-09 --from 2025-06）",
+        "E553": "新期间 {period} 与来源期间 {source} 不在同一年度：新年度的项目和预算另行批复，"
+        "请用 docgen new roster 和 docgen new project 建立",
+        "E554": "来源期间 {folder} 下没有名单和报送文件，无可沿用",
+        "W550": "注意：名单 {roster} 的截止日期暂按 {deadline} 填写，请按市财政局的通知核对（也可用 --deadline 指定）",
+        "W551": "注意：来源期间没有名单文件 {roster}，新期间未创建名单；请用 docgen new roster --period {period} 生成",
+        "W552": "名单沿用自 {roster}（部门、预算单位和应报项目不变），请按本期通知增删",
+    }
+)
+
+#: Labels of docgen export, import-figures and new period/roster (issue 16).
+EXPORT = {
+    "yaml_unreadable": "YAML 格式错误：{detail}",
+    "carry_not_mapping": "文件内容应为「键: 值」形式的表单",
+    "roster_head": "{period} 绩效监控报送名单（由 docgen new roster 生成，请核对后提交）",
+    "period_created": "已创建 {path}",
+    "period_kept": "已存在，未覆盖：{path}",
+    "period_summary": "新期间 {period}：创建 {created} 个文件，保留已有的 {kept} 个；沿用的报送中本期数据均为「未填报」，"
+    "请各单位填写后运行 docgen validate（docgen build --strict 在填齐之前会拒绝它们）",
+    "roster_created": "已创建名单 {path}，请核对部门、预算单位和应报项目",
+    "new_needs_period": "请写出期间：docgen new period 2025-09 --from 2025-06，或 --period 2025-09",
+    "new_needs_department": "project 和 department 需要 --department-code 主管部门代码",
+    "new_needs_source": "period 需要 --from 来源期间，如 docgen new period 2025-09 --from 2025-06",
+}
+
+
+def export_label(name: str, /, **args: Any) -> str:
+    """A Chinese label of docgen export, import-figures or new period/roster, filled in."""
+    return EXPORT[name].format(**args)
