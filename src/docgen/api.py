@@ -1109,3 +1109,70 @@ def clean(root: Workspace | Path | None = None, *, outputs: bool = False) -> Cle
             if output.remove(folder, ws.root):
                 gone.append(folder)
     return Cleaned(removed, gone)
+
+
+# --- docgen export (issue 16): forms to fill; other formats register in tooling/export.py's EXPORTERS -------------
+
+
+@dataclass
+class Exported:
+    """What `docgen export` wrote (absolute paths), into which folder, and how many 涉密 projects it left out."""
+
+    written: list[Path]
+    folder: Path
+    confidential: int = 0
+
+
+def export_formats() -> list[str]:
+    """The names `docgen export --format` takes (tooling/export.py's EXPORTERS)."""
+    from .tooling.export import EXPORTERS
+
+    return sorted(EXPORTERS)
+
+
+def export(
+    root: Workspace | Path | None,
+    period: str,
+    *,
+    department: str | None = None,
+    per: str = "unit",
+    out: Path | None = None,
+    fmt: str = "xlsx",
+    rules: Path | None = None,
+) -> Exported:
+    """Write a period's submissions out for the units: by default forms to fill (one workbook per unit, or per project
+    with `per="project"`; 附件3 on its own), into `out` (default build/export/). Like `build`, any error in the
+    period's files stops it with nothing written; 涉密 projects are never exported (counted)."""
+    from .render import templates
+    from .tooling import export as exporting
+
+    year, month = parse_period(period)
+    ws = _workspace(root)
+    folder = ws.submissions / f"{year}-{month:02d}"
+    target = out if out is not None else ws.build / "export"
+    _check_outputs(ws, ws.build if out is None else target)
+    if not carry_files(folder):
+        raise UsageError(M.export_label("export_nothing", period=folder.name, folder=ws.shown(ws.relative(folder))))
+    result = check([folder], rules, workspace=ws, cache=False)
+    if not result.ok:
+        counts = M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings))
+        raise InvalidSubmissions(counts, result.errors)
+    subs: list[Project | Department] = [*result.departments, *result.projects]
+    if department is not None:
+        subs = [s for s in subs if s.department_code == department]
+        if not subs:
+            raise UsageError(M.export_label("export_department_unknown", period=folder.name, code=department))
+    secret = [s for s in subs if isinstance(s, Project) and s.confidential]
+    subs = [s for s in subs if s not in secret]
+    evaluations = analyse(result).submissions
+    chosen = [evaluations[str(s.path)] for s in subs]
+    previous: dict[str, Project | Department] = dict(_previous_projects([s for s in subs if isinstance(s, Project)], ws))
+    job = exporting.Job(chosen, previous, per, target, templates.find(ws.root).path(templates.TABLES_YAML))
+    return Exported(exporting.EXPORTERS[fmt](job), target, len(secret))
+
+
+def carry_files(folder: Path) -> list[Path]:
+    """The submission files of one period folder (department folders one level down), sorted."""
+    from .tooling.carry import source_files
+
+    return source_files(folder)

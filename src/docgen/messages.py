@@ -891,6 +891,20 @@ EXPORT = {
     "period_summary": "新期间 {period}：创建 {created} 个文件，保留已有的 {kept} 个；沿用的报送中本期数据均为「未填报」，"
     "请各单位填写后运行 docgen validate（docgen build --strict 在填齐之前会拒绝它们）",
     "roster_created": "已创建名单 {path}，请核对部门、预算单位和应报项目",
+    "fill_previous": "上期（{period}）：{value}",
+    "fill_note": "填写说明：黄色底纹的单元格由本单位填写（本期数据；尚未取得的填「未填报」，不要填 0），其余单元格已按报送数据预填并锁定"
+    "（工作表保护无密码）。小计、资金总额的下达/支出/预计数、下达率、支出进度由系统计算，无需填写。单元格批注是上期数。"
+    "填好后交回，由 docgen import 读入。",
+    "fill_tick_help": "在相应一列填「√」（只选一列）",
+    "fill_tick_error": "这里只能填「√」或留空",
+    "fill_input_title": "本单位填写",
+    "fill_unreported_help": "填写本期数（金额以万元为单位，只填数字）；尚未取得的从下拉列表选「未填报」",
+    "export_title": "{form}（待填写，{period}）",
+    "export_written": "已生成 {path}（{sheets} 张表）",
+    "export_summary": "{period}：生成待填写的工作簿 {count} 个，写入 {folder}",
+    "export_confidential": "涉密项目 {count} 个未导出（其材料不写入 build/）",
+    "export_nothing": "{period} 没有可导出的报送文件（{folder}）；新期间可先运行 docgen new period {period} --from 上一期",
+    "export_department_unknown": "{period} 没有主管部门代码为「{code}」的报送文件",
     "new_needs_period": "请写出期间：docgen new period 2025-09 --from 2025-06，或 --period 2025-09",
     "new_needs_department": "project 和 department 需要 --department-code 主管部门代码",
     "new_needs_source": "period 需要 --from 来源期间，如 docgen new period 2025-09 --from 2025-06",
