@@ -378,6 +378,52 @@ def _new_period(kind: str, period: str, source: str | None, deadline: Any, root:
     return 0
 
 
+@cli.command("export")
+@click.option("--period", required=True, help="监控期间，如 2025-09。")
+@click.option("--department", "department", help="只导出这个主管部门（代码，如 101）。")
+@click.option(
+    "--per",
+    type=click.Choice(["unit", "project"]),
+    default="unit",
+    show_default=True,
+    help="unit：每个预算单位一个工作簿；project：每个项目一个。",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(api.export_formats()), default="xlsx", show_default=True, help="xlsx：待填写的附件2/附件3。"
+)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="写入此目录（默认 build/export/）。")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@RULES_OPTION
+@handle_errors
+def export_command(period: str, department: str | None, per: str, fmt: str, out: Path | None, root: Path | None, rules: Path | None) -> int:
+    """导出待填写的表格，发给各单位填写：每个预算单位一个工作簿（每个项目一张附件2），每个部门一个附件3。
+
+    按官方格式，已知的内容（项目信息、预算、目标、指标）已预填并锁定；本期要填的单元格为黄色底纹，
+    「完成目标可能性」只能打「√」，数字格可从下拉列表选「未填报」；批注是上期数。工作表保护无密码。
+    填好后用 docgen import 读回。本期报送有错误时不导出（退出码 1）；涉密项目不导出。
+
+    示例：docgen new period 2025-09 --from 2025-06 && docgen export --period 2025-09 --department 101
+    """
+    ws = _workspace(root)
+    try:
+        done = api.export(ws, period, department=department, per=per, out=out, fmt=fmt, rules=rules)
+    except InvalidSubmissions as exc:
+        _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+        raise
+    for path in done.written:
+        click.echo(messages.export_label("export_written", path=_shown(ws, path)))
+    if done.confidential:
+        click.echo(messages.export_label("export_confidential", count=done.confidential), err=True)
+    click.echo(messages.export_label("export_summary", period=period, count=len(done.written), folder=_shown(ws, done.folder)), err=True)
+    return 0
+
+
 @cli.command()
 @click.argument("kind", type=click.Choice(sorted(R.SCHEMAS)), required=False)
 @click.option("--export", "export_dir", type=click.Path(path_type=Path, file_okay=False), help="把全部模式文件写入此目录。")

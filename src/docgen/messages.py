@@ -900,7 +900,7 @@ EXPORT = {
     "fill_input_title": "本单位填写",
     "fill_unreported_help": "填写本期数（金额以万元为单位，只填数字）；尚未取得的从下拉列表选「未填报」",
     "export_title": "{form}（待填写，{period}）",
-    "export_written": "已生成 {path}（{sheets} 张表）",
+    "export_written": "已生成 {path}",
     "export_summary": "{period}：生成待填写的工作簿 {count} 个，写入 {folder}",
     "export_confidential": "涉密项目 {count} 个未导出（其材料不写入 build/）",
     "export_nothing": "{period} 没有可导出的报送文件（{folder}）；新期间可先运行 docgen new period {period} --from 上一期",

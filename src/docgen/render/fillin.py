@@ -58,6 +58,9 @@ class _Cells:
     unreported: list[Placed] = field(default_factory=list)
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
 
+    def unlocked(self, cell: Placed) -> bool:
+        return (cell.row, cell.col) in self.open
+
 
 def _column(cell: Placed) -> tuple[str, str] | None:
     """(block, column field) of a data cell: ("funds", "spent"), ("indicators", "result"); None for labels."""
@@ -103,8 +106,6 @@ def _open(sheet: Sheet, sub: Project | Department, previous: Project | Departmen
             elif column[1] in INPUT_AMOUNTS:
                 marks.open.add((cell.row, cell.col))
         elif column is not None and column[0] == "indicators" and column[1] in INPUT_INDICATOR:
-            if column[1] == "remark":  # not 「完成目标可能性：未填报」, which the 附件 says: the clerk ticks instead
-                cell = replace(cell, value=sub.indicators[int(cell.field.split(".")[1])].remark or None)  # type: ignore[union-attr]
             marks.open.add((cell.row, cell.col))
             if cell.style == "tick":
                 marks.ticks.append(cell)
@@ -177,12 +178,17 @@ def fillin_bytes(items: Iterable[Sheetful], style_path: Path, *, title: str) -> 
         sub = item.evaluation.submission
         first = first or sub
         sheet, marks = _open(place(item.evaluation), sub, item.previous, _label(item.previous))
-        ws, _ = draw(book, sheet_name(sub, used), item.evaluation, style, formats, sheet=sheet, unlocked=lambda c: (c.row, c.col) in marks.open)
+        ws, _ = draw(book, sheet_name(sub, used), item.evaluation, style, formats, sheet=sheet, unlocked=marks.unlocked)
         _validate(ws, marks)
         ws.protect("", {"format_rows": True, "format_columns": True, "select_locked_cells": True, "select_unlocked_cells": True})
     if first is not None:
         book.set_properties(
-            {"title": title, "author": getattr(first, "unit", first.department), "company": first.department, "created": datetime(first.period.year, first.period.month, 1)}
+            {
+                "title": title,
+                "author": getattr(first, "unit", first.department),
+                "company": first.department,
+                "created": datetime(first.period.year, first.period.month, 1),
+            }
         )
     book.close()
     return buffer.getvalue()

@@ -11,9 +11,9 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any

@@ -83,7 +83,10 @@ class Job:
 
 def export_xlsx(job: Job) -> list[Path]:
     """The default format: forms to fill (render/fillin.py). Every workbook is made before the first is written."""
-    made = [(job.out / book.path, fillin_bytes(book.items, job.style, title=book.title)) for book in plan(job.evaluations, job.previous, job.per)]
+    made = [
+        (job.out / book.path, fillin_bytes(book.items, job.style, title=book.title))
+        for book in plan(job.evaluations, job.previous, job.per)
+    ]
     for path, data in made:
         output.write_bytes(path, data, owner=job.out)
     return [path for path, _ in made]
