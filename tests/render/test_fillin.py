@@ -96,7 +96,8 @@ def test_export_refuses_a_period_with_errors_and_leaves_out_confidential_project
     projects = api.check([Path("submissions/2025-06")], workspace=api.Workspace.at(opened)).projects
     confidential = {p.code for p in projects if p.confidential}
     assert done.exit_code == 0 and f"涉密项目 {len(confidential)} 个未导出" in done.stderr and confidential
-    sheets = [name for book in (opened / "build" / "export" / "2025-06").rglob("附件2-*.xlsx") for name in openpyxl.load_workbook(book).sheetnames]
+    books = (opened / "build" / "export" / "2025-06").rglob("附件2-*.xlsx")
+    sheets = [name for book in books for name in openpyxl.load_workbook(book).sheetnames]
     assert not confidential & set(sheets) and len(sheets) == len(projects) - len(confidential)
 
 
