@@ -1123,11 +1123,9 @@ class Exported:
     confidential: int = 0
 
 
-def export_formats() -> list[str]:
-    """The names `docgen export --format` takes (tooling/export.py's EXPORTERS)."""
-    from .tooling.export import EXPORTERS
-
-    return sorted(EXPORTERS)
+#: The names `docgen export --format` takes: one per writer in tooling/export.py's EXPORTERS (named here too, so the
+#: command line need not load the renderers to list them; tests/tooling keeps the two equal).
+EXPORT_FORMATS = ("xlsx",)
 
 
 def export(
@@ -1176,3 +1174,65 @@ def carry_files(folder: Path) -> list[Path]:
     from .tooling.carry import source_files
 
     return source_files(folder)
+
+
+# --- docgen import-figures (issue 16): execution figures in bulk -------------------------------------------------
+
+
+def import_figures(
+    root: Workspace | Path | None,
+    sheet: Path,
+    mapping: str,
+    *,
+    period: str | None = None,
+    ignore_unmatched: bool = False,
+    dry_run: bool = False,
+) -> Any:
+    """Update 下达数/支出数/全年预计支出数 of many submissions from one spreadsheet or CSV (tooling/execution.py), through
+    a mapping file (or a built-in one by name, 「一体化」). All or nothing: with any error nothing is written. `period`
+    (default: the latest period in submissions/) is where the projects are matched by 项目代码."""
+    from .tooling import execution
+
+    ws = _workspace(root)
+    _submissions(ws)
+    mapping_file = ws.absolute(Path(mapping))
+    if not mapping_file.is_file():
+        builtin = execution.mapping_path(mapping)
+        if builtin is None:
+            raise UsageError(M.export_label("mapping_missing", path=mapping, builtin="、".join(execution.BUILTIN)))
+        mapping_file = builtin
+    raw = read_regular(mapping_file, limits.MAX_FILE_BYTES)
+    if raw is None or len(raw) > limits.MAX_FILE_BYTES:
+        raise UsageError(M.export_label("mapping_missing", path=mapping, builtin="、".join(execution.BUILTIN)))
+    shown_mapping = ws.shown(ws.relative(mapping_file)) if mapping_file.is_relative_to(ws.root) else mapping
+    try:
+        rules = execution.read_mapping(Path(shown_mapping), raw.decode("utf-8-sig", errors="replace"))
+    except execution.MappingError as exc:
+        problems = [execution.Problem(f"{shown_mapping}:{line}:{column}", "E573", text) for line, column, text in exc.problems]
+        return execution.Planned(problems=problems)
+    if period is None:
+        periods = (
+            sorted(p.name for p in ws.submissions.iterdir() if p.is_dir() and PERIOD_ARG.match(p.name)) if ws.submissions.is_dir() else []
+        )
+        if not periods:
+            raise UsageError(M.export_label("figures_no_period"))
+        period = periods[-1]
+    year, month = parse_period(period)
+    folder = ws.submissions / f"{year}-{month:02d}"
+    sheet_file = ws.absolute(sheet)
+    if not sheet_file.is_file():
+        raise UsageError(M.label("no_files", path=sheet))
+    lines, problems = execution.read_lines(sheet_file, str(sheet), rules)
+    files: list[tuple[Path, str]] = []
+    for path in carry_files(folder):
+        if path.name == F.DEPARTMENT_FILE:
+            continue
+        data = read_regular(path, limits.MAX_FILE_BYTES)
+        if data is not None and len(data) <= limits.MAX_FILE_BYTES:
+            files.append((ws.relative(path), data.decode("utf-8-sig", errors="replace")))
+    planned = execution.plan(lines, files, ignore_unmatched=ignore_unmatched)
+    planned.problems = [*problems, *planned.problems]
+    if not planned.errors and not dry_run:
+        for change in planned.changes:
+            output.write_text(ws.file(change.path), change.after, owner=ws.submissions)
+    return planned

@@ -389,7 +389,7 @@ def _new_period(kind: str, period: str, source: str | None, deadline: Any, root:
     help="unit：每个预算单位一个工作簿；project：每个项目一个。",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(api.export_formats()), default="xlsx", show_default=True, help="xlsx：待填写的附件2/附件3。"
+    "--format", "fmt", type=click.Choice(api.EXPORT_FORMATS), default="xlsx", show_default=True, help="xlsx：待填写的附件2/附件3。"
 )
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="写入此目录（默认 build/export/）。")
 @click.option(
@@ -421,6 +421,45 @@ def export_command(period: str, department: str | None, per: str, fmt: str, out:
     if done.confidential:
         click.echo(messages.export_label("export_confidential", count=done.confidential), err=True)
     click.echo(messages.export_label("export_summary", period=period, count=len(done.written), folder=_shown(ws, done.folder)), err=True)
+    return 0
+
+
+@cli.command("import-figures")
+@click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False), metavar="表格文件")
+@click.option("--mapping", required=True, help="列对照文件（.yaml），或内置对照的名称：一体化。")
+@click.option("--period", help="更新哪一期的报送（默认：submissions/ 下最新的一期）。")
+@click.option("--ignore-unmatched", is_flag=True, help="表格中找不到报送文件的项目只列出为警告，其余照常更新。")
+@click.option("--dry-run", is_flag=True, help="只列出将要更新的内容，不写入。")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@handle_errors
+def import_figures(sheet: Path, mapping: str, period: str | None, ignore_unmatched: bool, dry_run: bool, root: Path | None) -> int:
+    """从预算管理一体化系统、国库集中支付等导出的表格（.xlsx 或 .csv）批量更新执行数：下达数、支出数、全年预计支出数。
+
+    按项目代码找到本期的报送文件，按资金来源列（有时）更新对应的一行；只改这几个数，文字和注释一字不动。
+    列的对照写在一个小的 YAML 文件中（见 README「批量导入执行数」），内置「一体化」。有任何问题（找不到的项目、
+    对应多个文件的代码、不是数字的金额……）时逐条列出，不修改任何文件，退出码 1。
+
+    示例：docgen import-figures 执行情况.xlsx --mapping 一体化 --period 2025-09
+    """
+    ws = _workspace(root)
+    planned = api.import_figures(ws, sheet, mapping, period=period, ignore_unmatched=ignore_unmatched, dry_run=dry_run)
+    for problem in planned.problems:
+        click.echo(problem.text(), err=True)
+    if planned.errors:
+        click.echo(messages.export_label("figures_failed", count=len(planned.errors)), err=True)
+        return 1
+    name = "figures_would_update" if dry_run else "figures_updated"
+    for change in planned.changes:
+        click.echo(messages.export_label(name, path=ws.shown(change.path), fields="、".join(change.changed)))
+    click.echo(
+        messages.export_label("figures_summary", lines=planned.lines, changed=len(planned.changes), same=len(planned.unchanged)), err=True
+    )
     return 0
 
 

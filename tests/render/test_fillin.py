@@ -101,6 +101,12 @@ def test_export_refuses_a_period_with_errors_and_leaves_out_confidential_project
     assert not confidential & set(sheets) and len(sheets) == len(projects) - len(confidential)
 
 
+def test_every_format_the_command_offers_has_a_writer() -> None:
+    from docgen.tooling.export import EXPORTERS
+
+    assert sorted(api.EXPORT_FORMATS) == sorted(EXPORTERS)
+
+
 def _fill(path: Path) -> None:
     """What a clerk types into the form: figures, results and a tick per indicator."""
     wb = openpyxl.load_workbook(path)
