@@ -953,3 +953,58 @@ EXPORT = {
 def export_label(name: str, /, **args: Any) -> str:
     """A Chinese label of docgen export, import-figures or new period/roster, filled in."""
     return EXPORT[name].format(**args)
+
+
+# --- profiles (issue 15): a repository's forms as data, chosen in docgen.yaml ----------------------------------
+
+MESSAGES.update(
+    {
+        "E700": "docgen.yaml：{detail}",
+        "E701": "表样文件不是「键: 值」形式的映射（{problem}）",
+        "E702": "表样「{profile}」不存在。内置表样：{known}；仓库自己的表样请写 docgen.yaml 所在目录下的相对路径（以 .yaml 结尾）",
+        "E703": "此处应为{expected}",
+        "E704": "不认识的键「{key}」，此处可用的键：{known}",
+        "E705": "缺少必填项「{key}」",
+        "E706": "「{name}」不是本表样 fields 中定义的共用字段（已定义：{known}）",
+        "E707": "字段「{name}」没有 written（报送文件中填写的键），也不是 docgen 认识的字段名",
+        "E708": "表格的每一块应写成「类型: {{…}}」，类型为：{known}",
+        "E709": "列「{header}」引用了本表中不存在的内容「{field}」（此表可用：{known}）",
+        "E710": "列「{header}」（第 {first}-{last} 列）与列「{other}」重叠，或超出了 13 列网格（0-12）",
+        "E711": "「{label}」重复出现（{where}）",
+        "E712": "完成目标可能性「{answer}」的 role「{role}」不是 {known} 之一，或与另一档重复",
+        "E713": "监控期间 {what}「{value}」不正确：{why}",
+        "E714": "规则「{rule}」不存在，或阈值「{key}」不是该规则可设的阈值（可设：{known}）",
+        "E715": "表「{kind}」缺少 docgen 需要的字段「{name}」",
+        "E716": "标识行中的单元格（第 {first}-{last} 列）与同一行的另一单元格重叠，或超出了 13 列网格（0-12）",
+        "E717": "标识行中的「{field}」不是 docgen 能填入的内容（可用：{known}）",
+        "E718": "预算表「{table}」的 field「{field}」在 fields 中没有 kind 为 table 的同名字段",
+    }
+)
+
+PROFILE: dict[str, str] = {
+    "list_header": "内置表样（docgen.yaml 中写「profile: <编号>」选用）：",
+    "list_line": "  {id}  {name}（{level}）{current}",
+    "list_current": "  ← 当前仓库使用",
+    "check_ok": "{path}：表样「{name}」（{id}，{level}）检查通过",
+    "check_failed": "{path}：{count} 处错误，请改正后再运行 docgen profile check",
+    "show_header": "{title}（表样 {id}：{name}）",
+    "show_columns": "列（13 列网格 A–M）：",
+    "show_fields": "报送文件中的键：",
+    "show_field_line": "  {key}（{kind}{required}）",
+    "show_required": "，必填",
+    "show_notes": "注：",
+    "show_likelihood": "完成目标可能性：{answers}",
+    "show_likelihood_requires": "「{answer}」须填写：{what}",
+    "requires_reason": "偏差原因分析",
+    "requires_measures": "拟采取的措施（备注）",
+    "show_period": "监控期间：每年截至 {rounds} 月定期监控，表头印作「{example}」",
+    "show_report": "附件1《{title}》各部分：",
+    "docgen_yaml_not_mapping": "应为「profile: <表样>」形式的映射",
+    "docgen_yaml_unknown": "不认识的键「{key}」（可用：profile）",
+    "docgen_yaml_profile": "profile 应为内置表样的编号，或仓库中表样文件的相对路径",
+    "docgen_yaml_outside": "表样文件「{path}」不在仓库之内（绝对路径、「..」或符号链接），不会读取",
+    "docgen_yaml_missing": "表样文件「{path}」不存在",
+    "docgen_yaml_too_big": "文件太大（{size} 字节，上限 {limit}）",
+    "docgen_yaml_yaml": "YAML 格式错误：{detail}",
+    "profile_invalid": "表样 {path} 有错误，请运行 docgen profile check {path} 查看并改正",
+}

@@ -1,6 +1,10 @@
 """The official forms, described once: one `Form` per kind of file (附件2 project, 附件3 department, the roster).
 
-Plain frozen data, no logic. Each form lists its top-level fields (Chinese key, English name, type, title,
+The description is data: a profile (a YAML file in form/profiles/, or a repository's own, chosen by its docgen.yaml)
+holds the forms, their labels and layout, the period convention, the title's level, the likelihood scale and the
+default rule thresholds. This module keeps the frozen dataclasses and is the loader that turns a profile's plain data
+into them (`build_profile`, `builtin`); `FORMS` and the other module constants are the default profile's
+(shuozhou-city.yaml), for code that has no profile in hand. Each form lists its top-level fields (Chinese key, English name, type, title,
 description, example), its budget tables (model attribute, YAML key, number 「1.」, fund rows, 附件1 caption), its
 identification rows, its target text row, its indicator block, its notes and its 附件1 title and sections, in the
 order the grid shows them. Everything else is derived from this description: the JSON Schemas (schema.py), the typed
@@ -14,8 +18,18 @@ grid A–M that forms.md proposes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import dataclasses
+import functools
+import hashlib
+import json
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
 
 from . import vocabulary as F
 
@@ -111,10 +125,11 @@ class BudgetTable:
 
 @dataclass(frozen=True)
 class Budget:
-    """The budget block: one label down column A beside all of the form's budget tables."""
+    """The budget block: one label down column A beside all of the form's budget tables, and their columns."""
 
     label: str  # spans all its tables vertically in column A
     tables: tuple[BudgetTable, ...]
+    columns: tuple[Column, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,9 +142,10 @@ class Text:
 
 @dataclass(frozen=True)
 class Indicators:
-    """The 绩效指标 block: one row per indicator under a shared header."""
+    """The 绩效指标 block: one row per indicator under a shared header, and its columns."""
 
     label: str
+    columns: tuple[Column, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,8 +169,8 @@ class Form:
     fields: tuple[Field, ...] = ()
     description: str = ""  # the schema's description of the file
     report_subject: str = ""  # 「项目」/「部门」 in the 分析报告's descriptions
-    report_title: str = F.REPORT_TITLE
-    report: tuple[F.Section, ...] = F.REPORT_SECTIONS
+    report_title: str = ""
+    report: tuple[F.Section, ...] = ()
 
     @property
     def budget(self) -> Budget | None:
@@ -174,265 +190,325 @@ class Form:
         return next((b for b in self.blocks if isinstance(b, Text)), None)
 
 
-BH, IH = F.BUDGET_HEADERS, F.INDICATOR_HEADERS
+# --- the profile: everything a region's and level's forms differ in --------------------------------
 
-BUDGET_COLUMNS = (
-    Column("carried_over", BH["carried_over"], 2, 2, F.BUDGET_GROUP, "money"),
-    Column("budget", BH["budget"], 3, 3, F.BUDGET_GROUP, "money"),
-    Column("subtotal", BH["subtotal"], 4, 4, F.BUDGET_GROUP, "money"),
-    Column("allocated", BH["allocated"], 5, 5, kind="money"),
-    Column("allocation_rate", BH["allocation_rate"], 6, 7, kind="rate"),
-    Column("spent", BH["spent"], 8, 8, kind="money"),
-    Column("spend_progress", BH["spend_progress"], 9, 10, kind="rate"),
-    Column("expected", BH["expected"], 11, 12, kind="money"),
-)
 
-INDICATOR_COLUMNS = (
-    Column("level1", IH["level1"], 1, 1),
-    Column("level2", IH["level2"], 2, 2),
-    Column("name", IH["name"], 3, 3),
-    Column("target", IH["target"], 4, 4, kind="value"),
-    Column("result", IH["result"], 5, 5, kind="value"),
-    Column("expected", IH["expected"], 6, 6, kind="value"),
-    Column("deviation", IH["deviation"], 7, 8),
-    *(Column("likelihood", choice, 9 + i, 9 + i, F.LIKELIHOOD_GROUP, "tick") for i, choice in enumerate(F.LIKELIHOODS)),
-    Column("remark", IH["remark"], 12, 12),
-)
+@dataclass(frozen=True)
+class Likelihood:
+    """One answer of the 完成目标可能性 scale: its wording, what it means to the rules, and what it requires.
 
-# --- the fields shared by the forms ------------------------------------------------------------
+    `role` is certain, possible or impossible (the rules grade by it); `reason`: a 偏差原因分析 is required;
+    `measures`: the measures to be taken are required in 备注.
+    """
 
-YEAR = Field("year", "year", "预算年度，如 2025", (2025,), required=True)
-MONTH = Field("month", "month", "监控期间截至的月份：1-6月写 6（定期监控），日常监控写当月", (6,), required=True)
-DEPARTMENT = Field("department", "name", "主管部门全称，如「朔州市教育局」", ("朔州市教育局",), required=True)
-DEPARTMENT_CODE = Field("department_code", "code", "主管部门预算代码", ("101",), required=True)
-INDICATOR_LIST = Field("indicators", "indicators", "每个三级指标一项", required=True)
-REPORT = Field("report", "report", "附件1《支出绩效监控分析报告》各部分的正文")
-REVIEWS = Field("reviews", "reviews", "主管部门或市财政局的审核意见，每次审核一条")
-#: 附件1's 落款 and the contact block under it: optional; what is not given is left blank on paper to be filled by hand.
-SIGN_OFF = (
-    Field("signed_on", "date", "附件1落款的成文日期，如 2025-07-10；不填则落款处留空，打印后手写", ("2025-07-10",)),
-    Field("head", "name", "报送单位负责人姓名，印在附件1末尾", ("王建国",), personal=True),
-    Field("preparer", "name", "填报人姓名，印在附件1末尾", ("李明",), personal=True),
-    Field("phone", "name", "填报人联系电话，如 0349-2021234", ("0349-2021234",), personal=True),
-)
+    answer: str
+    role: str
+    reason: bool = False
+    measures: bool = False
 
-# --- the optional keys of a fund row (issue 14: what happened to the money, as real reports say it) ----------
 
-LINE_ITEM = (
-    Field("name", "name", "明细项目的名称", ("教材采购",), required=True, written=F.LINE_ITEM_FIELDS["name"]),
-    Field("amount", "amount", "该项金额", (12.5,), required=True, written=F.LINE_ITEM_FIELDS["amount"]),
-    Field("use", "text", "该项资金的用途", ("用于秋季学期教材采购",), written=F.LINE_ITEM_FIELDS["use"]),
-)
+@dataclass(frozen=True)
+class PeriodStyle:
+    """The period convention: the months a regular round runs to, and how 「1-6月」 is printed (`span` with {month};
+    `first` for a period of January alone)."""
 
-#: Optional beside the five amounts of every fund row (schema.py, model.py and the figures read them from here).
-ROW_FIELDS = (
-    Field(
-        "adjusted_budget",
-        "amount",
-        "按程序调整（第五章 调减预算）后的本年预算。填写后「本年预算」作为年初预算保留，下达率、支出进度按调整后预算计算，两者都显示",
-        (80,),
-        written=F.ROW_EXTRA_FIELDS["adjusted_budget"],
-    ),
-    Field(
-        "pending",
-        "amount",
-        "已审批、尚未支付的金额：支出数仍按实际支付填写，支出进度预警（W401）把它计入，起草的结论也会说明",
-        (20,),
-        written=F.ROW_EXTRA_FIELDS["pending"],
-    ),
-    Field(
-        "items",
-        "records",
-        "本行资金的明细（一笔资金打包了几项活动时填写）：各项金额之和须等于本行安排数（上年结转＋本年预算，有调整后预算的按调整后预算）",
-        items=LINE_ITEM,
-        min_items=1,
-        item_title="一项明细",
-        item_description="一项明细：名称、金额（万元）和用途",
-        written=F.ROW_EXTRA_FIELDS["items"],
-    ),
-)
+    rounds: tuple[int, ...] = (6,)
+    span: str = "1-{month}月"
+    first: str = "1月"
 
-MONITORED_PROJECTS = Field(
-    "monitored_projects",
-    "count",
-    "本部门纳入本期绩效监控的项目个数（可不填）。填写时系统与名单中的应报项目数和已报送的项目数核对",
-    (12,),
-    written=F.MONITORED_PROJECTS,
-)
+    def months(self, month: int) -> str:
+        """「1-6月」: what replaces 「1-XX月」 in the forms' headers."""
+        return self.span.format(month=month) if month > 1 else self.first.format(month=month)
 
-# --- 附件2 ---------------------------------------------------------------------------------------
 
-PROJECT_FORM = Form(
-    kind="project",
-    sheet="附件2",
-    title=F.PROJECT_TABLE_TITLE,
-    description="附件2：一个项目一个文件，另含附件1分析报告的正文。",
-    report_subject="项目",
-    blocks=(
-        Ident(
-            (
-                (IdentCell(0, 1, label=F.PROJECT_NAME_LABEL), IdentCell(2, LAST, field="name")),
-                (
-                    IdentCell(0, 1, label=F.PROJECT_DEPARTMENT_LABEL),
-                    IdentCell(2, 6, field="department_and_code"),
-                    IdentCell(7, 8, label=F.UNIT_LABEL),
-                    IdentCell(9, LAST, field="unit"),
-                ),
-            )
-        ),
-        Budget(
-            F.PROJECT_BUDGET_BLOCK,
-            (
-                BudgetTable(
-                    "",
-                    "funds",
-                    F.PROJECT_FUND_ROWS,
-                    key=F.KEYS["funds"],
-                    title=F.PROJECT_BUDGET_BLOCK,
-                    description="按资金来源分行填写。",
-                    caption="表{number}  项目资金预算执行情况（单位：万元）",
-                    row_heading="资金来源",
-                    draft_heading="分资金来源看，",
-                ),
-            ),
-        ),
-        Text(F.PROJECT_TARGET_LABEL, "target"),
-        Indicators(F.INDICATOR_BLOCK),
-        Notes(F.TABLE_NOTES),
-    ),
-    fields=(
-        YEAR,
-        MONTH,
-        Field("project_name", "name", "项目全称，与预算批复一致", ("城乡义务教育家庭经济困难学生生活补助",), required=True),
-        Field("project_code", "code", "预算管理一体化系统中的项目代码", ("101-2025-001",), required=True),
-        DEPARTMENT,
-        DEPARTMENT_CODE,
-        Field("unit", "name", "具体实施项目的预算单位（部门本级或所属单位）", ("朔州市教育局本级",), required=True),
-        Field("research", "flag", "科研类项目可暂不开展年度中的绩效监控（true/false）"),
-        Field("confidential", "flag", "涉密项目的材料一律不公开、不上站点（true/false）"),
-        Field("period_span", "text", "项目起止时间，如「2023年1月—2025年12月」", ("2025年1月—2025年12月",)),
-        Field("funds", "table", required=True),
-        Field("stated_total", "stated_total", "资金总额（可不填，由系统计算）。填写时系统核对它与各行之和是否一致。"),
-        Field("project_target", "text", "批复的项目年度绩效目标", ("按标准足额发放生活补助，保障困难学生顺利完成学业。",), required=True),
-        INDICATOR_LIST,
-        REPORT,
-        *SIGN_OFF,
-        REVIEWS,
-    ),
-)
+@dataclass(frozen=True)
+class ReportDescription:
+    """附件1: its title and its sections (verbatim, in order)."""
 
-# --- 附件3 ---------------------------------------------------------------------------------------
+    title: str
+    sections: tuple[F.Section, ...]
 
-DEPARTMENT_FORM = Form(
-    kind="department",
-    sheet="附件3",
-    title=F.DEPARTMENT_TABLE_TITLE,
-    description="附件3：每个主管部门一个文件（部门整体.yaml），另含附件1分析报告的正文。",
-    report_subject="部门",
-    blocks=(
-        Ident(((IdentCell(0, 1, label=F.DEPARTMENT_LABEL), IdentCell(2, LAST, field="department_and_code")),)),
-        Budget(
-            F.DEPARTMENT_BUDGET_BLOCK,
-            (
-                BudgetTable(
-                    F.DEPARTMENT_TABLE_NUMBERS[0],
-                    "funds_by_type",
-                    F.DEPT_FUND_ROWS_BY_TYPE,
-                    key=F.KEYS["funds_by_type"],
-                    title=F.DEPARTMENT_BUDGET_BLOCK + F.DEPARTMENT_TABLE_NUMBERS[0] + " 按资金性质",
-                    description="按资金性质分行填写。",
-                    caption="表{number}  部门预算执行情况（按资金性质，单位：万元）",
-                    row_heading="资金来源",
-                    draft_heading="按资金性质分，",
-                    qualifier="按资金性质",
-                ),
-                BudgetTable(
-                    F.DEPARTMENT_TABLE_NUMBERS[1],
-                    "funds_by_use",
-                    F.DEPT_FUND_ROWS_BY_USE,
-                    key=F.KEYS["funds_by_use"],
-                    title=F.DEPARTMENT_BUDGET_BLOCK + F.DEPARTMENT_TABLE_NUMBERS[1] + " 按支出用途",
-                    description="基本支出和项目支出。",
-                    caption="表{number}  部门预算执行情况（按支出用途，单位：万元）",
-                    row_heading="支出用途",
-                    draft_heading="按支出用途分，",
-                    qualifier="按支出用途",
-                ),
-            ),
-        ),
-        Text(F.DEPARTMENT_TARGET_LABEL, "target"),
-        Indicators(F.INDICATOR_BLOCK),
-        Notes(F.TABLE_NOTES),
-    ),
-    fields=(
-        YEAR,
-        MONTH,
-        DEPARTMENT,
-        DEPARTMENT_CODE,
-        Field("funds_by_type", "table", required=True),
-        Field("funds_by_use", "table", required=True),
-        MONITORED_PROJECTS,
-        Field(
-            "dept_target", "text", "部门整体年度绩效目标", ("保障全市各级各类教育事业正常运转，推进义务教育优质均衡发展。",), required=True
-        ),
-        INDICATOR_LIST,
-        REPORT,
-        *SIGN_OFF,
-        REVIEWS,
-    ),
-)
 
-# --- the roster --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Profile:
+    """One region's and level's forms: what a repository chooses in its docgen.yaml (built-in or its own file).
 
-EXPECTED_PROJECT = (
-    Field("project_code", "code", "应报项目的代码", ("101-2025-001",), required=True),
-    Field("project_name", "name", "应报项目名称", ("城乡义务教育家庭经济困难学生生活补助",), required=True),
-    Field("unit", "name", "实施项目的预算单位", ("朔州市教育局本级",), required=True),
-    Field("research", "flag", "科研类项目"),
-    Field("confidential", "flag", "涉密项目"),
-)
+    `forms` holds the Form of each kind of file; `digest` names the description exactly (cache keys carry it, so a
+    profile change is a cache miss); `source` is where it was read from (a built-in's id or a repository path).
+    """
 
-ROSTER_DEPARTMENT = (
-    DEPARTMENT,
-    DEPARTMENT_CODE,
-    Field(
-        "units", "names", "部门本级及所属单位", ("朔州市教育局本级", "朔州市第一中学"), required=True, item_description="一个预算单位的全称"
-    ),
-    Field(
-        "expected_projects",
-        "records",
-        "本期须报送监控表的项目",
-        required=True,
-        items=EXPECTED_PROJECT,
-        item_title="应报项目",
-        item_description="一个本期须报送监控表的项目：代码、名称、预算单位，以及是否科研类、涉密",
-    ),
-)
+    id: str
+    name: str
+    level: str
+    period: PeriodStyle
+    likelihoods: tuple[Likelihood, ...]
+    report: ReportDescription
+    forms: Mapping[str, Form]
+    row_fields: tuple[Field, ...] = ()
+    rules: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+    digest: str = ""
+    source: str = ""
 
-ROSTER_FORM = Form(
-    kind="roster",
-    sheet="",
-    title="绩效监控报送名单",
-    description="一个监控期间一个文件（名单.yaml）：应报送的部门、预算单位和项目。",
-    blocks=(),
-    fields=(
-        YEAR,
-        MONTH,
-        Field("deadline", "date", "报送截止日期，如 2025-07-31", ("2025-07-31",), required=True),
-        Field(
-            "departments",
-            "records",
-            "本期应报送的主管部门",
-            required=True,
-            items=ROSTER_DEPARTMENT,
-            min_items=1,
-            item_title="应报部门",
-            item_description="一个本期须报送的主管部门：名称、代码、所属预算单位和应报项目",
-        ),
-    ),
-)
+    def form(self, kind: str) -> Form:
+        return self.forms[kind]
 
-FORMS: dict[str, Form] = {"project": PROJECT_FORM, "department": DEPARTMENT_FORM, "roster": ROSTER_FORM}
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """The likelihood answers, in the scale's order."""
+        return tuple(lk.answer for lk in self.likelihoods)
+
+    def answer(self, role: str) -> str | None:
+        """The wording of the answer with this role (certain, possible, impossible), None when the scale has none."""
+        return next((lk.answer for lk in self.likelihoods if lk.role == role), None)
+
+
+class ProfileError(ValueError):
+    """A profile whose data does not describe forms: `where` is the path of keys to the mistake, `code` its message."""
+
+    def __init__(self, code: str, where: tuple[str | int, ...], **params: Any) -> None:
+        super().__init__(code, where, params)
+        self.code, self.where, self.params = code, where, params
+
+
+PROFILES = Path(__file__).parent / "profiles"
+DEFAULT_PROFILE = "shuozhou-city"
+#: What each block type is called in a profile file.
+BLOCK_TYPES: dict[str, type] = {"ident": Ident, "budget": Budget, "text": Text, "indicators": Indicators, "notes": Notes}
+ROLES = ("certain", "possible", "impossible")
+LEVEL_PLACEHOLDER = "{level}"
+#: Where a profile may extend another (one built-in, by id) and how deep that may go.
+MAX_EXTENDS = 4
+
+
+def builtin_ids() -> tuple[str, ...]:
+    """The ids of the profiles docgen ships (form/profiles/*.yaml), sorted."""
+    return tuple(sorted(p.stem for p in PROFILES.glob("*.yaml")))
+
+
+def builtin_path(profile_id: str) -> Path:
+    """Where a built-in profile's file is, by id."""
+    return PROFILES / f"{profile_id}.yaml"
+
+
+@functools.lru_cache(maxsize=16)
+def builtin_data(profile_id: str) -> dict[str, Any]:
+    """A built-in profile's plain data as written (before `extends` is applied). Package data: trusted, read whole."""
+    if profile_id not in builtin_ids():
+        raise ProfileError("E702", ("extends",), profile=profile_id, known="、".join(builtin_ids()))
+    data = yaml.safe_load(builtin_path(profile_id).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ProfileError("E701", (), problem="not a mapping")
+    return data
+
+
+def merged(data: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
+    """The profile's data with the built-in it `extends` laid under it: mappings merge key by key, anything else
+    (lists included) is replaced whole. A profile may extend only a built-in, by id: never a path."""
+    data = dict(data)
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    if not isinstance(base, str) or depth >= MAX_EXTENDS:
+        raise ProfileError("E702", ("extends",), profile=str(base), known="、".join(builtin_ids()))
+    combined: dict[str, Any] = _overlay(merged(builtin_data(base), depth + 1), data)
+    return combined
+
+
+def _overlay(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        return {**base, **{k: _overlay(base[k], v) if k in base else v for k, v in over.items()}}
+    return over
+
+
+def _with_level(value: Any, level: str) -> Any:
+    """Every 「{level}」 in the profile's texts replaced by its level (「市级」): titles and wording follow it."""
+    if isinstance(value, str):
+        return value.replace(LEVEL_PLACEHOLDER, level)
+    if isinstance(value, dict):
+        return {k: _with_level(v, level) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_level(v, level) for v in value]
+    return value
+
+
+def digest_of(data: Mapping[str, Any]) -> str:
+    """The digest of a profile's merged data: equal data, equal digest, whatever the file's layout or comments."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# --- plain data -> frozen dataclasses ----------------------------------------------------------------
+
+
+def _make(kind: Any, value: Any, where: tuple[str | int, ...]) -> Any:
+    """`value` as the type `kind` (a dataclass, a tuple, a union, a scalar), or a ProfileError at `where`."""
+    origin = typing.get_origin(kind)
+    if origin in (Union, types.UnionType):
+        options = typing.get_args(kind)
+        if value is None and type(None) in options:
+            return None
+        return _make(next(o for o in options if o is not type(None)), value, where)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ProfileError("E703", where, expected="列表")
+        item = typing.get_args(kind)[0]
+        return tuple(_make(item, v, (*where, i)) for i, v in enumerate(value))
+    if kind is Any:
+        return tuple(value) if isinstance(value, list) else value
+    if isinstance(kind, type) and hasattr(kind, "__dataclass_fields__"):
+        return _dataclass(kind, value, where)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ProfileError("E703", where, expected="true 或 false")
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ProfileError("E703", where, expected="整数")
+        return value
+    if kind is str:
+        if not isinstance(value, str):
+            raise ProfileError("E703", where, expected="文字")
+        return value
+    raise ProfileError("E703", where, expected=str(kind))  # pragma: no cover - a type this loader does not know
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, globalns={**globals(), "F": F})
+
+
+def _dataclass(cls: type, value: Any, where: tuple[str | int, ...]) -> Any:
+    """A frozen dataclass from a mapping of its fields: unknown keys and missing required ones are mistakes."""
+    if not isinstance(value, dict):
+        raise ProfileError("E703", where, expected="映射（键: 值）")
+    hints = _hints(cls)
+    known = {f.name: f for f in fields(cls)}
+    for key in value:
+        if key not in known:
+            raise ProfileError("E704", (*where, key), key=key, known="、".join(known))
+    args = {}
+    for name, f in known.items():
+        if name in value:
+            args[name] = _make(hints[name], value[name], (*where, name))
+        elif f.default is f.default_factory and type(None) in typing.get_args(hints[name]):
+            args[name] = None  # a required field that may be None: left out means None (a section without key)
+        elif f.default is f.default_factory:  # both MISSING: required
+            raise ProfileError("E705", where, key=name)
+    return cls(**args)
+
+
+def _field(entry: Any, shared: Mapping[str, Any], where: tuple[str | int, ...]) -> Field:
+    """A field of a form: written in place, or the name of one of the profile's shared `fields`."""
+    field_: Field = _dataclass(Field, _resolved(entry, shared, where), where)
+    return field_
+
+
+def _resolved(entry: Any, shared: Mapping[str, Any], where: tuple[str | int, ...]) -> dict[str, Any]:
+    """A field entry as a mapping, a shared field's name replaced by its description, its `items` likewise."""
+    if isinstance(entry, str):
+        if entry not in shared or not isinstance(shared[entry], dict):
+            raise ProfileError("E706", where, name=entry, known="、".join(shared))
+        entry = {"name": entry, **shared[entry]}
+    if not isinstance(entry, dict):
+        raise ProfileError("E703", where, expected="字段名或字段的映射")
+    if not isinstance(entry.get("name"), str):
+        raise ProfileError("E705", where, key="name")
+    if not entry.get("written") and entry["name"] not in F.KEYS:
+        raise ProfileError("E707", where, name=entry["name"])
+    items = entry.get("items")
+    if isinstance(items, list):
+        entry = {**entry, "items": [_resolved(e, shared, (*where, "items", i)) for i, e in enumerate(items)]}
+    resolved: dict[str, Any] = entry
+    return resolved
+
+
+def _block(entry: Any, profile: Mapping[str, Any], where: tuple[str | int, ...]) -> Block:
+    """One block of a form's grid, written as `{type: {…}}`; budget and indicator blocks take the profile's columns
+    and notes their texts when they do not give their own."""
+    if not isinstance(entry, dict) or len(entry) != 1 or next(iter(entry)) not in BLOCK_TYPES:
+        raise ProfileError("E708", where, known="、".join(BLOCK_TYPES))
+    name, body = next(iter(entry.items()))
+    body = dict(body or {})
+    columns = profile.get("columns") or {}
+    if name in ("budget", "indicators") and "columns" not in body and name in columns:
+        body["columns"] = columns[name]
+    if name == "notes" and "texts" not in body:
+        body["texts"] = profile.get("notes") or []
+    block: Block = _dataclass(BLOCK_TYPES[name], body, (*where, name))
+    return block
+
+
+def _form(kind: str, body: Any, profile: Mapping[str, Any], report: ReportDescription) -> Form:
+    where: tuple[str | int, ...] = ("forms", kind)
+    if not isinstance(body, dict):
+        raise ProfileError("E703", where, expected="映射（键: 值）")
+    shared = profile.get("fields") or {}
+    data = {k: v for k, v in body.items() if k not in ("blocks", "fields")}
+    form: Form = _dataclass(Form, {"kind": kind, "sheet": "", "blocks": [], **data}, where)
+    blocks = tuple(_block(b, profile, (*where, "blocks", i)) for i, b in enumerate(body.get("blocks") or []))
+    fields_ = tuple(_field(f, shared, (*where, "fields", i)) for i, f in enumerate(body.get("fields") or []))
+    return Form(
+        kind=kind,
+        sheet=form.sheet,
+        title=form.title,
+        blocks=blocks,
+        fields=fields_,
+        description=form.description,
+        report_subject=form.report_subject,
+        report_title=form.report_title or report.title,
+        report=form.report or report.sections,
+    )
+
+
+def build_profile(data: Mapping[str, Any], source: str = "") -> Profile:
+    """A Profile from a profile file's plain data (`extends` applied here): the one loader of form descriptions.
+
+    Raises ProfileError naming the path of keys to the first mistake; check/profile.py runs the schema and the
+    semantic checks first, so a repository's own file is reported with every mistake and its line.
+    """
+    data = merged(data)
+    if not isinstance(data.get("level"), str):
+        raise ProfileError("E705", (), key="level")
+    level = data["level"]
+    plain = _with_level(data, level)
+    report = _dataclass(ReportDescription, plain.get("report") or {}, ("report",))
+    forms_data = plain.get("forms")
+    if not isinstance(forms_data, dict):
+        raise ProfileError("E705", (), key="forms")
+    built = {kind: _form(kind, body, plain, report) for kind, body in forms_data.items()}
+    likelihoods = _make(tuple[Likelihood, ...], plain.get("likelihoods") or [], ("likelihoods",))
+    return Profile(
+        id=_make(str, plain.get("id"), ("id",)),
+        name=_make(str, plain.get("name"), ("name",)),
+        level=level,
+        period=_dataclass(PeriodStyle, plain.get("period") or {}, ("period",)),
+        likelihoods=likelihoods,
+        report=report,
+        forms=types.MappingProxyType(built),
+        row_fields=tuple(_field(f, {}, ("row_fields", i)) for i, f in enumerate(plain.get("row_fields") or [])),
+        rules=types.MappingProxyType(dict(plain.get("rules") or {})),
+        digest=digest_of(data),
+        source=source,
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def builtin(profile_id: str = DEFAULT_PROFILE) -> Profile:
+    """A built-in profile by id (form/profiles/<id>.yaml), loaded once."""
+    return build_profile(builtin_data(profile_id), source=profile_id)
+
+
+# --- the default profile's forms, for code that has no profile in hand ------------------------------
+
+DEFAULT = builtin()
+PROJECT_FORM = DEFAULT.forms["project"]
+DEPARTMENT_FORM = DEFAULT.forms["department"]
+ROSTER_FORM = DEFAULT.forms["roster"]
+ROW_FIELDS = DEFAULT.row_fields
+BUDGET_COLUMNS = PROJECT_FORM.budget.columns if PROJECT_FORM.budget else ()
+INDICATOR_COLUMNS = next(b.columns for b in PROJECT_FORM.blocks if isinstance(b, Indicators))
+
+FORMS: dict[str, Form] = dict(DEFAULT.forms)
 #: The keys that hold personal data (Field.personal), per kind of file: printed in 附件1 and nowhere else, so history,
 #: the diff, the site and summary.json leave them out (history/changes.py drops them from every version it reads).
 PERSONAL_KEYS: dict[str, frozenset[str]] = {kind: frozenset(f.key for f in form.fields if f.personal) for kind, form in FORMS.items()}

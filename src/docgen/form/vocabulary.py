@@ -68,16 +68,6 @@ PROJECT_FUND_ROWS = (
     "其他资金",
 )
 
-#: 附件3 table 1: by fund type.
-DEPT_FUND_ROWS_BY_TYPE = (
-    "一般公共预算资金",
-    "政府性基金预算资金",
-    "国有资本经营预算资金",
-    "社会保险基金预算资金",
-    "财政专户管理资金",
-    "单位资金",
-)
-
 #: 附件3 table 2: by use.
 DEPT_FUND_ROWS_BY_USE = ("基本支出", "项目支出")
 PROJECT_SPENDING_ROW = "项目支出"
@@ -176,17 +166,16 @@ KEYS: dict[str, str] = {
 }
 
 # --- 附件2/附件3 table labels, verbatim (「1-XX月」 is replaced by the period, e.g. 1-6月) ----------
+# The forms themselves (titles, rows, columns, notes, 附件1's sections) are described by the profile
+# (form/profiles/*.yaml, loaded by forms.py). The labels below are the default profile's, kept for the code and the
+# site templates that read a label by name; tests/form/test_profiles.py keeps them equal to shuozhou-city.yaml.
 
 MONTHS_PLACEHOLDER = "1-XX月"
-PROJECT_TABLE_TITLE = "市级项目支出绩效运行监控表"
-DEPARTMENT_TABLE_TITLE = "市级部门整体支出绩效运行监控表"
 PROJECT_NAME_LABEL = "项目名称"
 PROJECT_DEPARTMENT_LABEL = "主管部门及代码"
 UNIT_LABEL = "预算单位"
-DEPARTMENT_LABEL = "主管部门（单位）及代码"
 PROJECT_BUDGET_BLOCK = "项目资金预算安排及执行进度（万元）"
 DEPARTMENT_BUDGET_BLOCK = "预算安排及执行进度（万元）"
-DEPARTMENT_TABLE_NUMBERS = ("1.", "2.")
 BUDGET_GROUP = "年度预算资金安排"
 TOTAL_ROW_LABEL = "资金总额："
 FIRST_ROW_PREFIX = "其中："
@@ -232,5 +221,4 @@ TABLE_NOTES = (
 
 # --- 附件1 title -------------------------------------------------------------------------------
 
-REPORT_TITLE = "项目（部门整体）支出绩效监控分析报告"
 REPORT_TITLE_SUBJECT = "项目（部门整体）"  # replaced by the project's or the department's name
