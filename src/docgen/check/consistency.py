@@ -17,7 +17,7 @@ from typing import Any
 from .. import messages as M
 from ..form import indicators, limits
 from ..form import vocabulary as F
-from ..form.forms import FORMS
+from ..form.forms import FORMS, Form
 from ..form.model import INDICATOR_VALUES, not_reported, unknown_word
 from ..messages import EVIDENCE_OUTSIDE
 from ..workspace import root_of
@@ -162,11 +162,15 @@ def check_department_totals(doc: Document, kind: str) -> list[Finding]:
     ]
 
 
-def deviation_reason(item: dict[str, Any]) -> str | None:
-    """Why an indicator counts as deviating from its target, or None when it does not."""
+def deviation_reason(item: dict[str, Any], form: Form | None = None) -> str | None:
+    """Why an indicator counts as deviating from its target (an answer of the form's scale that requires a reason,
+    or a 全年预计 that misses the target), or None when it does not."""
     likelihood = item.get(I["likelihood"])
-    if likelihood in (F.POSSIBLE, F.IMPOSSIBLE):
+    answer = (form or FORMS["project"]).likelihood(likelihood) if isinstance(likelihood, str) else None
+    if answer is not None and answer.reason:
         return M.label("deviation_likelihood", likelihood=likelihood)
+    if form is not None and "expected" not in form.indicator_fields:
+        return None
     target = indicators.parse(item.get(I["adjusted_target"]) or item.get(I["target"]))
     expected = indicators.parse(item.get(I["expected"]))
     if indicators.meets(target, expected) is False:
@@ -185,18 +189,52 @@ def _indicator_items(doc: Document, kind: str) -> Iterator[tuple[int, dict[str, 
             yield index, item
 
 
-def check_indicators(doc: Document, kind: str) -> list[Finding]:
-    """完全不可能 needs measures in 备注 (note 3); a deviation needs 偏差原因分析 (note 1)."""
-    findings = []
+def _written(doc: Document, item: dict[str, Any], at: str, form: Form) -> bool:
+    """Whether what goes at `at` is written: an indicator's column (偏差原因分析 whole or any of its parts, 备注), or
+    the form's table-level row of that field (「相关建议或举措」)."""
+    row = next((t for t in form.table_rows if t.field == at), None)
+    if row is not None:
+        return bool(_text(doc.data.get(row.key)))
+    value = item.get(I[at])
+    if isinstance(value, dict):
+        return any(_text(part) for part in value.values())
+    return bool(_text(value))
+
+
+def _place_of(form: Form, at: str) -> str:
+    """The label of where a reason or measures go: a table-level row's label, else the indicator column's key."""
+    row = next((t for t in form.table_rows if t.field == at), None)
+    return row.label if row is not None else I[at]
+
+
+def check_indicators(doc: Document, kind: str, form: Form | None = None) -> list[Finding]:
+    """An answer that requires measures needs them (朔州: 完全不可能 in 备注, note 3; Hubei: 有可能 and 不可能 in the
+    table-level 「相关建议或举措」); a deviation needs its reason (note 1), where the form puts it (`form`: the form
+    the file was filled in on, else its kind's in FORMS)."""
+    findings: list[Finding] = []
+    if kind == "roster":
+        return findings
+    form = form or FORMS[kind]
     for index, item in _indicator_items(doc, kind):
         at = (K["indicators"], index)
-        if item.get(I["likelihood"]) == F.IMPOSSIBLE and not _text(item.get(I["remark"])):
-            findings.append(error(doc.path, *doc.position((*at, I["likelihood"])), "E304"))
-        reason = deviation_reason(item)
+        likelihood = item.get(I["likelihood"])
+        answer = form.likelihood(likelihood) if isinstance(likelihood, str) else None
+        if answer is not None and answer.measures and not _written(doc, item, form.measures_at, form):
+            where = doc.position((*at, I["likelihood"]))
+            if form.measures_at == "remark" and answer.answer == F.IMPOSSIBLE:
+                findings.append(error(doc.path, *where, "E304"))
+            else:
+                findings.append(error(doc.path, *where, "E750", likelihood=answer.answer, where=_place_of(form, form.measures_at)))
+        reason = deviation_reason(item, form)
         name = _text(item.get(I["name"])) or f"第{index + 1}项"
-        if reason and not _text(item.get(I["deviation"])):
-            findings.append(error(doc.path, *doc.position((*at, I["name"])), "E305", name=name, reason=reason))
-        findings.extend(_likelihood_against_forecast(doc, item, at, name))
+        if reason and not _written(doc, item, form.reason_at, form):
+            where = doc.position((*at, I["name"]))
+            if form.reason_at == "deviation":
+                findings.append(error(doc.path, *where, "E305", name=name, reason=reason))
+            else:
+                findings.append(error(doc.path, *where, "E751", name=name, reason=reason, where=_place_of(form, form.reason_at)))
+        if "expected" in form.indicator_fields:
+            findings.extend(_likelihood_against_forecast(doc, item, at, name))
     return findings
 
 

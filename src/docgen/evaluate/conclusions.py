@@ -17,6 +17,7 @@ from ..check.rulebook import DECLARATIONS
 from ..check.ruleset import RED, YELLOW, Ruleset
 from ..form import numbers as N
 from ..form import vocabulary as F
+from ..form.forms import form_of
 from ..form.model import Project
 from ..messages import ladder
 from . import draft as draft_text
@@ -79,7 +80,7 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     else:
         budget = D["conclusion_budget_empty"]
     likely = sa.likelihoods()
-    items = D["names_join"].join(D["conclusion_likelihood"].format(likelihood=lk, count=likely[lk]) for lk in F.LIKELIHOODS if likely[lk])
+    items = D["names_join"].join(D["conclusion_likelihood"].format(likelihood=lk, count=likely[lk]) for lk in likely if likely[lk])
     targets = D["conclusion_indicators"].format(total=len(sub.indicators)) + (D["conclusion_likely"].format(items=items) if items else "")
     if "indicators" in sub.unreported:
         targets = D["conclusion_indicators_unreported"]
@@ -140,7 +141,7 @@ def deviation(sa: SubmissionAnalysis, ruleset: Ruleset | None = None) -> str:
     if targets and lagging:
         paragraphs.append(ladder(3, len(paragraphs) + 1) + D["deviation_targets"])
         for number, ind in enumerate(lagging, 1):
-            text = ladder(4, number) + draft_text.indicator(ind, sub.period.months)
+            text = ladder(4, number) + draft_text.indicator(ind, sub.period.months, "expected" in form_of(sub).indicator_fields)
             if ind.deviation:
                 text += _sentence(D["deviation_reason"].format(reason=draft_text.official(ind.deviation)))
             paragraphs.append(text)
@@ -165,7 +166,7 @@ def problems(sa: SubmissionAnalysis, ruleset: Ruleset) -> str:
         if rule.advice:
             measures.append(_sentence(D["measures_item"].format(advice=draft_text.official(rule.advice))))
     for ind in sa.submission.indicators:
-        if ind.likelihood == F.IMPOSSIBLE and ind.remark:
+        if ind.judged == F.IMPOSSIBLE and ind.remark:
             remark = draft_text.official(_MEASURES_LABEL.sub("", ind.remark))
             measures.append(_sentence(D["measures_remark"].format(name=draft_text.official(ind.name), remark=remark)))
     if measures:

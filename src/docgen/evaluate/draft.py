@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..form import numbers as N
 from ..form import vocabulary as F
+from ..form.forms import form_of
 from ..form.indicators import Value, exceeds, meets
 from ..form.model import Department, Indicator, Project
 from ..messages import draft as D
@@ -77,15 +78,15 @@ def basic(ev: Evaluation) -> list[str]:
     """「一、基本情况」 after the identity: the annual target and the budget."""
     sub, total = ev.submission, ev.headline
     key = "basic_target_project" if isinstance(sub, Project) else "basic_target_department"
-    target = D(key, target=official(sub.target) + "。")
+    targets = [D(key, target=official(sub.target) + "。")] if sub.target else []  # a form may have no target row
     if not total.reported("subtotal"):
-        return [target, D("basic_budget_unreported", year=sub.period.year, subject=_subject(sub))]
+        return [*targets, D("basic_budget_unreported", year=sub.period.year, subject=_subject(sub))]
     budget = D("basic_budget", year=sub.period.year, subject=_subject(sub), subtotal=money(total.subtotal), parts=_parts(total))
     table = budget_tables(ev)[-1]
     items = [D("basic_source_item", row=row, subtotal=money(fig.subtotal)) for row, fig in table.rows.items() if row in table.given]
     if len(items) > 1 and all(fig.reported("subtotal") for row, fig in table.rows.items() if row in table.given):
         budget += D("basic_sources", heading=table.heading, items="，".join(items))
-    return [target, budget]
+    return [*targets, budget]
 
 
 #: 「过程方面：」 in a clerk's phrase: the clause after it is joined with 「，」 so no colon follows another.
@@ -142,7 +143,7 @@ def _execution_sentence(sub: Project | Department, fig: figures.Figures) -> str:
     if fig.spend_progress is not None:
         progress = D("execution_progress", rate=percent(fig.spend_progress), versus=versus(fig.spend_progress, time))
     return D(
-        "execution",
+        "execution" if "allocated" not in fig.absent else "execution_no_allocation",  # a form without 下达数
         month=sub.period.month,
         subject=_subject(sub),
         subtotal=money(fig.subtotal),
@@ -173,21 +174,24 @@ def money_notes(ev: Evaluation) -> list[str]:
     """Notes under the budget tables (附件1, the .xlsx) for what the form's columns cannot hold: the 年初预算 of a row
     shown at its 调整后预算, and payments approved but not yet made. Empty for a submission that uses neither."""
     notes = []
+    shown = "adjusted_budget" in ev.form.amounts  # a form with a 全年预算数 column prints both budgets itself
     for t in ev.form.tables:
         for row in ev.submission.tables[t.field]:
             fig = ev.tables[t.field][row]
-            if fig.initial_budget is not None:
+            if fig.initial_budget is not None and not shown:
                 notes.append(D("note_adjusted", row=row, adjusted=money(fig.budget), initial=money(fig.initial_budget)))
             if fig.pending:
                 notes.append(D("note_pending", row=row, pending=money(fig.pending)))
     return notes
 
 
-def _money_notes(fig: figures.Figures) -> str:
-    """What real reports say beside the figures: the budget as adjusted (both figures), payments approved but not made."""
+def _money_notes(fig: figures.Figures, column: bool = False) -> str:
+    """What real reports say beside the figures: the budget as adjusted (both figures), payments approved but not made.
+    `column`: the form shows the adjusted budget as a column of its own (全年预算数), its rate is 执行率."""
     text = ""
     if fig.initial_budget is not None:
-        text += D("execution_adjusted", initial=money(fig.initial_budget), adjusted=money(fig.budget))
+        key = "execution_adjusted_column" if column else "execution_adjusted"
+        text += D(key, initial=money(fig.initial_budget), adjusted=money(fig.budget))
     if fig.pending:
         text += D("execution_pending", pending=money(fig.pending), rate=percent(fig.committed_progress))
     return text
@@ -215,7 +219,7 @@ def _line_items(ev: Evaluation) -> list[str]:
 def execution(ev: Evaluation) -> list[str]:
     """「（一）预算执行情况分析」: allocation, spending against time progress, by source, and the year's outlook."""
     sub, total = ev.submission, ev.headline
-    paragraphs = [_execution_sentence(sub, total) + _money_notes(total)]
+    paragraphs = [_execution_sentence(sub, total) + _money_notes(total, "adjusted_budget" in ev.form.amounts)]
     tables = budget_tables(ev)
     for index, table in enumerate(tables):
         sentence = _rows_sentence(table, index == 0)
@@ -245,7 +249,7 @@ def targets(sub: Project | Department) -> list[str]:
     kinds = [D("targets_kind", level1=level1, count=n) for level1 in F.TAXONOMY if (n := sum(i.level1 == level1 for i in sub.indicators))]
     likelihoods = [
         D("targets_likelihood_item", likelihood=lk, count=n)
-        for lk in F.LIKELIHOODS
+        for lk in form_of(sub).answers
         if (n := sum(i.likelihood == lk for i in sub.indicators))
     ]
     if n := sum(not i.reported("likelihood") for i in sub.indicators):
@@ -255,10 +259,10 @@ def targets(sub: Project | Department) -> list[str]:
         + D("targets_likelihood", items="，".join(likelihoods))
     ]
     for number, ind in enumerate(ordered_indicators(sub.indicators), start=1):
-        text = ladder(3, number) + indicator(ind, sub.period.months)
+        text = ladder(3, number) + indicator(ind, sub.period.months, "expected" in form_of(sub).indicator_fields)
         if ind.deviation:
             text += D("indicator_deviation", text=_sentence(ind.deviation))
-        if ind.likelihood == F.IMPOSSIBLE and ind.remark:
+        if ind.judged == F.IMPOSSIBLE and ind.remark:
             remark = _sentence(ind.remark)
             text += remark if remark.startswith(D("remark_prefix")) else D("indicator_remark", text=remark)
         paragraphs.append(text)
@@ -270,13 +274,14 @@ def ordered_indicators(indicators: tuple[Indicator, ...]) -> list[Indicator]:
     return sorted(indicators, key=lambda i: F.LEVEL2_ALL.index(i.level2) if i.level2 in F.LEVEL2_ALL else len(F.LEVEL2_ALL))
 
 
-def indicator(ind: Indicator, months: str) -> str:
-    """One indicator as a sentence: 「数量指标“受益人数”：年度指标值≥100人，1-6月完成60人，…，预计能够完成年度目标。」"""
+def indicator(ind: Indicator, months: str, expected: bool = True) -> str:
+    """One indicator as a sentence: 「数量指标“受益人数”：年度指标值≥100人，1-6月完成60人，…，预计能够完成年度目标。」
+    `expected`: whether the form has a 全年预计 column (a form without one drafts no clause about it)."""
     target = _value("indicator_target", ind.target, ind.reported("target"))
     if ind.adjusted_target and ind.reported("adjusted_target"):
         target = D("indicator_adjusted", target=target, adjusted=ind.adjusted_target)
     return D(
-        "indicator",
+        "indicator" if expected else "indicator_no_expected",
         level2=ind.level2,
         name=ind.name.translate(_CORNERS),
         target=target,
@@ -289,11 +294,11 @@ def indicator(ind: Indicator, months: str) -> str:
 def judgement(ind: Indicator) -> str:
     """The closing clause: the 完成目标可能性 as reported, except that a forecast short of the target is never drafted
     as 「能够完成」 (issue 14: the draft says what the forecast is and that it falls short, W317 asks the clerk)."""
-    if ind.likelihood == F.CERTAIN and ind.reported("expected"):
+    if ind.judged == F.CERTAIN and ind.reported("expected"):
         target = ind.effective_target
         if meets(target, ind.expected) is False:
             return D("judgement_above" if exceeds(target, ind.expected) else "judgement_short", target=target.text)
-    return D(f"judgement_{ind.likelihood}")
+    return D(f"judgement_{ind.judged}")
 
 
 DRAFTERS: dict[str, Callable[[Evaluation], list[str]]] = {BASIC: basic, EXECUTION: execution, TARGETS: lambda ev: targets(ev.submission)}

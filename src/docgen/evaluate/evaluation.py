@@ -69,7 +69,7 @@ class Evaluation:
 
     def likelihoods(self) -> dict[str, int]:
         counter = Counter(i.likelihood for i in self.submission.indicators)
-        return {name: counter.get(name, 0) for name in F.LIKELIHOODS}
+        return {name: counter.get(name, 0) for name in self.form.answers}
 
     def as_dict(self) -> dict[str, Any]:
         sub = self.submission

@@ -119,13 +119,14 @@ class Figures:
     pending: Decimal = Decimal(0)  # 已审批待支付
     committed_progress: Decimal | None = None  # (支出数 + 已审批待支付) ÷ 安排数 × 100
     committed_execution: Decimal | None = None  # committed_progress ÷ 序时进度 × 100 (W401 when a payment is pending)
+    absent: frozenset[str] = frozenset()  # columns the form cannot have: an amount it lacks and what needs it (None)
 
     def reported(self, name: str) -> bool:
-        return name not in self.unreported
+        return name not in self.unreported and name not in self.absent
 
     @property
     def anything_reported(self) -> bool:
-        return not DEPENDS.keys() <= self.unreported
+        return not DEPENDS.keys() <= self.unreported | self.absent
 
     @property
     def adjusted(self) -> bool:
@@ -136,6 +137,7 @@ class Figures:
     def amounts(self) -> Amounts:
         """The typed-in amounts the row was computed from (the 年初预算 as 本年预算, the 调整后预算 beside it)."""
         typed = self.unreported & frozenset(F.AMOUNT_FIELDS)
+        absent = self.absent & frozenset(F.AMOUNT_FIELDS)
         initial = self.budget if self.initial_budget is None else self.initial_budget
         adjusted = self.budget if self.initial_budget is not None else None
         return Amounts(
@@ -147,11 +149,13 @@ class Figures:
             unreported=typed,
             adjusted_budget=adjusted,
             pending=self.pending,
+            absent=absent,
         )
 
     @classmethod
     def of(cls, a: Amounts, period: Period) -> Figures:
-        missing = unreported_columns(a.unreported)
+        gone = absent_columns(a.absent)
+        missing = unreported_columns(a.unreported) | gone
         arranged = subtotal(a)
         budget = a.effective_budget
         allocation_rate = _unless(missing, "allocation_rate", rate(a.allocated, budget))
@@ -181,7 +185,8 @@ class Figures:
             carried_over_share=_unless(missing, "carried_over_share", rate(a.carried_over, arranged)),
             balance_share=_unless(missing, "balance_share", rate(balance, arranged)),
             expected_rate=_unless(missing, "expected_rate", rate(a.expected, arranged)),
-            unreported=missing,
+            unreported=missing - gone,
+            absent=gone,
         )
 
 
@@ -204,6 +209,22 @@ DEPENDS: dict[str, frozenset[str]] = {
 }
 
 
+#: An amount a form has no column for -> the columns that cannot exist without it (never computed, never graded).
+#: A form without 上年结转 arranges its 本年预算 only (安排数 = 本年预算), so the rates on 安排数 still stand.
+ABSENT_DEPENDS: dict[str, frozenset[str]] = {
+    "carried_over": frozenset({"carried_over", "carried_over_share"}),
+    "budget": frozenset(DEPENDS),
+    "allocated": frozenset({"allocated", "allocation_rate", "allocation_pace"}),
+    "spent": frozenset({"spent", "spend_progress", "execution"}),
+    "expected": frozenset({"expected", "balance", "balance_share", "expected_rate"}),
+}
+
+
+def absent_columns(absent: frozenset[str]) -> frozenset[str]:
+    """The columns of a row that a form lacking the amounts `absent` cannot have."""
+    return frozenset(column for name in absent for column in ABSENT_DEPENDS[name])
+
+
 def unreported_columns(typed: frozenset[str]) -> frozenset[str]:
     """The columns of a row that cannot be stated because an amount they are computed from is not reported."""
     return frozenset(column for column, inputs in DEPENDS.items() if inputs & typed)
@@ -213,9 +234,9 @@ def _unless(missing: frozenset[str], column: str, value: Decimal | None) -> Deci
     return None if column in missing else value
 
 
-def total(rows: dict[str, Amounts]) -> Amounts:
+def total(rows: dict[str, Amounts], absent: frozenset[str] = frozenset()) -> Amounts:
     """资金总额: the sum of the 其中 rows, column by column."""
-    result = Amounts()
+    result = Amounts(absent=absent)
     for amounts in rows.values():
         result = result + amounts
     return result
@@ -237,14 +258,19 @@ def without(amounts: Amounts, columns: Iterable[str]) -> Amounts:
     return replace(amounts, **zeros, unreported=amounts.unreported | left, adjusted_budget=adjusted)
 
 
-def table(rows: dict[str, Amounts], labels: tuple[str, ...], period: Period, *, reported: bool = True) -> dict[str, Figures]:
+def table(
+    rows: dict[str, Amounts], labels: tuple[str, ...], period: Period, *, reported: bool = True, absent: frozenset[str] = frozenset()
+) -> dict[str, Figures]:
     """The budget table as the form shows it: 资金总额 first, then every 其中 row in order (absent rows as zero).
 
-    A table stated 「未填报」 as a whole (`reported` False) has a 资金总额 of which nothing is reported.
+    A table stated 「未填报」 as a whole (`reported` False) has a 资金总额 of which nothing is reported. `absent`:
+    the amounts the form has no column for (forms.Form.absent).
     """
-    out = {F.TOTAL_ROW: Figures.of(total(rows) if reported else Amounts.nothing_reported(), period)}
+    empty = Amounts(absent=absent)
+    whole = total(rows, absent) if reported else Amounts.nothing_reported(absent)
+    out = {F.TOTAL_ROW: Figures.of(whole, period)}
     for label in labels:
-        out[label] = Figures.of(rows.get(label, Amounts()), period)
+        out[label] = Figures.of(rows.get(label, empty), period)
     return out
 
 
@@ -257,9 +283,12 @@ def tables(submission: Project | Department) -> Tables:
 
     Called once per submission, by evaluation.evaluate: everything downstream reads the Evaluation.
     """
+    form = form_of(submission)
     return {
-        t.field: table(submission.tables[t.field], t.rows, submission.period, reported=t.field not in submission.unreported)
-        for t in form_of(submission).tables
+        t.field: table(
+            submission.tables[t.field], t.rows, submission.period, reported=t.field not in submission.unreported, absent=form.absent
+        )
+        for t in form.tables
     }
 
 
@@ -301,19 +330,20 @@ class Completeness:
 
 def completeness(submission: Project | Department) -> Completeness:
     """How much of the submission was reported, counted as `Completeness` says (once, by evaluation.evaluate)."""
-    amounts = len(F.AMOUNT_FIELDS)
+    form = form_of(submission)
+    amounts = len(F.AMOUNT_FIELDS) - len(form.absent)
     reported = total_ = 0
-    for t in form_of(submission).tables:
+    for t in form.tables:
         if t.field in submission.unreported:
             total_ += amounts
             continue
         for row in submission.tables[t.field].values():
             total_ += amounts
             reported += amounts - len(row.unreported)
-    values = len(INDICATOR_VALUES)
+    asked = [name for name in INDICATOR_VALUES if name in form.indicator_fields]  # a form may lack 全年预计
     if "indicators" in submission.unreported:
-        total_ += len(F.INDICATOR_REQUIRED)
+        total_ += sum(name in form.indicator_fields for name in F.INDICATOR_REQUIRED)
     for indicator in submission.indicators:
-        total_ += values
-        reported += sum(indicator.reported(name) for name in INDICATOR_VALUES)
+        total_ += len(asked)
+        reported += sum(indicator.reported(name) for name in asked)
     return Completeness(reported, total_)

@@ -83,7 +83,8 @@ class Column:
     first: int
     last: int
     group: str | None = None  # two-row header: `group` above, spanning the columns that share it
-    kind: str = "text"  # money | rate | text | value | tick
+    kind: str = "text"  # money | rate | text | value | tick (one answer, ticked) | choice (the answer written)
+    part: str = ""  # a text column that is one part of a split field (偏差原因分析 → 经费保障): the key inside it
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class IdentCell:
     last: int
     label: str | None = None
     field: str | None = None
+    choices: tuple[str, ...] = ()  # a check-box group (项目属性: 持续性项目 □ 新增性项目 □): the field holds one choice
+    key: str = ""  # the YAML key of a check-box group's field
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class BudgetTable:
     row_heading: str = ""
     draft_heading: str = ""
     qualifier: str = ""  # what tells it from the form's other budget tables (「按资金性质」), in headings
+    total_label: str = ""  # the 资金总额 row's label on the grid (「年度资金总额：」); "" is 「资金总额：」
 
 
 @dataclass(frozen=True)
@@ -129,15 +133,17 @@ class Budget:
 
     label: str  # spans all its tables vertically in column A
     tables: tuple[BudgetTable, ...]
-    columns: tuple[Column, ...] = ()
+    columns: tuple[Column, ...] = ()  # its columns on the grid; () is 朔州's (BUDGET_COLUMNS)
 
 
 @dataclass(frozen=True)
 class Text:
-    """A labelled free-text row: the year's performance target."""
+    """A labelled free-text row: the year's performance target, or a table-level row under the indicators
+    (「偏差或不能完成目标原因分析」) whose value is typed under `key` (a form's own rows; "" for the target)."""
 
     label: str  # columns A:B
     field: str  # columns C:M
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ class Indicators:
     """The 绩效指标 block: one row per indicator under a shared header, and its columns."""
 
     label: str
-    columns: tuple[Column, ...] = ()
+    columns: tuple[Column, ...] = ()  # its columns on the grid; () is 朔州's (INDICATOR_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,77 @@ class Form:
     report_subject: str = ""  # 「项目」/「部门」 in the 分析报告's descriptions
     report_title: str = ""
     report: tuple[F.Section, ...] = ()
+    #: The likelihood scale in the form's order, and what each answer requires (the profile's, set by the loader).
+    likelihoods: tuple[Likelihood, ...] = ()
+    #: Where a required reason and required measures are written: an indicator column (`deviation`, `remark`) or the
+    #: field of one of the form's table-level Text rows.
+    reason_at: str = "deviation"
+    measures_at: str = "remark"
+    #: The grid's column widths (Excel character units), one per column; () is 朔州's 13 columns A–M.
+    widths: tuple[float, ...] = ()
+
+    @property
+    def budget_columns(self) -> tuple[Column, ...]:
+        """The columns of every budget table; what a form lacks is neither typed, printed nor computed from
+        (figures.py leaves a ratio that needs a missing column uncomputed)."""
+        budget = self.budget
+        return budget.columns if budget is not None and budget.columns else BUDGET_COLUMNS
+
+    @property
+    def indicator_columns(self) -> tuple[Column, ...]:
+        """The columns of the indicator block (its levels first)."""
+        block = next((b for b in self.blocks if isinstance(b, Indicators)), None)
+        return block.columns if block is not None and block.columns else INDICATOR_COLUMNS
+
+    @property
+    def amounts(self) -> tuple[str, ...]:
+        """The amounts a clerk types into a fund row of this form (model names), in the form's order."""
+        return tuple(c.field for c in self.budget_columns if c.field in TYPED_AMOUNTS)
+
+    @property
+    def absent(self) -> frozenset[str]:
+        """The standard amounts (上年结转, 下达数…) this form has no column for: never typed, never computed from."""
+        return frozenset(F.AMOUNT_FIELDS) - frozenset(self.amounts)
+
+    @property
+    def indicator_fields(self) -> frozenset[str]:
+        """The indicator fields this form has a column for (level2 and expected may be absent)."""
+        return frozenset(c.field for c in self.indicator_columns)
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The indicator levels shown, in order: level1, level2 (if the form has it); then the name column."""
+        return tuple(name for name in ("level1", "level2") if name in self.indicator_fields)
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """The likelihood answers, in the scale's order."""
+        return tuple(lk.answer for lk in self.likelihoods)
+
+    def likelihood(self, answer: str) -> Likelihood | None:
+        """The scale's entry for an answer as typed, None when it is not one of the form's answers."""
+        return next((lk for lk in self.likelihoods if lk.answer == answer), None)
+
+    def standard(self, answer: str) -> str:
+        """An answer in 朔州's wording of its role (Hubei's 不可能 → 完全不可能): what drafts, rule thresholds and
+        rules compare against, so they follow any scale; an answer the scale does not know is returned as it is."""
+        entry = self.likelihood(answer)
+        return STANDARD_ANSWERS.get(entry.role, answer) if entry is not None else answer
+
+    @property
+    def deviation_parts(self) -> tuple[str, ...]:
+        """The parts 偏差原因分析 is split into (经费保障…), () when it is one column."""
+        return tuple(c.part for c in self.indicator_columns if c.field == "deviation" and c.part)
+
+    @property
+    def table_rows(self) -> tuple[Text, ...]:
+        """The form's own table-level text rows (typed under their key), in order."""
+        return tuple(b for b in self.blocks if isinstance(b, Text) and b.key)
+
+    @property
+    def choice_cells(self) -> tuple[IdentCell, ...]:
+        """The check-box groups of the identification block."""
+        return tuple(c for b in self.blocks if isinstance(b, Ident) for row in b.rows for c in row if c.choices)
 
     @property
     def budget(self) -> Budget | None:
@@ -187,18 +264,26 @@ class Form:
 
     @property
     def target(self) -> Text | None:
-        return next((b for b in self.blocks if isinstance(b, Text)), None)
+        return next((b for b in self.blocks if isinstance(b, Text) and not b.key), None)
 
 
 # --- the profile: everything a region's and level's forms differ in --------------------------------
+
+#: 朔州's wording of each likelihood role: the keys of the drafts' sentences and of W424's thresholds.
+STANDARD_ANSWERS = {"certain": F.CERTAIN, "possible": F.POSSIBLE, "impossible": F.IMPOSSIBLE}
+
+#: The amounts a fund row can have (model names): the five of 朔州's form plus 调整后预算, which another form may show
+#: as a column of its own (全年预算数).
+TYPED_AMOUNTS = (*F.AMOUNT_FIELDS, "adjusted_budget")
 
 
 @dataclass(frozen=True)
 class Likelihood:
     """One answer of the 完成目标可能性 scale: its wording, what it means to the rules, and what it requires.
 
-    `role` is certain, possible or impossible (the rules grade by it); `reason`: a 偏差原因分析 is required;
-    `measures`: the measures to be taken are required in 备注.
+    `role` is certain, possible or impossible (the rules grade by it); `reason`: a reason for the deviation is
+    required (the indicator's 偏差原因分析, or the form's table-level reason row: `Form.reason_at`); `measures`: the
+    measures to be taken are required (备注, or the form's table-level measures row: `Form.measures_at`).
     """
 
     answer: str
@@ -369,6 +454,10 @@ def _make(kind: Any, value: Any, where: tuple[str | int, ...]) -> Any:
         if not isinstance(value, str):
             raise ProfileError("E703", where, expected="文字")
         return value
+    if kind is float:  # a column width
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ProfileError("E703", where, expected="数字")
+        return float(value)
     raise ProfileError("E703", where, expected=str(kind))  # pragma: no cover - a type this loader does not know
 
 
@@ -438,7 +527,7 @@ def _block(entry: Any, profile: Mapping[str, Any], where: tuple[str | int, ...])
     return block
 
 
-def _form(kind: str, body: Any, profile: Mapping[str, Any], report: ReportDescription) -> Form:
+def _form(kind: str, body: Any, profile: Mapping[str, Any], report: ReportDescription, likelihoods: tuple[Likelihood, ...] = ()) -> Form:
     where: tuple[str | int, ...] = ("forms", kind)
     if not isinstance(body, dict):
         raise ProfileError("E703", where, expected="映射（键: 值）")
@@ -447,16 +536,14 @@ def _form(kind: str, body: Any, profile: Mapping[str, Any], report: ReportDescri
     form: Form = _dataclass(Form, {"kind": kind, "sheet": "", "blocks": [], **data}, where)
     blocks = tuple(_block(b, profile, (*where, "blocks", i)) for i, b in enumerate(body.get("blocks") or []))
     fields_ = tuple(_field(f, shared, (*where, "fields", i)) for i, f in enumerate(body.get("fields") or []))
-    return Form(
+    return dataclasses.replace(
+        form,
         kind=kind,
-        sheet=form.sheet,
-        title=form.title,
         blocks=blocks,
         fields=fields_,
-        description=form.description,
-        report_subject=form.report_subject,
         report_title=form.report_title or report.title,
         report=form.report or report.sections,
+        likelihoods=form.likelihoods or likelihoods,  # a form's own scale, else the profile's
     )
 
 
@@ -475,8 +562,8 @@ def build_profile(data: Mapping[str, Any], source: str = "") -> Profile:
     forms_data = plain.get("forms")
     if not isinstance(forms_data, dict):
         raise ProfileError("E705", (), key="forms")
-    built = {kind: _form(kind, body, plain, report) for kind, body in forms_data.items()}
     likelihoods = _make(tuple[Likelihood, ...], plain.get("likelihoods") or [], ("likelihoods",))
+    built = {kind: _form(kind, body, plain, report, likelihoods) for kind, body in forms_data.items()}
     return Profile(
         id=_make(str, plain.get("id"), ("id",)),
         name=_make(str, plain.get("name"), ("name",)),
@@ -505,8 +592,9 @@ PROJECT_FORM = DEFAULT.forms["project"]
 DEPARTMENT_FORM = DEFAULT.forms["department"]
 ROSTER_FORM = DEFAULT.forms["roster"]
 ROW_FIELDS = DEFAULT.row_fields
-BUDGET_COLUMNS = PROJECT_FORM.budget.columns if PROJECT_FORM.budget else ()
-INDICATOR_COLUMNS = next(b.columns for b in PROJECT_FORM.blocks if isinstance(b, Indicators))
+BUDGET_COLUMNS: tuple[Column, ...] = PROJECT_FORM.budget.columns if PROJECT_FORM.budget else ()
+INDICATOR_COLUMNS: tuple[Column, ...] = next(b.columns for b in PROJECT_FORM.blocks if isinstance(b, Indicators))
+LIKELIHOODS: tuple[Likelihood, ...] = DEFAULT.likelihoods
 
 FORMS: dict[str, Form] = dict(DEFAULT.forms)
 #: The keys that hold personal data (Field.personal), per kind of file: printed in 附件1 and nowhere else, so history,
@@ -515,5 +603,6 @@ PERSONAL_KEYS: dict[str, frozenset[str]] = {kind: frozenset(f.key for f in form.
 
 
 def form_of(submission: Any) -> Form:
-    """The form a typed submission (or roster) was filled in on, by its `kind`."""
-    return FORMS[submission.kind]
+    """The form a typed submission (or roster) was filled in on: the one it was built on, else its kind's in FORMS."""
+    form = getattr(submission, "form", None)
+    return form if isinstance(form, Form) else FORMS[submission.kind]

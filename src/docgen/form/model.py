@@ -95,6 +95,7 @@ class Amounts:
     adjusted_budget: Decimal | None = None
     pending: Decimal = ZERO
     items: tuple[LineItem, ...] = ()
+    absent: frozenset[str] = frozenset()  # amounts the form has no column for (0 here, never computed from)
 
     def reported(self, name: str) -> bool:
         return name not in self.unreported
@@ -112,16 +113,22 @@ class Amounts:
             adjusted = self.effective_budget + other.effective_budget
         sums = {n: getattr(self, n) + getattr(other, n) for n in A}
         return Amounts(
-            **sums, unreported=self.unreported | other.unreported, adjusted_budget=adjusted, pending=self.pending + other.pending
+            **sums,
+            unreported=self.unreported | other.unreported,
+            adjusted_budget=adjusted,
+            pending=self.pending + other.pending,
+            absent=self.absent | other.absent,
         )
 
     @classmethod
-    def from_data(cls, row: dict[str, Any] | str) -> Amounts:
-        """A fund row as typed: five amounts, any of them 「未填报」, or the whole row 「未填报」; and its extras."""
+    def from_data(cls, row: dict[str, Any] | str, absent: frozenset[str] = frozenset()) -> Amounts:
+        """A fund row as typed: five amounts, any of them 「未填报」, or the whole row 「未填报」; and its extras.
+
+        `absent` names the amounts the form has no column for (forms.Form.absent): they are 0 and stay `absent`."""
         if not isinstance(row, dict):
-            return cls(unreported=EVERY_AMOUNT)
-        missing = frozenset(name for name, key in A.items() if not_reported(row.get(key)))
-        v = {name: ZERO if name in missing else Decimal(row.get(key, 0)) for name, key in A.items()}
+            return cls(unreported=EVERY_AMOUNT - absent, absent=absent)
+        missing = frozenset(name for name, key in A.items() if name not in absent and not_reported(row.get(key)))
+        v = {name: ZERO if name in missing or name in absent else Decimal(row.get(key, 0)) for name, key in A.items()}
         extra = F.ROW_EXTRA_FIELDS
         adjusted, pending = row.get(extra["adjusted_budget"]), row.get(extra["pending"])
         return cls(
@@ -130,12 +137,13 @@ class Amounts:
             adjusted_budget=None if adjusted is None or not_reported(adjusted) else Decimal(adjusted),
             pending=ZERO if pending is None or not_reported(pending) else Decimal(pending),
             items=tuple(_line_item(item) for item in row.get(extra["items"]) or ()),
+            absent=absent,
         )
 
     @classmethod
-    def nothing_reported(cls) -> Amounts:
+    def nothing_reported(cls, absent: frozenset[str] = frozenset()) -> Amounts:
         """The 资金总额 of a budget table stated 「未填报」 as a whole."""
-        return cls(unreported=EVERY_AMOUNT)
+        return cls(unreported=EVERY_AMOUNT - absent, absent=absent)
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,13 @@ class Indicator:
     cumulative: bool | None = None
     evidence: tuple[str, ...] = ()
     unreported: frozenset[str] = frozenset()  # the fields typed 「未填报」 (target, result, expected, likelihood…)
+    deviation_parts: tuple[tuple[str, str], ...] = ()  # a form that splits 偏差原因分析 (经费保障…): (part, text) as typed
+    standard: str = ""  # the likelihood in 朔州's wording of its role (forms.Form.standard); "" means `likelihood`
+
+    @property
+    def judged(self) -> str:
+        """The likelihood as the rules and drafts read it: 朔州's wording of the answer's role (不可能 → 完全不可能)."""
+        return self.standard or self.likelihood
 
     def reported(self, name: str) -> bool:
         return name not in self.unreported
@@ -169,19 +184,32 @@ class Indicator:
         """按进度累计 as stated, else as inferred (conservatively); None when nobody can tell."""
         return self.cumulative if self.cumulative is not None else accumulates(self.name, self.effective_target)
 
+    def part(self, name: str) -> str:
+        """One part of a split 偏差原因分析 ("" when not written)."""
+        return dict(self.deviation_parts).get(name, "")
+
     @classmethod
-    def from_data(cls, item: dict[str, Any]) -> Indicator:
+    def from_data(cls, item: dict[str, Any], form: forms.Form | None = None) -> Indicator:
+        """An indicator as typed. A form without a 二级 or a 全年预计 column leaves them "" (never compared); a split
+        偏差原因分析 is a mapping of parts, kept one by one and read as one text (「经费保障：…；制度保障：…」)."""
         adjusted = item.get(I["adjusted_target"])
+        deviation = item.get(I["deviation"]) or ""
+        parts: tuple[tuple[str, str], ...] = ()
+        if isinstance(deviation, dict):
+            parts = tuple((str(k), str(v).strip()) for k, v in deviation.items() if v is not None and str(v).strip())
+            deviation = "；".join(f"{k}：{v}" for k, v in parts)
         return cls(
             level1=item[I["level1"]],
-            level2=item[I["level2"]],
+            level2=item.get(I["level2"]) or "",
             name=item[I["name"]],
             target=_value(item[I["target"]]),
             result=_value(item[I["result"]]),
-            expected=_value(item[I["expected"]]),
+            expected=_value(item.get(I["expected"], "")),
             likelihood=item[I["likelihood"]],
             adjusted_target=_value(adjusted) if adjusted is not None else None,
-            deviation=item.get(I["deviation"]) or "",
+            deviation_parts=parts,
+            standard=form.standard(item[I["likelihood"]]) if form is not None else "",
+            deviation=deviation,
             remark=item.get(I["remark"]) or "",
             cumulative=item.get(I["cumulative"]),
             evidence=tuple(item.get(I["evidence"]) or ()),
@@ -230,17 +258,24 @@ class SignOff:
         return cls(**{name: str(data.get(K[name]) or "").strip() for name in ("signed_on", "head", "preparer", "phone")})
 
 
-def _funds(data: dict[str, Any], key: str, rows: tuple[str, ...]) -> dict[str, Amounts]:
+def _funds(data: dict[str, Any], key: str, rows: tuple[str, ...], absent: frozenset[str] = frozenset()) -> dict[str, Amounts]:
     """Rows in the form's order; a source not written is absent (rendered blank); a table 「未填报」 has no rows."""
     given = data.get(key) or {}
     if not isinstance(given, dict):
         return {}
-    return {row: Amounts.from_data(given[row]) for row in rows if given.get(row) is not None}
+    return {row: Amounts.from_data(given[row], absent) for row in rows if given.get(row) is not None}
 
 
-def _tables(kind: str, data: dict[str, Any]) -> dict[str, dict[str, Amounts]]:
-    """Every budget table the kind's form has (forms.py), by its model attribute: what was typed in, per fund row."""
-    return {t.field: _funds(data, t.key, t.rows) for t in forms.FORMS[kind].tables}
+def _tables(form: forms.Form, data: dict[str, Any]) -> dict[str, dict[str, Amounts]]:
+    """Every budget table the form has (forms.py), by its model attribute: what was typed in, per fund row."""
+    return {t.field: _funds(data, t.key, t.rows, form.absent) for t in form.tables}
+
+
+def _texts(form: forms.Form, data: dict[str, Any]) -> dict[str, str]:
+    """The form's own text fields by model name: its table-level rows and its check-box groups, "" when not written."""
+    keyed = [(t.field, t.key) for t in form.table_rows]
+    keyed += [(c.field, c.key) for c in form.choice_cells if c.field]
+    return {name: str(data.get(key) or "").strip() for name, key in keyed}
 
 
 class _Budget:
@@ -261,15 +296,15 @@ class _Budget:
         return self.tables["funds_by_use"]
 
 
-def _unreported(kind: str, data: dict[str, Any]) -> frozenset[str]:
+def _unreported(form: forms.Form, data: dict[str, Any]) -> frozenset[str]:
     """The model attributes of the budget tables and blocks (`indicators`) stated 「未填报」 as a whole."""
-    tables = [t.field for t in forms.FORMS[kind].tables if not_reported(data.get(t.key))]
+    tables = [t.field for t in form.tables if not_reported(data.get(t.key))]
     return frozenset([*tables, *(["indicators"] if not_reported(data.get(K["indicators"])) else [])])
 
 
-def _indicators(data: dict[str, Any]) -> tuple[Indicator, ...]:
+def _indicators(data: dict[str, Any], form: forms.Form | None = None) -> tuple[Indicator, ...]:
     given = data[K["indicators"]]
-    return () if not isinstance(given, list) else tuple(Indicator.from_data(i) for i in given)
+    return () if not isinstance(given, list) else tuple(Indicator.from_data(i, form) for i in given)
 
 
 def _report(data: dict[str, Any]) -> dict[str, str]:
@@ -298,11 +333,14 @@ class Project(_Budget):
     confidential: bool = False
     span: str = ""
     sign_off: SignOff = SignOff()
+    texts: dict[str, str] = field(default_factory=dict)  # the form's own rows and check-box groups (Form.table_rows…)
+    form: forms.Form | None = field(default=None, compare=False, repr=False)  # the form it was filled in on (None: FORMS)
 
     kind = "project"
 
     @classmethod
-    def from_data(cls, path: Path, data: dict[str, Any]) -> Project:
+    def from_data(cls, path: Path, data: dict[str, Any], form: forms.Form | None = None) -> Project:
+        shape = form or forms.FORMS[cls.kind]
         return cls(
             path=path,
             period=Period(data[K["year"]], data[K["month"]]),
@@ -311,16 +349,18 @@ class Project(_Budget):
             department=data[K["department"]],
             department_code=data[K["department_code"]],
             unit=data[K["unit"]],
-            tables=_tables(cls.kind, data),
-            target=data[K["project_target"]].strip(),
-            indicators=_indicators(data),
+            tables=_tables(shape, data),
+            target=str(data.get(K["project_target"]) or "").strip(),  # a form may have no target row (Hubei's)
+            indicators=_indicators(data, form),
             report=_report(data),
             reviews=_reviews(data),
-            unreported=_unreported(cls.kind, data),
+            unreported=_unreported(shape, data),
             research=bool(data.get(K["research"], False)),
             confidential=bool(data.get(K["confidential"], False)),
             span=data.get(K["period_span"]) or "",
             sign_off=SignOff.from_data(data),
+            texts=_texts(shape, data),
+            form=form,
         )
 
 
@@ -340,6 +380,8 @@ class Department(_Budget):
     sign_off: SignOff = SignOff()
     monitored_projects: int | None = None  # 监控项目数 as stated (None: not stated)
     unreported: frozenset[str] = frozenset()  # as Project.unreported
+    texts: dict[str, str] = field(default_factory=dict)  # as Project.texts
+    form: forms.Form | None = field(default=None, compare=False, repr=False)  # as Project.form
 
     kind = "department"
     confidential = False
@@ -350,20 +392,23 @@ class Department(_Budget):
         return self.department
 
     @classmethod
-    def from_data(cls, path: Path, data: dict[str, Any]) -> Department:
+    def from_data(cls, path: Path, data: dict[str, Any], form: forms.Form | None = None) -> Department:
+        shape = form or forms.FORMS[cls.kind]
         return cls(
             path=path,
             period=Period(data[K["year"]], data[K["month"]]),
             department=data[K["department"]],
             department_code=data[K["department_code"]],
-            tables=_tables(cls.kind, data),
-            target=data[K["dept_target"]].strip(),
-            indicators=_indicators(data),
+            tables=_tables(shape, data),
+            target=str(data.get(K["dept_target"]) or "").strip(),
+            indicators=_indicators(data, form),
             report=_report(data),
             reviews=_reviews(data),
             sign_off=SignOff.from_data(data),
             monitored_projects=_count(data.get(F.MONITORED_PROJECTS)),
-            unreported=_unreported(cls.kind, data),
+            unreported=_unreported(shape, data),
+            texts=_texts(shape, data),
+            form=form,
         )
 
 
@@ -405,7 +450,7 @@ class Roster:
     kind = "roster"
 
     @classmethod
-    def from_data(cls, path: Path, data: dict[str, Any]) -> Roster:
+    def from_data(cls, path: Path, data: dict[str, Any], form: forms.Form | None = None) -> Roster:
         return cls(
             path=path,
             period=Period(data[K["year"]], data[K["month"]]),
@@ -435,6 +480,6 @@ Submission = Project | Department
 BUILDERS: dict[str, Any] = {"project": Project.from_data, "department": Department.from_data, "roster": Roster.from_data}
 
 
-def build(kind: str, path: Path, data: dict[str, Any]) -> Project | Department | Roster:
-    """Build the typed record for a validated file of any kind."""
-    return BUILDERS[kind](path, data)  # type: ignore[no-any-return]
+def build(kind: str, path: Path, data: dict[str, Any], form: forms.Form | None = None) -> Project | Department | Roster:
+    """Build the typed record for a validated file of any kind (on `form`, else the kind's form in FORMS)."""
+    return BUILDERS[kind](path, data, form)  # type: ignore[no-any-return]

@@ -77,8 +77,11 @@ def _flag(title: str, description: str) -> Schema:
     return {"type": "boolean", "default": False, "title": title, "description": description}
 
 
-def fund_row(label: str) -> Schema:
-    """One fund row: the five amounts a clerk types in; 小计 and rates are computed."""
+def fund_row(label: str, form: forms.Form | None = None) -> Schema:
+    """One fund row: the amounts a clerk types in (朔州's five, or those the form has a column for); 小计 and rates
+    are computed."""
+    if form is not None and form.absent:
+        return _form_fund_row(label, form)
     descriptions = {
         "上年结转": "上年结转到本年的资金",
         "本年预算": "本年度批复的预算资金",
@@ -96,9 +99,23 @@ def fund_row(label: str) -> Schema:
     }
 
 
+def _form_fund_row(label: str, form: forms.Form) -> Schema:
+    """A fund row of a form without some of 朔州's amounts: only its own columns, described by their headers."""
+    typed = [c for c in form.budget_columns if c.field in F.AMOUNT_FIELDS]
+    headers = "、".join(c.header.replace(F.MONTHS_PLACEHOLDER, "") for c in form.budget_columns if c.kind == "money")
+    return {
+        "type": "object",
+        "title": label,
+        "description": f"{label}：{headers}（万元），按表格各栏填写；比率由系统计算，无需填写。",
+        "properties": {F.AMOUNT_FIELDS[c.field]: _amount(F.AMOUNT_FIELDS[c.field], c.header) for c in typed},
+        "required": [F.AMOUNT_FIELDS[c.field] for c in typed],
+        "additionalProperties": False,
+    }
+
+
 def _row_with_extras(label: str, form: forms.Form) -> Schema:
     """A fund row with the optional keys of forms.ROW_FIELDS (调整后预算, 已审批待支付, 明细) beside its five amounts."""
-    node = fund_row(label)
+    node = fund_row(label, form)
     return {**node, "properties": {**node["properties"], **{f.key: _node(f, form) for f in forms.ROW_FIELDS}}}
 
 
@@ -125,8 +142,52 @@ def _value(title: str, description: str) -> Schema:
     }
 
 
-def indicator() -> Schema:
-    """One 三级 indicator row of block D."""
+def indicator(form: forms.Form | None = None) -> Schema:
+    """One 三级 indicator row of block D, with the fields the form has a column for (朔州's form: all of them)."""
+    node = _indicator()
+    if form is None or not _differs(form):
+        return node
+    return _indicator_of(node, form)
+
+
+def _differs(form: forms.Form) -> bool:
+    return form.indicator_columns != forms.INDICATOR_COLUMNS or form.likelihoods != forms.LIKELIHOODS
+
+
+def _indicator_of(node: Schema, form: forms.Form) -> Schema:
+    """朔州's indicator schema narrowed to a form's columns: no 二级/全年预计 it lacks, its likelihood scale, and a
+    split 偏差原因分析 as a mapping of its parts."""
+    k = F.INDICATOR_FIELDS
+    props = dict(node["properties"])
+    dropped = [name for name in ("level2", "expected", "deviation") if name not in form.indicator_fields]
+    for name in dropped:
+        props.pop(k[name])
+    answers = "、".join(form.answers)
+    props[k["likelihood"]] = {
+        **props[k["likelihood"]],
+        "enum": [*form.answers, F.NOT_REPORTED],
+        "description": f"{answers}，选一项；尚不能判断时填「{F.NOT_REPORTED}」",
+    }
+    if form.deviation_parts:
+        limit = limits.MAX_DEVIATION_CHARS
+        parts = {part: _text(part, f"{k['deviation']}：{part}方面的原因", maxLength=limit) for part in form.deviation_parts}
+        props[k["deviation"]] = {
+            "type": "object",
+            "title": k["deviation"],
+            "description": "与预期目标产生偏差时，按表格分栏填写原因：" + "、".join(form.deviation_parts),
+            "properties": parts,
+            "additionalProperties": False,
+        }
+    required = [name for name in node["required"] if name in props]
+    out = {**node, "properties": props, "required": required}
+    if "level2" not in form.indicator_fields:
+        out.pop("allOf", None)
+        out["description"] = "一行指标：一级指标按表格固定分类填写。"
+    return out
+
+
+def _indicator() -> Schema:
+    """One 三级 indicator row of 朔州's block D."""
     k = F.INDICATOR_FIELDS
     level1_rules = [
         {
@@ -294,10 +355,10 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
         table = form.table(f.name)
         return _funds(table.rows, table.title, table.description, form)
     if f.kind == "stated_total":
-        return {**fund_row(F.TOTAL_ROW), "description": f.description}
+        return {**fund_row(F.TOTAL_ROW, form), "description": f.description}
     if f.kind == "indicators":
         description = f.description + f"；尚未设置或尚未取得时填「{F.NOT_REPORTED}」"
-        listed = {"type": "array", "minItems": 1, "title": f.label, "description": description, "items": indicator()}
+        listed = {"type": "array", "minItems": 1, "title": f.label, "description": description, "items": indicator(form)}
         return or_not_reported(listed, "array", "绩效指标")
     if f.kind == "report":
         return _report(form.report_subject, f.description)
@@ -311,8 +372,16 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
 
 def form_schema(kind: str) -> Schema:
     """The schema of one kind of file, generated from its description in forms.py."""
-    form = forms.FORMS[kind]
+    return schema_of(forms.FORMS[kind])
+
+
+def schema_of(form: forms.Form) -> Schema:
+    """The schema of files filled in on `form`: its fields, then its own table-level rows and check-box groups."""
     props = {f.key: _node(f, form) for f in form.fields}
+    for row in form.table_rows:
+        props[row.key] = _text(row.key, row.label + "（表格中的整行文字）", maxLength=limits.MAX_TARGET_CHARS)
+    for cell in form.choice_cells:
+        props[cell.key] = {"enum": list(cell.choices), "title": cell.key, "description": "勾选一项：" + "、".join(cell.choices)}
     return _base(form.title, form.description, props, [f.key for f in form.fields if f.required])
 
 

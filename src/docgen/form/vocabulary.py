@@ -184,6 +184,10 @@ DEPARTMENT_TARGET_LABEL = "年度绩效目标"
 INDICATOR_BLOCK = "绩效指标"
 LIKELIHOOD_GROUP = "完成目标可能性“√”"
 TICK = "√"
+#: A check-box group in the identification block (项目属性…): 「1、持续性项目 □　2、新增性项目 ☑」.
+CHOICE_ITEM = "{number}、{choice} {box}"
+CHOICE_SEPARATOR = "　"
+BOX_EMPTY, BOX_TICKED = "□", "☑"
 NO_RATE = "—"  # a rate whose denominator is 0
 ADJUSTED_TARGET = "{target}（调整后：{adjusted}）"  # 目标调整: both values stay visible
 

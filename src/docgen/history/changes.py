@@ -199,9 +199,12 @@ def _figure_rows(table: str, rows: dict[str, compute.Figures], written: set[str]
         prefix = f"{table}{SEP}{row}{SEP}"
         if total:
             for name, key in F.AMOUNT_FIELDS.items():
-                yield prefix + key, N.plain_money(getattr(fig, name)) if fig.reported(name) else F.NOT_REPORTED
+                if name not in fig.absent:  # a column the form does not have is no change of anybody's
+                    yield prefix + key, N.plain_money(getattr(fig, name)) if fig.reported(name) else F.NOT_REPORTED
         yield prefix + M.label("figure_arranged"), N.plain_money(fig.subtotal) if fig.reported("subtotal") else F.NOT_REPORTED
         for name in ("allocation_rate", "spend_progress"):  # a rate resting on a figure 「未填报」 is not reported either
+            if name in fig.absent:
+                continue
             shown = _rate(getattr(fig, name)) if fig.reported(name) else F.NOT_REPORTED
             yield prefix + M.label(f"figure_{name}"), shown
 

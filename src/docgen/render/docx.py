@@ -26,10 +26,14 @@ from ..errors import EnvironmentProblem
 from ..escape import xml as escape  # XML text: & < > as entities, characters XML forbids dropped
 from ..evaluate import draft, report
 from ..evaluate.evaluation import Evaluation
+from ..evaluate.figures import Figures
 from ..form import numbers as N
 from ..form import vocabulary as F
+from ..form.forms import BUDGET_COLUMNS as BUDGET_FORM_COLUMNS
+from ..form.forms import Column, Form
 from ..form.model import Department, Project
 from ..textwidth import WIDE
+from .layout import budget_value
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCUMENT = "word/document.xml"
@@ -195,8 +199,6 @@ def _figure(value: Decimal | None, rate: bool) -> str:
     return N.rate_or_dash(value) if rate else N.money_or_dash(value)
 
 
-BUDGET_COLUMNS = ("carried_over", "budget", "subtotal", "allocated", "allocation_rate", "spent", "spend_progress", "expected")
-
 # --- Column widths of the budget tables -------------------------------------------------------
 # Widths come from the text, never from a font installed here, so every machine writes the same bytes. Each
 # character class counts as wide as its widest glyph among the fonts the reference names (仿宋_GB2312 and Times New
@@ -292,14 +294,30 @@ def _table_layout(headers: list[str], columns: list[list[str]], labels: list[str
     return size, [widths[0] + TEXT_WIDTH_TWIPS - sum(widths), *widths[1:]]
 
 
-def _budget_table(ref: Reference, table: draft.BudgetTable, months: str) -> str:
+#: The budget columns of 朔州's forms as 附件1 prints them (a form of another profile prints its own: `_budget_columns`).
+BUDGET_COLUMNS = tuple(c.field for c in BUDGET_FORM_COLUMNS)
+
+
+def _budget_columns(form: Form, months: str) -> list[tuple[Column, str]]:
+    """The budget columns 附件1 prints with their headers: 朔州's eight with 附件1's short headers, or the form's own."""
+    if form.budget_columns == BUDGET_FORM_COLUMNS:
+        return [(c, M.draft(f"col_{c.field}", months=months)) for c in form.budget_columns]
+    return [(c, c.header.replace(F.MONTHS_PLACEHOLDER, months)) for c in form.budget_columns]
+
+
+def _shown(fig: Figures, column: Column) -> bool:
+    """Whether a budget column's figure is printed (else 「未填报」); 全年预算数 falls back on the 年初预算."""
+    return column.field == "adjusted_budget" or fig.reported(column.field)
+
+
+def _budget_table(ref: Reference, table: draft.BudgetTable, months: str, form: Form) -> str:
     """A budget execution table: 资金总额 first, then the rows the submission wrote; no figure ever breaks."""
-    headers = [table.label] + [M.draft(f"col_{c}", months=months) for c in BUDGET_COLUMNS]
+    chosen = _budget_columns(form, months)
+    headers = [table.label] + [header for _, header in chosen]
     shown = [(label, fig) for index, (label, fig) in enumerate(table.rows.items()) if not index or label in table.given]
     labels = [F.TOTAL_ROW] + [label for label, _ in shown[1:]]
     columns = [
-        [_figure(getattr(fig, c), c.endswith(("rate", "progress"))) if fig.reported(c) else F.NOT_REPORTED for _, fig in shown]
-        for c in BUDGET_COLUMNS
+        [_figure(budget_value(fig, c, form), c.kind == "rate") if _shown(fig, c) else F.NOT_REPORTED for _, fig in shown] for c, _ in chosen
     ]
     size, widths = _table_layout(headers, columns, labels, ref.table_size, ref.cell_padding)
     run_size = None if size == ref.table_size else size
@@ -370,7 +388,7 @@ def body_xml(ev: Evaluation, ref: Reference, extra: Mapping[str, str] | None = N
         # the report's last paragraph goes with the 落款 (GB/T 9704: a signature never stands alone on a page)
         out.extend(_paragraph(styles["body"], text, keep_next=last and i == len(paragraphs) - 1) for i, text in enumerate(paragraphs))
         if section.key == draft.EXECUTION:
-            out.extend(_budget_table(ref, table, sub.period.months) for table in draft.budget_tables(ev))
+            out.extend(_budget_table(ref, table, sub.period.months, ev.form) for table in draft.budget_tables(ev))
             out.extend(_paragraph(styles["caption"], note, "left") for note in draft.money_notes(ev))  # a note reads left
     out.extend(_sign_off(sub, ref))
     return "".join(out)

@@ -25,7 +25,7 @@ from .. import messages as M
 from ..evaluate.evaluation import Evaluation
 from ..form import numbers as N
 from ..form import vocabulary as F
-from ..form.forms import BUDGET_COLUMNS, LAST, form_of
+from ..form.forms import form_of
 from ..form.model import Department, Indicator, Project
 from . import templates
 from .layout import Placed, Sheet, place
@@ -33,8 +33,6 @@ from .xlsx import _Formats, draw, new_book
 
 #: Budget columns a unit reports each period (forms.BUDGET_COLUMNS' fields).
 INPUT_AMOUNTS = frozenset({"allocated", "spent", "expected"})
-#: Budget columns the form computes from what is typed: blank on a form to fill.
-COMPUTED_RATES = frozenset(c.field for c in BUDGET_COLUMNS if c.kind == "rate")
 #: Indicator columns a unit reports each period (forms.INDICATOR_COLUMNS' fields).
 INPUT_INDICATOR = frozenset({"result", "expected", "deviation", "likelihood", "remark"})
 #: Columns whose cells offer 「未填报」 in their drop-down (the rest: free text, or the tick's own list).
@@ -55,6 +53,7 @@ class _Cells:
 
     open: set[tuple[int, int]] = field(default_factory=set)
     ticks: list[Placed] = field(default_factory=list)
+    choices: list[Placed] = field(default_factory=list)  # a likelihood written out in one column (some profiles' forms)
     unreported: list[Placed] = field(default_factory=list)
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
 
@@ -98,10 +97,12 @@ def _open(sheet: Sheet, sub: Project | Department, previous: Project | Departmen
     """The placed sheet as a form to fill: computed figures blanked, open cells found, the note row added."""
     marks = _Cells()
     cells: list[Placed] = []
+    form = form_of(sub)
+    rates = frozenset(c.field for c in form.budget_columns if c.kind == "rate")  # computed from what is typed: blank
     for cell in sheet.cells:
         column = _column(cell)
         if column is not None and column[0] in sub.tables:
-            if column[1] in COMPUTED_RATES or (_is_total(sub, cell) and column[1] in INPUT_AMOUNTS):
+            if column[1] in rates or (_is_total(sub, cell) and column[1] in INPUT_AMOUNTS):
                 cell = replace(cell, value=None, style="center")
             elif column[1] in INPUT_AMOUNTS:
                 marks.open.add((cell.row, cell.col))
@@ -109,6 +110,8 @@ def _open(sheet: Sheet, sub: Project | Department, previous: Project | Departmen
             marks.open.add((cell.row, cell.col))
             if cell.style == "tick":
                 marks.ticks.append(cell)
+            elif column[1] == "likelihood":
+                marks.choices.append(cell)
         if (cell.row, cell.col) in marks.open and column is not None and column[1] in MAY_BE_UNREPORTED:
             marks.unreported.append(cell)
         if (cell.row, cell.col) in marks.open:
@@ -116,11 +119,11 @@ def _open(sheet: Sheet, sub: Project | Department, previous: Project | Departmen
             if before is not None:
                 marks.comments[cell.row, cell.col] = M.export_label("fill_previous", period=period_label, value=before)
         cells.append(cell)
-    note = Placed(sheet.rows, 0, sheet.rows, LAST, M.export_label("fill_note"), "note")
+    note = Placed(sheet.rows, 0, sheet.rows, len(sheet.widths) - 1, M.export_label("fill_note"), "note")
     return replace(sheet, cells=(*cells, note), rows=sheet.rows + 1), marks
 
 
-def _validate(ws: Any, marks: _Cells) -> None:
+def _validate(ws: Any, marks: _Cells, answers: tuple[str, ...]) -> None:
     for cell in marks.ticks:
         ws.data_validation(
             cell.row,
@@ -134,6 +137,19 @@ def _validate(ws: Any, marks: _Cells) -> None:
                 "input_message": M.export_label("fill_tick_help"),
                 "error_title": F.INDICATOR_FIELDS["likelihood"],
                 "error_message": M.export_label("fill_tick_error"),
+            },
+        )
+    for cell in marks.choices:
+        ws.data_validation(
+            cell.row,
+            cell.col,
+            cell.last_row,
+            cell.last_col,
+            {
+                "validate": "list",
+                "source": [*answers, F.NOT_REPORTED],
+                "input_title": F.INDICATOR_FIELDS["likelihood"],
+                "input_message": M.export_label("fill_choice_help"),
             },
         )
     for cell in marks.unreported:
@@ -179,7 +195,7 @@ def fillin_bytes(items: Iterable[Sheetful], style_path: Path, *, title: str) -> 
         first = first or sub
         sheet, marks = _open(place(item.evaluation), sub, item.previous, _label(item.previous))
         ws, _ = draw(book, sheet_name(sub, used), item.evaluation, style, formats, sheet=sheet, unlocked=marks.unlocked)
-        _validate(ws, marks)
+        _validate(ws, marks, form_of(sub).answers)
         ws.protect("", {"format_rows": True, "format_columns": True, "select_locked_cells": True, "select_unlocked_cells": True})
     if first is not None:
         book.set_properties(

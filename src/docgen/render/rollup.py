@@ -30,6 +30,7 @@ from ..evaluate import figures as compute
 from ..evaluate.monitor import Analysis, SubmissionAnalysis, worst
 from ..form import numbers as N
 from ..form import vocabulary as F
+from ..form.forms import form_of
 from ..form.model import Amounts, Department, Period, Project, Roster
 from ..textwidth import width
 from . import paths
@@ -77,10 +78,11 @@ class ProjectLine:
 
     def _shown(self, column: str) -> Any:
         """A figure as the 汇总表 shows it: 「未填报」 on a project's row, a sum of what was reported (its note says so)
-        for a total's typed column, 「—」 for a total's ratio that would rest on figures not reported."""
+        for a total's typed column, 「—」 for a total's ratio that would rest on figures not reported and for a column
+        the row's form does not have (上年结转 on Hubei's)."""
         fig = self.figures
         value = getattr(fig, column)
-        if column in self._thin:
+        if column in self._thin or column in fig.absent:  # 「—」: held back, or a column the row's form does not have
             return None
         if fig.reported(column):
             return value
@@ -122,6 +124,7 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectL
     sub = sa.submission
     assert isinstance(sub, Project)
     counts, likely = sa.counts(), sa.likelihoods()
+    scale = form_of(sub).likelihoods
     codes = sorted({f.code for f in sa.findings if f.light in (RED, YELLOW)})
     return ProjectLine(
         period=sub.period,
@@ -138,9 +141,9 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectL
         yellow=counts[YELLOW],
         blue=counts[BLUE],
         indicators=len(sub.indicators),
-        certain=likely[F.CERTAIN],
-        possible=likely[F.POSSIBLE],
-        impossible=likely[F.IMPOSSIBLE],
+        certain=sum(likely[lk.answer] for lk in scale if lk.role == "certain"),  # by role: 完全不可能 or 不可能 alike
+        possible=sum(likely[lk.answer] for lk in scale if lk.role == "possible"),
+        impossible=sum(likely[lk.answer] for lk in scale if lk.role == "impossible"),
         rules=tuple(rule_names.get(c, c) for c in codes),
         reported=sa.completeness.reported,
         figures_total=sa.completeness.total,

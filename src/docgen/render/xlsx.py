@@ -8,6 +8,7 @@ write_string, so a text starting with = + - @ stays text and never becomes a for
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import unicodedata
@@ -69,8 +70,8 @@ def _lines(text: str, width_px: float, size: float) -> int:
     return sum(max(1, math.ceil(_ems(paragraph) * em * 1.04 / usable)) for paragraph in text.split("\n"))
 
 
-def _span_px(first: int, last: int) -> float:
-    return sum(WIDTHS[c] * PIXELS_PER_UNIT + COLUMN_PADDING_PX for c in range(first, last + 1))
+def _span_px(first: int, last: int, widths: tuple[float, ...] = WIDTHS) -> float:
+    return sum(widths[c] * PIXELS_PER_UNIT + COLUMN_PADDING_PX for c in range(first, last + 1))
 
 
 def metrics(style: dict[str, Any]) -> Metrics:
@@ -92,7 +93,7 @@ def row_heights(sheet: Sheet, fonts: dict[str, dict[str, Any]], measure: Metrics
         if not isinstance(text, str):
             continue
         size = float(fonts[STYLES[cell.style][0]]["size"])
-        lines = len(text) if cell.style == "block" else _lines(text, _span_px(cell.col, cell.last_col), size)
+        lines = len(text) if cell.style == "block" else _lines(text, _span_px(cell.col, cell.last_col, sheet.widths), size)
         need = lines * size * m.line_factor + m.cell_padding_pt
         if cell.style == "title":
             need = max(need, size * 2.2)
@@ -164,7 +165,7 @@ def _page_setup(ws: Worksheet, sheet: Sheet, page: dict[str, Any], plan: Plan) -
     else:  # fits, or nearly fits: shrunk onto one page
         ws.fit_to_pages(1, 1)
     ws.repeat_rows(*sheet.header_rows)
-    ws.print_area(0, 0, sheet.rows - 1, len(WIDTHS) - 1)
+    ws.print_area(0, 0, sheet.rows - 1, len(sheet.widths) - 1)
     if page.get("footer"):
         ws.set_footer(f"&C{page['footer']}")
     ws.hide_gridlines(2)
@@ -172,8 +173,15 @@ def _page_setup(ws: Worksheet, sheet: Sheet, page: dict[str, Any], plan: Plan) -
 
 def laid_out(ev: Evaluation, style: dict[str, Any]) -> tuple[Sheet, list[float], Plan]:
     """The placed sheet as printed (spanning labels split at the page breaks), its row heights and its page plan."""
+    return _paginated(place(ev), style)
+
+
+def _paginated(sheet: Sheet, style: dict[str, Any]) -> tuple[Sheet, list[float], Plan]:
+    """A placed sheet (of `place`, or a form to fill's: render/fillin.py) split into its printed pages."""
     measure = metrics(style)
-    return paginate(place(ev), lambda sheet: row_heights(sheet, style["fonts"], measure), style["page"], measure)
+    if sheet.widths != WIDTHS:  # a wider (narrower) grid than the measured 13 columns prints at a smaller (larger) scale
+        measure = dataclasses.replace(measure, width_scale=measure.width_scale * sum(WIDTHS) / sum(sheet.widths))
+    return paginate(sheet, lambda placed: row_heights(placed, style["fonts"], measure), style["page"], measure)
 
 
 def new_book(buffer: io.BytesIO, style: dict[str, Any]) -> xlsxwriter.Workbook:
@@ -203,11 +211,9 @@ def draw(
 ) -> tuple[Worksheet, Sheet]:
     """One submission drawn as worksheet `name` (the placed `sheet` when given, else laid out here); `unlocked`
     marks the cells a form to fill leaves open (render/fillin.py)."""
-    measure = metrics(style)
-    placed = sheet if sheet is not None else place(ev)
-    sheet, heights, plan = paginate(placed, lambda s: row_heights(s, style["fonts"], measure), style["page"], measure)
+    sheet, heights, plan = _paginated(sheet if sheet is not None else place(ev), style)
     ws = book.add_worksheet(name)
-    for col, width in enumerate(WIDTHS):
+    for col, width in enumerate(sheet.widths):
         ws.set_column(col, col, width)
     for row, height in enumerate(heights):
         ws.set_row(row, height)

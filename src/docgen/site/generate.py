@@ -66,6 +66,7 @@ from ..form.model import Department, Period, Project, Roster
 from ..history import timeline as history
 from ..messages import SEVERITY
 from ..render import paths
+from ..render.layout import place
 from . import charts, sanitise
 
 SOURCE = Path("build") / "site-src"
@@ -629,6 +630,8 @@ def _environment() -> jinja2.Environment:
         figure=_figure,
         amount=_amount,
         indicator_rows=indicator_rows,
+        own_form=own_form,
+        form_grid=form_grid,
         tables=tables,
         form_tables=form_tables,
         money_notes=money_notes,
@@ -650,7 +653,10 @@ def _rate(value: Decimal | None) -> Markup:
 
 
 def _figure(fig: compute.Figures, name: str) -> Markup:
-    """One figure of a budget row as the site prints it: money or rate, 「—」, or 「未填报」 (never the 0 it stands on)."""
+    """One figure of a budget row as the site prints it: money or rate, 「—」 (also for a column the row's form does
+    not have), or 「未填报」 (never the 0 it stands on)."""
+    if name in fig.absent:
+        return Markup(N.NO_RATE)
     if not fig.reported(name):
         return Markup(F.NOT_REPORTED)
     value = getattr(fig, name)
@@ -658,7 +664,10 @@ def _figure(fig: compute.Figures, name: str) -> Markup:
 
 
 def _amount(fig: compute.Figures, name: str) -> Markup:
-    """An amount in running text: 「12.50 万元」, or 「未填报」 alone (a unit after 「未填报」 would read as a figure)."""
+    """An amount in running text: 「12.50 万元」, or 「未填报」 alone (a unit after 「未填报」 would read as a figure);
+    「—」 for an amount the row's form does not have."""
+    if name in fig.absent:
+        return Markup(N.NO_RATE)
     if not fig.reported(name):
         return Markup(F.NOT_REPORTED)
     return _money(getattr(fig, name)) + Markup(" " + M.SITE["unit"])
@@ -687,6 +696,48 @@ def indicator_rows(indicators: Iterable[Any]) -> list[tuple[Any, int, int, int]]
         span2 = sum(1 for _, other in ranked[i:] if (other.level1, other.level2) == (ind.level1, ind.level2)) if first2 else 0
         rows.append((ind, span1, span2, index))
     return rows
+
+
+def own_form(model: Project | Department) -> bool:
+    """Whether the submission was filled in on a form laid out otherwise than 朔州's (another profile's columns,
+    scale or rows): its page then shows the form's own grid (`form_grid`) instead of 朔州's hand-set tables."""
+    form = form_of(model)
+    default = FORMS[model.kind]
+    return (form.blocks, form.likelihoods) != (default.blocks, default.likelihoods)
+
+
+def form_grid(entry: Entry) -> Markup:
+    """The submission's form as an HTML table, from the same placed grid the .xlsx draws (render/layout.py): every
+    label, value, merge and check-box as the form shows them, minus its title and period lines and its notes.
+    Every value is escaped here (the only markup is the table's own)."""
+    assert entry.evaluation is not None
+    sheet = place(entry.evaluation)
+    body = [cell for cell in sheet.cells if cell.row in sheet.body_rows]
+    covered = {(r, c) for cell in body for r in range(cell.row, cell.last_row + 1) for c in range(cell.col, cell.last_col + 1)}
+    starts = {(cell.row, cell.col): cell for cell in body}
+    rows = []
+    for r in sorted(sheet.body_rows):
+        tds = []
+        for c in range(len(sheet.widths)):
+            cell = starts.get((r, c))
+            if cell is None:
+                if (r, c) not in covered:
+                    tds.append("<td></td>")
+                continue
+            tag = "th" if cell.style in ("label", "header", "block") else "td"
+            span = ""
+            if cell.last_row > cell.row:
+                span += f' rowspan="{cell.last_row - cell.row + 1}"'
+            if cell.last_col > cell.col:
+                span += f' colspan="{cell.last_col - cell.col + 1}"'
+            value = cell.value
+            if isinstance(value, Decimal):
+                text = N.rate_or_dash(value) if cell.style == "rate" else N.money_or_dash(value)
+            else:
+                text = "" if value is None else str(value)
+            tds.append(f"<{tag}{span}>{escape.html(text)}</{tag}>")
+        rows.append("<tr>" + "".join(tds) + "</tr>")
+    return Markup('<div class="dg-form" data-search-exclude><table>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table></div>")
 
 
 def tables(entry: Entry) -> tuple[compute.Table, ...]:

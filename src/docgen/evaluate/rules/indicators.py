@@ -148,8 +148,8 @@ def likelihood(run: Run) -> None:
     if rule is None:
         return
     for _, ind, subject, at in _each(run):
-        if rule.thresholds.get(ind.likelihood) is not None:
-            light = rule.thresholds[ind.likelihood]
+        if rule.thresholds.get(ind.judged) is not None:  # thresholds keyed by 朔州's wording; any scale maps onto it
+            light = rule.thresholds[ind.judged]
             run.hit(rule, light, subject, (*at, I["likelihood"]), name=ind.name, likelihood=ind.likelihood, remark=ind.remark)
 
 
