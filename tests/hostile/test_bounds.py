@@ -22,13 +22,14 @@ import pytest
 
 from docgen.form import limits
 from docgen.render import paths
+from docgen.tooling import fmt
 from tests.conftest import ROOT, build_file_tree
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate
 
 DOCGEN = Path(sys.executable).with_name("docgen")
-TIME_LIMIT = 20.0  # seconds, for every command
+TIME_LIMIT = 300.0  # seconds: a guard against a hang, not a speed target (those live in benchmarks/)
 MEMORY_LIMIT = 1 << 30  # bytes of address space
 PROJECT = "submissions/2025-06/101-教育局/101-2025-001.yaml"
 ROSTER = "submissions/2025-06/名单.yaml"
@@ -204,7 +205,6 @@ def test_many_files(tmp_path: Path) -> None:
     generate(tmp_path, 600)
     run = docgen(tmp_path, "validate")
     assert run.code == 0 and re.search(r"6\d\d 个文件：0 个错误", run.err), run.err  # 600 projects, department files, the roster
-    assert run.seconds < 15
 
 
 # --- docgen fmt ------------------------------------------------------------------------------
@@ -229,8 +229,28 @@ def test_fmt_orders_thousands_of_indicators_in_linear_time(tree: Path) -> None:
     build_file_tree(tree, {PROJECT: _indicators(demo_project(), unordered * 2000)})
     run = docgen(tree, "fmt", PROJECT)
     assert run.code == 0, run.err
-    assert "已格式化" in run.out and run.seconds < 15
+    assert "已格式化" in run.out
     assert docgen(tree, "validate", PROJECT).code == 0
+
+
+def test_fmt_orders_every_unordered_mapping_in_one_compose_per_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linear, not quadratic: 2,000 unordered indicators are put in order in as many YAML composes as there are
+    levels of nesting, not one per mapping (per mapping took minutes). Counted, not timed: benchmarks/tooling.py
+    prints the time."""
+    unordered = "  - 完成目标可能性: 确定能\n" + "".join(INDICATOR.splitlines(keepends=True)[i].replace("  - ", "    ") for i in range(6))
+    text = _indicators(demo_project(), unordered * 2000)
+    composes = []
+    real = fmt.yaml.compose
+
+    def counting(*args: object, **kwargs: object) -> object:
+        composes.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fmt.yaml, "compose", counting)
+    formatted = fmt.format_text(Path(PROJECT), text)
+    assert formatted.changed and not formatted.refused
+    assert formatted.after is not None and formatted.after.count("完成目标可能性: 确定能") == 2000
+    assert len(composes) <= 3  # the indicators' level, then the check that nothing is left unordered
 
 
 # --- docgen build: names and outputs ----------------------------------------------------------
