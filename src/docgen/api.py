@@ -1227,3 +1227,273 @@ def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], r
                 raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_missing")))
             if S.file_digest(target) != digest:
                 raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_changed")))
+
+
+# --- import: filled 附件2/附件3 workbooks into submissions ----------------------------------------
+
+
+@dataclass
+class Planned:
+    """One submission an import would write: where, from which sheet, its new text and what changes."""
+
+    target: Path  # relative to the project root
+    source: str  # 「附件2-….xlsx 工作表「附件2」」
+    text: str
+    before: str | None  # the existing file's text, None for a new file
+    changes: list[str] = field(default_factory=list)  # field-level changes (history/changes.py), one line each
+
+    @property
+    def status(self) -> str:
+        if self.before is None:
+            return "created"
+        return "updated" if self.changes else "same"
+
+
+@dataclass
+class Imported:
+    """What `docgen import` did (or, with problems, refused to do: then nothing was written)."""
+
+    planned: list[Planned] = field(default_factory=list)
+    problems: list[Any] = field(default_factory=list)  # tooling.importer.Problem, located on the spreadsheets
+    refused: list[Planned] = field(default_factory=list)  # existing files that would change, without --force
+    workbooks: int = 0
+    written: bool = False
+
+
+def import_workbooks(files: list[Path], *, force: bool = False, dry_run: bool = False, workspace: Workspace | None = None) -> Imported:
+    """Read filled 附件2/附件3 workbooks into submissions: every problem at once, and nothing written unless there
+    are none (all or nothing). An existing file that would change is replaced only with `force`; otherwise its
+    field-level changes are returned in `refused`. `dry_run` plans and checks without writing."""
+    from .tooling import importer, sheets
+
+    ws = workspace or Workspace.find()
+    outcome = Imported(workbooks=len(files))
+    reads: list[Any] = []
+    for path in files:
+        shown = str(path)
+        try:
+            book = sheets.open_workbook(ws.here / path if not path.is_absolute() else path, shown)
+        except sheets.SheetProblem as exc:
+            outcome.problems.append(importer.Problem(shown, None, None, exc.code, str(exc)))
+            continue
+        found, problems = importer.read_workbook(book)
+        outcome.problems += problems
+        for read in found:
+            outcome.problems += read.problems
+            reads.append(read)
+    targets: dict[Path, Any] = {}
+    for read in reads:
+        if read.problems or read.period is None or K_DEPT_CODE not in read.data:
+            continue
+        target = _import_target(ws, read, outcome)
+        if target is None:
+            continue
+        if target in targets:
+            other = targets[target]
+            outcome.problems.append(
+                importer.Problem(
+                    read.file, read.sheet, read.anchor, "E519", M.message("E519", other=_sheet_name(other), target=ws.shown(target))
+                )
+            )
+            continue
+        targets[target] = read
+    for target, read in targets.items():
+        plan = _plan(ws, target, read)
+        if isinstance(plan, str):  # the code of why it cannot be written there
+            outcome.problems.append(importer.Problem(read.file, read.sheet, read.anchor, plan, M.message(plan, path=ws.shown(target))))
+        else:
+            outcome.planned.append(plan)
+    if outcome.problems:
+        return outcome
+    _validate_imports(ws, outcome, targets, importer)
+    if outcome.problems:
+        return outcome
+    outcome.refused = [p for p in outcome.planned if p.status == "updated" and not force]
+    if outcome.refused or dry_run:
+        return outcome
+    for plan in outcome.planned:
+        if plan.status != "same":
+            output.write_text(ws.file(plan.target), plan.text, owner=ws.submissions)
+    outcome.written = True
+    return outcome
+
+
+K_DEPT_CODE = F.KEYS["department_code"]
+
+
+def _sheet_name(read: Any) -> str:
+    return f"{read.file} 工作表「{read.sheet}」"
+
+
+def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
+    """Where an imported form belongs, by the rules `docgen new` follows: submissions/<period>/<code>-<name>/ (an
+    existing folder of that code first), 部门整体.yaml or <项目代码>.yaml. A project's code is not on 附件2: it comes
+    from the period's roster (by department code and project name), else from a file of that name already in the
+    folder, else from docgen's own file name (附件2-<code>-<name>.xlsx)."""
+    from .render.paths import safe
+    from .tooling import importer
+
+    data = read.data
+    period: str = read.period.key
+    code = str(data[K_DEPT_CODE])
+    if not limits.CODE_CHARS.fullmatch(code):
+        outcome.problems.append(
+            importer.Problem(
+                read.file,
+                read.sheet,
+                read.cell_of((K_DEPT_CODE,)),
+                "E508",
+                M.message("E508", label=importer.ident_label(read.form, "department_and_code"), value=code),
+            )
+        )
+        return None
+    period_dir = ws.submissions / period
+    roster = _roster_of(ws, period_dir)
+    dept = next((d for d in roster.departments if d.code == code), None) if roster else None
+    name = dept.name if dept else str(data.get(F.KEYS["department"], ""))
+    folder = _department_folder(period_dir, code, safe(name) if name else None)
+    if read.kind == "department":
+        return ws.relative(folder / F.DEPARTMENT_FILE)
+    project_name = str(data.get(F.KEYS["project_name"], ""))
+    project = next((p for p in dept.projects if p.name == project_name), None) if dept else None
+    if project is not None:
+        data[F.KEYS["project_code"]] = project.code
+        read.flags = {F.KEYS["research"]: project.research, F.KEYS["confidential"]: project.confidential}
+    else:
+        found = _project_code_beside(folder, project_name) or _project_code_from_name(read.file, project_name)
+        if found is None or not limits.CODE_CHARS.fullmatch(found):
+            roster_path = ws.shown(ws.relative(period_dir / F.ROSTER_FILE))
+            outcome.problems.append(
+                importer.Problem(
+                    read.file,
+                    read.sheet,
+                    read.cell_of((F.KEYS["project_name"],)),
+                    "E509",
+                    M.message("E509", roster=roster_path, department_code=code, name=project_name),
+                )
+            )
+            return None
+        data[F.KEYS["project_code"]] = found
+    data = {k: data[k] for k in _FIELD_ORDER[read.kind] if k in data}
+    read.data = data
+    return ws.relative(folder / f"{data[F.KEYS['project_code']]}.yaml")
+
+
+_FIELD_ORDER = {kind: [f.key for f in form.fields] for kind, form in FORMS.items()}
+
+
+def _roster_of(ws: Workspace, period_dir: Path) -> Roster | None:
+    path = period_dir / F.ROSTER_FILE
+    if not path.is_file() or path.is_symlink():
+        return None
+    checked = check_files([ws.relative(path)], root=ws.root)
+    built = [build_model("roster", doc.path, doc.data) for _, doc in checked.documents if not checked.errors]
+    return next((r for r in built if isinstance(r, Roster)), None)
+
+
+def _project_code_beside(folder: Path, name: str) -> str | None:
+    """The code of the one project file in `folder` whose 项目名称 is `name` (never through a link)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return None
+    from .check.load import load_file
+
+    codes = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix in F.YAML_SUFFIXES and not path.is_symlink() and kind_of(path) == "project":
+            doc, _ = load_file(path)
+            if doc is not None and isinstance(doc.data, dict) and doc.data.get(F.KEYS["project_name"]) == name:
+                codes.append(str(doc.data.get(F.KEYS["project_code"], path.stem)))
+    return codes[0] if len(codes) == 1 else None
+
+
+def _project_code_from_name(file: str, name: str) -> str | None:
+    """docgen's own 附件2 file name, 「附件2-<code>-<name>.xlsx」 (render/paths.py), names the project's code."""
+    from .render.paths import safe
+
+    stem = Path(file).stem
+    head, tail = "附件2-", f"-{safe(name)}"
+    if stem.startswith(head) and stem.endswith(tail) and len(stem) > len(head) + len(tail):
+        return stem[len(head) : -len(tail)]
+    return None
+
+
+def _plan(ws: Workspace, target: Path, read: Any) -> Planned | str:
+    """The text an import writes to `target`: a new file in canonical form with the `docgen new` modeline, or the
+    existing one with the form's values put in (comments and every key the form does not carry kept). A code instead
+    when it cannot be written: E522 outside submissions/ or through a link, E527 an existing file that does not read."""
+    from .history import changes
+    from .tooling import importer
+
+    path = ws.file(target)
+    if not output.inside(path, ws.submissions) or any(p.is_symlink() for p in [path, *path.parents] if p.is_relative_to(ws.root)):
+        return "E522"
+    source = _sheet_name(read)
+    if path.is_file():
+        before = path.read_text(encoding="utf-8")
+        text = importer.merged_text(target, before, read.data)
+        if text is None:
+            return "E527"
+        old = changes.snapshot(before.encode("utf-8"), read.kind, target)
+        new = changes.snapshot(text.encode("utf-8"), read.kind, target)
+        lines = [c.text() for c in changes.compare(old, new) if c.kind != changes.FIGURE]
+        if not lines and text != before:
+            text = before  # the same values written otherwise: the file stays as it is
+        return Planned(target, source, text, before, lines)
+    schema_file = ws.root / "schema" / f"{read.kind}.schema.json"
+    modeline = f"# yaml-language-server: $schema={Path(os.path.relpath(schema_file, path.parent)).as_posix()}\n"
+    data = {**read.data, **read.flags}  # a new file says what the roster says of it (科研类, 涉密); an old one keeps its own
+    data = {k: data[k] for k in _FIELD_ORDER[read.kind] if k in data}
+    return Planned(target, source, importer.new_text(target, data, modeline), None)
+
+
+def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any], importer: Any) -> None:
+    """Check the planned files as docgen will check them once written (in a copy of their periods, so the roster
+    and the rules across files see them), and locate every error on the cell it came from."""
+    import shutil
+
+    from .check.load import load_text
+
+    periods = sorted({plan.target.parts[1] for plan in outcome.planned if len(plan.target.parts) > 2})
+    with tempfile.TemporaryDirectory(prefix="docgen-import-") as tmp:
+        root = Path(tmp).resolve()
+        (root / SUBMISSIONS).mkdir()
+        for period in periods:
+            source = ws.submissions / period
+            if source.is_dir() and not source.is_symlink():
+                shutil.copytree(source, root / SUBMISSIONS / period, symlinks=True)
+        copy = Workspace.at(root)
+        for plan in outcome.planned:
+            output.write_text(copy.file(plan.target), plan.text)
+        rules = ws.rules if ws.rules.is_file() else None
+        result = check([copy.file(plan.target) for plan in outcome.planned], rules, workspace=copy, cache=False)
+    by_target = {str(plan.target): plan for plan in outcome.planned}
+    for finding in result.errors:
+        found = by_target.get(str(finding.path))
+        if found is None:
+            continue
+        read = targets[found.target]
+        doc, _ = load_text(found.target, found.text)
+        cell = read.anchor
+        if doc is not None:
+            at = (finding.line, finding.column)
+            paths = [p for p, pos in doc.positions.items() if pos == at] + [p for p, pos in doc.key_positions.items() if pos == at]
+            if paths:
+                cell = read.cell_of(_read_path(max(paths, key=len), doc.data, read.data))
+        detail = f"{finding.code} {finding.message}"
+        outcome.problems.append(importer.Problem(read.file, read.sheet, cell, "E520", M.message("E520", detail=detail)))
+
+
+def _read_path(path: tuple[Any, ...], written: Any, read: dict[str, Any]) -> tuple[Any, ...]:
+    """A path in the written file as a path in what was read: an indicator found by its 三级指标, not its place."""
+    key = F.KEYS["indicators"]
+    if len(path) >= 2 and path[0] == key and isinstance(path[1], int):
+        items, name_key = written.get(key), F.INDICATOR_FIELDS["name"]
+        name = (
+            items[path[1]].get(name_key) if isinstance(items, list) and path[1] < len(items) and isinstance(items[path[1]], dict) else None
+        )
+        fresh = read.get(key)
+        if isinstance(fresh, list):
+            index = next((i for i, item in enumerate(fresh) if item.get(name_key) == name), None)
+            if index is not None:
+                return (key, index, *path[2:])
+    return path

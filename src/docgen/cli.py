@@ -544,6 +544,52 @@ def fmt_command(paths: tuple[Path, ...], check: bool, show_diff: bool) -> int:
     return 1 if refused or (check and changed) else 0
 
 
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="覆盖内容不同的已有报送文件（默认只列出将要做的修改，不覆盖）。")
+@click.option("--dry-run", "dry_run", is_flag=True, help="只读取和校验，列出将要新建或修改的文件，不写入。")
+@handle_errors
+def import_command(files: tuple[Path, ...], force: bool, dry_run: bool) -> int:
+    """把填好的附件2/附件3（.xlsx，或经 LibreOffice 转换的 .xls）导入为报送文件。
+
+    按表名和栏目名找到表格（不依赖单元格位置），写入本期、本部门的目录（项目按名单对应项目代码）。
+    有任何问题时逐条指出工作簿、工作表和单元格，一个文件也不写；已有文件内容不同时列出逐项修改，加 --force 才覆盖。
+
+    示例：docgen import 附件2-101-2025-001-城乡义务教育家庭经济困难学生生活补助.xlsx
+    """
+    ws = _workspace()
+    done = api.import_workbooks(list(files), force=force, dry_run=dry_run, workspace=ws)
+    for problem in done.problems:
+        click.echo(problem.text(), err=True)
+    if done.problems:
+        click.echo(messages.label("import_failed", count=len(done.problems)), err=True)
+        return 1
+    for plan in done.refused:
+        click.echo(messages.message("E521", path=ws.shown(plan.target), count=len(plan.changes)), err=True)
+        for line in plan.changes:
+            click.echo(messages.label("import_change", text=line), err=True)
+    if done.refused:
+        click.echo(messages.label("import_refused", count=len(done.refused)), err=True)
+        return 1
+    for plan in done.planned:
+        shown = ws.shown(plan.target)
+        if plan.status == "same":
+            click.echo(messages.label("import_same", path=shown, source=plan.source))
+        elif dry_run:
+            name = "import_would_create" if plan.status == "created" else "import_would_update"
+            click.echo(messages.label(name, path=shown, source=plan.source, count=len(plan.changes)))
+        else:
+            name = "import_created" if plan.status == "created" else "import_updated"
+            click.echo(messages.label(name, path=shown, source=plan.source, count=len(plan.changes)))
+        if dry_run or plan.status == "updated":
+            for line in plan.changes:
+                click.echo(messages.label("import_change", text=line))
+    counts = {s: sum(p.status == s for p in done.planned) for s in ("created", "updated", "same")}
+    summary = messages.label("import_summary", files=done.workbooks, sheets=len(done.planned), **counts)
+    click.echo(summary + (messages.label("import_dry_run") if dry_run else ""), err=True)
+    return 0
+
+
 @cli.command("install-hook")
 @click.option("--force", is_flag=True, help="覆盖已有的别的 pre-commit 钩子（原钩子备份为 pre-commit.docgen-backup）。")
 @click.option("--uninstall", is_flag=True, help="卸载 docgen 的钩子（并恢复备份的原钩子）。")

@@ -869,6 +869,93 @@ CLICK_HELP = {
     "clean_outputs": "同时删除 build/ 和 site/（生成的附件、汇总表和站点）。",
 }
 
+# --- docgen import: filled 附件2/附件3 workbooks (E500-E549, W500-W549) ------------------------------------------
+# Every problem is located on the spreadsheet: 「附件2-….xlsx 工作表「附件2」 F8：错误 E510 …」 (import_location).
+
+MESSAGES.update(
+    {
+        "E500": "无法作为 Excel 工作簿打开（{detail}）：请在 Excel 或 WPS 中另存为 .xlsx 后重试",
+        "E501": "文件太大（{size}，上限 {limit}），不再读取。监控表一般只有几十 KB，请检查是否选错了文件",
+        "E502": "工作簿的压缩内容异常（{detail}），可能是构造出来的恶意文件，不再读取",
+        "E503": "工作簿的部件 {part} 含 DTD 或实体声明（Excel、WPS 保存的文件从不含有），不再读取",
+        "E504": "工作表太大（{detail}），不再读取",
+        "E505": (
+            "没有找到附件2《市级项目支出绩效运行监控表》或附件3《市级部门整体支出绩效运行监控表》："
+            "没有哪张工作表含有表名或「项目名称」「主管部门（单位）及代码」栏目"
+        ),
+        "E506": "找不到「{label}」：{what}无法读取（这一行表头被删除或改动了？请按原表恢复）",
+        "E507": "无法识别监控期间：表名下面应有「（2025年1-6月）」这样的一行{found}",
+        "E508": "「{label}」应写成「名称（代码）」，如「朔州市教育局（101）」，实际是「{value}」",
+        "E509": (
+            "无法确定项目代码：附件2 上没有项目代码一栏，docgen 按本期名单对应，但名单 {roster} 中主管部门「{department_code}」"
+            "下没有名为「{name}」的项目。请核对项目名称，或请市财政局把项目加入名单"
+        ),
+        "E510": "「{field}」应填写数字或「未填报」，实际是「{value}」{hint}",
+        "E511": "「{field}」是空的：本行其他金额已填写，没有的金额请填 0，尚未取得的请填「未填报」",
+        "E512": "「{field}」是公式「{formula}」：导入只读填写的数值，从不计算公式。请改为直接填写数值",
+        "E513": (
+            "「{field}」表上为 {stated}，按本表填写的数计算应为 {computed}（{rule}）：请核对填写的金额；"
+            "这一格由系统计算，导入时不采用表上的数，也可以清空它"
+        ),
+        "E514": (
+            "指标「{name}」的完成目标可能性没有打「√」：请在「确定能」「有可能」「完全不可能」中选一格打「√」"
+            "（尚未判断的，在备注中写「完成目标可能性：未填报」）"
+        ),
+        "E515": "指标「{name}」的完成目标可能性打了 {count} 个「√」（{choices}），只能选一格",
+        "E516": "指标「{name}」的「{choice}」一格填写的是「{value}」：选中的一格打「√」（也认「✓」「是」），其余留空",
+        "E517": "这一行填写了指标内容，但「三级指标」是空的：请填写指标名称",
+        "E518": "不认识的资金行「{label}」。{table}的资金行有：{options}",
+        "E519": "与 {other} 是同一份报送（都写入 {target}），一个项目（部门）只能导入一次",
+        "E520": "导入后的报送文件不能通过校验：{detail}",
+        "E521": "{path} 已存在，导入会修改其中 {count} 项，未覆盖。核对下面列出的修改后，加 --force 覆盖",
+        "E522": "将要写入的 {path} 不在本项目的 submissions/ 之内，或经过符号链接，不写入",
+        "E523": "用 LibreOffice 把 .xls 转换为 .xlsx 失败（{detail}）：请在 Excel 或 WPS 中另存为 .xlsx 后重试",
+        "E524": (
+            "读取 .xls 文件需要 LibreOffice，但本机没有安装（找不到 soffice 命令）。"
+            "请安装（Debian/Ubuntu：apt-get install libreoffice-calc-nogui），或在 Excel/WPS 中把 {file} 另存为 .xlsx 后重试"
+        ),
+        "E525": "不支持的文件类型「{suffix}」：请导入 .xlsx（或 .xls）格式的附件2/附件3",
+        "E527": "已有的 {path} 无法读取或整理（YAML 有错误？），未修改：请先用 docgen validate 找出问题并改正，再导入",
+    }
+)
+
+LABELS.update(
+    {
+        "import_location": "{file} 工作表「{sheet}」 {cell}：",
+        "import_file_location": "{file}：",
+        "import_problem": "{location}{severity} {code} {message}",
+        "import_created": "已导入：{path}（新建，来自 {source}）",
+        "import_updated": "已导入：{path}（更新 {count} 项，来自 {source}）",
+        "import_same": "无变化：{path}（与 {source} 一致）",
+        "import_would_create": "将新建：{path}（来自 {source}）",
+        "import_would_update": "将更新：{path}（{count} 项，来自 {source}）",
+        "import_summary": "{files} 个工作簿，{sheets} 张监控表：新建 {created} 个文件，更新 {updated} 个，无变化 {same} 个",
+        "import_dry_run": "（--dry-run：未写入任何文件）",
+        "import_failed": "{count} 个问题，未写入任何文件；改正工作簿后重新导入",
+        "import_refused": "{count} 个文件已存在且内容不同，未写入任何文件；核对修改后加 --force 覆盖",
+        "import_change": "  {text}",
+        "import_budget_block": "预算表（{table}）",
+        "import_indicator_block": "绩效指标表",
+        "import_ident_block": "表头的{label}一栏",
+        "import_found_period": "，实际是「{value}」",
+        "import_rule_subtotal": "上年结转 + 本年预算",
+        "import_rule_total": "各「其中」行之和",
+        "import_rule_allocation_rate": "下达数 ÷ 本年预算 × 100",
+        "import_rule_spend_progress": "支出数 ÷ 安排数 × 100",
+        "import_target_text": "年度绩效目标",
+        "import_name_text": "名称",
+        "sheet_parts": "含 {count} 个部件，上限 {limit} 个",
+        "sheet_unpacked": "解压后 {size}，上限 {limit}",
+        "sheet_ratio": "部件 {part} 的压缩比为 {ratio}:1",
+        "sheet_count": "工作表超过 {limit} 张",
+        "sheet_size": "{rows} 行 {cols} 列，上限 {max_rows} 行 {max_cols} 列",
+        "sheet_cells": "有内容的单元格超过 {limit} 个",
+        "sheet_timeout": "{seconds} 秒内没有完成",
+        "sheet_not_converted": "没有生成 .xlsx 文件",
+        "sheet_not_a_file": "不是文件",
+        "import_no_suffix": "（无）",
+    }
+)
 
 # --- profiles (issue 15): a repository's forms as data, chosen in docgen.yaml ----------------------------------
 

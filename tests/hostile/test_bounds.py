@@ -367,3 +367,36 @@ def test_killing_a_build_leaves_no_worker(tmp_path: Path, sig: signal.Signals) -
         os.kill(int(pid.split()[0]), signal.SIGKILL)
     assert not survivors
     assert process.returncode == (-sig if sig == signal.SIGKILL else 128 + sig)
+
+
+def _workbook_zip(path: Path, parts: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_hostile_workbooks_end_within_bounds_with_their_code(tree: Path, tmp_path: Path) -> None:
+    """docgen import on a zip bomb, an entity bomb and a sheet past the row bound: each refused with its code, exit 1,
+    within the time and memory bounds, nothing written."""
+    import openpyxl
+
+    rows = openpyxl.Workbook()
+    for row in range(1, limits.MAX_SHEET_ROWS + 10):
+        rows.active.cell(row, 1, "x")
+    cases = {
+        "E502": _workbook_zip(tmp_path / "bomb.xlsx", {"xl/worksheets/sheet1.xml": b"<a>" + b" " * (200 << 20) + b"</a>"}),
+        "E503": _workbook_zip(
+            tmp_path / "laughs.xlsx",
+            {"xl/workbook.xml": b'<!DOCTYPE x [<!ENTITY a "a"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><workbook>&b;</workbook>'},
+        ),
+    }
+    rows.save(tmp_path / "rows.xlsx")
+    cases["E504"] = tmp_path / "rows.xlsx"
+    before = sorted(p for p in (tree / "submissions").rglob("*") if p.is_file())
+    for code, path in cases.items():
+        run = docgen(tree, "import", str(path))
+        assert run.code == 1 and run.codes() == [code], (code, run.err)
+    assert sorted(p for p in (tree / "submissions").rglob("*") if p.is_file()) == before

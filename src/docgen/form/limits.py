@@ -51,6 +51,24 @@ MAX_CODE_CHARS = 50
 #: Schema findings listed per file: past this many, the first ones already show what is wrong throughout.
 MAX_FINDINGS = 200
 
+#: Spreadsheets read by `docgen import` (tooling/sheets.py), checked before any XML is parsed: a filled 附件2 is
+#: ~20 KB (docgen's own) to ~200 KB (an office's, with styles and a logo); a city's execution export ~1 MB.
+MAX_WORKBOOK_BYTES = 20 << 20
+#: All parts of a workbook once unpacked (a zip bomb is small packed and huge unpacked; images count here) ...
+MAX_WORKBOOK_UNPACKED = 64 << 20
+#: ... and its XML parts, which openpyxl holds in memory as cells (~1 KiB each): 8 MiB is ~100,000 cells, ~300 MB.
+MAX_WORKBOOK_XML = 8 << 20
+#: Parts in one workbook's zip (a real one has ~10-40).
+MAX_WORKBOOK_PARTS = 1_000
+#: Unpacked ÷ packed size of one part above 1 MiB: XML compresses ~10-30x; a bomb, thousands.
+MAX_ZIP_RATIO = 200
+#: Sheets in one workbook, rows and columns in one sheet, cells with a value in the whole workbook (the form has
+#: 13 columns and ~40 rows; an execution export a few thousand rows).
+MAX_SHEETS = 100
+MAX_SHEET_ROWS = 20_000
+MAX_SHEET_COLUMNS = 200
+MAX_WORKBOOK_CELLS = 200_000
+
 #: Code points an XML document (.docx, .xlsx, the site) cannot carry: C0 controls other than tab, newline and carriage
 #: return, the non-characters U+FFFE/U+FFFF and lone surrogates (which only YAML's "\uD800" escapes can produce).
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

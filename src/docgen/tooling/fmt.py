@@ -1,4 +1,4 @@
-"""Canonical form of a submission (`docgen fmt`): the only code that rewrites files clerks edit.
+"""Canonical form of a submission (`docgen fmt`): every rewrite of a file clerks edit ends here (`docgen import` too).
 
 Canonical form, decided once (README 「docgen fmt」):
 - keys in the order of the form, taken from the schema (which `forms` generates), unknown keys last

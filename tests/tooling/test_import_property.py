@@ -1,0 +1,145 @@
+"""Property: any submission docgen renders as 附件2/附件3 reads back to the same values (build -> import is exact)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from docgen.form import vocabulary as F
+from docgen.form.forms import FORMS, form_of
+from docgen.form.model import Department, Project
+from docgen.tooling import importer, sheets
+from tests.evaluate.factory import PERIOD_DIR, project_data
+from tests.tooling.test_import import _form_view
+from tests.tooling.workbooks import docgen_workbook
+
+CJK = "项目资金绩效指标完成情况预计年度目标学生教师医院道路农田补助发放人次个所天元万率"
+TEXT = (
+    st.text(alphabet=CJK + "0123456789≥≤%（）、，。-=+@ abcXYZ", min_size=1, max_size=24)
+    .map(str.strip)
+    .filter(lambda t: bool(t) and t not in F.UNKNOWN_WORDS and "调整后" not in t and not importer._DOTS.match(t) and t != F.NOT_REPORTED)
+)
+VALUE = st.one_of(TEXT, st.sampled_from(["≥95%", "12000人", "≤30天", "100%", "0.54", F.NOT_REPORTED, "2025年10月底前"]))
+AMOUNT = st.one_of(
+    st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=0, max_value=1000, places=6, allow_nan=False, allow_infinity=False),
+    st.just(F.NOT_REPORTED),
+)
+LEVELS = [(l1, l2) for l1, l2s in F.TAXONOMY.items() for l2 in l2s]
+
+
+@st.composite
+def fund_rows(draw: st.DrawFn, rows: tuple[str, ...]) -> dict[str, Any]:
+    chosen = draw(st.lists(st.sampled_from(rows), min_size=1, max_size=len(rows), unique=True))
+    return {row: {key: draw(AMOUNT) for key in F.AMOUNT_FIELDS.values()} for row in chosen}
+
+
+@st.composite
+def indicators(draw: st.DrawFn) -> list[dict[str, Any]]:
+    names = draw(st.lists(TEXT, min_size=1, max_size=6, unique=True))
+    out = []
+    for name in names:
+        level1, level2 = draw(st.sampled_from(LEVELS))
+        item: dict[str, Any] = {
+            "一级指标": level1,
+            "二级指标": level2,
+            "三级指标": name,
+            "年度指标值": draw(VALUE),
+            "指标完成情况": draw(VALUE),
+            "全年指标预计完成情况": draw(VALUE),
+            "完成目标可能性": draw(st.sampled_from([*F.LIKELIHOODS, F.NOT_REPORTED])),
+        }
+        if draw(st.booleans()):
+            item["偏差原因分析"] = draw(TEXT)
+        if draw(st.booleans()):
+            item["备注"] = draw(TEXT)
+        if draw(st.integers(0, 4)) == 0:
+            item["调整后指标值"] = draw(st.sampled_from(["≥90%", "11500人"]))
+        out.append(item)
+    return out
+
+
+@st.composite
+def submissions(draw: st.DrawFn) -> Project | Department:
+    month = draw(st.integers(1, 12))
+    if draw(st.booleans()):
+        data = project_data(draw(fund_rows(FORMS["project"].tables[0].rows)), draw(indicators()), month=month)
+        data["项目名称"], data["项目年度绩效目标"], data["预算单位"] = draw(TEXT), draw(TEXT), draw(TEXT)
+        return Project.from_data(PERIOD_DIR / "101-2025-001.yaml", data)
+    data = {
+        "年度": 2025,
+        "截至月份": month,
+        "主管部门": draw(TEXT),
+        "主管部门代码": "101",
+        "资金按类型": draw(st.one_of(fund_rows(FORMS["department"].tables[0].rows), st.just(F.NOT_REPORTED))),
+        "资金按用途": draw(fund_rows(FORMS["department"].tables[1].rows)),
+        "年度绩效目标": draw(TEXT),
+        "绩效指标": draw(st.one_of(indicators(), st.just(F.NOT_REPORTED))),
+    }
+    return Department.from_data(PERIOD_DIR / "部门整体.yaml", data)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(sub=submissions())
+def test_a_rendered_form_reads_back_exactly(sub: Project | Department, tmp_path_factory: Any) -> None:
+    folder = tmp_path_factory.mktemp("books")
+    book = docgen_workbook(sub, Path(folder))
+    reads, problems = importer.read_workbook(sheets.open_workbook(book))
+    assert problems == [] and len(reads) == 1
+    read = reads[0]
+    assert read.problems == [], [p.text() for p in read.problems]
+    assert read.kind == sub.kind and read.period == sub.period
+    expected = _expected(sub)
+    assert _form_view(read.data) == _form_view(expected)
+
+
+def _expected(sub: Project | Department) -> dict[str, Any]:
+    """The submission's form-carried data, rebuilt from the model (what the workbook was drawn from)."""
+    data: dict[str, Any] = {
+        "年度": sub.period.year,
+        "截至月份": sub.period.month,
+        "主管部门": sub.department,
+        "主管部门代码": sub.department_code,
+    }
+    if isinstance(sub, Project):
+        data.update({"项目名称": sub.name, "预算单位": sub.unit, "项目年度绩效目标": sub.target})
+    else:
+        data["年度绩效目标"] = sub.target
+    for table in form_of(sub).tables:
+        if table.field in sub.unreported:
+            data[table.key] = F.NOT_REPORTED
+            continue
+        rows = {}
+        for row, amounts in sub.tables[table.field].items():
+            rows[row] = {
+                key: F.NOT_REPORTED if not amounts.reported(name) else Decimal(getattr(amounts, name))
+                for name, key in F.AMOUNT_FIELDS.items()
+            }
+        data[table.key] = rows
+    if "indicators" in sub.unreported:
+        data["绩效指标"] = F.NOT_REPORTED
+    else:
+        items = []
+        for ind in sub.indicators:
+            item = {
+                "一级指标": ind.level1,
+                "二级指标": ind.level2,
+                "三级指标": ind.name,
+                "年度指标值": str(ind.target),
+                "指标完成情况": str(ind.result),
+                "全年指标预计完成情况": str(ind.expected),
+                "完成目标可能性": ind.likelihood,
+            }
+            if ind.adjusted_target is not None:
+                item["调整后指标值"] = str(ind.adjusted_target)
+            if ind.deviation:
+                item["偏差原因分析"] = ind.deviation
+            if ind.remark:
+                item["备注"] = ind.remark
+            items.append(item)
+        data["绩效指标"] = items
+    return data
