@@ -22,19 +22,22 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, children, confidential, output, redact
 from . import messages as M
 from .cache import Store
+from .check import review as review_checks
 from .check import validate as checking
 from .check.consistency import UNFILLED
 from .check.findings import Finding, Findings, error
 from .check.load import Document
 from .check.ruleset import NONE as NO_LIGHT
+from .check.ruleset import RED as LIGHT_RED
 from .check.ruleset import SCHEMA_FILES, Ruleset
 from .check.ruleset import default_path as default_rules_path
 from .check.validate import check_files, kind_of
-from .errors import DocgenError, InvalidSubmissions, Leak, UsageError, write_problem
-from .evaluate import conclusions, figures, monitor
+from .errors import DocgenError, EnvironmentProblem, InvalidSubmissions, Leak, UsageError, write_problem
+from .evaluate import conclusions, figures, monitor, review
 from .evaluate.evaluation import Evaluation, evaluate
 from .form import limits
 from .form import numbers as N
+from .form import review as review_form
 from .form import vocabulary as F
 from .form.forms import FORMS
 from .form.model import Department, Project, Roster
@@ -45,7 +48,7 @@ from .workspace import Workspace
 if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 load only when used: every command starts faster
     import jinja2
 
-    from .history import revdiff
+    from .history import revdiff, review_state
     from .render import engine
     from .site import generate as site_module
     from .tooling import fmt as fmt_module
@@ -69,6 +72,7 @@ class Result(Findings):
     documents: dict[str, Document] = field(default_factory=dict, repr=False)  # loaded files by path, for positions
     digests: dict[str, str] = field(default_factory=dict, repr=False)  # path -> digest of its bytes, read once
     paths: list[Path] = field(default_factory=list)  # the files checked, relative to the project root
+    records: review.Records = field(default_factory=lambda: review.Records())  # 审核意见, 整改, 结果应用 (审核/ files)
 
     @property
     def ok(self) -> bool:
@@ -170,6 +174,10 @@ def check(
     flawed: list[Project | Department] = []  # invalid, but in the schema's shape: monitored, never rendered
     for kind, doc in checked.documents:
         result.documents[str(doc.path)] = doc
+        if kind in review_form.KINDS:  # 审核/ files: records of the review loop, not submissions
+            if str(doc.path) not in bad:
+                result.records.add(kind, doc.data, str(doc.path), review_checks.item_lines(doc, kind))
+            continue
         if str(doc.path) in bad:
             if kind != "roster" and str(doc.path) in shaped:
                 flawed.append(build_model(kind, doc.path, doc.data))  # type: ignore[arg-type]
@@ -183,8 +191,36 @@ def check(
         *confidential.apply_roster([s for s in flawed if isinstance(s, Project)], period_rosters),
         *(s for s in flawed if not isinstance(s, Project)),
     ]
+    result.findings += _record_findings(result.records, period_rosters)
     _monitor(result, ws, files, rules_file, flawed, checked.digests, store, period_rosters)
     return result
+
+
+def _returned(result: Result) -> frozenset[str]:
+    """The paths of the submissions a reviewer returned (退回修改): marked in the 汇总表, out of the bundles."""
+    return frozenset(str(s.path) for s in _submitted(result) if result.records.returned(s))
+
+
+def _submitted(result: Result) -> list[Project | Department]:
+    """The valid submissions of a check, departments first."""
+    return [*result.departments, *result.projects]
+
+
+def _record_findings(records: review.Records, rosters: list[Roster]) -> list[Finding]:
+    """The review records' findings across files: 整改 past its deadline (W601), a subject the roster does not
+    list for the department (W602)."""
+    by_period: dict[tuple[int, int], list[review_form.Rectification]] = {}
+    for item in records.rectifications:
+        by_period.setdefault(item.period, []).append(item)
+    found = [f for period, items in by_period.items() for f in review_checks.overdue(items, reference_date(period))]
+    listed = {((r.period.year, r.period.month), d.code): {p.code for p in d.projects} for r in rosters for d in r.departments}
+    every: list[review_form.Opinion | review_form.Rectification | review_form.Application] = [
+        *records.opinions,
+        *records.rectifications,
+        *records.applications,
+    ]
+    subjects = [(x.path, x.line, x.department_code, x.subject, x.period) for x in every]
+    return found + review_checks.against_roster(subjects, listed)
 
 
 def _monitor(
@@ -258,6 +294,71 @@ def draft_conclusions(result: Result, submission: Project | Department, *, only_
     analysis = analyse(result)
     sa = analysis.of(submission.path)
     return conclusions.draft(sa, analysis.ruleset, only_missing=only_missing) if sa is not None else {}
+
+
+def _drafted_sections(result: Result, submission: Project | Department) -> dict[str, str]:
+    """The default drafts of `build`: 「四、绩效监控结果分析」 from the warnings, and for a 部门整体 with 整改 or
+    结果应用 records, its 结果应用情况 in 「五、其他需要说明的事项」."""
+    drafted = draft_conclusions(result, submission)
+    if isinstance(submission, Department):
+        applied = draft_applications(result, submission)
+        if applied:
+            drafted[F.REPORT_KEYS[-1]] = applied
+    return drafted
+
+
+def draft_applications(result: Result, department: Department) -> str:
+    """The department's 结果应用情况, drafted from the review folder's records of its year up to its period: each
+    结果应用 the bureau decided and each 整改 item of the latest 整改 file with its state (overdue ones said so);
+    "" without records;
+    涉密 projects are never named. Paragraphs are separated by a newline."""
+    period, code = department.period, department.department_code
+    secret = {p.code for p in result.projects if p.confidential} | {
+        e.code for r in result.rosters for d in r.departments for e in d.projects if e.confidential
+    }
+    names = {p.code: p.name for p in result.projects if not p.confidential}
+
+    def mine(item: Any) -> bool:
+        year, month = item.period
+        return item.department_code == code and year == period.year and month <= period.month and item.subject not in secret
+
+    def label(subject: str) -> str:
+        if subject == F.WHOLE_DEPARTMENT:
+            return M.review_text("whole_department")
+        return M.review_text("draft_subject", name=names.get(subject, subject), code=subject)
+
+    applied = [a for a in result.records.applications if mine(a)]
+    items = [r for r in result.records.rectifications if mine(r)]
+    latest = max((r.period for r in items), default=None)
+    items = [r for r in items if r.period == latest]  # each period's 整改 file restates the ledger: the latest counts
+    if not applied and not items:
+        return ""
+    today = reference_date((period.year, period.month))
+    paragraphs = []
+    if applied:
+        texts = []
+        for a in applied:
+            amount = M.review_text("feedback_amount", amount=N.money(a.amount)) if a.amount is not None else ""
+            number = M.review_text("feedback_number", number=a.document_number) if a.document_number else ""
+            texts.append(
+                M.review_text("draft_application", subject=label(a.subject), kind=a.kind, amount=amount, number=number, date=a.date)
+            )
+        paragraphs.append(M.review_text("draft_applications", items="".join(texts)))
+    if items:
+        texts = [
+            M.review_text(
+                "draft_rectification",
+                subject=label(r.subject),
+                problem=r.problem,
+                measure=r.measure,
+                deadline=r.deadline,
+                status=r.status,
+                late=M.review_text("draft_overdue") if r.overdue(today) else "",
+            )
+            for r in items
+        ]
+        paragraphs.append(M.review_text("draft_rectifications", items="".join(texts)))
+    return "\n".join(paragraphs)
 
 
 def _sibling_projects(result: Result, files: list[Path], ws: Workspace) -> list[Project]:
@@ -485,7 +586,7 @@ def build(
     engine.check_templates(tpl)  # a hostile or broken template stops the build before anything is written
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
-    built = rollup.cities(analyse(result), result.rosters)  # the roll-up data, built once for both writers
+    built = rollup.cities(analyse(result), result.rosters, _returned(result))  # the roll-up data, built once for both writers
     records = Store(ws.root)  # the manifests of build/: in the user's cache, never in build/ (cache.Store.record)
     legacy = [out / ".docgen-manifest.json", out / ".docgen-rollups-departments.json", out / ".docgen-rollups-city.json"]
     for old in legacy:  # where an older docgen kept them: never read; removed, so build/ holds only outputs
@@ -495,7 +596,7 @@ def build(
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
     output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)
     if extra_sections is None:
-        extra_sections = functools.partial(draft_conclusions, result)
+        extra_sections = functools.partial(_drafted_sections, result)
     rules_in_force = (ws.absolute(rules) if rules else ws.rules, default_rules_path())
     secrets = confidential.secrets(ws.root, result)
     options = engine.Options(
@@ -512,6 +613,11 @@ def build(
         redact_key=secrets.digest() if secrets else "",
         store=records,
         department_names={(r.period.key, d.code): d.name for r in result.rosters for d in r.departments},
+        returned={
+            str(s.path): (secrets.redact if secrets else str)(result.records.return_reason(s))
+            for s in _submitted(result)
+            if result.records.returned(s)
+        },
     )
     rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records)
     evaluations = analyse(result).submissions
@@ -580,7 +686,7 @@ def _in_background(func: Callable[..., object], *args: object) -> Callable[[], N
 def write_rollups(result: Result, out: Path, store: Store | None = None) -> list[Path]:
     """The department and city 汇总表 of every period checked, under build/<period>/ (paths.py); their manifests
     in `store` (the project's)."""
-    return rollup.write_all(out, analyse(result), result.rosters, store=store)
+    return rollup.write_all(out, analyse(result), result.rosters, store=store, returned=_returned(result))
 
 
 def write_city_rollup(result: Result, out: Path, built: list[rollup.CityRollup] | None = None, store: Store | None = None) -> list[Path]:
@@ -751,6 +857,260 @@ def new(
     return ws.relative(target), notes
 
 
+def new_review(kind: str, root: Workspace | Path | None, period: str, department_code: str, *, bureau: bool = False) -> Path:
+    """Scaffold a review-folder file (审核意见 of the department or, with `bureau`, of 财政局; 整改; 结果应用) that
+    validates as it stands: an empty list and a commented example. Returns it relative to the root."""
+    year, month = parse_period(period)
+    if not limits.CODE_CHARS.fullmatch(department_code) or len(department_code) > limits.MAX_CODE_CHARS:
+        raise UsageError(M.message("E603", value=department_code[:40], whole=F.WHOLE_DEPARTMENT))
+    ws = _workspace(root)
+    folder = ws.submissions / f"{year}-{month:02d}" / F.REVIEW_FOLDER
+    stem = {
+        "review": f"{F.BUREAU if bureau else department_code}-{department_code}",
+        "rectification": F.RECTIFICATION_PREFIX + department_code,
+        "application": F.APPLICATION_PREFIX + department_code,
+    }[kind]
+    target = folder / f"{stem}.yaml"
+    if target.exists():
+        raise UsageError(M.label("exists", path=ws.shown(ws.relative(target))))
+    reviewer = bureau or kind == "application"
+    schema_file = ws.root / "schema" / review_form.SCHEMA_FILES[kind]
+    text = _template(f"{kind}.yaml.j2").render(
+        schema=Path(os.path.relpath(schema_file, folder)).as_posix(),
+        year=year,
+        month=month,
+        department_code=department_code,
+        unit=M.review_text("bureau_unit" if reviewer else "department_unit"),
+        reviewer_name=M.review_text("bureau_name" if reviewer else "department_unit"),
+    )
+    output.write_text(target, text)
+    return ws.relative(target)
+
+
+def feedback(
+    root: Workspace | Path | None,
+    *,
+    period: str | None = None,
+    department: str | None = None,
+    out: Path | None = None,
+    pdf: bool = False,
+) -> list[Path]:
+    """Write the bureau's 审核结果反馈 (.docx, 附件1's official style) per department and period: the opinions,
+    each 退回 or red submission with its reason, the 整改 required with deadlines and the 结果应用 decided.
+    涉密 projects are never named (their texts pass the redactor too). Returns the files written. Only valid
+    submissions are reported on (a file with errors has no model to read)."""
+    from .render import dates, templates
+    from .render import feedback as letters
+    from .render import pdf as pdfs
+
+    ws = _workspace(root)
+    result = check([ws.submissions], workspace=ws)  # a file with errors is left out (a returned one often has some)
+    wanted = parse_period(period) if period else None
+    secrets = confidential.secrets(ws.root, result)
+    redact = secrets.redact
+    analysis = analyse(result)
+    tpl = templates.find(ws.root)
+    reference = tpl.path(templates.REPORT_DOCX)
+    folder = out if out is not None else ws.build
+    groups: dict[tuple[tuple[int, int], str], list[Project | Department]] = {}
+    for sub in _submitted(result):
+        key = ((sub.period.year, sub.period.month), sub.department_code)
+        if (wanted is None or key[0] == wanted) and (department is None or key[1] == department):
+            groups.setdefault(key, []).append(sub)
+    if not groups:
+        raise UsageError(M.review_text("feedback_none_found"))
+    written = []
+    for (when, code), subs in sorted(groups.items()):
+        roster = next((r for r in result.rosters if (r.period.year, r.period.month) == when), None)
+        listed = next((d for d in roster.departments if d.code == code), None) if roster else None
+        name = listed.name if listed else next((s.department for s in subs if isinstance(s, Department)), subs[0].department)
+        letter = _letter(result, analysis, subs, when, code, redact(name), listed, redact)
+        letter = replace(letter, dated=dates.written_date(dates.document_date(subs[0].period)))
+        target = letters.target(folder, letter)
+        output.write_bytes(target, letters.document_bytes(letter, reference), owner=folder)
+        written.append(target)
+    if pdf:  # LibreOffice, as `docgen build --pdf`; each PDF dated like its letter
+        converted = pdfs.convert(written, folder, tpl.path(templates.FONTS_CONF), dated=lambda p: dates.document_date(_period_of_letter(p)))
+        if converted.problems:
+            raise EnvironmentProblem("；".join(converted.problems))
+        written += converted.pdfs
+    return [ws.relative(p) for p in written]
+
+
+def _period_of_letter(path: Path) -> Any:
+    """The period a letter is for, from its folder (build/2025-06/…)."""
+    from .form.model import Period
+
+    year, month = parse_period(path.parent.name)
+    return Period(year, month)
+
+
+def _letter(
+    result: Result,
+    analysis: monitor.Analysis,
+    subs: list[Project | Department],
+    when: tuple[int, int],
+    code: str,
+    name: str,
+    listed: Any,
+    redact: Callable[[str], str],
+) -> Any:
+    """What one department's letter says, as texts (render/feedback.Letter); 涉密 projects only counted."""
+    from .form.model import Period
+    from .render.feedback import Letter
+
+    records = result.records
+    public = [s for s in subs if not s.confidential]
+    names = {s.code: s.name for s in public if isinstance(s, Project)}
+    secret = {s.code for s in subs if isinstance(s, Project) and s.confidential} | {
+        p.code for p in (listed.projects if listed else ()) if p.confidential
+    }
+
+    def label(sub: Project | Department) -> tuple[str, str]:
+        return (sub.name, sub.code) if isinstance(sub, Project) else (M.review_text("whole_department"), name)
+
+    def subject(code_or_whole: str) -> tuple[str, str]:
+        if code_or_whole == F.WHOLE_DEPARTMENT:
+            return M.review_text("whole_department"), name
+        return names.get(code_or_whole, code_or_whole), code_or_whole
+
+    opinions, problems = [], []
+    for sub in public:
+        title, shown = label(sub)
+        for o in records.opinions_on(sub):
+            opinions.append(
+                M.review_text(
+                    "feedback_opinion",
+                    name=title,
+                    code=shown,
+                    conclusion=o.conclusion,
+                    opinion=o.opinion,
+                    reviewer=o.unit or o.reviewer,
+                    date=o.date,
+                )
+            )
+        if records.returned(sub):
+            problems.append(M.review_text("feedback_returned", name=title, code=shown, reason=records.return_reason(sub)))
+        sa = analysis.of(sub.path)
+        if sa is not None and sa.light == LIGHT_RED:
+            reasons = "；".join(dict.fromkeys(f.message for f in sa.findings if f.light == LIGHT_RED))
+            problems.append(M.review_text("feedback_red", name=title, code=shown, reason=reasons))
+    items = []
+    for r in records.rectifications_of(when, code):
+        if r.subject in secret:
+            continue
+        title, shown = subject(r.subject)
+        items.append(
+            M.review_text(
+                "feedback_item",
+                name=title,
+                code=shown,
+                problem=r.problem,
+                measure=r.measure,
+                owner=r.owner,
+                deadline=r.deadline,
+                status=r.status,
+            )
+        )
+    applied = []
+    for a in records.applications_of(when, code):
+        if a.subject in secret:
+            continue
+        title, shown = subject(a.subject)
+        amount = M.review_text("feedback_amount", amount=N.money(a.amount)) if a.amount is not None else ""
+        number = M.review_text("feedback_number", number=a.document_number) if a.document_number else ""
+        applied.append(
+            M.review_text("feedback_application", name=title, code=shown, kind=a.kind, amount=amount, number=number, note=a.note)
+        )
+    expected = len(listed.projects) if listed else len([s for s in subs if isinstance(s, Project)])
+    overview = M.review_text(
+        "feedback_overview",
+        expected=expected,
+        submitted=len(subs),
+        passed=sum(1 for s in subs if records.conclusion(s) == F.REVIEW_CONCLUSIONS[0]),
+        returned=sum(1 for s in subs if records.returned(s)),
+        red=sum(1 for s in subs if (sa := analysis.of(s.path)) is not None and sa.light == LIGHT_RED),
+    )
+    return Letter(
+        period=Period(*when),
+        code=code,
+        department=name,
+        overview=overview,
+        opinions=[redact(t) for t in opinions],
+        problems=[redact(t) for t in problems],
+        rectifications=[redact(t) for t in items],
+        applications=[redact(t) for t in applied],
+    )
+
+
+def _all_rosters(ws: Workspace) -> tuple[list[Roster], list[Finding]]:
+    """Every period's roster, checked: the valid ones and the findings of all."""
+    files = sorted(ws.relative(p) for p in ws.submissions.glob(f"*/{F.ROSTER_FILE}") if p.is_file() and not p.is_symlink())
+    if not files:
+        return [], []
+    checked = check_files(files, root=ws.root)
+    bad = checked.error_paths()
+    rosters = [build_model("roster", doc.path, doc.data) for _, doc in checked.documents if str(doc.path) not in bad]
+    return [r for r in rosters if isinstance(r, Roster)], checked.findings
+
+
+def codeowners(root: Workspace | Path | None, platform: str) -> tuple[str, Path, list[Finding]]:
+    """The code owners file for `platform` (github, gitlab, gitee) from the rosters' 审核人 and 财政局审核人: its
+    text, where the platform reads it (relative to the root), and the rosters' findings. InvalidSubmissions when a
+    roster has errors, UsageError when no roster names a reviewer."""
+    from .tooling import owners
+
+    ws = _workspace(root)
+    rosters, findings = _all_rosters(ws)
+    if any(f.is_error for f in findings):
+        raise InvalidSubmissions(
+            M.label("summary", files=len({f.path for f in findings}), errors=len([f for f in findings if f.is_error]), warnings=0)
+        )
+    if not rosters:
+        raise UsageError(M.message("E607"))
+    named = owners.owners_of(rosters)
+    if not named.bureau and not any(named.departments.values()):
+        raise UsageError(M.message("E608"))
+    return owners.render(named, platform), Path(owners.TARGETS[platform]), findings
+
+
+def check_scope(
+    root: Workspace | Path | None,
+    base: str | None = None,
+    *,
+    head: str | None = None,
+    staged: bool = False,
+    department: str | None = None,
+    bureau: bool = False,
+) -> list[Finding]:
+    """E605 for each file a change touches beyond one department's (or the bureau's) files.
+
+    The change is `base`...`head` (head default HEAD: what a pull request adds since it left `base`), or with
+    `staged` what is staged for the next commit. Its scope is `department` when given, else the department of its
+    first department file; `bureau` allows everything."""
+    from .history.git import open_repo
+    from .tooling import owners
+
+    ws = _workspace(root)
+    repo = open_repo(ws.root)
+    spec = ("--", f":(top){repo.prefix}{SUBMISSIONS}")
+    if staged:  # the hook: a bureau clerk's clone says so once (git config docgen.bureau true)
+        bureau = bureau or repo.run("config", "--bool", "docgen.bureau", check=False).strip() == b"true"
+        out = repo.run("diff", "--cached", "--name-only", "--no-renames", "-z", *spec)
+    else:
+        if base is None:
+            raise UsageError(M.review_text("scope_no_base"))
+        start, end = repo.resolve(base), repo.resolve(head or "HEAD")
+        out = repo.run("diff", "--name-only", "--no-renames", "-z", f"{start}...{end}", *spec)
+    paths = [repo.relative(p) for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+    allowed, trespasses = owners.scope(paths, department, bureau)
+
+    def whose(owner: str | None) -> str:
+        return M.review_text("owner_bureau") if owner in (None, owners.BUREAU) else M.review_text("owner_department", code=owner)
+
+    return [error(t.path, 1, 1, "E605", owner=whose(t.owner), path=t.path, allowed=whose(allowed)) for t in trespasses]
+
+
 # --- site ---------------------------------------------------------------------------------
 
 
@@ -795,6 +1155,31 @@ def site(
 
 
 # --- diff ---------------------------------------------------------------------------------
+
+
+def review_states(
+    result: Result, root: Workspace | Path | None = None, *, branch: str | None = None
+) -> dict[str, review_state.ReviewState]:
+    """Each checked submission's review state (草稿/已报送/退回修改/已通过), by its root-relative path.
+
+    From the review folder's records in `result` and from git: a file not on the main branch (`branch`, else
+    main or master) is a 草稿; `first_arrived` is when the commit that added it reached the main branch (for
+    lateness against the roster's 截止日期). Outside a repository nothing is a 草稿 and no arrival is known.
+    `api.review_states(api.check([Path("submissions")]))[path].state` is "draft", "submitted", "returned" or
+    "passed" (`.label` in Chinese)."""
+    from .history import review_state
+
+    ws = _workspace(root) if root is not None else Workspace.around(result.paths)
+    submissions: list[Project | Department] = [*result.projects, *result.departments]
+    return review_state.states(submissions, result.records, review_state.read_main(ws.root, branch))
+
+
+def reference_date(period: tuple[int, int]) -> date:
+    """The day 整改 deadlines are judged against: SOURCE_DATE_EPOCH's date when set, else the period's last day."""
+    from .form.model import Period
+    from .render import dates
+
+    return dates.document_date(Period(*period)).date()
 
 
 def review_findings(root: Path) -> list[Finding]:
@@ -1061,7 +1446,7 @@ def build_shard(
         pdf=pdf,
         confidential_dir=include_confidential,
         jobs=jobs,
-        extra_sections=functools.partial(draft_conclusions, result),
+        extra_sections=functools.partial(_drafted_sections, result),
         inputs=(ws.absolute(rules) if rules else ws.rules, default_rules_path()),
         progress=progress,
         digests=result.digests,
@@ -1070,6 +1455,11 @@ def build_shard(
         redact_key=secrets.digest() if secrets else "",
         store=records,
         department_names=names,
+        returned={
+            str(s.path): (secrets.redact if secrets else str)(result.records.return_reason(s))
+            for s in _submitted(result)
+            if result.records.returned(s)
+        },
     )
     evaluations = analyse(result).submissions
     subs: list[Project | Department] = [*result.departments, *result.projects]
@@ -1165,7 +1555,7 @@ def merge(
         nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
         raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
     _verify_records(ws, out, result, recs, rules)
-    built = rollup.cities(analyse(result), result.rosters)
+    built = rollup.cities(analyse(result), result.rosters, _returned(result))
     records = Store(ws.root)
     target = out / "summary.json"
     output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)

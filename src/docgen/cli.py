@@ -416,8 +416,127 @@ def new(
     return 0
 
 
+@cli.command(short_help="根据名单中的审核人生成代码所有者文件（CODEOWNERS），供 GitHub、GitLab、Gitee 自动指派审核人")
+@click.option(
+    "--format", "platform", type=click.Choice(["github", "gitlab", "gitee"]), default="github", show_default=True, help="代码托管平台。"
+)
+@click.option(
+    "--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), help="写入此文件；写 - 时输出到屏幕。默认写入平台读取的位置。"
+)
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@handle_errors
+def codeowners(platform: str, out: Path | None, root: Path | None) -> int:
+    """生成代码所有者文件：各部门的目录和本部门的审核、整改文件交给名单中该部门的「审核人」，
+    市财政局的审核意见、结果应用和名单交给「财政局审核人」。
+
+    示例：docgen codeowners --format gitlab
+    """
+    ws = _workspace(root)
+    text, target, _ = api.codeowners(ws, platform)
+    if out is not None and str(out) == "-":
+        click.echo(text, nl=False)
+        return 0
+    path = ws.absolute(out) if out is not None else ws.file(target)
+    output.write_text(path, text, owner=None if out is not None else ws.root)  # the default place: never through a link
+    click.echo(messages.review_text("codeowners_written", path=ws.shown(ws.relative(path)), platform=platform))
+    return 0
+
+
+@cli.command(short_help="生成市财政局对各部门的审核结果反馈（Word，公文格式）：审核意见、退回和红灯事项、整改要求")
+@click.option("--period", help="只生成此期间的反馈，如 2025-06；默认全部期间。")
+@click.option("--department", help="只生成此部门（主管部门代码）的反馈；默认全部部门。")
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path, file_okay=False), help="输出目录，默认 build/。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF。")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@handle_errors
+def feedback(period: str | None, department: str | None, out: Path | None, pdf: bool, root: Path | None) -> int:
+    """按部门生成市财政局的《绩效运行监控审核结果反馈》（.docx，与附件1相同的公文格式）：
+    各项报送的审核意见，退回修改和红灯的事项及原因，整改要求和期限，结果应用。涉密项目不列名称和代码。
+
+    示例：docgen feedback --period 2025-06 --department 101
+    """
+    ws = _workspace(root)
+    written = api.feedback(ws, period=period, department=department, out=ws.absolute(out) if out is not None else None, pdf=pdf)
+    for path in written:
+        click.echo(ws.shown(path))
+    click.echo(messages.review_text("feedback_written", count=len(written), folder=ws.shown(ws.relative(out or ws.build))), err=True)
+    return 0
+
+
+@cli.command("check-scope", short_help="检查一次改动是否只涉及一个部门（或市财政局）的文件；跨部门的改动拒绝")
+@click.option("--base", help="比较的起点（合并请求的目标分支，如 origin/main）；检查从它分出以来的改动。")
+@click.option("--head", help="比较的终点，默认 HEAD。")
+@click.option("--staged", is_flag=True, help="检查 git 暂存区中将要提交的改动（供提交前的钩子使用）。")
+@click.option("--department", help="只允许涉及此部门代码的文件；不指定时以改动中第一个部门为准。")
+@click.option("--bureau", is_flag=True, help="市财政局的改动：可以涉及所有文件。")
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    default="text",
+    show_default=True,
+    help="text 供人阅读，json 供工具，github 生成 GitHub 注释，codequality 生成 GitLab 代码质量报告。",
+)
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@handle_errors
+def check_scope(base: str | None, head: str | None, staged: bool, department: str | None, bureau: bool, fmt: str, root: Path | None) -> int:
+    """检查改动的范围：一个合并请求（或一次提交）只能改一个部门的文件；改了其他部门的报送、
+    审核文件或名单的，逐个列出并以退出码 1 拒绝（E605）。
+
+    示例：docgen check-scope --base origin/main
+    """
+    ws = _workspace(root)
+    findings = api.check_scope(ws, base, head=head, staged=staged, department=department, bureau=bureau)
+    text = report.render(report.for_user(findings, ws.shown, fmt), fmt, len({f.path for f in findings}))
+    if text:
+        click.echo(text)
+    return 1 if findings else 0
+
+
+@cli.command("new-review", short_help="生成审核目录中的一个待填写文件：审核意见（review）、整改（rectification）或结果应用（application）")
+@click.argument("kind", type=click.Choice(["review", "rectification", "application"]))
+@click.option("--period", required=True, help="监控期间，如 2025-06（2025年1-6月）。")
+@click.option("--department-code", "department_code", required=True, help="被审核的主管部门代码，如 101。")
+@click.option("--bureau", is_flag=True, help="审核意见由市财政局出具（文件名 财政局-<代码>.yaml）；不加时为部门自己的审核意见。")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@handle_errors
+def new_review(kind: str, period: str, department_code: str, bureau: bool, root: Path | None) -> int:
+    """在 submissions/<期间>/审核/ 中生成审核意见、整改或结果应用文件（带编辑器提示用的 $schema 行和示例）。
+
+    示例：docgen new-review review --period 2025-06 --department-code 101 --bureau
+    """
+    ws = _workspace(root)
+    target = api.new_review(kind, ws, period, department_code, bureau=bureau)
+    click.echo(messages.label("created", path=ws.shown(target)))
+    return 0
+
+
 @cli.command()
-@click.argument("kind", type=click.Choice(sorted(R.SCHEMAS)), required=False)
+@click.argument("kind", type=click.Choice(sorted(R.SCHEMAS)), required=False, metavar="[种类]")
 @click.option("--export", "export_dir", type=click.Path(path_type=Path, file_okay=False), help="把全部模式文件写入此目录。")
 @handle_errors
 def schema(kind: str | None, export_dir: Path | None) -> int:

@@ -957,6 +957,101 @@ LABELS.update(
     }
 )
 
+# --- the review loop (issue 17): review-folder files, review states, codeowners, feedback, 整改 ----------------
+
+MESSAGES.update(
+    {
+        "E601": "审核目录中的文件名「{name}」不符合规定：{layout}",
+        "E602": "文件名「{name}」表示主管部门代码 {named}，但文件中填写的是「{code}」",
+        "E603": "「项目代码」应填写项目代码或「{whole}」，实际填写的是「{value}」",
+        "E604": "「问题代码」「{value}」不是 docgen 的预警或问题代码（如 W401、E301），请核对",
+        "E605": "本次改动涉及{owner}的文件 {path}，而它只能涉及{allowed}的文件；请分开提交，或由市财政局提交",
+        "E606": "审核人「{value}」的写法不对：应为 @用户名、@组织/团队 或电子邮箱，不能含空格或 # 等字符",
+        "E607": "没有可用的名单（submissions/<期间>/名单.yaml）：无法得知各部门的审核人",
+        "E608": "名单中没有填写任何审核人（各部门的「审核人」、市财政局的「财政局审核人」）：无法生成代码所有者文件",
+        "W601": "整改逾期：「{subject}」的整改事项「{problem}」期限为 {deadline}，截至 {today} 仍为「{status}」",
+        "W602": "「项目代码」{subject} 不是本期名单中部门 {code} 的应报项目，请核对",
+        "W603": "对「{subject}」在 {date} 的同一结论已在第 {first} 行写过，请删除重复的一条",
+    }
+)
+
+#: Texts of the review loop: layouts, review states and their notes, feedback letters, code owners, the 整改台账.
+REVIEW_TEXT = {
+    "layout": "应放在 submissions/<年度>-<月份>/{folder}/{name}",
+    "name_review": "审核意见文件应命名为「<审核方>-<主管部门代码>.yaml」，审核方为「财政局」或该部门自己的代码，"
+    "如 财政局-101.yaml、101-101.yaml",
+    "name_rectification": "整改文件应命名为「整改-<主管部门代码>.yaml」，如 整改-101.yaml",
+    "name_application": "结果应用文件应命名为「结果应用-<主管部门代码>.yaml」，如 结果应用-101.yaml",
+    "returned_out": "以下报送已被退回修改，未列入本报送包，待审核通过后再报送：",
+    "returned_item": "  {name}（{code}）：{reason}",
+    "department_returned": "：已退回修改，待审核通过后报送（见文末）",
+    "state_column": "审核状态",
+    "codeowners_header": "由 docgen codeowners 根据名单中的审核人生成，请勿手工修改；名单变化后重新生成。",
+    "codeowners_bureau_section": "市财政局",
+    "codeowners_department_section": "部门 {code}",
+    "owner_bureau": "市财政局",
+    "owner_department": "部门 {code} ",
+    "scope_ok": "改动只涉及{allowed}的文件",
+    "scope_no_base": "请用 --base 指定比较的起点（如 origin/main），或用 --staged 检查暂存的改动",
+    "codeowners_written": "已写入 {path}（{platform}）",
+    "scope_unknown_author": "无法判断改动者所属部门：请用 --department 指定部门代码，或用 --bureau 表示市财政局",
+    "feedback_title": "{year}年1-{month}月绩效运行监控审核结果反馈",
+    "feedback_salutation": "{department}：",
+    "feedback_intro": "根据《朔州市市级部门预算绩效运行监控管理办法》，市财政局对你单位报送的{year}年1-{month}月"
+    "绩效运行监控材料进行了审核，现将审核结果反馈如下。",
+    "feedback_overview": "本期你单位应报项目 {expected} 个，已报送 {submitted} 份（含部门整体），"
+    "审核通过 {passed} 份，退回修改 {returned} 份；红灯 {red} 份。",
+    "feedback_opinions": "审核意见",
+    "feedback_problems": "存在的问题",
+    "feedback_rectify": "整改要求",
+    "feedback_applications": "结果应用",
+    "feedback_none": "无。",
+    "feedback_returned": "{name}（{code}）：退回修改。{reason}",
+    "feedback_red": "{name}（{code}）：红灯。{reason}",
+    "feedback_opinion": "{name}（{code}）：{conclusion}。{opinion}（{reviewer}，{date}）",
+    "feedback_item": "{name}（{code}）：{problem}整改措施：{measure}责任人：{owner}；整改期限：{deadline}；目前状态：{status}。",
+    "feedback_application": "{name}（{code}）：{kind}{amount}{number}。{note}",
+    "feedback_amount": " {amount} 万元",
+    "feedback_number": "（{number}）",
+    "feedback_closing": "请你单位按上述要求于整改期限前完成整改，并将整改情况报市财政局预算绩效管理科。",
+    "feedback_signature": "朔州市财政局",
+    "whole_department": "部门整体",
+    "draft_subject": "{name}（{code}）",
+    "draft_applications": "结果应用情况：{items}",
+    "draft_application": "{subject}{kind}{amount}{number}（{date}）。",
+    "draft_rectifications": "整改情况：{items}",
+    "draft_rectification": "{subject}：{problem}整改措施：{measure}整改期限 {deadline}，目前{status}{late}。",
+    "draft_overdue": "，已逾期",
+    "rollup_returned": "（退回修改）",
+    "feedback_file": "审核结果反馈",
+    "feedback_written": "审核结果反馈：已生成 {count} 份（{folder}）",
+    "feedback_none_found": "没有可以反馈的部门：所选期间或部门没有报送文件",
+    "bureau_unit": "朔州市财政局预算绩效管理科",
+    "bureau_name": "市财政局",
+    "department_unit": "（主管部门全称）",
+    "confidential_subject": "涉密项目",
+    "ledger_title": "整改台账",
+    "ledger_city": "全市整改台账",
+    "ledger_columns": "项目|问题代码|问题|整改措施|责任人|整改期限|状态|佐证材料",
+    "ledger_overdue": "（逾期）",
+    "ledger_empty": "本期没有整改事项。",
+    "applications_title": "结果应用",
+    "applications_columns": "项目|问题代码|方式|金额（万元）|文号|日期|说明",
+    "applications_section": "{kind}：{subject}{amount}{number}（{date}）。",
+    "applications_draft_none": "本期暂无结果应用事项。",
+}
+
+
+def review_text(key: str, /, **args: Any) -> str:
+    """A text of the review loop, filled in."""
+    return REVIEW_TEXT[key].format(**args) if args else REVIEW_TEXT[key]
+
+
+def known_code(code: str) -> bool:
+    """Whether a code is one of docgen's messages (the W4xx monitoring codes are checked against the rulebook too)."""
+    return code in MESSAGES
+
+
 # --- profiles (issue 15): a repository's forms as data, chosen in docgen.yaml ----------------------------------
 
 MESSAGES.update(

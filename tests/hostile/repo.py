@@ -136,5 +136,23 @@ def make_hostile_repo(root: Path) -> GitRepo:
         if i == 0:
             broken = project_yaml(BROKEN_CODE, dept, text, text).replace("项目年度绩效目标:", "项目年度目标:")
             repo.write(f"{folder}/{dept}-2025-009.yaml", broken)
+        repo.write(f"{PERIOD}/审核/财政局-{dept}.yaml", review_yaml(dept, text))
+        repo.write(f"{PERIOD}/审核/整改-{dept}.yaml", rectification_yaml(dept, text))
         repo.commit(f"{text} 提交\n\n{text}", author=f"{text} 作者", email=f"a{i}@example.cn")
     return repo
+
+
+def review_yaml(dept: str, text: str) -> str:
+    """The bureau returns the department's project with `text` as its reason (the review folder's files, issue 17)."""
+    return (
+        f'年度: 2025\n截至月份: 6\n主管部门代码: "{dept}"\n审核单位: {q(text)}\n审核意见:\n'
+        f'  - 项目代码: "{dept}-2025-001"\n    结论: 退回修改\n    意见: {q(text)}\n    日期: "2025-08-05"\n    审核人: {q(text)}\n'
+    )
+
+
+def rectification_yaml(dept: str, text: str) -> str:
+    return (
+        f'年度: 2025\n截至月份: 6\n主管部门代码: "{dept}"\n整改:\n'
+        f'  - 项目代码: "{dept}-2025-001"\n    问题代码: W401\n    问题: {q(text)}\n    整改措施: {q(text)}\n'
+        f'    责任人: {q(text[:100])}\n    整改期限: "2025-06-01"\n    状态: 整改中\n'
+    )

@@ -249,7 +249,7 @@ def test_install_hook_honours_core_hooks_path(repo: Path) -> None:
 
 def test_manifest_hooks_match_this_repositorys_own_config() -> None:
     manifest = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
-    assert set(manifest) == {"docgen-validate", "docgen-fmt-check", "docgen-fmt"}
+    assert set(manifest) == {"docgen-validate", "docgen-check-scope", "docgen-fmt-check", "docgen-fmt"}
     for hook in manifest.values():
         assert hook["language"] == "python"
         for path in ("submissions/2025-06/名单.yaml", "submissions/2025-06/101-教育局/101-2025-001.yml"):

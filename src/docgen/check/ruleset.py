@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import output
+from ..form import review as review_form
 from ..form import vocabulary as F
 from ..form.schema import Schema, department_schema, project_schema, roster_schema
 from .findings import Finding, error
@@ -450,9 +451,16 @@ SCHEMA_FILES = {
     "department": "department.schema.json",
     "roster": "roster.schema.json",
     "rules": "rules.schema.json",
+    **review_form.SCHEMA_FILES,
 }
 
-SCHEMAS = {"project": project_schema, "department": department_schema, "roster": roster_schema, "rules": rules_schema}
+SCHEMAS = {
+    "project": project_schema,
+    "department": department_schema,
+    "roster": roster_schema,
+    "rules": rules_schema,
+    **review_form.SCHEMAS,
+}
 
 
 def schema_for(kind: str) -> Schema:

@@ -28,9 +28,11 @@ from .. import children
 from .. import messages as M
 from ..cache import Store, dumps
 from ..form import limits
+from ..form import review as review_form
 from ..form import vocabulary as F
 from ..form.model import unknown_word
 from . import consistency, ruleset
+from . import review as review_rules
 from .findings import Finding, error, finding_rows, findings_from_rows
 from .load import Document, JsonPath, load_bytes, load_file, read_bounded
 from .ruleset import schema_for
@@ -44,6 +46,8 @@ def kind_of(path: Path) -> str:
         return "department"
     if path.name == ruleset.RULES_FILE:
         return "rules"
+    if path.parent.name == F.REVIEW_FOLDER:  # 审核/: opinions, 整改 and 结果应用 (form/review.py)
+        return review_form.kind_in_review_folder(path.name)
     return "project"
 
 
@@ -395,7 +399,12 @@ def _check_one(item: Read, root: Path | None = None) -> tuple[str, Document | No
     if kind == "rules":  # the monitoring rules file: checked like a submission, but it has no model
         findings.extend(ruleset.check_document(doc))
         return kind, None, findings
+    if kind in review_form.KINDS:  # the review folder's files: their own rules, no submission model
+        findings.extend(review_rules.file_rules(doc, kind))
+        return kind, doc, findings
     findings.extend(consistency.file_rules(doc, kind))
+    if kind == "roster":
+        findings.extend(review_rules.roster_rules(doc))
     return kind, doc, findings
 
 
@@ -465,7 +474,7 @@ def _outcome(stored: Any, root: Path | None = None) -> Outcome | None:
         return None
     try:
         kind, packed, rows = stored
-        if kind not in ("project", "department", "roster", "rules"):
+        if kind not in ("project", "department", "roster", "rules", *review_form.KINDS):
             return None
         doc = Document.unpack(packed) if packed is not None else None
         if doc is not None:

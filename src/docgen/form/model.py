@@ -436,6 +436,7 @@ class RosterDepartment:
     code: str
     units: tuple[str, ...]
     projects: tuple[ExpectedProject, ...]
+    reviewers: tuple[str, ...] = ()  # code owners of its files (审核人)
 
 
 @dataclass(frozen=True)
@@ -446,6 +447,7 @@ class Roster:
     period: Period
     deadline: date
     departments: tuple[RosterDepartment, ...]
+    bureau_reviewers: tuple[str, ...] = ()  # code owners of the bureau's files (财政局审核人)
 
     kind = "roster"
 
@@ -470,9 +472,11 @@ class Roster:
                         )
                         for p in d[K["expected_projects"]]
                     ),
+                    reviewers=tuple(d.get(F.ROSTER_REVIEWERS) or ()),
                 )
                 for d in data[K["departments"]]
             ),
+            bureau_reviewers=tuple(data.get(F.BUREAU_REVIEWERS) or ()),
         )
 
 

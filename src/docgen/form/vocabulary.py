@@ -226,3 +226,54 @@ TABLE_NOTES = (
 # --- 附件1 title -------------------------------------------------------------------------------
 
 REPORT_TITLE_SUBJECT = "项目（部门整体）"  # replaced by the project's or the department's name
+
+# --- the review loop (issue 17): 审核意见, 整改 and 结果应用 in their own files --------------------------
+
+#: The folder of a period that holds the reviewers' files, beside the departments' folders.
+REVIEW_FOLDER = "审核"
+#: The reviewer name of the 市财政局 in a review file's name (`财政局-101.yaml`); a department reviews as its code.
+BUREAU = "财政局"
+#: The whole department as the subject of an opinion, a 整改 item or a 结果应用 record (else a 项目代码).
+WHOLE_DEPARTMENT = "部门整体"
+#: Name prefixes of the 整改 and 结果应用 files in the review folder (`整改-101.yaml`, `结果应用-101.yaml`).
+RECTIFICATION_PREFIX = "整改-"
+APPLICATION_PREFIX = "结果应用-"
+
+#: The keys of the review files: English name -> the label a reviewer types.
+REVIEW_KEYS: dict[str, str] = {
+    "year": "年度",
+    "month": "截至月份",
+    "department_code": "主管部门代码",
+    "reviewer_unit": "审核单位",
+    "opinions": "审核意见",
+    "subject": "项目代码",
+    "conclusion": "结论",
+    "opinion": "意见",
+    "date": "日期",
+    "reviewer": "审核人",
+    "rectifications": "整改",
+    "finding": "问题代码",
+    "problem": "问题",
+    "measure": "整改措施",
+    "owner": "责任人",
+    "deadline": "整改期限",
+    "status": "状态",
+    "evidence": "佐证材料",
+    "applications": "结果应用",
+    "measure_kind": "方式",
+    "amount": "金额",
+    "document_number": "文号",
+    "note": "说明",
+}
+
+#: The review states of a submission, in the order of the loop.
+REVIEW_STATES: dict[str, str] = {"draft": "草稿", "submitted": "已报送", "returned": "退回修改", "passed": "已通过"}
+#: 整改 status values.
+RECTIFICATION_STATUSES = ("未开始", "整改中", "已完成")
+RECTIFICATION_DONE = "已完成"
+#: 结果应用 kinds (第五章); those that move money name an amount and a 文号.
+APPLICATION_KINDS = ("调减预算", "调整目标", "暂缓拨款", "停止拨付", "收回资金")
+APPLICATION_WITH_AMOUNT = ("调减预算", "收回资金")
+#: The roster's keys naming who reviews (code owners): per department, and the bureau's own reviewers.
+ROSTER_REVIEWERS = "审核人"
+BUREAU_REVIEWERS = "财政局审核人"

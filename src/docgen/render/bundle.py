@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from .. import __version__, output
 from ..form.model import Department, Period, Project
 from ..messages import bundle_text as B
+from ..messages import review_text
 from . import dates, paths
 
 ALREADY_COMPRESSED = (".docx", ".xlsx")  # zips themselves: stored, not deflated again
@@ -35,6 +36,8 @@ class Group:
     confidential: int = 0
     department_withheld: bool = False  # its 部门整体 would reveal 涉密 figures: sent separately, like them
     when: datetime | None = None  # the date its files carry; None: dates.document_date(period)
+    # submissions a reviewer returned (退回修改), left out until they pass again, each with the reason
+    returned: list[tuple[Project | Department, str]] = field(default_factory=list)
 
     @property
     def date(self) -> datetime:
@@ -60,6 +63,8 @@ def index_text(group: Group) -> str:
     projects = [(s, f) for s, f in group.entries if isinstance(s, Project)]
     if departments:
         lines += [B("department"), *_file_lines(departments[0][1])]
+    elif any(isinstance(s, Department) for s, _ in group.returned):
+        lines.append(B("department") + review_text("department_returned"))
     else:
         lines.append(B("department_withheld" if group.department_withheld else "department_missing"))
     lines += ["", B("projects", count=len(projects))]
@@ -68,6 +73,12 @@ def index_text(group: Group) -> str:
         lines += [B("project", number=number, name=project.name, code=project.code, unit=project.unit), *_file_lines(files)]
     if group.confidential:
         lines += ["", B("confidential", count=group.confidential)]
+    if group.returned:
+        lines += ["", review_text("returned_out")]
+        for sub, reason in group.returned:
+            code = sub.code if isinstance(sub, Project) else review_text("whole_department")
+            name = sub.name if isinstance(sub, Project) else sub.department
+            lines.append(review_text("returned_item", name=name, code=code, reason=reason))
     lines += ["", B("footer", version=__version__)]
     return "\r\n".join(lines) + "\r\n"
 

@@ -58,6 +58,8 @@ class Options:
     # (period, department code) -> the department's name as the period's roster lists it: the 报送's cover and file names
     # use it, never a name a submission typed (W413 flags the difference)
     department_names: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # submission path -> why a reviewer returned it (退回修改): rendered, but left out of its department's bundle
+    returned: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -351,7 +353,11 @@ def _department_of(sub: Submission, names: Mapping[tuple[str, str], str]) -> Gro
 
 
 def _groups(
-    place: _Place, confidential: Mapping[GroupKey, int], withheld: set[GroupKey], names: Mapping[tuple[str, str], str]
+    place: _Place,
+    confidential: Mapping[GroupKey, int],
+    withheld: set[GroupKey],
+    names: Mapping[tuple[str, str], str],
+    returned: Mapping[str, str] | None = None,
 ) -> list[tuple[bundle.Group, list[_Planned]]]:
     """Each department's published submissions in filing order (部门整体 first, then projects by code), with their
     files: the attachments, and their PDFs where the manifest keeps one. The bundle and the dossier both read these."""
@@ -362,8 +368,11 @@ def _groups(
     out = []
     for group_key, items in sorted(groups.items()):
         items.sort(key=lambda i: (i.sub.kind != "department", getattr(i.sub, "code", "")))  # filing order: 部门整体 first
-        entries = []
+        entries, held = [], []
         for item in items:
+            if returned and str(item.sub.path) in returned:  # 退回修改: out of the bundle until it passes again
+                held.append((item.sub, returned[str(item.sub.path)]))
+                continue
             files = []
             for target in item.targets.values():
                 files.append(target)
@@ -373,7 +382,8 @@ def _groups(
         first = items[0].sub
         count = confidential.get(group_key, 0)
         when = dates.document_date(first.period)
-        out.append((bundle.Group(first.period, first.department_code, group_key[2], entries, count, group_key in withheld, when), items))
+        group = bundle.Group(first.period, first.department_code, group_key[2], entries, count, group_key in withheld, when, held)
+        out.append((group, [i for i in items if not (returned and str(i.sub.path) in returned)]))
     return out
 
 
@@ -382,6 +392,7 @@ def _group_key(group: bundle.Group, items: list[_Planned], manifest: Manifest) -
     return _digest(
         [
             json.dumps([group.period.key, group.code, group.name, group.confidential, group.department_withheld]).encode(),
+            json.dumps([[str(s.path), reason] for s, reason in group.returned], ensure_ascii=False).encode(),
             *(i.key.encode() for i in items),
             *(manifest.rel(f).encode() for _, files in group.entries for f in files),
         ]
@@ -501,7 +512,7 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         _pdfs(places, set(report.written), options, tpl, report)
     else:
         _keep_pdfs(places)
-    groups = _groups(public, confidential, withheld, options.department_names)
+    groups = _groups(public, confidential, withheld, options.department_names, options.returned)
     _bundles(public, groups, options, report)
     _dossiers(public, groups, options, tpl, report)
     for place in places:

@@ -69,6 +69,7 @@ class ProjectLine:
     excluded: frozenset[str] = frozenset()  # a sum's typed columns that leave out some row's 「未填报」 figure
     ungraded: int = 0  # rows 「未评价」 among those the row stands for: a total's light says so (「绿灯（3个未评价）」)
     thin: frozenset[str] = frozenset()  # the 涉密 row's typed columns fewer than k of its projects reported: 「—」
+    returned: bool = False  # a reviewer returned it (退回修改): its light says so (「红灯（退回修改）」)
 
     @functools.cached_property
     def figures(self) -> compute.Figures:
@@ -106,6 +107,7 @@ class ProjectLine:
             "research": None if self.research is None else M.ROLLUP["yes" if self.research else "no"],
             "light": self.light or NONE,
             "ungraded": self.ungraded,
+            "returned": self.returned,
             "completeness": f"{self.reported}/{self.figures_total}",
             **shown,
             "red": self.red,
@@ -119,8 +121,9 @@ class ProjectLine:
         } | (dict.fromkeys(_WITHHELD) if self.withheld else {})
 
 
-def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectLine:
-    """One project's row in the roll-ups: figures, lights and the codes of its red and yellow warnings."""
+def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str], returned: frozenset[str] = frozenset()) -> ProjectLine:
+    """One project's row in the roll-ups: figures, lights and the codes of its red and yellow warnings; `returned`:
+    the paths of submissions returned for revision (退回修改)."""
     sub = sa.submission
     assert isinstance(sub, Project)
     counts, likely = sa.counts(), sa.likelihoods()
@@ -149,6 +152,7 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str]) -> ProjectL
         figures_total=sa.completeness.total,
         incomplete=int(bool(sa.headline.amounts.unreported)),
         ungraded=int(sa.light == GREY),
+        returned=str(sa.path) in returned,
     )
 
 
@@ -300,13 +304,15 @@ def pool_row(secret: Sequence[ProjectLine], pool: int, withheld: bool) -> Projec
     return withhold(row) if withheld else replace(row, thin=thin)
 
 
-def department_rollup(analysis: Analysis, period: Period, code: str, *, name: str = "", roster: Roster | None = None) -> DepartmentRollup:
+def department_rollup(
+    analysis: Analysis, period: Period, code: str, *, name: str = "", roster: Roster | None = None, returned: frozenset[str] = frozenset()
+) -> DepartmentRollup:
     """A department's 汇总表: its named projects, its 涉密 projects folded into one row, and the total."""
     names = _rule_names(analysis)
     members = [sa for sa in analysis.submissions.values() if sa.submission.period == period and sa.submission.department_code == code]
     projects = sorted((sa for sa in members if isinstance(sa.submission, Project)), key=lambda sa: getattr(sa.submission, "code", ""))
     dept = next((sa for sa in members if isinstance(sa.submission, Department)), None)
-    named = [project_line(sa, names) for sa in projects if not sa.confidential]
+    named = [project_line(sa, names, returned) for sa in projects if not sa.confidential]
     secret = [project_line(sa, names) for sa in projects if sa.confidential]
     lines = list(named)
     pool = pool_size(analysis)
@@ -380,7 +386,7 @@ class CityRollup:
         return [line for d in self.departments for line in d.rollup.lines]
 
 
-def city_rollup(analysis: Analysis, period: Period, roster: Roster | None = None) -> CityRollup:
+def city_rollup(analysis: Analysis, period: Period, roster: Roster | None = None, returned: frozenset[str] = frozenset()) -> CityRollup:
     """Roll every department of the period up, including roster departments that have not submitted."""
     codes = {
         sa.submission.department_code: sa.submission.department for sa in analysis.submissions.values() if sa.submission.period == period
@@ -390,7 +396,7 @@ def city_rollup(analysis: Analysis, period: Period, roster: Roster | None = None
             codes.setdefault(dept.code, dept.name)
     departments = []
     for code in sorted(codes):
-        roll = department_rollup(analysis, period, code, name=_department_name(roster, code, codes[code]), roster=roster)
+        roll = department_rollup(analysis, period, code, name=_department_name(roster, code, codes[code]), roster=roster, returned=returned)
         project_lights: dict[str, int] = {}
         for sa in analysis.submissions.values():
             sub = sa.submission
@@ -589,6 +595,8 @@ def light_label(values: dict[str, Any], key: str = "light") -> str:
     ungraded = (values.get("ungraded") or 0) if key == "light" else 0
     if value in M.LIGHT_NAMES and value not in (GREY, NONE) and ungraded:
         return M.ROLLUP["light_ungraded"].format(light=label, count=ungraded)
+    if key == "light" and values.get("returned"):
+        return label + M.review_text("rollup_returned")
     return label
 
 
@@ -799,12 +807,12 @@ class _Keys:
             output.write_text(self.file, json.dumps(self.keys, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
 
 
-def cities(analysis: Analysis, rosters: Sequence[Roster]) -> list[CityRollup]:
+def cities(analysis: Analysis, rosters: Sequence[Roster], returned: frozenset[str] = frozenset()) -> list[CityRollup]:
     """The city roll-up of every period analysed, its departments' roll-ups inside: built once per build and
     given to both writers (`write_departments`, `write_city`)."""
     periods = sorted({sa.submission.period for sa in analysis.submissions.values()}, key=lambda p: p.key)
     roster_of = {r.period: r for r in rosters}
-    return [city_rollup(analysis, period, roster_of.get(period)) for period in periods]
+    return [city_rollup(analysis, period, roster_of.get(period), returned) for period in periods]
 
 
 def write_departments(
@@ -850,9 +858,11 @@ def write_city(
     return written
 
 
-def write_all(build: Path, analysis: Analysis, rosters: Sequence[Roster] = (), *, store: Store | None = None) -> list[Path]:
+def write_all(
+    build: Path, analysis: Analysis, rosters: Sequence[Roster] = (), *, store: Store | None = None, returned: frozenset[str] = frozenset()
+) -> list[Path]:
     """Every department's 汇总表 and the city's, for every period analysed; returns the files (re)written."""
-    built = cities(analysis, rosters)
+    built = cities(analysis, rosters, returned)
     return write_departments(build, analysis, rosters, built=built, store=store) + write_city(
         build, analysis, rosters, built=built, store=store
     )

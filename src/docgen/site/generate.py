@@ -68,6 +68,7 @@ from ..messages import SEVERITY
 from ..render import paths
 from ..render.layout import place
 from . import charts, sanitise
+from . import review as review_pages
 
 SOURCE = Path("build") / "site-src"
 OUTPUT = Path("site")
@@ -286,6 +287,7 @@ class SiteModel:
     recent: list[Recent] = field(default_factory=list)
     history_note: str = ""
     shallow_note: str = ""  # a shallow clone: the history shown is cut short (said on every page showing it)
+    reviews: Any = None  # site/review.ReviewView: review states, opinions, 整改台账, 结果应用 (None: nothing shown)
 
     def source(self, path: str | Path) -> str:
         """A submission's path as users know it: relative to the repository root (submissions/…)."""
@@ -894,6 +896,7 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
     writer.env.globals["execution_limits"] = (
         (rule.thresholds.get(ruleset.RED_BELOW), rule.thresholds.get(ruleset.YELLOW_BELOW)) if rule is not None and rule.enabled else None
     )
+    writer.env.globals["reviews"] = model.reviews or review_pages.ReviewView()
     common = {"site": model, "today": model.today, "source": model.source}
     for view in model.periods:
         writer.page(view.page, "dashboard.md.j2", view=view, **common)
@@ -1092,6 +1095,7 @@ def build_site(
     sanitise.check_site and before the swap: when it raises, the previous site stays published."""
     model = plan(result, today, root, secrets, withheld or set())
     attach_history(root, model, store)
+    model.reviews = review_pages.review_view(root, result, model.secrets.codes)
     out_files.refuse_symlink(build)
     out_files.refuse_symlink(output)
     # one run at a time: runs share build/site-src and swap the same site/; a second run waits its turn. The lock

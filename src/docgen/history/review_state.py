@@ -1,0 +1,127 @@
+"""Each submission's review state, 草稿/已报送/退回修改/已通过, from git and the review records.
+
+A file not on the main branch is a 草稿 (it is still in someone's branch or pull request); on the main branch it is
+已报送 until a reviewer concludes: 退回修改 while any reviewer's latest opinion returns it, 已通过 when each
+reviewer's latest passes it (evaluate/review.py). When it first reached the main branch is read from one
+`git log` pass (the commit that added the path), for judging lateness against the roster's 截止日期.
+Outside a repository, or without a main branch, nothing is a 草稿 and no arrival is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..evaluate.review import Records, Submission
+from ..form import review as RV
+from ..form import vocabulary as F
+from ..workspace import SUBMISSIONS
+from .git import GitError, Repo, open_repo
+
+#: The branch names tried, in order, when none is given.
+MAIN_BRANCHES = ("main", "master")
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """One submission's place in the review loop."""
+
+    path: str
+    state: str  # "draft" | "submitted" | "returned" | "passed" (F.REVIEW_STATES gives the Chinese)
+    on_main: bool | None  # None: not known (no repository or no main branch)
+    first_arrived: datetime | None  # the commit date of the commit that added the file on the main branch
+    opinions: tuple[RV.Opinion, ...]
+    reason: str = ""  # the latest returning opinion's text when returned
+
+    @property
+    def label(self) -> str:
+        return F.REVIEW_STATES[self.state]
+
+    @property
+    def returned(self) -> bool:
+        return self.state == "returned"
+
+
+@dataclass(frozen=True)
+class MainBranch:
+    """What the main branch holds: its files (root-relative) and when each first arrived there."""
+
+    name: str | None
+    files: frozenset[str]
+    arrived: dict[str, datetime]
+
+
+def read_main(root: Path, branch: str | None = None) -> MainBranch:
+    """The main branch's submissions and their arrival dates; empty (name None) outside a repository."""
+    try:
+        repo = open_repo(root)
+    except GitError:
+        return MainBranch(None, frozenset(), {})
+    name = _main_name(repo, branch)
+    if name is None:
+        return MainBranch(None, frozenset(), {})
+    files = frozenset(repo.tree(name, SUBMISSIONS))
+    return MainBranch(name, files, _arrivals(repo, name))
+
+
+def _main_name(repo: Repo, branch: str | None) -> str | None:
+    for name in (branch,) if branch else MAIN_BRANCHES:
+        out = repo.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"refs/heads/{name}^{{commit}}", check=False)
+        if out.strip():
+            return name
+    return None
+
+
+def _arrivals(repo: Repo, branch: str) -> dict[str, datetime]:
+    """path -> the committer date of the commit that brought it onto `branch` (one `git log` pass, oldest first).
+
+    Along the first parents only, a merge compared with its first parent: a file added on a pull request's branch
+    on 2 July and merged on 5 August arrived on 5 August (the branch commit's own date would make it look on time)."""
+    out = repo.run(
+        "log",
+        "--reverse",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--no-renames",
+        "--diff-filter=A",
+        "--format=%x01%cI",
+        "--name-only",
+        "-z",
+        branch,
+        "--",
+        f":(top){repo.prefix}{SUBMISSIONS}",
+    )
+    arrived: dict[str, datetime] = {}
+    when: datetime | None = None
+    for token in out.decode("utf-8", "surrogateescape").split("\0"):
+        for piece in token.split("\n"):
+            piece = piece.strip("\n")
+            if not piece:
+                continue
+            if piece.startswith("\x01"):
+                when = datetime.fromisoformat(piece[1:])
+            elif when is not None:
+                arrived.setdefault(repo.relative(piece), when)
+    return arrived
+
+
+def states(submissions: list[Submission], records: Records, main: MainBranch) -> dict[str, ReviewState]:
+    """The review state of each submission, by its path."""
+    out = {}
+    for sub in submissions:
+        path = Path(sub.path).as_posix()
+        opinions = tuple(records.opinions_on(sub))
+        conclusion = RV.conclusion(list(opinions))
+        on_main = None if main.name is None else path in main.files
+        if conclusion == F.REVIEW_CONCLUSIONS[1]:
+            state = "returned"
+        elif conclusion == F.REVIEW_CONCLUSIONS[0]:
+            state = "passed"
+        elif on_main is False:
+            state = "draft"
+        else:
+            state = "submitted"
+        reason = records.return_reason(sub) if state == "returned" else ""
+        out[path] = ReviewState(path, state, on_main, main.arrived.get(path), opinions, reason)
+    return out

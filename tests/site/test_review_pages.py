@@ -1,0 +1,59 @@
+"""The review loop on the status site, from examples/review-loop made a git repository: 退回 on the period page and
+the department page, the 整改台账 per department and for the city with its overdue item, the 结果应用."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from docgen import api
+from tests.conftest import ROOT
+
+DOCS = "build/site-src/docs"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    spec = importlib.util.spec_from_file_location("make_repo", ROOT / "examples/review-loop/make_repo.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    root: Path = module.make(tmp_path_factory.mktemp("loop") / "repo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        api.site(root, today=date(2025, 11, 10))
+    return root / DOCS
+
+
+def test_the_period_page_lists_the_returned_submission_with_its_reason(site: Path) -> None:
+    june = (site / "2025-06/index.md").read_text(encoding="utf-8")
+    assert "## 退回修改" in june and "[朔州市第一中学教学楼抗震加固改造工程](101/101-2025-002.md)" in june
+    assert "与国库支付台账（128.60 万元）不符" in june
+    assert "## 退回修改" not in (site / "2025-09/index.md").read_text(encoding="utf-8")  # passed again
+
+
+def test_the_department_page_shows_opinions_and_states(site: Path) -> None:
+    page = (site / "2025-06/101/index.md").read_text(encoding="utf-8")
+    assert "## 审核意见" in page
+    assert "| 朔州市第一中学教学楼抗震加固改造工程 | 退回修改 | 朔州市财政局预算绩效管理科 | 2025-08-05 | 退回修改 |" in page
+    assert "| 朔州市第一中学教学楼抗震加固改造工程 | 退回修改 | 朔州市教育局 | 2025-07-25 | 通过 |" in page  # the department's own
+
+
+def test_the_ledgers_mark_the_overdue_item(site: Path) -> None:
+    city = (site / "2025-09/index.md").read_text(encoding="utf-8")
+    assert "## 全市整改台账" in city and "共 2 项整改，1 项逾期" in city and "2025-08-31 **逾期**" in city
+    department = (site / "2025-09/101/index.md").read_text(encoding="utf-8")
+    assert "## 整改台账" in department and "2025-08-31 **逾期**" in department
+    assert "**逾期**" not in (site / "2025-06/index.md").read_text(encoding="utf-8")  # judged on June's last day
+    assert "## 整改台账" not in (site / "2025-06/102/index.md").read_text(encoding="utf-8")  # nothing to show
+
+
+def test_the_applications_are_listed(site: Path) -> None:
+    page = (site / "2025-06/101/index.md").read_text(encoding="utf-8")
+    assert "## 结果应用" in page and "| 调减预算 | 120.00 | 朔财绩〔2025〕12号 |" in page
