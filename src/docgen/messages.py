@@ -53,7 +53,7 @@ MESSAGES: dict[str, str] = {
     "E215": "「{field}」的日期「{value}」不存在，请填写实际日期，如 2025-07-31",
     # E3xx: business rules
     "E301": "资金总额「{column}」填写为 {stated}，但各行之和为 {computed}（资金总额可不填，由系统计算）",
-    "E302": "两张预算表的资金总额「{column}」不一致：按资金性质 {by_type}，按支出用途 {by_use}",
+    "E302": "两张预算表的资金总额「{column}」不一致：{first} {first_sum}，{second} {second_sum}",
     "E303": "二级指标「{level2}」不属于一级指标「{level1}」。「{level1}」下的二级指标有：{options}",
     "E304": "完成目标可能性为“完全不可能”时，须在「备注」中提出拟采取的措施",
     "E305": "指标「{name}」与目标存在偏差（{reason}），须填写「偏差原因分析」：从决策、过程和管理等方面分析并说明理由",
@@ -332,8 +332,6 @@ MONITOR_LABELS = {
 #: Sentences of the drafted 「四、绩效监控结果分析」 (conclusions.py), from the warnings engine, where the submission
 #: leaves a section empty. Sections 一、（一）、（二） are drafted from the figures: DRAFT_NARRATIVE below.
 DRAFT_ANALYSIS = {
-    "subject_project": "该项目",
-    "subject_department": "本部门",
     "conclusion_lead": "经监控，截至{year}年{month}月底，{subject}",
     "conclusion_exempt": "{subject}属于科研类项目，按规定可暂不开展年度中的绩效监控，本期未作预警评价。",
     "conclusion_budget": "资金安排{arranged}万元，已支出{spent}万元，支出进度{spend_progress}，序时进度{time_progress}",
@@ -543,8 +541,7 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "basic_span_unreported": "，项目起止时间未填报",
     "basic_department": "{name}（部门代码：{code}）本期纳入绩效监控的预算资金包括基本支出和项目支出。",
     "basic_monitored": "本期纳入绩效监控的项目共{count}个。",
-    "basic_target_project": "项目年度绩效目标：{target}",
-    "basic_target_department": "部门年度绩效目标：{target}",
+    "basic_target": "{subject}年度绩效目标：{target}",
     "basic_budget": "{year}年{subject}预算安排{subtotal}万元{parts}。",
     "basic_budget_unreported": "{year}年{subject}预算安排未填报。",
     # 「未填报」 in running text: what was not reported is named, never guessed, and nothing is concluded from it
@@ -557,8 +554,6 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "basic_budget_parts": "，其中上年结转{carried_over}万元、本年预算{budget}万元",
     "basic_sources": "{heading}{items}。",
     "basic_source_item": "{row}{subtotal}万元",
-    "subject_project": "项目",
-    "subject_department": "部门",
     # （一）预算执行情况分析
     "execution": (
         "截至{month}月底，{subject}年度预算安排{subtotal}万元{parts}，已下达{allocated}万元{allocation}；已支出{spent}万元{progress}。"

@@ -11,6 +11,7 @@ from docgen.check.ruleset import GREEN, GREY, RED
 from docgen.evaluate import conclusions, draft
 from docgen.evaluate import figures as compute
 from docgen.evaluate.evaluation import evaluate
+from docgen.form import forms
 from docgen.form import vocabulary as F
 from docgen.form.model import Project
 
@@ -174,4 +175,4 @@ def test_drafts_of_a_complete_file_keep_their_verdict() -> None:
 def test_no_indicators_yet_is_drafted_as_such() -> None:
     base = project()
     sub = Project.from_data(base.path, {**_data(), "绩效指标": NR})
-    assert draft.targets(sub) == [draft.D("targets_unreported", subject=draft.D("subject_project"))]
+    assert draft.targets(sub) == [draft.D("targets_unreported", subject=forms.PROJECT_FORM.report_subject)]

@@ -38,7 +38,9 @@ def test_the_default_profile_is_the_vocabulary_the_code_reads() -> None:
     assert department.table("funds_by_use").rows == F.DEPT_FUND_ROWS_BY_USE
     assert profile.answers == F.LIKELIHOODS
     assert (profile.answer("certain"), profile.answer("possible"), profile.answer("impossible")) == (F.CERTAIN, F.POSSIBLE, F.IMPOSSIBLE)
-    assert project.report == F.REPORT_SECTIONS and department.report == F.REPORT_SECTIONS
+    headings = [(s.heading, s.key, s.level) for s in F.REPORT_SECTIONS]
+    assert [(s.heading, s.key, s.level) for s in project.report] == headings
+    assert [(s.heading, s.key, s.level) for s in department.report] == headings
     notes = next(b for b in project.blocks if isinstance(b, forms.Notes))
     assert notes.texts == F.TABLE_NOTES
     assert {c.field: c.header for c in forms.BUDGET_COLUMNS} == F.BUDGET_HEADERS

@@ -41,11 +41,13 @@ def _text(value: Any) -> str:
 
 
 def _fund_tables(kind: str) -> list[str]:
-    if kind == "project":
-        return [K["funds"]]
-    if kind == "department":
-        return [K["funds_by_type"], K["funds_by_use"]]
-    return []
+    """The keys of the budget tables a kind of file has, in its form's order (none for the roster or rules file)."""
+    return [t.key for t in FORMS[kind].tables] if kind in FORMS else []
+
+
+def _stated_totals(kind: str) -> list[str]:
+    """The key of the optional typed 资金总额 (forms' kind stated_total), if the form has one."""
+    return [f.key for f in FORMS[kind].fields if f.kind == "stated_total"] if kind in FORMS else []
 
 
 def _rows(data: dict[str, Any], table: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -109,10 +111,10 @@ def check_decimals(doc: Document, kind: str) -> list[Finding]:
     """Money has at most limits.MAX_MONEY_PLACES decimal places (a fen of a 万元 amount; the forms show two);
     checked on Decimal (a schema multipleOf misjudges floats)."""
     findings = []
-    tables = _fund_tables(kind) + ([K["stated_total"]] if kind == "project" else [])
-    for table in tables:
+    stated = _stated_totals(kind)
+    for table in _fund_tables(kind) + stated:
         value = doc.data.get(table)
-        rows = [(None, value)] if table == K["stated_total"] else list(_rows(doc.data, table))
+        rows = [(None, value)] if table in stated else list(_rows(doc.data, table))
         for name, row in rows:
             if not isinstance(row, dict):
                 continue
@@ -134,32 +136,47 @@ def check_decimals(doc: Document, kind: str) -> list[Finding]:
 
 
 def check_stated_total(doc: Document, kind: str) -> list[Finding]:
-    """A 资金总额 typed in must equal the sum of the 其中 rows, column by column."""
-    stated = doc.data.get(K["stated_total"])
-    if kind != "project" or not isinstance(stated, dict):
-        return []
-    sums = column_sums(doc.data, K["funds"])
+    """A 资金总额 typed in must equal the sum of the 其中 rows of the form's first table, column by column."""
     findings = []
-    for key in A.values():
-        value = _num(stated.get(key))
-        if value is not None and sums[key] is not None and value != sums[key]:
-            findings.append(error(doc.path, *doc.position((K["stated_total"], key)), "E301", column=key, stated=value, computed=sums[key]))
+    for total in _stated_totals(kind):
+        stated = doc.data.get(total)
+        if not isinstance(stated, dict):
+            continue
+        sums = column_sums(doc.data, _fund_tables(kind)[0])
+        for key in A.values():
+            value = _num(stated.get(key))
+            if value is not None and sums[key] is not None and value != sums[key]:
+                findings.append(error(doc.path, *doc.position((total, key)), "E301", column=key, stated=value, computed=sums[key]))
     return findings
 
 
 def check_department_totals(doc: Document, kind: str) -> list[Finding]:
-    """附件3's two tables describe the same money: their 资金总额 must agree."""
-    if kind != "department":
+    """A form's budget tables (附件3's two) break down the same money: each one's 资金总额 must agree with the first's."""
+    tables = FORMS[kind].tables if kind in FORMS else ()
+    first = tables[0] if tables else None
+    if first is None or not isinstance(doc.data.get(first.key), dict):
         return []
-    by_type, by_use = doc.data.get(K["funds_by_type"]), doc.data.get(K["funds_by_use"])
-    if not isinstance(by_type, dict) or not isinstance(by_use, dict):
-        return []
-    a, b = column_sums(doc.data, K["funds_by_type"]), column_sums(doc.data, K["funds_by_use"])
-    return [
-        error(doc.path, *doc.position((K["funds_by_use"],), key=True), "E302", column=key, by_type=a[key], by_use=b[key])
-        for key in A.values()
-        if a[key] is not None and b[key] is not None and a[key] != b[key]
-    ]
+    a = column_sums(doc.data, first.key)
+    findings: list[Finding] = []
+    for other in tables[1:]:
+        if not isinstance(doc.data.get(other.key), dict):
+            continue
+        b = column_sums(doc.data, other.key)
+        findings.extend(
+            error(
+                doc.path,
+                *doc.position((other.key,), key=True),
+                "E302",
+                column=key,
+                first=first.qualifier or first.title,
+                second=other.qualifier or other.title,
+                first_sum=a[key],
+                second_sum=b[key],
+            )
+            for key in A.values()
+            if a[key] is not None and b[key] is not None and a[key] != b[key]
+        )
+    return findings
 
 
 def deviation_reason(item: dict[str, Any], form: Form | None = None) -> str | None:

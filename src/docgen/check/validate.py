@@ -27,7 +27,7 @@ import jsonschema_rs
 from .. import children
 from .. import messages as M
 from ..cache import Store, dumps
-from ..form import limits
+from ..form import forms, limits
 from ..form import review as review_form
 from ..form import vocabulary as F
 from ..form.model import unknown_word
@@ -259,7 +259,7 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
     if name == "MinLength":
         return [error(file, *at, "E209", field=field)]
     if name == "MaxLength":
-        code = "E220" if detail.get("limit") in limits.CELL_LIMITS else "E213"  # a form cell's bound, not a name's
+        code = "E220" if _in_cell(kind, path) else "E213"  # a form cell's bound, not a name's
         return [error(file, *at, code, field=field, limit=detail.get("limit"), count=len(value) if isinstance(value, str) else 0)]
     if name == "Format":  # only for a value of the right shape: one of the wrong shape has its E211 already
         shaped = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
@@ -271,6 +271,12 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath]) -> list
     if name == "Pattern":
         return [error(file, *at, "E211", field=field, detail="应写成 2025-07-31 这样的日期")]
     return [error(file, *at, "E212", field=field, detail=name)]
+
+
+def _in_cell(kind: str, path: JsonPath) -> bool:
+    """Whether the text at `path` goes into one cell of the printed form, whose bound is the cell's (forms.Field.in_cell)."""
+    form = forms.FORMS.get(kind)
+    return form is not None and form.in_cell(path)
 
 
 @functools.cache

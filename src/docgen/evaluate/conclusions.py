@@ -18,7 +18,6 @@ from ..check.ruleset import RED, YELLOW, Ruleset
 from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.forms import form_of
-from ..form.model import Project
 from ..messages import ladder
 from . import draft as draft_text
 from .monitor import SubmissionAnalysis
@@ -59,7 +58,7 @@ def _warnings(sa: SubmissionAnalysis, codes: tuple[str, ...]) -> list[Finding]:
 def conclusion(sa: SubmissionAnalysis) -> str:
     """The one-paragraph verdict that opens 「四、绩效监控结果分析」, drafted from the figures and lights."""
     sub = sa.submission
-    subject = D["subject_project"] if isinstance(sub, Project) else D["subject_department"]
+    subject = form_of(sub).report_referent
     if sa.exempt:
         return D["conclusion_exempt"].format(subject=subject)
     total = sa.headline

@@ -49,7 +49,7 @@ def budget_tables(ev: Evaluation) -> list[BudgetTable]:
 
 
 def _subject(sub: Project | Department) -> str:
-    return D(f"subject_{sub.kind}")
+    return form_of(sub).report_subject
 
 
 def _parts(fig: figures.Figures) -> str:
@@ -66,7 +66,7 @@ def identity(sub: Project | Department) -> str:
     「基本情况」 (a term not given is said to be 未填报, never guessed)."""
     if isinstance(sub, Project):  # a project names its code, unit and term; a department only itself
         span = D("basic_span", span=sub.span) if sub.span else D("basic_span_unreported")
-        name = sub.name if sub.name.endswith(D("subject_project")) else D("project_subject", name=sub.name)
+        name = sub.name if sub.name.endswith(_subject(sub)) else D("project_subject", name=sub.name)
         return D("basic_project", name=name, code=sub.code, unit=sub.unit, department=sub.department, span=span)
     first = D("basic_department", name=sub.department, code=sub.department_code)
     if sub.monitored_projects is not None:
@@ -77,8 +77,9 @@ def identity(sub: Project | Department) -> str:
 def basic(ev: Evaluation) -> list[str]:
     """「一、基本情况」 after the identity: the annual target and the budget."""
     sub, total = ev.submission, ev.headline
-    key = "basic_target_project" if isinstance(sub, Project) else "basic_target_department"
-    targets = [D(key, target=official(sub.target) + "。")] if sub.target else []  # a form may have no target row
+    targets = (
+        [D("basic_target", subject=_subject(sub), target=official(sub.target) + "。")] if sub.target else []
+    )  # a form may have no target row
     if not total.reported("subtotal"):
         return [*targets, D("basic_budget_unreported", year=sub.period.year, subject=_subject(sub))]
     budget = D("basic_budget", year=sub.period.year, subject=_subject(sub), subtotal=money(total.subtotal), parts=_parts(total))

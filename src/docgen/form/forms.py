@@ -4,13 +4,16 @@ The description is data: a profile (a YAML file in form/profiles/, or a reposito
 holds the forms, their labels and layout, the period convention, the title's level, the likelihood scale and the
 default rule thresholds. This module keeps the frozen dataclasses and is the loader that turns a profile's plain data
 into them (`build_profile`, `builtin`); `FORMS` and the other module constants are the default profile's
-(shuozhou-city.yaml), for code that has no profile in hand. Each form lists its top-level fields (Chinese key, English name, type, title,
-description, example), its budget tables (model attribute, YAML key, number 「1.」, fund rows, 附件1 caption), its
-identification rows, its target text row, its indicator block, its notes and its 附件1 title and sections, in the
-order the grid shows them. Everything else is derived from this description: the JSON Schemas (schema.py), the typed
-model's budget tables (model.py), the figures of every table (evaluate/figures.py), the .xlsx grid (render/layout.py),
-附件1's budget tables (evaluate/draft.py), the site's tables, summary.json, the diff and the roll-ups. Adding a fund
-row or a budget table here is the whole change (tests/form/test_forms.py shows it).
+(shuozhou-city.yaml), for code that has no profile in hand. Each form lists its top-level fields (Chinese key,
+English name, type, title, description, example, bound), its budget tables (model attribute, YAML key, number 「1.」,
+fund rows, 附件1 caption), its identification rows, its target text row, its indicator block (the keys of one
+indicator, the 一级 -> 二级 taxonomy, the likelihood answers), its notes, its 附件1 title, subject and sections (with
+each entry's help text) and the keys of a 审核意见, in the order the grid shows them. Everything else is derived from
+this description: the JSON Schemas (schema.py), E220's cells (check/validate.py, by Field.in_cell), the typed model's
+budget tables (model.py), the figures of every table (evaluate/figures.py), the .xlsx grid (render/layout.py), 附件1's
+budget tables and the subject its drafts name (evaluate/draft.py, evaluate/conclusions.py), the site's tables,
+summary.json, the diff and the roll-ups. Adding a fund row, a budget table, a likelihood answer or a 附件1 section is
+a change to the profile alone (tests/form/test_forms.py shows it).
 
 The labels themselves are the vocabulary's (vocabulary.py); grid columns are 0-based and inclusive on the 13-column
 grid A–M that forms.md proposes.
@@ -24,7 +27,7 @@ import hashlib
 import json
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Union
@@ -44,9 +47,12 @@ class Field:
     """One key of a file: the English name code uses, the Chinese key a clerk types, and how the schema shows it.
 
     `kind` says what the value is (schema.py turns each kind into a JSON Schema node): year, month, text, name, code,
-    date, flag, amount (万元), count (a whole number), names (a list of names), table (a budget table of this form,
-    by `name`), stated_total (the optional typed 资金总额 row), indicators, report, reviews, records (a list of
-    records whose fields are `items`).
+    date, flag (true/false, false when not written), boolean (true/false, inferred when not written), choice (one
+    of `choices`), value (an indicator value: number or text), amount (万元), count (a whole number), names (a list
+    of names), texts (a list of texts, each `item_title`), table (a budget table of this form, by `name`),
+    stated_total (the optional typed 资金总额 row), indicators (the form's Indicators block), report (the form's
+    附件1 sections), records (a list of records whose fields are `items`); in an indicator, category (an 一级 of
+    the block's taxonomy), subcategory (an 二级, of the 一级 given) and likelihood (an answer of the form's scale).
     """
 
     name: str
@@ -61,6 +67,10 @@ class Field:
     item_description: str = ""
     written: str = ""  # the key, for a field the vocabulary's KEYS does not name
     personal: bool = False  # a person's name or telephone: printed in 附件1 only, never in history, diff or site
+    choices: tuple[str, ...] = ()  # kind choice: the values offered, in the form's order
+    unreported: bool = False  # kinds choice and likelihood: 「未填报」 is offered beside the answers
+    max_chars: int = 0  # kind text: the most characters it may have (0: no bound but the reader's)
+    in_cell: bool = False  # max_chars is what one cell of the printed form holds (E220), not a plain bound (E213)
 
     @property
     def key(self) -> str:
@@ -69,6 +79,11 @@ class Field:
     @property
     def label(self) -> str:
         return self.title or self.key
+
+
+def field_named(fields: Sequence[Field], key: str) -> Field | None:
+    """The field typed under `key` among `fields`, or None."""
+    return next((f for f in fields if f.key == key), None)
 
 
 # --- the grid ----------------------------------------------------------------------------------
@@ -147,11 +162,31 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Category:
+    """An 一级指标 of the taxonomy and the 二级指标 under it, in the form's order."""
+
+    name: str
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Indicators:
-    """The 绩效指标 block: one row per indicator under a shared header, and its columns."""
+    """The 绩效指标 block: one row per indicator under a shared header, and its columns.
+
+    `fields` are the keys of one indicator; `taxonomy` the fixed 一级 -> 二级 classification; `title`/`description`
+    the schema's for one indicator. A profile gives them once (its `indicators`), for every form's block; the
+    完成目标可能性 answers are the form's likelihood scale (Form.likelihoods).
+    """
 
     label: str
     columns: tuple[Column, ...] = ()  # its columns on the grid; () is 朔州's (INDICATOR_COLUMNS)
+    fields: tuple[Field, ...] = ()
+    taxonomy: tuple[Category, ...] = ()
+    title: str = ""
+    description: str = ""
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
 
 
 @dataclass(frozen=True)
@@ -174,9 +209,10 @@ class Form:
     blocks: tuple[Block, ...]
     fields: tuple[Field, ...] = ()
     description: str = ""  # the schema's description of the file
-    report_subject: str = ""  # 「项目」/「部门」 in the 分析报告's descriptions
+    report_subject: str = ""  # 「项目」/「部门」: what 附件1 reports on, in the 分析报告's descriptions and the drafts
+    report_referent: str = ""  # 「该项目」/「本部门」: how the drafted 监控总体结论 refers back to its subject
     report_title: str = ""
-    report: tuple[F.Section, ...] = ()
+    report: tuple[F.Section, ...] = ()  # with the schema's help text (description, example) of each entry
     #: The likelihood scale in the form's order, and what each answer requires (the profile's, set by the loader).
     likelihoods: tuple[Likelihood, ...] = ()
     #: Where a required reason and required measures are written: an indicator column (`deviation`, `remark`) or the
@@ -265,6 +301,41 @@ class Form:
     @property
     def target(self) -> Text | None:
         return next((b for b in self.blocks if isinstance(b, Text) and not b.key), None)
+
+    @property
+    def indicators(self) -> Indicators | None:
+        return next((b for b in self.blocks if isinstance(b, Indicators)), None)
+
+    def field_at(self, path: Sequence[str | int], row_fields: Sequence[Field] = ()) -> Field | None:
+        """The field of the description a value at `path` (keys and list indices, as the schema's errors give it)
+        is typed under, or None when the path leads elsewhere (a 分析报告 section, a key the form does not have).
+        `row_fields` are the optional keys of a fund row (the profile's; the default profile's when not given)."""
+        keys = [p for p in path if isinstance(p, str)]
+        fields: Sequence[Field] = self.fields
+        found: Field | None = None
+        while keys:
+            found = field_named(fields, keys.pop(0))
+            if found is None:
+                return None
+            if found.kind == "text":  # a split text's part (偏差原因分析 → 经费保障) is the text's own
+                return found
+            if found.kind == "table" and keys:  # a fund row, then the row's own keys
+                keys.pop(0)
+                fields = row_fields or ROW_FIELDS
+            elif found.kind == "indicators":
+                fields = self.indicators.fields if self.indicators is not None else ()
+            else:
+                fields = found.items
+        return found
+
+    def in_cell(self, path: Sequence[str | int]) -> bool:
+        """Whether the text at `path` goes into one cell of the printed form (a field's `in_cell`, or one of the
+        form's own table-level rows), so its bound is the cell's (E220) rather than a plain length (E213)."""
+        field = self.field_at(path)
+        if field is not None:
+            return field.in_cell
+        keys = [p for p in path if isinstance(p, str)]
+        return len(keys) == 1 and any(row.key == keys[0] for row in self.table_rows)
 
 
 # --- the profile: everything a region's and level's forms differ in --------------------------------
@@ -359,6 +430,8 @@ PROFILES = Path(__file__).parent / "profiles"
 DEFAULT_PROFILE = "shuozhou-city"
 #: What each block type is called in a profile file.
 BLOCK_TYPES: dict[str, type] = {"ident": Ident, "budget": Budget, "text": Text, "indicators": Indicators, "notes": Notes}
+#: What a profile's `indicators` gives every indicator block that does not give its own.
+INDICATOR_PARTS = ("fields", "taxonomy", "title", "description")
 ROLES = ("certain", "possible", "impossible")
 LEVEL_PLACEHOLDER = "{level}"
 #: Where a profile may extend another (one built-in, by id) and how deep that may go.
@@ -523,6 +596,13 @@ def _block(entry: Any, profile: Mapping[str, Any], where: tuple[str | int, ...])
         body["columns"] = columns[name]
     if name == "notes" and "texts" not in body:
         body["texts"] = profile.get("notes") or []
+    if name == "indicators":
+        shared = profile.get("indicators") or {}
+        body.update({part: shared[part] for part in INDICATOR_PARTS if part not in body and part in shared})
+        fields_ = body.get("fields") or []
+        body["fields"] = (
+            [_resolved(f, {}, (*where, name, "fields", i)) for i, f in enumerate(fields_)] if isinstance(fields_, list) else fields_
+        )
     block: Block = _dataclass(BLOCK_TYPES[name], body, (*where, name))
     return block
 

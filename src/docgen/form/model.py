@@ -16,6 +16,7 @@ from . import vocabulary as F
 from .indicators import Value, accumulates, parse
 
 K, A, I = F.KEYS, F.AMOUNT_FIELDS, F.INDICATOR_FIELDS  # noqa: E741 - K/A/I: keys, amount and indicator field names
+R = F.REVIEW_FIELDS
 ZERO = Decimal(0)
 
 
@@ -239,7 +240,9 @@ class Review:
 
 def _reviews(data: dict[str, Any]) -> tuple[Review, ...]:
     return tuple(
-        Review(unit=r["审核单位"], date=r["日期"], conclusion=r["结论"], opinion=r["意见"], reviewer=r.get("审核人", ""))
+        Review(
+            unit=r[R["unit"]], date=r[R["date"]], conclusion=r[R["conclusion"]], opinion=r[R["opinion"]], reviewer=r.get(R["reviewer"], "")
+        )
         for r in data.get(K["reviews"]) or []
     )
 

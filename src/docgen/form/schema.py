@@ -1,5 +1,8 @@
 """JSON Schemas (draft-07) for the three kinds of file, generated from the forms' description (forms.py).
 
+This module only translates: each kind of field (forms.Field.kind) becomes a JSON Schema node; every key, title,
+description, example, choice and bound is the description's.
+
 Draft-07 because the YAML language server in VS Code understands it fully: editors complete keys,
 offer enums and show the Chinese `title`/`description` on hover. The files in `schema/` are the
 export of these functions (`docgen schema --export schema/`); a test keeps them in sync. The rules file's
@@ -131,21 +134,24 @@ def _funds(rows: tuple[str, ...], title: str, description: str, form: forms.Form
     return or_not_reported(table, "object", "整张预算表")
 
 
-def _value(title: str, description: str) -> Schema:
+def _value(title: str, description: str, examples: tuple[Any, ...]) -> Schema:
+    """An indicator value: a comparison, a number with its unit, or words for a qualitative indicator."""
     return {
         "type": ["string", "number"],
         "title": title,
         "description": description
         + "。写法同表格：比较符号＋数值＋单位，如「≥95%」「1200人」「≤30天」；定性指标可写文字，如「有效提升」；"
         + f"尚未取得时填「{F.NOT_REPORTED}」（不参与比较，显示为「未评价」）。",
-        "examples": ["≥95%", "1200人", "≤30天", "不低于90%", "有效提升", F.NOT_REPORTED],
+        "examples": [*examples, F.NOT_REPORTED],
     }
 
 
 def indicator(form: forms.Form | None = None) -> Schema:
-    """One 三级 indicator row of block D, with the fields the form has a column for (朔州's form: all of them)."""
-    node = _indicator()
-    if form is None or not _differs(form):
+    """One 三级 indicator row of the form's 绩效指标 block (朔州's 附件2 when none is given), with the fields the form
+    has a column for (朔州's form: all of them)."""
+    form = form if form is not None else forms.PROJECT_FORM
+    node = _indicator(form)
+    if not _differs(form):
         return node
     return _indicator_of(node, form)
 
@@ -186,114 +192,48 @@ def _indicator_of(node: Schema, form: forms.Form) -> Schema:
     return out
 
 
-def _indicator() -> Schema:
-    """One 三级 indicator row of 朔州's block D."""
-    k = F.INDICATOR_FIELDS
+def _indicator(form: forms.Form) -> Schema:
+    """One 三级 indicator row of the form's 绩效指标 block, its 二级指标 bound to the 一级 by the block's taxonomy."""
+    block = form.indicators
+    assert block is not None, form.kind
+    level1, level2 = block.field("level1").key, block.field("level2").key
     level1_rules = [
-        {
-            "if": {"properties": {k["level1"]: {"const": l1}}, "required": [k["level1"]]},
-            "then": {"properties": {k["level2"]: {"enum": list(l2s)}}},
-        }
-        for l1, l2s in F.TAXONOMY.items()
+        {"if": {"properties": {level1: {"const": c.name}}, "required": [level1]}, "then": {"properties": {level2: {"enum": list(c.kinds)}}}}
+        for c in block.taxonomy
     ]
+    return {**_records(block.fields, form, block.title, block.description), "allOf": level1_rules}
+
+
+def _choice(f: forms.Field, form: forms.Form) -> Schema:
+    """One of a list: the field's own choices, or in an indicator the block's 一级 or 二级, or the form's likelihood
+    answers."""
+    block = form.indicators
+    taxonomy = block.taxonomy if block is not None else ()
+    description = f.description
+    if f.kind == "category":
+        choices: tuple[str, ...] = tuple(c.name for c in taxonomy)
+    elif f.kind == "subcategory":
+        choices = tuple(kind for c in taxonomy for kind in c.kinds)
+        description += "：" + "；".join(f"{c.name}：{'、'.join(c.kinds)}" for c in taxonomy)
+    elif f.kind == "likelihood":
+        choices = form.answers
+    else:
+        choices = f.choices
+    offered = [*choices, F.NOT_REPORTED] if f.unreported else list(choices)
+    return {"enum": offered, "title": f.label, "description": description}
+
+
+def _report(f: forms.Field, form: forms.Form) -> Schema:
+    """附件1's narrative: one text per section of the form's report that has an entry."""
+    subject = form.report_subject
     return {
         "type": "object",
-        "title": F.INDICATOR_BLOCK,
-        "description": "一行三级指标：一级、二级指标按表格固定分类填写。",
+        "title": f.label,
+        "description": f.description,
         "properties": {
-            k["level1"]: {"enum": list(F.TAXONOMY), "title": k["level1"], "description": "产出指标、效益指标或满意度指标"},
-            k["level2"]: {
-                "enum": list(F.LEVEL2_ALL),
-                "title": k["level2"],
-                "description": "须属于所填一级指标：" + "；".join(f"{a}：{'、'.join(b)}" for a, b in F.TAXONOMY.items()),
-            },
-            k["name"]: _name(k["name"], "指标名称，如「资助学生人数」", "资助学生人数", "受助学生家长满意度"),
-            k["target"]: _value(k["target"], "批复的年度指标值"),
-            k["adjusted_target"]: _value(k["adjusted_target"], "按程序调整后的年度指标值（目标调整，没有调整不写）"),
-            k["result"]: _value(k["result"], "截至本期末（1-XX月）的指标完成情况"),
-            k["expected"]: _value(k["expected"], "预计全年能完成的指标值"),
-            k["deviation"]: _text(
-                k["deviation"],
-                "与预期目标产生偏差时必填：分别从决策、过程和管理等方面进行判断和分析，并说明理由",
-                "过程方面：部分学校补助发放通知不及时，家长知晓度不高。",
-                maxLength=limits.MAX_DEVIATION_CHARS,
-            ),
-            k["likelihood"]: {
-                "enum": [*F.LIKELIHOODS, F.NOT_REPORTED],
-                "title": k["likelihood"],
-                "description": f"确定能、有可能、完全不可能三选一（即表格中打“√”的一项）；尚不能判断时填「{F.NOT_REPORTED}」",
-            },
-            k["remark"]: _text(
-                k["remark"],
-                "选“完全不可能”时必须在此提出拟采取的措施",
-                "拟于第三季度调整实施方案，并报主管部门审核。",
-                maxLength=limits.MAX_REMARK_CHARS,
-            ),
-            k["cumulative"]: {
-                "type": "boolean",
-                "title": k["cumulative"],
-                "description": "该指标的完成情况是否随时间累计、按序时进度比较：逐月累加的（培训人次、新建里程）写 true；"
-                "一次性的（选聘 1 家机构）、存量的（开放场馆数、服务能力）、按日或按期计的（日均清扫面积）以及比率、满意度、"
-                "时限、单位成本写 false。不写时从单位和指标名称谨慎推断，无法判断的不按序时进度比较。",
-            },
-            k["evidence"]: {
-                "type": "array",
-                "title": k["evidence"],
-                "description": "佐证材料文件的路径或链接",
-                "items": _text("佐证材料文件", "一份佐证材料：仓库中的文件路径或网址", "佐证材料/补助资金发放花名册.pdf"),
-            },
+            s.key: _text(s.key, s.description.format(subject=subject), s.example.format(subject=subject)) for s in form.report if s.key
         },
-        "required": [k[name] for name in F.INDICATOR_REQUIRED],
         "additionalProperties": False,
-        "allOf": level1_rules,
-    }
-
-
-def _report(subject: str, description: str) -> Schema:
-    props = {
-        "基本情况": (
-            f"{subject}概况、主要内容、起止时间、实施计划、年度目标和预算情况",
-            f"本{subject}于2025年1月启动，主要内容是……，年度预算安排……万元。",
-        ),
-        "预算执行情况分析": ("不写时由系统根据资金数据自动起草", "截至6月底，年度预算安排……万元，已下达……万元，已支出……万元。"),
-        "绩效目标实现情况分析": ("不写时由系统根据绩效指标自动起草", "截至6月底，……项指标已完成序时进度。"),
-        "绩效监控延伸情况": (
-            "政府采购、工程招标、监理和验收、信息公开、资产管理、会计核算等",
-            "政府采购、资金支付均按规定程序办理，无违规情况。",
-        ),
-        "监控总体结论": ("绩效监控的总体结论", f"{subject}总体进展顺利，预计能够完成年度绩效目标。"),
-        "偏差原因分析": ("预算执行和绩效目标出现偏差的原因分析", "支出进度低于序时进度，主要原因是……"),
-        "存在问题及整改措施和建议": ("存在问题及整改措施和建议", "存在问题：……。整改措施：……。"),
-        "其他需要说明的事项": ("其他需要说明的事项", "无。"),
-    }
-    return {
-        "type": "object",
-        "title": F.KEYS["report"],
-        "description": description,
-        "properties": {key: _text(key, desc, example) for key, (desc, example) in props.items()},
-        "additionalProperties": False,
-    }
-
-
-def _reviews(description: str) -> Schema:
-    return {
-        "type": "array",
-        "title": F.KEYS["reviews"],
-        "description": description,
-        "items": {
-            "type": "object",
-            "title": "一条审核意见",
-            "description": "审核单位、审核人、日期、结论（通过或退回修改）和意见",
-            "properties": {
-                "审核单位": _name("审核单位", "如「朔州市教育局」「市财政局预算绩效管理科」", "朔州市教育局", "市财政局预算绩效管理科"),
-                "审核人": _name("审核人", "审核人姓名", "王敏"),
-                "日期": _date("日期", "审核日期，如 2025-07-20", "2025-07-20"),
-                "结论": {"enum": list(F.REVIEW_CONCLUSIONS), "title": "结论", "description": "通过或退回修改"},
-                "意见": _text("意见", "审核意见正文", "数据与台账一致，同意报送。"),
-            },
-            "required": ["审核单位", "日期", "结论", "意见"],
-            "additionalProperties": False,
-        },
     }
 
 
@@ -338,12 +278,18 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
     if f.kind == "code":
         return _code(f.label, f.description, example)
     if f.kind == "text":
-        cell = {"maxLength": limits.MAX_TARGET_CHARS} if f.name in ("project_target", "dept_target") else {}
-        return _text(f.label, f.description, *f.examples, **cell)
+        bound = {"maxLength": f.max_chars} if f.max_chars else {}
+        return _text(f.label, f.description, *f.examples, **bound)
     if f.kind == "date":
         return _date(f.label, f.description, example)
     if f.kind == "flag":
         return _flag(f.label, f.description)
+    if f.kind == "boolean":
+        return {"type": "boolean", "title": f.label, "description": f.description}
+    if f.kind in ("choice", "category", "subcategory", "likelihood"):
+        return _choice(f, form)
+    if f.kind == "value":
+        return _value(f.label, f.description, f.examples)
     if f.kind == "amount":
         return {**_amount(f.label, f.description), "examples": [*(f.examples or (120.5,)), F.NOT_REPORTED]}
     if f.kind == "count":
@@ -351,6 +297,9 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
     if f.kind == "names":
         items = _name(f.label, f.item_description, *f.examples)
         return {"type": "array", "title": f.label, "description": f.description, "items": items, "minItems": 1}
+    if f.kind == "texts":
+        items = _text(f.item_title, f.item_description, *f.examples)
+        return {"type": "array", "title": f.label, "description": f.description, "items": items}
     if f.kind == "table":
         table = form.table(f.name)
         return _funds(table.rows, table.title, table.description, form)
@@ -359,11 +308,9 @@ def _node(f: forms.Field, form: forms.Form) -> Schema:
     if f.kind == "indicators":
         description = f.description + f"；尚未设置或尚未取得时填「{F.NOT_REPORTED}」"
         listed = {"type": "array", "minItems": 1, "title": f.label, "description": description, "items": indicator(form)}
-        return or_not_reported(listed, "array", "绩效指标")
+        return or_not_reported(listed, "array", f.label)
     if f.kind == "report":
-        return _report(form.report_subject, f.description)
-    if f.kind == "reviews":
-        return _reviews(f.description)
+        return _report(f, form)
     assert f.kind == "records", f.kind
     at_least = {"minItems": f.min_items} if f.min_items else {}
     items = _records(f.items, form, f.item_title, f.item_description)

@@ -108,11 +108,17 @@ INDICATOR_REQUIRED = ("level1", "level2", "name", "target", "result", "expected"
 
 @dataclass(frozen=True)
 class Section:
-    """One heading of 附件1 and the narrative key that fills it (None: heading only)."""
+    """One heading of 附件1 and the narrative key that fills it (None: heading only).
+
+    `description` and `example` are the schema's for the 分析报告 entry (the profile's report sections give them), where
+    「{subject}」 stands for the form's report_subject (项目, 部门).
+    """
 
     heading: str
     key: str | None
     level: int
+    description: str = ""
+    example: str = ""
 
 
 #: 附件1's sections, verbatim and in order; `key` names the 分析报告 entry that fills them.
@@ -131,6 +137,8 @@ REPORT_SECTIONS = (
 REPORT_KEYS = tuple(s.key for s in REPORT_SECTIONS if s.key)
 
 REVIEW_CONCLUSIONS = ("通过", "退回修改")
+#: English name -> key, for one 审核意见 entry.
+REVIEW_FIELDS: dict[str, str] = {"unit": "审核单位", "reviewer": "审核人", "date": "日期", "conclusion": "结论", "opinion": "意见"}
 
 # --- top-level keys -------------------------------------------------------------------------
 

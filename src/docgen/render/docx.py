@@ -30,7 +30,7 @@ from ..evaluate.figures import Figures
 from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.forms import BUDGET_COLUMNS as BUDGET_FORM_COLUMNS
-from ..form.forms import Column, Form
+from ..form.forms import Column, Form, form_of
 from ..form.model import Department, Project
 from ..textwidth import WIDE
 from .layout import budget_value
@@ -353,7 +353,7 @@ def title(sub: Project | Department, *, lines: bool = False) -> str:
     """
     if isinstance(sub, Project):
         name = sub.name
-        subject = name if name.endswith(M.draft("subject_project")) else M.draft("project_subject", name=name)
+        subject = name if name.endswith(form_of(sub).report_subject) else M.draft("project_subject", name=name)
     else:
         name = sub.department
         subject = M.draft("department_subject", name=name)

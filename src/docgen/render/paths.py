@@ -6,6 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from ..form.forms import form_of
 from ..form.model import Department, Period, Project
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+')
@@ -51,7 +52,7 @@ def stem(sub: Project | Department) -> str:
 def attachments(build: Path, sub: Project | Department) -> dict[str, Path]:
     """The files rendered for one submission, by kind: 附件1 (.docx), 附件2/附件3 (.xlsx)."""
     folder = department_dir(build, sub.period, sub.department_code, sub.department)
-    table = "附件2" if isinstance(sub, Project) else "附件3"
+    table = form_of(sub).sheet
     return {
         "docx": folder / f"附件1-{stem(sub)}.docx",
         "xlsx": folder / f"{table}-{stem(sub)}.xlsx",
