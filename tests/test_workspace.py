@@ -148,3 +148,18 @@ def test_staged_findings_name_the_working_tree_files(tmp_path: Path, chdir: Call
     result = run("validate", "--staged")
     assert result.exit_code == 1
     assert result.stdout.startswith("101-2025-001.yaml:2:") and "docgen-staged" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["submissions/2025-06/a.yaml", ".", "", "submissions/../名单.yaml", "../elsewhere/a.yaml", "../projectx/a.yaml", "/etc/passwd"],
+)
+def test_relative_is_relative_to_the_root_or_stays_absolute(tmp_path: Path, path: str) -> None:
+    """The string shortcut in Workspace.relative answers as Path.relative_to does, a sibling folder whose name
+    starts with the root's (`projectx` beside `project`) included."""
+    root = tmp_path / "project"
+    ws = Workspace(root, root)
+    absolute = Path(os.path.abspath(root / path))
+    expected = absolute.relative_to(root) if absolute.is_relative_to(root) else absolute
+    assert ws.relative(path) == expected and ws.relative(Path(path)) == expected
+    assert ws.relative(absolute) == expected

@@ -9,7 +9,6 @@ import multiprocessing
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -33,7 +32,7 @@ from .check.ruleset import SCHEMA_FILES, Ruleset
 from .check.ruleset import default_path as default_rules_path
 from .check.validate import check_files, kind_of
 from .errors import DocgenError, EnvironmentProblem, InvalidSubmissions, Leak, UsageError, write_problem
-from .evaluate import conclusions, figures, monitor, review
+from .evaluate import figures, monitor, review
 from .evaluate.evaluation import Evaluation, evaluate
 from .form import limits
 from .form import numbers as N
@@ -42,14 +41,13 @@ from .form import vocabulary as F
 from .form.forms import FORMS
 from .form.model import Department, Project, Roster
 from .form.model import build as build_model
-from .render import rollup
 from .workspace import Workspace
 
 if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 load only when used: every command starts faster
     import jinja2
 
     from .history import revdiff, review_state
-    from .render import engine
+    from .render import engine, rollup
     from .site import generate as site_module
     from .tooling import fmt as fmt_module
 
@@ -291,6 +289,8 @@ def draft_conclusions(result: Result, submission: Project | Department, *, only_
     存在问题及整改措施和建议 (forms.REPORT_KEYS); by default only the sections the submission left empty.
     Paragraphs are separated by a newline. Empty when the submission was not analysed.
     """
+    from .evaluate import conclusions  # the drafts load only for the commands that write them, not for validate
+
     analysis = analyse(result)
     sa = analysis.of(submission.path)
     return conclusions.draft(sa, analysis.ruleset, only_missing=only_missing) if sa is not None else {}
@@ -580,7 +580,7 @@ def build(
         counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
         nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
         raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
-    from .render import engine, templates
+    from .render import engine, rollup, templates
 
     tpl = templates.find(ws.root)
     engine.check_templates(tpl)  # a hostile or broken template stops the build before anything is written
@@ -686,11 +686,15 @@ def _in_background(func: Callable[..., object], *args: object) -> Callable[[], N
 def write_rollups(result: Result, out: Path, store: Store | None = None) -> list[Path]:
     """The department and city 汇总表 of every period checked, under build/<period>/ (paths.py); their manifests
     in `store` (the project's)."""
+    from .render import rollup  # the 汇总表 load only for the commands that write them, not for validate
+
     return rollup.write_all(out, analyse(result), result.rosters, store=store, returned=_returned(result))
 
 
 def write_city_rollup(result: Result, out: Path, built: list[rollup.CityRollup] | None = None, store: Store | None = None) -> list[Path]:
     """The city's 汇总表 of every period checked (`built`: the roll-up data, when already built)."""
+    from .render import rollup
+
     return rollup.write_city(out, analyse(result), result.rosters, built=built, store=store)
 
 
@@ -1293,6 +1297,8 @@ def check_staged(cwd: Path | None = None, rules: Path | None = None, *, workspac
     context = hook.period_context(repo, staged)
     own_rules = _rules_file(ws, rules) if rules is not None or not staged_rules else None
     checked = staged + staged_rules
+    import tempfile  # only the hook's check exports the staged files
+
     with tempfile.TemporaryDirectory(prefix="docgen-staged-") as tmp:
         export = Workspace(hook.export_index(repo, checked + context, Path(tmp).resolve()), ws.here)
         in_force = ws.file(own_rules) if own_rules else export.rules if staged_rules else None
@@ -1840,6 +1846,7 @@ def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any]
     """Check the planned files as docgen will check them once written (in a copy of their periods, so the roster
     and the rules across files see them), and locate every error on the cell it came from."""
     import shutil
+    import tempfile  # loaded when used: validate never needs it
 
     from .check.load import load_text
 

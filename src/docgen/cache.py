@@ -196,6 +196,12 @@ class Store:
         return removed
 
 
+@cache
+def _shard_of(folder: str) -> str:
+    """The shard file of a folder's files: one digest per folder, not one per lookup (a run asks ~6 times a file)."""
+    return f"{digest(folder)[:16]}.jsonl"
+
+
 class Shelf:
     """Results per file path, each stored with the key it was computed for; `get` returns it only for that key.
 
@@ -232,7 +238,7 @@ class Shelf:
 
     @staticmethod
     def _shard(path: str) -> str:
-        return f"{digest(os.path.dirname(path))[:16]}.jsonl"
+        return _shard_of(os.path.dirname(path))
 
     def get(self, path: str, key: str) -> Any | None:
         line = self.shards[self._shard(path)].get(encode_basestring(path))

@@ -9,6 +9,7 @@ write end of their own task queue, so they never see it close. Two measures, bot
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -31,6 +32,14 @@ def die_with_parent(parent: int) -> None:
             return
     if os.getppid() != parent:  # the parent was gone before prctl took effect
         os._exit(1)
+
+
+def pool_worker(parent: int) -> None:
+    """A forked pool worker's initializer: `die_with_parent`, and no garbage collection. A worker lives for one
+    batch; collecting would walk the heap it inherited and so copy its pages (1,000 files: ~0.3 s CPU less over
+    the check's two workers)."""
+    die_with_parent(parent)
+    gc.disable()
 
 
 #: The same, for a Python child started with `python -c`: prepended to its code (the MkDocs runs of `docgen site`).

@@ -12,13 +12,17 @@ A project's results are kept between runs for large trees (`_ProjectShelf`).
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..cache import Store, digest
+from .. import children
+from ..cache import Store, digest, dumps
 from ..check import ruleset as R
 from ..check.findings import Finding, finding_rows, findings_from_rows
 from ..check.load import Document, JsonPath, load_file
@@ -186,6 +190,8 @@ def analyse(
         by_department.setdefault((project.period.key, project.department_code), []).append(project)
     shelf = _ProjectShelf(ruleset, digests, store) if digests and store is not None else None
     subs: list[Submission] = [*projects, *departments]
+    done: dict[str, Evaluation] = {}
+    jobs: list[tuple[Run, Evaluation, str | None]] = []  # the rules still to run, with the record and its cache key
     for sub in subs:
         roster = roster_of.get(sub.period.key)
         index = indexes.get(sub.period.key, {})
@@ -195,21 +201,105 @@ def analyse(
         key = shelf.key(sub, roster, index, earlier) if shelf is not None and isinstance(sub, Project) else None
         kept = shelf.get(ev, key) if shelf is not None and key else None
         if kept is not None:
-            analysis.submissions[str(sub.path)] = kept
+            done[str(sub.path)] = kept
             continue
-        run = Run(sub, ruleset, budget_rows(ev), roster, index, previous=earlier)
+        run = Run(sub, ruleset, [], roster, index, previous=earlier)
         if isinstance(sub, Department):
             run.members = by_department.get((sub.period.key, sub.department_code), [])
             files = (present or {}).get(str(sub.path), frozenset())
             run.missing, run.erroneous = _unsubmitted(roster, sub.department_code, run.members, files)
-        for rule in IMPLEMENTATIONS.values():
-            rule.function(run)
-        analysis.submissions[str(sub.path)] = sa = _finish(run, ev, locate)
+        jobs.append((run, ev, key))
+    judged = _judge_all([(run, ev) for run, ev, _ in jobs], locate, encode=shelf is not None)
+    for (_, _, key), (sa, encoded) in zip(jobs, judged, strict=True):
+        done[str(sa.path)] = sa
         if shelf is not None and key:
-            shelf.put(sa, key)
+            shelf.put(sa, key, encoded)
+    analysis.submissions = {str(sub.path): done[str(sub.path)] for sub in subs}  # in the order given, as before
     if shelf is not None:
         shelf.save()
     return analysis
+
+
+def _judge(run: Run, ev: Evaluation, locate: Locator) -> Evaluation:
+    """Every rule on one submission (its budget rows computed here, from its figures), as a finished record."""
+    run.rows = budget_rows(ev)
+    for rule in IMPLEMENTATIONS.values():
+        rule.function(run)
+    return _finish(run, ev, locate)
+
+
+#: From this many submissions on, the rules run in worker processes (fork: they inherit the models, documents and
+#: rules without pickling) and send back only findings and lights. Measured on 1,000 projects (2 cores): the
+#: parent's monitoring 0.55 s -> ~0.3 s wall. Below it, starting workers costs more than it saves.
+PARALLEL_FROM = 300
+
+_JOBS: list[tuple[Run, Evaluation]] = []  # what the forked workers judge, by index: set just before they are forked
+_LOCATE: list[Locator] = []
+
+
+def _record(sa: Evaluation) -> list[Any]:
+    """What a worker sends back for a submission: exactly what the cache keeps (`_ProjectShelf.put`)."""
+    return [finding_rows(sa.findings), sa.light, list(sa.indicator_lights), sa.row_lights, sa.exempt]
+
+
+def _judge_slice(start: int, stop: int, encode: bool) -> list[tuple[list[Any], str | None]]:
+    """In a worker: the records of jobs start..stop, and with `encode` their cache entries (JSON, spread over the
+    workers like the check's)."""
+    out = []
+    for run, ev in _JOBS[start:stop]:
+        record = _record(_judge(run, ev, _LOCATE[0]))
+        out.append((record, dumps(record) if encode else None))
+    return out
+
+
+def _judge_all(jobs: list[tuple[Run, Evaluation]], locate: Locator, *, encode: bool) -> list[tuple[Evaluation, str | None]]:
+    """Each job judged, in order: here for a few, else in forked workers that send back only findings and lights
+    (the parent keeps its own models and documents; pickling whole records back cost more than judging them)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [(_judge(run, ev, locate), None) for run, ev in jobs]
+    _JOBS[:], _LOCATE[:] = jobs, [locate]
+    size = -(-len(jobs) // (workers * 2))
+    starts = list(range(0, len(jobs), size))
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=children.pool_worker, initargs=(os.getpid(),)) as pool:
+            slices = pool.map(_judge_slice, starts, [s + size for s in starts], [encode] * len(starts))
+            records = [item for chunk in slices for item in chunk]
+    finally:
+        _JOBS.clear()
+        _LOCATE.clear()
+    out = []
+    for (_, ev), (record, encoded) in zip(jobs, records, strict=True):
+        sa = _restored(ev, record)
+        if sa is None:  # pragma: no cover - a worker's record is always of the shape _record writes
+            raise RuntimeError("monitoring worker sent back a record of another shape")
+        out.append((sa, encoded))
+    return out
+
+
+def _restored(ev: Evaluation, kept: Any) -> Evaluation | None:
+    """`ev` with the findings and lights of a record `_record` wrote (from a worker or the cache); None when `kept`
+    is not of that shape."""
+    try:  # plain data from a file: anything not of the shape `put` writes is a miss
+        rows, light, indicator_lights, row_lights, exempt = kept
+        lights = (*R.LIGHT_ORDER, GREY, NONE, None)
+        if light not in lights or not isinstance(exempt, bool) or not all(x in lights for x in indicator_lights):
+            return None
+        if not all(
+            isinstance(t, str) and all(isinstance(r, str) and x in lights for r, x in rows_.items()) for t, rows_ in row_lights.items()
+        ):
+            return None
+        return replace(
+            ev,
+            findings=findings_from_rows(rows),
+            light=light,
+            indicator_lights=tuple(indicator_lights),
+            row_lights=row_lights,
+            exempt=exempt,
+        )
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 class _ProjectShelf:
@@ -236,30 +326,14 @@ class _ProjectShelf:
 
     def get(self, ev: Evaluation, key: str) -> Evaluation | None:
         kept = self.shelf.get(ev.path, key)
-        if kept is None:
-            return None
-        try:  # plain data from a file: anything not of the shape `put` writes is a miss
-            rows, light, indicator_lights, row_lights, exempt = kept
-            lights = (*R.LIGHT_ORDER, GREY, NONE, None)
-            if light not in lights or not isinstance(exempt, bool) or not all(x in lights for x in indicator_lights):
-                return None
-            if not all(
-                isinstance(t, str) and all(isinstance(r, str) and x in lights for r, x in rows_.items()) for t, rows_ in row_lights.items()
-            ):
-                return None
-            return replace(
-                ev,
-                findings=findings_from_rows(rows),
-                light=light,
-                indicator_lights=tuple(indicator_lights),
-                row_lights=row_lights,
-                exempt=exempt,
-            )
-        except (TypeError, ValueError, AttributeError):
-            return None
+        return _restored(ev, kept) if kept is not None else None
 
-    def put(self, sa: Evaluation, key: str) -> None:
-        self.shelf.put(sa.path, key, [finding_rows(sa.findings), sa.light, list(sa.indicator_lights), sa.row_lights, sa.exempt])
+    def put(self, sa: Evaluation, key: str, encoded: str | None = None) -> None:
+        """Keep `sa`'s record; `encoded` is that record already written by `dumps` (in a worker)."""
+        if encoded is not None:
+            self.shelf.put_encoded(sa.path, key, encoded)
+        else:
+            self.shelf.put(sa.path, key, _record(sa))
 
     def save(self) -> None:
         self.shelf.save()
