@@ -1548,6 +1548,7 @@ def merge(
     be in build/ with its recorded bytes (E809). The roll-ups are computed here from the tree (check and evaluate,
     no rendering): cross-department checks run here once more, over the whole roster."""
     from . import shard as S
+    from .render import rollup  # as build(): the 汇总表 load only for the commands that write them
 
     ws = _workspace(root)
     out = out or ws.build
