@@ -1502,6 +1502,282 @@ def clean(root: Workspace | Path | None = None, *, outputs: bool = False) -> Cle
     return Cleaned(removed, gone)
 
 
+# --- sharded builds (issue 18, item 3) ------------------------------------------------------------
+
+
+def _revision(ws: Workspace, result: Result, rules: Path | None) -> str:
+    """One digest of every input a build reads: the submissions and rosters (as checked) and the rules in force.
+
+    Two shards agree on it exactly when they built the same tree, whatever the commit or the runner's checkout path."""
+    import hashlib
+
+    h = hashlib.sha256(b"docgen-revision\x00")
+    for path, digest in sorted((ws.relative(Path(p)).as_posix(), d) for p, d in result.digests.items()):
+        h.update(f"{path}\x00{digest}\x00".encode())
+    for extra in (ws.absolute(rules) if rules else ws.rules, default_rules_path()):
+        h.update(extra.read_bytes() if extra.is_file() else b"-")
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _profile_id(ws: Workspace) -> str:
+    """The forms in force: the docgen version and the digest of docgen.yaml (the profile the repository picks)."""
+    import hashlib
+
+    chosen = ws.root / "docgen.yaml"
+    mark = hashlib.sha256(chosen.read_bytes()).hexdigest()[:16] if chosen.is_file() and not chosen.is_symlink() else "default"
+    return f"docgen {__version__}; docgen.yaml {mark}"
+
+
+def _summary_entries(result: Result, root: Path) -> dict[str, dict[str, Any] | None]:
+    """Each submission's summary.json entry by path (None for a 涉密 project: summary.json only counts it)."""
+    data = summary(result, root)
+    entries: dict[str, dict[str, Any] | None] = {}
+    published = iter(s for p in data["periods"] for s in p["submissions"])
+    subs: list[Project | Department] = [*result.departments, *result.projects]
+    for sub in sorted(subs, key=lambda s: (s.period.key, s.department_code, s.kind != "department", s.path.as_posix())):
+        entries[str(sub.path)] = None if sub.confidential else next(published)
+    return entries
+
+
+@dataclass
+class Sharded:
+    """What `build_shard` produced: the checked tree, the record written, and the render stage's report."""
+
+    result: Result
+    record: Path
+    departments: int
+    submissions: int
+    rendered: engine.Rendered
+
+
+def default_record(ws: Workspace, shard: int, total: int) -> Path:
+    """shards/shard-K-of-N.json at the repository's root: outside build/, so build/ stays byte-identical."""
+    return ws.root / "shards" / f"shard-{shard}-of-{total}.json"
+
+
+def build_shard(
+    root: Workspace | Path | None = None,
+    shard: tuple[int, int] = (1, 1),
+    out: Path | None = None,
+    *,
+    record: Path | None = None,
+    rules: Path | None = None,
+    force: bool = False,
+    pdf: bool = False,
+    include_confidential: Path | None = None,
+    jobs: int | None = None,
+    progress: engine.Progress | None = None,
+    cache: bool = True,
+    strict: bool = False,
+) -> Sharded:
+    """`docgen build --shard K/N`: check the whole tree, render only the departments `shard_of` gives shard K, and
+    write the shard record `merge` reads. The roll-ups and summary.json are left to `merge`.
+
+    Every shard checks the whole tree, so a cross-department error (a project code in two departments, a roster
+    without its submissions) stops every shard exactly as it stops `build`; the merge checks it once more."""
+    from . import shard as S
+    from .render import engine, templates
+
+    k, n = shard
+    ws = _workspace(root)
+    out = out or ws.build
+    target = record or default_record(ws, k, n)
+    where = target.resolve()
+    if not where.is_relative_to(ws.root.resolve()) or where.is_relative_to(out.resolve()):
+        raise UsageError(M.message("E811", path=ws.shown(target)))
+    _check_outputs(ws, out, include_confidential)
+    result = check(_submissions(ws), rules, workspace=ws, cache=cache)
+    refused = refusals(result, strict=strict)
+    if not result.ok or refused:
+        errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
+        counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
+        nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
+        raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
+    tpl = templates.find(ws.root)
+    engine.check_templates(tpl)
+    records = Store(ws.root)
+    secrets = confidential.secrets(ws.root, result)
+    names = {(r.period.key, d.code): d.name for r in result.rosters for d in r.departments}
+    options = engine.Options(  # as build() gives them: tests/test_shard.py proves the outputs byte-identical
+        force=force,
+        pdf=pdf,
+        confidential_dir=include_confidential,
+        jobs=jobs,
+        extra_sections=functools.partial(_drafted_sections, result),
+        inputs=(ws.absolute(rules) if rules else ws.rules, default_rules_path()),
+        progress=progress,
+        digests=result.digests,
+        withheld=frozenset(confidential.withheld_paths(result)),
+        redact=secrets.redact if secrets else None,
+        redact_key=secrets.digest() if secrets else "",
+        store=records,
+        department_names=names,
+        returned={
+            str(s.path): (secrets.redact if secrets else str)(result.records.return_reason(s))
+            for s in _submitted(result)
+            if result.records.returned(s)
+        },
+    )
+    evaluations = analyse(result).submissions
+    subs: list[Project | Department] = [*result.departments, *result.projects]
+    mine = [s for s in subs if S.shard_of(s.department_code, n) == k]
+    rendered = engine.render_all([evaluations[str(s.path)] for s in mine], out, tpl, options)
+    try:
+        confidential.check_published(out, secrets, skip=[include_confidential] if include_confidential else [])
+    except Leak as exc:
+        withdraw(out)
+        raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(out)))}") from exc
+    entries = _summary_entries(result, ws.root)
+    groups = {(s.period, s.department_code, names.get((s.period.key, s.department_code), s.department)) for s in mine}
+    outputs = _shard_outputs(out, groups)
+    rec = S.Record(
+        generator=f"docgen {__version__}",
+        shard=k,
+        of=n,
+        revision=_revision(ws, result, rules),
+        profile=_profile_id(ws),
+        submissions=tuple(
+            S.Submission(
+                path=ws.relative(s.path).as_posix(),
+                digest=result.digests[str(s.path)],
+                department=s.department_code,
+                period=s.period.key,
+                confidential=bool(s.confidential),
+                entry=entries[str(s.path)],
+            )
+            for s in sorted(mine, key=lambda s: ws.relative(s.path).as_posix())
+        ),
+        outputs=tuple(outputs),
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(target, rec.to_json(), owner=target.parent)
+    return Sharded(result, target, len({(g[0].key, g[1]) for g in groups}), len(mine), rendered)
+
+
+def _shard_outputs(out: Path, groups: set[tuple[Any, str, str]]) -> list[tuple[str, str]]:
+    """The files a shard's departments own in build/ (their folder, bundle and one-PDF 报送), with their SHA-256;
+    the department 汇总表 is the merge's, so it is left out even when an older build left one there."""
+    from . import shard as S
+    from .render import paths
+
+    found: set[Path] = set()
+    for period, code, name in groups:
+        folder = paths.department_dir(out, period, code, name)
+        skip = paths.department_rollup(out, period, code, name)
+        if folder.is_dir():
+            found.update(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink() and p != skip)
+        for single in (paths.bundle(out, period, code, name), paths.dossier(out, period, code, name)):
+            if single.is_file() and not single.is_symlink():
+                found.add(single)
+    return [(p.relative_to(out).as_posix(), S.file_digest(p)) for p in sorted(found)]
+
+
+@dataclass
+class Merged:
+    """What `merge` produced: the checked tree, the shard records read, and the files it wrote."""
+
+    result: Result
+    summary: Path
+    shards: int
+    written: list[Path]
+
+
+def merge(
+    record_files: list[Path],
+    root: Workspace | Path | None = None,
+    out: Path | None = None,
+    *,
+    rules: Path | None = None,
+    cache: bool = True,
+    strict: bool = False,
+) -> Merged:
+    """`docgen merge`: from N shard records (and the shards' department outputs already in build/), write what a
+    single `docgen build` writes besides them: summary.json and the 汇总表, byte-identical.
+
+    Before anything is written: the records must form one whole set (E802, E805, E806), be intact (E803, E804), be
+    of this tree (E807) and agree with what the merge computes from it (E808, E810), and every output they list must
+    be in build/ with its recorded bytes (E809). The roll-ups are computed here from the tree (check and evaluate,
+    no rendering): cross-department checks run here once more, over the whole roster."""
+    from . import shard as S
+    from .render import rollup  # as build(): the 汇总表 load only for the commands that write them
+
+    ws = _workspace(root)
+    out = out or ws.build
+    _check_outputs(ws, out)
+    recs = S.complete([S.read(ws.absolute(p), ws.shown(p)) for p in record_files])
+    result = check(_submissions(ws), rules, workspace=ws, cache=cache)
+    refused = refusals(result, strict=strict)
+    if not result.ok or refused:
+        errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
+        counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
+        nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
+        raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
+    _verify_records(ws, out, result, recs, rules)
+    built = rollup.cities(analyse(result), result.rosters, _returned(result))
+    records = Store(ws.root)
+    target = out / "summary.json"
+    output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)
+    written = [target]
+    written += rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records)
+    written += rollup.write_city(out, analyse(result), result.rosters, built=built, store=records)
+    secrets = confidential.secrets(ws.root, result)
+    try:
+        confidential.check_published(out, secrets)
+    except Leak as exc:
+        withdraw(out)
+        raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(out)))}") from exc
+    return Merged(result, target, len(recs), written)
+
+
+def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], rules: Path | None) -> None:
+    """Every check of `merge` that needs the tree: same revision and profile, each submission in exactly one record,
+    in the shard its department belongs to, with the entry this tree gives it; every listed output present and intact."""
+    from . import shard as S
+
+    first = recs[0]
+    if first.revision != _revision(ws, result, rules):
+        raise S.ShardError(M.message("E807", path=first.source, why=M.label("shard_changed")))
+    if first.profile != _profile_id(ws):
+        raise S.ShardError(
+            M.message("E805", what=M.label("shard_profile"), a=first.source, b="docgen.yaml", x=first.profile[:60], y=_profile_id(ws))
+        )
+    entries = _summary_entries(result, ws.root)
+    tree = {ws.relative(Path(p)).as_posix(): p for p in entries}
+    subs: list[Project | Department] = [*result.departments, *result.projects]
+    origin = {str(s.path): s for s in subs}
+    seen: dict[str, str] = {}
+    for rec in recs:
+        for sub in rec.submissions:
+            if sub.path in seen:
+                raise S.ShardError(M.message("E807", path=sub.path, why=M.label("shard_twice")))
+            seen[sub.path] = rec.source
+            if sub.path not in tree:
+                raise S.ShardError(M.message("E807", path=sub.path, why=M.label("shard_missing_in_tree")))
+            key = tree[sub.path]
+            owner = origin[key]
+            if (sub.department, sub.period) != (owner.department_code, owner.period.key):
+                raise S.ShardError(M.message("E808", where=rec.source, path=sub.path))
+            if result.digests.get(key) != sub.digest:
+                raise S.ShardError(M.message("E807", path=sub.path, why=M.label("shard_changed")))
+            expected = S.shard_of(sub.department, rec.of)
+            if expected != rec.shard:
+                raise S.ShardError(
+                    M.message("E810", where=rec.source, path=sub.path, department=sub.department, expected=expected, shard=rec.shard)
+                )
+            if json.loads(json.dumps(entries[key], ensure_ascii=False)) != sub.entry or sub.confidential != (entries[key] is None):
+                raise S.ShardError(M.message("E808", where=rec.source, path=sub.path))
+    for path in sorted(set(tree) - set(seen)):
+        raise S.ShardError(M.message("E807", path=path, why=M.label("shard_not_recorded")))
+    for rec in recs:
+        for rel, digest in rec.outputs:
+            target = out / rel
+            if not output.inside(target, out) or target.is_symlink() or not target.is_file():
+                raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_missing")))
+            if S.file_digest(target) != digest:
+                raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_changed")))
+
+
 # --- import: filled 附件2/附件3 workbooks into submissions ----------------------------------------
 
 

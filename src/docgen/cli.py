@@ -195,10 +195,20 @@ def _echo_lines(lines: list[str]) -> None:
 )
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="并行进程数（默认：全部 CPU 核）。")
 @click.option("--strict", is_flag=True, help="正式报送：有「未填报」数据的文件也视为错误（E312），不生成。")
+@click.option("--shard", "shard_spec", metavar="K/N", help=messages.CLICK_HELP["shard"])
+@click.option("--record", type=click.Path(path_type=Path, dir_okay=False), help=messages.CLICK_HELP["shard_record"])
 @RULES_OPTION
 @handle_errors
 def build(
-    root: Path | None, force: bool, pdf: bool, confidential_dir: Path | None, jobs: int | None, strict: bool, rules: Path | None
+    root: Path | None,
+    force: bool,
+    pdf: bool,
+    confidential_dir: Path | None,
+    jobs: int | None,
+    strict: bool,
+    rules: Path | None,
+    shard_spec: str | None = None,
+    record: Path | None = None,
 ) -> int:
     """校验全部报送文件，无错误时在 build/ 下生成附件1（Word）、附件2/附件3（Excel）、各部门报送包（.zip）、
     各期汇总表和 build/summary.json。只重新生成有变化的文件。
@@ -209,6 +219,10 @@ def build(
     示例：docgen build --pdf
     """
     ws = _workspace(root)
+    if shard_spec is not None or record is not None:
+        return _build_shard(
+            ws, shard_spec, record, force=force, pdf=pdf, confidential_dir=confidential_dir, jobs=jobs, strict=strict, rules=rules
+        )
     try:
         built = api.build(
             ws,
@@ -233,6 +247,71 @@ def build(
     for line in report.build_lines(built.rendered, folder, confidential_dir):
         click.echo(line, err=True)
     click.echo(messages.label("built", path=folder, count=len(built.result.projects) + len(built.result.departments)))
+    return 0
+
+
+def _build_shard(
+    ws: Workspace,
+    spec: str | None,
+    record: Path | None,
+    *,
+    force: bool,
+    pdf: bool,
+    confidential_dir: Path | None,
+    jobs: int | None,
+    strict: bool,
+    rules: Path | None,
+) -> int:
+    """`docgen build --shard K/N`: one CI runner's part of the build (api.build_shard)."""
+    from . import shard
+
+    k, n = shard.parse_spec(spec or "")
+    try:
+        done = api.build_shard(
+            ws, (k, n), record=record, rules=rules, force=force, pdf=pdf, include_confidential=confidential_dir,
+            jobs=jobs, progress=report.Progress(), cache=_cache(), strict=strict,
+        )  # fmt: skip
+    except InvalidSubmissions as exc:
+        _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+        raise
+    click.echo(report.summary_line(done.result.findings, len(done.result.files)), err=True)
+    for line in report.build_lines(done.rendered, _shown(ws, ws.build), confidential_dir):
+        click.echo(line, err=True)
+    shown = _shown(ws, done.record)
+    click.echo(messages.label("shard_built", shard=k, of=n, departments=done.departments, count=done.submissions, record=shown))
+    return 0
+
+
+@cli.command()
+@click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@click.option("--strict", is_flag=True, help="正式报送：有「未填报」数据的文件也视为错误（E312），不生成。")
+@RULES_OPTION
+@handle_errors
+def merge(records: tuple[Path, ...], root: Path | None, strict: bool, rules: Path | None) -> int:
+    """合并分片构建：读取全部 docgen build --shard K/N 的分片记录，生成汇总表和 build/summary.json，
+    结果与单机 docgen build 逐字节相同。
+
+    各分片作业的 build/（部门附件和报送包）须先放入本仓库的 build/。缺少或重复的分片、不同版本或表样的分片、
+    损坏或被改动的记录：不写任何文件，退出码 1。
+
+    示例：docgen merge shards/shard-*-of-4.json
+    """
+    ws = _workspace(root)
+    try:
+        merged = api.merge(list(records), ws, rules=rules, cache=_cache(), strict=strict)
+    except InvalidSubmissions as exc:
+        _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+        raise
+    shown = _shown(ws, merged.summary.parent)
+    count = len(merged.result.projects) + len(merged.result.departments)
+    click.echo(messages.label("shard_merged", of=merged.shards, path=shown, count=count))
     return 0
 
 

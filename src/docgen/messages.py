@@ -1192,3 +1192,52 @@ PROFILE: dict[str, str] = {
     "docgen_yaml_yaml": "YAML 格式错误：{detail}",
     "profile_invalid": "表样 {path} 有错误，请运行 docgen profile check {path} 查看并改正",
 }
+
+
+# --- sharded builds (issue 18, item 3): docgen build --shard K/N and docgen merge -------------------------------
+
+MESSAGES.update(
+    {
+        "E800": "分片「{spec}」写法不对：应写作「K/N」，1 ≤ K ≤ N ≤ {most}，例如 --shard 2/4",
+        "E801": "分片记录 {where} 不存在、不是普通文件或无法读取（不会跟随符号链接）",
+        "E802": "缺少分片记录：第 {missing} 片。请把全部分片作业的记录都交给 docgen merge，缺一片就不合并",
+        "E803": "分片记录 {where} 已损坏或被改动：{detail}。请重新运行该分片的 docgen build --shard",
+        "E804": "分片记录 {where} 的格式版本为 {found}，本版 docgen 只读版本 {expected}；请用同一版本的 docgen 生成全部分片并合并",
+        "E805": "分片记录 {a} 与 {b} 的{what}不同（{x} 与 {y}）：不是同一次构建的分片，不能合并",
+        "E806": "第 {shard}/{of} 片出现了两次（{a}、{b}）：同一分片的记录只能交一份",
+        "E807": "分片记录是按另一版本的报送文件生成的：{path} {why}。请在同一提交上重新运行全部分片",
+        "E808": "分片记录 {where} 中 {path} 的数据与本次从源文件计算的结果不一致（记录已被改动或由另一版本的 docgen 生成），不合并",
+        "E809": "分片记录 {where} 列出的输出文件 {path} {why}。"
+        "请把各分片作业的 build/ 一并交给合并作业（CI 的 artifacts），再运行 docgen merge",
+        "E810": "分片记录 {where} 中 {path} 所属部门 {department} 应由第 {expected} 片生成，而不是第 {shard} 片",
+        "E811": "分片记录要写到 {path}，但它在 build/ 之内，或在仓库之外：请写到仓库内 build/ 之外的位置（默认 shards/）",
+    }
+)
+
+LABELS.update(
+    {
+        "shard_duplicate_key": "同一对象中有重复的键",
+        "shard_too_large": "文件超过 {most} MiB 上限",
+        "shard_not_json": "不是 UTF-8 的 JSON",
+        "shard_bad_value": "{pointer} 处的值不合规定",
+        "shard_count": "分片总数",
+        "shard_revision": "源文件版本",
+        "shard_profile": "表样",
+        "shard_missing_in_tree": "在当前仓库中不存在",
+        "shard_changed": "的内容与记录不同",
+        "shard_not_recorded": "不在任何分片记录中",
+        "shard_twice": "在两份分片记录中都出现",
+        "shard_output_missing": "不存在",
+        "shard_output_changed": "的内容与记录不同（传递中被改动或缺失）",
+        "shard_built": "第 {shard}/{of} 片：生成了 {departments} 个部门的 {count} 份报送文件的附件；分片记录：{record}",
+        "shard_merged": "已合并 {of} 片分片记录，生成汇总表和 summary.json：{path}（共 {count} 份报送文件）",
+    }
+)
+
+CLICK_HELP.update(
+    {
+        "shard": "分片构建（K/N，如 2/4）：只生成按部门编码分到第 K 片的部门附件，并写分片记录；"
+        "汇总表和 summary.json 由 docgen merge 生成。",
+        "shard_record": "分片记录写到此文件（须在仓库内、build/ 之外；默认 shards/shard-K-of-N.json）。",
+    }
+)
