@@ -165,7 +165,7 @@ def test_the_command(repo: Path, tmp_path: Path) -> None:
     from docgen.cli import cli
 
     def run(*args: str) -> tuple[int, str, str]:
-        done = CliRunner().invoke(cli, ["export", "--root", str(repo), *args], catch_exceptions=False)
+        done = CliRunner().invoke(cli, ["export-data", "--root", str(repo), *args], catch_exceptions=False)
         return done.exit_code, done.stdout, done.stderr
 
     code, out, _ = run("--format", "sqlite", "--out", str(tmp_path / "a.sqlite"))
