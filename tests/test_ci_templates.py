@@ -358,3 +358,117 @@ def test_github_diff_step_writes_the_job_summary(adopter: Path, tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     text = summary.read_text(encoding="utf-8")
     assert "支出数" in text and "500" in text, text
+
+
+# --- the sharded templates (issue 18): shard jobs pass build/ and shards/ to a merge job ---------------------------
+
+SHARDED_GITHUB = ROOT / "ci-templates/github/docgen-sharded.yml"
+SHARDED_GITLAB = ROOT / "ci-templates/gitlab/sharded.gitlab-ci.yml"
+SHARDED_CALLS = [
+    pytest.param(argv, id=f"{path.name}:{' '.join(argv)}")
+    for path, scripts in ((SHARDED_GITHUB, github_scripts(load(SHARDED_GITHUB))), (SHARDED_GITLAB, gitlab_scripts(load(SHARDED_GITLAB))))
+    for _, script in scripts
+    for argv in docgen_calls(script)
+]
+
+
+@pytest.mark.parametrize("path", [SHARDED_GITHUB, SHARDED_GITLAB], ids=["github", "gitlab"])
+def test_sharded_templates_pass_the_platform_schemas(path: Path) -> None:
+    schema = "vendor.github-workflows" if path == SHARDED_GITHUB else "vendor.gitlab-ci"
+    done = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("argv", SHARDED_CALLS)
+def test_sharded_templates_name_only_commands_and_options_docgen_has(argv: list[str]) -> None:
+    name, *rest = argv
+    command = cli.commands.get(name)
+    assert command is not None, f"the sharded templates call `docgen {name}`, which the CLI does not have"
+    try:
+        with command.make_context(name, list(rest)):
+            pass
+    except click.UsageError as exc:
+        pytest.fail(f"`docgen {' '.join(argv)}`: {exc.format_message()}")
+
+
+def test_sharded_templates_install_docgen_as_the_plain_ones_do() -> None:
+    plain = github_install_steps()[0]
+    sharded = [s["run"] for job in load(SHARDED_GITHUB)["jobs"].values() for s in job["steps"] if s.get("name") == "安装 docgen"]
+    assert sharded == [plain, plain]
+    gitlab = load(SHARDED_GITLAB)
+    assert gitlab["default"]["before_script"] == load(GITLAB)["default"]["before_script"]
+    assert gitlab["variables"] == load(GITLAB)["variables"]
+    assert load(SHARDED_GITHUB)["env"] == load(GITHUB)["env"]
+
+
+def test_sharded_templates_pass_records_and_outputs_to_the_merge_job() -> None:
+    gitlab = load(SHARDED_GITLAB)
+    assert isinstance(gitlab["build-shard"]["parallel"], int) and gitlab["build-shard"]["parallel"] > 1
+    assert set(gitlab["build-shard"]["artifacts"]["paths"]) == {"build/", "shards/"}
+    assert gitlab["merge"]["needs"] == ["build-shard"] and gitlab["pages"]["needs"] == ["merge"]
+    github = load(SHARDED_GITHUB)["jobs"]
+    assert len(github["shard"]["strategy"]["matrix"]["shard"]) > 1
+    (upload,) = [s for s in github["shard"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert upload["with"]["name"] == "shard-${{ matrix.shard }}" and upload["with"]["path"].split() == ["build/", "shards/"]
+    (download,) = [s for s in github["merge"]["steps"] if s.get("uses", "").startswith("actions/download-artifact")]
+    assert download["with"] == {"pattern": "shard-*", "merge-multiple": True}
+    assert github["merge"]["needs"] == "shard" and github["pages"]["needs"] == "merge"
+
+
+def _runnable(script: str) -> str:
+    """A job's script as this machine runs it: no apt-get (the packages are here or not needed), no --pdf (LibreOffice
+    converts every attachment: minutes, and the PDFs are tested in tests/render); every other line as written."""
+    lines = [line for line in script.splitlines() if "apt-get" not in line]
+    return "\n".join(lines).replace(" --pdf", "")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _sharded_pipeline(adopter: Path, tmp_path: Path, shard_script: str, merge_script: str, total: int, env_of: Any) -> None:
+    """Each shard job in its own checkout, their build/ and shards/ unpacked into the merge job's checkout (as both
+    platforms hand artifacts on), then the merge job: its build/ equals one `docgen build`, byte for byte."""
+    fixed = {"SOURCE_DATE_EPOCH": "1751328000"}
+    runners = []
+    for k in range(1, total + 1):
+        runner = tmp_path / f"runner-{k}"
+        shutil.copytree(adopter, runner)
+        done = run_script(runner, _runnable(shard_script), **fixed, **env_of(k, total))
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert f"第 {k}/{total} 片" in done.stdout
+        runners.append(runner)
+    merger = tmp_path / "merge"
+    shutil.copytree(adopter, merger)
+    for runner in runners:
+        for folder in ("build", "shards"):
+            shutil.copytree(runner / folder, merger / folder, dirs_exist_ok=True)
+    done = run_script(merger, _runnable(merge_script), **fixed)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (merger / "site" / "index.html").is_file()
+    single = tmp_path / "single"
+    shutil.copytree(adopter, single)
+    done = run_script(single, "docgen build", **fixed)
+    assert done.returncode == 0, done.stderr
+    site_work = ("site-src/", ".docgen-site.lock")  # what `docgen site` keeps in build/ while it works
+    assert {k: v for k, v in _tree(merger / "build").items() if not k.startswith(site_work)} == _tree(single / "build")
+
+
+def test_gitlab_sharded_pipeline_runs_and_equals_one_build(adopter: Path, tmp_path: Path) -> None:
+    pipeline = load(SHARDED_GITLAB)
+    shard_job, merge_job = (
+        "\n".join(pipeline[name]["script"]) for name in ("build-shard", "merge")
+    )  # fmt: skip
+    env = lambda k, n: {"CI_NODE_INDEX": str(k), "CI_NODE_TOTAL": str(n)}  # noqa: E731 - what GitLab sets per job
+    _sharded_pipeline(adopter, tmp_path, shard_job, merge_job, pipeline["build-shard"]["parallel"], env)
+
+
+def test_github_sharded_pipeline_runs_and_equals_one_build(adopter: Path, tmp_path: Path) -> None:
+    jobs = load(SHARDED_GITHUB)["jobs"]
+    shard_steps = "\n".join(s["run"] for s in jobs["shard"]["steps"] if "run" in s and s.get("name") != "安装 docgen")
+    merge_steps = "\n".join(s["run"] for s in jobs["merge"]["steps"] if "run" in s and s.get("name") != "安装 docgen")
+    total = len(jobs["shard"]["strategy"]["matrix"]["shard"])
+    env = lambda k, n: {"SHARD": str(k), "TOTAL": str(n)}  # noqa: E731 - matrix.shard and strategy.job-total
+    _sharded_pipeline(adopter, tmp_path, shard_steps, merge_steps, total, env)

@@ -35,12 +35,13 @@ from .check.validate import check_files, kind_of
 from .errors import DocgenError, EnvironmentProblem, InvalidSubmissions, Leak, UsageError, write_problem
 from .evaluate import figures, monitor, review
 from .evaluate.evaluation import Evaluation, evaluate
+from .files import read_regular
 from .form import forms, limits
 from .form import numbers as N
 from .form import review as review_form
 from .form import vocabulary as F
 from .form.forms import FORMS, Profile
-from .form.model import Department, Project, Roster
+from .form.model import Department, Period, Project, Roster
 from .form.model import build as build_model
 from .workspace import Workspace
 
@@ -1131,6 +1132,157 @@ def check_scope(
     return [error(t.path, 1, 1, "E605", owner=whose(t.owner), path=t.path, allowed=whose(allowed)) for t in trespasses]
 
 
+# --- a new period (issue 16): carried over from the last one, or a roster scaffolded ----------------------
+
+
+@dataclass
+class Opened:
+    """What `docgen new period` / `docgen new roster` did: files created, files already there (never overwritten),
+    and notes for the user (a guessed deadline, a source period without a roster)."""
+
+    created: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _read_source(path: Path, ws: Workspace) -> str:
+    """A file of the source period as text; refused (a finding) when it is a link, too large or not UTF-8."""
+    from .check.load import decode
+
+    limit = limits.MAX_ROSTER_BYTES if path.name == F.ROSTER_FILE else limits.MAX_FILE_BYTES
+    raw = read_regular(path, limit)
+    if raw is None:
+        raise _Unreadable(error(ws.relative(path), 1, 1, "E115"))
+    if len(raw) > limit:
+        raise _Unreadable(error(ws.relative(path), 1, 1, "E108", size=f"> {limit >> 20} MiB", limit=f"{limit >> 20} MiB"))
+    text, problems = decode(ws.relative(path), raw)
+    if text is None:
+        raise _Unreadable(problems[0])
+    return text
+
+
+class _Unreadable(Exception):
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def _carried(planned: list[tuple[Path, Path, Callable[[str], str]]], ws: Workspace, opened: Opened) -> list[tuple[Path, str]]:
+    """Each (source, target, transform) turned into (target, text); every unreadable source reported at once, exit 1,
+    nothing written. A target that exists is kept as it is, never overwritten."""
+    from .tooling.carry import CarryError
+
+    texts: list[tuple[Path, str]] = []
+    problems: list[Finding] = []
+    for source, target, transform in planned:
+        if target.exists() or target.is_symlink():
+            opened.kept.append(ws.relative(target))
+            continue
+        try:
+            texts.append((target, transform(_read_source(source, ws))))
+        except _Unreadable as exc:
+            problems.append(exc.finding)
+        except CarryError as exc:
+            problems.append(error(ws.relative(source), exc.line, exc.column, "E550", detail=exc.detail))
+    if problems:
+        raise InvalidSubmissions(M.message("E551", count=len(problems)), problems)
+    return texts
+
+
+def new_period(root: Workspace | Path | None, period: str, source: str, *, deadline: date | None = None) -> Opened:
+    """Open period `period` from `source` (`docgen new period 2025-09 --from 2025-06`): the roster and every submission
+    carried over (tooling/carry.py says what is kept and what becomes 「未填报」), never overwriting a file that is
+    there. The carried files validate as drafts and are refused by `build --strict` (E312) until filled."""
+    from .tooling import carry
+
+    new_p, old_p = carry.Period(*parse_period(period)), carry.Period(*parse_period(source))
+    if (old_p.year, old_p.month) >= (new_p.year, new_p.month):
+        raise UsageError(M.message("E552", period=new_p.folder, source=old_p.folder))
+    if old_p.year != new_p.year:
+        raise UsageError(M.message("E553", period=new_p.folder, source=old_p.folder))
+    ws = _workspace(root)
+    _submissions(ws)
+    src, dst = ws.submissions / old_p.folder, ws.submissions / new_p.folder
+    files = carry.source_files(src)
+    roster = src / F.ROSTER_FILE
+    if not files and not roster.is_file():
+        raise UsageError(M.message("E554", folder=ws.shown(ws.relative(src))))
+    opened = Opened()
+    due = deadline or new_p.default_deadline()
+    planned: list[tuple[Path, Path, Callable[[str], str]]] = []
+    if roster.is_file():
+        planned.append((roster, dst / F.ROSTER_FILE, lambda text: carry.carry_roster(text, old_p, new_p, due)))
+        if deadline is None and not (dst / F.ROSTER_FILE).exists():
+            opened.notes.append(M.message("W550", deadline=due.isoformat(), roster=ws.shown(ws.relative(dst / F.ROSTER_FILE))))
+    else:
+        opened.notes.append(M.message("W551", roster=ws.shown(ws.relative(roster)), period=new_p.folder))
+    for path in files:
+        kind = kind_of(path)
+        transform = functools.partial(carry.carry_submission, kind=kind, old=old_p, new=new_p)
+        planned.append((path, dst / path.parent.name / path.name, transform))
+    for target, text in _carried(planned, ws, opened):
+        output.write_text(target, text, owner=ws.submissions)
+        opened.created.append(ws.relative(target))
+    return opened
+
+
+def new_roster(root: Workspace | Path | None, period: str, *, deadline: date | None = None) -> Opened:
+    """Scaffold the roster of a period that has none (`docgen new roster --period 2025-09`): listing the departments,
+    units and projects its folder already holds; else carried from the latest earlier roster of the year; else a
+    template to fill. An existing roster is never overwritten."""
+    from .tooling import carry
+
+    new_p = carry.Period(*parse_period(period))
+    ws = _workspace(root)
+    _submissions(ws)
+    folder = ws.submissions / new_p.folder
+    target = folder / F.ROSTER_FILE
+    if target.exists() or target.is_symlink():
+        raise UsageError(M.label("exists", path=ws.shown(ws.relative(target))))
+    due = deadline or new_p.default_deadline()
+    opened = Opened()
+    if deadline is None:
+        opened.notes.append(M.message("W550", deadline=due.isoformat(), roster=ws.shown(ws.relative(target))))
+    schema = Path(os.path.relpath(ws.root / "schema" / "roster.schema.json", folder)).as_posix()
+    files = carry.source_files(folder)
+    earlier = sorted(
+        (p for p in ws.submissions.glob(f"{new_p.year}-*/{F.ROSTER_FILE}") if p.parent.name < new_p.folder and p.is_file()),
+        key=lambda p: p.parent.name,
+    )
+    if files:
+        text = carry.roster_from(_listed(files, ws), new_p, due, schema)
+    elif earlier:
+        old_p = carry.Period(*parse_period(earlier[-1].parent.name))
+        [(_, text)] = _carried([(earlier[-1], target, lambda t: carry.carry_roster(t, old_p, new_p, due))], ws, opened)
+        opened.notes.append(M.message("W552", roster=ws.shown(ws.relative(earlier[-1]))))
+    else:
+        text = _template("roster.yaml.j2").render(schema=schema, year=new_p.year, month=new_p.month, deadline=due.isoformat())
+    output.write_text(target, text, owner=ws.submissions)
+    opened.created.append(ws.relative(target))
+    return opened
+
+
+def _listed(files: list[Path], ws: Workspace) -> list[dict[str, Any]]:
+    """Departments (code, name, units, projects) as the period's valid submission files state them, by code."""
+    result = check(files, workspace=ws, cache=False)
+    departments: dict[str, dict[str, Any]] = {}
+
+    def department(code: str, name: str) -> dict[str, Any]:
+        return departments.setdefault(code, {"code": code, "name": name, "units": [], "projects": []})
+
+    for dept in result.departments:
+        department(dept.department_code, dept.department)
+    for project in sorted(result.projects, key=lambda p: p.code):
+        entry = department(project.department_code, project.department)
+        if project.unit not in entry["units"]:
+            entry["units"].append(project.unit)
+        flags = {"research": project.research, "confidential": project.confidential}
+        entry["projects"].append({"code": project.code, "name": project.name, "unit": project.unit, **flags})
+    for entry in departments.values():
+        entry["units"] = entry["units"] or [entry["name"]]
+    return [departments[code] for code in sorted(departments)]
+
+
 # --- site ---------------------------------------------------------------------------------
 
 
@@ -1202,12 +1354,16 @@ def reference_date(period: tuple[int, int]) -> date:
     return dates.document_date(Period(*period)).date()
 
 
-def review_findings(root: Path) -> list[Finding]:
-    """The problems `docgen diff` reports as appeared/cleared: every finding docgen gives for
-    root/submissions, named relative to `root` on both sides. The one place to switch when the monitoring
-    warnings (analyse) join."""
+def review_findings(root: Path) -> revdiff.Verdicts:
+    """The problems `docgen diff` reports as appeared/cleared/changed, and each submission's monitoring light: every
+    finding docgen gives for root/submissions, named relative to `root` on both sides."""
+    from .history import revdiff
+
     ws = Workspace.at(root)
-    return check([ws.submissions], workspace=ws).findings
+    checked = check([ws.submissions], workspace=ws)
+    analysis = checked.analysis
+    lights = {path: verdict.light for path, verdict in analysis.submissions.items()} if analysis is not None else {}
+    return revdiff.Verdicts(checked.findings, lights)
 
 
 def diff(root: Workspace | Path | None, base: str, head: str | None = None) -> revdiff.DiffResult:
@@ -1237,6 +1393,90 @@ def _public_diff(ws: Workspace, base: str, head: str | None) -> tuple[revdiff.Di
     top = ws.root.resolve()
     withheld = {Path(os.path.relpath(Path(p).resolve(), top)).as_posix() for p in confidential.withheld_paths(checked)}
     return confidential.public_diff(compared, secrets, withheld), secrets
+
+
+# --- data out for analysts (issue 17, item 7) -----------------------------------------------
+
+
+#: The formats `docgen export` writes for analysts (tooling/tabular.py), beside the fill-in workbooks.
+DATA_FORMATS = ("sqlite", "csv")
+DATA_DEFAULTS = {"sqlite": Path("build") / "docgen.sqlite", "csv": Path("build") / "export-csv"}
+
+
+def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None, *, period: str | None = None) -> list[Path]:
+    """Every submission (errors too), figure, indicator, finding, review state and change as a SQLite file or CSV
+    files (docs/export.md), for analysts. 涉密 projects never leave, and a withheld 部门整体 keeps no figure
+    (tooling/tabular.py). `period` ("2025-06") limits the submissions to one period; the history stays whole."""
+    from .history import git
+    from .history import timeline as history_module
+    from .tooling import tabular
+
+    ws = _workspace(root)
+    target = out if out is not None else ws.root / DATA_DEFAULTS[fmt]
+    if out is None or fmt == "csv":  # a folder docgen writes into: no link in it may carry a write elsewhere
+        _check_outputs(ws, ws.build if out is None else target)
+    else:  # one file named by the user: written beside itself and renamed, never through a linked folder
+        output.refuse_symlink(target.parent)
+    wanted = [ws.submissions] if period is None else [ws.submissions / "{}-{:02d}".format(*parse_period(period))]
+    if not wanted[0].is_dir():
+        raise UsageError(M.label("export_data_nothing", folder=ws.shown(ws.relative(wanted[0]))))
+    result = check(_submissions(ws) if period is None else wanted, workspace=ws)
+    secrets = confidential.secrets(ws.root, result)
+    rel = ws.key
+    hidden_paths = {rel(p.path) for p in result.projects if p.confidential}
+    hidden_paths |= {rel(path) for _, _, path in confidential._raw_flagged(result)}
+    hidden_paths |= {rel(p) for p in secrets.paths}
+
+    def hidden(path: str) -> bool:
+        return path in hidden_paths or bool(secrets.found_in(path))
+
+    analysis = result.analysis
+    evaluations = analysis.submissions if analysis is not None else {}
+    modelled: list[Project | Department] = [*result.projects, *result.departments]
+    subs: list[tuple[Project | Department | None, str, Evaluation | None]] = [
+        (m, rel(m.path), evaluations.get(str(m.path)) or evaluate(m)) for m in modelled
+    ]
+    invalid = []
+    known = {str(m.path) for m in modelled} | {str(r.path) for r in result.rosters}
+    for path in result.paths:
+        kind = kind_of(path)
+        if str(path) in known or kind not in ("project", "department"):  # rosters, the review folder's records
+            continue
+        found = re.match(r"^(\d{4})-(\d{1,2})$", path.parent.parent.name)
+        if found:
+            dept = path.parent.name.split("-")[0]
+            code = dept if kind == "department" else path.stem
+            invalid.append((rel(path), Period(int(found[1]), int(found[2])), kind, dept, code, path.stem))
+    periods: dict[str, tuple[Period, date | None]] = {r.period.key: (r.period, r.deadline) for r in result.rosters}
+    for model in modelled:
+        periods.setdefault(model.period.key, (model.period, None))
+    for _, p, *_rest in invalid:
+        periods.setdefault(p.key, (p, None))
+    arrivals: dict[str, tabular.Arrival] = {}
+    entries: list[Any] = []
+    try:
+        repo = git.open_repo(ws.root)
+        found_history = history_module.read_history(ws.root, store=_store(ws, True)).public()
+        entries = list(reversed(found_history.recent(limit=sys.maxsize)))  # oldest first
+        if found_history.shallow is None:
+            arrivals = {path: tabular.Arrival(when) for path, when in git.first_arrivals(repo, history_module.SUBMISSIONS).items()}
+    except DocgenError:
+        pass  # outside a repository: no history, no arrival
+    data = tabular.collect(
+        submissions=subs,
+        findings=result.findings,
+        periods=periods,
+        hidden=hidden,
+        withheld={rel(p) for p in confidential.withheld_paths(result)},
+        arrivals=arrivals,
+        history=entries,
+        redact=secrets.redact,
+        invalid=invalid,
+    )
+    try:
+        return [tabular.write_sqlite(data, target)] if fmt == "sqlite" else tabular.write_csv(data, target)
+    except OSError as exc:  # a folder where the file should be, a read-only disk: said in Chinese, nothing half-written
+        raise write_problem(exc) from exc
 
 
 # --- fmt ----------------------------------------------------------------------------------
@@ -1424,6 +1664,279 @@ def profile_show(kind: str = "project", root: Workspace | Path | None = None) ->
     except UsageError:
         return sketch.draw(forms.DEFAULT, kind)
     return sketch.draw(profile_of(ws), kind)
+
+
+# --- sharded builds (issue 18, item 3) ------------------------------------------------------------
+
+
+def _revision(ws: Workspace, result: Result, rules: Path | None) -> str:
+    """One digest of every input a build reads: the submissions and rosters (as checked) and the rules in force.
+
+    Two shards agree on it exactly when they built the same tree, whatever the commit or the runner's checkout path."""
+    import hashlib
+
+    h = hashlib.sha256(b"docgen-revision\x00")
+    for path, digest in sorted((ws.relative(Path(p)).as_posix(), d) for p, d in result.digests.items()):
+        h.update(f"{path}\x00{digest}\x00".encode())
+    for extra in (ws.absolute(rules) if rules else ws.rules, default_rules_path()):
+        h.update(extra.read_bytes() if extra.is_file() else b"-")
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _profile_id(ws: Workspace) -> str:
+    """The forms in force: the docgen version and the profile the repository picks (its id and digest)."""
+    chosen = profile_of(ws)  # its digest covers a profile file of the repository's own, not only docgen.yaml
+    return f"docgen {__version__}; {chosen.id} {chosen.digest[:16]}"
+
+
+def _summary_entries(result: Result, root: Path) -> dict[str, dict[str, Any] | None]:
+    """Each submission's summary.json entry by path (None for a 涉密 project: summary.json only counts it)."""
+    data = summary(result, root)
+    entries: dict[str, dict[str, Any] | None] = {}
+    published = iter(s for p in data["periods"] for s in p["submissions"])
+    subs: list[Project | Department] = [*result.departments, *result.projects]
+    for sub in sorted(subs, key=lambda s: (s.period.key, s.department_code, s.kind != "department", s.path.as_posix())):
+        entries[str(sub.path)] = None if sub.confidential else next(published)
+    return entries
+
+
+@dataclass
+class Sharded:
+    """What `build_shard` produced: the checked tree, the record written, and the render stage's report."""
+
+    result: Result
+    record: Path
+    departments: int
+    submissions: int
+    rendered: engine.Rendered
+
+
+def default_record(ws: Workspace, shard: int, total: int) -> Path:
+    """shards/shard-K-of-N.json at the repository's root: outside build/, so build/ stays byte-identical."""
+    return ws.root / "shards" / f"shard-{shard}-of-{total}.json"
+
+
+def build_shard(
+    root: Workspace | Path | None = None,
+    shard: tuple[int, int] = (1, 1),
+    out: Path | None = None,
+    *,
+    record: Path | None = None,
+    rules: Path | None = None,
+    force: bool = False,
+    pdf: bool = False,
+    include_confidential: Path | None = None,
+    jobs: int | None = None,
+    progress: engine.Progress | None = None,
+    cache: bool = True,
+    strict: bool = False,
+) -> Sharded:
+    """`docgen build --shard K/N`: check the whole tree, render only the departments `shard_of` gives shard K, and
+    write the shard record `merge` reads. The roll-ups and summary.json are left to `merge`.
+
+    Every shard checks the whole tree, so a cross-department error (a project code in two departments, a roster
+    without its submissions) stops every shard exactly as it stops `build`; the merge checks it once more."""
+    from . import shard as S
+    from .render import engine, templates
+
+    k, n = shard
+    ws = _workspace(root)
+    out = out or ws.build
+    target = record or default_record(ws, k, n)
+    where = target.resolve()
+    if not where.is_relative_to(ws.root.resolve()) or where.is_relative_to(out.resolve()):
+        raise UsageError(M.message("E811", path=ws.shown(target)))
+    _check_outputs(ws, out, include_confidential)
+    result = check(_submissions(ws), rules, workspace=ws, cache=cache)
+    refused = refusals(result, strict=strict)
+    if not result.ok or refused:
+        errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
+        counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
+        nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
+        raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
+    tpl = templates.find(ws.root)
+    engine.check_templates(tpl)
+    records = Store(ws.root)
+    secrets = confidential.secrets(ws.root, result)
+    names = {(r.period.key, d.code): d.name for r in result.rosters for d in r.departments}
+    options = engine.Options(  # as build() gives them: tests/test_shard.py proves the outputs byte-identical
+        force=force,
+        pdf=pdf,
+        confidential_dir=include_confidential,
+        jobs=jobs,
+        extra_sections=functools.partial(_drafted_sections, result),
+        inputs=(ws.absolute(rules) if rules else ws.rules, default_rules_path()),
+        progress=progress,
+        digests=result.digests,
+        withheld=frozenset(confidential.withheld_paths(result)),
+        redact=secrets.redact if secrets else None,
+        redact_key=secrets.digest() if secrets else "",
+        store=records,
+        department_names=names,
+        returned={
+            str(s.path): (secrets.redact if secrets else str)(result.records.return_reason(s))
+            for s in _submitted(result)
+            if result.records.returned(s)
+        },
+    )
+    evaluations = analyse(result).submissions
+    subs: list[Project | Department] = [*result.departments, *result.projects]
+    mine = [s for s in subs if S.shard_of(s.department_code, n) == k]
+    rendered = engine.render_all([evaluations[str(s.path)] for s in mine], out, tpl, options)
+    try:
+        confidential.check_published(out, secrets, skip=[include_confidential] if include_confidential else [])
+    except Leak as exc:
+        withdraw(out)
+        raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(out)))}") from exc
+    entries = _summary_entries(result, ws.root)
+    groups = {(s.period, s.department_code, names.get((s.period.key, s.department_code), s.department)) for s in mine}
+    outputs = _shard_outputs(out, groups)
+    rec = S.Record(
+        generator=f"docgen {__version__}",
+        shard=k,
+        of=n,
+        revision=_revision(ws, result, rules),
+        profile=_profile_id(ws),
+        submissions=tuple(
+            S.Submission(
+                path=ws.relative(s.path).as_posix(),
+                digest=result.digests[str(s.path)],
+                department=s.department_code,
+                period=s.period.key,
+                confidential=bool(s.confidential),
+                entry=entries[str(s.path)],
+            )
+            for s in sorted(mine, key=lambda s: ws.relative(s.path).as_posix())
+        ),
+        outputs=tuple(outputs),
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(target, rec.to_json(), owner=target.parent)
+    return Sharded(result, target, len({(g[0].key, g[1]) for g in groups}), len(mine), rendered)
+
+
+def _shard_outputs(out: Path, groups: set[tuple[Any, str, str]]) -> list[tuple[str, str]]:
+    """The files a shard's departments own in build/ (their folder, bundle and one-PDF 报送), with their SHA-256;
+    the department 汇总表 is the merge's, so it is left out even when an older build left one there."""
+    from . import shard as S
+    from .render import paths
+
+    found: set[Path] = set()
+    for period, code, name in groups:
+        folder = paths.department_dir(out, period, code, name)
+        skip = paths.department_rollup(out, period, code, name)
+        if folder.is_dir():
+            found.update(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink() and p != skip)
+        for single in (paths.bundle(out, period, code, name), paths.dossier(out, period, code, name)):
+            if single.is_file() and not single.is_symlink():
+                found.add(single)
+    return [(p.relative_to(out).as_posix(), S.file_digest(p)) for p in sorted(found)]
+
+
+@dataclass
+class Merged:
+    """What `merge` produced: the checked tree, the shard records read, and the files it wrote."""
+
+    result: Result
+    summary: Path
+    shards: int
+    written: list[Path]
+
+
+def merge(
+    record_files: list[Path],
+    root: Workspace | Path | None = None,
+    out: Path | None = None,
+    *,
+    rules: Path | None = None,
+    cache: bool = True,
+    strict: bool = False,
+) -> Merged:
+    """`docgen merge`: from N shard records (and the shards' department outputs already in build/), write what a
+    single `docgen build` writes besides them: summary.json and the 汇总表, byte-identical.
+
+    Before anything is written: the records must form one whole set (E802, E805, E806), be intact (E803, E804), be
+    of this tree (E807) and agree with what the merge computes from it (E808, E810), and every output they list must
+    be in build/ with its recorded bytes (E809). The roll-ups are computed here from the tree (check and evaluate,
+    no rendering): cross-department checks run here once more, over the whole roster."""
+    from . import shard as S
+    from .render import rollup  # as build(): the 汇总表 load only for the commands that write them
+
+    ws = _workspace(root)
+    out = out or ws.build
+    _check_outputs(ws, out)
+    recs = S.complete([S.read(ws.absolute(p), ws.shown(p)) for p in record_files])
+    result = check(_submissions(ws), rules, workspace=ws, cache=cache)
+    refused = refusals(result, strict=strict)
+    if not result.ok or refused:
+        errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
+        counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
+        nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
+        raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
+    _verify_records(ws, out, result, recs, rules)
+    built = rollup.cities(analyse(result), result.rosters, _returned(result))
+    records = Store(ws.root)
+    target = out / "summary.json"
+    output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)
+    written = [target]
+    written += rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records)
+    written += rollup.write_city(out, analyse(result), result.rosters, built=built, store=records)
+    secrets = confidential.secrets(ws.root, result)
+    try:
+        confidential.check_published(out, secrets)
+    except Leak as exc:
+        withdraw(out)
+        raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(out)))}") from exc
+    return Merged(result, target, len(recs), written)
+
+
+def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], rules: Path | None) -> None:
+    """Every check of `merge` that needs the tree: same revision and profile, each submission in exactly one record,
+    in the shard its department belongs to, with the entry this tree gives it; every listed output present and intact."""
+    from . import shard as S
+
+    first = recs[0]
+    if first.revision != _revision(ws, result, rules):
+        raise S.ShardError(M.message("E807", path=first.source, why=M.label("shard_changed")))
+    if first.profile != _profile_id(ws):
+        raise S.ShardError(
+            M.message("E805", what=M.label("shard_profile"), a=first.source, b="docgen.yaml", x=first.profile[:60], y=_profile_id(ws))
+        )
+    entries = _summary_entries(result, ws.root)
+    tree = {ws.relative(Path(p)).as_posix(): p for p in entries}
+    subs: list[Project | Department] = [*result.departments, *result.projects]
+    origin = {str(s.path): s for s in subs}
+    seen: dict[str, str] = {}
+    for rec in recs:
+        for sub in rec.submissions:
+            if sub.path in seen:
+                raise S.ShardError(M.message("E807", path=sub.path, why=M.label("shard_twice")))
+            seen[sub.path] = rec.source
+            if sub.path not in tree:
+                raise S.ShardError(M.message("E807", path=sub.path, why=M.label("shard_missing_in_tree")))
+            key = tree[sub.path]
+            owner = origin[key]
+            if (sub.department, sub.period) != (owner.department_code, owner.period.key):
+                raise S.ShardError(M.message("E808", where=rec.source, path=sub.path))
+            if result.digests.get(key) != sub.digest:
+                raise S.ShardError(M.message("E807", path=sub.path, why=M.label("shard_changed")))
+            expected = S.shard_of(sub.department, rec.of)
+            if expected != rec.shard:
+                raise S.ShardError(
+                    M.message("E810", where=rec.source, path=sub.path, department=sub.department, expected=expected, shard=rec.shard)
+                )
+            if json.loads(json.dumps(entries[key], ensure_ascii=False)) != sub.entry or sub.confidential != (entries[key] is None):
+                raise S.ShardError(M.message("E808", where=rec.source, path=sub.path))
+    for path in sorted(set(tree) - set(seen)):
+        raise S.ShardError(M.message("E807", path=path, why=M.label("shard_not_recorded")))
+    for rec in recs:
+        for rel, digest in rec.outputs:
+            target = out / rel
+            if not output.inside(target, out) or target.is_symlink() or not target.is_file():
+                raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_missing")))
+            if S.file_digest(target) != digest:
+                raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_changed")))
 
 
 # --- import: filled 附件2/附件3 workbooks into submissions ----------------------------------------
@@ -1695,3 +2208,130 @@ def _read_path(path: tuple[Any, ...], written: Any, read: dict[str, Any]) -> tup
             if index is not None:
                 return (key, index, *path[2:])
     return path
+
+
+# --- docgen export (issue 16): forms to fill; other formats register in tooling/export.py's EXPORTERS -------------
+
+
+@dataclass
+class Exported:
+    """What `docgen export` wrote (absolute paths), into which folder, and how many 涉密 projects it left out."""
+
+    written: list[Path]
+    folder: Path
+    confidential: int = 0
+
+
+#: The names `docgen export --format` takes: one per writer in tooling/export.py's EXPORTERS (named here too, so the
+#: command line need not load the renderers to list them; tests/tooling keeps the two equal).
+EXPORT_FORMATS = ("xlsx",)
+
+
+def export(
+    root: Workspace | Path | None,
+    period: str,
+    *,
+    department: str | None = None,
+    per: str = "unit",
+    out: Path | None = None,
+    fmt: str = "xlsx",
+    rules: Path | None = None,
+) -> Exported:
+    """Write a period's submissions out for the units: by default forms to fill (one workbook per unit, or per project
+    with `per="project"`; 附件3 on its own), into `out` (default build/export/). Like `build`, any error in the
+    period's files stops it with nothing written; 涉密 projects are never exported (counted)."""
+    from .render import templates
+    from .tooling import export as exporting
+
+    year, month = parse_period(period)
+    ws = _workspace(root)
+    folder = ws.submissions / f"{year}-{month:02d}"
+    target = out if out is not None else ws.build / "export"
+    _check_outputs(ws, ws.build if out is None else target)
+    if not carry_files(folder):
+        raise UsageError(M.export_label("export_nothing", period=folder.name, folder=ws.shown(ws.relative(folder))))
+    result = check([folder], rules, workspace=ws, cache=False)
+    if not result.ok:
+        counts = M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings))
+        raise InvalidSubmissions(counts, result.errors)
+    subs: list[Project | Department] = [*result.departments, *result.projects]
+    if department is not None:
+        subs = [s for s in subs if s.department_code == department]
+        if not subs:
+            raise UsageError(M.export_label("export_department_unknown", period=folder.name, code=department))
+    secret = [s for s in subs if isinstance(s, Project) and s.confidential]
+    subs = [s for s in subs if s not in secret]
+    evaluations = analyse(result).submissions
+    chosen = [evaluations[str(s.path)] for s in subs]
+    previous: dict[str, Project | Department] = dict(_previous_projects([s for s in subs if isinstance(s, Project)], ws))
+    job = exporting.Job(chosen, previous, per, target, templates.find(ws.root).path(templates.TABLES_YAML))
+    return Exported(exporting.EXPORTERS[fmt](job), target, len(secret))
+
+
+def carry_files(folder: Path) -> list[Path]:
+    """The submission files of one period folder (department folders one level down), sorted."""
+    from .tooling.carry import source_files
+
+    return source_files(folder)
+
+
+# --- docgen import-figures (issue 16): execution figures in bulk -------------------------------------------------
+
+
+def import_figures(
+    root: Workspace | Path | None,
+    sheet: Path,
+    mapping: str,
+    *,
+    period: str | None = None,
+    ignore_unmatched: bool = False,
+    dry_run: bool = False,
+) -> Any:
+    """Update 下达数/支出数/全年预计支出数 of many submissions from one spreadsheet or CSV (tooling/execution.py), through
+    a mapping file (or a built-in one by name, 「一体化」). All or nothing: with any error nothing is written. `period`
+    (default: the latest period in submissions/) is where the projects are matched by 项目代码."""
+    from .tooling import execution
+
+    ws = _workspace(root)
+    _submissions(ws)
+    mapping_file = ws.absolute(Path(mapping))
+    if not mapping_file.is_file():
+        builtin = execution.mapping_path(mapping)
+        if builtin is None:
+            raise UsageError(M.export_label("mapping_missing", path=mapping, builtin="、".join(execution.BUILTIN)))
+        mapping_file = builtin
+    raw = read_regular(mapping_file, limits.MAX_FILE_BYTES)
+    if raw is None or len(raw) > limits.MAX_FILE_BYTES:
+        raise UsageError(M.export_label("mapping_missing", path=mapping, builtin="、".join(execution.BUILTIN)))
+    shown_mapping = ws.shown(ws.relative(mapping_file)) if mapping_file.is_relative_to(ws.root) else mapping
+    try:
+        rules = execution.read_mapping(Path(shown_mapping), raw.decode("utf-8-sig", errors="replace"))
+    except execution.MappingError as exc:
+        problems = [execution.Problem(f"{shown_mapping}:{line}:{column}", "E573", text) for line, column, text in exc.problems]
+        return execution.Planned(problems=problems)
+    if period is None:
+        periods = (
+            sorted(p.name for p in ws.submissions.iterdir() if p.is_dir() and PERIOD_ARG.match(p.name)) if ws.submissions.is_dir() else []
+        )
+        if not periods:
+            raise UsageError(M.export_label("figures_no_period"))
+        period = periods[-1]
+    year, month = parse_period(period)
+    folder = ws.submissions / f"{year}-{month:02d}"
+    sheet_file = ws.absolute(sheet)
+    if not sheet_file.is_file():
+        raise UsageError(M.label("no_files", path=sheet))
+    lines, problems = execution.read_lines(sheet_file, str(sheet), rules)
+    files: list[tuple[Path, str]] = []
+    for path in carry_files(folder):
+        if path.name == F.DEPARTMENT_FILE:
+            continue
+        data = read_regular(path, limits.MAX_FILE_BYTES)
+        if data is not None and len(data) <= limits.MAX_FILE_BYTES:
+            files.append((ws.relative(path), data.decode("utf-8-sig", errors="replace")))
+    planned = execution.plan(lines, files, ignore_unmatched=ignore_unmatched)
+    planned.problems = [*problems, *planned.problems]
+    if not planned.errors and not dry_run:
+        for change in planned.changes:
+            output.write_text(ws.file(change.path), change.after, owner=ws.submissions)
+    return planned

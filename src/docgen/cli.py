@@ -15,6 +15,7 @@ from . import __version__, api, children, click_zh, messages, output, report
 from .cache import Store
 from .check import ruleset as R
 from .errors import DocgenError, InvalidSubmissions, write_problem
+from .errors import UsageError as Refused
 from .workspace import Workspace
 
 FORMATS = click.Choice(["text", "json", "github", "codequality"])
@@ -194,10 +195,20 @@ def _echo_lines(lines: list[str]) -> None:
 )
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="并行进程数（默认：全部 CPU 核）。")
 @click.option("--strict", is_flag=True, help="正式报送：有「未填报」数据的文件也视为错误（E312），不生成。")
+@click.option("--shard", "shard_spec", metavar="K/N", help=messages.CLICK_HELP["shard"])
+@click.option("--record", type=click.Path(path_type=Path, dir_okay=False), help=messages.CLICK_HELP["shard_record"])
 @RULES_OPTION
 @handle_errors
 def build(
-    root: Path | None, force: bool, pdf: bool, confidential_dir: Path | None, jobs: int | None, strict: bool, rules: Path | None
+    root: Path | None,
+    force: bool,
+    pdf: bool,
+    confidential_dir: Path | None,
+    jobs: int | None,
+    strict: bool,
+    rules: Path | None,
+    shard_spec: str | None = None,
+    record: Path | None = None,
 ) -> int:
     """校验全部报送文件，无错误时在 build/ 下生成附件1（Word）、附件2/附件3（Excel）、各部门报送包（.zip）、
     各期汇总表和 build/summary.json。只重新生成有变化的文件。
@@ -208,6 +219,10 @@ def build(
     示例：docgen build --pdf
     """
     ws = _workspace(root)
+    if shard_spec is not None or record is not None:
+        return _build_shard(
+            ws, shard_spec, record, force=force, pdf=pdf, confidential_dir=confidential_dir, jobs=jobs, strict=strict, rules=rules
+        )
     try:
         built = api.build(
             ws,
@@ -232,6 +247,71 @@ def build(
     for line in report.build_lines(built.rendered, folder, confidential_dir):
         click.echo(line, err=True)
     click.echo(messages.label("built", path=folder, count=len(built.result.projects) + len(built.result.departments)))
+    return 0
+
+
+def _build_shard(
+    ws: Workspace,
+    spec: str | None,
+    record: Path | None,
+    *,
+    force: bool,
+    pdf: bool,
+    confidential_dir: Path | None,
+    jobs: int | None,
+    strict: bool,
+    rules: Path | None,
+) -> int:
+    """`docgen build --shard K/N`: one CI runner's part of the build (api.build_shard)."""
+    from . import shard
+
+    k, n = shard.parse_spec(spec or "")
+    try:
+        done = api.build_shard(
+            ws, (k, n), record=record, rules=rules, force=force, pdf=pdf, include_confidential=confidential_dir,
+            jobs=jobs, progress=report.Progress(), cache=_cache(), strict=strict,
+        )  # fmt: skip
+    except InvalidSubmissions as exc:
+        _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+        raise
+    click.echo(report.summary_line(done.result.findings, len(done.result.files)), err=True)
+    for line in report.build_lines(done.rendered, _shown(ws, ws.build), confidential_dir):
+        click.echo(line, err=True)
+    shown = _shown(ws, done.record)
+    click.echo(messages.label("shard_built", shard=k, of=n, departments=done.departments, count=done.submissions, record=shown))
+    return 0
+
+
+@cli.command()
+@click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@click.option("--strict", is_flag=True, help="正式报送：有「未填报」数据的文件也视为错误（E312），不生成。")
+@RULES_OPTION
+@handle_errors
+def merge(records: tuple[Path, ...], root: Path | None, strict: bool, rules: Path | None) -> int:
+    """合并分片构建：读取全部 docgen build --shard K/N 的分片记录，生成汇总表和 build/summary.json，
+    结果与单机 docgen build 逐字节相同。
+
+    各分片作业的 build/（部门附件和报送包）须先放入本仓库的 build/。缺少或重复的分片、不同版本或表样的分片、
+    损坏或被改动的记录：不写任何文件，退出码 1。
+
+    示例：docgen merge shards/shard-*-of-4.json
+    """
+    ws = _workspace(root)
+    try:
+        merged = api.merge(list(records), ws, rules=rules, cache=_cache(), strict=strict)
+    except InvalidSubmissions as exc:
+        _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+        raise
+    shown = _shown(ws, merged.summary.parent)
+    count = len(merged.result.projects) + len(merged.result.departments)
+    click.echo(messages.label("shard_merged", of=merged.shards, path=shown, count=count))
     return 0
 
 
@@ -297,13 +377,16 @@ def rules_command(root: Path | None, init: bool, rules: Path | None) -> int:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["project", "department"]))
-@click.option("--period", required=True, help="监控期间，如 2025-06（2025年1-6月）。")
-@click.option("--department-code", "department_code", required=True, help="主管部门代码，如 101。")
+@click.argument("kind", type=click.Choice(["project", "department", "period", "roster"]))
+@click.argument("new_period", required=False, metavar="[期间]")
+@click.option("--period", help="监控期间，如 2025-06（2025年1-6月）。")
+@click.option("--department-code", "department_code", help="主管部门代码，如 101（project、department 必填）。")
 @click.option("--code", help="项目代码（project 必填）。")
 @click.option("--name", help="项目名称（名单中有该项目时可省略）。")
 @click.option("--unit", help="预算单位（名单中有时可省略）。")
 @click.option("--department", help="主管部门名称（名单中有时可省略）。")
+@click.option("--from", "source", help="period：沿用哪一期，如 2025-06。")
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), help="period、roster：名单的截止日期，如 2025-10-31（默认次月末）。")
 @click.option(
     "--root",
     type=click.Path(path_type=Path, file_okay=False),
@@ -314,26 +397,148 @@ def rules_command(root: Path | None, init: bool, rules: Path | None) -> int:
 @handle_errors
 def new(
     kind: str,
-    period: str,
-    department_code: str,
+    new_period: str | None,
+    period: str | None,
+    department_code: str | None,
     code: str | None,
     name: str | None,
     unit: str | None,
     department: str | None,
+    source: str | None,
+    deadline: Any,
     root: Path | None,
 ) -> int:
-    """生成一个待填写的报送文件（带编辑器提示用的 $schema 行），内容取自本期名单。
+    """生成待填写的文件：project、department 生成一个报送文件（带编辑器提示用的 $schema 行，内容取自本期名单）；
+    period 从上一期开一个新期间：名单和每个报送文件都沿用过来（身份、预算、目标、指标保留，本期要填的数据为「未填报」，
+    已有的文件不覆盖）；roster 为还没有名单的期间生成名单。
 
-    示例：docgen new project --period 2025-06 --department-code 101 --code 101-2025-001
+    示例：docgen new project --period 2025-06 --department-code 101 --code 101-2025-001；
+    docgen new period 2025-09 --from 2025-06；docgen new roster --period 2025-09
     """
-    if kind == "project" and not code:
-        raise click.UsageError("project 需要 --code 项目代码")
+    period = period or new_period
+    if not period:
+        raise Refused(messages.export_label("new_needs_period"))
     api.parse_period(period)  # before anything is looked up: 「2025-13」 is refused in Chinese
+    due = deadline.date() if deadline else None
+    if kind in ("period", "roster"):
+        return _new_period(kind, period, source, due, root)
+    if not department_code:
+        raise Refused(messages.export_label("new_needs_department"))
+    if kind == "project" and not code:
+        raise Refused("project 需要 --code 项目代码")
     ws = _workspace(root)
     target, notes = api.new(kind, ws, period, department_code, code=code, name=name, unit=unit, department=department)
     for note in notes:
         click.echo(note, err=True)
     click.echo(messages.label("created", path=ws.shown(target)))
+    return 0
+
+
+def _new_period(kind: str, period: str, source: str | None, deadline: Any, root: Path | None) -> int:
+    """`docgen new period` and `docgen new roster`: what was created, what was kept, and the notes."""
+    ws = _workspace(root)
+    if kind == "roster":
+        opened = api.new_roster(ws, period, deadline=deadline)
+    elif not source:
+        raise Refused(messages.export_label("new_needs_source"))
+    else:
+        try:
+            opened = api.new_period(ws, period, source, deadline=deadline)
+        except InvalidSubmissions as exc:
+            _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+            raise
+    for path in opened.created:
+        click.echo(messages.export_label("period_created", path=ws.shown(path)))
+    for path in opened.kept:
+        click.echo(messages.export_label("period_kept", path=ws.shown(path)), err=True)
+    _echo_lines(opened.notes)
+    if kind == "period":
+        click.echo(messages.export_label("period_summary", period=period, created=len(opened.created), kept=len(opened.kept)), err=True)
+    return 0
+
+
+@cli.command("export")
+@click.option("--period", required=True, help="监控期间，如 2025-09。")
+@click.option("--department", "department", help="只导出这个主管部门（代码，如 101）。")
+@click.option(
+    "--per",
+    type=click.Choice(["unit", "project"]),
+    default="unit",
+    show_default=True,
+    help="unit：每个预算单位一个工作簿；project：每个项目一个。",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(api.EXPORT_FORMATS), default="xlsx", show_default=True, help="xlsx：待填写的附件2/附件3。"
+)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="写入此目录（默认 build/export/）。")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@RULES_OPTION
+@handle_errors
+def export_command(period: str, department: str | None, per: str, fmt: str, out: Path | None, root: Path | None, rules: Path | None) -> int:
+    """导出待填写的表格，发给各单位填写：每个预算单位一个工作簿（每个项目一张附件2），每个部门一个附件3。
+
+    按官方格式，已知的内容（项目信息、预算、目标、指标）已预填并锁定；本期要填的单元格为黄色底纹，
+    「完成目标可能性」只能打「√」，数字格可从下拉列表选「未填报」；批注是上期数。工作表保护无密码。
+    填好后用 docgen import 读回。本期报送有错误时不导出（退出码 1）；涉密项目不导出。
+
+    示例：docgen new period 2025-09 --from 2025-06 && docgen export --period 2025-09 --department 101
+    """
+    ws = _workspace(root)
+    try:
+        done = api.export(ws, period, department=department, per=per, out=out, fmt=fmt, rules=rules)
+    except InvalidSubmissions as exc:
+        _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
+        raise
+    for path in done.written:
+        click.echo(messages.export_label("export_written", path=_shown(ws, path)))
+    if done.confidential:
+        click.echo(messages.export_label("export_confidential", count=done.confidential), err=True)
+    click.echo(messages.export_label("export_summary", period=period, count=len(done.written), folder=_shown(ws, done.folder)), err=True)
+    return 0
+
+
+@cli.command("import-figures")
+@click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False), metavar="表格文件")
+@click.option("--mapping", required=True, help="列对照文件（.yaml），或内置对照的名称：一体化。")
+@click.option("--period", help="更新哪一期的报送（默认：submissions/ 下最新的一期）。")
+@click.option("--ignore-unmatched", is_flag=True, help="表格中找不到报送文件的项目只列出为警告，其余照常更新。")
+@click.option("--dry-run", is_flag=True, help="只列出将要更新的内容，不写入。")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@handle_errors
+def import_figures(sheet: Path, mapping: str, period: str | None, ignore_unmatched: bool, dry_run: bool, root: Path | None) -> int:
+    """从预算管理一体化系统、国库集中支付等导出的表格（.xlsx 或 .csv）批量更新执行数：下达数、支出数、全年预计支出数。
+
+    按项目代码找到本期的报送文件，按资金来源列（有时）更新对应的一行；只改这几个数，文字和注释一字不动。
+    列的对照写在一个小的 YAML 文件中（见 README「批量导入执行数」），内置「一体化」。有任何问题（找不到的项目、
+    对应多个文件的代码、不是数字的金额……）时逐条列出，不修改任何文件，退出码 1。
+
+    示例：docgen import-figures 执行情况.xlsx --mapping 一体化 --period 2025-09
+    """
+    ws = _workspace(root)
+    planned = api.import_figures(ws, sheet, mapping, period=period, ignore_unmatched=ignore_unmatched, dry_run=dry_run)
+    for problem in planned.problems:
+        click.echo(problem.text(), err=True)
+    if planned.errors:
+        click.echo(messages.export_label("figures_failed", count=len(planned.errors)), err=True)
+        return 1
+    name = "figures_would_update" if dry_run else "figures_updated"
+    for change in planned.changes:
+        click.echo(messages.export_label(name, path=ws.shown(change.path), fields="、".join(change.changed)))
+    click.echo(
+        messages.export_label("figures_summary", lines=planned.lines, changed=len(planned.changes), same=len(planned.unchanged)), err=True
+    )
     return 0
 
 
@@ -569,6 +774,39 @@ def site(root: Path | None, today: Any, strict: bool) -> int:
     if done.invalid:
         click.echo(messages.site_label("invalid_listed", count=done.invalid), err=True)
     return 1 if strict and done.invalid else 0
+
+
+@cli.command("export-data", short_help="导出数据供分析：SQLite 数据库或一组 CSV 文件。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(api.DATA_FORMATS)),
+    required=True,
+    help="sqlite：一个 SQLite 文件（默认 build/docgen.sqlite）；csv：每张表一个 CSV 文件（默认 build/export-csv/）。",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="sqlite 写入此文件，csv 写入此目录。")
+@click.option("--period", help="只导出这一期的报送，如 2025-06（默认全部期间）。")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
+)
+@handle_errors
+def export_data_command(fmt: str, out: Path | None, period: str | None, root: Path | None) -> int:
+    """导出全部报送的数据供分析：报送、资金表、绩效指标、校验和监控发现的问题（含错误）、审核状态和修改历史，
+    表结构见 docs/export.md，可用 Datasette、Excel 或 pandas 打开。
+
+    涉密项目不导出；涉密项目不足规定个数的部门，部门整体不导出金额和指标。
+
+    示例：docgen export-data --format sqlite；docgen export-data --format csv --out 分析/ --period 2025-06
+    """
+    ws = _workspace(root)
+    written = api.export_data(ws, fmt, out, period=period)
+    for path in written:
+        click.echo(messages.label("export_data_written", path=_shown(ws, path)))
+    return 0
 
 
 @cli.command(short_help="比较两个 git 版本的报送数据，逐项列出修改（供审核合并请求）。")

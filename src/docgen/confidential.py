@@ -241,28 +241,57 @@ def public_diff(result: Any, found: Secrets, withheld: Iterable[str] = ()) -> An
     reduced too: its sum may hold a 涉密 project's figures."""
     hidden = set(withheld)
     files = []
+    quiet: set[str] = set()  # paths whose commits' messages are not shown: they may quote what the file withholds
     for f in result.files:
         if f.kind == "department" and (f.path in hidden or f.old_path in hidden):
-            f = dataclasses.replace(f, changes=(), appeared=_reduced(f.appeared), cleared=_reduced(f.cleared), withheld=True)
+            quiet.update(p for p in (f.path, f.old_path) if p)
+            f = dataclasses.replace(
+                f,
+                changes=(),
+                appeared=_reduced(f.appeared),
+                cleared=_reduced(f.cleared),
+                changed=tuple(zip(_reduced(a for a, _ in f.changed), _reduced(b for _, b in f.changed), strict=True)),
+                withheld=True,
+            )
         else:
-            summing = [x for x in (*f.appeared, *f.cleared) if x.code in SUMMING_FINDINGS]
+            summing = [x for x in (*f.appeared, *f.cleared, *(y for pair in f.changed for y in pair)) if x.code in SUMMING_FINDINGS]
             if summing:
                 f = dataclasses.replace(
                     f,
                     appeared=tuple(_reduced([x])[0] if x.code in SUMMING_FINDINGS else x for x in f.appeared),
                     cleared=tuple(_reduced([x])[0] if x.code in SUMMING_FINDINGS else x for x in f.cleared),
+                    changed=tuple((_reduced([a])[0], _reduced([b])[0]) if a.code in SUMMING_FINDINGS else (a, b) for a, b in f.changed),
                 )
         secret = (
             (f.confidential and f.kind != "roster") or found.hides(f.code or None) or bool(found.found_in(f"{f.path} {f.old_path or ''}"))
         )
         if secret:
+            quiet.update(p for p in (f.path, f.old_path) if p)
             files.append(
-                dataclasses.replace(f, path="", old_path=None, name="", code="", changes=(), appeared=(), cleared=(), confidential=True)
+                dataclasses.replace(
+                    f,
+                    path="",
+                    old_path=None,
+                    name="",
+                    code="",
+                    changes=(),
+                    appeared=(),
+                    cleared=(),
+                    changed=(),
+                    confidential=True,
+                    light_before=None,
+                    light_after=None,
+                    state_before="",
+                    state_after="",
+                )
             )
         elif f.confidential:  # a roster: what it says of 涉密 projects stays out
             files.append(dataclasses.replace(f, changes=tuple(c for c in f.changes if not c.confidential), confidential=False))
         else:
             files.append(f)
+    result.commits = [
+        dataclasses.replace(c, message=M.label("diff_commit_withheld")) if quiet & set(c.paths) else c for c in result.commits
+    ]
     result.files = files
     return result
 

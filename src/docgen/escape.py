@@ -111,3 +111,19 @@ def workflow_data(text: str) -> str:
 def workflow_property(text: str) -> str:
     """A property value of a GitHub workflow command: as data, and «:» «,» as %3A %2C (they end a property)."""
     return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+#: Where GitHub or GitLab would turn plain text of a comment into a mention, a cross-reference or a link (@user,
+#: #12, !12 merge requests, ~label, %milestone, $snippet, &epic, bare URLs): a zero-width space after the sign
+#: keeps the text as written and the forge quiet. Their reference filters read the rendered text, where an
+#: entity is already the character again, so `markdown`'s entities alone would not stop them.
+_REFERENCE = re.compile(r"([@#!~%$&])(?=[\w/-])|(:)(?=//)|(?<=www)(\.)", re.IGNORECASE)
+_ZWSP = "\u200b"
+
+
+def comment(text: object) -> Markup:
+    """User text (a commit message, an author's name) for a Markdown comment posted on GitHub or GitLab: as
+    `markdown`, on one line (no quick action such as GitLab's 「/approve」 can start a line), and no mention,
+    reference or autolink."""
+    raw = "" if text is None else str(text)
+    return markdown(_REFERENCE.sub(lambda m: next(g for g in m.groups() if g) + _ZWSP, raw))

@@ -764,6 +764,26 @@ LABELS.update(
     }
 )
 
+# --- the bureau's view (issue 17, items 5-7): the reviewer's diff, the dashboard, the analysts' export ---------
+
+LABELS.update(
+    {
+        "diff_finding_changed": "数值变化（第 {line} 行）",
+        "diff_summary_changed": "另有 {count} 条警告仍在，但数值有变化。",
+        "diff_lights_heading": "#### 灯色和审核状态的变化",
+        "diff_light": "灯色",
+        "diff_review_state": "审核状态",
+        "diff_col_submission": "报送",
+        "diff_commits_heading": "#### 提交记录（{count} 次）",
+        "diff_commit": "- {sha} · {author} · {date}：{message}",
+        "diff_commits_more": "- ……另有 {count} 次提交未列出（docgen diff --format json 列出全部）。",
+        "diff_commit_withheld": "（提交说明不公开：所改文件含涉密内容）",
+        "export_data_nothing": "找不到报送目录「{folder}」，没有可导出的数据",
+        "export_data_written": "已写入 {path}",
+        "export_data_summary": "已导出 {submissions} 份报送（{format}）：{path}",
+    }
+)
+
 
 # --- tooling: docgen fmt, install-hook, validate --staged, CI reports (issue 5) ----------------
 
@@ -1047,6 +1067,98 @@ def known_code(code: str) -> bool:
     return code in MESSAGES
 
 
+# --- issue 16: forms to fill (docgen export), execution figures in bulk (docgen import-figures), a new period ----------
+# Codes E55x-E59x / W55x-W59x; kept together here so that they merge beside the other engineers' blocks.
+
+MESSAGES.update(
+    {
+        "E550": "无法沿用到新期间：{detail}",
+        "E551": "有 {count} 个文件无法沿用，未创建任何文件；请先修正上面列出的问题",
+        "E552": "新期间 {period} 必须在来源期间 {source} 之后（--from 写上一期，如 docgen new period 2025-09 --from 2025-06）",
+        "E553": "新期间 {period} 与来源期间 {source} 不在同一年度：新年度的项目和预算另行批复，"
+        "请用 docgen new roster 和 docgen new project 建立",
+        "E554": "来源期间 {folder} 下没有名单和报送文件，无可沿用",
+        "W550": "注意：名单 {roster} 的截止日期暂按 {deadline} 填写，请按市财政局的通知核对（也可用 --deadline 指定）",
+        "W551": "注意：来源期间没有名单文件 {roster}，新期间未创建名单；请用 docgen new roster --period {period} 生成",
+        "W552": "名单沿用自 {roster}（部门、预算单位和应报项目不变），请按本期通知增删",
+    }
+)
+
+#: Labels of docgen export, import-figures and new period/roster (issue 16).
+EXPORT = {
+    "yaml_unreadable": "YAML 格式错误：{detail}",
+    "carry_not_mapping": "文件内容应为「键: 值」形式的表单",
+    "roster_head": "{period} 绩效监控报送名单（由 docgen new roster 生成，请核对后提交）",
+    "period_created": "已创建 {path}",
+    "period_kept": "已存在，未覆盖：{path}",
+    "period_summary": "新期间 {period}：创建 {created} 个文件，保留已有的 {kept} 个；沿用的报送中本期数据均为「未填报」，"
+    "请各单位填写后运行 docgen validate（docgen build --strict 在填齐之前会拒绝它们）",
+    "roster_created": "已创建名单 {path}，请核对部门、预算单位和应报项目",
+    "fill_previous": "上期（{period}）：{value}",
+    "fill_note": "填写说明：黄色底纹的单元格由本单位填写（本期数据；尚未取得的填「未填报」，不要填 0），其余单元格已按报送数据预填并锁定"
+    "（工作表保护无密码）。小计、资金总额的下达/支出/预计数、下达率、支出进度由系统计算，无需填写。单元格批注是上期数。"
+    "填好后交回，由 docgen import 读入。",
+    "fill_tick_help": "在相应一列填「√」（只选一列）",
+    "fill_tick_error": "这里只能填「√」或留空",
+    "fill_choice_help": "从下拉列表中选择完成目标可能性；尚未判断的选「未填报」",
+    "fill_input_title": "本单位填写",
+    "fill_unreported_help": "填写本期数（金额以万元为单位，只填数字）；尚未取得的从下拉列表选「未填报」",
+    "export_title": "{form}（待填写，{period}）",
+    "export_written": "已生成 {path}",
+    "export_summary": "{period}：生成待填写的工作簿 {count} 个，写入 {folder}",
+    "export_confidential": "涉密项目 {count} 个未导出（其材料不写入 build/）",
+    "export_nothing": "{period} 没有可导出的报送文件（{folder}）；新期间可先运行 docgen new period {period} --from 上一期",
+    "export_department_unknown": "{period} 没有主管部门代码为「{code}」的报送文件",
+    "mapping_empty": "对照文件是空的",
+    "mapping_not_mapping": "对照文件应为「键: 值」形式",
+    "mapping_unknown_key": "不认识的项「{key}」。可填写：{allowed}",
+    "mapping_columns": "缺少「列」：写出每一项在表格中的列标题，如「列: {{项目代码: 项目编码, 支出数: 累计支出}}」",
+    "mapping_unknown_column": "「列」下不认识的项「{key}」。可填写：{allowed}",
+    "mapping_header_text": "「{key}」应写表格中该列的列标题文字",
+    "mapping_no_code": "「列」中必须有「项目代码」：按它找到报送文件",
+    "mapping_no_figure": "「列」中至少要有下达数、支出数、全年预计支出数之一",
+    "mapping_unit": "「金额单位」只能是 万元 或 元，实际填写的是「{value}」",
+    "mapping_header_row": "「表头行」应为列标题所在的行号（从 1 起），实际填写的是「{value}」",
+    "mapping_sheet": "「工作表」应写工作表的名称",
+    "mapping_funds": "「资金来源」应为「表格中的写法: 资金来源行名称」的对照",
+    "mapping_fund_row": "「{value}」不是附件2的资金来源行。可选：{allowed}",
+    "mapping_missing": "找不到对照文件「{path}」（内置的有：{builtin}）",
+    "figures_where": "{file} 第 {row} 行 {column} 列",
+    "figures_not_file": "{file} 不是普通文件（或是符号链接），不读取",
+    "figures_too_large": "{file} 太大（上限 {limit}）",
+    "figures_format": "{file}：只能读取 .xlsx 或 .csv（.xls 请先另存为 .xlsx）",
+    "figures_unreadable": "{file} 无法作为 Excel 工作簿读取（{detail}）",
+    "figures_no_sheet": "{file} 中没有工作表「{sheet}」（有：{sheets}）",
+    "figures_too_many": "行数超过上限 {limit}，其余不再读取",
+    "figures_no_code": "这一行有数据但没有项目代码",
+    "figures_not_number": "「{column}」应为金额数字，实际是「{value}」",
+    "figures_unknown_fund": "资金来源「{value}」不是附件2的资金来源行（可选：{allowed}）；可在对照文件的「资金来源」下写出对照",
+    "figures_missing_columns": "{file} 第 {row} 行（表头）中没有这些列：{columns}；请核对对照文件的「列」",
+    "figures_no_header": "{file} 前 {rows} 行中找不到列标题「{column}」；请核对对照文件的「列」或写出「表头行」",
+    "figures_bad_yaml": "报送文件有 YAML 格式错误，未更新；请先运行 docgen validate 修正",
+    "figures_unmatched": "项目代码「{code}」在本期报送中找不到",
+    "figures_ambiguous": "项目代码「{code}」对应多个报送文件：{files}",
+    "figures_no_table": "项目「{code}」的 {file} 中「资金」不是按资金来源分行填写的，无法更新",
+    "figures_which_row": "项目「{code}」有多行资金来源（{rows}），表格中没有资金来源列，不知道更新哪一行；请在对照文件中写出「资金来源」列",
+    "figures_no_row": "项目「{code}」的 {file} 中没有「{row}」这一行资金；请先在报送文件中加上这一行（上年结转、本年预算）",
+    "figures_no_value": "项目「{code}」的 {file} 中「{row}·{key}」不是单独一行的数值，无法按位置更新；请先运行 docgen fmt",
+    "figures_not_confirmed": "更新后的文件与预期不符，未写入（请报告给维护者）",
+    "figures_no_period": "submissions/ 下没有监控期间；请用 --period 指定",
+    "figures_updated": "已更新 {path}：{fields}",
+    "figures_would_update": "将更新 {path}：{fields}",
+    "figures_summary": "读取 {lines} 行：更新 {changed} 个报送文件，{same} 个已是这些数",
+    "figures_failed": "有 {count} 个问题，未修改任何文件",
+    "new_needs_period": "请写出期间：docgen new period 2025-09 --from 2025-06，或 --period 2025-09",
+    "new_needs_department": "project 和 department 需要 --department-code 主管部门代码",
+    "new_needs_source": "period 需要 --from 来源期间，如 docgen new period 2025-09 --from 2025-06",
+}
+
+
+def export_label(name: str, /, **args: Any) -> str:
+    """A Chinese label of docgen export, import-figures or new period/roster, filled in."""
+    return EXPORT[name].format(**args)
+
+
 # --- profiles (issue 15): a repository's forms as data, chosen in docgen.yaml ----------------------------------
 
 MESSAGES.update(
@@ -1103,3 +1215,52 @@ PROFILE: dict[str, str] = {
     "profile_invalid": "表样 {path} 有错误，请运行 docgen profile check {path} 查看并改正",
     "file_missing": "表样文件不存在：{path}",
 }
+
+
+# --- sharded builds (issue 18, item 3): docgen build --shard K/N and docgen merge -------------------------------
+
+MESSAGES.update(
+    {
+        "E800": "分片「{spec}」写法不对：应写作「K/N」，1 ≤ K ≤ N ≤ {most}，例如 --shard 2/4",
+        "E801": "分片记录 {where} 不存在、不是普通文件或无法读取（不会跟随符号链接）",
+        "E802": "缺少分片记录：第 {missing} 片。请把全部分片作业的记录都交给 docgen merge，缺一片就不合并",
+        "E803": "分片记录 {where} 已损坏或被改动：{detail}。请重新运行该分片的 docgen build --shard",
+        "E804": "分片记录 {where} 的格式版本为 {found}，本版 docgen 只读版本 {expected}；请用同一版本的 docgen 生成全部分片并合并",
+        "E805": "分片记录 {a} 与 {b} 的{what}不同（{x} 与 {y}）：不是同一次构建的分片，不能合并",
+        "E806": "第 {shard}/{of} 片出现了两次（{a}、{b}）：同一分片的记录只能交一份",
+        "E807": "分片记录是按另一版本的报送文件生成的：{path} {why}。请在同一提交上重新运行全部分片",
+        "E808": "分片记录 {where} 中 {path} 的数据与本次从源文件计算的结果不一致（记录已被改动或由另一版本的 docgen 生成），不合并",
+        "E809": "分片记录 {where} 列出的输出文件 {path} {why}。"
+        "请把各分片作业的 build/ 一并交给合并作业（CI 的 artifacts），再运行 docgen merge",
+        "E810": "分片记录 {where} 中 {path} 所属部门 {department} 应由第 {expected} 片生成，而不是第 {shard} 片",
+        "E811": "分片记录要写到 {path}，但它在 build/ 之内，或在仓库之外：请写到仓库内 build/ 之外的位置（默认 shards/）",
+    }
+)
+
+LABELS.update(
+    {
+        "shard_duplicate_key": "同一对象中有重复的键",
+        "shard_too_large": "文件超过 {most} MiB 上限",
+        "shard_not_json": "不是 UTF-8 的 JSON",
+        "shard_bad_value": "{pointer} 处的值不合规定",
+        "shard_count": "分片总数",
+        "shard_revision": "源文件版本",
+        "shard_profile": "表样",
+        "shard_missing_in_tree": "在当前仓库中不存在",
+        "shard_changed": "的内容与记录不同",
+        "shard_not_recorded": "不在任何分片记录中",
+        "shard_twice": "在两份分片记录中都出现",
+        "shard_output_missing": "不存在",
+        "shard_output_changed": "的内容与记录不同（传递中被改动或缺失）",
+        "shard_built": "第 {shard}/{of} 片：生成了 {departments} 个部门的 {count} 份报送文件的附件；分片记录：{record}",
+        "shard_merged": "已合并 {of} 片分片记录，生成汇总表和 summary.json：{path}（共 {count} 份报送文件）",
+    }
+)
+
+CLICK_HELP.update(
+    {
+        "shard": "分片构建（K/N，如 2/4）：只生成按部门编码分到第 K 片的部门附件，并写分片记录；"
+        "汇总表和 summary.json 由 docgen merge 生成。",
+        "shard_record": "分片记录写到此文件（须在仓库内、build/ 之外；默认 shards/shard-K-of-N.json）。",
+    }
+)

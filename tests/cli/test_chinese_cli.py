@@ -15,7 +15,11 @@ ENGLISH = ("Usage:", "Options:", "Commands:", "Error:", "Try '", "Show this mess
 @pytest.mark.parametrize(
     ("args", "usage", "error"),
     [
-        (["new"], "用法：docgen new [选项] {project|department}", "错误：缺少参数 {project|department}，可选：project、department"),
+        (
+            ["new"],
+            "用法：docgen new [选项] {project|department|period|roster} [期间]",
+            "错误：缺少参数 {project|department|period|roster}，可选：project、department、period、roster",
+        ),
         (["validate", "--bogus"], "用法：docgen validate [选项] [路径]...", "错误：没有选项 --bogus"),
         (["bild"], "用法：docgen [选项] 命令 [参数]...", "错误：没有命令 bild。是否想用：build？"),
         (["build", "--jobs", "x"], "用法：docgen build [选项]", "错误：--jobs / -j 的值无效：「x」不是整数"),

@@ -41,6 +41,12 @@ EXPECTED_MARKDOWN = """\
 
 共 2 份报送有变化：新增 0 份，修改 1 份，重命名 1 份，删除 0 份。校验问题：新出现 4 个，已消除 2 个。
 
+#### 灯色和审核状态的变化
+
+| 报送 | 类别 | 修改前 | 修改后 |
+| --- | --- | --- | --- |
+| 城乡义务教育家庭经济困难学生生活补助（101-2025-001） | 灯色 | 黄灯 | 红灯 |
+
 ### 教师培训（101-2025-002） · 重命名
 
 文件：`submissions/2025-06/101-教育局/101-2025-002.yaml` → `submissions/2025-06/101-教育和体育局/101-2025-002.yaml`
@@ -94,6 +100,7 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
         "unchanged": 0,
         "appeared": 4,
         "cleared": 2,
+        "changed": 0,
     }
     second, first = data["submissions"]
     assert first == {
@@ -209,7 +216,10 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
                     "message": "绩效指标缺少效益指标、质量指标、时效指标，无法全面反映绩效目标",
                 },
             ],
+            "changed": [],
         },
+        "light": {"before": "yellow", "after": "red"},
+        "review_state": {"before": None, "after": None},
     }
     assert second == {
         "path": MOVED_PATH,
@@ -221,8 +231,11 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
         "confidential": False,
         "withheld": False,
         "changes": [],
-        "findings": {"appeared": [], "cleared": []},
+        "findings": {"appeared": [], "cleared": [], "changed": []},
+        "light": {"before": "yellow", "after": "yellow"},
+        "review_state": {"before": None, "after": None},
     }
+    assert [(c["author"], c["message"]) for c in data["commits"]] == [("李出纳", "六月数据更新")]
 
 
 def test_a_warning_cleared_and_files_added_and_deleted(pr: GitRepo) -> None:
@@ -242,6 +255,7 @@ def test_a_warning_cleared_and_files_added_and_deleted(pr: GitRepo) -> None:
         "unchanged": 0,
         "appeared": 1,
         "cleared": 3,
+        "changed": 0,
     }
     by_path = {s["path"]: s for s in data["submissions"]}
     assert [f["code"] for f in by_path[PROJECT_PATH]["findings"]["cleared"]] == ["W411", "W415", "W416"]

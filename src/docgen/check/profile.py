@@ -122,7 +122,10 @@ HELP: dict[str, tuple[str, str]] = {
     "Text.key": ("报送文件中的键", "表格级文字行（如 偏差或不能完成目标原因分析）在报送文件中的键；绩效目标行不写"),
     "Indicators.label": ("标题", "如 绩效指标"),
     "Indicators.columns": ("列", "不写则用 columns.indicators"),
-    "Indicators.fields": ("一个指标的各键", "一个三级指标的各键（一级指标、二级指标、三级指标、年度指标值……），不写则用顶层 indicators.fields"),
+    "Indicators.fields": (
+        "一个指标的各键",
+        "一个三级指标的各键（一级指标、二级指标、三级指标、年度指标值……），不写则用顶层 indicators.fields",
+    ),
     "Indicators.taxonomy": ("指标分类", "一级指标及其下的二级指标（固定分类），不写则用顶层 indicators.taxonomy"),
     "Indicators.title": ("一个指标的标题", "编辑器中一个指标的悬停标题"),
     "Indicators.description": ("一个指标的说明", "编辑器中一个指标的悬停说明"),

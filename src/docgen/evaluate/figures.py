@@ -242,6 +242,19 @@ def total(rows: dict[str, Amounts], absent: frozenset[str] = frozenset()) -> Amo
     return result
 
 
+def pooled(rows: Iterable[Amounts], period: Period) -> Figures:
+    """Rows of several submissions added column by column, then computed as one row (a department's projects, a
+    city's departments).
+
+    Two department figures exist and are different measures, so the pages name each (issue 17):
+    - 部门整体支出进度: the 资金总额 of the department's own 附件3, i.e. all its money (基本支出 and every project,
+      涉密 ones included, whether or not each project reported): the department's 支出进度 wherever one is named;
+    - 项目合计支出进度: `pooled` over the projects the site shows (submitted, valid, not 涉密): a cross-check only.
+    A 「未填报」 column adds what was reported and stays marked, as `total` does.
+    """
+    return Figures.of(total({str(i): a for i, a in enumerate(rows)}), period)
+
+
 def thin_columns(rows: Sequence[Amounts], pool: int) -> frozenset[str]:
     """The typed columns that fewer than `pool` (k) of the rows reported: a pooled sum of them would be the figure
     of fewer than k 涉密 projects (one, when the others are 「未填报」), so it is not published (issue 14)."""

@@ -99,6 +99,15 @@ def _rows(f: FileDiff) -> list[tuple[str, str, str, str]]:
                 M.label("diff_appeared", line=finding.line),
             )
         )
+    for was, now in f.changed:
+        rows.append(
+            (
+                f"{_SEVERITY[now.severity]} {now.code}",
+                M.label("diff_finding_changed", line=now.line),
+                _cell(was.message, None),
+                _cell(now.message, None),
+            )
+        )
     for finding in f.cleared:
         rows.append(
             (
@@ -140,6 +149,59 @@ def _section(f: FileDiff) -> list[str]:
     return lines
 
 
+def _light(light: str | None, present: bool) -> str:
+    """A light as the forms name it; 「—」 on the side where the file does not exist."""
+    if not present:
+        return M.label("absent")
+    return M.LIGHT_NAMES.get(light or "none", M.LIGHT_NAMES["none"])
+
+
+def _short_title(f: FileDiff) -> str:
+    md = escape.markdown
+    if f.kind == "department":
+        return M.label("diff_department", department=md(f.name)) if f.name else md(f.path.rsplit("/", 1)[-1])
+    return M.label("diff_project", title=md(f.name), code=md(f.code)) if f.name else md(f.path.rsplit("/", 1)[-1])
+
+
+def _overview(result: DiffResult) -> list[str]:
+    """What a reviewer reads first: each submission whose light (黄灯 → 绿灯) or review state (已报送 → 退回修改)
+    changed, before the details."""
+    moved = [f for f in result.files if (f.light_changed or f.state_changed) and not f.confidential and f.kind != "roster"]
+    if not moved:
+        return []
+    head = f"| {M.label('diff_col_submission')} | {M.label('diff_col_kind')} | {M.label('diff_col_before')} | {M.label('diff_col_after')} |"
+    lines = [M.label("diff_lights_heading"), "", head, "| --- | --- | --- | --- |"]
+    absent = M.label("absent")
+    for f in moved:
+        if f.light_changed:
+            before, after = _light(f.light_before, f.status != "added"), _light(f.light_after, f.status != "deleted")
+            lines.append(f"| {_short_title(f)} | {M.label('diff_light')} | {before} | {after} |")
+        if f.state_changed:
+            before, after = escape.markdown(f.state_before or absent), escape.markdown(f.state_after or absent)
+            lines.append(f"| {_short_title(f)} | {M.label('diff_review_state')} | {before} | {after} |")
+    return [*lines, ""]
+
+
+#: Commits listed in the comment at most; the JSON has them all (up to revdiff's limit).
+COMMITS_SHOWN = 30
+
+
+def _commits(result: DiffResult) -> list[str]:
+    """Who changed what and what they said: every commit of the range, newest first, escaped for the forge."""
+    if not result.commits:
+        return []
+    lines = [M.label("diff_commits_heading", count=len(result.commits)), ""]
+    for c in result.commits[:COMMITS_SHOWN]:
+        message = _SPACE.sub(" ", c.message).strip()
+        if len(message) > _CELL_LIMIT * 2:
+            message = message[: _CELL_LIMIT * 2 - 1] + "…"
+        sha, author = escape.markdown_code(c.sha[:7]), escape.comment(c.author)
+        lines.append(M.label("diff_commit", sha=sha, author=author, date=c.date[:10], message=escape.comment(message)))
+    if len(result.commits) > COMMITS_SHOWN:
+        lines.append(M.label("diff_commits_more", count=len(result.commits) - COMMITS_SHOWN))
+    return [*lines, ""]
+
+
 #: GitHub refuses comments over 65,536 characters; GitLab notes are limited too.
 COMMENT_LIMIT = 60_000
 
@@ -150,6 +212,7 @@ def markdown(result: DiffResult, limit: int = COMMENT_LIMIT) -> str:
     lines = [M.label("diff_heading", base=escape.markdown(result.base), head=head), ""]
     if not result.files:
         lines += [M.label("diff_nothing"), ""]
+        lines += _commits(result)
     else:
         submissions = [f for f in result.files if f.status != UNCHANGED]
         summary = M.label(
@@ -164,7 +227,11 @@ def markdown(result: DiffResult, limit: int = COMMENT_LIMIT) -> str:
         )
         if result.count(UNCHANGED):
             summary += M.label("diff_summary_unchanged", count=result.count(UNCHANGED))
+        if result.changed:
+            summary += M.label("diff_summary_changed", count=result.changed)
         lines += [summary, ""]
+        lines += _overview(result)
+        lines += _commits(result)
         size = sum(len(line) + 1 for line in lines)
         for index, f in enumerate(result.files):
             section = _section(f)
@@ -188,7 +255,9 @@ def as_json(result: DiffResult) -> str:
             **{status: result.count(status) for status in ("added", "modified", "renamed", "deleted", UNCHANGED)},
             "appeared": result.appeared,
             "cleared": result.cleared,
+            "changed": result.changed,
         },
+        "commits": [c.as_dict() for c in result.commits],
         "submissions": [f.as_dict() for f in result.files],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

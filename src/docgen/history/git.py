@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from .. import messages as M
@@ -260,3 +261,68 @@ def _raw_records(tokens: list[bytes], repo: Repo) -> Iterator[RawChange]:
             yield RawChange("D", old, None, first, None)
         else:  # M, T (type change): the content is what matters
             yield RawChange("M", old, new, first, first)
+
+
+@dataclass(frozen=True)
+class LoggedCommit:
+    """One commit as a reviewer sees it in `docgen diff`: who, when, what they said, which files it touched."""
+
+    sha: str
+    author: str
+    email: str
+    date: str  # ISO 8601, the author date as git records it
+    message: str
+    paths: tuple[str, ...]  # files it touched, relative to root (old and new paths of a rename)
+
+    @property
+    def subject(self) -> str:
+        return self.message.strip().split("\n", 1)[0]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"sha": self.sha, "author": self.author, "email": self.email, "date": self.date, "message": self.message}
+
+
+_LOG_FORMAT = "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f"
+
+
+def commits_between(repo: Repo, base: str, head: str, limit: int = 200) -> list[LoggedCommit]:
+    """The commits `head` has that `base` lacks (`git log base..head`), newest first, with the files each touched.
+
+    Author and message come from whoever pushed: control and bidi characters are removed (form.limits.visible)."""
+    from ..form.limits import visible
+
+    out = repo.run("log", "-z", "--raw", "--no-abbrev", "-M", f"-n{limit}", _LOG_FORMAT, f"{base}..{head}", "--")
+    found = []
+    for chunk in out.split(b"\x1e")[1:]:
+        end = chunk.find(b"\0")
+        header, raw = (chunk, b"") if end < 0 else (chunk[:end], chunk[end + 1 :])
+        sha, author, email, date, message = header.decode("utf-8", "replace").split("\x1f", 4)
+        paths = tuple(p for rc in parse_raw(raw, repo) for p in (rc.old_path, rc.new_path) if p)
+        found.append(LoggedCommit(sha, visible(author), visible(email), date, visible(message.rstrip("\x1f").strip()), paths))
+    return found
+
+
+def first_arrivals(repo: Repo, folder: str, revision: str = "HEAD") -> dict[str, datetime]:
+    """When each file now under `folder` first reached `revision`'s branch: the committer date of the first commit
+    on its first-parent line (a merge counts when it is merged, not when the unit wrote it) that added it.
+
+    A file renamed later keeps the date its first path arrived; a file deleted and added again arrives anew."""
+    if not repo.has_commits():
+        return {}
+    out = repo.run(
+        "log", "--first-parent", "--reverse", "-z", "--raw", "--no-abbrev", "-M", "--diff-filter=ADR", "--format=%x1e%cI", revision, "--",
+        f":(top){repo.prefix}{folder}",
+    )  # fmt: skip
+    arrived: dict[str, datetime] = {}
+    for chunk in out.split(b"\x1e")[1:]:
+        end = chunk.find(b"\0")
+        header, raw = (chunk, b"") if end < 0 else (chunk[:end], chunk[end + 1 :])
+        when = datetime.fromisoformat(header.decode().strip())
+        for rc in parse_raw(raw, repo):
+            if rc.status == "A" and rc.new_path:
+                arrived.setdefault(rc.new_path, when)
+            elif rc.status == "R" and rc.new_path and rc.old_path:
+                arrived[rc.new_path] = arrived.pop(rc.old_path, when)
+            elif rc.status == "D" and rc.old_path:
+                arrived.pop(rc.old_path, None)
+    return arrived

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,14 +31,25 @@ from ..output import write_bytes
 from ..workspace import CONFIG, MAX_CONFIG_BYTES, PROFILE_SUFFIXES, Workspace
 from . import changes as C
 from .changes import Change
-from .git import RawChange, Repo, open_repo
+from .git import LoggedCommit, RawChange, Repo, commits_between, open_repo
 
 SUBMISSIONS = "submissions"
 ADDED, MODIFIED, RENAMED, DELETED, UNCHANGED = "added", "modified", "renamed", "deleted", "unchanged"
 _STATUS = {"A": ADDED, "M": MODIFIED, "R": RENAMED, "D": DELETED}
 
-#: Problems in the submissions under a folder (paths as the findings give them).
-FindingsSource = Callable[[Path], list[Finding]]
+
+@dataclass
+class Verdicts:
+    """What the checks say of one side's submissions: every finding, and each submission's monitoring light
+    (path -> "red" | "yellow" | "blue" | "green"; absent or None: not monitored)."""
+
+    findings: list[Finding]
+    lights: dict[str, str | None] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)  # path -> review state, in Chinese (草稿/已报送/退回修改/已通过)
+
+
+#: Problems in the submissions under a folder (paths as the findings give them), with or without their lights.
+FindingsSource = Callable[[Path], "list[Finding] | Verdicts"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,19 @@ class FileDiff:
     appeared: tuple[Finding, ...] = ()  # problems on the HEAD side not on the BASE side
     cleared: tuple[Finding, ...] = ()  # problems on the BASE side gone on the HEAD side
     withheld: bool = False  # a 部门整体 whose figures would reveal a 涉密 project's: that it changed, nothing else
+    changed: tuple[tuple[Finding, Finding], ...] = ()  # the same warning on both sides, its figures changed: (before, after)
+    light_before: str | None = None  # the submission's monitoring light on each side (None: not monitored, absent)
+    light_after: str | None = None
+    state_before: str = ""  # its review state on each side, in Chinese ("": not known, absent)
+    state_after: str = ""
+
+    @property
+    def state_changed(self) -> bool:
+        return self.state_before != self.state_after and bool(self.state_before or self.state_after)
+
+    @property
+    def light_changed(self) -> bool:
+        return self.light_before != self.light_after and (self.light_before, self.light_after) != (None, None)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -67,7 +92,13 @@ class FileDiff:
             "confidential": self.confidential,
             "withheld": self.withheld,
             "changes": [c.as_dict() for c in self.changes],
-            "findings": {"appeared": [f.as_dict() for f in self.appeared], "cleared": [f.as_dict() for f in self.cleared]},
+            "findings": {
+                "appeared": [f.as_dict() for f in self.appeared],
+                "cleared": [f.as_dict() for f in self.cleared],
+                "changed": [{"before": a.as_dict(), "after": b.as_dict()} for a, b in self.changed],
+            },
+            "light": {"before": self.light_before, "after": self.light_after},
+            "review_state": {"before": self.state_before or None, "after": self.state_after or None},
         }
 
 
@@ -80,6 +111,7 @@ class DiffResult:
     head: str | None  # None: the working tree
     head_commit: str | None
     files: list[FileDiff] = field(default_factory=list)
+    commits: list[LoggedCommit] = field(default_factory=list)  # base..head, newest first
 
     def count(self, status: str) -> int:
         return sum(f.status == status for f in self.files)
@@ -91,6 +123,10 @@ class DiffResult:
     @property
     def cleared(self) -> int:
         return sum(len(f.cleared) for f in self.files)
+
+    @property
+    def changed(self) -> int:
+        return sum(len(f.changed) for f in self.files)
 
 
 RULES_PATH = "schema/rules.yaml"
@@ -128,18 +164,28 @@ def _materialise(repo: Repo, revision: str, folder: Path) -> Path:
     return folder
 
 
-def _findings(source: FindingsSource, root: Path) -> dict[str, list[Finding]]:
-    """Problems by path relative to `root`; none when there is no submissions/ folder.
+def _key(path: str) -> str:
+    return Path(os.path.normpath(path)).as_posix()
+
+
+Judged = tuple[dict[str, list[Finding]], dict[str, str | None], dict[str, str]]
+
+
+def _findings(source: FindingsSource, root: Path) -> Judged:
+    """Problems and lights by path relative to `root`; none when there is no submissions/ folder.
 
     Findings name files (and messages name other files, such as the roster) relative to the project root they
     were checked in, so both sides read alike and can be matched.
     """
     if not (root / SUBMISSIONS).is_dir():
-        return {}
+        return {}, {}, {}
+    given = source(root)
+    verdicts = given if isinstance(given, Verdicts) else Verdicts(given)
     out: dict[str, list[Finding]] = {}
-    for finding in source(root):
-        out.setdefault(Path(os.path.normpath(finding.path)).as_posix(), []).append(finding)
-    return out
+    for finding in verdicts.findings:
+        out.setdefault(_key(finding.path), []).append(finding)
+    lights = {_key(path): light for path, light in verdicts.lights.items()}
+    return out, lights, {_key(path): state for path, state in verdicts.states.items()}
 
 
 def _finding_key(f: Finding) -> tuple[str, str, str]:
@@ -150,13 +196,34 @@ def _relocated(f: Finding, path: str) -> Finding:
     return dataclasses.replace(f, path=path)  # keeps the monitoring light
 
 
-def _problems(before: list[Finding], after: list[Finding], old: str, new: str) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
-    """Appeared and cleared, matched by code and message (lines move when text is inserted above)."""
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def _shape(f: Finding) -> tuple[str, str, str]:
+    """A finding with its figures blanked: the same warning about the same row or indicator, whatever its numbers."""
+    return (f.code, f.severity, _NUMBER.sub("#", f.message))
+
+
+Problems = tuple[tuple[Finding, ...], tuple[Finding, ...], tuple[tuple[Finding, Finding], ...]]
+
+
+def _problems(before: list[Finding], after: list[Finding], old: str, new: str) -> Problems:
+    """Appeared, cleared and changed, matched by code and message (lines move when text is inserted above).
+
+    A warning on both sides whose message differs only in its figures (「支出进度 20.00%」 → 「35.00%」) is one
+    change, (before, after), not a cleared and an appeared one: the reviewer sees the figures move."""
     old_keys = {_finding_key(f) for f in before}
     new_keys = {_finding_key(f) for f in after}
-    appeared = tuple(_relocated(f, new) for f in after if _finding_key(f) not in old_keys)
-    cleared = tuple(_relocated(f, old) for f in before if _finding_key(f) not in new_keys)
-    return appeared, cleared
+    appeared = [_relocated(f, new) for f in after if _finding_key(f) not in old_keys]
+    cleared = [_relocated(f, old) for f in before if _finding_key(f) not in new_keys]
+    changed: list[tuple[Finding, Finding]] = []
+    for gone in list(cleared):
+        twin = next((f for f in appeared if _shape(f) == _shape(gone)), None)
+        if twin is not None:
+            cleared.remove(gone)
+            appeared.remove(twin)
+            changed.append((gone, twin))
+    return tuple(appeared), tuple(cleared), tuple(changed)
 
 
 def compare_revisions(root: Path, base: str, head: str | None, findings: FindingsSource) -> DiffResult:
@@ -167,23 +234,50 @@ def compare_revisions(root: Path, base: str, head: str | None, findings: Finding
     raw = repo.diff(base_commit, head_commit, SUBMISSIONS)
     contents = repo.cat_blobs(b for rc in raw for b in (rc.old_blob, rc.new_blob) if b)
     result = DiffResult(base=base, base_commit=base_commit, head=head, head_commit=head_commit)
+    result.commits = commits_between(repo, base_commit, head_commit or "HEAD") if repo.has_commits() else []
     with tempfile.TemporaryDirectory(prefix="docgen-diff-") as tmp:
         base_root = _materialise(repo, base_commit, Path(tmp) / "base")
-        before_problems = _findings(findings, base_root)
+        before_problems, before_lights, before_states = _findings(findings, base_root)
         head_root = repo.root if head_commit is None else _materialise(repo, head_commit, Path(tmp) / "head")
-        after_problems = _findings(findings, head_root)
+        after_problems, after_lights, after_states = _findings(findings, head_root)
         profiles = (_profile_at(base_root), _profile_at(head_root))  # each side read on its own docgen.yaml's forms
         seen: set[str] = set()
         for rc in raw:
-            result.files.append(_file_diff(rc, contents, before_problems, after_problems, profiles))
+            diffed = _file_diff(rc, contents, before_problems, after_problems, profiles)
+            lights = before_lights.get(rc.old_path or ""), after_lights.get(rc.new_path or "")
+            states = before_states.get(rc.old_path or "", ""), after_states.get(rc.new_path or "", "")
+            diffed = dataclasses.replace(diffed, light_before=lights[0], light_after=lights[1])
+            result.files.append(dataclasses.replace(diffed, state_before=states[0], state_after=states[1]))
             seen.update(p for p in (rc.old_path, rc.new_path) if p)
-        for path in sorted(set(before_problems) | set(after_problems)):
-            appeared, cleared = _problems(before_problems.get(path, []), after_problems.get(path, []), path, path)
-            if path not in seen and (appeared or cleared):
+        paths = set(before_problems) | set(after_problems) | set(before_lights) | set(after_lights) | set(before_states) | set(after_states)
+        for path in sorted(paths):
+            appeared, cleared, changed = _problems(before_problems.get(path, []), after_problems.get(path, []), path, path)
+            light_before, light_after = before_lights.get(path), after_lights.get(path)
+            state_before, state_after = before_states.get(path, ""), after_states.get(path, "")
+            moved = light_before != light_after or state_before != state_after
+            if path not in seen and (appeared or cleared or changed or moved):
                 kind = kind_of(Path(path))
                 file = head_root / path
                 snap = C.snapshot((read_regular(file) or b"") if file.is_file() else b"", kind, profile=profiles[1])
-                result.files.append(FileDiff(path, None, UNCHANGED, kind, snap.name, snap.code, snap.confidential, (), appeared, cleared))
+                result.files.append(
+                    FileDiff(
+                        path,
+                        None,
+                        UNCHANGED,
+                        kind,
+                        snap.name,
+                        snap.code,
+                        snap.confidential,
+                        (),
+                        appeared,
+                        cleared,
+                        changed=changed,
+                        light_before=light_before,
+                        light_after=light_after,
+                        state_before=state_before,
+                        state_after=state_after,
+                    )
+                )
     result.files.sort(key=lambda f: (f.status == UNCHANGED, f.path))
     return result
 
@@ -208,9 +302,9 @@ def _file_diff(
     kind = kind_of(Path(path))
     old = C.snapshot(contents.get(rc.old_blob, b""), kind, profile=profiles[0]) if rc.old_blob else None
     new = C.snapshot(contents.get(rc.new_blob, b""), kind, profile=profiles[1]) if rc.new_blob else None
-    appeared, cleared = _problems(before.get(rc.old_path or "", []), after.get(rc.new_path or "", []), rc.old_path or path, path)
+    appeared, cleared, changed = _problems(before.get(rc.old_path or "", []), after.get(rc.new_path or "", []), rc.old_path or path, path)
     if rc.new_blob is None:
-        cleared = ()  # a deleted file's problems leave with it: nothing was fixed
+        cleared = changed = ()  # a deleted file's problems leave with it: nothing was fixed
     shown = new if new is not None and new.readable else old
     changes = C.compare(old, new)
     return FileDiff(
@@ -224,4 +318,5 @@ def _file_diff(
         changes=tuple(changes),
         appeared=appeared,
         cleared=cleared,
+        changed=changed,
     )

@@ -12,6 +12,7 @@ import dataclasses
 import io
 import math
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -24,6 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..evaluate import figures
 from ..evaluate.evaluation import Evaluation
+from ..form.forms import form_of
 from . import templates
 from .layout import WIDTHS, Placed, Sheet, place
 from .paginate import Metrics, Plan, paginate
@@ -49,6 +51,9 @@ STYLES: dict[str, tuple[str, dict[str, Any]]] = {
     "tick": ("body", {"align": "center", "valign": "vcenter", "border": 1}),
     "note": ("note", {"align": "left", "valign": "vcenter", "text_wrap": True}),
 }
+#: How a cell the unit fills in looks on a form to fill (docgen export): a light fill, and unlocked under protection.
+INPUT_FILL = "#FFF2CC"
+INPUT_PROPS: dict[str, Any] = {"bg_color": INPUT_FILL, "locked": False}
 
 
 @lru_cache(maxsize=4096)
@@ -112,12 +117,14 @@ class _Formats:
     def __init__(self, book: xlsxwriter.Workbook, style: dict[str, Any]) -> None:
         self.book, self.style, self.cache = book, style, {}  # type: ignore[var-annotated]
 
-    def get(self, name: str, *, text_number: bool = False) -> Format:
-        key = (name, text_number)
+    def get(self, name: str, *, text_number: bool = False, unlocked: bool = False) -> Format:
+        key = (name, text_number, unlocked)
         if key not in self.cache:
             role, props = STYLES[name]
             font = self.style["fonts"][role]
             props = {**props, "font_name": font["name"], "font_size": font["size"], "bold": bool(font.get("bold"))}
+            if unlocked:  # a cell the unit fills in on a form to fill (render/fillin.py): marked and left editable
+                props.update(INPUT_PROPS)
             if name in ("money", "rate") and not text_number:
                 props["num_format"] = self.style["number_formats"][name]
             fmt = self.book.add_format(props)
@@ -126,16 +133,16 @@ class _Formats:
         return self.cache[key]
 
 
-def _write(ws: Worksheet, cell: Placed, formats: _Formats) -> None:
+def _write(ws: Worksheet, cell: Placed, formats: _Formats, *, unlocked: bool = False) -> None:
     value = cell.value
     if isinstance(value, Decimal):
         number = float(figures.fraction(value)) if cell.style == "rate" else float(value)
-        fmt = formats.get(cell.style)
+        fmt = formats.get(cell.style, unlocked=unlocked)
         if cell.merged:
             ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, None, fmt)
         ws.write_number(cell.row, cell.col, number, fmt)
         return
-    fmt = formats.get(cell.style)
+    fmt = formats.get(cell.style, unlocked=unlocked)
     if cell.merged:
         ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, None, fmt)
     if value is None or value == "":
@@ -166,21 +173,21 @@ def _page_setup(ws: Worksheet, sheet: Sheet, page: dict[str, Any], plan: Plan) -
 
 def laid_out(ev: Evaluation, style: dict[str, Any]) -> tuple[Sheet, list[float], Plan]:
     """The placed sheet as printed (spanning labels split at the page breaks), its row heights and its page plan."""
+    return _paginated(place(ev), style)
+
+
+def _paginated(sheet: Sheet, style: dict[str, Any]) -> tuple[Sheet, list[float], Plan]:
+    """A placed sheet (of `place`, or a form to fill's: render/fillin.py) split into its printed pages."""
     measure = metrics(style)
-    sheet = place(ev)
     if sheet.widths != WIDTHS:  # a wider (narrower) grid than the measured 13 columns prints at a smaller (larger) scale
         measure = dataclasses.replace(measure, width_scale=measure.width_scale * sum(WIDTHS) / sum(sheet.widths))
     return paginate(sheet, lambda placed: row_heights(placed, style["fonts"], measure), style["page"], measure)
 
 
-def workbook_bytes(ev: Evaluation, style_path: Path) -> bytes:
-    """The .xlsx of one evaluated submission, in memory; identical bytes for identical input."""
-    style = templates.table_style(style_path)
-    sub = ev.submission
-    sheet, heights, plan = laid_out(ev, style)
-    buffer = io.BytesIO()
+def new_book(buffer: io.BytesIO, style: dict[str, Any]) -> xlsxwriter.Workbook:
+    """A workbook with docgen's settings: strings never become formulas, numbers or links."""
     normal = {"font_name": style["fonts"]["body"]["name"], "font_size": NORMAL_FONT_SIZE}
-    book = xlsxwriter.Workbook(
+    return xlsxwriter.Workbook(
         buffer,
         {
             "default_format_properties": normal,
@@ -190,24 +197,48 @@ def workbook_bytes(ev: Evaluation, style_path: Path) -> bytes:
             "strings_to_numbers": False,
         },
     )
+
+
+def draw(
+    book: xlsxwriter.Workbook,
+    name: str,
+    ev: Evaluation,
+    style: dict[str, Any],
+    formats: _Formats,
+    *,
+    sheet: Sheet | None = None,
+    unlocked: Callable[[Placed], bool] | None = None,
+) -> tuple[Worksheet, Sheet]:
+    """One submission drawn as worksheet `name` (the placed `sheet` when given, else laid out here); `unlocked`
+    marks the cells a form to fill leaves open (render/fillin.py)."""
+    sheet, heights, plan = _paginated(sheet if sheet is not None else place(ev), style)
+    ws = book.add_worksheet(name)
+    for col, width in enumerate(sheet.widths):
+        ws.set_column(col, col, width)
+    for row, height in enumerate(heights):
+        ws.set_row(row, height)
+    for cell in sheet.cells:
+        _write(ws, cell, formats, unlocked=bool(unlocked and unlocked(cell)))
+    _page_setup(ws, sheet, style["page"], plan)
+    return ws, sheet
+
+
+def workbook_bytes(ev: Evaluation, style_path: Path) -> bytes:
+    """The .xlsx of one evaluated submission, in memory; identical bytes for identical input."""
+    style = templates.table_style(style_path)
+    sub = ev.submission
+    buffer = io.BytesIO()
+    book = new_book(buffer, style)
     stamp = datetime(sub.period.year, sub.period.month, 1)
     book.set_properties(
         {
-            "title": sheet.form.title,
+            "title": form_of(sub).title,
             "subject": sub.name,
             "author": getattr(sub, "unit", sub.department),
             "company": sub.department,
             "created": stamp,
         }
     )
-    ws = book.add_worksheet(sheet.form.sheet)
-    for col, width in enumerate(sheet.widths):
-        ws.set_column(col, col, width)
-    for row, height in enumerate(heights):
-        ws.set_row(row, height)
-    formats = _Formats(book, style)
-    for cell in sheet.cells:
-        _write(ws, cell, formats)
-    _page_setup(ws, sheet, style["page"], plan)
+    draw(book, form_of(sub).sheet, ev, style, _Formats(book, style))
     book.close()
     return buffer.getvalue()

@@ -107,3 +107,61 @@ def progress(value: Decimal | None, *, marker: Decimal | None = None, tone: str 
         parts.append(f'<span class="dg-progress-marker" style="left:{left:.2f}%"></span>')
     parts.append("</span>")
     return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class Point:
+    """One month of a trend: the month (1-12), its 支出进度 in % (None: not reported or not computable), a tooltip."""
+
+    month: int
+    value: Decimal | None
+    title: str = ""
+
+
+def trend_chart(points: list[Point], *, caption: str, value_label: str, time_label: str) -> Markup:
+    """支出进度 month by month against 序时进度 (the diagonal month ÷ 12), over one year: a line with a dot per
+    reported month, the diagonal dashed. Scales with the page; texts escaped here for the Markdown page."""
+    left, plot_w, plot_h, top, bottom, right = 46, 560, 200, 26, 30, 20
+    width, height = left + plot_w + right, top + plot_h + bottom
+    shown = [p for p in points if p.value is not None]
+    scale = _scale_max([Bar("", p.value) for p in shown], None)
+
+    def x(month: int) -> float:
+        return left + month / 12 * plot_w
+
+    def y(value: Decimal) -> float:
+        return top + plot_h - float(min(max(value, Decimal(0)), scale) / scale) * plot_h
+
+    parts = [
+        (
+            f'<svg class="dg-chart dg-trend" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(caption)}"'
+            f' xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
+        ),
+        f"<title>{escape(caption)}</title>",
+    ]
+    for tick in range(0, int(scale) + 1, 20):
+        ty = y(Decimal(tick))
+        parts.append(f'<line class="dg-grid" x1="{left}" y1="{ty:.1f}" x2="{left + plot_w}" y2="{ty:.1f}"/>')
+        parts.append(f'<text class="dg-tick" x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end">{N.axis_rate(tick)}</text>')
+    for month in range(1, 13):
+        parts.append(f'<text class="dg-tick" x="{x(month):.1f}" y="{height - 10}" text-anchor="middle">{month}</text>')
+    parts.append(
+        f'<line class="dg-marker" x1="{x(0):.1f}" y1="{y(Decimal(0)):.1f}" x2="{x(12):.1f}" y2="{y(Decimal(100)):.1f}">'
+        f"<title>{escape(time_label)}</title></line>"
+    )
+    if len(shown) > 1:
+        line = " ".join(f"{x(p.month):.1f},{y(p.value):.1f}" for p in shown if p.value is not None)
+        parts.append(f'<polyline class="dg-trend-line" points="{line}"/>')
+    for p in shown:
+        assert p.value is not None
+        px, py = x(p.month), y(p.value)
+        tip = escape(p.title or f"{p.month} {N.rate(p.value)}")
+        parts.append(f'<circle class="dg-trend-dot" cx="{px:.1f}" cy="{py:.1f}" r="4"><title>{tip}</title></circle>')
+        parts.append(f'<text class="dg-value" x="{px:.1f}" y="{py - 9:.1f}" text-anchor="middle">{N.rate(p.value)}</text>')
+    legend_y = top - 10
+    parts.append(f'<line class="dg-trend-line" x1="{left}" y1="{legend_y - 4}" x2="{left + 24}" y2="{legend_y - 4}"/>')
+    parts.append(f'<text class="dg-marker-label" x="{left + 30}" y="{legend_y}">{escape(value_label)}</text>')
+    parts.append(f'<line class="dg-marker" x1="{left + 200}" y1="{legend_y - 4}" x2="{left + 224}" y2="{legend_y - 4}"/>')
+    parts.append(f'<text class="dg-marker-label" x="{left + 230}" y="{legend_y}">{escape(time_label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

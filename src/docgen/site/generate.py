@@ -63,6 +63,7 @@ from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.forms import DEFAULT, FORMS, BudgetTable, Profile, form_of
 from ..form.model import Department, Period, Project, Roster
+from ..history import git
 from ..history import timeline as history
 from ..messages import SEVERITY
 from ..render import paths
@@ -138,6 +139,7 @@ class Entry:
     history: list[Change] = field(default_factory=list)
     downloads: list[tuple[str, str]] = field(default_factory=list)  # (label, docs-relative path)
     page: str = ""
+    arrived: datetime | None = None  # when the file first reached the branch the site is built from (git.first_arrivals)
 
     @property
     def status(self) -> str:
@@ -204,12 +206,8 @@ def _sum_figures(entries: Iterable[Entry], period: Period) -> compute.Figures:
 
     A column with a figure 「未填报」 adds what was reported and stays marked (`unreported`): its ratios are not
     computed and the pages say that the sum leaves figures out (SITE["sum_excludes"])."""
-    rows = {
-        str(i): e.evaluation.headline.amounts
-        for i, e in enumerate(entries)
-        if e.kind == "project" and e.evaluation is not None and e.status != ERROR
-    }
-    return compute.Figures.of(compute.total(rows), period)
+    rows = [e.evaluation.headline.amounts for e in entries if e.kind == "project" and e.evaluation is not None and e.status != ERROR]
+    return compute.pooled(rows, period)
 
 
 @dataclass
@@ -234,8 +232,16 @@ class DepartmentView:
 
     @functools.cached_property
     def figures(self) -> compute.Figures:
-        """Its projects summed, once (read after planning, by the pages)."""
+        """Its projects summed, once (read after planning, by the pages): 项目合计, a cross-check of 附件3."""
         return _sum_figures(self.projects, self.period)
+
+    @property
+    def overall_figures(self) -> compute.Figures | None:
+        """The department's 支出进度 wherever one is named: its 附件3's 资金总额 (compute.pooled says why), evaluated
+        once; None while the 部门整体 is missing or invalid, or withheld (it would reveal a 涉密 project's figures)."""
+        if self.withheld or self.overall.status not in (VALID, WARNING):
+            return None
+        return self.overall.figures
 
     @property
     def missing(self) -> list[Entry]:
@@ -269,10 +275,29 @@ class PeriodView:
     def time_progress(self) -> Decimal:
         return compute.time_progress(self.period)
 
+    @functools.cached_property
+    def overall_figures(self) -> tuple[compute.Figures, int]:
+        """The city's 支出进度: the departments' 附件3 资金总额 added up (withheld ones left out), and how many."""
+        rows = [f.amounts for f in (d.overall_figures for d in self.departments) if f is not None]
+        return compute.pooled(rows, self.period), len(rows)
+
     def entries(self) -> Iterable[Entry]:
         for dept in self.departments:
             yield dept.overall
             yield from dept.projects
+
+    @property
+    def red(self) -> list[Entry]:
+        """Every submission with a red light, 部门整体 included (a department-wide red is the bureau's first question)."""
+        return [e for e in self.entries() if e.light == "red"]
+
+    @property
+    def late(self) -> list[tuple[Entry, int]]:
+        """Submissions that first reached the main branch after the roster's 截止日期, with the days late."""
+        if self.deadline is None:
+            return []
+        found = [(e, (e.arrived.date() - self.deadline).days) for e in self.entries() if e.arrived is not None and e.submitted]
+        return [(e, days) for e, days in found if days > 0]
 
 
 @dataclass
@@ -300,6 +325,45 @@ class SiteModel:
     def entries(self) -> Iterable[Entry]:
         for period in self.periods:
             yield from period.entries()
+
+    @functools.cached_property
+    def _lines(self) -> dict[tuple[str, str], list[Entry]]:
+        """Each project (by code) and each department's 部门整体 (by department code) across the periods, oldest first."""
+        lines: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for view in reversed(self.periods):
+            for entry in view.entries():
+                lines[(entry.kind, entry.code)].append(entry)
+        return lines
+
+    def earlier(self, entry: Entry) -> list[Entry]:
+        """The same project (or 部门整体) in the periods before `entry`'s, newest first: the project page links them."""
+        return [e for e in reversed(self._lines.get((entry.kind, entry.code), [])) if (e.period.year, e.period.month) < _order(entry)]
+
+    def trend(self, entry: Entry) -> list[charts.Point]:
+        """支出进度 month by month in `entry`'s year, up to its period (a 部门整体: its 附件3, unless withheld)."""
+        points = []
+        withheld = {id(d.overall) for v in self.periods for d in v.departments if d.withheld}
+        for e in self._lines.get((entry.kind, entry.code), []):
+            if e.period.year != entry.period.year or _order(e) > _order(entry):
+                continue
+            shown = e.status in (VALID, WARNING) and e.figures is not None and id(e) not in withheld
+            value = e.figures.spend_progress if shown and e.figures is not None else None
+            points.append(charts.Point(e.period.month, value, f"{e.period.label} {N.rate_or_dash(value)}"))
+        return points
+
+    def city_trend(self, view: PeriodView) -> list[charts.Point]:
+        """The city's 支出进度 (departments' 附件3 added up) month by month in `view`'s year, up to its period."""
+        points = []
+        for v in reversed(self.periods):
+            if v.period.year == view.period.year and _order(v) <= _order(view):
+                figures, count = v.overall_figures
+                value = figures.spend_progress if count else None
+                points.append(charts.Point(v.period.month, value, f"{v.period.label} {N.rate_or_dash(value)}"))
+        return points
+
+
+def _order(item: Entry | PeriodView) -> tuple[int, int]:
+    return (item.period.year, item.period.month)
 
 
 # --- confidential submissions --------------------------------------------------------------------
@@ -379,6 +443,9 @@ def attach_history(root: Path, model: SiteModel, store: Store | None = None) -> 
         return
     if found.shallow is not None:
         model.shallow_note = M.site_label("shallow_note", count=found.shallow.fetched)
+        arrivals: dict[str, datetime] = {}  # cut short: every file would seem to arrive at the cut
+    else:
+        arrivals = git.first_arrivals(git.open_repo(root), history.SUBMISSIONS)
     base = root.resolve()
     by_key: dict[str, Entry] = {}
     withheld = {id(d.overall) for v in model.periods for d in v.departments if d.withheld}
@@ -386,7 +453,9 @@ def attach_history(root: Path, model: SiteModel, store: Store | None = None) -> 
     for entry in model.entries():
         if entry.path is None:
             continue
-        timeline = found.get(Path(os.path.relpath((root / entry.path).resolve(), base)).as_posix())
+        key = Path(os.path.relpath((root / entry.path).resolve(), base)).as_posix()
+        entry.arrived = arrivals.get(key)
+        timeline = found.get(key)
         if timeline is not None:
             entry.history = [_change(e, withheld=id(entry) in withheld) for e in timeline.entries]
             by_key[timeline.key] = entry
@@ -655,6 +724,7 @@ def _environment() -> jinja2.Environment:
         SHORT_VALUE=SHORT_VALUE,
         execution_tone=execution_tone,
         light_names=M.LIGHT_NAMES,
+        time_progress=compute.time_progress,
     )
     _use_profile(env, DEFAULT)  # write_sources sets the repository's
 

@@ -36,7 +36,7 @@ from ..errors import DocgenError
 TAGS = frozenset(
     {"a", "b", "blockquote", "br", "code", "col", "colgroup", "details", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6"}
     | {"hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead"}
-    | {"tr", "ul", "svg", "line", "rect", "text", "title"}
+    | {"tr", "ul", "svg", "line", "rect", "text", "title", "polyline", "circle"}
 )
 _SHARED = {"class", "id", "title", "role", "aria-label", "data-search-exclude", "data-sort", "data-sort-method"}
 ATTRIBUTES = {
@@ -49,6 +49,8 @@ ATTRIBUTES = {
     "line": {"x1", "x2", "y1", "y2"},
     "rect": {"x", "y", "width", "height", "rx"},
     "text": {"x", "y", "text-anchor"},
+    "polyline": {"points"},  # the trend charts (charts.trend_chart)
+    "circle": {"cx", "cy", "r"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*)(</article>)', re.S)

@@ -1,0 +1,149 @@
+"""`docgen import-figures`: execution figures from a spreadsheet or CSV into many submissions, value by value."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from docgen import api
+from docgen.tooling import execution
+from tests.conftest import ROOT
+
+HEADERS = ["序号", "项目编码", "项目名称", "资金性质", "指标下达金额", "累计支付金额", "预计全年支出金额"]
+FILE = "submissions/2025-09/101-教育局/101-2025-001.yaml"
+
+
+@pytest.fixture
+def opened(tmp_path: Path, run, chdir) -> Path:
+    shutil.copytree(ROOT / "submissions" / "2025-06", tmp_path / "submissions" / "2025-06")
+    shutil.copytree(ROOT / "schema", tmp_path / "schema")
+    chdir(tmp_path)
+    assert run("new", "period", "2025-09", "--from", "2025-06").exit_code == 0
+    return tmp_path
+
+
+def _sheet(path: Path, rows: list[list[object]], title: str = "执行情况") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(["2025年1-9月项目支出执行情况"])  # a title row above the header, as the 一体化 export has
+    ws.append(HEADERS)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_the_builtin_mapping_updates_figures_and_nothing_else(run, opened: Path) -> None:
+    before = (opened / FILE).read_text(encoding="utf-8")
+    _sheet(
+        opened / "执行.xlsx",
+        [
+            [1, "101-2025-001", "…", "中央补助资金", 8600000, "6,005,000.00", 8600000],
+            [2, "101-2025-001", "…", "市级资金", 1200000, 1000000, None],  # two lines of one row (two 指标文号) add up
+            [3, "101-2025-001", "…", "市级资金", 800000, 500000, 2755000],
+        ],
+    )
+    result = run("import-figures", "执行.xlsx", "--mapping", "一体化", "--period", "2025-09")
+    assert result.exit_code == 0, result.stderr
+    assert "101-2025-001.yaml" in result.stdout
+    after = (opened / FILE).read_text(encoding="utf-8")
+    data = yaml.safe_load(after)["资金"]
+    assert data["中央财政资金"] == {"上年结转": 0, "本年预算": 860.0, "下达数": 860, "支出数": 600.5, "全年预计支出数": 860}
+    assert (data["市级财政资金"]["下达数"], data["市级财政资金"]["支出数"], data["市级财政资金"]["全年预计支出数"]) == (200, 150, 275.5)
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert len(changed) == 6 and all(a.split(":")[0] == b.split(":")[0] for a, b in changed)  # six values, every other byte kept
+    assert "# 按学期核定受助人数，不按月累计" in after
+    assert run("fmt", "--check", "submissions/2025-09").exit_code == 0
+    checked = api.check([Path(FILE)], workspace=api.Workspace.at(opened), cache=False)
+    assert checked.errors == []
+    again = run("import-figures", "执行.xlsx", "--mapping", "一体化", "--period", "2025-09")
+    assert again.exit_code == 0 and again.stdout == "" and "1 个已是这些数" in again.stderr
+
+
+def test_unmatched_and_ambiguous_projects_stop_everything(run, opened: Path) -> None:
+    copy = opened / "submissions" / "2025-09" / "102-卫生健康委员会" / "copy.yaml"
+    copy.write_text((opened / "submissions/2025-09/102-卫生健康委员会/102-2025-001.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    _sheet(
+        opened / "执行.xlsx",
+        [
+            [1, "101-2025-001", "…", "中央补助资金", 8600000, 6005000, 8600000],
+            [2, "999-2025-001", "…", "市级资金", 1, 1, 1],
+            [3, "102-2025-001", "…", "中央补助资金", 1, 1, 1],
+        ],
+    )
+    before = (opened / FILE).read_text(encoding="utf-8")
+    result = run("import-figures", "执行.xlsx", "--mapping", "一体化")
+    assert result.exit_code == 1
+    assert "执行.xlsx 第 4 行 B 列: 错误 E560" in result.stderr and "999-2025-001" in result.stderr
+    assert "执行.xlsx 第 5 行 B 列: 错误 E561" in result.stderr and "copy.yaml" in result.stderr
+    assert (opened / FILE).read_text(encoding="utf-8") == before  # all or nothing
+    copy.unlink()
+    lenient = run("import-figures", "执行.xlsx", "--mapping", "一体化", "--ignore-unmatched")
+    assert lenient.exit_code == 0 and "警告 W560" in lenient.stderr
+    assert (opened / FILE).read_text(encoding="utf-8") != before
+
+
+def test_bad_cells_are_located_on_the_spreadsheet(run, opened: Path) -> None:
+    _sheet(
+        opened / "执行.xlsx",
+        [
+            [1, "101-2025-001", "…", "中央补助资金", "八百万", 6005000, 8600000],
+            [2, "101-2025-001", "…", "外资", 1, 1, 1],
+            [3, None, "…", "市级资金", 1, 1, 1],
+        ],
+    )
+    result = run("import-figures", "执行.xlsx", "--mapping", "一体化")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("执行.xlsx 第 3 行 E 列: 错误 E564") and "八百万" in line for line in lines)
+    assert any(line.startswith("执行.xlsx 第 4 行 D 列: 错误 E566") for line in lines)
+    assert any(line.startswith("执行.xlsx 第 5 行 B 列: 错误 E563") for line in lines)
+
+
+def test_a_csv_with_its_own_mapping_in_wan_yuan_and_one_fund_row(run, opened: Path) -> None:
+    (opened / "国库.yaml").write_text("列:\n  项目代码: 代码\n  支出数: 本年累计支出（万元）\n", encoding="utf-8")
+    (opened / "国库.csv").write_bytes('代码,本年累计支出（万元）\n104-2025-003,"1,234.50"\n'.encode("gb18030"))
+    result = run("import-figures", "国库.csv", "--mapping", "国库.yaml")
+    assert result.exit_code == 0, result.stderr
+    funds = yaml.safe_load((opened / "submissions/2025-09/104-交通运输局/104-2025-003.yaml").read_text(encoding="utf-8"))["资金"]
+    [row] = [r for r in funds.values() if r["支出数"] != "未填报"]
+    assert row["支出数"] == 1234.5 and row["下达数"] == "未填报"
+    several = run("import-figures", "国库.csv", "--mapping", "国库.yaml", "--dry-run")
+    assert several.exit_code == 0
+    (opened / "国库.csv").write_text("代码,本年累计支出（万元）\n101-2025-001,1\n", encoding="utf-8")
+    which = run("import-figures", "国库.csv", "--mapping", "国库.yaml")
+    assert which.exit_code == 1 and "E569" in which.stderr  # two fund rows and no 资金来源 column: never guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("列:\n  项目代码: 编码\n", "2:3"),  # no figure column
+        ("列:\n  项目代码: 编码\n  支出: 累计\n", "3:3"),
+        ("金额单位: 千元\n列:\n  项目代码: 编码\n  支出数: 累计\n", "1:7"),
+        ("列:\n  支出数: 累计\n", "2:3"),
+        ("表头行: 0\n列:\n  项目代码: 编码\n  支出数: 累计\n", "1:6"),
+        ("资金来源:\n  中央: 中央资金\n列:\n  项目代码: 编码\n  支出数: 累计\n", "2:7"),
+        ("列表:\n  项目代码: 编码\n", "1:1"),
+    ],
+)
+def test_a_broken_mapping_is_said_with_its_line(run, opened: Path, text: str, where: str) -> None:
+    (opened / "m.yaml").write_text(text, encoding="utf-8")
+    _sheet(opened / "执行.xlsx", [])
+    result = run("import-figures", "执行.xlsx", "--mapping", "m.yaml")
+    assert result.exit_code == 1
+    assert f"m.yaml:{where}: 错误 E573" in result.stderr
+
+
+def test_the_builtin_mapping_reads_and_a_missing_one_is_refused(run, opened: Path) -> None:
+    path = execution.mapping_path("一体化")
+    assert path is not None
+    mapping = execution.read_mapping(path, path.read_text(encoding="utf-8"))
+    assert mapping.columns["项目代码"] == "项目编码" and mapping.funds["中央补助资金"] == "中央财政资金"
+    _sheet(opened / "执行.xlsx", [])
+    assert run("import-figures", "执行.xlsx", "--mapping", "没有.yaml").exit_code == 2
