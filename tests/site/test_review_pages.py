@@ -57,3 +57,12 @@ def test_the_ledgers_mark_the_overdue_item(site: Path) -> None:
 def test_the_applications_are_listed(site: Path) -> None:
     page = (site / "2025-06/101/index.md").read_text(encoding="utf-8")
     assert "## 结果应用" in page and "| 调减预算 | 120.00 | 朔财绩〔2025〕12号 |" in page
+
+
+def test_the_review_folder_s_records_are_no_submissions_on_the_site(site: Path) -> None:
+    """审核/ holds opinions, 整改 and 结果应用: shown in the sections above, never as a (broken) submission's page."""
+    pages = [p.relative_to(site).as_posix() for p in site.rglob("*.md")]
+    assert not [p for p in pages if "审核" in p or "整改-" in p or "结果应用-" in p], pages
+    for period in ("2025-06", "2025-09"):
+        text = (site / period / "index.md").read_text(encoding="utf-8")
+        assert "](审核/" not in text and "财政局-101.yaml" not in text
