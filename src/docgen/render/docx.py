@@ -450,13 +450,18 @@ def document_bytes(ev: Evaluation, reference_path: Path, extra: Mapping[str, str
     「四、绩效监控结果分析」); a section the submission fills in keeps the submission's text.
     """
     ref = reference(reference_path)
-    sub = ev.submission
-    document = (ref.head + body_xml(ev, ref, extra) + ref.tail).encode("utf-8")
+    return package(ref, body_xml(ev, ref, extra), _core(ev.submission))
+
+
+def package(ref: Reference, body: str, core: bytes) -> bytes:
+    """The reference .docx with `body` as its document and `core` as its properties, zipped with fixed dates and
+    modes, so identical input gives identical bytes (附件1 and the 审核结果反馈 letters alike)."""
+    document = (ref.head + body + ref.tail).encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in ref.parts:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, document if name == DOCUMENT else _core(sub) if name == CORE else data)
+            archive.writestr(info, document if name == DOCUMENT else core if name == CORE else data)
     return buffer.getvalue()

@@ -9,8 +9,6 @@ only lays them out. The same letter gives the same bytes: no clock, fixed zip da
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from .. import messages as M
 from ..escape import xml as escape
 from ..form.model import Period
 from . import paths
-from .docx import CORE, DOCUMENT, ZIP_DATE, _paragraph, reference
+from .docx import _paragraph, package, reference
 
 
 @dataclass(frozen=True)
@@ -85,15 +83,7 @@ def _core(letter: Letter) -> bytes:
 def document_bytes(letter: Letter, reference_path: Path) -> bytes:
     """The .docx of one letter, in memory; identical bytes for identical input."""
     ref = reference(reference_path)
-    document = (ref.head + body_xml(letter, ref.styles) + ref.tail).encode("utf-8")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in ref.parts:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, document if name == DOCUMENT else _core(letter) if name == CORE else data)
-    return buffer.getvalue()
+    return package(ref, body_xml(letter, ref.styles), _core(letter))
 
 
 def target(build: Path, letter: Letter) -> Path:
