@@ -297,3 +297,33 @@ def test_hubei_rules_and_rollups_leave_out_what_the_form_lacks() -> None:
     assert values["budget"] == Decimal("250.00") and values["spent"] == Decimal("92.57")
     line = rollup.project_line(sa, {})
     assert (line.certain, line.possible, line.impossible) == (2, 1, 1)
+
+
+def test_a_form_without_二级指标_is_never_asked_for_one(tmp_path: Path) -> None:
+    """W427 asks for 数量/质量/时效指标 only on a form that has a 二级指标 column: Hubei's has 一级指标 + 指标名称, so
+    its submissions are told only about a missing 一级 (the alarm must not come from a column nobody could fill)."""
+    from docgen import api
+    from docgen.workspace import Workspace
+
+    ws = Workspace.at(_copy_demo("hubei", tmp_path))
+    result = api.check([ws.root / "submissions"], workspace=ws, cache=False)
+    told = [f.message for f in result.warnings if f.code == "W427"]
+    assert told and all("数量指标" not in m and "质量指标" not in m and "时效指标" not in m for m in told), told
+    city = Workspace.at(_copy_tree(ROOT, tmp_path / "city"))  # the firing side: 朔州's form has 二级指标
+    result = api.check([city.root / "submissions"], workspace=city, cache=False)
+    assert any("时效指标" in f.message for f in result.warnings if f.code == "W427")  # 103-2025-004 has none
+
+
+def _copy_demo(profile_id: str, tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / profile_id
+    shutil.copytree(ROOT / "examples" / "profiles" / profile_id, target)
+    return target
+
+
+def _copy_tree(source: Path, target: Path) -> Path:
+    import shutil
+
+    shutil.copytree(source / "submissions", target / "submissions")
+    return target

@@ -11,6 +11,7 @@ from ...check.ruleset import BLUE, GREEN, RED, YELLOW, Rule
 from ...form import indicators as V
 from ...form import numbers as N
 from ...form import vocabulary as F
+from ...form.forms import form_of
 from ...form.model import Indicator
 from .. import figures as compute
 from ..run import SUBMISSION, Run, Subject, implements
@@ -235,7 +236,8 @@ def missing_kinds(run: Run) -> None:
     level1 = {i.level1 for i in run.sub.indicators}
     level2 = {i.level2 for i in run.sub.indicators}
     missing = [name for name in rule.threshold("必填一级指标") if name not in level1]
-    missing += [name for name in rule.threshold("必填二级指标") if name not in level2 and _level1_of(name) not in missing]
+    if any(c.field == "level2" for c in form_of(run.sub).indicator_columns):  # a form without 二级指标 asks for none
+        missing += [name for name in rule.threshold("必填二级指标") if name not in level2 and _level1_of(name) not in missing]
     if missing:
         run.hit(rule, rule.light, SUBMISSION, (K["indicators"],), key=True, missing="、".join(missing))
 
