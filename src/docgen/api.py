@@ -590,13 +590,7 @@ def build(
     ws = _workspace(root)
     out = out or ws.build
     _check_outputs(ws, out, include_confidential)
-    result = check(_submissions(ws), rules, workspace=ws, cache=cache)
-    refused = refusals(result, strict=strict)
-    if not result.ok or refused:  # say plainly that nothing was written: a clerk reads the last line first
-        errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
-        counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
-        nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
-        raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
+    result = _buildable(ws, out, rules, cache=cache, strict=strict)
     from .render import engine, rollup, templates
 
     tpl = templates.find(ws.root)
@@ -612,17 +606,69 @@ def build(
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
     output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)
-    if extra_sections is None:
-        extra_sections = functools.partial(_drafted_sections, result)
-    rules_in_force = (ws.absolute(rules) if rules else ws.rules, default_rules_path())
     secrets = confidential.secrets(ws.root, result)
-    options = engine.Options(
+    options = _render_options(
+        ws,
+        result,
+        rules,
+        records,
+        secrets,
+        force=force,
+        pdf=pdf,
+        include_confidential=include_confidential,
+        jobs=jobs,
+        progress=progress,
+        extra_sections=extra_sections,
+    )
+    rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records)
+    evaluations = analyse(result).submissions
+    subs: list[Project | Department] = [*result.departments, *result.projects]
+    valid = [evaluations[str(s.path)] for s in subs]
+    rendered = engine.render_all(valid, out, tpl, options)
+    city_written()
+    _publish(ws, out, secrets, include_confidential)
+    return Built(result, target, rendered)
+
+
+def _buildable(ws: Workspace, out: Path, rules: Path | None, *, cache: bool, strict: bool) -> Result:
+    """The checked tree, for a command that writes outputs (build, a shard, merge); with any error or refusal,
+    InvalidSubmissions that says plainly nothing was written: a clerk reads the last line first."""
+    result = check(_submissions(ws), rules, workspace=ws, cache=cache)
+    refused = refusals(result, strict=strict)
+    if not result.ok or refused:
+        errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
+        counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
+        nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
+        raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
+    return result
+
+
+def _render_options(
+    ws: Workspace,
+    result: Result,
+    rules: Path | None,
+    records: Store,
+    secrets: redact.Secrets,
+    *,
+    force: bool,
+    pdf: bool,
+    include_confidential: Path | None,
+    jobs: int | None,
+    progress: engine.Progress | None,
+    extra_sections: engine.ExtraSections | None = None,
+) -> engine.Options:
+    """What the render stage needs from the checked tree, built in one place for build() and a shard's build (whose
+    outputs must be byte-identical): the drafted sections (by default 「四、绩效监控结果分析」 from the findings), the
+    rules in force, 涉密 redaction, 退回 reasons, department names."""
+    from .render import engine
+
+    return engine.Options(
         force=force,
         pdf=pdf,
         confidential_dir=include_confidential,
         jobs=jobs,
-        extra_sections=extra_sections,
-        inputs=rules_in_force,
+        extra_sections=extra_sections or functools.partial(_drafted_sections, result),
+        inputs=(ws.absolute(rules) if rules else ws.rules, default_rules_path()),
         progress=progress,
         digests=result.digests,
         withheld=frozenset(confidential.withheld_paths(result)),
@@ -636,19 +682,15 @@ def build(
             if result.records.returned(s)
         },
     )
-    rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records)
-    evaluations = analyse(result).submissions
-    subs: list[Project | Department] = [*result.departments, *result.projects]
-    valid = [evaluations[str(s.path)] for s in subs]
-    rendered = engine.render_all(valid, out, tpl, options)
-    city_written()
-    # the last word before build/ is published: no 涉密 name, code or figure anywhere in it
+
+
+def _publish(ws: Workspace, out: Path, secrets: redact.Secrets, include_confidential: Path | None = None) -> None:
+    """The last word before `out` is published: no 涉密 name, code or figure anywhere in it, else it is emptied."""
     try:
         confidential.check_published(out, secrets, skip=[include_confidential] if include_confidential else [])
     except Leak as exc:
         withdraw(out)
         raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(out)))}") from exc
-    return Built(result, target, rendered)
 
 
 def withdraw(folder: Path) -> None:
@@ -1748,47 +1790,29 @@ def build_shard(
     if not where.is_relative_to(ws.root.resolve()) or where.is_relative_to(out.resolve()):
         raise UsageError(M.message("E811", path=ws.shown(target)))
     _check_outputs(ws, out, include_confidential)
-    result = check(_submissions(ws), rules, workspace=ws, cache=cache)
-    refused = refusals(result, strict=strict)
-    if not result.ok or refused:
-        errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
-        counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
-        nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
-        raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
+    result = _buildable(ws, out, rules, cache=cache, strict=strict)
     tpl = templates.find(ws.root)
     engine.check_templates(tpl)
     records = Store(ws.root)
     secrets = confidential.secrets(ws.root, result)
-    names = {(r.period.key, d.code): d.name for r in result.rosters for d in r.departments}
-    options = engine.Options(  # as build() gives them: tests/test_shard.py proves the outputs byte-identical
+    options = _render_options(  # the very options build() renders with: the outputs are byte-identical
+        ws,
+        result,
+        rules,
+        records,
+        secrets,
         force=force,
         pdf=pdf,
-        confidential_dir=include_confidential,
+        include_confidential=include_confidential,
         jobs=jobs,
-        extra_sections=functools.partial(_drafted_sections, result),
-        inputs=(ws.absolute(rules) if rules else ws.rules, default_rules_path()),
         progress=progress,
-        digests=result.digests,
-        withheld=frozenset(confidential.withheld_paths(result)),
-        redact=secrets.redact if secrets else None,
-        redact_key=secrets.digest() if secrets else "",
-        store=records,
-        department_names=names,
-        returned={
-            str(s.path): (secrets.redact if secrets else str)(result.records.return_reason(s))
-            for s in _submitted(result)
-            if result.records.returned(s)
-        },
     )
+    names = options.department_names
     evaluations = analyse(result).submissions
     subs: list[Project | Department] = [*result.departments, *result.projects]
     mine = [s for s in subs if S.shard_of(s.department_code, n) == k]
     rendered = engine.render_all([evaluations[str(s.path)] for s in mine], out, tpl, options)
-    try:
-        confidential.check_published(out, secrets, skip=[include_confidential] if include_confidential else [])
-    except Leak as exc:
-        withdraw(out)
-        raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(out)))}") from exc
+    _publish(ws, out, secrets, include_confidential)
     entries = _summary_entries(result, ws.root)
     groups = {(s.period, s.department_code, names.get((s.period.key, s.department_code), s.department)) for s in mine}
     outputs = _shard_outputs(out, groups)
@@ -1867,13 +1891,7 @@ def merge(
     out = out or ws.build
     _check_outputs(ws, out)
     recs = S.complete([S.read(ws.absolute(p), ws.shown(p)) for p in record_files])
-    result = check(_submissions(ws), rules, workspace=ws, cache=cache)
-    refused = refusals(result, strict=strict)
-    if not result.ok or refused:
-        errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
-        counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
-        nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
-        raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
+    result = _buildable(ws, out, rules, cache=cache, strict=strict)
     _verify_records(ws, out, result, recs, rules)
     built = rollup.cities(analyse(result), result.rosters, _returned(result))
     records = Store(ws.root)
@@ -1883,11 +1901,7 @@ def merge(
     written += rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records)
     written += rollup.write_city(out, analyse(result), result.rosters, built=built, store=records)
     secrets = confidential.secrets(ws.root, result)
-    try:
-        confidential.check_published(out, secrets)
-    except Leak as exc:
-        withdraw(out)
-        raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(out)))}") from exc
+    _publish(ws, out, secrets)
     return Merged(result, target, len(recs), written)
 
 
