@@ -40,7 +40,7 @@ from .form import forms, limits
 from .form import numbers as N
 from .form import review as review_form
 from .form import vocabulary as F
-from .form.forms import FORMS, Profile
+from .form.forms import Profile
 from .form.model import Department, Period, Project, Roster
 from .form.model import build as build_model
 from .workspace import Workspace
@@ -1991,6 +1991,7 @@ def import_workbooks(files: list[Path], *, force: bool = False, dry_run: bool = 
     from .tooling import importer, sheets
 
     ws = workspace or Workspace.find()
+    forms = profile_of(ws).forms  # read through the very description the repository's forms are written from
     outcome = Imported(workbooks=len(files))
     reads: list[Any] = []
     for path in files:
@@ -2000,14 +2001,14 @@ def import_workbooks(files: list[Path], *, force: bool = False, dry_run: bool = 
         except sheets.SheetProblem as exc:
             outcome.problems.append(importer.Problem(shown, None, None, exc.code, str(exc)))
             continue
-        found, problems = importer.read_workbook(book)
+        found, problems = importer.read_workbook(book, forms)
         outcome.problems += problems
         for read in found:
             outcome.problems += read.problems
             reads.append(read)
     targets: dict[Path, Any] = {}
     for read in reads:
-        if read.problems or read.period is None or K_DEPT_CODE not in read.data:
+        if read.problems or read.period is None:
             continue
         target = _import_target(ws, read, outcome)
         if target is None:
@@ -2059,6 +2060,20 @@ def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
 
     data = read.data
     period: str = read.period.key
+    period_dir = ws.submissions / period
+    roster = _roster_of(ws, period_dir)
+    if K_DEPT_CODE not in data:  # a form without the department's code (Hubei's 主管部门): the roster's, by name
+        named = str(data.get(F.KEYS["department"], "")).strip()
+        dept = next((d for d in roster.departments if d.name == named), None) if roster else None
+        if dept is None:
+            roster_path = ws.shown(ws.relative(period_dir / F.ROSTER_FILE))
+            outcome.problems.append(
+                importer.Problem(
+                    read.file, read.sheet, read.cell_of((F.KEYS["department"],)), "E534", M.message("E534", roster=roster_path, name=named)
+                )
+            )
+            return None
+        data[K_DEPT_CODE] = dept.code
     code = str(data[K_DEPT_CODE])
     if not limits.CODE_CHARS.fullmatch(code):
         outcome.problems.append(
@@ -2071,8 +2086,6 @@ def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
             )
         )
         return None
-    period_dir = ws.submissions / period
-    roster = _roster_of(ws, period_dir)
     dept = next((d for d in roster.departments if d.code == code), None) if roster else None
     name = dept.name if dept else str(data.get(F.KEYS["department"], ""))
     folder = _department_folder(period_dir, code, safe(name) if name else None)
@@ -2098,12 +2111,14 @@ def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
             )
             return None
         data[F.KEYS["project_code"]] = found
-    data = {k: data[k] for k in _FIELD_ORDER[read.kind] if k in data}
-    read.data = data
+    read.data = _in_order(read.form, data)
     return ws.relative(folder / f"{data[F.KEYS['project_code']]}.yaml")
 
 
-_FIELD_ORDER = {kind: [f.key for f in form.fields] for kind, form in FORMS.items()}
+def _in_order(form: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The keys in the form's order (its fields), the form's own rows and check-box groups after them."""
+    order = [f.key for f in form.fields]
+    return {**{k: data[k] for k in order if k in data}, **{k: v for k, v in data.items() if k not in order}}
 
 
 def _roster_of(ws: Workspace, period_dir: Path) -> Roster | None:
@@ -2154,7 +2169,7 @@ def _plan(ws: Workspace, target: Path, read: Any) -> Planned | str:
     source = _sheet_name(read)
     if path.is_file():
         before = path.read_text(encoding="utf-8")
-        text = importer.merged_text(target, before, read.data)
+        text = importer.merged_text(target, before, read.data, read.form)
         if text is None:
             return "E527"
         old = changes.snapshot(before.encode("utf-8"), read.kind, target)
@@ -2166,7 +2181,7 @@ def _plan(ws: Workspace, target: Path, read: Any) -> Planned | str:
     schema_file = ws.root / "schema" / f"{read.kind}.schema.json"
     modeline = f"# yaml-language-server: $schema={Path(os.path.relpath(schema_file, path.parent)).as_posix()}\n"
     data = {**read.data, **read.flags}  # a new file says what the roster says of it (科研类, 涉密); an old one keeps its own
-    data = {k: data[k] for k in _FIELD_ORDER[read.kind] if k in data}
+    data = _in_order(read.form, data)
     return Planned(target, source, importer.new_text(target, data, modeline), None)
 
 
@@ -2186,6 +2201,7 @@ def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any]
             source = ws.submissions / period
             if source.is_dir() and not source.is_symlink():
                 shutil.copytree(source, root / SUBMISSIONS / period, symlinks=True)
+        _copy_profile_choice(ws, root)  # checked with the repository's own forms, not the default's
         copy = Workspace.at(root)
         for plan in outcome.planned:
             output.write_text(copy.file(plan.target), plan.text)
@@ -2206,6 +2222,19 @@ def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any]
                 cell = read.cell_of(_read_path(max(paths, key=len), doc.data, read.data))
         detail = f"{finding.code} {finding.message}"
         outcome.problems.append(importer.Problem(read.file, read.sheet, cell, "E520", M.message("E520", detail=detail)))
+
+
+def _copy_profile_choice(ws: Workspace, root: Path) -> None:
+    """docgen.yaml, and the repository's own profile file when it names one, into a scratch copy of the repository."""
+    import shutil
+
+    choice = ws.profile_choice
+    if choice is None:
+        return
+    shutil.copyfile(ws.config, root / ws.config.name)
+    if choice.path is not None:
+        (root / choice.path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ws.root / choice.path, root / choice.path)
 
 
 def _read_path(path: tuple[Any, ...], written: Any, read: dict[str, Any]) -> tuple[Any, ...]:
