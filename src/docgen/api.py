@@ -40,6 +40,7 @@ from .form import forms, limits
 from .form import numbers as N
 from .form import review as review_form
 from .form import vocabulary as F
+from .form.forms import DEFAULT_PROFILE as DEFAULT_PROFILE_ID
 from .form.forms import Profile
 from .form.model import Department, Period, Project, Roster
 from .form.model import build as build_model
@@ -1260,7 +1261,8 @@ def new_period(root: Workspace | Path | None, period: str, source: str, *, deadl
         opened.notes.append(M.message("W551", roster=ws.shown(ws.relative(roster)), period=new_p.folder))
     for path in files:
         kind = kind_of(path)
-        transform = functools.partial(carry.carry_submission, kind=kind, old=old_p, new=new_p)
+        form = profile_of(ws).forms.get(kind) if kind in ("project", "department") else None  # the repository's forms
+        transform = functools.partial(carry.carry_submission, kind=kind, old=old_p, new=new_p, form=form, profile=_own_forms(ws))
         planned.append((path, dst / path.parent.name / path.name, transform))
     for target, text in _carried(planned, ws, opened):
         output.write_text(target, text, owner=ws.submissions)
@@ -1539,16 +1541,24 @@ def fmt(paths: list[Path], *, write: bool = True, workspace: Workspace | None = 
     ws = workspace or Workspace.around(paths)
     files = [ws.file(p) for p in _existing_files(paths, ws)]
     workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
+    profile = _own_forms(ws)
+    one = functools.partial(fmt_module.format_file, profile=profile)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
-            results = list(pool.map(fmt_module.format_file, files, chunksize=8))
+            results = list(pool.map(one, files, chunksize=8))
     else:
-        results = [fmt_module.format_file(path) for path in files]
+        results = [one(path) for path in files]
     if write:
         for result in results:
             if result.changed and result.after is not None:
                 output.write_text(result.path, result.after)
     return [_fmt_relative(result, ws) for result in results]
+
+
+def _own_forms(ws: Workspace) -> Profile | None:
+    """The repository's profile when it is not the default (fmt, import and new period order keys by its schema)."""
+    profile = profile_of(ws)
+    return None if profile.id == DEFAULT_PROFILE_ID else profile
 
 
 def _fmt_relative(result: fmt_module.Formatted, ws: Workspace) -> fmt_module.Formatted:
@@ -2169,7 +2179,7 @@ def _plan(ws: Workspace, target: Path, read: Any) -> Planned | str:
     source = _sheet_name(read)
     if path.is_file():
         before = path.read_text(encoding="utf-8")
-        text = importer.merged_text(target, before, read.data, read.form)
+        text = importer.merged_text(target, before, read.data, read.form, _own_forms(ws))
         if text is None:
             return "E527"
         old = changes.snapshot(before.encode("utf-8"), read.kind, target)
@@ -2182,7 +2192,7 @@ def _plan(ws: Workspace, target: Path, read: Any) -> Planned | str:
     modeline = f"# yaml-language-server: $schema={Path(os.path.relpath(schema_file, path.parent)).as_posix()}\n"
     data = {**read.data, **read.flags}  # a new file says what the roster says of it (科研类, 涉密); an old one keeps its own
     data = _in_order(read.form, data)
-    return Planned(target, source, importer.new_text(target, data, modeline), None)
+    return Planned(target, source, importer.new_text(target, data, modeline, _own_forms(ws)), None)
 
 
 def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any], importer: Any) -> None:

@@ -165,9 +165,9 @@ def profile_fund_rows(draw: st.DrawFn, form: Form, rows: tuple[str, ...]) -> dic
     out: dict[str, Any] = {}
     for row in chosen:
         amounts = {key: draw(AMOUNT) for key in keys}
-        if "adjusted_budget" in {c.field for c in form.budget_columns} and isinstance(amounts[F.AMOUNT_FIELDS["budget"]], Decimal):
-            if draw(st.booleans()):
-                amounts["调整后预算"] = draw(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False))
+        adjustable = "adjusted_budget" in {c.field for c in form.budget_columns}
+        if adjustable and isinstance(amounts[F.AMOUNT_FIELDS["budget"]], Decimal) and draw(st.booleans()):
+            amounts["调整后预算"] = draw(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False))
         out[row] = amounts
     return out
 
@@ -274,7 +274,12 @@ def _expected_on(sub: Project | Department, form: Form) -> dict[str, Any]:
     items = []
     fields = form.indicator_fields
     for ind in sub.indicators:
-        item: dict[str, Any] = {"一级指标": ind.level1, "三级指标": ind.name, "年度指标值": str(ind.target), "指标完成情况": str(ind.result)}
+        item: dict[str, Any] = {
+            "一级指标": ind.level1,
+            "三级指标": ind.name,
+            "年度指标值": str(ind.target),
+            "指标完成情况": str(ind.result),
+        }
         item["完成目标可能性"] = ind.likelihood
         if "level2" in fields:
             item["二级指标"] = ind.level2

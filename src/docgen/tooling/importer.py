@@ -31,7 +31,19 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from .. import messages as M
 from ..evaluate import figures as compute
 from ..form import vocabulary as F
-from ..form.forms import BUDGET_COLUMNS, FORMS, INDICATOR_COLUMNS, BudgetTable, Column, Form, Ident, IdentCell, Indicators, Notes
+from ..form.forms import (
+    BUDGET_COLUMNS,
+    FORMS,
+    INDICATOR_COLUMNS,
+    BudgetTable,
+    Column,
+    Form,
+    Ident,
+    IdentCell,
+    Indicators,
+    Notes,
+    Profile,
+)
 from ..form.model import Amounts, Period, not_reported
 from ..render.layout import budget_value
 from . import fmt
@@ -838,10 +850,11 @@ def _dump(tree: Any) -> str:
     return out.getvalue()
 
 
-def new_text(path: Path, data: dict[str, Any], modeline: str) -> str:
-    """A new submission file: the modeline `docgen new` writes, then the data in canonical form."""
+def new_text(path: Path, data: dict[str, Any], modeline: str, profile: Profile | None = None) -> str:
+    """A new submission file: the modeline `docgen new` writes, then the data in canonical form (the repository's
+    `profile`'s order)."""
     text = modeline + _dump(_node(data))
-    done = fmt.format_text(path, text)
+    done = fmt.format_text(path, text, profile)
     return done.after if done.after is not None else text
 
 
@@ -932,7 +945,7 @@ def _set_part(node: CommentedMap, key: str, value: Any) -> None:
             _set(old, part, text)
 
 
-def merged_text(path: Path, before: str, data: dict[str, Any], form: Form | None = None) -> str | None:
+def merged_text(path: Path, before: str, data: dict[str, Any], form: Form | None = None, profile: Profile | None = None) -> str | None:
     """`before` (an existing submission) with the form's values of `data` put in, every other key and comment kept;
     None when ruamel cannot read it back (the caller writes nothing). A table-level row or check-box group the form
     shows empty is removed (the form is what the clerk filled)."""
@@ -959,7 +972,7 @@ def merged_text(path: Path, before: str, data: dict[str, Any], form: Form | None
         if key not in data and key in tree:
             del tree[key]
     text = _dump(tree)
-    done = fmt.format_text(path, text)
+    done = fmt.format_text(path, text, profile)
     if done.after is None:
         return None
     return (fmt.BOM if before.startswith(fmt.BOM) else "") + done.after.removeprefix(fmt.BOM)
