@@ -110,6 +110,7 @@ class Read:
     period: Period | None = None
     anchor: str = "A1"  # where the form starts (its title), for problems about the whole form
     flags: dict[str, Any] = field(default_factory=dict)  # what the roster says of a project (科研类, 涉密), for a new file
+    header_end: int = 0  # the last row of the headers last found (a one-row header by hand, two rows on docgen's)
 
     def problem(self, cell: str | None, code: str, **args: Any) -> None:
         self.problems.append(Problem(self.file, self.sheet, cell, code, M.message(code, **args)))
@@ -389,6 +390,7 @@ def _column_spans(read: Read, sheet: _Sheet, columns: tuple[Column, ...], rows: 
             read.problem(address(rows.start, column.first), "E506", label=shown, what=what)
             return None
         spans[column] = sheet.columns(*at)
+        read.header_end = max(read.header_end, sheet.grid.span(*at)[2])
     return spans
 
 
@@ -426,6 +428,7 @@ def _budget(read: Read, sheet: _Sheet, table: BudgetTable, index: int, limits: _
     if index >= len(limits.budget_headers):
         budget = read.form.budget
         at = sheet.find(budget.label) if budget is not None else None
+        at = at or sheet.find(table.total_label or F.TOTAL_ROW_LABEL)  # the label went with the header row: the 资金总额 row
         shown = columns[0].header.replace(F.MONTHS_PLACEHOLDER, (read.period or Period(2000, 12)).months)
         read.problem(address(*at) if at else read.anchor, "E506", label=shown, what=what)
         return
@@ -568,8 +571,7 @@ def _compare(read: Read, value: Any, number_format: str, fig: compute.Figures, c
 
 
 def _column_name(column: str, columns: tuple[Column, ...]) -> str:
-    if column in A:
-        return A[column]
+    """A budget column as the clerk sees it on this form (「年初预算数」, 「执行率」), the period's months left out."""
     return squeeze(_header_of(columns, column)).split("(")[0].replace(squeeze(F.MONTHS_PLACEHOLDER), "").rstrip("%")
 
 
@@ -640,22 +642,24 @@ def _indicators(read: Read, sheet: _Sheet, limits: _Limits) -> None:
         read.problem(read.anchor, "E506", label=_header_of(columns, "name"), what=what)
         return
     top = limits.indicators
+    read.header_end = top
     spans = _column_spans(read, sheet, columns, range(top, top + 2), what)
     if spans is None:
         return
+    first = read.header_end + 1  # the first indicator row, under the header's last row
     levels = [c for c in columns if c.field in ("level1", "level2")]
     level_cols = tuple(spans[c][0] for c in levels)
     ticks = [c for c in columns if c.kind == "tick"]
     others = [c for c in columns if c.kind != "tick" and c not in levels]
     name_column = next(c for c in columns if c.field == "name")
     block = squeeze(next(b.label for b in read.form.blocks if isinstance(b, Indicators)))
-    read.cells[(key,)] = address(top + 2, spans[name_column][0])
-    if squeeze(text_of(sheet.shown(top + 2, level_cols[0] if level_cols else spans[name_column][0]))) == F.NOT_REPORTED:
+    read.cells[(key,)] = address(first, spans[name_column][0])
+    if squeeze(text_of(sheet.shown(first, level_cols[0] if level_cols else spans[name_column][0]))) == F.NOT_REPORTED:
         read.data[key] = F.NOT_REPORTED
         return
     found: list[dict[str, Any]] = []
     current = [""] * len(levels)
-    for row in range(top + 2, limits.end):
+    for row in range(first, limits.end):
         if _table_ends(sheet, row, block, _notes(read.form)):
             break
         for depth, col in enumerate(level_cols):
