@@ -1445,15 +1445,19 @@ DATA_FORMATS = ("sqlite", "csv")
 DATA_DEFAULTS = {"sqlite": Path("build") / "docgen.sqlite", "csv": Path("build") / "export-csv"}
 
 
-def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None, *, period: str | None = None) -> list[Path]:
+def export_data(
+    root: Workspace | Path | None, fmt: str, out: Path | None = None, *, period: str | None = None, region: str = ""
+) -> list[Path]:
     """Every submission (errors too), figure, indicator, finding, review state and change as a SQLite file or CSV
     files (docs/export.md), for analysts. 涉密 projects never leave, and a withheld 部门整体 keeps no figure
     (tooling/tabular.py). `period` ("2025-06") limits the submissions to one period; the history stays whole."""
+    from . import federation
     from .history import git
     from .history import timeline as history_module
     from .tooling import tabular
 
     ws = _workspace(root)
+    region = federation.checked_region(region)
     target = out if out is not None else ws.root / DATA_DEFAULTS[fmt]
     if out is None or fmt == "csv":  # a folder docgen writes into: no link in it may carry a write elsewhere
         _check_outputs(ws, ws.build if out is None else target)
@@ -1514,6 +1518,7 @@ def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None
         history=entries,
         redact=secrets.redact,
         invalid=invalid,
+        metadata=federation.export_metadata(profile_of(ws), region, wanted[0].name if period else None, confidential.pool_size(analysis)),
     )
     try:
         return [tabular.write_sqlite(data, target)] if fmt == "sqlite" else tabular.write_csv(data, target)
@@ -1980,6 +1985,37 @@ def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], r
                 raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_missing")))
             if S.file_digest(target) != digest:
                 raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_changed")))
+
+
+# --- federation (issue 18, item 4): an upper level's roll-up of lower levels' exports -----------------------------
+
+
+@dataclass
+class Federated:
+    """What `merge --from` produced: the exports read (checked), the periods rolled up, the files written."""
+
+    sources: list[Any]  # federation.Source
+    periods: list[str]
+    written: list[Path]
+
+
+def federate(exports: list[Path], root: Workspace | Path | None = None, out: Path | None = None) -> Federated:
+    """`docgen merge --from`: roll up lower levels' exports (docs/federation.md) into build/federation/: summary.json,
+    汇总表.xlsx, 汇总.md and index.html. Every export is read and checked before anything is written; a relative
+    path is read from where the command runs (exports come from elsewhere, unlike shard records, which live in the
+    repository). The upper level's own profile names its level."""
+    from . import federation
+
+    ws = _workspace(root)
+    folder = out or ws.build / "federation"
+    _check_outputs(ws, ws.build)
+    sources = federation.read_all((ws.absolute(p), ws.shown(ws.absolute(p))) for p in exports)
+    rolled = federation.roll_up(sources)
+    try:
+        written = federation.write(folder, sources, rolled, profile_of(ws).level)
+    except OSError as exc:
+        raise write_problem(exc) from exc
+    return Federated(sources, [p.period for p in rolled], written)
 
 
 # --- import: filled 附件2/附件3 workbooks into submissions ----------------------------------------
