@@ -159,7 +159,7 @@ def test_the_workbook_markdown_and_html_show_the_same_rows(merged: dict[str, byt
     md = merged["汇总.md"].decode("utf-8")
     assert "| 合计 |  |  | 59 |" in md and "## 红灯项目" in md
     page = merged["index.html"].decode("utf-8")
-    assert "<td>合计</td><td></td><td></td><td class=\"n\">59</td>" in page
+    assert '<td>合计</td><td></td><td></td><td class="n">59</td>' in page
 
 
 # --- 涉密 at the source -----------------------------------------------------------------------------------------
