@@ -1449,7 +1449,7 @@ def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None
     """Every submission (errors too), figure, indicator, finding, review state and change as a SQLite file or CSV
     files (docs/export.md), for analysts. 涉密 projects never leave, and a withheld 部门整体 keeps no figure
     (tooling/tabular.py). `period` ("2025-06") limits the submissions to one period; the history stays whole."""
-    from .history import git
+    from .history import review_state
     from .history import timeline as history_module
     from .tooling import tabular
 
@@ -1494,16 +1494,23 @@ def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None
         periods.setdefault(model.period.key, (model.period, None))
     for _, p, *_rest in invalid:
         periods.setdefault(p.key, (p, None))
-    arrivals: dict[str, tabular.Arrival] = {}
     entries: list[Any] = []
+    shallow = False
     try:
-        repo = git.open_repo(ws.root)
         found_history = history_module.read_history(ws.root, store=_store(ws, True)).public()
         entries = list(reversed(found_history.recent(limit=sys.maxsize)))  # oldest first
-        if found_history.shallow is None:
-            arrivals = {path: tabular.Arrival(when) for path, when in git.first_arrivals(repo, history_module.SUBMISSIONS).items()}
+        shallow = found_history.shallow is not None
     except DocgenError:
         pass  # outside a repository: no history, no arrival
+    # the review states and arrivals the site and `docgen feedback` show: one reading of the main branch (a shallow
+    # clone would make every file seem to arrive at the cut, so no arrival is given then)
+    main = review_state.read_main(ws.root)
+    states = review_state.states(modelled, result.records, main)
+    arrivals = {
+        path: tabular.Arrival(None if shallow else main.arrived.get(path), states[path].state if path in states else None)
+        for path in {*main.arrived, *states}
+        if not hidden(path)
+    }
     data = tabular.collect(
         submissions=subs,
         findings=result.findings,
@@ -1514,6 +1521,8 @@ def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None
         history=entries,
         redact=secrets.redact,
         invalid=invalid,
+        records=result.records,
+        today=reference_date,
     )
     try:
         return [tabular.write_sqlite(data, target)] if fmt == "sqlite" else tabular.write_csv(data, target)
