@@ -1399,13 +1399,19 @@ def reference_date(period: tuple[int, int]) -> date:
 def review_findings(root: Path) -> revdiff.Verdicts:
     """The problems `docgen diff` reports as appeared/cleared/changed, and each submission's monitoring light: every
     finding docgen gives for root/submissions, named relative to `root` on both sides."""
-    from .history import revdiff
+    from .history import revdiff, review_state
 
     ws = Workspace.at(root)
     checked = check([ws.submissions], workspace=ws)
     analysis = checked.analysis
     lights = {path: verdict.light for path, verdict in analysis.submissions.items()} if analysis is not None else {}
-    return revdiff.Verdicts(checked.findings, lights)
+    # each side's review state from that side's review records (a revision's tree has no main branch to ask: a file
+    # present is 已报送 unless its records return or pass it); a 涉密 project's state is never compared
+    shown: list[Project | Department] = [p for p in checked.projects if not p.confidential]
+    shown += checked.departments
+    unknown = review_state.MainBranch(None, frozenset(), {})
+    states = {path: state.label for path, state in review_state.states(shown, checked.records, unknown).items()}
+    return revdiff.Verdicts(checked.findings, lights, states)
 
 
 def diff(root: Workspace | Path | None, base: str, head: str | None = None) -> revdiff.DiffResult:

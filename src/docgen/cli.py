@@ -751,7 +751,10 @@ def site(root: Path | None, today: Any, strict: bool) -> int:
 @ROOT_OPTION
 @handle_errors
 def export_data_command(fmt: str, out: Path | None, period: str | None, root: Path | None) -> int:
-    """旧名称，将在下一版本删除：请改用 docgen export --format sqlite|csv（参数相同）。"""
+    """旧名称，将在下一版本删除：请改用 docgen export --format sqlite|csv（参数相同）。
+
+    示例：docgen export --format sqlite（即原来的 docgen export-data --format sqlite）
+    """
     # First named export-data; every export now lives under `export`. Kept one release (never in a tagged one, but
     # scripts written against development builds, and the docs people copied from, use it), then removed.
     click.echo(messages.label("export_data_alias", format=fmt), err=True)
