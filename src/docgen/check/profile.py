@@ -25,7 +25,7 @@ import jsonschema_rs
 from ..errors import InvalidSubmissions, UsageError
 from ..form import forms, model
 from ..form import vocabulary as F
-from ..form.schema import DRAFT, Schema
+from ..form.schema import DRAFT, KINDS, Schema
 from ..messages import PROFILE, SEVERITY, message
 from ..workspace import CONFIG, ProfileChoice, Workspace
 from . import rulebook
@@ -75,10 +75,7 @@ HELP: dict[str, tuple[str, str]] = {
     "Form.measures_at": ("措施写在哪里", "remark（备注列），或表格级文字行的字段名"),
     "Form.widths": ("列宽", "网格各列的宽度（Excel 字符宽），每列一个；不写为朔州的 13 列"),
     "Field.name": ("字段名", "docgen 内部的英文名，如 project_name"),
-    "Field.kind": (
-        "类型",
-        "year、month、text、name、code、date、flag、amount、count、names、table、stated_total、indicators、report、reviews、records",
-    ),
+    "Field.kind": ("类型", "、".join(KINDS)),
     "Field.description": ("说明", "编辑器中悬停显示的说明"),
     "Field.examples": ("示例", "编辑器补全时首先给出的值"),
     "Field.required": ("必填", "true 为必填"),
@@ -177,33 +174,7 @@ CONSTRAINTS: dict[str, Schema] = {
     "PeriodStyle.rounds": {"items": {"type": "integer", "minimum": 1, "maximum": 12}, "minItems": 1},
     "Likelihood.role": {"enum": list(forms.ROLES)},
     "Section.level": {"minimum": 1, "maximum": 4},
-    "Field.kind": {
-        "enum": [
-            "year",
-            "month",
-            "text",
-            "name",
-            "code",
-            "date",
-            "flag",
-            "amount",
-            "count",
-            "names",
-            "table",
-            "stated_total",
-            "boolean",
-            "choice",
-            "value",
-            "texts",
-            "category",
-            "subcategory",
-            "likelihood",
-            "indicators",
-            "report",
-            "reviews",
-            "records",
-        ]
-    },
+    "Field.kind": {"enum": list(KINDS)},  # the kinds schema.py turns into a node: one list
     "Column.kind": {"enum": ["money", "rate", "text", "value", "tick", "choice"]},
     # the grid is the form's (`widths`, 13 columns A–M by default): its bound is checked by the semantic checks
     "Column.first": {"minimum": 0, "maximum": MAX_COLUMNS - 1},

@@ -122,8 +122,8 @@ class Snapshot:
     items: dict[str, list[str]] = field(default_factory=dict)
     figures: dict[str, str] | None = None
     secrets: list[str] = field(default_factory=list)  # field paths of 涉密 items (a roster's confidential projects)
-    #: The figures a new file is summarised by (_headline), named as `figures` names them (in the form's words);
-    #: empty in a snapshot cached before it existed, which is then summarised by 朔州's names.
+    #: The figures a new file is summarised by (_headline), named as `figures` names them (in the form's words, which
+    #: `compare` does not have); empty when there are no figures.
     headline: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
