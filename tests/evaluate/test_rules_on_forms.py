@@ -34,7 +34,8 @@ def _no_expected_form() -> forms.Form:
 def _on(form: forms.Form, data: dict[str, Any]) -> dict[str, Any]:
     """The submission typed on `form`: its first fund row, no key for an amount or indicator column it lacks."""
     keys = {F.AMOUNT_FIELDS[name] for name in form.absent}
-    funds = {form.tables[0].rows[0]: {k: v for k, v in row.items() if k not in keys} for row in data["资金"].values()}
+    (row,) = data["资金"].values()  # one fund row, typed as the form's first
+    funds = {form.tables[0].rows[0]: {k: v for k, v in row.items() if k not in keys}}
     fields = form.indicators.fields if form.indicators is not None else ()
     typed = {f.key for f in fields if f.name in form.indicator_fields | {"name"}}
     indicators = [{k: v for k, v in ind.items() if k in typed} for ind in data["绩效指标"]]
