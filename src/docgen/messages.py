@@ -647,6 +647,8 @@ BUNDLE: dict[str, str] = {
     "project": "{number}．{name}（项目代码{code}，{unit}）",
     "file_docx": "正文（附件1）：{name}",
     "file_xlsx": "监控表（{table}）：{name}",
+    "file_xlsx_titled": "{title}：{name}",
+    "intro_titled": "本报送包包括部门整体支出绩效监控分析报告和项目支出绩效监控分析报告，每份报告由正文（附件1）和监控表组成。",
     "file_pdf": "PDF：{name}",
     "confidential": "另有涉密项目{count}个，按保密规定另行报送，不在本报送包中。",
     "footer": "由 docgen {version} 根据报送数据生成。",
@@ -675,6 +677,8 @@ DOSSIER: dict[str, str] = {
     "part_project": "（{number}）{name}（项目代码{code}）",
     "part_project_report": "项目支出绩效监控分析报告（附件1）",
     "part_project_table": "项目支出绩效运行监控表（附件2）",
+    "part_department_table_titled": "二、{title}",
+    "part_project_table_titled": "{title}",
     "confidential": "另有涉密项目{count}个，按保密规定另行报送，不在本报告中。",
     "page": "— {page} —",
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,13 @@ def _build(profile_id: str, base: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def national(tmp_path_factory: pytest.TempPathFactory) -> list[Word]:
-    build = _build("national-2019", tmp_path_factory.mktemp("pdf"))
-    (path,) = build.rglob("监控表-201-2025-001-*.pdf")
+def national_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build("national-2019", tmp_path_factory.mktemp("pdf"))
+
+
+@pytest.fixture(scope="module")
+def national(national_build: Path) -> list[Word]:
+    (path,) = national_build.rglob("监控表-201-2025-001-*.pdf")
     return words(path)
 
 
@@ -145,3 +150,17 @@ def test_hubei_table_level_rows_stand_beside_their_labels(hubei: list[Word]) -> 
         assert _same_line(head, text) and head.x1 < text.x0
     indicators, reason = _at(hubei, "半年度指标执行情况"), _at(hubei, "偏差或不能完成目标原因分析")
     assert indicators.y0 < reason.y0  # below the indicator block, as the published form has them
+
+
+def test_national_bundle_and_dossier_name_the_forms_by_their_titles(national_build: Path) -> None:
+    """The national form is filed as 「监控表」, not as 附件2/附件3: the bundle's 目录.txt and the dossier's 目录 name it by
+    its title (朔州's say 附件2, 附件3: tests/golden)."""
+    (bundle,) = national_build.rglob("*绩效监控报告.zip")
+    with zipfile.ZipFile(bundle) as z:
+        index = z.read(next(n for n in z.namelist() if n.endswith("目录.txt"))).decode("utf-8-sig")
+    assert "项目支出绩效目标执行监控表：监控表-201-2025-001-" in index and "部门整体支出绩效目标执行监控表：" in index
+    assert "附件2" not in index and "附件3" not in index and "监控表（监控表）" not in index
+    (dossier,) = national_build.rglob("*绩效监控报告.pdf")
+    contents = "".join(w.text for w in words(dossier) if w.page <= 1)
+    assert "二、部门整体支出绩效目标执行监控表" in contents and "项目支出绩效目标执行监控表" in contents
+    assert "（附件2）" not in contents and "（附件3）" not in contents

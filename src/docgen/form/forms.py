@@ -231,6 +231,12 @@ class Form:
     #: How docgen's own sentences name this form's columns and jurisdiction (the profile's, set by the loader).
     wording: Wording | None = None
 
+    @property
+    def numbered(self) -> bool:
+        """Whether the form is filed as a numbered attachment (附件2, 附件3, as 朔州's are), so the bundle's and the
+        dossier's lists name it by its number; another form (the national 监控表) is named by its title."""
+        return self.sheet.startswith(F.ATTACHMENT_PREFIX)
+
     def words(self, text: str) -> str:
         """A template of docgen's own sentences (a draft's, a warning's, a page's) in this form's words."""
         return self.wording(text) if self.wording is not None else text
