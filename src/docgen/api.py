@@ -43,7 +43,8 @@ from .form import forms, limits
 from .form import numbers as N
 from .form import review as review_form
 from .form import vocabulary as F
-from .form.forms import FORMS, Profile
+from .form.forms import DEFAULT_PROFILE as DEFAULT_PROFILE_ID
+from .form.forms import Profile
 from .form.model import Department, Period, Project, Roster
 from .form.model import build as build_model
 from .workspace import Workspace
@@ -1372,7 +1373,8 @@ def new_period(root: Workspace | Path | None, period: str, source: str, *, deadl
         opened.notes.append(M.message("W551", roster=ws.shown(ws.relative(roster)), period=new_p.folder))
     for path in files:
         kind = kind_of(path)
-        transform = functools.partial(carry.carry_submission, kind=kind, old=old_p, new=new_p)
+        form = profile_of(ws).forms.get(kind) if kind in ("project", "department") else None  # the repository's forms
+        transform = functools.partial(carry.carry_submission, kind=kind, old=old_p, new=new_p, form=form, profile=_own_forms(ws))
         planned.append((path, dst / path.parent.name / path.name, transform))
     for target, text in _carried(planned, ws, opened):
         output.write_text(target, text, owner=ws.submissions)
@@ -1557,15 +1559,19 @@ DATA_FORMATS = ("sqlite", "csv")
 DATA_DEFAULTS = {"sqlite": Path("build") / "docgen.sqlite", "csv": Path("build") / "export-csv"}
 
 
-def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None, *, period: str | None = None) -> list[Path]:
+def export_data(
+    root: Workspace | Path | None, fmt: str, out: Path | None = None, *, period: str | None = None, region: str = ""
+) -> list[Path]:
     """Every submission (errors too), figure, indicator, finding, review state and change as a SQLite file or CSV
     files (docs/export.md), for analysts. 涉密 projects never leave, and a withheld 部门整体 keeps no figure
     (tooling/tabular.py). `period` ("2025-06") limits the submissions to one period; the history stays whole."""
+    from . import federation
     from .history import git
     from .history import timeline as history_module
     from .tooling import tabular
 
     ws = _workspace(root)
+    region = federation.checked_region(region)
     target = out if out is not None else ws.root / DATA_DEFAULTS[fmt]
     if out is None or fmt == "csv":  # a folder docgen writes into: no link in it may carry a write elsewhere
         _check_outputs(ws, ws.build if out is None else target)
@@ -1626,6 +1632,7 @@ def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None
         history=entries,
         redact=secrets.redact,
         invalid=invalid,
+        metadata=federation.export_metadata(profile_of(ws), region, wanted[0].name if period else None, confidential.pool_size(analysis)),
     )
     try:
         return [tabular.write_sqlite(data, target)] if fmt == "sqlite" else tabular.write_csv(data, target)
@@ -1651,16 +1658,24 @@ def fmt(paths: list[Path], *, write: bool = True, workspace: Workspace | None = 
     ws = workspace or Workspace.around(paths)
     files = [ws.file(p) for p in _existing_files(paths, ws)]
     workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
+    profile = _own_forms(ws)
+    one = functools.partial(fmt_module.format_file, profile=profile)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
-            results = list(pool.map(fmt_module.format_file, files, chunksize=8))
+            results = list(pool.map(one, files, chunksize=8))
     else:
-        results = [fmt_module.format_file(path) for path in files]
+        results = [one(path) for path in files]
     if write:
         for result in results:
             if result.changed and result.after is not None:
                 output.write_text(result.path, result.after)
     return [_fmt_relative(result, ws) for result in results]
+
+
+def _own_forms(ws: Workspace) -> Profile | None:
+    """The repository's profile when it is not the default (fmt, import and new period order keys by its schema)."""
+    profile = profile_of(ws)
+    return None if profile.id == DEFAULT_PROFILE_ID else profile
 
 
 def _fmt_relative(result: fmt_module.Formatted, ws: Workspace) -> fmt_module.Formatted:
@@ -1897,7 +1912,7 @@ def build_shard(
     k, n = shard
     ws = _workspace(root)
     out = out or ws.build
-    target = record or default_record(ws, k, n)
+    target = _at_root(ws, record) if record is not None else default_record(ws, k, n)
     where = target.resolve()
     if not where.is_relative_to(ws.root.resolve()) or where.is_relative_to(out.resolve()):
         raise UsageError(M.message("E811", path=ws.shown(target)))
@@ -1935,21 +1950,50 @@ def build_shard(
         revision=_revision(ws, result, rules),
         profile=_profile_id(ws),
         submissions=tuple(
-            S.Submission(
-                path=ws.relative(s.path).as_posix(),
-                digest=result.digests[str(s.path)],
-                department=s.department_code,
-                period=s.period.key,
-                confidential=bool(s.confidential),
-                entry=entries[str(s.path)],
+            sorted(
+                (
+                    S.Submission(
+                        path=_recorded_name(ws, result, s),
+                        digest=_recorded_digest(ws, result, s),
+                        department=s.department_code,
+                        period=s.period.key,
+                        confidential=bool(s.confidential),
+                        entry=entries[str(s.path)],
+                    )
+                    for s in mine
+                ),
+                key=lambda sub: sub.path,  # by the written name: a 涉密 file's place in the list tells nothing either
             )
-            for s in sorted(mine, key=lambda s: ws.relative(s.path).as_posix())
         ),
         outputs=tuple(outputs),
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(target, rec.to_json(), owner=target.parent)
     return Sharded(result, target, len({(g[0].key, g[1]) for g in groups}), len(mine), rendered)
+
+
+def _at_root(ws: Workspace, typed: Path) -> Path:
+    """A shard record's path as given to --record or `docgen merge`: a relative one is read from the repository root,
+    wherever the command runs (CI runs at the root; a clerk in submissions/ means the same file), as the default is."""
+    return typed if typed.is_absolute() else ws.root / typed
+
+
+def _recorded_name(ws: Workspace, result: Result, sub: Project | Department) -> str:
+    """A submission's name in a shard record: its root-relative path, or for 涉密 a keyed hash of it (shard.hidden_name):
+    the record is a CI artifact, often public, and must name no 涉密 file."""
+    from . import shard as S
+
+    path = ws.relative(sub.path).as_posix()
+    return S.hidden_name(path, result.digests[str(sub.path)]) if sub.confidential else path
+
+
+def _recorded_digest(ws: Workspace, result: Result, sub: Project | Department) -> str:
+    """The SHA-256 of a submission's bytes; for 涉密 the hash of its hidden name, which already covers the bytes."""
+    from . import shard as S
+
+    if sub.confidential:
+        return _recorded_name(ws, result, sub).removeprefix(S.HIDDEN)
+    return result.digests[str(sub.path)]
 
 
 def _shard_outputs(out: Path, groups: set[tuple[Any, str, str]]) -> list[tuple[str, str]]:
@@ -2002,7 +2046,7 @@ def merge(
     ws = _workspace(root)
     out = out or ws.build
     _check_outputs(ws, out)
-    recs = S.complete([S.read(ws.absolute(p), ws.shown(p)) for p in record_files])
+    recs = S.complete([S.read(_at_root(ws, p), ws.shown(_at_root(ws, p))) for p in record_files])
     result = _buildable(ws, out, rules, cache=cache, strict=strict)
     _verify_records(ws, out, result, recs, rules)
     built = rollup.cities(analyse(result), result.rosters, _returned(result))
@@ -2030,9 +2074,9 @@ def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], r
             M.message("E805", what=M.label("shard_profile"), a=first.source, b="docgen.yaml", x=first.profile[:60], y=_profile_id(ws))
         )
     entries = _summary_entries(result, ws.root)
-    tree = {ws.relative(Path(p)).as_posix(): p for p in entries}
     subs: list[Project | Department] = [*result.departments, *result.projects]
     origin = {str(s.path): s for s in subs}
+    tree = {_recorded_name(ws, result, origin[p]): p for p in entries}  # a 涉密 file by its hidden name only
     seen: dict[str, str] = {}
     for rec in recs:
         for sub in rec.submissions:
@@ -2045,7 +2089,7 @@ def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], r
             owner = origin[key]
             if (sub.department, sub.period) != (owner.department_code, owner.period.key):
                 raise S.ShardError(M.message("E808", where=rec.source, path=sub.path))
-            if result.digests.get(key) != sub.digest:
+            if _recorded_digest(ws, result, owner) != sub.digest:
                 raise S.ShardError(M.message("E807", path=sub.path, why=M.label("shard_changed")))
             expected = S.shard_of(sub.department, rec.of)
             if expected != rec.shard:
@@ -2063,6 +2107,37 @@ def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], r
                 raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_missing")))
             if S.file_digest(target) != digest:
                 raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_changed")))
+
+
+# --- federation (issue 18, item 4): an upper level's roll-up of lower levels' exports -----------------------------
+
+
+@dataclass
+class Federated:
+    """What `merge --from` produced: the exports read (checked), the periods rolled up, the files written."""
+
+    sources: list[Any]  # federation.Source
+    periods: list[str]
+    written: list[Path]
+
+
+def federate(exports: list[Path], root: Workspace | Path | None = None, out: Path | None = None) -> Federated:
+    """`docgen merge --from`: roll up lower levels' exports (docs/federation.md) into build/federation/: summary.json,
+    汇总表.xlsx, 汇总.md and index.html. Every export is read and checked before anything is written; a relative
+    path is read from where the command runs (exports come from elsewhere, unlike shard records, which live in the
+    repository). The upper level's own profile names its level."""
+    from . import federation
+
+    ws = _workspace(root)
+    folder = out or ws.build / "federation"
+    _check_outputs(ws, ws.build)
+    sources = federation.read_all((ws.absolute(p), ws.shown(ws.absolute(p))) for p in exports)
+    rolled = federation.roll_up(sources)
+    try:
+        written = federation.write(folder, sources, rolled, profile_of(ws).level)
+    except OSError as exc:
+        raise write_problem(exc) from exc
+    return Federated(sources, [p.period for p in rolled], written)
 
 
 # --- import: filled 附件2/附件3 workbooks into submissions ----------------------------------------
@@ -2103,6 +2178,7 @@ def import_workbooks(files: list[Path], *, force: bool = False, dry_run: bool = 
     from .tooling import importer, sheets
 
     ws = workspace or Workspace.find()
+    forms = profile_of(ws).forms  # read through the very description the repository's forms are written from
     outcome = Imported(workbooks=len(files))
     reads: list[Any] = []
     for path in files:
@@ -2112,14 +2188,14 @@ def import_workbooks(files: list[Path], *, force: bool = False, dry_run: bool = 
         except sheets.SheetProblem as exc:
             outcome.problems.append(importer.Problem(shown, None, None, exc.code, str(exc)))
             continue
-        found, problems = importer.read_workbook(book)
+        found, problems = importer.read_workbook(book, forms)
         outcome.problems += problems
         for read in found:
             outcome.problems += read.problems
             reads.append(read)
     targets: dict[Path, Any] = {}
     for read in reads:
-        if read.problems or read.period is None or K_DEPT_CODE not in read.data:
+        if read.problems or read.period is None:
             continue
         target = _import_target(ws, read, outcome)
         if target is None:
@@ -2171,6 +2247,20 @@ def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
 
     data = read.data
     period: str = read.period.key
+    period_dir = ws.submissions / period
+    roster = _roster_of(ws, period_dir)
+    if K_DEPT_CODE not in data:  # a form without the department's code (Hubei's 主管部门): the roster's, by name
+        named = str(data.get(F.KEYS["department"], "")).strip()
+        dept = next((d for d in roster.departments if d.name == named), None) if roster else None
+        if dept is None:
+            roster_path = ws.shown(ws.relative(period_dir / F.ROSTER_FILE))
+            outcome.problems.append(
+                importer.Problem(
+                    read.file, read.sheet, read.cell_of((F.KEYS["department"],)), "E534", M.message("E534", roster=roster_path, name=named)
+                )
+            )
+            return None
+        data[K_DEPT_CODE] = dept.code
     code = str(data[K_DEPT_CODE])
     if not limits.CODE_CHARS.fullmatch(code):
         outcome.problems.append(
@@ -2183,8 +2273,6 @@ def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
             )
         )
         return None
-    period_dir = ws.submissions / period
-    roster = _roster_of(ws, period_dir)
     dept = next((d for d in roster.departments if d.code == code), None) if roster else None
     name = dept.name if dept else str(data.get(F.KEYS["department"], ""))
     folder = _department_folder(period_dir, code, safe(name) if name else None)
@@ -2210,12 +2298,14 @@ def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
             )
             return None
         data[F.KEYS["project_code"]] = found
-    data = {k: data[k] for k in _FIELD_ORDER[read.kind] if k in data}
-    read.data = data
+    read.data = _in_order(read.form, data)
     return ws.relative(folder / f"{data[F.KEYS['project_code']]}.yaml")
 
 
-_FIELD_ORDER = {kind: [f.key for f in form.fields] for kind, form in FORMS.items()}
+def _in_order(form: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The keys in the form's order (its fields), the form's own rows and check-box groups after them."""
+    order = [f.key for f in form.fields]
+    return {**{k: data[k] for k in order if k in data}, **{k: v for k, v in data.items() if k not in order}}
 
 
 def _roster_of(ws: Workspace, period_dir: Path) -> Roster | None:
@@ -2266,7 +2356,7 @@ def _plan(ws: Workspace, target: Path, read: Any) -> Planned | str:
     source = _sheet_name(read)
     if path.is_file():
         before = path.read_text(encoding="utf-8")
-        text = importer.merged_text(target, before, read.data)
+        text = importer.merged_text(target, before, read.data, read.form, _own_forms(ws))
         if text is None:
             return "E527"
         old = changes.snapshot(before.encode("utf-8"), read.kind, target)
@@ -2278,8 +2368,8 @@ def _plan(ws: Workspace, target: Path, read: Any) -> Planned | str:
     schema_file = ws.root / "schema" / f"{read.kind}.schema.json"
     modeline = f"# yaml-language-server: $schema={Path(os.path.relpath(schema_file, path.parent)).as_posix()}\n"
     data = {**read.data, **read.flags}  # a new file says what the roster says of it (科研类, 涉密); an old one keeps its own
-    data = {k: data[k] for k in _FIELD_ORDER[read.kind] if k in data}
-    return Planned(target, source, importer.new_text(target, data, modeline), None)
+    data = _in_order(read.form, data)
+    return Planned(target, source, importer.new_text(target, data, modeline, _own_forms(ws)), None)
 
 
 def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any], importer: Any) -> None:
@@ -2298,6 +2388,7 @@ def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any]
             source = ws.submissions / period
             if source.is_dir() and not source.is_symlink():
                 shutil.copytree(source, root / SUBMISSIONS / period, symlinks=True)
+        _copy_profile_choice(ws, root)  # checked with the repository's own forms, not the default's
         copy = Workspace.at(root)
         for plan in outcome.planned:
             output.write_text(copy.file(plan.target), plan.text)
@@ -2318,6 +2409,19 @@ def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any]
                 cell = read.cell_of(_read_path(max(paths, key=len), doc.data, read.data))
         detail = f"{finding.code} {finding.message}"
         outcome.problems.append(importer.Problem(read.file, read.sheet, cell, "E520", M.message("E520", detail=detail)))
+
+
+def _copy_profile_choice(ws: Workspace, root: Path) -> None:
+    """docgen.yaml, and the repository's own profile file when it names one, into a scratch copy of the repository."""
+    import shutil
+
+    choice = ws.profile_choice
+    if choice is None:
+        return
+    shutil.copyfile(ws.config, root / ws.config.name)
+    if choice.path is not None:
+        (root / choice.path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ws.root / choice.path, root / choice.path)
 
 
 def _read_path(path: tuple[Any, ...], written: Any, read: dict[str, Any]) -> tuple[Any, ...]:
