@@ -675,7 +675,9 @@ def _inputs_signature(ws: Workspace, rules: Path | None, since_ns: int) -> str |
 def _build_key(ws: Workspace, out: Path, inputs: str, *, rules: Path | None, strict: bool, include_confidential: Path | None) -> str | None:
     """Inputs, outputs, options and docgen's own code in one key; None when an output folder cannot be read."""
     folders = [os.path.abspath(out)] + ([os.path.abspath(include_confidential)] if include_confidential else [])
-    outputs = tree_signature(ws.root, folders)
+    store = Store(ws.root)  # the manifests read by a full build: one edited or planted by hand is never replayed over
+    manifests = [str(store.record(Path(f), name)) for f in folders for name in ("attachments", "rollups-departments", "rollups-city")]
+    outputs = tree_signature(ws.root, folders + manifests)
     if outputs is None:
         return None
     options = json.dumps([str(rules), strict, folders, os.environ.get("SOURCE_DATE_EPOCH", "")], ensure_ascii=False)

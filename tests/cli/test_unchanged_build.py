@@ -73,3 +73,22 @@ def test_force_and_another_option_never_replay(run, chdir, tmp_path) -> None:
     forced = run("build", "--force")
     assert forced.exit_code == 0
     assert "新生成 2 个文件" in forced.stderr  # rendered again, not replayed
+
+
+def test_a_manifest_edited_by_hand_is_read_again_not_replayed_over(run, chdir, tmp_path) -> None:
+    """The manifests in the cache are what a full build trusts and checks: one someone planted an entry in gets the
+    full build's warning (「已忽略」), not the last build's clean report."""
+    import json
+
+    from docgen.cache import Store
+
+    chdir(tree(tmp_path))
+    settled(tmp_path)
+    assert run("build").exit_code == 0
+    manifest = Store(tmp_path).record(tmp_path / "build", "attachments")
+    stored = json.loads(manifest.read_text(encoding="utf-8"))
+    stored["outputs"]["../planted.txt"] = "0" * 64
+    manifest.write_text(json.dumps(stored), encoding="utf-8")
+    done = run("build")
+    assert done.exit_code == 0
+    assert "已忽略" in done.stderr and "../planted.txt" in done.stderr
