@@ -1437,7 +1437,8 @@ def review_findings(root: Path) -> revdiff.Verdicts:
     checked = check([ws.submissions], workspace=ws)
     analysis = checked.analysis
     lights = {path: verdict.light for path, verdict in analysis.submissions.items()} if analysis is not None else {}
-    return revdiff.Verdicts(checked.findings, lights)
+    targets = {path: c.changes for path, c in checked.comparisons.items() if c.changes}  # the rows against the approved targets
+    return revdiff.Verdicts(checked.findings, lights, targets=targets)
 
 
 def diff(root: Workspace | Path | None, base: str, head: str | None = None) -> revdiff.DiffResult:

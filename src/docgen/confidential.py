@@ -283,6 +283,7 @@ def public_diff(result: Any, found: Secrets, withheld: Iterable[str] = ()) -> An
                     light_after=None,
                     state_before="",
                     state_after="",
+                    targets=(),
                 )
             )
         elif f.confidential:  # a roster: what it says of 涉密 projects stays out

@@ -104,7 +104,9 @@ def test_a_changed_file_is_never_overwritten_without_force(run, repo: Path) -> N
 
 def test_a_mapping_names_other_headers_and_its_mistakes_are_located(run, repo: Path) -> None:
     (repo / "t.csv").write_text("编码,一级,二级,三级,目标值\n101-2025-001,产出指标,数量指标,资助学生人数,≥12000人\n", encoding="utf-8")
-    (repo / "对照.yaml").write_text("列:\n  项目代码: 编码\n  一级指标: 一级\n  二级指标: 二级\n  三级指标: 三级\n  指标值: 目标值\n", encoding="utf-8")
+    (repo / "对照.yaml").write_text(
+        "列:\n  项目代码: 编码\n  一级指标: 一级\n  二级指标: 二级\n  三级指标: 三级\n  指标值: 目标值\n", encoding="utf-8"
+    )
     assert run("import-targets", "t.csv", "--period", "2025-06", "--mapping", "对照.yaml").exit_code == 0
     (repo / "错.yaml").write_text("列:\n  项目代码: 编码\n  目标: 目标值\n", encoding="utf-8")
     wrong = run("import-targets", "t.csv", "--period", "2025-06", "--mapping", "错.yaml", "--force")
