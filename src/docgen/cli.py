@@ -87,6 +87,14 @@ def _shown(ws: Workspace, path: Path) -> Path:
     return Path(ws.shown(ws.relative(path)))
 
 
+def _root_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --root option every command takes: one definition, so its type and default cannot drift apart."""
+    return click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help=help_text)
+
+
+ROOT_OPTION = _root_option("项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。")
+
+
 RULES_OPTION = click.option(
     "--rules",
     "rules",
@@ -178,13 +186,7 @@ def _echo_lines(lines: list[str]) -> None:
 
 
 @cli.command(short_help="校验全部报送文件，无错误时生成附件、报送包和汇总表。")
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @click.option("--force", is_flag=True, help="全部重新生成（默认只生成有变化的）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每个附件转换为 PDF，每个部门另有一份合订本 PDF（封面、目录、连续页码）。")
 @click.option(
@@ -284,13 +286,7 @@ def _build_shard(
 
 @cli.command()
 @click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @click.option("--strict", is_flag=True, help="正式报送：有「未填报」数据的文件也视为错误（E312），不生成。")
 @RULES_OPTION
 @handle_errors
@@ -316,13 +312,7 @@ def merge(records: tuple[Path, ...], root: Path | None, strict: bool, rules: Pat
 
 
 @cli.command()
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @RULES_OPTION
 @handle_errors
 def rollup(root: Path | None, rules: Path | None) -> int:
@@ -346,13 +336,7 @@ def rollup(root: Path | None, rules: Path | None) -> int:
 
 
 @cli.command("rules")
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 schema/rules.yaml）；不指定时从当前目录逐级向上查找。",
-)
+@_root_option("项目根目录（含 schema/rules.yaml）；不指定时从当前目录逐级向上查找。")
 @click.option("--init", is_flag=True, help="把内置默认规则写入 schema/rules.yaml（已存在时不覆盖），供财政局或主管部门调整。")
 @RULES_OPTION
 @handle_errors
@@ -387,13 +371,7 @@ def rules_command(root: Path | None, init: bool, rules: Path | None) -> int:
 @click.option("--department", help="主管部门名称（名单中有时可省略）。")
 @click.option("--from", "source", help="period：沿用哪一期，如 2025-06。")
 @click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), help="period、roster：名单的截止日期，如 2025-10-31（默认次月末）。")
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @handle_errors
 def new(
     kind: str,
@@ -471,13 +449,7 @@ def _new_period(kind: str, period: str, source: str | None, deadline: Any, root:
     "--format", "fmt", type=click.Choice(api.EXPORT_FORMATS), default="xlsx", show_default=True, help="xlsx：待填写的附件2/附件3。"
 )
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="写入此目录（默认 build/export/）。")
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @RULES_OPTION
 @handle_errors
 def export_command(period: str, department: str | None, per: str, fmt: str, out: Path | None, root: Path | None, rules: Path | None) -> int:
@@ -509,13 +481,7 @@ def export_command(period: str, department: str | None, per: str, fmt: str, out:
 @click.option("--period", help="更新哪一期的报送（默认：submissions/ 下最新的一期）。")
 @click.option("--ignore-unmatched", is_flag=True, help="表格中找不到报送文件的项目只列出为警告，其余照常更新。")
 @click.option("--dry-run", is_flag=True, help="只列出将要更新的内容，不写入。")
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @handle_errors
 def import_figures(sheet: Path, mapping: str, period: str | None, ignore_unmatched: bool, dry_run: bool, root: Path | None) -> int:
     """从预算管理一体化系统、国库集中支付等导出的表格（.xlsx 或 .csv）批量更新执行数：下达数、支出数、全年预计支出数。
@@ -586,13 +552,7 @@ def import_targets(sheet: Path, period: str, mapping: str | None, force: bool, d
 @click.option(
     "--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), help="写入此文件；写 - 时输出到屏幕。默认写入平台读取的位置。"
 )
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @handle_errors
 def codeowners(platform: str, out: Path | None, root: Path | None) -> int:
     """生成代码所有者文件：各部门的目录和本部门的审核、整改文件交给名单中该部门的「审核人」，
@@ -616,13 +576,7 @@ def codeowners(platform: str, out: Path | None, root: Path | None) -> int:
 @click.option("--department", help="只生成此部门（主管部门代码）的反馈；默认全部部门。")
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path, file_okay=False), help="输出目录，默认 build/。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF。")
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @handle_errors
 def feedback(period: str | None, department: str | None, out: Path | None, pdf: bool, root: Path | None) -> int:
     """按部门生成市财政局的《绩效运行监控审核结果反馈》（.docx，与附件1相同的公文格式）：
@@ -652,13 +606,7 @@ def feedback(period: str | None, department: str | None, out: Path | None, pdf: 
     show_default=True,
     help="text 供人阅读，json 供工具，github 生成 GitHub 注释，codequality 生成 GitLab 代码质量报告。",
 )
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @handle_errors
 def check_scope(base: str | None, head: str | None, staged: bool, department: str | None, bureau: bool, fmt: str, root: Path | None) -> int:
     """检查改动的范围：一个合并请求（或一次提交）只能改一个部门的文件；改了其他部门的报送、
@@ -679,13 +627,7 @@ def check_scope(base: str | None, head: str | None, staged: bool, department: st
 @click.option("--period", required=True, help="监控期间，如 2025-06（2025年1-6月）。")
 @click.option("--department-code", "department_code", required=True, help="被审核的主管部门代码，如 101。")
 @click.option("--bureau", is_flag=True, help="审核意见由市财政局出具（文件名 财政局-<代码>.yaml）；不加时为部门自己的审核意见。")
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @handle_errors
 def new_review(kind: str, period: str, department_code: str, bureau: bool, root: Path | None) -> int:
     """在 submissions/<期间>/审核/ 中生成审核意见、整改或结果应用文件（带编辑器提示用的 $schema 行和示例）。
@@ -777,13 +719,7 @@ def profile_show(kind: str) -> int:
 
 
 @cli.command()
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="按此日期计算距截止日期的天数（默认今天），如 2025-07-20。")
 @click.option("--strict", is_flag=True, help="有报送未通过校验时退出码为 1（站点照常生成）。")
 @handle_errors
@@ -823,13 +759,7 @@ def site(root: Path | None, today: Any, strict: bool) -> int:
 )
 @click.option("--out", type=click.Path(path_type=Path), help="sqlite 写入此文件，csv 写入此目录。")
 @click.option("--period", help="只导出这一期的报送，如 2025-06（默认全部期间）。")
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @handle_errors
 def export_data_command(fmt: str, out: Path | None, period: str | None, root: Path | None) -> int:
     """导出全部报送的数据供分析：报送、资金表、绩效指标、校验和监控发现的问题（含错误）、审核状态和修改历史，
@@ -858,13 +788,7 @@ def export_data_command(fmt: str, out: Path | None, period: str | None, root: Pa
     help="markdown 可直接贴到合并请求评论中；json 供工具使用。",
 )
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是屏幕输出。")
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @handle_errors
 def diff(base: str, head: str | None, fmt: str, out: Path | None, root: Path | None) -> int:
     """比较两个 git 版本的报送数据：逐项列出修改前后的填报数、计算结果、新增/删除的绩效指标、
@@ -987,13 +911,7 @@ def install_hook(force: bool, uninstall: bool) -> int:
 
 @cli.command()
 @click.option("--outputs", is_flag=True, help=messages.CLICK_HELP["clean_outputs"])
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @handle_errors
 def clean(outputs: bool, root: Path | None) -> int:
     """删除 docgen 为本项目保存的缓存（在用户缓存目录中，不在仓库里）；加 --outputs 时同时删除 build/ 和 site/。
