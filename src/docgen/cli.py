@@ -514,13 +514,7 @@ def import_figures(sheet: Path, mapping: str, period: str | None, ignore_unmatch
 @click.option("--mapping", help="列对照文件（.yaml），或内置对照的名称；默认内置「批复目标」。")
 @click.option("--force", is_flag=True, help="已有的批复目标文件内容不同时也覆盖（默认不覆盖，逐个列出）。")
 @click.option("--dry-run", is_flag=True, help="只检查并列出将要写入的文件，不写入。")
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="项目根目录（含 submissions/）；不指定时从当前目录逐级向上查找。",
-)
+@ROOT_OPTION
 @handle_errors
 def import_targets(sheet: Path, period: str, mapping: str | None, force: bool, dry_run: bool, root: Path | None) -> int:
     """从预算批复的绩效目标表（.xlsx、.xls 或 .csv，每个三级指标一行）导入批复目标，作为本期报送的基准。
