@@ -1299,8 +1299,6 @@ TARGETS_TEXT = {
     "added": "新增指标 {reported}",
     "renamed": "改名为「{renamed}」：{approved} → {reported}",
     "record": "（{number}，{date}）",
-    "site_title": "批复目标与报送",
-    "site_columns": "指标|批复年度指标值|报送年度指标值|情况",
     "site_same": "一致",
     "site_missing": "—",
     "import_written": "批复目标：已写入 {count} 个文件（{folder}），未改动 {same} 个",

@@ -44,12 +44,16 @@ class Change:
         return self.record is not None
 
 
+#: One indicator side by side: as approved (None: added), as reported (None: removed), and its change (None: the same).
+Row = tuple[TG.ApprovedIndicator | None, Indicator | None, Change | None]
+
+
 @dataclass(frozen=True)
 class Comparison:
     """A project against its approved targets: every indicator side by side, and the changes."""
 
     approved: TG.ApprovedProject
-    rows: tuple[tuple[TG.ApprovedIndicator | None, Indicator | None], ...]
+    rows: tuple[Row, ...]
     changes: tuple[Change, ...] = field(default_factory=tuple)
 
     @property
@@ -131,7 +135,7 @@ def compare(approved: TG.ApprovedProject, project: Project, records: list[RV.App
     mine = adjustments(records, project)
     reported = {normal(ind.name): (i, ind) for i, ind in enumerate(project.indicators)}
     known = {normal(a.name) for a in approved.indicators}
-    rows: list[tuple[TG.ApprovedIndicator | None, Indicator | None]] = []
+    rows: list[Row] = []
     changes: list[Change] = []
     removed: list[TG.ApprovedIndicator] = []
     for a in approved.indicators:
@@ -140,28 +144,29 @@ def compare(approved: TG.ApprovedProject, project: Project, records: list[RV.App
             removed.append(a)
             continue
         i, ind = hit
-        rows.append((a, ind))
         value = reported_value(ind)
         if not ind.reported("target") or (same(value, a.target) and same(ind.target.text, a.target)):
+            rows.append((a, ind, None))
             continue
         changes.append(Change(CHANGED, a.name, a.target, value, i, record=_covering(mine, a.name, value, a.target)))
+        rows.append((a, ind, changes[-1]))
     added = [(i, ind) for i, ind in enumerate(project.indicators) if normal(ind.name) not in known]
     for a in removed:
         partner = next(((i, ind) for i, ind in added if (ind.level1, ind.level2) == (a.level1, a.level2)), None)
         if partner is not None and sum(1 for x in removed if (x.level1, x.level2) == (a.level1, a.level2)) == 1:
             added.remove(partner)
             i, ind = partner
-            rows.append((a, ind))
             value = reported_value(ind)
             record = _covering(mine, a.name, value, a.target, renamed=ind.name)
             changes.append(Change(RENAMED, a.name, a.target, value, i, renamed=ind.name, record=record))
+            rows.append((a, ind, changes[-1]))
             continue
-        rows.append((a, None))
         changes.append(Change(REMOVED, a.name, a.target, "", None, record=_covering(mine, a.name, "", a.target)))
+        rows.append((a, None, changes[-1]))
     for i, ind in added:
-        rows.append((None, ind))
         value = reported_value(ind)
         changes.append(Change(ADDED, ind.name, "", value, i, record=_covering(mine, ind.name, value, "")))
+        rows.append((None, ind, changes[-1]))
     return Comparison(approved, tuple(rows), tuple(changes))
 
 
