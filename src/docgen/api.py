@@ -207,7 +207,7 @@ def check(
         *(s for s in flawed if not isinstance(s, Project)),
     ]
     result.findings += _record_findings(result.records, period_rosters)
-    result.findings += _target_findings(result)
+    result.findings += _target_findings(result, ws)
     _monitor(result, ws, files, rules_file, flawed, checked.digests, store, period_rosters)
     return result
 
@@ -239,11 +239,13 @@ def _record_findings(records: review.Records, rosters: list[Roster]) -> list[Fin
     return found + review_checks.against_roster(subjects, listed)
 
 
-def _target_findings(result: Result) -> list[Finding]:
+def _target_findings(result: Result, ws: Workspace) -> list[Finding]:
     """W610-W613: a project's indicators or 年度指标值 that differ from the approved targets in force without a
     目标调整 record; placed at the indicator (or the 绩效指标 key for one removed). A 涉密 project is warned like
     any other here: the values stay in the local report, never on the site or in an export."""
-    result.comparisons = targets.compare_all(result.approved, result.projects, result.records.applications)
+    approved, applications = _baseline_around(result, ws)
+    result.approved += approved
+    result.comparisons = targets.compare_all(result.approved, result.projects, [*result.records.applications, *applications])
     key = F.KEYS["indicators"]
     out = []
     for path, comparison in result.comparisons.items():
@@ -252,6 +254,35 @@ def _target_findings(result: Result) -> list[Finding]:
             at = _indicator_at(doc, key, c.index)
             out.append(warning(path, *at, c.code, indicator=c.name, approved=c.approved, reported=c.reported, renamed=c.renamed))
     return out
+
+
+def _baseline_around(result: Result, ws: Workspace) -> tuple[list[targets_form.ApprovedProject], list[review_form.Application]]:
+    """The approved targets and 结果应用 records of the checked projects' years that the check did not include (one
+    file named, the staged files): read quietly, valid ones only, so a project is held to its baseline however it
+    is checked. Nothing to read when the whole tree was checked."""
+    years = sorted({p.period.year for p in result.projects})
+    if not years or not ws.submissions.is_dir():
+        return [], []
+    found: list[Path] = []
+    for folder in sorted(f for year in years for f in ws.submissions.glob(f"{year}-*") if f.is_dir() and not f.is_symlink()):
+        found += sorted((folder / F.TARGETS_FOLDER).glob("*.yaml")) + sorted(
+            (folder / F.REVIEW_FOLDER).glob(f"{F.APPLICATION_PREFIX}*.yaml")
+        )
+    extra = [p for p in (ws.relative(f) for f in found) if str(p) not in result.documents]
+    if not extra:
+        return [], []
+    checked = check_files(extra, root=ws.root, profile=result.profile)
+    bad = checked.error_paths()
+    approved: list[targets_form.ApprovedProject] = []
+    applications: list[review_form.Application] = []
+    for kind, doc in checked.documents:
+        if str(doc.path) in bad:
+            continue
+        if kind == targets_form.KIND:
+            approved += targets_form.projects_from(doc.data, str(doc.path), result.profile.form("project"), target_checks.item_lines(doc))
+        elif kind == "application":
+            applications += review_form.applications_from(doc.data, str(doc.path), review_checks.item_lines(doc, kind))
+    return approved, applications
 
 
 def _indicator_at(doc: Document | None, key: str, index: int | None) -> tuple[int, int]:

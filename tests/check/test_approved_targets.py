@@ -217,3 +217,14 @@ def test_fmt_puts_an_approved_targets_file_in_the_schemas_order(tmp_path: Path) 
         "        三级指标: 满意度",
         "        年度指标值: ≥90%",
     ]
+
+
+def test_one_file_checked_alone_is_still_held_to_its_baseline_and_records(tmp_path: Path) -> None:
+    _check(tmp_path / "bare", count="≥12500人")
+    alone = api.check([tmp_path / "bare" / PATH], workspace=api.Workspace.at(tmp_path / "bare"))
+    assert [f"{f.line}:{f.code}" for f in alone.findings if f.code.startswith("W61")] == ["26:W610"]
+    record = ADJUSTMENT.format(name="资助学生人数", original="≥12500人", adjusted="≥12000人", renamed="")
+    _check(tmp_path / "recorded", count="≥12500人", record=record)
+    alone = api.check([tmp_path / "recorded" / PATH], workspace=api.Workspace.at(tmp_path / "recorded"))
+    assert [f.code for f in alone.findings if f.code.startswith("W61")] == []
+    assert alone.records.applications == []  # read for the comparison only: the check's own records stay its own
