@@ -193,7 +193,7 @@ def test_a_record_naming_an_indicator_must_be_a_complete_target_adjustment(tmp_p
     record = record.replace("方式: 调整目标", "方式: 暂缓拨款").replace("    文号: 朔财绩〔2025〕15号\n", "")
     result = _check(tmp_path, count="≥12500人", record=record)
     path = "submissions/2025-06/审核/结果应用-101.yaml"
-    assert sorted((f.line, f.code) for f in result.findings if f.path == path) == [(6, "E201"), (8, "E212")]
+    assert sorted((f.line, f.code) for f in result.findings if f.path == path) == [(6, "E201"), (8, "E205")]
     assert _targets(result) == ["26:W610"]
 
 

@@ -250,7 +250,7 @@ def adjustment_rule() -> Schema:
     return {
         "if": {"required": [A["indicator"]]},
         "then": {
-            "properties": {R["measure_kind"]: {"const": F.ADJUST_TARGET_KIND}},
+            "properties": {R["measure_kind"]: {"enum": [F.ADJUST_TARGET_KIND]}},
             "required": [A["adjusted"], R["document_number"], R["note"]],
         },
     }
