@@ -3,7 +3,10 @@ submission matches or a 目标调整 record (结果应用 of kind 调整目标) 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import yaml
 
 from docgen import api
 from tests.conftest import build_file_tree
@@ -228,3 +231,17 @@ def test_one_file_checked_alone_is_still_held_to_its_baseline_and_records(tmp_pa
     alone = api.check([tmp_path / "recorded" / PATH], workspace=api.Workspace.at(tmp_path / "recorded"))
     assert [f.code for f in alone.findings if f.code.startswith("W61")] == []
     assert alone.records.applications == []  # read for the comparison only: the check's own records stay its own
+
+
+def test_a_profile_without_a_second_level_approves_and_compares_in_its_own_keys(tmp_path: Path) -> None:
+    shutil.copytree(DEMO.parents[2] / "profiles" / "hubei", tmp_path, dirs_exist_ok=True)
+    project = yaml.safe_load((tmp_path / "submissions/2025-06/301-文化和旅游局/301-2025-001.yaml").read_text(encoding="utf-8"))
+    indicators = [{"一级指标": i["一级指标"], "三级指标": i["三级指标"], "年度指标值": str(i["年度指标值"])} for i in project["绩效指标"]]
+    first = indicators[0]["三级指标"]
+    indicators[0]["年度指标值"] = "不存在的目标值"
+    approved = {"年度": 2025, "截至月份": 6, "主管部门代码": "301", "项目": [{"项目代码": "301-2025-001", "绩效指标": indicators}]}
+    build_file_tree(tmp_path, {"submissions/2025-06/批复目标/301.yaml": yaml.safe_dump(approved, allow_unicode=True)})
+    result = api.check([tmp_path / "submissions"], workspace=api.Workspace.at(tmp_path))
+    assert not [f for f in result.findings if f.path.endswith("批复目标/301.yaml")]
+    warned = [f for f in result.findings if f.code.startswith("W61")]
+    assert [f.code for f in warned] == ["W610"] and first in warned[0].message
