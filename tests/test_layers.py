@@ -31,7 +31,16 @@ UTILITIES = {
     "docgen.workspace",  # the project root and every path, found once
     "docgen.redact",  # the one redactor of 涉密 names, codes and figures, and the publication scan
 }
-TOP = {"docgen.confidential", "docgen.shard", "docgen.report", "docgen.api", "docgen.cli", "docgen.click_zh", "docgen.__main__"}
+TOP = {
+    "docgen.confidential",
+    "docgen.shard",
+    "docgen.federation",
+    "docgen.report",
+    "docgen.api",
+    "docgen.cli",
+    "docgen.click_zh",
+    "docgen.__main__",
+}
 
 
 def module_name(path: Path) -> str:

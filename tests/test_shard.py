@@ -214,7 +214,7 @@ def test_a_tampered_figure_is_found(tree: Path, tmp_path: Path, sharded) -> None
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        (lambda d: d.update(version=2), "格式版本为 2"),
+        (lambda d: d.update(version=1), "格式版本为 1"),  # 1 named 涉密 files by their paths
         (lambda d: d.update(shard=3), "/shard 处的值不合规定"),
         (lambda d: d["outputs"][0].update(path="../../etc/passwd"), "/outputs/0/path 处的值不合规定"),
         (lambda d: d["submissions"][0].update(digest="x"), "/submissions/0/digest 处的值不合规定"),
@@ -257,3 +257,36 @@ def test_records_with_their_shard_numbers_swapped_are_refused(tree: Path, tmp_pa
     (tmp_path / "b").mkdir()
     swapped = [_tampered(tmp_path / "a", one, lambda d: d.update(shard=2)), _tampered(tmp_path / "b", two, lambda d: d.update(shard=1))]
     _refused(repo, swapped, "应由第")
+
+
+def test_a_record_names_no_confidential_file(tree: Path, sharded) -> None:
+    """Records are CI artifacts, often public: a 涉密 file is named by a keyed hash, never by its path or code."""
+    raw = b"".join(Path(r).read_bytes() for n in (1, 2, 4) for r in records(sharded(n)))
+    assert SECRET.encode() not in raw
+    hidden = [s for r in records(sharded(1)) for s in json.loads(Path(r).read_text(encoding="utf-8"))["submissions"] if s["confidential"]]
+    assert len(hidden) == 1 and hidden[0]["path"].startswith(shard.HIDDEN) and hidden[0]["entry"] is None
+    assert hidden[0]["digest"] == hidden[0]["path"].removeprefix(shard.HIDDEN)
+
+
+def test_a_changed_confidential_file_is_found_without_being_named(tree: Path, tmp_path: Path, sharded) -> None:
+    shards = sharded(2)
+    repo = merge_tree(tree, tmp_path, shards)
+    secret = next((repo / "submissions").rglob(f"{SECRET}.yaml"))
+    secret.write_text(secret.read_text(encoding="utf-8") + "# 改过\n", encoding="utf-8")
+    before = files(repo / "build")
+    result = invoke("merge", "--root", str(repo), *records(shards))
+    assert result.exit_code == 1 and "另一版本的报送文件" in result.output, result.output
+    assert SECRET not in result.output
+    assert files(repo / "build") == before
+
+
+def test_relative_record_paths_are_read_from_the_repository_root(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--record and merge's records, relative, mean the same file wherever the command runs (docs/sharding.md)."""
+    repo = checkout(tree, tmp_path)
+    monkeypatch.chdir(repo / "submissions")
+    result = invoke("build", "--root", str(repo), "--shard", "1/1", "--record", "records/one.json")
+    assert result.exit_code == 0, result.output
+    assert (repo / "records" / "one.json").is_file() and not (repo / "submissions" / "records").exists()
+    result = invoke("merge", "--root", str(repo), "records/one.json")
+    assert result.exit_code == 0, result.output
+    assert (repo / "build" / "summary.json").is_file()

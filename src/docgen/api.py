@@ -1509,15 +1509,19 @@ DATA_FORMATS = ("sqlite", "csv")
 DATA_DEFAULTS = {"sqlite": Path("build") / "docgen.sqlite", "csv": Path("build") / "export-csv"}
 
 
-def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None, *, period: str | None = None) -> list[Path]:
+def export_data(
+    root: Workspace | Path | None, fmt: str, out: Path | None = None, *, period: str | None = None, region: str = ""
+) -> list[Path]:
     """Every submission (errors too), figure, indicator, finding, review state and change as a SQLite file or CSV
     files (docs/export.md), for analysts. 涉密 projects never leave, and a withheld 部门整体 keeps no figure
     (tooling/tabular.py). `period` ("2025-06") limits the submissions to one period; the history stays whole."""
+    from . import federation
     from .history import git
     from .history import timeline as history_module
     from .tooling import tabular
 
     ws = _workspace(root)
+    region = federation.checked_region(region)
     target = out if out is not None else ws.root / DATA_DEFAULTS[fmt]
     if out is None or fmt == "csv":  # a folder docgen writes into: no link in it may carry a write elsewhere
         _check_outputs(ws, ws.build if out is None else target)
@@ -1578,6 +1582,7 @@ def export_data(root: Workspace | Path | None, fmt: str, out: Path | None = None
         history=entries,
         redact=secrets.redact,
         invalid=invalid,
+        metadata=federation.export_metadata(profile_of(ws), region, wanted[0].name if period else None, confidential.pool_size(analysis)),
     )
     try:
         return [tabular.write_sqlite(data, target)] if fmt == "sqlite" else tabular.write_csv(data, target)
@@ -1849,7 +1854,7 @@ def build_shard(
     k, n = shard
     ws = _workspace(root)
     out = out or ws.build
-    target = record or default_record(ws, k, n)
+    target = _at_root(ws, record) if record is not None else default_record(ws, k, n)
     where = target.resolve()
     if not where.is_relative_to(ws.root.resolve()) or where.is_relative_to(out.resolve()):
         raise UsageError(M.message("E811", path=ws.shown(target)))
@@ -1887,21 +1892,50 @@ def build_shard(
         revision=_revision(ws, result, rules),
         profile=_profile_id(ws),
         submissions=tuple(
-            S.Submission(
-                path=ws.relative(s.path).as_posix(),
-                digest=result.digests[str(s.path)],
-                department=s.department_code,
-                period=s.period.key,
-                confidential=bool(s.confidential),
-                entry=entries[str(s.path)],
+            sorted(
+                (
+                    S.Submission(
+                        path=_recorded_name(ws, result, s),
+                        digest=_recorded_digest(ws, result, s),
+                        department=s.department_code,
+                        period=s.period.key,
+                        confidential=bool(s.confidential),
+                        entry=entries[str(s.path)],
+                    )
+                    for s in mine
+                ),
+                key=lambda sub: sub.path,  # by the written name: a 涉密 file's place in the list tells nothing either
             )
-            for s in sorted(mine, key=lambda s: ws.relative(s.path).as_posix())
         ),
         outputs=tuple(outputs),
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(target, rec.to_json(), owner=target.parent)
     return Sharded(result, target, len({(g[0].key, g[1]) for g in groups}), len(mine), rendered)
+
+
+def _at_root(ws: Workspace, typed: Path) -> Path:
+    """A shard record's path as given to --record or `docgen merge`: a relative one is read from the repository root,
+    wherever the command runs (CI runs at the root; a clerk in submissions/ means the same file), as the default is."""
+    return typed if typed.is_absolute() else ws.root / typed
+
+
+def _recorded_name(ws: Workspace, result: Result, sub: Project | Department) -> str:
+    """A submission's name in a shard record: its root-relative path, or for 涉密 a keyed hash of it (shard.hidden_name):
+    the record is a CI artifact, often public, and must name no 涉密 file."""
+    from . import shard as S
+
+    path = ws.relative(sub.path).as_posix()
+    return S.hidden_name(path, result.digests[str(sub.path)]) if sub.confidential else path
+
+
+def _recorded_digest(ws: Workspace, result: Result, sub: Project | Department) -> str:
+    """The SHA-256 of a submission's bytes; for 涉密 the hash of its hidden name, which already covers the bytes."""
+    from . import shard as S
+
+    if sub.confidential:
+        return _recorded_name(ws, result, sub).removeprefix(S.HIDDEN)
+    return result.digests[str(sub.path)]
 
 
 def _shard_outputs(out: Path, groups: set[tuple[Any, str, str]]) -> list[tuple[str, str]]:
@@ -1954,7 +1988,7 @@ def merge(
     ws = _workspace(root)
     out = out or ws.build
     _check_outputs(ws, out)
-    recs = S.complete([S.read(ws.absolute(p), ws.shown(p)) for p in record_files])
+    recs = S.complete([S.read(_at_root(ws, p), ws.shown(_at_root(ws, p))) for p in record_files])
     result = _buildable(ws, out, rules, cache=cache, strict=strict)
     _verify_records(ws, out, result, recs, rules)
     built = rollup.cities(analyse(result), result.rosters, _returned(result))
@@ -1982,9 +2016,9 @@ def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], r
             M.message("E805", what=M.label("shard_profile"), a=first.source, b="docgen.yaml", x=first.profile[:60], y=_profile_id(ws))
         )
     entries = _summary_entries(result, ws.root)
-    tree = {ws.relative(Path(p)).as_posix(): p for p in entries}
     subs: list[Project | Department] = [*result.departments, *result.projects]
     origin = {str(s.path): s for s in subs}
+    tree = {_recorded_name(ws, result, origin[p]): p for p in entries}  # a 涉密 file by its hidden name only
     seen: dict[str, str] = {}
     for rec in recs:
         for sub in rec.submissions:
@@ -1997,7 +2031,7 @@ def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], r
             owner = origin[key]
             if (sub.department, sub.period) != (owner.department_code, owner.period.key):
                 raise S.ShardError(M.message("E808", where=rec.source, path=sub.path))
-            if result.digests.get(key) != sub.digest:
+            if _recorded_digest(ws, result, owner) != sub.digest:
                 raise S.ShardError(M.message("E807", path=sub.path, why=M.label("shard_changed")))
             expected = S.shard_of(sub.department, rec.of)
             if expected != rec.shard:
@@ -2015,6 +2049,37 @@ def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], r
                 raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_missing")))
             if S.file_digest(target) != digest:
                 raise S.ShardError(M.message("E809", where=rec.source, path=rel, why=M.label("shard_output_changed")))
+
+
+# --- federation (issue 18, item 4): an upper level's roll-up of lower levels' exports -----------------------------
+
+
+@dataclass
+class Federated:
+    """What `merge --from` produced: the exports read (checked), the periods rolled up, the files written."""
+
+    sources: list[Any]  # federation.Source
+    periods: list[str]
+    written: list[Path]
+
+
+def federate(exports: list[Path], root: Workspace | Path | None = None, out: Path | None = None) -> Federated:
+    """`docgen merge --from`: roll up lower levels' exports (docs/federation.md) into build/federation/: summary.json,
+    汇总表.xlsx, 汇总.md and index.html. Every export is read and checked before anything is written; a relative
+    path is read from where the command runs (exports come from elsewhere, unlike shard records, which live in the
+    repository). The upper level's own profile names its level."""
+    from . import federation
+
+    ws = _workspace(root)
+    folder = out or ws.build / "federation"
+    _check_outputs(ws, ws.build)
+    sources = federation.read_all((ws.absolute(p), ws.shown(ws.absolute(p))) for p in exports)
+    rolled = federation.roll_up(sources)
+    try:
+        written = federation.write(folder, sources, rolled, profile_of(ws).level)
+    except OSError as exc:
+        raise write_problem(exc) from exc
+    return Federated(sources, [p.period for p in rolled], written)
 
 
 # --- import: filled 附件2/附件3 workbooks into submissions ----------------------------------------

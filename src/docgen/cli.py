@@ -285,20 +285,28 @@ def _build_shard(
 
 
 @cli.command()
-@click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("records", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--from", "exports", multiple=True, type=click.Path(path_type=Path), help=messages.CLICK_HELP["merge_from"])
 @ROOT_OPTION
 @click.option("--strict", is_flag=True, help="正式报送：有「未填报」数据的文件也视为错误（E312），不生成。")
 @RULES_OPTION
 @handle_errors
-def merge(records: tuple[Path, ...], root: Path | None, strict: bool, rules: Path | None) -> int:
+def merge(records: tuple[Path, ...], exports: tuple[Path, ...], root: Path | None, strict: bool, rules: Path | None) -> int:
     """合并分片构建：读取全部 docgen build --shard K/N 的分片记录，生成汇总表和 build/summary.json，
     结果与单机 docgen build 逐字节相同。
 
     各分片作业的 build/（部门附件和报送包）须先放入本仓库的 build/。缺少或重复的分片、不同版本或表样的分片、
     损坏或被改动的记录：不写任何文件，退出码 1。
 
-    示例：docgen merge shards/shard-*-of-4.json
+    加 --from：上级（省、或市汇总所辖区县）汇总下级的 docgen export-data 导出（SQLite 文件或 CSV 目录），不需要下级的
+    报送文件，写到 build/federation/。导出缺少导出说明、含涉密内容或格式不符：不写任何文件，退出码 1。
+
+    示例：docgen merge shards/shard-*-of-4.json；docgen merge --from 平鲁区.sqlite --from 右玉县/
     """
+    if bool(records) == bool(exports):
+        raise Refused(messages.message("E833"))
+    if exports:
+        return _federate(root, exports)
     ws = _workspace(root)
     try:
         merged = api.merge(list(records), ws, rules=rules, cache=_cache(), strict=strict)
@@ -308,6 +316,19 @@ def merge(records: tuple[Path, ...], root: Path | None, strict: bool, rules: Pat
     shown = _shown(ws, merged.summary.parent)
     count = len(merged.result.projects) + len(merged.result.departments)
     click.echo(messages.label("shard_merged", of=merged.shards, path=shown, count=count))
+    return 0
+
+
+def _federate(root: Path | None, exports: tuple[Path, ...]) -> int:
+    """`docgen merge --from`: an upper level needs no submissions/ of its own, so the current folder serves as root."""
+    try:
+        ws = _workspace(root)
+    except Refused:
+        ws = Workspace.at(Path("."))
+    done = api.federate(list(exports), ws)
+    shown = _shown(ws, done.written[0].parent)
+    regions = len({s.region for s in done.sources})
+    click.echo(messages.label("federation_written", sources=len(done.sources), regions=regions, periods=len(done.periods), path=shown))
     return 0
 
 
@@ -753,9 +774,10 @@ def site(root: Path | None, today: Any, strict: bool) -> int:
 )
 @click.option("--out", type=click.Path(path_type=Path), help="sqlite 写入此文件，csv 写入此目录。")
 @click.option("--period", help="只导出这一期的报送，如 2025-06（默认全部期间）。")
+@click.option("--region", default="", help=messages.CLICK_HELP["export_region"])
 @ROOT_OPTION
 @handle_errors
-def export_data_command(fmt: str, out: Path | None, period: str | None, root: Path | None) -> int:
+def export_data_command(fmt: str, out: Path | None, period: str | None, region: str, root: Path | None) -> int:
     """导出全部报送的数据供分析：报送、资金表、绩效指标、校验和监控发现的问题（含错误）、审核状态和修改历史，
     表结构见 docs/export.md，可用 Datasette、Excel 或 pandas 打开。
 
@@ -764,7 +786,7 @@ def export_data_command(fmt: str, out: Path | None, period: str | None, root: Pa
     示例：docgen export-data --format sqlite；docgen export-data --format csv --out 分析/ --period 2025-06
     """
     ws = _workspace(root)
-    written = api.export_data(ws, fmt, out, period=period)
+    written = api.export_data(ws, fmt, out, period=period, region=region)
     for path in written:
         click.echo(messages.label("export_data_written", path=_shown(ws, path)))
     return 0

@@ -1318,3 +1318,102 @@ TARGETS_TEXT = {
 def targets_text(key: str, /, **args: Any) -> str:
     """A text of the approved targets, filled in."""
     return TARGETS_TEXT[key].format(**args) if args else TARGETS_TEXT[key]
+
+
+# --- federation (issue 18, item 4): docgen merge --from, an upper level's roll-up of lower levels' exports -----------
+
+MESSAGES.update(
+    {
+        "E820": "汇总来源 {where} 不存在、不是普通文件或目录，或是符号链接（不会跟随）",
+        "E821": "汇总来源 {where} 超过上限：{detail}",
+        "E822": "汇总来源 {where} 不是 docgen export-data 导出的 SQLite 文件或 CSV 目录：{detail}",
+        "E823": "{where} 缺少表 {table}：请让下级用 docgen export-data --format sqlite（或 csv）重新导出",
+        "E824": "{where} 表 {table} 的列与导出格式不符：{detail}",
+        "E825": "{where}：列 {column} 的值「{value}」应为{expected}",
+        "E826": "{where} 的导出说明（metadata 表）{detail}：无法确认来源已执行涉密规则，不汇总",
+        "E827": "{where} 的导出说明没有写明已执行涉密规则（confidential_rules 为「{value}」，应为 applied），不汇总",
+        "E828": "{where}：{detail}。导出中不得有涉密内容，来源没有执行涉密规则，不汇总",
+        "E829": "{where} 的导出格式版本为 {found}，本版 docgen 只读版本 {expected}：请用同一版本的 docgen 重新导出",
+        "E830": "{a} 与 {b} 都是「{region}」{period} 的导出：同一地区同一期只能交一份",
+        "E831": "{where}：列 {column} 的值「{value}」不合规定（{detail}）",
+        "E832": "{where}：{column} 为「{value}」，但 {table} 表中没有这一行",
+        "E833": "docgen merge 要么合并分片记录，要么用 --from 汇总下级的导出，不能同时两种，也不能都没有",
+        "E834": "{where} 表 {table} 超过 {most} 行上限",
+        "E836": "地区名称「{region}」不合规定：应为 1 到 {most} 个字符，不含换行、制表符等控制字符",
+        "E837": "--from 最多 {most} 个汇总来源（给了 {count} 个）",
+    }
+)
+
+LABELS.update(
+    {
+        "federation_too_large": "文件 {file} 超过 {most}",
+        "federation_not_sqlite": "不是 SQLite 数据库",
+        "federation_sqlite_broken": "SQLite 文件损坏或过于复杂（{detail}）",
+        "federation_not_table": "{table} 不是普通的表",
+        "federation_not_utf8": "{file} 不是 UTF-8 编码的 CSV",
+        "federation_csv_broken": "{file} 第 {line} 行不是合规的 CSV（{detail}）",
+        "federation_csv_width": "第 {line} 行有 {found} 列，应有 {expected} 列",
+        "federation_missing_columns": "缺少列 {columns}",
+        "federation_extra_columns": "多出列 {columns}",
+        "federation_column_order": "列的次序应为 {columns}",
+        "federation_declared_type": "列 {column} 声明为 {found}，应为 {expected}",
+        "federation_text": "文字（不超过 {most} 个字符）",
+        "federation_integer": "整数",
+        "federation_real": "数字",
+        "federation_required": "（不能为空）",
+        "federation_no_metadata": "缺失",
+        "federation_metadata_rows": "应有且只有一行，实有 {count} 行",
+        "federation_no_region": "没有地区名称（请让下级用 docgen export-data --region 地区名称 重新导出）",
+        "federation_confidential_column": "表 {table} 有标记涉密的列 {column}",
+        "federation_confidential_text": "列 {column} 含「涉密」",
+        "federation_withheld_figures": "部门整体 {code}（{period}）标为不导出金额（withheld = 1），却有 {count} 行{what}",
+        "federation_figures": "资金数据",
+        "federation_indicators": "绩效指标",
+        "federation_one_of": "应为 {allowed} 之一",
+        "federation_period": "应为 2025-06 这样的期间，且在 periods 表中",
+        "federation_duplicate_id": "编号重复",
+        "federation_not_negative": "不能为负数",
+        "federation_written": "已汇总 {sources} 个下级导出（{regions} 个地区、{periods} 期）：{path}",
+        "federation_title": "{period}各地区预算绩效运行监控汇总",
+        "federation_subtitle": "序时进度 {time_progress}%　金额单位：万元　来源：{sources}　生成：{generator}",
+        "federation_sheet_regions": "地区部门汇总",
+        "federation_sheet_red": "红灯项目",
+        "federation_sheet_late": "迟报",
+        "federation_sheet_sources": "来源",
+        "federation_region_total": "{region}合计",
+        "federation_total": "合计",
+        "federation_note": (
+            "注：各地区的数据来自其 docgen export-data 导出，涉密项目在来源处已不导出，不计入本表；"
+            "涉密项目不足规定个数的部门，其部门整体（附件3）的金额不列示。支出进度 = 支出数 ÷ 安排数。"
+        ),
+        "federation_withheld": "不列示",
+        "federation_heading_regions": "各地区、各部门",
+        "federation_heading_red": "红灯项目",
+        "federation_heading_late": "迟报",
+        "federation_heading_sources": "来源",
+        "federation_none": "无",
+        "federation_late_days": "迟 {days} 天",
+    }
+)
+
+ROLLUP_COLUMNS.update(
+    {
+        "region": "地区",
+        "level_name": "级次",
+        "projects": "项目数",
+        "late_days": "迟报天数",
+        "profile": "表样",
+        "generated_at": "导出时间",
+        "docgen_version": "docgen 版本",
+        "source": "来源文件",
+        "sha256": "SHA-256",
+    }
+)
+
+CLICK_HELP.update(
+    {
+        "merge_from": "汇总下级的导出（docgen export-data --format sqlite 的文件或 --format csv 的目录），可写多次；"
+        "写到 build/federation/：summary.json、汇总表.xlsx、汇总.md、index.html。",
+        "export_region": "写入导出说明（metadata 表）的地区名称，如 平鲁区；上级用 docgen merge --from 汇总时按它区分地区。",
+    }
+)

@@ -18,7 +18,7 @@ from . import messages as M
 from .errors import DocgenError, UsageError
 
 FORMAT = "docgen-shard-record"
-VERSION = 1
+VERSION = 2  # 2: a 涉密 submission is named by a keyed hash (hidden_name), never by its path
 MAX_SHARDS = 256  # more runners than this would each render a handful of departments: no CI offers it usefully
 MAX_RECORD_BYTES = 64 * 1024 * 1024  # ~200 bytes of figures per submission: room for 100,000 projects, not for a bomb
 MAX_ITEMS = 1_000_000
@@ -50,6 +50,19 @@ def shard_of(department_code: str, total: int) -> int:
     Depends on the code alone, so adding or removing a department never moves another one between shards."""
     number = int.from_bytes(hashlib.sha256(department_code.encode("utf-8")).digest()[:8], "big")
     return number % total + 1
+
+
+#: The folder-like prefix of a 涉密 submission's name in a record: it is not a path in the repository.
+HIDDEN = "涉密/"
+
+
+def hidden_name(path: str, content_digest: str) -> str:
+    """The name a 涉密 submission has in a shard record, which CI publishes as an artifact: 「涉密/」 and SHA-256 over
+    its path and the SHA-256 of its bytes. The bytes are the key, so trying every project code of the naming scheme
+    finds nothing without the file; the merge, which has the checkout, recomputes it and so still proves each 涉密
+    file was rendered from these bytes, once."""
+    token = hashlib.sha256(f"docgen-confidential\0{path}\0{content_digest}".encode()).hexdigest()
+    return HIDDEN + token
 
 
 def file_digest(path: Path) -> str:

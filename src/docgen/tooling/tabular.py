@@ -172,6 +172,31 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
+#: What the metadata table's `confidential_rules` says when the 涉密 rules above were applied while writing: an
+#: upper level's `docgen merge --from` reads no export without it (src/docgen/federation.py).
+CONFIDENTIAL_APPLIED = "applied"
+#: The export's own format version (metadata.format_version): a reader refuses one it does not know.
+FORMAT_VERSION = 1
+
+#: Who wrote the export, of what, and that the 涉密 rules were applied: one row. Added after the data tables so their
+#: order (and every reader of it) stays as it was.
+METADATA = Table(
+    "metadata",
+    "导出说明：一行，说明哪个地区、哪一级、哪个表样、哪一期的数据，何时由哪个版本的 docgen 导出，以及已按涉密规则处理。",
+    (
+        Column("region", TEXT, "地区名称（docgen export-data --region，如 平鲁区）；未指定时为空", required=True),
+        Column("level", TEXT, "级次（表样的 level：市级、区级、县级……）", required=True),
+        Column("profile", TEXT, "表样 id（docgen.yaml 选用的表样）", required=True),
+        Column("period", TEXT, "导出的期间（--period）；全部期间时为空"),
+        Column("generated_at", TEXT, "导出时间（ISO 8601；设置了 SOURCE_DATE_EPOCH 时为该时间）", required=True),
+        Column("docgen_version", TEXT, "导出所用的 docgen 版本", required=True),
+        Column("format_version", INTEGER, "导出格式版本（本版为 1）", required=True),
+        Column("confidential_rules", TEXT, "applied：导出时已执行涉密规则（涉密项目不导出，不足 k 个的部门整体不导出金额）", required=True),
+        Column("pool", INTEGER, "k：涉密汇总最少项目数（规则文件的设置）", required=True),
+    ),
+)
+TABLES = (*TABLES, METADATA)
+
 #: The bureau's first two questions, as views (Datasette lists them beside the tables).
 VIEWS: dict[str, tuple[str, str]] = {
     "red_list": (
@@ -232,13 +257,17 @@ def collect(
     history: Iterable[Any],
     redact: Callable[[str], str],
     invalid: Iterable[tuple[str, Period, str, str, str, str]] = (),
+    metadata: Row | None = None,
 ) -> Dataset:
     """The export's rows from docgen's own records.
 
     `submissions`: (model, root-relative path, evaluation) of every modelled submission; `invalid`: (path, period,
     kind, department code, code, name) of files that failed before a model; `hidden(path)`: a 涉密 file; `withheld`:
-    paths of 部门整体 files whose figures are withheld; `history`: the public history's entries (timeline.Entry)."""
+    paths of 部门整体 files whose figures are withheld; `history`: the public history's entries (timeline.Entry);
+    `metadata`: the metadata table's row (who, what, and that the 涉密 rules were applied)."""
     data = Dataset()
+    if metadata is not None:
+        data.rows["metadata"].append({**metadata, "region": _text(metadata.get("region", ""), redact)})
     for key, (period, deadline) in sorted(periods.items()):
         data.rows["periods"].append(
             {
