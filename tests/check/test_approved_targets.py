@@ -245,3 +245,12 @@ def test_a_profile_without_a_second_level_approves_and_compares_in_its_own_keys(
     assert not [f for f in result.findings if f.path.endswith("批复目标/301.yaml")]
     warned = [f for f in result.findings if f.code.startswith("W61")]
     assert [f.code for f in warned] == ["W610"] and first in warned[0].message
+
+
+def test_an_adjusted_value_typed_in_the_submission_needs_its_record_too(tmp_path: Path) -> None:
+    adjusted = PROJECT.replace("    年度指标值: ≥12000人\n", "    年度指标值: ≥12000人\n    调整后指标值: ≥11000人\n", 1)
+    result = _check(tmp_path / "bare", project=adjusted)
+    assert _targets(result) == ["26:W610"]
+    assert "「≥11000人」" in next(f.message for f in result.findings if f.code == "W610")
+    record = ADJUSTMENT.format(name="资助学生人数", original="≥12000人", adjusted="≥11000人", renamed="")
+    assert _targets(_check(tmp_path / "recorded", project=adjusted, record=record)) == []

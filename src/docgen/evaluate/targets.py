@@ -82,8 +82,17 @@ def _shape(v: Value) -> tuple[object, ...]:
 
 def reported_value(ind: Indicator) -> str:
     """What the submission holds the indicator to: its 调整后指标值 where written, else its 年度指标值."""
-    value = ind.adjusted_target if ind.adjusted_target is not None else ind.target
-    return value.text
+    adjusted = ind.adjusted_target is not None and ind.reported("adjusted_target")
+    return ind.adjusted_target.text if adjusted and ind.adjusted_target is not None else ind.target.text
+
+
+def _differing(ind: Indicator, approved: str) -> str | None:
+    """The value of `ind` that departs from the approved one, or None: its 年度指标值 when that was retyped (the
+    baseline itself changed), else its 调整后指标值 when that differs."""
+    if not same(ind.target.text, approved):
+        return ind.target.text
+    value = reported_value(ind)
+    return None if same(value, approved) else value
 
 
 def baseline(approved: list[TG.ApprovedProject], project: Project) -> TG.ApprovedProject | None:
@@ -144,8 +153,8 @@ def compare(approved: TG.ApprovedProject, project: Project, records: list[RV.App
             removed.append(a)
             continue
         i, ind = hit
-        value = reported_value(ind)
-        if not ind.reported("target") or (same(value, a.target) and same(ind.target.text, a.target)):
+        value = _differing(ind, a.target) if ind.reported("target") else None
+        if value is None:
             rows.append((a, ind, None))
             continue
         changes.append(Change(CHANGED, a.name, a.target, value, i, record=_covering(mine, a.name, value, a.target)))
