@@ -136,7 +136,7 @@ def raw_hidden(path: Path, data: dict[str, Any], rosters: Iterable[Roster]) -> b
         return True
     if path.name == F.ROSTER_FILE or path.name == F.DEPARTMENT_FILE:
         return False
-    if path.parent.name in (F.REVIEW_FOLDER, F.TARGETS_FOLDER):  # records about projects, not a project: no code of its own
+    if path.parent.name in (F.REVIEW_FOLDER, F.TARGETS_FOLDER):  # records on many projects (审核/, 批复目标/), not a project
         return False
     match = re.match(r"^(\d{4})-(\d{1,2})$", path.parent.parent.name)
     if match is None:

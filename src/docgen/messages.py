@@ -781,6 +781,11 @@ LABELS.update(
         "export_data_nothing": "找不到报送目录「{folder}」，没有可导出的数据",
         "export_data_written": "已写入 {path}",
         "export_data_summary": "已导出 {submissions} 份报送（{format}）：{path}",
+        "export_needs_period": "导出待填写的表格（--format xlsx）要指定 --period，如 --period 2025-09",
+        "export_xlsx_only": "{option} 只用于 --format xlsx（待填写的表格）；sqlite、csv 导出全部部门的数据",
+        "export_out_is_file": "--out 「{path}」是一个文件；--format xlsx 写入一个目录",
+        "export_data_only": "{option} 只用于 --format sqlite、csv（供分析的数据导出）",
+        "export_data_alias": "提示：docgen export-data 将在下一版本删除，请改用 docgen export --format {format}（参数相同）",
     }
 )
 
@@ -913,8 +918,7 @@ MESSAGES.update(
             "这一格由系统计算，导入时不采用表上的数，也可以清空它"
         ),
         "E514": (
-            "指标「{name}」的完成目标可能性没有打「√」：请在「确定能」「有可能」「完全不可能」中选一格打「√」"
-            "（尚未判断的，在备注中写「完成目标可能性：未填报」）"
+            "指标「{name}」的完成目标可能性没有打「√」：请在{answers}中选一格打「√」（尚未判断的，在备注中写「完成目标可能性：未填报」）"
         ),
         "E515": "指标「{name}」的完成目标可能性打了 {count} 个「√」（{choices}），只能选一格",
         "E516": "指标「{name}」的「{choice}」一格填写的是「{value}」：选中的一格打「√」（也认「✓」「是」），其余留空",
@@ -931,6 +935,15 @@ MESSAGES.update(
         ),
         "E525": "不支持的文件类型「{suffix}」：请导入 .xlsx（或 .xls）格式的附件2/附件3",
         "E527": "已有的 {path} 无法读取或整理（YAML 有错误？），未修改：请先用 docgen validate 找出问题并改正，再导入",
+        # every profile's forms (issue 16 item 1): check-box groups, the likelihood written out, a form without 代码
+        "E530": "「{label}」是单选，却勾选了 {choices}：只能勾选一项（☑ 或 √ 放在选中的一项前面）",
+        "E531": "「{label}」一栏无法识别：「{value}」中没有任何一个选项（{options}）。请勾选其中一项，如「☑{first}」",
+        "E532": "指标「{name}」的完成目标可能性填写的是「{value}」：请填写{answers}之一（尚未判断的填「未填报」）",
+        "E533": "指标「{name}」的完成目标可能性是空的：请填写{answers}之一（尚未判断的填「未填报」）",
+        "E534": (
+            "无法确定主管部门代码：本表没有代码一栏，docgen 按本期名单的部门名称对应，但名单 {roster} 中没有名为"
+            "「{name}」的主管部门。请核对主管部门名称，或请财政部门把它加入名单"
+        ),
     }
 )
 

@@ -60,8 +60,6 @@ from ..evaluate import conclusions, draft, monitor, report
 from ..evaluate import figures as compute
 from ..evaluate.evaluation import Evaluation, evaluate
 from ..form import numbers as N
-from ..form import review as review_form
-from ..form import targets as targets_form
 from ..form import vocabulary as F
 from ..form.forms import DEFAULT, FORMS, BudgetTable, Profile, form_of
 from ..form.model import Department, Period, Project, Roster
@@ -73,9 +71,6 @@ from ..render.layout import place
 from . import charts, sanitise
 from . import review as review_pages
 from . import targets as target_pages
-
-#: Kinds of file that are records about submissions, never a submission's page (form/review.py, form/targets.py).
-RECORD_KINDS = frozenset({*review_form.KINDS, targets_form.KIND})
 
 SOURCE = Path("build") / "site-src"
 OUTPUT = Path("site")
@@ -228,6 +223,8 @@ class DepartmentView:
     in_roster: bool = True
     page: str = ""
     withheld: bool = False  # 1 to k-1 涉密 projects: its 部门整体 figures would reveal theirs, so they are not shown
+    feedback: list[tuple[str, str]] = field(default_factory=list)  # (label, docs-relative path) of its 审核结果反馈
+    bundle: str = ""  # docs-relative path of its 报送包 (.zip) when built
 
     @property
     def counts(self) -> Counts:
@@ -585,11 +582,11 @@ class _Planner:
                 continue
             period = _period_of(path)
             kind = kind_of(path)
-            if kind in RECORD_KINDS:  # 审核/ and 批复目标/ files: records about submissions, shown by their own sections
-                continue
             if kind == "roster":
                 if period is not None:
                     self.roster_findings[period.key].extend(self.assessments[str(path)].errors)
+                continue
+            if kind not in ("project", "department"):  # the 审核/ folder's records: shown by site/review.py, no submission
                 continue
             data = _raw(path, self.root)
             if data.get(F.KEYS["confidential"]) is True or self.secrets.hides(path=path):  # 涉密, or not on its roster
@@ -934,6 +931,37 @@ def _copy_downloads(model: SiteModel, build: Path, docs: Path) -> None:
             except OSError:
                 shutil.copyfile(source, target)
             entry.downloads.append((f"{source.stem.split('-')[0]}（.{kind}）", rel.as_posix()))
+    _copy_department_files(model, build, docs)
+
+
+def _copy_department_files(model: SiteModel, build: Path, docs: Path) -> None:
+    """Each department's 报送包 (`docgen build`) and 审核结果反馈 (`docgen feedback`) from build/<period>/, published on
+    its page; not for a withheld department, whose downloads are all kept back. Both are redacted when written."""
+    prefix = M.review_text("feedback_file")
+    for view in model.periods:
+        folder = paths.period_dir(build, view.period)
+        if not folder.is_dir():
+            continue
+        for dept in view.departments:
+            if dept.withheld:
+                continue
+            code = paths.safe(dept.code)
+            found = [(s, "feedback") for s in sorted(folder.glob(f"{prefix}-{code}-*")) if s.suffix in (".docx", ".pdf")]
+            found += [(s, "bundle") for s in folder.glob(f"{code}-*-{view.period.label}绩效监控报告.zip")]
+            for source, kind in found:
+                if source.is_symlink() or not source.is_file():  # build/ may be committed: a link is never published
+                    continue
+                rel = Path("downloads") / source.relative_to(build)
+                target = docs / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copyfile(source, target)
+                if kind == "bundle":
+                    dept.bundle = rel.as_posix()
+                else:
+                    dept.feedback.append((f"{prefix}（{source.suffix}）", rel.as_posix()))
 
 
 def _copy_theme(source: Path) -> None:

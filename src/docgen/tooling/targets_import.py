@@ -341,7 +341,7 @@ def plan(
     for department, listed in sorted(by_department.items()):
         relative = folder / F.TARGETS_FOLDER / f"{department}.yaml"
         text = department_text(year, month, department, listed, form, "../../../schema/" + TG.SCHEMA_FILE)
-        formatted = format_text(relative, text)
+        formatted = format_text(relative, text, profile)
         if formatted.after is None:
             out.problems += [Problem(f"{f.path}:{f.line}:{f.column}", f.code, f.message) for f in formatted.findings]
             continue
