@@ -8,6 +8,7 @@ against reported. Indicators are matched by name (三级指标); an approved one
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -61,14 +62,16 @@ class Comparison:
         return tuple(c for c in self.changes if not c.justified)
 
 
+@functools.lru_cache(maxsize=65536)
 def normal(value: str) -> str:
-    """A value as compared: full-width folded (１２０％ is 120%), spaces dropped."""
+    """A value as compared: full-width folded (１２０％ is 120%), spaces dropped (cached: the same texts recur in
+    every project of a repository)."""
     return "".join(unicodedata.normalize("NFKC", value).split())
 
 
 def same(a: str, b: str) -> bool:
     """Whether two 年度指标值 say the same: equal text, or equal comparator, number, range and unit."""
-    if normal(a) == normal(b):
+    if a == b or normal(a) == normal(b):
         return True
     pa, pb = parse(normal(a)), parse(normal(b))
     if not (pa.quantitative and pb.quantitative):
@@ -180,10 +183,19 @@ def compare(approved: TG.ApprovedProject, project: Project, records: list[RV.App
 
 
 def compare_all(approved: list[TG.ApprovedProject], projects: list[Project], records: list[RV.Application]) -> dict[str, Comparison]:
-    """Each project that has approved targets in force, compared; by the project's path."""
+    """Each project that has approved targets in force, compared; by the project's path. The approved projects and
+    the 目标调整 records are indexed by project first: at 10,000 projects a scan per project would be quadratic."""
+    by_project: dict[tuple[str, str], list[TG.ApprovedProject]] = {}
+    for a in approved:
+        by_project.setdefault((a.department_code, a.code), []).append(a)
+    by_subject: dict[tuple[str, str], list[RV.Application]] = {}
+    for r in records:
+        if r.adjusts_target:
+            by_subject.setdefault((r.department_code, r.subject), []).append(r)
     out = {}
     for project in projects:
-        base = baseline(approved, project)
+        key = (project.department_code, project.code)
+        base = baseline(by_project.get(key, []), project)
         if base is not None:
-            out[str(project.path)] = compare(base, project, records)
+            out[str(project.path)] = compare(base, project, by_subject.get(key, []))
     return out
