@@ -14,6 +14,7 @@ import click
 from . import __version__, api, children, click_zh, messages, output, report
 from .cache import Store
 from .check import ruleset as R
+from .check.findings import Finding
 from .errors import DocgenError, InvalidSubmissions, write_problem
 from .errors import UsageError as Refused
 from .workspace import Workspace
@@ -225,6 +226,11 @@ def build(
         return _build_shard(
             ws, shard_spec, record, force=force, pdf=pdf, confidential_dir=confidential_dir, jobs=jobs, strict=strict, rules=rules
         )
+    quick = not (force or pdf) and _cache()
+    replayed = api.unchanged_build(ws, rules=rules, include_confidential=confidential_dir, strict=strict) if quick else None
+    if replayed is not None:  # nothing read or written has changed since the last build: its report, not its work
+        _built_report(ws, replayed.findings, replayed.files, replayed.submissions, replayed.rendered, replayed.summary, confidential_dir)
+        return 0
     try:
         built = api.build(
             ws,
@@ -243,13 +249,23 @@ def build(
         again = [messages.label("errors_again", count=len(errors)), *errors] if warnings else []
         _echo_lines([*errors, *warnings, *again])
         raise
-    _echo_lines([report.text_line(f) for f in report.for_user(built.result.warnings, ws.shown)])  # one write: 1,000 projects can have 5,000
-    click.echo(report.summary_line(built.result.findings, len(built.result.files)), err=True)
-    folder = _shown(ws, built.summary.parent)
-    for line in report.build_lines(built.rendered, folder, confidential_dir):
-        click.echo(line, err=True)
-    click.echo(messages.label("built", path=folder, count=len(built.result.projects) + len(built.result.departments)))
+    result = built.result
+    count = len(result.projects) + len(result.departments)
+    _built_report(ws, result.findings, len(result.files), count, built.rendered, built.summary, confidential_dir)
     return 0
+
+
+def _built_report(
+    ws: Workspace, findings: list[Finding], files: int, count: int, rendered: Any, summary: Path, confidential_dir: Path | None
+) -> None:
+    """What `docgen build` says when it is done: the warnings, the summary line, what was rendered, where."""
+    warnings = [f for f in findings if f.is_warning]
+    _echo_lines([report.text_line(f) for f in report.for_user(warnings, ws.shown)])  # one write: 1,000 projects can have 5,000
+    click.echo(report.summary_line(findings, files), err=True)
+    folder = _shown(ws, summary.parent)
+    for line in report.build_lines(rendered, folder, confidential_dir):
+        click.echo(line, err=True)
+    click.echo(messages.label("built", path=folder, count=count))
 
 
 def _build_shard(
