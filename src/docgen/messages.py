@@ -1210,7 +1210,6 @@ MESSAGES.update(
 MESSAGES.update(
     {
         "E760": "措辞「{term}」不是 docgen 语句中的说法，无法替换（可替换：{known}）",
-        "E761": "措辞「{term}」换成的「{word}」仍含本表没有的栏目名「{absent}」",
     }
 )
 
