@@ -580,6 +580,37 @@ def import_figures(sheet: Path, mapping: str, period: str | None, ignore_unmatch
     return 0
 
 
+@cli.command("import-targets")
+@click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False), metavar="表格文件")
+@click.option("--period", required=True, help="批复目标放在哪一期（如 2025-06）；各项目的主管部门按该期名单确定。")
+@click.option("--mapping", help="列对照文件（.yaml），或内置对照的名称；默认内置「批复目标」。")
+@click.option("--force", is_flag=True, help="已有的批复目标文件内容不同时也覆盖（默认不覆盖，逐个列出）。")
+@click.option("--dry-run", is_flag=True, help="只检查并列出将要写入的文件，不写入。")
+@ROOT_OPTION
+@handle_errors
+def import_targets(sheet: Path, period: str, mapping: str | None, force: bool, dry_run: bool, root: Path | None) -> int:
+    """从预算批复的绩效目标表（.xlsx、.xls 或 .csv，每个三级指标一行）导入批复目标，作为本期报送的基准。
+
+    每行写项目代码、一级/二级/三级指标和指标值；按名单找到项目的主管部门，每个部门写一个
+    submissions/<期间>/批复目标/<部门代码>.yaml。有任何问题（空格、不在名单中的项目、不属于固定分类的指标……）
+    时逐条列出所在单元格，不写任何文件，退出码 1；已有文件内容不同时不覆盖，除非加 --force。
+
+    示例：docgen import-targets 批复目标.xlsx --period 2025-06
+    """
+    ws = _workspace(root)
+    written = api.import_targets(ws, sheet, period, mapping=mapping, force=force, dry_run=dry_run)
+    for problem in written.problems:
+        click.echo(problem.text(), err=True)
+    if written.problems:
+        click.echo(messages.message("E616", count=len(written.problems)), err=True)
+        return 1
+    for path in written.files:
+        click.echo(ws.shown(path))
+    shown = ws.shown(written.folder)
+    click.echo(messages.targets_text("import_written", count=len(written.files), folder=shown, same=len(written.unchanged)), err=True)
+    return 0
+
+
 @cli.command(short_help="根据名单中的审核人生成代码所有者文件（CODEOWNERS），供 GitHub、GitLab、Gitee 自动指派审核人")
 @click.option(
     "--format", "platform", type=click.Choice(["github", "gitlab", "gitee"]), default="github", show_default=True, help="代码托管平台。"
