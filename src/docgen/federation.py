@@ -584,6 +584,14 @@ class PeriodRollup:
     totals: Totals = field(default_factory=Totals)
     red: list[tuple[str, Submission]] = field(default_factory=list)  # (region, submission)
     late: list[tuple[str, Submission]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # regions of other periods' exports without this period
+
+    @property
+    def warnings(self) -> list[str]:
+        """W820 when some regions have no data for this period: its totals are not the whole jurisdiction's."""
+        if not self.missing:
+            return []
+        return [M.message("W820", period=self.period, regions="、".join(self.missing), count=len(self.missing))]
 
 
 def roll_up(sources: list[Source]) -> list[PeriodRollup]:
@@ -611,6 +619,8 @@ def roll_up(sources: list[Source]) -> list[PeriodRollup]:
             period.regions.append(region)
     for period in periods.values():
         period.late.sort(key=lambda rs: (-(rs[1].late_days or 0), rs[0], rs[1].code))
+        present = {r.region for r in period.regions}
+        period.missing = sorted({s.region for s in sources} - present)
     return [periods[k] for k in sorted(periods)]
 
 
@@ -671,6 +681,7 @@ def summary(sources: list[Source], rolled: list[PeriodRollup], level: str) -> di
                     }
                     for r in p.regions
                 ],
+                "missing_regions": p.missing,
                 "red": listed(p.red),
                 "late": listed(p.late),
             }
@@ -749,7 +760,7 @@ def workbook(sources: list[Source], rolled: list[PeriodRollup], level: str) -> b
                 columns=[(k, kinds[v]) for k, v in _COLUMNS],
                 rows=table_rows(p),
                 total=_row(M.label("federation_total"), "", "", p.totals),
-                note=M.label("federation_note"),
+                note="\n".join([*p.warnings, M.label("federation_note")]),
                 frozen_columns=3,
             )
         )
@@ -854,6 +865,7 @@ def markdown(sources: list[Source], rolled: list[PeriodRollup]) -> str:
     out: list[str] = []
     for p in rolled:
         out += [f"# {md(M.label('federation_title', period=_label(p.period)))}", ""]
+        out += [f"> {md(w)}" for w in p.warnings] + ([""] if p.warnings else [])
         out += [f"## {md(M.label('federation_heading_regions'))}", ""]
         out += table(_headers(), [_cells(r) for r in [*table_rows(p), _row(M.label("federation_total"), "", "", p.totals)]])
         out += ["", md(M.label("federation_note")), ""]
@@ -886,6 +898,7 @@ def html(sources: list[Source], rolled: list[PeriodRollup]) -> str:
     parts = []
     for p in rolled:
         parts.append(f"<h1>{h(M.label('federation_title', period=_label(p.period)))}</h1>")
+        parts += [f"<p><strong>{h(w)}</strong></p>" for w in p.warnings]
         parts.append(f"<h2>{h(M.label('federation_heading_regions'))}</h2>")
         rows = [_cells(r) for r in [*table_rows(p), _row(M.label("federation_total"), "", "", p.totals)]]
         parts.append(table(_headers(), rows, numbers_from=3))

@@ -1287,6 +1287,7 @@ MESSAGES.update(
         "E834": "{where} 表 {table} 超过 {most} 行上限",
         "E836": "地区名称「{region}」不合规定：应为 1 到 {most} 个字符，不含换行、制表符等控制字符",
         "E837": "--from 最多 {most} 个汇总来源（给了 {count} 个）",
+        "W820": "{period} 缺少 {count} 个地区的导出（{regions}）：该期的合计不含这些地区",
     }
 )
 

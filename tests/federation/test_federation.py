@@ -525,3 +525,23 @@ def test_an_export_of_one_period_names_it(exports: dict[str, Path], tmp_path: Pa
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT period, region FROM metadata").fetchone() == ("2025-06", "甲县")
     db.close()
+
+
+def test_a_period_some_regions_lack_is_said(exports: dict[str, Path], tmp_path: Path) -> None:
+    """W820: 甲县 exported 2025-09 only, 乙区 2025-06 only: each period's totals lack a region, and the outputs say so."""
+    later = _sql("UPDATE periods SET period = '2025-09', month = 9", "UPDATE submissions SET period = '2025-09'")(
+        Path(shutil.copy(exports["a"], tmp_path / "later.sqlite"))
+    )
+    result = merge(tmp_path / "city", later, exports["b"])
+    assert result.exit_code == 0, result.output
+    assert "2025-06 缺少 1 个地区的导出（甲县）：该期的合计不含这些地区" in result.stderr
+    assert "2025-09 缺少 1 个地区的导出（乙区）：该期的合计不含这些地区" in result.stderr
+    out = outputs(tmp_path / "city")
+    assert [p["missing_regions"] for p in json.loads(out["summary.json"])["periods"]] == [["甲县"], ["乙区"]]
+    assert "2025-09 缺少 1 个地区的导出（乙区）" in out["汇总.md"].decode("utf-8")
+
+
+def test_no_region_missing_says_nothing(merged: dict[str, bytes], exports: dict[str, Path], tmp_path: Path) -> None:
+    result = merge(tmp_path / "city", exports["a"], exports["b"])
+    assert "W820" not in result.output and "缺少" not in result.stderr
+    assert [p["missing_regions"] for p in json.loads(merged["summary.json"])["periods"]] == [[]]
