@@ -40,7 +40,8 @@ from .form import forms, limits
 from .form import numbers as N
 from .form import review as review_form
 from .form import vocabulary as F
-from .form.forms import FORMS, Profile
+from .form.forms import DEFAULT_PROFILE as DEFAULT_PROFILE_ID
+from .form.forms import Profile
 from .form.model import Department, Period, Project, Roster
 from .form.model import build as build_model
 from .workspace import Workspace
@@ -1260,7 +1261,8 @@ def new_period(root: Workspace | Path | None, period: str, source: str, *, deadl
         opened.notes.append(M.message("W551", roster=ws.shown(ws.relative(roster)), period=new_p.folder))
     for path in files:
         kind = kind_of(path)
-        transform = functools.partial(carry.carry_submission, kind=kind, old=old_p, new=new_p)
+        form = profile_of(ws).forms.get(kind) if kind in ("project", "department") else None  # the repository's forms
+        transform = functools.partial(carry.carry_submission, kind=kind, old=old_p, new=new_p, form=form, profile=_own_forms(ws))
         planned.append((path, dst / path.parent.name / path.name, transform))
     for target, text in _carried(planned, ws, opened):
         output.write_text(target, text, owner=ws.submissions)
@@ -1544,16 +1546,24 @@ def fmt(paths: list[Path], *, write: bool = True, workspace: Workspace | None = 
     ws = workspace or Workspace.around(paths)
     files = [ws.file(p) for p in _existing_files(paths, ws)]
     workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
+    profile = _own_forms(ws)
+    one = functools.partial(fmt_module.format_file, profile=profile)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
-            results = list(pool.map(fmt_module.format_file, files, chunksize=8))
+            results = list(pool.map(one, files, chunksize=8))
     else:
-        results = [fmt_module.format_file(path) for path in files]
+        results = [one(path) for path in files]
     if write:
         for result in results:
             if result.changed and result.after is not None:
                 output.write_text(result.path, result.after)
     return [_fmt_relative(result, ws) for result in results]
+
+
+def _own_forms(ws: Workspace) -> Profile | None:
+    """The repository's profile when it is not the default (fmt, import and new period order keys by its schema)."""
+    profile = profile_of(ws)
+    return None if profile.id == DEFAULT_PROFILE_ID else profile
 
 
 def _fmt_relative(result: fmt_module.Formatted, ws: Workspace) -> fmt_module.Formatted:
@@ -2057,6 +2067,7 @@ def import_workbooks(files: list[Path], *, force: bool = False, dry_run: bool = 
     from .tooling import importer, sheets
 
     ws = workspace or Workspace.find()
+    forms = profile_of(ws).forms  # read through the very description the repository's forms are written from
     outcome = Imported(workbooks=len(files))
     reads: list[Any] = []
     for path in files:
@@ -2066,14 +2077,14 @@ def import_workbooks(files: list[Path], *, force: bool = False, dry_run: bool = 
         except sheets.SheetProblem as exc:
             outcome.problems.append(importer.Problem(shown, None, None, exc.code, str(exc)))
             continue
-        found, problems = importer.read_workbook(book)
+        found, problems = importer.read_workbook(book, forms)
         outcome.problems += problems
         for read in found:
             outcome.problems += read.problems
             reads.append(read)
     targets: dict[Path, Any] = {}
     for read in reads:
-        if read.problems or read.period is None or K_DEPT_CODE not in read.data:
+        if read.problems or read.period is None:
             continue
         target = _import_target(ws, read, outcome)
         if target is None:
@@ -2125,6 +2136,20 @@ def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
 
     data = read.data
     period: str = read.period.key
+    period_dir = ws.submissions / period
+    roster = _roster_of(ws, period_dir)
+    if K_DEPT_CODE not in data:  # a form without the department's code (Hubei's 主管部门): the roster's, by name
+        named = str(data.get(F.KEYS["department"], "")).strip()
+        dept = next((d for d in roster.departments if d.name == named), None) if roster else None
+        if dept is None:
+            roster_path = ws.shown(ws.relative(period_dir / F.ROSTER_FILE))
+            outcome.problems.append(
+                importer.Problem(
+                    read.file, read.sheet, read.cell_of((F.KEYS["department"],)), "E534", M.message("E534", roster=roster_path, name=named)
+                )
+            )
+            return None
+        data[K_DEPT_CODE] = dept.code
     code = str(data[K_DEPT_CODE])
     if not limits.CODE_CHARS.fullmatch(code):
         outcome.problems.append(
@@ -2137,8 +2162,6 @@ def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
             )
         )
         return None
-    period_dir = ws.submissions / period
-    roster = _roster_of(ws, period_dir)
     dept = next((d for d in roster.departments if d.code == code), None) if roster else None
     name = dept.name if dept else str(data.get(F.KEYS["department"], ""))
     folder = _department_folder(period_dir, code, safe(name) if name else None)
@@ -2164,12 +2187,14 @@ def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
             )
             return None
         data[F.KEYS["project_code"]] = found
-    data = {k: data[k] for k in _FIELD_ORDER[read.kind] if k in data}
-    read.data = data
+    read.data = _in_order(read.form, data)
     return ws.relative(folder / f"{data[F.KEYS['project_code']]}.yaml")
 
 
-_FIELD_ORDER = {kind: [f.key for f in form.fields] for kind, form in FORMS.items()}
+def _in_order(form: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The keys in the form's order (its fields), the form's own rows and check-box groups after them."""
+    order = [f.key for f in form.fields]
+    return {**{k: data[k] for k in order if k in data}, **{k: v for k, v in data.items() if k not in order}}
 
 
 def _roster_of(ws: Workspace, period_dir: Path) -> Roster | None:
@@ -2220,7 +2245,7 @@ def _plan(ws: Workspace, target: Path, read: Any) -> Planned | str:
     source = _sheet_name(read)
     if path.is_file():
         before = path.read_text(encoding="utf-8")
-        text = importer.merged_text(target, before, read.data)
+        text = importer.merged_text(target, before, read.data, read.form, _own_forms(ws))
         if text is None:
             return "E527"
         old = changes.snapshot(before.encode("utf-8"), read.kind, target)
@@ -2232,8 +2257,8 @@ def _plan(ws: Workspace, target: Path, read: Any) -> Planned | str:
     schema_file = ws.root / "schema" / f"{read.kind}.schema.json"
     modeline = f"# yaml-language-server: $schema={Path(os.path.relpath(schema_file, path.parent)).as_posix()}\n"
     data = {**read.data, **read.flags}  # a new file says what the roster says of it (科研类, 涉密); an old one keeps its own
-    data = {k: data[k] for k in _FIELD_ORDER[read.kind] if k in data}
-    return Planned(target, source, importer.new_text(target, data, modeline), None)
+    data = _in_order(read.form, data)
+    return Planned(target, source, importer.new_text(target, data, modeline, _own_forms(ws)), None)
 
 
 def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any], importer: Any) -> None:
@@ -2252,6 +2277,7 @@ def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any]
             source = ws.submissions / period
             if source.is_dir() and not source.is_symlink():
                 shutil.copytree(source, root / SUBMISSIONS / period, symlinks=True)
+        _copy_profile_choice(ws, root)  # checked with the repository's own forms, not the default's
         copy = Workspace.at(root)
         for plan in outcome.planned:
             output.write_text(copy.file(plan.target), plan.text)
@@ -2272,6 +2298,19 @@ def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any]
                 cell = read.cell_of(_read_path(max(paths, key=len), doc.data, read.data))
         detail = f"{finding.code} {finding.message}"
         outcome.problems.append(importer.Problem(read.file, read.sheet, cell, "E520", M.message("E520", detail=detail)))
+
+
+def _copy_profile_choice(ws: Workspace, root: Path) -> None:
+    """docgen.yaml, and the repository's own profile file when it names one, into a scratch copy of the repository."""
+    import shutil
+
+    choice = ws.profile_choice
+    if choice is None:
+        return
+    shutil.copyfile(ws.config, root / ws.config.name)
+    if choice.path is not None:
+        (root / choice.path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ws.root / choice.path, root / choice.path)
 
 
 def _read_path(path: tuple[Any, ...], written: Any, read: dict[str, Any]) -> tuple[Any, ...]:

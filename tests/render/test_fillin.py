@@ -159,3 +159,105 @@ def test_libreoffice_keeps_the_protection_and_the_open_cells(run, opened: Path, 
     assert ws.protection.sheet
     assert ws["I8"].value == 600.5 and not ws["I8"].protection.locked and ws["D8"].protection.locked
     assert any(str(v.sqref) == "J17" and v.formula1 == '"√"' for v in ws.data_validations.dataValidation)
+
+
+# --- every shipped profile: export -> fill with openpyxl -> import -------------------------------------------------
+
+PROFILE_DEMOS = sorted((ROOT / "examples" / "profiles").iterdir())
+
+
+def _next_period(period: str) -> str:
+    year, month = (int(p) for p in period.split("-"))
+    return f"{year}-{month + 1:02d}" if month < 12 else f"{year}-12"
+
+
+def _fill_everything(book: Path, ws_root: Path, period: str) -> dict[str, dict[str, object]]:
+    """Type into every open cell of every sheet what a clerk would: figures adding up to 60 in each table, texts in each text cell, the
+    first answer of the scale (a tick in its column, or the answer written out). Returns what was typed, by file."""
+    from docgen.evaluate.evaluation import evaluate
+    from docgen.form.forms import form_of
+    from docgen.render.fillin import sheet_name
+    from docgen.render.layout import place
+
+    checked = api.check([Path("submissions") / period], workspace=api.Workspace.at(ws_root), cache=False)
+    subs = {s.code if hasattr(s, "code") else None: s for s in [*checked.projects, *checked.departments]}
+    wb = openpyxl.load_workbook(book)
+    typed: dict[str, dict[str, object]] = {}
+    used: set[str] = set()
+    for name in wb.sheetnames:
+        sub = subs.get(name) or next(s for s in checked.departments if sheet_name(s, set()) == name)
+        sheet_name(sub, used)
+        ws = wb[name]
+        form = form_of(sub)
+        seen_ticks: set[int] = set()
+        mine: dict[str, object] = {}
+        for cell in place(evaluate(sub)).cells:
+            target = ws.cell(cell.row + 1, cell.col + 1)
+            if cell.field is None or target.protection.locked:
+                continue
+            parts = cell.field.split(".")
+            if parts[0] == "indicators" and parts[2] == "likelihood":
+                index = int(parts[1])
+                if cell.style == "tick" and index not in seen_ticks:
+                    seen_ticks.add(index)
+                    target.value = "√"
+                elif cell.style != "tick":
+                    target.value = form.answers[0]
+                mine[cell.field] = form.answers[0]
+            elif parts[0] == "indicators":
+                value = "、".join(parts[2:]) + "已填"
+                target.value = value
+                mine[cell.field] = value
+            elif len(parts) == 3:
+                if parts[1] not in sub.tables[parts[0]]:
+                    continue  # a fund source the unit does not have: its budget is blank, its figures stay so
+                value = 60 / len(sub.tables[parts[0]])  # the same 资金总额 in every table of the form (E302)
+                target.value = value
+                mine[cell.field] = value
+            else:
+                target.value = f"{cell.field}：本期情况"
+                mine[cell.field] = target.value
+        typed[str(sub.path)] = mine
+    wb.save(book)
+    return typed
+
+
+@pytest.mark.parametrize("demo", PROFILE_DEMOS, ids=[d.name for d in PROFILE_DEMOS])
+def test_every_profile_exports_a_form_that_fills_and_imports(demo: Path, tmp_path: Path, run, chdir) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(demo, repo)
+    chdir(repo)
+    [period] = [p.name for p in (repo / "submissions").iterdir()]
+    new = _next_period(period)
+    assert run("new", "period", new, "--from", period).exit_code == 0
+    assert run("validate", f"submissions/{new}").exit_code == 0  # carried over through the profile's own columns
+    exported = run("export", "--period", new)
+    assert exported.exit_code == 0, exported.stderr
+    books = sorted((repo / "build" / "export" / new).rglob("*.xlsx"))
+    assert books
+    typed = {}
+    for book in books:
+        typed.update(_fill_everything(book, repo, new))
+    done = run("import", *map(str, books), "--force")
+    assert done.exit_code == 0, done.stderr
+    checked = api.check([Path("submissions") / new], workspace=api.Workspace.at(repo), cache=False)
+    assert checked.errors == []
+    for sub in [*checked.projects, *checked.departments]:
+        mine = typed[str(sub.path)]
+        assert mine, sub.path
+        for field, value in mine.items():
+            parts = field.split(".")
+            if parts[0] == "indicators":
+                indicator = sub.indicators[int(parts[1])]
+                got = (
+                    indicator.likelihood
+                    if parts[2] == "likelihood"
+                    else indicator.part(parts[3])
+                    if len(parts) > 3
+                    else str(getattr(indicator, parts[2]))
+                )
+                assert got == value, (sub.path, field)
+            elif len(parts) == 3:
+                assert getattr(sub.tables[parts[0]][parts[1]], parts[2]) == pytest.approx(value), (sub.path, field)
+            else:
+                assert sub.texts[field] == value, (sub.path, field)

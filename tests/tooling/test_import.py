@@ -15,6 +15,8 @@ import pytest
 
 from docgen import api
 from docgen.check.load import load_file, load_text
+from docgen.check.profile import profile_of
+from docgen.form.forms import DEFAULT_PROFILE, FORMS, Form
 from docgen.tooling import importer, sheets
 from docgen.workspace import Workspace
 from tests.conftest import ROOT, build_file_tree
@@ -28,11 +30,15 @@ from tests.tooling.workbooks import (
     soffice_convert,
 )
 
-DEMOS = [ROOT, ROOT / "examples" / "partial"]
+PROFILE_DEMOS = sorted((ROOT / "examples" / "profiles").iterdir())
+DEMOS = [ROOT, ROOT / "examples" / "partial", ROOT / "examples" / "review-loop", *PROFILE_DEMOS]
+DEMO_IDS = ["submissions", "examples-partial", "examples-review-loop", *(f"profile-{d.name}" for d in PROFILE_DEMOS)]
 
 
 def _copy_demo(source: Path, tmp: Path) -> Path:
     shutil.copytree(source / "submissions", tmp / "submissions")
+    if (source / "docgen.yaml").is_file():  # a profile demo: the repository's choice of forms comes along
+        shutil.copy(source / "docgen.yaml", tmp / "docgen.yaml")
     return tmp
 
 
@@ -47,13 +53,17 @@ def _project_repo(tmp_path: Path) -> Path:
 # --- round trip: build -> import -> the same YAML --------------------------------------------------------------
 
 
-def _form_view(data: dict[str, Any]) -> dict[str, Any]:
+def _form_view(data: dict[str, Any], form: Form | None = None) -> dict[str, Any]:
     """What 附件2/附件3 carry of a submission, as docgen reads it: money by value, texts trimmed, the budget the
-    rates use (调整后预算 where there is one); keys the form has no cell for left out."""
+    rates use (调整后预算 where there is one, on a form without a 全年预算数 column of its own); keys the form has no
+    cell for left out; a profile's check-box groups, table-level rows and split 偏差原因分析 kept."""
+    form = form or FORMS["project" if "项目名称" in data else "department"]
+    own = [t.key for t in form.table_rows] + [c.key for c in form.choice_cells]
     out: dict[str, Any] = {}
-    for key in ("年度", "截至月份", "项目名称", "主管部门", "主管部门代码", "预算单位", "项目年度绩效目标", "年度绩效目标"):
+    for key in ("年度", "截至月份", "项目名称", "主管部门", "主管部门代码", "预算单位", "项目年度绩效目标", "年度绩效目标", *own):
         if key in data:
             out[key] = str(data[key]).strip()
+    typed = [importer.amount_key(c.field) for c in importer.typed_columns(form.budget_columns)]
     for key in ("资金", "资金按类型", "资金按用途"):
         if key not in data:
             continue
@@ -63,9 +73,9 @@ def _form_view(data: dict[str, Any]) -> dict[str, Any]:
             continue
         rows = {}
         for row, amounts in table.items():
-            shown = {k: v for k, v in amounts.items() if k in ("上年结转", "本年预算", "下达数", "支出数", "全年预计支出数")}
-            if "调整后预算" in amounts:
-                shown["本年预算"] = amounts["调整后预算"]
+            shown = {k: v for k, v in amounts.items() if k in typed and k != "调整后预算"}
+            if "调整后预算" in amounts and amounts["调整后预算"] != amounts.get("本年预算"):
+                shown["本年预算" if "调整后预算" not in typed else "调整后预算"] = amounts["调整后预算"]
             rows[row] = {k: v if isinstance(v, str) else Decimal(str(v)) for k, v in shown.items()}
         out[key] = rows
     indicators = data["绩效指标"]
@@ -83,18 +93,23 @@ def _form_view(data: dict[str, Any]) -> dict[str, Any]:
             "备注",
         )
         indicators = sorted(
-            ({k: str(i[k]).strip() for k in keep if i.get(k) not in (None, "")} for i in indicators), key=lambda i: i["三级指标"]
+            ({k: i[k] if isinstance(i[k], dict) else str(i[k]).strip() for k in keep if i.get(k) not in (None, "")} for i in indicators),
+            key=lambda i: i["三级指标"],
         )
     out["绩效指标"] = indicators
     return out
 
 
-@pytest.mark.parametrize("demo", DEMOS, ids=["submissions", "examples-partial"])
+@pytest.mark.parametrize("demo", DEMOS, ids=DEMO_IDS)
 def test_every_demo_submission_round_trips(demo: Path, tmp_path: Path) -> None:
     """build -> import onto the existing file gives the very same text (after fmt); import into an empty period
-    gives the same data for everything the form carries, and valid files."""
+    gives the same data for everything the form carries, and valid files. Every shipped profile's demo too: the
+    importer reads each form through the profile that wrote it."""
     repo = _copy_demo(demo, tmp_path / "repo")
     ws = Workspace.at(repo)
+    profile = profile_of(ws)
+    forms = profile.forms
+    own = None if profile.id == DEFAULT_PROFILE else profile  # fmt orders keys by the repository's profile
     result = api.check([ws.submissions], workspace=ws, cache=False)
     subs = [*result.projects, *result.departments]
     assert subs
@@ -102,19 +117,19 @@ def test_every_demo_submission_round_trips(demo: Path, tmp_path: Path) -> None:
     books.mkdir()
     originals = {}
     for sub in subs:
-        workbook = docgen_workbook(sub, books)
+        workbook = docgen_workbook(sub, books / sub.period.key)  # two periods (review-loop) name their workbooks alike
         before = ws.file(Path(sub.path)).read_text(encoding="utf-8")
         originals[Path(sub.path)] = before
-        reads, problems = importer.read_workbook(sheets.open_workbook(workbook))
+        reads, problems = importer.read_workbook(sheets.open_workbook(workbook), forms)
         assert problems == [] and len(reads) == 1 and reads[0].problems == [], (sub.path, reads[0].problems if reads else problems)
         canonical = api.fmt([ws.file(Path(sub.path))], write=False, workspace=ws)[0].after
-        assert importer.merged_text(Path(sub.path), before, reads[0].data) == canonical, sub.path
-    done = api.import_workbooks(sorted(books.glob("*.xlsx")), workspace=ws)
+        assert importer.merged_text(Path(sub.path), before, reads[0].data, reads[0].form, own) == canonical, sub.path
+    done = api.import_workbooks(sorted(books.rglob("*.xlsx")), workspace=ws)
     assert done.problems == [] and done.refused == []
     assert {p.status for p in done.planned} == {"same"}
     for path in originals:
         ws.file(path).unlink()
-    done = api.import_workbooks(sorted(books.glob("*.xlsx")), workspace=ws)
+    done = api.import_workbooks(sorted(books.rglob("*.xlsx")), workspace=ws)
     assert done.problems == [] and done.written
     assert sorted(p.target for p in done.planned) == sorted(originals)
     for path, before in originals.items():
@@ -122,7 +137,8 @@ def test_every_demo_submission_round_trips(demo: Path, tmp_path: Path) -> None:
         assert fresh is not None and not problems
         original, _ = load_text(path, before)
         assert original is not None
-        assert _form_view(fresh.data) == _form_view(original.data), path
+        form = forms["department" if path.name == "部门整体.yaml" else "project"]
+        assert _form_view(fresh.data, form) == _form_view(original.data, form), path
     assert api.check([ws.submissions], workspace=ws, cache=False).errors == []
 
 

@@ -62,10 +62,13 @@ class _Cells:
 
 
 def _column(cell: Placed) -> tuple[str, str] | None:
-    """(block, column field) of a data cell: ("funds", "spent"), ("indicators", "result"); None for labels."""
+    """(block, column field) of a data cell: ("funds", "spent"), ("indicators", "result"), ("indicators",
+    "deviation") for a part of a split 偏差原因分析 (「indicators.3.deviation.经费保障」); None for labels."""
     if cell.field is None:
         return None
     parts = cell.field.split(".")
+    if parts[0] == "indicators" and len(parts) >= 3:
+        return parts[0], parts[2]
     return (parts[0], parts[-1]) if len(parts) >= 3 else None
 
 
@@ -99,8 +102,11 @@ def _open(sheet: Sheet, sub: Project | Department, previous: Project | Departmen
     cells: list[Placed] = []
     form = form_of(sub)
     rates = frozenset(c.field for c in form.budget_columns if c.kind == "rate")  # computed from what is typed: blank
+    own_rows = frozenset(t.field for t in form.table_rows)  # 「偏差或不能完成目标原因分析」…: written each period
     for cell in sheet.cells:
         column = _column(cell)
+        if cell.field in own_rows:
+            marks.open.add((cell.row, cell.col))
         if column is not None and column[0] in sub.tables:
             if column[1] in rates or (_is_total(sub, cell) and column[1] in INPUT_AMOUNTS):
                 cell = replace(cell, value=None, style="center")

@@ -27,7 +27,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .. import messages as M
 from ..form import vocabulary as F
-from ..form.forms import FORMS
+from ..form.forms import FORMS, Form, Profile
 from .fmt import _yaml, format_text
 
 #: The amounts a unit reports anew each period (the budget columns 上年结转, 本年预算 are known in advance).
@@ -81,12 +81,12 @@ def _load(text: str) -> Any:
         raise CarryError(line, column, M.export_label("yaml_unreadable", detail=getattr(exc, "problem", None) or str(exc))) from exc
 
 
-def _dump(tree: Any, old: Period, new: Period, name: str) -> str:
+def _dump(tree: Any, old: Period, new: Period, name: str, profile: Profile | None = None) -> str:
     """The tree as text in `docgen fmt`'s canonical form (a shorter value leaves no gap before its comment)."""
     out = io.StringIO()
     _yaml().dump(tree, out)
     text = _relabel_comments(out.getvalue(), old, new)
-    return format_text(Path(name), text).after or text
+    return format_text(Path(name), text, profile).after or text
 
 
 def _relabel_comments(text: str, old: Period, new: Period) -> str:
@@ -103,10 +103,11 @@ def _set(node: CommentedMap, key: str, value: Any) -> None:
     node[key] = value
 
 
-def _clear_tables(tree: CommentedMap, kind: str) -> None:
-    keys = [F.AMOUNT_FIELDS[name] for name in REPORTED_AMOUNTS]
+def _clear_tables(tree: CommentedMap, form: Form) -> None:
+    """The amounts reported anew, those the form has a column for (Hubei's has no 下达数)."""
+    keys = [F.AMOUNT_FIELDS[name] for name in REPORTED_AMOUNTS if name in form.amounts]
     pending = F.ROW_EXTRA_FIELDS["pending"]
-    for table in FORMS[kind].tables:
+    for table in form.tables:
         rows = tree.get(table.key)
         if not isinstance(rows, CommentedMap):  # 「资金: 未填报」 or missing: stays as it is
             continue
@@ -119,7 +120,9 @@ def _clear_tables(tree: CommentedMap, kind: str) -> None:
                 del row[pending]
 
 
-def _clear_indicators(tree: CommentedMap) -> None:
+def _clear_indicators(tree: CommentedMap, form: Form) -> None:
+    """The indicator values reported anew, those the form has a column for (Hubei's has no 全年预计完成情况)."""
+    shown = form.indicator_fields
     indicators = tree.get(F.KEYS["indicators"])
     if not isinstance(indicators, CommentedSeq):  # 「绩效指标: 未填报」 stays as it is
         return
@@ -127,7 +130,8 @@ def _clear_indicators(tree: CommentedMap) -> None:
         if not isinstance(indicator, CommentedMap):
             continue
         for name in REPORTED_INDICATOR:
-            _set(indicator, F.INDICATOR_FIELDS[name], F.NOT_REPORTED)
+            if name in shown:
+                _set(indicator, F.INDICATOR_FIELDS[name], F.NOT_REPORTED)
         for name in DROPPED_INDICATOR:
             key = F.INDICATOR_FIELDS[name]
             if key in indicator:
@@ -147,17 +151,23 @@ def _drop_period_texts(tree: CommentedMap) -> None:
             del tree[key]
 
 
-def carry_submission(text: str, kind: str, old: Period, new: Period) -> str:
-    """A project's or department's file for the new period: what is known kept, what is reported anew 「未填报」."""
+def carry_submission(text: str, kind: str, old: Period, new: Period, form: Form | None = None, profile: Profile | None = None) -> str:
+    """A project's or department's file for the new period: what is known kept, what is reported anew 「未填报」;
+    `form` the repository's profile's (the default's when not given): its columns say what is reported, and its
+    table-level rows (「偏差或不能完成目标原因分析」) belong to the period they were written for."""
+    form = form or FORMS[kind]
     tree = _load(text)
     if not isinstance(tree, CommentedMap):
         raise CarryError(1, 1, M.export_label("carry_not_mapping"))
     _set(tree, F.KEYS["year"], new.year)
     _set(tree, F.KEYS["month"], new.month)
-    _clear_tables(tree, kind)
-    _clear_indicators(tree)
+    _clear_tables(tree, form)
+    _clear_indicators(tree, form)
     _drop_period_texts(tree)
-    return _dump(tree, old, new, F.DEPARTMENT_FILE if kind == "department" else "project.yaml")
+    for row in form.table_rows:
+        if row.key in tree:
+            del tree[row.key]
+    return _dump(tree, old, new, F.DEPARTMENT_FILE if kind == "department" else "project.yaml", profile)
 
 
 def carry_roster(text: str, old: Period, new: Period, deadline: date) -> str:

@@ -37,6 +37,7 @@ from ..check.load import _Loader, decode, load_text
 from ..check.ruleset import schema_for
 from ..check.validate import kind_of
 from ..form import limits
+from ..form.forms import Profile
 from ..form.schema import Schema
 
 BOM = "\ufeff"
@@ -283,8 +284,9 @@ def _inline_gaps(text: str) -> str:
     return text
 
 
-def format_text(path: Path, text: str) -> Formatted:
-    """Canonical form of `text`, or the reasons it cannot be formatted; never raises on bad input."""
+def format_text(path: Path, text: str, profile: Profile | None = None) -> Formatted:
+    """Canonical form of `text`, or the reasons it cannot be formatted; never raises on bad input. The key and row
+    order is the schema's of the repository's `profile` (Hubei's fund rows in Hubei's order), else the default's."""
     result = Formatted(path, text)
     body = text.removeprefix(BOM)
     size = len(body.encode("utf-8", "surrogatepass"))
@@ -299,7 +301,7 @@ def format_text(path: Path, text: str) -> Formatted:
     crlf = newline > 0 and body[newline - 1] == "\r"
     body = body.replace("\r\n", "\n")
     kind = kind_of(path)
-    schema = schema_for(kind)
+    schema = schema_for(kind, profile)
     rt = _yaml()
     try:
         tree = rt.load(body)
@@ -334,7 +336,7 @@ def _lost(before: str, after: str, data: Any, path: Path) -> Finding | None:
     return None
 
 
-def format_file(path: Path) -> Formatted:
+def format_file(path: Path, profile: Profile | None = None) -> Formatted:
     """Read and format one file, turning unreadable or undecodable bytes into findings rather than exceptions."""
     try:
         raw = path.read_bytes()
@@ -344,4 +346,4 @@ def format_file(path: Path) -> Formatted:
     if text is None:
         return Formatted(path, "", findings=problems)
     # decode() drops a BOM; keep it in `before` so that "unchanged" means the same bytes
-    return format_text(path, raw.decode("utf-8"))
+    return format_text(path, raw.decode("utf-8"), profile)

@@ -31,8 +31,21 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from .. import messages as M
 from ..evaluate import figures as compute
 from ..form import vocabulary as F
-from ..form.forms import BUDGET_COLUMNS, FORMS, INDICATOR_COLUMNS, BudgetTable, Column, Form, Ident, Indicators, Notes
+from ..form.forms import (
+    BUDGET_COLUMNS,
+    FORMS,
+    INDICATOR_COLUMNS,
+    BudgetTable,
+    Column,
+    Form,
+    Ident,
+    IdentCell,
+    Indicators,
+    Notes,
+    Profile,
+)
 from ..form.model import Amounts, Period, not_reported
+from ..render.layout import budget_value
 from . import fmt
 from .sheets import Grid, Workbook, address, number, squeeze, text_of
 
@@ -41,6 +54,9 @@ K, I, A = F.KEYS, F.INDICATOR_FIELDS, F.AMOUNT_FIELDS  # noqa: E741 - I: the 绩
 #: Marks read as a tick in a likelihood column, and marks read as "not this one" (squeezed).
 TICKS = frozenset({"√", "✓", "✔", "☑", "是", "✅"})
 UNTICKED = frozenset({"", "否", "×", "✗", "✘", "x", "X"})
+#: Marks read as a ticked check-box beside an option of a group (项目属性: ☑持续性项目), and as an empty one.
+BOX_TICKS = frozenset({"☑", "☒", "√", "✓", "✔", "■", "▣", "✅", "●"})
+BOX_EMPTY = frozenset({"□", "☐", "○"})
 #: A 「……」 row the official form leaves for more indicators (or fund rows): skipped when nothing else is in it.
 _DOTS = re.compile(r"^[.…。·⋯]+$")
 _PERIOD = re.compile(r"^\(?(\d{4})年(?:1[-－–—~～至])?(\d{1,2})月\)?$")
@@ -87,16 +103,14 @@ class Read:
     kind: str
     file: str
     sheet: str
+    form: Form
     data: dict[str, Any] = field(default_factory=dict)
     cells: dict[tuple[Any, ...], str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     period: Period | None = None
     anchor: str = "A1"  # where the form starts (its title), for problems about the whole form
     flags: dict[str, Any] = field(default_factory=dict)  # what the roster says of a project (科研类, 涉密), for a new file
-
-    @property
-    def form(self) -> Form:
-        return FORMS[self.kind]
+    header_end: int = 0  # the last row of the headers last found (a one-row header by hand, two rows on docgen's)
 
     def problem(self, cell: str | None, code: str, **args: Any) -> None:
         self.problems.append(Problem(self.file, self.sheet, cell, code, M.message(code, **args)))
@@ -180,36 +194,38 @@ class _Sheet:
         return None
 
 
-def _form_kind(sheet: _Sheet) -> str | None:
+def _form_kind(sheet: _Sheet, forms: dict[str, Form]) -> str | None:
     """附件2 or 附件3, by the form's title, else by an identification label only that form has (a deleted title)."""
     texts = set(sheet.texts.values())
-    kinds = ("project", "department")
+    kinds = tuple(k for k in ("project", "department") if k in forms)
     for kind in kinds:
-        if squeeze(FORMS[kind].title) in texts:
+        if squeeze(forms[kind].title) in texts:
             return kind
-    labels = {kind: _labels(_ident(FORMS[kind])) for kind in kinds}
-    for kind, other in (kinds, kinds[::-1]):
-        if labels[kind] - labels[other] <= texts and labels[kind] - labels[other]:
+    labels = {kind: _labels(_ident(forms[kind])) for kind in kinds}
+    for kind in kinds:
+        own = labels[kind].difference(*(labels[o] for o in kinds if o != kind))
+        if own and own <= texts:
             return kind
     return None
 
 
-def read_workbook(book: Workbook) -> tuple[list[Read], list[Problem]]:
+def read_workbook(book: Workbook, forms: dict[str, Form] | None = None) -> tuple[list[Read], list[Problem]]:
     """Every form in the workbook (one per sheet: several projects may come as several sheets); sheets that hold
-    no form (an instructions sheet) are passed over. A workbook without any form is a problem of its own."""
+    no form (an instructions sheet) are passed over. A workbook without any form is a problem of its own.
+    `forms` are the repository's profile's (form/forms.py: the very description render/layout.py lays out)."""
+    forms = forms or FORMS
     reads = []
     for grid in book.sheets:
         sheet = _Sheet(grid)
-        kind = _form_kind(sheet)
+        kind = _form_kind(sheet, forms)
         if kind is not None:
-            reads.append(_read_sheet(book.name, sheet, kind))
+            reads.append(_read_sheet(book.name, sheet, forms[kind]))
     problems = [] if reads else [Problem(book.name, None, None, "E505", M.message("E505"))]
     return reads, problems
 
 
-def _read_sheet(file: str, sheet: _Sheet, kind: str) -> Read:
-    form = FORMS[kind]
-    read = Read(kind, file, sheet.grid.name)
+def _read_sheet(file: str, sheet: _Sheet, form: Form) -> Read:
+    read = Read(form.kind, file, sheet.grid.name, form)
     title = sheet.find(form.title)
     if title is not None:
         read.anchor = address(*title)
@@ -220,6 +236,7 @@ def _read_sheet(file: str, sheet: _Sheet, kind: str) -> Read:
         _budget(read, sheet, table, index, limits)
     _target(read, sheet)
     _indicators(read, sheet, limits)
+    _table_rows(read, sheet)
     return read
 
 
@@ -290,7 +307,9 @@ def _identity(read: Read, sheet: _Sheet) -> None:
             spot = sheet.right_of(*at, labels)
             text = text_of(sheet.grid.value(*spot)) if spot else ""
             cell = address(*spot) if spot else address(at[0], sheet.columns(*at)[1] + 1)
-            if value.field == "department_and_code":
+            if value.choices:
+                _choice(read, value, label.label, text, cell)
+            elif value.field == "department_and_code":
                 found = _NAME_AND_CODE.match(text)
                 if found is None or not found["name"].strip() or not found["code"]:
                     read.problem(cell, "E508", label=label.label, value=text)
@@ -301,6 +320,40 @@ def _identity(read: Read, sheet: _Sheet) -> None:
                 key = K["project_name"] if value.field == "name" else K[value.field]
                 read.data[key] = text
                 read.cells[(key,)] = cell
+
+
+def _choice(read: Read, group: IdentCell, label: str, text: str, cell: str) -> None:
+    """A check-box group as printed (「1、持续性项目 ☑　2、新增性项目 □」) or as offices type it (「☑持续性项目
+    □新增性项目」, 「√持续性项目」, 「■新增性项目」, or the option's name alone): the one ticked option, none (the key
+    stays unwritten, as layout prints an unchosen group), or a problem."""
+    key = group.key or group.field or label
+    read.cells[(key,)] = cell
+    flat = squeeze(text)
+    if not flat:
+        return
+    if flat in (squeeze(c) for c in group.choices):
+        read.data[key] = next(c for c in group.choices if squeeze(c) == flat)
+        return
+    spots = sorted((flat.find(squeeze(c)), c) for c in group.choices if squeeze(c) in flat)
+    if not spots:
+        read.problem(cell, "E531", label=label, value=text, options="、".join(group.choices), first=group.choices[0])
+        return
+    marks = BOX_TICKS | BOX_EMPTY
+    before = any(ch in marks for ch in flat[: spots[0][0]])  # a box before the first option: boxes precede options
+    ticked = []
+    for i, (at, choice) in enumerate(spots):
+        if before:
+            start = spots[i - 1][0] + len(squeeze(spots[i - 1][1])) if i else 0
+            segment = flat[start:at]
+        else:
+            end = spots[i + 1][0] if i + 1 < len(spots) else len(flat)
+            segment = flat[at + len(squeeze(choice)) : end]
+        if any(ch in BOX_TICKS for ch in segment):
+            ticked.append(choice)
+    if len(ticked) > 1:
+        read.problem(cell, "E530", label=label, choices="、".join(ticked))
+    elif ticked:
+        read.data[key] = ticked[0]
 
 
 @dataclass(frozen=True)
@@ -315,8 +368,11 @@ class _Limits:
 
 
 def _block_rows(sheet: _Sheet, form: Form) -> _Limits:
-    sub = squeeze(_header_of(budget_columns(form), "carried_over"))
-    headers = tuple(sorted({row for (row, _), text in sheet.texts.items() if text == sub}))
+    """Each budget table's header is found by its first column's header (朔州's 「上年结转」 under 「年度预算资金安排」,
+    Hubei's 「年初预算数」 over two rows): the row it ends on is the table's last header row."""
+    first = budget_columns(form)[0]
+    pattern = _header_pattern(first.header)
+    headers = tuple(sorted({sheet.grid.span(row, col)[2] for (row, col), text in sheet.texts.items() if pattern.match(text)}))
     target = sheet.find(form.target.label) if form.target else None
     level1 = sheet.find(_header_of(indicator_columns(form), "name"))
     return _Limits(headers, target[0] if target else None, level1[0] if level1 else None, sheet.grid.rows)
@@ -334,6 +390,7 @@ def _column_spans(read: Read, sheet: _Sheet, columns: tuple[Column, ...], rows: 
             read.problem(address(rows.start, column.first), "E506", label=shown, what=what)
             return None
         spans[column] = sheet.columns(*at)
+        read.header_end = max(read.header_end, sheet.grid.span(*at)[2])
     return spans
 
 
@@ -342,7 +399,7 @@ def _amount(read: Read, sheet: _Sheet, row: int, span: tuple[int, int], label: s
     r, c = sheet.first_in(row, *span)
     cell = sheet.grid.cell(r, c)
     where = address(r, c)
-    field_name = f"{label}·{A[name]}"
+    field_name = f"{label}·{amount_key(name)}"
     if cell is None or (text_of(cell.value) == "" and not cell.formula):
         return None, where, True
     if cell.formula:
@@ -371,7 +428,9 @@ def _budget(read: Read, sheet: _Sheet, table: BudgetTable, index: int, limits: _
     if index >= len(limits.budget_headers):
         budget = read.form.budget
         at = sheet.find(budget.label) if budget is not None else None
-        read.problem(address(*at) if at else read.anchor, "E506", label=_header_of(columns, "carried_over"), what=what)
+        at = at or sheet.find(table.total_label or F.TOTAL_ROW_LABEL)  # the label went with the header row: the 资金总额 row
+        shown = columns[0].header.replace(F.MONTHS_PLACEHOLDER, (read.period or Period(2000, 12)).months)
+        read.problem(address(*at) if at else read.anchor, "E506", label=shown, what=what)
         return
     sub = limits.budget_headers[index]
     spans = _column_spans(read, sheet, columns, range(max(sub - 1, 0), sub + 1), what)
@@ -382,18 +441,18 @@ def _budget(read: Read, sheet: _Sheet, table: BudgetTable, index: int, limits: _
     if index + 1 < len(limits.budget_headers):
         stop = min(stop, limits.budget_headers[index + 1] - 1)  # the next table's group header row
     first_money = min(c for c, _ in spans.values())
-    total = squeeze(F.TOTAL_ROW)
+    totals = {squeeze(F.TOTAL_ROW), _row_label(table.total_label or F.TOTAL_ROW_LABEL)}
     known = {squeeze(r): r for r in table.rows}
     rows: dict[str, dict[str, Any]] = {}
     stated: dict[str, tuple[int, dict[str, Any]]] = {}
-    money = [c for c in columns if c.kind == "money" and c.field in A]
+    money = typed_columns(columns)
     for row in range(sub + 1, stop):
         label_text = next((text_of(sheet.grid.value(row, c)) for c in range(1, first_money) if text_of(sheet.grid.value(row, c))), "")
         label = _row_label(label_text)
         filled = any(text_of(sheet.shown(row, c)) for c1, c2 in spans.values() for c in range(c1, c2 + 1))
         if (not label and not filled) or (_DOTS.match(label) and not filled):
             continue
-        if label == total:
+        if label in totals:
             stated[F.TOTAL_ROW] = (row, {c.field: sheet.first_in(row, *spans[c]) for c in columns})
             continue
         if label not in known:
@@ -406,17 +465,17 @@ def _budget(read: Read, sheet: _Sheet, table: BudgetTable, index: int, limits: _
         blanks: list[tuple[str, str]] = []
         for column in money:
             value, where, blank = _amount(read, sheet, row, spans[column], name, column.field)
-            read.cells[(table.key, name, A[column.field])] = where
+            read.cells[(table.key, name, amount_key(column.field))] = where
             if blank:
                 blanks.append((column.field, where))
             elif value is not None:
-                values[A[column.field]] = value
+                values[amount_key(column.field)] = value
         read.cells[(table.key, name)] = address(row, 1)
         if len(blanks) == len(money):
             continue  # a fund source not written: the row stays absent, as on a hand-filled form
         for name_, where in blanks:
-            read.problem(where, "E511", field=f"{name}·{A[name_]}")
-        rows[name] = values
+            read.problem(where, "E511", field=f"{name}·{amount_key(name_)}")
+        rows[name] = _adjustment(values)
         stated[name] = (row, {c.field: sheet.first_in(row, *spans[c]) for c in columns})
     read.cells[(table.key,)] = address(sub, 1)
     whole = stated.get(F.TOTAL_ROW)
@@ -424,28 +483,63 @@ def _budget(read: Read, sheet: _Sheet, table: BudgetTable, index: int, limits: _
         read.data[table.key] = F.NOT_REPORTED
         return
     read.data[table.key] = rows
-    if any(len(v) < len(money) for v in rows.values()):
+    needed = [amount_key(c.field) for c in money if c.field != ADJUSTED]
+    if any(not all(k in v for k in needed) for v in rows.values()):
         return  # amounts missing or unreadable: their problems are told; figures would compare nonsense
     _check_figures(read, sheet, table, rows, stated)
 
 
+ADJUSTED = "adjusted_budget"
+ADJUSTED_KEY = F.ROW_EXTRA_FIELDS[ADJUSTED]
+
+
+def typed_columns(columns: tuple[Column, ...]) -> list[Column]:
+    """The budget columns a clerk types (the five amounts, and a 全年预算数 column where the form has one)."""
+    return [c for c in columns if c.kind == "money" and (c.field in A or c.field == ADJUSTED)]
+
+
+def amount_key(name: str) -> str:
+    """The YAML key of a typed budget column: 本年预算… , 调整后预算 for a form's 全年预算数."""
+    return ADJUSTED_KEY if name == ADJUSTED else A[name]
+
+
+def _adjustment(values: dict[str, Any]) -> dict[str, Any]:
+    """A form with both 年初预算数 and 全年预算数 (layout.budget_value) records an adjustment only where they differ;
+    where the budget is 「未填报」 the 全年预算数 printed beside it says nothing."""
+    adjusted = values.get(ADJUSTED_KEY)
+    budget = values.get(A["budget"])
+    if adjusted is None:
+        return values
+    if (isinstance(budget, Decimal) and isinstance(adjusted, Decimal) and adjusted == budget) or (
+        budget == F.NOT_REPORTED and (adjusted == F.NOT_REPORTED or adjusted == 0)
+    ):
+        return {k: v for k, v in values.items() if k != ADJUSTED_KEY}
+    return values
+
+
 def _all_not_reported(sheet: _Sheet, cells: dict[str, tuple[int, int]], money: list[Column]) -> bool:
-    return all(squeeze(text_of(sheet.grid.value(*cells[c.field]))) == F.NOT_REPORTED for c in money)
+    return all(squeeze(text_of(sheet.grid.value(*cells[c.field]))) == F.NOT_REPORTED for c in money if c.field != ADJUSTED)
 
 
 def _check_figures(read: Read, sheet: _Sheet, table: BudgetTable, rows: dict[str, dict[str, Any]], stated: dict[str, Any]) -> None:
-    """Compare what the form states for computed cells (资金总额's sums, 小计, 下达率, 支出进度) with docgen's."""
-    if read.period is None or any(len(v) != len(A) for v in rows.values()):
+    """Compare what the form states for computed cells (资金总额's sums, 小计, 下达率, 支出进度, 执行率) with docgen's:
+    every column of the form that is not typed, and on the 资金总额 row the typed ones too (their sums)."""
+    form = read.form
+    if read.period is None:
         return
+    absent = form.absent
     amounts = {
-        name: Amounts.from_data({k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items()}) for name, values in rows.items()
+        name: Amounts.from_data({k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items()}, absent)
+        for name, values in rows.items()
     }
-    figures = compute.table(amounts, table.rows, read.period)
+    figures = compute.table(amounts, table.rows, read.period, absent=absent)
+    columns = budget_columns(form)
+    typed = {c.field for c in typed_columns(columns)}
     for name, (_, cells) in stated.items():
         fig = figures[name]
-        checked = ["subtotal", "allocation_rate", "spend_progress"]
+        checked = [c.field for c in columns if c.field not in typed]
         if name == F.TOTAL_ROW:
-            checked = [*A, *checked]
+            checked = [c.field for c in columns]
         for column in checked:
             where = cells[column]
             cell = sheet.grid.cell(*where)
@@ -457,13 +551,14 @@ def _check_figures(read: Read, sheet: _Sheet, table: BudgetTable, rows: dict[str
 
 
 def _compare(read: Read, value: Any, number_format: str, fig: compute.Figures, column: str, row: str, where: str) -> None:
-    rate = column in ("allocation_rate", "spend_progress")
-    label = f"{row}·{_column_name(column, budget_columns(read.form))}"
-    if not fig.reported(column):
+    columns = budget_columns(read.form)
+    rate = any(c.field == column and c.kind == "rate" for c in columns)
+    label = f"{row}·{_column_name(column, columns)}"
+    if column != ADJUSTED and not fig.reported(column):
         computed_text = F.NOT_REPORTED
         ok = isinstance(value, str) and squeeze(value) in (F.NOT_REPORTED, squeeze(F.NO_RATE))
     else:
-        computed = getattr(fig, column)
+        computed = budget_value(fig, next(c for c in columns if c.field == column), read.form)
         computed_text = F.NO_RATE if computed is None else (f"{computed:.2f}%" if rate else f"{computed:,.2f}")
         ok = _agrees(value, number_format, computed, rate)
     if not ok:
@@ -476,8 +571,7 @@ def _compare(read: Read, value: Any, number_format: str, fig: compute.Figures, c
 
 
 def _column_name(column: str, columns: tuple[Column, ...]) -> str:
-    if column in A:
-        return A[column]
+    """A budget column as the clerk sees it on this form (「年初预算数」, 「执行率」), the period's months left out."""
     return squeeze(_header_of(columns, column)).split("(")[0].replace(squeeze(F.MONTHS_PLACEHOLDER), "").rstrip("%")
 
 
@@ -538,6 +632,9 @@ def _adjusted(text: str) -> tuple[str, str | None]:
 
 
 def _indicators(read: Read, sheet: _Sheet, limits: _Limits) -> None:
+    """The indicator rows under the header: the levels the form has (一级, 二级 — a merged group label read on every
+    row it spans), then each column as the form describes it (a split 偏差原因分析 part by part, the likelihood as
+    ticks or as the answer written out)."""
     what = M.label("import_indicator_block")
     columns = indicator_columns(read.form)
     key = K["indicators"]
@@ -545,38 +642,42 @@ def _indicators(read: Read, sheet: _Sheet, limits: _Limits) -> None:
         read.problem(read.anchor, "E506", label=_header_of(columns, "name"), what=what)
         return
     top = limits.indicators
+    read.header_end = top
     spans = _column_spans(read, sheet, columns, range(top, top + 2), what)
     if spans is None:
         return
-    by_field = {c.field: c for c in columns if c.kind != "tick"}
+    first = read.header_end + 1  # the first indicator row, under the header's last row
+    levels = [c for c in columns if c.field in ("level1", "level2")]
+    level_cols = tuple(spans[c][0] for c in levels)
     ticks = [c for c in columns if c.kind == "tick"]
+    others = [c for c in columns if c.kind != "tick" and c not in levels]
+    name_column = next(c for c in columns if c.field == "name")
     block = squeeze(next(b.label for b in read.form.blocks if isinstance(b, Indicators)))
-    read.cells[(key,)] = address(top + 2, spans[by_field["name"]][0])
-    level1_col, level2_col = spans[by_field["level1"]][0], spans[by_field["level2"]][0]
-    if squeeze(text_of(sheet.shown(top + 2, level1_col))) == F.NOT_REPORTED:
+    read.cells[(key,)] = address(first, spans[name_column][0])
+    if squeeze(text_of(sheet.shown(first, level_cols[0] if level_cols else spans[name_column][0]))) == F.NOT_REPORTED:
         read.data[key] = F.NOT_REPORTED
         return
     found: list[dict[str, Any]] = []
-    level1 = level2 = ""
-    for row in range(top + 2, limits.end):
+    current = [""] * len(levels)
+    for row in range(first, limits.end):
         if _table_ends(sheet, row, block, _notes(read.form)):
             break
-        typed1, typed2 = text_of(sheet.shown(row, level1_col)), text_of(sheet.shown(row, level2_col))
-        if typed1:
-            if typed1 != level1:
-                level2 = ""
-            level1 = typed1
-        if typed2:
-            level2 = typed2
-        values = {name: _cell_text(sheet, row, spans[c]) for name, c in by_field.items() if name not in ("level1", "level2")}
+        for depth, col in enumerate(level_cols):
+            typed = text_of(sheet.shown(row, col))
+            if typed:
+                if typed != current[depth]:
+                    current[depth + 1 :] = [""] * (len(current) - depth - 1)
+                current[depth] = typed
+        values = {c: _cell_text(sheet, row, spans[c]) for c in others}
         marks = {c.header: _cell_text(sheet, row, spans[c]) for c in ticks}
-        name = values["name"][0]
-        rest = any(v[0] for n, v in values.items() if n != "name") or any(v[0] for v in marks.values())
+        name = values[name_column][0]
+        rest = any(v[0] for c, v in values.items() if c is not name_column) or any(v[0] for v in marks.values())
         if not name or _DOTS.match(name):
             if rest:
-                read.problem(values["name"][1], "E517")
+                read.problem(values[name_column][1], "E517")
             continue
-        _indicator(read, found, row, level1, level2, values, marks, (level1_col, level2_col))
+        levels_read = {c.field: (current[i], address(row, level_cols[i])) for i, c in enumerate(levels)}
+        _indicator(read, found, levels_read, values, marks)
     read.data[key] = found
 
 
@@ -601,38 +702,82 @@ def _table_ends(sheet: _Sheet, row: int, block: str, notes_of: tuple[str, ...]) 
 def _indicator(
     read: Read,
     found: list[dict[str, Any]],
-    row: int,
-    level1: str,
-    level2: str,
-    values: dict[str, tuple[str, str]],
+    levels: dict[str, tuple[str, str]],
+    values: dict[Column, tuple[str, str]],
     marks: dict[str, tuple[str, str]],
-    level_cols: tuple[int, int],
 ) -> None:
     index = len(found)
     path = (K["indicators"], index)
-    item: dict[str, Any] = {I["level1"]: level1, I["level2"]: level2, I["name"]: values["name"][0]}
-    read.cells[(*path, I["level1"])] = address(row, level_cols[0])
-    read.cells[(*path, I["level2"])] = address(row, level_cols[1])
-    read.cells[path] = read.cells[(*path, I["name"])] = values["name"][1]
-    target, adjusted = _adjusted(values["target"][0])
+    item: dict[str, Any] = {}
+    for name, (text, where) in levels.items():
+        item[I[name]] = text
+        read.cells[(*path, I[name])] = where
+    by_field = {c.field: v for c, v in values.items() if not c.part and c.kind != "choice"}
+    name_text, name_cell = by_field["name"]
+    item[I["name"]] = name_text
+    read.cells[path] = read.cells[(*path, I["name"])] = name_cell
+    target, adjusted = _adjusted(by_field["target"][0])
     item[I["target"]] = target
-    read.cells[(*path, I["target"])] = values["target"][1]
+    read.cells[(*path, I["target"])] = by_field["target"][1]
     if adjusted is not None:
         item[I["adjusted_target"]] = adjusted
-        read.cells[(*path, I["adjusted_target"])] = values["target"][1]
+        read.cells[(*path, I["adjusted_target"])] = by_field["target"][1]
     for name in ("result", "expected", "deviation"):
-        if values[name][0] or name in ("result", "expected"):
-            item[I[name]] = values[name][0]
-        read.cells[(*path, I[name])] = values[name][1]
-    remark, remark_cell = values["remark"]
-    unreported = f"{I['likelihood']}：{F.NOT_REPORTED}"
+        if name not in by_field:
+            continue
+        if by_field[name][0] or name in ("result", "expected"):
+            item[I[name]] = by_field[name][0]
+        read.cells[(*path, I[name])] = by_field[name][1]
+    parts = {c.part: v for c, v in values.items() if c.part}
+    if parts:
+        given = {part: text for part, (text, _) in parts.items() if text}
+        if given:
+            item[I["deviation"]] = given
+        read.cells[(*path, I["deviation"])] = next(iter(parts.values()))[1]
+        for part, (_, where) in parts.items():
+            read.cells[(*path, I["deviation"], part)] = where
     likelihood: str | None = None
-    if remark.startswith(unreported):
+    remark, remark_cell = by_field.get("remark", ("", name_cell))
+    unreported = f"{I['likelihood']}：{F.NOT_REPORTED}"
+    if marks and remark.startswith(unreported):
         likelihood = F.NOT_REPORTED
         remark = remark[len(unreported) :].lstrip("；;").strip()
     if remark:
         item[I["remark"]] = remark
-    read.cells[(*path, I["remark"])] = remark_cell
+    if "remark" in by_field:
+        read.cells[(*path, I["remark"])] = remark_cell
+    choice = next((v for c, v in values.items() if c.kind == "choice"), None)
+    if choice is not None:
+        likelihood = _answer(read, name_text, *choice)
+        read.cells[(*path, I["likelihood"])] = choice[1]
+    elif marks:
+        likelihood = _ticked(read, path, name_text, marks, likelihood)
+    item[I["likelihood"]] = likelihood or F.NOT_REPORTED
+    found.append(item)
+
+
+def _answers(form: Form) -> str:
+    return "".join(f"「{a}」" for a in form.answers)
+
+
+def _answer(read: Read, name: str, text: str, where: str) -> str | None:
+    """The likelihood written out in one column (Hubei's 「完成目标可能性（确定能、有可能、不可能）」): an answer of
+    the form's scale or 「未填报」."""
+    flat = squeeze(text)
+    answers = {squeeze(a): a for a in read.form.answers}
+    if flat in answers:
+        return answers[flat]
+    if flat == F.NOT_REPORTED:
+        return F.NOT_REPORTED
+    if not flat:
+        read.problem(where, "E533", name=name, answers=_answers(read.form))
+    else:
+        read.problem(where, "E532", name=name, value=text, answers=_answers(read.form))
+    return None
+
+
+def _ticked(read: Read, path: tuple[Any, ...], name: str, marks: dict[str, tuple[str, str]], likelihood: str | None) -> str | None:
+    """The likelihood as one ticked column of several (朔州's, the national form's)."""
     ticked = []
     for choice, (mark, where) in marks.items():
         text = squeeze(mark)
@@ -641,17 +786,31 @@ def _indicator(
         elif text == F.NOT_REPORTED:
             likelihood = F.NOT_REPORTED
         elif text not in UNTICKED:
-            read.problem(where, "E516", name=values["name"][0], choice=choice, value=mark)
+            read.problem(where, "E516", name=name, choice=choice, value=mark)
     first_tick = next(iter(marks.values()))[1]
     read.cells[(*path, I["likelihood"])] = ticked[0][1] if ticked else first_tick
     if len(ticked) > 1:
-        read.problem(ticked[1][1], "E515", name=values["name"][0], count=len(ticked), choices="、".join(c for c, _ in ticked))
+        read.problem(ticked[1][1], "E515", name=name, count=len(ticked), choices="、".join(c for c, _ in ticked))
     elif ticked:
         likelihood = ticked[0][0]
     elif likelihood is None and not any(squeeze(m) not in UNTICKED for m, _ in marks.values()):
-        read.problem(first_tick, "E514", name=values["name"][0])
-    item[I["likelihood"]] = likelihood or F.NOT_REPORTED
-    found.append(item)
+        read.problem(first_tick, "E514", name=name, answers=_answers(read.form))
+    return likelihood
+
+
+def _table_rows(read: Read, sheet: _Sheet) -> None:
+    """The form's own table-level rows (「偏差或不能完成目标原因分析」「相关建议或举措」): each under its key, when
+    written (layout leaves an unwritten one blank)."""
+    for block in read.form.table_rows:
+        at = sheet.find(block.label)
+        if at is None:
+            read.problem(read.anchor, "E506", label=block.label, what=M.label("import_ident_block", label=block.label))
+            continue
+        spot = sheet.right_of(*at, frozenset())
+        read.cells[(block.key,)] = address(*spot) if spot else address(at[0], sheet.columns(*at)[1] + 1)
+        text = text_of(sheet.grid.value(*spot)) if spot else ""
+        if text:
+            read.data[block.key] = text
 
 
 # --- writing YAML -------------------------------------------------------------------------------
@@ -695,10 +854,11 @@ def _dump(tree: Any) -> str:
     return out.getvalue()
 
 
-def new_text(path: Path, data: dict[str, Any], modeline: str) -> str:
-    """A new submission file: the modeline `docgen new` writes, then the data in canonical form."""
+def new_text(path: Path, data: dict[str, Any], modeline: str, profile: Profile | None = None) -> str:
+    """A new submission file: the modeline `docgen new` writes, then the data in canonical form (the repository's
+    `profile`'s order)."""
     text = modeline + _dump(_node(data))
-    done = fmt.format_text(path, text)
+    done = fmt.format_text(path, text, profile)
     return done.after if done.after is not None else text
 
 
@@ -724,7 +884,7 @@ def _set(node: CommentedMap, key: str, value: Any) -> None:
         node[key] = _scalar(value, key)
 
 
-def _merge_table(node: CommentedMap, key: str, rows: Any) -> None:
+def _merge_table(node: CommentedMap, key: str, rows: Any, form: Form) -> None:
     old = node.get(key)
     if not isinstance(rows, dict) or not isinstance(old, CommentedMap):
         if not (isinstance(rows, str) and isinstance(old, str) and _same(old, rows)):
@@ -737,15 +897,18 @@ def _merge_table(node: CommentedMap, key: str, rows: Any) -> None:
             old[name] = _node(values)
             continue
         row = old[name]
-        adjusted = F.ROW_EXTRA_FIELDS["adjusted_budget"]
-        for amount_key, value in values.items():
-            target_key = amount_key
-            if amount_key == A["budget"] and adjusted in row and not not_reported(row[adjusted]):
+        adjusted = ADJUSTED_KEY
+        own_column = any(c.field == ADJUSTED for c in budget_columns(form))
+        for key_, value in values.items():
+            target_key = key_
+            if not own_column and key_ == A["budget"] and adjusted in row and not not_reported(row[adjusted]):
                 target_key = adjusted  # the form shows the budget the rates use: the 调整后预算 where there is one
             _set(row, target_key, value)
+        if own_column and adjusted not in values and adjusted in row and not not_reported(row[adjusted]):
+            _set(row, adjusted, values.get(A["budget"]))  # 全年预算数 = 年初预算数 on the form: no adjustment left
 
 
-def _merge_indicators(node: CommentedMap, items: Any) -> None:
+def _merge_indicators(node: CommentedMap, items: Any, form: Form) -> None:
     key = K["indicators"]
     old = node.get(key)
     if not isinstance(items, list) or not isinstance(old, CommentedSeq):
@@ -759,20 +922,37 @@ def _merge_indicators(node: CommentedMap, items: Any) -> None:
         if name in wanted:
             fresh = wanted[name]
             for field_key in (I["level1"], I["level2"], I["target"], I["result"], I["expected"], I["likelihood"]):
-                _set(item, field_key, fresh[field_key])
-            for optional in (I["adjusted_target"], I["deviation"], I["remark"]):
-                if optional in fresh:
-                    _set(item, optional, fresh[optional])
-                elif optional in item:
-                    del item[optional]
+                if field_key in fresh:
+                    _set(item, field_key, fresh[field_key])
+            shown = form.indicator_fields | {"adjusted_target"}
+            for optional in ("adjusted_target", "deviation", "remark"):
+                if I[optional] in fresh:
+                    _set_part(item, I[optional], fresh[I[optional]])
+                elif I[optional] in item and optional in shown:
+                    del item[I[optional]]
             kept.append(item)
     kept.extend(_node(item) for name, item in wanted.items() if name not in by_name)
     node[key] = kept
 
 
-def merged_text(path: Path, before: str, data: dict[str, Any]) -> str | None:
+def _set_part(node: CommentedMap, key: str, value: Any) -> None:
+    """A value that may be a mapping (a split 偏差原因分析): merged part by part so comments on the parts survive."""
+    old = node.get(key)
+    if not isinstance(value, dict):
+        _set(node, key, value)
+    elif not isinstance(old, CommentedMap):
+        node[key] = _node(value)
+    else:
+        for part in [p for p in old if p not in value]:
+            del old[part]
+        for part, text in value.items():
+            _set(old, part, text)
+
+
+def merged_text(path: Path, before: str, data: dict[str, Any], form: Form | None = None, profile: Profile | None = None) -> str | None:
     """`before` (an existing submission) with the form's values of `data` put in, every other key and comment kept;
-    None when ruamel cannot read it back (the caller writes nothing)."""
+    None when ruamel cannot read it back (the caller writes nothing). A table-level row or check-box group the form
+    shows empty is removed (the form is what the clerk filled)."""
     rt = fmt._yaml()
     body = before.removeprefix(fmt.BOM)
     try:
@@ -781,15 +961,22 @@ def merged_text(path: Path, before: str, data: dict[str, Any]) -> str | None:
         return None
     if not isinstance(tree, CommentedMap):
         return None
+    kind = "department" if K["project_code"] not in data and K["project_name"] not in data else "project"
+    form = form or FORMS[kind]
+    tables = {t.key for t in form.tables}
     for key, value in data.items():
-        if key in (K["funds"], K["funds_by_type"], K["funds_by_use"]):
-            _merge_table(tree, key, value)
+        if key in tables:
+            _merge_table(tree, key, value, form)
         elif key == K["indicators"]:
-            _merge_indicators(tree, value)
+            _merge_indicators(tree, value, form)
         else:
             _set(tree, key, value)
+    own = [t.key for t in form.table_rows] + [c.key for c in form.choice_cells if c.key]
+    for key in own:
+        if key not in data and key in tree:
+            del tree[key]
     text = _dump(tree)
-    done = fmt.format_text(path, text)
+    done = fmt.format_text(path, text, profile)
     if done.after is None:
         return None
     return (fmt.BOM if before.startswith(fmt.BOM) else "") + done.after.removeprefix(fmt.BOM)
