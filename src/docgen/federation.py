@@ -50,6 +50,7 @@ MAX_CSV_BYTES = 256 << 20  # one table's CSV file
 MAX_ROWS = 2_000_000  # rows of one table: indicators of 100,000 projects
 MAX_TEXT = 2_000  # characters of one text value (names, paths, indicator texts)
 MAX_REGION = 40
+MAX_NUMBER = 1e15  # 万元 or %: far beyond any budget, and within what a Decimal sum of two million rows holds exactly
 SQLITE_STEPS = 50_000  # progress-handler calls of SQLITE_STEP virtual-machine steps each: reading, never a query bomb
 SQLITE_STEP = 10_000
 SHOWN = 40  # characters of a hostile value quoted in a message
@@ -134,7 +135,7 @@ def _typed(table: tabular.Table, column: tabular.Column, value: Any, where: str)
         return value
     if column.type == tabular.INTEGER and type(value) is int:
         return value
-    if column.type == tabular.REAL and type(value) in (int, float) and math.isfinite(value):
+    if column.type == tabular.REAL and type(value) in (int, float) and math.isfinite(value) and abs(value) <= MAX_NUMBER:
         return float(value)
     raise FederationError(M.message("E825", where=where, column=column.name, value=_quoted(value), expected=_expected(column)))
 
@@ -142,7 +143,9 @@ def _typed(table: tabular.Table, column: tabular.Column, value: Any, where: str)
 def _expected(column: tabular.Column) -> str:
     if column.type == tabular.TEXT:
         return M.label("federation_text", most=MAX_TEXT)
-    return M.label("federation_integer" if column.type == tabular.INTEGER else "federation_real")
+    if column.type == tabular.INTEGER:
+        return M.label("federation_integer")
+    return M.label("federation_real", most=f"{MAX_NUMBER:.0e}")
 
 
 def _check_columns(table: tabular.Table, found: list[str], where: str, types: list[str] | None = None) -> None:

@@ -1314,7 +1314,7 @@ LABELS.update(
         "federation_declared_type": "列 {column} 声明为 {found}，应为 {expected}",
         "federation_text": "文字（不超过 {most} 个字符）",
         "federation_integer": "整数",
-        "federation_real": "数字",
+        "federation_real": "数字（绝对值不超过 {most}）",
         "federation_required": "（不能为空）",
         "federation_no_metadata": "缺失",
         "federation_metadata_rows": "应有且只有一行，实有 {count} 行",

@@ -330,7 +330,12 @@ SQLITE_CASES: list[tuple[str, Callable[[Path], Path], str]] = [
     (
         "a text in a figure",
         _sql("UPDATE figures SET spent = 'abc' WHERE rowid = 1"),
-        "{f} 表 figures 第 1 行：列 spent 的值「abc」应为数字",
+        "{f} 表 figures 第 1 行：列 spent 的值「abc」应为数字（绝对值不超过 1e+15）",
+    ),
+    (
+        "a figure too large to sum exactly",
+        _sql("UPDATE figures SET spent = 1e300 WHERE rowid = 1"),
+        "{f} 表 figures 第 1 行：列 spent 的值「1e+300」应为数字（绝对值不超过 1e+15）",
     ),
     (
         "a light out of range",
@@ -381,7 +386,11 @@ CSV_CASES: list[tuple[str, Callable[[Path], Path], str]] = [
         _csv("submissions", lambda rows: rows[1].append("x")),
         "{f}/submissions.csv 表 submissions 的列与导出格式不符：第 2 行有 18 列，应有 17 列",
     ),
-    ("a word in a number", _csv("figures", _set(1, 5, "12万元")), "{f}/figures.csv:2：列 budget 的值「12万元」应为数字"),
+    (
+        "a word in a number",
+        _csv("figures", _set(1, 5, "12万元")),
+        "{f}/figures.csv:2：列 budget 的值「12万元」应为数字（绝对值不超过 1e+15）",
+    ),
     (
         "a light out of range",
         _csv("submissions", _set(1, SUBMISSION_LIGHT, "紫")),
