@@ -126,7 +126,7 @@ def _secret_name(name: str) -> bool:
 def _typed(table: tabular.Table, column: tabular.Column, value: Any, where: str) -> Any:
     """A value of the declared type (a text bounded), or E825 naming where and what was expected."""
     if value is None:
-        if column.required:
+        if column.required or column.primary:  # a key is never NULL in a genuine export
             raise FederationError(
                 M.message("E825", where=where, column=column.name, value="", expected=_expected(column) + M.label("federation_required"))
             )

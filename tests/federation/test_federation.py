@@ -333,6 +333,11 @@ SQLITE_CASES: list[tuple[str, Callable[[Path], Path], str]] = [
         "{f} 表 figures 第 1 行：列 spent 的值「abc」应为数字（绝对值不超过 1e+15）",
     ),
     (
+        "a period without its key",
+        _sql("PRAGMA foreign_keys = OFF", "UPDATE periods SET period = NULL"),
+        "{f} 表 periods 第 1 行：列 period 的值「」应为文字（不超过 2000 个字符）（不能为空）",
+    ),
+    (
         "a figure too large to sum exactly",
         _sql("UPDATE figures SET spent = 1e300 WHERE rowid = 1"),
         "{f} 表 figures 第 1 行：列 spent 的值「1e+300」应为数字（绝对值不超过 1e+15）",
