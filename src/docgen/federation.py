@@ -123,8 +123,26 @@ def _secret_name(name: str) -> bool:
     return SECRET_WORD in name or name.lower() in ("confidential", "secret", "is_confidential")
 
 
+def _schema_text(value: object) -> str:
+    """A name from SQLite's schema (read as bytes): decoded, invalid bytes replaced, so any mismatch is a message."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
 def _typed(table: tabular.Table, column: tabular.Column, value: Any, where: str) -> Any:
     """A value of the declared type (a text bounded), or E825 naming where and what was expected."""
+    if isinstance(value, bytes):  # SQLite's texts (and blobs) arrive as bytes: strict UTF-8, then typed as any text
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FederationError(
+                M.message(
+                    "E825",
+                    where=where,
+                    column=column.name,
+                    value=_quoted(value[:SHOWN].decode("utf-8", "replace")),
+                    expected=_expected(column),
+                )
+            ) from None
     if value is None:
         if column.required or column.primary:  # a key is never NULL in a genuine export
             raise FederationError(
@@ -238,7 +256,8 @@ def _read_sqlite(path: Path, shown: str, size: int) -> dict[str, list[Located]]:
         db.execute("PRAGMA query_only = ON")
         db.set_authorizer(authorize)
         db.set_progress_handler(budget, SQLITE_STEP)
-        kinds = {name: kind for kind, name in db.execute("SELECT type, name FROM sqlite_master")}
+        db.text_factory = bytes  # texts decoded here, strictly: invalid UTF-8 is a located message, not a traceback
+        kinds = {_schema_text(name): _schema_text(kind) for kind, name in db.execute("SELECT type, name FROM sqlite_master")}
         for name in kinds:
             if SECRET_WORD in str(name):
                 detail = M.label("federation_confidential_column", table=_quoted(name), column="")
@@ -252,7 +271,7 @@ def _read_sqlite(path: Path, shown: str, size: int) -> dict[str, list[Located]]:
                 detail = M.label("federation_not_table", table=name)
                 raise FederationError(M.message("E824", where=shown, table=name, detail=detail))
             info = db.execute(f'PRAGMA table_info("{name}")').fetchall()
-            _check_columns(table, [str(r[1]) for r in info], shown, [str(r[2]) for r in info])
+            _check_columns(table, [_schema_text(r[1]) for r in info], shown, [_schema_text(r[2]) for r in info])
             columns = ", ".join(f'"{c}"' for c in table.names)
             cursor = db.execute(f'SELECT {columns} FROM "{name}"')
             rows: list[Located] = []
@@ -265,7 +284,7 @@ def _read_sqlite(path: Path, shown: str, size: int) -> dict[str, list[Located]]:
                     rows.append((where, typed))
             tables[name] = rows
         return tables
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:  # the latter: SQLite's message quoting a corrupted schema
         raise FederationError(M.message("E822", where=shown, detail=M.label("federation_sqlite_broken", detail=_quoted(exc)))) from None
     finally:
         db.close()

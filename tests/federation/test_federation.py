@@ -338,6 +338,11 @@ SQLITE_CASES: list[tuple[str, Callable[[Path], Path], str]] = [
         "{f} 表 periods 第 1 行：列 period 的值「」应为文字（不超过 2000 个字符）（不能为空）",
     ),
     (
+        "a text that is not UTF-8",
+        _sql("UPDATE submissions SET name = CAST(x'ff41' AS TEXT) WHERE id = 1"),
+        "{f} 表 submissions 第 1 行：列 name 的值「\ufffdA」应为文字（不超过 2000 个字符）",
+    ),
+    (
         "a figure too large to sum exactly",
         _sql("UPDATE figures SET spent = 1e300 WHERE rowid = 1"),
         "{f} 表 figures 第 1 行：列 spent 的值「1e+300」应为数字（绝对值不超过 1e+15）",
@@ -559,3 +564,41 @@ def test_no_region_missing_says_nothing(merged: dict[str, bytes], exports: dict[
     result = merge(tmp_path / "city", exports["a"], exports["b"])
     assert "W820" not in result.output and "缺少" not in result.stderr
     assert [p["missing_regions"] for p in json.loads(merged["summary.json"])["periods"]] == [[]]
+
+
+def test_corrupted_files_are_refused_never_crash(exports: dict[str, Path], tmp_path: Path) -> None:
+    """Random bytes changed in a SQLite export, random CSV syntax in a CSV one: read, or refused in Chinese; never a
+    traceback (SQLite's own message about a garbled schema is not even UTF-8)."""
+    import random
+
+    from docgen.errors import DocgenError
+
+    rng = random.Random(18)
+    data = exports["a"].read_bytes()
+    outcomes = set()
+    for _ in range(60):
+        mutated = bytearray(data)
+        for _ in range(rng.randint(1, 20)):
+            mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+        path = tmp_path / "fuzz.sqlite"
+        path.write_bytes(bytes(mutated))
+        try:
+            federation.read(path, "fuzz.sqlite")
+            outcomes.add("read")
+        except DocgenError as exc:
+            outcomes.add(str(exc)[:2])
+    for _ in range(60):
+        folder = tmp_path / "fuzz"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(exports["b"], folder)
+        target = folder / rng.choice([f"{t}.csv" for t in federation.READ])
+        mutated = bytearray(target.read_bytes())
+        for _ in range(rng.randint(1, 10)):
+            mutated[rng.randrange(len(mutated))] = rng.choice(b'",\r\n0123456789-.eE\x00ab')
+        target.write_bytes(bytes(mutated))
+        try:
+            federation.read(folder, "fuzz")
+            outcomes.add("read")
+        except DocgenError:
+            outcomes.add("refused")
+    assert "refused" in outcomes and len(outcomes) > 2  # both kinds of damage were met
