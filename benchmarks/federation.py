@@ -2,7 +2,7 @@
 
     python benchmarks/federation.py [PROJECTS] [--regions 10]      (defaults: 10,000 projects over 10 regions)
 
-Exporting a region is the lower level's own `docgen export-data` (its cost is the build's: see benchmarks/validate.py),
+Exporting a region is the lower level's own `docgen export` (its cost is the build's: see benchmarks/validate.py),
 so this measures only the upper level. One real export is made from a generated tree of 200 projects
 (benchmarks/generate.py); each region's export is that file with its project rows repeated (new ids and codes, same
 figures and indicators) up to PROJECTS / regions projects, as SQLite and as CSV. Prints, for each format, the wall
@@ -116,7 +116,7 @@ def main() -> None:
         work = Path(tmp)
         generate(work / "tree", 200)
         os.environ["SOURCE_DATE_EPOCH"] = "1751328000"
-        export = ["export-data", "--root", str(work / "tree"), "--format", "sqlite", "--region", "x", "--out", str(work / "one.sqlite")]
+        export = ["export", "--root", str(work / "tree"), "--format", "sqlite", "--region", "x", "--out", str(work / "one.sqlite")]
         subprocess.run([sys.executable, "-m", "docgen", *export], check=True, capture_output=True)
         per = args.projects // args.regions
         sqlites = []

@@ -1,5 +1,5 @@
 """Federation (issue 18, item 4): an upper level (a province, or a city over its counties) rolls up the published
-results of lower levels from their `docgen export-data --format sqlite|csv`, never from their raw files.
+results of lower levels from their `docgen export --format sqlite|csv`, never from their raw files.
 
 Why from the export: it is what a lower level publishes to analysts, with the 涉密 rules already applied at the
 source (tooling/tabular.py: no 涉密 project leaves, a 部门整体 that would reveal one keeps no figure, no table sums

@@ -219,7 +219,7 @@ def test_a_region_with_control_characters_is_refused(exports: dict[str, Path], t
     result = CliRunner().invoke(
         cli,
         [
-            "export-data",
+            "export",
             "--root",
             str(exports["a_repo"]),
             "--format",
@@ -287,7 +287,7 @@ SQLITE_CASES: list[tuple[str, Callable[[Path], Path], str]] = [
         "no region",
         _sql("UPDATE metadata SET region = ''"),
         (
-            "{f} 表 metadata 第 1 行 的导出说明（metadata 表）没有地区名称（请让下级用 docgen export-data --region 地区名称 重新导出）"
+            "{f} 表 metadata 第 1 行 的导出说明（metadata 表）没有地区名称（请让下级用 docgen export --region 地区名称 重新导出）"
             "：无法确认来源已执行涉密规则，不汇总"
         ),
     ),
@@ -325,7 +325,7 @@ SQLITE_CASES: list[tuple[str, Callable[[Path], Path], str]] = [
     (
         "a missing table",
         _sql("DROP TABLE indicators"),
-        "{f} 缺少表 indicators：请让下级用 docgen export-data --format sqlite（或 csv）重新导出",
+        "{f} 缺少表 indicators：请让下级用 docgen export --format sqlite（或 csv）重新导出",
     ),
     (
         "a text in a figure",
@@ -436,7 +436,7 @@ def _refused(tmp_path: Path, sources: list[Path], expected: str, code: int = 1) 
 def test_files_that_are_not_exports(exports: dict[str, Path], tmp_path: Path) -> None:
     text = tmp_path / "a.sqlite"
     text.write_text("not a database", encoding="utf-8")
-    _refused(tmp_path, [text], f"汇总来源 {rel(text)} 不是 docgen export-data 导出的 SQLite 文件或 CSV 目录：不是 SQLite 数据库")
+    _refused(tmp_path, [text], f"汇总来源 {rel(text)} 不是 docgen export 导出的 SQLite 文件或 CSV 目录：不是 SQLite 数据库")
     _refused(
         tmp_path,
         [tmp_path / "none.sqlite"],
@@ -450,7 +450,7 @@ def test_files_that_are_not_exports(exports: dict[str, Path], tmp_path: Path) ->
     _refused(
         tmp_path,
         [latin],
-        f"汇总来源 {rel(latin)} 不是 docgen export-data 导出的 SQLite 文件或 CSV 目录：{rel(latin)}/periods.csv 不是 UTF-8 编码的 CSV",
+        f"汇总来源 {rel(latin)} 不是 docgen export 导出的 SQLite 文件或 CSV 目录：{rel(latin)}/periods.csv 不是 UTF-8 编码的 CSV",
     )
     quote = Path(shutil.copytree(exports["b"], tmp_path / "quote"))
     (quote / "periods.csv").write_bytes(b'period,year,month,deadline,time_progress\r\n"2025-06,2025')
@@ -472,7 +472,7 @@ def test_bounds(exports: dict[str, Path], tmp_path: Path, monkeypatch: pytest.Mo
     _refused(
         tmp_path,
         [exports["a"]],
-        f"汇总来源 {rel(exports['a'])} 不是 docgen export-data 导出的 SQLite 文件或 CSV 目录：SQLite 文件损坏或过于复杂（interrupted）",
+        f"汇总来源 {rel(exports['a'])} 不是 docgen export 导出的 SQLite 文件或 CSV 目录：SQLite 文件损坏或过于复杂（interrupted）",
     )
     monkeypatch.setattr(federation, "MAX_SOURCES", 1)
     _refused(tmp_path, [exports["a"], exports["b"]], "--from 最多 1 个汇总来源（给了 2 个）", code=2)
