@@ -82,6 +82,8 @@ class Result(Findings):
     records: review.Records = field(default_factory=lambda: review.Records())  # 审核意见, 整改, 结果应用 (审核/ files)
     approved: list[targets_form.ApprovedProject] = field(default_factory=list)  # 批复目标/ files: the baseline
     comparisons: dict[str, targets.Comparison] = field(default_factory=dict, repr=False)  # project path -> against approved
+    flawed_projects: list[Project] = field(default_factory=list, repr=False)  # invalid but shaped: 涉密 counts them too
+    period_rosters: list[Roster] = field(default_factory=list, repr=False)  # the rosters the 涉密 marks were read from
 
     @property
     def ok(self) -> bool:
@@ -210,6 +212,8 @@ def check(
         *confidential.apply_roster([s for s in flawed if isinstance(s, Project)], period_rosters),
         *(s for s in flawed if not isinstance(s, Project)),
     ]
+    result.flawed_projects = [s for s in flawed if isinstance(s, Project)]
+    result.period_rosters = list(period_rosters)
     result.findings += _record_findings(result.records, period_rosters)
     result.findings += _target_findings(result, ws)
     _monitor(result, ws, files, rules_file, flawed, checked.digests, store, period_rosters)
@@ -1533,7 +1537,7 @@ def site(
         source=ws.root / site_module.SOURCE,
         store=store or Store(ws.root, enabled=False),
         secrets=secrets,
-        withheld=confidential.withheld_departments(result.projects, confidential.pool_size(result.analysis)),
+        withheld=confidential.withheld_departments(result),
         # the last word before site/ is published (every page, the search index, the sitemap, every download),
         # said on the new site before it is swapped in: a leak leaves the previous site, never the leaking one
         check=lambda folder: confidential.check_published(folder, secrets),

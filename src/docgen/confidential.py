@@ -77,19 +77,29 @@ def pool_size(analysis: Any) -> int:
     return int(getattr(ruleset, "pool", DEFAULT_POOL) or DEFAULT_POOL)
 
 
-def withheld_departments(projects: Iterable[Project], pool: int) -> set[tuple[str, str]]:
-    """(period, department code) of departments holding 1 to pool-1 涉密 projects: their totals are withheld."""
+def withheld_departments(result: Any) -> set[tuple[str, str]]:
+    """(period, department code) of departments holding 1 to pool-1 涉密 projects: their totals are withheld.
+
+    Counted from every place that says a project is 涉密: a valid file, a file refused for another reason (E311, when
+    its own file says it is not) and the period's roster, so a flawed file cannot make its department's totals public."""
+    members = {
+        (p.period.key, p.department_code, p.code)
+        for p in [*result.projects, *getattr(result, "flawed_projects", ())]
+        if p.confidential
+    }
+    for roster in getattr(result, "period_rosters", None) or result.rosters:
+        for dept in roster.departments:
+            members |= {(roster.period.key, dept.code, p.code) for p in dept.projects if p.confidential}
     counts: dict[tuple[str, str], int] = {}
-    for p in projects:
-        if p.confidential:
-            key = (p.period.key, p.department_code)
-            counts[key] = counts.get(key, 0) + 1
+    for period, department, _ in members:
+        counts[(period, department)] = counts.get((period, department), 0) + 1
+    pool = pool_size(result.analysis)
     return {key for key, n in counts.items() if n < pool}
 
 
 def withheld_paths(result: Any) -> set[str]:
     """The 部门整体 (附件3) files of withheld departments: their totals would reveal a 涉密 project's figures."""
-    keys = withheld_departments(result.projects, pool_size(result.analysis))
+    keys = withheld_departments(result)
     return {str(d.path) for d in result.departments if (d.period.key, d.department_code) in keys}
 
 

@@ -468,3 +468,24 @@ def test_a_project_secret_in_one_period_is_secret_in_every_period(tmp_path: Path
     workbook = next((repo.root / "build" / "2025-05").glob("301-*/*汇总表.xlsx"))
     text = "".join(t for _, t in _members("x", workbook.read_bytes()))
     assert "涉密项目（1个）" in text and name in text
+
+
+@pytest.mark.parametrize("flag", ["roster_only", "file_only"])
+def test_a_flawed_secret_still_withholds_its_departments_totals(tmp_path: Path, flag: str) -> None:
+    """301 holds one 涉密 project whose file and roster disagree (E311): the file is refused, yet its department's
+    totals would still reveal its figures, so 301 stays withheld on the site as when both agree."""
+    from docgen import api, confidential
+    from docgen.workspace import Workspace
+
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    write_corpus(repo, **{flag: S1[1]})
+    result = api.check([repo.root / "submissions"], workspace=Workspace(repo.root))
+    assert any(f.code == "E311" for f in result.findings)
+    assert ("2025-06", "301") in confidential.withheld_departments(result)
+    assert docgen(repo.root, "site", "--today", TODAY).returncode == 0
+    published = (repo.root / "site" / "2025-06" / "301" / "index.html").read_text(encoding="utf-8")
+    assert "9876.54" not in published and "9,876.54" not in published  # 301's 部门整体 total: S1 = total - the rest
+    assert "9876.54" in (repo.root / "site" / "2025-06" / "303" / "index.html").read_text(encoding="utf-8")  # pooled: shown
