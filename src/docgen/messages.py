@@ -894,10 +894,7 @@ MESSAGES.update(
         "E502": "工作簿的压缩内容异常（{detail}），可能是构造出来的恶意文件，不再读取",
         "E503": "工作簿的部件 {part} 含 DTD 或实体声明（Excel、WPS 保存的文件从不含有），不再读取",
         "E504": "工作表太大（{detail}），不再读取",
-        "E505": (
-            "没有找到附件2《市级项目支出绩效运行监控表》或附件3《市级部门整体支出绩效运行监控表》："
-            "没有哪张工作表含有表名或「项目名称」「主管部门（单位）及代码」栏目"
-        ),
+        "E505": "没有找到{forms}：没有哪张工作表含有表名或{labels}栏目",
         "E506": "找不到「{label}」：{what}无法读取（这一行表头被删除或改动了？请按原表恢复）",
         "E507": "无法识别监控期间：表名下面应有「（2025年1-6月）」这样的一行{found}",
         "E508": "「{label}」应写成「名称（代码）」，如「朔州市教育局（101）」，实际是「{value}」",
@@ -949,6 +946,7 @@ MESSAGES.update(
 LABELS.update(
     {
         "import_location": "{file} 工作表「{sheet}」 {cell}：",
+        "import_which_forms": "附件2《{project}》或附件3《{department}》",
         "import_file_location": "{file}：",
         "import_problem": "{location}{severity} {code} {message}",
         "import_created": "已导入：{path}（新建，来自 {source}）",

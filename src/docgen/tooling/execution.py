@@ -239,6 +239,7 @@ def _workbook_rows(path: Path, shown: str, sheet: str | None) -> Iterator[tuple[
         if sheet is not None and sheet not in book.sheetnames:
             raise ValueError(M.export_label("figures_no_sheet", file=shown, sheet=sheet, sheets="、".join(book.sheetnames)))
         ws = book[sheet] if sheet is not None else book.worksheets[0]
+        ws.reset_dimensions()  # WPS 表格 writes <dimension ref="A1"/>: read-only mode would stop at A1
         for row in ws.iter_rows(values_only=True):
             if len(row) > limits.MAX_SHEET_COLUMNS:
                 raise sheets.SheetProblem(
