@@ -71,10 +71,8 @@ def test_import_figures_reads_a_wps_sheet_whole_despite_its_dimension(tmp_path: 
     sheet.append(["104-2025-003", "市级财政资金", 100, 50, 100])
     wb.save(tmp_path / "plain.xlsx")
     wps_resave(tmp_path / "plain.xlsx", tmp_path / "执行.xlsx")
-    (tmp_path / "m.yaml").write_text(
-        "列:\n  项目代码: 项目代码\n  资金来源: 资金来源\n  下达数: 下达数\n  支出数: 支出数\n  全年预计支出数: 全年预计支出数\n",
-        encoding="utf-8",
-    )
+    columns = "".join(f"  {key}: {key}\n" for key in ("项目代码", "资金来源", "下达数", "支出数", "全年预计支出数"))
+    (tmp_path / "m.yaml").write_text("列:\n" + columns, encoding="utf-8")
     result = run("import-figures", "执行.xlsx", "--mapping", "m.yaml", "--period", "2025-09")
     assert result.exit_code == 0, result.stderr
     second = yaml.safe_load((tmp_path / "submissions/2025-09/104-交通运输局/104-2025-003.yaml").read_text(encoding="utf-8"))
