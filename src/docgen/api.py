@@ -1401,13 +1401,19 @@ def reference_date(period: tuple[int, int]) -> date:
 def review_findings(root: Path) -> revdiff.Verdicts:
     """The problems `docgen diff` reports as appeared/cleared/changed, and each submission's monitoring light: every
     finding docgen gives for root/submissions, named relative to `root` on both sides."""
-    from .history import revdiff
+    from .history import revdiff, review_state
 
     ws = Workspace.at(root)
     checked = check([ws.submissions], workspace=ws)
     analysis = checked.analysis
     lights = {path: verdict.light for path, verdict in analysis.submissions.items()} if analysis is not None else {}
-    return revdiff.Verdicts(checked.findings, lights)
+    # each side's review state from that side's review records (a revision's tree has no main branch to ask: a file
+    # present is 已报送 unless its records return or pass it); a 涉密 project's state is never compared
+    shown: list[Project | Department] = [p for p in checked.projects if not p.confidential]
+    shown += checked.departments
+    unknown = review_state.MainBranch(None, frozenset(), {})
+    states = {path: state.label for path, state in review_state.states(shown, checked.records, unknown).items()}
+    return revdiff.Verdicts(checked.findings, lights, states)
 
 
 def diff(root: Workspace | Path | None, base: str, head: str | None = None) -> revdiff.DiffResult:
@@ -1454,7 +1460,7 @@ def export_data(
     files (docs/export.md), for analysts. 涉密 projects never leave, and a withheld 部门整体 keeps no figure
     (tooling/tabular.py). `period` ("2025-06") limits the submissions to one period; the history stays whole."""
     from . import federation
-    from .history import git
+    from .history import review_state
     from .history import timeline as history_module
     from .tooling import tabular
 
@@ -1500,16 +1506,23 @@ def export_data(
         periods.setdefault(model.period.key, (model.period, None))
     for _, p, *_rest in invalid:
         periods.setdefault(p.key, (p, None))
-    arrivals: dict[str, tabular.Arrival] = {}
     entries: list[Any] = []
+    shallow = False
     try:
-        repo = git.open_repo(ws.root)
         found_history = history_module.read_history(ws.root, store=_store(ws, True)).public()
         entries = list(reversed(found_history.recent(limit=sys.maxsize)))  # oldest first
-        if found_history.shallow is None:
-            arrivals = {path: tabular.Arrival(when) for path, when in git.first_arrivals(repo, history_module.SUBMISSIONS).items()}
+        shallow = found_history.shallow is not None
     except DocgenError:
         pass  # outside a repository: no history, no arrival
+    # the review states and arrivals the site and `docgen feedback` show: one reading of the main branch (a shallow
+    # clone would make every file seem to arrive at the cut, so no arrival is given then)
+    main = review_state.read_main(ws.root)
+    states = review_state.states(modelled, result.records, main)
+    arrivals = {
+        path: tabular.Arrival(None if shallow else main.arrived.get(path), states[path].state if path in states else None)
+        for path in {*main.arrived, *states}
+        if not hidden(path)
+    }
     data = tabular.collect(
         submissions=subs,
         findings=result.findings,
@@ -1520,6 +1533,8 @@ def export_data(
         history=entries,
         redact=secrets.redact,
         invalid=invalid,
+        records=result.records,
+        today=reference_date,
         metadata=federation.export_metadata(profile_of(ws), region, wanted[0].name if period else None, confidential.pool_size(analysis)),
     )
     try:

@@ -457,32 +457,60 @@ def _new_period(kind: str, period: str, source: str | None, deadline: Any, root:
 
 
 @cli.command("export")
-@click.option("--period", required=True, help="监控期间，如 2025-09。")
-@click.option("--department", "department", help="只导出这个主管部门（代码，如 101）。")
+@click.option("--period", help="监控期间，如 2025-09（xlsx 必填；sqlite、csv 只导出这一期的报送，默认全部期间）。")
+@click.option("--department", "department", help="只导出这个主管部门（代码，如 101；仅 xlsx）。")
 @click.option(
     "--per",
     type=click.Choice(["unit", "project"]),
     default="unit",
     show_default=True,
-    help="unit：每个预算单位一个工作簿；project：每个项目一个。",
+    help="unit：每个预算单位一个工作簿；project：每个项目一个（仅 xlsx）。",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(api.EXPORT_FORMATS), default="xlsx", show_default=True, help="xlsx：待填写的附件2/附件3。"
+    "--format",
+    "fmt",
+    type=click.Choice([*api.EXPORT_FORMATS, *api.DATA_FORMATS]),
+    default="xlsx",
+    show_default=True,
+    help="xlsx：待填写的附件2/附件3；sqlite：供分析的 SQLite 文件（默认 build/docgen.sqlite）；csv：每张表一个 CSV。",
 )
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="写入此目录（默认 build/export/）。")
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="写入此目录（xlsx 默认 build/export/；csv 默认 build/export-csv/）；sqlite 写入此文件。"
+)
+@click.option("--region", default="", help=messages.CLICK_HELP["export_region"] + "（仅 sqlite、csv）")
 @ROOT_OPTION
 @RULES_OPTION
 @handle_errors
-def export_command(period: str, department: str | None, per: str, fmt: str, out: Path | None, root: Path | None, rules: Path | None) -> int:
-    """导出待填写的表格，发给各单位填写：每个预算单位一个工作簿（每个项目一张附件2），每个部门一个附件3。
+def export_command(
+    period: str | None, department: str | None, per: str, fmt: str, out: Path | None, region: str, root: Path | None, rules: Path | None
+) -> int:
+    """导出待填写的表格，发给各单位填写（--format xlsx）；或导出全部数据供分析（--format sqlite|csv）。
 
-    按官方格式，已知的内容（项目信息、预算、目标、指标）已预填并锁定；本期要填的单元格为黄色底纹，
-    「完成目标可能性」只能打「√」，数字格可从下拉列表选「未填报」；批注是上期数。工作表保护无密码。
-    填好后用 docgen import 读回。本期报送有错误时不导出（退出码 1）；涉密项目不导出。
+    xlsx：每个预算单位一个工作簿（每个项目一张附件2），每个部门一个附件3。按官方格式，已知的内容（项目信息、
+    预算、目标、指标）已预填并锁定；本期要填的单元格为黄色底纹，「完成目标可能性」只能打「√」，数字格可从下拉
+    列表选「未填报」；批注是上期数。工作表保护无密码。填好后用 docgen import 读回。本期报送有错误时不导出（退出码 1）。
 
-    示例：docgen new period 2025-09 --from 2025-06 && docgen export --period 2025-09 --department 101
+    sqlite、csv：报送（含未通过校验的）、资金表、绩效指标、校验和监控发现的问题（含错误）、审核状态和意见、
+    整改台账（含是否逾期）、结果应用、迟报天数和修改历史，表结构见 docs/export.md，可用 Datasette、Excel 或 pandas 打开。
+
+    涉密项目不导出；涉密项目不足规定个数的部门，部门整体不导出金额和指标。
+
+    示例：docgen new period 2025-09 --from 2025-06 && docgen export --period 2025-09 --department 101；
+    docgen export --format sqlite；docgen export --format csv --out 分析/ --period 2025-06
     """
     ws = _workspace(root)
+    if fmt in api.DATA_FORMATS:
+        source = click.get_current_context().get_parameter_source
+        for name, option in (("department", "--department"), ("per", "--per"), ("rules", "--rules")):
+            if source(name) is not click.core.ParameterSource.DEFAULT:
+                raise Refused(messages.label("export_xlsx_only", option=option))
+        return _export_data(ws, fmt, out, period, region)
+    if region:
+        raise Refused(messages.label("export_data_only", option="--region"))
+    if period is None:
+        raise Refused(messages.label("export_needs_period"))
+    if out is not None and out.exists() and not out.is_dir():
+        raise Refused(messages.label("export_out_is_file", path=out))
     try:
         done = api.export(ws, period, department=department, per=per, out=out, fmt=fmt, rules=rules)
     except InvalidSubmissions as exc:
@@ -493,6 +521,13 @@ def export_command(period: str, department: str | None, per: str, fmt: str, out:
     if done.confidential:
         click.echo(messages.export_label("export_confidential", count=done.confidential), err=True)
     click.echo(messages.export_label("export_summary", period=period, count=len(done.written), folder=_shown(ws, done.folder)), err=True)
+    return 0
+
+
+def _export_data(ws: Workspace, fmt: str, out: Path | None, period: str | None, region: str = "") -> int:
+    """`docgen export --format sqlite|csv` (and its old name export-data): the analysts' data, each file written named."""
+    for path in api.export_data(ws, fmt, out, period=period, region=region):
+        click.echo(messages.label("export_data_written", path=_shown(ws, path)))
     return 0
 
 
@@ -733,32 +768,22 @@ def site(root: Path | None, today: Any, strict: bool) -> int:
     return 1 if strict and done.invalid else 0
 
 
-@cli.command("export-data", short_help="导出数据供分析：SQLite 数据库或一组 CSV 文件。")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(api.DATA_FORMATS)),
-    required=True,
-    help="sqlite：一个 SQLite 文件（默认 build/docgen.sqlite）；csv：每张表一个 CSV 文件（默认 build/export-csv/）。",
-)
+@cli.command("export-data", short_help="（将删除）同 docgen export --format sqlite|csv。")
+@click.option("--format", "fmt", type=click.Choice(list(api.DATA_FORMATS)), required=True, help="sqlite 或 csv，同 docgen export。")
 @click.option("--out", type=click.Path(path_type=Path), help="sqlite 写入此文件，csv 写入此目录。")
 @click.option("--period", help="只导出这一期的报送，如 2025-06（默认全部期间）。")
 @click.option("--region", default="", help=messages.CLICK_HELP["export_region"])
 @ROOT_OPTION
 @handle_errors
 def export_data_command(fmt: str, out: Path | None, period: str | None, region: str, root: Path | None) -> int:
-    """导出全部报送的数据供分析：报送、资金表、绩效指标、校验和监控发现的问题（含错误）、审核状态和修改历史，
-    表结构见 docs/export.md，可用 Datasette、Excel 或 pandas 打开。
+    """旧名称，将在下一版本删除：请改用 docgen export --format sqlite|csv（参数相同）。
 
-    涉密项目不导出；涉密项目不足规定个数的部门，部门整体不导出金额和指标。
-
-    示例：docgen export-data --format sqlite；docgen export-data --format csv --out 分析/ --period 2025-06
+    示例：docgen export --format sqlite（即原来的 docgen export-data --format sqlite）
     """
-    ws = _workspace(root)
-    written = api.export_data(ws, fmt, out, period=period, region=region)
-    for path in written:
-        click.echo(messages.label("export_data_written", path=_shown(ws, path)))
-    return 0
+    # First named export-data; every export now lives under `export`. Kept one release (never in a tagged one, but
+    # scripts written against development builds, and the docs people copied from, use it), then removed.
+    click.echo(messages.label("export_data_alias", format=fmt), err=True)
+    return _export_data(_workspace(root), fmt, out, period, region)
 
 
 @cli.command(short_help="比较两个 git 版本的报送数据，逐项列出修改（供审核合并请求）。")

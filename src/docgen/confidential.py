@@ -136,6 +136,8 @@ def raw_hidden(path: Path, data: dict[str, Any], rosters: Iterable[Roster]) -> b
         return True
     if path.name == F.ROSTER_FILE or path.name == F.DEPARTMENT_FILE:
         return False
+    if path.parent.name == F.REVIEW_FOLDER:  # 审核/ holds records on many projects, kept from a 涉密 one record by record
+        return False
     match = re.match(r"^(\d{4})-(\d{1,2})$", path.parent.parent.name)
     if match is None:
         return False

@@ -781,6 +781,11 @@ LABELS.update(
         "export_data_nothing": "找不到报送目录「{folder}」，没有可导出的数据",
         "export_data_written": "已写入 {path}",
         "export_data_summary": "已导出 {submissions} 份报送（{format}）：{path}",
+        "export_needs_period": "导出待填写的表格（--format xlsx）要指定 --period，如 --period 2025-09",
+        "export_xlsx_only": "{option} 只用于 --format xlsx（待填写的表格）；sqlite、csv 导出全部部门的数据",
+        "export_out_is_file": "--out 「{path}」是一个文件；--format xlsx 写入一个目录",
+        "export_data_only": "{option} 只用于 --format sqlite、csv（供分析的数据导出）",
+        "export_data_alias": "提示：docgen export-data 将在下一版本删除，请改用 docgen export --format {format}（参数相同）",
     }
 )
 

@@ -219,7 +219,7 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
             "changed": [],
         },
         "light": {"before": "yellow", "after": "red"},
-        "review_state": {"before": None, "after": None},
+        "review_state": {"before": "已报送", "after": "已报送"},  # on both sides, no review record: unchanged
     }
     assert second == {
         "path": MOVED_PATH,
@@ -233,7 +233,7 @@ def test_json_between_two_commits(pr: GitRepo) -> None:
         "changes": [],
         "findings": {"appeared": [], "cleared": [], "changed": []},
         "light": {"before": "yellow", "after": "yellow"},
-        "review_state": {"before": None, "after": None},
+        "review_state": {"before": "已报送", "after": "已报送"},
     }
     assert [(c["author"], c["message"]) for c in data["commits"]] == [("李出纳", "六月数据更新")]
 

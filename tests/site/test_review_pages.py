@@ -33,9 +33,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_period_page_lists_the_returned_submission_with_its_reason(site: Path) -> None:
     june = (site / "2025-06/index.md").read_text(encoding="utf-8")
-    assert "## 退回修改" in june and "[朔州市第一中学教学楼抗震加固改造工程](101/101-2025-002.md)" in june
+    assert "## 退回修改" in june and '<a href="101/101-2025-002.html">101-2025-002 朔州市第一中学教学楼抗震加固改造工程</a>' in june
     assert "与国库支付台账（128.60 万元）不符" in june
-    assert "## 退回修改" not in (site / "2025-09/index.md").read_text(encoding="utf-8")  # passed again
+    assert "本期没有被退回修改的报送。" in (site / "2025-09/index.md").read_text(encoding="utf-8")  # passed again
+    project = (site / "2025-06/101/101-2025-002.md").read_text(encoding="utf-8")
+    assert '!!! failure "已被审核退回修改：不列入朔州市教育局的报送包' in project
+    department = (site / "2025-06/101/index.md").read_text(encoding="utf-8")
+    assert department.count("dg-status-returned") == 1  # its row in the project table, no other
+    assert "以下报送被审核退回修改，**未列入报送包**" in department
 
 
 def test_the_department_page_shows_opinions_and_states(site: Path) -> None:

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .. import messages as M
 from ..errors import EnvironmentProblem, UsageError
@@ -306,7 +306,10 @@ def first_arrivals(repo: Repo, folder: str, revision: str = "HEAD") -> dict[str,
     """When each file now under `folder` first reached `revision`'s branch: the committer date of the first commit
     on its first-parent line (a merge counts when it is merged, not when the unit wrote it) that added it.
 
-    A file renamed later keeps the date its first path arrived; a file deleted and added again arrives anew."""
+    The one reading of "arrival" (the site's 迟报, the review states, the analysts' export): a file moved or renamed
+    within its period's folder (submissions/2025-06/…) keeps the date it first arrived, as the submission was already
+    there; moved into another period's folder it is that period's submission and arrives on the day of the move; a
+    file deleted and added again arrives anew."""
     if not repo.has_commits():
         return {}
     out = repo.run(
@@ -322,7 +325,15 @@ def first_arrivals(repo: Repo, folder: str, revision: str = "HEAD") -> dict[str,
             if rc.status == "A" and rc.new_path:
                 arrived.setdefault(rc.new_path, when)
             elif rc.status == "R" and rc.new_path and rc.old_path:
-                arrived[rc.new_path] = arrived.pop(rc.old_path, when)
+                earlier = arrived.pop(rc.old_path, when)
+                arrived[rc.new_path] = earlier if _period_folder(rc.old_path, folder) == _period_folder(rc.new_path, folder) else when
             elif rc.status == "D" and rc.old_path:
                 arrived.pop(rc.old_path, None)
     return arrived
+
+
+def _period_folder(path: str, folder: str) -> str:
+    """The first folder below `folder` a path is in (the period, for submissions/2025-06/…); "" when none."""
+    parts = PurePosixPath(path).parts
+    base = PurePosixPath(folder).parts
+    return parts[len(base)] if parts[: len(base)] == base and len(parts) > len(base) + 1 else ""

@@ -2,8 +2,8 @@
 
 A file not on the main branch is a 草稿 (it is still in someone's branch or pull request); on the main branch it is
 已报送 until a reviewer concludes: 退回修改 while any reviewer's latest opinion returns it, 已通过 when each
-reviewer's latest passes it (evaluate/review.py). When it first reached the main branch is read from one
-`git log` pass (the commit that added the path), for judging lateness against the roster's 截止日期.
+reviewer's latest passes it (evaluate/review.py). When it first reached the main branch is git.first_arrivals, the
+one reading of arrival the site's 迟报 and the export use too, for judging lateness against the roster's 截止日期.
 Outside a repository, or without a main branch, nothing is a 草稿 and no arrival is known.
 """
 
@@ -17,7 +17,7 @@ from ..evaluate.review import Records, Submission
 from ..form import review as RV
 from ..form import vocabulary as F
 from ..workspace import SUBMISSIONS
-from .git import GitError, Repo, open_repo
+from .git import GitError, Repo, first_arrivals, open_repo
 
 #: The branch names tried, in order, when none is given.
 MAIN_BRANCHES = ("main", "master")
@@ -62,7 +62,7 @@ def read_main(root: Path, branch: str | None = None) -> MainBranch:
     if name is None:
         return MainBranch(None, frozenset(), {})
     files = frozenset(repo.tree(name, SUBMISSIONS))
-    return MainBranch(name, files, _arrivals(repo, name))
+    return MainBranch(name, files, first_arrivals(repo, SUBMISSIONS, name))
 
 
 def _main_name(repo: Repo, branch: str | None) -> str | None:
@@ -71,39 +71,6 @@ def _main_name(repo: Repo, branch: str | None) -> str | None:
         if out.strip():
             return name
     return None
-
-
-def _arrivals(repo: Repo, branch: str) -> dict[str, datetime]:
-    """path -> the committer date of the commit that brought it onto `branch` (one `git log` pass, oldest first).
-
-    Along the first parents only, a merge compared with its first parent: a file added on a pull request's branch
-    on 2 July and merged on 5 August arrived on 5 August (the branch commit's own date would make it look on time)."""
-    out = repo.run(
-        "log",
-        "--reverse",
-        "--first-parent",
-        "--diff-merges=first-parent",
-        "--no-renames",
-        "--diff-filter=A",
-        "--format=%x01%cI",
-        "--name-only",
-        "-z",
-        branch,
-        "--",
-        f":(top){repo.prefix}{SUBMISSIONS}",
-    )
-    arrived: dict[str, datetime] = {}
-    when: datetime | None = None
-    for token in out.decode("utf-8", "surrogateescape").split("\0"):
-        for piece in token.split("\n"):
-            piece = piece.strip("\n")
-            if not piece:
-                continue
-            if piece.startswith("\x01"):
-                when = datetime.fromisoformat(piece[1:])
-            elif when is not None:
-                arrived.setdefault(repo.relative(piece), when)
-    return arrived
 
 
 def states(submissions: list[Submission], records: Records, main: MainBranch) -> dict[str, ReviewState]:

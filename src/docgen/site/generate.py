@@ -222,6 +222,8 @@ class DepartmentView:
     in_roster: bool = True
     page: str = ""
     withheld: bool = False  # 1 to k-1 涉密 projects: its 部门整体 figures would reveal theirs, so they are not shown
+    feedback: list[tuple[str, str]] = field(default_factory=list)  # (label, docs-relative path) of its 审核结果反馈
+    bundle: str = ""  # docs-relative path of its 报送包 (.zip) when built
 
     @property
     def counts(self) -> Counts:
@@ -582,6 +584,8 @@ class _Planner:
                 if period is not None:
                     self.roster_findings[period.key].extend(self.assessments[str(path)].errors)
                 continue
+            if kind not in ("project", "department"):  # the 审核/ folder's records: shown by site/review.py, no submission
+                continue
             data = _raw(path, self.root)
             if data.get(F.KEYS["confidential"]) is True or self.secrets.hides(path=path):  # 涉密, or not on its roster
                 self.secrets.add(data.get(F.KEYS["project_code"]), data.get(F.KEYS["project_name"]), path)
@@ -925,6 +929,37 @@ def _copy_downloads(model: SiteModel, build: Path, docs: Path) -> None:
             except OSError:
                 shutil.copyfile(source, target)
             entry.downloads.append((f"{source.stem.split('-')[0]}（.{kind}）", rel.as_posix()))
+    _copy_department_files(model, build, docs)
+
+
+def _copy_department_files(model: SiteModel, build: Path, docs: Path) -> None:
+    """Each department's 报送包 (`docgen build`) and 审核结果反馈 (`docgen feedback`) from build/<period>/, published on
+    its page; not for a withheld department, whose downloads are all kept back. Both are redacted when written."""
+    prefix = M.review_text("feedback_file")
+    for view in model.periods:
+        folder = paths.period_dir(build, view.period)
+        if not folder.is_dir():
+            continue
+        for dept in view.departments:
+            if dept.withheld:
+                continue
+            code = paths.safe(dept.code)
+            found = [(s, "feedback") for s in sorted(folder.glob(f"{prefix}-{code}-*")) if s.suffix in (".docx", ".pdf")]
+            found += [(s, "bundle") for s in folder.glob(f"{code}-*-{view.period.label}绩效监控报告.zip")]
+            for source, kind in found:
+                if source.is_symlink() or not source.is_file():  # build/ may be committed: a link is never published
+                    continue
+                rel = Path("downloads") / source.relative_to(build)
+                target = docs / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copyfile(source, target)
+                if kind == "bundle":
+                    dept.bundle = rel.as_posix()
+                else:
+                    dept.feedback.append((f"{prefix}（{source.suffix}）", rel.as_posix()))
 
 
 def _copy_theme(source: Path) -> None:

@@ -8,6 +8,7 @@ planner has dropped them; records naming a 涉密 code are skipped here too, and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,43 @@ class ReviewView:
 
     def overdue_count(self, period: Period) -> int:
         return sum(1 for _, late in self.ledger(period) if late)
+
+    def subject(self, view: Any, record: Any) -> tuple[Any, Any]:
+        """(department view, entry) a record is about on a period's pages, either None when the site does not show it."""
+        for dept in view.departments:
+            if dept.code != record.department_code:
+                continue
+            if record.subject == F.WHOLE_DEPARTMENT:
+                return dept, dept.overall
+            return dept, next((e for e in dept.projects if e.code == record.subject), None)
+        return None, None
+
+    def judged_on(self, period: Period) -> date:
+        """The day 整改 deadlines are judged against: the period's last day (SOURCE_DATE_EPOCH's when set)."""
+        return dates.document_date(period).date()
+
+    def overdue(self, view: Any) -> list[OverdueItem]:
+        """The overdue 整改 items of a period page's view, each named by its project (or 部门整体) where the site shows
+        it, with the days past its deadline on the period's last day (the bureau's dashboard lists them by name)."""
+        today = self.judged_on(view.period)
+        out = []
+        for item, late in self.ledger(view.period):
+            if not late:
+                continue
+            dept, entry = self.subject(view, item)
+            days = (today - date.fromisoformat(item.deadline)).days
+            out.append(OverdueItem(item, days, dept, entry))
+        return sorted(out, key=lambda o: (-o.days, o.item.department_code, o.item.subject))
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """One overdue 整改 item as the dashboard lists it: the record, its days overdue, and the page it is about."""
+
+    item: RV.Rectification
+    days: int
+    department: Any = None  # the site's DepartmentView, None when the department is not on the period's pages
+    entry: Any = None  # the project's (or 部门整体's) Entry, None when the site does not show it
 
 
 def review_view(root: Path, result: Any, hidden: set[str]) -> ReviewView:

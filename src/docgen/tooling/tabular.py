@@ -30,6 +30,7 @@ from .. import output
 from ..check.findings import Finding
 from ..evaluate import figures as compute
 from ..evaluate.evaluation import Evaluation
+from ..evaluate.review import Records
 from ..form import vocabulary as F
 from ..form.model import Department, Period, Project
 
@@ -156,6 +157,65 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        "opinions",
+        "审核意见：主管部门和财政局在审核目录（submissions/<期间>/审核/）中对每份报送的每条意见。",
+        (
+            Column("id", INTEGER, "编号", primary=True),
+            Column("submission_id", INTEGER, "报送；意见所指的报送不在本次导出中时为空", references="submissions(id)"),
+            Column("period", TEXT, "期间", required=True),
+            Column("department_code", TEXT, "主管部门代码", required=True),
+            Column("subject", TEXT, "项目代码；部门整体为「部门整体」", required=True),
+            Column("reviewer", TEXT, "审核方：财政局或主管部门代码", required=True),
+            Column("unit", TEXT, "审核单位"),
+            Column("date", TEXT, "日期（ISO 日期）", required=True),
+            Column("conclusion", TEXT, "结论：通过或退回修改", required=True),
+            Column("opinion", TEXT, "意见"),
+            Column("path", TEXT, "记录所在文件", required=True),
+            Column("line", INTEGER, "行", required=True),
+        ),
+    ),
+    Table(
+        "rectifications",
+        "整改台账：每个整改事项，含是否逾期（期限早于该期期末仍未完成）。",
+        (
+            Column("id", INTEGER, "编号", primary=True),
+            Column("submission_id", INTEGER, "报送；所指的报送不在本次导出中时为空", references="submissions(id)"),
+            Column("period", TEXT, "期间", required=True),
+            Column("department_code", TEXT, "主管部门代码", required=True),
+            Column("subject", TEXT, "项目代码；部门整体为「部门整体」", required=True),
+            Column("finding", TEXT, "引起整改的问题代码（W401……）"),
+            Column("problem", TEXT, "问题"),
+            Column("measure", TEXT, "整改措施"),
+            Column("owner", TEXT, "责任人"),
+            Column("deadline", TEXT, "整改期限（ISO 日期）", required=True),
+            Column("status", TEXT, "状态：未开始/整改中/已完成", required=True),
+            Column("overdue", INTEGER, "1：期限已过仍未完成（按该期期末判断，不按导出当天）", required=True),
+            Column("overdue_days", INTEGER, "逾期天数；未逾期为 0", required=True),
+            Column("evidence", TEXT, "佐证材料，每行一项"),
+            Column("path", TEXT, "记录所在文件", required=True),
+            Column("line", INTEGER, "行", required=True),
+        ),
+    ),
+    Table(
+        "applications",
+        "结果应用：财政局对监控结果的处理（调减预算、调整目标、暂缓拨款、停止拨付、收回资金）。",
+        (
+            Column("id", INTEGER, "编号", primary=True),
+            Column("submission_id", INTEGER, "报送；所指的报送不在本次导出中时为空", references="submissions(id)"),
+            Column("period", TEXT, "期间", required=True),
+            Column("department_code", TEXT, "主管部门代码", required=True),
+            Column("subject", TEXT, "项目代码；部门整体为「部门整体」", required=True),
+            Column("finding", TEXT, "引起处理的问题代码"),
+            Column("kind", TEXT, "方式", required=True),
+            Column("amount", REAL, "金额（万元）；没有为空"),
+            Column("document_number", TEXT, "文号"),
+            Column("date", TEXT, "日期（ISO 日期）"),
+            Column("note", TEXT, "说明"),
+            Column("path", TEXT, "记录所在文件", required=True),
+            Column("line", INTEGER, "行", required=True),
+        ),
+    ),
+    Table(
         "history",
         "修改历史：每次提交对每个报送文件的改动（来自 git；涉密项目的历史不导出）。",
         (
@@ -257,6 +317,8 @@ def collect(
     history: Iterable[Any],
     redact: Callable[[str], str],
     invalid: Iterable[tuple[str, Period, str, str, str, str]] = (),
+    records: Records | None = None,
+    today: Callable[[tuple[int, int]], date] | None = None,
     metadata: Row | None = None,
 ) -> Dataset:
     """The export's rows from docgen's own records.
@@ -264,6 +326,7 @@ def collect(
     `submissions`: (model, root-relative path, evaluation) of every modelled submission; `invalid`: (path, period,
     kind, department code, code, name) of files that failed before a model; `hidden(path)`: a 涉密 file; `withheld`:
     paths of 部门整体 files whose figures are withheld; `history`: the public history's entries (timeline.Entry);
+    `records`: the review folder's opinions, 整改 and 结果应用, 整改 judged overdue on `today(period)`;
     `metadata`: the metadata table's row (who, what, and that the 涉密 rules were applied)."""
     data = Dataset()
     if metadata is not None:
@@ -365,6 +428,8 @@ def collect(
                 "light": finding.light,
             }
         )
+    if records is not None:
+        _add_records(data, records, hidden, redact, today)
     for entry in history:
         path = entry.path
         if hidden(path) or (entry.old_path and hidden(entry.old_path)):
@@ -384,6 +449,100 @@ def collect(
             }
         )
     return data
+
+
+def _add_records(
+    data: Dataset,
+    records: Records,
+    hidden: Callable[[str], bool],
+    redact: Callable[[str], str],
+    today: Callable[[tuple[int, int]], date] | None,
+) -> None:
+    """The review folder's records, each tied to its submission. A record on a 涉密 project never leaves; one on a
+    withheld 部门整体 keeps its keys and dates but no text or amount (they could name or size the 涉密 project)."""
+    by_key: dict[tuple[tuple[int, int], str, str], int] = {}
+    quiet: set[tuple[tuple[int, int], str]] = set()
+    for row in data.rows["submissions"]:
+        year, month = (int(x) for x in row["period"].split("-"))
+        subject = F.WHOLE_DEPARTMENT if row["kind"] == "department" else row["code"]
+        by_key[((year, month), row["department_code"], subject)] = row["id"]
+        if row["withheld"]:
+            quiet.add(((year, month), row["department_code"]))
+
+    def keep(subject: str, path: str) -> bool:
+        """Not a 涉密 project's: neither its file nor its code (the redactor knows every 涉密 code and name)."""
+        return not hidden(path) and not hidden(subject) and redact(subject) == subject
+
+    def text(value: str, period: tuple[int, int], department: str, subject: str) -> str | None:
+        if subject == F.WHOLE_DEPARTMENT and (period, department) in quiet:
+            return None
+        return _text(value or None, redact)
+
+    for o in records.opinions:
+        if o.legacy or not keep(o.subject, o.path):
+            continue
+        data.rows["opinions"].append(
+            {
+                "id": len(data.rows["opinions"]) + 1,
+                "submission_id": by_key.get((o.period, o.department_code, o.subject)),
+                "period": "{}-{:02d}".format(*o.period),
+                "department_code": o.department_code,
+                "subject": o.subject,
+                "reviewer": o.reviewer_key,
+                "unit": _text(o.unit, redact),
+                "date": o.date,
+                "conclusion": o.conclusion,
+                "opinion": text(o.opinion, o.period, o.department_code, o.subject),
+                "path": _text(Path(os.path.normpath(o.path)).as_posix(), redact),
+                "line": o.line,
+            }
+        )
+    for r in records.rectifications:
+        if not keep(r.subject, r.path):
+            continue
+        day = today(r.period) if today is not None else None
+        late = day is not None and r.overdue(day)
+        data.rows["rectifications"].append(
+            {
+                "id": len(data.rows["rectifications"]) + 1,
+                "submission_id": by_key.get((r.period, r.department_code, r.subject)),
+                "period": "{}-{:02d}".format(*r.period),
+                "department_code": r.department_code,
+                "subject": r.subject,
+                "finding": r.finding or None,
+                "problem": text(r.problem, r.period, r.department_code, r.subject),
+                "measure": text(r.measure, r.period, r.department_code, r.subject),
+                "owner": _text(r.owner or None, redact),
+                "deadline": r.deadline,
+                "status": r.status,
+                "overdue": int(late),
+                "overdue_days": (day - date.fromisoformat(r.deadline)).days if late and day is not None else 0,
+                "evidence": text("\n".join(r.evidence), r.period, r.department_code, r.subject),
+                "path": _text(Path(os.path.normpath(r.path)).as_posix(), redact),
+                "line": r.line,
+            }
+        )
+    for a in records.applications:
+        if not keep(a.subject, a.path):
+            continue
+        silent = a.subject == F.WHOLE_DEPARTMENT and (a.period, a.department_code) in quiet
+        data.rows["applications"].append(
+            {
+                "id": len(data.rows["applications"]) + 1,
+                "submission_id": by_key.get((a.period, a.department_code, a.subject)),
+                "period": "{}-{:02d}".format(*a.period),
+                "department_code": a.department_code,
+                "subject": a.subject,
+                "finding": a.finding or None,
+                "kind": a.kind,
+                "amount": None if silent else _number(a.amount),
+                "document_number": _text(a.document_number or None, redact),
+                "date": a.date or None,
+                "note": text(a.note, a.period, a.department_code, a.subject),
+                "path": _text(Path(os.path.normpath(a.path)).as_posix(), redact),
+                "line": a.line,
+            }
+        )
 
 
 def _ddl(table: Table) -> str:
