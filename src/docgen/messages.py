@@ -180,6 +180,7 @@ SITE: dict[str, str] = {
     "site_name": "预算绩效运行监控",
     "site_description": "{level}部门预算绩效运行监控报送情况、监控数据和修改记录",
     "copyright": "由 docgen 根据 submissions/ 中的报送文件生成，涉密项目不在本站显示",
+    "guide_amount_key": "{header}（键「{key}」）",
     "nav_home": "首页",
     "nav_periods": "各期报送情况",
     "nav_recent": "最近更新",
@@ -562,7 +563,7 @@ DRAFT_NARRATIVE: dict[str, str] = {
     "note_pending": "注：「{row}」另有已审批待支付 {pending} 万元，未计入支出数。",
     "execution_adjusted": "本年预算年初为{initial}万元，经调整为{adjusted}万元，下达率和支出进度均按调整后预算计算。",
     "execution_pending": "另有已审批待支付{pending}万元，支付后支出进度将达到{rate}。",
-    "execution_adjusted_column": "年初预算数为{initial}万元，全年预算数为{adjusted}万元，执行率按全年预算数计算。",
+    "execution_adjusted_column": "年初预算数为{initial}万元，全年预算数为{adjusted}万元，支出进度按全年预算数计算。",
     "execution_items": "{row}分为：{items}。",
     "execution_item": "{name}{amount}万元{use}",
     "execution_item_use": "（{use}）",
@@ -646,6 +647,8 @@ BUNDLE: dict[str, str] = {
     "project": "{number}．{name}（项目代码{code}，{unit}）",
     "file_docx": "正文（附件1）：{name}",
     "file_xlsx": "监控表（{table}）：{name}",
+    "file_xlsx_titled": "{title}：{name}",
+    "intro_titled": "本报送包包括部门整体支出绩效监控分析报告和项目支出绩效监控分析报告，每份报告由正文（附件1）和监控表组成。",
     "file_pdf": "PDF：{name}",
     "confidential": "另有涉密项目{count}个，按保密规定另行报送，不在本报送包中。",
     "footer": "由 docgen {version} 根据报送数据生成。",
@@ -674,6 +677,8 @@ DOSSIER: dict[str, str] = {
     "part_project": "（{number}）{name}（项目代码{code}）",
     "part_project_report": "项目支出绩效监控分析报告（附件1）",
     "part_project_table": "项目支出绩效运行监控表（附件2）",
+    "part_department_table_titled": "二、{title}",
+    "part_project_table_titled": "{title}",
     "confidential": "另有涉密项目{count}个，按保密规定另行报送，不在本报告中。",
     "page": "— {page} —",
 }
@@ -1200,6 +1205,15 @@ MESSAGES.update(
         "E718": "预算表「{table}」的 field「{field}」在 fields 中没有 kind 为 table 的同名字段",
         "E719": "勾选列「{header}」不是完成目标可能性中的一档（likelihoods：{answers}）",
         "E720": "阈值「{key}」不是规则「{rule}」可设的阈值（可设：{known}）",
+    }
+)
+
+# --- a profile's wording (issue 15): docgen's own sentences in the words of the profile's form ----------------------
+
+MESSAGES.update(
+    {
+        "E760": "措辞「{term}」不是 docgen 语句中的说法，无法替换（可替换：{known}）",
+        "E761": "措辞「{term}」换成的「{word}」仍含本表没有的栏目名「{absent}」",
     }
 )
 

@@ -25,7 +25,7 @@ import jsonschema_rs
 from ..errors import InvalidSubmissions, UsageError
 from ..form import forms, model
 from ..form import vocabulary as F
-from ..form.schema import DRAFT, Schema
+from ..form.schema import DRAFT, KINDS, Schema
 from ..messages import PROFILE, SEVERITY, message
 from ..workspace import CONFIG, ProfileChoice, Workspace
 from . import rulebook
@@ -75,10 +75,7 @@ HELP: dict[str, tuple[str, str]] = {
     "Form.measures_at": ("措施写在哪里", "remark（备注列），或表格级文字行的字段名"),
     "Form.widths": ("列宽", "网格各列的宽度（Excel 字符宽），每列一个；不写为朔州的 13 列"),
     "Field.name": ("字段名", "docgen 内部的英文名，如 project_name"),
-    "Field.kind": (
-        "类型",
-        "year、month、text、name、code、date、flag、amount、count、names、table、stated_total、indicators、report、reviews、records",
-    ),
+    "Field.kind": ("类型", "、".join(KINDS)),
     "Field.description": ("说明", "编辑器中悬停显示的说明"),
     "Field.examples": ("示例", "编辑器补全时首先给出的值"),
     "Field.required": ("必填", "true 为必填"),
@@ -140,6 +137,11 @@ HELP: dict[str, tuple[str, str]] = {
     "Form.report_referent": ("报告中的指代", "该项目 或 本部门：起草的监控总体结论回指主体的说法"),
     "Profile.indicators": ("绩效指标", "各表绩效指标块共用：一个三级指标的各键、一级/二级指标分类、悬停标题和说明"),
     "Notes.texts": ("注释", "不写则用 notes"),
+    "Profile.wording": ("措辞", "docgen 自己写的话（起草的附件1、警告、站点、比较、汇总表）怎样称呼本表的栏目和辖区"),
+    "Wording.area": ("全辖区的称呼", "如 全市、全县、全部；不写按 level 推出"),
+    "Wording.bureau": ("收报单位", "如 市财政局、财政部；不写按 level 推出"),
+    "Wording.basis": ("依据", "表样依据的办法，站点的监控规则页引用它，如《市级部门预算绩效运行监控管理办法》（朔州市财政局）"),
+    "Wording.terms": ("栏目的说法", "朔州表的说法 → 本表的说法，如 支出进度: 执行率；只写不同的几项"),
 }
 
 #: The help of the keys that name a part rather than a field: block types, column sets, forms.
@@ -172,33 +174,7 @@ CONSTRAINTS: dict[str, Schema] = {
     "PeriodStyle.rounds": {"items": {"type": "integer", "minimum": 1, "maximum": 12}, "minItems": 1},
     "Likelihood.role": {"enum": list(forms.ROLES)},
     "Section.level": {"minimum": 1, "maximum": 4},
-    "Field.kind": {
-        "enum": [
-            "year",
-            "month",
-            "text",
-            "name",
-            "code",
-            "date",
-            "flag",
-            "amount",
-            "count",
-            "names",
-            "table",
-            "stated_total",
-            "boolean",
-            "choice",
-            "value",
-            "texts",
-            "category",
-            "subcategory",
-            "likelihood",
-            "indicators",
-            "report",
-            "reviews",
-            "records",
-        ]
-    },
+    "Field.kind": {"enum": list(KINDS)},  # the kinds schema.py turns into a node: one list
     "Column.kind": {"enum": ["money", "rate", "text", "value", "tick", "choice"]},
     # the grid is the form's (`widths`, 13 columns A–M by default): its bound is checked by the semantic checks
     "Column.first": {"minimum": 0, "maximum": MAX_COLUMNS - 1},
@@ -272,6 +248,19 @@ def _blocks() -> Schema:
     return {"type": "array", "items": one}
 
 
+def _wording_schema() -> Schema:
+    """`wording`: area and bureau, and the terms (朔州's phrase → this form's), whose keys the semantic check holds to
+    the default profile's (E760)."""
+    text: Schema = {"type": "string", "minLength": 1, "maxLength": 30}
+    terms: Schema = {"type": "object", "additionalProperties": text}
+    parts: dict[str, Schema] = {"area": text, "bureau": text, "terms": terms, "basis": {"type": "string", "minLength": 1, "maxLength": 200}}
+    return {
+        "type": "object",
+        "properties": {k: {**v, "title": HELP[f"Wording.{k}"][0], "description": HELP[f"Wording.{k}"][1]} for k, v in parts.items()},
+        "additionalProperties": False,
+    }
+
+
 @functools.cache
 def profile_schema() -> Schema:
     """The JSON Schema (draft-07) of a profile file, after `extends` is applied: derived from the dataclasses of
@@ -315,6 +304,7 @@ def profile_schema() -> Schema:
             },
         ),
         "report": _top("Profile.report", {"$ref": _REF + "ReportDescription"}),
+        "wording": _top("Profile.wording", _wording_schema()),
         "indicators": _top("Profile.indicators", _definition(forms.Indicators, keep=forms.INDICATOR_PARTS)),
         "fields": _top("Profile.fields", {"type": "object", "additionalProperties": {"$ref": _REF + "SharedField"}}),
         "columns": _top(
@@ -517,12 +507,23 @@ def semantic_findings(path: Path, doc: Document, data: Mapping[str, Any]) -> Ite
     if "span" in period and "{month}" not in period["span"]:
         yield error(path, *at("period", "span"), "E713", what="span", value=period["span"], why="应含 {month}（截至月份）")
     yield from _rule_findings(path, at, data.get("rules") or {})
+    yield from _wording_findings(path, at, data)
     headings = [s["heading"] for s in data["report"]["sections"]]
     for i, heading in enumerate(headings):
         if headings.index(heading) != i:
             yield error(path, *at("report", "sections", i, "heading"), "E711", label=heading, where="附件1各部分")
     for kind, form in data["forms"].items():
         yield from _form_findings(path, at, data, kind, form, answers)
+
+
+def _wording_findings(path: Path, at: Locate, data: Mapping[str, Any]) -> Iterator[Finding]:
+    """A term docgen's sentences never say cannot be replaced (E760)."""
+    if data.get("id") == forms.DEFAULT_PROFILE:
+        return
+    known = forms.DEFAULT_TERMS
+    for term in (data.get(forms.WORDING_KEY) or {}).get("terms") or {}:
+        if term not in known:
+            yield error(path, *at(forms.WORDING_KEY, "terms", term, key=True), "E760", term=term, known="、".join(known))
 
 
 def _rule_findings(path: Path, at: Locate, rules: Mapping[str, Any]) -> Iterator[Finding]:

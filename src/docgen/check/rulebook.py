@@ -66,6 +66,13 @@ class Declaration:
     light: str | None = None  # RED, YELLOW or HINT when fixed; None when the thresholds grade it
     exempt_research: bool = True  # skipped for 科研类 projects during the year (I401 says so)
     enabled: bool = True
+    #: The form's columns the rule reads (forms.Form.lacks names them): on a form without one of them the rule is
+    #: silent, never an alarm about a column nobody can fill (Hubei's form has no 下达数, national's no 上年结转).
+    reads: tuple[str, ...] = ()
+
+    def applies(self, form: Any) -> bool:
+        """Whether the rule can speak on a submission of `form` (a forms.Form): it has every column the rule reads."""
+        return not any(form.lacks(column) for column in self.reads)
 
     @property
     def fixed_light(self) -> bool:
@@ -108,6 +115,7 @@ _declare(
 )
 _declare(
     "W402",
+    reads=("allocated",),
     name="资金下达偏慢",
     category="及时性",
     thresholds={RED_BELOW: (PERCENT, 50), YELLOW_BELOW: (PERCENT, 80)},
@@ -125,6 +133,7 @@ _declare(
 )
 _declare(
     "W403",
+    reads=("carried_over",),
     name="上年结转资金较大",
     category="及时性",
     thresholds={YELLOW_FROM: (PERCENT, 30)},
@@ -139,6 +148,7 @@ _declare(
 )
 _declare(
     "W404",
+    reads=("expected",),
     name="预计结转结余",
     category="及时性",
     thresholds={YELLOW_FROM: (PERCENT, 10), RED_FROM: (PERCENT, 30)},
@@ -155,6 +165,7 @@ _declare(
 )
 _declare(
     "W405",
+    reads=("allocated",),
     name="有进展但零支出",
     category="及时性",
     thresholds={"月份不早于": (MONTH, 3)},
@@ -188,6 +199,7 @@ _declare(
 )
 _declare(
     "W412",
+    reads=("allocated",),
     name="下达数超过本年预算",
     category="合规性",
     light=YELLOW,
@@ -251,6 +263,7 @@ _declare(
 
 _declare(
     "W415",
+    reads=("allocated",),
     name="支出数超过下达数",
     category="合规性",
     light=YELLOW,
@@ -266,6 +279,7 @@ _declare(
 )
 _declare(
     "W416",
+    reads=("expected",),
     name="全年预计支出数低于已支出",
     category="合规性",
     light=YELLOW,
@@ -361,6 +375,7 @@ _declare(
 )
 _declare(
     "W423",
+    reads=("indicator.expected",),
     name="预计全年达不到目标",
     category="有效性",
     light=YELLOW,
@@ -387,6 +402,7 @@ _declare(
 )
 _declare(
     "W425",
+    reads=("indicator.deviation",),
     name="进度偏差未说明原因",
     category="有效性",
     light=YELLOW,
@@ -401,6 +417,7 @@ _declare(
 )
 _declare(
     "W426",
+    reads=("indicator.deviation_text",),
     name="偏差原因分析不完整",
     category="有效性",
     thresholds={"关键词": (WORDS, ("决策", "过程", "管理"))},

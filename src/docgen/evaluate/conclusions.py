@@ -21,6 +21,7 @@ from ..form.forms import form_of
 from ..messages import ladder
 from . import draft as draft_text
 from .monitor import SubmissionAnalysis
+from .wording import Worded, worded, words
 
 
 def _analysis_keys() -> tuple[str, ...]:
@@ -41,7 +42,7 @@ TARGET_RULES = ("W421", "W422", "W423", "W424", "W425")
 #: Findings about the paperwork, not about the money or the targets: the 财政局 reads them in the check's report,
 #: never in the unit's own 分析报告 (a roster mismatch, W414's sums, an explanation not written, a value unreadable).
 PAPERWORK_RULES = ("W413", "W414", "W425", "W426", "W428", "W429")
-D = M.DRAFT_ANALYSIS
+D = Worded(M.DRAFT_ANALYSIS)  # each template in the form's words (wording.worded, set by `draft`)
 LIT = (RED, YELLOW)
 #: A 备注 that begins by naming itself (「拟采取的措施：」) is not labelled twice.
 _MEASURES_LABEL = re.compile(r"^[^：:。]{0,8}措施[：:]")
@@ -62,7 +63,7 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     if sa.exempt:
         return D["conclusion_exempt"].format(subject=subject)
     total = sa.headline
-    missing = [label for name, label in F.AMOUNT_FIELDS.items() if name in total.unreported]
+    missing = [words(label) for name, label in F.AMOUNT_FIELDS.items() if name in total.unreported]
     if missing:
         budget = D["conclusion_budget_unreported"].format(fields="、".join(missing))
     elif total.subtotal > 0:
@@ -86,7 +87,8 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     elif unknown := sum(not i.reported("likelihood") for i in sub.indicators):
         targets += D["conclusion_indicators_unreported_count"].format(count=unknown)
     lead = D["conclusion_lead"].format(year=sub.period.year, month=sub.period.month, subject=subject)
-    text = D["separator"].join(part for part in (lead + budget, targets, M.DRAFT_ANALYSIS_LIGHT[sa.light or "green"]) if part)
+    light = words(M.DRAFT_ANALYSIS_LIGHT[sa.light or "green"])
+    text = D["separator"].join(part for part in (lead + budget, targets, light) if part)
     counts = sa.counts()
     lit = [D["conclusion_count"].format(light=M.LIGHT_NAMES[light], count=counts[light]) for light in (RED, YELLOW) if counts[light]]
     if lit:
@@ -99,7 +101,7 @@ def conclusion(sa: SubmissionAnalysis) -> str:
 def _names(findings: list[Finding], ruleset: Ruleset | None) -> str:
     """The rules behind `findings` by name, in the rules file's order: 「支出进度滞后、预计结转结余」."""
     codes = dict.fromkeys(f.code for f in sorted(findings, key=lambda f: f.code))
-    return D["names_join"].join((ruleset[c] if ruleset is not None else DECLARATIONS[c]).name for c in codes)
+    return D["names_join"].join(words((ruleset[c] if ruleset is not None else DECLARATIONS[c]).name) for c in codes)
 
 
 def _budget_rows(sa: SubmissionAnalysis) -> list[str]:
@@ -161,9 +163,9 @@ def problems(sa: SubmissionAnalysis, ruleset: Ruleset) -> str:
         rule = ruleset[code]
         hits = [f for f in found if f.code == code]
         light = M.LIGHT_NAMES[RED if any(f.light == RED for f in hits) else YELLOW]
-        paragraphs.append(ladder(4, index) + D["problems_item"].format(name=rule.name, light=light, count=len(hits)))
+        paragraphs.append(ladder(4, index) + D["problems_item"].format(name=words(rule.name), light=light, count=len(hits)))
         if rule.advice:
-            measures.append(_sentence(D["measures_item"].format(advice=draft_text.official(rule.advice))))
+            measures.append(_sentence(D["measures_item"].format(advice=draft_text.official(words(rule.advice)))))
     for ind in sa.submission.indicators:
         if ind.judged == F.IMPOSSIBLE and ind.remark:
             remark = draft_text.official(_MEASURES_LABEL.sub("", ind.remark))
@@ -186,4 +188,5 @@ def draft(sa: SubmissionAnalysis, ruleset: Ruleset, *, only_missing: bool = True
         DEVIATION: lambda: deviation(sa, ruleset),
         PROBLEMS: lambda: problems(sa, ruleset),
     }
-    return {key: make() for key, make in makers.items() if not (only_missing and written.get(key))}
+    with worded(form_of(sa.submission)):  # in the words of the submission's form (执行率 where it says so)
+        return {key: make() for key, make in makers.items() if not (only_missing and written.get(key))}

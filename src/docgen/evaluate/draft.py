@@ -16,10 +16,11 @@ from ..form import vocabulary as F
 from ..form.forms import form_of
 from ..form.indicators import Value, exceeds, meets
 from ..form.model import Department, Indicator, Project
-from ..messages import draft as D
 from ..messages import ladder
 from . import figures
 from .evaluation import Evaluation
+from .wording import draft as D
+from .wording import worded, words
 
 BASIC, EXECUTION, TARGETS = "基本情况", "预算执行情况分析", "绩效目标实现情况分析"
 
@@ -58,12 +59,17 @@ def _parts(fig: figures.Figures) -> str:
 
 def _unreported(fig: figures.Figures) -> list[str]:
     """The typed amounts of a row stated 「未填报」, by their labels, in the form's order."""
-    return [label for name, label in F.AMOUNT_FIELDS.items() if name in fig.unreported]
+    return [words(label) for name, label in F.AMOUNT_FIELDS.items() if name in fig.unreported]
 
 
 def identity(sub: Project | Department) -> str:
     """Who and what the report is about: name, code, unit, department and term, in every 附件1 whoever wrote
     「基本情况」 (a term not given is said to be 未填报, never guessed)."""
+    with worded(form_of(sub)):
+        return _identity(sub)
+
+
+def _identity(sub: Project | Department) -> str:
     if isinstance(sub, Project):  # a project names its code, unit and term; a department only itself
         span = D("basic_span", span=sub.span) if sub.span else D("basic_span_unreported")
         name = sub.name if sub.name.endswith(_subject(sub)) else D("project_subject", name=sub.name)
@@ -126,7 +132,7 @@ def _execution_unreported(sub: Project | Department, fig: figures.Figures) -> st
     """The execution sentence of a row with figures 「未填报」: what was reported, what was not, and no verdict."""
     missing = D("unreported_join").join(_unreported(fig))
     reported = [
-        D("execution_reported_item", name=label, value=money(getattr(fig, name)))
+        D("execution_reported_item", name=words(label), value=money(getattr(fig, name)))
         for name, label in F.AMOUNT_FIELDS.items()
         if fig.reported(name)
     ]
@@ -174,6 +180,11 @@ def _rows_sentence(table: BudgetTable, first: bool) -> str | None:
 def money_notes(ev: Evaluation) -> list[str]:
     """Notes under the budget tables (附件1, the .xlsx) for what the form's columns cannot hold: the 年初预算 of a row
     shown at its 调整后预算, and payments approved but not yet made. Empty for a submission that uses neither."""
+    with worded(ev.form):
+        return _money_notes_of(ev)
+
+
+def _money_notes_of(ev: Evaluation) -> list[str]:
     notes = []
     shown = "adjusted_budget" in ev.form.amounts  # a form with a 全年预算数 column prints both budgets itself
     for t in ev.form.tables:
@@ -306,5 +317,6 @@ DRAFTERS: dict[str, Callable[[Evaluation], list[str]]] = {BASIC: basic, EXECUTIO
 
 
 def drafts(ev: Evaluation) -> dict[str, list[str]]:
-    """Drafted paragraphs for every section the submission leaves empty (key -> paragraphs)."""
-    return {key: make(ev) for key, make in DRAFTERS.items() if not ev.submission.report.get(key)}
+    """Drafted paragraphs for every section the submission leaves empty (key -> paragraphs), in the form's words."""
+    with worded(ev.form):
+        return {key: make(ev) for key, make in DRAFTERS.items() if not ev.submission.report.get(key)}

@@ -28,7 +28,7 @@ from ..check.findings import Finding, finding_rows, findings_from_rows
 from ..check.load import Document, JsonPath, load_file
 from ..check.ruleset import GREEN, GREY, NONE, RED, YELLOW, Ruleset
 from ..form import vocabulary as F
-from ..form.forms import Profile
+from ..form.forms import Profile, form_of
 from ..form.model import Department, Project, Roster
 from .evaluation import Evaluation, evaluate
 from .rules import IMPLEMENTATIONS
@@ -127,13 +127,14 @@ def _finish(run: Run, ev: Evaluation, locate: Locator) -> Evaluation:
     """The hits as findings at their positions, and the lights of each row, indicator and the submission."""
     sub = run.sub
     findings: list[Finding] = []
+    words = form_of(sub).words  # the message's template in the form's words (执行率 on a form that says so)
     for hit in run.hits:
         if not hit.speaks or _repeats_total(hit, run.hits):
             continue
         rule = run.ruleset[hit.code]
         severity = "warning" if hit.light in (RED, YELLOW) and not hit.note else "info"
         line, column = locate(sub.path, hit.at, hit.key)
-        findings.append(Finding(str(sub.path), line, column, hit.code, severity, rule.text(**hit.args), hit.light))
+        findings.append(Finding(str(sub.path), line, column, hit.code, severity, words(rule.message).format(**hit.args), hit.light))
     baseline = None if run.exempt else GREEN
     coloured = [hit for hit in run.hits if not hit.note]
     by_subject: dict[Subject, list[str | None]] = {}
@@ -224,8 +225,10 @@ def analyse(
 def _judge(run: Run, ev: Evaluation, locate: Locator) -> Evaluation:
     """Every rule on one submission (its budget rows computed here, from its figures), as a finished record."""
     run.rows = budget_rows(ev)
-    for rule in IMPLEMENTATIONS.values():
-        rule.function(run)
+    form = form_of(run.sub)
+    for code, rule in IMPLEMENTATIONS.items():
+        if R.SPECS[code].applies(form):  # silent about a column the form does not have (rulebook's `reads`)
+            rule.function(run)
     return _finish(run, ev, locate)
 
 

@@ -117,6 +117,10 @@ class Run:
         self.exempt = bool(self.sub.research) and self.month < 12
         self._active = {code: self.ruleset.active(code, self.exempt) for code in self.ruleset.rules}
 
+    def words(self, label: str) -> str:
+        """One of docgen's labels (全年预计支出数) in the words of the submission's form (全年预计执行数)."""
+        return form_of(self.sub).words(label)
+
     def rule(self, code: str) -> Rule | None:
         """The rule as configured, or None when it does not run on this submission (disabled, or 科研类 exempt)."""
         return self._active[code]

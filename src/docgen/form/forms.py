@@ -25,6 +25,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -227,6 +228,28 @@ class Form:
     measures_at: str = "remark"
     #: The grid's column widths (Excel character units), one per column; () is 朔州's 13 columns A–M.
     widths: tuple[float, ...] = ()
+    #: How docgen's own sentences name this form's columns and jurisdiction (the profile's, set by the loader).
+    wording: Wording | None = None
+
+    @property
+    def numbered(self) -> bool:
+        """Whether the form is filed as a numbered attachment (附件2, 附件3, as 朔州's are), so the bundle's and the
+        dossier's lists name it by its number; another form (the national 监控表) is named by its title."""
+        return self.sheet.startswith(F.ATTACHMENT_PREFIX)
+
+    def words(self, text: str) -> str:
+        """A template of docgen's own sentences (a draft's, a warning's, a page's) in this form's words."""
+        return self.wording(text) if self.wording is not None else text
+
+    @property
+    def area(self) -> str:
+        """「全市」, 「全县」, 「全部」: the whole jurisdiction in this form's wording."""
+        return (self.wording.area if self.wording is not None else "") or area_of(self.level)
+
+    @property
+    def bureau(self) -> str:
+        """「市财政局」: who receives the reports, in this form's wording."""
+        return (self.wording.bureau if self.wording is not None else "") or bureau_of(self.level)
 
     @property
     def budget_columns(self) -> tuple[Column, ...]:
@@ -250,6 +273,17 @@ class Form:
     def absent(self) -> frozenset[str]:
         """The standard amounts (上年结转, 下达数…) this form has no column for: never typed, never computed from."""
         return frozenset(F.AMOUNT_FIELDS) - frozenset(self.amounts)
+
+    def lacks(self, column: str) -> bool:
+        """Whether the form has no column for `column`: an amount (carried_over, allocated, expected) or an indicator's
+        (indicator.expected, indicator.level2, indicator.deviation; indicator.deviation_text: one free-text
+        偏差原因分析 column, not split into 经费保障… parts). What a monitoring rule reads (rulebook's `reads`)."""
+        block, _, name = column.partition(".")
+        if not name:
+            return block in self.absent
+        if name == "deviation_text":
+            return "deviation" not in self.indicator_fields or bool(self.deviation_parts)
+        return name not in self.indicator_fields
 
     @property
     def indicator_fields(self) -> frozenset[str]:
@@ -391,6 +425,68 @@ class ReportDescription:
     sections: tuple[F.Section, ...]
 
 
+@dataclass(frozen=True)
+class Wording:
+    """How docgen's own sentences (drafts, warnings, the site, the diff, the roll-ups) name what this profile's form
+    names otherwise: the profile's `wording` (data, never code; 朔州's words are shuozhou-city.yaml's `wording.terms`).
+
+    `terms` pairs a phrase of docgen's sentences as 朔州's form says it with this form's (支出进度 → 执行率), only the
+    pairs that differ, applied to a sentence's template before any value is filled in (so a clerk's text is never
+    rewritten), all at once (so 支出进度 → 执行率 and 执行率 → 进度比 do not chain). `area` (「全市」) and `bureau`
+    (「市财政局」) override what the level implies (area_of, bureau_of).
+    """
+
+    area: str = ""
+    bureau: str = ""
+    terms: tuple[tuple[str, str], ...] = ()
+    basis: str = ""  # the regulation the forms follow, as the guides cite it (「《…管理办法》（朔州市财政局）」)
+
+    def __call__(self, text: str) -> str:
+        """A template in this form's words."""
+        if not self.terms:
+            return text
+        replace = dict(self.terms)
+        return _terms_pattern(self.terms).sub(lambda m: replace[m.group(0)], text)
+
+
+@functools.lru_cache(maxsize=32)
+def _terms_pattern(terms: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """One alternation of the phrases, longest first: 全年预计支出数 before 支出数."""
+    return re.compile("|".join(re.escape(old) for old in sorted((old for old, _ in terms), key=len, reverse=True)))
+
+
+#: The profile key that holds the wording, and its parts.
+WORDING_KEY = "wording"
+WORDING_PARTS = ("area", "bureau", "terms", "basis")
+
+
+def wording_of(data: Any, defaults: Mapping[str, str] | None = None) -> Wording:
+    """A profile's `wording` mapping as a Wording: the terms that differ from 朔州's (`defaults`: the default
+    profile's `wording.terms`; the profile's own when it is the default)."""
+    if data is None:
+        return Wording()
+    if not isinstance(data, dict):
+        raise ProfileError("E703", (WORDING_KEY,), expected="映射（键: 值）")
+    for key in data:
+        if key not in WORDING_PARTS:
+            raise ProfileError("E704", (WORDING_KEY, key), key=key, known="、".join(WORDING_PARTS))
+    area = _make(str, data.get("area", ""), (WORDING_KEY, "area"))
+    bureau = _make(str, data.get("bureau", ""), (WORDING_KEY, "bureau"))
+    basis = _make(str, data.get("basis", ""), (WORDING_KEY, "basis"))
+    terms = data.get("terms") or {}
+    if not isinstance(terms, dict):
+        raise ProfileError("E703", (WORDING_KEY, "terms"), expected="映射（朔州表的说法: 本表的说法）")
+    pairs = []
+    for old, new in terms.items():
+        if not isinstance(old, str) or not old or not isinstance(new, str) or not new:
+            raise ProfileError("E703", (WORDING_KEY, "terms", str(old)), expected="文字")
+        if defaults is not None and old not in defaults:
+            raise ProfileError("E760", (WORDING_KEY, "terms", old), term=old, known="、".join(defaults))
+        if new != old:
+            pairs.append((old, new))
+    return Wording(area, bureau, tuple(pairs), basis)
+
+
 @dataclass(frozen=True, eq=False)
 class Profile:
     """One region's and level's forms: what a repository chooses in its docgen.yaml (built-in or its own file).
@@ -410,6 +506,7 @@ class Profile:
     rules: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     digest: str = ""
     source: str = ""
+    wording: Wording = Wording()
 
     def __eq__(self, other: object) -> bool:
         """Two profiles are the same when their merged data is (the digest), wherever they were read from."""
@@ -428,13 +525,17 @@ class Profile:
 
     @property
     def area(self) -> str:
-        """「全市」: the whole jurisdiction, as the wording names it."""
-        return area_of(self.level)
+        """「全市」: the whole jurisdiction, as the wording names it (the profile's `wording.area`, else the level's)."""
+        return self.wording.area or area_of(self.level)
 
     @property
     def bureau(self) -> str:
-        """「市财政局」: who receives the reports."""
-        return bureau_of(self.level)
+        """「市财政局」: who receives the reports (the profile's `wording.bureau`, else the level's)."""
+        return self.wording.bureau or bureau_of(self.level)
+
+    def words(self, text: str) -> str:
+        """A template of docgen's own sentences in this profile's words (Wording)."""
+        return self.wording(text)
 
     @property
     def answers(self) -> tuple[str, ...]:
@@ -484,7 +585,7 @@ INDICATOR_PARTS = ("fields", "taxonomy", "title", "description")
 ROLES = ("certain", "possible", "impossible")
 LEVEL_PLACEHOLDER = "{level}"
 #: The fields of a Form the loader sets from the profile as a whole (never written under a form).
-SETTINGS = ("kind", "level", "period", "profile", "digest", "row_fields")
+SETTINGS = ("kind", "level", "period", "profile", "digest", "row_fields", "wording")
 #: Where a profile may extend another (one built-in, by id) and how deep that may go.
 MAX_EXTENDS = 4
 
@@ -703,7 +804,15 @@ def build_profile(data: Mapping[str, Any], source: str = "") -> Profile:
     digest = digest_of(data)
     profile_id = _make(str, plain.get("id"), ("id",))
     row_fields = tuple(_field(f, {}, ("row_fields", i)) for i, f in enumerate(plain.get("row_fields") or []))
-    settings: dict[str, Any] = {"level": level, "likelihoods": likelihoods, "period": period, "profile": profile_id, "digest": digest}
+    wording = wording_of(plain.get(WORDING_KEY), _default_terms(plain))
+    settings: dict[str, Any] = {
+        "level": level,
+        "likelihoods": likelihoods,
+        "period": period,
+        "profile": profile_id,
+        "digest": digest,
+        "wording": wording,
+    }
     built = {kind: _form(kind, body, plain, report, row_fields=row_fields, **settings) for kind, body in forms_data.items()}
     return Profile(
         id=profile_id,
@@ -717,7 +826,17 @@ def build_profile(data: Mapping[str, Any], source: str = "") -> Profile:
         rules={str(k): dict(v) for k, v in (plain.get("rules") or {}).items()},
         digest=digest,
         source=source,
+        wording=wording,
     )
+
+
+def _default_terms(plain: Mapping[str, Any]) -> Mapping[str, str] | None:
+    """朔州's terms, the keys a profile's `wording.terms` may replace: the default profile's (its own while it is
+    being loaded itself)."""
+    if plain.get("id") == DEFAULT_PROFILE:
+        return None
+    terms = (builtin_data(DEFAULT_PROFILE).get(WORDING_KEY) or {}).get("terms") or {}
+    return dict(terms)
 
 
 @functools.lru_cache(maxsize=16)
@@ -736,6 +855,8 @@ ROW_FIELDS = DEFAULT.row_fields
 BUDGET_COLUMNS: tuple[Column, ...] = PROJECT_FORM.budget.columns if PROJECT_FORM.budget else ()
 INDICATOR_COLUMNS: tuple[Column, ...] = next(b.columns for b in PROJECT_FORM.blocks if isinstance(b, Indicators))
 LIKELIHOODS: tuple[Likelihood, ...] = DEFAULT.likelihoods
+#: The phrases of docgen's sentences a profile's `wording.terms` may replace: the default profile's terms (朔州's words).
+DEFAULT_TERMS: tuple[str, ...] = tuple(_default_terms({}) or ())
 
 #: The default profile's own mapping (not a copy): a form swapped in here is the default profile's everywhere.
 FORMS: dict[str, Form] = DEFAULT.forms

@@ -11,6 +11,7 @@ schema, `schema_for` (every kind) and the export live in check/ruleset.py, which
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import forms, limits
@@ -267,54 +268,66 @@ def _records(fields: tuple[forms.Field, ...], form: forms.Form, title: str, desc
     }
 
 
-def _node(f: forms.Field, form: forms.Form) -> Schema:
-    """The schema node of one field of the description, by its kind."""
+def _number(f: forms.Field, low: int, high: int | None = None) -> Schema:
     example = f.examples[0] if f.examples else ""
-    if f.kind in ("year", "month"):
-        low, high = (2000, 2100) if f.kind == "year" else (1, 12)
-        return {"type": "integer", "minimum": low, "maximum": high, "title": f.label, "description": f.description, "examples": [example]}
-    if f.kind == "name":
-        return _name(f.label, f.description, *f.examples)
-    if f.kind == "code":
-        return _code(f.label, f.description, example)
-    if f.kind == "text":
-        bound = {"maxLength": f.max_chars} if f.max_chars else {}
-        return _text(f.label, f.description, *f.examples, **bound)
-    if f.kind == "date":
-        return _date(f.label, f.description, example)
-    if f.kind == "flag":
-        return _flag(f.label, f.description)
-    if f.kind == "boolean":
-        return {"type": "boolean", "title": f.label, "description": f.description}
-    if f.kind in ("choice", "category", "subcategory", "likelihood"):
-        return _choice(f, form)
-    if f.kind == "value":
-        return _value(f.label, f.description, f.examples)
-    if f.kind == "amount":
-        return {**_amount(f.label, f.description), "examples": [*(f.examples or (120.5,)), F.NOT_REPORTED]}
-    if f.kind == "count":
-        return {"type": "integer", "minimum": 0, "title": f.label, "description": f.description, "examples": [example]}
-    if f.kind == "names":
-        items = _name(f.label, f.item_description, *f.examples)
-        return {"type": "array", "title": f.label, "description": f.description, "items": items, "minItems": 1}
-    if f.kind == "texts":
-        items = _text(f.item_title, f.item_description, *f.examples)
-        return {"type": "array", "title": f.label, "description": f.description, "items": items}
-    if f.kind == "table":
-        table = form.table(f.name)
-        return _funds(table.rows, table.title, table.description, form)
-    if f.kind == "stated_total":
-        return {**fund_row(F.TOTAL_ROW, form), "description": f.description}
-    if f.kind == "indicators":
-        description = f.description + f"；尚未设置或尚未取得时填「{F.NOT_REPORTED}」"
-        listed = {"type": "array", "minItems": 1, "title": f.label, "description": description, "items": indicator(form)}
-        return or_not_reported(listed, "array", f.label)
-    if f.kind == "report":
-        return _report(f, form)
-    assert f.kind == "records", f.kind
-    at_least = {"minItems": f.min_items} if f.min_items else {}
-    items = _records(f.items, form, f.item_title, f.item_description)
-    return {"type": "array", **at_least, "title": f.label, "description": f.description, "items": items}
+    bounds = {"minimum": low, **({"maximum": high} if high is not None else {})}
+    return {"type": "integer", **bounds, "title": f.label, "description": f.description, "examples": [example]}
+
+
+def _indicators(f: forms.Field, form: forms.Form) -> Schema:
+    description = f.description + f"；尚未设置或尚未取得时填「{F.NOT_REPORTED}」"
+    listed = {"type": "array", "minItems": 1, "title": f.label, "description": description, "items": indicator(form)}
+    return or_not_reported(listed, "array", f.label)
+
+
+def _list_of(f: forms.Field, items: Schema, **more: Any) -> Schema:
+    return {"type": "array", **more, "title": f.label, "description": f.description, "items": items}
+
+
+def _table(f: forms.Field, form: forms.Form) -> Schema:
+    table = form.table(f.name)
+    return _funds(table.rows, table.title, table.description, form)
+
+
+def _first(f: forms.Field) -> Any:
+    return f.examples[0] if f.examples else ""
+
+
+#: The schema node of each kind of field (forms.Field.kind): the one list of kinds, which the profile file's schema
+#: offers (check/profile.py) and the loader accepts.
+NODES: dict[str, Callable[[forms.Field, forms.Form], Schema]] = {
+    "year": lambda f, form: _number(f, 2000, 2100),
+    "month": lambda f, form: _number(f, 1, 12),
+    "text": lambda f, form: _text(f.label, f.description, *f.examples, **({"maxLength": f.max_chars} if f.max_chars else {})),
+    "name": lambda f, form: _name(f.label, f.description, *f.examples),
+    "code": lambda f, form: _code(f.label, f.description, _first(f)),
+    "date": lambda f, form: _date(f.label, f.description, _first(f)),
+    "flag": lambda f, form: _flag(f.label, f.description),
+    "boolean": lambda f, form: {"type": "boolean", "title": f.label, "description": f.description},
+    "choice": _choice,
+    "category": _choice,
+    "subcategory": _choice,
+    "likelihood": _choice,
+    "value": lambda f, form: _value(f.label, f.description, f.examples),
+    "amount": lambda f, form: {**_amount(f.label, f.description), "examples": [*(f.examples or (120.5,)), F.NOT_REPORTED]},
+    "count": lambda f, form: _number(f, 0),
+    "names": lambda f, form: {**_list_of(f, _name(f.label, f.item_description, *f.examples)), "minItems": 1},
+    "texts": lambda f, form: _list_of(f, _text(f.item_title, f.item_description, *f.examples)),
+    "table": _table,
+    "stated_total": lambda f, form: {**fund_row(F.TOTAL_ROW, form), "description": f.description},
+    "indicators": _indicators,
+    "report": _report,
+    "records": lambda f, form: _list_of(
+        f, _records(f.items, form, f.item_title, f.item_description), **({"minItems": f.min_items} if f.min_items else {})
+    ),
+}
+#: Every kind a field may have, in the order the profile file's schema offers them.
+KINDS: tuple[str, ...] = tuple(NODES)
+
+
+def _node(f: forms.Field, form: forms.Form) -> Schema:
+    """The schema node of one field of the description, by its kind (NODES)."""
+    return NODES[f.kind](f, form)
 
 
 def form_schema(kind: str, profile: forms.Profile | None = None) -> Schema:

@@ -47,6 +47,8 @@ DERIVED_FIELDS: dict[str, str] = {
 }
 
 TOTAL_ROW = "资金总额"
+#: How a numbered attachment's sheet begins (附件2): a form filed otherwise is named by its title.
+ATTACHMENT_PREFIX = "附件"
 
 #: How a clerk states that a figure, an indicator value, a whole budget table or the whole 绩效指标 block has not
 #: been reported yet: a value of its own, never 0 and never a blank. Rules skip it (a grey 「未评价」 light), drafts

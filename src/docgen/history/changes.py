@@ -12,7 +12,7 @@ their code, so reordering a list is not a change; renaming an indicator is one r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -122,6 +122,9 @@ class Snapshot:
     items: dict[str, list[str]] = field(default_factory=dict)
     figures: dict[str, str] | None = None
     secrets: list[str] = field(default_factory=list)  # field paths of 涉密 items (a roster's confidential projects)
+    #: The figures a new file is summarised by (_headline), named as `figures` names them (in the form's words, which
+    #: `compare` does not have); empty when there are no figures.
+    headline: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,6 +138,7 @@ class Snapshot:
             "items": self.items,
             "figures": self.figures,
             "secrets": self.secrets,
+            "headline": self.headline,
         }
 
     @classmethod
@@ -190,8 +194,11 @@ def _rate(value: Decimal | None) -> str:
     return M.label("absent") if value is None else N.rate(value)
 
 
-def _figure_rows(table: str, rows: dict[str, compute.Figures], written: set[str]) -> Iterator[tuple[str, str]]:
-    """The computed cells of one budget table: 资金总额's sums, and 安排数/下达率/支出进度 per row."""
+def _figure_rows(
+    table: str, rows: dict[str, compute.Figures], written: set[str], words: Callable[[str], str] = str
+) -> Iterator[tuple[str, str]]:
+    """The computed cells of one budget table: 资金总额's sums, and 安排数/下达率/支出进度 per row, named in the words
+    of the form (`words`: 执行率 where it says so)."""
     for row, fig in rows.items():
         total = row == F.TOTAL_ROW
         if not total and row not in written:
@@ -200,20 +207,22 @@ def _figure_rows(table: str, rows: dict[str, compute.Figures], written: set[str]
         if total:
             for name, key in F.AMOUNT_FIELDS.items():
                 if name not in fig.absent:  # a column the form does not have is no change of anybody's
-                    yield prefix + key, N.plain_money(getattr(fig, name)) if fig.reported(name) else F.NOT_REPORTED
-        yield prefix + M.label("figure_arranged"), N.plain_money(fig.subtotal) if fig.reported("subtotal") else F.NOT_REPORTED
+                    yield prefix + words(key), N.plain_money(getattr(fig, name)) if fig.reported(name) else F.NOT_REPORTED
+        yield prefix + words(M.label("figure_arranged")), N.plain_money(fig.subtotal) if fig.reported("subtotal") else F.NOT_REPORTED
         for name in ("allocation_rate", "spend_progress"):  # a rate resting on a figure 「未填报」 is not reported either
             if name in fig.absent:
                 continue
             shown = _rate(getattr(fig, name)) if fig.reported(name) else F.NOT_REPORTED
-            yield prefix + M.label(f"figure_{name}"), shown
+            yield prefix + words(M.label(f"figure_{name}")), shown
 
 
 def _figures(kind: str, path: Path, data: dict[str, Any], profile: Profile | None = None) -> dict[str, str] | None:
     model = build_model(kind, path, data, profile.form(kind) if profile is not None else None)
     if isinstance(model, Roster):
         return None
-    return {cell: value for key, rows, given in evaluate(model).table_rows() for cell, value in _figure_rows(key, rows, set(given))}
+    words = profile.words if profile is not None else str
+    rows_of = evaluate(model).table_rows()
+    return {cell: value for key, rows, given in rows_of for cell, value in _figure_rows(key, rows, set(given), words)}
 
 
 def _confidential(kind: str, data: dict[str, Any]) -> bool:
@@ -273,6 +282,7 @@ def snapshot(raw: bytes, kind: str, path: Path | str = "", profile: Profile | No
         items=items,
         figures=figures,
         secrets=_secrets(kind, data),
+        headline=_headline_keys(figures, profile.words if profile is not None else str) if figures else [],
     )
 
 
@@ -284,18 +294,27 @@ def _summary(snap: Snapshot, prefix: str) -> str:
     return M.label("item_separator").join(f"{k[len(prefix) :]} {v}" for k, v in snap.fields.items() if k.startswith(prefix))
 
 
-def _headline(figures: dict[str, str]) -> dict[str, str]:
-    """A new file in a few figures: the first table's 资金总额 row, 安排数/下达数/支出数 and the two rates."""
+#: What a new file is summarised by: 安排数/下达数/支出数 and the two rates of its first table's 资金总额 row.
+HEADLINE = (
+    M.label("figure_arranged"),
+    F.AMOUNT_FIELDS["allocated"],
+    F.AMOUNT_FIELDS["spent"],
+    M.label("figure_allocation_rate"),
+    M.label("figure_spend_progress"),
+)
+
+
+def _headline_keys(figures: dict[str, str], words: Callable[[str], str] = str) -> list[str]:
+    """The keys of `figures` a new file is summarised by (HEADLINE, in the form's `words`)."""
     total = f"{SEP}{F.TOTAL_ROW}{SEP}"
     table = next((k.split(total)[0] for k in figures if total in k), "")
-    shown = (
-        M.label("figure_arranged"),
-        F.AMOUNT_FIELDS["allocated"],
-        F.AMOUNT_FIELDS["spent"],
-        M.label("figure_allocation_rate"),
-        M.label("figure_spend_progress"),
-    )
-    return {f"{table}{total}{name}": figures[f"{table}{total}{name}"] for name in shown if f"{table}{total}{name}" in figures}
+    return [f"{table}{total}{words(name)}" for name in HEADLINE if f"{table}{total}{words(name)}" in figures]
+
+
+def _headline(snap: Snapshot) -> dict[str, str]:
+    """A new file in a few figures: the first table's 资金总额 row, 安排数/下达数/支出数 and the two rates."""
+    figures = snap.figures or {}
+    return {key: figures[key] for key in snap.headline or _headline_keys(figures) if key in figures}
 
 
 def _under(key: str, prefixes: list[str]) -> bool:
@@ -314,7 +333,7 @@ def compare(before: Snapshot | None, after: Snapshot | None) -> list[Change]:
     if not after.readable:
         return [Change(UNREADABLE, "", None, after.error)]
     if before is None or not before.readable:
-        return [Change(FIGURE, k, None, v) for k, v in _headline(after.figures or {}).items()]
+        return [Change(FIGURE, k, None, v) for k, v in _headline(after).items()]
     changes: list[Change] = []
     skipped: list[str] = []
     for group in dict.fromkeys([*before.items, *after.items]):

@@ -432,10 +432,12 @@ def _is_record(value: Any) -> bool:
 
 def _is_snapshot(value: Any) -> bool:
     """The shape of `Snapshot.to_json()`."""
-    keys = {"kind", "error", "valid", "confidential", "name", "code", "fields", "items", "figures", "secrets"}
+    keys = {"kind", "error", "valid", "confidential", "name", "code", "fields", "items", "figures", "secrets", "headline"}
     if not isinstance(value, dict) or set(value) != keys:
         return False
     items, secrets = value["items"], value["secrets"]
+    if not (isinstance(value["headline"], list) and all(isinstance(x, str) for x in value["headline"])):
+        return False
     return (
         _text(value["kind"])
         and _text(value["error"], optional=True)

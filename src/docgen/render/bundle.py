@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import __version__, output
+from ..form.forms import form_of
 from ..form.model import Department, Period, Project
 from ..messages import bundle_text as B
 from ..messages import review_text
@@ -44,25 +45,31 @@ class Group:
         return self.when or dates.document_date(self.period)
 
 
-def _file_lines(files: list[Path]) -> list[str]:
+def _file_lines(files: list[Path], sub: Project | Department) -> list[str]:
+    """A report's files; its table named by its attachment number (附件2), or by its title on a form filed otherwise."""
     lines = []
+    form = form_of(sub)
     for path in files:
         if path.suffix == ".pdf":
             lines.append("    " + B("file_pdf", name=path.name))
         elif path.suffix == ".docx":
             lines.append("    " + B("file_docx", name=path.name))
-        else:
+        elif form.numbered:
             lines.append("    " + B("file_xlsx", name=path.name, table=path.name.split("-", 1)[0]))
+        else:
+            lines.append("    " + B("file_xlsx_titled", name=path.name, title=form.title))
     return lines
 
 
 def index_text(group: Group) -> str:
     """目录.txt: what the bundle holds, report by report."""
-    lines = [B("heading", department=group.name, code=group.code, period=group.period.label), "", B("intro"), ""]
+    numbered = all(form_of(sub).numbered for sub, _ in group.entries)
+    intro = B("intro" if numbered else "intro_titled")
+    lines = [B("heading", department=group.name, code=group.code, period=group.period.label), "", intro, ""]
     departments = [(s, f) for s, f in group.entries if isinstance(s, Department)]
     projects = [(s, f) for s, f in group.entries if isinstance(s, Project)]
     if departments:
-        lines += [B("department"), *_file_lines(departments[0][1])]
+        lines += [B("department"), *_file_lines(departments[0][1], departments[0][0])]
     elif any(isinstance(s, Department) for s, _ in group.returned):
         lines.append(B("department") + review_text("department_returned"))
     else:
@@ -70,7 +77,7 @@ def index_text(group: Group) -> str:
     lines += ["", B("projects", count=len(projects))]
     for number, (project, files) in enumerate(projects, start=1):
         assert isinstance(project, Project)
-        lines += [B("project", number=number, name=project.name, code=project.code, unit=project.unit), *_file_lines(files)]
+        lines += [B("project", number=number, name=project.name, code=project.code, unit=project.unit), *_file_lines(files, project)]
     if group.confidential:
         lines += ["", B("confidential", count=group.confidential)]
     if group.returned:

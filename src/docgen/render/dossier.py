@@ -28,6 +28,7 @@ from pathlib import Path
 from .. import __version__, output
 from .. import messages as M
 from ..escape import xml as escape
+from ..form.forms import form_of
 from ..form.model import Department, Project
 from ..messages import dossier_text as D
 from . import bundle, dates, docx, paths, pdf
@@ -51,11 +52,12 @@ class Entry:
 def entries(group: bundle.Group) -> list[Entry]:
     """The 目录 of a department's dossier, in filing order; parts are the attachments the bundle publishes."""
     lines: list[Entry] = []
-    departments = [files for sub, files in group.entries if isinstance(sub, Department)]
+    departments = [(sub, files) for sub, files in group.entries if isinstance(sub, Department)]
     projects = [(sub, files) for sub, files in group.entries if isinstance(sub, Project)]
     if departments:
-        report, table = _sources(departments[0])
-        lines += [Entry(D("part_department_report"), 0, report), Entry(D("part_department_table"), 0, table)]
+        department, files = departments[0]
+        report, table = _sources(files)
+        lines += [Entry(D("part_department_report"), 0, report), Entry(_table_title(department, "part_department_table"), 0, table)]
     else:
         lines.append(Entry(D("part_department_withheld" if group.department_withheld else "part_department_missing"), 0))
     number = NUMERALS[2 if departments else 1]
@@ -65,11 +67,18 @@ def entries(group: bundle.Group) -> list[Entry]:
         lines += [
             Entry(D("part_project", number=_numeral(index), name=project.name, code=project.code), 1),
             Entry(D("part_project_report"), 2, report),
-            Entry(D("part_project_table"), 2, table),
+            Entry(_table_title(project, "part_project_table"), 2, table),
         ]
     if group.confidential:
         lines.append(Entry(D("confidential", count=group.confidential), 0))
     return lines
+
+
+def _table_title(sub: Project | Department, key: str) -> str:
+    """The 目录's line for a submission's table: by its attachment number (附件2), or by its title on a form filed
+    otherwise (the national 项目支出绩效目标执行监控表)."""
+    form = form_of(sub)
+    return D(key) if form.numbered else D(f"{key}_titled", title=form.title)
 
 
 def _numeral(number: int) -> str:

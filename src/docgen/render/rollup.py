@@ -30,7 +30,7 @@ from ..evaluate import figures as compute
 from ..evaluate.monitor import Analysis, SubmissionAnalysis, worst
 from ..form import numbers as N
 from ..form import vocabulary as F
-from ..form.forms import DEFAULT, area_of, form_of
+from ..form.forms import DEFAULT, Form, form_of
 from ..form.model import Amounts, Department, Period, Project, Roster
 from ..textwidth import width
 from . import paths
@@ -291,7 +291,8 @@ def thin_note(thin: frozenset[str], pool: int) -> str:
 
 
 def _rule_names(analysis: Analysis) -> dict[str, str]:
-    return {code: rule.name for code, rule in analysis.ruleset.rules.items()}
+    words = form_in(analysis).words  # 「执行率滞后」 on a form that calls 支出进度 执行率
+    return {code: words(rule.name) for code, rule in analysis.ruleset.rules.items()}
 
 
 def pool_row(secret: Sequence[ProjectLine], pool: int, withheld: bool) -> ProjectLine:
@@ -518,6 +519,16 @@ class Sheet:
     total: dict[str, Any] | None = None
     note: str = ""
     frozen_columns: int = 2
+    #: The form the rows were filled in on: the headers and notes take its words and columns (its profile's digest is
+    #: in the sheet's repr, which keys an unchanged workbook).
+    form: Form | None = field(default=None, repr=False)
+    profile: str = ""
+
+    @property
+    def shown(self) -> list[tuple[str, str]]:
+        """The columns this sheet prints: none the form cannot have (上年结转, 下达数 on a form without them)."""
+        gone = compute.absent_columns(self.form.absent) if self.form is not None else frozenset()
+        return [(key, kind) for key, kind in self.columns if key not in gone]
 
 
 class _Formats:
@@ -610,24 +621,26 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
     fmt = _Formats(book)
     for sheet in sheets:
         ws = book.add_worksheet(sheet.name)
-        last = len(sheet.columns) - 1
+        columns = sheet.shown
+        words = sheet.form.words if sheet.form is not None else str
+        last = len(columns) - 1
         ws.merge_range(0, 0, 0, last, sheet.title, fmt.title)
         ws.merge_range(1, 0, 1, last, sheet.subtitle, fmt.subtitle)
         ws.set_row(0, 28)
         ws.set_row(2, 45)
-        for col, (key, kind) in enumerate(sheet.columns):
-            ws.write_string(2, col, C[key], fmt.header)
+        for col, (key, kind) in enumerate(columns):
+            ws.write_string(2, col, words(C[key]), fmt.header)
             ws.set_column(col, col, _width(key, kind))
         for index, values in enumerate(sheet.rows):
-            _write_row(ws, fmt, 3 + index, sheet.columns, values)
+            _write_row(ws, fmt, 3 + index, columns, values)
         end = 3 + len(sheet.rows)
         ws.autofilter(2, 0, max(end - 1, 2), last)
         ws.freeze_panes(3, sheet.frozen_columns)
         if sheet.total is not None:
-            _write_row(ws, fmt, end, sheet.columns, sheet.total, total=True)
+            _write_row(ws, fmt, end, columns, sheet.total, total=True)
             end += 1
         if sheet.note:
-            ws.write_string(end + 1, 0, sheet.note, fmt.note)
+            ws.write_string(end + 1, 0, words(sheet.note), fmt.note)
         ws.set_landscape()
         ws.set_paper(8)  # A3: a 汇总表 has more columns than A4 shows legibly
         ws.fit_to_pages(1, 0)
@@ -714,7 +727,14 @@ def department_sheets(roll: DepartmentRollup, analysis: Analysis) -> list[Sheet]
             note=roll.note,
         ),
     ]
-    return sheets
+    return _on_form(sheets, analysis)
+
+
+def form_in(analysis: Analysis) -> Form:
+    """The form the roll-ups' wording and columns follow: the repository's profile's, which its submissions were read
+    with (the default profile's project form when there is none)."""
+    forms_used = (form_of(sa.submission) for sa in analysis.submissions.values())
+    return next((form for form in forms_used if form.level), DEFAULT.forms["project"])
 
 
 def level_of(analysis: Analysis) -> str:
@@ -778,7 +798,13 @@ def city_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
             note=note,
         ),
     ]
-    return sheets
+    return _on_form(sheets, analysis)
+
+
+def _on_form(sheets: list[Sheet], analysis: Analysis) -> list[Sheet]:
+    """The sheets in the words and columns of the repository's form (form_in)."""
+    form = form_in(analysis)
+    return [replace(sheet, form=form, profile=form.digest) for sheet in sheets]
 
 
 class _Keys:
@@ -857,7 +883,7 @@ def write_city(
     written = []
     keys = _Keys(build, "city", store)
     for city in cities(analysis, rosters) if built is None else built:
-        target = paths.city_rollup(build, city.period, area_of(level_of(analysis)))
+        target = paths.city_rollup(build, city.period, form_in(analysis).area)
         if keys.write(target, city_sheets(city, analysis)):
             written.append(target)
     keys.save()

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -61,7 +61,7 @@ from ..evaluate import figures as compute
 from ..evaluate.evaluation import Evaluation, evaluate
 from ..form import numbers as N
 from ..form import vocabulary as F
-from ..form.forms import DEFAULT, FORMS, BudgetTable, Profile, form_of
+from ..form.forms import DEFAULT, FORMS, TYPED_AMOUNTS, BudgetTable, Form, Profile, form_of
 from ..form.model import Department, Period, Project, Roster
 from ..history import git
 from ..history import timeline as history
@@ -686,14 +686,86 @@ def _finalize(value: Any) -> Any:
     return escape.markdown(value)
 
 
+class _WordedLoader(jinja2.BaseLoader):
+    """The page templates in the words of the repository's profile (forms.Wording: 执行率 where its form says so):
+    the template's own text, before any value is filled in, so no clerk's text is rewritten."""
+
+    def __init__(self, inner: jinja2.BaseLoader, words: Callable[[str], str]) -> None:
+        self.inner, self.words = inner, words
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        return self.words(source), filename, uptodate
+
+
+class _WordedLabels(dict[str, str]):
+    """messages.SITE read in the profile's words (the templates' `M["…"]`)."""
+
+    def __init__(self, labels: Mapping[str, str], words: Callable[[str], str]) -> None:
+        super().__init__({key: words(text) for key, text in labels.items()})
+
+
+#: A derived figure of the guides -> the column it needs: not listed on a form without it (小计 needs 上年结转).
+_DERIVED_NEEDS = {"小计": "carried_over", "安排数": "carried_over", "下达率": "allocation_rate"}
+
+
+def about_absent(form: Form, text: str) -> bool:
+    """Whether a sentence of the guides names a column `form` does not have (上年结转, 下达数, 下达率 on Hubei's):
+    the check or rule it describes cannot speak on this form."""
+    gone = compute.absent_columns(form.absent)
+    words = [label for name, label in F.AMOUNT_FIELDS.items() if name in gone] + [w for w, c in _DERIVED_NEEDS.items() if c in gone]
+    return any(word in text for word in words)
+
+
+def rule_applies(form: Form, code: str) -> bool:
+    """Whether the monitoring rule `code` can speak on `form` (rulebook's `reads`): the guide lists no other."""
+    spec = ruleset.SPECS.get(code)
+    return spec is None or spec.applies(form)
+
+
+def amount_keys(form: Form) -> str:
+    """The amounts a clerk types on `form`, as the guides list them: each key, and the form's own column beside it where
+    the form names it otherwise (「年初预算数（键「本年预算」）」); none the form has no column for."""
+    out = []
+    for column in form.budget_columns:
+        if column.field not in TYPED_AMOUNTS:
+            continue
+        key = F.AMOUNT_FIELDS.get(column.field) or F.ROW_EXTRA_FIELDS[column.field]
+        header = column.header.replace(F.MONTHS_PLACEHOLDER, "")
+        out.append(key if header == key else M.site_label("guide_amount_key", header=header, key=key))
+    return "、".join(out)
+
+
+#: The figures the form guide says the system computes (beside 资金总额), in 朔州's words.
+GUIDE_COMPUTED = ("小计", "下达率", "支出进度")
+
+
+def derived_names(form: Form, among: Iterable[str] = F.DERIVED_FIELDS) -> list[str]:
+    """The figures the system computes (of `among`), in `form`'s words, none resting on a column it lacks."""
+    gone = compute.absent_columns(form.absent)
+    return [form.words(name) for name in among if _DERIVED_NEEDS.get(name) not in gone]
+
+
 def _use_profile(env: jinja2.Environment, profile: Profile) -> None:
     """The wording the pages take from the repository's profile: its level (「市级」), the forms' titles, the whole
-    jurisdiction (「全市」) and who receives the reports (「市财政局」)."""
+    jurisdiction (「全市」), who receives the reports (「市财政局」) and the words of its form (profile.words)."""
+    inner = env.loader.inner if isinstance(env.loader, _WordedLoader) else env.loader
+    assert inner is not None
+    env.loader = _WordedLoader(inner, profile.words)  # a new loader: Jinja's cache is keyed by it, so no stale page
     env.globals.update(
         level=profile.level,
         form_titles={kind: form.title for kind, form in profile.forms.items()},
         area=profile.area,
         bureau=profile.bureau,
+        M=_WordedLabels(M.SITE, profile.words),
+        words=profile.words,
+        basis=profile.wording.basis,
+        absent_columns=compute.absent_columns(profile.forms["project"].absent),  # 下达率 on a form without 下达数
+        amount_keys=amount_keys,
+        derived_names=derived_names,
+        guide_computed=GUIDE_COMPUTED,  # passed from here: a name written in a template is in the profile's words already
+        about_absent=about_absent,
+        rule_applies=rule_applies,
     )
 
 

@@ -70,7 +70,7 @@ def not_reported(run: Run) -> None:
             what = U["table"].format(table=row.table)
             run.hit(info, info.light, row.subject, row.at, key=True, note=True, what=what, skipped=U["skipped_row"])
         elif not row.total:
-            what = U["row"].format(table=row.table, row=row.label, fields=U["join"].join(typed))
+            what = U["row"].format(table=row.table, row=row.label, fields=U["join"].join(run.words(t) for t in typed))
             run.hit(info, info.light, row.subject, (*row.at, typed[0]), note=True, what=what, skipped=U["skipped_row"])
     if "indicators" in sub.unreported:
         run.hit(info, info.light, SUBMISSION, (K["indicators"],), key=True, note=True, what=U["block"], skipped=U["skipped_block"])
@@ -122,5 +122,5 @@ def quoted_rate(run: Run) -> None:
                 word=word,
                 stated=N.plain_rate(stated),
                 computed=N.plain_rate(computed),
-                figure="下达率" if allocation else "支出进度",
+                figure=run.words("下达率" if allocation else "支出进度"),
             )

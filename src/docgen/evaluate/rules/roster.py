@@ -80,7 +80,9 @@ def project_spending(run: Run) -> None:
     difference = getattr(stated, first) - getattr(summed, first)
     money = N.plain_money
     differences = "；".join(
-        M.MONITOR_LABELS["w414_column"].format(field=key, stated=money(getattr(stated, name)), summed=money(getattr(summed, name)))
+        run.words(M.MONITOR_LABELS["w414_column"]).format(
+            field=run.words(key), stated=money(getattr(stated, name)), summed=money(getattr(summed, name))
+        )
         for name, key in differing
     )
     row: Subject = ("row", K["funds_by_use"], F.PROJECT_SPENDING_ROW)
@@ -92,7 +94,7 @@ def project_spending(run: Run) -> None:
         key=True,
         row=F.PROJECT_SPENDING_ROW,
         differences=differences,
-        field=field_name,
+        field=run.words(field_name),
         difference=money(abs(difference)),
         dept_arranged=money(compute.subtotal(stated)),
         dept_spent=money(stated.spent),
