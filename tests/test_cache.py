@@ -119,5 +119,9 @@ def test_each_submission_is_read_once_per_build(demo: Path, run, reads: collecti
     assert reads and set(reads.values()) == {1}, reads
     reads.clear()
     monkeypatch.setattr(validate, "CACHE_FROM", 1)
+    (demo / "build" / "summary.json").unlink()  # an output gone: the whole check again, not the last build's report
     assert run("build", "--jobs", "1").exit_code == 0  # with the cache: still once
     assert set(reads.values()) == {1}, reads
+    reads.clear()
+    assert run("build", "--jobs", "1").exit_code == 0  # nothing changed since: no submission is opened at all
+    assert not reads, reads

@@ -2,10 +2,11 @@
 
     python examples/review-loop/make_repo.py /tmp/review-loop
 
-Copies this folder's submissions/ to the new folder and commits them in the order the loop runs: the roster, the
-units' reports (教育局 before the 截止日期 2025-07-31, 卫生健康委员会 after it: a late submitter), the reviewers'
-opinions (a 退回), the 整改 and 结果应用; then the September period, where the returned project passes again and a
-整改 item is overdue. A last report stays on a branch (`draft-102`): a 草稿, not on the main branch.
+Copies this folder's submissions/ to the new folder and commits them in the order the loop runs: the roster and the
+approved targets (批复目标), the units' reports (教育局 before the 截止日期 2025-07-31, 卫生健康委员会 after it: a late
+submitter), the reviewers' opinions (a 退回), the 整改 and 结果应用 (a 调整目标 among them); then the September period,
+where the returned project passes again and a 整改 item is overdue. A last report stays on a branch (`draft-102`): a
+草稿, not on the main branch.
 Same input, same commits (the shas do not change from run to run).
 """
 
@@ -22,13 +23,14 @@ HERE = Path(__file__).resolve().parent
 #: (date, author, message, paths relative to submissions/), in the order the loop runs.
 STEPS = (
     ("2025-07-10T09:00:00+08:00", "市财政局", "2025年1-6月报送名单", ["2025-06/名单.yaml"]),
+    ("2025-07-10T09:30:00+08:00", "市财政局", "教育局 2025年项目绩效目标批复（docgen import-targets）", ["2025-06/批复目标/101.yaml"]),
     ("2025-07-20T10:00:00+08:00", "教育局", "教育局 2025年1-6月报送", ["2025-06/101-教育局"]),
     ("2025-07-25T16:00:00+08:00", "教育局", "教育局审核本部门报送", ["2025-06/审核/101-101.yaml"]),
     ("2025-08-03T11:00:00+08:00", "卫生健康委员会", "卫生健康委员会 2025年1-6月报送（逾期）", ["2025-06/102-卫生健康委员会"]),
     ("2025-08-05T15:00:00+08:00", "市财政局", "市财政局审核：101-2025-002 退回修改", ["2025-06/审核/财政局-101.yaml"]),
     ("2025-08-10T15:00:00+08:00", "市财政局", "市财政局审核卫生健康委员会", ["2025-06/审核/财政局-102.yaml"]),
     ("2025-08-12T09:30:00+08:00", "教育局", "教育局整改台账", ["2025-06/审核/整改-101.yaml"]),
-    ("2025-08-20T17:00:00+08:00", "市财政局", "结果应用：调减预算、暂缓拨款", ["2025-06/审核/结果应用-101.yaml"]),
+    ("2025-08-20T17:00:00+08:00", "市财政局", "结果应用：调减预算、暂缓拨款、调整目标", ["2025-06/审核/结果应用-101.yaml"]),
     ("2025-10-08T09:00:00+08:00", "市财政局", "2025年1-9月报送名单", ["2025-09/名单.yaml"]),
     ("2025-10-20T10:00:00+08:00", "教育局", "教育局 2025年1-9月报送", ["2025-09/101-教育局", "2025-09/审核/整改-101.yaml"]),
     ("2025-10-28T10:00:00+08:00", "卫生健康委员会", "卫生健康委员会 2025年1-9月报送", ["2025-09/102-卫生健康委员会"]),

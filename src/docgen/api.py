@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import json
@@ -9,6 +10,7 @@ import multiprocessing
 import os
 import re
 import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -19,12 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, children, confidential, output, redact
+from . import cache as cache_store
 from . import messages as M
-from .cache import Store
+from .cache import Store, code_digest, tree_signature
 from .check import review as review_checks
+from .check import targets as target_checks
 from .check import validate as checking
 from .check.consistency import UNFILLED
-from .check.findings import Finding, Findings, error
+from .check.findings import Finding, Findings, error, finding_rows, findings_from_rows, warning
 from .check.load import Document
 from .check.profile import profile_of
 from .check.ruleset import NONE as NO_LIGHT
@@ -33,12 +37,13 @@ from .check.ruleset import SCHEMA_FILES, Ruleset
 from .check.ruleset import default_path as default_rules_path
 from .check.validate import check_files, kind_of
 from .errors import DocgenError, EnvironmentProblem, InvalidSubmissions, Leak, UsageError, write_problem
-from .evaluate import figures, monitor, review
+from .evaluate import figures, monitor, review, targets
 from .evaluate.evaluation import Evaluation, evaluate
 from .files import read_regular
 from .form import forms, limits
 from .form import numbers as N
 from .form import review as review_form
+from .form import targets as targets_form
 from .form import vocabulary as F
 from .form.forms import DEFAULT_PROFILE as DEFAULT_PROFILE_ID
 from .form.forms import Profile
@@ -75,6 +80,8 @@ class Result(Findings):
     paths: list[Path] = field(default_factory=list)  # the files checked, relative to the project root
     profile: Profile = field(default=forms.DEFAULT, repr=False)  # the repository's forms (docgen.yaml), for every stage
     records: review.Records = field(default_factory=lambda: review.Records())  # 审核意见, 整改, 结果应用 (审核/ files)
+    approved: list[targets_form.ApprovedProject] = field(default_factory=list)  # 批复目标/ files: the baseline
+    comparisons: dict[str, targets.Comparison] = field(default_factory=dict, repr=False)  # project path -> against approved
 
     @property
     def ok(self) -> bool:
@@ -185,6 +192,11 @@ def check(
             if str(doc.path) not in bad:
                 result.records.add(kind, doc.data, str(doc.path), review_checks.item_lines(doc, kind))
             continue
+        if kind == targets_form.KIND:  # 批复目标/ files: the approved targets, the baseline of the indicators
+            if str(doc.path) not in bad:
+                lines = target_checks.item_lines(doc)
+                result.approved += targets_form.projects_from(doc.data, str(doc.path), profile.form("project"), lines)
+            continue
         if str(doc.path) in bad:
             if kind != "roster" and str(doc.path) in shaped:
                 flawed.append(build_model(kind, doc.path, doc.data, profile.form(kind)))  # type: ignore[arg-type]
@@ -199,6 +211,7 @@ def check(
         *(s for s in flawed if not isinstance(s, Project)),
     ]
     result.findings += _record_findings(result.records, period_rosters)
+    result.findings += _target_findings(result, ws)
     _monitor(result, ws, files, rules_file, flawed, checked.digests, store, period_rosters)
     return result
 
@@ -228,6 +241,59 @@ def _record_findings(records: review.Records, rosters: list[Roster]) -> list[Fin
     ]
     subjects = [(x.path, x.line, x.department_code, x.subject, x.period) for x in every]
     return found + review_checks.against_roster(subjects, listed)
+
+
+def _target_findings(result: Result, ws: Workspace) -> list[Finding]:
+    """W610-W613: a project's indicators or 年度指标值 that differ from the approved targets in force without a
+    目标调整 record; placed at the indicator (or the 绩效指标 key for one removed). A 涉密 project is warned like
+    any other here: the values stay in the local report, never on the site or in an export."""
+    approved, applications = _baseline_around(result, ws)
+    result.approved += approved
+    result.comparisons = targets.compare_all(result.approved, result.projects, [*result.records.applications, *applications])
+    key = F.KEYS["indicators"]
+    out = []
+    for path, comparison in result.comparisons.items():
+        doc = result.documents.get(path)
+        for c in comparison.unjustified:
+            at = _indicator_at(doc, key, c.index)
+            out.append(warning(path, *at, c.code, indicator=c.name, approved=c.approved, reported=c.reported, renamed=c.renamed))
+    return out
+
+
+def _baseline_around(result: Result, ws: Workspace) -> tuple[list[targets_form.ApprovedProject], list[review_form.Application]]:
+    """The approved targets and 结果应用 records of the checked projects' years that the check did not include (one
+    file named, the staged files): read quietly, valid ones only, so a project is held to its baseline however it
+    is checked. Nothing to read when the whole tree was checked."""
+    years = sorted({p.period.year for p in result.projects})
+    if not years or not ws.submissions.is_dir():
+        return [], []
+    found: list[Path] = []
+    for folder in sorted(f for year in years for f in ws.submissions.glob(f"{year}-*") if f.is_dir() and not f.is_symlink()):
+        found += sorted((folder / F.TARGETS_FOLDER).glob("*.yaml")) + sorted(
+            (folder / F.REVIEW_FOLDER).glob(f"{F.APPLICATION_PREFIX}*.yaml")
+        )
+    extra = [p for p in (ws.relative(f) for f in found) if str(p) not in result.documents]
+    if not extra:
+        return [], []
+    checked = check_files(extra, root=ws.root, profile=result.profile)
+    bad = checked.error_paths()
+    approved: list[targets_form.ApprovedProject] = []
+    applications: list[review_form.Application] = []
+    for kind, doc in checked.documents:
+        if str(doc.path) in bad:
+            continue
+        if kind == targets_form.KIND:
+            approved += targets_form.projects_from(doc.data, str(doc.path), result.profile.form("project"), target_checks.item_lines(doc))
+        elif kind == "application":
+            applications += review_form.applications_from(doc.data, str(doc.path), review_checks.item_lines(doc, kind))
+    return approved, applications
+
+
+def _indicator_at(doc: Document | None, key: str, index: int | None) -> tuple[int, int]:
+    """Where a target warning points: the indicator reported, or for one removed the 绩效指标 key."""
+    if doc is None:
+        return 1, 1
+    return doc.position((key, index)) if index is not None else doc.position((key,), key=True)
 
 
 def _monitor(
@@ -591,6 +657,8 @@ def build(
     ws = _workspace(root)
     out = out or ws.build
     _check_outputs(ws, out, include_confidential)
+    started = time.time_ns()  # before any input is read: an edit from here on is never taken as built
+    inputs = _inputs_signature(ws, rules, started) if cache and not pdf else None
     result = _buildable(ws, out, rules, cache=cache, strict=strict)
     from .render import engine, rollup, templates
 
@@ -628,7 +696,116 @@ def build(
     rendered = engine.render_all(valid, out, tpl, options)
     city_written()
     _publish(ws, out, secrets, include_confidential)
-    return Built(result, target, rendered)
+    built_ = Built(result, target, rendered)
+    if inputs is not None and not rendered.problems:
+        _remember(ws, out, inputs, built_, rules=rules, strict=strict, include_confidential=include_confidential)
+    return built_
+
+
+# --- a rebuild with nothing changed -------------------------------------------------------------------------------
+
+#: The record (Store.record) of the last build that can vouch for the next one: what it read, what it wrote, and
+#: what it reported. A `docgen build` whose inputs and outputs still have the same signatures replays the report
+#: without reading, parsing or checking a single submission (issue 18: no-change rebuild under 1 s at 10,000).
+UNCHANGED = "unchanged"
+UNCHANGED_FORMAT = "docgen-unchanged-1"
+
+
+@dataclass
+class Unchanged:
+    """What the last build reported, replayed by `unchanged_build` when nothing it read or wrote has changed."""
+
+    findings: list[Finding]
+    files: int  # files checked
+    submissions: int  # submissions built
+    rendered: engine.Rendered
+    summary: Path
+
+
+def _inputs_signature(ws: Workspace, rules: Path | None, since_ns: int) -> str | None:
+    """The signature of everything a build reads besides docgen itself: the submissions, the project's templates,
+    its schema/ (the rules file), docgen.yaml and the profile it chooses, and a --rules file given elsewhere; None
+    while a file is still settling (cache.tree_signature)."""
+    names = [SUBMISSIONS, ws.relative(ws.templates).as_posix(), "schema", ws.relative(ws.config).as_posix()]
+    choice = ws.profile_choice
+    if choice is not None and choice.path is not None:
+        names.append(choice.path)
+    if rules is not None:
+        names.append(os.path.abspath(ws.absolute(rules)))
+    return tree_signature(ws.root, names, since_ns=since_ns)
+
+
+def _build_key(ws: Workspace, out: Path, inputs: str, *, rules: Path | None, strict: bool, include_confidential: Path | None) -> str | None:
+    """Inputs, outputs, options and docgen's own code in one key; None when an output folder cannot be read."""
+    folders = [os.path.abspath(out)] + ([os.path.abspath(include_confidential)] if include_confidential else [])
+    store = Store(ws.root)  # the manifests read by a full build: one edited or planted by hand is never replayed over
+    manifests = [str(store.record(Path(f), name)) for f in folders for name in ("attachments", "rollups-departments", "rollups-city")]
+    outputs = tree_signature(ws.root, folders + manifests)
+    if outputs is None:
+        return None
+    options = json.dumps([str(rules), strict, folders, os.environ.get("SOURCE_DATE_EPOCH", "")], ensure_ascii=False)
+    return cache_store.digest(code_digest(), __version__, options, inputs, outputs)
+
+
+def _remember(
+    ws: Workspace, out: Path, inputs: str, built: Built, *, rules: Path | None, strict: bool, include_confidential: Path | None
+) -> None:
+    """Keep what this build read, wrote and reported, for the next `docgen build` with nothing changed."""
+    key = _build_key(ws, out, inputs, rules=rules, strict=strict, include_confidential=include_confidential)
+    if key is None:
+        return
+    r = built.rendered
+    record = {
+        "format": UNCHANGED_FORMAT,
+        "key": key,
+        "findings": finding_rows(built.result.findings),
+        "files": len(built.result.files),
+        "submissions": len(built.result.projects) + len(built.result.departments),
+        "outputs": r.planned,
+        "confidential_skipped": r.confidential_skipped,
+        "confidential_written": r.confidential_written,
+    }
+    with contextlib.suppress(OSError):  # an unwritable cache only costs a full rebuild next time
+        output.write_text(Store(ws.root).record(out, UNCHANGED), json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+
+def unchanged_build(
+    root: Workspace | Path | None = None,
+    out: Path | None = None,
+    *,
+    rules: Path | None = None,
+    include_confidential: Path | None = None,
+    strict: bool = False,
+) -> Unchanged | None:
+    """The last build's report when nothing it read or wrote has changed since (every input and output file has the
+    size, modification time and inode it had, docgen and the options are the same), else None: then `build` runs.
+
+    Reads no submission: one walk over the file names of submissions/ and build/ (~0.1 s of CPU at 10,000
+    projects). `docgen build --force`, `--pdf` and `--no-cache` never take this path."""
+    ws = _workspace(root)
+    out = out or ws.build
+    _check_outputs(ws, out, include_confidential)
+    try:
+        record = json.loads(Store(ws.root).record(out, UNCHANGED).read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or record.get("format") != UNCHANGED_FORMAT:
+            return None
+        inputs = _inputs_signature(ws, rules, time.time_ns())
+        if inputs is None:
+            return None
+        key = _build_key(ws, out, inputs, rules=rules, strict=strict, include_confidential=include_confidential)
+        if key is None or record.get("key") != key:
+            return None
+        from .render import engine
+
+        rendered = engine.Rendered(
+            unchanged=int(record["outputs"]),
+            confidential_skipped=int(record["confidential_skipped"]),
+            confidential_written=int(record["confidential_written"]),
+        )
+        findings = findings_from_rows(record["findings"])
+        return Unchanged(findings, int(record["files"]), int(record["submissions"]), rendered, out / "summary.json")
+    except (OSError, ValueError, TypeError, KeyError):  # no record, or not one we wrote: build as usual
+        return None
 
 
 def _buildable(ws: Workspace, out: Path, rules: Path | None, *, cache: bool, strict: bool) -> Result:
@@ -1413,7 +1590,8 @@ def review_findings(root: Path) -> revdiff.Verdicts:
     shown += checked.departments
     unknown = review_state.MainBranch(None, frozenset(), {})
     states = {path: state.label for path, state in review_state.states(shown, checked.records, unknown).items()}
-    return revdiff.Verdicts(checked.findings, lights, states)
+    targets = {path: c.changes for path, c in checked.comparisons.items() if c.changes}  # the rows against the approved targets
+    return revdiff.Verdicts(checked.findings, lights, states, targets=targets)
 
 
 def diff(root: Workspace | Path | None, base: str, head: str | None = None) -> revdiff.DiffResult:
@@ -2468,3 +2646,67 @@ def import_figures(
         for change in planned.changes:
             output.write_text(ws.file(change.path), change.after, owner=ws.submissions)
     return planned
+
+
+def import_targets(
+    root: Workspace | Path | None,
+    sheet: Path,
+    period: str,
+    *,
+    mapping: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+) -> Any:
+    """The approved 绩效目标 of a period from one spreadsheet or CSV (tooling/targets_import.py) into
+    `submissions/<period>/批复目标/<部门代码>.yaml`, one file per department found through the period's roster.
+    All or nothing: with any error nothing is written; a file that exists with other content is overwritten only
+    with `force`. `mapping` is a mapping file or a built-in one by name (default 「批复目标」)."""
+    from .check.load import load_text
+    from .tooling import targets_import as TI
+
+    ws = _workspace(root)
+    _submissions(ws)
+    name = mapping or next(iter(TI.BUILTIN))
+    mapping_file = ws.absolute(Path(name))
+    if not mapping_file.is_file():
+        builtin = TI.mapping_path(name)
+        if builtin is None:
+            raise UsageError(M.export_label("mapping_missing", path=name, builtin="、".join(TI.BUILTIN)))
+        mapping_file = builtin
+    raw = read_regular(mapping_file, limits.MAX_FILE_BYTES)
+    if raw is None or len(raw) > limits.MAX_FILE_BYTES:
+        raise UsageError(M.export_label("mapping_missing", path=name, builtin="、".join(TI.BUILTIN)))
+    shown_mapping = ws.shown(ws.relative(mapping_file)) if mapping_file.is_relative_to(ws.root) else name
+    try:
+        rules = TI.read_mapping(Path(shown_mapping), raw.decode("utf-8-sig", errors="replace"))
+    except TI.MappingError as exc:
+        return TI.Written(problems=[TI.Problem(f"{shown_mapping}:{line}:{column}", "E618", text) for line, column, text in exc.problems])
+    year, month = parse_period(period)
+    folder = Path(SUBMISSIONS) / f"{year}-{month:02d}"
+    roster_file = ws.file(folder / F.ROSTER_FILE)
+    roster_raw = read_regular(roster_file, limits.MAX_ROSTER_BYTES) if roster_file.is_file() else None
+    if roster_raw is None:
+        raise UsageError(M.targets_text("import_no_roster", period=f"{year}-{month:02d}", path=folder / F.ROSTER_FILE))
+    doc, _ = load_text(folder / F.ROSTER_FILE, roster_raw.decode("utf-8-sig", errors="replace"))
+    departments: dict[str, str] = {}
+    listed = doc.data.get(F.KEYS["departments"]) if doc is not None and isinstance(doc.data, dict) else None
+    for dept in listed if isinstance(listed, list) else []:
+        if not isinstance(dept, dict) or not isinstance(dept.get(F.KEYS["department_code"]), str):
+            continue
+        for project in dept.get(F.KEYS["expected_projects"]) or []:
+            if isinstance(project, dict) and isinstance(project.get(F.KEYS["project_code"]), str):
+                departments[project[F.KEYS["project_code"]]] = dept[F.KEYS["department_code"]]
+    sheet_file = ws.absolute(sheet)
+    if not sheet_file.is_file():
+        raise UsageError(M.label("no_files", path=sheet))
+    profile = profile_of(ws)
+    form = profile.form("project")
+    projects, problems, lines = TI.read_targets(sheet_file, str(sheet), rules, form, departments, f"{year}-{month:02d}")
+    if problems:
+        return TI.Written(problems=problems, lines=lines)
+    written = TI.plan(ws.root, folder, year, month, projects, form, profile, force=force)
+    written.lines, written.folder = lines, folder / F.TARGETS_FOLDER
+    if not written.problems and not dry_run:
+        for path, text in written.files.items():
+            output.write_text(ws.file(path), text, owner=ws.submissions)
+    return written

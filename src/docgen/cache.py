@@ -278,3 +278,49 @@ class Shelf:
                     output.write_text(self.folder / shard, "\n".join([header, *keep]) + "\n")
                 except OSError:  # a read-only home: everything still works, only slower next time
                     return
+
+
+#: A file changed this recently when a tree's signature is taken may change again within the same tick of the file
+#: system's clock and keep its signature (git's "racily clean" files): such a tree is never vouched for.
+SETTLED_NS = 1_000_000_000
+
+
+def tree_signature(root: Path, names: Iterable[str], *, since_ns: int | None = None, skip: tuple[str, ...] = (".lock",)) -> str | None:
+    """One digest of what every entry under `names` (files or folders, relative to `root`) is: its path, its kind,
+    and for a regular file its size, modification time and inode (`signature`), never following a link. A file
+    edited, added, removed, renamed or replaced by a link gives another digest, without reading a byte of it.
+
+    None when a regular file was modified at or after `since_ns` minus SETTLED_NS (the moment the caller began
+    to read the tree): an edit in the same clock tick could keep its signature. Names ending in `skip` are left
+    out (a run's lock files)."""
+    h = hashlib.sha256()
+    limit = None if since_ns is None else since_ns - SETTLED_NS
+    base = os.path.abspath(root)
+
+    def walk(rel: str, info: os.stat_result | None) -> bool:
+        if info is None:
+            h.update(f"-{rel}\0".encode())
+        elif stat.S_ISDIR(info.st_mode):
+            h.update(f"d{rel}\0".encode())
+            try:
+                with os.scandir(os.path.join(base, rel)) as found:
+                    entries = sorted((e.name, e) for e in found if not e.name.endswith(skip))
+            except OSError:
+                return False
+            return all(walk(f"{rel}/{name}", entry.stat(follow_symlinks=False)) for name, entry in entries)
+        elif stat.S_ISREG(info.st_mode):
+            if limit is not None and info.st_mtime_ns >= limit:
+                return False
+            h.update(f"f{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0".encode())
+        else:  # a link or anything else: its kind is what matters (a build refuses them)
+            h.update(f"o{rel}\0{stat.S_IFMT(info.st_mode)}\0".encode())
+        return True
+
+    for name in sorted(names):
+        try:
+            info: os.stat_result | None = os.lstat(os.path.join(base, name))
+        except OSError:
+            info = None
+        if not walk(name, info):
+            return None
+    return h.hexdigest()

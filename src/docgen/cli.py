@@ -14,6 +14,7 @@ import click
 from . import __version__, api, children, click_zh, messages, output, report
 from .cache import Store
 from .check import ruleset as R
+from .check.findings import Finding
 from .errors import DocgenError, InvalidSubmissions, write_problem
 from .errors import UsageError as Refused
 from .workspace import Workspace
@@ -225,6 +226,11 @@ def build(
         return _build_shard(
             ws, shard_spec, record, force=force, pdf=pdf, confidential_dir=confidential_dir, jobs=jobs, strict=strict, rules=rules
         )
+    quick = not (force or pdf) and _cache()
+    replayed = api.unchanged_build(ws, rules=rules, include_confidential=confidential_dir, strict=strict) if quick else None
+    if replayed is not None:  # nothing read or written has changed since the last build: its report, not its work
+        _built_report(ws, replayed.findings, replayed.files, replayed.submissions, replayed.rendered, replayed.summary, confidential_dir)
+        return 0
     try:
         built = api.build(
             ws,
@@ -243,13 +249,23 @@ def build(
         again = [messages.label("errors_again", count=len(errors)), *errors] if warnings else []
         _echo_lines([*errors, *warnings, *again])
         raise
-    _echo_lines([report.text_line(f) for f in report.for_user(built.result.warnings, ws.shown)])  # one write: 1,000 projects can have 5,000
-    click.echo(report.summary_line(built.result.findings, len(built.result.files)), err=True)
-    folder = _shown(ws, built.summary.parent)
-    for line in report.build_lines(built.rendered, folder, confidential_dir):
-        click.echo(line, err=True)
-    click.echo(messages.label("built", path=folder, count=len(built.result.projects) + len(built.result.departments)))
+    result = built.result
+    count = len(result.projects) + len(result.departments)
+    _built_report(ws, result.findings, len(result.files), count, built.rendered, built.summary, confidential_dir)
     return 0
+
+
+def _built_report(
+    ws: Workspace, findings: list[Finding], files: int, count: int, rendered: Any, summary: Path, confidential_dir: Path | None
+) -> None:
+    """What `docgen build` says when it is done: the warnings, the summary line, what was rendered, where."""
+    warnings = [f for f in findings if f.is_warning]
+    _echo_lines([report.text_line(f) for f in report.for_user(warnings, ws.shown)])  # one write: 1,000 projects can have 5,000
+    click.echo(report.summary_line(findings, files), err=True)
+    folder = _shown(ws, summary.parent)
+    for line in report.build_lines(rendered, folder, confidential_dir):
+        click.echo(line, err=True)
+    click.echo(messages.label("built", path=folder, count=count))
 
 
 def _build_shard(
@@ -561,6 +577,37 @@ def import_figures(sheet: Path, mapping: str, period: str | None, ignore_unmatch
     click.echo(
         messages.export_label("figures_summary", lines=planned.lines, changed=len(planned.changes), same=len(planned.unchanged)), err=True
     )
+    return 0
+
+
+@cli.command("import-targets")
+@click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False), metavar="表格文件")
+@click.option("--period", required=True, help="批复目标放在哪一期（如 2025-06）；各项目的主管部门按该期名单确定。")
+@click.option("--mapping", help="列对照文件（.yaml），或内置对照的名称；默认内置「批复目标」。")
+@click.option("--force", is_flag=True, help="已有的批复目标文件内容不同时也覆盖（默认不覆盖，逐个列出）。")
+@click.option("--dry-run", is_flag=True, help="只检查并列出将要写入的文件，不写入。")
+@ROOT_OPTION
+@handle_errors
+def import_targets(sheet: Path, period: str, mapping: str | None, force: bool, dry_run: bool, root: Path | None) -> int:
+    """从预算批复的绩效目标表（.xlsx、.xls 或 .csv，每个三级指标一行）导入批复目标，作为本期报送的基准。
+
+    每行写项目代码、一级/二级/三级指标和指标值；按名单找到项目的主管部门，每个部门写一个
+    submissions/<期间>/批复目标/<部门代码>.yaml。有任何问题（空格、不在名单中的项目、不属于固定分类的指标……）
+    时逐条列出所在单元格，不写任何文件，退出码 1；已有文件内容不同时不覆盖，除非加 --force。
+
+    示例：docgen import-targets 批复目标.xlsx --period 2025-06
+    """
+    ws = _workspace(root)
+    written = api.import_targets(ws, sheet, period, mapping=mapping, force=force, dry_run=dry_run)
+    for problem in written.problems:
+        click.echo(problem.text(), err=True)
+    if written.problems:
+        click.echo(messages.message("E616", count=len(written.problems)), err=True)
+        return 1
+    for path in written.files:
+        click.echo(ws.shown(path))
+    shown = ws.shown(written.folder)
+    click.echo(messages.targets_text("import_written", count=len(written.files), folder=shown, same=len(written.unchanged)), err=True)
     return 0
 
 

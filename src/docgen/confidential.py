@@ -136,7 +136,7 @@ def raw_hidden(path: Path, data: dict[str, Any], rosters: Iterable[Roster]) -> b
         return True
     if path.name == F.ROSTER_FILE or path.name == F.DEPARTMENT_FILE:
         return False
-    if path.parent.name == F.REVIEW_FOLDER:  # 审核/ holds records on many projects, kept from a 涉密 one record by record
+    if path.parent.name in (F.REVIEW_FOLDER, F.TARGETS_FOLDER):  # records on many projects (审核/, 批复目标/), not a project
         return False
     match = re.match(r"^(\d{4})-(\d{1,2})$", path.parent.parent.name)
     if match is None:
@@ -285,6 +285,7 @@ def public_diff(result: Any, found: Secrets, withheld: Iterable[str] = ()) -> An
                     light_after=None,
                     state_before="",
                     state_after="",
+                    targets=(),
                 )
             )
         elif f.confidential:  # a roster: what it says of 涉密 projects stays out

@@ -1213,7 +1213,6 @@ MESSAGES.update(
 MESSAGES.update(
     {
         "E760": "措辞「{term}」不是 docgen 语句中的说法，无法替换（可替换：{known}）",
-        "E761": "措辞「{term}」换成的「{word}」仍含本表没有的栏目名「{absent}」",
     }
 )
 
@@ -1294,6 +1293,60 @@ CLICK_HELP.update(
         "shard_record": "分片记录写到此文件（须在仓库内、build/ 之外；默认 shards/shard-K-of-N.json）。",
     }
 )
+
+
+# --- approved targets (issue 17 item 4): 批复目标 files, their warnings, import-targets, the diff's and site's rows ----
+# Codes E610-E629 / W610-W629; kept together here so that they merge beside the other engineers' blocks.
+
+MESSAGES.update(
+    {
+        "E610": "批复目标文件「{name}」的位置不对：应放在 submissions/<年度>-<月份>/{folder}/<主管部门代码>.yaml",
+        "E611": "批复目标文件在期间目录 {directory} 中，但文件中填写的是 {year}年{month}月",
+        "E612": "批复目标文件「{name}」应以主管部门代码命名，文件中填写的主管部门代码是「{code}」（应为 {code}.yaml）",
+        "E613": "项目代码 {code} 的批复目标已在第 {first} 行写过，同一项目只能写一次",
+        "E614": "指标「{name}」已在第 {first} 行写过，同一项目的指标名称不能重复",
+        "E615": "{where}：{detail}",
+        "E616": "批复目标表格中有 {count} 处问题，未写入任何文件；请先修正上面列出的问题",
+        "E617": "{path} 已存在且与导入结果不同（可能有人手工修改过）；确认要覆盖时加 --force",
+        "E618": "对照表 {path} 有误：{detail}",
+        "W610": "指标「{indicator}」的年度指标值与批复不一致：批复为「{approved}」，报送为「{reported}」，"
+        "且没有对应的目标调整记录（结果应用中方式为「调整目标」，写明指标名称、调整后目标、文号和说明）",
+        "W611": "批复的指标「{indicator}」（年度指标值「{approved}」）在报送中没有，且没有对应的目标调整记录"
+        "（取消指标时调整后目标写「取消」）",
+        "W612": "指标「{indicator}」（年度指标值「{reported}」）不在批复目标中，且没有对应的目标调整记录",
+        "W613": "批复的指标「{indicator}」在报送中改名为「{renamed}」（批复「{approved}」，报送「{reported}」），"
+        "且没有对应的目标调整记录（写明调整后指标名称）",
+    }
+)
+
+#: Texts of the approved targets: the diff's rows, the site's table, import-targets.
+TARGETS_TEXT = {
+    "unjustified": "目标与批复不一致",
+    "justified": "已按目标调整记录调整",
+    "changed": "年度指标值 {approved} → {reported}",
+    "removed": "批复指标 {approved} 已删除",
+    "added": "新增指标 {reported}",
+    "renamed": "改名为「{renamed}」：{approved} → {reported}",
+    "record": "（{number}，{date}）",
+    "site_same": "一致",
+    "site_missing": "—",
+    "import_written": "批复目标：已写入 {count} 个文件（{folder}），未改动 {same} 个",
+    "import_none": "表格中没有批复目标行（项目代码、三级指标、指标值）",
+    "import_missing_column": "缺少「{column}」列（对照表中为「{header}」）",
+    "import_empty": "「{column}」为空",
+    "import_code": "项目代码「{value}」的写法不对",
+    "import_unknown_project": "项目代码 {code} 不在 {period} 的名单中，无法确定主管部门",
+    "import_level1": "一级指标「{value}」不在固定分类中（{choices}）",
+    "import_level2": "二级指标「{value}」不属于一级指标「{level1}」（{choices}）",
+    "import_duplicate": "项目 {code} 的指标「{name}」已在 {first} 写过",
+    "import_period": "期间应写作 <年度>-<月份>，如 2025-06",
+    "import_no_roster": "期间 {period} 没有名单（{path}）：无法确定各项目的主管部门",
+}
+
+
+def targets_text(key: str, /, **args: Any) -> str:
+    """A text of the approved targets, filled in."""
+    return TARGETS_TEXT[key].format(**args) if args else TARGETS_TEXT[key]
 
 
 # --- federation (issue 18, item 4): docgen merge --from, an upper level's roll-up of lower levels' exports -----------

@@ -34,7 +34,11 @@ def for_user(findings: Iterable[Finding], shown: Shown | None, fmt: str = "text"
     Messages that name another file (the roster, the other file of E309) name it relative to the root."""
     if shown is None or fmt in ("github", "codequality"):
         return list(findings)
-    return [replace(f, path=shown(f.path)) for f in findings]
+    out = []
+    for f in findings:  # from the root, paths already read as typed: no copy (44,000 copies were 0.3 s at 10,000 projects)
+        path = shown(f.path)
+        out.append(f if path == f.path else replace(f, path=path))
+    return out
 
 
 def text_line(f: Finding) -> str:

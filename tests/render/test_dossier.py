@@ -172,3 +172,13 @@ def test_plain_build_keeps_the_pdfs_of_unchanged_attachments(second: Path) -> No
 
     said = "\n".join(build_lines(changed.rendered, second / "build", None))
     assert "旧 PDF 已删除" in said and "附件1-104-2025-001-农村公路养护工程.pdf" in said and "过期" not in said
+
+
+def test_contents_number_hundreds_of_projects_as_chinese_numerals() -> None:
+    """A department of a province-sized tree files over a hundred projects: the 目录 counts on (一百零一 …), where
+    it once printed 「十十」 for the hundredth and stopped the build at the hundred-and-tenth."""
+    from docgen.render.dossier import _numeral
+
+    expected = {1: "一", 10: "十", 15: "十五", 20: "二十", 99: "九十九", 100: "一百", 101: "一百零一", 110: "一百一十"}
+    expected |= {115: "一百一十五", 1000: "一千", 1010: "一千零一十", 1100: "一千一百", 10001: "一万零一"}
+    assert {number: _numeral(number) for number in expected} == expected

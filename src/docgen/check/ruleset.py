@@ -24,6 +24,7 @@ from typing import Any
 from .. import output
 from ..form import forms
 from ..form import review as review_form
+from ..form import targets as targets_form
 from ..form import vocabulary as F
 from ..form.schema import Schema, department_schema, project_schema, roster_schema
 from .findings import Finding, error
@@ -455,6 +456,7 @@ SCHEMA_FILES = {
     "roster": "roster.schema.json",
     "rules": "rules.schema.json",
     **review_form.SCHEMA_FILES,
+    targets_form.KIND: targets_form.SCHEMA_FILE,
 }
 
 SCHEMAS = {
@@ -463,6 +465,7 @@ SCHEMAS = {
     "roster": roster_schema,
     "rules": rules_schema,
     **review_form.SCHEMAS,
+    targets_form.KIND: targets_form.targets_schema,
 }
 #: The forms' kinds among SCHEMAS: their schemas follow the repository's profile.
 FORM_KINDS = ("project", "department", "roster")
@@ -473,6 +476,8 @@ def schema_for(kind: str, profile: forms.Profile | None = None) -> Schema:
     default) so the two never disagree."""
     if kind in FORM_KINDS and profile is not None:
         return {"project": project_schema, "department": department_schema, "roster": roster_schema}[kind](profile)
+    if kind == targets_form.KIND and profile is not None:  # the approved indicators in the profile's keys
+        return targets_form.targets_schema(profile)
     return SCHEMAS[kind]()
 
 

@@ -29,11 +29,13 @@ from .. import messages as M
 from ..cache import Store, dumps
 from ..form import forms, limits
 from ..form import review as review_form
+from ..form import targets as targets_form
 from ..form import vocabulary as F
 from ..form.forms import Profile
 from ..form.model import unknown_word
 from . import consistency, ruleset
 from . import review as review_rules
+from . import targets as targets_rules
 from .findings import Finding, error, finding_rows, findings_from_rows
 from .load import Document, JsonPath, load_bytes, load_file, read_bounded
 from .ruleset import schema_for
@@ -49,6 +51,8 @@ def kind_of(path: Path) -> str:
         return "rules"
     if path.parent.name == F.REVIEW_FOLDER:  # 审核/: opinions, 整改 and 结果应用 (form/review.py)
         return review_form.kind_in_review_folder(path.name)
+    if path.parent.name == F.TARGETS_FOLDER:  # 批复目标/: the approved targets (form/targets.py)
+        return targets_form.KIND
     return "project"
 
 
@@ -411,6 +415,9 @@ def _check_one(item: Read, root: Path | None = None, profile: Profile | None = N
     if kind in review_form.KINDS:  # the review folder's files: their own rules, no submission model
         findings.extend(review_rules.file_rules(doc, kind))
         return kind, doc, findings
+    if kind == targets_form.KIND:  # approved targets: their own rules, read into records, no submission model
+        findings.extend(targets_rules.file_rules(doc, profile))
+        return kind, doc, findings
     findings.extend(consistency.file_rules(doc, kind, profile))
     if kind == "roster":
         findings.extend(review_rules.roster_rules(doc))
@@ -513,7 +520,7 @@ def _outcome(stored: Any, root: Path | None = None) -> Outcome | None:
         return None
     try:
         kind, packed, rows = stored
-        if kind not in ("project", "department", "roster", "rules", *review_form.KINDS):
+        if kind not in ("project", "department", "roster", "rules", *review_form.KINDS, targets_form.KIND):
             return None
         doc = Document.unpack(packed) if packed is not None else None
         if doc is not None:

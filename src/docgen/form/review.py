@@ -19,6 +19,7 @@ from . import limits
 from . import vocabulary as F
 
 R = F.REVIEW_KEYS
+A = F.ADJUSTMENT_KEYS
 DRAFT = "http://json-schema.org/draft-07/schema#"
 Schema = dict[str, Any]
 
@@ -215,12 +216,44 @@ def application_schema() -> Schema:
                 R["document_number"], "批准文件的文号；调减预算和收回资金必填", "朔财绩〔2025〕12号", limit=limits.MAX_NAME_CHARS
             ),
             R["date"]: _date(R["date"], "决定日期", "2025-08-20"),
-            R["note"]: _text(R["note"], "说明", "支出进度严重滞后，按规定调减预算。"),
+            R["note"]: _text(R["note"], "说明；目标调整时写调整原因", "支出进度严重滞后，按规定调减预算。"),
+            **adjustment_properties(),
         },
         [R["subject"], R["finding"], R["measure_kind"], R["date"]],
-        allOf=[money],
+        allOf=[money, adjustment_rule()],
     )
     return _head("结果应用", "市财政局对一个部门本期监控结果的应用记录", R["applications"], item)
+
+
+def adjustment_properties() -> Schema:
+    """The keys that make a 调整目标 record a 目标调整 of one indicator: which one, from what, to what (the approved
+    targets' baseline, form/targets.py, is compared with the submission through them)."""
+    value = {"type": ["string", "number"]}
+    return {
+        A["indicator"]: _text(
+            A["indicator"], "调整的指标（批复时的三级指标名称；新增指标写新指标名称）", "资助学生人数", limit=limits.MAX_NAME_CHARS
+        ),
+        A["original"]: {**value, "title": A["original"], "description": "批复的年度指标值（须与批复目标一致）", "examples": ["≥12000人"]},
+        A["adjusted"]: {
+            **value,
+            "title": A["adjusted"],
+            "description": f"调整后的年度指标值，须与报送中的一致；取消该指标时写「{F.TARGET_CANCELLED}」",
+            "examples": ["≥11000人", F.TARGET_CANCELLED],
+        },
+        A["renamed"]: _text(A["renamed"], "指标改名时写调整后的指标名称", "资助困难学生人数", limit=limits.MAX_NAME_CHARS),
+    }
+
+
+def adjustment_rule() -> Schema:
+    """A record naming an indicator is a 目标调整: its kind is 调整目标 and it gives the new value, the 文号 and the
+    reason (说明)."""
+    return {
+        "if": {"required": [A["indicator"]]},
+        "then": {
+            "properties": {R["measure_kind"]: {"enum": [F.ADJUST_TARGET_KIND]}},
+            "required": [A["adjusted"], R["document_number"], R["note"]],
+        },
+    }
 
 
 SCHEMAS = {"review": review_schema, "rectification": rectification_schema, "application": application_schema}
@@ -293,6 +326,15 @@ class Application:
     note: str
     path: str
     line: int = 1
+    indicator: str = ""  # a 目标调整 (kind 调整目标): the indicator adjusted, its approved and its new value
+    original: str = ""
+    adjusted: str = ""
+    renamed: str = ""
+
+    @property
+    def adjusts_target(self) -> bool:
+        """Whether the record is a 目标调整 of one indicator (the approved targets' warnings look for these)."""
+        return self.kind == F.ADJUST_TARGET_KIND and bool(self.indicator)
 
 
 def reviewer_of(name: str) -> tuple[str, str] | None:
@@ -366,6 +408,10 @@ def applications_from(data: dict[str, Any], path: str, lines: list[int]) -> list
             document_number=str(a.get(R["document_number"], "")),
             date=str(a[R["date"]]),
             note=str(a.get(R["note"], "")),
+            indicator=str(a.get(A["indicator"], "")),
+            original=str(a.get(A["original"], "")),
+            adjusted=str(a.get(A["adjusted"], "")),
+            renamed=str(a.get(A["renamed"], "")),
             path=path,
             line=lines[i] if i < len(lines) else 1,
         )

@@ -287,3 +287,30 @@ APPLICATION_WITH_AMOUNT = ("调减预算", "收回资金")
 #: The roster's keys naming who reviews (code owners): per department, and the bureau's own reviewers.
 ROSTER_REVIEWERS = "审核人"
 BUREAU_REVIEWERS = "财政局审核人"
+
+# --- approved targets (issue 17 item 4): the 绩效目标 as approved at budget time, the baseline a submission keeps ---
+
+#: The folder of a period that holds the approved targets, one file per department (`批复目标/101.yaml`).
+TARGETS_FOLDER = "批复目标"
+#: The keys of an approved-targets file: English name -> the label typed (an indicator's own keys are the profile's).
+TARGET_KEYS: dict[str, str] = {
+    "year": "年度",
+    "month": "截至月份",
+    "department_code": "主管部门代码",
+    "source": "批复文号",
+    "projects": "项目",
+    "project_code": "项目代码",
+    "project_name": "项目名称",
+    "indicators": "绩效指标",
+}
+#: The keys a 结果应用 record of kind 调整目标 adds to say which indicator was adjusted, from what, to what.
+ADJUSTMENT_KEYS: dict[str, str] = {
+    "indicator": "指标名称",
+    "original": "原目标",
+    "adjusted": "调整后目标",
+    "renamed": "调整后指标名称",
+}
+#: The 结果应用 kind that is a 目标调整.
+ADJUST_TARGET_KIND = "调整目标"
+#: 调整后目标 of an indicator the adjustment removes.
+TARGET_CANCELLED = "取消"

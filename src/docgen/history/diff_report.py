@@ -13,6 +13,7 @@ import re
 
 from .. import escape
 from .. import messages as M
+from ..evaluate.targets import Change as TargetChange
 from . import changes as C
 from .revdiff import UNCHANGED, DiffResult, FileDiff
 
@@ -117,7 +118,18 @@ def _rows(f: FileDiff) -> list[tuple[str, str, str, str]]:
                 M.label("diff_cleared"),
             )
         )
+    if not (f.confidential or f.withheld):  # a 涉密 project's values never reach a comment
+        rows += [_target_row(t) for t in f.targets]
     return rows
+
+
+def _target_row(t: TargetChange) -> tuple[str, str, str, str]:
+    """A difference from the approved targets as its own row: 目标与批复不一致, or 已按目标调整记录调整 with the record."""
+    kind = M.targets_text("justified" if t.justified else "unjustified")
+    record = M.targets_text("record", number=t.record.document_number, date=t.record.date) if t.record is not None else ""
+    name = t.name if not t.renamed else f"{t.name} → {t.renamed}"
+    after = M.targets_text(t.kind, approved=t.approved, reported=t.reported, renamed=t.renamed) + record
+    return _cell(kind, None), _cell(name, None), _cell(t.approved or None), _cell(after, None)
 
 
 def _section(f: FileDiff) -> list[str]:

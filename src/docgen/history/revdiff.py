@@ -25,6 +25,7 @@ from ..check.findings import Finding
 from ..check.profile import profile_of
 from ..check.validate import kind_of
 from ..errors import DocgenError
+from ..evaluate.targets import Change as TargetChange
 from ..files import read_regular
 from ..form.forms import DEFAULT, Profile
 from ..output import write_bytes
@@ -46,6 +47,7 @@ class Verdicts:
     findings: list[Finding]
     lights: dict[str, str | None] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)  # path -> review state, in Chinese (草稿/已报送/退回修改/已通过)
+    targets: dict[str, tuple[TargetChange, ...]] = field(default_factory=dict)  # path -> differences from the approved targets
 
 
 #: Problems in the submissions under a folder (paths as the findings give them), with or without their lights.
@@ -72,6 +74,7 @@ class FileDiff:
     light_after: str | None = None
     state_before: str = ""  # its review state on each side, in Chinese ("": not known, absent)
     state_after: str = ""
+    targets: tuple[TargetChange, ...] = ()  # differences from the approved targets new on the HEAD side (or now justified)
 
     @property
     def state_changed(self) -> bool:
@@ -82,6 +85,7 @@ class FileDiff:
         return self.light_before != self.light_after and (self.light_before, self.light_after) != (None, None)
 
     def as_dict(self) -> dict[str, Any]:
+        targets = {"targets": [_target_dict(t) for t in self.targets]} if self.targets else {}  # only where there are some
         return {
             "path": self.path,
             "old_path": self.old_path,
@@ -99,7 +103,34 @@ class FileDiff:
             },
             "light": {"before": self.light_before, "after": self.light_after},
             "review_state": {"before": self.state_before or None, "after": self.state_after or None},
+            **targets,
         }
+
+
+def _target_dict(t: TargetChange) -> dict[str, Any]:
+    """A difference from the approved targets as the JSON gives it."""
+    record = t.record
+    return {
+        "kind": t.kind,
+        "indicator": t.name,
+        "renamed": t.renamed or None,
+        "approved": t.approved or None,
+        "reported": t.reported or None,
+        "justified": t.justified,
+        "document_number": record.document_number if record is not None else None,
+        "date": record.date if record is not None else None,
+    }
+
+
+def target_rows(before: tuple[TargetChange, ...], after: tuple[TargetChange, ...]) -> tuple[TargetChange, ...]:
+    """The HEAD side's differences from the approved targets that the BASE side did not have as they are now (a new
+    change, another value, or one a 目标调整 record now justifies)."""
+    known = {_target_key(t) for t in before}
+    return tuple(t for t in after if _target_key(t) not in known)
+
+
+def _target_key(t: TargetChange) -> tuple[str, str, str, str, str, bool]:
+    return (t.kind, t.name, t.renamed, t.approved, t.reported, t.justified)
 
 
 @dataclass
@@ -168,7 +199,7 @@ def _key(path: str) -> str:
     return Path(os.path.normpath(path)).as_posix()
 
 
-Judged = tuple[dict[str, list[Finding]], dict[str, str | None], dict[str, str]]
+Judged = tuple[dict[str, list[Finding]], dict[str, str | None], dict[str, str], dict[str, tuple[TargetChange, ...]]]
 
 
 def _findings(source: FindingsSource, root: Path) -> Judged:
@@ -178,14 +209,15 @@ def _findings(source: FindingsSource, root: Path) -> Judged:
     were checked in, so both sides read alike and can be matched.
     """
     if not (root / SUBMISSIONS).is_dir():
-        return {}, {}, {}
+        return {}, {}, {}, {}
     given = source(root)
     verdicts = given if isinstance(given, Verdicts) else Verdicts(given)
     out: dict[str, list[Finding]] = {}
     for finding in verdicts.findings:
         out.setdefault(_key(finding.path), []).append(finding)
     lights = {_key(path): light for path, light in verdicts.lights.items()}
-    return out, lights, {_key(path): state for path, state in verdicts.states.items()}
+    targets = {_key(path): rows for path, rows in verdicts.targets.items()}
+    return out, lights, {_key(path): state for path, state in verdicts.states.items()}, targets
 
 
 def _finding_key(f: Finding) -> tuple[str, str, str]:
@@ -237,9 +269,9 @@ def compare_revisions(root: Path, base: str, head: str | None, findings: Finding
     result.commits = commits_between(repo, base_commit, head_commit or "HEAD") if repo.has_commits() else []
     with tempfile.TemporaryDirectory(prefix="docgen-diff-") as tmp:
         base_root = _materialise(repo, base_commit, Path(tmp) / "base")
-        before_problems, before_lights, before_states = _findings(findings, base_root)
+        before_problems, before_lights, before_states, before_targets = _findings(findings, base_root)
         head_root = repo.root if head_commit is None else _materialise(repo, head_commit, Path(tmp) / "head")
-        after_problems, after_lights, after_states = _findings(findings, head_root)
+        after_problems, after_lights, after_states, after_targets = _findings(findings, head_root)
         profiles = (_profile_at(base_root), _profile_at(head_root))  # each side read on its own docgen.yaml's forms
         seen: set[str] = set()
         for rc in raw:
@@ -247,15 +279,20 @@ def compare_revisions(root: Path, base: str, head: str | None, findings: Finding
             lights = before_lights.get(rc.old_path or ""), after_lights.get(rc.new_path or "")
             states = before_states.get(rc.old_path or "", ""), after_states.get(rc.new_path or "", "")
             diffed = dataclasses.replace(diffed, light_before=lights[0], light_after=lights[1])
+            diffed = dataclasses.replace(
+                diffed, targets=target_rows(before_targets.get(rc.old_path or "", ()), after_targets.get(rc.new_path or "", ()))
+            )
             result.files.append(dataclasses.replace(diffed, state_before=states[0], state_after=states[1]))
             seen.update(p for p in (rc.old_path, rc.new_path) if p)
         paths = set(before_problems) | set(after_problems) | set(before_lights) | set(after_lights) | set(before_states) | set(after_states)
+        paths |= set(after_targets)
         for path in sorted(paths):
             appeared, cleared, changed = _problems(before_problems.get(path, []), after_problems.get(path, []), path, path)
             light_before, light_after = before_lights.get(path), after_lights.get(path)
             state_before, state_after = before_states.get(path, ""), after_states.get(path, "")
             moved = light_before != light_after or state_before != state_after
-            if path not in seen and (appeared or cleared or changed or moved):
+            targets = target_rows(before_targets.get(path, ()), after_targets.get(path, ()))
+            if path not in seen and (appeared or cleared or changed or moved or targets):
                 kind = kind_of(Path(path))
                 file = head_root / path
                 snap = C.snapshot((read_regular(file) or b"") if file.is_file() else b"", kind, profile=profiles[1])
@@ -276,6 +313,7 @@ def compare_revisions(root: Path, base: str, head: str | None, findings: Finding
                         light_after=light_after,
                         state_before=state_before,
                         state_after=state_after,
+                        targets=targets,
                     )
                 )
     result.files.sort(key=lambda f: (f.status == UNCHANGED, f.path))

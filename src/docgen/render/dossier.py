@@ -82,11 +82,25 @@ def _table_title(sub: Project | Department, key: str) -> str:
 
 
 def _numeral(number: int) -> str:
-    """一 … 九十九: the 目录 numbers projects as the 附件1 headings number sections."""
-    tens, ones = divmod(number, 10)
+    """一 … 九十九, 一百, 一百零一, 一千零一十 …: the 目录 numbers projects as the 附件1 headings number sections; a
+    department of a province-sized tree files hundreds of projects (a tenth one once stopped the build: 「十十」)."""
+    digits = "零" + NUMERALS[:9]
     if number < 10:
-        return NUMERALS[number - 1]
-    return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[ones - 1] if ones else "")
+        return digits[number]
+    if number < 20:
+        return "十" + (digits[number % 10] if number % 10 else "")
+    if number >= 10000:
+        high, low = divmod(number, 10000)
+        return _numeral(high) + "万" + (("零" if low < 1000 else "") + _numeral(low) if low else "")
+    out, gap = "", False
+    for power, unit in ((3, "千"), (2, "百"), (1, "十"), (0, "")):
+        digit = number // 10**power % 10
+        if not digit:
+            gap = bool(out)
+            continue
+        out += ("零" if gap else "") + digits[digit] + unit
+        gap = False
+    return out
 
 
 def _sources(files: list[Path]) -> tuple[Path, Path]:

@@ -76,6 +76,7 @@ class Rendered:
     problems: list[str] = field(default_factory=list)
     confidential_skipped: int = 0
     confidential_written: int = 0
+    planned: int = 0  # attachments this build stands for, written or up to date (what a rebuild with nothing changed reports)
     milliseconds: dict[str, float] = field(default_factory=lambda: {"xlsx": 0.0, "docx": 0.0})
 
 
@@ -516,6 +517,7 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
     groups = _groups(public, confidential, withheld, options.department_names, options.returned)
     _bundles(public, groups, options, report)
     _dossiers(public, groups, options, tpl, report)
+    report.planned = sum(len(p.targets) for place in places for p in place.planned)
     for place in places:
         removed = _remove(place.manifest.stale(), place.folder)
         report.removed += removed

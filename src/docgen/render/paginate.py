@@ -107,6 +107,9 @@ def split(sheet: Sheet, breaks: Sequence[int]) -> Sheet:
     cells: list[Placed] = []
     for cell in sheet.cells:
         cuts = [b for b in breaks if cell.row < b <= cell.last_row]
+        if not cuts:  # nearly every cell: kept as it is (dataclasses.replace was ~8 % of a workbook's CPU)
+            cells.append(cell)
+            continue
         starts = [cell.row, *cuts]
         ends = [b - 1 for b in cuts] + [cell.last_row]
         cells.extend(replace(cell, row=a, last_row=b) for a, b in zip(starts, ends, strict=True))

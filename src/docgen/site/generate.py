@@ -70,6 +70,7 @@ from ..render import paths
 from ..render.layout import place
 from . import charts, sanitise
 from . import review as review_pages
+from . import targets as target_pages
 
 SOURCE = Path("build") / "site-src"
 OUTPUT = Path("site")
@@ -316,6 +317,7 @@ class SiteModel:
     shallow_note: str = ""  # a shallow clone: the history shown is cut short (said on every page showing it)
     profile: Profile = DEFAULT  # the repository's forms (docgen.yaml): the titles and the level its wording carries
     reviews: Any = None  # site/review.ReviewView: review states, opinions, 整改台账, 结果应用 (None: nothing shown)
+    targets: dict[str, list[target_pages.Row]] = field(default_factory=dict)  # project path -> approved vs reported rows
 
     def source(self, path: str | Path) -> str:
         """A submission's path as users know it: relative to the repository root (submissions/…)."""
@@ -1073,6 +1075,14 @@ def jieba_dictionary(target: Path) -> Path | None:
     return target
 
 
+def _target_rows(model: SiteModel, result: Any) -> dict[str, list[target_pages.Row]]:
+    """Each public project's approved-against-reported rows, by its path as the pages name it; a 涉密 project's
+    comparison is never handed on (its values would be on the page)."""
+    secret = {str(p.path) for p in getattr(result, "projects", []) if p.confidential}
+    comparisons = getattr(result, "comparisons", {})
+    return {model.source(path): target_pages.rows(c) for path, c in comparisons.items() if path not in secret}
+
+
 def write_sources(model: SiteModel, source: Path, build: Path) -> int:
     """Write docs/ and mkdocs.yml under `source` (replacing what was there); return the number of pages."""
     docs = source / "docs"
@@ -1090,6 +1100,7 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
         (rule.thresholds.get(ruleset.RED_BELOW), rule.thresholds.get(ruleset.YELLOW_BELOW)) if rule is not None and rule.enabled else None
     )
     writer.env.globals["reviews"] = model.reviews or review_pages.ReviewView()
+    writer.env.globals["targets"] = model.targets
     common = {"site": model, "today": model.today, "source": model.source}
     for view in model.periods:
         writer.page(view.page, "dashboard.md.j2", view=view, **common)
@@ -1289,6 +1300,7 @@ def build_site(
     model = plan(result, today, root, secrets, withheld or set())
     attach_history(root, model, store)
     model.reviews = review_pages.review_view(root, result, model.secrets.codes)
+    model.targets = _target_rows(model, result)
     out_files.refuse_symlink(build)
     out_files.refuse_symlink(output)
     # one run at a time: runs share build/site-src and swap the same site/; a second run waits its turn. The lock

@@ -1,0 +1,94 @@
+"""`docgen build` with nothing changed since the last build replays its report and touches nothing (issue 18).
+
+A full build rewrites summary.json (a new file by atomic rename); the replay reads no submission and writes nothing,
+so summary.json keeps its inode: that is how these tests see which path was taken."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from tests.cli.test_commands import FOLDER, PROJECT, tree
+
+PROJECT_FILE = f"{FOLDER}/101-2025-001.yaml"
+
+
+def settled(root: Path) -> None:
+    """Every input a minute old: files written in the last second are never vouched for (cache.SETTLED_NS)."""
+    past = time.time() - 60
+    for path in (root / "submissions").rglob("*"):
+        os.utime(path, (past, past))
+
+
+def listing(build: Path) -> dict[str, tuple[int, int, int]]:
+    stats = {p.relative_to(build).as_posix(): p.stat() for p in build.rglob("*") if p.is_file()}
+    return {name: (info.st_size, info.st_mtime_ns, info.st_ino) for name, info in stats.items()}
+
+
+def test_a_rebuild_with_nothing_changed_says_what_a_full_rebuild_says_and_writes_nothing(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    settled(tmp_path)
+    assert run("build").exit_code == 0
+    before = listing(tmp_path / "build")
+    replayed = run("build")
+    assert replayed.exit_code == 0, replayed.output
+    assert listing(tmp_path / "build") == before  # not one file rewritten, summary.json included
+    full = run("--no-cache", "build")  # --no-cache never replays: the whole check and render, nothing to render
+    assert full.exit_code == 0
+    assert listing(tmp_path / "build")["summary.json"] != before["summary.json"]
+    assert (replayed.stdout, replayed.stderr) == (full.stdout, full.stderr)
+    assert "W" in full.stdout + full.stderr  # the warnings are replayed too, not only the counts
+
+
+def test_an_edit_a_missing_output_or_a_file_just_touched_builds_again(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    settled(tmp_path)
+    assert run("build").exit_code == 0
+    project = tmp_path / PROJECT_FILE
+    stamp = project.stat().st_mtime
+    project.write_text(PROJECT.replace("支出数: 98.2", "支出数: 99.2"), encoding="utf-8")
+    os.utime(project, (stamp - 5, stamp - 5))  # an edit long ago, say by a checkout: its signature differs all the same
+    assert run("build").exit_code == 0
+    assert '"spent":"511.55"' in (tmp_path / "build" / "summary.json").read_text(encoding="utf-8")
+
+    (table,) = (tmp_path / "build").rglob("*101-2025-001*.xlsx")
+    table.unlink()
+    assert run("build").exit_code == 0
+    assert table.is_file()
+
+    before = listing(tmp_path / "build")
+    project.touch()  # the same bytes, touched now: within the clock's tick an edit could keep its signature
+    assert run("build").exit_code == 0
+    assert listing(tmp_path / "build")["summary.json"] != before["summary.json"]
+
+
+def test_force_and_another_option_never_replay(run, chdir, tmp_path) -> None:
+    chdir(tree(tmp_path))
+    settled(tmp_path)
+    assert run("build").exit_code == 0
+    before = listing(tmp_path / "build")
+    assert run("build", "--strict").exit_code in (0, 1)  # another option: another key, a full check
+    assert listing(tmp_path / "build").get("summary.json") != before["summary.json"]
+    forced = run("build", "--force")
+    assert forced.exit_code == 0
+    assert "新生成 2 个文件" in forced.stderr  # rendered again, not replayed
+
+
+def test_a_manifest_edited_by_hand_is_read_again_not_replayed_over(run, chdir, tmp_path) -> None:
+    """The manifests in the cache are what a full build trusts and checks: one someone planted an entry in gets the
+    full build's warning (「已忽略」), not the last build's clean report."""
+    import json
+
+    from docgen.cache import Store
+
+    chdir(tree(tmp_path))
+    settled(tmp_path)
+    assert run("build").exit_code == 0
+    manifest = Store(tmp_path).record(tmp_path / "build", "attachments")
+    stored = json.loads(manifest.read_text(encoding="utf-8"))
+    stored["outputs"]["../planted.txt"] = "0" * 64
+    manifest.write_text(json.dumps(stored), encoding="utf-8")
+    done = run("build")
+    assert done.exit_code == 0
+    assert "已忽略" in done.stderr and "../planted.txt" in done.stderr
