@@ -2200,6 +2200,7 @@ class Federated:
     sources: list[Any]  # federation.Source
     periods: list[str]
     written: list[Path]
+    warnings: list[str] = field(default_factory=list)  # W820: a period some regions have no data for
 
 
 def federate(exports: list[Path], root: Workspace | Path | None = None, out: Path | None = None) -> Federated:
@@ -2218,7 +2219,7 @@ def federate(exports: list[Path], root: Workspace | Path | None = None, out: Pat
         written = federation.write(folder, sources, rolled, profile_of(ws).level)
     except OSError as exc:
         raise write_problem(exc) from exc
-    return Federated(sources, [p.period for p in rolled], written)
+    return Federated(sources, [p.period for p in rolled], written, [w for p in rolled for w in p.warnings])
 
 
 # --- import: filled 附件2/附件3 workbooks into submissions ----------------------------------------

@@ -342,6 +342,8 @@ def _federate(root: Path | None, exports: tuple[Path, ...]) -> int:
     except Refused:
         ws = Workspace.at(Path("."))
     done = api.federate(list(exports), ws)
+    for warning in done.warnings:
+        click.echo(warning, err=True)
     shown = _shown(ws, done.written[0].parent)
     regions = len({s.region for s in done.sources})
     click.echo(messages.label("federation_written", sources=len(done.sources), regions=regions, periods=len(done.periods), path=shown))

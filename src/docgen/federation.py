@@ -1,5 +1,5 @@
 """Federation (issue 18, item 4): an upper level (a province, or a city over its counties) rolls up the published
-results of lower levels from their `docgen export-data --format sqlite|csv`, never from their raw files.
+results of lower levels from their `docgen export --format sqlite|csv`, never from their raw files.
 
 Why from the export: it is what a lower level publishes to analysts, with the 涉密 rules already applied at the
 source (tooling/tabular.py: no 涉密 project leaves, a 部门整体 that would reveal one keeps no figure, no table sums
@@ -50,6 +50,7 @@ MAX_CSV_BYTES = 256 << 20  # one table's CSV file
 MAX_ROWS = 2_000_000  # rows of one table: indicators of 100,000 projects
 MAX_TEXT = 2_000  # characters of one text value (names, paths, indicator texts)
 MAX_REGION = 40
+MAX_NUMBER = 1e15  # 万元 or %: far beyond any budget, and within what a Decimal sum of two million rows holds exactly
 SQLITE_STEPS = 50_000  # progress-handler calls of SQLITE_STEP virtual-machine steps each: reading, never a query bomb
 SQLITE_STEP = 10_000
 SHOWN = 40  # characters of a hostile value quoted in a message
@@ -122,10 +123,28 @@ def _secret_name(name: str) -> bool:
     return SECRET_WORD in name or name.lower() in ("confidential", "secret", "is_confidential")
 
 
+def _schema_text(value: object) -> str:
+    """A name from SQLite's schema (read as bytes): decoded, invalid bytes replaced, so any mismatch is a message."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
 def _typed(table: tabular.Table, column: tabular.Column, value: Any, where: str) -> Any:
     """A value of the declared type (a text bounded), or E825 naming where and what was expected."""
+    if isinstance(value, bytes):  # SQLite's texts (and blobs) arrive as bytes: strict UTF-8, then typed as any text
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FederationError(
+                M.message(
+                    "E825",
+                    where=where,
+                    column=column.name,
+                    value=_quoted(value[:SHOWN].decode("utf-8", "replace")),
+                    expected=_expected(column),
+                )
+            ) from None
     if value is None:
-        if column.required:
+        if column.required or column.primary:  # a key is never NULL in a genuine export
             raise FederationError(
                 M.message("E825", where=where, column=column.name, value="", expected=_expected(column) + M.label("federation_required"))
             )
@@ -134,7 +153,7 @@ def _typed(table: tabular.Table, column: tabular.Column, value: Any, where: str)
         return value
     if column.type == tabular.INTEGER and type(value) is int:
         return value
-    if column.type == tabular.REAL and type(value) in (int, float) and math.isfinite(value):
+    if column.type == tabular.REAL and type(value) in (int, float) and math.isfinite(value) and abs(value) <= MAX_NUMBER:
         return float(value)
     raise FederationError(M.message("E825", where=where, column=column.name, value=_quoted(value), expected=_expected(column)))
 
@@ -142,7 +161,9 @@ def _typed(table: tabular.Table, column: tabular.Column, value: Any, where: str)
 def _expected(column: tabular.Column) -> str:
     if column.type == tabular.TEXT:
         return M.label("federation_text", most=MAX_TEXT)
-    return M.label("federation_integer" if column.type == tabular.INTEGER else "federation_real")
+    if column.type == tabular.INTEGER:
+        return M.label("federation_integer")
+    return M.label("federation_real", most=f"{MAX_NUMBER:.0e}")
 
 
 def _check_columns(table: tabular.Table, found: list[str], where: str, types: list[str] | None = None) -> None:
@@ -235,7 +256,8 @@ def _read_sqlite(path: Path, shown: str, size: int) -> dict[str, list[Located]]:
         db.execute("PRAGMA query_only = ON")
         db.set_authorizer(authorize)
         db.set_progress_handler(budget, SQLITE_STEP)
-        kinds = {name: kind for kind, name in db.execute("SELECT type, name FROM sqlite_master")}
+        db.text_factory = bytes  # texts decoded here, strictly: invalid UTF-8 is a located message, not a traceback
+        kinds = {_schema_text(name): _schema_text(kind) for kind, name in db.execute("SELECT type, name FROM sqlite_master")}
         for name in kinds:
             if SECRET_WORD in str(name):
                 detail = M.label("federation_confidential_column", table=_quoted(name), column="")
@@ -249,7 +271,7 @@ def _read_sqlite(path: Path, shown: str, size: int) -> dict[str, list[Located]]:
                 detail = M.label("federation_not_table", table=name)
                 raise FederationError(M.message("E824", where=shown, table=name, detail=detail))
             info = db.execute(f'PRAGMA table_info("{name}")').fetchall()
-            _check_columns(table, [str(r[1]) for r in info], shown, [str(r[2]) for r in info])
+            _check_columns(table, [_schema_text(r[1]) for r in info], shown, [_schema_text(r[2]) for r in info])
             columns = ", ".join(f'"{c}"' for c in table.names)
             cursor = db.execute(f'SELECT {columns} FROM "{name}"')
             rows: list[Located] = []
@@ -262,7 +284,7 @@ def _read_sqlite(path: Path, shown: str, size: int) -> dict[str, list[Located]]:
                     rows.append((where, typed))
             tables[name] = rows
         return tables
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:  # the latter: SQLite's message quoting a corrupted schema
         raise FederationError(M.message("E822", where=shown, detail=M.label("federation_sqlite_broken", detail=_quoted(exc)))) from None
     finally:
         db.close()
@@ -584,6 +606,14 @@ class PeriodRollup:
     totals: Totals = field(default_factory=Totals)
     red: list[tuple[str, Submission]] = field(default_factory=list)  # (region, submission)
     late: list[tuple[str, Submission]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # regions of other periods' exports without this period
+
+    @property
+    def warnings(self) -> list[str]:
+        """W820 when some regions have no data for this period: its totals are not the whole jurisdiction's."""
+        if not self.missing:
+            return []
+        return [M.message("W820", period=self.period, regions="、".join(self.missing), count=len(self.missing))]
 
 
 def roll_up(sources: list[Source]) -> list[PeriodRollup]:
@@ -611,6 +641,8 @@ def roll_up(sources: list[Source]) -> list[PeriodRollup]:
             period.regions.append(region)
     for period in periods.values():
         period.late.sort(key=lambda rs: (-(rs[1].late_days or 0), rs[0], rs[1].code))
+        present = {r.region for r in period.regions}
+        period.missing = sorted({s.region for s in sources} - present)
     return [periods[k] for k in sorted(periods)]
 
 
@@ -671,6 +703,7 @@ def summary(sources: list[Source], rolled: list[PeriodRollup], level: str) -> di
                     }
                     for r in p.regions
                 ],
+                "missing_regions": p.missing,
                 "red": listed(p.red),
                 "late": listed(p.late),
             }
@@ -749,7 +782,7 @@ def workbook(sources: list[Source], rolled: list[PeriodRollup], level: str) -> b
                 columns=[(k, kinds[v]) for k, v in _COLUMNS],
                 rows=table_rows(p),
                 total=_row(M.label("federation_total"), "", "", p.totals),
-                note=M.label("federation_note"),
+                note="\n".join([*p.warnings, M.label("federation_note")]),
                 frozen_columns=3,
             )
         )
@@ -854,6 +887,7 @@ def markdown(sources: list[Source], rolled: list[PeriodRollup]) -> str:
     out: list[str] = []
     for p in rolled:
         out += [f"# {md(M.label('federation_title', period=_label(p.period)))}", ""]
+        out += [f"> {md(w)}" for w in p.warnings] + ([""] if p.warnings else [])
         out += [f"## {md(M.label('federation_heading_regions'))}", ""]
         out += table(_headers(), [_cells(r) for r in [*table_rows(p), _row(M.label("federation_total"), "", "", p.totals)]])
         out += ["", md(M.label("federation_note")), ""]
@@ -886,6 +920,7 @@ def html(sources: list[Source], rolled: list[PeriodRollup]) -> str:
     parts = []
     for p in rolled:
         parts.append(f"<h1>{h(M.label('federation_title', period=_label(p.period)))}</h1>")
+        parts += [f"<p><strong>{h(w)}</strong></p>" for w in p.warnings]
         parts.append(f"<h2>{h(M.label('federation_heading_regions'))}</h2>")
         rows = [_cells(r) for r in [*table_rows(p), _row(M.label("federation_total"), "", "", p.totals)]]
         parts.append(table(_headers(), rows, numbers_from=3))

@@ -1355,8 +1355,8 @@ MESSAGES.update(
     {
         "E820": "汇总来源 {where} 不存在、不是普通文件或目录，或是符号链接（不会跟随）",
         "E821": "汇总来源 {where} 超过上限：{detail}",
-        "E822": "汇总来源 {where} 不是 docgen export-data 导出的 SQLite 文件或 CSV 目录：{detail}",
-        "E823": "{where} 缺少表 {table}：请让下级用 docgen export-data --format sqlite（或 csv）重新导出",
+        "E822": "汇总来源 {where} 不是 docgen export 导出的 SQLite 文件或 CSV 目录：{detail}",
+        "E823": "{where} 缺少表 {table}：请让下级用 docgen export --format sqlite（或 csv）重新导出",
         "E824": "{where} 表 {table} 的列与导出格式不符：{detail}",
         "E825": "{where}：列 {column} 的值「{value}」应为{expected}",
         "E826": "{where} 的导出说明（metadata 表）{detail}：无法确认来源已执行涉密规则，不汇总",
@@ -1370,6 +1370,7 @@ MESSAGES.update(
         "E834": "{where} 表 {table} 超过 {most} 行上限",
         "E836": "地区名称「{region}」不合规定：应为 1 到 {most} 个字符，不含换行、制表符等控制字符",
         "E837": "--from 最多 {most} 个汇总来源（给了 {count} 个）",
+        "W820": "{period} 缺少 {count} 个地区的导出（{regions}）：该期的合计不含这些地区",
     }
 )
 
@@ -1388,11 +1389,11 @@ LABELS.update(
         "federation_declared_type": "列 {column} 声明为 {found}，应为 {expected}",
         "federation_text": "文字（不超过 {most} 个字符）",
         "federation_integer": "整数",
-        "federation_real": "数字",
+        "federation_real": "数字（绝对值不超过 {most}）",
         "federation_required": "（不能为空）",
         "federation_no_metadata": "缺失",
         "federation_metadata_rows": "应有且只有一行，实有 {count} 行",
-        "federation_no_region": "没有地区名称（请让下级用 docgen export-data --region 地区名称 重新导出）",
+        "federation_no_region": "没有地区名称（请让下级用 docgen export --region 地区名称 重新导出）",
         "federation_confidential_column": "表 {table} 有标记涉密的列 {column}",
         "federation_confidential_text": "列 {column} 含「涉密」",
         "federation_withheld_figures": "部门整体 {code}（{period}）标为不导出金额（withheld = 1），却有 {count} 行{what}",
@@ -1412,7 +1413,7 @@ LABELS.update(
         "federation_region_total": "{region}合计",
         "federation_total": "合计",
         "federation_note": (
-            "注：各地区的数据来自其 docgen export-data 导出，涉密项目在来源处已不导出，不计入本表；"
+            "注：各地区的数据来自其 docgen export 导出，涉密项目在来源处已不导出，不计入本表；"
             "涉密项目不足规定个数的部门，其部门整体（附件3）的金额不列示。支出进度 = 支出数 ÷ 安排数。"
         ),
         "federation_withheld": "不列示",
@@ -1441,7 +1442,7 @@ ROLLUP_COLUMNS.update(
 
 CLICK_HELP.update(
     {
-        "merge_from": "汇总下级的导出（docgen export-data --format sqlite 的文件或 --format csv 的目录），可写多次；"
+        "merge_from": "汇总下级的导出（docgen export --format sqlite 的文件或 --format csv 的目录），可写多次；"
         "写到 build/federation/：summary.json、汇总表.xlsx、汇总.md、index.html。",
         "export_region": "写入导出说明（metadata 表）的地区名称，如 平鲁区；上级用 docgen merge --from 汇总时按它区分地区。",
     }

@@ -219,7 +219,7 @@ def test_a_region_with_control_characters_is_refused(exports: dict[str, Path], t
     result = CliRunner().invoke(
         cli,
         [
-            "export-data",
+            "export",
             "--root",
             str(exports["a_repo"]),
             "--format",
@@ -287,7 +287,7 @@ SQLITE_CASES: list[tuple[str, Callable[[Path], Path], str]] = [
         "no region",
         _sql("UPDATE metadata SET region = ''"),
         (
-            "{f} 表 metadata 第 1 行 的导出说明（metadata 表）没有地区名称（请让下级用 docgen export-data --region 地区名称 重新导出）"
+            "{f} 表 metadata 第 1 行 的导出说明（metadata 表）没有地区名称（请让下级用 docgen export --region 地区名称 重新导出）"
             "：无法确认来源已执行涉密规则，不汇总"
         ),
     ),
@@ -325,12 +325,27 @@ SQLITE_CASES: list[tuple[str, Callable[[Path], Path], str]] = [
     (
         "a missing table",
         _sql("DROP TABLE indicators"),
-        "{f} 缺少表 indicators：请让下级用 docgen export-data --format sqlite（或 csv）重新导出",
+        "{f} 缺少表 indicators：请让下级用 docgen export --format sqlite（或 csv）重新导出",
     ),
     (
         "a text in a figure",
         _sql("UPDATE figures SET spent = 'abc' WHERE rowid = 1"),
-        "{f} 表 figures 第 1 行：列 spent 的值「abc」应为数字",
+        "{f} 表 figures 第 1 行：列 spent 的值「abc」应为数字（绝对值不超过 1e+15）",
+    ),
+    (
+        "a period without its key",
+        _sql("PRAGMA foreign_keys = OFF", "UPDATE periods SET period = NULL"),
+        "{f} 表 periods 第 1 行：列 period 的值「」应为文字（不超过 2000 个字符）（不能为空）",
+    ),
+    (
+        "a text that is not UTF-8",
+        _sql("UPDATE submissions SET name = CAST(x'ff41' AS TEXT) WHERE id = 1"),
+        "{f} 表 submissions 第 1 行：列 name 的值「\ufffdA」应为文字（不超过 2000 个字符）",
+    ),
+    (
+        "a figure too large to sum exactly",
+        _sql("UPDATE figures SET spent = 1e300 WHERE rowid = 1"),
+        "{f} 表 figures 第 1 行：列 spent 的值「1e+300」应为数字（绝对值不超过 1e+15）",
     ),
     (
         "a light out of range",
@@ -381,7 +396,11 @@ CSV_CASES: list[tuple[str, Callable[[Path], Path], str]] = [
         _csv("submissions", lambda rows: rows[1].append("x")),
         "{f}/submissions.csv 表 submissions 的列与导出格式不符：第 2 行有 18 列，应有 17 列",
     ),
-    ("a word in a number", _csv("figures", _set(1, 5, "12万元")), "{f}/figures.csv:2：列 budget 的值「12万元」应为数字"),
+    (
+        "a word in a number",
+        _csv("figures", _set(1, 5, "12万元")),
+        "{f}/figures.csv:2：列 budget 的值「12万元」应为数字（绝对值不超过 1e+15）",
+    ),
     (
         "a light out of range",
         _csv("submissions", _set(1, SUBMISSION_LIGHT, "紫")),
@@ -417,7 +436,7 @@ def _refused(tmp_path: Path, sources: list[Path], expected: str, code: int = 1) 
 def test_files_that_are_not_exports(exports: dict[str, Path], tmp_path: Path) -> None:
     text = tmp_path / "a.sqlite"
     text.write_text("not a database", encoding="utf-8")
-    _refused(tmp_path, [text], f"汇总来源 {rel(text)} 不是 docgen export-data 导出的 SQLite 文件或 CSV 目录：不是 SQLite 数据库")
+    _refused(tmp_path, [text], f"汇总来源 {rel(text)} 不是 docgen export 导出的 SQLite 文件或 CSV 目录：不是 SQLite 数据库")
     _refused(
         tmp_path,
         [tmp_path / "none.sqlite"],
@@ -431,7 +450,7 @@ def test_files_that_are_not_exports(exports: dict[str, Path], tmp_path: Path) ->
     _refused(
         tmp_path,
         [latin],
-        f"汇总来源 {rel(latin)} 不是 docgen export-data 导出的 SQLite 文件或 CSV 目录：{rel(latin)}/periods.csv 不是 UTF-8 编码的 CSV",
+        f"汇总来源 {rel(latin)} 不是 docgen export 导出的 SQLite 文件或 CSV 目录：{rel(latin)}/periods.csv 不是 UTF-8 编码的 CSV",
     )
     quote = Path(shutil.copytree(exports["b"], tmp_path / "quote"))
     (quote / "periods.csv").write_bytes(b'period,year,month,deadline,time_progress\r\n"2025-06,2025')
@@ -453,7 +472,7 @@ def test_bounds(exports: dict[str, Path], tmp_path: Path, monkeypatch: pytest.Mo
     _refused(
         tmp_path,
         [exports["a"]],
-        f"汇总来源 {rel(exports['a'])} 不是 docgen export-data 导出的 SQLite 文件或 CSV 目录：SQLite 文件损坏或过于复杂（interrupted）",
+        f"汇总来源 {rel(exports['a'])} 不是 docgen export 导出的 SQLite 文件或 CSV 目录：SQLite 文件损坏或过于复杂（interrupted）",
     )
     monkeypatch.setattr(federation, "MAX_SOURCES", 1)
     _refused(tmp_path, [exports["a"], exports["b"]], "--from 最多 1 个汇总来源（给了 2 个）", code=2)
@@ -525,3 +544,61 @@ def test_an_export_of_one_period_names_it(exports: dict[str, Path], tmp_path: Pa
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT period, region FROM metadata").fetchone() == ("2025-06", "甲县")
     db.close()
+
+
+def test_a_period_some_regions_lack_is_said(exports: dict[str, Path], tmp_path: Path) -> None:
+    """W820: 甲县 exported 2025-09 only, 乙区 2025-06 only: each period's totals lack a region, and the outputs say so."""
+    later = _sql("UPDATE periods SET period = '2025-09', month = 9", "UPDATE submissions SET period = '2025-09'")(
+        Path(shutil.copy(exports["a"], tmp_path / "later.sqlite"))
+    )
+    result = merge(tmp_path / "city", later, exports["b"])
+    assert result.exit_code == 0, result.output
+    assert "2025-06 缺少 1 个地区的导出（甲县）：该期的合计不含这些地区" in result.stderr
+    assert "2025-09 缺少 1 个地区的导出（乙区）：该期的合计不含这些地区" in result.stderr
+    out = outputs(tmp_path / "city")
+    assert [p["missing_regions"] for p in json.loads(out["summary.json"])["periods"]] == [["甲县"], ["乙区"]]
+    assert "2025-09 缺少 1 个地区的导出（乙区）" in out["汇总.md"].decode("utf-8")
+
+
+def test_no_region_missing_says_nothing(merged: dict[str, bytes], exports: dict[str, Path], tmp_path: Path) -> None:
+    result = merge(tmp_path / "city", exports["a"], exports["b"])
+    assert "W820" not in result.output and "缺少" not in result.stderr
+    assert [p["missing_regions"] for p in json.loads(merged["summary.json"])["periods"]] == [[]]
+
+
+def test_corrupted_files_are_refused_never_crash(exports: dict[str, Path], tmp_path: Path) -> None:
+    """Random bytes changed in a SQLite export, random CSV syntax in a CSV one: read, or refused in Chinese; never a
+    traceback (SQLite's own message about a garbled schema is not even UTF-8)."""
+    import random
+
+    from docgen.errors import DocgenError
+
+    rng = random.Random(18)
+    data = exports["a"].read_bytes()
+    outcomes = set()
+    for _ in range(60):
+        mutated = bytearray(data)
+        for _ in range(rng.randint(1, 20)):
+            mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+        path = tmp_path / "fuzz.sqlite"
+        path.write_bytes(bytes(mutated))
+        try:
+            federation.read(path, "fuzz.sqlite")
+            outcomes.add("read")
+        except DocgenError as exc:
+            outcomes.add(str(exc)[:2])
+    for _ in range(60):
+        folder = tmp_path / "fuzz"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(exports["b"], folder)
+        target = folder / rng.choice([f"{t}.csv" for t in federation.READ])
+        mutated = bytearray(target.read_bytes())
+        for _ in range(rng.randint(1, 10)):
+            mutated[rng.randrange(len(mutated))] = rng.choice(b'",\r\n0123456789-.eE\x00ab')
+        target.write_bytes(bytes(mutated))
+        try:
+            federation.read(folder, "fuzz")
+            outcomes.add("read")
+        except DocgenError:
+            outcomes.add("refused")
+    assert "refused" in outcomes and len(outcomes) > 2  # both kinds of damage were met

@@ -22,6 +22,7 @@ written sources are checked once more before MkDocs runs.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import posixpath
@@ -1141,20 +1142,38 @@ _ERRNO = re.compile(r"Error: \[Errno (\d+)\] ([^:']+)(?:: '([^']*)'(?: -> '([^']
 _MKDOCS = "import sys; sys.modules['pkg_resources'] = None; from mkdocs.__main__ import cli; cli(prog_name='mkdocs')"
 
 
-def _batches(docs: Path, size: int) -> list[list[str]]:
+def _project_pages(docs: Path) -> list[str]:
+    """The project pages (docs-relative: <period>/<dept>/<code>.md), in the order the runs and the index take them."""
+    return [p.relative_to(docs).as_posix() for p in sorted(docs.glob("*/*/*.md")) if p.name != "index.md"]
+
+
+def _batches(docs: Path, size: int, only: Iterable[str] | None = None) -> list[list[str]]:
     """Project pages (docs/<period>/<dept>/<code>.md) in runs of at most `size`, whole folders where they fit.
 
     A run is described to MkDocs by draft patterns; one pattern per folder keeps MkDocs' matching cheap
     (a pattern per page costs seconds per run at 1,000 pages). Each entry is a folder ("2025-06/101/") or,
-    for a folder larger than `size`, single pages.
+    for a folder larger than `size`, single pages. `only`: the pages to build (the others are kept from the last
+    build); a folder of which some pages are kept is listed page by page.
     """
+    every = _project_pages(docs)
+    wanted = set(every if only is None else only)
+    whole: dict[str, bool] = {}
     folders: dict[str, list[str]] = {}
-    for page in sorted(docs.glob("*/*/*.md")):
-        if page.name != "index.md":
-            folders.setdefault(page.parent.relative_to(docs).as_posix() + "/", []).append(page.relative_to(docs).as_posix())
+    for page in every:
+        folder = posixpath.dirname(page) + "/"
+        whole[folder] = whole.get(folder, True) and page in wanted
+        if page in wanted:
+            folders.setdefault(folder, []).append(page)
     batches: list[list[str]] = []
     count = size  # forces a new batch first
     for folder, pages in folders.items():
+        if not whole[folder] and len(pages) <= size:  # some of its pages are kept: name the others one by one
+            if count + len(pages) > size:
+                batches.append([])
+                count = 0
+            batches[-1] += pages
+            count += len(pages)
+            continue
         if len(pages) > size:
             batches += [pages[i : i + size] for i in range(0, len(pages), size)]
             count = size
@@ -1167,18 +1186,19 @@ def _batches(docs: Path, size: int) -> list[list[str]]:
     return batches
 
 
-def _run_configs(source: Path, size: int) -> list[tuple[str, list[str]]]:
+def _run_configs(source: Path, size: int, only: Iterable[str] | None = None) -> list[tuple[str, list[str]]]:
     """One config per MkDocs run: (config file, folders or pages it builds). Pages of other runs are drafts.
 
-    The first run builds every other page and the downloads; the others build their project pages only.
-    Drafted pages still get their navigation entry and URL, so every run renders the same header and tabs.
+    The first run builds every other page and the downloads; the others build their project pages only (`only`:
+    those not kept from the last build). Drafted pages still get their navigation entry and URL, so every run
+    renders the same header and tabs.
     """
     for stale in source.glob("mkdocs-*.yml"):
         out_files.remove(stale, source)
     docs = source / "docs"
-    if sum(1 for p in docs.glob("*/*/*.md") if p.name != "index.md") <= size:
+    if only is None and len(_project_pages(docs)) <= size:
         return [("mkdocs.yml", [])]
-    batches = _batches(docs, size)
+    batches = _batches(docs, size, only)
     base = (source / "mkdocs.yml").read_text(encoding="utf-8")
     runs: list[tuple[str, list[str]]] = [("mkdocs-0.yml", [])]
     out_files.write_text(source / "mkdocs-0.yml", base + "draft_docs: |\n  /*/*/*.md\n  !/*/*/index.md\n")
@@ -1208,12 +1228,17 @@ def _mkdocs(source: Path, config: str, target: Path) -> None:
         raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-20:])))
 
 
-def _merge_search(main: Path, others: list[Path]) -> None:
-    """One search index for the whole site, from the runs' indexes; the offline copy (search_index.js) too."""
+def _merge_search(main: Path, others: list[Path], kept: list[dict[str, Any]] | None = None, pages: Iterable[str] = ()) -> None:
+    """One search index for the whole site, from the runs' indexes and the entries `kept` from the last build; the
+    offline copy (search_index.js) too. The project pages' entries follow the main run's, page by page in the order
+    of `pages` (their .html), so an index assembled from kept and rebuilt pages equals a cold build's."""
     index_file = main / "search" / "search_index.json"
     index = json.loads(index_file.read_text(encoding="utf-8"))
     for other in others:
         index["docs"].extend(json.loads((other / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"])
+    index["docs"].extend(kept or [])
+    order = {page: i for i, page in enumerate(pages)}
+    index["docs"].sort(key=lambda doc: order.get(doc["location"].split("#")[0], -1))  # stable: main run first, as built
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     index_file.write_text(text, encoding="utf-8")
     script = main / "search" / "search_index.js"
@@ -1221,7 +1246,7 @@ def _merge_search(main: Path, others: list[Path]) -> None:
         script.write_text("var __index = " + text, encoding="utf-8")
 
 
-def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH, check: Callable[[Path], object] | None = None) -> int:
+def run_mkdocs(source: Path, output: Path, *, batch: int | None = None, check: Callable[[Path], object] | None = None) -> int:
     """`mkdocs build --strict` in child processes into a fresh folder, then swapped in for `output`.
 
     Child processes keep MkDocs' memory out of ours; large sites are built in runs of `batch` project pages
@@ -1234,7 +1259,11 @@ def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH, check: Callabl
     output.parent.mkdir(parents=True, exist_ok=True)
     output = output.parent.resolve() / output.name
     owner = output.parent
-    runs = _run_configs(source, batch)
+    size = batch or BATCH
+    pages = _project_pages(source / "docs")
+    digests = _page_digests(source, pages) if len(pages) > size else {}
+    kept, entries = _kept_pages(source, output, digests)
+    runs = _run_configs(source, size, [p for p in pages if p not in kept] if digests else None)
     folders = [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in runs]
     try:
         # the runs are independent child processes: keep every core busy (each run still peaks near 52 MiB)
@@ -1246,8 +1275,15 @@ def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH, check: Callabl
                     target = folders[0] / built.relative_to(folder)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(built, target)
-        if len(runs) > 1:
-            _merge_search(folders[0], folders[1:])
+        for page in sorted(kept):  # unchanged since the last build: its page as built then (its digests were checked)
+            html = _html(page)
+            (folders[0] / html).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(output / html, folders[0] / html)
+            except OSError:
+                shutil.copyfile(output / html, folders[0] / html)
+        if len(runs) > 1 or kept:
+            _merge_search(folders[0], folders[1:], entries, [_html(p) for p in pages])
         if check is not None:  # before the swap: a page that fails leaves the previous site published
             check(folders[0])
     except BaseException:
@@ -1263,7 +1299,71 @@ def run_mkdocs(source: Path, output: Path, *, batch: int = BATCH, check: Callabl
     folders[0].chmod(0o755)
     folders[0].rename(output)
     out_files.remove(old, owner)
+    _record_pages(source, output, digests)
     return len(runs)
+
+
+# --- keeping what did not change ------------------------------------------------------------------
+
+#: What the last build's project pages were made from (build/site-src/built.json): per page, the digest of its
+#: Markdown and of everything every page shares, and the digest of the HTML it became. A page whose digest is
+#: unchanged and whose HTML in site/ is still that HTML is not rendered again.
+BUILT = "built.json"
+
+
+def _html(page: str) -> str:
+    return page[:-3] + ".html"
+
+
+def _page_digests(source: Path, pages: list[str]) -> dict[str, str]:
+    """Each project page's digest: its path and Markdown, and what every page is rendered with (mkdocs.yml with its
+    navigation, the theme override, the search word list, the versions of docgen, MkDocs and Material)."""
+    from importlib.metadata import version
+
+    from .. import __version__
+
+    shared = hashlib.sha256(f"{__version__} {version('mkdocs')} {version('mkdocs-material')}".encode())
+    for path in [source / "mkdocs.yml", source / "jieba.txt", *sorted((source / "theme").rglob("*"))]:
+        if path.is_file() and not path.is_symlink():
+            shared.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    base = shared.hexdigest()
+    docs = source / "docs"
+    return {page: hashlib.sha256(f"{base}\0{page}\0".encode() + (docs / page).read_bytes()).hexdigest() for page in pages}
+
+
+def _kept_pages(source: Path, output: Path, digests: dict[str, str]) -> tuple[set[str], list[dict[str, Any]]]:
+    """The pages the last build already rendered from the same sources (their HTML unchanged since), with their
+    search entries; nothing when there is no usable record (first build, site/ removed or edited, index unreadable)."""
+    record = source / BUILT
+    index = output / "search" / "search_index.json"
+    if not digests or record.is_symlink() or index.is_symlink() or not record.is_file() or not index.is_file():
+        return set(), []
+    try:
+        built = json.loads(record.read_text(encoding="utf-8"))
+        docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set(), []
+    if not isinstance(built, dict) or not isinstance(docs, list):
+        return set(), []
+    kept = set()
+    for page, digest in digests.items():
+        html = output / _html(page)
+        then = built.get(page)
+        fresh = isinstance(then, list) and len(then) == 2 and then[0] == digest and not html.is_symlink() and html.is_file()
+        if fresh and isinstance(then, list) and hashlib.sha256(html.read_bytes()).hexdigest() == then[1]:
+            kept.add(page)
+    locations = {_html(p) for p in kept}
+    entries = [d for d in docs if isinstance(d, dict) and str(d.get("location", "")).split("#")[0] in locations]
+    return kept, entries
+
+
+def _record_pages(source: Path, output: Path, digests: dict[str, str]) -> None:
+    """Note what each project page of the site just published was made from (none for an unbatched site)."""
+    if not digests:
+        out_files.remove(source / BUILT, source)
+        return
+    record = {page: [digest, hashlib.sha256((output / _html(page)).read_bytes()).hexdigest()] for page, digest in digests.items()}
+    out_files.write_text(source / BUILT, json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 
 @dataclass

@@ -244,7 +244,7 @@ METADATA = Table(
     "metadata",
     "导出说明：一行，说明哪个地区、哪一级、哪个表样、哪一期的数据，何时由哪个版本的 docgen 导出，以及已按涉密规则处理。",
     (
-        Column("region", TEXT, "地区名称（docgen export-data --region，如 平鲁区）；未指定时为空", required=True),
+        Column("region", TEXT, "地区名称（docgen export --region，如 平鲁区）；未指定时为空", required=True),
         Column("level", TEXT, "级次（表样的 level：市级、区级、县级……）", required=True),
         Column("profile", TEXT, "表样 id（docgen.yaml 选用的表样）", required=True),
         Column("period", TEXT, "导出的期间（--period）；全部期间时为空"),

@@ -1,0 +1,85 @@
+"""`docgen site` after an edit renders only the project pages whose sources changed, and publishes what a cold build
+would: the same files, byte for byte (sitemap.xml.gz compared unpacked: gzip stamps the time)."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docgen import api
+from docgen.site import generate as S
+
+from .conftest import EDU, MOVED, TODAY, make_repo
+
+KEPT = "2025-06/101/101-2025-004.html"  # a page the edits below do not touch
+EDITED = "2025-06/101/101-2025-001.html"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            files[path.relative_to(folder).as_posix()] = gzip.decompress(data) if path.suffix == ".gz" else data
+    return files
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The site fixture's repository, its site built cold in runs of one project page (the incremental regime)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.setattr(S, "BATCH", 1)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "repo").mkdir()
+    git = make_repo(tmp_path / "repo")
+    git.write(".gitignore", "build/\nsite/\n")
+    git.commit("输出目录不入库")
+    api.site(git.root, today=TODAY)
+    assert (git.root / S.SOURCE / S.BUILT).is_file()
+    return git
+
+
+def cold(root: Path) -> dict[str, bytes]:
+    """The site of `root` as it stands, built from nothing (no record of a previous build, no previous site)."""
+    shutil.rmtree(root / "site")
+    (root / S.SOURCE / S.BUILT).unlink()
+    api.site(root, today=TODAY)
+    return tree(root / "site")
+
+
+def test_one_edit_rebuilds_only_its_page_and_equals_a_cold_build(repo) -> None:  # type: ignore[no-untyped-def]
+    site = repo.root / "site"
+    kept, edited = (site / KEPT).stat().st_ino, (site / EDITED).stat().st_ino
+    api.site(repo.root, today=TODAY)  # nothing changed: every project page kept as it was
+    assert (site / KEPT).stat().st_ino == kept and (site / EDITED).stat().st_ino == edited
+    repo.edit(f"{MOVED}/101-2025-001.yaml", "支出数: 95.00", "支出数: 97.50")
+    repo.commit("更新6月支出数 97.50")
+    api.site(repo.root, today=TODAY)
+    assert (site / KEPT).stat().st_ino == kept  # not rendered again
+    assert (site / EDITED).stat().st_ino != edited and "97.50" in (site / EDITED).read_text(encoding="utf-8")
+    incremental = tree(site)
+    assert incremental == cold(repo.root)
+
+
+def test_a_project_made_confidential_leaves_every_page_and_the_index(repo) -> None:  # type: ignore[no-untyped-def]
+    site = repo.root / "site"
+    name = "城乡义务教育家庭经济困难学生生活补助"
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert EDITED in index and name in index.replace("\u200b", "")  # the index separates words by U+200B
+    kept = (site / KEPT).stat().st_ino
+    repo.edit(f"{MOVED}/101-2025-001.yaml", "资金:\n", "涉密: true\n资金:\n")
+    repo.commit("101-2025-001 定为涉密")
+    api.site(repo.root, today=TODAY)
+    assert (site / KEPT).stat().st_ino == kept  # the incremental path was taken
+    assert not (site / EDITED).exists()
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".js", ".xml"):
+            text = path.read_text(encoding="utf-8").replace("\u200b", "")
+            assert name not in text and "101-2025-001" not in text, path
+    incremental = tree(site)
+    assert incremental == cold(repo.root)
+    assert not (repo.root / EDU / "101-2025-001.yaml").exists()  # the file lives in the moved folder
