@@ -125,7 +125,7 @@ def test_github_template_covers_push_pull_request_artifacts_and_pages() -> None:
     assert check["permissions"]["pull-requests"] == "write"
     assert any(step.get("with", {}).get("fetch-depth") == 0 for step in check["steps"]), "docgen diff needs history"
     uploads = [s["with"]["path"] for s in workflow["jobs"]["build"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
-    assert {"build/", "site/"} <= set(uploads)
+    assert {"build/", "!build/export/", "site/"} <= {line for upload in uploads for line in upload.split()}
     pages = workflow["jobs"]["pages"]
     assert "default_branch" in pages["if"] and pages["permissions"] == {"pages": "write", "id-token": "write"}
     assert pages["steps"][-1]["uses"].startswith("actions/deploy-pages@")
@@ -411,7 +411,11 @@ def test_sharded_templates_pass_records_and_outputs_to_the_merge_job() -> None:
     github = load(SHARDED_GITHUB)["jobs"]
     assert len(github["shard"]["strategy"]["matrix"]["shard"]) > 1
     (upload,) = [s for s in github["shard"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
-    assert upload["with"]["name"] == "shard-${{ matrix.shard }}" and upload["with"]["path"].split() == ["build/", "shards/"]
+    assert upload["with"]["name"] == "shard-${{ matrix.shard }}" and upload["with"]["path"].split() == [
+        "build/",
+        "!build/export/",
+        "shards/",
+    ]
     (download,) = [s for s in github["merge"]["steps"] if s.get("uses", "").startswith("actions/download-artifact")]
     assert download["with"] == {"pattern": "shard-*", "merge-multiple": True}
     assert github["merge"]["needs"] == "shard" and github["pages"]["needs"] == "merge"

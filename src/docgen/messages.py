@@ -904,10 +904,7 @@ MESSAGES.update(
         "E502": "工作簿的压缩内容异常（{detail}），可能是构造出来的恶意文件，不再读取",
         "E503": "工作簿的部件 {part} 含 DTD 或实体声明（Excel、WPS 保存的文件从不含有），不再读取",
         "E504": "工作表太大（{detail}），不再读取",
-        "E505": (
-            "没有找到附件2《市级项目支出绩效运行监控表》或附件3《市级部门整体支出绩效运行监控表》："
-            "没有哪张工作表含有表名或「项目名称」「主管部门（单位）及代码」栏目"
-        ),
+        "E505": "没有找到{forms}：没有哪张工作表含有表名或{labels}栏目",
         "E506": "找不到「{label}」：{what}无法读取（这一行表头被删除或改动了？请按原表恢复）",
         "E507": "无法识别监控期间：表名下面应有「（2025年1-6月）」这样的一行{found}",
         "E508": "「{label}」应写成「名称（代码）」，如「朔州市教育局（101）」，实际是「{value}」",
@@ -935,16 +932,20 @@ MESSAGES.update(
         "E522": "将要写入的 {path} 不在本项目的 submissions/ 之内，或经过符号链接，不写入",
         "E523": "用 LibreOffice 把 .xls 转换为 .xlsx 失败（{detail}）：请在 Excel 或 WPS 中另存为 .xlsx 后重试",
         "E524": (
-            "读取 .xls 文件需要 LibreOffice，但本机没有安装（找不到 soffice 命令）。"
+            "读取 {suffix} 文件需要 LibreOffice，但本机没有安装（找不到 soffice 命令）。"
             "请安装（Debian/Ubuntu：apt-get install libreoffice-calc-nogui），或在 Excel/WPS 中把 {file} 另存为 .xlsx 后重试"
         ),
-        "E525": "不支持的文件类型「{suffix}」：请导入 .xlsx（或 .xls）格式的附件2/附件3",
+        "E525": "不支持的文件类型「{suffix}」：请导入 .xlsx（或 .xls、.ods）格式的工作簿",
         "E527": "已有的 {path} 无法读取或整理（YAML 有错误？），未修改：请先用 docgen validate 找出问题并改正，再导入",
         # every profile's forms (issue 16 item 1): check-box groups, the likelihood written out, a form without 代码
         "E530": "「{label}」是单选，却勾选了 {choices}：只能勾选一项（☑ 或 √ 放在选中的一项前面）",
         "E531": "「{label}」一栏无法识别：「{value}」中没有任何一个选项（{options}）。请勾选其中一项，如「☑{first}」",
         "E532": "指标「{name}」的完成目标可能性填写的是「{value}」：请填写{answers}之一（尚未判断的填「未填报」）",
         "E533": "指标「{name}」的完成目标可能性是空的：请填写{answers}之一（尚未判断的填「未填报」）",
+        "E535": (
+            "{file} 第 {line} 行有无法解码的字节（{bytes}）：CSV 应为 UTF-8（带或不带 BOM）或 GBK/GB18030 编码。"
+            "请在 Excel/WPS 中「另存为」→「CSV UTF-8（逗号分隔）」后重试"
+        ),
         "E534": (
             "无法确定主管部门代码：本表没有代码一栏，docgen 按本期名单的部门名称对应，但名单 {roster} 中没有名为"
             "「{name}」的主管部门。请核对主管部门名称，或请财政部门把它加入名单"
@@ -955,6 +956,7 @@ MESSAGES.update(
 LABELS.update(
     {
         "import_location": "{file} 工作表「{sheet}」 {cell}：",
+        "import_which_forms": "附件2《{project}》或附件3《{department}》",
         "import_file_location": "{file}：",
         "import_problem": "{location}{severity} {code} {message}",
         "import_created": "已导入：{path}（新建，来自 {source}）",
@@ -983,6 +985,7 @@ LABELS.update(
         "sheet_count": "工作表超过 {limit} 张",
         "sheet_size": "{rows} 行 {cols} 列，上限 {max_rows} 行 {max_cols} 列",
         "sheet_cells": "有内容的单元格超过 {limit} 个",
+        "sheet_columns": "一行有 {count} 列，上限 {limit} 列",
         "sheet_timeout": "{seconds} 秒内没有完成",
         "sheet_not_converted": "没有生成 .xlsx 文件",
         "sheet_not_a_file": "不是文件",

@@ -147,3 +147,91 @@ def test_the_builtin_mapping_reads_and_a_missing_one_is_refused(run, opened: Pat
     assert mapping.columns["项目代码"] == "项目编码" and mapping.funds["中央补助资金"] == "中央财政资金"
     _sheet(opened / "执行.xlsx", [])
     assert run("import-figures", "执行.xlsx", "--mapping", "没有.yaml").exit_code == 2
+
+
+# --- hardening: the bounded opening, .xls/.ods through LibreOffice, CSV encodings (issue 16 item 4) -------------------
+
+CSV_MAPPING = "列:\n  项目代码: 代码\n  支出数: 本年累计支出（万元）\n"
+CSV_TEXT = '代码,本年累计支出（万元）\n104-2025-003,"1,234.50"\n'
+TARGET = "submissions/2025-09/104-交通运输局/104-2025-003.yaml"
+
+
+def _spent(opened: Path) -> list[object]:
+    funds = yaml.safe_load((opened / TARGET).read_text(encoding="utf-8"))["资金"]
+    return [r["支出数"] for r in funds.values() if r["支出数"] != "未填报"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [CSV_TEXT.encode("utf-8"), b"\xef\xbb\xbf" + CSV_TEXT.encode("utf-8"), CSV_TEXT.encode("gbk"), CSV_TEXT.encode("gb18030")],
+    ids=["utf-8", "utf-8-bom", "gbk", "gb18030"],
+)
+def test_a_csv_in_each_encoding_offices_save(run, opened: Path, raw: bytes) -> None:
+    (opened / "国库.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+    (opened / "国库.csv").write_bytes(raw)
+    result = run("import-figures", "国库.csv", "--mapping", "国库.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert _spent(opened) == [1234.5]
+
+
+def test_a_csv_with_undecodable_bytes_is_a_located_problem(run, opened: Path) -> None:
+    (opened / "国库.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+    before = (opened / TARGET).read_text(encoding="utf-8")
+    (opened / "国库.csv").write_bytes(CSV_TEXT.encode("utf-8") + b"104-2025-003,\xff\xfe12\n")
+    result = run("import-figures", "国库.csv", "--mapping", "国库.yaml")
+    assert result.exit_code == 1
+    assert (
+        "国库.csv: 错误 E535 国库.csv 第 3 行有无法解码的字节（0xFF）：CSV 应为 UTF-8（带或不带 BOM）或 GBK/GB18030 编码" in result.stderr
+    )
+    assert "另存为」→「CSV UTF-8（逗号分隔）」" in result.stderr
+    assert (opened / TARGET).read_text(encoding="utf-8") == before
+
+
+def test_a_zip_bomb_and_a_dtd_are_refused_by_the_bounded_opening(run, opened: Path) -> None:
+    import zipfile
+
+    (opened / "国库.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+    with zipfile.ZipFile(opened / "炸弹.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "0" * (80 << 20))
+    bomb = run("import-figures", "炸弹.xlsx", "--mapping", "国库.yaml")
+    assert bomb.exit_code == 1 and "错误 E502" in bomb.stderr, bomb.stderr
+    with zipfile.ZipFile(opened / "实体.xlsx", "w") as archive:
+        archive.writestr("[Content_Types].xml", '<!DOCTYPE x [<!ENTITY a "b">]><Types/>')
+    dtd = run("import-figures", "实体.xlsx", "--mapping", "国库.yaml")
+    assert dtd.exit_code == 1 and "错误 E503" in dtd.stderr, dtd.stderr
+
+
+def test_an_unknown_file_type_is_refused(run, opened: Path) -> None:
+    (opened / "国库.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+    (opened / "国库.txt").write_text(CSV_TEXT, encoding="utf-8")
+    result = run("import-figures", "国库.txt", "--mapping", "国库.yaml")
+    assert result.exit_code == 1 and "错误 E525 不支持的文件类型「.txt」" in result.stderr
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(_soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("suffix", ["xls", "ods"])
+def test_xls_and_ods_are_read_through_libreoffice(run, opened: Path, tmp_path: Path, suffix: str) -> None:
+    from tests.tooling.workbooks import soffice_convert
+
+    _sheet(tmp_path / "执行.xlsx", [[1, "104-2025-003", "…", "市级资金", 1000000, 500000, 1000000]])
+    converted = soffice_convert(tmp_path / "执行.xlsx", opened, suffix)
+    result = run("import-figures", converted.name, "--mapping", "一体化", "--period", "2025-09")
+    assert result.exit_code == 0, result.stderr
+    funds = yaml.safe_load((opened / TARGET).read_text(encoding="utf-8"))["资金"]
+    assert funds["市级财政资金"]["支出数"] == 50
+
+
+def test_an_ods_without_libreoffice_is_a_clear_environment_problem(
+    run, opened: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (opened / "国库.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+    (opened / "执行.ods").write_bytes(b"PK\x03\x04" + b"\0" * 100)
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    result = run("import-figures", "执行.ods", "--mapping", "国库.yaml")
+    assert result.exit_code == 3
+    assert "读取 .ods 文件需要 LibreOffice，但本机没有安装（找不到 soffice 命令）" in result.stderr

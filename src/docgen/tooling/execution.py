@@ -30,7 +30,9 @@ import yaml
 from .. import messages as M
 from ..check.load import load_text
 from ..files import read_regular
+from ..form import limits
 from ..form import vocabulary as F
+from . import sheets
 from .fmt import money_text
 
 #: The figures a line may carry (the mapping's 列 names them by these keys).
@@ -194,32 +196,56 @@ def _column_letter(index: int) -> str:
 
 
 def _rows(path: Path, shown: str, sheet: str | None) -> Iterator[tuple[Any, ...]]:
-    """The rows of a .xlsx (values, never formulas) or a .csv (UTF-8, else GB18030 as Windows exports it)."""
-    raw = read_regular(path, MAX_SHEET_BYTES)
-    if raw is None:
-        raise ValueError(M.export_label("figures_not_file", file=shown))
-    if len(raw) > MAX_SHEET_BYTES:
-        raise ValueError(M.export_label("figures_too_large", file=shown, limit=f"{MAX_SHEET_BYTES >> 20} MiB"))
+    """The rows of a spreadsheet (values, never formulas) or a CSV. A workbook goes through sheets.py's bounded
+    opening (size, zip bomb, DTD; .xls/.ods through LibreOffice) before openpyxl reads it row by row; a CSV is read
+    as UTF-8 (with or without BOM), else GBK/GB18030 as 一体化 exports on Windows write it, else refused (E535)."""
     if path.suffix.lower() == ".csv":
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030", errors="replace")
-        yield from (tuple(row) for row in csv.reader(io.StringIO(text)))
+        raw = read_regular(path, MAX_SHEET_BYTES)
+        if raw is None:
+            raise ValueError(M.export_label("figures_not_file", file=shown))
+        if len(raw) > MAX_SHEET_BYTES:
+            raise ValueError(M.export_label("figures_too_large", file=shown, limit=f"{MAX_SHEET_BYTES >> 20} MiB"))
+        yield from (tuple(row) for row in csv.reader(io.StringIO(decode_csv(raw, shown))))
         return
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise ValueError(M.export_label("figures_format", file=shown))
+    with sheets.checked_xlsx(path, shown) as checked:
+        yield from _workbook_rows(checked, shown, sheet)
+
+
+def decode_csv(raw: bytes, shown: str) -> str:
+    """A CSV's text: UTF-8 (a BOM dropped), else GB18030 (which GBK is a part of); bytes neither reads are a
+    SheetProblem naming the line and the bytes."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        bad = " ".join(f"0x{b:02X}" for b in raw[exc.start : min(exc.end, exc.start + 4)])
+        raise sheets.SheetProblem("E535", file=shown, line=line, bytes=bad) from exc
+
+
+def _workbook_rows(path: Path, shown: str, sheet: str | None) -> Iterator[tuple[Any, ...]]:
     import openpyxl  # type: ignore[import-untyped]  # read-only: the one reader of .xlsx
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:
         raise ValueError(M.export_label("figures_unreadable", file=shown, detail=type(exc).__name__)) from exc
     try:
+        if len(book.sheetnames) > limits.MAX_SHEETS:
+            raise sheets.SheetProblem("E504", file=shown, sheet=book.sheetnames[0], detail=M.label("sheet_count", limit=limits.MAX_SHEETS))
         if sheet is not None and sheet not in book.sheetnames:
             raise ValueError(M.export_label("figures_no_sheet", file=shown, sheet=sheet, sheets="、".join(book.sheetnames)))
         ws = book[sheet] if sheet is not None else book.worksheets[0]
-        yield from ws.iter_rows(values_only=True)
+        ws.reset_dimensions()  # WPS 表格 writes <dimension ref="A1"/>: read-only mode would stop at A1
+        for row in ws.iter_rows(values_only=True):
+            if len(row) > limits.MAX_SHEET_COLUMNS:
+                raise sheets.SheetProblem(
+                    "E504", file=shown, sheet=ws.title, detail=M.label("sheet_columns", count=len(row), limit=limits.MAX_SHEET_COLUMNS)
+                )
+            yield row
     finally:
         book.close()
 
@@ -289,6 +315,8 @@ def read_lines(path: Path, shown: str, mapping: Mapping) -> tuple[list[Line], li
             lines.append(Line(_where(shown, number, positions[CODE]), code, fund, figures))
     except ValueError as exc:
         problems.append(Problem(shown, "E562", str(exc)))
+    except sheets.SheetProblem as exc:  # refused by the bounded opening: its own code and message
+        problems.append(Problem(shown, exc.code, str(exc)))
     return lines, problems
 
 

@@ -220,8 +220,19 @@ def read_workbook(book: Workbook, forms: dict[str, Form] | None = None) -> tuple
         kind = _form_kind(sheet, forms)
         if kind is not None:
             reads.append(_read_sheet(book.name, sheet, forms[kind]))
-    problems = [] if reads else [Problem(book.name, None, None, "E505", M.message("E505"))]
+    problems = [] if reads else [Problem(book.name, None, None, "E505", M.message("E505", **_which_forms(forms)))]
     return reads, problems
+
+
+def _which_forms(forms: dict[str, Form]) -> dict[str, str]:
+    """E505's words: the profile's forms by title (「附件2《市级项目支出绩效运行监控表》或附件3《…》」) and the first
+    identification label of each, as printed."""
+    project, department = forms["project"], forms["department"]
+    first = [next((c.label for row in _ident(f).rows for c in row if c.label), "") for f in (project, department)]
+    return {
+        "forms": M.label("import_which_forms", project=project.title, department=department.title),
+        "labels": "".join(f"「{label}」" for label in first if label),
+    }
 
 
 def _read_sheet(file: str, sheet: _Sheet, form: Form) -> Read:

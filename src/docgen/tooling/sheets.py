@@ -11,12 +11,14 @@ Sheets past the bounds of form/limits.py are refused, not truncated.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import tempfile
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -29,6 +31,8 @@ from ..form import limits
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 XLS_SUFFIX = ".xls"
+#: Formats read through LibreOffice headless, converted to .xlsx first (WPS and older Excel save .xls; ODF saves .ods).
+CONVERTED_SUFFIXES = (XLS_SUFFIX, ".ods", ".et")
 CONVERT_SECONDS = 120
 
 
@@ -258,9 +262,10 @@ def soffice() -> str | None:
 def _converted(path: Path, tmp: Path, shown: str) -> Path:
     """An .xls converted to .xlsx by LibreOffice headless (its own throw-away profile), in `tmp`."""
     exe = soffice()
+    suffix = path.suffix.lower()
     if exe is None:
-        raise EnvironmentProblem(M.message("E524", file=shown))
-    source = tmp / ("input" + XLS_SUFFIX)
+        raise EnvironmentProblem(M.message("E524", file=shown, suffix=suffix))
+    source = tmp / ("input" + suffix)
     shutil.copyfile(path, source)  # a plain name: LibreOffice names its output after the input
     outdir = tmp / "out"
     command = [
@@ -289,17 +294,28 @@ def open_workbook(path: Path, shown: str | None = None) -> Workbook:
     """Read a workbook within bounds; SheetProblem when it cannot be read, EnvironmentProblem (exit 3) when an .xls
     needs LibreOffice and it is not installed. `shown` names the file in messages (default: its name)."""
     shown = shown or path.name
+    with checked_xlsx(path, shown) as checked:
+        return Workbook(shown, _grids(checked, shown))
+
+
+@contextlib.contextmanager
+def checked_xlsx(path: Path, shown: str) -> Iterator[Path]:
+    """The bounded opening every spreadsheet goes through before openpyxl parses it: the suffix known, a regular
+    file, its size, its zip (parts, unpacked sizes and ratio — a zip bomb — no DTD); an .xls/.ods/.et converted by
+    LibreOffice headless first (EnvironmentProblem, exit 3, when it is not installed), the converted file checked
+    the same way. Yields the .xlsx to read (a temporary one, removed after, for a converted file)."""
     suffix = path.suffix.lower()
-    if suffix not in (*XLSX_SUFFIXES, XLS_SUFFIX):
+    if suffix not in (*XLSX_SUFFIXES, *CONVERTED_SUFFIXES):
         raise SheetProblem("E525", file=shown, suffix=path.suffix or M.label("import_no_suffix"))
-    if not path.is_file():
+    if not path.is_file() or path.is_symlink():
         raise SheetProblem("E500", file=shown, detail=M.label("sheet_not_a_file"))
-    if suffix == XLS_SUFFIX:
+    if suffix in CONVERTED_SUFFIXES:
         if path.stat().st_size > limits.MAX_WORKBOOK_BYTES:
             raise SheetProblem("E501", file=shown, size=_mib(path.stat().st_size), limit=_mib(limits.MAX_WORKBOOK_BYTES))
         with tempfile.TemporaryDirectory(prefix="docgen-xls-") as tmp:
             made = _converted(path, Path(tmp), shown)
             _check_zip(made, shown)
-            return Workbook(shown, _grids(made, shown))
+            yield made
+        return
     _check_zip(path, shown)
-    return Workbook(shown, _grids(path, shown))
+    yield path
