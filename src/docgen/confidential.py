@@ -83,9 +83,7 @@ def withheld_departments(result: Any) -> set[tuple[str, str]]:
     Counted from every place that says a project is 涉密: a valid file, a file refused for another reason (E311, when
     its own file says it is not) and the period's roster, so a flawed file cannot make its department's totals public."""
     members = {
-        (p.period.key, p.department_code, p.code)
-        for p in [*result.projects, *getattr(result, "flawed_projects", ())]
-        if p.confidential
+        (p.period.key, p.department_code, p.code) for p in [*result.projects, *getattr(result, "flawed_projects", ())] if p.confidential
     }
     for roster in getattr(result, "period_rosters", None) or result.rosters:
         for dept in roster.departments:

@@ -125,3 +125,22 @@ def test_the_default_profile_keeps_its_words() -> None:
     assert forms.DEFAULT.wording.terms == () and forbidden(forms.DEFAULT_PROFILE) == set()
     assert forms.DEFAULT.words("支出进度") == "支出进度" and forms.builtin("national-2019").words("支出进度") == "执行率"
     assert forms.builtin("national-2019").words("支出进度与执行率") == "执行率与进度比"  # at once, never chained
+
+
+@pytest.mark.parametrize("profile_id", ["hubei", "national-2019", forms.DEFAULT_PROFILE])
+def test_the_rollup_headers_are_the_forms_columns_once_each(profile_id: str, tmp_path: Path) -> None:
+    """On a form without 上年结转, 小计 is the 本年预算 again under the same words: printed once, not twice; the
+    likelihood counts stand under the form's own answers (Hubei's 不可能, not 朔州's 完全不可能)."""
+    root = tmp_path / profile_id
+    source = ROOT / "examples" / "profiles" / profile_id if profile_id != forms.DEFAULT_PROFILE else ROOT
+    shutil.copytree(source / "submissions", root / "submissions")
+    if (source / "docgen.yaml").exists():
+        shutil.copy(source / "docgen.yaml", root / "docgen.yaml")
+    _docgen(root, "build")
+    rollups = sorted((root / "build").glob("*/*汇总表.xlsx"))
+    assert rollups, sorted(p.name for p in (root / "build").rglob("*"))
+    answers = [lk.answer for lk in forms.builtin(profile_id).form("project").likelihoods]
+    for ws in openpyxl.load_workbook(rollups[0]).worksheets[:2]:
+        headers = [c.value for c in ws[3] if c.value is not None]
+        assert len(headers) == len(set(headers)), headers
+        assert [h for h in headers if h in answers or h == "完全不可能"] == answers, headers

@@ -526,9 +526,20 @@ class Sheet:
 
     @property
     def shown(self) -> list[tuple[str, str]]:
-        """The columns this sheet prints: none the form cannot have (上年结转, 下达数 on a form without them)."""
+        """The columns this sheet prints: none the form cannot have (上年结转, 下达数 on a form without them), and no
+        小计 on a form without 上年结转, where it is the 本年预算 again under the same words."""
         gone = compute.absent_columns(self.form.absent) if self.form is not None else frozenset()
+        if self.form is not None and "carried_over" in self.form.absent:
+            gone |= {"subtotal"}
         return [(key, kind) for key, kind in self.columns if key not in gone]
+
+    def header(self, key: str) -> str:
+        """A column's header in the form's words; the likelihood counts under the form's own answers (Hubei's 不可能,
+        not 朔州's 完全不可能)."""
+        if self.form is None:
+            return C[key]
+        answers = [lk.answer for lk in self.form.likelihoods if lk.role == key]
+        return "、".join(answers) if answers else self.form.words(C[key])
 
 
 class _Formats:
@@ -629,7 +640,7 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
         ws.set_row(0, 28)
         ws.set_row(2, 45)
         for col, (key, kind) in enumerate(columns):
-            ws.write_string(2, col, words(C[key]), fmt.header)
+            ws.write_string(2, col, sheet.header(key), fmt.header)
             ws.set_column(col, col, _width(key, kind))
         for index, values in enumerate(sheet.rows):
             _write_row(ws, fmt, 3 + index, columns, values)
