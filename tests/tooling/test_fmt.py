@@ -302,3 +302,17 @@ def test_the_new_money_keys_of_a_row_follow_the_form() -> None:
         "资金:\n  市级财政资金:\n    上年结转: 0\n    支出数: 10\n    调整后预算: 80\n    已审批待支付: 20\n"
         "    明细:\n      - 名称: 教材\n        金额: 0.008\n        用途: 买书\n"
     )
+
+
+def test_every_profile_demo_is_in_its_forms_canonical_order() -> None:
+    """`docgen fmt` orders keys as the repository's form: Hubei's check-box groups between the identity rows and the
+    budget table, national's 全年预算数 (调整后预算) right after 年初预算数, as the paper forms print them; the
+    shipped demos, written in that order, need no formatting (else a hook on a Hubei repository fails at once)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    for demo in sorted((root / "examples" / "profiles").iterdir()):
+        if (demo / "docgen.yaml").exists():
+            done = subprocess.run([sys.executable, "-m", "docgen", "fmt", "--check"], cwd=demo, capture_output=True, text=True)
+            assert done.returncode == 0, (demo.name, done.stdout + done.stderr)

@@ -120,7 +120,14 @@ def _form_fund_row(label: str, form: forms.Form) -> Schema:
 def _row_with_extras(label: str, form: forms.Form) -> Schema:
     """A fund row with the optional keys of the form's row_fields (调整后预算, 已审批待支付, 明细) beside its five amounts."""
     node = fund_row(label, form)
-    return {**node, "properties": {**node["properties"], **{f.key: _node(f, form) for f in form.row_fields or forms.ROW_FIELDS}}}
+    extras = {f.key: _node(f, form) for f in form.row_fields or forms.ROW_FIELDS}
+    if not form.absent:  # 朔州's row: the extras are not columns of the form, they follow its five amounts
+        return {**node, "properties": {**node["properties"], **extras}}
+    # a form that prints an extra as a column (national 全年预算数 = 调整后预算) orders it there, as `fmt` does
+    keys = [F.AMOUNT_FIELDS.get(c.field) or F.ROW_EXTRA_FIELDS.get(c.field) for c in form.budget_columns]
+    both = {**node["properties"], **extras}
+    ordered = {key: both[key] for key in keys if key in both}
+    return {**node, "properties": {**ordered, **{k: v for k, v in both.items() if k not in ordered}}}
 
 
 def _funds(rows: tuple[str, ...], title: str, description: str, form: forms.Form) -> Schema:
@@ -336,12 +343,22 @@ def form_schema(kind: str, profile: forms.Profile | None = None) -> Schema:
 
 
 def schema_of(form: forms.Form) -> Schema:
-    """The schema of files filled in on `form`: its fields, then its own table-level rows and check-box groups."""
-    props = {f.key: _node(f, form) for f in form.fields}
+    """The schema of files filled in on `form`, its keys in the form's order (which `docgen fmt` follows): the
+    identity fields, the check-box groups (on the form between the identity rows and the budget table), the other
+    fields, then the table-level rows (on the form below the indicators)."""
+    boxes = {
+        cell.key: {"enum": list(cell.choices), "title": cell.key, "description": "勾选一项：" + "、".join(cell.choices)}
+        for cell in form.choice_cells
+    }
+    props: Schema = {}
+    for f in form.fields:
+        if f.kind == "table" and boxes:
+            props.update(boxes)
+            boxes = {}
+        props[f.key] = _node(f, form)
+    props.update(boxes)
     for row in form.table_rows:
         props[row.key] = _text(row.key, row.label + "（表格中的整行文字）", maxLength=limits.MAX_TARGET_CHARS)
-    for cell in form.choice_cells:
-        props[cell.key] = {"enum": list(cell.choices), "title": cell.key, "description": "勾选一项：" + "、".join(cell.choices)}
     return _base(form.title, form.description, props, [f.key for f in form.fields if f.required])
 
 
