@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import html
 import os
 import re
 from collections.abc import Iterable
@@ -230,7 +231,44 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
     if history and root is not None and found.figures:
         public += public_history_figures(root, set(found.codes), set(found.paths))
     found.discard_figures(public)
+    # a number typed anywhere in a public submission's texts is public by definition: were it kept, its presence in
+    # the site would fail the build exactly when it equals a secret figure (the check an oracle for 「is X secret?」)
+    for sub in [*result.projects, *result.departments]:
+        if not getattr(sub, "confidential", False):
+            for text in _strings(sub):
+                _discard_typed(found, text)
     return found
+
+
+def _strings(value: Any, depth: int = 0) -> Iterable[str]:
+    """Every text a submission holds (its narratives, indicators, notes), as its attachments and pages print them."""
+    if depth > 20:
+        return
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from _strings(getattr(value, field.name, None), depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, depth + 1)
+            yield from _strings(item, depth + 1)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _strings(item, depth + 1)
+
+
+def _discard_typed(found: Secrets, text: str) -> None:
+    """Drop from `found` every figure the publication check would see in `text` (as written and once decoded)."""
+    from decimal import Decimal, InvalidOperation
+
+    for variant in dict.fromkeys((text, html.unescape(text))):
+        while (hit := found.figure_in(variant)) is not None:
+            before = len(found.figures)
+            with contextlib.suppress(InvalidOperation):
+                found.discard_figures([Decimal(hit.replace(",", ""))])
+            if len(found.figures) == before:
+                break
 
 
 #: Findings whose text sums a department's projects, 涉密 ones included (W414: 项目合计 against 部门整体).

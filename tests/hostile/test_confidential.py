@@ -489,3 +489,24 @@ def test_a_flawed_secret_still_withholds_its_departments_totals(tmp_path: Path, 
     published = (repo.root / "site" / "2025-06" / "301" / "index.html").read_text(encoding="utf-8")
     assert "9876.54" not in published and "9,876.54" not in published  # 301's 部门整体 total: S1 = total - the rest
     assert "9876.54" in (repo.root / "site" / "2025-06" / "303" / "index.html").read_text(encoding="utf-8")  # pooled: shown
+
+
+@pytest.mark.parametrize("typed", [S2[2][2], "876.54"], ids=["equal-to-a-secret", "not-secret"])
+def test_a_number_typed_in_a_public_text_is_not_an_oracle(tmp_path: Path, typed: str) -> None:
+    """A clerk writes 「涉及…万元」 into their own public project's analysis: build and site pass whether or not the
+    number equals a 涉密 figure (CI's pass/fail would else answer 「is X secret?」), and no other secret figure leaks."""
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    base = repo.run("rev-parse", "HEAD").strip()
+    write_corpus(repo)
+    code, name, funds = PUBLIC["302"]
+    repo.write(f"{PERIOD}/302-局/{code}.yaml", project(code, name, "302", funds, text=f"偏差原因：涉及{typed}万元调整。"))
+    repo.run("reset", "-q", "--soft", "HEAD~1")  # typed from the start: not a change in the public history
+    repo.commit("报送；道路改造改名并定为涉密")
+    results, outputs = run_all(repo, base)
+    assert all(r.returncode == 0 for r in results.values()), outputs
+    assert "发布检查未通过" not in outputs["build"] + outputs["site"]
+    assert any(typed in text for where, text in artefacts(repo.root, {}) if where.startswith("site/")), "the text is published"
+    assert [x for x in leaks(repo.root, {k: outputs[k] for k in ("diff", "diff-json")}) if not x.endswith(f"figure {typed}")] == []
