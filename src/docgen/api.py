@@ -2716,7 +2716,7 @@ def import_targets(
         return TI.Written(problems=problems, lines=lines)
     written = TI.plan(ws.root, folder, year, month, projects, form, profile, force=force)
     written.lines, written.folder = lines, folder / F.TARGETS_FOLDER
-    if not written.problems and not dry_run:
+    if not written.problems and not written.refused and not dry_run:
         for path, text in written.files.items():
             output.write_text(ws.file(path), text, owner=ws.submissions)
     return written

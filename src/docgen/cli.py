@@ -606,10 +606,19 @@ def import_targets(sheet: Path, period: str, mapping: str | None, force: bool, d
     if written.problems:
         click.echo(messages.message("E616", count=len(written.problems)), err=True)
         return 1
+    for path, changes in written.refused.items():  # as `docgen import` says it: the file exists, here is what differs
+        line = f"{ws.shown(path)}: {messages.SEVERITY['error']} E617 {messages.message('E617', count=len(changes))}"
+        click.echo(line, err=True)
+        for line in changes:
+            click.echo(messages.label("import_change", text=line), err=True)
+    if written.refused:
+        click.echo(messages.label("import_refused", count=len(written.refused)), err=True)
+        return 1
     for path in written.files:
         click.echo(ws.shown(path))
     shown = ws.shown(written.folder)
-    click.echo(messages.targets_text("import_written", count=len(written.files), folder=shown, same=len(written.unchanged)), err=True)
+    name = "import_would_write" if dry_run else "import_written"
+    click.echo(messages.targets_text(name, count=len(written.files), folder=shown, same=len(written.unchanged)), err=True)
     return 0
 
 

@@ -1310,7 +1310,7 @@ MESSAGES.update(
         "E614": "指标「{name}」已在第 {first} 行写过，同一项目的指标名称不能重复",
         "E615": "{where}：{detail}",
         "E616": "批复目标表格中有 {count} 处问题，未写入任何文件；请先修正上面列出的问题",
-        "E617": "{path} 已存在且与导入结果不同（可能有人手工修改过）；确认要覆盖时加 --force",
+        "E617": "文件已存在，导入会修改其中 {count} 项（可能有人手工修改过），未覆盖。核对下面列出的修改后，加 --force 覆盖",
         "E618": "对照表 {path} 有误：{detail}",
         "W610": "指标「{indicator}」的年度指标值与批复不一致：批复为「{approved}」，报送为「{reported}」，"
         "且没有对应的目标调整记录（结果应用中方式为「调整目标」，写明指标名称、调整后目标、文号和说明）",
@@ -1334,6 +1334,7 @@ TARGETS_TEXT = {
     "site_same": "一致",
     "site_missing": "—",
     "import_written": "批复目标：已写入 {count} 个文件（{folder}），未改动 {same} 个",
+    "import_would_write": "批复目标：将写入 {count} 个文件（{folder}），未改动 {same} 个（--dry-run，未写入任何文件）",
     "import_none": "表格中没有批复目标行（项目代码、三级指标、指标值）",
     "import_missing_column": "缺少「{column}」列（对照表中为「{header}」）",
     "import_empty": "「{column}」为空",
