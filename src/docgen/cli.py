@@ -944,6 +944,10 @@ def import_command(files: tuple[Path, ...], force: bool, dry_run: bool) -> int:
         if dry_run or plan.status == "updated":
             for line in plan.changes:
                 click.echo(messages.label("import_change", text=line))
+    if done.findings:  # the warnings of the files just written, located as `docgen validate` prints them
+        written = sum(p.status != "same" for p in done.planned)
+        click.echo(report.render(report.for_user(done.findings, ws.shown), "text", written))
+        click.echo(report.summary_line(done.findings, written), err=True)
     counts = {s: sum(p.status == s for p in done.planned) for s in ("created", "updated", "same")}
     summary = messages.label("import_summary", files=done.workbooks, sheets=len(done.planned), **counts)
     click.echo(summary + (messages.label("import_dry_run") if dry_run else ""), err=True)

@@ -1196,7 +1196,7 @@ MESSAGES.update(
         "E707": "字段「{name}」没有 written（报送文件中填写的键），也不是 docgen 认识的字段名",
         "E708": "表格的每一块应写成「类型: {{…}}」，类型为：{known}",
         "E709": "列「{header}」引用了本表中不存在的内容「{field}」（此表可用：{known}）",
-        "E710": "列「{header}」（第 {first}-{last} 列）与列「{other}」重叠，或超出了本表 {columns} 列的网格（0-{end}）",
+        "E710": "列「{header}」（第 {first}-{last} 列）{why}",
         "E711": "「{label}」重复出现（{where}）",
         "E712": "完成目标可能性「{answer}」的 role「{role}」不是 {known} 之一，或与另一档重复",
         "E713": "监控期间 {what}「{value}」不正确：{why}",
@@ -1219,6 +1219,9 @@ MESSAGES.update(
 )
 
 PROFILE: dict[str, str] = {
+    "column_overlaps": "与列「{other}」重叠",
+    "column_past_grid": "超出了本表 {columns} 列的网格（0-{end}）",
+    "column_reversed": "的起始列大于结束列（first 应不大于 last）",
     "list_header": "内置表样（docgen.yaml 中写「profile: <编号>」选用）：",
     "list_line": "  {id}  {name}（{level}）{current}",
     "list_current": "  ← 当前仓库使用",
