@@ -538,6 +538,8 @@ def export_command(
         click.echo(messages.export_label("export_written", path=_shown(ws, path)))
     if done.confidential:
         click.echo(messages.export_label("export_confidential", count=done.confidential), err=True)
+    if done.withheld:
+        click.echo(messages.export_label("export_withheld", count=done.withheld, pool=done.pool), err=True)
     click.echo(messages.export_label("export_summary", period=period, count=len(done.written), folder=_shown(ws, done.folder)), err=True)
     return 0
 
@@ -657,7 +659,8 @@ def codeowners(platform: str, out: Path | None, root: Path | None) -> int:
 @handle_errors
 def feedback(period: str | None, department: str | None, out: Path | None, pdf: bool, root: Path | None) -> int:
     """按部门生成市财政局的《绩效运行监控审核结果反馈》（.docx，与附件1相同的公文格式）：
-    各项报送的审核意见，退回修改和红灯的事项及原因，整改要求和期限，结果应用。涉密项目不列名称和代码。
+    各项报送的审核意见，退回修改和红灯的事项及原因，整改要求和期限，结果应用。涉密项目不列名称和代码，也不计入份数；
+    涉密项目少于 k 个的部门，其部门整体不列红灯和指标问题（与 docgen build 一样不公开）。
 
     示例：docgen feedback --period 2025-06 --department 101
     """

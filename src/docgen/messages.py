@@ -1036,7 +1036,7 @@ REVIEW_TEXT = {
     "feedback_intro": "根据《朔州市市级部门预算绩效运行监控管理办法》，市财政局对你单位报送的{year}年1-{month}月"
     "绩效运行监控材料进行了审核，现将审核结果反馈如下。",
     "feedback_overview": "本期你单位应报项目 {expected} 个，已报送 {submitted} 份（含部门整体），"
-    "审核通过 {passed} 份，退回修改 {returned} 份；红灯 {red} 份。",
+    "审核通过 {passed} 份，退回修改 {returned} 份；红灯 {red} 份（以上均不含涉密项目，涉密项目的审核结果另行反馈）。",
     "feedback_opinions": "审核意见",
     "feedback_problems": "存在的问题",
     "feedback_rectify": "整改要求",
@@ -1128,6 +1128,8 @@ EXPORT = {
     "export_written": "已生成 {path}",
     "export_summary": "{period}：生成待填写的工作簿 {count} 个，写入 {folder}",
     "export_confidential": "涉密项目 {count} 个未导出（其材料不写入 build/）",
+    "export_withheld": "部门整体（附件3）{count} 份未导出：所在部门的涉密项目少于 {pool} 个，"
+    "其部门整体数据会透露涉密项目的数据，与 docgen build 一样不公开",
     "export_nothing": "{period} 没有可导出的报送文件（{folder}）；新期间可先运行 docgen new period {period} --from 上一期",
     "export_department_unknown": "{period} 没有主管部门代码为「{code}」的报送文件",
     "mapping_empty": "对照文件是空的",
