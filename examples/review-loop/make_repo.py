@@ -39,6 +39,9 @@ STEPS = (
 DRAFT = "2025-09/102-卫生健康委员会/102-2025-003.yaml"  # committed on a branch only
 
 
+MODELINE = "# yaml-language-server: $schema="
+
+
 def _git(dest: Path, *args: str, when: str = "2025-07-01T00:00:00+08:00", author: str = "docgen") -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(
@@ -57,6 +60,10 @@ def _git(dest: Path, *args: str, when: str = "2025-07-01T00:00:00+08:00", author
 def make(dest: Path) -> Path:
     """The demo repository at `dest` (which must not exist yet); returns it."""
     shutil.copytree(HERE / "submissions", dest / "submissions")
+    for path in (dest / "submissions").rglob("*.yaml"):  # the $schema links as in a repository of its own (two levels up here)
+        text = path.read_text(encoding="utf-8")
+        if text.startswith(MODELINE + "../../"):
+            path.write_text(MODELINE + text.removeprefix(MODELINE + "../../"), encoding="utf-8")
     shutil.copy(HERE / ".gitignore", dest / ".gitignore")
     _git(dest, "init", "-q", "-b", "main")
     _git(dest, "add", ".gitignore")
@@ -71,6 +78,7 @@ def make(dest: Path) -> Path:
     draft.write_bytes(held)
     _git(dest, "add", f"submissions/{DRAFT}")
     _git(dest, "commit", "-q", "-m", "卫生健康委员会：重大传染病防控经费（草稿）", when="2025-10-29T10:00:00+08:00", author="卫生健康委员会")
+    _git(dest, "checkout", "-q", "main")  # the README's commands run on main, where the draft is not
     return dest
 
 

@@ -1154,6 +1154,7 @@ def feedback(
     secrets = confidential.secrets(ws.root, result)
     redact = secrets.redact
     analysis = analyse(result)
+    withheld = confidential.withheld_paths(result)
     tpl = templates.find(ws.root)
     reference = tpl.path(templates.REPORT_DOCX)
     folder = out if out is not None else ws.build
@@ -1169,7 +1170,7 @@ def feedback(
         roster = next((r for r in result.rosters if (r.period.year, r.period.month) == when), None)
         listed = next((d for d in roster.departments if d.code == code), None) if roster else None
         name = listed.name if listed else next((s.department for s in subs if isinstance(s, Department)), subs[0].department)
-        letter = _letter(result, analysis, subs, when, code, redact(name), listed, redact)
+        letter = _letter(result, analysis, subs, when, code, redact(name), listed, redact, withheld)
         letter = replace(letter, dated=dates.written_date(dates.document_date(subs[0].period)))
         target = letters.target(folder, letter)
         output.write_bytes(target, letters.document_bytes(letter, reference), owner=folder)
@@ -1199,8 +1200,12 @@ def _letter(
     name: str,
     listed: Any,
     redact: Callable[[str], str],
+    withheld: set[str] | frozenset[str] = frozenset(),
 ) -> Any:
-    """What one department's letter says, as texts (render/feedback.Letter); 涉密 projects only counted."""
+    """What one department's letter says, as texts (render/feedback.Letter). The letter lands in build/, which is
+    published: 涉密 projects are neither named nor counted (the overview's figures are of the public submissions
+    alone, so they cannot be subtracted to give a 涉密 project's review state or light), and the 部门整体 of a
+    withheld department (confidential.withheld_paths) gives no light or indicator findings: they are its figures."""
     from .form.model import Period
     from .render.feedback import Letter
 
@@ -1236,7 +1241,7 @@ def _letter(
             )
         if records.returned(sub):
             problems.append(M.review_text("feedback_returned", name=title, code=shown, reason=records.return_reason(sub)))
-        sa = analysis.of(sub.path)
+        sa = None if str(sub.path) in withheld else analysis.of(sub.path)
         if sa is not None and sa.light == LIGHT_RED:
             reasons = "；".join(dict.fromkeys(f.message for f in sa.findings if f.light == LIGHT_RED))
             problems.append(M.review_text("feedback_red", name=title, code=shown, reason=reasons))
@@ -1267,14 +1272,16 @@ def _letter(
         applied.append(
             M.review_text("feedback_application", name=title, code=shown, kind=a.kind, amount=amount, number=number, note=a.note)
         )
-    expected = len(listed.projects) if listed else len([s for s in subs if isinstance(s, Project)])
+    listed_public = [p for p in listed.projects if not p.confidential and p.code not in secret] if listed else None
+    expected = len(listed_public) if listed_public is not None else len([s for s in public if isinstance(s, Project)])
+    shown_light = [s for s in public if str(s.path) not in withheld]
     overview = M.review_text(
         "feedback_overview",
         expected=expected,
-        submitted=len(subs),
-        passed=sum(1 for s in subs if records.conclusion(s) == F.REVIEW_CONCLUSIONS[0]),
-        returned=sum(1 for s in subs if records.returned(s)),
-        red=sum(1 for s in subs if (sa := analysis.of(s.path)) is not None and sa.light == LIGHT_RED),
+        submitted=len(public),
+        passed=sum(1 for s in public if records.conclusion(s) == F.REVIEW_CONCLUSIONS[0]),
+        returned=sum(1 for s in public if records.returned(s)),
+        red=sum(1 for s in shown_light if (sa := analysis.of(s.path)) is not None and sa.light == LIGHT_RED),
     )
     return Letter(
         period=Period(*when),
@@ -2254,6 +2261,8 @@ class Imported:
     problems: list[Any] = field(default_factory=list)  # tooling.importer.Problem, located on the spreadsheets
     refused: list[Planned] = field(default_factory=list)  # existing files that would change, without --force
     workbooks: int = 0
+    #: warnings and hints (W4xx…) of the files written (or, dry run, to be written), as `docgen validate` finds them
+    findings: list[Finding] = field(default_factory=list)
     written: bool = False
 
 
@@ -2481,6 +2490,9 @@ def _validate_imports(ws: Workspace, outcome: Imported, targets: dict[Path, Any]
         rules = ws.rules if ws.rules.is_file() else None
         result = check([copy.file(plan.target) for plan in outcome.planned], rules, workspace=copy, cache=False)
     by_target = {str(plan.target): plan for plan in outcome.planned}
+    # what `docgen validate` would say of the files this import writes: a clerk's typo that only a rule catches
+    # (下达数 1,200.50 against 本年预算 150, W412) is shown, not written in silence
+    outcome.findings = [f for f in result.findings if not f.is_error and f.path in by_target and by_target[f.path].status != "same"]
     for finding in result.errors:
         found = by_target.get(str(finding.path))
         if found is None:
@@ -2531,11 +2543,14 @@ def _read_path(path: tuple[Any, ...], written: Any, read: dict[str, Any]) -> tup
 
 @dataclass
 class Exported:
-    """What `docgen export` wrote (absolute paths), into which folder, and how many 涉密 projects it left out."""
+    """What `docgen export` wrote (absolute paths), into which folder, how many 涉密 projects and withheld 部门整体
+    it left out."""
 
     written: list[Path]
     folder: Path
     confidential: int = 0
+    withheld: int = 0  # 部门整体 (附件3) of departments with 1 to k-1 涉密 projects, left out
+    pool: int = 0  # that k
 
 
 #: The names `docgen export --format` takes: one per writer in tooling/export.py's EXPORTERS (named here too, so the
@@ -2555,7 +2570,8 @@ def export(
 ) -> Exported:
     """Write a period's submissions out for the units: by default forms to fill (one workbook per unit, or per project
     with `per="project"`; 附件3 on its own), into `out` (default build/export/). Like `build`, any error in the
-    period's files stops it with nothing written; 涉密 projects are never exported (counted)."""
+    period's files stops it with nothing written; 涉密 projects are never exported (counted), nor the 部门整体 of a
+    department holding 1 to k-1 of them (confidential.withheld_paths: its totals would give theirs)."""
     from .render import templates
     from .tooling import export as exporting
 
@@ -2576,12 +2592,17 @@ def export(
         if not subs:
             raise UsageError(M.export_label("export_department_unknown", period=folder.name, code=department))
     secret = [s for s in subs if isinstance(s, Project) and s.confidential]
-    subs = [s for s in subs if s not in secret]
-    evaluations = analyse(result).submissions
+    analysis = analyse(result)
+    # a department with 1 to k-1 涉密 projects: its 部门整体 figures would reveal theirs (as `build` withholds them)
+    withheld_paths = confidential.withheld_paths(result)
+    withheld = [s for s in subs if isinstance(s, Department) and str(s.path) in withheld_paths]
+    subs = [s for s in subs if s not in secret and s not in withheld]
+    evaluations = analysis.submissions
     chosen = [evaluations[str(s.path)] for s in subs]
     previous: dict[str, Project | Department] = dict(_previous_projects([s for s in subs if isinstance(s, Project)], ws))
     job = exporting.Job(chosen, previous, per, target, templates.find(ws.root).path(templates.TABLES_YAML))
-    return Exported(exporting.EXPORTERS[fmt](job), target, len(secret))
+    pool = confidential.pool_size(getattr(result, "analysis", None))
+    return Exported(exporting.EXPORTERS[fmt](job), target, len(secret), len(withheld), pool)
 
 
 def carry_files(folder: Path) -> list[Path]:
@@ -2711,7 +2732,7 @@ def import_targets(
         return TI.Written(problems=problems, lines=lines)
     written = TI.plan(ws.root, folder, year, month, projects, form, profile, force=force)
     written.lines, written.folder = lines, folder / F.TARGETS_FOLDER
-    if not written.problems and not dry_run:
+    if not written.problems and not written.refused and not dry_run:
         for path, text in written.files.items():
             output.write_text(ws.file(path), text, owner=ws.submissions)
     return written

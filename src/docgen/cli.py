@@ -538,6 +538,8 @@ def export_command(
         click.echo(messages.export_label("export_written", path=_shown(ws, path)))
     if done.confidential:
         click.echo(messages.export_label("export_confidential", count=done.confidential), err=True)
+    if done.withheld:
+        click.echo(messages.export_label("export_withheld", count=done.withheld, pool=done.pool), err=True)
     click.echo(messages.export_label("export_summary", period=period, count=len(done.written), folder=_shown(ws, done.folder)), err=True)
     return 0
 
@@ -606,10 +608,19 @@ def import_targets(sheet: Path, period: str, mapping: str | None, force: bool, d
     if written.problems:
         click.echo(messages.message("E616", count=len(written.problems)), err=True)
         return 1
+    for path, changes in written.refused.items():  # as `docgen import` says it: the file exists, here is what differs
+        line = f"{ws.shown(path)}: {messages.SEVERITY['error']} E617 {messages.message('E617', count=len(changes))}"
+        click.echo(line, err=True)
+        for line in changes:
+            click.echo(messages.label("import_change", text=line), err=True)
+    if written.refused:
+        click.echo(messages.label("import_refused", count=len(written.refused)), err=True)
+        return 1
     for path in written.files:
         click.echo(ws.shown(path))
     shown = ws.shown(written.folder)
-    click.echo(messages.targets_text("import_written", count=len(written.files), folder=shown, same=len(written.unchanged)), err=True)
+    name = "import_would_write" if dry_run else "import_written"
+    click.echo(messages.targets_text(name, count=len(written.files), folder=shown, same=len(written.unchanged)), err=True)
     return 0
 
 
@@ -648,7 +659,8 @@ def codeowners(platform: str, out: Path | None, root: Path | None) -> int:
 @handle_errors
 def feedback(period: str | None, department: str | None, out: Path | None, pdf: bool, root: Path | None) -> int:
     """按部门生成市财政局的《绩效运行监控审核结果反馈》（.docx，与附件1相同的公文格式）：
-    各项报送的审核意见，退回修改和红灯的事项及原因，整改要求和期限，结果应用。涉密项目不列名称和代码。
+    各项报送的审核意见，退回修改和红灯的事项及原因，整改要求和期限，结果应用。涉密项目不列名称和代码，也不计入份数；
+    涉密项目少于 k 个的部门，其部门整体不列红灯和指标问题（与 docgen build 一样不公开）。
 
     示例：docgen feedback --period 2025-06 --department 101
     """
@@ -941,6 +953,10 @@ def import_command(files: tuple[Path, ...], force: bool, dry_run: bool) -> int:
         if dry_run or plan.status == "updated":
             for line in plan.changes:
                 click.echo(messages.label("import_change", text=line))
+    if done.findings:  # the warnings of the files just written, located as `docgen validate` prints them
+        written = sum(p.status != "same" for p in done.planned)
+        click.echo(report.render(report.for_user(done.findings, ws.shown), "text", written))
+        click.echo(report.summary_line(done.findings, written), err=True)
     counts = {s: sum(p.status == s for p in done.planned) for s in ("created", "updated", "same")}
     summary = messages.label("import_summary", files=done.workbooks, sheets=len(done.planned), **counts)
     click.echo(summary + (messages.label("import_dry_run") if dry_run else ""), err=True)

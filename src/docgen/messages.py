@@ -1036,7 +1036,7 @@ REVIEW_TEXT = {
     "feedback_intro": "根据《朔州市市级部门预算绩效运行监控管理办法》，市财政局对你单位报送的{year}年1-{month}月"
     "绩效运行监控材料进行了审核，现将审核结果反馈如下。",
     "feedback_overview": "本期你单位应报项目 {expected} 个，已报送 {submitted} 份（含部门整体），"
-    "审核通过 {passed} 份，退回修改 {returned} 份；红灯 {red} 份。",
+    "审核通过 {passed} 份，退回修改 {returned} 份；红灯 {red} 份（以上均不含涉密项目，涉密项目的审核结果另行反馈）。",
     "feedback_opinions": "审核意见",
     "feedback_problems": "存在的问题",
     "feedback_rectify": "整改要求",
@@ -1128,6 +1128,8 @@ EXPORT = {
     "export_written": "已生成 {path}",
     "export_summary": "{period}：生成待填写的工作簿 {count} 个，写入 {folder}",
     "export_confidential": "涉密项目 {count} 个未导出（其材料不写入 build/）",
+    "export_withheld": "部门整体（附件3）{count} 份未导出：所在部门的涉密项目少于 {pool} 个，"
+    "其部门整体数据会透露涉密项目的数据，与 docgen build 一样不公开",
     "export_nothing": "{period} 没有可导出的报送文件（{folder}）；新期间可先运行 docgen new period {period} --from 上一期",
     "export_department_unknown": "{period} 没有主管部门代码为「{code}」的报送文件",
     "mapping_empty": "对照文件是空的",
@@ -1194,7 +1196,7 @@ MESSAGES.update(
         "E707": "字段「{name}」没有 written（报送文件中填写的键），也不是 docgen 认识的字段名",
         "E708": "表格的每一块应写成「类型: {{…}}」，类型为：{known}",
         "E709": "列「{header}」引用了本表中不存在的内容「{field}」（此表可用：{known}）",
-        "E710": "列「{header}」（第 {first}-{last} 列）与列「{other}」重叠，或超出了本表 {columns} 列的网格（0-{end}）",
+        "E710": "列「{header}」（第 {first}-{last} 列）{why}",
         "E711": "「{label}」重复出现（{where}）",
         "E712": "完成目标可能性「{answer}」的 role「{role}」不是 {known} 之一，或与另一档重复",
         "E713": "监控期间 {what}「{value}」不正确：{why}",
@@ -1217,6 +1219,9 @@ MESSAGES.update(
 )
 
 PROFILE: dict[str, str] = {
+    "column_overlaps": "与列「{other}」重叠",
+    "column_past_grid": "超出了本表 {columns} 列的网格（0-{end}）",
+    "column_reversed": "的起始列大于结束列（first 应不大于 last）",
     "list_header": "内置表样（docgen.yaml 中写「profile: <编号>」选用）：",
     "list_line": "  {id}  {name}（{level}）{current}",
     "list_current": "  ← 当前仓库使用",
@@ -1307,7 +1312,7 @@ MESSAGES.update(
         "E614": "指标「{name}」已在第 {first} 行写过，同一项目的指标名称不能重复",
         "E615": "{where}：{detail}",
         "E616": "批复目标表格中有 {count} 处问题，未写入任何文件；请先修正上面列出的问题",
-        "E617": "{path} 已存在且与导入结果不同（可能有人手工修改过）；确认要覆盖时加 --force",
+        "E617": "文件已存在，导入会修改其中 {count} 项（可能有人手工修改过），未覆盖。核对下面列出的修改后，加 --force 覆盖",
         "E618": "对照表 {path} 有误：{detail}",
         "W610": "指标「{indicator}」的年度指标值与批复不一致：批复为「{approved}」，报送为「{reported}」，"
         "且没有对应的目标调整记录（结果应用中方式为「调整目标」，写明指标名称、调整后目标、文号和说明）",
@@ -1331,6 +1336,7 @@ TARGETS_TEXT = {
     "site_same": "一致",
     "site_missing": "—",
     "import_written": "批复目标：已写入 {count} 个文件（{folder}），未改动 {same} 个",
+    "import_would_write": "批复目标：将写入 {count} 个文件（{folder}），未改动 {same} 个（--dry-run，未写入任何文件）",
     "import_none": "表格中没有批复目标行（项目代码、三级指标、指标值）",
     "import_missing_column": "缺少「{column}」列（对照表中为「{header}」）",
     "import_empty": "「{column}」为空",

@@ -110,3 +110,40 @@ def test_profile_check_passes_a_good_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.cli, ["profile", "check", str(tmp_path / "表.yaml")])
     assert result.exit_code == 0, result.output
     assert "ours" in result.output and "州本级" in result.output
+
+
+def _check_text(tmp_path: Path, text: str) -> list[Any]:
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    return P.check_file(tmp_path / "p.yaml")[1]
+
+
+def test_a_column_past_the_grid_says_so_not_that_it_overlaps_itself(tmp_path: Path) -> None:
+    text = (CASES / "overlapping-columns.yaml").read_text(encoding="utf-8")
+    text = text.replace("first: 3, last: 4", "first: 11, last: 13")
+    [found] = _check_text(tmp_path, text)
+    assert found.code == "E710"
+    assert "超出了本表" in found.message and "重叠" not in found.message
+    [found] = _check_text(tmp_path, (CASES / "overlapping-columns.yaml").read_text(encoding="utf-8"))
+    assert "与列「本年预算」重叠" in found.message and "超出" not in found.message
+
+
+def test_e760_lists_each_replaceable_term_once_and_unambiguously(tmp_path: Path) -> None:
+    text = "extends: shuozhou-city\nid: case\nname: 措辞\nlevel: 县级\nwording:\n  terms:\n    不存在的说法: 别的\n"
+    [found] = _check_text(tmp_path, text)
+    assert found.code == "E760"
+    listed = found.message.split("可替换：")[1].rstrip("）")
+    terms = [t.strip("「」") for t in listed.split("」、「")]
+    assert terms == list(forms.DEFAULT_TERMS) and len(set(terms)) == len(terms)
+    assert "「支出数、下达数」" in listed
+
+
+def test_the_profile_docs_name_the_right_codes_and_demos() -> None:
+    docs = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
+    assert "阈值不是该规则可设的（E720）" in docs
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if "`examples/profiles/` 是" in line)
+    assert all(
+        d.name in line
+        for d in (ROOT / "examples" / "profiles").iterdir()
+        if d.is_dir() and d.name not in ("shuozhou-county", "shuozhou-district")
+    )

@@ -46,7 +46,7 @@ def test_states_returned_passed_again_late_and_draft(demo: Path, checked: api.Re
     states = api.review_states(checked, demo)
     assert states[f"{P06}/101-教育局/101-2025-002.yaml"].label == "退回修改"
     assert states[f"{P09}/101-教育局/101-2025-002.yaml"].label == "已通过"
-    assert states[f"{P09}/102-卫生健康委员会/102-2025-003.yaml"].label == "草稿"
+    assert f"{P09}/102-卫生健康委员会/102-2025-003.yaml" not in states  # the draft is on its branch, not on main
     assert states[f"{P06}/102-卫生健康委员会/102-2025-002.yaml"].label == "已通过"  # the unit file's own 审核意见, still read
     deadline = next(r.deadline for r in checked.rosters if r.period.key == "2025-06")
     arrived = {p: s.first_arrived for p, s in states.items() if p.startswith(P06) and s.first_arrived is not None}
@@ -79,3 +79,30 @@ def test_the_departments_report_drafts_its_results_application(demo: Path, check
     assert "整改期限 2025-08-31，目前整改中，已逾期" in rectified and "目前已完成" in rectified
     june = next(d for d in checked.departments if d.department_code == "102" and d.period.key == "2025-06")
     assert api.draft_applications(checked, june) == ""  # no records: nothing drafted, the section stays the department's
+
+
+def test_the_script_ends_on_main_and_links_the_schema_inside_the_repository(demo: Path, tmp_path: Path) -> None:
+    """The README's commands run on main (the draft is on draft-102 only), and every file's $schema link is the one a
+    fresh `docgen import`/`import-targets` writes there, not one leading out of the repository."""
+    import subprocess
+
+    def git(repo: Path, *args: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+
+    assert git(demo, "branch", "--show-current") == "main"
+    assert git(demo, "status", "--porcelain") == ""
+    assert not (demo / P09 / "102-卫生健康委员会/102-2025-003.yaml").exists()
+    targets = (demo / P06 / "批复目标/101.yaml").read_text(encoding="utf-8")
+    assert targets.startswith("# yaml-language-server: $schema=../../../schema/targets.schema.json\n")
+    for path in (demo / "submissions").rglob("*.yaml"):
+        line = path.read_text(encoding="utf-8").splitlines()[0]
+        if "$schema=" in line:
+            link = line.split("$schema=")[1]
+            assert (path.parent / link).resolve().is_relative_to(demo.resolve()), path
+    draft = tmp_path / "draft"
+    shutil.copytree(demo, draft)
+    git(draft, "checkout", "-q", "draft-102")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        checked = api.check([draft / "submissions"], workspace=api.Workspace.at(draft))
+    assert api.review_states(checked, draft)[f"{P09}/102-卫生健康委员会/102-2025-003.yaml"].label == "草稿"

@@ -456,3 +456,23 @@ def test_an_existing_file_that_does_not_read_is_left_alone(tmp_path: Path) -> No
     done = api.import_workbooks([book], workspace=Workspace.at(repo), force=True)
     assert _located(done) == [(str(book), "项目1", "A1", "E527")]
     assert broken.read_text(encoding="utf-8") == "年度: [2025\n"
+
+
+def test_the_command_shows_the_warnings_of_the_files_it_wrote(tmp_path: Path, run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clerk's typo only a rule catches (下达数 far above 本年预算, W412) is printed, located, as validate prints it."""
+    repo = _project_repo(tmp_path)
+    book = office_workbook(tmp_path / "少年宫.xlsx", {"项目1": OFFICE_PROJECT})
+    wb = openpyxl.load_workbook(book)
+    wb["项目1"]["F9"] = "1,200.50"  # 市级财政资金·下达数 against 本年预算 200
+    for cell in ("F7", "G7", "G9"):  # the computed cells, left for docgen to compute
+        wb["项目1"][cell] = None
+    wb.save(book)
+    monkeypatch.chdir(repo)
+    result = run("import", str(book))
+    assert result.exit_code == 0, result.stderr
+    target = repo / "submissions/2025-06/101-朔州市教育局/101-2025-011.yaml"
+    assert target.is_file()
+    validated = run("validate", str(target.relative_to(repo)))
+    lines = [line for line in validated.stdout.splitlines() if " W412 " in line]
+    assert lines and all(line in result.stdout.splitlines() for line in lines)
+    assert lines[0].startswith("submissions/2025-06/101-朔州市教育局/101-2025-011.yaml:")

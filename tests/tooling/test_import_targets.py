@@ -118,3 +118,45 @@ def test_a_period_without_a_roster_is_a_usage_error(run, repo: Path) -> None:
     (repo / "t.csv").write_text(",".join(HEADER) + "\n", encoding="utf-8")
     result = run("import-targets", "t.csv", "--period", "2025-03")
     assert result.exit_code == 2
+
+
+def test_dry_run_says_what_would_be_written_and_writes_nothing(run, repo: Path) -> None:
+    (repo / "t.csv").write_text(",".join(HEADER) + "\n101-2025-001,补助,产出指标,数量指标,资助学生人数,≥12000人\n", encoding="utf-8")
+    for extra in ([], ["--force"]):
+        dry = run("import-targets", "t.csv", "--period", "2025-06", "--dry-run", *extra)
+        assert dry.exit_code == 0, dry.stderr
+        assert "将写入 1 个文件" in dry.stderr and "已写入" not in dry.stderr
+        assert not (repo / TARGETS).exists()
+
+
+def test_a_refusal_names_the_existing_file_and_lists_each_change(run, repo: Path) -> None:
+    (repo / "t.csv").write_text(",".join(HEADER) + "\n101-2025-001,补助,产出指标,数量指标,资助学生人数,≥12000人\n", encoding="utf-8")
+    assert run("import-targets", "t.csv", "--period", "2025-06").exit_code == 0
+    edited = (repo / TARGETS).read_text(encoding="utf-8").replace("≥12000人", "≥13000人")
+    (repo / TARGETS).write_text(edited, encoding="utf-8")
+    refused = run("import-targets", "t.csv", "--period", "2025-06")
+    assert refused.exit_code == 1
+    assert "批复目标表格中有" not in refused.stderr and "E616" not in refused.stderr
+    assert refused.stderr.startswith("2025-06/批复目标/101.yaml: 错误 E617 文件已存在，导入会修改其中 1 项") or (
+        "批复目标/101.yaml: 错误 E617 文件已存在，导入会修改其中 1 项" in refused.stderr
+    )
+    assert any("≥13000人" in line and "≥12000人" in line for line in refused.stderr.splitlines())
+    assert "加 --force 覆盖" in refused.stderr
+
+
+def test_force_keeps_the_offices_own_keys_and_comments(run, repo: Path) -> None:
+    (repo / "t.csv").write_text(",".join(HEADER) + "\n101-2025-001,补助,产出指标,数量指标,资助学生人数,≥12000人\n", encoding="utf-8")
+    assert run("import-targets", "t.csv", "--period", "2025-06").exit_code == 0
+    text = (repo / TARGETS).read_text(encoding="utf-8")
+    text = text.replace("≥12000人", "≥13000人").replace(
+        '主管部门代码: "101"\n', '主管部门代码: "101"\n# 财政局 6 月批复\n批复文号: 朔财预〔2025〕12号\n'
+    )
+    (repo / TARGETS).write_text(text, encoding="utf-8")
+    forced = run("import-targets", "t.csv", "--period", "2025-06", "--force")
+    assert forced.exit_code == 0, forced.stderr
+    after = (repo / TARGETS).read_text(encoding="utf-8")
+    assert "≥12000人" in after and "≥13000人" not in after
+    assert "批复文号: 朔财预〔2025〕12号" in after and "# 财政局 6 月批复" in after
+    assert after.startswith("# yaml-language-server: $schema=../../../schema/targets.schema.json\n")
+    again = run("import-targets", "t.csv", "--period", "2025-06")  # the office's keys are no difference
+    assert again.exit_code == 0 and "未改动 1 个" in again.stderr

@@ -523,7 +523,9 @@ def _wording_findings(path: Path, at: Locate, data: Mapping[str, Any]) -> Iterat
     known = forms.DEFAULT_TERMS
     for term in (data.get(forms.WORDING_KEY) or {}).get("terms") or {}:
         if term not in known:
-            yield error(path, *at(forms.WORDING_KEY, "terms", term, key=True), "E760", term=term, known="、".join(known))
+            yield error(
+                path, *at(forms.WORDING_KEY, "terms", term, key=True), "E760", term=term, known="、".join(f"「{k}」" for k in known)
+            )
 
 
 def _rule_findings(path: Path, at: Locate, rules: Mapping[str, Any]) -> Iterator[Finding]:
@@ -628,9 +630,13 @@ def _column_findings(
             yield error(path, *at(*where, i, "field"), "E709", header=header, field=column["field"], known="、".join(known))
         clash = next((h for a, b, h in taken if first <= b and a <= last), None)
         if first > last or last >= ncols or clash is not None:
-            yield error(
-                path, *at(*where, i), "E710", header=header, first=first, last=last, other=clash or header, columns=ncols, end=ncols - 1
-            )
+            if first > last:
+                why = PROFILE["column_reversed"]
+            elif last >= ncols:  # past the grid: an overlap with itself would be a wrong report
+                why = PROFILE["column_past_grid"].format(columns=ncols, end=ncols - 1)
+            else:
+                why = PROFILE["column_overlaps"].format(other=clash)
+            yield error(path, *at(*where, i), "E710", header=header, first=first, last=last, why=why)
         taken.append((first, last, header))
         if headers.index(header) != i:
             yield error(path, *at(*where, i, "header"), "E711", label=header, where="列的表头")

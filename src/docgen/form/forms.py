@@ -481,7 +481,7 @@ def wording_of(data: Any, defaults: Mapping[str, str] | None = None) -> Wording:
         if not isinstance(old, str) or not old or not isinstance(new, str) or not new:
             raise ProfileError("E703", (WORDING_KEY, "terms", str(old)), expected="文字")
         if defaults is not None and old not in defaults:
-            raise ProfileError("E760", (WORDING_KEY, "terms", old), term=old, known="、".join(defaults))
+            raise ProfileError("E760", (WORDING_KEY, "terms", old), term=old, known="、".join(f"「{k}」" for k in defaults))
         if new != old:
             pairs.append((old, new))
     return Wording(area, bureau, tuple(pairs), basis)

@@ -79,6 +79,8 @@ class Written:
     problems: list[Problem] = field(default_factory=list)
     lines: int = 0
     folder: Path = Path()  # the period's 批复目标 folder, root-relative
+    #: existing files that would change, without `force`: each with its field-level changes (old → new), one a line
+    refused: dict[Path, list[str]] = field(default_factory=dict)
 
 
 def mapping_path(name: str) -> Path | None:
@@ -351,14 +353,66 @@ def plan(
         if doc is None or any(f.is_error for f in findings):
             out.problems += [Problem(f"{f.path}:{f.line}:{f.column}", f.code, f.message) for f in findings if f.is_error]
             continue
+        after = formatted.after
         existing = root / relative
         if existing.exists():
-            before = read_regular(existing, limits.MAX_FILE_BYTES)
-            if before is not None and before.decode("utf-8", errors="replace") == formatted.after:
+            raw = read_regular(existing, limits.MAX_FILE_BYTES)
+            before = raw.decode("utf-8", errors="replace") if raw is not None else None
+            if before is not None:
+                after = merged_text(relative, before, after, profile)
+            if before is not None and before == after:
                 out.unchanged.append(relative)
                 continue
             if not force:
-                out.problems.append(Problem(str(relative), "E617", M.message("E617", path=relative)))
+                out.refused[relative] = _changes(relative, before, after, profile)
                 continue
-        out.files[relative] = formatted.after
+        out.files[relative] = after
     return out
+
+
+#: The keys an import writes; any other key of an existing file (批复文号, a hand-added note) is the office's own.
+_WRITTEN = frozenset({T["year"], T["month"], T["department_code"], T["projects"]})
+_WRITTEN_PROJECT = frozenset({T["project_code"], T["project_name"], T["indicators"]})
+
+
+def merged_text(relative: Path, before: str, after: str, profile: forms.Profile | None) -> str:
+    """The new file's values put into the existing file through the round-trip writer: its comments (the header),
+    the keys an import does not write (批复文号) and a project's own keys kept. `after` itself when `before` does
+    not read as a mapping."""
+    rt = fmt._yaml()
+    try:
+        old, new = rt.load(before.removeprefix(fmt.BOM)), rt.load(after)
+    except Exception:  # noqa: BLE001 - ruamel raises many kinds; an unreadable old file is simply replaced
+        return after
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return after
+    kept = {str(p.get(T["project_code"])): p for p in old.get(T["projects"]) or [] if isinstance(p, dict)}
+    projects = []
+    for project in new.get(T["projects"]) or []:
+        mine = kept.get(str(project.get(T["project_code"])))
+        if mine is None:
+            projects.append(project)
+            continue
+        for key in [k for k in mine if k in _WRITTEN_PROJECT and k not in project]:
+            del mine[key]
+        for key, value in project.items():
+            mine[key] = value
+        projects.append(mine)
+    for key in [k for k in old if k in _WRITTEN and k not in new]:
+        del old[key]
+    for key, value in new.items():
+        old[key] = projects if key == T["projects"] else value
+    out = io.StringIO()
+    rt.dump(old, out)
+    formatted = format_text(relative, out.getvalue(), profile)
+    return formatted.after if formatted.after is not None else after
+
+
+def _changes(relative: Path, before: str | None, after: str, profile: forms.Profile | None) -> list[str]:
+    """The field-level differences (old → new) between an existing file and what an import would write, as
+    `docgen import` lists them."""
+    from ..history import changes
+
+    old = changes.snapshot((before or "").encode("utf-8"), TG.KIND, relative, profile)
+    new = changes.snapshot(after.encode("utf-8"), TG.KIND, relative, profile)
+    return [c.text() for c in changes.compare(old, new) if c.kind != changes.FIGURE]
