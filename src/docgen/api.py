@@ -1070,7 +1070,7 @@ def new(
                     )
     notes = []
     if not roster_file.is_file():
-        notes.append(M.label("new_no_roster", roster=ws.shown(ws.relative(roster_file))))
+        notes.append(M.label("new_no_roster", bureau=profile_of(ws).bureau, roster=ws.shown(ws.relative(roster_file))))
     elif broken is not None and not roster_dept:  # a broken roster is not a roster without the department
         notes.append(M.label("new_roster_broken", roster=ws.shown(ws.relative(roster_file)), line=broken.line, column=broken.column))
     elif not roster_dept:
@@ -1444,7 +1444,9 @@ def new_period(root: Workspace | Path | None, period: str, source: str, *, deadl
     if roster.is_file():
         planned.append((roster, dst / F.ROSTER_FILE, lambda text: carry.carry_roster(text, old_p, new_p, due)))
         if deadline is None and not (dst / F.ROSTER_FILE).exists():
-            opened.notes.append(M.message("W550", deadline=due.isoformat(), roster=ws.shown(ws.relative(dst / F.ROSTER_FILE))))
+            opened.notes.append(
+                M.message("W550", bureau=profile_of(ws).bureau, deadline=due.isoformat(), roster=ws.shown(ws.relative(dst / F.ROSTER_FILE)))
+            )
     else:
         opened.notes.append(M.message("W551", roster=ws.shown(ws.relative(roster)), period=new_p.folder))
     for path in files:
@@ -1474,7 +1476,7 @@ def new_roster(root: Workspace | Path | None, period: str, *, deadline: date | N
     due = deadline or new_p.default_deadline()
     opened = Opened()
     if deadline is None:
-        opened.notes.append(M.message("W550", deadline=due.isoformat(), roster=ws.shown(ws.relative(target))))
+        opened.notes.append(M.message("W550", bureau=profile_of(ws).bureau, deadline=due.isoformat(), roster=ws.shown(ws.relative(target))))
     schema = Path(os.path.relpath(ws.root / "schema" / "roster.schema.json", folder)).as_posix()
     files = carry.source_files(folder)
     earlier = sorted(

@@ -139,7 +139,7 @@ LABELS = {
     "exists": "文件已存在，未覆盖：{path}",
     "period_form": "--period「{period}」应写成 2025-06 这样的形式（年份-月份）",
     "period_month": "--period「{period}」的月份 {month} 不在 1 到 12 之间：监控期间写截至的月份，如 2025-06（2025年1-6月）",
-    "new_no_roster": "注意：本期还没有名单文件 {roster}，请核对 --period 是否写对；名单由市财政局维护",
+    "new_no_roster": "注意：本期还没有名单文件 {roster}，请核对 --period 是否写对；名单由{bureau}维护",
     "new_roster_broken": "注意：本期名单文件 {roster} 有错误（第 {line} 行第 {column} 列），未能从中读取部门和项目；请先修正名单",
     "new_department_not_listed": "注意：名单 {roster} 中没有主管部门代码「{code}」，请核对 --department-code",
     "new_project_not_listed": "注意：名单 {roster} 中没有项目代码「{code}」，请核对 --code，或请主管部门把项目加入名单",
@@ -1099,7 +1099,7 @@ MESSAGES.update(
         "E553": "新期间 {period} 与来源期间 {source} 不在同一年度：新年度的项目和预算另行批复，"
         "请用 docgen new roster 和 docgen new project 建立",
         "E554": "来源期间 {folder} 下没有名单和报送文件，无可沿用",
-        "W550": "注意：名单 {roster} 的截止日期暂按 {deadline} 填写，请按市财政局的通知核对（也可用 --deadline 指定）",
+        "W550": "注意：名单 {roster} 的截止日期暂按 {deadline} 填写，请按{bureau}的通知核对（也可用 --deadline 指定）",
         "W551": "注意：来源期间没有名单文件 {roster}，新期间未创建名单；请用 docgen new roster --period {period} 生成",
         "W552": "名单沿用自 {roster}（部门、预算单位和应报项目不变），请按本期通知增删",
     }

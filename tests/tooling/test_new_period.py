@@ -148,3 +148,19 @@ def test_the_existing_new_usage_still_works(run, chdir, demo: Path) -> None:
     assert result.exit_code == 0
     assert (demo / "submissions" / "2025-06" / "101-教育局" / "101-2025-004.yaml").is_file()
     assert run("new", "project", "--period", "2025-06", "--code", "101-2025-005").exit_code == 2
+
+
+def test_the_notes_name_the_profiles_bureau_not_the_citys(run, chdir, tmp_path: Path) -> None:
+    """Under the national-2019 profile (bureau: 财政部) the deadline and roster notes say 财政部, not 市财政局."""
+    source = ROOT / "examples" / "profiles" / "national-2019"
+    shutil.copytree(source / "submissions", tmp_path / "submissions")
+    shutil.copy(source / "docgen.yaml", tmp_path / "docgen.yaml")
+    period = sorted(p.name for p in (tmp_path / "submissions").iterdir() if p.is_dir())[0]
+    year, month = (int(x) for x in period.split("-"))
+    chdir(tmp_path)
+    later = f"{year}-{month + 3:02d}"
+    result = run("new", "period", later, "--from", period)
+    assert result.exit_code == 0, result.stderr
+    assert "请按财政部的通知核对" in result.stderr and "市财政局" not in result.stderr
+    no_roster = run("new", "project", "--period", f"{year}-{month + 4:02d}", "--department-code", "101", "--code", "101-2025-001")
+    assert "本期还没有名单文件" in no_roster.stderr and "名单由财政部维护" in no_roster.stderr
