@@ -16,6 +16,7 @@ Boundaries: a name is matched wherever its text occurs. A code is matched unless
 ASCII letter or digit (or «-» and one) right before or after it. Never `\\w`, which counts Chinese characters as
 word characters, so 「项目104-2025-003的」 holds the code. The publication check uses the same patterns on text whose
 entities and percent-escapes have been decoded, and on Office files' and zips' XML (tags removed, and tags as spaces).
+Figures are not looked for in an Office file's layout attributes (`_member_texts`).
 """
 
 from __future__ import annotations
@@ -292,14 +293,20 @@ def _decoded(text: str) -> Iterator[str]:
     yield html.unescape(unquote(once))
 
 
-def _texts(path: Path) -> Iterator[str]:
-    """What a reader of `path` can see: its text, or for an Office file or zip every member (names included)."""
+#: Members of an Office file or zip whose markup is the file format's own (worksheets, document, styles, drawings,
+#: relationships): their attribute values are layout (row heights `ht="22.5"`, column widths, offsets), not figures.
+_FORMAT_MARKUP = (".xml", ".rels", ".vml")
+
+
+def _texts(path: Path) -> Iterator[tuple[str, bool]]:
+    """What a reader of `path` can see: its text, or for an Office file or zip every member (names included), each
+    with whether figures are looked for in it (`_member_texts`)."""
     data = path.read_bytes()
     if path.suffix.lower() in _OFFICE or data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(path) as archive:
                 for info in archive.infolist():
-                    yield info.filename
+                    yield info.filename, True
                     with archive.open(info) as member:
                         yield from _member_texts(member.read(_TEXT_LIMIT), info.filename)
             return
@@ -308,30 +315,39 @@ def _texts(path: Path) -> Iterator[str]:
     yield from _member_texts(data[:_TEXT_LIMIT], path.name)
 
 
-def _member_texts(data: bytes, name: str) -> Iterator[str]:
+def _member_texts(data: bytes, name: str) -> Iterator[tuple[str, bool]]:
+    """A member's texts, each with whether figures are looked for in it.
+
+    Names and codes are looked for everywhere, tags and attributes included: an Office file carries text in
+    attributes that a reader sees (a hyperlink's target in a .rels, a sheet's name, a document property), and a
+    name or code has no layout look-alike. Figures are looked for in an Office/zip XML member's text content only
+    (tags and attribute values removed): there attributes are layout (`ht="22.5"`, `width="14.7"`), and one equal
+    to a secret amount would fail every build. Other files (HTML, SVG, Markdown, JSON) are searched whole, as
+    docgen writes figures into their attributes (`data-sort`, `title`, `aria-label`)."""
     if data[:4] == b"PK\x03\x04":  # a zip inside a zip (a bundle holding attachments)
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 for info in archive.infolist():
-                    yield info.filename
+                    yield info.filename, True
                     yield from _member_texts(archive.read(info), info.filename)
             return
         except zipfile.BadZipFile:
             pass
     text = data.decode("utf-8", "replace")
-    yield text
-    if "<" in text:
-        yield _TAG.sub("", text)  # text split over runs or cells joined
-        yield _TAG.sub(" ", text)
+    markup = "<" in text
+    yield text, not (markup and name.lower().endswith(_FORMAT_MARKUP))
+    if markup:
+        yield _TAG.sub("", text), True  # text split over runs or cells joined
+        yield _TAG.sub(" ", text), True
 
 
 def scan_file(path: Path, secrets: Secrets) -> str | None:
     """'name' (a name or code) or 'figure' when `path` holds a secret; None when it holds none."""
-    for text in _texts(path):
+    for text, with_figures in _texts(path):
         for variant in _decoded(text):
             if secrets.found_in(variant):
                 return "name"
-            if secrets.figure_in(variant):
+            if with_figures and secrets.figure_in(variant):
                 return "figure"
     return None
 

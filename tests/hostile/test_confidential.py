@@ -510,3 +510,33 @@ def test_a_number_typed_in_a_public_text_is_not_an_oracle(tmp_path: Path, typed:
     assert "发布检查未通过" not in outputs["build"] + outputs["site"]
     assert any(typed in text for where, text in artefacts(repo.root, {}) if where.startswith("site/")), "the text is published"
     assert [x for x in leaks(repo.root, {k: outputs[k] for k in ("diff", "diff-json")}) if not x.endswith(f"figure {typed}")] == []
+
+
+def test_a_secret_amount_equal_to_a_row_height_is_not_a_leak(tmp_path: Path) -> None:
+    """A 涉密 支出数 of 27.75, the height docgen's workbooks give their rows (`ht="27.75"`): the check reads figures in
+    a workbook's cells, not in its layout attributes, so the build passes; the same figure in a cell still fails it."""
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    write_corpus(repo)
+    name, code, funds = S2
+    repo.write(f"{PERIOD}/302-局/{code}.yaml", project(code, name, "302", (*funds[:2], "27.75", funds[3]), secret=True))
+    repo.run("reset", "-q", "--soft", "HEAD~1")
+    repo.commit("报送；道路改造改名并定为涉密")
+    result = docgen(repo.root, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    books = sorted((repo.root / "build").rglob("*.xlsx"))
+    assert any(b'ht="27.75"' in zipfile.ZipFile(b).read(n) for b in books for n in zipfile.ZipFile(b).namelist()), "the look-alike"
+    import openpyxl
+
+    planted = repo.root / "build" / "planted.xlsx"
+    book = openpyxl.Workbook()
+    book.active.row_dimensions[1].height = 27.75
+    book.active["A1"] = "说明"
+    book.save(planted)
+    assert docgen(repo.root, "build").returncode == 0, "a row height alone is not a figure"
+    book.active["B2"] = 27.75
+    book.save(planted)
+    leaked = docgen(repo.root, "build")
+    assert leaked.returncode == 1 and "planted.xlsx" in leaked.stderr and "27.75" not in leaked.stderr
