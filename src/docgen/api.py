@@ -2633,18 +2633,9 @@ def import_figures(
 
     ws = _workspace(root)
     _submissions(ws)
-    mapping_file = ws.absolute(Path(mapping))
-    if not mapping_file.is_file():
-        builtin = execution.mapping_path(mapping)
-        if builtin is None:
-            raise UsageError(M.export_label("mapping_missing", path=mapping, builtin="、".join(execution.BUILTIN)))
-        mapping_file = builtin
-    raw = read_regular(mapping_file, limits.MAX_FILE_BYTES)
-    if raw is None or len(raw) > limits.MAX_FILE_BYTES:
-        raise UsageError(M.export_label("mapping_missing", path=mapping, builtin="、".join(execution.BUILTIN)))
-    shown_mapping = ws.shown(ws.relative(mapping_file)) if mapping_file.is_relative_to(ws.root) else mapping
+    shown_mapping, text = _mapping_text(ws, mapping, execution.mapping_path, execution.BUILTIN)
     try:
-        rules = execution.read_mapping(Path(shown_mapping), raw.decode("utf-8-sig", errors="replace"))
+        rules = execution.read_mapping(Path(shown_mapping), text)
     except execution.MappingError as exc:
         problems = [execution.Problem(f"{shown_mapping}:{line}:{column}", "E573", text) for line, column, text in exc.problems]
         return execution.Planned(problems=problems)
@@ -2676,6 +2667,22 @@ def import_figures(
     return planned
 
 
+def _mapping_text(ws: Workspace, name: str, builtin_path: Any, builtins: Any) -> tuple[str, str]:
+    """A column-mapping file's name as shown and its text: a file in the repository (read without following a link
+    out of it, bounded), else a built-in mapping by name (import-figures' 「一体化」, import-targets' 「批复目标」)."""
+    mapping_file = ws.absolute(Path(name))
+    if not mapping_file.is_file():
+        builtin = builtin_path(name)
+        if builtin is None:
+            raise UsageError(M.export_label("mapping_missing", path=name, builtin="、".join(builtins)))
+        mapping_file = builtin
+    raw = read_regular(mapping_file, limits.MAX_FILE_BYTES)
+    if raw is None or len(raw) > limits.MAX_FILE_BYTES:
+        raise UsageError(M.export_label("mapping_missing", path=name, builtin="、".join(builtins)))
+    shown = ws.shown(ws.relative(mapping_file)) if mapping_file.is_relative_to(ws.root) else name
+    return shown, raw.decode("utf-8-sig", errors="replace")
+
+
 def import_targets(
     root: Workspace | Path | None,
     sheet: Path,
@@ -2694,19 +2701,9 @@ def import_targets(
 
     ws = _workspace(root)
     _submissions(ws)
-    name = mapping or next(iter(TI.BUILTIN))
-    mapping_file = ws.absolute(Path(name))
-    if not mapping_file.is_file():
-        builtin = TI.mapping_path(name)
-        if builtin is None:
-            raise UsageError(M.export_label("mapping_missing", path=name, builtin="、".join(TI.BUILTIN)))
-        mapping_file = builtin
-    raw = read_regular(mapping_file, limits.MAX_FILE_BYTES)
-    if raw is None or len(raw) > limits.MAX_FILE_BYTES:
-        raise UsageError(M.export_label("mapping_missing", path=name, builtin="、".join(TI.BUILTIN)))
-    shown_mapping = ws.shown(ws.relative(mapping_file)) if mapping_file.is_relative_to(ws.root) else name
+    shown_mapping, text = _mapping_text(ws, mapping or next(iter(TI.BUILTIN)), TI.mapping_path, TI.BUILTIN)
     try:
-        rules = TI.read_mapping(Path(shown_mapping), raw.decode("utf-8-sig", errors="replace"))
+        rules = TI.read_mapping(Path(shown_mapping), text)
     except TI.MappingError as exc:
         return TI.Written(problems=[TI.Problem(f"{shown_mapping}:{line}:{column}", "E618", text) for line, column, text in exc.problems])
     year, month = parse_period(period)
