@@ -124,7 +124,9 @@ def public_history_figures(root: Path, codes: set[str], paths_: set[str]) -> set
     except DocgenError:
         return set()
     base = root.resolve()
-    wanted = {Path(os.path.relpath(Path(p).resolve(), base)).as_posix() for p in paths_}
+    # a relative path as docgen shows it (to where the command runs) or as a test passes it (to the root): both, the
+    # stricter reading (fewer timelines counted public)
+    wanted = {Path(os.path.relpath(q.resolve(), base)).as_posix() for p in paths_ for q in (Path(p), root / p)}
     out: set[Any] = set()
     for line in found.timelines.values():
         if line.code in codes or any(e.code in codes for e in line.entries) or set(line.paths) & wanted:
@@ -176,7 +178,9 @@ def former_names(root: Path, codes: set[str], paths_: set[str]) -> set[tuple[str
     except DocgenError:
         return set()
     base = root.resolve()
-    wanted = {Path(os.path.relpath(Path(p).resolve(), base)).as_posix() for p in paths_}
+    # a relative path as docgen shows it (to where the command runs) or as a test passes it (to the root): both, the
+    # stricter reading (fewer timelines counted public)
+    wanted = {Path(os.path.relpath(q.resolve(), base)).as_posix() for p in paths_ for q in (Path(p), root / p)}
     out = set()
     for line in found.timelines.values():
         if line.confidential or line.code in codes or any(e.code in codes for e in line.entries) or set(line.paths) & wanted:
@@ -229,12 +233,14 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
             pooled = figures.Figures.of(sum((figures.without(a, thin) for a in funds), Amounts()), members[0].period)
             public += _amounts({"": pooled})
     if history and root is not None and found.figures:
-        public += public_history_figures(root, set(found.codes), set(found.paths))
+        # a withheld 部门整体's history is not published either (its changes are not shown): nothing there is public
+        public += public_history_figures(root, set(found.codes), set(found.paths) | withheld_paths(result))
     found.discard_figures(public)
     # a number typed anywhere in a public submission's texts is public by definition: were it kept, its presence in
     # the site would fail the build exactly when it equals a secret figure (the check an oracle for 「is X secret?」)
+    withheld = withheld_paths(result)  # a withheld 部门整体 is not published: its texts make nothing public
     for sub in [*result.projects, *result.departments]:
-        if not getattr(sub, "confidential", False):
+        if not getattr(sub, "confidential", False) and str(sub.path) not in withheld:
             for text in _strings(sub):
                 _discard_typed(found, text)
     return found

@@ -540,3 +540,27 @@ def test_a_secret_amount_equal_to_a_row_height_is_not_a_leak(tmp_path: Path) -> 
     book.save(planted)
     leaked = docgen(repo.root, "build")
     assert leaked.returncode == 1 and "planted.xlsx" in leaked.stderr and "27.75" not in leaked.stderr
+
+
+def test_a_withheld_departments_text_makes_no_secret_figure_public(tmp_path: Path) -> None:
+    """A figure typed in a public file's text is public (no oracle), but a withheld 部门整体 is not published: a secret
+    figure its text states stays a secret to the publication check."""
+    from docgen import api, confidential
+    from docgen.workspace import Workspace
+
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    write_corpus(repo)
+    spent = S1[2][2]  # 301 holds only S1: its 部门整体 is withheld
+    repo.edit(
+        f"{PERIOD}/301-局/部门整体.yaml", "年度绩效目标: 完成年度任务。", f"年度绩效目标: 完成年度任务，其中涉密工程支出{spent}万元。"
+    )
+    repo.edit(f"{PERIOD}/302-局/部门整体.yaml", "年度绩效目标: 完成年度任务。", f"年度绩效目标: 完成年度任务，另支出{S2[2][0]}万元。")
+    repo.commit("部门整体说明")
+    result = api.check([repo.root / "submissions"], workspace=Workspace(repo.root))
+    assert ("2025-06", "301") in confidential.withheld_departments(result)
+    found = confidential.secrets(repo.root, result)
+    assert found.figure_in(f"支出{spent}万元") is not None
+    assert found.figure_in(f"支出{S4[2][2]}万元") is not None  # the firing side: other secrets stay too
