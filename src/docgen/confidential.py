@@ -232,13 +232,12 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
             thin = figures.thin_columns(funds, k)
             pooled = figures.Figures.of(sum((figures.without(a, thin) for a in funds), Amounts()), members[0].period)
             public += _amounts({"": pooled})
+    withheld = withheld_paths(result)  # a withheld 部门整体 is not published: its texts and history make nothing public
     if history and root is not None and found.figures:
-        # a withheld 部门整体's history is not published either (its changes are not shown): nothing there is public
-        public += public_history_figures(root, set(found.codes), set(found.paths) | withheld_paths(result))
+        public += public_history_figures(root, set(found.codes), set(found.paths) | withheld)
     found.discard_figures(public)
     # a number typed anywhere in a public submission's texts is public by definition: were it kept, its presence in
     # the site would fail the build exactly when it equals a secret figure (the check an oracle for 「is X secret?」)
-    withheld = withheld_paths(result)  # a withheld 部门整体 is not published: its texts make nothing public
     for sub in [*result.projects, *result.departments]:
         if not getattr(sub, "confidential", False) and str(sub.path) not in withheld:
             for text in _strings(sub):
