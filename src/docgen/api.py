@@ -38,6 +38,7 @@ from .check.ruleset import default_path as default_rules_path
 from .check.validate import check_files, kind_of
 from .errors import DocgenError, EnvironmentProblem, InvalidSubmissions, Leak, UsageError, write_problem
 from .evaluate import figures, monitor, review, targets
+from .evaluate import record as submission_record
 from .evaluate.evaluation import Evaluation, evaluate
 from .files import read_regular
 from .form import forms, limits
@@ -550,49 +551,12 @@ def _rate(value: Decimal | None) -> str | None:
     return None if value is None else N.plain_rate(value)
 
 
-def figures_json(fig: figures.Figures) -> dict[str, Any]:
-    """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats.
-
-    `budget` is the one the rates use (the 调整后预算 where one is recorded, with the 年初预算 as `initial_budget`);
-    `pending` and `committed_progress` appear only for a row with 已审批待支付, so files without them read as before."""
-    out = {
-        "carried_over": N.plain_money(fig.carried_over),
-        "budget": N.plain_money(fig.budget),
-        "subtotal": N.plain_money(fig.subtotal),
-        "allocated": N.plain_money(fig.allocated),
-        "allocation_rate": _rate(fig.allocation_rate),
-        "spent": N.plain_money(fig.spent),
-        "spend_progress": _rate(fig.spend_progress),
-        "execution": _rate(fig.execution),
-        "expected": N.plain_money(fig.expected),
-    }
-    if fig.initial_budget is not None:
-        out["initial_budget"] = N.plain_money(fig.initial_budget)
-    if fig.pending:
-        out["pending"] = N.plain_money(fig.pending)
-        out["committed_progress"] = _rate(fig.committed_progress)
-    return out
+figures_json = submission_record.figures_json  # one budget row's figures as exact strings (evaluate/record.py)
 
 
 def submission_json(ev: Evaluation, root: Path) -> dict[str, Any]:
     """One evaluated submission with its computed figures (money as exact decimal strings, rates in %)."""
-    sub = ev.submission
-    base: dict[str, Any] = {
-        "kind": sub.kind,
-        "path": Workspace.at(root).key(sub.path),
-        "period": sub.period.key,
-        "department": sub.department,
-        "department_code": sub.department_code,
-        "name": sub.name,
-    }
-    if isinstance(sub, Project):  # a project's own identity fields; the tables come from its form either way
-        base.update(code=sub.code, unit=sub.unit, research=sub.research, confidential=sub.confidential)
-    base["tables"] = {key: {row: figures_json(fig) for row, fig in rows.items()} for key, rows, _ in ev.table_rows()}
-    base["indicators"] = len(sub.indicators)
-    base["completeness"] = ev.completeness.as_dict()  # 「已填报 12/18 项」: a half-empty file never reads as a good one
-    if isinstance(sub, Department) and sub.monitored_projects is not None:  # only when stated: older files read as before
-        base["monitored_projects"] = sub.monitored_projects
-    return base
+    return submission_record.summary_entry(ev, Workspace.at(root).key(ev.submission.path))
 
 
 def summary(result: Result, root: Path) -> dict[str, Any]:
