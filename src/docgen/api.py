@@ -194,7 +194,7 @@ def check(
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     profile = profile_of(ws)  # the repository's forms (docgen.yaml), handed to every stage from here
     if stream and context is None and _streamable(files):
-        return _check_streamed(ws, files, rules_file, profile)
+        return _check_streamed(ws, files, rules_file, profile, _store(ws, cache))
     checked = check_files(
         files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context, profile=profile
     )
@@ -247,7 +247,7 @@ def _period_of_folder(path: Path) -> tuple[int, int] | None:
     return (int(match["year"]), int(match["month"])) if match else None
 
 
-def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, profile: Profile) -> Result:
+def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, profile: Profile, store: Store | None) -> Result:
     """`check(stream=True)`: the few other files (rosters, 部门整体, 审核/, 批复目标/) as `check` does, each project
     file in one pass in a worker (evaluate/stream.py), period by period; the findings are the same set."""
     projects = [p for p in files if kind_of(p) == "project"]
@@ -307,9 +307,18 @@ def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, p
         batches.setdefault(_period_of_folder(path) or (0, 0), []).append(path)
     found = [*first.findings, *problems]
     done: list[streaming.Streamed] = []
+    shelf = store.shelf("stream", [str(p) for p in projects]) if store is not None and len(projects) >= checking.CACHE_FROM else None
+    judged_by = cache_store.digest(
+        profile.digest,
+        repr(ruleset.rules) if ruleset else "",
+        repr(sorted(setting.rosters.items())),
+        repr(result.approved),
+        repr(every_application),
+    )
     for period in sorted(batches):  # earlier periods first: W417/W418 compare with them (Setting.known)
         setting.later = any(later[0] == period[0] and later > period for later in batches)
-        outcomes = streaming.stream(batches[period], setting)
+        key = cache_store.digest(judged_by, str(setting.later), _earlier_files(ws, period, {o.path: o.digest for o in done}))
+        outcomes = streaming.stream(batches[period], setting, shelf, key)
         slims = [("project", o.slim) for o in outcomes if o.slim is not None]
         cross = consistency.check_duplicate_codes(slims) + consistency.check_against_roster(slims, first.rosters, first.broken)
         erring = {f.path for o in outcomes for f in o.checked if f.is_error} | {f.path for f in cross if f.is_error}
@@ -339,9 +348,24 @@ def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, p
         found_departments = _judge_departments(result, ws, files, flawed, done, ruleset, period_rosters)
         result.findings += [f for ev in found_departments for f in ev.findings]
     result.findings = sorted(set(result.findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
+    if shelf is not None:
+        shelf.save()
     result.digests = {o.path: o.digest for o in done}
     result.submission_records = [o.record for o in done if o.record is not None]
     return result
+
+
+def _earlier_files(ws: Workspace, period: tuple[int, int], digests: dict[str, str]) -> str:
+    """What W417/W418 may read for a period's projects: every project file of the earlier periods of its year
+    (its path and the digest of its bytes), as `_previous_projects` would find them; part of a cached outcome's key."""
+    year, month = period
+    parts = []
+    for earlier in range(1, month):
+        for _, candidates in sorted(_period_files(ws, year, earlier).items()):
+            for candidate in candidates:
+                name = str(ws.relative(candidate))
+                parts.append(f"{name}\0{digests.get(name) or cache_store.file_digest(candidate)}")
+    return cache_store.digest(*parts)
 
 
 def _judge_departments(

@@ -113,3 +113,31 @@ def test_validate_prints_the_same_as_before(hostile: Path, chdir: Callable[[Path
     shown = api.Workspace.at(hostile).shown
     assert streamed.exit_code == 1
     assert streamed.stdout == report.render(report.for_user(kept.findings, shown, "text"), "text", len(kept.files)) + "\n"
+
+
+def test_kept_outcomes_give_the_same_findings_and_an_edit_is_seen(hostile: Path, tmp_path: Path, chdir: Callable[[Path], None]) -> None:
+    from docgen.cache import Store
+
+    tree = tmp_path / "repo"
+    shutil.copytree(hostile, tree)
+    chdir(tree)
+    ws = api.Workspace.at(tree)
+    kept = rows(api.check([tree / "submissions"], workspace=ws, cache=False).findings)
+    cold = api.check([tree / "submissions"], workspace=ws, stream=True)
+    folder = Store(ws.root).location("stream")
+    assert any(folder.iterdir())  # the outcomes were kept, in the user's cache folder
+    written = {shard: shard.stat().st_mtime_ns for shard in folder.iterdir()}
+    warm = api.check([tree / "submissions"], workspace=ws, stream=True)
+    assert rows(cold.findings) == rows(warm.findings) == kept
+    assert {shard: shard.stat().st_mtime_ns for shard in folder.iterdir()} == written  # every outcome read back: none made again
+    edited = next((tree / "submissions" / "2025-06" / "102-卫生健康委员会").glob("102-*.yaml"))
+    _edit(edited, "支出数: ", "支出数: 9")
+    after = api.check([tree / "submissions"], workspace=ws, stream=True)
+    assert rows(after.findings) == rows(api.check([tree / "submissions"], workspace=ws, cache=False).findings) != kept
+    for shard in folder.iterdir():  # a damaged entry, or one of another shape, is a miss, never a finding
+        head, *lines = shard.read_text(encoding="utf-8").splitlines()
+        damaged = [
+            line[: len(line) // 2] if i % 2 else line[: line.index(",", line.index('",') + 2)] + ",[1,2]]" for i, line in enumerate(lines)
+        ]
+        shard.write_text("\n".join([head, *damaged]) + "\n", encoding="utf-8")
+    assert rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings) == rows(after.findings)
