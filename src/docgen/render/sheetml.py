@@ -4,11 +4,11 @@ the laid-out cells, the parts every workbook shares made once per process.
 Why: XlsxWriter builds an object per cell, writes a blank cell object for every cell a merged range covers and
 escapes every attribute; for 附件2/附件3 that was ~70 % of a workbook's CPU (docs/performance.md). Here a workbook
 is its cells written once as XML text, and the parts that do not change from one submission to the next (styles,
-theme, content types, relationships) are prepared once — by XlsxWriter itself (render/xlsx.py `prepared_parts`),
-so Excel sees the styles it has always seen. The sheet XML follows XlsxWriter's own writer element for element
+theme, content types, relationships) are prepared and compressed once — by XlsxWriter itself (render/xlsx.py
+`_parts`), so Excel sees the styles it has always seen. The sheet XML follows XlsxWriter's own writer element for element
 (cell order, merged ranges' covered cells, row spans, heights and widths rounded to whole pixels, print set-up,
-defined names, document properties), so the same input gives the bytes XlsxWriter gives (tests/render/
-test_sheetml.py compares the two on every demo and profile).
+defined names, document properties, the zip's records), so the same input gives the bytes XlsxWriter gives
+(tests/render/test_sheetml.py compares the two on every demo and profile).
 
 Escaping by construction: every text (cells, properties, the footer, the sheet's name) goes through
 escape.spreadsheet (XML text; forbidden characters as _xHHHH_), never raw into the XML.
@@ -17,9 +17,10 @@ escape.spreadsheet (XML text; forbidden characters as _xHHHH_), never raw into t
 from __future__ import annotations
 
 import dataclasses
-import io
 import math
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +50,20 @@ SHARED = (
     "xl/_rels/workbook.xml.rels",
     "xl/styles.xml",
     "xl/theme/theme1.xml",
+)
+
+#: Every part, in the order XlsxWriter puts them into the archive.
+ARCHIVE = (
+    "[Content_Types].xml",
+    "_rels/.rels",
+    "xl/_rels/workbook.xml.rels",
+    "xl/worksheets/sheet1.xml",
+    "xl/workbook.xml",
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+    "xl/theme/theme1.xml",
+    "docProps/core.xml",
+    "docProps/app.xml",
 )
 
 Key = Hashable
@@ -92,11 +107,61 @@ class Properties:
 
 
 @dataclass(frozen=True)
+class _Entry:
+    """One part as it goes into the zip: compressed once (the shared parts: once per process)."""
+
+    name: bytes
+    crc: int
+    size: int
+    deflated: bytes
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> _Entry:
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile deflates
+        return cls(name.encode("ascii"), zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush())
+
+
+@dataclass(frozen=True)
 class Parts:
     """The parts every workbook of one style shares (names: SHARED), for the format keys in the order the sheet
-    first uses them (that order numbers the styles, `s="1"` …)."""
+    first uses them (that order numbers the styles, `s="1"` …), compressed once."""
 
-    data: dict[str, bytes]
+    entries: dict[str, _Entry]
+
+    @classmethod
+    def of(cls, data: dict[str, bytes]) -> Parts:
+        return cls({name: _Entry.of(name, data[name]) for name in SHARED})
+
+
+#: The zip records as zipfile writes them to a seekable file (no data descriptor, no zip64, no extra field):
+#: version 2.0, deflated, dated 1980-01-01 00:00, files -rw------- made on this system.
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_VERSION = 20
+_DEFLATED = 8
+_DOS_DATE = (ZIP_DATE[0] - 1980) << 9 | ZIP_DATE[1] << 5 | ZIP_DATE[2]
+_SYSTEM = zipfile.ZipInfo().create_system
+_MODE = 0o600 << 16
+
+
+def _zip(entries: Sequence[_Entry]) -> bytes:
+    """The archive of these entries, in order: the bytes zipfile writes for them (tests compare), without
+    compressing again what was compressed once."""
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for e in entries:
+        sizes = (e.crc, len(e.deflated), e.size, len(e.name))
+        header = _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, 0, _DEFLATED, 0, _DOS_DATE, *sizes, 0)
+        out += (header, e.name, e.deflated)
+        central += (
+            _CENTRAL.pack(b"PK\x01\x02", _VERSION, _SYSTEM, _VERSION, 0, 0, _DEFLATED, 0, _DOS_DATE, *sizes, 0, 0, 0, 0, _MODE, offset),
+            e.name,
+        )
+        offset += len(header) + len(e.name) + len(e.deflated)
+    directory = b"".join(central)
+    return b"".join(out) + directory + _END.pack(b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0)
 
 
 def _column_name(col: int) -> str:
@@ -339,7 +404,7 @@ def workbook(
     if footer is not None and (_utf16_len(footer) > MAX_FOOTER or "&G" in footer):
         footer = None  # as XlsxWriter: too long for Excel, or asking for a picture there is none of
     sheet = _sheet_xml(grid, widths, heights, dataclasses.replace(page, footer=footer), order)
-    shared = parts(tuple(order)).data
+    shared = parts(tuple(order)).entries
     names = _names(name, len(heights), len(widths), page.titles)
     written = {
         "xl/worksheets/sheet1.xml": sheet,
@@ -348,22 +413,4 @@ def workbook(
         "docProps/core.xml": _core_xml(props),
         "docProps/app.xml": _app_xml(name, names, props.company),
     }
-    order_of_parts = (
-        "[Content_Types].xml",
-        "_rels/.rels",
-        "xl/_rels/workbook.xml.rels",
-        "xl/worksheets/sheet1.xml",
-        "xl/workbook.xml",
-        "xl/sharedStrings.xml",
-        "xl/styles.xml",
-        "xl/theme/theme1.xml",
-        "docProps/core.xml",
-        "docProps/app.xml",
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for part in order_of_parts:
-            info = zipfile.ZipInfo(part, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, shared[part] if part in shared else written[part].encode("utf-8"))
-    return buffer.getvalue()
+    return _zip([shared[part] if part in shared else _Entry.of(part, written[part].encode("utf-8")) for part in ARCHIVE])

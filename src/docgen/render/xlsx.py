@@ -70,13 +70,16 @@ def _ems(text: str) -> float:
     return wide + 0.55 * (len(text) - wide)
 
 
+@lru_cache(maxsize=16384)
 def _lines(text: str, width_px: float, size: float) -> int:
-    """Lines a wrapped text needs in a cell `width_px` wide (explicit newlines kept)."""
+    """Lines a wrapped text needs in a cell `width_px` wide (explicit newlines kept); labels, headers and notes
+    repeat in every workbook and each is measured again while paginating: cached."""
     usable = max(width_px - COLUMN_PADDING_PX, 1.0)
     em = size * 96 / 72
     return sum(max(1, math.ceil(_ems(paragraph) * em * 1.04 / usable)) for paragraph in text.split("\n"))
 
 
+@lru_cache(maxsize=1024)
 def _span_px(first: int, last: int, widths: tuple[float, ...] = WIDTHS) -> float:
     return sum(widths[c] * PIXELS_PER_UNIT + COLUMN_PADDING_PX for c in range(first, last + 1))
 
@@ -95,12 +98,14 @@ def row_heights(sheet: Sheet, fonts: dict[str, dict[str, Any]], measure: Metrics
     m = measure or metrics({})
     heights = [m.min_row_pt] * sheet.rows
     multi: list[tuple[Placed, float]] = []
+    widths = sheet.widths
+    sizes = {name: float(fonts[role]["size"]) for name, (role, _) in STYLES.items()}
     for cell in sheet.cells:
         text = cell.value
         if not isinstance(text, str):
             continue
-        size = float(fonts[STYLES[cell.style][0]]["size"])
-        lines = len(text) if cell.style == "block" else _lines(text, _span_px(cell.col, cell.last_col, sheet.widths), size)
+        size = sizes[cell.style]
+        lines = len(text) if cell.style == "block" else _lines(text, _span_px(cell.col, cell.last_col, widths), size)
         need = lines * size * m.line_factor + m.cell_padding_pt
         if cell.style == "title":
             need = max(need, size * 2.2)
@@ -319,4 +324,4 @@ def _parts(normal: str, keys: tuple[Any, ...]) -> sheetml.Parts:
     ws.write_string(len(keys), 0, "-")
     book.close()
     with zipfile.ZipFile(buffer) as archive:
-        return sheetml.Parts({name: archive.read(name) for name in sheetml.SHARED})
+        return sheetml.Parts.of({name: archive.read(name) for name in sheetml.SHARED})
