@@ -165,6 +165,11 @@ def _write(ws: Worksheet, cell: Placed, formats: _Formats, *, unlocked: bool = F
     if value is None or value == "":
         if not cell.merged:
             ws.write_blank(cell.row, cell.col, None, fmt)
+    elif value.startswith("<r>") and value.endswith("</r>"):
+        # XlsxWriter writes such a string unescaped, taking it for its own rich-text markup: a submission's text
+        # would be markup in the workbook. Two runs in the cell's own font are escaped and read as the same text.
+        value = value[: sheetml.MAX_TEXT]
+        ws.write_rich_string(cell.row, cell.col, fmt, value[:1], fmt, value[1:], fmt)
     else:
         ws.write_string(cell.row, cell.col, value, fmt)
 
