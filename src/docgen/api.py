@@ -49,6 +49,7 @@ from .form.forms import DEFAULT_PROFILE as DEFAULT_PROFILE_ID
 from .form.forms import Profile
 from .form.model import Department, Period, Project, Roster
 from .form.model import build as build_model
+from .verdicts import Verdicts
 from .workspace import Workspace
 
 if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 load only when used: every command starts faster
@@ -1536,7 +1537,12 @@ def site(
     _check_outputs(ws, ws.build, site=target)
     store = _store(ws, cache)
     result = check(_submissions(ws), workspace=ws, cache=cache) if ws.submissions.exists() else Result(files=[], findings=[])
-    secrets = confidential.secrets(ws.root, result)
+    # the history is read once: for the pages and for the 涉密 list (former names, figures the public history prints)
+    kept = store or Store(ws.root, enabled=False)
+    past = site_module.read_past(ws.root, kept, result.profile)
+    secrets = confidential.secrets(ws.root, result, past=None if isinstance(past, DocgenError) else past)
+    # pages found clean against this very 涉密 list in an earlier build are not scanned again (verdicts.py)
+    scanned = Verdicts(kept, "published", secrets.digest())
     built = site_module.build_site(
         ws.root,
         result,
@@ -1544,19 +1550,21 @@ def site(
         build=ws.build,
         output=target,
         source=ws.root / site_module.SOURCE,
-        store=store or Store(ws.root, enabled=False),
+        store=kept,
         secrets=secrets,
         withheld=confidential.withheld_departments(result),
         # the last word before site/ is published (every page, the search index, the sitemap, every download),
         # said on the new site before it is swapped in: a leak leaves the previous site, never the leaking one
-        check=lambda folder: confidential.check_published(folder, secrets),
+        check=lambda folder: confidential.check_published(folder, secrets, known=scanned),
+        past=past,
     )
     sources = ws.root / site_module.SOURCE  # build/site-src: in build/, so published too
     try:
-        confidential.check_published(sources, secrets)
+        confidential.check_published(sources, secrets, known=scanned)
     except Leak as exc:
         withdraw(sources)
         raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(sources)))}") from exc
+    scanned.save()
     return built
 
 

@@ -30,6 +30,7 @@ from .form import vocabulary as F
 from .form.model import Amounts, Department, Project, Roster
 from .redact import Secrets, scan
 from .render import paths
+from .verdicts import Verdicts
 
 
 def roster_flags(rosters: Iterable[Roster]) -> dict[tuple[str, str], Any]:
@@ -111,18 +112,16 @@ def _amounts(table: dict[str, figures.Figures]) -> Iterable[Any]:
 _NUMBER = re.compile(r"(?<![0-9.])[0-9][0-9,]*\.[0-9]+")
 
 
-def public_history_figures(root: Path, codes: set[str], paths_: set[str]) -> set[Any]:
+def public_history_figures(root: Path, codes: set[str], paths_: set[str], past: Any = None) -> set[Any]:
     """Amounts printed in the public history (a public file's former figures): shown on the site by design, so not a
-    secret's fingerprint. Empty outside a git repository."""
+    secret's fingerprint. Empty outside a git repository. `past`: the history already read (timeline.History), so
+    the caller's one pass over git serves every use; None reads it here."""
     from decimal import Decimal, InvalidOperation
 
-    from .errors import DocgenError
-    from .history import timeline
-
-    try:
-        found = timeline.read_history(root).public()
-    except DocgenError:
+    found = _history(root, past)
+    if found is None:
         return set()
+    found = found.public()
     base = root.resolve()
     # a relative path as docgen shows it (to where the command runs) or as a test passes it (to the root): both, the
     # stricter reading (fewer timelines counted public)
@@ -167,15 +166,24 @@ def _raw_flagged(result: Any) -> Iterable[tuple[Any, Any, Path]]:
             yield data.get(F.KEYS["project_code"]), data.get(F.KEYS["project_name"]), path
 
 
-def former_names(root: Path, codes: set[str], paths_: set[str]) -> set[tuple[str, str]]:
-    """(code, name) of every version in git of the files of those codes or paths: a project renamed as it became
-    涉密 keeps its old name hidden too. Empty outside a git repository."""
+def _history(root: Path, past: Any) -> Any:
+    """`past` (a timeline.History the caller read), else the repository's history read now; None outside git."""
     from .errors import DocgenError
     from .history import timeline
 
+    if past is not None:
+        return past
     try:
-        found = timeline.read_history(root)
+        return timeline.read_history(root)
     except DocgenError:
+        return None
+
+
+def former_names(root: Path, codes: set[str], paths_: set[str], past: Any = None) -> set[tuple[str, str]]:
+    """(code, name) of every version in git of the files of those codes or paths: a project renamed as it became
+    涉密 keeps its old name hidden too. Empty outside a git repository. `past`: the history already read, if any."""
+    found = _history(root, past)
+    if found is None:
         return set()
     base = root.resolve()
     # a relative path as docgen shows it (to where the command runs) or as a test passes it (to the root): both, the
@@ -194,8 +202,11 @@ def _tables(result: Any, sub: Project | Department) -> figures.Tables:
     return evaluated.tables if evaluated is not None else figures.tables(sub)
 
 
-def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
-    """Everything about the repository's 涉密 projects that must not be published."""
+def secrets(root: Path | None, result: Any, *, history: bool = True, past: Any = None) -> Secrets:
+    """Everything about the repository's 涉密 projects that must not be published.
+
+    `past`: the repository's history (timeline.History, the whole of it, 涉密 timelines included) when the caller
+    has read it already (`docgen site` reads it once for its pages and for this); None: read here when needed."""
     found = Secrets()
     for project in result.projects:
         if project.confidential:
@@ -208,7 +219,7 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
     for code, name, path in _raw_flagged(result):
         found.add(code, name, path)
     if history and root is not None and found.codes:
-        for code, name in former_names(root, set(found.codes), set(found.paths)):
+        for code, name in former_names(root, set(found.codes), set(found.paths), past):
             found.add(code, name)
     for code in list(found.codes):
         found.add_word(paths.safe(code))
@@ -234,7 +245,7 @@ def secrets(root: Path | None, result: Any, *, history: bool = True) -> Secrets:
             public += _amounts({"": pooled})
     withheld = withheld_paths(result)  # a withheld 部门整体 is not published: its texts and history make nothing public
     if history and root is not None and found.figures:
-        public += public_history_figures(root, set(found.codes), set(found.paths) | withheld)
+        public += public_history_figures(root, set(found.codes), set(found.paths) | withheld, past)
     found.discard_figures(public)
     # a number typed anywhere in a public submission's texts is public by definition: were it kept, its presence in
     # the site would fail the build exactly when it equals a secret figure (the check an oracle for 「is X secret?」)
@@ -350,9 +361,11 @@ def public_diff(result: Any, found: Secrets, withheld: Iterable[str] = ()) -> An
     return result
 
 
-def check_published(folder: Path, found: Secrets, skip: Iterable[Path] = ()) -> None:
-    """Fail (exit 1) when any file under `folder` holds a 涉密 name, code or figure; the message names the file only."""
-    hit = scan(folder, found, skip)
+def check_published(folder: Path, found: Secrets, skip: Iterable[Path] = (), known: Verdicts | None = None) -> None:
+    """Fail (exit 1) when any file under `folder` holds a 涉密 name, code or figure; the message names the file only.
+
+    `known`: contents found clean before against this very list (redact.scan), not read again."""
+    hit = scan(folder, found, skip, known)
     if hit is not None:
         path, kind = hit
         raise Leak(M.label("published_leak", path=path, what=M.label(f"published_leak_{kind}")))

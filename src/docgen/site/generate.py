@@ -69,6 +69,7 @@ from ..history import timeline as history
 from ..messages import SEVERITY
 from ..render import paths
 from ..render.layout import place
+from ..verdicts import Verdicts
 from . import charts, sanitise
 from . import review as review_pages
 from . import targets as target_pages
@@ -435,17 +436,28 @@ def _change(entry: history.Entry, *, withheld: bool = False) -> Change:
     return Change(entry.date, entry.author, entry.subject, entry.body, entry.sha, lines, entry.status_label)
 
 
-def attach_history(root: Path, model: SiteModel, store: Store | None = None) -> None:
+def read_past(root: Path, store: Store | None, profile: Profile) -> history.History | DocgenError:
+    """The repository's history, read once for the whole site (its pages and the 涉密 list, which needs the former
+    names): the reason instead when there is none (not a git repository, git missing)."""
+    try:
+        return history.read_history(root, store=store, profile=profile)
+    except DocgenError as exc:
+        return exc
+
+
+def attach_history(root: Path, model: SiteModel, store: Store | None = None, past: history.History | DocgenError | None = None) -> None:
     """Fill every shown submission's timeline and the site-wide 最近更新 list, from one pass over git.
 
     Confidential timelines are dropped whole (`History.public()`); commit messages still pass through
-    the page redactor. Outside a git repository the site is built without history, and says so.
+    the page redactor. Outside a git repository the site is built without history, and says so. `past`: the
+    history as `read_past` gave it (None: read here).
     """
-    try:
-        found = history.read_history(root, store=store, profile=model.profile).public()
-    except DocgenError as exc:
-        model.history_note = M.site_label("no_git", reason=str(exc))
+    if past is None:
+        past = read_past(root, store, model.profile)
+    if isinstance(past, DocgenError):
+        model.history_note = M.site_label("no_git", reason=str(past))
         return
+    found = past.public()
     if found.shallow is not None:
         model.shallow_note = M.site_label("shallow_note", count=found.shallow.fetched)
         arrivals: dict[str, datetime] = {}  # cut short: every file would seem to arrive at the cut
@@ -1102,7 +1114,7 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
     )
     writer.env.globals["reviews"] = model.reviews or review_pages.ReviewView()
     writer.env.globals["targets"] = model.targets
-    common = {"site": model, "today": model.today, "source": model.source}
+    common: dict[str, Any] = {"site": model, "today": model.today, "source": model.source}
     for view in model.periods:
         writer.page(view.page, "dashboard.md.j2", view=view, **common)
         for dept in view.departments:
@@ -1391,14 +1403,16 @@ def build_site(
     secrets: Secrets | None = None,
     withheld: set[tuple[str, str]] | None = None,
     check: Callable[[Path], object] | None = None,
+    past: history.History | DocgenError | None = None,
 ) -> SiteResult:
     """Plan, attach history (kept in `store`, default the project's cache), write the sources, run MkDocs.
 
     `secrets`: the repository's 涉密 names, codes and former names (confidential.secrets), redacted from every page;
     `withheld`: (period, department) whose totals are not shown. `check(folder)` runs on the new site after
-    sanitise.check_site and before the swap: when it raises, the previous site stays published."""
+    sanitise.check_site and before the swap: when it raises, the previous site stays published. `past`: the
+    history already read (`read_past`), None to read it here."""
     model = plan(result, today, root, secrets, withheld or set())
-    attach_history(root, model, store)
+    attach_history(root, model, store, past)
     model.reviews = review_pages.review_view(root, result, model.secrets.codes)
     model.targets = _target_rows(model, result)
     out_files.refuse_symlink(build)
@@ -1408,5 +1422,7 @@ def build_site(
     out_files.refuse_symlink(source.parent)
     with out_files.lock(source.parent, "docgen-site"):
         pages = write_sources(model, source, build)
-        run_mkdocs(source, output, check=lambda folder: (sanitise.check_site(folder), check and check(folder)))
+        clean = Verdicts(store, "sanitise", sanitise.basis())
+        run_mkdocs(source, output, check=lambda folder: (sanitise.check_site(folder, clean), check and check(folder)))
+        clean.save()
     return SiteResult(output, pages, model)
