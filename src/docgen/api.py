@@ -1540,7 +1540,7 @@ def site(
     # the history is read once: for the pages and for the 涉密 list (former names, figures the public history prints)
     kept = store or Store(ws.root, enabled=False)
     past = site_module.read_past(ws.root, kept, result.profile)
-    secrets = confidential.secrets(ws.root, result, past=None if isinstance(past, DocgenError) else past)
+    secrets = confidential.secrets(ws.root, result, past=None if isinstance(past, DocgenError) else past, store=store)
     # pages found clean against this very 涉密 list in an earlier build are not scanned again (verdicts.py)
     scanned = Verdicts(kept, "published", secrets.digest())
     built = site_module.build_site(

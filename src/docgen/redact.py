@@ -246,6 +246,27 @@ class Secrets:
             self._trie = (re.compile(_trie_pattern({f for f, _ in (x for v in starts.values() for x in v)})), dict(starts))
         return self._trie
 
+    def typed_in(self, texts: Iterable[str]) -> set[Decimal]:
+        """The figures of this list that `texts` print, each as the publication check would see it (as written and
+        once entity-decoded): whether a figure is seen in a text does not depend on the other figures, so the union
+        over several texts is what discarding them one text after another leaves out."""
+        probe = Secrets()
+        probe.figures = set(self.figures)
+        if self._figure_forms is None:
+            self._figure_forms = {f for v in self.figures for f in figure_forms(v)}
+        probe._figure_forms = self._figure_forms  # shared until the probe drops one (then its own, recomputed)
+        for text in texts:
+            for variant in dict.fromkeys((text, html.unescape(text))):
+                while (hit := probe.figure_in(variant)) is not None:
+                    before = len(probe.figures)
+                    try:
+                        probe.discard_figures([Decimal(hit.replace(",", ""))])
+                    except ArithmeticError:
+                        break
+                    if len(probe.figures) == before:
+                        break
+        return self.figures - probe.figures
+
     def figure_in(self, text: str) -> str | None:
         """The first distinctive figure in `text`: the same match as `figure_pattern.search`, by looking up each run of
         digits, commas and points (a figure never starts or ends inside one) instead of trying every form everywhere."""

@@ -1000,13 +1000,14 @@ class _Writer:
         path = self.docs / target
         path.parent.mkdir(parents=True, exist_ok=True)
         data = self.record.previous(target, key, self.previous) if self.record is not None and self.previous is not None else None
-        if data is not None:
+        if data is not None and self.previous is not None:  # moved, not copied: the last docs/ is removed after
+            os.replace(self.previous / target, path)
             self.kept += 1
         else:
             context.update(page=target, link=lambda to: _link(target, to), href=lambda to: _link(target, to, html=True))
             text = self.env.get_template(template).render(**context)
             data = self.secrets.redact(text).encode("utf-8")
-        path.write_bytes(data)
+            path.write_bytes(data)
         if self.record is not None:
             self.record.note(target, key, data)
         self.pages += 1

@@ -190,12 +190,16 @@ class Record:
 
     def previous(self, page: str, key: str | None, folder: Path) -> bytes | None:
         """The Markdown the last build wrote for `page` under this very key, read from `folder` (the last docs/) and
-        only when its bytes still have the recorded digest; None: render it."""
+        only when its bytes still have the recorded digest, no folder on the way is a link and the file is a regular
+        file; None: render it."""
         then = self.then.get(page)
         if key is None or then is None or then[0] != key:
             return None
+        path = folder / page
+        if any((folder / parent).is_symlink() for parent in Path(page).parents if parent != Path(".")):
+            return None
         try:
-            data = read_regular(folder / page)
+            data = read_regular(path)
         except OSError:
             return None
         if data is None or hashlib.sha256(data).hexdigest() != then[1]:
