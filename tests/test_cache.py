@@ -33,9 +33,11 @@ def _entries(demo: Path) -> list[str]:
 
 def test_one_store_per_project_root_outside_the_repository(demo: Path, run) -> None:
     assert run("validate").exit_code == 0
-    assert _entries(demo) == ["check", "monitor"]
+    assert _entries(demo) == ["stream"]  # validate keeps each project's outcome of one pass (evaluate/stream.py)
+    assert run("check").exit_code == 0
+    assert _entries(demo) == ["check", "monitor", "stream"]
     store = cache.Store(demo)
-    assert {p.name for p in store.entries()} == {f"check-{store.key}", f"monitor-{store.key}"}
+    assert {p.name for p in store.entries()} == {f"check-{store.key}", f"monitor-{store.key}", f"stream-{store.key}"}
     assert not any(".cache" in p.parts or p.name == "cache" for p in (demo / "submissions").rglob("*"))
     other = cache.Store(demo / "submissions")
     assert other.key != store.key and other.entries() == []

@@ -24,6 +24,7 @@ from . import __version__, children, confidential, output, redact
 from . import cache as cache_store
 from . import messages as M
 from .cache import Store, code_digest, tree_signature
+from .check import consistency
 from .check import review as review_checks
 from .check import targets as target_checks
 from .check import validate as checking
@@ -38,7 +39,11 @@ from .check.ruleset import default_path as default_rules_path
 from .check.validate import check_files, kind_of
 from .errors import DocgenError, EnvironmentProblem, InvalidSubmissions, Leak, UsageError, write_problem
 from .evaluate import figures, monitor, review, targets
+from .evaluate import record as submission_record
+from .evaluate import stream as streaming
 from .evaluate.evaluation import Evaluation, evaluate
+from .evaluate.rules.roster import member_funds
+from .evaluate.run import Run, roster_index
 from .files import read_regular
 from .form import forms, limits
 from .form import numbers as N
@@ -85,6 +90,7 @@ class Result(Findings):
     comparisons: dict[str, targets.Comparison] = field(default_factory=dict, repr=False)  # project path -> against approved
     flawed_projects: list[Project] = field(default_factory=list, repr=False)  # invalid but shaped: 涉密 counts them too
     period_rosters: list[Roster] = field(default_factory=list, repr=False)  # the rosters the 涉密 marks were read from
+    submission_records: list[submission_record.SubmissionRecord] = field(default_factory=list, repr=False)  # check(stream=True)
 
     @property
     def ok(self) -> bool:
@@ -164,6 +170,7 @@ def check(
     workspace: Workspace | None = None,
     cache: bool = True,
     context: list[Path] | None = None,
+    stream: bool = False,
 ) -> Result:
     """Validate files or folders, then run the monitoring rules on every valid submission.
 
@@ -172,6 +179,12 @@ def check(
     stand); the project is `workspace`, else the one the files are in. `rules` overrides the project's
     schema/rules.yaml. `cache` False neither reads nor writes docgen's cache (--no-cache). `context`: other
     project files (relative to the root) seen only by the rules across files (check_files).
+
+    `stream` True: for callers that need only the findings (`docgen validate`), each project file is checked,
+    evaluated and judged in one pass in a worker, and the Result keeps a `SubmissionRecord` per project instead of
+    its Document and model (`submission_records`; `projects`, `documents` and `analysis` stay empty): the same
+    findings, with memory that does not grow with the tree (evaluate/stream.py). Ignored with `context`, and for
+    files outside a period folder.
     """
     ws = workspace or Workspace.around(paths)
     if any(Path(os.path.abspath(ws.absolute(p))).is_relative_to(ws.submissions) for p in paths):
@@ -181,6 +194,8 @@ def check(
     store = _store(ws, cache)
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     profile = profile_of(ws)  # the repository's forms (docgen.yaml), handed to every stage from here
+    if stream and context is None and _streamable(files):
+        return _check_streamed(ws, files, rules_file, profile, _store(ws, cache))
     checked = check_files(
         files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context, profile=profile
     )
@@ -221,6 +236,171 @@ def check(
     return result
 
 
+def _streamable(files: list[Path]) -> bool:
+    """Whether `check(stream=True)` may process these files as a stream: every project in a period folder
+    (`submissions/<年度>-<月份>/<部门>/`), which orders the periods for W417/W418."""
+    projects = [p for p in files if kind_of(p) == "project"]
+    return bool(projects) and all(not p.is_absolute() and _period_of_folder(p) is not None for p in projects)
+
+
+def _period_of_folder(path: Path) -> tuple[int, int] | None:
+    match = PERIOD_ARG.match(path.parent.parent.name)
+    return (int(match["year"]), int(match["month"])) if match else None
+
+
+def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, profile: Profile, store: Store | None) -> Result:
+    """`check(stream=True)`: the few other files (rosters, 部门整体, 审核/, 批复目标/) as `check` does, each project
+    file in one pass in a worker (evaluate/stream.py), period by period; the findings are the same set."""
+    projects = [p for p in files if kind_of(p) == "project"]
+    others = [p for p in files if kind_of(p) != "project"]
+    rosters = {p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"}
+    first = check_files(others, [r for r in rosters if ws.file(r).is_file()], root=ws.root, profile=profile)
+    result = Result(files=[Path(ws.shown(p)) for p in files], findings=[], paths=files, profile=profile)
+    bad, shaped = first.error_paths(), first.shaped_paths()
+    flawed: list[Department] = []
+    for kind, doc in first.documents:  # as `check`, for the files that are not projects
+        result.documents[str(doc.path)] = doc
+        if kind in review_form.KINDS:
+            if str(doc.path) not in bad:
+                result.records.add(kind, doc.data, str(doc.path), review_checks.item_lines(doc, kind))
+        elif kind == targets_form.KIND:
+            if str(doc.path) not in bad:
+                result.approved += targets_form.projects_from(
+                    doc.data, str(doc.path), profile.form("project"), target_checks.item_lines(doc)
+                )
+        elif str(doc.path) not in bad:
+            model = build_model(kind, doc.path, doc.data, profile.form(kind))
+            (result.rosters if isinstance(model, Roster) else result.departments).append(model)  # type: ignore[arg-type]
+        elif kind == "department" and str(doc.path) in shaped:
+            flawed.append(build_model(kind, doc.path, doc.data, profile.form(kind)))  # type: ignore[arg-type]
+    period_rosters = result.rosters or _period_rosters(result, ws, {p.parent.parent for p in projects})
+    result.period_rosters = list(period_rosters)
+    ruleset, problems = monitor.load_rules(rules_file, ws.root, profile)
+    approved, applications = _baseline_around(result, ws, {period[0] for p in projects if (period := _period_of_folder(p))})
+    result.approved += approved
+    every_application = [*result.records.applications, *applications]
+
+    def against_targets(project: Project, doc: Document) -> list[Finding]:
+        return _target_warnings(targets.compare_all(result.approved, [project], every_application), {str(doc.path): doc})
+
+    listed: dict[tuple[int, int], dict[str, list[Path]]] = {}
+
+    def read_previous(project: Project, year: int, month: int) -> Project | None:
+        if (year, month) not in listed:
+            listed[year, month] = _period_files(ws, year, month)
+        return _read_previous(ws, project, listed[year, month].get(project.code, []))
+
+    flagged = confidential.roster_flags(period_rosters)
+    periods, in_roster = confidential.roster_listed(period_rosters)
+    setting = streaming.Setting(
+        ws.root,
+        profile,
+        ruleset,
+        {r.period.key: r for r in period_rosters},
+        flagged,
+        periods,
+        in_roster,
+        read_previous,
+        against_targets if result.approved else None,
+    )
+    batches: dict[tuple[int, int], list[Path]] = {}
+    for path in projects:
+        batches.setdefault(_period_of_folder(path) or (0, 0), []).append(path)
+    found = [*first.findings, *problems]
+    done: list[streaming.Streamed] = []
+    shelf = store.shelf("stream", [str(p) for p in projects]) if store is not None and len(projects) >= checking.CACHE_FROM else None
+    judged_by = cache_store.digest(
+        profile.digest,
+        repr(ruleset.rules) if ruleset else "",
+        repr(sorted(setting.rosters.items())),
+        repr(result.approved),
+        repr(every_application),
+    )
+    for period in sorted(batches):  # earlier periods first: W417/W418 compare with them (Setting.known)
+        setting.later = any(later[0] == period[0] and later > period for later in batches)
+        key = cache_store.digest(judged_by, str(setting.later), _earlier_files(ws, period, {o.path: o.digest for o in done}))
+        outcomes = streaming.stream(batches[period], setting, shelf, key)
+        slims = [("project", o.slim) for o in outcomes if o.slim is not None]
+        cross = consistency.check_duplicate_codes(slims) + consistency.check_against_roster(slims, first.rosters, first.broken)
+        erring = {f.path for o in outcomes for f in o.checked if f.is_error} | {f.path for f in cross if f.is_error}
+        for valid in (True, False):  # as api.check's `known`: valid projects, then those with errors, the later winning
+            for o in outcomes:
+                if o.modelled and (o.path not in erring) == valid and o.period is not None and o.previous is not None:
+                    setting.known[(o.code, *o.period)] = o.previous
+        found += cross
+        found += consistency.check_monitored_count(slims + [(k, d) for k, d in first.documents if k == "department"], first.rosters)
+        for o in outcomes:  # what is left of it: its findings, its record, and what its 部门整体's W414 sums
+            o.slim = o.previous = None
+            if o.record is not None:
+                o.record = replace(o.record, valid=o.path not in erring)
+        done += outcomes
+    # 涉密 in another period (apply_roster's `codes`, per group as `check` applies it): judged again with that flag
+    groups = {valid: {o.code for o in done if o.record and o.record.valid == valid and o.here} | setting.codes for valid in (True, False)}
+    for i, o in enumerate(done):
+        if o.record is not None and (o.here or o.code in groups[o.record.valid]) != o.assumed:
+            again = streaming.process(Path(o.path), setting, secret=not o.assumed)
+            again.slim = again.previous = None
+            done[i] = replace(again, record=replace(again.record, valid=o.record.valid)) if again.record else again
+    for o in done:
+        found += o.checked + o.judged + (o.targets if o.record is not None and o.record.valid else [])
+    result.findings = found
+    result.findings += _record_findings(result.records, period_rosters)
+    if ruleset is not None:
+        found_departments = _judge_departments(result, ws, files, flawed, done, ruleset, period_rosters)
+        result.findings += [f for ev in found_departments for f in ev.findings]
+    result.findings = sorted(set(result.findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
+    if shelf is not None:
+        shelf.save()
+    result.digests = {o.path: o.digest for o in done}
+    result.submission_records = [o.record for o in done if o.record is not None]
+    return result
+
+
+def _earlier_files(ws: Workspace, period: tuple[int, int], digests: dict[str, str]) -> str:
+    """What W417/W418 may read for a period's projects: every project file of the earlier periods of its year
+    (its path and the digest of its bytes), as `_previous_projects` would find them; part of a cached outcome's key."""
+    year, month = period
+    parts = []
+    for earlier in range(1, month):
+        for _, candidates in sorted(_period_files(ws, year, earlier).items()):
+            for candidate in candidates:
+                name = str(ws.relative(candidate))
+                parts.append(f"{name}\0{digests.get(name) or cache_store.file_digest(candidate)}")
+    return cache_store.digest(*parts)
+
+
+def _judge_departments(
+    result: Result,
+    ws: Workspace,
+    files: list[Path],
+    flawed: list[Department],
+    done: list[streaming.Streamed],
+    ruleset: Ruleset,
+    rosters: list[Roster],
+) -> list[Evaluation]:
+    """monitor.analyse for the 部门整体 of a streamed check: W414 sums what each project's outcome kept of it."""
+    members: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+    for o in done:
+        if o.record is not None and o.funds is not None:
+            members.setdefault((o.record.period, o.record.department_code), []).append((o.code, o.funds))
+    for p in _sibling_projects(result, files, ws):
+        members.setdefault((p.period.key, p.department_code), []).append((p.code, member_funds(p)))
+    roster_of = {r.period.key: r for r in rosters}
+    present = _project_files_beside([*result.departments, *flawed], ws)
+    locate = monitor.locator(result.documents)
+    out = []
+    for dept in [*result.departments, *flawed]:
+        roster = roster_of.get(dept.period.key)
+        index = roster_index(roster) if roster is not None else {}
+        run = Run(dept, ruleset, [], roster, index)
+        mine = members.get((dept.period.key, dept.department_code), [])
+        run.member_funds = [funds for _, funds in mine]
+        files_ = present.get(str(dept.path), frozenset())
+        run.missing, run.erroneous = monitor.unsubmitted(roster, dept.department_code, {code for code, _ in mine}, files_)
+        out.append(monitor._judge(run, evaluate(dept), locate))
+    return out
+
+
 def _returned(result: Result) -> frozenset[str]:
     """The paths of the submissions a reviewer returned (退回修改): marked in the 汇总表, out of the bundles."""
     return frozenset(str(s.path) for s in _submitted(result) if result.records.returned(s))
@@ -252,24 +432,31 @@ def _target_findings(result: Result, ws: Workspace) -> list[Finding]:
     """W610-W613: a project's indicators or 年度指标值 that differ from the approved targets in force without a
     目标调整 record; placed at the indicator (or the 绩效指标 key for one removed). A 涉密 project is warned like
     any other here: the values stay in the local report, never on the site or in an export."""
-    approved, applications = _baseline_around(result, ws)
+    approved, applications = _baseline_around(result, ws, {p.period.year for p in result.projects})
     result.approved += approved
     result.comparisons = targets.compare_all(result.approved, result.projects, [*result.records.applications, *applications])
+    return _target_warnings(result.comparisons, result.documents)
+
+
+def _target_warnings(comparisons: dict[str, targets.Comparison], documents: dict[str, Document]) -> list[Finding]:
+    """The W610-W613 of `comparisons`, at the indicator in its document (or the 绩效指标 key for one removed)."""
     key = F.KEYS["indicators"]
     out = []
-    for path, comparison in result.comparisons.items():
-        doc = result.documents.get(path)
+    for path, comparison in comparisons.items():
+        doc = documents.get(path)
         for c in comparison.unjustified:
             at = _indicator_at(doc, key, c.index)
             out.append(warning(path, *at, c.code, indicator=c.name, approved=c.approved, reported=c.reported, renamed=c.renamed))
     return out
 
 
-def _baseline_around(result: Result, ws: Workspace) -> tuple[list[targets_form.ApprovedProject], list[review_form.Application]]:
+def _baseline_around(
+    result: Result, ws: Workspace, years_: set[int]
+) -> tuple[list[targets_form.ApprovedProject], list[review_form.Application]]:
     """The approved targets and 结果应用 records of the checked projects' years that the check did not include (one
     file named, the staged files): read quietly, valid ones only, so a project is held to its baseline however it
     is checked. Nothing to read when the whole tree was checked."""
-    years = sorted({p.period.year for p in result.projects})
+    years = sorted(years_)
     if not years or not ws.submissions.is_dir():
         return [], []
     found: list[Path] = []
@@ -336,10 +523,11 @@ def _monitor(
     result.findings = sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
 
 
-def _period_rosters(result: Result, ws: Workspace) -> list[Roster]:
-    """The rosters of the periods checked, read quietly when only some submissions were named."""
+def _period_rosters(result: Result, ws: Workspace, folders: set[Path] | None = None) -> list[Roster]:
+    """The rosters of the periods checked, read quietly when only some submissions were named; `folders` are more
+    period folders (a streamed check keeps no project's document)."""
     rosters = []
-    for folder in sorted({Path(p).parent.parent for p in result.documents}):
+    for folder in sorted({Path(p).parent.parent for p in result.documents} | (folders or set())):
         path = folder / F.ROSTER_FILE
         if ws.file(path).is_file():
             checked = check_files([path], root=ws.root, profile=result.profile)
@@ -551,49 +739,12 @@ def _rate(value: Decimal | None) -> str | None:
     return None if value is None else N.plain_rate(value)
 
 
-def figures_json(fig: figures.Figures) -> dict[str, Any]:
-    """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats.
-
-    `budget` is the one the rates use (the 调整后预算 where one is recorded, with the 年初预算 as `initial_budget`);
-    `pending` and `committed_progress` appear only for a row with 已审批待支付, so files without them read as before."""
-    out = {
-        "carried_over": N.plain_money(fig.carried_over),
-        "budget": N.plain_money(fig.budget),
-        "subtotal": N.plain_money(fig.subtotal),
-        "allocated": N.plain_money(fig.allocated),
-        "allocation_rate": _rate(fig.allocation_rate),
-        "spent": N.plain_money(fig.spent),
-        "spend_progress": _rate(fig.spend_progress),
-        "execution": _rate(fig.execution),
-        "expected": N.plain_money(fig.expected),
-    }
-    if fig.initial_budget is not None:
-        out["initial_budget"] = N.plain_money(fig.initial_budget)
-    if fig.pending:
-        out["pending"] = N.plain_money(fig.pending)
-        out["committed_progress"] = _rate(fig.committed_progress)
-    return out
+figures_json = submission_record.figures_json  # one budget row's figures as exact strings (evaluate/record.py)
 
 
 def submission_json(ev: Evaluation, root: Path) -> dict[str, Any]:
     """One evaluated submission with its computed figures (money as exact decimal strings, rates in %)."""
-    sub = ev.submission
-    base: dict[str, Any] = {
-        "kind": sub.kind,
-        "path": Workspace.at(root).key(sub.path),
-        "period": sub.period.key,
-        "department": sub.department,
-        "department_code": sub.department_code,
-        "name": sub.name,
-    }
-    if isinstance(sub, Project):  # a project's own identity fields; the tables come from its form either way
-        base.update(code=sub.code, unit=sub.unit, research=sub.research, confidential=sub.confidential)
-    base["tables"] = {key: {row: figures_json(fig) for row, fig in rows.items()} for key, rows, _ in ev.table_rows()}
-    base["indicators"] = len(sub.indicators)
-    base["completeness"] = ev.completeness.as_dict()  # 「已填报 12/18 项」: a half-empty file never reads as a good one
-    if isinstance(sub, Department) and sub.monitored_projects is not None:  # only when stated: older files read as before
-        base["monitored_projects"] = sub.monitored_projects
-    return base
+    return submission_record.summary_entry(ev, Workspace.at(root).key(ev.submission.path))
 
 
 def summary(result: Result, root: Path) -> dict[str, Any]:

@@ -134,7 +134,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, staged: bool, rule
         ws = api.staged_workspace(ws)
         result = api.check_staged(rules=rules, workspace=ws)
     else:
-        result = api.check(list(paths) or [Path(ws.shown(api.SUBMISSIONS))], rules, workspace=ws, cache=_cache())
+        result = api.check(list(paths) or [Path(ws.shown(api.SUBMISSIONS))], rules, workspace=ws, cache=_cache(), stream=True)
     if staged and not result.files:
         click.echo(messages.label("staged_none"), err=True)
         return 0

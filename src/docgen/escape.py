@@ -5,7 +5,9 @@
     markdown_code(text)   a Markdown code span (`docgen diff`'s file paths)
     html(text)            HTML text and attribute values that no Markdown processor reads
     url_path(path)        a relative page path placed in a link (Markdown or HTML)
-    xml(text)             XML text (the .docx parts; XlsxWriter escapes its own cells)
+    xml(text)             XML text (the .docx parts)
+    spreadsheet(text)     XML text of a SpreadsheetML part (附件2/附件3's cells, properties, footer: render/sheetml.py)
+    spreadsheet_attribute(text)  an attribute value of one (the sheet's name)
     workflow_data(text)   the message of a GitHub Actions workflow command (`::error …::<data>`)
     workflow_property(text)  a property value of one (`file=`, `title=`)
     GitLab Code Quality is JSON written by json.dumps: nothing to add.
@@ -101,6 +103,35 @@ def url_path(path: str) -> Markup:
 def xml(text: str) -> str:
     """&, < and > as entities, for XML text (xml.sax.saxutils.escape would import urllib: ~15 ms per build)."""
     return _escape_html(_CONTROL.sub("", text).replace("\x0b", "").replace("\x0c", ""), quote=False)
+
+
+#: What SpreadsheetML writes as Excel's _xHHHH_ escape: the control characters XML 1.0 forbids (tab and line feed
+#: are kept; carriage return is encoded, as Excel does), lone surrogates and the non-characters U+FFFE, U+FFFF.
+_SPREADSHEET_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+#: A text that already reads as an escape (「_x0041_」) keeps its underscore, escaped, so it is not decoded.
+_SPREADSHEET_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_SPREADSHEET_SPECIAL = re.compile("[&<>_\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def spreadsheet(text: str) -> str:
+    """XML text of a SpreadsheetML part, as Excel and XlsxWriter write it: & < > as entities, every character XML
+    forbids as _xHHHH_ (Excel decodes it back; openpyxl too), a literal _xHHHH_ kept by escaping its underscore
+    (_x005F_). Never raw markup: XlsxWriter passes a cell text that starts with <r> and ends with </r> through
+    unescaped, as rich text; here every text is text.
+
+    >>> spreadsheet("</c><c>&\\x00_x0041_")
+    '&lt;/c&gt;&lt;c&gt;&amp;_x0000__x005F_x0041_'
+    """
+    if not _SPREADSHEET_SPECIAL.search(text):
+        return text
+    text = _SPREADSHEET_ESCAPE.sub(r"_x005F\1", text)
+    text = _SPREADSHEET_FORBIDDEN.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def spreadsheet_attribute(text: str) -> str:
+    """An attribute value of a SpreadsheetML part: as `spreadsheet`, and « " » and line feeds as references."""
+    return spreadsheet(text).replace('"', "&quot;").replace("\n", "&#xA;")
 
 
 def workflow_data(text: str) -> str:

@@ -153,14 +153,15 @@ class Workspace:
         return read_choice(self.root)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1 << 16)
 def _shown(root: Path, here: Path, path: str) -> str:
-    """Workspace.shown, once per file: a tree's thousands of findings name a few hundred files (pathlib is slow)."""
+    """Workspace.shown, once per file: a tree's findings name each of its files several times (pathlib is slow);
+    room for every file of a 10,000-project tree, whose files were each shown twice, each time a miss, at 4,096."""
     if not path:
         return path
-    absolute = Path(os.path.abspath(root / path))
-    if here == root and not Path(path).is_absolute():
+    if here == root and not os.path.isabs(path):
         return str(Path(path))
+    absolute = Path(os.path.abspath(root / path))
     try:
         return os.path.relpath(absolute, here)
     except ValueError:  # pragma: no cover - another drive on Windows

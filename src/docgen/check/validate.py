@@ -375,6 +375,8 @@ class Checked:
     documents: list[tuple[str, Document]]
     findings: list[Finding]
     digests: dict[str, str] = field(default_factory=dict)  # path -> digest of its bytes (as read, once)
+    rosters: dict[Path, Document] = field(default_factory=dict, repr=False)  # the rosters the rules across files read
+    broken: dict[Path, Finding] = field(default_factory=dict, repr=False)  # period folder -> its broken roster's problem
 
     @property
     def errors(self) -> list[Finding]:
@@ -398,7 +400,7 @@ PARALLEL_FROM = 300
 Read = tuple[Path, bytes | None, list[Finding]]
 
 
-def _check_one(item: Read, root: Path | None = None, profile: Profile | None = None) -> tuple[str, Document | None, list[Finding]]:
+def check_one(item: Read, root: Path | None = None, profile: Profile | None = None) -> tuple[str, Document | None, list[Finding]]:
     """Everything that needs only the file itself: the bytes read once, the schema, the per-file business rules."""
     path, raw, findings = item
     kind = kind_of(path)
@@ -444,7 +446,7 @@ def _check_chunk(
 ) -> list[tuple[Outcome, str | None]]:
     """Each file's outcome, and with `encode` its cache entry too: encoding JSON in Python costs about as much as
     the checks themselves (~0.5 ms a file), so it is done here, spread over the workers, not in the parent."""
-    outcomes = [_check_one(item, root, profile) for item in items]
+    outcomes = [check_one(item, root, profile) for item in items]
     return [(outcome, _encoded(outcome) if encode else None) for outcome in outcomes]
 
 
@@ -456,7 +458,7 @@ def _check_chunk_packed(
     position table only for a file a finding is placed in (Document.unpack); the packing is shared with the
     cache entry."""
     out: list[tuple[Outcome, str | None]] = []
-    for kind, doc, findings in (_check_one(item, root, profile) for item in items):
+    for kind, doc, findings in (check_one(item, root, profile) for item in items):
         if doc is None:
             out.append(((kind, doc, findings), _encoded((kind, doc, findings)) if encode else None))
             continue
@@ -568,7 +570,21 @@ def check_files(
         for f in consistency.cross_file_rules(around + documents, roster_docs, broken)
         if f.path in checked or any(name in f.message for name in checked)
     )
-    return Checked(documents, sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code)), digests)
+    return Checked(documents, sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code)), digests, roster_docs, broken)
+
+
+#: The keys of a project file the rules across files read (consistency.cross_file_rules): its code, department, 涉密.
+_CROSS_KEYS = (F.KEYS["project_code"], F.KEYS["department_code"], F.KEYS["confidential"])
+
+
+def slim(doc: Document) -> Document:
+    """A project's document reduced to what the rules across files read (`_CROSS_KEYS`, their values and key
+    positions, and the file's own): what the streamed check keeps of a project instead of its ~50 KiB document."""
+    data = {k: doc.data[k] for k in _CROSS_KEYS if k in doc.data} if isinstance(doc.data, dict) else {}
+    wanted: list[JsonPath] = [(), *((k,) for k in data)]
+    positions = {path: doc.positions[path] for path in wanted if path in doc.positions}
+    keys = {path: doc.key_positions[path] for path in wanted[1:] if path in doc.key_positions}
+    return Document(doc.path, data, positions, keys, doc.root)
 
 
 def _context_documents(paths: list[Path], root: Path | None = None) -> list[tuple[str, Document]]:

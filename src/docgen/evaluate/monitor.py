@@ -209,7 +209,7 @@ def analyse(
         if isinstance(sub, Department):
             run.members = by_department.get((sub.period.key, sub.department_code), [])
             files = (present or {}).get(str(sub.path), frozenset())
-            run.missing, run.erroneous = _unsubmitted(roster, sub.department_code, run.members, files)
+            run.missing, run.erroneous = unsubmitted(roster, sub.department_code, {p.code for p in run.members}, files)
         jobs.append((run, ev, key))
     judged = _judge_all([(run, ev) for run, ev, _ in jobs], locate, encode=shelf is not None)
     for (_, _, key), (sa, encoded) in zip(jobs, judged, strict=True):
@@ -344,11 +344,11 @@ class _ProjectShelf:
         self.shelf.save()
 
 
-def _unsubmitted(roster: Roster | None, code: str, submitted: list[Project], files: frozenset[str]) -> tuple[int, int]:
-    """The department's roster projects not among `submitted`: (without a file, with a file that has errors)."""
+def unsubmitted(roster: Roster | None, code: str, have: set[str], files: frozenset[str]) -> tuple[int, int]:
+    """The department's roster projects whose code is not among `have` (the codes of its projects judged): (without
+    a file, with a file that has errors)."""
     if roster is None:
         return 0, 0
-    have = {p.code for p in submitted}
     absent = [p.code for d in roster.departments if d.code == code for p in d.projects if p.code not in have]
     return sum(1 for c in absent if c not in files), sum(1 for c in absent if c in files)
 

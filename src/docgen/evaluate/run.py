@@ -106,6 +106,7 @@ class Run:
     roster: Roster | None = None
     index: RosterIndex = field(default_factory=dict)  # the period's roster, by project code
     members: list[Project] = field(default_factory=list)  # for a 部门整体: the department's projects this period
+    member_funds: list[tuple[Amounts, bool]] | None = None  # or only what W414 reads of them (rules/roster.member_funds)
     missing: int = 0  # for a 部门整体: projects on the roster without a file
     erroneous: int = 0  # for a 部门整体: projects on the roster whose file has errors (not among `members`)
     previous: Previous | None = None  # for a project: its submission of the previous period of the year

@@ -1,17 +1,24 @@
 """附件2/附件3 as .xlsx: draws the cells `layout.place` positions, with the styles of templates/tables.yaml.
 
-XlsxWriter, chosen by measurement (benchmarks/render.py): ~4x faster per workbook than openpyxl, and its output
-is byte-identical for the same input (fixed zip timestamps; we fix the document dates). Every string goes in with
-write_string, so a text starting with = + - @ stays text and never becomes a formula. Values are written computed
-(no formulas: formulas written by a library carry no cached result and show empty in many readers).
+`workbook_bytes` writes the sheet's XML straight from the laid-out cells (render/sheetml.py), around parts
+prepared once per process; XlsxWriter prepares those parts (styles.xml with the formats below, theme, content
+types, relationships) and still draws the forms to fill (render/fillin.py: protection, drop-downs, comments), where
+its cost is paid once per department, not per submission. `xlsxwriter_bytes` is the same workbook drawn cell by
+cell with XlsxWriter: the reference the tests hold the prepared-parts writer to, byte for byte.
+
+Every string is written as a string, so a text starting with = + - @ stays text and never becomes a formula.
+Values are written computed (no formulas: formulas written by a library carry no cached result and show empty in
+many readers). Identical input gives identical bytes (fixed zip timestamps; we fix the document dates).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import math
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -26,7 +33,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..evaluate import figures
 from ..evaluate.evaluation import Evaluation
 from ..form.forms import form_of
-from . import templates
+from . import sheetml, templates
 from .layout import WIDTHS, Placed, Sheet, place
 from .paginate import Metrics, Plan, paginate
 
@@ -63,13 +70,16 @@ def _ems(text: str) -> float:
     return wide + 0.55 * (len(text) - wide)
 
 
+@lru_cache(maxsize=16384)
 def _lines(text: str, width_px: float, size: float) -> int:
-    """Lines a wrapped text needs in a cell `width_px` wide (explicit newlines kept)."""
+    """Lines a wrapped text needs in a cell `width_px` wide (explicit newlines kept); labels, headers and notes
+    repeat in every workbook and each is measured again while paginating: cached."""
     usable = max(width_px - COLUMN_PADDING_PX, 1.0)
     em = size * 96 / 72
     return sum(max(1, math.ceil(_ems(paragraph) * em * 1.04 / usable)) for paragraph in text.split("\n"))
 
 
+@lru_cache(maxsize=1024)
 def _span_px(first: int, last: int, widths: tuple[float, ...] = WIDTHS) -> float:
     return sum(widths[c] * PIXELS_PER_UNIT + COLUMN_PADDING_PX for c in range(first, last + 1))
 
@@ -88,12 +98,14 @@ def row_heights(sheet: Sheet, fonts: dict[str, dict[str, Any]], measure: Metrics
     m = measure or metrics({})
     heights = [m.min_row_pt] * sheet.rows
     multi: list[tuple[Placed, float]] = []
+    widths = sheet.widths
+    sizes = {name: float(fonts[role]["size"]) for name, (role, _) in STYLES.items()}
     for cell in sheet.cells:
         text = cell.value
         if not isinstance(text, str):
             continue
-        size = float(fonts[STYLES[cell.style][0]]["size"])
-        lines = len(text) if cell.style == "block" else _lines(text, _span_px(cell.col, cell.last_col, sheet.widths), size)
+        size = sizes[cell.style]
+        lines = len(text) if cell.style == "block" else _lines(text, _span_px(cell.col, cell.last_col, widths), size)
         need = lines * size * m.line_factor + m.cell_padding_pt
         if cell.style == "title":
             need = max(need, size * 2.2)
@@ -120,17 +132,22 @@ class _Formats:
     def get(self, name: str, *, text_number: bool = False, unlocked: bool = False) -> Format:
         key = (name, text_number, unlocked)
         if key not in self.cache:
-            role, props = STYLES[name]
-            font = self.style["fonts"][role]
-            props = {**props, "font_name": font["name"], "font_size": font["size"], "bold": bool(font.get("bold"))}
-            if unlocked:  # a cell the unit fills in on a form to fill (render/fillin.py): marked and left editable
-                props.update(INPUT_PROPS)
-            if name in ("money", "rate") and not text_number:
-                props["num_format"] = self.style["number_formats"][name]
-            fmt = self.book.add_format(props)
+            fmt = self.book.add_format(format_properties(self.style, name, text_number=text_number, unlocked=unlocked))
             fmt.set_font_charset(GB2312_CHARSET)
             self.cache[key] = fmt
         return self.cache[key]
+
+
+def format_properties(style: dict[str, Any], name: str, *, text_number: bool = False, unlocked: bool = False) -> dict[str, Any]:
+    """The XlsxWriter format properties of style `name` (layout.Placed) under tables.yaml's fonts and number formats."""
+    role, props = STYLES[name]
+    font = style["fonts"][role]
+    props = {**props, "font_name": font["name"], "font_size": font["size"], "bold": bool(font.get("bold"))}
+    if unlocked:  # a cell the unit fills in on a form to fill (render/fillin.py): marked and left editable
+        props.update(INPUT_PROPS)
+    if name in ("money", "rate") and not text_number:
+        props["num_format"] = style["number_formats"][name]
+    return props
 
 
 def _write(ws: Worksheet, cell: Placed, formats: _Formats, *, unlocked: bool = False) -> None:
@@ -223,22 +240,88 @@ def draw(
     return ws, sheet
 
 
-def workbook_bytes(ev: Evaluation, style_path: Path) -> bytes:
-    """The .xlsx of one evaluated submission, in memory; identical bytes for identical input."""
-    style = templates.table_style(style_path)
+def _properties(ev: Evaluation) -> dict[str, Any]:
     sub = ev.submission
+    return {
+        "title": form_of(sub).title,
+        "subject": sub.name,
+        "author": getattr(sub, "unit", sub.department),
+        "company": sub.department,
+        "created": datetime(sub.period.year, sub.period.month, 1),
+    }
+
+
+def xlsxwriter_bytes(ev: Evaluation, style_path: Path) -> bytes:
+    """The workbook of `workbook_bytes` drawn cell by cell with XlsxWriter (the writer before render/sheetml.py):
+    the reference the tests compare the two with, and the benchmarks' baseline."""
+    style = templates.table_style(style_path)
     buffer = io.BytesIO()
     book = new_book(buffer, style)
-    stamp = datetime(sub.period.year, sub.period.month, 1)
-    book.set_properties(
-        {
-            "title": form_of(sub).title,
-            "subject": sub.name,
-            "author": getattr(sub, "unit", sub.department),
-            "company": sub.department,
-            "created": stamp,
-        }
-    )
-    draw(book, form_of(sub).sheet, ev, style, _Formats(book, style))
+    book.set_properties(_properties(ev))
+    draw(book, form_of(ev.submission).sheet, ev, style, _Formats(book, style))
     book.close()
     return buffer.getvalue()
+
+
+#: The print scales Excel accepts; XlsxWriter ignores another (and so do we: neither a scale nor fit to page).
+SCALES = range(10, 401)
+
+
+def workbook_bytes(ev: Evaluation, style_path: Path) -> bytes:
+    """The .xlsx of one evaluated submission, in memory; identical bytes for identical input (and to
+    `xlsxwriter_bytes`'s): the sheet's XML from the laid-out cells, the rest from parts prepared once."""
+    style = templates.table_style(style_path)
+    keys = _format_keys(style_path)
+    sheet, heights, plan = _paginated(place(ev), style)
+    page = style["page"]
+    margins = page["margins_cm"]
+    setup = sheetml.Page(
+        landscape=page.get("orientation", "landscape") == "landscape",
+        margins=(
+            float(margins["left"]) / CM_PER_INCH,
+            float(margins["right"]) / CM_PER_INCH,
+            float(margins["top"]) / CM_PER_INCH,
+            float(margins["bottom"]) / CM_PER_INCH,
+        ),
+        scale=(plan.scale if plan.scale in SCALES else 100) if plan.breaks else None,
+        breaks=plan.breaks,
+        titles=sheet.header_rows,
+        footer=f"&C{page['footer']}" if page.get("footer") else None,
+    )
+    cells = (sheetml.Cell(cell.row, cell.col, cell.last_row, cell.last_col, _cell_value(cell), keys[cell.style]) for cell in sheet.cells)
+    props = sheetml.Properties(**_properties(ev))
+    normal = style["fonts"]["body"]["name"]
+    return sheetml.workbook(form_of(ev.submission).sheet, sheet.widths, heights, cells, setup, props, lambda used: _parts(normal, used))
+
+
+def _cell_value(cell: Placed) -> str | float | None:
+    value = cell.value
+    if isinstance(value, Decimal):
+        return float(figures.fraction(value)) if cell.style == "rate" else float(value)
+    return value or None
+
+
+@lru_cache(maxsize=16)
+def _format_keys(style_path: Path) -> dict[str, str]:
+    """Style name -> its format's key: its XlsxWriter properties as JSON (styles alike share one key, as XlsxWriter
+    shares one format between them)."""
+    style = templates.table_style(style_path)
+    return {name: json.dumps(format_properties(style, name), sort_keys=True, ensure_ascii=False) for name in STYLES}
+
+
+@lru_cache(maxsize=64)
+def _parts(normal: str, keys: tuple[Any, ...]) -> sheetml.Parts:
+    """The parts every workbook with these formats (in this order of first use) shares, written once by XlsxWriter:
+    a workbook with one blank cell per format, in that order, and one string (so the shared strings' part is
+    declared)."""
+    buffer = io.BytesIO()
+    book = new_book(buffer, {"fonts": {"body": {"name": normal}}})
+    ws = book.add_worksheet()
+    for row, key in enumerate(keys):
+        fmt = book.add_format(json.loads(key))
+        fmt.set_font_charset(GB2312_CHARSET)
+        ws.write_blank(row, 0, None, fmt)
+    ws.write_string(len(keys), 0, "-")
+    book.close()
+    with zipfile.ZipFile(buffer) as archive:
+        return sheetml.Parts.of({name: archive.read(name) for name in sheetml.SHARED})

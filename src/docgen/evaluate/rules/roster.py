@@ -9,7 +9,7 @@ from typing import Any
 from ... import messages as M
 from ...form import numbers as N
 from ...form import vocabulary as F
-from ...form.model import EVERY_AMOUNT, Department, Project
+from ...form.model import EVERY_AMOUNT, Amounts, Department, Project
 from .. import figures as compute
 from ..run import SUBMISSION, Run, Subject, implements
 
@@ -62,10 +62,11 @@ def project_spending(run: Run) -> None:
     if rule is None or not isinstance(sub, Department):
         return
     stated = sub.funds_by_use.get(F.PROJECT_SPENDING_ROW)
-    if stated is None or not projects:
+    members = run.member_funds if run.member_funds is not None else [member_funds(p) for p in projects]
+    if stated is None or not members:
         return
-    summed = compute.total({str(i): compute.total(p.funds) for i, p in enumerate(projects)})
-    if any("funds" in p.unreported for p in projects):  # a project without budget rows yet: its share of each sum is unknown
+    summed = compute.total({str(i): funds for i, (funds, _) in enumerate(members)})
+    if any(unreported for _, unreported in members):  # a project without budget rows yet: its share of each sum is unknown
         summed = replace(summed, unreported=EVERY_AMOUNT)
     tolerance = Decimal(rule.threshold("允许差额"))
     allowed = max(tolerance, compute.percent_of(Decimal(rule.threshold("允许差异率")), compute.subtotal(stated)))
@@ -100,11 +101,17 @@ def project_spending(run: Run) -> None:
         dept_spent=money(stated.spent),
         sum_arranged=money(compute.subtotal(summed)),
         sum_spent=money(summed.spent),
-        projects=len(projects),
+        projects=len(members),
         missing=run.missing,
         erroneous=run.erroneous,
         others=_others(run.missing, run.erroneous),
     )
+
+
+def member_funds(project: Project) -> tuple[Amounts, bool]:
+    """What W414 reads of a member project: its 资金 total, and whether its budget rows are 「未填报」 as a whole.
+    Kept in the streamed check's outcome (evaluate/stream.py), so a 部门整体 is judged without its projects' models."""
+    return compute.total(project.funds), "funds" in project.unreported
 
 
 def _others(missing: int, erroneous: int) -> str:

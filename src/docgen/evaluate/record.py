@@ -1,0 +1,156 @@
+"""One small record per submission: what the roll-ups, summary.json, the site and the rules across files need of it.
+
+A parsed Document, its position table and its typed model weigh ~70 KiB a project in memory; holding 10,000 of them
+to the end of a run is what made docgen's memory grow with the tree (issue 18). A `SubmissionRecord` is made where the
+file is parsed (a worker), is plain data (`as_row` / `from_row`, as the cache keeps it: never a pickle), and is all
+a later stage may keep of a submission. A stage that needs more (a 附件 to render, a finding's position) re-reads
+that one file.
+
+The fields are the submission's identity as the roster and the pages name it, its 涉密 flag as decided
+(confidential.apply_roster: file or roster), its monitoring outcome (lights and counts) and `summary`, its entry of
+summary.json without the path (figures as exact decimal strings). Consumers: the site's pages (`docgen site` at
+10,000), the 汇总表 and summary.json. A 涉密 record carries its names and figures like any other: whoever publishes
+from records must drop or pool it exactly as from the models (confidential.py), never print it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..check.ruleset import NONE
+from ..form import numbers as N
+from ..form.model import Department, Project
+from . import figures
+from .evaluation import Evaluation
+
+#: Bumped whenever the fields change: a cached row of another version is a miss, never misread.
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """A submission as the stages after evaluation see it: identity, 涉密, lights, counts and its figures."""
+
+    path: str  # relative to the project root, POSIX (as in Finding.path and summary.json)
+    kind: str  # "project" or "department"
+    period: str  # "2025-06"
+    department_code: str
+    department: str
+    name: str
+    code: str | None = None  # the project code; None for a 部门整体
+    unit: str | None = None
+    research: bool = False
+    confidential: bool = False  # as decided: the file's flag or the roster's (confidential.apply_roster)
+    valid: bool = True  # no error at all: rendered; False: monitored only (an error that leaves its shape, E3xx)
+    digest: str = ""  # sha256 of the file's bytes as read: what a cache entry or a page of this record is keyed by
+    light: str = NONE  # the worst of its lights; NONE when nothing was monitored
+    exempt: bool = False  # 科研类 during the year
+    counts: dict[str, int] = field(default_factory=dict)  # findings per light (red, yellow, blue, none)
+    completeness: tuple[int, int] = (0, 0)  # (reported, total): 「已填报 12/18 项」
+    indicators: tuple[tuple[str, str], ...] = ()  # (三级指标, light) in the file's order
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)  # table key -> row label -> light
+    summary: dict[str, Any] = field(default_factory=dict)  # its summary.json entry, without `path` (see `summary_entry`)
+
+    def as_row(self) -> list[Any]:
+        """Plain JSON-able data (cache.dumps), read back by `from_row`."""
+        data = asdict(self)
+        data["completeness"] = list(self.completeness)
+        data["indicators"] = [list(pair) for pair in self.indicators]
+        return [VERSION, data]
+
+    @classmethod
+    def from_row(cls, row: Any) -> SubmissionRecord | None:
+        """A record from `as_row`'s data; None (a miss) for anything else, since a cache file is only data."""
+        try:
+            version, data = row
+            if version != VERSION or not isinstance(data, dict):
+                return None
+            data = dict(data)
+            data["completeness"] = tuple(int(x) for x in data["completeness"])
+            data["indicators"] = tuple((str(name), str(light)) for name, light in data["indicators"])
+            record = cls(**data)
+        except (TypeError, ValueError, KeyError):
+            return None
+        fields = (record.path, record.kind, record.period, record.department_code, record.department, record.name)
+        return record if all(isinstance(x, str) for x in fields) else None
+
+
+def _rate(value: Decimal | None) -> str | None:
+    return None if value is None else N.plain_rate(value)
+
+
+def figures_json(fig: figures.Figures) -> dict[str, Any]:
+    """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats.
+
+    `budget` is the one the rates use (the 调整后预算 where one is recorded, with the 年初预算 as `initial_budget`);
+    `pending` and `committed_progress` appear only for a row with 已审批待支付, so files without them read as before."""
+    out = {
+        "carried_over": N.plain_money(fig.carried_over),
+        "budget": N.plain_money(fig.budget),
+        "subtotal": N.plain_money(fig.subtotal),
+        "allocated": N.plain_money(fig.allocated),
+        "allocation_rate": _rate(fig.allocation_rate),
+        "spent": N.plain_money(fig.spent),
+        "spend_progress": _rate(fig.spend_progress),
+        "execution": _rate(fig.execution),
+        "expected": N.plain_money(fig.expected),
+    }
+    if fig.initial_budget is not None:
+        out["initial_budget"] = N.plain_money(fig.initial_budget)
+    if fig.pending:
+        out["pending"] = N.plain_money(fig.pending)
+        out["committed_progress"] = _rate(fig.committed_progress)
+    return out
+
+
+def summary_entry(ev: Evaluation, key: str) -> dict[str, Any]:
+    """One evaluated submission with its computed figures (money as exact decimal strings, rates in %), as
+    summary.json lists it; `key` is its path as summary.json names it (Workspace.key)."""
+    sub = ev.submission
+    base: dict[str, Any] = {
+        "kind": sub.kind,
+        "path": key,
+        "period": sub.period.key,
+        "department": sub.department,
+        "department_code": sub.department_code,
+        "name": sub.name,
+    }
+    if isinstance(sub, Project):  # a project's own identity fields; the tables come from its form either way
+        base.update(code=sub.code, unit=sub.unit, research=sub.research, confidential=sub.confidential)
+    base["tables"] = {key_: {row: figures_json(fig) for row, fig in rows.items()} for key_, rows, _ in ev.table_rows()}
+    base["indicators"] = len(sub.indicators)
+    base["completeness"] = ev.completeness.as_dict()  # 「已填报 12/18 项」: a half-empty file never reads as a good one
+    if isinstance(sub, Department) and sub.monitored_projects is not None:  # only when stated: older files read as before
+        base["monitored_projects"] = sub.monitored_projects
+    return base
+
+
+def record_of(ev: Evaluation, key: str, *, digest: str = "", valid: bool = True, summary: bool = True) -> SubmissionRecord:
+    """The record of a monitored (or merely evaluated) submission; `key` is its root-relative POSIX path. With
+    `summary` False its figures are left out (`docgen validate` needs none: computing them costs ~0.2 ms a file)."""
+    sub = ev.submission
+    entry = summary_entry(ev, key) if summary else {}
+    entry.pop("path", None)
+    return SubmissionRecord(
+        path=key,
+        kind=sub.kind,
+        period=sub.period.key,
+        department_code=sub.department_code,
+        department=sub.department,
+        name=sub.name,
+        code=sub.code if isinstance(sub, Project) else None,
+        unit=sub.unit if isinstance(sub, Project) else None,
+        research=bool(sub.research),
+        confidential=bool(sub.confidential),
+        valid=valid,
+        digest=digest,
+        light=ev.light or NONE,
+        exempt=ev.exempt,
+        counts=ev.counts(),
+        completeness=(ev.completeness.reported, ev.completeness.total),
+        indicators=tuple((i.name, light or NONE) for i, light in zip(sub.indicators, ev.indicator_lights, strict=False)),
+        rows={table: {row: light or NONE for row, light in rows.items()} for table, rows in ev.row_lights.items()},
+        summary=entry,
+    )

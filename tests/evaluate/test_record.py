@@ -1,0 +1,69 @@
+"""The per-submission record (evaluate/record.py): what later stages keep of a submission instead of its model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from docgen import api
+from docgen.cache import dumps
+from docgen.evaluate.record import SubmissionRecord, record_of
+from tests.conftest import ROOT
+
+
+def _records() -> tuple[api.Result, list[SubmissionRecord]]:
+    result = api.check([ROOT / "submissions"], workspace=api.Workspace.at(ROOT), cache=False)
+    assert result.analysis is not None
+    key = api.Workspace.at(ROOT).key
+    return result, [record_of(ev, key(ev.submission.path)) for ev in result.analysis.submissions.values()]
+
+
+def test_a_record_reads_back_from_its_plain_data_as_it_was() -> None:
+    _, records = _records()
+    assert len(records) > 10
+    for record in records:
+        row = json.loads(dumps(record.as_row()))  # as the cache keeps it: JSON, never a pickle
+        assert SubmissionRecord.from_row(row) == record
+
+
+def test_a_record_holds_the_lights_and_counts_of_its_evaluation() -> None:
+    result, records = _records()
+    assert result.analysis is not None
+    for record in records:
+        ev = result.analysis.of(record.path)
+        assert ev is not None
+        assert record.light == (ev.light or "none")
+        assert record.counts == ev.counts()
+        assert record.completeness == (ev.completeness.reported, ev.completeness.total)
+        assert [light for _, light in record.indicators] == [x or "none" for x in ev.indicator_lights]
+    assert {r.light for r in records} >= {"red", "yellow"}
+
+
+def test_the_record_carries_the_summary_entry_build_publishes() -> None:
+    result, records = _records()
+    summary = api.summary(result, ROOT)
+    published = {s["path"]: s for period in summary["periods"] for s in period["submissions"]}
+    compared = 0
+    for record in records:
+        entry = published.get(record.path)
+        if entry is None or entry.get("figures_withheld"):
+            continue
+        expected = {k: v for k, v in entry.items() if k not in ("path", "light", "lights")}
+        assert record.summary == expected
+        compared += 1
+    assert compared > 10
+
+
+def test_a_confidential_project_is_marked_in_its_record() -> None:
+    _, records = _records()
+    secret = [r for r in records if r.confidential]
+    assert secret and all(r.kind == "project" and r.code for r in secret)
+    assert Path(secret[0].path).name == "104-2025-003.yaml"
+
+
+def test_anything_else_read_back_is_a_miss_never_a_record() -> None:
+    _, records = _records()
+    good = records[0].as_row()
+    assert SubmissionRecord.from_row([good[0] + 1, good[1]]) is None  # another version
+    for bad in (None, [], "x", [1], [1, {}], [1, {**good[1], "path": 3}], [1, {**good[1], "unknown": 1}]):
+        assert SubmissionRecord.from_row(bad) is None

@@ -1,0 +1,143 @@
+"""The streamed check (evaluate/stream.py, `api.check(stream=True)`, what `docgen validate` runs): each project file
+checked, evaluated and judged in one pass, the parent keeping records, never Documents, and the findings exactly
+those of the check that keeps every model: same codes, same file:line:col, same messages, same order."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from docgen import api
+from docgen.check.findings import Finding
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate
+
+DEMOS = [
+    ROOT,
+    ROOT / "examples" / "partial",
+    ROOT / "examples" / "review-loop",
+    *sorted(p for p in (ROOT / "examples" / "profiles").iterdir() if (p / "submissions").is_dir()),
+]
+
+
+def rows(findings: list[Finding]) -> list[tuple[object, ...]]:
+    return [(f.path, f.line, f.column, f.code, f.severity, f.message, f.light) for f in findings]
+
+
+def both(root: Path) -> tuple[api.Result, api.Result]:
+    ws = api.Workspace.at(root)
+    kept = api.check([root / "submissions"], workspace=ws, cache=False)
+    streamed = api.check([root / "submissions"], workspace=ws, cache=False, stream=True)
+    return kept, streamed
+
+
+@pytest.mark.parametrize("root", DEMOS, ids=lambda p: p.name)
+def test_every_demo_gives_the_same_findings_streamed(root: Path) -> None:
+    kept, streamed = both(root)
+    assert rows(streamed.findings) == rows(kept.findings)
+    assert streamed.findings and streamed.submission_records
+    assert not streamed.documents.keys() & {str(p) for p in kept.paths if api.kind_of(p) == "project"}  # no project's Document kept
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """320 generated projects (enough for the worker processes) and an earlier period, with what the rules across
+    files catch: a code twice (E309), 涉密 in the file only (E311), a project the roster does not list (W302; 涉密
+    in every period then), a department's stated count (W311, W312), a file that does not parse, one that breaks its
+    shape, and the same projects three months before (W417, W418)."""
+    root = tmp_path_factory.mktemp("stream") / "repo"
+    generate(root, 320)
+    june = root / "submissions" / "2025-06"
+    education = june / "101-教育局"
+    projects = sorted(education.glob("101-*.yaml"))
+    shutil.copy(projects[0], education / "101-copy.yaml")  # the same 项目代码 twice: E309
+    _edit(projects[1], "预算单位:", "涉密: true\n预算单位:")  # the roster says otherwise: E311
+    _edit(projects[2], "项目名称:", "项目名称: [不成\n")  # does not parse
+    _edit(projects[3], '项目代码: "', '项目编码: "')  # breaks its shape: no model, nothing judged
+    _edit(education / "部门整体.yaml", "年度绩效目标:", "监控项目数: 3\n年度绩效目标:")  # W311, W312
+    march = root / "submissions" / "2025-03" / "101-教育局"
+    march.mkdir(parents=True)
+    roster = (june / "名单.yaml").read_text(encoding="utf-8").replace("截至月份: 6", "截至月份: 3")
+    unlisted = projects[5].stem  # on June's roster, not on March's: 涉密 in March, so in June too (W413 there)
+    roster = "\n".join(line for line in roster.splitlines() if f'"{unlisted}"' not in line) + "\n"
+    (march.parent / "名单.yaml").write_text(roster, encoding="utf-8")
+    for source in projects[4:12]:
+        text = source.read_text(encoding="utf-8").replace("截至月份: 6", "截至月份: 3").replace("支出数: ", "支出数: 1")
+        (march / source.name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_hostile_tree_gives_the_same_findings_streamed(hostile: Path) -> None:
+    kept, streamed = both(hostile)
+    assert rows(streamed.findings) == rows(kept.findings)
+    codes = {f.code for f in streamed.findings}
+    assert {"E309", "E311", "W302", "W311", "W312", "W413", "E203", "E102"} <= codes, codes
+    assert any(f.code.startswith("W41") and "2025-03" not in f.path for f in streamed.findings)
+
+
+def test_the_records_say_what_the_models_say(hostile: Path) -> None:
+    kept, streamed = both(hostile)
+    assert kept.analysis is not None
+    records = {r.path: r for r in streamed.submission_records}
+    monitored = {path: ev for path, ev in kept.analysis.submissions.items() if ev.submission.kind == "project"}
+    assert records.keys() == monitored.keys()
+    valid = {str(p.path) for p in kept.projects}
+    for path, ev in monitored.items():
+        record = records[path]
+        assert (record.light, record.counts, record.confidential) == (ev.light or "none", ev.counts(), ev.confidential), path
+        assert record.valid == (path in valid), path
+    assert sum(r.confidential for r in records.values()) >= 2  # the 涉密 one, and the one unlisted in March (both periods)
+
+
+def test_validate_prints_the_same_as_before(hostile: Path, chdir: Callable[[Path], None]) -> None:
+    from click.testing import CliRunner
+
+    from docgen import report
+    from docgen.cli import cli
+
+    kept, _ = both(hostile)
+    chdir(hostile)
+    streamed = CliRunner().invoke(cli, ["--no-cache", "validate"], catch_exceptions=False)
+    shown = api.Workspace.at(hostile).shown
+    assert streamed.exit_code == 1
+    assert streamed.stdout == report.render(report.for_user(kept.findings, shown, "text"), "text", len(kept.files)) + "\n"
+
+
+def test_kept_outcomes_give_the_same_findings_and_an_edit_is_seen(hostile: Path, tmp_path: Path, chdir: Callable[[Path], None]) -> None:
+    from docgen.cache import Store
+
+    tree = tmp_path / "repo"
+    shutil.copytree(hostile, tree)
+    chdir(tree)
+    ws = api.Workspace.at(tree)
+    kept = rows(api.check([tree / "submissions"], workspace=ws, cache=False).findings)
+    cold = api.check([tree / "submissions"], workspace=ws, stream=True)
+    folder = Store(ws.root).location("stream")
+    assert any(folder.iterdir())  # the outcomes were kept, in the user's cache folder
+    written = {shard: shard.stat().st_mtime_ns for shard in folder.iterdir()}
+    warm = api.check([tree / "submissions"], workspace=ws, stream=True)
+    assert rows(cold.findings) == rows(warm.findings) == kept
+    assert {shard: shard.stat().st_mtime_ns for shard in folder.iterdir()} == written  # every outcome read back: none made again
+    edited = next((tree / "submissions" / "2025-06" / "102-卫生健康委员会").glob("102-*.yaml"))
+    _edit(edited, "支出数: ", "支出数: 9")
+    after = api.check([tree / "submissions"], workspace=ws, stream=True)
+    assert rows(after.findings) == rows(api.check([tree / "submissions"], workspace=ws, cache=False).findings) != kept
+    for shard in folder.iterdir():  # a damaged entry, or one of another shape, is a miss, never a finding
+        head, *lines = shard.read_text(encoding="utf-8").splitlines()
+        damaged = [
+            line[: len(line) // 2] if i % 2 else line[: line.index(",", line.index('",') + 2)] + ",[1,2]]" for i, line in enumerate(lines)
+        ]
+        shard.write_text("\n".join([head, *damaged]) + "\n", encoding="utf-8")
+    assert rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings) == rows(after.findings)
