@@ -3,6 +3,7 @@ and so is everything when the 涉密 list changes; the faster decoding reads exa
 
 from __future__ import annotations
 
+import json
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -112,3 +113,30 @@ def test_the_sanitiser_checks_a_page_again_once_it_changes(tmp_path: Path, store
     page.write_text(article.format("<p onclick=alert(1)>公开</p>"), encoding="utf-8")
     with pytest.raises(DocgenError):
         sanitise.check_site(page.parent, Verdicts(store, "sanitise", sanitise.basis()))
+
+
+def test_the_search_index_is_scanned_entry_by_entry_and_whole(tmp_path: Path, store: Store) -> None:
+    folder = tmp_path / "site"
+    (folder / "search").mkdir(parents=True)
+    index = folder / "search" / "search_index.json"
+    docs = [{"location": f"p{i}.html", "title": f"项目{i}", "text": "公开内容 " * 50} for i in range(300)]
+    index.write_text(json.dumps({"config": {"lang": ["zh"]}, "docs": docs}, ensure_ascii=False), encoding="utf-8")
+    found = secrets(NAME)
+    known = Verdicts(store, "published", found.digest())
+    assert scan(folder, found, known=known) is None
+    assert len(known.clean) == 301  # the frame and each entry, each with its own verdict
+    docs[299]["text"] += NAME  # the last entry: a changed entry is scanned again
+    index.write_text(json.dumps({"config": {"lang": ["zh"]}, "docs": docs}, ensure_ascii=False), encoding="utf-8")
+    assert scan(folder, found, known=known) == (index, "name")
+    script = folder / "search" / "search_index.js"
+    script.write_text("var __index = " + index.read_text(encoding="utf-8"), encoding="utf-8")
+    index.unlink()
+    assert scan(folder, found) == (script, "name")
+
+
+def test_a_search_index_with_a_key_twice_is_scanned_as_one_text(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    (folder / "search").mkdir(parents=True)
+    hidden = json.dumps([{"location": "x.html", "title": NAME, "text": ""}], ensure_ascii=False)
+    (folder / "search" / "search_index.json").write_text(f'{{"docs": {hidden}, "docs": []}}', encoding="utf-8")
+    assert scan(folder, secrets(NAME)) is not None

@@ -387,6 +387,38 @@ def scan_file(path: Path, secrets: Secrets, data: bytes | None = None) -> str | 
     return None
 
 
+#: The site's search index (MkDocs, Material): one JSON object whose "docs" list holds an entry per page section, and
+#: its offline copy, the same JSON after `var __index = `.
+SEARCH_INDEXES = ("search_index.json", "search_index.js")
+_INDEX_PREFIX = b"var __index = "
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")
+    return out
+
+
+def _parts(path: Path, data: bytes) -> list[bytes]:
+    """What of `path` is scanned as one text: the whole file, or for the site's search index its frame and each entry
+    apart (encoded as the file encodes it), so that an edit rescans the entries that changed (verdicts) and an index
+    larger than _TEXT_LIMIT is scanned whole. A secret cannot span two entries: between them are only `},{`."""
+    if path.name not in SEARCH_INDEXES or path.parent.name != "search":
+        return [data]
+    body = data[len(_INDEX_PREFIX) :] if data.startswith(_INDEX_PREFIX) else data
+    try:
+        index = json.loads(body, object_pairs_hook=_unique)
+    except ValueError:  # not JSON, or a key given twice (json keeps the last: the first would go unscanned)
+        return [data]
+    if not isinstance(index, dict) or not isinstance(index.get("docs"), list):
+        return [data]
+    frame = {key: value for key, value in index.items() if key != "docs"}
+    parts = [json.dumps(frame, ensure_ascii=False).encode("utf-8", "surrogatepass")]
+    parts += [json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass") for doc in index["docs"]]
+    return parts
+
+
 def scan(folder: Path, secrets: Secrets, skip: Iterable[Path] = (), known: Verdicts | None = None) -> tuple[Path, str] | None:
     """The first file under `folder` (not under `skip`) that holds a secret, with what it holds; None when clean.
 
@@ -404,14 +436,14 @@ def scan(folder: Path, secrets: Secrets, skip: Iterable[Path] = (), known: Verdi
         for variant in _decoded(path.relative_to(folder).as_posix()):
             if secrets.found_in(variant):
                 return path, "name"
-        data = path.read_bytes()
-        # the name's suffix too: whether figures are looked for in markup attributes depends on it (_member_texts)
-        content = Verdicts.of(path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0" + data) if known is not None else ""
-        if known is not None and known.seen(content):
-            continue
-        kind = scan_file(path, secrets, data)
-        if kind is not None:
-            return path, kind
-        if known is not None:
-            known.passed(content)
+        for part in _parts(path, path.read_bytes()):
+            # the name's suffix too: whether figures are looked for in markup attributes depends on it (_member_texts)
+            content = Verdicts.of(path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0" + part) if known is not None else ""
+            if known is not None and known.seen(content):
+                continue
+            kind = scan_file(path, secrets, part)
+            if kind is not None:
+                return path, kind
+            if known is not None:
+                known.passed(content)
     return None
