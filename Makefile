@@ -1,7 +1,8 @@
 # Two commands do all the set-up on a fresh machine:
 #   make build   - create .venv, install docgen, validate the demo in submissions/, render its attachments and
 #                  roll-ups into build/ and the status site into site/
-#   make test    - create .venv, install docgen with its test tools, run `make lint`, then the tests
+#   make test    - create .venv, install docgen with its test tools, run `make lint`, then the tests on every core
+#                  (pytest-xdist; the tests of a file sharing a module fixture stay on one worker: tests/conftest.py)
 #   make lint    - ruff check, ruff format --check, mypy --strict src (the rules are in pyproject.toml)
 #   make site    - build the demo's attachments and the status site into site/ (open site/index.html)
 #   make rules   - write src/docgen/check/rules.yaml (the shipped default rules) from src/docgen/check/rulebook.py
@@ -26,7 +27,7 @@ build: $(STAMP)
 	$(BIN)/docgen site
 
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -72,6 +75,102 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite the golden snapshots in tests/golden/snapshots/ from the demo's outputs (review `git diff tests/golden`)",
     )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """--update-golden runs in this one process even under `-n`: each xdist worker would write its own snapshots and
+    keep its own list of them (the stash does not cross processes), so the summary below would say nothing was written."""
+    if config.getoption("--update-golden") and config.pluginmanager.hasplugin("xdist"):
+        config.option.numprocesses = 0
+
+
+#: A fixture of one of these scopes is made once per process for all the tests of its file (or class) that use it.
+SHARED_SCOPES = frozenset({"class", "module", "package"})
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under `-n` (pytest-xdist's default --dist load): the tests of a file that use a class- or module-scoped fixture
+    go to one worker together, so that fixture (a built demo, a wheel and its venv) is made once, not once per worker;
+    every other test goes on its own to whichever worker is free, so a file of independent slow tests
+    (tests/hostile/test_confidential.py) uses both cores. Other --dist modes keep their xdist meaning.
+
+    (xdist's --dist loadgroup would group by marks, but it rewrites node ids, which pytest 9.2 no longer lets it do:
+    pytest-dev/pytest-xdist#1386.)"""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    rootpath = config.rootpath
+
+    class SharedFixtureScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        """Work units: a file's tests that share a fixture, together; each other test alone. Units are sent largest
+        first (xdist's --loadscope-reorder, on by default), so what builds something starts early and single tests
+        fill in at the end."""
+
+        def __init__(self, config: pytest.Config, log: Any = None) -> None:
+            super().__init__(config, log)
+            self._users: dict[str, set[str] | None] = {}
+
+        def _split_scope(self, nodeid: str) -> str:
+            file, _, rest = nodeid.partition("::")
+            if file not in self._users:
+                self._users[file] = _shared_fixture_users(rootpath / file, rootpath)
+            users = self._users[file]
+            test = re.split(r"[\[:]", rest, maxsplit=1)[0]  # the function (or class) name
+            return file if users is None or test in users else nodeid
+
+    return SharedFixtureScheduling(config, log)
+
+
+def _shared_fixture_users(test_file: Path, rootpath: Path) -> set[str] | None:
+    """The tests (functions, or classes) of test_file that use a class- or module-scoped fixture, directly or through
+    other fixtures, read from the source of the file and of the conftest.py files above it; None when every test
+    does (an autouse one). A file that cannot be read counts as all of them: grouping is only slower, never wrong."""
+    fixtures: dict[str, tuple[str, list[str], bool]] = {}  # name -> (scope, arguments, autouse)
+    tests: dict[str, set[str]] = {}
+    sources = [folder / "conftest.py" for folder in reversed(test_file.parents) if folder.is_relative_to(rootpath)]
+    try:
+        for path in [p for p in sources if p.is_file()] + [test_file]:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in tree.body:
+                fixture = _fixture(node)
+                if fixture is not None:
+                    fixtures[node.name] = fixture  # type: ignore[union-attr]
+                elif path == test_file and isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+                    tests[node.name] = {a.arg for a in node.args.args}
+                elif path == test_file and isinstance(node, ast.ClassDef):
+                    tests[node.name] = {a.arg for f in node.body if isinstance(f, ast.FunctionDef) for a in f.args.args}
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    shared = {name for name, (scope, _, _) in fixtures.items() if scope in SHARED_SCOPES}
+    while True:
+        more = {name for name, (_, arguments, _) in fixtures.items() if name not in shared and shared & set(arguments)}
+        if not more:
+            break
+        shared |= more
+    if any(autouse for name, (_, _, autouse) in fixtures.items() if name in shared):
+        return None
+    return {test for test, arguments in tests.items() if arguments & shared}
+
+
+def _fixture(node: ast.stmt) -> tuple[str, list[str], bool] | None:
+    """(scope, arguments, autouse) of a `@pytest.fixture(...)` function; None for anything else."""
+    if not isinstance(node, ast.FunctionDef):
+        return None
+    for decorator in node.decorator_list:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        target = call.func if call is not None else decorator
+        if isinstance(target, ast.Attribute) and target.attr == "fixture":
+            keywords = {k.arg: k.value for k in call.keywords} if call is not None else {}
+            scope = keywords.get("scope")
+            autouse = keywords.get("autouse")
+            return (
+                scope.value if isinstance(scope, ast.Constant) and isinstance(scope.value, str) else "function",
+                [a.arg for a in node.args.args],
+                isinstance(autouse, ast.Constant) and autouse.value is True,
+            )
+    return None
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
