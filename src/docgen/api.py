@@ -171,6 +171,7 @@ def check(
     cache: bool = True,
     context: list[Path] | None = None,
     stream: bool = False,
+    figures: bool = False,
 ) -> Result:
     """Validate files or folders, then run the monitoring rules on every valid submission.
 
@@ -184,7 +185,7 @@ def check(
     evaluated and judged in one pass in a worker, and the Result keeps a `SubmissionRecord` per project instead of
     its Document and model (`submission_records`; `projects`, `documents` and `analysis` stay empty): the same
     findings, with memory that does not grow with the tree (evaluate/stream.py). Ignored with `context`, and for
-    files outside a period folder.
+    files outside a period folder. `figures` True: each record carries its summary.json entry (`summary`).
     """
     ws = workspace or Workspace.around(paths)
     if any(Path(os.path.abspath(ws.absolute(p))).is_relative_to(ws.submissions) for p in paths):
@@ -195,7 +196,7 @@ def check(
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     profile = profile_of(ws)  # the repository's forms (docgen.yaml), handed to every stage from here
     if stream and context is None and _streamable(files):
-        return _check_streamed(ws, files, rules_file, profile, _store(ws, cache))
+        return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures)
     checked = check_files(
         files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context, profile=profile
     )
@@ -248,7 +249,9 @@ def _period_of_folder(path: Path) -> tuple[int, int] | None:
     return (int(match["year"]), int(match["month"])) if match else None
 
 
-def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, profile: Profile, store: Store | None) -> Result:
+def _check_streamed(
+    ws: Workspace, files: list[Path], rules_file: Path | None, profile: Profile, store: Store | None, figures: bool = False
+) -> Result:
     """`check(stream=True)`: the few other files (rosters, 部门整体, 审核/, 批复目标/) as `check` does, each project
     file in one pass in a worker (evaluate/stream.py), period by period; the findings are the same set."""
     projects = [p for p in files if kind_of(p) == "project"]
@@ -302,6 +305,7 @@ def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, p
         in_roster,
         read_previous,
         against_targets if result.approved else None,
+        figures=figures,
     )
     batches: dict[tuple[int, int], list[Path]] = {}
     for path in projects:
@@ -318,7 +322,8 @@ def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, p
     )
     for period in sorted(batches):  # earlier periods first: W417/W418 compare with them (Setting.known)
         setting.later = any(later[0] == period[0] and later > period for later in batches)
-        key = cache_store.digest(judged_by, str(setting.later), _earlier_files(ws, period, {o.path: o.digest for o in done}))
+        earlier = _earlier_files(ws, period, {o.path: o.digest for o in done})
+        key = cache_store.digest(judged_by, str(setting.later), str(figures), earlier)
         outcomes = streaming.stream(batches[period], setting, shelf, key)
         slims = [("project", o.slim) for o in outcomes if o.slim is not None]
         cross = consistency.check_duplicate_codes(slims) + consistency.check_against_roster(slims, first.rosters, first.broken)
@@ -345,14 +350,22 @@ def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, p
         found += o.checked + o.judged + (o.targets if o.record is not None and o.record.valid else [])
     result.findings = found
     result.findings += _record_findings(result.records, period_rosters)
+    departments = [evaluate(d) for d in [*result.departments, *flawed]]
     if ruleset is not None:
-        found_departments = _judge_departments(result, ws, files, flawed, done, ruleset, period_rosters)
-        result.findings += [f for ev in found_departments for f in ev.findings]
+        departments = _judge_departments(result, ws, files, flawed, done, ruleset, period_rosters)
+        result.findings += [f for ev in departments for f in ev.findings]
     result.findings = sorted(set(result.findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
     if shelf is not None:
         shelf.save()
-    result.digests = {o.path: o.digest for o in done}
-    result.submission_records = [o.record for o in done if o.record is not None]
+    result.digests = {**first.digests, **{o.path: o.digest for o in done}}
+    sound = {str(d.path) for d in result.departments}
+    result.submission_records = [
+        *(
+            submission_record.record_of(ev, ws.key(ev.path), digest=first.digests.get(ev.path, ""), valid=ev.path in sound, summary=figures)
+            for ev in departments
+        ),
+        *(o.record for o in done if o.record is not None),
+    ]
     return result
 
 
