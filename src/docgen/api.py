@@ -54,6 +54,7 @@ from .form.forms import DEFAULT_PROFILE as DEFAULT_PROFILE_ID
 from .form.forms import Profile
 from .form.model import Department, Period, Project, Roster
 from .form.model import build as build_model
+from .verdicts import Verdicts
 from .workspace import Workspace
 
 if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 load only when used: every command starts faster
@@ -170,6 +171,7 @@ def check(
     cache: bool = True,
     context: list[Path] | None = None,
     stream: bool = False,
+    figures: bool = False,
 ) -> Result:
     """Validate files or folders, then run the monitoring rules on every valid submission.
 
@@ -183,7 +185,7 @@ def check(
     evaluated and judged in one pass in a worker, and the Result keeps a `SubmissionRecord` per project instead of
     its Document and model (`submission_records`; `projects`, `documents` and `analysis` stay empty): the same
     findings, with memory that does not grow with the tree (evaluate/stream.py). Ignored with `context`, and for
-    files outside a period folder.
+    files outside a period folder. `figures` True: each record carries its summary.json entry (`summary`).
     """
     ws = workspace or Workspace.around(paths)
     if any(Path(os.path.abspath(ws.absolute(p))).is_relative_to(ws.submissions) for p in paths):
@@ -194,7 +196,7 @@ def check(
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     profile = profile_of(ws)  # the repository's forms (docgen.yaml), handed to every stage from here
     if stream and context is None and _streamable(files):
-        return _check_streamed(ws, files, rules_file, profile, _store(ws, cache))
+        return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures)
     checked = check_files(
         files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context, profile=profile
     )
@@ -247,7 +249,9 @@ def _period_of_folder(path: Path) -> tuple[int, int] | None:
     return (int(match["year"]), int(match["month"])) if match else None
 
 
-def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, profile: Profile, store: Store | None) -> Result:
+def _check_streamed(
+    ws: Workspace, files: list[Path], rules_file: Path | None, profile: Profile, store: Store | None, figures: bool = False
+) -> Result:
     """`check(stream=True)`: the few other files (rosters, 部门整体, 审核/, 批复目标/) as `check` does, each project
     file in one pass in a worker (evaluate/stream.py), period by period; the findings are the same set."""
     projects = [p for p in files if kind_of(p) == "project"]
@@ -301,6 +305,7 @@ def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, p
         in_roster,
         read_previous,
         against_targets if result.approved else None,
+        figures=figures,
     )
     batches: dict[tuple[int, int], list[Path]] = {}
     for path in projects:
@@ -317,7 +322,8 @@ def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, p
     )
     for period in sorted(batches):  # earlier periods first: W417/W418 compare with them (Setting.known)
         setting.later = any(later[0] == period[0] and later > period for later in batches)
-        key = cache_store.digest(judged_by, str(setting.later), _earlier_files(ws, period, {o.path: o.digest for o in done}))
+        earlier = _earlier_files(ws, period, {o.path: o.digest for o in done})
+        key = cache_store.digest(judged_by, str(setting.later), str(figures), earlier)
         outcomes = streaming.stream(batches[period], setting, shelf, key)
         slims = [("project", o.slim) for o in outcomes if o.slim is not None]
         cross = consistency.check_duplicate_codes(slims) + consistency.check_against_roster(slims, first.rosters, first.broken)
@@ -344,14 +350,22 @@ def _check_streamed(ws: Workspace, files: list[Path], rules_file: Path | None, p
         found += o.checked + o.judged + (o.targets if o.record is not None and o.record.valid else [])
     result.findings = found
     result.findings += _record_findings(result.records, period_rosters)
+    departments = [evaluate(d) for d in [*result.departments, *flawed]]
     if ruleset is not None:
-        found_departments = _judge_departments(result, ws, files, flawed, done, ruleset, period_rosters)
-        result.findings += [f for ev in found_departments for f in ev.findings]
+        departments = _judge_departments(result, ws, files, flawed, done, ruleset, period_rosters)
+        result.findings += [f for ev in departments for f in ev.findings]
     result.findings = sorted(set(result.findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
     if shelf is not None:
         shelf.save()
-    result.digests = {o.path: o.digest for o in done}
-    result.submission_records = [o.record for o in done if o.record is not None]
+    result.digests = {**first.digests, **{o.path: o.digest for o in done}}
+    sound = {str(d.path) for d in result.departments}
+    result.submission_records = [
+        *(
+            submission_record.record_of(ev, ws.key(ev.path), digest=first.digests.get(ev.path, ""), valid=ev.path in sound, summary=figures)
+            for ev in departments
+        ),
+        *(o.record for o in done if o.record is not None),
+    ]
     return result
 
 
@@ -1687,7 +1701,12 @@ def site(
     _check_outputs(ws, ws.build, site=target)
     store = _store(ws, cache)
     result = check(_submissions(ws), workspace=ws, cache=cache) if ws.submissions.exists() else Result(files=[], findings=[])
-    secrets = confidential.secrets(ws.root, result)
+    # the history is read once: for the pages and for the 涉密 list (former names, figures the public history prints)
+    kept = store or Store(ws.root, enabled=False)
+    past = site_module.read_past(ws.root, kept, result.profile)
+    secrets = confidential.secrets(ws.root, result, past=None if isinstance(past, DocgenError) else past, store=store)
+    # pages found clean against this very 涉密 list in an earlier build are not scanned again (verdicts.py)
+    scanned = Verdicts(kept, "published", secrets.digest())
     built = site_module.build_site(
         ws.root,
         result,
@@ -1695,19 +1714,21 @@ def site(
         build=ws.build,
         output=target,
         source=ws.root / site_module.SOURCE,
-        store=store or Store(ws.root, enabled=False),
+        store=kept,
         secrets=secrets,
         withheld=confidential.withheld_departments(result),
         # the last word before site/ is published (every page, the search index, the sitemap, every download),
         # said on the new site before it is swapped in: a leak leaves the previous site, never the leaking one
-        check=lambda folder: confidential.check_published(folder, secrets),
+        check=lambda folder: confidential.check_published(folder, secrets, known=scanned),
+        past=past,
     )
     sources = ws.root / site_module.SOURCE  # build/site-src: in build/, so published too
     try:
-        confidential.check_published(sources, secrets)
+        confidential.check_published(sources, secrets, known=scanned)
     except Leak as exc:
         withdraw(sources)
         raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(sources)))}") from exc
+    scanned.save()
     return built
 
 

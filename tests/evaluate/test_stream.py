@@ -7,12 +7,14 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from docgen import api
 from docgen.check.findings import Finding
+from docgen.evaluate.record import SubmissionRecord, record_of
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -87,18 +89,29 @@ def test_a_hostile_tree_gives_the_same_findings_streamed(hostile: Path) -> None:
     assert any(f.code.startswith("W41") and "2025-03" not in f.path for f in streamed.findings)
 
 
+def records_of_models(root: Path) -> tuple[dict[str, SubmissionRecord], dict[str, SubmissionRecord]]:
+    """The records streamed with their figures, and those made from the kept models' evaluations (record_of)."""
+    ws = api.Workspace.at(root)
+    kept, _ = both(root)
+    streamed = api.check([root / "submissions"], workspace=ws, cache=False, stream=True, figures=True)
+    assert kept.analysis is not None and all(r.digest for r in streamed.submission_records)
+    valid = {str(s.path) for s in [*kept.projects, *kept.departments]}
+    made = {ws.key(p): record_of(ev, ws.key(p), valid=p in valid) for p, ev in kept.analysis.submissions.items()}
+    return {r.path: replace(r, digest="") for r in streamed.submission_records}, made
+
+
+@pytest.mark.parametrize("root", DEMOS[:3], ids=lambda p: p.name)
+def test_the_demos_records_are_those_of_their_models(root: Path) -> None:
+    streamed, made = records_of_models(root)
+    assert streamed == made
+
+
 def test_the_records_say_what_the_models_say(hostile: Path) -> None:
-    kept, streamed = both(hostile)
-    assert kept.analysis is not None
-    records = {r.path: r for r in streamed.submission_records}
-    monitored = {path: ev for path, ev in kept.analysis.submissions.items() if ev.submission.kind == "project"}
-    assert records.keys() == monitored.keys()
-    valid = {str(p.path) for p in kept.projects}
-    for path, ev in monitored.items():
-        record = records[path]
-        assert (record.light, record.counts, record.confidential) == (ev.light or "none", ev.counts(), ev.confidential), path
-        assert record.valid == (path in valid), path
-    assert sum(r.confidential for r in records.values()) >= 2  # the 涉密 one, and the one unlisted in March (both periods)
+    streamed, made = records_of_models(hostile)
+    assert streamed == made
+    assert sum(r.confidential for r in streamed.values()) >= 2  # the 涉密 one, and the one unlisted in March (both periods)
+    assert {r.kind for r in streamed.values()} == {"project", "department"} and not all(r.valid for r in streamed.values())
+    assert all(r.summary["tables"] for r in streamed.values() if r.kind == "project")
 
 
 def test_validate_prints_the_same_as_before(hostile: Path, chdir: Callable[[Path], None]) -> None:

@@ -66,6 +66,7 @@ class Setting:
     targets: TargetCheck | None = None
     known: dict[tuple[str, int, int], Previous] = field(default_factory=dict)  # earlier periods, already processed
     later: bool = True  # a later period of the same year follows: each outcome keeps its `previous`
+    figures: bool = False  # each record carries its summary.json entry (its figures: ~0.2 ms a file more)
     indexes: dict[str, RosterIndex] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -226,7 +227,7 @@ def process(path: Path, setting: Setting, secret: bool | None = None) -> Streame
         run = Run(model, setting.ruleset, [], setting.rosters.get(key), setting.indexes.get(key, {}), previous=_earlier(model, setting))
         ev = monitor._judge(run, ev, lambda _p, at, is_key: doc.position(at, key=is_key))
         out.judged = ev.findings
-    out.record = record_of(ev, Path(path).as_posix(), digest=digest, summary=False)
+    out.record = record_of(ev, Path(path).as_posix(), digest=digest, summary=setting.figures)
     return out
 
 
