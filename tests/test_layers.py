@@ -25,6 +25,7 @@ UTILITIES = {
     "docgen.output",
     "docgen.textwidth",
     "docgen.cache",
+    "docgen.verdicts",  # files found clean by the site's last checks, by content digest
     "docgen.escape",  # one escaping function per output context
     "docgen.children",  # worker processes that die with docgen
     "docgen.files",  # reading only regular files, never through a link

@@ -54,6 +54,7 @@ from .form.forms import DEFAULT_PROFILE as DEFAULT_PROFILE_ID
 from .form.forms import Profile
 from .form.model import Department, Period, Project, Roster
 from .form.model import build as build_model
+from .verdicts import Verdicts
 from .workspace import Workspace
 
 if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 load only when used: every command starts faster
@@ -843,7 +844,7 @@ def build(
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
     output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)
-    secrets = _secrets(ws, result, cache=cache)
+    secrets = confidential.secrets(ws.root, result, store=Store(ws.root, enabled=cache))  # typed figures kept (confidential._TypedFigures)
     options = _render_options(
         ws,
         result,
@@ -868,31 +869,6 @@ def build(
     if inputs is not None and not rendered.problems:
         _remember(ws, out, inputs, built_, rules=rules, strict=strict, include_confidential=include_confidential)
     return built_
-
-
-def _secrets(ws: Workspace, result: Result, *, cache: bool = True) -> redact.Secrets:
-    """`confidential.secrets`, with the numbers each public submission's texts hold kept in the user's cache by its
-    file's bytes and forms: most of its time went on walking every text of every submission (10,000 projects: 19 s of
-    a one-edit rebuild's 34 s), and after one edit the texts of one submission are walked. The result is the same
-    (the cached numbers only decide whether a submission's texts are walked at all); a damaged entry is a miss."""
-    subs: list[Project | Department] = [*result.projects, *result.departments]
-    shelf = Store(ws.root, enabled=cache).shelf("typed", [str(sub.path) for sub in subs])
-
-    def typed(sub: Project | Department) -> list[str]:
-        content = result.digests.get(str(sub.path))
-        if not content:
-            return confidential.typed_numbers(sub)
-        key = cache_store.digest(content, sub.form.digest if sub.form is not None else "")
-        kept = shelf.get(str(sub.path), key)
-        if isinstance(kept, list) and all(isinstance(run, str) for run in kept):
-            return kept
-        runs = confidential.typed_numbers(sub)
-        shelf.put(str(sub.path), key, runs)
-        return runs
-
-    found = confidential.secrets(ws.root, result, typed=typed)
-    shelf.save()
-    return found
 
 
 # --- a rebuild with nothing changed -------------------------------------------------------------------------------
@@ -1725,7 +1701,12 @@ def site(
     _check_outputs(ws, ws.build, site=target)
     store = _store(ws, cache)
     result = check(_submissions(ws), workspace=ws, cache=cache) if ws.submissions.exists() else Result(files=[], findings=[])
-    secrets = confidential.secrets(ws.root, result)
+    # the history is read once: for the pages and for the 涉密 list (former names, figures the public history prints)
+    kept = store or Store(ws.root, enabled=False)
+    past = site_module.read_past(ws.root, kept, result.profile)
+    secrets = confidential.secrets(ws.root, result, past=None if isinstance(past, DocgenError) else past, store=store)
+    # pages found clean against this very 涉密 list in an earlier build are not scanned again (verdicts.py)
+    scanned = Verdicts(kept, "published", secrets.digest())
     built = site_module.build_site(
         ws.root,
         result,
@@ -1733,19 +1714,21 @@ def site(
         build=ws.build,
         output=target,
         source=ws.root / site_module.SOURCE,
-        store=store or Store(ws.root, enabled=False),
+        store=kept,
         secrets=secrets,
         withheld=confidential.withheld_departments(result),
         # the last word before site/ is published (every page, the search index, the sitemap, every download),
         # said on the new site before it is swapped in: a leak leaves the previous site, never the leaking one
-        check=lambda folder: confidential.check_published(folder, secrets),
+        check=lambda folder: confidential.check_published(folder, secrets, known=scanned),
+        past=past,
     )
     sources = ws.root / site_module.SOURCE  # build/site-src: in build/, so published too
     try:
-        confidential.check_published(sources, secrets)
+        confidential.check_published(sources, secrets, known=scanned)
     except Leak as exc:
         withdraw(sources)
         raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(sources)))}") from exc
+    scanned.save()
     return built
 
 
@@ -2204,7 +2187,7 @@ def build_shard(
     tpl = templates.find(ws.root)
     engine.check_templates(tpl)
     records = Store(ws.root)
-    secrets = _secrets(ws, result, cache=cache)
+    secrets = confidential.secrets(ws.root, result, store=Store(ws.root, enabled=cache))  # typed figures kept (confidential._TypedFigures)
     options = _render_options(  # the very options build() renders with: the outputs are byte-identical
         ws,
         result,

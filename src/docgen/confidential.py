@@ -14,22 +14,26 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import html
+import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from . import messages as M
+from . import output
+from .cache import code_digest, digest, file_digest
 from .check.load import load_file
 from .check.ruleset import DEFAULT_POOL
 from .errors import Leak
 from .evaluate import figures
+from .files import read_regular
 from .form import vocabulary as F
 from .form.model import Amounts, Department, Project, Roster
 from .redact import Secrets, scan
 from .render import paths
+from .verdicts import Verdicts
 
 
 def roster_flags(rosters: Iterable[Roster]) -> dict[tuple[str, str], Any]:
@@ -111,18 +115,16 @@ def _amounts(table: dict[str, figures.Figures]) -> Iterable[Any]:
 _NUMBER = re.compile(r"(?<![0-9.])[0-9][0-9,]*\.[0-9]+")
 
 
-def public_history_figures(root: Path, codes: set[str], paths_: set[str]) -> set[Any]:
+def public_history_figures(root: Path, codes: set[str], paths_: set[str], past: Any = None) -> set[Any]:
     """Amounts printed in the public history (a public file's former figures): shown on the site by design, so not a
-    secret's fingerprint. Empty outside a git repository."""
+    secret's fingerprint. Empty outside a git repository. `past`: the history already read (timeline.History), so
+    the caller's one pass over git serves every use; None reads it here."""
     from decimal import Decimal, InvalidOperation
 
-    from .errors import DocgenError
-    from .history import timeline
-
-    try:
-        found = timeline.read_history(root).public()
-    except DocgenError:
+    found = _history(root, past)
+    if found is None:
         return set()
+    found = found.public()
     base = root.resolve()
     # a relative path as docgen shows it (to where the command runs) or as a test passes it (to the root): both, the
     # stricter reading (fewer timelines counted public)
@@ -167,15 +169,24 @@ def _raw_flagged(result: Any) -> Iterable[tuple[Any, Any, Path]]:
             yield data.get(F.KEYS["project_code"]), data.get(F.KEYS["project_name"]), path
 
 
-def former_names(root: Path, codes: set[str], paths_: set[str]) -> set[tuple[str, str]]:
-    """(code, name) of every version in git of the files of those codes or paths: a project renamed as it became
-    涉密 keeps its old name hidden too. Empty outside a git repository."""
+def _history(root: Path, past: Any) -> Any:
+    """`past` (a timeline.History the caller read), else the repository's history read now; None outside git."""
     from .errors import DocgenError
     from .history import timeline
 
+    if past is not None:
+        return past
     try:
-        found = timeline.read_history(root)
+        return timeline.read_history(root)
     except DocgenError:
+        return None
+
+
+def former_names(root: Path, codes: set[str], paths_: set[str], past: Any = None) -> set[tuple[str, str]]:
+    """(code, name) of every version in git of the files of those codes or paths: a project renamed as it became
+    涉密 keeps its old name hidden too. Empty outside a git repository. `past`: the history already read, if any."""
+    found = _history(root, past)
+    if found is None:
         return set()
     base = root.resolve()
     # a relative path as docgen shows it (to where the command runs) or as a test passes it (to the root): both, the
@@ -194,11 +205,12 @@ def _tables(result: Any, sub: Project | Department) -> figures.Tables:
     return evaluated.tables if evaluated is not None else figures.tables(sub)
 
 
-def secrets(root: Path | None, result: Any, *, history: bool = True, typed: Callable[[Any], Iterable[str]] | None = None) -> Secrets:
+def secrets(root: Path | None, result: Any, *, history: bool = True, past: Any = None, store: Any = None) -> Secrets:
     """Everything about the repository's 涉密 projects that must not be published.
 
-    `typed(sub)`: the numbers a public submission's texts hold (`typed_numbers`, cached by api.build per file): a
-    submission none of whose numbers is a figure still secret is not walked again, its walk would discard nothing."""
+    `past`: the repository's history (timeline.History, the whole of it, 涉密 timelines included) when the caller
+    has read it already (`docgen site` reads it once for its pages and for this); None: read here when needed.
+    `store`: the project's cache (cache.Store), where what each public submission's texts print is kept."""
     found = Secrets()
     for project in result.projects:
         if project.confidential:
@@ -211,7 +223,7 @@ def secrets(root: Path | None, result: Any, *, history: bool = True, typed: Call
     for code, name, path in _raw_flagged(result):
         found.add(code, name, path)
     if history and root is not None and found.codes:
-        for code, name in former_names(root, set(found.codes), set(found.paths)):
+        for code, name in former_names(root, set(found.codes), set(found.paths), past):
             found.add(code, name)
     for code in list(found.codes):
         found.add_word(paths.safe(code))
@@ -237,17 +249,66 @@ def secrets(root: Path | None, result: Any, *, history: bool = True, typed: Call
             public += _amounts({"": pooled})
     withheld = withheld_paths(result)  # a withheld 部门整体 is not published: its texts and history make nothing public
     if history and root is not None and found.figures:
-        public += public_history_figures(root, set(found.codes), set(found.paths) | withheld)
+        public += public_history_figures(root, set(found.codes), set(found.paths) | withheld, past)
     found.discard_figures(public)
     # a number typed anywhere in a public submission's texts is public by definition: were it kept, its presence in
     # the site would fail the build exactly when it equals a secret figure (the check an oracle for 「is X secret?」)
-    for sub in [*result.projects, *result.departments]:
-        if not getattr(sub, "confidential", False) and str(sub.path) not in withheld:
-            if typed is not None and found.figure_in(" ".join(typed(sub))) is None:
-                continue
-            for text in _strings(sub):
-                _discard_typed(found, text)
+    public_subs = [s for s in [*result.projects, *result.departments] if not getattr(s, "confidential", False)]
+    public_subs = [s for s in public_subs if str(s.path) not in withheld]
+    if found.figures and public_subs:
+        typed = _TypedFigures(store, found, result)
+        seen: set[Any] = set()
+        for sub in public_subs:
+            seen |= typed.of(sub)
+        typed.save()
+        found.discard_figures(seen)
     return found
+
+
+class _TypedFigures:
+    """The secret figures each public submission's texts print (`_strings`, `Secrets.typed_in`), kept in the user's
+    cache by the submission's bytes, for exactly this list of figures, profile, rosters and docgen: walking every text
+    of every submission on every `docgen site` was seconds a thousand files. Without a store, nothing is kept."""
+
+    def __init__(self, store: Any, found: Secrets, result: Any) -> None:
+        self.found = found
+        profile = repr(getattr(result, "profile", None))
+        rosters = sorted(f"{r.path}:{file_digest(Path(r.path))}" for r in result.rosters)
+        stable = " at 0x" not in profile
+        basis = digest(code_digest(), profile, *rosters, *sorted(str(f) for f in found.figures))
+        self.file = store.folder("verdicts") / "typed-figures.json" if store is not None and stable and store.folder("verdicts") else None
+        self.key = basis
+        self.then: dict[str, list[str]] = {}
+        self.now: dict[str, list[str]] = {}
+        if self.file is not None:
+            with contextlib.suppress(OSError, ValueError):
+                raw = read_regular(self.file)
+                record = json.loads(raw) if raw is not None else None
+                if isinstance(record, dict) and record.get("key") == basis and isinstance(record.get("found"), dict):
+                    self.then = {k: v for k, v in record["found"].items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+
+    def of(self, sub: Any) -> set[Any]:
+        from decimal import Decimal, InvalidOperation
+
+        content = f"{sub.kind}:{file_digest(Path(sub.path))}" if self.file is not None else ""
+        cached = self.then.get(content) if content else None
+        if cached is not None:
+            try:
+                hits = {Decimal(x) for x in cached}
+            except InvalidOperation:
+                hits = self.found.typed_in(_strings(sub))
+        else:
+            hits = self.found.typed_in(_strings(sub))
+        if content:
+            self.now[content] = sorted(str(h) for h in hits)
+        return hits
+
+    def save(self) -> None:
+        if self.file is None:
+            return
+        with contextlib.suppress(OSError):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(self.file, json.dumps({"key": self.key, "found": self.now}, sort_keys=True))
 
 
 def _strings(value: Any, depth: int = 0) -> Iterable[str]:
@@ -266,34 +327,6 @@ def _strings(value: Any, depth: int = 0) -> Iterable[str]:
     elif isinstance(value, (list, tuple, set, frozenset)):
         for item in value:
             yield from _strings(item, depth + 1)
-
-
-_NUMBERS = re.compile(r"[0-9][0-9.,]*")
-
-
-def typed_numbers(sub: Any) -> list[str]:
-    """Every run of digits, points and commas in a submission's texts, as written and once decoded: a figure the
-    publication check finds in a text lies within one such run and is decided by it alone (what precedes and follows
-    a run is no digit, point or comma), so the runs joined by spaces hold a secret figure exactly when a text does."""
-    runs: set[str] = set()
-    for text in _strings(sub):
-        runs.update(_NUMBERS.findall(text))
-        if "&" in text:
-            runs.update(_NUMBERS.findall(html.unescape(text)))
-    return sorted(runs)
-
-
-def _discard_typed(found: Secrets, text: str) -> None:
-    """Drop from `found` every figure the publication check would see in `text` (as written and once decoded)."""
-    from decimal import Decimal, InvalidOperation
-
-    for variant in dict.fromkeys((text, html.unescape(text))):
-        while (hit := found.figure_in(variant)) is not None:
-            before = len(found.figures)
-            with contextlib.suppress(InvalidOperation):
-                found.discard_figures([Decimal(hit.replace(",", ""))])
-            if len(found.figures) == before:
-                break
 
 
 #: Findings whose text sums a department's projects, 涉密 ones included (W414: 项目合计 against 部门整体).
@@ -370,9 +403,11 @@ def public_diff(result: Any, found: Secrets, withheld: Iterable[str] = ()) -> An
     return result
 
 
-def check_published(folder: Path, found: Secrets, skip: Iterable[Path] = ()) -> None:
-    """Fail (exit 1) when any file under `folder` holds a 涉密 name, code or figure; the message names the file only."""
-    hit = scan(folder, found, skip)
+def check_published(folder: Path, found: Secrets, skip: Iterable[Path] = (), known: Verdicts | None = None) -> None:
+    """Fail (exit 1) when any file under `folder` holds a 涉密 name, code or figure; the message names the file only.
+
+    `known`: contents found clean before against this very list (redact.scan), not read again."""
+    hit = scan(folder, found, skip, known)
     if hit is not None:
         path, kind = hit
         raise Leak(M.label("published_leak", path=path, what=M.label(f"published_leak_{kind}")))

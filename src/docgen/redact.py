@@ -33,10 +33,11 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from . import escape
 from . import messages as M
+from .verdicts import Verdicts
 
 REPLACEMENT = M.site_label("redacted")
 #: A figure is distinctive when it has at least this many significant digits (1,234.56, 123.00, 60.25 and 60.20 yes;
@@ -245,6 +246,27 @@ class Secrets:
             self._trie = (re.compile(_trie_pattern({f for f, _ in (x for v in starts.values() for x in v)})), dict(starts))
         return self._trie
 
+    def typed_in(self, texts: Iterable[str]) -> set[Decimal]:
+        """The figures of this list that `texts` print, each as the publication check would see it (as written and
+        once entity-decoded): whether a figure is seen in a text does not depend on the other figures, so the union
+        over several texts is what discarding them one text after another leaves out."""
+        probe = Secrets()
+        probe.figures = set(self.figures)
+        if self._figure_forms is None:
+            self._figure_forms = {f for v in self.figures for f in figure_forms(v)}
+        probe._figure_forms = self._figure_forms  # shared until the probe drops one (then its own, recomputed)
+        for text in texts:
+            for variant in dict.fromkeys((text, html.unescape(text))):
+                while (hit := probe.figure_in(variant)) is not None:
+                    before = len(probe.figures)
+                    try:
+                        probe.discard_figures([Decimal(hit.replace(",", ""))])
+                    except ArithmeticError:
+                        break
+                    if len(probe.figures) == before:
+                        break
+        return self.figures - probe.figures
+
     def figure_in(self, text: str) -> str | None:
         """The first distinctive figure in `text`: the same match as `figure_pattern.search`, by looking up each run of
         digits, commas and points (a figure never starts or ends inside one) instead of trying every form everywhere."""
@@ -285,12 +307,25 @@ def redact_fields(value: T, redact: Callable[[str], str]) -> T:
 # --- the publication check ---------------------------------------------------------------------------
 
 
+#: A run of percent-escapes: what `unquote` decodes (as UTF-8, errors replaced), everything else left as it is.
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _unquote(text: str) -> str:
+    """`urllib.parse.unquote(text)`, decoding only the runs of escapes: unquote sends every stretch of ASCII through
+    a bytes round trip, which made it most of the publication scan of a site whose links are percent-encoded
+    Chinese paths. The same result (tests/test_redact_scan.py compares them)."""
+    if "%" not in text:
+        return text
+    return _ESCAPES.sub(lambda run: bytes.fromhex(run[0].replace("%", "")).decode("utf-8", "replace"), text)
+
+
 def _decoded(text: str) -> Iterator[str]:
     """The text, and the text with entities and percent-escapes decoded (twice: «&amp;#91;»)."""
     yield text
-    once = html.unescape(unquote(text))
+    once = html.unescape(_unquote(text))
     yield once
-    yield html.unescape(unquote(once))
+    yield html.unescape(_unquote(once))
 
 
 #: Members of an Office file or zip whose markup is the file format's own (worksheets, document, styles, drawings,
@@ -298,10 +333,10 @@ def _decoded(text: str) -> Iterator[str]:
 _FORMAT_MARKUP = (".xml", ".rels", ".vml")
 
 
-def _texts(path: Path) -> Iterator[tuple[str, bool]]:
-    """What a reader of `path` can see: its text, or for an Office file or zip every member (names included), each
-    with whether figures are looked for in it (`_member_texts`)."""
-    data = path.read_bytes()
+def _texts(path: Path, data: bytes | None = None) -> Iterator[tuple[str, bool]]:
+    """What a reader of `path` (whose bytes are `data`, when already read) can see: its text, or for an Office file
+    or zip every member (names included), each with whether figures are looked for in it (`_member_texts`)."""
+    data = path.read_bytes() if data is None else data
     if path.suffix.lower() in _OFFICE or data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(path) as archive:
@@ -341,9 +376,9 @@ def _member_texts(data: bytes, name: str) -> Iterator[tuple[str, bool]]:
         yield _TAG.sub(" ", text), True
 
 
-def scan_file(path: Path, secrets: Secrets) -> str | None:
-    """'name' (a name or code) or 'figure' when `path` holds a secret; None when it holds none."""
-    for text, with_figures in _texts(path):
+def scan_file(path: Path, secrets: Secrets, data: bytes | None = None) -> str | None:
+    """'name' (a name or code) or 'figure' when `path` (its bytes `data`, if read) holds a secret; None when it holds none."""
+    for text, with_figures in _texts(path, data):
         for variant in _decoded(text):
             if secrets.found_in(variant):
                 return "name"
@@ -352,8 +387,43 @@ def scan_file(path: Path, secrets: Secrets) -> str | None:
     return None
 
 
-def scan(folder: Path, secrets: Secrets, skip: Iterable[Path] = ()) -> tuple[Path, str] | None:
-    """The first file under `folder` (not under `skip`) that holds a secret, with what it holds; None when clean."""
+#: The site's search index (MkDocs, Material): one JSON object whose "docs" list holds an entry per page section, and
+#: its offline copy, the same JSON after `var __index = `.
+SEARCH_INDEXES = ("search_index.json", "search_index.js")
+_INDEX_PREFIX = b"var __index = "
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")
+    return out
+
+
+def _parts(path: Path, data: bytes) -> list[bytes]:
+    """What of `path` is scanned as one text: the whole file, or for the site's search index its frame and each entry
+    apart (encoded as the file encodes it), so that an edit rescans the entries that changed (verdicts) and an index
+    larger than _TEXT_LIMIT is scanned whole. A secret cannot span two entries: between them are only `},{`."""
+    if path.name not in SEARCH_INDEXES or path.parent.name != "search":
+        return [data]
+    body = data[len(_INDEX_PREFIX) :] if data.startswith(_INDEX_PREFIX) else data
+    try:
+        index = json.loads(body, object_pairs_hook=_unique)
+    except ValueError:  # not JSON, or a key given twice (json keeps the last: the first would go unscanned)
+        return [data]
+    if not isinstance(index, dict) or not isinstance(index.get("docs"), list):
+        return [data]
+    frame = {key: value for key, value in index.items() if key != "docs"}
+    parts = [json.dumps(frame, ensure_ascii=False).encode("utf-8", "surrogatepass")]
+    parts += [json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass") for doc in index["docs"]]
+    return parts
+
+
+def scan(folder: Path, secrets: Secrets, skip: Iterable[Path] = (), known: Verdicts | None = None) -> tuple[Path, str] | None:
+    """The first file under `folder` (not under `skip`) that holds a secret, with what it holds; None when clean.
+
+    `known`: the contents found clean before against these very secrets (verdicts.Verdicts, basis
+    `secrets.digest()`): such a file is not read again, only its name is; the clean ones of this run are added."""
     if not folder.is_dir() or not (secrets or secrets.figures):
         return None
     skipped = [p.resolve() for p in skip]
@@ -366,7 +436,14 @@ def scan(folder: Path, secrets: Secrets, skip: Iterable[Path] = ()) -> tuple[Pat
         for variant in _decoded(path.relative_to(folder).as_posix()):
             if secrets.found_in(variant):
                 return path, "name"
-        kind = scan_file(path, secrets)
-        if kind is not None:
-            return path, kind
+        for part in _parts(path, path.read_bytes()):
+            # the name's suffix too: whether figures are looked for in markup attributes depends on it (_member_texts)
+            content = Verdicts.of(path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0" + part) if known is not None else ""
+            if known is not None and known.seen(content):
+                continue
+            kind = scan_file(path, secrets, part)
+            if kind is not None:
+                return path, kind
+            if known is not None:
+                known.passed(content)
     return None

@@ -6,13 +6,14 @@ from __future__ import annotations
 import gzip
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from docgen import api
 from docgen.site import generate as S
 
-from .conftest import EDU, MOVED, TODAY, make_repo
+from .conftest import EDU, MOVED, PERIOD, TODAY, make_repo, project
 
 KEPT = "2025-06/101/101-2025-004.html"  # a page the edits below do not touch
 EDITED = "2025-06/101/101-2025-001.html"
@@ -83,3 +84,78 @@ def test_a_project_made_confidential_leaves_every_page_and_the_index(repo) -> No
     incremental = tree(site)
     assert incremental == cold(repo.root)
     assert not (repo.root / EDU / "101-2025-001.yaml").exists()  # the file lives in the moved folder
+
+
+# --- the Markdown of unchanged project pages is kept (site/keep.py) ---------------------------------------------
+
+EXTRA = ("101-2025-005", "学生营养餐补助"), ("101-2025-006", "校舍维修")
+
+
+def docs(root: Path) -> dict[str, bytes]:
+    return tree(root / S.SOURCE / "docs")
+
+
+@pytest.fixture
+def kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The site fixture's repository with two more public projects, its site built once with the cache."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "repo").mkdir()
+    git = make_repo(tmp_path / "repo")
+    git.write(".gitignore", "build/\nsite/\n")
+    line = '      - {项目代码: "101-2025-004", 项目名称: 教师培训, 预算单位: 朔州市教育局本级}\n'
+    extra = "".join(f'      - {{项目代码: "{code}", 项目名称: {name}, 预算单位: 朔州市教育局本级}}\n' for code, name in EXTRA)
+    git.edit(f"{PERIOD}/名单.yaml", line, line + extra)
+    for code, name in EXTRA:
+        git.write(f"{MOVED}/{code}.yaml", project(code, name))
+    git.commit("补报两个项目")
+    assert api.site(git.root, today=TODAY).model.kept == 0  # nothing recorded yet: every page rendered
+    return git
+
+
+def edit_figure(git: Any) -> None:
+    git.edit(f"{MOVED}/101-2025-005.yaml", "支出数: 60.2", "支出数: 61.75")
+    git.commit("更新101-2025-005支出数")
+
+
+def edit_roster(git: Any) -> None:
+    git.edit(f"{PERIOD}/名单.yaml", '截止日期: "2025-07-31"', '截止日期: "2025-07-15"')
+    git.commit("截止日期提前")
+
+
+def edit_department(git: Any) -> None:
+    git.edit(f"{EDU}/部门整体.yaml", "支出数: 2400", "支出数: 2450")
+    git.commit("部门整体支出数")
+
+
+def make_secret(git: Any) -> None:
+    git.edit(f"{MOVED}/101-2025-006.yaml", "资金:\n", "涉密: true\n资金:\n")
+    git.edit(f"{PERIOD}/名单.yaml", '"101-2025-006", 项目名称: 校舍维修,', '"101-2025-006", 涉密: true, 项目名称: 校舍维修,')
+    git.commit("101-2025-006 定为涉密")
+
+
+@pytest.mark.parametrize(
+    ("change", "some_kept"), [(edit_figure, True), (edit_roster, False), (edit_department, None), (make_secret, False)]
+)
+def test_kept_markdown_equals_a_cold_build(kept, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change, some_kept) -> None:  # type: ignore[no-untyped-def]
+    """After each kind of change, the Markdown written (kept or rendered) is what a build from nothing writes."""
+    change(kept)
+    built = api.site(kept.root, today=TODAY)
+    if some_kept is not None:
+        assert (built.model.kept > 0) is some_kept
+    after = docs(kept.root)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh-cache"))  # no record, no history cache
+    shutil.rmtree(kept.root / "site")
+    shutil.rmtree(kept.root / S.SOURCE)
+    assert api.site(kept.root, today=TODAY).model.kept == 0
+    assert after == docs(kept.root)
+
+
+def test_a_new_day_or_an_edited_page_is_rendered_again(kept) -> None:  # type: ignore[no-untyped-def]
+    page = kept.root / S.SOURCE / "docs" / "2025-06" / "101" / "101-2025-005.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n<script>planted</script>\n", encoding="utf-8")
+    api.site(kept.root, today=TODAY)
+    assert "planted" not in page.read_text(encoding="utf-8")  # its bytes no longer had the recorded digest
+    assert api.site(kept.root, today=TODAY).model.kept == 5  # nothing changed: every project page kept (5 pages)
+    assert api.site(kept.root, today=TODAY.replace(day=21)).model.kept == 0

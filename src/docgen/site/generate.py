@@ -69,7 +69,8 @@ from ..history import timeline as history
 from ..messages import SEVERITY
 from ..render import paths
 from ..render.layout import place
-from . import charts, sanitise
+from ..verdicts import Verdicts
+from . import charts, keep, sanitise
 from . import review as review_pages
 from . import targets as target_pages
 
@@ -319,6 +320,7 @@ class SiteModel:
     profile: Profile = DEFAULT  # the repository's forms (docgen.yaml): the titles and the level its wording carries
     reviews: Any = None  # site/review.ReviewView: review states, opinions, 整改台账, 结果应用 (None: nothing shown)
     targets: dict[str, list[target_pages.Row]] = field(default_factory=dict)  # project path -> approved vs reported rows
+    kept: int = 0  # project pages whose Markdown was taken from the last build (site/keep.py), set by write_sources
 
     def source(self, path: str | Path) -> str:
         """A submission's path as users know it: relative to the repository root (submissions/…)."""
@@ -435,17 +437,28 @@ def _change(entry: history.Entry, *, withheld: bool = False) -> Change:
     return Change(entry.date, entry.author, entry.subject, entry.body, entry.sha, lines, entry.status_label)
 
 
-def attach_history(root: Path, model: SiteModel, store: Store | None = None) -> None:
+def read_past(root: Path, store: Store | None, profile: Profile) -> history.History | DocgenError:
+    """The repository's history, read once for the whole site (its pages and the 涉密 list, which needs the former
+    names): the reason instead when there is none (not a git repository, git missing)."""
+    try:
+        return history.read_history(root, store=store, profile=profile)
+    except DocgenError as exc:
+        return exc
+
+
+def attach_history(root: Path, model: SiteModel, store: Store | None = None, past: history.History | DocgenError | None = None) -> None:
     """Fill every shown submission's timeline and the site-wide 最近更新 list, from one pass over git.
 
     Confidential timelines are dropped whole (`History.public()`); commit messages still pass through
-    the page redactor. Outside a git repository the site is built without history, and says so.
+    the page redactor. Outside a git repository the site is built without history, and says so. `past`: the
+    history as `read_past` gave it (None: read here).
     """
-    try:
-        found = history.read_history(root, store=store, profile=model.profile).public()
-    except DocgenError as exc:
-        model.history_note = M.site_label("no_git", reason=str(exc))
+    if past is None:
+        past = read_past(root, store, model.profile)
+    if isinstance(past, DocgenError):
+        model.history_note = M.site_label("no_git", reason=str(past))
         return
+    found = past.public()
     if found.shallow is not None:
         model.shallow_note = M.site_label("shallow_note", count=found.shallow.fetched)
         arrivals: dict[str, datetime] = {}  # cut short: every file would seem to arrive at the cut
@@ -969,20 +982,34 @@ def _link(source: str, target: str, *, html: bool = False) -> Markup:
 
 
 class _Writer:
-    """Renders every page into docs/, passing each through the redactor; remembers what it wrote."""
+    """Renders every page into docs/, passing each through the redactor; remembers what it wrote.
 
-    def __init__(self, docs: Path, secrets: Secrets) -> None:
+    A page given a `key` (site/keep.py) whose Markdown the last build wrote under the same key is taken from that
+    build's docs/ (`previous`) instead of being rendered again."""
+
+    def __init__(self, docs: Path, secrets: Secrets, record: keep.Record | None = None, previous: Path | None = None) -> None:
         self.docs = docs
         self.secrets = secrets
         self.env = _environment()
         self.pages = 0
+        self.kept = 0
+        self.record = record
+        self.previous = previous
 
-    def page(self, target: str, template: str, **context: Any) -> None:
-        context.update(page=target, link=lambda to: _link(target, to), href=lambda to: _link(target, to, html=True))
-        text = self.env.get_template(template).render(**context)
+    def page(self, target: str, template: str, key: str | None = None, **context: Any) -> None:
         path = self.docs / target
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.secrets.redact(text), encoding="utf-8")
+        data = self.record.previous(target, key, self.previous) if self.record is not None and self.previous is not None else None
+        if data is not None and self.previous is not None:  # moved, not copied: the last docs/ is removed after
+            os.replace(self.previous / target, path)
+            self.kept += 1
+        else:
+            context.update(page=target, link=lambda to: _link(target, to), href=lambda to: _link(target, to, html=True))
+            text = self.env.get_template(template).render(**context)
+            data = self.secrets.redact(text).encode("utf-8")
+            path.write_bytes(data)
+        if self.record is not None:
+            self.record.note(target, key, data)
         self.pages += 1
 
 
@@ -1084,31 +1111,46 @@ def _target_rows(model: SiteModel, result: Any) -> dict[str, list[target_pages.R
     return {model.source(path): target_pages.rows(c) for path, c in comparisons.items() if path not in secret}
 
 
-def write_sources(model: SiteModel, source: Path, build: Path) -> int:
-    """Write docs/ and mkdocs.yml under `source` (replacing what was there); return the number of pages."""
+#: The last build's docs/ while this one is written: project pages that would come out the same are taken from it.
+PREVIOUS = "docs.previous"
+
+
+def write_sources(model: SiteModel, source: Path, build: Path, store: Store | None = None) -> int:
+    """Write docs/ and mkdocs.yml under `source` (replacing what was there); return the number of pages.
+
+    With `store`, a project page whose key (site/keep.py) is the one recorded for the Markdown of the last build is
+    not rendered again: its Markdown is taken from the last docs/, checked against the recorded digest."""
     docs = source / "docs"
     out_files.refuse_symlink(source)
+    record = keep.Record(store, source) if store is not None else None
+    previous = source / PREVIOUS
+    out_files.remove(previous, source)
+    if record and docs.is_dir() and not docs.is_symlink():
+        docs.rename(previous)
     out_files.remove(docs, source)
     docs.mkdir(parents=True)
     _copy_assets(docs)
     _copy_theme(source)
     _copy_downloads(model, build, docs)
-    writer = _Writer(docs, model.secrets)
+    writer = _Writer(docs, model.secrets, record, previous if previous.is_dir() else None)
+    reviews = model.reviews or review_pages.ReviewView()
+    base = keep.shared(model) if record is not None else None
     _use_profile(writer.env, model.profile)
     rule = model.ruleset.rules.get(EXECUTION_RULE) if model.ruleset is not None else None
     writer.env.globals["execution_tone"] = functools.partial(execution_tone, rule=rule)
     writer.env.globals["execution_limits"] = (
         (rule.thresholds.get(ruleset.RED_BELOW), rule.thresholds.get(ruleset.YELLOW_BELOW)) if rule is not None and rule.enabled else None
     )
-    writer.env.globals["reviews"] = model.reviews or review_pages.ReviewView()
+    writer.env.globals["reviews"] = reviews
     writer.env.globals["targets"] = model.targets
-    common = {"site": model, "today": model.today, "source": model.source}
+    common: dict[str, Any] = {"site": model, "today": model.today, "source": model.source}
     for view in model.periods:
         writer.page(view.page, "dashboard.md.j2", view=view, **common)
         for dept in view.departments:
             writer.page(dept.page, "department.md.j2", view=view, dept=dept, **common)
             for entry in dept.projects:
-                writer.page(entry.page, "project.md.j2", view=view, dept=dept, entry=entry, **common)
+                key = keep.page_key(base, model, view, dept, entry, reviews)
+                writer.page(entry.page, "project.md.j2", key, view=view, dept=dept, entry=entry, **common)
     writer.page("index.md", "home.md.j2", **common)
     writer.page("recent.md", "recent.md.j2", **common)
     indicator_schema = schema_for("project", model.profile)["properties"][F.KEYS["indicators"]]["items"]["properties"]
@@ -1125,6 +1167,10 @@ def write_sources(model: SiteModel, source: Path, build: Path) -> int:
     jieba = jieba_dictionary(source / "jieba.txt")
     config = writer.env.get_template("mkdocs.yml.j2").render(site=model, jieba=jieba.name if jieba else None, level=model.profile.level)
     out_files.write_text(source / "mkdocs.yml", config)  # replaces a planted symlink, never writes through it
+    out_files.remove(previous, source)
+    if record is not None:
+        record.save()
+    model.kept = writer.kept
     return writer.pages  # scanned for 涉密 text by the caller (api.site), with the site built from it
 
 
@@ -1391,14 +1437,16 @@ def build_site(
     secrets: Secrets | None = None,
     withheld: set[tuple[str, str]] | None = None,
     check: Callable[[Path], object] | None = None,
+    past: history.History | DocgenError | None = None,
 ) -> SiteResult:
     """Plan, attach history (kept in `store`, default the project's cache), write the sources, run MkDocs.
 
     `secrets`: the repository's 涉密 names, codes and former names (confidential.secrets), redacted from every page;
     `withheld`: (period, department) whose totals are not shown. `check(folder)` runs on the new site after
-    sanitise.check_site and before the swap: when it raises, the previous site stays published."""
+    sanitise.check_site and before the swap: when it raises, the previous site stays published. `past`: the
+    history already read (`read_past`), None to read it here."""
     model = plan(result, today, root, secrets, withheld or set())
-    attach_history(root, model, store)
+    attach_history(root, model, store, past)
     model.reviews = review_pages.review_view(root, result, model.secrets.codes)
     model.targets = _target_rows(model, result)
     out_files.refuse_symlink(build)
@@ -1407,6 +1455,8 @@ def build_site(
     # lives in build/ (git-ignored), so it never shows in the repository
     out_files.refuse_symlink(source.parent)
     with out_files.lock(source.parent, "docgen-site"):
-        pages = write_sources(model, source, build)
-        run_mkdocs(source, output, check=lambda folder: (sanitise.check_site(folder), check and check(folder)))
+        pages = write_sources(model, source, build, store)
+        clean = Verdicts(store, "sanitise", sanitise.basis())
+        run_mkdocs(source, output, check=lambda folder: (sanitise.check_site(folder, clean), check and check(folder)))
+        clean.save()
     return SiteResult(output, pages, model)

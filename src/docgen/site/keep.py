@@ -1,0 +1,220 @@
+"""Project pages whose Markdown would come out the same are not rendered again: after one edit, one page is.
+
+Rendering a project page (Jinja, every value escaped, the redactor over the result) costs milliseconds; at 10,000
+projects that was most of a rebuild after one edit. Each project page gets a key: a digest of everything its
+template reads (the entry's own fields, the evaluation's findings and lights, the file's bytes for the model, the
+earlier periods' rows and the trend it links, its review state and approved targets, its period and department),
+plus what every page shares (docgen's code and templates, the date, the 涉密 list, the profile and the rules in
+force, the rosters, the history notes). A value this module cannot put in a stable form makes the page "unkeyed": it
+is rendered, as before. The key and the digest of the Markdown written are recorded in the user's cache
+(`Store.record`, never in build/); the previous Markdown is read from the last build's docs/ and used only when
+its bytes still have the recorded digest, so a file changed or planted there is rendered again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path, PurePath
+from typing import Any
+
+from .. import output as out_files
+from ..cache import Store, code_digest
+from ..files import read_regular
+from ..form import vocabulary as F
+from ..history.timeline import SUBMISSIONS
+
+RECORD = "site-pages"
+_DEPTH = 60
+#: Most pages a record keeps: a larger record is not read.
+MAX_PAGES = 1_000_000
+
+
+class Unstable(Exception):
+    """A value with no stable written form (an object without fields): the page it feeds is rendered."""
+
+
+def _put(value: Any, out: list[str], depth: int = 0) -> None:
+    """`value` written into `out` in a form that is equal exactly when the values are (for the types pages read)."""
+    if depth > _DEPTH:
+        raise Unstable("depth")
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str, Decimal, date, datetime):
+        out.append(f"{kind.__name__}:{value!r}")
+    elif isinstance(value, PurePath):
+        out.append(f"path:{value.as_posix()}")
+    elif isinstance(value, enum.Enum):
+        out.append(f"enum:{kind.__qualname__}.{value.name}")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out.append(f"<{kind.__module__}.{kind.__qualname__}")
+        for item in dataclasses.fields(value):
+            out.append(item.name)
+            _put(getattr(value, item.name), out, depth + 1)
+        out.append(">")
+    elif isinstance(value, list | tuple):
+        out.append(f"[{len(value)}")
+        for item in value:
+            _put(item, out, depth + 1)
+        out.append("]")
+    elif isinstance(value, set | frozenset):
+        members = []
+        for item in value:
+            part: list[str] = []
+            _put(item, part, depth + 1)
+            members.append("\x1f".join(part))
+        out.append("{" + "\x1e".join(sorted(members)) + "}")
+    elif isinstance(value, dict) or (hasattr(value, "items") and hasattr(value, "__len__")):
+        out.append(f"({len(value)}")
+        for key, item in value.items():
+            _put(key, out, depth + 1)
+            _put(item, out, depth + 1)
+        out.append(")")
+    else:
+        raise Unstable(kind.__qualname__)
+
+
+def stable(*values: Any) -> str:
+    """One digest of `values` (see `_put`); raises Unstable for a value it cannot write."""
+    out: list[str] = []
+    for value in values:
+        _put(value, out)
+        out.append("\x1d")
+    return hashlib.sha256("\x1c".join(out).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _files(folder: Traversable, prefix: str = "") -> Iterable[tuple[str, bytes]]:
+    for item in sorted(folder.iterdir(), key=lambda i: i.name):
+        if item.is_dir():
+            yield from _files(item, f"{prefix}{item.name}/")
+        else:
+            yield f"{prefix}{item.name}", item.read_bytes()
+
+
+@functools.cache
+def templates_digest() -> str:
+    """The site's templates (code_digest covers .py and .yaml, not the .j2 pages)."""
+    digest = hashlib.sha256()
+    for name, data in _files(resources.files("docgen.site").joinpath("templates")):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def file_digest(path: Path | str | None) -> str:
+    """The bytes of a submission (its model is read from them); empty when there is none or it cannot be read."""
+    if path is None:
+        return ""
+    try:
+        data = read_regular(Path(path))
+    except OSError:
+        return "unreadable"
+    return hashlib.sha256(data).hexdigest() if data is not None else "unreadable"
+
+
+def shared(model: Any) -> str | None:
+    """What every project page is rendered with; None when part of it has no stable form (nothing is kept)."""
+    folder = model.root / SUBMISSIONS
+    rosters = sorted(folder.glob(f"*/{F.ROSTER_FILE}")) if folder.is_dir() else []
+    try:
+        return stable(
+            code_digest(),
+            templates_digest(),
+            model.today,
+            model.secrets.digest(),
+            model.profile,
+            model.ruleset,
+            model.history_note,
+            model.shallow_note,
+            str(model.root.resolve()),
+            [(p.as_posix(), file_digest(p)) for p in rosters],
+        )
+    except Unstable:
+        return None
+
+
+def page_key(base: str | None, model: Any, view: Any, dept: Any, entry: Any, reviews: Any) -> str | None:
+    """The key of one project page (see the module docstring); None: render it."""
+    if base is None:
+        return None
+    ev = entry.evaluation
+    figures = entry.figures if ev is not None else None
+    try:
+        return stable(
+            base,
+            entry.page,
+            (view.page, view.period, view.deadline, view.time_progress),
+            (dept.page, dept.name, dept.code, dept.withheld, dept.bundle, dept.feedback),
+            (entry.kind, entry.period, entry.department_code, entry.department, entry.code, entry.name, entry.unit),
+            (entry.expected, entry.path, model.source(entry.path) if entry.path is not None else None, entry.arrived),
+            (entry.status, entry.light, entry.submitted, entry.unfilled, entry.completeness),
+            (entry.assessment, entry.history, entry.downloads),
+            file_digest(entry.path),
+            (ev.findings, ev.light, ev.indicator_lights, ev.row_lights, ev.exempt, ev.completeness, figures) if ev is not None else None,
+            [(e.page, e.period, e.light, e.submitted, e.status, e.figures and e.figures.spend_progress) for e in model.earlier(entry)],
+            model.trend(entry),
+            reviews.state(entry),
+            model.targets.get(model.source(entry.path)) if entry.path is not None else None,
+        )
+    except Unstable:
+        return None
+
+
+class Record:
+    """The keys and Markdown digests of the last build's project pages, and those of this build (`save`)."""
+
+    def __init__(self, store: Store | None, source: Path) -> None:
+        self.file = store.record(source, RECORD) if store is not None else None
+        self.then: dict[str, list[str]] = self._read() if self.file is not None else {}
+        self.now: dict[str, list[str]] = {}
+
+    def _read(self) -> dict[str, list[str]]:
+        assert self.file is not None
+        try:
+            raw = read_regular(self.file)
+            record = json.loads(raw) if raw is not None else None
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(record, dict) or len(record) > MAX_PAGES:
+            return {}
+        return {k: v for k, v in record.items() if isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
+
+    def __bool__(self) -> bool:
+        return bool(self.then)
+
+    def previous(self, page: str, key: str | None, folder: Path) -> bytes | None:
+        """The Markdown the last build wrote for `page` under this very key, read from `folder` (the last docs/) and
+        only when its bytes still have the recorded digest, no folder on the way is a link and the file is a regular
+        file; None: render it."""
+        then = self.then.get(page)
+        if key is None or then is None or then[0] != key:
+            return None
+        path = folder / page
+        if any((folder / parent).is_symlink() for parent in Path(page).parents if parent != Path(".")):
+            return None
+        try:
+            data = read_regular(path)
+        except OSError:
+            return None
+        if data is None or hashlib.sha256(data).hexdigest() != then[1]:
+            return None
+        return data
+
+    def note(self, page: str, key: str | None, data: bytes) -> None:
+        if key is not None:
+            self.now[page] = [key, hashlib.sha256(data).hexdigest()]
+
+    def save(self) -> None:
+        if self.file is None:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            out_files.write_text(self.file, json.dumps(self.now, ensure_ascii=False, sort_keys=True))
+        except OSError:  # not kept: the next build renders every page, as a first one does
+            pass

@@ -1,0 +1,142 @@
+"""The publication scan and the sanitiser remember clean files by content (verdicts.py): what changed is checked again,
+and so is everything when the 涉密 list changes; the faster decoding reads exactly as urllib's unquote."""
+
+from __future__ import annotations
+
+import json
+import random
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from docgen import redact
+from docgen.cache import Store
+from docgen.errors import DocgenError
+from docgen.redact import Secrets, scan
+from docgen.site import sanitise
+from docgen.verdicts import Verdicts
+
+NAME = "某涉密工程建设项目"
+CODE = "101-2025-077"
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "repo").mkdir()
+    return Store(tmp_path / "repo")
+
+
+def secrets(*names: str) -> Secrets:
+    found = Secrets()
+    for name in names:
+        found.add(CODE, name)
+    found.add_figure(Decimal("4321.75"))
+    return found
+
+
+def test_unquote_reads_as_urllib() -> None:
+    pieces = ["%", "%E4", "%B8", "%AD", "%e6", "%96", "%87", "a", "中", "%2", "%G1", "%%", "%41", "%ff", "%C3", "%A9", " ", "%0a", "%80"]
+    rng = random.Random(18)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert redact._unquote(text) == unquote(text), text
+
+
+def test_a_percent_encoded_name_is_still_found(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "page.html").write_text(f'<a href="x/{redact.quote(NAME)}.html">链接</a>', encoding="utf-8")
+    assert scan(folder, secrets(NAME)) == (folder / "page.html", "name")
+
+
+def test_clean_files_are_remembered_and_a_change_is_scanned_again(tmp_path: Path, store: Store) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    page = folder / "page.html"
+    page.write_text("<p>公开项目 支出 12.50 万元</p>", encoding="utf-8")
+    found = secrets(NAME)
+    first = Verdicts(store, "published", found.digest())
+    assert scan(folder, found, known=first) is None
+    first.save()
+    again = Verdicts(store, "published", found.digest())
+    assert len(again.known) == 1  # the page's verdict, kept in the user's cache
+    page.write_text(f"<p>公开项目 支出 12.50 万元，另见{NAME}</p>", encoding="utf-8")  # changed: read again
+    assert scan(folder, found, known=again) == (page, "name")
+    page.write_text("<p>支出 4,321.75 万元</p>", encoding="utf-8")
+    assert scan(folder, found, known=Verdicts(store, "published", found.digest())) == (page, "figure")
+
+
+def test_a_changed_secret_list_rescans_everything(tmp_path: Path, store: Store) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    page = folder / "page.html"
+    page.write_text("<p>城市道路维修工程</p>", encoding="utf-8")
+    before = secrets(NAME)
+    known = Verdicts(store, "published", before.digest())
+    assert scan(folder, before, known=known) is None
+    known.save()
+    after = secrets(NAME, "城市道路维修工程")  # the project on the page became 涉密
+    assert Verdicts(store, "published", after.digest()).known == set()
+    assert scan(folder, after, known=Verdicts(store, "published", after.digest())) == (page, "name")
+
+
+def test_a_damaged_or_foreign_record_is_a_miss(store: Store) -> None:
+    known = Verdicts(store, "published", "x")
+    known.passed("0" * 64)
+    known.save()
+    assert known.file is not None
+    known.file.write_text('{"key": "x", "clean": [1, 2', encoding="utf-8")
+    assert Verdicts(store, "published", "x").known == set()
+    known.file.write_text('{"key": "another", "clean": ["' + "0" * 64 + '"]}', encoding="utf-8")
+    assert Verdicts(store, "published", "x").known == set()
+
+
+def test_a_disabled_store_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    known = Verdicts(Store(tmp_path, enabled=False), "published", "x")
+    known.passed("0" * 64)
+    known.save()
+    assert not (tmp_path / "cache").exists()
+
+
+def test_the_sanitiser_checks_a_page_again_once_it_changes(tmp_path: Path, store: Store) -> None:
+    page = tmp_path / "site" / "a.html"
+    page.parent.mkdir()
+    article = '<article class="md-content__inner md-typeset">{}</article>'
+    page.write_text(article.format("<p>公开</p>"), encoding="utf-8")
+    known = Verdicts(store, "sanitise", sanitise.basis())
+    assert sanitise.check_site(page.parent, known) == 1
+    known.save()
+    page.write_text(article.format("<p onclick=alert(1)>公开</p>"), encoding="utf-8")
+    with pytest.raises(DocgenError):
+        sanitise.check_site(page.parent, Verdicts(store, "sanitise", sanitise.basis()))
+
+
+def test_the_search_index_is_scanned_entry_by_entry_and_whole(tmp_path: Path, store: Store) -> None:
+    folder = tmp_path / "site"
+    (folder / "search").mkdir(parents=True)
+    index = folder / "search" / "search_index.json"
+    docs = [{"location": f"p{i}.html", "title": f"项目{i}", "text": "公开内容 " * 50} for i in range(300)]
+    index.write_text(json.dumps({"config": {"lang": ["zh"]}, "docs": docs}, ensure_ascii=False), encoding="utf-8")
+    found = secrets(NAME)
+    known = Verdicts(store, "published", found.digest())
+    assert scan(folder, found, known=known) is None
+    assert len(known.clean) == 301  # the frame and each entry, each with its own verdict
+    docs[299]["text"] += NAME  # the last entry: a changed entry is scanned again
+    index.write_text(json.dumps({"config": {"lang": ["zh"]}, "docs": docs}, ensure_ascii=False), encoding="utf-8")
+    assert scan(folder, found, known=known) == (index, "name")
+    script = folder / "search" / "search_index.js"
+    script.write_text("var __index = " + index.read_text(encoding="utf-8"), encoding="utf-8")
+    index.unlink()
+    assert scan(folder, found) == (script, "name")
+
+
+def test_a_search_index_with_a_key_twice_is_scanned_as_one_text(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    (folder / "search").mkdir(parents=True)
+    hidden = json.dumps([{"location": "x.html", "title": NAME, "text": ""}], ensure_ascii=False)
+    (folder / "search" / "search_index.json").write_text(f'{{"docs": {hidden}, "docs": []}}', encoding="utf-8")
+    assert scan(folder, secrets(NAME)) is not None
