@@ -272,6 +272,8 @@ class _TypedFigures:
 
     def __init__(self, store: Any, found: Secrets, result: Any) -> None:
         self.found = found
+        self.digests: dict[str, str] = getattr(result, "digests", None) or {}  # as the check read them (paths relative to the root)
+        self.root = Path(store.root) if store is not None else Path()
         profile = repr(getattr(result, "profile", None))
         rosters = sorted(f"{r.path}:{file_digest(Path(r.path))}" for r in result.rosters)
         stable = " at 0x" not in profile
@@ -290,7 +292,9 @@ class _TypedFigures:
     def of(self, sub: Any) -> set[Any]:
         from decimal import Decimal, InvalidOperation
 
-        content = f"{sub.kind}:{file_digest(Path(sub.path))}" if self.file is not None else ""
+        # the bytes as checked (a path is relative to the root, not to where docgen runs); unread: not kept, never ""
+        bytes_digest = (self.digests.get(str(sub.path)) or file_digest(self.root / sub.path)) if self.file is not None else ""
+        content = f"{sub.kind}:{bytes_digest}" if bytes_digest else ""
         cached = self.then.get(content) if content else None
         if cached is not None:
             try:

@@ -571,11 +571,12 @@ def test_a_withheld_departments_text_makes_no_secret_figure_public(tmp_path: Pat
     [S2[2][2], "2,345.67", "&#50;345.67", "2&#44;345.67", ".987.65", "987.650", "1.987.65"],
     ids=["plain", "grouped", "escaped-digit", "escaped-comma", "after-point", "longer-run", "inside-a-run"],
 )
-def test_secrets_with_cached_typed_numbers_equal_the_full_walk(tmp_path: Path, typed: str) -> None:
-    """build keeps each public submission's typed numbers in the user's cache (api._secrets) and walks the texts only of
-    those whose numbers hold a figure still secret: the secrets are the same as walking every text, cold and warm,
+def test_secrets_with_cached_typed_figures_equal_the_full_walk(tmp_path: Path, typed: str) -> None:
+    """build keeps the secret figures each public submission's texts print in the user's cache (store=): the secrets
+    are the same as walking every text, cold and warm, run from outside the repository (paths relative to its root),
     and after an edit that types a secret figure (it becomes public) or takes it away again (secret again)."""
     from docgen import api, confidential
+    from docgen.cache import Store
     from docgen.workspace import Workspace
 
     (tmp_path / "repo").mkdir()
@@ -589,8 +590,9 @@ def test_secrets_with_cached_typed_numbers_equal_the_full_walk(tmp_path: Path, t
     def same() -> confidential.Secrets:
         result = api.check([repo.root / "submissions"], workspace=Workspace(repo.root))
         walked = confidential.secrets(repo.root, result)
+        assert not Path(result.projects[0].path).is_absolute() and Path.cwd() != repo.root  # as docgen shows paths
         for _ in range(2):  # cold, then from the cache
-            cached = api._secrets(Workspace(repo.root), result)
+            cached = confidential.secrets(repo.root, result, store=Store(repo.root))
             assert (cached.figures, cached.digest()) == (walked.figures, walked.digest())
         return walked
 
