@@ -275,7 +275,7 @@ class _TypedFigures:
         self.digests: dict[str, str] = getattr(result, "digests", None) or {}  # as the check read them (paths relative to the root)
         self.root = Path(store.root) if store is not None else Path()
         profile = repr(getattr(result, "profile", None))
-        rosters = sorted(f"{r.path}:{file_digest(Path(r.path))}" for r in result.rosters)
+        rosters = sorted(f"{r.path}:{self.digests.get(str(r.path)) or file_digest(self.root / r.path)}" for r in result.rosters)
         stable = " at 0x" not in profile
         basis = digest(code_digest(), profile, *rosters, *sorted(str(f) for f in found.figures))
         self.file = store.folder("verdicts") / "typed-figures.json" if store is not None and stable and store.folder("verdicts") else None
