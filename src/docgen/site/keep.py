@@ -127,7 +127,7 @@ def shared(model: Any) -> str | None:
             code_digest(),
             templates_digest(),
             model.today,
-            model.secrets.digest(),
+            model.secrets.words_digest(),  # a project page prints no 涉密 figure: their digest would re-render all
             model.profile,
             model.ruleset,
             model.history_note,
