@@ -272,25 +272,31 @@ class _TypedFigures:
 
     def __init__(self, store: Any, found: Secrets, result: Any) -> None:
         self.found = found
-        profile = repr(getattr(result, "profile", None))
-        rosters = sorted(f"{r.path}:{file_digest(Path(r.path))}" for r in result.rosters)
-        stable = " at 0x" not in profile
-        basis = digest(code_digest(), profile, *rosters, *sorted(str(f) for f in found.figures))
-        self.file = store.folder("verdicts") / "typed-figures.json" if store is not None and stable and store.folder("verdicts") else None
-        self.key = basis
+        self.digests: dict[str, str] = getattr(result, "digests", {})  # each file's bytes as the check read them
         self.then: dict[str, list[str]] = {}
         self.now: dict[str, list[str]] = {}
-        if self.file is not None:
-            with contextlib.suppress(OSError, ValueError):
-                raw = read_regular(self.file)
-                record = json.loads(raw) if raw is not None else None
-                if isinstance(record, dict) and record.get("key") == basis and isinstance(record.get("found"), dict):
-                    self.then = {k: v for k, v in record["found"].items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+        self.key = ""
+        profile = repr(getattr(result, "profile", None))
+        folder = store.folder("verdicts") if store is not None else None
+        self.file = folder / "typed-figures.json" if folder is not None and " at 0x" not in profile else None
+        if self.file is None:  # nothing kept: no file is read again for a key (`docgen build` reads each file once)
+            return
+        rosters = sorted(f"{r.path}:{self._digest(r.path)}" for r in result.rosters)
+        basis = digest(code_digest(), profile, *rosters, *sorted(str(f) for f in found.figures))
+        self.key = basis
+        with contextlib.suppress(OSError, ValueError):
+            raw = read_regular(self.file)
+            record = json.loads(raw) if raw is not None else None
+            if isinstance(record, dict) and record.get("key") == basis and isinstance(record.get("found"), dict):
+                self.then = {k: v for k, v in record["found"].items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+
+    def _digest(self, path: Any) -> str:
+        return self.digests.get(str(path)) or file_digest(Path(path))
 
     def of(self, sub: Any) -> set[Any]:
         from decimal import Decimal, InvalidOperation
 
-        content = f"{sub.kind}:{file_digest(Path(sub.path))}" if self.file is not None else ""
+        content = f"{sub.kind}:{self._digest(sub.path)}" if self.file is not None else ""
         cached = self.then.get(content) if content else None
         if cached is not None:
             try:
