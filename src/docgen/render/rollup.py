@@ -589,20 +589,22 @@ def _width(key: str, kind: str) -> int:
 
 
 def _write_row(ws: Any, fmt: _Formats, row: int, columns: Sequence[tuple[str, str]], values: dict[str, Any], total: bool = False) -> None:
+    from .xlsx import write_text  # every text as text (a name typed as <r>…</r> is no markup); loaded with xlsxwriter
+
     lines = _lines(columns, values)
     if lines > 1:
         ws.set_row(row, LINE_HEIGHT * lines + 2)
     for col, (key, kind) in enumerate(columns):
         value = values.get(key)
         if kind == TEXT:
-            ws.write_string(row, col, "" if value is None else str(value), fmt.cell(TEXT, total))
+            write_text(ws, row, col, "" if value is None else str(value), fmt.cell(TEXT, total))
         elif kind == LIGHT:
             light = value if value in M.LIGHT_NAMES else None
-            ws.write_string(row, col, light_label(values, key) if value is not None else "", fmt.cell(LIGHT, total, light))
+            write_text(ws, row, col, light_label(values, key) if value is not None else "", fmt.cell(LIGHT, total, light))
         elif value is None:
-            ws.write_string(row, col, N.NO_VALUE, fmt.cell(kind, total))
+            write_text(ws, row, col, N.NO_VALUE, fmt.cell(kind, total))
         elif isinstance(value, str):  # 「未填报」 in a figure's column: printed as typed, never as 0
-            ws.write_string(row, col, value, fmt.cell(TEXT, total))
+            write_text(ws, row, col, value, fmt.cell(TEXT, total))
         elif kind == RATE:
             ws.write_number(row, col, float(compute.fraction(Decimal(value))), fmt.cell(RATE, total))
         else:  # MONEY, COUNT
@@ -626,6 +628,8 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
     """Render sheets into .xlsx bytes: title rows, a frozen header with an autofilter, number formats."""
     import xlsxwriter  # here, not at the top: `validate` needs the roll-up's figures but never writes a workbook
 
+    from .xlsx import merge_text, write_text
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"created": FIXED_DATE, "author": "docgen", "comments": f"docgen {__version__}"})
@@ -635,12 +639,12 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
         columns = sheet.shown
         words = sheet.form.words if sheet.form is not None else str
         last = len(columns) - 1
-        ws.merge_range(0, 0, 0, last, sheet.title, fmt.title)
-        ws.merge_range(1, 0, 1, last, sheet.subtitle, fmt.subtitle)
+        merge_text(ws, 0, 0, 0, last, sheet.title, fmt.title)
+        merge_text(ws, 1, 0, 1, last, sheet.subtitle, fmt.subtitle)
         ws.set_row(0, 28)
         ws.set_row(2, 45)
         for col, (key, kind) in enumerate(columns):
-            ws.write_string(2, col, sheet.header(key), fmt.header)
+            write_text(ws, 2, col, sheet.header(key), fmt.header)
             ws.set_column(col, col, _width(key, kind))
         for index, values in enumerate(sheet.rows):
             _write_row(ws, fmt, 3 + index, columns, values)
@@ -651,7 +655,7 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
             _write_row(ws, fmt, end, columns, sheet.total, total=True)
             end += 1
         if sheet.note:
-            ws.write_string(end + 1, 0, words(sheet.note), fmt.note)
+            write_text(ws, end + 1, 0, words(sheet.note), fmt.note)
         ws.set_landscape()
         ws.set_paper(8)  # A3: a 汇总表 has more columns than A4 shows legibly
         ws.fit_to_pages(1, 0)

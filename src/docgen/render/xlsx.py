@@ -166,7 +166,27 @@ def _write(ws: Worksheet, cell: Placed, formats: _Formats, *, unlocked: bool = F
         if not cell.merged:
             ws.write_blank(cell.row, cell.col, None, fmt)
     else:
-        ws.write_string(cell.row, cell.col, value, fmt)
+        write_text(ws, cell.row, cell.col, value, fmt)
+
+
+def write_text(ws: Worksheet, row: int, col: int, value: str, fmt: Any) -> None:
+    """A text into an XlsxWriter cell, as text whatever it holds.
+
+    XlsxWriter writes a string that starts with <r> and ends with </r> unescaped, taking it for its own rich-text
+    markup: a name typed in a submission or a roster would be markup in the workbook (or make it unreadable). Such a
+    text goes in as two runs in the cell's own font, which XlsxWriter escapes and which read back as the same text.
+    Every XlsxWriter workbook docgen writes (the forms to fill, the 汇总表) puts its texts through here."""
+    if value.startswith("<r>") and value.endswith("</r>"):
+        value = value[: sheetml.MAX_TEXT]
+        ws.write_rich_string(row, col, fmt, value[:1], fmt, value[1:], fmt)
+    else:
+        ws.write_string(row, col, value, fmt)
+
+
+def merge_text(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int, value: str, fmt: Any) -> None:
+    """A merged range holding a text, the text written by `write_text`."""
+    ws.merge_range(first_row, first_col, last_row, last_col, None, fmt)
+    write_text(ws, first_row, first_col, value, fmt)
 
 
 def _page_setup(ws: Worksheet, sheet: Sheet, page: dict[str, Any], plan: Plan) -> None:
