@@ -844,7 +844,7 @@ def build(
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
     output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)
-    secrets = confidential.secrets(ws.root, result)
+    secrets = confidential.secrets(ws.root, result, store=Store(ws.root, enabled=cache))  # typed figures kept (confidential._TypedFigures)
     options = _render_options(
         ws,
         result,
@@ -2187,7 +2187,7 @@ def build_shard(
     tpl = templates.find(ws.root)
     engine.check_templates(tpl)
     records = Store(ws.root)
-    secrets = confidential.secrets(ws.root, result)
+    secrets = confidential.secrets(ws.root, result, store=Store(ws.root, enabled=cache))  # typed figures kept (confidential._TypedFigures)
     options = _render_options(  # the very options build() renders with: the outputs are byte-identical
         ws,
         result,

@@ -272,7 +272,8 @@ class _TypedFigures:
 
     def __init__(self, store: Any, found: Secrets, result: Any) -> None:
         self.found = found
-        self.digests: dict[str, str] = getattr(result, "digests", {})  # each file's bytes as the check read them
+        self.digests: dict[str, str] = getattr(result, "digests", None) or {}  # as the check read them (paths relative to the root)
+        self.root = Path(store.root) if store is not None else Path()
         self.then: dict[str, list[str]] = {}
         self.now: dict[str, list[str]] = {}
         self.key = ""
@@ -291,12 +292,15 @@ class _TypedFigures:
                 self.then = {k: v for k, v in record["found"].items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
 
     def _digest(self, path: Any) -> str:
-        return self.digests.get(str(path)) or file_digest(Path(path))
+        """The bytes of `path` as the check read them, else read now (relative to the root); "" when unreadable."""
+        return self.digests.get(str(path)) or file_digest(self.root / path)
 
     def of(self, sub: Any) -> set[Any]:
         from decimal import Decimal, InvalidOperation
 
-        content = f"{sub.kind}:{self._digest(sub.path)}" if self.file is not None else ""
+        # the bytes as checked (a path is relative to the root, not to where docgen runs); unread: not kept, never ""
+        bytes_digest = self._digest(sub.path) if self.file is not None else ""
+        content = f"{sub.kind}:{bytes_digest}" if bytes_digest else ""
         cached = self.then.get(content) if content else None
         if cached is not None:
             try:

@@ -564,3 +564,43 @@ def test_a_withheld_departments_text_makes_no_secret_figure_public(tmp_path: Pat
     found = confidential.secrets(repo.root, result)
     assert found.figure_in(f"支出{spent}万元") is not None
     assert found.figure_in(f"支出{S4[2][2]}万元") is not None  # the firing side: other secrets stay too
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [S2[2][2], "2,345.67", "&#50;345.67", "2&#44;345.67", ".987.65", "987.650", "1.987.65"],
+    ids=["plain", "grouped", "escaped-digit", "escaped-comma", "after-point", "longer-run", "inside-a-run"],
+)
+def test_secrets_with_cached_typed_figures_equal_the_full_walk(tmp_path: Path, typed: str) -> None:
+    """build keeps the secret figures each public submission's texts print in the user's cache (store=): the secrets
+    are the same as walking every text, cold and warm, run from outside the repository (paths relative to its root),
+    and after an edit that types a secret figure (it becomes public) or takes it away again (secret again)."""
+    from docgen import api, confidential
+    from docgen.cache import Store
+    from docgen.workspace import Workspace
+
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    write_corpus(repo)
+    code, name, funds = PUBLIC["302"]
+    path = f"{PERIOD}/302-局/{code}.yaml"
+
+    def same() -> confidential.Secrets:
+        result = api.check([repo.root / "submissions"], workspace=Workspace(repo.root))
+        walked = confidential.secrets(repo.root, result)
+        assert not Path(result.projects[0].path).is_absolute() and Path.cwd() != repo.root  # as docgen shows paths
+        for _ in range(2):  # cold, then from the cache
+            cached = confidential.secrets(repo.root, result, store=Store(repo.root))
+            assert (cached.figures, cached.digest()) == (walked.figures, walked.digest())
+        return walked
+
+    assert same().figure_in(f"涉及{S2[2][2]}万元") is not None
+    repo.write(path, project(code, name, "302", funds, text=f"偏差原因：涉及{typed}万元调整。"))
+    after = same()
+    assert (after.figure_in(f"涉及{S2[2][2]}万元") is None) == (typed == S2[2][2]), "typed as a figure: public"
+    budget_typed = typed in ("2,345.67", "&#50;345.67", "2&#44;345.67")  # S2's 本年预算, as written or once decoded
+    assert (after.figure_in("涉及2,345.67万元") is None) == budget_typed
+    repo.write(path, project(code, name, "302", funds))
+    assert same().figure_in(f"涉及{S2[2][2]}万元") is not None
