@@ -140,3 +140,28 @@ def test_a_search_index_with_a_key_twice_is_scanned_as_one_text(tmp_path: Path) 
     hidden = json.dumps([{"location": "x.html", "title": NAME, "text": ""}], ensure_ascii=False)
     (folder / "search" / "search_index.json").write_text(f'{{"docs": {hidden}, "docs": []}}', encoding="utf-8")
     assert scan(folder, secrets(NAME)) is not None
+
+
+def test_a_number_in_a_public_findings_message_is_not_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A public project's warning states a difference computed from its own figures: equal to a 涉密 amount only by
+    coincidence, it is public (else the site fails its publication check); a W414 sum of a department is not."""
+    import dataclasses
+
+    from docgen import api, confidential
+
+    from .site.conftest import EDU, make_repo
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "repo").mkdir()
+    repo = make_repo(tmp_path / "repo")
+    repo.edit(f"{EDU}/101-2025-002.yaml", "支出数: 60.2", "支出数: 4321.75")  # the 涉密 project's own amount
+    repo.commit("涉密项目支出数")
+    result = api.check([repo.root / "submissions"])
+    secret = Decimal("4321.75")
+    assert secret in confidential.secrets(repo.root, result).figures
+    public = next(p for p in result.projects if not p.confidential)
+    said = f"全年预计支出比安排数少 {secret:,.2f} 万元"
+    for code, kept in (("W404", False), ("W414", True)):
+        finding = dataclasses.replace(next(f for f in result.findings), path=str(public.path), code=code, message=said)
+        checked = dataclasses.replace(result, findings=[*result.findings, finding])
+        assert (secret in confidential.secrets(repo.root, checked).figures) is kept

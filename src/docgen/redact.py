@@ -193,6 +193,12 @@ class Secrets:
         text = "\n".join(sorted(self.codes | self.names | self._code_forms) + sorted(str(f) for f in self.figures))
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
+    def words_digest(self) -> str:
+        """What the redactor replaces (names, codes and their forms), without the figures: a page that never prints a
+        secret figure depends on this only, so a changed 涉密 amount does not make every page new (site/keep.py)."""
+        text = "\n".join(sorted(self.codes | self.names | self._code_forms | self._words) + sorted(self.paths))
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
     def hides(self, code: str | None = None, path: object = None) -> bool:
         return (code is not None and code.strip() in self.codes) or (path is not None and str(path) in self.paths)
 

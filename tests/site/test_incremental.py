@@ -129,6 +129,11 @@ def edit_department(git: Any) -> None:
     git.commit("部门整体支出数")
 
 
+def edit_secret_figure(git: Any) -> None:
+    git.edit(f"{EDU}/101-2025-002.yaml", "支出数: 60.2", "支出数: 61.35")
+    git.commit("涉密项目支出数")
+
+
 def make_secret(git: Any) -> None:
     git.edit(f"{MOVED}/101-2025-006.yaml", "资金:\n", "涉密: true\n资金:\n")
     git.edit(f"{PERIOD}/名单.yaml", '"101-2025-006", 项目名称: 校舍维修,', '"101-2025-006", 涉密: true, 项目名称: 校舍维修,')
@@ -136,7 +141,8 @@ def make_secret(git: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "some_kept"), [(edit_figure, True), (edit_roster, False), (edit_department, None), (make_secret, False)]
+    ("change", "some_kept"),
+    [(edit_figure, True), (edit_roster, False), (edit_department, None), (edit_secret_figure, True), (make_secret, False)],
 )
 def test_kept_markdown_equals_a_cold_build(kept, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change, some_kept) -> None:  # type: ignore[no-untyped-def]
     """After each kind of change, the Markdown written (kept or rendered) is what a build from nothing writes."""

@@ -127,7 +127,7 @@ def shared(model: Any) -> str | None:
             code_digest(),
             templates_digest(),
             model.today,
-            model.secrets.digest(),
+            model.secrets.words_digest(),  # a project page prints no 涉密 figure: their digest would re-render all
             model.profile,
             model.ruleset,
             model.history_note,
@@ -145,6 +145,10 @@ def page_key(base: str | None, model: Any, view: Any, dept: Any, entry: Any, rev
         return None
     ev = entry.evaluation
     figures = entry.figures if ev is not None else None
+    source = model.source(entry.path) if entry.path is not None else None
+    # a timeline entry is fixed by its commit and what happened to the file there (its field-level changes are read
+    # from the commit's blobs by docgen's code under the profile, both in `base`; a withheld one by dept.withheld)
+    history = [(c.commit, c.status, len(c.changes)) for c in entry.history]
     try:
         return stable(
             base,
@@ -152,15 +156,15 @@ def page_key(base: str | None, model: Any, view: Any, dept: Any, entry: Any, rev
             (view.page, view.period, view.deadline, view.time_progress),
             (dept.page, dept.name, dept.code, dept.withheld, dept.bundle, dept.feedback),
             (entry.kind, entry.period, entry.department_code, entry.department, entry.code, entry.name, entry.unit),
-            (entry.expected, entry.path, model.source(entry.path) if entry.path is not None else None, entry.arrived),
+            (entry.expected, entry.path, source, entry.arrived),
             (entry.status, entry.light, entry.submitted, entry.unfilled, entry.completeness),
-            (entry.assessment, entry.history, entry.downloads),
+            (entry.assessment, history, entry.downloads),
             file_digest(entry.path),
             (ev.findings, ev.light, ev.indicator_lights, ev.row_lights, ev.exempt, ev.completeness, figures) if ev is not None else None,
             [(e.page, e.period, e.light, e.submitted, e.status, e.figures and e.figures.spend_progress) for e in model.earlier(entry)],
             model.trend(entry),
             reviews.state(entry),
-            model.targets.get(model.source(entry.path)) if entry.path is not None else None,
+            model.targets.get(source) if source is not None else None,
         )
     except Unstable:
         return None
