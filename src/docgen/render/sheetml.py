@@ -25,7 +25,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from xlsxwriter.utility import quote_sheetname
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 from ..escape import spreadsheet as text
 from ..escape import spreadsheet_attribute as attribute
@@ -164,15 +164,6 @@ def _zip(entries: Sequence[_Entry]) -> bytes:
     return b"".join(out) + directory + _END.pack(b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0)
 
 
-def _column_name(col: int) -> str:
-    name = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def _utf16_truncate(value: str, limit: int) -> str:
     """The longest start of `value` of at most `limit` UTF-16 units (Excel counts a character above U+FFFF twice)."""
     if len(value) <= limit // 2:
@@ -258,7 +249,7 @@ def _sheet_xml(grid: _Sheet, widths: Sequence[float], heights: Sequence[float], 
     table = grid.table
     last_row = max([len(heights) - 1, *table])
     last_col = max([0, *(max(line) for line in table.values() if line)])
-    names = [_column_name(c) for c in range(last_col + 1)]
+    names = [xl_col_to_name(c) for c in range(last_col + 1)]
     spans: dict[int, str] = {}
     for block in range(0, last_row + 1, 16):
         cols = [c for r in range(block, min(block + 16, last_row + 1)) for c in table.get(r, ())]
@@ -306,7 +297,7 @@ def _sheet_xml(grid: _Sheet, widths: Sequence[float], heights: Sequence[float], 
         "</sheetData>",
     ]
     if grid.merges:
-        refs = "".join(f'<mergeCell ref="{_column_name(c)}{r + 1}:{_column_name(lc)}{lr + 1}"/>' for r, c, lr, lc in grid.merges)
+        refs = "".join(f'<mergeCell ref="{xl_col_to_name(c)}{r + 1}:{xl_col_to_name(lc)}{lr + 1}"/>' for r, c, lr, lc in grid.merges)
         out.append(f'<mergeCells count="{len(grid.merges)}">{refs}</mergeCells>')
     left, right, top, bottom = page.margins
     out.append('<printOptions horizontalCentered="1"/>')
@@ -336,7 +327,7 @@ def _shared_strings(grid: _Sheet) -> str:
 def _names(name: str, rows: int, cols: int, titles: tuple[int, int]) -> list[tuple[str, str]]:
     """The defined names, in Excel's order: the print area, then the rows repeated on every page."""
     sheet = quote_sheetname(name)
-    area = f"{sheet}!$A$1:${_column_name(cols - 1)}${rows}" if rows > 1 or cols > 1 else f"{sheet}!$A$1"
+    area = f"{sheet}!$A$1:${xl_col_to_name(cols - 1)}${rows}" if rows > 1 or cols > 1 else f"{sheet}!$A$1"
     return [("Print_Area", area), ("Print_Titles", f"{sheet}!${titles[0] + 1}:${titles[1] + 1}")]
 
 

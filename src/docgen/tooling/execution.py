@@ -186,15 +186,6 @@ def read_mapping(path: Path, text: str) -> Mapping:
 # --- reading the spreadsheet ------------------------------------------------------------------------------
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _rows(path: Path, shown: str, sheet: str | None) -> Iterator[tuple[Any, ...]]:
     """The rows of a spreadsheet (values, never formulas) or a CSV. A workbook goes through sheets.py's bounded
     opening (size, zip bomb, DTD; .xls/.ods through LibreOffice) before openpyxl reads it row by row; a CSV is read
@@ -321,7 +312,9 @@ def read_lines(path: Path, shown: str, mapping: Mapping) -> tuple[list[Line], li
 
 
 def _where(shown: str, row: int, column: int) -> str:
-    return M.export_label("figures_where", file=shown, row=row, column=_column_letter(column))
+    from xlsxwriter.utility import xl_col_to_name  # the column's letters (0 -> A); loaded only with a place to name
+
+    return M.export_label("figures_where", file=shown, row=row, column=xl_col_to_name(column))
 
 
 def _header(rows: Iterator[tuple[Any, ...]], mapping: Mapping, shown: str) -> tuple[int, dict[str, int]]:
