@@ -1021,17 +1021,26 @@ def _copy_downloads(model: SiteModel, build: Path, docs: Path) -> None:
         files = list(paths.attachments(build, entry.model).items())
         files += [("pdf", p.with_suffix(".pdf")) for _, p in list(files) if p.suffix != ".pdf"]
         for kind, source in files:
-            if source.is_symlink() or not source.is_file():  # build/ may be committed: a link is never published
-                continue
-            rel = Path("downloads") / source.relative_to(build)
-            target = docs / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copyfile(source, target)
-            entry.downloads.append((f"{source.stem.split('-')[0]}（.{kind}）", rel.as_posix()))
+            rel = _publish_download(source, build, docs)
+            if rel is not None:
+                entry.downloads.append((f"{source.stem.split('-')[0]}（.{kind}）", rel))
     _copy_department_files(model, build, docs)
+
+
+def _publish_download(source: Path, build: Path, docs: Path) -> str | None:
+    """`source` (a file under build/) hard-linked, or copied, to docs/downloads/ at the same relative place; its
+    path there, or None for a link or anything not a regular file (build/ may be committed: a link is never
+    published)."""
+    if source.is_symlink() or not source.is_file():
+        return None
+    rel = Path("downloads") / source.relative_to(build)
+    target = docs / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    return rel.as_posix()
 
 
 def _copy_department_files(model: SiteModel, build: Path, docs: Path) -> None:
@@ -1049,19 +1058,13 @@ def _copy_department_files(model: SiteModel, build: Path, docs: Path) -> None:
             found = [(s, "feedback") for s in sorted(folder.glob(f"{prefix}-{code}-*")) if s.suffix in (".docx", ".pdf")]
             found += [(s, "bundle") for s in folder.glob(f"{code}-*-{view.period.label}绩效监控报告.zip")]
             for source, kind in found:
-                if source.is_symlink() or not source.is_file():  # build/ may be committed: a link is never published
+                rel = _publish_download(source, build, docs)
+                if rel is None:
                     continue
-                rel = Path("downloads") / source.relative_to(build)
-                target = docs / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(source, target)
-                except OSError:
-                    shutil.copyfile(source, target)
                 if kind == "bundle":
-                    dept.bundle = rel.as_posix()
+                    dept.bundle = rel
                 else:
-                    dept.feedback.append((f"{prefix}（{source.suffix}）", rel.as_posix()))
+                    dept.feedback.append((f"{prefix}（{source.suffix}）", rel))
 
 
 def _copy_theme(source: Path) -> None:
