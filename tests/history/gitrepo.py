@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 from pathlib import Path
@@ -109,3 +110,15 @@ class GitRepo:
         self.run("add", "-A")
         self.run("commit", "-q", "-m", message, env=env)
         return self.run("rev-parse", "HEAD").strip()
+
+
+def review_loop_repo(where: Path) -> Path:
+    """examples/review-loop's repository (two periods, the review folder, commits by unit and bureau), made at `where`
+    by its own make_repo.py, as its README tells a reader to."""
+    script = Path(__file__).resolve().parents[2] / "examples/review-loop/make_repo.py"
+    spec = importlib.util.spec_from_file_location("make_repo", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    made: Path = module.make(where)
+    return made

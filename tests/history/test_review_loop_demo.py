@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import zipfile
 from datetime import date
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from docgen import api
-from tests.conftest import ROOT
+from tests.history.gitrepo import review_loop_repo
 
 P06 = "submissions/2025-06"
 P09 = "submissions/2025-09"
@@ -21,11 +20,7 @@ P09 = "submissions/2025-09"
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    spec = importlib.util.spec_from_file_location("make_repo", ROOT / "examples/review-loop/make_repo.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    made: Path = module.make(tmp_path_factory.mktemp("loop") / "repo")
+    made: Path = review_loop_repo(tmp_path_factory.mktemp("loop") / "repo")
     return made
 
 

@@ -4,7 +4,6 @@ reach the comment."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -13,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from docgen import api
-from tests.conftest import ROOT
-from tests.history.gitrepo import PROJECT, PROJECT_PATH, ROSTER, ROSTER_PATH, GitRepo
+from tests.history.gitrepo import PROJECT, PROJECT_PATH, ROSTER, ROSTER_PATH, GitRepo, review_loop_repo
 
 APPROVED = """\
 年度: 2025
@@ -38,11 +36,7 @@ APPROVED = """\
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    spec = importlib.util.spec_from_file_location("make_repo", ROOT / "examples/review-loop/make_repo.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    made: Path = module.make(tmp_path_factory.mktemp("loop") / "repo")
+    made: Path = review_loop_repo(tmp_path_factory.mktemp("loop") / "repo")
     return made
 
 

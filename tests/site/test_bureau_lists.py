@@ -4,7 +4,6 @@ and records an overdue 整改 on it, both with hostile text that must show as wr
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 
 from docgen import api
-from tests.conftest import ROOT
+from tests.history.gitrepo import review_loop_repo
 
 from .browser import CHROMIUM, FLAGS, serve
 
@@ -51,11 +50,7 @@ LEDGER_102 = f"""\
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    spec = importlib.util.spec_from_file_location("make_repo", ROOT / "examples/review-loop/make_repo.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    root: Path = module.make(tmp_path_factory.mktemp("lists") / "repo")
+    root: Path = review_loop_repo(tmp_path_factory.mktemp("lists") / "repo")
     git = ["git", "-c", "user.name=市财政局", "-c", "user.email=c@example.cn"]
     subprocess.run([*git, "checkout", "-q", "main"], cwd=root, check=True)
     (root / "submissions/2025-09/审核/财政局-102.yaml").write_text(RETURN_102, encoding="utf-8")

@@ -5,7 +5,6 @@ list and a trend chart."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from docgen.cli import cli
-from tests.conftest import ROOT
+from tests.history.gitrepo import review_loop_repo
 
 from .browser import CHROMIUM, FLAGS, serve
 
@@ -29,11 +28,7 @@ RETURNED = "101-2025-002"
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    spec = importlib.util.spec_from_file_location("make_repo", ROOT / "examples/review-loop/make_repo.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    root: Path = module.make(tmp_path_factory.mktemp("walk") / "repo")
+    root: Path = review_loop_repo(tmp_path_factory.mktemp("walk") / "repo")
     subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)  # the site is published from main
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)  # each period's documents dated on its last day

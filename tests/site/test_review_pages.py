@@ -3,7 +3,6 @@ the department page, the 整改台账 per department and for the city with its o
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from datetime import date
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from docgen import api
-from tests.conftest import ROOT
+from tests.history.gitrepo import review_loop_repo
 
 DOCS = "build/site-src/docs"
 
@@ -20,11 +19,7 @@ DOCS = "build/site-src/docs"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    spec = importlib.util.spec_from_file_location("make_repo", ROOT / "examples/review-loop/make_repo.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    root: Path = module.make(tmp_path_factory.mktemp("loop") / "repo")
+    root: Path = review_loop_repo(tmp_path_factory.mktemp("loop") / "repo")
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
         api.site(root, today=date(2025, 11, 10))

@@ -4,7 +4,6 @@ sums withheld."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import sqlite3
 import subprocess
@@ -15,17 +14,13 @@ from click.testing import CliRunner
 
 from docgen import api
 from docgen.cli import cli
-from tests.conftest import ROOT
+from tests.history.gitrepo import review_loop_repo
 
 SECRET_CODE, SECRET_NAME = "101-2025-003", "学前教育发展资金"
 
 
 def _demo(where: Path) -> Path:
-    spec = importlib.util.spec_from_file_location("make_repo", ROOT / "examples/review-loop/make_repo.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    made: Path = module.make(where)
+    made: Path = review_loop_repo(where)
     return made
 
 

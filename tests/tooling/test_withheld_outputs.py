@@ -6,7 +6,6 @@ public submissions and gives no light or finding of its 部门整体; its 附件
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -19,18 +18,14 @@ from click.testing import CliRunner
 
 from docgen import api
 from docgen.cli import cli
-from tests.conftest import ROOT
+from tests.history.gitrepo import review_loop_repo
 
 SECRETS = ("101-2025-002", "101-2025-003")
 EDU = "101-教育局"
 
 
 def _make(where: Path) -> Path:
-    spec = importlib.util.spec_from_file_location("make_repo", ROOT / "examples/review-loop/make_repo.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    made: Path = module.make(where)
+    made: Path = review_loop_repo(where)
     for period in ("2025-06", "2025-09"):
         folder = made / "submissions" / period
         for code in SECRETS:
