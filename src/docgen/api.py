@@ -2805,7 +2805,7 @@ def import_figures(
 
     ws = _workspace(root)
     _submissions(ws)
-    shown_mapping, text = _mapping_text(ws, mapping, execution.mapping_path, execution.BUILTIN)
+    shown_mapping, text = _mapping_text(ws, mapping, execution.BUILTIN)
     try:
         rules = execution.read_mapping(Path(shown_mapping), text)
     except execution.MappingError as exc:
@@ -2839,12 +2839,14 @@ def import_figures(
     return planned
 
 
-def _mapping_text(ws: Workspace, name: str, builtin_path: Any, builtins: Any) -> tuple[str, str]:
+def _mapping_text(ws: Workspace, name: str, builtins: dict[str, str]) -> tuple[str, str]:
     """A column-mapping file's name as shown and its text: a file in the repository (read without following a link
     out of it, bounded), else a built-in mapping by name (import-figures' 「一体化」, import-targets' 「批复目标」)."""
+    from .tooling import execution
+
     mapping_file = ws.absolute(Path(name))
     if not mapping_file.is_file():
-        builtin = builtin_path(name)
+        builtin = execution.mapping_path(name, builtins)
         if builtin is None:
             raise UsageError(M.export_label("mapping_missing", path=name, builtin="、".join(builtins)))
         mapping_file = builtin
@@ -2870,13 +2872,14 @@ def import_targets(
     with `force`. `mapping` is a mapping file or a built-in one by name (default 「批复目标」)."""
     from .check.load import load_text
     from .tooling import targets_import as TI
+    from .tooling.execution import MappingError
 
     ws = _workspace(root)
     _submissions(ws)
-    shown_mapping, text = _mapping_text(ws, mapping or next(iter(TI.BUILTIN)), TI.mapping_path, TI.BUILTIN)
+    shown_mapping, text = _mapping_text(ws, mapping or next(iter(TI.BUILTIN)), TI.BUILTIN)
     try:
         rules = TI.read_mapping(Path(shown_mapping), text)
-    except TI.MappingError as exc:
+    except MappingError as exc:
         return TI.Written(problems=[TI.Problem(f"{shown_mapping}:{line}:{column}", "E618", text) for line, column, text in exc.problems])
     year, month = parse_period(period)
     folder = Path(SUBMISSIONS) / f"{year}-{month:02d}"

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from .. import messages as M
-from ..check.load import load_text
+from ..check.load import Document, load_text
 from ..files import read_regular
 from ..form import limits
 from ..form import vocabulary as F
@@ -114,17 +114,23 @@ class Planned:
 # --- the mapping file ----------------------------------------------------------------------------------------
 
 
-def mapping_path(name: str) -> Path | None:
-    """A built-in mapping by its name (「一体化」), else None."""
-    file = BUILTIN.get(name.removesuffix(".yaml"))
+def mapping_path(name: str, builtins: dict[str, str] = BUILTIN) -> Path | None:
+    """A built-in mapping by its name (「一体化」; import-targets passes its own, 「批复目标」), else None."""
+    file = builtins.get(name.removesuffix(".yaml"))
     return Path(str(resources.files("docgen.tooling").joinpath("mappings", file))) if file else None
+
+
+def mapping_document(path: Path, text: str) -> Document:
+    """A column-mapping file loaded as any committed YAML (bounded, positions kept), or MappingError with its errors."""
+    doc, findings = load_text(path, text)
+    if doc is None or any(f.is_error for f in findings):
+        raise MappingError([(f.line, f.column, f.message) for f in findings if f.is_error] or [(1, 1, M.export_label("mapping_empty"))])
+    return doc
 
 
 def read_mapping(path: Path, text: str) -> Mapping:
     """The mapping file's own schema, checked by hand: every problem with its line and column, in Chinese."""
-    doc, findings = load_text(path, text)
-    if doc is None or any(f.is_error for f in findings):
-        raise MappingError([(f.line, f.column, f.message) for f in findings if f.is_error] or [(1, 1, M.export_label("mapping_empty"))])
+    doc = mapping_document(path, text)
     data = doc.data
     problems: list[tuple[int, int, str]] = []
 

@@ -15,7 +15,6 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from ..form import forms, limits
 from ..form import targets as TG
 from ..form import vocabulary as F
 from . import fmt, sheets
+from .execution import MappingError, mapping_document
 from .fmt import format_text
 
 T = F.TARGET_KEYS
@@ -39,14 +39,6 @@ REQUIRED = ("项目代码", "一级指标", "三级指标", "指标值")
 BUILTIN = {"批复目标": "targets.yaml"}
 HEADER_SEARCH = 30
 MAX_CSV_BYTES = limits.MAX_WORKBOOK_BYTES
-
-
-class MappingError(Exception):
-    """A mapping file that cannot be used: its problems, each with line and column."""
-
-    def __init__(self, problems: list[tuple[int, int, str]]) -> None:
-        super().__init__(problems[0][2])
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -83,17 +75,9 @@ class Written:
     refused: dict[Path, list[str]] = field(default_factory=dict)
 
 
-def mapping_path(name: str) -> Path | None:
-    """A built-in mapping by its name (「批复目标」), else None."""
-    file = BUILTIN.get(name.removesuffix(".yaml"))
-    return Path(str(resources.files("docgen.tooling").joinpath("mappings", file))) if file else None
-
-
 def read_mapping(path: Path, text: str) -> Mapping:
     """The mapping file's own small schema, checked by hand: every problem with its line and column, in Chinese."""
-    doc, findings = load_text(path, text)
-    if doc is None or any(f.is_error for f in findings):
-        raise MappingError([(f.line, f.column, f.message) for f in findings if f.is_error] or [(1, 1, M.export_label("mapping_empty"))])
+    doc = mapping_document(path, text)
     data = doc.data
     if not isinstance(data, dict):
         raise MappingError([(1, 1, M.export_label("mapping_not_mapping"))])
