@@ -10,13 +10,16 @@ What it holds, and what the tests expect from it:
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.history.gitrepo import INDICATOR, PROJECT, GitRepo
+from tests.site.browser import CHROMIUM, FLAGS
 
 PERIOD = "submissions/2025-06"
 EDU = f"{PERIOD}/101-教育局"
@@ -134,3 +137,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     fake_attachments(root)
     result = CliRunner().invoke(cli, ["site", "--root", str(root), "--today", TODAY.isoformat()], catch_exceptions=False)
     return Built(root, root / "site", result.output, result.exit_code)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright, once per test file; the test is skipped without either."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (Debian package `chromium`; .ci/run installs it)")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()

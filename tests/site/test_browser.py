@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .browser import CHROMIUM, FLAGS, serve
+from .browser import serve
 from .conftest import Built
 
 
@@ -17,17 +16,6 @@ def server(built: Built) -> Iterator[str]:
     """The site on loopback, as a web server on the intranet would serve it."""
     with serve(built.site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (Debian package `chromium`; .ci/run installs it)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def search(page: Any, query: str) -> None:

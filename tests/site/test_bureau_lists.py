@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 from docgen import api
 from tests.history.gitrepo import review_loop_repo
 
-from .browser import CHROMIUM, FLAGS, serve
+from .browser import serve
 
 HOSTILE = "<img src=x onerror=alert(1)> | **粗** [链接](javascript:alert(2))"
 RETURN_102 = f"""\
@@ -61,17 +60,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)  # 整改 judged on each period's last day
         api.site(root, today=date(2025, 11, 10))
     return root / "site"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (Debian package `chromium`; .ci/run installs it)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def _rows(page: Any, heading: str) -> list[list[str]]:

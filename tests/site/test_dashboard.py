@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from docgen.cli import cli
 from docgen.site import charts
 from tests.history.gitrepo import PROJECT, GitRepo
 
-from .browser import CHROMIUM, FLAGS, serve
+from .browser import serve
 from .conftest import DEPARTMENT
 
 DEPT = "101-教育局"
@@ -156,17 +155,6 @@ def test_the_trend_chart_escapes_its_texts() -> None:
     points = [charts.Point(3, None, "<b>"), charts.Point(6, charts.Decimal("130.5"), "<img src=x>")]
     svg = str(charts.trend_chart(points, caption="c", value_label="v", time_label="t"))
     assert "<img" not in svg and svg.count("<circle") == 1 and "130.50%" in svg
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (Debian package `chromium`; .ci/run installs it)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def test_the_trend_chart_in_a_browser(site: Path, browser: Any, tmp_path: Path) -> None:

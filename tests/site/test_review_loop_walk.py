@@ -9,7 +9,6 @@ import io
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from click.testing import CliRunner
 from docgen.cli import cli
 from tests.history.gitrepo import review_loop_repo
 
-from .browser import CHROMIUM, FLAGS, serve
+from .browser import serve
 
 RETURNED = "101-2025-002"
 
@@ -36,17 +35,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
             done = CliRunner().invoke(cli, [*args, "--root", str(root)], catch_exceptions=False)
             assert done.exit_code == 0, done.output
     return root
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (Debian package `chromium`; .ci/run installs it)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def _rows(page: Any, heading: str) -> list[str]:
