@@ -222,7 +222,7 @@ def secrets(
     `store`: the project's cache (cache.Store), where what each public submission's texts print is kept. `load`: for
     a `result` whose projects are their identity only (a build from records), the whole model of one, read when its
     texts are walked (a file whose verdict is not kept); `amounts`: with such projects, the figures a public one prints
-    (its summary.json figures), instead of its tables."""
+    (its summary.json figures) that are among the secret figures found, instead of its tables."""
     found = Secrets()
     for project in result.projects:
         if project.confidential:
@@ -242,7 +242,11 @@ def secrets(
     public: list[Any] = []
     for project in result.projects:
         if not project.confidential:
-            public += amounts(project) if amounts is not None else [a for rows in _tables(result, project).values() for a in _amounts(rows)]
+            public += (
+                amounts(project, found)
+                if amounts is not None
+                else [a for rows in _tables(result, project).values() for a in _amounts(rows)]
+            )
     for dept in result.departments:
         assert isinstance(dept, Department)
         for rows in _tables(result, dept).values():

@@ -14,7 +14,7 @@ import functools
 import io
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -951,13 +951,20 @@ class _Keys:
         except (OSError, ValueError, AttributeError):
             self.keys = {}
 
-    def write(self, target: Path, sheets: list[Sheet]) -> bool:
-        key = digest(code_digest(), repr(sheets))  # all of docgen's code: the column headers live in messages.py
+    def write(self, target: Path, sheets: list[Sheet] | Callable[[], list[Sheet]], inputs: str | None = None) -> bool:
+        """Write the workbook unless the last one was written with the same key and is still that file. The key is
+        the sheets' content, or with `inputs` (the digest of what they are made of) that, and the sheets are built
+        only when written."""
+        if inputs is not None:
+            key = digest(code_digest(), "inputs", inputs)
+        else:
+            sheets = sheets() if callable(sheets) else sheets
+            key = digest(code_digest(), repr(sheets))  # all of docgen's code: the column headers live in messages.py
         name = target.relative_to(self.build).as_posix()
         found = signature(target)
         if found is not None and self.keys.get(name) == [key, found]:
             return False
-        output.write_bytes(target, workbook(sheets), owner=self.build)
+        output.write_bytes(target, workbook(sheets() if callable(sheets) else sheets), owner=self.build)
         self.keys[name] = [key, signature(target)]
         return True
 
@@ -981,20 +988,24 @@ def write_departments(
     *,
     built: Sequence[CityRollup] | None = None,
     store: Store | None = None,
+    keys: Mapping[tuple[str, str], str] | None = None,
 ) -> list[Path]:
     """Every department's 汇总表, for every period analysed (`built`: the roll-ups `cities` gave); returns the
-    files (re)written. `store`: the project's, where the manifest is kept (default: of the folder above `build`)."""
+    files (re)written. `store`: the project's, where the manifest is kept (default: of the folder above `build`).
+    `keys`: (period, department code) -> the digest of what its 汇总表 is made of (a build from records), so an
+    unchanged department's sheets are not built."""
     written = []
-    keys = _Keys(build, "departments", store)
+    manifest, keys_given = _Keys(build, "departments", store), keys
     for city in cities(analysis, rosters) if built is None else built:
         for line in city.departments:
             roll = line.rollup
             if roll.submitted == 0 and roll.department is None:
                 continue
             target = paths.department_rollup(build, city.period, roll.code, roll.name)
-            if keys.write(target, department_sheets(roll, analysis)):
+            inputs = keys_given.get((city.period.key, roll.code)) if keys_given is not None else None
+            if manifest.write(target, functools.partial(department_sheets, roll, analysis), inputs):
                 written.append(target)
-    keys.save()
+    manifest.save()
     return written
 
 
