@@ -66,8 +66,11 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def spend(path: Path, cents: int) -> None:
     """A clerk's one-figure edit: the first 支出数 of the file up by `cents`."""
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"支出数: ([0-9.]+)", lambda m: f"支出数: {float(m.group(1)) + cents / 100:.2f}", text, count=1), encoding="utf-8")
+
+    def bump(m: re.Match[str]) -> str:
+        return f"支出数: {float(m.group(1)) + cents / 100:.2f}"
+
+    path.write_text(re.sub(r"支出数: ([0-9.]+)", bump, path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
 
 
 def test_a_build_from_records_equals_one_from_the_models(tree: Path, tmp_path: Path, cache_home: Path) -> None:
