@@ -31,6 +31,7 @@ from ..evaluate.evaluation import Evaluation
 from ..form.model import Department, Project
 from ..redact import redact_fields
 from . import bundle, dates, docx, dossier, fonts, paths, pdf, templates, xlsx
+from .rendered import Rendered as Rendered
 
 Submission = Project | Department
 Progress = Callable[[str, int, int], None]  # (stage: "render" | "pdf", done, total)
@@ -60,24 +61,6 @@ class Options:
     department_names: Mapping[tuple[str, str], str] = field(default_factory=dict)
     # submission path -> why a reviewer returned it (退回修改): rendered, but left out of its department's bundle
     returned: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Rendered:
-    """What the render stage did, for the reporter (and the benchmark's per-kind timings)."""
-
-    written: list[Path] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[Path] = field(default_factory=list)
-    bundles: list[Path] = field(default_factory=list)
-    pdfs: list[Path] = field(default_factory=list)
-    dossiers: list[Path] = field(default_factory=list)  # the departments' one-PDF 报送 (dossier.py), written this run
-    pdfs_removed: list[Path] = field(default_factory=list)  # without --pdf: PDFs of changed attachments, now gone
-    problems: list[str] = field(default_factory=list)
-    confidential_skipped: int = 0
-    confidential_written: int = 0
-    planned: int = 0  # attachments this build stands for, written or up to date (what a rebuild with nothing changed reports)
-    milliseconds: dict[str, float] = field(default_factory=lambda: {"xlsx": 0.0, "docx": 0.0})
 
 
 # --- keys and the manifest ----------------------------------------------------------------
