@@ -302,7 +302,7 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
         if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
             made = _chunk(todo, shelf is not None)
         else:
-            size = -(-len(todo) // (workers * 4))
+            size = max(-(-len(todo) // (workers * 16)), 50)  # small slices: the workers finish together, not a slice apart
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
             gc.freeze()
             try:
