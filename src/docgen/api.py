@@ -129,7 +129,7 @@ def discover(paths: list[Path]) -> list[Path]:
             # a symlinked folder is never walked into (os.walk does not follow it) but listed, so it is refused (E115)
             found.extend(base / d for d in dirs if os.path.islink(base / d))
             found.extend(base / name for name in files if not name.startswith(".") and os.path.splitext(name)[1] in F.YAML_SUFFIXES)
-    return sorted(set(found))
+    return sorted(set(found), key=lambda p: p.parts)  # the order of Paths (by their parts), each made once: 10,000 files
 
 
 def _workspace(where: Workspace | Path | None) -> Workspace:
@@ -245,7 +245,12 @@ def _streamable(files: list[Path]) -> bool:
 
 
 def _period_of_folder(path: Path) -> tuple[int, int] | None:
-    match = PERIOD_ARG.match(path.parent.parent.name)
+    return _period_named(os.path.basename(os.path.dirname(os.path.dirname(str(path)))))  # path.parent.parent.name
+
+
+@functools.lru_cache(maxsize=256)
+def _period_named(folder: str) -> tuple[int, int] | None:
+    match = PERIOD_ARG.match(folder)
     return (int(match["year"]), int(match["month"])) if match else None
 
 
