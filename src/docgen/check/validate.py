@@ -42,16 +42,24 @@ from .ruleset import schema_for
 
 
 def kind_of(path: Path) -> str:
-    """The kind of a submission file, from its name: the roster and the department file are named."""
-    if path.name == F.ROSTER_FILE:
+    """The kind of a submission file, from its name: the roster and the department file are named.
+
+    From the path's text (pathlib keeps it), not its `parent` (a new Path each time): a run asks ~6 times a file."""
+    folder, name = os.path.split(str(path))
+    return _kind(name, os.path.basename(folder))
+
+
+@functools.lru_cache(maxsize=1024)
+def _kind(name: str, folder: str) -> str:
+    if name == F.ROSTER_FILE:
         return "roster"
-    if path.name == F.DEPARTMENT_FILE:
+    if name == F.DEPARTMENT_FILE:
         return "department"
-    if path.name == ruleset.RULES_FILE:
+    if name == ruleset.RULES_FILE:
         return "rules"
-    if path.parent.name == F.REVIEW_FOLDER:  # 审核/: opinions, 整改 and 结果应用 (form/review.py)
-        return review_form.kind_in_review_folder(path.name)
-    if path.parent.name == F.TARGETS_FOLDER:  # 批复目标/: the approved targets (form/targets.py)
+    if folder == F.REVIEW_FOLDER:  # 审核/: opinions, 整改 and 结果应用 (form/review.py)
+        return review_form.kind_in_review_folder(name)
+    if folder == F.TARGETS_FOLDER:  # 批复目标/: the approved targets (form/targets.py)
         return targets_form.KIND
     return "project"
 
@@ -491,7 +499,7 @@ CACHE_FROM = 300
 
 
 def _check_cached(
-    paths: list[Path], root: Path | None, store: Store | None, profile: Profile | None = None
+    paths: list[Path], root: Path | None, store: Store | None, profile: Profile | None = None, cache_from: int | None = None
 ) -> tuple[list[Outcome], dict[str, str]]:
     """The outcome of each file, and the digest of each file's bytes (each file is read here, once).
 
@@ -501,7 +509,7 @@ def _check_cached(
     reads = [(path, *read_bounded(path, root)) for path in paths]
     digests = {str(path): hashlib.sha256(raw).hexdigest() if raw is not None else "" for path, raw, _ in reads}
     inside = all(not p.is_absolute() and ".." not in p.parts for p in paths)
-    if store is None or len(paths) < CACHE_FROM or not inside:
+    if store is None or len(paths) < (CACHE_FROM if cache_from is None else cache_from) or not inside:
         return [outcome for outcome, _ in _check_each(reads, root, profile=profile)], digests
     # an entry is the outcome of these bytes under this profile: another profile's schema may judge them otherwise
     keys = {name: f"{key}-{profile.digest}" if key and profile is not None else key for name, key in digests.items()}
@@ -540,6 +548,7 @@ def check_files(
     store: Store | None = None,
     context: list[Path] | None = None,
     profile: Profile | None = None,
+    cache_from: int | None = None,
 ) -> Checked:
     """Load and check `paths`; `rosters` are extra roster files used only to cross-check.
 
@@ -551,10 +560,13 @@ def check_files(
     so that the rules across files see them. They come first, so a checked project repeating a context file's
     code gets the E309; a finding located in a context file is kept only when it names a checked file (a
     committed project whose 涉密 disagrees with a checked roster). Their own problems are someone else's.
+
+    `cache_from`: from how many files on `store` is used (a large tree's few rosters, one of 10,000 lines, are
+    worth keeping although they are few).
     """
     documents: list[tuple[str, Document]] = []
     findings: list[Finding] = []
-    outcomes, digests = _check_cached(paths, root, store, profile)
+    outcomes, digests = _check_cached(paths, root, store, profile, cache_from)
     for kind, doc, problems in outcomes:
         findings.extend(problems)
         if doc is not None:

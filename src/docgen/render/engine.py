@@ -32,6 +32,7 @@ from ..evaluate.evaluation import Evaluation
 from ..form.model import Department, Project
 from ..redact import redact_fields
 from . import bundle, dates, docx, dossier, fonts, paths, pdf, templates, xlsx
+from .rendered import Rendered as Rendered
 
 Submission = Project | Department
 Progress = Callable[[str, int, int], None]  # (stage: "render" | "pdf", done, total)
@@ -64,24 +65,6 @@ class Options:
     # a build from records (api.build): an Evaluation of a submission's identity only becomes the whole one, read again
     # from its file in the render worker, so the parent never holds every model; None: every Evaluation is whole
     read: Callable[[Evaluation], Evaluation] | None = None
-
-
-@dataclass
-class Rendered:
-    """What the render stage did, for the reporter (and the benchmark's per-kind timings)."""
-
-    written: list[Path] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[Path] = field(default_factory=list)
-    bundles: list[Path] = field(default_factory=list)
-    pdfs: list[Path] = field(default_factory=list)
-    dossiers: list[Path] = field(default_factory=list)  # the departments' one-PDF 报送 (dossier.py), written this run
-    pdfs_removed: list[Path] = field(default_factory=list)  # without --pdf: PDFs of changed attachments, now gone
-    problems: list[str] = field(default_factory=list)
-    confidential_skipped: int = 0
-    confidential_written: int = 0
-    planned: int = 0  # attachments this build stands for, written or up to date (what a rebuild with nothing changed reports)
-    milliseconds: dict[str, float] = field(default_factory=lambda: {"xlsx": 0.0, "docx": 0.0})
 
 
 # --- keys and the manifest ----------------------------------------------------------------
