@@ -52,6 +52,9 @@ class SubmissionRecord:
     indicators: tuple[tuple[str, str], ...] = ()  # (三级指标, light) in the file's order
     rows: dict[str, dict[str, str]] = field(default_factory=dict)  # table key -> row label -> light
     summary: dict[str, Any] = field(default_factory=dict)  # its summary.json entry, without `path` (see `summary_entry`)
+    # what `docgen build` reads of a project instead of its model (evaluate/stream.py `built_parts`): its drafted
+    # 附件1 sections, its 资金总额 amounts, indicator count and likelihoods by role, its own 审核意见; {} unless asked for
+    built: dict[str, Any] = field(default_factory=dict)
 
     def as_row(self) -> list[Any]:
         """Plain JSON-able data (cache.dumps), read back by `from_row`: the fields as they are (plain data already, written
