@@ -1127,9 +1127,9 @@ class _RecordsView:
         departments = [ev.submission for ev in checked.department_evaluations]
         assert checked.ruleset is not None  # a build from records has a rules file that loaded (_buildable)
         stand_in = monitor.Analysis(checked.ruleset)
-        if pairs:  # the roll-ups' wording follows the first submission's form, a project's as `check` orders them
-            first = pairs[0][0]
-            stand_in.submissions[str(first.path)] = evaluate(view.whole(first))
+        if projects:  # the roll-ups' wording follows the first submission's form, a project's as `check` orders them
+            first = projects[0]  # a 涉密 one whole (its tables are read), a public one as its identity (only its form is)
+            stand_in.submissions[str(first.path)] = evaluate(first) if first.tables else Evaluation(first)
         stand_in.submissions.update({ev.path: ev for ev in checked.department_evaluations})
         view.result = replace(checked, projects=projects, departments=departments, analysis=stand_in)  # type: ignore[arg-type]
         return view
