@@ -37,6 +37,7 @@ from urllib.parse import quote
 
 from . import escape
 from . import messages as M
+from .children import fork_map
 from .verdicts import Verdicts
 
 REPLACEMENT = M.site_label("redacted")
@@ -425,31 +426,56 @@ def _parts(path: Path, data: bytes) -> list[bytes]:
     return parts
 
 
-def scan(folder: Path, secrets: Secrets, skip: Iterable[Path] = (), known: Verdicts | None = None) -> tuple[Path, str] | None:
+#: The fewest files worth scanning on every core (forking the workers costs a few tens of milliseconds).
+PARALLEL_FROM = 200
+
+
+def _scan_path(path: Path, folder: Path, secrets: Secrets, known: Verdicts | None) -> tuple[str | None, list[tuple[str, bool]]]:
+    """What one file holds (None: nothing) and the (content digest, found clean before) of its parts scanned clean."""
+    for variant in _decoded(path.relative_to(folder).as_posix()):
+        if secrets.found_in(variant):
+            return "name", []
+    verdicts = []
+    for part in _parts(path, path.read_bytes()):
+        # the name's suffix too: whether figures are looked for in markup attributes depends on it (_member_texts)
+        content = Verdicts.of(path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0" + part) if known is not None else ""
+        if known is not None and content in known.known:
+            verdicts.append((content, True))
+            continue
+        kind = scan_file(path, secrets, part)
+        if kind is not None:
+            return kind, []
+        verdicts.append((content, False))
+    return None, verdicts
+
+
+def scan(
+    folder: Path, secrets: Secrets, skip: Iterable[Path] = (), known: Verdicts | None = None, workers: int | None = 1
+) -> tuple[Path, str] | None:
     """The first file under `folder` (not under `skip`) that holds a secret, with what it holds; None when clean.
 
     `known`: the contents found clean before against these very secrets (verdicts.Verdicts, basis
-    `secrets.digest()`): such a file is not read again, only its name is; the clean ones of this run are added."""
+    `secrets.digest()`): such a file is not read again, only its name is; the clean ones of this run are added.
+    `workers`: processes scanning files at once (None: one per core); the first file in name order is reported."""
     if not folder.is_dir() or not (secrets or secrets.figures):
         return None
     skipped = [p.resolve() for p in skip]
+    paths = []
     for path in sorted(folder.rglob("*")):
         if path.is_symlink() or not path.is_file():
             continue
         real = path.resolve()
-        if any(real.is_relative_to(s) for s in skipped):
+        if not any(real.is_relative_to(s) for s in skipped):
+            paths.append(path)
+    found = fork_map(lambda path: _scan_path(path, folder, secrets, known), paths, workers, least=PARALLEL_FROM)
+    for path, (kind, verdicts) in zip(paths, found, strict=True):
+        if kind is not None:
+            return path, kind
+        if known is None:
             continue
-        for variant in _decoded(path.relative_to(folder).as_posix()):
-            if secrets.found_in(variant):
-                return path, "name"
-        for part in _parts(path, path.read_bytes()):
-            # the name's suffix too: whether figures are looked for in markup attributes depends on it (_member_texts)
-            content = Verdicts.of(path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0" + part) if known is not None else ""
-            if known is not None and known.seen(content):
-                continue
-            kind = scan_file(path, secrets, part)
-            if kind is not None:
-                return path, kind
-            if known is not None:
+        for content, seen in verdicts:
+            if seen:
+                known.seen(content)
+            else:
                 known.passed(content)
     return None

@@ -1114,6 +1114,10 @@ def _target_rows(model: SiteModel, result: Any) -> dict[str, list[target_pages.R
     return {model.source(path): target_pages.rows(c) for path, c in comparisons.items() if path not in secret}
 
 
+#: Project pages rendered in one task of a worker, and the fewest project pages worth starting workers for.
+PAGES_PER_TASK = 50
+PARALLEL_FROM = 200
+
 #: The last build's docs/ while this one is written: project pages that would come out the same are taken from it.
 PREVIOUS = "docs.previous"
 
@@ -1147,13 +1151,37 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
     writer.env.globals["reviews"] = reviews
     writer.env.globals["targets"] = model.targets
     common: dict[str, Any] = {"site": model, "today": model.today, "source": model.source}
+    projects: list[tuple[PeriodView, DepartmentView, Entry]] = []
     for view in model.periods:
         writer.page(view.page, "dashboard.md.j2", view=view, **common)
         for dept in view.departments:
             writer.page(dept.page, "department.md.j2", view=view, dept=dept, **common)
-            for entry in dept.projects:
-                key = keep.page_key(base, model, view, dept, entry, reviews)
-                writer.page(entry.page, "project.md.j2", key, view=view, dept=dept, entry=entry, **common)
+            projects += [(view, dept, entry) for entry in dept.projects]
+
+    def project_pages(chunk: range) -> tuple[int, int, dict[str, list[str]]]:
+        """Some project pages, rendered (or kept) in a worker: how many, how many kept, and their record notes (the
+        writer's counts and notes are left as they were: the caller adds these, in a worker or here alike)."""
+        pages, kept = writer.pages, writer.kept
+        notes: dict[str, list[str]] = {}
+        if writer.record is not None:
+            notes, writer.record.now = writer.record.now, notes
+        for i in chunk:
+            view, dept, entry = projects[i]
+            key = keep.page_key(base, model, view, dept, entry, reviews)
+            writer.page(entry.page, "project.md.j2", key, view=view, dept=dept, entry=entry, **common)
+        if writer.record is not None:
+            notes, writer.record.now = writer.record.now, notes
+        done = (writer.pages - pages, writer.kept - kept, notes)
+        writer.pages, writer.kept = pages, kept
+        return done
+
+    # the bulk of the pages, on every core: each worker sees the plan as it stands (forked) and sends back only counts
+    chunks = [range(i, min(i + PAGES_PER_TASK, len(projects))) for i in range(0, len(projects), PAGES_PER_TASK)]
+    for pages, kept, notes in children.fork_map(project_pages, chunks, least=PARALLEL_FROM // PAGES_PER_TASK):
+        writer.pages += pages
+        writer.kept += kept
+        if writer.record is not None:
+            writer.record.now.update(notes)
     writer.page("index.md", "home.md.j2", **common)
     writer.page("recent.md", "recent.md.j2", **common)
     indicator_schema = schema_for("project", model.profile)["properties"][F.KEYS["indicators"]]["items"]["properties"]
@@ -1460,6 +1488,6 @@ def build_site(
     with out_files.lock(source.parent, "docgen-site"):
         pages = write_sources(model, source, build, store)
         clean = Verdicts(store, "sanitise", sanitise.basis())
-        run_mkdocs(source, output, check=lambda folder: (sanitise.check_site(folder, clean), check and check(folder)))
+        run_mkdocs(source, output, check=lambda folder: (sanitise.check_site(folder, clean, workers=None), check and check(folder)))
         clean.save()
     return SiteResult(output, pages, model)
