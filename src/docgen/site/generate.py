@@ -1208,10 +1208,14 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
 # --- running MkDocs ------------------------------------------------------------------------------
 
 #: Project pages per MkDocs run. MkDocs converts every page before writing any and keeps them all, and
-#: Material's search index is built in memory at the end: one run over 1,000 pages peaks near 100 MiB
-#: (~90 KiB a page over a ~45 MiB base). Runs of 150 stay under 60 MiB (benchmarks/site.py); each run
-#: costs ~1.5 s to start.
-BATCH = 150
+#: Material's search index is built in memory at the end: a run peaks near 45 MiB plus ~0.18 MiB a page (180 pages
+#: 76 MiB, 630 pages 157 MiB), so two runs of 400 at once stay near 250 MiB. Each run also costs a start that grows
+#: with the site (1 CPU s at 10,000 projects: it lists and matches every page): at 150 pages a run, 67 runs spent
+#: ~70 CPU s starting at 10,000 projects, at 400 about 25.
+BATCH = 400
+#: The fewest project pages for which pages unchanged since the last build are kept (their HTML and search entries)
+#: instead of built again: below it one MkDocs run builds the whole site, which costs less than two.
+KEEP_FROM = 150
 
 #: `mkdocs` with pkg_resources blocked: jieba imports it only to find its own files (it falls back to a
 #: plain path), and the import costs ~12 MiB of the 60 MiB a run may use (benchmarks/site.py).
@@ -1338,7 +1342,7 @@ def run_mkdocs(source: Path, output: Path, *, batch: int | None = None, check: C
     owner = output.parent
     size = batch or BATCH
     pages = _project_pages(source / "docs")
-    digests = _page_digests(source, pages) if len(pages) > size else {}
+    digests = _page_digests(source, pages) if len(pages) > min(size, KEEP_FROM) else {}
     kept, entries = _kept_pages(source, output, digests)
     runs = _run_configs(source, size, [p for p in pages if p not in kept] if digests else None)
     folders = [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in runs]
