@@ -105,6 +105,8 @@ def fork_map(func: Callable[[_T], _R], items: Sequence[_T], workers: int | None 
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(count, mp_context=context, initializer=pool_worker, initargs=(os.getpid(),)) as pool:
-            return list(pool.map(_run_job, items, chunksize=max(1, len(items) // (count * 8))))
+            # a few large items one at a time (as they come free), many small ones in chunks (each costs a round trip)
+            chunk = 1 if len(items) < 1000 else len(items) // (count * 8)
+            return list(pool.map(_run_job, items, chunksize=chunk))
     finally:
         _JOB = None

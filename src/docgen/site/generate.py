@@ -1151,21 +1151,25 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
     writer.env.globals["reviews"] = reviews
     writer.env.globals["targets"] = model.targets
     common: dict[str, Any] = {"site": model, "today": model.today, "source": model.source}
+    departments: list[tuple[PeriodView, DepartmentView]] = []
     projects: list[tuple[PeriodView, DepartmentView, Entry]] = []
     for view in model.periods:
         writer.page(view.page, "dashboard.md.j2", view=view, **common)
         for dept in view.departments:
-            writer.page(dept.page, "department.md.j2", view=view, dept=dept, **common)
+            departments.append((view, dept))
             projects += [(view, dept, entry) for entry in dept.projects]
 
-    def project_pages(chunk: range) -> tuple[int, int, dict[str, list[str]]]:
-        """Some project pages, rendered (or kept) in a worker: how many, how many kept, and their record notes (the
-        writer's counts and notes are left as they were: the caller adds these, in a worker or here alike)."""
+    def write(task: range | int) -> tuple[int, int, dict[str, list[str]]]:
+        """A department page (its index) or some project pages (a range), rendered or kept, in a worker or here: how
+        many pages, how many kept, and their record notes; the writer's own counts and notes are left as they were."""
         pages, kept = writer.pages, writer.kept
         notes: dict[str, list[str]] = {}
         if writer.record is not None:
             notes, writer.record.now = writer.record.now, notes
-        for i in chunk:
+        if isinstance(task, int):
+            view, dept = departments[task]
+            writer.page(dept.page, "department.md.j2", view=view, dept=dept, **common)
+        for i in task if isinstance(task, range) else ():
             view, dept, entry = projects[i]
             key = keep.page_key(base, model, view, dept, entry, reviews)
             writer.page(entry.page, "project.md.j2", key, view=view, dept=dept, entry=entry, **common)
@@ -1175,9 +1179,11 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
         writer.pages, writer.kept = pages, kept
         return done
 
-    # the bulk of the pages, on every core: each worker sees the plan as it stands (forked) and sends back only counts
-    chunks = [range(i, min(i + PAGES_PER_TASK, len(projects))) for i in range(0, len(projects), PAGES_PER_TASK)]
-    for pages, kept, notes in children.fork_map(project_pages, chunks, least=PARALLEL_FROM // PAGES_PER_TASK):
+    # the bulk of the pages, on every core: each worker sees the plan as it stands (forked) and sends back only counts;
+    # the department pages (a row per project) first, so that no worker is left with them at the end
+    tasks: list[range | int] = list(range(len(departments)))
+    tasks += [range(i, min(i + PAGES_PER_TASK, len(projects))) for i in range(0, len(projects), PAGES_PER_TASK)]
+    for pages, kept, notes in children.fork_map(write, tasks, None if len(projects) >= PARALLEL_FROM else 1):
         writer.pages += pages
         writer.kept += kept
         if writer.record is not None:
