@@ -16,7 +16,7 @@ from docgen.site import generate as S
 from docgen.site import sanitise
 
 from .conftest import TODAY, make_repo
-from .test_incremental import tree
+from .test_incremental import KEPT, tree
 
 
 def test_fork_map_runs_in_workers_in_order_and_sees_this_process_memory() -> None:
@@ -55,8 +55,12 @@ def test_the_site_built_on_workers_is_the_site_built_in_one_process(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     (tmp_path / "repo").mkdir()
     root = make_repo(tmp_path / "repo").root
+    monkeypatch.setattr(S, "BATCH", 1)  # the incremental regime: pages kept from the last build
     api.site(root, today=TODAY)
     parallel = tree(root / "site")
+    kept = (root / "site" / KEPT).stat().st_ino
+    api.site(root, today=TODAY)  # nothing changed: every verdict known, every project page kept
+    assert tree(root / "site") == parallel and (root / "site" / KEPT).stat().st_ino == kept
     for module in (S, sanitise, redact):
         monkeypatch.setattr(module, "PARALLEL_FROM", 10**9)
     monkeypatch.setattr(os, "cpu_count", lambda: 1)

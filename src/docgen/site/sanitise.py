@@ -162,57 +162,44 @@ def basis() -> str:
 PARALLEL_FROM = 200
 
 
-def _page_verdict(page: Path, known: Verdicts | None) -> tuple[str, bool, str | None]:
-    """One page's (content digest, found clean before, problem)."""
-    data = page.read_bytes()
-    content = Verdicts.of(data) if known is not None else ""
-    if known is not None and content in known.known:
-        return content, True, None
-    return content, False, page_problem(data.decode("utf-8"))
-
-
-def _entry_verdict(doc: object, known: Verdicts | None) -> tuple[str, bool, str | None]:
-    """One search entry's (content digest, found clean before, problem): Material shows its title and text as HTML."""
-    texts = [str(doc.get(key, "")) for key in ("title", "text")] if isinstance(doc, dict) else ["", ""]
-    content = Verdicts.of("\0".join(["search", *texts]).encode("utf-8", "surrogatepass")) if known is not None else ""
-    if known is not None and content in known.known:
-        return content, True, None
-    return content, False, M.site_label("unsafe_content") if any(content_changed(text) for text in texts) else None
-
-
-def _note(known: Verdicts, content: str, seen: bool) -> None:
-    if seen:
-        known.seen(content)
-    else:
-        known.passed(content)
+def _entry_problem(texts: list[str]) -> str | None:
+    return M.site_label("unsafe_content") if any(content_changed(text) for text in texts) else None
 
 
 def check_site(output: Path, known: Verdicts | None = None, workers: int | None = 1) -> int:
     """Check every page, the search index and the sitemap of a built site; raise naming the first bad page.
 
     `known`: pages and search entries found clean before (by content digest, verdicts.Verdicts with `basis()`): not
-    checked again, so a rebuild after one edit checks the pages that changed. `workers`: processes checking pages at
-    once (None: one per core; at 10,000 projects this check is minutes of one core). Returns the number of pages
-    checked."""
+    checked again, so a rebuild after one edit checks the pages that changed. `workers`: processes checking at once
+    (None: one per core, when PARALLEL_FROM pages are to be checked: at 10,000 projects this check is minutes of one
+    core); the digests are taken here, and only the pages not known are handed out. Returns the number of pages."""
     pages = sorted(output.rglob("*.html"))
-    for page, (content, seen, problem) in zip(
-        pages, fork_map(lambda p: _page_verdict(p, known), pages, workers, least=PARALLEL_FROM), strict=True
-    ):
+    todo: list[tuple[Path, str]] = []
+    for page in pages:
+        content = Verdicts.of(page.read_bytes()) if known is not None else ""
+        if known is None or not known.seen(content):
+            todo.append((page, content))
+    problems = fork_map(lambda item: page_problem(item[0].read_bytes().decode("utf-8")), todo, workers, least=PARALLEL_FROM)
+    for (page, content), problem in zip(todo, problems, strict=True):
         if problem is not None:
             raise DocgenError(M.site_label("unsafe_page", page=page.relative_to(output).as_posix(), problem=problem))
         if known is not None:
-            _note(known, content, seen)
+            known.passed(content)
     index = output / "search" / "search_index.json"
     if index.is_file():
-        docs = json.loads(index.read_text(encoding="utf-8")).get("docs", [])
-        chunks = [docs[i : i + 500] for i in range(0, len(docs), 500)]
-        verdicts = fork_map(lambda chunk: [_entry_verdict(doc, known) for doc in chunk], chunks, workers, least=4)
-        for doc, (content, seen, problem) in zip(docs, (v for chunk in verdicts for v in chunk), strict=True):
+        entries: list[tuple[str, list[str], str]] = []  # (location, title and text, content digest) of those not known
+        for doc in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
+            texts = [str(doc.get(key, "")) for key in ("title", "text")]
+            content = Verdicts.of("\0".join(["search", *texts]).encode("utf-8", "surrogatepass")) if known is not None else ""
+            if known is None or not known.seen(content):
+                entries.append((str(doc.get("location", "")), texts, content))
+        found = fork_map(lambda entry: _entry_problem(entry[1]), entries, workers, least=PARALLEL_FROM * 30)
+        for (location, _, content), problem in zip(entries, found, strict=True):
             if problem is not None:
-                where = f"{index.relative_to(output).as_posix()}（{doc.get('location', '') if isinstance(doc, dict) else ''}）"
+                where = f"{index.relative_to(output).as_posix()}（{location}）"
                 raise DocgenError(M.site_label("unsafe_page", page=where, problem=problem))
             if known is not None:
-                _note(known, content, seen)
+                known.passed(content)
     sitemap = output / "sitemap.xml"
     if sitemap.is_file():
         try:
