@@ -257,7 +257,8 @@ def _check_streamed(
     projects = [p for p in files if kind_of(p) == "project"]
     others = [p for p in files if kind_of(p) != "project"]
     rosters = {p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"}
-    first = check_files(others, [r for r in rosters if ws.file(r).is_file()], root=ws.root, profile=profile)
+    large = store if store is not None and len(projects) >= checking.CACHE_FROM else None  # the roster of a large tree is large
+    first = check_files(others, [r for r in rosters if ws.file(r).is_file()], root=ws.root, profile=profile, store=large, cache_from=1)
     result = Result(files=[Path(ws.shown(p)) for p in files], findings=[], paths=files, profile=profile)
     bad, shaped = first.error_paths(), first.shaped_paths()
     flawed: list[Department] = []
@@ -313,6 +314,7 @@ def _check_streamed(
     found = [*first.findings, *problems]
     done: list[streaming.Streamed] = []
     shelf = store.shelf("stream", [str(p) for p in projects]) if store is not None and len(projects) >= checking.CACHE_FROM else None
+    seen = store.shelf("signatures", [str(p) for p in projects]) if store is not None and shelf is not None else None
     judged_by = cache_store.digest(
         profile.digest,
         repr(ruleset.rules) if ruleset else "",
@@ -324,7 +326,7 @@ def _check_streamed(
         setting.later = any(later[0] == period[0] and later > period for later in batches)
         earlier = _earlier_files(ws, period, {o.path: o.digest for o in done})
         key = cache_store.digest(judged_by, str(setting.later), str(figures), earlier)
-        outcomes = streaming.stream(batches[period], setting, shelf, key)
+        outcomes = streaming.stream(batches[period], setting, shelf, key, seen)
         slims = [("project", o.slim) for o in outcomes if o.slim is not None]
         cross = consistency.check_duplicate_codes(slims) + consistency.check_against_roster(slims, first.rosters, first.broken)
         erring = {f.path for o in outcomes for f in o.checked if f.is_error} | {f.path for f in cross if f.is_error}
@@ -357,6 +359,8 @@ def _check_streamed(
     result.findings = sorted(set(result.findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
     if shelf is not None:
         shelf.save()
+    if seen is not None:
+        seen.save()
     result.digests = {**first.digests, **{o.path: o.digest for o in done}}
     sound = {str(d.path) for d in result.departments}
     result.submission_records = [
@@ -402,9 +406,12 @@ def _judge_departments(
     present = _project_files_beside([*result.departments, *flawed], ws)
     locate = monitor.locator(result.documents)
     out = []
+    indexes: dict[str, Any] = {}  # one index a roster, not one a department (10,000 entries: ~40 ms each)
     for dept in [*result.departments, *flawed]:
         roster = roster_of.get(dept.period.key)
-        index = roster_index(roster) if roster is not None else {}
+        if roster is not None and dept.period.key not in indexes:
+            indexes[dept.period.key] = roster_index(roster)
+        index = indexes.get(dept.period.key, {}) if roster is not None else {}
         run = Run(dept, ruleset, [], roster, index)
         mine = members.get((dept.period.key, dept.department_code), [])
         run.member_funds = [funds for _, funds in mine]
@@ -651,8 +658,10 @@ def _sibling_projects(result: Result, files: list[Path], ws: Workspace) -> list[
     checked = {str(p) for p in files}
     siblings = []
     for dept in result.departments:
-        for path in sorted(ws.relative(p) for p in ws.file(Path(dept.path).parent).iterdir()):
-            if path.suffix in F.YAML_SUFFIXES and kind_of(path) == "project" and str(path) not in checked:
+        folder = ws.relative(ws.file(Path(dept.path).parent))
+        beside = (folder / name for name in os.listdir(ws.file(folder)))  # a checked file is passed over by its name
+        for path in sorted(p for p in beside if str(p) not in checked):
+            if path.suffix in F.YAML_SUFFIXES and kind_of(path) == "project":
                 quiet = check_files([path], root=ws.root, profile=result.profile)
                 siblings += [
                     build_model("project", doc.path, doc.data, result.profile.form("project"))

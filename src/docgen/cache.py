@@ -240,6 +240,10 @@ class Shelf:
     def _shard(path: str) -> str:
         return _shard_of(os.path.dirname(path))
 
+    def holds(self, path: str) -> bool:
+        """Whether anything is kept for `path`, under any key: when not, a caller need not read the file to key it."""
+        return encode_basestring(path) in self.shards[self._shard(path)]
+
     def get(self, path: str, key: str) -> Any | None:
         line = self.shards[self._shard(path)].get(encode_basestring(path))
         if line is None:
@@ -283,6 +287,20 @@ class Shelf:
 #: A file changed this recently when a tree's signature is taken may change again within the same tick of the file
 #: system's clock and keep its signature (git's "racily clean" files): such a tree is never vouched for.
 SETTLED_NS = 1_000_000_000
+
+
+def settled_signature(path: Path, since_ns: int) -> str | None:
+    """What identifies a regular file's bytes without reading them (size, modification and change times, inode,
+    device; a link is not followed), or None when it is not a regular file or was changed at or after `since_ns`
+    minus SETTLED_NS (an edit within the same clock tick could keep its times). The change time is set by the
+    kernel on every write or rename, never by `touch` or a checkout, so equal signatures mean the same bytes."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or max(info.st_mtime_ns, info.st_ctime_ns) >= since_ns - SETTLED_NS:
+        return None
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
 
 
 def tree_signature(root: Path, names: Iterable[str], *, since_ns: int | None = None, skip: tuple[str, ...] = (".lock",)) -> str | None:

@@ -154,3 +154,48 @@ def test_kept_outcomes_give_the_same_findings_and_an_edit_is_seen(hostile: Path,
         ]
         shard.write_text("\n".join([head, *damaged]) + "\n", encoding="utf-8")
     assert rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings) == rows(after.findings)
+
+
+def test_a_warm_check_reads_no_unchanged_file_and_sees_an_edit_that_keeps_size_and_times(
+    hostile: Path, tmp_path: Path, chdir: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A settled file whose signature (size, times, inode) is the one recorded when its bytes were digested is not
+    read again; an edit of the same length with its modification time put back still changes the change time."""
+    import os
+
+    from docgen import cache
+    from docgen.evaluate import stream
+
+    tree = tmp_path / "repo"
+    shutil.copytree(hostile, tree)
+    chdir(tree)
+    ws = api.Workspace.at(tree)
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # the copy is seconds old: count it settled, as a tree is a second later
+    monkeypatch.setattr(stream, "PARALLEL_FROM", 10_000)  # every read in this process, where it is counted
+    read: list[str] = []
+    real = stream.read_bounded
+
+    def counted(path: Path, root: Path | None = None) -> tuple[bytes | None, list[Finding]]:
+        read.append(str(path))
+        return real(path, root)
+
+    monkeypatch.setattr(stream, "read_bounded", counted)
+    cold = rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings)
+    rejudged = sorted({name for name in read if read.count(name) > 1})  # judged again as 涉密 in another period
+    assert len(set(read)) > 300 and len(rejudged) < 3  # each read once, where it is checked: nothing was kept to key
+    read.clear()
+    assert rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings) == cold
+    assert sorted(read) == rejudged  # every kept outcome found by its file's signature: not one file read for it
+    edited = next((tree / "submissions" / "2025-06" / "102-卫生健康委员会").glob("102-*.yaml"))
+    before = edited.stat()
+    _edit(edited, "支出数: 1", "支出数: 9")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert edited.stat().st_size == before.st_size and edited.stat().st_mtime_ns == before.st_mtime_ns
+    after = rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings)
+    assert set(read) == {*rejudged, str(ws.relative(edited))}  # only the edited file (keyed, then checked) is read
+    assert after == rows(api.check([tree / "submissions"], workspace=ws, cache=False, stream=True).findings) != cold
+    monkeypatch.setattr(cache, "SETTLED_NS", 1_000_000_000)
+    read.clear()
+    _edit(edited, "支出数: 9", "支出数: 1")  # edited within the last second: its times vouch for nothing, it is read
+    assert rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings) == cold
+    assert str(ws.relative(edited)) in read

@@ -491,7 +491,7 @@ CACHE_FROM = 300
 
 
 def _check_cached(
-    paths: list[Path], root: Path | None, store: Store | None, profile: Profile | None = None
+    paths: list[Path], root: Path | None, store: Store | None, profile: Profile | None = None, cache_from: int | None = None
 ) -> tuple[list[Outcome], dict[str, str]]:
     """The outcome of each file, and the digest of each file's bytes (each file is read here, once).
 
@@ -501,7 +501,7 @@ def _check_cached(
     reads = [(path, *read_bounded(path, root)) for path in paths]
     digests = {str(path): hashlib.sha256(raw).hexdigest() if raw is not None else "" for path, raw, _ in reads}
     inside = all(not p.is_absolute() and ".." not in p.parts for p in paths)
-    if store is None or len(paths) < CACHE_FROM or not inside:
+    if store is None or len(paths) < (CACHE_FROM if cache_from is None else cache_from) or not inside:
         return [outcome for outcome, _ in _check_each(reads, root, profile=profile)], digests
     # an entry is the outcome of these bytes under this profile: another profile's schema may judge them otherwise
     keys = {name: f"{key}-{profile.digest}" if key and profile is not None else key for name, key in digests.items()}
@@ -540,6 +540,7 @@ def check_files(
     store: Store | None = None,
     context: list[Path] | None = None,
     profile: Profile | None = None,
+    cache_from: int | None = None,
 ) -> Checked:
     """Load and check `paths`; `rosters` are extra roster files used only to cross-check.
 
@@ -551,10 +552,13 @@ def check_files(
     so that the rules across files see them. They come first, so a checked project repeating a context file's
     code gets the E309; a finding located in a context file is kept only when it names a checked file (a
     committed project whose 涉密 disagrees with a checked roster). Their own problems are someone else's.
+
+    `cache_from`: from how many files on `store` is used (a large tree's few rosters, one of 10,000 lines, are
+    worth keeping although they are few).
     """
     documents: list[tuple[str, Document]] = []
     findings: list[Finding] = []
-    outcomes, digests = _check_cached(paths, root, store, profile)
+    outcomes, digests = _check_cached(paths, root, store, profile, cache_from)
     for kind, doc, problems in outcomes:
         findings.extend(problems)
         if doc is not None:

@@ -22,6 +22,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import children
-from ..cache import Shelf, digest, dumps
+from ..cache import Shelf, digest, dumps, settled_signature
 from ..check import validate
 from ..check.findings import Finding, finding_rows, findings_from_rows
 from ..check.load import Document, read_bounded
@@ -68,6 +69,7 @@ class Setting:
     later: bool = True  # a later period of the same year follows: each outcome keeps its `previous`
     figures: bool = False  # each record carries its summary.json entry (its figures: ~0.2 ms a file more)
     indexes: dict[str, RosterIndex] = field(default_factory=dict)
+    since: int = field(default_factory=time.time_ns)  # when the run began: files changed since are never vouched for by their times
 
     def __post_init__(self) -> None:
         self.indexes = {key: roster_index(r) for key, r in self.rosters.items()}
@@ -96,6 +98,7 @@ class Streamed:
     funds: tuple[Amounts, bool] | None = None  # what its 部门整体's W414 sums
     here: bool = False  # 涉密 by its own file or its period's roster
     assumed: bool = False  # the 涉密 flag it was judged with
+    signature: str | None = None  # the file's settled signature when it was read (cache.settled_signature); not cached
 
     @property
     def modelled(self) -> bool:
@@ -202,12 +205,12 @@ def _earlier(project: Project, setting: Setting) -> Previous | None:
 
 def process(path: Path, setting: Setting, secret: bool | None = None) -> Streamed:
     """One project file from its bytes to its findings and record; `secret` forces the 涉密 flag it is judged with."""
-    path_, raw, problems = path, *read_bounded(path, setting.root)
+    raw, problems, signature = _read(path, setting)
     digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
-    kind, doc, findings = validate.check_one((path_, raw, problems), setting.root, setting.profile)
+    kind, doc, findings = validate.check_one((path, raw, problems), setting.root, setting.profile)
     if doc is None:
-        return Streamed(str(path), digest, None, findings)
-    out = Streamed(str(path), digest, validate.slim(doc), findings)
+        return Streamed(str(path), digest, None, findings, signature=signature)
+    out = Streamed(str(path), digest, validate.slim(doc), findings, signature=signature)
     if kind != "project" or any(f.is_error and not validate.MODEL_SAFE.match(f.code) for f in findings):
         return out  # not in the schema's shape: no model, nothing judged (as api.check)
     model = build_model("project", doc.path, doc.data, setting.profile.form("project"))
@@ -231,6 +234,15 @@ def process(path: Path, setting: Setting, secret: bool | None = None) -> Streame
     return out
 
 
+def _read(path: Path, setting: Setting) -> tuple[bytes | None, list[Finding], str | None]:
+    """The file's bytes (read_bounded), with its settled signature when it is the same before and after the read:
+    only then may a later run take the bytes' digest from the signature."""
+    before = settled_signature(setting.root / path, setting.since)
+    raw, problems = read_bounded(path, setting.root)
+    after = settled_signature(setting.root / path, setting.since) if before is not None else None
+    return raw, problems, before if before == after else None
+
+
 def _chunk(paths: list[Path], encoded: bool = False) -> list[tuple[Streamed, str | None]]:
     """In a worker: each file's outcome, and with `encoded` its cache entry (JSON, written here, spread over the
     workers: encoding costs ~0.3 ms a file)."""
@@ -252,21 +264,37 @@ def _worker(parent: int) -> None:
 PARALLEL_FROM = 300
 
 
-def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key: str = "") -> list[Streamed]:
+def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key: str = "", seen: Shelf | None = None) -> list[Streamed]:
     """Each of `paths` (project files, root-relative) processed, in order: here for a few, else in forked workers,
     each a slice of the files, sending back only `Streamed` outcomes.
 
     With `shelf`, an outcome is kept between runs under the digest of its file's bytes and `key` (what else it was
     judged from: the profile, the rules, the rosters, the approved targets, the earlier periods' files); a file
-    whose entry is there is not read again beyond its digest."""
+    whose entry is there is not read again beyond its digest.
+
+    With `seen` (the user's cache of file signatures -> the digests of their bytes), a file whose settled signature
+    (size, times, inode: cache.settled_signature) is the one recorded when its bytes were last digested is not read
+    at all: a warm check of 10,000 files reads none of them. A file with no entry is not read here either."""
     known: dict[str, Streamed] = {}
+    fresh: dict[str, tuple[str, str]] = {}  # path -> (signature, digest) to record in `seen`
     if shelf is not None:
         for path in paths:
-            raw, _ = read_bounded(path, setting.root)
-            stored = shelf.get(str(path), _key(hashlib.sha256(raw).hexdigest(), key)) if raw is not None else None
-            found = decode(str(path), stored, setting.root) if stored is not None else None
-            if found is not None:
-                known[str(path)] = found
+            name = str(path)
+            if not shelf.holds(name):
+                continue  # nothing kept for it under any key: it is read once, by its worker
+            signature = settled_signature(setting.root / path, setting.since) if seen is not None else None
+            content = seen.get(name, signature) if seen is not None and signature is not None else None
+            if not isinstance(content, str):
+                raw, _, signature = _read(path, setting)
+                if raw is None:
+                    continue
+                content = hashlib.sha256(raw).hexdigest()
+                if signature is not None:
+                    fresh[name] = (signature, content)
+            stored = shelf.get(name, _key(content, key))
+            found = decode(name, stored, setting.root) if stored is not None else None
+            if found is not None and found.digest == content:
+                known[name] = found
     todo = [path for path in paths if str(path) not in known]
     workers = min(os.cpu_count() or 1, 8)
     _SETTING[:] = [setting]
@@ -289,6 +317,11 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
         known[done.path] = done
         if shelf is not None and encoded is not None and done.digest:
             shelf.put_encoded(done.path, _key(done.digest, key), encoded)
+            if done.signature is not None:
+                fresh[done.path] = (done.signature, done.digest)
+    if seen is not None:
+        for name, (signature, content) in fresh.items():
+            seen.put(name, signature, content)
     return [known[str(path)] for path in paths]
 
 
