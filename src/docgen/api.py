@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import hashlib
 import json
 import multiprocessing
 import os
@@ -30,7 +31,7 @@ from .check import targets as target_checks
 from .check import validate as checking
 from .check.consistency import UNFILLED
 from .check.findings import Finding, Findings, error, finding_rows, findings_from_rows, warning
-from .check.load import Document
+from .check.load import Document, read_bounded
 from .check.profile import profile_of
 from .check.ruleset import NONE as NO_LIGHT
 from .check.ruleset import RED as LIGHT_RED
@@ -52,7 +53,7 @@ from .form import targets as targets_form
 from .form import vocabulary as F
 from .form.forms import DEFAULT_PROFILE as DEFAULT_PROFILE_ID
 from .form.forms import Profile
-from .form.model import Department, Period, Project, Roster
+from .form.model import Department, Period, Project, Review, Roster
 from .form.model import build as build_model
 from .verdicts import Verdicts
 from .workspace import Workspace
@@ -91,6 +92,12 @@ class Result(Findings):
     flawed_projects: list[Project] = field(default_factory=list, repr=False)  # invalid but shaped: 涉密 counts them too
     period_rosters: list[Roster] = field(default_factory=list, repr=False)  # the rosters the 涉密 marks were read from
     submission_records: list[submission_record.SubmissionRecord] = field(default_factory=list, repr=False)  # check(stream=True)
+    # check(stream=True, built=True), for `build` without the models: each project's monitoring findings by path, the
+    # 部门整体 evaluated and judged, and the rules in force (None: the rules file is broken)
+    judged: dict[str, list[Finding]] = field(default_factory=dict, repr=False)
+    department_evaluations: list[Evaluation] = field(default_factory=list, repr=False)
+    ruleset: Ruleset | None = field(default=None, repr=False)
+    stream_keys: dict[str, str] = field(default_factory=dict, repr=False)  # period -> what its outcomes were judged from
 
     @property
     def ok(self) -> bool:
@@ -129,7 +136,7 @@ def discover(paths: list[Path]) -> list[Path]:
             # a symlinked folder is never walked into (os.walk does not follow it) but listed, so it is refused (E115)
             found.extend(base / d for d in dirs if os.path.islink(base / d))
             found.extend(base / name for name in files if not name.startswith(".") and os.path.splitext(name)[1] in F.YAML_SUFFIXES)
-    return sorted(set(found))
+    return sorted(set(found), key=lambda p: p.parts)  # the order of Paths (by their parts), each made once: 10,000 files
 
 
 def _workspace(where: Workspace | Path | None) -> Workspace:
@@ -172,6 +179,7 @@ def check(
     context: list[Path] | None = None,
     stream: bool = False,
     figures: bool = False,
+    built: bool = False,
 ) -> Result:
     """Validate files or folders, then run the monitoring rules on every valid submission.
 
@@ -186,6 +194,7 @@ def check(
     its Document and model (`submission_records`; `projects`, `documents` and `analysis` stay empty): the same
     findings, with memory that does not grow with the tree (evaluate/stream.py). Ignored with `context`, and for
     files outside a period folder. `figures` True: each record carries its summary.json entry (`summary`).
+    `built` True (with `figures`): also what `build` reads instead of the models (record.built, Result.judged).
     """
     ws = workspace or Workspace.around(paths)
     if any(Path(os.path.abspath(ws.absolute(p))).is_relative_to(ws.submissions) for p in paths):
@@ -196,7 +205,7 @@ def check(
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     profile = profile_of(ws)  # the repository's forms (docgen.yaml), handed to every stage from here
     if stream and context is None and _streamable(files):
-        return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures)
+        return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures, built)
     checked = check_files(
         files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context, profile=profile
     )
@@ -245,12 +254,23 @@ def _streamable(files: list[Path]) -> bool:
 
 
 def _period_of_folder(path: Path) -> tuple[int, int] | None:
-    match = PERIOD_ARG.match(path.parent.parent.name)
+    return _period_named(os.path.basename(os.path.dirname(os.path.dirname(str(path)))))  # path.parent.parent.name
+
+
+@functools.lru_cache(maxsize=256)
+def _period_named(folder: str) -> tuple[int, int] | None:
+    match = PERIOD_ARG.match(folder)
     return (int(match["year"]), int(match["month"])) if match else None
 
 
 def _check_streamed(
-    ws: Workspace, files: list[Path], rules_file: Path | None, profile: Profile, store: Store | None, figures: bool = False
+    ws: Workspace,
+    files: list[Path],
+    rules_file: Path | None,
+    profile: Profile,
+    store: Store | None,
+    figures: bool = False,
+    built: bool = False,
 ) -> Result:
     """`check(stream=True)`: the few other files (rosters, 部门整体, 审核/, 批复目标/) as `check` does, each project
     file in one pass in a worker (evaluate/stream.py), period by period; the findings are the same set."""
@@ -307,6 +327,7 @@ def _check_streamed(
         read_previous,
         against_targets if result.approved else None,
         figures=figures,
+        built=built,
     )
     batches: dict[tuple[int, int], list[Path]] = {}
     for path in projects:
@@ -325,8 +346,10 @@ def _check_streamed(
     for period in sorted(batches):  # earlier periods first: W417/W418 compare with them (Setting.known)
         setting.later = any(later[0] == period[0] and later > period for later in batches)
         earlier = _earlier_files(ws, period, {o.path: o.digest for o in done})
-        key = cache_store.digest(judged_by, str(setting.later), str(figures), earlier)
+        key = cache_store.digest(judged_by, str(setting.later), str(figures), earlier, *(["built"] if built else []))
         outcomes = streaming.stream(batches[period], setting, shelf, key, seen)
+        if built:
+            result.stream_keys[f"{period[0]}-{period[1]:02d}"] = key
         slims = [("project", o.slim) for o in outcomes if o.slim is not None]
         cross = consistency.check_duplicate_codes(slims) + consistency.check_against_roster(slims, first.rosters, first.broken)
         erring = {f.path for o in outcomes for f in o.checked if f.is_error} | {f.path for f in cross if f.is_error}
@@ -350,6 +373,8 @@ def _check_streamed(
             done[i] = replace(again, record=replace(again.record, valid=o.record.valid)) if again.record else again
     for o in done:
         found += o.checked + o.judged + (o.targets if o.record is not None and o.record.valid else [])
+        if built:
+            result.judged[o.path] = o.judged
     result.findings = found
     result.findings += _record_findings(result.records, period_rosters)
     departments = [evaluate(d) for d in [*result.departments, *flawed]]
@@ -357,6 +382,8 @@ def _check_streamed(
         departments = _judge_departments(result, ws, files, flawed, done, ruleset, period_rosters)
         result.findings += [f for ev in departments for f in ev.findings]
     result.findings = sorted(set(result.findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
+    if built:
+        result.department_evaluations, result.ruleset = departments, ruleset
     if shelf is not None:
         shelf.save()
     if seen is not None:
@@ -837,14 +864,21 @@ def build(
     _check_outputs(ws, out, include_confidential)
     started = time.time_ns()  # before any input is read: an edit from here on is never taken as built
     inputs = _inputs_signature(ws, rules, started) if cache and not pdf else None
-    result = _buildable(ws, out, rules, cache=cache, strict=strict)
+    result = _buildable(ws, out, rules, cache=cache, strict=strict, records=extra_sections is None)
     from .render import engine, rollup, templates
 
     tpl = templates.find(ws.root)
     engine.check_templates(tpl)  # a hostile or broken template stops the build before anything is written
+    view = _RecordsView.of(ws, result) if result.submission_records else None
+    if view is not None:  # built from the streamed records: the models are read again only where rendered
+        result = view.result
+        extra_sections = view.drafted
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
-    built = rollup.cities(analyse(result), result.rosters, _returned(result))  # the roll-up data, built once for both writers
+    if view is not None:
+        built = rollup.records_cities(view.pairs, view.judged, analyse(result), result.rosters, _returned(result))
+    else:
+        built = rollup.cities(analyse(result), result.rosters, _returned(result))  # the roll-up data, built once for both writers
     records = Store(ws.root)  # the manifests of build/: in the user's cache, never in build/ (cache.Store.record)
     legacy = [out / ".docgen-manifest.json", out / ".docgen-rollups-departments.json", out / ".docgen-rollups-city.json"]
     for old in legacy:  # where an older docgen kept them: never read; removed, so build/ holds only outputs
@@ -852,8 +886,14 @@ def build(
     city_written = _in_background(write_city_rollup, result, out, built, records)
     target = out / "summary.json"
     # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
-    output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)
-    secrets = confidential.secrets(ws.root, result, store=Store(ws.root, enabled=cache))  # typed figures kept (confidential._TypedFigures)
+    text = view.summary() if view is not None else json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":"))
+    output.write_text(target, text + "\n", owner=out)
+    del text
+    secrets = (
+        view.secrets(Store(ws.root, enabled=cache))
+        if view is not None
+        else confidential.secrets(ws.root, result, store=Store(ws.root, enabled=cache))  # typed figures kept (confidential._TypedFigures)
+    )
     options = _render_options(
         ws,
         result,
@@ -867,10 +907,16 @@ def build(
         progress=progress,
         extra_sections=extra_sections,
     )
-    rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records)
-    evaluations = analyse(result).submissions
-    subs: list[Project | Department] = [*result.departments, *result.projects]
-    valid = [evaluations[str(s.path)] for s in subs]
+    rollup.write_departments(
+        out, analyse(result), result.rosters, built=built, store=records, keys=view.department_keys() if view else None
+    )
+    if view is not None:
+        options.read = view.read
+        valid = view.evaluations()
+    else:
+        evaluations = analyse(result).submissions
+        subs: list[Project | Department] = [*result.departments, *result.projects]
+        valid = [evaluations[str(s.path)] for s in subs]
     rendered = engine.render_all(valid, out, tpl, options)
     city_written()
     _publish(ws, out, secrets, include_confidential)
@@ -886,18 +932,36 @@ def build(
 #: what it reported. A `docgen build` whose inputs and outputs still have the same signatures replays the report
 #: without reading, parsing or checking a single submission (issue 18: no-change rebuild under 1 s at 10,000).
 UNCHANGED = "unchanged"
-UNCHANGED_FORMAT = "docgen-unchanged-1"
+UNCHANGED_FORMAT = "docgen-unchanged-2"
 
 
 @dataclass
 class Unchanged:
     """What the last build reported, replayed by `unchanged_build` when nothing it read or wrote has changed."""
 
-    findings: list[Finding]
+    rows: str  # its findings (finding_rows, as JSON), read only when asked for: 44,000 at 10,000 projects cost 0.3 s
     files: int  # files checked
     submissions: int  # submissions built
     rendered: engine.Rendered
     summary: Path
+    text: str | None = None  # its warnings as `docgen build` prints them standing at the root; None: made from `findings`
+    summary_line: str = ""  # its closing line (report.summary_line)
+
+    @functools.cached_property
+    def findings(self) -> list[Finding]:
+        return findings_from_rows(json.loads(self.rows))
+
+
+def _report_text(findings: list[Finding], files: int) -> tuple[str | None, str]:
+    """What `docgen build` prints of `findings` standing at the root (the warnings, one line each; None when one
+    names a file outside the root, shown otherwise from elsewhere) and its closing line: replayed as they are."""
+    from . import report
+
+    warnings = [f for f in findings if f.is_warning]
+    text = None
+    if not any(os.path.isabs(f.path) for f in warnings):
+        text = "\n".join(report.text_line(f) for f in report.for_user(warnings, lambda p: str(Path(p)) if p else p))
+    return text, report.summary_line(findings, files)
 
 
 def _inputs_signature(ws: Workspace, rules: Path | None, since_ns: int) -> str | None:
@@ -933,10 +997,13 @@ def _remember(
     if key is None:
         return
     r = built.rendered
+    text, summary_line = _report_text(built.result.findings, len(built.result.files))
     record = {
         "format": UNCHANGED_FORMAT,
         "key": key,
-        "findings": finding_rows(built.result.findings),
+        "findings": json.dumps(finding_rows(built.result.findings), ensure_ascii=False, separators=(",", ":")),
+        "text": text,
+        "summary_line": summary_line,
         "files": len(built.result.files),
         "submissions": len(built.result.projects) + len(built.result.departments),
         "outputs": r.planned,
@@ -973,30 +1040,252 @@ def unchanged_build(
         key = _build_key(ws, out, inputs, rules=rules, strict=strict, include_confidential=include_confidential)
         if key is None or record.get("key") != key:
             return None
-        from .render import engine
+        from .render.rendered import Rendered
 
-        rendered = engine.Rendered(
+        rendered = Rendered(
             unchanged=int(record["outputs"]),
             confidential_skipped=int(record["confidential_skipped"]),
             confidential_written=int(record["confidential_written"]),
         )
-        findings = findings_from_rows(record["findings"])
-        return Unchanged(findings, int(record["files"]), int(record["submissions"]), rendered, out / "summary.json")
+        rows, text, summary_line = record["findings"], record["text"], record["summary_line"]
+        if not (isinstance(rows, str) and (text is None or isinstance(text, str)) and isinstance(summary_line, str)):
+            return None
+        files, submissions = int(record["files"]), int(record["submissions"])
+        return Unchanged(rows, files, submissions, rendered, out / "summary.json", text, summary_line)
     except (OSError, ValueError, TypeError, KeyError):  # no record, or not one we wrote: build as usual
         return None
 
 
-def _buildable(ws: Workspace, out: Path, rules: Path | None, *, cache: bool, strict: bool) -> Result:
+def _buildable(ws: Workspace, out: Path, rules: Path | None, *, cache: bool, strict: bool, records: bool = False) -> Result:
     """The checked tree, for a command that writes outputs (build, a shard, merge); with any error or refusal,
-    InvalidSubmissions that says plainly nothing was written: a clerk reads the last line first."""
-    result = check(_submissions(ws), rules, workspace=ws, cache=cache)
-    refused = refusals(result, strict=strict)
+    InvalidSubmissions that says plainly nothing was written: a clerk reads the last line first. `records`: checked
+    as a stream (`check(stream=True)`), with each submission's record instead of its model where the tree allows
+    (`build`: _RecordsView)."""
+    result = check(_submissions(ws), rules, workspace=ws, cache=cache, stream=records, figures=records, built=records)
+    if result.submission_records and result.ruleset is None and result.ok:  # pragma: no cover - a broken rules file is an error
+        raise InvalidSubmissions(M.label("summary", files=len(result.files), errors=len(result.errors), warnings=len(result.warnings)))
+    refused = _record_refusals(result, strict=strict) if result.submission_records else refusals(result, strict=strict)
     if not result.ok or refused:
         errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))
         counts = M.label("summary", files=len(result.files), errors=len(errors), warnings=len(result.warnings))
         nothing = M.label("nothing_built", errors=len(errors), path=ws.shown(ws.relative(out)))
         raise InvalidSubmissions(f"{counts}。{nothing}", errors, result.warnings)
     return result
+
+
+def _record_refusals(result: Result, *, strict: bool = False) -> list[Finding]:
+    """`refusals` of a check that kept records (check(stream=True)): E313 from the findings, and with `strict` E312
+    from each record's completeness, at its first I402 as `refusals` places it."""
+    out = refusals(replace(result, analysis=None), strict=False)
+    if strict:
+        first: dict[str, Finding] = {}
+        for f in result.findings:
+            if f.code == "I402":
+                first.setdefault(f.path, f)
+        for rec in result.submission_records:
+            done = figures.Completeness(*rec.completeness)
+            if rec.valid and not done.complete:
+                at = first.get(rec.path)
+                line, column = (at.line, at.column) if at else (1, 1)
+                out.append(error(rec.path, line, column, "E312", reported=done.reported, total=done.total, missing=done.missing))
+    return sorted(out, key=lambda f: (f.path, f.line, f.column, f.code))
+
+
+@dataclass
+class _RecordsView:
+    """A checked tree as `build` holds it after check(stream=True, built=True): each project as its record and its
+    identity (`_identity`: path, period, names, 涉密, its own 审核意见; no tables, indicators or texts), the 部门整体
+    and the 涉密 projects whole (a handful), and the monitoring findings by path. `result` is the Result the stages
+    read, with those identities as its projects and, as its `analysis`, the 部门整体 and one whole project (the
+    form the 汇总表 are worded in). A project is read again from its file only where it is rendered (`read`, in the
+    render worker) or where its texts are walked for the 涉密 check (`load`): the parent never holds every model
+    (issue 18: 833 MiB at 10,000 projects before), and nothing is recomputed that the cache kept per file."""
+
+    ws: Workspace
+    result: Result
+    records: dict[str, submission_record.SubmissionRecord]  # path -> record, projects and 部门整体
+    pairs: list[tuple[Project, submission_record.SubmissionRecord]]  # every project: its identity and its record
+    judged: dict[str, list[Finding]]
+    identities: dict[str, Project]  # path -> the identity standing for a project in `result.projects`
+    _wanted: tuple[int, set[str]] | None = None  # the secret figures as summary.json writes them (`printed`)
+
+    @classmethod
+    def of(cls, ws: Workspace, checked: Result) -> _RecordsView:
+        profile = checked.profile
+        records = {rec.path: rec for rec in checked.submission_records}
+        pairs: list[tuple[Project, submission_record.SubmissionRecord]] = []
+        identities: dict[str, Project] = {}
+        projects: list[Project] = []
+        view = cls(ws, checked, records, pairs, checked.judged, identities)
+        for rec in checked.submission_records:
+            if rec.kind != "project":
+                continue
+            who = _identity(rec, profile)
+            pairs.append((who, rec))
+            identities[rec.path] = who
+            projects.append(view.whole(who) if rec.confidential else who)  # 涉密: whole, for confidential.secrets
+        departments = [ev.submission for ev in checked.department_evaluations]
+        assert checked.ruleset is not None  # a build from records has a rules file that loaded (_buildable)
+        stand_in = monitor.Analysis(checked.ruleset)
+        if pairs:  # the roll-ups' wording follows the first submission's form, a project's as `check` orders them
+            first = pairs[0][0]
+            stand_in.submissions[str(first.path)] = evaluate(view.whole(first))
+        stand_in.submissions.update({ev.path: ev for ev in checked.department_evaluations})
+        view.result = replace(checked, projects=projects, departments=departments, analysis=stand_in)  # type: ignore[arg-type]
+        return view
+
+    def whole(self, who: Project) -> Project:
+        """The project read again from its bytes as checked (E840 when they changed since), with its 涉密 flag as
+        decided."""
+        rec = self.records[str(who.path)]
+        path = Path(rec.path)
+        raw, problems = read_bounded(path, self.ws.root)
+        digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
+        _, doc, _ = checking.check_one((path, raw, problems), self.ws.root, self.result.profile) if raw is not None else (None, None, [])
+        if doc is None or digest != rec.digest:
+            raise DocgenError(M.message("E840", path=self.ws.shown(path)))
+        model = build_model("project", doc.path, doc.data, self.result.profile.form("project"))
+        assert isinstance(model, Project)
+        return replace(model, confidential=True) if who.confidential and not model.confidential else model
+
+    def read(self, ev: Evaluation) -> Evaluation:
+        """engine.Options.read: an identity evaluated whole, in the render worker; any other Evaluation as it is."""
+        sub = ev.submission
+        if isinstance(sub, Project) and self.identities.get(str(sub.path)) == sub:
+            return evaluate(self.whole(sub))
+        return ev
+
+    def load(self, sub: Any) -> Any:
+        """confidential.secrets' `load`: a project's texts are walked on its whole model."""
+        return self.whole(sub) if isinstance(sub, Project) and self.identities.get(str(sub.path)) == sub else sub
+
+    def printed(self, sub: Project, found: redact.Secrets) -> list[Decimal]:
+        """confidential.secrets' `amounts`: what a public project prints that is one of the secret figures `found`,
+        from its summary.json figures (money and rates with two decimals, as figures.py rounds them and the
+        attachments print them; compared as numbers once the text matched)."""
+        if self._wanted is None or self._wanted[0] != len(found.figures):
+            self._wanted = (len(found.figures), {N.plain_money(abs(f)) for f in found.figures})
+        wanted = self._wanted[1]
+        text = self.records[str(sub.path)].built.get("entry", ["", ""])[1]
+        out = []
+        for number in _PRINTED.findall(text) if wanted else ():
+            if number.lstrip("-") in wanted:
+                with contextlib.suppress(ArithmeticError, ValueError):  # a damaged cache row: not public
+                    out.append(Decimal(number))
+        return out
+
+    def department_keys(self) -> dict[tuple[str, str], str]:
+        """(period, department code) -> everything its 汇总表 is made of, for rollup.write_departments: an unchanged
+        department's sheets are not even built (~0.15 s each at 1,000 projects). Its projects' files (digest, 涉密 and
+        validity as decided) and what their outcomes were judged from (the stream's key: profile, rules, rosters,
+        approved targets, earlier periods), its 部门整体's record and findings, the returned submissions, the rules'
+        names and k, and the roster's name and count of the department."""
+        members: dict[tuple[str, str], list[str]] = {}
+        for rec in self.records.values():
+            row = f"{rec.path}\0{rec.digest}\0{rec.confidential}\0{rec.valid}"
+            if rec.kind == "department":
+                found = analyse(self.result).of(rec.path)
+                row += "\0" + json.dumps([rec.as_row(), finding_rows(found.findings) if found else []], ensure_ascii=False, default=str)
+            members.setdefault((rec.period, rec.department_code), []).append(row)
+        returned = sorted(_returned(self.result))
+        ruleset = analyse(self.result).ruleset
+        basis = cache_store.digest(
+            __version__, self.result.profile.digest, repr(ruleset.rules), str(confidential.pool_size(analyse(self.result))), *returned
+        )
+        rosters = {r.period.key: r for r in self.result.rosters}
+        out = {}
+        for (period, code), rows in members.items():
+            roster = rosters.get(period)
+            entry = next((repr(d) for d in roster.departments if d.code == code), "") if roster is not None else ""
+            out[(period, code)] = cache_store.digest(basis, self.result.stream_keys.get(period, ""), entry, *sorted(rows))
+        return out
+
+    def secrets(self, store: Store) -> redact.Secrets:
+        return confidential.secrets(self.ws.root, self.result, store=store, load=self.load, amounts=self.printed)
+
+    def drafted(self, sub: Project | Department) -> dict[str, str]:
+        """The default extra sections (`_drafted_sections`): a project's as its worker drafted them (record.built),
+        a 部门整体's drafted here from its evaluation."""
+        if isinstance(sub, Project):
+            return dict(self.records[str(sub.path)].built.get("drafted", {}))
+        from .evaluate import conclusions
+
+        analysis = analyse(self.result)
+        ev = analysis.of(sub.path)
+        drafted = conclusions.draft(ev, analysis.ruleset) if ev is not None else {}
+        applied = draft_applications(self.result, sub)
+        if applied:
+            drafted[F.REPORT_KEYS[-1]] = applied
+        return drafted
+
+    def evaluations(self) -> list[Evaluation]:
+        """What the render stage plans by: the 部门整体 evaluated, every project as its identity (read in the worker)."""
+        analysis = analyse(self.result)
+        departments = [analysis.submissions[str(d.path)] for d in self.result.departments]
+        return [*departments, *(Evaluation(who) for who, _ in self.pairs)]
+
+    def summary(self) -> str:
+        """`summary` from the records, as the text json.dumps writes (compact): each project's entry is the text its
+        worker kept, with its path and lights put in, so 10,000 entries are never held as dicts. The same bytes
+        (tests/test_build_records.py)."""
+        dump = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+        withheld = confidential.withheld_paths(self.result)
+        departments = {str(d.path): d for d in self.result.departments}
+        periods: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        for rec in sorted(self.records.values(), key=lambda r: (r.period, r.department_code, r.kind != "department", r.path)):
+            sub = departments.get(rec.path) if rec.kind == "department" else self.identities.get(rec.path)
+            if sub is None:
+                continue
+            if sub.period.key not in periods:
+                head = {"period": sub.period.key, "label": sub.period.label, "time_progress": _rate(figures.time_progress(sub.period))}
+                periods[sub.period.key] = ({**head, "confidential_excluded": 0}, [])
+            period, entries = periods[sub.period.key]
+            if sub.confidential:
+                period["confidential_excluded"] += 1
+                continue
+            lights = f',"light":{dump(rec.light or NO_LIGHT)},"lights":{dump(dict(rec.counts))}'
+            if rec.kind == "project":
+                kind, rest = rec.built["entry"]
+                entries.append(f'{{"kind":{dump(kind)},"path":{dump(rec.path)},{rest}{lights}}}')
+                continue
+            entry = {"kind": rec.summary["kind"], "path": rec.path, **{k: v for k, v in rec.summary.items() if k != "kind"}}
+            if rec.path in withheld:
+                del entry["tables"]
+                entry["figures_withheld"] = True
+                entries.append(dump(entry))
+            else:  # the monitoring light and how many findings of each light
+                entries.append(dump(entry)[:-1] + lights + "}")
+        texts = [dump(period)[:-1] + ',"submissions":[' + ",".join(entries) + "]}" for period, entries in periods.values()]
+        return '{"generator":' + dump(f"docgen {__version__}") + ',"periods":[' + ",".join(texts) + "]}"
+
+
+#: A figure of a budget row in a summary.json entry's text, as confidential._amounts lists them (not initial_budget,
+#: pending, committed_progress)
+_PRINTED = re.compile(r'"(?:carried_over|budget|subtotal|allocated|spent|expected|allocation_rate|spend_progress|execution)":"(-?[0-9.]+)"')
+
+
+def _identity(rec: submission_record.SubmissionRecord, profile: Profile) -> Project:
+    """A project as its record names it: what the render stage plans by (paths, keys, bundles), the roll-ups' row
+    and the 审核 records' match (its own 审核意见) read; no tables, indicators or texts (`_RecordsView.whole`)."""
+    year, month = rec.period.split("-")
+    form = profile.form("project")
+    reviews = tuple(Review(*(str(x) for x in r)) for r in rec.built.get("reviews", ()))
+    return Project(
+        path=Path(rec.path),
+        period=Period(int(year), int(month), form.period),
+        name=rec.name,
+        code=rec.code or "",
+        department=rec.department,
+        department_code=rec.department_code,
+        unit=rec.unit or "",
+        tables={},
+        target="",
+        indicators=(),
+        reviews=reviews,
+        research=rec.research,
+        confidential=rec.confidential,
+        form=form,
+    )
 
 
 def _render_options(

@@ -229,7 +229,12 @@ def build(
     quick = not (force or pdf) and _cache()
     replayed = api.unchanged_build(ws, rules=rules, include_confidential=confidential_dir, strict=strict) if quick else None
     if replayed is not None:  # nothing read or written has changed since the last build: its report, not its work
-        _built_report(ws, replayed.findings, replayed.files, replayed.submissions, replayed.rendered, replayed.summary, confidential_dir)
+        said = (replayed.files, replayed.submissions, replayed.rendered, replayed.summary, confidential_dir)
+        if replayed.text is not None and ws.here == ws.root:  # the lines as printed then, in one write
+            _echo_lines([replayed.text] if replayed.text else [])
+            _built_report(ws, [], *said, summary_line=replayed.summary_line)
+        else:
+            _built_report(ws, replayed.findings, *said)
         return 0
     try:
         built = api.build(
@@ -256,12 +261,20 @@ def build(
 
 
 def _built_report(
-    ws: Workspace, findings: list[Finding], files: int, count: int, rendered: Any, summary: Path, confidential_dir: Path | None
+    ws: Workspace,
+    findings: list[Finding],
+    files: int,
+    count: int,
+    rendered: Any,
+    summary: Path,
+    confidential_dir: Path | None,
+    summary_line: str | None = None,
 ) -> None:
-    """What `docgen build` says when it is done: the warnings, the summary line, what was rendered, where."""
+    """What `docgen build` says when it is done: the warnings, the summary line, what was rendered, where
+    (`summary_line`: the closing line as a replayed build printed it, its warnings already written)."""
     warnings = [f for f in findings if f.is_warning]
     _echo_lines([report.text_line(f) for f in report.for_user(warnings, ws.shown)])  # one write: 1,000 projects can have 5,000
-    click.echo(report.summary_line(findings, files), err=True)
+    click.echo(report.summary_line(findings, files) if summary_line is None else summary_line, err=True)
     folder = _shown(ws, summary.parent)
     for line in report.build_lines(rendered, folder, confidential_dir):
         click.echo(line, err=True)

@@ -205,12 +205,24 @@ def _tables(result: Any, sub: Project | Department) -> figures.Tables:
     return evaluated.tables if evaluated is not None else figures.tables(sub)
 
 
-def secrets(root: Path | None, result: Any, *, history: bool = True, past: Any = None, store: Any = None) -> Secrets:
+def secrets(
+    root: Path | None,
+    result: Any,
+    *,
+    history: bool = True,
+    past: Any = None,
+    store: Any = None,
+    load: Any = None,
+    amounts: Any = None,
+) -> Secrets:
     """Everything about the repository's 涉密 projects that must not be published.
 
     `past`: the repository's history (timeline.History, the whole of it, 涉密 timelines included) when the caller
     has read it already (`docgen site` reads it once for its pages and for this); None: read here when needed.
-    `store`: the project's cache (cache.Store), where what each public submission's texts print is kept."""
+    `store`: the project's cache (cache.Store), where what each public submission's texts print is kept. `load`: for
+    a `result` whose projects are their identity only (a build from records), the whole model of one, read when its
+    texts are walked (a file whose verdict is not kept); `amounts`: with such projects, the figures a public one prints
+    (its summary.json figures) that are among the secret figures found, instead of its tables."""
     found = Secrets()
     for project in result.projects:
         if project.confidential:
@@ -230,7 +242,11 @@ def secrets(root: Path | None, result: Any, *, history: bool = True, past: Any =
     public: list[Any] = []
     for project in result.projects:
         if not project.confidential:
-            public += [a for rows in _tables(result, project).values() for a in _amounts(rows)]
+            public += (
+                amounts(project, found)
+                if amounts is not None
+                else [a for rows in _tables(result, project).values() for a in _amounts(rows)]
+            )
     for dept in result.departments:
         assert isinstance(dept, Department)
         for rows in _tables(result, dept).values():
@@ -256,7 +272,7 @@ def secrets(root: Path | None, result: Any, *, history: bool = True, past: Any =
     public_subs = [s for s in [*result.projects, *result.departments] if not getattr(s, "confidential", False)]
     public_subs = [s for s in public_subs if str(s.path) not in withheld]
     if found.figures and public_subs:
-        typed = _TypedFigures(store, found, result)
+        typed = _TypedFigures(store, found, result, load)
         seen: set[Any] = set()
         for sub in public_subs:
             seen |= typed.of(sub)
@@ -277,8 +293,9 @@ class _TypedFigures:
     cache by the submission's bytes, for exactly this list of figures, profile, rosters and docgen: walking every text
     of every submission on every `docgen site` was seconds a thousand files. Without a store, nothing is kept."""
 
-    def __init__(self, store: Any, found: Secrets, result: Any) -> None:
+    def __init__(self, store: Any, found: Secrets, result: Any, load: Any = None) -> None:
         self.found = found
+        self.load = load or (lambda sub: sub)
         self.digests: dict[str, str] = getattr(result, "digests", None) or {}  # as the check read them (paths relative to the root)
         self.root = Path(store.root) if store is not None else Path()
         self.then: dict[str, list[str]] = {}
@@ -313,9 +330,9 @@ class _TypedFigures:
             try:
                 hits = {Decimal(x) for x in cached}
             except InvalidOperation:
-                hits = self.found.typed_in(_strings(sub))
+                hits = self.found.typed_in(_strings(self.load(sub)))
         else:
-            hits = self.found.typed_in(_strings(sub))
+            hits = self.found.typed_in(_strings(self.load(sub)))
         if content:
             self.now[content] = sorted(str(h) for h in hits)
         return hits

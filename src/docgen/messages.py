@@ -1453,3 +1453,13 @@ CLICK_HELP.update(
         "export_region": "写入导出说明（metadata 表）的地区名称，如 平鲁区；上级用 docgen merge --from 汇总时按它区分地区。",
     }
 )
+
+
+# --- build from the streamed records (issue 18, items 1 and 2) -------------------------------------------------
+
+MESSAGES.update(
+    {
+        "E840": "{path} 在本次 docgen build 校验之后被改动或已无法读取：附件按校验时的内容生成，不能混用两个版本。"
+        "请等文件保存完毕后重新运行 docgen build",
+    }
+)

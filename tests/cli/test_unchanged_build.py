@@ -92,3 +92,19 @@ def test_a_manifest_edited_by_hand_is_read_again_not_replayed_over(run, chdir, t
     done = run("build")
     assert done.exit_code == 0
     assert "已忽略" in done.stderr and "../planted.txt" in done.stderr
+
+
+def test_a_replay_from_a_subfolder_names_the_files_as_typed_there(run, chdir, tmp_path) -> None:
+    """The replayed warnings are kept as printed from the root; standing elsewhere, they are made again from the
+    findings, with the paths as the user would type them there, as a full build prints them."""
+    chdir(tree(tmp_path))
+    settled(tmp_path)
+    assert run("build").exit_code == 0
+    chdir(tmp_path / "submissions")
+    before = listing(tmp_path / "build")
+    replayed = run("build")
+    assert replayed.exit_code == 0, replayed.output
+    assert listing(tmp_path / "build") == before  # replayed: nothing written
+    full = run("--no-cache", "build")
+    assert (replayed.stdout, replayed.stderr) == (full.stdout, full.stderr)
+    assert "W" in full.stderr and f"\n{FOLDER}/" not in "\n" + full.stderr  # named from submissions/, not from the root

@@ -314,3 +314,22 @@ def test_every_profile_form_reads_back_exactly(profile_id: str, tmp_path_factory
         assert _form_view(read.data, form) == _form_view(_expected_on(sub, form), form)
 
     check()
+
+
+@pytest.mark.parametrize("profile_id", builtin_ids())
+def test_a_value_that_reads_as_a_later_label_is_still_a_value(profile_id: str, tmp_path: Path) -> None:
+    """Found by the property above (shuozhou-county, a 预算单位 typed as 「项目年度绩效目标」): the reader took the value
+    cell for the target's label, so the target row fell inside the budget table and read as a fund row without a
+    label (E518). Labels of later blocks are looked for below the first budget header only."""
+    forms = builtin(profile_id).forms
+    form = forms["project"]
+    header = next(c.header for c in form.indicator_columns if c.field == "name")
+    for unit, name in ((form.target.label if form.target else "项目年度绩效目标", header), (header, "项目年度绩效目标")):
+        data = project_data(month=6)
+        data["预算单位"], data["项目名称"] = unit, name
+        sub = Project.from_data(PERIOD_DIR / "101-2025-001.yaml", data, form)
+        book = docgen_workbook(sub, tmp_path / unit)
+        reads, problems = importer.read_workbook(sheets.open_workbook(book), forms)
+        assert problems == [] and len(reads) == 1
+        assert reads[0].problems == [], [p.text() for p in reads[0].problems]
+        assert _form_view(reads[0].data, form) == _form_view(_expected_on(sub, form), form)

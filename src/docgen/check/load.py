@@ -163,9 +163,10 @@ class _Walker:
     """Turns composed nodes into plain data, within `limits`: each node is visited once, so a bound is met
     before anything grows (aliases never get here: `_anchors` refuses them before composing)."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, clean: bool = False) -> None:
         self.doc = doc
         self.findings: list[Finding] = []
+        self.clean = clean  # the whole text has no unprintable character: no key or value needs looking at for one
 
     def refuse(self, node: yaml.Node, code: str, **args: Any) -> NoReturn:
         self.findings.append(error(self.doc.path, *_mark(node), code, **args))
@@ -187,6 +188,7 @@ class _Walker:
         if len(node.value) > limits.MAX_KEYS:
             self.refuse(node, "E112", count=len(node.value), limit=limits.MAX_KEYS)
         result: dict[str, Any] = {}
+        positions, deep = self.doc.positions, len(path) >= limits.MAX_DEPTH
         for key_node, value_node in node.value:
             line, col = _mark(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -197,19 +199,24 @@ class _Walker:
             key = str(key_node.value)
             if len(key) > limits.MAX_KEY_CHARS:
                 self.refuse(key_node, "E114", count=len(key), limit=limits.MAX_KEY_CHARS)
-            self.unprintable(key_node, key, key)
+            if not self.clean:
+                self.unprintable(key_node, key, key)
             child = (*path, key)
             if key in result:
                 first = self.doc.key_positions[child][0]
                 self.findings.append(error(self.doc.path, line, col, "E103", key=key, first=first))
                 continue
             self.doc.key_positions[child] = (line, col)
-            result[key] = self.value(value_node, child)
+            if deep or not isinstance(value_node, yaml.ScalarNode):
+                result[key] = self.value(value_node, child)
+            else:  # `value` for a scalar within the depth, without the call (most of a file's values)
+                positions[child] = _mark(value_node)
+                result[key] = self.scalar(value_node, child)
         return result
 
     def unprintable(self, node: yaml.Node, text: str, name: str) -> None:
         """Characters no .docx/.xlsx/web page can hold (a NUL, U+FFFE …): refused here, so every output opens."""
-        if limits.UNPRINTABLE.search(text) is None:
+        if self.clean or limits.UNPRINTABLE.search(text) is None:
             return
         bad = limits.XML_INVALID.search(text)
         if bad:
@@ -239,7 +246,8 @@ class _Walker:
         # str, timestamp (dates stay as typed), sexagesimal and other oddities stay text
         if len(text) > limits.MAX_TEXT_CHARS:
             self.findings.append(error(self.doc.path, *_mark(node), "E114", count=len(text), limit=limits.MAX_TEXT_CHARS))
-        self.unprintable(node, text, next((p for p in reversed(path) if isinstance(p, str)), "文件"))
+        if not self.clean:  # the field's name only when a character may have to be named in it
+            self.unprintable(node, text, next((p for p in reversed(path) if isinstance(p, str)), "文件"))
         return text
 
 
@@ -249,6 +257,8 @@ def _too_long(number: str) -> bool:
     Checked on the text, before int() (which refuses 4,300 digits and more) or Decimal (whose huge values
     later overflow the tables) ever see it.
     """
+    if len(number) <= limits.MAX_DIGITS and "e" not in number and "E" not in number:
+        return False  # no more digits than characters, and no exponent: every number a clerk types
     mantissa, _, exponent = number.lower().partition("e")
     digits = sum(c.isdigit() for c in mantissa)
     if digits > limits.MAX_DIGITS or len(exponent) > 5:
@@ -327,7 +337,8 @@ def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
         loader.dispose()
     if node is None:
         return None, [error(path, 1, 1, "E104")]
-    walker = _Walker(doc)
+    # a character can only come from the text itself or from an escape (「"\\u200b"」): with neither, no value has one
+    walker = _Walker(doc, clean="\\" not in text and limits.UNPRINTABLE.search(text) is None)
     try:
         doc.data = walker.value(node, ())
     except _Refused:

@@ -42,16 +42,24 @@ from .ruleset import schema_for
 
 
 def kind_of(path: Path) -> str:
-    """The kind of a submission file, from its name: the roster and the department file are named."""
-    if path.name == F.ROSTER_FILE:
+    """The kind of a submission file, from its name: the roster and the department file are named.
+
+    From the path's text (pathlib keeps it), not its `parent` (a new Path each time): a run asks ~6 times a file."""
+    folder, name = os.path.split(str(path))
+    return _kind(name, os.path.basename(folder))
+
+
+@functools.lru_cache(maxsize=1024)
+def _kind(name: str, folder: str) -> str:
+    if name == F.ROSTER_FILE:
         return "roster"
-    if path.name == F.DEPARTMENT_FILE:
+    if name == F.DEPARTMENT_FILE:
         return "department"
-    if path.name == ruleset.RULES_FILE:
+    if name == ruleset.RULES_FILE:
         return "rules"
-    if path.parent.name == F.REVIEW_FOLDER:  # 审核/: opinions, 整改 and 结果应用 (form/review.py)
-        return review_form.kind_in_review_folder(path.name)
-    if path.parent.name == F.TARGETS_FOLDER:  # 批复目标/: the approved targets (form/targets.py)
+    if folder == F.REVIEW_FOLDER:  # 审核/: opinions, 整改 and 结果应用 (form/review.py)
+        return review_form.kind_in_review_folder(name)
+    if folder == F.TARGETS_FOLDER:  # 批复目标/: the approved targets (form/targets.py)
         return targets_form.KIND
     return "project"
 

@@ -258,9 +258,10 @@ class Form:
         budget = self.budget
         return budget.columns if budget is not None and budget.columns else BUDGET_COLUMNS
 
-    @property
+    @functools.cached_property
     def indicator_columns(self) -> tuple[Column, ...]:
-        """The columns of the indicator block (its levels first)."""
+        """The columns of the indicator block (its levels first); kept once made (a form is frozen, and the rules ask
+        ~22 times a file)."""
         block = next((b for b in self.blocks if isinstance(b, Indicators)), None)
         return block.columns if block is not None and block.columns else INDICATOR_COLUMNS
 
@@ -285,9 +286,9 @@ class Form:
             return "deviation" not in self.indicator_fields or bool(self.deviation_parts)
         return name not in self.indicator_fields
 
-    @property
+    @functools.cached_property
     def indicator_fields(self) -> frozenset[str]:
-        """The indicator fields this form has a column for (level2 and expected may be absent)."""
+        """The indicator fields this form has a column for (level2 and expected may be absent); kept once made."""
         return frozenset(c.field for c in self.indicator_columns)
 
     @property

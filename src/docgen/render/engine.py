@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -31,6 +32,7 @@ from ..evaluate.evaluation import Evaluation
 from ..form.model import Department, Project
 from ..redact import redact_fields
 from . import bundle, dates, docx, dossier, fonts, paths, pdf, templates, xlsx
+from .rendered import Rendered as Rendered
 
 Submission = Project | Department
 Progress = Callable[[str, int, int], None]  # (stage: "render" | "pdf", done, total)
@@ -60,24 +62,9 @@ class Options:
     department_names: Mapping[tuple[str, str], str] = field(default_factory=dict)
     # submission path -> why a reviewer returned it (退回修改): rendered, but left out of its department's bundle
     returned: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Rendered:
-    """What the render stage did, for the reporter (and the benchmark's per-kind timings)."""
-
-    written: list[Path] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[Path] = field(default_factory=list)
-    bundles: list[Path] = field(default_factory=list)
-    pdfs: list[Path] = field(default_factory=list)
-    dossiers: list[Path] = field(default_factory=list)  # the departments' one-PDF 报送 (dossier.py), written this run
-    pdfs_removed: list[Path] = field(default_factory=list)  # without --pdf: PDFs of changed attachments, now gone
-    problems: list[str] = field(default_factory=list)
-    confidential_skipped: int = 0
-    confidential_written: int = 0
-    planned: int = 0  # attachments this build stands for, written or up to date (what a rebuild with nothing changed reports)
-    milliseconds: dict[str, float] = field(default_factory=lambda: {"xlsx": 0.0, "docx": 0.0})
+    # a build from records (api.build): an Evaluation of a submission's identity only becomes the whole one, read again
+    # from its file in the render worker, so the parent never holds every model; None: every Evaluation is whole
+    read: Callable[[Evaluation], Evaluation] | None = None
 
 
 # --- keys and the manifest ----------------------------------------------------------------
@@ -194,17 +181,26 @@ class Task:
     targets: dict[str, Path]  # kind -> path, only the kinds to (re)render
     extra: dict[str, str]
     folder: Path  # the output folder the targets belong to: no write passes through a symlink in it
+    redact: bool = False  # read (Options.read) and redacted in the worker: a public submission given as its identity
 
 
 def _render(task: Task, reference: Path, tables: Path) -> dict[str, float]:
     """Render and atomically write one submission's outputs; returns CPU milliseconds per kind. Runs in a worker."""
     spent: dict[str, float] = {}
+    ev = task.ev
+    if _OPTIONS and _OPTIONS[0].read is not None:
+        ev = _OPTIONS[0].read(ev)
+        if task.redact and _OPTIONS[0].redact is not None:
+            ev = redact_fields(ev, _OPTIONS[0].redact)
     for kind, target in task.targets.items():
         start = time.process_time()  # CPU time: comparable on a machine shared with other work
-        data = xlsx.workbook_bytes(task.ev, tables) if kind == "xlsx" else docx.document_bytes(task.ev, reference, task.extra)
+        data = xlsx.workbook_bytes(ev, tables) if kind == "xlsx" else docx.document_bytes(ev, reference, task.extra)
         output.write_bytes(target, data, owner=task.folder)
         spent[kind] = (time.process_time() - start) * 1000
     return spent
+
+
+_OPTIONS: list[Options] = []  # the build's options while it renders: the workers inherit them by fork (Options.read)
 
 
 def _render_chunk(tasks: list[Task], reference: Path, tables: Path) -> list[dict[str, float]]:
@@ -225,7 +221,9 @@ def run(tasks: list[Task], reference: Path, tables: Path, jobs: int, progress: P
         return timings
     size = max(1, min(16, total // (jobs * 8)))
     chunks = [tasks[i : i + size] for i in range(0, total, size)]
-    with ProcessPoolExecutor(max_workers=jobs, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
+    # fork: the workers inherit the build's options (Options.read), as on Linux by default
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_render_chunk, chunk, reference, tables) for chunk in chunks]
         for future in as_completed(futures):
             result = future.result()
@@ -278,7 +276,7 @@ class _Place:
     claimed: dict[Path, Submission] = field(default_factory=dict)  # output -> the submission it belongs to
 
 
-def _plan(place: _Place, ev: Evaluation, key: str, force: bool, tasks: list[Task], extra: dict[str, str]) -> int:
+def _plan(place: _Place, ev: Evaluation, key: str, force: bool, tasks: list[Task], extra: dict[str, str], redact: bool = False) -> int:
     """Queue the outputs of `sub` that are missing or stale; returns how many were already up to date.
 
     Two submissions never share an output: paths.safe keeps distinct names distinct, and what it cannot see
@@ -299,7 +297,7 @@ def _plan(place: _Place, ev: Evaluation, key: str, force: bool, tasks: list[Task
         else:
             todo[kind] = target
     if todo:
-        tasks.append(Task(ev, todo, extra, place.folder))
+        tasks.append(Task(ev, todo, extra, place.folder, redact))
     return fresh
 
 
@@ -498,15 +496,23 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
             report.unchanged += _plan(secret, ev, key, options.force, tasks, extra)
         else:
             if options.redact is not None:
-                ev = redact_fields(ev, options.redact)
+                if options.read is None:  # else in the worker, once the submission is read (Options.read)
+                    ev = redact_fields(ev, options.redact)
                 extra = {k: options.redact(v) for k, v in extra.items()}
-            report.unchanged += _plan(public, ev, key, options.force, tasks, extra)
+            report.unchanged += _plan(public, ev, key, options.force, tasks, extra, options.read is not None)
     places = [public] + ([secret] if secret else [])
     for place in places:
         report.problems.extend(place.manifest.ignored)
         sweep_temporaries(place.folder)
     jobs = options.jobs or os.cpu_count() or 1
-    for timing in run(tasks, reference, tables, jobs, options.progress):
+    if options.read is not None and "fork" not in multiprocessing.get_all_start_methods():
+        jobs = 1  # the workers could not inherit the reader: here, one by one
+    _OPTIONS[:] = [options]
+    try:
+        timings = run(tasks, reference, tables, jobs, options.progress)
+    finally:
+        _OPTIONS.clear()
+    for timing in timings:
         for kind, ms in timing.items():
             report.milliseconds[kind] += ms
     report.written = [t for task in tasks for t in task.targets.values()]

@@ -14,7 +14,7 @@ import functools
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -27,7 +27,9 @@ from ..cache import Store, code_digest, digest, signature
 from ..check.findings import Finding
 from ..check.ruleset import BLUE, DEFAULT_POOL, GREEN, GREY, NONE, RED, YELLOW
 from ..evaluate import figures as compute
+from ..evaluate import stream
 from ..evaluate.monitor import Analysis, SubmissionAnalysis, worst
+from ..evaluate.record import SubmissionRecord
 from ..form import numbers as N
 from ..form import vocabulary as F
 from ..form.forms import DEFAULT, Form, form_of
@@ -313,23 +315,32 @@ def department_rollup(
     members = [sa for sa in analysis.submissions.values() if sa.submission.period == period and sa.submission.department_code == code]
     projects = sorted((sa for sa in members if isinstance(sa.submission, Project)), key=lambda sa: getattr(sa.submission, "code", ""))
     dept = next((sa for sa in members if isinstance(sa.submission, Department)), None)
-    named = [project_line(sa, names, returned) for sa in projects if not sa.confidential]
-    secret = [project_line(sa, names) for sa in projects if sa.confidential]
+    rows = [(sa.confidential, project_line(sa, names, frozenset() if sa.confidential else returned), sa.findings) for sa in projects]
+    title = name or (members[0].submission.department if members else "")
+    return _assemble(period, code, title, roster, rows, dept, pool_size(analysis))
+
+
+def _assemble(
+    period: Period,
+    code: str,
+    title: str,
+    roster: Roster | None,
+    projects: Sequence[tuple[bool, ProjectLine, Sequence[Finding]]],
+    dept: SubmissionAnalysis | None,
+    pool: int,
+) -> DepartmentRollup:
+    """A department's 汇总表 from its projects' rows in code order (涉密 or not, the row, its monitoring findings),
+    whether these come from the evaluations (`department_rollup`) or from the records (`records_rollups`)."""
+    named = [line for secret, line, _ in projects if not secret]
+    secret = [line for is_secret, line, _ in projects if is_secret]
     lines = list(named)
-    pool = pool_size(analysis)
     withheld = 0 < len(secret) < pool
     if secret:
         lines.append(pool_row(secret, pool, withheld))
     total = combine(lines, name=M.ROLLUP["total_row"], keep_rules=False) if lines else None
     if total is not None and withheld:
         total = withhold(total)
-    findings = tuple(
-        (line, f)
-        for sa, line in zip((sa for sa in projects if not sa.confidential), named, strict=True)
-        for f in sa.findings
-        if f.light in (RED, YELLOW, BLUE)
-    )
-    title = name or (members[0].submission.department if members else "")
+    findings = tuple((line, f) for is_secret, line, found in projects if not is_secret for f in found if f.light in (RED, YELLOW, BLUE))
     roster_dept = next((d for d in roster.departments if d.code == code), None) if roster else None
     return DepartmentRollup(
         period=period,
@@ -398,23 +409,124 @@ def city_rollup(analysis: Analysis, period: Period, roster: Roster | None = None
     departments = []
     for code in sorted(codes):
         roll = department_rollup(analysis, period, code, name=_department_name(roster, code, codes[code]), roster=roster, returned=returned)
-        project_lights: dict[str, int] = {}
-        for sa in analysis.submissions.values():
-            sub = sa.submission
-            if isinstance(sub, Project) and sub.period == period and sub.department_code == code:
-                if sub.confidential and roll.withheld:
-                    continue  # counts only: the lights of fewer than k 涉密 projects are not shown
-                key = sa.light or NONE
-                project_lights[key] = project_lights.get(key, 0) + 1
-        departments.append(DepartmentLine(roll, project_lights))
+        lights = [
+            (sa.submission.confidential, sa.light)
+            for sa in analysis.submissions.values()
+            if isinstance(sa.submission, Project) and sa.submission.period == period and sa.submission.department_code == code
+        ]
+        departments.append(DepartmentLine(roll, _project_lights(roll, lights)))
+    return _city(period, departments, pool_size(analysis))
+
+
+def _project_lights(roll: DepartmentRollup, lights: Iterable[tuple[bool, str | None]]) -> dict[str, int]:
+    """A department's projects counted by overall light ((涉密, light) each)."""
+    counted: dict[str, int] = {}
+    for secret, light in lights:
+        if secret and roll.withheld:
+            continue  # counts only: the lights of fewer than k 涉密 projects are not shown
+        key = light or NONE
+        counted[key] = counted.get(key, 0) + 1
+    return counted
+
+
+def _city(period: Period, departments: list[DepartmentLine], pool: int) -> CityRollup:
     totals = [d.rollup.total for d in departments if d.rollup.total is not None]
     total = combine(totals, name=M.ROLLUP["total_row"], keep_rules=False) if totals else None
     # the city total less every shown total and project gives the 涉密 projects of withheld departments: shown
     # only when they are at least k together
     hidden = sum(d.rollup.confidential for d in departments if d.rollup.withheld)
-    if total is not None and 0 < hidden < pool_size(analysis):
+    if total is not None and 0 < hidden < pool:
         total = withhold(total)
     return CityRollup(period, tuple(departments), total)
+
+
+def record_line(
+    sub: Project, record: SubmissionRecord, findings: Sequence[Finding], rule_names: dict[str, str], returned: frozenset[str] = frozenset()
+) -> ProjectLine:
+    """`project_line` from a project's record (check(stream=True, built=True)) and its monitoring findings: the same
+    row, without the model (`sub` is its identity only, for the period and names)."""
+    built = record.built
+    amounts = stream.headline_of(record)
+    light = None if record.light == NONE else record.light
+    certain, possible, impossible = (int(n) for n in built["likely"])
+    return ProjectLine(
+        period=sub.period,
+        department_code=sub.department_code,
+        department=sub.department,
+        code=sub.code,
+        name=sub.name,
+        unit=sub.unit,
+        research=sub.research,
+        light=light,
+        amounts=amounts,
+        red=record.counts.get(RED, 0),
+        yellow=record.counts.get(YELLOW, 0),
+        blue=record.counts.get(BLUE, 0),
+        indicators=int(built["indicators"]),
+        certain=certain,
+        possible=possible,
+        impossible=impossible,
+        rules=tuple(rule_names.get(c, c) for c in sorted({f.code for f in findings if f.light in (RED, YELLOW)})),
+        reported=record.completeness[0],
+        figures_total=record.completeness[1],
+        incomplete=int(bool(amounts.unreported)),
+        ungraded=int(light == GREY),
+        returned=str(sub.path) in returned,
+    )
+
+
+def records_cities(
+    projects: Sequence[tuple[Project, SubmissionRecord]],
+    judged: Mapping[str, Sequence[Finding]],
+    analysis: Analysis,
+    rosters: Sequence[Roster],
+    returned: frozenset[str] = frozenset(),
+) -> list[CityRollup]:
+    """`cities` for a build that holds records, not evaluations: every project as (its identity, its record) in the
+    check's order, its monitoring findings by path; `analysis` holds the rules and only the 部门整体 (evaluated: ten,
+    not ten thousand). The same roll-ups as `cities` over the whole analysis (tests/render/test_rollup_records.py)."""
+    names = _rule_names(analysis)
+    pool = pool_size(analysis)
+    departments = [sa for sa in analysis.submissions.values() if isinstance(sa.submission, Department)]
+    periods = sorted({sub.period for sub, _ in projects} | {sa.submission.period for sa in departments}, key=lambda p: p.key)
+    roster_of = {r.period: r for r in rosters}
+    out = []
+    for period in periods:
+        roster = roster_of.get(period)
+        mine = [(sub, rec) for sub, rec in projects if sub.period == period]
+        heads = [sa for sa in departments if sa.submission.period == period]
+        codes = {sub.department_code: sub.department for sub in [*(s for s, _ in mine), *(sa.submission for sa in heads)]}
+        if roster is not None:
+            for dept in roster.departments:
+                codes.setdefault(dept.code, dept.name)
+        lines = []
+        for code in sorted(codes):
+            members = sorted(((sub, rec) for sub, rec in mine if sub.department_code == code), key=lambda m: m[0].code)
+            head = next((sa for sa in heads if sa.submission.department_code == code), None)
+            first = next((sub.department for sub, _ in mine if sub.department_code == code), head.submission.department if head else "")
+            rows = [
+                (
+                    rec.confidential,
+                    record_line(sub, rec, judged.get(rec.path, ()), names, frozenset() if rec.confidential else returned),
+                    judged.get(rec.path, ()),
+                )
+                for sub, rec in members
+            ]
+            roll = _assemble(period, code, _department_name(roster, code, codes[code]) or first, roster, rows, head, pool)
+            lines.append(
+                DepartmentLine(
+                    roll,
+                    _project_lights(
+                        roll,
+                        [
+                            (rec.confidential, None if rec.light == NONE else rec.light)
+                            for _, rec in (m for m in mine if m[0].department_code == code)
+                        ],
+                    ),
+                )
+            )
+        out.append(_city(period, lines, pool))
+    return out
 
 
 def _department_name(roster: Roster | None, code: str, fallback: str) -> str:
@@ -839,13 +951,20 @@ class _Keys:
         except (OSError, ValueError, AttributeError):
             self.keys = {}
 
-    def write(self, target: Path, sheets: list[Sheet]) -> bool:
-        key = digest(code_digest(), repr(sheets))  # all of docgen's code: the column headers live in messages.py
+    def write(self, target: Path, sheets: list[Sheet] | Callable[[], list[Sheet]], inputs: str | None = None) -> bool:
+        """Write the workbook unless the last one was written with the same key and is still that file. The key is
+        the sheets' content, or with `inputs` (the digest of what they are made of) that, and the sheets are built
+        only when written."""
+        if inputs is not None:
+            key = digest(code_digest(), "inputs", inputs)
+        else:
+            sheets = sheets() if callable(sheets) else sheets
+            key = digest(code_digest(), repr(sheets))  # all of docgen's code: the column headers live in messages.py
         name = target.relative_to(self.build).as_posix()
         found = signature(target)
         if found is not None and self.keys.get(name) == [key, found]:
             return False
-        output.write_bytes(target, workbook(sheets), owner=self.build)
+        output.write_bytes(target, workbook(sheets() if callable(sheets) else sheets), owner=self.build)
         self.keys[name] = [key, signature(target)]
         return True
 
@@ -869,20 +988,24 @@ def write_departments(
     *,
     built: Sequence[CityRollup] | None = None,
     store: Store | None = None,
+    keys: Mapping[tuple[str, str], str] | None = None,
 ) -> list[Path]:
     """Every department's 汇总表, for every period analysed (`built`: the roll-ups `cities` gave); returns the
-    files (re)written. `store`: the project's, where the manifest is kept (default: of the folder above `build`)."""
+    files (re)written. `store`: the project's, where the manifest is kept (default: of the folder above `build`).
+    `keys`: (period, department code) -> the digest of what its 汇总表 is made of (a build from records), so an
+    unchanged department's sheets are not built."""
     written = []
-    keys = _Keys(build, "departments", store)
+    manifest, keys_given = _Keys(build, "departments", store), keys
     for city in cities(analysis, rosters) if built is None else built:
         for line in city.departments:
             roll = line.rollup
             if roll.submitted == 0 and roll.department is None:
                 continue
             target = paths.department_rollup(build, city.period, roll.code, roll.name)
-            if keys.write(target, department_sheets(roll, analysis)):
+            inputs = keys_given.get((city.period.key, roll.code)) if keys_given is not None else None
+            if manifest.write(target, functools.partial(department_sheets, roll, analysis), inputs):
                 written.append(target)
-    keys.save()
+    manifest.save()
     return written
 
 

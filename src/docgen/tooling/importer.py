@@ -151,11 +151,31 @@ class _Sheet:
         for (row, col), cell in grid.cells.items():
             if isinstance(cell.value, str) and cell.value.strip():
                 self.texts[row, col] = squeeze(cell.value)
+        self.values: frozenset[tuple[int, int]] = frozenset()
+
+    def typed_values(self, labels: frozenset[str]) -> None:
+        """Mark the cells that hold a value typed right of a label: such a cell is never taken for a label, so a
+        预算单位 typed as 「项目年度绩效目标」 is not where the target is (found by tests/tooling/test_import_property.py).
+        A cell is a label when its text is one and the cell just left of it is not a label itself."""
+        values: set[tuple[int, int]] = set()
+        for row, col in sorted(self.texts):
+            left = self.grid.span(row, col)[1] - 1
+            if left < 0:
+                continue
+            before = self.grid.span(row, left)[:2]
+            if self.texts.get(before) in labels and before not in values:
+                values.add((row, col))
+        self.values = frozenset(values)
 
     def find(self, label: str, *, start: int = 0, stop: int | None = None) -> tuple[int, int] | None:
-        """The first cell (top to bottom, left to right) whose whole text is `label`, in rows [start, stop)."""
+        """The first cell (top to bottom, left to right) whose whole text is `label`, in rows [start, stop), that is
+        not a value typed right of a label (`typed_values`)."""
         wanted = squeeze(label)
-        found = [rc for rc, text in self.texts.items() if text == wanted and rc[0] >= start and (stop is None or rc[0] < stop)]
+        found = [
+            rc
+            for rc, text in self.texts.items()
+            if text == wanted and rc[0] >= start and (stop is None or rc[0] < stop) and rc not in self.values
+        ]
         return min(found) if found else None
 
     def match(self, pattern: re.Pattern[str], rows: range) -> tuple[int, int] | None:
@@ -237,6 +257,7 @@ def _which_forms(forms: dict[str, Form]) -> dict[str, str]:
 
 def _read_sheet(file: str, sheet: _Sheet, form: Form) -> Read:
     read = Read(form.kind, file, sheet.grid.name, form)
+    sheet.typed_values(_labels(_ident(form)) | {squeeze(b.label) for b in (form.target, *form.table_rows) if b is not None})
     title = sheet.find(form.title)
     if title is not None:
         read.anchor = address(*title)

@@ -1,0 +1,120 @@
+"""`docgen build` from the streamed records (issue 18, items 1 and 2): the same bytes as a build from the models, and a
+build after edits (its records and outputs partly from the cache) the same bytes as a cold one."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from docgen import api
+from docgen.errors import DocgenError
+from docgen.form.model import Project
+from docgen.workspace import Workspace
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from generate import generate
+
+POOLED = ("101-2025-0100", "101-2025-0110", "101-2025-0120")  # 涉密, k of them: their department shows them pooled
+WITHHELD = "102-2025-0031"  # 涉密, alone in its department: its totals and its 部门整体 are withheld
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(set(a) ^ set(b)) + [name for name in a if name in b and a[name] != b[name]]
+
+
+@pytest.fixture()
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A cache folder of the test's own: the records (the stream shelf) and the manifests live there."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    folder = tmp_path_factory.mktemp("cache")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
+@pytest.fixture()
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """300 generated projects (enough for the per-file cache, check/validate.CACHE_FROM) with 涉密 ones both pooled
+    and withheld; file and roster agree."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1751328000")  # dates in every output fixed (render/dates.py)
+    root = tmp_path / "repo"
+    generate(root, 300)
+    period = root / "submissions" / "2025-06"
+    roster = period / "名单.yaml"
+    text = roster.read_text(encoding="utf-8")
+    for code in (*POOLED, WITHHELD):
+        path = next(period.rglob(f"{code}.yaml"))
+        path.write_text(path.read_text(encoding="utf-8") + "涉密: true\n", encoding="utf-8")
+        line = next(line for line in text.splitlines() if f'"{code}"' in line)
+        text = text.replace(line, line.removesuffix("}") + ", 涉密: true}")
+    roster.write_text(text, encoding="utf-8")
+    return root
+
+
+def spend(path: Path, cents: int) -> None:
+    """A clerk's one-figure edit: the first 支出数 of the file up by `cents`."""
+
+    def bump(m: re.Match[str]) -> str:
+        return f"支出数: {float(m.group(1)) + cents / 100:.2f}"
+
+    path.write_text(re.sub(r"支出数: ([0-9.]+)", bump, path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+
+
+def test_a_build_from_records_equals_one_from_the_models(tree: Path, tmp_path: Path, cache_home: Path) -> None:
+    built = api.build(tree)
+    assert built.result.submission_records  # built from the records …
+    assert all(not p.tables for p in built.result.projects if not p.confidential)  # … holding no public project's model
+    records = files(tree / "build")
+    assert not any(code in name for name in records for code in (*POOLED, WITHHELD))
+    # the same tree built from the models (extra_sections given: the drafts of `check`'s analysis, the defaults)
+    ws = Workspace.at(tree)
+    models = api.check([ws.submissions], workspace=ws, cache=False)
+    assert models.projects and not models.submission_records
+    api.build(tree, tmp_path / "models", extra_sections=functools.partial(api._drafted_sections, models), cache=False)
+    assert differing(records, files(tmp_path / "models")) == []
+
+
+def cold(tree: Path, where: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """The tree built from nothing: an empty cache, every output rendered."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(where / "cache"))
+    api.build(tree, where / "build", force=True)
+    return files(where / "build")
+
+
+def test_a_build_after_edits_equals_a_cold_build(tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    api.build(tree)
+    period = tree / "submissions" / "2025-06"
+    spend(next(period.rglob("103-2025-0012.yaml")), 1)  # a public figure
+    target = next(period.rglob("105-2025-0014.yaml"))  # a narrative: its drafted sections stay, its 附件1 changes
+    target.write_text(target.read_text(encoding="utf-8").replace("项目年度绩效目标: ", "项目年度绩效目标: 按期完成。"), encoding="utf-8")
+    again = api.build(tree)
+    assert again.rendered.unchanged > 0 and len(again.rendered.written) == 4  # two submissions' attachments, no more
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "first", monkeypatch)) == []
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    spend(next(period.rglob(f"{POOLED[1]}.yaml")), 7)  # a 涉密 figure: the pooled row and what is redacted change
+    api.build(tree)
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "second", monkeypatch)) == []
+
+
+def test_a_file_changed_after_the_check_is_not_rendered_from_other_bytes(tree: Path, cache_home: Path) -> None:
+    ws = Workspace.at(tree)
+    checked = api._buildable(ws, ws.build, None, cache=True, strict=False, records=True)
+    view = api._RecordsView.of(ws, checked)
+    who = next(p for p in view.result.projects if isinstance(p, Project) and not p.confidential)
+    assert view.whole(who).tables  # read again from the same bytes: the whole model
+    spend(tree / who.path, 3)
+    with pytest.raises(DocgenError, match=re.escape(who.path.name)):
+        view.whole(who)
