@@ -165,3 +165,22 @@ def test_a_number_in_a_public_findings_message_is_not_secret(tmp_path: Path, mon
         finding = dataclasses.replace(next(f for f in result.findings), path=str(public.path), code=code, message=said)
         checked = dataclasses.replace(result, findings=[*result.findings, finding])
         assert (secret in confidential.secrets(repo.root, checked).figures) is kept
+
+
+def test_a_rate_computed_from_a_public_projects_figures_is_not_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The drafted 附件1 text of a public project prints its 全年预计支出 as a share of 安排数 (「占安排数的80.85%」):
+    computed from its own figures, it is public even when it equals a 涉密 amount (at 10,000 projects one did, and
+    `docgen site` stopped on its own drafted text). Any other number stays secret."""
+    from docgen import api, confidential
+
+    from .site.conftest import EDU, MOVED, make_repo
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "repo").mkdir()
+    repo = make_repo(tmp_path / "repo")
+    repo.edit(f"{MOVED}/101-2025-001.yaml", "全年预计支出数: 200.00", "全年预计支出数: 161.70")  # 80.85 % of 200
+    for secret, public in (("80.85", True), ("80.87", False)):
+        repo.edit(f"{EDU}/101-2025-002.yaml", "支出数: 60.2", f"支出数: {secret}")  # the 涉密 project's own amount
+        result = api.check([repo.root / "submissions"])
+        assert (Decimal(secret) in confidential.secrets(repo.root, result).figures) is not public
+        repo.edit(f"{EDU}/101-2025-002.yaml", f"支出数: {secret}", "支出数: 60.2")

@@ -2017,12 +2017,12 @@ def site(
         withheld=confidential.withheld_departments(result),
         # the last word before site/ is published (every page, the search index, the sitemap, every download),
         # said on the new site before it is swapped in: a leak leaves the previous site, never the leaking one
-        check=lambda folder: confidential.check_published(folder, secrets, known=scanned),
+        check=lambda folder: confidential.check_published(folder, secrets, known=scanned, workers=None),
         past=past,
     )
     sources = ws.root / site_module.SOURCE  # build/site-src: in build/, so published too
     try:
-        confidential.check_published(sources, secrets, known=scanned)
+        confidential.check_published(sources, secrets, known=scanned, workers=None)
     except Leak as exc:
         withdraw(sources)
         raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(sources)))}") from exc

@@ -14,11 +14,16 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from types import FrameType
+from typing import Any, TypeVar
 
 from . import messages as M
 
 _PR_SET_PDEATHSIG = 1
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def die_with_parent(parent: int) -> None:
@@ -72,3 +77,36 @@ def stop_workers_on_signals() -> None:
     """In the main process: SIGTERM and SIGINT end the workers, then docgen, without a traceback."""
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+
+
+#: The function `fork_map`'s workers run: set before they are forked, so it may be a closure over anything in memory.
+_JOB: Callable[[Any], Any] | None = None
+
+
+def _run_job(item: Any) -> Any:
+    assert _JOB is not None
+    return _JOB(item)
+
+
+def fork_map(func: Callable[[_T], _R], items: Sequence[_T], workers: int | None = None, *, least: int = 0) -> list[_R]:
+    """`func` over `items` in `workers` processes (None: one per core, when there are at least `least` items: fewer
+    are not worth starting workers for), results in the order of `items`.
+
+    The workers are forked when the map starts, so `func` may read whatever this process holds (the site's plan, a
+    list of pages) without it being sent; only the items and the results are pickled, so both should be small. One
+    worker, or one item, runs here. The workers die with docgen (`pool_worker`)."""
+    global _JOB
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(items) >= least else 1
+    count = min(workers, len(items))
+    if count <= 1:
+        return [func(item) for item in items]
+    _JOB = func
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(count, mp_context=context, initializer=pool_worker, initargs=(os.getpid(),)) as pool:
+            # a few large items one at a time (as they come free), many small ones in chunks (each costs a round trip)
+            chunk = 1 if len(items) < 1000 else len(items) // (count * 8)
+            return list(pool.map(_run_job, items, chunksize=chunk))
+    finally:
+        _JOB = None

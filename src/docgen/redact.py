@@ -37,6 +37,7 @@ from urllib.parse import quote
 
 from . import escape
 from . import messages as M
+from .children import fork_map
 from .verdicts import Verdicts
 
 REPLACEMENT = M.site_label("redacted")
@@ -425,31 +426,60 @@ def _parts(path: Path, data: bytes) -> list[bytes]:
     return parts
 
 
-def scan(folder: Path, secrets: Secrets, skip: Iterable[Path] = (), known: Verdicts | None = None) -> tuple[Path, str] | None:
+#: The fewest files worth scanning on every core (forking the workers costs a few tens of milliseconds).
+PARALLEL_FROM = 200
+
+
+def _scan_part(path: Path, part: bytes | None, secrets: Secrets) -> str | None:
+    """What one part of a file holds (None: nothing); `part` None: the whole file, read here."""
+    return scan_file(path, secrets, path.read_bytes() if part is None else part)
+
+
+def scan(
+    folder: Path, secrets: Secrets, skip: Iterable[Path] = (), known: Verdicts | None = None, workers: int | None = 1
+) -> tuple[Path, str] | None:
     """The first file under `folder` (not under `skip`) that holds a secret, with what it holds; None when clean.
 
     `known`: the contents found clean before against these very secrets (verdicts.Verdicts, basis
-    `secrets.digest()`): such a file is not read again, only its name is; the clean ones of this run are added."""
+    `secrets.digest()`): such a file is not scanned again, only its name is; the clean ones of this run are added.
+    `workers`: processes scanning at once (None: one per core, when PARALLEL_FROM files or parts are to be scanned);
+    the files are read and their verdicts looked up here, and only what is not known is handed out."""
     if not folder.is_dir() or not (secrets or secrets.figures):
         return None
     skipped = [p.resolve() for p in skip]
+    todo: list[tuple[Path, bytes | None, str]] = []  # (file, its part (None: the whole file), content digest)
+
+    def flush() -> tuple[Path, str] | None:
+        found = fork_map(lambda item: _scan_part(item[0], item[1], secrets), todo, workers, least=PARALLEL_FROM)
+        for (path, _, content), kind in zip(todo, found, strict=True):
+            if kind is not None:
+                return path, kind
+            if known is not None:
+                known.passed(content)
+        todo.clear()
+        return None
+
     for path in sorted(folder.rglob("*")):
         if path.is_symlink() or not path.is_file():
             continue
         real = path.resolve()
         if any(real.is_relative_to(s) for s in skipped):
             continue
-        for variant in _decoded(path.relative_to(folder).as_posix()):
-            if secrets.found_in(variant):
-                return path, "name"
-        for part in _parts(path, path.read_bytes()):
+        if any(secrets.found_in(variant) for variant in _decoded(path.relative_to(folder).as_posix())):
+            return flush() or (path, "name")
+        parts = _parts(path, path.read_bytes())
+        if len(parts) > 1:  # the search index, entry by entry: scanned now, its parts not kept beyond it
+            hit = flush()
+            if hit is not None:
+                return hit
+        for part in parts:
             # the name's suffix too: whether figures are looked for in markup attributes depends on it (_member_texts)
             content = Verdicts.of(path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0" + part) if known is not None else ""
             if known is not None and known.seen(content):
                 continue
-            kind = scan_file(path, secrets, part)
-            if kind is not None:
-                return path, kind
-            if known is not None:
-                known.passed(content)
-    return None
+            todo.append((path, None if len(parts) == 1 else part, content))
+        if len(parts) > 1:
+            hit = flush()
+            if hit is not None:
+                return hit
+    return flush()

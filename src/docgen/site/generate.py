@@ -1114,6 +1114,10 @@ def _target_rows(model: SiteModel, result: Any) -> dict[str, list[target_pages.R
     return {model.source(path): target_pages.rows(c) for path, c in comparisons.items() if path not in secret}
 
 
+#: Project pages rendered in one task of a worker, and the fewest project pages worth starting workers for.
+PAGES_PER_TASK = 50
+PARALLEL_FROM = 200
+
 #: The last build's docs/ while this one is written: project pages that would come out the same are taken from it.
 PREVIOUS = "docs.previous"
 
@@ -1147,13 +1151,43 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
     writer.env.globals["reviews"] = reviews
     writer.env.globals["targets"] = model.targets
     common: dict[str, Any] = {"site": model, "today": model.today, "source": model.source}
+    departments: list[tuple[PeriodView, DepartmentView]] = []
+    projects: list[tuple[PeriodView, DepartmentView, Entry]] = []
     for view in model.periods:
         writer.page(view.page, "dashboard.md.j2", view=view, **common)
         for dept in view.departments:
+            departments.append((view, dept))
+            projects += [(view, dept, entry) for entry in dept.projects]
+
+    def write(task: range | int) -> tuple[int, int, dict[str, list[str]]]:
+        """A department page (its index) or some project pages (a range), rendered or kept, in a worker or here: how
+        many pages, how many kept, and their record notes; the writer's own counts and notes are left as they were."""
+        pages, kept = writer.pages, writer.kept
+        notes: dict[str, list[str]] = {}
+        if writer.record is not None:
+            notes, writer.record.now = writer.record.now, notes
+        if isinstance(task, int):
+            view, dept = departments[task]
             writer.page(dept.page, "department.md.j2", view=view, dept=dept, **common)
-            for entry in dept.projects:
-                key = keep.page_key(base, model, view, dept, entry, reviews)
-                writer.page(entry.page, "project.md.j2", key, view=view, dept=dept, entry=entry, **common)
+        for i in task if isinstance(task, range) else ():
+            view, dept, entry = projects[i]
+            key = keep.page_key(base, model, view, dept, entry, reviews)
+            writer.page(entry.page, "project.md.j2", key, view=view, dept=dept, entry=entry, **common)
+        if writer.record is not None:
+            notes, writer.record.now = writer.record.now, notes
+        done = (writer.pages - pages, writer.kept - kept, notes)
+        writer.pages, writer.kept = pages, kept
+        return done
+
+    # the bulk of the pages, on every core: each worker sees the plan as it stands (forked) and sends back only counts;
+    # the department pages (a row per project) first, so that no worker is left with them at the end
+    tasks: list[range | int] = list(range(len(departments)))
+    tasks += [range(i, min(i + PAGES_PER_TASK, len(projects))) for i in range(0, len(projects), PAGES_PER_TASK)]
+    for pages, kept, notes in children.fork_map(write, tasks, None if len(projects) >= PARALLEL_FROM else 1):
+        writer.pages += pages
+        writer.kept += kept
+        if writer.record is not None:
+            writer.record.now.update(notes)
     writer.page("index.md", "home.md.j2", **common)
     writer.page("recent.md", "recent.md.j2", **common)
     indicator_schema = schema_for("project", model.profile)["properties"][F.KEYS["indicators"]]["items"]["properties"]
@@ -1180,10 +1214,14 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
 # --- running MkDocs ------------------------------------------------------------------------------
 
 #: Project pages per MkDocs run. MkDocs converts every page before writing any and keeps them all, and
-#: Material's search index is built in memory at the end: one run over 1,000 pages peaks near 100 MiB
-#: (~90 KiB a page over a ~45 MiB base). Runs of 150 stay under 60 MiB (benchmarks/site.py); each run
-#: costs ~1.5 s to start.
-BATCH = 150
+#: Material's search index is built in memory at the end: a run peaks near 45 MiB plus ~0.18 MiB a page (180 pages
+#: 76 MiB, 630 pages 157 MiB), so two runs of 400 at once stay near 250 MiB. Each run also costs a start that grows
+#: with the site (1.1 CPU s at 10,000 projects: it lists and matches every page): at 150 pages a run, ~70 runs spent
+#: ~77 CPU s starting at 10,000 projects, at 400 ~31 runs about 34 s.
+BATCH = 400
+#: The fewest project pages for which pages unchanged since the last build are kept (their HTML and search entries)
+#: instead of built again: below it one MkDocs run builds the whole site, which costs less than two.
+KEEP_FROM = 150
 
 #: `mkdocs` with pkg_resources blocked: jieba imports it only to find its own files (it falls back to a
 #: plain path), and the import costs ~12 MiB of the 60 MiB a run may use (benchmarks/site.py).
@@ -1310,7 +1348,7 @@ def run_mkdocs(source: Path, output: Path, *, batch: int | None = None, check: C
     owner = output.parent
     size = batch or BATCH
     pages = _project_pages(source / "docs")
-    digests = _page_digests(source, pages) if len(pages) > size else {}
+    digests = _page_digests(source, pages) if len(pages) > min(size, KEEP_FROM) else {}
     kept, entries = _kept_pages(source, output, digests)
     runs = _run_configs(source, size, [p for p in pages if p not in kept] if digests else None)
     folders = [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in runs]
@@ -1460,6 +1498,6 @@ def build_site(
     with out_files.lock(source.parent, "docgen-site"):
         pages = write_sources(model, source, build, store)
         clean = Verdicts(store, "sanitise", sanitise.basis())
-        run_mkdocs(source, output, check=lambda folder: (sanitise.check_site(folder, clean), check and check(folder)))
+        run_mkdocs(source, output, check=lambda folder: (sanitise.check_site(folder, clean, workers=None), check and check(folder)))
         clean.save()
     return SiteResult(output, pages, model)

@@ -1,0 +1,99 @@
+"""`docgen site` spreads its per-page work over the cores (project pages written, pages sanitised, the 涉密 scan): the
+site it publishes is the one a single process publishes, byte for byte, and a bad page or a leak is still found,
+named as a single process names it (the first in name order)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docgen import api, children, redact
+from docgen.errors import DocgenError
+from docgen.site import generate as S
+from docgen.site import sanitise
+
+from .conftest import TODAY, make_repo
+from .test_incremental import KEPT, tree
+
+
+def test_fork_map_runs_in_workers_in_order_and_sees_this_process_memory() -> None:
+    held = {i: i * i for i in range(50)}  # never sent: the workers are forked with it
+    found = children.fork_map(lambda i: (held[i], os.getpid()), list(range(50)), 2)
+    assert [square for square, _ in found] == [i * i for i in range(50)]
+    assert {pid for _, pid in found} - {os.getpid()}, "nothing ran in a worker"
+    assert children.fork_map(lambda i: (i, os.getpid()), [1, 2, 3], least=10) == [(i, os.getpid()) for i in (1, 2, 3)]
+
+
+def test_fork_map_passes_an_error_on() -> None:
+    def fail(i: int) -> int:
+        if i == 7:
+            raise ValueError("seven")
+        return i
+
+    with pytest.raises(ValueError, match="seven"):
+        children.fork_map(fail, list(range(20)), 2)
+
+
+@pytest.fixture
+def everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every per-page step on two workers, however small the site and however many cores this machine has."""
+    monkeypatch.setattr(S, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(S, "PAGES_PER_TASK", 1)
+    monkeypatch.setattr(sanitise, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(redact, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+
+
+def test_the_site_built_on_workers_is_the_site_built_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, everywhere: None
+) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "repo").mkdir()
+    root = make_repo(tmp_path / "repo").root
+    monkeypatch.setattr(S, "BATCH", 1)  # the incremental regime: pages kept from the last build
+    api.site(root, today=TODAY)
+    parallel = tree(root / "site")
+    kept = (root / "site" / KEPT).stat().st_ino
+    api.site(root, today=TODAY)  # nothing changed: every verdict known, every project page kept
+    assert tree(root / "site") == parallel and (root / "site" / KEPT).stat().st_ino == kept
+    for module in (S, sanitise, redact):
+        monkeypatch.setattr(module, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    shutil.rmtree(root / "site")
+    shutil.rmtree(root / S.SOURCE)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-serial"))
+    api.site(root, today=TODAY)
+    assert tree(root / "site") == parallel
+    assert any(name.startswith("2025-06/101/101-2025-") for name in parallel)
+
+
+def test_a_bad_page_is_found_by_the_workers_and_the_first_is_named(tmp_path: Path, everywhere: None) -> None:
+    article = '<html><body><article class="md-content__inner md-typeset"><h1>x</h1>{}</article></body></html>'
+    for i in range(30):
+        (tmp_path / f"p{i:02d}.html").write_text(article.format(f"<p>{i}</p>"), encoding="utf-8")
+    for name in ("p17.html", "p25.html"):
+        (tmp_path / name).write_text(article.format('<img src="x" onerror="alert(1)">'), encoding="utf-8")
+    with pytest.raises(DocgenError, match=r"p17\.html"):
+        sanitise.check_site(tmp_path, workers=None)
+    (tmp_path / "p17.html").write_text(article.format("<p>17</p>"), encoding="utf-8")
+    (tmp_path / "p25.html").write_text(article.format("<p>25</p>"), encoding="utf-8")
+    assert sanitise.check_site(tmp_path, workers=None) == 30
+
+
+def test_a_leak_is_found_by_the_workers_and_the_first_file_is_named(tmp_path: Path, everywhere: None) -> None:
+    secrets = redact.Secrets()
+    secrets.add("101-2025-002", "涉密保障工程")
+    for i in range(30):
+        (tmp_path / f"p{i:02d}.html").write_text(f"<p>第{i}页</p>", encoding="utf-8")
+    (tmp_path / "p21.html").write_text("<p>涉密保障工程</p>", encoding="utf-8")
+    (tmp_path / "p28.html").write_text("<p>101-2025-002</p>", encoding="utf-8")
+    hit = redact.scan(tmp_path, secrets, workers=None)
+    assert hit is not None and hit[0].name == "p21.html"
+    (tmp_path / "p21.html").unlink()
+    (tmp_path / "p28.html").unlink()
+    assert redact.scan(tmp_path, secrets, workers=None) is None
