@@ -172,6 +172,7 @@ def test_a_rate_computed_from_a_public_projects_figures_is_not_secret(tmp_path: 
     computed from its own figures, it is public even when it equals a 涉密 amount (at 10,000 projects one did, and
     `docgen site` stopped on its own drafted text). Any other number stays secret."""
     from docgen import api, confidential
+    from docgen.workspace import Workspace
 
     from .site.conftest import EDU, MOVED, make_repo
 
@@ -183,4 +184,8 @@ def test_a_rate_computed_from_a_public_projects_figures_is_not_secret(tmp_path: 
         repo.edit(f"{EDU}/101-2025-002.yaml", "支出数: 60.2", f"支出数: {secret}")  # the 涉密 project's own amount
         result = api.check([repo.root / "submissions"])
         assert (Decimal(secret) in confidential.secrets(repo.root, result).figures) is not public
+        # as `docgen build` decides it from the records (api._RecordsView): the same
+        streamed = api.check([repo.root / "submissions"], stream=True, figures=True, built=True)
+        view = api._RecordsView.of(Workspace.at(repo.root), streamed)
+        assert (Decimal(secret) in view.secrets(Store(repo.root)).figures) is not public
         repo.edit(f"{EDU}/101-2025-002.yaml", f"支出数: {secret}", "支出数: 60.2")

@@ -1168,7 +1168,7 @@ class _RecordsView:
         wanted = self._wanted[1]
         text = self.records[str(sub.path)].built.get("entry", ["", ""])[1]
         out = []
-        for number in _PRINTED.findall(text) if wanted else ():
+        for number in [*_PRINTED.findall(text), *_computed(text, sub)] if wanted else ():
             if number.lstrip("-") in wanted:
                 with contextlib.suppress(ArithmeticError, ValueError):  # a damaged cache row: not public
                     out.append(Decimal(number))
@@ -1261,6 +1261,26 @@ class _RecordsView:
 
 #: A figure of a budget row in a summary.json entry's text, as confidential._amounts lists them (not initial_budget,
 #: pending, committed_progress)
+def _computed(entry: str, sub: Project) -> list[str]:
+    """The rest of what confidential._amounts counts as public of a row (its 预计结转结余, shares, paces, 预计支出率:
+    the drafted texts print them), computed from the summary.json figures of `entry` as figures.Figures computes them."""
+    out: list[str] = []
+    with contextlib.suppress(ValueError, TypeError, ArithmeticError, AttributeError):  # a damaged cache row: nothing
+        tables = json.loads("{" + entry + "}").get("tables", {})
+        for row in (r for rows in tables.values() for r in rows.values()):
+            arranged, expected = Decimal(row["subtotal"]), Decimal(row["expected"])
+            balance = arranged - expected
+            values = [balance, figures.rate(expected, arranged), figures.rate(balance, arranged)]
+            values.append(figures.rate(Decimal(row["carried_over"]), arranged))
+            for name in ("allocation_rate", "committed_progress"):
+                if row.get(name) is not None:
+                    values.append(figures.against_time(Decimal(row[name]), sub.period))
+            if row.get("committed_progress") is not None:
+                values.append(Decimal(row["committed_progress"]))
+            out += [N.plain_money(v) for v in values if v is not None]
+    return out
+
+
 _PRINTED = re.compile(r'"(?:carried_over|budget|subtotal|allocated|spent|expected|allocation_rate|spend_progress|execution)":"(-?[0-9.]+)"')
 
 
