@@ -292,8 +292,9 @@ SETTLED_NS = 1_000_000_000
 def settled_signature(path: Path, since_ns: int) -> str | None:
     """What identifies a regular file's bytes without reading them (size, modification and change times, inode,
     device; a link is not followed), or None when it is not a regular file or was changed at or after `since_ns`
-    minus SETTLED_NS (an edit within the same clock tick could keep its times). The change time is set by the
-    kernel on every write or rename, never by `touch` or a checkout, so equal signatures mean the same bytes."""
+    minus SETTLED_NS (an edit within the same clock tick could keep its times). The kernel sets the change time to
+    the present on every change (a write, a rename, a checkout, `touch`) and no program can set it back, unlike the
+    modification time, so equal signatures mean the same bytes."""
     try:
         info = os.lstat(path)
     except OSError:
