@@ -22,6 +22,9 @@ from . import figures as compute
 
 Submission = Project | Department
 
+#: the roles of the likelihood answers (form/forms.py Likelihood.role), in the 汇总表's order of columns
+LIKELY_ROLES = ("certain", "possible", "impossible")
+
 
 @dataclass
 class Evaluation:
@@ -80,6 +83,12 @@ class Evaluation:
     def likelihoods(self) -> dict[str, int]:
         counter = Counter(i.likelihood for i in self.submission.indicators)
         return {name: counter.get(name, 0) for name in self.form.answers}
+
+    def likely_by_role(self) -> list[int]:
+        """The indicators judged certain, possible and impossible (the 汇总表's three columns), by the answers' roles:
+        「完全不可能」 and 「不可能」 alike, whatever the profile calls them."""
+        likely = self.likelihoods()
+        return [sum(likely[lk.answer] for lk in self.form.likelihoods if lk.role == role) for role in LIKELY_ROLES]
 
     def as_dict(self) -> dict[str, Any]:
         sub = self.submission

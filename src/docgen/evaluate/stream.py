@@ -38,7 +38,7 @@ from ..check.findings import Finding, finding_rows, findings_from_rows
 from ..check.load import Document, read_bounded
 from ..check.ruleset import Ruleset
 from ..form import limits
-from ..form.forms import Profile, form_of
+from ..form.forms import Profile
 from ..form.model import Amounts, LineItem, Project, Roster
 from ..form.model import build as build_model
 from . import monitor
@@ -256,13 +256,11 @@ def built_parts(ev: Evaluation, ruleset: Ruleset) -> dict[str, Any]:
     from . import conclusions  # the drafts load only for build, not for validate
 
     sub = ev.submission
-    scale = form_of(sub).likelihoods
-    likely = ev.likelihoods()
     return {
         "drafted": conclusions.draft(ev, ruleset),
         "headline": _amounts_row(ev.headline.amounts),
         "indicators": len(sub.indicators),
-        "likely": [sum(likely[lk.answer] for lk in scale if lk.role == role) for role in ("certain", "possible", "impossible")],
+        "likely": ev.likely_by_role(),
         "reviews": [[r.unit, r.date, r.conclusion, r.opinion, r.reviewer] for r in sub.reviews],
     }
 

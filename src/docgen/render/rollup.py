@@ -128,9 +128,26 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str], returned: f
     the paths of submissions returned for revision (退回修改)."""
     sub = sa.submission
     assert isinstance(sub, Project)
-    counts, likely = sa.counts(), sa.likelihoods()
-    scale = form_of(sub).likelihoods
-    codes = sorted({f.code for f in sa.findings if f.light in (RED, YELLOW)})
+    completeness = (sa.completeness.reported, sa.completeness.total)
+    likely, indicators = sa.likely_by_role(), len(sub.indicators)
+    line = _line(sub, sa.light, sa.headline.amounts, sa.counts(), likely, indicators, completeness, sa.findings, rule_names, returned)
+    return replace(line, known=sa.headline)  # the Evaluation's figures, so the row's are not computed again
+
+
+def _line(
+    sub: Project,
+    light: str | None,
+    amounts: Amounts,
+    counts: Mapping[str, int],
+    likely: Sequence[int],
+    indicators: int,
+    completeness: tuple[int, int],
+    findings: Sequence[Finding],
+    rule_names: dict[str, str],
+    returned: frozenset[str],
+) -> ProjectLine:
+    """A project's row, from the model (`project_line`) or from its record (`record_line`): one place for both."""
+    certain, possible, impossible = likely
     return ProjectLine(
         period=sub.period,
         department_code=sub.department_code,
@@ -139,22 +156,21 @@ def project_line(sa: SubmissionAnalysis, rule_names: dict[str, str], returned: f
         name=sub.name,
         unit=sub.unit,
         research=sub.research,
-        light=sa.light,
-        amounts=sa.headline.amounts,
-        known=sa.headline,
-        red=counts[RED],
-        yellow=counts[YELLOW],
-        blue=counts[BLUE],
-        indicators=len(sub.indicators),
-        certain=sum(likely[lk.answer] for lk in scale if lk.role == "certain"),  # by role: 完全不可能 or 不可能 alike
-        possible=sum(likely[lk.answer] for lk in scale if lk.role == "possible"),
-        impossible=sum(likely[lk.answer] for lk in scale if lk.role == "impossible"),
-        rules=tuple(rule_names.get(c, c) for c in codes),
-        reported=sa.completeness.reported,
-        figures_total=sa.completeness.total,
-        incomplete=int(bool(sa.headline.amounts.unreported)),
-        ungraded=int(sa.light == GREY),
-        returned=str(sa.path) in returned,
+        light=light,
+        amounts=amounts,
+        red=counts.get(RED, 0),
+        yellow=counts.get(YELLOW, 0),
+        blue=counts.get(BLUE, 0),
+        indicators=indicators,
+        certain=certain,
+        possible=possible,
+        impossible=impossible,
+        rules=tuple(rule_names.get(c, c) for c in sorted({f.code for f in findings if f.light in (RED, YELLOW)})),
+        reported=completeness[0],
+        figures_total=completeness[1],
+        incomplete=int(bool(amounts.unreported)),
+        ungraded=int(light == GREY),
+        returned=str(sub.path) in returned,
     )
 
 
@@ -445,33 +461,11 @@ def record_line(
 ) -> ProjectLine:
     """`project_line` from a project's record (check(stream=True, built=True)) and its monitoring findings: the same
     row, without the model (`sub` is its identity only, for the period and names)."""
-    built = record.built
     amounts = stream.headline_of(record)
     light = None if record.light == NONE else record.light
-    certain, possible, impossible = (int(n) for n in built["likely"])
-    return ProjectLine(
-        period=sub.period,
-        department_code=sub.department_code,
-        department=sub.department,
-        code=sub.code,
-        name=sub.name,
-        unit=sub.unit,
-        research=sub.research,
-        light=light,
-        amounts=amounts,
-        red=record.counts.get(RED, 0),
-        yellow=record.counts.get(YELLOW, 0),
-        blue=record.counts.get(BLUE, 0),
-        indicators=int(built["indicators"]),
-        certain=certain,
-        possible=possible,
-        impossible=impossible,
-        rules=tuple(rule_names.get(c, c) for c in sorted({f.code for f in findings if f.light in (RED, YELLOW)})),
-        reported=record.completeness[0],
-        figures_total=record.completeness[1],
-        incomplete=int(bool(amounts.unreported)),
-        ungraded=int(light == GREY),
-        returned=str(sub.path) in returned,
+    likely = [int(n) for n in record.built["likely"]]
+    return _line(
+        sub, light, amounts, record.counts, likely, int(record.built["indicators"]), record.completeness, findings, rule_names, returned
     )
 
 
