@@ -346,7 +346,7 @@ def _check_streamed(
     for period in sorted(batches):  # earlier periods first: W417/W418 compare with them (Setting.known)
         setting.later = any(later[0] == period[0] and later > period for later in batches)
         earlier = _earlier_files(ws, period, {o.path: o.digest for o in done})
-        key = cache_store.digest(judged_by, str(setting.later), str(figures), earlier, *(["built"] if built else []))
+        key = cache_store.digest(judged_by, str(setting.later), str(figures), earlier, *(["built-2"] if built else []))
         outcomes = streaming.stream(batches[period], setting, shelf, key, seen)
         if built:
             result.stream_keys[f"{period[0]}-{period[1]:02d}"] = key
@@ -1161,16 +1161,16 @@ class _RecordsView:
 
     def printed(self, sub: Project, found: redact.Secrets) -> list[Decimal]:
         """confidential.secrets' `amounts`: what a public project prints that is one of the secret figures `found`,
-        from its summary.json figures (money and rates with two decimals, as figures.py rounds them and the
-        attachments print them; compared as numbers once the text matched)."""
+        from the numbers its worker kept (figures.Figures.printed, two decimals as summary.json and the attachments
+        print them; compared as numbers once the text matched)."""
         if self._wanted is None or self._wanted[0] != len(found.figures):
             self._wanted = (len(found.figures), {N.plain_money(abs(f)) for f in found.figures})
         wanted = self._wanted[1]
-        text = self.records[str(sub.path)].built.get("entry", ["", ""])[1]
+        text = self.records[str(sub.path)].built.get("printed")
         out = []
-        for number in [*_PRINTED.findall(text), *_computed(text, sub)] if wanted else ():
-            if number.lstrip("-") in wanted:
-                with contextlib.suppress(ArithmeticError, ValueError):  # a damaged cache row: not public
+        for number in text.split() if wanted and isinstance(text, str) else ():  # a damaged cache row: nothing public
+            if number in wanted:
+                with contextlib.suppress(ArithmeticError, ValueError):
                     out.append(Decimal(number))
         return out
 
@@ -1257,31 +1257,6 @@ class _RecordsView:
                 entries.append(dump(entry)[:-1] + lights + "}")
         texts = [dump(period)[:-1] + ',"submissions":[' + ",".join(entries) + "]}" for period, entries in periods.values()]
         return '{"generator":' + dump(f"docgen {__version__}") + ',"periods":[' + ",".join(texts) + "]}"
-
-
-#: A figure of a budget row in a summary.json entry's text, as confidential._amounts lists them (not initial_budget,
-#: pending, committed_progress)
-def _computed(entry: str, sub: Project) -> list[str]:
-    """The rest of what confidential._amounts counts as public of a row (its 预计结转结余, shares, paces, 预计支出率:
-    the drafted texts print them), computed from the summary.json figures of `entry` as figures.Figures computes them."""
-    out: list[str] = []
-    with contextlib.suppress(ValueError, TypeError, ArithmeticError, AttributeError):  # a damaged cache row: nothing
-        tables = json.loads("{" + entry + "}").get("tables", {})
-        for row in (r for rows in tables.values() for r in rows.values()):
-            arranged, expected = Decimal(row["subtotal"]), Decimal(row["expected"])
-            balance = arranged - expected
-            values = [balance, figures.rate(expected, arranged), figures.rate(balance, arranged)]
-            values.append(figures.rate(Decimal(row["carried_over"]), arranged))
-            for name in ("allocation_rate", "committed_progress"):
-                if row.get(name) is not None:
-                    values.append(figures.against_time(Decimal(row[name]), sub.period))
-            if row.get("committed_progress") is not None:
-                values.append(Decimal(row["committed_progress"]))
-            out += [N.plain_money(v) for v in values if v is not None]
-    return out
-
-
-_PRINTED = re.compile(r'"(?:carried_over|budget|subtotal|allocated|spent|expected|allocation_rate|spend_progress|execution)":"(-?[0-9.]+)"')
 
 
 def _identity(rec: submission_record.SubmissionRecord, profile: Profile) -> Project:

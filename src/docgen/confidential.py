@@ -108,13 +108,7 @@ def withheld_paths(result: Any) -> set[str]:
 
 def _amounts(table: dict[str, figures.Figures]) -> Iterable[Any]:
     for fig in table.values():
-        yield from (fig.carried_over, fig.budget, fig.subtotal, fig.allocated, fig.spent, fig.expected)
-        yield fig.balance
-        # every rate computed from the row's own public figures, as the pages and the drafted 附件1 text print them
-        # (「占安排数的80.85%」 at 10,000 projects equalled a 涉密 下达数 and stopped the site)
-        rates = [fig.allocation_rate, fig.spend_progress, fig.execution, fig.allocation_pace, fig.carried_over_share]
-        rates += [fig.balance_share, fig.expected_rate, fig.committed_progress, fig.committed_execution]
-        yield from (v for v in rates if v is not None)
+        yield from fig.printed()
 
 
 _NUMBER = re.compile(r"(?<![0-9.])[0-9][0-9,]*\.[0-9]+")

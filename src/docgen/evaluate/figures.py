@@ -121,6 +121,15 @@ class Figures:
     committed_execution: Decimal | None = None  # committed_progress ÷ 序时进度 × 100 (W401 when a payment is pending)
     absent: frozenset[str] = frozenset()  # columns the form cannot have: an amount it lacks and what needs it (None)
 
+    def printed(self) -> list[Decimal]:
+        """Every number the row's figures print: its amounts, 预计结转结余 and every rate computed from them (the pages
+        and the drafted 附件1 text print them all: 「占安排数的80.85%」). Of a public submission, all public
+        (confidential.secrets)."""
+        rates = [self.allocation_rate, self.spend_progress, self.execution, self.allocation_pace, self.carried_over_share]
+        rates += [self.balance_share, self.expected_rate, self.committed_progress, self.committed_execution]
+        amounts = [self.carried_over, self.budget, self.subtotal, self.allocated, self.spent, self.expected, self.balance]
+        return amounts + [v for v in rates if v is not None]
+
     def reported(self, name: str) -> bool:
         return name not in self.unreported and name not in self.absent
 

@@ -38,6 +38,7 @@ from ..check.findings import Finding, finding_rows, findings_from_rows
 from ..check.load import Document, read_bounded
 from ..check.ruleset import Ruleset
 from ..form import limits
+from ..form import numbers as N
 from ..form.forms import Profile
 from ..form.model import Amounts, LineItem, Project, Roster
 from ..form.model import build as build_model
@@ -262,6 +263,8 @@ def built_parts(ev: Evaluation, ruleset: Ruleset) -> dict[str, Any]:
         "indicators": len(sub.indicators),
         "likely": ev.likely_by_role(),
         "reviews": [[r.unit, r.date, r.conclusion, r.opinion, r.reviewer] for r in sub.reviews],
+        # what it prints (figures.Figures.printed), as summary.json writes money: confidential.secrets' `amounts`
+        "printed": " ".join(sorted({N.plain_money(abs(v)) for _, rows, _ in ev.table_rows() for f in rows.values() for v in f.printed()})),
     }
 
 
