@@ -487,17 +487,21 @@ def records_cities(
     out = []
     for period in periods:
         roster = roster_of.get(period)
-        mine = [(sub, rec) for sub, rec in projects if sub.period == period]
+        mine: dict[str, list[tuple[Project, SubmissionRecord]]] = {}  # by department, once: not one scan a department
+        for sub, rec in projects:
+            if sub.period == period:
+                mine.setdefault(sub.department_code, []).append((sub, rec))
         heads = [sa for sa in departments if sa.submission.period == period]
-        codes = {sub.department_code: sub.department for sub in [*(s for s, _ in mine), *(sa.submission for sa in heads)]}
+        codes = {code: members[-1][0].department for code, members in mine.items()}  # the last named, as before
+        codes.update({sa.submission.department_code: sa.submission.department for sa in heads})
         if roster is not None:
             for dept in roster.departments:
                 codes.setdefault(dept.code, dept.name)
         lines = []
         for code in sorted(codes):
-            members = sorted(((sub, rec) for sub, rec in mine if sub.department_code == code), key=lambda m: m[0].code)
+            members = sorted(mine.get(code, []), key=lambda m: m[0].code)
             head = next((sa for sa in heads if sa.submission.department_code == code), None)
-            first = next((sub.department for sub, _ in mine if sub.department_code == code), head.submission.department if head else "")
+            first = mine[code][0][0].department if code in mine else head.submission.department if head else ""
             rows = [
                 (
                     rec.confidential,
@@ -507,18 +511,8 @@ def records_cities(
                 for sub, rec in members
             ]
             roll = _assemble(period, code, _department_name(roster, code, codes[code]) or first, roster, rows, head, pool)
-            lines.append(
-                DepartmentLine(
-                    roll,
-                    _project_lights(
-                        roll,
-                        [
-                            (rec.confidential, None if rec.light == NONE else rec.light)
-                            for _, rec in (m for m in mine if m[0].department_code == code)
-                        ],
-                    ),
-                )
-            )
+            lights = [(rec.confidential, None if rec.light == NONE else rec.light) for _, rec in mine.get(code, [])]
+            lines.append(DepartmentLine(roll, _project_lights(roll, lights)))
         out.append(_city(period, lines, pool))
     return out
 
