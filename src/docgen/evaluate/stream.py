@@ -343,7 +343,9 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
                 if not was:
                     gc.disable()
         else:
-            size = max(-(-len(todo) // (workers * 16)), 50)  # small slices: the workers finish together, not a slice apart
+            # small slices: the workers finish together, not a slice apart (at 10,000 files, slices of 313 left one
+            # worker idle for up to ~0.6 s at the end; a slice more costs one round trip, ~1 ms)
+            size = max(-(-len(todo) // (workers * 64)), 25)
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
             gc.freeze()
             try:
