@@ -15,8 +15,10 @@ from . import vocabulary as F
 
 #: Bytes in one submission or rules file (1 MiB: ~150 times the demo's largest).
 MAX_FILE_BYTES = 1 << 20
-#: Bytes in a roster (名单.yaml), which lists every project of the city for a period (8 MiB: ~16 times a large city's).
-MAX_ROSTER_BYTES = 8 << 20
+#: Bytes in a roster (名单.yaml), which lists every project of the city (or province) for a period: 16 MiB holds a
+#: province's 100,000 projects (~14 MiB, benchmarks/generate.py; a large city's ~2,000 are ~0.5 MiB). Measured: reading
+#: a 14 MiB roster peaks at ~410 MiB (PyYAML's composed nodes) and keeps ~190 MiB (data and positions), 6.3 s of CPU.
+MAX_ROSTER_BYTES = 16 << 20
 #: Bytes `docgen fmt` rewrites: ruamel's round trip takes ~8 s a MiB (every submission fits; a roster larger is left as is).
 MAX_FMT_BYTES = 1 << 20
 #: Levels of nesting (the forms need 5: 部门 / item / 应报项目 / item / 项目代码).
