@@ -65,6 +65,9 @@ class _Reader(_Loader):
     resolve = slice  # type: ignore[assignment]
 
 
+_BY_FIRST = _Loader._by_first
+
+
 def _tag(node: yaml.Node) -> str:
     """The tag `_Loader.resolve` gives a node `_Reader` composed (an explicit tag as written)."""
     tag: Any = node.tag
@@ -72,7 +75,7 @@ def _tag(node: yaml.Node) -> str:
         return str(tag)
     if tag.step[0]:  # a plain scalar without a tag: the safe schema's implicit resolvers, by its first character
         value = node.value
-        for resolved, regexp in _Loader._by_first.get(value[:1], ()):
+        for resolved, regexp in _BY_FIRST.get(value[:1], ()):
             if regexp.match(value):
                 return resolved
     return _STR
@@ -256,7 +259,9 @@ class _Walker:
             self.findings.append(error(self.doc.path, *_mark(node), "E217", field=name, char=found))
 
     def scalar(self, node: yaml.Node, path: JsonPath) -> Any:
-        text, tag = node.value, _tag(node)
+        text, tag = node.value, node.tag
+        if isinstance(tag, slice):  # `_tag`, without the call for a text no implicit resolver starts with (most)
+            tag = _tag(node) if tag.step[0] and text[:1] in _BY_FIRST else _STR
         if tag == _STR and len(text) <= limits.MAX_TEXT_CHARS and self.clean:
             return text  # most values: text within its bound in a file with no unprintable character
         if tag == "tag:yaml.org,2002:null":
