@@ -1352,8 +1352,18 @@ def _merge_search(main: Path, others: list[Path], kept: list[dict[str, Any]] | N
     for other in others:
         index["docs"].extend(json.loads((other / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"])
     index["docs"].extend(kept or [])
-    order = {page: i for i, page in enumerate(pages)}
-    index["docs"].sort(key=lambda doc: order.get(doc["location"].split("#")[0], -1))  # stable: main run first, as built
+    order = {page: i for i, page in enumerate(pages) if posixpath.basename(page) != "index.html"}
+
+    def place(doc: dict[str, Any]) -> tuple[int, Any]:
+        """The project pages after every other page, in `pages` order; the others (the department pages, built beside
+        the main run, too) where one MkDocs run puts them: by folder, a folder's index first (mkdocs file_sort_key)."""
+        page = str(doc.get("location", "")).split("#")[0]
+        if page in order:
+            return (1, order[page])
+        parts = page.split("/")
+        return (0, (parts[:-1], parts[-1] != "index.html", parts[-1]))
+
+    index["docs"].sort(key=place)  # stable: a page's entries stay in the order it was indexed
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     index_file.write_text(text, encoding="utf-8")
     script = main / "search" / "search_index.js"
