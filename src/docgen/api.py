@@ -202,10 +202,11 @@ def check(
     files = _existing_files(paths, ws)
     rules_file = _rules_file(ws, rules)
     store = _store(ws, cache)
-    rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     profile = profile_of(ws)  # the repository's forms (docgen.yaml), handed to every stage from here
     if stream and context is None and _streamable(files):
-        return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures, built)
+        with children.collect_later():  # what the workers send back is kept, not garbage: never walked again and again
+            return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures, built)
+    rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     checked = check_files(
         files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context, profile=profile
     )
