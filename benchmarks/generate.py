@@ -146,15 +146,28 @@ def department_yaml(dept_code: str, dept: str) -> str:
 """
 
 
+#: Projects per department above which a larger tree gets more departments: a province's departments list about as
+#: many projects as a city's largest, and the roster's lists stay within limits.MAX_ITEMS.
+PER_DEPARTMENT = 1_000
+
+
+def departments(n: int) -> list[tuple[str, str]]:
+    """The ten departments up to 10,000 projects (so those trees stay as they were measured), one more for every
+    further PER_DEPARTMENT projects above."""
+    more = max(0, -(-n // PER_DEPARTMENT) - len(DEPARTMENTS))
+    return DEPARTMENTS + [(str(111 + i), f"朔州市直属机构{i + 1:03d}") for i in range(more)]
+
+
 def generate(root: Path, n: int, seed: int = 2025) -> list[Path]:
     """Write a roster, one department file per department and `n` projects under root/submissions/2025-06."""
     rng = random.Random(seed)
     period = root / "submissions" / "2025-06"
     written = []
     roster = ["年度: 2025", "截至月份: 6", '截止日期: "2025-07-31"', "部门:"]
-    per_dept: dict[str, list[str]] = {code: [] for code, _ in DEPARTMENTS}
+    chosen = departments(n)
+    per_dept: dict[str, list[str]] = {code: [] for code, _ in chosen}
     for i in range(n):
-        dept_code, dept = DEPARTMENTS[i % len(DEPARTMENTS)]
+        dept_code, dept = chosen[i % len(chosen)]
         code = f"{dept_code}-2025-{i:04d}"
         subject = SUBJECTS[i % len(SUBJECTS)]
         folder = period / f"{dept_code}-{dept.removeprefix('朔州市')}"
@@ -163,7 +176,7 @@ def generate(root: Path, n: int, seed: int = 2025) -> list[Path]:
         path.write_text(project_yaml(rng, code, dept_code, dept, subject), encoding="utf-8")
         written.append(path)
         per_dept[dept_code].append(f'      - {{项目代码: "{code}", 项目名称: {subject}项目（{code}）, 预算单位: {dept}本级}}')
-    for dept_code, dept in DEPARTMENTS:
+    for dept_code, dept in chosen:
         folder = period / f"{dept_code}-{dept.removeprefix('朔州市')}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / F.DEPARTMENT_FILE).write_text(department_yaml(dept_code, dept), encoding="utf-8")

@@ -3,16 +3,16 @@ simple stack, measured in the same run.
 
     python benchmarks/scale.py [N ...] [--full-up-to M] [--edits E] [--sample S]   (defaults: 1000 10000; M = 20000)
 
-For each N (a tree from benchmarks/generate.py, 10 departments), every docgen command runs in a fresh process, as a
-user runs it, and its wall time and peak memory (the largest resident set of the process or any of its workers,
-from wait4, as `/usr/bin/time -v` reports it) are printed:
+For each N (a tree from benchmarks/generate.py: 10 departments up to 10,000 projects, one per 1,000 above), every
+docgen command runs in a fresh process, as a user runs it, and its wall time and peak memory (the largest resident
+set of the process or any of its workers, from wait4, as `/usr/bin/time -v` reports it) are printed:
 
 * `docgen validate`, cold (an empty cache folder);
 * `docgen build --force` (an empty cache folder), then `docgen build` with nothing changed, then `docgen build`
   after editing one figure of one project (median of E edits, a different project each time).
 
-Above M projects only `validate` and one shard's build (`docgen build --shard 1/10`: one department of ten, with
-an empty cache) run; the rest is extrapolated from the shard, and the output says so.
+Above M projects only `validate` and one shard's build (`docgen build --shard 1/10`: a tenth of the departments,
+with an empty cache) run; the rest is extrapolated from the shard, and the output says so.
 
 Next to them, in fresh processes too:
 
@@ -274,7 +274,7 @@ def measure(n: int, work: Path, args: argparse.Namespace) -> dict[str, float]:
 
     if n > args.full_up_to:
         s, m, c = run([*docgen, "build", "--force", "--shard", "1/10"], tree, environment(fresh(tree)))
-        show("docgen build --force --shard 1/10", s, m, c, "   (one department of ten)")
+        show("docgen build --force --shard 1/10", s, m, c, "   (a tenth of the departments)")
         print(f"  not run at this size: the whole build; ten shards on ten runners ≈ {s:.0f} s each plus the merge (extrapolated)")
         got["shard"], got["shard memory"] = s, m
         return got

@@ -290,3 +290,17 @@ def test_relative_record_paths_are_read_from_the_repository_root(tree: Path, tmp
     result = invoke("merge", "--root", str(repo), "records/one.json")
     assert result.exit_code == 0, result.output
     assert (repo / "build" / "summary.json").is_file()
+
+
+def test_a_shard_and_the_merge_hold_records_not_every_projects_model(tree: Path, tmp_path: Path, sharded) -> None:
+    """Issue 18 at 100,000 projects: a shard and the merge read the streamed records, as `build` does: a public
+    project is held as its identity (no tables, no indicators), and only the 涉密 one is read whole."""
+    from docgen import api
+
+    repo = checkout(tree, tmp_path / "shard")
+    done = api.build_shard(repo, (1, 2))
+    public = [p for p in done.result.projects if not p.confidential]
+    assert len(public) == 39 and all(not p.tables and not p.indicators for p in public)
+    assert [bool(p.tables) for p in done.result.projects if p.confidential] == [True]
+    merged = api.merge([Path(r) for r in records(sharded(2))], merge_tree(tree, tmp_path / "merge", sharded(2)))
+    assert len(merged.result.projects) == 40 and all(not p.tables for p in merged.result.projects if not p.confidential)

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -202,10 +202,11 @@ def check(
     files = _existing_files(paths, ws)
     rules_file = _rules_file(ws, rules)
     store = _store(ws, cache)
-    rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     profile = profile_of(ws)  # the repository's forms (docgen.yaml), handed to every stage from here
     if stream and context is None and _streamable(files):
-        return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures, built)
+        with children.collect_later():  # what the workers send back is kept, not garbage: never walked again and again
+            return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures, built)
+    rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     checked = check_files(
         files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context, profile=profile
     )
@@ -1222,39 +1223,57 @@ class _RecordsView:
         departments = [analysis.submissions[str(d.path)] for d in self.result.departments]
         return [*departments, *(Evaluation(who) for who, _ in self.pairs)]
 
-    def summary(self) -> str:
-        """`summary` from the records, as the text json.dumps writes (compact): each project's entry is the text its
-        worker kept, with its path and lights put in, so 10,000 entries are never held as dicts. The same bytes
-        (tests/test_build_records.py)."""
+    def entry_texts(self) -> Iterator[tuple[dict[str, Any], str, str | None]]:
+        """Each submission's summary.json entry as the text json.dumps writes (compact), in summary.json's order, with
+        its period's head: a 涉密 project's entry is None (summary.json only counts it). Each project's entry is the
+        text its worker kept, with its path and lights put in, so 10,000 entries are never held as dicts."""
         dump = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
         withheld = confidential.withheld_paths(self.result)
         departments = {str(d.path): d for d in self.result.departments}
-        periods: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        heads: dict[str, dict[str, Any]] = {}
         for rec in sorted(self.records.values(), key=lambda r: (r.period, r.department_code, r.kind != "department", r.path)):
             sub = departments.get(rec.path) if rec.kind == "department" else self.identities.get(rec.path)
             if sub is None:
                 continue
-            if sub.period.key not in periods:
+            head = heads.get(sub.period.key)
+            if head is None:
                 head = {"period": sub.period.key, "label": sub.period.label, "time_progress": _rate(figures.time_progress(sub.period))}
-                periods[sub.period.key] = ({**head, "confidential_excluded": 0}, [])
-            period, entries = periods[sub.period.key]
+                heads[sub.period.key] = head
             if sub.confidential:
-                period["confidential_excluded"] += 1
+                yield head, rec.path, None
                 continue
             lights = f',"light":{dump(rec.light or NO_LIGHT)},"lights":{dump(dict(rec.counts))}'
             if rec.kind == "project":
                 kind, rest = rec.built["entry"]
-                entries.append(f'{{"kind":{dump(kind)},"path":{dump(rec.path)},{rest}{lights}}}')
+                yield head, rec.path, f'{{"kind":{dump(kind)},"path":{dump(rec.path)},{rest}{lights}}}'
                 continue
             entry = {"kind": rec.summary["kind"], "path": rec.path, **{k: v for k, v in rec.summary.items() if k != "kind"}}
             if rec.path in withheld:
                 del entry["tables"]
                 entry["figures_withheld"] = True
-                entries.append(dump(entry))
+                yield head, rec.path, dump(entry)
             else:  # the monitoring light and how many findings of each light
-                entries.append(dump(entry)[:-1] + lights + "}")
+                yield head, rec.path, dump(entry)[:-1] + lights + "}"
+
+    def summary(self) -> str:
+        """`summary` from the records, as the text json.dumps writes (compact), assembled from `entry_texts`. The same
+        bytes (tests/test_build_records.py)."""
+        dump = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+        periods: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        for head, _, text in self.entry_texts():
+            if head["period"] not in periods:
+                periods[head["period"]] = ({**head, "confidential_excluded": 0}, [])
+            period, entries = periods[head["period"]]
+            if text is None:
+                period["confidential_excluded"] += 1
+            else:
+                entries.append(text)
         texts = [dump(period)[:-1] + ',"submissions":[' + ",".join(entries) + "]}" for period, entries in periods.values()]
         return '{"generator":' + dump(f"docgen {__version__}") + ',"periods":[' + ",".join(texts) + "]}"
+
+    def entries(self) -> dict[str, dict[str, Any] | None]:
+        """`_summary_entries` from the records: each submission's summary.json entry by path (None for 涉密)."""
+        return {path: None if text is None else json.loads(text) for _, path, text in self.entry_texts()}
 
 
 def _identity(rec: submission_record.SubmissionRecord, profile: Profile) -> Project:
@@ -2474,11 +2493,15 @@ def build_shard(
     if not where.is_relative_to(ws.root.resolve()) or where.is_relative_to(out.resolve()):
         raise UsageError(M.message("E811", path=ws.shown(target)))
     _check_outputs(ws, out, include_confidential)
-    result = _buildable(ws, out, rules, cache=cache, strict=strict)
+    result = _buildable(ws, out, rules, cache=cache, strict=strict, records=True)
+    view = _RecordsView.of(ws, result) if result.submission_records else None
+    if view is not None:  # as build(): the tree as records, a project read whole only where this shard renders it
+        result = view.result
     tpl = templates.find(ws.root)
     engine.check_templates(tpl)
     records = Store(ws.root)
-    secrets = confidential.secrets(ws.root, result, store=Store(ws.root, enabled=cache))  # typed figures kept (confidential._TypedFigures)
+    store = Store(ws.root, enabled=cache)
+    secrets = view.secrets(store) if view is not None else confidential.secrets(ws.root, result, store=store)
     options = _render_options(  # the very options build() renders with: the outputs are byte-identical
         ws,
         result,
@@ -2490,14 +2513,21 @@ def build_shard(
         include_confidential=include_confidential,
         jobs=jobs,
         progress=progress,
+        extra_sections=view.drafted if view is not None else None,
     )
     names = options.department_names
-    evaluations = analyse(result).submissions
-    subs: list[Project | Department] = [*result.departments, *result.projects]
-    mine = [s for s in subs if S.shard_of(s.department_code, n) == k]
-    rendered = engine.render_all([evaluations[str(s.path)] for s in mine], out, tpl, options)
+    if view is not None:
+        options.read = view.read
+        planned = view.evaluations()
+    else:
+        evaluations = analyse(result).submissions
+        subs: list[Project | Department] = [*result.departments, *result.projects]
+        planned = [evaluations[str(s.path)] for s in subs]
+    chosen = [ev for ev in planned if S.shard_of(ev.submission.department_code, n) == k]
+    mine = [ev.submission for ev in chosen if isinstance(ev.submission, Project | Department)]
+    rendered = engine.render_all(chosen, out, tpl, options)
     _publish(ws, out, secrets, include_confidential)
-    entries = _summary_entries(result, ws.root)
+    entries = view.entries() if view is not None else _summary_entries(result, ws.root)
     groups = {(s.period, s.department_code, names.get((s.period.key, s.department_code), s.department)) for s in mine}
     outputs = _shard_outputs(out, groups)
     rec = S.Record(
@@ -2604,23 +2634,37 @@ def merge(
     out = out or ws.build
     _check_outputs(ws, out)
     recs = S.complete([S.read(_at_root(ws, p), ws.shown(_at_root(ws, p))) for p in record_files])
-    result = _buildable(ws, out, rules, cache=cache, strict=strict)
-    _verify_records(ws, out, result, recs, rules)
-    built = rollup.cities(analyse(result), result.rosters, _returned(result))
+    result = _buildable(ws, out, rules, cache=cache, strict=strict, records=True)
+    view = _RecordsView.of(ws, result) if result.submission_records else None
+    if view is not None:  # as build(): from the records, no project's model held (issue 18 at 100,000 projects)
+        result = view.result
+    _verify_records(ws, out, result, recs, rules, view.entries() if view is not None else _summary_entries(result, ws.root))
+    if view is not None:
+        built = rollup.records_cities(view.pairs, view.judged, analyse(result), result.rosters, _returned(result))
+        text = view.summary()
+    else:
+        built = rollup.cities(analyse(result), result.rosters, _returned(result))
+        text = json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":"))
     records = Store(ws.root)
     target = out / "summary.json"
-    output.write_text(target, json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n", owner=out)
+    output.write_text(target, text + "\n", owner=out)
+    del text
     written = [target]
-    written += rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records)
+    keys = view.department_keys() if view is not None else None
+    written += rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records, keys=keys)
     written += rollup.write_city(out, analyse(result), result.rosters, built=built, store=records)
-    secrets = confidential.secrets(ws.root, result)
+    store = Store(ws.root, enabled=cache)
+    secrets = view.secrets(store) if view is not None else confidential.secrets(ws.root, result, store=store)
     _publish(ws, out, secrets)
     return Merged(result, target, len(recs), written)
 
 
-def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], rules: Path | None) -> None:
+def _verify_records(
+    ws: Workspace, out: Path, result: Result, recs: list[Any], rules: Path | None, entries: dict[str, dict[str, Any] | None]
+) -> None:
     """Every check of `merge` that needs the tree: same revision and profile, each submission in exactly one record,
-    in the shard its department belongs to, with the entry this tree gives it; every listed output present and intact."""
+    in the shard its department belongs to, with the entry this tree gives it (`entries`, _summary_entries); every
+    listed output present and intact."""
     from . import shard as S
 
     first = recs[0]
@@ -2630,7 +2674,6 @@ def _verify_records(ws: Workspace, out: Path, result: Result, recs: list[Any], r
         raise S.ShardError(
             M.message("E805", what=M.label("shard_profile"), a=first.source, b="docgen.yaml", x=first.profile[:60], y=_profile_id(ws))
         )
-    entries = _summary_entries(result, ws.root)
     subs: list[Project | Department] = [*result.departments, *result.projects]
     origin = {str(s.path): s for s in subs}
     tree = {_recorded_name(ws, result, origin[p]): p for p in entries}  # a 涉密 file by its hidden name only

@@ -8,13 +8,14 @@ write end of their own task queue, so they never see it close. Two measures, bot
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from types import FrameType
 from typing import Any, TypeVar
@@ -37,6 +38,23 @@ def die_with_parent(parent: int) -> None:
             return
     if os.getppid() != parent:  # the parent was gone before prctl took effect
         os._exit(1)
+
+
+@contextlib.contextmanager
+def collect_later() -> Iterator[None]:
+    """No automatic garbage collection in this process while the block runs (the state before is restored after).
+
+    A streamed check's parent keeps what every file's worker sent back (records, ~47,000 findings at 10,000
+    projects) and makes next to no reference cycles; each automatic full collection walked all of it again: 1.4 s
+    of the parent's 4.5 s CPU at 10,000 projects, serial time every run waited for. Workers forked meanwhile turn
+    collection back on themselves (evaluate/stream.py `_worker`)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def pool_worker(parent: int) -> None:

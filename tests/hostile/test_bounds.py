@@ -207,6 +207,26 @@ def test_many_files(tmp_path: Path) -> None:
     assert run.code == 0 and re.search(r"6\d\d 个文件：0 个错误", run.err), run.err  # 600 projects, department files, the roster
 
 
+def test_a_roster_over_its_bound_is_refused_at_its_place(tree: Path) -> None:
+    """A roster is allowed a province's size (limits.MAX_ROSTER_BYTES, ~14 MiB for 100,000 projects) and no more."""
+    text = (ROOT / ROSTER).read_text(encoding="utf-8")
+    over = text + "# " + "长" * ((limits.MAX_ROSTER_BYTES - len(text.encode())) // 3 + 1) + "\n"
+    run = validate_one(tree, over, ROSTER)
+    assert run.code == 1 and "E108" in run.codes(), run.out + run.err
+    assert re.search(r"名单\.yaml:1:1: 错误 E108", run.out + run.err)
+
+
+def test_a_generated_province_spreads_its_projects_over_departments() -> None:
+    """benchmarks/generate.py at 100,000 projects: 100 departments of 1,000, each list within limits.MAX_ITEMS; the
+    trees up to 10,000 keep their ten departments (the numbers measured on them stay comparable)."""
+    from generate import DEPARTMENTS, departments
+
+    assert departments(10_000) == departments(40) == DEPARTMENTS
+    province = departments(100_000)
+    assert len(province) == 100 and len({code for code, _ in province}) == len({name for _, name in province}) == 100
+    assert -(-100_000 // len(province)) <= limits.MAX_ITEMS
+
+
 # --- docgen fmt ------------------------------------------------------------------------------
 
 

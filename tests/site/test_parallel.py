@@ -97,3 +97,27 @@ def test_a_leak_is_found_by_the_workers_and_the_first_file_is_named(tmp_path: Pa
     (tmp_path / "p21.html").unlink()
     (tmp_path / "p28.html").unlink()
     assert redact.scan(tmp_path, secrets, workers=None) is None
+
+
+def test_the_search_segmentation_remembered_in_a_mkdocs_run_is_jieba_s_own() -> None:
+    """The MkDocs children segment Chinese through a memo (S.SEGMENT_MEMO): the words are jieba's, the same text
+    twice is segmented once, and a call with options is jieba's own."""
+    pytest.importorskip("jieba")
+    import subprocess
+    import sys
+
+    texts = ["项目支出进度低于时间进度", "部门整体支出绩效运行监控表", "项目支出进度低于时间进度"]
+    show = f"import json; texts = {texts!r}; print(json.dumps([list(jieba.cut(t.encode('utf-8'))) for t in texts], ensure_ascii=False))"
+    plain = "import jieba; jieba.setLogLevel(60); " + show
+    memo = S.SEGMENT_MEMO + "jieba.setLogLevel(60)\n" + show + "; print(jieba.cut.memo.cache_info().hits)"
+    expected = subprocess.run([sys.executable, "-c", plain], capture_output=True, text=True, check=True).stdout.split("\n")[0]
+    found = subprocess.run([sys.executable, "-c", memo], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert found[0] == expected and "支出" in expected
+    assert found[1] == "1"
+    searched = subprocess.run(
+        [sys.executable, "-c", S.SEGMENT_MEMO + "print(list(jieba.cut('支出进度', cut_all=True)) == list(_cut('支出进度', cut_all=True)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert searched.stdout.strip().endswith("True")

@@ -389,15 +389,15 @@ def check_placeholders(doc: Document, kind: str) -> list[Finding]:
     findings: list[Finding] = []
 
     def walk(value: Any, path: tuple[str | int, ...]) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
+        if isinstance(value, str):
+            if "（" in value and _PLACEHOLDER.match(value.strip()):  # no 「（」, no placeholder: most texts, asked in C
+                field = next((p for p in reversed(path) if isinstance(p, str)), "")
+                findings.append(warning(doc.path, *doc.position(path), "W308", field=field, value=value.strip()))
+            return
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            if isinstance(item, dict | list | str):  # numbers, dates and empty entries hold no placeholder
                 walk(item, (*path, key))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(item, (*path, index))
-        elif isinstance(value, str) and _PLACEHOLDER.match(value.strip()):
-            field = next((p for p in reversed(path) if isinstance(p, str)), "")
-            findings.append(warning(doc.path, *doc.position(path), "W308", field=field, value=value.strip()))
 
     walk(doc.data, ())
     return findings

@@ -139,22 +139,31 @@ def _misspelt(data: Any, key: str, allowed: list[str]) -> bool:
     return any(isinstance(k, str) and k not in allowed and _closest(k, allowed) == key for k in data)
 
 
-def _strip_nulls(value: Any, path: JsonPath, nulls: set[JsonPath], known: dict[tuple[str, ...], list[str]]) -> Any:
+def _strip_nulls(
+    value: Any, path: JsonPath, nulls: set[JsonPath], known: dict[tuple[str, ...], list[str]], here: tuple[str, ...] | None = None
+) -> Any:
     """Empty known entries (`备注:` with nothing after) count as not written; remember where they were.
 
-    An unknown key stays, empty or not, so that it is still reported.
+    An unknown key stays, empty or not, so that it is still reported. `here` is `path` without its list indices
+    (`_schema_path`), carried down rather than rebuilt at every object; only containers are descended into.
     """
     if isinstance(value, dict):
-        allowed = known.get(_schema_path(path), [])
+        here = _schema_path(path) if here is None else here
+        allowed = known.get(here, [])
         out = {}
         for key, item in value.items():
             if item is None and key in allowed:
                 nulls.add((*path, key))
+            elif isinstance(item, dict | list):
+                out[key] = _strip_nulls(item, (*path, key), nulls, known, (*here, key) if isinstance(key, str) else here)
             else:
-                out[key] = _strip_nulls(item, (*path, key), nulls, known)
+                out[key] = item
         return out
     if isinstance(value, list):
-        return [_strip_nulls(item, (*path, i), nulls, known) for i, item in enumerate(value)]
+        here = _schema_path(path) if here is None else here
+        return [
+            _strip_nulls(item, (*path, i), nulls, known, here) if isinstance(item, dict | list) else item for i, item in enumerate(value)
+        ]
     return value
 
 

@@ -225,11 +225,23 @@ def analyse(
 def _judge(run: Run, ev: Evaluation, locate: Locator) -> Evaluation:
     """Every rule on one submission (its budget rows computed here, from its figures), as a finished record."""
     run.rows = budget_rows(ev)
-    form = form_of(run.sub)
-    for code, rule in IMPLEMENTATIONS.items():
-        if R.SPECS[code].applies(form):  # silent about a column the form does not have (rulebook's `reads`)
-            rule.function(run)
+    for function in _rules_for(form_of(run.sub)):
+        function(run)
     return _finish(run, ev, locate)
+
+
+#: id(form) -> (the form, how many rules were registered, the functions of the rules that apply to it, in order)
+_RULES_FOR: dict[int, tuple[Any, int, tuple[Callable[[Run], None], ...]]] = {}
+
+
+def _rules_for(form: Any) -> tuple[Callable[[Run], None], ...]:
+    """The rules that can speak on a submission of `form` (rulebook's `reads`: silent about a column the form does
+    not have), in their order: asked once a form, not ~27 times a submission (0.1 ms of a file's ~2 ms)."""
+    known = _RULES_FOR.get(id(form))
+    if known is None or known[0] is not form or known[1] != len(IMPLEMENTATIONS):
+        functions = tuple(rule.function for code, rule in IMPLEMENTATIONS.items() if R.SPECS[code].applies(form))
+        known = _RULES_FOR[id(form)] = (form, len(IMPLEMENTATIONS), functions)
+    return known[2]
 
 
 #: From this many submissions on, the rules run in worker processes (fork: they inherit the models, documents and

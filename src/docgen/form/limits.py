@@ -15,8 +15,10 @@ from . import vocabulary as F
 
 #: Bytes in one submission or rules file (1 MiB: ~150 times the demo's largest).
 MAX_FILE_BYTES = 1 << 20
-#: Bytes in a roster (名单.yaml), which lists every project of the city for a period (8 MiB: ~16 times a large city's).
-MAX_ROSTER_BYTES = 8 << 20
+#: Bytes in a roster (名单.yaml), which lists every project of the city (or province) for a period: 16 MiB holds a
+#: province's 100,000 projects (~14 MiB, benchmarks/generate.py; a large city's ~2,000 are ~0.5 MiB). Measured: reading
+#: a 14 MiB roster peaks at ~410 MiB (PyYAML's composed nodes) and keeps ~190 MiB (data and positions), 6.3 s of CPU.
+MAX_ROSTER_BYTES = 16 << 20
 #: Bytes `docgen fmt` rewrites: ruamel's round trip takes ~8 s a MiB (every submission fits; a roster larger is left as is).
 MAX_FMT_BYTES = 1 << 20
 #: Levels of nesting (the forms need 5: 部门 / item / 应报项目 / item / 项目代码).
@@ -103,6 +105,20 @@ FORMAT_RANGES = (
 FORMAT_CHARS = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in FORMAT_RANGES) + "]")
 #: Either kind at once: nearly every text holds neither, so one search clears it and only a hit is told apart.
 UNPRINTABLE = re.compile(XML_INVALID.pattern[:-1] + FORMAT_CHARS.pattern[1:])
+#: A superset of UNPRINTABLE for the one question asked of every file's whole text (`printable`): its BMP ranges,
+#: and every character beyond the BMP. re tests a character against a class's ranges beyond the BMP one by one,
+#: so UNPRINTABLE spends ~80 us on a 2 KiB submission in Chinese and this ~9 us; a text with a character beyond
+#: the BMP (rare: an emoji, a rare Han character) is then asked the exact question.
+_MAYBE_UNPRINTABLE = re.compile(
+    XML_INVALID.pattern[:-1] + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in FORMAT_RANGES if b <= 0xFFFF) + "\\U00010000-\\U0010ffff]"
+)
+
+
+def printable(text: str) -> bool:
+    """Whether `text` has no character UNPRINTABLE finds (the same answer, sooner for a text that is clean)."""
+    return _MAYBE_UNPRINTABLE.search(text) is None or UNPRINTABLE.search(text) is None
+
+
 #: What a code (项目代码, 主管部门代码) may hold: a code is matched to the roster by its exact text, so a look-alike
 #: (U+2011 for «-», a fullwidth digit) would make a 涉密 project a different, unlisted one.
 CODE_CHARS = re.compile(r"[A-Za-z0-9_.-]+")

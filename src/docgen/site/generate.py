@@ -174,6 +174,12 @@ class Entry:
     def light(self) -> str | None:
         return None if self.status in (ERROR, MISSING) else self.assessment.light
 
+    @property
+    def red_rules(self) -> list[str]:
+        """The codes of its red findings, each once in the order found (the red lists of the home page and the
+        dashboards: a filter chain per row in the template cost seconds at 10,000 projects)."""
+        return list(dict.fromkeys(f.code for f in self.assessment.findings if f.light == "red"))
+
 
 @dataclass
 class Counts:
@@ -228,8 +234,9 @@ class DepartmentView:
     feedback: list[tuple[str, str]] = field(default_factory=list)  # (label, docs-relative path) of its 审核结果反馈
     bundle: str = ""  # docs-relative path of its 报送包 (.zip) when built
 
-    @property
+    @functools.cached_property
     def counts(self) -> Counts:
+        """Its projects tallied, once (read after planning, by the pages: ~60 reads a site, 1,000 rows each at 10,000)."""
         counts = Counts()
         for entry in self.projects:
             counts.add(entry)
@@ -264,8 +271,9 @@ class PeriodView:
     roster_findings: list[Finding] = field(default_factory=list)
     page: str = ""
 
-    @property
+    @functools.cached_property
     def counts(self) -> Counts:
+        """Its departments' tallies added up, once (read after planning, by the pages)."""
         total = Counts()
         for dept in self.departments:
             total += dept.counts
@@ -1226,7 +1234,23 @@ KEEP_FROM = 150
 #: `mkdocs` with pkg_resources blocked: jieba imports it only to find its own files (it falls back to a
 #: plain path), and the import costs ~12 MiB of the 60 MiB a run may use (benchmarks/site.py).
 _ERRNO = re.compile(r"Error: \[Errno (\d+)\] ([^:']+)(?:: '([^']*)'(?: -> '([^']*)')?)?")  # a copy names its target last
-_MKDOCS = "import sys; sys.modules['pkg_resources'] = None; from mkdocs.__main__ import cli; cli(prog_name='mkdocs')"
+#: jieba's segmentation remembered per run of Chinese text: the search plugin segments every section of every page,
+#: and the project pages repeat the same labels, headings and notes, so a run of 400 pages segmented the same few
+#: thousand strings over and over (~17 % of a run's CPU). jieba.cut is a function of the text (the dictionary is
+#: set before the first page), so the index is the same byte for byte (tests/site/test_parallel.py).
+SEGMENT_MEMO = (
+    "import functools\n"
+    "try:\n"
+    "    import jieba\n"
+    "except ImportError:\n"
+    "    jieba = None\n"
+    "if jieba is not None:\n"
+    "    _cut = jieba.cut\n"
+    "    _memo = functools.lru_cache(maxsize=1 << 16)(lambda text: tuple(_cut(text)))\n"
+    "    jieba.cut = lambda text, *a, **k: _cut(text, *a, **k) if a or k else iter(_memo(text))\n"
+    "    jieba.cut.memo = _memo\n"
+)
+_MKDOCS = "import sys; sys.modules['pkg_resources'] = None\n" + SEGMENT_MEMO + "from mkdocs.__main__ import cli; cli(prog_name='mkdocs')"
 
 
 def _project_pages(docs: Path) -> list[str]:
