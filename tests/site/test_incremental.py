@@ -66,6 +66,21 @@ def test_one_edit_rebuilds_only_its_page_and_equals_a_cold_build(repo) -> None: 
     assert incremental == cold(repo.root)
 
 
+def test_one_edit_rebuilds_its_department_s_page_not_the_others(repo) -> None:  # type: ignore[no-untyped-def]
+    """A department page lists its projects' figures: the edited project's department page is built again, another
+    department's page is kept as it was (built.json), and the site equals a cold build."""
+    site = repo.root / "site"
+    own, other = site / "2025-06/101/index.html", site / "2025-06/102/index.html"
+    before, listed = (own.stat().st_ino, other.stat().st_ino), own.read_bytes()
+    repo.edit(f"{MOVED}/101-2025-001.yaml", "支出数: 95.00", "支出数: 97.50")
+    repo.commit("更新6月支出数 97.50")
+    api.site(repo.root, today=TODAY)
+    assert other.stat().st_ino == before[1]  # not rendered again
+    assert own.stat().st_ino != before[0] and own.read_bytes() != listed
+    incremental = tree(site)
+    assert incremental == cold(repo.root)
+
+
 def test_a_project_made_confidential_leaves_every_page_and_the_index(repo) -> None:  # type: ignore[no-untyped-def]
     site = repo.root / "site"
     name = "城乡义务教育家庭经济困难学生生活补助"

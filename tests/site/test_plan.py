@@ -105,10 +105,12 @@ def test_indicator_rows_follow_the_form_order_with_spans() -> None:
 def test_batches_keep_folders_whole(tmp_path: Path) -> None:
     files = {f"2025-06/{d}/{d}-{i:03d}.md": "" for d, n in (("101", 3), ("102", 2), ("103", 5)) for i in range(n)}
     build_file_tree(tmp_path, {**files, "2025-06/101/index.md": "", "index.md": ""})
-    assert S._batches(tmp_path, 5) == [["2025-06/101/", "2025-06/102/"], ["2025-06/103/"]]
+    # a department's own page (index.md) goes with its folder's project pages: 101 is four pages
+    assert S._batches(tmp_path, 6) == [["2025-06/101/", "2025-06/102/"], ["2025-06/103/"]]
+    assert S._batches(tmp_path, 5) == [["2025-06/101/"], ["2025-06/102/"], ["2025-06/103/"]]
     assert S._batches(tmp_path, 2) == [  # a folder larger than a run is split into pages
         ["2025-06/101/101-000.md", "2025-06/101/101-001.md"],
-        ["2025-06/101/101-002.md"],
+        ["2025-06/101/101-002.md", "2025-06/101/index.md"],
         ["2025-06/102/"],
         ["2025-06/103/103-000.md", "2025-06/103/103-001.md"],
         ["2025-06/103/103-002.md", "2025-06/103/103-003.md"],

@@ -1254,12 +1254,16 @@ _MKDOCS = "import sys; sys.modules['pkg_resources'] = None\n" + SEGMENT_MEMO + "
 
 
 def _project_pages(docs: Path) -> list[str]:
-    """The project pages (docs-relative: <period>/<dept>/<code>.md), in the order the runs and the index take them."""
-    return [p.relative_to(docs).as_posix() for p in sorted(docs.glob("*/*/*.md")) if p.name != "index.md"]
+    """The pages of the department folders (docs-relative: <period>/<dept>/<code>.md and the department's own
+    <period>/<dept>/index.md), in the order the runs and the index take them. They are built in runs beside the main
+    one and kept when unchanged: after one edit only the affected department's page is built again, not every
+    department's (each lists its projects: 1,000 rows at 10,000 projects)."""
+    return [p.relative_to(docs).as_posix() for p in sorted(docs.glob("*/*/*.md"))]
 
 
 def _batches(docs: Path, size: int, only: Iterable[str] | None = None) -> list[list[str]]:
-    """Project pages (docs/<period>/<dept>/<code>.md) in runs of at most `size`, whole folders where they fit.
+    """Department folders' pages (docs/<period>/<dept>/*.md, `_project_pages`) in runs of at most `size`, whole folders
+    where they fit.
 
     A run is described to MkDocs by draft patterns; one pattern per folder keeps MkDocs' matching cheap
     (a pattern per page costs seconds per run at 1,000 pages). Each entry is a folder ("2025-06/101/") or,
@@ -1300,8 +1304,8 @@ def _batches(docs: Path, size: int, only: Iterable[str] | None = None) -> list[l
 def _run_configs(source: Path, size: int, only: Iterable[str] | None = None) -> list[tuple[str, list[str]]]:
     """One config per MkDocs run: (config file, folders or pages it builds). Pages of other runs are drafts.
 
-    The first run builds every other page and the downloads; the others build their project pages only (`only`:
-    those not kept from the last build). Drafted pages still get their navigation entry and URL, so every run
+    The first run builds every other page and the downloads; the others build the department folders' pages only
+    (`only`: those not kept from the last build). Drafted pages still get their navigation entry and URL, so every run
     renders the same header and tabs.
     """
     for stale in source.glob("mkdocs-*.yml"):
@@ -1312,11 +1316,11 @@ def _run_configs(source: Path, size: int, only: Iterable[str] | None = None) -> 
     batches = _batches(docs, size, only)
     base = (source / "mkdocs.yml").read_text(encoding="utf-8")
     runs: list[tuple[str, list[str]]] = [("mkdocs-0.yml", [])]
-    out_files.write_text(source / "mkdocs-0.yml", base + "draft_docs: |\n  /*/*/*.md\n  !/*/*/index.md\n")
+    out_files.write_text(source / "mkdocs-0.yml", base + "draft_docs: |\n  /*/*/*.md\n")
     for i, items in enumerate(batches, 1):
         lines = ["draft_docs: |", "  *.md"]
         for item in items:
-            lines += [f"  !/{item}*.md", f"  /{item}index.md"] if item.endswith("/") else [f"  !/{item}"]
+            lines += [f"  !/{item}*.md"] if item.endswith("/") else [f"  !/{item}"]
         lines += ["exclude_docs: |", "  /downloads/", "  /assets/"]
         name = f"mkdocs-{i}.yml"
         out_files.write_text(source / name, base + "\n".join(lines) + "\n")
@@ -1348,8 +1352,18 @@ def _merge_search(main: Path, others: list[Path], kept: list[dict[str, Any]] | N
     for other in others:
         index["docs"].extend(json.loads((other / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"])
     index["docs"].extend(kept or [])
-    order = {page: i for i, page in enumerate(pages)}
-    index["docs"].sort(key=lambda doc: order.get(doc["location"].split("#")[0], -1))  # stable: main run first, as built
+    order = {page: i for i, page in enumerate(pages) if posixpath.basename(page) != "index.html"}
+
+    def place(doc: dict[str, Any]) -> tuple[int, Any]:
+        """The project pages after every other page, in `pages` order; the others (the department pages, built beside
+        the main run, too) where one MkDocs run puts them: by folder, a folder's index first (mkdocs file_sort_key)."""
+        page = str(doc.get("location", "")).split("#")[0]
+        if page in order:
+            return (1, order[page])
+        parts = page.split("/")
+        return (0, (parts[:-1], parts[-1] != "index.html", parts[-1]))
+
+    index["docs"].sort(key=place)  # stable: a page's entries stay in the order it was indexed
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     index_file.write_text(text, encoding="utf-8")
     script = main / "search" / "search_index.js"
