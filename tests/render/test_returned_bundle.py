@@ -60,10 +60,12 @@ def test_the_rollups_mark_a_returned_project(run, small_tree: Path) -> None:
     assert run("build").exit_code == 0
     marked = []
     for book in sorted((small_tree / "build").rglob("*汇总表.xlsx")):
-        for sheet in openpyxl.load_workbook(book, read_only=True).worksheets:
+        opened = openpyxl.load_workbook(book, read_only=True)  # read-only keeps the file open until closed
+        for sheet in opened.worksheets:
             for row in sheet.iter_rows(values_only=True):
                 if any(isinstance(c, str) and c.endswith("（退回修改）") for c in row):
                     marked.append((book.name, next(c for c in row if isinstance(c, str) and c.startswith("104-2025-"))))
+        opened.close()
     assert sorted(marked) == [
         ("104-朔州市交通运输局-2025年1-6月绩效监控汇总表.xlsx", "104-2025-001"),
         ("全市-2025年1-6月绩效监控汇总表.xlsx", "104-2025-001"),

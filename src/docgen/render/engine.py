@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 from .. import __version__, children, output
 from .. import messages as M
@@ -128,10 +128,11 @@ class Manifest:
         if len(bad) > MANIFEST_WARNINGS:
             self.ignored.append(M.label("manifest_outside_more", count=len(bad) - MANIFEST_WARNINGS))
         self.new: dict[str, str] = {}
+        self.seen: dict[str, list[int]] = {}  # rel -> its signature when `fresh` found it unchanged
 
     def _safe(self, rel: str) -> bool:
         """A relative path of plain names, inside the folder once symlinks are resolved."""
-        if not rel or "\\" in rel or "\0" in rel or PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).drive:
+        if not rel or "\\" in rel or "\0" in rel or rel.startswith("/") or rel[1:2] == ":":  # absolute; a drive (c:…)
             return False
         parent, _, name = rel.rpartition("/")
         if any(part in ("", ".", "..") for part in rel.split("/")) or not name:
@@ -152,7 +153,10 @@ class Manifest:
         if self.old.get(rel) != key:
             return False
         found = signature(path)
-        return found is not None and found == self.signatures.get(rel)
+        if found is not None and found == self.signatures.get(rel):
+            self.seen[rel] = found
+            return True
+        return False
 
     def record(self, path: Path, key: str) -> None:
         self.new[self.rel(path)] = key
@@ -164,7 +168,9 @@ class Manifest:
         """Keep the keys and the signatures of the files as they are now; an unwritable cache only costs a full
         render next time."""
         outputs = dict(sorted(self.new.items()))
-        files = {rel: sig for rel in outputs if (sig := signature(self.folder / rel)) is not None}
+        # a file found fresh keeps the signature it was found with (not stat'ed again: 20,000 at 10,000 projects);
+        # were it replaced since, the next build finds another signature and renders it again
+        files = {rel: sig for rel in outputs if (sig := self.seen.get(rel) or signature(self.folder / rel)) is not None}
         data = {"docgen": __version__, "folder": os.path.abspath(self.folder), "outputs": outputs, "files": files}
         with contextlib.suppress(OSError):
             output.write_text(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -376,7 +382,7 @@ def _groups(
             files = []
             for target in item.targets.values():
                 files.append(target)
-                if place.manifest.rel(paths.pdf(target)) in pdfs:
+                if pdfs and place.manifest.rel(paths.pdf(target)) in pdfs:
                     files.append(paths.pdf(target))
             entries.append((item.sub, files))
         first = items[0].sub
@@ -415,8 +421,11 @@ def _dossiers(
     """One PDF per department (dossier.py) when every part has its PDF: made with --pdf, kept by a plain build while
     its parts are unchanged (else it goes as stale, and the report says so)."""
     todo = []
+    any_pdf = any(rel.endswith(".pdf") for rel in place.manifest.new)
     for group, items in groups:
         parts = dossier.parts(group)
+        if parts and not any_pdf:
+            continue  # no PDF at all (a plain build): no part has its PDF, as below, without asking each
         rels = {place.manifest.rel(f) for _, files in group.entries for f in files}
         if not all(place.manifest.rel(paths.pdf(p)) in rels for p in parts):
             continue  # a part without its PDF: no dossier (a plain build, or LibreOffice failed and said so)

@@ -1,0 +1,272 @@
+"""The 汇总表 written from prepared parts, as 附件2/附件3 are (render/sheetml.py): each sheet's rows straight into
+its compressed XML part, the parts that do not depend on the rows (workbook, properties, styles, the sheets'
+views, filters, merges and print set-up) written by XlsxWriter itself on a skeleton without the rows.
+
+Why: the city's 汇总表 lists every project and every finding (10,000 rows and ~44,000 at 10,000 projects) and is
+rewritten by every edit; XlsxWriter keeps an object per cell and took ~10 s and the build's peak memory for it
+(issue 18). Here a row is a line of text and the sheet is compressed as it is written. The bytes are XlsxWriter's
+(tests/render/test_rollup_xml.py compares the two writers); a text XlsxWriter would take for its rich-text markup
+(<r>…</r>) is left to XlsxWriter (`Markup`), which rollup.write_text already handles.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from xlsxwriter.utility import xl_col_to_name
+
+from .. import __version__
+from .. import messages as M
+from ..escape import spreadsheet as text
+from ..evaluate import figures as compute
+from ..form import numbers as N
+from .sheetml import MAX_TEXT, _Entry, _row_px, _utf16_truncate, _zip
+
+if TYPE_CHECKING:
+    from .rollup import Sheet
+
+DEFAULT_ROW_PX = 20
+HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+
+
+class Markup(Exception):
+    """A text XlsxWriter would write as rich-text markup: the workbook goes through XlsxWriter (rollup.write_text)."""
+
+
+class _Styles:
+    """Style numbers as XlsxWriter gives them: in order of first use in the sheets' XML, one per distinct format."""
+
+    def __init__(self, spec_of: Callable[[Any], dict[str, Any]]) -> None:
+        self.spec_of = spec_of
+        self.by_key: dict[Any, int] = {}
+        self.by_spec: dict[str, int] = {}
+        self.order: list[dict[str, Any]] = []
+
+    def xf(self, key: Any) -> int:
+        found = self.by_key.get(key)
+        if found is None:
+            spec = self.spec_of(key)
+            canonical = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+            found = self.by_spec.get(canonical)
+            if found is None:
+                found = self.by_spec[canonical] = len(self.by_spec) + 1
+                self.order.append(spec)
+            self.by_key[key] = found
+        return found
+
+
+class _Strings:
+    """The shared strings in order of writing, as XlsxWriter's table counts them."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.count = 0
+
+    def of(self, value: str) -> int:
+        if value.startswith("<r>") and value.endswith("</r>"):
+            raise Markup
+        if len(value) > MAX_TEXT // 2:
+            value = _utf16_truncate(value, MAX_TEXT)
+        self.count += 1
+        found = self.index.get(value)
+        if found is None:
+            found = self.index[value] = len(self.index)
+        return found
+
+    def part(self) -> bytes:
+        items = []
+        for value in self.index:
+            escaped = text(value)
+            space = ' xml:space="preserve"' if escaped[:1].isspace() or escaped[-1:].isspace() else ""
+            items.append(f"<si><t{space}>{escaped}</t></si>")
+        return f'{HEAD}<sst xmlns="{MAIN}" count="{self.count}" uniqueCount="{len(self.index)}">{"".join(items)}</sst>'.encode()
+
+
+class _Part:
+    """One part compressed as it is written, as zipfile would compress it whole."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self.chunks: list[bytes] = []
+        self.crc = 0
+        self.size = 0
+
+    def write(self, data: str) -> None:
+        raw = data.encode("utf-8")
+        self.crc = zlib.crc32(raw, self.crc)
+        self.size += len(raw)
+        self.chunks.append(self.compressor.compress(raw))
+
+    def entry(self) -> _Entry:
+        self.chunks.append(self.compressor.flush())
+        return _Entry(self.name.encode("ascii"), self.crc, self.size, b"".join(self.chunks))
+
+
+def _number(value: float) -> str:
+    return f"{value:.16G}"
+
+
+class _Writer:
+    """One sheet's rows as XlsxWriter writes them: spans per 16 rows, heights in whole pixels, cells by column."""
+
+    def __init__(self, part: _Part, styles: _Styles, strings: _Strings, names: list[str]) -> None:
+        self.part, self.styles, self.strings, self.names = part, styles, strings, names
+        self.block: list[tuple[int, int | None, list[str], int, int]] = []
+        self.block_index = 0
+
+    def row(self, r: int, height: float | None, cells: list[str], first: int, last: int) -> None:
+        if r // 16 != self.block_index:
+            self.flush()
+            self.block_index = r // 16
+        px = _row_px(height) if height is not None else None
+        self.block.append((r, px, cells, first, last))
+
+    def flush(self) -> None:
+        if not self.block:
+            return
+        spans = f' spans="{min(b[3] for b in self.block) + 1}:{max(b[4] for b in self.block) + 1}"'
+        out = []
+        for r, px, cells, _, _ in self.block:
+            ht = f' ht="{px * 0.75:.16g}" customHeight="1"' if px is not None and px != DEFAULT_ROW_PX else ""
+            out.append(f'<row r="{r + 1}"{spans}{ht}>{"".join(cells)}</row>')
+        self.part.write("".join(out))
+        self.block = []
+
+    def string(self, ref: str, key: Any, value: str) -> str:
+        return f'<c r="{ref}" s="{self.styles.xf(key)}" t="s"><v>{self.strings.of(value)}</v></c>'
+
+    def blank(self, ref: str, key: Any) -> str:
+        return f'<c r="{ref}" s="{self.styles.xf(key)}"/>'
+
+    def number(self, ref: str, key: Any, value: float) -> str:
+        return f'<c r="{ref}" s="{self.styles.xf(key)}"><v>{_number(value)}</v></c>'
+
+
+def _merged(w: _Writer, r: int, last: int, key: Any, value: str, height: float | None) -> None:
+    number = str(r + 1)
+    cells = [w.string(w.names[0] + number, key, value)]
+    cells += [w.blank(w.names[c] + number, key) for c in range(1, last + 1)]
+    w.row(r, height, cells, 0, last)
+
+
+def _data_row(w: _Writer, r: int, columns: Sequence[tuple[str, str]], values: dict[str, Any], total: bool) -> None:
+    from .rollup import LIGHT, LINE_HEIGHT, RATE, TEXT, _lines, light_label
+
+    number = str(r + 1)
+    cells = []
+    for col, (key, kind) in enumerate(columns):
+        ref = w.names[col] + number
+        value = values.get(key)
+        if kind == TEXT:
+            cells.append(w.string(ref, (TEXT, total, None), "" if value is None else str(value)))
+        elif kind == LIGHT:
+            light = value if value in M.LIGHT_NAMES else None
+            cells.append(w.string(ref, (LIGHT, total, light), light_label(values, key) if value is not None else ""))
+        elif value is None:
+            cells.append(w.string(ref, (kind, total, None), N.NO_VALUE))
+        elif isinstance(value, str):
+            cells.append(w.string(ref, (TEXT, total, None), value))
+        elif kind == RATE:
+            cells.append(w.number(ref, (RATE, total, None), float(compute.fraction(Decimal(value)))))
+        else:
+            cells.append(w.number(ref, (kind, total, None), float(value)))
+    lines = _lines(columns, values)
+    w.row(r, LINE_HEIGHT * lines + 2 if lines > 1 else None, cells, 0, len(columns) - 1)
+
+
+def _sheet(part: _Part, sheet: Sheet, head: str, tail: str, styles: _Styles, strings: _Strings) -> None:
+    """A sheet as rollup._written_by_xlsxwriter draws it: title and subtitle merged, the header, the rows, the total,
+    a blank row and the note."""
+    columns = sheet.shown
+    words = sheet.form.words if sheet.form is not None else str
+    last = len(columns) - 1
+    end = 3 + len(sheet.rows) + (1 if sheet.total is not None else 0)
+    bottom = end + 1 if sheet.note else end - 1
+    dimension = "A1" if bottom == 0 and last == 0 else f"A1:{xl_col_to_name(last)}{bottom + 1}"
+    part.write(_DIMENSION.sub(f'<dimension ref="{dimension}"/>', head, count=1))
+    names = [xl_col_to_name(c) for c in range(last + 1)]
+    w = _Writer(part, styles, strings, names)
+    _merged(w, 0, last, ("title",), sheet.title, 28)
+    _merged(w, 1, last, ("subtitle",), sheet.subtitle, None)
+    w.row(2, 45, [w.string(names[col] + "3", ("header",), sheet.header(key)) for col, (key, _) in enumerate(columns)], 0, last)
+    for index, values in enumerate(sheet.rows):
+        _data_row(w, 3 + index, columns, values, False)
+    if sheet.total is not None:
+        _data_row(w, 3 + len(sheet.rows), columns, sheet.total, True)
+    if sheet.note:
+        w.row(end + 1, None, [w.string(f"A{end + 2}", ("note",), words(sheet.note))], 0, 0)
+    w.flush()
+    part.write(tail)
+
+
+def _spec(key: Any) -> dict[str, Any]:
+    from .rollup import _HEADER, _NOTE, _SUBTITLE, _TITLE, _cell_spec
+
+    fixed = {"title": _TITLE, "subtitle": _SUBTITLE, "header": _HEADER, "note": _NOTE}
+    return dict(fixed[key[0]]) if len(key) == 1 else _cell_spec(*key)
+
+
+def _skeleton(sheets: Sequence[Sheet], specs: Sequence[dict[str, Any]] | None) -> dict[str, bytes]:
+    """XlsxWriter's parts for these sheets without their rows (`specs` None), or its styles for these formats in
+    this order of first use."""
+    import xlsxwriter
+
+    from .rollup import FIXED_DATE, _width
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"created": FIXED_DATE, "author": "docgen", "comments": f"docgen {__version__}"})
+    if specs is not None:
+        ws = book.add_worksheet()
+        for row, spec in enumerate(specs):
+            ws.write_blank(row, 0, None, book.add_format(spec))
+        ws.write_string(len(specs), 0, "-")
+    for sheet in sheets if specs is None else ():
+        ws = book.add_worksheet(sheet.name)
+        columns = sheet.shown
+        last = len(columns) - 1
+        ws.merge_range(0, 0, 0, last, None)
+        ws.merge_range(1, 0, 1, last, None)
+        ws.write_string(0, 0, "-")
+        for col, (key, kind) in enumerate(columns):
+            ws.set_column(col, col, _width(key, kind))
+        end = 3 + len(sheet.rows)
+        ws.autofilter(2, 0, max(end - 1, 2), last)
+        ws.freeze_panes(3, sheet.frozen_columns)
+        ws.set_landscape()
+        ws.set_paper(8)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(2)
+    book.close()
+    with zipfile.ZipFile(buffer) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def workbook(sheets: Sequence[Sheet]) -> bytes:
+    """The 汇总表's .xlsx: the bytes rollup._written_by_xlsxwriter gives for the same sheets. Raises Markup for a
+    text XlsxWriter would take for rich text."""
+    if any(len(sheet.shown) < 2 for sheet in sheets):
+        raise Markup  # a one-column sheet: XlsxWriter refuses to merge a single cell; left to it
+    skeleton = _skeleton(sheets, None)
+    styles, strings = _Styles(_spec), _Strings()
+    parts: dict[str, _Entry] = {}
+    for index, sheet in enumerate(sheets, start=1):
+        name = f"xl/worksheets/sheet{index}.xml"
+        xml = skeleton[name].decode("utf-8")
+        start, stop = xml.index("<sheetData>") + len("<sheetData>"), xml.index("</sheetData>")
+        part = _Part(name)
+        _sheet(part, sheet, xml[:start], xml[stop:], styles, strings)
+        parts[name] = part.entry()
+    parts["xl/sharedStrings.xml"] = _Entry.of("xl/sharedStrings.xml", strings.part())
+    parts["xl/styles.xml"] = _Entry.of("xl/styles.xml", _skeleton((), styles.order)["xl/styles.xml"])
+    return _zip([parts[name] if name in parts else _Entry.of(name, data) for name, data in skeleton.items()])
