@@ -890,11 +890,7 @@ def build(
     text = view.summary() if view is not None else json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":"))
     output.write_text(target, text + "\n", owner=out)
     del text
-    secrets = (
-        view.secrets(Store(ws.root, enabled=cache))
-        if view is not None
-        else confidential.secrets(ws.root, result, store=Store(ws.root, enabled=cache))  # typed figures kept (confidential._TypedFigures)
-    )
+    secrets = _secrets(ws, result, view, cache)
     options = _render_options(
         ws,
         result,
@@ -911,14 +907,7 @@ def build(
     rollup.write_departments(
         out, analyse(result), result.rosters, built=built, store=records, keys=view.department_keys() if view else None
     )
-    if view is not None:
-        options.read = view.read
-        valid = view.evaluations()
-    else:
-        evaluations = analyse(result).submissions
-        subs: list[Project | Department] = [*result.departments, *result.projects]
-        valid = [evaluations[str(s.path)] for s in subs]
-    rendered = engine.render_all(valid, out, tpl, options)
+    rendered = engine.render_all(_planned(result, view, options), out, tpl, options)
     city_written()
     _publish(ws, out, secrets, include_confidential)
     built_ = Built(result, target, rendered)
@@ -1274,6 +1263,24 @@ class _RecordsView:
     def entries(self) -> dict[str, dict[str, Any] | None]:
         """`_summary_entries` from the records: each submission's summary.json entry by path (None for 涉密)."""
         return {path: None if text is None else json.loads(text) for _, path, text in self.entry_texts()}
+
+
+def _secrets(ws: Workspace, result: Result, view: _RecordsView | None, cache: bool) -> redact.Secrets:
+    """The 涉密 list an output-writing command redacts and scans by, from the records (`view`) or the models; typed
+    figures kept (confidential._TypedFigures), per file in the user's cache unless --no-cache."""
+    store = Store(ws.root, enabled=cache)
+    return view.secrets(store) if view is not None else confidential.secrets(ws.root, result, store=store)
+
+
+def _planned(result: Result, view: _RecordsView | None, options: engine.Options) -> list[Evaluation]:
+    """What the render stage plans by, the same for `build` and a shard: from the records (`view`; a project is read
+    whole in the render worker that writes it, `options.read`), or from the models."""
+    if view is not None:
+        options.read = view.read
+        return view.evaluations()
+    evaluations = analyse(result).submissions
+    subs: list[Project | Department] = [*result.departments, *result.projects]
+    return [evaluations[str(s.path)] for s in subs]
 
 
 def _identity(rec: submission_record.SubmissionRecord, profile: Profile) -> Project:
@@ -2500,8 +2507,7 @@ def build_shard(
     tpl = templates.find(ws.root)
     engine.check_templates(tpl)
     records = Store(ws.root)
-    store = Store(ws.root, enabled=cache)
-    secrets = view.secrets(store) if view is not None else confidential.secrets(ws.root, result, store=store)
+    secrets = _secrets(ws, result, view, cache)
     options = _render_options(  # the very options build() renders with: the outputs are byte-identical
         ws,
         result,
@@ -2516,14 +2522,7 @@ def build_shard(
         extra_sections=view.drafted if view is not None else None,
     )
     names = options.department_names
-    if view is not None:
-        options.read = view.read
-        planned = view.evaluations()
-    else:
-        evaluations = analyse(result).submissions
-        subs: list[Project | Department] = [*result.departments, *result.projects]
-        planned = [evaluations[str(s.path)] for s in subs]
-    chosen = [ev for ev in planned if S.shard_of(ev.submission.department_code, n) == k]
+    chosen = [ev for ev in _planned(result, view, options) if S.shard_of(ev.submission.department_code, n) == k]
     mine = [ev.submission for ev in chosen if isinstance(ev.submission, Project | Department)]
     rendered = engine.render_all(chosen, out, tpl, options)
     _publish(ws, out, secrets, include_confidential)
@@ -2653,8 +2652,7 @@ def merge(
     keys = view.department_keys() if view is not None else None
     written += rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records, keys=keys)
     written += rollup.write_city(out, analyse(result), result.rosters, built=built, store=records)
-    store = Store(ws.root, enabled=cache)
-    secrets = view.secrets(store) if view is not None else confidential.secrets(ws.root, result, store=store)
+    secrets = _secrets(ws, result, view, cache)
     _publish(ws, out, secrets)
     return Merged(result, target, len(recs), written)
 
