@@ -128,6 +128,28 @@ def test_form_tables_take_the_whole_width_and_never_stack_a_label(page: Any, ser
     assert not page.problems, page.problems
 
 
+#: The boxes of a page that scroll sideways (overflow-x auto or scroll) and are narrower than what they hold.
+SCROLLING = """() => [...document.querySelectorAll('article *')]
+  .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth)
+  .map(e => [e.className, e.scrollWidth, e.clientWidth])"""
+
+
+def test_a_form_that_fits_shows_no_scrollbar_and_one_that_does_not_scrolls(browser: Any, server: str) -> None:
+    """The identity and budget tables fit a 1280-pixel window: no scrollbar under them (Material's table box was
+    16 px wider than the form's own); in a phone-wide window the same tables scroll instead of being cut."""
+    for width, fits in ((1280, True), (420, False)):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        tab = context.new_page()
+        tab.goto(f"{server}/2025-06/101/101-2025-001.html")
+        scrolling = tab.evaluate(SCROLLING)
+        clipped = tab.locator(".dg-form").evaluate_all(
+            "fs => fs.filter(f => getComputedStyle(f).overflowX === 'hidden' && f.scrollWidth > f.clientWidth).length"
+        )
+        context.close()
+        assert clipped == 0
+        assert (scrolling == []) == fits, (width, scrolling)
+
+
 def test_chart_value_labels_keep_clear_of_the_time_progress_line(page: Any) -> None:
     """Rendered at the chart's own 13px: a value just short of 序时进度 is written past the line, never across it."""
     from decimal import Decimal
