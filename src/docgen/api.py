@@ -204,7 +204,7 @@ def check(
     store = _store(ws, cache)
     profile = profile_of(ws)  # the repository's forms (docgen.yaml), handed to every stage from here
     if stream and context is None and _streamable(files):
-        with children.collect_later():  # what the workers send back is kept, not garbage: never walked again and again
+        with children.collection(False):  # what the workers send back is kept, not garbage: never walked again and again
             return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures, built)
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     checked = check_files(
@@ -870,26 +870,19 @@ def build(
 
     tpl = templates.find(ws.root)
     engine.check_templates(tpl)  # a hostile or broken template stops the build before anything is written
-    view = _RecordsView.of(ws, result) if result.submission_records else None
+    result, view = _viewed(ws, result)
     if view is not None:  # built from the streamed records: the models are read again only where rendered
-        result = view.result
         extra_sections = view.drafted
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
-    if view is not None:
-        built = rollup.records_cities(view.pairs, view.judged, analyse(result), result.rosters, _returned(result))
-    else:
-        built = rollup.cities(analyse(result), result.rosters, _returned(result))  # the roll-up data, built once for both writers
+    built = _city_rollups(result, view)  # the roll-up data, built once for both writers
     records = Store(ws.root)  # the manifests of build/: in the user's cache, never in build/ (cache.Store.record)
     legacy = [out / ".docgen-manifest.json", out / ".docgen-rollups-departments.json", out / ".docgen-rollups-city.json"]
     for old in legacy:  # where an older docgen kept them: never read; removed, so build/ holds only outputs
         output.remove(old, out)
     city_written = _in_background(write_city_rollup, result, out, built, records)
     target = out / "summary.json"
-    # compact: the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read it, people use the site
-    text = view.summary() if view is not None else json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":"))
-    output.write_text(target, text + "\n", owner=out)
-    del text
+    output.write_text(target, _summary_text(ws, result, view) + "\n", owner=out)
     secrets = _secrets(ws, result, view, cache)
     options = _render_options(
         ws,
@@ -1263,6 +1256,29 @@ class _RecordsView:
     def entries(self) -> dict[str, dict[str, Any] | None]:
         """`_summary_entries` from the records: each submission's summary.json entry by path (None for 涉密)."""
         return {path: None if text is None else json.loads(text) for _, path, text in self.entry_texts()}
+
+
+def _viewed(ws: Workspace, checked: Result) -> tuple[Result, _RecordsView | None]:
+    """The checked tree as the output stages read it, for build, a shard and merge: from the streamed records
+    (_RecordsView) when the check kept them, else as checked (with its models)."""
+    view = _RecordsView.of(ws, checked) if checked.submission_records else None
+    return (view.result if view is not None else checked), view
+
+
+def _city_rollups(result: Result, view: _RecordsView | None) -> list[rollup.CityRollup]:
+    """Every period's city roll-up (its departments' inside), from the records or the models: built once for the
+    department and the city 汇总表."""
+    from .render import rollup
+
+    if view is not None:
+        return rollup.records_cities(view.pairs, view.judged, analyse(result), result.rosters, _returned(result))
+    return rollup.cities(analyse(result), result.rosters, _returned(result))
+
+
+def _summary_text(ws: Workspace, result: Result, view: _RecordsView | None) -> str:
+    """summary.json as written: compact (the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read
+    it, people use the site)."""
+    return view.summary() if view is not None else json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":"))
 
 
 def _secrets(ws: Workspace, result: Result, view: _RecordsView | None, cache: bool) -> redact.Secrets:
@@ -2442,8 +2458,11 @@ def _profile_id(ws: Workspace) -> str:
     return f"docgen {__version__}; {chosen.id} {chosen.digest[:16]}"
 
 
-def _summary_entries(result: Result, root: Path) -> dict[str, dict[str, Any] | None]:
-    """Each submission's summary.json entry by path (None for a 涉密 project: summary.json only counts it)."""
+def _summary_entries(result: Result, root: Path, view: _RecordsView | None = None) -> dict[str, dict[str, Any] | None]:
+    """Each submission's summary.json entry by path (None for a 涉密 project: summary.json only counts it); from the
+    records with `view`."""
+    if view is not None:
+        return view.entries()
     data = summary(result, root)
     entries: dict[str, dict[str, Any] | None] = {}
     published = iter(s for p in data["periods"] for s in p["submissions"])
@@ -2501,9 +2520,7 @@ def build_shard(
         raise UsageError(M.message("E811", path=ws.shown(target)))
     _check_outputs(ws, out, include_confidential)
     result = _buildable(ws, out, rules, cache=cache, strict=strict, records=True)
-    view = _RecordsView.of(ws, result) if result.submission_records else None
-    if view is not None:  # as build(): the tree as records, a project read whole only where this shard renders it
-        result = view.result
+    result, view = _viewed(ws, result)  # as build(): a project read whole only where this shard renders it
     tpl = templates.find(ws.root)
     engine.check_templates(tpl)
     records = Store(ws.root)
@@ -2526,7 +2543,7 @@ def build_shard(
     mine = [ev.submission for ev in chosen if isinstance(ev.submission, Project | Department)]
     rendered = engine.render_all(chosen, out, tpl, options)
     _publish(ws, out, secrets, include_confidential)
-    entries = view.entries() if view is not None else _summary_entries(result, ws.root)
+    entries = _summary_entries(result, ws.root, view)
     groups = {(s.period, s.department_code, names.get((s.period.key, s.department_code), s.department)) for s in mine}
     outputs = _shard_outputs(out, groups)
     rec = S.Record(
@@ -2634,20 +2651,12 @@ def merge(
     _check_outputs(ws, out)
     recs = S.complete([S.read(_at_root(ws, p), ws.shown(_at_root(ws, p))) for p in record_files])
     result = _buildable(ws, out, rules, cache=cache, strict=strict, records=True)
-    view = _RecordsView.of(ws, result) if result.submission_records else None
-    if view is not None:  # as build(): from the records, no project's model held (issue 18 at 100,000 projects)
-        result = view.result
-    _verify_records(ws, out, result, recs, rules, view.entries() if view is not None else _summary_entries(result, ws.root))
-    if view is not None:
-        built = rollup.records_cities(view.pairs, view.judged, analyse(result), result.rosters, _returned(result))
-        text = view.summary()
-    else:
-        built = rollup.cities(analyse(result), result.rosters, _returned(result))
-        text = json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":"))
+    result, view = _viewed(ws, result)  # as build(): no project's model held (issue 18 at 100,000 projects)
+    _verify_records(ws, out, result, recs, rules, _summary_entries(result, ws.root, view))
+    built = _city_rollups(result, view)
     records = Store(ws.root)
     target = out / "summary.json"
-    output.write_text(target, text + "\n", owner=out)
-    del text
+    output.write_text(target, _summary_text(ws, result, view) + "\n", owner=out)
     written = [target]
     keys = view.department_keys() if view is not None else None
     written += rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records, keys=keys)
