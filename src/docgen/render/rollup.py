@@ -416,12 +416,14 @@ class CityRollup:
 
 def city_rollup(analysis: Analysis, period: Period, roster: Roster | None = None, returned: frozenset[str] = frozenset()) -> CityRollup:
     """Roll every department of the period up, including roster departments that have not submitted."""
-    codes = {
-        sa.submission.department_code: sa.submission.department for sa in analysis.submissions.values() if sa.submission.period == period
-    }
-    if roster is not None:
-        for dept in roster.departments:
-            codes.setdefault(dept.code, dept.name)
+    codes = _codes(
+        (
+            (sa.submission.department_code, sa.submission.department)
+            for sa in analysis.submissions.values()
+            if sa.submission.period == period
+        ),
+        roster,
+    )
     departments = []
     for code in sorted(codes):
         roll = department_rollup(analysis, period, code, name=_department_name(roster, code, codes[code]), roster=roster, returned=returned)
@@ -432,6 +434,16 @@ def city_rollup(analysis: Analysis, period: Period, roster: Roster | None = None
         ]
         departments.append(DepartmentLine(roll, _project_lights(roll, lights)))
     return _city(period, departments, pool_size(analysis))
+
+
+def _codes(named: Iterable[tuple[str, str]], roster: Roster | None) -> dict[str, str]:
+    """A period's departments, code -> name: those that submitted (the last name given wins), then the roster's that
+    did not, so a department that has not submitted still has its line."""
+    codes = dict(named)
+    if roster is not None:
+        for dept in roster.departments:
+            codes.setdefault(dept.code, dept.name)
+    return codes
 
 
 def _project_lights(roll: DepartmentRollup, lights: Iterable[tuple[bool, str | None]]) -> dict[str, int]:
@@ -492,11 +504,8 @@ def records_cities(
             if sub.period == period:
                 mine.setdefault(sub.department_code, []).append((sub, rec))
         heads = [sa for sa in departments if sa.submission.period == period]
-        codes = {code: members[-1][0].department for code, members in mine.items()}  # the last named, as before
-        codes.update({sa.submission.department_code: sa.submission.department for sa in heads})
-        if roster is not None:
-            for dept in roster.departments:
-                codes.setdefault(dept.code, dept.name)
+        named = [(code, members[-1][0].department) for code, members in mine.items()]  # the last named, as before
+        codes = _codes([*named, *((sa.submission.department_code, sa.submission.department) for sa in heads)], roster)
         lines = []
         for code in sorted(codes):
             members = sorted(mine.get(code, []), key=lambda m: m[0].code)
