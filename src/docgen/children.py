@@ -41,20 +41,21 @@ def die_with_parent(parent: int) -> None:
 
 
 @contextlib.contextmanager
-def collect_later() -> Iterator[None]:
-    """No automatic garbage collection in this process while the block runs (the state before is restored after).
+def collection(enabled: bool) -> Iterator[None]:
+    """Automatic garbage collection on (`enabled`) or off in this process while the block runs; the state before is
+    restored after.
 
-    A streamed check's parent keeps what every file's worker sent back (records, ~47,000 findings at 10,000
+    Off: a streamed check's parent keeps what every file's worker sent back (records, ~47,000 findings at 10,000
     projects) and makes next to no reference cycles; each automatic full collection walked all of it again: 1.4 s
-    of the parent's 4.5 s CPU at 10,000 projects, serial time every run waited for. Workers forked meanwhile turn
-    collection back on themselves (evaluate/stream.py `_worker`)."""
+    of the parent's 4.5 s CPU at 10,000 projects, serial time every run waited for. On: where files are checked in
+    that process after all (a few), as in a worker (evaluate/stream.py `_worker`), whose Documents, models and
+    evaluations hold cycles."""
     was = gc.isenabled()
-    gc.disable()
+    (gc.enable if enabled else gc.disable)()
     try:
         yield
     finally:
-        if was:
-            gc.enable()
+        (gc.enable if was else gc.disable)()
 
 
 def pool_worker(parent: int) -> None:

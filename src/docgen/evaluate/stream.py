@@ -292,7 +292,7 @@ def _worker(parent: int) -> None:
     and without collection a worker grew by ~45 KiB a file (1,250 files: +55 MiB). The parent froze its heap
     (gc.freeze) before forking, so collecting never walks, and so never copies, the pages the worker inherited."""
     children.die_with_parent(parent)
-    gc.enable()  # the parent may run without automatic collection (children.collect_later): a worker needs it
+    gc.enable()  # the parent may run without automatic collection (children.collection): a worker needs it
 
 
 #: From this many files on, the files are spread over worker processes (as check/validate.PARALLEL_FROM).
@@ -335,13 +335,8 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
     _SETTING[:] = [setting]
     try:
         if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            was = gc.isenabled()
-            gc.enable()  # here, a file's Document, model and evaluation hold cycles: collected as in a worker
-            try:
+            with children.collection(True):  # here, a file's Document, model and evaluation hold cycles
                 made = _chunk(todo, shelf is not None)
-            finally:
-                if not was:
-                    gc.disable()
         else:
             # small slices: the workers finish together, not a slice apart (at 10,000 files, slices of 313 left one
             # worker idle for up to ~0.6 s at the end; a slice more costs one round trip, ~1 ms)
