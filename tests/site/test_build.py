@@ -136,7 +136,7 @@ def test_large_sites_are_built_in_runs_and_merged(built: Built, tmp_path: Path) 
     """With one department folder's page per MkDocs run, the pages and the search index are the same as in one run."""
     source, output = built.root / S.SOURCE, tmp_path / "site"
     runs = S.run_mkdocs(source, output, batch=1)
-    pages = S._project_pages(source / "docs")
+    pages = S._folder_pages(source / "docs")
     assert "2025-06/101/index.md" in pages and runs == 1 + len(pages)  # the main run, then each page of 2025-06/<dept>/
     for page in (
         "2025-06/101/101-2025-001.html",

@@ -1253,7 +1253,7 @@ SEGMENT_MEMO = (
 _MKDOCS = "import sys; sys.modules['pkg_resources'] = None\n" + SEGMENT_MEMO + "from mkdocs.__main__ import cli; cli(prog_name='mkdocs')"
 
 
-def _project_pages(docs: Path) -> list[str]:
+def _folder_pages(docs: Path) -> list[str]:
     """The pages of the department folders (docs-relative: <period>/<dept>/<code>.md and the department's own
     <period>/<dept>/index.md), in the order the runs and the index take them. They are built in runs beside the main
     one and kept when unchanged: after one edit only the affected department's page is built again, not every
@@ -1262,7 +1262,7 @@ def _project_pages(docs: Path) -> list[str]:
 
 
 def _batches(docs: Path, size: int, only: Iterable[str] | None = None) -> list[list[str]]:
-    """Department folders' pages (docs/<period>/<dept>/*.md, `_project_pages`) in runs of at most `size`, whole folders
+    """Department folders' pages (docs/<period>/<dept>/*.md, `_folder_pages`) in runs of at most `size`, whole folders
     where they fit.
 
     A run is described to MkDocs by draft patterns; one pattern per folder keeps MkDocs' matching cheap
@@ -1270,7 +1270,7 @@ def _batches(docs: Path, size: int, only: Iterable[str] | None = None) -> list[l
     for a folder larger than `size`, single pages. `only`: the pages to build (the others are kept from the last
     build); a folder of which some pages are kept is listed page by page.
     """
-    every = _project_pages(docs)
+    every = _folder_pages(docs)
     wanted = set(every if only is None else only)
     whole: dict[str, bool] = {}
     folders: dict[str, list[str]] = {}
@@ -1311,7 +1311,7 @@ def _run_configs(source: Path, size: int, only: Iterable[str] | None = None) -> 
     for stale in source.glob("mkdocs-*.yml"):
         out_files.remove(stale, source)
     docs = source / "docs"
-    if only is None and len(_project_pages(docs)) <= size:
+    if only is None and len(_folder_pages(docs)) <= size:
         return [("mkdocs.yml", [])]
     batches = _batches(docs, size, only)
     base = (source / "mkdocs.yml").read_text(encoding="utf-8")
@@ -1385,7 +1385,7 @@ def run_mkdocs(source: Path, output: Path, *, batch: int | None = None, check: C
     output = output.parent.resolve() / output.name
     owner = output.parent
     size = batch or BATCH
-    pages = _project_pages(source / "docs")
+    pages = _folder_pages(source / "docs")
     digests = _page_digests(source, pages) if len(pages) > min(size, KEEP_FROM) else {}
     kept, entries = _kept_pages(source, output, digests)
     runs = _run_configs(source, size, [p for p in pages if p not in kept] if digests else None)
