@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen import api
+from docgen import api, cache
 from docgen.errors import DocgenError
 from docgen.form.model import Project
 from docgen.workspace import Workspace
@@ -142,3 +142,75 @@ def test_one_edit_builds_with_files_deleted_and_added_equal_cold_builds(
     spend(next(period.rglob(f"{POOLED[0]}.yaml")), 3)  # a 涉密 figure: what every output redacts may change
     api.build(tree)
     assert differing(files(tree / "build"), cold(tree, tmp_path / "secret", monkeypatch)) == []
+
+
+def parts(cache: Path) -> dict[str, bytes]:
+    """The city's 汇总表 parts kept in the cache (render/rollup_parts.py): one shard per department."""
+    return {p.name: p.read_bytes() for folder in cache.glob("docgen/rollup-city-*") for p in sorted(folder.iterdir())}
+
+
+def test_the_city_rollup_keeps_each_unchanged_department_and_equals_cold_builds(
+    tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: a department's part of the city's 汇总表 is kept while what its 汇总表 is made of is unchanged; after a
+    figure edit only that department's part is rewritten, and every build after an edit that changes validity or
+    涉密 elsewhere (a duplicate code across departments, a 涉密 flag in file and roster) is the bytes of a cold one."""
+    api.build(tree)
+    before = parts(cache_home)
+    assert len(before) == 10  # one shard per department
+    period = tree / "submissions" / "2025-06"
+    spend(next(period.rglob("103-2025-0012.yaml")), 1)  # (a) a figure
+    api.build(tree)
+    after = parts(cache_home)
+    assert [name for name in before if before[name] != after.get(name)] != [] and len(after) == 10
+    assert sum(before[name] != after[name] for name in before) == 1  # the department edited, no other
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "figure", monkeypatch)) == []
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+    # (b) a code that 105 already has, in 103's file: E309 refuses the build; given another code, it builds again
+    moved = next(period.rglob("103-2025-0022.yaml"))
+    text = moved.read_text(encoding="utf-8")
+    moved.write_text(text.replace('项目代码: "103-2025-0022"', '项目代码: "105-2025-0014"'), encoding="utf-8")
+    with pytest.raises(api.InvalidSubmissions) as refused:
+        api.build(tree)
+    assert any(f.code == "E309" for f in refused.value.findings)
+    moved.write_text(text.replace("项目名称: ", "项目名称: 改名的"), encoding="utf-8")
+    api.build(tree)
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "duplicate", monkeypatch)) == []
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+    # (c) 涉密 in file and roster: 104 gets one (withheld: its totals go), 101 loses one of its three (k: withheld too)
+    roster = period / "名单.yaml"
+    listed = roster.read_text(encoding="utf-8")
+    secret = next(period.rglob("104-2025-0013.yaml"))
+    secret.write_text(secret.read_text(encoding="utf-8") + "涉密: true\n", encoding="utf-8")
+    line = next(line for line in listed.splitlines() if '"104-2025-0013"' in line)
+    listed = listed.replace(line, line.removesuffix("}") + ", 涉密: true}")
+    public = next(period.rglob(f"{POOLED[2]}.yaml"))
+    public.write_text(public.read_text(encoding="utf-8").replace("涉密: true\n", ""), encoding="utf-8")
+    listed = listed.replace(f'"{POOLED[2]}", 涉密: true', f'"{POOLED[2]}"')
+    line = next(line for line in listed.splitlines() if f'"{POOLED[2]}"' in line)
+    listed = listed.replace(line, line.replace(", 涉密: true", ""))
+    roster.write_text(listed, encoding="utf-8")
+    api.build(tree)
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "secret", monkeypatch)) == []
+
+
+def test_a_damaged_city_part_in_the_cache_is_a_miss(tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part read back is data, never trusted: one whose number cell carries markup, or whose shape is another, is
+    rolled up again, and the build is the bytes of a cold one."""
+    api.build(tree)
+    shards = sorted(p for folder in cache_home.glob("docgen/rollup-city-*") for p in folder.iterdir())
+    header, line = shards[0].read_text(encoding="utf-8").split("\n")[:2]
+    path, key, value = cache.loads(line)
+    table, row = value[9], value[10][0]
+    column = next(c for c, (_, is_text) in enumerate(table[row[1]]) if not is_text)
+    row[2][column] = "1</v></c><c><v>2"  # markup in a number cell
+    shards[0].write_text(header + "\n" + cache.dumps([path, key, value]) + "\n", encoding="utf-8")
+    header, line = shards[1].read_text(encoding="utf-8").split("\n")[:2]
+    path, key, value = cache.loads(line)
+    shards[1].write_text(header + "\n" + cache.dumps([path, key, [*value, "more"]]) + "\n", encoding="utf-8")
+    touched = next((tree / "submissions").rglob("103-2025-0012.yaml"))
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns - 10**10))  # same bytes: every key kept
+    api.build(tree)
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "cold", monkeypatch)) == []

@@ -875,12 +875,14 @@ def build(
         extra_sections = view.drafted
     # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
     # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
-    built = _city_rollups(result, view)  # the roll-up data, built once for both writers
+    # from the records, each department is rolled up only where its 汇总表 or its part of the city's is not kept
+    pending = _pending(result, view)
+    built = _city_rollups(result, view) if pending is None else None  # the roll-up data, built once for both writers
     records = Store(ws.root)  # the manifests of build/: in the user's cache, never in build/ (cache.Store.record)
     legacy = [out / ".docgen-manifest.json", out / ".docgen-rollups-departments.json", out / ".docgen-rollups-city.json"]
     for old in legacy:  # where an older docgen kept them: never read; removed, so build/ holds only outputs
         output.remove(old, out)
-    city_written = _in_background(write_city_rollup, result, out, built, records)
+    city_written = _in_background(write_city_rollup, result, out, built, records, pending, cache)
     target = out / "summary.json"
     output.write_text(target, _summary_text(ws, result, view) + "\n", owner=out)
     secrets = _secrets(ws, result, view, cache)
@@ -898,7 +900,7 @@ def build(
         extra_sections=extra_sections,
     )
     rollup.write_departments(
-        out, analyse(result), result.rosters, built=built, store=records, keys=view.department_keys() if view else None
+        out, analyse(result), result.rosters, built=built, store=records, keys=view.department_keys() if view else None, pending=pending
     )
     rendered = engine.render_all(_planned(result, view, options), out, tpl, options)
     city_written()
@@ -1089,6 +1091,7 @@ class _RecordsView:
     judged: dict[str, list[Finding]]
     identities: dict[str, Project]  # path -> the identity standing for a project in `result.projects`
     _wanted: tuple[int, set[str]] | None = None  # the secret figures as summary.json writes them (`printed`)
+    _keys: dict[tuple[str, str], str] | None = None  # department_keys, once
 
     @classmethod
     def of(cls, ws: Workspace, checked: Result) -> _RecordsView:
@@ -1157,10 +1160,16 @@ class _RecordsView:
 
     def department_keys(self) -> dict[tuple[str, str], str]:
         """(period, department code) -> everything its 汇总表 is made of, for rollup.write_departments: an unchanged
-        department's sheets are not even built (~0.15 s each at 1,000 projects). Its projects' files (digest, 涉密 and
-        validity as decided) and what their outcomes were judged from (the stream's key: profile, rules, rosters,
-        approved targets, earlier periods), its 部门整体's record and findings, the returned submissions, the rules'
-        names and k, and the roster's name and count of the department."""
+        department's sheets are not even built (~0.15 s each at 1,000 projects), and its part of the city's is kept
+        (render/rollup_parts.py). Its projects' files (digest, 涉密 and validity as decided) and what their outcomes
+        were judged from (the stream's key: profile, rules, rosters, approved targets, earlier periods), its
+        部门整体's record and findings, the returned submissions, the rules' names and k, and the roster's name and
+        count of the department. Computed once a build."""
+        if self._keys is None:
+            self._keys = self._department_keys()
+        return self._keys
+
+    def _department_keys(self) -> dict[tuple[str, str], str]:
         members: dict[tuple[str, str], list[str]] = {}
         for rec in self.records.values():
             row = f"{rec.path}\0{rec.digest}\0{rec.confidential}\0{rec.valid}"
@@ -1273,6 +1282,16 @@ def _city_rollups(result: Result, view: _RecordsView | None) -> list[rollup.City
     if view is not None:
         return rollup.records_cities(view.pairs, view.judged, analyse(result), result.rosters, _returned(result))
     return rollup.cities(analyse(result), result.rosters, _returned(result))
+
+
+def _pending(result: Result, view: _RecordsView | None) -> list[tuple[Period, list[rollup.Pending]]] | None:
+    """From the records (`view`), every period's departments to roll up when asked, each with the digest of what its
+    汇总表 is made of (`department_keys`); None for a build from the models."""
+    from .render import rollup
+
+    if view is None:
+        return None
+    return rollup.records_pending(view.pairs, view.judged, analyse(result), result.rosters, _returned(result), view.department_keys())
 
 
 def _summary_text(ws: Workspace, result: Result, view: _RecordsView | None) -> str:
@@ -1430,10 +1449,20 @@ def write_rollups(result: Result, out: Path, store: Store | None = None) -> list
     return rollup.write_all(out, analyse(result), result.rosters, store=store, returned=_returned(result))
 
 
-def write_city_rollup(result: Result, out: Path, built: list[rollup.CityRollup] | None = None, store: Store | None = None) -> list[Path]:
-    """The city's 汇总表 of every period checked (`built`: the roll-up data, when already built)."""
-    from .render import rollup
+def write_city_rollup(
+    result: Result,
+    out: Path,
+    built: list[rollup.CityRollup] | None = None,
+    store: Store | None = None,
+    pending: list[tuple[Period, list[rollup.Pending]]] | None = None,
+    memo: bool = True,
+) -> list[Path]:
+    """The city's 汇总表 of every period checked (`built`: the roll-up data, when already built; `pending`: the
+    departments from the records, each department's part kept in the cache unless `memo` is False)."""
+    from .render import rollup, rollup_parts
 
+    if pending is not None:
+        return rollup_parts.write_city(out, analyse(result), pending, store, memo)
     return rollup.write_city(out, analyse(result), result.rosters, built=built, store=store)
 
 

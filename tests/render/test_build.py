@@ -232,7 +232,7 @@ def test_extra_sections_reach_the_report(small_tree: Path) -> None:
 def test_a_failing_rollup_fails_the_build_in_one_chinese_line(run, small_tree: Path, monkeypatch) -> None:
     """The city's 汇总表 is written by a forked child: its failure is reported, not swallowed, and shows no traceback."""
 
-    def broken(result, out):
+    def broken(result, out, *args):
         raise OSError("磁盘已满")
 
     monkeypatch.setattr(api, "write_city_rollup", broken)

@@ -361,7 +361,7 @@ def _assemble(
     return DepartmentRollup(
         period=period,
         code=code,
-        name=title or (roster_dept.name if roster_dept else code),
+        name=_rollup_name(title, roster, code),
         lines=tuple(lines),
         total=total,
         confidential=len(secret),
@@ -371,6 +371,12 @@ def _assemble(
         submitted=len(projects),
         pool=pool,
     )
+
+
+def _rollup_name(title: str, roster: Roster | None, code: str) -> str:
+    """A department's name in its 汇总表: as its files give it, else as the roster lists it, else its code."""
+    roster_dept = next((d for d in roster.departments if d.code == code), None) if roster else None
+    return title or (roster_dept.name if roster_dept else code)
 
 
 @dataclass(frozen=True)
@@ -458,14 +464,44 @@ def _project_lights(roll: DepartmentRollup, lights: Iterable[tuple[bool, str | N
 
 
 def _city(period: Period, departments: list[DepartmentLine], pool: int) -> CityRollup:
-    totals = [d.rollup.total for d in departments if d.rollup.total is not None]
+    return CityRollup(period, tuple(departments), city_total([head_of(d) for d in departments], pool))
+
+
+def city_total(heads: Sequence[CityPart], pool: int) -> ProjectLine | None:
+    """The city's 合计: its departments' totals summed."""
+    totals = [h.total for h in heads if h.total is not None]
     total = combine(totals, name=M.ROLLUP["total_row"], keep_rules=False) if totals else None
     # the city total less every shown total and project gives the 涉密 projects of withheld departments: shown
     # only when they are at least k together
-    hidden = sum(d.rollup.confidential for d in departments if d.rollup.withheld)
+    hidden = sum(h.confidential for h in heads if h.withheld)
     if total is not None and 0 < hidden < pool:
         total = withhold(total)
-    return CityRollup(period, tuple(departments), total)
+    return total
+
+
+@dataclass(frozen=True)
+class CityPart:
+    """A department's share of the city's 汇总表: its row on the departments sheet (`values`), its 合计 (summed into
+    the city's), what the city's notes say of it, and its rows on the all-projects and warnings sheets prepared for
+    writing (rollup_xml.prepare; empty for a `head_of` only). The city's writer needs nothing else of a department,
+    so an unchanged one is kept so in the user's cache (rollup_parts.py) and never rolled up again (issue 18)."""
+
+    values: dict[str, Any]
+    total: ProjectLine | None
+    withheld: bool
+    confidential: int
+    thin: frozenset[str]
+    pool: int
+    note: str
+    lights: dict[str, int]
+    projects: tuple[Any, ...] = ()
+    findings: tuple[Any, ...] = ()
+
+
+def head_of(d: DepartmentLine) -> CityPart:
+    """What the city's 汇总表 reads of a department's roll-up besides its rows."""
+    r = d.rollup
+    return CityPart(d.values(), r.total, r.withheld, r.confidential, r.thin, r.pool, r.note, dict(d.lights))
 
 
 def record_line(
@@ -491,6 +527,39 @@ def records_cities(
     """`cities` for a build that holds records, not evaluations: every project as (its identity, its record) in the
     check's order, its monitoring findings by path; `analysis` holds the rules and only the 部门整体 (evaluated: ten,
     not ten thousand). The same roll-ups as `cities` over the whole analysis (tests/render/test_rollup_records.py)."""
+    pool = pool_size(analysis)
+    return [
+        _city(period, [p.line for p in pending], pool) for period, pending in records_pending(projects, judged, analysis, rosters, returned)
+    ]
+
+
+@dataclass
+class Pending:
+    """A department of a period, from the records, rolled up only when something asks for it (`line`): a build
+    after one edit rolls up the department edited, not every one (issue 18). `key`: the digest of everything its
+    汇总表 is made of (api._RecordsView.department_keys), when known."""
+
+    period: Period
+    code: str
+    name: str  # its 汇总表's name (DepartmentRollup.name)
+    empty: bool  # no project and no 部门整体: a roster's department that has not submitted, no 汇总表 of its own
+    make: Callable[[], DepartmentLine] = field(repr=False)
+    key: str | None = None
+
+    @functools.cached_property
+    def line(self) -> DepartmentLine:
+        return self.make()
+
+
+def records_pending(
+    projects: Sequence[tuple[Project, SubmissionRecord]],
+    judged: Mapping[str, Sequence[Finding]],
+    analysis: Analysis,
+    rosters: Sequence[Roster],
+    returned: frozenset[str] = frozenset(),
+    keys: Mapping[tuple[str, str], str] | None = None,
+) -> list[tuple[Period, list[Pending]]]:
+    """`records_cities` department by department, each rolled up when first asked for (`Pending.line`)."""
     names = _rule_names(analysis)
     pool = pool_size(analysis)
     departments = [sa for sa in analysis.submissions.values() if isinstance(sa.submission, Department)]
@@ -506,24 +575,47 @@ def records_cities(
         heads = [sa for sa in departments if sa.submission.period == period]
         named = [(code, members[-1][0].department) for code, members in mine.items()]  # the last named, as before
         codes = _codes([*named, *((sa.submission.department_code, sa.submission.department) for sa in heads)], roster)
-        lines = []
+        pending = []
         for code in sorted(codes):
-            members = sorted(mine.get(code, []), key=lambda m: m[0].code)
             head = next((sa for sa in heads if sa.submission.department_code == code), None)
             first = mine[code][0][0].department if code in mine else head.submission.department if head else ""
-            rows = [
-                (
-                    rec.confidential,
-                    record_line(sub, rec, judged.get(rec.path, ()), names, frozenset() if rec.confidential else returned),
-                    judged.get(rec.path, ()),
-                )
-                for sub, rec in members
-            ]
-            roll = _assemble(period, code, _department_name(roster, code, codes[code]) or first, roster, rows, head, pool)
-            lights = [(rec.confidential, None if rec.light == NONE else rec.light) for _, rec in mine.get(code, [])]
-            lines.append(DepartmentLine(roll, _project_lights(roll, lights)))
-        out.append(_city(period, lines, pool))
+            title = _department_name(roster, code, codes[code]) or first
+
+            make = functools.partial(
+                _record_department, period, code, title, roster, head, mine.get(code, []), judged, names, returned, pool
+            )
+            empty = code not in mine and head is None
+            key = keys.get((period.key, code)) if keys is not None else None
+            pending.append(Pending(period, code, _rollup_name(title, roster, code), empty, make, key))
+        out.append((period, pending))
     return out
+
+
+def _record_department(
+    period: Period,
+    code: str,
+    title: str,
+    roster: Roster | None,
+    head: SubmissionAnalysis | None,
+    mine: list[tuple[Project, SubmissionRecord]],
+    judged: Mapping[str, Sequence[Finding]],
+    names: dict[str, str],
+    returned: frozenset[str],
+    pool: int,
+) -> DepartmentLine:
+    """One department's line in `records_cities`: its projects (`mine`, in the check's order) rolled up."""
+    members = sorted(mine, key=lambda m: m[0].code)
+    rows = [
+        (
+            rec.confidential,
+            record_line(sub, rec, judged.get(rec.path, ()), names, frozenset() if rec.confidential else returned),
+            judged.get(rec.path, ()),
+        )
+        for sub, rec in members
+    ]
+    roll = _assemble(period, code, title, roster, rows, head, pool)
+    lights = [(rec.confidential, None if rec.light == NONE else rec.light) for _, rec in mine]
+    return DepartmentLine(roll, _project_lights(roll, lights))
 
 
 def _department_name(roster: Roster | None, code: str, fallback: str) -> str:
@@ -594,6 +686,7 @@ FINDING_COLUMNS = (
     ("message", TEXT),
     ("location", TEXT),
 )
+CITY_FINDING_COLUMNS = (("department", TEXT), *FINDING_COLUMNS)
 ROW_COLUMNS = (
     ("table", TEXT),
     ("row", TEXT),
@@ -632,6 +725,14 @@ class Sheet:
     #: in the sheet's repr, which keys an unchanged workbook).
     form: Form | None = field(default=None, repr=False)
     profile: str = ""
+    #: Rows already prepared for the `shown` columns (rollup_xml.prepare), written after `rows`: an unchanged
+    #: department's rows in the city's 汇总表 (rollup_parts.py). Only the prepared writer takes them.
+    prepared: Sequence[Any] | None = None
+
+    @property
+    def size(self) -> int:
+        """How many data rows the sheet has."""
+        return len(self.rows) + len(self.prepared or ())
 
     @property
     def shown(self) -> list[tuple[str, str]]:
@@ -755,6 +856,8 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
     try:
         return rollup_xml.workbook(sheets)
     except rollup_xml.Markup:
+        if any(sheet.prepared for sheet in sheets):
+            raise  # XlsxWriter cannot take prepared rows: the caller lays the rows out again (rollup_parts.write_city)
         return _written_by_xlsxwriter(sheets)
 
 
@@ -899,52 +1002,69 @@ def city_workbook(city: CityRollup, analysis: Analysis) -> bytes:
 
 def city_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
     """The sheets of the city's 汇总表, apart from writing so the build can skip an unchanged workbook."""
-    label = city.period.label
-    title = M.ROLLUP["city_title"].format(period=label, level=level_of(analysis))
-    withheld = next((d.rollup for d in city.departments if d.rollup.withheld), None)
-    confidential = any(d.rollup.confidential for d in city.departments)
-    note = withheld.note if withheld else M.ROLLUP["confidential_note"] if confidential else ""
-    thin = frozenset().union(*(d.rollup.thin for d in city.departments))
-    pool = next((d.rollup.pool for d in city.departments), DEFAULT_POOL)
-    note = "".join(n for n in (note, "" if withheld else thin_note(thin, pool), "" if withheld else excluded_note(city.total)) if n)
-    total = city.total.values() if city.total else None
-    if total is not None:
-        total.update({f"lights_{k}": sum(d.lights.get(k, 0) for d in city.departments) for k in (RED, YELLOW, BLUE, GREEN, GREY, NONE)})
-        for key in ("expected_projects", "submitted_projects", "missing_projects"):
-            parts = [d.values()[key] for d in city.departments]
-            total[key] = sum(p for p in parts if p is not None)
-        total.update(department=M.ROLLUP["total_row"], department_code="", light=city.total.light if city.total else NONE)
     findings = [pair for d in city.departments for pair in d.rollup.findings]
-    project_total = city.total.values() if city.total else None
+    heads = [head_of(d) for d in city.departments]
+    return parts_sheets(city.period, heads, city.total, analysis, [line.values() for line in city.lines], _finding_rows(findings, analysis))
+
+
+def parts_sheets(
+    period: Period,
+    heads: Sequence[CityPart],
+    city: ProjectLine | None,
+    analysis: Analysis,
+    projects: list[dict[str, Any]],
+    findings: list[dict[str, Any]],
+    prepared: bool = False,
+) -> list[Sheet]:
+    """The city's sheets from its departments' parts (`city`: its 合计): the project and warning rows given as
+    values (`projects`, `findings`), or with `prepared` as each part's prepared rows (rollup_parts.py)."""
+    label = period.label
+    title = M.ROLLUP["city_title"].format(period=label, level=level_of(analysis))
+    withheld = next((h for h in heads if h.withheld), None)
+    confidential = any(h.confidential for h in heads)
+    note = withheld.note if withheld else M.ROLLUP["confidential_note"] if confidential else ""
+    thin = frozenset().union(*(h.thin for h in heads))
+    pool = next((h.pool for h in heads), DEFAULT_POOL)
+    note = "".join(n for n in (note, "" if withheld else thin_note(thin, pool), "" if withheld else excluded_note(city)) if n)
+    total = city.values() if city else None
+    if total is not None:
+        total.update({f"lights_{k}": sum(h.lights.get(k, 0) for h in heads) for k in (RED, YELLOW, BLUE, GREEN, GREY, NONE)})
+        for key in ("expected_projects", "submitted_projects", "missing_projects"):
+            parts = [h.values[key] for h in heads]
+            total[key] = sum(p for p in parts if p is not None)
+        total.update(department=M.ROLLUP["total_row"], department_code="", light=city.light if city else NONE)
+    project_total = city.values() if city else None
     if project_total is not None:
         project_total.update(department=M.ROLLUP["total_row"], name="")
     sheets = [
         Sheet(
             M.ROLLUP["sheet_departments"],
             title,
-            _subtitle(city.period),
+            _subtitle(period),
             DEPARTMENT_COLUMNS,
-            [d.values() for d in city.departments],
+            [h.values for h in heads],
             total,
             note,
         ),
         Sheet(
             M.ROLLUP["sheet_all_projects"],
             title,
-            _subtitle(city.period),
+            _subtitle(period),
             CITY_PROJECT_COLUMNS,
-            [line.values() for line in city.lines],
+            projects,
             project_total,
             note,
             frozen_columns=4,
+            prepared=[row for h in heads for row in h.projects] if prepared else None,
         ),
         Sheet(
             M.ROLLUP["sheet_findings"],
             title,
-            _subtitle(city.period),
-            (("department", TEXT), *FINDING_COLUMNS),
-            _finding_rows(findings, analysis),
+            _subtitle(period),
+            CITY_FINDING_COLUMNS,
+            findings,
             note=note,
+            prepared=[row for h in heads for row in h.findings] if prepared else None,
         ),
     ]
     return _on_form(sheets, analysis)
@@ -1011,14 +1131,24 @@ def write_departments(
     built: Sequence[CityRollup] | None = None,
     store: Store | None = None,
     keys: Mapping[tuple[str, str], str] | None = None,
+    pending: Sequence[tuple[Period, Sequence[Pending]]] | None = None,
 ) -> list[Path]:
     """Every department's 汇总表, for every period analysed (`built`: the roll-ups `cities` gave); returns the
     files (re)written. `store`: the project's, where the manifest is kept (default: of the folder above `build`).
     `keys`: (period, department code) -> the digest of what its 汇总表 is made of (a build from records), so an
-    unchanged department's sheets are not built."""
+    unchanged department's sheets are not built. `pending` (records_pending, with their keys): instead of `built`,
+    an unchanged department is not even rolled up."""
     written = []
     manifest, keys_given = _Keys(build, "departments", store), keys
-    for city in cities(analysis, rosters) if built is None else built:
+    for period, items in pending or ():
+        for item in items:
+            if item.empty:
+                continue
+            target = paths.department_rollup(build, period, item.code, item.name)
+            sheets = functools.partial(lambda item: department_sheets(item.line.rollup, analysis), item)
+            if manifest.write(target, sheets, item.key):
+                written.append(target)
+    for city in (cities(analysis, rosters) if built is None else built) if pending is None else ():
         for line in city.departments:
             roll = line.rollup
             if roll.submitted == 0 and roll.department is None:

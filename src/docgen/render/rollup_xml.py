@@ -148,8 +148,9 @@ class _Writer:
     def blank(self, ref: str, key: Any) -> str:
         return f'<c r="{ref}" s="{self.styles.xf(key)}"/>'
 
-    def number(self, ref: str, key: Any, value: float) -> str:
-        return f'<c r="{ref}" s="{self.styles.xf(key)}"><v>{_number(value)}</v></c>'
+    def number(self, ref: str, key: Any, value: str) -> str:
+        """A number cell; `value` as `_number` writes it."""
+        return f'<c r="{ref}" s="{self.styles.xf(key)}"><v>{value}</v></c>'
 
 
 def _merged(w: _Writer, r: int, last: int, key: Any, value: str, height: float | None) -> None:
@@ -159,29 +160,58 @@ def _merged(w: _Writer, r: int, last: int, key: Any, value: str, height: float |
     w.row(r, height, cells, 0, last)
 
 
-def _data_row(w: _Writer, r: int, columns: Sequence[tuple[str, str]], values: dict[str, Any], total: bool) -> None:
-    from .rollup import LIGHT, LINE_HEIGHT, RATE, TEXT, _lines, light_label
+#: A data row made ready to write (`prepare`): how many lines it needs, each cell's style key with whether it is a text
+#: (else a number), and each cell's text or number (as `_number` writes it). The city's 汇总表 keeps an unchanged
+#: department's rows so (rollup_parts.py), and writes them without laying them out again.
+Prepared = tuple[int, tuple[tuple[Any, bool], ...], tuple[str, ...]]
 
-    number = str(r + 1)
-    cells = []
-    for col, (key, kind) in enumerate(columns):
-        ref = w.names[col] + number
+
+def prepare(columns: Sequence[tuple[str, str]], values: dict[str, Any], total: bool = False) -> Prepared:
+    """A row's cells as `_data_row` writes them, before they are numbered, styled and put in the shared strings."""
+    from .rollup import LIGHT, RATE, TEXT, _lines, light_label
+
+    sig: list[tuple[Any, bool]] = []
+    out: list[str] = []
+    for key, kind in columns:
         value = values.get(key)
         if kind == TEXT:
-            cells.append(w.string(ref, (TEXT, total, None), "" if value is None else str(value)))
+            sig.append(((TEXT, total, None), True))
+            out.append("" if value is None else str(value))
         elif kind == LIGHT:
             light = value if value in M.LIGHT_NAMES else None
-            cells.append(w.string(ref, (LIGHT, total, light), light_label(values, key) if value is not None else ""))
+            sig.append(((LIGHT, total, light), True))
+            out.append(light_label(values, key) if value is not None else "")
         elif value is None:
-            cells.append(w.string(ref, (kind, total, None), N.NO_VALUE))
+            sig.append(((kind, total, None), True))
+            out.append(N.NO_VALUE)
         elif isinstance(value, str):
-            cells.append(w.string(ref, (TEXT, total, None), value))
+            sig.append(((TEXT, total, None), True))
+            out.append(value)
         elif kind == RATE:
-            cells.append(w.number(ref, (RATE, total, None), float(compute.fraction(Decimal(value)))))
+            sig.append(((RATE, total, None), False))
+            out.append(_number(float(compute.fraction(Decimal(value)))))
         else:
-            cells.append(w.number(ref, (kind, total, None), float(value)))
-    lines = _lines(columns, values)
-    w.row(r, LINE_HEIGHT * lines + 2 if lines > 1 else None, cells, 0, len(columns) - 1)
+            sig.append(((kind, total, None), False))
+            out.append(_number(float(value)))
+    return _lines(columns, values), tuple(sig), tuple(out)
+
+
+def _emit(w: _Writer, r: int, prepared: Prepared, last: int) -> None:
+    """A prepared row written as row `r`: the same XML `_data_row` writes for its values."""
+    from .rollup import LINE_HEIGHT
+
+    lines, sig, out = prepared
+    number = str(r + 1)
+    names = w.names
+    cells = [
+        w.string(names[col] + number, key, value) if is_text else w.number(names[col] + number, key, value)
+        for col, ((key, is_text), value) in enumerate(zip(sig, out, strict=True))
+    ]
+    w.row(r, LINE_HEIGHT * lines + 2 if lines > 1 else None, cells, 0, last)
+
+
+def _data_row(w: _Writer, r: int, columns: Sequence[tuple[str, str]], values: dict[str, Any], total: bool) -> None:
+    _emit(w, r, prepare(columns, values, total), len(columns) - 1)
 
 
 def _sheet(part: _Part, sheet: Sheet, head: str, tail: str, styles: _Styles, strings: _Strings) -> None:
@@ -190,7 +220,7 @@ def _sheet(part: _Part, sheet: Sheet, head: str, tail: str, styles: _Styles, str
     columns = sheet.shown
     words = sheet.form.words if sheet.form is not None else str
     last = len(columns) - 1
-    end = 3 + len(sheet.rows) + (1 if sheet.total is not None else 0)
+    end = 3 + sheet.size + (1 if sheet.total is not None else 0)
     bottom = end + 1 if sheet.note else end - 1
     dimension = "A1" if bottom == 0 and last == 0 else f"A1:{xl_col_to_name(last)}{bottom + 1}"
     part.write(_DIMENSION.sub(f'<dimension ref="{dimension}"/>', head, count=1))
@@ -201,8 +231,12 @@ def _sheet(part: _Part, sheet: Sheet, head: str, tail: str, styles: _Styles, str
     w.row(2, 45, [w.string(names[col] + "3", ("header",), sheet.header(key)) for col, (key, _) in enumerate(columns)], 0, last)
     for index, values in enumerate(sheet.rows):
         _data_row(w, 3 + index, columns, values, False)
+    for index, prepared in enumerate(sheet.prepared or ()):
+        if len(prepared[2]) != len(columns):  # rows prepared for other columns: never written misaligned
+            raise ValueError(sheet.name)
+        _emit(w, 3 + len(sheet.rows) + index, prepared, last)
     if sheet.total is not None:
-        _data_row(w, 3 + len(sheet.rows), columns, sheet.total, True)
+        _data_row(w, 3 + sheet.size, columns, sheet.total, True)
     if sheet.note:
         w.row(end + 1, None, [w.string(f"A{end + 2}", ("note",), words(sheet.note))], 0, 0)
     w.flush()
@@ -240,7 +274,7 @@ def _skeleton(sheets: Sequence[Sheet], specs: Sequence[dict[str, Any]] | None) -
         ws.write_string(0, 0, "-")
         for col, (key, kind) in enumerate(columns):
             ws.set_column(col, col, _width(key, kind))
-        end = 3 + len(sheet.rows)
+        end = 3 + sheet.size
         ws.autofilter(2, 0, max(end - 1, 2), last)
         ws.freeze_panes(3, sheet.frozen_columns)
         ws.set_landscape()
