@@ -54,7 +54,7 @@ def _sheet(rows: list[dict[str, object]], note: str = "", name: str = "项目汇
 HOSTILE = [
     {"code": "<r>x</r>", "name": "</t></si><si><t>注入", "unit": " 前后有空格 ", "light": "red", "budget": 12.5},
     {"code": "\x01\x1f_x0041_", "name": "长" * 40000, "unit": "a&b<c>", "light": "unknown", "budget": "未填报"},
-    {"code": "", "name": "很长的名称" * 30, "unit": None, "light": None, "budget": None},
+    {"code": "", "name": "很长的名称" * 30, "unit": "{0}}{1", "light": None, "budget": None},
 ]
 
 

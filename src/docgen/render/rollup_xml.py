@@ -123,6 +123,7 @@ class _Writer:
         self.part, self.styles, self.strings, self.names = part, styles, strings, names
         self.block: list[tuple[int, int | None, list[str], int, int]] = []
         self.block_index = 0
+        self.templates: dict[Any, tuple[str, tuple[bool, ...]]] = {}  # a prepared row's kind of cells -> its XML to fill
 
     def row(self, r: int, height: float | None, cells: list[str], first: int, last: int) -> None:
         if r // 16 != self.block_index:
@@ -201,13 +202,17 @@ def _emit(w: _Writer, r: int, prepared: Prepared, last: int) -> None:
     from .rollup import LINE_HEIGHT
 
     lines, sig, out = prepared
-    number = str(r + 1)
-    names = w.names
-    cells = [
-        w.string(names[col] + number, key, value) if is_text else w.number(names[col] + number, key, value)
-        for col, ((key, is_text), value) in enumerate(zip(sig, out, strict=True))
-    ]
-    w.row(r, LINE_HEIGHT * lines + 2 if lines > 1 else None, cells, 0, last)
+    made = w.templates.get(sig)
+    if made is None:  # the row's XML with its number and values left to fill: styles numbered in order of first use
+        cells = []
+        for col, (key, is_text) in enumerate(sig):
+            ref, xf, kind = w.names[col] + "{0}", w.styles.xf(key), ' t="s"' if is_text else ""
+            cells.append(f'<c r="{ref}" s="{xf}"{kind}><v>{{{col + 1}}}</v></c>')
+        made = w.templates[sig] = ("".join(cells), tuple(is_text for _, is_text in sig))
+    template, texts = made
+    of = w.strings.of  # in the cells' order, as the shared strings are counted
+    values = [of(value) if is_text else value for value, is_text in zip(out, texts, strict=True)]
+    w.row(r, LINE_HEIGHT * lines + 2 if lines > 1 else None, [template.format(r + 1, *values)], 0, last)
 
 
 def _data_row(w: _Writer, r: int, columns: Sequence[tuple[str, str]], values: dict[str, Any], total: bool) -> None:
