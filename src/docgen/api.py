@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -835,6 +835,8 @@ class Built:
     result: Result
     summary: Path
     rendered: engine.Rendered
+    text: str | None = None  # its warnings as printed standing at the root, when remembered for a replay (`_remember`)
+    summary_line: str = ""  # … and its closing line
 
 
 def build(
@@ -866,7 +868,7 @@ def build(
     started = time.time_ns()  # before any input is read: an edit from here on is never taken as built
     inputs = _inputs_signature(ws, rules, started) if cache and not pdf else None
     result = _buildable(ws, out, rules, cache=cache, strict=strict, records=extra_sections is None)
-    from .render import engine, rollup, templates
+    from .render import engine, templates
 
     tpl = templates.find(ws.root)
     engine.check_templates(tpl)  # a hostile or broken template stops the build before anything is written
@@ -882,9 +884,11 @@ def build(
     legacy = [out / ".docgen-manifest.json", out / ".docgen-rollups-departments.json", out / ".docgen-rollups-city.json"]
     for old in legacy:  # where an older docgen kept them: never read; removed, so build/ holds only outputs
         output.remove(old, out)
-    city_written = _in_background(write_city_rollup, result, out, built, records, pending, cache)
+    keys = view.department_keys() if view else None
+    city_written = _in_background(_write_rollups, result, out, built, records, pending, cache, keys)
     target = out / "summary.json"
-    output.write_text(target, _summary_text(ws, result, view) + "\n", owner=out)
+    # department by department from the cache where unchanged (the user's, not --no-cache)
+    output.write_text(target, _summary_text(ws, result, view, Store(ws.root) if cache else None) + "\n", owner=out)
     secrets = _secrets(ws, result, view, cache)
     options = _render_options(
         ws,
@@ -898,9 +902,6 @@ def build(
         jobs=jobs,
         progress=progress,
         extra_sections=extra_sections,
-    )
-    rollup.write_departments(
-        out, analyse(result), result.rosters, built=built, store=records, keys=view.department_keys() if view else None, pending=pending
     )
     rendered = engine.render_all(_planned(result, view, options), out, tpl, options)
     city_written()
@@ -983,6 +984,7 @@ def _remember(
         return
     r = built.rendered
     text, summary_line = _report_text(built.result.findings, len(built.result.files))
+    built.text, built.summary_line = text, summary_line  # printed from here: 44,000 lines are not made twice
     record = {
         "format": UNCHANGED_FORMAT,
         "key": key,
@@ -1218,11 +1220,14 @@ class _RecordsView:
         """Each submission's summary.json entry as the text json.dumps writes (compact), in summary.json's order, with
         its period's head: a 涉密 project's entry is None (summary.json only counts it). Each project's entry is the
         text its worker kept, with its path and lights put in, so 10,000 entries are never held as dicts."""
+        return self._entry_texts(sorted(self.records.values(), key=lambda r: (r.period, r.department_code, r.kind != "department", r.path)))
+
+    def _entry_texts(self, records: Iterable[submission_record.SubmissionRecord]) -> Iterator[tuple[dict[str, Any], str, str | None]]:
         dump = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
         withheld = confidential.withheld_paths(self.result)
         departments = {str(d.path): d for d in self.result.departments}
         heads: dict[str, dict[str, Any]] = {}
-        for rec in sorted(self.records.values(), key=lambda r: (r.period, r.department_code, r.kind != "department", r.path)):
+        for rec in records:
             sub = departments.get(rec.path) if rec.kind == "department" else self.identities.get(rec.path)
             if sub is None:
                 continue
@@ -1246,12 +1251,14 @@ class _RecordsView:
             else:  # the monitoring light and how many findings of each light
                 yield head, rec.path, dump(entry)[:-1] + lights + "}"
 
-    def summary(self) -> str:
+    def summary(self, store: Store | None = None) -> str:
         """`summary` from the records, as the text json.dumps writes (compact), assembled from `entry_texts`. The same
-        bytes (tests/test_build_records.py)."""
+        bytes (tests/test_build_records.py). With `store`, department by department: a department's entries are
+        kept in its cache under the digest of what it is made of (`department_keys`), and an unchanged one's are
+        taken as they are (`_kept_entries`)."""
         dump = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
         periods: dict[str, tuple[dict[str, Any], list[str]]] = {}
-        for head, _, text in self.entry_texts():
+        for head, _, text in self._kept_entries(store) if store is not None else self.entry_texts():
             if head["period"] not in periods:
                 periods[head["period"]] = ({**head, "confidential_excluded": 0}, [])
             period, entries = periods[head["period"]]
@@ -1261,6 +1268,33 @@ class _RecordsView:
                 entries.append(text)
         texts = [dump(period)[:-1] + ',"submissions":[' + ",".join(entries) + "]}" for period, entries in periods.values()]
         return '{"generator":' + dump(f"docgen {__version__}") + ',"periods":[' + ",".join(texts) + "]}"
+
+    def _kept_entries(self, store: Store) -> Iterator[tuple[dict[str, Any], str, str | None]]:
+        """`entry_texts`, a department's from the cache when its key is the one they were kept under (a Shelf of
+        the user's cache, one shard a department: its texts, null for 涉密), else made and kept. Anything read back
+        but a list of texts and nulls is made again."""
+        ordered = sorted(self.records.values(), key=lambda r: (r.period, r.department_code, r.kind != "department", r.path))
+        groups: dict[tuple[str, str], list[submission_record.SubmissionRecord]] = {}
+        for rec in ordered:
+            groups.setdefault((rec.period, rec.department_code), []).append(rec)
+        heads: dict[tuple[str, str], dict[str, Any]] = {}  # each department's period head, as entry_texts gives it
+        for head, path, _ in self._entry_texts(next(iter(recs)) for recs in groups.values()):
+            heads[(self.records[path].period, self.records[path].department_code)] = head
+        keys = self.department_keys()
+        shelf = store.shelf("summary-parts", [f"{period}/{code}/summary" for period, code in groups])
+        for (period, code), recs in groups.items():
+            name, key = f"{period}/{code}/summary", keys.get((period, code))
+            kept = shelf.get(name, key) if key is not None and (period, code) in heads else None
+            if not (isinstance(kept, list) and all(text is None or isinstance(text, str) for text in kept)):
+                made = list(self._entry_texts(recs))
+                if made:
+                    heads[(period, code)] = made[0][0]
+                kept = [text for _, _, text in made]
+                if key is not None:
+                    shelf.put(name, key, kept)
+            for text in kept:  # none when no record of the department has a submission to stand for (no head)
+                yield heads[(period, code)], "", text
+        shelf.save()
 
     def entries(self) -> dict[str, dict[str, Any] | None]:
         """`_summary_entries` from the records: each submission's summary.json entry by path (None for 涉密)."""
@@ -1294,10 +1328,10 @@ def _pending(result: Result, view: _RecordsView | None) -> list[tuple[Period, li
     return rollup.records_pending(view.pairs, view.judged, analyse(result), result.rosters, _returned(result), view.department_keys())
 
 
-def _summary_text(ws: Workspace, result: Result, view: _RecordsView | None) -> str:
+def _summary_text(ws: Workspace, result: Result, view: _RecordsView | None, store: Store | None = None) -> str:
     """summary.json as written: compact (the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read
     it, people use the site)."""
-    return view.summary() if view is not None else json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":"))
+    return view.summary(store) if view is not None else json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":"))
 
 
 def _secrets(ws: Workspace, result: Result, view: _RecordsView | None, cache: bool) -> redact.Secrets:
@@ -1447,6 +1481,23 @@ def write_rollups(result: Result, out: Path, store: Store | None = None) -> list
     from .render import rollup  # the 汇总表 load only for the commands that write them, not for validate
 
     return rollup.write_all(out, analyse(result), result.rosters, store=store, returned=_returned(result))
+
+
+def _write_rollups(
+    result: Result,
+    out: Path,
+    built: list[rollup.CityRollup] | None,
+    store: Store,
+    pending: list[tuple[Period, list[rollup.Pending]]] | None,
+    memo: bool,
+    keys: dict[tuple[str, str], str] | None,
+) -> None:
+    """`build`'s 汇总表, in its forked child while the parent renders: the city's, then each department's (only the
+    departments changed are rolled up and written: `keys`, `pending`)."""
+    from .render import rollup
+
+    write_city_rollup(result, out, built, store, pending, memo)
+    rollup.write_departments(out, analyse(result), result.rosters, built=built, store=store, keys=keys, pending=pending)
 
 
 def write_city_rollup(
