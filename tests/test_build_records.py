@@ -144,10 +144,9 @@ def test_one_edit_builds_with_files_deleted_and_added_equal_cold_builds(
     assert differing(files(tree / "build"), cold(tree, tmp_path / "secret", monkeypatch)) == []
 
 
-def parts(cache: Path, kind: str = "rollup-city") -> dict[str, bytes]:
-    """What is kept per department in the cache: its part of the city's 汇总表 (render/rollup_parts.py) or its
-    summary.json entries (api._RecordsView._kept_entries), one shard per department."""
-    return {p.name: p.read_bytes() for folder in cache.glob(f"docgen/{kind}-*") for p in sorted(folder.iterdir())}
+def parts(cache: Path) -> dict[str, bytes]:
+    """The city's 汇总表 parts kept in the cache (render/rollup_parts.py): one shard per department."""
+    return {p.name: p.read_bytes() for folder in cache.glob("docgen/rollup-city-*") for p in sorted(folder.iterdir())}
 
 
 def test_the_city_rollup_keeps_each_unchanged_department_and_equals_cold_builds(
@@ -157,15 +156,14 @@ def test_the_city_rollup_keeps_each_unchanged_department_and_equals_cold_builds(
     figure edit only that department's part is rewritten, and every build after an edit that changes validity or
     涉密 elsewhere (a duplicate code across departments, a 涉密 flag in file and roster) is the bytes of a cold one."""
     api.build(tree)
-    before, entries = parts(cache_home), parts(cache_home, "summary-parts")
-    assert len(before) == len(entries) == 10  # one shard per department
+    before = parts(cache_home)
+    assert len(before) == 10  # one shard per department
     period = tree / "submissions" / "2025-06"
     spend(next(period.rglob("103-2025-0012.yaml")), 1)  # (a) a figure
     api.build(tree)
-    after, entries_after = parts(cache_home), parts(cache_home, "summary-parts")
-    assert set(after) == set(before) and set(entries_after) == set(entries)
+    after = parts(cache_home)
+    assert set(after) == set(before)
     assert sum(before[name] != after[name] for name in before) == 1  # the department edited, no other
-    assert sum(entries[name] != entries_after[name] for name in entries) == 1
     assert differing(files(tree / "build"), cold(tree, tmp_path / "figure", monkeypatch)) == []
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
 
@@ -200,7 +198,7 @@ def test_the_city_rollup_keeps_each_unchanged_department_and_equals_cold_builds(
 
 def test_a_damaged_city_part_in_the_cache_is_a_miss(tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A part read back is data, never trusted: one whose number cell carries markup, or whose shape is another, is
-    rolled up again (summary.json's entries likewise made again), and the build is the bytes of a cold one."""
+    rolled up again, and the build is the bytes of a cold one."""
     api.build(tree)
     shards = sorted(p for folder in cache_home.glob("docgen/rollup-city-*") for p in folder.iterdir())
     header, line = shards[0].read_text(encoding="utf-8").split("\n")[:2]
@@ -212,10 +210,6 @@ def test_a_damaged_city_part_in_the_cache_is_a_miss(tree: Path, tmp_path: Path, 
     header, line = shards[1].read_text(encoding="utf-8").split("\n")[:2]
     path, key, value = cache.loads(line)
     shards[1].write_text(header + "\n" + cache.dumps([path, key, [*value, "more"]]) + "\n", encoding="utf-8")
-    entries = sorted(p for folder in cache_home.glob("docgen/summary-parts-*") for p in folder.iterdir())
-    header, line = entries[0].read_text(encoding="utf-8").split("\n")[:2]
-    path, key, value = cache.loads(line)
-    entries[0].write_text(header + "\n" + cache.dumps([path, key, {"not": "a list"}]) + "\n", encoding="utf-8")
     touched = next((tree / "submissions").rglob("103-2025-0012.yaml"))
     os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns - 10**10))  # same bytes: every key kept
     api.build(tree)

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -885,10 +885,11 @@ def build(
     for old in legacy:  # where an older docgen kept them: never read; removed, so build/ holds only outputs
         output.remove(old, out)
     keys = view.department_keys() if view else None
-    city_written = _in_background(_write_rollups, result, out, built, records, pending, cache, keys)
+    # what a replay prints (44,000 warnings at 10,000 projects, ~1 s) is made by the child too, handed back in a file
+    told = (records.record(out, "report"), os.urandom(8).hex()) if inputs is not None else None
+    city_written = _in_background(_write_rollups, result, out, built, records, pending, cache, keys, told)
     target = out / "summary.json"
-    # department by department from the cache where unchanged (the user's, not --no-cache)
-    output.write_text(target, _summary_text(ws, result, view, Store(ws.root) if cache else None) + "\n", owner=out)
+    output.write_text(target, _summary_text(ws, result, view) + "\n", owner=out)
     secrets = _secrets(ws, result, view, cache)
     options = _render_options(
         ws,
@@ -908,7 +909,7 @@ def build(
     _publish(ws, out, secrets, include_confidential)
     built_ = Built(result, target, rendered)
     if inputs is not None and not rendered.problems:
-        _remember(ws, out, inputs, built_, rules=rules, strict=strict, include_confidential=include_confidential)
+        _remember(ws, out, inputs, built_, rules=rules, strict=strict, include_confidential=include_confidential, told=told)
     return built_
 
 
@@ -976,19 +977,32 @@ def _build_key(ws: Workspace, out: Path, inputs: str, *, rules: Path | None, str
 
 
 def _remember(
-    ws: Workspace, out: Path, inputs: str, built: Built, *, rules: Path | None, strict: bool, include_confidential: Path | None
+    ws: Workspace,
+    out: Path,
+    inputs: str,
+    built: Built,
+    *,
+    rules: Path | None,
+    strict: bool,
+    include_confidential: Path | None,
+    told: tuple[Path, str] | None = None,
 ) -> None:
-    """Keep what this build read, wrote and reported, for the next `docgen build` with nothing changed."""
+    """Keep what this build read, wrote and reported, for the next `docgen build` with nothing changed (`told`: the
+    findings as the roll-up child made them for it)."""
     key = _build_key(ws, out, inputs, rules=rules, strict=strict, include_confidential=include_confidential)
     if key is None:
         return
     r = built.rendered
-    text, summary_line = _report_text(built.result.findings, len(built.result.files))
+    made = _told(told)
+    if made is None:
+        rows = json.dumps(finding_rows(built.result.findings), ensure_ascii=False, separators=(",", ":"))
+        made = (rows, *_report_text(built.result.findings, len(built.result.files)))
+    rows, text, summary_line = made
     built.text, built.summary_line = text, summary_line  # printed from here: 44,000 lines are not made twice
     record = {
         "format": UNCHANGED_FORMAT,
         "key": key,
-        "findings": json.dumps(finding_rows(built.result.findings), ensure_ascii=False, separators=(",", ":")),
+        "findings": rows,
         "text": text,
         "summary_line": summary_line,
         "files": len(built.result.files),
@@ -1220,14 +1234,11 @@ class _RecordsView:
         """Each submission's summary.json entry as the text json.dumps writes (compact), in summary.json's order, with
         its period's head: a 涉密 project's entry is None (summary.json only counts it). Each project's entry is the
         text its worker kept, with its path and lights put in, so 10,000 entries are never held as dicts."""
-        return self._entry_texts(sorted(self.records.values(), key=lambda r: (r.period, r.department_code, r.kind != "department", r.path)))
-
-    def _entry_texts(self, records: Iterable[submission_record.SubmissionRecord]) -> Iterator[tuple[dict[str, Any], str, str | None]]:
         dump = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
         withheld = confidential.withheld_paths(self.result)
         departments = {str(d.path): d for d in self.result.departments}
         heads: dict[str, dict[str, Any]] = {}
-        for rec in records:
+        for rec in sorted(self.records.values(), key=lambda r: (r.period, r.department_code, r.kind != "department", r.path)):
             sub = departments.get(rec.path) if rec.kind == "department" else self.identities.get(rec.path)
             if sub is None:
                 continue
@@ -1251,14 +1262,12 @@ class _RecordsView:
             else:  # the monitoring light and how many findings of each light
                 yield head, rec.path, dump(entry)[:-1] + lights + "}"
 
-    def summary(self, store: Store | None = None) -> str:
+    def summary(self) -> str:
         """`summary` from the records, as the text json.dumps writes (compact), assembled from `entry_texts`. The same
-        bytes (tests/test_build_records.py). With `store`, department by department: a department's entries are
-        kept in its cache under the digest of what it is made of (`department_keys`), and an unchanged one's are
-        taken as they are (`_kept_entries`)."""
+        bytes (tests/test_build_records.py)."""
         dump = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
         periods: dict[str, tuple[dict[str, Any], list[str]]] = {}
-        for head, _, text in self._kept_entries(store) if store is not None else self.entry_texts():
+        for head, _, text in self.entry_texts():
             if head["period"] not in periods:
                 periods[head["period"]] = ({**head, "confidential_excluded": 0}, [])
             period, entries = periods[head["period"]]
@@ -1268,33 +1277,6 @@ class _RecordsView:
                 entries.append(text)
         texts = [dump(period)[:-1] + ',"submissions":[' + ",".join(entries) + "]}" for period, entries in periods.values()]
         return '{"generator":' + dump(f"docgen {__version__}") + ',"periods":[' + ",".join(texts) + "]}"
-
-    def _kept_entries(self, store: Store) -> Iterator[tuple[dict[str, Any], str, str | None]]:
-        """`entry_texts`, a department's from the cache when its key is the one they were kept under (a Shelf of
-        the user's cache, one shard a department: its texts, null for 涉密), else made and kept. Anything read back
-        but a list of texts and nulls is made again."""
-        ordered = sorted(self.records.values(), key=lambda r: (r.period, r.department_code, r.kind != "department", r.path))
-        groups: dict[tuple[str, str], list[submission_record.SubmissionRecord]] = {}
-        for rec in ordered:
-            groups.setdefault((rec.period, rec.department_code), []).append(rec)
-        heads: dict[tuple[str, str], dict[str, Any]] = {}  # each department's period head, as entry_texts gives it
-        for head, path, _ in self._entry_texts(next(iter(recs)) for recs in groups.values()):
-            heads[(self.records[path].period, self.records[path].department_code)] = head
-        keys = self.department_keys()
-        shelf = store.shelf("summary-parts", [f"{period}/{code}/summary" for period, code in groups])
-        for (period, code), recs in groups.items():
-            name, key = f"{period}/{code}/summary", keys.get((period, code))
-            kept = shelf.get(name, key) if key is not None and (period, code) in heads else None
-            if not (isinstance(kept, list) and all(text is None or isinstance(text, str) for text in kept)):
-                made = list(self._entry_texts(recs))
-                if made:
-                    heads[(period, code)] = made[0][0]
-                kept = [text for _, _, text in made]
-                if key is not None:
-                    shelf.put(name, key, kept)
-            for text in kept:  # none when no record of the department has a submission to stand for (no head)
-                yield heads[(period, code)], "", text
-        shelf.save()
 
     def entries(self) -> dict[str, dict[str, Any] | None]:
         """`_summary_entries` from the records: each submission's summary.json entry by path (None for 涉密)."""
@@ -1328,10 +1310,10 @@ def _pending(result: Result, view: _RecordsView | None) -> list[tuple[Period, li
     return rollup.records_pending(view.pairs, view.judged, analyse(result), result.rosters, _returned(result), view.department_keys())
 
 
-def _summary_text(ws: Workspace, result: Result, view: _RecordsView | None, store: Store | None = None) -> str:
+def _summary_text(ws: Workspace, result: Result, view: _RecordsView | None) -> str:
     """summary.json as written: compact (the indenting encoder is pure Python, ~0.4 s for 1,000 projects; tools read
     it, people use the site)."""
-    return view.summary(store) if view is not None else json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":"))
+    return view.summary() if view is not None else json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":"))
 
 
 def _secrets(ws: Workspace, result: Result, view: _RecordsView | None, cache: bool) -> redact.Secrets:
@@ -1491,13 +1473,34 @@ def _write_rollups(
     pending: list[tuple[Period, list[rollup.Pending]]] | None,
     memo: bool,
     keys: dict[tuple[str, str], str] | None,
+    told: tuple[Path, str] | None = None,
 ) -> None:
     """`build`'s 汇总表, in its forked child while the parent renders: the city's, then each department's (only the
-    departments changed are rolled up and written: `keys`, `pending`)."""
+    departments changed are rolled up and written: `keys`, `pending`); with `told` (a file and this run's token),
+    what `_remember` keeps of the findings, so the parent does not make it (`_told`)."""
     from .render import rollup
 
     write_city_rollup(result, out, built, store, pending, memo)
     rollup.write_departments(out, analyse(result), result.rosters, built=built, store=store, keys=keys, pending=pending)
+    if told is not None:
+        text, summary_line = _report_text(result.findings, len(result.files))
+        rows = json.dumps(finding_rows(result.findings), ensure_ascii=False, separators=(",", ":"))
+        with contextlib.suppress(OSError):  # not written: the parent makes them itself
+            output.write_text(told[0], json.dumps([told[1], rows, text, summary_line], ensure_ascii=False))
+
+
+def _told(told: tuple[Path, str] | None) -> tuple[str, str | None, str] | None:
+    """The findings' rows, text and closing line the roll-up child wrote for this run (its token), else None."""
+    if told is None:
+        return None
+    try:
+        token, rows, text, summary_line = json.loads(told[0].read_text(encoding="utf-8"))
+        told[0].unlink()  # kept in the record from here on
+    except (OSError, ValueError, TypeError):
+        return None
+    if token != told[1] or not isinstance(rows, str) or not (text is None or isinstance(text, str)) or not isinstance(summary_line, str):
+        return None
+    return rows, text, summary_line
 
 
 def write_city_rollup(
