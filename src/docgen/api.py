@@ -1482,6 +1482,9 @@ def _write_rollups(
 
     write_city_rollup(result, out, built, store, pending, memo)
     rollup.write_departments(out, analyse(result), result.rosters, built=built, store=store, keys=keys, pending=pending)
+    for _, items in pending or ():
+        for item in items:
+            item.forget()  # written: the roll-ups' memory is the report's (the child's peak is the build's)
     if told is not None:
         text, summary_line = _report_text(result.findings, len(result.files))
         rows = json.dumps(finding_rows(result.findings), ensure_ascii=False, separators=(",", ":"))

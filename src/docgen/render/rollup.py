@@ -550,6 +550,10 @@ class Pending:
     def line(self) -> DepartmentLine:
         return self.make()
 
+    def forget(self) -> None:
+        """Let go of the roll-up once its 汇总表 are written (it is made again if asked for)."""
+        self.__dict__.pop("line", None)
+
 
 def records_pending(
     projects: Sequence[tuple[Project, SubmissionRecord]],
