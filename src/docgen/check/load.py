@@ -398,7 +398,7 @@ def _composed(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
 _AWKWARD = re.compile("[\t\r&*\\\\\x7f-\x9f\u2028\u2029\ufeff]")
 #: A block mapping's entry as the quick reader takes it: a plain key that needs no quoting, then `:` and a space
 #: or the line's end (the key's first character is none of YAML's indicators; `-` only before a digit).
-_ENTRY = re.compile(r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*?|-[0-9][^:#,\[\]{}]*?):(?: +(.*))?$")
+_ENTRY = re.compile(r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*|-[0-9][^:#,\[\]{}]*):(?: +(.*))?$")
 #: One `key: value` of a one-line flow mapping, `{` or `,` and spaces already read: a plain key, then a quoted
 #: value or a plain one that holds no flow indicator, and the `,` or `}` after it.
 _FLOW_ENTRY = re.compile(
@@ -474,45 +474,59 @@ class _Lines:
             raise _Unusual  # its values would be too deep (E110)
         result: dict[str, Any] = {}
         lines, positions, key_positions = self.lines, self.positions, self.key_positions
-        positions[path] = (self.at + 1, indent + 1)
+        count = len(lines)
         at = self.at
+        positions[path] = (at + 1, indent + 1)
         while True:
             entry = _ENTRY.match(lines[at], indent)
             if entry is None:
                 raise _Unusual
-            key, rest = entry.group(1), entry.group(2)
+            key, rest = entry.groups()
             if key in result or key == "<<" or len(key) > limits.MAX_KEY_CHARS or key[-1] == " ":
                 raise _Unusual
             child = (*path, key)
-            key_positions[child] = line_key = (at + 1, indent + 1)
+            key_positions[child] = (at + 1, indent + 1)
             first = rest[0] if rest else "#"
             if first not in _INDICATORS:  # a plain value (most): `inline` without the call
-                positions[child] = (line_key[0], entry.start(2) + 1)
+                positions[child] = (at + 1, entry.start(2) + 1)
                 cut = rest.find(" #")
                 text = (rest if cut < 0 else rest[:cut]).rstrip(" ")
                 if ": " in text or text[-1] == ":" or len(text) > limits.MAX_TEXT_CHARS:
                     raise _Unusual
                 result[key] = text if text[0] not in _BY_FIRST else _plain(text)
-                self.at = at + 1
-            elif first == "#":
-                self.at = at + 1
-                below = self.next()
-                if below <= indent:
-                    raise _Unusual  # an empty value, or a sequence not indented under its key
-                if lines[self.at][below] == "-":
-                    result[key] = self.sequence(below, child)
-                else:
-                    result[key] = self.mapping(below, child)
+                at += 1
             else:
-                result[key] = self.inline(rest, at, entry.start(2), indent, child)
-            below = self.next()
+                if first == "#":
+                    self.at = at + 1
+                    below = self.next()
+                    if below <= indent:
+                        raise _Unusual  # an empty value, or a sequence not indented under its key
+                    if lines[self.at][below] == "-":
+                        result[key] = self.sequence(below, child)
+                    else:
+                        result[key] = self.mapping(below, child)
+                else:
+                    result[key] = self.inline(rest, at, entry.start(2), indent, child)
+                at = self.at
+            while at < count:  # `next`, without the call
+                line = lines[at]
+                body = line.lstrip(" ")
+                if body and body[0] != "#":
+                    break
+                at += 1
+            else:
+                self.at = at
+                if len(result) > limits.MAX_KEYS:
+                    raise _Unusual
+                return result
+            self.at = at
+            below = len(line) - len(body)
             if below < indent:
                 if len(result) > limits.MAX_KEYS:
                     raise _Unusual
                 return result
             if below > indent:
                 raise _Unusual
-            at = self.at
 
     def sequence(self, indent: int, path: JsonPath) -> list[Any]:
         """A block sequence whose dashes stand at column `indent`, its first on the current line."""
