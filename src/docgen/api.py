@@ -55,7 +55,7 @@ from .form.forms import DEFAULT_PROFILE as DEFAULT_PROFILE_ID
 from .form.forms import Profile
 from .form.model import Department, Period, Project, Review, Roster
 from .form.model import build as build_model
-from .verdicts import Verdicts
+from .verdicts import FileDigests, Verdicts
 from .workspace import Workspace
 
 if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 load only when used: every command starts faster
@@ -2039,7 +2039,8 @@ def site(
     past = site_module.read_past(ws.root, kept, result.profile)
     secrets = confidential.secrets(ws.root, result, past=None if isinstance(past, DocgenError) else past, store=store)
     # pages found clean against this very 涉密 list in an earlier build are not scanned again (verdicts.py)
-    scanned = Verdicts(kept, "published", secrets.digest())
+    files = FileDigests(kept, "site")  # pages and downloads of the last site: their digests by stat signature, not read
+    scanned = Verdicts(kept, "published", secrets.digest(), files)
     built = site_module.build_site(
         ws.root,
         result,
@@ -2054,6 +2055,7 @@ def site(
         # said on the new site before it is swapped in: a leak leaves the previous site, never the leaking one
         check=lambda folder: confidential.check_published(folder, secrets, known=scanned, workers=None),
         past=past,
+        files=files,
     )
     sources = ws.root / site_module.SOURCE  # build/site-src: in build/, so published too
     try:
@@ -2062,6 +2064,7 @@ def site(
         withdraw(sources)
         raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(sources)))}") from exc
     scanned.save()
+    files.save()
     return built
 
 

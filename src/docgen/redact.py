@@ -462,11 +462,17 @@ def scan(
     for path in sorted(folder.rglob("*")):
         if path.is_symlink() or not path.is_file():
             continue
-        real = path.resolve()
-        if any(real.is_relative_to(s) for s in skipped):
+        if skipped and any(path.resolve().is_relative_to(s) for s in skipped):
             continue
         if any(secrets.found_in(variant) for variant in _decoded(path.relative_to(folder).as_posix())):
             return flush() or (path, "name")
+        if known is not None and known.files is not None and not (path.name in SEARCH_INDEXES and path.parent.name == "search"):
+            # one part, the whole file: its digest by its stat signature, read only when it changed (verdicts.FileDigests)
+            whole = known.of_file(path, path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0")
+            if whole is not None:
+                if not known.seen(whole):
+                    todo.append((path, None, whole))
+                continue
         parts = _parts(path, path.read_bytes())
         if len(parts) > 1:  # the search index, entry by entry: scanned now, its parts not kept beyond it
             hit = flush()
