@@ -448,6 +448,7 @@ def scan(
         return None
     skipped = [p.resolve() for p in skip]
     todo: list[tuple[Path, bytes | None, str]] = []  # (file, its part (None: the whole file), content digest)
+    indexes: set[str] = set()  # digests of the search indexes' JSON scanned clean, entry by entry, in this scan
 
     def flush() -> tuple[Path, str] | None:
         found = fork_map(lambda item: _scan_part(item[0], item[1], secrets), todo, workers, least=PARALLEL_FROM)
@@ -473,7 +474,14 @@ def scan(
                 if not known.seen(whole):
                     todo.append((path, None, whole))
                 continue
-        parts = _parts(path, path.read_bytes())
+        data = path.read_bytes()
+        body = None
+        if path.name in SEARCH_INDEXES and path.parent.name == "search":
+            # the offline copy (search_index.js) is the index itself after a prefix: scanned once when they are equal
+            body = hashlib.sha256(data[len(_INDEX_PREFIX) :] if data.startswith(_INDEX_PREFIX) else data).hexdigest()
+            if body in indexes:
+                continue
+        parts = _parts(path, data)
         if len(parts) > 1:  # the search index, entry by entry: scanned now, its parts not kept beyond it
             hit = flush()
             if hit is not None:
@@ -488,4 +496,6 @@ def scan(
             hit = flush()
             if hit is not None:
                 return hit
+            if body is not None:
+                indexes.add(body)
     return flush()
