@@ -1255,19 +1255,30 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
     departments: list[tuple[PeriodView, DepartmentView]] = []
     projects: list[tuple[PeriodView, DepartmentView, Entry]] = []
     for view in model.periods:
-        writer.page(view.page, "dashboard.md.j2", view=view, **common)
         for dept in view.departments:
             departments.append((view, dept))
             projects += [(view, dept, entry) for entry in dept.projects]
+    indicator_schema = schema_for("project", model.profile)["properties"][F.KEYS["indicators"]]["items"]["properties"]
+    guide = {"messages": M.MESSAGES, "indicator_schema": indicator_schema, "forms": model.profile.forms, "ruleset": model.ruleset}
+    # the pages over every submission (home, dashboards: seconds at 10,000 projects), each a task of its own, so that
+    # they are written on the workers beside the department and project pages, not before or after them here
+    overviews: list[tuple[str, str, dict[str, Any]]] = [("index.md", "home.md.j2", {})]
+    overviews += [(view.page, "dashboard.md.j2", {"view": view}) for view in model.periods]
+    overviews += [("recent.md", "recent.md.j2", {})]
+    overviews += [(f"guide/{name}.md", f"guide/{name}.md.j2", guide) for name in ("submit", "rules", "forms")]
 
-    def write(task: range | int) -> tuple[int, int, dict[str, list[str]]]:
-        """A department page (its index) or some project pages (a range), rendered or kept, in a worker or here: how
-        many pages, how many kept, and their record notes; the writer's own counts and notes are left as they were."""
+    def write(task: range | int | str) -> tuple[int, int, dict[str, list[str]]]:
+        """An overview page (its number, as text), a department page (its index) or some project pages (a range),
+        rendered or kept, in a worker or here: how many pages, how many kept, and their record notes; the writer's own
+        counts and notes are left as they were."""
         pages, kept = writer.pages, writer.kept
         notes: dict[str, list[str]] = {}
         if writer.record is not None:
             notes, writer.record.now = writer.record.now, notes
-        if isinstance(task, int):
+        if isinstance(task, str):
+            target, template, context = overviews[int(task)]
+            writer.page(target, template, **context, **common)
+        elif isinstance(task, int):
             view, dept = departments[task]
             writer.page(dept.page, "department.md.j2", view=view, dept=dept, **common)
         for i in task if isinstance(task, range) else ():
@@ -1282,26 +1293,14 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
 
     # the bulk of the pages, on every core: each worker sees the plan as it stands (forked) and sends back only counts;
     # the department pages (a row per project) first, so that no worker is left with them at the end
-    tasks: list[range | int] = list(range(len(departments)))
+    tasks: list[range | int | str] = [str(i) for i in range(len(overviews))]
+    tasks += list(range(len(departments)))
     tasks += [range(i, min(i + PAGES_PER_TASK, len(projects))) for i in range(0, len(projects), PAGES_PER_TASK)]
     for pages, kept, notes in children.fork_map(write, tasks, None if len(projects) >= PARALLEL_FROM else 1):
         writer.pages += pages
         writer.kept += kept
         if writer.record is not None:
             writer.record.now.update(notes)
-    writer.page("index.md", "home.md.j2", **common)
-    writer.page("recent.md", "recent.md.j2", **common)
-    indicator_schema = schema_for("project", model.profile)["properties"][F.KEYS["indicators"]]["items"]["properties"]
-    for name in ("submit", "rules", "forms"):
-        writer.page(
-            f"guide/{name}.md",
-            f"guide/{name}.md.j2",
-            messages=M.MESSAGES,
-            indicator_schema=indicator_schema,
-            forms=model.profile.forms,
-            ruleset=model.ruleset,
-            **common,
-        )
     jieba = jieba_dictionary(source / "jieba.txt")
     config = writer.env.get_template("mkdocs.yml.j2").render(site=model, jieba=jieba.name if jieba else None, level=model.profile.level)
     out_files.write_text(source / "mkdocs.yml", config)  # replaces a planted symlink, never writes through it
