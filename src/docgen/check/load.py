@@ -334,7 +334,8 @@ def decode(path: Path, raw: bytes) -> tuple[str | None, list[Finding]]:
 
 
 def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
-    """Compose `text` and build a Document; every problem becomes a Finding, never an exception.
+    """Read `text` into a Document; every problem becomes a Finding, never an exception. A plain file is read by
+    its lines (`_quick`), anything else composed by PyYAML (`_composed`): the same Document either way.
 
     Within `limits`: a file too large, with an anchor or alias, nested too deep, with too many items or keys is
     refused with one located finding (E108-E112); a number or text too long is reported (E113, E114) and kept as text.
@@ -342,6 +343,14 @@ def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
     limit = limits.max_bytes(path.name)
     if len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit:
         return None, [error(path, 1, 1, "E108", size=_size(len(text.encode("utf-8", "surrogatepass"))), limit=_size(limit))]
+    quick = _quick(path, text)
+    if quick is not None:
+        return quick, []
+    return _composed(path, text)
+
+
+def _composed(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
+    """`load_text` by PyYAML's C composer and `_Walker`: every file the quick reader leaves, with every message."""
     refused = _anchors(path, text)
     if refused:
         return None, refused
@@ -382,6 +391,335 @@ def load_text(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
         walker.findings.append(error(path, *doc.positions[()], "E105"))
         return None, walker.findings
     return doc, walker.findings
+
+
+#: What the quick reader leaves to the composer: a tab, a line break other than LF, an anchor or alias, an escape,
+#: the C1 controls libyaml refuses, a byte-order mark inside the text.
+_AWKWARD = re.compile("[\t\r&*\\\\\x7f-\x9f\u2028\u2029\ufeff]")
+#: A document marker (`---` or `...` alone or before a space, at a line's start) anywhere in the text: libyaml ends or
+#: starts a document there, so `... b: 2` is not a key (found by the hostile review of the quick reader).
+_MARKER = re.compile(r"^(?:---|\.\.\.)(?: |$)", re.M)
+#: A block mapping's entry as the quick reader takes it: a plain key that needs no quoting, then `:` and a space
+#: or the line's end (the key's first character is none of YAML's indicators; `-` only before a digit).
+_ENTRY = re.compile(r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*|-[0-9][^:#,\[\]{}]*):(?: +(.*))?$")
+#: One `key: value` of a one-line flow mapping, `{` or `,` and spaces already read: a plain key, then a quoted
+#: value or a plain one that holds no flow indicator, and the `,` or `}` after it.
+_FLOW_ENTRY = re.compile(
+    r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*?): +"
+    r"(\"[^\"]*\"|'[^']*'|[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*?|-[0-9][^:#,\[\]{}'\"]*?) *([,}])"
+)
+#: One item of a one-line flow sequence, `[` or `,` and spaces already read.
+_FLOW_ITEM = re.compile(r"(\"[^\"]*\"|'[^']*'|[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*?|-[0-9][^:#,\[\]{}'\"]*?) *([,\]])")
+#: What may follow a value on its line: spaces, and a comment after at least one of them.
+_TAIL = re.compile(r"(?: +(?:#.*)?)?$")
+#: A literal block's header after the key: `|` or `|-`, then spaces and a comment.
+_LITERAL = re.compile(r"\|(-?)(?: +(?:#.*)?)?$")
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+
+
+class _Unusual(Exception):
+    """The quick reader met something outside the plain subset it reads: the composer reads the file instead."""
+
+
+def _quick(path: Path, text: str) -> Document | None:
+    """The Document the composer and `_Walker` would make of `text`, or None when `text` is not in the plain subset
+    every clerk's file is in (docgen fmt's block style, one-line flow rows, plain and quoted one-line scalars,
+    literal blocks, comments) or when reading it would report anything: then `load_text` composes it, and every
+    message, position and refusal is the composer's. Issue 18: libyaml made a Python node and two marks for every
+    value, ~0.5 ms of a project file's ~1.7 ms in a worker; reading the lines costs a fraction of that.
+    tests/check/test_quick.py compares the two on every file of the test corpora and on mutated files."""
+    if _AWKWARD.search(text) is not None or _MARKER.search(text) is not None or not limits.printable(text):
+        return None
+    reader = _Lines(path, text)
+    try:
+        return reader.document()
+    except (_Unusual, IndexError):
+        return None
+
+
+class _Lines:
+    """The quick reader (`_quick`): block structure by indentation, one line at a time."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.split("\n")
+        self.at = 0  # the line being read
+        self.positions: dict[JsonPath, Position] = {}
+        self.key_positions: dict[JsonPath, Position] = {}
+
+    def document(self) -> Document:
+        indent = self.next()
+        if indent != 0 or self.lines[self.at].startswith(("---", "...")):
+            raise _Unusual
+        data = self.mapping(0, ())
+        if self.next() >= 0:
+            raise _Unusual
+        doc = Document(path=self.path, data=data)
+        doc.positions, doc.key_positions = self.positions, self.key_positions
+        return doc
+
+    def next(self) -> int:
+        """Moves to the next line with content (not blank, not only a comment); its indentation, or -1 at the end."""
+        lines, at = self.lines, self.at
+        while at < len(lines):
+            line = lines[at]
+            body = line.lstrip(" ")
+            if body and body[0] != "#":
+                self.at = at
+                return len(line) - len(body)
+            at += 1
+        self.at = at
+        return -1
+
+    def mapping(self, indent: int, path: JsonPath) -> dict[str, Any]:
+        """A block mapping whose keys stand at column `indent` (0-based), its first key on the current line."""
+        if len(path) >= limits.MAX_DEPTH:
+            raise _Unusual  # its values would be too deep (E110)
+        result: dict[str, Any] = {}
+        lines, positions, key_positions = self.lines, self.positions, self.key_positions
+        count = len(lines)
+        at = self.at
+        positions[path] = (at + 1, indent + 1)
+        while True:
+            entry = _ENTRY.match(lines[at], indent)
+            if entry is None:
+                raise _Unusual
+            key, rest = entry.groups()
+            if key in result or key == "<<" or len(key) > limits.MAX_KEY_CHARS or key[-1] == " ":
+                raise _Unusual
+            child = (*path, key)
+            key_positions[child] = (at + 1, indent + 1)
+            first = rest[0] if rest else "#"
+            if first not in _INDICATORS:  # a plain value (most): `inline` without the call
+                positions[child] = (at + 1, entry.start(2) + 1)
+                cut = rest.find(" #")
+                text = (rest if cut < 0 else rest[:cut]).rstrip(" ")
+                if ": " in text or text[-1] == ":" or len(text) > limits.MAX_TEXT_CHARS:
+                    raise _Unusual
+                result[key] = text if text[0] not in _BY_FIRST else _plain(text)
+                at += 1
+            else:
+                if first == "#":
+                    self.at = at + 1
+                    below = self.next()
+                    if below <= indent:
+                        raise _Unusual  # an empty value, or a sequence not indented under its key
+                    if lines[self.at][below] == "-":
+                        result[key] = self.sequence(below, child)
+                    else:
+                        result[key] = self.mapping(below, child)
+                else:
+                    result[key] = self.inline(rest, at, entry.start(2), indent, child)
+                at = self.at
+            while at < count:  # `next`, without the call
+                line = lines[at]
+                body = line.lstrip(" ")
+                if body and body[0] != "#":
+                    break
+                at += 1
+            else:
+                self.at = at
+                if len(result) > limits.MAX_KEYS:
+                    raise _Unusual
+                return result
+            self.at = at
+            below = len(line) - len(body)
+            if below < indent:
+                if len(result) > limits.MAX_KEYS:
+                    raise _Unusual
+                return result
+            if below > indent:
+                raise _Unusual
+
+    def sequence(self, indent: int, path: JsonPath) -> list[Any]:
+        """A block sequence whose dashes stand at column `indent`, its first on the current line."""
+        if len(path) >= limits.MAX_DEPTH:
+            raise _Unusual  # its items would be too deep (E110)
+        items: list[Any] = []
+        lines = self.lines
+        self.positions[path] = (self.at + 1, indent + 1)
+        while True:
+            at = self.at
+            line = lines[at]
+            if line[indent + 1] != " ":
+                raise _Unusual
+            column = indent + 2
+            while line[column] == " ":
+                column += 1
+            child = (*path, len(items))
+            if len(items) >= limits.MAX_ITEMS or line[column] in "-#":
+                raise _Unusual
+            if _ENTRY.match(line, column) is not None:
+                items.append(self.mapping(column, child))
+            else:
+                items.append(self.inline(line[column:], at, column, indent, child))
+            below = self.next()
+            if below < indent:
+                return items
+            if below > indent or lines[self.at][indent] != "-":
+                raise _Unusual
+
+    def inline(self, rest: str, at: int, column: int, indent: int, path: JsonPath) -> Any:
+        """The value that starts on line `at` at `column` (`rest`: the line from there), in a collection at `indent`
+        (whose own depth was checked: this one is within MAX_DEPTH)."""
+        self.positions[path] = (at + 1, column + 1)
+        self.at = at + 1
+        first = rest[0]
+        if first == "|":
+            return self.literal(rest, indent)
+        if first == "{":
+            return self.flow_mapping(rest, at, column, path)
+        if first == "[":
+            return self.flow_sequence(rest, at, column, path)
+        if first == '"' or first == "'":
+            end = rest.find(first, 1)
+            if end < 0 or _TAIL.match(rest, end + 1) is None or (first == "'" and rest[end + 1 : end + 2] == "'"):
+                raise _Unusual
+            return _text(rest[1:end])
+        if first in _INDICATORS and not (first == "-" and rest[1:2].isdigit()):
+            raise _Unusual
+        cut = rest.find(" #")
+        text = (rest if cut < 0 else rest[:cut]).rstrip(" ")
+        if ": " in text or text[-1] == ":":
+            raise _Unusual
+        return _plain(text)
+
+    def literal(self, header: str, indent: int) -> str:
+        """A literal block (`|`, or `|-` without its last line break) whose lines follow the current one."""
+        form = _LITERAL.match(header)
+        if form is None:
+            raise _Unusual
+        lines, at = self.lines, self.at
+        parts: list[str] = []
+        step = -1
+        last = -1  # the last line with content
+        while at < len(lines):
+            line = lines[at]
+            if line == "":
+                parts.append("")
+                at += 1
+                continue
+            body = line.lstrip(" ")
+            depth = len(line) - len(body)
+            if not body:
+                raise _Unusual  # a line of spaces only: their meaning depends on the block's indentation
+            if step < 0:
+                if depth <= indent:
+                    raise _Unusual  # an empty block
+                step = depth
+            elif depth < step:
+                break
+            parts.append(line[step:])
+            last = at
+            at += 1
+        if last < 0:
+            raise _Unusual
+        if at - 1 > last:  # the empty lines after its last line: clipped (`|`) or stripped (`|-`)
+            del parts[len(parts) - (at - 1 - last) :]
+        self.at = at
+        text = "\n".join(parts)
+        if not form.group(1) and last + 1 < len(lines):
+            text += "\n"
+        return _text(text)
+
+    def flow_mapping(self, rest: str, at: int, column: int, path: JsonPath) -> dict[str, Any]:
+        """A flow mapping that opens and closes on this line: `{key: value, …}`."""
+        result: dict[str, Any] = {}
+        line = self.lines[at]
+        key_positions, positions = self.key_positions, self.positions
+        pos = column + 1
+        while line[pos] == " ":
+            pos += 1
+        if line[pos] == "}":
+            end = pos + 1
+        else:
+            while True:
+                entry = _FLOW_ENTRY.match(line, pos)
+                if entry is None:
+                    raise _Unusual
+                key, value = entry.group(1), entry.group(2)
+                if key in result or key == "<<" or key[-1] == " " or len(key) > limits.MAX_KEY_CHARS or len(result) >= limits.MAX_KEYS:
+                    raise _Unusual  # a key too long is the composer's to refuse (E114; past 1,024 characters, E102)
+                child = (*path, key)
+                if len(child) > limits.MAX_DEPTH:
+                    raise _Unusual
+                key_positions[child] = (at + 1, pos + 1)
+                positions[child] = (at + 1, entry.start(2) + 1)
+                result[key] = _text(value[1:-1]) if value[0] in "\"'" else _plain(value)
+                end = entry.end()
+                if entry.group(3) == "}":
+                    break
+                pos = end
+                while line[pos] == " ":
+                    pos += 1
+        if _TAIL.match(line, end) is None:
+            raise _Unusual
+        return result
+
+    def flow_sequence(self, rest: str, at: int, column: int, path: JsonPath) -> list[Any]:
+        """A flow sequence that opens and closes on this line: `[item, …]`."""
+        items: list[Any] = []
+        line = self.lines[at]
+        positions = self.positions
+        pos = column + 1
+        while line[pos] == " ":
+            pos += 1
+        if line[pos] == "]":
+            end = pos + 1
+        else:
+            while True:
+                item = _FLOW_ITEM.match(line, pos)
+                if item is None or len(items) >= limits.MAX_ITEMS:
+                    raise _Unusual
+                child = (*path, len(items))
+                if len(child) > limits.MAX_DEPTH:
+                    raise _Unusual
+                positions[child] = (at + 1, pos + 1)
+                value = item.group(1)
+                items.append(_text(value[1:-1]) if value[0] in "\"'" else _plain(value))
+                end = item.end()
+                if item.group(2) == "]":
+                    break
+                pos = end
+                while line[pos] == " ":
+                    pos += 1
+        if _TAIL.match(line, end) is None:
+            raise _Unusual
+        return items
+
+
+def _text(text: str) -> str:
+    """A quoted or literal value: text, within its bound (beyond it the composer's path reports E114)."""
+    if len(text) > limits.MAX_TEXT_CHARS:
+        raise _Unusual
+    return text
+
+
+def _plain(text: str) -> Any:
+    """A plain scalar's value as `_Walker.scalar` gives it in a clean file, or _Unusual where it would report."""
+    if len(text) > limits.MAX_TEXT_CHARS:
+        raise _Unusual
+    rules = _BY_FIRST.get(text[:1])
+    if rules is None:
+        return text
+    tag = _STR
+    for resolved, regexp in rules:
+        if regexp.match(text):
+            tag = resolved
+            break
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return text.lower() in ("true", "yes", "on", "y")
+    if tag == "tag:yaml.org,2002:int" and _INT.match(text):
+        if _too_long(text):
+            raise _Unusual
+        return int(text.replace("_", ""))
+    if tag == "tag:yaml.org,2002:float" and _FLOAT.match(text):
+        if _too_long(text):
+            raise _Unusual
+        return Decimal(text.replace("_", ""))
+    return text
 
 
 def read_bounded(path: Path, root: Path | None = None) -> tuple[bytes | None, list[Finding]]:
