@@ -402,11 +402,11 @@ _ENTRY = re.compile(r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*|-[0-9][^:#,\[\]
 #: One `key: value` of a one-line flow mapping, `{` or `,` and spaces already read: a plain key, then a quoted
 #: value or a plain one that holds no flow indicator, and the `,` or `}` after it.
 _FLOW_ENTRY = re.compile(
-    r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*?): +"
-    r"(\"[^\"]*\"|'[^']*'|[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*?|-[0-9][^:#,\[\]{}'\"]*?) *([,}])"
+    r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*): +"
+    r"(\"[^\"]*\"|'[^']*'|[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*|-[0-9][^:#,\[\]{}'\"]*) *([,}])"
 )
 #: One item of a one-line flow sequence, `[` or `,` and spaces already read.
-_FLOW_ITEM = re.compile(r"(\"[^\"]*\"|'[^']*'|[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*?|-[0-9][^:#,\[\]{}'\"]*?) *([,\]])")
+_FLOW_ITEM = re.compile(r"(\"[^\"]*\"|'[^']*'|[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*|-[0-9][^:#,\[\]{}'\"]*) *([,\]])")
 #: What may follow a value on its line: spaces, and a comment after at least one of them.
 _TAIL = re.compile(r"(?: +(?:#.*)?)?$")
 #: A literal block's header after the key: `|` or `|-`, then spaces and a comment.
@@ -642,7 +642,7 @@ class _Lines:
                     raise _Unusual
                 key_positions[child] = (at + 1, pos + 1)
                 positions[child] = (at + 1, entry.start(2) + 1)
-                result[key] = _text(value[1:-1]) if value[0] in "\"'" else _plain(value)
+                result[key] = _text(value[1:-1]) if value[0] in "\"'" else _plain(value.rstrip(" "))
                 end = entry.end()
                 if entry.group(3) == "}":
                     break
@@ -673,7 +673,7 @@ class _Lines:
                     raise _Unusual
                 positions[child] = (at + 1, pos + 1)
                 value = item.group(1)
-                items.append(_text(value[1:-1]) if value[0] in "\"'" else _plain(value))
+                items.append(_text(value[1:-1]) if value[0] in "\"'" else _plain(value.rstrip(" ")))
                 end = item.end()
                 if item.group(2) == "]":
                     break
