@@ -482,8 +482,8 @@ class _Lines:
             if entry is None:
                 raise _Unusual
             key, rest = entry.groups()
-            if key in result or key == "<<" or len(key) > limits.MAX_KEY_CHARS or key[-1] == " ":
-                raise _Unusual
+            if key in result or key == "<<" or len(key) > limits.MAX_KEY_CHARS or key[-1] == " " or len(result) >= limits.MAX_KEYS:
+                raise _Unusual  # E103, E106, E114, a key the composer reads otherwise, E112 (left as soon as met)
             child = (*path, key)
             key_positions[child] = (at + 1, indent + 1)
             first = rest[0] if rest else "#"
@@ -516,14 +516,10 @@ class _Lines:
                 at += 1
             else:
                 self.at = at
-                if len(result) > limits.MAX_KEYS:
-                    raise _Unusual
                 return result
             self.at = at
             below = len(line) - len(body)
             if below < indent:
-                if len(result) > limits.MAX_KEYS:
-                    raise _Unusual
                 return result
             if below > indent:
                 raise _Unusual
