@@ -394,8 +394,15 @@ def _composed(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
 
 
 #: What the quick reader leaves to the composer: a tab, a line break other than LF, an anchor or alias, an escape,
-#: the C1 controls libyaml refuses, a byte-order mark inside the text.
-_AWKWARD = re.compile("[\t\r&*\\\\\x7f-\x9f\u2028\u2029\ufeff]")
+#: the C1 controls libyaml refuses, a byte-order mark inside the text, and any character `limits.printable` would
+#: have to look at (a text with an emoji is read by the composer).
+_AWKWARD = re.compile(
+    "[\t\r&*\\\\\x7f-\x9f\u2028\u2029\ufeff"
+    # and, in the same search, limits.printable's superset of what E214/E217 name (any character beyond the BMP too)
+    + limits.XML_INVALID.pattern[1:-1]
+    + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in limits.FORMAT_RANGES if b <= 0xFFFF)
+    + "\\U00010000-\\U0010ffff]"
+)
 #: A block mapping's entry as the quick reader takes it: a plain key that needs no quoting, then `:` and a space
 #: or the line's end (the key's first character is none of YAML's indicators; `-` only before a digit).
 _ENTRY = re.compile(r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*|-[0-9][^:#,\[\]{}]*):(?: +(.*))?$")
@@ -425,7 +432,7 @@ def _quick(path: Path, text: str) -> Document | None:
     message, position and refusal is the composer's. Issue 18: libyaml made a Python node and two marks for every
     value, ~0.5 ms of a project file's ~1.7 ms in a worker; reading the lines costs a fraction of that.
     tests/check/test_quick.py compares the two on every file of the test corpora and on mutated files."""
-    if _AWKWARD.search(text) is not None or not limits.printable(text):
+    if _AWKWARD.search(text) is not None:
         return None
     reader = _Lines(path, text)
     try:
@@ -477,18 +484,21 @@ class _Lines:
         count = len(lines)
         at = self.at
         positions[path] = (at + 1, indent + 1)
+        column = indent + 1
         while True:
-            entry = _ENTRY.match(lines[at], indent)
+            line = lines[at]
+            entry = _ENTRY.match(line, indent)
             if entry is None:
                 raise _Unusual
             key, rest = entry.groups()
             if key in result or key == "<<" or len(key) > limits.MAX_KEY_CHARS or key[-1] == " " or len(result) >= limits.MAX_KEYS:
                 raise _Unusual  # E103, E106, E114, a key the composer reads otherwise, E112 (left as soon as met)
             child = (*path, key)
-            key_positions[child] = (at + 1, indent + 1)
+            number = at + 1
+            key_positions[child] = (number, column)
             first = rest[0] if rest else "#"
             if first not in _INDICATORS:  # a plain value (most): `inline` without the call
-                positions[child] = (at + 1, entry.start(2) + 1)
+                positions[child] = (number, len(line) - len(rest) + 1)
                 cut = rest.find(" #")
                 text = (rest if cut < 0 else rest[:cut]).rstrip(" ")
                 if ": " in text or text[-1] == ":" or len(text) > limits.MAX_TEXT_CHARS:
