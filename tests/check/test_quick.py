@@ -162,3 +162,23 @@ def test_a_character_limits_printable_refuses_is_left_to_the_composer() -> None:
         char = chr(code)
         if not limits.printable(char):
             assert load._quick(P, f"a: x{char}y\n") is None, hex(code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: {" + "k" * 201 + ": 1}\n",  # a flow key over MAX_KEY_CHARS: E114
+        "a: {" + "k" * 1100 + ": 1}\n",  # past libyaml's 1,024 characters a key is a syntax error: E102
+        "a: 1\n... b: 2\n",  # a document end where a key would be: E102
+        "a:\n  x: 1\n... b: 2\n",
+        "a: |\n  x\n... b: 2\n",
+        "a: 1\n---\nb: 2\n",
+    ],
+)
+def test_a_text_the_composer_refuses_is_never_taken_quickly(text: str) -> None:
+    """Found by a hostile review: each of these the composer refuses, so `load_text` must refuse it too, at the
+    composer's place, rather than read it quickly into a Document."""
+    assert load._quick(P, text) is None
+    assert load.load_text(P, text) == load._composed(P, text)
+    doc, findings = load.load_text(P, text)
+    assert doc is None or findings

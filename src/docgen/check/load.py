@@ -403,6 +403,9 @@ _AWKWARD = re.compile(
     + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in limits.FORMAT_RANGES if b <= 0xFFFF)
     + "\\U00010000-\\U0010ffff]"
 )
+#: A document marker (`---` or `...` alone or before a space, at a line's start) anywhere in the text: libyaml ends or
+#: starts a document there, so `... b: 2` is not a key (found by the hostile review of the quick reader).
+_MARKER = re.compile(r"^(?:---|\.\.\.)(?: |$)", re.M)
 #: A block mapping's entry as the quick reader takes it: a plain key that needs no quoting, then `:` and a space
 #: or the line's end (the key's first character is none of YAML's indicators; `-` only before a digit).
 _ENTRY = re.compile(r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*|-[0-9][^:#,\[\]{}]*):(?: +(.*))?$")
@@ -432,7 +435,7 @@ def _quick(path: Path, text: str) -> Document | None:
     message, position and refusal is the composer's. Issue 18: libyaml made a Python node and two marks for every
     value, ~0.5 ms of a project file's ~1.7 ms in a worker; reading the lines costs a fraction of that.
     tests/check/test_quick.py compares the two on every file of the test corpora and on mutated files."""
-    if _AWKWARD.search(text) is not None:
+    if _AWKWARD.search(text) is not None or _MARKER.search(text) is not None:
         return None
     reader = _Lines(path, text)
     try:
@@ -641,8 +644,8 @@ class _Lines:
                 if entry is None:
                     raise _Unusual
                 key, value = entry.group(1), entry.group(2)
-                if key in result or key == "<<" or key[-1] == " " or len(result) >= limits.MAX_KEYS:
-                    raise _Unusual
+                if key in result or key == "<<" or key[-1] == " " or len(key) > limits.MAX_KEY_CHARS or len(result) >= limits.MAX_KEYS:
+                    raise _Unusual  # a key too long is the composer's to refuse (E114; past 1,024 characters, E102)
                 child = (*path, key)
                 if len(child) > limits.MAX_DEPTH:
                     raise _Unusual
