@@ -275,9 +275,12 @@ def _check_streamed(
 ) -> Result:
     """`check(stream=True)`: the few other files (rosters, 部门整体, 审核/, 批复目标/) as `check` does, each project
     file in one pass in a worker (evaluate/stream.py), period by period; the findings are the same set."""
-    projects = [p for p in files if kind_of(p) == "project"]
-    others = [p for p in files if kind_of(p) != "project"]
-    rosters = {p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"}
+    kinds = [kind_of(p) for p in files]
+    projects = [p for p, kind in zip(files, kinds, strict=True) if kind == "project"]
+    others = [p for p, kind in zip(files, kinds, strict=True) if kind != "project"]
+    # each file's period folder's roster, one Path per folder (10,000 Path operations were ~0.05 s before the workers)
+    folders = {os.path.dirname(os.path.dirname(str(p))) for p, kind in zip(files, kinds, strict=True) if kind != "roster"}
+    rosters = {Path(folder) / F.ROSTER_FILE for folder in folders}
     large = store if store is not None and len(projects) >= checking.CACHE_FROM else None  # the roster of a large tree is large
     first = check_files(others, [r for r in rosters if ws.file(r).is_file()], root=ws.root, profile=profile, store=large, cache_from=1)
     result = Result(files=[Path(ws.shown(p)) for p in files], findings=[], paths=files, profile=profile)
