@@ -448,6 +448,7 @@ def scan(
         return None
     skipped = [p.resolve() for p in skip]
     todo: list[tuple[Path, bytes | None, str]] = []  # (file, its part (None: the whole file), content digest)
+    indexes: set[str] = set()  # digests of the search indexes' JSON scanned clean, entry by entry, in this scan
 
     def flush() -> tuple[Path, str] | None:
         found = fork_map(lambda item: _scan_part(item[0], item[1], secrets), todo, workers, least=PARALLEL_FROM)
@@ -462,12 +463,25 @@ def scan(
     for path in sorted(folder.rglob("*")):
         if path.is_symlink() or not path.is_file():
             continue
-        real = path.resolve()
-        if any(real.is_relative_to(s) for s in skipped):
+        if skipped and any(path.resolve().is_relative_to(s) for s in skipped):
             continue
         if any(secrets.found_in(variant) for variant in _decoded(path.relative_to(folder).as_posix())):
             return flush() or (path, "name")
-        parts = _parts(path, path.read_bytes())
+        if known is not None and known.files is not None and not (path.name in SEARCH_INDEXES and path.parent.name == "search"):
+            # one part, the whole file: its digest by its stat signature, read only when it changed (verdicts.FileDigests)
+            whole = known.of_file(path, path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0")
+            if whole is not None:
+                if not known.seen(whole):
+                    todo.append((path, None, whole))
+                continue
+        data = path.read_bytes()
+        body = None
+        if path.name in SEARCH_INDEXES and path.parent.name == "search":
+            # the offline copy (search_index.js) is the index itself after a prefix: scanned once when they are equal
+            body = hashlib.sha256(data[len(_INDEX_PREFIX) :] if data.startswith(_INDEX_PREFIX) else data).hexdigest()
+            if body in indexes:
+                continue
+        parts = _parts(path, data)
         if len(parts) > 1:  # the search index, entry by entry: scanned now, its parts not kept beyond it
             hit = flush()
             if hit is not None:
@@ -482,4 +496,6 @@ def scan(
             hit = flush()
             if hit is not None:
                 return hit
+            if body is not None:
+                indexes.add(body)
     return flush()

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 
 from . import output
@@ -25,7 +27,8 @@ MAX_ENTRIES = 2_000_000
 class Verdicts:
     """The content digests found clean for one check (`name`) against one `basis`; `save` keeps those of this run."""
 
-    def __init__(self, store: Store | None, name: str, basis: str) -> None:
+    def __init__(self, store: Store | None, name: str, basis: str, files: FileDigests | None = None) -> None:
+        self.files = files  # a file's content digest by its stat signature: an unchanged file is not read again
         self.key = digest(code_digest(), name, basis)
         folder = store.folder("verdicts") if store is not None else None
         self.file = folder / f"{name}.json" if folder is not None else None
@@ -51,6 +54,14 @@ class Verdicts:
     def of(data: bytes) -> str:
         return hashlib.sha256(data).hexdigest()
 
+    def of_file(self, path: Path, prefix: bytes = b"") -> str | None:
+        """`of(prefix + the file's bytes)`, without reading a file whose stat signature gave that digest before
+        (`files`); None when `path` is not a regular file."""
+        if self.files is not None:
+            return self.files.of(path, prefix)
+        data = read_regular(path)
+        return None if data is None else self.of(prefix + data)
+
     def seen(self, content: str) -> bool:
         """Whether `content` (a digest from `of`) was found clean before against the same basis; remembered if so."""
         if content in self.known:
@@ -67,5 +78,79 @@ class Verdicts:
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(self.file, json.dumps({"key": self.key, "clean": sorted(self.clean)}))
+        except OSError:  # a cache that cannot be written is a slower next run, never a failed one
+            pass
+
+
+#: Most signatures one digest record keeps (a site has a few files per project, its sources as many again).
+MAX_FILES = 2_000_000
+
+
+class FileDigests:
+    """Content digests of files by their stat signature (device, inode, size, modification and change times), kept in
+    the user's cache: the site's last checks look up ~40,000 pages and downloads at 10,000 projects, nearly all of them
+    the very files of the last build (kept or moved, never rewritten), so their bytes are not read again to be told
+    apart. The change time cannot be set from user space and moves with every write, link or rename of the file
+    itself, so a file changed since has another signature and is read. Only this run's signatures are saved."""
+
+    def __init__(self, store: Store | None, name: str) -> None:
+        folder = store.folder("verdicts") if store is not None else None
+        self.file = folder / f"{name}-digests.json" if folder is not None else None
+        self.known: dict[str, str] = self._read(self.file) if self.file is not None else {}
+        self.now: dict[str, str] = {}
+
+    @staticmethod
+    def _read(file: Path) -> dict[str, str]:
+        try:
+            raw = read_regular(file)
+            record = json.loads(raw) if raw is not None else None
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(record, dict) or record.get("key") != code_digest() or not isinstance(record.get("files"), dict):
+            return {}
+        files = record["files"]
+        if len(files) > MAX_FILES:
+            return {}
+        return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str) and len(v) == 64}
+
+    @staticmethod
+    def signature(path: Path, prefix: bytes = b"") -> str | None:
+        """The file's stat signature with `prefix` (what its digest is taken with); None for anything but a regular file."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{prefix.hex()}"
+
+    def of(self, path: Path, prefix: bytes = b"") -> str | None:
+        """sha256 of `prefix` + the bytes of `path`, read only when its signature is not known; None: not a regular file."""
+        before = self.signature(path, prefix)
+        if before is None:
+            return None
+        found = self.now.get(before) or self.known.get(before)
+        if found is None:
+            data = read_regular(path)
+            if data is None:
+                return None
+            found = hashlib.sha256(prefix + data).hexdigest()
+            if self.signature(path, prefix) != before:  # changed while read: its digest is not kept
+                return found
+        self.now[before] = found
+        return found
+
+    def note(self, path: Path, content: str, prefix: bytes = b"") -> None:
+        """Remember `content` as the digest of `path` as it is now (its bytes were just written or checked by the caller)."""
+        sig = self.signature(path, prefix)
+        if sig is not None:
+            self.now[sig] = content
+
+    def save(self) -> None:
+        if self.file is None:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(self.file, json.dumps({"key": code_digest(), "files": self.now}))
         except OSError:  # a cache that cannot be written is a slower next run, never a failed one
             pass

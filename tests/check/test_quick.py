@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docgen.check import load
+from docgen.form import limits
 from tests.conftest import ROOT
 
 P = Path("x.yaml")
@@ -153,6 +154,14 @@ _ALPHABET = st.sampled_from(
 @given(st.lists(_ALPHABET, max_size=40).map("".join))
 def test_any_text_reads_as_composed_or_is_left_to_the_composer(text: str) -> None:
     _same_as_composer(text)
+
+
+def test_a_character_limits_printable_refuses_is_left_to_the_composer() -> None:
+    """E214/E217 are the composer's path's: the quick reader never takes a text with such a character."""
+    for code in [*range(0x10000), *range(0x10000, 0x110000, 97), *(b for _, b in limits.FORMAT_RANGES)]:
+        char = chr(code)
+        if not limits.printable(char):
+            assert load._quick(P, f"a: x{char}y\n") is None, hex(code)
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from docgen import api
+from docgen.errors import DocgenError
 from docgen.site import generate as S
 
-from .conftest import EDU, MOVED, PERIOD, TODAY, make_repo, project
+from .conftest import EDU, MOVED, PERIOD, TODAY, fake_attachments, make_repo, project
 
 KEPT = "2025-06/101/101-2025-004.html"  # a page the edits below do not touch
 EDITED = "2025-06/101/101-2025-001.html"
@@ -99,6 +100,41 @@ def test_a_project_made_confidential_leaves_every_page_and_the_index(repo) -> No
     incremental = tree(site)
     assert incremental == cold(repo.root)
     assert not (repo.root / EDU / "101-2025-001.yaml").exists()  # the file lives in the moved folder
+
+
+def test_unchanged_folders_and_downloads_move_into_the_new_site(repo, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """After one edit, another department's folder and the downloads are the last site's, moved whole (not built
+    again, not copied: a download is build/'s very file); a new site that fails its checks puts them back, and the last
+    site stays as it was."""
+    fake_attachments(repo.root)
+    api.site(repo.root, today=TODAY)
+    site = repo.root / "site"
+    [download] = list((site / "downloads").rglob("*.xlsx"))
+    built = repo.root / "build" / download.relative_to(site / "downloads")
+    assert download.stat().st_ino == built.stat().st_ino  # linked from build/, never copied by MkDocs
+    folders = {path: path.stat().st_ino for path in (site / "2025-06" / "102", site / "downloads")}
+    repo.edit(f"{MOVED}/101-2025-001.yaml", "支出数: 95.00", "支出数: 97.50")
+    repo.commit("更新6月支出数 97.50")
+    api.site(repo.root, today=TODAY)
+    assert {path: path.stat().st_ino for path in folders} == folders
+    assert download.stat().st_ino == built.stat().st_ino and "97.50" in (site / EDITED).read_text(encoding="utf-8")
+    before = tree(site)
+
+    def fails(*args: Any, **kwargs: Any) -> int:
+        raise DocgenError("refused")
+
+    repo.edit(f"{MOVED}/101-2025-001.yaml", "支出数: 97.50", "支出数: 98.25")
+    repo.commit("更新6月支出数 98.25")
+    with monkeypatch.context() as patched:
+        patched.setattr(S.sanitise, "check_site", fails)
+        with pytest.raises(DocgenError, match="refused"):
+            api.site(repo.root, today=TODAY)
+    assert tree(site) == before and {path: path.stat().st_ino for path in folders} == folders
+    assert not [p for p in repo.root.iterdir() if p.name.startswith(".site")]  # no half-built site left beside it
+    api.site(repo.root, today=TODAY)
+    assert "98.25" in (site / EDITED).read_text(encoding="utf-8")
+    assert {path: path.stat().st_ino for path in folders} == folders
+    assert tree(site) == cold(repo.root)
 
 
 # --- the Markdown of unchanged project pages is kept (site/keep.py) ---------------------------------------------

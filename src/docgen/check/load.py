@@ -394,8 +394,15 @@ def _composed(path: Path, text: str) -> tuple[Document | None, list[Finding]]:
 
 
 #: What the quick reader leaves to the composer: a tab, a line break other than LF, an anchor or alias, an escape,
-#: the C1 controls libyaml refuses, a byte-order mark inside the text.
-_AWKWARD = re.compile("[\t\r&*\\\\\x7f-\x9f\u2028\u2029\ufeff]")
+#: the C1 controls libyaml refuses, a byte-order mark inside the text, and any character `limits.printable` would
+#: have to look at (a text with an emoji is read by the composer).
+_AWKWARD = re.compile(
+    "[\t\r&*\\\\\x7f-\x9f\u2028\u2029\ufeff"
+    # and, in the same search, limits.printable's superset of what E214/E217 name (any character beyond the BMP too)
+    + limits.XML_INVALID.pattern[1:-1]
+    + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in limits.FORMAT_RANGES if b <= 0xFFFF)
+    + "\\U00010000-\\U0010ffff]"
+)
 #: A document marker (`---` or `...` alone or before a space, at a line's start) anywhere in the text: libyaml ends or
 #: starts a document there, so `... b: 2` is not a key (found by the hostile review of the quick reader).
 _MARKER = re.compile(r"^(?:---|\.\.\.)(?: |$)", re.M)
@@ -405,11 +412,11 @@ _ENTRY = re.compile(r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*|-[0-9][^:#,\[\]
 #: One `key: value` of a one-line flow mapping, `{` or `,` and spaces already read: a plain key, then a quoted
 #: value or a plain one that holds no flow indicator, and the `,` or `}` after it.
 _FLOW_ENTRY = re.compile(
-    r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*?): +"
-    r"(\"[^\"]*\"|'[^']*'|[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*?|-[0-9][^:#,\[\]{}'\"]*?) *([,}])"
+    r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*): +"
+    r"(\"[^\"]*\"|'[^']*'|[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*|-[0-9][^:#,\[\]{}'\"]*) *([,}])"
 )
 #: One item of a one-line flow sequence, `[` or `,` and spaces already read.
-_FLOW_ITEM = re.compile(r"(\"[^\"]*\"|'[^']*'|[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*?|-[0-9][^:#,\[\]{}'\"]*?) *([,\]])")
+_FLOW_ITEM = re.compile(r"(\"[^\"]*\"|'[^']*'|[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}'\"]*|-[0-9][^:#,\[\]{}'\"]*) *([,\]])")
 #: What may follow a value on its line: spaces, and a comment after at least one of them.
 _TAIL = re.compile(r"(?: +(?:#.*)?)?$")
 #: A literal block's header after the key: `|` or `|-`, then spaces and a comment.
@@ -428,7 +435,7 @@ def _quick(path: Path, text: str) -> Document | None:
     message, position and refusal is the composer's. Issue 18: libyaml made a Python node and two marks for every
     value, ~0.5 ms of a project file's ~1.7 ms in a worker; reading the lines costs a fraction of that.
     tests/check/test_quick.py compares the two on every file of the test corpora and on mutated files."""
-    if _AWKWARD.search(text) is not None or _MARKER.search(text) is not None or not limits.printable(text):
+    if _AWKWARD.search(text) is not None or _MARKER.search(text) is not None:
         return None
     reader = _Lines(path, text)
     try:
@@ -480,18 +487,21 @@ class _Lines:
         count = len(lines)
         at = self.at
         positions[path] = (at + 1, indent + 1)
+        column = indent + 1
         while True:
-            entry = _ENTRY.match(lines[at], indent)
+            line = lines[at]
+            entry = _ENTRY.match(line, indent)
             if entry is None:
                 raise _Unusual
             key, rest = entry.groups()
-            if key in result or key == "<<" or len(key) > limits.MAX_KEY_CHARS or key[-1] == " ":
-                raise _Unusual
+            if key in result or key == "<<" or len(key) > limits.MAX_KEY_CHARS or key[-1] == " " or len(result) >= limits.MAX_KEYS:
+                raise _Unusual  # E103, E106, E114, a key the composer reads otherwise, E112 (left as soon as met)
             child = (*path, key)
-            key_positions[child] = (at + 1, indent + 1)
+            number = at + 1
+            key_positions[child] = (number, column)
             first = rest[0] if rest else "#"
             if first not in _INDICATORS:  # a plain value (most): `inline` without the call
-                positions[child] = (at + 1, entry.start(2) + 1)
+                positions[child] = (number, len(line) - len(rest) + 1)
                 cut = rest.find(" #")
                 text = (rest if cut < 0 else rest[:cut]).rstrip(" ")
                 if ": " in text or text[-1] == ":" or len(text) > limits.MAX_TEXT_CHARS:
@@ -519,14 +529,10 @@ class _Lines:
                 at += 1
             else:
                 self.at = at
-                if len(result) > limits.MAX_KEYS:
-                    raise _Unusual
                 return result
             self.at = at
             below = len(line) - len(body)
             if below < indent:
-                if len(result) > limits.MAX_KEYS:
-                    raise _Unusual
                 return result
             if below > indent:
                 raise _Unusual
@@ -645,7 +651,7 @@ class _Lines:
                     raise _Unusual
                 key_positions[child] = (at + 1, pos + 1)
                 positions[child] = (at + 1, entry.start(2) + 1)
-                result[key] = _text(value[1:-1]) if value[0] in "\"'" else _plain(value)
+                result[key] = _text(value[1:-1]) if value[0] in "\"'" else _plain(value.rstrip(" "))
                 end = entry.end()
                 if entry.group(3) == "}":
                     break
@@ -676,7 +682,7 @@ class _Lines:
                     raise _Unusual
                 positions[child] = (at + 1, pos + 1)
                 value = item.group(1)
-                items.append(_text(value[1:-1]) if value[0] in "\"'" else _plain(value))
+                items.append(_text(value[1:-1]) if value[0] in "\"'" else _plain(value.rstrip(" ")))
                 end = item.end()
                 if item.group(2) == "]":
                     break

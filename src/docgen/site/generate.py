@@ -39,7 +39,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from importlib import resources
 from importlib.util import find_spec
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -69,7 +69,7 @@ from ..history import timeline as history
 from ..messages import SEVERITY
 from ..render import paths
 from ..render.layout import place
-from ..verdicts import Verdicts
+from ..verdicts import FileDigests, Verdicts
 from . import charts, keep, sanitise
 from . import review as review_pages
 from . import targets as target_pages
@@ -329,13 +329,25 @@ class SiteModel:
     reviews: Any = None  # site/review.ReviewView: review states, opinions, 整改台账, 结果应用 (None: nothing shown)
     targets: dict[str, list[target_pages.Row]] = field(default_factory=dict)  # project path -> approved vs reported rows
     kept: int = 0  # project pages whose Markdown was taken from the last build (site/keep.py), set by write_sources
+    digests: dict[str, str] = field(default_factory=dict, repr=False)  # path -> digest of the bytes checked (Result.digests)
+    _sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     def source(self, path: str | Path) -> str:
-        """A submission's path as users know it: relative to the repository root (submissions/…)."""
+        """A submission's path as users know it: relative to the repository root (submissions/…); worked out once a
+        path (each project page and its key ask for it, and resolving costs ~0.1 ms)."""
+        known = self._sources.get(str(path))
+        if known is not None:
+            return known
         try:
-            return Path(os.path.relpath((self.root / path).resolve(), self.root.resolve())).as_posix()
+            found = Path(os.path.relpath((self.root / path).resolve(), self._root)).as_posix()
         except ValueError:  # pragma: no cover - another drive on Windows
-            return Path(path).as_posix()
+            found = Path(path).as_posix()
+        self._sources[str(path)] = found
+        return found
+
+    @functools.cached_property
+    def _root(self) -> Path:
+        return self.root.resolve()
 
     def entries(self) -> Iterable[Entry]:
         for period in self.periods:
@@ -693,7 +705,9 @@ def plan(
                 entry.page = f"{folder}/{stem}.md"
     analysis = getattr(result, "analysis", None)
     profile = getattr(result, "profile", None)
-    return SiteModel(periods, today, planner.secrets, root, analysis.ruleset if analysis is not None else None, profile=profile or DEFAULT)
+    digests = dict(getattr(result, "digests", None) or {})
+    ruleset_ = analysis.ruleset if analysis is not None else None
+    return SiteModel(periods, today, planner.secrets, root, ruleset_, profile=profile or DEFAULT, digests=digests)
 
 
 # --- writing the sources -------------------------------------------------------------------------
@@ -1021,37 +1035,112 @@ class _Writer:
         self.pages += 1
 
 
+#: The built attachments under docs/ (and the site): linked from build/, never run through MkDocs.
+DOWNLOADS = "downloads"
+
+
+def _files_under(folder: Path) -> set[str]:
+    """The regular files under `folder` (folder-relative, POSIX), links removed on the way: a link planted in the kept
+    downloads is never written through or published."""
+    found: set[str] = set()
+    for top, dirs, files in os.walk(folder):
+        here = Path(top)
+        for name in [*dirs, *files]:
+            if (here / name).is_symlink():
+                out_files.remove(here / name, folder)
+        dirs[:] = [d for d in dirs if (here / d).is_dir()]
+        found.update((here / f).relative_to(folder).as_posix() for f in files if (here / f).is_file())
+    return found
+
+
 def _copy_downloads(model: SiteModel, build: Path, docs: Path) -> None:
-    """The built attachments of every shown submission, hard-linked (or copied) under docs/downloads/."""
+    """The built attachments of every shown submission, hard-linked (or copied) under docs/downloads/; those already
+    there (the same file as in build/) are left as they are, those no longer published are removed."""
+    folder = docs / DOWNLOADS
+    try:
+        before = _files_under(folder) if folder.is_dir() else set()
+        published: set[str] = set()
+        _publish_downloads(model, build, docs, published)
+    except OSError:  # something in the way (a file where a folder goes): published again from nothing
+        for entry in model.entries():
+            entry.downloads.clear()
+        for view in model.periods:
+            for dept in view.departments:
+                dept.bundle, dept.feedback = "", []
+        out_files.remove(folder, docs)
+        before, published = set(), set()
+        _publish_downloads(model, build, docs, published)
+    for stale in sorted(before - published):
+        out_files.remove(folder / stale, docs)
+    for top, dirs, files in os.walk(folder, topdown=False):
+        if not dirs and not files and Path(top) != folder:
+            out_files.remove(Path(top), docs, only_if_empty=True)
+
+
+class _Listing:
+    """The regular files of the folders asked about, by name, with their inode: one directory read per folder instead
+    of four stat calls per attachment (40,000 at 10,000 projects) to find whether docs/downloads already holds
+    build/'s very file."""
+
+    def __init__(self, build: Path, docs: Path) -> None:
+        self.folders: dict[Path, dict[str, int]] = {}
+        try:  # an inode says "the same file" only within one file system
+            self.one_device = os.stat(build).st_dev == os.stat(docs).st_dev
+        except OSError:
+            self.one_device = False
+
+    def inode(self, path: Path) -> int | None:
+        """The inode of `path` when it is a regular file (not a link); None otherwise."""
+        folder = self.folders.get(path.parent)
+        if folder is None:
+            folder = {}
+            try:
+                with os.scandir(path.parent) as found:
+                    for item in found:
+                        if not item.is_symlink() and item.is_file(follow_symlinks=False):
+                            folder[item.name] = item.inode()
+            except OSError:
+                pass
+            self.folders[path.parent] = folder
+        return folder.get(path.name)
+
+
+def _publish_downloads(model: SiteModel, build: Path, docs: Path, published: set[str]) -> None:
+    listing = _Listing(build, docs)
     for entry in model.entries():
         if entry.model is None or entry.status == ERROR:
             continue
         files = list(paths.attachments(build, entry.model).items())
         files += [("pdf", p.with_suffix(".pdf")) for _, p in list(files) if p.suffix != ".pdf"]
         for kind, source in files:
-            rel = _publish_download(source, build, docs)
+            rel = _publish_download(source, build, docs, published, listing)
             if rel is not None:
                 entry.downloads.append((f"{source.stem.split('-')[0]}（.{kind}）", rel))
-    _copy_department_files(model, build, docs)
+    _copy_department_files(model, build, docs, published, listing)
 
 
-def _publish_download(source: Path, build: Path, docs: Path) -> str | None:
+def _publish_download(source: Path, build: Path, docs: Path, published: set[str], listing: _Listing) -> str | None:
     """`source` (a file under build/) hard-linked, or copied, to docs/downloads/ at the same relative place; its
     path there, or None for a link or anything not a regular file (build/ may be committed: a link is never
     published)."""
-    if source.is_symlink() or not source.is_file():
+    inode = listing.inode(source)
+    if inode is None:
         return None
-    rel = Path("downloads") / source.relative_to(build)
+    rel = Path(DOWNLOADS) / source.relative_to(build)
     target = docs / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+    if not (listing.one_device and listing.inode(target) == inode):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(target):
+            out_files.remove(target, docs)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    published.add(rel.relative_to(DOWNLOADS).as_posix())
     return rel.as_posix()
 
 
-def _copy_department_files(model: SiteModel, build: Path, docs: Path) -> None:
+def _copy_department_files(model: SiteModel, build: Path, docs: Path, published: set[str], listing: _Listing) -> None:
     """Each department's 报送包 (`docgen build`) and 审核结果反馈 (`docgen feedback`) from build/<period>/, published on
     its page; not for a withheld department, whose downloads are all kept back. Both are redacted when written."""
     prefix = M.review_text("feedback_file")
@@ -1066,7 +1155,7 @@ def _copy_department_files(model: SiteModel, build: Path, docs: Path) -> None:
             found = [(s, "feedback") for s in sorted(folder.glob(f"{prefix}-{code}-*")) if s.suffix in (".docx", ".pdf")]
             found += [(s, "bundle") for s in folder.glob(f"{code}-*-{view.period.label}绩效监控报告.zip")]
             for source, kind in found:
-                rel = _publish_download(source, build, docs)
+                rel = _publish_download(source, build, docs, published, listing)
                 if rel is None:
                     continue
                 if kind == "bundle":
@@ -1140,10 +1229,14 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
     record = keep.Record(store, source) if store is not None else None
     previous = source / PREVIOUS
     out_files.remove(previous, source)
-    if record and docs.is_dir() and not docs.is_symlink():
+    if docs.is_dir() and not docs.is_symlink():
         docs.rename(previous)
     out_files.remove(docs, source)
     docs.mkdir(parents=True)
+    # the last build's downloads stay: only a file that is no longer the one in build/ is linked again (_copy_downloads)
+    last = previous / DOWNLOADS
+    if last.is_dir() and not last.is_symlink():
+        last.rename(docs / DOWNLOADS)
     _copy_assets(docs)
     _copy_theme(source)
     _copy_downloads(model, build, docs)
@@ -1162,19 +1255,30 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
     departments: list[tuple[PeriodView, DepartmentView]] = []
     projects: list[tuple[PeriodView, DepartmentView, Entry]] = []
     for view in model.periods:
-        writer.page(view.page, "dashboard.md.j2", view=view, **common)
         for dept in view.departments:
             departments.append((view, dept))
             projects += [(view, dept, entry) for entry in dept.projects]
+    indicator_schema = schema_for("project", model.profile)["properties"][F.KEYS["indicators"]]["items"]["properties"]
+    guide = {"messages": M.MESSAGES, "indicator_schema": indicator_schema, "forms": model.profile.forms, "ruleset": model.ruleset}
+    # the pages over every submission (home, dashboards: seconds at 10,000 projects), each a task of its own, so that
+    # they are written on the workers beside the department and project pages, not before or after them here
+    overviews: list[tuple[str, str, dict[str, Any]]] = [("index.md", "home.md.j2", {})]
+    overviews += [(view.page, "dashboard.md.j2", {"view": view}) for view in model.periods]
+    overviews += [("recent.md", "recent.md.j2", {})]
+    overviews += [(f"guide/{name}.md", f"guide/{name}.md.j2", guide) for name in ("submit", "rules", "forms")]
 
-    def write(task: range | int) -> tuple[int, int, dict[str, list[str]]]:
-        """A department page (its index) or some project pages (a range), rendered or kept, in a worker or here: how
-        many pages, how many kept, and their record notes; the writer's own counts and notes are left as they were."""
+    def write(task: range | int | str) -> tuple[int, int, dict[str, list[str]]]:
+        """An overview page (its number, as text), a department page (its index) or some project pages (a range),
+        rendered or kept, in a worker or here: how many pages, how many kept, and their record notes; the writer's own
+        counts and notes are left as they were."""
         pages, kept = writer.pages, writer.kept
         notes: dict[str, list[str]] = {}
         if writer.record is not None:
             notes, writer.record.now = writer.record.now, notes
-        if isinstance(task, int):
+        if isinstance(task, str):
+            target, template, context = overviews[int(task)]
+            writer.page(target, template, **context, **common)
+        elif isinstance(task, int):
             view, dept = departments[task]
             writer.page(dept.page, "department.md.j2", view=view, dept=dept, **common)
         for i in task if isinstance(task, range) else ():
@@ -1189,26 +1293,14 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
 
     # the bulk of the pages, on every core: each worker sees the plan as it stands (forked) and sends back only counts;
     # the department pages (a row per project) first, so that no worker is left with them at the end
-    tasks: list[range | int] = list(range(len(departments)))
+    tasks: list[range | int | str] = [str(i) for i in range(len(overviews))]
+    tasks += list(range(len(departments)))
     tasks += [range(i, min(i + PAGES_PER_TASK, len(projects))) for i in range(0, len(projects), PAGES_PER_TASK)]
     for pages, kept, notes in children.fork_map(write, tasks, None if len(projects) >= PARALLEL_FROM else 1):
         writer.pages += pages
         writer.kept += kept
         if writer.record is not None:
             writer.record.now.update(notes)
-    writer.page("index.md", "home.md.j2", **common)
-    writer.page("recent.md", "recent.md.j2", **common)
-    indicator_schema = schema_for("project", model.profile)["properties"][F.KEYS["indicators"]]["items"]["properties"]
-    for name in ("submit", "rules", "forms"):
-        writer.page(
-            f"guide/{name}.md",
-            f"guide/{name}.md.j2",
-            messages=M.MESSAGES,
-            indicator_schema=indicator_schema,
-            forms=model.profile.forms,
-            ruleset=model.ruleset,
-            **common,
-        )
     jieba = jieba_dictionary(source / "jieba.txt")
     config = writer.env.get_template("mkdocs.yml.j2").render(site=model, jieba=jieba.name if jieba else None, level=model.profile.level)
     out_files.write_text(source / "mkdocs.yml", config)  # replaces a planted symlink, never writes through it
@@ -1311,12 +1403,15 @@ def _run_configs(source: Path, size: int, only: Iterable[str] | None = None) -> 
     for stale in source.glob("mkdocs-*.yml"):
         out_files.remove(stale, source)
     docs = source / "docs"
-    if only is None and len(_folder_pages(docs)) <= size:
-        return [("mkdocs.yml", [])]
-    batches = _batches(docs, size, only)
     base = (source / "mkdocs.yml").read_text(encoding="utf-8")
     runs: list[tuple[str, list[str]]] = [("mkdocs-0.yml", [])]
-    out_files.write_text(source / "mkdocs-0.yml", base + "draft_docs: |\n  /*/*/*.md\n")
+    # the downloads are linked into the site by `_place_downloads`, never copied by MkDocs (tens of thousands of files)
+    excluded = f"exclude_docs: |\n  /{DOWNLOADS}/\n"
+    if only is None and len(_folder_pages(docs)) <= size:
+        out_files.write_text(source / "mkdocs-0.yml", base + excluded)
+        return runs
+    batches = _batches(docs, size, only)
+    out_files.write_text(source / "mkdocs-0.yml", base + "draft_docs: |\n  /*/*/*.md\n" + excluded)
     for i, items in enumerate(batches, 1):
         lines = ["draft_docs: |", "  *.md"]
         for item in items:
@@ -1371,7 +1466,104 @@ def _merge_search(main: Path, others: list[Path], kept: list[dict[str, Any]] | N
         script.write_text("var __index = " + text, encoding="utf-8")
 
 
-def run_mkdocs(source: Path, output: Path, *, batch: int | None = None, check: Callable[[Path], object] | None = None) -> int:
+def _real_folder(top: Path, rel: str) -> Path | None:
+    """`top`/`rel` when it is a folder and neither it nor a folder on the way from `top` is a link; None otherwise."""
+    path = top
+    for part in PurePosixPath(rel).parts:
+        path = path / part
+        if path.is_symlink() or not path.is_dir():
+            return None
+    return path
+
+
+def _same_files(source: Path, old: Path, memo: dict[Path, bool]) -> bool:
+    """Whether the folder `old` (the last site's) holds exactly the files of `source` (docs/), as the same files (hard
+    links to one inode), with no link anywhere."""
+    if source in memo:
+        return memo[source]
+    same = True
+    try:
+        mine = {e.name: e for e in os.scandir(source)}
+        theirs = {e.name: e for e in os.scandir(old)}
+    except OSError:
+        mine, theirs, same = {}, {}, False
+    if mine.keys() != theirs.keys():
+        same = False
+    for name, entry in mine.items():  # every sub-folder is judged, so that the caller can move the same ones
+        other = theirs.get(name)
+        if entry.is_symlink() or other is None or other.is_symlink():
+            same = False
+        elif entry.is_dir():
+            same = _same_files(source / name, old / name, memo) and other.is_dir() and same
+        elif not (other.is_file() and os.path.samestat(entry.stat(follow_symlinks=False), other.stat(follow_symlinks=False))):
+            same = False
+    memo[source] = same
+    return same
+
+
+def _place_downloads(source: Path, old: Path | None, new: Path, moved: list[tuple[Path, Path]], memo: dict[Path, bool]) -> None:
+    """docs/downloads (`source`) into the new site (`new`): a folder whose files the last site (`old`) already holds is
+    moved from it whole (noted in `moved`, moved back when the new site fails its checks), any other file hard-linked
+    (or copied). Nothing is copied by MkDocs and, after one edit, nearly nothing is linked or removed."""
+    if old is not None and _same_files(source, old, memo):
+        os.rename(old, new)
+        moved.append((old, new))
+        return
+    new.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(os.scandir(source), key=lambda e: e.name):
+        if entry.is_symlink():
+            continue
+        if entry.is_dir():
+            below = old / entry.name if old is not None else None
+            keep = below is not None and not below.is_symlink() and below.is_dir()
+            _place_downloads(source / entry.name, below if keep else None, new / entry.name, moved, memo)
+        elif entry.is_file():
+            try:
+                os.link(entry.path, new / entry.name)
+            except OSError:
+                shutil.copyfile(entry.path, new / entry.name)
+
+
+def _place_kept(output: Path, new: Path, pages: list[str], kept: set[str], moved: list[tuple[Path, Path]]) -> None:
+    """The kept pages (built before from the same sources, their HTML unchanged since) into the new site: a department
+    folder all of whose pages are kept, and that holds nothing else, is moved whole (noted in `moved`); other kept
+    pages are hard-linked (or copied) one by one."""
+    folders: dict[str, list[str]] = defaultdict(list)
+    for page in pages:
+        folders[posixpath.dirname(page)].append(page)
+    for folder, members in folders.items():
+        mine = [p for p in members if p in kept]
+        if not mine:
+            continue
+        old = _real_folder(output, folder) if len(mine) == len(members) else None
+        target = new / folder
+        if old is not None and not target.exists():
+            try:
+                names = {e.name for e in os.scandir(old)}
+            except OSError:
+                names = set()
+            if names == {posixpath.basename(_html(p)) for p in members}:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(old, target)
+                moved.append((old, target))
+                continue
+        for page in mine:
+            html = _html(page)
+            (new / html).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(output / html, new / html)
+            except OSError:
+                shutil.copyfile(output / html, new / html)
+
+
+def run_mkdocs(
+    source: Path,
+    output: Path,
+    *,
+    batch: int | None = None,
+    check: Callable[[Path], object] | None = None,
+    files: FileDigests | None = None,
+) -> int:
     """`mkdocs build --strict` in child processes into a fresh folder, then swapped in for `output`.
 
     Child processes keep MkDocs' memory out of ours; large sites are built in runs of `batch` project pages
@@ -1387,9 +1579,10 @@ def run_mkdocs(source: Path, output: Path, *, batch: int | None = None, check: C
     size = batch or BATCH
     pages = _folder_pages(source / "docs")
     digests = _page_digests(source, pages) if len(pages) > min(size, KEEP_FROM) else {}
-    kept, entries = _kept_pages(source, output, digests)
+    kept, entries = _kept_pages(source, output, digests, files)
     runs = _run_configs(source, size, [p for p in pages if p not in kept] if digests else None)
     folders = [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in runs]
+    moved: list[tuple[Path, Path]] = []  # (in the last site, in the new one): moved back when the new one fails
     try:
         # the runs are independent child processes: keep every core busy (each run still peaks near 52 MiB)
         with ThreadPoolExecutor(max(1, min(len(runs), os.cpu_count() or 1))) as pool:
@@ -1400,18 +1593,18 @@ def run_mkdocs(source: Path, output: Path, *, batch: int | None = None, check: C
                     target = folders[0] / built.relative_to(folder)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(built, target)
-        for page in sorted(kept):  # unchanged since the last build: its page as built then (its digests were checked)
-            html = _html(page)
-            (folders[0] / html).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(output / html, folders[0] / html)
-            except OSError:
-                shutil.copyfile(output / html, folders[0] / html)
+        # unchanged since the last build: its page as built then (its digests were checked)
+        _place_kept(output, folders[0], pages, kept, moved)
+        downloads = source / "docs" / DOWNLOADS
+        if downloads.is_dir() and not downloads.is_symlink():
+            _place_downloads(downloads, _real_folder(output, DOWNLOADS), folders[0] / DOWNLOADS, moved, {})
         if len(runs) > 1 or kept:
             _merge_search(folders[0], folders[1:], entries, [_html(p) for p in pages])
         if check is not None:  # before the swap: a page that fails leaves the previous site published
             check(folders[0])
     except BaseException:
+        for back, there in reversed(moved):  # the last site stays as it was
+            os.rename(there, back)
         for folder in folders:
             out_files.remove(folder, owner)
         raise
@@ -1424,7 +1617,7 @@ def run_mkdocs(source: Path, output: Path, *, batch: int | None = None, check: C
     folders[0].chmod(0o755)
     folders[0].rename(output)
     out_files.remove(old, owner)
-    _record_pages(source, output, digests)
+    _record_pages(source, output, digests, files)
     return len(runs)
 
 
@@ -1456,7 +1649,15 @@ def _page_digests(source: Path, pages: list[str]) -> dict[str, str]:
     return {page: hashlib.sha256(f"{base}\0{page}\0".encode() + (docs / page).read_bytes()).hexdigest() for page in pages}
 
 
-def _kept_pages(source: Path, output: Path, digests: dict[str, str]) -> tuple[set[str], list[dict[str, Any]]]:
+def _html_digest(path: Path, files: FileDigests | None) -> str:
+    """The sha256 of a built page, by its stat signature when `files` knows it (verdicts.FileDigests)."""
+    found = files.of(path) if files is not None else None
+    return found if found is not None else hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _kept_pages(
+    source: Path, output: Path, digests: dict[str, str], files: FileDigests | None = None
+) -> tuple[set[str], list[dict[str, Any]]]:
     """The pages the last build already rendered from the same sources (their HTML unchanged since), with their
     search entries; nothing when there is no usable record (first build, site/ removed or edited, index unreadable)."""
     record = source / BUILT
@@ -1475,19 +1676,19 @@ def _kept_pages(source: Path, output: Path, digests: dict[str, str]) -> tuple[se
         html = output / _html(page)
         then = built.get(page)
         fresh = isinstance(then, list) and len(then) == 2 and then[0] == digest and not html.is_symlink() and html.is_file()
-        if fresh and isinstance(then, list) and hashlib.sha256(html.read_bytes()).hexdigest() == then[1]:
+        if fresh and isinstance(then, list) and _html_digest(html, files) == then[1]:
             kept.add(page)
     locations = {_html(p) for p in kept}
     entries = [d for d in docs if isinstance(d, dict) and str(d.get("location", "")).split("#")[0] in locations]
     return kept, entries
 
 
-def _record_pages(source: Path, output: Path, digests: dict[str, str]) -> None:
+def _record_pages(source: Path, output: Path, digests: dict[str, str], files: FileDigests | None = None) -> None:
     """Note what each project page of the site just published was made from (none for an unbatched site)."""
     if not digests:
         out_files.remove(source / BUILT, source)
         return
-    record = {page: [digest, hashlib.sha256((output / _html(page)).read_bytes()).hexdigest()] for page, digest in digests.items()}
+    record = {page: [digest, _html_digest(output / _html(page), files)] for page, digest in digests.items()}
     out_files.write_text(source / BUILT, json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 
@@ -1517,13 +1718,15 @@ def build_site(
     withheld: set[tuple[str, str]] | None = None,
     check: Callable[[Path], object] | None = None,
     past: history.History | DocgenError | None = None,
+    files: FileDigests | None = None,
 ) -> SiteResult:
     """Plan, attach history (kept in `store`, default the project's cache), write the sources, run MkDocs.
 
     `secrets`: the repository's 涉密 names, codes and former names (confidential.secrets), redacted from every page;
     `withheld`: (period, department) whose totals are not shown. `check(folder)` runs on the new site after
     sanitise.check_site and before the swap: when it raises, the previous site stays published. `past`: the
-    history already read (`read_past`), None to read it here."""
+    history already read (`read_past`), None to read it here. `files`: the content digests of files by their stat
+    signature (verdicts.FileDigests), so that the pages and downloads of the last site are not read again."""
     model = plan(result, today, root, secrets, withheld or set())
     attach_history(root, model, store, past)
     model.reviews = review_pages.review_view(root, result, model.secrets.codes)
@@ -1535,7 +1738,9 @@ def build_site(
     out_files.refuse_symlink(source.parent)
     with out_files.lock(source.parent, "docgen-site"):
         pages = write_sources(model, source, build, store)
-        clean = Verdicts(store, "sanitise", sanitise.basis())
-        run_mkdocs(source, output, check=lambda folder: (sanitise.check_site(folder, clean, workers=None), check and check(folder)))
+        clean = Verdicts(store, "sanitise", sanitise.basis(), files)
+        run_mkdocs(
+            source, output, check=lambda folder: (sanitise.check_site(folder, clean, workers=None), check and check(folder)), files=files
+        )
         clean.save()
     return SiteResult(output, pages, model)

@@ -159,7 +159,8 @@ def page_key(base: str | None, model: Any, view: Any, dept: Any, entry: Any, rev
             (entry.expected, entry.path, source, entry.arrived),
             (entry.status, entry.light, entry.submitted, entry.unfilled, entry.completeness),
             (entry.assessment, history, entry.downloads),
-            file_digest(entry.path),
+            # the bytes the page was checked from (read once by the check), else read here
+            getattr(model, "digests", {}).get(str(entry.path)) or file_digest(entry.path),
             (ev.findings, ev.light, ev.indicator_lights, ev.row_lights, ev.exempt, ev.completeness, figures) if ev is not None else None,
             [(e.page, e.period, e.light, e.submitted, e.status, e.figures and e.figures.spend_progress) for e in model.earlier(entry)],
             model.trend(entry),

@@ -176,7 +176,7 @@ def check_site(output: Path, known: Verdicts | None = None, workers: int | None 
     pages = sorted(output.rglob("*.html"))
     todo: list[tuple[Path, str]] = []
     for page in pages:
-        content = Verdicts.of(page.read_bytes()) if known is not None else ""
+        content = (known.of_file(page) or Verdicts.of(page.read_bytes())) if known is not None else ""
         if known is None or not known.seen(content):
             todo.append((page, content))
     problems = fork_map(lambda item: page_problem(item[0].read_bytes().decode("utf-8")), todo, workers, least=PARALLEL_FROM)
