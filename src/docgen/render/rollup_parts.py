@@ -7,7 +7,8 @@ the notes say of it, its rows prepared for writing) depends only on what its 汇
 build already has (api._RecordsView.department_keys: its files, their 涉密 and validity as decided, what they were
 judged from, its 部门整体, the roster's entry, the rules, k). So each part is kept under that digest (a Shelf, one
 shard per department: an edit rewrites its department's), and a build after one edit rolls up and lays out one
-department. The bytes are those of the whole workbook written from the roll-ups (tests/render/test_rollup_parts.py).
+department. The bytes are those of the whole workbook written from the roll-ups (tests/test_build_records.py,
+`test_the_city_rollup_keeps_each_unchanged_department_and_equals_cold_builds`).
 
 A part read back is data, never trusted: anything not of its shape is a miss (the department is rolled up again),
 and a number must read back as the very number it was, so nothing but a number lands in a number cell.
