@@ -10,6 +10,7 @@ ordinary constructors silently drop.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -631,67 +632,66 @@ class _Lines:
     def flow_mapping(self, rest: str, at: int, column: int, path: JsonPath) -> dict[str, Any]:
         """A flow mapping that opens and closes on this line: `{key: value, …}`."""
         result: dict[str, Any] = {}
-        line = self.lines[at]
         key_positions, positions = self.key_positions, self.positions
-        pos = column + 1
-        while line[pos] == " ":
-            pos += 1
-        if line[pos] == "}":
-            end = pos + 1
-        else:
-            while True:
-                entry = _FLOW_ENTRY.match(line, pos)
-                if entry is None:
-                    raise _Unusual
-                key, value = entry.group(1), entry.group(2)
-                if key in result or key == "<<" or key[-1] == " " or len(key) > limits.MAX_KEY_CHARS or len(result) >= limits.MAX_KEYS:
-                    raise _Unusual  # a key too long is the composer's to refuse (E114; past 1,024 characters, E102)
-                child = (*path, key)
-                if len(child) > limits.MAX_DEPTH:
-                    raise _Unusual
-                key_positions[child] = (at + 1, pos + 1)
-                positions[child] = (at + 1, entry.start(2) + 1)
-                result[key] = _text(value[1:-1]) if value[0] in "\"'" else _plain(value.rstrip(" "))
-                end = entry.end()
-                if entry.group(3) == "}":
-                    break
-                pos = end
-                while line[pos] == " ":
-                    pos += 1
-        if _TAIL.match(line, end) is None:
-            raise _Unusual
+
+        def entry(line: str, pos: int) -> re.Match[str]:
+            found = _FLOW_ENTRY.match(line, pos)
+            if found is None:
+                raise _Unusual
+            key, value = found.group(1), found.group(2)
+            if key in result or key == "<<" or key[-1] == " " or len(key) > limits.MAX_KEY_CHARS or len(result) >= limits.MAX_KEYS:
+                raise _Unusual  # a key too long is the composer's to refuse (E114; past 1,024 characters, E102)
+            child = (*path, key)
+            if len(child) > limits.MAX_DEPTH:
+                raise _Unusual
+            key_positions[child] = (at + 1, pos + 1)
+            positions[child] = (at + 1, found.start(2) + 1)
+            result[key] = _text(value[1:-1]) if value[0] in "\"'" else _plain(value.rstrip(" "))
+            return found
+
+        _flow(self.lines[at], column, "}", entry)
         return result
 
     def flow_sequence(self, rest: str, at: int, column: int, path: JsonPath) -> list[Any]:
         """A flow sequence that opens and closes on this line: `[item, …]`."""
         items: list[Any] = []
-        line = self.lines[at]
         positions = self.positions
-        pos = column + 1
-        while line[pos] == " ":
-            pos += 1
-        if line[pos] == "]":
-            end = pos + 1
-        else:
-            while True:
-                item = _FLOW_ITEM.match(line, pos)
-                if item is None or len(items) >= limits.MAX_ITEMS:
-                    raise _Unusual
-                child = (*path, len(items))
-                if len(child) > limits.MAX_DEPTH:
-                    raise _Unusual
-                positions[child] = (at + 1, pos + 1)
-                value = item.group(1)
-                items.append(_text(value[1:-1]) if value[0] in "\"'" else _plain(value.rstrip(" ")))
-                end = item.end()
-                if item.group(2) == "]":
-                    break
-                pos = end
-                while line[pos] == " ":
-                    pos += 1
-        if _TAIL.match(line, end) is None:
-            raise _Unusual
+
+        def item(line: str, pos: int) -> re.Match[str]:
+            found = _FLOW_ITEM.match(line, pos)
+            if found is None or len(items) >= limits.MAX_ITEMS:
+                raise _Unusual
+            child = (*path, len(items))
+            if len(child) > limits.MAX_DEPTH:
+                raise _Unusual
+            positions[child] = (at + 1, pos + 1)
+            value = found.group(1)
+            items.append(_text(value[1:-1]) if value[0] in "\"'" else _plain(value.rstrip(" ")))
+            return found
+
+        _flow(self.lines[at], column, "]", item)
         return items
+
+
+def _flow(line: str, column: int, closer: str, each: Callable[[str, int], re.Match[str]]) -> None:
+    """The one-line flow collection opened at `column` of `line`: `each` reads one member where it starts and returns
+    its match, whose last group is the `,` or `closer` after it; only spaces and a comment may follow the closer."""
+    pos = column + 1
+    while line[pos] == " ":
+        pos += 1
+    if line[pos] == closer:
+        end = pos + 1
+    else:
+        while True:
+            found = each(line, pos)
+            end = found.end()
+            if found.group(found.re.groups) == closer:  # its last group: the `,` or the closer
+                break
+            pos = end
+            while line[pos] == " ":
+                pos += 1
+    if _TAIL.match(line, end) is None:
+        raise _Unusual
 
 
 def _text(text: str) -> str:
