@@ -265,26 +265,38 @@ class _Walker:
             tag = _tag(node) if tag.step[0] and text[:1] in _BY_FIRST else _STR
         if tag == _STR and len(text) <= limits.MAX_TEXT_CHARS and self.clean:
             return text  # most values: text within its bound in a file with no unprintable character
-        if tag == "tag:yaml.org,2002:null":
-            return None
-        if tag == "tag:yaml.org,2002:bool":
-            return text.lower() in ("true", "yes", "on", "y")
-        if tag == "tag:yaml.org,2002:int" and _INT.match(text):
-            if _too_long(text):
-                self.findings.append(error(self.doc.path, *_mark(node), "E113", value=_clip(text), limit=limits.MAX_DIGITS))
-                return text
-            return int(text.replace("_", ""))
-        if tag == "tag:yaml.org,2002:float" and _FLOAT.match(text):
-            if _too_long(text):
-                self.findings.append(error(self.doc.path, *_mark(node), "E113", value=_clip(text), limit=limits.MAX_DIGITS))
-                return text
-            return Decimal(text.replace("_", ""))
+        value = _typed(text, tag)
+        if value is _TOO_LONG:
+            self.findings.append(error(self.doc.path, *_mark(node), "E113", value=_clip(text), limit=limits.MAX_DIGITS))
+            return text
+        if value is not text:
+            return value
         # str, timestamp (dates stay as typed), sexagesimal and other oddities stay text
         if len(text) > limits.MAX_TEXT_CHARS:
             self.findings.append(error(self.doc.path, *_mark(node), "E114", count=len(text), limit=limits.MAX_TEXT_CHARS))
         if not self.clean:  # the field's name only when a character may have to be named in it
             self.unprintable(node, text, next((p for p in reversed(path) if isinstance(p, str)), "文件"))
         return text
+
+
+#: What `_typed` gives for a number with more digits than MAX_DIGITS: the walker reports it (E113), the quick reader
+#: leaves the file to the composer.
+_TOO_LONG = object()
+
+
+def _typed(text: str, tag: str) -> Any:
+    """A plain scalar's value by its resolved tag, one decision for both readers: None, a bool, an int, a `Decimal`
+    (money is never a float), or `text` itself (the very object) for a text, a date (kept as typed) or anything else;
+    `_TOO_LONG` for a number too long to read."""
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return text.lower() in ("true", "yes", "on", "y")
+    if tag == "tag:yaml.org,2002:int" and _INT.match(text):
+        return _TOO_LONG if _too_long(text) else int(text.replace("_", ""))
+    if tag == "tag:yaml.org,2002:float" and _FLOAT.match(text):
+        return _TOO_LONG if _too_long(text) else Decimal(text.replace("_", ""))
+    return text
 
 
 def _too_long(number: str) -> bool:
@@ -713,19 +725,10 @@ def _plain(text: str) -> Any:
         if regexp.match(text):
             tag = resolved
             break
-    if tag == "tag:yaml.org,2002:null":
-        return None
-    if tag == "tag:yaml.org,2002:bool":
-        return text.lower() in ("true", "yes", "on", "y")
-    if tag == "tag:yaml.org,2002:int" and _INT.match(text):
-        if _too_long(text):
-            raise _Unusual
-        return int(text.replace("_", ""))
-    if tag == "tag:yaml.org,2002:float" and _FLOAT.match(text):
-        if _too_long(text):
-            raise _Unusual
-        return Decimal(text.replace("_", ""))
-    return text
+    value = _typed(text, tag)
+    if value is _TOO_LONG:
+        raise _Unusual  # the composer's path reports it (E113)
+    return value
 
 
 def read_bounded(path: Path, root: Path | None = None) -> tuple[bytes | None, list[Finding]]:
