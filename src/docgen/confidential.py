@@ -297,9 +297,9 @@ class _PrintedFigures:
         self.digests: dict[str, str] = getattr(result, "digests", None) or {}
         self.then: dict[str, list[str]] = {}
         self.now: dict[str, list[str]] = {}
-        profile = repr(getattr(result, "profile", None))
+        profile = str(getattr(getattr(result, "profile", None), "digest", "") or "")  # the forms the figures are read by
         folder = store.folder("verdicts") if store is not None else None
-        self.file = folder / "printed-figures.json" if folder is not None and " at 0x" not in profile else None
+        self.file = folder / "printed-figures.json" if folder is not None and profile else None  # no digest: not kept
         self.key = digest(code_digest(), profile)
         if self.file is None:
             return
