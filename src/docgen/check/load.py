@@ -74,11 +74,15 @@ def _tag(node: yaml.Node) -> str:
     tag: Any = node.tag
     if not isinstance(tag, slice):
         return str(tag)
-    if tag.step[0]:  # a plain scalar without a tag: the safe schema's implicit resolvers, by its first character
-        value = node.value
-        for resolved, regexp in _BY_FIRST.get(value[:1], ()):
-            if regexp.match(value):
-                return resolved
+    return _implicit(node.value) if tag.step[0] else _STR  # step[0]: a plain scalar without a tag
+
+
+def _implicit(text: str) -> str:
+    """The tag the safe schema's implicit resolvers give a plain scalar, by its first character (`_STR`: a text); one
+    decision for the composer's walk (`_tag`) and the quick reader (`_plain`)."""
+    for resolved, regexp in _BY_FIRST.get(text[:1], ()):
+        if regexp.match(text):
+            return resolved
     return _STR
 
 
@@ -587,9 +591,9 @@ class _Lines:
         if first == "|":
             return self.literal(rest, indent)
         if first == "{":
-            return self.flow_mapping(rest, at, column, path)
+            return self.flow_mapping(at, column, path)
         if first == "[":
-            return self.flow_sequence(rest, at, column, path)
+            return self.flow_sequence(at, column, path)
         if first == '"' or first == "'":
             end = rest.find(first, 1)
             if end < 0 or _TAIL.match(rest, end + 1) is None or (first == "'" and rest[end + 1 : end + 2] == "'"):
@@ -641,7 +645,7 @@ class _Lines:
             text += "\n"
         return _text(text)
 
-    def flow_mapping(self, rest: str, at: int, column: int, path: JsonPath) -> dict[str, Any]:
+    def flow_mapping(self, at: int, column: int, path: JsonPath) -> dict[str, Any]:
         """A flow mapping that opens and closes on this line: `{key: value, …}`."""
         result: dict[str, Any] = {}
         key_positions, positions = self.key_positions, self.positions
@@ -664,7 +668,7 @@ class _Lines:
         _flow(self.lines[at], column, "}", entry)
         return result
 
-    def flow_sequence(self, rest: str, at: int, column: int, path: JsonPath) -> list[Any]:
+    def flow_sequence(self, at: int, column: int, path: JsonPath) -> list[Any]:
         """A flow sequence that opens and closes on this line: `[item, …]`."""
         items: list[Any] = []
         positions = self.positions
@@ -717,15 +721,7 @@ def _plain(text: str) -> Any:
     """A plain scalar's value as `_Walker.scalar` gives it in a clean file, or _Unusual where it would report."""
     if len(text) > limits.MAX_TEXT_CHARS:
         raise _Unusual
-    rules = _BY_FIRST.get(text[:1])
-    if rules is None:
-        return text
-    tag = _STR
-    for resolved, regexp in rules:
-        if regexp.match(text):
-            tag = resolved
-            break
-    value = _typed(text, tag)
+    value = _typed(text, _implicit(text))
     if value is _TOO_LONG:
         raise _Unusual  # the composer's path reports it (E113)
     return value
