@@ -286,6 +286,34 @@ def secrets(
     return found
 
 
+def _kept_file(store: Any, result: Any, name: str) -> tuple[Path | None, str]:
+    """Where `_PrintedFigures` and `_TypedFigures` keep their lists in the user's cache, and the digest of the profile
+    the figures were read by (part of their key); no file without a store or a profile digest: nothing is kept."""
+    profile = str(getattr(getattr(result, "profile", None), "digest", "") or "")
+    folder = store.folder("verdicts") if store is not None else None
+    return (folder / name if folder is not None and profile else None), profile
+
+
+def _read_kept(file: Path, key: str, field: str) -> dict[str, list[str]]:
+    """The lists of texts `_write_kept` kept under `key` (content digest -> texts), else none: a cache file is data,
+    never trusted, so anything but lists of texts is dropped."""
+    with contextlib.suppress(OSError, ValueError):
+        raw = read_regular(file)
+        record = json.loads(raw) if raw is not None else None
+        if isinstance(record, dict) and record.get("key") == key and isinstance(record.get(field), dict):
+            return {k: v for k, v in record[field].items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+    return {}
+
+
+def _write_kept(file: Path | None, key: str, field: str, lists: dict[str, list[str]]) -> None:
+    """Keep `lists` under `key` for the next run; an unwritable cache only costs the work again."""
+    if file is None:
+        return
+    with contextlib.suppress(OSError):
+        file.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(file, json.dumps({"key": key, field: lists}, sort_keys=True))
+
+
 class _PrintedFigures:
     """Every number a public project's figures print (`_amounts`: its tables' amounts and rates), kept in the user's
     cache by the project's bytes, profile and docgen: evaluating the tables of every project for them was ~2.5 s of
@@ -297,17 +325,10 @@ class _PrintedFigures:
         self.digests: dict[str, str] = getattr(result, "digests", None) or {}
         self.then: dict[str, list[str]] = {}
         self.now: dict[str, list[str]] = {}
-        profile = str(getattr(getattr(result, "profile", None), "digest", "") or "")  # the forms the figures are read by
-        folder = store.folder("verdicts") if store is not None else None
-        self.file = folder / "printed-figures.json" if folder is not None and profile else None  # no digest: not kept
+        self.file, profile = _kept_file(store, result, "printed-figures.json")
         self.key = digest(code_digest(), profile)
-        if self.file is None:
-            return
-        with contextlib.suppress(OSError, ValueError):
-            raw = read_regular(self.file)
-            record = json.loads(raw) if raw is not None else None
-            if isinstance(record, dict) and record.get("key") == self.key and isinstance(record.get("printed"), dict):
-                self.then = {k: v for k, v in record["printed"].items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+        if self.file is not None:
+            self.then = _read_kept(self.file, self.key, "printed")
 
     def of(self, sub: Any) -> list[Any]:
         from decimal import Decimal, InvalidOperation
@@ -325,11 +346,7 @@ class _PrintedFigures:
         return found
 
     def save(self) -> None:
-        if self.file is None:
-            return
-        with contextlib.suppress(OSError):
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(self.file, json.dumps({"key": self.key, "printed": self.now}, sort_keys=True))
+        _write_kept(self.file, self.key, "printed", self.now)
 
 
 class _TypedFigures:
@@ -345,19 +362,12 @@ class _TypedFigures:
         self.then: dict[str, list[str]] = {}
         self.now: dict[str, list[str]] = {}
         self.key = ""
-        profile = repr(getattr(result, "profile", None))
-        folder = store.folder("verdicts") if store is not None else None
-        self.file = folder / "typed-figures.json" if folder is not None and " at 0x" not in profile else None
+        self.file, profile = _kept_file(store, result, "typed-figures.json")
         if self.file is None:  # nothing kept: no file is read again for a key (`docgen build` reads each file once)
             return
         rosters = sorted(f"{r.path}:{self._digest(r.path)}" for r in result.rosters)
-        basis = digest(code_digest(), profile, *rosters, *sorted(str(f) for f in found.figures))
-        self.key = basis
-        with contextlib.suppress(OSError, ValueError):
-            raw = read_regular(self.file)
-            record = json.loads(raw) if raw is not None else None
-            if isinstance(record, dict) and record.get("key") == basis and isinstance(record.get("found"), dict):
-                self.then = {k: v for k, v in record["found"].items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+        self.key = digest(code_digest(), profile, *rosters, *sorted(str(f) for f in found.figures))
+        self.then = _read_kept(self.file, self.key, "found")
 
     def _digest(self, path: Any) -> str:
         """The bytes of `path` as the check read them, else read now (relative to the root); "" when unreadable."""
@@ -382,11 +392,7 @@ class _TypedFigures:
         return hits
 
     def save(self) -> None:
-        if self.file is None:
-            return
-        with contextlib.suppress(OSError):
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(self.file, json.dumps({"key": self.key, "found": self.now}, sort_keys=True))
+        _write_kept(self.file, self.key, "found", self.now)
 
 
 def _strings(value: Any, depth: int = 0) -> Iterable[str]:
