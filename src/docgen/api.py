@@ -954,6 +954,13 @@ def _report_text(findings: list[Finding], files: int) -> tuple[str | None, str]:
     return text, report.summary_line(findings, files)
 
 
+def _replay_report(result: Result) -> tuple[str, str | None, str]:
+    """What a replay keeps of a build's findings: their rows (JSON, read only when asked for), the warnings' text
+    and the closing line (`_report_text`)."""
+    rows = json.dumps(finding_rows(result.findings), ensure_ascii=False, separators=(",", ":"))
+    return (rows, *_report_text(result.findings, len(result.files)))
+
+
 def _inputs_signature(ws: Workspace, rules: Path | None, since_ns: int) -> str | None:
     """The signature of everything a build reads besides docgen itself: the submissions, the project's templates,
     its schema/ (the rules file), docgen.yaml and the profile it chooses, and a --rules file given elsewhere; None
@@ -996,11 +1003,7 @@ def _remember(
     if key is None:
         return
     r = built.rendered
-    made = _told(told)
-    if made is None:
-        rows = json.dumps(finding_rows(built.result.findings), ensure_ascii=False, separators=(",", ":"))
-        made = (rows, *_report_text(built.result.findings, len(built.result.files)))
-    rows, text, summary_line = made
+    rows, text, summary_line = _told(told) or _replay_report(built.result)
     built.text, built.summary_line = text, summary_line  # printed from here: 44,000 lines are not made twice
     record = {
         "format": UNCHANGED_FORMAT,
@@ -1489,10 +1492,8 @@ def _write_rollups(
         for item in items:
             item.forget()  # written: the roll-ups' memory is the report's (the child's peak is the build's)
     if told is not None:
-        text, summary_line = _report_text(result.findings, len(result.files))
-        rows = json.dumps(finding_rows(result.findings), ensure_ascii=False, separators=(",", ":"))
         with contextlib.suppress(OSError):  # not written: the parent makes them itself
-            output.write_text(told[0], json.dumps([told[1], rows, text, summary_line], ensure_ascii=False))
+            output.write_text(told[0], json.dumps([told[1], *_replay_report(result)], ensure_ascii=False))
 
 
 def _told(told: tuple[Path, str] | None) -> tuple[str, str | None, str] | None:

@@ -230,10 +230,7 @@ def build(
     replayed = api.unchanged_build(ws, rules=rules, include_confidential=confidential_dir, strict=strict) if quick else None
     if replayed is not None:  # nothing read or written has changed since the last build: its report, not its work
         said = (replayed.files, replayed.submissions, replayed.rendered, replayed.summary, confidential_dir)
-        if replayed.text is not None and ws.here == ws.root:  # the lines as printed then, in one write
-            _echo_lines([replayed.text] if replayed.text else [])
-            _built_report(ws, [], *said, summary_line=replayed.summary_line)
-        else:
+        if not _said_as_remembered(ws, replayed.text, replayed.summary_line, said):
             _built_report(ws, replayed.findings, *said)
         return 0
     try:
@@ -256,12 +253,20 @@ def build(
         raise
     result = built.result
     count = len(result.projects) + len(result.departments)
-    if built.text is not None and ws.here == ws.root:  # the lines the build remembered for a replay, as a replay says them
-        _echo_lines([built.text] if built.text else [])
-        _built_report(ws, [], len(result.files), count, built.rendered, built.summary, confidential_dir, built.summary_line)
-        return 0
-    _built_report(ws, result.findings, len(result.files), count, built.rendered, built.summary, confidential_dir)
+    said = (len(result.files), count, built.rendered, built.summary, confidential_dir)
+    if not _said_as_remembered(ws, built.text, built.summary_line, said):
+        _built_report(ws, result.findings, *said)
     return 0
+
+
+def _said_as_remembered(ws: Workspace, text: str | None, summary_line: str, said: tuple[int, int, Any, Path, Path | None]) -> bool:
+    """The warnings as a build remembered them for a replay (`text`, made once, printed in one write) and its closing
+    line, when standing at the root where they were made; False (nothing said): say them from the findings."""
+    if text is None or ws.here != ws.root:
+        return False
+    _echo_lines([text] if text else [])
+    _built_report(ws, [], *said, summary_line=summary_line)
+    return True
 
 
 def _built_report(
