@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import stat
+import time
 from pathlib import Path
 
 from . import output
-from .cache import Store, code_digest, digest
+from .cache import Store, code_digest, digest, settled_signature
 from .files import read_regular
 
 #: Most digests one record keeps: a record larger than this is not read (a site has a few files per project).
@@ -87,7 +86,7 @@ MAX_FILES = 2_000_000
 
 
 class FileDigests:
-    """Content digests of files by their stat signature (device, inode, size, modification and change times), kept in
+    """Content digests of files by their settled stat signature (cache.settled_signature: size, times, inode, device), kept in
     the user's cache: the site's last checks look up ~40,000 pages and downloads at 10,000 projects, nearly all of them
     the very files of the last build (kept or moved, never rewritten), so their bytes are not read again to be told
     apart. The change time cannot be set from user space and moves with every write, link or rename of the file
@@ -113,38 +112,26 @@ class FileDigests:
             return {}
         return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str) and len(v) == 64}
 
-    @staticmethod
-    def signature(path: Path, prefix: bytes = b"") -> str | None:
-        """The file's stat signature with `prefix` (what its digest is taken with); None for anything but a regular file."""
-        try:
-            st = os.lstat(path)
-        except OSError:
-            return None
-        if not stat.S_ISREG(st.st_mode):
-            return None
-        return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{prefix.hex()}"
-
     def of(self, path: Path, prefix: bytes = b"") -> str | None:
-        """sha256 of `prefix` + the bytes of `path`, read only when its signature is not known; None: not a regular file."""
-        before = self.signature(path, prefix)
-        if before is None:
-            return None
-        found = self.now.get(before) or self.known.get(before)
+        """sha256 of `prefix` + the bytes of `path`, read only when its signature is known; None: not a regular file.
+
+        The signature is cache.settled_signature's, the one the streamed check vouches for a file's bytes by: a file
+        changed within the last SETTLED_NS could change again within the same clock tick and keep its times, so it
+        is read, and its digest is not kept."""
+        now = time.time_ns()
+        settled = settled_signature(path, now)
+        before = f"{settled}:{prefix.hex()}" if settled is not None else None
+        found = (self.now.get(before) or self.known.get(before)) if before is not None else None
         if found is None:
             data = read_regular(path)
             if data is None:
                 return None
             found = hashlib.sha256(prefix + data).hexdigest()
-            if self.signature(path, prefix) != before:  # changed while read: its digest is not kept
+            if before is None or settled_signature(path, now) != settled:  # unsettled, or changed while read: not kept
                 return found
-        self.now[before] = found
+        if before is not None:
+            self.now[before] = found
         return found
-
-    def note(self, path: Path, content: str, prefix: bytes = b"") -> None:
-        """Remember `content` as the digest of `path` as it is now (its bytes were just written or checked by the caller)."""
-        sig = self.signature(path, prefix)
-        if sig is not None:
-            self.now[sig] = content
 
     def save(self) -> None:
         if self.file is None:
