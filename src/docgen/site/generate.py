@@ -1132,10 +1132,7 @@ def _publish_download(source: Path, build: Path, docs: Path, published: set[str]
         target.parent.mkdir(parents=True, exist_ok=True)
         if os.path.lexists(target):
             out_files.remove(target, docs)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        _link_or_copy(source, target)
     published.add(rel.relative_to(DOWNLOADS).as_posix())
     return rel.as_posix()
 
@@ -1466,6 +1463,15 @@ def _merge_search(main: Path, others: list[Path], kept: list[dict[str, Any]] | N
         script.write_text("var __index = " + text, encoding="utf-8")
 
 
+def _link_or_copy(source: Path, target: Path) -> None:
+    """`target` as the very file `source` (a hard link: nothing copied), or a copy where a link cannot be made
+    (another file system, a file system without links)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def _real_folder(top: Path, rel: str) -> Path | None:
     """`top`/`rel` when it is a folder and neither it nor a folder on the way from `top` is a link; None otherwise."""
     path = top
@@ -1518,10 +1524,7 @@ def _place_downloads(source: Path, old: Path | None, new: Path, moved: list[tupl
             keep = below is not None and not below.is_symlink() and below.is_dir()
             _place_downloads(source / entry.name, below if keep else None, new / entry.name, moved, memo)
         elif entry.is_file():
-            try:
-                os.link(entry.path, new / entry.name)
-            except OSError:
-                shutil.copyfile(entry.path, new / entry.name)
+            _link_or_copy(Path(entry.path), new / entry.name)
 
 
 def _place_kept(output: Path, new: Path, pages: list[str], kept: set[str], moved: list[tuple[Path, Path]]) -> None:
@@ -1550,10 +1553,7 @@ def _place_kept(output: Path, new: Path, pages: list[str], kept: set[str], moved
         for page in mine:
             html = _html(page)
             (new / html).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(output / html, new / html)
-            except OSError:
-                shutil.copyfile(output / html, new / html)
+            _link_or_copy(output / html, new / html)
 
 
 def run_mkdocs(
