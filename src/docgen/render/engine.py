@@ -423,9 +423,9 @@ def _dossiers(
     todo = []
     any_pdf = any(rel.endswith(".pdf") for rel in place.manifest.new)
     for group, items in groups:
+        if not any_pdf and any(isinstance(sub, Department | Project) for sub, _ in group.entries):
+            continue  # no PDF at all (a plain build) and a part to have one (dossier.parts): without listing them
         parts = dossier.parts(group)
-        if parts and not any_pdf:
-            continue  # no PDF at all (a plain build): no part has its PDF, as below, without asking each
         rels = {place.manifest.rel(f) for _, files in group.entries for f in files}
         if not all(place.manifest.rel(paths.pdf(p)) in rels for p in parts):
             continue  # a part without its PDF: no dossier (a plain build, or LibreOffice failed and said so)
