@@ -326,8 +326,8 @@ class Walk:
     is taken from `before` rather than read again: a build that rewrote one department's outputs lists that folder
     again, not the 20,000 files of build/. Its files keep the signatures `before` saw: a file rewritten in place
     since (not by docgen, which renames) then differs from what this Walk recorded, and the next walk's digest with
-    it, which is the safe side (no replay). Only the lines hashed are kept, not the stat results (~30 MiB at
-    10,000 projects)."""
+    it, which is the safe side (no replay). A folder is kept as the digest of its files' lines and its sub-folders'
+    names, not as stat results (~30 MiB at 10,000 projects)."""
 
     def __init__(
         self,
@@ -342,8 +342,8 @@ class Walk:
         self.names = sorted(names)
         self.since_ns = since_ns
         self.files: dict[str, str | None] = {}  # with since_ns: name (as walked: "submissions/2025-06/…") -> settled signature
-        # folder -> its own signature, and its entries: (name, the line hashed; None for a folder, walked in turn)
-        self.folders: dict[str, tuple[tuple[int, int, int, int], list[tuple[str, bytes | None]]]] = {}
+        # folder -> its own signature, the digest of its files' lines (in name order), and its sub-folders' names
+        self.folders: dict[str, tuple[tuple[int, int, int, int], bytes, list[str]]] = {}
         self.reread = 0  # folders listed afresh (the rest were taken from `before`)
         h = hashlib.sha256()
         limit = None if since_ns is None else since_ns - SETTLED_NS
@@ -365,38 +365,33 @@ class Walk:
             kept = before.folders.get(rel) if before is not None else None
             if kept is not None and kept_until is not None and kept[0] == mark and info.st_ctime_ns < kept_until:
                 self.folders[rel] = kept
-                for name, line in kept[1]:
-                    if line is not None:
-                        h.update(line)
-                        continue
+                h.update(kept[1])
+                subs: list[tuple[str, os.stat_result | None]] = []
+                for name in kept[2]:
                     try:  # a sub-folder's own listing may have changed: stat'ed again
-                        sub: os.stat_result | None = os.lstat(os.path.join(base, rel, name))
+                        subs.append((name, os.lstat(os.path.join(base, rel, name))))
                     except OSError:
-                        sub = None
-                    if not walk(f"{rel}/{name}", sub):
-                        return False
-                return True
+                        subs.append((name, None))
+                return all(walk(f"{rel}/{name}", sub) for name, sub in subs)
             self.reread += 1
             try:
                 with os.scandir(os.path.join(base, rel)) as found:
                     entries = sorted((e.name, e.stat(follow_symlinks=False)) for e in found if not e.name.endswith(skip))
             except OSError:
                 return False
-            rows: list[tuple[str, bytes | None]] = []
+            block, folders = hashlib.sha256(), []
             for name, entry in entries:
-                child = f"{rel}/{name}"
                 if stat.S_ISDIR(entry.st_mode):
-                    rows.append((name, None))
-                    if not walk(child, entry):
-                        return False
+                    folders.append((name, entry))
                     continue
-                line = leaf(child, entry)
+                line = leaf(f"{rel}/{name}", entry)
                 if line is None:
                     return False
-                rows.append((name, line))
-                h.update(line)
-            self.folders[rel] = (mark, rows)
-            return True
+                block.update(line)
+            lines = block.digest()
+            self.folders[rel] = (mark, lines, [name for name, _ in folders])
+            h.update(lines)
+            return all(walk(f"{rel}/{name}", entry) for name, entry in folders)
 
         def walk(rel: str, info: os.stat_result | None) -> bool:
             if info is None:
