@@ -113,9 +113,13 @@ def test_a_replay_from_a_subfolder_names_the_files_as_typed_there(run, chdir, tm
 def test_the_walk_after_a_one_edit_build_lists_again_only_what_it_wrote_and_still_replays(run, chdir, tmp_path, monkeypatch) -> None:
     """`docgen build` walks submissions/ and build/ once before it starts (api.Walks) and, after the build, lists
     again only the folders of build/ it changed (cache.Walk's `before`): the key it remembers is the one a fresh walk
-    gives, so the next build with nothing changed replays; one changed by hand between them does not."""
+    gives, so the next build with nothing changed replays; one changed by hand between them does not. The streamed
+    check takes an unchanged submission's signature from the probe's walk instead of stat'ing it again."""
     from docgen import cache
+    from docgen.check import validate
+    from docgen.evaluate import stream
 
+    monkeypatch.setattr(validate, "CACHE_FROM", 1)  # the tree is small: cache it as a large tree would be
     chdir(tree(tmp_path))
     settled(tmp_path)
     assert run("build").exit_code == 0
@@ -140,6 +144,13 @@ def test_the_walk_after_a_one_edit_build_lists_again_only_what_it_wrote_and_stil
     before = listing(tmp_path / "build")
     replayed = run("build")
     assert replayed.exit_code == 0 and listing(tmp_path / "build") == before  # replayed: nothing written
+    stats: list[object] = []
+    monkeypatch.setattr(stream, "settled_signature", lambda *args: stats.append(args))
+    (tmp_path / "submissions" / "notes.txt").write_text("not a submission", encoding="utf-8")  # another input: a build
+    time.sleep(0.05)
+    assert run("build").exit_code == 0 and listing(tmp_path / "build")["summary.json"] != before["summary.json"]
+    assert stats == []  # the project's signature came from the walk: its outcome from the cache, the file not read
+    before = listing(tmp_path / "build")
     (stray,) = (tmp_path / "build").rglob("*101-2025-001*.xlsx")
     with stray.open("ab") as out:  # rewritten in place by hand: the folder keeps its times, the file does not
         out.write(b"\0")
