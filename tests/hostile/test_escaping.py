@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from docgen import escape, report
 from docgen.check.findings import Finding
@@ -167,6 +169,55 @@ def test_sanitiser_fails_the_build_on_a_hole(tmp_path: Path) -> None:
             sanitise.check_site(tmp_path)
     assert sanitise.page_problem("<html><body><img src=x onerror=alert(1)></body></html>") is not None  # in the shell too
     assert sanitise.page_problem('<html><head><script src="https://evil.example/x.js"></script></head></html>') is not None
+
+
+#: Markup a clerk's text must never become, in the contexts where parsers disagree (raw text, foreign content,
+#: malformed tags): each one is a hole in docgen's content, whatever a browser would make of it.
+HOLES_IN_CONTEXT = (
+    "<title><script>alert(1)</script></title>",
+    "<textarea><img src=x onerror=alert(1)></textarea>",
+    "<noscript><img src=x onerror=alert(1)></noscript>",
+    "<style><img src=x onerror=alert(1)></style>",
+    "<svg><title><img src=x onerror=alert(1)></title></svg>",
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    '<svg><a href="javascript:alert(1)"><text x="1">x</text></a></svg>',
+    '<x-widget onclick="alert(1)">y</x-widget>',
+    "<img/src=x/onerror=alert(1)>",
+    '<iframe srcdoc="<script>alert(1)</script>">',
+    "<ScRiPt>alert(1)</sCrIpT>",
+    "<p>a</p><!--><img src=x onerror=alert(1)>-->",
+    '<div title="</div><img src=x onerror=alert(1)>">x</div><img src=y onerror=alert(2)>',
+    "<svg><foreignObject><img src=x onerror=alert(1)></foreignObject></svg>",
+    "<table><tr><td>1</td><img src=x onerror=alert(1)></tr></table>",
+)
+
+
+@pytest.mark.parametrize("hole", HOLES_IN_CONTEXT)
+def test_a_hole_is_found_in_every_parsing_context(hole: str) -> None:
+    assert sanitise.content_changed(hole), hole
+    page = f'<html><body><article class="md-content__inner md-typeset">{hole}</article></body></html>'
+    assert sanitise.page_problem(page) is not None, hole
+
+
+def test_docgen_s_own_markup_passes() -> None:
+    for fine in (
+        '<svg viewBox="0 0 10 10" xmlns="http://www.w3.org/2000/svg"><polyline points="0,0 1,1"/><circle cx="1" cy="1" r="1"/></svg>',
+        '<table><thead><tr><th colspan="2">预算</th></tr></thead><tbody><tr><td>1 &lt; 2 &amp; a=b</td></tr></tbody></table>',
+        "<p>写成文字的标记：&lt;script&gt;alert(1)&lt;/script&gt; onclick=1</p>",
+        '<a href="../101/101-2025-0001.html" download>附件</a><span style="width: 40%"></span>',
+    ):
+        assert not sanitise.content_changed(fine), fine
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="<", blacklist_categories=("Cs",)), max_size=200))
+def test_a_text_without_a_tag_is_left_as_it_is_by_both_cleanings(text: str) -> None:
+    """content_changed does not parse a fragment without "<": the allow-list and a cleaner allowing every tag write
+    it the same (nothing for either to remove)."""
+    import nh3
+
+    everything = nh3.clean(text, tags={"script", "iframe", *sanitise.TAGS}, clean_content_tags=set(), link_rel=None)
+    assert sanitise.clean_content(text) == everything
+    assert not sanitise.content_changed(text)
 
 
 # --- headless Chromium ---------------------------------------------------------------------------
