@@ -1390,12 +1390,13 @@ def _batches(docs: Path, size: int, only: Iterable[str] | None = None) -> list[l
     return batches
 
 
-def _run_configs(source: Path, size: int, only: Iterable[str] | None = None) -> list[tuple[str, list[str]]]:
+def _run_configs(source: Path, size: int, only: Iterable[str] | None = None, *, rendered: bool = False) -> list[tuple[str, list[str]]]:
     """One config per MkDocs run: (config file, folders or pages it builds). Pages of other runs are drafts.
 
     The first run builds every other page and the downloads; the others build the department folders' pages only
     (`only`: those not kept from the last build). Drafted pages still get their navigation entry and URL, so every run
-    renders the same header and tabs.
+    renders the same header and tabs. `rendered`: the department folders' pages are rendered without MkDocs runs
+    (`_render_pages`): the main run only.
     """
     for stale in source.glob("mkdocs-*.yml"):
         out_files.remove(stale, source)
@@ -1404,11 +1405,13 @@ def _run_configs(source: Path, size: int, only: Iterable[str] | None = None) -> 
     runs: list[tuple[str, list[str]]] = [("mkdocs-0.yml", [])]
     # the downloads are linked into the site by `_place_downloads`, never copied by MkDocs (tens of thousands of files)
     excluded = f"exclude_docs: |\n  /{DOWNLOADS}/\n"
-    if only is None and len(_folder_pages(docs)) <= size:
+    if only is None and len(_folder_pages(docs)) <= size and not rendered:
         out_files.write_text(source / "mkdocs-0.yml", base + excluded)
         return runs
-    batches = _batches(docs, size, only)
     out_files.write_text(source / "mkdocs-0.yml", base + "draft_docs: |\n  /*/*/*.md\n" + excluded)
+    if rendered:
+        return runs
+    batches = _batches(docs, size, only)
     for i, items in enumerate(batches, 1):
         lines = ["draft_docs: |", "  *.md"]
         for item in items:
@@ -1418,6 +1421,36 @@ def _run_configs(source: Path, size: int, only: Iterable[str] | None = None) -> 
         out_files.write_text(source / name, base + "\n".join(lines) + "\n")
         runs.append((name, items))
     return runs
+
+
+#: The department folders' pages in one child, through MkDocs' page machinery set up once (site/pages.py).
+_PAGES = (
+    "import sys; sys.modules['pkg_resources'] = None\n" + SEGMENT_MEMO + "from docgen.site.pages import main\nsys.exit(main(sys.argv[1:]))"
+)
+#: Its config: the site's, every page included (none drafted), nothing copied.
+PAGES_CONFIG = "mkdocs-pages.yml"
+
+
+def _pages_config(source: Path) -> str:
+    base = (source / "mkdocs.yml").read_text(encoding="utf-8")
+    out_files.write_text(source / PAGES_CONFIG, base + f"exclude_docs: |\n  /{DOWNLOADS}/\n  /assets/\n")
+    return PAGES_CONFIG
+
+
+def _render_pages(source: Path, pages: list[str], target: Path) -> bool:
+    """The department folders' `pages` rendered into `target` (site/pages.py) as MkDocs runs would render them, with
+    their search index; False when that could not be done (the machinery is not the MkDocs it was written for, or the
+    child failed): the caller builds them in full MkDocs runs, which report any real problem themselves."""
+    listing = source / "pages.json"
+    out_files.write_text(listing, json.dumps(pages, ensure_ascii=False))
+    code = children.python_prefix() + _PAGES  # the child ends with docgen, however docgen ends
+    command = [sys.executable, "-c", code, _pages_config(source), str(target), listing.name]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1"}
+    try:
+        done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=env)
+    finally:
+        out_files.remove(listing, source)
+    return done.returncode == 0
 
 
 def _mkdocs(source: Path, config: str, target: Path) -> None:
@@ -1563,12 +1596,16 @@ def run_mkdocs(
     batch: int | None = None,
     check: Callable[[Path], object] | None = None,
     files: FileDigests | None = None,
+    render: bool = True,
 ) -> int:
     """`mkdocs build --strict` in child processes into a fresh folder, then swapped in for `output`.
 
-    Child processes keep MkDocs' memory out of ours; large sites are built in runs of `batch` project pages
-    (see BATCH) whose pages and search entries are merged. Building beside `output` and renaming at the end
-    means a failed build leaves the previous site in place. Returns the number of MkDocs runs.
+    Child processes keep MkDocs' memory out of ours. A site of more than `batch` project pages (see BATCH) is built
+    by one MkDocs run for every page but the department folders' and one child that renders those through MkDocs' page
+    machinery set up once (`_render_pages`, site/pages.py: the same HTML and search entries); without it (`render`
+    False, or when that child cannot) in runs of `batch` such pages. Pages and search entries are merged. Building
+    beside `output` and renaming at the end means a failed build leaves the previous site in place. Returns the number
+    of child processes that built pages.
     """
     if find_spec("mkdocs") is None or find_spec("material") is None:
         raise EnvironmentProblem(M.site_label("mkdocs_missing"))
@@ -1580,13 +1617,34 @@ def run_mkdocs(
     pages = _folder_pages(source / "docs")
     digests = _page_digests(source, pages) if len(pages) > min(size, KEEP_FROM) else {}
     kept, entries = _kept_pages(source, output, digests, files)
-    runs = _run_configs(source, size, [p for p in pages if p not in kept] if digests else None)
-    folders = [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in runs]
+    todo = [p for p in pages if p not in kept] if digests else None
+    render = render and not (todo is None and len(pages) <= size)  # a small site: one run costs less than two children
+    runs = _run_configs(source, size, todo, rendered=render)
+    wanted = (pages if todo is None else todo) if render else []
+    if wanted:
+        runs.append((PAGES_CONFIG, wanted))
+    folders: list[Path] = []
     moved: list[tuple[Path, Path]] = []  # (in the last site, in the new one): moved back when the new one fails
     try:
-        # the runs are independent child processes: keep every core busy (each run still peaks near 52 MiB)
+        folders += [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in runs]
+
+        def run(config: str, folder: Path) -> bool:
+            if config == PAGES_CONFIG:
+                return _render_pages(source, wanted, folder)
+            _mkdocs(source, config, folder)
+            return True
+
+        # the children are independent: keep every core busy (a MkDocs run of `batch` pages peaks near 52 MiB)
         with ThreadPoolExecutor(max(1, min(len(runs), os.cpu_count() or 1))) as pool:
-            list(pool.map(lambda run: _mkdocs(source, run[0][0], run[1]), zip(runs, folders, strict=True)))
+            done = list(pool.map(lambda item: run(item[0][0], item[1]), zip(runs, folders, strict=True)))
+        if not all(done):  # the pages could not be rendered without MkDocs runs: build them in runs after all
+            runs, failed = runs[:-1], folders.pop()
+            out_files.remove(failed, owner)
+            extra = _run_configs(source, size, wanted)[1:]
+            folders += [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in extra]
+            runs += extra
+            with ThreadPoolExecutor(max(1, min(len(extra), os.cpu_count() or 1))) as pool:
+                list(pool.map(lambda item: _mkdocs(source, item[0][0], item[1]), zip(extra, folders[-len(extra) :], strict=True)))
         for (_, items), folder in zip(runs[1:], folders[1:], strict=True):
             for item in items:
                 for built in (folder / item).glob("*.html") if item.endswith("/") else [folder / Path(item).with_suffix(".html")]:
