@@ -1468,32 +1468,27 @@ def _mkdocs(source: Path, config: str, target: Path) -> None:
         raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-20:])))
 
 
-def _merge_search(main: Path, others: list[Path], kept: list[dict[str, Any]] | None = None, pages: Iterable[str] = ()) -> None:
-    """One search index for the whole site, from the runs' indexes and the entries `kept` from the last build; the
-    offline copy (search_index.js) too. The project pages' entries follow the main run's, page by page in the order
-    of `pages` (their .html), so an index assembled from kept and rebuilt pages equals a cold build's."""
-    index_file = main / "search" / "search_index.json"
-    index = json.loads(index_file.read_text(encoding="utf-8"))
-    for other in others:
-        index["docs"].extend(json.loads((other / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"])
-    index["docs"].extend(kept or [])
-    order = {page: i for i, page in enumerate(pages) if posixpath.basename(page) != "index.html"}
+_MERGE = "import sys\nfrom docgen.site.pages import merge_main\nsys.exit(merge_main(sys.argv[1:]))"
 
-    def place(doc: dict[str, Any]) -> tuple[int, Any]:
-        """The project pages after every other page, in `pages` order; the others (the department pages, built beside
-        the main run, too) where one MkDocs run puts them: by folder, a folder's index first (mkdocs file_sort_key)."""
-        page = str(doc.get("location", "")).split("#")[0]
-        if page in order:
-            return (1, order[page])
-        parts = page.split("/")
-        return (0, (parts[:-1], parts[-1] != "index.html", parts[-1]))
 
-    index["docs"].sort(key=place)  # stable: a page's entries stay in the order it was indexed
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    index_file.write_text(text, encoding="utf-8")
-    script = main / "search" / "search_index.js"
-    if script.exists():
-        script.write_text("var __index = " + text, encoding="utf-8")
+def _merge_search(source: Path, main: Path, others: list[Path], old: Path | None, kept: set[str], pages: list[str]) -> None:
+    """One search index for the site in `main` (site/pages.py `merge_search`), made in a child process: the index of a
+    large site is too large to be read in ours, which holds the site's plan. `old`: the last site's index, whose
+    entries of the `kept` pages (their .html) are taken."""
+    listing = source / "merge.json"
+    args = {"main": str(main), "others": [str(o) for o in others], "old": str(old) if old else None, "kept": sorted(kept), "pages": pages}
+    out_files.write_text(listing, json.dumps(args, ensure_ascii=False))
+    code = children.python_prefix() + _MERGE  # the child ends with docgen, however docgen ends
+    try:
+        done = subprocess.run([sys.executable, "-c", code, listing.name], cwd=source, capture_output=True, text=True)
+    finally:
+        out_files.remove(listing, source)
+    if done.returncode != 0:
+        failed = _ERRNO.search(done.stderr)
+        if failed:  # the child could not write (disk full, read-only): say that, not its traceback
+            raise write_problem(OSError(int(failed[1]), failed[2], failed[4] or failed[3] or str(main)))
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-1:])))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -1616,7 +1611,7 @@ def run_mkdocs(
     size = batch or BATCH
     pages = _folder_pages(source / "docs")
     digests = _page_digests(source, pages) if len(pages) > min(size, KEEP_FROM) else {}
-    kept, entries = _kept_pages(source, output, digests, files)
+    kept = _kept_pages(source, output, digests, files)
     todo = [p for p in pages if p not in kept] if digests else None
     render = render and not (todo is None and len(pages) <= size)  # a small site: one run costs less than two children
     runs = _run_configs(source, size, todo, rendered=render)
@@ -1657,7 +1652,8 @@ def run_mkdocs(
         if downloads.is_dir() and not downloads.is_symlink():
             _place_downloads(downloads, _real_folder(output, DOWNLOADS), folders[0] / DOWNLOADS, moved, {})
         if len(runs) > 1 or kept:
-            _merge_search(folders[0], folders[1:], entries, [_html(p) for p in pages])
+            old = output / INDEX if kept else None
+            _merge_search(source, folders[0], folders[1:], old, {_html(p) for p in kept}, [_html(p) for p in pages])
         if check is not None:  # before the swap: a page that fails leaves the previous site published
             check(folders[0])
     except BaseException:
@@ -1713,22 +1709,34 @@ def _html_digest(path: Path, files: FileDigests | None) -> str:
     return found if found is not None else hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _kept_pages(
-    source: Path, output: Path, digests: dict[str, str], files: FileDigests | None = None
-) -> tuple[set[str], list[dict[str, Any]]]:
-    """The pages the last build already rendered from the same sources (their HTML unchanged since), with their
-    search entries; nothing when there is no usable record (first build, site/ removed or edited, index unreadable)."""
+#: built.json's entry for the search index the last build published: its digest (the other entries are pages).
+INDEX = "search/search_index.json"
+
+
+def _index_digest(path: Path, files: FileDigests | None) -> str:
+    """The sha256 of a site's search index (~100 MB at 10,000 projects): by its stat signature when `files` knows it,
+    else read in pieces."""
+    found = files.of(path) if files is not None else None
+    if found is not None:
+        return found
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def _kept_pages(source: Path, output: Path, digests: dict[str, str], files: FileDigests | None = None) -> set[str]:
+    """The pages the last build already rendered from the same sources (their HTML unchanged since); nothing when there
+    is no usable record (first build, site/ removed or edited, its search index not the one last published, whose
+    entries of these pages `_merge_search` takes)."""
     record = source / BUILT
-    index = output / "search" / "search_index.json"
+    index = output / INDEX
     if not digests or record.is_symlink() or index.is_symlink() or not record.is_file() or not index.is_file():
-        return set(), []
+        return set()
     try:
         built = json.loads(record.read_text(encoding="utf-8"))
-        docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return set(), []
-    if not isinstance(built, dict) or not isinstance(docs, list):
-        return set(), []
+        if not isinstance(built, dict) or built.get(INDEX) != [_index_digest(index, files)]:
+            return set()
+    except (OSError, ValueError):
+        return set()
     kept = set()
     for page, digest in digests.items():
         html = output / _html(page)
@@ -1736,17 +1744,17 @@ def _kept_pages(
         fresh = isinstance(then, list) and len(then) == 2 and then[0] == digest and not html.is_symlink() and html.is_file()
         if fresh and isinstance(then, list) and _html_digest(html, files) == then[1]:
             kept.add(page)
-    locations = {_html(p) for p in kept}
-    entries = [d for d in docs if isinstance(d, dict) and str(d.get("location", "")).split("#")[0] in locations]
-    return kept, entries
+    return kept
 
 
 def _record_pages(source: Path, output: Path, digests: dict[str, str], files: FileDigests | None = None) -> None:
-    """Note what each project page of the site just published was made from (none for an unbatched site)."""
+    """Note what each project page of the site just published was made from (none for an unbatched site), and which
+    search index holds their entries."""
     if not digests:
         out_files.remove(source / BUILT, source)
         return
     record = {page: [digest, _html_digest(output / _html(page), files)] for page, digest in digests.items()}
+    record[INDEX] = [_index_digest(output / INDEX, files)]
     out_files.write_text(source / BUILT, json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 

@@ -22,7 +22,9 @@ import inspect
 import json
 import logging
 import os
+import posixpath
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -166,4 +168,50 @@ def main(argv: list[str]) -> int:
     except _Unexpected as problem:
         sys.stderr.write(f"unexpected MkDocs: {problem}\n")
         return FALLBACK
+    return 0
+
+
+def merge_search(main: Path, others: Iterable[Path], old: Path | None = None, kept: Iterable[str] = (), pages: Iterable[str] = ()) -> None:
+    """One search index for the whole site in `main`, from the runs' indexes (in `others`) and the entries of the `kept`
+    pages (their .html) in the last site's index `old`; the offline copy (search_index.js) too. The department
+    folders' pages' entries follow the main run's, page by page in the order of `pages` (their .html), so an index
+    assembled from kept and rebuilt pages equals a cold build's.
+
+    Runs in a child of docgen (`generate._merge_search`): the index of a site of 10,000 projects is ~100 MB of JSON,
+    ~300 MiB while it is read, which docgen's own process, holding the site's plan, is spared."""
+    index_file = main / "search" / "search_index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    for other in others:
+        index["docs"].extend(json.loads((other / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"])
+    locations = set(kept)
+    if old is not None and locations:
+        docs = json.loads(old.read_text(encoding="utf-8"))["docs"]
+        index["docs"].extend(d for d in docs if isinstance(d, dict) and str(d.get("location", "")).split("#")[0] in locations)
+        del docs
+    order = {page: i for i, page in enumerate(pages) if posixpath.basename(page) != "index.html"}
+
+    def place(doc: dict[str, Any]) -> tuple[int, Any]:
+        """The project pages after every other page, in `pages` order; the others (the department pages, built beside
+        the main run, too) where one MkDocs run puts them: by folder, a folder's index first (mkdocs file_sort_key)."""
+        page = str(doc.get("location", "")).split("#")[0]
+        if page in order:
+            return (1, order[page])
+        parts = page.split("/")
+        return (0, (parts[:-1], parts[-1] != "index.html", parts[-1]))
+
+    index["docs"].sort(key=place)  # stable: a page's entries stay in the order it was indexed
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    del index
+    index_file.write_text(text, encoding="utf-8")
+    script = main / "search" / "search_index.js"
+    if script.exists():
+        script.write_text("var __index = " + text, encoding="utf-8")
+
+
+def merge_main(argv: list[str]) -> int:
+    """`python -c ... merge.json`: `merge_search` with the arguments written there."""
+    (listing,) = argv
+    args = json.loads(Path(listing).read_text(encoding="utf-8"))
+    old = Path(args["old"]) if args["old"] else None
+    merge_search(Path(args["main"]), [Path(p) for p in args["others"]], old, args["kept"], args["pages"])
     return 0
