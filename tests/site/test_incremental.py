@@ -229,3 +229,43 @@ def test_a_new_day_or_an_edited_page_is_rendered_again(kept) -> None:  # type: i
     assert "planted" not in page.read_text(encoding="utf-8")  # its bytes no longer had the recorded digest
     assert api.site(kept.root, today=TODAY).model.kept == 5  # nothing changed: every project page kept (5 pages)
     assert api.site(kept.root, today=TODAY.replace(day=21)).model.kept == 0
+
+
+def test_one_edit_renders_only_its_department_s_pages_and_the_overviews(kept, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Department and overview pages are keyed before rendering, as project pages are: nothing changed renders no
+    page; one edited figure renders its project's page, its department's page, its period's page, the home page and
+    最近更新 (a new commit), keeps every other page (the same inode: moved from the last docs/), and the Markdown and the
+    site equal a cold build's."""
+    nothing = api.site(kept.root, today=TODAY)
+    assert nothing.model.rendered == [] and nothing.model.kept == 5
+    folder = kept.root / S.SOURCE / "docs"
+    before = {p: (folder / p).stat().st_ino for p in docs(kept.root) if p.endswith(".md")}
+    edit_figure(kept)
+    built = api.site(kept.root, today=TODAY)
+    touched = ["2025-06/101/101-2025-005.md", "2025-06/101/index.md", "2025-06/index.md", "index.md", "recent.md"]
+    assert built.model.rendered == sorted(touched)
+    after = {p: (folder / p).stat().st_ino for p in docs(kept.root) if p.endswith(".md")}
+    assert after.keys() == before.keys()
+    assert {p for p in after if after[p] != before[p]} == set(touched)  # every other page is the last build's file
+    assert "61.75" in (folder / "2025-06/101/101-2025-005.md").read_text(encoding="utf-8")
+    markdown, site = docs(kept.root), tree(kept.root / "site")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh-cache"))
+    shutil.rmtree(kept.root / "site")
+    shutil.rmtree(kept.root / S.SOURCE)
+    assert len(api.site(kept.root, today=TODAY).model.rendered) == len(before)
+    assert markdown == docs(kept.root) and site == tree(kept.root / "site")
+
+
+def test_a_confidential_flag_in_the_roster_renders_every_page_that_could_show_it(kept) -> None:  # type: ignore[no-untyped-def]
+    """Marking a project 涉密 in the roster alone changes the 涉密 list: every page is rendered again (any of them could
+    name it), its page is gone, and neither its name nor its code is on any page of the sources or the site."""
+    kept.edit(f"{PERIOD}/名单.yaml", '"101-2025-006", 项目名称: 校舍维修,', '"101-2025-006", 涉密: true, 项目名称: 校舍维修,')
+    kept.commit("101-2025-006 在名单中定为涉密")
+    built = api.site(kept.root, today=TODAY)
+    assert built.model.kept == 0 and "2025-06/101/index.md" in built.model.rendered and "index.md" in built.model.rendered
+    assert "2025-06/101/101-2025-006.md" not in built.model.rendered
+    assert not (kept.root / S.SOURCE / "docs" / "2025-06" / "101" / "101-2025-006.md").exists()
+    for name, data in [*docs(kept.root).items(), *tree(kept.root / "site").items()]:
+        if name.endswith((".md", ".html", ".json", ".xml")):
+            text = data.decode("utf-8")
+            assert "校舍维修" not in text and "101-2025-006" not in text, name

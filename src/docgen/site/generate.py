@@ -329,6 +329,7 @@ class SiteModel:
     reviews: Any = None  # site/review.ReviewView: review states, opinions, 整改台账, 结果应用 (None: nothing shown)
     targets: dict[str, list[target_pages.Row]] = field(default_factory=dict)  # project path -> approved vs reported rows
     kept: int = 0  # project pages whose Markdown was taken from the last build (site/keep.py), set by write_sources
+    rendered: list[str] = field(default_factory=list)  # the docs/ pages rendered (not kept) by write_sources, sorted
     digests: dict[str, str] = field(default_factory=dict, repr=False)  # path -> digest of the bytes checked (Result.digests)
     _sources: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -362,6 +363,15 @@ class SiteModel:
                 lines[(entry.kind, entry.code)].append(entry)
         return lines
 
+    def line(self, entry: Entry) -> list[Entry]:
+        """The same project (or 部门整体) in every period, oldest first, `entry` included."""
+        return self._lines.get((entry.kind, entry.code), [])
+
+    @functools.cached_property
+    def withheld_overalls(self) -> set[int]:
+        """The ids of the 部门整体 entries whose figures are withheld (1 to k-1 涉密 projects in their department)."""
+        return {id(d.overall) for v in self.periods for d in v.departments if d.withheld}
+
     def earlier(self, entry: Entry) -> list[Entry]:
         """The same project (or 部门整体) in the periods before `entry`'s, newest first: the project page links them."""
         return [e for e in reversed(self._lines.get((entry.kind, entry.code), [])) if (e.period.year, e.period.month) < _order(entry)]
@@ -369,7 +379,7 @@ class SiteModel:
     def trend(self, entry: Entry) -> list[charts.Point]:
         """支出进度 month by month in `entry`'s year, up to its period (a 部门整体: its 附件3, unless withheld)."""
         points = []
-        withheld = {id(d.overall) for v in self.periods for d in v.departments if d.withheld}
+        withheld = self.withheld_overalls
         for e in self._lines.get((entry.kind, entry.code), []):
             if e.period.year != entry.period.year or _order(e) > _order(entry):
                 continue
@@ -1018,13 +1028,14 @@ class _Writer:
         self.record = record
         self.previous = previous
 
-    def page(self, target: str, template: str, key: str | None = None, **context: Any) -> None:
+    def page(self, target: str, template: str, key: str | None = None, **context: Any) -> bool:
+        """Write the page `target`; True when it was rendered, False when kept from the last build."""
         path = self.docs / target
         path.parent.mkdir(parents=True, exist_ok=True)
         data = self.record.previous(target, key, self.previous) if self.record is not None and self.previous is not None else None
+        rendered = data is None
         if data is not None and self.previous is not None:  # moved, not copied: the last docs/ is removed after
             os.replace(self.previous / target, path)
-            self.kept += 1
         else:
             context.update(page=target, link=lambda to: _link(target, to), href=lambda to: _link(target, to, html=True))
             text = self.env.get_template(template).render(**context)
@@ -1033,6 +1044,7 @@ class _Writer:
         if self.record is not None:
             self.record.note(target, key, data)
         self.pages += 1
+        return rendered
 
 
 #: The built attachments under docs/ (and the site): linked from build/, never run through MkDocs.
@@ -1264,28 +1276,42 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
     overviews += [("recent.md", "recent.md.j2", {})]
     overviews += [(f"guide/{name}.md", f"guide/{name}.md.j2", guide) for name in ("submit", "rules", "forms")]
 
-    def write(task: range | int | str) -> tuple[int, int, dict[str, list[str]]]:
+    # every department and overview page keyed here, before any is written, from what it lists (site/keep.py): one
+    # that would come out the same is not rendered (the department pages and the home page were ~60 % of the
+    # workers' time at 10,000 projects when nothing changed)
+    records = keep.records_digest(reviews) if base is not None else None
+    dept_keys = {id(dept): keep.department_key(base, model, view, dept, reviews, records) for view, dept in departments}
+    overview_keys = keep.overview_keys(base, model, dept_keys, records)
+
+    def write(task: range | int | str) -> tuple[int, int, dict[str, list[str]], list[str]]:
         """An overview page (its number, as text), a department page (its index) or some project pages (a range),
-        rendered or kept, in a worker or here: how many pages, how many kept, and their record notes; the writer's own
-        counts and notes are left as they were."""
-        pages, kept = writer.pages, writer.kept
+        rendered or kept, in a worker or here: how many pages, how many project pages kept, their record notes and
+        the pages rendered; the writer's own counts and notes are left as they were."""
+        pages = writer.pages
+        kept = 0
+        rendered: list[str] = []
         notes: dict[str, list[str]] = {}
         if writer.record is not None:
             notes, writer.record.now = writer.record.now, notes
         if isinstance(task, str):
             target, template, context = overviews[int(task)]
-            writer.page(target, template, **context, **common)
+            if writer.page(target, template, overview_keys.get(target), **context, **common):
+                rendered.append(target)
         elif isinstance(task, int):
             view, dept = departments[task]
-            writer.page(dept.page, "department.md.j2", view=view, dept=dept, **common)
+            if writer.page(dept.page, "department.md.j2", dept_keys[id(dept)], view=view, dept=dept, **common):
+                rendered.append(dept.page)
         for i in task if isinstance(task, range) else ():
             view, dept, entry = projects[i]
             key = keep.page_key(base, model, view, dept, entry, reviews)
-            writer.page(entry.page, "project.md.j2", key, view=view, dept=dept, entry=entry, **common)
+            if writer.page(entry.page, "project.md.j2", key, view=view, dept=dept, entry=entry, **common):
+                rendered.append(entry.page)
+            else:
+                kept += 1
         if writer.record is not None:
             notes, writer.record.now = writer.record.now, notes
-        done = (writer.pages - pages, writer.kept - kept, notes)
-        writer.pages, writer.kept = pages, kept
+        done = (writer.pages - pages, kept, notes, rendered)
+        writer.pages = pages
         return done
 
     # the bulk of the pages, on every core: each worker sees the plan as it stands (forked) and sends back only counts;
@@ -1293,9 +1319,11 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
     tasks: list[range | int | str] = [str(i) for i in range(len(overviews))]
     tasks += list(range(len(departments)))
     tasks += [range(i, min(i + PAGES_PER_TASK, len(projects))) for i in range(0, len(projects), PAGES_PER_TASK)]
-    for pages, kept, notes in children.fork_map(write, tasks, None if len(projects) >= PARALLEL_FROM else 1):
+    rendered: list[str] = []
+    for pages, kept, notes, written in children.fork_map(write, tasks, None if len(projects) >= PARALLEL_FROM else 1):
         writer.pages += pages
         writer.kept += kept
+        rendered += written
         if writer.record is not None:
             writer.record.now.update(notes)
     jieba = jieba_dictionary(source / "jieba.txt")
@@ -1305,6 +1333,7 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
     if record is not None:
         record.save()
     model.kept = writer.kept
+    model.rendered = sorted(rendered)
     return writer.pages  # scanned for 涉密 text by the caller (api.site), with the site built from it
 
 

@@ -139,12 +139,27 @@ def shared(model: Any) -> str | None:
         return None
 
 
+def digest_of(model: Any, entry: Any) -> str:
+    """The bytes an entry's figures and page are read from: as the check read them (`SiteModel.digests`), else read
+    here. Its figures (资金总额, ratios, the trend's points) are a function of these bytes, its period and the profile
+    (in `shared`), so a key names the digest instead of computing the figures (their tables cost ~0.15 ms a page)."""
+    if entry.path is None:
+        return ""
+    return str(getattr(model, "digests", {}).get(str(entry.path)) or file_digest(entry.path))
+
+
+def _line(model: Any, entry: Any) -> list[Any]:
+    """What `model.earlier(entry)` and `model.trend(entry)` show, by the same project's (or 部门整体's) entries in every
+    period: each one's page, period, status and light, its bytes, and whether its figures are withheld."""
+    withheld = model.withheld_overalls
+    return [(e.page, e.period, e.status, e.light, e.submitted, digest_of(model, e), id(e) in withheld) for e in model.line(entry)]
+
+
 def page_key(base: str | None, model: Any, view: Any, dept: Any, entry: Any, reviews: Any) -> str | None:
     """The key of one project page (see the module docstring); None: render it."""
     if base is None:
         return None
     ev = entry.evaluation
-    figures = entry.figures if ev is not None else None
     source = model.source(entry.path) if entry.path is not None else None
     # a timeline entry is fixed by its commit and what happened to the file there (its field-level changes are read
     # from the commit's blobs by docgen's code under the profile, both in `base`; a withheld one by dept.withheld)
@@ -159,16 +174,84 @@ def page_key(base: str | None, model: Any, view: Any, dept: Any, entry: Any, rev
             (entry.expected, entry.path, source, entry.arrived),
             (entry.status, entry.light, entry.submitted, entry.unfilled, entry.completeness),
             (entry.assessment, history, entry.downloads),
-            # the bytes the page was checked from (read once by the check), else read here
-            getattr(model, "digests", {}).get(str(entry.path)) or file_digest(entry.path),
-            (ev.findings, ev.light, ev.indicator_lights, ev.row_lights, ev.exempt, ev.completeness, figures) if ev is not None else None,
-            [(e.page, e.period, e.light, e.submitted, e.status, e.figures and e.figures.spend_progress) for e in model.earlier(entry)],
-            model.trend(entry),
+            # the bytes the page was checked from (read once by the check), else read here: its figures follow from them
+            digest_of(model, entry),
+            (ev.findings, ev.light, ev.indicator_lights, ev.row_lights, ev.exempt, ev.completeness) if ev is not None else None,
+            _line(model, entry),  # the earlier periods it links and its trend chart
             reviews.state(entry),
             model.targets.get(source) if source is not None else None,
         )
     except Unstable:
         return None
+
+
+def row(model: Any, entry: Any, reviews: Any) -> tuple[Any, ...]:
+    """What the pages that list an entry (its department's page, its period's page, the home page) show of it: its
+    identity and page, its status, light and completeness, the codes of its findings, when it arrived, its review
+    state, and its bytes (its figures follow from them)."""
+    found = tuple((f.code, f.light, f.severity) for f in entry.assessment.findings)
+    return (
+        (entry.kind, entry.code, entry.name, entry.unit, entry.department, entry.department_code, entry.page, entry.expected),
+        (entry.path, digest_of(model, entry), entry.status, entry.light, entry.submitted, entry.unfilled, entry.completeness),
+        (found, entry.arrived, reviews.state(entry)),
+    )
+
+
+def department_key(base: str | None, model: Any, view: Any, dept: Any, reviews: Any, records: str | None) -> str | None:
+    """The key of a department's page: its 部门整体 as its own page is keyed (tables, texts, findings, history,
+    downloads, trend), each project's row (`row`; the counts and the 项目合计 follow from the rows), the department's
+    bundle, feedback and 涉密 withholding, its period, and `records` (the review folder's records: its opinions,
+    整改台账 and 结果应用). None: render it."""
+    if base is None or records is None:
+        return None
+    overall = page_key(base, model, view, dept, dept.overall, reviews)
+    if overall is None:
+        return None
+    try:
+        return stable(
+            base,
+            records,
+            overall,
+            (dept.page, dept.code, dept.name, dept.in_roster, dept.withheld, dept.bundle, dept.feedback),
+            (view.page, view.period, view.deadline, view.time_progress),
+            [row(model, e, reviews) for e in dept.projects],
+        )
+    except Unstable:
+        return None
+
+
+def records_digest(reviews: Any) -> str | None:
+    """The review folder's records as the department and period pages list them; None when they have no stable form."""
+    try:
+        return stable(reviews.records, reviews.hidden)
+    except Unstable:
+        return None
+
+
+def overview_keys(base: str | None, model: Any, departments: dict[int, str | None], records: str | None) -> dict[str, str | None]:
+    """The keys of the pages over every submission, by page: each period's page and the home page from every
+    department's key (`department_key`, by id of its view: their rows, 部门整体 figures and the city's trend follow),
+    the periods' deadlines and roster problems, the review records and the latest changes; the 最近更新 page from
+    the history it lists; the guide pages from what every page shares. Empty: render them all."""
+    if base is None or records is None or any(key is None for key in departments.values()):
+        return {}
+    try:
+        periods = stable(
+            base,
+            records,
+            [
+                (v.page, v.period, v.deadline, v.roster_findings, v.time_progress, [departments[id(d)] for d in v.departments])
+                for v in model.periods
+            ],
+        )
+        recent = stable(base, model.recent)
+    except Unstable:
+        return {}
+    keys: dict[str, str | None] = {"index.md": stable(periods, "index.md", recent)}
+    keys.update({v.page: stable(periods, v.page) for v in model.periods})
+    keys["recent.md"] = stable(recent, "recent.md")
+    keys.update({f"guide/{name}.md": stable(base, name) for name in ("submit", "rules", "forms")})
+    return keys
 
 
 class Record:
