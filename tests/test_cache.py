@@ -7,6 +7,7 @@ import collections
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -138,3 +139,45 @@ def test_each_submission_is_read_once_per_build(demo: Path, run, reads: collecti
     reads.clear()
     assert run("build", "--jobs", "1").exit_code == 0  # nothing changed since: no submission is opened at all
     assert not reads, reads
+
+
+def test_a_walk_after_a_walk_lists_again_only_the_folders_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """cache.Walk with `before` (docgen build's walk of build/ after the build): a folder whose own signature is
+    unchanged keeps its listing, and the digest is the one a fresh walk gives, whatever changed below."""
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # the folders are a moment old: count them settled
+    for department in ("a", "b", "c"):
+        for name in ("1.xlsx", "2.docx"):
+            (tmp_path / "out" / "p" / department).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "out" / "p" / department / name).write_text(department + name, encoding="utf-8")
+    (tmp_path / "out" / "summary.json").write_text("{}", encoding="utf-8")
+    first = cache.Walk(tmp_path, ["out", "missing.json"])
+    assert first.digest == cache.tree_signature(tmp_path, ["out", "missing.json"]) and first.reread == 5
+    time.sleep(0.05)
+    output.write_text(tmp_path / "out" / "p" / "a" / "1.xlsx", "rewritten")  # an atomic rename: folder a changes
+    (tmp_path / "out" / "p" / "b" / "2.docx").unlink()  # folder b changes
+    (tmp_path / "out" / "p" / "c" / "new").mkdir()  # folder c changes, and has a new folder
+    (tmp_path / "out" / "p" / "c" / "new" / "3.zip").write_text("zip", encoding="utf-8")
+    again = cache.Walk(tmp_path, ["out", "missing.json"], before=first)
+    assert again.digest == cache.Walk(tmp_path, ["out", "missing.json"]).digest != first.digest
+    assert again.reread == 4  # a, b, c and c/new; not out/ nor out/p
+    time.sleep(0.05)
+    (tmp_path / "out" / "p" / "c" / "new" / "4.zip").write_text("zip", encoding="utf-8")  # below an unchanged folder
+    third = cache.Walk(tmp_path, ["out", "missing.json"], before=again)
+    assert third.digest == cache.Walk(tmp_path, ["out", "missing.json"]).digest != again.digest
+    assert third.reread == 1  # only c/new: out/p/c itself did not change, its sub-folder is stat'ed and listed again
+
+
+def test_a_walk_vouches_only_for_settled_files(tmp_path: Path) -> None:
+    """Walk.settled is cache.settled_signature as the walk saw the file: None while it is within SETTLED_NS of the walk."""
+    (tmp_path / "s").mkdir()
+    old, new = tmp_path / "s" / "old.yaml", tmp_path / "s" / "new.yaml"
+    old.write_text("a: 1\n", encoding="utf-8")
+    new.write_text("a: 2\n", encoding="utf-8")
+    os.utime(old, (time.time() - 60, time.time() - 60))
+    now = time.time_ns()
+    walk = cache.Walk(tmp_path, ["s"], since_ns=now + 2 * cache.SETTLED_NS)  # as if the walk began two seconds later
+    assert walk.saw("s/old.yaml") and walk.saw("s/new.yaml") and not walk.saw("s/none.yaml")
+    later = now + 2 * cache.SETTLED_NS
+    assert walk.settled("s/old.yaml") == cache.settled_signature(old, later) is not None
+    assert walk.settled("s/new.yaml") == cache.settled_signature(new, later)
+    assert cache.Walk(tmp_path, ["s"], since_ns=now).digest is None  # new.yaml was written within the second

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, children, confidential, output, redact
 from . import cache as cache_store
 from . import messages as M
-from .cache import Store, code_digest, tree_signature
+from .cache import Store, Walk, code_digest
 from .check import consistency
 from .check import review as review_checks
 from .check import targets as target_checks
@@ -180,6 +180,7 @@ def check(
     stream: bool = False,
     figures: bool = False,
     built: bool = False,
+    walked: Walk | None = None,
 ) -> Result:
     """Validate files or folders, then run the monitoring rules on every valid submission.
 
@@ -195,6 +196,8 @@ def check(
     findings, with memory that does not grow with the tree (evaluate/stream.py). Ignored with `context`, and for
     files outside a period folder. `figures` True: each record carries its summary.json entry (`summary`).
     `built` True (with `figures`): also what `build` reads instead of the models (record.built, Result.judged).
+    `walked`: a stat pass over the files taken before this run read any (cache.Walk, `build`'s): the streamed check
+    takes each file's signature from it instead of stat'ing it again.
     """
     ws = workspace or Workspace.around(paths)
     if any(Path(os.path.abspath(ws.absolute(p))).is_relative_to(ws.submissions) for p in paths):
@@ -205,7 +208,7 @@ def check(
     profile = profile_of(ws)  # the repository's forms (docgen.yaml), handed to every stage from here
     if stream and context is None and _streamable(files):
         with children.collection(False):  # what the workers send back is kept, not garbage: never walked again and again
-            return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures, built)
+            return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures, built, walked)
     rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
     checked = check_files(
         files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context, profile=profile
@@ -272,6 +275,7 @@ def _check_streamed(
     store: Store | None,
     figures: bool = False,
     built: bool = False,
+    walked: Walk | None = None,
 ) -> Result:
     """`check(stream=True)`: the few other files (rosters, 部门整体, 审核/, 批复目标/) as `check` does, each project
     file in one pass in a worker (evaluate/stream.py), period by period; the findings are the same set."""
@@ -332,6 +336,7 @@ def _check_streamed(
         against_targets if result.approved else None,
         figures=figures,
         built=built,
+        walked=walked,
     )
     batches: dict[tuple[int, int], list[Path]] = {}
     for path in projects:
@@ -855,6 +860,7 @@ def build(
     extra_sections: engine.ExtraSections | None = None,
     cache: bool = True,
     strict: bool = False,
+    walks: Walks | None = None,
 ) -> Built:
     """Validate all of submissions/; only when nothing is wrong, write build/summary.json, the 汇总表 and the attachments.
 
@@ -864,13 +870,17 @@ def build(
     keys from forms.REPORT_KEYS); by default 「四、绩效监控结果分析」 is drafted from the warnings engine's findings.
     `root` is the project (default: the one the user stands in); `cache` False: --no-cache. An unfilled template is
     never built (E313); `strict` (the official 报送) also refuses a submission with figures 「未填报」 (E312).
+    `walks`: the stat passes `unchanged_build` took just before (the CLI's), not taken again.
     """
     ws = _workspace(root)
     out = out or ws.build
     _check_outputs(ws, out, include_confidential)
     started = time.time_ns()  # before any input is read: an edit from here on is never taken as built
-    inputs = _inputs_signature(ws, rules, started) if cache and not pdf else None
-    result = _buildable(ws, out, rules, cache=cache, strict=strict, records=extra_sections is None)
+    walked = walks.inputs if walks is not None and walks.inputs is not None and walks.inputs.names == _input_names(ws, rules) else None
+    if walked is None and cache and not pdf:
+        walked = _inputs_walk(ws, rules, started)
+    inputs = walked.digest if walked is not None and cache and not pdf else None
+    result = _buildable(ws, out, rules, cache=cache, strict=strict, records=extra_sections is None, walked=walked)
     from .render import engine, templates
 
     tpl = templates.find(ws.root)
@@ -912,7 +922,8 @@ def build(
     _publish(ws, out, secrets, include_confidential)
     built_ = Built(result, target, rendered)
     if inputs is not None and not rendered.problems:
-        _remember(ws, out, inputs, built_, rules=rules, strict=strict, include_confidential=include_confidential, told=told)
+        before = walks.outputs if walks is not None else None
+        _remember(ws, out, inputs, built_, rules=rules, strict=strict, include_confidential=include_confidential, told=told, before=before)
     return built_
 
 
@@ -961,25 +972,63 @@ def _replay_report(result: Result) -> tuple[str, str | None, str]:
     return (rows, *_report_text(result.findings, len(result.files)))
 
 
-def _inputs_signature(ws: Workspace, rules: Path | None, since_ns: int) -> str | None:
-    """The signature of everything a build reads besides docgen itself: the submissions, the project's templates,
-    its schema/ (the rules file), docgen.yaml and the profile it chooses, and a --rules file given elsewhere; None
-    while a file is still settling (cache.tree_signature)."""
+@dataclass
+class Walks:
+    """The stat passes of one `docgen build` (cache.Walk): submissions/ and the other inputs, build/ and its
+    manifests. `unchanged_build` takes them; when it cannot replay, `build` uses the same: the inputs' signature for
+    what it remembers, each submission's signature for the streamed check, and build/'s listing for the walk after
+    the build, which reads again only the folders the build changed (issue 18: four walks and a stat of every
+    submission became one walk of each and one of the folders written)."""
+
+    inputs: Walk | None = None
+    outputs: Walk | None = None
+
+
+def _input_names(ws: Workspace, rules: Path | None) -> list[str]:
+    """What a build reads besides docgen itself: the submissions, the project's templates, its schema/ (the rules
+    file), docgen.yaml and the profile it chooses, and a --rules file given elsewhere; sorted as a Walk keeps them."""
     names = [SUBMISSIONS, ws.relative(ws.templates).as_posix(), "schema", ws.relative(ws.config).as_posix()]
     choice = ws.profile_choice
     if choice is not None and choice.path is not None:
         names.append(choice.path)
     if rules is not None:
         names.append(os.path.abspath(ws.absolute(rules)))
-    return tree_signature(ws.root, names, since_ns=since_ns)
+    return sorted(names)
 
 
-def _build_key(ws: Workspace, out: Path, inputs: str, *, rules: Path | None, strict: bool, include_confidential: Path | None) -> str | None:
-    """Inputs, outputs, options and docgen's own code in one key; None when an output folder cannot be read."""
+def _inputs_walk(ws: Workspace, rules: Path | None, since_ns: int) -> Walk:
+    """One stat pass over what a build reads (`_input_names`); its digest is None while a file is still settling."""
+    return Walk(ws.root, _input_names(ws, rules), since_ns=since_ns)
+
+
+def _inputs_signature(ws: Workspace, rules: Path | None, since_ns: int) -> str | None:
+    """The signature of everything a build reads besides docgen itself (`_inputs_walk`)."""
+    return _inputs_walk(ws, rules, since_ns).digest
+
+
+def _outputs_walk(ws: Workspace, out: Path, include_confidential: Path | None, before: Walk | None = None) -> Walk:
+    """One stat pass over the output folders and their manifests in the user's cache; `before`: the same walk taken
+    earlier in this run, whose unchanged folders are not listed again (cache.Walk)."""
     folders = [os.path.abspath(out)] + ([os.path.abspath(include_confidential)] if include_confidential else [])
     store = Store(ws.root)  # the manifests read by a full build: one edited or planted by hand is never replayed over
     manifests = [str(store.record(Path(f), name)) for f in folders for name in ("attachments", "rollups-departments", "rollups-city")]
-    outputs = tree_signature(ws.root, folders + manifests)
+    return Walk(ws.root, folders + manifests, before=before)
+
+
+def _build_key(
+    ws: Workspace,
+    out: Path,
+    inputs: str,
+    *,
+    rules: Path | None,
+    strict: bool,
+    include_confidential: Path | None,
+    walked: Walk | None = None,
+) -> str | None:
+    """Inputs, outputs (`walked`, else walked here), options and docgen's own code in one key; None when an output
+    folder cannot be read."""
+    folders = [os.path.abspath(out)] + ([os.path.abspath(include_confidential)] if include_confidential else [])
+    outputs = (walked or _outputs_walk(ws, out, include_confidential)).digest
     if outputs is None:
         return None
     options = json.dumps([str(rules), strict, folders, os.environ.get("SOURCE_DATE_EPOCH", "")], ensure_ascii=False)
@@ -996,10 +1045,13 @@ def _remember(
     strict: bool,
     include_confidential: Path | None,
     told: tuple[Path, str] | None = None,
+    before: Walk | None = None,
 ) -> None:
     """Keep what this build read, wrote and reported, for the next `docgen build` with nothing changed (`told`: the
-    findings as the roll-up child made them for it)."""
-    key = _build_key(ws, out, inputs, rules=rules, strict=strict, include_confidential=include_confidential)
+    findings as the roll-up child made them for it; `before`: build/ as walked before the build, whose folders the
+    build did not change are not listed again)."""
+    walked = _outputs_walk(ws, out, include_confidential, before)
+    key = _build_key(ws, out, inputs, rules=rules, strict=strict, include_confidential=include_confidential, walked=walked)
     if key is None:
         return
     r = built.rendered
@@ -1028,12 +1080,14 @@ def unchanged_build(
     rules: Path | None = None,
     include_confidential: Path | None = None,
     strict: bool = False,
+    walks: Walks | None = None,
 ) -> Unchanged | None:
     """The last build's report when nothing it read or wrote has changed since (every input and output file has the
     size, modification time and inode it had, docgen and the options are the same), else None: then `build` runs.
 
     Reads no submission: one walk over the file names of submissions/ and build/ (~0.1 s of CPU at 10,000
-    projects). `docgen build --force`, `--pdf` and `--no-cache` never take this path."""
+    projects). `docgen build --force`, `--pdf` and `--no-cache` never take this path. `walks` (given empty) is
+    filled with the two walks, for the `build` that follows when this is None (`Walks`)."""
     ws = _workspace(root)
     out = out or ws.build
     _check_outputs(ws, out, include_confidential)
@@ -1041,10 +1095,14 @@ def unchanged_build(
         record = json.loads(Store(ws.root).record(out, UNCHANGED).read_text(encoding="utf-8"))
         if not isinstance(record, dict) or record.get("format") != UNCHANGED_FORMAT:
             return None
-        inputs = _inputs_signature(ws, rules, time.time_ns())
+        walked = _inputs_walk(ws, rules, time.time_ns())
+        outputs = _outputs_walk(ws, out, include_confidential)
+        if walks is not None:
+            walks.inputs, walks.outputs = walked, outputs
+        inputs = walked.digest
         if inputs is None:
             return None
-        key = _build_key(ws, out, inputs, rules=rules, strict=strict, include_confidential=include_confidential)
+        key = _build_key(ws, out, inputs, rules=rules, strict=strict, include_confidential=include_confidential, walked=outputs)
         if key is None or record.get("key") != key:
             return None
         from .render.rendered import Rendered
@@ -1063,12 +1121,14 @@ def unchanged_build(
         return None
 
 
-def _buildable(ws: Workspace, out: Path, rules: Path | None, *, cache: bool, strict: bool, records: bool = False) -> Result:
+def _buildable(
+    ws: Workspace, out: Path, rules: Path | None, *, cache: bool, strict: bool, records: bool = False, walked: Walk | None = None
+) -> Result:
     """The checked tree, for a command that writes outputs (build, a shard, merge); with any error or refusal,
     InvalidSubmissions that says plainly nothing was written: a clerk reads the last line first. `records`: checked
     as a stream (`check(stream=True)`), with each submission's record instead of its model where the tree allows
     (`build`: _RecordsView)."""
-    result = check(_submissions(ws), rules, workspace=ws, cache=cache, stream=records, figures=records, built=records)
+    result = check(_submissions(ws), rules, workspace=ws, cache=cache, stream=records, figures=records, built=records, walked=walked)
     refused = _record_refusals(result, strict=strict) if result.submission_records else refusals(result, strict=strict)
     if not result.ok or refused:
         errors = sorted([*result.errors, *refused], key=lambda f: (f.path, f.line, f.column, f.code))

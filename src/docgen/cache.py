@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import cache
@@ -299,9 +300,131 @@ def settled_signature(path: Path, since_ns: int) -> str | None:
         info = os.lstat(path)
     except OSError:
         return None
+    return _settled(info, since_ns)
+
+
+def _settled(info: os.stat_result, since_ns: int) -> str | None:
     if not stat.S_ISREG(info.st_mode) or max(info.st_mtime_ns, info.st_ctime_ns) >= since_ns - SETTLED_NS:
         return None
     return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
+
+
+def _folder_signature(info: os.stat_result) -> tuple[int, int, int, int]:
+    return (info.st_ino, info.st_dev, info.st_mtime_ns, info.st_ctime_ns)
+
+
+class Walk:
+    """One stat pass (os.scandir, never following a link) over `names` (files or folders, relative to `root`, or
+    absolute): the tree's signature (`digest`, as `tree_signature` gives it) and, for a walk `since_ns` a moment,
+    every regular file's settled signature (`settled`), so one walk serves whoever asks next (issue 18: `docgen
+    build` walked submissions/ twice and build/ twice, and stat'ed every submission a third time for the streamed
+    check).
+
+    `before`: an earlier Walk of the same names (without `since_ns`). A folder whose own signature (inode,
+    modification and change time) is the one `before` saw, and that had settled when `before` was taken, has the
+    same entries (the kernel sets a folder's change time on every entry added, removed or renamed), so its listing
+    is taken from `before` rather than read again: a build that rewrote one department's outputs lists that folder
+    again, not the 20,000 files of build/. Its files keep the signatures `before` saw: a file rewritten in place
+    since (not by docgen, which renames) then differs from what this Walk recorded, and the next walk's digest with
+    it, which is the safe side (no replay). A folder is kept as the digest of its files' lines and its sub-folders'
+    names, not as stat results (~30 MiB at 10,000 projects)."""
+
+    def __init__(
+        self,
+        root: Path,
+        names: Iterable[str],
+        *,
+        since_ns: int | None = None,
+        skip: tuple[str, ...] = (".lock",),
+        before: Walk | None = None,
+    ) -> None:
+        self.taken_ns = time.time_ns()
+        self.names = sorted(names)
+        self.since_ns = since_ns
+        self.files: dict[str, str | None] = {}  # with since_ns: name (as walked: "submissions/2025-06/…") -> settled signature
+        # folder -> its own signature, the digest of its files' lines (in name order), and its sub-folders' names
+        self.folders: dict[str, tuple[tuple[int, int, int, int], bytes, list[str]]] = {}
+        self.reread = 0  # folders listed afresh (the rest were taken from `before`)
+        h = hashlib.sha256()
+        limit = None if since_ns is None else since_ns - SETTLED_NS
+        base = os.path.abspath(root)
+        kept_until = None if before is None or since_ns is not None else before.taken_ns - SETTLED_NS
+
+        def leaf(rel: str, info: os.stat_result) -> bytes | None:
+            """The line a file (or a link, or anything else) adds; None when a regular file has not settled."""
+            if not stat.S_ISREG(info.st_mode):  # a link or anything else: its kind is what matters (a build refuses them)
+                return f"o{rel}\0{stat.S_IFMT(info.st_mode)}\0".encode()
+            if limit is not None and info.st_mtime_ns >= limit:
+                return None
+            if since_ns is not None:
+                self.files[rel] = _settled(info, since_ns)
+            return f"f{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0".encode()
+
+        def folder(rel: str, info: os.stat_result) -> bool:
+            mark = _folder_signature(info)
+            kept = before.folders.get(rel) if before is not None else None
+            if kept is not None and kept_until is not None and kept[0] == mark and info.st_ctime_ns < kept_until:
+                self.folders[rel] = kept
+                h.update(kept[1])
+                subs: list[tuple[str, os.stat_result | None]] = []
+                for name in kept[2]:
+                    try:  # a sub-folder's own listing may have changed: stat'ed again
+                        subs.append((name, os.lstat(os.path.join(base, rel, name))))
+                    except OSError:
+                        subs.append((name, None))
+                return all(walk(f"{rel}/{name}", sub) for name, sub in subs)
+            self.reread += 1
+            try:
+                with os.scandir(os.path.join(base, rel)) as found:
+                    entries = sorted((e.name, e.stat(follow_symlinks=False)) for e in found if not e.name.endswith(skip))
+            except OSError:
+                return False
+            block, folders = hashlib.sha256(), []
+            for name, entry in entries:
+                if stat.S_ISDIR(entry.st_mode):
+                    folders.append((name, entry))
+                    continue
+                line = leaf(f"{rel}/{name}", entry)
+                if line is None:
+                    return False
+                block.update(line)
+            lines = block.digest()
+            self.folders[rel] = (mark, lines, [name for name, _ in folders])
+            h.update(lines)
+            return all(walk(f"{rel}/{name}", entry) for name, entry in folders)
+
+        def walk(rel: str, info: os.stat_result | None) -> bool:
+            if info is None:
+                h.update(f"-{rel}\0".encode())
+                return True
+            if stat.S_ISDIR(info.st_mode):
+                h.update(f"d{rel}\0".encode())
+                return folder(rel, info)
+            line = leaf(rel, info)
+            if line is None:
+                return False
+            h.update(line)
+            return True
+
+        complete = True
+        for name in self.names:
+            try:
+                info: os.stat_result | None = os.lstat(os.path.join(base, name))
+            except OSError:
+                info = None
+            if not walk(name, info):
+                complete = False
+                break
+        self.digest: str | None = h.hexdigest() if complete else None
+
+    def saw(self, name: str) -> bool:
+        """Whether the walk (with `since_ns`) found `name` as a regular file."""
+        return name in self.files
+
+    def settled(self, name: str) -> str | None:
+        """`settled_signature(name, since_ns)` as this walk saw the file; None when it had not settled or the walk did
+        not see it (`saw`)."""
+        return self.files.get(name)
 
 
 def tree_signature(root: Path, names: Iterable[str], *, since_ns: int | None = None, skip: tuple[str, ...] = (".lock",)) -> str | None:
@@ -311,35 +434,5 @@ def tree_signature(root: Path, names: Iterable[str], *, since_ns: int | None = N
 
     None when a regular file was modified at or after `since_ns` minus SETTLED_NS (the moment the caller began
     to read the tree): an edit in the same clock tick could keep its signature. Names ending in `skip` are left
-    out (a run's lock files)."""
-    h = hashlib.sha256()
-    limit = None if since_ns is None else since_ns - SETTLED_NS
-    base = os.path.abspath(root)
-
-    def walk(rel: str, info: os.stat_result | None) -> bool:
-        if info is None:
-            h.update(f"-{rel}\0".encode())
-        elif stat.S_ISDIR(info.st_mode):
-            h.update(f"d{rel}\0".encode())
-            try:
-                with os.scandir(os.path.join(base, rel)) as found:
-                    entries = sorted((e.name, e) for e in found if not e.name.endswith(skip))
-            except OSError:
-                return False
-            return all(walk(f"{rel}/{name}", entry.stat(follow_symlinks=False)) for name, entry in entries)
-        elif stat.S_ISREG(info.st_mode):
-            if limit is not None and info.st_mtime_ns >= limit:
-                return False
-            h.update(f"f{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0".encode())
-        else:  # a link or anything else: its kind is what matters (a build refuses them)
-            h.update(f"o{rel}\0{stat.S_IFMT(info.st_mode)}\0".encode())
-        return True
-
-    for name in sorted(names):
-        try:
-            info: os.stat_result | None = os.lstat(os.path.join(base, name))
-        except OSError:
-            info = None
-        if not walk(name, info):
-            return None
-    return h.hexdigest()
+    out (a run's lock files). One `Walk`."""
+    return Walk(root, names, since_ns=since_ns, skip=skip).digest

@@ -227,7 +227,8 @@ def build(
             ws, shard_spec, record, force=force, pdf=pdf, confidential_dir=confidential_dir, jobs=jobs, strict=strict, rules=rules
         )
     quick = not (force or pdf) and _cache()
-    replayed = api.unchanged_build(ws, rules=rules, include_confidential=confidential_dir, strict=strict) if quick else None
+    walks = api.Walks()  # one stat pass of the inputs and of build/, for the replay and, failing it, the build
+    replayed = api.unchanged_build(ws, rules=rules, include_confidential=confidential_dir, strict=strict, walks=walks) if quick else None
     if replayed is not None:  # nothing read or written has changed since the last build: its report, not its work
         said = (replayed.files, replayed.submissions, replayed.rendered, replayed.summary, confidential_dir)
         if not _said_as_remembered(ws, replayed.text, replayed.summary_line, said):
@@ -244,6 +245,7 @@ def build(
             progress=report.Progress(),
             cache=_cache(),
             strict=strict,
+            walks=walks,
         )
     except InvalidSubmissions as exc:  # the errors first, the warnings, the errors again: they are what stops the build
         errors = [report.text_line(f) for f in report.for_user(exc.findings, ws.shown)]

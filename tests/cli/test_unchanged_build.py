@@ -108,3 +108,51 @@ def test_a_replay_from_a_subfolder_names_the_files_as_typed_there(run, chdir, tm
     full = run("--no-cache", "build")
     assert (replayed.stdout, replayed.stderr) == (full.stdout, full.stderr)
     assert "W" in full.stderr and f"\n{FOLDER}/" not in "\n" + full.stderr  # named from submissions/, not from the root
+
+
+def test_the_walk_after_a_one_edit_build_lists_again_only_what_it_wrote_and_still_replays(run, chdir, tmp_path, monkeypatch) -> None:
+    """`docgen build` walks submissions/ and build/ once before it starts (api.Walks) and, after the build, lists
+    again only the folders of build/ it changed (cache.Walk's `before`): the key it remembers is the one a fresh walk
+    gives, so the next build with nothing changed replays; one changed by hand between them does not. The streamed
+    check takes an unchanged submission's signature from the probe's walk instead of stat'ing it again."""
+    from docgen import cache
+    from docgen.check import validate
+    from docgen.evaluate import stream
+
+    monkeypatch.setattr(validate, "CACHE_FROM", 1)  # the tree is small: cache it as a large tree would be
+    chdir(tree(tmp_path))
+    settled(tmp_path)
+    assert run("build").exit_code == 0
+    (tmp_path / "build" / "notes").mkdir()  # a folder of build/ no build writes into: listed once, then kept
+    (tmp_path / "build" / "notes" / "readme.txt").write_text("kept", encoding="utf-8")
+    walks: list[cache.Walk] = []
+    original = cache.Walk.__init__
+
+    def counted(self: cache.Walk, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        walks.append(self)
+
+    monkeypatch.setattr(cache.Walk, "__init__", counted)
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # build/ is a moment old: its folders count as settled
+    time.sleep(0.05)
+    project = tmp_path / PROJECT_FILE
+    project.write_text(PROJECT.replace("支出数: 98.2", "支出数: 99.2"), encoding="utf-8")
+    time.sleep(0.05)
+    assert run("build").exit_code == 0
+    # the probe's two walks, and after the build one of build/ that re-read only what the build changed
+    assert len(walks) == 3 and walks[2].reread == walks[1].reread - 1 > 0
+    before = listing(tmp_path / "build")
+    replayed = run("build")
+    assert replayed.exit_code == 0 and listing(tmp_path / "build") == before  # replayed: nothing written
+    stats: list[object] = []
+    monkeypatch.setattr(stream, "settled_signature", lambda *args: stats.append(args))
+    (tmp_path / "submissions" / "notes.txt").write_text("not a submission", encoding="utf-8")  # another input: a build
+    time.sleep(0.05)
+    assert run("build").exit_code == 0 and listing(tmp_path / "build")["summary.json"] != before["summary.json"]
+    assert stats == []  # the project's signature came from the walk: its outcome from the cache, the file not read
+    before = listing(tmp_path / "build")
+    (stray,) = (tmp_path / "build").rglob("*101-2025-001*.xlsx")
+    with stray.open("ab") as out:  # rewritten in place by hand: the folder keeps its times, the file does not
+        out.write(b"\0")
+    assert run("build").exit_code == 0
+    assert listing(tmp_path / "build")["summary.json"] != before["summary.json"]  # built again, not replayed

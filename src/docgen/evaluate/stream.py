@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import children
-from ..cache import Shelf, digest, dumps, settled_signature
+from ..cache import Shelf, Walk, digest, dumps, settled_signature
 from ..check import validate
 from ..check.findings import Finding, finding_rows, findings_from_rows
 from ..check.load import Document, read_bounded
@@ -73,10 +73,17 @@ class Setting:
     built: bool = False  # each record carries what `docgen build` reads instead of the model (`built_parts`)
     indexes: dict[str, RosterIndex] = field(default_factory=dict)
     since: int = field(default_factory=time.time_ns)  # when the run began: files changed since are never vouched for by their times
+    walked: Walk | None = None  # the run's one stat pass over submissions/ (cache.Walk), taken before any file was read
 
     def __post_init__(self) -> None:
         self.indexes = {key: roster_index(r) for key, r in self.rosters.items()}
         self.codes = frozenset(code for _, code in self.flagged)  # 涉密 in some period by a roster: 涉密 in every one
+
+    def settled(self, path: Path) -> str | None:
+        """A file's settled signature: as the run's stat pass saw it (`walked`), else stat'ed now."""
+        if self.walked is not None and self.walked.saw(str(path)):
+            return self.walked.settled(str(path))
+        return settled_signature(self.root / path, self.since)
 
     def secret_here(self, project: Project) -> bool:
         """confidential.apply_roster's `secret_here`: the file, the roster's flag, or a roster that does not list it."""
@@ -317,7 +324,7 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
             name = str(path)
             if not shelf.holds(name):
                 continue  # nothing kept for it under any key: it is read once, by its worker
-            signature = settled_signature(setting.root / path, setting.since) if seen is not None else None
+            signature = setting.settled(path) if seen is not None else None
             content = seen.get(name, signature) if seen is not None and signature is not None else None
             if not isinstance(content, str):
                 raw, _, signature = _read(path, setting)

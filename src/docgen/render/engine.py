@@ -31,7 +31,7 @@ from ..errors import InvalidSubmissions, UsageError
 from ..evaluate.evaluation import Evaluation
 from ..form.model import Department, Project
 from ..redact import redact_fields
-from . import bundle, dates, docx, dossier, fonts, paths, pdf, templates, xlsx
+from . import bundle, dates, docx, fonts, paths, templates, xlsx
 from .rendered import Rendered as Rendered
 
 Submission = Project | Department
@@ -246,7 +246,7 @@ def sweep_temporaries(folder: Path) -> None:
         return
     for path in folder.rglob(".*"):
         temporary = path.is_file() and path.name.endswith(".tmp") and output.orphaned(path)
-        if not path.is_symlink() and (temporary or (path.is_dir() and path.name.startswith(pdf.TEMP_PREFIX))):
+        if not path.is_symlink() and (temporary or (path.is_dir() and path.name.startswith(paths.PDF_TEMP_PREFIX))):
             output.remove(path, folder)
 
 
@@ -333,6 +333,8 @@ def _pdfs(places: list[_Place], written: set[Path], options: Options, tpl: templ
         if not todo:
             continue
         dated = {source: dates.document_date(item.sub.period) for item in place.planned for source in item.targets.values()}
+        from . import pdf  # LibreOffice's side (and pypdf): loaded only when a PDF is made
+
         converted = pdf.convert(
             todo,
             place.folder,
@@ -422,10 +424,14 @@ def _dossiers(
     its parts are unchanged (else it goes as stale, and the report says so)."""
     todo = []
     any_pdf = any(rel.endswith(".pdf") for rel in place.manifest.new)
+    if not any_pdf and all(any(isinstance(sub, Department | Project) for sub, _ in group.entries) for group, _ in groups):
+        return  # no PDF at all (a plain build) and every group has a part to have one: nothing to keep or make
+    from . import dossier  # loaded only where a dossier may be kept or made
+
     for group, items in groups:
+        if not any_pdf and any(isinstance(sub, Department | Project) for sub, _ in group.entries):
+            continue  # no PDF at all (a plain build) and a part to have one (dossier.parts): without listing them
         parts = dossier.parts(group)
-        if parts and not any_pdf:
-            continue  # no PDF at all (a plain build): no part has its PDF, as below, without asking each
         rels = {place.manifest.rel(f) for _, files in group.entries for f in files}
         if not all(place.manifest.rel(paths.pdf(p)) in rels for p in parts):
             continue  # a part without its PDF: no dossier (a plain build, or LibreOffice failed and said so)

@@ -16,6 +16,8 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+')
 #: Linux, macOS and Windows allow per component, whatever the name's length.
 NAME_BYTES = 80
 _MARK = "~"  # begins the hash suffix; a name that has it of its own is hashed too, so no name can pose as another's
+#: The prefix of pdf.py's (and dossier.py's) work folders in an output folder: swept when a killed build left one.
+PDF_TEMP_PREFIX = ".pdf-tmp-"
 
 
 def safe(name: str) -> str:

@@ -34,7 +34,7 @@ from . import dates, fonts, paths
 if TYPE_CHECKING:
     from pypdf import PdfWriter
 
-TEMP_PREFIX = ".pdf-tmp-"
+TEMP_PREFIX = paths.PDF_TEMP_PREFIX
 STARTUP_SECONDS = 120
 SECONDS_PER_FILE = 20
 
