@@ -1341,10 +1341,10 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
 
 #: The most department folders' pages a site has that one MkDocs run builds with every other page; more are rendered
 #: without full runs (`_render_pages`), or, when that cannot be done, in runs of this many. MkDocs converts every page
-#: before writing any and keeps them all, and Material's search index is built in memory at the end: a run peaks near 45 MiB plus ~0.18 MiB a page (180 pages
-#: 76 MiB, 630 pages 157 MiB), so two runs of 400 at once stay near 250 MiB. Each run also costs a start that grows
-#: with the site (1.1 CPU s at 10,000 projects: it lists and matches every page): at 150 pages a run, ~70 runs spent
-#: ~77 CPU s starting at 10,000 projects, at 400 ~31 runs about 34 s.
+#: before writing any and keeps them all, and Material's search index is built in memory at the end: a run peaks near
+#: 45 MiB plus ~0.18 MiB a page (180 pages 76 MiB, 630 pages 157 MiB), so two runs of 400 at once stay near 250 MiB.
+#: Each run also costs a start that grows with the site (1.1 CPU s at 10,000 projects: it lists and matches every
+#: page): at 150 pages a run, ~70 runs spent ~77 CPU s starting at 10,000 projects, at 400 ~31 runs about 34 s.
 BATCH = 400
 #: The fewest project pages for which pages unchanged since the last build are kept (their HTML and search entries)
 #: instead of built again: below it one MkDocs run builds the whole site, which costs less than two.
