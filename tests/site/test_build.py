@@ -135,7 +135,7 @@ def test_chinese_headings_have_chinese_anchors(built: Built) -> None:
 def test_large_sites_are_built_in_runs_and_merged(built: Built, tmp_path: Path) -> None:
     """With one department folder's page per MkDocs run, the pages and the search index are the same as in one run."""
     source, output = built.root / S.SOURCE, tmp_path / "site"
-    runs = S.run_mkdocs(source, output, batch=1)
+    runs = S.run_mkdocs(source, output, batch=1, render=False)
     pages = S._folder_pages(source / "docs")
     assert "2025-06/101/index.md" in pages and runs == 1 + len(pages)  # the main run, then each page of 2025-06/<dept>/
     for page in (
@@ -165,3 +165,17 @@ def test_project_page_carries_every_report_section_drafts_marked(built: Built) -
     assert "城乡义务教育家庭经济困难学生生活补助项目（项目代码：101-2025-001）由预算单位朔州市教育局本级组织实施" in report
     assert "经监控，截至2025年6月底" in report  # the warnings engine's 监控总体结论, as in 附件1
     assert "「" not in report[report.index("（二）预算执行和绩效目标出现偏差的原因分析") :]
+
+
+def test_department_pages_rendered_without_mkdocs_runs_equal_the_runs(built: Built, tmp_path: Path) -> None:
+    """The department folders' pages rendered through MkDocs' page machinery set up once (site/pages.py) are the
+    pages and search entries MkDocs runs make, byte for byte; a small site is still one run."""
+    from .test_incremental import tree
+
+    source = built.root / S.SOURCE
+    assert S.run_mkdocs(source, tmp_path / "runs", batch=1, render=False) > 2
+    assert S.run_mkdocs(source, tmp_path / "rendered", batch=1) == 2  # the main run and the renderer
+    runs, rendered = tree(tmp_path / "runs"), tree(tmp_path / "rendered")
+    assert sorted(rendered) == sorted(runs) and "2025-06/101/101-2025-001.html" in rendered
+    assert [name for name in runs if rendered[name] != runs[name]] == []
+    assert S.run_mkdocs(source, tmp_path / "one") == 1

@@ -82,6 +82,19 @@ def test_one_edit_rebuilds_its_department_s_page_not_the_others(repo) -> None:  
     assert incremental == cold(repo.root)
 
 
+def test_an_edited_search_index_keeps_no_page(repo) -> None:  # type: ignore[no-untyped-def]
+    """The kept pages' search entries are taken from the last site's index only while it is the index that build
+    published (its digest in built.json): an edited one, here naming a kept page otherwise, keeps nothing."""
+    site = repo.root / "site"
+    kept = (site / KEPT).stat().st_ino
+    index = site / "search" / "search_index.json"
+    index.write_text(index.read_text(encoding="utf-8").replace(KEPT, "2025-06/101/elsewhere.html"), encoding="utf-8")
+    api.site(repo.root, today=TODAY)
+    assert (site / KEPT).stat().st_ino != kept  # built again
+    assert KEPT in (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert tree(site) == cold(repo.root)
+
+
 def test_a_project_made_confidential_leaves_every_page_and_the_index(repo) -> None:  # type: ignore[no-untyped-def]
     site = repo.root / "site"
     name = "城乡义务教育家庭经济困难学生生活补助"

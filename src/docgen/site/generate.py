@@ -1339,11 +1339,12 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
 
 # --- running MkDocs ------------------------------------------------------------------------------
 
-#: Project pages per MkDocs run. MkDocs converts every page before writing any and keeps them all, and
-#: Material's search index is built in memory at the end: a run peaks near 45 MiB plus ~0.18 MiB a page (180 pages
-#: 76 MiB, 630 pages 157 MiB), so two runs of 400 at once stay near 250 MiB. Each run also costs a start that grows
-#: with the site (1.1 CPU s at 10,000 projects: it lists and matches every page): at 150 pages a run, ~70 runs spent
-#: ~77 CPU s starting at 10,000 projects, at 400 ~31 runs about 34 s.
+#: The most department folders' pages a site has that one MkDocs run builds with every other page; more are rendered
+#: without full runs (`_render_pages`), or, when that cannot be done, in runs of this many. MkDocs converts every page
+#: before writing any and keeps them all, and Material's search index is built in memory at the end: a run peaks near
+#: 45 MiB plus ~0.18 MiB a page (180 pages 76 MiB, 630 pages 157 MiB), so two runs of 400 at once stay near 250 MiB.
+#: Each run also costs a start that grows with the site (1.1 CPU s at 10,000 projects: it lists and matches every
+#: page): at 150 pages a run, ~70 runs spent ~77 CPU s starting at 10,000 projects, at 400 ~31 runs about 34 s.
 BATCH = 400
 #: The fewest project pages for which pages unchanged since the last build are kept (their HTML and search entries)
 #: instead of built again: below it one MkDocs run builds the whole site, which costs less than two.
@@ -1419,12 +1420,13 @@ def _batches(docs: Path, size: int, only: Iterable[str] | None = None) -> list[l
     return batches
 
 
-def _run_configs(source: Path, size: int, only: Iterable[str] | None = None) -> list[tuple[str, list[str]]]:
+def _run_configs(source: Path, size: int, only: Iterable[str] | None = None, *, rendered: bool = False) -> list[tuple[str, list[str]]]:
     """One config per MkDocs run: (config file, folders or pages it builds). Pages of other runs are drafts.
 
     The first run builds every other page and the downloads; the others build the department folders' pages only
     (`only`: those not kept from the last build). Drafted pages still get their navigation entry and URL, so every run
-    renders the same header and tabs.
+    renders the same header and tabs. `rendered`: the department folders' pages are rendered without MkDocs runs
+    (`_render_pages`): the main run only.
     """
     for stale in source.glob("mkdocs-*.yml"):
         out_files.remove(stale, source)
@@ -1433,11 +1435,13 @@ def _run_configs(source: Path, size: int, only: Iterable[str] | None = None) -> 
     runs: list[tuple[str, list[str]]] = [("mkdocs-0.yml", [])]
     # the downloads are linked into the site by `_place_downloads`, never copied by MkDocs (tens of thousands of files)
     excluded = f"exclude_docs: |\n  /{DOWNLOADS}/\n"
-    if only is None and len(_folder_pages(docs)) <= size:
+    if only is None and len(_folder_pages(docs)) <= size and not rendered:
         out_files.write_text(source / "mkdocs-0.yml", base + excluded)
         return runs
-    batches = _batches(docs, size, only)
     out_files.write_text(source / "mkdocs-0.yml", base + "draft_docs: |\n  /*/*/*.md\n" + excluded)
+    if rendered:
+        return runs
+    batches = _batches(docs, size, only)
     for i, items in enumerate(batches, 1):
         lines = ["draft_docs: |", "  *.md"]
         for item in items:
@@ -1447,6 +1451,36 @@ def _run_configs(source: Path, size: int, only: Iterable[str] | None = None) -> 
         out_files.write_text(source / name, base + "\n".join(lines) + "\n")
         runs.append((name, items))
     return runs
+
+
+#: The department folders' pages in one child, through MkDocs' page machinery set up once (site/pages.py).
+_PAGES = (
+    "import sys; sys.modules['pkg_resources'] = None\n" + SEGMENT_MEMO + "from docgen.site.pages import main\nsys.exit(main(sys.argv[1:]))"
+)
+#: Its config: the site's, every page included (none drafted), nothing copied.
+PAGES_CONFIG = "mkdocs-pages.yml"
+
+
+def _pages_config(source: Path) -> str:
+    base = (source / "mkdocs.yml").read_text(encoding="utf-8")
+    out_files.write_text(source / PAGES_CONFIG, base + f"exclude_docs: |\n  /{DOWNLOADS}/\n  /assets/\n")
+    return PAGES_CONFIG
+
+
+def _render_pages(source: Path, pages: list[str], target: Path) -> bool:
+    """The department folders' `pages` rendered into `target` (site/pages.py) as MkDocs runs would render them, with
+    their search index; False when that could not be done (the machinery is not the MkDocs it was written for, or the
+    child failed): the caller builds them in full MkDocs runs, which report any real problem themselves."""
+    listing = source / "pages.json"
+    out_files.write_text(listing, json.dumps(pages, ensure_ascii=False))
+    code = children.python_prefix() + _PAGES  # the child ends with docgen, however docgen ends
+    command = [sys.executable, "-c", code, _pages_config(source), str(target), listing.name]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1"}
+    try:
+        done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=env)
+    finally:
+        out_files.remove(listing, source)
+    return done.returncode == 0
 
 
 def _mkdocs(source: Path, config: str, target: Path) -> None:
@@ -1464,32 +1498,27 @@ def _mkdocs(source: Path, config: str, target: Path) -> None:
         raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-20:])))
 
 
-def _merge_search(main: Path, others: list[Path], kept: list[dict[str, Any]] | None = None, pages: Iterable[str] = ()) -> None:
-    """One search index for the whole site, from the runs' indexes and the entries `kept` from the last build; the
-    offline copy (search_index.js) too. The project pages' entries follow the main run's, page by page in the order
-    of `pages` (their .html), so an index assembled from kept and rebuilt pages equals a cold build's."""
-    index_file = main / "search" / "search_index.json"
-    index = json.loads(index_file.read_text(encoding="utf-8"))
-    for other in others:
-        index["docs"].extend(json.loads((other / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"])
-    index["docs"].extend(kept or [])
-    order = {page: i for i, page in enumerate(pages) if posixpath.basename(page) != "index.html"}
+_MERGE = "import sys\nfrom docgen.site.pages import merge_main\nsys.exit(merge_main(sys.argv[1:]))"
 
-    def place(doc: dict[str, Any]) -> tuple[int, Any]:
-        """The project pages after every other page, in `pages` order; the others (the department pages, built beside
-        the main run, too) where one MkDocs run puts them: by folder, a folder's index first (mkdocs file_sort_key)."""
-        page = str(doc.get("location", "")).split("#")[0]
-        if page in order:
-            return (1, order[page])
-        parts = page.split("/")
-        return (0, (parts[:-1], parts[-1] != "index.html", parts[-1]))
 
-    index["docs"].sort(key=place)  # stable: a page's entries stay in the order it was indexed
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    index_file.write_text(text, encoding="utf-8")
-    script = main / "search" / "search_index.js"
-    if script.exists():
-        script.write_text("var __index = " + text, encoding="utf-8")
+def _merge_search(source: Path, main: Path, others: list[Path], old: Path | None, kept: set[str], pages: list[str]) -> None:
+    """One search index for the site in `main` (site/pages.py `merge_search`), made in a child process: the index of a
+    large site is too large to be read in ours, which holds the site's plan. `old`: the last site's index, whose
+    entries of the `kept` pages (their .html) are taken."""
+    listing = source / "merge.json"
+    args = {"main": str(main), "others": [str(o) for o in others], "old": str(old) if old else None, "kept": sorted(kept), "pages": pages}
+    out_files.write_text(listing, json.dumps(args, ensure_ascii=False))
+    code = children.python_prefix() + _MERGE  # the child ends with docgen, however docgen ends
+    try:
+        done = subprocess.run([sys.executable, "-c", code, listing.name], cwd=source, capture_output=True, text=True)
+    finally:
+        out_files.remove(listing, source)
+    if done.returncode != 0:
+        failed = _ERRNO.search(done.stderr)
+        if failed:  # the child could not write (disk full, read-only): say that, not its traceback
+            raise write_problem(OSError(int(failed[1]), failed[2], failed[4] or failed[3] or str(main)))
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-1:])))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -1592,12 +1621,16 @@ def run_mkdocs(
     batch: int | None = None,
     check: Callable[[Path], object] | None = None,
     files: FileDigests | None = None,
+    render: bool = True,
 ) -> int:
     """`mkdocs build --strict` in child processes into a fresh folder, then swapped in for `output`.
 
-    Child processes keep MkDocs' memory out of ours; large sites are built in runs of `batch` project pages
-    (see BATCH) whose pages and search entries are merged. Building beside `output` and renaming at the end
-    means a failed build leaves the previous site in place. Returns the number of MkDocs runs.
+    Child processes keep MkDocs' memory out of ours. A site of more than `batch` project pages (see BATCH) is built
+    by one MkDocs run for every page but the department folders' and one child that renders those through MkDocs' page
+    machinery set up once (`_render_pages`, site/pages.py: the same HTML and search entries); without it (`render`
+    False, or when that child cannot) in runs of `batch` such pages. Pages and search entries are merged. Building
+    beside `output` and renaming at the end means a failed build leaves the previous site in place. Returns the number
+    of child processes that built pages.
     """
     if find_spec("mkdocs") is None or find_spec("material") is None:
         raise EnvironmentProblem(M.site_label("mkdocs_missing"))
@@ -1608,14 +1641,35 @@ def run_mkdocs(
     size = batch or BATCH
     pages = _folder_pages(source / "docs")
     digests = _page_digests(source, pages) if len(pages) > min(size, KEEP_FROM) else {}
-    kept, entries = _kept_pages(source, output, digests, files)
-    runs = _run_configs(source, size, [p for p in pages if p not in kept] if digests else None)
-    folders = [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in runs]
+    kept = _kept_pages(source, output, digests, files)
+    todo = [p for p in pages if p not in kept] if digests else None
+    render = render and not (todo is None and len(pages) <= size)  # a small site: one run costs less than two children
+    runs = _run_configs(source, size, todo, rendered=render)
+    wanted = (pages if todo is None else todo) if render else []
+    if wanted:
+        runs.append((PAGES_CONFIG, wanted))
+    folders: list[Path] = []
     moved: list[tuple[Path, Path]] = []  # (in the last site, in the new one): moved back when the new one fails
     try:
-        # the runs are independent child processes: keep every core busy (each run still peaks near 52 MiB)
+        folders += [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in runs]
+
+        def run(config: str, folder: Path) -> bool:
+            if config == PAGES_CONFIG:
+                return _render_pages(source, wanted, folder)
+            _mkdocs(source, config, folder)
+            return True
+
+        # the children are independent: keep every core busy (a MkDocs run of `batch` pages peaks near 52 MiB)
         with ThreadPoolExecutor(max(1, min(len(runs), os.cpu_count() or 1))) as pool:
-            list(pool.map(lambda run: _mkdocs(source, run[0][0], run[1]), zip(runs, folders, strict=True)))
+            done = list(pool.map(lambda item: run(item[0][0], item[1]), zip(runs, folders, strict=True)))
+        if not all(done):  # the pages could not be rendered without MkDocs runs: build them in runs after all
+            runs, failed = runs[:-1], folders.pop()
+            out_files.remove(failed, owner)
+            extra = _run_configs(source, size, wanted)[1:]
+            folders += [Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent)) for _ in extra]
+            runs += extra
+            with ThreadPoolExecutor(max(1, min(len(extra), os.cpu_count() or 1))) as pool:
+                list(pool.map(lambda item: _mkdocs(source, item[0][0], item[1]), zip(extra, folders[-len(extra) :], strict=True)))
         for (_, items), folder in zip(runs[1:], folders[1:], strict=True):
             for item in items:
                 for built in (folder / item).glob("*.html") if item.endswith("/") else [folder / Path(item).with_suffix(".html")]:
@@ -1628,7 +1682,8 @@ def run_mkdocs(
         if downloads.is_dir() and not downloads.is_symlink():
             _place_downloads(downloads, _real_folder(output, DOWNLOADS), folders[0] / DOWNLOADS, moved, {})
         if len(runs) > 1 or kept:
-            _merge_search(folders[0], folders[1:], entries, [_html(p) for p in pages])
+            old = output / INDEX if kept else None
+            _merge_search(source, folders[0], folders[1:], old, {_html(p) for p in kept}, [_html(p) for p in pages])
         if check is not None:  # before the swap: a page that fails leaves the previous site published
             check(folders[0])
     except BaseException:
@@ -1684,22 +1739,34 @@ def _html_digest(path: Path, files: FileDigests | None) -> str:
     return found if found is not None else hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _kept_pages(
-    source: Path, output: Path, digests: dict[str, str], files: FileDigests | None = None
-) -> tuple[set[str], list[dict[str, Any]]]:
-    """The pages the last build already rendered from the same sources (their HTML unchanged since), with their
-    search entries; nothing when there is no usable record (first build, site/ removed or edited, index unreadable)."""
+#: built.json's entry for the search index the last build published: its digest (the other entries are pages).
+INDEX = "search/search_index.json"
+
+
+def _index_digest(path: Path, files: FileDigests | None) -> str:
+    """The sha256 of a site's search index (~100 MB at 10,000 projects): by its stat signature when `files` knows it,
+    else read in pieces."""
+    found = files.of(path) if files is not None else None
+    if found is not None:
+        return found
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def _kept_pages(source: Path, output: Path, digests: dict[str, str], files: FileDigests | None = None) -> set[str]:
+    """The pages the last build already rendered from the same sources (their HTML unchanged since); nothing when there
+    is no usable record (first build, site/ removed or edited, its search index not the one last published, whose
+    entries of these pages `_merge_search` takes)."""
     record = source / BUILT
-    index = output / "search" / "search_index.json"
+    index = output / INDEX
     if not digests or record.is_symlink() or index.is_symlink() or not record.is_file() or not index.is_file():
-        return set(), []
+        return set()
     try:
         built = json.loads(record.read_text(encoding="utf-8"))
-        docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return set(), []
-    if not isinstance(built, dict) or not isinstance(docs, list):
-        return set(), []
+        if not isinstance(built, dict) or built.get(INDEX) != [_index_digest(index, files)]:
+            return set()
+    except (OSError, ValueError):
+        return set()
     kept = set()
     for page, digest in digests.items():
         html = output / _html(page)
@@ -1707,17 +1774,17 @@ def _kept_pages(
         fresh = isinstance(then, list) and len(then) == 2 and then[0] == digest and not html.is_symlink() and html.is_file()
         if fresh and isinstance(then, list) and _html_digest(html, files) == then[1]:
             kept.add(page)
-    locations = {_html(p) for p in kept}
-    entries = [d for d in docs if isinstance(d, dict) and str(d.get("location", "")).split("#")[0] in locations]
-    return kept, entries
+    return kept
 
 
 def _record_pages(source: Path, output: Path, digests: dict[str, str], files: FileDigests | None = None) -> None:
-    """Note what each project page of the site just published was made from (none for an unbatched site)."""
+    """Note what each project page of the site just published was made from (none for an unbatched site), and which
+    search index holds their entries."""
     if not digests:
         out_files.remove(source / BUILT, source)
         return
     record = {page: [digest, _html_digest(output / _html(page), files)] for page, digest in digests.items()}
+    record[INDEX] = [_index_digest(output / INDEX, files)]
     out_files.write_text(source / BUILT, json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 

@@ -1,0 +1,49 @@
+"""The department folders' pages rendered through MkDocs' page machinery set up once (site/pages.py) are the pages
+MkDocs runs make: on a generated site of a few hundred projects every file, the search index included, is the same
+byte for byte; a renderer that cannot run falls back to the runs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from benchmarks.generate import generate
+
+from docgen import api
+from docgen.site import generate as S
+
+from .conftest import TODAY
+from .test_incremental import tree
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site sources of 240 generated projects (build/site-src), written by `docgen site` itself."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = tmp_path_factory.mktemp("generated")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    generate(root, 240)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(root.parent / "cache"))
+        api.site(root, today=TODAY)
+    return root / S.SOURCE
+
+
+def test_rendered_pages_equal_mkdocs_runs_byte_for_byte(generated: Path, tmp_path: Path) -> None:
+    assert S.run_mkdocs(generated, tmp_path / "rendered", batch=60) == 2
+    assert S.run_mkdocs(generated, tmp_path / "runs", batch=60, render=False) == 1 + 5  # 250 pages in runs of ≤ 60
+    rendered, runs = tree(tmp_path / "rendered"), tree(tmp_path / "runs")
+    assert sorted(rendered) == sorted(runs)
+    assert len([name for name in runs if name.startswith("2025-06/") and name.endswith(".html")]) == 240 + 10 + 1
+    assert [name for name in runs if rendered[name] != runs[name]] == []
+
+
+def test_a_renderer_that_cannot_run_falls_back_to_mkdocs_runs(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the MkDocs installed is not the one the renderer drives (its guard), the pages are built in runs."""
+    older = S._PAGES.replace("from docgen.site.pages", "import mkdocs; mkdocs.__version__ = '1.7.0'\nfrom docgen.site.pages")
+    monkeypatch.setattr(S, "_PAGES", older)
+    assert S.run_mkdocs(generated, tmp_path / "fallback", batch=60) == 1 + 5
+    assert tree(tmp_path / "fallback") == tree(generated.parent.parent / "site")
