@@ -189,6 +189,21 @@ HOLES_IN_CONTEXT = (
     '<div title="</div><img src=x onerror=alert(1)>">x</div><img src=y onerror=alert(2)>',
     "<svg><foreignObject><img src=x onerror=alert(1)></foreignObject></svg>",
     "<table><tr><td>1</td><img src=x onerror=alert(1)></tr></table>",
+    # a frameset before any text replaces the body of a document: the fragment must be read as a fragment
+    "<frameset><svg onload=alert(1)>",
+    '  <frameset><a href="javascript:alert(1)">x</a>',
+    "<div><frameset><details open ontoggle=alert(1)></details></div>",
+    # what a browser strips from a URL before its scheme (C0 controls and spaces at the ends; tabs and breaks anywhere)
+    '<a href="&#1;javascript:alert(1)">x</a>',
+    '<a href="&#x1f;javascript:alert(1)">x</a>',
+    '<svg><a xlink:href="&#14;javascript:alert(1)">x</a></svg>',
+    '<a href="java&#9;script:alert(1)">x</a>',
+    '<a href="java&NewLine;script:alert(1)">x</a>',
+    '<a href="\x01javascript:alert(1)">x</a>',
+    # a declarative shadow root: its content is not in the tree
+    '<template shadowrootmode="open"><img src=x onerror=alert(1)></template>',
+    "hello <img src=x onerror=alert(1)>",
+    "<b>\ud800</b>",  # a lone surrogate (it can come from a search index's JSON): refused, not a crash
 )
 
 
@@ -197,6 +212,25 @@ def test_a_hole_is_found_in_every_parsing_context(hole: str) -> None:
     assert sanitise.content_changed(hole), hole
     page = f'<html><body><article class="md-content__inner md-typeset">{hole}</article></body></html>'
     assert sanitise.page_problem(page) is not None, hole
+
+
+@pytest.mark.parametrize(
+    "shell",
+    [
+        '<template shadowrootmode="open"><img src=x onerror=alert(1)></template>',
+        '<script src="\\\\evil.example/assets/x.js"></script>',
+        '<a href="&#1;javascript:alert(1)">x</a>',
+        '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    ],
+)
+def test_a_hole_in_the_shell_is_found_as_a_browser_reads_it(shell: str) -> None:
+    assert sanitise.page_problem(f"<html><head></head><body><header>x</header>{shell}</body></html>") is not None, shell
+
+
+@pytest.mark.parametrize("tail", ["<svg onload=alert(1) ", "<a href=javascript:alert(1)// "])
+def test_a_tag_left_open_at_the_end_of_the_content_is_read_as_the_page_closes_it(tail: str) -> None:
+    page = f'<html><body><header>x</header><article class="md-content__inner md-typeset"><p>x</p>{tail}</article></body></html>'
+    assert sanitise.page_problem(page) is not None, tail
 
 
 def test_docgen_s_own_markup_passes() -> None:

@@ -61,7 +61,13 @@ _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*)(</a
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset", "background"}
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 _BAD_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.I)
-_FORBIDDEN = {"iframe", "frame", "object", "embed", "base", "applet"}
+#: Never in a page: frames and plug-ins; a frameset (which replaces the body it follows); a template (its content,
+#: a declarative shadow root, is outside the tree a walk sees).
+_FORBIDDEN = {"iframe", "frame", "frameset", "object", "embed", "base", "applet", "template"}
+#: What a browser ignores in a URL before reading its scheme: C0 controls and spaces at either end, tabs and line
+#: breaks anywhere (the WHATWG URL parser), so "&#1;java&#9;script:" is a javascript: URL.
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_INSIDE = re.compile(r"[\t\n\r]")
 #: Material's inline scripts (base.html): the page's scope, the anchor fix, and its JSON configuration.
 _THEME_SCRIPTS = ("__md_scope=", "var target=document.getElementById(location.hash")
 
@@ -72,7 +78,7 @@ _TAG_LIKE = re.compile(r"<([A-Za-z][^\t\n\f\r />]*)")
 #: The same for attribute names given a value (`name=`), anywhere in the fragment: a superset of its attributes.
 #: Markup that must never stand in docgen's content, in whatever context a parser would put it: user text is escaped
 #: there, so even inside a <title> (where a browser reads it as text) it means a text got through as markup.
-_RAW_DANGER = re.compile(r"<\s*/?\s*(?:script|iframe|frame|object|embed|base|applet|style|meta|link)\b", re.I)
+_RAW_DANGER = re.compile(r"<\s*/?\s*(?:script|iframe|frame|frameset|object|embed|base|applet|style|meta|link|template|noscript)\b", re.I)
 _ATTRIBUTE_LIKE = re.compile(r"""[\t\n\f\r /"']([^\t\n\f\r /"'<>=]+)[\t\n\f\r ]*=""")
 
 
@@ -83,12 +89,14 @@ class _Inventory:
     html5ever do, so what it sees is what a browser builds; Python's html.parser, used before, is not one and cost
     ~8 ms a page (a tenth of that here). Names are kept as parsed and lower-cased (SVG's `viewBox`)."""
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, fragment: bool) -> None:
         self.tags: set[str] = set()
         self.attributes: set[str] = set()
         self.schemes: set[str] = set()
         self.problems: list[str] = []
-        root = LexborHTMLParser(html).root
+        # as a browser reads it: scripting on (a <noscript>'s content is text); a fragment in a <div>, not a document
+        # (where a leading <frameset> would replace the body and hide everything after it)
+        root = LexborHTMLParser(html, is_fragment=fragment, scripting=True).root
         tags, names = self.tags, self.attributes
         for node in root.traverse(include_text=False) if root is not None else ():
             tag = node.tag
@@ -99,6 +107,7 @@ class _Inventory:
             for name, value in attrs.items():
                 names.add(name)
                 if value and ":" in value:
+                    value = _URL_INSIDE.sub("", value).strip(_URL_EDGES)
                     scheme = _SCHEME.match(value)
                     if scheme:
                         self.schemes.add(scheme[1].lower())
@@ -116,7 +125,7 @@ class _Inventory:
     def _script(self, attrs: dict[str, str | None], data: str) -> None:
         src = attrs.get("src")
         if src is not None:
-            if re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*:|//)", src) or "assets/" not in src:
+            if re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})", _URL_INSIDE.sub("", src).strip(_URL_EDGES)) or "assets/" not in src:
                 self.problems.append(f"<script src={src[:40]}>")
             return
         if not data.strip() or (attrs.get("type") == "application/json" and attrs.get("id") == "__config"):
@@ -125,8 +134,8 @@ class _Inventory:
             self.problems.append(f"<script>{data.strip()[:40]}")
 
 
-def _inventory(html: str) -> _Inventory:
-    return _Inventory(html)
+def _inventory(html: str, fragment: bool = True) -> _Inventory:
+    return _Inventory(html, fragment)
 
 
 @functools.lru_cache(maxsize=1)
@@ -162,6 +171,10 @@ def content_changed(fragment: str) -> bool:
     """
     if "<" not in fragment:
         return False
+    try:
+        fragment.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (from a search index's JSON): nothing docgen writes
+        return True
     found = _inventory(fragment)
     if found.problems or _RAW_DANGER.search(fragment):
         return True
@@ -174,10 +187,11 @@ def content_changed(fragment: str) -> bool:
 def page_problem(html: str) -> str | None:
     """What is wrong with one built page (None: nothing): its content would be changed, or its shell would run code."""
     match = _ARTICLE.search(html)
-    if match is not None and content_changed(match[2]):
+    # with its closing tag: a tag left open at the end of the content is closed by what follows it in the page
+    if match is not None and content_changed(match[2] + match[3]):
         return M.site_label("unsafe_content")
     shell = html if match is None else html[: match.start(2)] + html[match.end(2) :]
-    problems = _inventory(shell).problems
+    problems = _inventory(shell, fragment=False).problems
     return problems[0] if problems else None
 
 
