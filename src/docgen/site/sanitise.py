@@ -68,6 +68,8 @@ _FORBIDDEN = {"iframe", "frame", "frameset", "object", "embed", "base", "applet"
 #: breaks anywhere (the WHATWG URL parser), so "&#1;java&#9;script:" is a javascript: URL.
 _URL_EDGES = "".join(map(chr, range(0x21)))
 _URL_INSIDE = re.compile(r"[\t\n\r]")
+#: A script from another site: any scheme, or a network-path reference (two slashes or backslashes, as browsers read).
+_OFF_SITE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")
 #: Material's inline scripts (base.html): the page's scope, the anchor fix, and its JSON configuration.
 _THEME_SCRIPTS = ("__md_scope=", "var target=document.getElementById(location.hash")
 
@@ -76,10 +78,15 @@ _THEME_SCRIPTS = ("__md_scope=", "var target=document.getElementById(location.ha
 #: fragment's tags so that "everything it holds" never misses one that a parser in another context would see.
 _TAG_LIKE = re.compile(r"<([A-Za-z][^\t\n\f\r />]*)")
 #: The same for attribute names given a value (`name=`), anywhere in the fragment: a superset of its attributes.
+_ATTRIBUTE_LIKE = re.compile(r"""[\t\n\f\r /"']([^\t\n\f\r /"'<>=]+)[\t\n\f\r ]*=""")
 #: Markup that must never stand in docgen's content, in whatever context a parser would put it: user text is escaped
 #: there, so even inside a <title> (where a browser reads it as text) it means a text got through as markup.
 _RAW_DANGER = re.compile(r"<\s*/?\s*(?:script|iframe|frame|frameset|object|embed|base|applet|style|meta|link|template|noscript)\b", re.I)
-_ATTRIBUTE_LIKE = re.compile(r"""[\t\n\f\r /"']([^\t\n\f\r /"'<>=]+)[\t\n\f\r ]*=""")
+
+
+def _url(value: str) -> str:
+    """An attribute's URL as a browser reads it before its scheme (`_URL_EDGES`, `_URL_INSIDE`)."""
+    return _URL_INSIDE.sub("", value).strip(_URL_EDGES)
 
 
 class _Inventory:
@@ -107,7 +114,7 @@ class _Inventory:
             for name, value in attrs.items():
                 names.add(name)
                 if value and ":" in value:
-                    value = _URL_INSIDE.sub("", value).strip(_URL_EDGES)
+                    value = _url(value)
                     scheme = _SCHEME.match(value)
                     if scheme:
                         self.schemes.add(scheme[1].lower())
@@ -125,17 +132,13 @@ class _Inventory:
     def _script(self, attrs: dict[str, str | None], data: str) -> None:
         src = attrs.get("src")
         if src is not None:
-            if re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})", _URL_INSIDE.sub("", src).strip(_URL_EDGES)) or "assets/" not in src:
+            if _OFF_SITE.match(_url(src)) or "assets/" not in src:
                 self.problems.append(f"<script src={src[:40]}>")
             return
         if not data.strip() or (attrs.get("type") == "application/json" and attrs.get("id") == "__config"):
             return
         if not data.strip().startswith(_THEME_SCRIPTS):
             self.problems.append(f"<script>{data.strip()[:40]}")
-
-
-def _inventory(html: str, fragment: bool = True) -> _Inventory:
-    return _Inventory(html, fragment)
 
 
 @functools.lru_cache(maxsize=1)
@@ -175,7 +178,7 @@ def content_changed(fragment: str) -> bool:
         fragment.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate (from a search index's JSON): nothing docgen writes
         return True
-    found = _inventory(fragment)
+    found = _Inventory(fragment, fragment=True)
     if found.problems or _RAW_DANGER.search(fragment):
         return True
     tags = found.tags | {name.lower() for name in _TAG_LIKE.findall(fragment)}
@@ -191,7 +194,7 @@ def page_problem(html: str) -> str | None:
     if match is not None and content_changed(match[2] + match[3]):
         return M.site_label("unsafe_content")
     shell = html if match is None else html[: match.start(2)] + html[match.end(2) :]
-    problems = _inventory(shell, fragment=False).problems
+    problems = _Inventory(shell, fragment=False).problems
     return problems[0] if problems else None
 
 
