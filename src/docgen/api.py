@@ -1001,15 +1001,15 @@ def _inputs_walk(ws: Workspace, rules: Path | None, since_ns: int) -> Walk:
     return Walk(ws.root, _input_names(ws, rules), since_ns=since_ns)
 
 
-def _inputs_signature(ws: Workspace, rules: Path | None, since_ns: int) -> str | None:
-    """The signature of everything a build reads besides docgen itself (`_inputs_walk`)."""
-    return _inputs_walk(ws, rules, since_ns).digest
+def _output_folders(out: Path, include_confidential: Path | None) -> list[str]:
+    """The folders a build writes (absolute): build/ and the 涉密 one."""
+    return [os.path.abspath(out)] + ([os.path.abspath(include_confidential)] if include_confidential else [])
 
 
 def _outputs_walk(ws: Workspace, out: Path, include_confidential: Path | None, before: Walk | None = None) -> Walk:
     """One stat pass over the output folders and their manifests in the user's cache; `before`: the same walk taken
     earlier in this run, whose unchanged folders are not listed again (cache.Walk)."""
-    folders = [os.path.abspath(out)] + ([os.path.abspath(include_confidential)] if include_confidential else [])
+    folders = _output_folders(out, include_confidential)
     store = Store(ws.root)  # the manifests read by a full build: one edited or planted by hand is never replayed over
     manifests = [str(store.record(Path(f), name)) for f in folders for name in ("attachments", "rollups-departments", "rollups-city")]
     return Walk(ws.root, folders + manifests, before=before)
@@ -1027,10 +1027,10 @@ def _build_key(
 ) -> str | None:
     """Inputs, outputs (`walked`, else walked here), options and docgen's own code in one key; None when an output
     folder cannot be read."""
-    folders = [os.path.abspath(out)] + ([os.path.abspath(include_confidential)] if include_confidential else [])
     outputs = (walked or _outputs_walk(ws, out, include_confidential)).digest
     if outputs is None:
         return None
+    folders = _output_folders(out, include_confidential)
     options = json.dumps([str(rules), strict, folders, os.environ.get("SOURCE_DATE_EPOCH", "")], ensure_ascii=False)
     return cache_store.digest(code_digest(), __version__, options, inputs, outputs)
 

@@ -423,14 +423,15 @@ def _dossiers(
     """One PDF per department (dossier.py) when every part has its PDF: made with --pdf, kept by a plain build while
     its parts are unchanged (else it goes as stale, and the report says so)."""
     todo = []
-    any_pdf = any(rel.endswith(".pdf") for rel in place.manifest.new)
-    if not any_pdf and all(any(isinstance(sub, Department | Project) for sub, _ in group.entries) for group, _ in groups):
-        return  # no PDF at all (a plain build) and every group has a part to have one: nothing to keep or make
+    if not any(rel.endswith(".pdf") for rel in place.manifest.new):
+        # no PDF at all (a plain build): a group with a part to have one (dossier.parts) has no dossier, as below,
+        # without listing its parts
+        groups = [(group, items) for group, items in groups if not any(isinstance(sub, Department | Project) for sub, _ in group.entries)]
+        if not groups:
+            return
     from . import dossier  # loaded only where a dossier may be kept or made
 
     for group, items in groups:
-        if not any_pdf and any(isinstance(sub, Department | Project) for sub, _ in group.entries):
-            continue  # no PDF at all (a plain build) and a part to have one (dossier.parts): without listing them
         parts = dossier.parts(group)
         rels = {place.manifest.rel(f) for _, files in group.entries for f in files}
         if not all(place.manifest.rel(paths.pdf(p)) in rels for p in parts):
