@@ -40,7 +40,7 @@ from decimal import Decimal
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NoReturn
 
 import jinja2
 from markupsafe import Markup
@@ -374,13 +374,13 @@ class SiteModel:
 
     def earlier(self, entry: Entry) -> list[Entry]:
         """The same project (or 部门整体) in the periods before `entry`'s, newest first: the project page links them."""
-        return [e for e in reversed(self._lines.get((entry.kind, entry.code), [])) if (e.period.year, e.period.month) < _order(entry)]
+        return [e for e in reversed(self.line(entry)) if (e.period.year, e.period.month) < _order(entry)]
 
     def trend(self, entry: Entry) -> list[charts.Point]:
         """支出进度 month by month in `entry`'s year, up to its period (a 部门整体: its 附件3, unless withheld)."""
         points = []
         withheld = self.withheld_overalls
-        for e in self._lines.get((entry.kind, entry.code), []):
+        for e in self.line(entry):
             if e.period.year != entry.period.year or _order(e) > _order(entry):
                 continue
             shown = e.status in (VALID, WARNING) and e.figures is not None and id(e) not in withheld
@@ -1475,27 +1475,35 @@ def _render_pages(source: Path, pages: list[str], target: Path) -> bool:
     out_files.write_text(listing, json.dumps(pages, ensure_ascii=False))
     code = children.python_prefix() + _PAGES  # the child ends with docgen, however docgen ends
     command = [sys.executable, "-c", code, _pages_config(source), str(target), listing.name]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1"}
     try:
-        done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=env)
+        done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=_mkdocs_env())
     finally:
         out_files.remove(listing, source)
     return done.returncode == 0
 
 
+def _mkdocs_env() -> dict[str, str]:
+    """The environment of MkDocs' children: without Python's warnings and MkDocs 2's notice around a real error."""
+    return {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1"}
+
+
+def _child_failed(done: subprocess.CompletedProcess[str], target: Path) -> NoReturn:
+    """A child that built or merged pages into `target` failed: say why in the user's words."""
+    lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip() and "jieba" not in line.lower()]
+    failed = next((_ERRNO.search(line) for line in reversed(lines) if _ERRNO.search(line)), None)
+    if failed:  # the child could not write (disk full, read-only): say that, not its traceback
+        raise write_problem(OSError(int(failed[1]), failed[2], failed[4] or failed[3] or str(target)))
+    if any(line.startswith("Traceback") for line in lines):  # an uncaught error in the child: its last line says it
+        lines = lines[-1:]
+    raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-20:])))
+
+
 def _mkdocs(source: Path, config: str, target: Path) -> None:
     code = children.python_prefix() + _MKDOCS  # the run ends with docgen, however docgen ends
     command = [sys.executable, "-c", code, "build", "--strict", "--quiet", "--config-file", config, "--site-dir", str(target)]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=env)
+    done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=_mkdocs_env())
     if done.returncode != 0:
-        lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip() and "jieba" not in line.lower()]
-        failed = next((_ERRNO.search(line) for line in reversed(lines) if _ERRNO.search(line)), None)
-        if failed:  # the child could not write (disk full, read-only): say that, not its traceback
-            raise write_problem(OSError(int(failed[1]), failed[2], failed[4] or failed[3] or str(target)))
-        if any(line.startswith("Traceback") for line in lines):  # an uncaught error in the child: its last line says it
-            lines = lines[-1:]
-        raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-20:])))
+        _child_failed(done, target)
 
 
 _MERGE = "import sys\nfrom docgen.site.pages import merge_main\nsys.exit(merge_main(sys.argv[1:]))"
@@ -1514,11 +1522,7 @@ def _merge_search(source: Path, main: Path, others: list[Path], old: Path | None
     finally:
         out_files.remove(listing, source)
     if done.returncode != 0:
-        failed = _ERRNO.search(done.stderr)
-        if failed:  # the child could not write (disk full, read-only): say that, not its traceback
-            raise write_problem(OSError(int(failed[1]), failed[2], failed[4] or failed[3] or str(main)))
-        lines = [line for line in done.stderr.splitlines() if line.strip()]
-        raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-1:])))
+        _child_failed(done, main)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -1733,24 +1737,18 @@ def _page_digests(source: Path, pages: list[str]) -> dict[str, str]:
     return {page: hashlib.sha256(f"{base}\0{page}\0".encode() + (docs / page).read_bytes()).hexdigest() for page in pages}
 
 
-def _html_digest(path: Path, files: FileDigests | None) -> str:
-    """The sha256 of a built page, by its stat signature when `files` knows it (verdicts.FileDigests)."""
-    found = files.of(path) if files is not None else None
-    return found if found is not None else hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-#: built.json's entry for the search index the last build published: its digest (the other entries are pages).
-INDEX = "search/search_index.json"
-
-
-def _index_digest(path: Path, files: FileDigests | None) -> str:
-    """The sha256 of a site's search index (~100 MB at 10,000 projects): by its stat signature when `files` knows it,
-    else read in pieces."""
+def _built_digest(path: Path, files: FileDigests | None) -> str:
+    """The sha256 of a built file (a page, the search index: ~100 MB at 10,000 projects), by its stat signature when
+    `files` knows it (verdicts.FileDigests), else read in pieces."""
     found = files.of(path) if files is not None else None
     if found is not None:
         return found
     with path.open("rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+#: built.json's entry for the search index the last build published: its digest (the other entries are pages).
+INDEX = "search/search_index.json"
 
 
 def _kept_pages(source: Path, output: Path, digests: dict[str, str], files: FileDigests | None = None) -> set[str]:
@@ -1763,7 +1761,7 @@ def _kept_pages(source: Path, output: Path, digests: dict[str, str], files: File
         return set()
     try:
         built = json.loads(record.read_text(encoding="utf-8"))
-        if not isinstance(built, dict) or built.get(INDEX) != [_index_digest(index, files)]:
+        if not isinstance(built, dict) or built.get(INDEX) != [_built_digest(index, files)]:
             return set()
     except (OSError, ValueError):
         return set()
@@ -1772,7 +1770,7 @@ def _kept_pages(source: Path, output: Path, digests: dict[str, str], files: File
         html = output / _html(page)
         then = built.get(page)
         fresh = isinstance(then, list) and len(then) == 2 and then[0] == digest and not html.is_symlink() and html.is_file()
-        if fresh and isinstance(then, list) and _html_digest(html, files) == then[1]:
+        if fresh and isinstance(then, list) and _built_digest(html, files) == then[1]:
             kept.add(page)
     return kept
 
@@ -1783,8 +1781,8 @@ def _record_pages(source: Path, output: Path, digests: dict[str, str], files: Fi
     if not digests:
         out_files.remove(source / BUILT, source)
         return
-    record = {page: [digest, _html_digest(output / _html(page), files)] for page, digest in digests.items()}
-    record[INDEX] = [_index_digest(output / INDEX, files)]
+    record = {page: [digest, _built_digest(output / _html(page), files)] for page, digest in digests.items()}
+    record[INDEX] = [_built_digest(output / INDEX, files)]
     out_files.write_text(source / BUILT, json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 
