@@ -98,6 +98,8 @@ class Result(Findings):
     department_evaluations: list[Evaluation] = field(default_factory=list, repr=False)
     ruleset: Ruleset | None = field(default=None, repr=False)
     stream_keys: dict[str, str] = field(default_factory=dict, repr=False)  # period -> what its outcomes were judged from
+    # … and the 结果应用 records the approved targets were compared with: a site page compares its one project again
+    applications: list[review_form.Application] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -392,7 +394,7 @@ def _check_streamed(
         result.findings += [f for ev in departments for f in ev.findings]
     result.findings = sorted(set(result.findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
     if built:
-        result.department_evaluations, result.ruleset = departments, ruleset
+        result.department_evaluations, result.ruleset, result.applications = departments, ruleset, every_application
     if shelf is not None:
         shelf.save()
     if seen is not None:
@@ -1182,11 +1184,15 @@ class _RecordsView:
         pairs: list[tuple[Project, submission_record.SubmissionRecord]] = []
         identities: dict[str, Project] = {}
         projects: list[Project] = []
+        flawed: list[Project] = []
         view = cls(ws, checked, records, pairs, checked.judged, identities)
         for rec in checked.submission_records:
             if rec.kind != "project":
                 continue
             who = _identity(rec, profile)
+            if not rec.valid:  # an error that leaves its shape (only a site plans one: build refuses it): as `check` keeps it
+                flawed.append(who)
+                continue
             pairs.append((who, rec))
             identities[rec.path] = who
             projects.append(view.whole(who) if rec.confidential else who)  # 涉密: whole, for confidential.secrets
@@ -1197,7 +1203,7 @@ class _RecordsView:
             first = projects[0]  # a 涉密 one whole (its tables are read), a public one as its identity (only its form is)
             stand_in.submissions[str(first.path)] = evaluate(first) if first.tables else Evaluation(first)
         stand_in.submissions.update({ev.path: ev for ev in checked.department_evaluations})
-        view.result = replace(checked, projects=projects, departments=departments, analysis=stand_in)  # type: ignore[arg-type]
+        view.result = replace(checked, projects=projects, departments=departments, analysis=stand_in, flawed_projects=flawed)  # type: ignore[arg-type]
         return view
 
     def whole(self, who: Project) -> Project:
@@ -1347,6 +1353,82 @@ class _RecordsView:
     def entries(self) -> dict[str, dict[str, Any] | None]:
         """`_summary_entries` from the records: each submission's summary.json entry by path (None for 涉密)."""
         return {path: None if text is None else json.loads(text) for _, path, text in self.entry_texts()}
+
+    def evaluation(self, who: Project) -> Evaluation:
+        """A project as `docgen site` plans it from its record: its monitoring (findings and lights), completeness and
+        资金总额 row (Figures.of the amounts its worker kept: the model's row) as its only table; the page that shows
+        more reads it whole (`_SitePages.whole`)."""
+        rec = self.records[str(who.path)]
+        headline = figures.Figures.of(streaming.headline_of(rec), who.period)
+        return Evaluation(
+            who,
+            computed={forms.form_of(who).tables[0].field: {F.TOTAL_ROW: headline}},
+            findings=list(self.judged.get(rec.path, ())),
+            light=_light(rec.light),
+            indicator_lights=tuple(_light(light) for _, light in rec.indicators),
+            row_lights={table: {row: _light(light) for row, light in rows.items()} for table, rows in rec.rows.items()},
+            exempt=rec.exempt,
+            completeness=figures.Completeness(*rec.completeness),
+        )
+
+    def site_result(self) -> Result:
+        """`result` as `docgen site` plans it: every project evaluated from its record (`evaluation`, flawed ones
+        too, as `check` monitors them) beside the 部门整体 as judged."""
+        assert self.result.ruleset is not None  # a view is made only of a check that judged (`of`)
+        analysis = monitor.Analysis(self.result.ruleset)
+        analysis.submissions.update({ev.path: ev for ev in self.result.department_evaluations})
+        for who in [*self.identities.values(), *self.result.flawed_projects]:
+            analysis.submissions[str(who.path)] = self.evaluation(who)
+        return replace(self.result, analysis=analysis)
+
+
+def _light(light: str) -> str | None:
+    """A light as a record writes it (NONE for none) as an Evaluation holds it."""
+    return None if light == NO_LIGHT else light
+
+
+@dataclass
+class _SitePages:
+    """generate.PageReader for a site planned from the records (`_RecordsView.site_result`): a project page about to
+    be rendered (in the page worker, never where its page is kept) reads its project whole, with the monitoring as
+    its record holds it and its rows against the approved targets, compared here for that one project."""
+
+    view: _RecordsView
+    approved: dict[tuple[str, str], list[targets_form.ApprovedProject]]
+    adjusting: dict[tuple[str, str], list[review_form.Application]]
+
+    @classmethod
+    def of(cls, view: _RecordsView) -> _SitePages:
+        approved: dict[tuple[str, str], list[targets_form.ApprovedProject]] = {}
+        for a in view.result.approved:
+            approved.setdefault((a.department_code, a.code), []).append(a)
+        adjusting: dict[tuple[str, str], list[review_form.Application]] = {}
+        for r in view.result.applications:
+            adjusting.setdefault((r.department_code, r.subject), []).append(r)
+        return cls(view, approved, adjusting)
+
+    def whole(self, entry: Any) -> tuple[Evaluation, list[Any] | None]:
+        from .site import targets as target_pages
+
+        planned: Evaluation = entry.evaluation
+        project = self.view.whole(entry.model)
+        ev = replace(
+            evaluate(project),
+            findings=planned.findings,
+            light=planned.light,
+            indicator_lights=planned.indicator_lights,
+            row_lights=planned.row_lights,
+            exempt=planned.exempt,
+        )
+        approved, applications = self.targets_key(entry)
+        compared = targets.compare_all(approved, [project], applications).get(str(project.path))
+        return ev, target_pages.rows(compared) if compared is not None else None
+
+    def targets_key(self, entry: Any) -> tuple[list[targets_form.ApprovedProject], list[review_form.Application]]:
+        """What a project's rows against the approved targets are compared from besides its own file (whose digest
+        its page's key holds): its approved targets and 结果应用 records."""
+        key = (entry.model.department_code, entry.model.code)
+        return self.approved.get(key, []), self.adjusting.get(key, [])
 
 
 def _viewed(ws: Workspace, checked: Result) -> tuple[Result, _RecordsView | None]:
@@ -2169,13 +2251,19 @@ def _listed(files: list[Path], ws: Workspace) -> list[dict[str, Any]]:
 
 
 def site(
-    root: Workspace | Path | None = None, *, today: date | None = None, output: Path | None = None, cache: bool = True
+    root: Workspace | Path | None = None,
+    *,
+    today: date | None = None,
+    output: Path | None = None,
+    cache: bool = True,
+    records: bool = True,
 ) -> site_module.SiteResult:
     """Build the status site into site/ (MkDocs + Material, strict), sources in build/site-src/.
 
     Invalid submissions do not stop the site: they are shown as 「有错误」 with their messages, so the
     财政局 sees the period as it stands (`docgen validate` and `docgen build` are the gates).
     Confidential (涉密) submissions never appear. `today` is injectable for reproducible builds and tests.
+    `records` False plans from the models even where the check could stream (the tests compare the two sites).
     """
     from .site import generate as site_module
 
@@ -2183,17 +2271,20 @@ def site(
     target = output or ws.root / site_module.OUTPUT
     _check_outputs(ws, ws.build, site=target)
     store = _store(ws, cache)
-    result = check(_submissions(ws), workspace=ws, cache=cache) if ws.submissions.exists() else Result(files=[], findings=[])
+    result, view = _site_checked(ws, cache, records)
     # the history is read once: for the pages and for the 涉密 list (former names, figures the public history prints)
     kept = store or Store(ws.root, enabled=False)
     past = site_module.read_past(ws.root, kept, result.profile)
-    secrets = confidential.secrets(ws.root, result, past=None if isinstance(past, DocgenError) else past, store=store)
+    load, amounts = (view.load, view.printed) if view is not None else (None, None)
+    secrets = confidential.secrets(
+        ws.root, result, past=None if isinstance(past, DocgenError) else past, store=store, load=load, amounts=amounts
+    )
     # pages found clean against this very 涉密 list in an earlier build are not scanned again (verdicts.py)
     files = FileDigests(kept, "site")  # pages and downloads of the last site: their digests by stat signature, not read
     scanned = Verdicts(kept, "published", secrets.digest(), files)
     built = site_module.build_site(
         ws.root,
-        result,
+        view.site_result() if view is not None else result,
         today=today or date.today(),
         build=ws.build,
         output=target,
@@ -2206,6 +2297,7 @@ def site(
         check=lambda folder: confidential.check_published(folder, secrets, known=scanned, workers=None),
         past=past,
         files=files,
+        reader=_SitePages.of(view) if view is not None else None,
     )
     sources = ws.root / site_module.SOURCE  # build/site-src: in build/, so published too
     try:
@@ -2216,6 +2308,18 @@ def site(
     scanned.save()
     files.save()
     return built
+
+
+def _site_checked(ws: Workspace, cache: bool, records: bool = True) -> tuple[Result, _RecordsView | None]:
+    """The checked tree `docgen site` plans from: as `build` reads it (streamed, each project as its record and
+    identity: the models are never all held, issue 18), else (a tree that cannot stream, a broken rules file: nothing
+    judged) from the models."""
+    if not ws.submissions.exists():
+        return Result(files=[], findings=[]), None
+    checked = check(_submissions(ws), workspace=ws, cache=cache, stream=records, figures=records, built=records)
+    if checked.submission_records and checked.ruleset is None:
+        checked = check(_submissions(ws), workspace=ws, cache=cache)
+    return _viewed(ws, checked)
 
 
 # --- diff ---------------------------------------------------------------------------------

@@ -34,13 +34,13 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path, PurePosixPath
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 import jinja2
 from markupsafe import Markup
@@ -313,6 +313,18 @@ class PeriodView:
         return [(e, days) for e, days in found if days > 0]
 
 
+class PageReader(Protocol):
+    """A site planned from the check's records, not its models (api.site): each project entry holds its identity and
+    an evaluation of its record (monitoring, completeness, 资金总额); its page, where rendered, reads it whole."""
+
+    def whole(self, entry: Entry) -> tuple[Evaluation, list[target_pages.Row] | None]:
+        """The entry's project read and evaluated whole, with its monitoring as planned, and its rows against the
+        approved targets (None: it has none in force)."""
+
+    def targets_key(self, entry: Entry) -> Any:
+        """What those rows are compared from besides the project's own file, for its page's key (site/keep.py)."""
+
+
 @dataclass
 class SiteModel:
     """Everything the site's pages are rendered from, built once before any page is written."""
@@ -331,6 +343,7 @@ class SiteModel:
     kept: int = 0  # project pages whose Markdown was taken from the last build (site/keep.py), set by write_sources
     rendered: list[str] = field(default_factory=list)  # the docs/ pages rendered (not kept) by write_sources, sorted
     digests: dict[str, str] = field(default_factory=dict, repr=False)  # path -> digest of the bytes checked (Result.digests)
+    reader: PageReader | None = field(default=None, repr=False)  # planned from records: a project page reads it whole
     _sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     def source(self, path: str | Path) -> str:
@@ -1028,8 +1041,11 @@ class _Writer:
         self.record = record
         self.previous = previous
 
-    def page(self, target: str, template: str, key: str | None = None, **context: Any) -> bool:
-        """Write the page `target`; True when it was rendered, False when kept from the last build."""
+    def page(
+        self, target: str, template: str, key: str | None = None, whole: Callable[[], dict[str, Any]] | None = None, **context: Any
+    ) -> bool:
+        """Write the page `target`; True when it was rendered, False when kept from the last build. `whole()`: more of
+        the context, read only when the page is rendered (a project planned from its record, read whole)."""
         path = self.docs / target
         path.parent.mkdir(parents=True, exist_ok=True)
         data = self.record.previous(target, key, self.previous) if self.record is not None and self.previous is not None else None
@@ -1037,6 +1053,7 @@ class _Writer:
         if data is not None and self.previous is not None:  # moved, not copied: the last docs/ is removed after
             os.replace(self.previous / target, path)
         else:
+            context.update(whole() if whole is not None else {})
             context.update(page=target, link=lambda to: _link(target, to), href=lambda to: _link(target, to, html=True))
             text = self.env.get_template(template).render(**context)
             data = self.secrets.redact(text).encode("utf-8")
@@ -1304,7 +1321,8 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
         for i in task if isinstance(task, range) else ():
             view, dept, entry = projects[i]
             key = keep.page_key(base, model, view, dept, entry, reviews)
-            if writer.page(entry.page, "project.md.j2", key, view=view, dept=dept, entry=entry, **common):
+            whole = functools.partial(_whole, model, entry) if model.reader is not None and entry.model is not None else None
+            if writer.page(entry.page, "project.md.j2", key, whole, view=view, dept=dept, entry=entry, **common):
                 rendered.append(entry.page)
             else:
                 kept += 1
@@ -1335,6 +1353,14 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
     model.kept = writer.kept
     model.rendered = sorted(rendered)
     return writer.pages  # scanned for 涉密 text by the caller (api.site), with the site built from it
+
+
+def _whole(model: SiteModel, entry: Entry) -> dict[str, Any]:
+    """A project page's entry and approved-target rows with the project read whole (`SiteModel.reader`): a copy, so the
+    worker lets go of the model once the page is written."""
+    assert model.reader is not None and entry.path is not None
+    ev, rows = model.reader.whole(entry)
+    return {"entry": replace(entry, model=ev.submission, evaluation=ev), "targets": {model.source(entry.path): rows} if rows else {}}
 
 
 # --- running MkDocs ------------------------------------------------------------------------------
@@ -1813,6 +1839,7 @@ def build_site(
     check: Callable[[Path], object] | None = None,
     past: history.History | DocgenError | None = None,
     files: FileDigests | None = None,
+    reader: PageReader | None = None,
 ) -> SiteResult:
     """Plan, attach history (kept in `store`, default the project's cache), write the sources, run MkDocs.
 
@@ -1820,8 +1847,10 @@ def build_site(
     `withheld`: (period, department) whose totals are not shown. `check(folder)` runs on the new site after
     sanitise.check_site and before the swap: when it raises, the previous site stays published. `past`: the
     history already read (`read_past`), None to read it here. `files`: the content digests of files by their stat
-    signature (verdicts.FileDigests), so that the pages and downloads of the last site are not read again."""
+    signature (verdicts.FileDigests), so that the pages and downloads of the last site are not read again. `reader`:
+    `result` holds each project as its identity and record (PageReader), read whole only where its page is rendered."""
     model = plan(result, today, root, secrets, withheld or set())
+    model.reader = reader
     attach_history(root, model, store, past)
     model.reviews = review_pages.review_view(root, result, model.secrets.codes)
     model.targets = _target_rows(model, result)

@@ -183,10 +183,20 @@ def page_key(base: str | None, model: Any, view: Any, dept: Any, entry: Any, rev
             (ev.findings, ev.light, ev.indicator_lights, ev.row_lights, ev.exempt, ev.completeness) if ev is not None else None,
             _line(model, entry),  # the earlier periods it links and its trend chart
             reviews.state(entry),
-            model.targets.get(source) if source is not None else None,
+            _targets(model, entry, source),
         )
     except Unstable:
         return None
+
+
+def _targets(model: Any, entry: Any, source: str | None) -> Any:
+    """What its page shows against the approved targets: the rows, or for a page that reads its project whole only
+    when rendered (`SiteModel.reader`), what they are compared from besides its file."""
+    if source is None:
+        return None
+    if model.reader is not None and entry.kind == "project" and entry.model is not None:
+        return model.reader.targets_key(entry)
+    return model.targets.get(source)
 
 
 def row(model: Any, entry: Any, reviews: Any) -> tuple[Any, ...]:
