@@ -883,6 +883,9 @@ def build(
         walked = _inputs_walk(ws, rules, started)
     inputs = walked.digest if walked is not None and cache and not pdf else None
     result = _buildable(ws, out, rules, cache=cache, strict=strict, records=extra_sections is None, walked=walked)
+    # what the check kept lives to the end of the build: the collections from here walk only what is made after it
+    # (three walks of the check's millions of objects before, ~0.5 s of CPU at 10,000 projects)
+    gc.freeze()
     from .render import engine, templates
 
     tpl = templates.find(ws.root)
@@ -926,6 +929,7 @@ def build(
     if inputs is not None and not rendered.problems:
         before = walks.outputs if walks is not None else None
         _remember(ws, out, inputs, built_, rules=rules, strict=strict, include_confidential=include_confidential, told=told, before=before)
+    gc.unfreeze()
     return built_
 
 
