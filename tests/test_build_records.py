@@ -4,6 +4,7 @@ build after edits (its records and outputs partly from the cache) the same bytes
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import re
 import sys
@@ -214,3 +215,14 @@ def test_a_damaged_city_part_in_the_cache_is_a_miss(tree: Path, tmp_path: Path, 
     os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns - 10**10))  # same bytes: every key kept
     api.build(tree)
     assert differing(files(tree / "build"), cold(tree, tmp_path / "cold", monkeypatch)) == []
+
+
+def test_a_build_after_an_edit_leaves_nothing_frozen(tree: Path, cache_home: Path) -> None:
+    """`build` freezes what its check kept for its own length, and the check what it holds while it checks the edited
+    file here (collections then walk only what is made after): frozen, its cycles would never be collected in a
+    process that builds again (a server, these tests)."""
+    api.build(tree)
+    assert gc.get_freeze_count() == 0
+    spend(next((tree / "submissions" / "2025-06").rglob("103-2025-0012.yaml")), 1)
+    api.build(tree)
+    assert gc.get_freeze_count() == 0
