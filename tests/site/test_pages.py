@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import markdown
 import pytest
 from benchmarks.generate import generate
 
@@ -47,3 +48,17 @@ def test_a_renderer_that_cannot_run_falls_back_to_mkdocs_runs(generated: Path, t
     monkeypatch.setattr(S, "_PAGES", older)
     assert S.run_mkdocs(generated, tmp_path / "fallback", batch=60) == 1 + 5
     assert tree(tmp_path / "fallback") == tree(generated.parent.parent / "site")
+
+
+def test_every_generated_page_is_read_without_html_parser(generated: Path) -> None:
+    """The renderer's shortcut (site/htmlscan.py) is taken on every department folder's page docgen writes, and
+    gives what the parsers give: a template that wrote HTML it declines would silently cost the time again."""
+    from .test_htmlscan import EXTENSIONS, raw_blocks_agree, search_sections
+
+    pages = S._folder_pages(generated / "docs")
+    assert len(pages) == 250
+    for page in pages:
+        text = (generated / "docs" / page).read_text(encoding="utf-8")
+        assert raw_blocks_agree(text), page
+        slow, fast = search_sections(markdown.Markdown(extensions=EXTENSIONS).convert(text))
+        assert fast == slow, page

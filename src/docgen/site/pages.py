@@ -12,7 +12,7 @@ search plugin indexes it —, main.html, on_post_page, write) and forget it. The
 The machinery used is MkDocs 1.6's (semi-public functions of mkdocs.commands.build, the search plugin's SearchIndex):
 when it is not as expected the child exits with FALLBACK and docgen builds the pages in full MkDocs runs instead.
 Warnings are not shown and do not fail the build, as in `mkdocs build --strict --quiet` (quiet silences them before
-strict can count them). Imports nothing of docgen but `children`, so that the child starts light.
+strict can count them). Imports nothing of docgen but `children` and `htmlscan`, so that the child starts light.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class _Renderer:
         logger.propagate = False
         logger.addHandler(logging.StreamHandler(sys.stderr))
         _skip_raw_html_anchors()
+        _scan_own_html()
         config = load_config(config_file, site_dir=site_dir, strict=True)
         config.plugins.on_startup(command="build", dirty=False)
         # what build.build does before it reads the first page, in its order
@@ -121,6 +122,34 @@ def _skip_raw_html_anchors() -> None:
     if preprocessor is None or not callable(getattr(preprocessor, "run", None)):
         raise _Unexpected("_RawHTMLPreprocessor")
     preprocessor.run = lambda self, lines: lines
+
+
+def _scan_own_html() -> None:
+    """md_in_html's raw blocks and the search plugin's sections read from the page's HTML without html.parser when
+    it is docgen's own well-formed HTML (site/htmlscan.py: the same stash, the same handler calls); by html.parser
+    otherwise. Half of a page's CPU was those two parses."""
+    from markdown.extensions import md_in_html  # type: ignore[import-untyped]
+    from material.plugins.search import plugin as search  # type: ignore[import-untyped]
+
+    from . import htmlscan
+
+    blocks = getattr(md_in_html, "HtmlBlockPreprocessor", None)
+    parser = getattr(search, "Parser", None)
+    if blocks is None or not callable(getattr(blocks, "run", None)) or parser is None or not getattr(parser(), "convert_charrefs", False):
+        raise _Unexpected("md_in_html or search parser")
+    parse_blocks = blocks.run
+
+    def run(self: Any, lines: list[str]) -> list[str]:
+        text = htmlscan.raw_blocks(self.md, "\n".join(lines))
+        return parse_blocks(self, lines) if text is None else text.split("\n")
+
+    class Parser(parser):  # type: ignore[misc,valid-type]
+        def feed(self, data: str) -> None:
+            if not htmlscan.feed(self, data):
+                super().feed(data)
+
+    blocks.run = run
+    search.Parser = Parser
 
 
 _RENDERER: _Renderer | None = None
