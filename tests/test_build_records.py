@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen import api, cache
+from docgen import api, cache, output
 from docgen.errors import DocgenError
 from docgen.form.model import Project
 from docgen.workspace import Workspace
@@ -226,3 +226,20 @@ def test_a_build_after_an_edit_leaves_nothing_frozen(tree: Path, cache_home: Pat
     spend(next((tree / "submissions" / "2025-06").rglob("103-2025-0012.yaml")), 1)
     api.build(tree)
     assert gc.get_freeze_count() == 0
+
+
+def test_an_output_written_in_pieces_is_whole_or_not_there(tmp_path: Path) -> None:
+    """summary.json is written piece by piece (output.write_chunks): a failure halfway leaves the file as it was and
+    no temporary behind."""
+    target = tmp_path / "build" / "summary.json"
+    output.write_chunks(target, (piece.encode("utf-8") for piece in ('{"a":', "1}")), owner=tmp_path / "build")
+    assert target.read_text(encoding="utf-8") == '{"a":1}'
+
+    def broken() -> Iterator[bytes]:
+        yield b'{"a":'
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        output.write_chunks(target, broken(), owner=tmp_path / "build")
+    assert target.read_text(encoding="utf-8") == '{"a":1}'
+    assert [p.name for p in target.parent.iterdir()] == ["summary.json"]

@@ -10,7 +10,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import messages as M
@@ -21,7 +21,13 @@ os.umask(_UMASK)
 
 
 def write_bytes(path: Path, data: bytes, *, owner: Path | None = None) -> None:
-    """Write to a temporary file beside `path`, then rename over it (atomic on POSIX).
+    """Write `data` atomically (`write_chunks`)."""
+    write_chunks(path, (data,), owner=owner)
+
+
+def write_chunks(path: Path, chunks: Iterable[bytes], *, owner: Path | None = None) -> None:
+    """Write `chunks` in turn to a temporary file beside `path`, then rename over it (atomic on POSIX): a large
+    output made piece by piece (summary.json: 19 MB at 10,000 projects) is never held whole.
 
     The file keeps the permissions it had (a new one gets the usual 0666 minus umask), not mkstemp's 0600.
     With `owner` (the output folder the file belongs to: build/, site/ ...), the write is refused (UnsafeOutput)
@@ -38,7 +44,8 @@ def write_bytes(path: Path, data: bytes, *, owner: Path | None = None) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
