@@ -243,3 +243,18 @@ def test_an_output_written_in_pieces_is_whole_or_not_there(tmp_path: Path) -> No
         output.write_chunks(target, broken(), owner=tmp_path / "build")
     assert target.read_text(encoding="utf-8") == '{"a":1}'
     assert [p.name for p in target.parent.iterdir()] == ["summary.json"]
+
+
+def test_a_build_that_stops_after_its_check_leaves_nothing_frozen(tree: Path, cache_home: Path) -> None:
+    """A broken template (a project's templates/report.docx that is no .docx) stops the build after its check has
+    been frozen: it is unfrozen all the same, so a process that goes on collects as before."""
+    broken = tree / "templates" / "report.docx"
+    broken.parent.mkdir()
+    broken.write_bytes(b"not a docx")
+    try:
+        with pytest.raises(DocgenError):
+            api.build(tree, force=True)
+        assert gc.get_freeze_count() == 0
+    finally:
+        broken.unlink()
+        broken.parent.rmdir()

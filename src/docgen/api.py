@@ -887,50 +887,54 @@ def build(
     # what the check kept lives to the end of the build: the collections from here walk only what is made after it
     # (three walks of the check's millions of objects before, ~0.5 s of CPU at 10,000 projects)
     gc.freeze()
-    from .render import engine, templates
+    try:
+        from .render import engine, templates
 
-    tpl = templates.find(ws.root)
-    engine.check_templates(tpl)  # a hostile or broken template stops the build before anything is written
-    result, view = _viewed(ws, result)
-    if view is not None:  # built from the streamed records: the models are read again only where rendered
-        extra_sections = view.drafted
-    # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
-    # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
-    # from the records, each department is rolled up only where its 汇总表 or its part of the city's is not kept
-    pending = _pending(result, view)
-    built = _city_rollups(result, view) if pending is None else None  # the roll-up data, built once for both writers
-    records = Store(ws.root)  # the manifests of build/: in the user's cache, never in build/ (cache.Store.record)
-    legacy = [out / ".docgen-manifest.json", out / ".docgen-rollups-departments.json", out / ".docgen-rollups-city.json"]
-    for old in legacy:  # where an older docgen kept them: never read; removed, so build/ holds only outputs
-        output.remove(old, out)
-    keys = view.department_keys() if view else None
-    # what a replay prints (44,000 warnings at 10,000 projects, ~1 s) is made by the child too, handed back in a file
-    told = (records.record(out, "report"), os.urandom(8).hex()) if inputs is not None else None
-    city_written = _in_background(_write_rollups, result, out, built, records, pending, cache, keys, told)
-    target = _write_summary(ws, result, view, out)
-    secrets = _secrets(ws, result, view, cache)
-    options = _render_options(
-        ws,
-        result,
-        rules,
-        records,
-        secrets,
-        force=force,
-        pdf=pdf,
-        include_confidential=include_confidential,
-        jobs=jobs,
-        progress=progress,
-        extra_sections=extra_sections,
-    )
-    rendered = engine.render_all(_planned(result, view, options), out, tpl, options)
-    city_written()
-    _publish(ws, out, secrets, include_confidential)
-    built_ = Built(result, target, rendered)
-    if inputs is not None and not rendered.problems:
-        before = walks.outputs if walks is not None else None
-        _remember(ws, out, inputs, built_, rules=rules, strict=strict, include_confidential=include_confidential, told=told, before=before)
-    gc.unfreeze()
-    return built_
+        tpl = templates.find(ws.root)
+        engine.check_templates(tpl)  # a hostile or broken template stops the build before anything is written
+        result, view = _viewed(ws, result)
+        if view is not None:  # built from the streamed records: the models are read again only where rendered
+            extra_sections = view.drafted
+        # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
+        # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
+        # from the records, each department is rolled up only where its 汇总表 or its part of the city's is not kept
+        pending = _pending(result, view)
+        built = _city_rollups(result, view) if pending is None else None  # the roll-up data, built once for both writers
+        records = Store(ws.root)  # the manifests of build/: in the user's cache, never in build/ (cache.Store.record)
+        legacy = [out / ".docgen-manifest.json", out / ".docgen-rollups-departments.json", out / ".docgen-rollups-city.json"]
+        for old in legacy:  # where an older docgen kept them: never read; removed, so build/ holds only outputs
+            output.remove(old, out)
+        keys = view.department_keys() if view else None
+        # what a replay prints (44,000 warnings at 10,000 projects, ~1 s) is made by the child too, handed back in a file
+        told = (records.record(out, "report"), os.urandom(8).hex()) if inputs is not None else None
+        city_written = _in_background(_write_rollups, result, out, built, records, pending, cache, keys, told)
+        target = _write_summary(ws, result, view, out)
+        secrets = _secrets(ws, result, view, cache)
+        options = _render_options(
+            ws,
+            result,
+            rules,
+            records,
+            secrets,
+            force=force,
+            pdf=pdf,
+            include_confidential=include_confidential,
+            jobs=jobs,
+            progress=progress,
+            extra_sections=extra_sections,
+        )
+        rendered = engine.render_all(_planned(result, view, options), out, tpl, options)
+        city_written()
+        _publish(ws, out, secrets, include_confidential)
+        built_ = Built(result, target, rendered)
+        if inputs is not None and not rendered.problems:
+            before = walks.outputs if walks is not None else None
+            _remember(
+                ws, out, inputs, built_, rules=rules, strict=strict, include_confidential=include_confidential, told=told, before=before
+            )
+        return built_
+    finally:
+        gc.unfreeze()  # also when the build stops: a caller that goes on (tests, a service) collects as before
 
 
 # --- a rebuild with nothing changed -------------------------------------------------------------------------------
