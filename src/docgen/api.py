@@ -240,12 +240,11 @@ def check(
         {"project": result.projects, "department": result.departments, "roster": result.rosters}[kind].append(model)  # type: ignore[attr-defined]
     # 涉密 by either flag: the roster's mark makes a project confidential even when its file says otherwise (E311)
     period_rosters = result.rosters or _period_rosters(result, ws)
-    result.projects = confidential.apply_roster(result.projects, period_rosters)
-    flawed = [
-        *confidential.apply_roster([s for s in flawed if isinstance(s, Project)], period_rosters),
-        *(s for s in flawed if not isinstance(s, Project)),
-    ]
-    result.flawed_projects = [s for s in flawed if isinstance(s, Project)]
+    # one 涉密 code list for valid and flawed files alike: a code flagged only in a refused file (E311, E309) is still
+    # 涉密 in every period, so an earlier period's department totals stay withheld
+    decided = confidential.apply_roster([*result.projects, *(s for s in flawed if isinstance(s, Project))], period_rosters)
+    result.projects, result.flawed_projects = decided[: len(result.projects)], decided[len(result.projects) :]
+    flawed = [*result.flawed_projects, *(s for s in flawed if not isinstance(s, Project))]
     result.period_rosters = list(period_rosters)
     result.findings += _record_findings(result.records, period_rosters)
     result.findings += _target_findings(result, ws)
@@ -376,10 +375,10 @@ def _check_streamed(
             if o.record is not None and o.record.valid != (o.path not in erring):  # copied only where it changes (~0.09 s)
                 o.record = replace(o.record, valid=o.path not in erring)
         done += outcomes
-    # 涉密 in another period (apply_roster's `codes`, per group as `check` applies it): judged again with that flag
-    groups = {valid: {o.code for o in done if o.record and o.record.valid == valid and o.here} | setting.codes for valid in (True, False)}
+    # 涉密 in another period (apply_roster's `codes`, valid and flawed files alike as `check` applies it): judged again
+    codes = {o.code for o in done if o.record and o.here} | setting.codes
     for i, o in enumerate(done):
-        if o.record is not None and (o.here or o.code in groups[o.record.valid]) != o.assumed:
+        if o.record is not None and (o.here or o.code in codes) != o.assumed:
             again = streaming.process(Path(o.path), setting, secret=not o.assumed)
             again.slim = again.previous = None
             done[i] = replace(again, record=replace(again.record, valid=o.record.valid)) if again.record else again

@@ -181,3 +181,29 @@ def test_a_warm_site_from_records_after_edits_is_the_cold_site_from_models(tmp_p
     assert [name for name in sorted({*warm, *cold}) if warm.get(name) != cold.get(name)] == []
     pages = "\n".join(v.decode("utf-8", "replace") for k, v in warm.items() if k.endswith((".md", ".html", ".json", ".xml")))
     assert secret not in pages
+
+
+@pytest.mark.parametrize("records", [True, False], ids=["records", "models"])
+def test_a_code_secret_only_in_a_flawed_file_withholds_an_earlier_periods_totals(tmp_path: Path, records: bool) -> None:
+    """S1 public in 2025-05 and 涉密 in 2025-06 by its file alone (E311: refused, 涉密 until fixed): 涉密 in every period
+    as when both flags agree, so 301's 2025-05 部门整体 totals (S1 = total - the rest) are withheld, from the records
+    as from the models."""
+    from tests.hostile.test_confidential import department
+
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "corpus\n")
+    repo.commit("init")
+    write_corpus(repo, file_only=S1[1])
+    earlier = "submissions/2025-05/301-局"
+    repo.write(f"{earlier}/{S1[1]}.yaml", project(S1[1], S1[0], "301", S1[2]).replace("截至月份: 6", "截至月份: 5"))
+    code, name, funds = PUBLIC["301"]
+    repo.write(f"{earlier}/{code}.yaml", project(code, name, "301", funds).replace("截至月份: 6", "截至月份: 5"))
+    repo.write(f"{earlier}/部门整体.yaml", department("301", "8765.43").replace("截至月份: 6", "截至月份: 5"))
+    repo.commit("2025年1-5月")
+    result, _ = api._site_checked(Workspace.at(repo.root), cache=False, records=records)
+    assert ("2025-05", "301") in confidential.withheld_departments(result)
+    site_of(repo.root, records)
+    published = (repo.root / "site" / "2025-05" / "301" / "index.html").read_text(encoding="utf-8")
+    assert "8765.43" not in published and "8,765.43" not in published
+    assert S1[0] not in published and name in published
