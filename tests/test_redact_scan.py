@@ -142,6 +142,24 @@ def test_a_search_index_with_a_key_twice_is_scanned_as_one_text(tmp_path: Path) 
     assert scan(folder, secrets(NAME)) is not None
 
 
+def test_the_theme_s_own_files_are_not_read_but_a_changed_copy_is(tmp_path: Path) -> None:
+    """A secret whole-number figure is a bare number in lunr's tinyseg.js: the site's unchanged copy of a theme file
+    holds nothing of ours and is not read (a clean site was refused); a copy that differs is scanned as any file."""
+    theme, folder = tmp_path / "theme", tmp_path / "site"
+    for root in (theme, folder):
+        (root / "assets" / "lunr").mkdir(parents=True)
+        (root / "assets" / "lunr" / "tinyseg.js").write_text("var t={a:2461,b:-1378};", encoding="utf-8")
+    found = Secrets()
+    found.add_figure(Decimal("2461"))
+    assert scan(folder, found) == (folder / "assets" / "lunr" / "tinyseg.js", "figure")
+    assert scan(folder, found, theme=theme) is None
+    (folder / "assets" / "lunr" / "tinyseg.js").write_text("var t={a:2461,b:-1378};//", encoding="utf-8")
+    assert scan(folder, found, theme=theme) is not None
+    (folder / "assets" / "lunr" / "tinyseg.js").write_text("var t={a:2461,b:-1378};", encoding="utf-8")
+    (folder / "assets" / "page.html").write_text("<p>2461</p>", encoding="utf-8")  # not the theme's: scanned
+    assert scan(folder, found, theme=theme) is not None
+
+
 def test_a_number_in_a_public_findings_message_is_not_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A public project's warning states a difference computed from its own figures: equal to a 涉密 amount only by
     coincidence, it is public (else the site fails its publication check); a W414 sum of a department is not."""

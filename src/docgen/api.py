@@ -2309,6 +2309,7 @@ def site(
     # pages found clean against this very 涉密 list in an earlier build are not scanned again (verdicts.py)
     files = FileDigests(kept, "site")  # pages and downloads of the last site: their digests by stat signature, not read
     scanned = Verdicts(kept, "published", secrets.digest(), files)
+    theme = site_module.theme_files()  # its files as MkDocs copies them hold nothing of ours (lunr's numbers: redact.scan)
     built = site_module.build_site(
         ws.root,
         view.site_result() if view is not None else result,
@@ -2321,14 +2322,14 @@ def site(
         withheld=confidential.withheld_departments(result),
         # the last word before site/ is published (every page, the search index, the sitemap, every download),
         # said on the new site before it is swapped in: a leak leaves the previous site, never the leaking one
-        check=lambda folder: confidential.check_published(folder, secrets, known=scanned, workers=None),
+        check=lambda folder: confidential.check_published(folder, secrets, known=scanned, workers=None, theme=theme),
         past=past,
         files=files,
         reader=_SitePages.of(view) if view is not None else None,
     )
     sources = ws.root / site_module.SOURCE  # build/site-src: in build/, so published too
     try:
-        confidential.check_published(sources, secrets, known=scanned, workers=None)
+        confidential.check_published(sources, secrets, known=scanned, workers=None, theme=theme)
     except Leak as exc:
         withdraw(sources)
         raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(sources)))}") from exc

@@ -488,13 +488,19 @@ def public_diff(result: Any, found: Secrets, withheld: Iterable[str] = ()) -> An
 
 
 def check_published(
-    folder: Path, found: Secrets, skip: Iterable[Path] = (), known: Verdicts | None = None, workers: int | None = 1
+    folder: Path,
+    found: Secrets,
+    skip: Iterable[Path] = (),
+    known: Verdicts | None = None,
+    workers: int | None = 1,
+    theme: Path | None = None,
 ) -> None:
     """Fail (exit 1) when any file under `folder` holds a 涉密 name, code or figure; the message names the file only.
 
     `known`: contents found clean before against this very list (redact.scan), not read again. `workers`: processes
-    scanning at once (None: one per core)."""
-    hit = scan(folder, found, skip, known, workers)
+    scanning at once (None: one per core). `theme`: the installed theme's own files, not read where the site's copy
+    is the same (redact.scan)."""
+    hit = scan(folder, found, skip, known, workers, theme)
     if hit is not None:
         path, kind = hit
         raise Leak(M.label("published_leak", path=path, what=M.label(f"published_leak_{kind}")))

@@ -435,15 +435,35 @@ def _scan_part(path: Path, part: bytes | None, secrets: Secrets) -> str | None:
     return scan_file(path, secrets, path.read_bytes() if part is None else part)
 
 
+def _shipped(path: Path, folder: Path, theme: Path | None) -> bool:
+    """Whether `path` is, byte for byte, the file at the same place under `theme` (the installed theme's own files,
+    which MkDocs copies into the site as they are): nothing of the submissions can be in it, and a secret whole-number
+    figure matches a bare number in the theme's JavaScript (lunr's tinyseg.js holds ~10 % of the integers up to
+    10,000), which stopped a clean site."""
+    if theme is None:
+        return False
+    own = theme / path.relative_to(folder)
+    try:
+        return own.is_file() and own.stat().st_size == path.stat().st_size and own.read_bytes() == path.read_bytes()
+    except OSError:
+        return False
+
+
 def scan(
-    folder: Path, secrets: Secrets, skip: Iterable[Path] = (), known: Verdicts | None = None, workers: int | None = 1
+    folder: Path,
+    secrets: Secrets,
+    skip: Iterable[Path] = (),
+    known: Verdicts | None = None,
+    workers: int | None = 1,
+    theme: Path | None = None,
 ) -> tuple[Path, str] | None:
     """The first file under `folder` (not under `skip`) that holds a secret, with what it holds; None when clean.
 
     `known`: the contents found clean before against these very secrets (verdicts.Verdicts, basis
     `secrets.digest()`): such a file is not scanned again, only its name is; the clean ones of this run are added.
     `workers`: processes scanning at once (None: one per core, when PARALLEL_FROM files or parts are to be scanned);
-    the files are read and their verdicts looked up here, and only what is not known is handed out."""
+    the files are read and their verdicts looked up here, and only what is not known is handed out. `theme`: the
+    installed theme's files, the site's own copies of which are not read (`_shipped`); their names are checked."""
     if not folder.is_dir() or not (secrets or secrets.figures):
         return None
     skipped = [p.resolve() for p in skip]
@@ -467,6 +487,8 @@ def scan(
             continue
         if any(secrets.found_in(variant) for variant in _decoded(path.relative_to(folder).as_posix())):
             return flush() or (path, "name")
+        if _shipped(path, folder, theme):
+            continue
         if known is not None and known.files is not None and not (path.name in SEARCH_INDEXES and path.parent.name == "search"):
             # one part, the whole file: its digest by its stat signature, read only when it changed (verdicts.FileDigests)
             whole = known.of_file(path, path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0")

@@ -485,10 +485,10 @@ def test_a_leaking_site_never_replaces_the_previous_one(repo: GitRepo, monkeypat
     assert before
     real = confidential.check_published
 
-    def leaking(folder: Path, found: object, skip: object = (), known: object = None, workers: int | None = 1) -> None:
+    def leaking(folder: Path, found: object, *args: object, **kwargs: object) -> None:
         if folder.name.startswith(".site."):  # the new site, before the swap
             raise Leak("发布检查未通过")
-        real(folder, found, skip, known, workers)  # type: ignore[arg-type]
+        real(folder, found, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(confidential, "check_published", leaking)
     with pytest.raises(Leak):

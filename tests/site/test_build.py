@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import pytest
 
 from docgen.site import generate as S
 
@@ -179,3 +182,29 @@ def test_department_pages_rendered_without_mkdocs_runs_equal_the_runs(built: Bui
     assert sorted(rendered) == sorted(runs) and "2025-06/101/101-2025-001.html" in rendered
     assert [name for name in runs if rendered[name] != runs[name]] == []
     assert S.run_mkdocs(source, tmp_path / "one") == 1
+
+
+def test_a_secret_whole_number_that_the_theme_s_javascript_holds_does_not_stop_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """lunr's tinyseg.js (copied into the site as Material ships it) holds ~10 % of the integers up to 10,000: a 涉密
+    project's 支出数 that is one of them was taken for a leak and refused a clean site. The theme's own files are not
+    read (their names are); any other copy of the number still is."""
+    from docgen import api, confidential
+
+    from .conftest import EDU, make_repo
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    theme = S.theme_files()
+    assert theme is not None
+    seg = (theme / "assets" / "javascripts" / "lunr" / "tinyseg.js").read_text(encoding="utf-8")
+    number = next(n for n in re.findall(r"(?<![\d.])(\d{4})(?![\d.])", seg) if not n.startswith("0"))
+    (tmp_path / "repo").mkdir()
+    repo = make_repo(tmp_path / "repo")
+    repo.edit(f"{EDU}/101-2025-002.yaml", "支出数: 60.2", f"支出数: {number}")  # the 涉密 project's own amount
+    repo.commit("涉密项目支出数")
+    api.site(repo.root, today=date(2025, 7, 20))
+    assert (repo.root / "site" / "assets" / "javascripts" / "lunr" / "tinyseg.js").read_text(encoding="utf-8") == seg
+    monkeypatch.setattr(S, "theme_files", lambda: None)  # without it, the theme's copy is read and refused
+    with pytest.raises(confidential.Leak, match=r"tinyseg\.js"):
+        api.site(repo.root, today=date(2025, 7, 20), cache=False)

@@ -1644,6 +1644,15 @@ def _place_kept(output: Path, new: Path, pages: list[str], kept: set[str], moved
             _link_or_copy(output / html, new / html)
 
 
+def theme_files() -> Path | None:
+    """The installed Material theme's own files (its templates folder), which MkDocs copies into the site as they are:
+    the 涉密 check does not read the site's identical copies (redact.scan `theme`)."""
+    spec = find_spec("material")
+    origin = spec.origin if spec is not None else None
+    folder = Path(origin).parent / "templates" if origin else None
+    return folder if folder is not None and folder.is_dir() else None
+
+
 def run_mkdocs(
     source: Path,
     output: Path,
