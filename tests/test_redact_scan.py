@@ -160,6 +160,61 @@ def test_the_theme_s_own_files_are_not_read_but_a_changed_copy_is(tmp_path: Path
     assert scan(folder, found, theme=theme) is not None
 
 
+def test_the_search_index_is_read_in_batches_to_its_end(tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """search_index.py streams the index: a secret in a late batch, or in the frame after "docs", is found as well."""
+    monkeypatch.setattr(redact, "_INDEX_BATCH", 50)
+    folder = tmp_path / "site"
+    (folder / "search").mkdir(parents=True)
+    index = folder / "search" / "search_index.json"
+    docs = [{"location": f"p{i}.html", "title": f"项目{i}", "text": "公开内容"} for i in range(300)]
+    index.write_text(json.dumps({"docs": docs, "config": {"lang": ["zh"]}}, ensure_ascii=False), encoding="utf-8")
+    known = Verdicts(store, "published", secrets(NAME).digest())
+    assert scan(folder, secrets(NAME), known=known) is None
+    assert len(known.clean) == 301
+    docs[260]["text"] = NAME
+    index.write_text(json.dumps({"docs": docs, "config": {"lang": ["zh"]}}, ensure_ascii=False), encoding="utf-8")
+    assert scan(folder, secrets(NAME), known=known) == (index, "name")
+    docs[260]["text"] = "公开内容"
+    index.write_text(json.dumps({"docs": docs, "config": {"lang": ["zh"], "note": NAME}}, ensure_ascii=False), encoding="utf-8")
+    assert scan(folder, secrets(NAME), known=known) == (index, "name")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"docs": [{"text": "公开"}], "config": {"note": "NAME"',  # cut short in the frame, which is never handed out
+        '{"docs": [{"text": "\\ud800NAME"}]}',  # a lone surrogate escape: ijson would read it as "?"
+        '{"docs": [{"text": "公开"}]} {"text": "NAME"}',  # something after the index: only a whole read sees it
+        'var x = {"docs": [{"text": "NAME"}]}',
+    ],
+)
+def test_a_search_index_that_cannot_be_read_entry_by_entry_is_scanned_whole(tmp_path: Path, text: str) -> None:
+    folder = tmp_path / "site"
+    (folder / "search").mkdir(parents=True)
+    (folder / "search" / "search_index.json").write_text(text.replace("NAME", NAME), encoding="utf-8")
+    assert scan(folder, secrets(NAME)) is not None
+
+
+def test_the_sanitiser_reads_the_search_index_in_batches_and_refuses_one_it_cannot_read(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sanitise, "_INDEX_BATCH", 40)
+    folder = tmp_path / "site"
+    (folder / "search").mkdir(parents=True)
+    index = folder / "search" / "search_index.json"
+    docs = [{"location": f"p{i}.html", "title": f"项目{i}", "text": "公开内容"} for i in range(200)]
+    index.write_text(json.dumps({"config": {}, "docs": docs}, ensure_ascii=False), encoding="utf-8")
+    known = Verdicts(store, "sanitise", sanitise.basis())
+    assert sanitise.check_site(folder, known) == 0
+    docs[170]["text"] = "<img src=x onerror=alert(1)>"
+    index.write_text(json.dumps({"config": {}, "docs": docs}, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DocgenError, match=r"p170\.html"):
+        sanitise.check_site(folder, known)
+    index.write_text('{"config": {}, "docs": [{"text": "<script>alert(1)</script>", "text": "公开"}]}', encoding="utf-8")
+    with pytest.raises(DocgenError, match="搜索索引"):  # json would keep the last text: the first would go unchecked
+        sanitise.check_site(folder, known)
+
+
 def test_a_number_in_a_public_findings_message_is_not_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A public project's warning states a difference computed from its own figures: equal to a 涉密 amount only by
     coincidence, it is public (else the site fails its publication check); a W414 sum of a department is not."""

@@ -213,6 +213,7 @@ SITE: dict[str, str] = {
     "mkdocs_failed": "MkDocs 生成站点失败（退出码 {code}）：\n{output}",
     "unsafe_page": "内部错误：页面 {page} 含有可执行的内容（{problem}），说明报送文本未经转义就写入了页面，已停止发布站点",
     "unsafe_content": "HTML 清理会改动正文",
+    "unreadable_index": "内部错误：站点的搜索索引 {page} 无法逐条读取（{reason}），无法检查其中的内容，已停止发布站点",
     "drafted": "（系统草拟）",
     "drafted_title": "报送文件未填写本部分，附件1中的这段文字由系统根据监控数据草拟，请单位核对修改",
     "completeness": "已填报 {reported}/{total} 项",

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from . import escape
+from . import escape, search_index
 from . import messages as M
 from .children import fork_map
 from .verdicts import Verdicts
@@ -394,36 +394,18 @@ def scan_file(path: Path, secrets: Secrets, data: bytes | None = None) -> str | 
     return None
 
 
-#: The site's search index (MkDocs, Material): one JSON object whose "docs" list holds an entry per page section, and
-#: its offline copy, the same JSON after `var __index = `.
-SEARCH_INDEXES = ("search_index.json", "search_index.js")
-_INDEX_PREFIX = b"var __index = "
+def _index_parts(path: Path) -> Iterator[bytes]:
+    """The site's search index as the parts scanned apart: each entry of its "docs", then its frame (the rest of the
+    object), each encoded as the file encodes it, read one entry at a time (search_index.py: ~100 MB at 10,000
+    projects), so that an edit rescans the entries that changed (verdicts) and an index larger than _TEXT_LIMIT is
+    scanned whole. A secret cannot span two entries: between them are only `},{`. Raises search_index.Unreadable."""
+    for kind, value in search_index.read(path):
+        separators = (",", ":") if kind == "doc" else None
+        yield json.dumps(value, ensure_ascii=False, separators=separators).encode("utf-8", "surrogatepass")
 
 
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        raise ValueError("duplicate key")
-    return out
-
-
-def _parts(path: Path, data: bytes) -> list[bytes]:
-    """What of `path` is scanned as one text: the whole file, or for the site's search index its frame and each entry
-    apart (encoded as the file encodes it), so that an edit rescans the entries that changed (verdicts) and an index
-    larger than _TEXT_LIMIT is scanned whole. A secret cannot span two entries: between them are only `},{`."""
-    if path.name not in SEARCH_INDEXES or path.parent.name != "search":
-        return [data]
-    body = data[len(_INDEX_PREFIX) :] if data.startswith(_INDEX_PREFIX) else data
-    try:
-        index = json.loads(body, object_pairs_hook=_unique)
-    except ValueError:  # not JSON, or a key given twice (json keeps the last: the first would go unscanned)
-        return [data]
-    if not isinstance(index, dict) or not isinstance(index.get("docs"), list):
-        return [data]
-    frame = {key: value for key, value in index.items() if key != "docs"}
-    parts = [json.dumps(frame, ensure_ascii=False).encode("utf-8", "surrogatepass")]
-    parts += [json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass") for doc in index["docs"]]
-    return parts
+#: parts of the search index handed to the scanning workers at once: enough for both cores, few enough to hold
+_INDEX_BATCH = 20_000
 
 
 #: The fewest files worth scanning on every core (forking the workers costs a few tens of milliseconds).
@@ -480,6 +462,34 @@ def scan(
         todo.clear()
         return None
 
+    def part(path: Path, data: bytes | None) -> None:
+        """Queue one part (None: the whole file, read by the worker) unless found clean before."""
+        whole = path.read_bytes() if data is None and known is not None else data
+        # the name's suffix too: whether figures are looked for in markup attributes depends on it (_member_texts)
+        content = Verdicts.of(path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0" + (whole or b"")) if known is not None else ""
+        if known is None or not known.seen(content):
+            todo.append((path, data, content))
+
+    def index(path: Path) -> tuple[Path, str] | None:
+        """The search index entry by entry, a batch at a time; read whole where it cannot be read so. The offline copy
+        (search_index.js) is the index itself after a prefix: scanned once when they are equal."""
+        try:
+            body = search_index.body_digest(path)
+            if body in indexes:
+                return None
+            for data in _index_parts(path):
+                part(path, data)
+                if len(todo) >= _INDEX_BATCH and (hit := flush()) is not None:
+                    return hit
+            hit = flush()
+        except search_index.Unreadable:
+            todo.clear()
+            part(path, None)
+            return flush()
+        if hit is None:
+            indexes.add(body)
+        return hit
+
     for path in sorted(folder.rglob("*")):
         if path.is_symlink() or not path.is_file():
             continue
@@ -489,35 +499,17 @@ def scan(
             return flush() or (path, "name")
         if _shipped(path, folder, theme):
             continue
-        if known is not None and known.files is not None and not (path.name in SEARCH_INDEXES and path.parent.name == "search"):
+        if search_index.is_index(path):
+            hit = flush() or index(path)
+            if hit is not None:
+                return hit
+            continue
+        if known is not None and known.files is not None:
             # one part, the whole file: its digest by its stat signature, read only when it changed (verdicts.FileDigests)
             whole = known.of_file(path, path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0")
             if whole is not None:
                 if not known.seen(whole):
                     todo.append((path, None, whole))
                 continue
-        data = path.read_bytes()
-        body = None
-        if path.name in SEARCH_INDEXES and path.parent.name == "search":
-            # the offline copy (search_index.js) is the index itself after a prefix: scanned once when they are equal
-            body = hashlib.sha256(data[len(_INDEX_PREFIX) :] if data.startswith(_INDEX_PREFIX) else data).hexdigest()
-            if body in indexes:
-                continue
-        parts = _parts(path, data)
-        if len(parts) > 1:  # the search index, entry by entry: scanned now, its parts not kept beyond it
-            hit = flush()
-            if hit is not None:
-                return hit
-        for part in parts:
-            # the name's suffix too: whether figures are looked for in markup attributes depends on it (_member_texts)
-            content = Verdicts.of(path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0" + part) if known is not None else ""
-            if known is not None and known.seen(content):
-                continue
-            todo.append((path, None if len(parts) == 1 else part, content))
-        if len(parts) > 1:
-            hit = flush()
-            if hit is not None:
-                return hit
-            if body is not None:
-                indexes.add(body)
+        part(path, None)
     return flush()

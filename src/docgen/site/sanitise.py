@@ -21,7 +21,6 @@ What is checked, and why not the whole page with one allow-list:
 from __future__ import annotations
 
 import functools
-import json
 import re
 import xml.etree.ElementTree as ET
 from importlib.metadata import version
@@ -31,6 +30,7 @@ import nh3
 from selectolax.lexbor import LexborHTMLParser
 
 from .. import messages as M
+from .. import search_index
 from ..children import fork_map
 from ..errors import DocgenError
 from ..verdicts import Verdicts
@@ -211,6 +211,43 @@ def _entry_problem(texts: list[str]) -> str | None:
     return M.site_label("unsafe_content") if any(content_changed(text) for text in texts) else None
 
 
+#: search entries checked at once (by both cores): the index is read one entry at a time (search_index.py, ~170,000
+#: entries at 10,000 projects), and only a batch of those not known is held
+_INDEX_BATCH = 30_000
+
+
+def _check_index(index: Path, output: Path, known: Verdicts | None, workers: int | None) -> None:
+    """Every entry of the site's search index checked as a page's text would be (its title and text); raise naming the
+    first bad one, or the index itself when it cannot be read entry by entry (not JSON, a key given twice...)."""
+    where = index.relative_to(output).as_posix()
+    entries: list[tuple[str, list[str], str]] = []  # (location, title and text, content digest) of those not known
+
+    def check() -> None:
+        found = fork_map(lambda entry: _entry_problem(entry[1]), entries, workers, least=PARALLEL_FROM * 30)
+        for (location, _, content), problem in zip(entries, found, strict=True):
+            if problem is not None:
+                raise DocgenError(M.site_label("unsafe_page", page=f"{where}（{location}）", problem=problem))
+            if known is not None:
+                known.passed(content)
+        entries.clear()
+
+    try:
+        for kind, doc in search_index.read(index):
+            if kind != "doc":
+                continue
+            if not isinstance(doc, dict):
+                raise search_index.Unreadable("an entry is not an object")
+            texts = [str(doc.get(key, "")) for key in ("title", "text")]
+            content = Verdicts.of("\0".join(["search", *texts]).encode("utf-8", "surrogatepass")) if known is not None else ""
+            if known is None or not known.seen(content):
+                entries.append((str(doc.get("location", "")), texts, content))
+            if len(entries) >= _INDEX_BATCH:
+                check()
+    except search_index.Unreadable as exc:
+        raise DocgenError(M.site_label("unreadable_index", page=where, reason=str(exc))) from exc
+    check()
+
+
 def check_site(output: Path, known: Verdicts | None = None, workers: int | None = 1) -> int:
     """Check every page, the search index and the sitemap of a built site; raise naming the first bad page.
 
@@ -232,19 +269,7 @@ def check_site(output: Path, known: Verdicts | None = None, workers: int | None 
             known.passed(content)
     index = output / "search" / "search_index.json"
     if index.is_file():
-        entries: list[tuple[str, list[str], str]] = []  # (location, title and text, content digest) of those not known
-        for doc in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
-            texts = [str(doc.get(key, "")) for key in ("title", "text")]
-            content = Verdicts.of("\0".join(["search", *texts]).encode("utf-8", "surrogatepass")) if known is not None else ""
-            if known is None or not known.seen(content):
-                entries.append((str(doc.get("location", "")), texts, content))
-        found = fork_map(lambda entry: _entry_problem(entry[1]), entries, workers, least=PARALLEL_FROM * 30)
-        for (location, _, content), problem in zip(entries, found, strict=True):
-            if problem is not None:
-                where = f"{index.relative_to(output).as_posix()}（{location}）"
-                raise DocgenError(M.site_label("unsafe_page", page=where, problem=problem))
-            if known is not None:
-                known.passed(content)
+        _check_index(index, output, known, workers)
     sitemap = output / "sitemap.xml"
     if sitemap.is_file():
         try:
