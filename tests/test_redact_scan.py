@@ -215,6 +215,23 @@ def test_the_sanitiser_reads_the_search_index_in_batches_and_refuses_one_it_cann
         sanitise.check_site(folder, known)
 
 
+def test_a_word_list_is_searched_for_names_not_figures(tmp_path: Path, store: Store) -> None:
+    """The site's jieba.txt (jieba's dictionary cut by frequency) holds ~350,000 word frequencies: a secret whole-number
+    figure among them refused a clean site. It is searched for names and codes only; a verdict on it says so."""
+    folder = tmp_path / "site-src"
+    folder.mkdir()
+    words = folder / "jieba.txt"
+    words.write_text("项目 2461 n\n工程 1378 n\n", encoding="utf-8")
+    found = secrets(NAME)
+    found.add_figure(Decimal("2461"))
+    assert scan(folder, found) == (words, "figure")
+    known = Verdicts(store, "published", found.digest())
+    assert scan(folder, found, known=known, words=frozenset({words})) is None
+    assert scan(folder, found, known=known) == (words, "figure")  # its names-only verdict is not a whole one
+    words.write_text(f"项目 2461 n\n{NAME} 3 n\n", encoding="utf-8")
+    assert scan(folder, found, words=frozenset({words})) == (words, "name")
+
+
 def test_a_number_in_a_public_findings_message_is_not_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A public project's warning states a difference computed from its own figures: equal to a 涉密 amount only by
     coincidence, it is public (else the site fails its publication check); a W414 sum of a department is not."""

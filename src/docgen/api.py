@@ -2329,7 +2329,9 @@ def site(
     )
     sources = ws.root / site_module.SOURCE  # build/site-src: in build/, so published too
     try:
-        confidential.check_published(sources, secrets, known=scanned, workers=None, theme=theme)
+        confidential.check_published(
+            sources, secrets, known=scanned, workers=None, theme=theme, words=frozenset({sources / site_module.WORD_LIST})
+        )
     except Leak as exc:
         withdraw(sources)
         raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(sources)))}") from exc

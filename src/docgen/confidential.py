@@ -494,13 +494,14 @@ def check_published(
     known: Verdicts | None = None,
     workers: int | None = 1,
     theme: Path | None = None,
+    words: frozenset[Path] = frozenset(),
 ) -> None:
     """Fail (exit 1) when any file under `folder` holds a 涉密 name, code or figure; the message names the file only.
 
     `known`: contents found clean before against this very list (redact.scan), not read again. `workers`: processes
     scanning at once (None: one per core). `theme`: the installed theme's own files, not read where the site's copy
-    is the same (redact.scan)."""
-    hit = scan(folder, found, skip, known, workers, theme)
+    is the same (redact.scan); `words`: word lists searched for names and codes only (redact.scan)."""
+    hit = scan(folder, found, skip, known, workers, theme, words)
     if hit is not None:
         path, kind = hit
         raise Leak(M.label("published_leak", path=path, what=M.label(f"published_leak_{kind}")))

@@ -383,13 +383,14 @@ def _member_texts(data: bytes, name: str) -> Iterator[tuple[str, bool]]:
         yield _TAG.sub(" ", text), True
 
 
-def scan_file(path: Path, secrets: Secrets, data: bytes | None = None) -> str | None:
-    """'name' (a name or code) or 'figure' when `path` (its bytes `data`, if read) holds a secret; None when it holds none."""
+def scan_file(path: Path, secrets: Secrets, data: bytes | None = None, figures: bool = True) -> str | None:
+    """'name' (a name or code) or 'figure' when `path` (its bytes `data`, if read) holds a secret; None when it holds
+    none. `figures` False: names and codes only (a word list's numbers are its words' frequencies)."""
     for text, with_figures in _texts(path, data):
         for variant in _decoded(text):
             if secrets.found_in(variant):
                 return "name"
-            if with_figures and secrets.figure_in(variant):
+            if figures and with_figures and secrets.figure_in(variant):
                 return "figure"
     return None
 
@@ -412,9 +413,9 @@ _INDEX_BATCH = 20_000
 PARALLEL_FROM = 200
 
 
-def _scan_part(path: Path, part: bytes | None, secrets: Secrets) -> str | None:
+def _scan_part(path: Path, part: bytes | None, secrets: Secrets, figures: bool = True) -> str | None:
     """What one part of a file holds (None: nothing); `part` None: the whole file, read here."""
-    return scan_file(path, secrets, path.read_bytes() if part is None else part)
+    return scan_file(path, secrets, path.read_bytes() if part is None else part, figures)
 
 
 def _shipped(path: Path, folder: Path, theme: Path | None) -> bool:
@@ -431,6 +432,12 @@ def _shipped(path: Path, folder: Path, theme: Path | None) -> bool:
         return False
 
 
+def _salt(path: Path, words: frozenset[Path]) -> bytes:
+    """What a verdict on `path`'s bytes also rests on: its suffix (whether figures are looked for in markup attributes
+    depends on it, _member_texts) and whether it is a word list (no figures looked for)."""
+    return (b"words\0" if path in words else b"") + path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0"
+
+
 def scan(
     folder: Path,
     secrets: Secrets,
@@ -438,6 +445,7 @@ def scan(
     known: Verdicts | None = None,
     workers: int | None = 1,
     theme: Path | None = None,
+    words: frozenset[Path] = frozenset(),
 ) -> tuple[Path, str] | None:
     """The first file under `folder` (not under `skip`) that holds a secret, with what it holds; None when clean.
 
@@ -445,7 +453,9 @@ def scan(
     `secrets.digest()`): such a file is not scanned again, only its name is; the clean ones of this run are added.
     `workers`: processes scanning at once (None: one per core, when PARALLEL_FROM files or parts are to be scanned);
     the files are read and their verdicts looked up here, and only what is not known is handed out. `theme`: the
-    installed theme's files, the site's own copies of which are not read (`_shipped`); their names are checked."""
+    installed theme's files, the site's own copies of which are not read (`_shipped`); their names are checked.
+    `words`: word lists docgen cuts from an installed package (the site's jieba.txt, by the path `folder` gives it):
+    searched for names and codes, not figures: their numbers are word frequencies (~350,000 of them)."""
     if not folder.is_dir() or not (secrets or secrets.figures):
         return None
     skipped = [p.resolve() for p in skip]
@@ -453,7 +463,7 @@ def scan(
     indexes: set[str] = set()  # digests of the search indexes' JSON scanned clean, entry by entry, in this scan
 
     def flush() -> tuple[Path, str] | None:
-        found = fork_map(lambda item: _scan_part(item[0], item[1], secrets), todo, workers, least=PARALLEL_FROM)
+        found = fork_map(lambda item: _scan_part(item[0], item[1], secrets, item[0] not in words), todo, workers, least=PARALLEL_FROM)
         for (path, _, content), kind in zip(todo, found, strict=True):
             if kind is not None:
                 return path, kind
@@ -465,8 +475,7 @@ def scan(
     def part(path: Path, data: bytes | None) -> None:
         """Queue one part (None: the whole file, read by the worker) unless found clean before."""
         whole = path.read_bytes() if data is None and known is not None else data
-        # the name's suffix too: whether figures are looked for in markup attributes depends on it (_member_texts)
-        content = Verdicts.of(path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0" + (whole or b"")) if known is not None else ""
+        content = Verdicts.of(_salt(path, words) + (whole or b"")) if known is not None else ""
         if known is None or not known.seen(content):
             todo.append((path, data, content))
 
@@ -506,7 +515,7 @@ def scan(
             continue
         if known is not None and known.files is not None:
             # one part, the whole file: its digest by its stat signature, read only when it changed (verdicts.FileDigests)
-            whole = known.of_file(path, path.suffix.lower().encode("utf-8", "surrogatepass") + b"\0")
+            whole = known.of_file(path, _salt(path, words))
             if whole is not None:
                 if not known.seen(whole):
                     todo.append((path, None, whole))

@@ -1211,6 +1211,11 @@ def _copy_assets(docs: Path) -> None:
             (target / item.name).write_bytes(item.read_bytes())
 
 
+#: the trimmed jieba dictionary beside mkdocs.yml in the site's sources: its numbers are word frequencies, so the
+#: 涉密 check searches it for names and codes only (redact.scan `words`)
+WORD_LIST = "jieba.txt"
+
+
 def jieba_dictionary(target: Path) -> Path | None:
     """jieba's own dictionary cut to its common words (streamed: never held in memory), written once."""
     spec = find_spec("jieba")
@@ -1344,7 +1349,7 @@ def write_sources(model: SiteModel, source: Path, build: Path, store: Store | No
         rendered += written
         if writer.record is not None:
             writer.record.now.update(notes)
-    jieba = jieba_dictionary(source / "jieba.txt")
+    jieba = jieba_dictionary(source / WORD_LIST)
     config = writer.env.get_template("mkdocs.yml.j2").render(site=model, jieba=jieba.name if jieba else None, level=model.profile.level)
     out_files.write_text(source / "mkdocs.yml", config)  # replaces a planted symlink, never writes through it
     out_files.remove(previous, source)
@@ -1764,7 +1769,7 @@ def _page_digests(source: Path, pages: list[str]) -> dict[str, str]:
     from .. import __version__
 
     shared = hashlib.sha256(f"{__version__} {version('mkdocs')} {version('mkdocs-material')}".encode())
-    for path in [source / "mkdocs.yml", source / "jieba.txt", *sorted((source / "theme").rglob("*"))]:
+    for path in [source / "mkdocs.yml", source / WORD_LIST, *sorted((source / "theme").rglob("*"))]:
         if path.is_file() and not path.is_symlink():
             shared.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     base = shared.hexdigest()
