@@ -31,6 +31,7 @@ UTILITIES = {
     "docgen.files",  # reading only regular files, never through a link
     "docgen.workspace",  # the project root and every path, found once
     "docgen.redact",  # the one redactor of 涉密 names, codes and figures, and the publication scan
+    "docgen.search_index",  # the site's search index read entry by entry, for the publication checks
 }
 TOP = {
     "docgen.confidential",
