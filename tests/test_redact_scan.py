@@ -213,6 +213,9 @@ def test_the_sanitiser_reads_the_search_index_in_batches_and_refuses_one_it_cann
     index.write_text('{"config": {}, "docs": [{"text": "<script>alert(1)</script>", "text": "公开"}]}', encoding="utf-8")
     with pytest.raises(DocgenError, match="搜索索引"):  # json would keep the last text: the first would go unchecked
         sanitise.check_site(folder, known)
+    index.write_text('{"config": {}, "docs": [{"text": "\\ud800<b>x</b>"}]}', encoding="utf-8")
+    with pytest.raises(DocgenError, match="搜索索引"):  # ijson would read the lone surrogate as "?"
+        sanitise.check_site(folder, known)
 
 
 def test_a_word_list_is_searched_for_names_not_figures(tmp_path: Path, store: Store) -> None:

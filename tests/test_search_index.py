@@ -84,3 +84,24 @@ def test_a_lone_surrogate_escape_is_refused_before_reading(tmp_path: Path) -> No
     path.write_text('{"docs": [{"text": "\\u6d89\\u5bc6 \\ud83d\\ude00"}]}', encoding="utf-8")  # a pair is one character
     search_index.body_digest(path)
     assert list(search_index.read(path)) == [("doc", {"text": "涉密 \U0001f600"}), ("frame", {})]
+
+
+def test_the_entries_refuse_a_lone_surrogate_too_and_a_pair_split_between_reads_is_one_character(tmp_path: Path) -> None:
+    """read() and body_digest() read through one check: neither depends on the other being called first; an escape
+    is judged only once what it could pair with has been read, however the file is cut into reads."""
+    import io
+
+    path = tmp_path / "search_index.json"
+    path.write_text('{"docs": [{"text": "a\\ud800b"}]}', encoding="utf-8")
+    with pytest.raises(search_index.Unreadable):
+        list(search_index.read(path))
+    for data, lone in ((b'{"t":"\\ud83d\\ude00 x"}', False), (b'{"t":"x\\ud83d"}', True), (b'{"t":"\\udc00"}', True)):
+        for size in range(1, len(data) + 2):
+            reader = search_index._Refusing(io.BytesIO(data))
+            try:
+                while reader.read(size):
+                    pass
+                refused = False
+            except search_index.Unreadable:
+                refused = True
+            assert refused is lone, (data, size)

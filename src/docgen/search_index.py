@@ -48,17 +48,36 @@ def _opened(path: Path) -> BinaryIO:
     return handle
 
 
+class _Refusing:
+    """The JSON as it is read, refused (Unreadable) once it holds a lone surrogate escape: both the digest and the
+    entries read through it, so neither check depends on the other being made first. An escape is judged once all
+    it could pair with is read: the last 12 bytes wait for the next chunk (or the end), and 12 before stay as context."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.context = b""  # bytes already judged, for the look-behind
+        self.held = b""  # bytes read but not yet judged
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        window = self.context + self.held + chunk
+        end = len(window) - 12 if chunk else len(window)
+        for match in _LONE_SURROGATE.finditer(window, len(self.context)):
+            if match.start() < end:
+                raise Unreadable("lone surrogate escape")
+        end = max(end, len(self.context))
+        self.context, self.held = window[max(0, end - 12) : end], window[end:]
+        return chunk
+
+
 def body_digest(path: Path) -> str:
     """sha256 of the JSON (the offline copy without its prefix), read in chunks; raises Unreadable when the JSON
     holds a lone surrogate escape."""
     digest = hashlib.sha256()
-    tail = b""
     with _opened(path) as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            if _LONE_SURROGATE.search(tail + chunk):
-                raise Unreadable("lone surrogate escape")
-            tail = chunk[-12:]
+        reader = _Refusing(handle)
+        while chunk := reader.read(_CHUNK):
+            digest.update(chunk)  # the last, empty read judges what was held back
     return digest.hexdigest()
 
 
@@ -68,13 +87,13 @@ _DOCS = object()  # the open "docs" list: its items are handed out, not kept
 def read(path: Path) -> Iterator[tuple[str, Any]]:
     """("doc", entry) for each item of "docs", in order, then ("frame", the object without "docs"), values as
     json.loads gives them (floats for fractions); raises Unreadable (possibly after some items) for what is not such
-    an index. Call body_digest first where a lone surrogate matters."""
+    an index, a lone surrogate escape included (`_Refusing`)."""
     stack: list[Any] = []  # the open containers (dicts, lists, _DOCS)
     keys: list[Any] = []  # for each open dict, the key its next value goes under
     docs = 0  # how many times the top-level object said "docs"
     try:
         with _opened(path) as handle:
-            for event, value in ijson.basic_parse(handle, use_float=True):
+            for event, value in ijson.basic_parse(_Refusing(handle), use_float=True):
                 if event == "map_key":
                     if value in stack[-1] or (len(stack) == 1 and value == "docs" and docs):
                         raise Unreadable(f"duplicate key {value!r}")
