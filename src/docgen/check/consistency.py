@@ -7,6 +7,7 @@ already reported it).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -503,7 +504,13 @@ def file_rules(doc: Document, kind: str, profile: Profile | None = None) -> list
 
 
 def _period_dir(kind: str, doc: Document) -> Path:
-    return doc.path.parent if kind == "roster" else doc.path.parent.parent
+    return _period_folder(os.path.dirname(str(doc.path)), kind == "roster")
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_folder(folder: str, roster: bool) -> Path:
+    """`_period_dir` by the file's folder: one Path a folder, not two a file (three rules ask of 10,000 files: ~0.05 s)."""
+    return Path(folder) if roster else Path(folder).parent
 
 
 def check_duplicate_codes(documents: list[tuple[str, Document]]) -> list[Finding]:

@@ -41,7 +41,7 @@ from .load import Document, JsonPath, load_bytes, load_file, read_bounded
 from .ruleset import schema_for
 
 
-def kind_of(path: Path) -> str:
+def kind_of(path: Path | str) -> str:
     """The kind of a submission file, from its name: the roster and the department file are named.
 
     From the path's text (pathlib keeps it), not its `parent` (a new Path each time): a run asks ~6 times a file."""
