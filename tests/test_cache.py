@@ -9,6 +9,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,33 @@ def test_malformed_entries_are_misses(demo: Path, run) -> None:
         header = shard.read_text(encoding="utf-8").split("\n", 1)[0]
         shard.write_text(header + '\n["submissions/x", "k", {"a": [1, 2\n', encoding="utf-8")
     assert run("validate", "--format", "json").stdout == fresh
+
+
+def test_a_shard_line_that_is_not_utf8_is_a_miss_and_the_others_still_hit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shard is read as bytes and each line decoded only when asked for: one damaged line costs that file a recheck."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    paths = ["submissions/2025-06/101-教育局/101-2025-0001.yaml", "submissions/2025-06/101-教育局/101-2025-0002.yaml"]
+    shelf = cache.Store(tmp_path).shelf("stream", paths)
+    for path in paths:
+        shelf.put(path, "k", {"amount": Decimal("1.50"), "path": path})
+    shelf.save()
+    (shard,) = (tmp_path / "cache").rglob("*.jsonl")
+    first = f'{paths[0]}","k",{{"amount"'.encode()
+    shard.write_bytes(shard.read_bytes().replace(first, first[:-7] + b'"\xff\xfe"', 1))
+    again = cache.Store(tmp_path).shelf("stream", paths)
+    assert again.holds(paths[0]) and again.get(paths[0], "k") is None
+    assert again.get(paths[1], "k") == {"amount": Decimal("1.50"), "path": paths[1]}
+
+
+def test_a_path_that_is_not_utf8_is_kept_without_a_crash_and_read_back_as_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    odd = os.fsdecode(b"submissions/2025-06/101/\xff.yaml")  # a lone surrogate, as os.listdir gives such a name
+    shelf = cache.Store(tmp_path).shelf("stream", [odd, "submissions/2025-06/101/a.yaml"])
+    shelf.put(odd, "k", [1])
+    shelf.put("submissions/2025-06/101/a.yaml", "k", [2])
+    shelf.save()
+    again = cache.Store(tmp_path).shelf("stream", [odd, "submissions/2025-06/101/a.yaml"])
+    assert again.get(odd, "k") is None and again.get("submissions/2025-06/101/a.yaml", "k") == [2]
 
 
 def test_every_key_carries_the_code_digest(demo: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
