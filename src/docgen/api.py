@@ -127,20 +127,22 @@ def refusals(result: Result, *, strict: bool = False) -> list[Finding]:
     return sorted(out, key=lambda f: (f.path, f.line, f.column, f.code))
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """Files named, and every .yaml/.yml below folders named (hidden folders skipped), sorted."""
-    found: list[Path] = []
+def discover(paths: list[Path]) -> list[str]:
+    """Files named, and every .yaml/.yml below folders named (hidden folders skipped), absolute, sorted as Paths sort
+    (by their parts): as strings, not Paths made, hashed and sorted (10,000 files: ~0.05 s)."""
+    found: set[str] = set()
     for path in paths:
         if not path.is_dir():
-            found.append(path)
+            found.add(str(path))
             continue
         for folder, dirs, files in os.walk(path):
             dirs[:] = [d for d in dirs if not d.startswith(".")]  # never walked into: .git, editor folders
-            base = Path(folder)
             # a symlinked folder is never walked into (os.walk does not follow it) but listed, so it is refused (E115)
-            found.extend(base / d for d in dirs if os.path.islink(base / d))
-            found.extend(base / name for name in files if not name.startswith(".") and os.path.splitext(name)[1] in F.YAML_SUFFIXES)
-    return sorted(set(found), key=lambda p: p.parts)  # the order of Paths (by their parts), each made once: 10,000 files
+            found.update(os.path.join(folder, d) for d in dirs if os.path.islink(os.path.join(folder, d)))
+            found.update(
+                os.path.join(folder, name) for name in files if not name.startswith(".") and os.path.splitext(name)[1] in F.YAML_SUFFIXES
+            )
+    return sorted(found, key=lambda p: p.split(os.sep))
 
 
 def _workspace(where: Workspace | Path | None) -> Workspace:
@@ -267,12 +269,14 @@ def _streamable(files: list[Path]) -> bool:
 
 
 def _period_of_folder(path: Path) -> tuple[int, int] | None:
-    return _period_named(os.path.basename(os.path.dirname(os.path.dirname(str(path)))))  # path.parent.parent.name
+    return _period_above(os.path.dirname(str(path)))
 
 
-@functools.lru_cache(maxsize=256)
-def _period_named(folder: str) -> tuple[int, int] | None:
-    match = PERIOD_ARG.match(folder)
+@functools.lru_cache(maxsize=4096)
+def _period_above(folder: str) -> tuple[int, int] | None:
+    """The period the name of the folder above `folder` gives (path.parent.parent.name), once a folder: each of a
+    tree's 10,000 files is asked about three times."""
+    match = PERIOD_ARG.match(os.path.basename(os.path.dirname(folder)))
     return (int(match["year"]), int(match["month"])) if match else None
 
 
@@ -292,7 +296,7 @@ def _check_streamed(
     projects = [p for p, kind in zip(files, kinds, strict=True) if kind == "project"]
     others = [p for p, kind in zip(files, kinds, strict=True) if kind != "project"]
     # each file's period folder's roster, one Path per folder (10,000 Path operations were ~0.05 s before the workers)
-    folders = {os.path.dirname(os.path.dirname(str(p))) for p, kind in zip(files, kinds, strict=True) if kind != "roster"}
+    folders = {os.path.dirname(f) for f in {os.path.dirname(str(p)) for p, kind in zip(files, kinds, strict=True) if kind != "roster"}}
     rosters = {Path(folder) / F.ROSTER_FILE for folder in folders}
     large = store if store is not None and len(projects) >= checking.CACHE_FROM else None  # the roster of a large tree is large
     first = check_files(others, [r for r in rosters if ws.file(r).is_file()], root=ws.root, profile=profile, store=large, cache_from=1)
