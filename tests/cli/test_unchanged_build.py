@@ -156,3 +156,43 @@ def test_the_walk_after_a_one_edit_build_lists_again_only_what_it_wrote_and_stil
         out.write(b"\0")
     assert run("build").exit_code == 0
     assert listing(tmp_path / "build")["summary.json"] != before["summary.json"]  # built again, not replayed
+
+
+def test_the_findings_are_kept_piece_by_piece_as_the_json_text_of_their_rows() -> None:
+    """The record keeps the findings' rows as one JSON text inside its JSON (`Unchanged.rows`), written a thousand
+    rows at a time and escaped piece by piece (api._findings_literal): read back, it is the text of all the rows
+    dumped at once, across the pieces' seams and for text JSON must escape."""
+    import json
+
+    from docgen import api
+    from docgen.check.findings import Finding, finding_rows
+
+    odd = ['引号"和\\反斜杠', "换行\n与\t制表", "控制\x01字符", "表情😀与\u2028分隔", ""]
+    for count in (0, 1, 999, 1000, 1001, 2500):
+        findings = [Finding(f"submissions/{i}.yaml", i, 1, "W101", "warning", odd[i % len(odd)] * (i % 3), None) for i in range(count)]
+        literal = b"".join(api._findings_literal(findings)).decode("utf-8")
+        assert json.loads(literal) == json.dumps(finding_rows(findings), ensure_ascii=False, separators=(",", ":"))
+
+
+def test_a_replay_is_the_same_when_the_parent_keeps_the_findings_itself(run, chdir, tmp_path, monkeypatch) -> None:
+    """The roll-up child hands the parent the report for the replay (api._write_told); when it could not, the parent
+    makes it itself, and the replay says the same, from the root and from a subfolder."""
+    from docgen import api
+
+    def unwritable(*args: object) -> None:
+        raise OSError("read-only cache")
+
+    chdir(tree(tmp_path))
+    settled(tmp_path)
+    full = run("build")
+    assert full.exit_code == 0
+    replayed = run("build")
+    monkeypatch.setattr(api, "_write_told", unwritable)
+    assert run("build", "--force").exit_code == 0
+    before = listing(tmp_path / "build")
+    again = run("build")
+    assert (again.stdout, again.stderr) == (replayed.stdout, replayed.stderr) != ("", "")
+    chdir(tmp_path / "submissions")
+    below = run("build")  # replayed from the findings the record keeps, not from its text
+    assert below.exit_code == 0 and "W" in below.stderr
+    assert listing(tmp_path / "build") == before  # both replayed: nothing rewritten
