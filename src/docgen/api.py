@@ -1736,11 +1736,13 @@ def _write_rollups(
     what `_remember` keeps of the findings, so the parent does not make it (`_told`)."""
     from .render import rollup
 
-    write_city_rollup(result, out, built, store, pending, memo)
-    rollup.write_departments(out, analyse(result), result.rosters, built=built, store=store, keys=keys, pending=pending)
-    for _, items in pending or ():
-        for item in items:
-            item.forget()  # written: the roll-ups' memory is the report's (the child's peak is the build's)
+    if pending is None:
+        write_city_rollup(result, out, built, store, pending, memo)
+        rollup.write_departments(out, analyse(result), result.rosters, built=built, store=store, keys=keys)
+    else:  # each department's 汇总表 with its part of the city's, its roll-up let go then (the child's peak, cold)
+        departments = rollup.Departments(out, analyse(result), store)
+        write_city_rollup(result, out, built, store, pending, memo, departments.write)
+        departments.save()
     if told is not None:
         with contextlib.suppress(OSError):  # not written: the parent makes them itself
             _write_told(told, result)
@@ -1753,13 +1755,15 @@ def write_city_rollup(
     store: Store | None = None,
     pending: list[tuple[Period, list[rollup.Pending]]] | None = None,
     memo: bool = True,
+    each: Callable[[Period, rollup.Pending], None] | None = None,
 ) -> list[Path]:
     """The city's 汇总表 of every period checked (`built`: the roll-up data, when already built; `pending`: the
-    departments from the records, each department's part kept in the cache unless `memo` is False)."""
+    departments from the records, each department's part kept in the cache unless `memo` is False, each given to
+    `each` once its part is taken)."""
     from .render import rollup, rollup_parts
 
     if pending is not None:
-        return rollup_parts.write_city(out, analyse(result), pending, store, memo)
+        return rollup_parts.write_city(out, analyse(result), pending, store, memo, each)
     return rollup.write_city(out, analyse(result), result.rosters, built=built, store=store)
 
 

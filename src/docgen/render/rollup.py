@@ -1127,6 +1127,28 @@ def cities(analysis: Analysis, rosters: Sequence[Roster], returned: frozenset[st
     return [city_rollup(analysis, period, roster_of.get(period), returned) for period in periods]
 
 
+class Departments:
+    """Departments' 汇总表 from `records_pending`, each written as its roll-up is made and let go of then: `docgen
+    build` writes one with the department's part of the city's (rollup_parts.write_city), so it never holds every
+    department's roll-up at once (at 10,000 projects, cold: the roll-up child's peak). The manifest is `_Keys`'s."""
+
+    def __init__(self, build: Path, analysis: Analysis, store: Store | None = None) -> None:
+        self.build, self.analysis = build, analysis
+        self.manifest = _Keys(build, "departments", store)
+        self.written: list[Path] = []
+
+    def write(self, period: Period, item: Pending) -> None:
+        """The department's 汇总表 unless its key is the one kept (then it is not even rolled up), and let it go."""
+        if not item.empty:
+            target = paths.department_rollup(self.build, period, item.code, item.name)
+            if self.manifest.write(target, lambda: department_sheets(item.line.rollup, self.analysis), item.key):
+                self.written.append(target)
+        item.forget()
+
+    def save(self) -> None:
+        self.manifest.save()
+
+
 def write_departments(
     build: Path,
     analysis: Analysis,
@@ -1141,28 +1163,22 @@ def write_departments(
     files (re)written. `store`: the project's, where the manifest is kept (default: of the folder above `build`).
     `keys`: (period, department code) -> the digest of what its 汇总表 is made of (a build from records), so an
     unchanged department's sheets are not built. `pending` (records_pending, with their keys): instead of `built`,
-    an unchanged department is not even rolled up."""
-    written = []
-    manifest, keys_given = _Keys(build, "departments", store), keys
+    an unchanged department is not even rolled up (`Departments`)."""
+    departments = Departments(build, analysis, store)
     for period, items in pending or ():
         for item in items:
-            if item.empty:
-                continue
-            target = paths.department_rollup(build, period, item.code, item.name)
-            sheets = functools.partial(lambda item: department_sheets(item.line.rollup, analysis), item)
-            if manifest.write(target, sheets, item.key):
-                written.append(target)
+            departments.write(period, item)
     for city in (cities(analysis, rosters) if built is None else built) if pending is None else ():
         for line in city.departments:
             roll = line.rollup
             if roll.submitted == 0 and roll.department is None:
                 continue
             target = paths.department_rollup(build, city.period, roll.code, roll.name)
-            inputs = keys_given.get((city.period.key, roll.code)) if keys_given is not None else None
-            if manifest.write(target, functools.partial(department_sheets, roll, analysis), inputs):
-                written.append(target)
-    manifest.save()
-    return written
+            inputs = keys.get((city.period.key, roll.code)) if keys is not None else None
+            if departments.manifest.write(target, functools.partial(department_sheets, roll, analysis), inputs):
+                departments.written.append(target)
+    departments.save()
+    return departments.written
 
 
 def write_city(

@@ -17,7 +17,7 @@ and a number must read back as the very number it was, so nothing but a number l
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -196,9 +196,11 @@ def write_city(
     pending: Sequence[tuple[Period, Sequence[Pending]]],
     store: Store | None = None,
     memo: bool = True,
+    each: Callable[[Period, Pending], None] | None = None,
 ) -> list[Path]:
     """rollup.write_city from `pending` (rollup.records_pending, with their keys): each department's part from the
-    cache when its key is the one kept (`memo`), else rolled up and kept; returns the files (re)written."""
+    cache when its key is the one kept (`memo`), else rolled up and kept; returns the files (re)written. `each` is
+    given every department once its part is taken (`docgen build` writes its 汇总表 then: rollup.Departments)."""
     store = store or Store(build.parent)
     names = [_name(period, item) for period, items in pending for item in items if item.key is not None]
     shelf: Shelf | None = store.shelf(SHELF, names) if memo else None
@@ -219,6 +221,8 @@ def write_city(
                     shelf.put(_name(period, item), item.key, encoded)
             parts.append(part)
             inputs.append(item.key if item.key is not None else repr(part))
+            if each is not None:
+                each(period, item)
         total = rollup.city_total(parts, pool)
         sheets = rollup.parts_sheets(period, parts, total, analysis, [], [], prepared=True)
         target = paths.city_rollup(build, period, rollup.form_in(analysis).area)
