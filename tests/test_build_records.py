@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 import os
 import re
 import sys
@@ -198,19 +199,29 @@ def test_the_city_rollup_keeps_each_unchanged_department_and_equals_cold_builds(
 
 
 def test_a_damaged_city_part_in_the_cache_is_a_miss(tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A part read back is data, never trusted: one whose number cell carries markup, or whose shape is another, is
-    rolled up again, and the build is the bytes of a cold one."""
+    """A part read back is data, never trusted: one whose number cell carries markup, whose shape is another, whose
+    count of rows is not its text's or whose rows are not JSON, is rolled up again (the rows are read only while the
+    city's 汇总表 is written: rollup_parts.Damaged), and the build is the bytes of a cold one."""
     api.build(tree)
     shards = sorted(p for folder in cache_home.glob("docgen/rollup-city-*") for p in folder.iterdir())
     header, line = shards[0].read_text(encoding="utf-8").split("\n")[:2]
     path, key, value = cache.loads(line)
-    table, row = value[9], value[10][0]
-    column = next(c for c, (_, is_text) in enumerate(table[row[1]]) if not is_text)
-    row[2][column] = "1</v></c><c><v>2"  # markup in a number cell
+    table, rows = value[9], json.loads(value[10][1])  # the rows are kept as text, decoded only while written
+    column = next(c for c, (_, is_text) in enumerate(table[rows[0][1]]) if not is_text)
+    rows[0][2][column] = "1</v></c><c><v>2"  # markup in a number cell
+    value[10][1] = json.dumps(rows, ensure_ascii=False)
     shards[0].write_text(header + "\n" + cache.dumps([path, key, value]) + "\n", encoding="utf-8")
     header, line = shards[1].read_text(encoding="utf-8").split("\n")[:2]
     path, key, value = cache.loads(line)
     shards[1].write_text(header + "\n" + cache.dumps([path, key, [*value, "more"]]) + "\n", encoding="utf-8")
+    header, line = shards[2].read_text(encoding="utf-8").split("\n")[:2]
+    path, key, value = cache.loads(line)
+    value[11][0] += 1  # a warning more than the text holds: the sheet's size would be wrong
+    shards[2].write_text(header + "\n" + cache.dumps([path, key, value]) + "\n", encoding="utf-8")
+    header, line = shards[3].read_text(encoding="utf-8").split("\n")[:2]
+    path, key, value = cache.loads(line)
+    value[10][1] = value[10][1][:-1]  # the rows' text cut short: not JSON
+    shards[3].write_text(header + "\n" + cache.dumps([path, key, value]) + "\n", encoding="utf-8")
     touched = next((tree / "submissions").rglob("103-2025-0012.yaml"))
     os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns - 10**10))  # same bytes: every key kept
     api.build(tree)

@@ -14,12 +14,12 @@ import functools
 import io
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .. import __version__, output
 from .. import messages as M
@@ -713,6 +713,14 @@ LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
 LIGHT_FILL = {RED: "#F4B6B6", YELLOW: "#FFE699", BLUE: "#BDD7EE", GREEN: "#C6E0B4", GREY: "#D9D9D9", NONE: "#E7E6E6"}
 
 
+class Prepared(Protocol):
+    """Prepared rows (`Sheet.prepared`): counted before they are written (the sheet's dimension), then read once."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
 @dataclass
 class Sheet:
     """One sheet: a title, a header row, data rows (sortable and filterable), a total row and a note."""
@@ -729,9 +737,9 @@ class Sheet:
     #: in the sheet's repr, which keys an unchanged workbook).
     form: Form | None = field(default=None, repr=False)
     profile: str = ""
-    #: Rows already prepared for the `shown` columns (rollup_xml.prepare), written after `rows`: an unchanged
-    #: department's rows in the city's 汇总表 (rollup_parts.py). Only the prepared writer takes them.
-    prepared: Sequence[Any] | None = None
+    #: Rows already prepared for the `shown` columns (rollup_xml.prepare), written after `rows`: the departments' rows
+    #: in the city's 汇总表, decoded as they are written (rollup_parts.PartRows). Only the prepared writer takes them.
+    prepared: Prepared | None = None
 
     @property
     def size(self) -> int:
@@ -1018,10 +1026,9 @@ def parts_sheets(
     analysis: Analysis,
     projects: list[dict[str, Any]],
     findings: list[dict[str, Any]],
-    prepared: bool = False,
 ) -> list[Sheet]:
     """The city's sheets from its departments' parts (`city`: its 合计): the project and warning rows given as
-    values (`projects`, `findings`), or with `prepared` as each part's prepared rows (rollup_parts.py)."""
+    values (`projects`, `findings`); rollup_parts.py gives them prepared instead (`Sheet.prepared`)."""
     label = period.label
     title = M.ROLLUP["city_title"].format(period=label, level=level_of(analysis))
     withheld = next((h for h in heads if h.withheld), None)
@@ -1059,7 +1066,6 @@ def parts_sheets(
             project_total,
             note,
             frozen_columns=4,
-            prepared=[row for h in heads for row in h.projects] if prepared else None,
         ),
         Sheet(
             M.ROLLUP["sheet_findings"],
@@ -1068,7 +1074,6 @@ def parts_sheets(
             CITY_FINDING_COLUMNS,
             findings,
             note=note,
-            prepared=[row for h in heads for row in h.findings] if prepared else None,
         ),
     ]
     return _on_form(sheets, analysis)
