@@ -245,14 +245,15 @@ def decode(value: Any, period: Period, analysis: Analysis) -> Source | None:
         return None
 
 
-def _rolled(item: Pending, period: Period, analysis: Analysis, shelf: Shelf | None) -> Source:
-    """The department rolled up: its part kept in the cache (with a key), and given as kept, its rows as text."""
+def _rolled(item: Pending, period: Period, analysis: Analysis, shelf: Shelf | None, *, as_text: bool = True) -> Source:
+    """The department rolled up: its part kept in the cache (with a key), and given as kept, its rows as text
+    (`as_text` False: its rows as made, which cannot prove damaged)."""
     part = part_of(item.line, analysis)
     encoded = encode(part) if shelf is not None and item.key is not None else None
     if shelf is None or item.key is None or encoded is None:
         return Source(part)
     shelf.put(_name(period, item), item.key, encoded)
-    return decode(encoded, period, analysis) or Source(part)
+    return (decode(encoded, period, analysis) if as_text else None) or Source(part)
 
 
 # --- the city's 汇总表 ---------------------------------------------------------------------------------------------
@@ -305,7 +306,7 @@ def write_city(
                 changed = keys.write(target, sheets, key)
             except Damaged as damaged:  # a part read back is never trusted: that department is rolled up again
                 item = items[damaged.index]
-                sources[damaged.index] = _rolled(item, period, analysis, shelf)
+                sources[damaged.index] = _rolled(item, period, analysis, shelf, as_text=False)  # once: its rows as made
                 item.forget()
                 continue
             except rollup_xml.Markup:  # a text XlsxWriter takes for rich text: the whole workbook by XlsxWriter
