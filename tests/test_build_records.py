@@ -17,6 +17,7 @@ import pytest
 from docgen import api, cache, output
 from docgen.errors import DocgenError
 from docgen.form.model import Project
+from docgen.render import engine
 from docgen.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -226,6 +227,56 @@ def test_a_damaged_city_part_in_the_cache_is_a_miss(tree: Path, tmp_path: Path, 
     os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns - 10**10))  # same bytes: every key kept
     api.build(tree)
     assert differing(files(tree / "build"), cold(tree, tmp_path / "cold", monkeypatch)) == []
+
+
+def plans(cache: Path) -> dict[str, bytes]:
+    """Each department's render plan kept in the cache (engine._Plans): one shard each."""
+    return {p.name: p.read_bytes() for folder in cache.glob(f"docgen/{engine.PLANS}-*") for p in sorted(folder.iterdir())}
+
+
+def test_the_render_plan_keeps_each_unchanged_department_and_equals_cold_builds(
+    tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: an unchanged department's render plan (its projects' keys and attachment names) is read back from
+    the cache; after one edit only that department's is made again, and the build is the bytes of a cold one. A
+    project made 涉密 by another period's roster (a code 涉密 in any period is in every period), its file untouched,
+    leaves every output at the next build; a damaged plan is a miss."""
+    api.build(tree)
+    period = tree / "submissions" / "2025-06"
+    before = plans(cache_home)
+    assert len(before) == 10  # one shard per department
+    spend(next(period.rglob("103-2025-0012.yaml")), 1)
+    api.build(tree)
+    after = plans(cache_home)
+    assert set(after) == set(before) and sum(before[name] != after[name] for name in before) == 1
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "figure", monkeypatch)) == []
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+    secret = "108-2025-0017"
+    assert secret in (tree / "build" / "summary.json").read_text(encoding="utf-8")
+    later = tree / "submissions" / "2025-09"
+    later.mkdir()
+    (later / "名单.yaml").write_text(
+        '年度: 2025\n截至月份: 9\n截止日期: "2025-10-31"\n部门:\n  - 主管部门: 朔州市文化和旅游局\n'
+        '    主管部门代码: "108"\n    预算单位: [朔州市文化和旅游局本级]\n    应报项目:\n'
+        f'      - {{项目代码: "{secret}", 项目名称: 某项目, 预算单位: 朔州市文化和旅游局本级, 涉密: true}}\n',
+        encoding="utf-8",
+    )
+    api.build(tree)
+    built = files(tree / "build")
+    assert not any(secret in name or secret.encode() in data for name, data in built.items())
+    assert differing(built, cold(tree, tmp_path / "secret", monkeypatch)) == []
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+    for shard, name in zip(sorted(next(cache_home.glob(f"docgen/{engine.PLANS}-*")).iterdir())[:2], ("../x.docx", ""), strict=True):
+        header, line = shard.read_text(encoding="utf-8").split("\n")[:2]
+        path, key, plan = cache.loads(line)
+        row = next(iter(plan.values()))
+        row[1] = name  # a file outside its department's folder; no name
+        shard.write_text(header + "\n" + cache.dumps([path, key, plan]) + "\n", encoding="utf-8")
+    spend(next(period.rglob("105-2025-0014.yaml")), 2)
+    api.build(tree)
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "damaged", monkeypatch)) == []
 
 
 def test_a_build_after_an_edit_leaves_nothing_frozen(tree: Path, cache_home: Path) -> None:

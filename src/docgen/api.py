@@ -948,6 +948,7 @@ def build(
             jobs=jobs,
             progress=progress,
             extra_sections=extra_sections,
+            plan_keys={group: key for group, key in (keys or {}).items() if group[0] in result.stream_keys},
         )
         rendered = engine.render_all(_planned(result, view, options), out, tpl, options)
         city_written()
@@ -1627,10 +1628,12 @@ def _render_options(
     jobs: int | None,
     progress: engine.Progress | None,
     extra_sections: engine.ExtraSections | None = None,
+    plan_keys: dict[tuple[str, str], str] | None = None,
 ) -> engine.Options:
     """What the render stage needs from the checked tree, built in one place for build() and a shard's build (whose
     outputs must be byte-identical): the drafted sections (by default 「四、绩效监控结果分析」 from the findings), the
-    rules in force, 涉密 redaction, 退回 reasons, department names."""
+    rules in force, 涉密 redaction, 退回 reasons, department names; `plan_keys`: each department's key
+    (`_RecordsView.department_keys`) where its projects' drafted sections are their records' (engine._Plans)."""
     from .render import engine
 
     return engine.Options(
@@ -1641,6 +1644,7 @@ def _render_options(
         extra_sections=extra_sections or functools.partial(_drafted_sections, result),
         inputs=(ws.absolute(rules) if rules else ws.rules, default_rules_path()),
         progress=progress,
+        plan_keys=plan_keys or {},
         digests=result.digests,
         withheld=frozenset(confidential.withheld_paths(result)),
         redact=secrets.redact if secrets else None,
