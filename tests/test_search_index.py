@@ -105,3 +105,25 @@ def test_the_entries_refuse_a_lone_surrogate_too_and_a_pair_split_between_reads_
             except search_index.Unreadable:
                 refused = True
             assert refused is lone, (data, size)
+
+
+#: pieces of JSON text around surrogate escapes: high and low halves in both cases, other escapes, an escaped backslash
+_PIECES = st.sampled_from([b"\\ud83d", b"\\uDBFF", b"\\ude00", b"\\uDC00", b"\\u6d89", b"\\ud7ff", b"\\\\", b"\\u", b"a", b"d8", b'"'])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=12), st.integers(1, 40))
+def test_the_quick_look_for_an_escape_refuses_exactly_what_the_whole_pattern_finds(pieces: list[bytes], size: int) -> None:
+    """Reads are searched with the look-behind pattern only when they hold a surrogate escape's start: however the text
+    is cut into reads, it is refused exactly when the pattern finds a lone surrogate in the whole text."""
+    import io
+
+    data = b"".join(pieces)
+    reader = search_index._Refusing(io.BytesIO(data))
+    try:
+        while reader.read(size):
+            pass
+        refused = False
+    except search_index.Unreadable:
+        refused = True
+    assert refused is (search_index._LONE_SURROGATE.search(data) is not None), (data, size)

@@ -28,6 +28,9 @@ PREFIX = b"var __index = "
 _LONE_SURROGATE = re.compile(
     rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
+#: what every such escape starts with: a window without it holds none, and is not searched with the look-behind above
+#: (a pattern that starts with one is tried at every byte: 1.7 s for a 100 MB index, against 0.03 s for this one)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _CHUNK = 1 << 20
 
 
@@ -62,9 +65,10 @@ class _Refusing:
         chunk = self.handle.read(size)
         window = self.context + self.held + chunk
         end = len(window) - 12 if chunk else len(window)
-        for match in _LONE_SURROGATE.finditer(window, len(self.context)):
-            if match.start() < end:
-                raise Unreadable("lone surrogate escape")
+        if _SURROGATE_ESCAPE.search(window, len(self.context)) is not None:
+            for match in _LONE_SURROGATE.finditer(window, len(self.context)):
+                if match.start() < end:
+                    raise Unreadable("lone surrogate escape")
         end = max(end, len(self.context))
         self.context, self.held = window[max(0, end - 12) : end], window[end:]
         return chunk
