@@ -1401,6 +1401,9 @@ SEGMENT_MEMO = (
     "    jieba.cut.memo = _memo\n"
 )
 _MKDOCS = "import sys; sys.modules['pkg_resources'] = None\n" + SEGMENT_MEMO + "from mkdocs.__main__ import cli; cli(prog_name='mkdocs')"
+#: The main run beside the renderer child: with the renderer's shortcuts (site/pages.py `quicken`). The runs that build
+#: the department folders' pages (and a small site's one run) go without: they are what the renderer is tested against.
+_MAIN_RUN = _MKDOCS.replace("from mkdocs.__main__", "from docgen.site.pages import quicken; quicken()\nfrom mkdocs.__main__")
 
 
 def _folder_pages(docs: Path) -> list[str]:
@@ -1529,8 +1532,8 @@ def _child_failed(done: subprocess.CompletedProcess[str], target: Path) -> NoRet
     raise EnvironmentProblem(M.site_label("mkdocs_failed", code=done.returncode, output="\n".join(lines[-20:])))
 
 
-def _mkdocs(source: Path, config: str, target: Path) -> None:
-    code = children.python_prefix() + _MKDOCS  # the run ends with docgen, however docgen ends
+def _mkdocs(source: Path, config: str, target: Path, code: str = _MKDOCS) -> None:
+    code = children.python_prefix() + code  # the run ends with docgen, however docgen ends
     command = [sys.executable, "-c", code, "build", "--strict", "--quiet", "--config-file", config, "--site-dir", str(target)]
     done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=_mkdocs_env())
     if done.returncode != 0:
@@ -1700,7 +1703,7 @@ def run_mkdocs(
         def run(config: str, folder: Path) -> bool:
             if config == PAGES_CONFIG:
                 return _render_pages(source, wanted, folder)
-            _mkdocs(source, config, folder)
+            _mkdocs(source, config, folder, _MAIN_RUN if render else _MKDOCS)
             return True
 
         # the children are independent: keep every core busy (a MkDocs run of `batch` pages peaks near 52 MiB)
