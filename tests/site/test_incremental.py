@@ -12,6 +12,7 @@ import pytest
 
 from docgen import api
 from docgen.errors import DocgenError
+from docgen.output import UnsafeOutput
 from docgen.site import generate as S
 
 from .conftest import EDU, MOVED, PERIOD, TODAY, fake_attachments, make_repo, project
@@ -148,6 +149,33 @@ def test_unchanged_folders_and_downloads_move_into_the_new_site(repo, monkeypatc
     assert "98.25" in (site / EDITED).read_text(encoding="utf-8")
     assert {path: path.stat().st_ino for path in folders} == folders
     assert tree(site) == cold(repo.root)
+
+
+def test_links_planted_in_the_kept_downloads_are_removed_or_refused_never_published(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """build/site-src/docs/downloads stays from one site to the next (build/ may be committed): a link in it to a file
+    outside the repository, at its top or further down, is removed and nothing it points at is published; a link to
+    a folder stops the site (as any linked output folder does), the last site staying as it was."""
+    fake_attachments(repo.root)
+    api.site(repo.root, today=TODAY)
+    outside = tmp_path / "outside"
+    (outside / "inner").mkdir(parents=True)
+    (outside / "secret.txt").write_text("不应发布", encoding="utf-8")
+    (outside / "inner" / "deep.txt").write_text("不应发布", encoding="utf-8")
+    downloads = repo.root / S.SOURCE / "docs" / "downloads"
+    [deeper] = {path.parent for path in downloads.rglob("*.xlsx")}
+    planted = [downloads / "secret.txt", deeper / "secret.txt"]
+    for link in planted:
+        link.symlink_to(outside / "secret.txt")
+    api.site(repo.root, today=TODAY)
+    assert not [link for link in planted if link.is_symlink()]
+    published = tree(repo.root / "site")
+    assert not [name for name, data in published.items() if "不应发布".encode() in data or name.endswith("secret.txt")]
+    (deeper / "folder").symlink_to(outside / "inner")
+    with pytest.raises(UnsafeOutput):
+        api.site(repo.root, today=TODAY)
+    assert tree(repo.root / "site") == published
+    (deeper / "folder").unlink()
+    assert tree(repo.root / "site") == cold(repo.root)
 
 
 # --- the Markdown of unchanged project pages is kept (site/keep.py) ---------------------------------------------

@@ -1072,13 +1072,24 @@ def _files_under(folder: Path) -> set[str]:
     """The regular files under `folder` (folder-relative, POSIX), links removed on the way: a link planted in the kept
     downloads is never written through or published."""
     found: set[str] = set()
-    for top, dirs, files in os.walk(folder):
-        here = Path(top)
-        for name in [*dirs, *files]:
-            if (here / name).is_symlink():
-                out_files.remove(here / name, folder)
-        dirs[:] = [d for d in dirs if (here / d).is_dir()]
-        found.update((here / f).relative_to(folder).as_posix() for f in files if (here / f).is_file())
+
+    def walk(here: str, prefix: str) -> None:
+        """One folder's entries by their directory entry (no stat per file: ~20,000 downloads at 10,000 projects);
+        a folder that cannot be read is passed over, as os.walk does."""
+        try:
+            with os.scandir(here) as listed:
+                items = list(listed)
+        except OSError:
+            return
+        for item in items:
+            if item.is_symlink():
+                out_files.remove(Path(item.path), folder)
+            elif item.is_dir(follow_symlinks=False):
+                walk(item.path, f"{prefix}{item.name}/")
+            elif item.is_file(follow_symlinks=False):
+                found.add(prefix + item.name)
+
+    walk(str(folder), "")
     return found
 
 
