@@ -294,14 +294,6 @@ def _chunk(paths: list[Path], encoded: bool = False) -> list[tuple[Streamed, str
     return out
 
 
-def _worker(parent: int) -> None:
-    """A forked worker that collects its garbage: a file's Document, model and evaluation hold reference cycles,
-    and without collection a worker grew by ~45 KiB a file (1,250 files: +55 MiB). The parent froze its heap
-    (gc.freeze) before forking, so collecting never walks, and so never copies, the pages the worker inherited."""
-    children.die_with_parent(parent)
-    gc.enable()  # the parent may run without automatic collection (children.collection): a worker needs it
-
-
 #: From this many files on, the files are spread over worker processes (as check/validate.PARALLEL_FROM).
 PARALLEL_FROM = 300
 
@@ -353,7 +345,7 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
             size = max(-(-len(todo) // (workers * 64)), 25)
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker, initargs=(os.getpid(),)) as pool:
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=children.collecting_worker, initargs=(os.getpid(),)) as pool:
                 made = [item for chunk in pool.map(_chunk, chunks, [shelf is not None] * len(chunks)) for item in chunk]
     finally:
         gc.unfreeze()
