@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import output
 from .cache import Store, code_digest, digest, settled_signature
-from .files import read_regular
+from .files import digest_regular, read_regular
 
 #: Most digests one record keeps: a record larger than this is not read (a site has a few files per project).
 MAX_ENTRIES = 2_000_000
@@ -58,8 +58,7 @@ class Verdicts:
         (`files`); None when `path` is not a regular file."""
         if self.files is not None:
             return self.files.of(path, prefix)
-        data = read_regular(path)
-        return None if data is None else self.of(prefix + data)
+        return digest_regular(path, prefix)
 
     def seen(self, content: str) -> bool:
         """Whether `content` (a digest from `of`) was found clean before against the same basis; remembered if so."""
@@ -123,10 +122,9 @@ class FileDigests:
         before = f"{settled}:{prefix.hex()}" if settled is not None else None
         found = (self.now.get(before) or self.known.get(before)) if before is not None else None
         if found is None:
-            data = read_regular(path)
-            if data is None:
+            found = digest_regular(path, prefix)
+            if found is None:
                 return None
-            found = hashlib.sha256(prefix + data).hexdigest()
             if before is None or settled_signature(path, now) != settled:  # unsettled, or changed while read: not kept
                 return found
         if before is not None:
