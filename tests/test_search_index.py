@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -89,22 +90,24 @@ def test_a_lone_surrogate_escape_is_refused_before_reading(tmp_path: Path) -> No
 def test_the_entries_refuse_a_lone_surrogate_too_and_a_pair_split_between_reads_is_one_character(tmp_path: Path) -> None:
     """read() and body_digest() read through one check: neither depends on the other being called first; an escape
     is judged only once what it could pair with has been read, however the file is cut into reads."""
-    import io
-
     path = tmp_path / "search_index.json"
     path.write_text('{"docs": [{"text": "a\\ud800b"}]}', encoding="utf-8")
     with pytest.raises(search_index.Unreadable):
         list(search_index.read(path))
     for data, lone in ((b'{"t":"\\ud83d\\ude00 x"}', False), (b'{"t":"x\\ud83d"}', True), (b'{"t":"\\udc00"}', True)):
         for size in range(1, len(data) + 2):
-            reader = search_index._Refusing(io.BytesIO(data))
-            try:
-                while reader.read(size):
-                    pass
-                refused = False
-            except search_index.Unreadable:
-                refused = True
-            assert refused is lone, (data, size)
+            assert _refused(data, size) is lone, (data, size)
+
+
+def _refused(data: bytes, size: int) -> bool:
+    """Whether reading `data` through the index's check, `size` bytes at a time, refuses it."""
+    reader = search_index._Refusing(io.BytesIO(data))
+    try:
+        while reader.read(size):
+            pass
+    except search_index.Unreadable:
+        return True
+    return False
 
 
 #: pieces of JSON text around surrogate escapes: high and low halves in both cases, other escapes, an escaped backslash
@@ -116,14 +119,5 @@ _PIECES = st.sampled_from([b"\\ud83d", b"\\uDBFF", b"\\ude00", b"\\uDC00", b"\\u
 def test_the_quick_look_for_an_escape_refuses_exactly_what_the_whole_pattern_finds(pieces: list[bytes], size: int) -> None:
     """Reads are searched with the look-behind pattern only when they hold a surrogate escape's start: however the text
     is cut into reads, it is refused exactly when the pattern finds a lone surrogate in the whole text."""
-    import io
-
     data = b"".join(pieces)
-    reader = search_index._Refusing(io.BytesIO(data))
-    try:
-        while reader.read(size):
-            pass
-        refused = False
-    except search_index.Unreadable:
-        refused = True
-    assert refused is (search_index._LONE_SURROGATE.search(data) is not None), (data, size)
+    assert _refused(data, size) is (search_index._LONE_SURROGATE.search(data) is not None), (data, size)
