@@ -10,14 +10,18 @@ What it holds, and what the tests expect from it:
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmarks.generate import generate
 
+from docgen import api
+from docgen.site import generate as S
 from tests.history.gitrepo import INDICATOR, PROJECT, GitRepo
 from tests.site.browser import CHROMIUM, FLAGS
 
@@ -121,6 +125,22 @@ class Built:
 
     def page(self, relative: str) -> str:
         return (self.site / relative).read_text(encoding="utf-8")
+
+
+def generated_sources(factory: pytest.TempPathFactory, name: str, count: int, edit: Callable[[list[Path]], None] | None = None) -> Path:
+    """The site sources (build/site-src) of `count` generated projects in a fresh git repository, written by `docgen
+    site` itself with a cache of their own; `edit` is given the project files first."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = factory.mktemp(name)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    projects = generate(root, count)
+    if edit is not None:
+        edit(projects)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(root.parent / "cache"))
+        api.site(root, today=TODAY)
+    return root / S.SOURCE
 
 
 @pytest.fixture(scope="session")

@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import markdown
 import pytest
-from benchmarks.generate import generate
 
-from docgen import api
 from docgen.errors import DocgenError
 from docgen.site import generate as S
 from docgen.site import sanitise
 
-from .conftest import TODAY
+from .conftest import generated_sources
 from .test_htmlscan import EXTENSIONS, raw_blocks_agree, search_sections
 from .test_incremental import tree
 
@@ -39,16 +36,11 @@ HOSTILE = [
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site sources of 12 generated projects, one with hostile text in its free texts."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
-    root = tmp_path_factory.mktemp("hostile")
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    project = generate(root, 12)[0]
-    project.write_text(_hostile_remarks(project.read_text(encoding="utf-8")), encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(root.parent / "cache"))
-        api.site(root, today=TODAY)
-    return root / S.SOURCE
+
+    def edit(projects: list[Path]) -> None:
+        projects[0].write_text(_hostile_remarks(projects[0].read_text(encoding="utf-8")), encoding="utf-8")
+
+    return generated_sources(tmp_path_factory, "hostile", 12, edit)
 
 
 def _hostile_remarks(text: str) -> str:

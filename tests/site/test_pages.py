@@ -4,33 +4,21 @@ byte for byte; a renderer that cannot run falls back to the runs."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import markdown
 import pytest
-from benchmarks.generate import generate
 
-from docgen import api
 from docgen.site import generate as S
 
-from .conftest import TODAY
+from .conftest import generated_sources
 from .test_incremental import tree
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site sources of 240 generated projects (build/site-src), written by `docgen site` itself."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
-    root = tmp_path_factory.mktemp("generated")
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    generate(root, 240)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(root.parent / "cache"))
-        api.site(root, today=TODAY)
-    return root / S.SOURCE
+    return generated_sources(tmp_path_factory, "generated", 240)
 
 
 def test_rendered_pages_equal_mkdocs_runs_byte_for_byte(generated: Path, tmp_path: Path) -> None:
