@@ -76,6 +76,27 @@ def collecting_worker(parent: int) -> None:
     gc.enable()
 
 
+_LIBC: Any = None
+
+
+def trim_heap() -> None:
+    """Give the C heap's free memory back to the system (glibc's malloc_trim), before this process forks workers
+    or after it let a stage's garbage go.
+
+    A forked worker's resident size starts at its parent's, free-but-kept heap included: at 10,000 projects the
+    check leaves ~60 MiB of it in `docgen build`'s parent (297 -> 235 MiB), which its render workers and roll-up
+    child each counted again. A no-op elsewhere than glibc."""
+    global _LIBC
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        if _LIBC is None:
+            _LIBC = ctypes.CDLL(None)
+        _LIBC.malloc_trim(0)
+    except (OSError, AttributeError):  # pragma: no cover - a libc without malloc_trim (musl)
+        return
+
+
 @contextlib.contextmanager
 def frozen() -> Iterator[None]:
     """Everything this process holds moved out of the garbage collector's reach while the block forks workers
@@ -147,6 +168,7 @@ def fork_map(func: Callable[[_T], _R], items: Sequence[_T], workers: int | None 
     _JOB = func
     try:
         context = multiprocessing.get_context("fork")
+        trim_heap()
         with frozen(), ProcessPoolExecutor(count, mp_context=context, initializer=collecting_worker, initargs=(os.getpid(),)) as pool:
             # a few large items one at a time (as they come free), many small ones in chunks (each costs a round trip)
             chunk = 1 if len(items) < 1000 else len(items) // (count * 8)

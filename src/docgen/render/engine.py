@@ -234,6 +234,7 @@ def run(tasks: list[Task], reference: Path, tables: Path, jobs: int, progress: P
     chunks = [tasks[i : i + size] for i in range(0, total, size)]
     # fork: the workers inherit the build's options (Options.read), as on Linux by default
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    children.trim_heap()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=children.die_with_parent, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_render_chunk, chunk, reference, tables) for chunk in chunks]
         for future in as_completed(futures):
