@@ -83,6 +83,24 @@ def test_a_shard_line_that_is_not_utf8_is_a_miss_and_the_others_still_hit(tmp_pa
     assert again.get(paths[1], "k") == {"amount": Decimal("1.50"), "path": paths[1]}
 
 
+def test_an_entry_given_as_utf8_bytes_is_kept_as_the_same_line_as_its_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check worker sends its cache entry as UTF-8 bytes (half the text's size in the parent): the shard written is
+    the one the text would have written, byte for byte, and reads back the same value."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = "submissions/2025-06/101-教育局/101-2025-0001.yaml"
+    value = {"名称": "校舍维修", "amount": Decimal("1.50"), "notes": ["\u2028", 'a "quoted" word']}
+    written = []
+    for encoded in (cache.dumps(value), cache.dumps(value).encode("utf-8")):
+        shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+        shelf = cache.Store(tmp_path).shelf("stream", [path])
+        shelf.put_encoded(path, "k", encoded)
+        shelf.save()
+        (shard,) = (tmp_path / "cache").rglob("*.jsonl")
+        written.append(shard.read_bytes())
+        assert cache.Store(tmp_path).shelf("stream", [path]).get(path, "k") == value
+    assert written[0] == written[1]
+
+
 def test_a_path_that_is_not_utf8_is_kept_without_a_crash_and_read_back_as_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     odd = os.fsdecode(b"submissions/2025-06/101/\xff.yaml")  # a lone surrogate, as os.listdir gives such a name

@@ -386,6 +386,11 @@ def _check_streamed(
             if o.record is not None and o.record.valid != (o.path not in erring):  # copied only where it changes (~0.09 s)
                 o.record = replace(o.record, valid=o.path not in erring)
         done += outcomes
+    if shelf is not None:  # saved and let go here: its lines (53 MB at 10,000 projects) are not held while the
+        shelf.save()  # findings are sorted and the 部门整体 judged, the build's peak before
+    if seen is not None:
+        seen.save()
+    shelf = seen = None
     # 涉密 in another period (apply_roster's `codes`, valid and flawed files alike as `check` applies it): judged again
     codes = {o.code for o in done if o.record and o.here} | setting.codes
     for i, o in enumerate(done):
@@ -406,10 +411,6 @@ def _check_streamed(
     result.findings = _ordered(result.findings)
     if built:
         result.department_evaluations, result.ruleset, result.applications = departments, ruleset, every_application
-    if shelf is not None:
-        shelf.save()
-    if seen is not None:
-        seen.save()
     result.digests = {**first.digests, **{o.path: o.digest for o in done}}
     sound = {str(d.path) for d in result.departments}
     result.submission_records = [

@@ -284,13 +284,14 @@ def _read(path: Path, setting: Setting) -> tuple[bytes | None, list[Finding], st
     return raw, problems, before if before == after else None
 
 
-def _chunk(paths: list[Path], encoded: bool = False) -> list[tuple[Streamed, str | None]]:
-    """In a worker: each file's outcome, and with `encoded` its cache entry (JSON, written here, spread over the
-    workers: encoding costs ~0.3 ms a file)."""
+def _chunk(paths: list[Path], encoded: bool = False) -> list[tuple[Streamed, bytes | None]]:
+    """In a worker: each file's outcome, and with `encoded` its cache entry (JSON as UTF-8, written here, spread
+    over the workers: encoding costs ~0.3 ms a file)."""
     out = []
     for path in paths:
         done = process(path, _SETTING[0])
-        out.append((done, encode(done) if encoded else None))
+        entry = encode(done) if encoded else None
+        out.append((done, entry.encode("utf-8", "surrogatepass") if entry is not None else None))
     return out
 
 
@@ -330,6 +331,17 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
             if found is not None and found.digest == content:
                 known[name] = found
     todo = [path for path in paths if str(path) not in known]
+
+    def take(made: list[tuple[Streamed, bytes | None]]) -> None:
+        """A slice's outcomes kept as they come: a cold check of 10,000 files never holds all their cache entries
+        twice (the text sent back and the shelf's line: +84 MiB at the end of the check, the build's peak)."""
+        for done, encoded in made:
+            known[done.path] = done
+            if shelf is not None and encoded is not None and done.digest:
+                shelf.put_encoded(done.path, _key(done.digest, key), encoded)
+                if done.signature is not None:
+                    fresh[done.path] = (done.signature, done.digest)
+
     workers = min(os.cpu_count() or 1, 8)
     _SETTING[:] = [setting]
     # what this process holds (a build's parent: 10,000 outcomes from the cache) is frozen: never walked by the
@@ -338,7 +350,7 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
     try:
         if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
             with children.collection(True):  # here, a file's Document, model and evaluation hold cycles
-                made = _chunk(todo, shelf is not None)
+                take(_chunk(todo, shelf is not None))
         else:
             # small slices: the workers finish together, not a slice apart (at 10,000 files, slices of 313 left one
             # worker idle for up to ~0.6 s at the end; a slice more costs one round trip, ~1 ms)
@@ -346,16 +358,11 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(workers, mp_context=context, initializer=children.collecting_worker, initargs=(os.getpid(),)) as pool:
-                made = [item for chunk in pool.map(_chunk, chunks, [shelf is not None] * len(chunks)) for item in chunk]
+                for made in pool.map(_chunk, chunks, [shelf is not None] * len(chunks)):
+                    take(made)
     finally:
         gc.unfreeze()
         _SETTING.clear()
-    for done, encoded in made:
-        known[done.path] = done
-        if shelf is not None and encoded is not None and done.digest:
-            shelf.put_encoded(done.path, _key(done.digest, key), encoded)
-            if done.signature is not None:
-                fresh[done.path] = (done.signature, done.digest)
     if seen is not None:
         for name, (signature, content) in fresh.items():
             seen.put(name, signature, content)
