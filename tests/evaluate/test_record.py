@@ -7,6 +7,7 @@ from pathlib import Path
 
 from docgen import api
 from docgen.cache import dumps
+from docgen.check.findings import Finding, finding_rows, findings_from_rows
 from docgen.evaluate.record import SubmissionRecord, record_of
 from tests.conftest import ROOT
 
@@ -65,5 +66,33 @@ def test_anything_else_read_back_is_a_miss_never_a_record() -> None:
     _, records = _records()
     good = records[0].as_row()
     assert SubmissionRecord.from_row([good[0] + 1, good[1]]) is None  # another version
-    for bad in (None, [], "x", [1], [1, {}], [1, {**good[1], "path": 3}], [1, {**good[1], "unknown": 1}]):
+    shapes = ({"counts": []}, {"counts": {1: 2}}, {"rows": {"t": []}}, {"rows": {"t": {"r": 1}}}, {"indicators": [["a"]]})
+    for bad in (
+        None,
+        [],
+        "x",
+        [1],
+        [1, {}],
+        [1, {**good[1], "path": 3}],
+        [1, {**good[1], "unknown": 1}],
+        *([1, {**good[1], **s}] for s in shapes),
+    ):
         assert SubmissionRecord.from_row(bad) is None
+
+
+def test_records_and_findings_read_back_share_the_strings_that_recur() -> None:
+    """A build's parent holds 10,000 records and 47,000 findings read back from the cache: the strings they have in
+    common (paths, periods, departments, lights, codes) are held once, not once per record or finding as JSON reads
+    them."""
+    _, records = _records()
+    back = [SubmissionRecord.from_row(json.loads(dumps(r.as_row()))) for r in records for _ in range(2)]
+    assert all(r is not None for r in back)
+    pairs = list(zip(back[::2], back[1::2], strict=True))
+    for a, b in pairs:
+        assert a is not None and b is not None
+        assert a.path is b.path and a.period is b.period and a.department is b.department and a.light is b.light
+        assert all(x is y for x, y in zip(a.counts, b.counts, strict=True))
+        assert all(x[1] is y[1] for x, y in zip(a.indicators, b.indicators, strict=True))
+    rows = json.loads(json.dumps(finding_rows([Finding(records[0].path, 3, 1, "W401", "warning", "支出进度滞后", "red")] * 2)))
+    first, second = findings_from_rows(rows)
+    assert first.path is second.path and first.code is second.code and first.severity is second.severity and first.light is second.light

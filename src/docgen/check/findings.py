@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from ..messages import message
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # slots: 47,000 of them stay to the end of a 10,000-project build
 class Finding:
     """One problem at one place in one file: what every check produces and every reporter prints."""
 
@@ -66,14 +67,18 @@ def finding_rows(findings: list[Finding]) -> list[list[Any]]:
 
 
 def findings_from_rows(rows: Any) -> list[Finding]:
-    """The findings `finding_rows` gave; TypeError/ValueError when `rows` are not such rows."""
+    """The findings `finding_rows` gave; TypeError/ValueError when `rows` are not such rows.
+
+    Their paths, codes, severities and lights are interned: read back from the cache, each finding had its own copy
+    of strings that 47,000 findings share (~14 MiB of a 10,000-project build's parent)."""
     found = []
+    intern = sys.intern
     for path, line, column, code, severity, text, light in rows:
         if not (isinstance(path, str) and type(line) is int and type(column) is int and isinstance(code, str)):
             raise TypeError(code)
         if severity not in ("error", "warning", "info") or not isinstance(text, str) or not (light is None or isinstance(light, str)):
             raise TypeError(severity)
-        found.append(Finding(path, line, column, code, severity, text, light))
+        found.append(Finding(intern(path), line, column, intern(code), intern(severity), text, None if light is None else intern(light)))
     return found
 
 

@@ -15,6 +15,7 @@ from records must drop or pool it exactly as from the models (confidential.py), 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
@@ -29,7 +30,7 @@ from .evaluation import Evaluation
 VERSION = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a build's parent holds 10,000 of them to its end
 class SubmissionRecord:
     """A submission as the stages after evaluation see it: identity, 涉密, lights, counts and its figures."""
 
@@ -73,12 +74,23 @@ class SubmissionRecord:
                 return None
             data = dict(data)
             data["completeness"] = tuple(int(x) for x in data["completeness"])
-            data["indicators"] = tuple((str(name), str(light)) for name, light in data["indicators"])
+            # the strings that recur from record to record are shared, not one copy each as read: ~2 KiB a record
+            intern = sys.intern
+            data["indicators"] = tuple((str(name), intern(str(light))) for name, light in data["indicators"])
+            for name in _SHARED:
+                if isinstance(data.get(name), str):
+                    data[name] = intern(data[name])
+            data["counts"] = {intern(k): n for k, n in data["counts"].items()}
+            data["rows"] = {intern(k): {intern(r): intern(light) for r, light in v.items()} for k, v in data["rows"].items()}
             record = cls(**data)
-        except (TypeError, ValueError, KeyError):
+        except (TypeError, ValueError, KeyError, AttributeError):
             return None
         fields = (record.path, record.kind, record.period, record.department_code, record.department, record.name)
         return record if all(isinstance(x, str) for x in fields) else None
+
+
+#: The fields whose values recur from record to record (interned when read back: `from_row`).
+_SHARED = ("path", "kind", "period", "department_code", "department", "unit", "light")
 
 
 def _rate(value: Decimal | None) -> str | None:
