@@ -368,7 +368,7 @@ def _check_streamed(
     for period in sorted(batches):  # earlier periods first: W417/W418 compare with them (Setting.known)
         setting.later = any(later[0] == period[0] and later > period for later in batches)
         earlier = _earlier_files(ws, period, {o.path: o.digest for o in done})
-        key = cache_store.digest(judged_by, str(setting.later), str(figures), earlier, *(["built-2"] if built else []))
+        key = cache_store.digest(judged_by, str(setting.later), str(figures), earlier, *(["built-3"] if built else []))
         outcomes = streaming.stream(batches[period], setting, shelf, key, seen)
         if built:
             result.stream_keys[f"{period[0]}-{period[1]:02d}"] = key
