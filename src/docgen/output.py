@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from . import messages as M
 from .errors import DocgenError
@@ -26,8 +27,18 @@ def write_bytes(path: Path, data: bytes, *, owner: Path | None = None) -> None:
 
 
 def write_chunks(path: Path, chunks: Iterable[bytes], *, owner: Path | None = None) -> None:
-    """Write `chunks` in turn to a temporary file beside `path`, then rename over it (atomic on POSIX): a large
-    output made piece by piece (summary.json: 19 MB at 10,000 projects) is never held whole.
+    """Write `chunks` in turn through `atomic`: a large output made piece by piece (summary.json: 19 MB at 10,000
+    projects) is never held whole."""
+    with atomic(path, owner=owner) as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+
+
+@contextlib.contextmanager
+def atomic(path: Path, *, owner: Path | None = None) -> Iterator[BinaryIO]:
+    """A binary file to write `path` through: a temporary file beside it, renamed over it when the block ends
+    (atomic on POSIX), removed when the block fails. For what is written as it is made (a department's .zip bundle:
+    18 MB at 1,000 projects, held twice in memory before).
 
     The file keeps the permissions it had (a new one gets the usual 0666 minus umask), not mkstemp's 0600.
     With `owner` (the output folder the file belongs to: build/, site/ ...), the write is refused (UnsafeOutput)
@@ -44,8 +55,7 @@ def write_chunks(path: Path, chunks: Iterable[bytes], *, owner: Path | None = No
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
+            yield handle
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:

@@ -110,3 +110,25 @@ def test_the_cover_is_dated_by_the_departments_own_date_when_it_gives_one(tpl: t
 def _cover_text(docx_bytes: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
         return "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", z.read("word/document.xml").decode("utf-8")))
+
+
+def test_a_bundle_is_written_as_it_is_made_and_whole_or_not_at_all(project: Project, tmp_path: Path) -> None:
+    """A department's .zip is streamed to its file (output.atomic), never held in memory: the same archive every
+    time, and an attachment that cannot be read halfway leaves the last bundle as it was, with no temporary beside it."""
+    build = tmp_path / "build"
+    files = []
+    for name, size in (("附件1-x.docx", 300_000), ("附件2-x.xlsx", 200_000)):
+        (tmp_path / name).write_bytes(bytes(range(256)) * (size // 256))
+        files.append(tmp_path / name)
+    group = bundle.Group(JUNE, "101", "朔州市教育局", [(project, files)])
+    target = bundle.write(build, group)
+    first = target.read_bytes()
+    assert bundle.write(build, group).read_bytes() == first
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        assert [archive.read(n) for n in names[1:]] == [f.read_bytes() for f in files]
+    files[1].unlink()
+    with pytest.raises(FileNotFoundError):
+        bundle.write(build, group)
+    assert target.read_bytes() == first
+    assert [p.name for p in target.parent.iterdir()] == [target.name]

@@ -9,7 +9,6 @@ Confidential projects are never in it; the list only says how many are sent sepa
 
 from __future__ import annotations
 
-import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -101,11 +100,11 @@ def write(build: Path, group: Group) -> Path:
     """Write the department's .zip atomically; returns its path."""
     target = paths.bundle(build, group.period, group.code, group.name)
     folder = target.stem
-    buffer, when = io.BytesIO(), group.date
-    with zipfile.ZipFile(buffer, "w") as archive:
+    when = group.date
+    # written to the file as it is made, one attachment read at a time: a bundle of 1,000 projects is 18 MB
+    with output.atomic(target, owner=build) as handle, zipfile.ZipFile(handle, "w") as archive:
         archive.writestr(_info(f"{folder}/{paths.bundle_index()}", False, when), "\ufeff" + index_text(group))
         for _, files in group.entries:
             for path in files:
                 archive.writestr(_info(f"{folder}/{path.name}", path.suffix in ALREADY_COMPRESSED, when), path.read_bytes())
-    output.write_bytes(target, buffer.getvalue(), owner=build)
     return target
