@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, children, confidential, output, redact
 from . import cache as cache_store
 from . import messages as M
-from .cache import Store, Walk, code_digest
+from .cache import Listing, Store, Walk, code_digest
 from .check import consistency
 from .check import review as review_checks
 from .check import targets as target_checks
@@ -972,7 +972,10 @@ def build(
 #: what it reported. A `docgen build` whose inputs and outputs still have the same signatures replays the report
 #: without reading, parsing or checking a single submission (issue 18: no-change rebuild under 1 s at 10,000).
 UNCHANGED = "unchanged"
-UNCHANGED_FORMAT = "docgen-unchanged-2"
+UNCHANGED_FORMAT = "docgen-unchanged-3"
+#: … and its stamp beside it: the key alone, asked first (a changed input is known without reading the record or
+#: walking build/), and build/ as that build's last walk listed it, for the next build's (cache.Listing).
+STAMP = "unchanged-stamp"
 
 
 @dataclass
@@ -1089,7 +1092,7 @@ def _output_folders(out: Path, include_confidential: Path | None) -> list[str]:
     return [os.path.abspath(out)] + ([os.path.abspath(include_confidential)] if include_confidential else [])
 
 
-def _outputs_walk(ws: Workspace, out: Path, include_confidential: Path | None, before: Walk | None = None) -> Walk:
+def _outputs_walk(ws: Workspace, out: Path, include_confidential: Path | None, before: Walk | Listing | None = None) -> Walk:
     """One stat pass over the output folders and their manifests in the user's cache; `before`: the same walk taken
     earlier in this run, whose unchanged folders are not listed again (cache.Walk)."""
     folders = _output_folders(out, include_confidential)
@@ -1098,24 +1101,26 @@ def _outputs_walk(ws: Workspace, out: Path, include_confidential: Path | None, b
     return Walk(ws.root, folders + manifests, before=before)
 
 
-def _build_key(
-    ws: Workspace,
-    out: Path,
-    inputs: str,
-    *,
-    rules: Path | None,
-    strict: bool,
-    include_confidential: Path | None,
-    walked: Walk | None = None,
-) -> str | None:
-    """Inputs, outputs (`walked`, else walked here), options and docgen's own code in one key; None when an output
-    folder cannot be read."""
-    outputs = (walked or _outputs_walk(ws, out, include_confidential)).digest
-    if outputs is None:
-        return None
+def _inputs_key(ws: Workspace, out: Path, inputs: str, *, rules: Path | None, strict: bool, include_confidential: Path | None) -> str:
+    """Inputs, options and docgen's own code in one key: what a build read and how."""
     folders = _output_folders(out, include_confidential)
     options = json.dumps([str(rules), strict, folders, os.environ.get("SOURCE_DATE_EPOCH", "")], ensure_ascii=False)
-    return cache_store.digest(code_digest(), __version__, options, inputs, outputs)
+    return cache_store.digest(code_digest(), __version__, options, inputs)
+
+
+def _build_key(inputs_key: str, walked: Walk) -> str | None:
+    """`_inputs_key` and the outputs as `walked` in one key; None when an output folder cannot be read."""
+    return None if walked.digest is None else cache_store.digest(inputs_key, walked.digest)
+
+
+def _stamp(ws: Workspace, out: Path) -> dict[str, Any] | None:
+    """The last build's stamp (`_remember`): its inputs' key, its whole key and build/ as it walked it, a few kB
+    read before the record's 21 MB (at 10,000 projects); None when there is none of ours."""
+    with contextlib.suppress(OSError, ValueError):
+        stamp = json.loads(Store(ws.root).record(out, STAMP).read_text(encoding="utf-8"))
+        if isinstance(stamp, dict) and stamp.get("format") == UNCHANGED_FORMAT:
+            return stamp
+    return None
 
 
 def _remember(
@@ -1131,10 +1136,16 @@ def _remember(
     before: Walk | None = None,
 ) -> None:
     """Keep what this build read, wrote and reported, for the next `docgen build` with nothing changed (`told`: the
-    findings as the roll-up child made them for it; `before`: build/ as walked before the build, whose folders the
-    build did not change are not listed again)."""
-    walked = _outputs_walk(ws, out, include_confidential, before)
-    key = _build_key(ws, out, inputs, rules=rules, strict=strict, include_confidential=include_confidential, walked=walked)
+    findings as the roll-up child made them for it; `before`: build/ as walked before the build, else as the last
+    build's walk listed it (its stamp): the folders the build did not change are not listed again). A file changed
+    in place in such a folder keeps the signature listed before, so the key remembered is not the one the next
+    fresh walk gives: no replay (the safe side)."""
+    listed: Walk | Listing | None = before
+    if listed is None:
+        listed = Listing.read((_stamp(ws, out) or {}).get("listing"))
+    walked = _outputs_walk(ws, out, include_confidential, listed)
+    inputs_key = _inputs_key(ws, out, inputs, rules=rules, strict=strict, include_confidential=include_confidential)
+    key = _build_key(inputs_key, walked)
     if key is None:
         return
     r = built.rendered
@@ -1161,6 +1172,8 @@ def _remember(
     with contextlib.suppress(OSError):  # an unwritable cache only costs a full rebuild next time
         # the findings first, copied piece by piece: at 10,000 projects they are 14 MB of the record's 21
         output.write_chunks(Store(ws.root).record(out, UNCHANGED), itertools.chain([b'{"findings":'], rows, [f",{rest[1:]}".encode()]))
+        stamp = {"format": UNCHANGED_FORMAT, "inputs": inputs_key, "key": key, "listing": walked.listing().kept()}
+        output.write_text(Store(ws.root).record(out, STAMP), json.dumps(stamp, separators=(",", ":")))  # after the record
     if told is not None:
         with contextlib.suppress(OSError):
             told[0].unlink(missing_ok=True)  # kept in the record from here on
@@ -1185,19 +1198,24 @@ def unchanged_build(
     out = out or ws.build
     _check_outputs(ws, out, include_confidential)
     try:
-        record = json.loads(Store(ws.root).record(out, UNCHANGED).read_text(encoding="utf-8"))
-        if not isinstance(record, dict) or record.get("format") != UNCHANGED_FORMAT:
-            return None
         walked = _inputs_walk(ws, rules, time.time_ns())
+        if walks is not None:
+            walks.inputs = walked
+        stamp = _stamp(ws, out)
+        if walked.digest is None or stamp is None:
+            return None
+        inputs_key = _inputs_key(ws, out, walked.digest, rules=rules, strict=strict, include_confidential=include_confidential)
+        if stamp.get("inputs") != inputs_key:  # something read changed: neither build/ walked nor the record read
+            return None
         outputs = _outputs_walk(ws, out, include_confidential)
         if walks is not None:
-            walks.inputs, walks.outputs = walked, outputs
-        inputs = walked.digest
-        if inputs is None:
+            walks.outputs = outputs
+        key = _build_key(inputs_key, outputs)
+        if key is None or stamp.get("key") != key:
             return None
-        key = _build_key(ws, out, inputs, rules=rules, strict=strict, include_confidential=include_confidential, walked=outputs)
-        if key is None or record.get("key") != key:
-            return None
+        record = json.loads(Store(ws.root).record(out, UNCHANGED).read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or record.get("format") != UNCHANGED_FORMAT or record.get("key") != key:
+            return None  # the stamp vouches for the record only when both hold this key
         from .render.rendered import Rendered
 
         rendered = Rendered(

@@ -27,6 +27,7 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -342,13 +343,14 @@ class Walk:
     build` walked submissions/ twice and build/ twice, and stat'ed every submission a third time for the streamed
     check).
 
-    `before`: an earlier Walk of the same names (without `since_ns`). A folder whose own signature (inode,
-    modification and change time) is the one `before` saw, and that had settled when `before` was taken, has the
-    same entries (the kernel sets a folder's change time on every entry added, removed or renamed), so its listing
-    is taken from `before` rather than read again: a build that rewrote one department's outputs lists that folder
-    again, not the 20,000 files of build/. Its files keep the signatures `before` saw: a file rewritten in place
-    since (not by docgen, which renames) then differs from what this Walk recorded, and the next walk's digest with
-    it, which is the safe side (no replay). A folder is kept as the digest of its files' lines and its sub-folders'
+    `before`: an earlier Walk of the same names (without `since_ns`), or its Listing kept from the last run. A
+    folder whose own signature (inode, modification and change time) is the one `before` saw, and that had settled
+    when `before` was taken, has the same entries (the kernel sets a folder's change time on every entry added,
+    removed or renamed), so its listing is taken from `before` rather than read again: a build that rewrote one
+    department's outputs lists that folder again, not the 20,000 files of build/. Its files keep the signatures
+    `before` saw: a file rewritten in place since (not by docgen, which renames) then differs from what this Walk
+    recorded, and the next walk's digest with it, which is the safe side (no replay). A folder is kept as the digest
+    of its files' lines and its sub-folders'
     names, not as stat results (~30 MiB at 10,000 projects)."""
 
     def __init__(
@@ -358,7 +360,7 @@ class Walk:
         *,
         since_ns: int | None = None,
         skip: tuple[str, ...] = (".lock",),
-        before: Walk | None = None,
+        before: Walk | Listing | None = None,
     ) -> None:
         self.taken_ns = time.time_ns()
         self.names = sorted(names)
@@ -439,6 +441,10 @@ class Walk:
                 break
         self.digest: str | None = h.hexdigest() if complete else None
 
+    def listing(self) -> Listing:
+        """What a later Walk's `before` takes of this one, to keep beyond this run (`Listing`)."""
+        return Listing(self.taken_ns, self.folders)
+
     def saw(self, name: str) -> bool:
         """Whether the walk (with `since_ns`) found `name` as a regular file."""
         return name in self.files
@@ -447,6 +453,41 @@ class Walk:
         """`settled_signature(name, since_ns)` as this walk saw the file; None when it had not settled or the walk did
         not see it (`saw`)."""
         return self.files.get(name)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A Walk's folders (`Walk.listing`) kept in the user's cache for the next run's walk of the same tree (its
+    `before`): the build walks build/ after it wrote, listing again only the folders changed since the last build's
+    walk, not 20,000 files. Read back as data, never trusted: a folder is reused only with the very signature it has
+    now (a planted listing can at worst make the remembered key one no fresh walk gives: no replay)."""
+
+    taken_ns: int
+    folders: dict[str, tuple[tuple[int, int, int, int], bytes, list[str]]]
+
+    def kept(self) -> dict[str, Any]:
+        """As JSON keeps it."""
+        folders = {rel: [list(mark), lines.hex(), subs] for rel, (mark, lines, subs) in self.folders.items()}
+        return {"taken_ns": self.taken_ns, "folders": folders}
+
+    @classmethod
+    def read(cls, data: Any) -> Listing | None:
+        """`kept` read back; None when it is not one."""
+        try:
+            folders = {}
+            for rel, (mark, lines, subs) in data["folders"].items():
+                ino, dev, mtime, ctime = (int(n) for n in mark)
+                if not isinstance(subs, list) or not all(_plain_name(name) for name in subs):  # never a way out of the tree
+                    return None
+                folders[rel] = ((ino, dev, mtime, ctime), bytes.fromhex(lines), subs)
+            return cls(int(data["taken_ns"]), folders)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return None
+
+
+def _plain_name(name: object) -> bool:
+    """A folder entry's own name: neither empty, nor `.`/`..`, nor holding a separator."""
+    return isinstance(name, str) and name not in ("", ".", "..") and not any(c in name for c in "/\\\0")
 
 
 def tree_signature(root: Path, names: Iterable[str], *, since_ns: int | None = None, skip: tuple[str, ...] = (".lock",)) -> str | None:

@@ -111,10 +111,12 @@ def test_a_replay_from_a_subfolder_names_the_files_as_typed_there(run, chdir, tm
 
 
 def test_the_walk_after_a_one_edit_build_lists_again_only_what_it_wrote_and_still_replays(run, chdir, tmp_path, monkeypatch) -> None:
-    """`docgen build` walks submissions/ and build/ once before it starts (api.Walks) and, after the build, lists
-    again only the folders of build/ it changed (cache.Walk's `before`): the key it remembers is the one a fresh walk
-    gives, so the next build with nothing changed replays; one changed by hand between them does not. The streamed
-    check takes an unchanged submission's signature from the probe's walk instead of stat'ing it again."""
+    """`docgen build` walks submissions/ once before it starts (api.Walks): an input changed since the last build is
+    known from the stamp, without a walk of build/; after the build it lists again only the folders of build/
+    changed since the last build's walk (cache.Walk's `before`, the Listing the stamp keeps): the key it remembers
+    is the one a fresh walk gives, so the next build with nothing changed replays; one changed by hand between them
+    does not. The streamed check takes an unchanged submission's signature from the probe's walk instead of
+    stat'ing it again."""
     from docgen import cache
     from docgen.check import validate
     from docgen.evaluate import stream
@@ -125,6 +127,7 @@ def test_the_walk_after_a_one_edit_build_lists_again_only_what_it_wrote_and_stil
     assert run("build").exit_code == 0
     (tmp_path / "build" / "notes").mkdir()  # a folder of build/ no build writes into: listed once, then kept
     (tmp_path / "build" / "notes" / "readme.txt").write_text("kept", encoding="utf-8")
+    assert run("build").exit_code == 0  # build/ changed: built, and its walk kept in the stamp with notes/ in it
     walks: list[cache.Walk] = []
     original = cache.Walk.__init__
 
@@ -139,8 +142,9 @@ def test_the_walk_after_a_one_edit_build_lists_again_only_what_it_wrote_and_stil
     project.write_text(PROJECT.replace("支出数: 98.2", "支出数: 99.2"), encoding="utf-8")
     time.sleep(0.05)
     assert run("build").exit_code == 0
-    # the probe's two walks, and after the build one of build/ that re-read only what the build changed
-    assert len(walks) == 3 and walks[2].reread == walks[1].reread - 1 > 0
+    # the probe's walk of the inputs, and after the build one of build/ that re-read all but notes/
+    folders = [tmp_path / "build", *(p for p in (tmp_path / "build").rglob("*") if p.is_dir())]
+    assert len(walks) == 2 and walks[1].reread == len(folders) - 1
     before = listing(tmp_path / "build")
     replayed = run("build")
     assert replayed.exit_code == 0 and listing(tmp_path / "build") == before  # replayed: nothing written
@@ -196,3 +200,49 @@ def test_a_replay_is_the_same_when_the_parent_keeps_the_findings_itself(run, chd
     below = run("build")  # replayed from the findings the record keeps, not from its text
     assert below.exit_code == 0 and "W" in below.stderr
     assert listing(tmp_path / "build") == before  # both replayed: nothing rewritten
+
+
+def test_a_stamp_that_does_not_match_its_record_never_replays_it(run, chdir, tmp_path) -> None:
+    """The stamp (api.STAMP) is asked first and the record read only when the stamp holds this build's key; the
+    record must hold it too. A stamp put back beside another build's record, an older stamp, or a damaged one never
+    replays: the build runs, and says what a full build says."""
+    from docgen import api
+    from docgen.cache import Store
+
+    chdir(tree(tmp_path))
+    settled(tmp_path)
+    assert run("build").exit_code == 0
+    store, build = Store(tmp_path), tmp_path / "build"
+    stamp, record = store.record(build, api.STAMP), store.record(build, api.UNCHANGED)
+    old_stamp, old_record = stamp.read_bytes(), record.read_bytes()
+    project = tmp_path / PROJECT_FILE
+    project.write_text(PROJECT.replace("支出数: 98.2", "支出数: 99.2"), encoding="utf-8")
+    settled(tmp_path)
+    assert run("build").exit_code == 0
+    full = run("--no-cache", "build")
+    assert full.exit_code == 0 and run("build").exit_code == 0  # the full build's key remembered: a replay next
+
+    def replays() -> bool:
+        before = listing(build)
+        done = run("build")
+        assert done.exit_code == 0 and (done.stdout, done.stderr) == (full.stdout, full.stderr)
+        return listing(build) == before
+
+    assert replays()
+    for planted, path in ((old_record, record), (old_stamp, stamp), (b"{not json", stamp)):
+        path.write_bytes(planted)  # another build's record beside this stamp, the other build's stamp, a broken one
+        assert not replays()
+        assert replays()  # that build remembered itself again
+
+
+def test_a_listing_kept_between_builds_is_read_back_only_as_plain_names() -> None:
+    """cache.Listing, kept in the stamp: read back as it was kept; one naming a sub-folder that is not a plain name
+    (a way out of the tree) or of the wrong shape is not read at all (None: build/ is walked afresh)."""
+    from docgen.cache import Listing
+
+    kept = Listing(7, {"/r/build": ((1, 2, 3, 4), b"\x01\xff", ["2025-06", "notes"])})
+    assert Listing.read(kept.kept()) == kept
+    for name in ("..", ".", "", "a/b", "a\\b", 3):
+        assert Listing.read({"taken_ns": 7, "folders": {"/r/build": [[1, 2, 3, 4], "01", [name]]}}) is None
+    for damaged in (None, [], {"taken_ns": 7}, {"taken_ns": "x", "folders": {}}, {"taken_ns": 7, "folders": {"/r": [[1, 2], "01", []]}}):
+        assert Listing.read(damaged) is None
