@@ -279,6 +279,51 @@ def test_the_render_plan_keeps_each_unchanged_department_and_equals_cold_builds(
     assert differing(files(tree / "build"), cold(tree, tmp_path / "damaged", monkeypatch)) == []
 
 
+def summary_parts(cache: Path) -> dict[str, bytes]:
+    """Each department's piece of summary.json kept in the cache (api.SUMMARY_PARTS): one file each."""
+    return {p.name: p.read_bytes() for folder in cache.glob(f"docgen/{api.SUMMARY_PARTS}-*") for p in sorted(folder.iterdir())}
+
+
+def test_summary_json_keeps_each_unchanged_department_piece_and_equals_cold_builds(
+    tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: summary.json after one edit is one department's entries made again and the others' read back from
+    the cache, the bytes of a cold build's. A project made 涉密 by another period's roster, its file untouched, is
+    in no piece read back (its department's piece is made again: it is only counted); a damaged piece is a miss."""
+    api.build(tree)
+    period = tree / "submissions" / "2025-06"
+    before = summary_parts(cache_home)
+    assert len(before) == 10  # one file per department
+    spend(next(period.rglob("103-2025-0012.yaml")), 1)
+    api.build(tree)
+    after = summary_parts(cache_home)
+    assert set(after) == set(before) and sum(before[name] != after[name] for name in before) == 1
+    assert files(tree / "build")["summary.json"] == cold(tree, tmp_path / "figure", monkeypatch)["summary.json"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+    secret = "108-2025-0017"
+    assert secret in (tree / "build" / "summary.json").read_text(encoding="utf-8")
+    later = tree / "submissions" / "2025-09"
+    later.mkdir()
+    (later / "名单.yaml").write_text(
+        '年度: 2025\n截至月份: 9\n截止日期: "2025-10-31"\n部门:\n  - 主管部门: 朔州市文化和旅游局\n'
+        '    主管部门代码: "108"\n    预算单位: [朔州市文化和旅游局本级]\n    应报项目:\n'
+        f'      - {{项目代码: "{secret}", 项目名称: 某项目, 预算单位: 朔州市文化和旅游局本级, 涉密: true}}\n',
+        encoding="utf-8",
+    )
+    api.build(tree)
+    summary = files(tree / "build")["summary.json"]
+    assert secret.encode() not in summary
+    assert summary == cold(tree, tmp_path / "secret", monkeypatch)["summary.json"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+    for kept in sorted(next(cache_home.glob(f"docgen/{api.SUMMARY_PARTS}-*")).iterdir())[:2]:
+        kept.write_bytes(kept.read_bytes()[:-40])  # a piece cut short
+    spend(next(period.rglob("105-2025-0014.yaml")), 2)
+    api.build(tree)
+    assert files(tree / "build")["summary.json"] == cold(tree, tmp_path / "damaged", monkeypatch)["summary.json"]
+
+
 def test_a_build_after_an_edit_leaves_nothing_frozen(tree: Path, cache_home: Path) -> None:
     """`build` freezes what its check kept for its own length, and the check what it holds while it checks the edited
     file here (collections then walk only what is made after): frozen, its cycles would never be collected in a
