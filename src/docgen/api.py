@@ -1050,6 +1050,18 @@ def _told(told: tuple[Path, str] | None) -> tuple[str | None, str, int] | None:
     return text, summary_line, start
 
 
+def _literal(text: str | None, size: int = 1 << 18) -> Iterator[bytes]:
+    """`text` as a JSON string (UTF-8), `size` characters at a time: what json.dumps writes, without its copy of the
+    whole (each character is escaped on its own, so the pieces join into the same literal)."""
+    if text is None:
+        yield b"null"
+        return
+    yield b'"'
+    for start in range(0, len(text), size):
+        yield json.dumps(text[start : start + size], ensure_ascii=False)[1:-1].encode()
+    yield b'"'
+
+
 def _copied(path: Path, start: int) -> Iterator[bytes]:
     """The bytes of `path` from `start` on, a MiB at a time."""
     with path.open("rb") as handle:
@@ -1160,7 +1172,6 @@ def _remember(
     record = {
         "format": UNCHANGED_FORMAT,
         "key": key,
-        "text": text,
         "summary_line": summary_line,
         "files": len(built.result.files),
         "submissions": len(built.result.projects) + len(built.result.departments),
@@ -1170,8 +1181,10 @@ def _remember(
     }
     rest = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
     with contextlib.suppress(OSError):  # an unwritable cache only costs a full rebuild next time
-        # the findings first, copied piece by piece: at 10,000 projects they are 14 MB of the record's 21
-        output.write_chunks(Store(ws.root).record(out, UNCHANGED), itertools.chain([b'{"findings":'], rows, [f",{rest[1:]}".encode()]))
+        # the findings first, copied piece by piece: at 10,000 projects they are 14 MB of the record's 21; then the
+        # warnings' text (5.8 million characters) written out in pieces too, never as one more copy of itself
+        pieces = itertools.chain([b'{"findings":'], rows, [b',"text":'], _literal(text), [f",{rest[1:]}".encode()])
+        output.write_chunks(Store(ws.root).record(out, UNCHANGED), pieces)
         stamp = {"format": UNCHANGED_FORMAT, "inputs": inputs_key, "key": key, "listing": walked.listing().kept()}
         output.write_text(Store(ws.root).record(out, STAMP), json.dumps(stamp, separators=(",", ":")))  # after the record
     if told is not None:

@@ -5,10 +5,15 @@ so summary.json keeps its inode: that is how these tests see which path was take
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from docgen import api
 from tests.cli.test_commands import FOLDER, PROJECT, tree
 
 PROJECT_FILE = f"{FOLDER}/101-2025-001.yaml"
@@ -246,3 +251,10 @@ def test_a_listing_kept_between_builds_is_read_back_only_as_plain_names() -> Non
         assert Listing.read({"taken_ns": 7, "folders": {"/r/build": [[1, 2, 3, 4], "01", [name]]}}) is None
     for damaged in (None, [], {"taken_ns": 7}, {"taken_ns": "x", "folders": {}}, {"taken_ns": 7, "folders": {"/r": [[1, 2], "01", []]}}):
         assert Listing.read(damaged) is None
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",))) | st.none(), st.integers(1, 7))
+def test_the_remembered_text_is_written_in_pieces_as_one_json_string(text: str | None, size: int) -> None:
+    """The replay record's warnings (millions of characters at 10,000 projects) are escaped a piece at a time: joined,
+    the very literal json.dumps writes of the whole, quotes, backslashes, control characters and all."""
+    assert b"".join(api._literal(text, size)) == json.dumps(text, ensure_ascii=False).encode()
