@@ -345,18 +345,31 @@ class SiteModel:
     digests: dict[str, str] = field(default_factory=dict, repr=False)  # path -> digest of the bytes checked (Result.digests)
     reader: PageReader | None = field(default=None, repr=False)  # planned from records: a project page reads it whole
     _sources: dict[str, str] = field(default_factory=dict, repr=False)
+    _folders: dict[Path, Path] = field(default_factory=dict, repr=False)
 
     def source(self, path: str | Path) -> str:
         """A submission's path as users know it: relative to the repository root (submissions/…); worked out once a
-        path (each project page and its key ask for it, and resolving costs ~0.1 ms)."""
+        path (each project page and its key ask for it, and resolving costs ~0.1 ms). A file that is no link is
+        resolved by its folder, resolved once (a thousand files share one)."""
         known = self._sources.get(str(path))
         if known is not None:
             return known
+        full = self.root / path
         try:
-            found = Path(os.path.relpath((self.root / path).resolve(), self._root)).as_posix()
+            if full.name in ("", ".", "..") or full.is_symlink():
+                found = Path(os.path.relpath(full.resolve(), self._root)).as_posix()
+            else:
+                found = Path(os.path.relpath(self._folder(full.parent) / full.name, self._root)).as_posix()
         except ValueError:  # pragma: no cover - another drive on Windows
             found = Path(path).as_posix()
         self._sources[str(path)] = found
+        return found
+
+    def _folder(self, folder: Path) -> Path:
+        """`folder` resolved, once."""
+        found = self._folders.get(folder)
+        if found is None:
+            found = self._folders[folder] = folder.resolve()
         return found
 
     @functools.cached_property
@@ -1887,7 +1900,8 @@ def build_site(
     # one run at a time: runs share build/site-src and swap the same site/; a second run waits its turn. The lock
     # lives in build/ (git-ignored), so it never shows in the repository
     out_files.refuse_symlink(source.parent)
-    with out_files.lock(source.parent, "docgen-site"):
+    # the plan lives to the end: collections from here walk only what is made after it (children.frozen)
+    with out_files.lock(source.parent, "docgen-site"), children.frozen():
         pages = write_sources(model, source, build, store)
         clean = Verdicts(store, "sanitise", sanitise.basis(), files)
         run_mkdocs(

@@ -22,6 +22,7 @@ import enum
 import functools
 import hashlib
 import json
+import posixpath
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -46,36 +47,63 @@ class Unstable(Exception):
     """A value with no stable written form (an object without fields): the page it feeds is rendered."""
 
 
+_SCALARS = frozenset({type(None), bool, int, float, str, Decimal, date, datetime})
+
+
+@functools.cache
+def _form(kind: type) -> tuple[str, tuple[str, ...]]:
+    """How `_put` writes a value of type `kind`, worked out once a type (checking each value's type in turn was most of
+    a page key's cost at 10,000 pages): its form, and a dataclass's field names. "other": asked of the value itself."""
+    if kind in _SCALARS:
+        return "scalar", ()
+    if issubclass(kind, type):  # a class as a value: judged by the value (a dataclass *class* is no dataclass value)
+        return "other", ()
+    if issubclass(kind, PurePath):
+        return "path", ()
+    if issubclass(kind, enum.Enum):
+        return "enum", ()
+    if dataclasses.is_dataclass(kind):
+        return "dataclass", tuple(item.name for item in dataclasses.fields(kind))
+    if issubclass(kind, list | tuple):
+        return "sequence", ()
+    if issubclass(kind, set | frozenset):
+        return "set", ()
+    if issubclass(kind, dict):
+        return "mapping", ()
+    return "other", ()
+
+
 def _put(value: Any, out: list[str], depth: int = 0) -> None:
     """`value` written into `out` in a form that is equal exactly when the values are (for the types pages read)."""
     if depth > _DEPTH:
         raise Unstable("depth")
-    kind = type(value)
-    if value is None or kind in (bool, int, float, str, Decimal, date, datetime):
+    kind: type = type(value)
+    form, names = _form(kind)
+    if form == "scalar":
         out.append(f"{kind.__name__}:{value!r}")
-    elif isinstance(value, PurePath):
+    elif form == "path":
         out.append(f"path:{value.as_posix()}")
-    elif isinstance(value, enum.Enum):
+    elif form == "enum":
         out.append(f"enum:{kind.__qualname__}.{value.name}")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+    elif form == "dataclass":
         out.append(f"<{kind.__module__}.{kind.__qualname__}")
-        for item in dataclasses.fields(value):
-            out.append(item.name)
-            _put(getattr(value, item.name), out, depth + 1)
+        for name in names:
+            out.append(name)
+            _put(getattr(value, name), out, depth + 1)
         out.append(">")
-    elif isinstance(value, list | tuple):
+    elif form == "sequence":
         out.append(f"[{len(value)}")
         for item in value:
             _put(item, out, depth + 1)
         out.append("]")
-    elif isinstance(value, set | frozenset):
+    elif form == "set":
         members = []
         for item in value:
             part: list[str] = []
             _put(item, part, depth + 1)
             members.append("\x1f".join(part))
         out.append("{" + "\x1e".join(sorted(members)) + "}")
-    elif isinstance(value, dict) or (hasattr(value, "items") and hasattr(value, "__len__")):
+    elif form == "mapping" or (hasattr(value, "items") and hasattr(value, "__len__")):
         out.append(f"({len(value)}")
         for key, item in value.items():
             _put(key, out, depth + 1)
@@ -275,6 +303,7 @@ class Record:
         self.file = store.record(source, RECORD) if store is not None else None
         self.then: dict[str, list[str]] = self._read() if self.file is not None else {}
         self.now: dict[str, list[str]] = {}
+        self.linked: dict[str, bool] = {}  # a folder of the last docs/ (docs-relative) whose way holds a link
 
     def _read(self) -> dict[str, list[str]]:
         assert self.file is not None
@@ -298,7 +327,7 @@ class Record:
         if key is None or then is None or then[0] != key:
             return None
         path = folder / page
-        if any((folder / parent).is_symlink() for parent in Path(page).parents if parent != Path(".")):
+        if self._linked(folder, posixpath.dirname(page)):
             return None
         try:
             data = read_regular(path)
@@ -307,6 +336,17 @@ class Record:
         if data is None or hashlib.sha256(data).hexdigest() != then[1]:
             return None
         return data
+
+    def _linked(self, folder: Path, rel: str) -> bool:
+        """Whether `rel` or a folder on its way from `folder` is a link: asked once a folder (a thousand pages share
+        one), not once a page."""
+        if not rel:
+            return False
+        found = self.linked.get(rel)
+        if found is None:
+            found = self._linked(folder, posixpath.dirname(rel)) or (folder / rel).is_symlink()
+            self.linked[rel] = found
+        return found
 
     def note(self, page: str, key: str | None, data: bytes) -> None:
         if key is not None:
