@@ -3,6 +3,7 @@ would: the same files, byte for byte (sitemap.xml.gz compared unpacked: gzip sta
 
 from __future__ import annotations
 
+import gc
 import gzip
 import shutil
 from pathlib import Path
@@ -66,6 +67,26 @@ def test_one_edit_rebuilds_only_its_page_and_equals_a_cold_build(repo) -> None: 
     assert (site / EDITED).stat().st_ino != edited and "97.50" in (site / EDITED).read_text(encoding="utf-8")
     incremental = tree(site)
     assert incremental == cold(repo.root)
+
+
+def test_the_plan_is_frozen_while_the_site_is_built_and_thawed_after(repo, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The checked tree and the plan are out of the collector's walks while MkDocs runs and the site is checked
+    (api.site, build_site), and back in them once docgen site returns, whether it built the site or stopped."""
+    frozen: list[int] = []
+    run = S.run_mkdocs
+
+    def observed(*args: Any, **kwargs: Any) -> int:
+        frozen.append(gc.get_freeze_count())
+        if len(frozen) > 1:
+            raise DocgenError("stopped while MkDocs runs")
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(S, "run_mkdocs", observed)
+    api.site(repo.root, today=TODAY)
+    assert frozen[-1] > 0 and gc.get_freeze_count() == 0
+    with pytest.raises(DocgenError, match="stopped"):
+        api.site(repo.root, today=TODAY)
+    assert frozen[-1] > 0 and gc.get_freeze_count() == 0
 
 
 def test_one_edit_rebuilds_its_department_s_page_not_the_others(repo) -> None:  # type: ignore[no-untyped-def]
