@@ -20,7 +20,7 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,7 +178,25 @@ class Manifest:
         files = {rel: sig for rel in outputs if (sig := self.seen.get(rel) or signature(self.folder / rel)) is not None}
         data = {"docgen": __version__, "folder": os.path.abspath(self.folder), "outputs": outputs, "files": files}
         with contextlib.suppress(OSError):
-            output.write_text(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+            output.write_chunks(self.path, (piece.encode() for piece in _json_pieces(data)))
+
+
+def _json_pieces(data: dict[str, Any], size: int = 1000) -> Iterator[str]:
+    """`data` as compact JSON and a newline, its large members `size` entries at a time: the same text as one
+    json.dumps, which at 10,000 projects made the manifest's 20,000 outputs a 13 MiB string at the build's end."""
+    dump = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    yield "{"
+    for index, (name, value) in enumerate(data.items()):
+        yield ("," if index else "") + dump(name) + ":"
+        if not (isinstance(value, dict) and len(value) > size):
+            yield dump(value)
+            continue
+        items = list(value.items())
+        yield "{"
+        for start in range(0, len(items), size):
+            yield ("," if start else "") + dump(dict(items[start : start + size]))[1:-1]
+        yield "}"
+    yield "}\n"
 
 
 # --- rendering ----------------------------------------------------------------------------
