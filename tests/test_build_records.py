@@ -3,15 +3,18 @@ build after edits (its records and outputs partly from the cache) the same bytes
 
 from __future__ import annotations
 
+import base64
 import functools
 import gc
-import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 
 from docgen import api, cache, output
@@ -22,6 +25,8 @@ from docgen.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate
+
+from tests.golden.normalise import xlsx as normalise_xlsx
 
 POOLED = ("101-2025-0100", "101-2025-0110", "101-2025-0120")  # 涉密, k of them: their department shows them pooled
 WITHHELD = "102-2025-0031"  # 涉密, alone in its department: its totals and its 部门整体 are withheld
@@ -87,7 +92,10 @@ def test_a_build_from_records_equals_one_from_the_models(tree: Path, tmp_path: P
     models = api.check([ws.submissions], workspace=ws, cache=False)
     assert models.projects and not models.submission_records
     api.build(tree, tmp_path / "models", extra_sections=functools.partial(api._drafted_sections, models), cache=False)
-    assert differing(records, files(tmp_path / "models")) == []
+    # the city's 汇总表 from the records is spliced from its departments' pieces (render/rollup_xml.py): the same cells
+    city = [name for name in records if name.endswith("汇总表.xlsx") and "全市" in name]
+    assert len(city) == 1 and differing(records, files(tmp_path / "models")) == city
+    assert normalise_xlsx(tree / "build" / city[0]) == normalise_xlsx(tmp_path / "models" / city[0])
 
 
 def cold(tree: Path, where: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
@@ -199,33 +207,79 @@ def test_the_city_rollup_keeps_each_unchanged_department_and_equals_cold_builds(
     assert differing(files(tree / "build"), cold(tree, tmp_path / "secret", monkeypatch)) == []
 
 
+def _damage(shard: Path, change: Callable[[list[Any]], list[Any]]) -> None:
+    """The shard's part as `change` leaves it."""
+    header, line = shard.read_text(encoding="utf-8").split("\n")[:2]
+    path, key, value = cache.loads(line)
+    shard.write_text(header + "\n" + cache.dumps([path, key, change(value)]) + "\n", encoding="utf-8")
+
+
+def _markup(value: list[Any]) -> list[Any]:
+    """Markup in place of the department's project rows, its size and CRC made to match, its seal not."""
+    raw = b"<row><c><v>1</v></c></row></sheetData><sheetData><row><c><v>2</v></c></row>"
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    deflated = compressor.compress(raw) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    value[9][0][2:5] = [zlib.crc32(raw), len(raw), base64.b64encode(deflated).decode("ascii")]
+    return value
+
+
+def _one_more(value: list[Any]) -> list[Any]:
+    value[9][1][0] += 1  # a warning more than the piece holds: the sheet's size would be wrong
+    return value
+
+
+def _cut(value: list[Any]) -> list[Any]:
+    value[9][0][4] = value[9][0][4][:-5]  # the rows' bytes cut short
+    return value
+
+
 def test_a_damaged_city_part_in_the_cache_is_a_miss(tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A part read back is data, never trusted: one whose number cell carries markup, whose shape is another, whose
-    count of rows is not its text's or whose rows are not JSON, is rolled up again (the rows are read only while the
-    city's 汇总表 is written: rollup_parts.Damaged), and the build is the bytes of a cold one."""
+    """A part read back is data, never trusted: one whose rows carry markup, whose shape is another, whose count of
+    rows is not its piece's or whose bytes are cut short is rolled up again (rollup_parts.decode: a piece's bytes
+    must be those its seal was made for), and the build is the bytes of a cold one."""
     api.build(tree)
     shards = sorted(p for folder in cache_home.glob("docgen/rollup-city-*") for p in folder.iterdir())
-    header, line = shards[0].read_text(encoding="utf-8").split("\n")[:2]
-    path, key, value = cache.loads(line)
-    table, rows = value[9], json.loads(value[10][1])  # the rows are kept as text, decoded only while written
-    column = next(c for c, (_, is_text) in enumerate(table[rows[0][1]]) if not is_text)
-    rows[0][2][column] = "1</v></c><c><v>2"  # markup in a number cell
-    value[10][1] = json.dumps(rows, ensure_ascii=False)
-    shards[0].write_text(header + "\n" + cache.dumps([path, key, value]) + "\n", encoding="utf-8")
-    header, line = shards[1].read_text(encoding="utf-8").split("\n")[:2]
-    path, key, value = cache.loads(line)
-    shards[1].write_text(header + "\n" + cache.dumps([path, key, [*value, "more"]]) + "\n", encoding="utf-8")
-    header, line = shards[2].read_text(encoding="utf-8").split("\n")[:2]
-    path, key, value = cache.loads(line)
-    value[11][0] += 1  # a warning more than the text holds: the sheet's size would be wrong
-    shards[2].write_text(header + "\n" + cache.dumps([path, key, value]) + "\n", encoding="utf-8")
-    header, line = shards[3].read_text(encoding="utf-8").split("\n")[:2]
-    path, key, value = cache.loads(line)
-    value[10][1] = value[10][1][:-1]  # the rows' text cut short: not JSON
-    shards[3].write_text(header + "\n" + cache.dumps([path, key, value]) + "\n", encoding="utf-8")
+    for shard, change in zip(shards, [_markup, lambda value: [*value, "more"], _one_more, _cut], strict=False):
+        _damage(shard, change)
     touched = next((tree / "submissions").rglob("103-2025-0012.yaml"))
     os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns - 10**10))  # same bytes: every key kept
     api.build(tree)
+    assert parts(cache_home).keys() == {shard.name for shard in shards}
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "cold", monkeypatch)) == []
+
+
+def _cells(path: Path) -> list[str]:
+    """Every text in the workbook's cells, sheet by sheet."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    return [str(value) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for value in row if value is not None]
+
+
+def test_a_project_made_secret_leaves_the_kept_pieces_of_the_city_rollup(
+    tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """涉密 decided by file and roster after a build: the department's kept piece (its rows as written, in the cache)
+    is not spliced in again; the project is in no cell of the city's 汇总表 and in no kept piece, and the build is
+    the bytes of a cold one."""
+    api.build(tree)
+    period = tree / "submissions" / "2025-06"
+    secret = next(period.rglob("104-2025-0013.yaml"))
+    city = next((tree / "build").rglob("全市*汇总表.xlsx"))
+    assert any("104-2025-0013" in text for text in _cells(city))
+    before = parts(cache_home)
+    roster = period / "名单.yaml"
+    listed = roster.read_text(encoding="utf-8")
+    line = next(line for line in listed.splitlines() if '"104-2025-0013"' in line)
+    roster.write_text(listed.replace(line, line.removesuffix("}") + ", 涉密: true}"), encoding="utf-8")
+    secret.write_text(secret.read_text(encoding="utf-8") + "涉密: true\n", encoding="utf-8")
+    api.build(tree)
+    after = parts(cache_home)
+    assert [name for name in before if before[name] != after[name]] != []
+    assert not any("104-2025-0013" in text for text in _cells(city))
+    for shard in after.values():
+        for line in shard.split(b"\n")[1:]:
+            if line:
+                for piece in cache.loads(line.decode("utf-8"))[2][9]:
+                    assert b"104-2025-0013" not in zlib.decompressobj(-15).decompress(base64.b64decode(piece[4]))
     assert differing(files(tree / "build"), cold(tree, tmp_path / "cold", monkeypatch)) == []
 
 

@@ -14,12 +14,12 @@ import functools
 import io
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__, output
 from .. import messages as M
@@ -36,6 +36,9 @@ from ..form.forms import DEFAULT, Form, form_of
 from ..form.model import Amounts, Department, Period, Project, Roster
 from ..textwidth import width
 from . import paths
+
+if TYPE_CHECKING:
+    from .rollup_xml import Pieces
 
 FIXED_DATE = datetime(2000, 1, 1)  # workbook metadata: no build time, so builds are reproducible
 C = M.ROLLUP_COLUMNS
@@ -482,9 +485,9 @@ def city_total(heads: Sequence[CityPart], pool: int) -> ProjectLine | None:
 @dataclass(frozen=True)
 class CityPart:
     """A department's share of the city's 汇总表: its row on the departments sheet (`values`), its 合计 (summed into
-    the city's), what the city's notes say of it, and its rows on the all-projects and warnings sheets prepared for
-    writing (rollup_xml.prepare; empty for a `head_of` only). The city's writer needs nothing else of a department,
-    so an unchanged one is kept so in the user's cache (rollup_parts.py) and never rolled up again (issue 18)."""
+    the city's), what the city's notes say of it. With its rows on the all-projects and warnings sheets as written
+    (rollup_parts.Source), the city's writer needs nothing else of a department, so an unchanged one is kept so in
+    the user's cache (rollup_parts.py) and never rolled up again (issue 18)."""
 
     values: dict[str, Any]
     total: ProjectLine | None
@@ -494,8 +497,6 @@ class CityPart:
     pool: int
     note: str
     lights: dict[str, int]
-    projects: tuple[Any, ...] = ()
-    findings: tuple[Any, ...] = ()
 
 
 def head_of(d: DepartmentLine) -> CityPart:
@@ -713,14 +714,6 @@ LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
 LIGHT_FILL = {RED: "#F4B6B6", YELLOW: "#FFE699", BLUE: "#BDD7EE", GREEN: "#C6E0B4", GREY: "#D9D9D9", NONE: "#E7E6E6"}
 
 
-class Prepared(Protocol):
-    """Prepared rows (`Sheet.prepared`): counted before they are written (the sheet's dimension), then read once."""
-
-    def __len__(self) -> int: ...
-
-    def __iter__(self) -> Iterator[Any]: ...
-
-
 @dataclass
 class Sheet:
     """One sheet: a title, a header row, data rows (sortable and filterable), a total row and a note."""
@@ -737,9 +730,9 @@ class Sheet:
     #: in the sheet's repr, which keys an unchanged workbook).
     form: Form | None = field(default=None, repr=False)
     profile: str = ""
-    #: Rows already prepared for the `shown` columns (rollup_xml.prepare), written after `rows`: the departments' rows
-    #: in the city's 汇总表, decoded as they are written (rollup_parts.PartRows). Only the prepared writer takes them.
-    prepared: Prepared | None = None
+    #: Rows already written for the `shown` columns, after `rows`: the departments' rows in the city's 汇总表, each
+    #: department's a piece kept in the cache (rollup_xml.Piece, rollup_parts.py). Only the prepared writer takes them.
+    prepared: Pieces | None = None
 
     @property
     def size(self) -> int:
@@ -868,7 +861,7 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
     try:
         return rollup_xml.workbook(sheets)
     except rollup_xml.Markup:
-        if any(sheet.prepared for sheet in sheets):
+        if any(sheet.prepared is not None for sheet in sheets):
             raise  # XlsxWriter cannot take prepared rows: the caller lays the rows out again (rollup_parts.write_city)
         return _written_by_xlsxwriter(sheets)
 
