@@ -1002,8 +1002,13 @@ def _report_text(findings: list[Finding], files: int) -> tuple[str | None, str]:
 
     warnings = [f for f in findings if f.is_warning]
     text = None
+
+    @functools.cache  # a file's ~4 warnings name it alike: its path made once (44,000 paths made were ~0.2 s)
+    def shown(path: str) -> str:
+        return str(Path(path)) if path else path
+
     if not any(os.path.isabs(f.path) for f in warnings):
-        text = "\n".join(report.text_line(f) for f in report.for_user(warnings, lambda p: str(Path(p)) if p else p))
+        text = "\n".join(report.text_line(f) for f in report.for_user(warnings, shown))
     return text, report.summary_line(findings, files)
 
 
@@ -1019,9 +1024,8 @@ def _findings_literal(findings: list[Finding]) -> Iterator[bytes]:
     character."""
     yield b'"['
     for start in range(0, len(findings), _ROWS_AT_ONCE):
-        rows = ",".join(
-            json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in finding_rows(findings[start : start + _ROWS_AT_ONCE])
-        )
+        # the rows' list as one JSON text, its brackets dropped: the rows joined by commas, one encoder call a piece
+        rows = json.dumps(finding_rows(findings[start : start + _ROWS_AT_ONCE]), ensure_ascii=False, separators=(",", ":"))[1:-1]
         yield json.dumps(("," if start else "") + rows, ensure_ascii=False)[1:-1].encode("utf-8")
     yield b']"'
 
