@@ -29,7 +29,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -38,10 +38,25 @@ from .. import messages as M
 from ..escape import spreadsheet as text
 from ..evaluate import figures as compute
 from ..form import numbers as N
+from .rollup import (  # at the top, not in each function: an import in `prepare` cost ~10 % of laying out a row
+    _HEADER,
+    _NOTE,
+    _SUBTITLE,
+    _TITLE,
+    COUNT,
+    FIXED_DATE,
+    LIGHT,
+    LINE_HEIGHT,
+    MONEY,
+    RATE,
+    TEXT,
+    Sheet,
+    _cell_spec,
+    _lines,
+    _width,
+    light_label,
+)
 from .sheetml import MAX_TEXT, _Entry, _row_px, _utf16_truncate, _zip
-
-if TYPE_CHECKING:
-    from .rollup import Sheet
 
 DEFAULT_ROW_PX = 20
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -78,8 +93,6 @@ class _Styles:
     def fixed(cls) -> _Styles:
         """Every format a 汇总表 can use, numbered in one order whatever the sheets hold: a `Piece` written alone
         has the style numbers of the workbook it is spliced into."""
-        from .rollup import COUNT, LIGHT, MONEY, RATE, TEXT
-
         styles = cls(_spec)
         for key in [("title",), ("subtitle",), ("header",), ("note",)]:
             styles.xf(key)
@@ -228,8 +241,6 @@ def _inline(value: str) -> str:
 def piece(rows: Iterable[Prepared], width: int) -> Piece:
     """Prepared rows of `width` cells as a `Piece`: the XML `_emit` writes for them, without row and cell numbers
     and with inline texts, in the styles of `_Styles.fixed`."""
-    from .rollup import LINE_HEIGHT
-
     number = _Styles.fixed().by_key
     templates: dict[Any, str] = {}
     out: list[str] = []
@@ -311,8 +322,6 @@ Prepared = tuple[int, tuple[tuple[Any, bool], ...], tuple[str, ...]]
 
 def prepare(columns: Sequence[tuple[str, str]], values: dict[str, Any], total: bool = False) -> Prepared:
     """A row's cells as `_data_row` writes them, before they are numbered, styled and put in the shared strings."""
-    from .rollup import LIGHT, RATE, TEXT, _lines, light_label
-
     sig: list[tuple[Any, bool]] = []
     out: list[str] = []
     for key, kind in columns:
@@ -341,8 +350,6 @@ def prepare(columns: Sequence[tuple[str, str]], values: dict[str, Any], total: b
 
 def _emit(w: _Writer, r: int, prepared: Prepared, last: int) -> None:
     """A prepared row written as row `r`: the same XML `_data_row` writes for its values."""
-    from .rollup import LINE_HEIGHT
-
     lines, sig, out = prepared
     made = w.templates.get(sig)
     if made is None:  # the row's XML with its number and values left to fill: styles numbered in order of first use
@@ -393,8 +400,6 @@ def _sheet(part: _Part, sheet: Sheet, head: str, tail: str, styles: _Styles, str
 
 
 def _spec(key: Any) -> dict[str, Any]:
-    from .rollup import _HEADER, _NOTE, _SUBTITLE, _TITLE, _cell_spec
-
     fixed = {"title": _TITLE, "subtitle": _SUBTITLE, "header": _HEADER, "note": _NOTE}
     return dict(fixed[key[0]]) if len(key) == 1 else _cell_spec(*key)
 
@@ -403,8 +408,6 @@ def _skeleton(sheets: Sequence[Sheet], specs: Sequence[dict[str, Any]] | None) -
     """XlsxWriter's parts for these sheets without their rows (`specs` None), or its styles for these formats in
     this order of first use."""
     import xlsxwriter
-
-    from .rollup import FIXED_DATE, _width
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
