@@ -26,8 +26,6 @@ from docgen.workspace import Workspace
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate
 
-from tests.golden.normalise import xlsx as normalise_xlsx
-
 POOLED = ("101-2025-0100", "101-2025-0110", "101-2025-0120")  # 涉密, k of them: their department shows them pooled
 WITHHELD = "102-2025-0031"  # 涉密, alone in its department: its totals and its 部门整体 are withheld
 
@@ -92,10 +90,7 @@ def test_a_build_from_records_equals_one_from_the_models(tree: Path, tmp_path: P
     models = api.check([ws.submissions], workspace=ws, cache=False)
     assert models.projects and not models.submission_records
     api.build(tree, tmp_path / "models", extra_sections=functools.partial(api._drafted_sections, models), cache=False)
-    # the city's 汇总表 from the records is spliced from its departments' pieces (render/rollup_xml.py): the same cells
-    city = [name for name in records if name.endswith("汇总表.xlsx") and "全市" in name]
-    assert len(city) == 1 and differing(records, files(tmp_path / "models")) == city
-    assert normalise_xlsx(tree / "build" / city[0]) == normalise_xlsx(tmp_path / "models" / city[0])
+    assert differing(records, files(tmp_path / "models")) == []
 
 
 def cold(tree: Path, where: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:

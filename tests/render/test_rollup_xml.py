@@ -45,7 +45,11 @@ def test_every_rollup_of_a_generated_tree_is_the_bytes_xlsxwriter_writes(tmp_pat
     analysis = api.analyse(result)
     books = []
     for city in rollup.cities(analysis, result.rosters):
-        books.append(rollup.city_sheets(city, analysis))
+        books.append(rollup.city_value_sheets(city, analysis))
+        # the city's as every writer writes it, its long sheets from each department's pieces: the same cells
+        (tmp_path / "pieces.xlsx").write_bytes(rollup.city_workbook(city, analysis))
+        (tmp_path / "values.xlsx").write_bytes(rollup._written_by_xlsxwriter(books[-1]))
+        assert normalise_xlsx(tmp_path / "pieces.xlsx") == normalise_xlsx(tmp_path / "values.xlsx")
         books += [rollup.department_sheets(line.rollup, analysis) for line in city.departments]
     assert len(books) > 5 and any(sheet.rows for sheets in books for sheet in sheets if sheet.name == "预警明细")
     for sheets in books:

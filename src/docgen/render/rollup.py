@@ -1002,11 +1002,26 @@ def level_of(analysis: Analysis) -> str:
 
 def city_workbook(city: CityRollup, analysis: Analysis) -> bytes:
     """The city's 汇总表 as .xlsx bytes."""
-    return workbook(city_sheets(city, analysis))
+    from . import rollup_xml
+
+    try:
+        return workbook(city_sheets(city, analysis))
+    except rollup_xml.Markup:
+        return workbook(city_value_sheets(city, analysis))
 
 
 def city_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
-    """The sheets of the city's 汇总表, apart from writing so the build can skip an unchanged workbook."""
+    """The sheets of the city's 汇总表, apart from writing so the build can skip an unchanged workbook: its long
+    sheets' rows as each department's pieces, as a build from the records writes them (rollup_parts.py), so that
+    every writer of it (build, merge, `docgen rollups`) gives the same bytes."""
+    from . import rollup_parts
+
+    sources = [rollup_parts.part_of(d, analysis) for d in city.departments]
+    return rollup_parts.sheets_of(city.period, sources, city.total, analysis)
+
+
+def city_value_sheets(city: CityRollup, analysis: Analysis) -> list[Sheet]:
+    """`city_sheets` with every row as values: what XlsxWriter draws when a text is one it would take as markup."""
     findings = [pair for d in city.departments for pair in d.rollup.findings]
     heads = [head_of(d) for d in city.departments]
     return parts_sheets(city.period, heads, city.total, analysis, [line.values() for line in city.lines], _finding_rows(findings, analysis))
@@ -1188,11 +1203,17 @@ def write_city(
     store: Store | None = None,
 ) -> list[Path]:
     """The city's 汇总表, for every period analysed (`built`: the roll-ups `cities` gave); returns the files (re)written."""
+    from . import rollup_xml
+
     written = []
     keys = _Keys(build, "city", store)
     for city in cities(analysis, rosters) if built is None else built:
         target = paths.city_rollup(build, city.period, form_in(analysis).area)
-        if keys.write(target, city_sheets(city, analysis)):
+        try:
+            changed = keys.write(target, city_sheets(city, analysis))
+        except rollup_xml.Markup:  # a text XlsxWriter takes for rich text: the whole workbook by XlsxWriter
+            changed = keys.write(target, city_value_sheets(city, analysis))
+        if changed:
             written.append(target)
     keys.save()
     return written

@@ -183,6 +183,15 @@ def _rolled(item: Pending, period: Period, analysis: Analysis, shelf: Shelf | No
 # --- the city's 汇总表 ---------------------------------------------------------------------------------------------
 
 
+def sheets_of(period: Period, sources: Sequence[Source], total: ProjectLine | None, analysis: Analysis) -> list[Sheet]:
+    """The city's sheets from its departments' parts (`total`: its 合计), the long sheets' rows as their pieces."""
+    sheets = rollup.parts_sheets(period, [source.head for source in sources], total, analysis, [], [])
+    for sheet in (1, 2):  # the all-projects and warnings sheets: each department's rows as written
+        pieces = rollup_xml.Pieces(tuple(source.pieces[sheet - 1] for source in sources))
+        sheets[sheet] = dataclasses.replace(sheets[sheet], prepared=pieces)
+    return sheets
+
+
 def _name(period: Period, item: Pending) -> str:
     return f"{period.key}/{item.code}/city"  # one shard per department (cache.Shelf: by folder)
 
@@ -219,19 +228,15 @@ def write_city(
             inputs.append(item.key if item.key is not None else repr((source.head, [piece.check() for piece in source.pieces])))
             if each is not None:
                 each(period, item)
-        heads = [source.head for source in sources]
-        total = rollup.city_total(heads, pool)
-        sheets = rollup.parts_sheets(period, heads, total, analysis, [], [])
-        for sheet in (1, 2):  # the all-projects and warnings sheets: each department's rows as written
-            pieces = rollup_xml.Pieces(tuple(source.pieces[sheet - 1] for source in sources))
-            sheets[sheet] = dataclasses.replace(sheets[sheet], prepared=pieces)
+        total = rollup.city_total([source.head for source in sources], pool)
+        sheets = sheets_of(period, sources, total, analysis)
         target = paths.city_rollup(build, period, rollup.form_in(analysis).area)
         key = digest(code_digest(), "parts", repr([dataclasses.replace(s, prepared=None) for s in sheets]), *inputs)
         try:
             changed = keys.write(target, sheets, key)
         except rollup_xml.Markup:  # a text XlsxWriter takes for rich text: the whole workbook by XlsxWriter
             city = rollup.CityRollup(period, tuple(item.line for item in items), total)
-            changed = keys.write(target, rollup.city_sheets(city, analysis), key)
+            changed = keys.write(target, rollup.city_value_sheets(city, analysis), key)
         if changed:
             written.append(target)
     keys.save()

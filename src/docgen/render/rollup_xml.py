@@ -225,6 +225,9 @@ class Pieces:
 
     pieces: tuple[Piece, ...]
 
+    def __repr__(self) -> str:  # in the key of an unchanged workbook (rollup._Keys): their seals, not their bytes
+        return f"Pieces({[piece.check() for piece in self.pieces]})"
+
     def __len__(self) -> int:
         return sum(piece.rows for piece in self.pieces)
 
