@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import functools
 import sys
 import traceback
@@ -182,13 +183,31 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, rules: Path | None) -
 
 
 def _echo_lines(lines: list[str], size: int = 1 << 18) -> None:
-    """`lines` on stderr, in one write up to `size` characters and in pieces of it beyond: a build's 44,000
-    warnings (5.8 million characters at 10,000 projects) are never copied whole to add the newline, nor encoded whole."""
-    if not lines:
-        return
-    text = "\n".join(lines)
-    for start in range(0, len(text), size):
-        click.echo(text[start : start + size], err=True, nl=False)
+    """`lines` on stderr (`_echo_text`)."""
+    if lines:
+        _echo_text("\n".join(lines), size)
+
+
+def _echo_text(text: str | bytes, size: int = 1 << 18) -> None:
+    """`text` (UTF-8 when bytes) and a newline on stderr, in one write up to `size` characters and beyond that in
+    pieces of whole lines: a build's 44,000 warnings (5.8 million characters at 10,000 projects) are never copied
+    whole to add the newline, nor encoded or decoded whole. Each piece goes through click.echo as text, so what it
+    does to text (a terminal's escapes stripped when stderr is no terminal) it does to every line, as before."""
+    decode = codecs.getincrementaldecoder("utf-8")("replace").decode
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):  # cut after a line (a longer line is one piece): an escape never spans two pieces
+            newline = b"\n" if isinstance(text, bytes) else "\n"
+            cut = text.rfind(newline, start, end)  # type: ignore[arg-type]
+            if cut < start:
+                cut = text.find(newline, end)  # type: ignore[arg-type]
+            end = len(text) if cut < 0 else cut + 1
+        piece = text[start:end]
+        click.echo(decode(piece) if isinstance(piece, bytes) else piece, err=True, nl=False)
+        start = end
+    if isinstance(text, bytes):
+        click.echo(decode(b"", final=True), err=True, nl=False)
     click.echo(err=True)
 
 
@@ -267,12 +286,14 @@ def build(
     return 0
 
 
-def _said_as_remembered(ws: Workspace, text: str | None, summary_line: str, said: tuple[int, int, Any, Path, Path | None]) -> bool:
-    """The warnings as a build remembered them for a replay (`text`, made once, printed in one write) and its closing
-    line, when standing at the root where they were made; False (nothing said): say them from the findings."""
+def _said_as_remembered(ws: Workspace, text: str | bytes | None, summary_line: str, said: tuple[int, int, Any, Path, Path | None]) -> bool:
+    """The warnings as a build remembered them for a replay (`text`, made once; as UTF-8 when the roll-up child made
+    them) and its closing line, when standing at the root where they were made; False (nothing said): say them from
+    the findings."""
     if text is None or ws.here != ws.root:
         return False
-    _echo_lines([text] if text else [])
+    if text:
+        _echo_text(text)
     _built_report(ws, [], *said, summary_line=summary_line)
     return True
 

@@ -259,6 +259,8 @@ def test_the_remembered_text_is_written_in_pieces_as_one_json_string(text: str |
     """The replay record's warnings (millions of characters at 10,000 projects) are escaped a piece at a time: joined,
     the very literal json.dumps writes of the whole, quotes, backslashes, control characters and all."""
     assert b"".join(api._literal(text, size)) == json.dumps(text, ensure_ascii=False).encode()
+    if text is not None:  # as the roll-up child hands it over: UTF-8, cut anywhere, even inside a character
+        assert b"".join(api._literal(text.encode(), size)) == json.dumps(text, ensure_ascii=False).encode()
 
 
 def test_many_warnings_are_printed_in_pieces_as_one_text(capsys: pytest.CaptureFixture[str]) -> None:
@@ -268,5 +270,14 @@ def test_many_warnings_are_printed_in_pieces_as_one_text(capsys: pytest.CaptureF
     for size in (1, 7, 1 << 18):
         cli._echo_lines(lines, size)
         assert capsys.readouterr().err == "\n".join(lines) + "\n"
+        cli._echo_text("\n".join(lines).encode(), size)  # as the roll-up child hands it over (UTF-8)
+        assert capsys.readouterr().err == "\n".join(lines) + "\n"
     cli._echo_lines([])
     assert capsys.readouterr().err == ""
+    # what click does to text (a terminal's escape stripped where stderr is no terminal) it does to the UTF-8 too
+    escaped = "甲\x1b[31m乙\n丙\x1b[0m"
+    cli._echo_lines([escaped])
+    said = capsys.readouterr().err
+    for size in (3, 40):
+        cli._echo_text(escaped.encode(), size)
+        assert capsys.readouterr().err == said
