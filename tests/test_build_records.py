@@ -283,6 +283,21 @@ def plans(cache: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for folder in cache.glob(f"docgen/{engine.PLANS}-*") for p in sorted(folder.iterdir())}
 
 
+def secret_in_a_later_roster(tree: Path, secret: str = "108-2025-0017") -> str:
+    """A project built as public, made 涉密 by another period's roster (a code 涉密 in any period is in every
+    period), its own file untouched: returns its code."""
+    assert secret in (tree / "build" / "summary.json").read_text(encoding="utf-8")
+    later = tree / "submissions" / "2025-09"
+    later.mkdir()
+    (later / "名单.yaml").write_text(
+        '年度: 2025\n截至月份: 9\n截止日期: "2025-10-31"\n部门:\n  - 主管部门: 朔州市文化和旅游局\n'
+        '    主管部门代码: "108"\n    预算单位: [朔州市文化和旅游局本级]\n    应报项目:\n'
+        f'      - {{项目代码: "{secret}", 项目名称: 某项目, 预算单位: 朔州市文化和旅游局本级, 涉密: true}}\n',
+        encoding="utf-8",
+    )
+    return secret
+
+
 def test_the_render_plan_keeps_each_unchanged_department_and_equals_cold_builds(
     tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -301,16 +316,7 @@ def test_the_render_plan_keeps_each_unchanged_department_and_equals_cold_builds(
     assert differing(files(tree / "build"), cold(tree, tmp_path / "figure", monkeypatch)) == []
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
 
-    secret = "108-2025-0017"
-    assert secret in (tree / "build" / "summary.json").read_text(encoding="utf-8")
-    later = tree / "submissions" / "2025-09"
-    later.mkdir()
-    (later / "名单.yaml").write_text(
-        '年度: 2025\n截至月份: 9\n截止日期: "2025-10-31"\n部门:\n  - 主管部门: 朔州市文化和旅游局\n'
-        '    主管部门代码: "108"\n    预算单位: [朔州市文化和旅游局本级]\n    应报项目:\n'
-        f'      - {{项目代码: "{secret}", 项目名称: 某项目, 预算单位: 朔州市文化和旅游局本级, 涉密: true}}\n',
-        encoding="utf-8",
-    )
+    secret = secret_in_a_later_roster(tree)
     api.build(tree)
     built = files(tree / "build")
     assert not any(secret in name or secret.encode() in data for name, data in built.items())
@@ -350,16 +356,7 @@ def test_summary_json_keeps_each_unchanged_department_piece_and_equals_cold_buil
     assert files(tree / "build")["summary.json"] == cold(tree, tmp_path / "figure", monkeypatch)["summary.json"]
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
 
-    secret = "108-2025-0017"
-    assert secret in (tree / "build" / "summary.json").read_text(encoding="utf-8")
-    later = tree / "submissions" / "2025-09"
-    later.mkdir()
-    (later / "名单.yaml").write_text(
-        '年度: 2025\n截至月份: 9\n截止日期: "2025-10-31"\n部门:\n  - 主管部门: 朔州市文化和旅游局\n'
-        '    主管部门代码: "108"\n    预算单位: [朔州市文化和旅游局本级]\n    应报项目:\n'
-        f'      - {{项目代码: "{secret}", 项目名称: 某项目, 预算单位: 朔州市文化和旅游局本级, 涉密: true}}\n',
-        encoding="utf-8",
-    )
+    secret = secret_in_a_later_roster(tree)
     api.build(tree)
     summary = files(tree / "build")["summary.json"]
     assert secret.encode() not in summary
