@@ -283,6 +283,20 @@ def plans(cache: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for folder in cache.glob(f"docgen/{engine.PLANS}-*") for p in sorted(folder.iterdir())}
 
 
+def one_department_made_again(tree: Path, kept: Callable[[], dict[str, bytes]]) -> Path:
+    """Build, spend one figure more in one department's project, build again: of what is `kept` in the cache, one
+    piece per department, only that department's changes. Returns the period folder."""
+    api.build(tree)
+    period = tree / "submissions" / "2025-06"
+    before = kept()
+    assert len(before) == 10  # one per department
+    spend(next(period.rglob("103-2025-0012.yaml")), 1)
+    api.build(tree)
+    after = kept()
+    assert set(after) == set(before) and sum(before[name] != after[name] for name in before) == 1
+    return period
+
+
 def secret_in_a_later_roster(tree: Path, secret: str = "108-2025-0017") -> str:
     """A project built as public, made 涉密 by another period's roster (a code 涉密 in any period is in every
     period), its own file untouched: returns its code."""
@@ -305,14 +319,7 @@ def test_the_render_plan_keeps_each_unchanged_department_and_equals_cold_builds(
     the cache; after one edit only that department's is made again, and the build is the bytes of a cold one. A
     project made 涉密 by another period's roster (a code 涉密 in any period is in every period), its file untouched,
     leaves every output at the next build; a damaged plan is a miss."""
-    api.build(tree)
-    period = tree / "submissions" / "2025-06"
-    before = plans(cache_home)
-    assert len(before) == 10  # one shard per department
-    spend(next(period.rglob("103-2025-0012.yaml")), 1)
-    api.build(tree)
-    after = plans(cache_home)
-    assert set(after) == set(before) and sum(before[name] != after[name] for name in before) == 1
+    period = one_department_made_again(tree, functools.partial(plans, cache_home))
     assert differing(files(tree / "build"), cold(tree, tmp_path / "figure", monkeypatch)) == []
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
 
@@ -345,14 +352,7 @@ def test_summary_json_keeps_each_unchanged_department_piece_and_equals_cold_buil
     """Issue 18: summary.json after one edit is one department's entries made again and the others' read back from
     the cache, the bytes of a cold build's. A project made 涉密 by another period's roster, its file untouched, is
     in no piece read back (its department's piece is made again: it is only counted); a damaged piece is a miss."""
-    api.build(tree)
-    period = tree / "submissions" / "2025-06"
-    before = summary_parts(cache_home)
-    assert len(before) == 10  # one file per department
-    spend(next(period.rglob("103-2025-0012.yaml")), 1)
-    api.build(tree)
-    after = summary_parts(cache_home)
-    assert set(after) == set(before) and sum(before[name] != after[name] for name in before) == 1
+    period = one_department_made_again(tree, functools.partial(summary_parts, cache_home))
     assert files(tree / "build")["summary.json"] == cold(tree, tmp_path / "figure", monkeypatch)["summary.json"]
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
 
