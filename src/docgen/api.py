@@ -1025,12 +1025,25 @@ def _findings_literal(findings: list[Finding]) -> Iterator[bytes]:
     text and its quoted copy as much again: made whole, read back and dumped again in the record, they raised the
     parent's last step by ~70 MiB; escaping each piece alone gives the same text, as JSON escapes character by
     character."""
-    yield b'"['
-    for start in range(0, len(findings), _ROWS_AT_ONCE):
-        # the rows' list as one JSON text, its brackets dropped: the rows joined by commas, one encoder call a piece
-        rows = json.dumps(finding_rows(findings[start : start + _ROWS_AT_ONCE]), ensure_ascii=False, separators=(",", ":"))[1:-1]
-        yield json.dumps(("," if start else "") + rows, ensure_ascii=False)[1:-1].encode("utf-8")
-    yield b']"'
+
+    def rows() -> Iterator[str]:
+        yield "["
+        for start in range(0, len(findings), _ROWS_AT_ONCE):
+            # the rows' list as one JSON text, its brackets dropped: the rows joined by commas, one encoder call a piece
+            text = json.dumps(finding_rows(findings[start : start + _ROWS_AT_ONCE]), ensure_ascii=False, separators=(",", ":"))
+            yield ("," if start else "") + text[1:-1]
+        yield "]"
+
+    return _json_string(rows())
+
+
+def _json_string(pieces: Iterable[str]) -> Iterator[bytes]:
+    """The JSON string (UTF-8) of `pieces` joined, each escaped alone: what json.dumps writes of the whole, as JSON
+    escapes character by character, without a copy of the whole."""
+    yield b'"'
+    for piece in pieces:
+        yield json.dumps(piece, ensure_ascii=False)[1:-1].encode()
+    yield b'"'
 
 
 def _write_told(told: tuple[Path, str], result: Result) -> None:
@@ -1068,18 +1081,12 @@ def _literal(text: str | bytes | None, size: int = 1 << 18) -> Iterator[bytes]:
     """`text` as a JSON string (UTF-8), `size` characters (or bytes of UTF-8) at a time: what json.dumps writes,
     without its copy of the whole (each character is escaped on its own, so the pieces join into the same literal)."""
     if text is None:
-        yield b"null"
-        return
-    yield b'"'
-    if isinstance(text, bytes):
-        decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        for start in range(0, len(text), size):
-            yield json.dumps(decoder.decode(text[start : start + size]), ensure_ascii=False)[1:-1].encode()
-        yield json.dumps(decoder.decode(b"", final=True), ensure_ascii=False)[1:-1].encode()
-    else:
-        for start in range(0, len(text), size):
-            yield json.dumps(text[start : start + size], ensure_ascii=False)[1:-1].encode()
-    yield b'"'
+        return iter([b"null"])
+    if isinstance(text, str):
+        return _json_string(text[start : start + size] for start in range(0, len(text), size))
+    decode = codecs.getincrementaldecoder("utf-8")("replace").decode  # a piece may end inside a character
+    pieces = (decode(text[start : start + size], final=start + size >= len(text)) for start in range(0, len(text), size))
+    return _json_string(pieces)
 
 
 def _copied(path: Path, start: int) -> Iterator[bytes]:
