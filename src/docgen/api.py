@@ -917,7 +917,6 @@ def build(
     # what the check kept lives to the end of the build: the collections from here walk only what is made after it
     # (three walks of the check's millions of objects before, ~0.5 s of CPU at 10,000 projects)
     gc.freeze()
-    children.trim_heap()  # what the check let go, given back before anything is forked (children.trim_heap)
     try:
         from .render import engine, templates
 
