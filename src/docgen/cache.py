@@ -516,7 +516,7 @@ class Listing:
             folders = {}
             for rel, (mark, lines, subs) in data["folders"].items():
                 ino, dev, mtime, ctime = (int(n) for n in mark)
-                if not isinstance(subs, list) or not all(_plain_name(name) for name in subs):  # never a way out of the tree
+                if not isinstance(subs, list) or not all(plain_name(name) for name in subs):  # never a way out of the tree
                     return None
                 folders[rel] = ((ino, dev, mtime, ctime), bytes.fromhex(lines), subs)
             return cls(int(data["taken_ns"]), folders)
@@ -524,8 +524,9 @@ class Listing:
             return None
 
 
-def _plain_name(name: object) -> bool:
-    """A folder entry's own name: neither empty, nor `.`/`..`, nor holding a separator."""
+def plain_name(name: object) -> bool:
+    """A folder entry's own name: neither empty, nor `.`/`..`, nor holding a separator (a name read back from the
+    cache that could lead out of its folder is refused: Listing, render/engine._Plans)."""
     return isinstance(name, str) and name not in ("", ".", "..") and not any(c in name for c in "/\\\0")
 
 

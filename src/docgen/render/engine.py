@@ -28,7 +28,7 @@ from typing import Any
 
 from .. import __version__, children, output
 from .. import messages as M
-from ..cache import Shelf, Store, code_digest, digest, signature
+from ..cache import Shelf, Store, code_digest, digest, plain_name, signature
 from ..errors import InvalidSubmissions, UsageError
 from ..evaluate.evaluation import Evaluation
 from ..form.model import Department, Project
@@ -383,7 +383,7 @@ class _Plans:
         if not (isinstance(row, list) and len(row) == 1 + len(KINDS) and all(isinstance(x, str) for x in row)):
             return None
         names = row[1:]
-        if not all(name and "/" not in name and "\\" not in name and "\0" not in name and name not in (".", "..") for name in names):
+        if not all(plain_name(name) for name in names):
             return None
         self.rows.setdefault(group, {})[str(sub.path)] = row
         return row[0], {kind: folder / name for kind, name in zip(KINDS, names, strict=True)}
