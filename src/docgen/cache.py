@@ -409,7 +409,6 @@ class Walk:
         self.folders: dict[str, tuple[tuple[int, int, int, int], bytes, list[str]]] = {}
         self.reread = 0  # folders listed afresh (the rest were taken from `before`)
         h = hashlib.sha256()
-        limit = None if since_ns is None else since_ns - SETTLED_NS
         base = os.path.abspath(root)
         kept_until = None if before is None or since_ns is not None else before.taken_ns - SETTLED_NS
 
@@ -417,11 +416,12 @@ class Walk:
             """The line a file (or a link, or anything else) adds; None when a regular file has not settled."""
             if not stat.S_ISREG(info.st_mode):  # a link or anything else: its kind is what matters (a build refuses them)
                 return f"o{rel}\0{stat.S_IFMT(info.st_mode)}\0".encode()
-            if limit is not None and info.st_mtime_ns >= limit:
-                return None
             if since_ns is not None:
-                self.files[rel] = _settled(info, since_ns)
-            return f"f{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0".encode()
+                settled = self.files[rel] = _settled(info, since_ns)
+                if settled is None:
+                    return None
+            # the change time too: a file rewritten in place with its size and modification time set back keeps the rest
+            return f"f{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0".encode()
 
         def folder(rel: str, info: os.stat_result) -> bool:
             mark = _folder_signature(info)
@@ -532,10 +532,11 @@ def plain_name(name: object) -> bool:
 
 def tree_signature(root: Path, names: Iterable[str], *, since_ns: int | None = None, skip: tuple[str, ...] = (".lock",)) -> str | None:
     """One digest of what every entry under `names` (files or folders, relative to `root`) is: its path, its kind,
-    and for a regular file its size, modification time and inode (`signature`), never following a link. A file
-    edited, added, removed, renamed or replaced by a link gives another digest, without reading a byte of it.
+    and for a regular file its size, modification and change times and inode, never following a link. A file
+    edited, added, removed, renamed or replaced by a link gives another digest, without reading a byte of it, also
+    when its modification time is set back (the change time cannot be).
 
-    None when a regular file was modified at or after `since_ns` minus SETTLED_NS (the moment the caller began
-    to read the tree): an edit in the same clock tick could keep its signature. Names ending in `skip` are left
+    None when a regular file was modified or changed at or after `since_ns` minus SETTLED_NS (the moment the caller
+    began to read the tree): an edit in the same clock tick could keep its signature. Names ending in `skip` are left
     out (a run's lock files). One `Walk`."""
     return Walk(root, names, since_ns=since_ns, skip=skip).digest

@@ -15,16 +15,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from docgen import api, cli
-from tests.cli.test_commands import FOLDER, PROJECT, tree
+from tests.cli.test_commands import FOLDER, PROJECT, ROSTER, tree
 
 PROJECT_FILE = f"{FOLDER}/101-2025-001.yaml"
 
 
 def settled(root: Path) -> None:
-    """Every input a minute old: files written in the last second are never vouched for (cache.SETTLED_NS)."""
+    """Every input modified a minute ago and changed (its times set) over a second ago: files written or changed in
+    the last second are never vouched for (cache.SETTLED_NS)."""
+    from docgen import cache
+
     past = time.time() - 60
     for path in (root / "submissions").rglob("*"):
         os.utime(path, (past, past))
+    time.sleep(cache.SETTLED_NS / 1e9)
 
 
 def listing(build: Path) -> dict[str, tuple[int, int, int]]:
@@ -281,3 +285,45 @@ def test_many_warnings_are_printed_in_pieces_as_one_text(capsys: pytest.CaptureF
     for size in (3, 40):
         cli._echo_text(escaped.encode(), size)
         assert capsys.readouterr().err == said
+
+
+def rewritten_in_place(path: Path, old: str, new: str) -> None:
+    """`old` replaced by `new` in the same file (its inode), the trailing comment cut or padded to keep its size, and
+    its modification time set back: all a hostile clerk can keep of a file's signature (not its change time)."""
+    info = path.stat()
+    text = path.read_bytes().replace(old.encode(), new.encode())
+    body, _, comment = text.rpartition(b"\n#")
+    text = body + b"\n#" + comment.ljust(info.st_size - len(body) - 2, b"x")[: info.st_size - len(body) - 2]
+    with path.open("r+b") as handle:
+        handle.write(text)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def test_a_file_rewritten_in_place_with_its_size_and_time_kept_is_built_again_not_replayed(run, chdir, tmp_path, monkeypatch) -> None:
+    """Size, modification time and inode can all be kept by whoever writes a file; its change time cannot. A
+    figure changed so is built, and a project made 涉密 so (in its file and in the roster) leaves build/, as after
+    any edit: a replay would have kept its attachments and figures published."""
+    from docgen import cache
+
+    padding = "\n# " + "x" * 40 + "\n"
+    chdir(tree(tmp_path, **{"submissions/2025-06/名单.yaml": ROSTER + padding, PROJECT_FILE: PROJECT + padding}))
+    settled(tmp_path)
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # the inputs are a moment old: count them settled
+    time.sleep(0.05)
+    assert run("build").exit_code == 0
+    project = tmp_path / PROJECT_FILE
+    rewritten_in_place(project, "支出数: 98.2", "支出数: 99.2")
+    time.sleep(0.05)
+    assert run("build").exit_code == 0
+    assert '"spent":"511.55"' in (tmp_path / "build" / "summary.json").read_text(encoding="utf-8")
+
+    assert any((tmp_path / "build").rglob("*101-2025-001*"))
+    rewritten_in_place(project, "预算单位: 朔州市教育局本级\n", "预算单位: 朔州市教育局本级\n涉密: true\n")
+    roster = tmp_path / "submissions/2025-06/名单.yaml"
+    rewritten_in_place(roster, "预算单位: 朔州市教育局本级}", "预算单位: 朔州市教育局本级, 涉密: true}")
+    time.sleep(0.05)
+    assert run("build").exit_code == 0
+    assert not any((tmp_path / "build").rglob("*101-2025-001*"))
+    assert "101-2025-001" not in (tmp_path / "build" / "summary.json").read_text(encoding="utf-8")
