@@ -105,15 +105,20 @@ def make_repo(root: Path) -> GitRepo:
 
 
 def fake_attachments(root: Path) -> None:
-    """Stand-ins for what `docgen build` renders for 101-2025-001 (an .xlsx and its .pdf; no .docx), where paths puts them."""
+    """Stand-ins for what `docgen build` renders for 101-2025-001 (an .xlsx and its .pdf; no .docx), where paths puts
+    them, and for 101's 部门整体 as a build made them before its 涉密 project was one (withheld now: never published)."""
     from docgen import api
     from docgen.render import paths
 
-    [model] = [p for p in api.check([root / "submissions"]).projects if p.code == "101-2025-001"]
+    checked = api.check([root / "submissions"])
+    [model] = [p for p in checked.projects if p.code == "101-2025-001"]
     xlsx = paths.attachments(root / "build", model)["xlsx"]
     xlsx.parent.mkdir(parents=True, exist_ok=True)
     xlsx.write_bytes(b"xlsx stand-in")
     xlsx.with_suffix(".pdf").write_bytes(b"pdf stand-in")
+    [overall] = [d for d in checked.departments if d.department_code == "101"]
+    for left in paths.attachments(root / "build", overall).values():
+        left.write_bytes(b"totals with the secret's money")
 
 
 @dataclass

@@ -87,6 +87,13 @@ def test_downloads_link_the_built_attachments_that_exist(built: Built) -> None:
         assert (built.site / "2025-06/101" / unquote(link)).resolve().read_bytes().endswith(b"stand-in")
 
 
+def test_a_withheld_departments_attachments_left_in_build_are_not_published(built: Built) -> None:
+    """101 has one 涉密 project: the 部门整体 attachments an earlier build left in build/ give its money (the totals less
+    the public projects'), so they are neither linked nor copied into the site, as its 报送包 is not."""
+    left = [p.name for p in (built.root / "build").rglob("*部门整体*")]
+    assert left and not any(p.name in left for p in built.site.rglob("*"))
+
+
 def test_invalid_submission_is_listed_with_its_errors(built: Built) -> None:
     text = text_of(built.page("2025-06/101/101-2025-004.html"))
     assert "有错误" in text and "E203" in text and "是不是「项目年度绩效目标」" in text  # one message for one misspelt key

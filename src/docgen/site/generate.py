@@ -1159,9 +1159,13 @@ class _Listing:
 
 
 def _publish_downloads(model: SiteModel, build: Path, docs: Path, published: set[str]) -> None:
+    """Each shown submission's attachments in build/, but never a withheld 部门整体's: a build leaves none of them
+    (its totals less the public projects' give a 涉密 one's), yet build/ may still hold those of a build before its
+    project became 涉密 (a build refused since, E311, or not run again)."""
     listing = _Listing(build, docs)
+    withheld = model.withheld_overalls
     for entry in model.entries():
-        if entry.model is None or entry.status == ERROR:
+        if entry.model is None or entry.status == ERROR or id(entry) in withheld:
             continue
         files = list(paths.attachments(build, entry.model).items())
         files += [("pdf", p.with_suffix(".pdf")) for _, p in list(files) if p.suffix != ".pdf"]
