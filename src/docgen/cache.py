@@ -43,9 +43,15 @@ from .files import read_regular
 FORMAT = "docgen-shelf-1"
 
 
+def utf8(text: str) -> bytes:
+    """`text` as UTF-8, a lone surrogate kept as it is: a file name that is not UTF-8 (os.listdir gives its bytes as
+    such surrogates) is still a key, a line or a digest of its own, never an error."""
+    return text.encode("utf-8", "surrogatepass")
+
+
 def digest(*parts: str) -> str:
     """A cache key from several strings; the NUL separator keeps ("ab", "c") and ("a", "bc") apart."""
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    return hashlib.sha256(utf8("\0".join(parts))).hexdigest()
 
 
 def file_digest(path: Path) -> str:
@@ -237,7 +243,7 @@ class Texts:
     def put(self, name: str, key: str, text: str) -> None:
         if not self.enabled:
             return
-        data = text.encode("utf-8", "surrogatepass")
+        data = utf8(text)
         with contextlib.suppress(OSError):  # a read-only home: everything still works, only slower next time
             output.write_chunks(self._file(name), (self._head(name, key, data), data))
 
@@ -250,7 +256,7 @@ def _header() -> bytes:
 def _name(path: str) -> bytes:
     """A path as a shard's line begins with it: a JSON string, in UTF-8 (a lone surrogate kept as it is: such a
     line is never read back, a miss)."""
-    return encode_basestring(path).encode("utf-8", "surrogatepass")
+    return utf8(encode_basestring(path))
 
 
 @cache
@@ -327,8 +333,8 @@ class Shelf:
             return
         shard = self._shard(path)
         if isinstance(encoded, str):
-            encoded = encoded.encode("utf-8", "surrogatepass")
-        head = f"[{encode_basestring(path)},{encode_basestring(key)},".encode("utf-8", "surrogatepass")
+            encoded = utf8(encoded)
+        head = utf8(f"[{encode_basestring(path)},{encode_basestring(key)},")
         self.shards[shard][_name(path)] = b"".join((head, encoded, b"]"))
         self.dirty.add(shard)
 
@@ -415,13 +421,13 @@ class Walk:
         def leaf(rel: str, info: os.stat_result) -> bytes | None:
             """The line a file (or a link, or anything else) adds; None when a regular file has not settled."""
             if not stat.S_ISREG(info.st_mode):  # a link or anything else: its kind is what matters (a build refuses them)
-                return f"o{rel}\0{stat.S_IFMT(info.st_mode)}\0".encode()
+                return utf8(f"o{rel}\0{stat.S_IFMT(info.st_mode)}\0")
             if since_ns is not None:
                 settled = self.files[rel] = _settled(info, since_ns)
                 if settled is None:
                     return None
             # the change time too: a file rewritten in place with its size and modification time set back keeps the rest
-            return f"f{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0".encode()
+            return utf8(f"f{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0")
 
         def folder(rel: str, info: os.stat_result) -> bool:
             mark = _folder_signature(info)
@@ -458,10 +464,10 @@ class Walk:
 
         def walk(rel: str, info: os.stat_result | None) -> bool:
             if info is None:
-                h.update(f"-{rel}\0".encode())
+                h.update(utf8(f"-{rel}\0"))
                 return True
             if stat.S_ISDIR(info.st_mode):
-                h.update(f"d{rel}\0".encode())
+                h.update(utf8(f"d{rel}\0"))
                 return folder(rel, info)
             line = leaf(rel, info)
             if line is None:

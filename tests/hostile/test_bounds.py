@@ -325,6 +325,23 @@ def test_control_characters_never_reach_a_docx(tree: Path) -> None:
     assert not (tree / "build").exists()
 
 
+@pytest.mark.parametrize("odd", [b"\xff", b"\n", b"\x1b[2J"], ids=["not UTF-8", "newline", "ESC"])
+def test_a_folder_name_that_cannot_be_written_is_refused_at_its_files(tree: Path, odd: bytes) -> None:
+    """A folder (or file) name holding a byte that is not UTF-8 crashed the build (its walk, its cache keys,
+    summary.json, the site's pages encode it); a newline or ESC in it forged a line or a terminal escape where a
+    finding names the file. Each file under it is refused (E116), the build stops, the site shows the refusal."""
+    folder = tree / "submissions/2025-06/101-教育局"
+    renamed = Path(os.fsdecode(os.fsencode(folder) + odd))
+    folder.rename(renamed)
+    for _ in range(2):  # the second build asks for the replay first: its walk names the folder too
+        run = docgen(tree, "build")
+        assert run.code == 1 and "E116" in run.codes(), run.err
+        assert len(re.findall(r"错误 E116", run.err)) == 2 * len(list(renamed.glob("*.yaml")))  # listed, then again
+        assert not (tree / "build" / "summary.json").exists()
+    site = docgen(tree, "site")
+    assert site.code == 0 and (tree / "site" / "index.html").is_file(), site.err
+
+
 # --- read-only or full output disk -------------------------------------------------------------
 
 

@@ -727,10 +727,19 @@ def _plain(text: str) -> Any:
     return value
 
 
+#: What a file's path may not hold (E116): a byte that is not UTF-8 (os.listdir gives it as a lone surrogate), which
+#: summary.json, the 汇总表 and the site cannot write, and the control characters (a newline, ESC …), which would
+#: start a forged line or a terminal's escape sequence wherever a finding names the file.
+_UNNAMEABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def read_bounded(path: Path, root: Path | None = None) -> tuple[bytes | None, list[Finding]]:
-    """The bytes of a committed file if it is a regular file (else E115) within its bound (else E108, limits.max_bytes).
+    """The bytes of a committed file if its path can be named (else E116) and it is a regular file (else E115) within
+    its bound (else E108, limits.max_bytes).
 
     `path` names the file in findings; with `root`, it is relative to that folder (the project root)."""
+    if _UNNAMEABLE.search(str(path)):
+        return None, [error(path, 1, 1, "E116")]
     limit = limits.max_bytes(path.name)
     file = root / path if root is not None else path
     try:

@@ -1069,7 +1069,8 @@ class _Writer:
             context.update(whole() if whole is not None else {})
             context.update(page=target, link=lambda to: _link(target, to), href=lambda to: _link(target, to, html=True))
             text = self.env.get_template(template).render(**context)
-            data = self.secrets.redact(text).encode("utf-8")
+            # a file named with a byte that is not UTF-8 is shown by its refusal (E116), that byte as 「?」
+            data = self.secrets.redact(text).encode("utf-8", "replace")
             path.write_bytes(data)
         if self.record is not None:
             self.record.note(target, key, data)
