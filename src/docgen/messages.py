@@ -356,6 +356,8 @@ DRAFT_ANALYSIS = {
     "deviation_targets": "绩效目标方面。",
     "deviation_row": "{row}安排{subtotal}万元，已支出{spent}万元，支出进度{rate}，{versus}。",
     "deviation_row_unrated": "{row}安排{subtotal}万元，已支出{spent}万元。",
+    "deviation_row_unreported": "{row}安排{subtotal}万元，{missing}未填报。",
+    "deviation_row_unreported_all": "{row}的{missing}未填报。",
     "deviation_kinds": "主要表现为{names}。",
     "deviation_indicator": "{text}",
     "deviation_reason": "偏差原因：{reason}",

@@ -20,6 +20,7 @@ from ..form import vocabulary as F
 from ..form.forms import form_of
 from ..messages import ladder
 from . import draft as draft_text
+from .figures import Figures
 from .monitor import SubmissionAnalysis
 from .wording import Worded, worded, words
 
@@ -56,6 +57,11 @@ def _warnings(sa: SubmissionAnalysis, codes: tuple[str, ...]) -> list[Finding]:
     return [f for f in sa.findings if f.code in codes and f.code not in PAPERWORK_RULES and f.light in LIT]
 
 
+def _missing(fig: Figures) -> str:
+    """The typed amounts of a budget row stated 「未填报」, by their labels in the form's words: 「下达数、支出数」."""
+    return "、".join(words(label) for name, label in F.AMOUNT_FIELDS.items() if name in fig.unreported)
+
+
 def conclusion(sa: SubmissionAnalysis) -> str:
     """The one-paragraph verdict that opens 「四、绩效监控结果分析」, drafted from the figures and lights."""
     sub = sa.submission
@@ -63,9 +69,8 @@ def conclusion(sa: SubmissionAnalysis) -> str:
     if sa.exempt:
         return D["conclusion_exempt"].format(subject=subject)
     total = sa.headline
-    missing = [words(label) for name, label in F.AMOUNT_FIELDS.items() if name in total.unreported]
-    if missing:
-        budget = D["conclusion_budget_unreported"].format(fields="、".join(missing))
+    if missing := _missing(total):
+        budget = D["conclusion_budget_unreported"].format(fields=missing)
     elif total.subtotal > 0:
         budget = D["conclusion_budget"].format(
             arranged=N.prose_money(total.subtotal),
@@ -116,6 +121,10 @@ def _budget_rows(sa: SubmissionAnalysis) -> list[str]:
                 continue
             seen.add(row)
             fig = table[row]
+            if not (fig.reported("subtotal") and fig.reported("spent")):  # never 「已支出0.00万元」, nor a partial sum
+                key = "deviation_row_unreported" if fig.reported("subtotal") else "deviation_row_unreported_all"
+                sentences.append(D[key].format(row=row, subtotal=N.prose_money(fig.subtotal), missing=_missing(fig)))
+                continue
             args = {"row": row, "subtotal": N.prose_money(fig.subtotal), "spent": N.prose_money(fig.spent)}
             if fig.spend_progress is None:
                 sentences.append(D["deviation_row_unrated"].format(**args))
