@@ -1,9 +1,10 @@
-"""A partial submission's outputs state no value nobody reported: the drafted 偏差原因分析 in 附件1 names a 支出数
-「未填报」 as not reported, never as 0.00 or as the sum of the rows that were (examples/partial, with one of
-107-体育局's projects given two fund rows, one of them without its 支出数)."""
+"""A partial submission's outputs state no value nobody reported: the drafted 偏差原因分析 in 附件1 and summary.json
+name a 支出数 「未填报」 as not reported, never as 0.00 or as the sum of the rows that were (examples/partial, with
+one of 107-体育局's projects given two fund rows, one of them without its 支出数)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -52,3 +53,13 @@ def test_the_drafted_deviation_names_a_spend_not_reported_and_no_partial_total(b
     assert "市级财政资金安排50.00万元，支出数未填报。" in budget
     assert "资金总额安排150.00万元，支出数未填报。" in budget
     assert "已支出0.00万元" not in budget and "资金总额安排150.00万元，已支出" not in budget
+
+
+def test_summary_json_gives_a_figure_not_reported_as_null(built: Path) -> None:
+    summary = json.loads((built / "build" / "summary.json").read_text(encoding="utf-8"))
+    entries = {e.get("code"): e for period in summary["periods"] for e in period["submissions"]}
+    table = entries["107-2025-002"]["tables"]["资金"]
+    assert table["市级财政资金"]["spent"] is None and table["资金总额"]["spent"] is None  # not 0.00, not 10.00
+    assert table["市级财政资金"]["expected"] == "30.00" and table["中央财政资金"]["spent"] == "10.00"
+    row = entries["106-2025-001"]["tables"]["资金"]["市级财政资金"]  # 下达、支出、全年预计 「未填报」
+    assert (row["budget"], row["subtotal"], row["allocated"], row["spent"], row["expected"]) == ("680.00", "680.00", None, None, None)

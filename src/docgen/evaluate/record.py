@@ -98,20 +98,25 @@ def _rate(value: Decimal | None) -> str | None:
 
 
 def figures_json(fig: figures.Figures) -> dict[str, Any]:
-    """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats.
+    """One budget row's figures as two-decimal strings, so JSON readers get exact amounts, not floats; an amount
+    「未填报」 (or summed from one) is null, as its rates are and as `docgen export` gives it, never the 0 it stands on.
 
     `budget` is the one the rates use (the 调整后预算 where one is recorded, with the 年初预算 as `initial_budget`);
     `pending` and `committed_progress` appear only for a row with 已审批待支付, so files without them read as before."""
+
+    def money(name: str) -> str | None:
+        return None if name in fig.unreported else N.plain_money(getattr(fig, name))
+
     out = {
-        "carried_over": N.plain_money(fig.carried_over),
-        "budget": N.plain_money(fig.budget),
-        "subtotal": N.plain_money(fig.subtotal),
-        "allocated": N.plain_money(fig.allocated),
+        "carried_over": money("carried_over"),
+        "budget": money("budget"),
+        "subtotal": money("subtotal"),
+        "allocated": money("allocated"),
         "allocation_rate": _rate(fig.allocation_rate),
-        "spent": N.plain_money(fig.spent),
+        "spent": money("spent"),
         "spend_progress": _rate(fig.spend_progress),
         "execution": _rate(fig.execution),
-        "expected": N.plain_money(fig.expected),
+        "expected": money("expected"),
     }
     if fig.initial_budget is not None:
         out["initial_budget"] = N.plain_money(fig.initial_budget)
