@@ -43,7 +43,8 @@ def _line(tree: Path, text: str) -> int:
 # --- W315: 暂无, —, 不详 … ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("word", ["暂无", "—", "未填", "待统计", "不详"])
+#: 「－」 and 「／」 are the dash and the slash a Chinese input method types in full-width mode
+@pytest.mark.parametrize("word", ["暂无", "—", "未填", "待统计", "不详", "－", "／"])
 def test_an_unknown_word_in_an_indicator_value_is_located_and_asks_for_not_reported(tree: Path, word: str) -> None:
     _edit(tree, "    全年指标预计完成情况: 12100人\n", f"    全年指标预计完成情况: {word}\n")
     found = _found(tree, "W315")
@@ -62,8 +63,9 @@ def test_a_real_value_or_not_reported_raises_no_w315(tree: Path) -> None:
     assert _found(tree, "W315") == []
 
 
-def test_an_unknown_word_in_a_budget_figure_is_told_to_write_not_reported(tree: Path) -> None:
-    _edit(tree, "    支出数: 412.35\n", "    支出数: 暂无\n")
+@pytest.mark.parametrize("word", ["暂无", "－", "／"])
+def test_an_unknown_word_in_a_budget_figure_is_told_to_write_not_reported(tree: Path, word: str) -> None:
+    _edit(tree, "    支出数: 412.35\n", f"    支出数: {word}\n")
     found = _found(tree, "E204")
     assert len(found) == 1 and found[0][3].endswith("，是不是「未填报」？")
 

@@ -57,8 +57,9 @@ NOT_REPORTED = "未填报"
 
 #: Other ways clerks write "not known yet" (issue 14: never a value). Read as 「未填报」 wherever a value or figure may
 #: be stated so (no light, not counted complete, never drafted), and located by a hint asking for 「未填报」 (W315).
+#: 「－」 and 「／」 are the dash and the slash typed in a Chinese input method's full-width mode.
 #: 「无」 is not among them: it is a true report for a count that should stay at zero (「安全责任事故: 无」).
-UNKNOWN_WORDS = frozenset({"暂无", "未填", "待统计", "不详", "—", "——", "-", "--", "/", "待定", "未知", "待填", "暂缺"})
+UNKNOWN_WORDS = frozenset({"暂无", "未填", "待统计", "不详", "—", "——", "-", "--", "/", "－", "－－", "／", "待定", "未知", "待填", "暂缺"})
 
 #: 附件2 fund rows (the 其中 rows under 资金总额), in the form's order.
 PROJECT_FUND_ROWS = (
