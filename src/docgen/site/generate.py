@@ -1572,12 +1572,21 @@ def _mkdocs(source: Path, config: str, target: Path, code: str = _MKDOCS) -> Non
 _MERGE = "import sys\nfrom docgen.site.pages import merge_main\nsys.exit(merge_main(sys.argv[1:]))"
 
 
-def _merge_search(source: Path, main: Path, others: list[Path], old: Path | None, kept: set[str], pages: list[str]) -> None:
+def _merge_search(
+    source: Path, main: Path, others: list[Path], old: Path | None, kept: set[str], pages: list[str], layout: Path | None = None
+) -> None:
     """One search index for the site in `main` (site/pages.py `merge_search`), made in a child process: the index of a
     large site is too large to be read in ours, which holds the site's plan. `old`: the last site's index, whose
-    entries of the `kept` pages (their .html) are taken."""
+    entries of the `kept` pages (their .html) are taken; `layout`: where the indexes' layouts are kept (user cache)."""
     listing = source / "merge.json"
-    args = {"main": str(main), "others": [str(o) for o in others], "old": str(old) if old else None, "kept": sorted(kept), "pages": pages}
+    args = {
+        "main": str(main),
+        "others": [str(o) for o in others],
+        "old": str(old) if old else None,
+        "kept": sorted(kept),
+        "pages": pages,
+        "layout": str(layout) if layout else None,
+    }
     out_files.write_text(listing, json.dumps(args, ensure_ascii=False))
     code = children.python_prefix() + _MERGE  # the child ends with docgen, however docgen ends
     try:
@@ -1698,6 +1707,7 @@ def run_mkdocs(
     check: Callable[[Path], object] | None = None,
     files: FileDigests | None = None,
     render: bool = True,
+    layout: Path | None = None,
 ) -> int:
     """`mkdocs build --strict` in child processes into a fresh folder, then swapped in for `output`.
 
@@ -1706,7 +1716,8 @@ def run_mkdocs(
     machinery set up once (`_render_pages`, site/pages.py: the same HTML and search entries); without it (`render`
     False, or when that child cannot) in runs of `batch` such pages. Pages and search entries are merged. Building
     beside `output` and renaming at the end means a failed build leaves the previous site in place. Returns the number
-    of child processes that built pages.
+    of child processes that built pages. `layout`: where the search index's layout is kept (the user's cache), so
+    that the next build copies the kept pages' entries from it as they are (site/pages.py `merge_search`).
     """
     if find_spec("mkdocs") is None or find_spec("material") is None:
         raise EnvironmentProblem(M.site_label("mkdocs_missing"))
@@ -1759,7 +1770,7 @@ def run_mkdocs(
             _place_downloads(downloads, _real_folder(output, DOWNLOADS), folders[0] / DOWNLOADS, moved, {})
         if len(runs) > 1 or kept:
             old = output / INDEX if kept else None
-            _merge_search(source, folders[0], folders[1:], old, {_html(p) for p in kept}, [_html(p) for p in pages])
+            _merge_search(source, folders[0], folders[1:], old, {_html(p) for p in kept}, [_html(p) for p in pages], layout)
         if check is not None:  # before the swap: a page that fails leaves the previous site published
             check(folders[0])
     except BaseException:
@@ -1819,6 +1830,8 @@ def _built_digest(path: Path, files: FileDigests | None) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
+#: The search index's layout (site/pages.py `merge_search`), a record in the user's cache beside the site's.
+LAYOUT = "search-layout"
 #: built.json's entry for the search index the last build published: its digest (the other entries are pages).
 INDEX = "search/search_index.json"
 
@@ -1910,7 +1923,11 @@ def build_site(
         pages = write_sources(model, source, build, store)
         clean = Verdicts(store, "sanitise", sanitise.basis(), files)
         run_mkdocs(
-            source, output, check=lambda folder: (sanitise.check_site(folder, clean, workers=None), check and check(folder)), files=files
+            source,
+            output,
+            check=lambda folder: (sanitise.check_site(folder, clean, workers=None), check and check(folder)),
+            files=files,
+            layout=store.record(output, LAYOUT) if store is not None else None,
         )
         clean.save()
     return SiteResult(output, pages, model)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import inspect
 import json
 import logging
@@ -209,41 +210,139 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def merge_search(main: Path, others: Iterable[Path], old: Path | None = None, kept: Iterable[str] = (), pages: Iterable[str] = ()) -> None:
+def _page(doc: dict[str, Any]) -> str:
+    """The page (its .html) a search entry belongs to."""
+    return str(doc.get("location", "")).split("#")[0]
+
+
+def _kept_spans(old: Path, layout: Path | None, kept: set[str]) -> tuple[bytes, dict[str, tuple[int, int]]] | None:
+    """The last site's index (`old`) as bytes, and where in it the entries of each `kept` page stand, from the layout
+    `merge_search` recorded when it wrote that very index (the record names its digest: an index changed since, a
+    record damaged or made for another index is a miss). A kept page the layout does not name had no entries. None:
+    read the index whole instead."""
+    if layout is None:
+        return None
+    try:
+        record = json.loads(layout.read_bytes())
+        data = old.read_bytes()
+    except (OSError, ValueError):
+        return None
+    spans = record.get("pages") if isinstance(record, dict) else None
+    if not isinstance(spans, dict) or record.get("index") != hashlib.sha256(data).hexdigest():
+        return None
+    found: dict[str, tuple[int, int]] = {}
+    for page in kept:
+        span = spans.get(page)
+        if span is None:
+            continue
+        if not (isinstance(span, list) and len(span) == 2 and all(type(x) is int for x in span) and 0 < span[0] < span[1] < len(data)):
+            return None
+        start, end = span
+        head = b'{"location":' + json.dumps(page, ensure_ascii=False)[:-1].encode("utf-8", "surrogatepass")
+        if data[start - 1 : start] not in (b"[", b",") or data[end : end + 1] not in (b",", b"]") or not data.startswith(head, start):
+            return None
+        found[page] = (start, end)
+    return data, found
+
+
+def merge_search(
+    main: Path,
+    others: Iterable[Path],
+    old: Path | None = None,
+    kept: Iterable[str] = (),
+    pages: Iterable[str] = (),
+    layout: Path | None = None,
+) -> None:
     """One search index for the whole site in `main`, from the runs' indexes (in `others`) and the entries of the `kept`
     pages (their .html) in the last site's index `old`; the offline copy (search_index.js) too. The department
     folders' pages' entries follow the main run's, page by page in the order of `pages` (their .html), so an index
     assembled from kept and rebuilt pages equals a cold build's.
 
+    `layout`: a file in the user's cache for the index's layout (the bytes each page's entries span in it): the kept
+    pages' entries are copied from the last index as they were written (`_kept_spans`), not decoded and encoded again,
+    and the new index's layout is recorded there.
+
     Runs in a child of docgen (`generate._merge_search`): the index of a site of 10,000 projects is ~100 MB of JSON,
     ~300 MiB while it is read, which docgen's own process, holding the site's plan, is spared."""
     index_file = main / "search" / "search_index.json"
     index = json.loads(index_file.read_text(encoding="utf-8"))
-    for other in others:
-        index["docs"].extend(json.loads((other / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"])
-    locations = set(kept)
-    if old is not None and locations:
-        docs = json.loads(old.read_text(encoding="utf-8"))["docs"]
-        index["docs"].extend(d for d in docs if isinstance(d, dict) and str(d.get("location", "")).split("#")[0] in locations)
+    entries: dict[str, list[Any]] = {}  # each page's entries in the order they came (a page is built in one place)
+    for other in [None, *others]:
+        docs = index["docs"] if other is None else json.loads((other / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+        for doc in docs:
+            entries.setdefault(_page(doc), []).append(doc)
         del docs
+    locations = set(kept)
+    data, spans = b"", dict[str, tuple[int, int]]()
+    if old is not None and locations:
+        known = _kept_spans(old, layout, locations)
+        if known is not None:
+            data, spans = known
+        else:
+            for doc in json.loads(old.read_text(encoding="utf-8"))["docs"]:
+                if isinstance(doc, dict) and _page(doc) in locations:
+                    entries.setdefault(_page(doc), []).append(doc)
     order = {page: i for i, page in enumerate(pages) if posixpath.basename(page) != "index.html"}
 
-    def place(doc: dict[str, Any]) -> tuple[int, Any]:
+    def place(page: str) -> tuple[int, Any]:
         """The project pages after every other page, in `pages` order; the others (the department pages, built beside
         the main run, too) where one MkDocs run puts them: by folder, a folder's index first (mkdocs file_sort_key)."""
-        page = str(doc.get("location", "")).split("#")[0]
         if page in order:
             return (1, order[page])
         parts = page.split("/")
         return (0, (parts[:-1], parts[-1] != "index.html", parts[-1]))
 
-    index["docs"].sort(key=place)  # stable: a page's entries stay in the order it was indexed
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    del index
-    index_file.write_text(text, encoding="utf-8")
+    # the text json.dumps gives for the whole index, written piece by piece: the object around "docs", then each
+    # page's entries, encoded here or copied as they stand in the last index
+    keys = list(index)
+    at = keys.index("docs")
+
+    def item(key: str) -> str:
+        return json.dumps(key, ensure_ascii=False) + ":" + json.dumps(index[key], ensure_ascii=False, separators=(",", ":"))
+
+    head = "{" + "".join(item(k) + "," for k in keys[:at]) + '"docs":['
+    tail = "]" + "".join("," + item(k) for k in keys[at + 1 :]) + "}"
     script = main / "search" / "search_index.js"
+    outputs = [index_file.open("wb")]
     if script.exists():
-        script.write_text("var __index = " + text, encoding="utf-8")
+        outputs.append(script.open("wb"))
+        outputs[1].write(b"var __index = ")
+    digest = hashlib.sha256()
+    where: dict[str, list[int]] = {}
+    size = 0
+    try:
+
+        def write(chunk: bytes) -> None:
+            nonlocal size
+            for out in outputs:
+                out.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+
+        write(head.encode("utf-8"))
+        for n, page in enumerate(sorted(entries.keys() | spans.keys(), key=place)):
+            if n:
+                write(b",")
+            start = size
+            if page in spans:
+                write(data[slice(*spans[page])])
+            else:
+                write(json.dumps(entries.pop(page), ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8"))
+            where[page] = [start, size]
+        write(tail.encode("utf-8"))
+    finally:
+        for out in outputs:
+            out.close()
+    if layout is not None:
+        _record_layout(layout, {"index": digest.hexdigest(), "pages": where})
+
+
+def _record_layout(layout: Path, record: dict[str, Any]) -> None:
+    """Keep the index's layout in the user's cache; one that cannot be written costs the next merge a full read."""
+    from ..output import write_text
+
+    with contextlib.suppress(OSError):
+        write_text(layout, json.dumps(record, ensure_ascii=False))
 
 
 def merge_main(argv: list[str]) -> int:
@@ -251,5 +350,6 @@ def merge_main(argv: list[str]) -> int:
     (listing,) = argv
     args = json.loads(Path(listing).read_text(encoding="utf-8"))
     old = Path(args["old"]) if args["old"] else None
-    merge_search(Path(args["main"]), [Path(p) for p in args["others"]], old, args["kept"], args["pages"])
+    layout = Path(args["layout"]) if args.get("layout") else None
+    merge_search(Path(args["main"]), [Path(p) for p in args["others"]], old, args["kept"], args["pages"], layout)
     return 0
