@@ -12,6 +12,8 @@ reads as "?") — raises `Unreadable`, and each check decides what that means (t
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,9 +45,9 @@ def is_index(path: Path) -> bool:
     return path.name in NAMES and path.parent.name == "search"
 
 
-def _opened(path: Path) -> BinaryIO:
-    """The file positioned at its JSON (after the offline copy's prefix)."""
-    handle = path.open("rb")
+def _opened(path: Path | bytes) -> BinaryIO:
+    """The file positioned at its JSON (after the offline copy's prefix); bytes: that JSON."""
+    handle = io.BytesIO(path) if isinstance(path, bytes) else path.open("rb")
     if handle.read(len(PREFIX)) != PREFIX:
         handle.seek(0)
     return handle
@@ -88,10 +90,10 @@ def body_digest(path: Path) -> str:
 _DOCS = object()  # the open "docs" list: its items are handed out, not kept
 
 
-def read(path: Path) -> Iterator[tuple[str, Any]]:
+def read(path: Path | bytes) -> Iterator[tuple[str, Any]]:
     """("doc", entry) for each item of "docs", in order, then ("frame", the object without "docs"), values as
     json.loads gives them (floats for fractions); raises Unreadable (possibly after some items) for what is not such
-    an index, a lone surrogate escape included (`_Refusing`)."""
+    an index, a lone surrogate escape included (`_Refusing`). `path` may be the JSON itself, as bytes."""
     stack: list[Any] = []  # the open containers (dicts, lists, _DOCS)
     keys: list[Any] = []  # for each open dict, the key its next value goes under
     docs = 0  # how many times the top-level object said "docs"
@@ -136,3 +138,16 @@ def read(path: Path) -> Iterator[tuple[str, Any]]:
         raise Unreadable(str(exc).splitlines()[0] if str(exc) else "JSON") from exc
     if stack or not docs:
         raise Unreadable("incomplete")
+
+
+def frame(index: dict[str, Any]) -> tuple[str, str]:
+    """What json.dumps (compact, not ASCII) writes for the index object `index` before the first item of its "docs"
+    and after the last: an index is written (site/pages.py `merge_search`) and checked (site/sanitise.py) as this
+    frame around its pages' entries."""
+    keys = list(index)
+    at = keys.index("docs")
+
+    def item(key: str) -> str:
+        return json.dumps(key, ensure_ascii=False) + ":" + json.dumps(index[key], ensure_ascii=False, separators=(",", ":"))
+
+    return "{" + "".join(item(k) + "," for k in keys[:at]) + '"docs":[', "]" + "".join("," + item(k) for k in keys[at + 1 :]) + "}"

@@ -1922,12 +1922,13 @@ def build_site(
     with out_files.lock(source.parent, "docgen-site"), children.frozen():
         pages = write_sources(model, source, build, store)
         clean = Verdicts(store, "sanitise", sanitise.basis(), files)
+        layout = store.record(output, LAYOUT) if store is not None else None  # the search index's (site/pages.py)
         run_mkdocs(
             source,
             output,
-            check=lambda folder: (sanitise.check_site(folder, clean, workers=None), check and check(folder)),
+            check=lambda folder: (sanitise.check_site(folder, clean, workers=None, layout=layout), check and check(folder)),
             files=files,
-            layout=store.record(output, LAYOUT) if store is not None else None,
+            layout=layout,
         )
         clean.save()
     return SiteResult(output, pages, model)

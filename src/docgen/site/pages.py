@@ -264,6 +264,8 @@ def merge_search(
 
     Runs in a child of docgen (`generate._merge_search`): the index of a site of 10,000 projects is ~100 MB of JSON,
     ~300 MiB while it is read, which docgen's own process, holding the site's plan, is spared."""
+    from .. import search_index
+
     index_file = main / "search" / "search_index.json"
     index = json.loads(index_file.read_text(encoding="utf-8"))
     entries: dict[str, list[Any]] = {}  # each page's entries in the order they came (a page is built in one place)
@@ -294,14 +296,7 @@ def merge_search(
 
     # the text json.dumps gives for the whole index, written piece by piece: the object around "docs", then each
     # page's entries, encoded here or copied as they stand in the last index
-    keys = list(index)
-    at = keys.index("docs")
-
-    def item(key: str) -> str:
-        return json.dumps(key, ensure_ascii=False) + ":" + json.dumps(index[key], ensure_ascii=False, separators=(",", ":"))
-
-    head = "{" + "".join(item(k) + "," for k in keys[:at]) + '"docs":['
-    tail = "]" + "".join("," + item(k) for k in keys[at + 1 :]) + "}"
+    head, tail = search_index.frame(index)
     script = main / "search" / "search_index.js"
     outputs = [index_file.open("wb")]
     if script.exists():

@@ -21,10 +21,15 @@ What is checked, and why not the whole page with one allow-list:
 from __future__ import annotations
 
 import functools
+import itertools
+import json
+import os
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import nh3
 from selectolax.lexbor import LexborHTMLParser
@@ -216,31 +221,118 @@ def _entry_problem(texts: list[str]) -> str | None:
 _INDEX_BATCH = 30_000
 
 
-def _check_index(index: Path, output: Path, known: Verdicts | None, workers: int | None) -> None:
+#: what a piece of the search index (a page's entries, `_cuts`) is found clean as: apart from single entries
+_PIECE = b"search-piece\0"
+
+
+#: the most bytes the index's frame (what stands before and after its entries: its config) is read with
+_FRAME = 1 << 20
+
+
+def _cuts(index: Path, layout: Path | None) -> list[tuple[int, int]] | None:
+    """Where the search index holds each page's entries, as the merge that wrote it recorded (site/pages.py
+    `merge_search`, the layout kept in the user's cache), when the record cuts this very index so: before the first
+    piece and after the last stands what json.dumps writes for an index without entries (search_index.frame), and the
+    pieces follow one another a comma apart (`_pieces` reads the commas). JSON reads a list's items the same whatever
+    stands around the list, so each piece read alone gives the entries the whole file gives there. None: read it entry
+    by entry. Only the frame is read here: the index (~100 MB) is never held whole."""
+    if layout is None:
+        return None
+    try:
+        record = json.loads(layout.read_bytes())
+    except (OSError, ValueError):
+        return None
+    spans = record.get("pages") if isinstance(record, dict) else None
+    if not isinstance(spans, dict) or not spans:
+        return None
+    cuts = list(spans.values())
+    if not all(isinstance(cut, list) and len(cut) == 2 and all(type(x) is int for x in cut) and 0 < cut[0] < cut[1] for cut in cuts):
+        return None
+    cuts.sort()
+    if any(after[0] != before[1] + 1 for before, after in itertools.pairwise(cuts)):
+        return None
+    try:
+        with index.open("rb") as handle:
+            if cuts[0][0] > _FRAME or os.fstat(handle.fileno()).st_size - cuts[-1][1] > _FRAME:
+                return None
+            head = handle.read(cuts[0][0])
+            handle.seek(cuts[-1][1])
+            tail = handle.read()
+        outside = json.loads(head + tail)
+        if not isinstance(outside, dict) or outside.get("docs") != [] or search_index.frame(outside) != (head.decode(), tail.decode()):
+            return None
+    except (OSError, ValueError):  # not JSON, not UTF-8
+        return None
+    return [(start, end) for start, end in cuts]
+
+
+def _pieces(index: Path, cuts: list[tuple[int, int]]) -> Iterator[bytes]:
+    """The pieces `cuts` names, read one at a time; raises Unreadable where they are not a comma apart."""
+    with index.open("rb") as handle:
+        handle.seek(cuts[0][0])
+        for n, (start, end) in enumerate(cuts):
+            if (n and handle.read(1) != b",") or handle.tell() != start:
+                raise search_index.Unreadable("not cut into pieces")
+            piece = handle.read(end - start)
+            if len(piece) != end - start:
+                raise search_index.Unreadable("cut short")
+            yield piece
+
+
+def _check_index(index: Path, output: Path, known: Verdicts | None, workers: int | None, layout: Path | None = None) -> None:
     """Every entry of the site's search index checked as a page's text would be (its title and text); raise naming the
-    first bad one, or the index itself when it cannot be read entry by entry (not JSON, a key given twice...)."""
+    first bad one, or the index itself when it cannot be read entry by entry (not JSON, a key given twice...).
+
+    With `layout` (the merge's, `_cuts`), a page's entries found clean before (by the digest of their bytes) are
+    not read again: after one edit, the entries of the pages it changed are."""
     where = index.relative_to(output).as_posix()
     entries: list[tuple[str, list[str], str]] = []  # (location, title and text, content digest) of those not known
+    pieces: list[str] = []  # the digests of the pieces whose entries are in `entries`
 
     def check() -> None:
         found = fork_map(lambda entry: _entry_problem(entry[1]), entries, workers, least=PARALLEL_FROM * 30)
         for (location, _, content), problem in zip(entries, found, strict=True):
             if problem is not None:
                 raise DocgenError(M.site_label("unsafe_page", page=f"{where}（{location}）", problem=problem))
-            if known is not None:
+            if known is not None and content:
                 known.passed(content)
+        for content in pieces:
+            assert known is not None
+            known.passed(content)
         entries.clear()
+        pieces.clear()
 
+    def add(doc: Any, alone: bool) -> None:
+        """Queue an entry unless found clean before: by its own digest (`alone`), or as part of a piece (not)."""
+        if not isinstance(doc, dict):
+            raise search_index.Unreadable("an entry is not an object")
+        texts = [str(doc.get(key, "")) for key in ("title", "text")]
+        content = Verdicts.of("\0".join(["search", *texts]).encode("utf-8", "surrogatepass")) if alone and known is not None else ""
+        if not content or known is None or not known.seen(content):
+            entries.append((str(doc.get("location", "")), texts, content))
+
+    cut = _cuts(index, layout) if known is not None else None
     try:
-        for kind, doc in search_index.read(index):
+        for piece in _pieces(index, cut) if cut is not None else ():
+            assert known is not None
+            content = Verdicts.of(_PIECE + piece)
+            if known.seen(content):
+                continue
+            for kind, doc in search_index.read(b'{"docs":[' + piece + b"]}"):
+                if kind == "doc":
+                    add(doc, False)
+            pieces.append(content)
+            if len(entries) >= _INDEX_BATCH:
+                check()
+    except search_index.Unreadable:  # not cut into lists of entries after all: read the index whole
+        entries.clear()
+        pieces.clear()
+        cut = None
+    try:
+        for kind, doc in search_index.read(index) if cut is None else ():
             if kind != "doc":
                 continue
-            if not isinstance(doc, dict):
-                raise search_index.Unreadable("an entry is not an object")
-            texts = [str(doc.get(key, "")) for key in ("title", "text")]
-            content = Verdicts.of("\0".join(["search", *texts]).encode("utf-8", "surrogatepass")) if known is not None else ""
-            if known is None or not known.seen(content):
-                entries.append((str(doc.get("location", "")), texts, content))
+            add(doc, True)
             if len(entries) >= _INDEX_BATCH:
                 check()
     except search_index.Unreadable as exc:
@@ -248,13 +340,14 @@ def _check_index(index: Path, output: Path, known: Verdicts | None, workers: int
     check()
 
 
-def check_site(output: Path, known: Verdicts | None = None, workers: int | None = 1) -> int:
+def check_site(output: Path, known: Verdicts | None = None, workers: int | None = 1, layout: Path | None = None) -> int:
     """Check every page, the search index and the sitemap of a built site; raise naming the first bad page.
 
     `known`: pages and search entries found clean before (by content digest, verdicts.Verdicts with `basis()`): not
     checked again, so a rebuild after one edit checks the pages that changed. `workers`: processes checking at once
     (None: one per core, when PARALLEL_FROM pages are to be checked: at 10,000 projects this check is minutes of one
-    core); the digests are taken here, and only the pages not known are handed out. Returns the number of pages."""
+    core); the digests are taken here, and only the pages not known are handed out. `layout`: the search index's
+    layout (`_check_index`). Returns the number of pages."""
     pages = sorted(output.rglob("*.html"))
     todo: list[tuple[Path, str]] = []
     for page in pages:
@@ -269,7 +362,7 @@ def check_site(output: Path, known: Verdicts | None = None, workers: int | None 
             known.passed(content)
     index = output / "search" / "search_index.json"
     if index.is_file():
-        _check_index(index, output, known, workers)
+        _check_index(index, output, known, workers, layout)
     sitemap = output / "sitemap.xml"
     if sitemap.is_file():
         try:
