@@ -333,12 +333,56 @@ def test_the_render_plan_keeps_each_unchanged_department_and_equals_cold_builds(
     for shard, name in zip(sorted(next(cache_home.glob(f"docgen/{engine.PLANS}-*")).iterdir())[:2], ("../x.docx", ""), strict=True):
         header, line = shard.read_text(encoding="utf-8").split("\n")[:2]
         path, key, plan = cache.loads(line)
-        row = next(iter(plan.values()))
+        row = next(iter(plan["rows"].values()))
         row[1] = name  # a file outside its department's folder; no name
         shard.write_text(header + "\n" + cache.dumps([path, key, plan]) + "\n", encoding="utf-8")
     spend(next(period.rglob("105-2025-0014.yaml")), 2)
     api.build(tree)
     assert differing(files(tree / "build"), cold(tree, tmp_path / "damaged", monkeypatch)) == []
+
+
+def _kept_bundle(home: Path, code: str, change: Callable[[list[Any]], list[Any]]) -> None:
+    """Change the bundle kept with one department's render plan (engine._Plans: what keeps a department whole)."""
+    for shard in next(home.glob(f"docgen/{engine.PLANS}-*")).iterdir():
+        header, line, *rest = shard.read_text(encoding="utf-8").split("\n")
+        path, key, plan = cache.loads(line)
+        if path.endswith(f"/{code}/plan"):
+            plan["bundle"] = change(plan["bundle"])
+            shard.write_text("\n".join([header, cache.dumps([path, key, plan]), *rest]), encoding="utf-8")
+            return
+    raise AssertionError(code)
+
+
+def test_an_unchanged_department_is_kept_whole_only_while_its_outputs_are_the_files_written(
+    tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: after one edit, a department with nothing changed is kept whole (its plan and its bundle's key read
+    back, each output's signature compared, nothing else weighed), but only while every one of its outputs and its
+    bundle is the file docgen wrote: an attachment replaced by hand, a bundle deleted, an attachment made a symlink
+    are written again, and a kept bundle key that is damaged or wrong is a miss. Each build is the bytes of a cold
+    one."""
+    api.build(tree)
+    period = tree / "submissions" / "2025-06"
+    spend(next(period.rglob("103-2025-0012.yaml")), 1)
+    api.build(tree)  # every department's bundle key now kept with its plan
+    kept = [line for shard in plans(cache_home).values() for line in shard.split(b"\n")[1:] if line]
+    assert len(kept) == 10 and sum(b'"bundle":["' in line for line in kept) == 8  # not 101 (pooled) nor 102 (withheld)
+    build = tree / "build"
+    replaced = next(build.rglob("附件1-105-2025-0014-*.docx"))
+    replaced.write_bytes(b"not the file docgen wrote")
+    bundle = next(build.rglob("107-*.zip"))
+    bundle.unlink()
+    linked = next(build.rglob("附件2-108-2025-0017-*.xlsx"))
+    (tmp_path / "elsewhere.xlsx").write_bytes(linked.read_bytes())
+    linked.unlink()
+    linked.symlink_to(tmp_path / "elsewhere.xlsx")
+    _kept_bundle(cache_home, "109", lambda memo: ["0" * 64, *memo[1:]])  # a key no bundle was written with
+    _kept_bundle(cache_home, "110", lambda memo: [memo[0], memo[1], []])  # no 部门整体
+    spend(next(period.rglob("103-2025-0012.yaml")), 2)
+    again = api.build(tree)
+    assert {p.name for p in again.rendered.written} >= {replaced.name, linked.name}
+    assert bundle.is_file() and not linked.is_symlink()
+    assert differing(files(build), cold(tree, tmp_path / "cold", monkeypatch)) == []
 
 
 def summary_parts(cache: Path) -> dict[str, bytes]:
