@@ -149,11 +149,11 @@ def _dump(value: Any, put: Callable[[str], Any]) -> None:
         raise TypeError(type(value).__name__)
 
 
-def signature(path: Path) -> list[int] | None:
+def signature(path: Path | str) -> list[int] | None:
     """What identifies a file docgen wrote (size, modification time, inode), not following a symlink; None when it
     is gone or is not a regular file. A file replaced by hand, or checked out by git, has another."""
     try:
-        info = path.lstat()
+        info = os.lstat(path)
     except OSError:
         return None
     return [info.st_size, info.st_mtime_ns, info.st_ino] if stat.S_ISREG(info.st_mode) else None
