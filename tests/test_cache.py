@@ -177,6 +177,7 @@ def test_each_submission_is_read_once_per_build(demo: Path, run, reads: collecti
     reads.clear()
     monkeypatch.setattr(validate, "CACHE_FROM", 1)
     (demo / "build" / "summary.json").unlink()  # an output gone: the whole check again, not the last build's report
+    time.sleep(cache.SETTLED_NS / 1e9)  # the demo's files settled (cache.settled_signature): this build may vouch for them
     assert run("build", "--jobs", "1").exit_code == 0  # with the cache: still once (nothing to render, texts walked)
     counted = dict(reads)  # before reading them here (the hook counts these opens too)
     secret = {name for name in counted if Path(name).parent.name != "2025-06" and "涉密: true" in Path(name).read_text(encoding="utf-8")}
