@@ -95,3 +95,18 @@ def test_a_restyled_tables_yaml_within_bounds_is_taken(tmp_path: Path, old: str,
 )
 def test_a_number_format_must_show_the_number(code: str, shows: bool) -> None:
     assert templates.shows_value(code) is shows
+
+
+@pytest.mark.parametrize("linked", [templates.REPORT_DOCX, templates.TABLES_YAML, templates.FONTS_CONF, ""])
+def test_a_template_or_its_folder_that_is_a_link_is_refused_not_read(tmp_path: Path, linked: str) -> None:
+    """A committed link in templates/ (or templates/ itself a link) would have docgen read a file from outside the
+    repository as the project's template: refused, named, whatever it points at (here docgen's own templates)."""
+    root = tmp_path / "repo"
+    (root / templates.FOLDER).mkdir(parents=True)
+    link = root / templates.FOLDER / linked if linked else root / templates.FOLDER
+    if not linked:
+        link.rmdir()
+    link.symlink_to(templates.BUILTIN / linked if linked else templates.BUILTIN)
+    with pytest.raises(EnvironmentProblem, match="符号链接") as refused:
+        templates.find(root)
+    assert str(link) in str(refused.value)

@@ -52,10 +52,17 @@ class Templates:
 
 
 def find(root: Path) -> Templates:
-    """Each template from `root/templates/` if the project has it, else docgen's own; a clear error if neither."""
+    """Each template from `root/templates/` if the project has it, else docgen's own; a clear error if neither.
+
+    templates/ is committed: a template, or the folder, that is a link is refused, named (E115), as tables.yaml
+    always was, never read (report.docx and fonts.conf were read through it, from anywhere on the machine)."""
     files: dict[str, Path] = {}
+    own = root / FOLDER
+    for link in (own, *(own / name for name in NAMES)):
+        if link.is_symlink():
+            raise EnvironmentProblem(M.label("template_invalid", path=link, detail=M.message("E115")))
     for name in NAMES:
-        for folder in (root / FOLDER, BUILTIN):
+        for folder in (own, BUILTIN):
             if (folder / name).is_file():
                 files[name] = folder / name
                 break
