@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from docgen import api, cache, output
+from docgen.cache import Store
 from docgen.errors import DocgenError
 from docgen.form.model import Project
 from docgen.render import engine
@@ -412,6 +413,18 @@ def test_summary_json_keeps_each_unchanged_department_piece_and_equals_cold_buil
     spend(next(period.rglob("105-2025-0014.yaml")), 2)
     api.build(tree)
     assert files(tree / "build")["summary.json"] == cold(tree, tmp_path / "damaged", monkeypatch)["summary.json"]
+
+
+def test_a_build_just_after_an_edit_prints_what_the_rollup_child_made(tree: Path, cache_home: Path) -> None:
+    """A build started within SETTLED_NS of an edit is not remembered for a replay (its walk cannot vouch for the
+    file), yet what it prints is the text the roll-up child made, the same as made from its findings, and the
+    child's file is not left in the cache."""
+    api.build(tree)
+    spend(next((tree / "submissions" / "2025-06").rglob("103-2025-0012.yaml")), 1)
+    built = api.build(tree)
+    text, line = api._report_text(built.result.findings, len(built.result.files))
+    assert isinstance(built.text, bytes) and text is not None and built.text == text.encode() and built.summary_line == line
+    assert not Store(tree).record(tree / "build", "report").exists()
 
 
 def test_a_build_after_an_edit_leaves_nothing_frozen(tree: Path, cache_home: Path) -> None:
