@@ -155,6 +155,22 @@ def remove(path: Path, owner: Path, *, only_if_empty: bool = False) -> bool:
     return True
 
 
+def remove_stale(paths: Iterable[Path], folder: Path) -> list[Path]:
+    """Delete outputs a manifest of `folder` lists and this run did not write, then the folders they leave empty;
+    only ever strictly inside `folder` (`remove`: a symlink is removed, never followed). Returns those removed."""
+    removed = []
+    for path in paths:
+        if not inside(path, folder):  # a manifest's entries are checked on reading: this is a second line of defence
+            continue
+        if path.is_symlink() or path.is_file():
+            remove(path, folder)
+            removed.append(path)
+        parent = path.parent
+        while parent != folder and inside(parent, folder) and remove(parent, folder, only_if_empty=True):
+            parent = parent.parent
+    return removed
+
+
 def refuse_symlink(folder: Path, *, within: bool = False) -> None:
     """An output folder (build/, site/, a folder named on the command line) must not be a symlink: a committed one
     would point docgen's writes and deletions anywhere on the machine. With `within`, neither may any folder in it."""

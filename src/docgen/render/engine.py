@@ -283,21 +283,6 @@ def sweep_temporaries(folder: Path) -> None:
                 output.remove(path, folder)
 
 
-def _remove(paths_: list[Path], folder: Path) -> list[Path]:
-    """Delete stale outputs, then the folders they leave empty; only ever strictly inside `folder` (output.remove)."""
-    removed = []
-    for path in paths_:
-        if not output.inside(path, folder):  # the manifest was checked on reading: this is a second line of defence
-            continue
-        if path.is_symlink() or path.is_file():
-            output.remove(path, folder)
-            removed.append(path)
-        parent = path.parent
-        while parent != folder and output.inside(parent, folder) and output.remove(parent, folder, only_if_empty=True):
-            parent = parent.parent
-    return removed
-
-
 @dataclass(frozen=True)
 class _Planned:
     sub: Submission
@@ -774,7 +759,7 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
     _dossiers(public, groups, options, tpl, report)
     report.planned = sum(len(p.targets) for place in places for p in place.planned) + public.kept_outputs
     for place in places:
-        removed = _remove(place.manifest.stale(), place.folder)
+        removed = output.remove_stale(place.manifest.stale(), place.folder)
         report.removed += removed
         if not options.pdf:
             report.pdfs_removed += [p for p in removed if p.suffix == ".pdf"]

@@ -1100,6 +1100,8 @@ class _Keys:
     compare, so a rebuild after one edit rewrites only its department's 汇总表 and the city's. One manifest per
     `scope`, as `docgen build` writes the departments' and the city's workbooks in two processes at once; kept in
     the project's cache (Store.record), never in build/, with each file's signature as written (engine.Manifest).
+    A workbook the last run wrote and this one did not (a department gone from the roster or renamed, the profile's
+    area renamed) is removed on `save`, as a stale attachment is: a cold build would not write it.
     """
 
     def __init__(self, build: Path, scope: str, store: Store | None = None) -> None:
@@ -1109,6 +1111,7 @@ class _Keys:
             self.keys: dict[str, list[Any]] = {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 2}
         except (OSError, ValueError, AttributeError):
             self.keys = {}
+        self.now: dict[str, list[Any]] = {}  # the workbooks of this run, written or kept: all the manifest keeps
 
     def write(self, target: Path, sheets: list[Sheet] | Callable[[], list[Sheet]], inputs: str | None = None) -> bool:
         """Write the workbook unless the last one was written with the same key and is still that file. The key is
@@ -1122,14 +1125,20 @@ class _Keys:
         name = target.relative_to(self.build).as_posix()
         found = signature(target)
         if found is not None and self.keys.get(name) == [key, found]:
+            self.now[name] = self.keys[name]
             return False
         output.write_bytes(target, workbook(sheets() if callable(sheets) else sheets), owner=self.build)
-        self.keys[name] = [key, signature(target)]
+        self.now[name] = [key, signature(target)]
         return True
 
     def save(self) -> None:
+        """Remove the workbooks of the last run not written or kept by this one, then keep this run's. Only a file
+        still the very one docgen wrote (its signature as kept: never a file put there by hand, nor a link) and
+        strictly inside build/ (output.remove_stale) is removed: the manifest is data, never trusted."""
+        gone = [self.build / name for name in sorted(set(self.keys) - set(self.now)) if signature(self.build / name) == self.keys[name][1]]
+        output.remove_stale(gone, self.build)
         with contextlib.suppress(OSError):  # an unwritable cache only costs rewriting the 汇总表 next time
-            output.write_text(self.file, json.dumps(self.keys, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+            output.write_text(self.file, json.dumps(self.now, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
 
 
 def cities(analysis: Analysis, rosters: Sequence[Roster], returned: frozenset[str] = frozenset()) -> list[CityRollup]:

@@ -1,0 +1,195 @@
+"""A 汇总表 the last run wrote and this one does not (a department renamed or gone from the roster, the profile's area
+renamed) is removed: after each change build/ equals a cold build's in a fresh copy, on every path (one edit,
+--force, the no-change replay, from the records or the models, sharded and merged). Only what docgen's own manifest
+lists is ever removed: a file put in build/ by hand, a link and a planted manifest entry are left alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from docgen.cache import Store
+from docgen.check import validate
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from generate import generate
+
+PERIOD = "submissions/2025-06"
+OLD_NAME = "103-朔州市农业农村局"  # renamed in the roster (its 汇总表 and bundle take the roster's name)
+GONE = "104"  # taken out of the roster with its submissions
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() or p.is_symlink()}
+
+
+def folders(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir())
+
+
+def invoke(*args: str) -> Result:
+    from click.testing import CliRunner
+
+    from docgen.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def built(root: Path, *options: str) -> Result:
+    result = invoke("build", "--root", str(root), *options)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def copy_inputs(root: Path, where: Path) -> Path:
+    """A fresh checkout of `root`'s inputs (submissions/, docgen.yaml), nothing built."""
+    shutil.copytree(root / "submissions", where / "submissions")
+    if (root / "docgen.yaml").exists():
+        shutil.copy(root / "docgen.yaml", where / "docgen.yaml")
+    return where
+
+
+def cold(root: Path, where: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`root` built from nothing: a fresh copy, an empty cache of its own; returns its build/."""
+    before = os.environ["XDG_CACHE_HOME"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(where / "cache"))
+    built(copy_inputs(root, where / "repo"))
+    monkeypatch.setenv("XDG_CACHE_HOME", before)
+    return where / "repo" / "build"
+
+
+def same_as_cold(root: Path, where: Path, monkeypatch: pytest.MonkeyPatch, build: Path | None = None) -> None:
+    """`build` (default: root's) holds the very files and folders of a cold build of `root`."""
+    reference = cold(root, where, monkeypatch)
+    build = build or root / "build"
+    mine, theirs = files(build), files(reference)
+    assert sorted(mine) == sorted(theirs)
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+    assert folders(build) == folders(reference)  # no emptied folder left behind
+
+
+def rename(root: Path) -> None:
+    """The roster renames department 103 (the files keep their 主管部门)."""
+    roster = root / PERIOD / "名单.yaml"
+    text = roster.read_text(encoding="utf-8")
+    roster.write_text(text.replace("主管部门: 朔州市农业农村局\n", "主管部门: 朔州市农业农村厅\n"), encoding="utf-8")
+
+
+def drop(root: Path) -> None:
+    """Department 104 leaves the roster, and its submissions go with it."""
+    roster = root / PERIOD / "名单.yaml"
+    lines = roster.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip() == f'主管部门代码: "{GONE}"') - 1
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("  - 主管部门:")), len(lines))
+    roster.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    shutil.rmtree(next((root / PERIOD).glob(f"{GONE}-*")))
+
+
+def county(root: Path) -> None:
+    """The county profile: the area's 汇总表 is 「全县-…」, no longer 「全市-…」."""
+    (root / "docgen.yaml").write_text("profile: shuozhou-county\n", encoding="utf-8")
+
+
+@pytest.fixture()
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1751328000")  # dates in every output fixed (render/dates.py)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    generate(root, 20)
+    return root
+
+
+@pytest.mark.parametrize("streamed", [True, False], ids=["records", "models"])
+def test_each_change_leaves_build_as_a_cold_build(streamed: bool, tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # from the records (each department rolled up only where changed) or from the models (every department)
+    monkeypatch.setattr(validate, "CACHE_FROM", 1 if streamed else 10**6)
+    built(tree)
+    assert list((tree / "build").rglob(f"{OLD_NAME}-*汇总表.xlsx"))
+    rename(tree)
+    built(tree)  # one edit
+    assert not list((tree / "build").rglob(f"{OLD_NAME}-*汇总表.xlsx"))
+    same_as_cold(tree, tmp_path / "renamed", monkeypatch)
+    drop(tree)
+    built(tree, "--force")
+    assert not list((tree / "build").rglob(f"{GONE}-*"))
+    same_as_cold(tree, tmp_path / "dropped", monkeypatch)
+    county(tree)
+    built(tree)
+    assert not list((tree / "build").rglob("全市-*")) and list((tree / "build").rglob("全县-*汇总表.xlsx"))
+    same_as_cold(tree, tmp_path / "county", monkeypatch)
+    built(tree)  # nothing changed: replayed, or built again from the cache
+    same_as_cold(tree, tmp_path / "again", monkeypatch)
+
+
+def test_only_what_docgen_wrote_is_removed(tree: Path, tmp_path: Path) -> None:
+    built(tree)
+    build = tree / "build"
+    outside = tmp_path / "outside.xlsx"
+    outside.write_bytes(b"not docgen's")
+    city = next(build.rglob("全市-*汇总表.xlsx"))
+    by_hand = city.with_name("全市-手工汇总表.xlsx")  # a clerk's own file, beside docgen's
+    by_hand.write_bytes(b"by hand")
+    link = city.with_name("全市-链接.xlsx")
+    link.symlink_to(outside)
+    department = next(build.rglob(f"{OLD_NAME}-*汇总表.xlsx"))
+    department.write_bytes(b"stamped by hand")  # docgen's file, since replaced by the clerk's: theirs now
+    manifest = Store(tree).record(build, "rollups-city")
+    kept = json.loads(manifest.read_text(encoding="utf-8"))
+    for planted in (
+        "../../outside.xlsx",
+        str(outside),
+        "2025-06/全市-链接.xlsx",
+        "2025-06/全市-手工汇总表.xlsx",
+        "2025-06/../../outside.xlsx",
+    ):
+        kept[planted] = ["x", [0, 0, 0]]  # never written by docgen: a planted manifest, not trusted
+    manifest.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    county(tree)
+    rename(tree)
+    built(tree)
+    assert not city.exists()  # docgen's own, no longer written: removed
+    assert by_hand.read_bytes() == b"by hand" and outside.read_bytes() == b"not docgen's"
+    assert link.is_symlink() and department.read_bytes() == b"stamped by hand"
+    assert json.loads(manifest.read_text(encoding="utf-8")).keys() == {"2025-06/全县-2025年1-6月绩效监控汇总表.xlsx"}
+
+
+def shard_outputs(repo: Path) -> list[str]:
+    """The department outputs the shard records of `repo` list (none before its first build)."""
+    return [
+        o["path"] for record in sorted((repo / "shards").glob("*.json")) for o in json.loads(record.read_text(encoding="utf-8"))["outputs"]
+    ]
+
+
+def test_sharded_builds_merged_after_a_change_equal_a_cold_build(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each runner and the merge job keep their checkouts and caches between pipelines; the merge job's build/ gets
+    the shards' new outputs in place of their old ones (CI artifacts), and keeps what the merge wrote itself."""
+    shards = [tmp_path / f"shard-{k}" for k in (1, 2)]
+    merged = tmp_path / "merge"
+
+    def pipeline(change: Callable[[Path], None] | None) -> None:
+        for root in [*shards, merged]:
+            if change is not None:
+                change(root)
+            elif not root.exists():
+                copy_inputs(tree, root)
+        for rel in [rel for root in shards for rel in shard_outputs(root)]:  # the last pipeline's artifacts
+            (merged / "build" / rel).unlink()
+        for k, root in enumerate(shards, 1):
+            built(root, "--shard", f"{k}/2")
+            shutil.copytree(root / "build", merged / "build", dirs_exist_ok=True)
+        result = invoke("merge", "--root", str(merged), *[str(p) for root in shards for p in sorted((root / "shards").glob("*.json"))])
+        assert result.exit_code == 0, result.output
+
+    pipeline(None)
+    assert list((merged / "build").rglob(f"{OLD_NAME}-*汇总表.xlsx"))
+    for step, change in enumerate((rename, county)):
+        change(tree)
+        pipeline(change)
+        same_as_cold(tree, tmp_path / f"cold-{step}", monkeypatch, merged / "build")
