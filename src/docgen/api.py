@@ -59,7 +59,7 @@ from .form.forms import Profile
 from .form.model import Department, Period, Project, Review, Roster
 from .form.model import build as build_model
 from .verdicts import FileDigests, Verdicts
-from .workspace import Workspace
+from .workspace import SITE_LOCK, WORD_LIST, Workspace
 
 if TYPE_CHECKING:  # the renderers, the site, diff, fmt, the hook and jinja2 load only when used: every command starts faster
     import jinja2
@@ -957,7 +957,7 @@ def build(
         )
         rendered = engine.render_all(_planned(result, view, options), out, tpl, options)
         city_written()
-        _publish(ws, out, secrets, include_confidential)
+        rendered.problems += _publish(ws, out, secrets, include_confidential)
         built_ = Built(result, target, rendered)
         if inputs is not None and not rendered.problems:
             before = walks.outputs if walks is not None else None
@@ -1771,13 +1771,31 @@ def _render_options(
     )
 
 
-def _publish(ws: Workspace, out: Path, secrets: redact.Secrets, include_confidential: Path | None = None) -> None:
-    """The last word before `out` is published: no 涉密 name, code or figure anywhere in it, else it is emptied."""
+def _publish(ws: Workspace, out: Path, secrets: redact.Secrets, include_confidential: Path | None = None) -> list[str]:
+    """The last word before `out` is published: no 涉密 name, code or figure anywhere in it, else it is emptied.
+
+    build/site-src is not this run's: the last `docgen site`'s sources. Holding a project made 涉密 since (its page,
+    which the next `docgen site` replaces), it alone is removed, under the site's lock, and the build goes on; the
+    line returned says so (never naming the page: its name holds the project's code). Any other leak in it is
+    the site's to refuse (`docgen site` checks its sources too), and nothing 涉密 stays in `out` either way."""
+    sources = ws.site_source
+    own = output.inside(sources, out) and sources.is_dir() and not sources.is_symlink()
     try:
-        confidential.check_published(out, secrets, skip=[include_confidential] if include_confidential else [])
+        confidential.check_published(
+            out, secrets, skip=[*([include_confidential] if include_confidential else []), *([sources] if own else [])]
+        )
     except Leak as exc:
         withdraw(out)
         raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(out)))}") from exc
+    if not own:
+        return []
+    try:
+        confidential.check_published(sources, secrets, words=frozenset({sources / WORD_LIST}))
+    except Leak:
+        with output.lock(sources.parent, SITE_LOCK):  # a `docgen site` writing them finishes first
+            output.remove(sources, out)
+        return [M.label("site_sources_withdrawn", folder=ws.shown(ws.relative(sources)))]
+    return []
 
 
 def withdraw(folder: Path) -> None:
@@ -2520,9 +2538,7 @@ def site(
         )
         sources = ws.root / site_module.SOURCE  # build/site-src: in build/, so published too
         try:
-            confidential.check_published(
-                sources, secrets, known=scanned, workers=None, theme=theme, words=frozenset({sources / site_module.WORD_LIST})
-            )
+            confidential.check_published(sources, secrets, known=scanned, workers=None, theme=theme, words=frozenset({sources / WORD_LIST}))
         except Leak as exc:
             withdraw(sources)
             raise Leak(f"{exc}{M.label('leak_withdrawn', folder=ws.shown(ws.relative(sources)))}") from exc
@@ -3020,7 +3036,7 @@ def build_shard(
     chosen = [ev for ev in _planned(result, view, options) if S.shard_of(ev.submission.department_code, n) == k]
     mine = [ev.submission for ev in chosen if isinstance(ev.submission, Project | Department)]
     rendered = engine.render_all(chosen, out, tpl, options)
-    _publish(ws, out, secrets, include_confidential)
+    rendered.problems += _publish(ws, out, secrets, include_confidential)
     entries = _summary_entries(result, ws.root, view)
     groups = {(s.period, s.department_code, names.get((s.period.key, s.department_code), s.department)) for s in mine}
     outputs = _shard_outputs(out, groups)
@@ -3103,6 +3119,7 @@ class Merged:
     summary: Path
     shards: int
     written: list[Path]
+    notes: list[str] = field(default_factory=list)  # what was done besides (_publish)
 
 
 def merge(
@@ -3139,8 +3156,8 @@ def merge(
     written += rollup.write_departments(out, analyse(result), result.rosters, built=built, store=records, keys=keys)
     written += rollup.write_city(out, analyse(result), result.rosters, built=built, store=records)
     secrets = _secrets(ws, result, view, cache)
-    _publish(ws, out, secrets)
-    return Merged(result, target, len(recs), written)
+    notes = _publish(ws, out, secrets)
+    return Merged(result, target, len(recs), written, notes)
 
 
 def _verify_records(

@@ -383,6 +383,8 @@ def merge(records: tuple[Path, ...], exports: tuple[Path, ...], root: Path | Non
     except InvalidSubmissions as exc:
         _echo_lines([report.text_line(f) for f in report.for_user(exc.findings, ws.shown)])
         raise
+    for note in merged.notes:
+        click.echo(note, err=True)
     shown = _shown(ws, merged.summary.parent)
     count = len(merged.result.projects) + len(merged.result.departments)
     click.echo(messages.label("shard_merged", of=merged.shards, path=shown, count=count))

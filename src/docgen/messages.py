@@ -509,6 +509,10 @@ LABELS.update(
         ),
         "published_leak_name": "名称或代码",
         "leak_withdrawn": "。本次生成的 {folder} 已清空（没有可发布的内容），修正后请重新生成",
+        "site_sources_withdrawn": (
+            "{folder} 是上次 docgen site 生成的站点源文件，其中含有涉密项目的内容（多半是该项目在上次生成站点之后才标为涉密），"
+            "已删除；本次 build 照常生成。site/ 中上次生成的站点可能仍含该项目：请运行 docgen site 重新生成，在此之前不要发布 site/"
+        ),
         "published_leak_figure": "金额",
         "confidential_written": "涉密项目 {count} 个的附件已写入 {path}（不在 build/ 中，请按保密规定保管，不得上传）",
         "confidential_inside_build": "--include-confidential 的目录不能在 {build} 之内（该目录会被发布）：{path}",

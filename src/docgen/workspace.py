@@ -24,6 +24,11 @@ SUBMISSIONS = "submissions"
 BUILD = "build"
 SITE = "site"
 SITE_SOURCE = "build/site-src"
+#: `docgen site`'s lock, in build/ (output.lock): one run at a time writes build/site-src (`docgen build` empties it)
+SITE_LOCK = "docgen-site"
+#: the trimmed jieba dictionary beside mkdocs.yml in the site's sources: its numbers are word frequencies, so the
+#: 涉密 check searches it for names and codes only (redact.scan `words`)
+WORD_LIST = "jieba.txt"
 SCHEMA = "schema"
 RULES = "schema/rules.yaml"
 TEMPLATES = "templates"

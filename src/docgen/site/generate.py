@@ -70,6 +70,7 @@ from ..messages import SEVERITY
 from ..render import paths
 from ..render.layout import place
 from ..verdicts import FileDigests, Verdicts
+from ..workspace import SITE_LOCK, WORD_LIST
 from . import charts, keep, sanitise
 from . import review as review_pages
 from . import targets as target_pages
@@ -1240,11 +1241,6 @@ def _copy_assets(docs: Path) -> None:
             (target / item.name).write_bytes(item.read_bytes())
 
 
-#: the trimmed jieba dictionary beside mkdocs.yml in the site's sources: its numbers are word frequencies, so the
-#: 涉密 check searches it for names and codes only (redact.scan `words`)
-WORD_LIST = "jieba.txt"
-
-
 def jieba_dictionary(target: Path) -> Path | None:
     """jieba's own dictionary cut to its common words (streamed: never held in memory), written once."""
     spec = find_spec("jieba")
@@ -1919,7 +1915,7 @@ def build_site(
     # lives in build/ (git-ignored), so it never shows in the repository
     out_files.refuse_symlink(source.parent)
     # the plan lives to the end: collections from here walk only what is made after it (children.frozen)
-    with out_files.lock(source.parent, "docgen-site"), children.frozen():
+    with out_files.lock(source.parent, SITE_LOCK), children.frozen():
         pages = write_sources(model, source, build, store)
         clean = Verdicts(store, "sanitise", sanitise.basis(), files)
         layout = store.record(output, LAYOUT) if store is not None else None  # the search index's (site/pages.py)
