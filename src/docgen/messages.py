@@ -115,6 +115,7 @@ HINTS = {
     "amount_wan": "。表中金额本就以万元为单位：请只填数字 {number}",
     "amount_yi": "。表中金额以万元为单位：{typed} = {wan}万元，请填写 {wan}",
     "quoted_number": "。数字不要加引号，如 本年预算: 140",
+    "thousands": "。金额不能带千位分隔符（逗号）：请写成 {plain}（从 Excel 复制的数字常带逗号；有些地区用逗号作小数点，docgen 不替您猜）",
     "fullwidth_number": "。请用半角数字（切换输入法到英文状态），如 140",
     "whole": "。不要带小数点，如 年度: 2025",
     "quote_code": '。代码请用引号括起来，如 "{value}"',

@@ -76,6 +76,37 @@ def test_an_amount_typed_with_its_unit_is_told_the_conversion(repo: Path, typed:
     assert "不带单位" not in finding.message  # the old advice, which turned 80 元 into 80 万元
 
 
+@pytest.mark.parametrize(("typed", "plain"), [("12,345.6", "12345.6"), ("１２，３４５.６", "12345.6"), ("1,234,567", "1234567")])
+def test_an_amount_with_thousands_separators_is_refused_with_the_plain_number(repo: Path, typed: str, plain: str) -> None:
+    """Copied from Excel: refused (a comma is a decimal separator elsewhere: never read as a guess), told what to write."""
+    _edit(repo, PROJECT, "    支出数: 98.2\n", f"    支出数: {typed}\n")
+    (finding,) = [f for f in _check() if f.is_error]
+    assert (finding.code, finding.line, finding.column) == ("E204", _line_of(repo, PROJECT, typed), 10)
+    assert f"「{typed}」" in finding.message and "千位分隔符" in finding.message and f"请写成 {plain}（" in finding.message
+
+
+@pytest.mark.parametrize(("typed", "plain"), [("12,345.6", "12345.6"), ("1,234,567.89", "1234567.89"), ("12,000", "12000")])
+def test_an_amount_with_thousands_separators_in_flow_style_is_one_message_at_the_amount(repo: Path, typed: str, plain: str) -> None:
+    """In `{…}` YAML cuts 「12,345.6」 at the comma (支出数: 12, and a key 「345.6」): one message, at the amount, saying
+    what was typed, never 「不认识的项「345.6」」."""
+    flow = f"  市级财政资金: {{上年结转: 35.5, 本年预算: 240.00, 下达数: 120.00, 支出数: {typed}, 全年预计支出数: 275.5}}\n"
+    _edit(repo, PROJECT, "  市级财政资金:\n" + ROW, flow)
+    (finding,) = [f for f in _check() if f.is_error]
+    assert (finding.code, finding.line, finding.column) == ("E204", _line_of(repo, PROJECT, typed), flow.index(typed) + 1)
+    assert "市级财政资金·支出数" in finding.message and f"「{typed}」" in finding.message
+    assert "千位分隔符" in finding.message and f"请写成 {plain}（" in finding.message
+
+
+def test_a_comma_that_is_not_a_thousands_separator_in_flow_style_is_still_an_unknown_key(repo: Path) -> None:
+    """「12, 345」 (a space after the comma) or 「12,3456」 are not an amount copied with separators: no guess either."""
+    for typed in ("12, 345", "12,3456"):
+        flow = f"  市级财政资金: {{上年结转: 35.5, 本年预算: 240.00, 下达数: 120.00, 支出数: {typed}, 全年预计支出数: 275.5}}\n"
+        _edit(repo, PROJECT, "  市级财政资金:\n" + ROW, flow)
+        (finding,) = [f for f in _check() if f.is_error]
+        assert finding.code == "E203" and "千位分隔符" not in finding.message
+        _edit(repo, PROJECT, flow, "  市级财政资金:\n" + ROW)
+
+
 def test_an_amount_below_a_fen_of_wan_yuan_is_kept_and_shown_with_two_decimals(repo: Path) -> None:
     _edit(repo, PROJECT, "    支出数: 98.2\n", "    支出数: 98.208\n")
     assert not [f for f in _check() if f.is_error]

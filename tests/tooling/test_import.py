@@ -476,3 +476,18 @@ def test_the_command_shows_the_warnings_of_the_files_it_wrote(tmp_path: Path, ru
     lines = [line for line in validated.stdout.splitlines() if " W412 " in line]
     assert lines and all(line in result.stdout.splitlines() for line in lines)
     assert lines[0].startswith("submissions/2025-06/101-朔州市教育局/101-2025-011.yaml:")
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("1,650.00", Decimal("1650.00")),
+        ("１，６５０", Decimal(1650)),
+        ("-1,234,567.8", Decimal("-1234567.8")),
+        ("12,5", None),
+        ("1,2345", None),
+    ],
+)
+def test_a_text_cell_is_read_with_thousands_separators_only(text: str, read: Decimal | None) -> None:
+    """Excel's grouping is read; 「12,5」 (a decimal comma?) is no number, never 125: the sheet's cell is named (E510)."""
+    assert sheets.number(text) == read

@@ -105,6 +105,18 @@ def test_bad_cells_are_located_on_the_spreadsheet(run, opened: Path) -> None:
     assert any(line.startswith("执行.xlsx 第 5 行 B 列: 错误 E563") for line in lines)
 
 
+def test_a_comma_that_is_not_a_thousands_separator_is_refused_not_dropped(run, opened: Path) -> None:
+    """「6,005,000.00」 is Excel's grouping, read as 6005000.00; 「6005,5」 (a decimal comma?) is refused at its cell,
+    never read as 60055: the same rule as a submission's 「12,345.6」 (numbers.ungrouped)."""
+    before = (opened / FILE).read_text(encoding="utf-8")
+    _sheet(opened / "执行.xlsx", [[1, "101-2025-001", "…", "中央补助资金", "8,600,000", "6005,5", 8600000]])
+    result = run("import-figures", "执行.xlsx", "--mapping", "一体化")
+    assert result.exit_code == 1
+    assert any(line.startswith("执行.xlsx 第 3 行 F 列: 错误 E564") and "6005,5" in line for line in result.stderr.splitlines())
+    assert not any("第 3 行 E 列" in line for line in result.stderr.splitlines())  # the grouped one is read
+    assert (opened / FILE).read_text(encoding="utf-8") == before
+
+
 def test_a_csv_with_its_own_mapping_in_wan_yuan_and_one_fund_row(run, opened: Path) -> None:
     (opened / "国库.yaml").write_text("列:\n  项目代码: 代码\n  支出数: 本年累计支出（万元）\n", encoding="utf-8")
     (opened / "国库.csv").write_bytes('代码,本年累计支出（万元）\n104-2025-003,"1,234.50"\n'.encode("gb18030"))

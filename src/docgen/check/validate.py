@@ -28,6 +28,7 @@ from .. import children
 from .. import messages as M
 from ..cache import Store, dumps
 from ..form import forms, limits
+from ..form import numbers as N
 from ..form import review as review_form
 from ..form import targets as targets_form
 from ..form import vocabulary as F
@@ -230,6 +231,13 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath], profile
         allowed = _properties_at(kind, profile).get(_schema_path(path), [])
         out = []
         for key in detail.get("unexpected", []):
+            split = _split_amount(doc, path, key)
+            if split is not None:  # 「12,345.6」 cut by YAML: said of the amount, once, never as a key 「345.6」
+                amount, typed, first = split
+                if first:
+                    number, hint = M.TYPE_NAMES["number"], _grouped_hint(typed)
+                    out.append(error(file, *doc.position(amount), "E204", field=_field(amount), expected=number, value=typed, hint=hint))
+                continue
             if key in F.DERIVED_FIELDS or (
                 key == "资金总额" and path and path[-1] in (F.KEYS["funds"], F.KEYS["funds_by_type"], F.KEYS["funds_by_use"])
             ):
@@ -245,14 +253,14 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath], profile
         expected_text = "或".join(M.TYPE_NAMES.get(t, t) for t in expected)
         hint = ""
         if "number" in expected and isinstance(value, str):
-            hint = _money_with_unit(value) or M.hint(_number_text_hint(value))
+            hint = _money_with_unit(value) or _number_text_hint(value)
         elif expected == ["string"] and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             hint = M.hint("quote_code", value=value)
         return [error(file, *at, "E204", field=field, expected=expected_text, value=_shown(value), hint=hint)]
     if name == "AnyOf" and _or_not_reported(kind, tuple(err.schema_path), profile):
         wanted = _or_not_reported(kind, tuple(err.schema_path), profile)
         expected_text = "或".join([M.TYPE_NAMES.get(wanted, wanted), f"「{F.NOT_REPORTED}」"])
-        hint = (_money_with_unit(value) or M.hint(_number_text_hint(value))) if wanted == "number" and isinstance(value, str) else ""
+        hint = (_money_with_unit(value) or _number_text_hint(value)) if wanted == "number" and isinstance(value, str) else ""
         if unknown_word(value):  # 「暂无」, 「—」: "not known yet", written otherwise
             hint = M.hint("did_you_mean", suggestion=F.NOT_REPORTED)
         return [error(file, *at, "E204", field=field, expected=expected_text, value=_shown(value), hint=hint)]
@@ -354,13 +362,48 @@ def _money_with_unit(text: str) -> str:
 
 
 def _number_text_hint(text: str) -> str:
-    """Why a number typed as text is not a number: quotes, full-width digits, or units and commas."""
+    """Why a number typed as text is not a number: quotes, full-width digits, thousands separators, or units and commas."""
     stripped = text.strip()
     if stripped.isascii() and _is_decimal(stripped):  # Decimal reads full-width digits too: ask isascii first
-        return "quoted_number"
+        return M.hint("quoted_number")
     if _is_decimal(unicodedata.normalize("NFKC", stripped)):
-        return "fullwidth_number"
-    return "amount_text"
+        return M.hint("fullwidth_number")
+    return _grouped_hint(stripped) or M.hint("amount_text")
+
+
+def _grouped_hint(text: str) -> str:
+    """The hint for 「12,345.6」: no thousands separators, write 12345.6. Refused, never read as 12345.6: a comma is the
+    decimal separator in some locales (「12,345」 may mean 12.345), and the clerk is the one who knows. Empty when
+    `text` is not such an amount (numbers.ungrouped)."""
+    plain = N.ungrouped(text)
+    return M.hint("thousands", plain=plain) if plain is not None else ""
+
+
+def _split_amount(doc: Document, path: JsonPath, key: str) -> tuple[JsonPath, str, bool] | None:
+    """An amount typed 「12,345.6」 in a flow mapping (`{本年预算: 12,345.6, …}`), which YAML splits at each comma into
+    `本年预算: 12` and keys `345`/`345.6` without a value: for `key`, one of those, the amount's path, its text as
+    typed and whether `key` is its first piece (one amount, one message); None for any other key. Told from the data
+    and positions alone: each piece starts right after the comma that ends the one before, on the same line."""
+    mapping = _value_at(doc.data, path)
+    if not isinstance(mapping, dict) or mapping.get(key, 0) is not None:
+        return None
+    items = list(mapping.items())
+    start = next(i for i, (k, _) in enumerate(items) if k == key)
+    while start > 0 and items[start - 1][1] is None:
+        start -= 1
+    if start == 0 or not isinstance(items[start - 1][1], int) or isinstance(items[start - 1][1], bool):
+        return None
+    amount, value = items[start - 1]
+    line, column = doc.position((*path, amount))
+    typed, end, pieces = str(value), column + len(str(value)), []
+    for piece, rest in items[start:]:
+        if rest is not None or doc.position((*path, piece), key=True) != (line, end + 1):
+            break
+        typed, end = f"{typed},{piece}", end + 1 + len(str(piece))
+        pieces.append(piece)
+    if key not in pieces or N.ungrouped(typed) is None:
+        return None
+    return (*path, amount), typed, key == pieces[0]
 
 
 def _is_decimal(text: str) -> bool:

@@ -10,6 +10,8 @@ where the sentence or the label around it already says 「%」. 附件1's drafte
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import ROUND_CEILING, Decimal
 
 from .vocabulary import NO_RATE
@@ -27,6 +29,7 @@ __all__ = [
     "prose_money",
     "rate",
     "rate_or_dash",
+    "ungrouped",
     "whole",
 ]
 
@@ -132,3 +135,15 @@ INDIVISIBLE_UNITS = frozenset(
 def whole(value: Decimal, unit: str) -> Decimal:
     """What is expected of `unit` by a date: the next whole one for things counted whole (0.75个 -> 1个), else as is."""
     return value.to_integral_value(rounding=ROUND_CEILING) if unit in INDIVISIBLE_UNITS else value
+
+
+#: An amount grouped by thousands, as Excel shows it: 「12,345.6」, 「-1,234,567」.
+_GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+
+
+def ungrouped(text: str) -> str | None:
+    """「12,345.6」 (or 「１２，３４５.６」) -> 「12345.6」; None when `text` is not an amount grouped by thousands. 「12,5」 and
+    「1,2345」 are not: a comma is the decimal separator in some locales, and such a text is never read by a guess.
+    The importers take a sheet's grouped text so; a submission's YAML refuses it, told this plain number."""
+    typed = unicodedata.normalize("NFKC", text).strip()
+    return typed.replace(",", "") if _GROUPED.fullmatch(typed) else None

@@ -31,6 +31,7 @@ from .. import messages as M
 from ..check.load import Document, load_text
 from ..files import read_regular
 from ..form import limits
+from ..form import numbers as N
 from ..form import vocabulary as F
 from . import sheets
 from .fmt import money_text
@@ -263,7 +264,9 @@ def _amount(value: Any) -> Decimal | None:
         raise InvalidOperation
     if isinstance(value, int | float):
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    text = str(value).strip().translate(str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")).replace(",", "")
+    text = str(value).strip().translate(str.maketrans("０１２３４５６７８９．，－", "0123456789.,-"))
+    if "," in text:  # grouped by thousands only (numbers.ungrouped): 「12,5」 is refused, never read as 125
+        text = N.ungrouped(text) or ""
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
         raise InvalidOperation
     return Decimal(text)

@@ -28,6 +28,7 @@ from typing import Any
 from .. import messages as M
 from ..errors import EnvironmentProblem
 from ..form import limits
+from ..form import numbers as N
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 XLS_SUFFIX = ".xls"
@@ -122,7 +123,7 @@ def squeeze(text: str) -> str:
 
 def number(value: Any) -> Decimal | None:
     """A cell's number: a numeric cell exactly as saved (a float's shortest repr, so 412.35 stays 412.35), or a text
-    holding one as offices type it — 「1,650.00」, 「１６５０」, 「 12.5 」 — else None."""
+    holding one as offices type it — 「1,650.00」 (grouped by thousands: numbers.ungrouped), 「１６５０」, 「 12.5 」 — else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -133,7 +134,9 @@ def number(value: Any) -> Decimal | None:
         return Decimal(repr(value))
     if not isinstance(value, str):
         return None
-    text = squeeze(value).replace(",", "")
+    text = squeeze(value)
+    if "," in text:  # 「1,650.00」 as Excel shows it; 「12,5」 (a decimal comma?) is no number here, never 125
+        text = N.ungrouped(text) or ""
     if not text or len(text) > limits.MAX_DIGITS + 2:
         return None
     try:
