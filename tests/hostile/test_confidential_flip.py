@@ -73,6 +73,7 @@ def test_a_build_after_the_flip_removes_the_last_sites_sources_and_goes_on(tree:
     assert site.returncode == 0, site.stdout + site.stderr
     assert (tree / "build" / "site-src").is_dir()
     assert found(tree, secrets, ("build/", "site/")) == []
+    assert not list((tree / "site").rglob("*汇总表*"))  # the site publishes no 汇总表: a stale one never reaches it
     again = docgen(tree, "build")
     assert again.returncode == 0 and NOTICE not in again.stdout + again.stderr
 
