@@ -32,7 +32,7 @@ from .check import consistency
 from .check import review as review_checks
 from .check import targets as target_checks
 from .check import validate as checking
-from .check.consistency import UNFILLED
+from .check.consistency import UNFILLED, Probe
 from .check.findings import Finding, Findings, error, finding_rows, findings_from_rows, warning
 from .check.load import Document, read_bounded
 from .check.profile import profile_of
@@ -103,6 +103,7 @@ class Result(Findings):
     stream_keys: dict[str, str] = field(default_factory=dict, repr=False)  # period -> what its outcomes were judged from
     # … and the 结果应用 records the approved targets were compared with: a site page compares its one project again
     applications: list[review_form.Application] = field(default_factory=list, repr=False)
+    evidence: list[Probe] = field(default_factory=list, repr=False)  # the 佐证材料 paths W306/W309 were decided from
 
     @property
     def ok(self) -> bool:
@@ -221,6 +222,7 @@ def check(
         files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context, profile=profile
     )
     result = Result(files=_shown_paths(ws, files), findings=checked.findings, digests=checked.digests, paths=files, profile=profile)
+    result.evidence = checked.evidence
     bad, shaped = checked.error_paths(), checked.shaped_paths()
     flawed: list[Project | Department] = []  # invalid, but in the schema's shape: monitored, never rendered
     for kind, doc in checked.documents:
@@ -413,6 +415,7 @@ def _check_streamed(
     if built:
         result.department_evaluations, result.ruleset, result.applications = departments, ruleset, every_application
     result.digests = {**first.digests, **{o.path: o.digest for o in done}}
+    result.evidence = [*first.evidence, *(probe for o in done for probe in o.evidence)]
     sound = {str(d.path) for d in result.departments}
     result.submission_records = [
         *(
@@ -1134,6 +1137,19 @@ def _input_names(ws: Workspace, rules: Path | None) -> list[str]:
     return sorted(names)
 
 
+def _unwalked(evidence: list[Probe], names: list[str]) -> list[list[str]]:
+    """The 佐证材料 paths the findings were decided from that the inputs' walk does not see (one under submissions/,
+    say, changes the walk's digest: it is not looked at again), for a replay to look at each again: a 佐证材料 beside
+    the repository's submissions/ (「../../../材料/x.pdf」) appearing or going changes the report (W306)."""
+    walked = {name for name in names if "/" not in name}  # one part: every step below it is in the walk …
+
+    def seen(target: str) -> bool:  # … but for the names a walk leaves out
+        parts = target.split("/")
+        return parts[0] in walked and not any(part.endswith(cache_store.SKIPPED) for part in parts)
+
+    return [list(probe) for probe in dict.fromkeys(evidence) if not seen(probe[0])]
+
+
 def _inputs_walk(ws: Workspace, rules: Path | None, since_ns: int) -> Walk:
     """One stat pass over what a build reads (`_input_names`); its digest is None while a file is still settling."""
     return Walk(ws.root, _input_names(ws, rules), since_ns=since_ns)
@@ -1226,7 +1242,13 @@ def _remember(
         # warnings' text (5.8 million characters) written out in pieces too, never as one more copy of itself
         pieces = itertools.chain([b'{"findings":'], rows, [b',"text":'], _literal(text), [f",{rest[1:]}".encode()])
         output.write_chunks(Store(ws.root).record(out, UNCHANGED), pieces)
-        stamp = {"format": UNCHANGED_FORMAT, "inputs": inputs_key, "key": key, "listing": walked.listing().kept()}
+        stamp = {
+            "format": UNCHANGED_FORMAT,
+            "inputs": inputs_key,
+            "key": key,
+            "listing": walked.listing().kept(),
+            "evidence": _unwalked(built.result.evidence, _input_names(ws, rules)),
+        }
         output.write_text(Store(ws.root).record(out, STAMP), json.dumps(stamp, separators=(",", ":")))  # after the record
     if told is not None:
         with contextlib.suppress(OSError):
@@ -1260,6 +1282,8 @@ def unchanged_build(
             return None
         inputs_key = _inputs_key(ws, out, walked.digest, rules=rules, strict=strict, include_confidential=include_confidential)
         if stamp.get("inputs") != inputs_key:  # something read changed: neither build/ walked nor the record read
+            return None
+        if not consistency.evidence_holds(ws.root, stamp.get("evidence")):  # a 佐证材料 outside the walk changed
             return None
         outputs = _outputs_walk(ws, out, include_confidential)
         if walks is not None:

@@ -377,6 +377,10 @@ def _settled(info: os.stat_result, since_ns: int) -> str | None:
     return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
 
 
+#: The names a Walk leaves out unless told otherwise: a run's lock files.
+SKIPPED = (".lock",)
+
+
 def _folder_signature(info: os.stat_result) -> tuple[int, int, int, int]:
     return (info.st_ino, info.st_dev, info.st_mtime_ns, info.st_ctime_ns)
 
@@ -404,7 +408,7 @@ class Walk:
         names: Iterable[str],
         *,
         since_ns: int | None = None,
-        skip: tuple[str, ...] = (".lock",),
+        skip: tuple[str, ...] = SKIPPED,
         before: Walk | Listing | None = None,
     ) -> None:
         self.taken_ns = time.time_ns()
@@ -536,7 +540,7 @@ def plain_name(name: object) -> bool:
     return isinstance(name, str) and name not in ("", ".", "..") and not any(c in name for c in "/\\\0")
 
 
-def tree_signature(root: Path, names: Iterable[str], *, since_ns: int | None = None, skip: tuple[str, ...] = (".lock",)) -> str | None:
+def tree_signature(root: Path, names: Iterable[str], *, since_ns: int | None = None, skip: tuple[str, ...] = SKIPPED) -> str | None:
     """One digest of what every entry under `names` (files or folders, relative to `root`) is: its path, its kind,
     and for a regular file its size, modification and change times and inode, never following a link. A file
     edited, added, removed, renamed or replaced by a link gives another digest, without reading a byte of it, also

@@ -223,11 +223,14 @@ def test_evidence_outside_the_repository_is_reported_without_probing(repo: GitRe
         "材料/发放花名册.pdf",  # fine
         "材料/../材料/发放花名册.pdf",  # fine: .. that stays inside
         "材料/没有的文件.pdf",  # inside, missing: W306 as before
+        # a `\` is a separator on the way and for the file alike: read as part of a name for the file only, this one was
+        # looked for at tmp_path/outside/x.pdf (one level fewer to climb) while the way checked stayed inside
+        "a\\b/../../../../../outside/x.pdf",
     ]
     repo.write(PROJECT_PATH, with_evidence(*entries))
     found = evidence_findings(repo)
     text = PROJECT_PATH.split("/")[-1]
-    assert [line.split(": ")[1].split()[1] for line in found] == ["W309"] * 5 + ["W306"], found
+    assert [line.split(": ")[1].split()[1] for line in found] == ["W309"] * 5 + ["W306"] * 2, found
     assert all(text in line for line in found)
     # the same answers whether or not the files outside exist: no oracle for what is on the machine
     (outside / "x.pdf").unlink()

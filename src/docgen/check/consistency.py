@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -315,31 +316,49 @@ def check_unknown_words(doc: Document, kind: str) -> list[Finding]:
     return findings
 
 
-def check_evidence(doc: Document, kind: str) -> list[Finding]:
-    """佐证材料 named by a relative path must exist beside the submission (links are not fetched).
+#: A 佐证材料 path as `evidence` looked at it: where (relative to the repository root, "/" between its parts) and what
+#: was found on the way (`evidence_state`), the only things its warning was decided from.
+Probe = tuple[str, str]
+
+
+def evidence(doc: Document, kind: str) -> tuple[list[Finding], list[Probe]]:
+    """佐证材料 named by a relative path must exist beside the submission (links are not fetched): the warnings, and
+    each path looked at with what was found there (`Probe`), so that a kept outcome is trusted only while every
+    path still is as it was (`evidence_holds`: the file's bytes alone do not say whether its evidence exists).
 
     Only ever looked for inside the repository: an absolute path, a `..` that climbs out, or a symlink on the way
-    is reported (W309) without probing anything, so a submission cannot ask whether some file on the machine exists.
+    is reported (W309) without probing anything outside, so a submission cannot ask whether some file on the machine
+    exists. A `\\` is a separator for both looks (the way and the file), so the file looked for is the one on the way.
     """
     items = doc.data.get(K["indicators"])
     if kind == "roster" or not isinstance(items, list):
-        return []
-    findings = []
+        return [], []
+    findings: list[Finding] = []
+    probes: list[Probe] = []
     root: Path | None = None
     for index, item in enumerate(items):
-        evidence = item.get(I["evidence"]) if isinstance(item, dict) else None
-        for n, entry in enumerate(evidence if isinstance(evidence, list) else []):
+        entries = item.get(I["evidence"]) if isinstance(item, dict) else None
+        for n, entry in enumerate(entries if isinstance(entries, list) else []):
             if not isinstance(entry, str) or "://" in entry:
                 continue
             at = doc.position((K["indicators"], index, I["evidence"], n))
-            root = root or doc.root or repository_root(doc.path)
+            root = root or evidence_root(doc.path, doc.root)
             folder = root / doc.path.parent if doc.root is not None else doc.path.parent
-            outside = evidence_outside(folder, entry, root)
+            target, outside = _inside(folder, entry, root)
+            if outside is None:
+                state = evidence_state(root, target)
+                probes.append((target, state))
+                outside = "symlink" if state.endswith("l") else None
+                if outside is None and not _found(target, state):
+                    findings.append(warning(doc.path, *at, "W306", entry=entry))
             if outside is not None:
                 findings.append(warning(doc.path, *at, "W309", entry=entry, reason=EVIDENCE_OUTSIDE[outside]))
-            elif not _exists(Path(os.path.normpath(Path(os.path.abspath(folder)) / entry))):
-                findings.append(warning(doc.path, *at, "W306", entry=entry))
-    return findings
+    return findings, probes
+
+
+def evidence_root(path: Path, root: Path | None) -> Path:
+    """The repository a file's 佐证材料 paths are looked for in: `root`, else the one `path` is in."""
+    return root or repository_root(path)
 
 
 def repository_root(path: Path) -> Path:
@@ -347,35 +366,65 @@ def repository_root(path: Path) -> Path:
     return root_of(path) or Path(os.path.abspath(path)).parent
 
 
-def evidence_outside(folder: Path, entry: str, root: Path) -> str | None:
-    """Why `entry` (relative to `folder`) is not a path inside `root`: "absolute", "escapes", "symlink"; None if it is.
-
-    Decided on the text first; then each step inside the repository is looked at (lstat) and a symlink stops the
-    walk, so nothing outside the repository is ever touched.
-    """
+def _inside(folder: Path, entry: str, root: Path) -> tuple[str, str | None]:
+    """`entry` (relative to `folder`) as a path under `root` ("/" between its parts) and None; or "" and why it is not
+    one ("absolute", "escapes"). Decided on the text alone: nothing is looked at."""
     if PurePosixPath(entry).is_absolute() or PureWindowsPath(entry).is_absolute() or PureWindowsPath(entry).drive:
-        return "absolute"
-    base = Path(os.path.abspath(folder))
-    target = Path(os.path.normpath(base / entry.replace("\\", "/")))
+        return "", "absolute"
+    target = Path(os.path.normpath(Path(os.path.abspath(folder)) / entry.replace("\\", "/")))
     top = Path(os.path.abspath(root))
     if target != top and top not in target.parents:
-        return "escapes"
-    step = top
-    for part in target.relative_to(top).parts:
-        step = step / part
-        try:
-            if step.is_symlink():
-                return "symlink"
-        except (OSError, ValueError):  # a NUL in the name: nothing to look at
-            return None
-    return None
+        return "", "escapes"
+    return target.relative_to(top).as_posix(), None
 
 
-def _exists(path: Path) -> bool:
+def evidence_state(root: Path, target: str, seen: dict[str, str] | None = None) -> str:
+    """What lstat finds at each step from `root` down to `target` (a path under it), one letter a step, stopping at
+    the first step that is not a folder: d a folder, f a file, l a symlink, o anything else, - nothing there (or
+    nothing that can be looked at). A link is never followed, so nothing outside the repository is touched. `seen`:
+    the steps already looked at in this pass, by path (the files of a folder share the way to it)."""
+    letters = []
+    step = os.path.abspath(root)
+    for part in PurePosixPath(target).parts:
+        step = os.path.join(step, part)
+        letter = seen.get(step) if seen is not None else None
+        if letter is None:
+            letter = _kind(step)
+            if seen is not None:
+                seen[step] = letter
+        letters.append(letter)
+        if letter != "d":
+            break
+    return "".join(letters)
+
+
+def _kind(path: str) -> str:
     try:
-        return path.exists()
-    except (OSError, ValueError):
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):  # gone, not a folder on the way, a NUL in the name: nothing there
+        return "-"
+    return "d" if stat.S_ISDIR(mode) else "l" if stat.S_ISLNK(mode) else "f" if stat.S_ISREG(mode) else "o"
+
+
+def _found(target: str, state: str) -> bool:
+    """Whether `evidence_state` found something at `target` itself (no link on the way: that is W309)."""
+    return len(state) == len(PurePosixPath(target).parts) and not state.endswith("-")
+
+
+def evidence_holds(root: Path, probes: Any, seen: dict[str, str] | None = None) -> bool:
+    """Whether each path `evidence` looked at (`probes`, as a cache kept them) is still as it found it: then its
+    warnings are the same. Read back, never trusted: a path that is not a plain one under `root` is never looked
+    at, and does not hold."""
+    if not isinstance(probes, list):
         return False
+    for probe in probes:
+        if not (isinstance(probe, list | tuple) and len(probe) == 2 and all(isinstance(p, str) for p in probe)):
+            return False
+        target, state = probe
+        path = PurePosixPath(target)
+        if path.is_absolute() or ".." in path.parts or "\\" in target or evidence_state(root, target, seen) != state:
+            return False
+    return True
 
 
 _PLACEHOLDER = re.compile(r"^（[^（）]*）$")
@@ -485,7 +534,6 @@ FILE_RULES: tuple[Callable[..., list[Finding]], ...] = (
     check_indicators,
     check_unknown_words,
     check_pending,
-    check_evidence,
 )
 
 

@@ -37,6 +37,7 @@ from ..form.model import unknown_word
 from . import consistency, ruleset
 from . import review as review_rules
 from . import targets as targets_rules
+from .consistency import Probe
 from .findings import Finding, error, finding_rows, findings_from_rows
 from .load import Document, JsonPath, load_bytes, load_file, read_bounded
 from .ruleset import schema_for
@@ -437,6 +438,7 @@ class Checked:
     digests: dict[str, str] = field(default_factory=dict)  # path -> digest of its bytes (as read, once)
     rosters: dict[Path, Document] = field(default_factory=dict, repr=False)  # the rosters the rules across files read
     broken: dict[Path, Finding] = field(default_factory=dict, repr=False)  # period folder -> its broken roster's problem
+    evidence: list[Probe] = field(default_factory=list, repr=False)  # the 佐证材料 paths the findings hold for
 
     @property
     def errors(self) -> list[Finding]:
@@ -460,78 +462,84 @@ PARALLEL_FROM = 300
 Read = tuple[Path, bytes | None, list[Finding]]
 
 
-def check_one(item: Read, root: Path | None = None, profile: Profile | None = None) -> tuple[str, Document | None, list[Finding]]:
+def check_one(item: Read, root: Path | None = None, profile: Profile | None = None) -> Outcome:
     """Everything that needs only the file itself: the bytes read once, the schema, the per-file business rules."""
+    return check_probed(item, root, profile)[0]
+
+
+def check_probed(item: Read, root: Path | None = None, profile: Profile | None = None) -> tuple[Outcome, list[Probe]]:
+    """`check_one`, with the 佐证材料 paths its W306/W309 were decided from (consistency.evidence): what a cache keeps
+    beside the outcome, which holds only while they are as they were."""
     path, raw, findings = item
     kind = kind_of(path)
     if raw is None:
-        return kind, None, list(findings)
+        return (kind, None, list(findings)), []
     doc, findings = load_bytes(path, raw, root)
     if doc is None:
-        return kind, None, findings
+        return (kind, None, findings), []
     read = {(f.line, f.column) for f in findings}  # a value E113/E214 refused: the schema would only say it again
     findings.extend(f for f in schema_findings(doc, kind, profile) if (f.line, f.column) not in read)
     if kind == "rules":  # the monitoring rules file: checked like a submission, but it has no model
         findings.extend(ruleset.check_document(doc))
-        return kind, None, findings
+        return (kind, None, findings), []
     if kind in review_form.KINDS:  # the review folder's files: their own rules, no submission model
         findings.extend(review_rules.file_rules(doc, kind))
-        return kind, doc, findings
+        return (kind, doc, findings), []
     if kind == targets_form.KIND:  # approved targets: their own rules, read into records, no submission model
         findings.extend(targets_rules.file_rules(doc, profile))
-        return kind, doc, findings
+        return (kind, doc, findings), []
     findings.extend(consistency.file_rules(doc, kind, profile))
+    found, probes = consistency.evidence(doc, kind)
+    findings.extend(found)
     if kind == "roster":
         findings.extend(review_rules.roster_rules(doc))
-    return kind, doc, findings
+    return (kind, doc, findings), probes
 
 
 Outcome = tuple[str, Document | None, list[Finding]]
 
 
-def _encoded(outcome: Outcome, packed: dict[str, Any] | None = None) -> str | None:
-    """An outcome as the cache keeps it (cache.dumps), or None when it is not plain data; `packed` is its
-    document's `pack()` when already made."""
+def _encoded(outcome: Outcome, probes: list[Probe], packed: dict[str, Any] | None = None) -> str | None:
+    """An outcome and its 佐证材料 probes as the cache keeps them (cache.dumps), or None when it is not plain data;
+    `packed` is its document's `pack()` when already made."""
     kind, doc, findings = outcome
     try:
         if doc is not None and packed is None:
             packed = doc.pack()
-        return dumps([kind, packed if doc is not None else None, finding_rows(findings)])
+        return dumps([kind, packed if doc is not None else None, finding_rows(findings), [list(p) for p in probes]])
     except (TypeError, ValueError, RecursionError):
         return None
 
 
-def _check_chunk(
-    items: list[Read], root: Path | None = None, encode: bool = False, profile: Profile | None = None
-) -> list[tuple[Outcome, str | None]]:
-    """Each file's outcome, and with `encode` its cache entry too: encoding JSON in Python costs about as much as
-    the checks themselves (~0.5 ms a file), so it is done here, spread over the workers, not in the parent."""
-    outcomes = [check_one(item, root, profile) for item in items]
-    return [(outcome, _encoded(outcome) if encode else None) for outcome in outcomes]
+#: A file checked: its outcome, its 佐证材料 probes, and its cache entry when asked for (None: not plain data, or not asked).
+Done = tuple[Outcome, list[Probe], str | None]
 
 
-def _check_chunk_packed(
-    items: list[Read], root: Path | None = None, encode: bool = False, profile: Profile | None = None
-) -> list[tuple[Outcome, str | None]]:
+def _check_chunk(items: list[Read], root: Path | None = None, encode: bool = False, profile: Profile | None = None) -> list[Done]:
+    """Each file's outcome and probes, and with `encode` its cache entry too: encoding JSON in Python costs about as
+    much as the checks themselves (~0.5 ms a file), so it is done here, spread over the workers, not in the parent."""
+    outcomes = [check_probed(item, root, profile) for item in items]
+    return [(outcome, probes, _encoded(outcome, probes) if encode else None) for outcome, probes in outcomes]
+
+
+def _check_chunk_packed(items: list[Read], root: Path | None = None, encode: bool = False, profile: Profile | None = None) -> list[Done]:
     """`_check_chunk` in a worker: each document goes back packed (its data and its positions as flat runs of ints,
     as the cache keeps it), so the parent unpickles ~5 MB instead of ~7.5 MB a 1,000 files and rebuilds a
     position table only for a file a finding is placed in (Document.unpack); the packing is shared with the
     cache entry."""
-    out: list[tuple[Outcome, str | None]] = []
-    for kind, doc, findings in (check_one(item, root, profile) for item in items):
+    out: list[Done] = []
+    for (kind, doc, findings), probes in (check_probed(item, root, profile) for item in items):
         if doc is None:
-            out.append(((kind, doc, findings), _encoded((kind, doc, findings)) if encode else None))
+            out.append(((kind, doc, findings), probes, _encoded((kind, doc, findings), probes) if encode else None))
             continue
         packed = doc.pack()
         light = Document.unpack(packed)
         light.root = doc.root
-        out.append(((kind, light, findings), _encoded((kind, doc, findings), packed) if encode else None))
+        out.append(((kind, light, findings), probes, _encoded((kind, doc, findings), probes, packed) if encode else None))
     return out
 
 
-def _check_each(
-    items: list[Read], root: Path | None = None, encode: bool = False, profile: Profile | None = None
-) -> list[tuple[Outcome, str | None]]:
+def _check_each(items: list[Read], root: Path | None = None, encode: bool = False, profile: Profile | None = None) -> list[Done]:
     workers = min(os.cpu_count() or 1, 8)
     if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return _check_chunk(items, root, encode, profile)
@@ -552,42 +560,52 @@ CACHE_FROM = 300
 
 def _check_cached(
     paths: list[Path], root: Path | None, store: Store | None, profile: Profile | None = None, cache_from: int | None = None
-) -> tuple[list[Outcome], dict[str, str]]:
-    """The outcome of each file, and the digest of each file's bytes (each file is read here, once).
+) -> tuple[list[Outcome], dict[str, str], list[Probe]]:
+    """The outcome of each file, the digest of each file's bytes (each file is read here, once), and the 佐证材料 paths
+    the outcomes hold for (consistency.evidence).
 
     Results are kept in `store` only for files inside the project (root-relative paths): files elsewhere would
-    leave entries under a new name on every run.
+    leave entries under a new name on every run. A kept outcome is taken only while its 佐证材料 are as they were
+    (a stat a step of each path): its bytes alone do not say whether they exist.
     """
     reads = [(path, *read_bounded(path, root)) for path in paths]
     digests = {str(path): hashlib.sha256(raw).hexdigest() if raw is not None else "" for path, raw, _ in reads}
     inside = all(not p.is_absolute() and ".." not in p.parts for p in paths)
     if store is None or len(paths) < (CACHE_FROM if cache_from is None else cache_from) or not inside:
-        return [outcome for outcome, _ in _check_each(reads, root, profile=profile)], digests
+        done = _check_each(reads, root, profile=profile)
+        return [outcome for outcome, _, _ in done], digests, [probe for _, probes, _ in done for probe in probes]
     # an entry is the outcome of these bytes under this profile: another profile's schema may judge them otherwise
     keys = {name: f"{key}-{profile.digest}" if key and profile is not None else key for name, key in digests.items()}
     shelf = store.shelf("check", keys)
-    known: dict[str, Outcome | None] = {name: _outcome(shelf.get(name, key), root) if key else None for name, key in keys.items()}
+    seen: dict[str, str] = {}  # the steps to the 佐证材料 looked at in this pass
+    known: dict[str, tuple[Outcome, list[Probe]] | None] = {
+        name: _outcome(shelf.get(name, key), root, Path(name), seen) if key else None for name, key in keys.items()
+    }
     todo = [item for item in reads if known[str(item[0])] is None]
-    for (path, _, _), (outcome, encoded) in zip(todo, _check_each(todo, root, encode=shelf.enabled, profile=profile), strict=True):
-        known[str(path)] = outcome
+    for (path, _, _), (outcome, probes, encoded) in zip(todo, _check_each(todo, root, encode=shelf.enabled, profile=profile), strict=True):
+        known[str(path)] = (outcome, probes)
         if keys[str(path)] and encoded is not None:
             shelf.put_encoded(str(path), keys[str(path)], encoded)
     shelf.save()
-    return [known[str(p)] for p in paths], digests  # type: ignore[misc]
+    kept = [known[str(p)] for p in paths]
+    return [k[0] for k in kept], digests, [probe for k in kept for probe in k[1]]  # type: ignore[index]
 
 
-def _outcome(stored: Any, root: Path | None = None) -> Outcome | None:
-    """A cached outcome, or None (a miss) when the entry is not what `_check_cached` stores."""
+def _outcome(stored: Any, root: Path | None, path: Path, seen: dict[str, str]) -> tuple[Outcome, list[Probe]] | None:
+    """A cached outcome and its 佐证材料 probes, or None (a miss) when the entry is not what `_check_cached` stores,
+    or a 佐证材料 path it was decided from is no longer as it was (`path`: the file, whose repository they are in)."""
     if stored is None:
         return None
     try:
-        kind, packed, rows = stored
+        kind, packed, rows, probes = stored
         if kind not in ("project", "department", "roster", "rules", *review_form.KINDS, targets_form.KIND):
+            return None
+        if not consistency.evidence_holds(consistency.evidence_root(path, root), probes, seen):
             return None
         doc = Document.unpack(packed) if packed is not None else None
         if doc is not None:
             doc.root = root
-        return kind, doc, findings_from_rows(rows)
+        return (kind, doc, findings_from_rows(rows)), [(target, state) for target, state in probes]
     except (TypeError, ValueError, KeyError):
         return None
 
@@ -618,7 +636,7 @@ def check_files(
     """
     documents: list[tuple[str, Document]] = []
     findings: list[Finding] = []
-    outcomes, digests = _check_cached(paths, root, store, profile, cache_from)
+    outcomes, digests, probes = _check_cached(paths, root, store, profile, cache_from)
     for kind, doc, problems in outcomes:
         findings.extend(problems)
         if doc is not None:
@@ -634,7 +652,7 @@ def check_files(
         for f in consistency.cross_file_rules(around + documents, roster_docs, broken)
         if f.path in checked or any(name in f.message for name in checked)
     )
-    return Checked(documents, sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code)), digests, roster_docs, broken)
+    return Checked(documents, sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code)), digests, roster_docs, broken, probes)
 
 
 #: The keys of a project file the rules across files read (consistency.cross_file_rules): its code, department, 涉密.

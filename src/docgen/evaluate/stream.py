@@ -33,7 +33,8 @@ from typing import Any
 
 from .. import children
 from ..cache import Shelf, Walk, digest, dumps, loads, settled_signature
-from ..check import validate
+from ..check import consistency, validate
+from ..check.consistency import Probe
 from ..check.findings import Finding, finding_rows, findings_from_rows
 from ..check.load import Document, read_bounded
 from ..check.ruleset import Ruleset
@@ -109,6 +110,7 @@ class Streamed:
     here: bool = False  # 涉密 by its own file or its period's roster
     assumed: bool = False  # the 涉密 flag it was judged with
     signature: str | None = None  # the file's settled signature when it was read (cache.settled_signature); not cached
+    evidence: list[Probe] = field(default_factory=list)  # the 佐证材料 paths its W306/W309 were decided from
 
     @property
     def modelled(self) -> bool:
@@ -162,16 +164,21 @@ def encode(out: Streamed) -> str | None:
                 [_amounts_row(out.funds[0]), out.funds[1]] if out.funds is not None else None,
                 out.here,
                 out.assumed,
+                [list(p) for p in out.evidence],
             ]
         )
     except (TypeError, ValueError, RecursionError):
         return None
 
 
-def decode(path: str, row: Any, root: Path) -> Streamed | None:
-    """The outcome `encode` wrote; None (a miss) for anything else: a cache file is data, never trusted."""
+def decode(path: str, row: Any, root: Path, seen: dict[str, str] | None = None) -> Streamed | None:
+    """The outcome `encode` wrote; None (a miss) for anything else: a cache file is data, never trusted. Also None
+    when a 佐证材料 path it was decided from is no longer as it was (consistency.evidence_holds; `seen`: the steps
+    already looked at in this pass)."""
     try:
-        digest, packed, checked, judged, targets, record_row, period, code, previous, funds, here, assumed = row
+        digest, packed, checked, judged, targets, record_row, period, code, previous, funds, here, assumed, evidence = row
+        if not consistency.evidence_holds(root, evidence, seen):
+            return None
         slim = Document.unpack(packed) if packed is not None else None
         if slim is not None:
             slim.root = root
@@ -185,6 +192,7 @@ def decode(path: str, row: Any, root: Path) -> Streamed | None:
             year, month = period
             out.period = (int(year), int(month))
         out.code, out.here, out.assumed = code, here is True, assumed is True
+        out.evidence = [(target, state) for target, state in evidence]
         if previous is not None:
             label, where, rows = previous
             out.previous = Previous(str(label), str(where), {(str(t), str(r)): _amounts(a) for t, r, a in rows})
@@ -217,10 +225,10 @@ def process(path: Path, setting: Setting, secret: bool | None = None) -> Streame
     """One project file from its bytes to its findings and record; `secret` forces the 涉密 flag it is judged with."""
     raw, problems, signature = _read(path, setting)
     digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
-    kind, doc, findings = validate.check_one((path, raw, problems), setting.root, setting.profile)
+    (kind, doc, findings), evidence = validate.check_probed((path, raw, problems), setting.root, setting.profile)
     if doc is None:
         return Streamed(str(path), digest, None, findings, signature=signature)
-    out = Streamed(str(path), digest, validate.slim(doc), findings, signature=signature)
+    out = Streamed(str(path), digest, validate.slim(doc), findings, signature=signature, evidence=evidence)
     if kind != "project" or any(f.is_error and not validate.MODEL_SAFE.match(f.code) for f in findings):
         return out  # not in the schema's shape: no model, nothing judged (as api.check)
     model = build_model("project", doc.path, doc.data, setting.profile.form("project"))
@@ -309,13 +317,15 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
 
     With `shelf`, an outcome is kept between runs under the digest of its file's bytes and `key` (what else it was
     judged from: the profile, the rules, the rosters, the approved targets, the earlier periods' files); a file
-    whose entry is there is not read again beyond its digest.
+    whose entry is there is not read again beyond its digest, as long as the 佐证材料 paths its warnings were decided
+    from are as they were (a stat a step of each: consistency.evidence_holds).
 
     With `seen` (the user's cache of file signatures -> the digests of their bytes), a file whose settled signature
     (size, times, inode: cache.settled_signature) is the one recorded when its bytes were last digested is not read
     at all: a warm check of 10,000 files reads none of them. A file with no entry is not read here either."""
     known: dict[str, Streamed] = {}
     fresh: dict[str, tuple[str, str]] = {}  # path -> (signature, digest) to record in `seen`
+    steps: dict[str, str] = {}  # the steps to the 佐证材料 looked at in this pass (consistency.evidence_state)
     if shelf is not None:
         for path in paths:
             name = str(path)
@@ -331,7 +341,7 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
                 if signature is not None:
                     fresh[name] = (signature, content)
             stored = shelf.get(name, _key(content, key))
-            found = decode(name, stored, setting.root) if stored is not None else None
+            found = decode(name, stored, setting.root, steps) if stored is not None else None
             if found is not None and found.digest == content:
                 known[name] = found
     todo = [path for path in paths if str(path) not in known]
