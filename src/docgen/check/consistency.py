@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from .. import messages as M
+from ..cache import plain_name
 from ..form import indicators, limits
 from ..form import vocabulary as F
 from ..form.forms import FORMS, Form, Profile
@@ -379,23 +380,30 @@ def _inside(folder: Path, entry: str, root: Path) -> tuple[str, str | None]:
 
 
 def evidence_state(root: Path, target: str, seen: dict[str, str] | None = None) -> str:
-    """What lstat finds at each step from `root` down to `target` (a path under it), one letter a step, stopping at
-    the first step that is not a folder: d a folder, f a file, l a symlink, o anything else, - nothing there (or
-    nothing that can be looked at). A link is never followed, so nothing outside the repository is touched. `seen`:
-    the steps already looked at in this pass, by path (the files of a folder share the way to it)."""
-    letters = []
-    step = os.path.abspath(root)
-    for part in PurePosixPath(target).parts:
-        step = os.path.join(step, part)
-        letter = seen.get(step) if seen is not None else None
-        if letter is None:
-            letter = _kind(step)
-            if seen is not None:
-                seen[step] = letter
-        letters.append(letter)
-        if letter != "d":
-            break
-    return "".join(letters)
+    """What lstat finds at each step from `root` down to `target` (a path under it, as `_inside` gives it), one
+    letter a step, stopping at the first step that is not a folder: d a folder, f a file, l a symlink, o anything
+    else, - nothing there (or nothing that can be looked at). A link is never followed, so nothing outside the
+    repository is touched. `seen`: the states already found in this pass, by absolute path (the files of a folder
+    share the way to it: one lstat a file)."""
+    return _state(os.path.abspath(root), target, {} if seen is None else seen)
+
+
+def _state(base: str, target: str, seen: dict[str, str]) -> str:
+    """`evidence_state` under `base` (absolute), the way to the file's folder taken from `seen` when known there,
+    else step by step (each step kept in `seen`)."""
+    if target == ".":
+        return ""
+    folder = target.rpartition("/")[0]
+    way = seen.get(f"{base}/{folder}") if folder else ""
+    if way is None:
+        way, step = "", base
+        for part in folder.split("/"):
+            step = f"{step}/{part}"
+            known = seen.get(step)
+            if known is None:
+                known = seen[step] = way + _kind(step) if way[-1:] in ("", "d") else way
+            way = known
+    return way + _kind(f"{base}/{target}") if way[-1:] in ("", "d") else way
 
 
 def _kind(path: str) -> str:
@@ -408,21 +416,21 @@ def _kind(path: str) -> str:
 
 def _found(target: str, state: str) -> bool:
     """Whether `evidence_state` found something at `target` itself (no link on the way: that is W309)."""
-    return len(state) == len(PurePosixPath(target).parts) and not state.endswith("-")
+    return len(state) == (0 if target == "." else target.count("/") + 1) and not state.endswith("-")
 
 
 def evidence_holds(root: Path, probes: Any, seen: dict[str, str] | None = None) -> bool:
     """Whether each path `evidence` looked at (`probes`, as a cache kept them) is still as it found it: then its
-    warnings are the same. Read back, never trusted: a path that is not a plain one under `root` is never looked
-    at, and does not hold."""
+    warnings are the same. Read back, never trusted: a path that is not plain names under `root` (cache.plain_name)
+    is never looked at, and does not hold."""
     if not isinstance(probes, list):
         return False
+    base, seen = os.path.abspath(root), {} if seen is None else seen
     for probe in probes:
-        if not (isinstance(probe, list | tuple) and len(probe) == 2 and all(isinstance(p, str) for p in probe)):
+        if not (isinstance(probe, list | tuple) and len(probe) == 2 and isinstance(probe[0], str) and isinstance(probe[1], str)):
             return False
         target, state = probe
-        path = PurePosixPath(target)
-        if path.is_absolute() or ".." in path.parts or "\\" in target or evidence_state(root, target, seen) != state:
+        if not (target == "." or all(map(plain_name, target.split("/")))) or _state(base, target, seen) != state:
             return False
     return True
 
