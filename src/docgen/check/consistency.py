@@ -17,7 +17,6 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from .. import messages as M
-from ..cache import plain_name
 from ..form import indicators, limits
 from ..form import vocabulary as F
 from ..form.forms import FORMS, Form, Profile
@@ -419,10 +418,14 @@ def _found(target: str, state: str) -> bool:
     return len(state) == (0 if target == "." else target.count("/") + 1) and not state.endswith("-")
 
 
+#: The parts of a path that are not a name in a folder (one set test a path on a cache hit, not a call a part).
+_NOT_NAMES = frozenset({"", ".", ".."})
+
+
 def evidence_holds(root: Path, probes: Any, seen: dict[str, str] | None = None) -> bool:
     """Whether each path `evidence` looked at (`probes`, as a cache kept them) is still as it found it: then its
-    warnings are the same. Read back, never trusted: a path that is not plain names under `root` (cache.plain_name)
-    is never looked at, and does not hold."""
+    warnings are the same. Read back, never trusted: a path that is not names under `root` joined by "/" (an empty
+    part, `.`, `..` or a backslash) is never looked at, and does not hold."""
     if not isinstance(probes, list):
         return False
     base, seen = os.path.abspath(root), {} if seen is None else seen
@@ -430,7 +433,9 @@ def evidence_holds(root: Path, probes: Any, seen: dict[str, str] | None = None) 
         if not (isinstance(probe, list | tuple) and len(probe) == 2 and isinstance(probe[0], str) and isinstance(probe[1], str)):
             return False
         target, state = probe
-        if not (target == "." or all(map(plain_name, target.split("/")))) or _state(base, target, seen) != state:
+        if target != "." and ("\\" in target or not _NOT_NAMES.isdisjoint(target.split("/"))):
+            return False
+        if _state(base, target, seen) != state:
             return False
     return True
 
