@@ -105,6 +105,11 @@ def xml(text: str) -> str:
     return _escape_html(_CONTROL.sub("", text).replace("\x0b", "").replace("\x0c", ""), quote=False)
 
 
+def xml_attribute(text: str) -> str:
+    """A double-quoted XML attribute value: as `xml`, and « " » as a reference."""
+    return xml(text).replace('"', "&quot;")
+
+
 #: What SpreadsheetML writes as Excel's _xHHHH_ escape: the control characters XML 1.0 forbids (tab and line feed
 #: are kept; carriage return is encoded, as Excel does), lone surrogates and the non-characters U+FFFE, U+FFFF.
 _SPREADSHEET_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -13,10 +13,11 @@ import pyexpat
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from .. import messages as M
 from ..errors import EnvironmentProblem
+from ..escape import xml as escape
+from ..escape import xml_attribute
 from ..form import limits
 
 #: Where the system keeps its fonts (Debian/Ubuntu, and fonts a user's administrator added).
@@ -133,7 +134,7 @@ def aliases(path: Path) -> tuple[Alias, ...]:
 
 def _alias_xml(binding: str, name: str, lists: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
     body = "".join(f"<{tag}>{''.join(f'<family>{escape(f)}</family>' for f in families)}</{tag}>" for tag, families in lists)
-    return f"  <alias binding={quoteattr(binding)}><family>{escape(name)}</family>{body}</alias>\n"
+    return f'  <alias binding="{xml_attribute(binding)}"><family>{escape(name)}</family>{body}</alias>\n'
 
 
 def write(fonts_conf: Path, workdir: Path) -> Path:
