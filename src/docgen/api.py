@@ -55,7 +55,7 @@ from .form import review as review_form
 from .form import targets as targets_form
 from .form import vocabulary as F
 from .form.forms import DEFAULT_PROFILE as DEFAULT_PROFILE_ID
-from .form.forms import Profile
+from .form.forms import Form, Profile
 from .form.model import Department, Period, Project, Review, Roster
 from .form.model import build as build_model
 from .verdicts import FileDigests, Verdicts
@@ -166,7 +166,11 @@ def _existing_files(paths: list[Path], ws: Workspace) -> list[Path]:
     missing = [p for p in paths if not ws.absolute(p).exists()]
     if missing:
         raise UsageError(M.label("no_files", path=missing[0]))
-    return [ws.relative(p) for p in discover([ws.absolute(p) for p in paths])]
+    root = str(ws.root)
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    # what `discover` lists is absolute and normalised already (ws.absolute): a file below the root is its text after
+    # the root's, as `ws.relative` would make it without normalising each path again (10,000 files: ~0.04 s)
+    return [Path(p[len(prefix) :]) if p.startswith(prefix) else ws.relative(p) for p in discover([ws.absolute(p) for p in paths])]
 
 
 def _rules_file(ws: Workspace, rules: Path | None) -> Path | None:
@@ -666,22 +670,27 @@ def draft_applications(result: Result, department: Department) -> str:
     "" without records;
     涉密 projects are never named. Paragraphs are separated by a newline."""
     period, code = department.period, department.department_code
+
+    def ours(item: Any) -> bool:
+        year, month = item.period
+        return bool(item.department_code == code and year == period.year and month <= period.month)
+
+    applied = [a for a in result.records.applications if ours(a)]
+    items = [r for r in result.records.rectifications if ours(r)]
+    if not applied and not items:  # most departments: the tree's 涉密 codes and names are not gathered for nothing
+        return ""  # (10,000 projects and their roster entries, once a 部门整体: ~0.06 s of a one-edit build)
     secret = {p.code for p in result.projects if p.confidential} | {
         e.code for r in result.rosters for d in r.departments for e in d.projects if e.confidential
     }
     names = {p.code: p.name for p in result.projects if not p.confidential}
-
-    def mine(item: Any) -> bool:
-        year, month = item.period
-        return item.department_code == code and year == period.year and month <= period.month and item.subject not in secret
 
     def label(subject: str) -> str:
         if subject == F.WHOLE_DEPARTMENT:
             return M.review_text("whole_department")
         return M.review_text("draft_subject", name=names.get(subject, subject), code=subject)
 
-    applied = [a for a in result.records.applications if mine(a)]
-    items = [r for r in result.records.rectifications if mine(r)]
+    applied = [a for a in applied if a.subject not in secret]
+    items = [r for r in items if r.subject not in secret]
     latest = max((r.period for r in items), default=None)
     items = [r for r in items if r.period == latest]  # each period's 整改 file restates the ledger: the latest counts
     if not applied and not items:
@@ -1382,10 +1391,16 @@ class _RecordsView:
         projects: list[Project] = []
         flawed: list[Project] = []
         view = cls(ws, checked, records, pairs, checked.judged, identities)
+        form = profile.form("project")
+        periods: dict[str, Period] = {}  # one Period a period, not one a project
         for rec in checked.submission_records:
             if rec.kind != "project":
                 continue
-            who = _identity(rec, profile)
+            period = periods.get(rec.period)
+            if period is None:
+                year, month = rec.period.split("-")
+                period = periods[rec.period] = Period(int(year), int(month), form.period)
+            who = _identity(rec, form, period)
             if not rec.valid:  # an error that leaves its shape (only a site plans one: build refuses it): as `check` keeps it
                 flawed.append(who)
                 continue
@@ -1727,15 +1742,14 @@ def _planned(result: Result, view: _RecordsView | None, options: engine.Options)
     return [evaluations[str(s.path)] for s in subs]
 
 
-def _identity(rec: submission_record.SubmissionRecord, profile: Profile) -> Project:
+def _identity(rec: submission_record.SubmissionRecord, form: Form, period: Period) -> Project:
     """A project as its record names it: what the render stage plans by (paths, keys, bundles), the roll-ups' row
-    and the 审核 records' match (its own 审核意见) read; no tables, indicators or texts (`_RecordsView.whole`)."""
-    year, month = rec.period.split("-")
-    form = profile.form("project")
+    and the 审核 records' match (its own 审核意见) read; no tables, indicators or texts (`_RecordsView.whole`).
+    `form`: the profile's project form; `period`: the record's, as a Period."""
     reviews = tuple(Review(*(str(x) for x in r)) for r in rec.built.get("reviews", ()))
     return Project(
         path=Path(rec.path),
-        period=Period(int(year), int(month), form.period),
+        period=period,
         name=rec.name,
         code=rec.code or "",
         department=rec.department,
