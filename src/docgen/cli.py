@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -1065,8 +1066,13 @@ def clean(outputs: bool, root: Path | None) -> int:
 def main() -> int:
     """The console-script entry point: run the group and return its exit code instead of exiting."""
     children.stop_workers_on_signals()
+    gc.freeze()  # what the imports made lives to the end: no collection of the command's walks it again
     try:
         cli.main(standalone_mode=True)
     except SystemExit as exc:
         return int(exc.code or 0)
+    finally:
+        # the process ends here: its last collection, as the interpreter exits, need not walk everything a command
+        # kept (a one-edit build at 10,000 projects: ~0.04 s)
+        gc.freeze()
     return 0
