@@ -150,13 +150,16 @@ def test_only_what_docgen_wrote_is_removed(tree: Path, tmp_path: Path) -> None:
         "2025-06/../../outside.xlsx",
     ):
         kept[planted] = ["x", [0, 0, 0]]  # never written by docgen: a planted manifest, not trusted
+    own = build / "2025-06" / "手工"  # a clerk's empty folder, and a link: a damaged entry (no signature) matches neither
+    own.mkdir()
+    kept["2025-06/全市-链接.xlsx"] = kept["2025-06/手工/汇总表.xlsx"] = ["x", None]
     manifest.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
     county(tree)
     rename(tree)
     built(tree)
     assert not city.exists()  # docgen's own, no longer written: removed
     assert by_hand.read_bytes() == b"by hand" and outside.read_bytes() == b"not docgen's"
-    assert link.is_symlink() and department.read_bytes() == b"stamped by hand"
+    assert link.is_symlink() and department.read_bytes() == b"stamped by hand" and own.is_dir()
     assert json.loads(manifest.read_text(encoding="utf-8")).keys() == {"2025-06/全县-2025年1-6月绩效监控汇总表.xlsx"}
 
 

@@ -1134,8 +1134,10 @@ class _Keys:
     def save(self) -> None:
         """Remove the workbooks of the last run not written or kept by this one, then keep this run's. Only a file
         still the very one docgen wrote (its signature as kept: never a file put there by hand, nor a link) and
-        strictly inside build/ (output.remove_stale) is removed: the manifest is data, never trusted."""
-        gone = [self.build / name for name in sorted(set(self.keys) - set(self.now)) if signature(self.build / name) == self.keys[name][1]]
+        strictly inside build/ (output.remove_stale) is removed: the manifest is data, never trusted (an entry kept
+        without a signature would match any link, folder or missing file, whose signature is None too)."""
+        names = sorted(set(self.keys) - set(self.now))
+        gone = [self.build / n for n in names if self.keys[n][1] is not None and signature(self.build / n) == self.keys[n][1]]
         output.remove_stale(gone, self.build)
         with contextlib.suppress(OSError):  # an unwritable cache only costs rewriting the 汇总表 next time
             output.write_text(self.file, json.dumps(self.now, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
