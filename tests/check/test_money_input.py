@@ -97,6 +97,14 @@ def test_an_amount_with_thousands_separators_in_flow_style_is_one_message_at_the
     assert "千位分隔符" in finding.message and f"请写成 {plain}（" in finding.message
 
 
+@pytest.mark.parametrize("typed", ["0,012", "012,345"])
+def test_a_first_group_with_a_leading_zero_is_no_thousands_separator(repo: Path, typed: str) -> None:
+    """「0,012」 is 0.012 with a decimal comma: never told 「请写成 0012」 (1,000 times the amount)."""
+    _edit(repo, PROJECT, "    支出数: 98.2\n", f"    支出数: {typed}\n")
+    (finding,) = [f for f in _check() if f.is_error]
+    assert finding.code == "E204" and f"「{typed}」" in finding.message and "千位分隔符" not in finding.message
+
+
 def test_a_comma_that_is_not_a_thousands_separator_in_flow_style_is_still_an_unknown_key(repo: Path) -> None:
     """「12, 345」 (a space after the comma) or 「12,3456」 are not an amount copied with separators: no guess either."""
     for typed in ("12, 345", "12,3456"):

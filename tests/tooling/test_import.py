@@ -486,6 +486,8 @@ def test_the_command_shows_the_warnings_of_the_files_it_wrote(tmp_path: Path, ru
         ("-1,234,567.8", Decimal("-1234567.8")),
         ("12,5", None),
         ("1,2345", None),
+        ("0,012", None),  # 0.012 with a decimal comma: never 12
+        ("012,345", None),
     ],
 )
 def test_a_text_cell_is_read_with_thousands_separators_only(text: str, read: Decimal | None) -> None:

@@ -137,13 +137,14 @@ def whole(value: Decimal, unit: str) -> Decimal:
     return value.to_integral_value(rounding=ROUND_CEILING) if unit in INDIVISIBLE_UNITS else value
 
 
-#: An amount grouped by thousands, as Excel shows it: 「12,345.6」, 「-1,234,567」.
-_GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+#: An amount grouped by thousands, as Excel shows it: 「12,345.6」, 「-1,234,567」. Its first group never starts with 0:
+#: 「0,012」 is 0.012 written with a decimal comma, not 12.
+_GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 
 
 def ungrouped(text: str) -> str | None:
-    """「12,345.6」 (or 「１２，３４５.６」) -> 「12345.6」; None when `text` is not an amount grouped by thousands. 「12,5」 and
-    「1,2345」 are not: a comma is the decimal separator in some locales, and such a text is never read by a guess.
+    """「12,345.6」 (or 「１２，３４５.６」) -> 「12345.6」; None when `text` is not an amount grouped by thousands. 「12,5」,
+    「1,2345」 and 「0,012」 are not: a comma is the decimal separator in some locales, and such a text is never read by a guess.
     The importers take a sheet's grouped text so; a submission's YAML refuses it, told this plain number."""
     typed = unicodedata.normalize("NFKC", text).strip()
     return typed.replace(",", "") if _GROUPED.fullmatch(typed) else None
