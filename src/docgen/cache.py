@@ -151,10 +151,11 @@ def _dump(value: Any, put: Callable[[str], Any]) -> None:
 
 def signature(path: Path | str) -> list[int] | None:
     """What identifies a file docgen wrote (size, modification time, inode), not following a symlink; None when it
-    is gone or is not a regular file. A file replaced by hand, or checked out by git, has another."""
+    is gone or is not a regular file. A file replaced by hand, or checked out by git, has another. A name no file can
+    have (a NUL in a manifest read back from the cache) has none either: a damaged cache never stops a build."""
     try:
         info = os.lstat(path)
-    except OSError:
+    except (OSError, ValueError):
         return None
     return [info.st_size, info.st_mtime_ns, info.st_ino] if stat.S_ISREG(info.st_mode) else None
 

@@ -148,6 +148,7 @@ def test_only_what_docgen_wrote_is_removed(tree: Path, tmp_path: Path) -> None:
         "2025-06/全市-链接.xlsx",
         "2025-06/全市-手工汇总表.xlsx",
         "2025-06/../../outside.xlsx",
+        "2025-06/a\0b.xlsx",  # no file has this name: the roll-up child must not die on it (the build with it)
     ):
         kept[planted] = ["x", [0, 0, 0]]  # never written by docgen: a planted manifest, not trusted
     own = build / "2025-06" / "手工"  # a clerk's empty folder, and a link: a damaged entry (no signature) matches neither
