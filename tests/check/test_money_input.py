@@ -97,6 +97,19 @@ def test_an_amount_with_thousands_separators_in_flow_style_is_one_message_at_the
     assert "千位分隔符" in finding.message and f"请写成 {plain}（" in finding.message
 
 
+@pytest.mark.parametrize("typed", ["1,000,000", "7,250,250"])
+def test_a_grouped_amount_yaml_cut_into_repeated_keys_is_never_told_a_smaller_number(repo: Path, typed: str) -> None:
+    """In `{…}` 「1,000,000」 is cut into 本年预算: 1 and the key 「000」 twice, and YAML keeps one (E103): what is left,
+    「1,000」, is not what was typed, so no 「请写成 1000」 (a thousandth of the amount) and no value said to be all of it."""
+    flow = f"  市级财政资金: {{上年结转: 35.5, 本年预算: 240.00, 下达数: 120.00, 支出数: {typed}, 全年预计支出数: 275.5}}\n"
+    _edit(repo, PROJECT, "  市级财政资金:\n" + ROW, flow)
+    errors = [f for f in _check() if f.is_error]
+    (said,) = [f for f in errors if f.code == "E204"]
+    assert (said.line, said.column) == (_line_of(repo, PROJECT, typed), flow.index(typed) + 1)
+    assert "千位分隔符" in said.message and "请写成" not in said.message and "…」" in said.message
+    assert {f.code for f in errors} == {"E103", "E204"}
+
+
 @pytest.mark.parametrize("typed", ["0,012", "012,345"])
 def test_a_first_group_with_a_leading_zero_is_no_thousands_separator(repo: Path, typed: str) -> None:
     """「0,012」 is 0.012 with a decimal comma: never told 「请写成 0012」 (1,000 times the amount)."""

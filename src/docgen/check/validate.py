@@ -174,9 +174,10 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def schema_findings(doc: Document, kind: str, profile: Profile | None = None) -> list[Finding]:
+def schema_findings(doc: Document, kind: str, profile: Profile | None = None, repeated: frozenset[int] = frozenset()) -> list[Finding]:
     """JSON Schema errors of one document, in Chinese and at the place in the file they concern; the forms' schemas
-    are the repository's `profile`'s (default: the default profile's)."""
+    are the repository's `profile`'s (default: the default profile's). `repeated`: the lines where loading found a
+    key written twice (E103), whose second one YAML dropped (`_split_amount`)."""
     nulls: set[JsonPath] = set()
     data = _strip_nulls(doc.data, (), nulls, _properties_at(kind, profile))
     whole = M.TYPE_NAMES["integer"]
@@ -185,7 +186,7 @@ def schema_findings(doc: Document, kind: str, profile: Profile | None = None) ->
         for path, value in _pointed_integers(data, (), _integers_at(kind, profile))
     ]
     for err in _validator(kind, profile).iter_errors(data):
-        findings.extend(_translate(doc, kind, err, nulls, profile))
+        findings.extend(_translate(doc, kind, err, nulls, profile, repeated))
         if len(findings) >= limits.MAX_FINDINGS:  # a file of 5,000 broken indicators: the first ones say enough
             return [*findings[: limits.MAX_FINDINGS], error(doc.path, 1, 1, "E216", limit=limits.MAX_FINDINGS)]
     return findings
@@ -213,7 +214,9 @@ def _prefixes(wanted: frozenset[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
     return frozenset(w[:i] for w in wanted for i in range(1, len(w) + 1))
 
 
-def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath], profile: Profile | None = None) -> list[Finding]:
+def _translate(
+    doc: Document, kind: str, err: Any, nulls: set[JsonPath], profile: Profile | None = None, repeated: frozenset[int] = frozenset()
+) -> list[Finding]:
     path: JsonPath = tuple(err.instance_path)
     name = type(err.kind).__name__
     detail = err.kind.as_dict() if hasattr(err.kind, "as_dict") else {}
@@ -236,8 +239,11 @@ def _translate(doc: Document, kind: str, err: Any, nulls: set[JsonPath], profile
             if split is not None:  # 「12,345.6」 cut by YAML: said of the amount, once, never as a key 「345.6」
                 amount, typed, first = split
                 if first:
+                    line, column = doc.position(amount)
                     number, hint = M.TYPE_NAMES["number"], _grouped_hint(typed)
-                    out.append(error(file, *doc.position(amount), "E204", field=_field(amount), expected=number, value=typed, hint=hint))
+                    if line in repeated:  # 「1,000,000」: YAML kept one 「000」 of two, so what it left is not all that was typed
+                        typed, hint = f"{typed}…", M.hint("thousands_cut")  # never 「请写成 1000」, a thousandth of it
+                    out.append(error(file, line, column, "E204", field=_field(amount), expected=number, value=typed, hint=hint))
                 continue
             if key in F.DERIVED_FIELDS or (
                 key == "资金总额" and path and path[-1] in (F.KEYS["funds"], F.KEYS["funds_by_type"], F.KEYS["funds_by_use"])
@@ -478,7 +484,8 @@ def check_probed(item: Read, root: Path | None = None, profile: Profile | None =
     if doc is None:
         return (kind, None, findings), []
     read = {(f.line, f.column) for f in findings}  # a value E113/E214 refused: the schema would only say it again
-    findings.extend(f for f in schema_findings(doc, kind, profile) if (f.line, f.column) not in read)
+    repeated = frozenset(f.line for f in findings if f.code == "E103")
+    findings.extend(f for f in schema_findings(doc, kind, profile, repeated) if (f.line, f.column) not in read)
     if kind == "rules":  # the monitoring rules file: checked like a submission, but it has no model
         findings.extend(ruleset.check_document(doc))
         return (kind, None, findings), []
