@@ -52,7 +52,7 @@ def atomic(path: Path, *, owner: Path | None = None) -> Iterator[BinaryIO]:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = 0o666 & ~_UMASK
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp")
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -61,6 +61,25 @@ def atomic(path: Path, *, owner: Path | None = None) -> Iterator[BinaryIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+#: How many times a write makes its temporary: another process may remove its folder once more each time (`_temporary`).
+_FOLDER_TRIES = 3
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    """The temporary file beside `path`, in its folder, made again when it is gone.
+
+    `docgen build`'s two processes (the 汇总表 child and the parent) each remove the folders their stale outputs leave
+    empty (remove_stale): one may take this folder away between its making and the temporary's. Once the temporary
+    is in it the folder is not empty, so no such removal can take it before the rename."""
+    prefix = f".{path.name}.{os.getpid()}-"
+    for _ in range(_FOLDER_TRIES - 1):
+        with contextlib.suppress(FileNotFoundError):
+            return tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+        with contextlib.suppress(FileNotFoundError):  # a folder above it taken meanwhile: the next try makes it again
+            path.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
 
 
 def write_text(path: Path, text: str, *, owner: Path | None = None) -> None:

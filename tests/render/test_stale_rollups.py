@@ -9,8 +9,10 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -197,3 +199,37 @@ def test_sharded_builds_merged_after_a_change_equal_a_cold_build(tree: Path, tmp
         change(tree)
         pipeline(change)
         same_as_cold(tree, tmp_path / f"cold-{step}", monkeypatch, merged / "build")
+
+
+def test_a_folder_its_stale_outputs_left_empty_is_made_again_for_a_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`docgen build`'s two processes each remove the folders their stale outputs leave empty: with the roster's and
+    the files' names of a department swapped, the 汇总表 child empties the folder the parent writes attachments into.
+    That removal falling between the parent's making the folder and its temporary file never fails the write."""
+    from docgen import output
+
+    build = tmp_path / "build"
+    stale = build / "2025-06" / "103-朔州市农业农村局" / "103-朔州市农业农村局-2025年1-6月绩效监控汇总表.xlsx"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"the last run's")
+    target = stale.with_name("附件1-103-2025-001-项目.docx")
+    make = tempfile.mkstemp
+    removed: list[Path] = []
+
+    def swept_first(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        if not removed:  # the other process, just before: its stale 汇总表 and the folders it leaves empty
+            removed.extend(output.remove_stale([stale], build))
+            assert not (build / "2025-06").exists()
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", swept_first)
+    output.write_bytes(target, b"this run's", owner=build)
+    assert removed == [stale] and target.read_bytes() == b"this run's"
+    assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary left beside it
+
+    def always_swept(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        shutil.rmtree(build / "2025-06")
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", always_swept)
+    with pytest.raises(FileNotFoundError):  # a folder taken away on every try: a bounded number of tries, then the error
+        output.write_bytes(target, b"never", owner=build)
