@@ -973,6 +973,7 @@ def build(
         )
         rendered = engine.render_all(_planned(result, view, options), out, tpl, options)
         city_written()
+        rendered.removed += _leftovers(ws, out, rendered, records, started)  # before the check: a 涉密 one too
         rendered.problems += _publish(ws, out, secrets, include_confidential)
         built_ = Built(result, target, rendered)
         if inputs is not None and not rendered.problems:
@@ -1840,6 +1841,49 @@ def _publish(ws: Workspace, out: Path, secrets: redact.Secrets, include_confiden
             output.remove(sources, out)
         return [M.label("site_sources_withdrawn", folder=ws.shown(ws.relative(sources)))]
     return []
+
+
+def _leftovers(ws: Workspace, out: Path, rendered: engine.Rendered, records: Store, started: int) -> list[Path]:
+    """The outputs of build/ no submission makes any more, when no manifest lists them: after `docgen clean` (or
+    with the cache lost) a build does not know the last run's outputs, so those of a department renamed, a project
+    removed or made 涉密 stayed (a reviewer would send an old 附件; a 涉密 one failed the publication check and
+    emptied build/). Removed: the files in docgen's own layout (paths.own_outputs: where and as docgen names its
+    outputs, never a link) this run neither wrote nor kept, so build/ holds what a build in a fresh copy writes.
+    A 汇总表 only when the roll-up child's manifests were written by this run (else none is removed); a PDF of an
+    output still made stays, as a build that knew it would keep it (engine._keep_pdfs). Strictly inside build/
+    (output.remove_stale); a file named otherwise is a clerk's, never touched."""
+    if rendered.outputs is None:
+        return []
+    from .render import paths
+
+    made = set(rendered.outputs)
+    rollups = _rollups_made(out, records, started)
+    profiles = [profile_of(ws), *(forms.builtin(i) for i in forms.builtin_ids())]
+    sheets = {form.sheet for profile in profiles for form in profile.forms.values() if form.sheet}
+    gone = []
+    for path in paths.own_outputs(out, sheets):
+        rel = path.relative_to(out).as_posix()
+        if rel in made or (path.name.endswith(paths.ROLLUP_SUFFIX) and (rollups is None or rel in rollups)):
+            continue
+        if path.suffix == ".pdf" and any(rel[:-4] + suffix in made for suffix in (".docx", ".xlsx", ".zip")):
+            continue
+        gone.append(path)
+    return output.remove_stale(gone, out)
+
+
+def _rollups_made(out: Path, records: Store, started: int) -> set[str] | None:
+    """The 汇总表 the roll-up child wrote or kept in this run, from its two manifests; None when either is missing or
+    older than this run (an unwritable cache): then which 汇总表 are this run's is not known."""
+    made: set[str] = set()
+    for scope in ("departments", "city"):
+        file = records.record(out, f"rollups-{scope}")
+        try:
+            if file.stat().st_mtime_ns < started:
+                return None
+            made.update(json.loads(file.read_bytes()))
+        except (OSError, ValueError, TypeError):
+            return None
+    return made
 
 
 def withdraw(folder: Path) -> None:

@@ -233,3 +233,59 @@ def test_a_folder_its_stale_outputs_left_empty_is_made_again_for_a_write(tmp_pat
     monkeypatch.setattr(tempfile, "mkstemp", always_swept)
     with pytest.raises(FileNotFoundError):  # a folder taken away on every try: a bounded number of tries, then the error
         output.write_bytes(target, b"never", owner=build)
+
+
+def move_department(root: Path, code: str, old: str, new: str) -> None:
+    """Department `code` renamed in its files and the roster (朔州市<old> -> 朔州市<new>), its folder too."""
+    (root / PERIOD / f"{code}-{old}").rename(root / PERIOD / f"{code}-{new}")
+    for path in (root / PERIOD).rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(f"朔州市{old}", f"朔州市{new}"), encoding="utf-8")
+
+
+def delete_project(root: Path, code: str) -> None:
+    """A project's file deleted and its line taken out of the roster."""
+    next((root / PERIOD).rglob(f"{code}.yaml")).unlink()
+    roster = root / PERIOD / "名单.yaml"
+    lines = roster.read_text(encoding="utf-8").splitlines(keepends=True)
+    roster.write_text("".join(line for line in lines if f'"{code}"' not in line), encoding="utf-8")
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no-cache"])
+def test_after_docgen_clean_what_no_submission_makes_is_removed_and_nothing_else(
+    cache: bool, tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After `docgen clean` no manifest lists the last build's outputs: a department renamed, a project deleted and
+    one made 涉密 leave nothing of theirs in build/ (the 涉密 one no longer fails the publication check), build/
+    equals a cold build's in a fresh copy with or without the cache, and a clerk's own files stay."""
+    from tests.hostile.test_confidential_flip import CODE, flip
+
+    built(tree)
+    build = tree / "build"
+    department = next(build.glob("2025-06/101-*/"))
+    mine = {  # a clerk's files beside docgen's, named otherwise: never docgen's to remove
+        build / "2025-06" / "全市-手工汇总表.xlsx": b"by hand",
+        department / "备注.xlsx": b"notes",
+        department / "附件1说明.docx": b"about the report",
+        build / "2025-06" / "手工" / "附件1-999-2025-0001-x.docx": b"not in a department's folder",
+        build / "说明.txt": b"read me",
+    }
+    for path, data in mine.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    old = sorted(p.relative_to(build).as_posix() for p in build.rglob("*民政局*"))
+    assert old and list(build.rglob("*102-2025-0011*")) and list(build.rglob(f"*{CODE}*"))
+    assert invoke("clean", "--root", str(tree)).exit_code == 0
+    move_department(tree, "106", "民政局", "民政厅")
+    delete_project(tree, "102-2025-0011")
+    flip(tree, file=True, roster=True)
+    result = invoke(*([] if cache else ["--no-cache"]), "build", "--root", str(tree))
+    assert result.exit_code == 0, result.output
+    assert "过期的附件" in result.output
+    assert not list(build.rglob("*民政局*")) and not list(build.rglob("*102-2025-0011*"))
+    assert not list(build.rglob(f"*{CODE}*"))  # and the publication check passed: nothing 涉密 anywhere in build/
+    assert {p: p.read_bytes() for p in mine} == mine
+    for path in mine:
+        path.unlink()
+    (build / "2025-06" / "手工").rmdir()
+    same_as_cold(tree, tmp_path / "cold", monkeypatch)

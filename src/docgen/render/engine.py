@@ -758,6 +758,8 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
     _bundles(public, groups, options, report, plans)
     _dossiers(public, groups, options, tpl, report)
     report.planned = sum(len(p.targets) for place in places for p in place.planned) + public.kept_outputs
+    if not public.manifest.old:  # build/'s first build, or the first since `docgen clean`: api._leftovers
+        report.outputs = frozenset(public.manifest.new)
     for place in places:
         removed = output.remove_stale(place.manifest.stale(), place.folder)
         report.removed += removed

@@ -21,5 +21,7 @@ class Rendered:
     problems: list[str] = field(default_factory=list)
     confidential_skipped: int = 0
     confidential_written: int = 0
+    # build/'s outputs (relative) this run wrote or kept, when no manifest listed the last run's: api._leftovers
+    outputs: frozenset[str] | None = None
     planned: int = 0  # attachments this build stands for, written or up to date (what a rebuild with nothing changed reports)
     milliseconds: dict[str, float] = field(default_factory=lambda: {"xlsx": 0.0, "docx": 0.0})
