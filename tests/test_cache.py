@@ -101,6 +101,35 @@ def test_an_entry_given_as_utf8_bytes_is_kept_as_the_same_line_as_its_text(tmp_p
     assert written[0] == written[1]
 
 
+def test_a_line_taken_is_let_go_and_still_written_back_when_its_shard_is_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The streamed check takes each entry once (Shelf.take) and the shelf lets the line go. A shard that changes
+    afterwards is written with the lines taken from it, in their places; a shard that does not change is not written
+    again; the entry of a file no longer there is dropped even from a shard whose lines were all taken."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    a = [f"submissions/2025-06/101-教育局/101-2025-000{i}.yaml" for i in range(3)]
+    b = ["submissions/2025-06/102-民政局/102-2025-0001.yaml", "submissions/2025-06/102-民政局/102-2025-0002.yaml"]
+    shelf = cache.Store(tmp_path).shelf("stream", a + b)
+    for path in a + b:
+        shelf.put(path, "k", [path])
+    shelf.save()
+    shard_a, shard_b = (shelf.folder / shelf._shard(a[0]), shelf.folder / shelf._shard(b[0]))
+    before_a, before_b = shard_a.read_bytes(), shard_b.read_bytes()
+
+    again = cache.Store(tmp_path).shelf("stream", a + b[:1])  # b[1] is gone
+    assert [again.take(path, "k") for path in a + b[:1]] == [[path] for path in a + b[:1]]
+    assert not any(again.holds(path) for path in a + b[:1]) and again.take(a[0], "k") is None  # let go
+    again.put(a[1], "k", ["changed"])
+    again.save()
+    assert shard_a.read_bytes() == before_a.replace(cache.dumps([a[1]]).encode(), cache.dumps(["changed"]).encode())
+    assert shard_b.read_bytes().split(b"\n") == [*before_b.split(b"\n")[:2], b""]  # b[1]'s line dropped
+
+    unchanged = shard_a.stat().st_ino, shard_b.stat().st_ino  # written through a new file and a rename
+    third = cache.Store(tmp_path).shelf("stream", a + b[:1])
+    assert [third.take(path, "k") for path in a + b[:1]] == [[a[0]], ["changed"], [a[2]], [b[0]]]
+    third.save()  # nothing changed and nothing dropped: nothing written
+    assert (shard_a.stat().st_ino, shard_b.stat().st_ino) == unchanged
+
+
 def test_a_path_that_is_not_utf8_is_kept_without_a_crash_and_read_back_as_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     odd = os.fsdecode(b"submissions/2025-06/101/\xff.yaml")  # a lone surrogate, as os.listdir gives such a name

@@ -393,8 +393,8 @@ def _check_streamed(
             if o.record is not None and o.record.valid != (o.path not in erring):  # copied only where it changes (~0.09 s)
                 o.record = replace(o.record, valid=o.path not in erring)
         done += outcomes
-    if shelf is not None:  # saved and let go here: its lines (53 MB at 10,000 projects) are not held while the
-        shelf.save()  # findings are sorted and the 部门整体 judged, the build's peak before
+    if shelf is not None:  # saved and let go here: the lines it still holds (new ones, those of unreadable files)
+        shelf.save()  # are not held while the findings are sorted and the 部门整体 judged
     if seen is not None:
         seen.save()
     shelf = seen = None

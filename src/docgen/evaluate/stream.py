@@ -340,7 +340,7 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
                 content = hashlib.sha256(raw).hexdigest()
                 if signature is not None:
                     fresh[name] = (signature, content)
-            stored = shelf.get(name, _key(content, key))
+            stored = shelf.take(name, _key(content, key))  # read once: its line is let go (Shelf.take)
             found = decode(name, stored, setting.root, steps) if stored is not None else None
             if found is not None and found.digest == content:
                 known[name] = found
