@@ -130,6 +130,30 @@ def test_a_line_taken_is_let_go_and_still_written_back_when_its_shard_is_rewritt
     assert (shard_a.stat().st_ino, shard_b.stat().st_ino) == unchanged
 
 
+def test_a_shard_released_is_written_then_and_a_later_entry_joins_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold streamed check releases a folder's shard once its last file came back (Shelf.release): written at once
+    and let go; an entry put afterwards is saved beside the ones written, and a shard released unchanged is not
+    written."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    a = [f"submissions/2025-06/101-教育局/101-2025-000{i}.yaml" for i in range(2)]
+    b = ["submissions/2025-06/102-民政局/102-2025-0001.yaml"]
+    shelf = cache.Store(tmp_path).shelf("stream", a + b)
+    shelf.put(a[0], "k", ["first"])
+    shelf.release(a[0])
+    shard_a = shelf.folder / shelf._shard(a[0])
+    assert shard_a.is_file() and not shelf.holds(a[0])  # written now, held no more
+    assert not (shelf.folder / shelf._shard(b[0])).exists()
+    shelf.put(a[1], "k", ["second"])
+    shelf.put(b[0], "k", ["third"])
+    shelf.save()
+    again = cache.Store(tmp_path).shelf("stream", a + b)
+    assert [again.get(path, "k") for path in a + b] == [["first"], ["second"], ["third"]]
+    inode = shard_a.stat().st_ino
+    again.release(a[0])  # nothing put: nothing written
+    again.save()
+    assert shard_a.stat().st_ino == inode
+
+
 def test_a_path_that_is_not_utf8_is_kept_without_a_crash_and_read_back_as_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     odd = os.fsdecode(b"submissions/2025-06/101/\xff.yaml")  # a lone surrogate, as os.listdir gives such a name

@@ -24,6 +24,7 @@ import json
 import multiprocessing
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -346,15 +347,22 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
                 known[name] = found
     todo = [path for path in paths if str(path) not in known]
 
+    left = Counter(os.path.dirname(str(path)) for path in todo)  # per folder, its files still to come back
+
     def take(made: list[tuple[Streamed, bytes | None]]) -> None:
         """A slice's outcomes kept as they come: a cold check of 10,000 files never holds all their cache entries
-        twice (the text sent back and the shelf's line: +84 MiB at the end of the check, the build's peak)."""
+        twice (the text sent back and the shelf's line: +84 MiB at the end of the check, the build's peak), nor
+        the entries of a folder whose files all came back (its shard is written then: Shelf.release)."""
         for done, encoded in made:
             known[done.path] = done
             if shelf is not None and encoded is not None and done.digest:
                 shelf.put_encoded(done.path, _key(done.digest, key), encoded)
                 if done.signature is not None:
                     fresh[done.path] = (done.signature, done.digest)
+            folder = os.path.dirname(done.path)
+            left[folder] -= 1
+            if shelf is not None and not left[folder]:
+                shelf.release(done.path)
 
     workers = min(os.cpu_count() or 1, 8)
     _SETTING[:] = [setting]
