@@ -88,7 +88,4 @@ def document_bytes(letter: Letter, reference_path: Path) -> bytes:
 
 def target(build: Path, letter: Letter) -> Path:
     """build/2025-06/审核结果反馈-101-朔州市教育局.docx."""
-    return (
-        paths.period_dir(build, letter.period)
-        / f"{M.review_text('feedback_file')}-{paths.safe(letter.code)}-{paths.safe(letter.department)}.docx"
-    )
+    return paths.feedback(build, letter.period, letter.code, letter.department)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
+from .. import messages as M
 from ..form.forms import form_of
 from ..form.model import Department, Period, Project
 
@@ -81,6 +82,11 @@ def bundle(build: Path, period: Period, code: str, name: str) -> Path:
 def dossier(build: Path, period: Period, code: str, name: str) -> Path:
     """build/2025-06/101-朔州市教育局-2025年1-6月绩效监控报告.pdf: the bundle's reports as one PDF to print and stamp."""
     return bundle(build, period, code, name).with_suffix(".pdf")
+
+
+def feedback(build: Path, period: Period, code: str, name: str) -> Path:
+    """build/2025-06/审核结果反馈-101-朔州市教育局.docx: the bureau's letter to a department (`docgen feedback`)."""
+    return period_dir(build, period) / f"{M.review_text('feedback_file')}-{safe(code)}-{safe(name)}.docx"
 
 
 def department_rollup(build: Path, period: Period, code: str, name: str) -> Path:

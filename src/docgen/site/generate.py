@@ -230,6 +230,7 @@ class DepartmentView:
     overall: Entry  # 部门整体 (附件3)
     projects: list[Entry] = field(default_factory=list)
     in_roster: bool = True
+    filed: str = ""  # the roster's name for it: build/ names its 报送包 and 审核结果反馈 after it (else after `name`)
     page: str = ""
     withheld: bool = False  # 1 to k-1 涉密 projects: its 部门整体 figures would reveal theirs, so they are not shown
     feedback: list[tuple[str, str]] = field(default_factory=list)  # (label, docs-relative path) of its 审核结果反馈
@@ -637,6 +638,7 @@ class _Planner:
         self.deadlines[roster.period.key] = roster.deadline
         for rd in roster.departments:
             view = self.dept(roster.period, rd.code, rd.name, in_roster=True)
+            view.filed = rd.name
             for expected in rd.projects:
                 if expected.confidential:
                     self.secrets.add(expected.code, expected.name)
@@ -1198,18 +1200,20 @@ def _publish_download(source: Path, build: Path, docs: Path, published: set[str]
 
 def _copy_department_files(model: SiteModel, build: Path, docs: Path, published: set[str], listing: _Listing) -> None:
     """Each department's 报送包 (`docgen build`) and 审核结果反馈 (`docgen feedback`) from build/<period>/, published on
-    its page; not for a withheld department, whose downloads are all kept back. Both are redacted when written."""
+    its page; not for a withheld department, whose downloads are all kept back. Both are redacted when written.
+    Only the files named as those commands name them for the department as it is now (paths.bundle, paths.feedback):
+    never another file that merely begins with its code (a renamed department's old 报送包, a clerk's zip, the
+    department 「1011」's beside 「101」's)."""
     prefix = M.review_text("feedback_file")
     for view in model.periods:
-        folder = paths.period_dir(build, view.period)
-        if not folder.is_dir():
+        if not paths.period_dir(build, view.period).is_dir():
             continue
         for dept in view.departments:
             if dept.withheld:
                 continue
-            code = paths.safe(dept.code)
-            found = [(s, "feedback") for s in sorted(folder.glob(f"{prefix}-{code}-*")) if s.suffix in (".docx", ".pdf")]
-            found += [(s, "bundle") for s in folder.glob(f"{code}-*-{view.period.label}绩效监控报告.zip")]
+            name = dept.filed or dept.name
+            letter = paths.feedback(build, view.period, dept.code, name)
+            found = [(letter, "feedback"), (paths.pdf(letter), "feedback"), (paths.bundle(build, view.period, dept.code, name), "bundle")]
             for source, kind in found:
                 rel = _publish_download(source, build, docs, published, listing)
                 if rel is None:
