@@ -70,12 +70,12 @@ from ..messages import SEVERITY
 from ..render import paths
 from ..render.layout import place
 from ..verdicts import FileDigests, Verdicts
-from ..workspace import SITE_LOCK, WORD_LIST
+from ..workspace import SITE_LOCK, SITE_SOURCE, WORD_LIST
 from . import charts, keep, sanitise
 from . import review as review_pages
 from . import targets as target_pages
 
-SOURCE = Path("build") / "site-src"
+SOURCE = Path(SITE_SOURCE)  # build/site-src, as the workspace names it (Workspace.site_source)
 OUTPUT = Path("site")
 RECENT_LIMIT = 50
 #: Words of jieba's dictionary kept for segmenting the search index (by frequency): the full dictionary
