@@ -976,13 +976,30 @@ def build(
         rendered.removed += _leftovers(ws, out, rendered, records, started)  # before the check: a 涉密 one too
         rendered.problems += _publish(ws, out, secrets, include_confidential)
         built_ = Built(result, target, rendered)
-        if inputs is not None and not rendered.problems:
-            before = walks.outputs if walks is not None else None
-            _remember(
-                ws, out, inputs, built_, rules=rules, strict=strict, include_confidential=include_confidential, told=told, before=before
-            )
-        elif told is not None:
-            _printed(built_, told)
+        # the warnings' text the roll-up child made for this run, printed (not made again here: 44,000 lines, ~0.3 s at
+        # 10,000 projects) and kept for a replay; with the render's problems, the findings are printed as they are
+        said = _told(told) if told is not None and not rendered.problems else None
+        if said is not None:
+            built_.text, built_.summary_line, _ = said
+        try:
+            if inputs is not None and not rendered.problems:
+                before = walks.outputs if walks is not None else None
+                _remember(
+                    ws,
+                    out,
+                    inputs,
+                    built_,
+                    rules=rules,
+                    strict=strict,
+                    include_confidential=include_confidential,
+                    told=told,
+                    said=said,
+                    before=before,
+                )
+        finally:
+            if told is not None:
+                with contextlib.suppress(OSError):
+                    told[0].unlink(missing_ok=True)  # in the record from here on, or printed and done with
         return built_
     finally:
         gc.unfreeze()  # also when the build stops: a caller that goes on (tests, a service) collects as before
@@ -1073,17 +1090,6 @@ def _write_told(told: tuple[Path, str], result: Result) -> None:
     raw = text.encode() if text is not None else b""
     head = json.dumps([summary_line, len(raw) if text is not None else -1], ensure_ascii=False)
     output.write_chunks(told[0], itertools.chain([f"{told[1]}\n{head}\n".encode(), raw], _findings_literal(result.findings)))
-
-
-def _printed(built: Built, told: tuple[Path, str]) -> None:
-    """A build not remembered (an input changed within SETTLED_NS of its walk, or the render had problems): it prints
-    the text the roll-up child made (`told`), not 44,000 lines made again here (~0.3 s at 10,000 projects); with
-    the render's problems, the findings as they are (as for `_remember`)."""
-    said = _told(told) if not built.rendered.problems else None
-    if said is not None:
-        built.text, built.summary_line, _ = said
-    with contextlib.suppress(OSError):
-        told[0].unlink(missing_ok=True)
 
 
 def _told(told: tuple[Path, str] | None) -> tuple[bytes | None, str, int] | None:
@@ -1215,10 +1221,12 @@ def _remember(
     strict: bool,
     include_confidential: Path | None,
     told: tuple[Path, str] | None = None,
+    said: tuple[bytes | None, str, int] | None = None,
     before: Walk | None = None,
 ) -> None:
-    """Keep what this build read, wrote and reported, for the next `docgen build` with nothing changed (`told`: the
-    findings as the roll-up child made them for it; `before`: build/ as walked before the build, else as the last
+    """Keep what this build read, wrote and reported, for the next `docgen build` with nothing changed (`told`, `said`:
+    the file the roll-up child wrote for this run and what `_told` read of it, its findings copied from there;
+    `before`: build/ as walked before the build, else as the last
     build's walk listed it (its stamp): the folders the build did not change are not listed again). A file changed
     in place in such a folder keeps the signature listed before, so the key remembered is not the one the next
     fresh walk gives: no replay (the safe side)."""
@@ -1231,7 +1239,6 @@ def _remember(
     if key is None:
         return
     r = built.rendered
-    said = _told(told)
     text: str | bytes | None
     if said is not None and told is not None:
         text, summary_line, start = said
@@ -1239,7 +1246,7 @@ def _remember(
     else:
         text, summary_line = _report_text(built.result.findings, len(built.result.files))
         rows = _findings_literal(built.result.findings)
-    built.text, built.summary_line = text, summary_line  # printed from here: 44,000 lines are not made twice
+        built.text, built.summary_line = text, summary_line  # printed from here: 44,000 lines are not made twice
     record = {
         "format": UNCHANGED_FORMAT,
         "key": key,
@@ -1264,9 +1271,6 @@ def _remember(
             "evidence": _unwalked(built.result.evidence, _input_names(ws, rules)),
         }
         output.write_text(Store(ws.root).record(out, STAMP), json.dumps(stamp, separators=(",", ":")))  # after the record
-    if told is not None:
-        with contextlib.suppress(OSError):
-            told[0].unlink(missing_ok=True)  # kept in the record from here on
 
 
 def unchanged_build(
@@ -2619,7 +2623,7 @@ def site(
             today=today or date.today(),
             build=ws.build,
             output=target,
-            source=ws.root / site_module.SOURCE,
+            source=ws.site_source,
             store=kept,
             secrets=secrets,
             withheld=confidential.withheld_departments(result),
@@ -2630,7 +2634,7 @@ def site(
             files=files,
             reader=_SitePages.of(view) if view is not None else None,
         )
-        sources = ws.root / site_module.SOURCE  # build/site-src: in build/, so published too
+        sources = ws.site_source  # build/site-src: in build/, so published too
         try:
             confidential.check_published(sources, secrets, known=scanned, workers=None, theme=theme, words=frozenset({sources / WORD_LIST}))
         except Leak as exc:

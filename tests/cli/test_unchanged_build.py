@@ -212,6 +212,24 @@ def test_a_replay_is_the_same_when_the_parent_keeps_the_findings_itself(run, chd
     assert listing(tmp_path / "build") == before  # both replayed: nothing rewritten
 
 
+def test_a_build_that_cannot_be_remembered_prints_the_childs_report_and_removes_its_file(run, chdir, tmp_path, monkeypatch) -> None:
+    """When build/ cannot be walked for a replay's key (a folder in it unreadable: `_build_key` None), the build is not
+    remembered; it still prints the report the roll-up child made for it, as a build without the cache says it, and
+    the child's file does not stay in the cache (it did: only `_remember`'s success removed it)."""
+    from docgen import api
+    from docgen.cache import Store
+
+    chdir(tree(tmp_path))
+    settled(tmp_path)
+    cold = run("--no-cache", "build", "--force")
+    assert cold.exit_code == 0 and "W" in cold.stderr
+    monkeypatch.setattr(api, "_build_key", lambda *args: None)
+    built = run("build", "--force")
+    assert built.exit_code == 0 and (built.stdout, built.stderr) == (cold.stdout, cold.stderr)
+    store, build = Store(tmp_path), tmp_path / "build"
+    assert not store.record(build, "report").exists() and not store.record(build, api.UNCHANGED).exists()
+
+
 def test_a_stamp_that_does_not_match_its_record_never_replays_it(run, chdir, tmp_path) -> None:
     """The stamp (api.STAMP) is asked first and the record read only when the stamp holds this build's key; the
     record must hold it too. A stamp put back beside another build's record, an older stamp, or a damaged one never
