@@ -289,3 +289,17 @@ def test_after_docgen_clean_what_no_submission_makes_is_removed_and_nothing_else
         path.unlink()
     (build / "2025-06" / "手工").rmdir()
     same_as_cold(tree, tmp_path / "cold", monkeypatch)
+
+
+def test_after_docgen_clean_a_feedback_letter_named_like_a_bundle_stays(tree: Path) -> None:
+    """`docgen feedback`'s letters are not the build's outputs: one whose department's name ends as a 报送包's name
+    does (「…-2025年1-6月绩效监控报告」) stays after `docgen clean` and a build, its PDF too."""
+    move_department(tree, "106", "民政局", "民政局-2025年1-6月绩效监控报告")
+    built(tree)
+    assert invoke("feedback", "--root", str(tree), "--period", "2025-06").exit_code == 0
+    letter = next((tree / "build" / "2025-06").glob("审核结果反馈-106-*.docx"))
+    converted = letter.with_suffix(".pdf")  # as `docgen feedback --pdf` names it (LibreOffice not needed here)
+    converted.write_bytes(b"%PDF-1.7 the letter")
+    assert invoke("clean", "--root", str(tree)).exit_code == 0
+    built(tree)
+    assert letter.is_file() and converted.read_bytes() == b"%PDF-1.7 the letter"

@@ -118,8 +118,14 @@ def own_outputs(build: Path, sheets: Collection[str]) -> Iterator[Path]:
                 for item in _entries(Path(entry.path)):
                     if item.is_file(follow_symlinks=False) and _attachment(item.name, sheets):
                         yield Path(item.path)
-            elif entry.is_file(follow_symlinks=False) and _IN_PERIOD.fullmatch(entry.name):
+            elif entry.is_file(follow_symlinks=False) and _IN_PERIOD.fullmatch(entry.name) and not _letter(entry.name):
                 yield Path(entry.path)
+
+
+def _letter(name: str) -> bool:
+    """A 审核结果反馈 (`feedback`, or its PDF): `docgen feedback`'s, not the build's, even when its department's name
+    ends as a bundle's or a dossier's does (「…-2025年1-6月绩效监控报告」); no bundle begins so (a code is ASCII)."""
+    return name.startswith(f"{M.review_text('feedback_file')}-")
 
 
 def _attachment(name: str, sheets: Collection[str]) -> bool:
