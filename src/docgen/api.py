@@ -3444,7 +3444,7 @@ def _import_target(ws: Workspace, read: Any, outcome: Imported) -> Path | None:
     existing folder of that code first), 部门整体.yaml or <项目代码>.yaml. A project's code is not on 附件2: it comes
     from the period's roster (by department code and project name), else from a file of that name already in the
     folder, else from docgen's own file name (附件2-<code>-<name>.xlsx)."""
-    from .render.paths import safe
+    from .names import safe
     from .tooling import importer
 
     data = read.data
@@ -3536,7 +3536,7 @@ def _project_code_beside(folder: Path, name: str) -> str | None:
 
 def _project_code_from_name(file: str, name: str) -> str | None:
     """docgen's own 附件2 file name, 「附件2-<code>-<name>.xlsx」 (render/paths.py), names the project's code."""
-    from .render.paths import safe
+    from .names import safe
 
     stem = Path(file).stem
     head, tail = "附件2-", f"-{safe(name)}"

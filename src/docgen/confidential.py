@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import messages as M
-from . import output
+from . import names, output
 from .cache import code_digest, digest, file_digest
 from .check.load import load_file
 from .check.ruleset import DEFAULT_POOL
@@ -32,7 +32,6 @@ from .files import read_regular
 from .form import vocabulary as F
 from .form.model import Amounts, Department, Project, Roster
 from .redact import Secrets, scan
-from .render import paths
 from .verdicts import Verdicts
 
 
@@ -237,7 +236,7 @@ def secrets(
         for code, name in former_names(root, set(found.codes), set(found.paths), past):
             found.add(code, name)
     for code in list(found.codes):
-        found.add_word(paths.safe(code))
+        found.add_word(names.safe(code))
     public: list[Any] = []
     printed = _PrintedFigures(store, result) if amounts is None else None
     for project in result.projects:

@@ -64,6 +64,8 @@ MESSAGES: dict[str, str] = {
     "E308": "文件位置不符合规定：{detail}",
     "E309": "项目代码「{code}」重复：{other} 中已有同一代码的项目",
     "E310": "名单中部门代码「{code}」重复",
+    "E315": "名单中部门「{code} {name}」与「{other_code} {other_name}」的附件会放进同一个文件夹 {folder}/，"
+    "一个部门的报送包和汇总表会盖掉另一个的：请改部门名称或代码，使两者可以区分",
     "E312": "正式报送（--strict）须填报全部数据：本文件已填报 {reported}/{total} 项，尚有 {missing} 项为「未填报」",
     "E313": "未填写的模板不能报送：{detail}",
     "E311": "「涉密」与名单不一致：本文件填写为 {file_value}，名单 {roster}:{line}:{column} 中为 {roster_value}。"

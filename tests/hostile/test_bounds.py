@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from docgen.form import limits
-from docgen.render import paths
+from docgen.names import NAME_BYTES, safe
 from docgen.tooling import fmt
 from tests.conftest import ROOT, build_file_tree
 
@@ -312,10 +312,10 @@ def test_a_project_named_like_the_department_report_stops_the_build(tree: Path) 
 
 def test_safe_names_are_bounded_and_distinct() -> None:
     names = ["a/b", "a:b", "a_b", "a~b", "长" * 100, "长" * 100 + "x", "朔州市教育局", "", "..", "a\x00b"]
-    shown = [paths.safe(n) for n in names]
+    shown = [safe(n) for n in names]
     assert len(set(shown)) == len(shown)
-    assert all(len(s.encode()) <= paths.NAME_BYTES for s in shown)
-    assert paths.safe("朔州市教育局") == "朔州市教育局"  # clean short names unchanged: the golden outputs keep their names
+    assert all(len(s.encode()) <= NAME_BYTES for s in shown)
+    assert safe("朔州市教育局") == "朔州市教育局"  # clean short names unchanged: the golden outputs keep their names
 
 
 def test_control_characters_never_reach_a_docx(tree: Path) -> None:

@@ -22,6 +22,7 @@ from ..form import vocabulary as F
 from ..form.forms import FORMS, Form, Profile
 from ..form.model import INDICATOR_VALUES, not_reported, unknown_word
 from ..messages import EVIDENCE_OUTSIDE
+from ..names import department_folder
 from ..workspace import root_of
 from .findings import Finding, error, hint, warning
 from .load import Document
@@ -591,17 +592,28 @@ def check_duplicate_codes(documents: list[tuple[str, Document]]) -> list[Finding
 
 
 def check_roster_codes(documents: list[tuple[str, Document]]) -> list[Finding]:
-    """A department code listed twice in a roster would make its projects ambiguous: report the repeats."""
+    """A department code listed twice in a roster would make its projects ambiguous: report the repeats. So would two
+    departments whose outputs share a folder (names.department_folder: code 「106」 named 「1-文化局」 and code
+    「106-1」 named 「文化局」 both write 106-1-文化局/, one's 报送包 over the other's): E315."""
     findings = []
     for kind, doc in documents:
         if kind != "roster" or not isinstance(doc.data.get(K["departments"]), list):
             continue
         seen = set()
+        folders: dict[str, tuple[str, str]] = {}
         for index, dept in enumerate(doc.data[K["departments"]]):
             code = dept.get(K["department_code"]) if isinstance(dept, dict) else None
+            at = doc.position((K["departments"], index, K["department_code"]))
             if isinstance(code, str) and code in seen:
-                findings.append(error(doc.path, *doc.position((K["departments"], index, K["department_code"])), "E310", code=code))
+                findings.append(error(doc.path, *at, "E310", code=code))
             seen.add(code)
+            name = dept.get(K["department"]) if isinstance(dept, dict) else None
+            if not isinstance(code, str) or not isinstance(name, str):
+                continue
+            folder = department_folder(code, name)
+            other = folders.setdefault(folder, (code, name))
+            if other[0] != code:
+                findings.append(error(doc.path, *at, "E315", code=code, name=name, other_code=other[0], other_name=other[1], folder=folder))
     return findings
 
 

@@ -303,7 +303,7 @@ def _plan(
     """Queue the outputs of `sub` that are missing or stale; returns how many were already up to date. `targets`:
     its attachments as a kept plan names them (`_Plans`); `extra` is made only when one is rendered.
 
-    Two submissions never share an output: paths.safe keeps distinct names distinct, and what it cannot see
+    Two submissions never share an output: names.safe keeps distinct names distinct, and what it cannot see
     (a project named like a department's own report) stops the build here rather than overwrite a file.
     """
     sub = ev.submission

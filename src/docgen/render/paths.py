@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 from collections.abc import Collection, Iterator
@@ -12,13 +11,8 @@ from pathlib import Path
 from .. import messages as M
 from ..form.forms import form_of
 from ..form.model import Department, Period, Project
+from ..names import department_folder, safe
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+')
-#: Bytes one name may take in a file name. A file name holds at most two names plus ~60 bytes of fixed words
-#: (「附件1-」, 「-2025年1-6月绩效监控汇总表.xlsx」, output.py's temporary suffix): 2 x 80 + 60 stays under the 255 bytes
-#: Linux, macOS and Windows allow per component, whatever the name's length.
-NAME_BYTES = 80
-_MARK = "~"  # begins the hash suffix; a name that has it of its own is hashed too, so no name can pose as another's
 #: The prefix of pdf.py's (and dossier.py's) work folders in an output folder: swept when a killed build left one.
 PDF_TEMP_PREFIX = ".pdf-tmp-"
 #: What every 附件1 (the report, .docx) is named after; the tables after their form's sheet (附件2, 监控表 ...).
@@ -30,21 +24,6 @@ _IN_PERIOD = re.compile(r"[^/]+-\d{4}年[^/]*月绩效监控(?:报告\.zip|报�
 ROLLUP_SUFFIX = "绩效监控汇总表.xlsx"
 
 
-def safe(name: str) -> str:
-    """A file-name-safe form of a Chinese name (Windows forbids \\ / : * ? " < > |), unique and bounded.
-
-    A name that is safe and short is kept as it is. Otherwise (characters replaced, or longer than NAME_BYTES)
-    it is cut and given a suffix from a hash of the name as typed: 「a/b」 and 「a:b」 become 「a_b~…」 with two
-    different suffixes, never the same file.
-    """
-    cleaned = _UNSAFE.sub("_", name).strip("_.")
-    if cleaned == name and _MARK not in name and len(name.encode("utf-8", "surrogatepass")) <= NAME_BYTES:
-        return name
-    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-    head = cleaned.encode("utf-8")[: NAME_BYTES - len(digest) - 1].decode("utf-8", "ignore").rstrip("_.")
-    return f"{head}{_MARK}{digest}"
-
-
 def period_dir(build: Path, period: Period) -> Path:
     """build/2025-06/: a period's outputs, named by its key so periods sort in order."""
     return build / period.key
@@ -54,7 +33,7 @@ def period_dir(build: Path, period: Period) -> Path:
 def department_dir(build: Path, period: Period, code: str, name: str) -> Path:
     """build/2025-06/101-朔州市教育局/: a department's attachments, and the bundle's contents. Kept per department:
     a build asks once per output (20,000 times at 10,000 projects), and joining paths is most of the asking."""
-    return period_dir(build, period) / f"{safe(code)}-{safe(name)}"
+    return period_dir(build, period) / department_folder(code, name)
 
 
 def stem(sub: Project | Department) -> str:

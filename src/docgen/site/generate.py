@@ -45,7 +45,7 @@ from typing import Any, NoReturn, Protocol
 import jinja2
 from markupsafe import Markup
 
-from .. import children, escape
+from .. import children, escape, names
 from .. import messages as M
 from .. import output as out_files
 from .. import redact as _redact
@@ -733,11 +733,11 @@ def plan(
     for view in periods:
         view.page = f"{view.period.key}/index.md"
         for dept in view.departments:
-            folder = f"{view.period.key}/{paths.safe(dept.code) or '_'}"
+            folder = f"{view.period.key}/{names.safe(dept.code) or '_'}"
             dept.page = dept.overall.page = f"{folder}/index.md"
             taken = {"index"}
             for entry in dept.projects:
-                stem = paths.safe(entry.code) or "_"
+                stem = names.safe(entry.code) or "_"
                 while stem in taken:  # two files claiming one code: both shown, each on its own page
                     stem += "_"
                 taken.add(stem)
