@@ -24,6 +24,7 @@ UTILITIES = {
     "docgen.messages",
     "docgen.output",
     "docgen.textwidth",
+    "docgen.names",  # file- and folder-name-safe names: the check refuses two departments sharing a folder (E315)
     "docgen.cache",
     "docgen.verdicts",  # files found clean by the site's last checks, by content digest
     "docgen.escape",  # one escaping function per output context
