@@ -1858,10 +1858,10 @@ def _leftovers(ws: Workspace, out: Path, rendered: engine.Rendered, records: Sto
     (output.remove_stale); a file named otherwise is a clerk's, never touched."""
     if rendered.outputs is None:
         return []
-    from .render import paths
+    from .render import paths, rollup
 
     made = set(rendered.outputs)
-    rollups = _rollups_made(out, records, started)
+    rollups = rollup.written_since(out, records, started)
     profiles = [profile_of(ws), *(forms.builtin(i) for i in forms.builtin_ids())]
     sheets = {form.sheet for profile in profiles for form in profile.forms.values() if form.sheet}
     gone = []
@@ -1873,21 +1873,6 @@ def _leftovers(ws: Workspace, out: Path, rendered: engine.Rendered, records: Sto
             continue
         gone.append(path)
     return output.remove_stale(gone, out)
-
-
-def _rollups_made(out: Path, records: Store, started: int) -> set[str] | None:
-    """The 汇总表 the roll-up child wrote or kept in this run, from its two manifests; None when either is missing or
-    older than this run (an unwritable cache): then which 汇总表 are this run's is not known."""
-    made: set[str] = set()
-    for scope in ("departments", "city"):
-        file = records.record(out, f"rollups-{scope}")
-        try:
-            if file.stat().st_mtime_ns < started:
-                return None
-            made.update(json.loads(file.read_bytes()))
-        except (OSError, ValueError, TypeError):
-            return None
-    return made
 
 
 def withdraw(folder: Path) -> None:

@@ -1105,7 +1105,7 @@ class _Keys:
     """
 
     def __init__(self, build: Path, scope: str, store: Store | None = None) -> None:
-        self.build, self.file = build, (store or Store(build.parent)).record(build, f"rollups-{scope}")
+        self.build, self.file = build, _manifest(build, scope, store or Store(build.parent))
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
             self.keys: dict[str, list[Any]] = {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 2}
@@ -1141,6 +1141,29 @@ class _Keys:
         output.remove_stale(gone, self.build)
         with contextlib.suppress(OSError):  # an unwritable cache only costs rewriting the 汇总表 next time
             output.write_text(self.file, json.dumps(self.now, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+
+
+#: The two manifests of the 汇总表 (`_Keys`): the departments' and the city's, written by one process each.
+SCOPES = ("departments", "city")
+
+
+def _manifest(build: Path, scope: str, store: Store) -> Path:
+    return store.record(build, f"rollups-{scope}")
+
+
+def written_since(build: Path, store: Store, since_ns: int) -> set[str] | None:
+    """The 汇总表 (relative to `build`) the last run wrote or kept, from both manifests; None when either is missing,
+    unreadable or older than `since_ns` (an unwritable cache): then which 汇总表 are that run's is not known."""
+    made: set[str] = set()
+    for scope in SCOPES:
+        file = _manifest(build, scope, store)
+        try:
+            if file.stat().st_mtime_ns < since_ns:
+                return None
+            made.update(json.loads(file.read_bytes()))
+        except (OSError, ValueError, TypeError):
+            return None
+    return made
 
 
 def cities(analysis: Analysis, rosters: Sequence[Roster], returned: frozenset[str] = frozenset()) -> list[CityRollup]:
