@@ -978,7 +978,7 @@ def build(
         built_ = Built(result, target, rendered)
         # the warnings' text the roll-up child made for this run, printed (not made again here: 44,000 lines, ~0.3 s at
         # 10,000 projects) and kept for a replay; with the render's problems, the findings are printed as they are
-        said = _told(told) if told is not None and not rendered.problems else None
+        said = _told(told) if not rendered.problems else None
         if said is not None:
             built_.text, built_.summary_line, _ = said
         try:
