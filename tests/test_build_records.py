@@ -4,8 +4,10 @@ build after edits (its records and outputs partly from the cache) the same bytes
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import gc
+import json
 import os
 import re
 import sys
@@ -17,10 +19,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-from docgen import api, cache, output
+from docgen import api, cache, output, report
 from docgen.cache import Store
+from docgen.check.findings import Finding, finding_rows
 from docgen.errors import DocgenError
 from docgen.form.model import Project
+from docgen.messages import LIGHT_NAMES
 from docgen.render import engine
 from docgen.workspace import Workspace
 
@@ -468,3 +472,53 @@ def test_a_build_that_stops_after_its_check_leaves_nothing_frozen(tree: Path, ca
     finally:
         broken.unlink()
         broken.parent.rmdir()
+
+
+def test_the_report_keeps_each_unchanged_folder_share_and_equals_one_made_from_the_findings(
+    tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: what the roll-up child hands the parent to print and keep for a replay (api._write_told) is each
+    folder's share read back from the cache while its findings are the same, also as other objects (a finding read
+    from the cache shares its path with its file's other findings, one just checked may not), and made again where a
+    finding changed or the kept share is damaged; always the bytes made from the findings whole."""
+    built = api.build(tree)  # its child kept every folder's share
+    kept = Store(tree).texts(api.REPORT_PARTS)
+    told = (tmp_path / "told", "token")
+    made: list[int] = []
+    warning_text = api._warning_text
+    monkeypatch.setattr(api, "_warning_text", lambda findings: made.append(len(findings)) or warning_text(findings))
+
+    def written(findings: list[Finding]) -> bytes:
+        api._write_told(told, dataclasses.replace(built.result, findings=findings), kept)
+        return told[0].read_bytes()
+
+    def whole(findings: list[Finding]) -> bytes:
+        lights = {f: f"【{LIGHT_NAMES[f.light]}】" if f.light else "" for f in findings}
+        text = "\n".join(f"{f.path}:{f.line}:{f.column}: 警告 {f.code} {lights[f]}{f.message}" for f in findings if f.is_warning)
+        line = report.summary_line(findings, len(built.result.files))
+        rows = json.dumps(json.dumps(finding_rows(findings), ensure_ascii=False, separators=(",", ":")), ensure_ascii=False)
+        return f"token\n{json.dumps([line, len(text.encode())], ensure_ascii=False)}\n{text}{rows}".encode()
+
+    findings = built.result.findings
+    assert len({os.path.dirname(f.path) for f in findings}) == 10  # a share each department
+    assert written(findings) == whole(findings) and made == []
+    copies = [dataclasses.replace(f, path="".join(list(f.path)), message="".join(list(f.message))) for f in findings]
+    assert written(copies) == whole(findings) and made == []
+
+    edited = next(i for i, f in enumerate(findings) if "103-2025-0012" in f.path and f.is_warning)
+    changed = [*findings[:edited], dataclasses.replace(findings[edited], message=findings[edited].message + "。"), *findings[edited + 1 :]]
+    folder = [f for f in findings if os.path.dirname(f.path) == os.path.dirname(findings[edited].path)]
+    assert written(changed) == whole(changed) and made == [len(folder)]
+
+    for part in sorted(next(cache_home.glob(f"docgen/{api.REPORT_PARTS}-*")).iterdir()):
+        part.write_bytes(part.read_bytes().replace("。".encode(), "，".encode()))  # damaged: its digest no longer holds
+    made.clear()
+    assert written(changed) == whole(changed) and len(made) >= 1
+
+
+def test_a_path_is_shown_as_typed_without_being_parsed() -> None:
+    """api._typed: str(Path(path)) for every path, also those it does not parse; a finding without a file (no path)
+    as it is."""
+    assert api._typed("") == ""
+    odd = [".", "./", "..", "a", "a/b", "a//b", "./a", "a/./b", "a/", "a/.", "a/b/.", ".a/b", "a/.b", "../a", "a\\b", "子/文"]
+    assert [api._typed(path) for path in odd] == [str(Path(path)) for path in odd]

@@ -7,15 +7,17 @@ import contextlib
 import functools
 import gc
 import hashlib
+import io
 import itertools
 import json
 import multiprocessing
 import operator
 import os
+import pickle
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -1035,20 +1037,37 @@ class Unchanged:
 
 
 def _report_text(findings: list[Finding], files: int) -> tuple[str | None, str]:
-    """What `docgen build` prints of `findings` standing at the root (the warnings, one line each; None when one
-    names a file outside the root, shown otherwise from elsewhere) and its closing line: replayed as they are."""
+    """What `docgen build` prints of `findings` standing at the root (`_warning_text`) and its closing line: replayed
+    as they are."""
     from . import report
 
-    warnings = [f for f in findings if f.is_warning]
-    text = None
+    return _warning_text(findings), report.summary_line(findings, files)
 
-    @functools.cache  # a file's ~4 warnings name it alike: its path made once (44,000 paths made were ~0.2 s)
-    def shown(path: str) -> str:
-        return str(Path(path)) if path else path
 
-    if not any(os.path.isabs(f.path) for f in warnings):
-        text = "\n".join(report.text_line(f) for f in report.for_user(warnings, shown))
-    return text, report.summary_line(findings, files)
+def _warning_text(findings: Sequence[Finding]) -> str | None:
+    """The warnings of `findings` as `docgen build` prints them standing at the root, one line each; None when one
+    names a file outside the root (shown otherwise from elsewhere)."""
+    from . import report
+
+    lines: list[str] = []
+    path, shown = None, ""
+    for f in findings:  # one pass; a file's ~4 warnings come together (by path): its path looked at once
+        if f.severity != "warning":
+            continue
+        if f.path != path:
+            path = f.path
+            if os.path.isabs(path):
+                return None
+            shown = _typed(path)
+        lines.append(report.text_line(f if shown == path else replace(f, path=shown)))
+    return "\n".join(lines)
+
+
+def _typed(path: str) -> str:
+    """A root-relative path as the user types it standing at the root: str(Path(path)), without making a Path of
+    one already written so (10,000 Paths made were ~30 ms of the report)."""
+    plain = os.sep == "/" and "//" not in path and "/./" not in path and not path.startswith("./") and not path.endswith(("/", "/."))
+    return path if not path or plain else str(Path(path))
 
 
 #: Findings written at once into a replay record's JSON (`_findings_literal`): a few hundred kB of text at a time.
@@ -1057,20 +1076,20 @@ _ROWS_AT_ONCE = 1000
 
 def _findings_literal(findings: list[Finding]) -> Iterator[bytes]:
     """What a replay keeps of a build's findings: their rows (finding_rows) as JSON, given as the JSON string that
-    holds that text (`Unchanged.rows` reads it back), piece by piece. At 10,000 projects the rows' JSON is 7 MB of
-    text and its quoted copy as much again: made whole, read back and dumped again in the record, they raised the
-    parent's last step by ~70 MiB; escaping each piece alone gives the same text, as JSON escapes character by
-    character."""
+    holds that text (`Unchanged.rows` reads it back), piece by piece (`_escaped_rows`). At 10,000 projects the rows'
+    JSON is 7 MB of text and its quoted copy as much again: made whole, read back and dumped again in the record,
+    they raised the parent's last step by ~70 MiB."""
+    return itertools.chain([b'"['], _escaped_rows(findings), [b']"'])
 
-    def rows() -> Iterator[str]:
-        yield "["
-        for start in range(0, len(findings), _ROWS_AT_ONCE):
-            # the rows' list as one JSON text, its brackets dropped: the rows joined by commas, one encoder call a piece
-            text = json.dumps(finding_rows(findings[start : start + _ROWS_AT_ONCE]), ensure_ascii=False, separators=(",", ":"))
-            yield ("," if start else "") + text[1:-1]
-        yield "]"
 
-    return _json_string(rows())
+def _escaped_rows(findings: Sequence[Finding]) -> Iterator[bytes]:
+    """The rows (finding_rows) of `findings` as JSON, joined by commas without the list's brackets, escaped as inside
+    a JSON string (UTF-8), a few hundred kB at a time: JSON escapes character by character, so pieces escaped alone
+    join into the whole escaped, and «[», «,» and «]» are their own escapes."""
+    for start in range(0, len(findings), _ROWS_AT_ONCE):
+        # the rows' list as one JSON text, its brackets dropped: the rows joined by commas, one encoder call a piece
+        text = json.dumps(finding_rows(list(findings[start : start + _ROWS_AT_ONCE])), ensure_ascii=False, separators=(",", ":"))
+        yield json.dumps(("," if start else "") + text[1:-1], ensure_ascii=False)[1:-1].encode()
 
 
 def _json_string(pieces: Iterable[str]) -> Iterator[bytes]:
@@ -1082,14 +1101,90 @@ def _json_string(pieces: Iterable[str]) -> Iterator[bytes]:
     yield b'"'
 
 
-def _write_told(told: tuple[Path, str], result: Result) -> None:
+#: The user cache's texts of each folder's share of the report a build prints and keeps for a replay (`_write_told`).
+REPORT_PARTS = "report-parts"
+#: A finding's fields: all its printed line and its kept row are made of.
+_FINDING_FIELDS = operator.attrgetter("path", "line", "column", "code", "severity", "message", "light")
+
+
+def _report_parts(findings: list[Finding], kept: cache_store.Texts) -> Iterator[tuple[bytes | memoryview | None, bytes | memoryview]]:
+    """Each folder's share of the report, in order (the findings come by path): its warnings' text (`_warning_text`,
+    as UTF-8; None when one names a file outside the root) and its findings' rows (`_escaped_rows`).
+
+    Kept in the user's cache under the digest of the folder's findings, every field of each pickled (`_pickled`: a
+    faithful encoding made in C, the same bytes only for the same findings; ~45 ms for 47,000, against ~150 ms to
+    make the text and the rows at 10,000 projects), so after one edit one department's share is made again, not
+    every one's."""
+    fields = list(map(_FINDING_FIELDS, findings))
+    runs: list[tuple[str, int, int]] = []
+    path, folder, start = None, "", 0
+    for i, row in enumerate(fields):
+        if row[0] != path:
+            path = row[0]
+            there = path[: path.rfind("/") + 1]  # its folder (root-relative paths, by «/»)
+            if there != folder or not i:
+                if i:
+                    runs.append((folder, start, i))
+                folder, start = there, i
+    if fields:
+        runs.append((folder, start, len(fields)))
+    seen: dict[str, int] = {}
+    for folder, start, stop in runs:
+        seen[folder] = seen.get(folder, -1) + 1  # a folder's files may come in two runs, around a subfolder's
+        name, key = f"{folder}\0{seen[folder]}", hashlib.sha256(_pickled((os.sep, fields[start:stop]))).hexdigest()
+        part = _report_part(kept.get(name, key))
+        if part is not None:
+            yield part
+            continue
+        text = _warning_text(findings[start:stop])
+        made, rows = text.encode() if text is not None else None, b"".join(_escaped_rows(findings[start:stop]))
+        kept.put(name, key, b"%d\n" % (len(made) if made is not None else -1) + (made or b"") + rows)
+        yield made, rows
+
+
+def _pickled(value: object) -> bytes:
+    """`value` (tuples of texts, numbers and None) pickled without its memo: the same values give the same bytes
+    whichever objects hold them (a finding read from the cache shares its path, one just checked may not); a key's
+    material, never unpickled."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: nothing is written as a reference to an object written before
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def _report_part(data: bytes | None) -> tuple[memoryview | None, memoryview] | None:
+    """A folder's share as `_report_parts` kept it (the size of its text, -1 for none, then the text and the rows),
+    not copied; None for anything else."""
+    end = (data or b"").find(b"\n")
+    if data is None or end < 0 or not data[:end].lstrip(b"-").isdigit():
+        return None
+    size, rest = int(data[:end]), memoryview(data)[end + 1 :]
+    if size < -1 or size > len(rest):
+        return None
+    return (rest[:size] if size >= 0 else None), rest[max(size, 0) :]
+
+
+def _write_told(told: tuple[Path, str], result: Result, kept: cache_store.Texts) -> None:
     """The replay's report as the roll-up child makes it for the parent (`_told`): this run's token, a JSON line with
     the closing line and the size of the warnings' text (`_report_text`; -1 for none), that text as UTF-8, then the
-    findings (`_findings_literal`)."""
-    text, summary_line = _report_text(result.findings, len(result.files))
-    raw = text.encode() if text is not None else b""
-    head = json.dumps([summary_line, len(raw) if text is not None else -1], ensure_ascii=False)
-    output.write_chunks(told[0], itertools.chain([f"{told[1]}\n{head}\n".encode(), raw], _findings_literal(result.findings)))
+    findings (`_findings_literal`); each folder's share made again only when its findings changed (`_report_parts`,
+    kept in `kept`)."""
+    from . import report
+
+    parts = list(_report_parts(result.findings, kept))
+    outside = any(text is None for text, _ in parts)
+    texts = [text for text, _ in parts if text] if not outside else []
+    size = -1 if outside else sum(map(len, texts)) + max(len(texts) - 1, 0)  # joined by line feeds as written
+    head = json.dumps([report.summary_line(result.findings, len(result.files)), size], ensure_ascii=False)
+    pieces: list[bytes | memoryview] = [f"{told[1]}\n{head}\n".encode()]
+    for i, text in enumerate(texts):
+        pieces += [b"\n", text] if i else [text]
+    pieces.append(b'"[')
+    for i, (_, rows) in enumerate(parts):
+        pieces += [b",", rows] if i else [rows]
+    pieces.append(b']"')
+    output.write_chunks(told[0], pieces)
 
 
 def _told(told: tuple[Path, str] | None) -> tuple[bytes | None, str, int] | None:
@@ -1575,14 +1670,16 @@ class _RecordsView:
         for head, rec, sub in self._in_order():
             yield head, rec.path, self._entry_text(rec, sub, withheld)
 
-    def summary(self, store: Store | None = None) -> Iterator[str]:
-        """`summary` from the records, as the text json.dumps writes (compact), in pieces: each department's entries
-        (`_entry_text`) joined, written as they come, never held whole (19 MB at 10,000 projects). The same bytes
-        (tests/test_build_records.py). Each period's 涉密 projects are counted first: its head comes before them.
+    def summary(self, store: Store | None = None) -> Iterator[bytes]:
+        """`summary` from the records, as the text json.dumps writes (compact, in UTF-8), in pieces: each
+        department's entries (`_entry_text`) joined, written as they come, never held whole (19 MB at 10,000
+        projects). The same bytes (tests/test_build_records.py). Each period's 涉密 projects are counted first: its
+        head comes before them.
 
         `store`: each department's piece is kept in the user's cache under what it is made of (`department_keys`,
         whether its 部门整体 is withheld, docgen's code), so after one edit one department's entries are made
-        again, not 10,000 (issue 18: ~0.3 s of CPU)."""
+        again, not 10,000 (issue 18: ~0.3 s of CPU); a kept piece is written as the bytes kept (decoding and
+        encoding again 19 MB was ~30 ms)."""
         dump = _COMPACT.encode
         groups = self._by_department()
         excluded: dict[str, int] = {}
@@ -1592,13 +1689,13 @@ class _RecordsView:
         withheld = confidential.withheld_paths(self.result)
         keys = {group: key for group, key in self.department_keys().items() if group[0] in self.result.stream_keys} if store else {}
         kept = store.texts(SUMMARY_PARTS) if store else None
-        yield '{"generator":' + dump(f"docgen {__version__}") + ',"periods":['
+        yield ('{"generator":' + dump(f"docgen {__version__}") + ',"periods":[').encode()
         period, first = None, True
         for group, members in groups:
             head = members[0][0]
             if head["period"] != period:
                 opened = dump({**head, "confidential_excluded": excluded[head["period"]]})[:-1] + ',"submissions":['
-                yield ("" if period is None else "]},") + opened
+                yield (("" if period is None else "]},") + opened).encode()
                 period, first = head["period"], True
             name, key, text = f"{group[0]}/{group[1]}", keys.get(group), None
             if kept is not None and key is not None:
@@ -1606,13 +1703,13 @@ class _RecordsView:
                 text = kept.get(name, key)
             if text is None:
                 texts = (self._entry_text(rec, sub, withheld) for _, rec, sub in self._in_department_order(members))
-                text = ",".join(t for t in texts if t is not None)
+                text = ",".join(t for t in texts if t is not None).encode()
                 if kept is not None and key is not None:
                     kept.put(name, key, text)
             if text:
-                yield text if first else "," + text
+                yield text if first else b"," + text
                 first = False
-        yield ("" if period is None else "]}") + "]}"
+        yield (("" if period is None else "]}") + "]}").encode()
 
     def entries(self) -> dict[str, dict[str, Any] | None]:
         """`_summary_entries` from the records: each submission's summary.json entry by path (None for 涉密)."""
@@ -1728,10 +1825,10 @@ def _write_summary(ws: Workspace, result: Result, view: _RecordsView | None, out
     in `store`)."""
     target = out / SUMMARY_FILE
     if view is not None:
-        pieces: Iterable[str] = itertools.chain(view.summary(store), ("\n",))
+        pieces: Iterable[bytes] = itertools.chain(view.summary(store), (b"\n",))
     else:
-        pieces = (json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n",)
-    output.write_chunks(target, (piece.encode("utf-8") for piece in pieces), owner=out)
+        pieces = ((json.dumps(summary(result, ws.root), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"),)
+    output.write_chunks(target, pieces, owner=out)
     return target
 
 
@@ -1963,7 +2060,7 @@ def _write_rollups(
         departments.save()
     if told is not None:
         with contextlib.suppress(OSError):  # not written: the parent makes them itself
-            _write_told(told, result)
+            _write_told(told, result, store.texts(REPORT_PARTS))
 
 
 def write_city_rollup(
@@ -1973,7 +2070,7 @@ def write_city_rollup(
     store: Store | None = None,
     pending: list[tuple[Period, list[rollup.Pending]]] | None = None,
     memo: bool = True,
-    each: Callable[[Period, rollup.Pending], None] | None = None,
+    each: Callable[[Period, rollup.Pending, rollup.Laid | None], None] | None = None,
 ) -> list[Path]:
     """The city's 汇总表 of every period checked (`built`: the roll-up data, when already built; `pending`: the
     departments from the records, each department's part kept in the cache unless `memo` is False, each given to

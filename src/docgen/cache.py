@@ -232,21 +232,21 @@ class Texts:
     def _head(name: str, key: str, text: bytes) -> bytes:
         return f"{digest(code_digest(), name, key)} {hashlib.sha256(text).hexdigest()}\n".encode()
 
-    def get(self, name: str, key: str) -> str | None:
+    def get(self, name: str, key: str) -> bytes | None:
+        """The text kept (UTF-8, as `put` was given it: written out as it is, never decoded and encoded again)."""
         if not self.enabled:
             return None
         try:
             head, _, text = self._file(name).read_bytes().partition(b"\n")
-            return text.decode("utf-8") if head + b"\n" == self._head(name, key, text) else None
-        except (OSError, UnicodeDecodeError):
+            return text if head + b"\n" == self._head(name, key, text) else None
+        except OSError:
             return None
 
-    def put(self, name: str, key: str, text: str) -> None:
+    def put(self, name: str, key: str, text: bytes) -> None:
         if not self.enabled:
             return
-        data = utf8(text)
         with contextlib.suppress(OSError):  # a read-only home: everything still works, only slower next time
-            output.write_chunks(self._file(name), (self._head(name, key, data), data))
+            output.write_chunks(self._file(name), (self._head(name, key, text), text))
 
 
 def _header() -> bytes:

@@ -26,7 +26,7 @@ def write_bytes(path: Path, data: bytes, *, owner: Path | None = None) -> None:
     write_chunks(path, (data,), owner=owner)
 
 
-def write_chunks(path: Path, chunks: Iterable[bytes], *, owner: Path | None = None) -> None:
+def write_chunks(path: Path, chunks: Iterable[bytes | memoryview], *, owner: Path | None = None) -> None:
     """Write `chunks` in turn through `atomic`: a large output made piece by piece (summary.json: 19 MB at 10,000
     projects) is never held whole."""
     with atomic(path, owner=owner) as handle:

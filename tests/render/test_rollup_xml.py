@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from docgen import api
-from docgen.render import pdf, rollup, rollup_xml
+from docgen.render import pdf, rollup, rollup_parts, rollup_xml
 from docgen.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -51,6 +51,8 @@ def test_every_rollup_of_a_generated_tree_is_the_bytes_xlsxwriter_writes(tmp_pat
         (tmp_path / "values.xlsx").write_bytes(rollup._written_by_xlsxwriter(books[-1]))
         assert normalise_xlsx(tmp_path / "pieces.xlsx") == normalise_xlsx(tmp_path / "values.xlsx")
         books += [rollup.department_sheets(line.rollup, analysis) for line in city.departments]
+        # … and as `docgen build` writes a department's after one edit: its rows laid out once for it and the city's
+        books += [rollup.department_sheets(line.rollup, analysis, rollup_parts.lay(line.rollup, analysis)) for line in city.departments]
     assert len(books) > 5 and any(sheet.rows for sheets in books for sheet in sheets if sheet.name == "预警明细")
     for sheets in books:
         assert rollup.workbook(sheets) == rollup._written_by_xlsxwriter(sheets)
@@ -85,10 +87,20 @@ def test_markup_is_left_to_xlsxwriter() -> None:
         rollup_xml.workbook([_sheet(HOSTILE)])
 
 
+def test_rows_widened_for_the_city_are_those_prepared_for_its_columns() -> None:
+    """A department's rows made ready for its 汇总表, with its code and name put first (rollup_xml.widened, how a
+    build lays them out once for both), are its rows made ready for the city's columns; a long name's lines too."""
+    rows = [{**row, "department_code": "101", "department": name} for row in READABLE for name in ("教育局", "很长的部门名称" * 6)]
+    ready = list(map(rollup_xml.Preparer(rollup.PROJECT_COLUMNS), rows))
+    widened = list(rollup_xml.widened(rollup.CITY_PROJECT_COLUMNS[:2], rows, ready))
+    assert widened == list(map(rollup_xml.Preparer(rollup.CITY_PROJECT_COLUMNS), rows))
+    assert [lines for lines, _, _ in widened] != [lines for lines, _, _ in ready]  # the name is the tallest cell once
+
+
 def _pieced(sheet: rollup.Sheet) -> rollup.Sheet:
     """The sheet with its rows written as two pieces (rollup_xml.piece), as the city's 汇总表 splices its departments'."""
     columns = sheet.shown
-    prepared = [rollup_xml.prepare(columns, row) for row in sheet.rows]
+    prepared = list(map(rollup_xml.Preparer(columns), sheet.rows))
     half = len(prepared) // 2
     pieces = tuple(rollup_xml.piece(part, len(columns)) for part in (prepared[:half], [], prepared[half:]))
     return dataclasses.replace(sheet, rows=[], prepared=rollup_xml.Pieces(pieces))
@@ -140,7 +152,7 @@ def test_a_piece_escapes_every_text() -> None:
     """Escaping by construction in a piece too: markup as entities, forbidden characters and a literal _xHHHH_ as
     Excel's escapes, texts longer than a cell holds cut as XlsxWriter cuts them."""
     columns = rollup.Sheet("", "", "", rollup.PROJECT_COLUMNS, []).shown
-    made = rollup_xml.piece([rollup_xml.prepare(columns, row) for row in HOSTILE], len(columns))
+    made = rollup_xml.piece(map(rollup_xml.Preparer(columns), HOSTILE), len(columns))
     xml = zlib.decompressobj(-15).decompress(made.deflated).decode("utf-8")
     assert made.rows == 3 and made.size == len(xml.encode()) and made.crc == zlib.crc32(xml.encode())
     assert "&lt;r&gt;x&lt;/r&gt;" in xml and "&lt;/t&gt;&lt;/si&gt;" in xml and "_x0001__x001F__x005F_x0041_" in xml

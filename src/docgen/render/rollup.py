@@ -38,7 +38,7 @@ from ..textwidth import width
 from . import paths
 
 if TYPE_CHECKING:
-    from .rollup_xml import Pieces
+    from .rollup_xml import Pieces, Prepared
 
 FIXED_DATE = datetime(2000, 1, 1)  # workbook metadata: no build time, so builds are reproducible
 C = M.ROLLUP_COLUMNS
@@ -733,6 +733,9 @@ class Sheet:
     #: Rows already written for the `shown` columns, after `rows`: the departments' rows in the city's 汇总表, each
     #: department's a piece kept in the cache (rollup_xml.Piece, rollup_parts.py). Only the prepared writer takes them.
     prepared: Pieces | None = None
+    #: `rows` already made ready to write for the `shown` columns (rollup_xml.Preparer), when they were for the
+    #: city's 汇总表 too (`Laid`); only the prepared writer takes them.
+    ready: list[Prepared] | None = field(default=None, repr=False)
 
     @property
     def size(self) -> int:
@@ -805,10 +808,15 @@ def _lines(columns: Sequence[tuple[str, str]], values: dict[str, Any]) -> int:
     for key, kind in columns:
         value = values.get(key)
         if kind == TEXT and isinstance(value, str) and value:
-            room = _width(key, kind) - 1
-            if 2 * len(value) > room:  # else it fits on one line even if every character is wide
-                needed = max(needed, math.ceil(width(value) / room))
+            needed = max(needed, text_lines(value, _width(key, kind) - 1))
     return needed
+
+
+def text_lines(value: str, room: int) -> int:
+    """How many lines a text needs in a wrapped cell `room` characters wide."""
+    if 2 * len(value) > room:  # else it fits on one line even if every character is wide
+        return math.ceil(width(value) / room)
+    return 1
 
 
 def _width(key: str, kind: str) -> int:
@@ -912,8 +920,12 @@ def _subtitle(period: Period) -> str:
 
 def _finding_rows(pairs: Iterable[tuple[ProjectLine, Finding]], analysis: Analysis) -> list[dict[str, Any]]:
     rows = []
+    names: dict[str, str] = {}  # a file's name made once for its ~4 warnings
     for line, f in pairs:
         rule = analysis.ruleset.rules.get(f.code)
+        name = names.get(f.path)
+        if name is None:
+            name = names[f.path] = Path(f.path).name
         rows.append(
             {
                 "department_code": line.department_code,
@@ -924,7 +936,7 @@ def _finding_rows(pairs: Iterable[tuple[ProjectLine, Finding]], analysis: Analys
                 "rule_code": f.code,
                 "light_name": f.light or NONE,
                 "message": f.message,
-                "location": f"{Path(f.path).name}:{f.line}",
+                "location": f"{name}:{f.line}",
             }
         )
     return rows
@@ -952,8 +964,21 @@ def department_workbook(roll: DepartmentRollup, analysis: Analysis) -> bytes:
     return workbook(department_sheets(roll, analysis))
 
 
-def department_sheets(roll: DepartmentRollup, analysis: Analysis) -> list[Sheet]:
-    """The sheets of a department's 汇总表, apart from writing so the build can skip an unchanged workbook."""
+@dataclass(frozen=True)
+class Laid:
+    """A department's rows on its 汇总表's project and warning sheets, as values and made ready to write for their
+    shown columns (rollup_xml.Preparer): after one edit the department's rows are laid out once for its 汇总表 and
+    its part of the city's (rollup_parts.part_of, which puts its code and name first), not twice (~5,700 rows at
+    10,000 projects)."""
+
+    projects: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+    ready: tuple[list[Prepared], list[Prepared]]
+
+
+def department_sheets(roll: DepartmentRollup, analysis: Analysis, laid: Laid | None = None) -> list[Sheet]:
+    """The sheets of a department's 汇总表, apart from writing so the build can skip an unchanged workbook (`laid`:
+    its rows, when laid out already)."""
     label = roll.period.label
     title = M.ROLLUP["dept_title"].format(department=roll.name, period=label)
     sheets = [
@@ -962,9 +987,10 @@ def department_sheets(roll: DepartmentRollup, analysis: Analysis) -> list[Sheet]
             title,
             _subtitle(roll.period),
             PROJECT_COLUMNS,
-            [line.values() for line in roll.lines],
+            laid.projects if laid is not None else [line.values() for line in roll.lines],
             roll.total.values() if roll.total else None,
             roll.note,
+            ready=laid.ready[0] if laid is not None else None,
         ),
         Sheet(
             M.ROLLUP["sheet_department"],
@@ -980,8 +1006,9 @@ def department_sheets(roll: DepartmentRollup, analysis: Analysis) -> list[Sheet]
             title,
             _subtitle(roll.period),
             FINDING_COLUMNS,
-            _finding_rows(roll.findings, analysis),
+            laid.findings if laid is not None else _finding_rows(roll.findings, analysis),
             note=roll.note,
+            ready=laid.ready[1] if laid is not None else None,
         ),
     ]
     return _on_form(sheets, analysis)
@@ -1184,11 +1211,12 @@ class Departments:
         self.manifest = _Keys(build, "departments", store)
         self.written: list[Path] = []
 
-    def write(self, period: Period, item: Pending) -> None:
-        """The department's 汇总表 unless its key is the one kept (then it is not even rolled up), and let it go."""
+    def write(self, period: Period, item: Pending, laid: Laid | None = None) -> None:
+        """The department's 汇总表 unless its key is the one kept (then it is not even rolled up), and let it go
+        (`laid`: its rows, when laid out for its part of the city's)."""
         if not item.empty:
             target = paths.department_rollup(self.build, period, item.code, item.name)
-            if self.manifest.write(target, lambda: department_sheets(item.line.rollup, self.analysis), item.key):
+            if self.manifest.write(target, lambda: department_sheets(item.line.rollup, self.analysis, laid), item.key):
                 self.written.append(target)
         item.forget()
 

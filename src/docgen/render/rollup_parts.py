@@ -30,7 +30,17 @@ from ..evaluate import stream
 from ..evaluate.monitor import Analysis
 from ..form.model import Period
 from . import paths, rollup, rollup_xml
-from .rollup import CITY_FINDING_COLUMNS, CITY_PROJECT_COLUMNS, CityPart, Pending, ProjectLine, Sheet
+from .rollup import (
+    CITY_FINDING_COLUMNS,
+    CITY_PROJECT_COLUMNS,
+    FINDING_COLUMNS,
+    PROJECT_COLUMNS,
+    CityPart,
+    Laid,
+    Pending,
+    ProjectLine,
+    Sheet,
+)
 
 SHELF = "rollup-city"
 FORMAT = "city-part-3"
@@ -49,16 +59,28 @@ class Source:
     pieces: tuple[rollup_xml.Piece, rollup_xml.Piece]
 
 
-def part_of(line: rollup.DepartmentLine, analysis: Analysis) -> Source:
-    """A department's part, its rows written for the columns the city's sheets show."""
-    roll = line.rollup
-    projects = _shown(CITY_PROJECT_COLUMNS, analysis)
-    findings = _shown(CITY_FINDING_COLUMNS, analysis)
+def lay(roll: rollup.DepartmentRollup, analysis: Analysis) -> Laid:
+    """A department's rows on its 汇总表's project and warning sheets, made ready to write (rollup.Laid)."""
+    projects = [line.values() for line in roll.lines]
+    findings = rollup._finding_rows(roll.findings, analysis)
+    ready = (
+        list(map(rollup_xml.Preparer(_shown(PROJECT_COLUMNS, analysis)), projects)),
+        list(map(rollup_xml.Preparer(_shown(FINDING_COLUMNS, analysis)), findings)),
+    )
+    return Laid(projects, findings, ready)
+
+
+def part_of(line: rollup.DepartmentLine, analysis: Analysis, laid: Laid | None = None) -> Source:
+    """A department's part, its rows written for the columns the city's sheets show: its 汇总表's rows (`laid`, laid
+    out here when not given) with the department's code and name put first."""
+    laid = laid or lay(line.rollup, analysis)
+    projects = len(_shown(CITY_PROJECT_COLUMNS, analysis))
+    findings = len(_shown(CITY_FINDING_COLUMNS, analysis))
     return Source(
         rollup.head_of(line),
         (
-            rollup_xml.piece((rollup_xml.prepare(projects, row.values()) for row in roll.lines), len(projects)),
-            rollup_xml.piece((rollup_xml.prepare(findings, row) for row in rollup._finding_rows(roll.findings, analysis)), len(findings)),
+            rollup_xml.piece(rollup_xml.widened(CITY_PROJECT_COLUMNS[:2], laid.projects, laid.ready[0]), projects),
+            rollup_xml.piece(rollup_xml.widened(CITY_FINDING_COLUMNS[:1], laid.findings, laid.ready[1]), findings),
         ),
     )
 
@@ -171,13 +193,14 @@ def decode(value: Any, period: Period, widths: tuple[int, int]) -> Source | None
         return None
 
 
-def _rolled(item: Pending, period: Period, analysis: Analysis, shelf: Shelf | None) -> Source:
-    """The department rolled up, its part kept in the cache (with a key)."""
-    source = part_of(item.line, analysis)
+def _rolled(item: Pending, period: Period, analysis: Analysis, shelf: Shelf | None) -> tuple[Source, Laid]:
+    """The department rolled up, its part kept in the cache (with a key), and its rows as laid out for it."""
+    laid = lay(item.line.rollup, analysis)
+    source = part_of(item.line, analysis, laid)
     encoded = encode(source) if shelf is not None and item.key is not None else None
     if shelf is not None and item.key is not None and encoded is not None:
         shelf.put(_name(period, item), item.key, encoded)
-    return source
+    return source, laid
 
 
 # --- the city's 汇总表 ---------------------------------------------------------------------------------------------
@@ -202,11 +225,12 @@ def write_city(
     pending: Sequence[tuple[Period, Sequence[Pending]]],
     store: Store | None = None,
     memo: bool = True,
-    each: Callable[[Period, Pending], None] | None = None,
+    each: Callable[[Period, Pending, Laid | None], None] | None = None,
 ) -> list[Path]:
     """rollup.write_city from `pending` (rollup.records_pending, with their keys): each department's part from the
     cache when its key is the one kept (`memo`), else rolled up and kept; returns the files (re)written. `each` is
-    given every department once its part is taken (`docgen build` writes its 汇总表 then: rollup.Departments)."""
+    given every department once its part is taken, with its rows when they were laid out for it (`docgen build`
+    writes its 汇总表 then: rollup.Departments)."""
     store = store or Store(build.parent)
     names = [_name(period, item) for period, items in pending for item in items if item.key is not None]
     shelf: Shelf | None = store.shelf(SHELF, names) if memo else None
@@ -218,16 +242,16 @@ def write_city(
         sources: list[Source] = []
         inputs = []
         for item in items:
-            source = None
+            source, laid = None, None
             if shelf is not None and item.key is not None:
                 kept = shelf.get(_name(period, item), item.key)
                 source = decode(kept, period, widths) if kept is not None else None
             if source is None:
-                source = _rolled(item, period, analysis, shelf)
+                source, laid = _rolled(item, period, analysis, shelf)
             sources.append(source)
             inputs.append(item.key if item.key is not None else repr((source.head, [piece.check() for piece in source.pieces])))
             if each is not None:
-                each(period, item)
+                each(period, item, laid)
         total = rollup.city_total([source.head for source in sources], pool)
         sheets = sheets_of(period, sources, total, analysis)
         target = paths.city_rollup(build, period, rollup.form_in(analysis).area)
