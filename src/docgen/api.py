@@ -921,7 +921,8 @@ def build(
     """
     ws = _workspace(root)
     out = out or ws.build
-    _check_outputs(ws, out, include_confidential)
+    if walks is None or walks.checked != (out, include_confidential):  # not checked again a moment after the replay's
+        _check_outputs(ws, out, include_confidential)
     started = time.time_ns()  # before any input is read: an edit from here on is never taken as built
     walked = walks.inputs if walks is not None and walks.inputs is not None and walks.inputs.names == _input_names(ws, rules) else None
     if walked is None and cache and not pdf:
@@ -1238,6 +1239,7 @@ class Walks:
 
     inputs: Walk | None = None
     outputs: Walk | None = None
+    checked: tuple[Path, Path | None] | None = None  # (out, include_confidential) `_check_outputs` found safe just before
 
 
 def _input_names(ws: Workspace, rules: Path | None) -> list[str]:
@@ -1386,6 +1388,8 @@ def unchanged_build(
     ws = _workspace(root)
     out = out or ws.build
     _check_outputs(ws, out, include_confidential)
+    if walks is not None:
+        walks.checked = (out, include_confidential)
     try:
         walked = _inputs_walk(ws, rules, time.time_ns())
         if walks is not None:
@@ -1555,7 +1559,7 @@ class _RecordsView:
         if self._wanted is None or self._wanted[0] != len(found.figures):
             self._wanted = (len(found.figures), {N.plain_money(abs(f)) for f in found.figures})
         wanted = self._wanted[1]
-        text = self.records[str(sub.path)].built.get("printed")
+        text = self.records[str(sub.path)].part("printed")
         out = []
         for number in text.split() if wanted and isinstance(text, str) else ():  # a damaged cache row: nothing public
             if number in wanted:
@@ -1602,7 +1606,7 @@ class _RecordsView:
         """The default extra sections (`_drafted_sections`): a project's as its worker drafted them (record.built),
         a 部门整体's drafted here from its evaluation."""
         if isinstance(sub, Project):
-            return dict(self.records[str(sub.path)].built.get("drafted", {}))
+            return dict(self.records[str(sub.path)].part("drafted", {}))
         from .evaluate import conclusions
 
         analysis = analyse(self.result)
@@ -1655,7 +1659,7 @@ class _RecordsView:
             return None
         lights = f',"light":{dump(rec.light or NO_LIGHT)},"lights":{dump(dict(rec.counts))}'
         if rec.kind == "project":
-            kind, rest = rec.built["entry"]
+            kind, rest = rec.part("entry")
             return f'{{"kind":{dump(kind)},"path":{dump(rec.path)},{rest}{lights}}}'
         entry = {"kind": rec.summary["kind"], "path": rec.path, **{k: v for k, v in rec.summary.items() if k != "kind"}}
         if rec.path in withheld:

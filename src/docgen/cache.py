@@ -266,6 +266,11 @@ def _shard_of(folder: str) -> str:
     return f"{digest(folder)[:16]}.jsonl"
 
 
+#: What separates a shelf line's value from its tail (Shelf.put_encoded): a control character, which `dumps`
+#: never leaves unescaped in its text.
+TAIL = b"\x1f"
+
+
 class Shelf:
     """Results per file path, each stored with the key it was computed for; `get` returns it only for that key.
 
@@ -333,18 +338,25 @@ class Shelf:
         """`get` for a caller that asks for each file once (the streamed check): the line is let go as it is read,
         so a tree's shards are never held whole beside what was decoded from them (53 MB at 10,000 projects, the
         peak of a cached `docgen validate`); `save` reads a shard again when it has to rewrite it."""
+        return self.take_apart(path, key)[0]
+
+    def take_apart(self, path: str, key: str) -> tuple[Any | None, bytes]:
+        """`take`, with the tail `put_encoded` kept after the value, as its bytes, unparsed (b"" when none)."""
         shard = self._shard(path)
         line = self.shards[shard].pop(_name(path), None)
-        if line is not None:
-            self.taken.add(shard)
-        return self._value(path, key, line)
+        if line is None:
+            return None, b""
+        self.taken.add(shard)
+        head, _, tail = bytes(line).partition(TAIL)
+        value = self._value(path, key, head)
+        return value, tail if value is not None else b""
 
     @staticmethod
     def _value(path: str, key: str, line: bytes | memoryview | None) -> Any | None:
         if line is None:
             return None
         try:
-            stored, stored_key, value = loads(str(line, "utf-8"))
+            stored, stored_key, value = loads(str(line, "utf-8").partition("\x1f")[0])
         except (ValueError, TypeError, RecursionError):  # a damaged line (or not UTF-8): a miss
             return None
         return value if stored == path and stored_key == key else None
@@ -356,16 +368,19 @@ class Shelf:
             return
         self.put_encoded(path, key, encoded)
 
-    def put_encoded(self, path: str, key: str, encoded: str | bytes) -> None:
+    def put_encoded(self, path: str, key: str, encoded: str | bytes, tail: bytes = b"") -> None:
         """`put` for a value already written by `dumps` (in a worker process, where the encoding is spread), as text
-        or as its UTF-8 bytes (what a worker sends: half the size of the text in transit and in the parent)."""
+        or as its UTF-8 bytes (what a worker sends: half the size of the text in transit and in the parent).
+        `tail`: more of it, also written by `dumps` (as UTF-8), kept after the value and never parsed by `take` or
+        `get`: `take_apart` hands it back as bytes, for its reader to parse if it needs it."""
         if not self.enabled:
             return
         shard = self._shard(path)
         if isinstance(encoded, str):
             encoded = utf8(encoded)
         head = utf8(f"[{encode_basestring(path)},{encode_basestring(key)},")
-        self.shards[shard][_name(path)] = b"".join((head, encoded, b"]"))
+        # dumps escapes every control character in a string: neither TAIL nor a newline is in its text
+        self.shards[shard][_name(path)] = b"".join((head, encoded, b"]", *((TAIL, tail) if tail else ())))
         self.dirty.add(shard)
 
     def save(self) -> None:
@@ -497,19 +512,22 @@ class Walk:
                     entries = sorted((e.name, e.stat(follow_symlinks=False)) for e in found if not e.name.endswith(skip))
             except OSError:
                 return False
-            block, folders = hashlib.sha256(), []
+            block, folders, settled = hashlib.sha256(), [], True
             for name, entry in entries:
                 if stat.S_ISDIR(entry.st_mode):
                     folders.append((name, entry))
                     continue
                 line = leaf(f"{rel}/{name}", entry)
-                if line is None:
-                    return False
+                if line is None:  # the tree is not vouched for; the walk goes on for the other files' `settled`
+                    settled = False
+                    continue
                 block.update(line)
-            lines = block.digest()
-            self.folders[rel] = (mark, lines, [name for name, _ in folders])
-            h.update(lines)
-            return all(walk(f"{rel}/{name}", entry) for name, entry in folders)
+            if settled:
+                lines = block.digest()
+                self.folders[rel] = (mark, lines, [name for name, _ in folders])
+                h.update(lines)
+            walked = [walk(f"{rel}/{name}", entry) for name, entry in folders]
+            return settled and all(walked)
 
         def walk(rel: str, info: os.stat_result | None) -> bool:
             if info is None:
@@ -530,9 +548,9 @@ class Walk:
                 info: os.stat_result | None = os.lstat(os.path.join(base, name))
             except OSError:
                 info = None
-            if not walk(name, info):
-                complete = False
-                break
+            # walked to the end also once a file has not settled (no digest then): the streamed check takes every
+            # other file's signature from here, not from a stat of its own (one just-edited file stopped the walk)
+            complete = walk(name, info) and complete
         self.digest: str | None = h.hexdigest() if complete else None
 
     def listing(self) -> Listing:

@@ -1477,5 +1477,7 @@ MESSAGES.update(
     {
         "E840": "{path} 在本次 docgen build 校验之后被改动或已无法读取：附件按校验时的内容生成，不能混用两个版本。"
         "请等文件保存完毕后重新运行 docgen build",
+        "E841": "docgen 在用户缓存中为 {path} 保存的文字已损坏，无法读回：请加 --no-cache 重新运行，"
+        "或删除缓存文件夹（$XDG_CACHE_HOME/docgen，默认 ~/.cache/docgen）后重新运行",
     }
 )

@@ -24,6 +24,7 @@ import json
 import multiprocessing
 import os
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import children
-from ..cache import Shelf, Walk, digest, dumps, loads, settled_signature
+from ..cache import Shelf, Walk, digest, dumps, loads, settled_signature, utf8
 from ..check import consistency, validate
 from ..check.consistency import Probe
 from ..check.findings import Finding, finding_rows, findings_from_rows
@@ -145,11 +146,14 @@ def _amounts(row: Any) -> Amounts:
     )
 
 
-def encode(out: Streamed) -> str | None:
-    """An outcome as the cache keeps it (cache.dumps: JSON, never a pickle), or None when it is not plain data."""
+def encode(out: Streamed) -> tuple[str, str | None] | None:
+    """An outcome as the cache keeps it (cache.dumps: JSON, never a pickle), or None when it is not plain data: the
+    outcome, and its record's long texts apart (record.TEXTS, a shelf line's tail: Shelf.take_apart), which a
+    rebuild parses only for the submissions it writes; the outcome holds their checksum."""
     previous = None
     if out.previous is not None:
         previous = [out.previous.label, out.previous.path, [[t, r, _amounts_row(a)] for (t, r), a in out.previous.rows.items()]]
+    row, texts = out.record.split_row() if out.record is not None else (None, None)
     try:
         return dumps(
             [
@@ -158,7 +162,7 @@ def encode(out: Streamed) -> str | None:
                 finding_rows(out.checked),
                 finding_rows(out.judged),
                 finding_rows(out.targets),
-                out.record.as_row() if out.record is not None else None,
+                row,
                 list(out.period) if out.period is not None else None,
                 out.code,
                 previous,
@@ -166,18 +170,22 @@ def encode(out: Streamed) -> str | None:
                 out.here,
                 out.assumed,
                 [list(p) for p in out.evidence],
+                zlib.crc32(utf8(texts)) if texts is not None else None,
             ]
-        )
+        ), texts
     except (TypeError, ValueError, RecursionError):
         return None
 
 
-def decode(path: str, row: Any, root: Path, seen: dict[str, str] | None = None) -> Streamed | None:
-    """The outcome `encode` wrote; None (a miss) for anything else: a cache file is data, never trusted. Also None
-    when a 佐证材料 path it was decided from is no longer as it was (consistency.evidence_holds; `seen`: the steps
-    already looked at in this pass)."""
+def decode(path: str, row: Any, root: Path, seen: dict[str, str] | None = None, texts: bytes = b"") -> Streamed | None:
+    """The outcome `encode` wrote, with its record's `texts` as kept apart; None (a miss) for anything else: a cache
+    file is data, never trusted (texts that are not the ones the outcome's checksum names too). Also None when a
+    佐证材料 path it was decided from is no longer as it was (consistency.evidence_holds; `seen`: the steps already
+    looked at in this pass)."""
     try:
-        digest, packed, checked, judged, targets, record_row, period, code, previous, funds, here, assumed, evidence = row
+        digest, packed, checked, judged, targets, record_row, period, code, previous, funds, here, assumed, evidence, crc = row
+        if (crc is None and texts) or (crc is not None and (record_row is None or zlib.crc32(texts) != crc)):
+            return None
         if not consistency.evidence_holds(root, evidence, seen):
             return None
         slim = Document.unpack(packed) if packed is not None else None
@@ -185,7 +193,7 @@ def decode(path: str, row: Any, root: Path, seen: dict[str, str] | None = None) 
             slim.root = root
             if str(slim.path) != path:
                 return None
-        record = SubmissionRecord.from_row(record_row) if record_row is not None else None
+        record = SubmissionRecord.from_row(record_row, texts) if record_row is not None else None
         if (record_row is not None and record is None) or not isinstance(digest, str) or not isinstance(code, str):
             return None
         out = Streamed(path, digest, slim, findings_from_rows(checked), findings_from_rows(judged), findings_from_rows(targets), record)
@@ -297,14 +305,18 @@ def _read(path: Path, setting: Setting) -> tuple[bytes | None, list[Finding], st
     return raw, problems, before if before == after else None
 
 
-def _chunk(paths: list[Path], encoded: bool = False) -> list[tuple[Streamed, bytes | None]]:
-    """In a worker: each file's outcome, and with `encoded` its cache entry (JSON as UTF-8, written here, spread
-    over the workers: encoding costs ~0.3 ms a file)."""
-    out = []
+def _chunk(paths: list[Path], encoded: bool = False) -> list[tuple[Streamed, tuple[bytes, bytes] | None]]:
+    """In a worker: each file's outcome, and with `encoded` its cache entry and the entry's tail (JSON as UTF-8,
+    written here, spread over the workers: encoding costs ~0.3 ms a file)."""
+    out: list[tuple[Streamed, tuple[bytes, bytes] | None]] = []
     for path in paths:
         done = process(path, _SETTING[0])
         entry = encode(done) if encoded else None
-        out.append((done, entry.encode("utf-8", "surrogatepass") if entry is not None else None))
+        if entry is None:
+            out.append((done, None))
+            continue
+        text, texts = entry
+        out.append((done, (text.encode("utf-8", "surrogatepass"), texts.encode("utf-8", "surrogatepass") if texts is not None else b"")))
     return out
 
 
@@ -341,22 +353,22 @@ def stream(paths: list[Path], setting: Setting, shelf: Shelf | None = None, key:
                 content = hashlib.sha256(raw).hexdigest()
                 if signature is not None:
                     fresh[name] = (signature, content)
-            stored = shelf.take(name, _key(content, key))  # read once: its line is let go (Shelf.take)
-            found = decode(name, stored, setting.root, steps) if stored is not None else None
+            stored, texts = shelf.take_apart(name, _key(content, key))  # read once: its line is let go (Shelf.take)
+            found = decode(name, stored, setting.root, steps, texts) if stored is not None else None
             if found is not None and found.digest == content:
                 known[name] = found
     todo = [path for path in paths if str(path) not in known]
 
     left = Counter(os.path.dirname(str(path)) for path in todo)  # per folder, its files still to come back
 
-    def take(made: list[tuple[Streamed, bytes | None]]) -> None:
+    def take(made: list[tuple[Streamed, tuple[bytes, bytes] | None]]) -> None:
         """A slice's outcomes kept as they come: a cold check of 10,000 files never holds all their cache entries
         twice (the text sent back and the shelf's line: +84 MiB at the end of the check, the build's peak), nor
         the entries of a folder whose files all came back (its shard is written then: Shelf.release)."""
         for done, encoded in made:
             known[done.path] = done
             if shelf is not None and encoded is not None and done.digest:
-                shelf.put_encoded(done.path, _key(done.digest, key), encoded)
+                shelf.put_encoded(done.path, _key(done.digest, key), *encoded)
                 if done.signature is not None:
                     fresh[done.path] = (done.signature, done.digest)
             folder = os.path.dirname(done.path)
