@@ -30,7 +30,7 @@ from . import figures
 from .evaluation import Evaluation
 
 #: Bumped whenever the fields change: a cached row of another version is a miss, never misread.
-VERSION = 1
+VERSION = 2  # 2: the lights in detail as one member (`lit`)
 
 
 @dataclass(frozen=True, slots=True)  # slots: a build's parent holds 10,000 of them to its end
@@ -51,10 +51,9 @@ class SubmissionRecord:
     digest: str = ""  # sha256 of the file's bytes as read: what a cache entry or a page of this record is keyed by
     light: str = NONE  # the worst of its lights; NONE when nothing was monitored
     exempt: bool = False  # 科研类 during the year
-    counts: dict[str, int] = field(default_factory=dict)  # findings per light (red, yellow, blue, none)
     completeness: tuple[int, int] = (0, 0)  # (reported, total): 「已填报 12/18 项」
-    indicators: tuple[tuple[str, str], ...] = ()  # (三级指标, light) in the file's order
-    rows: dict[str, dict[str, str]] = field(default_factory=dict)  # table key -> row label -> light
+    # its lights in detail (`counts`, `indicators`, `rows`; None: in `texts`, parsed when first read)
+    lit: tuple[dict[str, int], tuple[tuple[str, str], ...], dict[str, dict[str, str]]] | None = field(default_factory=lambda: ({}, (), {}))
     summary: dict[str, Any] = field(default_factory=dict)  # its summary.json entry, without `path` (see `summary_entry`)
     # what `docgen build` reads of a project instead of its model (evaluate/stream.py `built_parts`): its drafted
     # 附件1 sections, its 资金总额 amounts, indicator count and likelihoods by role, its own 审核意见; {} unless asked for
@@ -63,42 +62,67 @@ class SubmissionRecord:
     # read (`part`): a build after one edit reads those of the submissions it writes, not 10,000 (~2.6 KB a file)
     texts: bytes = field(default=b"", compare=False, repr=False)
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """Its findings per light (red, yellow, blue, none)."""
+        return self._lit()[0]
+
+    @property
+    def indicators(self) -> tuple[tuple[str, str], ...]:
+        """(三级指标, light) in the file's order."""
+        return self._lit()[1]
+
+    @property
+    def rows(self) -> dict[str, dict[str, str]]:
+        """Table key -> row label -> light."""
+        return self._lit()[2]
+
+    def _lit(self) -> tuple[dict[str, int], tuple[tuple[str, str], ...], dict[str, dict[str, str]]]:
+        if self.lit is None:
+            object.__setattr__(self, "lit", _lit(self._texts().get("lit"), self.path))
+        assert self.lit is not None
+        return self.lit
+
     def as_row(self) -> list[Any]:
         """Plain JSON-able data (cache.dumps), read back by `from_row`: the fields as they are (plain data already, written
         out at once; asdict's deep copy of them was ~0.2 ms a file), the tuples as lists."""
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "texts"}
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("texts", "lit")}
         data["completeness"] = list(self.completeness)
-        data["indicators"] = [list(pair) for pair in self.indicators]
+        data["lit"] = [self.counts, [list(pair) for pair in self.indicators], self.rows]
         if self.texts:
-            data["built"] = {**self.built, **self._texts()}
+            data["built"] = {**self.built, **{k: v for k, v in self._texts().items() if k != "lit"}}
         return [VERSION, data]
 
     def split_row(self) -> tuple[list[Any], str | None]:
-        """`as_row` without `built`'s TEXTS, and those as JSON text (None when it has none), for a cache that keeps
-        them apart, unparsed until asked for (`from_row(row, texts)`)."""
+        """`as_row` without `built`'s TEXTS and its lights in detail (`lit`), and those as JSON text (None when it
+        has no TEXTS), for a cache that keeps them apart, unparsed until asked for (`from_row(row, texts)`)."""
         version, data = self.as_row()
         built = data["built"]
         if not all(name in built for name in TEXTS):
             return [version, data], None
         data["built"] = {k: v for k, v in built.items() if k not in TEXTS}
-        return [version, data], dumps([built[name] for name in TEXTS])
+        texts = {name: built[name] for name in TEXTS}
+        texts["lit"] = data.pop("lit")
+        return [version, data], dumps(texts)
 
     def part(self, name: str, default: Any = None) -> Any:
-        """`built[name]`, a TEXTS one parsed from `texts` when first asked for. A cache's texts that do not parse
-        (damaged in the user's cache after their checksum was taken) stop the run: a 涉密 figure's check reads them."""
+        """`built[name]`, a TEXTS one parsed from `texts` when first asked for."""
         if name in self.built or not self.texts:
             return self.built.get(name, default)
-        self.built.update(self._texts())
+        self.built.update({k: v for k, v in self._texts().items() if k != "lit"})
         return self.built.get(name, default)
 
     def _texts(self) -> dict[str, Any]:
+        """`texts` parsed. Texts that do not parse (damaged in the user's cache after their checksum was taken) stop
+        the run: a 涉密 figure's check reads them."""
         try:
-            entry, drafted, printed = loads(self.texts.decode("utf-8", "surrogatepass"))
-            kind, rest = entry
-            texts = isinstance(kind, str) and isinstance(rest, str) and isinstance(printed, str) and isinstance(drafted, dict)
-            if texts and all(isinstance(k, str) and isinstance(v, str) for k, v in drafted.items()):
-                return {"entry": [kind, rest], "drafted": drafted, "printed": printed}
-        except (ValueError, TypeError, RecursionError):
+            texts = loads(self.texts.decode("utf-8", "surrogatepass"))
+            kind, rest = texts["entry"]
+            drafted, printed = texts["drafted"], texts["printed"]
+            plain = isinstance(kind, str) and isinstance(rest, str) and isinstance(printed, str) and isinstance(drafted, dict)
+            if plain and all(isinstance(k, str) and isinstance(v, str) for k, v in drafted.items()):
+                return {"entry": [kind, rest], "drafted": drafted, "printed": printed, "lit": texts["lit"]}
+        except (ValueError, TypeError, KeyError, RecursionError):
             pass
         raise DocgenError(M.message("E841", path=self.path))
 
@@ -115,17 +139,34 @@ class SubmissionRecord:
             data["completeness"] = tuple(int(x) for x in data["completeness"])
             # the strings that recur from record to record are shared, not one copy each as read: ~2 KiB a record
             intern = sys.intern
-            data["indicators"] = tuple((str(name), intern(str(light))) for name, light in data["indicators"])
             for name in _SHARED:
                 if isinstance(data.get(name), str):
                     data[name] = intern(data[name])
-            data["counts"] = {intern(k): n for k, n in data["counts"].items()}
-            data["rows"] = {intern(k): {intern(r): intern(light) for r, light in v.items()} for k, v in data["rows"].items()}
+            if texts:
+                data["lit"] = None  # in the texts, parsed when first read
+            else:
+                data["lit"] = _lit(data.get("lit"), "")
             record = cls(**data)
-        except (TypeError, ValueError, KeyError, AttributeError):
+        except (TypeError, ValueError, KeyError, AttributeError, DocgenError):
             return None
         fields = (record.path, record.kind, record.period, record.department_code, record.department, record.name)
         return record if all(isinstance(x, str) for x in fields) else None
+
+
+def _lit(row: Any, path: str) -> tuple[dict[str, int], tuple[tuple[str, str], ...], dict[str, dict[str, str]]]:
+    """A record's lights in detail as `as_row` wrote them (`lit`), their strings shared (interned: ~2 KiB a record);
+    E841 for anything else."""
+    intern = sys.intern
+    try:
+        counts, indicators, rows = row
+        lit = (
+            {intern(str(k)): int(n) for k, n in counts.items()},
+            tuple((str(name), intern(str(light))) for name, light in indicators),
+            {intern(str(k)): {intern(str(r)): intern(str(light)) for r, light in v.items()} for k, v in rows.items()},
+        )
+    except (TypeError, ValueError, AttributeError):
+        raise DocgenError(M.message("E841", path=path)) from None
+    return lit
 
 
 #: `built`'s long texts, kept apart by a cache (`split_row`): the summary.json entry, the drafted 附件1 sections and
@@ -212,9 +253,11 @@ def record_of(ev: Evaluation, key: str, *, digest: str = "", valid: bool = True,
         digest=digest,
         light=ev.light or NONE,
         exempt=ev.exempt,
-        counts=ev.counts(),
         completeness=(ev.completeness.reported, ev.completeness.total),
-        indicators=tuple((i.name, light or NONE) for i, light in zip(sub.indicators, ev.indicator_lights, strict=False)),
-        rows={table: {row: light or NONE for row, light in rows.items()} for table, rows in ev.row_lights.items()},
+        lit=(
+            ev.counts(),
+            tuple((i.name, light or NONE) for i, light in zip(sub.indicators, ev.indicator_lights, strict=False)),
+            {table: {row: light or NONE for row, light in rows.items()} for table, rows in ev.row_lights.items()},
+        ),
         summary=entry,
     )
