@@ -522,3 +522,32 @@ def test_a_path_is_shown_as_typed_without_being_parsed() -> None:
     assert api._typed("") == ""
     odd = [".", "./", "..", "a", "a/b", "a//b", "./a", "a/./b", "a/", "a/.", "a/b/.", ".a/b", "a/.b", "../a", "a\\b", "子/文"]
     assert [api._typed(path) for path in odd] == [str(Path(path)) for path in odd]
+
+
+def test_a_records_texts_kept_apart_are_used_only_as_their_outcome_vouches(
+    tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record's texts travel as the tail of its cache line (Shelf.take_apart), unparsed until read: a tail whose
+    checksum is not the one its outcome holds (a drafted section rewritten), or one cut off, is a miss, the file is
+    checked again, and a build that renders everything is the bytes of a cold one."""
+    monkeypatch.chdir(tree)  # the per-file cache is the one of the project the user stands in
+    api.build(tree)
+    shards = sorted(p for folder in cache_home.glob("docgen/stream-*") for p in folder.iterdir())
+    damaged = 0
+    for shard in shards:
+        header, *lines = shard.read_bytes().split(b"\n")
+        out = []
+        for index, line in enumerate(lines):
+            head, mark, tail = line.partition(cache.TAIL)
+            if mark and index % 2:
+                tail = tail.replace("序时进度".encode(), "篡改进度".encode())  # the drafted sections' words, checksum not
+            elif mark:
+                mark = tail = b""  # cut off
+            damaged += bool(line) and line != head + mark + tail
+            out.append(head + mark + tail)
+        shard.write_bytes(b"\n".join([header, *out]))
+    assert shards and damaged > 100, (shards, damaged)
+    api.build(tree, force=True)
+    built = files(tree / "build")
+    assert not any("篡改".encode() in data for data in built.values())
+    assert differing(built, cold(tree, tmp_path / "cold", monkeypatch)) == []

@@ -281,3 +281,39 @@ def test_a_walk_vouches_only_for_settled_files(tmp_path: Path) -> None:
     assert walk.settled("s/old.yaml") == cache.settled_signature(old, later) is not None
     assert walk.settled("s/new.yaml") == cache.settled_signature(new, later)
     assert cache.Walk(tmp_path, ["s"], since_ns=now).digest is None  # new.yaml was written within the second
+
+
+def test_a_walk_goes_on_past_a_file_that_has_not_settled(tmp_path: Path) -> None:
+    """One just-edited file leaves the walk without a digest, but every other file still has its settled signature
+    (the streamed check takes them from the walk instead of stat'ing each again), also in folders walked after it."""
+    for folder in ("a", "b"):
+        (tmp_path / "s" / folder).mkdir(parents=True)
+    files = {name: tmp_path / "s" / name for name in ("a/1.yaml", "a/2.yaml", "b/3.yaml")}
+    for path in files.values():
+        path.write_text("a: 1\n", encoding="utf-8")
+    time.sleep(1.1)  # the change times a walk reads cannot be set back: the others are older than the edit by > 1 s
+    files["a/1.yaml"].write_text("a: 2\n", encoding="utf-8")  # edited just now: sorted first of all
+    now = os.lstat(files["a/1.yaml"]).st_ctime_ns + 1  # the walk begins just after the edit
+    walk = cache.Walk(tmp_path, ["s"], since_ns=now)
+    assert walk.digest is None and walk.saw("s/a/1.yaml") and walk.settled("s/a/1.yaml") is None
+    for name in ("a/2.yaml", "b/3.yaml"):
+        assert walk.settled(f"s/{name}") == cache.settled_signature(files[name], now) is not None
+    assert "s/a" not in walk.folders  # a folder with an unsettled file is never kept for a later walk's listing
+
+
+def test_a_tail_is_kept_after_its_value_and_handed_back_unparsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shelf.put_encoded's tail: written after the value, never parsed by get or take, given back as its bytes by
+    take_apart (the streamed check's record texts); a line without one gives b""."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    paths = ["submissions/2025-06/101-教育局/101-2025-0001.yaml", "submissions/2025-06/101-教育局/101-2025-0002.yaml"]
+    shelf = cache.Store(tmp_path).shelf("stream", paths)
+    tail = cache.dumps({"text": "第一行\n第二行\x1f「引号」"}).encode()
+    shelf.put_encoded(paths[0], "k", cache.dumps([1, "一"]), tail)
+    shelf.put_encoded(paths[1], "k", cache.dumps([2]))
+    shelf.save()
+    assert cache.Store(tmp_path).shelf("stream", paths).get(paths[0], "k") == [1, "一"]
+    again = cache.Store(tmp_path).shelf("stream", paths)
+    assert again.take_apart(paths[0], "k") == ([1, "一"], tail)
+    assert again.take_apart(paths[1], "k") == ([2], b"")
+    third = cache.Store(tmp_path).shelf("stream", paths)
+    assert third.take_apart(paths[0], "other key") == (None, b"")

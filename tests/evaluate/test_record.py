@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from docgen import api
 from docgen.cache import dumps
@@ -66,7 +69,16 @@ def test_anything_else_read_back_is_a_miss_never_a_record() -> None:
     _, records = _records()
     good = records[0].as_row()
     assert SubmissionRecord.from_row([good[0] + 1, good[1]]) is None  # another version
-    shapes = ({"counts": []}, {"counts": {1: 2}}, {"rows": {"t": []}}, {"rows": {"t": {"r": 1}}}, {"indicators": [["a"]]})
+    counts, indicators, rows = good[1]["lit"]
+    shapes = (
+        {"lit": [[], indicators, rows]},
+        {"lit": [{1: 2}, indicators, rows]},
+        {"lit": [counts, indicators, {"t": []}]},
+        {"lit": [counts, indicators, {"t": {"r": 1}}]},
+        {"lit": [counts, [["a"]], rows]},
+        {"lit": [counts, indicators]},
+        {"counts": counts},  # the fields of another version
+    )
     for bad in (
         None,
         [],
@@ -96,3 +108,30 @@ def test_records_and_findings_read_back_share_the_strings_that_recur() -> None:
     rows = json.loads(json.dumps(finding_rows([Finding(records[0].path, 3, 1, "W401", "warning", "支出进度滞后", "red")] * 2)))
     first, second = findings_from_rows(rows)
     assert first.path is second.path and first.code is second.code and first.severity is second.severity and first.light is second.light
+
+
+def test_a_records_texts_and_lights_kept_apart_read_back_only_when_asked_for() -> None:
+    """split_row: a record's long texts and its lights in detail go apart (a cache line's tail), and a record read
+    back with them parses them only when one is read; texts that do not parse stop the run with E841 when read (a
+    涉密 figure's check reads them: never taken as empty)."""
+    from docgen import messages
+    from docgen.errors import DocgenError
+
+    _, records = _records()
+    parts = {"drafted": {"一、": "草拟"}, "printed": "1.00 2.00", "entry": ["project", '"a":1'], "likely": [1, 0, 0]}
+    record = replace(records[0], built=parts)
+    row, texts = record.split_row()
+    assert texts is not None and set(row[1]["built"]) == {"likely"} and "lit" not in row[1]
+    back = SubmissionRecord.from_row(json.loads(dumps(row)), texts.encode())
+    assert back is not None and back.lit is None and "drafted" not in back.built  # nothing parsed yet
+    assert back.part("drafted") == parts["drafted"] and back.part("entry") == parts["entry"] and back.part("printed") == "1.00 2.00"
+    assert (back.counts, back.indicators, back.rows) == (record.counts, record.indicators, record.rows)
+    assert back.as_row() == json.loads(dumps(record.as_row()))
+    assert replace(records[0], built={"likely": [0, 0, 0]}).split_row()[1] is None  # no texts: nothing apart
+
+    for bad in (b"[]", b"{", b'{"entry":1}', texts.encode().replace(b'"printed":"', b'"printed":[').replace(b'2.00"', b'2.00"]')):
+        damaged = SubmissionRecord.from_row(json.loads(dumps(row)), bad)
+        assert damaged is not None
+        with pytest.raises(DocgenError) as raised:
+            damaged.part("printed")
+        assert str(raised.value).startswith(messages.message("E841", path=record.path)[:20])

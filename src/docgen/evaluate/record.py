@@ -160,9 +160,9 @@ def _lit(row: Any, path: str) -> tuple[dict[str, int], tuple[tuple[str, str], ..
     try:
         counts, indicators, rows = row
         lit = (
-            {intern(str(k)): int(n) for k, n in counts.items()},
+            {intern(k): n for k, n in counts.items()},
             tuple((str(name), intern(str(light))) for name, light in indicators),
-            {intern(str(k)): {intern(str(r)): intern(str(light)) for r, light in v.items()} for k, v in rows.items()},
+            {intern(k): {intern(r): intern(light) for r, light in v.items()} for k, v in rows.items()},
         )
     except (TypeError, ValueError, AttributeError):
         raise DocgenError(M.message("E841", path=path)) from None
