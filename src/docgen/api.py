@@ -937,27 +937,22 @@ def build(
 
         tpl = templates.find(ws.root)
         engine.check_templates(tpl)  # a hostile or broken template stops the build before anything is written
-        result, view = _viewed(ws, result)
-        if view is not None:  # built from the streamed records: the models are read again only where rendered
-            extra_sections = view.drafted
-        # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
-        # projects, benchmarks/render.py): a forked child writes it while this process writes the rest
-        # from the records, each department is rolled up only where its 汇总表 or its part of the city's is not kept
-        pending = _pending(result, view)
-        built = _city_rollups(result, view) if pending is None else None  # the roll-up data, built once for both writers
         records = Store(ws.root)  # the manifests of build/: in the user's cache, never in build/ (cache.Store.record)
         legacy = [out / ".docgen-manifest.json", out / ".docgen-rollups-departments.json", out / ".docgen-rollups-city.json"]
         for old in legacy:  # where an older docgen kept them: never read; removed, so build/ holds only outputs
             output.remove(old, out)
-        keys = view.department_keys() if view else None
         # what is printed and what a replay prints (44,000 warnings at 10,000 projects, ~1 s) is made by the child too,
         # handed back in a file; also when this build is not remembered (an input changed within SETTLED_NS)
         told = (records.record(out, "report"), os.urandom(8).hex()) if cache and not pdf else None
-        # summary.json too: after one edit this process's share (the 涉密 list and the attachments) was the longer
-        # of the two (~1.1 s of CPU against the child's ~0.75 s at 10,000 projects)
-        summarise = functools.partial(_write_summary, ws, result, view, out, Store(ws.root, enabled=cache))
-        roll_up = functools.partial(_write_rollups, result, out, built, records, pending, cache, keys, told)
-        city_written = _in_background(_in_turn, summarise, roll_up)
+        # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
+        # projects, benchmarks/render.py): a forked child writes it, and summary.json, while this process writes the
+        # rest. Forked as soon as the check is done: each process makes the view of the records it reads (`_viewed`,
+        # the child its roll-ups' departments too), side by side (~0.2 s of serial time at 10,000 projects)
+        city_written = _in_background(_summarise_and_roll_up, ws, result, out, records, cache, told)
+        result, view = _viewed(ws, result)
+        if view is not None:  # built from the streamed records: the models are read again only where rendered
+            extra_sections = view.drafted
+        keys = view.department_keys() if view else None
         target = out / SUMMARY_FILE
         secrets = _secrets(ws, result, view, cache)
         options = _render_options(
@@ -2034,10 +2029,15 @@ def write_rollups(result: Result, out: Path, store: Store | None = None) -> list
     return rollup.write_all(out, analyse(result), result.rosters, store=store, returned=_returned(result))
 
 
-def _in_turn(*steps: Callable[[], object]) -> None:
-    """Each step, one after the other: `build`'s forked child writes summary.json, then the 汇总表."""
-    for step in steps:
-        step()
+def _summarise_and_roll_up(ws: Workspace, checked: Result, out: Path, records: Store, cache: bool, told: tuple[Path, str] | None) -> None:
+    """`build`'s forked child: summary.json, then the 汇总表 (`_write_rollups`), from its own view of the checked tree
+    (the parent makes the same for what it writes); from the records, each department is rolled up only where its
+    汇总表 or its part of the city's is not kept (`_pending`)."""
+    result, view = _viewed(ws, checked)
+    _write_summary(ws, result, view, out, Store(ws.root, enabled=cache))
+    pending = _pending(result, view)
+    built = _city_rollups(result, view) if pending is None else None  # the roll-up data, built once for both writers
+    _write_rollups(result, out, built, records, pending, cache, view.department_keys() if view else None, told)
 
 
 def _write_rollups(
