@@ -112,8 +112,8 @@ def test_records_and_findings_read_back_share_the_strings_that_recur() -> None:
 
 def test_a_records_texts_and_lights_kept_apart_read_back_only_when_asked_for() -> None:
     """split_row: a record's long texts and its lights in detail go apart (a cache line's tail), and a record read
-    back with them parses them only when one is read; texts that do not parse stop the run with E841 when read (a
-    涉密 figure's check reads them: never taken as empty)."""
+    back with them parses them only when one is read; texts that do not parse stop the run with E841 when read
+    (never taken as empty). The figures a project prints stay with the record: the 涉密 check reads every one."""
     from docgen import messages
     from docgen.errors import DocgenError
 
@@ -121,17 +121,18 @@ def test_a_records_texts_and_lights_kept_apart_read_back_only_when_asked_for() -
     parts = {"drafted": {"一、": "草拟"}, "printed": "1.00 2.00", "entry": ["project", '"a":1'], "likely": [1, 0, 0]}
     record = replace(records[0], built=parts)
     row, texts = record.split_row()
-    assert texts is not None and set(row[1]["built"]) == {"likely"} and "lit" not in row[1]
+    assert texts is not None and set(row[1]["built"]) == {"likely", "printed"} and "lit" not in row[1]
     back = SubmissionRecord.from_row(json.loads(dumps(row)), texts.encode())
     assert back is not None and back.lit is None and "drafted" not in back.built  # nothing parsed yet
-    assert back.part("drafted") == parts["drafted"] and back.part("entry") == parts["entry"] and back.part("printed") == "1.00 2.00"
+    assert back.built["printed"] == "1.00 2.00"  # not apart
+    assert back.part("drafted") == parts["drafted"] and back.part("entry") == parts["entry"]
     assert (back.counts, back.indicators, back.rows) == (record.counts, record.indicators, record.rows)
     assert back.as_row() == json.loads(dumps(record.as_row()))
     assert replace(records[0], built={"likely": [0, 0, 0]}).split_row()[1] is None  # no texts: nothing apart
 
-    for bad in (b"[]", b"{", b'{"entry":1}', texts.encode().replace(b'"printed":"', b'"printed":[').replace(b'2.00"', b'2.00"]')):
+    for bad in (b"[]", b"{", b'{"entry":1}', texts.encode().replace('"草拟"'.encode(), b"[]")):
         damaged = SubmissionRecord.from_row(json.loads(dumps(row)), bad)
         assert damaged is not None
         with pytest.raises(DocgenError) as raised:
-            damaged.part("printed")
+            damaged.part("drafted")
         assert str(raised.value).startswith(messages.message("E841", path=record.path)[:20])

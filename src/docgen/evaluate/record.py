@@ -114,14 +114,14 @@ class SubmissionRecord:
 
     def _texts(self) -> dict[str, Any]:
         """`texts` parsed. Texts that do not parse (damaged in the user's cache after their checksum was taken) stop
-        the run: a 涉密 figure's check reads them."""
+        the run (E841): a summary.json entry or a drafted section is never taken as empty."""
         try:
             texts = loads(self.texts.decode("utf-8", "surrogatepass"))
             kind, rest = texts["entry"]
-            drafted, printed = texts["drafted"], texts["printed"]
-            plain = isinstance(kind, str) and isinstance(rest, str) and isinstance(printed, str) and isinstance(drafted, dict)
+            drafted = texts["drafted"]
+            plain = isinstance(kind, str) and isinstance(rest, str) and isinstance(drafted, dict)
             if plain and all(isinstance(k, str) and isinstance(v, str) for k, v in drafted.items()):
-                return {"entry": [kind, rest], "drafted": drafted, "printed": printed, "lit": texts["lit"]}
+                return {"entry": [kind, rest], "drafted": drafted, "lit": texts["lit"]}
         except (ValueError, TypeError, KeyError, RecursionError):
             pass
         raise DocgenError(M.message("E841", path=self.path))
@@ -169,9 +169,9 @@ def _lit(row: Any, path: str) -> tuple[dict[str, int], tuple[tuple[str, str], ..
     return lit
 
 
-#: `built`'s long texts, kept apart by a cache (`split_row`): the summary.json entry, the drafted 附件1 sections and
-#: the figures a project prints, in that order.
-TEXTS = ("entry", "drafted", "printed")
+#: `built`'s long texts, kept apart by a cache (`split_row`): the summary.json entry and the drafted 附件1 sections
+#: (not the figures a project prints: the 涉密 check reads those of every public project when anything is 涉密).
+TEXTS = ("entry", "drafted")
 
 #: The fields whose values recur from record to record (interned when read back: `from_row`).
 _SHARED = ("path", "kind", "period", "department_code", "department", "unit", "light")
