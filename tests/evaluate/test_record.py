@@ -136,3 +136,10 @@ def test_a_records_texts_and_lights_kept_apart_read_back_only_when_asked_for() -
         with pytest.raises(DocgenError) as raised:
             damaged.part("drafted")
         assert str(raised.value).startswith(messages.message("E841", path=record.path)[:20])
+    lights, _, rest = texts.encode().partition(b"\x1e")  # the lights first, apart: the site reads them of every record
+    assert lights and json.loads(lights) == [record.counts, [list(p) for p in record.indicators], record.rows]
+    for bad in (b"[1]\x1e" + rest, b"{\x1e" + rest, rest):
+        damaged = SubmissionRecord.from_row(json.loads(dumps(row)), bad)
+        assert damaged is not None
+        with pytest.raises(DocgenError):
+            _ = damaged.counts

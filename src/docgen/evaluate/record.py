@@ -78,8 +78,12 @@ class SubmissionRecord:
         return self._lit()[2]
 
     def _lit(self) -> tuple[dict[str, int], tuple[tuple[str, str], ...], dict[str, dict[str, str]]]:
-        if self.lit is None:
-            object.__setattr__(self, "lit", _lit(self._texts().get("lit"), self.path))
+        if self.lit is None:  # the first of the texts' two parts: the site reads every record's, not their texts
+            try:
+                head = loads(self.texts[: self.texts.index(_PARTS)].decode("utf-8", "surrogatepass"))
+            except (ValueError, RecursionError):
+                raise DocgenError(M.message("E841", path=self.path)) from None
+            object.__setattr__(self, "lit", _lit(head, self.path))
         assert self.lit is not None
         return self.lit
 
@@ -90,7 +94,7 @@ class SubmissionRecord:
         data["completeness"] = list(self.completeness)
         data["lit"] = [self.counts, [list(pair) for pair in self.indicators], self.rows]
         if self.texts:
-            data["built"] = {**self.built, **{k: v for k, v in self._texts().items() if k != "lit"}}
+            data["built"] = {**self.built, **self._texts()}
         return [VERSION, data]
 
     def split_row(self) -> tuple[list[Any], str | None]:
@@ -101,27 +105,27 @@ class SubmissionRecord:
         if not all(name in built for name in TEXTS):
             return [version, data], None
         data["built"] = {k: v for k, v in built.items() if k not in TEXTS}
-        texts = {name: built[name] for name in TEXTS}
-        texts["lit"] = data.pop("lit")
-        return [version, data], dumps(texts)
+        lit = data.pop("lit")
+        return [version, data], dumps(lit) + _PARTS.decode() + dumps({name: built[name] for name in TEXTS})
 
     def part(self, name: str, default: Any = None) -> Any:
         """`built[name]`, a TEXTS one parsed from `texts` when first asked for."""
         if name in self.built or not self.texts:
             return self.built.get(name, default)
-        self.built.update({k: v for k, v in self._texts().items() if k != "lit"})
+        self.built.update(self._texts())
         return self.built.get(name, default)
 
     def _texts(self) -> dict[str, Any]:
-        """`texts` parsed. Texts that do not parse (damaged in the user's cache after their checksum was taken) stop
-        the run (E841): a summary.json entry or a drafted section is never taken as empty."""
+        """The TEXTS parsed from `texts` (their second part). Texts that do not parse (damaged in the user's cache
+        after their checksum was taken) stop the run (E841): a summary.json entry or a drafted section is never
+        taken as empty."""
         try:
-            texts = loads(self.texts.decode("utf-8", "surrogatepass"))
+            texts = loads(self.texts[self.texts.index(_PARTS) + 1 :].decode("utf-8", "surrogatepass"))
             kind, rest = texts["entry"]
             drafted = texts["drafted"]
             plain = isinstance(kind, str) and isinstance(rest, str) and isinstance(drafted, dict)
             if plain and all(isinstance(k, str) and isinstance(v, str) for k, v in drafted.items()):
-                return {"entry": [kind, rest], "drafted": drafted, "lit": texts["lit"]}
+                return {"entry": [kind, rest], "drafted": drafted}
         except (ValueError, TypeError, KeyError, RecursionError):
             pass
         raise DocgenError(M.message("E841", path=self.path))
@@ -172,6 +176,10 @@ def _lit(row: Any, path: str) -> tuple[dict[str, int], tuple[tuple[str, str], ..
 #: `built`'s long texts, kept apart by a cache (`split_row`): the summary.json entry and the drafted 附件1 sections
 #: (not the figures a project prints: the 涉密 check reads those of every public project when anything is 涉密).
 TEXTS = ("entry", "drafted")
+
+#: What separates the two parts of a record's `texts`: its lights in detail (`lit`) and its TEXTS, each JSON text
+#: (`dumps` never leaves a control character unescaped in its text).
+_PARTS = b"\x1e"
 
 #: The fields whose values recur from record to record (interned when read back: `from_row`).
 _SHARED = ("path", "kind", "period", "department_code", "department", "unit", "light")
