@@ -336,11 +336,13 @@ def test_the_render_plan_keeps_each_unchanged_department_and_equals_cold_builds(
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
 
     for shard, name in zip(sorted(next(cache_home.glob(f"docgen/{engine.PLANS}-*")).iterdir())[:2], ("../x.docx", ""), strict=True):
-        header, line = shard.read_text(encoding="utf-8").split("\n")[:2]
-        path, key, plan = cache.loads(line)
-        row = next(iter(plan["rows"].values()))
+        header, *lines = shard.read_text(encoding="utf-8").split("\n")
+        rows = [cache.loads(line) for line in lines if line.startswith('["') and '/plan",' in line]
+        path, key, plan = rows[0]
+        row = next(iter(plan.values()))
         row[1] = name  # a file outside its department's folder; no name
-        shard.write_text(header + "\n" + cache.dumps([path, key, plan]) + "\n", encoding="utf-8")
+        kept = [line for line in lines if line and '/plan",' not in line]
+        shard.write_text("\n".join([header, cache.dumps([path, key, plan]), *kept]) + "\n", encoding="utf-8")
     spend(next(period.rglob("105-2025-0014.yaml")), 2)
     api.build(tree)
     assert differing(files(tree / "build"), cold(tree, tmp_path / "damaged", monkeypatch)) == []
@@ -349,12 +351,13 @@ def test_the_render_plan_keeps_each_unchanged_department_and_equals_cold_builds(
 def _kept_bundle(home: Path, code: str, change: Callable[[list[Any]], list[Any]]) -> None:
     """Change the bundle kept with one department's render plan (engine._Plans: what keeps a department whole)."""
     for shard in next(home.glob(f"docgen/{engine.PLANS}-*")).iterdir():
-        header, line, *rest = shard.read_text(encoding="utf-8").split("\n")
-        path, key, plan = cache.loads(line)
-        if path.endswith(f"/{code}/plan"):
-            plan["bundle"] = change(plan["bundle"])
-            shard.write_text("\n".join([header, cache.dumps([path, key, plan]), *rest]), encoding="utf-8")
-            return
+        header, *lines = shard.read_text(encoding="utf-8").split("\n")
+        for i, line in enumerate(lines):
+            if line.startswith(f'["2025-06/{code}/bundle",'):
+                path, key, memo = cache.loads(line)
+                lines[i] = cache.dumps([path, key, change(memo)])
+                shard.write_text("\n".join([header, *lines]), encoding="utf-8")
+                return
     raise AssertionError(code)
 
 
@@ -371,7 +374,9 @@ def test_an_unchanged_department_is_kept_whole_only_while_its_outputs_are_the_fi
     spend(next(period.rglob("103-2025-0012.yaml")), 1)
     api.build(tree)  # every department's bundle key now kept with its plan
     kept = [line for shard in plans(cache_home).values() for line in shard.split(b"\n")[1:] if line]
-    assert len(kept) == 10 and sum(b'"bundle":["' in line for line in kept) == 8  # not 101 (pooled) nor 102 (withheld)
+    assert (
+        sum(b'/plan",' in line for line in kept) == 10 and sum(b'/bundle",' in line for line in kept) == 8
+    )  # not 101 (pooled) nor 102 (withheld)
     build = tree / "build"
     replaced = next(build.rglob("附件1-105-2025-0014-*.docx"))
     replaced.write_bytes(b"not the file docgen wrote")
@@ -382,12 +387,79 @@ def test_an_unchanged_department_is_kept_whole_only_while_its_outputs_are_the_fi
     linked.unlink()
     linked.symlink_to(tmp_path / "elsewhere.xlsx")
     _kept_bundle(cache_home, "109", lambda memo: ["0" * 64, *memo[1:]])  # a key no bundle was written with
-    _kept_bundle(cache_home, "110", lambda memo: [memo[0], memo[1], []])  # no 部门整体
+    _kept_bundle(cache_home, "110", lambda memo: [memo[0], memo[1], [], *memo[3:]])  # no 部门整体
     spend(next(period.rglob("103-2025-0012.yaml")), 2)
     again = api.build(tree)
     assert {p.name for p in again.rendered.written} >= {replaced.name, linked.name}
     assert bundle.is_file() and not linked.is_symlink()
     assert differing(files(build), cold(tree, tmp_path / "cold", monkeypatch)) == []
+
+
+def manifest_shards(home: Path) -> dict[str, bytes]:
+    """The manifest of build/ in the cache (engine.Manifest): a shard per folder of outputs."""
+    return {p.name: p.read_bytes() for folder in home.glob(f"docgen/outputs-*/{engine.MANIFEST}-*") for p in sorted(folder.iterdir())}
+
+
+def _shard_of(home: Path, code: str) -> Path:
+    """The manifest shard of a department's folder of build/."""
+    shards = next(home.glob(f"docgen/outputs-*/{engine.MANIFEST}-*")).iterdir()
+    return next(p for p in shards if f"/{code}-" in p.read_text("utf-8").split("\n")[0])
+
+
+def test_the_manifest_is_kept_per_folder_and_a_kept_department_is_read_as_it_is(
+    tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: the manifest of build/ is a shard per folder of outputs. After one edit only the edited department's
+    shard and its period's (the bundles) are written again; the other departments are kept whole from theirs, one
+    stat a file, and the build is the bytes of a cold one. A shard is data, never trusted: one whose keys are not the
+    ones its department's plan was sealed with is not kept whole (its file with another key is rendered again), one
+    with a name that leads out of its folder is not kept whole either and that entry is ignored with a warning, and
+    a shard of a folder outside build/ is ignored and deleted through never."""
+    api.build(tree)
+    period = tree / "submissions" / "2025-06"
+    spend(next(period.rglob("103-2025-0012.yaml")), 1)
+    api.build(tree)  # the bundle of every plain department now sealed with its folder's shard
+    before = manifest_shards(cache_home)
+    assert len(before) == 11  # ten departments' folders and the period's
+    spend(next(period.rglob("103-2025-0012.yaml")), 2)
+    kept_whole: list[bool] = []
+    keep_whole = engine.Manifest.keep_whole
+
+    def counted(self: engine.Manifest, *args: Any) -> bool:
+        kept_whole.append(keep_whole(self, *args))
+        return kept_whole[-1]
+
+    monkeypatch.setattr(engine.Manifest, "keep_whole", counted)
+    again = api.build(tree)
+    after = manifest_shards(cache_home)
+    assert sorted(kept_whole) == [True] * 7  # 101 (pooled) and 102 (withheld) are planned one by one, 103 was edited
+    assert set(after) == set(before) and sum(before[name] != after[name] for name in before) == 2
+    assert {p.name for p in again.rendered.written} == {p.name for p in tree.joinpath("build").rglob("*-103-2025-0012-*")}
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "cold", monkeypatch)) == []
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+    resealed = _shard_of(cache_home, "107")  # a key that is not the one its department's plan was sealed with
+    head, names, keys, signatures, _ = resealed.read_text("utf-8").split("\n")
+    stored, first = cache.loads(keys), cache.loads(names)[0]
+    resealed.write_text("\n".join([head, names, cache.dumps(["0" * 64, *stored[1:]]), signatures, ""]), "utf-8")
+    outside = _shard_of(cache_home, "108")  # a name out of its folder
+    head, names, keys, signatures, _ = outside.read_text("utf-8").split("\n")
+    victim = tmp_path / "victim.docx"
+    victim.write_text("keep me", encoding="utf-8")
+    grown = [[*cache.loads(names), "../../../victim.docx"], [*cache.loads(keys), "0" * 64], [*cache.loads(signatures), 0, 0, 0]]
+    outside.write_text("\n".join([head, *map(cache.dumps, grown), ""]), "utf-8")
+    planted = next(cache_home.glob(f"docgen/outputs-*/{engine.MANIFEST}-*")) / engine._shard_file("2025-06/../..")
+    owner = str(tree / "build")
+    header = {"format": engine.MANIFEST_FORMAT, "owner": owner, "folder": "2025-06/../.."}
+    planted.write_text("\n".join(map(cache.dumps, [header, ["victim.docx"], ["0" * 64], [0, 0, 0]])) + "\n", "utf-8")
+    spend(next(period.rglob("103-2025-0012.yaml")), 3)
+    kept_whole.clear()
+    again = api.build(tree)
+    assert sorted(kept_whole) == [False, False, True, True, True, True, True]  # 107's: sealed otherwise; 108's: not whole
+    assert first in {p.name for p in again.rendered.written}
+    shown = [p for p in again.rendered.problems if "victim.docx" in p]
+    assert len(shown) == 2 and victim.read_text(encoding="utf-8") == "keep me" and not planted.exists()
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "planted", monkeypatch)) == []
 
 
 def summary_parts(cache: Path) -> dict[str, bytes]:

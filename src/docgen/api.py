@@ -1277,7 +1277,8 @@ def _outputs_walk(ws: Workspace, out: Path, include_confidential: Path | None, b
     earlier in this run, whose unchanged folders are not listed again (cache.Walk)."""
     folders = _output_folders(out, include_confidential)
     store = Store(ws.root)  # the manifests read by a full build: one edited or planted by hand is never replayed over
-    manifests = [str(store.record(Path(f), name)) for f in folders for name in ("attachments", "rollups-departments", "rollups-city")]
+    manifests = [str(store.record(Path(f), name)) for f in folders for name in ("rollups-departments", "rollups-city")]
+    manifests += [str(store.record_shards(Path(f), "attachments")) for f in folders]  # engine.MANIFEST: not loaded here
     return Walk(ws.root, folders + manifests, before=before)
 
 

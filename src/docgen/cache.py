@@ -10,8 +10,8 @@ miss, never an error; entries are plain data (JSON, `dumps`/`loads` below), neve
 else wrote there can at worst be a wrong miss, never run code. `docgen clean` deletes a project's entries
 (`Store.clear`); `--no-cache` gives a `Store(enabled=False)`, which neither reads nor writes.
 
-The manifests of the output folders (`Store.record`: which file of build/ was written from which inputs) are here
-too, never in build/: build/ is the repository's to commit (refused, but as a second line) or anyone's to fill, and a
+The manifests of the output folders (`Store.record`, `Store.record_shards`: which file of build/ was written from which
+inputs) are here too, never in build/: build/ is the repository's to commit (refused, but as a second line) or anyone's to fill, and a
 manifest found there would vouch for a forged 附件 as docgen's own. Each entry also holds the size, modification
 time and inode of the file as docgen wrote it, so a file deleted, replaced or put there by hand is rendered again.
 
@@ -189,6 +189,10 @@ class Store:
         """The manifest `name` (attachments, rollups-city …) of the output folder `folder` (build/, the confidential
         folder): kept whether or not the store is enabled, as build/ itself is (--no-cache keeps the rebuild quick)."""
         return self.location("outputs") / f"{name}-{digest(os.path.abspath(folder))[:16]}.json"
+
+    def record_shards(self, folder: Path, name: str) -> Path:
+        """`record` kept as a folder of shards, one per folder of outputs (render/engine.Manifest)."""
+        return self.location("outputs") / f"{name}-{digest(os.path.abspath(folder))[:16]}"
 
     def shelf(self, kind: str, paths: Iterable[str]) -> Shelf:
         """Per-file results of `kind` for `paths` (paths relative to the project root)."""

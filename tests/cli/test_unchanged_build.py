@@ -88,17 +88,12 @@ def test_force_and_another_option_never_replay(run, chdir, tmp_path) -> None:
 def test_a_manifest_edited_by_hand_is_read_again_not_replayed_over(run, chdir, tmp_path) -> None:
     """The manifests in the cache are what a full build trusts and checks: one someone planted an entry in gets the
     full build's warning (「已忽略」), not the last build's clean report."""
-    import json
-
-    from docgen.cache import Store
+    from tests.hostile.test_outputs import plant_manifest
 
     chdir(tree(tmp_path))
     settled(tmp_path)
     assert run("build").exit_code == 0
-    manifest = Store(tmp_path).record(tmp_path / "build", "attachments")
-    stored = json.loads(manifest.read_text(encoding="utf-8"))
-    stored["outputs"]["../planted.txt"] = "0" * 64
-    manifest.write_text(json.dumps(stored), encoding="utf-8")
+    plant_manifest(tmp_path, {"../planted.txt": "0" * 64})
     done = run("build")
     assert done.exit_code == 0
     assert "已忽略" in done.stderr and "../planted.txt" in done.stderr
@@ -152,9 +147,10 @@ def test_the_walk_after_a_one_edit_build_lists_again_only_what_it_wrote_and_stil
     project.write_text(PROJECT.replace("支出数: 98.2", "支出数: 99.2"), encoding="utf-8")
     time.sleep(0.05)
     assert run("build").exit_code == 0
-    # the probe's walk of the inputs, and after the build one of build/ that re-read all but notes/
+    # the probe's walk of the inputs, and after the build one of build/ that re-read all but notes/, and of the
+    # manifest's shards in the cache (a folder: engine.Manifest)
     folders = [tmp_path / "build", *(p for p in (tmp_path / "build").rglob("*") if p.is_dir())]
-    assert len(walks) == 2 and walks[1].reread == len(folders) - 1
+    assert len(walks) == 2 and walks[1].reread == len(folders) - 1 + 1
     before = listing(tmp_path / "build")
     replayed = run("build")
     assert replayed.exit_code == 0 and listing(tmp_path / "build") == before  # replayed: nothing written

@@ -19,6 +19,7 @@ from docgen import cache
 from docgen.check import validate
 from docgen.cli import cli
 from docgen.history import timeline as history
+from docgen.render import engine
 from tests.history.gitrepo import DEPT, PROJECT, PROJECT_PATH, ROSTER, ROSTER_PATH, GitRepo
 
 MARKER = "外部机密值XYZZY"  # text of files outside the repository: must never show up anywhere
@@ -58,8 +59,28 @@ def everything_written(root: Path) -> str:
 
 
 def build_manifest(root: Path) -> Path:
-    """Where docgen keeps the manifest of root/build: the project's Store, in the user's cache (never build/)."""
-    return cache.Store(root).record(root / "build", "attachments")
+    """Where docgen keeps the manifest of root/build: the project's Store, in the user's cache (never build/), a shard
+    for each folder of outputs (engine.Manifest)."""
+    return cache.Store(root).record_shards(root / "build", engine.MANIFEST)
+
+
+def plant_manifest(root: Path, entries: dict[str, str]) -> list[Path]:
+    """Plant `entries` (a path under build/ -> the key it claims) in the manifest of root/build, as someone who can
+    write the user's cache would: a shard of ours for each folder they name. Returns the shard files."""
+    by_folder: dict[str, dict[str, str]] = {}
+    for rel, key in entries.items():
+        folder, _, name = rel.rpartition("/")
+        by_folder.setdefault(folder, {})[name] = key
+    planted = []
+    for folder, named in by_folder.items():
+        names = sorted(named)
+        head = {"format": engine.MANIFEST_FORMAT, "owner": os.path.abspath(root / "build"), "folder": folder}
+        lines = [head, names, [named[n] for n in names], [0, 0, 0] * len(names)]
+        shard = build_manifest(root) / engine._shard_file(folder)
+        shard.parent.mkdir(parents=True, exist_ok=True)
+        shard.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+        planted.append(shard)
+    return planted
 
 
 # --- 1. outputs only inside their folder --------------------------------------------------------
@@ -70,11 +91,8 @@ def test_a_planted_manifest_cannot_delete_outside_build(repo: GitRepo, tmp_path:
     victims = [tmp_path / "victim.txt", repo.root / "README.md", tmp_path / "outside" / "absolute.txt"]
     for victim in victims:
         victim.write_text("keep me", encoding="utf-8")
-    manifest = build_manifest(repo.root)  # in the user's cache: a second line, should anyone write there
-    stored = json.loads(manifest.read_text(encoding="utf-8"))
     planted = ["../../victim.txt", "../README.md", str(tmp_path / "outside" / "absolute.txt"), "2025-06/../../README.md"]
-    stored["outputs"].update(dict.fromkeys(planted, "0" * 64))
-    manifest.write_text(json.dumps(stored), encoding="utf-8")
+    shards = plant_manifest(repo.root, dict.fromkeys(planted, "0" * 64))  # in the user's cache: a second line
 
     done = docgen(repo.root, "build")
     assert done.returncode == 0, done.stderr
@@ -82,14 +100,12 @@ def test_a_planted_manifest_cannot_delete_outside_build(repo: GitRepo, tmp_path:
     for entry in planted:
         assert f"「{entry}」" in done.stderr  # the warning names the entry
     assert "已忽略" in done.stderr
-    assert not set(planted) & set(json.loads(manifest.read_text(encoding="utf-8"))["outputs"])  # and forgets it
+    assert not any(shard.exists() for shard in shards) and list(build_manifest(repo.root).iterdir())  # and forgets them
 
 
 def test_a_planted_manifest_entry_cannot_inject_lines_into_a_ci_log(repo: GitRepo) -> None:
     (repo.root / "build").mkdir()
-    manifest = build_manifest(repo.root)
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    manifest.write_text(json.dumps({"outputs": {"/x\n::error::pwned": "k"}, "files": {}}), encoding="utf-8")
+    plant_manifest(repo.root, {"/x\n::error::pwned/附件1.docx": "k"})
     done = docgen(repo.root, "build")
     assert done.returncode == 0
     assert "\n::error::" not in done.stderr and "::error::pwned" in done.stderr  # shown, escaped, on the warning's own line
@@ -114,10 +130,7 @@ def test_a_symlinked_folder_inside_build_is_refused(repo: GitRepo, tmp_path: Pat
     precious = tmp_path / "outside" / "precious"
     precious.mkdir()
     (precious / "keep.txt").write_text("keep me", encoding="utf-8")
-    manifest = build_manifest(repo.root)
-    stored = json.loads(manifest.read_text(encoding="utf-8"))
-    stored["outputs"]["link/keep.txt"] = "x"
-    manifest.write_text(json.dumps(stored), encoding="utf-8")
+    plant_manifest(repo.root, {"link/keep.txt": "x"})
     (repo.root / "build" / "link").symlink_to(precious, target_is_directory=True)
     done = docgen(repo.root, "build")
     assert done.returncode == 3 and "符号链接" in done.stderr

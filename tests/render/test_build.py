@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from docgen import api
 from docgen.evaluate.evaluation import evaluate
@@ -254,16 +251,3 @@ def test_the_sweep_spares_a_temporary_whose_writer_is_alive(small_tree: Path) ->
     dead.write_bytes(b"left by a killed build")
     engine.sweep_temporaries(folder)
     assert live.exists() and not dead.exists()
-
-
-_names = st.text(max_size=6)
-
-
-@given(
-    st.dictionaries(_names, st.dictionaries(_names, st.text(max_size=4) | st.lists(st.integers(), max_size=3), max_size=12) | _names),
-    st.integers(1, 5),
-)
-def test_the_manifest_is_written_in_pieces_as_one_json_dump(data: dict[str, object], size: int) -> None:
-    """The render manifest (20,000 outputs at 10,000 projects) is written a thousand entries at a time: joined, the
-    pieces are the text one compact json.dumps gives, escapes and all."""
-    assert "".join(engine._json_pieces(data, size)) == json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"

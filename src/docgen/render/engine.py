@@ -20,8 +20,9 @@ import itertools
 import json
 import multiprocessing
 import os
+import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 
 from .. import __version__, children, output
 from .. import messages as M
-from ..cache import Shelf, Store, code_digest, digest, plain_name, signature
+from ..cache import Shelf, Store, code_digest, digest, plain_name, signature, utf8
 from ..errors import InvalidSubmissions, UsageError
 from ..evaluate.evaluation import Evaluation
 from ..form.model import Department, Project
@@ -101,52 +102,153 @@ def submission_key(base: str, sub: Submission, extra: Mapping[str, str], content
     return _digest([base.encode(), data, json.dumps(dict(extra), ensure_ascii=False, sort_keys=True).encode(), profile])
 
 
+MANIFEST_FORMAT = "docgen-manifest-2"
+_NO_FILE = (-1, -1, -1)  # the signature kept for an output with no file: none has it (sizes and inodes are never negative)
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _shard_file(folder: str) -> str:
+    """A shard's file name: one per folder of outputs, named by it (a planted file naming another folder is not read)."""
+    return f"{digest(folder)[:16]}.json"
+
+
+def _joined(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
+
+
+def _plain_names(names: list[str]) -> bool:
+    """Every name a plain one (cache.plain_name), none twice: a few passes in C over a department's 2,000 names."""
+    unique = set(names)
+    joined = "/".join(names)
+    return (
+        len(unique) == len(names)
+        and joined.count("/") == len(names) - 1
+        and "\\" not in joined
+        and "\0" not in joined
+        and not unique & {"", ".", ".."}
+    )
+
+
+def _seal(names_line: str, keys_line: str) -> str:
+    """A shard's names and keys as one digest (`_Shard.seal`)."""
+    return hashlib.sha256(utf8(f"{names_line}\n{keys_line}")).hexdigest()
+
+
+class _Shard:
+    """One folder's entries of a Manifest as read from the cache: a header line, then one JSON line each for the
+    names (sorted), their keys and their signatures (three ints a file). The keys and signatures are decoded only
+    when an entry is looked up or the folder is kept whole (`Manifest.keep_whole`); then only the signatures."""
+
+    def __init__(self, folder: str, names: list[str], lines: list[str]) -> None:
+        self.folder, self.lines = folder, lines  # lines: names, keys, signatures, as read
+        self.whole = _plain_names(names)  # every name plain and none twice: the shard may be kept as it is
+        self.read_names = names  # in the order of the keys and signatures
+        self.names = names if self.whole else [n for n in names if plain_name(n)]
+
+    @classmethod
+    def read(cls, raw: bytes, owner: str) -> _Shard | None:
+        """The shard in `raw` when it is one of ours for the output folder `owner` (its absolute path), else None."""
+        try:
+            head, names_line, keys_line, files_line, rest = raw.decode("utf-8", "surrogatepass").split("\n")
+            header, names = json.loads(head), json.loads(names_line)
+        except (UnicodeDecodeError, ValueError):
+            return None
+        if rest or not isinstance(header, dict) or header.get("format") != MANIFEST_FORMAT or header.get("owner") != owner:
+            return None
+        folder = header.get("folder")
+        if not isinstance(folder, str) or not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            return None
+        return cls(folder, names, [names_line, keys_line, files_line])
+
+    @functools.cached_property
+    def seal(self) -> str:
+        """What the shard says its files were rendered with, its names and keys, as one digest: a department's plan
+        keeps the seal of its folder (`_Plans`), so a folder kept whole is the one that plan's build left."""
+        return _seal(self.lines[0], self.lines[1])
+
+    @functools.cached_property
+    def entries(self) -> tuple[list[Any], list[Any]]:
+        """The keys and the signatures (flat, in the names' order), decoded; none when not of the names' shape."""
+        with contextlib.suppress(ValueError):
+            keys, files = json.loads(self.lines[1]), json.loads(self.lines[2])
+            if isinstance(keys, list) and isinstance(files, list) and len(keys) == len(self.read_names) and len(files) == 3 * len(keys):
+                return keys, files
+        return [], []
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Each plain name's place in the keys and signatures."""
+        return {name: i for i, name in enumerate(self.read_names) if self.whole or plain_name(name)}
+
+    def entry(self, name: str) -> tuple[Any, list[Any]] | None:
+        """A file's key and signature as kept, or None."""
+        i = self.index.get(name)
+        keys, files = self.entries
+        return (keys[i], files[3 * i : 3 * i + 3]) if i is not None and i < len(keys) else None
+
+
 class Manifest:
     """Output path (relative to its folder) -> the key it was rendered with, and the file's signature as written.
 
-    Kept in the project's cache (`file`, from Store.record), never in the output folder. It is still data, never
-    trusted: an entry that is not a plain relative path strictly inside the folder (absolute, `..`, through a
-    symlink) is dropped with a warning in `ignored`, so it can neither be deleted as stale nor count as fresh.
+    Kept in the project's cache (`path`, from Store.record_shards), never in the output folder, as one shard per
+    folder of outputs (a department's attachments, a period's bundles): a build after one edit decodes the shards it
+    looks entries up in and writes back only those whose entries changed, and a department kept whole
+    (`keep_whole`) costs one stat a file. It is still data, never trusted: a shard whose folder is not a plain
+    relative path strictly inside the output folder (absolute, `..`, through a symlink), or an entry that is not a
+    plain name, is dropped with a warning in `ignored`, so it can neither be deleted as stale nor count as fresh.
     """
 
-    def __init__(self, folder: Path, file: Path) -> None:
-        self.folder, self.path = folder, file
+    def __init__(self, folder: Path, path: Path) -> None:
+        self.folder, self.path = folder, path
         self.prefix = str(folder) + os.sep
         self.ignored: list[str] = []
-        try:
-            data = {} if self.path.is_symlink() else json.loads(self.path.read_bytes())  # UTF-8, no newline translation
-            stored, self.signatures = data["outputs"], data["files"]
-            if not isinstance(self.signatures, dict):
-                raise TypeError
-        except (OSError, ValueError, KeyError, TypeError):
-            stored, self.signatures = {}, {}
-        self.old: dict[str, str] = {}
-        self._parents: dict[str, bool] = {}
+        self.shards: dict[str, _Shard] = {}  # folder ("2025-06/101-教育局", relative) -> its shard as read
+        self.dropped: list[Path] = []  # shard files not taken (not ours, or naming a folder outside): removed on `save`
+        self.new: dict[str, str] = {}
+        self.seen: dict[str, list[int]] = {}  # rel -> its signature when `fresh` found it unchanged
+        self.touched: set[str] = set()  # folders an entry was recorded in this run
+        self.kept: set[str] = set()  # folders kept whole (`keep_whole`): their shard stays as it is
+        self.seals: dict[str, str] = {}  # folder -> its shard's seal as saved
+        owner = os.path.abspath(folder)
         bad: list[str] = []
-        for rel, key in stored.items() if isinstance(stored, dict) else ():
-            if isinstance(key, str) and self._safe(rel):
-                self.old[rel] = key
-            else:
-                bad.append(rel)
+        for file in self._files():
+            with contextlib.suppress(OSError):
+                shard = _Shard.read(file.read_bytes(), owner)
+                if shard is None:
+                    self.dropped.append(file)
+                elif file.name != _shard_file(shard.folder) or not self._safe_folder(shard.folder):
+                    self.dropped.append(file)
+                    bad += [_joined(shard.folder, name) for name in shard.read_names]
+                else:
+                    bad += [_joined(shard.folder, name) for name in shard.read_names if not plain_name(name)]
+                    self.shards[shard.folder] = shard
         for rel in bad[:MANIFEST_WARNINGS]:  # shown escaped: a planted entry must not inject lines into a CI log
             shown = json.dumps(rel, ensure_ascii=False)[1:-1]
             self.ignored.append(M.label("manifest_outside", manifest=self.path, entry=shown, folder=folder))
         if len(bad) > MANIFEST_WARNINGS:
             self.ignored.append(M.label("manifest_outside_more", count=len(bad) - MANIFEST_WARNINGS))
-        self.new: dict[str, str] = {}
-        self.seen: dict[str, list[int]] = {}  # rel -> its signature when `fresh` found it unchanged
 
-    def _safe(self, rel: str) -> bool:
-        """A relative path of plain names, inside the folder once symlinks are resolved."""
-        if not rel or "\\" in rel or "\0" in rel or rel.startswith("/") or rel[1:2] == ":":  # absolute; a drive (c:…)
-            return False
-        parent, _, name = rel.rpartition("/")
-        if any(part in ("", ".", "..") for part in rel.split("/")) or not name:
-            return False
-        ok = self._parents.get(parent)
-        if ok is None:  # resolved once per folder: a manifest lists thousands of files in a few dozen folders
-            ok = self._parents[parent] = output.inside(self.folder / parent / name, self.folder)
-        return ok
+    def _files(self) -> list[Path]:
+        """The shard files (not a temporary a write left), never through a link."""
+        if self.path.is_symlink() or not self.path.is_dir():
+            return []
+        found = (p for p in self.path.iterdir() if p.suffix == ".json" and not p.name.startswith("."))
+        return sorted(p for p in found if not p.is_symlink() and p.is_file())
+
+    def _safe_folder(self, folder: str) -> bool:
+        """A relative path of plain names (or the output folder itself), inside it once symlinks are resolved."""
+        if not folder:
+            return True
+        return all(plain_name(part) for part in folder.split("/")) and output.inside(self.folder / folder, self.folder)
+
+    @property
+    def empty(self) -> bool:
+        """No shard read: build/'s first build, or the first since `docgen clean` (api._leftovers)."""
+        return not self.shards
+
+    def has_pdfs(self) -> bool:
+        """Whether the last build here left any PDF (a --pdf build), read off the names as kept."""
+        return any('.pdf"' in shard.lines[0] for shard in self.shards.values())
 
     def rel(self, path: Path) -> str:
         text = str(path)  # string slicing: this runs for every output of a 1,000-project tree on every build
@@ -155,53 +257,86 @@ class Manifest:
     def fresh(self, path: Path, key: str) -> bool:
         """Rendered with `key` and still the very file docgen wrote (a file replaced, or a symlink planted in its
         place, is not fresh)."""
-        return self.fresh_at(self.rel(path), key, path)
-
-    def fresh_at(self, rel: str, key: str, path: Path | None = None) -> bool:
-        """`fresh` by the output's name in the manifest, the file being `path` or else the folder's and `rel`: a
-        caller that has the name (a department kept whole: 20,000 outputs) makes no Path for it (~0.1 s)."""
-        if self.old.get(rel) != key:
+        folder, _, name = self.rel(path).rpartition("/")
+        shard = self.shards.get(folder)
+        kept = shard.entry(name) if shard is not None else None
+        if kept is None or kept[0] != key:
             return False
-        found = signature(self.prefix + rel if path is None else path)
-        if found is not None and found == self.signatures.get(rel):
-            self.seen[rel] = found
+        found = signature(path)
+        if found is not None and found == kept[1]:
+            self.seen[_joined(folder, name)] = found
             return True
         return False
 
+    def keep_whole(self, folder: str, seal: str, count: int) -> bool:
+        """Keep the shard of `folder` as it is when it holds `count` files, rendered as `seal` says (the department's
+        plan keeps it: `_Plans`), and each is still the very file docgen wrote: one stat a file, compared with the
+        signatures kept (a file replaced or gone, or a symlink in its place, fails it). Nothing of it is recorded."""
+        shard = self.shards.get(folder)
+        if shard is None or not shard.whole or folder in self.touched or len(shard.names) != count or shard.seal != seal:
+            return False
+        base, lstat, regular = self.prefix + (folder + os.sep if folder else ""), os.lstat, stat.S_ISREG
+        now: list[int] = []
+        try:
+            for name in shard.names:
+                info = lstat(base + name)
+                if not regular(info.st_mode):
+                    return False
+                now += (info.st_size, info.st_mtime_ns, info.st_ino)
+        except OSError:
+            return False
+        if now != shard.entries[1]:
+            return False
+        self.kept.add(folder)
+        return True
+
     def record(self, path: Path, key: str) -> None:
-        self.new[self.rel(path)] = key
+        rel = self.rel(path)
+        self.new[rel] = key
+        folder = rel.rpartition("/")[0]
+        self.touched.add(folder)
+        if folder in self.kept:  # an entry more in a folder kept whole: its entries are recorded beside it, as checked
+            self.kept.discard(folder)
+            shard = self.shards[folder]
+            keys, files = shard.entries
+            for i, name in enumerate(shard.names):
+                self.new.setdefault(_joined(folder, name), keys[i])
+                self.seen.setdefault(_joined(folder, name), files[3 * i : 3 * i + 3])
 
     def stale(self) -> list[Path]:
-        return [self.folder / rel for rel in sorted(set(self.old) - set(self.new))]
+        """The files a shard lists that this run neither recorded nor kept whole."""
+        listed = {_joined(folder, name) for folder, shard in self.shards.items() if folder not in self.kept for name in shard.names}
+        return [self.folder / rel for rel in sorted(listed - set(self.new))]
 
     def save(self) -> None:
-        """Keep the keys and the signatures of the files as they are now; an unwritable cache only costs a full
-        render next time."""
-        outputs = dict(sorted(self.new.items()))
-        # a file found fresh keeps the signature it was found with (not stat'ed again: 20,000 at 10,000 projects);
-        # were it replaced since, the next build finds another signature and renders it again
-        files = {rel: sig for rel in outputs if (sig := self.seen.get(rel) or signature(self.folder / rel)) is not None}
-        data = {"docgen": __version__, "folder": os.path.abspath(self.folder), "outputs": outputs, "files": files}
-        with contextlib.suppress(OSError):
-            output.write_chunks(self.path, (piece.encode() for piece in _json_pieces(data)))
-
-
-def _json_pieces(data: dict[str, Any], size: int = 1000) -> Iterator[str]:
-    """`data` as compact JSON and a newline, its large members `size` entries at a time: the same text as one
-    json.dumps, which at 10,000 projects made the manifest's 20,000 outputs a 13 MiB string at the build's end."""
-    dump = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-    yield "{"
-    for index, (name, value) in enumerate(data.items()):
-        yield ("," if index else "") + dump(name) + ":"
-        if not (isinstance(value, dict) and len(value) > size):
-            yield dump(value)
-            continue
-        items = list(value.items())
-        yield "{"
-        for start in range(0, len(items), size):
-            yield ("," if start else "") + dump(dict(items[start : start + size]))[1:-1]
-        yield "}"
-    yield "}\n"
+        """Keep the keys and the signatures of the files as they are now, shard by shard: one kept whole, or with the
+        same lines, is not written again; an unwritable cache only costs a full render next time."""
+        by_folder: dict[str, list[str]] = {}
+        for rel in sorted(self.new):
+            by_folder.setdefault(rel.rpartition("/")[0], []).append(rel)
+        head = {"format": MANIFEST_FORMAT, "docgen": __version__, "owner": os.path.abspath(self.folder)}
+        for file in self.dropped:
+            with contextlib.suppress(OSError):
+                file.unlink(missing_ok=True)
+        for folder in sorted(set(by_folder) | set(self.shards)):
+            read = self.shards.get(folder)
+            if folder in self.kept and read is not None:
+                self.seals[folder] = read.seal
+                continue
+            file, rels = self.path / _shard_file(folder), by_folder.get(folder, [])
+            if not rels:
+                with contextlib.suppress(OSError):
+                    file.unlink(missing_ok=True)
+                continue
+            # a file found fresh keeps the signature it was found with (not stat'ed again); were it replaced since,
+            # the next build finds another signature and renders it again
+            files = [n for rel in rels for n in (self.seen.get(rel) or signature(self.prefix + rel) or _NO_FILE)]
+            names = [rel[len(folder) + 1 :] if folder else rel for rel in rels]
+            lines = [_JSON(names), _JSON([self.new[rel] for rel in rels]), _JSON(files)]
+            self.seals[folder] = _seal(lines[0], lines[1])
+            if read is None or read.lines != lines:
+                with contextlib.suppress(OSError):
+                    output.write_bytes(file, utf8("\n".join([_JSON({**head, "folder": folder}), *lines, ""])))
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -308,11 +443,7 @@ def _plan(
     """
     sub = ev.submission
     targets = targets or paths.attachments(place.folder, sub)
-    for target in targets.values():
-        other = place.claimed.setdefault(target, sub)
-        if other is not sub:
-            raise InvalidSubmissions(M.label("output_collision", first=other.path, second=sub.path, name=target.name))
-    place.planned.append(_Planned(sub, key, targets))
+    _claim(place, _Planned(sub, key, targets))
     todo, fresh = {}, 0
     for kind, target in targets.items():
         place.manifest.record(target, key)
@@ -325,6 +456,15 @@ def _plan(
     return fresh
 
 
+def _claim(place: _Place, item: _Planned) -> None:
+    """Plan `item` into `place`, its outputs its own: a second submission naming one of them stops the build (`_plan`)."""
+    for target in item.targets.values():
+        other = place.claimed.setdefault(target, item.sub)
+        if other is not item.sub:
+            raise InvalidSubmissions(M.label("output_collision", first=other.path, second=item.sub.path, name=target.name))
+    place.planned.append(item)
+
+
 def _extra(sub: Submission, options: Options, public: bool, made: dict[str, str] | None) -> dict[str, str]:
     """A submission's extra sections (`made`, else made here) as its attachment prints them: redacted when public."""
     extra = made if made is not None else dict(options.extra_sections(sub)) if options.extra_sections else {}
@@ -332,7 +472,8 @@ def _extra(sub: Submission, options: Options, public: bool, made: dict[str, str]
 
 
 PLANS = "render-plans"  # the user cache's shelf of each department's plan
-PLANS_FORMAT = "plan-2"
+MANIFEST = "attachments"  # the manifest of an output folder (Store.record_shards)
+PLANS_FORMAT = "plan-3"
 KINDS = ("docx", "xlsx")  # what paths.attachments names
 
 
@@ -353,47 +494,52 @@ class _Place:
     @functools.cached_property
     def pdfs(self) -> bool:
         """Whether the last build here left any PDF (a --pdf build): then no department is kept whole."""
-        return any(rel.endswith(".pdf") for rel in self.manifest.old)
+        return self.manifest.has_pdfs()
 
 
 class _Plans:
     """Each department's plan of its projects (their keys and attachment names), kept in the user's cache under what it
     is made of (Options.plan_keys, with the build's base, its folders and docgen's code): after one edit, one
-    department's projects are keyed and named again, not 10,000 (issue 18: ~0.2 s of CPU at 10,000 projects). With
-    it, the key of the department's bundle and what besides the plan that key was made of (its name, its 部门整体's
-    keys and files): a department whose plan, 部门整体 and every output are as they were is kept whole (`keep`),
-    without weighing each project (~0.7 s of CPU at 10,000 projects after one edit). A plan read back is data,
-    never trusted: a row not of its shape, or naming a file outside its department's folder, is a miss."""
+    department's projects are keyed and named again, not 10,000 (issue 18: ~0.2 s of CPU at 10,000 projects). Beside
+    it, on a line of its own, the key of the department's bundle, what besides the plan that key was made of (its
+    name, its 部门整体's keys and files) and the seal of its folder's manifest shard as that build left it: a
+    department whose plan, 部门整体 and name are unchanged, whose folder's shard is that one and whose every output and
+    bundle is still the file docgen wrote is kept whole (`keep`): one stat a file, its plan's rows never decoded, its
+    shard never written again. A plan read back is data, never trusted: a row not of its shape, or naming a file
+    outside its department's folder, is a miss."""
 
     def __init__(self, store: Store, keys: Mapping[tuple[str, str], str], salt: str) -> None:
         self.keys = {group: digest(salt, key) for group, key in keys.items()}
-        self.shelf: Shelf | None = store.shelf(PLANS, [self._name(g) for g in self.keys]) if self.keys else None
+        names = [self._name(group, line) for group in self.keys for line in ("plan", "bundle")]
+        self.shelf: Shelf | None = store.shelf(PLANS, names) if self.keys else None
         self.kept: dict[tuple[str, str], dict[str, Any]] = {}
         self.rows: dict[tuple[str, str], dict[str, list[Any]]] = {}
-        self.bundles: dict[tuple[str, str], list[Any]] = {}
+        self.bundles: dict[tuple[str, str], list[Any]] = {}  # the bundles weighed this run: key, name, 部门整体, folder
         self.dirty: set[tuple[str, str]] = set()
 
     @staticmethod
-    def _name(group: tuple[str, str]) -> str:
-        return f"{group[0]}/{group[1]}/plan"  # one shard per department (cache.Shelf: by folder)
+    def _name(group: tuple[str, str], line: str) -> str:
+        return f"{group[0]}/{group[1]}/{line}"  # one shard per department (cache.Shelf: by folder), two lines
 
     def _kept(self, group: tuple[str, str]) -> dict[str, Any]:
-        """The department's plan as kept, `{"rows": {path: [key, names…]}, "bundle": [key, name, [[path, key,
-        names…], …]]}`, or no rows (then every project is a miss)."""
+        """The department's plan as kept, `{path: [key, names…]}`, or no rows (then every project is a miss)."""
         kept = self.kept.get(group)
         if kept is None:
-            value = self.shelf.get(self._name(group), self.keys[group]) if self.shelf is not None else None
-            kept = self.kept[group] = value if isinstance(value, dict) and isinstance(value.get("rows"), dict) else {"rows": {}}
-            if _bundle_memo(kept.get("bundle")):
-                self.bundles[group] = kept["bundle"]
+            value = self.shelf.get(self._name(group, "plan"), self.keys[group]) if self.shelf is not None else None
+            kept = self.kept[group] = value if isinstance(value, dict) else {}
         return kept
+
+    def _memo(self, group: tuple[str, str]) -> list[Any] | None:
+        """The department's bundle as kept beside its plan, `[key, name, [[path, key, files…], …], seal]`, or None."""
+        memo = self.shelf.get(self._name(group, "bundle"), self.keys[group]) if self.shelf is not None else None
+        return memo if _bundle_memo(memo) else None
 
     def get(self, place: _Place, sub: Submission) -> tuple[str, dict[str, Path]] | None:
         """A project's key and attachments as its department's kept plan has them, or None."""
         group = (sub.period.key, sub.department_code)
         if self.shelf is None or group not in self.keys or sub.kind != "project":
             return None
-        row = self._kept(group).get("rows", {}).get(str(sub.path))
+        row: Any = self._kept(group).get(str(sub.path))
         if not _plan_row(row):
             return None
         folder = paths.department_dir(place.folder, sub.period, sub.department_code, sub.department)
@@ -409,64 +555,43 @@ class _Plans:
         self.dirty.add(group)
 
     def keep(self, place: _Place, group: tuple[str, str], projects: list[Submission], own: list[_Planned], name: str) -> int | None:
-        """Keep a department whole when its plan is kept with its bundle's key, it has the same projects and the same
-        部门整体 (`own`, planned just before: keys and files), and every one of its outputs and its bundle is still
-        the file docgen wrote with that key: its outputs are recorded in the manifest as they are, and its bundle is
-        not weighed again. Nothing is recorded as planned until everything holds. Returns how many outputs were kept; None:
-        each project is planned as usual."""
+        """Keep a department whole when its bundle is kept with its name, the same 部门整体 (`own`, keyed just
+        before: keys and files) and the seal of its folder's shard, that folder (one for all its files:
+        `_plain_department`) holds its projects' and 部门整体's outputs and nothing else, each still the file docgen
+        wrote (Manifest.keep_whole), and its bundle is the file written with that key. Nothing is recorded until all
+        holds. Returns how many outputs were kept, 部门整体's too; None: each is planned as usual."""
         if self.shelf is None or group not in self.keys:
             return None
-        rows = self._kept(group)["rows"]  # … which reads its bundle's key too
-        memo = self.bundles.get(group)
-        manifest = place.manifest
-        if memo is None:
+        memo, manifest = self._memo(group), place.manifest
+        if memo is None or memo[1] != name or memo[2] != _own_memo(own, manifest):
             return None
-        if memo[1] != name or memo[2] != _own_memo(own, manifest) or len(rows) != len(projects):
-            return None
-        claimed = {manifest.rel(target) for item in own for target in item.targets.values()}
-        found: list[tuple[str, str]] = []
-        folders: dict[str, str] = {}
-        for sub in projects:
-            row = rows.get(str(sub.path))
-            if not _plan_row(row):
-                return None
-            folder = folders.get(sub.department)
-            if folder is None:
-                folder = folders[sub.department] = manifest.rel(
-                    paths.department_dir(place.folder, sub.period, sub.department_code, sub.department)
-                )
-            for name_ in row[1:]:
-                rel = f"{folder}/{name_}"
-                if rel in claimed or not manifest.fresh_at(rel, row[0]):
-                    return None
-                claimed.add(rel)
-                found.append((rel, row[0]))
         first = projects[0]
+        folder = manifest.rel(paths.department_dir(place.folder, first.period, first.department_code, first.department))
         target = paths.bundle(place.folder, first.period, first.department_code, name)
-        if not manifest.fresh(target, memo[0]):
+        count = len(KINDS) * len(projects) + sum(len(item.targets) for item in own)
+        if not manifest.fresh(target, memo[0]) or not manifest.keep_whole(folder, memo[3], count):
             return None
         manifest.record(target, memo[0])
-        for rel, key in found:
-            manifest.new[rel] = key
         place.kept.add((first.period.key, first.department_code, name))
-        place.kept_outputs += len(found)
-        self.rows[group] = rows
-        return len(found)
+        place.kept_outputs += len(KINDS) * len(projects)
+        return count
 
-    def bundle(self, group: tuple[str, str], key: str, name: str, own: list[_Planned], manifest: Manifest) -> None:
-        """Keep the key of a department's bundle, weighed here, with what besides its plan it was made of (`keep`)."""
-        if self.shelf is None or group not in self.keys or group not in self.rows:
-            return
-        memo = [key, name, _own_memo(own, manifest)]
-        if self.bundles.get(group) != memo:
-            self.bundles[group] = memo
-            self.dirty.add(group)
+    def bundle(self, group: tuple[str, str], key: str, name: str, own: list[_Planned], manifest: Manifest, folder: Path) -> None:
+        """Keep the key of a department's bundle, weighed here, with what besides its plan it was made of (`keep`);
+        the seal of its folder's shard (`folder`) is added once the manifest is saved (`save`)."""
+        if self.shelf is not None and group in self.keys and group in self.rows:
+            self.bundles[group] = [key, name, _own_memo(own, manifest), manifest.rel(folder)]
 
-    def save(self) -> None:
+    def save(self, manifest: Manifest) -> None:
+        """Write the plans made again and the bundles weighed, each with the seal of its folder as `manifest` saved it."""
         if self.shelf is None:
             return
         for group in self.dirty:
-            self.shelf.put(self._name(group), self.keys[group], {"rows": self.rows.get(group, {}), "bundle": self.bundles.get(group)})
+            self.shelf.put(self._name(group, "plan"), self.keys[group], self.rows.get(group, {}))
+        for group, (key, name, own, folder) in self.bundles.items():
+            memo = [key, name, own, manifest.seals.get(folder)]
+            if memo[3] is not None and memo != self._memo(group):
+                self.shelf.put(self._name(group, "bundle"), self.keys[group], memo)
         self.shelf.save()
 
 
@@ -476,7 +601,14 @@ def _plan_row(row: Any) -> bool:
 
 
 def _bundle_memo(memo: Any) -> bool:
-    return isinstance(memo, list) and len(memo) == 3 and isinstance(memo[0], str) and isinstance(memo[1], str) and isinstance(memo[2], list)
+    return (
+        isinstance(memo, list)
+        and len(memo) == 4
+        and isinstance(memo[0], str)
+        and isinstance(memo[1], str)
+        and isinstance(memo[2], list)
+        and isinstance(memo[3], str)
+    )
 
 
 def _own_memo(own: list[_Planned], manifest: Manifest) -> list[list[str]]:
@@ -487,7 +619,7 @@ def _own_memo(own: list[_Planned], manifest: Manifest) -> list[list[str]]:
 def _keep_pdfs(places: list[_Place]) -> None:
     """Without --pdf: PDFs of unchanged attachments stay (and stay in the bundle); the others go as stale."""
     for place in places:
-        if not any(rel.endswith(".pdf") for rel in place.manifest.old):
+        if not place.manifest.has_pdfs():
             continue
         for item in place.planned:
             for source in item.targets.values():
@@ -536,12 +668,13 @@ def _department_of(sub: Submission, names: Mapping[tuple[str, str], str]) -> Gro
 
 def _plain_department(members: list[Submission], options: Options, public: _Place) -> str | None:
     """The name of a department that may be kept whole (`_Plans.keep`), or None: a plain build (no --force, no PDF
-    made or left), one name for all its submissions, none of them 涉密, withheld or returned."""
+    made or left), one name typed in all its submissions (so one folder for their files), none of them 涉密, withheld
+    or returned."""
     if options.force or options.pdf or public.pdfs:
         return None
-    names = {_department_of(sub, options.department_names)[2] for sub in members}
+    typed = {sub.department for sub in members}
     hidden = any(sub.confidential or str(sub.path) in options.withheld or str(sub.path) in options.returned for sub in members)
-    return names.pop() if len(names) == 1 and not hidden else None
+    return _department_of(members[0], options.department_names)[2] if len(typed) == 1 and not hidden else None
 
 
 def _groups(
@@ -606,8 +739,10 @@ def _bundles(
         if options.force or not place.manifest.fresh(target, key):
             report.bundles.append(bundle.write(place.folder, group))
         plain = not (group.confidential or group.department_withheld or group.returned or place.pdfs or options.pdf)
-        if plans is not None and plain:
-            plans.bundle((group.period.key, group.code), key, group.name, [i for i in items if i.sub.kind != "project"], place.manifest)
+        if plans is not None and plain and items:
+            own = [i for i in items if i.sub.kind != "project"]
+            folder = paths.department_dir(place.folder, group.period, group.code, items[0].sub.department)
+            plans.bundle((group.period.key, group.code), key, group.name, own, place.manifest, folder)
 
 
 def _dossiers(
@@ -679,17 +814,26 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
     if options.redact_key:
         base = _digest([base.encode(), options.redact_key.encode()])
     store = options.store or Store(out.parent)
-    public = _Place(out, Manifest(out, store.record(out, "attachments")))
+    public = _Place(out, Manifest(out, store.record_shards(out, MANIFEST)))
     secret = None
     if options.confidential_dir is not None:
-        secret = _Place(options.confidential_dir, Manifest(options.confidential_dir, store.record(options.confidential_dir, "attachments")))
+        hidden_in = options.confidential_dir
+        secret = _Place(hidden_in, Manifest(hidden_in, store.record_shards(hidden_in, MANIFEST)))
     confidential: dict[GroupKey, int] = {}
     withheld: set[GroupKey] = set()  # departments whose 部门整体 is published like a 涉密 project (its totals reveal one)
     tasks: list[Task] = []
     folders = [os.path.abspath(out), os.path.abspath(options.confidential_dir) if options.confidential_dir else ""]
     plans = _Plans(store, options.plan_keys, digest(code_digest(), PLANS_FORMAT, base, *folders))
 
-    def plan_one(ev: Evaluation) -> None:
+    def keyed(sub: Submission, hidden: bool) -> tuple[str, Callable[[], dict[str, str]]]:
+        """A submission's key, its extra sections drafted for it, and those sections as its attachment prints them."""
+        made = dict(options.extra_sections(sub)) if options.extra_sections else {}
+        extra: Callable[[], dict[str, str]] = functools.partial(_extra, sub, options, not hidden, made)
+        return submission_key(base, sub, made, options.digests.get(str(sub.path))), extra
+
+    def plan_one(ev: Evaluation, made: tuple[str, Callable[[], dict[str, str]]] | None = None) -> None:
+        """Plan one submission; `made`: its key and extra sections (`keyed`) when made before (a 部门整体 weighed for
+        `_Plans.keep`)."""
         sub = ev.submission
         hidden = sub.confidential or str(sub.path) in options.withheld
         place = public
@@ -707,11 +851,9 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         kept = plans.get(place, sub)
         if kept is not None:
             key, targets = kept
-            extra = functools.partial(_extra, sub, options, not hidden, None)
+            extra: Callable[[], dict[str, str]] = functools.partial(_extra, sub, options, not hidden, None)
         else:
-            made = dict(options.extra_sections(sub)) if options.extra_sections else {}
-            key, targets = submission_key(base, sub, made, options.digests.get(str(sub.path))), None
-            extra = functools.partial(_extra, sub, options, not hidden, made)
+            (key, extra), targets = made or keyed(sub, hidden), None
         if not hidden and options.redact is not None and options.read is None:  # else in the worker, once read (Options.read)
             ev = redact_fields(ev, options.redact)
         report.unchanged += _plan(place, ev, key, options.force, tasks, extra, not hidden and options.read is not None, targets)
@@ -725,13 +867,20 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         members = list(members_)
         own = [ev for ev in members if ev.submission.kind != "project"]
         projects = [ev.submission for ev in members if ev.submission.kind == "project"]
-        for ev in own:
-            plan_one(ev)
-        name = _plain_department([ev.submission for ev in members], options, public)
-        kept = plans.keep(public, group, projects, public.planned[len(public.planned) - len(own) :], name) if name and projects else None
-        if kept is not None:
-            report.unchanged += kept
-            continue
+        name = _plain_department([ev.submission for ev in members], options, public) if projects else None
+        made: list[tuple[str, Callable[[], dict[str, str]]] | None] = [None] * len(own)
+        if name is not None:  # its 部门整体 keyed first: kept whole, the department's files are neither recorded nor looked up
+            keys = [keyed(ev.submission, False) for ev in own]
+            weighed = [_Planned(ev.submission, key, paths.attachments(out, ev.submission)) for ev, (key, _) in zip(own, keys, strict=True)]
+            kept = plans.keep(public, group, projects, weighed, name)
+            if kept is not None:
+                for item in weighed:
+                    _claim(public, item)
+                report.unchanged += kept
+                continue
+            made = list(keys)
+        for ev, keyed_before in zip(own, made, strict=True):
+            plan_one(ev, keyed_before)
         for ev in members[len(own) :]:
             plan_one(ev)
     places = [public] + ([secret] if secret else [])
@@ -758,7 +907,7 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
     _bundles(public, groups, options, report, plans)
     _dossiers(public, groups, options, tpl, report)
     report.planned = sum(len(p.targets) for place in places for p in place.planned) + public.kept_outputs
-    if not public.manifest.old:  # build/'s first build, or the first since `docgen clean`: api._leftovers
+    if public.manifest.empty:  # build/'s first build, or the first since `docgen clean`: api._leftovers
         report.outputs = frozenset(public.manifest.new)
     for place in places:
         removed = output.remove_stale(place.manifest.stale(), place.folder)
@@ -766,5 +915,5 @@ def render_all(evaluations: Iterable[Evaluation], out: Path, tpl: templates.Temp
         if not options.pdf:
             report.pdfs_removed += [p for p in removed if p.suffix == ".pdf"]
         place.manifest.save()
-    plans.save()
+    plans.save(public.manifest)
     return report
