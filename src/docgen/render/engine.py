@@ -220,7 +220,7 @@ class Manifest:
                     self.dropped.append(file)
                     bad += [_joined(shard.folder, name) for name in shard.read_names]
                 else:
-                    bad += [_joined(shard.folder, name) for name in shard.read_names if not plain_name(name)]
+                    bad += [] if shard.whole else [_joined(shard.folder, n) for n in shard.read_names if not plain_name(n)]
                     self.shards[shard.folder] = shard
         for rel in bad[:MANIFEST_WARNINGS]:  # shown escaped: a planted entry must not inject lines into a CI log
             shown = json.dumps(rel, ensure_ascii=False)[1:-1]
