@@ -19,7 +19,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from docgen import api, cache, output, report
+from docgen import api, cache, confidential, output, report
 from docgen.cache import Store
 from docgen.check.findings import Finding, finding_rows
 from docgen.errors import DocgenError
@@ -623,3 +623,22 @@ def test_a_records_texts_kept_apart_are_used_only_as_their_outcome_vouches(
     built = files(tree / "build")
     assert not any("篡改".encode() in data for data in built.values())
     assert differing(built, cold(tree, tmp_path / "cold", monkeypatch)) == []
+
+
+def test_the_secret_figures_are_asked_of_the_records_only_until_each_is_seen_public(tree: Path, cache_home: Path) -> None:
+    """Issue 18: what each public project prints (its record's numbers) is asked only until every secret figure was
+    seen in a public one (nothing more can be discarded after that; 10,000 records at 10,000 projects); the 涉密 list
+    from the records is the one the models give."""
+    ws = Workspace.at(tree)
+    view = api._RecordsView.of(ws, api._buildable(ws, ws.build, None, cache=True, strict=False, records=True))
+    found = confidential.secrets(tree, view.result, store=Store(tree), load=view.load, amounts=view.printed)
+    models = api.check([ws.submissions], workspace=ws, cache=False)
+    assert found.figures and found.digest() == confidential.secrets(tree, models, store=None).digest()
+    asked: list[Any] = []
+
+    def printing_all(sub: Any, secret: Any) -> list[Any]:  # the first public project asked prints every secret figure
+        asked.append(sub)
+        return sorted(secret.figures)
+
+    assert not confidential.secrets(tree, view.result, store=Store(tree), load=view.load, amounts=printing_all).figures
+    assert len(asked) == 1
