@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen import api
+from docgen import api, output
 from docgen.evaluate.evaluation import evaluate
 from docgen.render import engine, paths, templates
 from tests.render.conftest import CONFIDENTIAL_CODE, DEMO_DEPARTMENT
@@ -251,3 +251,16 @@ def test_the_sweep_spares_a_temporary_whose_writer_is_alive(small_tree: Path) ->
     dead.write_bytes(b"left by a killed build")
     engine.sweep_temporaries(folder)
     assert live.exists() and not dead.exists()
+
+
+def test_the_sweep_refuses_a_linked_folder_on_its_one_walk(small_tree: Path, tmp_path: Path) -> None:
+    """The walk that sweeps what killed builds left is the one that refuses a folder linked out of build/ (the render
+    stage's first step): a link planted in build/2025-06/ stops it before anything is removed or written."""
+    folder = small_tree / "build" / "2025-06"
+    folder.mkdir(parents=True)
+    dead = folder / ".附件1-x.docx.999999999-abc.tmp"  # no such process
+    dead.write_bytes(b"left by a killed build")
+    (folder / "link").symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(output.UnsafeOutput):
+        engine.sweep_temporaries(small_tree / "build")
+    assert dead.exists()
