@@ -953,6 +953,9 @@ def build(
         if view is not None:  # built from the streamed records: the models are read again only where rendered
             extra_sections = view.drafted
         keys = view.department_keys() if view else None
+        # the view made after the fork lives to the end of the build, as the check's objects do: frozen as they are
+        # (a full collection walked it during the render plan: ~0.1 s at 10,000 projects)
+        gc.freeze()
         target = out / SUMMARY_FILE
         secrets = _secrets(ws, result, view, cache)
         options = _render_options(
@@ -969,7 +972,9 @@ def build(
             extra_sections=extra_sections,
             plan_keys={group: key for group, key in (keys or {}).items() if group[0] in result.stream_keys},
         )
-        rendered = engine.render_all(_planned(result, view, options), out, tpl, options)
+        planned = _planned(result, view, options)
+        gc.freeze()  # the plan too (10,000 evaluations)
+        rendered = engine.render_all(planned, out, tpl, options)
         city_written()
         rendered.removed += _leftovers(ws, out, rendered, records, started)  # before the check: a 涉密 one too
         rendered.problems += _publish(ws, out, secrets, include_confidential)
