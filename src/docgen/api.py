@@ -945,10 +945,10 @@ def build(
         # handed back in a file; also when this build is not remembered (an input changed within SETTLED_NS)
         told = (records.record(out, "report"), os.urandom(8).hex()) if cache and not pdf else None
         # the city's 汇总表 lists every project and every finding and changes with every edit (~0.6 s for 1,000
-        # projects, benchmarks/render.py): a forked child writes it, and summary.json, while this process writes the
-        # rest. Forked as soon as the check is done: each process makes the view of the records it reads (`_viewed`,
-        # the child its roll-ups' departments too), side by side (~0.2 s of serial time at 10,000 projects)
-        city_written = _in_background(_summarise_and_roll_up, ws, result, out, records, cache, told)
+        # projects, benchmarks/render.py): a forked child writes it while this process writes the rest. Forked as
+        # soon as the check is done: each process makes the view of the records it reads (`_viewed`, the child its
+        # roll-ups' departments too), side by side (~0.2 s of serial time at 10,000 projects)
+        city_written = _in_background(_roll_up, ws, result, out, records, cache, told)
         result, view = _viewed(ws, result)
         if view is not None:  # built from the streamed records: the models are read again only where rendered
             extra_sections = view.drafted
@@ -975,6 +975,9 @@ def build(
         planned = _planned(result, view, options)
         gc.freeze()  # the plan too (10,000 evaluations)
         rendered = engine.render_all(planned, out, tpl, options)
+        # summary.json here, while the child still writes the 汇总表: after one edit this process waited for it
+        # (~0.15 s at 10,000 projects), and summary.json was ~0.07 s of the child's share
+        _write_summary(ws, result, view, out, Store(ws.root, enabled=cache))
         city_written()
         rendered.removed += _leftovers(ws, out, rendered, records, started)  # before the check: a 涉密 one too
         rendered.problems += _publish(ws, out, secrets, include_confidential)
@@ -2035,12 +2038,11 @@ def write_rollups(result: Result, out: Path, store: Store | None = None) -> list
     return rollup.write_all(out, analyse(result), result.rosters, store=store, returned=_returned(result))
 
 
-def _summarise_and_roll_up(ws: Workspace, checked: Result, out: Path, records: Store, cache: bool, told: tuple[Path, str] | None) -> None:
-    """`build`'s forked child: summary.json, then the 汇总表 (`_write_rollups`), from its own view of the checked tree
-    (the parent makes the same for what it writes); from the records, each department is rolled up only where its
-    汇总表 or its part of the city's is not kept (`_pending`)."""
+def _roll_up(ws: Workspace, checked: Result, out: Path, records: Store, cache: bool, told: tuple[Path, str] | None) -> None:
+    """`build`'s forked child: the 汇总表 (`_write_rollups`), from its own view of the checked tree (the parent makes
+    the same for what it writes); from the records, each department is rolled up only where its 汇总表 or its part
+    of the city's is not kept (`_pending`)."""
     result, view = _viewed(ws, checked)
-    _write_summary(ws, result, view, out, Store(ws.root, enabled=cache))
     pending = _pending(result, view)
     built = _city_rollups(result, view) if pending is None else None  # the roll-up data, built once for both writers
     _write_rollups(result, out, built, records, pending, cache, view.department_keys() if view else None, told)
