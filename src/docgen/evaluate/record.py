@@ -58,8 +58,8 @@ class SubmissionRecord:
     # what `docgen build` reads of a project instead of its model (evaluate/stream.py `built_parts`): its drafted
     # 附件1 sections, its 资金总额 amounts, indicator count and likelihoods by role, its own 审核意见; {} unless asked for
     built: dict[str, Any] = field(default_factory=dict)
-    # `built`'s long texts (TEXTS) as the cache keeps them beside the record (`split_row`), parsed only where one is
-    # read (`part`): a build after one edit reads those of the submissions it writes, not 10,000 (~2.6 KB a file)
+    # its lights in detail and `built`'s long texts (TEXTS) as the cache keeps them beside the record (`split_row`),
+    # parsed only where read (`part`, `counts`…): a build after one edit reads those of what it writes (~2.6 KB a file)
     texts: bytes = field(default=b"", compare=False, repr=False)
 
     @property

@@ -153,8 +153,8 @@ def encode(out: Streamed) -> tuple[str, str | None] | None:
     previous = None
     if out.previous is not None:
         previous = [out.previous.label, out.previous.path, [[t, r, _amounts_row(a)] for (t, r), a in out.previous.rows.items()]]
-    row, texts = out.record.split_row() if out.record is not None else (None, None)
     try:
+        row, texts = out.record.split_row() if out.record is not None else (None, None)
         return dumps(
             [
                 out.digest,
