@@ -336,7 +336,8 @@ class Shelf:
         return _name(path) in self.shards[self._shard(path)]
 
     def get(self, path: str, key: str) -> Any | None:
-        return self._value(path, key, self.shards[self._shard(path)].get(_name(path)))
+        line = self.shards[self._shard(path)].get(_name(path))
+        return self._value(path, key, bytes(line).partition(TAIL)[0] if line is not None else None)
 
     def take(self, path: str, key: str) -> Any | None:
         """`get` for a caller that asks for each file once (the streamed check): the line is let go as it is read,
@@ -360,7 +361,7 @@ class Shelf:
         if line is None:
             return None
         try:
-            stored, stored_key, value = loads(str(line, "utf-8").partition("\x1f")[0])
+            stored, stored_key, value = loads(str(line, "utf-8"))
         except (ValueError, TypeError, RecursionError):  # a damaged line (or not UTF-8): a miss
             return None
         return value if stored == path and stored_key == key else None

@@ -146,7 +146,7 @@ def _amounts(row: Any) -> Amounts:
     )
 
 
-def encode(out: Streamed) -> tuple[str, str | None] | None:
+def encode(out: Streamed) -> tuple[str, bytes] | None:
     """An outcome as the cache keeps it (cache.dumps: JSON, never a pickle), or None when it is not plain data: the
     outcome, and its record's long texts apart (record.TEXTS, a shelf line's tail: Shelf.take_apart), which a
     rebuild parses only for the submissions it writes; the outcome holds their checksum."""
@@ -154,7 +154,8 @@ def encode(out: Streamed) -> tuple[str, str | None] | None:
     if out.previous is not None:
         previous = [out.previous.label, out.previous.path, [[t, r, _amounts_row(a)] for (t, r), a in out.previous.rows.items()]]
     try:
-        row, texts = out.record.split_row() if out.record is not None else (None, None)
+        row, text = out.record.split_row() if out.record is not None else (None, None)
+        texts = utf8(text) if text is not None else b""  # as the shelf keeps it, and its checksum taken of the same bytes
         return dumps(
             [
                 out.digest,
@@ -170,7 +171,7 @@ def encode(out: Streamed) -> tuple[str, str | None] | None:
                 out.here,
                 out.assumed,
                 [list(p) for p in out.evidence],
-                zlib.crc32(utf8(texts)) if texts is not None else None,
+                zlib.crc32(texts) if text is not None else None,
             ]
         ), texts
     except (TypeError, ValueError, RecursionError):
@@ -316,7 +317,7 @@ def _chunk(paths: list[Path], encoded: bool = False) -> list[tuple[Streamed, tup
             out.append((done, None))
             continue
         text, texts = entry
-        out.append((done, (text.encode("utf-8", "surrogatepass"), texts.encode("utf-8", "surrogatepass") if texts is not None else b"")))
+        out.append((done, (utf8(text), texts)))
     return out
 
 
