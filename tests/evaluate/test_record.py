@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,12 +23,22 @@ def _records() -> tuple[api.Result, list[SubmissionRecord]]:
     return result, [record_of(ev, key(ev.submission.path)) for ev in result.analysis.submissions.values()]
 
 
+#: A row's members by position (split_row): the fields but its texts
+NAMES = [f.name for f in fields(SubmissionRecord) if f.name != "texts"]
+
+
+def _row(record: SubmissionRecord) -> list[Any]:
+    """A record's row as the cache keeps it: JSON, never a pickle."""
+    row, texts = record.split_row()
+    assert texts is None
+    return json.loads(dumps(row))  # type: ignore[no-any-return]
+
+
 def test_a_record_reads_back_from_its_plain_data_as_it_was() -> None:
     _, records = _records()
     assert len(records) > 10
     for record in records:
-        row = json.loads(dumps(record.as_row()))  # as the cache keeps it: JSON, never a pickle
-        assert SubmissionRecord.from_row(row) == record
+        assert SubmissionRecord.from_row(_row(record)) == record
 
 
 def test_a_record_holds_the_lights_and_counts_of_its_evaluation() -> None:
@@ -67,28 +78,31 @@ def test_a_confidential_project_is_marked_in_its_record() -> None:
 
 def test_anything_else_read_back_is_a_miss_never_a_record() -> None:
     _, records = _records()
-    good = records[0].as_row()
+    good = _row(records[0])
+    assert SubmissionRecord.from_row(good) == records[0]
     assert SubmissionRecord.from_row([good[0] + 1, good[1]]) is None  # another version
-    counts, indicators, rows = good[1]["lit"]
+    assert SubmissionRecord.from_row([good[0], dict(zip(NAMES, good[1], strict=True))]) is None  # by name: version 2's
+    counts, indicators, rows = good[1][NAMES.index("lit")]
+
+    def with_(name: str, value: Any) -> list[Any]:
+        values = list(good[1])
+        values[NAMES.index(name)] = value
+        return [good[0], values]
+
     shapes = (
-        {"lit": [[], indicators, rows]},
-        {"lit": [{1: 2}, indicators, rows]},
-        {"lit": [counts, indicators, {"t": []}]},
-        {"lit": [counts, indicators, {"t": {"r": 1}}]},
-        {"lit": [counts, [["a"]], rows]},
-        {"lit": [counts, indicators]},
-        {"counts": counts},  # the fields of another version
+        with_("lit", [[], indicators, rows]),
+        with_("lit", [{1: 2}, indicators, rows]),
+        with_("lit", [counts, indicators, {"t": []}]),
+        with_("lit", [counts, indicators, {"t": {"r": 1}}]),
+        with_("lit", [counts, [["a"]], rows]),
+        with_("lit", [counts, indicators]),
+        with_("path", 3),
+        with_("summary", []),
+        with_("completeness", ["x", 1]),
+        [good[0], good[1] + [1]],  # a member more
+        [good[0], good[1][:-1]],  # one fewer
     )
-    for bad in (
-        None,
-        [],
-        "x",
-        [1],
-        [1, {}],
-        [1, {**good[1], "path": 3}],
-        [1, {**good[1], "unknown": 1}],
-        *([1, {**good[1], **s}] for s in shapes),
-    ):
+    for bad in (None, [], "x", [1], [good[0], {}], [good[0], []], *shapes):
         assert SubmissionRecord.from_row(bad) is None
 
 
@@ -97,7 +111,7 @@ def test_records_and_findings_read_back_share_the_strings_that_recur() -> None:
     common (paths, periods, departments, lights, codes) are held once, not once per record or finding as JSON reads
     them."""
     _, records = _records()
-    back = [SubmissionRecord.from_row(json.loads(dumps(r.as_row()))) for r in records for _ in range(2)]
+    back = [SubmissionRecord.from_row(_row(r)) for r in records for _ in range(2)]
     assert all(r is not None for r in back)
     pairs = list(zip(back[::2], back[1::2], strict=True))
     for a, b in pairs:
@@ -121,7 +135,7 @@ def test_a_records_texts_and_lights_kept_apart_read_back_only_when_asked_for() -
     parts = {"drafted": {"一、": "草拟"}, "printed": "1.00 2.00", "entry": ["project", '"a":1'], "likely": [1, 0, 0]}
     record = replace(records[0], built=parts)
     row, texts = record.split_row()
-    assert texts is not None and set(row[1]["built"]) == {"likely", "printed"} and "lit" not in row[1]
+    assert texts is not None and set(row[1][NAMES.index("built")]) == {"likely", "printed"} and row[1][NAMES.index("lit")] is None
     back = SubmissionRecord.from_row(json.loads(dumps(row)), texts.encode())
     assert back is not None and back.lit is None and "drafted" not in back.built  # nothing parsed yet
     assert back.built["printed"] == "1.00 2.00"  # not apart
@@ -143,3 +157,17 @@ def test_a_records_texts_and_lights_kept_apart_read_back_only_when_asked_for() -
         assert damaged is not None
         with pytest.raises(DocgenError):
             _ = damaged.counts
+
+
+def test_a_files_own_path_is_not_repeated_in_its_findings_rows() -> None:
+    """The streamed check's cache: a finding at the file's own path is kept as 0 (read back with that path); one at
+    another path keeps it; rows with 0 read without a path are not findings."""
+    here, there = "submissions/2025-06/101-教育局/101-2025-001.yaml", "submissions/2025-06/名单.yaml"
+    found = [Finding(here, 3, 1, "W401", "warning", "支出进度滞后", "red"), Finding(there, 9, 5, "W302", "warning", "不在名单", None)]
+    rows = json.loads(json.dumps(finding_rows(found, here)))
+    assert [row[0] for row in rows] == [0, there]
+    assert findings_from_rows(rows, here) == found
+    assert findings_from_rows(json.loads(json.dumps(finding_rows(found))), here) == found  # rows with every path: as they were
+    for bad, path in (([0, *rows[0][1:]], None), ([False, *rows[0][1:]], here), ([1, *rows[0][1:]], here)):
+        with pytest.raises(TypeError):
+            findings_from_rows([bad], path)

@@ -123,9 +123,8 @@ class Document:
         path, data, pos, keys = packed["path"], packed["data"], packed["pos"], packed["keys"]
         if not (isinstance(path, str) and isinstance(pos, list) and isinstance(keys, list)):
             raise TypeError(packed)
-        doc = cls(path=Path(path), data=data)
-        del doc.positions, doc.key_positions  # filled on first use by __getattr__
-        doc.__dict__["_packed"] = (pos, keys)
+        doc = object.__new__(cls)  # its fields set at once: the position tables are filled on first use (__getattr__)
+        doc.__dict__.update(path=Path(path), data=data, root=None, _packed=(pos, keys))
         return doc
 
     def __getattr__(self, name: str) -> Any:

@@ -160,9 +160,9 @@ def encode(out: Streamed) -> tuple[str, bytes] | None:
             [
                 out.digest,
                 out.slim.pack() if out.slim is not None else None,
-                finding_rows(out.checked),
-                finding_rows(out.judged),
-                finding_rows(out.targets),
+                finding_rows(out.checked, out.path),
+                finding_rows(out.judged, out.path),
+                finding_rows(out.targets, out.path),
                 row,
                 list(out.period) if out.period is not None else None,
                 out.code,
@@ -189,15 +189,16 @@ def decode(path: str, row: Any, root: Path, seen: dict[str, str] | None = None, 
             return None
         if not consistency.evidence_holds(root, evidence, seen):
             return None
+        if packed is not None and packed["path"] != path:
+            return None
         slim = Document.unpack(packed) if packed is not None else None
         if slim is not None:
             slim.root = root
-            if str(slim.path) != path:
-                return None
         record = SubmissionRecord.from_row(record_row, texts) if record_row is not None else None
         if (record_row is not None and record is None) or not isinstance(digest, str) or not isinstance(code, str):
             return None
-        out = Streamed(path, digest, slim, findings_from_rows(checked), findings_from_rows(judged), findings_from_rows(targets), record)
+        checked_, judged_, targets_ = (findings_from_rows(rows, path) for rows in (checked, judged, targets))
+        out = Streamed(path, digest, slim, checked_, judged_, targets_, record)
         if period is not None:
             year, month = period
             out.period = (int(year), int(month))
