@@ -42,7 +42,7 @@ from .check.ruleset import NONE as NO_LIGHT
 from .check.ruleset import RED as LIGHT_RED
 from .check.ruleset import SCHEMA_FILES, Ruleset
 from .check.ruleset import default_path as default_rules_path
-from .check.validate import check_files, kind_of
+from .check.validate import check_files, kind_in, kind_of
 from .errors import DocgenError, EnvironmentProblem, InvalidSubmissions, Leak, UsageError, write_problem
 from .evaluate import figures, monitor, review, targets
 from .evaluate import record as submission_record
@@ -220,10 +220,11 @@ def check(
     rules_file = _rules_file(ws, rules)
     store = _store(ws, cache)
     profile = profile_of(ws)  # the repository's forms (docgen.yaml), handed to every stage from here
-    if stream and context is None and _streamable(files):
+    kinds = [kind_of(p) for p in files]  # once a file: a tree's 10,000 files were each asked three times (~0.02 s)
+    if stream and context is None and _streamable(files, kinds):
         with children.collection(False):  # what the workers send back is kept, not garbage: never walked again and again
-            return _check_streamed(ws, files, rules_file, profile, _store(ws, cache), figures, built, walked)
-    rosters = [p.parent.parent / F.ROSTER_FILE for p in files if kind_of(p) != "roster"]
+            return _check_streamed(ws, files, kinds, rules_file, profile, _store(ws, cache), figures, built, walked)
+    rosters = [p.parent.parent / F.ROSTER_FILE for p, kind in zip(files, kinds, strict=True) if kind != "roster"]
     checked = check_files(
         files, [r for r in set(rosters) if ws.file(r).is_file()], root=ws.root, store=store, context=context, profile=profile
     )
@@ -270,10 +271,10 @@ def _shown_paths(ws: Workspace, files: list[Path]) -> list[Path]:
     return [Path(ws.shown(p)) for p in files]
 
 
-def _streamable(files: list[Path]) -> bool:
-    """Whether `check(stream=True)` may process these files as a stream: every project in a period folder
-    (`submissions/<年度>-<月份>/<部门>/`), which orders the periods for W417/W418."""
-    projects = [p for p in files if kind_of(p) == "project"]
+def _streamable(files: list[Path], kinds: list[str]) -> bool:
+    """Whether `check(stream=True)` may process these files (of these `kinds`) as a stream: every project in a period
+    folder (`submissions/<年度>-<月份>/<部门>/`), which orders the periods for W417/W418."""
+    projects = [p for p, kind in zip(files, kinds, strict=True) if kind == "project"]
     return bool(projects) and all(not p.is_absolute() and _period_of_folder(p) is not None for p in projects)
 
 
@@ -292,6 +293,7 @@ def _period_above(folder: str) -> tuple[int, int] | None:
 def _check_streamed(
     ws: Workspace,
     files: list[Path],
+    kinds: list[str],
     rules_file: Path | None,
     profile: Profile,
     store: Store | None,
@@ -301,7 +303,6 @@ def _check_streamed(
 ) -> Result:
     """`check(stream=True)`: the few other files (rosters, 部门整体, 审核/, 批复目标/) as `check` does, each project
     file in one pass in a worker (evaluate/stream.py), period by period; the findings are the same set."""
-    kinds = [kind_of(p) for p in files]
     projects = [p for p, kind in zip(files, kinds, strict=True) if kind == "project"]
     others = [p for p, kind in zip(files, kinds, strict=True) if kind != "project"]
     # each file's period folder's roster, one Path per folder (10,000 Path operations were ~0.05 s before the workers)
@@ -384,8 +385,8 @@ def _check_streamed(
         slims = [("project", o.slim) for o in outcomes if o.slim is not None]
         cross = consistency.check_duplicate_codes(slims) + consistency.check_against_roster(slims, first.rosters, first.broken)
         erring = {f.path for o in outcomes for f in o.checked if f.is_error} | {f.path for f in cross if f.is_error}
-        for valid in (True, False):  # as api.check's `known`: valid projects, then those with errors, the later winning
-            for o in outcomes:
+        for valid in (True, False) if setting.later else ():  # as api.check's `known` (for a later period of the
+            for o in outcomes:  # year: W417/W418): valid projects, then those with errors, the later winning
                 if o.modelled and (o.path not in erring) == valid and o.period is not None and o.previous is not None:
                     setting.known[(o.code, *o.period)] = o.previous
         found += cross
@@ -813,11 +814,12 @@ def _project_files_beside(departments: list[Department], ws: Workspace) -> dict[
         folder = ws.file(Path(dept.path).parent)
         names = os.listdir(folder) if folder.is_dir() else []
         # names as strings, not a Path each (a department's 1,000 files: ~0.03 s): a stem and a suffix as Path's
+        where = folder.name
         stems = (
             name[: -len(suffix)]
             for name in names
             for suffix in F.YAML_SUFFIXES
-            if name.endswith(suffix) and len(name) > len(suffix) and kind_of(os.path.join(folder, name)) == "project"
+            if name.endswith(suffix) and len(name) > len(suffix) and kind_in(name, where) == "project"
         )
         present[str(dept.path)] = frozenset(stems)
     return present

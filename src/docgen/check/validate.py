@@ -48,11 +48,12 @@ def kind_of(path: Path | str) -> str:
 
     From the path's text (pathlib keeps it), not its `parent` (a new Path each time): a run asks ~6 times a file."""
     folder, name = os.path.split(str(path))
-    return _kind(name, os.path.basename(folder))
+    return kind_in(name, os.path.basename(folder))
 
 
-@functools.lru_cache(maxsize=1024)
-def _kind(name: str, folder: str) -> str:
+def kind_in(name: str, folder: str) -> str:
+    """`kind_of` a file `name` in a folder named `folder`: a few comparisons, not a cache (every project file has a
+    name of its own: a cache of 1,024 missed each time)."""
     if name == F.ROSTER_FILE:
         return "roster"
     if name == F.DEPARTMENT_FILE:
