@@ -70,3 +70,29 @@ def test_ratios_of_rates_divide_the_rates_as_printed() -> None:
     )
     assert figures.rate(Decimal("59.995"), Decimal(100)) == Decimal("60.00")
     assert figures.rate(Decimal("59.994999"), Decimal(100)) == Decimal("59.99")
+
+
+names = st.frozensets(st.sampled_from(sorted(F.AMOUNT_FIELDS)))
+partial = st.builds(
+    Amounts,
+    money,
+    money,
+    money,
+    money,
+    money,
+    unreported=names,
+    adjusted_budget=st.none() | money,
+    pending=money,
+    absent=names,
+)
+
+
+@given(st.lists(partial, max_size=8), names)
+def test_a_sum_of_many_rows_is_the_rows_added_one_by_one(rows: list[Amounts], absent: frozenset[str]) -> None:
+    """Amounts.summed (W414 adds a department's 1,000 projects at once) gives what adding them one by one gives:
+    the same sums, the 调整后预算 from the first row that has one on, 「未填报」 and absent columns as the union."""
+    one_by_one = Amounts(absent=absent)
+    for row in rows:
+        one_by_one = one_by_one + row
+    assert Amounts.summed(rows, absent) == one_by_one
+    assert figures.total({str(i): row for i, row in enumerate(rows)}, absent) == one_by_one

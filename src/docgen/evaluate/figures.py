@@ -245,10 +245,7 @@ def _unless(missing: frozenset[str], column: str, value: Decimal | None) -> Deci
 
 def total(rows: dict[str, Amounts], absent: frozenset[str] = frozenset()) -> Amounts:
     """资金总额: the sum of the 其中 rows, column by column."""
-    result = Amounts(absent=absent)
-    for amounts in rows.values():
-        result = result + amounts
-    return result
+    return Amounts.summed(rows.values(), absent)
 
 
 def pooled(rows: Iterable[Amounts], period: Period) -> Figures:
