@@ -143,10 +143,11 @@ def discover(paths: list[Path]) -> list[str]:
             dirs[:] = [d for d in dirs if not d.startswith(".")]  # never walked into: .git, editor folders
             # a symlinked folder is never walked into (os.walk does not follow it) but listed, so it is refused (E115)
             found.update(os.path.join(folder, d) for d in dirs if os.path.islink(os.path.join(folder, d)))
-            found.update(
-                os.path.join(folder, name) for name in files if not name.startswith(".") and os.path.splitext(name)[1] in F.YAML_SUFFIXES
-            )
-    return sorted(found, key=lambda p: p.split(os.sep))
+            inside = os.path.join(folder, "")
+            found.update(inside + name for name in files if not name.startswith(".") and name.endswith(F.YAML_SUFFIXES))
+    # by their parts: the separator as the least of characters (NUL, in no name) orders the texts as their parts
+    # compare, without a list of parts made for each (~0.02 s at 10,000 files)
+    return sorted(found, key=lambda p: p.replace(os.sep, "\0"))
 
 
 def _workspace(where: Workspace | Path | None) -> Workspace:

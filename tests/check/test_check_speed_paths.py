@@ -99,3 +99,19 @@ def test_files_outside_the_working_folder_are_not_cached(
     monkeypatch.chdir(tmp_path_factory.mktemp("work"))  # outside the project
     assert api.check([demo / "submissions"]).files[0].parts[0] == ".."
     assert not (demo / "cache").exists()
+
+
+def test_files_are_found_in_the_order_paths_sort(tmp_path: Path) -> None:
+    """api.discover sorts texts as Paths sort, by their parts: a folder 「a」's files come before those of 「a-b」 and
+    「a.b」, although 「-」 and 「.」 come before 「/」 as characters; hidden names and other suffixes are left out."""
+    names = ["a/x.yaml", "a-b/x.yaml", "a.b/x.yml", "a b/x.yaml", "a/b/x.yaml", "a/b-c.yaml", "ab.yaml"]
+    names += ["a/.h.yaml", "a/x.txt", ".g/x.yaml"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    found = api.discover([tmp_path])
+    expected = sorted(
+        (tmp_path / n for n in names if not any(part.startswith(".") for part in Path(n).parts) and n.endswith((".yaml", ".yml"))),
+    )
+    assert [Path(p) for p in found] == expected
+    assert found != sorted(found)  # the plain order of the texts is another
