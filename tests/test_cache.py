@@ -317,3 +317,31 @@ def test_a_tail_is_kept_after_its_value_and_handed_back_unparsed(tmp_path: Path,
     assert again.take_apart(paths[1], "k") == ([2], b"")
     third = cache.Store(tmp_path).shelf("stream", paths)
     assert third.take_apart(paths[0], "other key") == (None, b"")
+
+
+def test_a_mark_is_kept_beside_its_value_and_replaced_without_encoding_it_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shelf.put_encoded's mark (the streamed check's file signatures): given by parse with the key and value, never
+    part of what get or take_apart read; `marked` gives the same line with another mark, value and tail as they were;
+    a mark with a control character (which would end it early) is not kept."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    paths = [f"submissions/2025-06/101-教育局/101-2025-000{i}.yaml" for i in range(3)]
+    shelf = cache.Store(tmp_path).shelf("stream", paths)
+    tail = cache.dumps({"text": "「引号」"}).encode()
+    shelf.put_encoded(paths[0], "k", cache.dumps([1, "一"]), tail, mark="120:1:2:3:4")
+    shelf.put_encoded(paths[1], "k", cache.dumps([2]), mark="5:6:7:8:9")
+    shelf.put_encoded(paths[2], "k", cache.dumps([3]), mark="a\x1fb")
+    shelf.save()
+    again = cache.Store(tmp_path).shelf("stream", paths)
+    assert again.get(paths[0], "k") == [1, "一"]
+    line = again.take_line(paths[0])
+    assert line is not None and again.parse(paths[0], line) == ("k", [1, "一"], tail, "120:1:2:3:4")
+    assert again.parse(paths[1], line) == (None, None, b"", "")  # another path's line
+    remarked = cache.Shelf.marked(line, "121:1:2:3:4")
+    assert again.parse(paths[0], remarked) == ("k", [1, "一"], tail, "121:1:2:3:4")
+    again.put_line(paths[0], remarked)
+    assert again.take_apart(paths[1], "k") == ([2], b"")
+    again.save()
+    third = cache.Store(tmp_path).shelf("stream", paths)
+    assert third.parse(paths[0], third.take_line(paths[0]))[3] == "121:1:2:3:4"
+    assert third.parse(paths[1], third.take_line(paths[1]))[1:] == ([2], b"", "5:6:7:8:9")
+    assert third.parse(paths[2], third.take_line(paths[2])) == ("k", [3], b"", "")

@@ -368,7 +368,6 @@ def _check_streamed(
     found = [*first.findings, *problems]
     done: list[streaming.Streamed] = []
     shelf = store.shelf("stream", [str(p) for p in projects]) if store is not None and len(projects) >= checking.CACHE_FROM else None
-    seen = store.shelf("signatures", [str(p) for p in projects]) if store is not None and shelf is not None else None
     judged_by = cache_store.digest(
         profile.digest,
         repr(ruleset.rules) if ruleset else "",
@@ -380,7 +379,7 @@ def _check_streamed(
         setting.later = any(later[0] == period[0] and later > period for later in batches)
         earlier = _earlier_files(ws, period, {o.path: o.digest for o in done})
         key = cache_store.digest(judged_by, str(setting.later), str(figures), earlier, *(["built-3"] if built else []))
-        outcomes = streaming.stream(batches[period], setting, shelf, key, seen)
+        outcomes = streaming.stream(batches[period], setting, shelf, key)
         if built:
             result.stream_keys[f"{period[0]}-{period[1]:02d}"] = key
         slims = [("project", o.slim) for o in outcomes if o.slim is not None]
@@ -399,9 +398,7 @@ def _check_streamed(
         done += outcomes
     if shelf is not None:  # saved and let go here: the lines it still holds (new ones, those of unreadable files)
         shelf.save()  # are not held while the findings are sorted and the 部门整体 judged
-    if seen is not None:
-        seen.save()
-    shelf = seen = None
+    shelf = None
     # 涉密 in another period (apply_roster's `codes`, valid and flawed files alike as `check` applies it): judged again
     codes = {o.code for o in done if o.record and o.here} | setting.codes
     for i, o in enumerate(done):

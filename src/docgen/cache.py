@@ -273,6 +273,20 @@ def _shard_of(folder: str) -> str:
 #: What separates a shelf line's value from its tail (Shelf.put_encoded): a control character, which `dumps`
 #: never leaves unescaped in its text.
 TAIL = b"\x1f"
+#: What separates a shelf line's value from its mark (Shelf.put_encoded), before the tail: another such character.
+MARK = b"\x1d"
+
+
+def _plain_mark(mark: str) -> bool:
+    """A mark a line can keep: text without a control character (none of MARK, TAIL, a newline)."""
+    return mark.isprintable()
+
+
+def _split(line: bytes | memoryview) -> tuple[bytes, bytes, bytes]:
+    """A shelf line's value (its JSON text, with path and key), its mark and its tail."""
+    head, _, tail = bytes(line).partition(TAIL)
+    head, _, mark = head.partition(MARK)
+    return head, mark, tail
 
 
 class Shelf:
@@ -337,7 +351,7 @@ class Shelf:
 
     def get(self, path: str, key: str) -> Any | None:
         line = self.shards[self._shard(path)].get(_name(path))
-        return self._value(path, key, bytes(line).partition(TAIL)[0] if line is not None else None)
+        return self._value(path, key, _split(line)[0] if line is not None else None)
 
     def take(self, path: str, key: str) -> Any | None:
         """`get` for a caller that asks for each file once (the streamed check): the line is let go as it is read,
@@ -347,14 +361,46 @@ class Shelf:
 
     def take_apart(self, path: str, key: str) -> tuple[Any | None, bytes]:
         """`take`, with the tail `put_encoded` kept after the value, as its bytes, unparsed (b"" when none)."""
+        stored_key, value, tail, _ = self.parse(path, self.take_line(path))
+        return (value, tail) if stored_key == key else (None, b"")
+
+    def take_line(self, path: str) -> bytes | memoryview | None:
+        """The line kept for `path`, as stored, let go as `take` does; None when nothing is kept for it."""
         shard = self._shard(path)
         line = self.shards[shard].pop(_name(path), None)
+        if line is not None:
+            self.taken.add(shard)
+        return line
+
+    @staticmethod
+    def parse(path: str, line: bytes | memoryview | None) -> tuple[str | None, Any, bytes, str]:
+        """A line `take_line` gave, parsed: the key it was stored under, its value, its tail (unparsed) and its mark,
+        for a caller that learns from the value or the mark which key to compare; (None, None, b"", "") for a
+        damaged line or another path's."""
         if line is None:
-            return None, b""
-        self.taken.add(shard)
-        head, _, tail = bytes(line).partition(TAIL)
-        value = self._value(path, key, head)
-        return value, tail if value is not None else b""
+            return None, None, b"", ""
+        head, mark, tail = _split(line)
+        try:
+            stored, stored_key, value = loads(str(head, "utf-8"))
+            text = str(mark, "utf-8")
+        except (ValueError, TypeError, RecursionError):  # a damaged line (or not UTF-8): a miss
+            return None, None, b"", ""
+        if stored != path or not isinstance(stored_key, str):
+            return None, None, b"", ""
+        return stored_key, value, tail, text
+
+    @staticmethod
+    def marked(line: bytes | memoryview, mark: str) -> bytes:
+        """A line with another mark (see `put_encoded`), its value and tail as they were: not encoded again."""
+        head, _, tail = _split(line)
+        return b"".join((head, *((MARK, utf8(mark)) if _plain_mark(mark) else ()), *((TAIL, tail) if tail else ())))
+
+    def put_line(self, path: str, line: bytes) -> None:
+        """A line as `take_line` gave it (or `marked` made of one), kept for `path` again."""
+        if self.enabled:
+            shard = self._shard(path)
+            self.shards[shard][_name(path)] = line
+            self.dirty.add(shard)
 
     @staticmethod
     def _value(path: str, key: str, line: bytes | memoryview | None) -> Any | None:
@@ -373,19 +419,22 @@ class Shelf:
             return
         self.put_encoded(path, key, encoded)
 
-    def put_encoded(self, path: str, key: str, encoded: str | bytes, tail: bytes = b"") -> None:
+    def put_encoded(self, path: str, key: str, encoded: str | bytes, tail: bytes = b"", mark: str = "") -> None:
         """`put` for a value already written by `dumps` (in a worker process, where the encoding is spread), as text
         or as its UTF-8 bytes (what a worker sends: half the size of the text in transit and in the parent).
         `tail`: more of it, also written by `dumps` (as UTF-8), kept after the value and never parsed by `take` or
-        `get`: `take_apart` hands it back as bytes, for its reader to parse if it needs it."""
+        `get`: `take_apart` hands it back as bytes, for its reader to parse if it needs it. `mark`: a short text
+        kept between the value and the tail (no control character), which `parse` gives and `marked` replaces
+        without encoding the value again (the streamed check's file signatures)."""
         if not self.enabled:
             return
         shard = self._shard(path)
         if isinstance(encoded, str):
             encoded = utf8(encoded)
         head = utf8(f"[{encode_basestring(path)},{encode_basestring(key)},")
-        # dumps escapes every control character in a string: neither TAIL nor a newline is in its text
-        self.shards[shard][_name(path)] = b"".join((head, encoded, b"]", *((TAIL, tail) if tail else ())))
+        # dumps escapes every control character in a string: neither MARK, TAIL nor a newline is in its text
+        marks = (MARK, utf8(mark)) if mark and _plain_mark(mark) else ()
+        self.shards[shard][_name(path)] = b"".join((head, encoded, b"]", *marks, *((TAIL, tail) if tail else ())))
         self.dirty.add(shard)
 
     def save(self) -> None:

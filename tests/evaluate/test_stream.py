@@ -128,9 +128,15 @@ def test_validate_prints_the_same_as_before(hostile: Path, chdir: Callable[[Path
     assert streamed.stdout == report.render(report.for_user(kept.findings, shown, "text"), "text", len(kept.files)) + "\n"
 
 
-def test_kept_outcomes_give_the_same_findings_and_an_edit_is_seen(hostile: Path, tmp_path: Path, chdir: Callable[[Path], None]) -> None:
+def test_kept_outcomes_give_the_same_findings_and_an_edit_is_seen(
+    hostile: Path, tmp_path: Path, chdir: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen import cache
     from docgen.cache import Store
 
+    # the copy counted settled at once, as a tree is a second later: each outcome is kept with its file's signature
+    # (a file that settles after its outcome was kept has its line written again once, with the signature: a shard)
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
     tree = tmp_path / "repo"
     shutil.copytree(hostile, tree)
     chdir(tree)
@@ -148,7 +154,7 @@ def test_kept_outcomes_give_the_same_findings_and_an_edit_is_seen(hostile: Path,
     after = api.check([tree / "submissions"], workspace=ws, stream=True)
     assert rows(after.findings) == rows(api.check([tree / "submissions"], workspace=ws, cache=False).findings) != kept
     for shard in folder.iterdir():  # a damaged entry, or one of another shape, is a miss, never a finding
-        head, *lines = shard.read_text(encoding="utf-8").splitlines()
+        head, *lines = shard.read_text(encoding="utf-8").rstrip("\n").split("\n")  # by newlines only: a mark is after \x1d
         damaged = [
             line[: len(line) // 2] if i % 2 else line[: line.index(",", line.index('",') + 2)] + ",[1,2]]" for i, line in enumerate(lines)
         ]
@@ -199,3 +205,40 @@ def test_a_warm_check_reads_no_unchanged_file_and_sees_an_edit_that_keeps_size_a
     _edit(edited, "支出数: 9", "支出数: 1")  # edited within the last second: its times vouch for nothing, it is read
     assert rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings) == cold
     assert str(ws.relative(edited)) in read
+
+
+def test_a_file_touched_but_not_changed_is_read_once_and_its_new_signature_kept(
+    hostile: Path, tmp_path: Path, chdir: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout or a copy gives files new times with the same bytes: the next check reads each for its digest
+    (its outcome still holds), keeps the signature it has now with the outcome, and the check after reads none."""
+    import os
+
+    from docgen import cache
+    from docgen.evaluate import stream
+
+    tree = tmp_path / "repo"
+    shutil.copytree(hostile, tree)
+    chdir(tree)
+    ws = api.Workspace.at(tree)
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
+    monkeypatch.setattr(stream, "PARALLEL_FROM", 10_000)
+    read: list[str] = []
+    real = stream.read_bounded
+
+    def counted(path: Path, root: Path | None = None) -> tuple[bytes | None, list[Finding]]:
+        read.append(str(path))
+        return real(path, root)
+
+    monkeypatch.setattr(stream, "read_bounded", counted)
+    cold = rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings)
+    rejudged = sorted({name for name in read if read.count(name) > 1})
+    touched = sorted((tree / "submissions" / "2025-06" / "102-卫生健康委员会").glob("102-*.yaml"))[:3]
+    for path in touched:
+        os.utime(path)  # new times (and change time), the same bytes
+    read.clear()
+    assert rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings) == cold
+    assert sorted(set(read) - set(rejudged)) == sorted(str(ws.relative(p)) for p in touched)  # read for their digests
+    read.clear()
+    assert rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings) == cold
+    assert sorted(read) == rejudged  # their new signatures were kept: none read again
