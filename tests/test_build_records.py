@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -117,6 +118,38 @@ def test_a_build_after_edits_equals_a_cold_build(tree: Path, tmp_path: Path, cac
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
     spend(next(period.rglob(f"{POOLED[1]}.yaml")), 7)  # a 涉密 figure: the pooled row and what is redacted change
     api.build(tree)
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "second", monkeypatch)) == []
+
+
+def test_a_bundle_written_again_after_an_edit_copies_its_unchanged_attachments_from_the_last(
+    tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: after one edit the edited department's bundle is written again from the last one: every attachment
+    but the edited project's two is copied from it as it is (bundle.write), and build/ is the bytes of a cold build.
+    A bundle that is not the very file the last build wrote (written again by hand) is written whole from the files."""
+    api.build(tree)
+    period = tree / "submissions" / "2025-06"
+    given: list[dict[str, int]] = []
+    write = engine.bundle.write
+
+    def spied(build: Path, group: Any, bundled: dict[str, int] | None = None) -> Path:
+        given.append(dict(bundled or {}))
+        return write(build, group, bundled)
+
+    monkeypatch.setattr(engine.bundle, "write", spied)
+    spend(next(period.rglob("103-2025-0012.yaml")), 1)
+    api.build(tree)
+    target = next((tree / "build").rglob("103-*.zip"))
+    with zipfile.ZipFile(target) as archive:
+        members = [name.rpartition("/")[2] for name in archive.namelist()[1:]]
+    assert len(given) == 1 and sorted(given[0]) == sorted(m for m in members if "-103-2025-0012-" not in m) and len(members) > 10
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "first", monkeypatch)) == []
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+    target.write_bytes(target.read_bytes())  # the same bytes, but not the file the last build recorded
+    spend(next(period.rglob("103-2025-0012.yaml")), 2)
+    api.build(tree)
+    assert given[-1] == {}
     assert differing(files(tree / "build"), cold(tree, tmp_path / "second", monkeypatch)) == []
 
 
@@ -552,7 +585,8 @@ def test_the_report_keeps_each_unchanged_folder_share_and_equals_one_made_from_t
     """Issue 18: what the roll-up child hands the parent to print and keep for a replay (api._write_told) is each
     folder's share read back from the cache while its findings are the same, also as other objects (a finding read
     from the cache shares its path with its file's other findings, one just checked may not), and made again where a
-    finding changed or the kept share is damaged; always the bytes made from the findings whole."""
+    finding changed or the kept share is damaged; always the bytes made from the findings whole. The text is said to be
+    plain (nothing for JSON to escape but line feeds) only when it is, and its JSON literal is then json.dumps's."""
     built = api.build(tree)  # its child kept every folder's share
     kept = Store(tree).texts(api.REPORT_PARTS)
     told = (tmp_path / "told", "token")
@@ -569,7 +603,8 @@ def test_the_report_keeps_each_unchanged_folder_share_and_equals_one_made_from_t
         text = "\n".join(f"{f.path}:{f.line}:{f.column}: 警告 {f.code} {lights[f]}{f.message}" for f in findings if f.is_warning)
         line = report.summary_line(findings, len(built.result.files))
         rows = json.dumps(json.dumps(finding_rows(findings), ensure_ascii=False, separators=(",", ":")), ensure_ascii=False)
-        return f"token\n{json.dumps([line, len(text.encode())], ensure_ascii=False)}\n{text}{rows}".encode()
+        plain = re.search(r'[\x00-\x09\x0b-\x1f"\\]', text) is None
+        return f"token\n{json.dumps([line, len(text.encode()), plain], ensure_ascii=False)}\n{text}{rows}".encode()
 
     findings = built.result.findings
     assert len({os.path.dirname(f.path) for f in findings}) == 10  # a share each department
@@ -586,6 +621,17 @@ def test_the_report_keeps_each_unchanged_folder_share_and_equals_one_made_from_t
         part.write_bytes(part.read_bytes().replace("。".encode(), "，".encode()))  # damaged: its digest no longer holds
     made.clear()
     assert written(changed) == whole(changed) and len(made) >= 1
+    assert api._report_part(b"3\nabcrows") is None  # a share as an older docgen kept it (no plain flag): a miss
+
+    said = api._told(told)
+    assert said is not None and said[3] is True  # the generated tree's warnings: nothing to escape but line feeds
+    for odd in ('引号"', "反斜杠\\", "制表\t", "回车\r", "\x01"):  # each makes its folder's text not plain
+        quoted = [*changed[:edited], dataclasses.replace(changed[edited], message=changed[edited].message + odd), *changed[edited + 1 :]]
+        assert written(quoted) == whole(quoted)
+        said = api._told(told)
+        assert said is not None and said[3] is False
+    words = "\n".join(["甲", "乙 丙：「丁」 1.5%", ""])
+    assert b"".join(api._literal(words.encode(), 4, plain=True)) == json.dumps(words, ensure_ascii=False).encode()
 
 
 def test_a_path_is_shown_as_typed_without_being_parsed() -> None:

@@ -132,3 +132,42 @@ def test_a_bundle_is_written_as_it_is_made_and_whole_or_not_at_all(project: Proj
         bundle.write(build, group)
     assert target.read_bytes() == first
     assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def test_a_bundle_written_again_copies_what_it_holds_unchanged_and_is_the_bundle_written_whole(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After one edit a department's bundle is written again from the last one (engine._bundled names what it holds
+    unchanged): those attachments are copied from it, header and bytes, never read (gone from the folder, they are
+    still copied), the others and 目录.txt written anew, and the bytes are those of the bundle written whole from the
+    files. A bundle that is not one as `write` leaves it, or of another date, is written whole."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+
+    def attachment(name: str, seed: int) -> Path:
+        (folder / name).write_bytes(bytes([seed]) * (3000 + seed) + name.encode())
+        return folder / name
+
+    first = [attachment(f"附件{n}-{i}.{kind}", 10 * i + n) for i in range(6) for n, kind in ((1, "docx"), (2, "xlsx"))]
+    target = bundle.write(tmp_path / "build", bundle.Group(JUNE, "101", "朔州市教育局", [(project, first)]))
+    earlier = target.read_bytes()
+    changed, added = attachment(first[3].name, 99), attachment("附件1-9.docx", 9)
+    now = [*first[:5], *first[6:9], added, *first[9:]]  # one changed, one gone, one new between the others
+    unchanged = {p.name: p.stat().st_size for p in now if p not in (changed, added)}
+    group = bundle.Group(JUNE, "101", "朔州市教育局", [(project, now)])
+    whole = bundle.write(tmp_path / "whole", group).read_bytes()
+
+    target.write_bytes(b"PK not a bundle")  # not one as `write` leaves it: written whole
+    assert bundle.write(tmp_path / "build", group, unchanged).read_bytes() == whole
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1751328000")  # another date: every entry written anew
+    dated = bundle.write(tmp_path / "dated", group).read_bytes()
+    assert bundle.write(tmp_path / "build", group, unchanged).read_bytes() == dated
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+
+    target.write_bytes(earlier)
+    for name in unchanged:
+        (folder / name).unlink()  # copied from the last bundle: not read
+    assert bundle.write(tmp_path / "build", group, unchanged).read_bytes() == whole
+    with zipfile.ZipFile(target) as archive:
+        assert archive.testzip() is None and len(archive.namelist()) == 1 + len(now)
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]

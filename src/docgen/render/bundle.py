@@ -9,10 +9,14 @@ Confidential projects are never in it; the list only says how many are sent sepa
 
 from __future__ import annotations
 
+import io
+import struct
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from .. import __version__, output
 from ..form.forms import form_of
@@ -89,22 +93,148 @@ def index_text(group: Group) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def _info(name: str, stored: bool, when: datetime) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=dates.zip_date(when))
+def _info(name: str, stored: bool, date_time: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=date_time)
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     return info
 
 
-def write(build: Path, group: Group) -> Path:
-    """Write the department's .zip atomically; returns its path."""
+def write(build: Path, group: Group, bundled: Mapping[str, int] | None = None) -> Path:
+    """Write the department's .zip atomically; returns its path. `bundled`: the attachments (name -> size) that are,
+    byte for byte, in the bundle at that path as the last build wrote it (engine._bundled): copied from it as they
+    are, header and bytes, not read and written again (after one edit, 2,000 files read and stored for one changed:
+    ~0.1 s of a 1,000-project department). The bytes are those a write from the files makes (`_spliced`)."""
     target = paths.bundle(build, group.period, group.code, group.name)
     folder = target.stem
-    when = group.date
+    when = dates.zip_date(group.date)
+    index = (_info(f"{folder}/{paths.bundle_index()}", False, when), "\ufeff" + index_text(group))
+    members = [(f"{folder}/{path.name}", path) for _, files in group.entries for path in files]
+    if bundled and _spliced(build, target, when, index, members, bundled):
+        return target
     # written to the file as it is made, one attachment read at a time: a bundle of 1,000 projects is 18 MB
     with output.atomic(target, owner=build) as handle, zipfile.ZipFile(handle, "w") as archive:
-        archive.writestr(_info(f"{folder}/{paths.bundle_index()}", False, when), "\ufeff" + index_text(group))
-        for _, files in group.entries:
-            for path in files:
-                archive.writestr(_info(f"{folder}/{path.name}", path.suffix in ALREADY_COMPRESSED, when), path.read_bytes())
+        archive.writestr(*index)
+        for name, path in members:
+            archive.writestr(_info(name, path.suffix in ALREADY_COMPRESSED, when), path.read_bytes())
     return target
+
+
+_CENTRAL, _END = b"PK\x01\x02", b"PK\x05\x06"
+_END_RECORD = struct.Struct("<4s4H2LH")  # the end of a zip: its central directory's count, size and place
+_COPIED = 1 << 20  # bytes copied from the last bundle at a time
+
+
+def _entry(info: zipfile.ZipInfo, data: bytes | str) -> tuple[bytes, bytes]:
+    """One entry as zipfile writes it: its local header and bytes, and its central directory record (at offset 0)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as alone:
+        alone.writestr(info, data)
+    raw = buffer.getvalue()
+    _, _, _, _, _, size, start, _ = _END_RECORD.unpack_from(raw, len(raw) - _END_RECORD.size)
+    return raw[:start], raw[start : start + size]
+
+
+def _entries(source: BinaryIO) -> dict[str, tuple[int, int, bytes]] | None:
+    """The entries of the zip in `source` as `write` leaves one (no zip64, no comment, one entry after another): name
+    -> where its local header starts, its length with its bytes, and its central directory record; None for
+    anything else."""
+    try:
+        size = source.seek(0, io.SEEK_END)
+        source.seek(max(0, size - _END_RECORD.size))
+        sign, disk, first, here, count, length, start, comment = _END_RECORD.unpack(source.read())
+        if sign != _END or disk or first or here != count or comment or start + length != size - _END_RECORD.size:
+            return None
+        source.seek(start)
+        central = source.read(length)
+        found, at = [], 0
+        while at < len(central):
+            name, extra, note = struct.unpack_from("<3H", central, at + 28)
+            stored, offset = struct.unpack_from("<L", central, at + 20)[0], struct.unpack_from("<L", central, at + 42)[0]
+            if central[at : at + 4] != _CENTRAL or extra or note:
+                return None
+            found.append((offset, central[at + 46 : at + 46 + name].decode("utf-8"), 30 + name + stored, central[at : at + 46 + name]))
+            at += 46 + name
+    except (OSError, ValueError, struct.error):  # not a zip as `write` makes them: written whole
+        return None
+    found.sort()
+    ends = [offset for offset, *_ in found[1:]] + [start]
+    if len(found) != count or (found and found[0][0] != 0) or any(o + n != e for (o, _, n, _), e in zip(found, ends, strict=True)):
+        return None
+    return {name: (offset, length, record) for offset, name, length, record in found}
+
+
+class _Zip64(Exception):
+    """The bundle grew past what a zip holds without zip64 records: written whole by zipfile instead."""
+
+
+def _spliced(
+    build: Path,
+    target: Path,
+    when: tuple[int, int, int, int, int, int],
+    index: tuple[zipfile.ZipInfo, str],
+    members: list[tuple[str, Path]],
+    bundled: Mapping[str, int],
+) -> bool:
+    """Write the bundle at `target` from the one there, when that is a zip as `write` leaves it: each attachment in
+    `bundled` (its name and size as the files are now) whose entry there is as `write` makes one on this date, its
+    header and bytes copied as they are (its central record moved to its new place), runs of them at once; the
+    others and 目录.txt written as zipfile writes them, one at a time. False (nothing written) when it is not such a
+    zip, or when this one needs zip64 (over 65,534 entries or 2 GiB)."""
+    if len(members) + 1 >= zipfile.ZIP_FILECOUNT_LIMIT:
+        return False
+    # a stored entry as `write` makes one on this date, its name in UTF-8 as theirs (the folder's is never ASCII)
+    _, like = _entry(_info(index[0].filename, True, when), b"")
+    try:
+        with target.open("rb") as source:
+            entries = _entries(source)
+            if entries is None:
+                return False
+            with output.atomic(target, owner=build) as handle:
+                records: list[bytes] = []
+                run = [0, 0]  # the entries of the last bundle next to be copied: from, length
+
+                def copy() -> None:
+                    source.seek(run[0])
+                    while run[1]:
+                        chunk = source.read(min(run[1], _COPIED))
+                        if not chunk:
+                            raise OSError(f"{target}: shorter than its central directory says")
+                        handle.write(chunk)
+                        run[0], run[1] = run[0] + len(chunk), run[1] - len(chunk)
+
+                def new(info: zipfile.ZipInfo, data: bytes | str) -> int:
+                    local, record = _entry(info, data)
+                    handle.write(local)
+                    records.append(record[:42] + struct.pack("<L", place) + record[46:])
+                    return len(local)
+
+                place = 0
+                place += new(*index)
+                for name, path in members:
+                    size = bundled.get(path.name)
+                    kept = entries.get(name) if size is not None else None
+                    if kept is not None:
+                        offset, length, record = kept
+                        sizes = struct.unpack_from("<2L", record, 20)
+                        if record[4:16] == like[4:16] and record[30:42] == like[30:42] and sizes[0] == sizes[1] == size:
+                            if sum(run) != offset:
+                                copy()
+                                run[0] = offset
+                            run[1] += length
+                            records.append(record[:42] + struct.pack("<L", place) + record[46:])
+                            place += length
+                            continue
+                    copy()
+                    place += new(_info(name, path.suffix in ALREADY_COMPRESSED, when), path.read_bytes())
+                copy()
+                directory = b"".join(records)
+                if place > zipfile.ZIP64_LIMIT:
+                    raise _Zip64
+                handle.write(directory)
+                handle.write(_END_RECORD.pack(_END, 0, 0, len(records), len(records), len(directory), place, 0))
+    except FileNotFoundError:  # no bundle there to copy from
+        return False
+    except _Zip64:  # the temporary is gone with it
+        return False
+    return True

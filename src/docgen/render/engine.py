@@ -268,6 +268,19 @@ class Manifest:
             return True
         return False
 
+    def as_written(self, path: Path) -> bool:
+        """Whether `path` is still the very file the last build here recorded (with whatever key): one stat."""
+        folder, _, name = self.rel(path).rpartition("/")
+        shard = self.shards.get(folder)
+        kept = shard.entry(name) if shard is not None else None
+        return kept is not None and signature(path) == kept[1]
+
+    def unchanged(self, path: Path) -> int | None:
+        """The size of `path` when this run found it the very file the last build recorded with the key it has now
+        (`fresh`); else None."""
+        found = self.seen.get(self.rel(path))
+        return found[0] if found else None
+
     def keep_whole(self, folder: str, seal: str, count: int) -> bool:
         """Keep the shard of `folder` as it is when it holds `count` files, rendered as `seal` says (the department's
         plan keeps it: `_Plans`), and each is still the very file docgen wrote: one stat a file, compared with the
@@ -734,12 +747,28 @@ def _bundles(
         key = _group_key(group, items, place.manifest)
         place.manifest.record(target, key)
         if options.force or not place.manifest.fresh(target, key):
-            report.bundles.append(bundle.write(place.folder, group))
+            report.bundles.append(bundle.write(place.folder, group, None if options.force else _bundled(place.manifest, target, group)))
         plain = not (group.confidential or group.department_withheld or group.returned or place.pdfs or options.pdf)
         if plans is not None and plain and items:
             own = [i for i in items if i.sub.kind != "project"]
             folder = paths.department_dir(place.folder, group.period, group.code, items[0].sub.department)
             plans.bundle((group.period.key, group.code), key, group.name, own, place.manifest, folder)
+
+
+def _bundled(manifest: Manifest, target: Path, group: bundle.Group) -> dict[str, int]:
+    """The attachments of `group` (name -> size) that are, byte for byte, in the bundle at `target` as the last build
+    wrote it (bundle.write copies them from it): that bundle is still the very file recorded (`as_written`), and so
+    is each of them, with the key it had then (`unchanged`). A bundle is written again whenever a member's key
+    changes, and a key renders the same bytes; not a PDF, whose converter's bytes no key vouches for."""
+    if not manifest.as_written(target):
+        return {}
+    found = {}
+    for _, files in group.entries:
+        for path in files:
+            size = manifest.unchanged(path) if path.suffix in bundle.ALREADY_COMPRESSED else None
+            if size is not None:
+                found[path.name] = size
+    return found
 
 
 def _dossiers(
