@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -287,6 +288,8 @@ def build(
     said = (len(result.files), count, built.rendered, built.summary, confidential_dir)
     if not _said_as_remembered(ws, built.text, built.summary_line, said):
         _built_report(ws, result.findings, *said)
+    if _LEFT is not None:  # freed with the process (`main`)
+        _LEFT.append(built)
     return 0
 
 
@@ -1063,16 +1066,36 @@ def clean(outputs: bool, root: Path | None) -> int:
     return 0
 
 
+#: What a command that has said everything leaves to the end of the process, when run as the console script (`main`):
+#: never freed object by object. None elsewhere (tests, a caller of the group): nothing is kept.
+_LEFT: list[object] | None = None
+
+
 def main() -> int:
-    """The console-script entry point: run the group and return its exit code instead of exiting."""
+    """The console-script entry point: run the group and return its exit code instead of exiting.
+
+    A command that leaves what it made in `_LEFT` (`docgen build`, once it has said everything: its checked tree,
+    10,000 records and 47,000 findings at 10,000 projects) ends the process here with its output flushed, neither
+    freeing them one by one (~0.07 s) nor waiting for the interpreter's own cleanup, as its forked children end: its
+    children are joined and its files closed by then."""
+    global _LEFT
+    _LEFT = []
     children.stop_workers_on_signals()
     gc.freeze()  # what the imports made lives to the end: no collection of the command's walks it again
+    code = 0
     try:
         cli.main(standalone_mode=True)
     except SystemExit as exc:
-        return int(exc.code or 0)
+        code = int(exc.code or 0)
     finally:
         # the process ends here: its last collection, as the interpreter exits, need not walk everything a command
         # kept (a one-edit build at 10,000 projects: ~0.04 s)
         gc.freeze()
-    return 0
+    if _LEFT:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # a closed pipe: as the interpreter ends when it cannot flush them
+            code = code or 120
+        os._exit(code)
+    return code

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -341,3 +343,26 @@ def test_a_file_rewritten_in_place_with_its_size_and_time_kept_is_built_again_no
     assert run("build").exit_code == 0
     assert not any((tmp_path / "build").rglob("*101-2025-001*"))
     assert "101-2025-001" not in (tmp_path / "build" / "summary.json").read_text(encoding="utf-8")
+
+
+def test_a_build_run_as_the_script_ends_its_process_once_it_has_said_everything(tmp_path: Path) -> None:
+    """`docgen build` run as the console script (cli.main) ends its process as soon as it has said everything: what it
+    made is not freed object by object, nor is the interpreter's cleanup waited for (an atexit handler never runs),
+    and what it says is whole, flushed. A build stopped by an error, and a command that keeps nothing, end as usual."""
+    root = tree(tmp_path / "repo")
+    marker = tmp_path / "cleaned-up"
+    script = f"import atexit, sys; atexit.register(open, {str(marker)!r}, 'w'); from docgen.cli import main; sys.exit(main())"
+
+    def docgen(*args: str) -> tuple[subprocess.CompletedProcess[str], bool]:
+        marker.unlink(missing_ok=True)
+        env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+        done = subprocess.run([sys.executable, "-c", script, *args], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+        return done, marker.exists()
+
+    built, cleaned = docgen("build")
+    assert built.returncode == 0 and not cleaned, built.stderr
+    assert built.stdout.endswith("份报送）\n") and "2 个文件：0 个错误" in built.stderr and built.stderr.endswith("\n")
+    assert docgen("validate")[0].returncode == 0 and docgen("validate")[1]
+    (root / PROJECT_FILE).write_text(PROJECT.replace("支出数: 98.2", "支出数: 98,2"), encoding="utf-8")
+    stopped, cleaned = docgen("build")
+    assert stopped.returncode == 1 and cleaned and "E203" in stopped.stdout + stopped.stderr
