@@ -153,6 +153,34 @@ def test_a_bundle_written_again_after_an_edit_copies_its_unchanged_attachments_f
     assert differing(files(tree / "build"), cold(tree, tmp_path / "second", monkeypatch)) == []
 
 
+def test_a_projects_identity_is_the_project_its_constructor_makes(tree: Path, cache_home: Path) -> None:
+    """The identities a build's view makes of the records (api._identity, filled in from a blank project rather than
+    by the constructor) are the very Projects the constructor makes, field for field, each with dicts of its own."""
+    ws = Workspace.at(tree)
+    checked = api._buildable(ws, ws.build, None, cache=True, strict=False, records=True)
+    view = api._RecordsView.of(ws, checked)
+    assert len(view.pairs) > 250
+    for who, rec in view.pairs:
+        made = Project(
+            path=Path(rec.path),
+            period=who.period,
+            name=rec.name,
+            code=rec.code or "",
+            department=rec.department,
+            department_code=rec.department_code,
+            unit=rec.unit or "",
+            tables={},
+            target="",
+            indicators=(),
+            reviews=who.reviews,
+            research=rec.research,
+            confidential=rec.confidential,
+            form=checked.profile.form("project"),
+        )
+        assert who == made and vars(who) == vars(made)
+    assert len({id(getattr(who, name)) for who, _ in view.pairs for name in ("tables", "report", "texts")}) == 3 * len(view.pairs)
+
+
 def test_a_file_changed_after_the_check_is_not_rendered_from_other_bytes(tree: Path, cache_home: Path) -> None:
     ws = Workspace.at(tree)
     checked = api._buildable(ws, ws.build, None, cache=True, strict=False, records=True)
