@@ -572,7 +572,7 @@ def _period_dir(kind: str, doc: Document) -> Path:
 def _period_name(doc: Document) -> str:
     """A project's `_period_dir` as text: a key that hashes in C (a Path hashes in Python: three rules ask of 10,000
     files)."""
-    return _period_text(os.path.dirname(str(doc.path)))
+    return _period_text(str(doc.path).rpartition(os.sep)[0])  # its folder: a path as a Path gives it has no trailing separator
 
 
 @functools.lru_cache(maxsize=4096)
@@ -617,9 +617,10 @@ def check_roster_codes(documents: list[tuple[str, Document]]) -> list[Finding]:
         folders: dict[str, tuple[str, str]] = {}
         for index, dept in enumerate(doc.data[K["departments"]]):
             code = dept.get(K["department_code"]) if isinstance(dept, dict) else None
-            at = doc.position((K["departments"], index, K["department_code"]))
+            # where, only when said: a roster's position tables (10,000 projects) are built when first asked for
+            at = functools.partial(doc.position, (K["departments"], index, K["department_code"]))
             if isinstance(code, str) and code in seen:
-                findings.append(error(doc.path, *at, "E310", code=code))
+                findings.append(error(doc.path, *at(), "E310", code=code))
             seen.add(code)
             name = dept.get(K["department"]) if isinstance(dept, dict) else None
             if not isinstance(code, str) or not isinstance(name, str):
@@ -627,7 +628,8 @@ def check_roster_codes(documents: list[tuple[str, Document]]) -> list[Finding]:
             folder = department_folder(code, name)
             other = folders.setdefault(folder, (code, name))
             if other[0] != code:
-                findings.append(error(doc.path, *at, "E315", code=code, name=name, other_code=other[0], other_name=other[1], folder=folder))
+                said = {"code": code, "name": name, "other_code": other[0], "other_name": other[1], "folder": folder}
+                findings.append(error(doc.path, *at(), "E315", **said))
     return findings
 
 
@@ -651,7 +653,7 @@ def check_against_roster(
     broken = broken or {}
     # by the period folder's text (a Path hashes and compares in Python: 10,000 files)
     entries = {str(period): (roster, roster_projects(roster)) for period, roster in rosters.items()}
-    project_code = K["project_code"]
+    project_code, confidential = K["project_code"], K["confidential"]
     for kind, doc in documents:
         if kind != "project":
             continue
@@ -670,8 +672,8 @@ def check_against_roster(
         entry = listed.get(code)
         if entry is None:
             findings.append(warning(doc.path, *doc.position((project_code,)), "W302", code=code, roster=roster.path))
-            continue
-        findings.extend(_confidential_flags(doc, roster, code, entry))
+        elif (doc.data.get(confidential) is True) != (entry.get(confidential) is True):  # E311 (_confidential_flags)
+            findings.extend(_confidential_flags(doc, roster, code, entry))
     return findings
 
 
