@@ -70,3 +70,19 @@ def test_the_rollups_mark_a_returned_project(run, small_tree: Path) -> None:
         ("104-朔州市交通运输局-2025年1-6月绩效监控汇总表.xlsx", "104-2025-001"),
         ("全市-2025年1-6月绩效监控汇总表.xlsx", "104-2025-001"),
     ]
+
+
+def test_a_project_its_own_opinion_returned_is_out_of_the_bundle(run, small_tree: Path) -> None:
+    """A unit's own 审核意见 in the project file (no review file names it) returns it as a review file's would."""
+    source = small_tree / "submissions/2025-06/104-交通运输局/104-2025-001.yaml"
+    source.write_text(
+        source.read_text(encoding="utf-8")
+        + '审核意见:\n  - 审核单位: 朔州市交通运输局\n    审核人: 王敏\n    日期: "2025-07-10"\n    结论: 退回修改\n'
+        + "    意见: 支出数与国库支付台账不符。\n",
+        encoding="utf-8",
+    )
+    assert not (small_tree / REVIEW).exists()
+    assert run("build").exit_code == 0
+    names, index = _bundle(small_tree)
+    assert not any("104-2025-001" in n for n in names)
+    assert "（104-2025-001）：支出数与国库支付台账不符。" in index
