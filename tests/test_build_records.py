@@ -716,3 +716,30 @@ def test_the_secret_figures_are_asked_of_the_records_only_until_each_is_seen_pub
 
     assert not confidential.secrets(tree, view.result, store=Store(tree), load=view.load, amounts=printing_all).figures
     assert len(asked) == 1
+
+
+def test_a_bundle_damaged_in_place_is_written_whole_not_copied_from(
+    tree: Path, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An attachment's bytes in the last bundle changed in place, its size and times put back (rsync --inplace -t,
+    a failing disk): the next build's bundle is not spliced from it (each copied entry's bytes are checked against
+    its CRC) but written whole: a sound zip, the bytes of a cold build's."""
+    import os
+
+    api.build(tree)
+    target = next((tree / "build").rglob("103-*.zip"))
+    before = target.stat()
+    with zipfile.ZipFile(target) as archive:
+        entry = next(i for i in archive.infolist() if i.filename.endswith(".docx") and "-103-2025-0012-" not in i.filename)
+    at = entry.header_offset + 30 + len(entry.filename.encode()) + 200
+    with target.open("r+b") as handle:
+        handle.seek(at)
+        byte = handle.read(1)
+        handle.seek(at)
+        handle.write(bytes([byte[0] ^ 0xFF]))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    spend(next((tree / "submissions" / "2025-06").rglob("103-2025-0012.yaml")), 3)
+    api.build(tree)
+    with zipfile.ZipFile(target) as archive:
+        assert archive.testzip() is None
+    assert differing(files(tree / "build"), cold(tree, tmp_path / "cold", monkeypatch)) == []

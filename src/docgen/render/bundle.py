@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -168,6 +169,10 @@ class _Zip64(Exception):
     """The bundle grew past what a zip holds without zip64 records: written whole by zipfile instead."""
 
 
+class _Damaged(Exception):
+    """The last bundle is shorter than its directory says, or an entry's bytes do not match its CRC: written whole."""
+
+
 def _spliced(
     build: Path,
     target: Path,
@@ -193,15 +198,33 @@ def _spliced(
             with output.atomic(target, owner=build) as handle:
                 records: list[bytes] = []
                 run = [0, 0]  # the entries of the last bundle next to be copied: from, length
+                checks: list[tuple[int, int, int]] = []  # each entry of the run: where its bytes start and end, their CRC
 
                 def copy() -> None:
+                    """The run copied, each entry's bytes checked against the CRC its record keeps as they pass: a
+                    bundle damaged in place (its size and times as they were) is written whole, never passed on."""
                     source.seek(run[0])
+                    at, crc, pending = run[0], 0, list(reversed(checks))
                     while run[1]:
                         chunk = source.read(min(run[1], _COPIED))
                         if not chunk:
-                            raise OSError(f"{target}: shorter than its central directory says")
+                            raise _Damaged
                         handle.write(chunk)
+                        end = at + len(chunk)
+                        while pending:
+                            start, stop, expected = pending[-1]
+                            crc = zlib.crc32(chunk[max(start, at) - at : min(stop, end) - at], crc) if start < end else crc
+                            if stop > end:
+                                break
+                            if crc != expected:
+                                raise _Damaged
+                            pending.pop()
+                            crc = 0
+                        at = end
                         run[0], run[1] = run[0] + len(chunk), run[1] - len(chunk)
+                    if pending:
+                        raise _Damaged
+                    checks.clear()
 
                 def new(info: zipfile.ZipInfo, data: bytes | str) -> int:
                     local, record = _entry(info, data)
@@ -222,6 +245,8 @@ def _spliced(
                                 copy()
                                 run[0] = offset
                             run[1] += length
+                            start = offset + length - sizes[0]  # its bytes (stored) end the entry
+                            checks.append((start, offset + length, struct.unpack_from("<L", record, 16)[0]))
                             records.append(record[:42] + struct.pack("<L", place) + record[46:])
                             place += length
                             continue
@@ -235,6 +260,6 @@ def _spliced(
                 handle.write(_END_RECORD.pack(_END, 0, 0, len(records), len(records), len(directory), place, 0))
     except FileNotFoundError:  # no bundle there to copy from
         return False
-    except _Zip64:  # the temporary is gone with it
+    except (_Zip64, _Damaged):  # the temporary is gone with it
         return False
     return True
