@@ -1093,8 +1093,9 @@ def main() -> int:
         gc.freeze()
     if _LEFT:
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # None: started with it closed (`docgen build >&-`)
+                    stream.flush()
         except OSError:  # a closed pipe: as the interpreter ends when it cannot flush them
             code = code or 120
         os._exit(code)

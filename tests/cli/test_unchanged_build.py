@@ -366,3 +366,22 @@ def test_a_build_run_as_the_script_ends_its_process_once_it_has_said_everything(
     (root / PROJECT_FILE).write_text(PROJECT.replace("支出数: 98.2", "支出数: 98,2"), encoding="utf-8")
     stopped, cleaned = docgen("build")
     assert stopped.returncode == 1 and cleaned and "E203" in stopped.stdout + stopped.stderr
+
+
+def test_a_build_with_its_standard_output_closed_ends_as_one_that_printed(tmp_path: Path) -> None:
+    """`docgen build >&-` (no standard output at all: sys.stdout is None) builds and ends with 0, not a traceback from
+    flushing a stream that is not there."""
+    root = tree(tmp_path / "repo")
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    script = "import sys; assert sys.stdout is None; from docgen.cli import main; sys.exit(main())"
+    done = subprocess.run(
+        [sys.executable, "-c", script, "build"],
+        cwd=root,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=300,
+        preexec_fn=lambda: os.close(1),  # as the shell's >&-: the interpreter starts without a standard output
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert (root / "build" / "summary.json").is_file()
