@@ -162,13 +162,12 @@ def test_kept_outcomes_give_the_same_findings_and_an_edit_is_seen(
     assert rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings) == rows(after.findings)
 
 
-def test_a_warm_check_reads_no_unchanged_file_and_sees_an_edit_that_keeps_size_and_times(
+def _counted(
     hostile: Path, tmp_path: Path, chdir: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A settled file whose signature (size, times, inode) is the one recorded when its bytes were digested is not
-    read again; an edit of the same length with its modification time put back still changes the change time."""
-    import os
-
+) -> tuple[Path, api.Workspace, list[str], list[str], list[str]]:
+    """A copy of the hostile tree checked once (streamed, cached), each file's reads counted from here on: the tree,
+    its workspace, the reads (cleared by the caller), the findings' rows, and the files read twice (judged again as
+    涉密 in another period)."""
     from docgen import cache
     from docgen.evaluate import stream
 
@@ -187,7 +186,19 @@ def test_a_warm_check_reads_no_unchanged_file_and_sees_an_edit_that_keeps_size_a
 
     monkeypatch.setattr(stream, "read_bounded", counted)
     cold = rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings)
-    rejudged = sorted({name for name in read if read.count(name) > 1})  # judged again as 涉密 in another period
+    return tree, ws, read, cold, sorted({name for name in read if read.count(name) > 1})
+
+
+def test_a_warm_check_reads_no_unchanged_file_and_sees_an_edit_that_keeps_size_and_times(
+    hostile: Path, tmp_path: Path, chdir: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A settled file whose signature (size, times, inode) is the one recorded when its bytes were digested is not
+    read again; an edit of the same length with its modification time put back still changes the change time."""
+    import os
+
+    from docgen import cache
+
+    tree, ws, read, cold, rejudged = _counted(hostile, tmp_path, chdir, monkeypatch)
     assert len(set(read)) > 300 and len(rejudged) < 3  # each read once, where it is checked: nothing was kept to key
     read.clear()
     assert rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings) == cold
@@ -214,25 +225,7 @@ def test_a_file_touched_but_not_changed_is_read_once_and_its_new_signature_kept(
     (its outcome still holds), keeps the signature it has now with the outcome, and the check after reads none."""
     import os
 
-    from docgen import cache
-    from docgen.evaluate import stream
-
-    tree = tmp_path / "repo"
-    shutil.copytree(hostile, tree)
-    chdir(tree)
-    ws = api.Workspace.at(tree)
-    monkeypatch.setattr(cache, "SETTLED_NS", 0)
-    monkeypatch.setattr(stream, "PARALLEL_FROM", 10_000)
-    read: list[str] = []
-    real = stream.read_bounded
-
-    def counted(path: Path, root: Path | None = None) -> tuple[bytes | None, list[Finding]]:
-        read.append(str(path))
-        return real(path, root)
-
-    monkeypatch.setattr(stream, "read_bounded", counted)
-    cold = rows(api.check([tree / "submissions"], workspace=ws, stream=True).findings)
-    rejudged = sorted({name for name in read if read.count(name) > 1})
+    tree, ws, read, cold, rejudged = _counted(hostile, tmp_path, chdir, monkeypatch)
     touched = sorted((tree / "submissions" / "2025-06" / "102-卫生健康委员会").glob("102-*.yaml"))[:3]
     for path in touched:
         os.utime(path)  # new times (and change time), the same bytes
