@@ -295,8 +295,9 @@ class Shelf:
     Made by `Store.shelf`: one folder per kind of result (check, monitor) and project. Paths are relative to the
     project root. Values are what `dumps` can write; readers check their shape.
     A shard is JSON lines: a header naming the format and docgen's code digest, then one `[path, key, value]`
-    per file. A line is parsed only when its file is asked for, and written back as it was read when its file
-    did not change, so a rebuild after one edit encodes one file's results.
+    per file, optionally followed by a mark (after MARK) and a tail (after TAIL: see `put_encoded`). A line is parsed
+    only when its file is asked for, and written back as it was read when its file did not change, so a rebuild
+    after one edit encodes one file's results.
     """
 
     def __init__(self, folder: Path, paths: Iterable[str], *, enabled: bool = True) -> None:
