@@ -488,11 +488,8 @@ def _judge_departments(
 
 
 def _returned(result: Result) -> frozenset[str]:
-    """The paths of the submissions a reviewer returned (退回修改): marked in the 汇总表, out of the bundles. Only a
-    submission with an opinion on it can stand returned: its own 审核意见, or one of the review files' that names it
-    (the others are passed over without sorting their no opinions: ~35 ms a process at 10,000 projects)."""
-    named = {(o.period, o.department_code, o.subject) for o in result.records.opinions}
-    return frozenset(str(s.path) for s in _submitted(result) if (s.reviews or review.key_of(s) in named) and result.records.returned(s))
+    """The paths of the submissions a reviewer returned (退回修改): marked in the 汇总表, out of the bundles."""
+    return frozenset(str(s.path) for s in _submitted(result) if result.records.returned(s))
 
 
 def _submitted(result: Result) -> list[Project | Department]:

@@ -49,6 +49,8 @@ class Records:
 
     def opinions_on(self, submission: Submission) -> list[RV.Opinion]:
         """The opinions on one submission, oldest first: the review files', else the unit's own 审核意见."""
+        if not self.opinions and not submission.reviews:  # none at all (no review file, none of its own): asked of
+            return []  # each of 10,000 projects by a build's two processes (~35 ms each to find none)
         key = key_of(submission)
         found = [o for o in self.opinions if (o.period, o.department_code, o.subject) == key]
         if not found:
