@@ -351,8 +351,8 @@ class Shelf:
         return _name(path) in self.shards[self._shard(path)]
 
     def get(self, path: str, key: str) -> Any | None:
-        line = self.shards[self._shard(path)].get(_name(path))
-        return self._value(path, key, _split(line)[0] if line is not None else None)
+        stored_key, value, _, _ = self.parse(path, self.shards[self._shard(path)].get(_name(path)))
+        return value if stored_key == key else None
 
     def take(self, path: str, key: str) -> Any | None:
         """`get` for a caller that asks for each file once (the streamed check): the line is let go as it is read,
@@ -402,16 +402,6 @@ class Shelf:
             shard = self._shard(path)
             self.shards[shard][_name(path)] = line
             self.dirty.add(shard)
-
-    @staticmethod
-    def _value(path: str, key: str, line: bytes | memoryview | None) -> Any | None:
-        if line is None:
-            return None
-        try:
-            stored, stored_key, value = loads(str(line, "utf-8"))
-        except (ValueError, TypeError, RecursionError):  # a damaged line (or not UTF-8): a miss
-            return None
-        return value if stored == path and stored_key == key else None
 
     def put(self, path: str, key: str, value: Any) -> None:
         try:
