@@ -165,6 +165,11 @@ def _entries(source: BinaryIO) -> dict[str, tuple[int, int, bytes]] | None:
     return {name: (offset, length, record) for offset, name, length, record in found}
 
 
+def _moved(record: bytes, place: int) -> bytes:
+    """A central directory record with its entry's local header at `place`."""
+    return record[:42] + struct.pack("<L", place) + record[46:]
+
+
 class _Zip64(Exception):
     """The bundle grew past what a zip holds without zip64 records: written whole by zipfile instead."""
 
@@ -229,7 +234,7 @@ def _spliced(
                 def new(info: zipfile.ZipInfo, data: bytes | str) -> int:
                     local, record = _entry(info, data)
                     handle.write(local)
-                    records.append(record[:42] + struct.pack("<L", place) + record[46:])
+                    records.append(_moved(record, place))
                     return len(local)
 
                 place = 0
@@ -247,7 +252,7 @@ def _spliced(
                             run[1] += length
                             start = offset + length - sizes[0]  # its bytes (stored) end the entry
                             checks.append((start, offset + length, struct.unpack_from("<L", record, 16)[0]))
-                            records.append(record[:42] + struct.pack("<L", place) + record[46:])
+                            records.append(_moved(record, place))
                             place += length
                             continue
                     copy()
